@@ -1,0 +1,287 @@
+#include "clinical/settings.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <sstream>
+#include <utility>
+
+namespace kclinic::clinical {
+namespace {
+
+// One registered setting. `access` returns a reference to the field, for reading and for writing.
+struct Entry {
+    std::string_view name;
+    std::string_view source;
+    std::string_view description;
+    std::string allowed;
+    std::function<std::string(const ClinicSettings&)> get;
+    std::function<Status(ClinicSettings&, std::string_view)> set;
+};
+
+std::string FormatDouble(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+template <typename Access>
+Entry IntEntry(std::string_view name, Access access, int min, int max, std::string_view unit, std::string_view source,
+               std::string_view description) {
+    std::string allowed = std::to_string(min) + ".." + std::to_string(max) + (unit.empty() ? "" : " ") +
+                          std::string(unit);
+    return Entry{
+        name,
+        source,
+        description,
+        allowed,
+        [access](const ClinicSettings& s) { return std::to_string(access(s)); },
+        [access, name, min, max, unit](ClinicSettings& s, std::string_view text) -> Status {
+            int value = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (error != std::errc() || end != text.data() + text.size()) {
+                return InvalidArgument(std::string(name), "expected a whole number (got \"" + std::string(text) + "\")");
+            }
+            if (value < min || value > max) {
+                return OutOfRange(std::string(name), value, min, max, unit);
+            }
+            access(s) = value;
+            return Status::Ok();
+        }};
+}
+
+template <typename Access>
+Entry DoubleEntry(std::string_view name, Access access, double min, double max, std::string_view unit,
+                  std::string_view source, std::string_view description) {
+    std::string allowed = FormatDouble(min) + ".." + FormatDouble(max) + (unit.empty() ? "" : " ") + std::string(unit);
+    return Entry{
+        name,
+        source,
+        description,
+        allowed,
+        [access](const ClinicSettings& s) { return FormatDouble(access(s)); },
+        [access, name, min, max, unit](ClinicSettings& s, std::string_view text) -> Status {
+            double value = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+                return InvalidArgument(std::string(name), "expected a number (got \"" + std::string(text) + "\")");
+            }
+            if (value < min || value > max) {
+                return OutOfRange(std::string(name), value, min, max, unit);
+            }
+            access(s) = value;
+            return Status::Ok();
+        }};
+}
+
+template <typename Enum, typename Access>
+Entry ChoiceEntry(std::string_view name, Access access, std::vector<std::pair<std::string_view, Enum>> choices,
+                  std::string_view source, std::string_view description) {
+    std::string allowed;
+    for (const auto& [choice_name, value] : choices) {
+        allowed += (allowed.empty() ? "" : "|") + std::string(choice_name);
+    }
+    return Entry{
+        name,
+        source,
+        description,
+        allowed,
+        [access, choices](const ClinicSettings& s) {
+            for (const auto& [choice_name, value] : choices) {
+                if (value == access(s)) {
+                    return std::string(choice_name);
+                }
+            }
+            return std::string("?");
+        },
+        [access, choices, name, allowed](ClinicSettings& s, std::string_view text) -> Status {
+            for (const auto& [choice_name, value] : choices) {
+                if (choice_name == text) {
+                    access(s) = value;
+                    return Status::Ok();
+                }
+            }
+            return InvalidArgument(std::string(name),
+                                   "must be one of " + allowed + " (got \"" + std::string(text) + "\")");
+        }};
+}
+
+// The registry. Bounds are safety bounds: where a threshold guards the patient, a clinic may only move it towards
+// more caution (the IV ceiling may be lowered, never raised) or between published definitions (⚠ conflicts).
+const std::vector<Entry>& Registry() {
+    static const std::vector<Entry> entries = {
+        ChoiceEntry<Region>(
+            "region", [](auto& s) -> auto& { return s.region; }, {{"us", Region::kUs}, {"eu", Region::kEu}},
+            "Spravato USPI [LABEL-US] vs Spravato EU SmPC EU/1/19/1410 [LABEL-EU]",
+            "Which label applies where they differ: EU intake BP gate 150/90 for age >= 65; EU esketamine start "
+            "dose 28 mg for age >= 65 or Japanese ancestry."),
+        ChoiceEntry<MadrsBands>(
+            "scales.madrs_bands", [](auto& s) -> auto& { return s.scales.madrs_bands; },
+            {{"snaith", MadrsBands::kSnaith1986}, {"alternative", MadrsBands::kAlternative}},
+            "Snaith et al. 1986; alternative <=12/13-24/25-34/>=35 [UNVERIFIED] (⚠ CONFLICT)",
+            "MADRS severity bands reported with each score."),
+        IntEntry(
+            "scales.madrs_item10_suicidality_min", [](auto& s) -> auto& { return s.scales.madrs_item10_suicidality_min; },
+            1, 4, "points", "MADRS item 10 >= 4 as clinical alert [PRACTICE]; may only be made more sensitive",
+            "MADRS item 10 (suicidal thoughts) at or above this raises the suicidality flag."),
+        IntEntry(
+            "scales.pcl5_provisional_ptsd_min", [](auto& s) -> auto& { return s.scales.pcl5_provisional_ptsd_min; },
+            31, 33, "points", "VA National Center for PTSD; Bovin et al. 2016 (31-33)",
+            "PCL-5 total at or above this is a provisional PTSD diagnosis."),
+        IntEntry(
+            "scales.cadss_dissociation_above", [](auto& s) -> auto& { return s.scales.cadss_dissociation_above; }, 0,
+            4, "points", "Esketamine trials: CADSS total > 4 [TRIAL]; may only be made more sensitive",
+            "CADSS (23 items) total above this is reported as dissociation."),
+        IntEntry(
+            "outcomes.madrs_remission_max", [](auto& s) -> auto& { return s.outcomes.madrs_remission_max; }, 10, 12,
+            "points", "<=12 esketamine programme (SUSTAIN-1) vs <=10 ESCAPE-TRD, KetECT (⚠ CONFLICT)",
+            "MADRS total at or below this is remission; the value used is stored with every result."),
+        IntEntry(
+            "screening.trd_min_trial_weeks", [](auto& s) -> auto& { return s.screening.trd_min_trial_weeks; }, 4, 8,
+            "weeks", "6 esketamine trials (MGH-ATRQ) vs 4 Sforzini Delphi 2022 (⚠ CONFLICT)",
+            "Minimum weeks at adequate dose for an antidepressant trial to count towards treatment resistance."),
+        IntEntry(
+            "screening.trd_failure_below_percent",
+            [](auto& s) -> auto& { return s.screening.trd_failure_below_percent; }, 25, 50, "%",
+            "<25% Sforzini Delphi 2022 / MGH-ATRQ vs <50% many definitions (PMC8049072) (⚠ CONFLICT)",
+            "A trial failed when symptom improvement was below this percentage."),
+        ChoiceEntry<PregnancyPolicy>(
+            "screening.pregnancy", [](auto& s) -> auto& { return s.screening.pregnancy; },
+            {{"not_eligible", PregnancyPolicy::kNotEligible}, {"review", PregnancyPolicy::kReview}},
+            "Spravato USPI (embryo-fetal toxicity, not recommended); Ketalar USPI",
+            "Whether pregnancy makes a patient not eligible or needs a prescriber's review."),
+        ChoiceEntry<MinorPolicy>(
+            "screening.racemic_minor", [](auto& s) -> auto& { return s.screening.racemic_minor; },
+            {{"review", MinorPolicy::kReview}, {"not_eligible", MinorPolicy::kNotEligible}},
+            "clinical-reference §4.1 (age < 18: hard stop for Spravato, configurable for racemic)",
+            "What age under 18 means for racemic ketamine (esketamine under 18 is always not eligible)."),
+        IntEntry(
+            "screening.intake_bp_caution_systolic",
+            [](auto& s) -> auto& { return s.screening.intake_bp_caution_systolic; }, 130, 160, "mmHg",
+            "Spravato USPI: BP > 140/90 weigh risk [LABEL-US]",
+            "Intake systolic BP above this is a caution (evaluate before treating)."),
+        IntEntry(
+            "screening.intake_bp_caution_systolic_eu_65_plus",
+            [](auto& s) -> auto& { return s.screening.intake_bp_caution_systolic_eu_65_plus; }, 140, 160, "mmHg",
+            "EU Spravato SmPC: > 150/90 mmHg for patients >= 65 years [LABEL-EU]",
+            "With region eu and age >= 65, intake systolic BP above this is a caution."),
+        IntEntry(
+            "screening.intake_bp_caution_diastolic",
+            [](auto& s) -> auto& { return s.screening.intake_bp_caution_diastolic; }, 80, 100, "mmHg",
+            "Spravato USPI: BP > 140/90 weigh risk [LABEL-US]",
+            "Intake diastolic BP above this is a caution (evaluate before treating)."),
+        IntEntry(
+            "screening.intake_bp_review_systolic",
+            [](auto& s) -> auto& { return s.screening.intake_bp_review_systolic; }, 160, 200, "mmHg",
+            "Spravato USPI outlier SBP >= 180; ACC/AHA 2017 hypertensive urgency > 180 [GUIDE]",
+            "Intake systolic BP at or above this needs a prescriber's review."),
+        IntEntry(
+            "screening.intake_bp_review_diastolic",
+            [](auto& s) -> auto& { return s.screening.intake_bp_review_diastolic; }, 100, 120, "mmHg",
+            "Spravato USPI outlier DBP >= 110; ACC/AHA 2017 hypertensive urgency > 120 [GUIDE]",
+            "Intake diastolic BP at or above this needs a prescriber's review."),
+        IntEntry(
+            "screening.intake_heart_rate_caution",
+            [](auto& s) -> auto& { return s.screening.intake_heart_rate_caution; }, 90, 130, "/min",
+            "HR > 110 commonly attributed to the APA consensus [UNVERIFIED]",
+            "Intake heart rate above this is a caution."),
+        DoubleEntry(
+            "dose.iv_max_mg_per_kg", [](auto& s) -> auto& { return s.dose.iv_max_mg_per_kg; }, 0.1, 1.0, "mg/kg",
+            "Fava 2020 (0.1-1.0 mg/kg studied); 1.0 mg/kg clinic titration ceiling [PRACTICE]; may not be raised",
+            "Highest IV racemic ketamine dose a clinician may order."),
+        DoubleEntry(
+            "dose.im_max_mg_per_kg", [](auto& s) -> auto& { return s.dose.im_max_mg_per_kg; }, 0.1, 1.0, "mg/kg",
+            "Chilukuri 2014, Loo 2016 (0.1-0.5 mg/kg studied); never above the IV ceiling (IM F ~ 93%)",
+            "Highest IM racemic ketamine dose a clinician may order."),
+        DoubleEntry(
+            "dose.oral_max_mg", [](auto& s) -> auto& { return s.dose.oral_max_mg; }, 10, 300, "mg",
+            "Andrade 2019 review: 25-300 mg fixed oral doses studied [REVIEW]",
+            "Highest single oral ketamine dose a clinician may order."),
+        DoubleEntry(
+            "dose.sublingual_max_mg", [](auto& s) -> auto& { return s.dose.sublingual_max_mg; }, 10, 300, "mg",
+            "Lara 2013 (10 mg) to KAP lozenges of several hundred mg [PRACTICE] [UNVERIFIED]",
+            "Highest single sublingual ketamine dose a clinician may order."),
+        IntEntry(
+            "schedule.iv_induction_infusions", [](auto& s) -> auto& { return s.schedule.iv_induction_infusions; }, 4,
+            12, "infusions", "6 (ELEKT-D, Murrough 2013); up to 12 (KetECT) [TRIAL]",
+            "Number of infusions in an IV induction series."),
+        IntEntry(
+            "schedule.iv_induction_per_week", [](auto& s) -> auto& { return s.schedule.iv_induction_per_week; }, 2, 3,
+            "per week", "Singh 2016: twice vs three times weekly similarly effective [TRIAL]",
+            "Infusions per week during IV induction."),
+        IntEntry(
+            "schedule.min_days_between_sessions",
+            [](auto& s) -> auto& { return s.schedule.min_days_between_sessions; }, 1, 3, "days",
+            "Trial patterns (TRANSFORM days 1,4,8,11; Murrough 2013 three a week) [PRACTICE]",
+            "Minimum days between two planned dosing days."),
+        IntEntry(
+            "schedule.esketamine_maintenance_interval_weeks",
+            [](auto& s) -> auto& { return s.schedule.esketamine_maintenance_interval_weeks; }, 1, 2, "weeks",
+            "Spravato USPI: from week 9 every 2 weeks or once weekly [LABEL-US]",
+            "Esketamine maintenance interval from week 9."),
+        IntEntry(
+            "schedule.esketamine_maintenance_sessions",
+            [](auto& s) -> auto& { return s.schedule.esketamine_maintenance_sessions; }, 1, 26, "sessions",
+            "Planning horizon only; the label sets no end [LABEL-US]",
+            "How many maintenance sessions from week 9 a schedule plans ahead."),
+    };
+    return entries;
+}
+
+// Rules that tie two settings together; checked after every change so no combination is unsafe or incoherent.
+Status CheckConsistency(const ClinicSettings& s) {
+    if (s.screening.intake_bp_review_systolic <= s.screening.intake_bp_caution_systolic) {
+        return InvalidArgument("screening.intake_bp_review_systolic",
+                               "must be above screening.intake_bp_caution_systolic");
+    }
+    if (s.screening.intake_bp_review_systolic <= s.screening.intake_bp_caution_systolic_eu_65_plus) {
+        return InvalidArgument("screening.intake_bp_review_systolic",
+                               "must be above screening.intake_bp_caution_systolic_eu_65_plus");
+    }
+    if (s.screening.intake_bp_review_diastolic <= s.screening.intake_bp_caution_diastolic) {
+        return InvalidArgument("screening.intake_bp_review_diastolic",
+                               "must be above screening.intake_bp_caution_diastolic");
+    }
+    if (s.dose.im_max_mg_per_kg > s.dose.iv_max_mg_per_kg) {
+        return InvalidArgument("dose.im_max_mg_per_kg",
+                               "may not exceed dose.iv_max_mg_per_kg (IM bioavailability is about 93%)");
+    }
+    // Three infusions a week put two of them 2 days apart (days 0, 2, 4), so a 3-day minimum cannot be planned.
+    if (s.schedule.iv_induction_per_week == 3 && s.schedule.min_days_between_sessions > 2) {
+        return InvalidArgument("schedule.min_days_between_sessions",
+                               "must be at most 2 days while schedule.iv_induction_per_week is 3");
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<SettingSpec> AllSettings(const ClinicSettings& settings) {
+    const ClinicSettings defaults;
+    std::vector<SettingSpec> specs;
+    for (const Entry& entry : Registry()) {
+        specs.push_back(SettingSpec{std::string(entry.name), entry.get(settings), entry.get(defaults), entry.allowed,
+                                    std::string(entry.source), std::string(entry.description)});
+    }
+    return specs;
+}
+
+Status SetSetting(ClinicSettings& settings, std::string_view name, std::string_view value) {
+    for (const Entry& entry : Registry()) {
+        if (entry.name != name) {
+            continue;
+        }
+        ClinicSettings candidate = settings;
+        if (Status set = entry.set(candidate, value); !set.ok()) {
+            return set;
+        }
+        if (Status consistent = CheckConsistency(candidate); !consistent.ok()) {
+            return consistent;
+        }
+        settings = candidate;
+        return Status::Ok();
+    }
+    return Error{ErrorCode::kNotFound, std::string(name), "unknown setting (see `kclinic settings`)"};
+}
+
+}  // namespace kclinic::clinical

@@ -1,0 +1,98 @@
+#pragma once
+
+// A clinic's tunable clinical thresholds. Every field has a default taken from a named source and bounds a
+// clinic may move it within; the registry (AllSettings / SetSetting) is the one place that knows those bounds,
+// and docs/clinical-rules.md lists the same table. Code that applies a rule reads the field; it never carries a
+// second copy of the number.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace kclinic::clinical {
+
+// Which published MADRS severity bands to report (⚠ the sources conflict; clinical-reference §6.4).
+enum class MadrsBands {
+    kSnaith1986,   // 0-6 normal, 7-19 mild, 20-34 moderate, >=35 severe (Snaith et al. 1986)
+    kAlternative,  // <=12 normal, 13-24 mild, 25-34 moderate, >=35 severe (common in practice; source unverified)
+};
+
+// Regulatory region whose label rules apply where US and EU labels differ (start doses, the >=65 BP gate).
+enum class Region { kUs, kEu };
+
+// What pregnancy does to an eligibility decision.
+enum class PregnancyPolicy { kNotEligible, kReview };
+
+// What age under 18 does for racemic ketamine (for esketamine it is always a hard stop).
+enum class MinorPolicy { kReview, kNotEligible };
+
+struct ScaleSettings {
+    MadrsBands madrs_bands = MadrsBands::kSnaith1986;
+    int madrs_item10_suicidality_min = 4;   // MADRS item 10 at or above this flags suicidality [PRACTICE]
+    int pcl5_provisional_ptsd_min = 33;     // PCL-5 total at or above this: provisional PTSD (VA NCPTSD, 31-33)
+    int cadss_dissociation_above = 4;       // CADSS-23 total above this: dissociation (esketamine trials)
+};
+
+struct OutcomeSettings {
+    int madrs_remission_max = 12;  // MADRS remission: total at or below (⚠ 10 ESCAPE-TRD vs 12 esketamine programme)
+};
+
+struct ScreeningSettings {
+    int trd_min_trial_weeks = 6;              // adequate trial duration (⚠ 4 Delphi vs 6 esketamine trials)
+    int trd_failure_below_percent = 25;       // a trial failed if improvement < this (⚠ 25 vs 50)
+    PregnancyPolicy pregnancy = PregnancyPolicy::kNotEligible;
+    MinorPolicy racemic_minor = MinorPolicy::kReview;
+    int intake_bp_caution_systolic = 140;     // intake BP above either value: caution, evaluate (Spravato USPI)
+    int intake_bp_caution_diastolic = 90;
+    int intake_bp_caution_systolic_eu_65_plus = 150;  // region kEu, age >= 65: systolic caution gate (EU SmPC)
+    int intake_bp_review_systolic = 180;      // intake BP at or above either value: clinician review
+    int intake_bp_review_diastolic = 110;
+    int intake_heart_rate_caution = 110;      // intake heart rate above this: caution [UNVERIFIED attribution]
+};
+
+struct DoseSettings {
+    double iv_max_mg_per_kg = 1.0;     // ceiling for IV racemic ketamine; may be lowered, never raised
+    double im_max_mg_per_kg = 0.5;     // ceiling for IM racemic ketamine (studied 0.1-0.5 mg/kg)
+    double oral_max_mg = 300.0;        // ceiling for one oral dose (studied 25-300 mg)
+    double sublingual_max_mg = 300.0;  // ceiling for one sublingual dose [PRACTICE]
+};
+
+struct ScheduleSettings {
+    int iv_induction_infusions = 6;                 // infusions in an IV induction series (ELEKT-D, Murrough 2013)
+    int iv_induction_per_week = 2;                  // 2 or 3 infusions a week (Singh 2016: twice weekly suffices)
+    int min_days_between_sessions = 2;              // minimum spacing between planned dosing days [PRACTICE]
+    int esketamine_maintenance_interval_weeks = 2;  // from week 9: every 1 or 2 weeks (Spravato USPI)
+    int esketamine_maintenance_sessions = 4;        // how many maintenance sessions to plan ahead
+};
+
+struct ClinicSettings {
+    // Where US and EU labels differ: the EU >=65 intake BP gate (150/90) and EU esketamine start doses (28 mg
+    // for patients >=65 or of Japanese ancestry).
+    Region region = Region::kUs;
+    ScaleSettings scales;
+    OutcomeSettings outcomes;
+    ScreeningSettings screening;
+    DoseSettings dose;
+    ScheduleSettings schedule;
+};
+
+// One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.
+struct SettingSpec {
+    std::string name;                  // dotted, e.g. "screening.trd_min_trial_weeks"
+    std::string value;                 // current value, as text
+    std::string default_value;         // as text
+    std::string allowed;               // "4..8 weeks" or "snaith|alternative"
+    std::string source;                // label, guideline or paper
+    std::string description;
+};
+
+// Every setting with its current value in `settings`, in a stable order.
+[[nodiscard]] std::vector<SettingSpec> AllSettings(const ClinicSettings& settings);
+
+// Sets `name` to `value` (text, as on a command line). Errors: kNotFound for an unknown name; kOutOfRange or
+// kInvalidArgument (naming the allowed values) when the value is outside the setting's bounds.
+[[nodiscard]] Status SetSetting(ClinicSettings& settings, std::string_view name, std::string_view value);
+
+}  // namespace kclinic::clinical
