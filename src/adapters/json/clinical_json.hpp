@@ -1,0 +1,46 @@
+#pragma once
+
+// The JSON shape of the clinical core's inputs and outputs. The CLI prints these objects and the HTTP API will
+// serve the same ones, so a field means one thing everywhere (docs/cli.md documents each). Parsing is strict: an
+// unknown field, a wrong type or an out-of-range value is an Error naming the field, never silently ignored, because
+// a mistyped safety field ("acute_suicidal_ideaton") must not be read as absent.
+
+#include <chrono>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.hpp"
+#include "clinical/dose.hpp"
+#include "clinical/eligibility.hpp"
+#include "clinical/outcomes.hpp"
+#include "clinical/scales.hpp"
+#include "clinical/schedule.hpp"
+#include "clinical/settings.hpp"
+
+namespace kclinic::adapters::json {
+
+using Json = nlohmann::json;
+
+// Parses `text` as one JSON document. Error kInvalidArgument naming the byte offset of the syntax error.
+[[nodiscard]] Result<Json> Parse(std::string_view text);
+
+// An intake for eligibility screening. Required: age_years, sex, product. Errors name the field
+// ("antidepressant_trials[1].weeks") for unknown fields, wrong types and missing required fields; range checks
+// are the clinical core's (Screen).
+[[nodiscard]] Result<clinical::Intake> IntakeFromJson(const Json& json);
+
+// YYYY-MM-DD.
+[[nodiscard]] std::string FormatDate(std::chrono::sys_days date);
+
+[[nodiscard]] Json ToJson(const clinical::ScaleResult& result);
+[[nodiscard]] Json ToJson(const clinical::Outcome& outcome);
+[[nodiscard]] Json ToJson(const clinical::Screening& screening);
+[[nodiscard]] Json ToJson(const clinical::DoseOrder& order);
+[[nodiscard]] Json ToJson(clinical::Protocol protocol, std::span<const clinical::PlannedSession> sessions);
+[[nodiscard]] Json ToJson(std::span<const clinical::SettingSpec> settings);
+
+}  // namespace kclinic::adapters::json

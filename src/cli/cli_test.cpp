@@ -1,0 +1,360 @@
+// The CLI contract (docs/cli.md), tested by running the real `kclinic` binary: exit status 0 with one JSON object
+// on stdout for --json; exit status 2 with exactly one line on stderr and nothing on stdout for bad input.
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using Json = nlohmann::json;
+
+struct ProcessRun {
+    int exit_status = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs kclinic with `args`, feeding `input` on stdin; collects stdout and stderr without risking a pipe deadlock.
+ProcessRun Kclinic(const std::vector<std::string>& args, const std::string& input = "") {
+    std::array<int, 2> in_pipe{};
+    std::array<int, 2> out_pipe{};
+    std::array<int, 2> err_pipe{};
+    if (pipe(in_pipe.data()) != 0 || pipe(out_pipe.data()) != 0 || pipe(err_pipe.data()) != 0) {
+        ADD_FAILURE() << "pipe failed";
+        return {};
+    }
+    const pid_t pid = fork();
+    if (pid == 0) {
+        dup2(in_pipe[0], STDIN_FILENO);
+        dup2(out_pipe[1], STDOUT_FILENO);
+        dup2(err_pipe[1], STDERR_FILENO);
+        for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
+            close(fd);
+        }
+        std::vector<char*> argv;
+        std::string binary = KCLINIC_BINARY;
+        argv.push_back(binary.data());
+        std::vector<std::string> copies = args;
+        for (std::string& arg : copies) {
+            argv.push_back(arg.data());
+        }
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+    }
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (!input.empty()) {
+        const ssize_t written = write(in_pipe[1], input.data(), input.size());
+        EXPECT_EQ(written, static_cast<ssize_t>(input.size()));
+    }
+    close(in_pipe[1]);
+
+    ProcessRun run;
+    std::array<pollfd, 2> fds{{{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}}};
+    int open_fds = 2;
+    std::array<char, 4096> buffer{};
+    while (open_fds > 0) {
+        if (poll(fds.data(), fds.size(), 10000) <= 0) {
+            ADD_FAILURE() << "kclinic did not finish within 10 s";
+            break;
+        }
+        for (std::size_t i = 0; i < fds.size(); ++i) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) {
+                continue;
+            }
+            const ssize_t n = read(fds[i].fd, buffer.data(), buffer.size());
+            if (n <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_fds;
+                continue;
+            }
+            (i == 0 ? run.out : run.err).append(buffer.data(), static_cast<std::size_t>(n));
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+std::string Describe(const std::vector<std::string>& args) {
+    std::string text = "kclinic";
+    for (const std::string& arg : args) {
+        text += " " + arg;
+    }
+    return text;
+}
+
+// Success: exit 0, nothing on stderr, exactly one JSON object on stdout.
+Json ExpectJson(const std::vector<std::string>& args, const std::string& input = "") {
+    ProcessRun run = Kclinic(args, input);
+    EXPECT_EQ(run.exit_status, 0) << Describe(args) << "\nstderr: " << run.err;
+    EXPECT_EQ(run.err, "") << Describe(args);
+    EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1) << Describe(args) << ": " << run.out;
+    Json parsed = Json::parse(run.out, nullptr, false);
+    EXPECT_TRUE(parsed.is_object()) << Describe(args) << ": " << run.out;
+    return parsed;
+}
+
+// Bad input: exit 2, nothing on stdout, one line on stderr that contains `expected`.
+void ExpectBadInput(const std::vector<std::string>& args, const std::string& expected, const std::string& input = "") {
+    ProcessRun run = Kclinic(args, input);
+    EXPECT_EQ(run.exit_status, 2) << Describe(args) << "\nstderr: " << run.err;
+    EXPECT_EQ(run.out, "") << Describe(args);
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << Describe(args) << ": " << run.err;
+    EXPECT_NE(run.err.find(expected), std::string::npos)
+        << Describe(args) << "\nexpected stderr to contain: " << expected << "\nstderr: " << run.err;
+}
+
+std::string Demo() { return std::string(KCLINIC_SOURCE_DIR) + "/testdata/demo/intake.json"; }
+
+TEST(CliTest, HelpExitsZeroForEveryCommand) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"--help"}, {"score", "--help"}, {"screen", "--help"}, {"dose", "--help"}, {"schedule", "--help"},
+             {"settings", "--help"}}) {
+        ProcessRun run = Kclinic(args);
+        EXPECT_EQ(run.exit_status, 0) << Describe(args);
+        EXPECT_NE(run.out.find("Usage"), std::string::npos) << Describe(args) << run.out;
+    }
+}
+
+struct ScoreCase {
+    std::string instrument;
+    std::string answers;
+    int total;
+    std::string band;
+    bool suicidality;
+};
+
+TEST(CliTest, ScoreEveryInstrument) {
+    const std::vector<ScoreCase> cases = {
+        {"phq9", "2,3,2,2,1,3,2,1,1", 17, "moderately_severe", true},
+        {"phq9", "0,0,0,0,0,0,0,0,0", 0, "minimal", false},
+        {"gad7", "3,3,3,3,3,3,3", 21, "severe", false},
+        {"madrs", "4,4,3,4,2,3,4,4,3,2", 33, "moderate", false},
+        {"madrs", "0,0,0,0,0,0,0,0,0,4", 4, "normal", true},
+        {"qids-sr16", "3,2,0,0,2,0,0,0,3,1,1,0,1,1,0,2", 14, "moderate", false},  // summing all 16 gives 16
+        {"hamd17", "2,1,1,1,1,1,2,1,1,2,1,1,1,1,1,1,0", 19, "moderate", true},
+        {"pcl5", "2,2,2,2,2,1,1,2,2,2,2,1,1,1,2,2,2,1,1,1", 32, "below_threshold", false},
+        {"cssrs-screen", "1,1,1,0,0,1,0", 4, "moderate", true},
+        {"cssrs-screen", "0,0,0,0,0,0,0", 0, "none", false},
+        {"cadss", "1,1,0,0,0,1,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0", 6, "dissociation", false},
+        {"cadss6", "1,1,1,1,1,1", 6, "not_established", false},
+        {"moaas", "3", 3, "moderate_or_deeper", false},
+    };
+    for (const ScoreCase& c : cases) {
+        Json result = ExpectJson({"score", c.instrument, c.answers, "--json"});
+        EXPECT_EQ(result["instrument"], c.instrument);
+        EXPECT_EQ(result["total"], c.total) << c.instrument << " " << c.answers;
+        EXPECT_EQ(result["band"], c.band) << c.instrument << " " << c.answers;
+        ASSERT_TRUE(result["flags"].is_array());
+        const bool flagged =
+            std::find(result["flags"].begin(), result["flags"].end(), "suicidality") != result["flags"].end();
+        EXPECT_EQ(flagged, c.suicidality) << c.instrument << " " << c.answers;
+    }
+}
+
+TEST(CliTest, ScoreWithBaselineReportsOutcomeAndTheRemissionRuleUsed) {
+    Json result = ExpectJson({"score", "madrs", "1,1,1,1,1,1,1,1,1,1", "--baseline", "32", "--json"});
+    EXPECT_EQ(result["outcome"]["response"], "response");
+    EXPECT_EQ(result["outcome"]["remission"], true);
+    EXPECT_EQ(result["outcome"]["remission_rule"], "madrs_total<=12");
+
+    result = ExpectJson({"score", "madrs", "2,1,1,1,1,1,1,1,1,1", "--baseline", "32", "--set",
+                         "outcomes.madrs_remission_max=10", "--json"});
+    EXPECT_EQ(result["total"], 11);
+    EXPECT_EQ(result["outcome"]["remission"], false);
+    EXPECT_EQ(result["outcome"]["remission_rule"], "madrs_total<=10");
+}
+
+TEST(CliTest, ScoreRefusesBadInput) {
+    ExpectBadInput({"score", "phq10", "1,2", "--json"}, "instrument");
+    ExpectBadInput({"score", "phq9", "1,1,1,1,1,1,1,1", "--json"}, "phq9 expects 9 answers (got 8)");
+    ExpectBadInput({"score", "phq9", "1,1,1,1,1,1,1,1,4", "--json"}, "answers[9]");
+    ExpectBadInput({"score", "phq9", "1,1,x,1,1,1,1,1,1", "--json"}, "answers[3]: expected a whole number");
+    ExpectBadInput({"score", "phq9", "1,,1,1,1,1,1,1,1", "--json"}, "answers[2]");
+    ExpectBadInput({"score", "cssrs-screen", "1,0,1,0,0,0,0", "--json"}, "answers[3]");
+    ExpectBadInput({"score", "hamd17", "0,0,0,3,0,0,0,0,0,0,0,0,0,0,0,0,0", "--json"}, "answers[4]");
+    ExpectBadInput({"score", "phq9", "0,0,0,0,0,0,0,0,0", "--set", "scales.madrs_bands=muller"},
+                   "--set scales.madrs_bands: must be one of snaith|alternative");
+    ExpectBadInput({"score", "phq9", "0,0,0,0,0,0,0,0,0", "--set", "nonsense"}, "--set: expected NAME=VALUE");
+    ExpectBadInput({"score", "cssrs-screen", "0,0,0,0,0,0,0", "--baseline", "3"}, "--baseline");
+    ExpectBadInput({"score", "phq9"}, "ANSWERS");
+    ExpectBadInput({"score", "phq9", "0,0,0,0,0,0,0,0,0", "--bogus"}, "--bogus");
+    ExpectBadInput({}, "subcommand");
+}
+
+TEST(CliTest, TextOutputIsForPeople) {
+    ProcessRun run = Kclinic({"score", "phq9", "2,3,2,2,1,3,2,1,1"});
+    EXPECT_EQ(run.exit_status, 0);
+    EXPECT_NE(run.out.find("total 17"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("suicidality"), std::string::npos) << run.out;
+}
+
+TEST(CliTest, ScreenReadsAFileOrStdin) {
+    Json from_file = ExpectJson({"screen", Demo(), "--json"});
+    EXPECT_EQ(from_file["decision"], "eligible_with_cautions");
+    EXPECT_EQ(from_file["adequate_failed_trials"], 2);
+    ASSERT_TRUE(from_file["findings"].is_array());
+    for (const Json& finding : from_file["findings"]) {
+        for (const char* key : {"rule", "severity", "message", "source"}) {
+            EXPECT_TRUE(finding[key].is_string()) << key << " in " << finding.dump();
+        }
+    }
+
+    const std::string intake = R"({"age_years": 30, "sex": "male", "product": "esketamine-nasal",
+        "diagnoses": ["F32.2"], "conditions": ["I67.1"], "blood_pressure": {"systolic": 120, "diastolic": 80}})";
+    Json from_stdin = ExpectJson({"screen", "-", "--json"}, intake);
+    EXPECT_EQ(from_stdin["decision"], "not_eligible");
+    bool aneurysm = false;
+    for (const Json& finding : from_stdin["findings"]) {
+        aneurysm = aneurysm || (finding["severity"] == "contraindication" &&
+                                finding["message"].get<std::string>().find("I67.1") != std::string::npos);
+    }
+    EXPECT_TRUE(aneurysm) << from_stdin.dump();
+}
+
+TEST(CliTest, ScreenSettingsChangeTheDecision) {
+    // Two 5-week trials count only when a clinic accepts 4-week trials.
+    const std::string intake = R"({"age_years": 45, "sex": "male", "product": "ketamine-iv", "diagnoses": ["F33.1"],
+        "blood_pressure": {"systolic": 120, "diastolic": 80},
+        "antidepressant_trials": [
+          {"drug": "sertraline", "weeks": 5, "adequate_dose": true, "improvement_percent": 10, "current_episode": true},
+          {"drug": "duloxetine", "weeks": 5, "adequate_dose": true, "improvement_percent": 10, "current_episode": true}]})";
+    EXPECT_EQ(ExpectJson({"screen", "-", "--json"}, intake)["treatment_resistant"], false);
+    Json four_weeks = ExpectJson({"screen", "-", "--json", "--set", "screening.trd_min_trial_weeks=4"}, intake);
+    EXPECT_EQ(four_weeks["treatment_resistant"], true);
+    EXPECT_EQ(four_weeks["decision"], "eligible");
+}
+
+TEST(CliTest, ScreenRefusesBadInput) {
+    ExpectBadInput({"screen", "/no/such/file.json"}, "cannot open");
+    ExpectBadInput({"screen", "-"}, "invalid JSON at byte", "{\"age_years\": 4");
+    ExpectBadInput({"screen", "-"}, "intake: must be a JSON object", "[1, 2]");
+    ExpectBadInput({"screen", "-"}, "age_years: is required", R"({"sex": "male", "product": "ketamine-iv"})");
+    ExpectBadInput({"screen", "-"}, "acute_suicidal_ideaton: unknown field",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "acute_suicidal_ideaton": true})");
+    ExpectBadInput({"screen", "-"}, "age_years: must be a whole number (got a string)",
+                   R"({"age_years": "30", "sex": "male", "product": "ketamine-iv"})");
+    ExpectBadInput({"screen", "-"}, "product",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-nasal"})");
+    ExpectBadInput({"screen", "-"}, "antidepressant_trials[0].weeks: is required",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "antidepressant_trials": [
+                       {"drug": "sertraline", "adequate_dose": true, "improvement_percent": 0, "current_episode": true}]})");
+    ExpectBadInput({"screen", "-"}, "blood_pressure.diastolic: must be a whole number",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv",
+                       "blood_pressure": {"systolic": 120, "diastolic": "80"}})");
+    ExpectBadInput({"screen", "-"}, "weight_kg",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "weight_kg": 300})");
+    ExpectBadInput({"screen", "-"}, "diagnoses[0]",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "diagnoses": ["depression"]})");
+}
+
+struct DoseCase {
+    std::vector<std::string> args;
+    double total_mg;
+};
+
+TEST(CliTest, DoseForEveryRoute) {
+    Json iv = ExpectJson({"dose", "--route", "iv", "--weight-kg", "70", "--concentration-mg-per-ml", "1", "--json"});
+    EXPECT_DOUBLE_EQ(iv["total_mg"].get<double>(), 35.0);
+    EXPECT_DOUBLE_EQ(iv["rate_mg_per_h"].get<double>(), 52.5);
+    EXPECT_DOUBLE_EQ(iv["volume_ml"].get<double>(), 35.0);
+    EXPECT_DOUBLE_EQ(iv["rate_ml_per_h"].get<double>(), 52.5);
+    EXPECT_EQ(iv["weight_basis"], "actual");
+
+    Json nasal = ExpectJson({"dose", "--route", "esketamine-nasal", "--weight-kg", "70", "--mg", "84", "--json"});
+    EXPECT_EQ(nasal["devices"], 3);
+    EXPECT_EQ(nasal["rest_minutes_between_devices"], 5);
+    EXPECT_DOUBLE_EQ(nasal["total_mg"].get<double>(), 84.0);
+
+    const std::vector<DoseCase> cases = {
+        {{"--route", "im", "--weight-kg", "80", "--mg-per-kg", "0.25"}, 20.0},
+        {{"--route", "oral", "--weight-kg", "80", "--mg", "150"}, 150.0},
+        {{"--route", "sublingual", "--weight-kg", "80", "--mg", "50"}, 50.0},
+        {{"--route", "iv", "--weight-kg", "120", "--weight-basis", "ideal", "--height-cm", "177.8", "--sex", "male"},
+         36.5},  // Devine: 50 + 2.3 x 10 in = 73 kg
+    };
+    for (const DoseCase& c : cases) {
+        std::vector<std::string> args = {"dose"};
+        args.insert(args.end(), c.args.begin(), c.args.end());
+        args.push_back("--json");
+        EXPECT_DOUBLE_EQ(ExpectJson(args)["total_mg"].get<double>(), c.total_mg) << Describe(args);
+    }
+}
+
+TEST(CliTest, DoseRefusesUnsafeOrMalformedOrders) {
+    ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "29.9"}, "weight_kg: must be between 30 and 250 kg");
+    ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "251"}, "weight_kg");
+    ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "70", "--mg-per-kg", "1.01"}, "mg_per_kg");
+    ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "70", "--mg-per-kg", "0.9", "--set",
+                    "dose.iv_max_mg_per_kg=0.8"},
+                   "mg_per_kg");
+    ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "70", "--set", "dose.iv_max_mg_per_kg=1.5"},
+                   "--set dose.iv_max_mg_per_kg: must be between 0.1 and 1 mg/kg");
+    ExpectBadInput({"dose", "--route", "esketamine-nasal", "--weight-kg", "70", "--mg", "70"},
+                   "device count must be whole");
+    ExpectBadInput({"dose", "--route", "esketamine-nasal", "--weight-kg", "70", "--mg", "84", "--first-dose"},
+                   "dose_mg");
+    ExpectBadInput({"dose", "--route", "esketamine-nasal", "--weight-kg", "70", "--mg", "112"}, "dose_mg");
+    ExpectBadInput({"dose", "--route", "intrathecal", "--weight-kg", "70"}, "route");
+    ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "seventy"}, "--weight-kg");
+    ExpectBadInput({"dose", "--weight-kg", "70"}, "--route");
+}
+
+TEST(CliTest, ScheduleListsDatedSessions) {
+    Json iv = ExpectJson({"schedule", "--protocol", "iv-induction", "--start", "2026-12-01", "--json"});
+    EXPECT_EQ(iv["protocol"], "iv-induction");
+    ASSERT_EQ(iv["sessions"].size(), 6u);
+    const std::vector<std::string> dates = {"2026-12-01", "2026-12-04", "2026-12-08",
+                                            "2026-12-11", "2026-12-15", "2026-12-18"};
+    for (std::size_t i = 0; i < dates.size(); ++i) {
+        EXPECT_EQ(iv["sessions"][i]["date"], dates[i]) << i;
+        EXPECT_EQ(iv["sessions"][i]["number"], i + 1) << i;
+        EXPECT_EQ(iv["sessions"][i]["phase"], "induction") << i;
+    }
+    Json esketamine = ExpectJson({"schedule", "--protocol", "esketamine-trd", "--start", "2026-12-01", "--json"});
+    EXPECT_EQ(esketamine["sessions"][0]["dose_options_mg"], Json::array({56}));
+    EXPECT_EQ(esketamine["sessions"][8]["phase"], "maintenance");
+    EXPECT_EQ(esketamine["sessions"][8]["date"], "2026-12-29");
+}
+
+TEST(CliTest, ScheduleRefusesBadInput) {
+    ExpectBadInput({"schedule", "--protocol", "iv-induction", "--start", "2026-02-30"}, "--start: expected a calendar date");
+    ExpectBadInput({"schedule", "--protocol", "iv-induction", "--start", "1/12/2026"}, "--start");
+    ExpectBadInput({"schedule", "--protocol", "weekly", "--start", "2026-12-01"}, "protocol");
+    ExpectBadInput({"schedule", "--protocol", "iv-induction", "--start", "2026-12-01", "--set",
+                    "schedule.iv_induction_per_week=4"},
+                   "schedule.iv_induction_per_week");
+}
+
+TEST(CliTest, SettingsListsEveryThresholdWithItsSource) {
+    Json listed = ExpectJson({"settings", "--json", "--set", "dose.iv_max_mg_per_kg=0.8"});
+    ASSERT_TRUE(listed["settings"].is_array());
+    bool found = false;
+    for (const Json& setting : listed["settings"]) {
+        EXPECT_FALSE(setting["source"].get<std::string>().empty()) << setting.dump();
+        if (setting["name"] == "dose.iv_max_mg_per_kg") {
+            found = true;
+            EXPECT_EQ(setting["value"], "0.8");
+            EXPECT_EQ(setting["default"], "1");
+        }
+    }
+    EXPECT_TRUE(found);
+}
+
+}  // namespace

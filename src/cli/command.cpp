@@ -1,0 +1,30 @@
+#include "cli/command.hpp"
+
+namespace kclinic::cli {
+
+void AddCommonOptions(CLI::App& command, CommonOptions& options) {
+    command.add_flag("--json", options.json, "Print one JSON object on stdout instead of text");
+    command.add_option("--set", options.settings_overrides,
+                       "Override a clinic setting for this run, NAME=VALUE, within its allowed bounds "
+                       "(repeatable; see `kclinic settings`)");
+}
+
+Result<clinical::ClinicSettings> SettingsFrom(const CommonOptions& options) {
+    clinical::ClinicSettings settings;
+    for (const std::string& override_text : options.settings_overrides) {
+        const auto equals = override_text.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            return InvalidArgument("--set", "expected NAME=VALUE (got \"" + override_text + "\")");
+        }
+        Status status = clinical::SetSetting(settings, std::string_view(override_text).substr(0, equals),
+                                             std::string_view(override_text).substr(equals + 1));
+        if (!status.ok()) {
+            Error error = status.error();
+            error.field = "--set " + error.field;
+            return error;
+        }
+    }
+    return settings;
+}
+
+}  // namespace kclinic::cli

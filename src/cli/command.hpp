@@ -1,0 +1,40 @@
+#pragma once
+
+// What every kclinic command returns: one JSON object for machines and the same content as text for people. The
+// command does no printing itself, so on error nothing reaches stdout (docs/cli.md).
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "adapters/json/clinical_json.hpp"
+#include "base/result.hpp"
+#include "clinical/settings.hpp"
+
+namespace kclinic::cli {
+
+struct CommandOutput {
+    adapters::json::Json json;
+    std::string text;  // ends with a newline
+};
+
+// A registered subcommand and the function that runs it once its options are parsed.
+struct Command {
+    CLI::App* app = nullptr;
+    bool* json_output = nullptr;
+    std::function<Result<CommandOutput>()> run;
+};
+
+// Adds the options every clinical command shares: --json and --set NAME=VALUE (repeatable).
+struct CommonOptions {
+    bool json = false;
+    std::vector<std::string> settings_overrides;
+};
+void AddCommonOptions(CLI::App& command, CommonOptions& options);
+
+// The clinic settings for this run: the defaults with every --set applied in order. Error names the override.
+[[nodiscard]] Result<clinical::ClinicSettings> SettingsFrom(const CommonOptions& options);
+
+}  // namespace kclinic::cli

@@ -1,0 +1,67 @@
+// kclinic: the one executable and the composition root (docs/architecture.md).
+
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/clinical_commands.hpp"
+#include "cli/command.hpp"
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 1;
+
+int RunCommand(const kclinic::cli::Command& command) {
+    kclinic::Result<kclinic::cli::CommandOutput> output = command.run();
+    if (!output.ok()) {
+        std::cerr << "kclinic " << command.app->get_name() << ": " << output.error().ToString() << "\n";
+        return kExitBadInput;
+    }
+    if (*command.json_output) {
+        std::cout << output->json.dump() << "\n";
+    } else {
+        std::cout << output->text;
+    }
+    return std::cout.flush() ? 0 : kExitInternal;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "kclinic: clinical decision support for ketamine and esketamine treatment.\n"
+        "Every result needs a clinician's judgement. Bad input exits with status 2 and one line on stderr.",
+        "kclinic"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "kclinic 0.1.0");
+
+    std::vector<kclinic::cli::Command> commands;
+    kclinic::cli::RegisterClinicalCommands(app, commands);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        if (error.get_exit_code() == 0) {  // --help or --version
+            return app.exit(error);
+        }
+        std::cerr << "kclinic: " << error.what() << "\n";
+        return kExitBadInput;
+    }
+
+    try {
+        for (const kclinic::cli::Command& command : commands) {
+            if (command.app->parsed()) {
+                return RunCommand(command);
+            }
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "kclinic: internal error: " << error.what() << "\n";
+        return kExitInternal;
+    }
+    std::cerr << "kclinic: no command given (see kclinic --help)\n";
+    return kExitBadInput;
+}
