@@ -5,7 +5,7 @@ SHELL := /bin/bash
 RELEASE_DIR := build/release
 KCLINIC := $(RELEASE_DIR)/kclinic
 SOURCES := $(shell find src bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
-LINT_SOURCES := $(filter-out %_test.cpp,$(filter %.cpp,$(SOURCES)))
+LINT_SOURCES := $(filter src/%,$(filter-out %_test.cpp,$(filter %.cpp,$(SOURCES))))
 
 .PHONY: all deps build test run bench format lint clean
 

@@ -59,7 +59,7 @@ Intake DemoIntake() {
         {"bupropion", 3, false, 15, true},
     };
     intake.blood_pressure = BloodPressure{134, 84};
-    intake.heart_rate = 78;
+    intake.heart_rate_per_min = 78;
     return intake;
 }
 

@@ -7,20 +7,31 @@ namespace kclinic {
 
 std::string_view ErrorCodeName(ErrorCode code) {
     switch (code) {
-        case ErrorCode::kInvalidArgument: return "invalid_argument";
-        case ErrorCode::kOutOfRange: return "out_of_range";
-        case ErrorCode::kNotFound: return "not_found";
-        case ErrorCode::kConflict: return "conflict";
-        case ErrorCode::kFailedPrecondition: return "failed_precondition";
-        case ErrorCode::kPermissionDenied: return "permission_denied";
-        case ErrorCode::kUnauthenticated: return "unauthenticated";
-        case ErrorCode::kUnavailable: return "unavailable";
-        case ErrorCode::kInternal: return "internal";
+        case ErrorCode::kInvalidArgument:
+            return "invalid_argument";
+        case ErrorCode::kOutOfRange:
+            return "out_of_range";
+        case ErrorCode::kNotFound:
+            return "not_found";
+        case ErrorCode::kConflict:
+            return "conflict";
+        case ErrorCode::kFailedPrecondition:
+            return "failed_precondition";
+        case ErrorCode::kPermissionDenied:
+            return "permission_denied";
+        case ErrorCode::kUnauthenticated:
+            return "unauthenticated";
+        case ErrorCode::kUnavailable:
+            return "unavailable";
+        case ErrorCode::kInternal:
+            return "internal";
     }
     return "internal";
 }
 
-std::string Error::ToString() const { return field.empty() ? message : field + ": " + message; }
+std::string Error::ToString() const {
+    return field.empty() ? message : field + ": " + message;
+}
 
 Error InvalidArgument(std::string field, std::string message) {
     return Error{ErrorCode::kInvalidArgument, std::move(field), std::move(message)};

@@ -120,12 +120,17 @@ void ExpectBadInput(const std::vector<std::string>& args, const std::string& exp
         << Describe(args) << "\nexpected stderr to contain: " << expected << "\nstderr: " << run.err;
 }
 
-std::string Demo() { return std::string(KCLINIC_SOURCE_DIR) + "/testdata/demo/intake.json"; }
+std::string Demo() {
+    return std::string(KCLINIC_SOURCE_DIR) + "/testdata/demo/intake.json";
+}
 
 TEST(CliTest, HelpExitsZeroForEveryCommand) {
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"--help"}, {"score", "--help"}, {"screen", "--help"}, {"dose", "--help"}, {"schedule", "--help"},
-             {"settings", "--help"}}) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{{"--help"},
+                                                                                      {"score", "--help"},
+                                                                                      {"screen", "--help"},
+                                                                                      {"dose", "--help"},
+                                                                                      {"schedule", "--help"},
+                                                                                      {"settings", "--help"}}) {
         ProcessRun run = Kclinic(args);
         EXPECT_EQ(run.exit_status, 0) << Describe(args);
         EXPECT_NE(run.out.find("Usage"), std::string::npos) << Describe(args) << run.out;
@@ -250,8 +255,7 @@ TEST(CliTest, ScreenRefusesBadInput) {
                    R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "acute_suicidal_ideaton": true})");
     ExpectBadInput({"screen", "-"}, "age_years: must be a whole number (got a string)",
                    R"({"age_years": "30", "sex": "male", "product": "ketamine-iv"})");
-    ExpectBadInput({"screen", "-"}, "product",
-                   R"({"age_years": 30, "sex": "male", "product": "ketamine-nasal"})");
+    ExpectBadInput({"screen", "-"}, "product", R"({"age_years": 30, "sex": "male", "product": "ketamine-nasal"})");
     ExpectBadInput({"screen", "-"}, "antidepressant_trials[0].weeks: is required",
                    R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "antidepressant_trials": [
                        {"drug": "sertraline", "adequate_dose": true, "improvement_percent": 0, "current_episode": true}]})");
@@ -301,9 +305,9 @@ TEST(CliTest, DoseRefusesUnsafeOrMalformedOrders) {
     ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "29.9"}, "weight_kg: must be between 30 and 250 kg");
     ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "251"}, "weight_kg");
     ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "70", "--mg-per-kg", "1.01"}, "mg_per_kg");
-    ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "70", "--mg-per-kg", "0.9", "--set",
-                    "dose.iv_max_mg_per_kg=0.8"},
-                   "mg_per_kg");
+    ExpectBadInput(
+        {"dose", "--route", "iv", "--weight-kg", "70", "--mg-per-kg", "0.9", "--set", "dose.iv_max_mg_per_kg=0.8"},
+        "mg_per_kg");
     ExpectBadInput({"dose", "--route", "iv", "--weight-kg", "70", "--set", "dose.iv_max_mg_per_kg=1.5"},
                    "--set dose.iv_max_mg_per_kg: must be between 0.1 and 1 mg/kg");
     ExpectBadInput({"dose", "--route", "esketamine-nasal", "--weight-kg", "70", "--mg", "70"},
@@ -334,7 +338,8 @@ TEST(CliTest, ScheduleListsDatedSessions) {
 }
 
 TEST(CliTest, ScheduleRefusesBadInput) {
-    ExpectBadInput({"schedule", "--protocol", "iv-induction", "--start", "2026-02-30"}, "--start: expected a calendar date");
+    ExpectBadInput({"schedule", "--protocol", "iv-induction", "--start", "2026-02-30"},
+                   "--start: expected a calendar date");
     ExpectBadInput({"schedule", "--protocol", "iv-induction", "--start", "1/12/2026"}, "--start");
     ExpectBadInput({"schedule", "--protocol", "weekly", "--start", "2026-12-01"}, "protocol");
     ExpectBadInput({"schedule", "--protocol", "iv-induction", "--start", "2026-12-01", "--set",

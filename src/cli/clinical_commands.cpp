@@ -67,8 +67,7 @@ Result<std::chrono::sys_days> ParseDate(std::string_view field, const std::strin
     char dash2 = 0;
     std::istringstream in(text);
     in >> year >> dash1 >> month >> dash2 >> day;
-    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
-                                           std::chrono::day{day}};
+    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
     if (text.size() != 10 || !in || in.peek() != EOF || dash1 != '-' || dash2 != '-' || !date.ok()) {
         return InvalidArgument(std::string(field), "expected a calendar date YYYY-MM-DD (got \"" + text + "\")");
     }
@@ -141,8 +140,9 @@ Result<CommandOutput> RunScore(const ScoreOptions& options) {
 void AddScore(CLI::App& app, std::vector<Command>& commands) {
     auto options = std::make_shared<ScoreOptions>();
     CLI::App* command = app.add_subcommand("score", "Score a rating scale: total, severity band and flags");
-    command->add_option("INSTRUMENT", options->instrument,
-                        "phq9 gad7 madrs qids-sr16 hamd17 pcl5 cssrs-screen cadss cadss6 moaas")
+    command
+        ->add_option("INSTRUMENT", options->instrument,
+                     "phq9 gad7 madrs qids-sr16 hamd17 pcl5 cssrs-screen cadss cadss6 moaas")
         ->required();
     command
         ->add_option("ANSWERS", options->answers,
@@ -185,8 +185,8 @@ Result<CommandOutput> RunScreen(const ScreenOptions& options) {
     }
     std::ostringstream out;
     out << "decision: " << clinical::DecisionName(screening->decision) << "  (product "
-        << clinical::ProductName(intake->product) << "; adequate failed antidepressant trials in this episode: "
-        << screening->adequate_failed_trials << ")\n";
+        << clinical::ProductName(intake->product)
+        << "; adequate failed antidepressant trials in this episode: " << screening->adequate_failed_trials << ")\n";
     for (const clinical::Finding& finding : screening->findings) {
         out << "  [" << clinical::SeverityName(finding.severity) << "] " << finding.rule_id << ": " << finding.message
             << "\n      source: " << finding.source << "\n";
@@ -264,8 +264,8 @@ Result<CommandOutput> RunDose(const DoseOptions& options) {
     std::ostringstream text;
     text << "route " << clinical::RouteName(order->route) << ": total " << FormatNumber(order->total_mg) << " mg";
     if (order->mg_per_kg) {
-        text << " (" << FormatNumber(*order->mg_per_kg) << " mg/kg x " << FormatNumber(order->weight_used_kg)
-             << " kg, " << clinical::WeightBasisName(order->weight_basis) << " body weight)";
+        text << " (" << FormatNumber(*order->mg_per_kg) << " mg/kg x " << FormatNumber(order->weight_used_kg) << " kg, "
+             << clinical::WeightBasisName(order->weight_basis) << " body weight)";
     }
     text << "\n";
     if (order->minutes && order->rate_mg_per_h) {
@@ -377,8 +377,8 @@ Result<CommandOutput> RunSettings(const CommonOptions& options) {
     const std::vector<clinical::SettingSpec> specs = clinical::AllSettings(*settings);
     std::ostringstream text;
     for (const clinical::SettingSpec& spec : specs) {
-        text << spec.name << " = " << spec.value << "  (default " << spec.default_value << "; allowed "
-             << spec.allowed << ")\n    " << spec.description << "\n    source: " << spec.source << "\n";
+        text << spec.name << " = " << spec.value << "  (default " << spec.default_value << "; allowed " << spec.allowed
+             << ")\n    " << spec.description << "\n    source: " << spec.source << "\n";
     }
     return CommandOutput{json::ToJson(specs), text.str()};
 }

@@ -29,9 +29,7 @@ int RunCommand(const kclinic::cli::Command& command) {
     return std::cout.flush() ? 0 : kExitInternal;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
     CLI::App app{
         "kclinic: clinical decision support for ketamine and esketamine treatment.\n"
         "Every result needs a clinician's judgement. Bad input exits with status 2 and one line on stderr.",
@@ -64,4 +62,15 @@ int main(int argc, char** argv) {
     }
     std::cerr << "kclinic: no command given (see kclinic --help)\n";
     return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return Main(argc, argv);
+    } catch (...) {
+        // Only an allocation failure while printing the error above can get here.
+        return kExitInternal;
+    }
 }

@@ -85,19 +85,20 @@ Result<BasisWeight> ResolveWeight(const DoseRequest& request) {
     // trials used (clinical-reference §2.1); ideal/adjusted weight exists only to dose obese patients lower.
     if (request.weight_kg <= *ideal) {
         out.weight_kg = request.weight_kg;
-        out.notes.push_back("actual weight " + Num(RoundKg(request.weight_kg)) + " kg is not above ideal body weight " +
-                            Num(RoundKg(*ideal)) + " kg (Devine 1974): dose computed on actual weight");
+        out.notes.emplace_back("actual weight " + Num(RoundKg(request.weight_kg)) +
+                               " kg is not above ideal body weight " + Num(RoundKg(*ideal)) +
+                               " kg (Devine 1974): dose computed on actual weight");
         return out;
     }
     if (request.weight_basis == WeightBasis::kIdeal) {
         out.weight_kg = *ideal;
-        out.notes.push_back("dose computed on ideal body weight " + Num(RoundKg(*ideal)) +
-                            " kg (Devine 1974); actual weight " + Num(RoundKg(request.weight_kg)) + " kg");
+        out.notes.emplace_back("dose computed on ideal body weight " + Num(RoundKg(*ideal)) +
+                               " kg (Devine 1974); actual weight " + Num(RoundKg(request.weight_kg)) + " kg");
     } else {
         out.weight_kg = *ideal + kAdjustedWeightFactor * (request.weight_kg - *ideal);
-        out.notes.push_back("dose computed on adjusted body weight " + Num(RoundKg(out.weight_kg)) + " kg = ideal " +
-                            Num(RoundKg(*ideal)) + " kg (Devine 1974) + 0.4 x (actual " +
-                            Num(RoundKg(request.weight_kg)) + " kg - ideal) [PRACTICE]");
+        out.notes.emplace_back("dose computed on adjusted body weight " + Num(RoundKg(out.weight_kg)) + " kg = ideal " +
+                               Num(RoundKg(*ideal)) + " kg (Devine 1974) + 0.4 x (actual " +
+                               Num(RoundKg(request.weight_kg)) + " kg - ideal) [PRACTICE]");
     }
     return out;
 }
@@ -178,13 +179,13 @@ Result<DoseOrder> ComputeIv(const DoseRequest& request, const ClinicSettings& se
         order.rate_ml_per_h = RoundMl(volume_ml / minutes * 60.0);
     }
     if (!request.mg_per_kg) {
-        order.notes.push_back("mg_per_kg not given: 0.5 mg/kg, the studied standard (APA consensus, Sanacora 2017)");
+        order.notes.emplace_back("mg_per_kg not given: 0.5 mg/kg, the studied standard (APA consensus, Sanacora 2017)");
     }
     if (!request.minutes) {
-        order.notes.push_back("minutes not given: 40 min, the studied standard (APA consensus, Sanacora 2017)");
+        order.notes.emplace_back("minutes not given: 40 min, the studied standard (APA consensus, Sanacora 2017)");
     }
     if (*mg_per_kg > kIvDefaultMgPerKg) {
-        order.notes.push_back(
+        order.notes.emplace_back(
             "above 0.5 mg/kg: titration for partial responders is clinic practice, supported only "
             "indirectly (Fava 2020) [PRACTICE]");
     }
@@ -221,7 +222,7 @@ Result<DoseOrder> ComputeIm(const DoseRequest& request, const ClinicSettings& se
         order.volume_ml = RoundMl(total_mg / *request.concentration_mg_per_ml);
     }
     if (!request.mg_per_kg) {
-        order.notes.push_back("mg_per_kg not given: 0.5 mg/kg (Chilukuri 2014, Loo 2016)");
+        order.notes.emplace_back("mg_per_kg not given: 0.5 mg/kg (Chilukuri 2014, Loo 2016)");
     }
     return order;
 }
@@ -305,25 +306,25 @@ Result<DoseOrder> ComputeEsketamine(const DoseRequest& request, const ClinicSett
     order.rest_minutes_between_devices = kEsketamineRestMinutes;
     order.min_administration_minutes = (devices - 1) * kEsketamineRestMinutes;
     if (!request.dose_mg) {
-        order.notes.push_back("dose_mg not given: " + std::to_string(dose_whole_mg) + " mg" +
-                              (si ? ", the suicidal-ideation dose (Spravato USPI)" : ""));
+        order.notes.emplace_back("dose_mg not given: " + std::to_string(dose_whole_mg) + " mg" +
+                                 (si ? ", the suicidal-ideation dose (Spravato USPI)" : ""));
     }
     if (request.first_dose && !si) {
-        order.notes.push_back(std::to_string(start_mg) + " mg required for the first TRD dose " +
-                              (low_start ? "(EU SmPC: 65 or older or Japanese ancestry)" : "(Spravato USPI)"));
+        order.notes.emplace_back(std::to_string(start_mg) + " mg required for the first TRD dose " +
+                                 (low_start ? "(EU SmPC: 65 or older or Japanese ancestry)" : "(Spravato USPI)"));
     }
     if (si) {
-        order.notes.push_back(
+        order.notes.emplace_back(
             "suicidal ideation: 84 mg twice weekly for 4 weeks, may lower to 56 mg for "
             "tolerability (Spravato USPI)");
     }
     if (low_start && !request.first_dose) {
-        order.notes.push_back("EU SmPC: after the 28 mg start, change the dose in 28-mg steps (28, 56 or 84 mg)");
+        order.notes.emplace_back("EU SmPC: after the 28 mg start, change the dose in 28-mg steps (28, 56 or 84 mg)");
     }
-    order.notes.push_back(std::to_string(devices) + (devices == 1 ? " device" : " devices") +
-                          " of 28 mg; the patient rests 5 min after each device before the next, so first to last "
-                          "device spans at least " +
-                          std::to_string(*order.min_administration_minutes) + " min (Spravato USPI)");
+    order.notes.emplace_back(std::to_string(devices) + (devices == 1 ? " device" : " devices") +
+                             " of 28 mg; the patient rests 5 min after each device before the next, so first to last "
+                             "device spans at least " +
+                             std::to_string(*order.min_administration_minutes) + " min (Spravato USPI)");
     return order;
 }
 
@@ -389,10 +390,11 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
     DoseOrder order = StartOrder(request, std::move(weight).value());
     order.total_mg = RoundMg(total_mg);
     order.mg_per_kg = request.mg_per_kg ? mg_per_kg : RoundMgPerKg(mg_per_kg);
-    order.notes.push_back(oral ? "oral bioavailability is about 17-20%; 2.0-2.5 mg/kg oral gives exposure comparable "
-                                 "to 0.5 mg/kg IV (Andrade 2019)"
-                               : "sublingual bioavailability is about 29% (Rolan 2014); doses in use vary widely "
-                                 "[PRACTICE]");
+    order.notes.emplace_back(oral
+                                 ? "oral bioavailability is about 17-20%; 2.0-2.5 mg/kg oral gives exposure comparable "
+                                   "to 0.5 mg/kg IV (Andrade 2019)"
+                                 : "sublingual bioavailability is about 29% (Rolan 2014); doses in use vary widely "
+                                   "[PRACTICE]");
     return order;
 }
 

@@ -1,5 +1,6 @@
 #include "clinical/schedule.hpp"
 
+#include <cstddef>
 #include <utility>
 
 namespace kclinic::clinical {
@@ -61,6 +62,7 @@ struct Slot {
 // The first `count` days of a weekly pattern repeated from day 0.
 std::vector<int> RepeatWeekly(const int* week_days, int per_week, int count) {
     std::vector<int> days;
+    days.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
         days.push_back((i / per_week) * kDaysPerWeek + week_days[i % per_week]);
     }
@@ -145,7 +147,7 @@ Result<std::vector<Slot>> EsketamineTrd(const ScheduleSettings& settings) {
         slots.push_back(
             Slot{first_maintenance_day + week * kDaysPerWeek, kPhaseMaintenance, {56, 84}, std::nullopt, ""});
     }
-    slots[2 * kLabelInductionWeeks].note = "weeks 5-8: once weekly (Spravato USPI)";
+    slots[2 * static_cast<std::size_t>(kLabelInductionWeeks)].note = "weeks 5-8: once weekly (Spravato USPI)";
     int week9_day = (kLabelInductionWeeks + kWeeklyMaintenanceWeeks) * kDaysPerWeek;
     for (int i = 0; i < settings.esketamine_maintenance_sessions; ++i) {
         slots.push_back(

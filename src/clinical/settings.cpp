@@ -28,50 +28,50 @@ std::string FormatDouble(double value) {
 template <typename Access>
 Entry IntEntry(std::string_view name, Access access, int min, int max, std::string_view unit, std::string_view source,
                std::string_view description) {
-    std::string allowed = std::to_string(min) + ".." + std::to_string(max) + (unit.empty() ? "" : " ") +
-                          std::string(unit);
-    return Entry{
-        name,
-        source,
-        description,
-        allowed,
-        [access](const ClinicSettings& s) { return std::to_string(access(s)); },
-        [access, name, min, max, unit](ClinicSettings& s, std::string_view text) -> Status {
-            int value = 0;
-            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (error != std::errc() || end != text.data() + text.size()) {
-                return InvalidArgument(std::string(name), "expected a whole number (got \"" + std::string(text) + "\")");
-            }
-            if (value < min || value > max) {
-                return OutOfRange(std::string(name), value, min, max, unit);
-            }
-            access(s) = value;
-            return Status::Ok();
-        }};
+    std::string allowed =
+        std::to_string(min) + ".." + std::to_string(max) + (unit.empty() ? "" : " ") + std::string(unit);
+    return Entry{name,
+                 source,
+                 description,
+                 allowed,
+                 [access](const ClinicSettings& s) { return std::to_string(access(s)); },
+                 [access, name, min, max, unit](ClinicSettings& s, std::string_view text) -> Status {
+                     int value = 0;
+                     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+                     if (error != std::errc() || end != text.data() + text.size()) {
+                         return InvalidArgument(std::string(name),
+                                                "expected a whole number (got \"" + std::string(text) + "\")");
+                     }
+                     if (value < min || value > max) {
+                         return OutOfRange(std::string(name), value, min, max, unit);
+                     }
+                     access(s) = value;
+                     return Status::Ok();
+                 }};
 }
 
 template <typename Access>
 Entry DoubleEntry(std::string_view name, Access access, double min, double max, std::string_view unit,
                   std::string_view source, std::string_view description) {
     std::string allowed = FormatDouble(min) + ".." + FormatDouble(max) + (unit.empty() ? "" : " ") + std::string(unit);
-    return Entry{
-        name,
-        source,
-        description,
-        allowed,
-        [access](const ClinicSettings& s) { return FormatDouble(access(s)); },
-        [access, name, min, max, unit](ClinicSettings& s, std::string_view text) -> Status {
-            double value = 0;
-            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-                return InvalidArgument(std::string(name), "expected a number (got \"" + std::string(text) + "\")");
-            }
-            if (value < min || value > max) {
-                return OutOfRange(std::string(name), value, min, max, unit);
-            }
-            access(s) = value;
-            return Status::Ok();
-        }};
+    return Entry{name,
+                 source,
+                 description,
+                 allowed,
+                 [access](const ClinicSettings& s) { return FormatDouble(access(s)); },
+                 [access, name, min, max, unit](ClinicSettings& s, std::string_view text) -> Status {
+                     double value = 0;
+                     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+                     if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+                         return InvalidArgument(std::string(name),
+                                                "expected a number (got \"" + std::string(text) + "\")");
+                     }
+                     if (value < min || value > max) {
+                         return OutOfRange(std::string(name), value, min, max, unit);
+                     }
+                     access(s) = value;
+                     return Status::Ok();
+                 }};
 }
 
 template <typename Enum, typename Access>
@@ -81,29 +81,28 @@ Entry ChoiceEntry(std::string_view name, Access access, std::vector<std::pair<st
     for (const auto& [choice_name, value] : choices) {
         allowed += (allowed.empty() ? "" : "|") + std::string(choice_name);
     }
-    return Entry{
-        name,
-        source,
-        description,
-        allowed,
-        [access, choices](const ClinicSettings& s) {
-            for (const auto& [choice_name, value] : choices) {
-                if (value == access(s)) {
-                    return std::string(choice_name);
-                }
-            }
-            return std::string("?");
-        },
-        [access, choices, name, allowed](ClinicSettings& s, std::string_view text) -> Status {
-            for (const auto& [choice_name, value] : choices) {
-                if (choice_name == text) {
-                    access(s) = value;
-                    return Status::Ok();
-                }
-            }
-            return InvalidArgument(std::string(name),
-                                   "must be one of " + allowed + " (got \"" + std::string(text) + "\")");
-        }};
+    return Entry{name,
+                 source,
+                 description,
+                 allowed,
+                 [access, choices](const ClinicSettings& s) {
+                     for (const auto& [choice_name, value] : choices) {
+                         if (value == access(s)) {
+                             return std::string(choice_name);
+                         }
+                     }
+                     return std::string("?");
+                 },
+                 [access, choices, name, allowed](ClinicSettings& s, std::string_view text) -> Status {
+                     for (const auto& [choice_name, value] : choices) {
+                         if (choice_name == text) {
+                             access(s) = value;
+                             return Status::Ok();
+                         }
+                     }
+                     return InvalidArgument(std::string(name),
+                                            "must be one of " + allowed + " (got \"" + std::string(text) + "\")");
+                 }};
 }
 
 // The registry. Bounds are safety bounds: where a threshold guards the patient, a clinic may only move it towards
@@ -121,16 +120,17 @@ const std::vector<Entry>& Registry() {
             "Snaith et al. 1986; alternative <=12/13-24/25-34/>=35 [UNVERIFIED] (⚠ CONFLICT)",
             "MADRS severity bands reported with each score."),
         IntEntry(
-            "scales.madrs_item10_suicidality_min", [](auto& s) -> auto& { return s.scales.madrs_item10_suicidality_min; },
-            1, 4, "points", "MADRS item 10 >= 4 as clinical alert [PRACTICE]; may only be made more sensitive",
+            "scales.madrs_item10_suicidality_min",
+            [](auto& s) -> auto& { return s.scales.madrs_item10_suicidality_min; }, 1, 4, "points",
+            "MADRS item 10 >= 4 as clinical alert [PRACTICE]; may only be made more sensitive",
             "MADRS item 10 (suicidal thoughts) at or above this raises the suicidality flag."),
         IntEntry(
-            "scales.pcl5_provisional_ptsd_min", [](auto& s) -> auto& { return s.scales.pcl5_provisional_ptsd_min; },
-            31, 33, "points", "VA National Center for PTSD; Bovin et al. 2016 (31-33)",
+            "scales.pcl5_provisional_ptsd_min", [](auto& s) -> auto& { return s.scales.pcl5_provisional_ptsd_min; }, 31,
+            33, "points", "VA National Center for PTSD; Bovin et al. 2016 (31-33)",
             "PCL-5 total at or above this is a provisional PTSD diagnosis."),
         IntEntry(
-            "scales.cadss_dissociation_above", [](auto& s) -> auto& { return s.scales.cadss_dissociation_above; }, 0,
-            4, "points", "Esketamine trials: CADSS total > 4 [TRIAL]; may only be made more sensitive",
+            "scales.cadss_dissociation_above", [](auto& s) -> auto& { return s.scales.cadss_dissociation_above; }, 0, 4,
+            "points", "Esketamine trials: CADSS total > 4 [TRIAL]; may only be made more sensitive",
             "CADSS (23 items) total above this is reported as dissociation."),
         IntEntry(
             "outcomes.madrs_remission_max", [](auto& s) -> auto& { return s.outcomes.madrs_remission_max; }, 10, 12,
@@ -210,9 +210,8 @@ const std::vector<Entry>& Registry() {
             "per week", "Singh 2016: twice vs three times weekly similarly effective [TRIAL]",
             "Infusions per week during IV induction."),
         IntEntry(
-            "schedule.min_days_between_sessions",
-            [](auto& s) -> auto& { return s.schedule.min_days_between_sessions; }, 1, 3, "days",
-            "Trial patterns (TRANSFORM days 1,4,8,11; Murrough 2013 three a week) [PRACTICE]",
+            "schedule.min_days_between_sessions", [](auto& s) -> auto& { return s.schedule.min_days_between_sessions; },
+            1, 3, "days", "Trial patterns (TRANSFORM days 1,4,8,11; Murrough 2013 three a week) [PRACTICE]",
             "Minimum days between two planned dosing days."),
         IntEntry(
             "schedule.esketamine_maintenance_interval_weeks",

@@ -30,9 +30,9 @@ enum class MinorPolicy { kReview, kNotEligible };
 
 struct ScaleSettings {
     MadrsBands madrs_bands = MadrsBands::kSnaith1986;
-    int madrs_item10_suicidality_min = 4;   // MADRS item 10 at or above this flags suicidality [PRACTICE]
-    int pcl5_provisional_ptsd_min = 33;     // PCL-5 total at or above this: provisional PTSD (VA NCPTSD, 31-33)
-    int cadss_dissociation_above = 4;       // CADSS-23 total above this: dissociation (esketamine trials)
+    int madrs_item10_suicidality_min = 4;  // MADRS item 10 at or above this flags suicidality [PRACTICE]
+    int pcl5_provisional_ptsd_min = 33;    // PCL-5 total at or above this: provisional PTSD (VA NCPTSD, 31-33)
+    int cadss_dissociation_above = 4;      // CADSS-23 total above this: dissociation (esketamine trials)
 };
 
 struct OutcomeSettings {
@@ -40,16 +40,16 @@ struct OutcomeSettings {
 };
 
 struct ScreeningSettings {
-    int trd_min_trial_weeks = 6;              // adequate trial duration (⚠ 4 Delphi vs 6 esketamine trials)
-    int trd_failure_below_percent = 25;       // a trial failed if improvement < this (⚠ 25 vs 50)
+    int trd_min_trial_weeks = 6;         // adequate trial duration (⚠ 4 Delphi vs 6 esketamine trials)
+    int trd_failure_below_percent = 25;  // a trial failed if improvement < this (⚠ 25 vs 50)
     PregnancyPolicy pregnancy = PregnancyPolicy::kNotEligible;
     MinorPolicy racemic_minor = MinorPolicy::kReview;
-    int intake_bp_caution_systolic = 140;     // intake BP above either value: caution, evaluate (Spravato USPI)
+    int intake_bp_caution_systolic = 140;  // intake BP above either value: caution, evaluate (Spravato USPI)
     int intake_bp_caution_diastolic = 90;
     int intake_bp_caution_systolic_eu_65_plus = 150;  // region kEu, age >= 65: systolic caution gate (EU SmPC)
-    int intake_bp_review_systolic = 180;      // intake BP at or above either value: clinician review
+    int intake_bp_review_systolic = 180;              // intake BP at or above either value: clinician review
     int intake_bp_review_diastolic = 110;
-    int intake_heart_rate_caution = 110;      // intake heart rate above this: caution [UNVERIFIED attribution]
+    int intake_heart_rate_caution = 110;  // intake heart rate above this: caution [UNVERIFIED attribution]
 };
 
 struct DoseSettings {
@@ -80,11 +80,11 @@ struct ClinicSettings {
 
 // One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.
 struct SettingSpec {
-    std::string name;                  // dotted, e.g. "screening.trd_min_trial_weeks"
-    std::string value;                 // current value, as text
-    std::string default_value;         // as text
-    std::string allowed;               // "4..8 weeks" or "snaith|alternative"
-    std::string source;                // label, guideline or paper
+    std::string name;           // dotted, e.g. "screening.trd_min_trial_weeks"
+    std::string value;          // current value, as text
+    std::string default_value;  // as text
+    std::string allowed;        // "4..8 weeks" or "snaith|alternative"
+    std::string source;         // label, guideline or paper
     std::string description;
 };
 

@@ -1,9 +1,9 @@
 #include "adapters/json/clinical_json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <initializer_list>
 #include <limits>
 #include <string>
@@ -11,8 +11,6 @@
 
 namespace kclinic::adapters::json {
 namespace {
-
-using clinical::Instrument;
 
 // Puts `value` under `key` only when it is present, so a field absent from the result is absent from the JSON.
 template <typename T>
@@ -167,8 +165,8 @@ private:
     // it is required.
     const Json* Find(std::string_view key, bool required) {
         const Json* value = Get(key);
-        status_ = value == nullptr && required ? Status(InvalidArgument(Path(path_, key), "is required"))
-                                               : Status::Ok();
+        status_ =
+            value == nullptr && required ? Status(InvalidArgument(Path(path_, key), "is required")) : Status::Ok();
         return value;
     }
 
@@ -187,16 +185,16 @@ Result<clinical::AntidepressantTrial> TrialFromJson(const Json& json, const std:
         return WrongType(path, "an object", json);
     }
     ObjectReader reader(json, path);
-    if (Status known = reader.RejectUnknown({"drug", "weeks", "adequate_dose", "improvement_percent",
-                                             "current_episode"});
+    if (Status known =
+            reader.RejectUnknown({"drug", "weeks", "adequate_dose", "improvement_percent", "current_episode"});
         !known.ok()) {
         return known.error();
     }
     clinical::AntidepressantTrial trial;
-    for (Status status : {reader.String("drug", trial.drug, true), reader.Int("weeks", trial.weeks, true),
-                          reader.Bool("adequate_dose", trial.adequate_dose, true),
-                          reader.Number("improvement_percent", trial.improvement_percent, true),
-                          reader.Bool("current_episode", trial.current_episode, true)}) {
+    for (const Status& status : {reader.String("drug", trial.drug, true), reader.Int("weeks", trial.weeks, true),
+                                 reader.Bool("adequate_dose", trial.adequate_dose, true),
+                                 reader.Number("improvement_percent", trial.improvement_percent, true),
+                                 reader.Bool("current_episode", trial.current_episode, true)}) {
         if (!status.ok()) {
             return status.error();
         }
@@ -211,11 +209,11 @@ Result<clinical::Intake> IntakeFromJson(const Json& json) {
         return WrongType("intake", "a JSON object", json);
     }
     ObjectReader reader(json, "");
-    if (Status known = reader.RejectUnknown({"age_years", "sex", "pregnant", "breastfeeding", "weight_kg", "product",
-                                             "diagnoses", "conditions", "allergies", "medications",
-                                             "antidepressant_trials", "blood_pressure", "heart_rate",
-                                             "acute_suicidal_ideation", "child_pugh", "japanese_ancestry",
-                                             "hypertensive_encephalopathy_history", "ketamine_misuse_history"});
+    if (Status known =
+            reader.RejectUnknown({"age_years", "sex", "pregnant", "breastfeeding", "weight_kg", "product", "diagnoses",
+                                  "conditions", "allergies", "medications", "antidepressant_trials", "blood_pressure",
+                                  "heart_rate", "acute_suicidal_ideation", "child_pugh", "japanese_ancestry",
+                                  "hypertensive_encephalopathy_history", "ketamine_misuse_history"});
         !known.ok()) {
         return known.error();
     }
@@ -223,21 +221,18 @@ Result<clinical::Intake> IntakeFromJson(const Json& json) {
     std::string sex;
     std::string product;
     std::string child_pugh;
-    for (Status status : {reader.Int("age_years", intake.age_years, true), reader.String("sex", sex, true),
-                          reader.OptionalBool("pregnant", intake.pregnant),
-                          reader.Bool("breastfeeding", intake.breastfeeding, false),
-                          reader.OptionalNumber("weight_kg", intake.weight_kg),
-                          reader.String("product", product, true), reader.Strings("diagnoses", intake.diagnoses),
-                          reader.Strings("conditions", intake.conditions),
-                          reader.Strings("allergies", intake.allergies),
-                          reader.Strings("medications", intake.medications),
-                          reader.OptionalInt("heart_rate", intake.heart_rate_per_min),
-                          reader.Bool("acute_suicidal_ideation", intake.acute_suicidal_ideation, false),
-                          reader.String("child_pugh", child_pugh, false),
-                          reader.Bool("japanese_ancestry", intake.japanese_ancestry, false),
-                          reader.Bool("hypertensive_encephalopathy_history",
-                                      intake.hypertensive_encephalopathy_history, false),
-                          reader.Bool("ketamine_misuse_history", intake.ketamine_misuse_history, false)}) {
+    for (const Status& status :
+         {reader.Int("age_years", intake.age_years, true), reader.String("sex", sex, true),
+          reader.OptionalBool("pregnant", intake.pregnant), reader.Bool("breastfeeding", intake.breastfeeding, false),
+          reader.OptionalNumber("weight_kg", intake.weight_kg), reader.String("product", product, true),
+          reader.Strings("diagnoses", intake.diagnoses), reader.Strings("conditions", intake.conditions),
+          reader.Strings("allergies", intake.allergies), reader.Strings("medications", intake.medications),
+          reader.OptionalInt("heart_rate", intake.heart_rate_per_min),
+          reader.Bool("acute_suicidal_ideation", intake.acute_suicidal_ideation, false),
+          reader.String("child_pugh", child_pugh, false),
+          reader.Bool("japanese_ancestry", intake.japanese_ancestry, false),
+          reader.Bool("hypertensive_encephalopathy_history", intake.hypertensive_encephalopathy_history, false),
+          reader.Bool("ketamine_misuse_history", intake.ketamine_misuse_history, false)}) {
         if (!status.ok()) {
             return status.error();
         }
@@ -278,8 +273,9 @@ Result<clinical::Intake> IntakeFromJson(const Json& json) {
         }
         ObjectReader bp(*pressure, "blood_pressure");
         clinical::BloodPressure value;
-        for (Status status : {bp.RejectUnknown({"systolic", "diastolic"}), bp.Int("systolic", value.systolic_mmhg, true),
-                              bp.Int("diastolic", value.diastolic_mmhg, true)}) {
+        for (const Status& status :
+             {bp.RejectUnknown({"systolic", "diastolic"}), bp.Int("systolic", value.systolic_mmhg, true),
+              bp.Int("diastolic", value.diastolic_mmhg, true)}) {
             if (!status.ok()) {
                 return status.error();
             }
@@ -311,8 +307,9 @@ Result<Json> Parse(std::string_view text) {
     try {
         return Json::parse(text);
     } catch (const Json::parse_error& error) {
-        return InvalidArgument("", "invalid JSON at byte " + std::to_string(error.byte) + ": the document is not "
-                                   "well-formed");
+        return InvalidArgument("", "invalid JSON at byte " + std::to_string(error.byte) +
+                                       ": the document is not "
+                                       "well-formed");
     }
 }
 
