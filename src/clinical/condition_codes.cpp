@@ -13,24 +13,33 @@ namespace {
 
 // The one code table. Sources are the tags of docs/clinical-rules.md (clinical-reference §3.5-3.7, §4.1, §7.2);
 // where a label names a condition but not its codes, the ICD-10-CM chapters below are our mapping.
-constexpr std::array<ConditionCodes, 27> kTable = {{
-    {Condition::kAneurysm, "aneurysmal vascular disease", "I71-I72, I67.1, I79.0", "",
+constexpr std::array<ConditionCodes, 29> kTable = {{
+    // A ruptured cerebral aneurysm is coded as nontraumatic subarachnoid haemorrhage (I60, sequelae I69.0), so
+    // those codes are aneurysmal disease too; a non-aneurysmal SAH cannot be told apart by code, and the hard
+    // stop errs on the safe side. I25.41 coronary, I28.1 pulmonary artery, Q25.43 congenital aortic aneurysm.
+    {Condition::kAneurysm, "aneurysmal vascular disease", "I71-I72, I67.1, I79.0, I60, I69.0, I25.41, I28.1, Q25.43",
+     "",
      "Spravato USPI §4 contraindication (aorta, intracranial and peripheral arteries) [LABEL-US]; Miller's "
      "Anesthesia [REVIEW]"},
-    {Condition::kArteriovenousMalformation, "arteriovenous malformation", "Q28.0-Q28.3, Q27.3", "",
+    // The label names no site, so a pulmonary AVM (Q25.72) counts as well as cerebral and peripheral ones.
+    {Condition::kArteriovenousMalformation, "arteriovenous malformation", "Q28.0-Q28.3, Q27.3, Q25.72", "",
      "Spravato USPI §4 contraindication [LABEL-US]"},
     {Condition::kIntracerebralHaemorrhage, "history of intracerebral haemorrhage", "I61, I69.1, S06.34-S06.36", "",
      "Spravato USPI §4 contraindication [LABEL-US]; applied to every ketamine product (BP rise)"},
     {Condition::kPreEclampsia, "pre-eclampsia or eclampsia", "O11, O14-O15", "",
      "UK ketamine SmPC and Swiss esketamine Fachinformation: contraindicated [LABEL-other]"},
-    // Chapter 15 also holds puerperal codes (O85-O92): a code here with pregnant == false is a record conflict
-    // for review, never a silent pass.
-    {Condition::kPregnancy, "pregnancy", "O00-O9A, Z33.1, Z34, Z3A", "",
+    // Chapter 15 also holds codes recorded after a pregnancy has ended (abortive outcomes O03-O04 and O08,
+    // delivery encounters O80/O82, the puerperium O85-O87 and O89-O90, sequelae O94); those do not say that the
+    // patient is pregnant now. Categories that mix pregnancy and puerperium (O88, O91-O92, O98-O9A) stay in: with
+    // pregnant == false they are a record conflict for review, never a silent pass.
+    {Condition::kPregnancy, "pregnancy", "O00-O9A, Z33.1, Z33.3, Z34, Z3A",
+     "O03-O04, O08, O80, O82, O85-O87, O89-O90, O94",
      "Spravato USPI §8.1 embryo-fetal toxicity, not recommended [LABEL-US]; Ketalar USPI fetal neurotoxicity "
      "warning [LABEL-US]"},
-    // F1x.x5 are the substance-induced psychotic disorders; they are also substance use disorders.
+    // F1x.x5 are the substance-induced psychotic disorders; they are also substance use disorders. F53.1 is
+    // puerperal psychosis.
     {Condition::kPsychosis, "psychotic disorder or MDD with psychotic features",
-     "F20-F29, F32.3, F33.3, F06.0, F06.2, F1?.?5", "F17",
+     "F20-F29, F32.3, F33.3, F06.0, F06.2, F1?.?5, F53.1", "",
      "Excluded from ketamine/esketamine trials [TRIAL]; Miller's Anesthesia (avoid in schizophrenia) [REVIEW]; "
      "Swiss SmPC caution [LABEL-other]; APA consensus [GUIDE]; review [PRACTICE]"},
     {Condition::kBipolarOrMania, "bipolar disorder or mania", "F30-F31", "",
@@ -43,7 +52,8 @@ constexpr std::array<ConditionCodes, 27> kTable = {{
      "misuse is a concern [GUIDE]"},
     {Condition::kSubstanceUseInRemission, "substance use disorder in remission", "F1?.11, F1?.21, F1?.91", "F17",
      "Spravato USPI abuse and misuse: a history of SUD raises the risk; assess and monitor [LABEL-US]"},
-    {Condition::kAcuteCoronarySyndrome, "recent or unstable coronary event", "I20.0, I21-I24", "",
+    // I25.110 and I25.7x0 are coronary atherosclerosis "with unstable angina pectoris".
+    {Condition::kAcuteCoronarySyndrome, "recent or unstable coronary event", "I20.0, I21-I24, I25.110, I25.7?0", "",
      "EU Spravato SmPC (CV event incl. MI within 6 weeks) [LABEL-EU]; Swiss SmPC (unstable angina, MI in last "
      "6 months) [LABEL-other]; UK SmPC [LABEL-other]"},
     {Condition::kPriorMyocardialInfarction, "prior myocardial infarction", "I25.2", "",
@@ -52,10 +62,12 @@ constexpr std::array<ConditionCodes, 27> kTable = {{
      "EU Spravato SmPC: haemodynamically significant valvular disease [LABEL-EU]"},
     {Condition::kHeartFailure, "heart failure", "I50", "",
      "EU Spravato SmPC (NYHA III-IV) [LABEL-EU]; Swiss SmPC [LABEL-other]"},
-    {Condition::kStrokeOrTia, "ischaemic stroke or TIA", "I63, G45, I69.3, Z86.73", "",
+    // G45.4 (transient global amnesia) sits in G45 but is not ischaemic; I97.81-I97.82 are peri-operative
+    // cerebral infarctions.
+    {Condition::kStrokeOrTia, "ischaemic stroke or TIA", "I63, G45, I69.3, Z86.73, I97.81-I97.82", "G45.4",
      "EU Spravato SmPC (ischaemic stroke or TIA within 6 months) [LABEL-EU]; UK SmPC (CVA) [LABEL-other]"},
     {Condition::kRaisedIntracranialPressure, "raised intracranial pressure or intracranial mass",
-     "G93.2, G93.5, G93.6, G91, C71, C79.31, D33, D43", "",
+     "G93.2, G93.5, G93.6, G91, C70.0, C70.9, C71, C79.31-C79.32, D32.0, D32.9, D33, D42.0, D42.9, D43, D49.6", "",
      "Spravato USPI §5: do not give if an ICP rise poses a serious risk [LABEL-US]; Ketalar USPI (raised CSF "
      "pressure) [LABEL-US]"},
     {Condition::kHypertensiveEncephalopathy, "hypertensive encephalopathy", "I67.4", "",
@@ -65,27 +77,42 @@ constexpr std::array<ConditionCodes, 27> kTable = {{
     {Condition::kHypertensiveCrisis, "hypertensive crisis", "I16", "",
      "Spravato USPI §5: withhold if a BP rise poses a serious risk [LABEL-US]; ACC/AHA 2017 [GUIDE]"},
     {Condition::kRaisedIntraocularPressure, "glaucoma, raised intraocular pressure or open globe injury",
-     "H40, H42, S05.2-S05.3, S05.5-S05.6", "",
+     "H40, H42, Q15.0, S05.2-S05.3, S05.5-S05.6", "",
      "Ketalar USPI (IOP rise) [LABEL-US]; Swiss SmPC caution [LABEL-other]; Miller's (open eye injury) [REVIEW]"},
     {Condition::kHyperthyroidism, "hyperthyroidism", "E05", "",
      "Swiss SmPC: contraindicated when untreated [LABEL-other]; clinician review (reference §4.1)"},
     // K74.6 (cirrhosis) is read as severe: the label's not-recommended class (Child-Pugh C) cannot be told
     // from the code, so a clinician grades it.
-    {Condition::kSevereHepaticImpairment, "severe hepatic impairment or cirrhosis", "K72, K74.6, K70.3-K70.4", "",
+    {Condition::kSevereHepaticImpairment, "severe hepatic impairment or cirrhosis",
+     "K72, K74.3-K74.6, K70.3-K70.4, K76.7", "",
      "Spravato USPI §8.6 (Child-Pugh C not studied, not recommended) [LABEL-US]; Swiss SmPC (prolonged effect "
      "in cirrhosis) [LABEL-other]"},
-    {Condition::kRespiratoryDisease, "significant respiratory disease", "J43-J44, J96, G47.33, E66.2", "",
+    // Sleep apnoea of any type (G47.3 less G47.32, high-altitude periodic breathing), severe persistent asthma
+    // (J45.5), interstitial lung disease (J84), cystic fibrosis (E84), and dependence on a ventilator (Z99.11)
+    // or on supplemental oxygen (Z99.81).
+    {Condition::kRespiratoryDisease, "significant respiratory disease",
+     "J43-J44, J96, G47.3, E66.2, J45.5, J84, E84, Z99.11, Z99.81", "G47.32",
      "Spravato USPI boxed warning, respiratory depression (pulmonary disease, sleep apnoea, obesity) "
      "[LABEL-US]; EU SmPC (COPD, sleep apnoea) [UNVERIFIED]"},
     {Condition::kCystitisOrUrinarySymptoms, "cystitis or lower urinary tract symptoms",
      "N30, N32.81, R30.0, R31, R35, R39.1", "",
      "Spravato USPI and Ketalar USPI: cystitis with long-term use; screen each course [LABEL-US]"},
-    {Condition::kSuicidalIdeation, "suicidal ideation", "R45.851", "",
-     "Spravato USPI limitations of use: does not replace hospitalization [LABEL-US]; code from recall"},
-    // F32.8 (other depressive episodes, e.g. PMDD) and F32.A (depression, unspecified) are not MDD codes in
-    // the VSAC Major Depression value set.
+    {Condition::kSuicidalIdeation, "suicidal ideation or suicide attempt", "R45.851, T14.91", "",
+     "Spravato USPI limitations of use: does not replace hospitalization [LABEL-US]; R45.851 from recall"},
+    // F32.8 (other depressive episodes, e.g. PMDD) and F32.A (depression, unspecified) do not code major
+    // depressive disorder. The reference lists F32.A beside the VSAC value set "from recall"; its ICD-10-CM title
+    // is unspecified depression, and the esketamine label requires MDD, so it is read as not MDD (choice).
     {Condition::kMajorDepressiveDisorder, "major depressive disorder", "F32-F33", "F32.8, F32.A",
      "VSAC Major Depression ICD-10-CM value set 2023; Spravato USPI indications [LABEL-US]"},
+    // Full (or unspecified) remission: no current depressive episode is coded. Partial remission (F32.4, F33.41)
+    // leaves residual symptoms and is not listed.
+    {Condition::kMajorDepressionInRemission, "major depressive disorder in full remission", "F32.5, F33.40, F33.42", "",
+     "Spravato USPI and EMA guideline: TRD is defined in the current depressive episode [LABEL-US] [GUIDE]"},
+    // Depression coded outside MDD: named in the indication message so the clinician can correct the code.
+    {Condition::kOtherDepressiveDisorder, "depression not coded as major depressive disorder",
+     "F32.8, F32.A, F34.1, F34.8-F34.9, F39, F53.0, F06.31-F06.32", "",
+     "ICD-10-CM (these codes are outside the VSAC Major Depression value set); Spravato USPI indications "
+     "require MDD [LABEL-US]"},
     {Condition::kPtsd, "post-traumatic stress disorder", "F43.1", "",
      "ICD-10-CM; off-label, conflicting trials (Feder 2021 vs Abdallah 2022) [TRIAL] ⚠ CONFLICT"},
     {Condition::kGeneralizedAnxietyDisorder, "generalized anxiety disorder", "F41.1", "",
@@ -262,6 +289,10 @@ std::string_view ConditionName(Condition condition) {
             return "suicidal_ideation";
         case Condition::kMajorDepressiveDisorder:
             return "major_depressive_disorder";
+        case Condition::kMajorDepressionInRemission:
+            return "major_depression_in_remission";
+        case Condition::kOtherDepressiveDisorder:
+            return "other_depressive_disorder";
         case Condition::kPtsd:
             return "ptsd";
         case Condition::kGeneralizedAnxietyDisorder:

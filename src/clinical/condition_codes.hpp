@@ -39,6 +39,8 @@ enum class Condition {
     kCystitisOrUrinarySymptoms,
     kSuicidalIdeation,
     kMajorDepressiveDisorder,
+    kMajorDepressionInRemission,
+    kOtherDepressiveDisorder,
     kPtsd,
     kGeneralizedAnxietyDisorder,
 };

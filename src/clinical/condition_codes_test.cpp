@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <set>
 #include <string>
 #include <utility>
@@ -10,6 +11,15 @@
 #include "clinical/medications.hpp"
 
 namespace kclinic::clinical {
+
+// Failure output names the enumerators instead of printing their bytes (found by argument-dependent lookup).
+static void PrintTo(Condition condition, std::ostream* out) {
+    *out << ConditionName(condition);
+}
+static void PrintTo(DrugClass drug_class, std::ostream* out) {
+    *out << DrugClassName(drug_class);
+}
+
 namespace {
 
 TEST(ConditionCodesTest, RecognisesTheShapeOfIcd10CmCodes) {
@@ -141,15 +151,31 @@ TEST(ConditionCodesTest, MapsCodesToConditionsAtTheEdgesOfEachRange) {
         {"F12.150", {C::kPsychosis, C::kSubstanceUseDisorder}},
         {"F10.959", {C::kPsychosis, C::kSubstanceUseDisorder}},
         {"F06.2", {C::kPsychosis}},
+        {"F53.1", {C::kPsychosis}},
         // Mood and anxiety.
         {"F33.2", {C::kMajorDepressiveDisorder}},
         {"F32.9", {C::kMajorDepressiveDisorder}},
         {"F33.9", {C::kMajorDepressiveDisorder}},
         {"F33.3", {C::kPsychosis, C::kMajorDepressiveDisorder}},
         {"F32.3", {C::kPsychosis, C::kMajorDepressiveDisorder}},
-        {"F32.A", {}},
-        {"F32.81", {}},
-        {"F34.1", {}},
+        {"F32.A", {C::kOtherDepressiveDisorder}},
+        {"F32.81", {C::kOtherDepressiveDisorder}},
+        {"F32.89", {C::kOtherDepressiveDisorder}},
+        {"F34.1", {C::kOtherDepressiveDisorder}},
+        {"F34.81", {C::kOtherDepressiveDisorder}},
+        {"F34.9", {C::kOtherDepressiveDisorder}},
+        {"F39", {C::kOtherDepressiveDisorder}},
+        {"F53.0", {C::kOtherDepressiveDisorder}},
+        {"F06.31", {C::kOtherDepressiveDisorder}},
+        {"F06.32", {C::kOtherDepressiveDisorder}},
+        {"F06.30", {}},
+        {"F06.33", {}},
+        {"F34.0", {}},
+        {"F32.4", {C::kMajorDepressiveDisorder}},
+        {"F32.5", {C::kMajorDepressiveDisorder, C::kMajorDepressionInRemission}},
+        {"F33.40", {C::kMajorDepressiveDisorder, C::kMajorDepressionInRemission}},
+        {"F33.41", {C::kMajorDepressiveDisorder}},
+        {"F33.42", {C::kMajorDepressiveDisorder, C::kMajorDepressionInRemission}},
         {"F31.4", {C::kBipolarOrMania}},
         {"F30.10", {C::kBipolarOrMania}},
         {"F43.10", {C::kPtsd}},
@@ -162,14 +188,26 @@ TEST(ConditionCodesTest, MapsCodesToConditionsAtTheEdgesOfEachRange) {
         {"I72.0", {C::kAneurysm}},
         {"I67.1", {C::kAneurysm}},
         {"I79.0", {C::kAneurysm}},
+        {"I60.9", {C::kAneurysm}},
+        {"I60.7", {C::kAneurysm}},
+        {"I69.00", {C::kAneurysm}},
+        {"I25.41", {C::kAneurysm}},
+        {"I25.42", {}},
+        {"I28.1", {C::kAneurysm}},
+        {"I28.0", {}},
+        {"Q25.43", {C::kAneurysm}},
+        {"Q25.44", {}},
         {"I73.9", {}},
         {"Q28.2", {C::kArteriovenousMalformation}},
         {"Q28.3", {C::kArteriovenousMalformation}},
         {"Q28.8", {}},
         {"Q27.30", {C::kArteriovenousMalformation}},
+        {"Q25.72", {C::kArteriovenousMalformation}},
+        {"Q25.71", {}},
         {"I61.9", {C::kIntracerebralHaemorrhage}},
         {"I69.10", {C::kIntracerebralHaemorrhage}},
         {"I62.00", {}},
+        {"I62.9", {}},
         {"S06.360A", {C::kIntracerebralHaemorrhage, C::kHeadInjury}},
         {"S06.0X0A", {C::kHeadInjury}},
         {"O14.13", {C::kPreEclampsia, C::kPregnancy}},
@@ -179,18 +217,47 @@ TEST(ConditionCodesTest, MapsCodesToConditionsAtTheEdgesOfEachRange) {
         {"O9A.111", {C::kPregnancy}},
         {"Z33.1", {C::kPregnancy}},
         {"Z33.2", {}},
+        {"Z33.3", {C::kPregnancy}},
+        {"Z34.00", {C::kPregnancy}},
         {"Z3A.20", {C::kPregnancy}},
+        {"O00.10", {C::kPregnancy}},
+        {"O07.4", {C::kPregnancy}},
+        {"O09.91", {C::kPregnancy}},
+        {"O88.13", {C::kPregnancy}},
+        {"O99.891", {C::kPregnancy}},
+        // Codes recorded after a pregnancy has ended: not pregnancy now.
+        {"O03.9", {}},
+        {"O04.5", {}},
+        {"O08.0", {}},
+        {"O80", {}},
+        {"O82", {}},
+        {"O85", {}},
+        {"O86.4", {}},
+        {"O87.1", {}},
+        {"O89.1", {}},
+        {"O90.89", {}},
+        {"O94", {}},
         // Review and caution conditions.
         {"I20.0", {C::kAcuteCoronarySyndrome}},
         {"I20.9", {}},
         {"I21.4", {C::kAcuteCoronarySyndrome}},
         {"I24.9", {C::kAcuteCoronarySyndrome}},
+        {"I25.110", {C::kAcuteCoronarySyndrome}},
+        {"I25.111", {}},
+        {"I25.700", {C::kAcuteCoronarySyndrome}},
+        {"I25.790", {C::kAcuteCoronarySyndrome}},
+        {"I25.701", {}},
         {"I25.2", {C::kPriorMyocardialInfarction}},
         {"I25.10", {}},
         {"I35.0", {C::kValvularHeartDisease}},
         {"I50.9", {C::kHeartFailure}},
         {"I63.9", {C::kStrokeOrTia}},
         {"G45.9", {C::kStrokeOrTia}},
+        {"G45.3", {C::kStrokeOrTia}},
+        {"G45.4", {}},
+        {"I97.810", {C::kStrokeOrTia}},
+        {"I97.821", {C::kStrokeOrTia}},
+        {"I97.89", {}},
         {"I69.30", {C::kStrokeOrTia}},
         {"Z86.73", {C::kStrokeOrTia}},
         {"G93.2", {C::kRaisedIntracranialPressure}},
@@ -198,10 +265,18 @@ TEST(ConditionCodesTest, MapsCodesToConditionsAtTheEdgesOfEachRange) {
         {"G91.9", {C::kRaisedIntracranialPressure}},
         {"C71.9", {C::kRaisedIntracranialPressure}},
         {"D33.0", {C::kRaisedIntracranialPressure}},
+        {"D32.0", {C::kRaisedIntracranialPressure}},
+        {"D32.1", {}},
+        {"C70.0", {C::kRaisedIntracranialPressure}},
+        {"C79.32", {C::kRaisedIntracranialPressure}},
+        {"C79.40", {}},
+        {"D42.9", {C::kRaisedIntracranialPressure}},
+        {"D49.6", {C::kRaisedIntracranialPressure}},
         {"I67.4", {C::kHypertensiveEncephalopathy}},
         {"I16.1", {C::kHypertensiveCrisis}},
         {"I10", {}},
         {"H40.9", {C::kRaisedIntraocularPressure}},
+        {"Q15.0", {C::kRaisedIntraocularPressure}},
         {"S05.21XA", {C::kRaisedIntraocularPressure}},
         {"S05.10XA", {}},
         {"E05.90", {C::kHyperthyroidism}},
@@ -210,16 +285,34 @@ TEST(ConditionCodesTest, MapsCodesToConditionsAtTheEdgesOfEachRange) {
         {"K74.60", {C::kSevereHepaticImpairment}},
         {"K70.30", {C::kSevereHepaticImpairment}},
         {"K70.40", {C::kSevereHepaticImpairment}},
+        {"K74.3", {C::kSevereHepaticImpairment}},
+        {"K74.5", {C::kSevereHepaticImpairment}},
+        {"K74.69", {C::kSevereHepaticImpairment}},
+        {"K76.7", {C::kSevereHepaticImpairment}},
+        {"K76.6", {}},
         {"K70.0", {}},
         {"K74.0", {}},
         {"J44.9", {C::kRespiratoryDisease}},
         {"J96.01", {C::kRespiratoryDisease}},
         {"G47.33", {C::kRespiratoryDisease}},
-        {"G47.30", {}},
+        {"G47.30", {C::kRespiratoryDisease}},
+        {"G47.31", {C::kRespiratoryDisease}},
+        {"G47.39", {C::kRespiratoryDisease}},
+        {"G47.32", {}},
+        {"G47.4", {}},
+        {"J45.50", {C::kRespiratoryDisease}},
+        {"J45.40", {}},
+        {"J84.10", {C::kRespiratoryDisease}},
+        {"E84.0", {C::kRespiratoryDisease}},
+        {"Z99.11", {C::kRespiratoryDisease}},
+        {"Z99.81", {C::kRespiratoryDisease}},
+        {"Z99.89", {}},
         {"J45.909", {}},
         {"N30.10", {C::kCystitisOrUrinarySymptoms}},
         {"R35.0", {C::kCystitisOrUrinarySymptoms}},
         {"R45.851", {C::kSuicidalIdeation}},
+        {"T14.91XA", {C::kSuicidalIdeation}},
+        {"T14.90XA", {}},
         // Case and dot do not matter.
         {"f1021", {C::kSubstanceUseInRemission}},
         {"i714", {C::kAneurysm}},
@@ -240,7 +333,7 @@ TEST(ConditionCodesTest, MapsCodesToConditionsAtTheEdgesOfEachRange) {
 TEST(ConditionCodesTest, TableIsWellFormedAndInEnumOrder) {
     Status check = CheckConditionCodeTable();
     EXPECT_TRUE(check.ok()) << (check.ok() ? "" : check.error().ToString());
-    ASSERT_EQ(ConditionCodeTable().size(), 27u);
+    ASSERT_EQ(ConditionCodeTable().size(), 29u);
     std::set<std::string_view> names;
     for (const ConditionCodes& row : ConditionCodeTable()) {
         EXPECT_EQ(&ConditionCodesFor(row.condition), &row) << ConditionName(row.condition);
@@ -280,8 +373,30 @@ TEST(MedicationsTest, ClassifiesGenericNames) {
         {"sertraline", {D::kOralAntidepressant}, true},
         {"BUPROPION", {D::kOralAntidepressant}, true},
         {"vortioxetine", {D::kOralAntidepressant}, true},
-        {"esketamine", {}, false},
-        {"sertraline hydrochloride", {}, false},
+        {"esketamine", {D::kKetamine}, false},
+        {"ketamine hydrochloride", {D::kKetamine}, false},
+        {"sertraline hydrochloride", {D::kOralAntidepressant}, true},
+        {"bupropion XL", {D::kOralAntidepressant}, true},
+        {"lisdexamfetamine dimesylate", {D::kPsychostimulant}, false},
+        {"selegiline transdermal", {D::kMaoInhibitor}, false},
+        {"rasagiline", {D::kMaoInhibitor}, false},
+        {"methylene blue", {D::kMaoInhibitor}, false},
+        {"clonazepam", {D::kBenzodiazepine}, false},
+        {"bromazepam", {D::kBenzodiazepine}, false},
+        {"suvorexant", {D::kOtherCnsDepressant}, false},
+        {"phentermine", {D::kPsychostimulant}, false},
+        {"levothyroxine sodium", {D::kThyroidHormone}, false},
+        {"hydrocodone/acetaminophen", {D::kOpioid}, false},
+        {"buprenorphine/naloxone", {D::kOpioid}, false},
+        {"amphetamine-dextroamphetamine", {D::kPsychostimulant}, false},
+        {"Naltrexone and Bupropion", {D::kNaltrexone, D::kOralAntidepressant}, true},
+        {"olanzapine/fluoxetine", {D::kOralAntidepressant}, true},
+        {"chlordiazepoxide/amitriptyline", {D::kBenzodiazepine, D::kOralAntidepressant}, true},
+        {"guaifenesin + pseudoephedrine", {D::kSympathomimetic}, false},
+        {"sodium chloride", {}, false},
+        {"methylene", {}, false},
+        {"acetaminophen", {}, false},
+        {"/", {}, false},
         {"", {}, false},
     };
     for (const Case& c : cases) {
@@ -290,14 +405,41 @@ TEST(MedicationsTest, ClassifiesGenericNames) {
     }
 }
 
+TEST(MedicationsTest, SplitsCombinationsAndReducesSaltsToTableNames) {
+    struct Case {
+        std::string name;
+        std::vector<std::string> components;
+    };
+    const std::vector<Case> cases = {
+        {"sertraline", {"sertraline"}},
+        {"Sertraline Hydrochloride", {"sertraline"}},
+        {"sodium oxybate", {"sodium oxybate"}},
+        {"naltrexone extended-release", {"naltrexone", "release"}},
+        {"Hydrocodone/Acetaminophen", {"acetaminophen", "hydrocodone"}},
+        {"dextromethorphan-bupropion", {"bupropion", "dextromethorphan"}},
+        {"naltrexone and bupropion", {"bupropion", "naltrexone"}},
+        {"fluoxetine with olanzapine", {"fluoxetine", "olanzapine"}},
+        {"oxycodone+naloxone; aspirin, clopidogrel", {"aspirin", "clopidogrel", "naloxone", "oxycodone"}},
+        {"sertraline / Sertraline HCl", {"sertraline"}},
+        {"unknown drug x", {"unknown drug x"}},
+        {"brandon", {"brandon"}},
+        {" / - ", {}},
+        {"", {}},
+    };
+    for (const Case& c : cases) {
+        EXPECT_EQ(DrugComponents(c.name), c.components) << "\"" << c.name << "\"";
+    }
+}
+
 TEST(MedicationsTest, NormalisesNames) {
     EXPECT_EQ(NormalizeDrugName("  Sertraline "), "sertraline");
+    EXPECT_EQ(NormalizeDrugName("\tSertraline\n"), "sertraline");
     EXPECT_EQ(NormalizeDrugName("SODIUM OXYBATE"), "sodium oxybate");
     EXPECT_EQ(NormalizeDrugName("   "), "");
 }
 
 TEST(MedicationsTest, TablesAreConsistent) {
-    ASSERT_EQ(DrugClassTable().size(), 14u);
+    ASSERT_EQ(DrugClassTable().size(), 15u);
     std::set<std::string_view> rule_ids;
     for (const DrugClassInfo& info : DrugClassTable()) {
         std::string_view name = DrugClassName(info.drug_class);

@@ -69,7 +69,7 @@ Result<Enum> ParseByName(std::string_view text, const std::array<Enum, N>& value
 }
 
 // A condition the code table recognises, and what the screening does about it. Conditions without a row
-// (pregnancy, MDD, PTSD, GAD) drive the pregnancy and indication rules instead.
+// (pregnancy, the depressive disorders, PTSD, GAD) drive the pregnancy and indication rules instead.
 struct ConditionRule {
     Condition condition;
     Severity severity;
@@ -152,6 +152,32 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
     return out;
 }
 
+// The drug of an antidepressant trial as the count compares it. The label counts different oral
+// antidepressants, so the name is the antidepressant ingredient(s): a salt or release form is the same drug
+// ("sertraline hydrochloride" is sertraline) and so is a combination built on it ("olanzapine/fluoxetine" is a
+// fluoxetine trial). A name the drug table knows only as something else (lorazepam, lamotrigine, ketamine) is no
+// antidepressant trial; an unknown name is taken as the clinician wrote it.
+struct TrialDrug {
+    std::string name;
+    bool known_not_antidepressant = false;
+};
+
+TrialDrug IdentifyTrialDrug(std::string_view drug) {
+    const std::vector<std::string> components = DrugComponents(drug);
+    std::vector<std::string> antidepressants;
+    bool any_known = false;
+    for (const std::string& component : components) {
+        if (IsOralAntidepressant(component)) {
+            antidepressants.push_back(component);
+        }
+        any_known = any_known || !DrugClassesOf(component).empty();
+    }
+    if (!antidepressants.empty()) {
+        return {Join(antidepressants, "/"), false};
+    }
+    return {Join(components, "/"), any_known};
+}
+
 std::string Capitalized(std::string_view text) {
     std::string out(text);
     if (!out.empty()) {
@@ -184,7 +210,8 @@ Status ValidateCodes(const std::vector<std::string>& codes, std::string_view lis
 
 Status ValidateNames(const std::vector<std::string>& names, std::string_view list_name, std::string_view what) {
     for (std::size_t i = 0; i < names.size(); ++i) {
-        if (NormalizeDrugName(names[i]).empty()) {
+        // A name of separators only ("/", " - ") has no component to read.
+        if (DrugComponents(names[i]).empty()) {
             return InvalidArgument(std::string(list_name) + "[" + std::to_string(i) + "]",
                                    "must be a non-empty " + std::string(what));
         }
@@ -253,9 +280,12 @@ private:
         const ScreeningSettings& rules = settings_.screening;
         std::vector<std::string> not_counted;
         for (const AntidepressantTrial& trial : intake_.antidepressant_trials) {
-            std::string drug = NormalizeDrugName(trial.drug);
+            const TrialDrug trial_drug = IdentifyTrialDrug(trial.drug);
+            std::string drug = trial_drug.name;
             std::string reason;
-            if (!trial.current_episode) {
+            if (trial_drug.known_not_antidepressant) {
+                reason = "not an oral antidepressant";
+            } else if (!trial.current_episode) {
                 reason = "not in the current episode";
             } else if (!trial.adequate_dose) {
                 reason = "dose not adequate";
@@ -285,8 +315,9 @@ private:
         if (!screening_.counted_trial_drugs.empty()) {
             message += ": " + Join(screening_.counted_trial_drugs);
         }
-        message += ". A trial counts at an adequate dose for at least " + std::to_string(rules.trd_min_trial_weeks) +
-                   " weeks with improvement below " + std::to_string(rules.trd_failure_below_percent) + " %.";
+        message += ". A trial of an oral antidepressant counts at an adequate dose for at least " +
+                   std::to_string(rules.trd_min_trial_weeks) + " weeks with improvement below " +
+                   std::to_string(rules.trd_failure_below_percent) + " %.";
         if (!not_counted.empty()) {
             message += " Not counted: " + Join(not_counted, "; ") + ".";
         }
@@ -302,6 +333,7 @@ private:
         const bool unipolar_mdd = mdd && !bipolar;
         const std::vector<std::string> oral_antidepressants = OralAntidepressants();
         screening_.treatment_resistant = unipolar_mdd && screening_.adequate_failed_trials >= kTrdMinDifferentDrugs;
+        CheckMddRemission();
         const bool esketamine_suicidality_indication =
             Esketamine() && unipolar_mdd && intake_.acute_suicidal_ideation && !oral_antidepressants.empty();
 
@@ -343,7 +375,11 @@ private:
             reason = "bipolar disorder (" + CodesOf(Condition::kBipolarOrMania) +
                      ") and no unipolar MDD diagnosis; treatment resistance is defined for unipolar MDD";
         } else if (!mdd) {
-            reason = "no major depressive disorder diagnosis (F32.x/F33.x)";
+            reason = "no major depressive disorder code (F32.0-F32.5, F32.9, F33.x)";
+            if (Has(Condition::kOtherDepressiveDisorder)) {
+                reason += "; " + CodesOf(Condition::kOtherDepressiveDisorder) +
+                          " codes depression other than MDD: if the diagnosis is MDD, record its MDD code";
+            }
         } else if (bipolar) {
             reason = "bipolar disorder (" + CodesOf(Condition::kBipolarOrMania) +
                      ") is recorded with MDD; treatment resistance is defined for unipolar MDD";
@@ -393,12 +429,28 @@ private:
                     "only; prescriber decision.",
                 "Glue et al. [TRIAL] [UNVERIFIED]; not approved for anxiety anywhere found");
         }
-        if (mdd || (!ptsd && !gad)) {
+        if (mdd || Has(Condition::kOtherDepressiveDisorder) || (!ptsd && !gad)) {
             Add("indication.not_established", Severity::kReview,
                 "Treatment resistance not established: " + reason +
                     ". Racemic ketamine is off-label; the prescriber may still decide.",
                 "Spravato USPI / EMA TRD definition [LABEL-US] [GUIDE]; CANMAT 2021 (third line for TRD) [GUIDE]");
         }
+    }
+
+    // TRD and the suicidal-ideation indication both need a current episode; an MDD coded only in full remission
+    // contradicts that, so the code or the episode must be confirmed.
+    void CheckMddRemission() {
+        const std::vector<std::string>& mdd_codes = Codes(Condition::kMajorDepressiveDisorder);
+        const std::vector<std::string>& remission_codes = Codes(Condition::kMajorDepressionInRemission);
+        // The remission codes are a subset of the MDD codes, so equal counts mean every MDD code is one.
+        if (mdd_codes.empty() || mdd_codes.size() != remission_codes.size()) {
+            return;
+        }
+        const ConditionCodes& row = ConditionCodesFor(Condition::kMajorDepressionInRemission);
+        Add("review.mdd_in_remission", Severity::kReview,
+            "Every MDD code records full or unspecified remission (" + Join(remission_codes) +
+                "): ketamine is for a current depressive episode; confirm the episode and update the code.",
+            row.source);
     }
 
     void CheckHypersensitivity() {
@@ -465,9 +517,10 @@ private:
         }
         if (intake_.breastfeeding) {
             Add("caution.breastfeeding", Severity::kCaution,
-                "Breastfeeding: esketamine passes into human milk; breastfeeding is not recommended during "
-                "treatment.",
-                "Spravato USPI §8.2 lactation [LABEL-US]");
+                "Breastfeeding: esketamine is present in human milk and breastfeeding is not recommended during "
+                "treatment" +
+                    std::string(Esketamine() ? "." : "; the same caution is applied to racemic ketamine."),
+                "Spravato USPI §8.2 lactation [LABEL-US]; racemic: same caution by extension [PRACTICE]");
         }
     }
 
@@ -771,7 +824,7 @@ Status ValidateIntake(const Intake& intake) {
     for (std::size_t i = 0; i < intake.antidepressant_trials.size(); ++i) {
         const AntidepressantTrial& trial = intake.antidepressant_trials[i];
         const std::string field = "antidepressant_trials[" + std::to_string(i) + "]";
-        if (NormalizeDrugName(trial.drug).empty()) {
+        if (DrugComponents(trial.drug).empty()) {
             return InvalidArgument(field + ".drug", "must be a non-empty generic drug name");
         }
         if (trial.weeks < 0 || trial.weeks > kMaxTrialWeeks) {

@@ -53,7 +53,10 @@ struct BloodPressure {
 
 // One prior antidepressant trial.
 struct AntidepressantTrial {
-    std::string drug;                  // generic name; trials of the same name (case-insensitive) are one drug
+    // Generic name. Trials are of one drug when their antidepressant ingredients match (case, salt and release
+    // form ignored; "olanzapine/fluoxetine" is a fluoxetine trial, see DrugComponents); a drug the table knows as
+    // no oral antidepressant (e.g. lorazepam) is no antidepressant trial.
+    std::string drug;
     int weeks = 0;                     // weeks at the trial dose, 0..520
     bool adequate_dose = false;        // at least the minimum effective dose (clinician judgement)
     double improvement_percent = 0.0;  // symptom reduction from the trial's baseline, -100..100 (negative: worse)
@@ -70,7 +73,7 @@ struct Intake {
     std::vector<std::string> diagnoses;    // ICD-10-CM codes (psychiatric diagnoses)
     std::vector<std::string> conditions;   // ICD-10-CM codes (medical history); read exactly like diagnoses
     std::vector<std::string> allergies;    // substance names, non-empty
-    std::vector<std::string> medications;  // current medications, generic names, non-empty
+    std::vector<std::string> medications;  // current medications, generic names ("a/b" for combinations), non-empty
     std::vector<AntidepressantTrial> antidepressant_trials;
     std::optional<BloodPressure> blood_pressure;  // seated intake BP
     std::optional<int> heart_rate_per_min;        // 20..250 /min when present
@@ -93,7 +96,7 @@ struct Screening {
     Decision decision = Decision::kEligible;
     std::vector<Finding> findings;   // most severe first; within a severity, in rule order
     int adequate_failed_trials = 0;  // different drugs with an adequate failed trial in the current episode
-    std::vector<std::string> counted_trial_drugs;  // those drugs, normalised, in intake order
+    std::vector<std::string> counted_trial_drugs;  // those drugs (antidepressant ingredients), in intake order
     bool treatment_resistant = false;              // MDD (not bipolar) and adequate_failed_trials >= 2
     bool indication_established = false;  // TRD, or (esketamine) MDD with acute suicidal ideation and an oral AD
 };
@@ -105,8 +108,8 @@ struct Screening {
 
 // OK when every field is in range; otherwise the first offending field, in declaration order, with the allowed
 // range: kOutOfRange for a number ("antidepressant_trials[1].weeks"), kInvalidArgument for a malformed ICD-10-CM
-// code ("diagnoses[0]"), an empty name ("medications[2]") or a systolic BP not above the diastolic
-// ("blood_pressure").
+// code ("diagnoses[0]"), a name that is empty or only separators ("medications[2]") or a systolic BP not above
+// the diastolic ("blood_pressure").
 [[nodiscard]] Status ValidateIntake(const Intake& intake);
 
 // Screens `intake` against the rules, with thresholds from `settings` (PRECONDITION: settings within the bounds

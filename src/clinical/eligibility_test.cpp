@@ -104,17 +104,28 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          "contraindication.aneurysm", S::kContraindication, D::kNotEligible, "(I71.4)"},
         {"cerebral aneurysm, code without dot", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"i671"}); },
          "contraindication.aneurysm", S::kContraindication, D::kNotEligible, "(I67.1)"},
+        {"subarachnoid haemorrhage from a ruptured aneurysm, racemic too",
+         [](Intake& i, ClinicSettings&) {
+             i.product = Product::kKetamineIv;
+             AddCodes(i.conditions, {"I60.7"});
+         },
+         "contraindication.aneurysm", S::kContraindication, D::kNotEligible, "Aneurysmal vascular disease (I60.7)"},
+        {"coronary artery aneurysm", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I25.41"}); },
+         "contraindication.aneurysm", S::kContraindication, D::kNotEligible, "(I25.41)"},
         {"cerebral AVM", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"Q28.2"}); },
          "contraindication.arteriovenous_malformation", S::kContraindication, D::kNotEligible, "(Q28.2)"},
         {"peripheral AVM", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"Q27.30"}); },
          "contraindication.arteriovenous_malformation", S::kContraindication, D::kNotEligible, "(Q27.30)"},
+        {"pulmonary AVM", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"Q25.72"}); },
+         "contraindication.arteriovenous_malformation", S::kContraindication, D::kNotEligible, "(Q25.72)"},
         {"intracerebral haemorrhage, racemic too",
          [](Intake& i, ClinicSettings&) {
              i.product = Product::kKetamineOral;
              AddCodes(i.conditions, {"I61.9"});
          },
          "contraindication.intracerebral_haemorrhage", S::kContraindication, D::kNotEligible, "(I61.9)"},
-        {"sequelae of intracerebral haemorrhage", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I69.10"}); },
+        {"sequelae of intracerebral haemorrhage",
+         [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I69.10"}); },
          "contraindication.intracerebral_haemorrhage", S::kContraindication, D::kNotEligible, "(I69.10)"},
         {"hypersensitivity by substance",
          [](Intake& i, ClinicSettings&) { i.allergies = {"penicillin", " Esketamine "}; },
@@ -168,9 +179,15 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          [](Intake& i, ClinicSettings&) {
              i.sex = Sex::kFemale;
              i.pregnant = false;
+             AddCodes(i.conditions, {"O09.91"});
+         },
+         "pregnancy.record_conflict", S::kReview, D::kNeedsReview, "O09.91"},
+        {"puerperal code does not say pregnant: status still to record",
+         [](Intake& i, ClinicSettings&) {
+             i.sex = Sex::kFemale;
              AddCodes(i.conditions, {"O90.89"});
          },
-         "pregnancy.record_conflict", S::kReview, D::kNeedsReview, "O90.89"},
+         "pregnancy.status_not_recorded", S::kReview, D::kNeedsReview, "sex female, age 40"},
         {"pregnancy status missing, female 12",
          [](Intake& i, ClinicSettings&) {
              i.product = Product::kKetamineIv;
@@ -188,10 +205,18 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          [](Intake& i, ClinicSettings&) { i.sex = Sex::kUnknown; },
          "pregnancy.status_not_recorded", S::kReview, D::kNeedsReview, "sex unknown"},
         {"breastfeeding", [](Intake& i, ClinicSettings&) { i.breastfeeding = true; }, "caution.breastfeeding",
-         S::kCaution, D::kEligibleWithCautions, "not recommended"},
+         S::kCaution, D::kEligibleWithCautions, "not recommended during treatment."},
+        {"breastfeeding, racemic",
+         [](Intake& i, ClinicSettings&) {
+             i.product = Product::kKetamineIm;
+             i.breastfeeding = true;
+         },
+         "caution.breastfeeding", S::kCaution, D::kEligibleWithCautions, "same caution is applied to racemic"},
         // Clinician review conditions.
         {"schizophrenia", [](Intake& i, ClinicSettings&) { AddCodes(i.diagnoses, {"F20.9"}); }, "review.psychosis",
          S::kReview, D::kNeedsReview, "(F20.9)"},
+        {"puerperal psychosis", [](Intake& i, ClinicSettings&) { AddCodes(i.diagnoses, {"F53.1"}); },
+         "review.psychosis", S::kReview, D::kNeedsReview, "(F53.1)"},
         {"MDD with psychotic features still counts as MDD",
          [](Intake& i, ClinicSettings&) { i.diagnoses = {"F33.3"}; }, "review.psychosis", S::kReview,
          D::kNeedsReview, "(F33.3)"},
@@ -211,6 +236,9 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          "review.cardiac_unstable", S::kReview, D::kNeedsReview, "(I21.4)"},
         {"unstable angina", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I20.0"}); },
          "review.cardiac_unstable", S::kReview, D::kNeedsReview, "(I20.0)"},
+        {"coronary atherosclerosis with unstable angina",
+         [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I25.110"}); }, "review.cardiac_unstable",
+         S::kReview, D::kNeedsReview, "(I25.110)"},
         {"old myocardial infarction", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I25.2"}); },
          "caution.prior_myocardial_infarction", S::kCaution, D::kEligibleWithCautions, "(I25.2)"},
         {"aortic stenosis", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I35.0"}); },
@@ -223,6 +251,8 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          "review.stroke_tia", S::kReview, D::kNeedsReview, "(Z86.73)"},
         {"idiopathic intracranial hypertension", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"G93.2"}); },
          "review.intracranial_pressure", S::kReview, D::kNeedsReview, "(G93.2)"},
+        {"meningioma", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"D32.0"}); },
+         "review.intracranial_pressure", S::kReview, D::kNeedsReview, "(D32.0)"},
         {"brain tumour", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"C71.9", "D33.0"}); },
          "review.intracranial_pressure", S::kReview, D::kNeedsReview, "(C71.9, D33.0)"},
         {"hypertensive encephalopathy code", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"I67.4"}); },
@@ -240,6 +270,8 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          "review.intraocular_pressure", S::kReview, D::kNeedsReview, "(S05.21XA)"},
         {"hyperthyroidism", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"E05.90"}); },
          "review.hyperthyroidism", S::kReview, D::kNeedsReview, "(E05.90)"},
+        {"primary biliary cirrhosis", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"K74.3"}); },
+         "review.hepatic_impairment", S::kReview, D::kNeedsReview, "(K74.3)"},
         {"cirrhosis", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"K74.60"}); },
          "review.hepatic_impairment", S::kReview, D::kNeedsReview, "(K74.60)"},
         {"Child-Pugh C", [](Intake& i, ClinicSettings&) { i.child_pugh = ChildPugh::kC; }, "review.hepatic_impairment",
@@ -250,6 +282,10 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          S::kReview, D::kNeedsReview, "(J44.9)"},
         {"obstructive sleep apnoea", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"G47.33"}); },
          "review.respiratory", S::kReview, D::kNeedsReview, "(G47.33)"},
+        {"sleep apnoea, unspecified", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"G47.30"}); },
+         "review.respiratory", S::kReview, D::kNeedsReview, "(G47.30)"},
+        {"home oxygen", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"Z99.81"}); }, "review.respiratory",
+         S::kReview, D::kNeedsReview, "(Z99.81)"},
         {"interstitial cystitis", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"N30.10"}); },
          "caution.urinary", S::kCaution, D::kEligibleWithCautions, "(N30.10)"},
         {"acute suicidal ideation, racemic TRD",
@@ -260,6 +296,9 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          "review.acute_suicidal_ideation", S::kReview, D::kNeedsReview, "do not replace hospitalization"},
         {"suicidal ideation code", [](Intake& i, ClinicSettings&) { AddCodes(i.diagnoses, {"R45.851"}); },
          "review.acute_suicidal_ideation", S::kReview, D::kNeedsReview, "(R45.851)"},
+        {"suicide attempt code", [](Intake& i, ClinicSettings&) { AddCodes(i.diagnoses, {"T14.91XA"}); },
+         "review.acute_suicidal_ideation", S::kReview, D::kNeedsReview, "Suicidal ideation or suicide "
+         "attempt (T14.91XA)"},
         // Blood pressure and heart rate gates (defaults 140/90 caution, 180/110 review, HR 110).
         {"BP not recorded", [](Intake& i, ClinicSettings&) { i.blood_pressure.reset(); }, "bp.not_recorded",
          S::kReview, D::kNeedsReview, "measure it"},
@@ -334,6 +373,15 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          "interaction.ergometrine", S::kInteraction, D::kEligibleWithCautions, "monitor BP"},
         {"thyroid hormone", [](Intake& i, ClinicSettings&) { i.medications = {"levothyroxine"}; },
          "interaction.thyroid_hormone", S::kInteraction, D::kEligibleWithCautions, "heart rate"},
+        {"already on ketamine", [](Intake& i, ClinicSettings&) { i.medications = {"Ketamine"}; },
+         "interaction.ketamine", S::kInteraction, D::kEligibleWithCautions,
+         "Taking ketamine (ketamine or esketamine): duplicate therapy"},
+        {"opioid in a combination product",
+         [](Intake& i, ClinicSettings&) { i.medications = {"Hydrocodone/Acetaminophen"}; }, "interaction.opioid",
+         S::kInteraction, D::kEligibleWithCautions, "Taking hydrocodone/acetaminophen (opioid)"},
+        {"stimulant salt form", [](Intake& i, ClinicSettings&) { i.medications = {"lisdexamfetamine dimesylate"}; },
+         "interaction.psychostimulant", S::kInteraction, D::kEligibleWithCautions,
+         "Taking lisdexamfetamine dimesylate (psychostimulant)"},
         // Indication.
         {"esketamine, one adequate trial",
          [](Intake& i, ClinicSettings&) { i.antidepressant_trials.pop_back(); }, "indication.not_established",
@@ -344,8 +392,25 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
              i.antidepressant_trials.pop_back();
          },
          "indication.not_established", S::kReview, D::kNeedsReview, "prescriber may still decide"},
-        {"esketamine, no MDD code", [](Intake& i, ClinicSettings&) { i.diagnoses = {"F32.A"}; },
-         "indication.not_established", S::kContraindication, D::kNotEligible, "no major depressive disorder"},
+        {"esketamine, depression unspecified is not an MDD code",
+         [](Intake& i, ClinicSettings&) { i.diagnoses = {"F32.A"}; }, "indication.not_established",
+         S::kContraindication, D::kNotEligible,
+         "no major depressive disorder code (F32.0-F32.5, F32.9, F33.x); F32.A codes depression other than MDD: if "
+         "the diagnosis is MDD, record its MDD code"},
+        {"esketamine, no depression code at all",
+         [](Intake& i, ClinicSettings&) { i.diagnoses = {"F41.0"}; }, "indication.not_established",
+         S::kContraindication, D::kNotEligible, "NOT INDICATED: no major depressive disorder code "
+         "(F32.0-F32.5, F32.9, F33.x). Labelled"},
+        {"racemic, dysthymia with PTSD still explains the depression code",
+         [](Intake& i, ClinicSettings&) {
+             i.product = Product::kKetamineIv;
+             i.diagnoses = {"F34.1", "F43.10"};
+         },
+         "indication.not_established", S::kReview, D::kNeedsReview, "F34.1 codes depression other than MDD",
+         {"indication.off_label_ptsd"}},
+        {"MDD coded in full remission",
+         [](Intake& i, ClinicSettings&) { i.diagnoses = {"F33.42"}; }, "review.mdd_in_remission", S::kReview,
+         D::kNeedsReview, "Every MDD code records full or unspecified remission (F33.42)"},
         {"esketamine, MDD with bipolar",
          [](Intake& i, ClinicSettings&) { AddCodes(i.diagnoses, {"F31.81"}); }, "indication.not_established",
          S::kContraindication, D::kNotEligible, "bipolar disorder (F31.81) is recorded with MDD",
@@ -374,6 +439,15 @@ TEST(EligibilityTest, EachRuleFiresOnItsVignette) {
          },
          "indication.mdd_suicidal_ideation", S::kInfo, D::kNeedsReview, "84 mg twice weekly for 4 weeks",
          {"review.acute_suicidal_ideation"}},
+        {"esketamine, MDD with acute suicidal ideation, antidepressant in a combination product",
+         [](Intake& i, ClinicSettings&) {
+             i.antidepressant_trials.clear();
+             i.acute_suicidal_ideation = true;
+             i.medications = {"naltrexone and bupropion"};
+         },
+         "indication.mdd_suicidal_ideation", S::kInfo, D::kNeedsReview,
+         "with an oral antidepressant (naltrexone and bupropion)",
+         {"review.acute_suicidal_ideation", "interaction.naltrexone"}},
         {"esketamine, MDD with acute suicidal ideation, no oral antidepressant",
          [](Intake& i, ClinicSettings&) {
              i.antidepressant_trials.clear();
@@ -436,6 +510,28 @@ TEST(EligibilityTest, RulesStayQuietJustOutsideTheirEdges) {
          "review.substance_use", Decision::kEligibleWithCautions},
         {"F20 is not a substance use disorder", [](Intake& i, ClinicSettings&) { AddCodes(i.diagnoses, {"F20"}); },
          "review.substance_use", Decision::kNeedsReview},
+        {"MDD in partial remission is a current episode", [](Intake& i, ClinicSettings&) { i.diagnoses = {"F33.41"}; },
+         "review.mdd_in_remission", Decision::kEligible},
+        {"one active MDD code beside a remission code",
+         [](Intake& i, ClinicSettings&) {
+             i.diagnoses = {"F33.42", "F33.2"};
+         },
+         "review.mdd_in_remission", Decision::kEligible},
+        {"puerperal code, pregnancy status unknown: not called pregnant",
+         [](Intake& i, ClinicSettings&) {
+             i.sex = Sex::kFemale;
+             AddCodes(i.conditions, {"O90.89"});
+         },
+         "pregnancy.pregnant", Decision::kNeedsReview},
+        {"puerperal code, recorded not pregnant: no conflict",
+         [](Intake& i, ClinicSettings&) {
+             i.sex = Sex::kFemale;
+             i.pregnant = false;
+             AddCodes(i.conditions, {"O86.4"});
+         },
+         "pregnancy.record_conflict", Decision::kEligible},
+        {"transient global amnesia is no TIA", [](Intake& i, ClinicSettings&) { AddCodes(i.conditions, {"G45.4"}); },
+         "review.stroke_tia", Decision::kEligible},
         {"BP exactly 140/90",
          [](Intake& i, ClinicSettings&) {
              i.blood_pressure = BloodPressure{140, 90};
@@ -563,6 +659,31 @@ TEST(EligibilityTest, CountsAdequateFailedTrialsOfDifferentDrugs) {
          1,
          {"sertraline"},
          "Not counted: sertraline (same drug, counted once)."},
+        {"a salt form is the same drug",
+         {{"sertraline", 8, true, 0, true}, {"Sertraline HCl", 12, true, 5, true}},
+         defaults,
+         1,
+         {"sertraline"},
+         "Not counted: sertraline (same drug, counted once)."},
+        {"a combination built on the same antidepressant is the same drug",
+         {{"fluoxetine", 8, true, 0, true}, {"olanzapine/fluoxetine", 8, true, 0, true}},
+         defaults,
+         1,
+         {"fluoxetine"},
+         "Not counted: fluoxetine (same drug, counted once)."},
+        {"a benzodiazepine or ketamine is no antidepressant trial",
+         {{"lorazepam", 8, true, 0, true}, {"ketamine", 8, true, 0, true}, {"sertraline", 8, true, 0, true}},
+         defaults,
+         1,
+         {"sertraline"},
+         "Not counted: lorazepam (not an oral antidepressant); ketamine (not an oral antidepressant)."},
+        {"an unknown name is counted as written",
+         {{"sertraline", 8, true, 0, true}, {"Study Drug", 8, true, 0, true}},
+         defaults,
+         2,
+         {"sertraline", "study drug"},
+         "2 different drug(s) with an adequate failed trial in the current episode (2 needed): sertraline, study "
+         "drug. A trial of an oral antidepressant counts"},
         {"5 weeks fails the default 6",
          {{"sertraline", 5, true, 0, true}, {"bupropion", 5, true, 0, true}},
          defaults,
@@ -751,6 +872,10 @@ TEST(EligibilityTest, RejectsInvalidInputNamingTheFieldAndRange) {
          ErrorCode::kInvalidArgument, "medications[1]", "non-empty generic drug name"},
         {"empty trial drug", [](Intake& i) { i.antidepressant_trials[1].drug = ""; }, ErrorCode::kInvalidArgument,
          "antidepressant_trials[1].drug", "non-empty"},
+        {"trial drug of separators only", [](Intake& i) { i.antidepressant_trials[0].drug = " / - "; },
+         ErrorCode::kInvalidArgument, "antidepressant_trials[0].drug", "must be a non-empty generic drug name"},
+        {"medication of separators only", [](Intake& i) { i.medications = {"/"}; }, ErrorCode::kInvalidArgument,
+         "medications[0]", "must be a non-empty generic drug name"},
         {"trial weeks -1", [](Intake& i) { i.antidepressant_trials[1].weeks = -1; }, ErrorCode::kOutOfRange,
          "antidepressant_trials[1].weeks", "between 0 and 520 weeks (got -1 weeks)"},
         {"trial weeks 521", [](Intake& i) { i.antidepressant_trials[0].weeks = 521; }, ErrorCode::kOutOfRange,

@@ -25,6 +25,7 @@ enum class DrugClass {
     kVasopressin,
     kErgometrine,
     kThyroidHormone,
+    kKetamine,            // ketamine or esketamine already taken: duplicate therapy
     kOralAntidepressant,  // not an interaction: recognises the esketamine "with an oral antidepressant" indication
 };
 
@@ -53,14 +54,20 @@ struct DrugEntry {
 // The class row for `drug_class`.
 [[nodiscard]] const DrugClassInfo& DrugClassInfoFor(DrugClass drug_class);
 
-// Lower case (ASCII), leading and trailing spaces removed. Used to compare drug names, e.g. to tell whether two
-// antidepressant trials were of the same drug.
+// Lower case (ASCII), leading and trailing whitespace removed.
 [[nodiscard]] std::string NormalizeDrugName(std::string_view name);
 
-// The classes of `generic_name` (compared after NormalizeDrugName), in enum order; empty for an unknown name.
-[[nodiscard]] std::vector<DrugClass> DrugClassesOf(std::string_view generic_name);
+// The components of `name` as the tables know them, sorted and without duplicates. The name is normalised and
+// split into the ingredients of a combination product at '/', '+', ',', ';', '-' and the words "and" and "with"
+// ("hydrocodone/acetaminophen", "naltrexone and bupropion"). An ingredient whose whole text, or else whose first
+// word, is a table name becomes that name, so salts and release forms are recognised ("sertraline hydrochloride",
+// "bupropion xl" -> "bupropion"); any other ingredient is kept as written. Empty for a blank name.
+[[nodiscard]] std::vector<std::string> DrugComponents(std::string_view name);
 
-// Whether `generic_name` is an oral antidepressant in the table.
-[[nodiscard]] bool IsOralAntidepressant(std::string_view generic_name);
+// The classes of any component of `name` (see DrugComponents), in enum order; empty when no component is known.
+[[nodiscard]] std::vector<DrugClass> DrugClassesOf(std::string_view name);
+
+// Whether any component of `name` is an oral antidepressant in the table.
+[[nodiscard]] bool IsOralAntidepressant(std::string_view name);
 
 }  // namespace kclinic::clinical
