@@ -1,6 +1,7 @@
 #include "clinical/dose.hpp"
 
 #include <cmath>
+#include <cstddef>
 #include <sstream>
 #include <utility>
 
@@ -125,11 +126,14 @@ Status CheckConcentration(const DoseRequest& request) {
 }
 
 // IV and IM share the mg/kg checks; `max_setting` names the clinic ceiling so a refusal says where it comes from.
+// The ceiling itself is checked too: settings normally pass SetSetting's bounds, but a dose limit is enforced where
+// the dose is computed, so a ceiling raised above kMaxMgPerKgCeiling by any path is refused here.
 Result<double> CheckMgPerKg(double mg_per_kg, double min, double max, std::string_view max_setting, bool defaulted) {
-    if (!std::isfinite(max) || max < min) {
-        return InvalidArgument(std::string(max_setting), "clinic ceiling " + Num(max) +
-                                                             " mg/kg is below the lowest studied dose " + Num(min) +
-                                                             " mg/kg; fix the setting");
+    if (!std::isfinite(max) || max < min || max > kMaxMgPerKgCeiling) {
+        return InvalidArgument(std::string(max_setting),
+                               "clinic ceiling must be between " + Num(min) + " and " + Num(kMaxMgPerKgCeiling) +
+                                   " mg/kg (a clinic may lower the ceiling, never raise it); got " + Num(max) +
+                                   " mg/kg");
     }
     if (!InRange(mg_per_kg, min, max)) {
         Error error = OutOfRange("mg_per_kg", mg_per_kg, min, max, "mg/kg");
@@ -229,7 +233,7 @@ Result<DoseOrder> ComputeIm(const DoseRequest& request, const ClinicSettings& se
 
 std::string ListMg(const std::vector<int>& doses_mg) {
     std::string out;
-    for (size_t i = 0; i < doses_mg.size(); ++i) {
+    for (std::size_t i = 0; i < doses_mg.size(); ++i) {
         if (i > 0) {
             out += i + 1 == doses_mg.size() ? " or " : ", ";
         }

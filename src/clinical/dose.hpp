@@ -81,6 +81,9 @@ inline constexpr int kEsketamineDefaultMg = 56;            // TRD default when n
 inline constexpr int kEsketamineSiDefaultMg = 84;          // SI indication default (Spravato USPI)
 inline constexpr int kEsketamineMaxMg = 84;                // maximum per session (Spravato USPI)
 inline constexpr double kEuLowStartAgeYears = 65.0;        // EU SmPC: >=65 years start at 28 mg
+// Hard maximum for the clinic's IV and IM ceilings (DoseSettings): they may be lowered, never raised above 1.0 mg/kg,
+// the highest IV dose studied (Fava 2020). ComputeDose refuses a ceiling above it even if SetSetting was bypassed.
+inline constexpr double kMaxMgPerKgCeiling = 1.0;
 
 struct DoseRequest {
     Route route = Route::kIv;
@@ -144,7 +147,8 @@ struct DoseOrder {
 // Every refusal is an Error naming the field and the allowed values or range: kOutOfRange for a number outside its
 // range, kInvalidArgument for a value that does not apply to the route, a missing required value, a non-whole
 // device count or a dose outside the allowed set. A settings value that makes the rule impossible (a ceiling below
-// the floor) is kInvalidArgument on the dotted setting name ("dose.iv_max_mg_per_kg").
+// the floor) or unsafe (an IV or IM ceiling above kMaxMgPerKgCeiling, 1.0 mg/kg) is kInvalidArgument on the dotted
+// setting name ("dose.iv_max_mg_per_kg").
 [[nodiscard]] Result<DoseOrder> ComputeDose(const DoseRequest& request, const ClinicSettings& settings);
 
 // Devine (1974) ideal body weight in kg, unrounded: 50 (male) or 45.5 (female) + 2.3 per inch above 60 in.

@@ -45,11 +45,14 @@ Status CheckBaseline(Instrument instrument, int baseline_total) {
                                                  " has no response or remission definition; outcomes apply to phq9, "
                                                  "gad7, madrs, qids-sr16, hamd17 and pcl5");
     }
-    if (Status valid = CheckTotal(Definition(instrument), "baseline_total", baseline_total); !valid.ok()) {
-        return valid;
-    }
-    if (baseline_total == 0) {
-        return InvalidArgument("baseline_total", "a baseline of 0 cannot define a percentage reduction");
+    // A baseline of 0 cannot define a percentage reduction, so the baseline's range starts at 1.
+    const InstrumentDefinition& definition = Definition(instrument);
+    if (baseline_total < 1 || baseline_total > definition.total_max) {
+        Error error = OutOfRange("baseline_total", baseline_total, 1, definition.total_max);
+        if (baseline_total == 0) {
+            error.message += ": a baseline of 0 cannot define a percentage reduction";
+        }
+        return error;
     }
     return Status::Ok();
 }

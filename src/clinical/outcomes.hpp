@@ -52,8 +52,8 @@ struct Outcome {
 // GAD-7 <= 4; PCL-5 < settings.scales.pcl5_provisional_ptsd_min.
 // PRECONDITION: `settings` holds values inside the bounds SetSetting enforces.
 // Errors: kInvalidArgument "instrument" for an instrument without outcome definitions (cssrs-screen, cadss,
-// cadss6, moaas); kOutOfRange "baseline_total" / "current_total" outside the instrument's total range;
-// kInvalidArgument "baseline_total" when it is 0 (no percentage reduction exists).
+// cadss6, moaas); kOutOfRange "baseline_total" outside 1 to the instrument's maximum total (a baseline of 0 has
+// no percentage reduction) and "current_total" outside the instrument's total range.
 [[nodiscard]] Result<Outcome> ClassifyOutcome(Instrument instrument, int baseline_total, int current_total,
                                               const ClinicSettings& settings);
 

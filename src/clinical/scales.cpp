@@ -102,16 +102,17 @@ constexpr std::array<ItemDefinition, 20> kPcl5Items{{
 }};
 
 // C-SSRS screener: topics are paraphrases, not the question wording (Columbia requires the exact wording, which
-// the form layer owns). LOINC codes from the HL7 US Behavioral Health Profiles IG: verify mapping order. The
-// reference lists them in this order but flags the item-to-code mapping as unconfirmed (§6.8, §11 item 5).
+// the form layer owns). No item LOINC codes: the reference lists 93246-7 ... 93269-9 from the HL7 US Behavioral
+// Health Profiles IG but marks their item-to-code mapping unverified (§6.8, §11 item 5), and a code on the wrong
+// question would miscode suicidality data. Only the risk-level code (93374-7) is used.
 constexpr std::array<ItemDefinition, 7> kCssrsItems{{
-    {1, 0, 1, "wish to be dead (past month)", "93246-7"},
-    {2, 0, 1, "thoughts of killing oneself (past month)", "93247-5"},
-    {3, 0, 1, "thought about a method, without intent", "93248-3"},
-    {4, 0, 1, "suicidal thoughts with some intent to act", "93249-1"},
-    {5, 0, 1, "worked out a plan and intends to carry it out", "93250-9"},
-    {6, 0, 1, "ever did, started or prepared anything to end one's life", "93267-3"},
-    {7, 0, 1, "that behaviour was within the past 3 months", "93269-9"},
+    {1, 0, 1, "wish to be dead (past month)", {}},
+    {2, 0, 1, "thoughts of killing oneself (past month)", {}},
+    {3, 0, 1, "thought about a method, without intent", {}},
+    {4, 0, 1, "suicidal thoughts with some intent to act", {}},
+    {5, 0, 1, "worked out a plan and intends to carry it out", {}},
+    {6, 0, 1, "ever did, started or prepared anything to end one's life", {}},
+    {7, 0, 1, "that behaviour was within the past 3 months", {}},
 }};
 
 // CADSS, 23 subjective items 0-4 as used in ketamine/esketamine trials (Bremner 1998; §5.4). Item text is
@@ -247,8 +248,9 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_panel = {},
      .loinc_total = {},
      .loinc_band = "93374-7",
-     .loinc_note = "item and risk-level codes from the HL7 US Behavioral Health Profiles IG: verify mapping order; "
-                   "panel code unverified (93373-9 or 73831-0 claimed) and left out"},
+     .loinc_note = "risk-level code from the HL7 US Behavioral Health Profiles IG; item codes (93246-7 ... "
+                   "93269-9) left out until their item mapping is verified; panel code unverified (93373-9 or "
+                   "73831-0 claimed) and left out"},
     {.instrument = Instrument::kCadss,
      .name = "cadss",
      .title = "Clinician-Administered Dissociative States Scale (23 subjective items)",

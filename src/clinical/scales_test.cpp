@@ -173,11 +173,8 @@ TEST(DefinitionTest, LoincOnlyWhereVerified) {
          "70274-6",
          "",
          {"69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"}},
-        {Instrument::kCssrsScreen,
-         "",
-         "",
-         "93374-7",
-         {"93246-7", "93247-5", "93248-3", "93249-1", "93250-9", "93267-3", "93269-9"}},
+        // The reference marks the C-SSRS item-to-code mapping unverified (§6.8, §11): only the risk level is coded.
+        {Instrument::kCssrsScreen, "", "", "93374-7", {}},
         {Instrument::kMadrs, "", "", "", {}},
         {Instrument::kQidsSr16, "", "", "", {}},
         {Instrument::kHamd17, "", "", "", {}},
@@ -195,8 +192,9 @@ TEST(DefinitionTest, LoincOnlyWhereVerified) {
         for (std::size_t i = 0; i < definition.items.size(); ++i) {
             EXPECT_EQ(definition.items[i].loinc, c.items.empty() ? "" : c.items[i]) << name << " item " << i + 1;
         }
-        // Only the C-SSRS codes carry a caveat, and it must say the mapping order is unverified.
-        EXPECT_EQ(definition.loinc_note.find("verify mapping order") != std::string_view::npos,
+        // Only the C-SSRS codes carry a caveat, and it must say why the item codes are left out.
+        EXPECT_EQ(definition.loinc_note.find("item codes (93246-7 ... 93269-9) left out until their item mapping is "
+                                             "verified") != std::string_view::npos,
                   c.instrument == Instrument::kCssrsScreen)
             << name;
     }
@@ -627,7 +625,11 @@ TEST(ScoreTest, EveryFlag) {
         Flags flags;
     };
     const std::vector<Case> cases{
-        {"phq9 item 9 at 0", Instrument::kPhq9, {3, 3, 3, 0, 0, 0, 0, 0, 0}, {}, {}},
+        {"phq9 item 9 at 0, every other item at 3",
+         Instrument::kPhq9,
+         {3, 3, 3, 3, 3, 3, 3, 3, 0},
+         {},
+         {"probable_major_depression"}},
         {"phq9 item 9 at 1", Instrument::kPhq9, {0, 0, 0, 0, 0, 0, 0, 0, 1}, {}, {"suicidality"}},
         {"phq9 9 is below the screening cut-point", Instrument::kPhq9, {3, 3, 3, 0, 0, 0, 0, 0, 0}, {}, {}},
         {"phq9 10", Instrument::kPhq9, {3, 3, 3, 1, 0, 0, 0, 0, 0}, {}, {"probable_major_depression"}},

@@ -1,6 +1,8 @@
 #include "clinical/schedule.hpp"
 
+#include <array>
 #include <cstddef>
+#include <span>
 #include <utility>
 
 namespace kclinic::clinical {
@@ -9,15 +11,15 @@ namespace {
 
 // Day offsets within one week. Twice weekly: ELEKT-D (6 infusions over 3 weeks) and TRANSFORM's esketamine visits
 // on days 1, 4, 8, 11, ... [UNVERIFIED]; three a week: Murrough 2013 (6 infusions over 12 days).
-constexpr int kTwiceWeeklyDays[] = {0, 3};
-constexpr int kThriceWeeklyDays[] = {0, 2, 4};
+constexpr std::array<int, 2> kTwiceWeeklyDays{0, 3};
+constexpr std::array<int, 3> kThriceWeeklyDays{0, 2, 4};
 constexpr int kDaysPerWeek = 7;
 constexpr int kLabelInductionWeeks = 4;     // esketamine twice weekly in weeks 1-4 (USPI), also the SI course
 constexpr int kWeeklyMaintenanceWeeks = 4;  // esketamine weekly in weeks 5-8 (USPI)
 
 std::string Pad(int value, int width) {
     std::string digits = std::to_string(value);
-    return digits.size() >= static_cast<size_t>(width) ? digits : std::string(width - digits.size(), '0') + digits;
+    return digits.size() >= static_cast<std::size_t>(width) ? digits : std::string(width - digits.size(), '0') + digits;
 }
 
 std::string FormatDate(std::chrono::sys_days date) {
@@ -59,12 +61,13 @@ struct Slot {
     std::string note;
 };
 
-// The first `count` days of a weekly pattern repeated from day 0.
-std::vector<int> RepeatWeekly(const int* week_days, int per_week, int count) {
+// The first `count` days of a weekly pattern (day offsets within one week) repeated from day 0.
+std::vector<int> RepeatWeekly(std::span<const int> week_days, int count) {
+    const auto per_week = static_cast<int>(week_days.size());
     std::vector<int> days;
     days.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
-        days.push_back((i / per_week) * kDaysPerWeek + week_days[i % per_week]);
+        days.push_back((i / per_week) * kDaysPerWeek + week_days[static_cast<std::size_t>(i % per_week)]);
     }
     return days;
 }
@@ -72,7 +75,7 @@ std::vector<int> RepeatWeekly(const int* week_days, int per_week, int count) {
 // The smallest gap between consecutive slots, or 0 when there are fewer than two.
 int SmallestGapDays(const std::vector<Slot>& slots) {
     int smallest = 0;
-    for (size_t i = 1; i < slots.size(); ++i) {
+    for (std::size_t i = 1; i < slots.size(); ++i) {
         int gap = slots[i].day - slots[i - 1].day;
         if (i == 1 || gap < smallest) {
             smallest = gap;
@@ -105,9 +108,10 @@ Result<std::vector<Slot>> IvInduction(const ScheduleSettings& settings) {
             "schedule.iv_induction_per_week",
             "must be 2 or 3 infusions a week (Singh 2016 studied both); got " + std::to_string(per_week));
     }
-    const int* week_days = per_week == 2 ? kTwiceWeeklyDays : kThriceWeeklyDays;
+    const std::span<const int> week_days =
+        per_week == 2 ? std::span<const int>(kTwiceWeeklyDays) : std::span<const int>(kThriceWeeklyDays);
     std::vector<Slot> slots;
-    for (int day : RepeatWeekly(week_days, per_week, settings.iv_induction_infusions)) {
+    for (int day : RepeatWeekly(week_days, settings.iv_induction_infusions)) {
         slots.push_back(Slot{day, kPhaseInduction, {}, std::nullopt, ""});
     }
     slots.back().note =
@@ -135,7 +139,7 @@ Result<std::vector<Slot>> EsketamineTrd(const ScheduleSettings& settings) {
     }
     std::vector<Slot> slots;
     // US label: 56 mg on day 1, then 56 or 84 mg; the EU 28-mg start depends on the patient and is ComputeDose's.
-    for (int day : RepeatWeekly(kTwiceWeeklyDays, 2, 2 * kLabelInductionWeeks)) {
+    for (int day : RepeatWeekly(kTwiceWeeklyDays, 2 * kLabelInductionWeeks)) {
         slots.push_back(Slot{day, kPhaseInduction, {56, 84}, std::nullopt, ""});
     }
     slots.front().dose_options_mg = {56};
@@ -169,7 +173,7 @@ Result<std::vector<Slot>> EsketamineTrd(const ScheduleSettings& settings) {
 
 Result<std::vector<Slot>> EsketamineSuicidalIdeation(const ScheduleSettings& settings) {
     std::vector<Slot> slots;
-    for (int day : RepeatWeekly(kTwiceWeeklyDays, 2, 2 * kLabelInductionWeeks)) {
+    for (int day : RepeatWeekly(kTwiceWeeklyDays, 2 * kLabelInductionWeeks)) {
         slots.push_back(Slot{day, kPhaseAcute, {56, 84}, 84, ""});
     }
     slots.front().note = "84 mg twice weekly; may lower to 56 mg for tolerability (Spravato USPI)";

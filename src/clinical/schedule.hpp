@@ -31,7 +31,8 @@ inline constexpr std::string_view kPhaseInduction = "induction";      // IV seri
 inline constexpr std::string_view kPhaseMaintenance = "maintenance";  // esketamine TRD week 5 onward
 inline constexpr std::string_view kPhaseAcute = "acute";              // esketamine SI: the 4-week course
 
-// Allowed ranges of the ScheduleSettings fields this module relies on (inclusive).
+// Ranges of the ScheduleSettings fields within which this module can plan (inclusive). They guard the computation
+// only: the settings registry (settings.cpp) may allow a clinic a narrower range, e.g. 4-12 infusions.
 inline constexpr int kMinIvInductionInfusions = 1;
 inline constexpr int kMaxIvInductionInfusions = 12;  // most infusions studied in one series (KetECT, Singh 2016)
 inline constexpr int kMinSessionSpacingDays = 1;     // bounds of min_days_between_sessions: 7 keeps the weekly
