@@ -197,7 +197,9 @@ TEST(CliTest, ScoreRefusesBadInput) {
     ExpectBadInput({"score", "phq9", "0,0,0,0,0,0,0,0,0", "--set", "scales.madrs_bands=muller"},
                    "--set scales.madrs_bands: must be one of snaith|alternative");
     ExpectBadInput({"score", "phq9", "0,0,0,0,0,0,0,0,0", "--set", "nonsense"}, "--set: expected NAME=VALUE");
-    ExpectBadInput({"score", "cssrs-screen", "0,0,0,0,0,0,0", "--baseline", "3"}, "--baseline");
+    ExpectBadInput({"score", "cssrs-screen", "0,0,0,0,0,0,0", "--baseline", "3"}, "instrument");
+    ExpectBadInput({"score", "madrs", "0,0,0,0,0,0,0,0,0,0", "--baseline", "61"},
+                   "--baseline: must be between 1 and 60");
     ExpectBadInput({"score", "phq9"}, "ANSWERS");
     ExpectBadInput({"score", "phq9", "0,0,0,0,0,0,0,0,0", "--bogus"}, "--bogus");
     ExpectBadInput({}, "subcommand");

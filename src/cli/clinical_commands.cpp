@@ -125,7 +125,9 @@ Result<CommandOutput> RunScore(const ScoreOptions& options) {
             clinical::ClassifyOutcome(*instrument, *options.baseline, scored->total, *settings);
         if (!outcome.ok()) {
             Error error = outcome.error();
-            error.field = "--baseline";
+            if (error.field == "baseline_total") {
+                error.field = "--baseline";
+            }
             return error;
         }
         output.json["outcome"] = json::ToJson(*outcome);

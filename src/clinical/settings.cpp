@@ -6,6 +6,9 @@
 #include <sstream>
 #include <utility>
 
+#include "clinical/dose.hpp"
+#include "clinical/schedule.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -186,11 +189,13 @@ const std::vector<Entry>& Registry() {
             "HR > 110 commonly attributed to the APA consensus [UNVERIFIED]",
             "Intake heart rate above this is a caution."),
         DoubleEntry(
-            "dose.iv_max_mg_per_kg", [](auto& s) -> auto& { return s.dose.iv_max_mg_per_kg; }, 0.1, 1.0, "mg/kg",
+            "dose.iv_max_mg_per_kg", [](auto& s) -> auto& { return s.dose.iv_max_mg_per_kg; }, kIvMinMgPerKg,
+            kMaxMgPerKgCeiling, "mg/kg",
             "Fava 2020 (0.1-1.0 mg/kg studied); 1.0 mg/kg clinic titration ceiling [PRACTICE]; may not be raised",
             "Highest IV racemic ketamine dose a clinician may order."),
         DoubleEntry(
-            "dose.im_max_mg_per_kg", [](auto& s) -> auto& { return s.dose.im_max_mg_per_kg; }, 0.1, 1.0, "mg/kg",
+            "dose.im_max_mg_per_kg", [](auto& s) -> auto& { return s.dose.im_max_mg_per_kg; }, kImMinMgPerKg,
+            kMaxMgPerKgCeiling, "mg/kg",
             "Chilukuri 2014, Loo 2016 (0.1-0.5 mg/kg studied); never above the IV ceiling (IM F ~ 93%)",
             "Highest IM racemic ketamine dose a clinician may order."),
         DoubleEntry(
@@ -203,7 +208,7 @@ const std::vector<Entry>& Registry() {
             "Highest single sublingual ketamine dose a clinician may order."),
         IntEntry(
             "schedule.iv_induction_infusions", [](auto& s) -> auto& { return s.schedule.iv_induction_infusions; }, 4,
-            12, "infusions", "6 (ELEKT-D, Murrough 2013); up to 12 (KetECT) [TRIAL]",
+            kMaxIvInductionInfusions, "infusions", "6 (ELEKT-D, Murrough 2013); up to 12 (KetECT) [TRIAL]",
             "Number of infusions in an IV induction series."),
         IntEntry(
             "schedule.iv_induction_per_week", [](auto& s) -> auto& { return s.schedule.iv_induction_per_week; }, 2, 3,
@@ -220,8 +225,8 @@ const std::vector<Entry>& Registry() {
             "Esketamine maintenance interval from week 9."),
         IntEntry(
             "schedule.esketamine_maintenance_sessions",
-            [](auto& s) -> auto& { return s.schedule.esketamine_maintenance_sessions; }, 1, 26, "sessions",
-            "Planning horizon only; the label sets no end [LABEL-US]",
+            [](auto& s) -> auto& { return s.schedule.esketamine_maintenance_sessions; }, 1, kMaxMaintenanceSessions,
+            "sessions", "Planning horizon only; the label sets no end [LABEL-US]",
             "How many maintenance sessions from week 9 a schedule plans ahead."),
     };
     return entries;
