@@ -1,7 +1,6 @@
 #include "base/result.hpp"
 
-#include <cmath>
-#include <sstream>
+#include "base/text.hpp"
 
 namespace kclinic {
 
@@ -36,19 +35,6 @@ std::string Error::ToString() const {
 Error InvalidArgument(std::string field, std::string message) {
     return Error{ErrorCode::kInvalidArgument, std::move(field), std::move(message)};
 }
-
-namespace {
-// Whole numbers print without a decimal point so "between 30 and 250 kg" reads naturally.
-std::string FormatNumber(double value) {
-    std::ostringstream out;
-    if (std::isfinite(value) && value == std::round(value) && std::fabs(value) < 1e15) {
-        out << static_cast<long long>(value);
-    } else {
-        out << value;
-    }
-    return out.str();
-}
-}  // namespace
 
 Error OutOfRange(std::string field, double value, double min, double max, std::string_view unit) {
     std::string suffix = unit.empty() ? std::string() : " " + std::string(unit);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "base/text.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/outcomes.hpp"
@@ -72,12 +73,6 @@ Result<std::chrono::sys_days> ParseDate(std::string_view field, const std::strin
         return InvalidArgument(std::string(field), "expected a calendar date YYYY-MM-DD (got \"" + text + "\")");
     }
     return std::chrono::sys_days{date};
-}
-
-std::string FormatNumber(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
 }
 
 std::string JoinFlags(const std::vector<std::string>& flags) {
@@ -344,7 +339,7 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
     std::ostringstream text;
     text << "protocol " << clinical::ProtocolName(*protocol) << ", " << sessions->size() << " planned sessions\n";
     for (const clinical::PlannedSession& session : *sessions) {
-        text << "  #" << session.number << "  " << json::FormatDate(session.date) << "  week " << session.week << "  "
+        text << "  #" << session.number << "  " << FormatDate(session.date) << "  week " << session.week << "  "
              << session.phase;
         if (!session.dose_options_mg.empty()) {
             text << "  dose options (mg):";

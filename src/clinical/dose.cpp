@@ -1,5 +1,7 @@
 #include "clinical/dose.hpp"
 
+#include "base/text.hpp"
+
 #include <cmath>
 #include <cstddef>
 #include <sstream>
@@ -10,8 +12,6 @@ namespace kclinic::clinical {
 namespace {
 
 constexpr double kCmPerInch = 2.54;
-constexpr double kMinAgeYears = 0.0;
-constexpr double kMaxAgeYears = 120.0;
 // Spravato is labelled for adults only; its dosing is not established in children (USPI, clinical-reference §3.2).
 constexpr double kEsketamineMinAgeYears = 18.0;
 constexpr std::string_view kEuLowStartWho = "for EU patients 65 or older or of Japanese ancestry (EU SmPC)";
@@ -33,17 +33,6 @@ double RoundMgPerKg(double value) {
     return RoundTo(value, 100.0);
 }
 
-// Whole numbers print without a decimal point; others with up to six significant digits ("2.5", "0.75").
-std::string Num(double value) {
-    std::ostringstream out;
-    if (std::isfinite(value) && value == std::round(value) && std::fabs(value) < 1e15) {
-        out << static_cast<long long>(value);
-    } else {
-        out << value;
-    }
-    return out.str();
-}
-
 bool InRange(double value, double min, double max) {
     return value >= min && value <= max;
 }
@@ -56,8 +45,8 @@ Error NotForRoute(std::string field, Route route, std::string_view why) {
 // (0, max] check with a message that does not suggest 0 is allowed, as OutOfRange's "between 0 and max" would.
 Error AboveZeroAtMost(std::string field, double value, double max, std::string_view unit, std::string_view why) {
     return Error{ErrorCode::kOutOfRange, std::move(field),
-                 "must be above 0 and at most " + Num(max) + " " + std::string(unit) + " (" + std::string(why) +
-                     "); got " + Num(value) + " " + std::string(unit)};
+                 "must be above 0 and at most " + FormatNumber(max) + " " + std::string(unit) + " (" +
+                     std::string(why) + "); got " + FormatNumber(value) + " " + std::string(unit)};
 }
 
 struct BasisWeight {
@@ -86,20 +75,20 @@ Result<BasisWeight> ResolveWeight(const DoseRequest& request) {
     // trials used (clinical-reference §2.1); ideal/adjusted weight exists only to dose obese patients lower.
     if (request.weight_kg <= *ideal) {
         out.weight_kg = request.weight_kg;
-        out.notes.emplace_back("actual weight " + Num(RoundKg(request.weight_kg)) +
-                               " kg is not above ideal body weight " + Num(RoundKg(*ideal)) +
+        out.notes.emplace_back("actual weight " + FormatNumber(RoundKg(request.weight_kg)) +
+                               " kg is not above ideal body weight " + FormatNumber(RoundKg(*ideal)) +
                                " kg (Devine 1974): dose computed on actual weight");
         return out;
     }
     if (request.weight_basis == WeightBasis::kIdeal) {
         out.weight_kg = *ideal;
-        out.notes.emplace_back("dose computed on ideal body weight " + Num(RoundKg(*ideal)) +
-                               " kg (Devine 1974); actual weight " + Num(RoundKg(request.weight_kg)) + " kg");
+        out.notes.emplace_back("dose computed on ideal body weight " + FormatNumber(RoundKg(*ideal)) +
+                               " kg (Devine 1974); actual weight " + FormatNumber(RoundKg(request.weight_kg)) + " kg");
     } else {
         out.weight_kg = *ideal + kAdjustedWeightFactor * (request.weight_kg - *ideal);
-        out.notes.emplace_back("dose computed on adjusted body weight " + Num(RoundKg(out.weight_kg)) + " kg = ideal " +
-                               Num(RoundKg(*ideal)) + " kg (Devine 1974) + 0.4 x (actual " +
-                               Num(RoundKg(request.weight_kg)) + " kg - ideal) [PRACTICE]");
+        out.notes.emplace_back("dose computed on adjusted body weight " + FormatNumber(RoundKg(out.weight_kg)) +
+                               " kg = ideal " + FormatNumber(RoundKg(*ideal)) + " kg (Devine 1974) + 0.4 x (actual " +
+                               FormatNumber(RoundKg(request.weight_kg)) + " kg - ideal) [PRACTICE]");
     }
     return out;
 }
@@ -130,10 +119,10 @@ Status CheckConcentration(const DoseRequest& request) {
 // the dose is computed, so a ceiling raised above kMaxMgPerKgCeiling by any path is refused here.
 Result<double> CheckMgPerKg(double mg_per_kg, double min, double max, std::string_view max_setting, bool defaulted) {
     if (!std::isfinite(max) || max < min || max > kMaxMgPerKgCeiling) {
-        return InvalidArgument(std::string(max_setting),
-                               "clinic ceiling must be between " + Num(min) + " and " + Num(kMaxMgPerKgCeiling) +
-                                   " mg/kg (a clinic may lower the ceiling, never raise it); got " + Num(max) +
-                                   " mg/kg");
+        return InvalidArgument(
+            std::string(max_setting),
+            "clinic ceiling must be between " + FormatNumber(min) + " and " + FormatNumber(kMaxMgPerKgCeiling) +
+                " mg/kg (a clinic may lower the ceiling, never raise it); got " + FormatNumber(max) + " mg/kg");
     }
     if (!InRange(mg_per_kg, min, max)) {
         Error error = OutOfRange("mg_per_kg", mg_per_kg, min, max, "mg/kg");
@@ -281,16 +270,17 @@ Result<DoseOrder> ComputeEsketamine(const DoseRequest& request, const ClinicSett
     std::string who = si ? "for the suicidal-ideation indication (Spravato USPI)"
                          : (low_start ? std::string(kEuLowStartWho) : "for adults (Spravato USPI)");
     if (!std::isfinite(dose_mg) || dose_mg <= 0.0) {
-        return InvalidArgument("dose_mg", "must be " + ListMg(allowed) + " " + who + "; got " + Num(dose_mg) + " mg");
+        return InvalidArgument("dose_mg",
+                               "must be " + ListMg(allowed) + " " + who + "; got " + FormatNumber(dose_mg) + " mg");
     }
     if (std::fmod(dose_mg, static_cast<double>(kEsketamineDeviceMg)) != 0.0) {
-        return InvalidArgument("dose_mg", "device count must be whole: " + Num(dose_mg) + " mg is " +
-                                              Num(dose_mg / kEsketamineDeviceMg) + " devices of 28 mg");
+        return InvalidArgument("dose_mg", "device count must be whole: " + FormatNumber(dose_mg) + " mg is " +
+                                              FormatNumber(dose_mg / kEsketamineDeviceMg) + " devices of 28 mg");
     }
     if (dose_mg < smallest_mg || dose_mg > kEsketamineMaxMg) {
         return InvalidArgument("dose_mg", "must be " + ListMg(allowed) + " " + who + " (at most " +
                                               std::to_string(kEsketamineMaxMg) + " mg, 3 devices, a session); got " +
-                                              Num(dose_mg) + " mg");
+                                              FormatNumber(dose_mg) + " mg");
     }
     int dose_whole_mg = static_cast<int>(dose_mg);
     int start_mg = smallest_mg;
@@ -343,7 +333,7 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
     double max_mg = oral ? settings.dose.oral_max_mg : settings.dose.sublingual_max_mg;
     std::string max_setting = oral ? "dose.oral_max_mg" : "dose.sublingual_max_mg";
     if (!std::isfinite(max_mg) || max_mg <= 0.0) {
-        return InvalidArgument(max_setting, "clinic ceiling must be above 0 mg; got " + Num(max_mg) + " mg");
+        return InvalidArgument(max_setting, "clinic ceiling must be above 0 mg; got " + FormatNumber(max_mg) + " mg");
     }
     if (request.dose_mg && request.mg_per_kg) {
         return InvalidArgument("dose_mg", "give dose_mg or mg_per_kg, not both");
@@ -359,7 +349,8 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
                                "top of the studied oral range");
     }
     if (request.mg_per_kg && !oral && !(*request.mg_per_kg > 0.0 && std::isfinite(*request.mg_per_kg))) {
-        return InvalidArgument("mg_per_kg", "must be above 0 mg/kg; got " + Num(*request.mg_per_kg) + " mg/kg");
+        return InvalidArgument("mg_per_kg",
+                               "must be above 0 mg/kg; got " + FormatNumber(*request.mg_per_kg) + " mg/kg");
     }
     if (request.dose_mg && !(*request.dose_mg > 0.0 && *request.dose_mg <= max_mg)) {
         return AboveZeroAtMost("dose_mg", *request.dose_mg, max_mg, "mg", max_setting);
@@ -370,7 +361,7 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
     }
     double basis_kg = weight->weight_kg;
     std::string basis_text =
-        Num(RoundKg(basis_kg)) + " kg " + std::string(WeightBasisName(request.weight_basis)) + " weight";
+        FormatNumber(RoundKg(basis_kg)) + " kg " + std::string(WeightBasisName(request.weight_basis)) + " weight";
     double total_mg = 0.0;
     double mg_per_kg = 0.0;
     if (request.mg_per_kg) {
@@ -378,16 +369,16 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
         total_mg = mg_per_kg * basis_kg;
         if (total_mg > max_mg) {
             return Error{ErrorCode::kOutOfRange, "mg_per_kg",
-                         Num(mg_per_kg) + " mg/kg x " + basis_text + " = " + Num(RoundMg(total_mg)) +
-                             " mg, above the clinic ceiling of " + Num(max_mg) + " mg (" + max_setting + ")"};
+                         FormatNumber(mg_per_kg) + " mg/kg x " + basis_text + " = " + FormatNumber(RoundMg(total_mg)) +
+                             " mg, above the clinic ceiling of " + FormatNumber(max_mg) + " mg (" + max_setting + ")"};
         }
     } else {
         total_mg = *request.dose_mg;
         mg_per_kg = total_mg / basis_kg;
         if (oral && mg_per_kg > kOralMaxMgPerKg) {
             return Error{ErrorCode::kOutOfRange, "dose_mg",
-                         Num(total_mg) + " mg is " + Num(RoundMgPerKg(mg_per_kg)) + " mg/kg of " + basis_text +
-                             ", above 7 mg/kg (top of the studied oral range)"};
+                         FormatNumber(total_mg) + " mg is " + FormatNumber(RoundMgPerKg(mg_per_kg)) + " mg/kg of " +
+                             basis_text + ", above 7 mg/kg (top of the studied oral range)"};
         }
     }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "clinical/plausibility.hpp"
 #include "clinical/settings.hpp"
 
 namespace kclinic::clinical {
@@ -61,8 +62,6 @@ enum class EsketamineIndication {
 
 // Fixed limits that are facts of the evidence or the product, not clinic choices (clinic-tunable ceilings live in
 // DoseSettings). Sources in the .cpp and docs.
-inline constexpr double kMinWeightKg = 30.0;  // plausibility range for weight_kg, inclusive
-inline constexpr double kMaxWeightKg = 250.0;
 inline constexpr double kMinHeightCm = 152.4;  // Devine's formula is defined from 5 ft upward
 inline constexpr double kMaxHeightCm = 250.0;
 inline constexpr double kAdjustedWeightFactor = 0.4;  // adjusted = ideal + 0.4 x (actual - ideal)

@@ -12,22 +12,13 @@
 
 #include "clinical/condition_codes.hpp"
 #include "clinical/medications.hpp"
+#include "clinical/plausibility.hpp"
 
 namespace kclinic::clinical {
 
 namespace {
 
 // Input plausibility bounds: values outside them are typing errors, not patients.
-constexpr int kMinAgeYears = 0;
-constexpr int kMaxAgeYears = 120;
-constexpr double kMinWeightKg = 30.0;
-constexpr double kMaxWeightKg = 250.0;
-constexpr int kMinSystolicMmhg = 40;
-constexpr int kMaxSystolicMmhg = 300;
-constexpr int kMinDiastolicMmhg = 20;
-constexpr int kMaxDiastolicMmhg = 200;
-constexpr int kMinHeartRatePerMin = 20;
-constexpr int kMaxHeartRatePerMin = 250;
 constexpr int kMaxTrialWeeks = 520;
 constexpr double kMinImprovementPercent = -100.0;
 constexpr double kMaxImprovementPercent = 100.0;
@@ -839,11 +830,10 @@ Status ValidateIntake(const Intake& intake) {
     if (intake.blood_pressure.has_value()) {
         const BloodPressure& bp = *intake.blood_pressure;
         if (bp.systolic_mmhg < kMinSystolicMmhg || bp.systolic_mmhg > kMaxSystolicMmhg) {
-            return OutOfRange("blood_pressure.systolic_mmhg", bp.systolic_mmhg, kMinSystolicMmhg, kMaxSystolicMmhg,
-                              "mmHg");
+            return OutOfRange("blood_pressure.systolic", bp.systolic_mmhg, kMinSystolicMmhg, kMaxSystolicMmhg, "mmHg");
         }
         if (bp.diastolic_mmhg < kMinDiastolicMmhg || bp.diastolic_mmhg > kMaxDiastolicMmhg) {
-            return OutOfRange("blood_pressure.diastolic_mmhg", bp.diastolic_mmhg, kMinDiastolicMmhg, kMaxDiastolicMmhg,
+            return OutOfRange("blood_pressure.diastolic", bp.diastolic_mmhg, kMinDiastolicMmhg, kMaxDiastolicMmhg,
                               "mmHg");
         }
         if (bp.systolic_mmhg <= bp.diastolic_mmhg) {
@@ -855,7 +845,7 @@ Status ValidateIntake(const Intake& intake) {
     if (intake.heart_rate_per_min.has_value()) {
         const int rate = *intake.heart_rate_per_min;
         if (rate < kMinHeartRatePerMin || rate > kMaxHeartRatePerMin) {
-            return OutOfRange("heart_rate_per_min", rate, kMinHeartRatePerMin, kMaxHeartRatePerMin, "/min");
+            return OutOfRange("heart_rate", rate, kMinHeartRatePerMin, kMaxHeartRatePerMin, "/min");
         }
     }
     return Status::Ok();

@@ -890,22 +890,22 @@ TEST(EligibilityTest, RejectsInvalidInputNamingTheFieldAndRange) {
          [](Intake& i) {
              i.blood_pressure = BloodPressure{39, 20};
          },
-         ErrorCode::kOutOfRange, "blood_pressure.systolic_mmhg", "between 40 and 300 mmHg (got 39 mmHg)"},
+         ErrorCode::kOutOfRange, "blood_pressure.systolic", "between 40 and 300 mmHg (got 39 mmHg)"},
         {"systolic 301",
          [](Intake& i) {
              i.blood_pressure = BloodPressure{301, 100};
          },
-         ErrorCode::kOutOfRange, "blood_pressure.systolic_mmhg", "(got 301 mmHg)"},
+         ErrorCode::kOutOfRange, "blood_pressure.systolic", "(got 301 mmHg)"},
         {"diastolic 19",
          [](Intake& i) {
              i.blood_pressure = BloodPressure{120, 19};
          },
-         ErrorCode::kOutOfRange, "blood_pressure.diastolic_mmhg", "between 20 and 200 mmHg (got 19 mmHg)"},
+         ErrorCode::kOutOfRange, "blood_pressure.diastolic", "between 20 and 200 mmHg (got 19 mmHg)"},
         {"diastolic 201",
          [](Intake& i) {
              i.blood_pressure = BloodPressure{250, 201};
          },
-         ErrorCode::kOutOfRange, "blood_pressure.diastolic_mmhg", "(got 201 mmHg)"},
+         ErrorCode::kOutOfRange, "blood_pressure.diastolic", "(got 201 mmHg)"},
         {"systolic equal to diastolic",
          [](Intake& i) {
              i.blood_pressure = BloodPressure{90, 90};
@@ -916,9 +916,9 @@ TEST(EligibilityTest, RejectsInvalidInputNamingTheFieldAndRange) {
              i.blood_pressure = BloodPressure{80, 120};
          },
          ErrorCode::kInvalidArgument, "blood_pressure", "must be above diastolic"},
-        {"heart rate 19", [](Intake& i) { i.heart_rate_per_min = 19; }, ErrorCode::kOutOfRange, "heart_rate_per_min",
+        {"heart rate 19", [](Intake& i) { i.heart_rate_per_min = 19; }, ErrorCode::kOutOfRange, "heart_rate",
          "between 20 and 250 /min (got 19 /min)"},
-        {"heart rate 251", [](Intake& i) { i.heart_rate_per_min = 251; }, ErrorCode::kOutOfRange, "heart_rate_per_min",
+        {"heart rate 251", [](Intake& i) { i.heart_rate_per_min = 251; }, ErrorCode::kOutOfRange, "heart_rate",
          "(got 251 /min)"},
     };
     for (const InvalidCase& c : cases) {

@@ -1,5 +1,7 @@
 #include "clinical/outcomes.hpp"
 
+#include "base/text.hpp"
+
 #include <cassert>
 #include <cstddef>
 #include <string>
@@ -22,13 +24,6 @@ constexpr int kPcl5ClinicallyMeaningfulChangePoints = 10;
 
 std::string Indexed(std::size_t index, std::string_view member) {
     return "series[" + std::to_string(index + 1) + "]." + std::string(member);
-}
-
-std::string FormatDate(std::chrono::sys_days date) {
-    const std::chrono::year_month_day ymd{date};
-    const auto two_digits = [](unsigned value) { return (value < 10 ? "0" : "") + std::to_string(value); };
-    return std::to_string(static_cast<int>(ymd.year())) + "-" + two_digits(static_cast<unsigned>(ymd.month())) + "-" +
-           two_digits(static_cast<unsigned>(ymd.day()));
 }
 
 Status CheckTotal(const InstrumentDefinition& definition, std::string field, int total) {

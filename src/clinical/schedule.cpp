@@ -1,5 +1,7 @@
 #include "clinical/schedule.hpp"
 
+#include "base/text.hpp"
+
 #include <array>
 #include <cstddef>
 #include <span>
@@ -16,17 +18,6 @@ constexpr std::array<int, 3> kThriceWeeklyDays{0, 2, 4};
 constexpr int kDaysPerWeek = 7;
 constexpr int kLabelInductionWeeks = 4;     // esketamine twice weekly in weeks 1-4 (USPI), also the SI course
 constexpr int kWeeklyMaintenanceWeeks = 4;  // esketamine weekly in weeks 5-8 (USPI)
-
-std::string Pad(int value, int width) {
-    std::string digits = std::to_string(value);
-    return digits.size() >= static_cast<std::size_t>(width) ? digits : std::string(width - digits.size(), '0') + digits;
-}
-
-std::string FormatDate(std::chrono::sys_days date) {
-    std::chrono::year_month_day ymd{date};
-    return Pad(static_cast<int>(ymd.year()), 4) + "-" + Pad(static_cast<int>(static_cast<unsigned>(ymd.month())), 2) +
-           "-" + Pad(static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
-}
 
 // "1 day", "3 days".
 std::string Days(long long days) {

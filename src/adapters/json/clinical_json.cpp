@@ -1,13 +1,13 @@
 #include "adapters/json/clinical_json.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <initializer_list>
 #include <limits>
 #include <string>
 #include <utility>
+
+#include "base/text.hpp"
 
 namespace kclinic::adapters::json {
 namespace {
@@ -393,14 +393,6 @@ Json ToJson(const clinical::DoseOrder& order) {
     PutIfPresent(json, "min_administration_minutes", order.min_administration_minutes);
     PutIfPresent(json, "ideal_body_weight_kg", order.ideal_body_weight_kg);
     return json;
-}
-
-std::string FormatDate(std::chrono::sys_days date) {
-    const std::chrono::year_month_day ymd{date};
-    std::array<char, 16> buffer{};
-    std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    return buffer.data();
 }
 
 Json ToJson(clinical::Protocol protocol, std::span<const clinical::PlannedSession> sessions) {

@@ -5,7 +5,6 @@
 // unknown field, a wrong type or an out-of-range value is an Error naming the field, never silently ignored, because
 // a mistyped safety field ("acute_suicidal_ideaton") must not be read as absent.
 
-#include <chrono>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,9 +31,6 @@ using Json = nlohmann::json;
 // ("antidepressant_trials[1].weeks") for unknown fields, wrong types and missing required fields; range checks
 // are the clinical core's (Screen).
 [[nodiscard]] Result<clinical::Intake> IntakeFromJson(const Json& json);
-
-// YYYY-MM-DD.
-[[nodiscard]] std::string FormatDate(std::chrono::sys_days date);
 
 [[nodiscard]] Json ToJson(const clinical::ScaleResult& result);
 [[nodiscard]] Json ToJson(const clinical::Outcome& outcome);

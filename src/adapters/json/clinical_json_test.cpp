@@ -99,11 +99,5 @@ TEST(ToJsonTest, ScoreCarriesBandRuleFlagsAndVerifiedLoincOnly) {
     EXPECT_FALSE(ToJson(*madrs).contains("loinc"));  // no verified MADRS code exists
 }
 
-TEST(FormatDateTest, IsoCalendarDate) {
-    using namespace std::chrono;
-    EXPECT_EQ(FormatDate(sys_days{year{2028} / 2 / 29}), "2028-02-29");
-    EXPECT_EQ(FormatDate(sys_days{year{2026} / 12 / 1}), "2026-12-01");
-}
-
 }  // namespace
 }  // namespace kclinic::adapters::json
