@@ -3,7 +3,9 @@
 // Plain-text formatting shared by error messages and outputs, so a number or a date reads the same everywhere.
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace kclinic {
 
@@ -12,5 +14,8 @@ namespace kclinic {
 
 // ISO 8601 calendar date, YYYY-MM-DD.
 [[nodiscard]] std::string FormatDate(std::chrono::sys_days date);
+
+// The inverse of FormatDate: exactly YYYY-MM-DD naming a real calendar date, or nullopt.
+[[nodiscard]] std::optional<std::chrono::sys_days> ParseDate(std::string_view text);
 
 }  // namespace kclinic
