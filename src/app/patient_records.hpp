@@ -1,0 +1,58 @@
+#pragma once
+
+// Use cases of the clinic record's first slice: registering and reading patients, weights, vital signs and
+// assessments, and reading the audit log. Each takes the acting user, checks its input, does all its work in one
+// Store transaction, and appends an audit entry for every read or write of patient data in that same transaction,
+// so an audited action and its audit entry commit or vanish together.
+
+#include <span>
+#include <vector>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+#include "clinical/scales.hpp"
+#include "clinical/settings.hpp"
+
+namespace kclinic::app {
+
+// Limits on one listing, so no request can ask for the whole database at once.
+inline constexpr int kMaxPageSize = 500;
+
+class PatientRecords {
+public:
+    // `store` and `clock` must outlive this object. Thread-safe when the store is.
+    PatientRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+    // Errors: kInvalidArgument naming the field (empty or over-long MRN or names, a birth date in the future or
+    // more than 120 years ago); kConflict "mrn" when the MRN is taken.
+    Result<Patient> RegisterPatient(const Actor& actor, const NewPatient& patient);
+    // kNotFound when no such patient.
+    Result<Patient> GetPatient(const Actor& actor, PatientId id);
+    // Patients with id > after, in id order; limit 1..kMaxPageSize. One audit entry for the listing.
+    Result<std::vector<Patient>> ListPatients(const Actor& actor, PatientId after, int limit);
+
+    // weight_kg must be 30-250 kg.
+    Status RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at, double weight_kg);
+
+    // Validates code, unit and plausibility (clinical/vital_signs.hpp); kNotFound when the patient does not exist.
+    Result<VitalSign> RecordVitalSign(const Actor& actor, const NewVitalSign& vital);
+    // The most recent `limit` (1..kMaxPageSize) vital signs, oldest first.
+    Result<std::vector<VitalSign>> ListVitalSigns(const Actor& actor, PatientId patient, int limit);
+
+    // Scores `answers` with the clinical core and stores answers, total, band, band rule and flags.
+    Result<Assessment> RecordAssessment(const Actor& actor, PatientId patient, clinical::Instrument instrument,
+                                        std::span<const int> answers, TimePoint assessed_at,
+                                        const clinical::ScaleSettings& settings);
+    Result<std::vector<Assessment>> ListAssessments(const Actor& actor, PatientId patient);
+
+    // The audit log, filtered. Reading it is itself audited.
+    Result<std::vector<AuditEntry>> ListAudit(const Actor& actor, const AuditFilter& filter);
+
+private:
+    Store& store_;
+    const Clock& clock_;
+};
+
+}  // namespace kclinic::app

@@ -1,0 +1,95 @@
+#pragma once
+
+// The Store port: the clinic record's durable storage. Use cases call Write or Read with a function that does all
+// of its reads and writes through one StoreTransaction, so each use case is atomic and its audit entry is written
+// in the same transaction as the data it describes. Adapters: adapters/storage/sqlite and .../postgres; both pass
+// the one contract suite in adapters/storage/contract.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/records.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::app {
+
+// Which audit entries to list; unset members do not filter.
+struct AuditFilter {
+    std::optional<std::string> actor;
+    std::optional<std::int64_t> patient_id;
+    std::optional<std::string> action;
+    std::optional<TimePoint> from;  // inclusive
+    std::optional<TimePoint> to;    // exclusive
+    std::int64_t after_id = 0;      // keyset pagination: entries with id > after_id
+    int limit = 100;
+};
+
+// All operations of one transaction. Errors: kConflict for a unique-key clash (a second patient with the same MRN)
+// or a stale version; kNotFound where a record is required; kUnavailable / kInternal when the database fails. An
+// error returned from the work function rolls the whole transaction back.
+class StoreTransaction {
+public:
+    virtual ~StoreTransaction() = default;
+
+    virtual Result<PatientId> InsertPatient(const NewPatient& patient, TimePoint created_at,
+                                            std::string_view created_by) = 0;
+    // kNotFound when no such patient.
+    virtual Result<Patient> GetPatient(PatientId id) = 0;
+    virtual Result<std::optional<Patient>> FindPatientByMrn(std::string_view mrn) = 0;
+    // Patients with id > after, in id order, at most `limit`.
+    virtual Result<std::vector<Patient>> ListPatients(PatientId after, int limit) = 0;
+    // Replaces the demographics of `patient.id` when its stored version equals `patient.version`, and bumps the
+    // version. kConflict when the version is stale, kNotFound when the patient does not exist.
+    virtual Status UpdatePatient(const Patient& patient) = 0;
+
+    virtual Status InsertWeight(const WeightMeasurement& weight) = 0;
+    // Oldest first.
+    virtual Result<std::vector<WeightMeasurement>> ListWeights(PatientId patient) = 0;
+
+    virtual Result<VitalSignId> InsertVitalSign(const NewVitalSign& vital, TimePoint recorded_at,
+                                                std::string_view recorded_by) = 0;
+    // kNotFound when no such vital sign.
+    virtual Result<VitalSign> GetVitalSign(VitalSignId id) = 0;
+    // Most recent `limit` observations, oldest first.
+    virtual Result<std::vector<VitalSign>> ListVitalSigns(PatientId patient, int limit) = 0;
+
+    // `assessment.id` is ignored; the new id is returned.
+    virtual Result<AssessmentId> InsertAssessment(const Assessment& assessment) = 0;
+    // Oldest first.
+    virtual Result<std::vector<Assessment>> ListAssessments(PatientId patient) = 0;
+
+    // `entry.id` is ignored. The audit log is append-only: there is no update or delete.
+    virtual Result<AuditEntryId> AppendAudit(const AuditEntry& entry) = 0;
+    virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) = 0;
+
+    // Clinic settings overrides as (name, value) text pairs, in name order; defaults are not stored.
+    virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;
+    virtual Status SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,
+                               std::string_view changed_by) = 0;
+};
+
+using TransactionWork = std::function<Status(StoreTransaction&)>;
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // Runs `work` in one write transaction and returns its status once the outcome is final: on OK the
+    // transaction is committed durably (it survives a crash of the process or the machine); on error nothing it
+    // wrote persists. Thread-safe; blocks the caller. `work` may run on another thread and must touch only the
+    // transaction and what its caller owns. It runs at most once.
+    [[nodiscard]] virtual Status Write(const TransactionWork& work) = 0;
+
+    // Runs `work` in a read-only transaction that sees one consistent snapshot. Thread-safe.
+    [[nodiscard]] virtual Status Read(const TransactionWork& work) = 0;
+
+    // "sqlite" or "postgres".
+    [[nodiscard]] virtual std::string_view Backend() const = 0;
+};
+
+}  // namespace kclinic::app
