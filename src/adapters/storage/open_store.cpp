@@ -1,0 +1,31 @@
+#include "adapters/storage/open_store.hpp"
+
+#include "adapters/storage/postgres/postgres_store.hpp"
+#include "adapters/storage/sqlite/sqlite_store.hpp"
+
+namespace kclinic::adapters::storage {
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite:";
+
+bool IsPostgresUrl(std::string_view url) {
+    return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
+}  // namespace
+
+std::string SqlitePath(std::string_view url) {
+    return url.starts_with(kSqliteScheme) ? std::string(url.substr(kSqliteScheme.size())) : std::string();
+}
+
+Result<std::unique_ptr<app::Store>> OpenStore(std::string_view url) {
+    if (const std::string path = SqlitePath(url); !path.empty()) {
+        return sqlite::OpenSqliteStore(path);
+    }
+    if (IsPostgresUrl(url)) {
+        return postgres::OpenPostgresStore(std::string(url));
+    }
+    return InvalidArgument("--db", "expected sqlite:PATH or postgres://... (got \"" + std::string(url) + "\")");
+}
+
+}  // namespace kclinic::adapters::storage

@@ -1,0 +1,27 @@
+#pragma once
+
+// Numbered schema migrations. Each backend keeps its own SQL files (adapters/storage/<backend>/migrations/
+// NNNN_name.sql, the same schema in each dialect); CMake embeds them into the binary (cmake/EmbedSql.cmake), so a
+// deployed kclinic carries its schema with it.
+
+#include <span>
+#include <string_view>
+
+#include "adapters/storage/sql/sql_connection.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::adapters::storage::sql {
+
+struct Migration {
+    int version = 0;        // NNNN from the file name; strictly increasing
+    std::string_view name;  // the rest of the file name, e.g. "clinic_record"
+    std::string_view sql;   // the script
+};
+
+// Applies every migration newer than the database's schema version, in order, each in its own transaction that
+// also records it in schema_migrations (version, name, applied_at). Returns the schema version reached.
+// Errors: kFailedPrecondition when the database is newer than this binary knows (a downgrade); the database's
+// error, naming the migration, when a script fails (that migration is rolled back; earlier ones stay applied).
+[[nodiscard]] Result<int> ApplyMigrations(SqlConnection& connection, std::span<const Migration> migrations);
+
+}  // namespace kclinic::adapters::storage::sql

@@ -1,0 +1,505 @@
+#include "adapters/storage/sql/sql_transaction.hpp"
+
+#include <charconv>
+#include <string>
+#include <utility>
+
+#include "base/text.hpp"
+
+namespace kclinic::adapters::storage::sql {
+namespace {
+
+using app::TimePoint;
+
+std::int64_t Millis(TimePoint time) {
+    return time.time_since_epoch().count();
+}
+TimePoint FromMillis(std::int64_t millis) {
+    return TimePoint{std::chrono::milliseconds{millis}};
+}
+
+// Column readers. The schema fixes each column's type, so a mismatch is a bug in this file or a corrupt database;
+// both read as kInternal through the Row helper below rather than as undefined behaviour.
+class RowReader {
+public:
+    explicit RowReader(const SqlRow& row) : row_(row) {}
+
+    std::int64_t Int(std::size_t column) {
+        const SqlValue& value = At(column);
+        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+            return *integer;
+        }
+        if (const auto* real = std::get_if<double>(&value)) {
+            return static_cast<std::int64_t>(*real);
+        }
+        ok_ = false;
+        return 0;
+    }
+    double Double(std::size_t column) {
+        const SqlValue& value = At(column);
+        if (const auto* real = std::get_if<double>(&value)) {
+            return *real;
+        }
+        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+            return static_cast<double>(*integer);  // SQLite stores a REAL with no fraction as an integer
+        }
+        ok_ = false;
+        return 0;
+    }
+    std::string Text(std::size_t column) {
+        const SqlValue& value = At(column);
+        if (const auto* text = std::get_if<std::string>(&value)) {
+            return *text;
+        }
+        ok_ = false;
+        return {};
+    }
+    [[nodiscard]] bool ok() const { return ok_; }
+
+private:
+    const SqlValue& At(std::size_t column) {
+        static const SqlValue kNull;
+        if (column >= row_.columns.size()) {
+            ok_ = false;
+            return kNull;
+        }
+        return row_.columns[column];
+    }
+
+    const SqlRow& row_;
+    bool ok_ = true;
+};
+
+Error Corrupt(std::string_view what) {
+    return Error{ErrorCode::kInternal, "", "unexpected column types reading " + std::string(what)};
+}
+
+std::string JoinInts(const std::vector<int>& values) {
+    std::string text;
+    for (int value : values) {
+        text += (text.empty() ? "" : ",") + std::to_string(value);
+    }
+    return text;
+}
+
+std::string JoinTexts(const std::vector<std::string>& values) {
+    std::string text;
+    for (const std::string& value : values) {
+        text += (text.empty() ? "" : ",") + value;
+    }
+    return text;
+}
+
+std::vector<std::string> SplitTexts(std::string_view text) {
+    std::vector<std::string> parts;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        parts.emplace_back(text.substr(0, comma));
+        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    }
+    return parts;
+}
+
+std::optional<std::vector<int>> SplitInts(std::string_view text) {
+    std::vector<int> values;
+    for (const std::string& part : SplitTexts(text)) {
+        int value = 0;
+        const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+        if (error != std::errc() || end != part.data() + part.size()) {
+            return std::nullopt;
+        }
+        values.push_back(value);
+    }
+    return values;
+}
+
+std::int64_t InsertedId(const std::vector<SqlRow>& rows) {
+    if (rows.empty() || rows.front().columns.empty()) {
+        return 0;
+    }
+    const auto* id = std::get_if<std::int64_t>(&rows.front().columns.front());
+    return id == nullptr ? 0 : *id;
+}
+
+constexpr std::string_view kPatientColumns =
+    "id, mrn, given_name, family_name, birth_date, sex, version, created_at, created_by";
+
+Result<app::Patient> PatientFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::Patient patient;
+    patient.id = app::PatientId{read.Int(0)};
+    patient.mrn = read.Text(1);
+    patient.given_name = read.Text(2);
+    patient.family_name = read.Text(3);
+    const std::optional<std::chrono::sys_days> birth_date = ParseDate(read.Text(4));
+    Result<clinical::Sex> sex = clinical::ParseSex(read.Text(5));
+    patient.version = read.Int(6);
+    patient.created_at = FromMillis(read.Int(7));
+    patient.created_by = read.Text(8);
+    if (!read.ok() || !birth_date || !sex.ok()) {
+        return Corrupt("patients");
+    }
+    patient.birth_date = *birth_date;
+    patient.sex = *sex;
+    return patient;
+}
+
+constexpr std::string_view kVitalColumns =
+    "id, patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, recorded_by";
+
+Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::VitalSign vital;
+    vital.id = app::VitalSignId{read.Int(0)};
+    vital.patient = app::PatientId{read.Int(1)};
+    vital.loinc = read.Text(2);
+    vital.value = read.Double(3);
+    vital.unit = read.Text(4);
+    vital.observed_at = FromMillis(read.Int(5));
+    const std::string source = read.Text(6);
+    vital.source = source == "device" ? app::VitalSource::kDevice : app::VitalSource::kManual;
+    vital.device_id = read.Text(7);
+    vital.recorded_at = FromMillis(read.Int(8));
+    vital.recorded_by = read.Text(9);
+    if (!read.ok() || (source != "device" && source != "manual")) {
+        return Corrupt("vital_signs");
+    }
+    return vital;
+}
+
+}  // namespace
+
+Result<app::PatientId> SqlTransaction::InsertPatient(const app::NewPatient& patient, TimePoint created_at,
+                                                     std::string_view created_by) {
+    const std::vector<SqlValue> params = {patient.mrn,
+                                          patient.given_name,
+                                          patient.family_name,
+                                          FormatDate(patient.birth_date),
+                                          std::string(clinical::SexName(patient.sex)),
+                                          Millis(created_at),
+                                          std::string(created_by)};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, version, created_at, created_by) "
+        "VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        Error error = rows.error();
+        if (error.code == ErrorCode::kConflict) {
+            error.field = "mrn";
+            error.message = "a patient with MRN " + patient.mrn + " already exists";
+        }
+        return error;
+    }
+    return app::PatientId{InsertedId(*rows)};
+}
+
+Result<app::Patient> SqlTransaction::GetPatient(app::PatientId id) {
+    const std::vector<SqlValue> params = {id.value};
+    Result<std::vector<SqlRow>> rows =
+        connection_.Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id = $1", params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (rows->empty()) {
+        return Error{ErrorCode::kNotFound, "patient_id", "no patient with id " + std::to_string(id.value)};
+    }
+    return PatientFromRow(rows->front());
+}
+
+Result<std::optional<app::Patient>> SqlTransaction::FindPatientByMrn(std::string_view mrn) {
+    const std::vector<SqlValue> params = {std::string(mrn)};
+    Result<std::vector<SqlRow>> rows =
+        connection_.Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE mrn = $1", params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (rows->empty()) {
+        return std::optional<app::Patient>{};
+    }
+    Result<app::Patient> patient = PatientFromRow(rows->front());
+    if (!patient.ok()) {
+        return patient.error();
+    }
+    return std::optional<app::Patient>{std::move(patient).value()};
+}
+
+Result<std::vector<app::Patient>> SqlTransaction::ListPatients(app::PatientId after, int limit) {
+    const std::vector<SqlValue> params = {after.value, std::int64_t{limit}};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id > $1 ORDER BY id LIMIT $2", params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::Patient> patients;
+    for (const SqlRow& row : *rows) {
+        Result<app::Patient> patient = PatientFromRow(row);
+        if (!patient.ok()) {
+            return patient.error();
+        }
+        patients.push_back(std::move(patient).value());
+    }
+    return patients;
+}
+
+Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
+    const std::vector<SqlValue> params = {patient.id.value,
+                                          patient.version,
+                                          patient.mrn,
+                                          patient.given_name,
+                                          patient.family_name,
+                                          FormatDate(patient.birth_date),
+                                          std::string(clinical::SexName(patient.sex))};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "UPDATE patients SET mrn = $3, given_name = $4, family_name = $5, birth_date = $6, sex = $7, "
+        "version = version + 1 WHERE id = $1 AND version = $2 RETURNING version",
+        params);
+    if (!rows.ok()) {
+        Error error = rows.error();
+        if (error.code == ErrorCode::kConflict) {
+            error.field = "mrn";
+            error.message = "a patient with MRN " + patient.mrn + " already exists";
+        }
+        return error;
+    }
+    if (!rows->empty()) {
+        return Status::Ok();
+    }
+    Result<app::Patient> current = GetPatient(patient.id);
+    if (!current.ok()) {
+        return current.error();
+    }
+    return Error{ErrorCode::kConflict, "version",
+                 "patient " + std::to_string(patient.id.value) + " was changed by someone else (version " +
+                     std::to_string(current->version) + ", not " + std::to_string(patient.version) + ")"};
+}
+
+Status SqlTransaction::InsertWeight(const app::WeightMeasurement& weight) {
+    const std::vector<SqlValue> params = {weight.patient.value, Millis(weight.measured_at), weight.weight_kg,
+                                          weight.recorded_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO weights (patient_id, measured_at, weight_kg, recorded_by) VALUES ($1, $2, $3, $4)", params);
+    return rows.ok() ? Status::Ok() : Status(rows.error());
+}
+
+Result<std::vector<app::WeightMeasurement>> SqlTransaction::ListWeights(app::PatientId patient) {
+    const std::vector<SqlValue> params = {patient.value};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT patient_id, measured_at, weight_kg, recorded_by FROM weights WHERE patient_id = $1 "
+        "ORDER BY measured_at, id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::WeightMeasurement> weights;
+    for (const SqlRow& row : *rows) {
+        RowReader read(row);
+        app::WeightMeasurement weight{app::PatientId{read.Int(0)}, FromMillis(read.Int(1)), read.Double(2),
+                                      read.Text(3)};
+        if (!read.ok()) {
+            return Corrupt("weights");
+        }
+        weights.push_back(std::move(weight));
+    }
+    return weights;
+}
+
+Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign& vital, TimePoint recorded_at,
+                                                         std::string_view recorded_by) {
+    const std::vector<SqlValue> params = {vital.patient.value,
+                                          vital.loinc,
+                                          vital.value,
+                                          vital.unit,
+                                          Millis(vital.observed_at),
+                                          std::string(vital.source == app::VitalSource::kDevice ? "device" : "manual"),
+                                          vital.device_id,
+                                          Millis(recorded_at),
+                                          std::string(recorded_by)};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
+        "recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::VitalSignId{InsertedId(*rows)};
+}
+
+Result<app::VitalSign> SqlTransaction::GetVitalSign(app::VitalSignId id) {
+    const std::vector<SqlValue> params = {id.value};
+    Result<std::vector<SqlRow>> rows =
+        connection_.Query("SELECT " + std::string(kVitalColumns) + " FROM vital_signs WHERE id = $1", params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (rows->empty()) {
+        return Error{ErrorCode::kNotFound, "vital_sign_id", "no vital sign with id " + std::to_string(id.value)};
+    }
+    return VitalFromRow(rows->front());
+}
+
+Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSigns(app::PatientId patient, int limit) {
+    const std::vector<SqlValue> params = {patient.value, std::int64_t{limit}};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT " + std::string(kVitalColumns) +
+            " FROM (SELECT * FROM vital_signs WHERE patient_id = $1 ORDER BY observed_at DESC, id DESC LIMIT $2) "
+            "AS latest ORDER BY observed_at, id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::VitalSign> vitals;
+    for (const SqlRow& row : *rows) {
+        Result<app::VitalSign> vital = VitalFromRow(row);
+        if (!vital.ok()) {
+            return vital.error();
+        }
+        vitals.push_back(std::move(vital).value());
+    }
+    return vitals;
+}
+
+Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment& assessment) {
+    const std::vector<SqlValue> params = {assessment.patient.value,
+                                          std::string(clinical::InstrumentName(assessment.instrument)),
+                                          JoinInts(assessment.answers),
+                                          std::int64_t{assessment.total},
+                                          assessment.band,
+                                          assessment.band_rule,
+                                          JoinTexts(assessment.flags),
+                                          Millis(assessment.assessed_at),
+                                          Millis(assessment.recorded_at),
+                                          assessment.recorded_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO assessments (patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, "
+        "recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::AssessmentId{InsertedId(*rows)};
+}
+
+Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::PatientId patient) {
+    const std::vector<SqlValue> params = {patient.value};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT id, patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, recorded_at, "
+        "recorded_by FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::Assessment> assessments;
+    for (const SqlRow& row : *rows) {
+        RowReader read(row);
+        app::Assessment assessment;
+        assessment.id = app::AssessmentId{read.Int(0)};
+        assessment.patient = app::PatientId{read.Int(1)};
+        Result<clinical::Instrument> instrument = clinical::ParseInstrument(read.Text(2));
+        std::optional<std::vector<int>> answers = SplitInts(read.Text(3));
+        assessment.total = static_cast<int>(read.Int(4));
+        assessment.band = read.Text(5);
+        assessment.band_rule = read.Text(6);
+        assessment.flags = SplitTexts(read.Text(7));
+        assessment.assessed_at = FromMillis(read.Int(8));
+        assessment.recorded_at = FromMillis(read.Int(9));
+        assessment.recorded_by = read.Text(10);
+        if (!read.ok() || !instrument.ok() || !answers) {
+            return Corrupt("assessments");
+        }
+        assessment.instrument = *instrument;
+        assessment.answers = std::move(*answers);
+        assessments.push_back(std::move(assessment));
+    }
+    return assessments;
+}
+
+Result<app::AuditEntryId> SqlTransaction::AppendAudit(const app::AuditEntry& entry) {
+    const std::vector<SqlValue> params = {Millis(entry.at),  entry.actor,     entry.origin,    entry.action,
+                                          entry.record_type, entry.record_id, entry.patient_id};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO audit_log (at, actor, origin, action, record_type, record_id, patient_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::AuditEntryId{InsertedId(*rows)};
+}
+
+Result<std::vector<app::AuditEntry>> SqlTransaction::ListAudit(const app::AuditFilter& filter) {
+    // Each optional filter is a `(column = $n OR $n IS NULL)` term, so one statement (and one cached plan) serves
+    // every combination. The column comes first because PostgreSQL types a parameter where it first meets it.
+    const auto optional_text = [](const std::optional<std::string>& value) -> SqlValue {
+        return value ? SqlValue{*value} : SqlValue{};
+    };
+    const auto optional_int = [](const std::optional<std::int64_t>& value) -> SqlValue {
+        return value ? SqlValue{*value} : SqlValue{};
+    };
+    const auto optional_time = [](const std::optional<TimePoint>& value) -> SqlValue {
+        return value ? SqlValue{Millis(*value)} : SqlValue{};
+    };
+    const std::vector<SqlValue> params = {filter.after_id,
+                                          optional_text(filter.actor),
+                                          optional_int(filter.patient_id),
+                                          optional_text(filter.action),
+                                          optional_time(filter.from),
+                                          optional_time(filter.to),
+                                          std::int64_t{filter.limit}};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT id, at, actor, origin, action, record_type, record_id, patient_id FROM audit_log "
+        "WHERE id > $1 AND (actor = $2 OR $2 IS NULL) AND (patient_id = $3 OR $3 IS NULL) "
+        "AND (action = $4 OR $4 IS NULL) AND (at >= $5 OR $5 IS NULL) AND (at < $6 OR $6 IS NULL) "
+        "ORDER BY id LIMIT $7",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::AuditEntry> entries;
+    for (const SqlRow& row : *rows) {
+        RowReader read(row);
+        app::AuditEntry entry{app::AuditEntryId{read.Int(0)},
+                              FromMillis(read.Int(1)),
+                              read.Text(2),
+                              read.Text(3),
+                              read.Text(4),
+                              read.Text(5),
+                              read.Int(6),
+                              read.Int(7)};
+        if (!read.ok()) {
+            return Corrupt("audit_log");
+        }
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqlTransaction::LoadSettings() {
+    Result<std::vector<SqlRow>> rows = connection_.Query("SELECT name, value FROM clinic_settings ORDER BY name", {});
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<std::pair<std::string, std::string>> settings;
+    for (const SqlRow& row : *rows) {
+        RowReader read(row);
+        std::pair<std::string, std::string> setting{read.Text(0), read.Text(1)};
+        if (!read.ok()) {
+            return Corrupt("clinic_settings");
+        }
+        settings.push_back(std::move(setting));
+    }
+    return settings;
+}
+
+Status SqlTransaction::SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,
+                                   std::string_view changed_by) {
+    const std::vector<SqlValue> params = {std::string(name), std::string(value), Millis(changed_at),
+                                          std::string(changed_by)};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO clinic_settings (name, value, changed_at, changed_by) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at, "
+        "changed_by = excluded.changed_by",
+        params);
+    return rows.ok() ? Status::Ok() : Status(rows.error());
+}
+
+}  // namespace kclinic::adapters::storage::sql

@@ -1,0 +1,45 @@
+#pragma once
+
+// The clinic record's queries, written once over SqlConnection for both backends. A SqlTransaction assumes the
+// caller has already begun a transaction on the connection (the backend owns BEGIN/COMMIT, savepoints and
+// group commit); it only reads and writes.
+
+#include "adapters/storage/sql/sql_connection.hpp"
+#include "app/ports/store.hpp"
+
+namespace kclinic::adapters::storage::sql {
+
+class SqlTransaction final : public app::StoreTransaction {
+public:
+    explicit SqlTransaction(SqlConnection& connection) : connection_(connection) {}
+
+    Result<app::PatientId> InsertPatient(const app::NewPatient& patient, app::TimePoint created_at,
+                                         std::string_view created_by) override;
+    Result<app::Patient> GetPatient(app::PatientId id) override;
+    Result<std::optional<app::Patient>> FindPatientByMrn(std::string_view mrn) override;
+    Result<std::vector<app::Patient>> ListPatients(app::PatientId after, int limit) override;
+    Status UpdatePatient(const app::Patient& patient) override;
+
+    Status InsertWeight(const app::WeightMeasurement& weight) override;
+    Result<std::vector<app::WeightMeasurement>> ListWeights(app::PatientId patient) override;
+
+    Result<app::VitalSignId> InsertVitalSign(const app::NewVitalSign& vital, app::TimePoint recorded_at,
+                                             std::string_view recorded_by) override;
+    Result<app::VitalSign> GetVitalSign(app::VitalSignId id) override;
+    Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, int limit) override;
+
+    Result<app::AssessmentId> InsertAssessment(const app::Assessment& assessment) override;
+    Result<std::vector<app::Assessment>> ListAssessments(app::PatientId patient) override;
+
+    Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override;
+    Result<std::vector<app::AuditEntry>> ListAudit(const app::AuditFilter& filter) override;
+
+    Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;
+    Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
+                       std::string_view changed_by) override;
+
+private:
+    SqlConnection& connection_;
+};
+
+}  // namespace kclinic::adapters::storage::sql
