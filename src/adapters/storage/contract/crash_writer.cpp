@@ -1,0 +1,89 @@
+// Child process of the crash test: writes vital signs from several threads as fast as the store acknowledges them
+// and prints "<id> <value>" for each acknowledged write, until it is killed. Usage: kclinic_crash_writer DB_URL
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/storage/open_store.hpp"
+#include "app/patient_records.hpp"
+
+namespace {
+
+using namespace kclinic;
+
+class SystemClock final : public app::Clock {
+public:
+    [[nodiscard]] app::TimePoint Now() const override {
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    }
+};
+
+// One write(2) per line: lines from different threads never interleave (each is far below PIPE_BUF).
+void Announce(const std::string& line) {
+    const ssize_t written = write(STDOUT_FILENO, line.data(), line.size());
+    static_cast<void>(written);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: kclinic_crash_writer DB_URL\n");
+        return 2;
+    }
+    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(argv[1]);
+    if (!store.ok()) {
+        std::fprintf(stderr, "%s\n", store.error().ToString().c_str());
+        return 1;
+    }
+    SystemClock clock;
+    app::PatientRecords records(**store, clock);
+    const app::Actor actor{"system:crash-test", "test"};
+
+    app::PatientId patient;
+    Status found = (*store)->Read([&](app::StoreTransaction& tx) -> Status {
+        Result<std::optional<app::Patient>> existing = tx.FindPatientByMrn("CRASH-TEST");
+        if (existing.ok() && existing->has_value()) {
+            patient = (*existing)->id;
+        }
+        return Status::Ok();
+    });
+    if (found.ok() && patient.value == 0) {
+        Result<app::Patient> created = records.RegisterPatient(
+            actor, app::NewPatient{"CRASH-TEST", "Crash", "Test",
+                                   std::chrono::sys_days{std::chrono::year{1970} / 1 / 1}, clinical::Sex::kUnknown});
+        if (!created.ok()) {
+            std::fprintf(stderr, "%s\n", created.error().ToString().c_str());
+            return 1;
+        }
+        patient = created->id;
+    }
+
+    std::atomic<long> sequence{0};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 8; ++t) {
+        writers.emplace_back([&] {
+            while (true) {
+                const long n = sequence++;
+                const double value = 40.0 + static_cast<double>(n % 260) + 0.25;
+                app::NewVitalSign vital{
+                    patient, "8480-6", value, "mm[Hg]", clock.Now(), app::VitalSource::kDevice, "crash-monitor"};
+                Result<app::VitalSign> written = records.RecordVitalSign(actor, vital);
+                if (!written.ok()) {
+                    std::fprintf(stderr, "%s\n", written.error().ToString().c_str());
+                    _exit(1);
+                }
+                Announce(std::to_string(written->id.value) + " " + std::to_string(value) + "\n");
+            }
+        });
+    }
+    for (std::thread& writer : writers) {
+        writer.join();
+    }
+}

@@ -1,0 +1,74 @@
+#pragma once
+
+// Test support for the storage contract, crash and concurrency tests: a fresh, real database per test. SQLite: a
+// new file in a temporary folder. PostgreSQL: a new database on the throw-away server that the
+// postgres.server_start CTest fixture starts (its DSN is in the file KCLINIC_TEST_PG_DSN_FILE names); a missing
+// server is a test failure, never a skip.
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "app/ports/store.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::adapters::storage::contract {
+
+enum class Backend { kSqlite, kPostgres };
+
+// "sqlite", "postgres".
+[[nodiscard]] std::string_view BackendName(Backend backend);
+
+// GoogleTest prints a Backend parameter by name.
+inline void PrintTo(Backend backend, std::ostream* out) { *out << BackendName(backend); }
+
+// Names parameterised test cases after their backend ("sqlite", "postgres").
+struct BackendTestName {
+    template <typename ParamInfo>
+    std::string operator()(const ParamInfo& param_info) const {
+        return std::string(BackendName(param_info.param));
+    }
+};
+
+// An empty database, removed when this object is destroyed.
+class TestDatabase {
+public:
+    [[nodiscard]] static Result<std::unique_ptr<TestDatabase>> Create(Backend backend);
+    ~TestDatabase();
+    TestDatabase(const TestDatabase&) = delete;
+    TestDatabase& operator=(const TestDatabase&) = delete;
+
+    // The --db URL: sqlite:PATH or postgresql://...
+    [[nodiscard]] const std::string& url() const { return url_; }
+    [[nodiscard]] Backend backend() const { return backend_; }
+
+    // SQLite: PRAGMA integrity_check's answer ("ok" when sound). PostgreSQL: "ok" (the server checks its own).
+    [[nodiscard]] Result<std::string> IntegrityCheck() const;
+
+private:
+    TestDatabase(Backend backend, std::string url, std::string cleanup);
+
+    Backend backend_;
+    std::string url_;
+    std::string cleanup_;  // SQLite: the folder to remove; PostgreSQL: the database to drop
+};
+
+// A TestDatabase with a Store open on it.
+class TestStore {
+public:
+    TestStore(std::unique_ptr<TestDatabase> database, std::unique_ptr<app::Store> store)
+        : database_(std::move(database)), store_(std::move(store)) {}
+    ~TestStore() { store_.reset(); }  // close the store before its database goes
+
+    [[nodiscard]] app::Store& store() { return *store_; }
+    [[nodiscard]] TestDatabase& database() { return *database_; }
+
+private:
+    std::unique_ptr<TestDatabase> database_;
+    std::unique_ptr<app::Store> store_;
+};
+
+[[nodiscard]] Result<std::unique_ptr<TestStore>> OpenTestStore(Backend backend);
+
+}  // namespace kclinic::adapters::storage::contract
