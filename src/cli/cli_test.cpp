@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -362,6 +365,43 @@ TEST(CliTest, SettingsListsEveryThresholdWithItsSource) {
         }
     }
     EXPECT_TRUE(found);
+}
+
+// The record commands against a real SQLite file in a fresh temporary folder.
+TEST(CliTest, PatientAddListShowOnSqlite) {
+    char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    const std::string db = std::string("sqlite:") + folder_template + "/clinic.db";
+
+    Json migrated = ExpectJson({"migrate", "--db", db, "--json"});
+    EXPECT_EQ(migrated["database"], "sqlite");
+
+    Json added = ExpectJson({"patient", "add", "--mrn", "MRN-7", "--given-name", "Ada", "--family-name", "Example",
+                             "--birth-date", "1980-03-14", "--sex", "female", "--db", db, "--json"});
+    EXPECT_EQ(added["mrn"], "MRN-7");
+    EXPECT_EQ(added["birth_date"], "1980-03-14");
+    const std::int64_t id = added["id"].get<std::int64_t>();
+
+    ExpectBadInput({"patient", "add", "--mrn", "MRN-7", "--given-name", "Ada", "--family-name", "Example",
+                    "--birth-date", "1980-03-14", "--sex", "female", "--db", db},
+                   "kclinic patient add: mrn: a patient with MRN MRN-7 already exists");
+    ExpectBadInput({"patient", "add", "--mrn", "MRN-8", "--given-name", "Ada", "--family-name", "Example",
+                    "--birth-date", "1980-02-30", "--sex", "female", "--db", db},
+                   "--birth-date: expected a calendar date");
+    ExpectBadInput({"patient", "add", "--mrn", "MRN-8", "--given-name", "Ada", "--family-name", "Example",
+                    "--birth-date", "1980-02-03", "--sex", "f", "--db", db},
+                   "--sex");
+
+    Json listed = ExpectJson({"patient", "list", "--db", db, "--json"});
+    ASSERT_EQ(listed["patients"].size(), 1u);
+    EXPECT_EQ(listed["patients"][0]["id"], id);
+
+    Json shown = ExpectJson({"patient", "show", std::to_string(id), "--db", db, "--json"});
+    EXPECT_EQ(shown["family_name"], "Example");
+    EXPECT_TRUE(shown["assessments"].is_array());
+    ExpectBadInput({"patient", "show", "999", "--db", db}, "no patient with id 999");
+    ExpectBadInput({"patient", "list", "--db", "mysql://x"}, "--db: expected sqlite:PATH or postgres://");
+    std::filesystem::remove_all(folder_template);
 }
 
 }  // namespace

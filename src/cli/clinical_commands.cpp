@@ -59,22 +59,6 @@ Result<std::string> ReadInput(const std::string& path) {
     return text.str();
 }
 
-// YYYY-MM-DD, a real calendar date.
-Result<std::chrono::sys_days> ParseDate(std::string_view field, const std::string& text) {
-    int year = 0;
-    unsigned month = 0;
-    unsigned day = 0;
-    char dash1 = 0;
-    char dash2 = 0;
-    std::istringstream in(text);
-    in >> year >> dash1 >> month >> dash2 >> day;
-    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
-    if (text.size() != 10 || !in || in.peek() != EOF || dash1 != '-' || dash2 != '-' || !date.ok()) {
-        return InvalidArgument(std::string(field), "expected a calendar date YYYY-MM-DD (got \"" + text + "\")");
-    }
-    return std::chrono::sys_days{date};
-}
-
 std::string JoinFlags(const std::vector<std::string>& flags) {
     std::string joined;
     for (const std::string& flag : flags) {
@@ -327,9 +311,9 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
     if (!protocol.ok()) {
         return protocol.error();
     }
-    Result<std::chrono::sys_days> start = ParseDate("--start", options.start);
-    if (!start.ok()) {
-        return start.error();
+    const std::optional<std::chrono::sys_days> start = ParseDate(options.start);
+    if (!start) {
+        return InvalidArgument("--start", "expected a calendar date YYYY-MM-DD (got \"" + options.start + "\")");
     }
     Result<std::vector<clinical::PlannedSession>> sessions =
         clinical::PlanSchedule(*protocol, *start, settings->schedule);

@@ -3,22 +3,31 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/clinical_commands.hpp"
 #include "cli/command.hpp"
+#include "cli/record_commands.hpp"
 
 namespace {
 
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 1;
 
+// "patient add" for a nested subcommand, "score" for a top-level one.
+std::string CommandPath(const CLI::App& command) {
+    const CLI::App* parent = command.get_parent();
+    return parent != nullptr && parent->get_parent() != nullptr ? parent->get_name() + " " + command.get_name()
+                                                                : command.get_name();
+}
+
 int RunCommand(const kclinic::cli::Command& command) {
     kclinic::Result<kclinic::cli::CommandOutput> output = command.run();
     if (!output.ok()) {
-        std::cerr << "kclinic " << command.app->get_name() << ": " << output.error().ToString() << "\n";
+        std::cerr << "kclinic " << CommandPath(*command.app) << ": " << output.error().ToString() << "\n";
         return kExitBadInput;
     }
     if (*command.json_output) {
@@ -39,6 +48,7 @@ int Main(int argc, char** argv) {
 
     std::vector<kclinic::cli::Command> commands;
     kclinic::cli::RegisterClinicalCommands(app, commands);
+    kclinic::cli::RegisterRecordCommands(app, commands);
 
     try {
         app.parse(argc, argv);

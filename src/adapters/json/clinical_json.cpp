@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <initializer_list>
 #include <limits>
 #include <string>
@@ -425,6 +426,30 @@ Json ToJson(std::span<const clinical::SettingSpec> settings) {
                         {"description", spec.description}});
     }
     return Json{{"settings", std::move(list)}};
+}
+
+std::string FormatTime(app::TimePoint time) {
+    const auto day = std::chrono::floor<std::chrono::days>(time);
+    const std::chrono::hh_mm_ss<std::chrono::milliseconds> clock{time - day};
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "T%02d:%02d:%02d.%03dZ", static_cast<int>(clock.hours().count()),
+                  static_cast<int>(clock.minutes().count()), static_cast<int>(clock.seconds().count()),
+                  static_cast<int>(clock.subseconds().count()));
+    return FormatDate(day) + buffer;
+}
+
+Json ToJson(const app::Patient& patient) {
+    return Json{
+        {"id", patient.id.value},
+        {"mrn", patient.mrn},
+        {"given_name", patient.given_name},
+        {"family_name", patient.family_name},
+        {"birth_date", FormatDate(patient.birth_date)},
+        {"sex", clinical::SexName(patient.sex)},
+        {"version", patient.version},
+        {"created_at", FormatTime(patient.created_at)},
+        {"created_by", patient.created_by},
+    };
 }
 
 }  // namespace kclinic::adapters::json

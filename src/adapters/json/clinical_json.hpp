@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
@@ -38,5 +39,9 @@ using Json = nlohmann::json;
 [[nodiscard]] Json ToJson(const clinical::DoseOrder& order);
 [[nodiscard]] Json ToJson(clinical::Protocol protocol, std::span<const clinical::PlannedSession> sessions);
 [[nodiscard]] Json ToJson(std::span<const clinical::SettingSpec> settings);
+
+// Clinic record values. Times are ISO 8601 UTC with milliseconds ("2026-11-21T09:30:00.000Z").
+[[nodiscard]] std::string FormatTime(app::TimePoint time);
+[[nodiscard]] Json ToJson(const app::Patient& patient);
 
 }  // namespace kclinic::adapters::json

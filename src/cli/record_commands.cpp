@@ -1,0 +1,229 @@
+#include "cli/record_commands.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "adapters/storage/open_store.hpp"
+#include "app/patient_records.hpp"
+#include "base/text.hpp"
+
+namespace kclinic::cli {
+namespace {
+
+namespace json = adapters::json;
+
+class SystemClock final : public app::Clock {
+public:
+    [[nodiscard]] app::TimePoint Now() const override {
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    }
+};
+
+std::string DefaultDatabaseUrl() {
+    const char* from_environment = std::getenv("KCLINIC_DB");
+    return from_environment != nullptr && *from_environment != '\0'
+               ? std::string(from_environment)
+               : std::string(adapters::storage::kDefaultDatabaseUrl);
+}
+
+// The CLI acts as the logged-in operating-system user; the audit log records who ran it.
+app::Actor CliActor() {
+    const char* login = getlogin();
+    const char* user = login != nullptr ? login : std::getenv("USER");
+    return app::Actor{std::string("cli:") + (user != nullptr ? user : "unknown"), "cli"};
+}
+
+struct DatabaseOptions {
+    bool json = false;
+    std::string url = DefaultDatabaseUrl();
+};
+
+void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options) {
+    command.add_flag("--json", options.json, "Print one JSON object on stdout instead of text");
+    command.add_option("--db", options.url,
+                       "Database: sqlite:PATH or postgres://... (default $KCLINIC_DB, else "
+                       "sqlite:kclinic.db)");
+}
+
+// ----- migrate -------------------------------------------------------------------------------------------------
+
+Result<CommandOutput> RunMigrate(const DatabaseOptions& options) {
+    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.url);
+    if (!store.ok()) {
+        return store.error();
+    }
+    const std::string backend((*store)->Backend());
+    return CommandOutput{json::Json{{"database", backend}, {"migrated", true}},
+                         "the " + backend + " database is at the current schema\n"};
+}
+
+// ----- patient add | list | show -------------------------------------------------------------------------------
+
+struct PatientAddOptions {
+    DatabaseOptions database;
+    std::string mrn;
+    std::string given_name;
+    std::string family_name;
+    std::string birth_date;
+    std::string sex;
+};
+
+struct PatientListOptions {
+    DatabaseOptions database;
+    std::int64_t after = 0;
+    int limit = 50;
+};
+
+struct PatientShowOptions {
+    DatabaseOptions database;
+    std::int64_t id = 0;
+};
+
+std::string PatientLine(const app::Patient& patient) {
+    return "#" + std::to_string(patient.id.value) + "  " + patient.mrn + "  " + patient.family_name + ", " +
+           patient.given_name + "  born " + FormatDate(patient.birth_date) + "  " +
+           std::string(clinical::SexName(patient.sex)) + "\n";
+}
+
+// Opens the store and runs `use` with the patient use cases.
+template <typename Use>
+Result<CommandOutput> WithRecords(const DatabaseOptions& options, Use use) {
+    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.url);
+    if (!store.ok()) {
+        return store.error();
+    }
+    SystemClock clock;
+    app::PatientRecords records(**store, clock);
+    return use(records);
+}
+
+Result<CommandOutput> RunPatientAdd(const PatientAddOptions& options) {
+    const std::optional<std::chrono::sys_days> birth_date = ParseDate(options.birth_date);
+    if (!birth_date) {
+        return InvalidArgument("--birth-date",
+                               "expected a calendar date YYYY-MM-DD (got \"" + options.birth_date + "\")");
+    }
+    Result<clinical::Sex> sex = clinical::ParseSex(options.sex);
+    if (!sex.ok()) {
+        return InvalidArgument("--sex", sex.error().message);
+    }
+    return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
+        Result<app::Patient> patient = records.RegisterPatient(
+            CliActor(), app::NewPatient{options.mrn, options.given_name, options.family_name, *birth_date, *sex});
+        if (!patient.ok()) {
+            return patient.error();
+        }
+        return CommandOutput{json::ToJson(*patient), "registered " + PatientLine(*patient)};
+    });
+}
+
+Result<CommandOutput> RunPatientList(const PatientListOptions& options) {
+    return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
+        Result<std::vector<app::Patient>> patients =
+            records.ListPatients(CliActor(), app::PatientId{options.after}, options.limit);
+        if (!patients.ok()) {
+            return patients.error();
+        }
+        json::Json list = json::Json::array();
+        std::string text;
+        for (const app::Patient& patient : *patients) {
+            list.push_back(json::ToJson(patient));
+            text += PatientLine(patient);
+        }
+        json::Json output{{"patients", std::move(list)}};
+        if (static_cast<int>(patients->size()) == options.limit) {
+            output["next_after"] = patients->back().id.value;
+            text += "(more: --after " + std::to_string(patients->back().id.value) + ")\n";
+        }
+        return CommandOutput{std::move(output), text.empty() ? "no patients\n" : text};
+    });
+}
+
+Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
+    return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
+        const app::Actor actor = CliActor();
+        Result<app::Patient> patient = records.GetPatient(actor, app::PatientId{options.id});
+        if (!patient.ok()) {
+            return patient.error();
+        }
+        Result<std::vector<app::Assessment>> assessments = records.ListAssessments(actor, patient->id);
+        if (!assessments.ok()) {
+            return assessments.error();
+        }
+        Result<std::vector<app::VitalSign>> vitals = records.ListVitalSigns(actor, patient->id, 20);
+        if (!vitals.ok()) {
+            return vitals.error();
+        }
+        json::Json output = json::ToJson(*patient);
+        std::ostringstream text;
+        text << PatientLine(*patient);
+        json::Json assessment_list = json::Json::array();
+        for (const app::Assessment& assessment : *assessments) {
+            assessment_list.push_back({{"id", assessment.id.value},
+                                       {"instrument", clinical::InstrumentName(assessment.instrument)},
+                                       {"total", assessment.total},
+                                       {"band", assessment.band},
+                                       {"flags", assessment.flags},
+                                       {"assessed_at", json::FormatTime(assessment.assessed_at)}});
+            text << "  " << json::FormatTime(assessment.assessed_at) << "  "
+                 << clinical::InstrumentName(assessment.instrument) << " " << assessment.total << " ("
+                 << assessment.band << ")\n";
+        }
+        json::Json vital_list = json::Json::array();
+        for (const app::VitalSign& vital : *vitals) {
+            vital_list.push_back({{"id", vital.id.value},
+                                  {"loinc", vital.loinc},
+                                  {"value", vital.value},
+                                  {"unit", vital.unit},
+                                  {"observed_at", json::FormatTime(vital.observed_at)}});
+            text << "  " << json::FormatTime(vital.observed_at) << "  " << vital.loinc << " "
+                 << FormatNumber(vital.value) << " " << vital.unit << "\n";
+        }
+        output["assessments"] = std::move(assessment_list);
+        output["recent_vital_signs"] = std::move(vital_list);
+        return CommandOutput{std::move(output), text.str()};
+    });
+}
+
+}  // namespace
+
+void RegisterRecordCommands(CLI::App& app, std::vector<Command>& commands) {
+    auto migrate = std::make_shared<DatabaseOptions>();
+    CLI::App* migrate_command =
+        app.add_subcommand("migrate", "Create the database or bring its schema up to date (also done at start-up)");
+    AddDatabaseOptions(*migrate_command, *migrate);
+    commands.push_back(Command{migrate_command, &migrate->json, [migrate] { return RunMigrate(*migrate); }});
+
+    CLI::App* patient = app.add_subcommand("patient", "Register, list and show patients");
+    patient->require_subcommand(1);
+
+    auto add = std::make_shared<PatientAddOptions>();
+    CLI::App* add_command = patient->add_subcommand("add", "Register a patient");
+    add_command->add_option("--mrn", add->mrn, "Medical record number, unique in the clinic")->required();
+    add_command->add_option("--given-name", add->given_name, "Given name")->required();
+    add_command->add_option("--family-name", add->family_name, "Family name")->required();
+    add_command->add_option("--birth-date", add->birth_date, "YYYY-MM-DD")->required();
+    add_command->add_option("--sex", add->sex, "female | male | other | unknown")->required();
+    AddDatabaseOptions(*add_command, add->database);
+    commands.push_back(Command{add_command, &add->database.json, [add] { return RunPatientAdd(*add); }});
+
+    auto list = std::make_shared<PatientListOptions>();
+    CLI::App* list_command = patient->add_subcommand("list", "List patients in registration order");
+    list_command->add_option("--after", list->after, "Only patients with an id above this (paging)");
+    list_command->add_option("--limit", list->limit, "At most this many (1-500, default 50)");
+    AddDatabaseOptions(*list_command, list->database);
+    commands.push_back(Command{list_command, &list->database.json, [list] { return RunPatientList(*list); }});
+
+    auto show = std::make_shared<PatientShowOptions>();
+    CLI::App* show_command = patient->add_subcommand("show", "Show one patient with assessments and recent vitals");
+    show_command->add_option("ID", show->id, "Patient id")->required();
+    AddDatabaseOptions(*show_command, show->database);
+    commands.push_back(Command{show_command, &show->database.json, [show] { return RunPatientShow(*show); }});
+}
+
+}  // namespace kclinic::cli
