@@ -66,8 +66,10 @@ int main(int argc, char** argv) {
     }
 
     std::atomic<long> sequence{0};
+    constexpr int kWriters = 8;
     std::vector<std::thread> writers;
-    for (int t = 0; t < 8; ++t) {
+    writers.reserve(kWriters);
+    for (int t = 0; t < kWriters; ++t) {
         writers.emplace_back([&] {
             while (true) {
                 const long n = sequence++;

@@ -21,7 +21,9 @@ enum class Backend { kSqlite, kPostgres };
 [[nodiscard]] std::string_view BackendName(Backend backend);
 
 // GoogleTest prints a Backend parameter by name.
-inline void PrintTo(Backend backend, std::ostream* out) { *out << BackendName(backend); }
+inline void PrintTo(Backend backend, std::ostream* out) {
+    *out << BackendName(backend);
+}
 
 // Names parameterised test cases after their backend ("sqlite", "postgres").
 struct BackendTestName {

@@ -22,7 +22,7 @@ std::string Excerpt(std::string_view sql) {
     constexpr std::size_t kMax = 80;
     std::string out;
     for (char c : sql.substr(0, kMax)) {
-        out.push_back(std::isspace(static_cast<unsigned char>(c)) ? ' ' : c);
+        out.push_back(std::isspace(static_cast<unsigned char>(c)) != 0 ? ' ' : c);
     }
     if (sql.size() > kMax) {
         out += "...";
@@ -82,7 +82,7 @@ int ParameterNumber(const char* name) {
 bool IsBlank(std::string_view text) {
     // A trailing comment after the one statement is harmless; anything else is a second statement.
     while (!text.empty()) {
-        if (std::isspace(static_cast<unsigned char>(text.front()))) {
+        if (std::isspace(static_cast<unsigned char>(text.front())) != 0) {
             text.remove_prefix(1);
         } else if (text.starts_with("--")) {
             const auto eol = text.find('\n');

@@ -223,7 +223,7 @@ Status SqliteStore::Read(const app::TransactionWork& work) {
         }
     } end{*this, reader};
 
-    if (const Status begin = Control(*reader, "BEGIN"); !begin.ok()) {
+    if (Status begin = Control(*reader, "BEGIN"); !begin.ok()) {
         return begin;
     }
     Status result;
@@ -392,7 +392,7 @@ Status RestoreSqlite(const std::string& backup_path, const std::string& database
                      {},
                      backup_path + " is not a readable SQLite database: " + source.error().message};
     }
-    if (const Status status = CheckIntegrity(*source.value(), backup_path); !status.ok()) {
+    if (Status status = CheckIntegrity(*source.value(), backup_path); !status.ok()) {
         return status;
     }
     // A kclinic database records its migrations; restoring anything else, or a schema this binary cannot read,
