@@ -401,6 +401,19 @@ TEST(CliTest, PatientAddListShowOnSqlite) {
     EXPECT_TRUE(shown["assessments"].is_array());
     ExpectBadInput({"patient", "show", "999", "--db", db}, "no patient with id 999");
     ExpectBadInput({"patient", "list", "--db", "mysql://x"}, "--db: expected sqlite:PATH or postgres://");
+
+    // Backup while the database exists, restore into a new file, and the patient is there.
+    const std::string backup = std::string(folder_template) + "/backup.db";
+    ExpectJson({"backup", "--db", db, "--to", backup, "--json"});
+    ExpectBadInput({"backup", "--db", db, "--to", backup}, "kclinic backup:");  // never overwrites
+    const std::string restored = std::string("sqlite:") + folder_template + "/restored.db";
+    ExpectJson({"restore", "--from", backup, "--db", restored, "--json"});
+    ExpectBadInput({"restore", "--from", backup, "--db", restored}, "kclinic restore:");  // exists: needs --replace
+    ExpectJson({"restore", "--from", backup, "--db", restored, "--replace", "--json"});
+    Json restored_list = ExpectJson({"patient", "list", "--db", restored, "--json"});
+    ASSERT_EQ(restored_list["patients"].size(), 1u);
+    EXPECT_EQ(restored_list["patients"][0]["mrn"], "MRN-7");
+    ExpectBadInput({"backup", "--db", "postgresql://nobody@127.0.0.1:1/x", "--to", backup + "2"}, "pg_dump");
     std::filesystem::remove_all(folder_template);
 }
 

@@ -62,6 +62,35 @@ Result<CommandOutput> RunMigrate(const DatabaseOptions& options) {
                          "the " + backend + " database is at the current schema\n"};
 }
 
+// ----- backup | restore ---------------------------------------------------------------------------------------
+
+struct BackupOptions {
+    DatabaseOptions database;
+    std::string to;
+};
+
+struct RestoreOptions {
+    DatabaseOptions database;
+    std::string from;
+    bool replace = false;
+};
+
+Result<CommandOutput> RunBackup(const BackupOptions& options) {
+    if (Status backed_up = adapters::storage::BackupDatabase(options.database.url, options.to); !backed_up.ok()) {
+        return backed_up.error();
+    }
+    return CommandOutput{json::Json{{"backup", options.to}}, "backed up to " + options.to + "\n"};
+}
+
+Result<CommandOutput> RunRestore(const RestoreOptions& options) {
+    if (Status restored = adapters::storage::RestoreDatabase(options.from, options.database.url, options.replace);
+        !restored.ok()) {
+        return restored.error();
+    }
+    return CommandOutput{json::Json{{"restored", options.from}, {"database", options.database.url}},
+                         "restored " + options.from + " into " + options.database.url + "\n"};
+}
+
 // ----- patient add | list | show -------------------------------------------------------------------------------
 
 struct PatientAddOptions {
@@ -198,6 +227,21 @@ void RegisterRecordCommands(CLI::App& app, std::vector<Command>& commands) {
         app.add_subcommand("migrate", "Create the database or bring its schema up to date (also done at start-up)");
     AddDatabaseOptions(*migrate_command, *migrate);
     commands.push_back(Command{migrate_command, &migrate->json, [migrate] { return RunMigrate(*migrate); }});
+
+    auto backup = std::make_shared<BackupOptions>();
+    CLI::App* backup_command = app.add_subcommand(
+        "backup", "Online, consistent copy of a SQLite database into a new file (PostgreSQL: use pg_dump)");
+    backup_command->add_option("--to", backup->to, "The backup file to create (never overwritten)")->required();
+    AddDatabaseOptions(*backup_command, backup->database);
+    commands.push_back(Command{backup_command, &backup->database.json, [backup] { return RunBackup(*backup); }});
+
+    auto restore = std::make_shared<RestoreOptions>();
+    CLI::App* restore_command =
+        app.add_subcommand("restore", "Restore a SQLite backup after checking it; stop kclinic on that database first");
+    restore_command->add_option("--from", restore->from, "The backup file")->required();
+    restore_command->add_flag("--replace", restore->replace, "Replace an existing database (refused otherwise)");
+    AddDatabaseOptions(*restore_command, restore->database);
+    commands.push_back(Command{restore_command, &restore->database.json, [restore] { return RunRestore(*restore); }});
 
     CLI::App* patient = app.add_subcommand("patient", "Register, list and show patients");
     patient->require_subcommand(1);

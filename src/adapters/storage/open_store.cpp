@@ -28,4 +28,27 @@ Result<std::unique_ptr<app::Store>> OpenStore(std::string_view url) {
     return InvalidArgument("--db", "expected sqlite:PATH or postgres://... (got \"" + std::string(url) + "\")");
 }
 
+Status BackupDatabase(std::string_view url, const std::string& to) {
+    if (const std::string path = SqlitePath(url); !path.empty()) {
+        return sqlite::BackupSqlite(path, to);
+    }
+    if (IsPostgresUrl(url)) {
+        return Error{ErrorCode::kFailedPrecondition, "--db",
+                     "PostgreSQL databases are backed up with pg_dump (see docs/operations.md)"};
+    }
+    return InvalidArgument("--db", "expected sqlite:PATH or postgres://... (got \"" + std::string(url) + "\")");
+}
+
+Status RestoreDatabase(const std::string& from, std::string_view url, bool replace) {
+    if (const std::string path = SqlitePath(url); !path.empty()) {
+        return sqlite::RestoreSqlite(from, path,
+                                     replace ? sqlite::IfTargetExists::kReplace : sqlite::IfTargetExists::kRefuse);
+    }
+    if (IsPostgresUrl(url)) {
+        return Error{ErrorCode::kFailedPrecondition, "--db",
+                     "PostgreSQL databases are restored with pg_restore (see docs/operations.md)"};
+    }
+    return InvalidArgument("--db", "expected sqlite:PATH or postgres://... (got \"" + std::string(url) + "\")");
+}
+
 }  // namespace kclinic::adapters::storage
