@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "app/audit.hpp"
 #include "base/text.hpp"
 #include "clinical/plausibility.hpp"
 #include "clinical/vital_signs.hpp"
@@ -14,12 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxMrnLength = 64;
 constexpr std::size_t kMaxNameLength = 200;
-
-AuditEntry Audit(const Actor& actor, TimePoint at, std::string action, std::string record_type, std::int64_t record_id,
-                 std::int64_t patient_id) {
-    return AuditEntry{AuditEntryId{},         at,        actor.user, actor.origin, std::move(action),
-                      std::move(record_type), record_id, patient_id};
-}
 
 Status CheckText(std::string_view field, const std::string& value, std::size_t max_length) {
     if (value.empty()) {
@@ -41,12 +36,6 @@ Status CheckPageSize(int limit) {
         return OutOfRange("limit", limit, 1, kMaxPageSize);
     }
     return Status::Ok();
-}
-
-// Appends `entry` and turns a failure into the transaction's error, so nothing unaudited commits.
-Status AppendAuditOrFail(StoreTransaction& tx, const AuditEntry& entry) {
-    Result<AuditEntryId> appended = tx.AppendAudit(entry);
-    return appended.ok() ? Status::Ok() : Status(appended.error());
 }
 
 }  // namespace
@@ -77,7 +66,7 @@ Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPat
             return created.error();
         }
         stored = std::move(created).value();
-        return AppendAuditOrFail(tx, Audit(actor, now, "patient.create", "patient", id->value, id->value));
+        return RecordAudit(tx, actor, now, "patient.create", "patient", id->value, id->value);
     });
     if (!status.ok()) {
         return status.error();
@@ -94,7 +83,7 @@ Result<Patient> PatientRecords::GetPatient(const Actor& actor, PatientId id) {
             return patient.error();
         }
         found = std::move(patient).value();
-        return AppendAuditOrFail(tx, Audit(actor, clock_.Now(), "patient.read", "patient", id.value, id.value));
+        return RecordAudit(tx, actor, clock_.Now(), "patient.read", "patient", id.value, id.value);
     });
     if (!status.ok()) {
         return status.error();
@@ -113,7 +102,7 @@ Result<std::vector<Patient>> PatientRecords::ListPatients(const Actor& actor, Pa
             return listed.error();
         }
         patients = std::move(listed).value();
-        return AppendAuditOrFail(tx, Audit(actor, clock_.Now(), "patient.list", "patient", after.value, 0));
+        return RecordAudit(tx, actor, clock_.Now(), "patient.list", "patient", after.value, 0);
     });
     if (!status.ok()) {
         return status.error();
@@ -133,8 +122,7 @@ Status PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimeP
             !inserted.ok()) {
             return inserted;
         }
-        return AppendAuditOrFail(tx,
-                                 Audit(actor, clock_.Now(), "weight.create", "patient", patient.value, patient.value));
+        return RecordAudit(tx, actor, clock_.Now(), "weight.create", "patient", patient.value, patient.value);
     });
 }
 
@@ -157,8 +145,7 @@ Result<VitalSign> PatientRecords::RecordVitalSign(const Actor& actor, const NewV
         }
         stored = VitalSign{*id,          vital.patient,   vital.loinc, vital.value, vital.unit, vital.observed_at,
                            vital.source, vital.device_id, now,         actor.user};
-        return AppendAuditOrFail(tx,
-                                 Audit(actor, now, "vital_sign.create", "vital_sign", id->value, vital.patient.value));
+        return RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id->value, vital.patient.value);
     });
     if (!status.ok()) {
         return status.error();
@@ -180,8 +167,7 @@ Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor
             return listed.error();
         }
         vitals = std::move(listed).value();
-        return AppendAuditOrFail(
-            tx, Audit(actor, clock_.Now(), "vital_sign.list", "patient", patient.value, patient.value));
+        return RecordAudit(tx, actor, clock_.Now(), "vital_sign.list", "patient", patient.value, patient.value);
     });
     if (!status.ok()) {
         return status.error();
@@ -217,7 +203,7 @@ Result<Assessment> PatientRecords::RecordAssessment(const Actor& actor, PatientI
             return id.error();
         }
         assessment.id = *id;
-        return AppendAuditOrFail(tx, Audit(actor, now, "assessment.create", "assessment", id->value, patient.value));
+        return RecordAudit(tx, actor, now, "assessment.create", "assessment", id->value, patient.value);
     });
     if (!status.ok()) {
         return status.error();
@@ -236,8 +222,7 @@ Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& act
             return listed.error();
         }
         assessments = std::move(listed).value();
-        return AppendAuditOrFail(
-            tx, Audit(actor, clock_.Now(), "assessment.list", "patient", patient.value, patient.value));
+        return RecordAudit(tx, actor, clock_.Now(), "assessment.list", "patient", patient.value, patient.value);
     });
     if (!status.ok()) {
         return status.error();
@@ -256,8 +241,8 @@ Result<std::vector<AuditEntry>> PatientRecords::ListAudit(const Actor& actor, co
             return listed.error();
         }
         entries = std::move(listed).value();
-        return AppendAuditOrFail(
-            tx, Audit(actor, clock_.Now(), "audit.list", "audit_log", filter.after_id, filter.patient_id.value_or(0)));
+        return RecordAudit(tx, actor, clock_.Now(), "audit.list", "audit_log", filter.after_id,
+                           filter.patient_id.value_or(0));
     });
     if (!status.ok()) {
         return status.error();

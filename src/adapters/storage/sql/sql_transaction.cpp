@@ -4,75 +4,13 @@
 #include <string>
 #include <utility>
 
+#include "adapters/storage/sql/row_reader.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::adapters::storage::sql {
 namespace {
 
 using app::TimePoint;
-
-std::int64_t Millis(TimePoint time) {
-    return time.time_since_epoch().count();
-}
-TimePoint FromMillis(std::int64_t millis) {
-    return TimePoint{std::chrono::milliseconds{millis}};
-}
-
-// Column readers. The schema fixes each column's type, so a mismatch is a bug in this file or a corrupt database;
-// both read as kInternal through the Row helper below rather than as undefined behaviour.
-class RowReader {
-public:
-    explicit RowReader(const SqlRow& row) : row_(row) {}
-
-    std::int64_t Int(std::size_t column) {
-        const SqlValue& value = At(column);
-        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-            return *integer;
-        }
-        if (const auto* real = std::get_if<double>(&value)) {
-            return static_cast<std::int64_t>(*real);
-        }
-        ok_ = false;
-        return 0;
-    }
-    double Double(std::size_t column) {
-        const SqlValue& value = At(column);
-        if (const auto* real = std::get_if<double>(&value)) {
-            return *real;
-        }
-        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-            return static_cast<double>(*integer);  // SQLite stores a REAL with no fraction as an integer
-        }
-        ok_ = false;
-        return 0;
-    }
-    std::string Text(std::size_t column) {
-        const SqlValue& value = At(column);
-        if (const auto* text = std::get_if<std::string>(&value)) {
-            return *text;
-        }
-        ok_ = false;
-        return {};
-    }
-    [[nodiscard]] bool ok() const { return ok_; }
-
-private:
-    const SqlValue& At(std::size_t column) {
-        static const SqlValue kNull;
-        if (column >= row_.columns.size()) {
-            ok_ = false;
-            return kNull;
-        }
-        return row_.columns[column];
-    }
-
-    const SqlRow& row_;
-    bool ok_ = true;
-};
-
-Error Corrupt(std::string_view what) {
-    return Error{ErrorCode::kInternal, "", "unexpected column types reading " + std::string(what)};
-}
 
 std::string JoinInts(const std::vector<int>& values) {
     std::string text;
@@ -111,14 +49,6 @@ std::optional<std::vector<int>> SplitInts(std::string_view text) {
         values.push_back(value);
     }
     return values;
-}
-
-std::int64_t InsertedId(const std::vector<SqlRow>& rows) {
-    if (rows.empty() || rows.front().columns.empty()) {
-        return 0;
-    }
-    const auto* id = std::get_if<std::int64_t>(&rows.front().columns.front());
-    return id == nullptr ? 0 : *id;
 }
 
 constexpr std::string_view kPatientColumns =

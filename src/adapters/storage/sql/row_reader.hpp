@@ -1,0 +1,104 @@
+#pragma once
+
+// Reading typed values out of SqlRows, shared by the clinic record's query files. Internal to storage/sql.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "adapters/storage/sql/sql_connection.hpp"
+#include "app/records.hpp"
+#include "base/text.hpp"
+
+namespace kclinic::adapters::storage::sql {
+
+// Times are stored as integer milliseconds since the Unix epoch.
+inline std::int64_t Millis(app::TimePoint time) {
+    return time.time_since_epoch().count();
+}
+inline app::TimePoint FromMillis(std::int64_t millis) {
+    return app::TimePoint{std::chrono::milliseconds{millis}};
+}
+
+// A column that does not match the schema is a bug or a corrupt database: reported, never half-read.
+inline Error Corrupt(std::string_view table) {
+    return Error{ErrorCode::kInternal, "", "unexpected column values reading " + std::string(table)};
+}
+
+// The id an `INSERT ... RETURNING id` produced, or 0 when there is none.
+inline std::int64_t InsertedId(const std::vector<SqlRow>& rows) {
+    if (rows.empty() || rows.front().columns.empty()) {
+        return 0;
+    }
+    const auto* id = std::get_if<std::int64_t>(&rows.front().columns.front());
+    return id == nullptr ? 0 : *id;
+}
+
+// Typed column access. Any mismatch with the schema sets ok() false, and the caller returns Corrupt(...).
+class RowReader {
+public:
+    explicit RowReader(const SqlRow& row) : row_(row) {}
+
+    std::int64_t Int(std::size_t column) {
+        const SqlValue& value = At(column);
+        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+            return *integer;
+        }
+        ok_ = false;
+        return 0;
+    }
+    double Double(std::size_t column) {
+        const SqlValue& value = At(column);
+        if (const auto* real = std::get_if<double>(&value)) {
+            return *real;
+        }
+        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+            return static_cast<double>(*integer);  // SQLite stores a REAL with no fraction as an integer
+        }
+        ok_ = false;
+        return 0;
+    }
+    bool Bool(std::size_t column) {
+        const std::int64_t value = Int(column);
+        ok_ = ok_ && (value == 0 || value == 1);
+        return value == 1;
+    }
+    std::string Text(std::size_t column) {
+        const SqlValue& value = At(column);
+        if (const auto* text = std::get_if<std::string>(&value)) {
+            return *text;
+        }
+        ok_ = false;
+        return {};
+    }
+    [[nodiscard]] bool IsNull(std::size_t column) { return std::holds_alternative<std::monostate>(At(column)); }
+    // NULL reads as absent; anything but NULL or a 'YYYY-MM-DD' date is a mismatch.
+    std::optional<std::chrono::sys_days> OptionalDate(std::size_t column) {
+        if (IsNull(column)) {
+            return std::nullopt;
+        }
+        std::optional<std::chrono::sys_days> date = ParseDate(Text(column));
+        ok_ = ok_ && date.has_value();
+        return date;
+    }
+    [[nodiscard]] bool ok() const { return ok_; }
+
+private:
+    const SqlValue& At(std::size_t column) {
+        static const SqlValue kNull;
+        if (column >= row_.columns.size()) {
+            ok_ = false;
+            return kNull;
+        }
+        return row_.columns[column];
+    }
+
+    const SqlRow& row_;
+    bool ok_ = true;
+};
+
+}  // namespace kclinic::adapters::storage::sql

@@ -1,0 +1,26 @@
+#pragma once
+
+// The one way a use case writes its audit entry: inside its own transaction, and turning a failed append into the
+// transaction's error, so no audited action commits without its entry.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::app {
+
+// Appends who (`actor`), what (`action`, e.g. "patient.read"), which record and when to the audit log.
+// `patient_id` is 0 when the entry concerns no single patient.
+inline Status RecordAudit(StoreTransaction& tx, const Actor& actor, TimePoint at, std::string_view action,
+                          std::string_view record_type, std::int64_t record_id, std::int64_t patient_id) {
+    Result<AuditEntryId> appended =
+        tx.AppendAudit(AuditEntry{AuditEntryId{}, at, actor.user, actor.origin, std::string(action),
+                                  std::string(record_type), record_id, patient_id});
+    return appended.ok() ? Status::Ok() : Status(appended.error());
+}
+
+}  // namespace kclinic::app
