@@ -27,6 +27,9 @@ using PatientId = Id<struct PatientTag>;
 using VitalSignId = Id<struct VitalSignTag>;
 using AssessmentId = Id<struct AssessmentTag>;
 using AuditEntryId = Id<struct AuditEntryTag>;
+using HistoryEntryId = Id<struct HistoryEntryTag>;
+using TrialId = Id<struct TrialTag>;
+using ScreeningId = Id<struct ScreeningTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -98,6 +101,62 @@ struct Assessment {
     TimePoint assessed_at;
     TimePoint recorded_at;
     std::string recorded_by;
+};
+
+// The single-valued parts of a patient's history. Diagnoses and conditions are canonical ICD-10-CM codes
+// ("F33.2"); allergies are substance names; medications are current medications by generic name ("a/b" for
+// combinations).
+enum class HistoryKind { kDiagnosis, kCondition, kAllergy, kMedication };
+
+struct HistoryEntry {
+    HistoryEntryId id;
+    PatientId patient;
+    HistoryKind kind = HistoryKind::kDiagnosis;
+    std::string value;  // the code or the name, as above
+    TimePoint noted_at;
+    std::string noted_by;
+};
+
+// One prior antidepressant trial as recorded: the screening fields plus when it ran, where known.
+struct TrialRecord {
+    TrialId id;
+    PatientId patient;
+    clinical::AntidepressantTrial trial;
+    std::optional<std::chrono::sys_days> started_on;
+    std::optional<std::chrono::sys_days> ended_on;  // absent: ongoing or not recorded
+    TimePoint recorded_at;
+    std::string recorded_by;
+};
+
+// A patient's whole history, each list oldest first.
+struct PatientHistory {
+    std::vector<HistoryEntry> diagnoses;
+    std::vector<HistoryEntry> conditions;
+    std::vector<HistoryEntry> allergies;
+    std::vector<HistoryEntry> medications;
+    std::vector<TrialRecord> antidepressant_trials;
+};
+
+// A prescriber's sign-off on a screening: the decision accepted, or overridden with a reason.
+enum class SignOff { kAccepted, kOverridden };
+
+struct ScreeningSignature {
+    SignOff sign_off = SignOff::kAccepted;
+    std::string reason;  // required for kOverridden; may be empty for kAccepted
+    TimePoint signed_at;
+    std::string signed_by;
+};
+
+// One run of the eligibility screening: the exact intake it ran on (the inputs snapshot), its result (decision,
+// every finding, the trial count) and, once signed, the signature. A signed screening is never edited.
+struct ScreeningRecord {
+    ScreeningId id;
+    PatientId patient;
+    clinical::Intake inputs;
+    clinical::Screening result;
+    TimePoint screened_at;
+    std::string screened_by;
+    std::optional<ScreeningSignature> signature;
 };
 
 struct AuditEntry {

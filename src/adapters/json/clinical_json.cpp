@@ -286,6 +286,41 @@ Result<clinical::Intake> IntakeFromJson(const Json& json) {
     return intake;
 }
 
+Json IntakeToJson(const clinical::Intake& intake) {
+    Json trials = Json::array();
+    for (const clinical::AntidepressantTrial& trial : intake.antidepressant_trials) {
+        trials.push_back({{"drug", trial.drug},
+                          {"weeks", trial.weeks},
+                          {"adequate_dose", trial.adequate_dose},
+                          {"improvement_percent", trial.improvement_percent},
+                          {"current_episode", trial.current_episode}});
+    }
+    Json json{{"age_years", intake.age_years},
+              {"sex", clinical::SexName(intake.sex)},
+              {"breastfeeding", intake.breastfeeding},
+              {"product", clinical::ProductName(intake.product)},
+              {"diagnoses", intake.diagnoses},
+              {"conditions", intake.conditions},
+              {"allergies", intake.allergies},
+              {"medications", intake.medications},
+              {"antidepressant_trials", std::move(trials)},
+              {"acute_suicidal_ideation", intake.acute_suicidal_ideation},
+              {"japanese_ancestry", intake.japanese_ancestry},
+              {"hypertensive_encephalopathy_history", intake.hypertensive_encephalopathy_history},
+              {"ketamine_misuse_history", intake.ketamine_misuse_history}};
+    PutIfPresent(json, "pregnant", intake.pregnant);
+    PutIfPresent(json, "weight_kg", intake.weight_kg);
+    PutIfPresent(json, "heart_rate", intake.heart_rate_per_min);
+    if (intake.blood_pressure) {
+        json["blood_pressure"] = {{"systolic", intake.blood_pressure->systolic_mmhg},
+                                  {"diastolic", intake.blood_pressure->diastolic_mmhg}};
+    }
+    if (intake.child_pugh) {
+        json["child_pugh"] = clinical::ChildPughName(*intake.child_pugh);
+    }
+    return json;
+}
+
 Json ToJson(const clinical::Screening& screening) {
     Json findings = Json::array();
     for (const clinical::Finding& finding : screening.findings) {

@@ -32,6 +32,11 @@ using Json = nlohmann::json;
 // ("antidepressant_trials[1].weeks") for unknown fields, wrong types and missing required fields; range checks
 // are the clinical core's (Screen).
 [[nodiscard]] Result<clinical::Intake> IntakeFromJson(const Json& json);
+// The inverse of IntakeFromJson: every field under the name IntakeFromJson reads, an absent optional (pregnant,
+// weight_kg, heart_rate, blood_pressure, child_pugh) left out. IntakeFromJson(IntakeToJson(x)) == x for any
+// intake, and `.dump()` of the result is a stable text (keys sorted, numbers in shortest round-trip form): the
+// inputs snapshot stored with each screening.
+[[nodiscard]] Json IntakeToJson(const clinical::Intake& intake);
 
 [[nodiscard]] Json ToJson(const clinical::ScaleResult& result);
 [[nodiscard]] Json ToJson(const clinical::Outcome& outcome);

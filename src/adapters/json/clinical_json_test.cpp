@@ -77,6 +77,52 @@ TEST(IntakeFromJsonTest, ReadsEveryField) {
     EXPECT_EQ(intake->antidepressant_trials[0].improvement_percent, 12.5);
 }
 
+TEST(IntakeToJsonTest, RoundTripsThroughIntakeFromJsonAsStableText) {
+    clinical::Intake full;
+    full.age_years = 67;
+    full.sex = clinical::Sex::kFemale;
+    full.pregnant = false;
+    full.breastfeeding = true;
+    full.weight_kg = 81.25;
+    full.product = clinical::Product::kEsketamineNasal;
+    full.diagnoses = {"F33.2"};
+    full.conditions = {"I10", "K70.3"};
+    full.allergies = {"latex"};
+    full.medications = {"olanzapine/fluoxetine"};
+    full.antidepressant_trials = {{"sertraline", 8, true, -12.5, true}, {"bupropion", 6, false, 0.1, false}};
+    full.blood_pressure = clinical::BloodPressure{138, 86};
+    full.heart_rate_per_min = 72;
+    full.acute_suicidal_ideation = true;
+    full.child_pugh = clinical::ChildPugh::kC;
+    full.japanese_ancestry = true;
+    full.hypertensive_encephalopathy_history = true;
+    full.ketamine_misuse_history = true;
+    const clinical::Intake minimal;  // every optional absent
+    for (const clinical::Intake& intake : {full, minimal}) {
+        const std::string text = IntakeToJson(intake).dump();
+        Result<Json> parsed = Parse(text);
+        ASSERT_TRUE(parsed.ok()) << text;
+        Result<clinical::Intake> back = IntakeFromJson(*parsed);
+        ASSERT_TRUE(back.ok()) << back.error().ToString();
+        EXPECT_EQ(IntakeToJson(*back).dump(), text);
+        EXPECT_EQ(back->pregnant, intake.pregnant);
+        EXPECT_EQ(back->weight_kg, intake.weight_kg);
+        EXPECT_EQ(back->heart_rate_per_min, intake.heart_rate_per_min);
+        EXPECT_EQ(back->child_pugh, intake.child_pugh);
+        EXPECT_EQ(back->medications, intake.medications);
+        ASSERT_EQ(back->antidepressant_trials.size(), intake.antidepressant_trials.size());
+        for (std::size_t i = 0; i < intake.antidepressant_trials.size(); ++i) {
+            EXPECT_EQ(back->antidepressant_trials[i].improvement_percent,
+                      intake.antidepressant_trials[i].improvement_percent);
+        }
+    }
+    EXPECT_EQ(IntakeToJson(minimal).dump(),
+              R"({"acute_suicidal_ideation":false,"age_years":0,"allergies":[],"antidepressant_trials":[],)"
+              R"("breastfeeding":false,"conditions":[],"diagnoses":[],"hypertensive_encephalopathy_history":false,)"
+              R"("japanese_ancestry":false,"ketamine_misuse_history":false,"medications":[],)"
+              R"("product":"ketamine-iv","sex":"unknown"})");
+}
+
 TEST(ParseTest, NamesTheByteOfASyntaxError) {
     Result<Json> parsed = Parse(R"({"age_years": 40,})");
     ASSERT_FALSE(parsed.ok());

@@ -67,6 +67,24 @@ public:
     virtual Result<AuditEntryId> AppendAudit(const AuditEntry& entry) = 0;
     virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) = 0;
 
+    // `entry.id` is ignored; the new id is returned.
+    virtual Result<HistoryEntryId> InsertHistoryEntry(const HistoryEntry& entry) = 0;
+    // Every kind, in the order they were noted (noted_at, then id).
+    virtual Result<std::vector<HistoryEntry>> ListHistoryEntries(PatientId patient) = 0;
+    // `trial.id` is ignored; the new id is returned.
+    virtual Result<TrialId> InsertTrial(const TrialRecord& trial) = 0;
+    // In the order they were recorded.
+    virtual Result<std::vector<TrialRecord>> ListTrials(PatientId patient) = 0;
+
+    // Stores the screening, its inputs snapshot and every finding (in order); `screening.id` and
+    // `screening.signature` are ignored (a screening is stored unsigned). The new id is returned.
+    virtual Result<ScreeningId> InsertScreening(const ScreeningRecord& screening) = 0;
+    // kNotFound when no such screening.
+    virtual Result<ScreeningRecord> GetScreening(ScreeningId id) = 0;
+    // Signs an unsigned screening. kNotFound when no such screening; kFailedPrecondition when it is already signed
+    // (the stored signature is left as it was).
+    virtual Status SignScreening(ScreeningId id, const ScreeningSignature& signature) = 0;
+
     // Clinic settings overrides as (name, value) text pairs, in name order; defaults are not stored.
     virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;
     virtual Status SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,

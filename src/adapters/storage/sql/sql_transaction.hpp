@@ -34,6 +34,15 @@ public:
     Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override;
     Result<std::vector<app::AuditEntry>> ListAudit(const app::AuditFilter& filter) override;
 
+    // Patient history and screenings: sql_history.cpp.
+    Result<app::HistoryEntryId> InsertHistoryEntry(const app::HistoryEntry& entry) override;
+    Result<std::vector<app::HistoryEntry>> ListHistoryEntries(app::PatientId patient) override;
+    Result<app::TrialId> InsertTrial(const app::TrialRecord& trial) override;
+    Result<std::vector<app::TrialRecord>> ListTrials(app::PatientId patient) override;
+    Result<app::ScreeningId> InsertScreening(const app::ScreeningRecord& screening) override;
+    Result<app::ScreeningRecord> GetScreening(app::ScreeningId id) override;
+    Status SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) override;
+
     Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;

@@ -1,0 +1,302 @@
+// The clinic record's second slice over SqlConnection: patient history (history_entries, antidepressant_trials)
+// and screenings (screenings, screening_findings); schema in migrations/0002_history_and_screenings.sql.
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "adapters/json/clinical_json.hpp"
+#include "adapters/storage/sql/row_reader.hpp"
+#include "adapters/storage/sql/sql_transaction.hpp"
+#include "base/text.hpp"
+
+namespace kclinic::adapters::storage::sql {
+namespace {
+
+using app::TimePoint;
+
+std::int64_t Flag(bool value) {
+    return value ? 1 : 0;
+}
+SqlValue OptionalDate(const std::optional<std::chrono::sys_days>& date) {
+    return date ? SqlValue{FormatDate(*date)} : SqlValue{};
+}
+
+std::string_view KindName(app::HistoryKind kind) {
+    switch (kind) {
+        case app::HistoryKind::kDiagnosis:
+            return "diagnosis";
+        case app::HistoryKind::kCondition:
+            return "condition";
+        case app::HistoryKind::kAllergy:
+            return "allergy";
+        case app::HistoryKind::kMedication:
+            return "medication";
+    }
+    return "diagnosis";  // unreachable: every enumerator is handled above
+}
+
+std::optional<app::HistoryKind> ParseKind(std::string_view name) {
+    for (app::HistoryKind kind : {app::HistoryKind::kDiagnosis, app::HistoryKind::kCondition,
+                                  app::HistoryKind::kAllergy, app::HistoryKind::kMedication}) {
+        if (KindName(kind) == name) {
+            return kind;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view SignOffName(app::SignOff sign_off) {
+    return sign_off == app::SignOff::kOverridden ? "overridden" : "accepted";
+}
+
+// The inputs snapshot and the counted trial drugs are JSON text; see the migration's comment on `inputs`.
+std::optional<clinical::Intake> IntakeFromText(std::string_view text) {
+    Result<json::Json> parsed = json::Parse(text);
+    if (!parsed.ok()) {
+        return std::nullopt;
+    }
+    Result<clinical::Intake> intake = json::IntakeFromJson(*parsed);
+    if (!intake.ok()) {
+        return std::nullopt;
+    }
+    return std::move(intake).value();
+}
+
+std::optional<std::vector<std::string>> StringsFromText(std::string_view text) {
+    Result<json::Json> parsed = json::Parse(text);
+    if (!parsed.ok() || !parsed->is_array()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> strings;
+    for (const json::Json& item : *parsed) {
+        if (!item.is_string()) {
+            return std::nullopt;
+        }
+        strings.push_back(item.get<std::string>());
+    }
+    return strings;
+}
+
+}  // namespace
+
+Result<app::HistoryEntryId> SqlTransaction::InsertHistoryEntry(const app::HistoryEntry& entry) {
+    const std::vector<SqlValue> params = {entry.patient.value, std::string(KindName(entry.kind)), entry.value,
+                                          Millis(entry.noted_at), entry.noted_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO history_entries (patient_id, kind, value, noted_at, noted_by) VALUES ($1, $2, $3, $4, $5) "
+        "RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::HistoryEntryId{InsertedId(*rows)};
+}
+
+Result<std::vector<app::HistoryEntry>> SqlTransaction::ListHistoryEntries(app::PatientId patient) {
+    const std::vector<SqlValue> params = {patient.value};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT id, patient_id, kind, value, noted_at, noted_by FROM history_entries WHERE patient_id = $1 "
+        "ORDER BY noted_at, id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::HistoryEntry> entries;
+    for (const SqlRow& row : *rows) {
+        RowReader read(row);
+        app::HistoryEntry entry;
+        entry.id = app::HistoryEntryId{read.Int(0)};
+        entry.patient = app::PatientId{read.Int(1)};
+        const std::optional<app::HistoryKind> kind = ParseKind(read.Text(2));
+        entry.value = read.Text(3);
+        entry.noted_at = FromMillis(read.Int(4));
+        entry.noted_by = read.Text(5);
+        if (!read.ok() || !kind) {
+            return Corrupt("history_entries");
+        }
+        entry.kind = *kind;
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+Result<app::TrialId> SqlTransaction::InsertTrial(const app::TrialRecord& trial) {
+    const std::vector<SqlValue> params = {trial.patient.value,
+                                          trial.trial.drug,
+                                          std::int64_t{trial.trial.weeks},
+                                          Flag(trial.trial.adequate_dose),
+                                          trial.trial.improvement_percent,
+                                          Flag(trial.trial.current_episode),
+                                          OptionalDate(trial.started_on),
+                                          OptionalDate(trial.ended_on),
+                                          Millis(trial.recorded_at),
+                                          trial.recorded_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO antidepressant_trials (patient_id, drug, weeks, adequate_dose, improvement_percent, "
+        "current_episode, started_on, ended_on, recorded_at, recorded_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::TrialId{InsertedId(*rows)};
+}
+
+Result<std::vector<app::TrialRecord>> SqlTransaction::ListTrials(app::PatientId patient) {
+    const std::vector<SqlValue> params = {patient.value};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT id, patient_id, drug, weeks, adequate_dose, improvement_percent, current_episode, started_on, "
+        "ended_on, recorded_at, recorded_by FROM antidepressant_trials WHERE patient_id = $1 ORDER BY id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::TrialRecord> trials;
+    for (const SqlRow& row : *rows) {
+        RowReader read(row);
+        app::TrialRecord trial;
+        trial.id = app::TrialId{read.Int(0)};
+        trial.patient = app::PatientId{read.Int(1)};
+        trial.trial.drug = read.Text(2);
+        trial.trial.weeks = static_cast<int>(read.Int(3));
+        trial.trial.adequate_dose = read.Bool(4);
+        trial.trial.improvement_percent = read.Double(5);
+        trial.trial.current_episode = read.Bool(6);
+        trial.started_on = read.OptionalDate(7);
+        trial.ended_on = read.OptionalDate(8);
+        trial.recorded_at = FromMillis(read.Int(9));
+        trial.recorded_by = read.Text(10);
+        if (!read.ok()) {
+            return Corrupt("antidepressant_trials");
+        }
+        trials.push_back(std::move(trial));
+    }
+    return trials;
+}
+
+Result<app::ScreeningId> SqlTransaction::InsertScreening(const app::ScreeningRecord& screening) {
+    const clinical::Screening& result = screening.result;
+    const std::vector<SqlValue> params = {screening.patient.value,
+                                          json::IntakeToJson(screening.inputs).dump(),
+                                          std::string(clinical::DecisionName(result.decision)),
+                                          std::int64_t{result.adequate_failed_trials},
+                                          json::Json(result.counted_trial_drugs).dump(),
+                                          Flag(result.treatment_resistant),
+                                          Flag(result.indication_established),
+                                          Millis(screening.screened_at),
+                                          screening.screened_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO screenings (patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, "
+        "treatment_resistant, indication_established, screened_at, screened_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    const app::ScreeningId id{InsertedId(*rows)};
+    for (std::size_t position = 0; position < result.findings.size(); ++position) {
+        const clinical::Finding& finding = result.findings[position];
+        const std::vector<SqlValue> finding_params = {
+            id.value,        static_cast<std::int64_t>(position),
+            finding.rule_id, std::string(clinical::SeverityName(finding.severity)),
+            finding.message, finding.source};
+        Result<std::vector<SqlRow>> inserted = connection_.Query(
+            "INSERT INTO screening_findings (screening_id, position, rule_id, severity, message, source) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            finding_params);
+        if (!inserted.ok()) {
+            return inserted.error();
+        }
+    }
+    return id;
+}
+
+Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
+    const std::vector<SqlValue> params = {id.value};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "SELECT id, patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, treatment_resistant, "
+        "indication_established, screened_at, screened_by, sign_off, sign_reason, signed_at, signed_by "
+        "FROM screenings WHERE id = $1",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (rows->empty()) {
+        return Error{ErrorCode::kNotFound, "screening_id", "no screening with id " + std::to_string(id.value)};
+    }
+    RowReader read(rows->front());
+    app::ScreeningRecord screening;
+    screening.id = app::ScreeningId{read.Int(0)};
+    screening.patient = app::PatientId{read.Int(1)};
+    std::optional<clinical::Intake> inputs = IntakeFromText(read.Text(2));
+    Result<clinical::Decision> decision = clinical::ParseDecision(read.Text(3));
+    screening.result.adequate_failed_trials = static_cast<int>(read.Int(4));
+    std::optional<std::vector<std::string>> counted = StringsFromText(read.Text(5));
+    screening.result.treatment_resistant = read.Bool(6);
+    screening.result.indication_established = read.Bool(7);
+    screening.screened_at = FromMillis(read.Int(8));
+    screening.screened_by = read.Text(9);
+    bool sign_off_ok = true;
+    if (!read.IsNull(10)) {
+        const std::string sign_off = read.Text(10);
+        sign_off_ok = sign_off == "accepted" || sign_off == "overridden";
+        screening.signature =
+            app::ScreeningSignature{sign_off == "overridden" ? app::SignOff::kOverridden : app::SignOff::kAccepted,
+                                    read.Text(11), FromMillis(read.Int(12)), read.Text(13)};
+    }
+    if (!read.ok() || !inputs || !decision.ok() || !counted || !sign_off_ok) {
+        return Corrupt("screenings");
+    }
+    screening.inputs = std::move(*inputs);
+    screening.result.decision = *decision;
+    screening.result.counted_trial_drugs = std::move(*counted);
+
+    Result<std::vector<SqlRow>> findings = connection_.Query(
+        "SELECT rule_id, severity, message, source FROM screening_findings WHERE screening_id = $1 "
+        "ORDER BY position",
+        params);
+    if (!findings.ok()) {
+        return findings.error();
+    }
+    for (const SqlRow& row : *findings) {
+        RowReader finding_read(row);
+        clinical::Finding finding;
+        finding.rule_id = finding_read.Text(0);
+        Result<clinical::Severity> severity = clinical::ParseSeverity(finding_read.Text(1));
+        finding.message = finding_read.Text(2);
+        finding.source = finding_read.Text(3);
+        if (!finding_read.ok() || !severity.ok()) {
+            return Corrupt("screening_findings");
+        }
+        finding.severity = *severity;
+        screening.result.findings.push_back(std::move(finding));
+    }
+    return screening;
+}
+
+Status SqlTransaction::SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) {
+    const std::vector<SqlValue> params = {id.value, std::string(SignOffName(signature.sign_off)), signature.reason,
+                                          Millis(signature.signed_at), signature.signed_by};
+    // Only an unsigned row matches, so a second signature changes nothing even when two race.
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "UPDATE screenings SET sign_off = $2, sign_reason = $3, signed_at = $4, signed_by = $5 "
+        "WHERE id = $1 AND signed_at IS NULL RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (!rows->empty()) {
+        return Status::Ok();
+    }
+    Result<app::ScreeningRecord> current = GetScreening(id);
+    if (!current.ok()) {
+        return current.error();
+    }
+    const std::string signed_by = current->signature ? current->signature->signed_by : std::string("someone");
+    return Error{ErrorCode::kFailedPrecondition, "screening_id",
+                 "screening " + std::to_string(id.value) + " is already signed by " + signed_by +
+                     "; a signed screening is never edited"};
+}
+
+}  // namespace kclinic::adapters::storage::sql

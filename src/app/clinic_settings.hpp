@@ -1,0 +1,38 @@
+#pragma once
+
+// The clinic settings use cases: the clinic's thresholds are clinical::ClinicSettings defaults with the overrides
+// stored in the clinic record applied, every override validated through the settings registry
+// (clinical::SetSetting), so no value outside its documented bounds is ever stored or used.
+
+#include <string_view>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+#include "clinical/settings.hpp"
+
+namespace kclinic::app {
+
+class ClinicSettingsRecords {
+public:
+    // `store` and `clock` must outlive this object. Thread-safe when the store is.
+    ClinicSettingsRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+    // The defaults with every stored override applied. Error kFailedPrecondition naming the setting when a stored
+    // override no longer validates (an unknown name, or a value outside the bounds of this release); ChangeSetting
+    // on that name repairs it.
+    Result<clinical::ClinicSettings> LoadClinicSettings();
+
+    // Sets `name` to `value` on the current settings and stores the value in its canonical text (as AllSettings
+    // prints it), audited as "setting.change". Returns the settings now in force. Errors: SetSetting's (kNotFound
+    // for an unknown name, kOutOfRange / kInvalidArgument naming the allowed values, or a setting it would make
+    // inconsistent with another), and LoadClinicSettings' for any other stored override; nothing is stored on error.
+    Result<clinical::ClinicSettings> ChangeSetting(const Actor& actor, std::string_view name, std::string_view value);
+
+private:
+    Store& store_;
+    const Clock& clock_;
+};
+
+}  // namespace kclinic::app

@@ -1,0 +1,342 @@
+#include "app/history_records.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/audit.hpp"
+#include "base/text.hpp"
+#include "clinical/condition_codes.hpp"
+
+namespace kclinic::app {
+namespace {
+
+constexpr std::size_t kMaxNameLength = 200;
+constexpr std::size_t kMaxReasonLength = 2000;
+
+// Runs the clinical core's intake validation on `probe` (an otherwise empty intake carrying the one value being
+// added), so a stored history always passes ValidateIntake at screening time with no second copy of its bounds.
+// The intake's field path ("allergies[0]", "antidepressant_trials[0].weeks") is renamed to the use case's
+// ("substance", "weeks").
+Status ValidateAsIntake(clinical::Intake probe, std::string_view intake_prefix, std::string_view field) {
+    probe.age_years = 40;
+    Status valid = clinical::ValidateIntake(probe);
+    if (valid.ok()) {
+        return valid;
+    }
+    Error error = valid.error();
+    if (error.field.starts_with(intake_prefix)) {
+        const std::string rest = error.field.substr(intake_prefix.size());
+        error.field = rest.starts_with(".") ? rest.substr(1) : std::string(field);
+    }
+    return error;
+}
+
+Status CheckName(std::string_view field, std::string_view value) {
+    if (value.size() > kMaxNameLength) {
+        return InvalidArgument(std::string(field), "must be at most " + std::to_string(kMaxNameLength) + " characters");
+    }
+    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        return InvalidArgument(std::string(field), "must not contain control characters");
+    }
+    return Status::Ok();
+}
+
+// Whole years from `born` to `today`: the birthday itself counts.
+int AgeInYears(std::chrono::sys_days born, std::chrono::sys_days today) {
+    const std::chrono::year_month_day birth{born};
+    const std::chrono::year_month_day now{today};
+    int age = static_cast<int>(now.year()) - static_cast<int>(birth.year());
+    if (now.month() < birth.month() || (now.month() == birth.month() && now.day() < birth.day())) {
+        --age;
+    }
+    return age;
+}
+
+// The same code or name noted twice goes into the intake once: a screening reads a list as a set.
+void AddOnce(std::vector<std::string>& values, const std::string& value) {
+    if (std::find(values.begin(), values.end(), value) == values.end()) {
+        values.push_back(value);
+    }
+}
+
+}  // namespace
+
+Result<HistoryEntry> HistoryRecords::AddEntry(const Actor& actor, PatientId patient, HistoryKind kind,
+                                              std::string value, std::string_view action) {
+    HistoryEntry entry{HistoryEntryId{}, patient, kind, std::move(value), clock_.Now(), actor.user};
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
+            return exists.error();
+        }
+        Result<HistoryEntryId> id = tx.InsertHistoryEntry(entry);
+        if (!id.ok()) {
+            return id.error();
+        }
+        entry.id = *id;
+        return RecordAudit(tx, actor, entry.noted_at, std::string(action), "history_entry", id->value, patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return entry;
+}
+
+Result<HistoryEntry> HistoryRecords::AddDiagnosis(const Actor& actor, PatientId patient, std::string_view code) {
+    Result<std::string> canonical = clinical::NormalizeIcd10Cm(code, "code");
+    if (!canonical.ok()) {
+        return canonical.error();
+    }
+    return AddEntry(actor, patient, HistoryKind::kDiagnosis, std::move(canonical).value(), "diagnosis.create");
+}
+
+Result<HistoryEntry> HistoryRecords::AddCondition(const Actor& actor, PatientId patient, std::string_view code) {
+    Result<std::string> canonical = clinical::NormalizeIcd10Cm(code, "code");
+    if (!canonical.ok()) {
+        return canonical.error();
+    }
+    return AddEntry(actor, patient, HistoryKind::kCondition, std::move(canonical).value(), "condition.create");
+}
+
+Result<HistoryEntry> HistoryRecords::AddAllergy(const Actor& actor, PatientId patient, std::string_view substance) {
+    clinical::Intake probe;
+    probe.allergies = {std::string(substance)};
+    for (const Status& status :
+         {CheckName("substance", substance), ValidateAsIntake(std::move(probe), "allergies[0]", "substance")}) {
+        if (!status.ok()) {
+            return status.error();
+        }
+    }
+    return AddEntry(actor, patient, HistoryKind::kAllergy, std::string(substance), "allergy.create");
+}
+
+Result<HistoryEntry> HistoryRecords::AddMedication(const Actor& actor, PatientId patient,
+                                                   std::string_view generic_name) {
+    clinical::Intake probe;
+    probe.medications = {std::string(generic_name)};
+    for (const Status& status : {CheckName("generic_name", generic_name),
+                                 ValidateAsIntake(std::move(probe), "medications[0]", "generic_name")}) {
+        if (!status.ok()) {
+            return status.error();
+        }
+    }
+    return AddEntry(actor, patient, HistoryKind::kMedication, std::string(generic_name), "medication.create");
+}
+
+Result<TrialRecord> HistoryRecords::AddAntidepressantTrial(const Actor& actor, PatientId patient,
+                                                           const clinical::AntidepressantTrial& trial,
+                                                           std::optional<std::chrono::sys_days> started_on,
+                                                           std::optional<std::chrono::sys_days> ended_on) {
+    clinical::Intake probe;
+    probe.antidepressant_trials = {trial};
+    for (const Status& status :
+         {CheckName("drug", trial.drug), ValidateAsIntake(std::move(probe), "antidepressant_trials[0]", "drug")}) {
+        if (!status.ok()) {
+            return status.error();
+        }
+    }
+    const TimePoint now = clock_.Now();
+    const auto today = std::chrono::floor<std::chrono::days>(now);
+    if (started_on && *started_on > today) {
+        return InvalidArgument("started_on", "must not be after today (" + FormatDate(today) + ")");
+    }
+    if (ended_on && *ended_on > today) {
+        return InvalidArgument("ended_on", "must not be after today (" + FormatDate(today) + ")");
+    }
+    if (started_on && ended_on && *ended_on < *started_on) {
+        return InvalidArgument("ended_on", "must not be before started_on (" + FormatDate(*started_on) + ")");
+    }
+    TrialRecord record{TrialId{}, patient, trial, started_on, ended_on, now, actor.user};
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
+            return exists.error();
+        }
+        Result<TrialId> id = tx.InsertTrial(record);
+        if (!id.ok()) {
+            return id.error();
+        }
+        record.id = *id;
+        return RecordAudit(tx, actor, now, "antidepressant_trial.create", "antidepressant_trial", id->value,
+                           patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return record;
+}
+
+Result<PatientHistory> HistoryRecords::History(const Actor& actor, PatientId patient) {
+    PatientHistory history;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
+            return exists.error();
+        }
+        Result<std::vector<HistoryEntry>> entries = tx.ListHistoryEntries(patient);
+        if (!entries.ok()) {
+            return entries.error();
+        }
+        Result<std::vector<TrialRecord>> trials = tx.ListTrials(patient);
+        if (!trials.ok()) {
+            return trials.error();
+        }
+        for (HistoryEntry& entry : std::move(entries).value()) {
+            switch (entry.kind) {
+                case HistoryKind::kDiagnosis:
+                    history.diagnoses.push_back(std::move(entry));
+                    break;
+                case HistoryKind::kCondition:
+                    history.conditions.push_back(std::move(entry));
+                    break;
+                case HistoryKind::kAllergy:
+                    history.allergies.push_back(std::move(entry));
+                    break;
+                case HistoryKind::kMedication:
+                    history.medications.push_back(std::move(entry));
+                    break;
+            }
+        }
+        history.antidepressant_trials = std::move(trials).value();
+        return RecordAudit(tx, actor, clock_.Now(), "history.read", "patient", patient.value, patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return history;
+}
+
+Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, PatientId patient, clinical::Product product,
+                                                      const IntakeExtras& extras,
+                                                      const clinical::ClinicSettings& settings) {
+    const TimePoint now = clock_.Now();
+    ScreeningRecord record;
+    // The intake is built inside the transaction, so the snapshot is exactly the history the screening read.
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        Result<Patient> stored = tx.GetPatient(patient);
+        if (!stored.ok()) {
+            return stored.error();
+        }
+        Result<std::vector<HistoryEntry>> entries = tx.ListHistoryEntries(patient);
+        if (!entries.ok()) {
+            return entries.error();
+        }
+        Result<std::vector<TrialRecord>> trials = tx.ListTrials(patient);
+        if (!trials.ok()) {
+            return trials.error();
+        }
+        clinical::Intake intake;
+        intake.age_years = AgeInYears(stored->birth_date, std::chrono::floor<std::chrono::days>(now));
+        intake.sex = stored->sex;
+        intake.pregnant = extras.pregnant;
+        intake.breastfeeding = extras.breastfeeding;
+        intake.weight_kg = extras.weight_kg;
+        if (!intake.weight_kg) {
+            Result<std::vector<WeightMeasurement>> weights = tx.ListWeights(patient);
+            if (!weights.ok()) {
+                return weights.error();
+            }
+            if (!weights->empty()) {
+                intake.weight_kg = weights->back().weight_kg;
+            }
+        }
+        intake.product = product;
+        for (const HistoryEntry& entry : *entries) {
+            switch (entry.kind) {
+                case HistoryKind::kDiagnosis:
+                    AddOnce(intake.diagnoses, entry.value);
+                    break;
+                case HistoryKind::kCondition:
+                    AddOnce(intake.conditions, entry.value);
+                    break;
+                case HistoryKind::kAllergy:
+                    AddOnce(intake.allergies, entry.value);
+                    break;
+                case HistoryKind::kMedication:
+                    AddOnce(intake.medications, entry.value);
+                    break;
+            }
+        }
+        for (const TrialRecord& trial : *trials) {
+            intake.antidepressant_trials.push_back(trial.trial);
+        }
+        intake.blood_pressure = extras.blood_pressure;
+        intake.heart_rate_per_min = extras.heart_rate_per_min;
+        intake.acute_suicidal_ideation = extras.acute_suicidal_ideation;
+        intake.child_pugh = extras.child_pugh;
+        intake.japanese_ancestry = extras.japanese_ancestry;
+        intake.hypertensive_encephalopathy_history = extras.hypertensive_encephalopathy_history;
+        intake.ketamine_misuse_history = extras.ketamine_misuse_history;
+
+        Result<clinical::Screening> screened = clinical::Screen(intake, settings);
+        if (!screened.ok()) {
+            return screened.error();
+        }
+        record = ScreeningRecord{ScreeningId{}, patient,    std::move(intake), std::move(screened).value(),
+                                 now,           actor.user, std::nullopt};
+        Result<ScreeningId> id = tx.InsertScreening(record);
+        if (!id.ok()) {
+            return id.error();
+        }
+        record.id = *id;
+        return RecordAudit(tx, actor, now, "screening.create", "screening", id->value, patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return record;
+}
+
+Result<ScreeningRecord> HistoryRecords::SignScreening(const Actor& actor, ScreeningId screening, SignOff sign_off,
+                                                      std::string_view reason) {
+    const bool blank = std::all_of(reason.begin(), reason.end(), [](char c) { return c == ' ' || c == '\t'; });
+    if (sign_off == SignOff::kOverridden && blank) {
+        return InvalidArgument("reason", "is required to override a screening's decision");
+    }
+    if (reason.size() > kMaxReasonLength) {
+        return InvalidArgument("reason", "must be at most " + std::to_string(kMaxReasonLength) + " characters");
+    }
+    const TimePoint now = clock_.Now();
+    const ScreeningSignature signature{sign_off, std::string(reason), now, actor.user};
+    std::optional<ScreeningRecord> signed_record;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        Result<ScreeningRecord> current = tx.GetScreening(screening);
+        if (!current.ok()) {
+            return current.error();
+        }
+        if (current->signature) {
+            return Error{ErrorCode::kFailedPrecondition, "screening_id",
+                         "screening " + std::to_string(screening.value) + " is already signed by " +
+                             current->signature->signed_by + "; a signed screening is never edited"};
+        }
+        if (Status signed_now = tx.SignScreening(screening, signature); !signed_now.ok()) {
+            return signed_now;
+        }
+        signed_record = std::move(current).value();
+        signed_record->signature = signature;
+        return RecordAudit(tx, actor, now, "screening.sign", "screening", screening.value,
+                           signed_record->patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return std::move(*signed_record);
+}
+
+Result<ScreeningRecord> HistoryRecords::GetScreening(const Actor& actor, ScreeningId screening) {
+    std::optional<ScreeningRecord> found;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        Result<ScreeningRecord> stored = tx.GetScreening(screening);
+        if (!stored.ok()) {
+            return stored.error();
+        }
+        found = std::move(stored).value();
+        return RecordAudit(tx, actor, clock_.Now(), "screening.read", "screening", screening.value,
+                           found->patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return std::move(*found);
+}
+
+}  // namespace kclinic::app

@@ -1,0 +1,83 @@
+#pragma once
+
+// Use cases of the clinic record's second slice: a patient's history (diagnoses, conditions, allergies, current
+// medications, antidepressant trials) and eligibility screening on it, with a prescriber's sign-off. Like
+// PatientRecords, each takes the acting user, checks its input, does all its work in one Store transaction and
+// appends an audit entry for every read or write of patient data in that same transaction.
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+#include "clinical/eligibility.hpp"
+#include "clinical/settings.hpp"
+
+namespace kclinic::app {
+
+// The parts of a screening intake that the stored history does not hold, taken at the screening visit.
+struct IntakeExtras {
+    std::optional<bool> pregnant;  // absent: not recorded
+    bool breastfeeding = false;
+    std::optional<clinical::BloodPressure> blood_pressure;  // seated intake BP
+    std::optional<int> heart_rate_per_min;
+    bool acute_suicidal_ideation = false;
+    std::optional<double> weight_kg;  // absent: the patient's latest recorded weight, if any
+    std::optional<clinical::ChildPugh> child_pugh;
+    bool japanese_ancestry = false;
+    bool hypertensive_encephalopathy_history = false;
+    bool ketamine_misuse_history = false;
+};
+
+class HistoryRecords {
+public:
+    // `store` and `clock` must outlive this object. Thread-safe when the store is.
+    HistoryRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+    // Notes an ICD-10-CM code (stored in canonical form, "f332" -> "F33.2"), noted now by the actor. Errors:
+    // kInvalidArgument "code" when it is malformed; kNotFound when the patient does not exist.
+    Result<HistoryEntry> AddDiagnosis(const Actor& actor, PatientId patient, std::string_view code);
+    // A medical condition, as an ICD-10-CM code; errors as AddDiagnosis.
+    Result<HistoryEntry> AddCondition(const Actor& actor, PatientId patient, std::string_view code);
+    // A substance name. kInvalidArgument "substance" when empty, only separators, over 200 characters or holding
+    // control characters; kNotFound as above.
+    Result<HistoryEntry> AddAllergy(const Actor& actor, PatientId patient, std::string_view substance);
+    // A current medication by generic name ("a/b" for a combination); kInvalidArgument "generic_name" as above.
+    Result<HistoryEntry> AddMedication(const Actor& actor, PatientId patient, std::string_view generic_name);
+    // A prior trial. Errors: kInvalidArgument / kOutOfRange naming the field ("drug", "weeks",
+    // "improvement_percent") with the clinical core's bounds; kInvalidArgument "ended_on" before started_on,
+    // "started_on" / "ended_on" after today; kNotFound as above.
+    Result<TrialRecord> AddAntidepressantTrial(const Actor& actor, PatientId patient,
+                                               const clinical::AntidepressantTrial& trial,
+                                               std::optional<std::chrono::sys_days> started_on,
+                                               std::optional<std::chrono::sys_days> ended_on);
+    // The whole history, each list oldest first. kNotFound when the patient does not exist.
+    Result<PatientHistory> History(const Actor& actor, PatientId patient);
+
+    // Builds a clinical::Intake from the stored demographics (age in whole years on the Clock's date), history and
+    // `extras`, runs clinical::Screen with `settings` (PRECONDITION: within the settings registry's bounds, e.g.
+    // from ClinicSettingsRecords::LoadClinicSettings) and stores the intake, the decision and every finding,
+    // unsigned. Errors: kNotFound for the patient; ValidateIntake's errors (naming the intake field) for out-of-range
+    // extras; nothing is stored on error.
+    Result<ScreeningRecord> ScreenPatient(const Actor& actor, PatientId patient, clinical::Product product,
+                                          const IntakeExtras& extras, const clinical::ClinicSettings& settings);
+    // Signs a screening for the actor: its decision accepted, or overridden with a reason. Errors:
+    // kInvalidArgument "reason" when overriding without one (or a reason over 2000 characters); kNotFound for the
+    // screening; kFailedPrecondition when it is already signed (a signed screening is never edited).
+    Result<ScreeningRecord> SignScreening(const Actor& actor, ScreeningId screening, SignOff sign_off,
+                                          std::string_view reason);
+    // kNotFound when no such screening.
+    Result<ScreeningRecord> GetScreening(const Actor& actor, ScreeningId screening);
+
+private:
+    Result<HistoryEntry> AddEntry(const Actor& actor, PatientId patient, HistoryKind kind, std::string value,
+                                  std::string_view action);
+
+    Store& store_;
+    const Clock& clock_;
+};
+
+}  // namespace kclinic::app
