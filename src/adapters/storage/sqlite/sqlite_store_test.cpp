@@ -639,7 +639,10 @@ TEST(SqliteBackupTest, BackupOfALiveStoreIsConsistentAndRestoreRoundTrips) {
     }
     EXPECT_EQ(CountOnDisk(restored, "vital_signs"), vitals);
 
-    // An existing target is refused unless replacing is asked for; replacing makes it the backup's content.
+    // An existing target is refused unless replacing is asked for; replacing makes it the backup's content. One
+    // more write makes the live database certainly differ from the backup (under load the writers above may all
+    // have finished before the backup's snapshot).
+    ASSERT_TRUE(WriteVitalWithAudit(*store, patient).ok());
     store.reset();
     const Status refused = RestoreSqlite(backup, path);
     ASSERT_FALSE(refused.ok());
