@@ -1,7 +1,9 @@
 #include "adapters/storage/postgres/postgres_store.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -90,16 +92,28 @@ private:
     // The free slots: options_.pool_size minus those in use. A null entry is a slot whose connection was
     // discarded; the next caller to take it connects afresh, so a restarted server is reached again.
     std::vector<std::unique_ptr<PgConnection>> idle_;
+    std::deque<std::uint64_t> waiting_;  // tickets of callers waiting for a slot, oldest first
+    std::uint64_t next_ticket_ = 0;
 };
 
 std::optional<std::unique_ptr<PgConnection>> PostgresStore::TakeSlot() {
+    // First come, first served: only the longest waiter may take a free slot. Without this the condition
+    // variable wakes an arbitrary waiter and an unlucky caller waits far longer than the rest (the 64-writer p99
+    // in docs/benchmarks.md).
     std::unique_lock lock(mutex_);
-    if (!slot_freed_.wait_for(lock, options_.acquire_timeout, [this] { return !idle_.empty(); })) {
-        return std::nullopt;
+    const std::uint64_t ticket = next_ticket_++;
+    waiting_.push_back(ticket);
+    const bool got_slot = slot_freed_.wait_for(
+        lock, options_.acquire_timeout, [&] { return !idle_.empty() && waiting_.front() == ticket; });
+    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), ticket));
+    std::optional<std::unique_ptr<PgConnection>> taken;
+    if (got_slot) {
+        taken = std::move(idle_.back());
+        idle_.pop_back();
     }
-    std::unique_ptr<PgConnection> connection = std::move(idle_.back());
-    idle_.pop_back();
-    return connection;
+    lock.unlock();
+    slot_freed_.notify_all();  // the next in line may now be at the front
+    return taken;
 }
 
 void PostgresStore::GiveBack(std::unique_ptr<PgConnection> connection) {
@@ -118,7 +132,7 @@ void PostgresStore::GiveBack(std::unique_ptr<PgConnection> connection) {
         std::lock_guard lock(mutex_);
         idle_.push_back(std::move(connection));
     }
-    slot_freed_.notify_one();
+    slot_freed_.notify_all();  // only the longest waiter can take it; each checks whether that is itself
 }
 
 Status PostgresStore::Reconnect(std::unique_ptr<PgConnection>& connection) const {
