@@ -1,0 +1,248 @@
+#include "clinical/session_state.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace kclinic::clinical {
+namespace {
+
+constexpr std::array<std::pair<SessionState, std::string_view>, 10> kNames{{
+    {SessionState::kScheduled, "scheduled"},
+    {SessionState::kCheckedIn, "checked_in"},
+    {SessionState::kPreDoseOk, "pre_dose_ok"},
+    {SessionState::kHeld, "held"},
+    {SessionState::kDosing, "dosing"},
+    {SessionState::kMonitoring, "monitoring"},
+    {SessionState::kReadyForDischarge, "ready_for_discharge"},
+    {SessionState::kDischarged, "discharged"},
+    {SessionState::kCancelled, "cancelled"},
+    {SessionState::kAborted, "aborted"},
+}};
+
+Error Refused(std::string field, std::string message) {
+    return Error{ErrorCode::kFailedPrecondition, std::move(field), std::move(message)};
+}
+
+bool Blank(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
+}
+
+std::string Bp(const BloodPressure& bp) {
+    return std::to_string(bp.systolic_mmhg) + "/" + std::to_string(bp.diastolic_mmhg) + " mmHg";
+}
+
+// Consent and a ride home are confirmed at check-in and still required before the pre-dose check: the label
+// forbids driving until the next day after a restful sleep (Spravato USPI §2; clinical-reference §3.4).
+Status CheckConsentAndEscort(const SessionFacts& facts) {
+    if (!facts.consent_confirmed) {
+        return Refused("consent_confirmed", "informed consent for this treatment is not confirmed");
+    }
+    if (!facts.escort_confirmed) {
+        return Refused("escort_confirmed",
+                       "no escort home is confirmed; the patient must not drive until the next day after a restful "
+                       "sleep (Spravato USPI)");
+    }
+    return Status::Ok();
+}
+
+// Spravato USPI §5: measure BP before dosing; above 140/90 weigh the risk, so dosing needs a prescriber's decision.
+Status CheckPreDoseBp(const SessionFacts& facts) {
+    if (!facts.pre_dose_bp || !facts.pre_dose_bp_at) {
+        return Refused("pre_dose_bp", "no pre-dose blood pressure (systolic and diastolic) recorded since check-in");
+    }
+    if (*facts.pre_dose_bp_at > facts.now) {
+        return Refused("pre_dose_bp", "the pre-dose blood pressure is timed after now");
+    }
+    const BloodPressure& bp = *facts.pre_dose_bp;
+    const bool inside =
+        bp.systolic_mmhg <= facts.bp_gate.max_systolic_mmhg && bp.diastolic_mmhg <= facts.bp_gate.max_diastolic_mmhg;
+    if (inside) {
+        return Status::Ok();
+    }
+    const std::string above =
+        "pre-dose BP " + Bp(bp) + " is above the gate " + std::to_string(facts.bp_gate.max_systolic_mmhg) + "/" +
+        std::to_string(facts.bp_gate.max_diastolic_mmhg) + " mmHg (Spravato USPI: >140/90 weigh the risk)";
+    if (!facts.bp_override) {
+        return Refused("pre_dose_bp", above + " and no prescriber has overridden it");
+    }
+    if (Blank(facts.bp_override->prescriber)) {
+        return Refused("bp_override", above + "; the override names no prescriber");
+    }
+    if (Blank(facts.bp_override->reason)) {
+        return Refused("bp_override", above + "; the override gives no reason");
+    }
+    return Status::Ok();
+}
+
+Status CheckDoseOrder(const SessionFacts& facts) {
+    if (!facts.dose_order_signed) {
+        return Refused("dose_order", "no dose order signed by a prescriber for this session");
+    }
+    if (!facts.dose_order_within_limits || !facts.route) {
+        return Refused("dose_order", "the session's dose order is not inside the dose limits (ComputeDose refused it)");
+    }
+    return Status::Ok();
+}
+
+bool IsEsketamine(const SessionFacts& facts) {
+    return facts.route == Route::kEsketamineNasal;
+}
+
+Status CheckDosed(const SessionFacts& facts) {
+    if (IsEsketamine(facts)) {
+        if (!facts.first_esketamine_device_at) {
+            return Refused("first_esketamine_device_at", "no esketamine device administration recorded");
+        }
+        return Status::Ok();
+    }
+    if (!facts.administration_ended_at) {
+        return Refused("administration_ended_at", "the end of the " +
+                                                      std::string(facts.route ? RouteName(*facts.route) : "") +
+                                                      " administration is not recorded");
+    }
+    return Status::Ok();
+}
+
+Status CheckMonitoringTime(const SessionFacts& facts) {
+    if (Status dosed = CheckDosed(facts); !dosed.ok()) {
+        return dosed;
+    }
+    if (IsEsketamine(facts)) {
+        // Spravato REMS and USPI §2: observe at least 2 hours after dosing, counted from the first device.
+        const auto minutes =
+            std::chrono::floor<std::chrono::minutes>(facts.now - *facts.first_esketamine_device_at).count();
+        if (minutes < kEsketamineMinMonitoringMinutes) {
+            return Refused("first_esketamine_device_at",
+                           "monitoring for " + std::to_string(minutes) + " min since the first esketamine device; " +
+                               std::to_string(kEsketamineMinMonitoringMinutes) + " min required (Spravato REMS)");
+        }
+        return Status::Ok();
+    }
+    if (*facts.administration_ended_at > facts.now) {
+        return Refused("administration_ended_at", "the administration is recorded as ending after now");
+    }
+    return Status::Ok();
+}
+
+Status CheckReason(const SessionFacts& facts, SessionState to) {
+    if (Blank(facts.reason)) {
+        return Refused("reason", "a reason is required to move a session to " + std::string(SessionStateName(to)));
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view SessionStateName(SessionState state) {
+    for (const auto& [candidate, name] : kNames) {
+        if (candidate == state) {
+            return name;
+        }
+    }
+    return "scheduled";  // unreachable: every enumerator is in kNames
+}
+
+Result<SessionState> ParseSessionState(std::string_view name) {
+    std::string names;
+    for (const auto& [state, candidate] : kNames) {
+        if (candidate == name) {
+            return state;
+        }
+        names += (names.empty() ? "" : ", ") + std::string(candidate);
+    }
+    return InvalidArgument("state", "must be one of " + names);
+}
+
+std::vector<SessionState> AllSessionStates() {
+    std::vector<SessionState> states;
+    for (const auto& entry : kNames) {
+        states.push_back(entry.first);
+    }
+    return states;
+}
+
+bool IsFinal(SessionState state) {
+    return state == SessionState::kDischarged || state == SessionState::kCancelled || state == SessionState::kAborted;
+}
+
+std::vector<SessionState> AllowedTargets(SessionState from) {
+    std::vector<SessionState> targets;
+    switch (from) {
+        case SessionState::kScheduled:
+            targets = {SessionState::kCheckedIn};
+            break;
+        case SessionState::kCheckedIn:
+            targets = {SessionState::kPreDoseOk, SessionState::kHeld};
+            break;
+        case SessionState::kHeld:
+            targets = {SessionState::kPreDoseOk};
+            break;
+        case SessionState::kPreDoseOk:
+            targets = {SessionState::kDosing};
+            break;
+        case SessionState::kDosing:
+            targets = {SessionState::kMonitoring};
+            break;
+        case SessionState::kMonitoring:
+            targets = {SessionState::kReadyForDischarge};
+            break;
+        case SessionState::kReadyForDischarge:
+            targets = {SessionState::kDischarged};
+            break;
+        case SessionState::kDischarged:
+        case SessionState::kCancelled:
+        case SessionState::kAborted:
+            return targets;
+    }
+    targets.push_back(SessionState::kCancelled);
+    targets.push_back(SessionState::kAborted);
+    return targets;
+}
+
+Status CheckTransition(SessionState from, SessionState to, const SessionFacts& facts) {
+    const std::vector<SessionState> allowed = AllowedTargets(from);
+    if (std::find(allowed.begin(), allowed.end(), to) == allowed.end()) {
+        if (IsFinal(from)) {
+            return Refused("state", "the session is " + std::string(SessionStateName(from)) +
+                                        "; no transition leaves " + std::string(SessionStateName(from)));
+        }
+        std::string names;
+        for (SessionState target : allowed) {
+            names += (names.empty() ? "" : ", ") + std::string(SessionStateName(target));
+        }
+        return Refused("state", "no transition from " + std::string(SessionStateName(from)) + " to " +
+                                    std::string(SessionStateName(to)) + "; allowed: " + names);
+    }
+    switch (to) {
+        case SessionState::kCheckedIn:
+            return CheckConsentAndEscort(facts);
+        case SessionState::kPreDoseOk:
+            if (Status consent = CheckConsentAndEscort(facts); !consent.ok()) {
+                return consent;
+            }
+            return CheckPreDoseBp(facts);
+        case SessionState::kHeld:
+        case SessionState::kCancelled:
+        case SessionState::kAborted:
+            return CheckReason(facts, to);
+        case SessionState::kDosing:
+            return CheckDoseOrder(facts);
+        case SessionState::kMonitoring:
+            return CheckDosed(facts);
+        case SessionState::kReadyForDischarge:
+            return CheckMonitoringTime(facts);
+        case SessionState::kDischarged:
+            if (!facts.discharge_criteria_confirmed) {
+                return Refused("discharge_criteria_confirmed",
+                               "discharge criteria are not confirmed (clinically stable, back to baseline, escort "
+                               "present)");
+            }
+            return Status::Ok();
+        case SessionState::kScheduled:
+            break;  // never a target: AllowedTargets does not list it
+    }
+    return Refused("state", "no transition to scheduled");
+}
+
+}  // namespace kclinic::clinical

@@ -1,0 +1,112 @@
+#pragma once
+
+// The treatment session state machine (shared/design.md §3) and the preconditions of each transition. Pure: the
+// caller gathers the facts (from the store) and passes the time in; nothing here reads a clock. Sources: Spravato
+// USPI §2 and §5 and the Spravato REMS (BP before dosing, >140/90 weigh the risk; observe at least 2 hours after
+// dosing; no driving until the next day), clinical-reference §3.5 and §5.5 (discharge criteria).
+//
+//   scheduled -> checked_in -> pre_dose_ok -> dosing -> monitoring -> ready_for_discharge -> discharged
+//                     |  ^          ^
+//                     v  |          |
+//                     held ---------+          (held: the pre-dose BP is rechecked from there)
+//   any state before discharged -> cancelled | aborted (with a reason); nothing follows the last three.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "clinical/dose.hpp"
+#include "clinical/eligibility.hpp"
+
+namespace kclinic::clinical {
+
+enum class SessionState {
+    kScheduled,
+    kCheckedIn,
+    kPreDoseOk,
+    kHeld,
+    kDosing,
+    kMonitoring,
+    kReadyForDischarge,
+    kDischarged,
+    kCancelled,
+    kAborted,
+};
+
+// "scheduled", "checked_in", "pre_dose_ok", "held", "dosing", "monitoring", "ready_for_discharge", "discharged",
+// "cancelled", "aborted".
+[[nodiscard]] std::string_view SessionStateName(SessionState state);
+// Inverse of SessionStateName (exact). Error kInvalidArgument on field "state" listing the names.
+[[nodiscard]] Result<SessionState> ParseSessionState(std::string_view name);
+// Every state, in the order above.
+[[nodiscard]] std::vector<SessionState> AllSessionStates();
+// discharged, cancelled and aborted: no transition leaves them.
+[[nodiscard]] bool IsFinal(SessionState state);
+
+// Milliseconds since the Unix epoch, UTC (the same representation as app::TimePoint).
+using SessionTime = std::chrono::sys_time<std::chrono::milliseconds>;
+
+// Spravato REMS / USPI: observe the patient for at least 2 hours after the first esketamine device.
+inline constexpr int kEsketamineMinMonitoringMinutes = 120;
+
+// The pre-dose BP gate: a reading strictly above either value keeps the session from pre_dose_ok unless a
+// prescriber overrides. Defaults are the Spravato USPI example (>140 systolic or >90 diastolic: weigh the risk);
+// the use cases pass the clinic's screening.intake_bp_caution_systolic / _diastolic settings.
+struct BpGate {
+    int max_systolic_mmhg = 140;
+    int max_diastolic_mmhg = 90;
+};
+
+// A prescriber's decision to dose despite a pre-dose BP above the gate.
+struct GateOverride {
+    std::string prescriber;  // who decided; required
+    std::string reason;      // why; required
+};
+
+// What the preconditions need to know, gathered by the caller. Unset optionals mean "not recorded".
+struct SessionFacts {
+    bool consent_confirmed = false;  // informed consent for this course confirmed at check-in
+    bool escort_confirmed = false;   // a responsible adult takes the patient home (no driving until next day)
+    // The most recent pre-dose BP taken since check-in, and when (the later of its two readings).
+    std::optional<BloodPressure> pre_dose_bp = std::nullopt;
+    std::optional<SessionTime> pre_dose_bp_at = std::nullopt;
+    BpGate bp_gate = {};
+    std::optional<GateOverride> bp_override = std::nullopt;
+    // The session's dose order: signed by a prescriber, and accepted by ComputeDose (inside the limits).
+    bool dose_order_signed = false;
+    bool dose_order_within_limits = false;
+    std::optional<Route> route = std::nullopt;  // the dose order's route
+    // Esketamine: when the first nasal device was given. Other routes: when the infusion or administration ended.
+    std::optional<SessionTime> first_esketamine_device_at = std::nullopt;
+    std::optional<SessionTime> administration_ended_at = std::nullopt;
+    SessionTime now = {};
+    bool discharge_criteria_confirmed = false;  // clinician confirms clinical-reference §5.5's criteria
+    std::string reason = {};                    // required for held, cancelled and aborted
+};
+
+// The transitions design.md §3 allows out of `from`, in the order of the enum (none for the final states).
+[[nodiscard]] std::vector<SessionState> AllowedTargets(SessionState from);
+
+// OK when the session may move from `from` to `to` given `facts`. Every refusal is kFailedPrecondition naming
+// exactly the precondition that failed; its field is the fact at fault ("consent_confirmed", "pre_dose_bp",
+// "bp_override", "dose_order", "first_esketamine_device_at", "administration_ended_at",
+// "discharge_criteria_confirmed", "reason") or "state" for a transition design.md §3 does not allow.
+//
+//   scheduled -> checked_in            consent and escort confirmed
+//   checked_in | held -> pre_dose_ok   consent and escort confirmed; a pre-dose BP recorded (not after `now`);
+//                                      inside the gate, or overridden by a named prescriber with a reason
+//   checked_in -> held                 a reason
+//   pre_dose_ok -> dosing              a dose order signed by a prescriber and inside the limits, with its route
+//   dosing -> monitoring               esketamine: the first device's time recorded; other routes: the end of the
+//                                      infusion / administration recorded
+//   monitoring -> ready_for_discharge  esketamine: at least 120 min since the first device (Spravato REMS); other
+//                                      routes: the administration has ended (no fixed minimum: APA consensus is
+//                                      "until back to baseline", judged at discharge)
+//   ready_for_discharge -> discharged  discharge criteria confirmed
+//   any but final -> cancelled | aborted   a reason
+[[nodiscard]] Status CheckTransition(SessionState from, SessionState to, const SessionFacts& facts);
+
+}  // namespace kclinic::clinical
