@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/scales.hpp"
+#include "clinical/schedule.hpp"
+#include "clinical/session_state.hpp"
 
 namespace kclinic::app {
 
@@ -30,6 +33,10 @@ using AuditEntryId = Id<struct AuditEntryTag>;
 using HistoryEntryId = Id<struct HistoryEntryTag>;
 using TrialId = Id<struct TrialTag>;
 using ScreeningId = Id<struct ScreeningTag>;
+using CourseId = Id<struct CourseTag>;
+using SessionId = Id<struct SessionTag>;
+using DoseOrderId = Id<struct DoseOrderTag>;
+using AdministrationId = Id<struct AdministrationTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -157,6 +164,75 @@ struct ScreeningRecord {
     TimePoint screened_at;
     std::string screened_by;
     std::optional<ScreeningSignature> signature;
+};
+
+// A treatment course: one protocol for one indication, its sessions planned from the start date by
+// clinical::PlanSchedule. Paused courses keep their sessions but none can be checked in; an ended course is final.
+enum class CourseStatus { kActive, kPaused, kEnded };
+
+struct TreatmentCourse {
+    CourseId id;
+    PatientId patient;
+    std::string indication;  // free text, e.g. "treatment-resistant depression (F33.2)"
+    clinical::Protocol protocol = clinical::Protocol::kIvInduction;
+    clinical::Route route = clinical::Route::kIv;
+    std::chrono::sys_days start_date;
+    CourseStatus status = CourseStatus::kActive;
+    std::string status_reason;  // why it was last paused or ended; empty while never changed
+    TimePoint started_at;
+    std::string started_by;
+    TimePoint status_changed_at;
+    std::string status_changed_by;
+};
+
+// One dosing session of a course, with where it stands in the design.md §3 state machine and the facts recorded
+// on the way (consent and escort at check-in, a prescriber's BP-gate override).
+struct TreatmentSession {
+    SessionId id;
+    CourseId course;
+    PatientId patient;
+    int number = 0;  // 1-based, from the plan
+    std::chrono::sys_days planned_date;
+    std::string phase;  // clinical::kPhaseInduction, ...
+    int week = 0;
+    clinical::SessionState state = clinical::SessionState::kScheduled;
+    bool consent_confirmed = false;
+    bool escort_confirmed = false;
+    std::optional<TimePoint> checked_in_at;
+    std::optional<clinical::GateOverride> bp_override;
+    std::string state_reason;  // the reason given for held, cancelled or aborted; empty otherwise
+    TimePoint state_changed_at;
+    std::string state_changed_by;
+};
+
+// A prescriber's signed dose order for one session: the request as given and the order clinical::ComputeDose
+// returned for it (only accepted orders are stored).
+struct DoseOrderRecord {
+    DoseOrderId id;
+    SessionId session;
+    PatientId patient;
+    clinical::DoseRequest request;
+    clinical::DoseOrder order;
+    TimePoint signed_at;
+    std::string prescriber;
+};
+
+// One administration of a drug within a session: an infusion, an injection, a dose by mouth, or one or more
+// esketamine nasal devices.
+struct Administration {
+    AdministrationId id;
+    SessionId session;
+    PatientId patient;
+    std::string drug;  // generic name, e.g. "ketamine", "esketamine"
+    clinical::Route route = clinical::Route::kIv;
+    double dose_mg = 0;
+    std::optional<double> rate_mg_per_h;  // infusions
+    std::optional<int> device_count;      // esketamine: 28-mg devices in this administration
+    std::string lot_number;
+    TimePoint started_at;
+    std::optional<TimePoint> stopped_at;  // absent: still running
+    TimePoint recorded_at;
+    std::string recorded_by;
 };
 
 struct AuditEntry {

@@ -85,6 +85,30 @@ public:
     // (the stored signature is left as it was).
     virtual Status SignScreening(ScreeningId id, const ScreeningSignature& signature) = 0;
 
+    // Vital signs observed in [from, to], oldest first (observed_at, then id).
+    virtual Result<std::vector<VitalSign>> ListVitalSignsBetween(PatientId patient, TimePoint from, TimePoint to) = 0;
+
+    // Treatment courses, sessions, dose orders and administrations. `id` members of the inserted values are
+    // ignored; the new id is returned. Gets return kNotFound when no such record.
+    virtual Result<CourseId> InsertCourse(const TreatmentCourse& course) = 0;
+    virtual Result<TreatmentCourse> GetCourse(CourseId id) = 0;
+    // Sets status, status_reason, status_changed_at and status_changed_by of `course.id` when its stored status is
+    // `expected`; kConflict when it is not (changed meanwhile), kNotFound when no such course.
+    virtual Status UpdateCourseStatus(const TreatmentCourse& course, CourseStatus expected) = 0;
+    virtual Result<SessionId> InsertSession(const TreatmentSession& session) = 0;
+    virtual Result<TreatmentSession> GetSession(SessionId id) = 0;
+    // In session number order.
+    virtual Result<std::vector<TreatmentSession>> ListSessions(CourseId course) = 0;
+    // Stores the state and the facts of `session` (everything but its course, patient and plan) when its stored
+    // state is `expected`; kConflict when it is not, kNotFound when no such session.
+    virtual Status UpdateSession(const TreatmentSession& session, clinical::SessionState expected) = 0;
+    // kConflict when the session already has a dose order.
+    virtual Result<DoseOrderId> InsertDoseOrder(const DoseOrderRecord& order) = 0;
+    virtual Result<std::optional<DoseOrderRecord>> FindDoseOrder(SessionId session) = 0;
+    virtual Result<AdministrationId> InsertAdministration(const Administration& administration) = 0;
+    // In the order they started (started_at, then id).
+    virtual Result<std::vector<Administration>> ListAdministrations(SessionId session) = 0;
+
     // Clinic settings overrides as (name, value) text pairs, in name order; defaults are not stored.
     virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;
     virtual Status SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,

@@ -103,8 +103,8 @@ std::optional<std::unique_ptr<PgConnection>> PostgresStore::TakeSlot() {
     std::unique_lock lock(mutex_);
     const std::uint64_t ticket = next_ticket_++;
     waiting_.push_back(ticket);
-    const bool got_slot = slot_freed_.wait_for(
-        lock, options_.acquire_timeout, [&] { return !idle_.empty() && waiting_.front() == ticket; });
+    const bool got_slot = slot_freed_.wait_for(lock, options_.acquire_timeout,
+                                               [&] { return !idle_.empty() && waiting_.front() == ticket; });
     waiting_.erase(std::find(waiting_.begin(), waiting_.end(), ticket));
     std::optional<std::unique_ptr<PgConnection>> taken;
     if (got_slot) {

@@ -288,6 +288,28 @@ Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSigns(app::PatientI
     return vitals;
 }
 
+Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSignsBetween(app::PatientId patient, TimePoint from,
+                                                                          TimePoint to) {
+    const std::vector<SqlValue> params = {patient.value, Millis(from), Millis(to)};
+    Result<std::vector<SqlRow>> rows =
+        connection_.Query("SELECT " + std::string(kVitalColumns) +
+                              " FROM vital_signs WHERE patient_id = $1 AND observed_at >= $2 AND observed_at <= $3 "
+                              "ORDER BY observed_at, id",
+                          params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<app::VitalSign> vitals;
+    for (const SqlRow& row : *rows) {
+        Result<app::VitalSign> vital = VitalFromRow(row);
+        if (!vital.ok()) {
+            return vital.error();
+        }
+        vitals.push_back(std::move(vital).value());
+    }
+    return vitals;
+}
+
 Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment& assessment) {
     const std::vector<SqlValue> params = {assessment.patient.value,
                                           std::string(clinical::InstrumentName(assessment.instrument)),

@@ -43,6 +43,22 @@ public:
     Result<app::ScreeningRecord> GetScreening(app::ScreeningId id) override;
     Status SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) override;
 
+    Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
+                                                              app::TimePoint to) override;
+
+    // Treatment courses, sessions, dose orders and administrations: sql_treatment.cpp.
+    Result<app::CourseId> InsertCourse(const app::TreatmentCourse& course) override;
+    Result<app::TreatmentCourse> GetCourse(app::CourseId id) override;
+    Status UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) override;
+    Result<app::SessionId> InsertSession(const app::TreatmentSession& session) override;
+    Result<app::TreatmentSession> GetSession(app::SessionId id) override;
+    Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override;
+    Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override;
+    Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& order) override;
+    Result<std::optional<app::DoseOrderRecord>> FindDoseOrder(app::SessionId session) override;
+    Result<app::AdministrationId> InsertAdministration(const app::Administration& administration) override;
+    Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
+
     Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;

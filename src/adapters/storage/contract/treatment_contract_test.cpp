@@ -1,0 +1,432 @@
+// The storage contract for the clinic record's third slice (treatment courses, the session state machine, dose
+// orders, administrations): every case runs against a real SQLite file and a real PostgreSQL server, through the
+// app layer's use cases, as in store_contract_test.cpp. Every refusal is checked to write nothing.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/storage/contract/test_stores.hpp"
+#include "app/patient_records.hpp"
+#include "app/treatment_records.hpp"
+
+namespace kclinic::adapters::storage::contract {
+namespace {
+
+using app::Actor;
+using app::PatientId;
+using app::SessionId;
+using app::TimePoint;
+using clinical::SessionState;
+using std::chrono::minutes;
+using std::chrono::sys_days;
+using std::chrono::year;
+
+const TimePoint kStart{std::chrono::milliseconds{1'790'000'000'000LL}};  // 2026-09-21T14:13:20Z
+
+// A clock the test moves forward.
+class StepClock final : public app::Clock {
+public:
+    [[nodiscard]] TimePoint Now() const override { return now_; }
+    void Advance(minutes by) { now_ += by; }
+
+private:
+    TimePoint now_ = kStart;
+};
+
+class TreatmentContractTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
+        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+        test_store_ = std::move(opened).value();
+        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
+        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
+        Result<app::Patient> created = patients_->RegisterPatient(
+            nurse_, app::NewPatient{"MRN-T", "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
+        ASSERT_TRUE(created.ok()) << created.error().ToString();
+        patient_ = created->id;
+    }
+
+    app::CourseRecord StartCourse(clinical::Protocol protocol, clinical::Route route) {
+        Result<app::CourseRecord> course = treatment_->StartCourse(
+            prescriber_, patient_,
+            app::NewCourse{"treatment-resistant depression (F33.2)", protocol, route, sys_days{year{2026} / 9 / 21}},
+            settings_);
+        EXPECT_TRUE(course.ok()) << course.error().ToString();
+        return course.ok() ? *course : app::CourseRecord{};
+    }
+
+    void RecordBp(int systolic, int diastolic) {
+        for (const auto& [loinc, value] : {std::pair{"8480-6", systolic}, std::pair{"8462-4", diastolic}}) {
+            Result<app::VitalSign> recorded = patients_->RecordVitalSign(
+                nurse_, app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]", clock_.Now(),
+                                          app::VitalSource::kManual, ""});
+            ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
+        }
+    }
+
+    // Every audit action, oldest first.
+    std::vector<std::string> AuditActions() {
+        app::AuditFilter filter;
+        filter.limit = app::kMaxPageSize;
+        std::vector<std::string> actions;
+        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
+            if (!listed.ok()) {
+                return listed.error();
+            }
+            for (const app::AuditEntry& entry : *listed) {
+                actions.push_back(entry.action);
+            }
+            return Status::Ok();
+        });
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return actions;
+    }
+
+    // The stored session, its order and administrations, read without an audit entry.
+    app::SessionRecord Stored(SessionId session) {
+        app::SessionRecord record;
+        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+            Result<app::TreatmentSession> stored = tx.GetSession(session);
+            if (!stored.ok()) {
+                return stored.error();
+            }
+            Result<std::optional<app::DoseOrderRecord>> order = tx.FindDoseOrder(session);
+            if (!order.ok()) {
+                return order.error();
+            }
+            Result<std::vector<app::Administration>> given = tx.ListAdministrations(session);
+            if (!given.ok()) {
+                return given.error();
+            }
+            record = app::SessionRecord{*stored, *order, *given};
+            return Status::Ok();
+        });
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return record;
+    }
+
+    // Runs `refused`, expects kFailedPrecondition (or `code`) on `field`, and checks that nothing was written.
+    template <typename T>
+    void ExpectRefusedWritingNothing(SessionId session, const std::function<Result<T>()>& refused,
+                                     const std::string& field, ErrorCode code = ErrorCode::kFailedPrecondition) {
+        const app::SessionRecord before = Stored(session);
+        const std::size_t audit_before = AuditActions().size();
+        Result<T> result = refused();
+        ASSERT_FALSE(result.ok());
+        EXPECT_EQ(result.error().code, code) << result.error().ToString();
+        EXPECT_EQ(result.error().field, field) << result.error().ToString();
+        const app::SessionRecord after = Stored(session);
+        EXPECT_EQ(after.session.state, before.session.state);
+        EXPECT_EQ(after.session.state_changed_at, before.session.state_changed_at);
+        EXPECT_EQ(after.session.checked_in_at, before.session.checked_in_at);
+        EXPECT_EQ(after.dose_order.has_value(), before.dose_order.has_value());
+        EXPECT_EQ(after.administrations.size(), before.administrations.size());
+        EXPECT_EQ(AuditActions().size(), audit_before);
+    }
+
+    clinical::DoseRequest IvRequest(double mg_per_kg = 0.5) {
+        clinical::DoseRequest request;
+        request.route = clinical::Route::kIv;
+        request.weight_kg = 70;
+        request.mg_per_kg = mg_per_kg;
+        request.minutes = 40;
+        request.concentration_mg_per_ml = 10;
+        return request;
+    }
+
+    clinical::DoseRequest EsketamineRequest() {
+        clinical::DoseRequest request;
+        request.route = clinical::Route::kEsketamineNasal;
+        request.weight_kg = 70;
+        request.dose_mg = 56;
+        request.first_dose = true;
+        request.age_years = 46;
+        return request;
+    }
+
+    StepClock clock_;
+    clinical::ClinicSettings settings_;
+    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
+    const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
+    std::unique_ptr<TestStore> test_store_;
+    std::unique_ptr<app::PatientRecords> patients_;
+    std::unique_ptr<app::TreatmentRecords> treatment_;
+    PatientId patient_;
+};
+
+TEST_P(TreatmentContractTest, StartsACourseWithItsPlannedSessions) {
+    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    ASSERT_EQ(course.sessions.size(), 6U);  // the default IV induction series
+    Result<app::CourseRecord> read = treatment_->GetCourse(nurse_, course.course.id);
+    ASSERT_TRUE(read.ok()) << read.error().ToString();
+    EXPECT_EQ(read->course.indication, "treatment-resistant depression (F33.2)");
+    EXPECT_EQ(read->course.protocol, clinical::Protocol::kIvInduction);
+    EXPECT_EQ(read->course.route, clinical::Route::kIv);
+    EXPECT_EQ(read->course.start_date, (sys_days{year{2026} / 9 / 21}));
+    EXPECT_EQ(read->course.status, app::CourseStatus::kActive);
+    EXPECT_EQ(read->course.started_by, "doctor@clinic.example");
+    ASSERT_EQ(read->sessions.size(), 6U);
+    EXPECT_EQ(read->sessions[1].planned_date, (sys_days{year{2026} / 9 / 24}));  // twice weekly: days 0, 3
+    for (const app::TreatmentSession& session : read->sessions) {
+        EXPECT_EQ(session.state, SessionState::kScheduled);
+        EXPECT_EQ(session.phase, "induction");
+        EXPECT_EQ(session.patient, patient_);
+    }
+    const std::vector<std::string> expected = {"patient.create", "course.create", "course.read"};
+    EXPECT_EQ(AuditActions(), expected);
+}
+
+TEST_P(TreatmentContractTest, CourseInputIsRefusedWritingNothing) {
+    const std::size_t audit_before = AuditActions().size();
+    Result<app::CourseRecord> wrong_route = treatment_->StartCourse(
+        prescriber_, patient_,
+        app::NewCourse{"TRD", clinical::Protocol::kEsketamineTrd, clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
+        settings_);
+    ASSERT_FALSE(wrong_route.ok());
+    EXPECT_EQ(wrong_route.error().field, "route");
+    Result<app::CourseRecord> blank = treatment_->StartCourse(
+        prescriber_, patient_,
+        app::NewCourse{" ", clinical::Protocol::kIvInduction, clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
+        settings_);
+    ASSERT_FALSE(blank.ok());
+    EXPECT_EQ(blank.error().field, "indication");
+    Result<app::CourseRecord> no_patient = treatment_->StartCourse(
+        prescriber_, PatientId{999},
+        app::NewCourse{"TRD", clinical::Protocol::kIvInduction, clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
+        settings_);
+    ASSERT_FALSE(no_patient.ok());
+    EXPECT_EQ(no_patient.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(AuditActions().size(), audit_before);
+}
+
+TEST_P(TreatmentContractTest, PausedCourseRefusesCheckInAndEndingCancelsPlannedSessions) {
+    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    ASSERT_FALSE(course.sessions.empty());
+    const SessionId first = course.sessions[0].id;
+    Result<app::TreatmentCourse> paused = treatment_->PauseCourse(prescriber_, course.course.id, "patient travelling");
+    ASSERT_TRUE(paused.ok()) << paused.error().ToString();
+    EXPECT_EQ(paused->status, app::CourseStatus::kPaused);
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        first, [&] { return treatment_->CheckIn(nurse_, first, true, true); }, "course_id");
+    Result<app::TreatmentCourse> again = treatment_->PauseCourse(prescriber_, course.course.id, "again");
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
+    ASSERT_TRUE(treatment_->ResumeCourse(prescriber_, course.course.id).ok());
+    ASSERT_TRUE(treatment_->CheckIn(nurse_, first, true, true).ok());
+
+    Result<app::TreatmentCourse> ended = treatment_->EndCourse(prescriber_, course.course.id, "remission");
+    ASSERT_TRUE(ended.ok()) << ended.error().ToString();
+    EXPECT_EQ(ended->status_reason, "remission");
+    Result<app::CourseRecord> read = treatment_->GetCourse(nurse_, course.course.id);
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(read->course.status, app::CourseStatus::kEnded);
+    EXPECT_EQ(read->sessions[0].state, SessionState::kCheckedIn);  // under way: left to its own state machine
+    for (std::size_t i = 1; i < read->sessions.size(); ++i) {
+        EXPECT_EQ(read->sessions[i].state, SessionState::kCancelled);
+        EXPECT_EQ(read->sessions[i].state_reason, "course ended: remission");
+    }
+    Result<app::TreatmentCourse> after_end = treatment_->ResumeCourse(prescriber_, course.course.id);
+    ASSERT_FALSE(after_end.ok());
+    EXPECT_EQ(after_end.error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
+    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    ASSERT_FALSE(course.sessions.empty());
+    const SessionId session = course.sessions[0].id;
+
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->CheckIn(nurse_, session, true, false); }, "escort_confirmed");
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->CheckIn(nurse_, session, false, true); }, "consent_confirmed");
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->StartDosing(nurse_, session); }, "state");
+    Result<app::TreatmentSession> checked_in = treatment_->CheckIn(nurse_, session, true, true);
+    ASSERT_TRUE(checked_in.ok()) << checked_in.error().ToString();
+    EXPECT_EQ(checked_in->checked_in_at, kStart);
+
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");
+    clock_.Advance(minutes{5});
+    RecordBp(128, 82);
+    clock_.Advance(minutes{1});
+    Result<app::TreatmentSession> pre_dose = treatment_->ConfirmPreDose(nurse_, session, settings_);
+    ASSERT_TRUE(pre_dose.ok()) << pre_dose.error().ToString();
+    EXPECT_EQ(pre_dose->state, SessionState::kPreDoseOk);
+
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->StartDosing(nurse_, session); }, "dose_order");
+    ExpectRefusedWritingNothing<app::DoseOrderRecord>(
+        session, [&] { return treatment_->SignDoseOrder(prescriber_, session, IvRequest(1.5), settings_); },
+        "mg_per_kg", ErrorCode::kOutOfRange);
+    Result<app::DoseOrderRecord> order = treatment_->SignDoseOrder(prescriber_, session, IvRequest(), settings_);
+    ASSERT_TRUE(order.ok()) << order.error().ToString();
+    EXPECT_DOUBLE_EQ(order->order.total_mg, 35.0);
+    ExpectRefusedWritingNothing<app::DoseOrderRecord>(
+        session, [&] { return treatment_->SignDoseOrder(prescriber_, session, IvRequest(), settings_); }, "session_id");
+    Result<app::TreatmentSession> dosing = treatment_->StartDosing(nurse_, session);
+    ASSERT_TRUE(dosing.ok()) << dosing.error().ToString();
+
+    const TimePoint infusion_start = clock_.Now();
+    app::NewAdministration infusion{"ketamine", clinical::Route::kIv, 35.0,        52.5, std::nullopt,
+                                    "LOT-K-1",  infusion_start,       std::nullopt};
+    app::NewAdministration too_much = infusion;
+    too_much.dose_mg = 40;
+    ExpectRefusedWritingNothing<app::Administration>(
+        session, [&] { return treatment_->RecordAdministration(nurse_, session, too_much); }, "dose_mg");
+    Result<app::Administration> running = treatment_->RecordAdministration(nurse_, session, infusion);
+    ASSERT_TRUE(running.ok()) << running.error().ToString();
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->StartMonitoring(nurse_, session); }, "administration_ended_at");
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->Hold(nurse_, session, "BP"); }, "state");
+
+    // The whole dose was given as one running infusion; a second session keeps the rest of this path short.
+    const SessionId second = course.sessions[1].id;
+    ASSERT_TRUE(treatment_->CheckIn(nurse_, second, true, true).ok());
+    clock_.Advance(minutes{1});
+    RecordBp(150, 95);
+    clock_.Advance(minutes{1});
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        second, [&] { return treatment_->ConfirmPreDose(nurse_, second, settings_); }, "pre_dose_bp");
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        second, [&] { return treatment_->Hold(nurse_, second, " "); }, "reason");
+    Result<app::TreatmentSession> held = treatment_->Hold(nurse_, second, "BP 150/95; recheck in 15 min");
+    ASSERT_TRUE(held.ok()) << held.error().ToString();
+    EXPECT_EQ(held->state_reason, "BP 150/95; recheck in 15 min");
+    clock_.Advance(minutes{15});
+    RecordBp(134, 84);
+    clock_.Advance(minutes{1});
+    ASSERT_TRUE(treatment_->ConfirmPreDose(nurse_, second, settings_).ok());
+    ASSERT_TRUE(treatment_->SignDoseOrder(prescriber_, second, IvRequest(), settings_).ok());
+    ASSERT_TRUE(treatment_->StartDosing(nurse_, second).ok());
+    app::NewAdministration full = infusion;
+    full.started_at = clock_.Now();
+    clock_.Advance(minutes{40});
+    full.stopped_at = clock_.Now();
+    ASSERT_TRUE(treatment_->RecordAdministration(nurse_, second, full).ok());
+    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, second).ok());
+    clock_.Advance(minutes{30});
+    ASSERT_TRUE(treatment_->ReadyForDischarge(nurse_, second).ok());
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        second, [&] { return treatment_->Discharge(nurse_, second, false); }, "discharge_criteria_confirmed");
+    Result<app::TreatmentSession> discharged = treatment_->Discharge(nurse_, second, true);
+    ASSERT_TRUE(discharged.ok()) << discharged.error().ToString();
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        second, [&] { return treatment_->Abort(nurse_, second, "late"); }, "state");
+
+    Result<app::SessionRecord> read = treatment_->GetSession(nurse_, second);
+    ASSERT_TRUE(read.ok()) << read.error().ToString();
+    EXPECT_EQ(read->session.state, SessionState::kDischarged);
+    EXPECT_EQ(read->session.state_changed_by, "nurse@clinic.example");
+    EXPECT_EQ(read->session.state_changed_at, clock_.Now());
+    ASSERT_TRUE(read->dose_order.has_value());
+    EXPECT_EQ(read->dose_order->prescriber, "doctor@clinic.example");
+    EXPECT_EQ(read->dose_order->request.mg_per_kg, 0.5);
+    EXPECT_EQ(read->dose_order->order.rate_mg_per_h, 52.5);
+    EXPECT_EQ(read->dose_order->order.volume_ml, 3.5);
+    ASSERT_EQ(read->administrations.size(), 1U);
+    EXPECT_EQ(read->administrations[0].lot_number, "LOT-K-1");
+    EXPECT_EQ(read->administrations[0].stopped_at, full.stopped_at);
+
+    // The first session, its infusion still running, is aborted with a reason.
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->Abort(nurse_, session, ""); }, "reason");
+    Result<app::TreatmentSession> aborted = treatment_->Abort(nurse_, session, "line tissued");
+    ASSERT_TRUE(aborted.ok()) << aborted.error().ToString();
+    EXPECT_EQ(aborted->state, SessionState::kAborted);
+    EXPECT_EQ(Stored(session).session.state_reason, "line tissued");
+}
+
+TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
+    const app::CourseRecord course = StartCourse(clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
+    ASSERT_FALSE(course.sessions.empty());
+    const SessionId session = course.sessions[0].id;
+    const std::size_t audit_start = AuditActions().size();
+    ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+    clock_.Advance(minutes{2});
+    RecordBp(150, 95);
+    clock_.Advance(minutes{1});
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->ConfirmPreDose(nurse_, session, settings_, ""); }, "bp_override");
+    Result<app::TreatmentSession> overridden =
+        treatment_->ConfirmPreDose(prescriber_, session, settings_, "treated hypertension, stable for years");
+    ASSERT_TRUE(overridden.ok()) << overridden.error().ToString();
+    ASSERT_TRUE(Stored(session).session.bp_override.has_value());
+    EXPECT_EQ(Stored(session).session.bp_override->prescriber, "doctor@clinic.example");
+
+    clinical::DoseRequest iv_on_esketamine = IvRequest();
+    ExpectRefusedWritingNothing<app::DoseOrderRecord>(
+        session, [&] { return treatment_->SignDoseOrder(prescriber_, session, iv_on_esketamine, settings_); }, "route",
+        ErrorCode::kInvalidArgument);
+    Result<app::DoseOrderRecord> order =
+        treatment_->SignDoseOrder(prescriber_, session, EsketamineRequest(), settings_);
+    ASSERT_TRUE(order.ok()) << order.error().ToString();
+    EXPECT_EQ(order->order.devices, 2);
+    ASSERT_TRUE(treatment_->StartDosing(nurse_, session).ok());
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->StartMonitoring(nurse_, session); }, "first_esketamine_device_at");
+    const TimePoint first_device = clock_.Now();
+    app::NewAdministration devices{"esketamine", clinical::Route::kEsketamineNasal, 56.0, std::nullopt, 2, "LOT-S-9",
+                                   first_device, first_device + minutes{5}};
+    clock_.Advance(minutes{5});
+    app::NewAdministration wrong_count = devices;
+    wrong_count.device_count = 3;
+    ExpectRefusedWritingNothing<app::Administration>(
+        session, [&] { return treatment_->RecordAdministration(nurse_, session, wrong_count); }, "dose_mg",
+        ErrorCode::kInvalidArgument);
+    ASSERT_TRUE(treatment_->RecordAdministration(nurse_, session, devices).ok());
+    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, session).ok());
+
+    clock_.Advance(minutes{90});  // 95 minutes since the first device
+    const app::SessionRecord before = Stored(session);
+    Result<app::TreatmentSession> early = treatment_->ReadyForDischarge(nurse_, session);
+    ASSERT_FALSE(early.ok());
+    EXPECT_EQ(early.error().code, ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(early.error().message,
+              "monitoring for 95 min since the first esketamine device; 120 min required (Spravato REMS)");
+    EXPECT_EQ(Stored(session).session.state, before.session.state);
+    clock_.Advance(minutes{25});
+    ASSERT_TRUE(treatment_->ReadyForDischarge(nurse_, session).ok());
+    ASSERT_TRUE(treatment_->Discharge(nurse_, session, true).ok());
+
+    std::vector<std::string> actions = AuditActions();
+    actions.erase(actions.begin(), actions.begin() + static_cast<std::ptrdiff_t>(audit_start));
+    const std::vector<std::string> expected = {
+        "session.checked_in",    "vital_sign.create",  "vital_sign.create",
+        "session.pre_dose_ok",   "dose_order.sign",    "session.dosing",
+        "administration.create", "session.monitoring", "session.ready_for_discharge",
+        "session.discharged"};
+    EXPECT_EQ(actions, expected);
+}
+
+TEST_P(TreatmentContractTest, CancelsFromScheduledAndNothingFollows) {
+    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    ASSERT_FALSE(course.sessions.empty());
+    const SessionId session = course.sessions[0].id;
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->Cancel(nurse_, session, ""); }, "reason");
+    Result<app::TreatmentSession> cancelled = treatment_->Cancel(nurse_, session, "patient unwell");
+    ASSERT_TRUE(cancelled.ok()) << cancelled.error().ToString();
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->CheckIn(nurse_, session, true, true); }, "state");
+    Result<app::TreatmentSession> missing = treatment_->CheckIn(nurse_, SessionId{9999}, true, true);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TreatmentContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName{});
+
+}  // namespace
+}  // namespace kclinic::adapters::storage::contract

@@ -1,0 +1,479 @@
+// The clinic record's third slice over SqlConnection: treatment courses, sessions, signed dose orders and
+// administrations; schema in migrations/0003_treatment.sql.
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "adapters/json/clinical_json.hpp"
+#include "adapters/storage/sql/row_reader.hpp"
+#include "adapters/storage/sql/sql_transaction.hpp"
+#include "base/text.hpp"
+
+namespace kclinic::adapters::storage::sql {
+namespace {
+
+std::int64_t Flag(bool value) {
+    return value ? 1 : 0;
+}
+SqlValue OptionalReal(const std::optional<double>& value) {
+    return value ? SqlValue{*value} : SqlValue{};
+}
+SqlValue OptionalInt(const std::optional<int>& value) {
+    return value ? SqlValue{std::int64_t{*value}} : SqlValue{};
+}
+SqlValue OptionalMillis(const std::optional<app::TimePoint>& time) {
+    return time ? SqlValue{Millis(*time)} : SqlValue{};
+}
+
+std::optional<double> ReadOptionalReal(RowReader& read, std::size_t column) {
+    return read.IsNull(column) ? std::nullopt : std::optional<double>(read.Double(column));
+}
+std::optional<int> ReadOptionalInt(RowReader& read, std::size_t column) {
+    return read.IsNull(column) ? std::nullopt : std::optional<int>(static_cast<int>(read.Int(column)));
+}
+std::optional<app::TimePoint> ReadOptionalTime(RowReader& read, std::size_t column) {
+    return read.IsNull(column) ? std::nullopt : std::optional<app::TimePoint>(FromMillis(read.Int(column)));
+}
+
+std::string_view CourseStatusName(app::CourseStatus status) {
+    switch (status) {
+        case app::CourseStatus::kActive:
+            return "active";
+        case app::CourseStatus::kPaused:
+            return "paused";
+        case app::CourseStatus::kEnded:
+            return "ended";
+    }
+    return "active";  // unreachable: every enumerator is handled above
+}
+
+std::optional<app::CourseStatus> ParseCourseStatus(std::string_view name) {
+    for (app::CourseStatus status :
+         {app::CourseStatus::kActive, app::CourseStatus::kPaused, app::CourseStatus::kEnded}) {
+        if (CourseStatusName(status) == name) {
+            return status;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> NotesFromText(std::string_view text) {
+    Result<json::Json> parsed = json::Parse(text);
+    if (!parsed.ok() || !parsed->is_array()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> notes;
+    for (const json::Json& item : *parsed) {
+        if (!item.is_string()) {
+            return std::nullopt;
+        }
+        notes.push_back(item.get<std::string>());
+    }
+    return notes;
+}
+
+constexpr std::string_view kCourseColumns =
+    "id, patient_id, indication, protocol, route, start_date, status, status_reason, started_at, started_by, "
+    "status_changed_at, status_changed_by";
+
+Result<app::TreatmentCourse> CourseFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::TreatmentCourse course;
+    course.id = app::CourseId{read.Int(0)};
+    course.patient = app::PatientId{read.Int(1)};
+    course.indication = read.Text(2);
+    Result<clinical::Protocol> protocol = clinical::ParseProtocol(read.Text(3));
+    Result<clinical::Route> route = clinical::ParseRoute(read.Text(4));
+    const std::optional<std::chrono::sys_days> start = ParseDate(read.Text(5));
+    const std::optional<app::CourseStatus> status = ParseCourseStatus(read.Text(6));
+    course.status_reason = read.Text(7);
+    course.started_at = FromMillis(read.Int(8));
+    course.started_by = read.Text(9);
+    course.status_changed_at = FromMillis(read.Int(10));
+    course.status_changed_by = read.Text(11);
+    if (!read.ok() || !protocol.ok() || !route.ok() || !start || !status) {
+        return Corrupt("treatment_courses");
+    }
+    course.protocol = *protocol;
+    course.route = *route;
+    course.start_date = *start;
+    course.status = *status;
+    return course;
+}
+
+constexpr std::string_view kSessionColumns =
+    "id, course_id, patient_id, number, planned_date, phase, week, state, consent_confirmed, escort_confirmed, "
+    "checked_in_at, bp_override_by, bp_override_reason, state_reason, state_changed_at, state_changed_by";
+
+Result<app::TreatmentSession> SessionFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::TreatmentSession session;
+    session.id = app::SessionId{read.Int(0)};
+    session.course = app::CourseId{read.Int(1)};
+    session.patient = app::PatientId{read.Int(2)};
+    session.number = static_cast<int>(read.Int(3));
+    const std::optional<std::chrono::sys_days> planned = ParseDate(read.Text(4));
+    session.phase = read.Text(5);
+    session.week = static_cast<int>(read.Int(6));
+    Result<clinical::SessionState> state = clinical::ParseSessionState(read.Text(7));
+    session.consent_confirmed = read.Bool(8);
+    session.escort_confirmed = read.Bool(9);
+    session.checked_in_at = ReadOptionalTime(read, 10);
+    if (!read.IsNull(11)) {
+        session.bp_override = clinical::GateOverride{read.Text(11), read.Text(12)};
+    }
+    session.state_reason = read.Text(13);
+    session.state_changed_at = FromMillis(read.Int(14));
+    session.state_changed_by = read.Text(15);
+    if (!read.ok() || !planned || !state.ok()) {
+        return Corrupt("treatment_sessions");
+    }
+    session.planned_date = *planned;
+    session.state = *state;
+    return session;
+}
+
+constexpr std::string_view kDoseOrderColumns =
+    "id, session_id, patient_id, route, weight_kg, request_mg_per_kg, request_minutes, request_dose_mg, "
+    "concentration_mg_per_ml, first_dose, age_years, indication, weight_basis, height_cm, sex, japanese_ancestry, "
+    "total_mg, rate_mg_per_h, volume_ml, rate_ml_per_h, devices, rest_minutes_between_devices, "
+    "min_administration_minutes, weight_used_kg, ideal_body_weight_kg, mg_per_kg, minutes, notes, signed_at, "
+    "prescriber";
+
+Result<app::DoseOrderRecord> DoseOrderFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::DoseOrderRecord record;
+    record.id = app::DoseOrderId{read.Int(0)};
+    record.session = app::SessionId{read.Int(1)};
+    record.patient = app::PatientId{read.Int(2)};
+    Result<clinical::Route> route = clinical::ParseRoute(read.Text(3));
+    clinical::DoseRequest& request = record.request;
+    request.weight_kg = read.Double(4);
+    request.mg_per_kg = ReadOptionalReal(read, 5);
+    request.minutes = ReadOptionalReal(read, 6);
+    request.dose_mg = ReadOptionalReal(read, 7);
+    request.concentration_mg_per_ml = ReadOptionalReal(read, 8);
+    request.first_dose = read.Bool(9);
+    request.age_years = ReadOptionalReal(read, 10);
+    bool indication_ok = true;
+    if (!read.IsNull(11)) {
+        Result<clinical::EsketamineIndication> indication = clinical::ParseEsketamineIndication(read.Text(11));
+        indication_ok = indication.ok();
+        if (indication_ok) {
+            request.indication = *indication;
+        }
+    }
+    Result<clinical::WeightBasis> basis = clinical::ParseWeightBasis(read.Text(12));
+    request.height_cm = ReadOptionalReal(read, 13);
+    request.sex = read.Text(14);
+    request.japanese_ancestry = read.Bool(15);
+    clinical::DoseOrder& order = record.order;
+    order.total_mg = read.Double(16);
+    order.rate_mg_per_h = ReadOptionalReal(read, 17);
+    order.volume_ml = ReadOptionalReal(read, 18);
+    order.rate_ml_per_h = ReadOptionalReal(read, 19);
+    order.devices = ReadOptionalInt(read, 20);
+    order.rest_minutes_between_devices = ReadOptionalInt(read, 21);
+    order.min_administration_minutes = ReadOptionalInt(read, 22);
+    order.weight_used_kg = read.Double(23);
+    order.ideal_body_weight_kg = ReadOptionalReal(read, 24);
+    order.mg_per_kg = ReadOptionalReal(read, 25);
+    order.minutes = ReadOptionalReal(read, 26);
+    std::optional<std::vector<std::string>> notes = NotesFromText(read.Text(27));
+    record.signed_at = FromMillis(read.Int(28));
+    record.prescriber = read.Text(29);
+    if (!read.ok() || !route.ok() || !indication_ok || !basis.ok() || !notes) {
+        return Corrupt("dose_orders");
+    }
+    request.route = *route;
+    order.route = *route;
+    request.weight_basis = *basis;
+    order.weight_basis = *basis;
+    order.notes = std::move(*notes);
+    return record;
+}
+
+constexpr std::string_view kAdministrationColumns =
+    "id, session_id, patient_id, drug, route, dose_mg, rate_mg_per_h, device_count, lot_number, started_at, "
+    "stopped_at, recorded_at, recorded_by";
+
+Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::Administration given;
+    given.id = app::AdministrationId{read.Int(0)};
+    given.session = app::SessionId{read.Int(1)};
+    given.patient = app::PatientId{read.Int(2)};
+    given.drug = read.Text(3);
+    Result<clinical::Route> route = clinical::ParseRoute(read.Text(4));
+    given.dose_mg = read.Double(5);
+    given.rate_mg_per_h = ReadOptionalReal(read, 6);
+    given.device_count = ReadOptionalInt(read, 7);
+    given.lot_number = read.Text(8);
+    given.started_at = FromMillis(read.Int(9));
+    given.stopped_at = ReadOptionalTime(read, 10);
+    given.recorded_at = FromMillis(read.Int(11));
+    given.recorded_by = read.Text(12);
+    if (!read.ok() || !route.ok()) {
+        return Corrupt("administrations");
+    }
+    given.route = *route;
+    return given;
+}
+
+// Runs `sql` and converts every row with `convert`.
+template <typename T, typename Convert>
+Result<std::vector<T>> ReadAll(SqlConnection& connection, const std::string& sql, const std::vector<SqlValue>& params,
+                               Convert convert) {
+    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    std::vector<T> values;
+    for (const SqlRow& row : *rows) {
+        Result<T> value = convert(row);
+        if (!value.ok()) {
+            return value.error();
+        }
+        values.push_back(std::move(value).value());
+    }
+    return values;
+}
+
+}  // namespace
+
+Result<app::CourseId> SqlTransaction::InsertCourse(const app::TreatmentCourse& course) {
+    const std::vector<SqlValue> params = {course.patient.value,
+                                          course.indication,
+                                          std::string(clinical::ProtocolName(course.protocol)),
+                                          std::string(clinical::RouteName(course.route)),
+                                          FormatDate(course.start_date),
+                                          std::string(CourseStatusName(course.status)),
+                                          course.status_reason,
+                                          Millis(course.started_at),
+                                          course.started_by,
+                                          Millis(course.status_changed_at),
+                                          course.status_changed_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO treatment_courses (patient_id, indication, protocol, route, start_date, status, status_reason, "
+        "started_at, started_by, status_changed_at, status_changed_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::CourseId{InsertedId(*rows)};
+}
+
+Result<app::TreatmentCourse> SqlTransaction::GetCourse(app::CourseId id) {
+    Result<std::vector<app::TreatmentCourse>> courses = ReadAll<app::TreatmentCourse>(
+        connection_, "SELECT " + std::string(kCourseColumns) + " FROM treatment_courses WHERE id = $1", {id.value},
+        CourseFromRow);
+    if (!courses.ok()) {
+        return courses.error();
+    }
+    if (courses->empty()) {
+        return Error{ErrorCode::kNotFound, "course_id", "no treatment course with id " + std::to_string(id.value)};
+    }
+    return courses->front();
+}
+
+Status SqlTransaction::UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) {
+    const std::vector<SqlValue> params = {course.id.value,          std::string(CourseStatusName(course.status)),
+                                          course.status_reason,     Millis(course.status_changed_at),
+                                          course.status_changed_by, std::string(CourseStatusName(expected))};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "UPDATE treatment_courses SET status = $2, status_reason = $3, status_changed_at = $4, "
+        "status_changed_by = $5 WHERE id = $1 AND status = $6 RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (!rows->empty()) {
+        return Status::Ok();
+    }
+    Result<app::TreatmentCourse> current = GetCourse(course.id);
+    if (!current.ok()) {
+        return current.error();
+    }
+    return Error{ErrorCode::kConflict, "course_id",
+                 "treatment course " + std::to_string(course.id.value) + " is " +
+                     std::string(CourseStatusName(current->status)) + ", not " +
+                     std::string(CourseStatusName(expected)) + "; it changed meanwhile"};
+}
+
+Result<app::SessionId> SqlTransaction::InsertSession(const app::TreatmentSession& session) {
+    const std::vector<SqlValue> params = {session.course.value,
+                                          session.patient.value,
+                                          std::int64_t{session.number},
+                                          FormatDate(session.planned_date),
+                                          session.phase,
+                                          std::int64_t{session.week},
+                                          std::string(clinical::SessionStateName(session.state)),
+                                          Flag(session.consent_confirmed),
+                                          Flag(session.escort_confirmed),
+                                          OptionalMillis(session.checked_in_at),
+                                          session.bp_override ? SqlValue{session.bp_override->prescriber} : SqlValue{},
+                                          session.bp_override ? SqlValue{session.bp_override->reason} : SqlValue{},
+                                          session.state_reason,
+                                          Millis(session.state_changed_at),
+                                          session.state_changed_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO treatment_sessions (course_id, patient_id, number, planned_date, phase, week, state, "
+        "consent_confirmed, escort_confirmed, checked_in_at, bp_override_by, bp_override_reason, state_reason, "
+        "state_changed_at, state_changed_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::SessionId{InsertedId(*rows)};
+}
+
+Result<app::TreatmentSession> SqlTransaction::GetSession(app::SessionId id) {
+    Result<std::vector<app::TreatmentSession>> sessions = ReadAll<app::TreatmentSession>(
+        connection_, "SELECT " + std::string(kSessionColumns) + " FROM treatment_sessions WHERE id = $1", {id.value},
+        SessionFromRow);
+    if (!sessions.ok()) {
+        return sessions.error();
+    }
+    if (sessions->empty()) {
+        return Error{ErrorCode::kNotFound, "session_id", "no treatment session with id " + std::to_string(id.value)};
+    }
+    return sessions->front();
+}
+
+Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessions(app::CourseId course) {
+    return ReadAll<app::TreatmentSession>(
+        connection_,
+        "SELECT " + std::string(kSessionColumns) + " FROM treatment_sessions WHERE course_id = $1 ORDER BY number",
+        {course.value}, SessionFromRow);
+}
+
+Status SqlTransaction::UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) {
+    const std::vector<SqlValue> params = {session.id.value,
+                                          std::string(clinical::SessionStateName(session.state)),
+                                          Flag(session.consent_confirmed),
+                                          Flag(session.escort_confirmed),
+                                          OptionalMillis(session.checked_in_at),
+                                          session.bp_override ? SqlValue{session.bp_override->prescriber} : SqlValue{},
+                                          session.bp_override ? SqlValue{session.bp_override->reason} : SqlValue{},
+                                          session.state_reason,
+                                          Millis(session.state_changed_at),
+                                          session.state_changed_by,
+                                          std::string(clinical::SessionStateName(expected))};
+    // Only a row still in the expected state matches, so two racing transitions cannot both apply.
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "UPDATE treatment_sessions SET state = $2, consent_confirmed = $3, escort_confirmed = $4, checked_in_at = $5, "
+        "bp_override_by = $6, bp_override_reason = $7, state_reason = $8, state_changed_at = $9, "
+        "state_changed_by = $10 WHERE id = $1 AND state = $11 RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (!rows->empty()) {
+        return Status::Ok();
+    }
+    Result<app::TreatmentSession> current = GetSession(session.id);
+    if (!current.ok()) {
+        return current.error();
+    }
+    return Error{ErrorCode::kConflict, "session_id",
+                 "treatment session " + std::to_string(session.id.value) + " is " +
+                     std::string(clinical::SessionStateName(current->state)) + ", not " +
+                     std::string(clinical::SessionStateName(expected)) + "; it changed meanwhile"};
+}
+
+Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRecord& record) {
+    const clinical::DoseRequest& request = record.request;
+    const clinical::DoseOrder& order = record.order;
+    const std::vector<SqlValue> params = {
+        record.session.value,
+        record.patient.value,
+        std::string(clinical::RouteName(order.route)),
+        request.weight_kg,
+        OptionalReal(request.mg_per_kg),
+        OptionalReal(request.minutes),
+        OptionalReal(request.dose_mg),
+        OptionalReal(request.concentration_mg_per_ml),
+        Flag(request.first_dose),
+        OptionalReal(request.age_years),
+        request.indication ? SqlValue{std::string(clinical::EsketamineIndicationName(*request.indication))}
+                           : SqlValue{},
+        std::string(clinical::WeightBasisName(request.weight_basis)),
+        OptionalReal(request.height_cm),
+        request.sex,
+        Flag(request.japanese_ancestry),
+        order.total_mg,
+        OptionalReal(order.rate_mg_per_h),
+        OptionalReal(order.volume_ml),
+        OptionalReal(order.rate_ml_per_h),
+        OptionalInt(order.devices),
+        OptionalInt(order.rest_minutes_between_devices),
+        OptionalInt(order.min_administration_minutes),
+        order.weight_used_kg,
+        OptionalReal(order.ideal_body_weight_kg),
+        OptionalReal(order.mg_per_kg),
+        OptionalReal(order.minutes),
+        json::Json(order.notes).dump(),
+        Millis(record.signed_at),
+        record.prescriber};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO dose_orders (session_id, patient_id, route, weight_kg, request_mg_per_kg, request_minutes, "
+        "request_dose_mg, concentration_mg_per_ml, first_dose, age_years, indication, weight_basis, height_cm, sex, "
+        "japanese_ancestry, total_mg, rate_mg_per_h, volume_ml, rate_ml_per_h, devices, "
+        "rest_minutes_between_devices, min_administration_minutes, weight_used_kg, ideal_body_weight_kg, mg_per_kg, "
+        "minutes, notes, signed_at, prescriber) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+        "$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::DoseOrderId{InsertedId(*rows)};
+}
+
+Result<std::optional<app::DoseOrderRecord>> SqlTransaction::FindDoseOrder(app::SessionId session) {
+    Result<std::vector<app::DoseOrderRecord>> orders = ReadAll<app::DoseOrderRecord>(
+        connection_, "SELECT " + std::string(kDoseOrderColumns) + " FROM dose_orders WHERE session_id = $1",
+        {session.value}, DoseOrderFromRow);
+    if (!orders.ok()) {
+        return orders.error();
+    }
+    if (orders->empty()) {
+        return std::optional<app::DoseOrderRecord>{};
+    }
+    return std::optional<app::DoseOrderRecord>{std::move(orders->front())};
+}
+
+Result<app::AdministrationId> SqlTransaction::InsertAdministration(const app::Administration& given) {
+    const std::vector<SqlValue> params = {given.session.value,
+                                          given.patient.value,
+                                          given.drug,
+                                          std::string(clinical::RouteName(given.route)),
+                                          given.dose_mg,
+                                          OptionalReal(given.rate_mg_per_h),
+                                          OptionalInt(given.device_count),
+                                          given.lot_number,
+                                          Millis(given.started_at),
+                                          OptionalMillis(given.stopped_at),
+                                          Millis(given.recorded_at),
+                                          given.recorded_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO administrations (session_id, patient_id, drug, route, dose_mg, rate_mg_per_h, device_count, "
+        "lot_number, started_at, stopped_at, recorded_at, recorded_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return app::AdministrationId{InsertedId(*rows)};
+}
+
+Result<std::vector<app::Administration>> SqlTransaction::ListAdministrations(app::SessionId session) {
+    return ReadAll<app::Administration>(connection_,
+                                        "SELECT " + std::string(kAdministrationColumns) +
+                                            " FROM administrations WHERE session_id = $1 ORDER BY started_at, id",
+                                        {session.value}, AdministrationFromRow);
+}
+
+}  // namespace kclinic::adapters::storage::sql
