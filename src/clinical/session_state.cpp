@@ -156,6 +156,7 @@ Result<SessionState> ParseSessionState(std::string_view name) {
 
 std::vector<SessionState> AllSessionStates() {
     std::vector<SessionState> states;
+    states.reserve(kNames.size());
     for (const auto& entry : kNames) {
         states.push_back(entry.first);
     }

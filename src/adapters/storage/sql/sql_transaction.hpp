@@ -54,9 +54,9 @@ public:
     Result<app::TreatmentSession> GetSession(app::SessionId id) override;
     Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override;
     Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override;
-    Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& order) override;
+    Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override;
     Result<std::optional<app::DoseOrderRecord>> FindDoseOrder(app::SessionId session) override;
-    Result<app::AdministrationId> InsertAdministration(const app::Administration& administration) override;
+    Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
 
     Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;

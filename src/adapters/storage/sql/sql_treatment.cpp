@@ -442,7 +442,7 @@ Result<std::optional<app::DoseOrderRecord>> SqlTransaction::FindDoseOrder(app::S
     if (orders->empty()) {
         return std::optional<app::DoseOrderRecord>{};
     }
-    return std::optional<app::DoseOrderRecord>{std::move(orders->front())};
+    return std::optional<app::DoseOrderRecord>{orders->front()};
 }
 
 Result<app::AdministrationId> SqlTransaction::InsertAdministration(const app::Administration& given) {
