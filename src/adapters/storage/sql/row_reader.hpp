@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -36,6 +37,21 @@ inline std::int64_t InsertedId(const std::vector<SqlRow>& rows) {
     }
     const auto* id = std::get_if<std::int64_t>(&rows.front().columns.front());
     return id == nullptr ? 0 : *id;
+}
+
+// Parses every row with `parse` (SqlRow -> Result<T>); the first row that fails is the answer.
+template <typename T, typename Parse>
+Result<std::vector<T>> ParseRows(const std::vector<SqlRow>& rows, Parse parse) {
+    std::vector<T> parsed;
+    parsed.reserve(rows.size());
+    for (const SqlRow& row : rows) {
+        Result<T> item = parse(row);
+        if (!item.ok()) {
+            return item.error();
+        }
+        parsed.push_back(std::move(item).value());
+    }
+    return parsed;
 }
 
 // Typed column access. Any mismatch with the schema sets ok() false, and the caller returns Corrupt(...).

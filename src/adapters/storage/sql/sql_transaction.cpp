@@ -160,15 +160,7 @@ Result<std::vector<app::Patient>> SqlTransaction::ListPatients(app::PatientId af
     if (!rows.ok()) {
         return rows.error();
     }
-    std::vector<app::Patient> patients;
-    for (const SqlRow& row : *rows) {
-        Result<app::Patient> patient = PatientFromRow(row);
-        if (!patient.ok()) {
-            return patient.error();
-        }
-        patients.push_back(std::move(patient).value());
-    }
-    return patients;
+    return ParseRows<app::Patient>(*rows, PatientFromRow);
 }
 
 Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
@@ -277,15 +269,7 @@ Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSigns(app::PatientI
     if (!rows.ok()) {
         return rows.error();
     }
-    std::vector<app::VitalSign> vitals;
-    for (const SqlRow& row : *rows) {
-        Result<app::VitalSign> vital = VitalFromRow(row);
-        if (!vital.ok()) {
-            return vital.error();
-        }
-        vitals.push_back(std::move(vital).value());
-    }
-    return vitals;
+    return ParseRows<app::VitalSign>(*rows, VitalFromRow);
 }
 
 Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSignsBetween(app::PatientId patient, TimePoint from,
@@ -299,15 +283,7 @@ Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSignsBetween(app::P
     if (!rows.ok()) {
         return rows.error();
     }
-    std::vector<app::VitalSign> vitals;
-    for (const SqlRow& row : *rows) {
-        Result<app::VitalSign> vital = VitalFromRow(row);
-        if (!vital.ok()) {
-            return vital.error();
-        }
-        vitals.push_back(std::move(vital).value());
-    }
-    return vitals;
+    return ParseRows<app::VitalSign>(*rows, VitalFromRow);
 }
 
 Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment& assessment) {

@@ -229,15 +229,7 @@ Result<std::vector<T>> ReadAll(SqlConnection& connection, const std::string& sql
     if (!rows.ok()) {
         return rows.error();
     }
-    std::vector<T> values;
-    for (const SqlRow& row : *rows) {
-        Result<T> value = convert(row);
-        if (!value.ok()) {
-            return value.error();
-        }
-        values.push_back(std::move(value).value());
-    }
-    return values;
+    return ParseRows<T>(*rows, convert);
 }
 
 }  // namespace
