@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -52,6 +53,31 @@ Result<std::vector<T>> ParseRows(const std::vector<SqlRow>& rows, Parse parse) {
         parsed.push_back(std::move(item).value());
     }
     return parsed;
+}
+
+// Runs `sql` and parses every row with `parse`.
+template <typename T, typename Parse>
+Result<std::vector<T>> QueryRows(SqlConnection& connection, std::string_view sql, const std::vector<SqlValue>& params,
+                                 Parse parse) {
+    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    return ParseRows<T>(*rows, parse);
+}
+
+// Runs `sql`, expected to select at most one row, and parses it with `parse`; `not_found` when there is none.
+template <typename Parse>
+std::invoke_result_t<Parse, const SqlRow&> QueryOne(SqlConnection& connection, std::string_view sql,
+                                                    const std::vector<SqlValue>& params, Parse parse, Error not_found) {
+    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
+    if (!rows.ok()) {
+        return rows.error();
+    }
+    if (rows->empty()) {
+        return not_found;
+    }
+    return parse(rows->front());
 }
 
 // Typed column access. Any mismatch with the schema sets ok() false, and the caller returns Corrupt(...).

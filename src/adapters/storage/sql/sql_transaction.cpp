@@ -125,15 +125,9 @@ Result<app::PatientId> SqlTransaction::InsertPatient(const app::NewPatient& pati
 
 Result<app::Patient> SqlTransaction::GetPatient(app::PatientId id) {
     const std::vector<SqlValue> params = {id.value};
-    Result<std::vector<SqlRow>> rows =
-        connection_.Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id = $1", params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (rows->empty()) {
-        return Error{ErrorCode::kNotFound, "patient_id", "no patient with id " + std::to_string(id.value)};
-    }
-    return PatientFromRow(rows->front());
+    return QueryOne(connection_, "SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id = $1", params,
+                    PatientFromRow,
+                    Error{ErrorCode::kNotFound, "patient_id", "no patient with id " + std::to_string(id.value)});
 }
 
 Result<std::optional<app::Patient>> SqlTransaction::FindPatientByMrn(std::string_view mrn) {
@@ -155,12 +149,9 @@ Result<std::optional<app::Patient>> SqlTransaction::FindPatientByMrn(std::string
 
 Result<std::vector<app::Patient>> SqlTransaction::ListPatients(app::PatientId after, int limit) {
     const std::vector<SqlValue> params = {after.value, std::int64_t{limit}};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id > $1 ORDER BY id LIMIT $2", params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return ParseRows<app::Patient>(*rows, PatientFromRow);
+    return QueryRows<app::Patient>(
+        connection_, "SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id > $1 ORDER BY id LIMIT $2",
+        params, PatientFromRow);
 }
 
 Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
@@ -248,42 +239,30 @@ Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign
 
 Result<app::VitalSign> SqlTransaction::GetVitalSign(app::VitalSignId id) {
     const std::vector<SqlValue> params = {id.value};
-    Result<std::vector<SqlRow>> rows =
-        connection_.Query("SELECT " + std::string(kVitalColumns) + " FROM vital_signs WHERE id = $1", params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (rows->empty()) {
-        return Error{ErrorCode::kNotFound, "vital_sign_id", "no vital sign with id " + std::to_string(id.value)};
-    }
-    return VitalFromRow(rows->front());
+    return QueryOne(connection_, "SELECT " + std::string(kVitalColumns) + " FROM vital_signs WHERE id = $1", params,
+                    VitalFromRow,
+                    Error{ErrorCode::kNotFound, "vital_sign_id", "no vital sign with id " + std::to_string(id.value)});
 }
 
 Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSigns(app::PatientId patient, int limit) {
     const std::vector<SqlValue> params = {patient.value, std::int64_t{limit}};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
+    return QueryRows<app::VitalSign>(
+        connection_,
         "SELECT " + std::string(kVitalColumns) +
             " FROM (SELECT * FROM vital_signs WHERE patient_id = $1 ORDER BY observed_at DESC, id DESC LIMIT $2) "
             "AS latest ORDER BY observed_at, id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return ParseRows<app::VitalSign>(*rows, VitalFromRow);
+        params, VitalFromRow);
 }
 
 Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSignsBetween(app::PatientId patient, TimePoint from,
                                                                           TimePoint to) {
     const std::vector<SqlValue> params = {patient.value, Millis(from), Millis(to)};
-    Result<std::vector<SqlRow>> rows =
-        connection_.Query("SELECT " + std::string(kVitalColumns) +
-                              " FROM vital_signs WHERE patient_id = $1 AND observed_at >= $2 AND observed_at <= $3 "
-                              "ORDER BY observed_at, id",
-                          params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return ParseRows<app::VitalSign>(*rows, VitalFromRow);
+    return QueryRows<app::VitalSign>(
+        connection_,
+        "SELECT " + std::string(kVitalColumns) +
+            " FROM vital_signs WHERE patient_id = $1 AND observed_at >= $2 AND observed_at <= $3 "
+            "ORDER BY observed_at, id",
+        params, VitalFromRow);
 }
 
 Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment& assessment) {

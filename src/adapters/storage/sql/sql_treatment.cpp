@@ -222,16 +222,6 @@ Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
 }
 
 // Runs `sql` and converts every row with `convert`.
-template <typename T, typename Convert>
-Result<std::vector<T>> ReadAll(SqlConnection& connection, const std::string& sql, const std::vector<SqlValue>& params,
-                               Convert convert) {
-    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return ParseRows<T>(*rows, convert);
-}
-
 }  // namespace
 
 Result<app::CourseId> SqlTransaction::InsertCourse(const app::TreatmentCourse& course) {
@@ -258,16 +248,11 @@ Result<app::CourseId> SqlTransaction::InsertCourse(const app::TreatmentCourse& c
 }
 
 Result<app::TreatmentCourse> SqlTransaction::GetCourse(app::CourseId id) {
-    Result<std::vector<app::TreatmentCourse>> courses = ReadAll<app::TreatmentCourse>(
-        connection_, "SELECT " + std::string(kCourseColumns) + " FROM treatment_courses WHERE id = $1", {id.value},
-        CourseFromRow);
-    if (!courses.ok()) {
-        return courses.error();
-    }
-    if (courses->empty()) {
-        return Error{ErrorCode::kNotFound, "course_id", "no treatment course with id " + std::to_string(id.value)};
-    }
-    return courses->front();
+    const std::vector<SqlValue> params = {id.value};
+    return QueryOne(
+        connection_, "SELECT " + std::string(kCourseColumns) + " FROM treatment_courses WHERE id = $1", params,
+        CourseFromRow,
+        Error{ErrorCode::kNotFound, "course_id", "no treatment course with id " + std::to_string(id.value)});
 }
 
 Status SqlTransaction::UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) {
@@ -323,20 +308,15 @@ Result<app::SessionId> SqlTransaction::InsertSession(const app::TreatmentSession
 }
 
 Result<app::TreatmentSession> SqlTransaction::GetSession(app::SessionId id) {
-    Result<std::vector<app::TreatmentSession>> sessions = ReadAll<app::TreatmentSession>(
-        connection_, "SELECT " + std::string(kSessionColumns) + " FROM treatment_sessions WHERE id = $1", {id.value},
-        SessionFromRow);
-    if (!sessions.ok()) {
-        return sessions.error();
-    }
-    if (sessions->empty()) {
-        return Error{ErrorCode::kNotFound, "session_id", "no treatment session with id " + std::to_string(id.value)};
-    }
-    return sessions->front();
+    const std::vector<SqlValue> params = {id.value};
+    return QueryOne(
+        connection_, "SELECT " + std::string(kSessionColumns) + " FROM treatment_sessions WHERE id = $1", params,
+        SessionFromRow,
+        Error{ErrorCode::kNotFound, "session_id", "no treatment session with id " + std::to_string(id.value)});
 }
 
 Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessions(app::CourseId course) {
-    return ReadAll<app::TreatmentSession>(
+    return QueryRows<app::TreatmentSession>(
         connection_,
         "SELECT " + std::string(kSessionColumns) + " FROM treatment_sessions WHERE course_id = $1 ORDER BY number",
         {course.value}, SessionFromRow);
@@ -425,7 +405,7 @@ Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRec
 }
 
 Result<std::optional<app::DoseOrderRecord>> SqlTransaction::FindDoseOrder(app::SessionId session) {
-    Result<std::vector<app::DoseOrderRecord>> orders = ReadAll<app::DoseOrderRecord>(
+    Result<std::vector<app::DoseOrderRecord>> orders = QueryRows<app::DoseOrderRecord>(
         connection_, "SELECT " + std::string(kDoseOrderColumns) + " FROM dose_orders WHERE session_id = $1",
         {session.value}, DoseOrderFromRow);
     if (!orders.ok()) {
@@ -462,10 +442,10 @@ Result<app::AdministrationId> SqlTransaction::InsertAdministration(const app::Ad
 }
 
 Result<std::vector<app::Administration>> SqlTransaction::ListAdministrations(app::SessionId session) {
-    return ReadAll<app::Administration>(connection_,
-                                        "SELECT " + std::string(kAdministrationColumns) +
-                                            " FROM administrations WHERE session_id = $1 ORDER BY started_at, id",
-                                        {session.value}, AdministrationFromRow);
+    return QueryRows<app::Administration>(connection_,
+                                          "SELECT " + std::string(kAdministrationColumns) +
+                                              " FROM administrations WHERE session_id = $1 ORDER BY started_at, id",
+                                          {session.value}, AdministrationFromRow);
 }
 
 }  // namespace kclinic::adapters::storage::sql
