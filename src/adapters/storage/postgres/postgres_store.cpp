@@ -83,37 +83,50 @@ private:
     // one it had was lost.
     std::optional<std::unique_ptr<PgConnection>> TakeSlot();
     void GiveBack(std::unique_ptr<PgConnection> connection);
+    // REQUIRES: mutex_ held. Wakes the longest waiter when a slot is free.
+    void WakeFirstWaiter();
     Status Reconnect(std::unique_ptr<PgConnection>& connection) const;
 
     const std::string dsn_;
     const PostgresOptions options_;
     std::mutex mutex_;
-    std::condition_variable slot_freed_;
     // The free slots: options_.pool_size minus those in use. A null entry is a slot whose connection was
     // discarded; the next caller to take it connects afresh, so a restarted server is reached again.
     std::vector<std::unique_ptr<PgConnection>> idle_;
-    std::deque<std::uint64_t> waiting_;  // tickets of callers waiting for a slot, oldest first
-    std::uint64_t next_ticket_ = 0;
+    // Callers waiting for a slot, oldest first; each waits on its own condition variable.
+    struct Waiter {
+        std::condition_variable turn;
+    };
+    std::deque<Waiter*> waiting_;
 };
 
 std::optional<std::unique_ptr<PgConnection>> PostgresStore::TakeSlot() {
-    // First come, first served: only the longest waiter may take a free slot. Without this the condition
-    // variable wakes an arbitrary waiter and an unlucky caller waits far longer than the rest (the 64-writer p99
-    // in docs/benchmarks.md).
+    // First come, first served, and only the first waiter is woken: a free slot goes to the longest waiter, so no
+    // caller starves behind later ones, and no herd of waiters wakes to find the slot gone (docs/benchmarks.md).
     std::unique_lock lock(mutex_);
-    const std::uint64_t ticket = next_ticket_++;
-    waiting_.push_back(ticket);
-    const bool got_slot = slot_freed_.wait_for(lock, options_.acquire_timeout,
-                                               [&] { return !idle_.empty() && waiting_.front() == ticket; });
-    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), ticket));
     std::optional<std::unique_ptr<PgConnection>> taken;
+    if (waiting_.empty() && !idle_.empty()) {
+        taken = std::move(idle_.back());
+        idle_.pop_back();
+        return taken;
+    }
+    Waiter me;
+    waiting_.push_back(&me);
+    const bool got_slot =
+        me.turn.wait_for(lock, options_.acquire_timeout, [&] { return !idle_.empty() && waiting_.front() == &me; });
+    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), &me));
     if (got_slot) {
         taken = std::move(idle_.back());
         idle_.pop_back();
     }
-    lock.unlock();
-    slot_freed_.notify_all();  // the next in line may now be at the front
+    WakeFirstWaiter();
     return taken;
+}
+
+void PostgresStore::WakeFirstWaiter() {
+    if (!waiting_.empty() && !idle_.empty()) {
+        waiting_.front()->turn.notify_one();
+    }
 }
 
 void PostgresStore::GiveBack(std::unique_ptr<PgConnection> connection) {
@@ -128,11 +141,9 @@ void PostgresStore::GiveBack(std::unique_ptr<PgConnection> connection) {
     if (connection != nullptr) {
         connection->ClearFirstError();
     }
-    {
-        std::lock_guard lock(mutex_);
-        idle_.push_back(std::move(connection));
-    }
-    slot_freed_.notify_all();  // only the longest waiter can take it; each checks whether that is itself
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+    WakeFirstWaiter();
 }
 
 Status PostgresStore::Reconnect(std::unique_ptr<PgConnection>& connection) const {
