@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/storage/open_store.hpp"
 #include "adapters/storage/sqlite/sqlite_store.hpp"
 #include "app/patient_records.hpp"
@@ -55,13 +56,6 @@ constexpr int kPatients = 64;
 // The issue's goal (issues show 3, section 4), checked at the largest writer count.
 constexpr double kGoalFractionOfRaw = 0.5;
 constexpr double kGoalP99Ms = 10.0;
-
-class SystemClock final : public app::Clock {
-public:
-    [[nodiscard]] app::TimePoint Now() const override {
-        return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    }
-};
 
 [[noreturn]] void Fail(const std::string& what) {
     throw std::runtime_error(what);
@@ -153,7 +147,7 @@ app::NewVitalSign Vital(app::PatientId patient, int i) {
     vital.loinc = "8480-6";  // systolic blood pressure
     vital.value = 100 + i % 60;
     vital.unit = "mm[Hg]";
-    vital.observed_at = SystemClock().Now();
+    vital.observed_at = adapters::SystemClock().Now();
     vital.source = app::VitalSource::kDevice;
     vital.device_id = "bench-monitor";
     return vital;
@@ -281,7 +275,7 @@ CaseResult SqliteRawLimit(const fs::path& file, const std::vector<app::PatientId
     SqliteExec(db, "BEGIN IMMEDIATE");
     for (int i = 0; i < kRawRows; ++i) {
         const std::int64_t patient = patients[static_cast<std::size_t>(i % kPatients)].value;
-        const std::int64_t now_ms = SystemClock().Now().time_since_epoch().count();
+        const std::int64_t now_ms = adapters::SystemClock().Now().time_since_epoch().count();
         sqlite3_bind_int64(vital.get(), 1, patient);
         sqlite3_bind_text(vital.get(), 2, "8480-6", -1, SQLITE_STATIC);
         sqlite3_bind_double(vital.get(), 3, 100 + i % 60);
@@ -328,7 +322,7 @@ std::vector<CaseResult> BenchSqlite(const fs::path& root) {
             Fail("opening SQLite: " + opened.error().ToString());
         }
         adapters::storage::sqlite::SqliteStore& store = *opened.value();
-        const SystemClock clock;
+        const adapters::SystemClock clock;
         app::PatientRecords records(store, clock);
         const app::Actor actor{"system:bench", "bench"};
         patients = RegisterPatients(records, actor);
@@ -387,7 +381,7 @@ CaseResult PgRawLimit(const std::string& dsn, const std::vector<app::PatientId>&
     PgExec(connection.get(), "SET synchronous_commit = on");
     std::string vitals;
     std::string audits;
-    const std::string now_ms = std::to_string(SystemClock().Now().time_since_epoch().count());
+    const std::string now_ms = std::to_string(adapters::SystemClock().Now().time_since_epoch().count());
     for (int i = 0; i < kRawRows; ++i) {
         const std::string patient = std::to_string(patients[static_cast<std::size_t>(i % kPatients)].value);
         vitals += patient + "\t8480-6\t" + std::to_string(100 + i % 60) + "\tmm[Hg]\t" + now_ms +
@@ -438,7 +432,7 @@ std::vector<CaseResult> BenchPostgres(const fs::path& root) {
         if (!opened.ok()) {
             Fail("opening PostgreSQL: " + opened.error().ToString());
         }
-        const SystemClock clock;
+        const adapters::SystemClock clock;
         app::PatientRecords records(*opened.value(), clock);
         const app::Actor actor{"system:bench", "bench"};
         patients = RegisterPatients(records, actor);

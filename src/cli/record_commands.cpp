@@ -1,4 +1,5 @@
 #include "cli/record_commands.hpp"
+#include "adapters/clock/system_clock.hpp"
 
 #include <unistd.h>
 
@@ -16,13 +17,6 @@ namespace kclinic::cli {
 namespace {
 
 namespace json = adapters::json;
-
-class SystemClock final : public app::Clock {
-public:
-    [[nodiscard]] app::TimePoint Now() const override {
-        return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    }
-};
 
 std::string DefaultDatabaseUrl() {
     const char* from_environment = std::getenv("KCLINIC_DB");
@@ -126,7 +120,7 @@ Result<CommandOutput> WithRecords(const DatabaseOptions& options, Use use) {
     if (!store.ok()) {
         return store.error();
     }
-    SystemClock clock;
+    adapters::SystemClock clock;
     app::PatientRecords records(**store, clock);
     return use(records);
 }

@@ -10,19 +10,13 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/storage/open_store.hpp"
 #include "app/patient_records.hpp"
 
 namespace {
 
 using namespace kclinic;
-
-class SystemClock final : public app::Clock {
-public:
-    [[nodiscard]] app::TimePoint Now() const override {
-        return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    }
-};
 
 // One write(2) per line: lines from different threads never interleave (each is far below PIPE_BUF).
 void Announce(const std::string& line) {
@@ -42,7 +36,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", store.error().ToString().c_str());
         return 1;
     }
-    SystemClock clock;
+    adapters::SystemClock clock;
     app::PatientRecords records(**store, clock);
     const app::Actor actor{"system:crash-test", "test"};
 

@@ -26,15 +26,6 @@ using app::TimePoint;
 using std::chrono::sys_days;
 using std::chrono::year;
 
-TimePoint At(int seconds) {
-    return TimePoint{std::chrono::milliseconds{1'790'000'000'000LL + seconds * 1000LL}};  // 2026-09-21T14:13:20Z
-}
-
-class FixedClock final : public app::Clock {
-public:
-    [[nodiscard]] TimePoint Now() const override { return At(0); }
-};
-
 clinical::AntidepressantTrial Trial(const std::string& drug, double improvement_percent) {
     return clinical::AntidepressantTrial{drug, 8, true, improvement_percent, true};
 }

@@ -22,15 +22,6 @@ using app::Actor;
 using app::PatientId;
 using app::TimePoint;
 
-TimePoint At(int seconds) {
-    return TimePoint{std::chrono::milliseconds{1'790'000'000'000LL + seconds * 1000LL}};
-}
-
-class FixedClock final : public app::Clock {
-public:
-    [[nodiscard]] TimePoint Now() const override { return At(0); }
-};
-
 app::NewPatient NewPatient(const std::string& mrn) {
     using namespace std::chrono;
     return app::NewPatient{mrn, "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale};

@@ -5,11 +5,13 @@
 // postgres.server_start CTest fixture starts (its DSN is in the file KCLINIC_TEST_PG_DSN_FILE names); a missing
 // server is a test failure, never a skip.
 
+#include <chrono>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
 
+#include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
 #include "base/result.hpp"
 
@@ -19,6 +21,17 @@ enum class Backend { kSqlite, kPostgres };
 
 // "sqlite", "postgres".
 [[nodiscard]] std::string_view BackendName(Backend backend);
+
+// A fixed instant plus `seconds`: 2026-09-21T14:13:20Z + seconds. Tests use it for every time they write.
+inline app::TimePoint At(int seconds) {
+    return app::TimePoint{std::chrono::milliseconds{1'790'000'000'000LL + seconds * 1000LL}};
+}
+
+// A clock that always says At(0).
+class FixedClock final : public app::Clock {
+public:
+    [[nodiscard]] app::TimePoint Now() const override { return At(0); }
+};
 
 // GoogleTest prints a Backend parameter by name.
 inline void PrintTo(Backend backend, std::ostream* out) {
