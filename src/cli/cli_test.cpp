@@ -133,7 +133,14 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                                                       {"screen", "--help"},
                                                                                       {"dose", "--help"},
                                                                                       {"schedule", "--help"},
-                                                                                      {"settings", "--help"}}) {
+                                                                                      {"settings", "--help"},
+                                                                                      {"migrate", "--help"},
+                                                                                      {"patient", "--help"},
+                                                                                      {"patient", "add", "--help"},
+                                                                                      {"patient", "list", "--help"},
+                                                                                      {"patient", "show", "--help"},
+                                                                                      {"backup", "--help"},
+                                                                                      {"restore", "--help"}}) {
         ProcessRun run = Kclinic(args);
         EXPECT_EQ(run.exit_status, 0) << Describe(args);
         EXPECT_NE(run.out.find("Usage"), std::string::npos) << Describe(args) << run.out;
