@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "adapters/json/record_json.hpp"
 #include "adapters/storage/open_store.hpp"
 #include "app/patient_records.hpp"
 #include "base/text.hpp"
@@ -187,23 +188,14 @@ Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
         text << PatientLine(*patient);
         json::Json assessment_list = json::Json::array();
         for (const app::Assessment& assessment : *assessments) {
-            assessment_list.push_back({{"id", assessment.id.value},
-                                       {"instrument", clinical::InstrumentName(assessment.instrument)},
-                                       {"total", assessment.total},
-                                       {"band", assessment.band},
-                                       {"flags", assessment.flags},
-                                       {"assessed_at", json::FormatTime(assessment.assessed_at)}});
+            assessment_list.push_back(json::ToJson(assessment));
             text << "  " << json::FormatTime(assessment.assessed_at) << "  "
                  << clinical::InstrumentName(assessment.instrument) << " " << assessment.total << " ("
                  << assessment.band << ")\n";
         }
         json::Json vital_list = json::Json::array();
         for (const app::VitalSign& vital : *vitals) {
-            vital_list.push_back({{"id", vital.id.value},
-                                  {"loinc", vital.loinc},
-                                  {"value", vital.value},
-                                  {"unit", vital.unit},
-                                  {"observed_at", json::FormatTime(vital.observed_at)}});
+            vital_list.push_back(json::ToJson(vital));
             text << "  " << json::FormatTime(vital.observed_at) << "  " << vital.loinc << " "
                  << FormatNumber(vital.value) << " " << vital.unit << "\n";
         }

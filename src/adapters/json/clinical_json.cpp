@@ -8,24 +8,11 @@
 #include <string>
 #include <utility>
 
+#include "adapters/json/json_fields.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::adapters::json {
 namespace {
-
-// Puts `value` under `key` only when it is present, so a field absent from the result is absent from the JSON.
-template <typename T>
-void PutIfPresent(Json& json, const char* key, const std::optional<T>& value) {
-    if (value) {
-        json[key] = *value;
-    }
-}
-
-void PutIfNotEmpty(Json& json, const char* key, std::string_view value) {
-    if (!value.empty()) {
-        json[key] = value;
-    }
-}
 
 std::string Path(std::string_view prefix, std::string_view key) {
     return prefix.empty() ? std::string(key) : std::string(prefix) + "." + std::string(key);
@@ -471,20 +458,6 @@ std::string FormatTime(app::TimePoint time) {
                   static_cast<int>(clock.minutes().count()), static_cast<int>(clock.seconds().count()),
                   static_cast<int>(clock.subseconds().count()));
     return FormatDate(day) + buffer;
-}
-
-Json ToJson(const app::Patient& patient) {
-    return Json{
-        {"id", patient.id.value},
-        {"mrn", patient.mrn},
-        {"given_name", patient.given_name},
-        {"family_name", patient.family_name},
-        {"birth_date", FormatDate(patient.birth_date)},
-        {"sex", clinical::SexName(patient.sex)},
-        {"version", patient.version},
-        {"created_at", FormatTime(patient.created_at)},
-        {"created_by", patient.created_by},
-    };
 }
 
 }  // namespace kclinic::adapters::json

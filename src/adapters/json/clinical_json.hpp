@@ -45,8 +45,7 @@ using Json = nlohmann::json;
 [[nodiscard]] Json ToJson(clinical::Protocol protocol, std::span<const clinical::PlannedSession> sessions);
 [[nodiscard]] Json ToJson(std::span<const clinical::SettingSpec> settings);
 
-// Clinic record values. Times are ISO 8601 UTC with milliseconds ("2026-11-21T09:30:00.000Z").
+// Times of the clinic record: ISO 8601 UTC with milliseconds ("2026-11-21T09:30:00.000Z").
 [[nodiscard]] std::string FormatTime(app::TimePoint time);
-[[nodiscard]] Json ToJson(const app::Patient& patient);
 
 }  // namespace kclinic::adapters::json

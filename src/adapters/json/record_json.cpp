@@ -1,0 +1,229 @@
+#include "adapters/json/record_json.hpp"
+
+#include <string>
+#include <utility>
+
+#include "adapters/json/json_fields.hpp"
+#include "app/record_names.hpp"
+#include "base/text.hpp"
+
+namespace kclinic::adapters::json {
+namespace {
+
+void PutTimeIfPresent(Json& json, const char* key, const std::optional<app::TimePoint>& time) {
+    if (time) {
+        json[key] = FormatTime(*time);
+    }
+}
+
+void PutDateIfPresent(Json& json, const char* key, const std::optional<std::chrono::sys_days>& date) {
+    if (date) {
+        json[key] = FormatDate(*date);
+    }
+}
+
+}  // namespace
+
+Json ToJson(const app::Patient& patient) {
+    return Json{
+        {"id", patient.id.value},
+        {"mrn", patient.mrn},
+        {"given_name", patient.given_name},
+        {"family_name", patient.family_name},
+        {"birth_date", FormatDate(patient.birth_date)},
+        {"sex", clinical::SexName(patient.sex)},
+        {"version", patient.version},
+        {"created_at", FormatTime(patient.created_at)},
+        {"created_by", patient.created_by},
+    };
+}
+
+Json ToJson(const app::WeightMeasurement& weight) {
+    return Json{
+        {"patient_id", weight.patient.value},
+        {"measured_at", FormatTime(weight.measured_at)},
+        {"weight_kg", weight.weight_kg},
+        {"recorded_by", weight.recorded_by},
+    };
+}
+
+Json ToJson(const app::VitalSign& vital) {
+    Json json{
+        {"id", vital.id.value},
+        {"patient_id", vital.patient.value},
+        {"loinc", vital.loinc},
+        {"value", vital.value},
+        {"unit", vital.unit},
+        {"observed_at", FormatTime(vital.observed_at)},
+        {"source", app::VitalSourceName(vital.source)},
+        {"recorded_at", FormatTime(vital.recorded_at)},
+        {"recorded_by", vital.recorded_by},
+    };
+    PutIfNotEmpty(json, "device_id", vital.device_id);
+    return json;
+}
+
+Json ToJson(const app::Assessment& assessment) {
+    return Json{
+        {"id", assessment.id.value},
+        {"patient_id", assessment.patient.value},
+        {"instrument", clinical::InstrumentName(assessment.instrument)},
+        {"answers", assessment.answers},
+        {"total", assessment.total},
+        {"band", assessment.band},
+        {"band_rule", assessment.band_rule},
+        {"flags", assessment.flags},
+        {"assessed_at", FormatTime(assessment.assessed_at)},
+        {"recorded_at", FormatTime(assessment.recorded_at)},
+        {"recorded_by", assessment.recorded_by},
+    };
+}
+
+Json ToJson(const app::HistoryEntry& entry) {
+    return Json{
+        {"id", entry.id.value}, {"patient_id", entry.patient.value},      {"kind", app::HistoryKindName(entry.kind)},
+        {"value", entry.value}, {"noted_at", FormatTime(entry.noted_at)}, {"noted_by", entry.noted_by},
+    };
+}
+
+Json ToJson(const app::TrialRecord& trial) {
+    Json json{
+        {"id", trial.id.value},
+        {"patient_id", trial.patient.value},
+        {"drug", trial.trial.drug},
+        {"weeks", trial.trial.weeks},
+        {"adequate_dose", trial.trial.adequate_dose},
+        {"improvement_percent", trial.trial.improvement_percent},
+        {"current_episode", trial.trial.current_episode},
+        {"recorded_at", FormatTime(trial.recorded_at)},
+        {"recorded_by", trial.recorded_by},
+    };
+    PutDateIfPresent(json, "started_on", trial.started_on);
+    PutDateIfPresent(json, "ended_on", trial.ended_on);
+    return json;
+}
+
+Json ToJson(const app::ScreeningRecord& screening) {
+    Json json{
+        {"id", screening.id.value},
+        {"patient_id", screening.patient.value},
+        {"inputs", IntakeToJson(screening.inputs)},
+        {"result", ToJson(screening.result)},
+        {"screened_at", FormatTime(screening.screened_at)},
+        {"screened_by", screening.screened_by},
+    };
+    if (screening.signature) {
+        Json signature{
+            {"sign_off", app::SignOffName(screening.signature->sign_off)},
+            {"signed_at", FormatTime(screening.signature->signed_at)},
+            {"signed_by", screening.signature->signed_by},
+        };
+        PutIfNotEmpty(signature, "reason", screening.signature->reason);
+        json["signature"] = std::move(signature);
+    }
+    return json;
+}
+
+Json ToJson(const app::TreatmentCourse& course) {
+    Json json{
+        {"id", course.id.value},
+        {"patient_id", course.patient.value},
+        {"indication", course.indication},
+        {"protocol", clinical::ProtocolName(course.protocol)},
+        {"route", clinical::RouteName(course.route)},
+        {"start_date", FormatDate(course.start_date)},
+        {"status", app::CourseStatusName(course.status)},
+        {"started_at", FormatTime(course.started_at)},
+        {"started_by", course.started_by},
+        {"status_changed_at", FormatTime(course.status_changed_at)},
+        {"status_changed_by", course.status_changed_by},
+    };
+    PutIfNotEmpty(json, "status_reason", course.status_reason);
+    return json;
+}
+
+Json ToJson(const app::TreatmentSession& session) {
+    Json json{
+        {"id", session.id.value},
+        {"course_id", session.course.value},
+        {"patient_id", session.patient.value},
+        {"number", session.number},
+        {"planned_date", FormatDate(session.planned_date)},
+        {"phase", session.phase},
+        {"week", session.week},
+        {"state", clinical::SessionStateName(session.state)},
+        {"consent_confirmed", session.consent_confirmed},
+        {"escort_confirmed", session.escort_confirmed},
+        {"state_changed_at", FormatTime(session.state_changed_at)},
+        {"state_changed_by", session.state_changed_by},
+    };
+    PutTimeIfPresent(json, "checked_in_at", session.checked_in_at);
+    if (session.bp_override) {
+        json["bp_override"] = {{"prescriber", session.bp_override->prescriber},
+                               {"reason", session.bp_override->reason}};
+    }
+    PutIfNotEmpty(json, "state_reason", session.state_reason);
+    return json;
+}
+
+Json ToJson(const clinical::DoseRequest& request) {
+    Json json{
+        {"route", clinical::RouteName(request.route)},
+        {"weight_kg", request.weight_kg},
+        {"first_dose", request.first_dose},
+        {"weight_basis", clinical::WeightBasisName(request.weight_basis)},
+        {"japanese_ancestry", request.japanese_ancestry},
+    };
+    PutIfPresent(json, "mg_per_kg", request.mg_per_kg);
+    PutIfPresent(json, "minutes", request.minutes);
+    PutIfPresent(json, "dose_mg", request.dose_mg);
+    PutIfPresent(json, "concentration_mg_per_ml", request.concentration_mg_per_ml);
+    PutIfPresent(json, "age_years", request.age_years);
+    if (request.indication) {
+        json["indication"] = clinical::EsketamineIndicationName(*request.indication);
+    }
+    PutIfPresent(json, "height_cm", request.height_cm);
+    PutIfNotEmpty(json, "sex", request.sex);
+    return json;
+}
+
+Json ToJson(const app::DoseOrderRecord& record) {
+    return Json{
+        {"id", record.id.value},
+        {"session_id", record.session.value},
+        {"patient_id", record.patient.value},
+        {"request", ToJson(record.request)},
+        {"order", ToJson(record.order)},
+        {"signed_at", FormatTime(record.signed_at)},
+        {"prescriber", record.prescriber},
+    };
+}
+
+Json ToJson(const app::Administration& administration) {
+    Json json{
+        {"id", administration.id.value},
+        {"session_id", administration.session.value},
+        {"patient_id", administration.patient.value},
+        {"drug", administration.drug},
+        {"route", clinical::RouteName(administration.route)},
+        {"dose_mg", administration.dose_mg},
+        {"lot_number", administration.lot_number},
+        {"started_at", FormatTime(administration.started_at)},
+        {"recorded_at", FormatTime(administration.recorded_at)},
+        {"recorded_by", administration.recorded_by},
+    };
+    PutIfPresent(json, "rate_mg_per_h", administration.rate_mg_per_h);
+    PutIfPresent(json, "device_count", administration.device_count);
+    PutTimeIfPresent(json, "stopped_at", administration.stopped_at);
+    return json;
+}
+
+Json ToJson(const app::AuditEntry& entry) {
+    return Json{
+        {"id", entry.id.value},         {"at", FormatTime(entry.at)},     {"actor", entry.actor},
+        {"origin", entry.origin},       {"action", entry.action},         {"record_type", entry.record_type},
+        {"record_id", entry.record_id}, {"patient_id", entry.patient_id},
+    };
+}
+
+}  // namespace kclinic::adapters::json

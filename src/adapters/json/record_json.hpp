@@ -1,0 +1,26 @@
+#pragma once
+
+// The JSON shape of the clinic record: one object per stored record, every field under its storage name, times as
+// ISO 8601 UTC with milliseconds, enumerations by their stable names, absent optionals left out. The CLI's
+// `patient show` and `export`, and the HTTP API, write these same objects so a field means one thing everywhere.
+
+#include "adapters/json/clinical_json.hpp"
+#include "app/records.hpp"
+
+namespace kclinic::adapters::json {
+
+[[nodiscard]] Json ToJson(const app::Patient& patient);
+[[nodiscard]] Json ToJson(const app::WeightMeasurement& weight);
+[[nodiscard]] Json ToJson(const app::VitalSign& vital);
+[[nodiscard]] Json ToJson(const app::Assessment& assessment);
+[[nodiscard]] Json ToJson(const app::HistoryEntry& entry);
+[[nodiscard]] Json ToJson(const app::TrialRecord& trial);
+[[nodiscard]] Json ToJson(const app::ScreeningRecord& screening);
+[[nodiscard]] Json ToJson(const app::TreatmentCourse& course);
+[[nodiscard]] Json ToJson(const app::TreatmentSession& session);
+[[nodiscard]] Json ToJson(const clinical::DoseRequest& request);
+[[nodiscard]] Json ToJson(const app::DoseOrderRecord& record);
+[[nodiscard]] Json ToJson(const app::Administration& administration);
+[[nodiscard]] Json ToJson(const app::AuditEntry& entry);
+
+}  // namespace kclinic::adapters::json

@@ -1,0 +1,75 @@
+#include "app/record_names.hpp"
+
+#include <array>
+#include <string>
+#include <utility>
+
+namespace kclinic::app {
+namespace {
+
+// One table per enumeration: the name of each value, in enum order, so Name and Parse cannot drift apart.
+template <typename Enum, std::size_t N>
+using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
+
+constexpr NameTable<VitalSource, 2> kVitalSources{{{VitalSource::kManual, "manual"}, {VitalSource::kDevice, "device"}}};
+constexpr NameTable<HistoryKind, 4> kHistoryKinds{{{HistoryKind::kDiagnosis, "diagnosis"},
+                                                   {HistoryKind::kCondition, "condition"},
+                                                   {HistoryKind::kAllergy, "allergy"},
+                                                   {HistoryKind::kMedication, "medication"}}};
+constexpr NameTable<SignOff, 2> kSignOffs{{{SignOff::kAccepted, "accepted"}, {SignOff::kOverridden, "overridden"}}};
+constexpr NameTable<CourseStatus, 3> kCourseStatuses{
+    {{CourseStatus::kActive, "active"}, {CourseStatus::kPaused, "paused"}, {CourseStatus::kEnded, "ended"}}};
+
+template <typename Enum, std::size_t N>
+std::string_view NameIn(const NameTable<Enum, N>& table, Enum value) {
+    for (const auto& [entry, name] : table) {
+        if (entry == value) {
+            return name;
+        }
+    }
+    return table.front().second;  // unreachable: every table lists every enumerator
+}
+
+template <typename Enum, std::size_t N>
+Result<Enum> ParseIn(const NameTable<Enum, N>& table, std::string_view field, std::string_view name) {
+    std::string allowed;
+    for (const auto& [entry, entry_name] : table) {
+        if (entry_name == name) {
+            return entry;
+        }
+        allowed += (allowed.empty() ? "" : ", ") + std::string(entry_name);
+    }
+    return InvalidArgument(std::string(field), "must be one of " + allowed + "; got \"" + std::string(name) + "\"");
+}
+
+}  // namespace
+
+std::string_view VitalSourceName(VitalSource source) {
+    return NameIn(kVitalSources, source);
+}
+Result<VitalSource> ParseVitalSource(std::string_view name) {
+    return ParseIn(kVitalSources, "source", name);
+}
+
+std::string_view HistoryKindName(HistoryKind kind) {
+    return NameIn(kHistoryKinds, kind);
+}
+Result<HistoryKind> ParseHistoryKind(std::string_view name) {
+    return ParseIn(kHistoryKinds, "kind", name);
+}
+
+std::string_view SignOffName(SignOff sign_off) {
+    return NameIn(kSignOffs, sign_off);
+}
+Result<SignOff> ParseSignOff(std::string_view name) {
+    return ParseIn(kSignOffs, "sign_off", name);
+}
+
+std::string_view CourseStatusName(CourseStatus status) {
+    return NameIn(kCourseStatuses, status);
+}
+Result<CourseStatus> ParseCourseStatus(std::string_view name) {
+    return ParseIn(kCourseStatuses, "status", name);
+}
+
+}  // namespace kclinic::app
