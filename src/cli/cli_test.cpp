@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -140,7 +141,8 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                                                       {"patient", "list", "--help"},
                                                                                       {"patient", "show", "--help"},
                                                                                       {"backup", "--help"},
-                                                                                      {"restore", "--help"}}) {
+                                                                                      {"restore", "--help"},
+                                                                                      {"export", "--help"}}) {
         ProcessRun run = Kclinic(args);
         EXPECT_EQ(run.exit_status, 0) << Describe(args);
         EXPECT_NE(run.out.find("Usage"), std::string::npos) << Describe(args) << run.out;
@@ -422,6 +424,42 @@ TEST(CliTest, PatientAddListShowOnSqlite) {
     EXPECT_EQ(restored_list["patients"][0]["mrn"], "MRN-7");
     ExpectBadInput({"backup", "--db", "postgresql://nobody@127.0.0.1:1/x", "--to", backup + "2"}, "pg_dump");
     std::filesystem::remove_all(folder_template);
+}
+
+TEST(CliTest, ExportWritesTheWholeRecordAsNdjson) {
+    char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    const std::string folder = folder_template;
+    const std::string db = "sqlite:" + folder + "/clinic.db";
+    ExpectJson({"patient", "add", "--mrn", "MRN-1", "--given-name", "Ada", "--family-name", "Example", "--birth-date",
+                "1980-03-14", "--sex", "female", "--db", db, "--json"});
+
+    // To stdout: only NDJSON there, the summary on stderr; every line one object with a type and a record.
+    ProcessRun run = Kclinic({"export", "--format", "ndjson", "--db", db});
+    ASSERT_EQ(run.exit_status, 0) << run.err;
+    EXPECT_EQ(run.err, "exported 1 patients and 1 audit entries\n");
+    std::istringstream lines(run.out);
+    std::vector<std::string> types;
+    for (std::string line; std::getline(lines, line);) {
+        Json parsed = Json::parse(line, nullptr, false);
+        ASSERT_TRUE(parsed.is_object()) << line;
+        types.push_back(parsed["type"].get<std::string>());
+        if (types.back() == "patient") {
+            EXPECT_EQ(parsed["record"]["mrn"], "MRN-1");
+        }
+    }
+    EXPECT_EQ(types, (std::vector<std::string>{"export", "patient", "audit_entry"}));
+
+    // To a file: created whole, never overwritten, no partial file left behind.
+    const std::string out = folder + "/clinic.ndjson";
+    Json written = ExpectJson({"export", "--format", "ndjson", "--out", out, "--db", db, "--json"});
+    EXPECT_EQ(written["patients"], 1);
+    EXPECT_TRUE(std::filesystem::exists(out));
+    EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+    ExpectBadInput({"export", "--format", "ndjson", "--out", out, "--db", db}, "already exists");
+    ExpectBadInput({"export", "--format", "csv", "--db", db}, "--format: must be ndjson");
+    ExpectBadInput({"export", "--format", "ndjson", "--json", "--db", db}, "--json: needs --out FILE");
+    std::filesystem::remove_all(folder);
 }
 
 }  // namespace

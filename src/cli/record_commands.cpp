@@ -4,14 +4,20 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
 
+#include "adapters/json/ndjson_export.hpp"
 #include "adapters/json/record_json.hpp"
 #include "adapters/storage/open_store.hpp"
 #include "app/patient_records.hpp"
+#include "app/record_export.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::cli {
@@ -84,6 +90,81 @@ Result<CommandOutput> RunRestore(const RestoreOptions& options) {
     }
     return CommandOutput{json::Json{{"restored", options.from}, {"database", options.database.url}},
                          "restored " + options.from + " into " + options.database.url + "\n"};
+}
+
+// ----- export ----------------------------------------------------------------------------------------------------
+
+struct ExportOptions {
+    DatabaseOptions database;
+    std::string format = "ndjson";
+    std::string out = "-";
+};
+
+Result<app::ExportSummary> ExportTo(app::Store& store, std::ostream& out) {
+    adapters::SystemClock clock;
+    json::NdjsonExportSink sink(out, store.Backend(), clock.Now());
+    Result<app::ExportSummary> summary = app::RecordExport(store, clock).Export(CliActor(), sink);
+    out.flush();
+    if (summary.ok() && !out) {
+        return Error{ErrorCode::kUnavailable, "--out", "could not write the export"};
+    }
+    return summary;
+}
+
+// Writes to FILE.partial and renames it to FILE only once the whole export is written, so a FILE that exists is
+// always complete; an existing FILE is never overwritten.
+Result<app::ExportSummary> ExportToFile(app::Store& store, const std::string& path) {
+    std::error_code error;
+    if (std::filesystem::exists(path, error)) {
+        return Error{ErrorCode::kConflict, "--out", path + " already exists; it is never overwritten"};
+    }
+    const std::string partial = path + ".partial";
+    Result<app::ExportSummary> summary = Error{ErrorCode::kUnavailable, "--out", "cannot create " + partial};
+    {
+        std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+        if (file) {
+            summary = ExportTo(store, file);
+        }
+    }
+    if (summary.ok()) {
+        std::filesystem::rename(partial, path, error);
+        if (error) {
+            summary = Error{ErrorCode::kUnavailable, "--out", "cannot rename " + partial + ": " + error.message()};
+        }
+    }
+    if (!summary.ok()) {
+        std::filesystem::remove(partial, error);
+    }
+    return summary;
+}
+
+Result<CommandOutput> RunExport(const ExportOptions& options) {
+    if (options.format != "ndjson") {
+        return InvalidArgument("--format", "must be ndjson (got \"" + options.format + "\")");
+    }
+    const bool to_stdout = options.out == "-";
+    if (to_stdout && options.database.json) {
+        return InvalidArgument("--json", "needs --out FILE: without it stdout carries the export itself");
+    }
+    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.database.url);
+    if (!store.ok()) {
+        return store.error();
+    }
+    Result<app::ExportSummary> summary = to_stdout ? ExportTo(**store, std::cout) : ExportToFile(**store, options.out);
+    if (!summary.ok()) {
+        return summary.error();
+    }
+    const std::string done = "exported " + std::to_string(summary->patients) + " patients and " +
+                             std::to_string(summary->audit_entries) + " audit entries" +
+                             (to_stdout ? std::string() : " to " + options.out) + "\n";
+    if (to_stdout) {
+        // stdout carries the export itself; the summary goes to stderr so a pipe receives only NDJSON.
+        std::cerr << done;
+        return CommandOutput{json::Json::object(), ""};  // --json is refused above, so nothing more reaches stdout
+    }
+    return CommandOutput{
+        json::Json{{"out", options.out}, {"patients", summary->patients}, {"audit_entries", summary->audit_entries}},
+        done};
 }
 
 // ----- patient add | list | show -------------------------------------------------------------------------------
@@ -228,6 +309,17 @@ void RegisterRecordCommands(CLI::App& app, std::vector<Command>& commands) {
     restore_command->add_flag("--replace", restore->replace, "Replace an existing database (refused otherwise)");
     AddDatabaseOptions(*restore_command, restore->database);
     commands.push_back(Command{restore_command, &restore->database.json, [restore] { return RunRestore(*restore); }});
+
+    auto exporting = std::make_shared<ExportOptions>();
+    CLI::App* export_command = app.add_subcommand(
+        "export", "Write the whole clinic record (settings, every patient's record, the audit log) as NDJSON");
+    export_command->add_option("--format", exporting->format, "ndjson (one JSON object per line)")->required();
+    export_command->add_option("--out", exporting->out,
+                               "File to create (never overwritten; written as FILE.partial until complete); "
+                               "default - for stdout");
+    AddDatabaseOptions(*export_command, exporting->database);
+    commands.push_back(
+        Command{export_command, &exporting->database.json, [exporting] { return RunExport(*exporting); }});
 
     CLI::App* patient = app.add_subcommand("patient", "Register, list and show patients");
     patient->require_subcommand(1);

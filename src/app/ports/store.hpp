@@ -84,6 +84,8 @@ public:
     // Signs an unsigned screening. kNotFound when no such screening; kFailedPrecondition when it is already signed
     // (the stored signature is left as it was).
     virtual Status SignScreening(ScreeningId id, const ScreeningSignature& signature) = 0;
+    // Every screening of the patient, oldest first.
+    virtual Result<std::vector<ScreeningRecord>> ListScreenings(PatientId patient) = 0;
 
     // Vital signs observed in [from, to], oldest first (observed_at, then id).
     virtual Result<std::vector<VitalSign>> ListVitalSignsBetween(PatientId patient, TimePoint from, TimePoint to) = 0;
@@ -92,6 +94,8 @@ public:
     // ignored; the new id is returned. Gets return kNotFound when no such record.
     virtual Result<CourseId> InsertCourse(const TreatmentCourse& course) = 0;
     virtual Result<TreatmentCourse> GetCourse(CourseId id) = 0;
+    // Every course of the patient, oldest first.
+    virtual Result<std::vector<TreatmentCourse>> ListCourses(PatientId patient) = 0;
     // Sets status, status_reason, status_changed_at and status_changed_by of `course.id` when its stored status is
     // `expected`; kConflict when it is not (changed meanwhile), kNotFound when no such course.
     virtual Status UpdateCourseStatus(const TreatmentCourse& course, CourseStatus expected) = 0;

@@ -275,6 +275,30 @@ Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
     return screening;
 }
 
+Result<std::vector<app::ScreeningRecord>> SqlTransaction::ListScreenings(app::PatientId patient) {
+    const std::vector<SqlValue> params = {patient.value};
+    Result<std::vector<SqlRow>> ids =
+        connection_.Query("SELECT id FROM screenings WHERE patient_id = $1 ORDER BY screened_at, id", params);
+    if (!ids.ok()) {
+        return ids.error();
+    }
+    // A screening is several tables (the row, its findings); GetScreening is the one place that assembles it.
+    std::vector<app::ScreeningRecord> screenings;
+    for (const SqlRow& row : *ids) {
+        RowReader read(row);
+        const app::ScreeningId id{read.Int(0)};
+        if (!read.ok()) {
+            return Corrupt("screenings");
+        }
+        Result<app::ScreeningRecord> screening = GetScreening(id);
+        if (!screening.ok()) {
+            return screening.error();
+        }
+        screenings.push_back(std::move(screening).value());
+    }
+    return screenings;
+}
+
 Status SqlTransaction::SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) {
     const std::vector<SqlValue> params = {id.value, std::string(SignOffName(signature.sign_off)), signature.reason,
                                           Millis(signature.signed_at), signature.signed_by};

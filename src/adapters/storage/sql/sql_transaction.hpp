@@ -42,6 +42,7 @@ public:
     Result<app::ScreeningId> InsertScreening(const app::ScreeningRecord& screening) override;
     Result<app::ScreeningRecord> GetScreening(app::ScreeningId id) override;
     Status SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) override;
+    Result<std::vector<app::ScreeningRecord>> ListScreenings(app::PatientId patient) override;
 
     Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
                                                               app::TimePoint to) override;
@@ -49,6 +50,7 @@ public:
     // Treatment courses, sessions, dose orders and administrations: sql_treatment.cpp.
     Result<app::CourseId> InsertCourse(const app::TreatmentCourse& course) override;
     Result<app::TreatmentCourse> GetCourse(app::CourseId id) override;
+    Result<std::vector<app::TreatmentCourse>> ListCourses(app::PatientId patient) override;
     Status UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) override;
     Result<app::SessionId> InsertSession(const app::TreatmentSession& session) override;
     Result<app::TreatmentSession> GetSession(app::SessionId id) override;

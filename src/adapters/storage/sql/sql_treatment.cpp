@@ -255,6 +255,14 @@ Result<app::TreatmentCourse> SqlTransaction::GetCourse(app::CourseId id) {
         Error{ErrorCode::kNotFound, "course_id", "no treatment course with id " + std::to_string(id.value)});
 }
 
+Result<std::vector<app::TreatmentCourse>> SqlTransaction::ListCourses(app::PatientId patient) {
+    const std::vector<SqlValue> params = {patient.value};
+    return QueryRows<app::TreatmentCourse>(
+        connection_,
+        "SELECT " + std::string(kCourseColumns) + " FROM treatment_courses WHERE patient_id = $1 ORDER BY id", params,
+        CourseFromRow);
+}
+
 Status SqlTransaction::UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) {
     const std::vector<SqlValue> params = {course.id.value,          std::string(CourseStatusName(course.status)),
                                           course.status_reason,     Millis(course.status_changed_at),

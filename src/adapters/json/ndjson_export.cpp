@@ -1,0 +1,69 @@
+#include "adapters/json/ndjson_export.hpp"
+
+#include "adapters/json/record_json.hpp"
+
+namespace kclinic::adapters::json {
+namespace {
+
+// One line: {"type": ..., "record": {...}}. The record is nested rather than merged so that no field of a record
+// (an audit entry has its own record_type) can collide with the line's type. A failed stream (disk full, closed pipe)
+// stops the export with an error rather than producing a file that looks complete.
+Status WriteLine(std::ostream& out, std::string_view type, Json record) {
+    out << Json{{"type", type}, {"record", std::move(record)}}.dump() << '\n';
+    if (!out) {
+        return Error{ErrorCode::kUnavailable, "out", "could not write the export"};
+    }
+    return Status::Ok();
+}
+
+template <typename T>
+Status WriteAll(std::ostream& out, std::string_view type, const std::vector<T>& records) {
+    for (const T& record : records) {
+        if (Status written = WriteLine(out, type, ToJson(record)); !written.ok()) {
+            return written;
+        }
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
+NdjsonExportSink::NdjsonExportSink(std::ostream& out, std::string_view backend, app::TimePoint exported_at)
+    : out_(out) {
+    Json header{{"format", "kclinic-ndjson"},
+                {"format_version", kNdjsonExportFormatVersion},
+                {"backend", backend},
+                {"exported_at", FormatTime(exported_at)}};
+    // A failure here surfaces at the first record written, through the same stream state.
+    (void)WriteLine(out_, "export", std::move(header));
+}
+
+Status NdjsonExportSink::Settings(const std::vector<std::pair<std::string, std::string>>& overrides) {
+    for (const auto& [name, value] : overrides) {
+        if (Status written = WriteLine(out_, "setting", Json{{"name", name}, {"value", value}}); !written.ok()) {
+            return written;
+        }
+    }
+    return Status::Ok();
+}
+
+Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
+    for (Status status :
+         {WriteLine(out_, "patient", ToJson(record.patient)), WriteAll(out_, "weight", record.weights),
+          WriteAll(out_, "history_entry", record.history), WriteAll(out_, "antidepressant_trial", record.trials),
+          WriteAll(out_, "screening", record.screenings), WriteAll(out_, "vital_sign", record.vital_signs),
+          WriteAll(out_, "assessment", record.assessments), WriteAll(out_, "treatment_course", record.courses),
+          WriteAll(out_, "treatment_session", record.sessions), WriteAll(out_, "dose_order", record.dose_orders),
+          WriteAll(out_, "administration", record.administrations)}) {
+        if (!status.ok()) {
+            return status;
+        }
+    }
+    return Status::Ok();
+}
+
+Status NdjsonExportSink::Audit(const app::AuditEntry& entry) {
+    return WriteLine(out_, "audit_entry", ToJson(entry));
+}
+
+}  // namespace kclinic::adapters::json

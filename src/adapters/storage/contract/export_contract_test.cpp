@@ -1,0 +1,180 @@
+// The storage contract for the whole-record export: one consistent snapshot of every patient's record, the
+// settings and the audit log, on a real SQLite file and a real PostgreSQL server; every exported patient audited.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/storage/contract/test_stores.hpp"
+#include "app/clinic_settings.hpp"
+#include "app/history_records.hpp"
+#include "app/patient_records.hpp"
+#include "app/record_export.hpp"
+#include "app/treatment_records.hpp"
+
+namespace kclinic::adapters::storage::contract {
+namespace {
+
+using std::chrono::sys_days;
+using std::chrono::year;
+
+// Keeps what the export hands over; fails on the patient numbered `fail_at_patient` (1-based) when set.
+class RecordingSink final : public app::RecordExportSink {
+public:
+    explicit RecordingSink(int fail_at_patient = 0) : fail_at_patient_(fail_at_patient) {}
+
+    Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) override {
+        settings = overrides;
+        return Status::Ok();
+    }
+    Status Patient(const app::PatientRecordExport& record) override {
+        if (static_cast<int>(patients.size()) + 1 == fail_at_patient_) {
+            return Error{ErrorCode::kUnavailable, "out", "disk full"};
+        }
+        patients.push_back(record);
+        return Status::Ok();
+    }
+    Status Audit(const app::AuditEntry& entry) override {
+        audit.push_back(entry);
+        return Status::Ok();
+    }
+
+    std::vector<std::pair<std::string, std::string>> settings;
+    std::vector<app::PatientRecordExport> patients;
+    std::vector<app::AuditEntry> audit;
+
+private:
+    int fail_at_patient_;
+};
+
+class ExportContractTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
+        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+        test_store_ = std::move(opened).value();
+    }
+
+    app::PatientId Register(const std::string& mrn) {
+        app::PatientRecords patients(test_store_->store(), clock_);
+        Result<app::Patient> created = patients.RegisterPatient(
+            nurse_, app::NewPatient{mrn, "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
+        EXPECT_TRUE(created.ok()) << created.error().ToString();
+        return created.ok() ? created->id : app::PatientId{};
+    }
+
+    // Every audit entry, oldest first.
+    std::vector<app::AuditEntry> Audit() {
+        app::AuditFilter filter;
+        filter.limit = app::kMaxPageSize;
+        std::vector<app::AuditEntry> entries;
+        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
+            if (!listed.ok()) {
+                return listed.error();
+            }
+            entries = std::move(listed).value();
+            return Status::Ok();
+        });
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return entries;
+    }
+
+    FixedClock clock_;
+    app::Actor nurse_{"nurse@example.org", "127.0.0.1"};
+    app::Actor exporter_{"cli:admin", "cli"};
+    std::unique_ptr<TestStore> test_store_;
+};
+
+TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAuditLog) {
+    app::Store& store = test_store_->store();
+    const app::PatientId first = Register("MRN-1");
+    const app::PatientId second = Register("MRN-2");
+    app::PatientRecords patients(store, clock_);
+    app::HistoryRecords history(store, clock_);
+    app::TreatmentRecords treatment(store, clock_);
+    app::ClinicSettingsRecords settings(store, clock_);
+    ASSERT_TRUE(settings.ChangeSetting(nurse_, "schedule.iv_induction_per_week", "3").ok());
+    ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5).ok());
+    ASSERT_TRUE(patients
+                    .RecordVitalSign(nurse_, app::NewVitalSign{first, "8480-6", 128, "mm[Hg]", At(-30),
+                                                               app::VitalSource::kManual, ""})
+                    .ok());
+    const std::vector<int> phq9 = {1, 1, 1, 1, 1, 1, 1, 1, 0};
+    ASSERT_TRUE(patients.RecordAssessment(nurse_, first, clinical::Instrument::kPhq9, phq9, At(-20), {}).ok());
+    ASSERT_TRUE(history.AddDiagnosis(nurse_, first, "F33.2").ok());
+    Result<app::CourseRecord> course =
+        treatment.StartCourse(nurse_, first,
+                              app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
+                                             clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
+                              clinical::ClinicSettings{});
+    ASSERT_TRUE(course.ok()) << course.error().ToString();
+    const std::size_t audit_before = Audit().size();
+
+    RecordingSink sink;
+    Result<app::ExportSummary> summary = app::RecordExport(store, clock_).Export(exporter_, sink);
+    ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+
+    EXPECT_EQ(summary->patients, 2);
+    ASSERT_EQ(sink.settings.size(), 1U);
+    EXPECT_EQ(sink.settings[0].first, "schedule.iv_induction_per_week");
+    EXPECT_EQ(sink.settings[0].second, "3");
+    ASSERT_EQ(sink.patients.size(), 2U);
+    const app::PatientRecordExport& exported = sink.patients[0];
+    EXPECT_EQ(exported.patient.id, first);
+    ASSERT_EQ(exported.weights.size(), 1U);
+    EXPECT_DOUBLE_EQ(exported.weights[0].weight_kg, 71.5);
+    ASSERT_EQ(exported.vital_signs.size(), 1U);
+    EXPECT_DOUBLE_EQ(exported.vital_signs[0].value, 128);
+    ASSERT_EQ(exported.assessments.size(), 1U);
+    EXPECT_EQ(exported.assessments[0].total, 8);
+    ASSERT_EQ(exported.history.size(), 1U);
+    EXPECT_EQ(exported.history[0].value, "F33.2");
+    ASSERT_EQ(exported.courses.size(), 1U);
+    EXPECT_EQ(exported.sessions.size(), course->sessions.size());
+    EXPECT_TRUE(exported.dose_orders.empty());
+    EXPECT_EQ(sink.patients[1].patient.id, second);
+    EXPECT_TRUE(sink.patients[1].vital_signs.empty());
+
+    // The audit log as it stood when the snapshot was taken, then one entry per exported patient and one for the
+    // export itself.
+    EXPECT_EQ(sink.audit.size(), audit_before);
+    EXPECT_EQ(summary->audit_entries, static_cast<std::int64_t>(audit_before));
+    const std::vector<app::AuditEntry> after = Audit();
+    ASSERT_EQ(after.size(), audit_before + 3);
+    EXPECT_EQ(after[audit_before].action, "patient.export");
+    EXPECT_EQ(after[audit_before].patient_id, first.value);
+    EXPECT_EQ(after[audit_before + 1].patient_id, second.value);
+    EXPECT_EQ(after[audit_before + 2].action, "record.export");
+    EXPECT_EQ(after[audit_before + 2].actor, "cli:admin");
+}
+
+TEST_P(ExportContractTest, AFailingSinkStopsTheExportAndWhatWasReadIsStillAudited) {
+    const app::PatientId first = Register("MRN-1");
+    const app::PatientId second = Register("MRN-2");
+    Register("MRN-3");
+    const std::size_t audit_before = Audit().size();
+
+    RecordingSink sink(/*fail_at_patient=*/2);
+    Result<app::ExportSummary> summary = app::RecordExport(test_store_->store(), clock_).Export(exporter_, sink);
+    ASSERT_FALSE(summary.ok());
+    EXPECT_EQ(summary.error().message, "disk full");
+    EXPECT_TRUE(sink.audit.empty());
+    const std::vector<app::AuditEntry> after = Audit();
+    // The second patient was read and handed over (the sink may have written part of it); the third never was.
+    ASSERT_EQ(after.size(), audit_before + 3);
+    EXPECT_EQ(after[audit_before].action, "patient.export");
+    EXPECT_EQ(after[audit_before].patient_id, first.value);
+    EXPECT_EQ(after[audit_before + 1].patient_id, second.value);
+    EXPECT_EQ(after[audit_before + 2].action, "record.export");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ExportContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName{});
+
+}  // namespace
+}  // namespace kclinic::adapters::storage::contract

@@ -1,0 +1,134 @@
+#include "app/record_export.hpp"
+
+#include <chrono>
+#include <iterator>
+#include <string>
+
+#include "app/audit.hpp"
+
+namespace kclinic::app {
+namespace {
+
+// Pages small enough that one page of patients or audit entries never holds much memory.
+constexpr int kPatientPage = 100;
+constexpr int kAuditPage = 500;
+
+// Appends every value of `listed` to `into`, or returns its error.
+template <typename T>
+Status Append(Result<std::vector<T>> listed, std::vector<T>& into) {
+    if (!listed.ok()) {
+        return listed.error();
+    }
+    std::vector<T> values = std::move(listed).value();
+    into.insert(into.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
+    return Status::Ok();
+}
+
+Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
+    const PatientId id = record.patient.id;
+    for (Status status :
+         {Append(tx.ListWeights(id), record.weights), Append(tx.ListHistoryEntries(id), record.history),
+          Append(tx.ListTrials(id), record.trials), Append(tx.ListScreenings(id), record.screenings),
+          Append(tx.ListVitalSignsBetween(id, TimePoint{}, TimePoint::max()), record.vital_signs),
+          Append(tx.ListAssessments(id), record.assessments), Append(tx.ListCourses(id), record.courses)}) {
+        if (!status.ok()) {
+            return status;
+        }
+    }
+    for (const TreatmentCourse& course : record.courses) {
+        if (Status status = Append(tx.ListSessions(course.id), record.sessions); !status.ok()) {
+            return status;
+        }
+    }
+    for (const TreatmentSession& session : record.sessions) {
+        Result<std::optional<DoseOrderRecord>> order = tx.FindDoseOrder(session.id);
+        if (!order.ok()) {
+            return order.error();
+        }
+        if (*order) {
+            record.dose_orders.push_back(std::move(**order));
+        }
+        if (Status status = Append(tx.ListAdministrations(session.id), record.administrations); !status.ok()) {
+            return status;
+        }
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
+Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink& sink) {
+    ExportSummary summary;
+    std::vector<PatientId> exported;
+    const Status read = store_.Read([&](StoreTransaction& tx) -> Status {
+        Result<std::vector<std::pair<std::string, std::string>>> settings = tx.LoadSettings();
+        if (!settings.ok()) {
+            return settings.error();
+        }
+        if (Status sent = sink.Settings(*settings); !sent.ok()) {
+            return sent;
+        }
+        for (PatientId after{};;) {
+            Result<std::vector<Patient>> page = tx.ListPatients(after, kPatientPage);
+            if (!page.ok()) {
+                return page.error();
+            }
+            std::vector<Patient> patients = std::move(page).value();
+            for (Patient& patient : patients) {
+                after = patient.id;
+                PatientRecordExport record;
+                record.patient = std::move(patient);
+                if (Status loaded = ReadPatient(tx, record); !loaded.ok()) {
+                    return loaded;
+                }
+                exported.push_back(record.patient.id);
+                if (Status sent = sink.Patient(record); !sent.ok()) {
+                    return sent;
+                }
+            }
+            if (static_cast<int>(patients.size()) < kPatientPage) {
+                break;
+            }
+        }
+        AuditFilter filter;
+        filter.limit = kAuditPage;
+        for (;;) {
+            Result<std::vector<AuditEntry>> page = tx.ListAudit(filter);
+            if (!page.ok()) {
+                return page.error();
+            }
+            for (const AuditEntry& entry : *page) {
+                filter.after_id = entry.id.value;
+                if (Status sent = sink.Audit(entry); !sent.ok()) {
+                    return sent;
+                }
+                ++summary.audit_entries;
+            }
+            if (static_cast<int>(page->size()) < kAuditPage) {
+                break;
+            }
+        }
+        return Status::Ok();
+    });
+    summary.patients = static_cast<int>(exported.size());
+
+    const TimePoint now = clock_.Now();
+    const Status audited = store_.Write([&](StoreTransaction& tx) -> Status {
+        for (PatientId patient : exported) {
+            if (Status entry = RecordAudit(tx, actor, now, "patient.export", "patient", patient.value, patient.value);
+                !entry.ok()) {
+                return entry;
+            }
+        }
+        return RecordAudit(tx, actor, now, "record.export", "clinic", summary.patients, 0);
+    });
+    if (!read.ok()) {
+        return read.error();
+    }
+    if (!audited.ok()) {
+        return audited.error();
+    }
+    return summary;
+}
+
+}  // namespace kclinic::app

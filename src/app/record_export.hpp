@@ -1,0 +1,66 @@
+#pragma once
+
+// Moving a clinic's data out: the whole clinic record, read in one consistent snapshot and handed, patient by
+// patient, to a sink (the CLI writes NDJSON). Every exported patient gets a "patient.export" audit entry, and the
+// export as a whole a "record.export" entry, written once the snapshot has been read.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::app {
+
+// One patient's whole record, each list oldest first.
+struct PatientRecordExport {
+    Patient patient;
+    std::vector<WeightMeasurement> weights;
+    std::vector<HistoryEntry> history;
+    std::vector<TrialRecord> trials;
+    std::vector<ScreeningRecord> screenings;
+    std::vector<VitalSign> vital_signs;
+    std::vector<Assessment> assessments;
+    std::vector<TreatmentCourse> courses;
+    std::vector<TreatmentSession> sessions;
+    std::vector<DoseOrderRecord> dose_orders;
+    std::vector<Administration> administrations;
+};
+
+// Receives the export in order: the clinic's settings once, then each patient, then the audit log entry by entry.
+// An error from any call stops the export and is returned from RecordExport::Export.
+class RecordExportSink {
+public:
+    virtual ~RecordExportSink() = default;
+    // The settings a clinic changed from their defaults, as (name, value) text pairs in name order.
+    virtual Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) = 0;
+    virtual Status Patient(const PatientRecordExport& record) = 0;
+    virtual Status Audit(const AuditEntry& entry) = 0;
+};
+
+struct ExportSummary {
+    int patients = 0;
+    std::int64_t audit_entries = 0;
+};
+
+class RecordExport {
+public:
+    // `store` and `clock` must outlive this object.
+    RecordExport(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+    // Reads the whole record in one read-only snapshot and passes it to `sink`. The audit entries for every patient
+    // handed to the sink are written afterwards, also when the export stopped part-way (their data was read and
+    // may have been written out in part).
+    // Errors: the sink's; the store's.
+    Result<ExportSummary> Export(const Actor& actor, RecordExportSink& sink);
+
+private:
+    Store& store_;
+    const Clock& clock_;
+};
+
+}  // namespace kclinic::app
