@@ -8,6 +8,7 @@
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
+#include "app/record_names.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::adapters::storage::sql {
@@ -20,34 +21,6 @@ std::int64_t Flag(bool value) {
 }
 SqlValue OptionalDate(const std::optional<std::chrono::sys_days>& date) {
     return date ? SqlValue{FormatDate(*date)} : SqlValue{};
-}
-
-std::string_view KindName(app::HistoryKind kind) {
-    switch (kind) {
-        case app::HistoryKind::kDiagnosis:
-            return "diagnosis";
-        case app::HistoryKind::kCondition:
-            return "condition";
-        case app::HistoryKind::kAllergy:
-            return "allergy";
-        case app::HistoryKind::kMedication:
-            return "medication";
-    }
-    return "diagnosis";  // unreachable: every enumerator is handled above
-}
-
-std::optional<app::HistoryKind> ParseKind(std::string_view name) {
-    for (app::HistoryKind kind : {app::HistoryKind::kDiagnosis, app::HistoryKind::kCondition,
-                                  app::HistoryKind::kAllergy, app::HistoryKind::kMedication}) {
-        if (KindName(kind) == name) {
-            return kind;
-        }
-    }
-    return std::nullopt;
-}
-
-std::string_view SignOffName(app::SignOff sign_off) {
-    return sign_off == app::SignOff::kOverridden ? "overridden" : "accepted";
 }
 
 // The inputs snapshot and the counted trial drugs are JSON text; see the migration's comment on `inputs`.
@@ -81,8 +54,8 @@ std::optional<std::vector<std::string>> StringsFromText(std::string_view text) {
 }  // namespace
 
 Result<app::HistoryEntryId> SqlTransaction::InsertHistoryEntry(const app::HistoryEntry& entry) {
-    const std::vector<SqlValue> params = {entry.patient.value, std::string(KindName(entry.kind)), entry.value,
-                                          Millis(entry.noted_at), entry.noted_by};
+    const std::vector<SqlValue> params = {entry.patient.value, std::string(app::HistoryKindName(entry.kind)),
+                                          entry.value, Millis(entry.noted_at), entry.noted_by};
     Result<std::vector<SqlRow>> rows = connection_.Query(
         "INSERT INTO history_entries (patient_id, kind, value, noted_at, noted_by) VALUES ($1, $2, $3, $4, $5) "
         "RETURNING id",
@@ -108,11 +81,11 @@ Result<std::vector<app::HistoryEntry>> SqlTransaction::ListHistoryEntries(app::P
         app::HistoryEntry entry;
         entry.id = app::HistoryEntryId{read.Int(0)};
         entry.patient = app::PatientId{read.Int(1)};
-        const std::optional<app::HistoryKind> kind = ParseKind(read.Text(2));
+        Result<app::HistoryKind> kind = app::ParseHistoryKind(read.Text(2));
         entry.value = read.Text(3);
         entry.noted_at = FromMillis(read.Int(4));
         entry.noted_by = read.Text(5);
-        if (!read.ok() || !kind) {
+        if (!read.ok() || !kind.ok()) {
             return Corrupt("history_entries");
         }
         entry.kind = *kind;
@@ -239,11 +212,10 @@ Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
     screening.screened_by = read.Text(9);
     bool sign_off_ok = true;
     if (!read.IsNull(10)) {
-        const std::string sign_off = read.Text(10);
-        sign_off_ok = sign_off == "accepted" || sign_off == "overridden";
-        screening.signature =
-            app::ScreeningSignature{sign_off == "overridden" ? app::SignOff::kOverridden : app::SignOff::kAccepted,
-                                    read.Text(11), FromMillis(read.Int(12)), read.Text(13)};
+        Result<app::SignOff> sign_off = app::ParseSignOff(read.Text(10));
+        sign_off_ok = sign_off.ok();
+        screening.signature = app::ScreeningSignature{sign_off.ok() ? *sign_off : app::SignOff::kAccepted,
+                                                      read.Text(11), FromMillis(read.Int(12)), read.Text(13)};
     }
     if (!read.ok() || !inputs || !decision.ok() || !counted || !sign_off_ok) {
         return Corrupt("screenings");
@@ -300,7 +272,7 @@ Result<std::vector<app::ScreeningRecord>> SqlTransaction::ListScreenings(app::Pa
 }
 
 Status SqlTransaction::SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) {
-    const std::vector<SqlValue> params = {id.value, std::string(SignOffName(signature.sign_off)), signature.reason,
+    const std::vector<SqlValue> params = {id.value, std::string(app::SignOffName(signature.sign_off)), signature.reason,
                                           Millis(signature.signed_at), signature.signed_by};
     // Only an unsigned row matches, so a second signature changes nothing even when two race.
     Result<std::vector<SqlRow>> rows = connection_.Query(

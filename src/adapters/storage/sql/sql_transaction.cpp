@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "adapters/storage/sql/row_reader.hpp"
+#include "app/record_names.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::adapters::storage::sql {
@@ -86,14 +87,14 @@ Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
     vital.value = read.Double(3);
     vital.unit = read.Text(4);
     vital.observed_at = FromMillis(read.Int(5));
-    const std::string source = read.Text(6);
-    vital.source = source == "device" ? app::VitalSource::kDevice : app::VitalSource::kManual;
+    Result<app::VitalSource> source = app::ParseVitalSource(read.Text(6));
     vital.device_id = read.Text(7);
     vital.recorded_at = FromMillis(read.Int(8));
     vital.recorded_by = read.Text(9);
-    if (!read.ok() || (source != "device" && source != "manual")) {
+    if (!read.ok() || !source.ok()) {
         return Corrupt("vital_signs");
     }
+    vital.source = *source;
     return vital;
 }
 
@@ -223,7 +224,7 @@ Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign
                                           vital.value,
                                           vital.unit,
                                           Millis(vital.observed_at),
-                                          std::string(vital.source == app::VitalSource::kDevice ? "device" : "manual"),
+                                          std::string(app::VitalSourceName(vital.source)),
                                           vital.device_id,
                                           Millis(recorded_at),
                                           std::string(recorded_by)};
