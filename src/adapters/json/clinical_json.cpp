@@ -484,6 +484,7 @@ Json ToJson(const app::Patient& patient) {
         {"version", patient.version},
         {"created_at", FormatTime(patient.created_at)},
         {"created_by", patient.created_by},
+        {"clinician", patient.clinician},
     };
 }
 
