@@ -1,5 +1,6 @@
 #include "app/patient_records.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "app/audit.hpp"
 #include "base/text.hpp"
+#include "clinical/alerts.hpp"
 #include "clinical/plausibility.hpp"
 #include "clinical/vital_signs.hpp"
 
@@ -38,22 +40,82 @@ Status CheckPageSize(int limit) {
     return Status::Ok();
 }
 
-}  // namespace
+// The named clinician is optional; when given it is a user's email address, as Actor::user is, so alerts reach
+// an account. 254 characters is the longest address SMTP carries (RFC 5321).
+constexpr std::size_t kMaxEmailLength = 254;
 
-Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPatient& patient) {
+Status CheckClinician(const std::string& clinician) {
+    if (clinician.empty()) {
+        return Status::Ok();
+    }
+    if (clinician.size() > kMaxEmailLength) {
+        return InvalidArgument("clinician", "must be at most " + std::to_string(kMaxEmailLength) + " characters");
+    }
+    const std::size_t at = clinician.find('@');
+    const bool spaced = std::any_of(clinician.begin(), clinician.end(),
+                                    [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+    if (spaced || at == 0 || at == std::string::npos || at + 1 == clinician.size() ||
+        clinician.find('@', at + 1) != std::string::npos) {
+        return InvalidArgument("clinician", "must be a user's email address, or empty when none is named");
+    }
+    return Status::Ok();
+}
+
+// The checks RegisterPatient and UpdatePatient share; `patient` is a NewPatient or a Patient.
+template <typename Demographics>
+Status CheckDemographics(const Demographics& patient, TimePoint now) {
     for (const Status& status :
          {CheckText("mrn", patient.mrn, kMaxMrnLength), CheckText("given_name", patient.given_name, kMaxNameLength),
-          CheckText("family_name", patient.family_name, kMaxNameLength)}) {
+          CheckText("family_name", patient.family_name, kMaxNameLength), CheckClinician(patient.clinician)}) {
         if (!status.ok()) {
-            return status.error();
+            return status;
         }
     }
-    const TimePoint now = clock_.Now();
     const auto today = std::chrono::floor<std::chrono::days>(now);
     const std::chrono::sys_days oldest =
         std::chrono::sys_days{std::chrono::year_month_day{today} - std::chrono::years{clinical::kMaxAgeYears}};
     if (patient.birth_date > today || patient.birth_date < oldest) {
         return InvalidArgument("birth_date", "must be between " + FormatDate(oldest) + " and today");
+    }
+    return Status::Ok();
+}
+
+// Stores one alert per finding, raised now over `record_type` `record_id` for `patient`'s named clinician, each
+// with its "alert.create" audit entry, in the caller's transaction; appends the stored alerts to `raised`.
+Status RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, const Patient& patient,
+                   std::string_view record_type, std::int64_t record_id,
+                   const std::vector<clinical::AlertFinding>& findings, std::vector<Alert>& raised) {
+    for (const clinical::AlertFinding& finding : findings) {
+        Alert alert;
+        alert.patient = patient.id;
+        alert.rule = finding.rule;
+        alert.severity = finding.severity;
+        alert.message = finding.message;
+        alert.source = finding.source;
+        alert.record_type = std::string(record_type);
+        alert.record_id = record_id;
+        alert.notify = patient.clinician;
+        alert.raised_at = now;
+        Result<AlertId> id = tx.InsertAlert(alert);
+        if (!id.ok()) {
+            return id.error();
+        }
+        alert.id = *id;
+        if (Status audited = RecordAudit(tx, actor, now, "alert.create", "alert", id->value, patient.id.value);
+            !audited.ok()) {
+            return audited;
+        }
+        raised.push_back(std::move(alert));
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
+Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPatient& patient) {
+    const TimePoint now = clock_.Now();
+    if (Status valid = CheckDemographics(patient, now); !valid.ok()) {
+        return valid.error();
     }
     std::optional<Patient> stored;
     Status status = store_.Write([&](StoreTransaction& tx) -> Status {
@@ -72,6 +134,31 @@ Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPat
         return status.error();
     }
     return std::move(*stored);
+}
+
+Result<Patient> PatientRecords::UpdatePatient(const Actor& actor, const Patient& changed) {
+    const TimePoint now = clock_.Now();
+    if (Status valid = CheckDemographics(changed, now); !valid.ok()) {
+        return valid.error();
+    }
+    std::optional<Patient> updated;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        // The store checks the version and the MRN's uniqueness in the same statement, so a concurrent update
+        // cannot slip between a check here and the write.
+        if (Status written = tx.UpdatePatient(changed); !written.ok()) {
+            return written;
+        }
+        Result<Patient> stored = tx.GetPatient(changed.id);
+        if (!stored.ok()) {
+            return stored.error();
+        }
+        updated = std::move(stored).value();
+        return RecordAudit(tx, actor, now, "patient.update", "patient", changed.id.value, changed.id.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return std::move(*updated);
 }
 
 Result<Patient> PatientRecords::GetPatient(const Actor& actor, PatientId id) {
@@ -126,31 +213,60 @@ Status PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimeP
     });
 }
 
-Result<VitalSign> PatientRecords::RecordVitalSign(const Actor& actor, const NewVitalSign& vital) {
+Result<std::vector<WeightMeasurement>> PatientRecords::ListWeights(const Actor& actor, PatientId patient) {
+    std::vector<WeightMeasurement> weights;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
+            return exists.error();
+        }
+        Result<std::vector<WeightMeasurement>> listed = tx.ListWeights(patient);
+        if (!listed.ok()) {
+            return listed.error();
+        }
+        weights = std::move(listed).value();
+        return RecordAudit(tx, actor, clock_.Now(), "weight.list", "patient", patient.value, patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return weights;
+}
+
+Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, const NewVitalSign& vital,
+                                                          const clinical::ClinicSettings& settings) {
     if (Status valid = clinical::ValidateVitalSign(vital.loinc, vital.value, vital.unit); !valid.ok()) {
         return valid.error();
     }
     if (vital.source == VitalSource::kDevice && vital.device_id.empty()) {
         return InvalidArgument("device_id", "is required for a device reading");
     }
-    std::optional<VitalSign> stored;
+    const std::vector<clinical::AlertFinding> findings =
+        clinical::EvaluateVitalSign(vital.loinc, vital.value, settings.monitoring);
+    std::optional<RecordedVitalSign> recorded;
     const TimePoint now = clock_.Now();
     Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(vital.patient); !exists.ok()) {
-            return exists.error();
+        Result<Patient> patient = tx.GetPatient(vital.patient);
+        if (!patient.ok()) {
+            return patient.error();
         }
         Result<VitalSignId> id = tx.InsertVitalSign(vital, now, actor.user);
         if (!id.ok()) {
             return id.error();
         }
-        stored = VitalSign{*id,          vital.patient,   vital.loinc, vital.value, vital.unit, vital.observed_at,
-                           vital.source, vital.device_id, now,         actor.user};
-        return RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id->value, vital.patient.value);
+        recorded = RecordedVitalSign{VitalSign{*id, vital.patient, vital.loinc, vital.value, vital.unit,
+                                               vital.observed_at, vital.source, vital.device_id, now, actor.user},
+                                     {}};
+        if (Status audited =
+                RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id->value, vital.patient.value);
+            !audited.ok()) {
+            return audited;
+        }
+        return RaiseAlerts(tx, actor, now, *patient, "vital_sign", id->value, findings, recorded->alerts);
     });
     if (!status.ok()) {
         return status.error();
     }
-    return std::move(*stored);
+    return std::move(*recorded);
 }
 
 Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor, PatientId patient, int limit) {
@@ -175,13 +291,15 @@ Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor
     return vitals;
 }
 
-Result<Assessment> PatientRecords::RecordAssessment(const Actor& actor, PatientId patient,
-                                                    clinical::Instrument instrument, std::span<const int> answers,
-                                                    TimePoint assessed_at, const clinical::ScaleSettings& settings) {
-    Result<clinical::ScaleResult> scored = clinical::Score(instrument, answers, settings);
+Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, PatientId patient,
+                                                            clinical::Instrument instrument,
+                                                            std::span<const int> answers, TimePoint assessed_at,
+                                                            const clinical::ClinicSettings& settings) {
+    Result<clinical::ScaleResult> scored = clinical::Score(instrument, answers, settings.scales);
     if (!scored.ok()) {
         return scored.error();
     }
+    const std::vector<clinical::AlertFinding> findings = clinical::EvaluateAssessment(*scored, settings.monitoring);
     const TimePoint now = clock_.Now();
     Assessment assessment;
     assessment.patient = patient;
@@ -194,21 +312,27 @@ Result<Assessment> PatientRecords::RecordAssessment(const Actor& actor, PatientI
     assessment.assessed_at = assessed_at;
     assessment.recorded_at = now;
     assessment.recorded_by = actor.user;
+    std::vector<Alert> alerts;
     Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
+        Result<Patient> stored_patient = tx.GetPatient(patient);
+        if (!stored_patient.ok()) {
+            return stored_patient.error();
         }
         Result<AssessmentId> id = tx.InsertAssessment(assessment);
         if (!id.ok()) {
             return id.error();
         }
         assessment.id = *id;
-        return RecordAudit(tx, actor, now, "assessment.create", "assessment", id->value, patient.value);
+        if (Status audited = RecordAudit(tx, actor, now, "assessment.create", "assessment", id->value, patient.value);
+            !audited.ok()) {
+            return audited;
+        }
+        return RaiseAlerts(tx, actor, now, *stored_patient, "assessment", id->value, findings, alerts);
     });
     if (!status.ok()) {
         return status.error();
     }
-    return assessment;
+    return RecordedAssessment{std::move(assessment), std::move(alerts)};
 }
 
 Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& actor, PatientId patient) {

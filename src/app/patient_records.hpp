@@ -1,9 +1,10 @@
 #pragma once
 
-// Use cases of the clinic record's first slice: registering and reading patients, weights, vital signs and
-// assessments, and reading the audit log. Each takes the acting user, checks its input, does all its work in one
-// Store transaction, and appends an audit entry for every read or write of patient data in that same transaction,
-// so an audited action and its audit entry commit or vanish together.
+// Use cases of the clinic record's first slice: registering, updating and reading patients, weights, vital signs
+// and assessments (raising the alerts clinical/alerts.hpp finds in them), and reading the audit log. Each takes the
+// acting user, checks its input, does all its work in one Store transaction, and appends an audit entry for every
+// read or write of patient data in that same transaction, so an audited action and its audit entry commit or
+// vanish together.
 
 #include <span>
 #include <vector>
@@ -20,14 +21,31 @@ namespace kclinic::app {
 // Limits on one listing, so no request can ask for the whole database at once.
 inline constexpr int kMaxPageSize = 500;
 
+// A recorded vital sign or assessment with the alerts it raised (none when every rule stayed quiet), each already
+// stored and audited with it, for the caller to push to the clinician.
+struct RecordedVitalSign {
+    VitalSign vital;
+    std::vector<Alert> alerts;
+};
+
+struct RecordedAssessment {
+    Assessment assessment;
+    std::vector<Alert> alerts;
+};
+
 class PatientRecords {
 public:
     // `store` and `clock` must outlive this object. Thread-safe when the store is.
     PatientRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     // Errors: kInvalidArgument naming the field (empty or over-long MRN or names, a birth date in the future or
-    // more than 120 years ago); kConflict "mrn" when the MRN is taken.
+    // more than 120 years ago, a clinician that is not an email address); kConflict "mrn" when the MRN is taken.
     Result<Patient> RegisterPatient(const Actor& actor, const NewPatient& patient);
+    // Replaces the demographics (MRN, names, birth date, sex, clinician) of `changed.id` with those of `changed`
+    // when `changed.version` is the stored version, and returns the patient with its new version; the other members
+    // of `changed` are ignored. Errors: RegisterPatient's; kConflict "version" when the patient changed since
+    // `changed` was read; kNotFound when no such patient.
+    Result<Patient> UpdatePatient(const Actor& actor, const Patient& changed);
     // kNotFound when no such patient.
     Result<Patient> GetPatient(const Actor& actor, PatientId id);
     // Patients with id > after, in id order; limit 1..kMaxPageSize. One audit entry for the listing.
@@ -35,16 +53,22 @@ public:
 
     // weight_kg must be 30-250 kg.
     Status RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at, double weight_kg);
+    // The weight history, oldest first. kNotFound when no such patient.
+    Result<std::vector<WeightMeasurement>> ListWeights(const Actor& actor, PatientId patient);
 
     // Validates code, unit and plausibility (clinical/vital_signs.hpp); kNotFound when the patient does not exist.
-    Result<VitalSign> RecordVitalSign(const Actor& actor, const NewVitalSign& vital);
+    // Raises the alerts clinical::EvaluateVitalSign finds under settings.monitoring, for the patient's clinician.
+    Result<RecordedVitalSign> RecordVitalSign(const Actor& actor, const NewVitalSign& vital,
+                                              const clinical::ClinicSettings& settings);
     // The most recent `limit` (1..kMaxPageSize) vital signs, oldest first.
     Result<std::vector<VitalSign>> ListVitalSigns(const Actor& actor, PatientId patient, int limit);
 
-    // Scores `answers` with the clinical core and stores answers, total, band, band rule and flags.
-    Result<Assessment> RecordAssessment(const Actor& actor, PatientId patient, clinical::Instrument instrument,
-                                        std::span<const int> answers, TimePoint assessed_at,
-                                        const clinical::ScaleSettings& settings);
+    // Scores `answers` with the clinical core (settings.scales) and stores answers, total, band, band rule and
+    // flags. Raises the alerts clinical::EvaluateAssessment finds under settings.monitoring, for the patient's
+    // clinician. kNotFound when the patient does not exist.
+    Result<RecordedAssessment> RecordAssessment(const Actor& actor, PatientId patient, clinical::Instrument instrument,
+                                                std::span<const int> answers, TimePoint assessed_at,
+                                                const clinical::ClinicSettings& settings);
     Result<std::vector<Assessment>> ListAssessments(const Actor& actor, PatientId patient);
 
     // The audit log, filtered. Reading it is itself audited.

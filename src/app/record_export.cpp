@@ -12,6 +12,7 @@ namespace {
 // Pages small enough that one page of patients or audit entries never holds much memory.
 constexpr int kPatientPage = 100;
 constexpr int kAuditPage = 500;
+constexpr int kAlertPage = 500;
 
 // Appends every value of `listed` to `into`, or returns its error.
 template <typename T>
@@ -52,7 +53,19 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
             return status;
         }
     }
-    return Status::Ok();
+    AlertFilter alerts;
+    alerts.patient = id;
+    alerts.limit = kAlertPage;
+    for (;;) {
+        const std::size_t before = record.alerts.size();
+        if (Status status = Append(tx.ListAlerts(alerts), record.alerts); !status.ok()) {
+            return status;
+        }
+        if (record.alerts.size() - before < static_cast<std::size_t>(kAlertPage)) {
+            return Status::Ok();
+        }
+        alerts.after_id = record.alerts.back().id.value;
+    }
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ struct PatientRecordExport {
     std::vector<TreatmentSession> sessions;
     std::vector<DoseOrderRecord> dose_orders;
     std::vector<Administration> administrations;
+    std::vector<Alert> alerts;
 };
 
 // Receives the export in order: the clinic's settings once, then each patient, then the audit log entry by entry.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "clinical/alerts.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/scales.hpp"
@@ -37,6 +38,7 @@ using CourseId = Id<struct CourseTag>;
 using SessionId = Id<struct SessionTag>;
 using DoseOrderId = Id<struct DoseOrderTag>;
 using AdministrationId = Id<struct AdministrationTag>;
+using AlertId = Id<struct AlertTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -50,6 +52,7 @@ struct NewPatient {
     std::string family_name;
     std::chrono::sys_days birth_date;
     clinical::Sex sex = clinical::Sex::kUnknown;
+    std::string clinician{};  // the named clinician's email, to whom this patient's alerts go; empty when none
 };
 
 struct Patient {
@@ -62,6 +65,7 @@ struct Patient {
     std::int64_t version = 1;  // bumped by every update; the HTTP layer's ETag
     TimePoint created_at;
     std::string created_by;
+    std::string clinician{};  // as NewPatient::clinician
 };
 
 struct WeightMeasurement {
@@ -233,6 +237,24 @@ struct Administration {
     std::optional<TimePoint> stopped_at;  // absent: still running
     TimePoint recorded_at;
     std::string recorded_by;
+};
+
+// An alert a rule (clinical/alerts.hpp) raised over a recorded vital sign or assessment, for the patient's named
+// clinician. It stays open until a person acknowledges it; then it never changes, and no alert is ever deleted.
+struct Alert {
+    AlertId id;
+    PatientId patient;
+    std::string rule;  // clinical::kRule... code, e.g. "systolic_high"
+    clinical::AlertSeverity severity = clinical::AlertSeverity::kWarning;
+    std::string message;
+    std::string source;
+    std::string record_type;  // "vital_sign" or "assessment": the record that raised it
+    std::int64_t record_id = 0;
+    std::string notify;  // the patient's named clinician when raised; empty when none was named
+    TimePoint raised_at;
+    std::optional<TimePoint> acknowledged_at;  // absent while open
+    std::string acknowledged_by;               // empty while open
+    std::string acknowledgement_note;          // optional, even once acknowledged
 };
 
 struct AuditEntry {

@@ -389,6 +389,7 @@ TEST(CliTest, PatientAddListShowOnSqlite) {
                              "--birth-date", "1980-03-14", "--sex", "female", "--db", db, "--json"});
     EXPECT_EQ(added["mrn"], "MRN-7");
     EXPECT_EQ(added["birth_date"], "1980-03-14");
+    EXPECT_EQ(added["clinician"], "");  // none named
     const std::int64_t id = added["id"].get<std::int64_t>();
 
     ExpectBadInput({"patient", "add", "--mrn", "MRN-7", "--given-name", "Ada", "--family-name", "Example",

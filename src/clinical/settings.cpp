@@ -228,6 +228,51 @@ const std::vector<Entry>& Registry() {
             [](auto& s) -> auto& { return s.schedule.esketamine_maintenance_sessions; }, 1, kMaxMaintenanceSessions,
             "sessions", "Planning horizon only; the label sets no end [LABEL-US]",
             "How many maintenance sessions from week 9 a schedule plans ahead."),
+        // In-session monitoring (clinical-reference §5.2, §5.3). The low and high limits of one vital sign have
+        // bounds that cannot meet (heart rate 50-60 vs 90-120, respiratory rate 10-12 vs 20-30), so no pair needs a
+        // consistency rule.
+        IntEntry(
+            "monitoring.systolic_alert_at_or_above",
+            [](auto& s) -> auto& { return s.monitoring.systolic_alert_at_or_above; }, 140, 180, "mmHg",
+            "Spravato trial outlier SBP >= 180 [LABEL-US]; ACC/AHA 2017 > 180 [GUIDE]; may only be lowered, to the "
+            "label's 140 at most",
+            "In-session systolic BP at or above this raises an alert."),
+        IntEntry(
+            "monitoring.diastolic_alert_at_or_above",
+            [](auto& s) -> auto& { return s.monitoring.diastolic_alert_at_or_above; }, 90, 110, "mmHg",
+            "Spravato trial outlier DBP >= 110 [LABEL-US]; in-session > 100 hold [UNVERIFIED]; may only be lowered, "
+            "to the label's 90 at most",
+            "In-session diastolic BP at or above this raises an alert."),
+        IntEntry(
+            "monitoring.heart_rate_alert_above", [](auto& s) -> auto& { return s.monitoring.heart_rate_alert_above; },
+            90, 120, "/min",
+            "HR > 110 hold, attributed to APA / academic IV protocols [UNVERIFIED]; > 120 one esketamine clinic "
+            "[PRACTICE]",
+            "In-session heart rate above this raises an alert."),
+        IntEntry(
+            "monitoring.heart_rate_alert_below", [](auto& s) -> auto& { return s.monitoring.heart_rate_alert_below; },
+            50, 60, "/min", "ED ketamine protocol: HR < 50 excluded [PRACTICE]; may only be raised (60: bradycardia)",
+            "In-session heart rate below this raises an alert."),
+        IntEntry(
+            "monitoring.spo2_alert_below", [](auto& s) -> auto& { return s.monitoring.spo2_alert_below; }, 93, 95, "%",
+            "Spravato USPI: SpO2 < 93% was the respiratory-depression signal in trials [LABEL-US]; may only be raised",
+            "In-session SpO2 below this raises an alert (one reading; the trials counted two in a row)."),
+        IntEntry(
+            "monitoring.respiratory_rate_alert_below",
+            [](auto& s) -> auto& { return s.monitoring.respiratory_rate_alert_below; }, 10, 12, "/min",
+            "ED ketamine protocol (West J Emerg Med 2020): RR < 10 excluded [PRACTICE]; may only be raised",
+            "In-session respiratory rate below this raises an alert."),
+        IntEntry(
+            "monitoring.respiratory_rate_alert_above",
+            [](auto& s) -> auto& { return s.monitoring.respiratory_rate_alert_above; }, 20, 30, "/min",
+            "ED ketamine protocol (West J Emerg Med 2020): RR > 30 excluded [PRACTICE]; may only be lowered",
+            "In-session respiratory rate above this raises an alert."),
+        IntEntry(
+            "monitoring.moaas_sedation_at_or_below",
+            [](auto& s) -> auto& { return s.monitoring.moaas_sedation_at_or_below; }, 3, 4, "points",
+            "Spravato trials: MOAA/S <= 3 moderate or deeper sedation [LABEL-US adjacent]; 4 (mild) only more "
+            "sensitive",
+            "A MOAA/S rating at or below this (and above 0, always critical) raises a sedation alert."),
     };
     return entries;
 }

@@ -67,6 +67,21 @@ struct ScheduleSettings {
     int esketamine_maintenance_sessions = 4;        // how many maintenance sessions to plan ahead
 };
 
+// In-session monitoring: a vital sign or a sedation rating at or past one of these raises an alert for the patient's
+// named clinician (clinical/alerts.hpp). No guideline sets numeric limits for psychiatric ketamine sessions
+// (clinical-reference §5); the defaults are the published values of §5.2 and §5.3, and each may only move towards
+// more caution (or between published values where the sources differ).
+struct MonitoringSettings {
+    int systolic_alert_at_or_above = 180;   // Spravato trial outlier SBP >= 180 [LABEL-US]; ACC/AHA 2017 > 180
+    int diastolic_alert_at_or_above = 110;  // Spravato trial outlier DBP >= 110 [LABEL-US]
+    int heart_rate_alert_above = 110;       // HR > 110 hold, attributed to APA / academic protocols [UNVERIFIED]
+    int heart_rate_alert_below = 50;        // ED ketamine protocol excludes HR < 50 [PRACTICE]
+    int spo2_alert_below = 93;              // SpO2 < 93 %: respiratory-depression signal, Spravato USPI [LABEL-US]
+    int respiratory_rate_alert_below = 10;  // ED ketamine protocol excludes RR < 10 [PRACTICE]
+    int respiratory_rate_alert_above = 30;  // ED ketamine protocol excludes RR > 30 [PRACTICE]
+    int moaas_sedation_at_or_below = 3;     // MOAA/S <= 3: moderate or deeper sedation (Spravato trials)
+};
+
 struct ClinicSettings {
     // Where US and EU labels differ: the EU >=65 intake BP gate (150/90) and EU esketamine start doses (28 mg
     // for patients >=65 or of Japanese ancestry).
@@ -76,6 +91,7 @@ struct ClinicSettings {
     ScreeningSettings screening;
     DoseSettings dose;
     ScheduleSettings schedule;
+    MonitoringSettings monitoring;
 };
 
 // One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.

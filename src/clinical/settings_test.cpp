@@ -42,6 +42,14 @@ TEST(SettingsTest, DefaultsMatchTheirSources) {
         {"screening.intake_bp_caution_diastolic", "90"},
         {"dose.iv_max_mg_per_kg", "1"},
         {"schedule.iv_induction_infusions", "6"},
+        {"monitoring.systolic_alert_at_or_above", "180"},
+        {"monitoring.diastolic_alert_at_or_above", "110"},
+        {"monitoring.heart_rate_alert_above", "110"},
+        {"monitoring.heart_rate_alert_below", "50"},
+        {"monitoring.spo2_alert_below", "93"},
+        {"monitoring.respiratory_rate_alert_below", "10"},
+        {"monitoring.respiratory_rate_alert_above", "30"},
+        {"monitoring.moaas_sedation_at_or_below", "3"},
     };
     for (const auto& [name, value] : expected) {
         const SettingSpec* spec = Find(specs, name);
@@ -84,6 +92,17 @@ TEST(SettingsTest, SetAcceptsValuesInsideBoundsAndRefusesOthers) {
         {"region", "eu", true, ""},
         {"scales.madrs_item10_suicidality_min", "5", false,
          "scales.madrs_item10_suicidality_min: must be between 1 and 4 points (got 5 points)"},
+        {"monitoring.systolic_alert_at_or_above", "140", true, ""},
+        {"monitoring.systolic_alert_at_or_above", "181", false,
+         "monitoring.systolic_alert_at_or_above: must be between 140 and 180 mmHg (got 181 mmHg)"},
+        {"monitoring.spo2_alert_below", "95", true, ""},
+        {"monitoring.spo2_alert_below", "92", false,
+         "monitoring.spo2_alert_below: must be between 93 and 95 % (got 92 %)"},
+        {"monitoring.respiratory_rate_alert_above", "31", false,
+         "monitoring.respiratory_rate_alert_above: must be between 20 and 30 /min (got 31 /min)"},
+        {"monitoring.moaas_sedation_at_or_below", "4", true, ""},
+        {"monitoring.moaas_sedation_at_or_below", "0", false,
+         "monitoring.moaas_sedation_at_or_below: must be between 3 and 4 points (got 0 points)"},
         {"no.such_setting", "1", false, "no.such_setting: unknown setting (see `kclinic settings`)"},
     };
     for (const SetCase& c : cases) {

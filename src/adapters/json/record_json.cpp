@@ -35,6 +35,7 @@ Json ToJson(const app::Patient& patient) {
         {"version", patient.version},
         {"created_at", FormatTime(patient.created_at)},
         {"created_by", patient.created_by},
+        {"clinician", patient.clinician},
     };
 }
 
@@ -215,6 +216,25 @@ Json ToJson(const app::Administration& administration) {
     PutIfPresent(json, "rate_mg_per_h", administration.rate_mg_per_h);
     PutIfPresent(json, "device_count", administration.device_count);
     PutTimeIfPresent(json, "stopped_at", administration.stopped_at);
+    return json;
+}
+
+Json ToJson(const app::Alert& alert) {
+    Json json{
+        {"id", alert.id.value},
+        {"patient_id", alert.patient.value},
+        {"rule", alert.rule},
+        {"severity", clinical::AlertSeverityName(alert.severity)},
+        {"message", alert.message},
+        {"source", alert.source},
+        {"record_type", alert.record_type},
+        {"record_id", alert.record_id},
+        {"raised_at", FormatTime(alert.raised_at)},
+    };
+    PutIfNotEmpty(json, "notify", alert.notify);
+    PutTimeIfPresent(json, "acknowledged_at", alert.acknowledged_at);
+    PutIfNotEmpty(json, "acknowledged_by", alert.acknowledged_by);
+    PutIfNotEmpty(json, "acknowledgement_note", alert.acknowledgement_note);
     return json;
 }
 

@@ -21,6 +21,7 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const clinical::DoseRequest& request);
 [[nodiscard]] Json ToJson(const app::DoseOrderRecord& record);
 [[nodiscard]] Json ToJson(const app::Administration& administration);
+[[nodiscard]] Json ToJson(const app::Alert& alert);
 [[nodiscard]] Json ToJson(const app::AuditEntry& entry);
 
 }  // namespace kclinic::adapters::json

@@ -29,6 +29,15 @@ struct AuditFilter {
     int limit = 100;
 };
 
+// Which alerts to list; unset members do not filter.
+struct AlertFilter {
+    std::optional<PatientId> patient;
+    std::optional<std::string> notify;  // the clinician the alerts were raised for
+    bool open_only = false;             // only alerts not yet acknowledged
+    std::int64_t after_id = 0;          // keyset pagination: alerts with id > after_id
+    int limit = 100;
+};
+
 // All operations of one transaction. Errors: kConflict for a unique-key clash (a second patient with the same MRN)
 // or a stale version; kNotFound where a record is required; kUnavailable / kInternal when the database fails. An
 // error returned from the work function rolls the whole transaction back.
@@ -112,6 +121,16 @@ public:
     virtual Result<AdministrationId> InsertAdministration(const Administration& administration) = 0;
     // In the order they started (started_at, then id).
     virtual Result<std::vector<Administration>> ListAdministrations(SessionId session) = 0;
+
+    // `alert.id` and its acknowledgement members are ignored: an alert is stored open. The new id is returned.
+    virtual Result<AlertId> InsertAlert(const Alert& alert) = 0;
+    // kNotFound when no such alert.
+    virtual Result<Alert> GetAlert(AlertId id) = 0;
+    // Acknowledges an open alert: who, when and an optional note. kNotFound when no such alert;
+    // kFailedPrecondition "alert_id" when it is already acknowledged (the stored acknowledgement is left as it was).
+    virtual Status AcknowledgeAlert(AlertId id, TimePoint at, std::string_view by, std::string_view note) = 0;
+    // In id order (the order they were raised), at most `filter.limit`.
+    virtual Result<std::vector<Alert>> ListAlerts(const AlertFilter& filter) = 0;
 
     // Clinic settings overrides as (name, value) text pairs, in name order; defaults are not stored.
     virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;

@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
     adapters::SystemClock clock;
     app::PatientRecords records(**store, clock);
     const app::Actor actor{"system:crash-test", "test"};
+    // Default thresholds: the readings above 180 mm[Hg] raise alerts, so alerts are written under SIGKILL too.
+    const clinical::ClinicSettings settings;
 
     app::PatientId patient;
     Status found = (*store)->Read([&](app::StoreTransaction& tx) -> Status {
@@ -70,12 +72,12 @@ int main(int argc, char** argv) {
                 const double value = 40.0 + static_cast<double>(n % 260) + 0.25;
                 app::NewVitalSign vital{
                     patient, "8480-6", value, "mm[Hg]", clock.Now(), app::VitalSource::kDevice, "crash-monitor"};
-                Result<app::VitalSign> written = records.RecordVitalSign(actor, vital);
+                Result<app::RecordedVitalSign> written = records.RecordVitalSign(actor, vital, settings);
                 if (!written.ok()) {
                     std::fprintf(stderr, "%s\n", written.error().ToString().c_str());
                     _exit(1);
                 }
-                Announce(std::to_string(written->id.value) + " " + std::to_string(value) + "\n");
+                Announce(std::to_string(written->vital.id.value) + " " + std::to_string(value) + "\n");
             }
         });
     }

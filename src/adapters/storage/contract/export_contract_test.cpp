@@ -100,12 +100,16 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     app::ClinicSettingsRecords settings(store, clock_);
     ASSERT_TRUE(settings.ChangeSetting(nurse_, "schedule.iv_induction_per_week", "3").ok());
     ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5).ok());
-    ASSERT_TRUE(patients
-                    .RecordVitalSign(nurse_, app::NewVitalSign{first, "8480-6", 128, "mm[Hg]", At(-30),
-                                                               app::VitalSource::kManual, ""})
-                    .ok());
+    ASSERT_TRUE(
+        patients
+            .RecordVitalSign(nurse_,
+                             app::NewVitalSign{first, "8480-6", 128, "mm[Hg]", At(-30), app::VitalSource::kManual, ""},
+                             clinical::ClinicSettings{})
+            .ok());
     const std::vector<int> phq9 = {1, 1, 1, 1, 1, 1, 1, 1, 0};
-    ASSERT_TRUE(patients.RecordAssessment(nurse_, first, clinical::Instrument::kPhq9, phq9, At(-20), {}).ok());
+    ASSERT_TRUE(
+        patients.RecordAssessment(nurse_, first, clinical::Instrument::kPhq9, phq9, At(-20), clinical::ClinicSettings{})
+            .ok());
     ASSERT_TRUE(history.AddDiagnosis(nurse_, first, "F33.2").ok());
     Result<app::CourseRecord> course =
         treatment.StartCourse(nurse_, first,

@@ -165,14 +165,14 @@ TEST_P(StoreContractTest, RecordsVitalSignsAndRefusesImpossibleOnes) {
     Result<app::Patient> patient = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
     for (int minute = 0; minute < 5; ++minute) {
-        ASSERT_TRUE(records_->RecordVitalSign(nurse_, Systolic(patient->id, 120.5 + minute, minute * 60)).ok());
+        ASSERT_TRUE(records_->RecordVitalSign(nurse_, Systolic(patient->id, 120.5 + minute, minute * 60), {}).ok());
     }
-    Result<app::VitalSign> impossible = records_->RecordVitalSign(nurse_, Systolic(patient->id, 301, 400));
+    Result<app::RecordedVitalSign> impossible = records_->RecordVitalSign(nurse_, Systolic(patient->id, 301, 400), {});
     ASSERT_FALSE(impossible.ok());
     EXPECT_EQ(impossible.error().ToString(), "value: must be between 40 and 300 mm[Hg] (got 301 mm[Hg])");
-    Result<app::VitalSign> unusual = records_->RecordVitalSign(nurse_, Systolic(patient->id, 45, 500));
+    Result<app::RecordedVitalSign> unusual = records_->RecordVitalSign(nurse_, Systolic(patient->id, 45, 500), {});
     EXPECT_TRUE(unusual.ok());  // unusual but possible: accepted
-    Result<app::VitalSign> orphan = records_->RecordVitalSign(nurse_, Systolic(PatientId{999999}, 120, 0));
+    Result<app::RecordedVitalSign> orphan = records_->RecordVitalSign(nurse_, Systolic(PatientId{999999}, 120, 0), {});
     ASSERT_FALSE(orphan.ok());
     EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
 
@@ -187,12 +187,12 @@ TEST_P(StoreContractTest, RecordsVitalSignsAndRefusesImpossibleOnes) {
 
     app::NewVitalSign device = Systolic(patient->id, 118, 600);
     device.source = app::VitalSource::kDevice;
-    EXPECT_EQ(records_->RecordVitalSign(nurse_, device).error().field, "device_id");
+    EXPECT_EQ(records_->RecordVitalSign(nurse_, device, {}).error().field, "device_id");
     device.device_id = "monitor-3";
-    Result<app::VitalSign> from_device = records_->RecordVitalSign(nurse_, device);
+    Result<app::RecordedVitalSign> from_device = records_->RecordVitalSign(nurse_, device, {});
     ASSERT_TRUE(from_device.ok());
     Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
-        Result<app::VitalSign> stored = tx.GetVitalSign(from_device->id);
+        Result<app::VitalSign> stored = tx.GetVitalSign(from_device->vital.id);
         EXPECT_TRUE(stored.ok());
         if (stored.ok()) {
             EXPECT_EQ(stored->source, app::VitalSource::kDevice);
@@ -207,7 +207,7 @@ TEST_P(StoreContractTest, RecordsAssessmentsWithTheirScoreAndFlags) {
     Result<app::Patient> patient = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
     const std::vector<int> answers = {2, 3, 2, 2, 1, 3, 2, 1, 1};
-    Result<app::Assessment> phq9 =
+    Result<app::RecordedAssessment> phq9 =
         records_->RecordAssessment(nurse_, patient->id, clinical::Instrument::kPhq9, answers, At(10), {});
     ASSERT_TRUE(phq9.ok()) << phq9.error().ToString();
     const std::vector<int> invalid = {4, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -310,13 +310,13 @@ TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
         threads.emplace_back([&, t] {
             const Actor device{"system:monitor-" + std::to_string(t), "test"};
             for (int i = 0; i < kWritesPerThread; ++i) {
-                Result<app::VitalSign> vital =
-                    records_->RecordVitalSign(device, Systolic(patient->id, 100 + t, t * 1000 + i));
+                Result<app::RecordedVitalSign> vital =
+                    records_->RecordVitalSign(device, Systolic(patient->id, 100 + t, t * 1000 + i), {});
                 if (!vital.ok()) {
                     ++failures;
                     continue;
                 }
-                ids[t].push_back(vital->id.value);
+                ids[t].push_back(vital->vital.id.value);
                 if (i % 5 == 0) {
                     const std::vector<int> answers = {5};
                     if (!records_

@@ -66,9 +66,11 @@ protected:
 
     void RecordBp(int systolic, int diastolic) {
         for (const auto& [loinc, value] : {std::pair{"8480-6", systolic}, std::pair{"8462-4", diastolic}}) {
-            Result<app::VitalSign> recorded = patients_->RecordVitalSign(
-                nurse_, app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]", clock_.Now(),
-                                          app::VitalSource::kManual, ""});
+            Result<app::RecordedVitalSign> recorded =
+                patients_->RecordVitalSign(nurse_,
+                                           app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]",
+                                                             clock_.Now(), app::VitalSource::kManual, ""},
+                                           settings_);
             ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
         }
     }

@@ -190,6 +190,57 @@ TEST_F(PostgresStoreTest, ADuplicateMrnIsAConflictAndTheFirstPatientStays) {
     EXPECT_EQ(Committed("patients"), 1);
 }
 
+// Migration 0004's triggers hold whatever SQL runs: acknowledging is the only change an alert may see, once, and
+// no alert is deleted or truncated away.
+TEST_F(PostgresStoreTest, AlertsAreAcknowledgedOnceAndNeverDeleted) {
+    std::unique_ptr<app::Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    const app::PatientId patient = Register(*store, "MRN-1");
+    std::vector<std::int64_t> ids;
+    const Status raised = store->Write([&](app::StoreTransaction& tx) -> Status {
+        for (int i = 0; i < 2; ++i) {
+            app::Alert alert;
+            alert.patient = patient;
+            alert.rule = "systolic_high";
+            alert.message = "Systolic BP 190 mm[Hg] is at or above the alert threshold of 180";
+            alert.source = "test";
+            alert.record_type = "vital_sign";
+            alert.record_id = 1;
+            alert.raised_at = At(1'700'000'000'000);
+            Result<app::AlertId> id = tx.InsertAlert(alert);
+            if (!id.ok()) {
+                return id.error();
+            }
+            ids.push_back(id->value);
+        }
+        return Status::Ok();
+    });
+    ASSERT_TRUE(raised.ok()) << raised.error().ToString();
+    ASSERT_EQ(ids.size(), 2u);
+    std::unique_ptr<PgConnection> connection = Connect();
+    ASSERT_NE(connection, nullptr);
+    // The server's message, or "" when the statement succeeded.
+    auto refusal = [&](const std::string& statement, std::int64_t id) {
+        const std::vector<sql::SqlValue> params = {id};
+        Result<std::vector<sql::SqlRow>> rows = connection->Query(statement, params);
+        return rows.ok() ? std::string() : rows.error().message;
+    };
+    EXPECT_NE(refusal("UPDATE alerts SET message = 'changed' WHERE id = $1", ids[0]).find("raised facts never change"),
+              std::string::npos);
+    EXPECT_NE(refusal("UPDATE alerts SET acknowledged_at = 1 WHERE id = $1", ids[0]).find("check"),
+              std::string::npos);  // who acknowledged is required
+    EXPECT_EQ(
+        refusal("UPDATE alerts SET acknowledged_at = 1, acknowledged_by = 'dr@clinic.example' WHERE id = $1", ids[0]),
+        "");
+    EXPECT_NE(refusal("UPDATE alerts SET acknowledgement_note = 'later' WHERE id = $1", ids[0]).find("never changes"),
+              std::string::npos);
+    EXPECT_NE(refusal("DELETE FROM alerts WHERE id = $1", ids[1]).find("never deleted"), std::string::npos);
+    Result<std::vector<sql::SqlRow>> truncated = connection->Query("TRUNCATE alerts", {});
+    ASSERT_FALSE(truncated.ok());
+    EXPECT_NE(truncated.error().message.find("never deleted"), std::string::npos);
+    EXPECT_EQ(Committed("alerts"), 2);
+}
+
 TEST_F(PostgresStoreTest, WorkReturningOkAfterAFailedStatementStillRollsBack) {
     std::unique_ptr<app::Store> store = Open();
     ASSERT_NE(store, nullptr);

@@ -53,7 +53,7 @@ std::optional<std::vector<int>> SplitInts(std::string_view text) {
 }
 
 constexpr std::string_view kPatientColumns =
-    "id, mrn, given_name, family_name, birth_date, sex, version, created_at, created_by";
+    "id, mrn, given_name, family_name, birth_date, sex, version, created_at, created_by, clinician";
 
 Result<app::Patient> PatientFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -67,6 +67,7 @@ Result<app::Patient> PatientFromRow(const SqlRow& row) {
     patient.version = read.Int(6);
     patient.created_at = FromMillis(read.Int(7));
     patient.created_by = read.Text(8);
+    patient.clinician = read.Text(9);
     if (!read.ok() || !birth_date || !sex.ok()) {
         return Corrupt("patients");
     }
@@ -108,10 +109,11 @@ Result<app::PatientId> SqlTransaction::InsertPatient(const app::NewPatient& pati
                                           FormatDate(patient.birth_date),
                                           std::string(clinical::SexName(patient.sex)),
                                           Millis(created_at),
-                                          std::string(created_by)};
+                                          std::string(created_by),
+                                          patient.clinician};
     Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, version, created_at, created_by) "
-        "VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+        "INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, version, created_at, created_by, "
+        "clinician) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) RETURNING id",
         params);
     if (!rows.ok()) {
         Error error = rows.error();
@@ -162,10 +164,11 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
                                           patient.given_name,
                                           patient.family_name,
                                           FormatDate(patient.birth_date),
-                                          std::string(clinical::SexName(patient.sex))};
+                                          std::string(clinical::SexName(patient.sex)),
+                                          patient.clinician};
     Result<std::vector<SqlRow>> rows = connection_.Query(
         "UPDATE patients SET mrn = $3, given_name = $4, family_name = $5, birth_date = $6, sex = $7, "
-        "version = version + 1 WHERE id = $1 AND version = $2 RETURNING version",
+        "clinician = $8, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version",
         params);
     if (!rows.ok()) {
         Error error = rows.error();

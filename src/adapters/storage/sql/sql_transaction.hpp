@@ -61,6 +61,12 @@ public:
     Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
 
+    // Alerts: sql_alerts.cpp.
+    Result<app::AlertId> InsertAlert(const app::Alert& alert) override;
+    Result<app::Alert> GetAlert(app::AlertId id) override;
+    Status AcknowledgeAlert(app::AlertId id, app::TimePoint at, std::string_view by, std::string_view note) override;
+    Result<std::vector<app::Alert>> ListAlerts(const app::AlertFilter& filter) override;
+
     Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;

@@ -560,6 +560,50 @@ TEST(SqliteStoreTest, ReopeningAppliesMigrationsOnce) {
               SqlValue(std::int64_t{SqliteMigrations().back().version}));
 }
 
+// Migration 0004's triggers hold whatever SQL runs: acknowledging is the only change an alert may see, once, and
+// no alert is deleted.
+TEST(SqliteStoreTest, AlertsAreAcknowledgedOnceAndNeverDeleted) {
+    TempFolder folder;
+    const std::string path = folder.File("clinic.db");
+    {
+        auto store = OpenStore(path);
+        const app::PatientId patient = AddPatient(*store, "MRN-1");
+        const Status raised = store->Write([&](app::StoreTransaction& tx) -> Status {
+            for (int i = 0; i < 2; ++i) {
+                app::Alert alert;
+                alert.patient = patient;
+                alert.rule = "systolic_high";
+                alert.message = "Systolic BP 190 mm[Hg] is at or above the alert threshold of 180";
+                alert.source = "test";
+                alert.record_type = "vital_sign";
+                alert.record_id = 1;
+                alert.raised_at = kNow;
+                if (Result<app::AlertId> id = tx.InsertAlert(alert); !id.ok()) {
+                    return id.error();
+                }
+            }
+            return Status::Ok();
+        });
+        ASSERT_TRUE(raised.ok()) << raised.error().ToString();
+    }
+    auto connection = OpenConnection(path, OpenMode::kReadWrite);
+    // The database's message, or "" when the statement succeeded.
+    auto refusal = [&](const std::string& statement) {
+        auto rows = connection->Query(statement, {});
+        return rows.ok() ? std::string() : rows.error().message;
+    };
+    EXPECT_NE(refusal("UPDATE alerts SET message = 'changed' WHERE id = 1").find("raised facts never change"),
+              std::string::npos);
+    EXPECT_NE(refusal("UPDATE alerts SET acknowledged_at = 1").find("CHECK"), std::string::npos);  // who is required
+    EXPECT_EQ(refusal("UPDATE alerts SET acknowledged_at = 1, acknowledged_by = 'dr@clinic.example' WHERE id = 1"), "");
+    EXPECT_NE(refusal("UPDATE alerts SET acknowledgement_note = 'later' WHERE id = 1").find("never changes"),
+              std::string::npos);
+    EXPECT_NE(refusal("DELETE FROM alerts WHERE id = 2").find("never deleted"), std::string::npos);
+    EXPECT_NE(refusal("DELETE FROM alerts WHERE id = 1").find("never deleted"), std::string::npos);
+    EXPECT_EQ(CountOnDisk(path, "alerts"), 2);
+    EXPECT_EQ(ScalarOnDisk(path, "SELECT acknowledgement_note FROM alerts WHERE id = 1"), SqlValue(std::string()));
+}
+
 TEST(SqliteStoreTest, RefusesInvalidOptionsAndUnopenablePaths) {
     TempFolder folder;
     SqliteOptions options;

@@ -1,0 +1,77 @@
+#include "app/alert_records.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "app/audit.hpp"
+#include "app/patient_records.hpp"
+
+namespace kclinic::app {
+namespace {
+
+constexpr std::size_t kMaxNoteLength = 2000;
+constexpr std::string_view kSystemActorPrefix = "system:";
+
+}  // namespace
+
+Result<std::vector<Alert>> AlertRecords::ListAlerts(const Actor& actor, const AlertFilter& filter) {
+    if (filter.limit < 1 || filter.limit > kMaxPageSize) {
+        return OutOfRange("limit", filter.limit, 1, kMaxPageSize);
+    }
+    std::vector<Alert> alerts;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (filter.patient) {
+            if (Result<Patient> exists = tx.GetPatient(*filter.patient); !exists.ok()) {
+                return exists.error();
+            }
+        }
+        Result<std::vector<Alert>> listed = tx.ListAlerts(filter);
+        if (!listed.ok()) {
+            return listed.error();
+        }
+        alerts = std::move(listed).value();
+        return RecordAudit(tx, actor, clock_.Now(), "alert.list", "alert", filter.after_id,
+                           filter.patient ? filter.patient->value : 0);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return alerts;
+}
+
+Result<Alert> AlertRecords::Acknowledge(const Actor& actor, AlertId alert, std::string_view note) {
+    // Device feeds and the CLI act as "system:<component>"; an acknowledgement says a person has seen the alert.
+    if (actor.user.empty() || actor.user.starts_with(kSystemActorPrefix)) {
+        return Error{ErrorCode::kPermissionDenied, "actor",
+                     "an alert is acknowledged by a person, not by \"" + actor.user + "\""};
+    }
+    if (note.size() > kMaxNoteLength) {
+        return InvalidArgument("note", "must be at most " + std::to_string(kMaxNoteLength) + " characters");
+    }
+    if (std::any_of(note.begin(), note.end(), [](char c) {
+            return (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+        })) {
+        return InvalidArgument("note", "must not contain control characters other than line breaks and tabs");
+    }
+    const TimePoint now = clock_.Now();
+    std::optional<Alert> acknowledged;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Status done = tx.AcknowledgeAlert(alert, now, actor.user, note); !done.ok()) {
+            return done;
+        }
+        Result<Alert> stored = tx.GetAlert(alert);
+        if (!stored.ok()) {
+            return stored.error();
+        }
+        acknowledged = std::move(stored).value();
+        return RecordAudit(tx, actor, now, "alert.acknowledge", "alert", alert.value, acknowledged->patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return std::move(*acknowledged);
+}
+
+}  // namespace kclinic::app
