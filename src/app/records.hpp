@@ -7,9 +7,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clinical/alerts.hpp"
+#include "base/result.hpp"
+#include "clinical/adverse_events.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/scales.hpp"
@@ -39,6 +42,9 @@ using SessionId = Id<struct SessionTag>;
 using DoseOrderId = Id<struct DoseOrderTag>;
 using AdministrationId = Id<struct AdministrationTag>;
 using AlertId = Id<struct AlertTag>;
+using AdverseEventId = Id<struct AdverseEventTag>;
+using NoteId = Id<struct NoteTag>;
+using AddendumId = Id<struct AddendumTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -255,6 +261,86 @@ struct Alert {
     std::optional<TimePoint> acknowledged_at;  // absent while open
     std::string acknowledged_by;               // empty while open
     std::string acknowledgement_note;          // optional, even once acknowledged
+};
+
+// An adverse event as logged and followed up: its term from the fixed list and its scales are those of
+// clinical/adverse_events.hpp (CTCAE grade, WHO-UMC relatedness, 21 CFR 312.32(a) seriousness, ICH E2B outcome).
+// Follow-ups change the description and the scales, never the patient, session, term or onset.
+struct AdverseEvent {
+    AdverseEventId id;
+    PatientId patient;
+    std::optional<SessionId> session;  // the treatment session it occurred in or after, if any
+    std::string term;                  // a code of clinical::AdverseEventTerms()
+    std::string detail;                // free text; required for "other_serious"
+    int grade = clinical::kMinAdverseEventGrade;
+    TimePoint onset_at;
+    std::optional<TimePoint> resolved_at;  // absent while not resolved
+    clinical::AdverseEventOutcome outcome = clinical::AdverseEventOutcome::kUnknown;
+    std::vector<clinical::AdverseEventAction> actions;  // a set, in enum order
+    clinical::Relatedness relatedness = clinical::Relatedness::kUnassessable;
+    std::vector<clinical::SeriousCriterion> serious_criteria;  // a set, in enum order; empty: not serious
+    std::int64_t version = 1;                                  // bumped by every follow-up
+    TimePoint recorded_at;
+    std::string recorded_by;
+    TimePoint updated_at;  // the last follow-up; recorded_at until there is one
+    std::string updated_by;
+};
+
+// The clinical notes of a course of care (shared/design.md §2): preparation before treatment, the dosing session,
+// integration (psychotherapy) after it, and progress.
+enum class NoteKind { kPreparation, kDosing, kIntegration, kProgress };
+
+// "preparation", "dosing", "integration", "progress": the stable names storage and JSON use.
+[[nodiscard]] inline std::string_view NoteKindName(NoteKind kind) {
+    switch (kind) {
+        case NoteKind::kPreparation:
+            return "preparation";
+        case NoteKind::kDosing:
+            return "dosing";
+        case NoteKind::kIntegration:
+            return "integration";
+        case NoteKind::kProgress:
+            return "progress";
+    }
+    return "progress";  // unreachable: every enumerator is handled above
+}
+
+// Inverse of NoteKindName (exact). Error kInvalidArgument on field "kind" listing the names.
+[[nodiscard]] inline Result<NoteKind> ParseNoteKind(std::string_view name) {
+    for (NoteKind kind : {NoteKind::kPreparation, NoteKind::kDosing, NoteKind::kIntegration, NoteKind::kProgress}) {
+        if (NoteKindName(kind) == name) {
+            return kind;
+        }
+    }
+    return InvalidArgument("kind",
+                           "must be preparation, dosing, integration or progress; got \"" + std::string(name) + "\"");
+}
+
+// A later addition to a signed note; append-only.
+struct NoteAddendum {
+    AddendumId id;
+    NoteId note;
+    std::string body;
+    TimePoint written_at;
+    std::string written_by;
+};
+
+// A clinical note. Its author edits it as a draft until signing it; a signed note never changes again and later
+// changes are addenda (shared/design.md §2).
+struct Note {
+    NoteId id;
+    PatientId patient;
+    std::optional<CourseId> course;
+    std::optional<SessionId> session;  // required for a dosing note
+    NoteKind kind = NoteKind::kProgress;
+    std::string body;
+    std::string author;
+    TimePoint created_at;
+    TimePoint updated_at;      // the last edit of the body; created_at until there is one
+    std::int64_t version = 1;  // bumped by every edit and by signing
+    std::optional<TimePoint> signed_at;
+    std::string signed_by;              // empty while unsigned
+    std::vector<NoteAddendum> addenda;  // in the order they were written
 };
 
 struct AuditEntry {

@@ -132,6 +132,42 @@ public:
     // In id order (the order they were raised), at most `filter.limit`.
     virtual Result<std::vector<Alert>> ListAlerts(const AlertFilter& filter) = 0;
 
+    // Adverse events. `event.id` is ignored; the new id is returned. The database refuses (kInternal) an event whose
+    // values break its CHECK constraints (the clinical::CheckAdverseEvent rules that need no clock).
+    virtual Result<AdverseEventId> InsertAdverseEvent(const AdverseEvent& event) = 0;
+    // kNotFound when no such adverse event.
+    virtual Result<AdverseEvent> GetAdverseEvent(AdverseEventId id) = 0;
+    // Stores the follow-up of `event.id` (detail, grade, resolved_at, outcome, actions, relatedness, serious_criteria,
+    // updated_at, updated_by) when its stored version equals `event.version`, and bumps the version. The patient,
+    // session, term, onset and recorder are never changed (the database refuses it). kConflict "version" when the
+    // version is stale; kNotFound when no such adverse event.
+    virtual Status UpdateAdverseEvent(const AdverseEvent& event) = 0;
+    // A patient's adverse events, by onset (onset_at, then id).
+    virtual Result<std::vector<AdverseEvent>> ListAdverseEvents(PatientId patient) = 0;
+    // The adverse events linked to one treatment session, by onset.
+    virtual Result<std::vector<AdverseEvent>> ListSessionAdverseEvents(SessionId session) = 0;
+
+    // Clinical notes. Stores `note` as an unsigned draft at version 1; its id, signature and addenda are ignored.
+    // The new id is returned.
+    virtual Result<NoteId> InsertNote(const Note& note) = 0;
+    // The note with its addenda in the order they were written. kNotFound when no such note.
+    virtual Result<Note> GetNote(NoteId id) = 0;
+    // A patient's notes, oldest first (created_at, then id), each with its addenda; only those of `kind` when given.
+    virtual Result<std::vector<Note>> ListNotes(PatientId patient, std::optional<NoteKind> kind) = 0;
+    // Replaces the body of an unsigned note whose stored version is `expected_version`, sets updated_at and bumps the
+    // version. kFailedPrecondition "note_id" when the note is signed; kConflict "version" when the version is stale;
+    // kNotFound when no such note.
+    virtual Status UpdateNoteBody(NoteId id, std::int64_t expected_version, std::string_view body,
+                                  TimePoint updated_at) = 0;
+    // Signs an unsigned note whose stored version is `expected_version` and bumps the version; a signed note never
+    // changes again (the database refuses it). kFailedPrecondition "note_id" when it is already signed (the stored
+    // signature is left as it was); kConflict "version" when stale; kNotFound when no such note.
+    virtual Status SignNote(NoteId id, std::int64_t expected_version, TimePoint signed_at,
+                            std::string_view signed_by) = 0;
+    // Appends an addendum to a signed note; `addendum.id` is ignored and the new id returned. Addenda are never
+    // changed or deleted. The database refuses (kInternal) an addendum to an unsigned or missing note.
+    virtual Result<AddendumId> InsertNoteAddendum(const NoteAddendum& addendum) = 0;
+
     // Clinic settings overrides as (name, value) text pairs, in name order; defaults are not stored.
     virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;
     virtual Status SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,

@@ -12,6 +12,8 @@
 #include <utility>
 
 #include "adapters/storage/open_store.hpp"
+#include "adapters/storage/postgres/pg_connection.hpp"
+#include "adapters/storage/sqlite/sqlite_connection.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -118,6 +120,22 @@ Result<std::string> TestDatabase::IntegrityCheck() const {
     sqlite3_finalize(statement);
     sqlite3_close(db);
     return answer;
+}
+
+Result<std::unique_ptr<sql::SqlConnection>> TestDatabase::ConnectDirectly() const {
+    if (backend_ == Backend::kSqlite) {
+        Result<std::unique_ptr<sqlite::SqliteConnection>> connection =
+            sqlite::SqliteConnection::Open(SqlitePath(url_), sqlite::OpenMode::kReadWrite);
+        if (!connection.ok()) {
+            return connection.error();
+        }
+        return std::unique_ptr<sql::SqlConnection>(std::move(connection).value());
+    }
+    Result<std::unique_ptr<postgres::PgConnection>> connection = postgres::PgConnection::Connect(url_);
+    if (!connection.ok()) {
+        return connection.error();
+    }
+    return std::unique_ptr<sql::SqlConnection>(std::move(connection).value());
 }
 
 Result<std::unique_ptr<TestStore>> OpenTestStore(Backend backend) {

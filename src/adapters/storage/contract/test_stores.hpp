@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/storage/sql/sql_connection.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
 #include "base/result.hpp"
@@ -60,6 +61,11 @@ public:
 
     // SQLite: PRAGMA integrity_check's answer ("ok" when sound). PostgreSQL: "ok" (the server checks its own).
     [[nodiscard]] Result<std::string> IntegrityCheck() const;
+
+    // A connection of its own to this database, past any Store and use case, to test what the database itself
+    // refuses (triggers, CHECK constraints). Each statement run on it commits by itself. The database must exist
+    // (a Store has been opened on it).
+    [[nodiscard]] Result<std::unique_ptr<sql::SqlConnection>> ConnectDirectly() const;
 
 private:
     TestDatabase(Backend backend, std::string url, std::string cleanup);

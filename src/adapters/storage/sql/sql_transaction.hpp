@@ -67,6 +67,23 @@ public:
     Status AcknowledgeAlert(app::AlertId id, app::TimePoint at, std::string_view by, std::string_view note) override;
     Result<std::vector<app::Alert>> ListAlerts(const app::AlertFilter& filter) override;
 
+    // Adverse events: sql_adverse_events.cpp.
+    Result<app::AdverseEventId> InsertAdverseEvent(const app::AdverseEvent& event) override;
+    Result<app::AdverseEvent> GetAdverseEvent(app::AdverseEventId id) override;
+    Status UpdateAdverseEvent(const app::AdverseEvent& event) override;
+    Result<std::vector<app::AdverseEvent>> ListAdverseEvents(app::PatientId patient) override;
+    Result<std::vector<app::AdverseEvent>> ListSessionAdverseEvents(app::SessionId session) override;
+
+    // Clinical notes and their addenda: sql_notes.cpp.
+    Result<app::NoteId> InsertNote(const app::Note& note) override;
+    Result<app::Note> GetNote(app::NoteId id) override;
+    Result<std::vector<app::Note>> ListNotes(app::PatientId patient, std::optional<app::NoteKind> kind) override;
+    Status UpdateNoteBody(app::NoteId id, std::int64_t expected_version, std::string_view body,
+                          app::TimePoint updated_at) override;
+    Status SignNote(app::NoteId id, std::int64_t expected_version, app::TimePoint signed_at,
+                    std::string_view signed_by) override;
+    Result<app::AddendumId> InsertNoteAddendum(const app::NoteAddendum& addendum) override;
+
     Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;
