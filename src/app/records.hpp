@@ -37,6 +37,7 @@ using CourseId = Id<struct CourseTag>;
 using SessionId = Id<struct SessionTag>;
 using DoseOrderId = Id<struct DoseOrderTag>;
 using AdministrationId = Id<struct AdministrationTag>;
+using SessionTransitionId = Id<struct SessionTransitionTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -203,6 +204,19 @@ struct TreatmentSession {
     std::string state_reason;  // the reason given for held, cancelled or aborted; empty otherwise
     TimePoint state_changed_at;
     std::string state_changed_by;
+};
+
+// One step of a session through the state machine, appended in the same transaction as the step itself and never
+// changed, so the time each state began (check-in, the first dose, the end of monitoring) and who moved the session
+// there stay known after the session moves on.
+struct SessionTransition {
+    SessionTransitionId id;
+    SessionId session;
+    std::optional<clinical::SessionState> from_state;  // absent for the row that created the session
+    clinical::SessionState to_state = clinical::SessionState::kScheduled;
+    TimePoint at;
+    std::string by;      // the acting user
+    std::string reason;  // the reason a step to held, cancelled or aborted requires; empty for every other step
 };
 
 // A prescriber's signed dose order for one session: the request as given and the order clinical::ComputeDose

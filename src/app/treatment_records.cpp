@@ -314,7 +314,12 @@ Result<SessionRecord> TreatmentRecords::GetSession(const Actor& actor, SessionId
         if (!given.ok()) {
             return given.error();
         }
-        record = SessionRecord{std::move(stored).value(), *order, std::move(given).value()};
+        Result<std::vector<SessionTransition>> transitions = tx.ListSessionTransitions(session);
+        if (!transitions.ok()) {
+            return transitions.error();
+        }
+        record =
+            SessionRecord{std::move(stored).value(), *order, std::move(given).value(), std::move(transitions).value()};
         return RecordAudit(tx, actor, clock_.Now(), "session.read", "treatment_session", session.value,
                            record->session.patient.value);
     });

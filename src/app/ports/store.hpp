@@ -95,13 +95,20 @@ public:
     // Sets status, status_reason, status_changed_at and status_changed_by of `course.id` when its stored status is
     // `expected`; kConflict when it is not (changed meanwhile), kNotFound when no such course.
     virtual Status UpdateCourseStatus(const TreatmentCourse& course, CourseStatus expected) = 0;
+    // Also appends the session's first transition: no from_state, to session.state, at state_changed_at, by
+    // state_changed_by.
     virtual Result<SessionId> InsertSession(const TreatmentSession& session) = 0;
     virtual Result<TreatmentSession> GetSession(SessionId id) = 0;
     // In session number order.
     virtual Result<std::vector<TreatmentSession>> ListSessions(CourseId course) = 0;
     // Stores the state and the facts of `session` (everything but its course, patient and plan) when its stored
-    // state is `expected`; kConflict when it is not, kNotFound when no such session.
+    // state is `expected`, and appends the transition from `expected` to session.state at state_changed_at by
+    // state_changed_by (with state_reason when the new state is held, cancelled or aborted); kConflict when the
+    // stored state is not `expected` (nothing is written), kNotFound when no such session.
     virtual Status UpdateSession(const TreatmentSession& session, clinical::SessionState expected) = 0;
+    // Every transition of the session in the order they were appended; empty when no such session. The history is
+    // append-only: there is no update or delete.
+    virtual Result<std::vector<SessionTransition>> ListSessionTransitions(SessionId session) = 0;
     // kConflict when the session already has a dose order.
     virtual Result<DoseOrderId> InsertDoseOrder(const DoseOrderRecord& order) = 0;
     virtual Result<std::optional<DoseOrderRecord>> FindDoseOrder(SessionId session) = 0;

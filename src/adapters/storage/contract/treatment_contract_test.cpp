@@ -92,7 +92,7 @@ protected:
         return actions;
     }
 
-    // The stored session, its order and administrations, read without an audit entry.
+    // The stored session, its order, administrations and transitions, read without an audit entry.
     app::SessionRecord Stored(SessionId session) {
         app::SessionRecord record;
         Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
@@ -108,7 +108,11 @@ protected:
             if (!given.ok()) {
                 return given.error();
             }
-            record = app::SessionRecord{*stored, *order, *given};
+            Result<std::vector<app::SessionTransition>> transitions = tx.ListSessionTransitions(session);
+            if (!transitions.ok()) {
+                return transitions.error();
+            }
+            record = app::SessionRecord{*stored, *order, *given, *transitions};
             return Status::Ok();
         });
         EXPECT_TRUE(read.ok()) << read.error().ToString();
@@ -131,6 +135,7 @@ protected:
         EXPECT_EQ(after.session.checked_in_at, before.session.checked_in_at);
         EXPECT_EQ(after.dose_order.has_value(), before.dose_order.has_value());
         EXPECT_EQ(after.administrations.size(), before.administrations.size());
+        EXPECT_EQ(after.transitions.size(), before.transitions.size());
         EXPECT_EQ(AuditActions().size(), audit_before);
     }
 

@@ -54,6 +54,7 @@ public:
     Result<app::TreatmentSession> GetSession(app::SessionId id) override;
     Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override;
     Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override;
+    Result<std::vector<app::SessionTransition>> ListSessionTransitions(app::SessionId session) override;
     Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override;
     Result<std::optional<app::DoseOrderRecord>> FindDoseOrder(app::SessionId session) override;
     Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
