@@ -11,6 +11,7 @@
 
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
+#include "clinical/rems.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/schedule.hpp"
 #include "clinical/session_state.hpp"
@@ -38,6 +39,7 @@ using SessionId = Id<struct SessionTag>;
 using DoseOrderId = Id<struct DoseOrderTag>;
 using AdministrationId = Id<struct AdministrationTag>;
 using SessionTransitionId = Id<struct SessionTransitionTag>;
+using RemsFormId = Id<struct RemsFormTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -247,6 +249,49 @@ struct Administration {
     std::optional<TimePoint> stopped_at;  // absent: still running
     TimePoint recorded_at;
     std::string recorded_by;
+};
+
+// The Spravato REMS Patient Monitoring Form of one outpatient esketamine session (shared/interop-reference.md §1.2,
+// clinical-reference §3.8): who was treated, who monitored where and when, and the clinical fields
+// clinical::AssessRemsMonitoring derives from the session's record.
+struct RemsMonitoringForm {
+    std::string patient_given_name;
+    std::string patient_family_name;
+    std::chrono::sys_days patient_birth_date;
+    clinical::Sex patient_sex = clinical::Sex::kUnknown;
+    bool first_treatment = false;           // no earlier esketamine session of this patient in this record was dosed
+    std::string monitoring_provider;        // the user who ended monitoring (see RemsForms)
+    std::string healthcare_setting;         // the clinic's REMS-certified setting, as configured
+    std::chrono::sys_days administered_on;  // the date (UTC, as every date in the record) of the first device
+    clinical::RemsMonitoring monitoring;
+    // The REMS research question, answered by the clinician at submission: had there been no 2-hour minimum, how
+    // many minutes after dosing the patient would have been ready to leave. Absent until submitted.
+    std::optional<int> ready_to_leave_minutes;
+};
+
+enum class RemsFormStatus { kDue, kSubmitted };
+
+// A form as sent to the REMS: the assembled form frozen at that moment, with who sent it and the reference the
+// portal or fax confirmation gave.
+struct RemsSubmission {
+    RemsMonitoringForm form;
+    std::string confirmation_reference;  // empty when none was given
+    TimePoint submitted_at;
+    std::string submitted_by;
+};
+
+// The REMS form owed for one session: opened (due) in the transaction that ends the session, submitted once. A
+// submitted form is never edited.
+struct RemsFormRecord {
+    RemsFormId id;
+    SessionId session;
+    PatientId patient;
+    std::chrono::sys_days treatment_date;  // the date of the first device
+    std::chrono::sys_days due_date;        // treatment_date + 7 days (REMS: submit within 7 days)
+    RemsFormStatus status = RemsFormStatus::kDue;
+    TimePoint created_at;
+    std::string created_by;
+    std::optional<RemsSubmission> submission;  // present once submitted
 };
 
 struct AuditEntry {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "app/audit.hpp"
+#include "app/rems_forms.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::app {
@@ -372,8 +373,13 @@ Result<TreatmentSession> TreatmentRecords::Transition(const Actor& actor, Sessio
         if (Status updated = tx.UpdateSession(*changed, from); !updated.ok()) {
             return updated;
         }
-        return RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
-                           "treatment_session", session.value, changed->patient.value);
+        if (Status audited = RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
+                                         "treatment_session", session.value, changed->patient.value);
+            !audited.ok()) {
+            return audited;
+        }
+        // An outpatient esketamine session that ends owes the REMS a monitoring form; rems_forms decides.
+        return OpenRemsFormIfOwed(tx, actor, *changed, now);
     });
     if (!status.ok()) {
         return status.error();

@@ -115,6 +115,19 @@ public:
     virtual Result<AdministrationId> InsertAdministration(const Administration& administration) = 0;
     // In the order they started (started_at, then id).
     virtual Result<std::vector<Administration>> ListAdministrations(SessionId session) = 0;
+    // Every administration of the patient, all sessions, in the order they started (started_at, then id).
+    virtual Result<std::vector<Administration>> ListPatientAdministrations(PatientId patient) = 0;
+
+    // REMS Patient Monitoring Forms. Stores `form` as due (its id, status and submission are ignored) and returns
+    // the new id; kConflict when the session already has a form.
+    virtual Result<RemsFormId> InsertRemsForm(const RemsFormRecord& form) = 0;
+    // The session's form, with its submission once submitted; nullopt when the session has none.
+    virtual Result<std::optional<RemsFormRecord>> FindRemsForm(SessionId session) = 0;
+    // Stores `submission` on a due form and marks it submitted. kNotFound when no such form; kFailedPrecondition
+    // when it is already submitted (the stored submission is left as it was).
+    virtual Status SubmitRemsForm(RemsFormId id, const RemsSubmission& submission) = 0;
+    // Every form still due, the earliest due date first (then id).
+    virtual Result<std::vector<RemsFormRecord>> ListDueRemsForms() = 0;
 
     // Clinic settings overrides as (name, value) text pairs, in name order; defaults are not stored.
     virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;

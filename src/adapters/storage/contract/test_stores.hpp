@@ -61,6 +61,10 @@ public:
     // SQLite: PRAGMA integrity_check's answer ("ok" when sound). PostgreSQL: "ok" (the server checks its own).
     [[nodiscard]] Result<std::string> IntegrityCheck() const;
 
+    // Runs one statement on a connection of its own, around the Store, to show what the database itself refuses
+    // (the triggers that keep records immutable). Error kInternal with the database's message.
+    [[nodiscard]] Status ExecuteDirectly(const std::string& statement) const;
+
 private:
     TestDatabase(Backend backend, std::string url, std::string cleanup);
 

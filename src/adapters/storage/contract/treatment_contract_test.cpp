@@ -411,7 +411,7 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
         "session.checked_in",    "vital_sign.create",  "vital_sign.create",
         "session.pre_dose_ok",   "dose_order.sign",    "session.dosing",
         "administration.create", "session.monitoring", "session.ready_for_discharge",
-        "session.discharged"};
+        "session.discharged",    "rems_form.create"};
     EXPECT_EQ(actions, expected);
 }
 

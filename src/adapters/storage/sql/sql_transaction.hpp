@@ -59,6 +59,13 @@ public:
     Result<std::optional<app::DoseOrderRecord>> FindDoseOrder(app::SessionId session) override;
     Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
+    Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override;
+
+    // REMS Patient Monitoring Forms: sql_rems.cpp.
+    Result<app::RemsFormId> InsertRemsForm(const app::RemsFormRecord& form) override;
+    Result<std::optional<app::RemsFormRecord>> FindRemsForm(app::SessionId session) override;
+    Status SubmitRemsForm(app::RemsFormId id, const app::RemsSubmission& submission) override;
+    Result<std::vector<app::RemsFormRecord>> ListDueRemsForms() override;
 
     Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,

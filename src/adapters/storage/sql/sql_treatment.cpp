@@ -507,4 +507,11 @@ Result<std::vector<app::Administration>> SqlTransaction::ListAdministrations(app
                                           {session.value}, AdministrationFromRow);
 }
 
+Result<std::vector<app::Administration>> SqlTransaction::ListPatientAdministrations(app::PatientId patient) {
+    return QueryRows<app::Administration>(connection_,
+                                          "SELECT " + std::string(kAdministrationColumns) +
+                                              " FROM administrations WHERE patient_id = $1 ORDER BY started_at, id",
+                                          {patient.value}, AdministrationFromRow);
+}
+
 }  // namespace kclinic::adapters::storage::sql
