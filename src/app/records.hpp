@@ -10,11 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "clinical/alerts.hpp"
 #include "base/result.hpp"
 #include "clinical/adverse_events.hpp"
+#include "clinical/alerts.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
+#include "clinical/rems.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/schedule.hpp"
 #include "clinical/session_state.hpp"
@@ -45,6 +46,8 @@ using AlertId = Id<struct AlertTag>;
 using AdverseEventId = Id<struct AdverseEventTag>;
 using NoteId = Id<struct NoteTag>;
 using AddendumId = Id<struct AddendumTag>;
+using SessionTransitionId = Id<struct SessionTransitionTag>;
+using RemsFormId = Id<struct RemsFormTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -215,6 +218,19 @@ struct TreatmentSession {
     std::string state_changed_by;
 };
 
+// One step of a session through the state machine, appended in the same transaction as the step itself and never
+// changed, so the time each state began (check-in, the first dose, the end of monitoring) and who moved the session
+// there stay known after the session moves on.
+struct SessionTransition {
+    SessionTransitionId id;
+    SessionId session;
+    std::optional<clinical::SessionState> from_state;  // absent for the row that created the session
+    clinical::SessionState to_state = clinical::SessionState::kScheduled;
+    TimePoint at;
+    std::string by;      // the acting user
+    std::string reason;  // the reason a step to held, cancelled or aborted requires; empty for every other step
+};
+
 // A prescriber's signed dose order for one session: the request as given and the order clinical::ComputeDose
 // returned for it (only accepted orders are stored).
 struct DoseOrderRecord {
@@ -341,6 +357,49 @@ struct Note {
     std::optional<TimePoint> signed_at;
     std::string signed_by;              // empty while unsigned
     std::vector<NoteAddendum> addenda;  // in the order they were written
+};
+
+// The Spravato REMS Patient Monitoring Form of one outpatient esketamine session (shared/interop-reference.md §1.2,
+// clinical-reference §3.8): who was treated, who monitored where and when, and the clinical fields
+// clinical::AssessRemsMonitoring derives from the session's record.
+struct RemsMonitoringForm {
+    std::string patient_given_name;
+    std::string patient_family_name;
+    std::chrono::sys_days patient_birth_date;
+    clinical::Sex patient_sex = clinical::Sex::kUnknown;
+    bool first_treatment = false;           // no earlier esketamine session of this patient in this record was dosed
+    std::string monitoring_provider;        // the user who ended monitoring (see RemsForms)
+    std::string healthcare_setting;         // the clinic's REMS-certified setting, as configured
+    std::chrono::sys_days administered_on;  // the date (UTC, as every date in the record) of the first device
+    clinical::RemsMonitoring monitoring;
+    // The REMS research question, answered by the clinician at submission: had there been no 2-hour minimum, how
+    // many minutes after dosing the patient would have been ready to leave. Absent until submitted.
+    std::optional<int> ready_to_leave_minutes;
+};
+
+enum class RemsFormStatus { kDue, kSubmitted };
+
+// A form as sent to the REMS: the assembled form frozen at that moment, with who sent it and the reference the
+// portal or fax confirmation gave.
+struct RemsSubmission {
+    RemsMonitoringForm form;
+    std::string confirmation_reference;  // empty when none was given
+    TimePoint submitted_at;
+    std::string submitted_by;
+};
+
+// The REMS form owed for one session: opened (due) in the transaction that ends the session, submitted once. A
+// submitted form is never edited.
+struct RemsFormRecord {
+    RemsFormId id;
+    SessionId session;
+    PatientId patient;
+    std::chrono::sys_days treatment_date;  // the date of the first device
+    std::chrono::sys_days due_date;        // treatment_date + 7 days (REMS: submit within 7 days)
+    RemsFormStatus status = RemsFormStatus::kDue;
+    TimePoint created_at;
+    std::string created_by;
+    std::optional<RemsSubmission> submission;  // present once submitted
 };
 
 struct AuditEntry {

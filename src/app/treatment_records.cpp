@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "app/audit.hpp"
+#include "app/rems_forms.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::app {
@@ -314,7 +315,12 @@ Result<SessionRecord> TreatmentRecords::GetSession(const Actor& actor, SessionId
         if (!given.ok()) {
             return given.error();
         }
-        record = SessionRecord{std::move(stored).value(), *order, std::move(given).value()};
+        Result<std::vector<SessionTransition>> transitions = tx.ListSessionTransitions(session);
+        if (!transitions.ok()) {
+            return transitions.error();
+        }
+        record =
+            SessionRecord{std::move(stored).value(), *order, std::move(given).value(), std::move(transitions).value()};
         return RecordAudit(tx, actor, clock_.Now(), "session.read", "treatment_session", session.value,
                            record->session.patient.value);
     });
@@ -367,8 +373,13 @@ Result<TreatmentSession> TreatmentRecords::Transition(const Actor& actor, Sessio
         if (Status updated = tx.UpdateSession(*changed, from); !updated.ok()) {
             return updated;
         }
-        return RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
-                           "treatment_session", session.value, changed->patient.value);
+        if (Status audited = RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
+                                         "treatment_session", session.value, changed->patient.value);
+            !audited.ok()) {
+            return audited;
+        }
+        // An outpatient esketamine session that ends owes the REMS a monitoring form; rems_forms decides.
+        return OpenRemsFormIfOwed(tx, actor, *changed, now);
     });
     if (!status.ok()) {
         return status.error();

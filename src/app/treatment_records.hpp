@@ -37,11 +37,13 @@ struct CourseRecord {
     std::vector<TreatmentSession> sessions;
 };
 
-// A session with its dose order (once signed) and its administrations in the order they started.
+// A session with its dose order (once signed), its administrations in the order they started and every step it
+// took through the state machine, oldest first.
 struct SessionRecord {
     TreatmentSession session;
     std::optional<DoseOrderRecord> dose_order;
     std::vector<Administration> administrations;
+    std::vector<SessionTransition> transitions;
 };
 
 struct NewAdministration {
@@ -81,7 +83,9 @@ public:
 
     // Session transitions. Each gathers the facts from the store (the session's stored confirmations, the
     // latest systolic 8480-6 and diastolic 8462-4 observed since check-in, the dose order, the administrations),
-    // calls clinical::CheckTransition and stores the new state with the actor and the time. Errors: its
+    // calls clinical::CheckTransition and stores the new state with the actor and the time, appending the step to
+    // the session's transition history. A step to a final state also opens the session's REMS monitoring form when
+    // one is owed (OpenRemsFormIfOwed, rems_forms.hpp), in the same transaction. Errors: its
     // kFailedPrecondition naming the precondition that failed; kFailedPrecondition "course_id" to check in while
     // the course is not active; kConflict when the session changed meanwhile; kNotFound for the session.
     //

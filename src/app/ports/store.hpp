@@ -108,19 +108,39 @@ public:
     // Sets status, status_reason, status_changed_at and status_changed_by of `course.id` when its stored status is
     // `expected`; kConflict when it is not (changed meanwhile), kNotFound when no such course.
     virtual Status UpdateCourseStatus(const TreatmentCourse& course, CourseStatus expected) = 0;
+    // Also appends the session's first transition: no from_state, to session.state, at state_changed_at, by
+    // state_changed_by.
     virtual Result<SessionId> InsertSession(const TreatmentSession& session) = 0;
     virtual Result<TreatmentSession> GetSession(SessionId id) = 0;
     // In session number order.
     virtual Result<std::vector<TreatmentSession>> ListSessions(CourseId course) = 0;
     // Stores the state and the facts of `session` (everything but its course, patient and plan) when its stored
-    // state is `expected`; kConflict when it is not, kNotFound when no such session.
+    // state is `expected`, and appends the transition from `expected` to session.state at state_changed_at by
+    // state_changed_by (with state_reason when the new state is held, cancelled or aborted); kConflict when the
+    // stored state is not `expected` (nothing is written), kNotFound when no such session.
     virtual Status UpdateSession(const TreatmentSession& session, clinical::SessionState expected) = 0;
+    // Every transition of the session in the order they were appended; empty when no such session. The history is
+    // append-only: there is no update or delete.
+    virtual Result<std::vector<SessionTransition>> ListSessionTransitions(SessionId session) = 0;
     // kConflict when the session already has a dose order.
     virtual Result<DoseOrderId> InsertDoseOrder(const DoseOrderRecord& order) = 0;
     virtual Result<std::optional<DoseOrderRecord>> FindDoseOrder(SessionId session) = 0;
     virtual Result<AdministrationId> InsertAdministration(const Administration& administration) = 0;
     // In the order they started (started_at, then id).
     virtual Result<std::vector<Administration>> ListAdministrations(SessionId session) = 0;
+    // Every administration of the patient, all sessions, in the order they started (started_at, then id).
+    virtual Result<std::vector<Administration>> ListPatientAdministrations(PatientId patient) = 0;
+
+    // REMS Patient Monitoring Forms. Stores `form` as due (its id, status and submission are ignored) and returns
+    // the new id; kConflict when the session already has a form.
+    virtual Result<RemsFormId> InsertRemsForm(const RemsFormRecord& form) = 0;
+    // The session's form, with its submission once submitted; nullopt when the session has none.
+    virtual Result<std::optional<RemsFormRecord>> FindRemsForm(SessionId session) = 0;
+    // Stores `submission` on a due form and marks it submitted. kNotFound when no such form; kFailedPrecondition
+    // when it is already submitted (the stored submission is left as it was).
+    virtual Status SubmitRemsForm(RemsFormId id, const RemsSubmission& submission) = 0;
+    // Every form still due, the earliest due date first (then id).
+    virtual Result<std::vector<RemsFormRecord>> ListDueRemsForms() = 0;
 
     // `alert.id` and its acknowledgement members are ignored: an alert is stored open. The new id is returned.
     virtual Result<AlertId> InsertAlert(const Alert& alert) = 0;

@@ -138,6 +138,18 @@ Result<std::unique_ptr<sql::SqlConnection>> TestDatabase::ConnectDirectly() cons
     return std::unique_ptr<sql::SqlConnection>(std::move(connection).value());
 }
 
+Status TestDatabase::ExecuteDirectly(const std::string& statement) const {
+    Result<std::unique_ptr<sql::SqlConnection>> connection = ConnectDirectly();
+    if (!connection.ok()) {
+        return connection.error();
+    }
+    Status executed = (*connection)->Execute(statement);
+    if (!executed.ok()) {
+        return Error{ErrorCode::kInternal, "", statement + ": " + executed.error().message};
+    }
+    return Status::Ok();
+}
+
 Result<std::unique_ptr<TestStore>> OpenTestStore(Backend backend) {
     Result<std::unique_ptr<TestDatabase>> database = TestDatabase::Create(backend);
     if (!database.ok()) {

@@ -94,7 +94,7 @@ protected:
         return actions;
     }
 
-    // The stored session, its order and administrations, read without an audit entry.
+    // The stored session, its order, administrations and transitions, read without an audit entry.
     app::SessionRecord Stored(SessionId session) {
         app::SessionRecord record;
         Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
@@ -110,7 +110,11 @@ protected:
             if (!given.ok()) {
                 return given.error();
             }
-            record = app::SessionRecord{*stored, *order, *given};
+            Result<std::vector<app::SessionTransition>> transitions = tx.ListSessionTransitions(session);
+            if (!transitions.ok()) {
+                return transitions.error();
+            }
+            record = app::SessionRecord{*stored, *order, *given, *transitions};
             return Status::Ok();
         });
         EXPECT_TRUE(read.ok()) << read.error().ToString();
@@ -133,6 +137,7 @@ protected:
         EXPECT_EQ(after.session.checked_in_at, before.session.checked_in_at);
         EXPECT_EQ(after.dose_order.has_value(), before.dose_order.has_value());
         EXPECT_EQ(after.administrations.size(), before.administrations.size());
+        EXPECT_EQ(after.transitions.size(), before.transitions.size());
         EXPECT_EQ(AuditActions().size(), audit_before);
     }
 
@@ -408,7 +413,7 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
         "session.checked_in",    "vital_sign.create",  "vital_sign.create",
         "session.pre_dose_ok",   "dose_order.sign",    "session.dosing",
         "administration.create", "session.monitoring", "session.ready_for_discharge",
-        "session.discharged"};
+        "session.discharged",    "rems_form.create"};
     EXPECT_EQ(actions, expected);
 }
 

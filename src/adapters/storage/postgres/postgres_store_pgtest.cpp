@@ -2,16 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "adapters/storage/postgres/pg_test_support.hpp"
+#include "adapters/storage/sql/migrations.hpp"
 
 namespace kclinic::adapters::storage::postgres {
 namespace {
@@ -86,6 +89,48 @@ TEST_F(PostgresStoreTest, MigratingAgainChangesNothing) {
     EXPECT_EQ(*version, PostgresMigrations().back().version);
     EXPECT_EQ(Committed("schema_migrations"), static_cast<std::int64_t>(PostgresMigrations().size()));
     EXPECT_EQ(Committed("patients"), 1);
+}
+
+// The sessions a clinic had before migration 0006 get one transition each: their state as it stood.
+TEST_F(PostgresStoreTest, SessionHistoryMigrationRecordsEarlierSessionsAsTheyStand) {
+    const std::span<const sql::Migration> all = PostgresMigrations();
+    const auto history = std::ranges::find(all, 6, &sql::Migration::version);
+    ASSERT_NE(history, all.end());
+    {
+        std::unique_ptr<PgConnection> connection = Connect();
+        ASSERT_NE(connection, nullptr);
+        Result<int> before = sql::ApplyMigrations(*connection, all.first(history - all.begin()));
+        ASSERT_TRUE(before.ok()) << before.error().ToString();
+        for (const char* statement :
+             {"INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, created_at, created_by) "
+              "VALUES ('MRN-1', 'Ada', 'Lovelace', '1980-03-14', 'female', 1, 'nurse@example.org')",
+              "INSERT INTO treatment_courses (patient_id, indication, protocol, route, start_date, status, "
+              "started_at, started_by, status_changed_at, status_changed_by) VALUES (1, 'TRD', 'esketamine-trd', "
+              "'esketamine-nasal', '2026-09-21', 'active', 1, 'dr@example.org', 1, 'dr@example.org')",
+              "INSERT INTO treatment_sessions (course_id, patient_id, number, planned_date, phase, week, state, "
+              "consent_confirmed, escort_confirmed, state_reason, state_changed_at, state_changed_by) VALUES (1, "
+              "1, 1, '2026-09-21', 'induction', 1, 'pre_dose_ok', 1, 1, 'BP 150/95', 42, 'nurse@example.org')"}) {
+            ASSERT_TRUE(connection->Execute(statement).ok()) << statement;
+        }
+    }
+    std::unique_ptr<app::Store> store = Open();  // applies 0006 and later
+    ASSERT_NE(store, nullptr);
+    std::vector<app::SessionTransition> transitions;
+    const Status read = store->Read([&](app::StoreTransaction& tx) -> Status {
+        Result<std::vector<app::SessionTransition>> listed = tx.ListSessionTransitions(app::SessionId{1});
+        if (!listed.ok()) {
+            return listed.error();
+        }
+        transitions = *listed;
+        return Status::Ok();
+    });
+    ASSERT_TRUE(read.ok()) << read.error().ToString();
+    ASSERT_EQ(transitions.size(), 1U);
+    EXPECT_FALSE(transitions[0].from_state.has_value());
+    EXPECT_EQ(transitions[0].to_state, clinical::SessionState::kPreDoseOk);
+    EXPECT_EQ(transitions[0].at, At(42));
+    EXPECT_EQ(transitions[0].by, "nurse@example.org");
+    EXPECT_EQ(transitions[0].reason, "");  // the stale hold reason is not this step's
 }
 
 TEST_F(PostgresStoreTest, ProcessesStartingTogetherMigrateOnce) {

@@ -56,10 +56,18 @@ public:
     Result<app::TreatmentSession> GetSession(app::SessionId id) override;
     Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override;
     Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override;
+    Result<std::vector<app::SessionTransition>> ListSessionTransitions(app::SessionId session) override;
     Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override;
     Result<std::optional<app::DoseOrderRecord>> FindDoseOrder(app::SessionId session) override;
     Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
+    Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override;
+
+    // REMS Patient Monitoring Forms: sql_rems.cpp.
+    Result<app::RemsFormId> InsertRemsForm(const app::RemsFormRecord& form) override;
+    Result<std::optional<app::RemsFormRecord>> FindRemsForm(app::SessionId session) override;
+    Status SubmitRemsForm(app::RemsFormId id, const app::RemsSubmission& submission) override;
+    Result<std::vector<app::RemsFormRecord>> ListDueRemsForms() override;
 
     // Alerts: sql_alerts.cpp.
     Result<app::AlertId> InsertAlert(const app::Alert& alert) override;

@@ -1,5 +1,6 @@
-// The clinic record's third slice over SqlConnection: treatment courses, sessions, signed dose orders and
-// administrations; schema in migrations/0003_treatment.sql.
+// The clinic record's third slice over SqlConnection: treatment courses, sessions with their transition history,
+// signed dose orders and administrations; schema in migrations/0003_treatment.sql and (the history)
+// 0006_session_history_and_rems.sql.
 
 #include <optional>
 #include <string>
@@ -221,7 +222,53 @@ Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
     return given;
 }
 
-// Runs `sql` and converts every row with `convert`.
+constexpr std::string_view kTransitionColumns = "id, session_id, from_state, to_state, at, by, reason";
+
+Result<app::SessionTransition> TransitionFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::SessionTransition transition;
+    transition.id = app::SessionTransitionId{read.Int(0)};
+    transition.session = app::SessionId{read.Int(1)};
+    bool from_ok = true;
+    if (!read.IsNull(2)) {
+        Result<clinical::SessionState> from = clinical::ParseSessionState(read.Text(2));
+        from_ok = from.ok();
+        if (from_ok) {
+            transition.from_state = *from;
+        }
+    }
+    Result<clinical::SessionState> to = clinical::ParseSessionState(read.Text(3));
+    transition.at = FromMillis(read.Int(4));
+    transition.by = read.Text(5);
+    transition.reason = read.Text(6);
+    if (!read.ok() || !from_ok || !to.ok()) {
+        return Corrupt("session_transitions");
+    }
+    transition.to_state = *to;
+    return transition;
+}
+
+// Appends one step of `session`'s history: from `from` (absent when the session is created) to its current state.
+// Only the steps that require a reason carry one: state_reason keeps the last hold reason after the session leaves
+// held, and that text is not the reason for the later step.
+Status AppendTransition(SqlConnection& connection, const app::TreatmentSession& session,
+                        std::optional<clinical::SessionState> from) {
+    const bool reasoned = session.state == clinical::SessionState::kHeld ||
+                          session.state == clinical::SessionState::kCancelled ||
+                          session.state == clinical::SessionState::kAborted;
+    const std::vector<SqlValue> params = {session.id.value,
+                                          from ? SqlValue{std::string(clinical::SessionStateName(*from))} : SqlValue{},
+                                          std::string(clinical::SessionStateName(session.state)),
+                                          Millis(session.state_changed_at),
+                                          session.state_changed_by,
+                                          reasoned ? session.state_reason : std::string()};
+    Result<std::vector<SqlRow>> rows = connection.Query(
+        "INSERT INTO session_transitions (session_id, from_state, to_state, at, by, reason) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        params);
+    return rows.ok() ? Status::Ok() : Status(rows.error());
+}
+
 }  // namespace
 
 Result<app::CourseId> SqlTransaction::InsertCourse(const app::TreatmentCourse& course) {
@@ -312,7 +359,12 @@ Result<app::SessionId> SqlTransaction::InsertSession(const app::TreatmentSession
     if (!rows.ok()) {
         return rows.error();
     }
-    return app::SessionId{InsertedId(*rows)};
+    app::TreatmentSession inserted = session;
+    inserted.id = app::SessionId{InsertedId(*rows)};
+    if (Status appended = AppendTransition(connection_, inserted, std::nullopt); !appended.ok()) {
+        return appended.error();
+    }
+    return inserted.id;
 }
 
 Result<app::TreatmentSession> SqlTransaction::GetSession(app::SessionId id) {
@@ -352,7 +404,7 @@ Status SqlTransaction::UpdateSession(const app::TreatmentSession& session, clini
         return rows.error();
     }
     if (!rows->empty()) {
-        return Status::Ok();
+        return AppendTransition(connection_, session, expected);
     }
     Result<app::TreatmentSession> current = GetSession(session.id);
     if (!current.ok()) {
@@ -362,6 +414,13 @@ Status SqlTransaction::UpdateSession(const app::TreatmentSession& session, clini
                  "treatment session " + std::to_string(session.id.value) + " is " +
                      std::string(clinical::SessionStateName(current->state)) + ", not " +
                      std::string(clinical::SessionStateName(expected)) + "; it changed meanwhile"};
+}
+
+Result<std::vector<app::SessionTransition>> SqlTransaction::ListSessionTransitions(app::SessionId session) {
+    return QueryRows<app::SessionTransition>(
+        connection_,
+        "SELECT " + std::string(kTransitionColumns) + " FROM session_transitions WHERE session_id = $1 ORDER BY id",
+        {session.value}, TransitionFromRow);
 }
 
 Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRecord& record) {
@@ -454,6 +513,13 @@ Result<std::vector<app::Administration>> SqlTransaction::ListAdministrations(app
                                           "SELECT " + std::string(kAdministrationColumns) +
                                               " FROM administrations WHERE session_id = $1 ORDER BY started_at, id",
                                           {session.value}, AdministrationFromRow);
+}
+
+Result<std::vector<app::Administration>> SqlTransaction::ListPatientAdministrations(app::PatientId patient) {
+    return QueryRows<app::Administration>(connection_,
+                                          "SELECT " + std::string(kAdministrationColumns) +
+                                              " FROM administrations WHERE patient_id = $1 ORDER BY started_at, id",
+                                          {patient.value}, AdministrationFromRow);
 }
 
 }  // namespace kclinic::adapters::storage::sql

@@ -3,17 +3,20 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "adapters/storage/sql/migrations.hpp"
 #include "adapters/storage/sqlite/sqlite_connection.hpp"
 
 namespace kclinic::adapters::storage::sqlite {
@@ -602,6 +605,50 @@ TEST(SqliteStoreTest, AlertsAreAcknowledgedOnceAndNeverDeleted) {
     EXPECT_NE(refusal("DELETE FROM alerts WHERE id = 1").find("never deleted"), std::string::npos);
     EXPECT_EQ(CountOnDisk(path, "alerts"), 2);
     EXPECT_EQ(ScalarOnDisk(path, "SELECT acknowledgement_note FROM alerts WHERE id = 1"), SqlValue(std::string()));
+}
+
+// The sessions a clinic had before migration 0006 get one transition each: their state as it stood.
+TEST(SqliteStoreTest, SessionHistoryMigrationRecordsEarlierSessionsAsTheyStand) {
+    TempFolder folder;
+    const std::string path = folder.File("clinic.db");
+    const std::span<const sql::Migration> all = SqliteMigrations();
+    const auto history = std::ranges::find(all, 6, &sql::Migration::version);
+    ASSERT_NE(history, all.end());
+    {
+        auto connection = OpenConnection(path, OpenMode::kReadWriteCreate);
+        Result<int> before = sql::ApplyMigrations(*connection, all.first(history - all.begin()));
+        ASSERT_TRUE(before.ok()) << before.error().ToString();
+        for (const char* statement :
+             {"INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, created_at, created_by) "
+              "VALUES ('MRN-1', 'Ada', 'Lovelace', '1980-03-14', 'female', 1, 'nurse@example.org')",
+              "INSERT INTO treatment_courses (patient_id, indication, protocol, route, start_date, status, "
+              "started_at, started_by, status_changed_at, status_changed_by) VALUES (1, 'TRD', 'esketamine-trd', "
+              "'esketamine-nasal', '2026-09-21', 'active', 1, 'dr@example.org', 1, 'dr@example.org')",
+              "INSERT INTO treatment_sessions (course_id, patient_id, number, planned_date, phase, week, state, "
+              "consent_confirmed, escort_confirmed, state_reason, state_changed_at, state_changed_by) VALUES (1, "
+              "1, 1, '2026-09-21', 'induction', 1, 'held', 1, 1, 'BP 150/95', 42, 'nurse@example.org')"}) {
+            ASSERT_TRUE(connection->Execute(statement).ok()) << statement;
+        }
+    }
+    auto store = OpenStore(path);  // applies 0006 and later
+    std::vector<app::SessionTransition> transitions;
+    ASSERT_TRUE(store
+                    ->Read([&](app::StoreTransaction& tx) -> Status {
+                        Result<std::vector<app::SessionTransition>> listed =
+                            tx.ListSessionTransitions(app::SessionId{1});
+                        if (!listed.ok()) {
+                            return listed.error();
+                        }
+                        transitions = *listed;
+                        return Status::Ok();
+                    })
+                    .ok());
+    ASSERT_EQ(transitions.size(), 1U);
+    EXPECT_FALSE(transitions[0].from_state.has_value());
+    EXPECT_EQ(transitions[0].to_state, clinical::SessionState::kHeld);
+    EXPECT_EQ(transitions[0].at.time_since_epoch().count(), 42);
+    EXPECT_EQ(transitions[0].by, "nurse@example.org");
+    EXPECT_EQ(transitions[0].reason, "BP 150/95");
 }
 
 TEST(SqliteStoreTest, RefusesInvalidOptionsAndUnopenablePaths) {

@@ -1,0 +1,317 @@
+#include "app/rems_forms.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <optional>
+#include <utility>
+
+#include "app/audit.hpp"
+#include "clinical/session_state.hpp"
+
+namespace kclinic::app {
+namespace {
+
+using clinical::SessionState;
+using std::chrono::days;
+
+constexpr std::size_t kMaxTextLength = 200;
+constexpr int kMaxReadyToLeaveMinutes = 600;
+// Spravato REMS (clinical-reference §3.8): the Patient Monitoring Form is submitted within 7 days of the session.
+constexpr days kRemsSubmissionWindow{7};
+
+Status CheckText(std::string_view field, std::string_view value, bool required) {
+    const bool blank =
+        std::all_of(value.begin(), value.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
+    if (blank && (required || !value.empty())) {
+        return InvalidArgument(std::string(field), required ? "is required" : "must not be blank when given");
+    }
+    if (value.size() > kMaxTextLength) {
+        return InvalidArgument(std::string(field), "must be at most " + std::to_string(kMaxTextLength) + " characters");
+    }
+    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        return InvalidArgument(std::string(field), "must not contain control characters");
+    }
+    return Status::Ok();
+}
+
+std::vector<Administration> EsketamineDevices(const std::vector<Administration>& administrations) {
+    std::vector<Administration> devices;
+    std::copy_if(administrations.begin(), administrations.end(), std::back_inserter(devices),
+                 [](const Administration& given) { return given.route == clinical::Route::kEsketamineNasal; });
+    return devices;
+}
+
+// The step that ended monitoring: the one to ready_for_discharge, or else the one that stopped the session.
+std::optional<SessionTransition> EndOfMonitoring(const std::vector<SessionTransition>& transitions) {
+    std::optional<SessionTransition> stopped;
+    for (const SessionTransition& transition : transitions) {
+        if (transition.to_state == SessionState::kReadyForDischarge) {
+            return transition;
+        }
+        if (transition.to_state == SessionState::kAborted || transition.to_state == SessionState::kCancelled) {
+            stopped = transition;
+        }
+    }
+    return stopped;
+}
+
+// Assembles the session's form from its record (see rems_forms.hpp for where each field comes from).
+Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSession& session,
+                                        std::string_view setting_name, const clinical::ClinicSettings& settings) {
+    Result<Patient> patient = tx.GetPatient(session.patient);
+    if (!patient.ok()) {
+        return patient.error();
+    }
+    Result<std::vector<Administration>> given = tx.ListAdministrations(session.id);
+    if (!given.ok()) {
+        return given.error();
+    }
+    Result<std::vector<SessionTransition>> transitions = tx.ListSessionTransitions(session.id);
+    if (!transitions.ok()) {
+        return transitions.error();
+    }
+    const std::vector<Administration> devices = EsketamineDevices(*given);
+    const std::optional<SessionTransition> end = EndOfMonitoring(*transitions);
+    // A form is opened only when a session ends with a device given, after its step to ready_for_discharge or
+    // the step that stopped it; anything else is a broken record.
+    if (devices.empty() || !end) {
+        return Error{ErrorCode::kInternal, "session_id",
+                     "session " + std::to_string(session.id.value) +
+                         " has a REMS form but no esketamine device or no recorded end of monitoring"};
+    }
+    clinical::RemsSessionFacts facts;
+    for (const Administration& device : devices) {
+        facts.devices.push_back(clinical::RemsDevice{device.dose_mg, device.lot_number, device.started_at});
+    }
+    facts.monitoring_ended_at = end->at;
+    facts.pre_dose_bp_overridden = session.bp_override.has_value();
+    const TimePoint first_device = devices.front().started_at;  // ListAdministrations: in the order they started
+    Result<std::vector<VitalSign>> vitals =
+        tx.ListVitalSignsBetween(session.patient, session.checked_in_at.value_or(first_device), end->at);
+    if (!vitals.ok()) {
+        return vitals.error();
+    }
+    for (const VitalSign& vital : *vitals) {
+        facts.vitals.push_back(clinical::RemsVital{vital.loinc, vital.value, vital.observed_at});
+    }
+    Result<std::vector<Assessment>> assessments = tx.ListAssessments(session.patient);
+    if (!assessments.ok()) {
+        return assessments.error();
+    }
+    for (const Assessment& assessment : *assessments) {
+        facts.assessments.push_back(clinical::RemsAssessment{assessment.instrument, assessment.total, assessment.flags,
+                                                             assessment.assessed_at});
+    }
+    Result<std::vector<HistoryEntry>> history = tx.ListHistoryEntries(session.patient);
+    if (!history.ok()) {
+        return history.error();
+    }
+    for (const HistoryEntry& entry : *history) {
+        if (entry.kind == HistoryKind::kMedication && entry.noted_at <= end->at) {
+            facts.medications.push_back(entry.value);
+        }
+    }
+    Result<clinical::RemsMonitoring> monitoring = clinical::AssessRemsMonitoring(facts, settings);
+    if (!monitoring.ok()) {
+        return monitoring.error();
+    }
+    Result<std::vector<Administration>> earlier = tx.ListPatientAdministrations(session.patient);
+    if (!earlier.ok()) {
+        return earlier.error();
+    }
+    const bool dosed_before = std::any_of(earlier->begin(), earlier->end(), [&](const Administration& other) {
+        return other.session != session.id && other.route == clinical::Route::kEsketamineNasal &&
+               other.started_at < first_device;
+    });
+
+    RemsMonitoringForm form;
+    form.patient_given_name = patient->given_name;
+    form.patient_family_name = patient->family_name;
+    form.patient_birth_date = patient->birth_date;
+    form.patient_sex = patient->sex;
+    form.first_treatment = !dosed_before;
+    form.monitoring_provider = end->by;
+    form.healthcare_setting = std::string(setting_name);
+    form.administered_on = std::chrono::floor<days>(first_device);
+    form.monitoring = std::move(monitoring).value();
+    return form;
+}
+
+std::vector<std::string> NotesOn(const RemsMonitoringForm& form) {
+    const clinical::RemsMonitoring& monitoring = form.monitoring;
+    std::vector<std::string> notes;
+    if (!monitoring.monitoring_minimum_met) {
+        notes.push_back("monitoring lasted " + std::to_string(monitoring.monitoring_minutes) +
+                        " min from the first device, under the REMS minimum of " +
+                        std::to_string(clinical::kEsketamineMinMonitoringMinutes) +
+                        " min; the form reports it as it happened");
+    }
+    if (!monitoring.bp_before_administration) {
+        notes.emplace_back("no blood pressure recorded before the first device");
+    }
+    if (!monitoring.bp_40_minutes_after) {
+        notes.emplace_back("no blood pressure recorded 30 to 50 min after the first device");
+    }
+    if (!monitoring.bp_before_end) {
+        notes.emplace_back("no blood pressure recorded between the first device and the end of monitoring");
+    }
+    if (!monitoring.lowest_spo2_percent) {
+        notes.emplace_back("no pulse oximetry recorded between the first device and the end of monitoring");
+    }
+    return notes;
+}
+
+Error NoForm(SessionId session) {
+    return Error{ErrorCode::kNotFound, "session_id",
+                 "session " + std::to_string(session.value) +
+                     " has no REMS monitoring form: one is opened when an esketamine session ends after a device "
+                     "was given"};
+}
+
+// The session's form record and its fields: the submitted snapshot, or assembled now while due.
+Result<RemsFormView> ReadForm(StoreTransaction& tx, SessionId session, std::string_view setting_name,
+                              const clinical::ClinicSettings& settings) {
+    Result<TreatmentSession> stored = tx.GetSession(session);
+    if (!stored.ok()) {
+        return stored.error();
+    }
+    Result<std::optional<RemsFormRecord>> record = tx.FindRemsForm(session);
+    if (!record.ok()) {
+        return record.error();
+    }
+    if (!*record) {
+        return NoForm(session);
+    }
+    RemsFormView view;
+    view.record = *std::move(record).value();
+    if (view.record.submission) {
+        view.form = view.record.submission->form;
+    } else {
+        Result<RemsMonitoringForm> assembled = AssembleForm(tx, *stored, setting_name, settings);
+        if (!assembled.ok()) {
+            return assembled.error();
+        }
+        view.form = std::move(assembled).value();
+    }
+    view.notes = NotesOn(view.form);
+    return view;
+}
+
+}  // namespace
+
+Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const TreatmentSession& session, TimePoint now) {
+    if (!clinical::IsFinal(session.state)) {
+        return Status::Ok();
+    }
+    Result<TreatmentCourse> course = tx.GetCourse(session.course);
+    if (!course.ok()) {
+        return course.error();
+    }
+    if (course->route != clinical::Route::kEsketamineNasal) {
+        return Status::Ok();
+    }
+    Result<std::vector<Administration>> given = tx.ListAdministrations(session.id);
+    if (!given.ok()) {
+        return given.error();
+    }
+    const std::vector<Administration> devices = EsketamineDevices(*given);
+    if (devices.empty()) {
+        return Status::Ok();
+    }
+    RemsFormRecord form;
+    form.session = session.id;
+    form.patient = session.patient;
+    form.treatment_date = std::chrono::floor<days>(devices.front().started_at);
+    form.due_date = form.treatment_date + kRemsSubmissionWindow;
+    form.created_at = now;
+    form.created_by = actor.user;
+    Result<RemsFormId> id = tx.InsertRemsForm(form);
+    if (!id.ok()) {
+        return id.error();
+    }
+    return RecordAudit(tx, actor, now, "rems_form.create", "rems_form", id->value, session.patient.value);
+}
+
+Result<RemsFormView> RemsForms::GetForm(const Actor& actor, SessionId session, std::string_view setting_name,
+                                        const clinical::ClinicSettings& settings) {
+    if (Status valid = CheckText("setting_name", setting_name, true); !valid.ok()) {
+        return valid.error();
+    }
+    std::optional<RemsFormView> view;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        Result<RemsFormView> read = ReadForm(tx, session, setting_name, settings);
+        if (!read.ok()) {
+            return read.error();
+        }
+        view = std::move(read).value();
+        return RecordAudit(tx, actor, clock_.Now(), "rems_form.read", "rems_form", view->record.id.value,
+                           view->record.patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return std::move(*view);
+}
+
+Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, std::string_view setting_name,
+                                       int ready_to_leave_minutes, std::string_view confirmation_reference,
+                                       const clinical::ClinicSettings& settings) {
+    for (const Status& valid : {CheckText("setting_name", setting_name, true),
+                                CheckText("confirmation_reference", confirmation_reference, false)}) {
+        if (!valid.ok()) {
+            return valid.error();
+        }
+    }
+    if (ready_to_leave_minutes < 0 || ready_to_leave_minutes > kMaxReadyToLeaveMinutes) {
+        return OutOfRange("ready_to_leave_minutes", ready_to_leave_minutes, 0, kMaxReadyToLeaveMinutes, "min");
+    }
+    const TimePoint now = clock_.Now();
+    std::optional<RemsFormView> view;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        Result<RemsFormView> read = ReadForm(tx, session, setting_name, settings);
+        if (!read.ok()) {
+            return read.error();
+        }
+        view = std::move(read).value();
+        if (view->record.submission) {
+            return Error{ErrorCode::kFailedPrecondition, "session_id",
+                         "the REMS form of session " + std::to_string(session.value) + " was submitted by " +
+                             view->record.submission->submitted_by + "; a submitted form is never edited"};
+        }
+        view->form.ready_to_leave_minutes = ready_to_leave_minutes;
+        RemsSubmission submission{view->form, std::string(confirmation_reference), now, actor.user};
+        if (Status submitted = tx.SubmitRemsForm(view->record.id, submission); !submitted.ok()) {
+            return submitted;
+        }
+        view->record.status = RemsFormStatus::kSubmitted;
+        view->record.submission = std::move(submission);
+        return RecordAudit(tx, actor, now, "rems_form.submit", "rems_form", view->record.id.value,
+                           view->record.patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return std::move(*view);
+}
+
+Result<std::vector<DueRemsForm>> RemsForms::ListDue(const Actor& actor, std::chrono::sys_days today) {
+    std::vector<DueRemsForm> due;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        due.clear();
+        Result<std::vector<RemsFormRecord>> listed = tx.ListDueRemsForms();
+        if (!listed.ok()) {
+            return listed.error();
+        }
+        for (RemsFormRecord& record : std::move(listed).value()) {
+            const bool overdue = record.due_date < today;
+            due.push_back(DueRemsForm{std::move(record), overdue});
+        }
+        return RecordAudit(tx, actor, clock_.Now(), "rems_form.list", "rems_form", 0, 0);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return due;
+}
+
+}  // namespace kclinic::app

@@ -1,0 +1,87 @@
+#pragma once
+
+// Use cases of the Spravato REMS Patient Monitoring Form (shared/interop-reference.md §1.2; clinical-reference
+// §3.8): after every outpatient esketamine session the setting owes the REMS one form within 7 days. The form is
+// opened (due) in the transaction that ends the session, assembled from the session's record while due, frozen when
+// submitted, and listed while due. Like TreatmentRecords, each use case takes the acting user, checks its input,
+// does all its work in one Store transaction and audits every read and write of patient data in it; a refusal
+// writes nothing.
+//
+// Where the form's fields come from (clinical::AssessRemsMonitoring derives the clinical ones):
+//   - patient: the stored demographics; first treatment: no esketamine administration of this patient in another
+//     session started before this session's first device;
+//   - end of monitoring and monitoring provider: the session's step to ready_for_discharge, or, for a session
+//     stopped before it (aborted or cancelled after a device), the step that stopped it: its time and its user;
+//   - vital signs: those of the patient observed from check-in to the end of monitoring; assessments: the
+//     patient's; concomitant medications: the current medications noted up to the end of monitoring;
+//   - healthcare setting: the name the caller passes, the clinic's REMS-certified setting (configuration, not
+//     patient data).
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+#include "clinical/settings.hpp"
+
+namespace kclinic::app {
+
+// A form as the use cases return it: its record (status, due date, submission facts) and its fields, assembled
+// from the session's record while due or the submitted snapshot once submitted.
+struct RemsFormView {
+    RemsFormRecord record;
+    RemsMonitoringForm form;
+    // What the person submitting should know, e.g. that monitoring lasted under the REMS 2-hour minimum (the form
+    // is still submitted: the REMS wants to know) or that a blood pressure the form asks for was not recorded.
+    std::vector<std::string> notes;
+};
+
+// A form not yet submitted.
+struct DueRemsForm {
+    RemsFormRecord record;
+    bool overdue = false;  // its due date is before today
+};
+
+class RemsForms {
+public:
+    // `store` and `clock` must outlive this object. Thread-safe when the store is.
+    RemsForms(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+    // The session's form, audited as "rems_form.read". `setting_name` (1-200 characters) and `settings`
+    // (PRECONDITION: within the settings registry's bounds; its screening.intake_bp_review_* values judge the last
+    // BP) are used while the form is due. Errors: kInvalidArgument "setting_name"; kNotFound "session_id" for no
+    // such session or a session without a form (an IV session, or one that has not ended).
+    Result<RemsFormView> GetForm(const Actor& actor, SessionId session, std::string_view setting_name,
+                                 const clinical::ClinicSettings& settings);
+
+    // Assembles the form as GetForm does, adds the actor's answer to the REMS research question
+    // (`ready_to_leave_minutes`, 0-600) and the portal or fax confirmation reference (may be empty; at most 200
+    // characters), and stores it as submitted by the actor now, audited as "rems_form.submit". A form whose
+    // monitoring lasted under 120 minutes is submitted all the same, with a note saying so. Errors: GetForm's;
+    // kOutOfRange "ready_to_leave_minutes"; kInvalidArgument "confirmation_reference"; kFailedPrecondition
+    // "session_id" when the form is already submitted (a submitted form is never edited).
+    Result<RemsFormView> Submit(const Actor& actor, SessionId session, std::string_view setting_name,
+                                int ready_to_leave_minutes, std::string_view confirmation_reference,
+                                const clinical::ClinicSettings& settings);
+
+    // Every form not yet submitted, the earliest due date first, each marked overdue when its due date is before
+    // `today`. One audit entry, "rems_form.list".
+    Result<std::vector<DueRemsForm>> ListDue(const Actor& actor, std::chrono::sys_days today);
+
+private:
+    Store& store_;
+    const Clock& clock_;
+};
+
+// TreatmentRecords calls this in the transaction of every session transition, after storing the new state. When
+// `session` is an esketamine-nasal session that has ended with at least one device given (discharged, or aborted or
+// cancelled after a device), it opens the session's form, due 7 days after the first device's date, audited as
+// "rems_form.create" by `actor` at `now`; for any other session, including one not yet in a final state, it does
+// nothing. Errors: the store's (kConflict when the session already has a form).
+Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const TreatmentSession& session, TimePoint now);
+
+}  // namespace kclinic::app
