@@ -31,7 +31,9 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
          {Append(tx.ListWeights(id), record.weights), Append(tx.ListHistoryEntries(id), record.history),
           Append(tx.ListTrials(id), record.trials), Append(tx.ListScreenings(id), record.screenings),
           Append(tx.ListVitalSignsBetween(id, TimePoint{}, TimePoint::max()), record.vital_signs),
-          Append(tx.ListAssessments(id), record.assessments), Append(tx.ListCourses(id), record.courses)}) {
+          Append(tx.ListAssessments(id), record.assessments), Append(tx.ListCourses(id), record.courses),
+          Append(tx.ListAdverseEvents(id), record.adverse_events),
+          Append(tx.ListNotes(id, std::nullopt), record.notes)}) {
         if (!status.ok()) {
             return status;
         }
@@ -49,8 +51,18 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
         if (*order) {
             record.dose_orders.push_back(std::move(**order));
         }
-        if (Status status = Append(tx.ListAdministrations(session.id), record.administrations); !status.ok()) {
-            return status;
+        Result<std::optional<RemsFormRecord>> form = tx.FindRemsForm(session.id);
+        if (!form.ok()) {
+            return form.error();
+        }
+        if (*form) {
+            record.rems_forms.push_back(std::move(**form));
+        }
+        for (Status status : {Append(tx.ListAdministrations(session.id), record.administrations),
+                              Append(tx.ListSessionTransitions(session.id), record.session_transitions)}) {
+            if (!status.ok()) {
+                return status;
+            }
         }
     }
     AlertFilter alerts;

@@ -27,9 +27,13 @@ struct PatientRecordExport {
     std::vector<Assessment> assessments;
     std::vector<TreatmentCourse> courses;
     std::vector<TreatmentSession> sessions;
+    std::vector<SessionTransition> session_transitions;
     std::vector<DoseOrderRecord> dose_orders;
     std::vector<Administration> administrations;
     std::vector<Alert> alerts;
+    std::vector<AdverseEvent> adverse_events;
+    std::vector<Note> notes;  // each with its addenda
+    std::vector<RemsFormRecord> rems_forms;
 };
 
 // Receives the export in order: the clinic's settings once, then each patient, then the audit log entry by entry.

@@ -19,6 +19,12 @@ constexpr NameTable<HistoryKind, 4> kHistoryKinds{{{HistoryKind::kDiagnosis, "di
 constexpr NameTable<SignOff, 2> kSignOffs{{{SignOff::kAccepted, "accepted"}, {SignOff::kOverridden, "overridden"}}};
 constexpr NameTable<CourseStatus, 3> kCourseStatuses{
     {{CourseStatus::kActive, "active"}, {CourseStatus::kPaused, "paused"}, {CourseStatus::kEnded, "ended"}}};
+constexpr NameTable<NoteKind, 4> kNoteKinds{{{NoteKind::kPreparation, "preparation"},
+                                             {NoteKind::kDosing, "dosing"},
+                                             {NoteKind::kIntegration, "integration"},
+                                             {NoteKind::kProgress, "progress"}}};
+constexpr NameTable<RemsFormStatus, 2> kRemsFormStatuses{
+    {{RemsFormStatus::kDue, "due"}, {RemsFormStatus::kSubmitted, "submitted"}}};
 
 template <typename Enum, std::size_t N>
 std::string_view NameIn(const NameTable<Enum, N>& table, Enum value) {
@@ -70,6 +76,20 @@ std::string_view CourseStatusName(CourseStatus status) {
 }
 Result<CourseStatus> ParseCourseStatus(std::string_view name) {
     return ParseIn(kCourseStatuses, "status", name);
+}
+
+std::string_view NoteKindName(NoteKind kind) {
+    return NameIn(kNoteKinds, kind);
+}
+Result<NoteKind> ParseNoteKind(std::string_view name) {
+    return ParseIn(kNoteKinds, "kind", name);
+}
+
+std::string_view RemsFormStatusName(RemsFormStatus status) {
+    return NameIn(kRemsFormStatuses, status);
+}
+Result<RemsFormStatus> ParseRemsFormStatus(std::string_view name) {
+    return ParseIn(kRemsFormStatuses, "status", name);
 }
 
 }  // namespace kclinic::app

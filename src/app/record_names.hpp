@@ -23,4 +23,10 @@ namespace kclinic::app {
 [[nodiscard]] std::string_view CourseStatusName(CourseStatus status);  // "active", "paused", "ended"
 [[nodiscard]] Result<CourseStatus> ParseCourseStatus(std::string_view name);
 
+[[nodiscard]] std::string_view NoteKindName(NoteKind kind);  // "preparation", "dosing", "integration", "progress"
+[[nodiscard]] Result<NoteKind> ParseNoteKind(std::string_view name);
+
+[[nodiscard]] std::string_view RemsFormStatusName(RemsFormStatus status);  // "due", "submitted"
+[[nodiscard]] Result<RemsFormStatus> ParseRemsFormStatus(std::string_view name);
+
 }  // namespace kclinic::app

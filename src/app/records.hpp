@@ -306,32 +306,6 @@ struct AdverseEvent {
 // integration (psychotherapy) after it, and progress.
 enum class NoteKind { kPreparation, kDosing, kIntegration, kProgress };
 
-// "preparation", "dosing", "integration", "progress": the stable names storage and JSON use.
-[[nodiscard]] inline std::string_view NoteKindName(NoteKind kind) {
-    switch (kind) {
-        case NoteKind::kPreparation:
-            return "preparation";
-        case NoteKind::kDosing:
-            return "dosing";
-        case NoteKind::kIntegration:
-            return "integration";
-        case NoteKind::kProgress:
-            return "progress";
-    }
-    return "progress";  // unreachable: every enumerator is handled above
-}
-
-// Inverse of NoteKindName (exact). Error kInvalidArgument on field "kind" listing the names.
-[[nodiscard]] inline Result<NoteKind> ParseNoteKind(std::string_view name) {
-    for (NoteKind kind : {NoteKind::kPreparation, NoteKind::kDosing, NoteKind::kIntegration, NoteKind::kProgress}) {
-        if (NoteKindName(kind) == name) {
-            return kind;
-        }
-    }
-    return InvalidArgument("kind",
-                           "must be preparation, dosing, integration or progress; got \"" + std::string(name) + "\"");
-}
-
 // A later addition to a signed note; append-only.
 struct NoteAddendum {
     AddendumId id;

@@ -22,6 +22,15 @@ void PutDateIfPresent(Json& json, const char* key, const std::optional<std::chro
     }
 }
 
+Json BloodPressureJson(const std::optional<clinical::TimedBloodPressure>& reading) {
+    if (!reading) {
+        return nullptr;
+    }
+    return Json{{"systolic", reading->value.systolic_mmhg},
+                {"diastolic", reading->value.diastolic_mmhg},
+                {"observed_at", FormatTime(reading->observed_at)}};
+}
+
 }  // namespace
 
 Json ToJson(const app::Patient& patient) {
@@ -219,6 +228,21 @@ Json ToJson(const app::Administration& administration) {
     return json;
 }
 
+Json ToJson(const app::SessionTransition& transition) {
+    Json json{
+        {"id", transition.id.value},
+        {"session_id", transition.session.value},
+        {"to_state", clinical::SessionStateName(transition.to_state)},
+        {"at", FormatTime(transition.at)},
+        {"by", transition.by},
+    };
+    if (transition.from_state) {
+        json["from_state"] = clinical::SessionStateName(*transition.from_state);
+    }
+    PutIfNotEmpty(json, "reason", transition.reason);
+    return json;
+}
+
 Json ToJson(const app::Alert& alert) {
     Json json{
         {"id", alert.id.value},
@@ -235,6 +259,131 @@ Json ToJson(const app::Alert& alert) {
     PutTimeIfPresent(json, "acknowledged_at", alert.acknowledged_at);
     PutIfNotEmpty(json, "acknowledged_by", alert.acknowledged_by);
     PutIfNotEmpty(json, "acknowledgement_note", alert.acknowledgement_note);
+    return json;
+}
+
+Json ToJson(const app::AdverseEvent& event) {
+    Json actions = Json::array();
+    for (clinical::AdverseEventAction action : event.actions) {
+        actions.push_back(clinical::AdverseEventActionName(action));
+    }
+    Json serious_criteria = Json::array();
+    for (clinical::SeriousCriterion criterion : event.serious_criteria) {
+        serious_criteria.push_back(clinical::SeriousCriterionName(criterion));
+    }
+    Json json{
+        {"id", event.id.value},
+        {"patient_id", event.patient.value},
+        {"term", event.term},
+        {"grade", event.grade},
+        {"onset_at", FormatTime(event.onset_at)},
+        {"outcome", clinical::AdverseEventOutcomeName(event.outcome)},
+        {"actions", std::move(actions)},
+        {"relatedness", clinical::RelatednessName(event.relatedness)},
+        {"serious", !event.serious_criteria.empty()},
+        {"serious_criteria", std::move(serious_criteria)},
+        {"version", event.version},
+        {"recorded_at", FormatTime(event.recorded_at)},
+        {"recorded_by", event.recorded_by},
+        {"updated_at", FormatTime(event.updated_at)},
+        {"updated_by", event.updated_by},
+    };
+    if (event.session) {
+        json["session_id"] = event.session->value;
+    }
+    PutIfNotEmpty(json, "detail", event.detail);
+    PutTimeIfPresent(json, "resolved_at", event.resolved_at);
+    return json;
+}
+
+Json ToJson(const app::Note& note) {
+    Json addenda = Json::array();
+    for (const app::NoteAddendum& addendum : note.addenda) {
+        addenda.push_back({{"id", addendum.id.value},
+                           {"body", addendum.body},
+                           {"written_at", FormatTime(addendum.written_at)},
+                           {"written_by", addendum.written_by}});
+    }
+    Json json{
+        {"id", note.id.value},
+        {"patient_id", note.patient.value},
+        {"kind", app::NoteKindName(note.kind)},
+        {"body", note.body},
+        {"author", note.author},
+        {"created_at", FormatTime(note.created_at)},
+        {"updated_at", FormatTime(note.updated_at)},
+        {"version", note.version},
+        {"signed", note.signed_at.has_value()},
+        {"addenda", std::move(addenda)},
+    };
+    if (note.course) {
+        json["course_id"] = note.course->value;
+    }
+    if (note.session) {
+        json["session_id"] = note.session->value;
+    }
+    PutTimeIfPresent(json, "signed_at", note.signed_at);
+    PutIfNotEmpty(json, "signed_by", note.signed_by);
+    return json;
+}
+
+Json ToJson(const app::RemsMonitoringForm& form) {
+    const clinical::RemsMonitoring& monitoring = form.monitoring;
+    Json json{
+        {"patient",
+         {{"given_name", form.patient_given_name},
+          {"family_name", form.patient_family_name},
+          {"birth_date", FormatDate(form.patient_birth_date)},
+          {"sex", clinical::SexName(form.patient_sex)}}},
+        {"first_treatment", form.first_treatment},
+        {"concomitant_medications",
+         {{"benzodiazepine", monitoring.concomitant.benzodiazepine},
+          {"non_benzodiazepine_sedative_hypnotic", monitoring.concomitant.sedative_hypnotic},
+          {"psychostimulant", monitoring.concomitant.psychostimulant},
+          {"mao_inhibitor", monitoring.concomitant.mao_inhibitor},
+          {"opioid", monitoring.concomitant.opioid}}},
+        {"monitoring_provider", form.monitoring_provider},
+        {"healthcare_setting", form.healthcare_setting},
+        {"administered_on", FormatDate(form.administered_on)},
+        {"dose", clinical::RemsDoseName(monitoring.dose)},
+        {"dose_mg", monitoring.dose_mg},
+        {"lot_numbers", monitoring.lot_numbers},
+        {"first_device_at", FormatTime(monitoring.first_device_at)},
+        {"monitoring_ended_at", FormatTime(monitoring.monitoring_ended_at)},
+        {"monitoring_minutes", monitoring.monitoring_minutes},
+        {"monitoring_minimum_met", monitoring.monitoring_minimum_met},
+        // A reading the record lacks is null rather than absent: on the form it is a box left empty.
+        {"bp_before_administration", BloodPressureJson(monitoring.bp_before_administration)},
+        {"bp_40_minutes_after", BloodPressureJson(monitoring.bp_40_minutes_after)},
+        {"bp_before_end", BloodPressureJson(monitoring.bp_before_end)},
+        {"vitals_acceptable_before_administration", monitoring.vitals_acceptable_before_administration},
+        {"vitals_acceptable_before_end", monitoring.vitals_acceptable_before_end},
+        {"sedation", monitoring.sedation},
+        {"dissociation", monitoring.dissociation},
+        {"respiratory_depression", monitoring.respiratory_depression},
+    };
+    PutIfPresent(json, "lowest_spo2_percent", monitoring.lowest_spo2_percent);
+    PutIfPresent(json, "ready_to_leave_minutes", form.ready_to_leave_minutes);
+    return json;
+}
+
+Json ToJson(const app::RemsFormRecord& form) {
+    Json json{
+        {"id", form.id.value},
+        {"session_id", form.session.value},
+        {"patient_id", form.patient.value},
+        {"treatment_date", FormatDate(form.treatment_date)},
+        {"due_date", FormatDate(form.due_date)},
+        {"status", app::RemsFormStatusName(form.status)},
+        {"created_at", FormatTime(form.created_at)},
+        {"created_by", form.created_by},
+    };
+    if (form.submission) {
+        json["submission"] = {{"form", ToJson(form.submission->form)},
+                              {"submitted_at", FormatTime(form.submission->submitted_at)},
+                              {"submitted_by", form.submission->submitted_by}};
+        PutIfNotEmpty(json["submission"], "confirmation_reference", form.submission->confirmation_reference);
+    }
     return json;
 }
 

@@ -21,7 +21,12 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const clinical::DoseRequest& request);
 [[nodiscard]] Json ToJson(const app::DoseOrderRecord& record);
 [[nodiscard]] Json ToJson(const app::Administration& administration);
+[[nodiscard]] Json ToJson(const app::SessionTransition& transition);
 [[nodiscard]] Json ToJson(const app::Alert& alert);
+[[nodiscard]] Json ToJson(const app::AdverseEvent& event);
+[[nodiscard]] Json ToJson(const app::Note& note);  // with its addenda
+[[nodiscard]] Json ToJson(const app::RemsMonitoringForm& form);
+[[nodiscard]] Json ToJson(const app::RemsFormRecord& form);  // the frozen form once submitted
 [[nodiscard]] Json ToJson(const app::AuditEntry& entry);
 
 }  // namespace kclinic::adapters::json

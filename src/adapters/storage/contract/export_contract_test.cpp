@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "adapters/storage/contract/test_stores.hpp"
+#include "app/adverse_event_records.hpp"
 #include "app/clinic_settings.hpp"
 #include "app/history_records.hpp"
+#include "app/note_records.hpp"
 #include "app/patient_records.hpp"
 #include "app/record_export.hpp"
 #include "app/treatment_records.hpp"
@@ -117,6 +119,18 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
                                              clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
                               clinical::ClinicSettings{});
     ASSERT_TRUE(course.ok()) << course.error().ToString();
+    app::NoteRecords notes(store, clock_);
+    Result<app::Note> note = notes.Write(
+        nurse_, first, app::NewNote{app::NoteKind::kPreparation, course->course.id, {}, "Set and setting."});
+    ASSERT_TRUE(note.ok()) << note.error().ToString();
+    app::NewAdverseEvent nausea;
+    nausea.term = "nausea";
+    nausea.grade = 1;
+    nausea.onset_at = At(-10);
+    nausea.actions = {clinical::AdverseEventAction::kNone};
+    nausea.relatedness = clinical::Relatedness::kProbable;
+    Result<app::AdverseEvent> event = app::AdverseEventRecords(store, clock_).Record(nurse_, first, nausea);
+    ASSERT_TRUE(event.ok()) << event.error().ToString();
     const std::size_t audit_before = Audit().size();
 
     RecordingSink sink;
@@ -140,6 +154,11 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     EXPECT_EQ(exported.history[0].value, "F33.2");
     ASSERT_EQ(exported.courses.size(), 1U);
     EXPECT_EQ(exported.sessions.size(), course->sessions.size());
+    EXPECT_EQ(exported.session_transitions.size(), course->sessions.size());  // each created as scheduled
+    ASSERT_EQ(exported.notes.size(), 1U);
+    EXPECT_EQ(exported.notes[0].body, "Set and setting.");
+    ASSERT_EQ(exported.adverse_events.size(), 1U);
+    EXPECT_EQ(exported.adverse_events[0].term, "nausea");
     EXPECT_TRUE(exported.dose_orders.empty());
     EXPECT_EQ(sink.patients[1].patient.id, second);
     EXPECT_TRUE(sink.patients[1].vital_signs.empty());

@@ -11,6 +11,7 @@
 
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
+#include "app/record_names.hpp"
 
 namespace kclinic::adapters::storage::sql {
 namespace {

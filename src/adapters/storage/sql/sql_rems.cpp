@@ -9,6 +9,7 @@
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
+#include "app/record_names.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::adapters::storage::sql {
@@ -16,20 +17,6 @@ namespace {
 
 std::int64_t Flag(bool value) {
     return value ? 1 : 0;
-}
-
-std::string_view StatusName(app::RemsFormStatus status) {
-    return status == app::RemsFormStatus::kSubmitted ? "submitted" : "due";
-}
-
-std::optional<app::RemsFormStatus> ParseStatus(std::string_view name) {
-    if (name == "due") {
-        return app::RemsFormStatus::kDue;
-    }
-    if (name == "submitted") {
-        return app::RemsFormStatus::kSubmitted;
-    }
-    return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> LotsFromText(std::string_view text) {
@@ -133,10 +120,10 @@ Result<app::RemsFormRecord> FormFromRow(const SqlRow& row) {
     record.patient = app::PatientId{read.Int(2)};
     const std::optional<std::chrono::sys_days> treatment = ParseDate(read.Text(3));
     const std::optional<std::chrono::sys_days> due = ParseDate(read.Text(4));
-    const std::optional<app::RemsFormStatus> status = ParseStatus(read.Text(5));
+    Result<app::RemsFormStatus> status = app::ParseRemsFormStatus(read.Text(5));
     record.created_at = FromMillis(read.Int(6));
     record.created_by = read.Text(7);
-    if (!read.ok() || !treatment || !due || !status) {
+    if (!read.ok() || !treatment || !due || !status.ok()) {
         return Corrupt("rems_forms");
     }
     record.treatment_date = *treatment;
@@ -159,7 +146,7 @@ Result<app::RemsFormId> SqlTransaction::InsertRemsForm(const app::RemsFormRecord
                                           form.patient.value,
                                           FormatDate(form.treatment_date),
                                           FormatDate(form.due_date),
-                                          std::string(StatusName(app::RemsFormStatus::kDue)),
+                                          std::string(app::RemsFormStatusName(app::RemsFormStatus::kDue)),
                                           Millis(form.created_at),
                                           form.created_by};
     Result<std::vector<SqlRow>> rows = connection_.Query(
@@ -190,7 +177,7 @@ Status SqlTransaction::SubmitRemsForm(app::RemsFormId id, const app::RemsSubmiss
     const clinical::RemsMonitoring& monitoring = form.monitoring;
     const clinical::RemsConcomitantMedications& concomitant = monitoring.concomitant;
     std::vector<SqlValue> params = {id.value,
-                                    std::string(StatusName(app::RemsFormStatus::kSubmitted)),
+                                    std::string(app::RemsFormStatusName(app::RemsFormStatus::kSubmitted)),
                                     Millis(submission.submitted_at),
                                     submission.submitted_by,
                                     submission.confirmation_reference,

@@ -9,6 +9,7 @@
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
+#include "app/record_names.hpp"
 #include "base/text.hpp"
 
 namespace kclinic::adapters::storage::sql {
@@ -35,28 +36,6 @@ std::optional<int> ReadOptionalInt(RowReader& read, std::size_t column) {
 }
 std::optional<app::TimePoint> ReadOptionalTime(RowReader& read, std::size_t column) {
     return read.IsNull(column) ? std::nullopt : std::optional<app::TimePoint>(FromMillis(read.Int(column)));
-}
-
-std::string_view CourseStatusName(app::CourseStatus status) {
-    switch (status) {
-        case app::CourseStatus::kActive:
-            return "active";
-        case app::CourseStatus::kPaused:
-            return "paused";
-        case app::CourseStatus::kEnded:
-            return "ended";
-    }
-    return "active";  // unreachable: every enumerator is handled above
-}
-
-std::optional<app::CourseStatus> ParseCourseStatus(std::string_view name) {
-    for (app::CourseStatus status :
-         {app::CourseStatus::kActive, app::CourseStatus::kPaused, app::CourseStatus::kEnded}) {
-        if (CourseStatusName(status) == name) {
-            return status;
-        }
-    }
-    return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> NotesFromText(std::string_view text) {
@@ -87,13 +66,13 @@ Result<app::TreatmentCourse> CourseFromRow(const SqlRow& row) {
     Result<clinical::Protocol> protocol = clinical::ParseProtocol(read.Text(3));
     Result<clinical::Route> route = clinical::ParseRoute(read.Text(4));
     const std::optional<std::chrono::sys_days> start = ParseDate(read.Text(5));
-    const std::optional<app::CourseStatus> status = ParseCourseStatus(read.Text(6));
+    Result<app::CourseStatus> status = app::ParseCourseStatus(read.Text(6));
     course.status_reason = read.Text(7);
     course.started_at = FromMillis(read.Int(8));
     course.started_by = read.Text(9);
     course.status_changed_at = FromMillis(read.Int(10));
     course.status_changed_by = read.Text(11);
-    if (!read.ok() || !protocol.ok() || !route.ok() || !start || !status) {
+    if (!read.ok() || !protocol.ok() || !route.ok() || !start || !status.ok()) {
         return Corrupt("treatment_courses");
     }
     course.protocol = *protocol;
@@ -277,7 +256,7 @@ Result<app::CourseId> SqlTransaction::InsertCourse(const app::TreatmentCourse& c
                                           std::string(clinical::ProtocolName(course.protocol)),
                                           std::string(clinical::RouteName(course.route)),
                                           FormatDate(course.start_date),
-                                          std::string(CourseStatusName(course.status)),
+                                          std::string(app::CourseStatusName(course.status)),
                                           course.status_reason,
                                           Millis(course.started_at),
                                           course.started_by,
@@ -311,9 +290,9 @@ Result<std::vector<app::TreatmentCourse>> SqlTransaction::ListCourses(app::Patie
 }
 
 Status SqlTransaction::UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) {
-    const std::vector<SqlValue> params = {course.id.value,          std::string(CourseStatusName(course.status)),
+    const std::vector<SqlValue> params = {course.id.value,          std::string(app::CourseStatusName(course.status)),
                                           course.status_reason,     Millis(course.status_changed_at),
-                                          course.status_changed_by, std::string(CourseStatusName(expected))};
+                                          course.status_changed_by, std::string(app::CourseStatusName(expected))};
     Result<std::vector<SqlRow>> rows = connection_.Query(
         "UPDATE treatment_courses SET status = $2, status_reason = $3, status_changed_at = $4, "
         "status_changed_by = $5 WHERE id = $1 AND status = $6 RETURNING id",
@@ -330,8 +309,8 @@ Status SqlTransaction::UpdateCourseStatus(const app::TreatmentCourse& course, ap
     }
     return Error{ErrorCode::kConflict, "course_id",
                  "treatment course " + std::to_string(course.id.value) + " is " +
-                     std::string(CourseStatusName(current->status)) + ", not " +
-                     std::string(CourseStatusName(expected)) + "; it changed meanwhile"};
+                     std::string(app::CourseStatusName(current->status)) + ", not " +
+                     std::string(app::CourseStatusName(expected)) + "; it changed meanwhile"};
 }
 
 Result<app::SessionId> SqlTransaction::InsertSession(const app::TreatmentSession& session) {
