@@ -140,7 +140,8 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                                                       {"patient", "list", "--help"},
                                                                                       {"patient", "show", "--help"},
                                                                                       {"backup", "--help"},
-                                                                                      {"restore", "--help"}}) {
+                                                                                      {"restore", "--help"},
+                                                                                      {"serve", "--help"}}) {
         ProcessRun run = Kclinic(args);
         EXPECT_EQ(run.exit_status, 0) << Describe(args);
         EXPECT_NE(run.out.find("Usage"), std::string::npos) << Describe(args) << run.out;
