@@ -142,7 +142,8 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                                                       {"patient", "show", "--help"},
                                                                                       {"backup", "--help"},
                                                                                       {"restore", "--help"},
-                                                                                      {"export", "--help"}}) {
+                                                                                      {"export", "--help"},
+                                                                                      {"serve", "--help"}}) {
         ProcessRun run = Kclinic(args);
         EXPECT_EQ(run.exit_status, 0) << Describe(args);
         EXPECT_NE(run.out.find("Usage"), std::string::npos) << Describe(args) << run.out;

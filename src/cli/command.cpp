@@ -1,6 +1,17 @@
 #include "cli/command.hpp"
 
+#include <cstdlib>
+
+#include "adapters/storage/open_store.hpp"
+
 namespace kclinic::cli {
+
+std::string DefaultDatabaseUrl() {
+    const char* from_environment = std::getenv("KCLINIC_DB");
+    return from_environment != nullptr && *from_environment != '\0'
+               ? std::string(from_environment)
+               : std::string(adapters::storage::kDefaultDatabaseUrl);
+}
 
 void AddCommonOptions(CLI::App& command, CommonOptions& options) {
     command.add_flag("--json", options.json, "Print one JSON object on stdout instead of text");

@@ -27,6 +27,10 @@ struct Command {
     std::function<Result<CommandOutput>()> run;
 };
 
+// The --db default of every command that opens the clinic's database: $KCLINIC_DB when set and not empty, else
+// sqlite:kclinic.db.
+[[nodiscard]] std::string DefaultDatabaseUrl();
+
 // Adds the options every clinical command shares: --json and --set NAME=VALUE (repeatable).
 struct CommonOptions {
     bool json = false;

@@ -11,6 +11,7 @@
 #include "cli/clinical_commands.hpp"
 #include "cli/command.hpp"
 #include "cli/record_commands.hpp"
+#include "cli/serve_command.hpp"
 
 namespace {
 
@@ -44,11 +45,12 @@ int Main(int argc, char** argv) {
         "Every result needs a clinician's judgement. Bad input exits with status 2 and one line on stderr.",
         "kclinic"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "kclinic 0.1.0");
+    app.set_version_flag("--version", "kclinic " KCLINIC_VERSION);
 
     std::vector<kclinic::cli::Command> commands;
     kclinic::cli::RegisterClinicalCommands(app, commands);
     kclinic::cli::RegisterRecordCommands(app, commands);
+    kclinic::cli::RegisterServeCommand(app, commands);
 
     try {
         app.parse(argc, argv);

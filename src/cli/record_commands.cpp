@@ -25,13 +25,6 @@ namespace {
 
 namespace json = adapters::json;
 
-std::string DefaultDatabaseUrl() {
-    const char* from_environment = std::getenv("KCLINIC_DB");
-    return from_environment != nullptr && *from_environment != '\0'
-               ? std::string(from_environment)
-               : std::string(adapters::storage::kDefaultDatabaseUrl);
-}
-
 // The CLI acts as the logged-in operating-system user; the audit log records who ran it.
 app::Actor CliActor() {
     const char* login = getlogin();

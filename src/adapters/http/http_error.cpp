@@ -1,0 +1,62 @@
+#include "adapters/http/http_error.hpp"
+
+#include "adapters/json/clinical_json.hpp"
+
+namespace kclinic::adapters::http {
+namespace {
+
+HttpResponse ErrorBody(int status, std::string_view code, std::string_view message, std::string_view field) {
+    json::Json error{{"code", code}, {"message", message}};
+    if (!field.empty()) {
+        error["field"] = field;
+    }
+    // A message may quote client input that is not valid UTF-8; replace such bytes rather than fail to answer.
+    std::string body =
+        json::Json{{"error", std::move(error)}}.dump(-1, ' ', false, json::Json::error_handler_t::replace);
+    return HttpResponse{status, std::string(kJsonContentType), {}, std::move(body)};
+}
+
+}  // namespace
+
+int HttpStatusFor(ErrorCode code) {
+    // RFC 9110 §15. kOutOfRange is 422 (Unprocessable Content, §15.5.21): the request was well formed and
+    // understood, and one value lies outside its allowed range, which is not what 400 (malformed) says.
+    // kFailedPrecondition is 409 (Conflict, §15.5.10: "a conflict with the current state of the target
+    // resource"): a rule refuses the operation in the record's present state and may accept it in another. 412
+    // stays reserved for a failed If-Match, which the handler that checks the header answers itself.
+    switch (code) {
+        case ErrorCode::kInvalidArgument:
+            return 400;
+        case ErrorCode::kOutOfRange:
+            return 422;
+        case ErrorCode::kNotFound:
+            return 404;
+        case ErrorCode::kConflict:
+            return 409;
+        case ErrorCode::kFailedPrecondition:
+            return 409;
+        case ErrorCode::kPermissionDenied:
+            return 403;
+        case ErrorCode::kUnauthenticated:
+            return 401;
+        case ErrorCode::kUnavailable:
+            return 503;
+        case ErrorCode::kInternal:
+            return 500;
+    }
+    return 500;
+}
+
+HttpResponse ErrorResponse(const Error& error) {
+    return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), error.message, error.field);
+}
+
+HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message) {
+    return ErrorBody(status, code, message, {});
+}
+
+HttpResponse InternalErrorResponse() {
+    return ErrorBody(500, ErrorCodeName(ErrorCode::kInternal), "internal error; the server log has the details", {});
+}
+
+}  // namespace kclinic::adapters::http

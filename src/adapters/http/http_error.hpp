@@ -1,0 +1,30 @@
+#pragma once
+
+// The one table from the project's ErrorCode to an HTTP status, and the one shape of every error body:
+//   {"error":{"code":"not_found","message":"no patient with id 9","field":"id"}}
+// ("field" only when the error names one). docs/api.md lists the table and the protocol-level codes.
+
+#include <string>
+#include <string_view>
+
+#include "adapters/http/http_message.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::adapters::http {
+
+// kInvalidArgument 400, kOutOfRange 422, kNotFound 404, kConflict 409, kFailedPrecondition 409,
+// kPermissionDenied 403, kUnauthenticated 401, kUnavailable 503, kInternal 500.
+[[nodiscard]] int HttpStatusFor(ErrorCode code);
+
+// The response for an expected outcome: the status from HttpStatusFor and the body above, code = ErrorCodeName.
+[[nodiscard]] HttpResponse ErrorResponse(const Error& error);
+
+// An error of the HTTP layer itself that no ErrorCode names (405 method_not_allowed, 413 payload_too_large, 431
+// header_fields_too_large, 400 bad_request for a malformed message): the same body shape with `code` as given.
+[[nodiscard]] HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message);
+
+// 500 {"error":{"code":"internal","message":"internal error; the server log has the details"}}: what a client sees
+// when a handler throws. The exception's text goes to the log, never to the client.
+[[nodiscard]] HttpResponse InternalErrorResponse();
+
+}  // namespace kclinic::adapters::http

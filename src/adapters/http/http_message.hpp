@@ -1,0 +1,76 @@
+#pragma once
+
+// The plain request and response that route handlers see. No Beast type appears here, so handlers and their tests
+// compile without Beast and never touch a socket; http_server.cpp converts to and from the wire.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace kclinic::adapters::http {
+
+inline constexpr std::string_view kJsonContentType = "application/json";
+inline constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
+inline constexpr std::string_view kTextContentType = "text/plain; charset=utf-8";
+
+// The methods the API uses; any other method arrives as kOther (answered 405 or 404 by the router).
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+// "GET", "HEAD", ..., "OTHER" (the metrics label of every method outside the list, so its cardinality is bounded).
+[[nodiscard]] std::string_view MethodName(Method method);
+
+// Header fields in arrival order. Names compare case-insensitively (RFC 9110 §5.1); a name may repeat.
+class Headers {
+public:
+    void Add(std::string name, std::string value);
+    // Removes every field named `name`, then adds one.
+    void Set(std::string name, std::string value);
+    // The value of the first field named `name`, or nullopt.
+    [[nodiscard]] std::optional<std::string_view> Find(std::string_view name) const;
+
+    [[nodiscard]] auto begin() const { return fields_.begin(); }
+    [[nodiscard]] auto end() const { return fields_.end(); }
+    [[nodiscard]] std::size_t size() const { return fields_.size(); }
+
+private:
+    std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+struct HttpRequest {
+    Method method = Method::kGet;
+    std::string target;  // as received: "/api/v1/patients?after=10"
+    std::string path;    // the target up to '?', still percent-encoded: the router decodes each segment
+    std::vector<std::pair<std::string, std::string>> query;  // decoded name/value pairs, in order
+    Headers headers;
+    std::string body;
+    std::string remote_address;  // the peer's IP address, "127.0.0.1" or "::1"
+
+    // The value of the first query parameter named `name` (case-sensitive), or nullopt.
+    [[nodiscard]] std::optional<std::string_view> QueryParameter(std::string_view name) const;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type = std::string(kJsonContentType);
+    // Fields besides Content-Type, Content-Length and Connection, which the server sets.
+    Headers headers;
+    std::string body;
+};
+
+// The path and query of a request target in origin form ("/path?query", RFC 9112 §3.2.1), the only form a server
+// that is not a proxy needs. Query names and values are percent-decoded and '+' reads as a space.
+struct RequestTarget {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> query;
+};
+// Errors: kInvalidArgument "target" for a target that is not in origin form or holds a malformed percent escape.
+[[nodiscard]] Result<RequestTarget> ParseTarget(std::string_view target);
+
+// Decodes %XX escapes (and nothing else). nullopt for a '%' not followed by two hex digits.
+[[nodiscard]] std::optional<std::string> PercentDecode(std::string_view text);
+
+}  // namespace kclinic::adapters::http

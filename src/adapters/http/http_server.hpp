@@ -1,0 +1,91 @@
+#pragma once
+
+// The HTTP/1.1 server: Boost.Beast and Asio in the shape of Beast 1.74's advanced_server example, behind a pimpl so
+// that only http_server.cpp compiles them.
+//
+// Threads. `io_threads` threads run one io_context; every connection has its own strand, so its handlers never run
+// concurrently. Route handlers block (they call the database), so they never run on an I/O thread: each request
+// is handed to a pool of `worker_threads` and its response is posted back to the connection's strand. A connection
+// has at most one handler running, so requests pipelined on it are handled, and answered, in order, and the
+// workers' queue holds at most one request per connection.
+//
+// Limits. A request body over `body_limit_bytes` is answered 413 and the connection closed; header fields over
+// `header_limit_bytes` 431. A request must arrive completely within `read_timeout` of its first byte, a response
+// be written within `write_timeout`; a keep-alive connection with nothing in flight is closed after `idle_timeout`.
+// At most `max_pipelined` requests of one connection wait for their answer (reading pauses beyond). Beyond
+// `max_connections` open connections a new one is answered 503 and closed.
+//
+// Metrics (registered in the given registry): kclinic_http_requests_total{route,method,status},
+// kclinic_http_request_duration_seconds{route} (from the request fully read to its response ready),
+// kclinic_http_open_connections, kclinic_http_rejected_connections_total.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "adapters/http/metrics.hpp"
+#include "adapters/http/router.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::adapters::http {
+
+// Receives one line (no trailing newline) per event worth an operator's attention: a handler that threw, a drain
+// that missed its deadline. Called from any thread; must be thread-safe.
+using LogSink = std::function<void(std::string_view line)>;
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";  // an IP address literal; loopback unless told otherwise
+    std::uint16_t port = 8080;       // 0: the system picks a free port (see HttpServer::Port)
+    int io_threads = 1;
+    int worker_threads = 0;  // 0: twice the hardware threads
+    std::size_t body_limit_bytes = std::size_t{1} << 20;
+    std::size_t header_limit_bytes = std::size_t{8} << 10;
+    std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};
+    std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+    std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+    int max_pipelined = 8;
+    int max_connections = 512;
+    // How long Stop() waits for in-flight requests before closing their connections anyway.
+    std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
+    LogSink log;  // empty: one line to stderr per event
+};
+
+class HttpServer {
+public:
+    // `metrics` must outlive the server. Nothing is bound until Listen.
+    HttpServer(ServerOptions options, Router router, MetricsRegistry& metrics);
+    // Waits for handlers still running on the workers (after a drain that missed its deadline).
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and listens. Errors: kInvalidArgument "host" when it is not an IP address; kUnavailable "listen" when
+    // the address cannot be bound (in use, not local, no permission). REQUIRES: called once, before Run.
+    [[nodiscard]] Status Listen();
+    // The bound port (the real one when options.port was 0). REQUIRES: Listen succeeded.
+    [[nodiscard]] std::uint16_t Port() const;
+
+    // Calls Stop() when one of `signals` (SIGTERM, SIGINT) arrives; a second one while draining stops at once
+    // without waiting for in-flight requests. REQUIRES: before Run.
+    void StopOnSignals(std::initializer_list<int> signals);
+
+    // Serves on io_threads threads (the caller's among them) until Stop() has drained every connection or its
+    // deadline passed, then returns. REQUIRES: Listen succeeded; called once.
+    void Run();
+
+    // Graceful shutdown: stops accepting, closes idle keep-alive connections, lets requests already received (or
+    // being received) finish and their responses be written, each closing its connection, then lets Run return.
+    // After drain_timeout, connections still open are abandoned and Run returns anyway. Thread-safe, may be called
+    // from a handler or before Run, returns at once; later calls do nothing.
+    void Stop();
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kclinic::adapters::http

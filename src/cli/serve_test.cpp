@@ -1,0 +1,266 @@
+// `kclinic serve` as an operator runs it: the real binary on a free loopback port and a fresh SQLite file, its URL
+// read from the line it prints, spoken to over real HTTP, and stopped with SIGTERM or SIGINT (exit status 0).
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/testing/http_test_client.hpp"
+
+namespace {
+
+using Json = nlohmann::json;
+using kclinic::adapters::http::testing::RequestText;
+using kclinic::adapters::http::testing::TestConnection;
+using kclinic::adapters::http::testing::TestResponse;
+
+// A running `kclinic serve`; killed (SIGKILL) if a test ends without stopping it.
+class ServeProcess {
+public:
+    explicit ServeProcess(std::vector<std::string> args) {
+        std::array<int, 2> out_pipe{};
+        std::array<int, 2> err_pipe{};
+        if (pipe(out_pipe.data()) != 0 || pipe(err_pipe.data()) != 0) {
+            ADD_FAILURE() << "pipe failed";
+            return;
+        }
+        pid_ = fork();
+        if (pid_ == 0) {
+            dup2(out_pipe[1], STDOUT_FILENO);
+            dup2(err_pipe[1], STDERR_FILENO);
+            for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
+                close(fd);
+            }
+            std::string binary = KCLINIC_BINARY;
+            std::vector<char*> argv{binary.data()};
+            for (std::string& arg : args) {
+                argv.push_back(arg.data());
+            }
+            argv.push_back(nullptr);
+            execv(binary.c_str(), argv.data());
+            _exit(127);
+        }
+        close(out_pipe[1]);
+        close(err_pipe[1]);
+        out_ = out_pipe[0];
+        err_ = err_pipe[0];
+    }
+
+    ~ServeProcess() {
+        if (pid_ > 0 && !exited_) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+        close(out_);
+        close(err_);
+    }
+    ServeProcess(const ServeProcess&) = delete;
+    ServeProcess& operator=(const ServeProcess&) = delete;
+
+    // The first line on stdout, without its newline; "" when none came within 60 s (start-up under the
+    // sanitizers, with migrations, can be slow on a busy machine).
+    std::string FirstLine() {
+        std::string line;
+        std::array<char, 1> byte{};
+        pollfd fd{out_, POLLIN, 0};
+        while (poll(&fd, 1, 60000) > 0 && read(out_, byte.data(), 1) == 1) {
+            if (byte[0] == '\n') {
+                return line;
+            }
+            line += byte[0];
+        }
+        return "";
+    }
+
+    // Sends `signal` and waits (at most 30 s) for the exit; the exit status, or -1 when it did not exit normally.
+    int StopWith(int signal) {
+        kill(pid_, signal);
+        for (int waited_ms = 0; waited_ms < 30000; waited_ms += 10) {
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                exited_ = true;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return -1;
+    }
+
+    // Everything still unread on stdout and stderr. REQUIRES: the process has exited.
+    std::string RestOfOutput() { return ReadAll(out_) + ReadAll(err_); }
+
+private:
+    static std::string ReadAll(int fd) {
+        std::string text;
+        std::array<char, 4096> chunk{};
+        ssize_t got = 0;
+        while ((got = read(fd, chunk.data(), chunk.size())) > 0) {
+            text.append(chunk.data(), static_cast<std::size_t>(got));
+        }
+        return text;
+    }
+
+    pid_t pid_ = -1;
+    int out_ = -1;
+    int err_ = -1;
+    bool exited_ = false;
+};
+
+class ServeTest : public ::testing::Test {
+protected:
+    ServeTest() {
+        char folder[] = "/tmp/kclinic_serve_XXXXXX";
+        EXPECT_NE(mkdtemp(folder), nullptr);
+        folder_ = folder;
+        db_ = "sqlite:" + folder_ + "/clinic.db";
+    }
+    ~ServeTest() override { std::filesystem::remove_all(folder_); }
+
+    // Starts `kclinic serve` on port 0 and returns the port it printed (0 when the line did not come).
+    std::uint16_t Start(std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"serve", "--db", db_, "--listen", "127.0.0.1:0"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        process_ = std::make_unique<ServeProcess>(args);
+        const std::string line = process_->FirstLine();
+        std::smatch match;
+        const std::regex expected(R"(kclinic serving on http://127\.0\.0\.1:(\d+) \(database: (.*)\))");
+        if (!std::regex_match(line, match, expected)) {
+            ADD_FAILURE() << "unexpected first line: \"" << line << "\"";
+            return 0;
+        }
+        EXPECT_EQ(match[2].str(), db_);
+        const int port = std::stoi(match[1].str());
+        EXPECT_GT(port, 0);
+        return static_cast<std::uint16_t>(port);
+    }
+
+    std::string folder_;
+    std::string db_;
+    std::unique_ptr<ServeProcess> process_;
+};
+
+TEST_F(ServeTest, ServesTheOperationalRoutesAndStopsOnSigterm) {
+    const std::uint16_t port = Start({"--io-threads", "2", "--workers", "3"});
+    ASSERT_NE(port, 0);
+    std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+    ASSERT_NE(connection, nullptr);
+
+    // Keep-alive: every request below travels on this one connection.
+    std::optional<TestResponse> index = connection->Exchange("GET", "/");
+    ASSERT_TRUE(index);
+    EXPECT_EQ(index->status, 200);
+    EXPECT_EQ(index->Header("content-type"), "text/html; charset=utf-8");
+    EXPECT_NE(index->body.find("kclinic 0.1.0"), std::string::npos);
+    EXPECT_NE(index->body.find("sqlite"), std::string::npos);
+    EXPECT_NE(index->body.find("docs/api.md"), std::string::npos);
+
+    std::optional<TestResponse> health = connection->Exchange("GET", "/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(Json::parse(health->body), Json::parse(R"({"status":"ok","database":"ok"})"));
+
+    std::optional<TestResponse> missing = connection->Exchange("GET", "/api/v1/nothing-here");
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+    EXPECT_EQ(Json::parse(missing->body)["error"]["code"], "not_found");
+
+    std::optional<TestResponse> wrong = connection->Exchange("POST", "/healthz", "{}");
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 405);
+    EXPECT_EQ(wrong->Header("allow"), "GET, HEAD");
+    EXPECT_EQ(Json::parse(wrong->body)["error"]["code"], "method_not_allowed");
+
+    // Pipelined: three requests in one write, answered in order.
+    ASSERT_TRUE(
+        connection->Send(RequestText("GET", "/healthz") + RequestText("GET", "/nowhere") + RequestText("GET", "/")));
+    std::optional<TestResponse> first = connection->Read();
+    std::optional<TestResponse> second = connection->Read();
+    std::optional<TestResponse> third = connection->Read();
+    ASSERT_TRUE(first && second && third);
+    EXPECT_EQ(first->status, 200);
+    EXPECT_EQ(Json::parse(first->body)["database"], "ok");
+    EXPECT_EQ(second->status, 404);
+    EXPECT_EQ(third->status, 200);
+    EXPECT_EQ(third->Header("content-type"), "text/html; charset=utf-8");
+
+    std::optional<TestResponse> metrics = connection->Exchange("GET", "/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_EQ(metrics->status, 200);
+    EXPECT_EQ(metrics->Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_NE(metrics->body.find("kclinic_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 2\n"),
+              std::string::npos)
+        << metrics->body;
+    EXPECT_NE(metrics->body.find("kclinic_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 2\n"),
+              std::string::npos)
+        << metrics->body;
+    EXPECT_NE(metrics->body.find("kclinic_http_requests_total{route=\"/healthz\",method=\"POST\",status=\"405\"} 1\n"),
+              std::string::npos)
+        << metrics->body;
+    EXPECT_NE(metrics->body.find("kclinic_http_request_duration_seconds_count{route=\"/\"} 2\n"), std::string::npos)
+        << metrics->body;
+    EXPECT_NE(metrics->body.find("kclinic_http_open_connections 1\n"), std::string::npos) << metrics->body;
+
+    // A 2 MiB body is over the 1 MiB limit: 413 with the JSON error, and the connection closes.
+    std::unique_ptr<TestConnection> big = TestConnection::Connect(port);
+    ASSERT_NE(big, nullptr);
+    big->Send(RequestText("POST", "/healthz", std::string(2U << 20, 'x')));
+    std::optional<TestResponse> too_large = big->Read();
+    ASSERT_TRUE(too_large);
+    EXPECT_EQ(too_large->status, 413);
+    EXPECT_EQ(Json::parse(too_large->body)["error"]["code"], "payload_too_large");
+    EXPECT_TRUE(big->WaitForClose());
+
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0) << process_->RestOfOutput();
+    EXPECT_TRUE(connection->WaitForClose());
+    EXPECT_EQ(TestConnection::Connect(port), nullptr);
+}
+
+TEST_F(ServeTest, StopsOnSigintWithAnIdleConnectionOpen) {
+    const std::uint16_t port = Start();
+    ASSERT_NE(port, 0);
+    std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+    ASSERT_NE(connection, nullptr);
+    ASSERT_TRUE(connection->Exchange("GET", "/healthz"));
+    EXPECT_EQ(process_->StopWith(SIGINT), 0) << process_->RestOfOutput();
+    EXPECT_TRUE(connection->WaitForClose());
+}
+
+TEST_F(ServeTest, RefusesABadListenAddressOrAPortInUse) {
+    for (const std::string listen :
+         {"8080", "127.0.0.1", "::1:8080", "127.0.0.1:65536", "127.0.0.1:http", "example.org:8080"}) {
+        ServeProcess process({"serve", "--db", db_, "--listen", listen});
+        EXPECT_EQ(process.StopWith(0), 2) << listen;  // signal 0: only waits for the exit
+        const std::string output = process.RestOfOutput();
+        EXPECT_EQ(output.rfind("kclinic serve: --listen: ", 0), 0U) << listen << ": " << output;
+        EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << listen << ": " << output;
+    }
+
+    const std::uint16_t port = Start();
+    ASSERT_NE(port, 0);
+    ServeProcess second({"serve", "--db", db_, "--listen", "127.0.0.1:" + std::to_string(port)});
+    EXPECT_EQ(second.StopWith(0), 2);
+    const std::string output = second.RestOfOutput();
+    EXPECT_EQ(output.rfind("kclinic serve: --listen: cannot listen on 127.0.0.1:" + std::to_string(port), 0), 0U)
+        << output;
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+}
+
+}  // namespace
