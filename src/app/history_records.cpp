@@ -43,17 +43,6 @@ Status CheckName(std::string_view field, std::string_view value) {
     return Status::Ok();
 }
 
-// Whole years from `born` to `today`: the birthday itself counts.
-int AgeInYears(std::chrono::sys_days born, std::chrono::sys_days today) {
-    const std::chrono::year_month_day birth{born};
-    const std::chrono::year_month_day now{today};
-    int age = static_cast<int>(now.year()) - static_cast<int>(birth.year());
-    if (now.month() < birth.month() || (now.month() == birth.month() && now.day() < birth.day())) {
-        --age;
-    }
-    return age;
-}
-
 // The same code or name noted twice goes into the intake once: a screening reads a list as a set.
 void AddOnce(std::vector<std::string>& values, const std::string& value) {
     if (std::find(values.begin(), values.end(), value) == values.end()) {
@@ -225,7 +214,7 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
             return trials.error();
         }
         clinical::Intake intake;
-        intake.age_years = AgeInYears(stored->birth_date, std::chrono::floor<std::chrono::days>(now));
+        intake.age_years = clinical::AgeInYears(stored->birth_date, std::chrono::floor<std::chrono::days>(now));
         intake.sex = stored->sex;
         intake.pregnant = extras.pregnant;
         intake.breastfeeding = extras.breastfeeding;

@@ -358,7 +358,7 @@ Result<TreatmentSession> TreatmentRecords::Transition(const Actor& actor, Sessio
         if (Status gathered = GatherFacts(tx, *changed, now, facts); !gathered.ok()) {
             return gathered;
         }
-        if (Status prepared = prepare(*changed, facts); !prepared.ok()) {
+        if (Status prepared = prepare(tx, *changed, facts); !prepared.ok()) {
             return prepared;
         }
         if (Status allowed = clinical::CheckTransition(from, to, facts); !allowed.ok()) {
@@ -391,7 +391,7 @@ Result<TreatmentSession> TreatmentRecords::CheckIn(const Actor& actor, SessionId
                                                    bool escort_confirmed) {
     const TimePoint now = clock_.Now();
     return Transition(actor, session, SessionState::kCheckedIn,
-                      [&](TreatmentSession& changed, clinical::SessionFacts& facts) -> Status {
+                      [&](StoreTransaction&, TreatmentSession& changed, clinical::SessionFacts& facts) -> Status {
                           facts.consent_confirmed = consent_confirmed;
                           facts.escort_confirmed = escort_confirmed;
                           changed.consent_confirmed = consent_confirmed;
@@ -408,9 +408,16 @@ Result<TreatmentSession> TreatmentRecords::ConfirmPreDose(const Actor& actor, Se
         return InvalidArgument("reason", "must be at most " + std::to_string(kMaxReasonLength) + " characters");
     }
     return Transition(actor, session, SessionState::kPreDoseOk,
-                      [&](TreatmentSession& changed, clinical::SessionFacts& facts) -> Status {
-                          // The clinic's intake caution gate doubles as the pre-dose gate: the label's >140/90.
-                          facts.bp_gate = clinical::BpGate{settings.screening.intake_bp_caution_systolic,
+                      [&](StoreTransaction& tx, TreatmentSession& changed, clinical::SessionFacts& facts) -> Status {
+                          // The clinic's intake caution gate doubles as the pre-dose gate: the label's >140/90, or
+                          // the EU SmPC's >150/90 at 65 or over, by the patient's age on the day of the dose.
+                          Result<Patient> patient = tx.GetPatient(changed.patient);
+                          if (!patient.ok()) {
+                              return patient.error();
+                          }
+                          const int age = clinical::AgeInYears(patient->birth_date,
+                                                               std::chrono::floor<std::chrono::days>(clock_.Now()));
+                          facts.bp_gate = clinical::BpGate{clinical::BpCautionSystolic(settings, age),
                                                            settings.screening.intake_bp_caution_diastolic};
                           if (override_reason) {
                               facts.bp_override = clinical::GateOverride{actor.user, *override_reason};
@@ -421,47 +428,51 @@ Result<TreatmentSession> TreatmentRecords::ConfirmPreDose(const Actor& actor, Se
 }
 
 Result<TreatmentSession> TreatmentRecords::Hold(const Actor& actor, SessionId session, std::string_view reason) {
-    return Transition(actor, session, SessionState::kHeld, [&](TreatmentSession&, clinical::SessionFacts& facts) {
-        facts.reason = std::string(reason);
-        return Status::Ok();
-    });
+    return Transition(actor, session, SessionState::kHeld,
+                      [&](StoreTransaction&, TreatmentSession&, clinical::SessionFacts& facts) {
+                          facts.reason = std::string(reason);
+                          return Status::Ok();
+                      });
 }
 
 Result<TreatmentSession> TreatmentRecords::StartDosing(const Actor& actor, SessionId session) {
     return Transition(actor, session, SessionState::kDosing,
-                      [](TreatmentSession&, clinical::SessionFacts&) { return Status::Ok(); });
+                      [](StoreTransaction&, TreatmentSession&, clinical::SessionFacts&) { return Status::Ok(); });
 }
 
 Result<TreatmentSession> TreatmentRecords::StartMonitoring(const Actor& actor, SessionId session) {
     return Transition(actor, session, SessionState::kMonitoring,
-                      [](TreatmentSession&, clinical::SessionFacts&) { return Status::Ok(); });
+                      [](StoreTransaction&, TreatmentSession&, clinical::SessionFacts&) { return Status::Ok(); });
 }
 
 Result<TreatmentSession> TreatmentRecords::ReadyForDischarge(const Actor& actor, SessionId session) {
     return Transition(actor, session, SessionState::kReadyForDischarge,
-                      [](TreatmentSession&, clinical::SessionFacts&) { return Status::Ok(); });
+                      [](StoreTransaction&, TreatmentSession&, clinical::SessionFacts&) { return Status::Ok(); });
 }
 
 Result<TreatmentSession> TreatmentRecords::Discharge(const Actor& actor, SessionId session,
                                                      bool discharge_criteria_confirmed) {
-    return Transition(actor, session, SessionState::kDischarged, [&](TreatmentSession&, clinical::SessionFacts& facts) {
-        facts.discharge_criteria_confirmed = discharge_criteria_confirmed;
-        return Status::Ok();
-    });
+    return Transition(actor, session, SessionState::kDischarged,
+                      [&](StoreTransaction&, TreatmentSession&, clinical::SessionFacts& facts) {
+                          facts.discharge_criteria_confirmed = discharge_criteria_confirmed;
+                          return Status::Ok();
+                      });
 }
 
 Result<TreatmentSession> TreatmentRecords::Cancel(const Actor& actor, SessionId session, std::string_view reason) {
-    return Transition(actor, session, SessionState::kCancelled, [&](TreatmentSession&, clinical::SessionFacts& facts) {
-        facts.reason = std::string(reason);
-        return Status::Ok();
-    });
+    return Transition(actor, session, SessionState::kCancelled,
+                      [&](StoreTransaction&, TreatmentSession&, clinical::SessionFacts& facts) {
+                          facts.reason = std::string(reason);
+                          return Status::Ok();
+                      });
 }
 
 Result<TreatmentSession> TreatmentRecords::Abort(const Actor& actor, SessionId session, std::string_view reason) {
-    return Transition(actor, session, SessionState::kAborted, [&](TreatmentSession&, clinical::SessionFacts& facts) {
-        facts.reason = std::string(reason);
-        return Status::Ok();
-    });
+    return Transition(actor, session, SessionState::kAborted,
+                      [&](StoreTransaction&, TreatmentSession&, clinical::SessionFacts& facts) {
+                          facts.reason = std::string(reason);
+                          return Status::Ok();
+                      });
 }
 
 Result<DoseOrderRecord> TreatmentRecords::SignDoseOrder(const Actor& actor, SessionId session,

@@ -92,7 +92,8 @@ public:
     // scheduled -> checked_in, recording both confirmations (both must be true).
     Result<TreatmentSession> CheckIn(const Actor& actor, SessionId session, bool consent_confirmed,
                                      bool escort_confirmed);
-    // checked_in | held -> pre_dose_ok. The gate is settings.screening.intake_bp_caution_systolic / _diastolic.
+    // checked_in | held -> pre_dose_ok. The gate is the intake caution gate for the patient's age today
+    // (clinical::BpCautionSystolic: 140/90, with region eu at 65 or over 150/90).
     // With `override_reason`, the actor overrides a BP above the gate as the prescriber (stored on the session).
     Result<TreatmentSession> ConfirmPreDose(const Actor& actor, SessionId session,
                                             const clinical::ClinicSettings& settings,
@@ -125,7 +126,8 @@ public:
                                                 const NewAdministration& administration);
 
 private:
-    using Prepare = std::function<Status(TreatmentSession& session, clinical::SessionFacts& facts)>;
+    using Prepare =
+        std::function<Status(StoreTransaction& tx, TreatmentSession& session, clinical::SessionFacts& facts)>;
     Result<TreatmentSession> Transition(const Actor& actor, SessionId session, clinical::SessionState to,
                                         const Prepare& prepare);
     Result<TreatmentCourse> ChangeCourse(const Actor& actor, CourseId course, CourseStatus to, std::string_view reason);

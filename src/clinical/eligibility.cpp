@@ -575,8 +575,7 @@ private:
             return;
         }
         const bool eu_older = settings_.region == Region::kEu && intake_.age_years >= kEuOlderAdultAgeYears;
-        const int systolic_gate =
-            eu_older ? rules.intake_bp_caution_systolic_eu_65_plus : rules.intake_bp_caution_systolic;
+        const int systolic_gate = BpCautionSystolic(settings_, intake_.age_years);
         if (bp.systolic_mmhg > systolic_gate || bp.diastolic_mmhg > rules.intake_bp_caution_diastolic) {
             Add("bp.elevated", Severity::kCaution,
                 reading + " is above " + std::to_string(systolic_gate) + "/" +
@@ -856,6 +855,22 @@ Result<Screening> Screen(const Intake& intake, const ClinicSettings& settings) {
         return status.error();
     }
     return Screener(intake, settings).Run();
+}
+
+int AgeInYears(std::chrono::sys_days born, std::chrono::sys_days on) {
+    const std::chrono::year_month_day birth{born};
+    const std::chrono::year_month_day today{on};
+    int age = static_cast<int>(today.year()) - static_cast<int>(birth.year());
+    if (today.month() < birth.month() || (today.month() == birth.month() && today.day() < birth.day())) {
+        --age;
+    }
+    return age;
+}
+
+int BpCautionSystolic(const ClinicSettings& settings, int age_years) {
+    return settings.region == Region::kEu && age_years >= kEuOlderAdultAgeYears
+               ? settings.screening.intake_bp_caution_systolic_eu_65_plus
+               : settings.screening.intake_bp_caution_systolic;
 }
 
 }  // namespace kclinic::clinical

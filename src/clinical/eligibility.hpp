@@ -4,6 +4,7 @@
 // (each with a stable rule id, a severity, a message and its source) and a decision derived from them come out.
 // The rules and their sources are listed in docs/clinical-rules.md ("Eligibility screening").
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -115,5 +116,13 @@ struct Screening {
 // Screens `intake` against the rules, with thresholds from `settings` (PRECONDITION: settings within the bounds
 // the settings registry enforces). Errors: those of ValidateIntake.
 [[nodiscard]] Result<Screening> Screen(const Intake& intake, const ClinicSettings& settings);
+
+// Whole years from `born` to `on`; the birthday itself counts.
+[[nodiscard]] int AgeInYears(std::chrono::sys_days born, std::chrono::sys_days on);
+
+// The systolic BP above which a patient of `age_years` needs evaluation before a dose: the label's 140 mmHg, or with
+// region eu at 65 or over the EU SmPC's 150 mmHg (settings screening.intake_bp_caution_systolic[_eu_65_plus]). The
+// intake screening and the pre-dose gate of every session use this one rule.
+[[nodiscard]] int BpCautionSystolic(const ClinicSettings& settings, int age_years);
 
 }  // namespace kclinic::clinical

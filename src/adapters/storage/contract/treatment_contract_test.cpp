@@ -417,6 +417,28 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
     EXPECT_EQ(actions, expected);
 }
 
+// The pre-dose gate follows the intake rule for the patient's age: in the EU, 150/90 from 65 (EU SmPC), else 140/90.
+TEST_P(TreatmentContractTest, PreDoseGateIsTheEuGateFromAge65InTheEuRegion) {
+    Result<app::Patient> older = patients_->RegisterPatient(
+        nurse_, app::NewPatient{"MRN-65", "Grace", "Example", sys_days{year{1950} / 1 / 2}, clinical::Sex::kFemale});
+    ASSERT_TRUE(older.ok()) << older.error().ToString();
+    patient_ = older->id;
+    const app::CourseRecord course = StartCourse(clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
+    ASSERT_GE(course.sessions.size(), 1U);
+    const SessionId session = course.sessions[0].id;
+    ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+    clock_.Advance(minutes{2});
+    RecordBp(145, 85);
+    clock_.Advance(minutes{1});
+    ExpectRefusedWritingNothing<app::TreatmentSession>(
+        session, [&] { return treatment_->ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");
+    clinical::ClinicSettings eu = settings_;
+    eu.region = clinical::Region::kEu;
+    Result<app::TreatmentSession> confirmed = treatment_->ConfirmPreDose(nurse_, session, eu);
+    ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();
+    EXPECT_FALSE(confirmed->bp_override.has_value());
+}
+
 TEST_P(TreatmentContractTest, CancelsFromScheduledAndNothingFollows) {
     const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_FALSE(course.sessions.empty());
