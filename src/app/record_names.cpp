@@ -19,6 +19,12 @@ constexpr NameTable<HistoryKind, 4> kHistoryKinds{{{HistoryKind::kDiagnosis, "di
 constexpr NameTable<SignOff, 2> kSignOffs{{{SignOff::kAccepted, "accepted"}, {SignOff::kOverridden, "overridden"}}};
 constexpr NameTable<CourseStatus, 3> kCourseStatuses{
     {{CourseStatus::kActive, "active"}, {CourseStatus::kPaused, "paused"}, {CourseStatus::kEnded, "ended"}}};
+constexpr NameTable<Role, 6> kRoles{{{Role::kAdmin, "admin"},
+                                     {Role::kPrescriber, "prescriber"},
+                                     {Role::kNurse, "nurse"},
+                                     {Role::kTherapist, "therapist"},
+                                     {Role::kFrontDesk, "front_desk"},
+                                     {Role::kPatient, "patient"}}};
 
 template <typename Enum, std::size_t N>
 std::string_view NameIn(const NameTable<Enum, N>& table, Enum value) {
@@ -70,6 +76,13 @@ std::string_view CourseStatusName(CourseStatus status) {
 }
 Result<CourseStatus> ParseCourseStatus(std::string_view name) {
     return ParseIn(kCourseStatuses, "status", name);
+}
+
+std::string_view RoleName(Role role) {
+    return NameIn(kRoles, role);
+}
+Result<Role> ParseRole(std::string_view name) {
+    return ParseIn(kRoles, "role", name);
 }
 
 }  // namespace kclinic::app

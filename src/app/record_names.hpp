@@ -23,4 +23,8 @@ namespace kclinic::app {
 [[nodiscard]] std::string_view CourseStatusName(CourseStatus status);  // "active", "paused", "ended"
 [[nodiscard]] Result<CourseStatus> ParseCourseStatus(std::string_view name);
 
+// "admin", "prescriber", "nurse", "therapist", "front_desk", "patient"
+[[nodiscard]] std::string_view RoleName(Role role);
+[[nodiscard]] Result<Role> ParseRole(std::string_view name);
+
 }  // namespace kclinic::app
