@@ -120,6 +120,27 @@ Result<std::string> TestDatabase::IntegrityCheck() const {
     return answer;
 }
 
+Status TestDatabase::ExecuteDirectly(const std::string& statement) const {
+    if (backend_ == Backend::kPostgres) {
+        return PostgresAdmin(url_, statement);
+    }
+    sqlite3* db = nullptr;
+    const std::string path = SqlitePath(url_);
+    Status status;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        status = Error{ErrorCode::kInternal, path, sqlite3_errmsg(db)};
+    } else {
+        sqlite3_busy_timeout(db, 5000);
+        char* message = nullptr;
+        if (sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+            status = Error{ErrorCode::kInternal, "", statement + ": " + (message != nullptr ? message : "failed")};
+        }
+        sqlite3_free(message);
+    }
+    sqlite3_close(db);
+    return status;
+}
+
 Result<std::unique_ptr<TestStore>> OpenTestStore(Backend backend) {
     Result<std::unique_ptr<TestDatabase>> database = TestDatabase::Create(backend);
     if (!database.ok()) {

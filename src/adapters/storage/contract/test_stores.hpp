@@ -61,6 +61,10 @@ public:
     // SQLite: PRAGMA integrity_check's answer ("ok" when sound). PostgreSQL: "ok" (the server checks its own).
     [[nodiscard]] Result<std::string> IntegrityCheck() const;
 
+    // Runs one statement on the database directly, as its owner could with sqlite3 or psql, bypassing the Store:
+    // proves that the schema itself refuses a change. Error kInternal with the database's message.
+    [[nodiscard]] Status ExecuteDirectly(const std::string& statement) const;
+
 private:
     TestDatabase(Backend backend, std::string url, std::string cleanup);
 
