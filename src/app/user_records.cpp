@@ -36,10 +36,11 @@ Result<User> UserByEmail(StoreTransaction& tx, const std::string& email) {
     if (!found.ok()) {
         return found.error();
     }
-    if (!*found) {
+    std::optional<User> user = std::move(found).value();
+    if (!user) {
         return Error{ErrorCode::kNotFound, "email", "no user with email " + email};
     }
-    return std::move(**found);
+    return std::move(*user);
 }
 
 std::int64_t PatientOf(const User& user) {

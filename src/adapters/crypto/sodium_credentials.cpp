@@ -57,8 +57,7 @@ std::string SodiumCredentials::NewToken() const {
     constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
     std::array<char, sodium_base64_ENCODED_LEN(kTokenBytes, kVariant)> encoded{};
     sodium_bin2base64(encoded.data(), encoded.size(), random.data(), random.size(), kVariant);
-    sodium_memzero(random.data(), random.size());
-    return std::string(encoded.data());
+    return {encoded.data()};
 }
 
 std::string SodiumCredentials::TokenDigest(std::string_view token) const {
@@ -67,7 +66,7 @@ std::string SodiumCredentials::TokenDigest(std::string_view token) const {
                        nullptr, 0);
     std::array<char, kDigestBytes * 2 + 1> hex{};
     sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return std::string(hex.data());
+    return {hex.data()};
 }
 
 bool SodiumCredentials::SecretsEqual(std::string_view a, std::string_view b) const {
