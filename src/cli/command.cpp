@@ -1,5 +1,11 @@
 #include "cli/command.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "adapters/storage/open_store.hpp"
+
 namespace kclinic::cli {
 
 void AddCommonOptions(CLI::App& command, CommonOptions& options) {
@@ -25,6 +31,26 @@ Result<clinical::ClinicSettings> SettingsFrom(const CommonOptions& options) {
         }
     }
     return settings;
+}
+
+std::string DefaultDatabaseUrl() {
+    const char* from_environment = std::getenv("KCLINIC_DB");
+    return from_environment != nullptr && *from_environment != '\0'
+               ? std::string(from_environment)
+               : std::string(adapters::storage::kDefaultDatabaseUrl);
+}
+
+void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options) {
+    command.add_flag("--json", options.json, "Print one JSON object on stdout instead of text");
+    command.add_option("--db", options.url,
+                       "Database: sqlite:PATH or postgres://... (default $KCLINIC_DB, else "
+                       "sqlite:kclinic.db)");
+}
+
+std::string OperatingSystemUser() {
+    const char* login = getlogin();
+    const char* user = login != nullptr ? login : std::getenv("USER");
+    return user != nullptr ? user : "unknown";
 }
 
 }  // namespace kclinic::cli

@@ -11,6 +11,7 @@
 #include "cli/clinical_commands.hpp"
 #include "cli/command.hpp"
 #include "cli/record_commands.hpp"
+#include "cli/user_commands.hpp"
 
 namespace {
 
@@ -49,6 +50,7 @@ int Main(int argc, char** argv) {
     std::vector<kclinic::cli::Command> commands;
     kclinic::cli::RegisterClinicalCommands(app, commands);
     kclinic::cli::RegisterRecordCommands(app, commands);
+    kclinic::cli::RegisterUserCommands(app, commands);
 
     try {
         app.parse(argc, argv);

@@ -1,11 +1,8 @@
 #include "cli/record_commands.hpp"
 #include "adapters/clock/system_clock.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -25,30 +22,9 @@ namespace {
 
 namespace json = adapters::json;
 
-std::string DefaultDatabaseUrl() {
-    const char* from_environment = std::getenv("KCLINIC_DB");
-    return from_environment != nullptr && *from_environment != '\0'
-               ? std::string(from_environment)
-               : std::string(adapters::storage::kDefaultDatabaseUrl);
-}
-
 // The CLI acts as the logged-in operating-system user; the audit log records who ran it.
 app::Actor CliActor() {
-    const char* login = getlogin();
-    const char* user = login != nullptr ? login : std::getenv("USER");
-    return app::Actor{std::string("cli:") + (user != nullptr ? user : "unknown"), "cli"};
-}
-
-struct DatabaseOptions {
-    bool json = false;
-    std::string url = DefaultDatabaseUrl();
-};
-
-void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options) {
-    command.add_flag("--json", options.json, "Print one JSON object on stdout instead of text");
-    command.add_option("--db", options.url,
-                       "Database: sqlite:PATH or postgres://... (default $KCLINIC_DB, else "
-                       "sqlite:kclinic.db)");
+    return app::Actor{"cli:" + OperatingSystemUser(), "cli"};
 }
 
 // ----- migrate -------------------------------------------------------------------------------------------------
