@@ -25,6 +25,12 @@ constexpr NameTable<NoteKind, 4> kNoteKinds{{{NoteKind::kPreparation, "preparati
                                              {NoteKind::kProgress, "progress"}}};
 constexpr NameTable<RemsFormStatus, 2> kRemsFormStatuses{
     {{RemsFormStatus::kDue, "due"}, {RemsFormStatus::kSubmitted, "submitted"}}};
+constexpr NameTable<Role, 6> kRoles{{{Role::kAdmin, "admin"},
+                                     {Role::kPrescriber, "prescriber"},
+                                     {Role::kNurse, "nurse"},
+                                     {Role::kTherapist, "therapist"},
+                                     {Role::kFrontDesk, "front_desk"},
+                                     {Role::kPatient, "patient"}}};
 
 template <typename Enum, std::size_t N>
 std::string_view NameIn(const NameTable<Enum, N>& table, Enum value) {
@@ -90,6 +96,13 @@ std::string_view RemsFormStatusName(RemsFormStatus status) {
 }
 Result<RemsFormStatus> ParseRemsFormStatus(std::string_view name) {
     return ParseIn(kRemsFormStatuses, "status", name);
+}
+
+std::string_view RoleName(Role role) {
+    return NameIn(kRoles, role);
+}
+Result<Role> ParseRole(std::string_view name) {
+    return ParseIn(kRoles, "role", name);
 }
 
 }  // namespace kclinic::app

@@ -29,4 +29,8 @@ namespace kclinic::app {
 [[nodiscard]] std::string_view RemsFormStatusName(RemsFormStatus status);  // "due", "submitted"
 [[nodiscard]] Result<RemsFormStatus> ParseRemsFormStatus(std::string_view name);
 
+// "admin", "prescriber", "nurse", "therapist", "front_desk", "patient"
+[[nodiscard]] std::string_view RoleName(Role role);
+[[nodiscard]] Result<Role> ParseRole(std::string_view name);
+
 }  // namespace kclinic::app

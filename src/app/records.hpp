@@ -48,6 +48,9 @@ using NoteId = Id<struct NoteTag>;
 using AddendumId = Id<struct AddendumTag>;
 using SessionTransitionId = Id<struct SessionTransitionTag>;
 using RemsFormId = Id<struct RemsFormTag>;
+using UserId = Id<struct UserTag>;
+using BrowserSessionId = Id<struct BrowserSessionTag>;
+using ApiTokenId = Id<struct ApiTokenTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -385,6 +388,56 @@ struct AuditEntry {
     std::string record_type;  // "patient", "vital_sign", ...
     std::int64_t record_id = 0;
     std::int64_t patient_id = 0;  // 0 when the entry concerns no patient
+};
+
+// The people who use kclinic and what each may do (app/authorization.hpp holds the matrix; shared/design.md §2).
+enum class Role { kAdmin, kPrescriber, kNurse, kTherapist, kFrontDesk, kPatient };
+
+struct User {
+    UserId id;
+    std::string email;  // lower case; unique
+    std::string display_name;
+    Role role = Role::kFrontDesk;
+    std::string password_hash;  // the Credentials port's encoded hash; never shown, logged or exported
+    bool disabled = false;
+    std::optional<PatientId> patient;  // the patient's own record: set for role patient, never for another role
+    int failed_logins = 0;             // login attempts on this email since the last success (LoginThrottle)
+    std::optional<TimePoint> locked_until;
+    TimePoint created_at;
+    std::string created_by;
+    TimePoint updated_at;
+    std::string updated_by;
+};
+
+// Login attempts on one email address since its last successful login, and the time before which the next is
+// refused. Kept for every address tried, known or not, so an unknown address is throttled exactly like a real one.
+struct LoginThrottle {
+    int failed_logins = 0;
+    std::optional<TimePoint> locked_until;
+};
+
+// A browser session: the cookie's token is stored only as its digest. Valid while not ended, before expires_at,
+// and within the idle timeout of last_seen_at (app/access_rules.hpp).
+struct BrowserSession {
+    BrowserSessionId id;
+    std::string token_digest;
+    UserId user;
+    std::string csrf_token;  // sent by the browser in a header on every state-changing request
+    TimePoint created_at;
+    TimePoint last_seen_at;
+    TimePoint expires_at;  // absolute: created_at + the session lifetime
+    std::optional<TimePoint> ended_at;
+};
+
+// A bearer token for a machine, created by an admin for a user and shown once; stored only as its digest.
+struct ApiToken {
+    ApiTokenId id;
+    UserId user;
+    std::string name;  // unique among the user's tokens that are not revoked
+    std::string token_digest;
+    TimePoint created_at;
+    std::string created_by;
+    std::optional<TimePoint> revoked_at;
 };
 
 }  // namespace kclinic::app

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -129,21 +131,32 @@ std::string Demo() {
 }
 
 TEST(CliTest, HelpExitsZeroForEveryCommand) {
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{{"--help"},
-                                                                                      {"score", "--help"},
-                                                                                      {"screen", "--help"},
-                                                                                      {"dose", "--help"},
-                                                                                      {"schedule", "--help"},
-                                                                                      {"settings", "--help"},
-                                                                                      {"migrate", "--help"},
-                                                                                      {"patient", "--help"},
-                                                                                      {"patient", "add", "--help"},
-                                                                                      {"patient", "list", "--help"},
-                                                                                      {"patient", "show", "--help"},
-                                                                                      {"backup", "--help"},
-                                                                                      {"restore", "--help"},
-                                                                                      {"export", "--help"},
-                                                                                      {"serve", "--help"}}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"--help"},
+                                               {"score", "--help"},
+                                               {"screen", "--help"},
+                                               {"dose", "--help"},
+                                               {"schedule", "--help"},
+                                               {"settings", "--help"},
+                                               {"migrate", "--help"},
+                                               {"patient", "--help"},
+                                               {"patient", "add", "--help"},
+                                               {"patient", "list", "--help"},
+                                               {"patient", "show", "--help"},
+                                               {"backup", "--help"},
+                                               {"restore", "--help"},
+                                               {"export", "--help"},
+                                               {"serve", "--help"},
+                                               {"user", "--help"},
+                                               {"user", "add", "--help"},
+                                               {"user", "list", "--help"},
+                                               {"user", "disable", "--help"},
+                                               {"user", "unlock", "--help"},
+                                               {"user", "set-password", "--help"},
+                                               {"token", "--help"},
+                                               {"token", "create", "--help"},
+                                               {"token", "list", "--help"},
+                                               {"token", "revoke", "--help"}}) {
         ProcessRun run = Kclinic(args);
         EXPECT_EQ(run.exit_status, 0) << Describe(args);
         EXPECT_NE(run.out.find("Usage"), std::string::npos) << Describe(args) << run.out;
@@ -461,6 +474,110 @@ TEST(CliTest, ExportWritesTheWholeRecordAsNdjson) {
     ExpectBadInput({"export", "--format", "ndjson", "--out", out, "--db", db}, "already exists");
     ExpectBadInput({"export", "--format", "csv", "--db", db}, "--format: must be ndjson");
     ExpectBadInput({"export", "--format", "ndjson", "--json", "--db", db}, "--json: needs --out FILE");
+    std::filesystem::remove_all(folder);
+}
+
+// Everything in the SQLite database and its write-ahead log, as bytes.
+std::string DatabaseBytes(const std::string& path) {
+    std::string bytes;
+    for (const std::string& file : {path, path + "-wal"}) {
+        std::ifstream in(file, std::ios::binary);
+        bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return bytes;
+}
+
+// The user and token commands against a real SQLite file; passwords come on stdin, one line.
+TEST(CliTest, UserAndTokenCommandsOnSqlite) {
+    char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    const std::string folder = folder_template;
+    const std::string path = folder + "/clinic.db";
+    const std::string db = "sqlite:" + path;
+    const std::string password = "tulip-granite-lantern";
+
+    Json admin = ExpectJson(
+        {"user", "add", "Admin@Clinic.Example", "--role", "admin", "--name", "Ada Admin", "--db", db, "--json"},
+        password + "\n");
+    EXPECT_EQ(admin["email"], "admin@clinic.example");
+    EXPECT_EQ(admin["role"], "admin");
+    EXPECT_EQ(admin["display_name"], "Ada Admin");
+    EXPECT_EQ(admin["disabled"], false);
+    EXPECT_FALSE(admin.contains("password_hash"));
+    EXPECT_EQ(admin["created_by"].get<std::string>().rfind("cli:", 0), 0u) << admin.dump();
+
+    Json nurse =
+        ExpectJson({"user", "add", "nurse@clinic.example", "--role", "nurse", "--db", db, "--json"}, password + "\r\n");
+    EXPECT_EQ(nurse["role"], "nurse");
+
+    ExpectBadInput({"user", "add", "ADMIN@clinic.example", "--role", "nurse", "--db", db},
+                   "kclinic user add: email: a user with email admin@clinic.example already exists", password + "\n");
+    ExpectBadInput({"user", "add", "new@clinic.example", "--role", "nurse", "--db", db},
+                   "kclinic user add: password: is required: one line on standard input");
+    ExpectBadInput({"user", "add", "new@clinic.example", "--role", "nurse", "--db", db},
+                   "kclinic user add: password: must have at least 12 characters", "short\n");
+    ExpectBadInput({"user", "add", "new@clinic.example", "--role", "wizard", "--db", db},
+                   "kclinic user add: --role: must be one of admin, prescriber, nurse, therapist, front_desk, patient",
+                   password + "\n");
+    ExpectBadInput({"user", "add", "new@home.example", "--role", "patient", "--db", db},
+                   "kclinic user add: patient_id: is required for role patient", password + "\n");
+    ExpectBadInput({"user", "add", "not-an-email", "--role", "nurse", "--db", db},
+                   "kclinic user add: email:", password + "\n");
+
+    Json patient = ExpectJson({"patient", "add", "--mrn", "MRN-1", "--given-name", "Ada", "--family-name", "Example",
+                               "--birth-date", "1980-03-14", "--sex", "female", "--db", db, "--json"});
+    const std::int64_t patient_id = patient["id"].get<std::int64_t>();
+    Json portal = ExpectJson({"user", "add", "ada@home.example", "--role", "patient", "--patient-id",
+                              std::to_string(patient_id), "--db", db, "--json"},
+                             password + "\n");
+    EXPECT_EQ(portal["patient_id"], patient_id);
+
+    Json listed = ExpectJson({"user", "list", "--db", db, "--json"});
+    ASSERT_EQ(listed["users"].size(), 3u);
+    EXPECT_EQ(listed["users"][1]["email"], "nurse@clinic.example");
+    Json page = ExpectJson({"user", "list", "--limit", "2", "--db", db, "--json"});
+    EXPECT_EQ(page["users"].size(), 2u);
+    EXPECT_EQ(page["next_after"], listed["users"][1]["id"]);
+
+    // A token is printed once; listing shows its record, never the token.
+    Json token =
+        ExpectJson({"token", "create", "NURSE@clinic.example", "--name", "monitor bridge", "--db", db, "--json"});
+    const std::string secret = token["token"].get<std::string>();
+    EXPECT_EQ(secret.size(), 43u);
+    EXPECT_EQ(token["name"], "monitor bridge");
+    ExpectBadInput({"token", "create", "nurse@clinic.example", "--name", "monitor bridge", "--db", db},
+                   "kclinic token create: name: the user already has a live API token named \"monitor bridge\"");
+    Json tokens = ExpectJson({"token", "list", "nurse@clinic.example", "--db", db, "--json"});
+    ASSERT_EQ(tokens["tokens"].size(), 1u);
+    EXPECT_EQ(tokens.dump().find(secret), std::string::npos);
+    const std::string token_id = std::to_string(token["id"].get<std::int64_t>());
+    Json revoked = ExpectJson({"token", "revoke", token_id, "--db", db, "--json"});
+    EXPECT_TRUE(revoked.contains("revoked_at"));
+    ExpectBadInput({"token", "revoke", token_id, "--db", db},
+                   "kclinic token revoke: token_id: API token " + token_id + " is already revoked");
+
+    ProcessRun text = Kclinic({"token", "create", "nurse@clinic.example", "--name", "reporting", "--db", db});
+    ASSERT_EQ(text.exit_status, 0) << text.err;
+    EXPECT_NE(text.out.find("shown only this once"), std::string::npos) << text.out;
+
+    Json set =
+        ExpectJson({"user", "set-password", "nurse@clinic.example", "--db", db, "--json"}, "another-long-passphrase\n");
+    EXPECT_EQ(set["email"], "nurse@clinic.example");
+    Json unlocked = ExpectJson({"user", "unlock", "nurse@clinic.example", "--db", db, "--json"});
+    EXPECT_EQ(unlocked["failed_logins"], 0);
+    Json disabled = ExpectJson({"user", "disable", "nurse@clinic.example", "--db", db, "--json"});
+    EXPECT_EQ(disabled["disabled"], true);
+    ExpectBadInput({"user", "disable", "nurse@clinic.example", "--db", db},
+                   "kclinic user disable: email: nurse@clinic.example is already disabled");
+    ExpectBadInput({"user", "unlock", "nobody@clinic.example", "--db", db},
+                   "kclinic user unlock: email: no user with email nobody@clinic.example");
+
+    // Neither a password nor a token is anywhere in the database.
+    const std::string bytes = DatabaseBytes(path);
+    ASSERT_FALSE(bytes.empty());
+    for (const std::string& never : {password, std::string("another-long-passphrase"), secret}) {
+        EXPECT_EQ(bytes.find(never), std::string::npos) << never;
+    }
     std::filesystem::remove_all(folder);
 }
 

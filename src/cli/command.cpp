@@ -1,5 +1,7 @@
 #include "cli/command.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "adapters/storage/open_store.hpp"
@@ -36,6 +38,19 @@ Result<clinical::ClinicSettings> SettingsFrom(const CommonOptions& options) {
         }
     }
     return settings;
+}
+
+void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options) {
+    command.add_flag("--json", options.json, "Print one JSON object on stdout instead of text");
+    command.add_option("--db", options.url,
+                       "Database: sqlite:PATH or postgres://... (default $KCLINIC_DB, else "
+                       "sqlite:kclinic.db)");
+}
+
+std::string OperatingSystemUser() {
+    const char* login = getlogin();
+    const char* user = login != nullptr ? login : std::getenv("USER");
+    return user != nullptr ? user : "unknown";
 }
 
 }  // namespace kclinic::cli

@@ -41,4 +41,15 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options);
 // The clinic settings for this run: the defaults with every --set applied in order. Error names the override.
 [[nodiscard]] Result<clinical::ClinicSettings> SettingsFrom(const CommonOptions& options);
 
+// The options every command over the clinic record shares: --json and --db URL.
+struct DatabaseOptions {
+    bool json = false;
+    std::string url = DefaultDatabaseUrl();
+};
+void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options);
+
+// Who runs this kclinic: the login name, else $USER, else "unknown". The CLI acts, and is audited, as
+// "cli:<this user>".
+[[nodiscard]] std::string OperatingSystemUser();
+
 }  // namespace kclinic::cli

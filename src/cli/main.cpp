@@ -12,6 +12,7 @@
 #include "cli/command.hpp"
 #include "cli/record_commands.hpp"
 #include "cli/serve_command.hpp"
+#include "cli/user_commands.hpp"
 
 namespace {
 
@@ -51,6 +52,7 @@ int Main(int argc, char** argv) {
     kclinic::cli::RegisterClinicalCommands(app, commands);
     kclinic::cli::RegisterRecordCommands(app, commands);
     kclinic::cli::RegisterServeCommand(app, commands);
+    kclinic::cli::RegisterUserCommands(app, commands);
 
     try {
         app.parse(argc, argv);

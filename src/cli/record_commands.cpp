@@ -1,11 +1,8 @@
 #include "cli/record_commands.hpp"
 #include "adapters/clock/system_clock.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -27,21 +24,7 @@ namespace json = adapters::json;
 
 // The CLI acts as the logged-in operating-system user; the audit log records who ran it.
 app::Actor CliActor() {
-    const char* login = getlogin();
-    const char* user = login != nullptr ? login : std::getenv("USER");
-    return app::Actor{std::string("cli:") + (user != nullptr ? user : "unknown"), "cli"};
-}
-
-struct DatabaseOptions {
-    bool json = false;
-    std::string url = DefaultDatabaseUrl();
-};
-
-void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options) {
-    command.add_flag("--json", options.json, "Print one JSON object on stdout instead of text");
-    command.add_option("--db", options.url,
-                       "Database: sqlite:PATH or postgres://... (default $KCLINIC_DB, else "
-                       "sqlite:kclinic.db)");
+    return app::Actor{"cli:" + OperatingSystemUser(), "cli"};
 }
 
 // ----- migrate -------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "adapters/json/json_fields.hpp"
+#include "app/access_rules.hpp"
 #include "app/record_names.hpp"
 #include "base/text.hpp"
 
@@ -393,6 +394,42 @@ Json ToJson(const app::AuditEntry& entry) {
         {"origin", entry.origin},       {"action", entry.action},         {"record_type", entry.record_type},
         {"record_id", entry.record_id}, {"patient_id", entry.patient_id},
     };
+}
+
+Json ToJson(const app::User& user) {
+    Json json{
+        {"id", user.id.value},
+        {"email", user.email},
+        {"display_name", user.display_name},
+        {"role", app::RoleName(user.role)},
+        {"disabled", user.disabled},
+        {"failed_logins", user.failed_logins},
+        {"created_at", FormatTime(user.created_at)},
+        {"created_by", user.created_by},
+        {"updated_at", FormatTime(user.updated_at)},
+        {"updated_by", user.updated_by},
+    };
+    if (user.patient) {
+        json["patient_id"] = user.patient->value;
+    }
+    if (user.locked_until == app::kLockedUntilUnlocked) {
+        json["needs_admin_unlock"] = true;
+    } else {
+        PutTimeIfPresent(json, "locked_until", user.locked_until);
+    }
+    return json;
+}
+
+Json ToJson(const app::ApiToken& token) {
+    Json json{
+        {"id", token.id.value},
+        {"user_id", token.user.value},
+        {"name", token.name},
+        {"created_at", FormatTime(token.created_at)},
+        {"created_by", token.created_by},
+    };
+    PutTimeIfPresent(json, "revoked_at", token.revoked_at);
+    return json;
 }
 
 }  // namespace kclinic::adapters::json

@@ -28,5 +28,10 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::RemsMonitoringForm& form);
 [[nodiscard]] Json ToJson(const app::RemsFormRecord& form);  // the frozen form once submitted
 [[nodiscard]] Json ToJson(const app::AuditEntry& entry);
+// Never the password hash; `locked_until` only while a lock is set, and `needs_admin_unlock` true instead of it for
+// the lock only an admin lifts.
+[[nodiscard]] Json ToJson(const app::User& user);
+// Never the token's digest.
+[[nodiscard]] Json ToJson(const app::ApiToken& token);
 
 }  // namespace kclinic::adapters::json

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
+
+#include "app/access_rules.hpp"
 
 namespace kclinic::adapters::json {
 namespace {
@@ -64,6 +67,38 @@ TEST(RecordJson, ScreeningSignatureOnlyOnceSigned) {
     Json json = ToJson(screening);
     EXPECT_EQ(json["signature"]["sign_off"], "overridden");
     EXPECT_EQ(json["signature"]["reason"], "reviewed with cardiology");
+}
+
+TEST(RecordJson, UsersAndTokensNeverCarryTheirSecrets) {
+    app::User user;
+    user.id = app::UserId{4};
+    user.email = "ada@clinic.example";
+    user.role = app::Role::kPatient;
+    user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+    user.patient = app::PatientId{9};
+    user.created_at = kAt;
+    user.updated_at = kAt;
+    Json json = ToJson(user);
+    EXPECT_EQ(json["role"], "patient");
+    EXPECT_EQ(json["patient_id"], 9);
+    EXPECT_FALSE(json.contains("locked_until"));
+    EXPECT_FALSE(json.contains("needs_admin_unlock"));
+    EXPECT_EQ(json.dump().find("argon2id"), std::string::npos) << json.dump();
+    user.locked_until = kAt;
+    EXPECT_EQ(ToJson(user)["locked_until"], "2026-09-21T14:13:20.123Z");
+    user.locked_until = app::kLockedUntilUnlocked;
+    json = ToJson(user);
+    EXPECT_EQ(json["needs_admin_unlock"], true);
+    EXPECT_FALSE(json.contains("locked_until"));
+
+    app::ApiToken token;
+    token.name = "monitor bridge";
+    token.token_digest = "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8";
+    token.created_at = kAt;
+    json = ToJson(token);
+    EXPECT_EQ(json["name"], "monitor bridge");
+    EXPECT_FALSE(json.contains("revoked_at"));
+    EXPECT_EQ(json.dump().find(token.token_digest), std::string::npos) << json.dump();
 }
 
 }  // namespace

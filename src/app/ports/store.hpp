@@ -192,6 +192,53 @@ public:
     virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;
     virtual Status SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,
                                std::string_view changed_by) = 0;
+
+    // Users. `user.id`, `failed_logins` and `locked_until` are ignored on insert (the login throttle is kept by
+    // email, below). kConflict "email" when the email is taken, "patient_id" when another user has that patient.
+    virtual Result<UserId> InsertUser(const User& user) = 0;
+    // kNotFound when no such user. Each user read carries its email's login throttle.
+    virtual Result<User> GetUser(UserId id) = 0;
+    // `email` as stored (lower case).
+    virtual Result<std::optional<User>> FindUserByEmail(std::string_view email) = 0;
+    // Users with id > after, in id order, at most `limit`.
+    virtual Result<std::vector<User>> ListUsers(UserId after, int limit) = 0;
+    // Stores display_name, password_hash, disabled, updated_at and updated_by of `user.id` (email, role and
+    // patient never change). kNotFound when no such user.
+    virtual Status UpdateUser(const User& user) = 0;
+
+    // Login throttling by email address (lower case), whether or not a user has it. No state: zero attempts.
+    virtual Result<LoginThrottle> GetLoginThrottle(std::string_view email) = 0;
+    // Counts one more login attempt on `email` and returns the count since the last ClearLoginThrottle, this one
+    // included; or, while the address is locked at `now` (locked_until > now), writes nothing and returns nullopt.
+    // The check and the count are one statement, so concurrent attempts cannot slip past a lock.
+    virtual Result<std::optional<int>> CountLoginAttempt(std::string_view email, TimePoint now) = 0;
+    // Refuses attempts on `email` before `until` (keeps a later lock already set).
+    virtual Status LockLogin(std::string_view email, TimePoint until) = 0;
+    // Forgets the attempts and the lock on `email`.
+    virtual Status ClearLoginThrottle(std::string_view email) = 0;
+
+    // Browser sessions. `session.id` is ignored; kConflict when the token digest is taken.
+    virtual Result<BrowserSessionId> InsertBrowserSession(const BrowserSession& session) = 0;
+    virtual Result<std::optional<BrowserSession>> FindBrowserSession(std::string_view token_digest) = 0;
+    // Sets last_seen_at of a session not ended. kNotFound when no such session is open.
+    virtual Status TouchBrowserSession(BrowserSessionId id, TimePoint at) = 0;
+    // Ends an open session at `at`. kNotFound when no such session is open (never existed or already ended).
+    virtual Status EndBrowserSession(BrowserSessionId id, TimePoint at) = 0;
+    // Ends every open session of `user` at `at`; none open is no error.
+    virtual Status EndUserBrowserSessions(UserId user, TimePoint at) = 0;
+
+    // API tokens. `token.id` and `revoked_at` are ignored; kConflict "name" when the user has a token of that name
+    // that is not revoked.
+    virtual Result<ApiTokenId> InsertApiToken(const ApiToken& token) = 0;
+    // kNotFound when no such token.
+    virtual Result<ApiToken> GetApiToken(ApiTokenId id) = 0;
+    virtual Result<std::optional<ApiToken>> FindApiToken(std::string_view token_digest) = 0;
+    // Every token of `user`, revoked ones included, in id order.
+    virtual Result<std::vector<ApiToken>> ListApiTokens(UserId user) = 0;
+    // Revokes a token that is not revoked. kNotFound when no such token is live (never existed or revoked).
+    virtual Status RevokeApiToken(ApiTokenId id, TimePoint at) = 0;
+    // Revokes every live token of `user` at `at`; none is no error.
+    virtual Status RevokeUserApiTokens(UserId user, TimePoint at) = 0;
 };
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;

@@ -66,8 +66,8 @@ public:
     // refuses (triggers, CHECK constraints). Each statement run on it commits by itself. The database must exist
     // (a Store has been opened on it).
     [[nodiscard]] Result<std::unique_ptr<sql::SqlConnection>> ConnectDirectly() const;
-    // Runs one statement on a connection of its own, around the Store, to show what the database itself refuses
-    // (the triggers that keep records immutable). Error kInternal with the database's message.
+    // Runs one statement on the database directly, as its owner could with sqlite3 or psql, bypassing the Store:
+    // proves that the schema itself refuses a change. Error kInternal with the database's message.
     [[nodiscard]] Status ExecuteDirectly(const std::string& statement) const;
 
 private:

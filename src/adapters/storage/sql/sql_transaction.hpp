@@ -96,6 +96,28 @@ public:
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;
 
+    // Users, login throttling, browser sessions and API tokens: sql_access.cpp.
+    Result<app::UserId> InsertUser(const app::User& user) override;
+    Result<app::User> GetUser(app::UserId id) override;
+    Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override;
+    Result<std::vector<app::User>> ListUsers(app::UserId after, int limit) override;
+    Status UpdateUser(const app::User& user) override;
+    Result<app::LoginThrottle> GetLoginThrottle(std::string_view email) override;
+    Result<std::optional<int>> CountLoginAttempt(std::string_view email, app::TimePoint now) override;
+    Status LockLogin(std::string_view email, app::TimePoint until) override;
+    Status ClearLoginThrottle(std::string_view email) override;
+    Result<app::BrowserSessionId> InsertBrowserSession(const app::BrowserSession& session) override;
+    Result<std::optional<app::BrowserSession>> FindBrowserSession(std::string_view token_digest) override;
+    Status TouchBrowserSession(app::BrowserSessionId id, app::TimePoint at) override;
+    Status EndBrowserSession(app::BrowserSessionId id, app::TimePoint at) override;
+    Status EndUserBrowserSessions(app::UserId user, app::TimePoint at) override;
+    Result<app::ApiTokenId> InsertApiToken(const app::ApiToken& token) override;
+    Result<app::ApiToken> GetApiToken(app::ApiTokenId id) override;
+    Result<std::optional<app::ApiToken>> FindApiToken(std::string_view token_digest) override;
+    Result<std::vector<app::ApiToken>> ListApiTokens(app::UserId user) override;
+    Status RevokeApiToken(app::ApiTokenId id, app::TimePoint at) override;
+    Status RevokeUserApiTokens(app::UserId user, app::TimePoint at) override;
+
 private:
     SqlConnection& connection_;
 };

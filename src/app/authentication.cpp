@@ -1,0 +1,268 @@
+#include "app/authentication.hpp"
+
+#include <utility>
+
+#include "app/access_rules.hpp"
+#include "app/audit.hpp"
+
+namespace kclinic::app {
+namespace {
+
+// Longer than any token NewToken makes; anything longer is refused before it is hashed.
+constexpr std::size_t kMaxTokenLength = 256;
+
+Error WrongCredentials() {
+    return Error{ErrorCode::kUnauthenticated, "", "email or password is wrong"};
+}
+
+Error NotAuthenticated() {
+    return Error{ErrorCode::kUnauthenticated, "", "not logged in, or the session has expired: log in again"};
+}
+
+Principal PrincipalOf(const User& user, AuthMethod method) {
+    Principal principal;
+    principal.user = user.id;
+    principal.email = user.email;
+    principal.role = user.role;
+    principal.patient = user.patient;
+    principal.method = method;
+    return principal;
+}
+
+}  // namespace
+
+Result<std::string> Authentication::DummyHash() {
+    const std::lock_guard lock(dummy_mutex_);
+    if (dummy_hash_.empty()) {
+        Result<std::string> hash = credentials_.HashPassword(credentials_.NewToken());
+        if (!hash.ok()) {
+            return hash.error();
+        }
+        dummy_hash_ = std::move(hash).value();
+    }
+    return dummy_hash_;
+}
+
+LoginAnswer Authentication::Login(std::string_view email_text, std::string_view password, std::string_view origin) {
+    if (password.empty()) {
+        return {InvalidArgument("password", "is required"), std::nullopt};
+    }
+    if (password.size() > kMaxPasswordBytes) {
+        return {InvalidArgument("password", "must be at most " + std::to_string(kMaxPasswordBytes) + " bytes"),
+                std::nullopt};
+    }
+    Result<std::string> normalized = NormalizeEmail(email_text);
+    if (!normalized.ok()) {
+        return {normalized.error(), std::nullopt};
+    }
+    Result<std::string> dummy = DummyHash();
+    if (!dummy.ok()) {
+        return {dummy.error(), std::nullopt};
+    }
+    const std::string& email = *normalized;
+    const Actor actor{email, std::string(origin)};
+    const TimePoint now = clock_.Now();
+
+    // 1. Count the attempt, or find the address locked, before the password is looked at: concurrent guesses are
+    // counted one by one (CountLoginAttempt) and cannot all slip in before the lock.
+    std::optional<User> candidate;
+    std::optional<TimePoint> locked_until;
+    std::optional<TimePoint> next_attempt_at;
+    Status counted = store_.Write([&](StoreTransaction& tx) -> Status {
+        candidate.reset();
+        locked_until.reset();
+        next_attempt_at.reset();
+        Result<std::optional<User>> user = tx.FindUserByEmail(email);
+        if (!user.ok()) {
+            return user.error();
+        }
+        candidate = std::move(user).value();
+        Result<std::optional<int>> attempts = tx.CountLoginAttempt(email, now);
+        if (!attempts.ok()) {
+            return attempts.error();
+        }
+        if (!*attempts) {
+            Result<LoginThrottle> throttle = tx.GetLoginThrottle(email);
+            if (!throttle.ok()) {
+                return throttle.error();
+            }
+            locked_until = throttle->locked_until.value_or(now);
+            return RecordAudit(tx, actor, now, "auth.login_failed", "user", candidate ? candidate->id.value : 0, 0);
+        }
+        next_attempt_at = NextAttemptAt(**attempts, now);
+        return next_attempt_at ? tx.LockLogin(email, *next_attempt_at) : Status::Ok();
+    });
+    if (!counted.ok()) {
+        return {counted.error(), std::nullopt};
+    }
+    if (locked_until) {
+        return {WrongCredentials(), RetryAfter(*locked_until, now)};
+    }
+
+    // 2. Verify outside any transaction: it takes tens of milliseconds by design, and no writer may wait for it. An
+    // unknown address is verified against the dummy hash, so it takes as long as a known one.
+    const std::string hash = candidate ? candidate->password_hash : *dummy;
+    const bool verified = credentials_.VerifyPassword(hash, password);
+    bool accepted = verified && candidate && !candidate->disabled;
+    std::optional<std::string> rehashed;
+    if (accepted && credentials_.NeedsRehash(hash)) {
+        // Stored with older parameters: replaced now that the password is at hand. A failure keeps the old hash.
+        if (Result<std::string> fresh = credentials_.HashPassword(password); fresh.ok()) {
+            rehashed = std::move(fresh).value();
+        }
+    }
+    SessionGrant grant;
+    grant.token = credentials_.NewToken();
+    grant.session.token_digest = credentials_.TokenDigest(grant.token);
+    grant.session.csrf_token = credentials_.NewToken();
+    grant.session.created_at = now;
+    grant.session.last_seen_at = now;
+    grant.session.expires_at = now + kSessionLifetime;
+
+    // 3. Record the outcome.
+    Status recorded = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (accepted) {
+            // Disabled, or given a new password, while the password was being verified: the verification is void.
+            Result<User> current = tx.GetUser(candidate->id);
+            if (!current.ok()) {
+                return current.error();
+            }
+            accepted = !current->disabled && current->password_hash == hash;
+            candidate = std::move(current).value();
+        }
+        if (!accepted) {
+            return RecordAudit(tx, actor, now, "auth.login_failed", "user", candidate ? candidate->id.value : 0, 0);
+        }
+        if (Status cleared = tx.ClearLoginThrottle(email); !cleared.ok()) {
+            return cleared;
+        }
+        if (rehashed) {
+            candidate->password_hash = *rehashed;
+            if (Status updated = tx.UpdateUser(*candidate); !updated.ok()) {
+                return updated;
+            }
+        }
+        grant.session.user = candidate->id;
+        Result<BrowserSessionId> id = tx.InsertBrowserSession(grant.session);
+        if (!id.ok()) {
+            return id.error();
+        }
+        grant.session.id = *id;
+        return RecordAudit(tx, actor, now, "auth.login", "browser_session", id->value, 0);
+    });
+    if (!recorded.ok()) {
+        return {recorded.error(), std::nullopt};
+    }
+    if (!accepted) {
+        return {WrongCredentials(), next_attempt_at ? RetryAfter(*next_attempt_at, now) : std::nullopt};
+    }
+    grant.principal = PrincipalOf(*candidate, AuthMethod::kSession);
+    grant.principal.browser_session = grant.session.id;
+    grant.principal.csrf_token = grant.session.csrf_token;
+    return {std::move(grant), std::nullopt};
+}
+
+Result<Principal> Authentication::AuthenticateSession(std::string_view token) {
+    if (token.empty() || token.size() > kMaxTokenLength) {
+        return NotAuthenticated();
+    }
+    const std::string digest = credentials_.TokenDigest(token);
+    const TimePoint now = clock_.Now();
+    std::optional<BrowserSession> session;
+    std::optional<User> user;
+    Status read = store_.Read([&](StoreTransaction& tx) -> Status {
+        Result<std::optional<BrowserSession>> found = tx.FindBrowserSession(digest);
+        if (!found.ok()) {
+            return found.error();
+        }
+        session = std::move(found).value();
+        if (!session) {
+            return Status::Ok();
+        }
+        Result<User> owner = tx.GetUser(session->user);
+        if (!owner.ok()) {
+            return owner.error();
+        }
+        user = std::move(owner).value();
+        return Status::Ok();
+    });
+    if (!read.ok()) {
+        return read.error();
+    }
+    if (!session || !user || user->disabled || !SessionIsLive(*session, now)) {
+        return NotAuthenticated();
+    }
+    if (SessionNeedsTouch(*session, now)) {
+        Status touched =
+            store_.Write([&](StoreTransaction& tx) -> Status { return tx.TouchBrowserSession(session->id, now); });
+        if (!touched.ok()) {
+            return touched.error().code == ErrorCode::kNotFound ? NotAuthenticated() : touched.error();
+        }
+    }
+    Principal principal = PrincipalOf(*user, AuthMethod::kSession);
+    principal.browser_session = session->id;
+    principal.csrf_token = session->csrf_token;
+    return principal;
+}
+
+Status Authentication::CheckCsrf(const Principal& principal, std::string_view csrf_token) const {
+    if (principal.method != AuthMethod::kSession) {
+        return Status::Ok();
+    }
+    if (principal.csrf_token.empty() || !credentials_.SecretsEqual(principal.csrf_token, csrf_token)) {
+        return Error{ErrorCode::kPermissionDenied, "csrf_token",
+                     "missing or wrong CSRF token: send the one the login returned"};
+    }
+    return Status::Ok();
+}
+
+Status Authentication::Logout(const Principal& principal, std::string_view origin) {
+    if (principal.method != AuthMethod::kSession || !principal.browser_session) {
+        return Error{ErrorCode::kFailedPrecondition, "", "only a browser session logs out; API tokens are revoked"};
+    }
+    const TimePoint now = clock_.Now();
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Status ended = tx.EndBrowserSession(*principal.browser_session, now); !ended.ok()) {
+            return ended;
+        }
+        return RecordAudit(tx, ActorOf(principal, std::string(origin)), now, "auth.logout", "browser_session",
+                           principal.browser_session->value, 0);
+    });
+    if (!status.ok() && status.error().code == ErrorCode::kNotFound) {
+        return NotAuthenticated();
+    }
+    return status;
+}
+
+Result<Principal> Authentication::AuthenticateApiToken(std::string_view token) {
+    const Error refused{ErrorCode::kUnauthenticated, "", "unknown or revoked API token"};
+    if (token.empty() || token.size() > kMaxTokenLength) {
+        return refused;
+    }
+    const std::string digest = credentials_.TokenDigest(token);
+    std::optional<User> user;
+    Status read = store_.Read([&](StoreTransaction& tx) -> Status {
+        Result<std::optional<ApiToken>> found = tx.FindApiToken(digest);
+        if (!found.ok()) {
+            return found.error();
+        }
+        if (!*found || (*found)->revoked_at) {
+            return Status::Ok();
+        }
+        Result<User> owner = tx.GetUser((*found)->user);
+        if (!owner.ok()) {
+            return owner.error();
+        }
+        user = std::move(owner).value();
+        return Status::Ok();
+    });
+    if (!read.ok()) {
+        return read.error();
+    }
+    if (!user || user->disabled) {
+        return refused;
+    }
+    return PrincipalOf(*user, AuthMethod::kApiToken);
+}
+
+}  // namespace kclinic::app

@@ -1,0 +1,80 @@
+#pragma once
+
+// Authentication: logging in (a browser session, throttled per email address), authenticating a request by its
+// session token or bearer API token, the session's CSRF token, and logging out. Each answers with a Principal for
+// Authorize (app/authorization.hpp). Logins, failed logins and logouts are audited (auth.login, auth.login_failed,
+// auth.logout); authenticating a request is not (it reads no patient data). Only digests of tokens are stored, and
+// no password or token ever reaches the audit log. Lifetimes and throttling: app/access_rules.hpp.
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/authorization.hpp"
+#include "app/ports/clock.hpp"
+#include "app/ports/credentials.hpp"
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::app {
+
+// A new browser session: the token for the cookie (stored nowhere, returned this once), the stored session with its
+// CSRF token and expiry, and who logged in.
+struct SessionGrant {
+    std::string token;
+    BrowserSession session;
+    Principal principal;
+};
+
+// The answer to a login: the grant, or the refusal; on refusal, how long the caller must wait before another
+// attempt on this email can be considered (absent: at once, or, after a lock only an admin lifts, waiting will not
+// help). The HTTP layer sends it as Retry-After.
+struct LoginAnswer {
+    Result<SessionGrant> session;
+    std::optional<std::chrono::seconds> retry_after;
+};
+
+class Authentication {
+public:
+    // `store`, `clock` and `credentials` must outlive this object. Thread-safe when they are.
+    Authentication(Store& store, const Clock& clock, const Credentials& credentials)
+        : store_(store), clock_(clock), credentials_(credentials) {}
+
+    // Starts a browser session for the user with `email` (any case) when `password` is theirs and the user is not
+    // disabled. An unknown address, a wrong password, a disabled user and a locked address all get the same error,
+    // kUnauthenticated "email or password is wrong", and an unknown address costs the same password verification
+    // (against a dummy hash) and the same writes as a known one. Every attempt counts against the address; from the
+    // 3rd in a row without success, retry_after says how long to wait, and an attempt before then is refused without
+    // looking at the password (NextAttemptAt). Other errors: kInvalidArgument "email" for an address of the wrong
+    // form, "password" when empty or over kMaxPasswordBytes; kUnavailable.
+    LoginAnswer Login(std::string_view email, std::string_view password, std::string_view origin);
+
+    // The principal of a live browser session (SessionIsLive) of a user not disabled; moves its last_seen_at at
+    // most once a minute. Error kUnauthenticated for any other token.
+    Result<Principal> AuthenticateSession(std::string_view token);
+    // OK when `csrf_token` is the session's (compared in constant time), or when `principal` did not authenticate
+    // with a browser session (API tokens and the CLI carry no ambient credential to forge). Error kPermissionDenied
+    // "csrf_token". The HTTP layer calls it for every state-changing request.
+    [[nodiscard]] Status CheckCsrf(const Principal& principal, std::string_view csrf_token) const;
+    // Ends the principal's browser session. Errors: kFailedPrecondition when it did not authenticate with one;
+    // kUnauthenticated when the session has ended meanwhile.
+    Status Logout(const Principal& principal, std::string_view origin);
+
+    // The principal of a bearer API token that is not revoked, of a user not disabled. kUnauthenticated otherwise.
+    Result<Principal> AuthenticateApiToken(std::string_view token);
+
+private:
+    // A hash of a random password with today's parameters, verified in place of a user's for an unknown address.
+    Result<std::string> DummyHash();
+
+    Store& store_;
+    const Clock& clock_;
+    const Credentials& credentials_;
+    std::mutex dummy_mutex_;
+    std::string dummy_hash_;  // GUARDED_BY(dummy_mutex_); made at the first login
+};
+
+}  // namespace kclinic::app

@@ -1,0 +1,186 @@
+#include "app/authorization.hpp"
+
+#include <array>
+#include <utility>
+
+#include "app/record_names.hpp"
+
+namespace kclinic::app {
+namespace {
+
+constexpr std::array kAllRoles = {Role::kAdmin,     Role::kPrescriber, Role::kNurse,
+                                  Role::kTherapist, Role::kFrontDesk,  Role::kPatient};
+
+constexpr std::uint8_t Bit(Role role) {
+    return static_cast<std::uint8_t>(1U << static_cast<unsigned>(role));
+}
+
+template <typename... R>
+constexpr std::uint8_t RolesOf(R... roles) {
+    return static_cast<std::uint8_t>((Bit(roles) | ...));
+}
+
+constexpr Role kA = Role::kAdmin;
+constexpr Role kP = Role::kPrescriber;
+constexpr Role kN = Role::kNurse;
+constexpr Role kT = Role::kTherapist;
+constexpr Role kF = Role::kFrontDesk;
+constexpr Role kOwn = Role::kPatient;  // a patient, for their own record only
+
+// The role matrix (issue 4 §2 "Access"; shared/design.md §2 roles). Admins run the system (users, tokens, settings,
+// the audit log, export) and read no chart; prescribers hold every clinical permission and alone sign screenings
+// and dose orders and override the BP gate; nurses record the session (vitals, administrations, assessments) and
+// move it along; therapists read the chart and scores and write therapy notes but order nothing; the front desk
+// registers and schedules and never reads clinical data; a patient reads their own record and portal.
+constexpr std::array kMatrix = {
+    AccessRule{Permission::kPatientList, "patient.list", "list and search patients (demographics)",
+               RolesOf(kP, kN, kT, kF), "the front desk finds patients to schedule them"},
+    AccessRule{Permission::kPatientRead, "patient.read", "read a patient's demographics and weights",
+               RolesOf(kP, kN, kT, kF, kOwn), ""},
+    AccessRule{Permission::kPatientRegister, "patient.register", "register a patient", RolesOf(kP, kN, kF), ""},
+    AccessRule{Permission::kPatientUpdate, "patient.update", "change a patient's demographics", RolesOf(kP, kN, kF),
+               ""},
+    AccessRule{Permission::kWeightRecord, "weight.record", "record a weight", RolesOf(kP, kN),
+               "weight sets the dose, so only clinical staff record it"},
+    AccessRule{Permission::kHistoryRead, "history.read",
+               "read diagnoses, conditions, allergies, medications, antidepressant trials", RolesOf(kP, kN, kT, kOwn),
+               ""},
+    AccessRule{Permission::kHistoryRecord, "history.record", "add to the history", RolesOf(kP, kN),
+               "nurses take the intake history"},
+    AccessRule{Permission::kScreeningRead, "screening.read", "read screenings and their findings", RolesOf(kP, kN, kT),
+               ""},
+    AccessRule{Permission::kScreeningRun, "screening.run", "run the eligibility screening on the stored history",
+               RolesOf(kP, kN), "a prescriber signs it"},
+    AccessRule{Permission::kScreeningSign, "screening.sign", "sign a screening (accept or override)", RolesOf(kP),
+               "only a prescriber signs screenings"},
+    AccessRule{Permission::kScheduleRead, "schedule.read",
+               "read treatment courses and their planned sessions (dates and states)", RolesOf(kP, kN, kT, kF, kOwn),
+               "what the front desk schedules by; no dose, vitals or notes"},
+    AccessRule{Permission::kCourseManage, "course.manage", "start, pause, resume and end a treatment course",
+               RolesOf(kP), "starting a course is a prescribing decision"},
+    AccessRule{Permission::kSessionRead, "session.read",
+               "read a treatment session's record (dose order, administrations, BP override)", RolesOf(kP, kN, kT), ""},
+    AccessRule{Permission::kSessionCheckIn, "session.check_in",
+               "check a patient in (records consent and escort confirmed)", RolesOf(kP, kN),
+               "confirming consent is clinical, so the front desk does not check in"},
+    AccessRule{Permission::kSessionCancel, "session.cancel", "cancel a session that has not started",
+               RolesOf(kP, kN, kF), "scheduling: the front desk cancels when a patient calls"},
+    AccessRule{Permission::kSessionAdvance, "session.advance",
+               "pre-dose OK, hold, start dosing, monitoring, ready for discharge, discharge, abort", RolesOf(kP, kN),
+               ""},
+    AccessRule{Permission::kSessionOverrideBpGate, "session.override_bp_gate",
+               "confirm pre-dose with a blood pressure above the gate, with a reason", RolesOf(kP),
+               "the prescriber overrides the gate (design.md §3)"},
+    AccessRule{Permission::kDoseOrderSign, "dose_order.sign", "sign a dose order", RolesOf(kP),
+               "only a prescriber orders doses"},
+    AccessRule{Permission::kAdministrationRecord, "administration.record", "record an administration", RolesOf(kP, kN),
+               ""},
+    AccessRule{Permission::kVitalRead, "vital.read", "read vital signs", RolesOf(kP, kN, kT, kOwn), ""},
+    AccessRule{Permission::kVitalRecord, "vital.record", "record a vital sign", RolesOf(kP, kN), ""},
+    AccessRule{Permission::kAssessmentRead, "assessment.read", "read rating-scale scores", RolesOf(kP, kN, kT, kOwn),
+               "therapists read scores"},
+    AccessRule{Permission::kAssessmentRecord, "assessment.record", "record a rating scale", RolesOf(kP, kN, kT, kOwn),
+               "patients answer questionnaires in the portal (design.md §4)"},
+    AccessRule{Permission::kAlertRead, "alert.read", "read alerts", RolesOf(kP, kN, kT), ""},
+    AccessRule{Permission::kAlertAcknowledge, "alert.acknowledge", "acknowledge an alert", RolesOf(kP, kN, kT),
+               "a therapist may be the named clinician of a suicidality alert"},
+    AccessRule{Permission::kAdverseEventRead, "adverse_event.read", "read adverse events", RolesOf(kP, kN, kT), ""},
+    AccessRule{Permission::kAdverseEventRecord, "adverse_event.record", "record or resolve an adverse event",
+               RolesOf(kP, kN), ""},
+    AccessRule{Permission::kNoteRead, "note.read", "read notes of every kind", RolesOf(kP, kN, kT),
+               "the front desk never reads clinical notes"},
+    AccessRule{Permission::kNoteWriteTherapy, "note.write_therapy",
+               "write, sign and add to preparation and integration notes", RolesOf(kP, kT),
+               "the therapy notes; signing stays with the author"},
+    AccessRule{Permission::kNoteWriteClinical, "note.write_clinical",
+               "write, sign and add to dosing and progress notes", RolesOf(kP, kN), ""},
+    AccessRule{Permission::kRemsRead, "rems.read", "read REMS monitoring forms and the list of forms due",
+               RolesOf(kP, kN), ""},
+    AccessRule{Permission::kRemsSubmit, "rems.submit", "mark a REMS form submitted", RolesOf(kP, kN), ""},
+    AccessRule{Permission::kSettingsRead, "settings.read", "read the clinic settings", RolesOf(kA, kP, kN, kT, kF), ""},
+    AccessRule{Permission::kSettingsChange, "settings.change", "change a clinic setting within its bounds", RolesOf(kA),
+               "admins manage settings (issue 4); every change is audited"},
+    AccessRule{Permission::kUserManage, "user.manage", "add, list, disable and unlock users, set passwords",
+               RolesOf(kA), ""},
+    AccessRule{Permission::kTokenManage, "token.manage", "create, list and revoke API tokens", RolesOf(kA), ""},
+    AccessRule{Permission::kAuditRead, "audit.read", "read the audit log", RolesOf(kA), "admin only"},
+    AccessRule{Permission::kExport, "export.run", "export the whole clinic record", RolesOf(kA),
+               "an operator's task; every exported patient is audited"},
+    AccessRule{Permission::kPortalRead, "portal.read", "read the patient portal", RolesOf(kOwn), ""},
+};
+
+// Every permission once, in enum order, so a permission's rule is found by its value.
+constexpr bool InEnumOrder() {
+    for (std::size_t i = 0; i < kMatrix.size(); ++i) {
+        if (static_cast<std::size_t>(kMatrix[i].permission) != i) {
+            return false;
+        }
+    }
+    return kMatrix.size() == static_cast<std::size_t>(Permission::kPortalRead) + 1;
+}
+static_assert(InEnumOrder(), "kMatrix must list every Permission once, in enum order");
+
+const AccessRule& RuleOf(Permission permission) {
+    return kMatrix.at(static_cast<std::size_t>(permission));
+}
+
+}  // namespace
+
+Actor ActorOf(const Principal& principal, std::string origin) {
+    return Actor{principal.email, std::move(origin)};
+}
+
+Principal CliPrincipal(std::string_view os_user) {
+    Principal principal;
+    principal.email = "cli:" + std::string(os_user);
+    principal.role = Role::kAdmin;
+    principal.method = AuthMethod::kCli;
+    return principal;
+}
+
+std::span<const AccessRule> AccessMatrix() {
+    return kMatrix;
+}
+
+std::string_view PermissionName(Permission permission) {
+    return RuleOf(permission).name;
+}
+
+bool RoleHolds(Role role, Permission permission) {
+    return (RuleOf(permission).roles & Bit(role)) != 0;
+}
+
+Status Authorize(const Principal& principal, Permission permission, std::optional<PatientId> subject) {
+    const AccessRule& rule = RuleOf(permission);
+    if (!RoleHolds(principal.role, permission)) {
+        return Error{ErrorCode::kPermissionDenied, "",
+                     "role " + std::string(RoleName(principal.role)) + " may not " + std::string(rule.allows) + " (" +
+                         std::string(rule.name) + ")"};
+    }
+    if (principal.role == Role::kPatient && (!principal.patient || !subject || *subject != *principal.patient)) {
+        return Error{ErrorCode::kPermissionDenied, "",
+                     "a patient may only see their own record (" + std::string(rule.name) + ")"};
+    }
+    return Status::Ok();
+}
+
+std::string AccessMatrixMarkdown() {
+    std::string table = "| permission | allows |";
+    std::string rule_line = "|---|---|";
+    for (Role role : kAllRoles) {
+        table += " " + std::string(RoleName(role)) + " |";
+        rule_line += "---|";
+    }
+    table += " note |\n" + rule_line + "---|\n";
+    for (const AccessRule& rule : kMatrix) {
+        table += "| `" + std::string(rule.name) + "` | " + std::string(rule.allows) + " |";
+        for (Role role : kAllRoles) {
+            const bool holds = (rule.roles & Bit(role)) != 0;
+            table += holds ? (role == Role::kPatient ? " own |" : " yes |") : " |";
+        }
+        table += (rule.note.empty() ? std::string() : " " + std::string(rule.note)) + " |\n";
+    }
+    return table;
+}
+
+}  // namespace kclinic::app

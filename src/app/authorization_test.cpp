@@ -1,0 +1,167 @@
+#include "app/authorization.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "app/record_names.hpp"
+
+namespace kclinic::app {
+namespace {
+
+// The role matrix as issue 4 and docs/security.md state it, written out here by hand rather than copied from the
+// code: one letter per role that holds the permission. A admin, P prescriber, N nurse, T therapist, F front desk,
+// S a patient (their own record only).
+const std::map<std::string, std::string> kExpected = {
+    {"patient.list", "PNTF"},
+    {"patient.read", "PNTFS"},
+    {"patient.register", "PNF"},
+    {"patient.update", "PNF"},
+    {"weight.record", "PN"},
+    {"history.read", "PNTS"},
+    {"history.record", "PN"},
+    {"screening.read", "PNT"},
+    {"screening.run", "PN"},
+    {"screening.sign", "P"},
+    {"schedule.read", "PNTFS"},
+    {"course.manage", "P"},
+    {"session.read", "PNT"},
+    {"session.check_in", "PN"},
+    {"session.cancel", "PNF"},
+    {"session.advance", "PN"},
+    {"session.override_bp_gate", "P"},
+    {"dose_order.sign", "P"},
+    {"administration.record", "PN"},
+    {"vital.read", "PNTS"},
+    {"vital.record", "PN"},
+    {"assessment.read", "PNTS"},
+    {"assessment.record", "PNTS"},
+    {"alert.read", "PNT"},
+    {"alert.acknowledge", "PNT"},
+    {"adverse_event.read", "PNT"},
+    {"adverse_event.record", "PN"},
+    {"note.read", "PNT"},
+    {"note.write_therapy", "PT"},
+    {"note.write_clinical", "PN"},
+    {"rems.read", "PN"},
+    {"rems.submit", "PN"},
+    {"settings.read", "APNTF"},
+    {"settings.change", "A"},
+    {"user.manage", "A"},
+    {"token.manage", "A"},
+    {"audit.read", "A"},
+    {"export.run", "A"},
+    {"portal.read", "S"},
+};
+
+const std::map<char, Role> kRoleLetters = {{'A', Role::kAdmin},     {'P', Role::kPrescriber}, {'N', Role::kNurse},
+                                           {'T', Role::kTherapist}, {'F', Role::kFrontDesk},  {'S', Role::kPatient}};
+
+constexpr PatientId kOwnPatient{7};
+constexpr PatientId kOtherPatient{8};
+
+Principal PrincipalWith(Role role) {
+    Principal principal;
+    principal.user = UserId{1};
+    principal.email = "someone@clinic.example";
+    principal.role = role;
+    if (role == Role::kPatient) {
+        principal.patient = kOwnPatient;
+    }
+    return principal;
+}
+
+TEST(Authorization, EveryRoleHoldsExactlyTheExpectedPermissions) {
+    std::set<std::string> seen;
+    for (const AccessRule& rule : AccessMatrix()) {
+        const std::string name(rule.name);
+        ASSERT_TRUE(kExpected.count(name) == 1) << "permission " << name << " is missing from the expected table";
+        EXPECT_TRUE(seen.insert(name).second) << "permission " << name << " is listed twice";
+        EXPECT_EQ(PermissionName(rule.permission), rule.name);
+        const std::string& letters = kExpected.at(name);
+        for (const auto& [letter, role] : kRoleLetters) {
+            const bool expected = letters.find(letter) != std::string::npos;
+            const Principal principal = PrincipalWith(role);
+            // A subject is given as a patient's own record; staff are not limited by it.
+            const Status decided = Authorize(principal, rule.permission, kOwnPatient);
+            EXPECT_EQ(decided.ok(), expected) << RoleName(role) << " / " << name;
+            EXPECT_EQ(RoleHolds(role, rule.permission), expected) << RoleName(role) << " / " << name;
+            if (!decided.ok()) {
+                EXPECT_EQ(decided.error().code, ErrorCode::kPermissionDenied);
+                EXPECT_NE(decided.error().message.find(name), std::string::npos) << decided.error().message;
+            }
+            if (role != Role::kPatient) {
+                EXPECT_EQ(Authorize(principal, rule.permission).ok(), expected) << RoleName(role) << " / " << name;
+                EXPECT_EQ(Authorize(principal, rule.permission, kOtherPatient).ok(), expected)
+                    << RoleName(role) << " / " << name;
+            }
+        }
+    }
+    EXPECT_EQ(seen.size(), kExpected.size()) << "the expected table names a permission the matrix lacks";
+}
+
+TEST(Authorization, APatientSeesOnlyTheirOwnRecord) {
+    const Principal patient = PrincipalWith(Role::kPatient);
+    EXPECT_TRUE(Authorize(patient, Permission::kPatientRead, kOwnPatient).ok());
+    EXPECT_TRUE(Authorize(patient, Permission::kAssessmentRecord, kOwnPatient).ok());
+    EXPECT_TRUE(Authorize(patient, Permission::kPortalRead, kOwnPatient).ok());
+    for (const std::optional<PatientId>& subject :
+         {std::optional<PatientId>(kOtherPatient), std::optional<PatientId>()}) {
+        for (Permission permission : {Permission::kPatientRead, Permission::kVitalRead, Permission::kPortalRead}) {
+            Status decided = Authorize(patient, permission, subject);
+            ASSERT_FALSE(decided.ok()) << PermissionName(permission);
+            EXPECT_EQ(decided.error().code, ErrorCode::kPermissionDenied);
+            EXPECT_NE(decided.error().message.find("own record"), std::string::npos) << decided.error().message;
+        }
+    }
+    // A patient principal without a linked record sees nothing.
+    Principal unlinked = patient;
+    unlinked.patient.reset();
+    EXPECT_FALSE(Authorize(unlinked, Permission::kPortalRead, kOwnPatient).ok());
+}
+
+TEST(Authorization, RefusalsNameTheRoleAndTheAction) {
+    Status decided = Authorize(PrincipalWith(Role::kTherapist), Permission::kDoseOrderSign, kOwnPatient);
+    ASSERT_FALSE(decided.ok());
+    EXPECT_EQ(decided.error().ToString(), "role therapist may not sign a dose order (dose_order.sign)");
+    decided = Authorize(PrincipalWith(Role::kFrontDesk), Permission::kNoteRead);
+    ASSERT_FALSE(decided.ok());
+    EXPECT_EQ(decided.error().ToString(), "role front_desk may not read notes of every kind (note.read)");
+}
+
+TEST(Authorization, TheCliActsAsAnAdmin) {
+    const Principal cli = CliPrincipal("ada");
+    EXPECT_EQ(cli.email, "cli:ada");
+    EXPECT_EQ(cli.method, AuthMethod::kCli);
+    EXPECT_TRUE(Authorize(cli, Permission::kUserManage).ok());
+    EXPECT_FALSE(Authorize(cli, Permission::kNoteRead).ok());
+    const Actor actor = ActorOf(cli, "cli");
+    EXPECT_EQ(actor.user, "cli:ada");
+    EXPECT_EQ(actor.origin, "cli");
+}
+
+// docs/security.md shows the matrix between two markers; it must be exactly the table the code generates, so the
+// document cannot drift from what Authorize enforces.
+TEST(Authorization, SecurityDocShowsTheMatrixTheCodeEnforces) {
+    std::ifstream file(std::string(KCLINIC_SOURCE_DIR) + "/docs/security.md");
+    ASSERT_TRUE(file) << "docs/security.md is missing";
+    std::stringstream buffer;
+    buffer << file.rdbuf();
+    const std::string doc = buffer.str();
+    const std::string begin = "<!-- access-matrix:begin (generated from src/app/authorization.cpp) -->\n";
+    const std::string end = "<!-- access-matrix:end -->";
+    const std::size_t from = doc.find(begin);
+    const std::size_t to = doc.find(end);
+    ASSERT_NE(from, std::string::npos) << "missing marker: " << begin;
+    ASSERT_NE(to, std::string::npos) << "missing marker: " << end;
+    EXPECT_EQ(doc.substr(from + begin.size(), to - from - begin.size()), AccessMatrixMarkdown())
+        << "replace the table in docs/security.md with:\n"
+        << AccessMatrixMarkdown();
+}
+
+}  // namespace
+}  // namespace kclinic::app

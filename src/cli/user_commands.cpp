@@ -1,0 +1,338 @@
+#include "cli/user_commands.hpp"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/clock/system_clock.hpp"
+#include "adapters/crypto/sodium_credentials.hpp"
+#include "adapters/json/record_json.hpp"
+#include "adapters/storage/open_store.hpp"
+#include "app/access_rules.hpp"
+#include "app/authorization.hpp"
+#include "app/record_names.hpp"
+#include "app/user_records.hpp"
+
+namespace kclinic::cli {
+namespace {
+
+namespace json = adapters::json;
+
+// Reads the password: one line of standard input, its line ending dropped. On a terminal it asks on stderr and turns
+// echo off while the line is typed; from a pipe it reads silently. An empty line is refused.
+Result<std::string> ReadPassword(const std::string& email) {
+    const bool terminal = isatty(STDIN_FILENO) == 1;
+    termios saved{};
+    if (terminal && tcgetattr(STDIN_FILENO, &saved) == 0) {
+        std::cerr << "Password for " << email << ": " << std::flush;
+        termios silent = saved;
+        silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    std::string password;
+    std::getline(std::cin, password);
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::cerr << "\n";
+    }
+    if (!password.empty() && password.back() == '\r') {
+        password.pop_back();
+    }
+    if (password.empty()) {
+        return InvalidArgument("password", "is required: one line on standard input");
+    }
+    return password;
+}
+
+std::string UserLine(const app::User& user, app::TimePoint now) {
+    std::string line =
+        "#" + std::to_string(user.id.value) + "  " + user.email + "  " + std::string(app::RoleName(user.role));
+    if (!user.display_name.empty()) {
+        line += "  " + user.display_name;
+    }
+    if (user.patient) {
+        line += "  patient #" + std::to_string(user.patient->value);
+    }
+    if (user.disabled) {
+        line += "  [disabled]";
+    }
+    if (user.locked_until && *user.locked_until > now) {
+        line += user.locked_until == app::kLockedUntilUnlocked
+                    ? "  [locked until an admin unlocks it]"
+                    : "  [locked until " + json::FormatTime(*user.locked_until) + "]";
+    }
+    return line + "\n";
+}
+
+std::string TokenLine(const app::ApiToken& token) {
+    return "#" + std::to_string(token.id.value) + "  \"" + token.name + "\"  created " +
+           json::FormatTime(token.created_at) + " by " + token.created_by +
+           (token.revoked_at ? "  [revoked " + json::FormatTime(*token.revoked_at) + "]" : std::string()) + "\n";
+}
+
+// Opens the store and runs `use` with the user use cases, acting as the CLI's admin principal once Authorize agrees
+// (docs/security.md: whoever can open the database acts as an admin).
+template <typename Use>
+Result<CommandOutput> WithUsers(const DatabaseOptions& options, app::Permission permission, Use use) {
+    const app::Principal principal = app::CliPrincipal(OperatingSystemUser());
+    if (Status allowed = app::Authorize(principal, permission); !allowed.ok()) {
+        return allowed.error();
+    }
+    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.url);
+    if (!store.ok()) {
+        return store.error();
+    }
+    adapters::SystemClock clock;
+    const adapters::crypto::SodiumCredentials credentials;
+    app::UserRecords users(**store, clock, credentials);
+    return use(users, app::ActorOf(principal, "cli"), clock.Now());
+}
+
+// ----- user add | list | disable | unlock | set-password ---------------------------------------------------------
+
+struct UserAddOptions {
+    DatabaseOptions database;
+    std::string email;
+    std::string role;
+    std::string name;
+    std::optional<std::int64_t> patient_id;
+};
+
+struct UserListOptions {
+    DatabaseOptions database;
+    std::int64_t after = 0;
+    int limit = 50;
+};
+
+struct UserEmailOptions {
+    DatabaseOptions database;
+    std::string email;
+};
+
+Result<CommandOutput> RunUserAdd(const UserAddOptions& options) {
+    Result<app::Role> role = app::ParseRole(options.role);
+    if (!role.ok()) {
+        return InvalidArgument("--role", role.error().message);
+    }
+    Result<std::string> password = ReadPassword(options.email);
+    if (!password.ok()) {
+        return password.error();
+    }
+    std::optional<app::PatientId> patient;
+    if (options.patient_id) {
+        patient = app::PatientId{*options.patient_id};
+    }
+    return WithUsers(
+        options.database, app::Permission::kUserManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
+            Result<app::User> user =
+                users.AddUser(actor, app::NewUser{options.email, options.name, *role, *password, patient});
+            if (!user.ok()) {
+                return user.error();
+            }
+            return CommandOutput{json::ToJson(*user), "added " + UserLine(*user, now)};
+        });
+}
+
+Result<CommandOutput> RunUserList(const UserListOptions& options) {
+    return WithUsers(
+        options.database, app::Permission::kUserManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
+            Result<std::vector<app::User>> listed = users.ListUsers(actor, app::UserId{options.after}, options.limit);
+            if (!listed.ok()) {
+                return listed.error();
+            }
+            json::Json list = json::Json::array();
+            std::string text;
+            for (const app::User& user : *listed) {
+                list.push_back(json::ToJson(user));
+                text += UserLine(user, now);
+            }
+            json::Json output{{"users", std::move(list)}};
+            if (static_cast<int>(listed->size()) == options.limit) {
+                output["next_after"] = listed->back().id.value;
+                text += "(more: --after " + std::to_string(listed->back().id.value) + ")\n";
+            }
+            return CommandOutput{std::move(output), text.empty() ? "no users\n" : text};
+        });
+}
+
+Result<CommandOutput> RunUserDisable(const UserEmailOptions& options) {
+    return WithUsers(
+        options.database, app::Permission::kUserManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
+            Result<app::User> user = users.DisableUser(actor, options.email);
+            if (!user.ok()) {
+                return user.error();
+            }
+            return CommandOutput{json::ToJson(*user),
+                                 "disabled " + UserLine(*user, now) +
+                                     "every browser session of theirs is ended and every API token "
+                                     "revoked\n"};
+        });
+}
+
+Result<CommandOutput> RunUserUnlock(const UserEmailOptions& options) {
+    return WithUsers(
+        options.database, app::Permission::kUserManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
+            Result<app::User> user = users.UnlockUser(actor, options.email);
+            if (!user.ok()) {
+                return user.error();
+            }
+            return CommandOutput{json::ToJson(*user), "unlocked " + UserLine(*user, now)};
+        });
+}
+
+Result<CommandOutput> RunUserSetPassword(const UserEmailOptions& options) {
+    Result<std::string> password = ReadPassword(options.email);
+    if (!password.ok()) {
+        return password.error();
+    }
+    return WithUsers(
+        options.database, app::Permission::kUserManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
+            Result<app::User> user = users.SetPassword(actor, options.email, *password);
+            if (!user.ok()) {
+                return user.error();
+            }
+            return CommandOutput{json::ToJson(*user), "password set for " + UserLine(*user, now) +
+                                                          "every browser session of theirs is ended\n"};
+        });
+}
+
+// ----- token create | list | revoke --------------------------------------------------------------------------------
+
+struct TokenCreateOptions {
+    DatabaseOptions database;
+    std::string email;
+    std::string name;
+};
+
+struct TokenRevokeOptions {
+    DatabaseOptions database;
+    std::int64_t id = 0;
+};
+
+Result<CommandOutput> RunTokenCreate(const TokenCreateOptions& options) {
+    return WithUsers(options.database, app::Permission::kTokenManage,
+                     [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
+                         Result<app::NewApiToken> created = users.CreateApiToken(actor, options.email, options.name);
+                         if (!created.ok()) {
+                             return created.error();
+                         }
+                         json::Json output = json::ToJson(created->record);
+                         output["token"] = created->token;
+                         return CommandOutput{
+                             std::move(output),
+                             "API token #" + std::to_string(created->record.id.value) + " \"" + created->record.name +
+                                 "\"; it is shown only this once, store it now:\n" + created->token + "\n"};
+                     });
+}
+
+Result<CommandOutput> RunTokenList(const UserEmailOptions& options) {
+    return WithUsers(
+        options.database, app::Permission::kTokenManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
+            Result<std::vector<app::ApiToken>> tokens = users.ListApiTokens(actor, options.email);
+            if (!tokens.ok()) {
+                return tokens.error();
+            }
+            json::Json list = json::Json::array();
+            std::string text;
+            for (const app::ApiToken& token : *tokens) {
+                list.push_back(json::ToJson(token));
+                text += TokenLine(token);
+            }
+            return CommandOutput{json::Json{{"tokens", std::move(list)}}, text.empty() ? "no API tokens\n" : text};
+        });
+}
+
+Result<CommandOutput> RunTokenRevoke(const TokenRevokeOptions& options) {
+    return WithUsers(options.database, app::Permission::kTokenManage,
+                     [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
+                         Result<app::ApiToken> token = users.RevokeApiToken(actor, app::ApiTokenId{options.id});
+                         if (!token.ok()) {
+                             return token.error();
+                         }
+                         return CommandOutput{json::ToJson(*token), "revoked " + TokenLine(*token)};
+                     });
+}
+
+}  // namespace
+
+void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
+    CLI::App* user = app.add_subcommand("user", "Add, list, disable and unlock users; set a user's password");
+    user->require_subcommand(1);
+
+    auto add = std::make_shared<UserAddOptions>();
+    CLI::App* add_command =
+        user->add_subcommand("add", "Add a user; the password is read from stdin (one line, not echoed)");
+    add_command->add_option("EMAIL", add->email, "The user's email address (unique, any case)")->required();
+    add_command->add_option("--role", add->role, "admin | prescriber | nurse | therapist | front_desk | patient")
+        ->required();
+    add_command->add_option("--name", add->name, "Display name");
+    add_command->add_option("--patient-id", add->patient_id, "For role patient: the patient record they may see");
+    AddDatabaseOptions(*add_command, add->database);
+    commands.push_back(Command{add_command, &add->database.json, [add] { return RunUserAdd(*add); }});
+
+    auto list = std::make_shared<UserListOptions>();
+    CLI::App* list_command = user->add_subcommand("list", "List users in the order they were added");
+    list_command->add_option("--after", list->after, "Only users with an id above this (paging)");
+    list_command->add_option("--limit", list->limit, "At most this many (1-500, default 50)");
+    AddDatabaseOptions(*list_command, list->database);
+    commands.push_back(Command{list_command, &list->database.json, [list] { return RunUserList(*list); }});
+
+    auto disable = std::make_shared<UserEmailOptions>();
+    CLI::App* disable_command =
+        user->add_subcommand("disable", "Disable a user: ends their browser sessions and revokes their API tokens");
+    disable_command->add_option("EMAIL", disable->email, "The user's email address")->required();
+    AddDatabaseOptions(*disable_command, disable->database);
+    commands.push_back(
+        Command{disable_command, &disable->database.json, [disable] { return RunUserDisable(*disable); }});
+
+    auto unlock = std::make_shared<UserEmailOptions>();
+    CLI::App* unlock_command = user->add_subcommand("unlock", "Forget a user's failed logins and lift a login lock");
+    unlock_command->add_option("EMAIL", unlock->email, "The user's email address")->required();
+    AddDatabaseOptions(*unlock_command, unlock->database);
+    commands.push_back(Command{unlock_command, &unlock->database.json, [unlock] { return RunUserUnlock(*unlock); }});
+
+    auto set_password = std::make_shared<UserEmailOptions>();
+    CLI::App* set_password_command = user->add_subcommand(
+        "set-password", "Replace a user's password (read from stdin, one line) and end their browser sessions");
+    set_password_command->add_option("EMAIL", set_password->email, "The user's email address")->required();
+    AddDatabaseOptions(*set_password_command, set_password->database);
+    commands.push_back(Command{set_password_command, &set_password->database.json,
+                               [set_password] { return RunUserSetPassword(*set_password); }});
+
+    CLI::App* token = app.add_subcommand("token", "Create, list and revoke API tokens for machines");
+    token->require_subcommand(1);
+
+    auto create = std::make_shared<TokenCreateOptions>();
+    CLI::App* create_command =
+        token->add_subcommand("create", "Create an API token for a user and print it, this once only");
+    create_command->add_option("EMAIL", create->email, "The user the token acts as")->required();
+    create_command->add_option("--name", create->name, "What the token is for, unique among the user's live tokens")
+        ->required();
+    AddDatabaseOptions(*create_command, create->database);
+    commands.push_back(Command{create_command, &create->database.json, [create] { return RunTokenCreate(*create); }});
+
+    auto token_list = std::make_shared<UserEmailOptions>();
+    CLI::App* token_list_command = token->add_subcommand("list", "List a user's API tokens, revoked ones included");
+    token_list_command->add_option("EMAIL", token_list->email, "The user's email address")->required();
+    AddDatabaseOptions(*token_list_command, token_list->database);
+    commands.push_back(
+        Command{token_list_command, &token_list->database.json, [token_list] { return RunTokenList(*token_list); }});
+
+    auto revoke = std::make_shared<TokenRevokeOptions>();
+    CLI::App* revoke_command = token->add_subcommand("revoke", "Revoke an API token for good");
+    revoke_command->add_option("ID", revoke->id, "The token's id (see token list)")->required();
+    AddDatabaseOptions(*revoke_command, revoke->database);
+    commands.push_back(Command{revoke_command, &revoke->database.json, [revoke] { return RunTokenRevoke(*revoke); }});
+}
+
+}  // namespace kclinic::cli
