@@ -80,29 +80,9 @@ protected:
         return answer.session.ok() ? *answer.session : app::SessionGrant{};
     }
 
-    std::vector<app::AuditEntry> Audit() {
-        app::AuditFilter filter;
-        filter.limit = app::kMaxPageSize;
-        std::vector<app::AuditEntry> entries;
-        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
-            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
-            if (!listed.ok()) {
-                return listed.error();
-            }
-            entries = *listed;
-            return Status::Ok();
-        });
-        EXPECT_TRUE(read.ok()) << read.error().ToString();
-        return entries;
-    }
+    std::vector<app::AuditEntry> Audit() { return ReadAudit(store()); }
 
-    std::vector<std::string> AuditActions() {
-        std::vector<std::string> actions;
-        for (const app::AuditEntry& entry : Audit()) {
-            actions.push_back(entry.action);
-        }
-        return actions;
-    }
+    std::vector<std::string> AuditActions() { return ReadAuditActions(store()); }
 
     // The stored user with `email` (lower case), read without an audit entry.
     std::optional<app::User> StoredUser(const std::string& email) {

@@ -61,29 +61,9 @@ protected:
     }
 
     // Every audit entry, oldest first, read without an audit entry of its own.
-    std::vector<app::AuditEntry> Audit() {
-        app::AuditFilter filter;
-        filter.limit = app::kMaxPageSize;
-        std::vector<app::AuditEntry> entries;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
-            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
-            if (!listed.ok()) {
-                return listed.error();
-            }
-            entries = std::move(listed).value();
-            return Status::Ok();
-        });
-        EXPECT_TRUE(read.ok()) << read.error().ToString();
-        return entries;
-    }
+    std::vector<app::AuditEntry> Audit() { return ReadAudit(test_store_->store()); }
 
-    std::vector<std::string> AuditActions() {
-        std::vector<std::string> actions;
-        for (const app::AuditEntry& entry : Audit()) {
-            actions.push_back(entry.action);
-        }
-        return actions;
-    }
+    std::vector<std::string> AuditActions() { return ReadAuditActions(test_store_->store()); }
 
     // Every stored alert in id order, read without an audit entry.
     std::vector<app::Alert> StoredAlerts() {

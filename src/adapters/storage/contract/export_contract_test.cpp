@@ -70,21 +70,7 @@ protected:
     }
 
     // Every audit entry, oldest first.
-    std::vector<app::AuditEntry> Audit() {
-        app::AuditFilter filter;
-        filter.limit = app::kMaxPageSize;
-        std::vector<app::AuditEntry> entries;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
-            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
-            if (!listed.ok()) {
-                return listed.error();
-            }
-            entries = std::move(listed).value();
-            return Status::Ok();
-        });
-        EXPECT_TRUE(read.ok()) << read.error().ToString();
-        return entries;
-    }
+    std::vector<app::AuditEntry> Audit() { return ReadAudit(test_store_->store()); }
 
     FixedClock clock_;
     app::Actor nurse_{"nurse@example.org", "127.0.0.1"};

@@ -50,22 +50,7 @@ protected:
 
     // The actions of the audit entries, oldest first; for one patient, or all when `patient_id` is unset.
     std::vector<std::string> AuditActions(std::optional<std::int64_t> patient_id) {
-        app::AuditFilter filter;
-        filter.patient_id = patient_id;
-        filter.limit = app::kMaxPageSize;
-        std::vector<std::string> actions;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
-            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
-            if (!listed.ok()) {
-                return listed.error();
-            }
-            for (const app::AuditEntry& entry : *listed) {
-                actions.push_back(entry.action);
-            }
-            return Status::Ok();
-        });
-        EXPECT_TRUE(read.ok()) << read.error().ToString();
-        return actions;
+        return ReadAuditActions(test_store_->store(), patient_id);
     }
 
     // A patient who qualifies as treatment resistant: MDD and two adequate failed trials in this episode.

@@ -41,20 +41,7 @@ protected:
     }
 
     std::vector<app::AuditEntry> AuditFor(std::optional<std::int64_t> patient_id) {
-        app::AuditFilter filter;
-        filter.patient_id = patient_id;
-        filter.limit = app::kMaxPageSize;
-        std::vector<app::AuditEntry> entries;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
-            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
-            if (!listed.ok()) {
-                return listed.error();
-            }
-            entries = std::move(listed).value();
-            return Status::Ok();
-        });
-        EXPECT_TRUE(read.ok()) << read.error().ToString();
-        return entries;
+        return ReadAudit(test_store_->store(), patient_id);
     }
 
     FixedClock clock_;

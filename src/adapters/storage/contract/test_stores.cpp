@@ -11,9 +11,12 @@
 #include <random>
 #include <utility>
 
+#include <gtest/gtest.h>
+
 #include "adapters/storage/open_store.hpp"
 #include "adapters/storage/postgres/pg_connection.hpp"
 #include "adapters/storage/sqlite/sqlite_connection.hpp"
+#include "app/patient_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -148,6 +151,31 @@ Status TestDatabase::ExecuteDirectly(const std::string& statement) const {
         return Error{ErrorCode::kInternal, "", statement + ": " + executed.error().message};
     }
     return Status::Ok();
+}
+
+std::vector<app::AuditEntry> ReadAudit(app::Store& store, std::optional<std::int64_t> patient_id) {
+    app::AuditFilter filter;
+    filter.patient_id = patient_id;
+    filter.limit = app::kMaxPageSize;
+    std::vector<app::AuditEntry> entries;
+    const Status read = store.Read([&](app::StoreTransaction& tx) -> Status {
+        Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
+        if (!listed.ok()) {
+            return listed.error();
+        }
+        entries = std::move(listed).value();
+        return Status::Ok();
+    });
+    EXPECT_TRUE(read.ok()) << read.error().ToString();
+    return entries;
+}
+
+std::vector<std::string> ReadAuditActions(app::Store& store, std::optional<std::int64_t> patient_id) {
+    std::vector<std::string> actions;
+    for (const app::AuditEntry& entry : ReadAudit(store, patient_id)) {
+        actions.push_back(entry.action);
+    }
+    return actions;
 }
 
 Result<std::unique_ptr<TestStore>> OpenTestStore(Backend backend) {

@@ -6,10 +6,13 @@
 // server is a test failure, never a skip.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/storage/sql/sql_connection.hpp"
 #include "app/ports/clock.hpp"
@@ -46,6 +49,14 @@ struct BackendTestName {
         return std::string(BackendName(param_info.param));
     }
 };
+
+// The audit log (of one patient when `patient_id` is given), oldest first, read without an audit entry of its own;
+// a failed read is a test failure. At most app::kMaxPageSize entries, more than any one test writes.
+[[nodiscard]] std::vector<app::AuditEntry> ReadAudit(app::Store& store,
+                                                     std::optional<std::int64_t> patient_id = std::nullopt);
+// The actions of ReadAudit's entries.
+[[nodiscard]] std::vector<std::string> ReadAuditActions(app::Store& store,
+                                                        std::optional<std::int64_t> patient_id = std::nullopt);
 
 // An empty database, removed when this object is destroyed.
 class TestDatabase {

@@ -76,23 +76,7 @@ protected:
     }
 
     // Every audit action, oldest first.
-    std::vector<std::string> AuditActions() {
-        app::AuditFilter filter;
-        filter.limit = app::kMaxPageSize;
-        std::vector<std::string> actions;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
-            Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
-            if (!listed.ok()) {
-                return listed.error();
-            }
-            for (const app::AuditEntry& entry : *listed) {
-                actions.push_back(entry.action);
-            }
-            return Status::Ok();
-        });
-        EXPECT_TRUE(read.ok()) << read.error().ToString();
-        return actions;
-    }
+    std::vector<std::string> AuditActions() { return ReadAuditActions(test_store_->store()); }
 
     // The stored session, its order, administrations and transitions, read without an audit entry.
     app::SessionRecord Stored(SessionId session) {
