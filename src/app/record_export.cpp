@@ -48,15 +48,15 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
         if (!order.ok()) {
             return order.error();
         }
-        if (*order) {
-            record.dose_orders.push_back(std::move(**order));
+        if (std::optional<DoseOrderRecord> found = std::move(order).value()) {
+            record.dose_orders.push_back(std::move(*found));
         }
         Result<std::optional<RemsFormRecord>> form = tx.FindRemsForm(session.id);
         if (!form.ok()) {
             return form.error();
         }
-        if (*form) {
-            record.rems_forms.push_back(std::move(**form));
+        if (std::optional<RemsFormRecord> found = std::move(form).value()) {
+            record.rems_forms.push_back(std::move(*found));
         }
         for (Status status : {Append(tx.ListAdministrations(session.id), record.administrations),
                               Append(tx.ListSessionTransitions(session.id), record.session_transitions)}) {

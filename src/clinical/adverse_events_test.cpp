@@ -213,8 +213,8 @@ TEST(AdverseEventsTest, RefusesEachIncoherenceNamingItsField) {
              r.outcome = AdverseEventOutcome::kRecoveredWithSequelae;
          },
          invalid, "resolved_at"},
-        {"resolved but still recovering",
-         [](AdverseEventReport& r) { r.outcome = AdverseEventOutcome::kRecovering; }, invalid, "resolved_at"},
+        {"resolved but still recovering", [](AdverseEventReport& r) { r.outcome = AdverseEventOutcome::kRecovering; },
+         invalid, "resolved_at"},
         {"resolved with an unknown outcome", [](AdverseEventReport& r) { r.outcome = AdverseEventOutcome::kUnknown; },
          invalid, "resolved_at"},
         {"fatal below grade 5",
@@ -226,7 +226,9 @@ TEST(AdverseEventsTest, RefusesEachIncoherenceNamingItsField) {
          invalid, "outcome"},
         {"no action", [](AdverseEventReport& r) { r.actions.clear(); }, invalid, "actions"},
         {"none beside another action",
-         [](AdverseEventReport& r) { r.actions = {AdverseEventAction::kPrnDrugGiven, AdverseEventAction::kNone}; },
+         [](AdverseEventReport& r) {
+             r.actions = {AdverseEventAction::kPrnDrugGiven, AdverseEventAction::kNone};
+         },
          invalid, "actions"},
         {"an action twice",
          [](AdverseEventReport& r) {
@@ -239,8 +241,8 @@ TEST(AdverseEventsTest, RefusesEachIncoherenceNamingItsField) {
              r.serious_criteria = {SeriousCriterion::kHospitalization, SeriousCriterion::kHospitalization};
          },
          invalid, "serious_criteria[1]"},
-        {"death below grade 5", [](AdverseEventReport& r) { r.serious_criteria = {SeriousCriterion::kDeath}; },
-         invalid, "serious_criteria"},
+        {"death below grade 5", [](AdverseEventReport& r) { r.serious_criteria = {SeriousCriterion::kDeath}; }, invalid,
+         "serious_criteria"},
         {"other_serious without a criterion",
          [](AdverseEventReport& r) {
              r.term = "other_serious";
