@@ -145,7 +145,7 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
                 return entry;
             }
         }
-        return RecordAudit(tx, actor, now, "record.export", "clinic", summary.patients, 0);
+        return RecordAudit(tx, actor, now, "record.export", "clinic", 0, 0);
     });
     if (!read.ok()) {
         return read.error();

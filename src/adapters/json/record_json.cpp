@@ -23,13 +23,14 @@ void PutDateIfPresent(Json& json, const char* key, const std::optional<std::chro
     }
 }
 
-Json BloodPressureJson(const std::optional<clinical::TimedBloodPressure>& reading) {
-    if (!reading) {
-        return nullptr;
+// A reading the record lacks is left out, as every absent value is.
+void PutBloodPressureIfPresent(Json& json, const char* key,
+                               const std::optional<clinical::TimedBloodPressure>& reading) {
+    if (reading) {
+        json[key] = Json{{"systolic", reading->value.systolic_mmhg},
+                         {"diastolic", reading->value.diastolic_mmhg},
+                         {"observed_at", FormatTime(reading->observed_at)}};
     }
-    return Json{{"systolic", reading->value.systolic_mmhg},
-                {"diastolic", reading->value.diastolic_mmhg},
-                {"observed_at", FormatTime(reading->observed_at)}};
 }
 
 }  // namespace
@@ -353,16 +354,15 @@ Json ToJson(const app::RemsMonitoringForm& form) {
         {"monitoring_ended_at", FormatTime(monitoring.monitoring_ended_at)},
         {"monitoring_minutes", monitoring.monitoring_minutes},
         {"monitoring_minimum_met", monitoring.monitoring_minimum_met},
-        // A reading the record lacks is null rather than absent: on the form it is a box left empty.
-        {"bp_before_administration", BloodPressureJson(monitoring.bp_before_administration)},
-        {"bp_40_minutes_after", BloodPressureJson(monitoring.bp_40_minutes_after)},
-        {"bp_before_end", BloodPressureJson(monitoring.bp_before_end)},
         {"vitals_acceptable_before_administration", monitoring.vitals_acceptable_before_administration},
         {"vitals_acceptable_before_end", monitoring.vitals_acceptable_before_end},
         {"sedation", monitoring.sedation},
         {"dissociation", monitoring.dissociation},
         {"respiratory_depression", monitoring.respiratory_depression},
     };
+    PutBloodPressureIfPresent(json, "bp_before_administration", monitoring.bp_before_administration);
+    PutBloodPressureIfPresent(json, "bp_40_minutes_after", monitoring.bp_40_minutes_after);
+    PutBloodPressureIfPresent(json, "bp_before_end", monitoring.bp_before_end);
     PutIfPresent(json, "lowest_spo2_percent", monitoring.lowest_spo2_percent);
     PutIfPresent(json, "ready_to_leave_minutes", form.ready_to_leave_minutes);
     return json;

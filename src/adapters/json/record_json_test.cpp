@@ -101,5 +101,56 @@ TEST(RecordJson, UsersAndTokensNeverCarryTheirSecrets) {
     EXPECT_EQ(json.dump().find(token.token_digest), std::string::npos) << json.dump();
 }
 
+TEST(RecordJson, RemsFormLeavesOutReadingsTheRecordLacksAndCarriesTheSubmittedForm) {
+    app::RemsMonitoringForm form;
+    form.patient_birth_date = sys_days{year{1980} / 3 / 14};
+    form.administered_on = sys_days{year{2026} / 9 / 21};
+    form.monitoring.dose_mg = 56;
+    form.monitoring.dose = clinical::RemsDose::k56Mg;
+    form.monitoring.first_device_at = kAt;
+    form.monitoring.monitoring_ended_at = kAt + std::chrono::minutes(125);
+    form.monitoring.monitoring_minutes = 125;
+    form.monitoring.bp_before_administration = clinical::TimedBloodPressure{{132, 84}, kAt};
+    Json json = ToJson(form);
+    EXPECT_EQ(json["dose"], "56_mg");
+    EXPECT_EQ(json["bp_before_administration"]["systolic"], 132);
+    EXPECT_FALSE(json.contains("bp_40_minutes_after"));
+    EXPECT_FALSE(json.contains("ready_to_leave_minutes"));
+
+    app::RemsFormRecord record;
+    record.treatment_date = form.administered_on;
+    record.due_date = form.administered_on + std::chrono::days(7);
+    record.created_at = kAt;
+    EXPECT_EQ(ToJson(record)["status"], "due");
+    EXPECT_FALSE(ToJson(record).contains("submission"));
+    form.ready_to_leave_minutes = 60;
+    record.status = app::RemsFormStatus::kSubmitted;
+    record.submission = app::RemsSubmission{form, "", kAt, "nurse@example.org"};
+    json = ToJson(record);
+    EXPECT_EQ(json["due_date"], "2026-09-28");
+    EXPECT_EQ(json["submission"]["form"]["ready_to_leave_minutes"], 60);
+    EXPECT_FALSE(json["submission"].contains("confirmation_reference"));
+}
+
+TEST(RecordJson, NoteCarriesItsAddendaInOrderAndItsSignature) {
+    app::Note note;
+    note.kind = app::NoteKind::kIntegration;
+    note.body = "Integration: themes of the session.";
+    note.created_at = kAt;
+    note.updated_at = kAt;
+    Json json = ToJson(note);
+    EXPECT_EQ(json["kind"], "integration");
+    EXPECT_FALSE(json["signed"]);
+    EXPECT_FALSE(json.contains("signed_at"));
+    note.signed_at = kAt;
+    note.signed_by = "therapist@example.org";
+    note.addenda = {app::NoteAddendum{app::AddendumId{1}, app::NoteId{}, "first", kAt, "a"},
+                    app::NoteAddendum{app::AddendumId{2}, app::NoteId{}, "second", kAt, "b"}};
+    json = ToJson(note);
+    EXPECT_TRUE(json["signed"]);
+    ASSERT_EQ(json["addenda"].size(), 2U);
+    EXPECT_EQ(json["addenda"][1]["body"], "second");
+}
+
 }  // namespace
 }  // namespace kclinic::adapters::json

@@ -33,17 +33,6 @@ using app::SessionId;
 using std::chrono::sys_days;
 using std::chrono::year;
 
-std::string Lowercase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-    return result.ok() ? Status::Ok() : Status(result.error());
-}
-
 class NoteContractTest : public ::testing::TestWithParam<Backend> {
 protected:
     void SetUp() override {

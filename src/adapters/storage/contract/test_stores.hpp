@@ -5,6 +5,8 @@
 // postgres.server_start CTest fixture starts (its DSN is in the file KCLINIC_TEST_PG_DSN_FILE names); a missing
 // server is a test failure, never a skip.
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -49,6 +51,19 @@ struct BackendTestName {
         return std::string(BackendName(param_info.param));
     }
 };
+
+// `text` in lower case (ASCII), for matching database messages whose case differs between SQLite and PostgreSQL.
+inline std::string Lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+// The outcome of `result` without its value, so refusals of any use case compare alike.
+template <typename T>
+Status StatusOf(const Result<T>& result) {
+    return result.ok() ? Status::Ok() : Status(result.error());
+}
 
 // The audit log (of one patient when `patient_id` is given), oldest first, read without an audit entry of its own;
 // a failed read is a test failure. At most app::kMaxPageSize entries, more than any one test writes.

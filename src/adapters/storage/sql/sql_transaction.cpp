@@ -11,6 +11,15 @@
 namespace kclinic::adapters::storage::sql {
 namespace {
 
+// The patients table's one unique key besides the id is the MRN, so a unique-key clash on it is a taken MRN.
+Error MrnTaken(Error error, const std::string& mrn) {
+    if (error.code == ErrorCode::kConflict) {
+        error.field = "mrn";
+        error.message = "a patient with MRN " + mrn + " already exists";
+    }
+    return error;
+}
+
 using app::TimePoint;
 
 std::string JoinInts(const std::vector<int>& values) {
@@ -116,12 +125,7 @@ Result<app::PatientId> SqlTransaction::InsertPatient(const app::NewPatient& pati
         "clinician) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) RETURNING id",
         params);
     if (!rows.ok()) {
-        Error error = rows.error();
-        if (error.code == ErrorCode::kConflict) {
-            error.field = "mrn";
-            error.message = "a patient with MRN " + patient.mrn + " already exists";
-        }
-        return error;
+        return MrnTaken(rows.error(), patient.mrn);
     }
     return app::PatientId{InsertedId(*rows)};
 }
@@ -171,12 +175,7 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
         "clinician = $8, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version",
         params);
     if (!rows.ok()) {
-        Error error = rows.error();
-        if (error.code == ErrorCode::kConflict) {
-            error.field = "mrn";
-            error.message = "a patient with MRN " + patient.mrn + " already exists";
-        }
-        return error;
+        return MrnTaken(rows.error(), patient.mrn);
     }
     if (!rows->empty()) {
         return Status::Ok();
