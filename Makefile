@@ -30,6 +30,7 @@ run: build
 bench: build
 	@$(RELEASE_DIR)/bench/kclinic_bench --benchmark_min_time=0.2
 	@$(RELEASE_DIR)/bench/kclinic_storage_bench
+	@$(RELEASE_DIR)/bench/kclinic_credentials_bench
 
 format:
 	@clang-format -i $(SOURCES)
