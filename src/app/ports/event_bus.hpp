@@ -1,0 +1,62 @@
+#pragma once
+
+// The EventBus port: how a committed change of the clinic record reaches the people watching it live (the
+// `/api/v1/live` WebSocket channel, shared/design.md §4). The adapter that recorded the change publishes after its
+// transaction committed, never before: an event is a fact already durable. Delivery is best effort and at most once;
+// a watcher that missed events reads the record again (the record, not the bus, is the truth).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/records.hpp"
+
+namespace kclinic::app {
+
+enum class LiveEventKind {
+    kVitalSign,          // a vital sign was recorded
+    kAssessment,         // a rating scale was recorded
+    kAlert,              // an alert was raised
+    kAlertAcknowledged,  // an alert was acknowledged
+    kSessionState,       // a treatment session moved through its state machine
+    kAdministration,     // a dose was administered
+};
+
+// "vital_sign", "assessment", "alert", "alert_acknowledged", "session_state", "administration".
+[[nodiscard]] constexpr std::string_view LiveEventKindName(LiveEventKind kind) {
+    switch (kind) {
+        case LiveEventKind::kVitalSign:
+            return "vital_sign";
+        case LiveEventKind::kAssessment:
+            return "assessment";
+        case LiveEventKind::kAlert:
+            return "alert";
+        case LiveEventKind::kAlertAcknowledged:
+            return "alert_acknowledged";
+        case LiveEventKind::kSessionState:
+            return "session_state";
+        case LiveEventKind::kAdministration:
+            return "administration";
+    }
+    return "unknown";
+}
+
+struct LiveEvent {
+    LiveEventKind kind = LiveEventKind::kVitalSign;
+    PatientId patient;
+    // The treatment session the change belongs to, when the record names one (state changes, administrations).
+    // Vital signs and scores name only the patient: a session's watchers receive those of its patient.
+    std::optional<SessionId> session;
+    std::string record_json;  // the record as the JSON API shows it (adapters/json/record_json)
+};
+
+class EventBus {
+public:
+    virtual ~EventBus() = default;
+    // Hands `event` to every watcher it concerns, in this process and, where the adapter fans out (PostgreSQL
+    // LISTEN/NOTIFY), in every other server process on the same database. Never blocks on a watcher: a watcher that
+    // cannot keep up is dropped by the adapter. Thread-safe.
+    virtual void Publish(const LiveEvent& event) = 0;
+};
+
+}  // namespace kclinic::app
