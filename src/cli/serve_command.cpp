@@ -7,6 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/api/api.hpp"
+#include "adapters/clock/system_clock.hpp"
+#include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/operational_routes.hpp"
@@ -84,6 +87,38 @@ std::string DisplayedDatabase(const std::string& url) {
     return shown;
 }
 
+// Every use case the server runs, over one store, clock and set of credentials.
+struct ClinicServices {
+    ClinicServices(app::Store& store, const app::Clock& clock, const app::Credentials& credentials)
+        : authentication(store, clock, credentials),
+          users(store, clock, credentials),
+          settings(store, clock),
+          patients(store, clock),
+          history(store, clock),
+          treatment(store, clock),
+          alerts(store, clock),
+          adverse_events(store, clock),
+          notes(store, clock),
+          rems(store, clock) {}
+
+    app::Authentication authentication;
+    app::UserRecords users;
+    app::ClinicSettingsRecords settings;
+    app::PatientRecords patients;
+    app::HistoryRecords history;
+    app::TreatmentRecords treatment;
+    app::AlertRecords alerts;
+    app::AdverseEventRecords adverse_events;
+    app::NoteRecords notes;
+    app::RemsForms rems;
+};
+
+// Until the live channel lands: events are dropped.
+class UnwatchedEvents final : public app::EventBus {
+public:
+    void Publish(const app::LiveEvent&) override {}
+};
+
 // Readiness: the database answers a trivial read. Loading the clinic settings is the cheapest query the Store port
 // has that touches no patient data (so it needs no audit entry) and reaches the database on both backends.
 Status DatabaseAnswers(app::Store& store) {
@@ -104,8 +139,26 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
     app::Store& store = **opened;
 
+    const adapters::SystemClock clock;
+    const adapters::crypto::SodiumCredentials credentials;
+    ClinicServices services(store, clock, credentials);
+    UnwatchedEvents events;
+    adapters::api::ApiServices api{clock,
+                                   services.authentication,
+                                   services.users,
+                                   services.settings,
+                                   services.patients,
+                                   services.history,
+                                   services.treatment,
+                                   services.alerts,
+                                   services.adverse_events,
+                                   services.notes,
+                                   services.rems,
+                                   events};
+
     http::MetricsRegistry metrics;
     http::Router router;
+    adapters::api::AddApiRoutes(router, api);
     http::AddOperationalRoutes(router, metrics, http::ServiceInfo{KCLINIC_VERSION, std::string(store.Backend())},
                                [&store] { return DatabaseAnswers(store); });
 
