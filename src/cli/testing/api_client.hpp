@@ -1,8 +1,8 @@
 #pragma once
 
-// Test support: a JSON client of the kclinic API over one kept-alive connection (reopened
-// after an answer that says `Connection: close`), as a browser (session cookie and CSRF token after Login) or a machine
-// (bearer token after UseToken).
+// Test support: a JSON client of the kclinic API over one kept-alive connection (reopened after an answer that says
+// `Connection: close`), as a browser (session cookie and CSRF token after Login) or a machine (bearer token after
+// UseToken).
 
 #include <cstdint>
 #include <map>
