@@ -17,6 +17,7 @@
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/storage/contract/test_stores.hpp"
 #include "app/demo_clinic.hpp"
+#include "app/patient_records.hpp"
 #include "app/user_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
@@ -106,6 +107,26 @@ protected:
         });
         EXPECT_TRUE(read.ok()) << read.error().ToString();
         return users;
+    }
+
+    // The whole audit log, oldest first, read page by page without audit entries of its own (ReadAudit stops at one
+    // page, and the demo writes many).
+    std::vector<app::AuditEntry> WholeAudit() {
+        std::vector<app::AuditEntry> audit;
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
+            app::AuditFilter filter;
+            filter.limit = app::kMaxPageSize;
+            for (;;) {
+                const std::vector<app::AuditEntry> page = Must(tx.ListAudit(filter));
+                audit.insert(audit.end(), page.begin(), page.end());
+                if (page.size() < static_cast<std::size_t>(filter.limit)) {
+                    return Status::Ok();
+                }
+                filter.after_id = page.back().id.value;
+            }
+        });
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return audit;
     }
 
     static std::size_t CountIn(const std::vector<app::TreatmentSession>& sessions, SessionState state) {
@@ -228,9 +249,9 @@ TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
         EXPECT_GE(login.password.size(), 12U);
     }
 
-    // Every record was written at or before now, and audited by the demo staff.
-    const std::vector<app::AuditEntry> audit = ReadAudit(store());
-    ASSERT_FALSE(audit.empty());
+    // Every record was written at or before now.
+    const std::vector<app::AuditEntry> audit = WholeAudit();
+    ASSERT_GT(audit.size(), static_cast<std::size_t>(app::kMaxPageSize));
     for (const app::AuditEntry& entry : audit) {
         EXPECT_LE(entry.at, kNow) << entry.action;
     }
@@ -240,7 +261,7 @@ TEST_P(DemoContractTest, ASecondSeedingAddsNothing) {
     ASSERT_TRUE(Seed().seeded);
     const std::size_t patients = Patients().size();
     const std::size_t users = Users().size();
-    const std::size_t audit = ReadAudit(store()).size();
+    const std::size_t audit = WholeAudit().size();
 
     const app::DemoClinicSummary again = Seed();
     EXPECT_FALSE(again.seeded);
@@ -250,7 +271,7 @@ TEST_P(DemoContractTest, ASecondSeedingAddsNothing) {
     EXPECT_EQ(Patients().size(), patients);
     EXPECT_EQ(Users().size(), users);
     // Only the audited look at the patient list.
-    const std::vector<app::AuditEntry> after = ReadAudit(store());
+    const std::vector<app::AuditEntry> after = WholeAudit();
     ASSERT_EQ(after.size(), audit + 1);
     EXPECT_EQ(after.back().action, "patient.list");
 }
