@@ -101,7 +101,7 @@ Status StatusOf(const Result<T>& result) {
 
 class Seeder {
 public:
-    Seeder(Store& store, const Credentials& credentials, TimePoint now, clinical::ClinicSettings settings)
+    Seeder(Store& store, const Credentials& credentials, TimePoint now, const clinical::ClinicSettings& settings)
         : patients_(store, clock_),
           history_(store, clock_),
           treatment_(store, clock_),
@@ -110,7 +110,7 @@ public:
           notes_(store, clock_),
           rems_(store, clock_),
           users_(store, clock_, credentials),
-          settings_(std::move(settings)),
+          settings_(settings),
           now_(now),
           today_(std::chrono::floor<days>(now)) {}
 
@@ -155,8 +155,7 @@ public:
 
     // Runs the steps in time order (steps at the same time in the order planned), the clock at each step's time.
     Status Run() {
-        std::stable_sort(steps_.begin(), steps_.end(),
-                         [](const Step& a, const Step& b) { return a.at < b.at; });
+        std::stable_sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
         for (const Step& step : steps_) {
             assert(step.at <= now_ && "a demo step planned after now");
             clock_.Set(step.at);
@@ -204,8 +203,8 @@ private:
 
     // ----- building blocks, each one or more steps through a use case -------------------------------------------
 
-    DemoPatient& Register(TimePoint at, int number, std::string given_name, sys_days birth_date, clinical::Sex sex,
-                          double weight_kg) {
+    DemoPatient& Register(TimePoint at, int number, const std::string& given_name, sys_days birth_date,
+                          clinical::Sex sex, double weight_kg) {
         auto patient = std::make_unique<DemoPatient>();
         DemoPatient& p = *patient;
         demo_patients_.push_back(std::move(patient));
@@ -227,7 +226,7 @@ private:
         return p;
     }
 
-    void Vital(DemoPatient& p, TimePoint at, std::string loinc, double value, std::string unit) {
+    void Vital(DemoPatient& p, TimePoint at, const std::string& loinc, double value, const std::string& unit) {
         At(at, "vital sign " + loinc + " of " + p.mrn, [this, &p, at, loinc, value, unit] {
             Result<RecordedVitalSign> recorded = patients_.RecordVitalSign(
                 nurse_, NewVitalSign{p.id, loinc, value, unit, at, VitalSource::kManual, ""}, settings_);
@@ -244,7 +243,7 @@ private:
         Vital(p, at, "8462-4", diastolic, "mm[Hg]");
     }
 
-    void Assess(DemoPatient& p, TimePoint at, Instrument instrument, std::vector<int> answers) {
+    void Assess(DemoPatient& p, TimePoint at, Instrument instrument, const std::vector<int>& answers) {
         At(at, "assessment of " + p.mrn, [this, &p, at, instrument, answers] {
             Result<RecordedAssessment> recorded =
                 patients_.RecordAssessment(nurse_, p.id, instrument, answers, at, settings_);
@@ -266,7 +265,8 @@ private:
     // adequate trials). Each trial ran 8 weeks at an adequate dose, the last ending a month before `at`.
     void History(DemoPatient& p, TimePoint at, const std::vector<std::string>& failed_trials,
                  const std::string& current_medication, const std::string& allergy) {
-        At(at, "diagnosis of " + p.mrn, [this, &p] { return StatusOf(history_.AddDiagnosis(clinician_, p.id, "F33.2")); });
+        At(at, "diagnosis of " + p.mrn,
+           [this, &p] { return StatusOf(history_.AddDiagnosis(clinician_, p.id, "F33.2")); });
         At(at, "medication of " + p.mrn, [this, &p, current_medication] {
             return StatusOf(history_.AddMedication(clinician_, p.id, current_medication));
         });
@@ -310,8 +310,8 @@ private:
                      std::size_t needed) {
         At(at, "course of " + p.mrn, [this, &p, protocol, route, start_date, needed]() -> Status {
             Result<CourseRecord> course = treatment_.StartCourse(
-                prescriber_, p.id,
-                NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date}, settings_);
+                prescriber_, p.id, NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
+                settings_);
             if (!course.ok()) {
                 return course.error();
             }
@@ -331,16 +331,15 @@ private:
 
     // Check-in, a pre-dose BP and heart rate, pre-dose OK and the prescriber's signed dose order: the session is
     // ready for dosing at t0 + 10 min. The order is kept in `order` for the administrations.
-    void PreDose(DemoPatient& p, std::size_t index, TimePoint t0, clinical::DoseRequest request,
+    void PreDose(DemoPatient& p, std::size_t index, TimePoint t0, const clinical::DoseRequest& request,
                  const std::shared_ptr<clinical::DoseOrder>& order) {
         const std::string what = " of " + p.mrn + " session " + std::to_string(index + 1);
         At(t0, "check-in" + what,
            [this, &p, index] { return StatusOf(treatment_.CheckIn(nurse_, p.sessions[index], true, true)); });
         Bp(p, t0 + minutes{5}, 124 + static_cast<int>(index % 4) * 2, 78 + static_cast<int>(index % 3));
         Vital(p, t0 + minutes{5}, "8867-4", 70 + static_cast<double>(index % 5), "/min");
-        At(t0 + minutes{6}, "pre-dose check" + what, [this, &p, index] {
-            return StatusOf(treatment_.ConfirmPreDose(nurse_, p.sessions[index], settings_));
-        });
+        At(t0 + minutes{6}, "pre-dose check" + what,
+           [this, &p, index] { return StatusOf(treatment_.ConfirmPreDose(nurse_, p.sessions[index], settings_)); });
         At(t0 + minutes{8}, "dose order" + what, [this, &p, index, request, order] {
             Result<DoseOrderRecord> signed_order =
                 treatment_.SignDoseOrder(prescriber_, p.sessions[index], request, settings_);
@@ -402,8 +401,8 @@ private:
         }
         Vital(p, t0 + minutes{30}, "59408-5", 97, "%");
         At(t0 + minutes{50}, "infusion of " + p.mrn, [this, &p, index, t0, order] {
-            const NewAdministration infusion{"ketamine",          Route::kIv,           order->total_mg,
-                                             order->rate_mg_per_h, std::nullopt,         "DEMO-LOT-K" + p.mrn.substr(5),
+            const NewAdministration infusion{"ketamine",           Route::kIv,      order->total_mg,
+                                             order->rate_mg_per_h, std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
                                              t0 + minutes{10},     t0 + minutes{50}};
             return StatusOf(treatment_.RecordAdministration(nurse_, p.sessions[index], infusion));
         });
@@ -469,7 +468,8 @@ private:
         for (int device = 0; device < count; ++device) {
             const TimePoint at = first + minutes{5 * device};
             At(at, "esketamine device of " + p.mrn, [this, &p, index, at] {
-                const NewAdministration given{"esketamine", Route::kEsketamineNasal,
+                const NewAdministration given{"esketamine",
+                                              Route::kEsketamineNasal,
                                               static_cast<double>(clinical::kEsketamineDeviceMg),
                                               std::nullopt,
                                               1,
@@ -495,7 +495,7 @@ private:
     }
 
     // A note by `author`, signed 10 minutes after writing when `sign`; dosing notes belong to session `index`.
-    void NoteAt(DemoPatient& p, TimePoint at, const Actor& author, NoteKind kind, std::string body, bool sign,
+    void NoteAt(DemoPatient& p, TimePoint at, const Actor& author, NoteKind kind, const std::string& body, bool sign,
                 std::optional<std::size_t> index = std::nullopt) {
         auto written = std::make_shared<Note>();
         At(at, "note of " + p.mrn, [this, &p, &author, kind, body, index, written] {
@@ -511,9 +511,8 @@ private:
             return StatusOf(stored);
         });
         if (sign) {
-            At(at + minutes{10}, "note sign-off of " + p.mrn, [this, &author, written] {
-                return StatusOf(notes_.Sign(author, written->id, written->version));
-            });
+            At(at + minutes{10}, "note sign-off of " + p.mrn,
+               [this, &author, written] { return StatusOf(notes_.Sign(author, written->id, written->version)); });
         }
     }
 
@@ -611,9 +610,9 @@ private:
         if (summary_.logins.back().added) {
             At(Day(-75, 9, 30), "patient user", [this, &p] {
                 const StaffMember& member = kStaff.back();
-                return StatusOf(users_.AddUser(system_, NewUser{DemoEmail(member.local_part),
-                                                                std::string(member.display_name), member.role,
-                                                                std::string(member.password), p.id}));
+                return StatusOf(
+                    users_.AddUser(system_, NewUser{DemoEmail(member.local_part), std::string(member.display_name),
+                                                    member.role, std::string(member.password), p.id}));
             });
         }
         History(p, Day(-75, 9, 20), {"paroxetine", "venlafaxine", "bupropion"}, "bupropion", "sulfonamides");
@@ -688,7 +687,8 @@ private:
                "Follow-up: MADRS 30, up from 9 at the end of induction. Relapse. Offer a booster series; review in "
                "one week.",
                true);
-        NoteAt(p, Day(-4, 17), therapist_, NoteKind::kProgress, "Call with patient (draft): sleep worse for three weeks.", false);
+        NoteAt(p, Day(-4, 17), therapist_, NoteKind::kProgress,
+               "Call with patient (draft): sleep worse for three weeks.", false);
     }
 
     // Esketamine for TRD, sessions 1-4 discharged with their REMS forms submitted, and session 5 today: checked in,

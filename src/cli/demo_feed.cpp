@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <string>
-#include <utility>
 
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/json/live_events.hpp"
@@ -31,13 +30,13 @@ int DemoVitalsWalk::Step(int value, int span, int low, int high) {
 }
 
 DemoVitalsFeed::DemoVitalsFeed(app::Store& store, const app::Clock& clock, app::EventBus& bus, app::PatientId patient,
-                               clinical::ClinicSettings settings, std::chrono::milliseconds interval,
+                               const clinical::ClinicSettings& settings, std::chrono::milliseconds interval,
                                std::ostream& log)
     : records_(store, clock),
       clock_(clock),
       bus_(bus),
       patient_(patient),
-      settings_(std::move(settings)),
+      settings_(settings),
       interval_(interval),
       log_(log),
       thread_([this] { Loop(); }) {}
@@ -70,16 +69,16 @@ void DemoVitalsFeed::RecordOne() {
         double value;
         const char* unit;
     } vitals[] = {
-        {"8867-4", reading.heart_rate_per_min, "/min"},      {"59408-5", reading.spo2_percent, "%"},
-        {"8480-6", reading.systolic_mmhg, "mm[Hg]"},         {"8462-4", reading.diastolic_mmhg, "mm[Hg]"},
+        {"8867-4", reading.heart_rate_per_min, "/min"},       {"59408-5", reading.spo2_percent, "%"},
+        {"8480-6", reading.systolic_mmhg, "mm[Hg]"},          {"8462-4", reading.diastolic_mmhg, "mm[Hg]"},
         {"9279-1", reading.respiratory_rate_per_min, "/min"},
     };
     for (const auto& vital : vitals) {
-        Result<app::RecordedVitalSign> recorded = records_.RecordVitalSign(
-            kMonitor,
-            app::NewVitalSign{patient_, vital.loinc, vital.value, vital.unit, observed_at, app::VitalSource::kDevice,
-                              "DEMO-MONITOR-1"},
-            settings_);
+        Result<app::RecordedVitalSign> recorded =
+            records_.RecordVitalSign(kMonitor,
+                                     app::NewVitalSign{patient_, vital.loinc, vital.value, vital.unit, observed_at,
+                                                       app::VitalSource::kDevice, "DEMO-MONITOR-1"},
+                                     settings_);
         if (!recorded.ok()) {
             log_ << "kclinic serve: demo monitor: " << recorded.error().ToString() << std::endl;
             continue;

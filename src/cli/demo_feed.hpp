@@ -56,7 +56,7 @@ public:
     // Starts the feed's thread: the first set after one `interval`. `store`, `clock` and `bus` must outlive this
     // object; errors are written to `log` (one line each) and the feed goes on.
     DemoVitalsFeed(app::Store& store, const app::Clock& clock, app::EventBus& bus, app::PatientId patient,
-                   clinical::ClinicSettings settings, std::chrono::milliseconds interval, std::ostream& log);
+                   const clinical::ClinicSettings& settings, std::chrono::milliseconds interval, std::ostream& log);
     // Stops the thread and waits for it (at most one set being recorded).
     ~DemoVitalsFeed();
     DemoVitalsFeed(const DemoVitalsFeed&) = delete;

@@ -49,7 +49,9 @@ constexpr std::string_view kConfigKeys = "db, listen, io_threads, workers, demo,
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
     const std::string& path = options.config;
-    const auto refuse = [&path](const std::string& message) { return InvalidArgument("--config", path + ": " + message); };
+    const auto refuse = [&path](const std::string& message) {
+        return InvalidArgument("--config", path + ": " + message);
+    };
     std::ifstream file(path);
     std::stringstream text;
     text << file.rdbuf();
@@ -61,7 +63,7 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
         return refuse("is not valid JSON");
     }
     if (!config.is_object()) {
-        return refuse("must hold one JSON object, such as {\"listen\": \"127.0.0.1:8080\", \"demo\": true}");
+        return refuse(R"(must hold one JSON object, such as {"listen": "127.0.0.1:8080", "demo": true})");
     }
     const auto given = [&serve](const std::string& key) {
         std::string flag = "--" + key;

@@ -208,7 +208,8 @@ TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
     const std::vector<std::string> roles{"admin", "prescriber", "nurse", "therapist", "front_desk", "patient"};
     for (std::size_t i = 0; i < roles.size(); ++i) {
         std::smatch login;
-        ASSERT_TRUE(std::regex_match(lines[3 + i], login, std::regex(R"(  (\S+) +(\S+@demo\.kclinic\.example) +(\S+))")))
+        ASSERT_TRUE(
+            std::regex_match(lines[3 + i], login, std::regex(R"(  (\S+) +(\S+@demo\.kclinic\.example) +(\S+))")))
             << lines[3 + i];
         EXPECT_EQ(login[1].str(), roles[i]);
         EXPECT_GE(login[3].str().size(), 12U);
@@ -259,7 +260,8 @@ TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
         {R"({"workers": 0})", R"(key "workers" must be a whole number from 1 to 1024 (got 0))"},
         {R"({"demo": "yes"})", R"(key "demo" must be true or false (got "yes"))"},
         {R"({"listen": 8080})", R"(key "listen" must be a string (got 8080))"},
-        {R"({"demo_feed_interval": 0})", R"(key "demo_feed_interval" must be a number of seconds from 0.1 to 3600 (got 0))"},
+        {R"({"demo_feed_interval": 0})",
+         R"(key "demo_feed_interval" must be a number of seconds from 0.1 to 3600 (got 0))"},
         {R"(["listen"])", R"(must hold one JSON object, such as {"listen": "127.0.0.1:8080", "demo": true})"},
         {R"({"listen": )", "is not valid JSON"},
     };

@@ -279,9 +279,9 @@ TEST_P(DemoContractTest, ASecondSeedingAddsNothing) {
 TEST_P(DemoContractTest, KeepsTheUsersAlreadyThere) {
     FixedClock clock;
     app::UserRecords users(store(), clock, credentials_);
-    Result<app::User> admin =
-        users.AddUser(app::Actor{"cli:root", "cli"}, app::NewUser{"Admin@Demo.Kclinic.Example", "The Real Admin",
-                                                                  app::Role::kAdmin, "a long admin passphrase", {}});
+    Result<app::User> admin = users.AddUser(
+        app::Actor{"cli:root", "cli"},
+        app::NewUser{"Admin@Demo.Kclinic.Example", "The Real Admin", app::Role::kAdmin, "a long admin passphrase", {}});
     ASSERT_TRUE(admin.ok()) << admin.error().ToString();
 
     const app::DemoClinicSummary summary = Seed();
