@@ -23,6 +23,7 @@
 #include "adapters/http/router.hpp"
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/open_store.hpp"
+#include "cli/live_relay.hpp"
 #include "app/clinic_settings.hpp"
 #include "app/demo_clinic.hpp"
 #include "app/record_names.hpp"
@@ -257,7 +258,13 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
     ClinicServices services(store, clock, credentials);
-    UnwatchedEvents events;
+    UnwatchedEvents local_events;
+    Result<std::unique_ptr<app::EventBus>> relay = OpenLiveRelay(options.url, local_events, metrics);
+    if (!relay.ok()) {
+        return relay.error();
+    }
+    // PostgreSQL: events also reach the other server processes on the database; SQLite: one process, local only.
+    app::EventBus& events = *relay ? **relay : static_cast<app::EventBus&>(local_events);
     adapters::api::ApiServices api{clock,
                                    services.authentication,
                                    services.users,
