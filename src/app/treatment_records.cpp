@@ -310,7 +310,7 @@ Result<std::vector<CourseRecord>> TreatmentRecords::ListCourses(const Actor& act
         if (!courses.ok()) {
             return courses.error();
         }
-        for (TreatmentCourse& course : *courses) {
+        for (TreatmentCourse& course : std::move(courses).value()) {
             Result<std::vector<TreatmentSession>> sessions = tx.ListSessions(course.id);
             if (!sessions.ok()) {
                 return sessions.error();

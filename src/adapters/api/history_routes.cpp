@@ -188,8 +188,8 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                 if (!settings.ok()) {
                     return settings.error();
                 }
-                Result<app::ScreeningRecord> screened = services.history.ScreenPatient(
-                    call.actor, app::PatientId{*call.Id()}, *product, extras, *settings);
+                Result<app::ScreeningRecord> screened =
+                    services.history.ScreenPatient(call.actor, app::PatientId{*call.Id()}, *product, extras, *settings);
                 if (!screened.ok()) {
                     return screened.error();
                 }
@@ -218,7 +218,8 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                 if (!id.ok()) {
                     return id.error();
                 }
-                Result<app::ScreeningRecord> screening = services.history.GetScreening(call.actor, app::ScreeningId{*id});
+                Result<app::ScreeningRecord> screening =
+                    services.history.GetScreening(call.actor, app::ScreeningId{*id});
                 if (!screening.ok()) {
                     return screening.error();
                 }

@@ -147,7 +147,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 return JsonResponse(200, CourseJson(*course));
             });
 
-    using Change = std::function<Result<app::TreatmentCourse>(ApiCall& call, app::CourseId course)>;
+    using Change = std::function<Result<app::TreatmentCourse>(ApiCall & call, app::CourseId course)>;
     const auto add_change = [&api](std::string_view pattern, Change change) {
         api.Add(Method::kPost, pattern, Permission::kCourseManage, Subject::kNone,
                 [change = std::move(change)](ApiCall& call) -> Result<HttpResponse> {
@@ -197,8 +197,7 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
                     return sessions.error();
                 }
                 return PageOf(
-                    *sessions, *page, [](const app::TreatmentSession& s) { return s.id.value; },
-                    ScheduledSessionJson);
+                    *sessions, *page, [](const app::TreatmentSession& s) { return s.id.value; }, ScheduledSessionJson);
             });
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}", Permission::kSessionRead, Subject::kNone,
@@ -394,8 +393,8 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                 return JsonResponse(201, json::ToJson(*order));
             });
 
-    api.Add(Method::kPost, "/api/v1/sessions/{id}/administrations", Permission::kAdministrationRecord,
-            Subject::kNone, [&services](ApiCall& call) -> Result<HttpResponse> {
+    api.Add(Method::kPost, "/api/v1/sessions/{id}/administrations", Permission::kAdministrationRecord, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
                 Result<std::int64_t> id = call.Id();
                 if (!id.ok()) {
                     return id.error();
