@@ -366,8 +366,9 @@ Result<std::vector<TreatmentSession>> TreatmentRecords::ListSessionsOn(const Act
         // The listing concerns many patients, so no single patient id (as ListPatients); the record is the day,
         // written YYYYMMDD so the audit log says which day was read.
         const std::chrono::year_month_day day{date};
-        const std::int64_t day_number = static_cast<std::int64_t>(static_cast<int>(day.year())) * 10000 +
-                                        static_cast<unsigned>(day.month()) * 100 + static_cast<unsigned>(day.day());
+        const std::int64_t day_number = std::int64_t{static_cast<int>(day.year())} * 10000 +
+                                        std::int64_t{static_cast<unsigned>(day.month())} * 100 +
+                                        std::int64_t{static_cast<unsigned>(day.day())};
         return RecordAudit(tx, actor, clock_.Now(), "session.list", "session_day", day_number, 0);
     });
     if (!status.ok()) {
