@@ -26,7 +26,7 @@ std::string UtcNow(std::chrono::seconds offset, bool with_time) {
     gmtime_r(&at, &parts);
     char text[32];
     const std::size_t length = std::strftime(text, sizeof text, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &parts);
-    return std::string(text, length);
+    return {text, length};
 }
 
 class CareApiTest : public ::testing::TestWithParam<Backend> {
