@@ -328,4 +328,23 @@ Result<ScreeningRecord> HistoryRecords::GetScreening(const Actor& actor, Screeni
     return std::move(*found);
 }
 
+Result<std::vector<ScreeningRecord>> HistoryRecords::ListScreenings(const Actor& actor, PatientId patient) {
+    std::vector<ScreeningRecord> screenings;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
+            return exists.error();
+        }
+        Result<std::vector<ScreeningRecord>> listed = tx.ListScreenings(patient);
+        if (!listed.ok()) {
+            return listed.error();
+        }
+        screenings = std::move(listed).value();
+        return RecordAudit(tx, actor, clock_.Now(), "screening.list", "patient", patient.value, patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return screenings;
+}
+
 }  // namespace kclinic::app

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
@@ -71,6 +72,8 @@ public:
                                           std::string_view reason);
     // kNotFound when no such screening.
     Result<ScreeningRecord> GetScreening(const Actor& actor, ScreeningId screening);
+    // Every screening of the patient, oldest first, signed or not. kNotFound when the patient does not exist.
+    Result<std::vector<ScreeningRecord>> ListScreenings(const Actor& actor, PatientId patient);
 
 private:
     Result<HistoryEntry> AddEntry(const Actor& actor, PatientId patient, HistoryKind kind, std::string value,

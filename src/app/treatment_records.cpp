@@ -300,6 +300,31 @@ Result<CourseRecord> TreatmentRecords::GetCourse(const Actor& actor, CourseId co
     return record;
 }
 
+Result<std::vector<CourseRecord>> TreatmentRecords::ListCourses(const Actor& actor, PatientId patient) {
+    std::vector<CourseRecord> records;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
+            return exists.error();
+        }
+        Result<std::vector<TreatmentCourse>> courses = tx.ListCourses(patient);
+        if (!courses.ok()) {
+            return courses.error();
+        }
+        for (TreatmentCourse& course : std::move(courses).value()) {
+            Result<std::vector<TreatmentSession>> sessions = tx.ListSessions(course.id);
+            if (!sessions.ok()) {
+                return sessions.error();
+            }
+            records.push_back(CourseRecord{std::move(course), std::move(sessions).value()});
+        }
+        return RecordAudit(tx, actor, clock_.Now(), "course.list", "patient", patient.value, patient.value);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return records;
+}
+
 Result<SessionRecord> TreatmentRecords::GetSession(const Actor& actor, SessionId session) {
     std::optional<SessionRecord> record;
     Status status = store_.Write([&](StoreTransaction& tx) -> Status {
@@ -328,6 +353,28 @@ Result<SessionRecord> TreatmentRecords::GetSession(const Actor& actor, SessionId
         return status.error();
     }
     return std::move(*record);
+}
+
+Result<std::vector<TreatmentSession>> TreatmentRecords::ListSessionsOn(const Actor& actor, std::chrono::sys_days date) {
+    std::vector<TreatmentSession> sessions;
+    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+        Result<std::vector<TreatmentSession>> listed = tx.ListSessionsOn(date);
+        if (!listed.ok()) {
+            return listed.error();
+        }
+        sessions = std::move(listed).value();
+        // The listing concerns many patients, so no single patient id (as ListPatients); the record is the day,
+        // written YYYYMMDD so the audit log says which day was read.
+        const std::chrono::year_month_day day{date};
+        const std::int64_t day_number = std::int64_t{static_cast<int>(day.year())} * 10000 +
+                                        std::int64_t{static_cast<unsigned>(day.month())} * 100 +
+                                        std::int64_t{static_cast<unsigned>(day.day())};
+        return RecordAudit(tx, actor, clock_.Now(), "session.list", "session_day", day_number, 0);
+    });
+    if (!status.ok()) {
+        return status.error();
+    }
+    return sessions;
 }
 
 Result<TreatmentSession> TreatmentRecords::Transition(const Actor& actor, SessionId session, SessionState to,

@@ -78,8 +78,14 @@ public:
     Result<TreatmentCourse> EndCourse(const Actor& actor, CourseId course, std::string_view reason);
     // kNotFound when no such course.
     Result<CourseRecord> GetCourse(const Actor& actor, CourseId course);
+    // Every course of the patient, oldest first, each with its sessions: the patient's schedule. kNotFound when the
+    // patient does not exist.
+    Result<std::vector<CourseRecord>> ListCourses(const Actor& actor, PatientId patient);
     // kNotFound when no such session.
     Result<SessionRecord> GetSession(const Actor& actor, SessionId session);
+    // Every session planned for `date` across the clinic, in any state, in id order: the front desk's day and the
+    // clinic board. One audit entry for the listing, as for a list of patients.
+    Result<std::vector<TreatmentSession>> ListSessionsOn(const Actor& actor, std::chrono::sys_days date);
 
     // Session transitions. Each gathers the facts from the store (the session's stored confirmations, the
     // latest systolic 8480-6 and diastolic 8462-4 observed since check-in, the dose order, the administrations),

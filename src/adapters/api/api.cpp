@@ -129,6 +129,8 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddAuthRoutes(api, services);
     AddPatientRoutes(api, services);
     AddAdminRoutes(api, services);
+    AddHistoryRoutes(api, services);
+    AddTreatmentRoutes(api, services);
     return api.Routes();
 }
 

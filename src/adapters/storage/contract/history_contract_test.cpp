@@ -75,6 +75,7 @@ protected:
     FixedClock clock_;
     const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
     const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
+    const Actor therapist_{"therapist@clinic.example", "10.0.0.9"};
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
     std::unique_ptr<app::HistoryRecords> history_;
@@ -269,6 +270,39 @@ TEST_P(HistoryContractTest, RefusedScreeningWritesNothing) {
         return Status::Ok();
     });
     EXPECT_TRUE(read.ok());
+}
+
+TEST_P(HistoryContractTest, ListsAPatientsScreeningsOldestFirstAndAuditsTheListing) {
+    const PatientId patient = RegisterScreenablePatient();
+    const PatientId other = Register("MRN-O");
+    Result<app::ScreeningRecord> first =
+        history_->ScreenPatient(nurse_, patient, clinical::Product::kKetamineIv, Extras(), {});
+    ASSERT_TRUE(first.ok()) << first.error().ToString();
+    ASSERT_TRUE(history_->ScreenPatient(nurse_, other, clinical::Product::kKetamineIv, {}, {}).ok());
+    Result<app::ScreeningRecord> second =
+        history_->ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
+    ASSERT_TRUE(second.ok()) << second.error().ToString();
+    ASSERT_TRUE(history_->SignScreening(prescriber_, first->id, app::SignOff::kAccepted, "").ok());
+
+    Result<std::vector<app::ScreeningRecord>> listed = history_->ListScreenings(therapist_, patient);
+    ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+    ASSERT_EQ(listed->size(), 2u);
+    EXPECT_EQ((*listed)[0].id, first->id);
+    ASSERT_TRUE((*listed)[0].signature.has_value());
+    EXPECT_EQ((*listed)[0].signature->signed_by, "doctor@clinic.example");
+    EXPECT_EQ((*listed)[1].id, second->id);
+    EXPECT_EQ((*listed)[1].inputs.product, clinical::Product::kEsketamineNasal);
+    EXPECT_FALSE((*listed)[1].signature.has_value());
+    const std::vector<app::AuditEntry> audit = ReadAudit(test_store_->store(), patient.value);
+    ASSERT_FALSE(audit.empty());
+    EXPECT_EQ(audit.back().action, "screening.list");
+    EXPECT_EQ(audit.back().actor, "therapist@clinic.example");
+
+    const std::size_t audited = AuditActions(std::nullopt).size();
+    Result<std::vector<app::ScreeningRecord>> missing = history_->ListScreenings(nurse_, PatientId{999999});
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(AuditActions(std::nullopt).size(), audited);
 }
 
 TEST_P(HistoryContractTest, SignsOnceAndAnOverrideNeedsAReason) {

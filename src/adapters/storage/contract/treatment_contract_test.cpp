@@ -149,6 +149,7 @@ protected:
     clinical::ClinicSettings settings_;
     const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
     const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
+    const Actor frontdesk_{"desk@clinic.example", "10.0.0.9"};
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
     std::unique_ptr<app::TreatmentRecords> treatment_;
@@ -198,6 +199,82 @@ TEST_P(TreatmentContractTest, CourseInputIsRefusedWritingNothing) {
     ASSERT_FALSE(no_patient.ok());
     EXPECT_EQ(no_patient.error().code, ErrorCode::kNotFound);
     EXPECT_EQ(AuditActions().size(), audit_before);
+}
+
+TEST_P(TreatmentContractTest, ListsAPatientsCoursesWithTheirSessions) {
+    const app::CourseRecord iv = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    ASSERT_TRUE(treatment_->EndCourse(prescriber_, iv.course.id, "switched to esketamine").ok());
+    const app::CourseRecord esketamine =
+        StartCourse(clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
+    Result<app::Patient> other = patients_->RegisterPatient(
+        nurse_, app::NewPatient{"MRN-O", "Bo", "Other", sys_days{year{1990} / 1 / 2}, clinical::Sex::kMale});
+    ASSERT_TRUE(other.ok()) << other.error().ToString();
+
+    Result<std::vector<app::CourseRecord>> listed = treatment_->ListCourses(nurse_, patient_);
+    ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+    ASSERT_EQ(listed->size(), 2u);
+    EXPECT_EQ((*listed)[0].course.id, iv.course.id);
+    EXPECT_EQ((*listed)[0].course.status, app::CourseStatus::kEnded);
+    ASSERT_EQ((*listed)[0].sessions.size(), iv.sessions.size());
+    EXPECT_EQ((*listed)[0].sessions[0].state, SessionState::kCancelled);
+    EXPECT_EQ((*listed)[1].course.id, esketamine.course.id);
+    ASSERT_EQ((*listed)[1].sessions.size(), esketamine.sessions.size());
+    for (std::size_t i = 0; i < esketamine.sessions.size(); ++i) {
+        EXPECT_EQ((*listed)[1].sessions[i].id, esketamine.sessions[i].id);
+        EXPECT_EQ((*listed)[1].sessions[i].number, static_cast<int>(i + 1));
+    }
+    EXPECT_EQ(ReadAuditActions(test_store_->store(), patient_.value).back(), "course.list");
+
+    Result<std::vector<app::CourseRecord>> none = treatment_->ListCourses(nurse_, other->id);
+    ASSERT_TRUE(none.ok()) << none.error().ToString();
+    EXPECT_TRUE(none->empty());
+
+    const std::size_t audit_before = AuditActions().size();
+    Result<std::vector<app::CourseRecord>> missing = treatment_->ListCourses(nurse_, PatientId{999});
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(AuditActions().size(), audit_before);
+}
+
+TEST_P(TreatmentContractTest, ListsTheSessionsPlannedOnADayAcrossPatients) {
+    const app::CourseRecord first = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    Result<app::Patient> other = patients_->RegisterPatient(
+        nurse_, app::NewPatient{"MRN-O", "Bo", "Other", sys_days{year{1990} / 1 / 2}, clinical::Sex::kMale});
+    ASSERT_TRUE(other.ok()) << other.error().ToString();
+    // The other patient starts three days later, so their first session falls on this patient's second.
+    Result<app::CourseRecord> second = treatment_->StartCourse(
+        prescriber_, other->id,
+        app::NewCourse{"TRD", clinical::Protocol::kIvInduction, clinical::Route::kIv, sys_days{year{2026} / 9 / 24}},
+        settings_);
+    ASSERT_TRUE(second.ok()) << second.error().ToString();
+    ASSERT_GE(first.sessions.size(), 2u);
+    ASSERT_TRUE(treatment_->Cancel(nurse_, second->sessions[0].id, "patient unwell").ok());
+
+    Result<std::vector<app::TreatmentSession>> day =
+        treatment_->ListSessionsOn(frontdesk_, sys_days{year{2026} / 9 / 24});
+    ASSERT_TRUE(day.ok()) << day.error().ToString();
+    ASSERT_EQ(day->size(), 2u);
+    EXPECT_EQ((*day)[0].id, first.sessions[1].id);  // id order
+    EXPECT_EQ((*day)[0].patient, patient_);
+    EXPECT_EQ((*day)[0].state, SessionState::kScheduled);
+    EXPECT_EQ((*day)[1].id, second->sessions[0].id);
+    EXPECT_EQ((*day)[1].patient, other->id);
+    EXPECT_EQ((*day)[1].state, SessionState::kCancelled);  // every state: the board shows cancellations too
+    for (const app::TreatmentSession& session : *day) {
+        EXPECT_EQ(session.planned_date, (sys_days{year{2026} / 9 / 24}));
+    }
+    const std::vector<app::AuditEntry> audit = ReadAudit(test_store_->store());
+    ASSERT_FALSE(audit.empty());
+    EXPECT_EQ(audit.back().action, "session.list");
+    EXPECT_EQ(audit.back().actor, "desk@clinic.example");
+    EXPECT_EQ(audit.back().record_type, "session_day");
+    EXPECT_EQ(audit.back().record_id, 20260924);
+    EXPECT_EQ(audit.back().patient_id, 0);
+
+    Result<std::vector<app::TreatmentSession>> empty =
+        treatment_->ListSessionsOn(frontdesk_, sys_days{year{2026} / 9 / 22});
+    ASSERT_TRUE(empty.ok()) << empty.error().ToString();
+    EXPECT_TRUE(empty->empty());
 }
 
 TEST_P(TreatmentContractTest, PausedCourseRefusesCheckInAndEndingCancelsPlannedSessions) {

@@ -55,6 +55,7 @@ public:
     Result<app::SessionId> InsertSession(const app::TreatmentSession& session) override;
     Result<app::TreatmentSession> GetSession(app::SessionId id) override;
     Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override;
+    Result<std::vector<app::TreatmentSession>> ListSessionsOn(std::chrono::sys_days date) override;
     Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override;
     Result<std::vector<app::SessionTransition>> ListSessionTransitions(app::SessionId session) override;
     Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override;

@@ -361,6 +361,13 @@ Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessions(app::Cou
         {course.value}, SessionFromRow);
 }
 
+Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessionsOn(std::chrono::sys_days date) {
+    return QueryRows<app::TreatmentSession>(
+        connection_,
+        "SELECT " + std::string(kSessionColumns) + " FROM treatment_sessions WHERE planned_date = $1 ORDER BY id",
+        {FormatDate(date)}, SessionFromRow);
+}
+
 Status SqlTransaction::UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) {
     const std::vector<SqlValue> params = {session.id.value,
                                           std::string(clinical::SessionStateName(session.state)),

@@ -1,0 +1,274 @@
+// A patient's history (diagnoses, conditions, allergies, current medications, antidepressant trials) and
+// eligibility screening on it, with the prescriber's sign-off (app/history_records.hpp).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/api/routes.hpp"
+#include "adapters/json/record_json.hpp"
+#include "app/record_names.hpp"
+#include "clinical/eligibility.hpp"
+
+namespace kclinic::adapters::api {
+namespace {
+
+using app::Permission;
+
+std::string ScreeningLocation(app::ScreeningId id) {
+    return "/api/v1/screenings/" + std::to_string(id.value);
+}
+
+// The use case names the checked value by what it is ("code", "substance", "generic_name"); the request sends it
+// as the record's "value", so the error names that field.
+Error AsValueField(Error error) {
+    if (error.field == "code" || error.field == "substance" || error.field == "generic_name") {
+        error.field = "value";
+    }
+    return error;
+}
+
+void AddHistory(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kGet, "/api/v1/patients/{id}/history", Permission::kHistoryRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                std::optional<app::HistoryKind> kind;
+                if (const std::optional<std::string_view> name = call.request.QueryParameter("kind")) {
+                    Result<app::HistoryKind> parsed = app::ParseHistoryKind(*name);
+                    if (!parsed.ok()) {
+                        return WithField(parsed.error(), "kind");
+                    }
+                    kind = *parsed;
+                }
+                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{*call.Id()});
+                if (!history.ok()) {
+                    return history.error();
+                }
+                // One list of every kind in the order noted (ids increase), so a client pages through it once.
+                std::vector<const app::HistoryEntry*> entries;
+                for (const std::vector<app::HistoryEntry>* list :
+                     {&history->diagnoses, &history->conditions, &history->allergies, &history->medications}) {
+                    for (const app::HistoryEntry& entry : *list) {
+                        if (!kind || entry.kind == *kind) {
+                            entries.push_back(&entry);
+                        }
+                    }
+                }
+                std::sort(entries.begin(), entries.end(),
+                          [](const app::HistoryEntry* a, const app::HistoryEntry* b) { return a->id < b->id; });
+                return PageOf(
+                    entries, *page, [](const app::HistoryEntry* entry) { return entry->id.value; },
+                    [](const app::HistoryEntry* entry) { return json::ToJson(*entry); });
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/history", Permission::kHistoryRecord, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                BodyReader body(call.request.body);
+                const std::string kind_name = body.String("kind");
+                const std::string value = body.String("value");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<app::HistoryKind> kind = app::ParseHistoryKind(kind_name);
+                if (!kind.ok()) {
+                    return WithField(kind.error(), "kind");
+                }
+                const app::PatientId patient{*call.Id()};
+                const auto add = [&]() -> Result<app::HistoryEntry> {
+                    switch (*kind) {
+                        case app::HistoryKind::kDiagnosis:
+                            return services.history.AddDiagnosis(call.actor, patient, value);
+                        case app::HistoryKind::kCondition:
+                            return services.history.AddCondition(call.actor, patient, value);
+                        case app::HistoryKind::kAllergy:
+                            return services.history.AddAllergy(call.actor, patient, value);
+                        case app::HistoryKind::kMedication:
+                            return services.history.AddMedication(call.actor, patient, value);
+                    }
+                    return InvalidArgument("kind", "unknown history kind");  // unreachable: every kind is above
+                };
+                Result<app::HistoryEntry> added = add();
+                if (!added.ok()) {
+                    return AsValueField(added.error());
+                }
+                return JsonResponse(201, json::ToJson(*added));
+            });
+
+    api.Add(Method::kGet, "/api/v1/patients/{id}/trials", Permission::kHistoryRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{*call.Id()});
+                if (!history.ok()) {
+                    return history.error();
+                }
+                return PageOf(
+                    history->antidepressant_trials, *page, [](const app::TrialRecord& t) { return t.id.value; },
+                    [](const app::TrialRecord& t) { return json::ToJson(t); });
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/trials", Permission::kHistoryRecord, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                BodyReader body(call.request.body);
+                clinical::AntidepressantTrial trial;
+                trial.drug = body.String("drug");
+                trial.weeks = IntField(body, "weeks", body.Integer("weeks"));
+                trial.adequate_dose = body.Boolean("adequate_dose");
+                trial.improvement_percent = body.Number("improvement_percent");
+                trial.current_episode = body.Boolean("current_episode");
+                const std::optional<std::chrono::sys_days> started_on = body.OptionalDate("started_on");
+                const std::optional<std::chrono::sys_days> ended_on = body.OptionalDate("ended_on");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<app::TrialRecord> added = services.history.AddAntidepressantTrial(
+                    call.actor, app::PatientId{*call.Id()}, trial, started_on, ended_on);
+                if (!added.ok()) {
+                    return added.error();
+                }
+                return JsonResponse(201, json::ToJson(*added));
+            });
+}
+
+// The visit-time parts of a screening intake, under the intake's own field names (docs/cli.md `screen`).
+app::IntakeExtras ReadIntakeExtras(BodyReader& body) {
+    app::IntakeExtras extras;
+    extras.pregnant = body.OptionalBoolean("pregnant");
+    extras.breastfeeding = body.OptionalBoolean("breastfeeding").value_or(false);
+    if (BodyReader* pressure = body.OptionalObject("blood_pressure")) {
+        const int systolic = IntField(body, "blood_pressure.systolic", pressure->Integer("systolic"));
+        const int diastolic = IntField(body, "blood_pressure.diastolic", pressure->Integer("diastolic"));
+        extras.blood_pressure = clinical::BloodPressure{systolic, diastolic};
+    }
+    if (const std::optional<std::int64_t> heart_rate = body.OptionalInteger("heart_rate")) {
+        extras.heart_rate_per_min = IntField(body, "heart_rate", *heart_rate);
+    }
+    extras.acute_suicidal_ideation = body.OptionalBoolean("acute_suicidal_ideation").value_or(false);
+    extras.weight_kg = body.OptionalNumber("weight_kg");
+    const std::optional<std::string> child_pugh = body.OptionalString("child_pugh");
+    extras.japanese_ancestry = body.OptionalBoolean("japanese_ancestry").value_or(false);
+    extras.hypertensive_encephalopathy_history =
+        body.OptionalBoolean("hypertensive_encephalopathy_history").value_or(false);
+    extras.ketamine_misuse_history = body.OptionalBoolean("ketamine_misuse_history").value_or(false);
+    if (child_pugh) {
+        Result<clinical::ChildPugh> parsed = clinical::ParseChildPugh(*child_pugh);
+        if (parsed.ok()) {
+            extras.child_pugh = *parsed;
+        } else {
+            body.Fail(WithField(parsed.error(), "child_pugh"));
+        }
+    }
+    return extras;
+}
+
+void AddScreenings(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kPost, "/api/v1/patients/{id}/screenings", Permission::kScreeningRun, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                BodyReader body(call.request.body);
+                const std::string product_name = body.String("product");
+                const app::IntakeExtras extras = ReadIntakeExtras(body);
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<clinical::Product> product = clinical::ParseProduct(product_name);
+                if (!product.ok()) {
+                    return WithField(product.error(), "product");
+                }
+                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
+                if (!settings.ok()) {
+                    return settings.error();
+                }
+                Result<app::ScreeningRecord> screened =
+                    services.history.ScreenPatient(call.actor, app::PatientId{*call.Id()}, *product, extras, *settings);
+                if (!screened.ok()) {
+                    return screened.error();
+                }
+                return Created(ScreeningLocation(screened->id), json::ToJson(*screened));
+            });
+
+    api.Add(Method::kGet, "/api/v1/patients/{id}/screenings", Permission::kScreeningRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                Result<std::vector<app::ScreeningRecord>> screenings =
+                    services.history.ListScreenings(call.actor, app::PatientId{*call.Id()});
+                if (!screenings.ok()) {
+                    return screenings.error();
+                }
+                return PageOf(
+                    *screenings, *page, [](const app::ScreeningRecord& s) { return s.id.value; },
+                    [](const app::ScreeningRecord& s) { return json::ToJson(s); });
+            });
+
+    api.Add(Method::kGet, "/api/v1/screenings/{id}", Permission::kScreeningRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> id = call.Id();
+                if (!id.ok()) {
+                    return id.error();
+                }
+                Result<app::ScreeningRecord> screening =
+                    services.history.GetScreening(call.actor, app::ScreeningId{*id});
+                if (!screening.ok()) {
+                    return screening.error();
+                }
+                return JsonResponse(200, json::ToJson(*screening));
+            });
+
+    api.Add(Method::kPost, "/api/v1/screenings/{id}/sign", Permission::kScreeningSign, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> id = call.Id();
+                if (!id.ok()) {
+                    return id.error();
+                }
+                BodyReader body(call.request.body);
+                const std::string sign_off_name = body.String("sign_off");
+                const std::string reason = body.OptionalString("reason").value_or("");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<app::SignOff> sign_off = app::ParseSignOff(sign_off_name);
+                if (!sign_off.ok()) {
+                    return WithField(sign_off.error(), "sign_off");
+                }
+                Result<app::ScreeningRecord> signed_screening =
+                    services.history.SignScreening(call.actor, app::ScreeningId{*id}, *sign_off, reason);
+                if (!signed_screening.ok()) {
+                    return signed_screening.error();
+                }
+                return JsonResponse(200, json::ToJson(*signed_screening));
+            });
+}
+
+}  // namespace
+
+Error WithField(Error error, std::string field) {
+    error.field = std::move(field);
+    return error;
+}
+
+int IntField(BodyReader& body, std::string_view field, std::int64_t value) {
+    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+        body.Fail(InvalidArgument(std::string(field), "is out of range"));
+        return 0;
+    }
+    return static_cast<int>(value);
+}
+
+void AddHistoryRoutes(ApiRouter& api, ApiServices& services) {
+    AddHistory(api, services);
+    AddScreenings(api, services);
+}
+
+}  // namespace kclinic::adapters::api

@@ -1,0 +1,441 @@
+// Treatment courses, the day's sessions, each step of the session state machine (shared/design.md §3), signed dose
+// orders and administrations (app/treatment_records.hpp). Every session step and administration is published to the
+// live channel once committed, so the clinic board and the session screen follow without polling.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "adapters/api/routes.hpp"
+#include "adapters/json/live_events.hpp"
+#include "adapters/json/record_json.hpp"
+#include "base/text.hpp"
+#include "clinical/dose.hpp"
+#include "clinical/schedule.hpp"
+#include "clinical/session_state.hpp"
+
+namespace kclinic::adapters::api {
+namespace {
+
+using app::Permission;
+
+std::string CourseLocation(app::CourseId id) {
+    return "/api/v1/courses/" + std::to_string(id.value);
+}
+
+// A session as schedule.read shows it (courses, the day's list): its plan and state without the clinical detail
+// that session.read guards (docs/security.md): the BP override and the reason of a hold or abort. A cancellation's
+// reason stays, since the front desk reschedules by it.
+Json ScheduledSessionJson(const app::TreatmentSession& session) {
+    Json json = json::ToJson(session);
+    json.erase("bp_override");
+    if (session.state != clinical::SessionState::kCancelled) {
+        json.erase("state_reason");
+    }
+    return json;
+}
+
+// A course as answered: the course with its sessions in number order.
+Json CourseJson(const app::CourseRecord& record) {
+    Json json = json::ToJson(record.course);
+    Json sessions = Json::array();
+    for (const app::TreatmentSession& session : record.sessions) {
+        sessions.push_back(ScheduledSessionJson(session));
+    }
+    json["sessions"] = std::move(sessions);
+    return json;
+}
+
+// A session as answered: the session with its dose order (once signed), administrations and transitions.
+Json SessionJson(const app::SessionRecord& record) {
+    Json json = json::ToJson(record.session);
+    if (record.dose_order) {
+        json["dose_order"] = json::ToJson(*record.dose_order);
+    }
+    Json administrations = Json::array();
+    for (const app::Administration& administration : record.administrations) {
+        administrations.push_back(json::ToJson(administration));
+    }
+    json["administrations"] = std::move(administrations);
+    Json transitions = Json::array();
+    for (const app::SessionTransition& transition : record.transitions) {
+        transitions.push_back(json::ToJson(transition));
+    }
+    json["transitions"] = std::move(transitions);
+    return json;
+}
+
+// A body that must hold no field (an empty body, or {}): a step that takes nothing refuses what it would ignore.
+Status NoFields(const HttpRequest& request) {
+    BodyReader body(request.body);
+    return body.Finish();
+}
+
+// `{"reason": "..."}`, the only field.
+Result<std::string> ReasonOnly(const HttpRequest& request) {
+    BodyReader body(request.body);
+    std::string reason = body.String("reason");
+    if (Status read = body.Finish(); !read.ok()) {
+        return read.error();
+    }
+    return reason;
+}
+
+void AddCourses(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kPost, "/api/v1/patients/{id}/courses", Permission::kCourseManage, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                BodyReader body(call.request.body);
+                app::NewCourse course;
+                course.indication = body.String("indication");
+                const std::string protocol = body.String("protocol");
+                const std::string route = body.String("route");
+                course.start_date = body.Date("start_date");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<clinical::Protocol> parsed_protocol = clinical::ParseProtocol(protocol);
+                if (!parsed_protocol.ok()) {
+                    return WithField(parsed_protocol.error(), "protocol");
+                }
+                Result<clinical::Route> parsed_route = clinical::ParseRoute(route);
+                if (!parsed_route.ok()) {
+                    return WithField(parsed_route.error(), "route");
+                }
+                course.protocol = *parsed_protocol;
+                course.route = *parsed_route;
+                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
+                if (!settings.ok()) {
+                    return settings.error();
+                }
+                Result<app::CourseRecord> started =
+                    services.treatment.StartCourse(call.actor, app::PatientId{*call.Id()}, course, *settings);
+                if (!started.ok()) {
+                    return started.error();
+                }
+                return Created(CourseLocation(started->course.id), CourseJson(*started));
+            });
+
+    api.Add(Method::kGet, "/api/v1/patients/{id}/courses", Permission::kScheduleRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                Result<std::vector<app::CourseRecord>> courses =
+                    services.treatment.ListCourses(call.actor, app::PatientId{*call.Id()});
+                if (!courses.ok()) {
+                    return courses.error();
+                }
+                return PageOf(
+                    *courses, *page, [](const app::CourseRecord& c) { return c.course.id.value; }, CourseJson);
+            });
+
+    api.Add(Method::kGet, "/api/v1/courses/{id}", Permission::kScheduleRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> id = call.Id();
+                if (!id.ok()) {
+                    return id.error();
+                }
+                Result<app::CourseRecord> course = services.treatment.GetCourse(call.actor, app::CourseId{*id});
+                if (!course.ok()) {
+                    return course.error();
+                }
+                return JsonResponse(200, CourseJson(*course));
+            });
+
+    using Change = std::function<Result<app::TreatmentCourse>(ApiCall & call, app::CourseId course)>;
+    const auto add_change = [&api](std::string_view pattern, Change change) {
+        api.Add(Method::kPost, pattern, Permission::kCourseManage, Subject::kNone,
+                [change = std::move(change)](ApiCall& call) -> Result<HttpResponse> {
+                    Result<std::int64_t> id = call.Id();
+                    if (!id.ok()) {
+                        return id.error();
+                    }
+                    Result<app::TreatmentCourse> changed = change(call, app::CourseId{*id});
+                    if (!changed.ok()) {
+                        return changed.error();
+                    }
+                    return JsonResponse(200, json::ToJson(*changed));
+                });
+    };
+    add_change("/api/v1/courses/{id}/pause", [&services](ApiCall& call, app::CourseId course) {
+        Result<std::string> reason = ReasonOnly(call.request);
+        return reason.ok() ? services.treatment.PauseCourse(call.actor, course, *reason)
+                           : Result<app::TreatmentCourse>(reason.error());
+    });
+    add_change("/api/v1/courses/{id}/resume", [&services](ApiCall& call, app::CourseId course) {
+        Status read = NoFields(call.request);
+        return read.ok() ? services.treatment.ResumeCourse(call.actor, course)
+                         : Result<app::TreatmentCourse>(read.error());
+    });
+    add_change("/api/v1/courses/{id}/end", [&services](ApiCall& call, app::CourseId course) {
+        Result<std::string> reason = ReasonOnly(call.request);
+        return reason.ok() ? services.treatment.EndCourse(call.actor, course, *reason)
+                           : Result<app::TreatmentCourse>(reason.error());
+    });
+}
+
+void AddSessionReads(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kGet, "/api/v1/sessions", Permission::kScheduleRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                const std::optional<std::string_view> text = call.request.QueryParameter("date");
+                const std::optional<std::chrono::sys_days> date = text ? ParseDate(*text) : std::nullopt;
+                if (!date) {
+                    return InvalidArgument("date", "is required: the day, YYYY-MM-DD");
+                }
+                Result<std::vector<app::TreatmentSession>> sessions =
+                    services.treatment.ListSessionsOn(call.actor, *date);
+                if (!sessions.ok()) {
+                    return sessions.error();
+                }
+                return PageOf(
+                    *sessions, *page, [](const app::TreatmentSession& s) { return s.id.value; }, ScheduledSessionJson);
+            });
+
+    api.Add(Method::kGet, "/api/v1/sessions/{id}", Permission::kSessionRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> id = call.Id();
+                if (!id.ok()) {
+                    return id.error();
+                }
+                Result<app::SessionRecord> session = services.treatment.GetSession(call.actor, app::SessionId{*id});
+                if (!session.ok()) {
+                    return session.error();
+                }
+                return JsonResponse(200, SessionJson(*session));
+            });
+}
+
+// One step of the state machine: the use case's refusal (kFailedPrecondition naming the precondition) answers 409
+// with that field; a step taken is published and answered with the session.
+using Step = std::function<Result<app::TreatmentSession>(ApiCall& call, app::SessionId session)>;
+
+void AddStep(ApiRouter& api, ApiServices& services, std::string_view pattern, Permission permission, Step step) {
+    api.Add(Method::kPost, pattern, permission, Subject::kNone,
+            [&services, step = std::move(step)](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> id = call.Id();
+                if (!id.ok()) {
+                    return id.error();
+                }
+                Result<app::TreatmentSession> session = step(call, app::SessionId{*id});
+                if (!session.ok()) {
+                    return session.error();
+                }
+                services.events.Publish(json::SessionStateEvent(*session));
+                return JsonResponse(200, json::ToJson(*session));
+            });
+}
+
+// A step that takes no field.
+Step Bare(std::function<Result<app::TreatmentSession>(const app::Actor& actor, app::SessionId session)> run) {
+    return [run = std::move(run)](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+        if (Status read = NoFields(call.request); !read.ok()) {
+            return read.error();
+        }
+        return run(call.actor, session);
+    };
+}
+
+// A step that takes only a reason (held, cancelled, aborted).
+Step WithReason(
+    std::function<Result<app::TreatmentSession>(const app::Actor& actor, app::SessionId session, std::string_view)>
+        run) {
+    return [run = std::move(run)](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+        Result<std::string> reason = ReasonOnly(call.request);
+        if (!reason.ok()) {
+            return reason.error();
+        }
+        return run(call.actor, session, *reason);
+    };
+}
+
+void AddSessionSteps(ApiRouter& api, ApiServices& services) {
+    app::TreatmentRecords& treatment = services.treatment;
+    AddStep(api, services, "/api/v1/sessions/{id}/check-in", Permission::kSessionCheckIn,
+            [&treatment](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+                BodyReader body(call.request.body);
+                const bool consent = body.Boolean("consent_confirmed");
+                const bool escort = body.Boolean("escort_confirmed");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                return treatment.CheckIn(call.actor, session, consent, escort);
+            });
+    AddStep(api, services, "/api/v1/sessions/{id}/pre-dose", Permission::kSessionAdvance,
+            [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+                if (Status read = NoFields(call.request); !read.ok()) {
+                    return read.error();
+                }
+                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
+                if (!settings.ok()) {
+                    return settings.error();
+                }
+                return services.treatment.ConfirmPreDose(call.actor, session, *settings);
+            });
+    // The prescriber's override of a pre-dose BP above the gate: its own route, so it needs its own permission.
+    AddStep(api, services, "/api/v1/sessions/{id}/pre-dose-override", Permission::kSessionOverrideBpGate,
+            [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+                BodyReader body(call.request.body);
+                std::string reason = body.String("override_reason");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
+                if (!settings.ok()) {
+                    return settings.error();
+                }
+                return services.treatment.ConfirmPreDose(call.actor, session, *settings, std::move(reason));
+            });
+    AddStep(api, services, "/api/v1/sessions/{id}/hold", Permission::kSessionAdvance,
+            WithReason([&treatment](const app::Actor& actor, app::SessionId session, std::string_view reason) {
+                return treatment.Hold(actor, session, reason);
+            }));
+    AddStep(api, services, "/api/v1/sessions/{id}/start-dosing", Permission::kSessionAdvance,
+            Bare([&treatment](const app::Actor& actor, app::SessionId session) {
+                return treatment.StartDosing(actor, session);
+            }));
+    AddStep(api, services, "/api/v1/sessions/{id}/start-monitoring", Permission::kSessionAdvance,
+            Bare([&treatment](const app::Actor& actor, app::SessionId session) {
+                return treatment.StartMonitoring(actor, session);
+            }));
+    AddStep(api, services, "/api/v1/sessions/{id}/ready-for-discharge", Permission::kSessionAdvance,
+            Bare([&treatment](const app::Actor& actor, app::SessionId session) {
+                return treatment.ReadyForDischarge(actor, session);
+            }));
+    AddStep(api, services, "/api/v1/sessions/{id}/discharge", Permission::kSessionAdvance,
+            [&treatment](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+                BodyReader body(call.request.body);
+                const bool confirmed = body.Boolean("discharge_criteria_confirmed");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                return treatment.Discharge(call.actor, session, confirmed);
+            });
+    AddStep(api, services, "/api/v1/sessions/{id}/abort", Permission::kSessionAdvance,
+            WithReason([&treatment](const app::Actor& actor, app::SessionId session, std::string_view reason) {
+                return treatment.Abort(actor, session, reason);
+            }));
+    AddStep(api, services, "/api/v1/sessions/{id}/cancel", Permission::kSessionCancel,
+            WithReason([&treatment](const app::Actor& actor, app::SessionId session, std::string_view reason) {
+                return treatment.Cancel(actor, session, reason);
+            }));
+}
+
+// The prescriber's request under the names the stored order's "request" answers (record_json ToJson(DoseRequest)).
+Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
+    BodyReader body(http_request.body);
+    clinical::DoseRequest request;
+    const std::string route = body.String("route");
+    request.weight_kg = body.Number("weight_kg");
+    request.mg_per_kg = body.OptionalNumber("mg_per_kg");
+    request.minutes = body.OptionalNumber("minutes");
+    request.dose_mg = body.OptionalNumber("dose_mg");
+    request.concentration_mg_per_ml = body.OptionalNumber("concentration_mg_per_ml");
+    request.first_dose = body.OptionalBoolean("first_dose").value_or(false);
+    request.age_years = body.OptionalNumber("age_years");
+    const std::optional<std::string> indication = body.OptionalString("indication");
+    const std::string weight_basis = body.OptionalString("weight_basis").value_or("actual");
+    request.height_cm = body.OptionalNumber("height_cm");
+    request.sex = body.OptionalString("sex").value_or("");
+    request.japanese_ancestry = body.OptionalBoolean("japanese_ancestry").value_or(false);
+    if (Status read = body.Finish(); !read.ok()) {
+        return read.error();
+    }
+    // Each Parse names its own field ("route", "weight_basis", "indication").
+    Result<clinical::Route> parsed_route = clinical::ParseRoute(route);
+    if (!parsed_route.ok()) {
+        return parsed_route.error();
+    }
+    request.route = *parsed_route;
+    Result<clinical::WeightBasis> basis = clinical::ParseWeightBasis(weight_basis);
+    if (!basis.ok()) {
+        return basis.error();
+    }
+    request.weight_basis = *basis;
+    if (indication) {
+        Result<clinical::EsketamineIndication> parsed = clinical::ParseEsketamineIndication(*indication);
+        if (!parsed.ok()) {
+            return parsed.error();
+        }
+        request.indication = *parsed;
+    }
+    return request;
+}
+
+void AddDosing(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kPost, "/api/v1/sessions/{id}/dose-order", Permission::kDoseOrderSign, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> id = call.Id();
+                if (!id.ok()) {
+                    return id.error();
+                }
+                Result<clinical::DoseRequest> request = ReadDoseRequest(call.request);
+                if (!request.ok()) {
+                    return request.error();
+                }
+                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
+                if (!settings.ok()) {
+                    return settings.error();
+                }
+                Result<app::DoseOrderRecord> order =
+                    services.treatment.SignDoseOrder(call.actor, app::SessionId{*id}, *request, *settings);
+                if (!order.ok()) {
+                    return order.error();
+                }
+                return JsonResponse(201, json::ToJson(*order));
+            });
+
+    api.Add(Method::kPost, "/api/v1/sessions/{id}/administrations", Permission::kAdministrationRecord, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> id = call.Id();
+                if (!id.ok()) {
+                    return id.error();
+                }
+                BodyReader body(call.request.body);
+                app::NewAdministration given;
+                given.drug = body.String("drug");
+                const std::string route = body.String("route");
+                given.dose_mg = body.Number("dose_mg");
+                given.rate_mg_per_h = body.OptionalNumber("rate_mg_per_h");
+                if (const std::optional<std::int64_t> devices = body.OptionalInteger("device_count")) {
+                    given.device_count = IntField(body, "device_count", *devices);
+                }
+                given.lot_number = body.String("lot_number");
+                given.started_at = body.OptionalTime("started_at").value_or(call.now);
+                given.stopped_at = body.OptionalTime("stopped_at");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<clinical::Route> parsed_route = clinical::ParseRoute(route);
+                if (!parsed_route.ok()) {
+                    return parsed_route.error();
+                }
+                given.route = *parsed_route;
+                Result<app::Administration> recorded =
+                    services.treatment.RecordAdministration(call.actor, app::SessionId{*id}, given);
+                if (!recorded.ok()) {
+                    return recorded.error();
+                }
+                services.events.Publish(json::AdministrationEvent(*recorded));
+                return JsonResponse(201, json::ToJson(*recorded));
+            });
+}
+
+}  // namespace
+
+void AddTreatmentRoutes(ApiRouter& api, ApiServices& services) {
+    AddCourses(api, services);
+    AddSessionReads(api, services);
+    AddSessionSteps(api, services);
+    AddDosing(api, services);
+}
+
+}  // namespace kclinic::adapters::api

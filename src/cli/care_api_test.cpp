@@ -1,0 +1,323 @@
+// The care pathway's routes as a client meets them, on a real `kclinic serve` over SQLite and over PostgreSQL: the
+// history and screening with its sign-off, a course from its start to a discharged session, the day's list, and
+// each refusal answered with its field and writing nothing.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/testing/clinic_server.hpp"
+
+namespace kclinic::cli::testing {
+namespace {
+
+using adapters::storage::contract::BackendTestName;
+using Json = nlohmann::json;
+
+// "YYYY-MM-DD" (or with the time, RFC 3339 in UTC) of the real clock `offset` from now: the server's clock.
+std::string UtcNow(std::chrono::seconds offset, bool with_time) {
+    const std::time_t at = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + offset);
+    std::tm parts{};
+    gmtime_r(&at, &parts);
+    char text[32];
+    const std::size_t length = std::strftime(text, sizeof text, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &parts);
+    return {text, length};
+}
+
+class CareApiTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        server_ = ClinicServer::Start(GetParam());
+        ASSERT_NE(server_, nullptr);
+        for (const char* role : {"admin", "prescriber", "nurse", "therapist", "front_desk"}) {
+            server_->AddUser(std::string(role) + "@clinic.example", role);
+        }
+        ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+        const ApiResponse registered = nurse.Post("/api/v1/patients", {{"mrn", "MRN-C"},
+                                                                       {"given_name", "Ada"},
+                                                                       {"family_name", "Example"},
+                                                                       {"birth_date", "1980-03-14"},
+                                                                       {"sex", "female"}});
+        ASSERT_EQ(registered.status, 201) << registered.text;
+        patient_ = "/api/v1/patients/" + std::to_string(registered.body["id"].get<std::int64_t>());
+    }
+
+    // The actions audited after entry `after`, but the audit reads themselves: what the requests between wrote.
+    static std::vector<std::string> ActionsAfter(ApiClient& admin, std::int64_t after) {
+        const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + std::to_string(after));
+        EXPECT_EQ(audit.status, 200) << audit.text;
+        std::vector<std::string> actions;
+        for (const Json& entry : audit.body["items"]) {
+            if (entry["action"] != "audit.list") {
+                actions.push_back(entry["action"]);
+            }
+        }
+        return actions;
+    }
+
+    static std::int64_t LatestAuditId(ApiClient& admin) {
+        std::int64_t latest = 0;
+        for (std::string after = "0";;) {
+            const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + after);
+            EXPECT_EQ(audit.status, 200) << audit.text;
+            if (audit.body["items"].empty()) {
+                return latest;
+            }
+            latest = audit.body["items"].back()["id"].get<std::int64_t>();
+            if (!audit.body.contains("next_after")) {
+                return latest;
+            }
+            after = std::to_string(latest);
+        }
+    }
+
+    std::unique_ptr<ClinicServer> server_;
+    std::string patient_;  // "/api/v1/patients/<id>"
+};
+
+TEST_P(CareApiTest, HistoryAndScreeningWithItsSignOff) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+
+    const ApiResponse diagnosis = nurse.Post(patient_ + "/history", {{"kind", "diagnosis"}, {"value", "f332"}});
+    ASSERT_EQ(diagnosis.status, 201) << diagnosis.text;
+    EXPECT_EQ(diagnosis.body["value"], "F33.2");
+    ASSERT_EQ(nurse.Post(patient_ + "/history", {{"kind", "medication"}, {"value", "sertraline"}}).status, 201);
+    for (const char* drug : {"sertraline", "escitalopram"}) {
+        const ApiResponse trial = nurse.Post(patient_ + "/trials", {{"drug", drug},
+                                                                    {"weeks", 8},
+                                                                    {"adequate_dose", true},
+                                                                    {"improvement_percent", 10},
+                                                                    {"current_episode", true}});
+        ASSERT_EQ(trial.status, 201) << trial.text;
+    }
+
+    const std::int64_t before = LatestAuditId(admin);
+    const ApiResponse malformed = nurse.Post(patient_ + "/history", {{"kind", "diagnosis"}, {"value", "nope"}});
+    EXPECT_EQ(malformed.status, 400);
+    EXPECT_EQ(malformed.ErrorField(), "value");
+    const ApiResponse unknown_kind = nurse.Post(patient_ + "/history", {{"kind", "hobby"}, {"value", "chess"}});
+    EXPECT_EQ(unknown_kind.ErrorField(), "kind");
+    const ApiResponse huge_weeks = nurse.Post(patient_ + "/trials", {{"drug", "bupropion"},
+                                                                     {"weeks", 9999999999},
+                                                                     {"adequate_dose", true},
+                                                                     {"improvement_percent", 10},
+                                                                     {"current_episode", true}});
+    EXPECT_EQ(huge_weeks.status, 400);
+    EXPECT_EQ(huge_weeks.ErrorField(), "weeks");
+    const ApiResponse implausible =
+        nurse.Post(patient_ + "/screenings", {{"product", "ketamine-iv"}, {"heart_rate", 400}});
+    EXPECT_EQ(implausible.status, 422);
+    EXPECT_EQ(implausible.ErrorField(), "heart_rate");
+    EXPECT_EQ(nurse.Post(patient_ + "/screenings", {{"product", "ketamine-iv"}, {"child_pugh", "z"}}).ErrorField(),
+              "child_pugh");
+    EXPECT_TRUE(ActionsAfter(admin, before).empty());
+
+    const ApiResponse diagnoses = nurse.Get(patient_ + "/history?kind=diagnosis");
+    ASSERT_EQ(diagnoses.status, 200) << diagnoses.text;
+    ASSERT_EQ(diagnoses.body["items"].size(), 1U);
+    EXPECT_EQ(diagnoses.body["items"][0]["kind"], "diagnosis");
+    const ApiResponse first_entry = nurse.Get(patient_ + "/history?limit=1");
+    EXPECT_EQ(first_entry.body["items"].size(), 1U);
+    EXPECT_TRUE(first_entry.body.contains("next_after"));
+    EXPECT_EQ(nurse.Get(patient_ + "/trials").body["items"].size(), 2U);
+
+    const ApiResponse screened =
+        nurse.Post(patient_ + "/screenings", {{"product", "ketamine-iv"},
+                                              {"blood_pressure", {{"systolic", 128}, {"diastolic", 82}}},
+                                              {"heart_rate", 70},
+                                              {"weight_kg", 70.5}});
+    ASSERT_EQ(screened.status, 201) << screened.text;
+    const std::string location = screened.Header("location");
+    EXPECT_EQ(location, "/api/v1/screenings/" + std::to_string(screened.body["id"].get<std::int64_t>()));
+    EXPECT_EQ(screened.body["inputs"]["diagnoses"], Json::array({"F33.2"}));
+    EXPECT_FALSE(screened.body.contains("signature"));
+
+    EXPECT_EQ(nurse.Post(location + "/sign", {{"sign_off", "accepted"}}).status, 403);
+    const ApiResponse no_reason = prescriber.Post(location + "/sign", {{"sign_off", "overridden"}});
+    EXPECT_EQ(no_reason.status, 400);
+    EXPECT_EQ(no_reason.ErrorField(), "reason");
+    const ApiResponse signed_off =
+        prescriber.Post(location + "/sign", {{"sign_off", "overridden"}, {"reason", "reviewed in clinic"}});
+    ASSERT_EQ(signed_off.status, 200) << signed_off.text;
+    EXPECT_EQ(signed_off.body["signature"]["sign_off"], "overridden");
+    EXPECT_EQ(signed_off.body["signature"]["signed_by"], "prescriber@clinic.example");
+    const ApiResponse again = prescriber.Post(location + "/sign", {{"sign_off", "accepted"}});
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.ErrorField(), "screening_id");
+
+    const ApiResponse listed = server_->ClientWithToken("therapist@clinic.example").Get(patient_ + "/screenings");
+    ASSERT_EQ(listed.status, 200) << listed.text;
+    ASSERT_EQ(listed.body["items"].size(), 1U);
+    EXPECT_EQ(listed.body["items"][0]["signature"]["reason"], "reviewed in clinic");
+    EXPECT_EQ(nurse.Get(location).body["id"], screened.body["id"]);
+    EXPECT_EQ(nurse.Get("/api/v1/screenings/999999").status, 404);
+}
+
+TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient desk = server_->ClientWithToken("front_desk@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    const std::string today = UtcNow(std::chrono::seconds{0}, false);
+
+    const ApiResponse wrong_route = prescriber.Post(patient_ + "/courses", {{"indication", "TRD (F33.2)"},
+                                                                            {"protocol", "iv-induction"},
+                                                                            {"route", "esketamine-nasal"},
+                                                                            {"start_date", today}});
+    EXPECT_EQ(wrong_route.status, 400);
+    EXPECT_EQ(wrong_route.ErrorField(), "route");
+    const ApiResponse started = prescriber.Post(
+        patient_ + "/courses",
+        {{"indication", "TRD (F33.2)"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", today}});
+    ASSERT_EQ(started.status, 201) << started.text;
+    const std::string course = started.Header("location");
+    ASSERT_GE(started.body["sessions"].size(), 2U);
+    const std::string session =
+        "/api/v1/sessions/" + std::to_string(started.body["sessions"][0]["id"].get<std::int64_t>());
+    const std::string second =
+        "/api/v1/sessions/" + std::to_string(started.body["sessions"][1]["id"].get<std::int64_t>());
+
+    const ApiResponse day = desk.Get("/api/v1/sessions?date=" + today);
+    ASSERT_EQ(day.status, 200) << day.text;
+    ASSERT_EQ(day.body["items"].size(), 1U);
+    EXPECT_EQ(day.body["items"][0]["state"], "scheduled");
+    EXPECT_EQ(desk.Get("/api/v1/sessions").ErrorField(), "date");
+    EXPECT_EQ(desk.Get(patient_ + "/courses").body["items"].size(), 1U);
+
+    // Paused, the course admits no check-in; resumed, it does.
+    ASSERT_EQ(prescriber.Post(course + "/pause", {{"reason", "travelling"}}).status, 200);
+    const ApiResponse while_paused =
+        nurse.Post(session + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}});
+    EXPECT_EQ(while_paused.status, 409);
+    EXPECT_EQ(while_paused.ErrorField(), "course_id");
+    ASSERT_EQ(prescriber.Send("POST", course + "/resume", "").status, 200);
+    EXPECT_EQ(prescriber.Send("POST", course + "/resume", "").ErrorField(), "course_id");
+
+    EXPECT_EQ(desk.Post(session + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}}).status, 403);
+    const std::int64_t before = LatestAuditId(admin);
+    const ApiResponse no_escort =
+        nurse.Post(session + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", false}});
+    EXPECT_EQ(no_escort.status, 409);
+    EXPECT_EQ(no_escort.ErrorField(), "escort_confirmed");
+    EXPECT_TRUE(ActionsAfter(admin, before).empty());
+    const ApiResponse checked_in =
+        nurse.Post(session + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}});
+    ASSERT_EQ(checked_in.status, 200) << checked_in.text;
+    EXPECT_EQ(checked_in.body["state"], "checked_in");
+
+    EXPECT_EQ(nurse.Post(session + "/pre-dose", Json::object()).ErrorField(), "pre_dose_bp");
+    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 150}, {"unit", "mm[Hg]"}}).status, 201);
+    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8462-4"}, {"value", 85}, {"unit", "mm[Hg]"}}).status, 201);
+    EXPECT_EQ(nurse.Post(session + "/pre-dose", Json::object()).ErrorField(), "pre_dose_bp");  // above the gate
+    EXPECT_EQ(nurse.Post(session + "/pre-dose", {{"override_reason", "x"}}).ErrorField(), "override_reason");
+    EXPECT_EQ(nurse.Post(session + "/pre-dose-override", {{"override_reason", "x"}}).status, 403);
+    const ApiResponse overridden =
+        prescriber.Post(session + "/pre-dose-override", {{"override_reason", "repeat 138/84 by hand"}});
+    ASSERT_EQ(overridden.status, 200) << overridden.text;
+    EXPECT_EQ(overridden.body["state"], "pre_dose_ok");
+    EXPECT_EQ(overridden.body["bp_override"]["prescriber"], "prescriber@clinic.example");
+
+    EXPECT_EQ(nurse.Send("POST", session + "/start-dosing", "").ErrorField(), "dose_order");
+    EXPECT_EQ(nurse.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}}).status, 403);
+    const ApiResponse too_much =
+        prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}, {"mg_per_kg", 5}});
+    EXPECT_EQ(too_much.status, 422);
+    EXPECT_EQ(too_much.ErrorField(), "mg_per_kg");
+    EXPECT_EQ(prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}, {"weight_basis", "x"}})
+                  .ErrorField(),
+              "weight_basis");
+    EXPECT_EQ(prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}, {"dose", 35}}).ErrorField(),
+              "dose");
+    const ApiResponse order = prescriber.Post(
+        session + "/dose-order",
+        {{"route", "iv"}, {"weight_kg", 70}, {"mg_per_kg", 0.5}, {"minutes", 40}, {"concentration_mg_per_ml", 10}});
+    ASSERT_EQ(order.status, 201) << order.text;
+    EXPECT_EQ(order.body["order"]["total_mg"], 35.0);
+    EXPECT_EQ(order.body["request"]["mg_per_kg"], 0.5);
+    EXPECT_EQ(prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}}).ErrorField(),
+              "session_id");
+
+    ASSERT_EQ(nurse.Send("POST", session + "/start-dosing", "").status, 200);
+    EXPECT_EQ(nurse.Send("POST", session + "/start-dosing", "{\"now\":true}").ErrorField(), "now");
+    const ApiResponse over = nurse.Post(session + "/administrations",
+                                        {{"drug", "ketamine"}, {"route", "iv"}, {"dose_mg", 99}, {"lot_number", "L1"}});
+    EXPECT_EQ(over.status, 409);
+    EXPECT_EQ(over.ErrorField(), "dose_mg");
+    const ApiResponse given =
+        nurse.Post(session + "/administrations", {{"drug", "ketamine"},
+                                                  {"route", "iv"},
+                                                  {"dose_mg", 35},
+                                                  {"rate_mg_per_h", 52.5},
+                                                  {"lot_number", "L1"},
+                                                  {"started_at", UtcNow(std::chrono::seconds{-120}, true)},
+                                                  {"stopped_at", UtcNow(std::chrono::seconds{-60}, true)}});
+    ASSERT_EQ(given.status, 201) << given.text;
+    ASSERT_EQ(nurse.Send("POST", session + "/start-monitoring", "").status, 200);
+    ASSERT_EQ(nurse.Send("POST", session + "/ready-for-discharge", "").status, 200);
+    EXPECT_EQ(nurse.Post(session + "/discharge", {{"discharge_criteria_confirmed", false}}).ErrorField(),
+              "discharge_criteria_confirmed");
+    const ApiResponse discharged = nurse.Post(session + "/discharge", {{"discharge_criteria_confirmed", true}});
+    ASSERT_EQ(discharged.status, 200) << discharged.text;
+    EXPECT_EQ(discharged.body["state"], "discharged");
+    EXPECT_EQ(nurse.Post(session + "/abort", {{"reason", "late"}}).ErrorField(), "state");
+
+    const ApiResponse record = server_->ClientWithToken("therapist@clinic.example").Get(session);
+    ASSERT_EQ(record.status, 200) << record.text;
+    EXPECT_EQ(record.body["dose_order"]["order"]["total_mg"], 35.0);
+    ASSERT_EQ(record.body["administrations"].size(), 1U);
+    std::vector<std::string> states;
+    for (const Json& transition : record.body["transitions"]) {
+        states.push_back(transition["to_state"]);
+    }
+    const std::vector<std::string> expected = {"scheduled",  "checked_in",          "pre_dose_ok", "dosing",
+                                               "monitoring", "ready_for_discharge", "discharged"};
+    EXPECT_EQ(states, expected);
+
+    // The front desk cancels the next session when the patient calls; the schedule keeps that reason but shows no
+    // BP override or clinical reason.
+    const ApiResponse cancelled = desk.Post(second + "/cancel", {{"reason", "patient called"}});
+    ASSERT_EQ(cancelled.status, 200) << cancelled.text;
+    EXPECT_EQ(desk.Post(second + "/hold", {{"reason", "x"}}).status, 403);
+    const ApiResponse schedule = desk.Get(course);
+    ASSERT_EQ(schedule.status, 200) << schedule.text;
+    EXPECT_FALSE(schedule.body["sessions"][0].contains("bp_override"));
+    EXPECT_EQ(schedule.body["sessions"][0]["state"], "discharged");
+    EXPECT_EQ(schedule.body["sessions"][1]["state_reason"], "patient called");
+    EXPECT_EQ(desk.Get(session).status, 403);
+
+    const ApiResponse ended = prescriber.Post(course + "/end", {{"reason", "remission"}});
+    ASSERT_EQ(ended.status, 200) << ended.text;
+    EXPECT_EQ(ended.body["status"], "ended");
+    EXPECT_EQ(prescriber.Post(course + "/end", {{"reason", "again"}}).ErrorField(), "course_id");
+}
+
+TEST_P(CareApiTest, APatientSeesTheirOwnScheduleOnly) {
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    const ApiResponse started = prescriber.Post(
+        patient_ + "/courses",
+        {{"indication", "TRD"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", "2026-09-21"}});
+    ASSERT_EQ(started.status, 201) << started.text;
+    const std::int64_t own = std::stoll(patient_.substr(patient_.rfind('/') + 1));
+    server_->AddUser("patient@clinic.example", "patient", own);
+    ApiClient patient = server_->ClientWithToken("patient@clinic.example");
+    const ApiResponse courses = patient.Get(patient_ + "/courses");
+    ASSERT_EQ(courses.status, 200) << courses.text;
+    ASSERT_EQ(courses.body["items"].size(), 1U);
+    EXPECT_EQ(courses.body["items"][0]["sessions"][0]["planned_date"], "2026-09-21");
+    EXPECT_EQ(patient.Get(started.Header("location")).status, 403);
+    EXPECT_EQ(patient.Get("/api/v1/sessions?date=2026-09-21").status, 403);
+    EXPECT_EQ(patient.Get(patient_ + "/screenings").status, 403);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CareApiTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName());
+
+}  // namespace
+}  // namespace kclinic::cli::testing
