@@ -99,7 +99,8 @@ struct ClinicServices {
           alerts(store, clock),
           adverse_events(store, clock),
           notes(store, clock),
-          rems(store, clock) {}
+          rems(store, clock),
+          portal(store, clock) {}
 
     app::Authentication authentication;
     app::UserRecords users;
@@ -111,6 +112,7 @@ struct ClinicServices {
     app::AdverseEventRecords adverse_events;
     app::NoteRecords notes;
     app::RemsForms rems;
+    app::PortalRecords portal;
 };
 
 // Until the live channel lands: events are dropped.
@@ -154,7 +156,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                                    services.adverse_events,
                                    services.notes,
                                    services.rems,
-                                   events};
+                                   events,
+                                   services.portal};
 
     http::MetricsRegistry metrics;
     http::Router router;

@@ -129,6 +129,9 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddAuthRoutes(api, services);
     AddPatientRoutes(api, services);
     AddAdminRoutes(api, services);
+    // Alerts, adverse events, notes, REMS forms and the patient portal.
+    AddRecordRoutes(api, services);
+    AddPortalRoutes(api, services);
     return api.Routes();
 }
 

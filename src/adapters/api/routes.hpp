@@ -13,6 +13,10 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services);
 void AddPatientRoutes(ApiRouter& api, ApiServices& services);
 void AddAdminRoutes(ApiRouter& api, ApiServices& services);
 
+// Alerts, adverse events, notes, REMS forms (record_routes.cpp) and the patient portal (portal_routes.cpp).
+void AddRecordRoutes(ApiRouter& api, ApiServices& services);
+void AddPortalRoutes(ApiRouter& api, ApiServices& services);
+
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
 // validates (ClinicSettingsRecords::LoadClinicSettings).
 [[nodiscard]] Result<clinical::ClinicSettings> SettingsInForce(ApiServices& services);
