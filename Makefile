@@ -31,6 +31,7 @@ bench: build
 	@$(RELEASE_DIR)/bench/kclinic_bench --benchmark_min_time=0.2
 	@$(RELEASE_DIR)/bench/kclinic_storage_bench
 	@$(RELEASE_DIR)/bench/kclinic_credentials_bench
+	@bench/http/run $(RELEASE_DIR)
 
 format:
 	@clang-format -i $(SOURCES)

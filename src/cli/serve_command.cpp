@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "adapters/api/api.hpp"
+#include "adapters/api/store_metrics.hpp"
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
@@ -139,7 +140,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     if (!opened.ok()) {
         return opened.error();
     }
-    app::Store& store = **opened;
+    http::MetricsRegistry metrics;
+    adapters::api::TimedStore store(**opened, metrics);
 
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
@@ -159,7 +161,6 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                                    events,
                                    services.portal};
 
-    http::MetricsRegistry metrics;
     http::Router router;
     adapters::api::AddApiRoutes(router, api);
     http::AddOperationalRoutes(router, metrics, http::ServiceInfo{KCLINIC_VERSION, std::string(store.Backend())},
