@@ -156,8 +156,7 @@ Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t ver
     return std::move(*edited);
 }
 
-Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t version,
-                               std::span<const NoteKind> kinds) {
+Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t version, std::span<const NoteKind> kinds) {
     const TimePoint now = clock_.Now();
     std::optional<Note> signed_note;
     Status status = store_.Write([&](StoreTransaction& tx) -> Status {

@@ -63,8 +63,9 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
                 }
             }
         }
-        std::stable_sort(view.upcoming_sessions.begin(), view.upcoming_sessions.end(),
-                         [](const PortalSession& a, const PortalSession& b) { return a.planned_date < b.planned_date; });
+        std::stable_sort(
+            view.upcoming_sessions.begin(), view.upcoming_sessions.end(),
+            [](const PortalSession& a, const PortalSession& b) { return a.planned_date < b.planned_date; });
         if (view.upcoming_sessions.size() > kPortalUpcomingSessions) {
             view.upcoming_sessions.resize(kPortalUpcomingSessions);
         }

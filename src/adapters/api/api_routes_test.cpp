@@ -98,8 +98,8 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     app::NoteRecords notes(store, clock);
     app::RemsForms rems(store, clock);
     app::PortalRecords portal(store, clock);
-    ApiServices services{clock,     authentication, users,          settings, patients, history, treatment,
-                         alerts,    adverse_events, notes,          rems,     events,   portal};
+    ApiServices services{clock,  authentication, users, settings, patients, history, treatment,
+                         alerts, adverse_events, notes, rems,     events,   portal};
     http::Router router;
 
     std::set<Row> registered;

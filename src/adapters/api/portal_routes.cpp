@@ -38,12 +38,9 @@ Json PortalJson(const app::PortalView& view) {
     for (const clinical::CrisisResource& resource : view.crisis_resources) {
         crisis.push_back({{"name", resource.name}, {"contact", resource.contact}, {"source", resource.source}});
     }
-    return Json{{"patient_id", view.patient.value},
-                {"given_name", view.given_name},
-                {"upcoming_sessions", std::move(sessions)},
-                {"recent_scores", std::move(scores)},
-                {"preparation", std::move(preparation)},
-                {"suicidality_flagged", view.suicidality_flagged},
+    return Json{{"patient_id", view.patient.value},         {"given_name", view.given_name},
+                {"upcoming_sessions", std::move(sessions)}, {"recent_scores", std::move(scores)},
+                {"preparation", std::move(preparation)},    {"suicidality_flagged", view.suicidality_flagged},
                 {"crisis_resources", std::move(crisis)}};
 }
 

@@ -224,7 +224,8 @@ Result<AdverseEventScales> ReadScales(BodyReader& body, bool required) {
 HttpResponse AdverseEventList(const std::vector<app::AdverseEvent>& events, const PageRequest& page) {
     return PageOf(
         ById(events, [](const app::AdverseEvent& e) { return e.id.value; }), page,
-        [](const app::AdverseEvent& e) { return e.id.value; }, [](const app::AdverseEvent& e) { return json::ToJson(e); });
+        [](const app::AdverseEvent& e) { return e.id.value; },
+        [](const app::AdverseEvent& e) { return json::ToJson(e); });
 }
 
 void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
@@ -584,8 +585,8 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
                 if (!settings.ok()) {
                     return settings.error();
                 }
-                Result<app::RemsFormView> submitted =
-                    services.rems.Submit(call.actor, app::SessionId{*id}, setting, NarrowInteger(ready_to_leave), reference, *settings);
+                Result<app::RemsFormView> submitted = services.rems.Submit(
+                    call.actor, app::SessionId{*id}, setting, NarrowInteger(ready_to_leave), reference, *settings);
                 if (!submitted.ok()) {
                     return AsHealthcareSetting(submitted.error());
                 }
