@@ -171,23 +171,21 @@ struct AdverseEventScales {
 Result<AdverseEventScales> ReadScales(BodyReader& body, bool required) {
     std::optional<std::string> outcome;
     std::optional<std::string> relatedness;
-    std::vector<std::string> actions;
-    std::vector<std::string> criteria;
     if (required) {
         outcome = body.String("outcome");
         relatedness = body.String("relatedness");
-        actions = body.StringArray("actions");
-        criteria = body.StringArray("serious_criteria");
+        // A string array reads as empty when absent; a follow-up must still say "none" as [].
+        for (const std::string_view name : {"actions", "serious_criteria"}) {
+            if (!body.Has(name)) {
+                body.Fail(InvalidArgument(std::string(name), "is required: an array of names, [] for none"));
+            }
+        }
     } else {
         outcome = body.OptionalString("outcome");
         relatedness = body.OptionalString("relatedness");
-        if (body.Has("actions")) {
-            actions = body.StringArray("actions");
-        }
-        if (body.Has("serious_criteria")) {
-            criteria = body.StringArray("serious_criteria");
-        }
     }
+    const std::vector<std::string> actions = body.StringArray("actions");
+    const std::vector<std::string> criteria = body.StringArray("serious_criteria");
     if (Status read = body.Finish(); !read.ok()) {
         return read.error();
     }
@@ -246,9 +244,9 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                     return scales.error();
                 }
                 event.outcome = scales->outcome;
-                event.actions = std::move(scales->actions);
+                event.actions = scales->actions;
                 event.relatedness = scales->relatedness;
-                event.serious_criteria = std::move(scales->serious_criteria);
+                event.serious_criteria = scales->serious_criteria;
                 Result<app::AdverseEvent> recorded =
                     services.adverse_events.Record(call.actor, app::PatientId{*call.Id()}, event);
                 if (!recorded.ok()) {
@@ -323,9 +321,9 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                     return scales.error();
                 }
                 follow_up.outcome = scales->outcome;
-                follow_up.actions = std::move(scales->actions);
+                follow_up.actions = scales->actions;
                 follow_up.relatedness = scales->relatedness;
-                follow_up.serious_criteria = std::move(scales->serious_criteria);
+                follow_up.serious_criteria = scales->serious_criteria;
                 Result<app::AdverseEvent> updated =
                     services.adverse_events.Update(call.actor, app::AdverseEventId{*id}, follow_up);
                 if (!updated.ok()) {
