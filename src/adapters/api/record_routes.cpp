@@ -159,8 +159,8 @@ HttpResponse AdverseEventResponse(int status, const app::AdverseEvent& event) {
 }
 
 // The scales every report and follow-up carries: outcome, actions, relatedness and serious criteria. A new event
-// may leave them out (the defaults of app::NewAdverseEvent: outcome unknown, relatedness unassessable, no actions, not
-// serious); a follow-up replaces them whole, so it must send each.
+// may leave them out (the defaults of app::NewAdverseEvent: outcome unknown, relatedness unassessable, not serious;
+// clinical::CheckAdverseEvent wants at least one action); a follow-up replaces them whole, so it must send each.
 struct AdverseEventScales {
     clinical::AdverseEventOutcome outcome = clinical::AdverseEventOutcome::kUnknown;
     std::vector<clinical::AdverseEventAction> actions;
