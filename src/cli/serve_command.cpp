@@ -1,9 +1,15 @@
 #include "cli/serve_command.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -15,7 +21,13 @@
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/operational_routes.hpp"
 #include "adapters/http/router.hpp"
+#include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/open_store.hpp"
+#include "cli/live_relay.hpp"
+#include "app/clinic_settings.hpp"
+#include "app/demo_clinic.hpp"
+#include "app/record_names.hpp"
+#include "cli/demo_feed.hpp"
 
 namespace kclinic::cli {
 namespace {
@@ -26,9 +38,85 @@ struct ServeOptions {
     std::string url = DefaultDatabaseUrl();
     std::string listen = "127.0.0.1:8080";
     int io_threads = 1;
-    int workers = 0;    // 0: twice the hardware threads
-    bool json = false;  // serve has no --json: its one line of output is for people and for tests alike
+    int workers = 0;  // 0: twice the hardware threads
+    bool demo = false;
+    double demo_feed_interval_s = 5;
+    std::string config;  // a JSON file of the options above; empty: none
+    bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
 };
+
+// --config FILE: a JSON object with any of these keys, each the flag of the same name (underscores for dashes). A
+// flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
+constexpr std::string_view kConfigKeys = "db, listen, io_threads, workers, demo, demo_feed_interval";
+
+Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
+    using adapters::json::Json;
+    const std::string& path = options.config;
+    const auto refuse = [&path](const std::string& message) {
+        return InvalidArgument("--config", path + ": " + message);
+    };
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    if (!file) {
+        return refuse("cannot be read");
+    }
+    const Json config = Json::parse(text.str(), nullptr, false);
+    if (config.is_discarded()) {
+        return refuse("is not valid JSON");
+    }
+    if (!config.is_object()) {
+        return refuse(R"(must hold one JSON object, such as {"listen": "127.0.0.1:8080", "demo": true})");
+    }
+    const auto given = [&serve](const std::string& key) {
+        std::string flag = "--" + key;
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        return serve.count(flag) > 0;
+    };
+    const auto integer = [&](const std::string& key, const Json& value, int min, int max) -> Result<int> {
+        if (!value.is_number_integer() || value.get<std::int64_t>() < min || value.get<std::int64_t>() > max) {
+            return refuse("key \"" + key + "\" must be a whole number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + " (got " + value.dump() + ")");
+        }
+        return value.get<int>();
+    };
+    for (const auto& [key, value] : config.items()) {
+        if (key == "db" || key == "listen") {
+            if (!value.is_string()) {
+                return refuse("key \"" + key + "\" must be a string (got " + value.dump() + ")");
+            }
+            if (!given(key)) {
+                (key == "db" ? options.url : options.listen) = value.get<std::string>();
+            }
+        } else if (key == "io_threads" || key == "workers") {
+            Result<int> threads = key == "io_threads" ? integer(key, value, 1, 64) : integer(key, value, 1, 1024);
+            if (!threads.ok()) {
+                return threads.error();
+            }
+            if (!given(key)) {
+                (key == "io_threads" ? options.io_threads : options.workers) = *threads;
+            }
+        } else if (key == "demo") {
+            if (!value.is_boolean()) {
+                return refuse("key \"demo\" must be true or false (got " + value.dump() + ")");
+            }
+            if (!given(key)) {
+                options.demo = value.get<bool>();
+            }
+        } else if (key == "demo_feed_interval") {
+            if (!value.is_number() || value.get<double>() < 0.1 || value.get<double>() > 3600) {
+                return refuse("key \"demo_feed_interval\" must be a number of seconds from 0.1 to 3600 (got " +
+                              value.dump() + ")");
+            }
+            if (!given(key)) {
+                options.demo_feed_interval_s = value.get<double>();
+            }
+        } else {
+            return refuse("unknown key \"" + key + "\" (known: " + std::string(kConfigKeys) + ")");
+        }
+    }
+    return Status::Ok();
+}
 
 struct ListenAddress {
     std::string host;
@@ -131,6 +219,32 @@ Status DatabaseAnswers(app::Store& store) {
     });
 }
 
+// What the demo clinic holds and how to log in, after the "serving on" line (which stays first: tests read it).
+void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
+    if (!demo.seeded) {
+        std::cout << "demo clinic: the database holds patients already, so nothing was added and no monitor runs "
+                     "(start on an empty database for a fresh demo clinic)"
+                  << std::endl;
+        return;
+    }
+    std::cout << "demo clinic (synthetic, never real people): " << demo.patients << " patients, " << demo.courses
+              << " courses, " << demo.sessions_discharged << " sessions discharged, " << demo.vital_signs
+              << " vital signs, " << demo.assessments << " assessments, " << demo.alerts << " alerts, "
+              << demo.adverse_events << " adverse events, " << demo.notes << " notes, " << demo.rems_forms_submitted
+              << " REMS forms submitted and " << demo.rems_forms_due << " due\n";
+    if (demo.monitoring_session) {
+        std::cout << "demo clinic: session #" << demo.monitoring_session->value << " of patient #"
+                  << demo.monitoring_patient->value << " is in monitoring; its vital signs arrive every "
+                  << feed_interval_s << " s\n";
+    }
+    std::cout << "demo logins (role, email, password):\n";
+    for (const app::DemoLogin& login : demo.logins) {
+        std::cout << "  " << std::left << std::setw(11) << app::RoleName(login.role) << std::setw(32) << login.email
+                  << (login.added ? login.password : "(kept as it was; its password is unchanged)") << "\n";
+    }
+    std::cout << std::flush;
+}
+
 Result<CommandOutput> RunServe(const ServeOptions& options) {
     Result<ListenAddress> address = ParseListen(options.listen);
     if (!address.ok()) {
@@ -146,7 +260,13 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
     ClinicServices services(store, clock, credentials);
-    UnwatchedEvents events;
+    UnwatchedEvents local_events;
+    Result<std::unique_ptr<app::EventBus>> relay = OpenLiveRelay(options.url, local_events, metrics);
+    if (!relay.ok()) {
+        return relay.error();
+    }
+    // PostgreSQL: events also reach the other server processes on the database; SQLite: one process, local only.
+    app::EventBus& events = *relay ? **relay : static_cast<app::EventBus&>(local_events);
     adapters::api::ApiServices api{clock,
                                    services.authentication,
                                    services.users,
@@ -178,11 +298,35 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         return error;
     }
     server.StopOnSignals({SIGTERM, SIGINT});
+
+    std::optional<app::DemoClinicSummary> demo;
+    if (options.demo) {
+        Result<app::DemoClinicSummary> seeded = app::DemoClinic(store, credentials).Seed(clock.Now());
+        if (!seeded.ok()) {
+            return seeded.error();
+        }
+        demo = std::move(seeded).value();
+    }
     const std::string shown_host =
         address->host.find(':') != std::string::npos ? "[" + address->host + "]" : address->host;
     std::cout << "kclinic serving on http://" << shown_host << ":" << server.Port()
               << " (database: " << DisplayedDatabase(options.url) << ")" << std::endl;
+
+    std::optional<DemoVitalsFeed> feed;
+    if (demo) {
+        PrintDemo(*demo, options.demo_feed_interval_s);
+        if (demo->monitoring_patient) {
+            Result<clinical::ClinicSettings> settings = app::ClinicSettingsRecords(store, clock).LoadClinicSettings();
+            if (!settings.ok()) {
+                return settings.error();
+            }
+            feed.emplace(store, clock, events, *demo->monitoring_patient, *settings,
+                         std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)),
+                         std::cerr);
+        }
+    }
     server.Run();
+    feed.reset();  // before the store closes
     return CommandOutput{adapters::json::Json::object(), ""};
 }
 
@@ -204,7 +348,26 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
                      "Threads running request handlers, which may wait on the database (1-1024, default twice "
                      "the CPU threads)")
         ->check(CLI::Range(1, 1024));
-    commands.push_back(Command{serve, &options->json, [options] { return RunServe(*options); }});
+    serve->add_flag("--demo", options->demo,
+                    "Add the synthetic demo clinic (staff of every role, patients at every step, one session in "
+                    "monitoring whose vital signs keep arriving) when the database holds no patient yet; print its "
+                    "logins");
+    serve
+        ->add_option("--demo-feed-interval", options->demo_feed_interval_s,
+                     "Seconds between the demo monitor's sets of vital signs (0.1-3600, default 5)")
+        ->check(CLI::Range(0.1, 3600.0));
+    serve->add_option("--config", options->config,
+                      "A JSON file with any of the keys " + std::string(kConfigKeys) +
+                          " (the flags above); flags on the command line win over it");
+    commands.push_back(Command{serve, &options->json, [options, serve]() -> Result<CommandOutput> {
+                                   ServeOptions effective = *options;
+                                   if (!effective.config.empty()) {
+                                       if (Status applied = ApplyConfigFile(*serve, effective); !applied.ok()) {
+                                           return applied.error();
+                                       }
+                                   }
+                                   return RunServe(effective);
+                               }});
 }
 
 }  // namespace kclinic::cli

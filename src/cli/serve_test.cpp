@@ -1,6 +1,7 @@
 // `kclinic serve` as an operator runs it: the real binary on a free loopback port and a fresh SQLite file, its URL
 // read from the line it prints, spoken to over real HTTP, and stopped with SIGTERM or SIGINT (exit status 0).
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -45,8 +47,13 @@ protected:
     std::uint16_t Start(std::vector<std::string> extra = {}) {
         std::vector<std::string> args{"serve", "--db", db_, "--listen", "127.0.0.1:0"};
         args.insert(args.end(), extra.begin(), extra.end());
+        return StartWith(args);
+    }
+
+    // Starts `kclinic` with `args` as they are.
+    std::uint16_t StartWith(const std::vector<std::string>& args) {
         process_ = std::make_unique<ServeProcess>(args);
-        const std::string line = process_->FirstLine();
+        const std::string line = process_->NextLine();
         std::smatch match;
         const std::regex expected(R"(kclinic serving on http://127\.0\.0\.1:(\d+) \(database: (.*)\))");
         if (!std::regex_match(line, match, expected)) {
@@ -59,10 +66,122 @@ protected:
         return static_cast<std::uint16_t>(port);
     }
 
+    // Writes `text` to a file in the test's folder and returns its path.
+    std::string WriteFile(const std::string& name, const std::string& text) {
+        const std::string path = folder_ + "/" + name;
+        std::ofstream(path) << text;
+        return path;
+    }
+
+    // The vital signs in the database, read straight from the SQLite file beside the running server (WAL lets a
+    // reader in while it writes); -1 when the read fails.
+    int CountVitalSigns() {
+        sqlite3* db = nullptr;
+        int count = -1;
+        if (sqlite3_open_v2((folder_ + "/clinic.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+            sqlite3_busy_timeout(db, 5000);
+            sqlite3_stmt* statement = nullptr;
+            if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM vital_signs", -1, &statement, nullptr) == SQLITE_OK &&
+                sqlite3_step(statement) == SQLITE_ROW) {
+                count = sqlite3_column_int(statement, 0);
+            }
+            sqlite3_finalize(statement);
+        }
+        sqlite3_close(db);
+        return count;
+    }
+
     std::string folder_;
     std::string db_;
     std::unique_ptr<ServeProcess> process_;
 };
+
+TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
+    const std::uint16_t port = Start({"--demo", "--demo-feed-interval", "0.2"});
+    ASSERT_NE(port, 0);
+    std::vector<std::string> lines;
+    for (std::string line = process_->NextLine(); !line.empty(); line = process_->NextLine()) {
+        lines.push_back(line);
+        if (line.rfind("  patient ", 0) == 0) {
+            break;  // the last login
+        }
+    }
+    ASSERT_EQ(lines.size(), 9U) << ::testing::PrintToString(lines);
+    EXPECT_EQ(lines[0].rfind("demo clinic (synthetic, never real people): 8 patients, ", 0), 0U) << lines[0];
+    EXPECT_TRUE(std::regex_match(lines[1], std::regex(R"(demo clinic: session #\d+ of patient #\d+ is in monitoring; )"
+                                                      R"(its vital signs arrive every 0\.2 s)")))
+        << lines[1];
+    EXPECT_EQ(lines[2], "demo logins (role, email, password):");
+    const std::vector<std::string> roles{"admin", "prescriber", "nurse", "therapist", "front_desk", "patient"};
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+        std::smatch login;
+        ASSERT_TRUE(
+            std::regex_match(lines[3 + i], login, std::regex(R"(  (\S+) +(\S+@demo\.kclinic\.example) +(\S+))")))
+            << lines[3 + i];
+        EXPECT_EQ(login[1].str(), roles[i]);
+        EXPECT_GE(login[3].str().size(), 12U);
+    }
+
+    std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+    ASSERT_NE(connection, nullptr);
+    std::optional<TestResponse> health = connection->Exchange("GET", "/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(Json::parse(health->body), Json::parse(R"({"status":"ok","database":"ok"})"));
+
+    // The monitor records a set of five every 0.2 s: the count keeps rising while the server runs.
+    const int before = CountVitalSigns();
+    ASSERT_GT(before, 0);
+    int after = before;
+    for (int waited_ms = 0; waited_ms < 30000 && after < before + 10; waited_ms += 100) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        after = CountVitalSigns();
+    }
+    EXPECT_GE(after, before + 10);
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0) << process_->RestOfOutput();
+
+    // A second start on the same database adds nothing and says so.
+    ASSERT_NE(Start({"--demo"}), 0);
+    EXPECT_EQ(process_->NextLine().rfind("demo clinic: the database holds patients already", 0), 0U);
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+}
+
+TEST_F(ServeTest, ConfigFileSetsTheOptionsAndFlagsWinOverIt) {
+    const std::string config = WriteFile(
+        "serve.json", R"({"listen": "127.0.0.1:0", "db": "sqlite:/nonexistent/folder/x.db", "io_threads": 2})");
+    // The port and the threads come from the file, the database from the flag (the Start check: db_ is printed).
+    const std::uint16_t port = StartWith({"serve", "--config", config, "--db", db_});
+    ASSERT_NE(port, 0);
+    std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+    ASSERT_NE(connection, nullptr);
+    std::optional<TestResponse> health = connection->Exchange("GET", "/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0) << process_->RestOfOutput();
+}
+
+TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {R"({"listen": "127.0.0.1:0", "port": 8080})",
+         R"(unknown key "port" (known: db, listen, io_threads, workers, demo, demo_feed_interval))"},
+        {R"({"io_threads": "2"})", R"(key "io_threads" must be a whole number from 1 to 64 (got "2"))"},
+        {R"({"workers": 0})", R"(key "workers" must be a whole number from 1 to 1024 (got 0))"},
+        {R"({"demo": "yes"})", R"(key "demo" must be true or false (got "yes"))"},
+        {R"({"listen": 8080})", R"(key "listen" must be a string (got 8080))"},
+        {R"({"demo_feed_interval": 0})",
+         R"(key "demo_feed_interval" must be a number of seconds from 0.1 to 3600 (got 0))"},
+        {R"(["listen"])", R"(must hold one JSON object, such as {"listen": "127.0.0.1:8080", "demo": true})"},
+        {R"({"listen": )", "is not valid JSON"},
+    };
+    for (const auto& [text, message] : cases) {
+        const std::string config = WriteFile("bad.json", text);
+        ServeProcess process({"serve", "--config", config, "--db", db_});
+        EXPECT_EQ(process.StopWith(0), 2) << text;
+        EXPECT_EQ(process.RestOfOutput(), "kclinic serve: --config: " + config + ": " + message + "\n") << text;
+    }
+    ServeProcess missing({"serve", "--config", folder_ + "/none.json", "--db", db_});
+    EXPECT_EQ(missing.StopWith(0), 2);
+    EXPECT_EQ(missing.RestOfOutput(), "kclinic serve: --config: " + folder_ + "/none.json: cannot be read\n");
+}
 
 TEST_F(ServeTest, ServesTheOperationalRoutesAndStopsOnSigterm) {
     const std::uint16_t port = Start({"--io-threads", "2", "--workers", "3"});

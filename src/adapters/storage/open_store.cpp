@@ -1,5 +1,8 @@
 #include "adapters/storage/open_store.hpp"
 
+#include <utility>
+
+#include "adapters/storage/postgres/pg_event_relay.hpp"
 #include "adapters/storage/postgres/postgres_store.hpp"
 #include "adapters/storage/sqlite/sqlite_store.hpp"
 
@@ -24,6 +27,24 @@ Result<std::unique_ptr<app::Store>> OpenStore(std::string_view url) {
     }
     if (IsPostgresUrl(url)) {
         return postgres::OpenPostgresStore(std::string(url));
+    }
+    return InvalidArgument("--db", "expected sqlite:PATH or postgres://... (got \"" + std::string(url) + "\")");
+}
+
+Result<std::unique_ptr<app::EventBus>> OpenEventRelay(std::string_view url, app::EventBus& local,
+                                                      EventRelayCounted counted) {
+    if (!SqlitePath(url).empty()) {
+        return std::unique_ptr<app::EventBus>();
+    }
+    if (IsPostgresUrl(url)) {
+        postgres::PgEventRelayOptions options;
+        if (counted) {
+            options.counted = [counted = std::move(counted)](postgres::RelayCount count) {
+                counted(postgres::RelayCountName(count));
+            };
+        }
+        return std::unique_ptr<app::EventBus>(
+            std::make_unique<postgres::PgEventRelay>(std::string(url), local, std::move(options)));
     }
     return InvalidArgument("--db", "expected sqlite:PATH or postgres://... (got \"" + std::string(url) + "\")");
 }

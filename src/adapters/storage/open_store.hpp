@@ -4,10 +4,12 @@
 // or `postgres://...` / `postgresql://...` (a libpq connection URL). Migrations are applied on open. The CLI, the
 // composition root, passes its --db / KCLINIC_DB value here; nothing else chooses a backend.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "app/ports/event_bus.hpp"
 #include "app/ports/store.hpp"
 #include "base/result.hpp"
 
@@ -27,6 +29,18 @@ inline constexpr std::string_view kDefaultDatabaseUrl = "sqlite:kclinic.db";
 // schema. An existing database is replaced only when `replace` is set. No kclinic process may be using the target.
 // PostgreSQL: kFailedPrecondition pointing to pg_restore.
 [[nodiscard]] Status RestoreDatabase(const std::string& from, std::string_view url, bool replace);
+
+// How an event relay reports each thing it counts, by name: "sent", "received", "dropped", "too_large",
+// "malformed", "reconnect" (postgres/pg_event_relay.hpp says what each means). Called from the relay's threads.
+using EventRelayCounted = std::function<void(std::string_view what)>;
+
+// The bus a server process publishes live events on, around its own `local` bus. For a PostgreSQL `url`: a relay
+// (postgres::PgEventRelay) that hands each event to `local` and to every other server process on the database
+// (LISTEN/NOTIFY), and theirs to `local`; it connects on its own threads, never failing here, and `local` must
+// outlive it. For a `sqlite:` URL: null, since one process serves a SQLite file and `local` is all there is to
+// reach. Error kInvalidArgument "--db" for a URL of neither form.
+[[nodiscard]] Result<std::unique_ptr<app::EventBus>> OpenEventRelay(std::string_view url, app::EventBus& local,
+                                                                    EventRelayCounted counted = {});
 
 // The SQLite file a `sqlite:PATH` URL names, or empty for any other URL.
 [[nodiscard]] std::string SqlitePath(std::string_view url);

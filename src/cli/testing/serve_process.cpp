@@ -72,7 +72,7 @@ ServeProcess::~ServeProcess() {
     close(err_);
 }
 
-std::string ServeProcess::FirstLine() {
+std::string ServeProcess::NextLine() {
     std::string line;
     std::array<char, 1> byte{};
     pollfd fd{out_, POLLIN, 0};
@@ -86,7 +86,7 @@ std::string ServeProcess::FirstLine() {
 }
 
 std::uint16_t ServeProcess::ReadPort() {
-    const std::string line = FirstLine();
+    const std::string line = NextLine();
     std::smatch match;
     const std::regex expected(R"(kclinic serving on http://127\.0\.0\.1:(\d+) \(database: (.*)\))");
     if (!std::regex_match(line, match, expected)) {

@@ -23,8 +23,8 @@ public:
 
     // The next line on stdout, without its newline; "" when none came within 60 s (start-up under the sanitizers,
     // with migrations, can be slow on a busy machine).
-    std::string FirstLine();
-    // The port of a "kclinic serving on http://127.0.0.1:PORT (database: ...)" line read with FirstLine; 0 (and a
+    std::string NextLine();
+    // The port of a "kclinic serving on http://127.0.0.1:PORT (database: ...)" line read with NextLine; 0 (and a
     // test failure) when the line is not that.
     std::uint16_t ReadPort();
     // Sends `signal` and waits (at most 30 s) for the exit; the exit status, or -1 when it did not exit normally.

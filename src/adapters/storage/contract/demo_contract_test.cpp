@@ -1,0 +1,307 @@
+// The demo clinic of `kclinic serve --demo` (app/demo_clinic.hpp), seeded through the use cases into a real SQLite
+// file and a real PostgreSQL database: every step of the pathway is there, the monitoring session is in monitoring
+// now, the REMS forms are submitted but one, a second seeding adds nothing, and users already there are kept.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/crypto/sodium_credentials.hpp"
+#include "adapters/storage/contract/test_stores.hpp"
+#include "app/demo_clinic.hpp"
+#include "app/patient_records.hpp"
+#include "app/user_records.hpp"
+
+namespace kclinic::adapters::storage::contract {
+namespace {
+
+using app::PatientId;
+using clinical::SessionState;
+
+// One demo patient's record as stored, read without audit entries.
+struct StoredPatient {
+    app::Patient patient;
+    std::vector<app::HistoryEntry> history;
+    std::vector<app::ScreeningRecord> screenings;
+    std::vector<app::TreatmentCourse> courses;
+    std::vector<app::TreatmentSession> sessions;
+    std::vector<app::Assessment> assessments;
+    std::vector<app::AdverseEvent> adverse_events;
+    std::vector<app::Note> notes;
+    std::vector<app::Alert> alerts;
+    std::vector<std::optional<app::RemsFormRecord>> rems_forms;  // one per session
+};
+
+// The value of a read; a failed read is a test failure (and an empty value).
+template <typename T>
+T Must(Result<T> result) {
+    EXPECT_TRUE(result.ok()) << result.error().ToString();
+    return result.ok() ? std::move(result).value() : T{};
+}
+
+class DemoContractTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
+        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+        test_store_ = std::move(opened).value();
+    }
+
+    app::Store& store() { return test_store_->store(); }
+
+    app::DemoClinicSummary Seed() {
+        Result<app::DemoClinicSummary> seeded = app::DemoClinic(store(), credentials_).Seed(kNow);
+        EXPECT_TRUE(seeded.ok()) << seeded.error().ToString();
+        return seeded.ok() ? *seeded : app::DemoClinicSummary{};
+    }
+
+    // Every patient's record by MRN.
+    std::map<std::string, StoredPatient> Patients() {
+        std::map<std::string, StoredPatient> patients;
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
+            std::vector<app::Patient> all;
+            all = Must(tx.ListPatients(PatientId{0}, app::kMaxPageSize));
+            for (const app::Patient& patient : all) {
+                StoredPatient& stored = patients[patient.mrn];
+                stored.patient = patient;
+                stored.history = Must(tx.ListHistoryEntries(patient.id));
+                stored.screenings = Must(tx.ListScreenings(patient.id));
+                stored.courses = Must(tx.ListCourses(patient.id));
+                for (const app::TreatmentCourse& course : stored.courses) {
+                    std::vector<app::TreatmentSession> sessions;
+                    sessions = Must(tx.ListSessions(course.id));
+                    stored.sessions.insert(stored.sessions.end(), sessions.begin(), sessions.end());
+                }
+                for (const app::TreatmentSession& session : stored.sessions) {
+                    std::optional<app::RemsFormRecord> form;
+                    form = Must(tx.FindRemsForm(session.id));
+                    stored.rems_forms.push_back(form);
+                }
+                stored.assessments = Must(tx.ListAssessments(patient.id));
+                stored.adverse_events = Must(tx.ListAdverseEvents(patient.id));
+                stored.notes = Must(tx.ListNotes(patient.id, std::nullopt));
+                app::AlertFilter filter;
+                filter.patient = patient.id;
+                filter.limit = app::kMaxPageSize;
+                stored.alerts = Must(tx.ListAlerts(filter));
+            }
+            return Status::Ok();
+        });
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return patients;
+    }
+
+    std::vector<app::User> Users() {
+        std::vector<app::User> users;
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
+            users = Must(tx.ListUsers(app::UserId{0}, app::kMaxPageSize));
+            return Status::Ok();
+        });
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return users;
+    }
+
+    // The whole audit log, oldest first, read page by page without audit entries of its own (ReadAudit stops at one
+    // page, and the demo writes many).
+    std::vector<app::AuditEntry> WholeAudit() {
+        std::vector<app::AuditEntry> audit;
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
+            app::AuditFilter filter;
+            filter.limit = app::kMaxPageSize;
+            for (;;) {
+                const std::vector<app::AuditEntry> page = Must(tx.ListAudit(filter));
+                audit.insert(audit.end(), page.begin(), page.end());
+                if (page.size() < static_cast<std::size_t>(filter.limit)) {
+                    return Status::Ok();
+                }
+                filter.after_id = page.back().id.value;
+            }
+        });
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return audit;
+    }
+
+    static std::size_t CountIn(const std::vector<app::TreatmentSession>& sessions, SessionState state) {
+        return static_cast<std::size_t>(std::count_if(sessions.begin(), sessions.end(),
+                                                      [state](const auto& session) { return session.state == state; }));
+    }
+
+    static std::vector<int> Totals(const StoredPatient& patient, clinical::Instrument instrument) {
+        std::vector<int> totals;
+        for (const app::Assessment& assessment : patient.assessments) {
+            if (assessment.instrument == instrument) {
+                totals.push_back(assessment.total);
+            }
+        }
+        return totals;
+    }
+
+    const app::TimePoint kNow = At(0) + std::chrono::hours{5};  // 2026-09-21T19:13:20Z
+    const adapters::crypto::SodiumCredentials credentials_;
+    std::unique_ptr<TestStore> test_store_;
+};
+
+TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
+    const app::DemoClinicSummary summary = Seed();
+    ASSERT_TRUE(summary.seeded);
+    EXPECT_EQ(summary.patients, 8);
+    EXPECT_EQ(summary.rems_forms_due, 1);
+    EXPECT_EQ(summary.rems_forms_submitted, 16);
+    EXPECT_GE(summary.alerts, 1);
+
+    std::map<std::string, StoredPatient> patients = Patients();
+    ASSERT_EQ(patients.size(), 8U);
+    for (const auto& [mrn, stored] : patients) {
+        EXPECT_EQ(mrn.rfind("DEMO-", 0), 0U);
+        EXPECT_EQ(stored.patient.family_name, "Demo");
+        EXPECT_EQ(stored.patient.clinician, "prescriber@demo.kclinic.example");
+        EXPECT_FALSE(stored.history.empty()) << mrn;
+    }
+
+    // Intake only; then a screening awaiting sign-off; then signed with no course.
+    EXPECT_TRUE(patients["DEMO-0001"].screenings.empty());
+    ASSERT_EQ(patients["DEMO-0002"].screenings.size(), 1U);
+    EXPECT_FALSE(patients["DEMO-0002"].screenings[0].signature);
+    ASSERT_EQ(patients["DEMO-0003"].screenings.size(), 1U);
+    EXPECT_TRUE(patients["DEMO-0003"].screenings[0].signature);
+    EXPECT_TRUE(patients["DEMO-0003"].courses.empty());
+
+    // A course starting tomorrow: every session still scheduled.
+    const StoredPatient& starting = patients["DEMO-0004"];
+    ASSERT_EQ(starting.courses.size(), 1U);
+    EXPECT_EQ(CountIn(starting.sessions, SessionState::kScheduled), starting.sessions.size());
+    EXPECT_EQ(starting.sessions[0].planned_date, std::chrono::floor<std::chrono::days>(kNow) + std::chrono::days{1});
+
+    // Mid-induction: three infusions discharged, scores falling, nausea and a transient hypertension whose alert the
+    // prescriber acknowledged, notes signed and a draft.
+    const StoredPatient& induction = patients["DEMO-0005"];
+    EXPECT_EQ(CountIn(induction.sessions, SessionState::kDischarged), 3U);
+    const std::vector<int> madrs = Totals(induction, clinical::Instrument::kMadrs);
+    ASSERT_EQ(madrs.size(), 4U);
+    EXPECT_TRUE(std::is_sorted(madrs.rbegin(), madrs.rend())) << "MADRS should fall";
+    ASSERT_EQ(induction.adverse_events.size(), 2U);
+    EXPECT_EQ(induction.adverse_events[0].term, "nausea");
+    EXPECT_EQ(induction.adverse_events[1].term, "bp_above_limit");
+    EXPECT_TRUE(std::any_of(induction.alerts.begin(), induction.alerts.end(), [](const app::Alert& alert) {
+        return alert.rule == "systolic_high" && alert.acknowledged_at.has_value();
+    }));
+    EXPECT_TRUE(std::any_of(induction.notes.begin(), induction.notes.end(),
+                            [](const app::Note& note) { return note.signed_at.has_value(); }));
+    EXPECT_TRUE(std::any_of(induction.notes.begin(), induction.notes.end(),
+                            [](const app::Note& note) { return !note.signed_at.has_value(); }));
+
+    // Maintenance esketamine: 13 sessions discharged, the first maintenance one among them; every REMS form
+    // submitted but the last, which is due.
+    const StoredPatient& maintenance = patients["DEMO-0006"];
+    EXPECT_EQ(CountIn(maintenance.sessions, SessionState::kDischarged), 13U);
+    EXPECT_EQ(maintenance.sessions[12].phase, "maintenance");
+    std::size_t submitted = 0;
+    std::size_t due = 0;
+    for (const std::optional<app::RemsFormRecord>& form : maintenance.rems_forms) {
+        if (form) {
+            (form->status == app::RemsFormStatus::kSubmitted ? submitted : due) += 1;
+        }
+    }
+    EXPECT_EQ(submitted, 12U);
+    EXPECT_EQ(due, 1U);
+    ASSERT_TRUE(maintenance.rems_forms[12]);
+    EXPECT_EQ(maintenance.rems_forms[12]->status, app::RemsFormStatus::kDue);
+
+    // Relapse: remission at the end of the ended course, then MADRS rising at follow-up.
+    const StoredPatient& relapse = patients["DEMO-0007"];
+    ASSERT_EQ(relapse.courses.size(), 1U);
+    EXPECT_EQ(relapse.courses[0].status, app::CourseStatus::kEnded);
+    const std::vector<int> relapse_madrs = Totals(relapse, clinical::Instrument::kMadrs);
+    ASSERT_GE(relapse_madrs.size(), 4U);
+    EXPECT_LE(*std::min_element(relapse_madrs.begin(), relapse_madrs.end()), 10);
+    EXPECT_GE(relapse_madrs.back(), 30);
+
+    // One session in monitoring now, of a patient whose clinician is the demo prescriber.
+    const StoredPatient& monitored = patients["DEMO-0008"];
+    ASSERT_EQ(CountIn(monitored.sessions, SessionState::kMonitoring), 1U);
+    EXPECT_EQ(CountIn(monitored.sessions, SessionState::kDischarged), 4U);
+    ASSERT_TRUE(summary.monitoring_session);
+    EXPECT_EQ(monitored.sessions[4].id, *summary.monitoring_session);
+    EXPECT_EQ(monitored.sessions[4].state, SessionState::kMonitoring);
+    EXPECT_EQ(*summary.monitoring_patient, monitored.patient.id);
+
+    // Staff of every role and the patient's own login, under the .example domain.
+    const std::vector<app::User> users = Users();
+    ASSERT_EQ(users.size(), 6U);
+    for (const app::User& user : users) {
+        EXPECT_NE(user.email.find("@demo.kclinic.example"), std::string::npos);
+        EXPECT_EQ(user.patient.has_value(), user.role == app::Role::kPatient) << user.email;
+        if (user.patient) {
+            EXPECT_EQ(*user.patient, maintenance.patient.id);
+        }
+    }
+    ASSERT_EQ(summary.logins.size(), 6U);
+    for (const app::DemoLogin& login : summary.logins) {
+        EXPECT_TRUE(login.added);
+        EXPECT_GE(login.password.size(), 12U);
+    }
+
+    // Every record was written at or before now.
+    const std::vector<app::AuditEntry> audit = WholeAudit();
+    ASSERT_GT(audit.size(), static_cast<std::size_t>(app::kMaxPageSize));
+    for (const app::AuditEntry& entry : audit) {
+        EXPECT_LE(entry.at, kNow) << entry.action;
+    }
+}
+
+TEST_P(DemoContractTest, ASecondSeedingAddsNothing) {
+    ASSERT_TRUE(Seed().seeded);
+    const std::size_t patients = Patients().size();
+    const std::size_t users = Users().size();
+    const std::size_t audit = WholeAudit().size();
+
+    const app::DemoClinicSummary again = Seed();
+    EXPECT_FALSE(again.seeded);
+    EXPECT_EQ(again.patients, 0);
+    EXPECT_TRUE(again.logins.empty());
+    EXPECT_FALSE(again.monitoring_session);
+    EXPECT_EQ(Patients().size(), patients);
+    EXPECT_EQ(Users().size(), users);
+    // Only the audited look at the patient list.
+    const std::vector<app::AuditEntry> after = WholeAudit();
+    ASSERT_EQ(after.size(), audit + 1);
+    EXPECT_EQ(after.back().action, "patient.list");
+}
+
+TEST_P(DemoContractTest, KeepsTheUsersAlreadyThere) {
+    FixedClock clock;
+    app::UserRecords users(store(), clock, credentials_);
+    Result<app::User> admin = users.AddUser(
+        app::Actor{"cli:root", "cli"},
+        app::NewUser{"Admin@Demo.Kclinic.Example", "The Real Admin", app::Role::kAdmin, "a long admin passphrase", {}});
+    ASSERT_TRUE(admin.ok()) << admin.error().ToString();
+
+    const app::DemoClinicSummary summary = Seed();
+    ASSERT_TRUE(summary.seeded);
+    ASSERT_EQ(summary.logins.size(), 6U);
+    EXPECT_EQ(summary.logins[0].email, "admin@demo.kclinic.example");
+    EXPECT_FALSE(summary.logins[0].added);
+    EXPECT_TRUE(summary.logins[0].password.empty());
+    EXPECT_TRUE(summary.logins[1].added);
+
+    const std::vector<app::User> stored = Users();
+    ASSERT_EQ(stored.size(), 6U);
+    EXPECT_EQ(stored[0].id, admin->id);
+    EXPECT_EQ(stored[0].display_name, "The Real Admin");
+    EXPECT_EQ(stored[0].password_hash, admin->password_hash);
+    EXPECT_TRUE(credentials_.VerifyPassword(stored[0].password_hash, "a long admin passphrase"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DemoContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName());
+
+}  // namespace
+}  // namespace kclinic::adapters::storage::contract

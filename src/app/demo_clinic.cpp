@@ -1,0 +1,785 @@
+#include "app/demo_clinic.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/adverse_event_records.hpp"
+#include "app/alert_records.hpp"
+#include "app/clinic_settings.hpp"
+#include "app/history_records.hpp"
+#include "app/note_records.hpp"
+#include "app/patient_records.hpp"
+#include "app/rems_forms.hpp"
+#include "app/treatment_records.hpp"
+#include "app/user_records.hpp"
+
+namespace kclinic::app {
+namespace {
+
+using clinical::Instrument;
+using clinical::Protocol;
+using clinical::Route;
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::sys_days;
+using std::chrono::year;
+
+// The demo's own clock: each step runs with it set to the step's time, so the use cases stamp the records with the
+// times a clinic would have seen.
+class DemoClock final : public Clock {
+public:
+    [[nodiscard]] TimePoint Now() const override { return now_; }
+    void Set(TimePoint at) { now_ = at; }
+
+private:
+    TimePoint now_{};
+};
+
+struct StaffMember {
+    Role role;
+    std::string_view local_part;
+    std::string_view display_name;
+    std::string_view password;
+};
+
+// Fixed demo passwords that pass CheckPasswordPolicy (12+ characters, not the address, not on the common list).
+// They are printed by `kclinic serve --demo` and in README.md: a database seeded with them must hold no real patient.
+constexpr std::array<StaffMember, 6> kStaff{{
+    {Role::kAdmin, "admin", "Demo Admin", "demo-admin-pass"},
+    {Role::kPrescriber, "prescriber", "Dr Demo Prescriber", "demo-prescriber-pass"},
+    {Role::kNurse, "nurse", "Demo Nurse", "demo-nurse-pass"},
+    {Role::kTherapist, "therapist", "Demo Therapist", "demo-therapist-pass"},
+    {Role::kFrontDesk, "frontdesk", "Demo Front Desk", "demo-frontdesk-pass"},
+    {Role::kPatient, "patient", "Devon Demo", "demo-patient-pass"},
+}};
+
+std::string DemoEmail(std::string_view local_part) {
+    return std::string(local_part) + "@" + std::string(kDemoEmailDomain);
+}
+
+constexpr std::string_view kRemsSetting = "Demo Clinic, 1 Example Street (synthetic REMS-certified setting)";
+constexpr std::string_view kMrnPrefix = "DEMO-";
+
+// `total` spread as evenly as the items allow, earlier items taking the remainder: a plausible answer sheet with the
+// wanted total. PRECONDITION: 0 <= total <= items x max_item.
+std::vector<int> Spread(int total, int items, int max_item) {
+    assert(total >= 0 && total <= items * max_item && "a demo score outside its scale");
+    std::vector<int> answers(static_cast<std::size_t>(items), total / items);
+    for (int item = 0; item < total % items; ++item) {
+        ++answers[static_cast<std::size_t>(item)];
+    }
+    return answers;
+}
+
+// MADRS: 10 items of 0-6.
+std::vector<int> Madrs(int total) {
+    return Spread(total, 10, 6);
+}
+
+// PHQ-9: 9 items of 0-3, item 9 (thoughts of self-harm) left at 0 so that no demo score raises a suicidality alert
+// the demo could not follow up as a clinic would; at most 24.
+std::vector<int> Phq9(int total) {
+    std::vector<int> answers = Spread(total, 8, 3);
+    answers.push_back(0);
+    return answers;
+}
+
+template <typename T>
+Status StatusOf(const Result<T>& result) {
+    return result.ok() ? Status::Ok() : Status(result.error());
+}
+
+class Seeder {
+public:
+    Seeder(Store& store, const Credentials& credentials, TimePoint now, const clinical::ClinicSettings& settings)
+        : patients_(store, clock_),
+          history_(store, clock_),
+          treatment_(store, clock_),
+          alerts_(store, clock_),
+          adverse_events_(store, clock_),
+          notes_(store, clock_),
+          rems_(store, clock_),
+          users_(store, clock_, credentials),
+          settings_(settings),
+          now_(now),
+          today_(std::chrono::floor<days>(now)) {}
+
+    // The audited looks at what is there already, at `now`: true when a patient exists (then nothing is seeded).
+    Result<bool> HoldsPatients() {
+        clock_.Set(now_);
+        Result<std::vector<Patient>> some = patients_.ListPatients(system_, PatientId{0}, 1);
+        if (!some.ok()) {
+            return some.error();
+        }
+        return !some->empty();
+    }
+
+    Status FindExistingUsers() {
+        UserId after{0};
+        for (;;) {
+            Result<std::vector<User>> page = users_.ListUsers(system_, after, kMaxPageSize);
+            if (!page.ok()) {
+                return page.error();
+            }
+            for (const User& user : *page) {
+                existing_emails_.insert(user.email);
+            }
+            if (page->size() < static_cast<std::size_t>(kMaxPageSize)) {
+                return Status::Ok();
+            }
+            after = page->back().id;
+        }
+    }
+
+    void Plan() {
+        PlanStaff();
+        PlanFreshIntake();
+        PlanAwaitingSignOff();
+        PlanScreened();
+        PlanCourseAboutToStart();
+        PlanMidInduction();
+        PlanMaintenance();
+        PlanRelapse();
+        PlanMonitoringNow();
+    }
+
+    // Runs the steps in time order (steps at the same time in the order planned), the clock at each step's time.
+    Status Run() {
+        std::stable_sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
+        for (const Step& step : steps_) {
+            assert(step.at <= now_ && "a demo step planned after now");
+            clock_.Set(step.at);
+            if (Status done = step.run(); !done.ok()) {
+                Error error = done.error();
+                error.message = "demo clinic, " + step.what + ": " + error.message;
+                return error;
+            }
+        }
+        summary_.seeded = true;
+        summary_.rems_forms_due = rems_forms_owed_ - summary_.rems_forms_submitted;
+        return Status::Ok();
+    }
+
+    DemoClinicSummary TakeSummary() { return std::move(summary_); }
+
+private:
+    struct Step {
+        TimePoint at;
+        std::string what;
+        std::function<Status()> run;
+    };
+
+    // A demo patient as the steps learn it: its ids are known only once the step that creates them has run.
+    struct DemoPatient {
+        std::string mrn;
+        PatientId id;
+        int age_years = 0;
+        double weight_kg = 0;
+        std::optional<CourseId> course;
+        std::vector<SessionId> sessions;  // the course's, in number order
+        std::optional<ScreeningId> screening;
+    };
+
+    // ----- time -------------------------------------------------------------------------------------------------
+
+    // `offset` days from today (negative: before), at hh:mm UTC.
+    [[nodiscard]] TimePoint Day(int offset, int hour, int minute = 0) const {
+        return TimePoint{today_ + days{offset}} + hours{hour} + minutes{minute};
+    }
+
+    void At(TimePoint at, std::string what, std::function<Status()> run) {
+        steps_.push_back(Step{at, std::move(what), std::move(run)});
+    }
+
+    // ----- building blocks, each one or more steps through a use case -------------------------------------------
+
+    DemoPatient& Register(TimePoint at, int number, const std::string& given_name, sys_days birth_date,
+                          clinical::Sex sex, double weight_kg) {
+        auto patient = std::make_unique<DemoPatient>();
+        DemoPatient& p = *patient;
+        demo_patients_.push_back(std::move(patient));
+        std::string digits = std::to_string(number);
+        p.mrn = std::string(kMrnPrefix) + std::string(4 - digits.size(), '0') + digits;
+        p.age_years = static_cast<int>((today_ - birth_date).count() / 365);
+        p.weight_kg = weight_kg;
+        At(at, "register " + p.mrn, [this, &p, given_name, birth_date, sex] {
+            Result<Patient> created = patients_.RegisterPatient(
+                front_desk_, NewPatient{p.mrn, given_name, "Demo", birth_date, sex, DemoEmail("prescriber")});
+            if (created.ok()) {
+                p.id = created->id;
+                ++summary_.patients;
+            }
+            return StatusOf(created);
+        });
+        At(at + minutes{10}, "weigh " + p.mrn,
+           [this, &p, at] { return patients_.RecordWeight(nurse_, p.id, at + minutes{10}, p.weight_kg); });
+        return p;
+    }
+
+    void Vital(DemoPatient& p, TimePoint at, const std::string& loinc, double value, const std::string& unit) {
+        At(at, "vital sign " + loinc + " of " + p.mrn, [this, &p, at, loinc, value, unit] {
+            Result<RecordedVitalSign> recorded = patients_.RecordVitalSign(
+                nurse_, NewVitalSign{p.id, loinc, value, unit, at, VitalSource::kManual, ""}, settings_);
+            if (recorded.ok()) {
+                ++summary_.vital_signs;
+                summary_.alerts += static_cast<int>(recorded->alerts.size());
+            }
+            return StatusOf(recorded);
+        });
+    }
+
+    void Bp(DemoPatient& p, TimePoint at, int systolic, int diastolic) {
+        Vital(p, at, "8480-6", systolic, "mm[Hg]");
+        Vital(p, at, "8462-4", diastolic, "mm[Hg]");
+    }
+
+    void Assess(DemoPatient& p, TimePoint at, Instrument instrument, const std::vector<int>& answers) {
+        At(at, "assessment of " + p.mrn, [this, &p, at, instrument, answers] {
+            Result<RecordedAssessment> recorded =
+                patients_.RecordAssessment(nurse_, p.id, instrument, answers, at, settings_);
+            if (recorded.ok()) {
+                ++summary_.assessments;
+                summary_.alerts += static_cast<int>(recorded->alerts.size());
+            }
+            return StatusOf(recorded);
+        });
+    }
+
+    void Scores(DemoPatient& p, TimePoint at, int madrs, int phq9) {
+        Assess(p, at, Instrument::kMadrs, Madrs(madrs));
+        Assess(p, at + minutes{2}, Instrument::kPhq9, Phq9(phq9));
+    }
+
+    // A recurrent major depressive episode (F33.2) after failed antidepressant trials in this episode: the history
+    // that brings a patient to a ketamine clinic (clinical-reference §1: treatment resistance is two or more failed
+    // adequate trials). Each trial ran 8 weeks at an adequate dose, the last ending a month before `at`.
+    void History(DemoPatient& p, TimePoint at, const std::vector<std::string>& failed_trials,
+                 const std::string& current_medication, const std::string& allergy) {
+        At(at, "diagnosis of " + p.mrn,
+           [this, &p] { return StatusOf(history_.AddDiagnosis(clinician_, p.id, "F33.2")); });
+        At(at, "medication of " + p.mrn, [this, &p, current_medication] {
+            return StatusOf(history_.AddMedication(clinician_, p.id, current_medication));
+        });
+        if (!allergy.empty()) {
+            At(at, "allergy of " + p.mrn,
+               [this, &p, allergy] { return StatusOf(history_.AddAllergy(clinician_, p.id, allergy)); });
+        }
+        const sys_days visit = std::chrono::floor<days>(at);
+        for (std::size_t i = 0; i < failed_trials.size(); ++i) {
+            const sys_days ended = visit - days{30 + 90 * static_cast<int>(failed_trials.size() - 1 - i)};
+            const sys_days started = ended - days{7 * 8};
+            const clinical::AntidepressantTrial trial{failed_trials[i], 8, true, 15.0, true};
+            At(at, "antidepressant trial of " + p.mrn, [this, &p, trial, started, ended] {
+                return StatusOf(history_.AddAntidepressantTrial(clinician_, p.id, trial, started, ended));
+            });
+        }
+    }
+
+    // The intake screening (seated BP 126/80, HR 72), signed by the prescriber 15 minutes later when `sign`.
+    void Screen(DemoPatient& p, TimePoint at, clinical::Product product, bool sign) {
+        At(at, "screening of " + p.mrn, [this, &p, product] {
+            IntakeExtras extras;
+            extras.pregnant = false;
+            extras.blood_pressure = clinical::BloodPressure{126, 80};
+            extras.heart_rate_per_min = 72;
+            Result<ScreeningRecord> screened = history_.ScreenPatient(prescriber_, p.id, product, extras, settings_);
+            if (screened.ok()) {
+                p.screening = screened->id;
+            }
+            return StatusOf(screened);
+        });
+        if (sign) {
+            At(at + minutes{15}, "screening sign-off of " + p.mrn, [this, &p] {
+                return StatusOf(history_.SignScreening(prescriber_, *p.screening, SignOff::kAccepted, ""));
+            });
+        }
+    }
+
+    // `needed`: the sessions the demo goes on to use; a clinic whose schedule settings plan fewer cannot be seeded.
+    void StartCourse(DemoPatient& p, TimePoint at, Protocol protocol, Route route, sys_days start_date,
+                     std::size_t needed) {
+        At(at, "course of " + p.mrn, [this, &p, protocol, route, start_date, needed]() -> Status {
+            Result<CourseRecord> course = treatment_.StartCourse(
+                prescriber_, p.id, NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
+                settings_);
+            if (!course.ok()) {
+                return course.error();
+            }
+            if (course->sessions.size() < needed) {
+                return Error{ErrorCode::kFailedPrecondition, "schedule",
+                             "the clinic's schedule settings plan " + std::to_string(course->sessions.size()) +
+                                 " sessions; the demo needs " + std::to_string(needed)};
+            }
+            p.course = course->course.id;
+            for (const TreatmentSession& session : course->sessions) {
+                p.sessions.push_back(session.id);
+            }
+            ++summary_.courses;
+            return Status::Ok();
+        });
+    }
+
+    // Check-in, a pre-dose BP and heart rate, pre-dose OK and the prescriber's signed dose order: the session is
+    // ready for dosing at t0 + 10 min. The order is kept in `order` for the administrations.
+    void PreDose(DemoPatient& p, std::size_t index, TimePoint t0, const clinical::DoseRequest& request,
+                 const std::shared_ptr<clinical::DoseOrder>& order) {
+        const std::string what = " of " + p.mrn + " session " + std::to_string(index + 1);
+        At(t0, "check-in" + what,
+           [this, &p, index] { return StatusOf(treatment_.CheckIn(nurse_, p.sessions[index], true, true)); });
+        Bp(p, t0 + minutes{5}, 124 + static_cast<int>(index % 4) * 2, 78 + static_cast<int>(index % 3));
+        Vital(p, t0 + minutes{5}, "8867-4", 70 + static_cast<double>(index % 5), "/min");
+        At(t0 + minutes{6}, "pre-dose check" + what,
+           [this, &p, index] { return StatusOf(treatment_.ConfirmPreDose(nurse_, p.sessions[index], settings_)); });
+        At(t0 + minutes{8}, "dose order" + what, [this, &p, index, request, order] {
+            Result<DoseOrderRecord> signed_order =
+                treatment_.SignDoseOrder(prescriber_, p.sessions[index], request, settings_);
+            if (signed_order.ok()) {
+                *order = signed_order->order;
+            }
+            return StatusOf(signed_order);
+        });
+        At(t0 + minutes{10}, "dosing" + what,
+           [this, &p, index] { return StatusOf(treatment_.StartDosing(nurse_, p.sessions[index])); });
+    }
+
+    void Finish(DemoPatient& p, std::size_t index, TimePoint ready_at, TimePoint discharged_at) {
+        At(ready_at, "ready for discharge of " + p.mrn,
+           [this, &p, index] { return StatusOf(treatment_.ReadyForDischarge(nurse_, p.sessions[index])); });
+        At(discharged_at, "discharge of " + p.mrn, [this, &p, index] {
+            Result<TreatmentSession> discharged = treatment_.Discharge(nurse_, p.sessions[index], true);
+            if (discharged.ok()) {
+                ++summary_.sessions_discharged;
+            }
+            return StatusOf(discharged);
+        });
+    }
+
+    // A racemic ketamine infusion of 0.5 mg/kg over 40 min (APA consensus, clinical-reference §2) from t0 + 10 min,
+    // monitored until t0 + 90 min. With `hypertensive`, the BP 20 min into the infusion is 182/96: the systolic alert
+    // (>= 180, settings.monitoring) fires, the prescriber acknowledges it, and a transient hypertension is logged.
+    void IvSession(DemoPatient& p, std::size_t index, TimePoint t0, bool hypertensive) {
+        clinical::DoseRequest request;
+        request.route = Route::kIv;
+        request.weight_kg = p.weight_kg;
+        request.mg_per_kg = 0.5;
+        request.minutes = 40;
+        request.concentration_mg_per_ml = 10;
+        auto order = std::make_shared<clinical::DoseOrder>();
+        PreDose(p, index, t0, request, order);
+        if (hypertensive) {
+            Bp(p, t0 + minutes{30}, 182, 96);
+            At(t0 + minutes{33}, "alert acknowledgement of " + p.mrn, [this, &p] {
+                AlertFilter filter;
+                filter.patient = p.id;
+                filter.open_only = true;
+                Result<std::vector<Alert>> open = alerts_.ListAlerts(prescriber_, filter);
+                if (!open.ok()) {
+                    return Status(open.error());
+                }
+                for (const Alert& alert : *open) {
+                    Result<Alert> seen = alerts_.Acknowledge(
+                        prescriber_, alert.id, "Seen at the bedside; recheck in 5 min, infusion continues.");
+                    if (!seen.ok()) {
+                        return Status(seen.error());
+                    }
+                }
+                return Status::Ok();
+            });
+            Bp(p, t0 + minutes{38}, 164, 90);
+        } else {
+            Bp(p, t0 + minutes{30}, 136, 84);
+        }
+        Vital(p, t0 + minutes{30}, "59408-5", 97, "%");
+        At(t0 + minutes{50}, "infusion of " + p.mrn, [this, &p, index, t0, order] {
+            const NewAdministration infusion{"ketamine",           Route::kIv,      order->total_mg,
+                                             order->rate_mg_per_h, std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
+                                             t0 + minutes{10},     t0 + minutes{50}};
+            return StatusOf(treatment_.RecordAdministration(nurse_, p.sessions[index], infusion));
+        });
+        At(t0 + minutes{51}, "monitoring of " + p.mrn,
+           [this, &p, index] { return StatusOf(treatment_.StartMonitoring(nurse_, p.sessions[index])); });
+        Bp(p, t0 + minutes{80}, 128, 80);
+        if (hypertensive) {
+            NewAdverseEvent event;
+            event.term = "bp_above_limit";
+            event.detail = "BP 182/96 mmHg 20 min into the infusion, 164/90 at 28 min, 128/80 after it; no treatment.";
+            event.grade = 2;
+            event.onset_at = t0 + minutes{30};
+            event.resolved_at = t0 + minutes{80};
+            event.outcome = clinical::AdverseEventOutcome::kRecovered;
+            event.actions = {clinical::AdverseEventAction::kExtendedObservation};
+            event.relatedness = clinical::Relatedness::kProbable;
+            AdverseEventAt(p, index, t0 + minutes{85}, event);
+        }
+        Finish(p, index, t0 + minutes{90}, t0 + minutes{95});
+    }
+
+    // An esketamine session: `dose_mg` in 28-mg devices 5 min apart from t0 + 10 min (Spravato USPI), monitored for
+    // the REMS 2 hours, discharged at t0 + 140 min; the REMS form is submitted at `submit_at` when given.
+    void EsketamineSession(DemoPatient& p, std::size_t index, TimePoint t0, int dose_mg,
+                           std::optional<TimePoint> submit_at) {
+        const auto order = std::make_shared<clinical::DoseOrder>();
+        PreDose(p, index, t0, EsketamineRequest(p, index, dose_mg), order);
+        const int devices = dose_mg / clinical::kEsketamineDeviceMg;
+        Devices(p, index, t0 + minutes{10}, devices);
+        const TimePoint last_device = t0 + minutes{10 + 5 * (devices - 1)};
+        At(last_device + minutes{1}, "monitoring of " + p.mrn,
+           [this, &p, index] { return StatusOf(treatment_.StartMonitoring(nurse_, p.sessions[index])); });
+        Assess(p, t0 + minutes{50}, Instrument::kMoaas, {4});
+        Bp(p, t0 + minutes{50}, 138, 86);
+        Vital(p, t0 + minutes{50}, "59408-5", 97, "%");
+        Bp(p, t0 + minutes{125}, 126, 80);
+        Finish(p, index, t0 + minutes{135}, t0 + minutes{140});
+        ++rems_forms_owed_;
+        if (submit_at) {
+            At(*submit_at, "REMS form of " + p.mrn, [this, &p, index] {
+                Result<RemsFormView> sent =
+                    rems_.Submit(nurse_, p.sessions[index], kRemsSetting, 90,
+                                 "DEMO-REMS-" + std::to_string(p.sessions[index].value), settings_);
+                if (sent.ok()) {
+                    ++summary_.rems_forms_submitted;
+                }
+                return StatusOf(sent);
+            });
+        }
+    }
+
+    clinical::DoseRequest EsketamineRequest(const DemoPatient& p, std::size_t index, int dose_mg) const {
+        clinical::DoseRequest request;
+        request.route = Route::kEsketamineNasal;
+        request.weight_kg = p.weight_kg;
+        request.dose_mg = dose_mg;
+        request.first_dose = index == 0;
+        request.age_years = p.age_years;
+        return request;
+    }
+
+    void Devices(DemoPatient& p, std::size_t index, TimePoint first, int count) {
+        for (int device = 0; device < count; ++device) {
+            const TimePoint at = first + minutes{5 * device};
+            At(at, "esketamine device of " + p.mrn, [this, &p, index, at] {
+                const NewAdministration given{"esketamine",
+                                              Route::kEsketamineNasal,
+                                              static_cast<double>(clinical::kEsketamineDeviceMg),
+                                              std::nullopt,
+                                              1,
+                                              "DEMO-LOT-E" + p.mrn.substr(5),
+                                              at,
+                                              at};
+                return StatusOf(treatment_.RecordAdministration(nurse_, p.sessions[index], given));
+            });
+        }
+    }
+
+    void AdverseEventAt(DemoPatient& p, std::optional<std::size_t> index, TimePoint at, NewAdverseEvent event) {
+        At(at, "adverse event of " + p.mrn, [this, &p, index, event]() mutable {
+            if (index) {
+                event.session = p.sessions[*index];
+            }
+            Result<AdverseEvent> logged = adverse_events_.Record(nurse_, p.id, event);
+            if (logged.ok()) {
+                ++summary_.adverse_events;
+            }
+            return StatusOf(logged);
+        });
+    }
+
+    // A note by `author`, signed 10 minutes after writing when `sign`; dosing notes belong to session `index`.
+    void NoteAt(DemoPatient& p, TimePoint at, const Actor& author, NoteKind kind, const std::string& body, bool sign,
+                std::optional<std::size_t> index = std::nullopt) {
+        auto written = std::make_shared<Note>();
+        At(at, "note of " + p.mrn, [this, &p, &author, kind, body, index, written] {
+            NewNote note{kind, p.course, std::nullopt, body};
+            if (index) {
+                note.session = p.sessions[*index];
+            }
+            Result<Note> stored = notes_.Write(author, p.id, note);
+            if (stored.ok()) {
+                *written = *stored;
+                ++summary_.notes;
+            }
+            return StatusOf(stored);
+        });
+        if (sign) {
+            At(at + minutes{10}, "note sign-off of " + p.mrn,
+               [this, &author, written] { return StatusOf(notes_.Sign(author, written->id, written->version)); });
+        }
+    }
+
+    // ----- the clinic --------------------------------------------------------------------------------------------
+
+    void PlanStaff() {
+        for (const StaffMember& member : kStaff) {
+            const std::string email = DemoEmail(member.local_part);
+            const bool added = !existing_emails_.contains(email);
+            summary_.logins.push_back(
+                DemoLogin{member.role, email, added ? std::string(member.password) : std::string(), added});
+            if (!added || member.role == Role::kPatient) {
+                continue;  // the patient's user is added once their record exists (PlanMaintenance)
+            }
+            At(Day(-150, 7), "user " + email, [this, member, email] {
+                return StatusOf(users_.AddUser(system_, NewUser{email, std::string(member.display_name), member.role,
+                                                                std::string(member.password), std::nullopt}));
+            });
+        }
+    }
+
+    // An intake only: demographics, weight and history, no screening yet.
+    void PlanFreshIntake() {
+        DemoPatient& p = Register(Day(-1, 9), 1, "Avery", sys_days{year{1988} / 5 / 12}, clinical::Sex::kFemale, 64);
+        History(p, Day(-1, 9, 20), {"sertraline", "venlafaxine"}, "venlafaxine", "penicillin");
+    }
+
+    // Screened for esketamine, not yet signed: the prescriber's queue.
+    void PlanAwaitingSignOff() {
+        DemoPatient& p = Register(Day(-2, 10), 2, "Blake", sys_days{year{1975} / 11 / 3}, clinical::Sex::kMale, 88);
+        History(p, Day(-2, 10, 20), {"escitalopram", "bupropion", "mirtazapine"}, "mirtazapine", "");
+        Screen(p, Day(-2, 11), clinical::Product::kEsketamineNasal, false);
+    }
+
+    // Screened and signed for IV ketamine, prepared by the therapist; no course yet.
+    void PlanScreened() {
+        DemoPatient& p = Register(Day(-9, 9), 3, "Casey", sys_days{year{1991} / 2 / 20}, clinical::Sex::kOther, 71);
+        History(p, Day(-9, 9, 20), {"fluoxetine", "duloxetine"}, "duloxetine", "latex");
+        Scores(p, Day(-9, 9, 40), 31, 18);
+        Screen(p, Day(-9, 10), clinical::Product::kKetamineIv, true);
+        NoteAt(p, Day(-6, 15), therapist_, NoteKind::kPreparation,
+               "Preparation session: expectations, set and setting, the escort and no-driving rule discussed. Ready to "
+               "begin.",
+               true);
+    }
+
+    // Screened, signed and a course started today: session 1 tomorrow.
+    void PlanCourseAboutToStart() {
+        DemoPatient& p = Register(Day(-12, 14), 4, "Jordan", sys_days{year{1969} / 8 / 30}, clinical::Sex::kMale, 79);
+        History(p, Day(-12, 14, 20), {"sertraline", "venlafaxine", "nortriptyline"}, "nortriptyline", "");
+        Scores(p, Day(-12, 14, 40), 33, 20);
+        Screen(p, Day(-12, 15), clinical::Product::kKetamineIv, true);
+        StartCourse(p, now_ - hours{3}, Protocol::kIvInduction, Route::kIv, today_ + days{1}, 1);
+    }
+
+    // An IV induction series (twice weekly, ELEKT-D) half done: sessions 1-3 discharged, MADRS and PHQ-9 falling,
+    // nausea after session 2, a transient hypertension in session 3; session 4 is tomorrow.
+    void PlanMidInduction() {
+        DemoPatient& p = Register(Day(-30, 9), 5, "Emerson", sys_days{year{1983} / 7 / 9}, clinical::Sex::kFemale, 67);
+        History(p, Day(-30, 9, 20), {"citalopram", "sertraline"}, "sertraline", "");
+        Scores(p, Day(-30, 9, 40), 35, 21);
+        Screen(p, Day(-30, 10), clinical::Product::kKetamineIv, true);
+        NoteAt(p, Day(-20, 15), therapist_, NoteKind::kPreparation,
+               "Preparation: goals for the series agreed; integration sessions booked after each infusion.", true);
+        StartCourse(p, Day(-15, 10), Protocol::kIvInduction, Route::kIv, today_ - days{8}, 4);
+        const std::array<int, 3> plan_days{0, 3, 7};  // twice weekly (clinical/schedule.hpp)
+        const std::array<int, 3> madrs{34, 27, 21};
+        const std::array<int, 3> phq9{20, 16, 12};
+        for (std::size_t index = 0; index < plan_days.size(); ++index) {
+            const int day = -8 + plan_days[index];
+            Scores(p, Day(day, 12, 30), madrs[index], phq9[index]);
+            IvSession(p, index, Day(day, 13), index == 2);
+        }
+        NoteAt(p, Day(-7, 15), therapist_, NoteKind::kIntegration,
+               "Integration after infusion 1: vivid imagery, felt safe; wants to work on sleep routine.", true);
+        NewAdverseEvent nausea;
+        nausea.term = "nausea";
+        nausea.detail = "Mild nausea 30 min after the infusion ended; ondansetron 4 mg by mouth, settled.";
+        nausea.grade = 1;
+        nausea.onset_at = Day(-5, 14, 20);
+        nausea.resolved_at = Day(-5, 14, 50);
+        nausea.outcome = clinical::AdverseEventOutcome::kRecovered;
+        nausea.actions = {clinical::AdverseEventAction::kPrnDrugGiven};
+        nausea.relatedness = clinical::Relatedness::kProbable;
+        AdverseEventAt(p, 1, Day(-5, 15), nausea);
+        NoteAt(p, now_ - hours{1}, therapist_, NoteKind::kIntegration,
+               "Integration after infusion 3 (draft): less rumination this week.", false);
+    }
+
+    // Esketamine for TRD (Spravato USPI): induction twice weekly, then weekly, then the first maintenance session
+    // every 2 weeks. 13 sessions discharged, each REMS form submitted the next day but the last one's, which is due.
+    // This patient has the demo's patient login.
+    void PlanMaintenance() {
+        DemoPatient& p = Register(Day(-75, 9), 6, "Devon", sys_days{year{1979} / 4 / 17}, clinical::Sex::kMale, 82);
+        if (summary_.logins.back().added) {
+            At(Day(-75, 9, 30), "patient user", [this, &p] {
+                const StaffMember& member = kStaff.back();
+                return StatusOf(
+                    users_.AddUser(system_, NewUser{DemoEmail(member.local_part), std::string(member.display_name),
+                                                    member.role, std::string(member.password), p.id}));
+            });
+        }
+        History(p, Day(-75, 9, 20), {"paroxetine", "venlafaxine", "bupropion"}, "bupropion", "sulfonamides");
+        Scores(p, Day(-75, 9, 40), 36, 22);
+        Screen(p, Day(-75, 10), clinical::Product::kEsketamineNasal, true);
+        StartCourse(p, Day(-70, 10), Protocol::kEsketamineTrd, Route::kEsketamineNasal, today_ - days{61}, 13);
+        // The planned days of kEsketamineTrd from its start (clinical/schedule.hpp): 0, 3, ..., 24, 28, 35, 42, 49,
+        // then every 2 weeks from 56.
+        const std::array<int, 13> plan_days{0, 3, 7, 10, 14, 17, 21, 24, 28, 35, 42, 49, 56};
+        const std::array<int, 13> madrs{36, 33, 30, 28, 24, 22, 19, 17, 15, 14, 12, 11, 12};
+        for (std::size_t index = 0; index < plan_days.size(); ++index) {
+            const int day = -61 + plan_days[index];
+            if (index % 4 == 0) {
+                Scores(p, Day(day, 8, 30), madrs[index], std::min(24, madrs[index] * 2 / 3));
+            }
+            const bool last = index + 1 == plan_days.size();
+            EsketamineSession(p, index, Day(day, 9), index == 0 ? 56 : 84,
+                              last ? std::nullopt : std::optional<TimePoint>(Day(day + 1, 10)));
+        }
+        NewAdverseEvent dissociation;
+        dissociation.term = "dissociation";
+        dissociation.detail = "Felt detached from surroundings 20-50 min after the first device; reassured.";
+        dissociation.grade = 1;
+        dissociation.onset_at = Day(-61, 9, 30);
+        dissociation.resolved_at = Day(-61, 10, 0);
+        dissociation.outcome = clinical::AdverseEventOutcome::kRecovered;
+        dissociation.actions = {clinical::AdverseEventAction::kNone};
+        dissociation.relatedness = clinical::Relatedness::kCertain;
+        AdverseEventAt(p, 0, Day(-61, 11, 30), dissociation);
+        NewAdverseEvent dizziness = dissociation;
+        dizziness.term = "dizziness";
+        dizziness.detail = "Dizzy on standing at 90 min; observed seated a further 20 min.";
+        dizziness.onset_at = Day(-47, 10, 40);
+        dizziness.resolved_at = Day(-47, 11, 0);
+        dizziness.actions = {clinical::AdverseEventAction::kExtendedObservation};
+        dizziness.relatedness = clinical::Relatedness::kProbable;
+        AdverseEventAt(p, 4, Day(-47, 11, 30), dizziness);
+        NoteAt(p, Day(-61, 11, 35), nurse_, NoteKind::kDosing,
+               "Dosing note: 2 devices 5 min apart, well tolerated; transient dissociation resolved by 50 min.", true,
+               0);
+        NoteAt(p, Day(-33, 15), therapist_, NoteKind::kIntegration,
+               "Integration at week 5: mood lifting, back at work part-time; moving to weekly sessions.", true);
+        NoteAt(p, Day(-5, 12), prescriber_, NoteKind::kProgress,
+               "Week 9: MADRS 12 (response held). Continue maintenance every 2 weeks per label.", true);
+    }
+
+    // An IV induction series four months ago with response and remission (MADRS 34 -> 9), the course ended, then
+    // scores rising again at follow-up: a relapse (clinical/outcomes.hpp) for the prescriber to act on.
+    void PlanRelapse() {
+        DemoPatient& p = Register(Day(-140, 9), 7, "Rowan", sys_days{year{1986} / 12 / 1}, clinical::Sex::kFemale, 59);
+        History(p, Day(-140, 9, 20), {"sertraline", "vortioxetine"}, "vortioxetine", "");
+        Scores(p, Day(-140, 9, 40), 34, 21);
+        Screen(p, Day(-140, 10), clinical::Product::kKetamineIv, true);
+        StartCourse(p, Day(-134, 10), Protocol::kIvInduction, Route::kIv, today_ - days{130}, 6);
+        const std::array<int, 6> plan_days{0, 3, 7, 10, 14, 17};
+        const std::array<int, 6> madrs{34, 29, 22, 16, 12, 9};
+        for (std::size_t index = 0; index < plan_days.size(); ++index) {
+            const int day = -130 + plan_days[index];
+            Scores(p, Day(day, 10, 30), madrs[index], std::min(24, madrs[index] * 2 / 3));
+            IvSession(p, index, Day(day, 11), false);
+        }
+        At(Day(-110, 12), "end of course of " + p.mrn, [this, &p] {
+            return StatusOf(treatment_.EndCourse(prescriber_, *p.course,
+                                                 "Induction series complete: response and remission (MADRS 9)."));
+        });
+        const std::array<int, 4> follow_up_days{-85, -55, -25, -4};
+        const std::array<int, 4> follow_up_madrs{10, 16, 24, 30};
+        for (std::size_t visit = 0; visit < follow_up_days.size(); ++visit) {
+            Scores(p, Day(follow_up_days[visit], 16), follow_up_madrs[visit], follow_up_madrs[visit] * 2 / 3);
+        }
+        NoteAt(p, Day(-4, 16, 30), prescriber_, NoteKind::kProgress,
+               "Follow-up: MADRS 30, up from 9 at the end of induction. Relapse. Offer a booster series; review in "
+               "one week.",
+               true);
+        NoteAt(p, Day(-4, 17), therapist_, NoteKind::kProgress,
+               "Call with patient (draft): sleep worse for three weeks.", false);
+    }
+
+    // Esketamine for TRD, sessions 1-4 discharged with their REMS forms submitted, and session 5 today: checked in,
+    // pre-dose OK, the dose order signed, 56 mg given, in monitoring now.
+    void PlanMonitoringNow() {
+        DemoPatient& p = Register(Day(-25, 9), 8, "Finley", sys_days{year{1994} / 9 / 23}, clinical::Sex::kFemale, 62);
+        History(p, Day(-25, 9, 20), {"escitalopram", "sertraline"}, "sertraline", "");
+        Scores(p, Day(-25, 9, 40), 32, 19);
+        Screen(p, Day(-25, 10), clinical::Product::kEsketamineNasal, true);
+        NoteAt(p, Day(-20, 15), therapist_, NoteKind::kPreparation,
+               "Preparation: REMS monitoring explained; partner will drive home after each session.", true);
+        StartCourse(p, Day(-16, 10), Protocol::kEsketamineTrd, Route::kEsketamineNasal, today_ - days{14}, 5);
+        const std::array<int, 4> plan_days{0, 3, 7, 10};
+        for (std::size_t index = 0; index < plan_days.size(); ++index) {
+            const int day = -14 + plan_days[index];
+            EsketamineSession(p, index, Day(day, 14), 56, Day(day + 1, 9));
+        }
+        Scores(p, Day(-7, 13, 30), 26, 16);
+
+        const TimePoint t0 = now_ - minutes{75};
+        const auto order = std::make_shared<clinical::DoseOrder>();
+        PreDose(p, 4, t0, EsketamineRequest(p, 4, 56), order);
+        Devices(p, 4, t0 + minutes{10}, 2);
+        At(t0 + minutes{16}, "monitoring of " + p.mrn, [this, &p] {
+            Result<TreatmentSession> monitoring = treatment_.StartMonitoring(nurse_, p.sessions[4]);
+            if (monitoring.ok()) {
+                summary_.monitoring_session = monitoring->id;
+                summary_.monitoring_patient = p.id;
+            }
+            return StatusOf(monitoring);
+        });
+        Assess(p, t0 + minutes{40}, Instrument::kMoaas, {4});
+        Bp(p, t0 + minutes{40}, 134, 84);
+        Vital(p, t0 + minutes{40}, "59408-5", 97, "%");
+    }
+
+    // ----- state ------------------------------------------------------------------------------------------------
+
+    DemoClock clock_;
+    PatientRecords patients_;
+    HistoryRecords history_;
+    TreatmentRecords treatment_;
+    AlertRecords alerts_;
+    AdverseEventRecords adverse_events_;
+    NoteRecords notes_;
+    RemsForms rems_;
+    UserRecords users_;
+    const clinical::ClinicSettings settings_;
+    const TimePoint now_;
+    const sys_days today_;
+
+    // Who does what: the demo staff as a clinic's would, from the demo's own origin in the audit log.
+    const Actor system_{"system:demo", "demo"};
+    const Actor front_desk_{DemoEmail("frontdesk"), "demo"};
+    const Actor nurse_{DemoEmail("nurse"), "demo"};
+    const Actor prescriber_{DemoEmail("prescriber"), "demo"};
+    const Actor clinician_ = prescriber_;
+    const Actor therapist_{DemoEmail("therapist"), "demo"};
+
+    std::set<std::string> existing_emails_;
+    std::vector<std::unique_ptr<DemoPatient>> demo_patients_;
+    std::vector<Step> steps_;
+    int rems_forms_owed_ = 0;
+    DemoClinicSummary summary_;
+};
+
+}  // namespace
+
+Result<DemoClinicSummary> DemoClinic::Seed(TimePoint now) {
+    DemoClock settings_clock;
+    settings_clock.Set(now);
+    Result<clinical::ClinicSettings> settings = ClinicSettingsRecords(store_, settings_clock).LoadClinicSettings();
+    if (!settings.ok()) {
+        return settings.error();
+    }
+    Seeder seeder(store_, credentials_, now, *settings);
+    Result<bool> holds_patients = seeder.HoldsPatients();
+    if (!holds_patients.ok()) {
+        return holds_patients.error();
+    }
+    if (*holds_patients) {
+        return DemoClinicSummary{};
+    }
+    if (Status found = seeder.FindExistingUsers(); !found.ok()) {
+        return found.error();
+    }
+    seeder.Plan();
+    if (Status run = seeder.Run(); !run.ok()) {
+        return run.error();
+    }
+    return seeder.TakeSummary();
+}
+
+}  // namespace kclinic::app
