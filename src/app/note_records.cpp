@@ -1,10 +1,12 @@
 #include "app/note_records.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 #include "app/audit.hpp"
 #include "app/free_text.hpp"
+#include "app/record_names.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -32,6 +34,17 @@ Error Stale(const Note& note, std::int64_t version) {
     return Error{ErrorCode::kConflict, "version",
                  "note " + std::to_string(note.id.value) + " is at version " + std::to_string(note.version) + ", not " +
                      std::to_string(version) + "; it changed meanwhile"};
+}
+
+// A note reached through a path of one family of kinds (the API's therapy-notes and clinical-notes, which need
+// different permissions) must be of that family; to that path any other note does not exist.
+Status CheckKind(const Note& note, std::span<const NoteKind> kinds) {
+    if (kinds.empty() || std::find(kinds.begin(), kinds.end(), note.kind) != kinds.end()) {
+        return Status::Ok();
+    }
+    return Error{ErrorCode::kNotFound, "note_id",
+                 "note " + std::to_string(note.id.value) + " is a " + std::string(NoteKindName(note.kind)) +
+                     " note, which is not written here"};
 }
 
 // The course and session a note links to must be the patient's own, and agree with each other.
@@ -104,7 +117,8 @@ Result<Note> NoteRecords::Write(const Actor& actor, PatientId patient, const New
     return stored;
 }
 
-Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t version, std::string_view body) {
+Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t version, std::string_view body,
+                               std::span<const NoteKind> kinds) {
     if (Status valid = CheckBody(body); !valid.ok()) {
         return valid.error();
     }
@@ -114,6 +128,9 @@ Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t ver
         Result<Note> current = tx.GetNote(note);
         if (!current.ok()) {
             return current.error();
+        }
+        if (Status kind = CheckKind(*current, kinds); !kind.ok()) {
+            return kind;
         }
         if (current->signed_at) {
             return Signed(*current);
@@ -139,13 +156,16 @@ Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t ver
     return std::move(*edited);
 }
 
-Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t version) {
+Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t version, std::span<const NoteKind> kinds) {
     const TimePoint now = clock_.Now();
     std::optional<Note> signed_note;
     Status status = store_.Write([&](StoreTransaction& tx) -> Status {
         Result<Note> current = tx.GetNote(note);
         if (!current.ok()) {
             return current.error();
+        }
+        if (Status kind = CheckKind(*current, kinds); !kind.ok()) {
+            return kind;
         }
         if (current->signed_at) {
             return Error{ErrorCode::kFailedPrecondition, "note_id",
@@ -172,7 +192,8 @@ Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t ver
     return std::move(*signed_note);
 }
 
-Result<NoteAddendum> NoteRecords::AddAddendum(const Actor& actor, NoteId note, std::string_view body) {
+Result<NoteAddendum> NoteRecords::AddAddendum(const Actor& actor, NoteId note, std::string_view body,
+                                              std::span<const NoteKind> kinds) {
     if (Status valid = CheckBody(body); !valid.ok()) {
         return valid.error();
     }
@@ -182,6 +203,9 @@ Result<NoteAddendum> NoteRecords::AddAddendum(const Actor& actor, NoteId note, s
         Result<Note> current = tx.GetNote(note);
         if (!current.ok()) {
             return current.error();
+        }
+        if (Status kind = CheckKind(*current, kinds); !kind.ok()) {
+            return kind;
         }
         if (!current->signed_at) {
             return Error{ErrorCode::kFailedPrecondition, "note_id",

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,17 +43,22 @@ public:
     // another course; kInvalidArgument "course_id" for a course of another patient; kNotFound for the patient, the
     // course or the session.
     Result<Note> Write(const Actor& actor, PatientId patient, const NewNote& note);
+    // Edit, Sign and AddAddendum take `kinds`: when not empty, a note of another kind is refused kNotFound "note_id"
+    // (the API reaches therapy and clinical notes through paths of their own, each with its permission).
+
     // Replaces a draft's body and bumps its version. Errors: kInvalidArgument "body" as Write; kNotFound;
     // kFailedPrecondition "note_id" when the note is signed; kPermissionDenied "author" when the actor is not its
     // author; kConflict "version" when `version` is not the stored version (the draft changed meanwhile).
-    Result<Note> Edit(const Actor& actor, NoteId note, std::int64_t version, std::string_view body);
+    Result<Note> Edit(const Actor& actor, NoteId note, std::int64_t version, std::string_view body,
+                      std::span<const NoteKind> kinds = {});
     // The author signs the note as it stands at `version`; from then on it never changes. Errors: kNotFound;
     // kFailedPrecondition "note_id" when it is already signed; kPermissionDenied "author" when the actor is not its
     // author; kConflict "version" when the note changed since the author read it.
-    Result<Note> Sign(const Actor& actor, NoteId note, std::int64_t version);
+    Result<Note> Sign(const Actor& actor, NoteId note, std::int64_t version, std::span<const NoteKind> kinds = {});
     // Appends an addendum, written now by the actor (any clinician), to a signed note. Errors: kInvalidArgument
     // "body" as Write; kNotFound; kFailedPrecondition "note_id" when the note is not signed (edit the draft).
-    Result<NoteAddendum> AddAddendum(const Actor& actor, NoteId note, std::string_view body);
+    Result<NoteAddendum> AddAddendum(const Actor& actor, NoteId note, std::string_view body,
+                                     std::span<const NoteKind> kinds = {});
     // The note with its addenda in the order they were written. kNotFound when no such note.
     Result<Note> Get(const Actor& actor, NoteId note);
     // A patient's notes, oldest first, each with its addenda; only those of `kind` when given. kNotFound when no

@@ -191,7 +191,8 @@ struct ClinicServices {
           alerts(store, clock),
           adverse_events(store, clock),
           notes(store, clock),
-          rems(store, clock) {}
+          rems(store, clock),
+          portal(store, clock) {}
 
     app::Authentication authentication;
     app::UserRecords users;
@@ -203,6 +204,7 @@ struct ClinicServices {
     app::AdverseEventRecords adverse_events;
     app::NoteRecords notes;
     app::RemsForms rems;
+    app::PortalRecords portal;
 };
 
 // Until the live channel lands: events are dropped.
@@ -279,7 +281,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                                    services.adverse_events,
                                    services.notes,
                                    services.rems,
-                                   events};
+                                   events,
+                                   services.portal};
 
     http::Router router;
     adapters::api::AddApiRoutes(router, api);

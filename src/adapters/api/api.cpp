@@ -131,6 +131,9 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddAdminRoutes(api, services);
     AddHistoryRoutes(api, services);
     AddTreatmentRoutes(api, services);
+    // Alerts, adverse events, notes, REMS forms and the patient portal.
+    AddRecordRoutes(api, services);
+    AddPortalRoutes(api, services);
     return api.Routes();
 }
 

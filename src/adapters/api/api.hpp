@@ -29,6 +29,7 @@
 #include "app/history_records.hpp"
 #include "app/note_records.hpp"
 #include "app/patient_records.hpp"
+#include "app/portal.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/rems_forms.hpp"
@@ -61,6 +62,7 @@ struct ApiServices {
     app::NoteRecords& notes;
     app::RemsForms& rems;
     app::EventBus& events;  // committed vitals, scores, alerts and session steps are published here
+    app::PortalRecords& portal;
 };
 
 // The principal of a request's credentials (step 1 above): the bearer API token, else the session cookie. Error

@@ -97,8 +97,9 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     app::AdverseEventRecords adverse_events(store, clock);
     app::NoteRecords notes(store, clock);
     app::RemsForms rems(store, clock);
-    ApiServices services{clock,     authentication, users,          settings, patients, history,
-                         treatment, alerts,         adverse_events, notes,    rems,     events};
+    app::PortalRecords portal(store, clock);
+    ApiServices services{clock,  authentication, users, settings, patients, history, treatment,
+                         alerts, adverse_events, notes, rems,     events,   portal};
     http::Router router;
 
     std::set<Row> registered;

@@ -17,6 +17,9 @@ void AddAdminRoutes(ApiRouter& api, ApiServices& services);
 // (treatment_routes.cpp).
 void AddHistoryRoutes(ApiRouter& api, ApiServices& services);
 void AddTreatmentRoutes(ApiRouter& api, ApiServices& services);
+// Alerts, adverse events, notes, REMS forms (record_routes.cpp) and the patient portal (portal_routes.cpp).
+void AddRecordRoutes(ApiRouter& api, ApiServices& services);
+void AddPortalRoutes(ApiRouter& api, ApiServices& services);
 
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
 // validates (ClinicSettingsRecords::LoadClinicSettings).

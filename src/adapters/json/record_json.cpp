@@ -298,13 +298,18 @@ Json ToJson(const app::AdverseEvent& event) {
     return json;
 }
 
+Json ToJson(const app::NoteAddendum& addendum) {
+    return Json{{"id", addendum.id.value},
+                {"note_id", addendum.note.value},
+                {"body", addendum.body},
+                {"written_at", FormatTime(addendum.written_at)},
+                {"written_by", addendum.written_by}};
+}
+
 Json ToJson(const app::Note& note) {
     Json addenda = Json::array();
     for (const app::NoteAddendum& addendum : note.addenda) {
-        addenda.push_back({{"id", addendum.id.value},
-                           {"body", addendum.body},
-                           {"written_at", FormatTime(addendum.written_at)},
-                           {"written_by", addendum.written_by}});
+        addenda.push_back(ToJson(addendum));
     }
     Json json{
         {"id", note.id.value},

@@ -24,6 +24,7 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::SessionTransition& transition);
 [[nodiscard]] Json ToJson(const app::Alert& alert);
 [[nodiscard]] Json ToJson(const app::AdverseEvent& event);
+[[nodiscard]] Json ToJson(const app::NoteAddendum& addendum);
 [[nodiscard]] Json ToJson(const app::Note& note);  // with its addenda
 [[nodiscard]] Json ToJson(const app::RemsMonitoringForm& form);
 [[nodiscard]] Json ToJson(const app::RemsFormRecord& form);  // the frozen form once submitted

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstddef>
@@ -383,6 +384,30 @@ TEST_P(NoteContractTest, DatabaseRefusesEditingASignedNoteAndDeletingNotesOrAdde
     // A draft's body may change; the use case adds the author and version checks on top.
     Status allowed = ExecuteDirectly("UPDATE notes SET body = 'edited' WHERE id = " + draft_id);
     EXPECT_TRUE(allowed.ok()) << allowed.error().ToString();
+}
+
+// The API reaches therapy and clinical notes through paths of their own: a note of another kind is not found there,
+// and nothing is written.
+TEST_P(NoteContractTest, ANoteOfAnotherFamilyOfKindsIsNotFoundAndNothingIsWritten) {
+    constexpr std::array kTherapyKinds{NoteKind::kPreparation, NoteKind::kIntegration};
+    const Note draft = WriteDraft(nurse_, NoteKind::kProgress);
+    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Edit(nurse_, draft.id, 1, "Mood 7/10", kTherapyKinds)); },
+                                ErrorCode::kNotFound, "note_id");
+    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Sign(nurse_, draft.id, 1, kTherapyKinds)); },
+                                ErrorCode::kNotFound, "note_id");
+    const Note signed_note = WriteSigned(nurse_);
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(notes_->AddAddendum(therapist_, signed_note.id, "Seen in therapy", kTherapyKinds)); },
+        ErrorCode::kNotFound, "note_id");
+
+    constexpr std::array kClinicalKinds{NoteKind::kDosing, NoteKind::kProgress};
+    Result<Note> edited = notes_->Edit(nurse_, draft.id, 1, "Mood 7/10", kClinicalKinds);
+    ASSERT_TRUE(edited.ok()) << edited.error().ToString();
+    EXPECT_EQ(edited->body, "Mood 7/10");
+    Result<Note> signed_now = notes_->Sign(nurse_, draft.id, 2, kClinicalKinds);
+    ASSERT_TRUE(signed_now.ok()) << signed_now.error().ToString();
+    Result<app::NoteAddendum> added = notes_->AddAddendum(prescriber_, draft.id, "Reviewed", kClinicalKinds);
+    ASSERT_TRUE(added.ok()) << added.error().ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NoteContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

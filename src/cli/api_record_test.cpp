@@ -1,0 +1,237 @@
+// The routes of alerts, adverse events, notes, REMS forms and the patient portal as a client meets them: a real
+// `kclinic serve` over SQLite and over PostgreSQL, spoken to over real HTTP (docs/api.md).
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/testing/clinic_server.hpp"
+
+namespace kclinic::cli::testing {
+namespace {
+
+using adapters::storage::contract::BackendTestName;
+using Json = nlohmann::json;
+
+class ApiRecordTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        server_ = ClinicServer::Start(GetParam());
+        ASSERT_NE(server_, nullptr);
+        for (const std::string role : {"admin", "prescriber", "nurse", "therapist"}) {
+            server_->AddUser(role + "@clinic.example", role);
+        }
+        ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+        const ApiResponse registered = nurse.Post("/api/v1/patients", {{"mrn", "MRN-1"},
+                                                                       {"given_name", "Ada"},
+                                                                       {"family_name", "Example"},
+                                                                       {"birth_date", "1980-01-02"},
+                                                                       {"sex", "female"},
+                                                                       {"clinician", "prescriber@clinic.example"}});
+        ASSERT_EQ(registered.status, 201) << registered.text;
+        patient_ = registered.body["id"].get<std::int64_t>();
+        admin_ = std::make_unique<ApiClient>(server_->ClientWithToken("admin@clinic.example"));
+    }
+
+    [[nodiscard]] std::string PatientPath(const std::string& rest) const {
+        return "/api/v1/patients/" + std::to_string(patient_) + rest;
+    }
+
+    // The number of audit entries but the audit reads themselves.
+    std::size_t AuditCount() {
+        const ApiResponse audit = admin_->Get("/api/v1/audit?limit=500");
+        EXPECT_EQ(audit.status, 200) << audit.text;
+        std::size_t count = 0;
+        for (const Json& entry : audit.body["items"]) {
+            count += entry["action"] != "audit.list" ? 1 : 0;
+        }
+        return count;
+    }
+
+    std::unique_ptr<ClinicServer> server_;
+    std::unique_ptr<ApiClient> admin_;  // one token: creating one is audited too
+    std::int64_t patient_ = 0;
+};
+
+TEST_P(ApiRecordTest, AnAlertIsListedOpenThenAcknowledgedOnce) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    const ApiResponse vital =
+        nurse.Post(PatientPath("/vitals"), {{"loinc", "8480-6"}, {"value", 185}, {"unit", "mm[Hg]"}});
+    ASSERT_EQ(vital.status, 201) << vital.text;
+    ASSERT_EQ(vital.body["alerts"].size(), 1U);
+    const std::int64_t alert = vital.body["alerts"][0]["id"].get<std::int64_t>();
+
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    const ApiResponse open = prescriber.Get("/api/v1/alerts?open=true&notify=prescriber%40clinic.example&patient_id=" +
+                                            std::to_string(patient_));
+    ASSERT_EQ(open.status, 200) << open.text;
+    ASSERT_EQ(open.body["items"].size(), 1U);
+    EXPECT_EQ(open.body["items"][0]["rule"], "systolic_high");
+    EXPECT_EQ(prescriber.Get("/api/v1/alerts?open=maybe").ErrorField(), "open");
+    EXPECT_EQ(prescriber.Get("/api/v1/alerts?patient_id=x").ErrorField(), "patient_id");
+
+    EXPECT_EQ(
+        prescriber.Post("/api/v1/alerts/" + std::to_string(alert) + "/acknowledge", {{"notes", "typo"}}).ErrorField(),
+        "notes");
+    const ApiResponse acknowledged =
+        prescriber.Post("/api/v1/alerts/" + std::to_string(alert) + "/acknowledge", {{"note", "Rechecked: 150/88"}});
+    ASSERT_EQ(acknowledged.status, 200) << acknowledged.text;
+    EXPECT_EQ(acknowledged.body["acknowledged_by"], "prescriber@clinic.example");
+    EXPECT_EQ(acknowledged.body["acknowledgement_note"], "Rechecked: 150/88");
+    const ApiResponse again =
+        prescriber.Post("/api/v1/alerts/" + std::to_string(alert) + "/acknowledge", Json::object());
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.ErrorField(), "alert_id");
+    EXPECT_TRUE(prescriber.Get("/api/v1/alerts?open=true").body["items"].empty());
+    EXPECT_EQ(prescriber.Get("/api/v1/alerts").body["items"].size(), 1U);
+}
+
+TEST_P(ApiRecordTest, AnAdverseEventIsLoggedThenFollowedUpUnderItsVersion) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    Json event = {{"term", "nausea"},
+                  {"grade", 2},
+                  {"onset_at", "2026-01-10T10:05:00Z"},
+                  {"outcome", "recovering"},
+                  {"actions", {"prn_drug_given"}},
+                  {"relatedness", "probable"}};
+    const std::size_t audit_before = AuditCount();
+    Json bad_action = event;
+    bad_action["actions"] = {"prn_drug_given", "prayed"};
+    const ApiResponse refused = nurse.Post(PatientPath("/adverse-events"), bad_action);
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_EQ(refused.ErrorField(), "actions[1]");
+    EXPECT_EQ(AuditCount(), audit_before);
+
+    const ApiResponse logged = nurse.Post(PatientPath("/adverse-events"), event);
+    ASSERT_EQ(logged.status, 201) << logged.text;
+    EXPECT_EQ(logged.Header("etag"), "\"1\"");
+    EXPECT_EQ(logged.body["serious"], false);
+    const std::string location = logged.Header("location");
+    const std::int64_t id = logged.body["id"].get<std::int64_t>();
+    EXPECT_EQ(location, "/api/v1/adverse-events/" + std::to_string(id));
+
+    const ApiResponse read = nurse.Get(location);
+    ASSERT_EQ(read.status, 200);
+    EXPECT_EQ(read.Header("etag"), "\"1\"");
+    const ApiResponse listed = nurse.Get(PatientPath("/adverse-events"));
+    ASSERT_EQ(listed.body["items"].size(), 1U);
+
+    const Json follow_up = {{"grade", 2},
+                            {"resolved_at", "2026-01-10T11:00:00Z"},
+                            {"outcome", "recovered"},
+                            {"actions", {"prn_drug_given"}},
+                            {"relatedness", "probable"},
+                            {"serious_criteria", Json::array()}};
+    EXPECT_EQ(nurse.Put(location, follow_up).status, 428);
+    Json partial = follow_up;
+    partial.erase("serious_criteria");
+    EXPECT_EQ(nurse.Put(location, partial, "If-Match: \"1\"\r\n").ErrorField(), "serious_criteria");
+    const ApiResponse updated = nurse.Put(location, follow_up, "If-Match: \"1\"\r\n");
+    ASSERT_EQ(updated.status, 200) << updated.text;
+    EXPECT_EQ(updated.Header("etag"), "\"2\"");
+    EXPECT_EQ(updated.body["outcome"], "recovered");
+    EXPECT_EQ(nurse.Put(location, follow_up, "If-Match: \"1\"\r\n").status, 412);
+
+    EXPECT_EQ(nurse.Get("/api/v1/sessions/999999/adverse-events").status, 404);
+}
+
+TEST_P(ApiRecordTest, NotesAreWrittenSignedAndAddedToOnTheirFamilysPaths) {
+    ApiClient therapist = server_->ClientWithToken("therapist@clinic.example");
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    const ApiResponse wrong_family =
+        therapist.Post(PatientPath("/therapy-notes"), {{"kind", "progress"}, {"body", "Mood 6/10"}});
+    EXPECT_EQ(wrong_family.status, 400);
+    EXPECT_EQ(wrong_family.ErrorField(), "kind");
+
+    const ApiResponse draft =
+        therapist.Post(PatientPath("/therapy-notes"), {{"kind", "integration"}, {"body", "Integration 1.\nGrief."}});
+    ASSERT_EQ(draft.status, 201) << draft.text;
+    const std::string id = std::to_string(draft.body["id"].get<std::int64_t>());
+    EXPECT_EQ(draft.Header("location"), "/api/v1/notes/" + id);
+    EXPECT_EQ(draft.Header("etag"), "\"1\"");
+
+    // A clinical-notes path does not know a therapy note.
+    const ApiResponse elsewhere = nurse.Put("/api/v1/clinical-notes/" + id, {{"body", "x"}}, "If-Match: \"1\"\r\n");
+    EXPECT_EQ(elsewhere.status, 404);
+    EXPECT_EQ(elsewhere.ErrorField(), "note_id");
+
+    const ApiResponse edited = therapist.Put("/api/v1/therapy-notes/" + id,
+                                             {{"body", "Integration 1.\nGrief, relief."}}, "If-Match: \"1\"\r\n");
+    ASSERT_EQ(edited.status, 200) << edited.text;
+    EXPECT_EQ(edited.Header("etag"), "\"2\"");
+    EXPECT_EQ(therapist.Post("/api/v1/therapy-notes/" + id + "/sign", Json::object(), "If-Match: \"1\"\r\n").status,
+              412);
+    const ApiResponse signed_note =
+        therapist.Post("/api/v1/therapy-notes/" + id + "/sign", Json::object(), "If-Match: \"2\"\r\n");
+    ASSERT_EQ(signed_note.status, 200) << signed_note.text;
+    EXPECT_EQ(signed_note.body["signed"], true);
+    EXPECT_EQ(therapist.Put("/api/v1/therapy-notes/" + id, {{"body", "late"}}, "If-Match: \"3\"\r\n").status, 409);
+
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    const ApiResponse addendum =
+        prescriber.Post("/api/v1/therapy-notes/" + id + "/addenda", {{"body", "Reviewed; continue."}});
+    ASSERT_EQ(addendum.status, 201) << addendum.text;
+    EXPECT_EQ(addendum.body["note_id"].get<std::int64_t>(), draft.body["id"].get<std::int64_t>());
+
+    const ApiResponse progress = nurse.Post(PatientPath("/clinical-notes"), {{"kind", "progress"}, {"body", "Well."}});
+    ASSERT_EQ(progress.status, 201) << progress.text;
+    const ApiResponse integration_only = nurse.Get(PatientPath("/notes?kind=integration"));
+    ASSERT_EQ(integration_only.body["items"].size(), 1U);
+    EXPECT_EQ(integration_only.body["items"][0]["addenda"].size(), 1U);
+    EXPECT_EQ(nurse.Get(PatientPath("/notes")).body["items"].size(), 2U);
+    EXPECT_EQ(nurse.Get(PatientPath("/notes?kind=diary")).ErrorField(), "kind");
+    EXPECT_EQ(nurse.Get("/api/v1/notes/" + id).Header("etag"), "\"3\"");
+}
+
+TEST_P(ApiRecordTest, RemsFormsNeedTheSettingAndASessionThatOwesOne) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    const ApiResponse due = nurse.Get("/api/v1/rems-forms/due");
+    ASSERT_EQ(due.status, 200) << due.text;
+    EXPECT_TRUE(due.body["items"].empty());
+    EXPECT_EQ(nurse.Get("/api/v1/sessions/1/rems-form").ErrorField(), "healthcare_setting");
+    const ApiResponse none = nurse.Get("/api/v1/sessions/999999/rems-form?healthcare_setting=Example%20Clinic");
+    EXPECT_EQ(none.status, 404);
+    const ApiResponse submit = nurse.Post("/api/v1/sessions/999999/rems-form/submit",
+                                          {{"healthcare_setting", "Example Clinic"}, {"ready_to_leave_minutes", 90}});
+    EXPECT_EQ(submit.status, 404);
+    EXPECT_EQ(
+        nurse.Post("/api/v1/sessions/999999/rems-form/submit", {{"healthcare_setting", "Example Clinic"}}).ErrorField(),
+        "ready_to_leave_minutes");
+}
+
+TEST_P(ApiRecordTest, APatientSeesTheirPortalAndCrisisServicesAfterASuicidalityAnswer) {
+    server_->AddUser("ada@example.org", "patient", patient_);
+    ApiClient patient = server_->ClientWithToken("ada@example.org");
+    const ApiResponse first = patient.Get(PatientPath("/portal"));
+    ASSERT_EQ(first.status, 200) << first.text;
+    EXPECT_EQ(first.body["given_name"], "Ada");
+    EXPECT_EQ(first.body["suicidality_flagged"], false);
+    EXPECT_TRUE(first.body["crisis_resources"].empty());
+
+    const ApiResponse answered =
+        patient.Post(PatientPath("/assessments"), {{"instrument", "phq9"}, {"answers", {1, 1, 0, 0, 0, 0, 0, 0, 2}}});
+    ASSERT_EQ(answered.status, 201) << answered.text;
+    const ApiResponse portal = patient.Get(PatientPath("/portal"));
+    ASSERT_EQ(portal.status, 200) << portal.text;
+    EXPECT_EQ(portal.body["suicidality_flagged"], true);
+    ASSERT_FALSE(portal.body["crisis_resources"].empty());
+    EXPECT_NE(portal.body["crisis_resources"].dump().find("988"), std::string::npos);  // region us by default
+    ASSERT_EQ(portal.body["recent_scores"].size(), 1U);
+    EXPECT_EQ(portal.body["recent_scores"][0]["instrument"], "phq9");
+    EXPECT_EQ(portal.body["recent_scores"][0]["total"], 4);
+
+    // Staff do not read the portal; a patient reads no other record.
+    EXPECT_EQ(server_->ClientWithToken("nurse@clinic.example").Get(PatientPath("/portal")).status, 403);
+    EXPECT_EQ(patient.Get("/api/v1/patients/" + std::to_string(patient_ + 1) + "/portal").status, 403);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiRecordTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName());
+
+}  // namespace
+}  // namespace kclinic::cli::testing
