@@ -7,11 +7,18 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/clock/system_clock.hpp"
+#include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
+#include "adapters/http/live_channel.hpp"
+#include "adapters/http/live_hub.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/operational_routes.hpp"
 #include "adapters/http/router.hpp"
 #include "adapters/storage/open_store.hpp"
+#include "app/authentication.hpp"
+#include "app/ports/event_bus.hpp"
+#include "app/treatment_records.hpp"
 
 namespace kclinic::cli {
 namespace {
@@ -103,8 +110,17 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         return opened.error();
     }
     app::Store& store = **opened;
+    const adapters::SystemClock clock;
+    const adapters::crypto::SodiumCredentials credentials;
+    app::Authentication authentication(store, clock, credentials);
+    app::TreatmentRecords treatment(store, clock);
 
     http::MetricsRegistry metrics;
+    // The live channel's hub is this process's EventBus. Whatever records a change publishes to `bus` after its
+    // commit (the API routes, the demo clinic's vitals feed); on PostgreSQL the LISTEN/NOTIFY relay wraps the hub
+    // here, so that `bus` reaches the subscribers of every server process on the database.
+    http::LiveHub hub(metrics);
+    [[maybe_unused]] app::EventBus& bus = hub;
     http::Router router;
     http::AddOperationalRoutes(router, metrics, http::ServiceInfo{KCLINIC_VERSION, std::string(store.Backend())},
                                [&store] { return DatabaseAnswers(store); });
@@ -114,6 +130,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     server_options.port = address->port;
     server_options.io_threads = options.io_threads;
     server_options.worker_threads = options.workers;
+    server_options.live = http::LiveEndpoint{"/api/v1/live", &hub, http::SessionOrTokenAuthenticator(authentication),
+                                             http::RecordLiveSubscriber(treatment)};
     http::HttpServer server(std::move(server_options), std::move(router), metrics);
     if (Status listening = server.Listen(); !listening.ok()) {
         Error error = listening.error();
