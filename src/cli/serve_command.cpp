@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/api/api.hpp"
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
@@ -91,6 +92,32 @@ std::string DisplayedDatabase(const std::string& url) {
     return shown;
 }
 
+// Every use case the server runs, over one store, clock and set of credentials.
+struct ClinicServices {
+    ClinicServices(app::Store& store, const app::Clock& clock, const app::Credentials& credentials)
+        : authentication(store, clock, credentials),
+          users(store, clock, credentials),
+          settings(store, clock),
+          patients(store, clock),
+          history(store, clock),
+          treatment(store, clock),
+          alerts(store, clock),
+          adverse_events(store, clock),
+          notes(store, clock),
+          rems(store, clock) {}
+
+    app::Authentication authentication;
+    app::UserRecords users;
+    app::ClinicSettingsRecords settings;
+    app::PatientRecords patients;
+    app::HistoryRecords history;
+    app::TreatmentRecords treatment;
+    app::AlertRecords alerts;
+    app::AdverseEventRecords adverse_events;
+    app::NoteRecords notes;
+    app::RemsForms rems;
+};
+
 // Readiness: the database answers a trivial read. Loading the clinic settings is the cheapest query the Store port
 // has that touches no patient data (so it needs no audit entry) and reaches the database on both backends.
 Status DatabaseAnswers(app::Store& store) {
@@ -110,18 +137,31 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         return opened.error();
     }
     app::Store& store = **opened;
+
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
-    app::Authentication authentication(store, clock, credentials);
-    app::TreatmentRecords treatment(store, clock);
-
+    ClinicServices services(store, clock, credentials);
     http::MetricsRegistry metrics;
-    // The live channel's hub is this process's EventBus. Whatever records a change publishes to `bus` after its
-    // commit (the API routes, the demo clinic's vitals feed); on PostgreSQL the LISTEN/NOTIFY relay wraps the hub
-    // here, so that `bus` reaches the subscribers of every server process on the database.
+    // The live channel's hub is this process's EventBus: whatever records a change publishes to `events` after its
+    // commit (the API routes, the demo clinic's vitals feed). On PostgreSQL the LISTEN/NOTIFY relay wraps the hub
+    // here, so that `events` reaches the live subscribers of every server process on the database.
     http::LiveHub hub(metrics);
-    [[maybe_unused]] app::EventBus& bus = hub;
+    app::EventBus& events = hub;
+    adapters::api::ApiServices api{clock,
+                                   services.authentication,
+                                   services.users,
+                                   services.settings,
+                                   services.patients,
+                                   services.history,
+                                   services.treatment,
+                                   services.alerts,
+                                   services.adverse_events,
+                                   services.notes,
+                                   services.rems,
+                                   events};
+
     http::Router router;
+    adapters::api::AddApiRoutes(router, api);
     http::AddOperationalRoutes(router, metrics, http::ServiceInfo{KCLINIC_VERSION, std::string(store.Backend())},
                                [&store] { return DatabaseAnswers(store); });
 
@@ -130,8 +170,12 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     server_options.port = address->port;
     server_options.io_threads = options.io_threads;
     server_options.worker_threads = options.workers;
-    server_options.live = http::LiveEndpoint{"/api/v1/live", &hub, http::SessionOrTokenAuthenticator(authentication),
-                                             http::RecordLiveSubscriber(treatment)};
+    server_options.live =
+        http::LiveEndpoint{"/api/v1/live", &hub,
+                           [&services](const http::HttpRequest& request) {
+                               return adapters::api::AuthenticateRequest(services.authentication, request);
+                           },
+                           http::RecordLiveSubscriber(services.treatment)};
     http::HttpServer server(std::move(server_options), std::move(router), metrics);
     if (Status listening = server.Listen(); !listening.ok()) {
         Error error = listening.error();

@@ -1,14 +1,11 @@
 // `kclinic serve` as an operator runs it: the real binary on a free loopback port and a fresh SQLite file, its URL
 // read from the line it prints, spoken to over real HTTP, and stopped with SIGTERM or SIGINT (exit status 0).
 
-#include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -24,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/testing/http_test_client.hpp"
+#include "cli/testing/serve_process.hpp"
 
 namespace {
 
@@ -31,98 +29,7 @@ using Json = nlohmann::json;
 using kclinic::adapters::http::testing::RequestText;
 using kclinic::adapters::http::testing::TestConnection;
 using kclinic::adapters::http::testing::TestResponse;
-
-// A running `kclinic serve`; killed (SIGKILL) if a test ends without stopping it.
-class ServeProcess {
-public:
-    explicit ServeProcess(std::vector<std::string> args) {
-        std::array<int, 2> out_pipe{};
-        std::array<int, 2> err_pipe{};
-        if (pipe(out_pipe.data()) != 0 || pipe(err_pipe.data()) != 0) {
-            ADD_FAILURE() << "pipe failed";
-            return;
-        }
-        pid_ = fork();
-        if (pid_ == 0) {
-            dup2(out_pipe[1], STDOUT_FILENO);
-            dup2(err_pipe[1], STDERR_FILENO);
-            for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
-                close(fd);
-            }
-            std::string binary = KCLINIC_BINARY;
-            std::vector<char*> argv{binary.data()};
-            for (std::string& arg : args) {
-                argv.push_back(arg.data());
-            }
-            argv.push_back(nullptr);
-            execv(binary.c_str(), argv.data());
-            _exit(127);
-        }
-        close(out_pipe[1]);
-        close(err_pipe[1]);
-        out_ = out_pipe[0];
-        err_ = err_pipe[0];
-    }
-
-    ~ServeProcess() {
-        if (pid_ > 0 && !exited_) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-        close(out_);
-        close(err_);
-    }
-    ServeProcess(const ServeProcess&) = delete;
-    ServeProcess& operator=(const ServeProcess&) = delete;
-
-    // The first line on stdout, without its newline; "" when none came within 60 s (start-up under the
-    // sanitizers, with migrations, can be slow on a busy machine).
-    std::string FirstLine() {
-        std::string line;
-        std::array<char, 1> byte{};
-        pollfd fd{out_, POLLIN, 0};
-        while (poll(&fd, 1, 60000) > 0 && read(out_, byte.data(), 1) == 1) {
-            if (byte[0] == '\n') {
-                return line;
-            }
-            line += byte[0];
-        }
-        return "";
-    }
-
-    // Sends `signal` and waits (at most 30 s) for the exit; the exit status, or -1 when it did not exit normally.
-    int StopWith(int signal) {
-        kill(pid_, signal);
-        for (int waited_ms = 0; waited_ms < 30000; waited_ms += 10) {
-            int status = 0;
-            if (waitpid(pid_, &status, WNOHANG) == pid_) {
-                exited_ = true;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return -1;
-    }
-
-    // Everything still unread on stdout and stderr. REQUIRES: the process has exited.
-    std::string RestOfOutput() { return ReadAll(out_) + ReadAll(err_); }
-
-private:
-    static std::string ReadAll(int fd) {
-        std::string text;
-        std::array<char, 4096> chunk{};
-        ssize_t got = 0;
-        while ((got = read(fd, chunk.data(), chunk.size())) > 0) {
-            text.append(chunk.data(), static_cast<std::size_t>(got));
-        }
-        return text;
-    }
-
-    pid_t pid_ = -1;
-    int out_ = -1;
-    int err_ = -1;
-    bool exited_ = false;
-};
+using kclinic::cli::testing::ServeProcess;
 
 class ServeTest : public ::testing::Test {
 protected:

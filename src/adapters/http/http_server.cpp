@@ -739,7 +739,9 @@ private:
         wire::response<wire::string_body>& out =
             outgoing_.emplace(static_cast<wire::status>(response.status), exchange.version);
         out.set(wire::field::server, "kclinic");
-        out.set(wire::field::content_type, response.content_type);
+        if (!response.content_type.empty()) {
+            out.set(wire::field::content_type, response.content_type);
+        }
         for (const auto& [name, value] : response.headers) {
             if (!IsFramingField(name)) {
                 out.insert(name, value);

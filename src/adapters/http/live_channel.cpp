@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <limits>
 #include <utility>
 
 #include "adapters/json/clinical_json.hpp"
@@ -24,26 +23,6 @@ std::string_view Trim(std::string_view text) {
         return {};
     }
     return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-// The value of the cookie `name` in a Cookie header ("a=1; kclinic_session=..."), RFC 6265 §5.4.
-std::optional<std::string_view> FindCookie(const Headers& headers, std::string_view name) {
-    for (const auto& [field, value] : headers) {
-        if (!EqualsIgnoringCase(field, "Cookie")) {
-            continue;
-        }
-        std::string_view rest = value;
-        while (!rest.empty()) {
-            const std::size_t end = rest.find(';');
-            const std::string_view pair = Trim(rest.substr(0, end));
-            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-            const std::size_t equals = pair.find('=');
-            if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
-                return pair.substr(equals + 1);
-            }
-        }
-    }
-    return std::nullopt;
 }
 
 Error MessageError(std::string message) {
@@ -168,24 +147,6 @@ LiveSubscriber RecordLiveSubscriber(app::TreatmentRecords& records) {
             return allowed.error();
         }
         return std::optional<LiveTopic>(topic);
-    };
-}
-
-LiveAuthenticator SessionOrTokenAuthenticator(app::Authentication& authentication) {
-    return [&authentication](const HttpRequest& request) -> Result<app::Principal> {
-        if (const std::optional<std::string_view> authorization = request.headers.Find("Authorization")) {
-            const std::string_view value = Trim(*authorization);
-            constexpr std::string_view kBearer = "Bearer ";
-            if (value.size() <= kBearer.size() || !EqualsIgnoringCase(value.substr(0, kBearer.size()), kBearer)) {
-                return Error{ErrorCode::kUnauthenticated, "Authorization", "expected Authorization: Bearer TOKEN"};
-            }
-            return authentication.AuthenticateApiToken(Trim(value.substr(kBearer.size())));
-        }
-        if (const std::optional<std::string_view> token = FindCookie(request.headers, kSessionCookie)) {
-            return authentication.AuthenticateSession(*token);
-        }
-        return Error{ErrorCode::kUnauthenticated, "",
-                     "log in first: the live channel needs the kclinic_session cookie or Authorization: Bearer TOKEN"};
     };
 }
 

@@ -20,7 +20,6 @@
 
 #include "adapters/http/http_message.hpp"
 #include "adapters/http/live_hub.hpp"
-#include "app/authentication.hpp"
 #include "app/authorization.hpp"
 #include "app/treatment_records.hpp"
 #include "base/result.hpp"
@@ -33,7 +32,8 @@ struct LiveClient {
     std::string remote_address;  // the Actor's origin for the audited reads a subscription makes
 };
 
-// Authenticates the upgrade request (on a worker thread: it may read the database). An error is answered as plain
+// Authenticates the upgrade request (on a worker thread: it may read the database); `kclinic serve` gives the API's
+// own (adapters/api AuthenticateRequest: a bearer token, else the session cookie). An error is answered as plain
 // HTTP with the status of its code (401 for kUnauthenticated) and the connection closes.
 using LiveAuthenticator = std::function<Result<app::Principal>(const HttpRequest& request)>;
 
@@ -65,13 +65,5 @@ using LiveSubscriber =
 // with TreatmentRecords::GetSession, an audited read, and then authorised for that patient. `records` must outlive
 // the function. Errors: ParseLiveMessage's; kPermissionDenied; kNotFound "session_id" for no such session.
 [[nodiscard]] LiveSubscriber RecordLiveSubscriber(app::TreatmentRecords& records);
-
-// The name of the browser session cookie (the one the login route sets).
-inline constexpr std::string_view kSessionCookie = "kclinic_session";
-
-// Authenticates an upgrade by `Authorization: Bearer TOKEN` (an API token) or else by the kclinic_session cookie
-// (a browser session). `authentication` must outlive the function. Errors: kUnauthenticated when neither is present
-// or the one given is not live.
-[[nodiscard]] LiveAuthenticator SessionOrTokenAuthenticator(app::Authentication& authentication);
 
 }  // namespace kclinic::adapters::http

@@ -1,6 +1,6 @@
-// The live channel's decisions over the clinic record (adapters/http/live_channel): the subscriber that finds a
-// session's patient with an audited read and authorises it, and the authenticator over browser sessions and API
-// tokens, on a real SQLite file and a real PostgreSQL server. Every refusal is checked to write nothing.
+// The live channel's decision over the clinic record (adapters/http/live_channel): the subscriber that finds a
+// session's patient with an audited read and authorises it, on a real SQLite file and a real PostgreSQL server.
+// Every refusal is checked to write nothing.
 
 #include <gtest/gtest.h>
 
@@ -11,14 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/live_channel.hpp"
 #include "adapters/storage/contract/test_stores.hpp"
-#include "app/authentication.hpp"
 #include "app/patient_records.hpp"
 #include "app/record_names.hpp"
 #include "app/treatment_records.hpp"
-#include "app/user_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -32,7 +29,6 @@ using std::chrono::sys_days;
 using std::chrono::year;
 
 const TimePoint kStart{std::chrono::milliseconds{1'790'000'000'000LL}};  // 2026-09-21T14:13:20Z
-constexpr std::string_view kPassword = "tulip-granite-lantern";
 
 class FixedClock final : public app::Clock {
 public:
@@ -47,8 +43,6 @@ protected:
         test_store_ = std::move(opened).value();
         patients_ = std::make_unique<app::PatientRecords>(store(), clock_);
         treatment_ = std::make_unique<app::TreatmentRecords>(store(), clock_);
-        users_ = std::make_unique<app::UserRecords>(store(), clock_, credentials_);
-        auth_ = std::make_unique<app::Authentication>(store(), clock_, credentials_);
         subscribe_ = http::RecordLiveSubscriber(*treatment_);
 
         Result<app::Patient> patient = patients_->RegisterPatient(
@@ -84,14 +78,11 @@ protected:
     std::vector<std::string> AuditActions() { return ReadAuditActions(store()); }
 
     FixedClock clock_;
-    crypto::SodiumCredentials credentials_{crypto::PasswordHashCost::kTestOnlyMinimum};
     clinical::ClinicSettings settings_;
     const Actor admin_{"admin@clinic.example", "cli"};
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
     std::unique_ptr<app::TreatmentRecords> treatment_;
-    std::unique_ptr<app::UserRecords> users_;
-    std::unique_ptr<app::Authentication> auth_;
     http::LiveSubscriber subscribe_;
     app::PatientId patient_;
     app::SessionId session_;
@@ -150,45 +141,6 @@ TEST_P(LiveContractTest, RefusalsWriteNothing) {
         ASSERT_FALSE(refused.ok());
         EXPECT_EQ(refused.error().code, c.code) << refused.error().ToString();
         EXPECT_EQ(refused.error().field, c.field);
-    }
-    EXPECT_EQ(AuditActions(), before);
-}
-
-TEST_P(LiveContractTest, TheAuthenticatorTakesABearerTokenOrTheSessionCookie) {
-    Result<app::User> nurse = users_->AddUser(
-        admin_, app::NewUser{"nurse@clinic.example", "N. Example", Role::kNurse, std::string(kPassword), std::nullopt});
-    ASSERT_TRUE(nurse.ok()) << nurse.error().ToString();
-    Result<app::NewApiToken> token = users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
-    ASSERT_TRUE(token.ok()) << token.error().ToString();
-    app::LoginAnswer login = auth_->Login("nurse@clinic.example", kPassword, "192.0.2.10");
-    ASSERT_TRUE(login.session.ok()) << login.session.error().ToString();
-    const http::LiveAuthenticator authenticate = http::SessionOrTokenAuthenticator(*auth_);
-
-    http::HttpRequest bearer;
-    bearer.headers.Add("Authorization", "Bearer " + token->token);
-    Result<app::Principal> by_token = authenticate(bearer);
-    ASSERT_TRUE(by_token.ok()) << by_token.error().ToString();
-    EXPECT_EQ(by_token->method, app::AuthMethod::kApiToken);
-    EXPECT_EQ(by_token->email, "nurse@clinic.example");
-
-    http::HttpRequest cookie;
-    cookie.headers.Add("Cookie", "theme=dark; kclinic_session=" + login.session->token + "; lang=en");
-    Result<app::Principal> by_cookie = authenticate(cookie);
-    ASSERT_TRUE(by_cookie.ok()) << by_cookie.error().ToString();
-    EXPECT_EQ(by_cookie->method, app::AuthMethod::kSession);
-
-    const std::vector<std::string> before = AuditActions();
-    http::HttpRequest none;
-    http::HttpRequest wrong_scheme;
-    wrong_scheme.headers.Add("Authorization", "Basic bnVyc2U6cGFzcw==");
-    http::HttpRequest wrong_token;
-    wrong_token.headers.Add("Authorization", "Bearer not-a-token");
-    http::HttpRequest wrong_cookie;
-    wrong_cookie.headers.Add("Cookie", "kclinic_session=not-a-session");
-    for (const http::HttpRequest* request : {&none, &wrong_scheme, &wrong_token, &wrong_cookie}) {
-        Result<app::Principal> refused = authenticate(*request);
-        ASSERT_FALSE(refused.ok());
-        EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
     }
     EXPECT_EQ(AuditActions(), before);
 }

@@ -1,0 +1,220 @@
+#include "adapters/api/api.hpp"
+
+#include <charconv>
+#include <utility>
+
+#include "adapters/api/routes.hpp"
+#include "adapters/http/http_error.hpp"
+#include "adapters/json/record_json.hpp"
+
+namespace kclinic::adapters::api {
+namespace {
+
+// The value of cookie `name` in a Cookie header (RFC 6265 §4.2.1: "name=value" pairs separated by "; ").
+std::optional<std::string_view> CookieValue(std::string_view header, std::string_view name) {
+    while (!header.empty()) {
+        const std::size_t end = header.find(';');
+        std::string_view pair = header.substr(0, end);
+        header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+        while (!pair.empty() && pair.front() == ' ') {
+            pair.remove_prefix(1);
+        }
+        const std::size_t equals = pair.find('=');
+        if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+            return pair.substr(equals + 1);
+        }
+    }
+    return std::nullopt;
+}
+
+bool ChangesState(Method method) {
+    return method != Method::kGet && method != Method::kHead;
+}
+
+HttpResponse Unauthenticated(const Error& error) {
+    HttpResponse response = http::ErrorResponse(error);
+    // RFC 9110 §11.6.1: a 401 names the scheme the client may use.
+    response.headers.Set("WWW-Authenticate", "Bearer realm=\"kclinic\"");
+    return response;
+}
+
+std::optional<std::int64_t> PositiveInteger(std::string_view text) {
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+}  // namespace
+
+Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, const HttpRequest& request) {
+    if (const std::optional<std::string_view> header = request.headers.Find("Authorization")) {
+        constexpr std::string_view kBearer = "Bearer ";
+        if (header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer) {
+            return Error{ErrorCode::kUnauthenticated, "Authorization", "expected \"Bearer <API token>\""};
+        }
+        return authentication.AuthenticateApiToken(header->substr(kBearer.size()));
+    }
+    if (const std::optional<std::string_view> cookies = request.headers.Find("Cookie")) {
+        if (const std::optional<std::string_view> token = CookieValue(*cookies, kSessionCookie)) {
+            return authentication.AuthenticateSession(*token);
+        }
+    }
+    return Error{ErrorCode::kUnauthenticated, "",
+                 "log in first (POST /api/v1/auth/login) or send an API token as \"Authorization: Bearer <token>\""};
+}
+
+Result<std::int64_t> ApiCall::Id(std::string_view name) const {
+    const auto found = params.find(name);
+    const std::optional<std::int64_t> id = found == params.end() ? std::nullopt : PositiveInteger(found->second);
+    if (!id) {
+        return InvalidArgument(std::string(name), "must be a positive integer record id");
+    }
+    return *id;
+}
+
+void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
+                    ApiHandler handler) {
+    routes_.push_back(ApiRoute{method, std::string(pattern), permission, subject});
+    router_.Add(method, pattern,
+                [&services = services_, method, permission, subject, handler = std::move(handler)](
+                    const HttpRequest& request, const PathParams& params) -> HttpResponse {
+                    Result<app::Principal> principal = AuthenticateRequest(services.authentication, request);
+                    if (!principal.ok()) {
+                        return Unauthenticated(principal.error());
+                    }
+                    if (ChangesState(method)) {
+                        const Status csrf = services.authentication.CheckCsrf(
+                            *principal, request.headers.Find(kCsrfHeader).value_or(std::string_view()));
+                        if (!csrf.ok()) {
+                            Error error = csrf.error();
+                            error.message = "a browser session must send its CSRF token in the " +
+                                            std::string(kCsrfHeader) + " header";
+                            return http::ErrorResponse(error);
+                        }
+                    }
+                    ApiCall call{request, params, *principal, app::ActorOf(*principal, request.remote_address),
+                                 services.clock.Now()};
+                    if (permission) {
+                        std::optional<app::PatientId> patient;
+                        if (subject == Subject::kPathPatient) {
+                            Result<std::int64_t> id = call.Id();
+                            if (!id.ok()) {
+                                return http::ErrorResponse(id.error());
+                            }
+                            patient = app::PatientId{*id};
+                        }
+                        if (Status allowed = app::Authorize(*principal, *permission, patient); !allowed.ok()) {
+                            return http::ErrorResponse(allowed.error());
+                        }
+                    }
+                    Result<HttpResponse> response = handler(call);
+                    return response.ok() ? std::move(response).value() : VersionedErrorResponse(response.error());
+                });
+}
+
+void ApiRouter::AddPublic(Method method, std::string_view pattern, PublicHandler handler) {
+    routes_.push_back(ApiRoute{method, std::string(pattern), std::nullopt, Subject::kNone, false});
+    router_.Add(method, pattern,
+                [handler = std::move(handler)](const HttpRequest& request, const PathParams&) -> HttpResponse {
+                    Result<HttpResponse> response = handler(request);
+                    return response.ok() ? std::move(response).value() : http::ErrorResponse(response.error());
+                });
+}
+
+std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) {
+    ApiRouter api(router, services);
+    AddAuthRoutes(api, services);
+    AddPatientRoutes(api, services);
+    AddAdminRoutes(api, services);
+    return api.Routes();
+}
+
+Result<clinical::ClinicSettings> SettingsInForce(ApiServices& services) {
+    return services.settings.LoadClinicSettings();
+}
+
+Json RecordedJson(Json record, const std::vector<app::Alert>& alerts) {
+    Json raised = Json::array();
+    for (const app::Alert& alert : alerts) {
+        raised.push_back(json::ToJson(alert));
+    }
+    record["alerts"] = std::move(raised);
+    return record;
+}
+
+HttpResponse JsonResponse(int status, const Json& body) {
+    HttpResponse response;
+    response.status = status;
+    response.body = body.dump();
+    // Patient data must not linger in shared or browser caches (RFC 9111 §5.2.2.5).
+    response.headers.Set("Cache-Control", "no-store");
+    return response;
+}
+
+HttpResponse Created(std::string location, const Json& body) {
+    HttpResponse response = JsonResponse(201, body);
+    response.headers.Set("Location", std::move(location));
+    return response;
+}
+
+std::string EntityTag(std::int64_t version) {
+    return "\"" + std::to_string(version) + "\"";
+}
+
+Result<std::int64_t> RequiredIfMatch(const HttpRequest& request) {
+    const std::optional<std::string_view> header = request.headers.Find("If-Match");
+    if (!header) {
+        return Error{ErrorCode::kFailedPrecondition, "If-Match",
+                     "send the record's ETag in If-Match, so a change made meanwhile is not overwritten"};
+    }
+    std::string_view tag = *header;
+    if (tag.size() < 3 || tag.front() != '"' || tag.back() != '"') {
+        return InvalidArgument("If-Match", "must be one entity tag as sent in ETag, such as \"3\"");
+    }
+    const std::optional<std::int64_t> version = PositiveInteger(tag.substr(1, tag.size() - 2));
+    if (!version) {
+        return InvalidArgument("If-Match", "must be one entity tag as sent in ETag, such as \"3\"");
+    }
+    return *version;
+}
+
+HttpResponse PreconditionFailed() {
+    return http::ProtocolErrorResponse(412, "precondition_failed",
+                                       "the record changed since it was read; read it again and reapply the change");
+}
+
+HttpResponse VersionedErrorResponse(const Error& error) {
+    if (error.code == ErrorCode::kConflict && error.field == "version") {
+        return PreconditionFailed();
+    }
+    if (error.code == ErrorCode::kFailedPrecondition && error.field == "If-Match") {
+        // RFC 6585 §3: the server requires the request to be conditional.
+        return http::ProtocolErrorResponse(428, "precondition_required", error.message);
+    }
+    return http::ErrorResponse(error);
+}
+
+Result<PageRequest> ReadPage(const HttpRequest& request) {
+    PageRequest page;
+    if (const std::optional<std::string_view> limit = request.QueryParameter("limit")) {
+        const std::optional<std::int64_t> value = PositiveInteger(*limit);
+        if (!value || *value > app::kMaxPageSize) {
+            return InvalidArgument("limit", "must be an integer from 1 to " + std::to_string(app::kMaxPageSize));
+        }
+        page.limit = static_cast<int>(*value);
+    }
+    if (const std::optional<std::string_view> after = request.QueryParameter("after")) {
+        const std::optional<std::int64_t> value =
+            *after == "0" ? std::optional<std::int64_t>(0) : PositiveInteger(*after);
+        if (!value) {
+            return InvalidArgument("after", "must be a record id (the next_after of the previous page)");
+        }
+        page.after = *value;
+    }
+    return page;
+}
+
+}  // namespace kclinic::adapters::api

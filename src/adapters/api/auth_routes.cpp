@@ -1,0 +1,85 @@
+// POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me.
+
+#include <string>
+
+#include "adapters/api/routes.hpp"
+#include "adapters/json/clinical_json.hpp"
+#include "app/record_names.hpp"
+
+namespace kclinic::adapters::api {
+namespace {
+
+Json PrincipalJson(const app::Principal& principal) {
+    Json user{{"email", principal.email},
+              {"role", app::RoleName(principal.role)},
+              {"auth", principal.method == app::AuthMethod::kApiToken ? "api_token" : "session"}};
+    if (principal.patient) {
+        user["patient_id"] = principal.patient->value;
+    }
+    return user;
+}
+
+// The session cookie (RFC 6265 §4.1): HttpOnly so scripts cannot read it, SameSite=Strict so no other site's page
+// can send it, Path=/ for the whole API. Secure when the browser reached us over TLS, which for kclinic means
+// through a TLS-terminating proxy that says so (X-Forwarded-Proto, docs/operations.md). No Max-Age: the browser
+// forgets it when closed, and the server ends it at its idle or absolute expiry anyway.
+std::string SessionCookie(const HttpRequest& request, std::string_view value, bool expire) {
+    std::string cookie = std::string(kSessionCookie) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Strict";
+    if (request.headers.Find("X-Forwarded-Proto").value_or("") == "https") {
+        cookie += "; Secure";
+    }
+    if (expire) {
+        cookie += "; Max-Age=0";
+    }
+    return cookie;
+}
+
+}  // namespace
+
+void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
+    api.AddPublic(Method::kPost, "/api/v1/auth/login", [&services](const HttpRequest& request) -> Result<HttpResponse> {
+        BodyReader body(request.body);
+        const std::string email = body.String("email");
+        const std::string password = body.String("password");
+        if (Status read = body.Finish(); !read.ok()) {
+            return read.error();
+        }
+        app::LoginAnswer answer = services.authentication.Login(email, password, request.remote_address);
+        if (!answer.session.ok()) {
+            HttpResponse refused = http::ErrorResponse(answer.session.error());
+            if (answer.retry_after) {
+                refused.headers.Set("Retry-After", std::to_string(answer.retry_after->count()));
+            }
+            return refused;
+        }
+        const app::SessionGrant& grant = *answer.session;
+        HttpResponse response = JsonResponse(200, Json{{"csrf_token", grant.session.csrf_token},
+                                                       {"expires_at", json::FormatTime(grant.session.expires_at)},
+                                                       {"user", PrincipalJson(grant.principal)}});
+        response.headers.Set("Set-Cookie", SessionCookie(request, grant.token, false));
+        return response;
+    });
+
+    api.Add(Method::kPost, "/api/v1/auth/logout", std::nullopt, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                if (Status ended = services.authentication.Logout(call.principal, call.actor.origin); !ended.ok()) {
+                    return ended.error();
+                }
+                HttpResponse response;
+                response.status = 204;
+                response.content_type.clear();
+                response.headers.Set("Set-Cookie", SessionCookie(call.request, "", true));
+                return response;
+            });
+
+    // Who am I: lets a page that was reloaded learn its user and CSRF token again (the cookie is HttpOnly).
+    api.Add(Method::kGet, "/api/v1/auth/me", std::nullopt, Subject::kNone, [](ApiCall& call) -> Result<HttpResponse> {
+        Json body{{"user", PrincipalJson(call.principal)}};
+        if (call.principal.method == app::AuthMethod::kSession) {
+            body["csrf_token"] = call.principal.csrf_token;
+        }
+        return JsonResponse(200, body);
+    });
+}
+
+}  // namespace kclinic::adapters::api

@@ -1,0 +1,259 @@
+// Patients (demographics under ETag/If-Match), weights, vital signs and assessments. Recorded vitals and scores, and
+// the alerts they raise, are published to the live channel once committed.
+
+#include <string>
+#include <utility>
+
+#include "adapters/api/routes.hpp"
+#include "adapters/json/live_events.hpp"
+#include "adapters/json/record_json.hpp"
+#include "clinical/eligibility.hpp"
+#include "clinical/scales.hpp"
+
+namespace kclinic::adapters::api {
+namespace {
+
+using app::Permission;
+
+std::string PatientLocation(app::PatientId id) {
+    return "/api/v1/patients/" + std::to_string(id.value);
+}
+
+HttpResponse PatientResponse(int status, const app::Patient& patient) {
+    HttpResponse response = JsonResponse(status, json::ToJson(patient));
+    response.headers.Set("ETag", EntityTag(patient.version));
+    if (status == 201) {
+        response.headers.Set("Location", PatientLocation(patient.id));
+    }
+    return response;
+}
+
+// The demographics of a registration or an update: every field required, so an update replaces them whole.
+Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
+    BodyReader body(request.body);
+    app::NewPatient patient;
+    patient.mrn = body.String("mrn");
+    patient.given_name = body.String("given_name");
+    patient.family_name = body.String("family_name");
+    patient.birth_date = body.Date("birth_date");
+    const std::string sex = body.String("sex");
+    patient.clinician = body.OptionalString("clinician").value_or("");
+    if (Status read = body.Finish(); !read.ok()) {
+        return read.error();
+    }
+    Result<clinical::Sex> parsed = clinical::ParseSex(sex);
+    if (!parsed.ok()) {
+        Error error = parsed.error();
+        error.field = "sex";
+        return error;
+    }
+    patient.sex = *parsed;
+    return patient;
+}
+
+void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                Result<std::vector<app::Patient>> patients =
+                    services.patients.ListPatients(call.actor, app::PatientId{page->after}, page->limit);
+                if (!patients.ok()) {
+                    return patients.error();
+                }
+                return KeysetPage(
+                    *patients, *page, [](const app::Patient& p) { return p.id.value; },
+                    [](const app::Patient& p) { return json::ToJson(p); });
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients", Permission::kPatientRegister, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<app::NewPatient> patient = ReadDemographics(call.request);
+                if (!patient.ok()) {
+                    return patient.error();
+                }
+                Result<app::Patient> registered = services.patients.RegisterPatient(call.actor, *patient);
+                if (!registered.ok()) {
+                    return registered.error();
+                }
+                return PatientResponse(201, *registered);
+            });
+
+    api.Add(Method::kGet, "/api/v1/patients/{id}", Permission::kPatientRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<app::Patient> patient = services.patients.GetPatient(call.actor, app::PatientId{*call.Id()});
+                if (!patient.ok()) {
+                    return patient.error();
+                }
+                return PatientResponse(200, *patient);
+            });
+
+    api.Add(Method::kPut, "/api/v1/patients/{id}", Permission::kPatientUpdate, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<std::int64_t> version = RequiredIfMatch(call.request);
+                if (!version.ok()) {
+                    return version.error();
+                }
+                Result<app::NewPatient> demographics = ReadDemographics(call.request);
+                if (!demographics.ok()) {
+                    return demographics.error();
+                }
+                app::Patient changed;
+                changed.id = app::PatientId{*call.Id()};
+                changed.version = *version;
+                changed.mrn = demographics->mrn;
+                changed.given_name = demographics->given_name;
+                changed.family_name = demographics->family_name;
+                changed.birth_date = demographics->birth_date;
+                changed.sex = demographics->sex;
+                changed.clinician = demographics->clinician;
+                Result<app::Patient> updated = services.patients.UpdatePatient(call.actor, changed);
+                if (!updated.ok()) {
+                    return updated.error();
+                }
+                return PatientResponse(200, *updated);
+            });
+}
+
+void AddWeights(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kGet, "/api/v1/patients/{id}/weights", Permission::kPatientRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                Result<std::vector<app::WeightMeasurement>> weights =
+                    services.patients.ListWeights(call.actor, app::PatientId{*call.Id()});
+                if (!weights.ok()) {
+                    return weights.error();
+                }
+                // Weights have no id of their own; the cursor is the position in the history, oldest first.
+                std::vector<std::pair<std::int64_t, const app::WeightMeasurement*>> numbered;
+                for (std::size_t i = 0; i < weights->size(); ++i) {
+                    numbered.emplace_back(static_cast<std::int64_t>(i + 1), &(*weights)[i]);
+                }
+                return PageOf(
+                    numbered, *page, [](const auto& item) { return item.first; },
+                    [](const auto& item) { return json::ToJson(*item.second); });
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/weights", Permission::kWeightRecord, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                BodyReader body(call.request.body);
+                const double weight_kg = body.Number("weight_kg");
+                const std::optional<app::TimePoint> measured_at = body.OptionalTime("measured_at");
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                const app::PatientId patient{*call.Id()};
+                const app::TimePoint at = measured_at.value_or(call.now);
+                if (Status recorded = services.patients.RecordWeight(call.actor, patient, at, weight_kg);
+                    !recorded.ok()) {
+                    return recorded.error();
+                }
+                return JsonResponse(201, json::ToJson(app::WeightMeasurement{patient, at, weight_kg, call.actor.user}));
+            });
+}
+
+void AddVitals(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kGet, "/api/v1/patients/{id}/vitals", Permission::kVitalRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100).
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                Result<std::vector<app::VitalSign>> vitals =
+                    services.patients.ListVitalSigns(call.actor, app::PatientId{*call.Id()}, page->limit);
+                if (!vitals.ok()) {
+                    return vitals.error();
+                }
+                Json items = Json::array();
+                for (const app::VitalSign& vital : *vitals) {
+                    items.push_back(json::ToJson(vital));
+                }
+                return JsonResponse(200, Json{{"items", std::move(items)}});
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/vitals", Permission::kVitalRecord, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                BodyReader body(call.request.body);
+                app::NewVitalSign vital;
+                vital.patient = app::PatientId{*call.Id()};
+                vital.loinc = body.String("loinc");
+                vital.value = body.Number("value");
+                vital.unit = body.String("unit");
+                vital.observed_at = body.OptionalTime("observed_at").value_or(call.now);
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
+                if (!settings.ok()) {
+                    return settings.error();
+                }
+                Result<app::RecordedVitalSign> recorded =
+                    services.patients.RecordVitalSign(call.actor, vital, *settings);
+                if (!recorded.ok()) {
+                    return recorded.error();
+                }
+                json::PublishRecorded(services.events, recorded->vital, recorded->alerts);
+                return JsonResponse(201, RecordedJson(json::ToJson(recorded->vital), recorded->alerts));
+            });
+}
+
+void AddAssessments(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kGet, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRead, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Result<PageRequest> page = ReadPage(call.request);
+                if (!page.ok()) {
+                    return page.error();
+                }
+                Result<std::vector<app::Assessment>> assessments =
+                    services.patients.ListAssessments(call.actor, app::PatientId{*call.Id()});
+                if (!assessments.ok()) {
+                    return assessments.error();
+                }
+                return PageOf(
+                    *assessments, *page, [](const app::Assessment& a) { return a.id.value; },
+                    [](const app::Assessment& a) { return json::ToJson(a); });
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRecord, Subject::kPathPatient,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                BodyReader body(call.request.body);
+                const std::string instrument_name = body.String("instrument");
+                const std::vector<int> answers = body.IntegerArray("answers");
+                const app::TimePoint assessed_at = body.OptionalTime("assessed_at").value_or(call.now);
+                if (Status read = body.Finish(); !read.ok()) {
+                    return read.error();
+                }
+                Result<clinical::Instrument> instrument = clinical::ParseInstrument(instrument_name);
+                if (!instrument.ok()) {
+                    return instrument.error();
+                }
+                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
+                if (!settings.ok()) {
+                    return settings.error();
+                }
+                Result<app::RecordedAssessment> recorded = services.patients.RecordAssessment(
+                    call.actor, app::PatientId{*call.Id()}, *instrument, answers, assessed_at, *settings);
+                if (!recorded.ok()) {
+                    return recorded.error();
+                }
+                json::PublishRecorded(services.events, recorded->assessment, recorded->alerts);
+                return JsonResponse(201, RecordedJson(json::ToJson(recorded->assessment), recorded->alerts));
+            });
+}
+
+}  // namespace
+
+void AddPatientRoutes(ApiRouter& api, ApiServices& services) {
+    AddPatientsCollection(api, services);
+    AddWeights(api, services);
+    AddVitals(api, services);
+    AddAssessments(api, services);
+}
+
+}  // namespace kclinic::adapters::api

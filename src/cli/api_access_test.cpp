@@ -1,0 +1,194 @@
+// The role matrix as the server enforces it. Every route of the endpoint table in docs/api.md is called with no
+// credentials and with an API token of each role, and the roles that get past authorization must be exactly those
+// docs/security.md gives the route's permission (a patient: only for their own record, under
+// /api/v1/patients/{id}). Both tables are read from the documents, so the documents are what is tested; the unit
+// tests check that the server registers exactly the documented routes and that docs/security.md is generated from
+// the matrix in the code.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/testing/clinic_server.hpp"
+
+namespace kclinic::cli::testing {
+namespace {
+
+using adapters::storage::contract::BackendTestName;
+using Json = nlohmann::json;
+
+std::string ReadDoc(const std::string& name) {
+    std::ifstream file(std::string(KCLINIC_SOURCE_DIR) + "/docs/" + name);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> Cells(const std::string& line) {
+    std::vector<std::string> cells;
+    std::istringstream columns(line.substr(1));
+    std::string cell;
+    while (std::getline(columns, cell, '|')) {
+        const std::size_t first = cell.find_first_not_of(' ');
+        const std::size_t last = cell.find_last_not_of(' ');
+        cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
+    }
+    return cells;
+}
+
+// The rows between two markers of a Markdown document, without the header and its rule.
+std::vector<std::vector<std::string>> TableBetween(const std::string& doc, const std::string& start,
+                                                   const std::string& end) {
+    const std::size_t from = doc.find(start);
+    const std::size_t to = doc.find(end);
+    EXPECT_NE(from, std::string::npos) << start;
+    EXPECT_NE(to, std::string::npos) << end;
+    std::vector<std::vector<std::string>> rows;
+    std::istringstream lines(doc.substr(from, to - from));
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.starts_with("|") && !line.starts_with("|---")) {
+            rows.push_back(Cells(line));
+        }
+    }
+    if (!rows.empty()) {
+        rows.erase(rows.begin());  // the header
+    }
+    return rows;
+}
+
+struct Endpoint {
+    std::string method;
+    std::string path;
+    std::string permission;  // "patient.read", "(public)", "(any user)"
+    bool patient_subject = false;
+};
+
+std::vector<Endpoint> DocumentedEndpoints() {
+    std::vector<Endpoint> endpoints;
+    for (const auto& row : TableBetween(ReadDoc("api.md"), "<!-- endpoints:start -->", "<!-- endpoints:end -->")) {
+        EXPECT_EQ(row.size(), 4U);
+        if (row.size() == 4) {
+            endpoints.push_back(Endpoint{row[0], row[1], row[2], row[3] == "patient"});
+        }
+    }
+    EXPECT_GT(endpoints.size(), 20U);
+    return endpoints;
+}
+
+const std::vector<std::string> kRoles = {"admin", "prescriber", "nurse", "therapist", "front_desk", "patient"};
+
+// permission -> role -> "yes" / "own" / "".
+std::map<std::string, std::map<std::string, std::string>> DocumentedMatrix() {
+    const std::string doc = ReadDoc("security.md");
+    const std::size_t table = doc.find("| permission | allows |");
+    EXPECT_NE(table, std::string::npos);
+    const std::vector<std::string> header = Cells(doc.substr(table, doc.find('\n', table) - table));
+    std::map<std::string, std::map<std::string, std::string>> matrix;
+    for (const auto& row : TableBetween(doc.substr(table), "| permission", "<!-- access-matrix:end -->")) {
+        const std::string permission = std::regex_replace(row[0], std::regex("`"), "");
+        for (std::size_t column = 2; column < row.size() && column < header.size(); ++column) {
+            matrix[permission][header[column]] = row[column];
+        }
+    }
+    EXPECT_GT(matrix.size(), 30U);
+    return matrix;
+}
+
+// The path with every capture filled: the patient's own id for {id} of a patient route, a record that does not
+// exist for any other {id} (so an allowed write finds nothing to change), and plausible names elsewhere.
+std::string Filled(const Endpoint& endpoint, std::int64_t patient_id) {
+    std::string path = endpoint.path;
+    const auto replace = [&path](const std::string& capture, const std::string& value) {
+        for (std::size_t at = path.find(capture); at != std::string::npos; at = path.find(capture)) {
+            path.replace(at, capture.size(), value);
+        }
+    };
+    replace("{id}", endpoint.patient_subject ? std::to_string(patient_id) : "999999");
+    replace("{email}", "nobody@clinic.example");
+    replace("{name}", "monitoring.systolic_alert_at_or_above");
+    EXPECT_EQ(path.find('{'), std::string::npos) << "a capture the walk does not know: " << endpoint.path;
+    return path;
+}
+
+bool PastAuthorization(int status) {
+    return status != 401 && status != 403;
+}
+
+class ApiAccessTest : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(ApiAccessTest, EveryRouteAdmitsExactlyTheRolesOfTheMatrix) {
+    std::unique_ptr<ClinicServer> server = ClinicServer::Start(GetParam());
+    ASSERT_NE(server, nullptr);
+    for (const std::string& role : kRoles) {
+        if (role != "patient") {
+            server->AddUser(role + "@clinic.example", role);
+        }
+    }
+    ApiClient registrar = server->ClientWithToken("nurse@clinic.example");
+    std::vector<std::int64_t> patients;
+    for (const std::string mrn : {"MRN-OWN", "MRN-OTHER"}) {
+        const ApiResponse registered = registrar.Post("/api/v1/patients", {{"mrn", mrn},
+                                                                           {"given_name", "Walk"},
+                                                                           {"family_name", "Test"},
+                                                                           {"birth_date", "1980-01-02"},
+                                                                           {"sex", "unknown"}});
+        ASSERT_EQ(registered.status, 201) << registered.text;
+        patients.push_back(registered.body["id"].get<std::int64_t>());
+    }
+    server->AddUser("patient@clinic.example", "patient", patients[0]);
+    std::map<std::string, ApiClient> clients;
+    for (const std::string& role : kRoles) {
+        clients.emplace(role, server->ClientWithToken(role + "@clinic.example"));
+    }
+    ApiClient anonymous(server->port());
+
+    const auto matrix = DocumentedMatrix();
+    int checked = 0;
+    for (const Endpoint& endpoint : DocumentedEndpoints()) {
+        const std::string path = Filled(endpoint, patients[0]);
+        const std::string route = endpoint.method + " " + endpoint.path;
+        const ApiResponse unauthenticated = anonymous.Send(endpoint.method, path, "{}");
+        if (endpoint.permission == "(public)") {
+            EXPECT_NE(unauthenticated.status, 401) << route;
+            continue;
+        }
+        EXPECT_EQ(unauthenticated.status, 401) << route << " without credentials";
+
+        for (const std::string& role : kRoles) {
+            bool allowed = true;
+            if (endpoint.permission != "(any user)") {
+                ASSERT_TRUE(matrix.contains(endpoint.permission)) << route << ": " << endpoint.permission;
+                const std::string cell = matrix.at(endpoint.permission).at(role);
+                allowed = role == "patient" ? cell == "own" && endpoint.patient_subject : cell == "yes";
+            }
+            const ApiResponse response = clients.at(role).Send(endpoint.method, path, "{}");
+            EXPECT_EQ(PastAuthorization(response.status), allowed)
+                << route << " as " << role << ": " << response.status << " " << response.text;
+            if (!allowed) {
+                EXPECT_EQ(response.status, 403) << route << " as " << role;
+            }
+            ++checked;
+        }
+        if (endpoint.patient_subject) {
+            // Another patient's record is refused to a patient whatever the permission.
+            const ApiResponse other = clients.at("patient").Send(endpoint.method, Filled(endpoint, patients[1]), "{}");
+            EXPECT_EQ(other.status, 403) << route << " as patient, for another patient";
+        }
+    }
+    EXPECT_GT(checked, 100);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiAccessTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName());
+
+}  // namespace
+}  // namespace kclinic::cli::testing

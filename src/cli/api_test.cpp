@@ -1,0 +1,294 @@
+// The JSON API as a client meets it: a real `kclinic serve` on a free loopback port, over SQLite and over PostgreSQL,
+// spoken to over real HTTP. Authentication (login, CSRF, logout, lockout, expiry), bad input (each refused with a
+// precise error and nothing written) and versioned updates (ETag / If-Match).
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/testing/clinic_server.hpp"
+
+namespace kclinic::cli::testing {
+namespace {
+
+using adapters::storage::contract::BackendTestName;
+using Json = nlohmann::json;
+
+const Json kPatient = {{"mrn", "MRN-1"},
+                       {"given_name", "Ada"},
+                       {"family_name", "Example"},
+                       {"birth_date", "1980-01-02"},
+                       {"sex", "female"}};
+
+class ApiTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        server_ = ClinicServer::Start(GetParam());
+        ASSERT_NE(server_, nullptr);
+        server_->AddUser("admin@clinic.example", "admin");
+        server_->AddUser("nurse@clinic.example", "nurse");
+    }
+
+    // The actions audited after entry `after`, but the audit reads themselves: what a test's requests wrote.
+    static std::vector<std::string> ActionsAfter(ApiClient& admin, std::int64_t after) {
+        const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + std::to_string(after));
+        EXPECT_EQ(audit.status, 200) << audit.text;
+        std::vector<std::string> actions;
+        for (const Json& entry : audit.body["items"]) {
+            if (entry["action"] != "audit.list") {
+                actions.push_back(entry["action"]);
+            }
+        }
+        return actions;
+    }
+
+    // The id of the latest audit entry.
+    static std::int64_t LatestAuditId(ApiClient& admin) {
+        const ApiResponse audit = admin.Get("/api/v1/audit?limit=500");
+        EXPECT_EQ(audit.status, 200) << audit.text;
+        return audit.body["items"].empty() ? 0 : audit.body["items"].back()["id"].get<std::int64_t>();
+    }
+
+    std::unique_ptr<ClinicServer> server_;
+};
+
+TEST_P(ApiTest, BrowserSessionLogsInNeedsItsCsrfTokenAndLogsOut) {
+    ApiClient nurse(server_->port());
+    const ApiResponse login = nurse.Login("NURSE@clinic.example", std::string(kTestPassword));
+    ASSERT_EQ(login.status, 200) << login.text;
+    const std::string cookie = login.Header("set-cookie");
+    EXPECT_NE(cookie.find("kclinic_session="), std::string::npos);
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+    EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // plain HTTP on loopback
+    EXPECT_EQ(login.body["user"]["role"], "nurse");
+    EXPECT_EQ(login.body["user"]["email"], "nurse@clinic.example");
+    ASSERT_FALSE(nurse.csrf_token().empty());
+
+    const ApiResponse me = nurse.Get("/api/v1/auth/me");
+    EXPECT_EQ(me.status, 200);
+    EXPECT_EQ(me.body["csrf_token"], nurse.csrf_token());
+
+    nurse.OmitCsrf(true);
+    const ApiResponse forged = nurse.Post("/api/v1/patients", kPatient);
+    EXPECT_EQ(forged.status, 403);
+    EXPECT_EQ(forged.ErrorField(), "csrf_token");
+    const ApiResponse wrong_token = nurse.Post("/api/v1/patients", kPatient, "X-CSRF-Token: not-the-token\r\n");
+    EXPECT_EQ(wrong_token.status, 403);
+    nurse.OmitCsrf(false);
+    const ApiResponse registered = nurse.Post("/api/v1/patients", kPatient);
+    EXPECT_EQ(registered.status, 201) << registered.text;
+    EXPECT_EQ(registered.body["mrn"], "MRN-1");  // only the request with the token wrote anything
+
+    const ApiResponse logout = nurse.Post("/api/v1/auth/logout", Json::object());
+    EXPECT_EQ(logout.status, 204);
+    EXPECT_NE(logout.Header("set-cookie").find("Max-Age=0"), std::string::npos);
+    const ApiResponse after = nurse.Get("/api/v1/patients");
+    EXPECT_EQ(after.status, 401);
+    EXPECT_EQ(after.ErrorCode(), "unauthenticated");
+    EXPECT_EQ(after.Header("www-authenticate"), "Bearer realm=\"kclinic\"");
+}
+
+TEST_P(ApiTest, SecureCookieBehindATlsProxy) {
+    ApiClient client(server_->port());
+    const ApiResponse login =
+        client.Send("POST", "/api/v1/auth/login",
+                    Json{{"email", "nurse@clinic.example"}, {"password", std::string(kTestPassword)}}.dump(),
+                    "X-Forwarded-Proto: https\r\n");
+    ASSERT_EQ(login.status, 200);
+    EXPECT_NE(login.Header("set-cookie").find("; Secure"), std::string::npos);
+}
+
+TEST_P(ApiTest, NoCredentialsOrBadOnesAre401) {
+    ApiClient anonymous(server_->port());
+    EXPECT_EQ(anonymous.Get("/api/v1/patients").status, 401);
+    EXPECT_EQ(anonymous.Get("/api/v1/patients", "Authorization: Bearer not-a-token\r\n").status, 401);
+    EXPECT_EQ(anonymous.Get("/api/v1/patients", "Authorization: Basic YTpi\r\n").status, 401);
+    EXPECT_EQ(anonymous.Get("/api/v1/patients", "Cookie: kclinic_session=forged\r\n").status, 401);
+    // The operational routes stay public.
+    EXPECT_EQ(anonymous.Get("/healthz").status, 200);
+}
+
+TEST_P(ApiTest, LoginAnswersAlikeForUnknownUsersAndWrongPasswordsThenSlowsDown) {
+    ApiClient client(server_->port());
+    const ApiResponse unknown = client.Login("nobody@clinic.example", "some password here");
+    const ApiResponse wrong = client.Login("nurse@clinic.example", "not the password at all");
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(unknown.body, wrong.body);
+    const ApiResponse second = client.Login("nurse@clinic.example", "not the password at all");
+    EXPECT_EQ(second.Header("retry-after"), "");
+    const ApiResponse third = client.Login("nurse@clinic.example", "not the password at all");
+    EXPECT_EQ(third.status, 401);
+    EXPECT_EQ(third.Header("retry-after"), "1");  // from the third failure in a row: wait 1 s, then doubling
+    // Refused at once, even with the right password, until the wait is over.
+    const ApiResponse early = client.Login("nurse@clinic.example", std::string(kTestPassword));
+    EXPECT_EQ(early.status, 401);
+    EXPECT_FALSE(early.Header("retry-after").empty());
+}
+
+TEST_P(ApiTest, TenthFailureLocksTheAccountUntilAnAdminUnlocksIt) {
+    // Nine failures already counted (set directly: waiting out the back-off nine times would take minutes).
+    ASSERT_TRUE(server_->database()
+                    .ExecuteDirectly("INSERT INTO login_throttle (email, failed_logins) VALUES "
+                                     "('nurse@clinic.example', 9)")
+                    .ok());
+    ApiClient client(server_->port());
+    const ApiResponse tenth = client.Login("nurse@clinic.example", "not the password at all");
+    EXPECT_EQ(tenth.status, 401);
+    EXPECT_EQ(tenth.Header("retry-after"), "900");  // locked for 15 minutes
+    EXPECT_EQ(client.Login("nurse@clinic.example", std::string(kTestPassword)).status, 401);
+
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    const ApiResponse unlocked = admin.Post("/api/v1/users/nurse@clinic.example/unlock", Json::object());
+    EXPECT_EQ(unlocked.status, 200) << unlocked.text;
+    EXPECT_EQ(client.Login("nurse@clinic.example", std::string(kTestPassword)).status, 200);
+}
+
+TEST_P(ApiTest, IdleSessionExpires) {
+    ApiClient nurse = server_->LoggedIn("nurse@clinic.example");
+    EXPECT_EQ(nurse.Get("/api/v1/patients").status, 200);
+    // 31 minutes without a request (moved back directly: the server's clock is the real one).
+    ASSERT_TRUE(
+        server_->database().ExecuteDirectly("UPDATE browser_sessions SET last_seen_at = last_seen_at - 1860000").ok());
+    EXPECT_EQ(nurse.Get("/api/v1/patients").status, 401);
+}
+
+TEST_P(ApiTest, DisabledUsersSessionsAndTokensStopWorking) {
+    ApiClient nurse = server_->LoggedIn("nurse@clinic.example");
+    ApiClient nurse_machine = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    ASSERT_EQ(admin.Post("/api/v1/users/nurse@clinic.example/disable", Json::object()).status, 200);
+    EXPECT_EQ(nurse.Get("/api/v1/patients").status, 401);
+    EXPECT_EQ(nurse_machine.Get("/api/v1/patients").status, 401);
+}
+
+TEST_P(ApiTest, BadInputIsRefusedPreciselyAndWritesNothing) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    const std::int64_t audit_before = LatestAuditId(admin);
+
+    const ApiResponse malformed = nurse.Send("POST", "/api/v1/patients", R"({"mrn": "MRN-1", )");
+    EXPECT_EQ(malformed.status, 400);
+    EXPECT_EQ(malformed.ErrorCode(), "invalid_argument");
+    EXPECT_EQ(malformed.ErrorField(), "body");
+
+    const ApiResponse not_object = nurse.Send("POST", "/api/v1/patients", "[1,2,3]");
+    EXPECT_EQ(not_object.status, 400);
+    EXPECT_EQ(not_object.ErrorField(), "body");
+
+    Json wrong_type = kPatient;
+    wrong_type["birth_date"] = 19800102;
+    const ApiResponse typed = nurse.Post("/api/v1/patients", wrong_type);
+    EXPECT_EQ(typed.status, 400);
+    EXPECT_EQ(typed.ErrorField(), "birth_date");
+    EXPECT_EQ(typed.body["error"]["message"], "must be a string (got a number)");
+
+    Json unknown = kPatient;
+    unknown["acute_suicidal_ideaton"] = true;
+    const ApiResponse unknown_field = nurse.Post("/api/v1/patients", unknown);
+    EXPECT_EQ(unknown_field.status, 400);
+    EXPECT_EQ(unknown_field.ErrorField(), "acute_suicidal_ideaton");
+
+    Json missing = kPatient;
+    missing.erase("mrn");
+    EXPECT_EQ(nurse.Post("/api/v1/patients", missing).ErrorField(), "mrn");
+
+    const ApiResponse huge = nurse.Send("POST", "/api/v1/patients", std::string(2 << 20, ' '));
+    EXPECT_EQ(huge.status, 413);
+    EXPECT_EQ(huge.ErrorCode(), "payload_too_large");
+
+    const ApiResponse bad_id = nurse.Get("/api/v1/patients/abc");
+    EXPECT_EQ(bad_id.status, 400);
+    EXPECT_EQ(bad_id.ErrorField(), "id");
+    const ApiResponse bad_page = nurse.Get("/api/v1/patients?limit=0");
+    EXPECT_EQ(bad_page.status, 400);
+    EXPECT_EQ(bad_page.ErrorField(), "limit");
+
+    // Out of range for the clinical core: 422 naming the field.
+    const ApiResponse registered = nurse.Post("/api/v1/patients", kPatient);
+    ASSERT_EQ(registered.status, 201);
+    const std::string vitals = "/api/v1/patients/" + std::to_string(registered.body["id"].get<int>()) + "/vitals";
+    const ApiResponse implausible = nurse.Post(vitals, {{"loinc", "8867-4"}, {"value", 900}, {"unit", "/min"}});
+    EXPECT_EQ(implausible.status, 422) << implausible.text;
+    EXPECT_EQ(implausible.ErrorField(), "value");
+
+    // Nothing above wrote anything but the one registration and the vital sign's refusal wrote nothing either.
+    EXPECT_EQ(ActionsAfter(admin, audit_before), std::vector<std::string>{"patient.create"});
+    EXPECT_EQ(nurse.Get("/api/v1/patients").body["items"].size(), 1U);
+}
+
+TEST_P(ApiTest, PatientUpdatesNeedTheCurrentEntityTag) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    const ApiResponse registered = nurse.Post("/api/v1/patients", kPatient);
+    ASSERT_EQ(registered.status, 201);
+    EXPECT_EQ(registered.Header("etag"), "\"1\"");
+    const std::string location = registered.Header("location");
+    ASSERT_EQ(location, "/api/v1/patients/" + std::to_string(registered.body["id"].get<int>()));
+
+    Json changed = kPatient;
+    changed["family_name"] = "Changed";
+    const ApiResponse unconditional = nurse.Put(location, changed);
+    EXPECT_EQ(unconditional.status, 428);
+    EXPECT_EQ(unconditional.ErrorCode(), "precondition_required");
+
+    const ApiResponse updated = nurse.Put(location, changed, "If-Match: \"1\"\r\n");
+    EXPECT_EQ(updated.status, 200) << updated.text;
+    EXPECT_EQ(updated.Header("etag"), "\"2\"");
+    EXPECT_EQ(updated.body["family_name"], "Changed");
+
+    changed["family_name"] = "Lost update";
+    const ApiResponse stale = nurse.Put(location, changed, "If-Match: \"1\"\r\n");
+    EXPECT_EQ(stale.status, 412);
+    EXPECT_EQ(stale.ErrorCode(), "precondition_failed");
+    const ApiResponse read = nurse.Get(location);
+    EXPECT_EQ(read.body["family_name"], "Changed");
+    EXPECT_EQ(read.Header("etag"), "\"2\"");
+    EXPECT_EQ(nurse.Put(location, changed, "If-Match: W/\"2\"\r\n").status, 400);
+}
+
+TEST_P(ApiTest, ListsPageByCursor) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    for (int i = 1; i <= 5; ++i) {
+        Json patient = kPatient;
+        patient["mrn"] = "MRN-" + std::to_string(i);
+        ASSERT_EQ(nurse.Post("/api/v1/patients", patient).status, 201);
+    }
+    std::vector<std::string> seen;
+    std::string target = "/api/v1/patients?limit=2";
+    for (int page = 0; page < 5; ++page) {
+        const ApiResponse response = nurse.Get(target);
+        ASSERT_EQ(response.status, 200);
+        for (const Json& patient : response.body["items"]) {
+            seen.push_back(patient["mrn"]);
+        }
+        if (!response.body.contains("next_after")) {
+            break;
+        }
+        target = "/api/v1/patients?limit=2&after=" + std::to_string(response.body["next_after"].get<int>());
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"MRN-1", "MRN-2", "MRN-3", "MRN-4", "MRN-5"}));
+}
+
+TEST_P(ApiTest, VitalsRaiseAlertsInTheAnswer) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    const ApiResponse registered = nurse.Post("/api/v1/patients", kPatient);
+    ASSERT_EQ(registered.status, 201);
+    const std::string base = registered.Header("location");
+    const ApiResponse high = nurse.Post(base + "/vitals", {{"loinc", "8480-6"}, {"value", 185}, {"unit", "mm[Hg]"}});
+    ASSERT_EQ(high.status, 201) << high.text;
+    ASSERT_EQ(high.body["alerts"].size(), 1U);
+    EXPECT_EQ(high.body["alerts"][0]["rule"], "systolic_high");
+    const ApiResponse normal = nurse.Post(base + "/vitals", {{"loinc", "8480-6"}, {"value", 120}, {"unit", "mm[Hg]"}});
+    EXPECT_TRUE(normal.body["alerts"].empty());
+    const ApiResponse chart = nurse.Get(base + "/vitals");
+    ASSERT_EQ(chart.status, 200);
+    EXPECT_EQ(chart.body["items"].size(), 2U);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendTestName());
+
+}  // namespace
+}  // namespace kclinic::cli::testing

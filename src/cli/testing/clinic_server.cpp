@@ -1,0 +1,59 @@
+#include "cli/testing/clinic_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include <nlohmann/json.hpp>
+
+namespace kclinic::cli::testing {
+
+std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend) {
+    Result<std::unique_ptr<adapters::storage::contract::TestDatabase>> database =
+        adapters::storage::contract::TestDatabase::Create(backend);
+    if (!database.ok()) {
+        ADD_FAILURE() << "no test database: " << database.error().ToString();
+        return nullptr;
+    }
+    auto server = std::unique_ptr<ClinicServer>(new ClinicServer());
+    server->database_ = std::move(database).value();
+    server->process_ = std::make_unique<ServeProcess>(
+        std::vector<std::string>{"serve", "--db", server->database_->url(), "--listen", "127.0.0.1:0"});
+    server->port_ = server->process_->ReadPort();
+    if (server->port_ == 0) {
+        return nullptr;
+    }
+    return server;
+}
+
+void ClinicServer::AddUser(const std::string& email, const std::string& role, std::optional<std::int64_t> patient) {
+    std::vector<std::string> args{"user", "add", email, "--role", role, "--db", database_->url()};
+    if (patient) {
+        args.insert(args.end(), {"--patient-id", std::to_string(*patient)});
+    }
+    const CommandRun run = RunKclinic(args, std::string(kTestPassword) + "\n");
+    EXPECT_EQ(run.exit_code, 0) << "kclinic user add " << email << ": " << run.err;
+}
+
+std::string ClinicServer::CreateToken(const std::string& email, const std::string& name) {
+    const CommandRun run = RunKclinic({"token", "create", email, "--name", name + "-" + std::to_string(++tokens_),
+                                       "--db", database_->url(), "--json"});
+    EXPECT_EQ(run.exit_code, 0) << "kclinic token create " << email << ": " << run.err;
+    const nlohmann::json created = nlohmann::json::parse(run.out, nullptr, false);
+    return created.is_object() ? created.value("token", "") : "";
+}
+
+ApiClient ClinicServer::ClientWithToken(const std::string& email) {
+    ApiClient client(port_);
+    client.UseToken(CreateToken(email));
+    return client;
+}
+
+ApiClient ClinicServer::LoggedIn(const std::string& email) {
+    ApiClient client(port_);
+    const ApiResponse login = client.Login(email, std::string(kTestPassword));
+    EXPECT_EQ(login.status, 200) << "login as " << email << ": " << login.text;
+    return client;
+}
+
+}  // namespace kclinic::cli::testing

@@ -1,0 +1,51 @@
+#pragma once
+
+// Test support: a real `kclinic serve` on a free loopback port over a fresh database of either backend (a SQLite
+// file, or a database on the throw-away PostgreSQL server of the postgres_server CTest fixture), with users added
+// through the real `kclinic user add` and `kclinic token create` commands.
+
+#include <csignal>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/storage/contract/test_stores.hpp"
+#include "cli/testing/api_client.hpp"
+#include "cli/testing/serve_process.hpp"
+
+namespace kclinic::cli::testing {
+
+using adapters::storage::contract::Backend;
+
+// Every user the fixtures add has this password (it satisfies the password policy).
+inline constexpr std::string_view kTestPassword = "correct horse battery staple";
+
+class ClinicServer {
+public:
+    // A new empty database and a server on it; nullptr (with a test failure) when either cannot be had.
+    static std::unique_ptr<ClinicServer> Start(Backend backend);
+
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+    [[nodiscard]] adapters::storage::contract::TestDatabase& database() { return *database_; }
+
+    // `kclinic user add EMAIL --role ROLE [--patient-id ID]` with kTestPassword; a test failure when it fails.
+    void AddUser(const std::string& email, const std::string& role, std::optional<std::int64_t> patient = {});
+    // `kclinic token create EMAIL --name NAME`: the token.
+    [[nodiscard]] std::string CreateToken(const std::string& email, const std::string& name = "test");
+    // A client acting with a new API token of `email`.
+    [[nodiscard]] ApiClient ClientWithToken(const std::string& email);
+    // A client logged in (a browser session) as `email`.
+    [[nodiscard]] ApiClient LoggedIn(const std::string& email);
+
+    // Stops the server with SIGTERM and returns its exit status.
+    int Stop() { return process_->StopWith(SIGTERM); }
+
+private:
+    std::unique_ptr<adapters::storage::contract::TestDatabase> database_;
+    std::unique_ptr<ServeProcess> process_;
+    std::uint16_t port_ = 0;
+    int tokens_ = 0;
+};
+
+}  // namespace kclinic::cli::testing

@@ -1,0 +1,51 @@
+#pragma once
+
+// Test support: `kclinic` as a process. ServeProcess runs `kclinic serve` (the real binary, KCLINIC_BINARY) and reads
+// the line it prints once listening; RunKclinic runs any other command to its end, with text on its stdin (how
+// `kclinic user add` reads a password).
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kclinic::cli::testing {
+
+// A running `kclinic serve`; killed (SIGKILL) if a test ends without stopping it.
+class ServeProcess {
+public:
+    // Starts `kclinic ARGS...` with stdout and stderr piped to this object.
+    explicit ServeProcess(std::vector<std::string> args);
+    ~ServeProcess();
+    ServeProcess(const ServeProcess&) = delete;
+    ServeProcess& operator=(const ServeProcess&) = delete;
+
+    // The next line on stdout, without its newline; "" when none came within 60 s (start-up under the sanitizers,
+    // with migrations, can be slow on a busy machine).
+    std::string FirstLine();
+    // The port of a "kclinic serving on http://127.0.0.1:PORT (database: ...)" line read with FirstLine; 0 (and a
+    // test failure) when the line is not that.
+    std::uint16_t ReadPort();
+    // Sends `signal` and waits (at most 30 s) for the exit; the exit status, or -1 when it did not exit normally.
+    int StopWith(int signal);
+    // Everything still unread on stdout and stderr. REQUIRES: the process has exited.
+    std::string RestOfOutput();
+
+private:
+    pid_t pid_ = -1;
+    int out_ = -1;
+    int err_ = -1;
+    bool exited_ = false;
+};
+
+struct CommandRun {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs `kclinic ARGS...` to its end with `input` on stdin.
+[[nodiscard]] CommandRun RunKclinic(const std::vector<std::string>& args, const std::string& input = "");
+
+}  // namespace kclinic::cli::testing
