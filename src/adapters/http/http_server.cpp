@@ -285,13 +285,13 @@ private:
             server_.Log("live subscribe failed with a non-standard exception");
             decided = Error{ErrorCode::kInternal, "", "internal error; the server log has the details"};
         }
-        net::post(executor_, [self = shared_from_this(), decided = std::move(decided)]() mutable {
+        net::post(executor_, [self = shared_from_this(), decided = std::move(decided)] {
             self->work_.reset();
-            self->OnDecided(std::move(decided));
+            self->OnDecided(decided);
         });
     }
 
-    void OnDecided(Result<std::optional<LiveTopic>> decided) {
+    void OnDecided(const Result<std::optional<LiveTopic>>& decided) {
         deciding_ = false;
         if (ended_ || close_reason_) {
             return;  // a subscription decided while the connection closed must not outlive it
