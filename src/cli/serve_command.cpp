@@ -18,6 +18,8 @@
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
+#include "adapters/http/live_channel.hpp"
+#include "adapters/http/live_hub.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/operational_routes.hpp"
 #include "adapters/http/router.hpp"
@@ -28,6 +30,9 @@
 #include "app/record_names.hpp"
 #include "cli/demo_feed.hpp"
 #include "cli/live_relay.hpp"
+#include "app/authentication.hpp"
+#include "app/ports/event_bus.hpp"
+#include "app/treatment_records.hpp"
 
 namespace kclinic::cli {
 namespace {
@@ -207,12 +212,6 @@ struct ClinicServices {
     app::PortalRecords portal;
 };
 
-// Until the live channel lands: events are dropped.
-class UnwatchedEvents final : public app::EventBus {
-public:
-    void Publish(const app::LiveEvent&) override {}
-};
-
 // Readiness: the database answers a trivial read. Loading the clinic settings is the cheapest query the Store port
 // has that touches no patient data (so it needs no audit entry) and reaches the database on both backends.
 Status DatabaseAnswers(app::Store& store) {
@@ -263,13 +262,15 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
     ClinicServices services(store, clock, credentials);
-    UnwatchedEvents local_events;
-    Result<std::unique_ptr<app::EventBus>> relay = OpenLiveRelay(options.url, local_events, metrics);
+    // The live channel's hub is this process's local EventBus. On PostgreSQL the LISTEN/NOTIFY relay wraps it, so
+    // that whatever records a change (the API routes, the demo clinic's vitals feed) reaches the live subscribers of
+    // every server process on the database; SQLite serves one process, so the hub alone.
+    http::LiveHub hub(metrics);
+    Result<std::unique_ptr<app::EventBus>> relay = OpenLiveRelay(options.url, hub, metrics);
     if (!relay.ok()) {
         return relay.error();
     }
-    // PostgreSQL: events also reach the other server processes on the database; SQLite: one process, local only.
-    app::EventBus& events = *relay ? **relay : static_cast<app::EventBus&>(local_events);
+    app::EventBus& events = *relay ? **relay : static_cast<app::EventBus&>(hub);
     adapters::api::ApiServices api{clock,
                                    services.authentication,
                                    services.users,
@@ -294,6 +295,12 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     server_options.port = address->port;
     server_options.io_threads = options.io_threads;
     server_options.worker_threads = options.workers;
+    server_options.live =
+        http::LiveEndpoint{"/api/v1/live", &hub,
+                           [&services](const http::HttpRequest& request) {
+                               return adapters::api::AuthenticateRequest(services.authentication, request);
+                           },
+                           http::RecordLiveSubscriber(services.treatment)};
     http::HttpServer server(std::move(server_options), std::move(router), metrics);
     if (Status listening = server.Listen(); !listening.ok()) {
         Error error = listening.error();

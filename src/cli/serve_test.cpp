@@ -259,6 +259,32 @@ TEST_F(ServeTest, ServesTheOperationalRoutesAndStopsOnSigterm) {
     EXPECT_EQ(TestConnection::Connect(port), nullptr);
 }
 
+// The live channel is wired to the record's authentication: an upgrade with an unknown token or no credentials is
+// refused as plain HTTP (the WebSocket itself is tested in the http adapter, the decisions on both backends).
+TEST_F(ServeTest, ServesTheLiveChannelBehindAuthentication) {
+    const std::uint16_t port = Start();
+    ASSERT_NE(port, 0);
+    const std::string upgrade =
+        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    for (const std::string& credentials : {std::string(), std::string("Authorization: Bearer not-a-token\r\n"),
+                                           std::string("Cookie: kclinic_session=not-a-session\r\n")}) {
+        std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+        ASSERT_NE(connection, nullptr);
+        std::optional<TestResponse> refused = connection->Exchange("GET", "/api/v1/live", {}, upgrade + credentials);
+        ASSERT_TRUE(refused) << credentials;
+        EXPECT_EQ(refused->status, 401) << credentials;
+        EXPECT_EQ(Json::parse(refused->body)["error"]["code"], "unauthenticated");
+        EXPECT_TRUE(connection->WaitForClose());
+    }
+    std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+    ASSERT_NE(connection, nullptr);
+    std::optional<TestResponse> metrics = connection->Exchange("GET", "/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_NE(metrics->body.find("kclinic_live_subscribers 0\n"), std::string::npos) << metrics->body;
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0) << process_->RestOfOutput();
+}
+
 TEST_F(ServeTest, StopsOnSigintWithAnIdleConnectionOpen) {
     const std::uint16_t port = Start();
     ASSERT_NE(port, 0);

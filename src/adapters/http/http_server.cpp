@@ -1,6 +1,8 @@
 // The only translation unit that compiles Beast and Asio (compile time on a 2-core CI matters; see
 // docs/architecture.md). Shape: Beast 1.74 example/advanced/server — a listener, one session per connection on its
-// own strand, each async step a DoX/OnX pair — with handlers moved off the I/O threads onto a worker pool.
+// own strand, each async step a DoX/OnX pair — with handlers moved off the I/O threads onto a worker pool. The live
+// channel's WebSocket session follows example/websocket/server/chat-multi: a queue drained by OnWrite, one write in
+// flight.
 
 #include "adapters/http/http_server.hpp"
 
@@ -25,11 +27,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
 
 #include "adapters/http/http_error.hpp"
 
@@ -39,6 +44,7 @@ namespace {
 namespace beast = boost::beast;
 namespace wire = boost::beast::http;
 namespace net = boost::asio;
+namespace websocket = boost::beast::websocket;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
@@ -91,7 +97,14 @@ void LogToStderr(std::string_view line) {
     std::fwrite(text.data(), 1, text.size(), stderr);  // one call, so lines from several threads do not interleave
 }
 
-class Session;
+// An open connection as the server tracks it for the connection limit and for shutdown: an HTTP session, or the
+// live WebSocket session it became.
+class Connection {
+public:
+    virtual ~Connection() = default;
+    // Begins a graceful close; called from any thread (implementations post to their strand).
+    virtual void Shutdown() = 0;
+};
 
 // The server's state and its accepting, signal and shutdown logic; HttpServer::Impl is this class under the name
 // the public header declares.
@@ -112,7 +125,11 @@ public:
     [[nodiscard]] net::thread_pool& workers() { return workers_; }
     void Log(std::string_view line) const { options_.log(line); }
     void Record(std::string_view route, Method method, int status, Clock::duration elapsed);
-    void Forget(const Session* session);
+    // Tracks a connection that did not come from the acceptor (a live session taking over an HTTP connection's
+    // socket). False once shutdown has begun: the caller drops it, which closes its socket.
+    [[nodiscard]] bool Adopt(const std::shared_ptr<Connection>& connection);
+    // Called by every connection's destructor.
+    void Forget(const Connection* connection);
 
 private:
     void DoAccept();
@@ -133,7 +150,7 @@ private:
     Counter& rejected_connections_;
 
     mutable std::mutex mutex_;  // guards the members below
-    std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
+    std::unordered_map<const Connection*, std::weak_ptr<Connection>> sessions_;
     bool running_ = false;   // inside Run: posting to io_ is allowed
     bool stopping_ = false;  // Stop has begun
 
@@ -159,10 +176,269 @@ struct Exchange {
     bool head = false;
     bool counted = true;  // recorded in the request metrics (a connection refused at the limit is not)
     Clock::time_point received = Clock::now();
+    // A WebSocket upgrade to the live path: the message Beast accepts, and once authenticated, who sent it.
+    std::optional<wire::request<wire::string_body>> upgrade;
+    std::optional<app::Principal> principal;
+};
+
+// A live channel connection after its upgrade (docs/api.md, "Live channel"). Every member function but Shutdown,
+// OnMessages, OnDropped and Decide runs on the connection's strand. Frames go out one at a time, control replies
+// before events (so "subscribed" precedes the first event of its topic), events taken from the hub one by one: the
+// hub's bounded queue is this client's queue. Client messages are decided on a worker, one at a time.
+class LiveSession final : public Connection, public LiveSink, public std::enable_shared_from_this<LiveSession> {
+public:
+    LiveSession(tcp::socket&& socket, ServerCore& server, LiveClient client)
+        : ws_(std::move(socket)),
+          executor_(ws_.get_executor()),
+          write_deadline_(executor_),
+          server_(server),
+          live_(*server.options().live),
+          client_(std::move(client)) {}
+    // Unsubscribe and Forget throw only when locking a mutex or allocating fails; ending the process is right then.
+    ~LiveSession() override {  // NOLINT(bugprone-exception-escape)
+        live_.hub->Unsubscribe(*this);
+        server_.Forget(this);
+    }
+    LiveSession(const LiveSession&) = delete;
+    LiveSession& operator=(const LiveSession&) = delete;
+
+    // Completes the handshake for `upgrade`. REQUIRES: on the socket's strand.
+    void Start(const wire::request<wire::string_body>& upgrade) {
+        // Pings an idle client and closes one that stops answering; bounds the opening and closing handshakes.
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& response) { response.set(wire::field::server, "kclinic"); }));
+        ws_.read_message_max(live_.max_message_bytes);
+        ws_.async_accept(upgrade, beast::bind_front_handler(&LiveSession::OnAccept, shared_from_this()));
+    }
+
+    void Shutdown() override {
+        net::post(executor_, [self = shared_from_this()] {
+            self->DoClose(websocket::close_reason(websocket::close_code::going_away, "server shutting down"));
+        });
+    }
+
+    void OnMessages() override {
+        net::post(executor_, beast::bind_front_handler(&LiveSession::DoWrite, shared_from_this()));
+    }
+
+    void OnDropped(std::string_view reason) override {
+        net::post(executor_, [self = shared_from_this(), reason = std::string(reason)] {
+            self->DoClose(websocket::close_reason(websocket::close_code::try_again_later, reason));
+        });
+    }
+
+private:
+    // A client that sends requests without reading the answers stops being read beyond this many unsent replies.
+    static constexpr std::size_t kMaxPendingReplies = 8;
+
+    void OnAccept(beast::error_code ec) {
+        if (ec) {
+            return;  // a failed or timed-out handshake: the session ends with this handler
+        }
+        accepted_ = true;
+        if (close_reason_) {
+            StartClose();  // shutdown began during the handshake
+        }
+        DoRead();
+    }
+
+    // ----- client messages -----------------------------------------------------------------------------------
+
+    void DoRead() {
+        if (reading_ || deciding_ || ended_ || replies_.size() >= kMaxPendingReplies) {
+            return;
+        }
+        reading_ = true;
+        ws_.async_read(read_buffer_, beast::bind_front_handler(&LiveSession::OnRead, shared_from_this()));
+    }
+
+    void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+        reading_ = false;
+        if (ec) {
+            // The client closed, a message went over the limit (Beast has sent 1009), the client stopped answering
+            // pings, or the connection broke: nothing more to do here.
+            End();
+            return;
+        }
+        std::string message = beast::buffers_to_string(read_buffer_.data());
+        read_buffer_.consume(read_buffer_.size());
+        if (close_reason_) {
+            DoRead();  // closing: read on until the client's close frame
+            return;
+        }
+        deciding_ = true;
+        work_.emplace(server_.io().get_executor());
+        net::post(server_.workers(),
+                  [self = shared_from_this(), message = std::move(message)] { self->Decide(message); });
+    }
+
+    // On a worker thread: the subscriber may read the database.
+    void Decide(const std::string& message) {
+        Result<std::optional<LiveTopic>> decided = Error{ErrorCode::kInternal, "", "internal error"};
+        try {
+            decided = live_.subscribe(client_, message);
+        } catch (const std::exception& error) {
+            server_.Log(std::string("live subscribe failed: ") + error.what());
+            decided = Error{ErrorCode::kInternal, "", "internal error; the server log has the details"};
+        } catch (...) {
+            server_.Log("live subscribe failed with a non-standard exception");
+            decided = Error{ErrorCode::kInternal, "", "internal error; the server log has the details"};
+        }
+        net::post(executor_, [self = shared_from_this(), decided = std::move(decided)] {
+            self->work_.reset();
+            self->OnDecided(decided);
+        });
+    }
+
+    void OnDecided(const Result<std::optional<LiveTopic>>& decided) {
+        deciding_ = false;
+        if (ended_ || close_reason_) {
+            return;  // a subscription decided while the connection closed must not outlive it
+        }
+        if (decided.ok()) {
+            if (*decided) {
+                live_.hub->Subscribe(shared_from_this(), **decided);
+            } else {
+                live_.hub->Unsubscribe(*this);
+            }
+            replies_.push_back(std::make_shared<const std::string>(LiveSubscribedMessage(*decided)));
+        } else {
+            replies_.push_back(std::make_shared<const std::string>(LiveErrorMessage(decided.error())));
+        }
+        DoWrite();
+        DoRead();
+    }
+
+    // ----- writing -------------------------------------------------------------------------------------------
+
+    void DoWrite() {
+        if (!accepted_ || writing_ || ended_) {
+            return;
+        }
+        if (close_reason_) {
+            StartClose();
+            return;
+        }
+        std::shared_ptr<const std::string> next;
+        if (!replies_.empty()) {
+            next = std::move(replies_.front());
+            replies_.pop_front();
+        } else {
+            next = live_.hub->Take(*this);
+        }
+        if (!next) {
+            return;  // the hub calls OnMessages when its queue for this client fills again
+        }
+        outgoing_ = std::move(next);
+        writing_ = true;
+        ArmWriteDeadline();
+        ws_.text(true);
+        ws_.async_write(net::buffer(*outgoing_), beast::bind_front_handler(&LiveSession::OnWrite, shared_from_this()));
+    }
+
+    void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
+        writing_ = false;
+        outgoing_.reset();
+        DisarmWriteDeadline();
+        if (ec) {
+            End();
+            return;
+        }
+        DoWrite();
+        DoRead();
+    }
+
+    // ----- closing -------------------------------------------------------------------------------------------
+
+    // Sends a close frame with `reason` once the frame being written is out; no event or reply follows it.
+    void DoClose(const websocket::close_reason& reason) {
+        if (close_reason_ || ended_) {
+            return;
+        }
+        close_reason_ = reason;
+        live_.hub->Unsubscribe(*this);
+        replies_.clear();
+        if (accepted_ && !writing_) {
+            StartClose();
+        }
+    }
+
+    void StartClose() {
+        if (close_started_ || ended_) {
+            return;
+        }
+        close_started_ = true;
+        writing_ = true;
+        // Bounds the close like a write: a client that stopped reading may never take the frames before it.
+        ArmWriteDeadline();
+        ws_.async_close(*close_reason_, beast::bind_front_handler(&LiveSession::OnClose, shared_from_this()));
+    }
+
+    void OnClose(beast::error_code /*ec*/) {
+        writing_ = false;
+        End();  // closed cleanly or not, the connection is over
+    }
+
+    // A write that does not finish within write_timeout means the client stopped reading: the socket is closed
+    // without a close handshake, which could not get through either.
+    void ArmWriteDeadline() {
+        ++deadline_generation_;
+        write_deadline_.expires_after(server_.options().write_timeout);
+        write_deadline_.async_wait(
+            beast::bind_front_handler(&LiveSession::OnWriteDeadline, shared_from_this(), deadline_generation_));
+    }
+
+    void DisarmWriteDeadline() {
+        ++deadline_generation_;
+        write_deadline_.cancel();
+    }
+
+    void OnWriteDeadline(std::uint64_t generation, beast::error_code ec) {
+        if (ec == net::error::operation_aborted || generation != deadline_generation_ || ended_) {
+            return;
+        }
+        End();
+    }
+
+    // Closes the socket: pending operations complete with errors and the session is destroyed after the last.
+    void End() {
+        if (ended_) {
+            return;
+        }
+        ended_ = true;
+        live_.hub->Unsubscribe(*this);
+        replies_.clear();
+        DisarmWriteDeadline();
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws_).close();
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    const beast::tcp_stream::executor_type executor_;  // the connection's strand, used by workers and publishers
+    net::steady_timer write_deadline_;
+    std::uint64_t deadline_generation_ = 0;
+    ServerCore& server_;
+    const LiveEndpoint& live_;
+    const LiveClient client_;  // read by the worker deciding a message, never written after construction
+
+    beast::flat_buffer read_buffer_;
+    std::deque<std::shared_ptr<const std::string>> replies_;  // answers to client messages, not yet written
+    std::shared_ptr<const std::string> outgoing_;             // the frame being written
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+    std::optional<websocket::close_reason> close_reason_;  // set once a close is decided
+
+    bool accepted_ = false;
+    bool reading_ = false;
+    bool deciding_ = false;  // a client message is on a worker
+    bool writing_ = false;   // a frame or the close frame is being written
+    bool close_started_ = false;
+    bool ended_ = false;
 };
 
 // One connection. Every member function but Start, StartRefused and Shutdown runs on the connection's strand.
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket&& socket, ServerCore& server)
         : stream_(std::move(socket)), executor_(stream_.get_executor()), idle_timer_(executor_), server_(server) {
@@ -173,7 +449,7 @@ public:
         }
     }
     // Forget throws only when locking a mutex or allocating fails; ending the process then is the right outcome.
-    ~Session() { server_.Forget(this); }  // NOLINT(bugprone-exception-escape)
+    ~Session() override { server_.Forget(this); }  // NOLINT(bugprone-exception-escape)
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
@@ -193,13 +469,15 @@ public:
         });
     }
 
-    void Shutdown() { net::post(executor_, beast::bind_front_handler(&Session::OnShutdown, shared_from_this())); }
+    void Shutdown() override {
+        net::post(executor_, beast::bind_front_handler(&Session::OnShutdown, shared_from_this()));
+    }
 
 private:
     // ----- reading -------------------------------------------------------------------------------------------
 
     void DoRead() {
-        if (closed_ || closing_ || reading_ ||
+        if (closed_ || closing_ || reading_ || upgrading_ ||
             queue_.size() >= static_cast<std::size_t>(server_.options().max_pipelined)) {
             return;  // a full pipeline resumes reading in OnWrite
         }
@@ -299,6 +577,18 @@ private:
             }
             request.body = std::move(message.body());
             request.remote_address = remote_address_;
+            if (const std::optional<LiveEndpoint>& live = server_.options().live; live && request.path == live->path) {
+                exchange.route = live->path;
+                if (websocket::is_upgrade(message)) {
+                    exchange.upgrade.emplace(std::move(message));
+                    upgrading_ = true;  // whatever follows an upgrade request is not HTTP
+                } else {
+                    exchange.request.reset();
+                    exchange.response =
+                        ProtocolErrorResponse(426, "upgrade_required", "the live channel speaks WebSocket only");
+                    exchange.response.headers.Set("Upgrade", "websocket");
+                }
+            }
         } else {
             exchange.response = ErrorResponse(target.error());
         }
@@ -333,8 +623,58 @@ private:
         handling_ = true;
         // Keeps Run from returning while the worker holds this request, even when no socket operation is pending.
         work_.emplace(server_.io().get_executor());
+        if (next.upgrade) {
+            net::post(server_.workers(), [self = shared_from_this(), request = std::move(*next.request)] {
+                self->AuthenticateUpgrade(request);
+            });
+            return;
+        }
         net::post(server_.workers(),
                   [self = shared_from_this(), request = std::move(*next.request)] { self->Handle(request); });
+    }
+
+    // On a worker thread: the authentication may read the database.
+    void AuthenticateUpgrade(const HttpRequest& request) {
+        std::optional<app::Principal> principal;
+        HttpResponse refusal;
+        try {
+            Result<app::Principal> authenticated = server_.options().live->authenticate(request);
+            const Status allowed =
+                authenticated.ok() ? CheckLiveOrigin(request, *authenticated) : Status(authenticated.error());
+            if (allowed.ok()) {
+                principal = std::move(authenticated).value();
+            } else {
+                refusal = ErrorResponse(allowed.error());
+            }
+        } catch (const std::exception& error) {
+            server_.Log(std::string("live upgrade: authentication failed: ") + error.what());
+            refusal = InternalErrorResponse();
+        } catch (...) {
+            server_.Log("live upgrade: authentication failed with a non-standard exception");
+            refusal = InternalErrorResponse();
+        }
+        net::post(executor_, [self = shared_from_this(), principal = std::move(principal),
+                              refusal = std::move(refusal)]() mutable {
+            self->handling_ = false;
+            self->work_.reset();
+            self->OnUpgradeDecided(std::move(principal), std::move(refusal));
+        });
+    }
+
+    void OnUpgradeDecided(std::optional<app::Principal> principal, HttpResponse refusal) {
+        Exchange& exchange = queue_[handled_];
+        if (principal && closing_) {
+            principal.reset();  // shutdown began while the client was being authenticated
+            refusal = ProtocolErrorResponse(503, "unavailable", "the server is shutting down");
+        }
+        if (!principal) {
+            exchange.upgrade.reset();
+            closing_ = true;  // the client has left HTTP behind: it gets the refusal and the connection ends
+            Answered(std::move(refusal), exchange.route);
+            return;
+        }
+        exchange.principal = std::move(principal);
+        Answered(HttpResponse{101, "", {}, ""}, exchange.route);  // written by Beast's handshake, in HandOff
     }
 
     // On a worker thread: touches only the request, the router and the strand.
@@ -384,6 +724,15 @@ private:
             return;
         }
         Exchange& exchange = queue_.front();
+        if (exchange.principal) {
+            if (!closing_) {
+                HandOff(exchange);
+                return;
+            }
+            exchange.principal.reset();
+            exchange.upgrade.reset();
+            exchange.response = ProtocolErrorResponse(503, "unavailable", "the server is shutting down");
+        }
         // The last answer this connection will give says so; earlier ones keep the connection for the rest.
         const bool last = closing_ && queue_.size() == 1 && !receiving_;
         HttpResponse& response = exchange.response;
@@ -429,6 +778,22 @@ private:
             ArmIdleTimer();
         }
         FinishIfDone();
+    }
+
+    // Every earlier answer is written: the socket becomes a live session's, tracked by the server in this
+    // connection's place, and this session ends without touching it again.
+    void HandOff(Exchange& exchange) {
+        const wire::request<wire::string_body> upgrade = std::move(*exchange.upgrade);
+        LiveClient client{std::move(*exchange.principal), remote_address_};
+        queue_.clear();
+        handled_ = 0;
+        closed_ = true;
+        ++timer_generation_;
+        idle_timer_.cancel();
+        auto live = std::make_shared<LiveSession>(stream_.release_socket(), server_, std::move(client));
+        if (server_.Adopt(live)) {
+            live->Start(upgrade);
+        }
     }
 
     // ----- closing -------------------------------------------------------------------------------------------
@@ -535,6 +900,7 @@ private:
     bool reading_ = false;    // a read of any kind is pending
     bool receiving_ = false;  // a request has begun to arrive and is being read
     bool handling_ = false;   // queue_[handled_] is on a worker
+    bool upgrading_ = false;  // a live upgrade request was read: no further request will be
     bool writing_ = false;
     bool closes_after_write_ = false;
     bool closing_ = false;    // no further request will be read
@@ -692,12 +1058,26 @@ void ServerCore::OnAccept(beast::error_code ec, tcp::socket socket) {
     DoAccept();
 }
 
-void ServerCore::Forget(const Session* session) {
+bool ServerCore::Adopt(const std::shared_ptr<Connection>& connection) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+            return false;
+        }
+        sessions_.emplace(connection.get(), connection);
+    }
+    open_connections_.Add(1);
+    return true;
+}
+
+void ServerCore::Forget(const Connection* connection) {
     bool drained = false;
     bool post = false;
     {
         std::lock_guard lock(mutex_);
-        sessions_.erase(session);
+        if (sessions_.erase(connection) == 0) {
+            return;  // a live session refused by Adopt
+        }
         drained = stopping_ && sessions_.empty();
         post = running_;
     }
@@ -729,7 +1109,7 @@ void ServerCore::OnSignal(beast::error_code ec, int /*signal*/) {
 }
 
 void ServerCore::BeginShutdown(bool at_once) {
-    std::vector<std::shared_ptr<Session>> open;
+    std::vector<std::shared_ptr<Connection>> open;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) {
@@ -741,7 +1121,7 @@ void ServerCore::BeginShutdown(bool at_once) {
         }
         stopping_ = true;
         for (const auto& [key, weak] : sessions_) {
-            if (std::shared_ptr<Session> session = weak.lock()) {
+            if (std::shared_ptr<Connection> session = weak.lock()) {
                 open.push_back(std::move(session));
             }
         }
@@ -753,7 +1133,7 @@ void ServerCore::BeginShutdown(bool at_once) {
         Finish();
         return;
     }
-    for (const std::shared_ptr<Session>& session : open) {
+    for (const std::shared_ptr<Connection>& session : open) {
         session->Shutdown();
     }
     drain_timer_.expires_after(options_.drain_timeout);

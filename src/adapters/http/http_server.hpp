@@ -18,15 +18,26 @@
 // Metrics (registered in the given registry): kclinic_http_requests_total{route,method,status},
 // kclinic_http_request_duration_seconds{route} (from the request fully read to its response ready),
 // kclinic_http_open_connections, kclinic_http_rejected_connections_total.
+//
+// The live channel (ServerOptions::live; protocol in live_channel.hpp and docs/api.md). A WebSocket upgrade request
+// to its path is authenticated on a worker thread, answered as plain HTTP when refused (401, 403 for a foreign
+// Origin), otherwise accepted on the same connection and strand, which then speaks WebSocket: client messages are
+// decided on a worker one at a time, events come from the LiveHub, at most one frame is being written at a time,
+// idle connections are pinged (Beast's suggested server timeouts), a message over `max_message_bytes` closes the
+// connection (1009), and Stop() sends every live client a close frame (1001, "server shutting down"). A live
+// connection counts against `max_connections` like any other.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "adapters/http/live_channel.hpp"
+#include "adapters/http/live_hub.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/router.hpp"
 #include "base/result.hpp"
@@ -36,6 +47,15 @@ namespace kclinic::adapters::http {
 // Receives one line (no trailing newline) per event worth an operator's attention: a handler that threw, a drain
 // that missed its deadline. Called from any thread; must be thread-safe.
 using LogSink = std::function<void(std::string_view line)>;
+
+// Where and how the live channel is served.
+struct LiveEndpoint {
+    std::string path = "/api/v1/live";
+    LiveHub* hub = nullptr;  // REQUIRES: non-null; outlives the server
+    LiveAuthenticator authenticate;
+    LiveSubscriber subscribe;
+    std::size_t max_message_bytes = std::size_t{4} << 10;  // a client message; subscriptions are tiny
+};
 
 struct ServerOptions {
     std::string host = "127.0.0.1";  // an IP address literal; loopback unless told otherwise
@@ -51,7 +71,8 @@ struct ServerOptions {
     int max_connections = 512;
     // How long Stop() waits for in-flight requests before closing their connections anyway.
     std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
-    LogSink log;  // empty: one line to stderr per event
+    LogSink log;                       // empty: one line to stderr per event
+    std::optional<LiveEndpoint> live;  // empty: no live channel (its path is then an ordinary route)
 };
 
 class HttpServer {
