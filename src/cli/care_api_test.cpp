@@ -298,6 +298,97 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     EXPECT_EQ(prescriber.Post(course + "/end", {{"reason", "again"}}).ErrorField(), "course_id");
 }
 
+// The session state machine's refusals the discharged-session test does not meet, each a 409 naming the precondition
+// that failed, and each writing nothing: consent, a step out of order, a blank reason, an IV infusion whose end is not
+// recorded, and esketamine's device and 2-hour monitoring rules (Spravato REMS).
+TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    const std::string today = UtcNow(std::chrono::seconds{0}, false);
+    std::string course;  // the latest course started
+    const auto first_session = [&](const Json& plan) {
+        const ApiResponse started = prescriber.Post(patient_ + "/courses", plan);
+        EXPECT_EQ(started.status, 201) << started.text;
+        course = started.Header("location");
+        return "/api/v1/sessions/" + std::to_string(started.body["sessions"][0]["id"].get<std::int64_t>());
+    };
+    const auto refused = [&](const std::string& target, const Json& body, const std::string& field) {
+        const std::int64_t before = LatestAuditId(admin);
+        const ApiResponse response = nurse.Post(target, body);
+        EXPECT_EQ(response.status, 409) << target << ": " << response.text;
+        EXPECT_EQ(response.ErrorCode(), "failed_precondition") << target;
+        EXPECT_EQ(response.ErrorField(), field) << target << ": " << response.text;
+        EXPECT_TRUE(ActionsAfter(admin, before).empty()) << target << " wrote something";
+    };
+    const auto step = [&](const std::string& target, const Json& body) {
+        const ApiResponse response = nurse.Post(target, body);
+        ASSERT_EQ(response.status, 200) << target << ": " << response.text;
+    };
+
+    // IV: consent, order of steps, reasons, and an infusion without its end.
+    const std::string iv = first_session(
+        {{"indication", "TRD (F33.2)"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", today}});
+    refused(iv + "/check-in", {{"consent_confirmed", false}, {"escort_confirmed", true}}, "consent_confirmed");
+    refused(iv + "/start-dosing", Json::object(), "state");
+    refused(iv + "/discharge", {{"discharge_criteria_confirmed", true}}, "state");
+    step(iv + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}});
+    refused(iv + "/hold", {{"reason", "   "}}, "reason");
+    refused(iv + "/start-monitoring", Json::object(), "state");
+    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 128}, {"unit", "mm[Hg]"}}).status, 201);
+    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8462-4"}, {"value", 80}, {"unit", "mm[Hg]"}}).status, 201);
+    step(iv + "/pre-dose", Json::object());
+    ASSERT_EQ(prescriber
+                  .Post(iv + "/dose-order", {{"route", "iv"},
+                                             {"weight_kg", 70},
+                                             {"mg_per_kg", 0.5},
+                                             {"minutes", 40},
+                                             {"concentration_mg_per_ml", 10}})
+                  .status,
+              201);
+    step(iv + "/start-dosing", Json::object());
+    ASSERT_EQ(nurse
+                  .Post(iv + "/administrations", {{"drug", "ketamine"},
+                                                  {"route", "iv"},
+                                                  {"dose_mg", 35},
+                                                  {"rate_mg_per_h", 52.5},
+                                                  {"lot_number", "L1"},
+                                                  {"started_at", UtcNow(std::chrono::seconds{-60}, true)}})
+                  .status,
+              201);
+    refused(iv + "/start-monitoring", Json::object(), "administration_ended_at");
+    refused(iv + "/cancel", {{"reason", ""}}, "reason");
+    step(iv + "/abort", {{"reason", "infusion pump failure"}});
+    refused(iv + "/abort", {{"reason", "again"}}, "state");
+
+    // Esketamine: monitoring needs a device administration, and discharge readiness 2 hours after the first device.
+    ASSERT_EQ(prescriber.Post(course + "/end", {{"reason", "switched to esketamine"}}).status, 200);
+    const std::string esk = first_session({{"indication", "TRD (F33.2)"},
+                                           {"protocol", "esketamine-trd"},
+                                           {"route", "esketamine-nasal"},
+                                           {"start_date", today}});
+    step(esk + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}});
+    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 126}, {"unit", "mm[Hg]"}}).status, 201);
+    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8462-4"}, {"value", 78}, {"unit", "mm[Hg]"}}).status, 201);
+    step(esk + "/pre-dose", Json::object());
+    ASSERT_EQ(prescriber.Post(esk + "/dose-order", {{"route", "esketamine-nasal"}, {"weight_kg", 70}, {"dose_mg", 56}})
+                  .status,
+              201);
+    step(esk + "/start-dosing", Json::object());
+    refused(esk + "/start-monitoring", Json::object(), "first_esketamine_device_at");
+    ASSERT_EQ(nurse
+                  .Post(esk + "/administrations", {{"drug", "esketamine"},
+                                                   {"route", "esketamine-nasal"},
+                                                   {"dose_mg", 56},
+                                                   {"device_count", 2},
+                                                   {"lot_number", "E1"},
+                                                   {"started_at", UtcNow(std::chrono::seconds{-30}, true)}})
+                  .status,
+              201);
+    step(esk + "/start-monitoring", Json::object());
+    refused(esk + "/ready-for-discharge", Json::object(), "first_esketamine_device_at");
+}
+
 TEST_P(CareApiTest, APatientSeesTheirOwnScheduleOnly) {
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
     const ApiResponse started = prescriber.Post(
