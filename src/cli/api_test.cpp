@@ -31,26 +31,6 @@ protected:
         server_->AddUser("nurse@clinic.example", "nurse");
     }
 
-    // The actions audited after entry `after`, but the audit reads themselves: what a test's requests wrote.
-    static std::vector<std::string> ActionsAfter(ApiClient& admin, std::int64_t after) {
-        const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + std::to_string(after));
-        EXPECT_EQ(audit.status, 200) << audit.text;
-        std::vector<std::string> actions;
-        for (const Json& entry : audit.body["items"]) {
-            if (entry["action"] != "audit.list") {
-                actions.push_back(entry["action"]);
-            }
-        }
-        return actions;
-    }
-
-    // The id of the latest audit entry.
-    static std::int64_t LatestAuditId(ApiClient& admin) {
-        const ApiResponse audit = admin.Get("/api/v1/audit?limit=500");
-        EXPECT_EQ(audit.status, 200) << audit.text;
-        return audit.body["items"].empty() ? 0 : audit.body["items"].back()["id"].get<std::int64_t>();
-    }
-
     std::unique_ptr<ClinicServer> server_;
 };
 
@@ -228,7 +208,7 @@ TEST_P(ApiTest, BadInputIsRefusedPreciselyAndWritesNothing) {
     EXPECT_EQ(implausible.ErrorField(), "value");
 
     // Nothing above wrote anything but the one registration and the vital sign's refusal wrote nothing either.
-    EXPECT_EQ(ActionsAfter(admin, audit_before), std::vector<std::string>{"patient.create"});
+    EXPECT_EQ(AuditedActionsAfter(admin, audit_before), std::vector<std::string>{"patient.create"});
     EXPECT_EQ(nurse.Get("/api/v1/patients").body["items"].size(), 1U);
 }
 

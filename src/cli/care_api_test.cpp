@@ -47,35 +47,6 @@ protected:
         patient_ = "/api/v1/patients/" + std::to_string(registered.body["id"].get<std::int64_t>());
     }
 
-    // The actions audited after entry `after`, but the audit reads themselves: what the requests between wrote.
-    static std::vector<std::string> ActionsAfter(ApiClient& admin, std::int64_t after) {
-        const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + std::to_string(after));
-        EXPECT_EQ(audit.status, 200) << audit.text;
-        std::vector<std::string> actions;
-        for (const Json& entry : audit.body["items"]) {
-            if (entry["action"] != "audit.list") {
-                actions.push_back(entry["action"]);
-            }
-        }
-        return actions;
-    }
-
-    static std::int64_t LatestAuditId(ApiClient& admin) {
-        std::int64_t latest = 0;
-        for (std::string after = "0";;) {
-            const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + after);
-            EXPECT_EQ(audit.status, 200) << audit.text;
-            if (audit.body["items"].empty()) {
-                return latest;
-            }
-            latest = audit.body["items"].back()["id"].get<std::int64_t>();
-            if (!audit.body.contains("next_after")) {
-                return latest;
-            }
-            after = std::to_string(latest);
-        }
-    }
-
     std::unique_ptr<ClinicServer> server_;
     std::string patient_;  // "/api/v1/patients/<id>"
 };
@@ -117,7 +88,7 @@ TEST_P(CareApiTest, HistoryAndScreeningWithItsSignOff) {
     EXPECT_EQ(implausible.ErrorField(), "heart_rate");
     EXPECT_EQ(nurse.Post(patient_ + "/screenings", {{"product", "ketamine-iv"}, {"child_pugh", "z"}}).ErrorField(),
               "child_pugh");
-    EXPECT_TRUE(ActionsAfter(admin, before).empty());
+    EXPECT_TRUE(AuditedActionsAfter(admin, before).empty());
 
     const ApiResponse diagnoses = nurse.Get(patient_ + "/history?kind=diagnosis");
     ASSERT_EQ(diagnoses.status, 200) << diagnoses.text;
@@ -206,7 +177,7 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
         nurse.Post(session + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", false}});
     EXPECT_EQ(no_escort.status, 409);
     EXPECT_EQ(no_escort.ErrorField(), "escort_confirmed");
-    EXPECT_TRUE(ActionsAfter(admin, before).empty());
+    EXPECT_TRUE(AuditedActionsAfter(admin, before).empty());
     const ApiResponse checked_in =
         nurse.Post(session + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}});
     ASSERT_EQ(checked_in.status, 200) << checked_in.text;
@@ -319,7 +290,7 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
         EXPECT_EQ(response.status, 409) << target << ": " << response.text;
         EXPECT_EQ(response.ErrorCode(), "failed_precondition") << target;
         EXPECT_EQ(response.ErrorField(), field) << target << ": " << response.text;
-        EXPECT_TRUE(ActionsAfter(admin, before).empty()) << target << " wrote something";
+        EXPECT_TRUE(AuditedActionsAfter(admin, before).empty()) << target << " wrote something";
     };
     const auto step = [&](const std::string& target, const Json& body) {
         const ApiResponse response = nurse.Post(target, body);

@@ -88,4 +88,32 @@ ApiResponse ApiClient::Send(std::string_view method, const std::string& target, 
     return response;
 }
 
+std::int64_t LatestAuditId(ApiClient& admin) {
+    std::int64_t latest = 0;
+    for (std::string after = "0";;) {
+        const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + after);
+        EXPECT_EQ(audit.status, 200) << audit.text;
+        if (audit.status != 200 || audit.body["items"].empty()) {
+            return latest;
+        }
+        latest = audit.body["items"].back()["id"].get<std::int64_t>();
+        if (!audit.body.contains("next_after")) {
+            return latest;
+        }
+        after = std::to_string(latest);
+    }
+}
+
+std::vector<std::string> AuditedActionsAfter(ApiClient& admin, std::int64_t after) {
+    const ApiResponse audit = admin.Get("/api/v1/audit?limit=500&after=" + std::to_string(after));
+    EXPECT_EQ(audit.status, 200) << audit.text;
+    std::vector<std::string> actions;
+    for (const nlohmann::json& entry : audit.body["items"]) {
+        if (entry["action"] != "audit.list") {
+            actions.push_back(entry["action"]);
+        }
+    }
+    return actions;
+}
+
 }  // namespace kclinic::cli::testing

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -59,5 +60,10 @@ private:
     std::string bearer_;
     bool omit_csrf_ = false;
 };
+
+// The id of the latest audit entry, read by `admin` (an admin's client); 0 when the log is empty.
+[[nodiscard]] std::int64_t LatestAuditId(ApiClient& admin);
+// The actions audited after entry `after`, without the audit reads themselves: what the requests since then wrote.
+[[nodiscard]] std::vector<std::string> AuditedActionsAfter(ApiClient& admin, std::int64_t after);
 
 }  // namespace kclinic::cli::testing
