@@ -25,6 +25,9 @@ class ClinicServer {
 public:
     // A new empty database and a server on it; nullptr (with a test failure) when either cannot be had.
     static std::unique_ptr<ClinicServer> Start(Backend backend);
+    // Another server process on `first`'s database, as clinics scale out behind a load balancer; the database stays
+    // until the last server on it is gone. nullptr (with a test failure) when it does not start.
+    static std::unique_ptr<ClinicServer> StartBeside(ClinicServer& first);
 
     [[nodiscard]] std::uint16_t port() const { return port_; }
     [[nodiscard]] adapters::storage::contract::TestDatabase& database() { return *database_; }
@@ -42,7 +45,10 @@ public:
     int Stop() { return process_->StopWith(SIGTERM); }
 
 private:
-    std::unique_ptr<adapters::storage::contract::TestDatabase> database_;
+    // Starts the process on database_.
+    bool Launch();
+
+    std::shared_ptr<adapters::storage::contract::TestDatabase> database_;
     std::unique_ptr<ServeProcess> process_;
     std::uint16_t port_ = 0;
     int tokens_ = 0;
