@@ -254,6 +254,7 @@ bool LiveClient::SendJson(const nlohmann::json& message) {
 }
 
 bool LiveClient::SendClose(int code) {
+    close_sent_ = true;
     const std::array<char, 2> payload{static_cast<char>((code >> 8) & 0xFF), static_cast<char>(code & 0xFF)};
     return SendFrame(kClose, std::string_view(payload.data(), payload.size()));
 }
@@ -310,6 +311,12 @@ LiveMessage LiveClient::Next(std::chrono::milliseconds patience) {
                         (static_cast<std::uint8_t>(payload[0]) << 8U) | static_cast<std::uint8_t>(payload[1]);
                     closed.close_reason = payload.substr(2);
                 }
+                if (!close_sent_.exchange(true)) {
+                    SendFrame(kClose, payload.substr(0, std::min<std::size_t>(payload.size(), 2)));
+                }
+                // Both close frames are out: end the stream, as the server's teardown waits to read its end (a
+                // client that kept it open would hold the server's shutdown until its drain deadline).
+                shutdown(fd_, SHUT_WR);
                 return closed;
             }
             case kText:

@@ -3,10 +3,12 @@
 // Test support: a WebSocket client of the live channel (RFC 6455) on a plain blocking socket, so the process-level
 // tests and the latency benchmark compile no Beast. It sends the upgrade with the headers a test gives (a bearer
 // token, or none), checks the 101 and its Sec-WebSocket-Accept, sends masked text frames as a client must, and reads
-// the server's frames: text messages, the close frame with its code and reason, and pings, which it answers with a
-// pong. Every read waits at most the time it is given, so an event that never comes fails a test instead of hanging
-// it. No GoogleTest here: the benchmark links it too.
+// the server's frames: text messages, the close frame with its code and reason (answered with a close frame, as
+// RFC 6455 §5.5.1 asks, unless this client closed first, after which it ends its side of the stream), and pings, which
+// it answers with a pong. Every read waits at most the time it is given, so an event that never comes fails a test
+// instead of hanging it. No GoogleTest here: the benchmark links it too.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -58,7 +60,8 @@ public:
     bool SendText(std::string_view text);
     // SendText of the JSON's compact text.
     bool SendJson(const nlohmann::json& message);
-    // A close frame with `code`; false when the connection is gone.
+    // A close frame with `code`; false when the connection is gone. Thread-safe with a Next running on another
+    // thread (how a reader thread is ended).
     bool SendClose(int code);
 
     // The next message (a ping is answered and skipped), waiting at most `patience` in all.
@@ -78,6 +81,7 @@ private:
     int fd_;
     std::string buffer_;  // received and not yet consumed
     bool timed_out_ = false;
+    std::atomic<bool> close_sent_{false};
 };
 
 }  // namespace kclinic::cli::testing
