@@ -12,9 +12,11 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -78,7 +80,7 @@ double Millis(Clock::duration duration) {
 
 // p-th percentile (nearest rank) of sorted `values`.
 double Percentile(const std::vector<double>& values, double p) {
-    const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size()) + 0.5);
+    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
     return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
 }
 
@@ -96,9 +98,7 @@ std::uint16_t Port(const char* text) {
     return static_cast<std::uint16_t>(value);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
     if (argc < 5) {
         std::fprintf(stderr, "usage: %s WRITE_PORT WATCH_PORT TOKEN PATIENT_ID [SAMPLES] [LABEL]\n", argv[0]);
         return 2;
@@ -187,4 +187,14 @@ int main(int argc, char** argv) {
                     Figures(alert_ms).c_str());
     }
     return status;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return Run(argc, argv);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "live_bench: %s\n", error.what());
+        return 1;
+    }
 }

@@ -15,13 +15,13 @@ std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend) {
         ADD_FAILURE() << "no test database: " << database.error().ToString();
         return nullptr;
     }
-    auto server = std::unique_ptr<ClinicServer>(new ClinicServer());
+    auto server = std::make_unique<ClinicServer>();
     server->database_ = std::move(database).value();
     return server->Launch() ? std::move(server) : nullptr;
 }
 
 std::unique_ptr<ClinicServer> ClinicServer::StartBeside(ClinicServer& first) {
-    auto server = std::unique_ptr<ClinicServer>(new ClinicServer());
+    auto server = std::make_unique<ClinicServer>();
     server->database_ = first.database_;
     return server->Launch() ? std::move(server) : nullptr;
 }
@@ -58,7 +58,7 @@ ApiClient ClinicServer::ClientWithToken(const std::string& email) {
     return client;
 }
 
-ApiClient ClinicServer::LoggedIn(const std::string& email) {
+ApiClient ClinicServer::LoggedIn(const std::string& email) const {
     ApiClient client(port_);
     const ApiResponse login = client.Login(email, std::string(kTestPassword));
     EXPECT_EQ(login.status, 200) << "login as " << email << ": " << login.text;

@@ -39,7 +39,7 @@ public:
     // A client acting with a new API token of `email`.
     [[nodiscard]] ApiClient ClientWithToken(const std::string& email);
     // A client logged in (a browser session) as `email`.
-    [[nodiscard]] ApiClient LoggedIn(const std::string& email);
+    [[nodiscard]] ApiClient LoggedIn(const std::string& email) const;
 
     // Stops the server with SIGTERM and returns its exit status.
     int Stop() { return process_->StopWith(SIGTERM); }

@@ -217,7 +217,7 @@ bool LiveClient::Fill(Clock::time_point deadline) {
     return Receive(fd_, buffer_, deadline, timed_out_);
 }
 
-bool LiveClient::SendFrame(std::uint8_t opcode, std::string_view payload) {
+bool LiveClient::SendFrame(std::uint8_t opcode, std::string_view payload) const {
     // RFC 6455 §5.2: FIN, the opcode, the mask bit with the length in 7, 7+16 or 7+64 bits, the masking key.
     std::string frame;
     frame.push_back(static_cast<char>(0x80U | opcode));

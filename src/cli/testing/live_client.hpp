@@ -76,7 +76,7 @@ private:
     // Receives more bytes into buffer_ until `deadline`; false at end of stream, on error or timeout (timed_out_
     // says which).
     bool Fill(std::chrono::steady_clock::time_point deadline);
-    bool SendFrame(std::uint8_t opcode, std::string_view payload);
+    bool SendFrame(std::uint8_t opcode, std::string_view payload) const;
 
     int fd_;
     std::string buffer_;  // received and not yet consumed
