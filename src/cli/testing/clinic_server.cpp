@@ -15,15 +15,22 @@ std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend) {
         ADD_FAILURE() << "no test database: " << database.error().ToString();
         return nullptr;
     }
-    auto server = std::unique_ptr<ClinicServer>(new ClinicServer());
+    auto server = std::make_unique<ClinicServer>();
     server->database_ = std::move(database).value();
-    server->process_ = std::make_unique<ServeProcess>(
-        std::vector<std::string>{"serve", "--db", server->database_->url(), "--listen", "127.0.0.1:0"});
-    server->port_ = server->process_->ReadPort();
-    if (server->port_ == 0) {
-        return nullptr;
-    }
-    return server;
+    return server->Launch() ? std::move(server) : nullptr;
+}
+
+std::unique_ptr<ClinicServer> ClinicServer::StartBeside(ClinicServer& first) {
+    auto server = std::make_unique<ClinicServer>();
+    server->database_ = first.database_;
+    return server->Launch() ? std::move(server) : nullptr;
+}
+
+bool ClinicServer::Launch() {
+    process_ = std::make_unique<ServeProcess>(
+        std::vector<std::string>{"serve", "--db", database_->url(), "--listen", "127.0.0.1:0"});
+    port_ = process_->ReadPort();
+    return port_ != 0;
 }
 
 void ClinicServer::AddUser(const std::string& email, const std::string& role, std::optional<std::int64_t> patient) {
@@ -36,8 +43,10 @@ void ClinicServer::AddUser(const std::string& email, const std::string& role, st
 }
 
 std::string ClinicServer::CreateToken(const std::string& email, const std::string& name) {
-    const CommandRun run = RunKclinic({"token", "create", email, "--name", name + "-" + std::to_string(++tokens_),
-                                       "--db", database_->url(), "--json"});
+    // The port in the name keeps the tokens of servers sharing one database apart.
+    const CommandRun run = RunKclinic({"token", "create", email, "--name",
+                                       name + "-" + std::to_string(port_) + "-" + std::to_string(++tokens_), "--db",
+                                       database_->url(), "--json"});
     EXPECT_EQ(run.exit_code, 0) << "kclinic token create " << email << ": " << run.err;
     const nlohmann::json created = nlohmann::json::parse(run.out, nullptr, false);
     return created.is_object() ? created.value("token", "") : "";
@@ -49,7 +58,7 @@ ApiClient ClinicServer::ClientWithToken(const std::string& email) {
     return client;
 }
 
-ApiClient ClinicServer::LoggedIn(const std::string& email) {
+ApiClient ClinicServer::LoggedIn(const std::string& email) const {
     ApiClient client(port_);
     const ApiResponse login = client.Login(email, std::string(kTestPassword));
     EXPECT_EQ(login.status, 200) << "login as " << email << ": " << login.text;

@@ -25,6 +25,9 @@ class ClinicServer {
 public:
     // A new empty database and a server on it; nullptr (with a test failure) when either cannot be had.
     static std::unique_ptr<ClinicServer> Start(Backend backend);
+    // Another server process on `first`'s database, as clinics scale out behind a load balancer; the database stays
+    // until the last server on it is gone. nullptr (with a test failure) when it does not start.
+    static std::unique_ptr<ClinicServer> StartBeside(ClinicServer& first);
 
     [[nodiscard]] std::uint16_t port() const { return port_; }
     [[nodiscard]] adapters::storage::contract::TestDatabase& database() { return *database_; }
@@ -36,13 +39,16 @@ public:
     // A client acting with a new API token of `email`.
     [[nodiscard]] ApiClient ClientWithToken(const std::string& email);
     // A client logged in (a browser session) as `email`.
-    [[nodiscard]] ApiClient LoggedIn(const std::string& email);
+    [[nodiscard]] ApiClient LoggedIn(const std::string& email) const;
 
     // Stops the server with SIGTERM and returns its exit status.
     int Stop() { return process_->StopWith(SIGTERM); }
 
 private:
-    std::unique_ptr<adapters::storage::contract::TestDatabase> database_;
+    // Starts the process on database_.
+    bool Launch();
+
+    std::shared_ptr<adapters::storage::contract::TestDatabase> database_;
     std::unique_ptr<ServeProcess> process_;
     std::uint16_t port_ = 0;
     int tokens_ = 0;
