@@ -45,7 +45,7 @@ public:
 
 using Row = std::tuple<std::string, std::string, std::string, std::string>;  // method, path, permission, subject
 
-std::string Trim(std::string text) {
+std::string Trim(const std::string& text) {
     const std::size_t first = text.find_first_not_of(' ');
     const std::size_t last = text.find_last_not_of(' ');
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
