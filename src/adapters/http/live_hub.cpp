@@ -37,8 +37,9 @@ LiveHub::LiveHub(MetricsRegistry& metrics, std::size_t queue_limit)
     : queue_limit_(queue_limit),
       subscribers_(
           metrics.AddGauge("kclinic_live_subscribers", "Live channel clients subscribed to a topic now").Labels({})),
-      published_(
-          metrics.AddCounter("kclinic_live_events_published_total", "Live events published to the hub").Labels({})),
+      published_(metrics.AddCounter("kclinic_live_events_published_total",
+                                    "Live events published to the hub, by kind (kind=\"alert\": alerts raised)",
+                                    {"kind"})),
       delivered_(metrics
                      .AddCounter("kclinic_live_messages_delivered_total",
                                  "Live event messages taken from a subscriber's queue by its connection for writing")
@@ -83,7 +84,7 @@ std::shared_ptr<const std::string> LiveHub::Take(const LiveSink& sink) {
 }
 
 void LiveHub::Publish(const app::LiveEvent& event) {
-    published_.Increment();
+    published_.Labels({app::LiveEventKindName(event.kind)}).Increment();
     // Serialised once, before the lock, and shared by every queue it enters.
     auto message = std::make_shared<const std::string>(LiveEventMessage(event));
     std::vector<std::shared_ptr<LiveSink>> woken;

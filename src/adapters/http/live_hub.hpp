@@ -95,7 +95,7 @@ private:
 
     const std::size_t queue_limit_;
     Gauge& subscribers_;
-    Counter& published_;
+    CounterFamily& published_;  // by event kind
     Counter& delivered_;
     Counter& dropped_;
 

@@ -106,7 +106,8 @@ TEST(LiveHub, QueuesMatchingEventsInOrderAndWakesOnlyAnEmptyQueue) {
 
     const std::string text = Rendered(metrics);
     EXPECT_NE(text.find("kclinic_live_subscribers 2\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("kclinic_live_events_published_total 4\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("kclinic_live_events_published_total{kind=\"vital_sign\"} 3\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("kclinic_live_events_published_total{kind=\"session_state\"} 1\n"), std::string::npos) << text;
     EXPECT_NE(text.find("kclinic_live_messages_delivered_total 5\n"), std::string::npos) << text;
 }
 
