@@ -218,11 +218,7 @@ void AddTokens(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/tokens/{id}/revoke", Permission::kTokenManage, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
-                Result<app::ApiToken> revoked = services.users.RevokeApiToken(call.actor, app::ApiTokenId{*id});
+                Result<app::ApiToken> revoked = services.users.RevokeApiToken(call.actor, app::ApiTokenId{call.id});
                 if (!revoked.ok()) {
                     return revoked.error();
                 }

@@ -66,15 +66,6 @@ Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, 
                  "log in first (POST /api/v1/auth/login) or send an API token as \"Authorization: Bearer <token>\""};
 }
 
-Result<std::int64_t> ApiCall::Id(std::string_view name) const {
-    const auto found = params.find(name);
-    const std::optional<std::int64_t> id = found == params.end() ? std::nullopt : PositiveInteger(found->second);
-    if (!id) {
-        return InvalidArgument(std::string(name), "must be a positive integer record id");
-    }
-    return *id;
-}
-
 void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
                     ApiHandler handler) {
     routes_.push_back(ApiRoute{method, std::string(pattern), permission, subject});
@@ -97,15 +88,16 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
                     }
                     ApiCall call{request, params, *principal, app::ActorOf(*principal, request.remote_address),
                                  services.clock.Now()};
-                    if (permission) {
-                        std::optional<app::PatientId> patient;
-                        if (subject == Subject::kPathPatient) {
-                            Result<std::int64_t> id = call.Id();
-                            if (!id.ok()) {
-                                return http::ErrorResponse(id.error());
-                            }
-                            patient = app::PatientId{*id};
+                    if (const auto capture = params.find("id"); capture != params.end()) {
+                        const std::optional<std::int64_t> id = PositiveInteger(capture->second);
+                        if (!id) {
+                            return http::ErrorResponse(InvalidArgument("id", "must be a positive integer record id"));
                         }
+                        call.id = *id;
+                    }
+                    if (permission) {
+                        const std::optional<app::PatientId> patient =
+                            subject == Subject::kPathPatient ? std::optional(app::PatientId{call.id}) : std::nullopt;
                         if (Status allowed = app::Authorize(*principal, *permission, patient); !allowed.ok()) {
                             return http::ErrorResponse(allowed.error());
                         }

@@ -6,9 +6,10 @@
 //   1. who: `Authorization: Bearer <API token>`, else the `kclinic_session` cookie; neither -> 401 unauthenticated;
 //   2. a state-changing request (not GET or HEAD) of a browser session must carry the session's CSRF token in
 //      `X-CSRF-Token` -> else 403 permission_denied "csrf_token";
-//   3. may they: app::Authorize with the route's permission and, for routes under /api/v1/patients/{id}, that patient
+//   3. the route's {id} capture, if it has one, must be a positive record id -> else 400 invalid_argument "id";
+//   4. may they: app::Authorize with the route's permission and, for routes under /api/v1/patients/{id}, that patient
 //      as the subject (so a patient reaches only their own record, and only through those routes) -> 403;
-//   4. the handler: reads the body strictly (json_body.hpp), calls the use case (which audits), answers.
+//   5. the handler: reads the body strictly (json_body.hpp), calls the use case (which audits), answers.
 // The routes are also listed with their permissions (Routes()), for docs/api.md and the role-matrix walk test.
 
 #include <functional>
@@ -93,15 +94,15 @@ struct ApiCall {
     const app::Principal& principal;
     app::Actor actor;    // ActorOf(principal, the peer's address)
     app::TimePoint now;  // when the request was handled: the default time of a measurement sent without one
-
-    // The capture `name` as a positive record id. Error kInvalidArgument naming it otherwise.
-    [[nodiscard]] Result<std::int64_t> Id(std::string_view name = "id") const;
+    // The {id} capture of the route's pattern, already checked by the gate to be a positive record id (a request
+    // with any other {id} is answered 400 naming "id" before the handler runs); 0 when the pattern has none.
+    std::int64_t id = 0;
 };
 
 using ApiHandler = std::function<Result<HttpResponse>(ApiCall& call)>;
 using PublicHandler = std::function<Result<HttpResponse>(const HttpRequest& request)>;
 
-// Registers routes on a Router behind the four steps above.
+// Registers routes on a Router behind the steps above.
 class ApiRouter {
 public:
     ApiRouter(http::Router& router, ApiServices& services) : router_(router), services_(services) {}

@@ -48,7 +48,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                     }
                     kind = *parsed;
                 }
-                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{*call.Id()});
+                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{call.id});
                 if (!history.ok()) {
                     return history.error();
                 }
@@ -81,7 +81,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 if (!kind.ok()) {
                     return WithField(kind.error(), "kind");
                 }
-                const app::PatientId patient{*call.Id()};
+                const app::PatientId patient{call.id};
                 const auto add = [&]() -> Result<app::HistoryEntry> {
                     switch (*kind) {
                         case app::HistoryKind::kDiagnosis:
@@ -108,7 +108,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 if (!page.ok()) {
                     return page.error();
                 }
-                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{*call.Id()});
+                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{call.id});
                 if (!history.ok()) {
                     return history.error();
                 }
@@ -132,7 +132,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                     return read.error();
                 }
                 Result<app::TrialRecord> added = services.history.AddAntidepressantTrial(
-                    call.actor, app::PatientId{*call.Id()}, trial, started_on, ended_on);
+                    call.actor, app::PatientId{call.id}, trial, started_on, ended_on);
                 if (!added.ok()) {
                     return added.error();
                 }
@@ -189,7 +189,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                     return settings.error();
                 }
                 Result<app::ScreeningRecord> screened =
-                    services.history.ScreenPatient(call.actor, app::PatientId{*call.Id()}, *product, extras, *settings);
+                    services.history.ScreenPatient(call.actor, app::PatientId{call.id}, *product, extras, *settings);
                 if (!screened.ok()) {
                     return screened.error();
                 }
@@ -203,7 +203,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                     return page.error();
                 }
                 Result<std::vector<app::ScreeningRecord>> screenings =
-                    services.history.ListScreenings(call.actor, app::PatientId{*call.Id()});
+                    services.history.ListScreenings(call.actor, app::PatientId{call.id});
                 if (!screenings.ok()) {
                     return screenings.error();
                 }
@@ -214,12 +214,8 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/screenings/{id}", Permission::kScreeningRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 Result<app::ScreeningRecord> screening =
-                    services.history.GetScreening(call.actor, app::ScreeningId{*id});
+                    services.history.GetScreening(call.actor, app::ScreeningId{call.id});
                 if (!screening.ok()) {
                     return screening.error();
                 }
@@ -228,10 +224,6 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/screenings/{id}/sign", Permission::kScreeningSign, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 BodyReader body(call.request.body);
                 const std::string sign_off_name = body.String("sign_off");
                 const std::string reason = body.OptionalString("reason").value_or("");
@@ -243,7 +235,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                     return WithField(sign_off.error(), "sign_off");
                 }
                 Result<app::ScreeningRecord> signed_screening =
-                    services.history.SignScreening(call.actor, app::ScreeningId{*id}, *sign_off, reason);
+                    services.history.SignScreening(call.actor, app::ScreeningId{call.id}, *sign_off, reason);
                 if (!signed_screening.ok()) {
                     return signed_screening.error();
                 }

@@ -83,7 +83,7 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/patients/{id}", Permission::kPatientRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::Patient> patient = services.patients.GetPatient(call.actor, app::PatientId{*call.Id()});
+                Result<app::Patient> patient = services.patients.GetPatient(call.actor, app::PatientId{call.id});
                 if (!patient.ok()) {
                     return patient.error();
                 }
@@ -101,7 +101,7 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
                     return demographics.error();
                 }
                 app::Patient changed;
-                changed.id = app::PatientId{*call.Id()};
+                changed.id = app::PatientId{call.id};
                 changed.version = *version;
                 changed.mrn = demographics->mrn;
                 changed.given_name = demographics->given_name;
@@ -125,7 +125,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                     return page.error();
                 }
                 Result<std::vector<app::WeightMeasurement>> weights =
-                    services.patients.ListWeights(call.actor, app::PatientId{*call.Id()});
+                    services.patients.ListWeights(call.actor, app::PatientId{call.id});
                 if (!weights.ok()) {
                     return weights.error();
                 }
@@ -147,7 +147,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                 if (Status read = body.Finish(); !read.ok()) {
                     return read.error();
                 }
-                const app::PatientId patient{*call.Id()};
+                const app::PatientId patient{call.id};
                 const app::TimePoint at = measured_at.value_or(call.now);
                 if (Status recorded = services.patients.RecordWeight(call.actor, patient, at, weight_kg);
                     !recorded.ok()) {
@@ -166,7 +166,7 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
                     return page.error();
                 }
                 Result<std::vector<app::VitalSign>> vitals =
-                    services.patients.ListVitalSigns(call.actor, app::PatientId{*call.Id()}, page->limit);
+                    services.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page->limit);
                 if (!vitals.ok()) {
                     return vitals.error();
                 }
@@ -181,7 +181,7 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 BodyReader body(call.request.body);
                 app::NewVitalSign vital;
-                vital.patient = app::PatientId{*call.Id()};
+                vital.patient = app::PatientId{call.id};
                 vital.loinc = body.String("loinc");
                 vital.value = body.Number("value");
                 vital.unit = body.String("unit");
@@ -211,7 +211,7 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
                     return page.error();
                 }
                 Result<std::vector<app::Assessment>> assessments =
-                    services.patients.ListAssessments(call.actor, app::PatientId{*call.Id()});
+                    services.patients.ListAssessments(call.actor, app::PatientId{call.id});
                 if (!assessments.ok()) {
                     return assessments.error();
                 }
@@ -238,7 +238,7 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
                     return settings.error();
                 }
                 Result<app::RecordedAssessment> recorded = services.patients.RecordAssessment(
-                    call.actor, app::PatientId{*call.Id()}, *instrument, answers, assessed_at, *settings);
+                    call.actor, app::PatientId{call.id}, *instrument, answers, assessed_at, *settings);
                 if (!recorded.ok()) {
                     return recorded.error();
                 }

@@ -54,7 +54,7 @@ void AddPortalRoutes(ApiRouter& api, ApiServices& services) {
                     return settings.error();
                 }
                 Result<app::PortalView> view =
-                    services.portal.Read(call.actor, app::PatientId{*call.Id()}, settings->region);
+                    services.portal.Read(call.actor, app::PatientId{call.id}, settings->region);
                 if (!view.ok()) {
                     return view.error();
                 }

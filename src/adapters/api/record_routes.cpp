@@ -129,16 +129,12 @@ void AddAlerts(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/alerts/{id}/acknowledge", Permission::kAlertAcknowledge, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 BodyReader body(call.request.body);
                 const std::string note = body.OptionalString("note").value_or("");
                 if (Status read = body.Finish(); !read.ok()) {
                     return read.error();
                 }
-                Result<app::Alert> acknowledged = services.alerts.Acknowledge(call.actor, app::AlertId{*id}, note);
+                Result<app::Alert> acknowledged = services.alerts.Acknowledge(call.actor, app::AlertId{call.id}, note);
                 if (!acknowledged.ok()) {
                     return acknowledged.error();
                 }
@@ -248,7 +244,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                 event.relatedness = scales->relatedness;
                 event.serious_criteria = scales->serious_criteria;
                 Result<app::AdverseEvent> recorded =
-                    services.adverse_events.Record(call.actor, app::PatientId{*call.Id()}, event);
+                    services.adverse_events.Record(call.actor, app::PatientId{call.id}, event);
                 if (!recorded.ok()) {
                     return recorded.error();
                 }
@@ -262,7 +258,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                     return page.error();
                 }
                 Result<std::vector<app::AdverseEvent>> events =
-                    services.adverse_events.ListForPatient(call.actor, app::PatientId{*call.Id()});
+                    services.adverse_events.ListForPatient(call.actor, app::PatientId{call.id});
                 if (!events.ok()) {
                     return events.error();
                 }
@@ -271,16 +267,12 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}/adverse-events", Permission::kAdverseEventRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 Result<PageRequest> page = ReadPage(call.request);
                 if (!page.ok()) {
                     return page.error();
                 }
                 Result<std::vector<app::AdverseEvent>> events =
-                    services.adverse_events.ListForSession(call.actor, app::SessionId{*id});
+                    services.adverse_events.ListForSession(call.actor, app::SessionId{call.id});
                 if (!events.ok()) {
                     return events.error();
                 }
@@ -289,11 +281,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/adverse-events/{id}", Permission::kAdverseEventRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
-                Result<app::AdverseEvent> event = services.adverse_events.Get(call.actor, app::AdverseEventId{*id});
+                Result<app::AdverseEvent> event = services.adverse_events.Get(call.actor, app::AdverseEventId{call.id});
                 if (!event.ok()) {
                     return event.error();
                 }
@@ -302,10 +290,6 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPut, "/api/v1/adverse-events/{id}", Permission::kAdverseEventRecord, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 Result<std::int64_t> version = RequiredIfMatch(call.request);
                 if (!version.ok()) {
                     return version.error();
@@ -325,7 +309,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                 follow_up.relatedness = scales->relatedness;
                 follow_up.serious_criteria = scales->serious_criteria;
                 Result<app::AdverseEvent> updated =
-                    services.adverse_events.Update(call.actor, app::AdverseEventId{*id}, follow_up);
+                    services.adverse_events.Update(call.actor, app::AdverseEventId{call.id}, follow_up);
                 if (!updated.ok()) {
                     return updated.error();
                 }
@@ -395,7 +379,7 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
                                                        std::string(app::NoteKindName(kinds[1])) + " on this path");
                 }
                 note.kind = *kind;
-                Result<app::Note> written = services.notes.Write(call.actor, app::PatientId{*call.Id()}, note);
+                Result<app::Note> written = services.notes.Write(call.actor, app::PatientId{call.id}, note);
                 if (!written.ok()) {
                     return written.error();
                 }
@@ -404,10 +388,6 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
 
     api.Add(Method::kPut, one_note, family.permission, Subject::kNone,
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 Result<std::int64_t> version = RequiredIfMatch(call.request);
                 if (!version.ok()) {
                     return version.error();
@@ -416,7 +396,8 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
                 if (!text.ok()) {
                     return text.error();
                 }
-                Result<app::Note> edited = services.notes.Edit(call.actor, app::NoteId{*id}, *version, *text, kinds);
+                Result<app::Note> edited =
+                    services.notes.Edit(call.actor, app::NoteId{call.id}, *version, *text, kinds);
                 if (!edited.ok()) {
                     return edited.error();
                 }
@@ -425,10 +406,6 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
 
     api.Add(Method::kPost, one_note + "/sign", family.permission, Subject::kNone,
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 Result<std::int64_t> version = RequiredIfMatch(call.request);
                 if (!version.ok()) {
                     return version.error();
@@ -437,7 +414,7 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
                 if (Status read = body.Finish(); !read.ok()) {
                     return read.error();
                 }
-                Result<app::Note> signed_note = services.notes.Sign(call.actor, app::NoteId{*id}, *version, kinds);
+                Result<app::Note> signed_note = services.notes.Sign(call.actor, app::NoteId{call.id}, *version, kinds);
                 if (!signed_note.ok()) {
                     return signed_note.error();
                 }
@@ -446,20 +423,16 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
 
     api.Add(Method::kPost, one_note + "/addenda", family.permission, Subject::kNone,
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 Result<std::string> text = ReadNoteBody(call.request);
                 if (!text.ok()) {
                     return text.error();
                 }
                 Result<app::NoteAddendum> added =
-                    services.notes.AddAddendum(call.actor, app::NoteId{*id}, *text, kinds);
+                    services.notes.AddAddendum(call.actor, app::NoteId{call.id}, *text, kinds);
                 if (!added.ok()) {
                     return added.error();
                 }
-                return Created("/api/v1/notes/" + std::to_string(*id), json::ToJson(*added));
+                return Created("/api/v1/notes/" + std::to_string(call.id), json::ToJson(*added));
             });
 }
 
@@ -479,7 +452,7 @@ void AddNotes(ApiRouter& api, ApiServices& services) {
                     kind = *parsed;
                 }
                 Result<std::vector<app::Note>> notes =
-                    services.notes.ListForPatient(call.actor, app::PatientId{*call.Id()}, kind);
+                    services.notes.ListForPatient(call.actor, app::PatientId{call.id}, kind);
                 if (!notes.ok()) {
                     return notes.error();
                 }
@@ -490,11 +463,7 @@ void AddNotes(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/notes/{id}", Permission::kNoteRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
-                Result<app::Note> note = services.notes.Get(call.actor, app::NoteId{*id});
+                Result<app::Note> note = services.notes.Get(call.actor, app::NoteId{call.id});
                 if (!note.ok()) {
                     return note.error();
                 }
@@ -549,17 +518,13 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}/rems-form", Permission::kRemsRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 const std::string setting(call.request.QueryParameter("healthcare_setting").value_or(""));
                 Result<clinical::ClinicSettings> settings = SettingsInForce(services);
                 if (!settings.ok()) {
                     return settings.error();
                 }
                 Result<app::RemsFormView> form =
-                    services.rems.GetForm(call.actor, app::SessionId{*id}, setting, *settings);
+                    services.rems.GetForm(call.actor, app::SessionId{call.id}, setting, *settings);
                 if (!form.ok()) {
                     return AsHealthcareSetting(form.error());
                 }
@@ -568,10 +533,6 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/sessions/{id}/rems-form/submit", Permission::kRemsSubmit, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 BodyReader body(call.request.body);
                 const std::string setting = body.String("healthcare_setting");
                 const std::int64_t ready_to_leave = body.Integer("ready_to_leave_minutes");
@@ -584,7 +545,7 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
                     return settings.error();
                 }
                 Result<app::RemsFormView> submitted = services.rems.Submit(
-                    call.actor, app::SessionId{*id}, setting, NarrowInteger(ready_to_leave), reference, *settings);
+                    call.actor, app::SessionId{call.id}, setting, NarrowInteger(ready_to_leave), reference, *settings);
                 if (!submitted.ok()) {
                     return AsHealthcareSetting(submitted.error());
                 }

@@ -112,7 +112,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                     return settings.error();
                 }
                 Result<app::CourseRecord> started =
-                    services.treatment.StartCourse(call.actor, app::PatientId{*call.Id()}, course, *settings);
+                    services.treatment.StartCourse(call.actor, app::PatientId{call.id}, course, *settings);
                 if (!started.ok()) {
                     return started.error();
                 }
@@ -126,7 +126,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                     return page.error();
                 }
                 Result<std::vector<app::CourseRecord>> courses =
-                    services.treatment.ListCourses(call.actor, app::PatientId{*call.Id()});
+                    services.treatment.ListCourses(call.actor, app::PatientId{call.id});
                 if (!courses.ok()) {
                     return courses.error();
                 }
@@ -136,11 +136,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/courses/{id}", Permission::kScheduleRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
-                Result<app::CourseRecord> course = services.treatment.GetCourse(call.actor, app::CourseId{*id});
+                Result<app::CourseRecord> course = services.treatment.GetCourse(call.actor, app::CourseId{call.id});
                 if (!course.ok()) {
                     return course.error();
                 }
@@ -151,11 +147,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
     const auto add_change = [&api](std::string_view pattern, Change change) {
         api.Add(Method::kPost, pattern, Permission::kCourseManage, Subject::kNone,
                 [change = std::move(change)](ApiCall& call) -> Result<HttpResponse> {
-                    Result<std::int64_t> id = call.Id();
-                    if (!id.ok()) {
-                        return id.error();
-                    }
-                    Result<app::TreatmentCourse> changed = change(call, app::CourseId{*id});
+                    Result<app::TreatmentCourse> changed = change(call, app::CourseId{call.id});
                     if (!changed.ok()) {
                         return changed.error();
                     }
@@ -202,11 +194,7 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}", Permission::kSessionRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
-                Result<app::SessionRecord> session = services.treatment.GetSession(call.actor, app::SessionId{*id});
+                Result<app::SessionRecord> session = services.treatment.GetSession(call.actor, app::SessionId{call.id});
                 if (!session.ok()) {
                     return session.error();
                 }
@@ -221,11 +209,7 @@ using Step = std::function<Result<app::TreatmentSession>(ApiCall& call, app::Ses
 void AddStep(ApiRouter& api, ApiServices& services, std::string_view pattern, Permission permission, Step step) {
     api.Add(Method::kPost, pattern, permission, Subject::kNone,
             [&services, step = std::move(step)](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
-                Result<app::TreatmentSession> session = step(call, app::SessionId{*id});
+                Result<app::TreatmentSession> session = step(call, app::SessionId{call.id});
                 if (!session.ok()) {
                     return session.error();
                 }
@@ -373,10 +357,6 @@ Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
 void AddDosing(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/sessions/{id}/dose-order", Permission::kDoseOrderSign, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 Result<clinical::DoseRequest> request = ReadDoseRequest(call.request);
                 if (!request.ok()) {
                     return request.error();
@@ -386,7 +366,7 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                     return settings.error();
                 }
                 Result<app::DoseOrderRecord> order =
-                    services.treatment.SignDoseOrder(call.actor, app::SessionId{*id}, *request, *settings);
+                    services.treatment.SignDoseOrder(call.actor, app::SessionId{call.id}, *request, *settings);
                 if (!order.ok()) {
                     return order.error();
                 }
@@ -395,10 +375,6 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/sessions/{id}/administrations", Permission::kAdministrationRecord, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> id = call.Id();
-                if (!id.ok()) {
-                    return id.error();
-                }
                 BodyReader body(call.request.body);
                 app::NewAdministration given;
                 given.drug = body.String("drug");
@@ -420,7 +396,7 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                 }
                 given.route = *parsed_route;
                 Result<app::Administration> recorded =
-                    services.treatment.RecordAdministration(call.actor, app::SessionId{*id}, given);
+                    services.treatment.RecordAdministration(call.actor, app::SessionId{call.id}, given);
                 if (!recorded.ok()) {
                     return recorded.error();
                 }
