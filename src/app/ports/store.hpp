@@ -6,11 +6,13 @@
 // the one contract suite in adapters/storage/contract.
 
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -246,6 +248,12 @@ public:
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 
+// Work that produces a value: a function of the transaction that returns a Result<T>.
+template <typename Work>
+using WorkResult = std::invoke_result_t<Work&, StoreTransaction&>;
+template <typename Work>
+concept ValueWork = std::same_as<WorkResult<Work>, Result<typename WorkResult<Work>::value_type>>;
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -259,8 +267,33 @@ public:
     // Runs `work` in a read-only transaction that sees one consistent snapshot. Thread-safe.
     [[nodiscard]] virtual Status Read(const TransactionWork& work) = 0;
 
+    // Write and Read for work that returns a Result<T>: the value once the transaction is committed, or the error
+    // (and then nothing the work wrote persists).
+    template <ValueWork Work>
+    [[nodiscard]] WorkResult<Work> Write(Work&& work) {
+        std::optional<typename WorkResult<Work>::value_type> produced;
+        RETURN_IF_ERROR(Write(Keeping(work, produced)));
+        return std::move(*produced);
+    }
+    template <ValueWork Work>
+    [[nodiscard]] WorkResult<Work> Read(Work&& work) {
+        std::optional<typename WorkResult<Work>::value_type> produced;
+        RETURN_IF_ERROR(Read(Keeping(work, produced)));
+        return std::move(*produced);
+    }
+
     // "sqlite" or "postgres".
     [[nodiscard]] virtual std::string_view Backend() const = 0;
+
+private:
+    // `work` as a TransactionWork that keeps its value in `produced`.
+    template <typename Work, typename T>
+    static TransactionWork Keeping(Work& work, std::optional<T>& produced) {
+        return [&work, &produced](StoreTransaction& tx) -> Status {
+            ASSIGN_OR_RETURN(produced, work(tx));
+            return Status::Ok();
+        };
+    }
 };
 
 }  // namespace kclinic::app
