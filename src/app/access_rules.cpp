@@ -108,12 +108,8 @@ Result<std::string> NormalizeEmail(std::string_view email, std::string_view fiel
     if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) {
         return InvalidArgument(name, "must be one address of the form name@clinic.example");
     }
-    if (Status local = CheckLocalPart(email.substr(0, at), name); !local.ok()) {
-        return local.error();
-    }
-    if (Status domain = CheckDomain(email.substr(at + 1), name); !domain.ok()) {
-        return domain.error();
-    }
+    RETURN_IF_ERROR(CheckLocalPart(email.substr(0, at), name));
+    RETURN_IF_ERROR(CheckDomain(email.substr(at + 1), name));
     return Lower(email);
 }
 

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "app/audit.hpp"
-#include "app/free_text.hpp"
+#include "base/text.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -24,10 +24,9 @@ void Normalize(AdverseEvent& event) {
 }
 
 Status CheckEvent(const AdverseEvent& event, TimePoint now) {
-    if (Status valid = clinical::CheckAdverseEvent(Report(event), now); !valid.ok()) {
-        return valid;
-    }
-    return CheckFreeText("detail", event.detail, kMaxAdverseEventDetailLength);
+    RETURN_IF_ERROR(clinical::CheckAdverseEvent(Report(event), now));
+    return CheckText("detail", event.detail,
+                     {.max_characters = kMaxAdverseEventDetailLength, .multiline = true, .required = false});
 }
 
 }  // namespace
@@ -52,34 +51,21 @@ Result<AdverseEvent> AdverseEventRecords::Record(const Actor& actor, PatientId p
     record.updated_at = now;
     record.updated_by = actor.user;
     // Checked before sorting, so an index an error names ("actions[2]") is the caller's.
-    if (Status valid = CheckEvent(record, now); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckEvent(record, now));
     Normalize(record);
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
         if (record.session) {
-            Result<TreatmentSession> session = tx.GetSession(*record.session);
-            if (!session.ok()) {
-                return session.error();
-            }
-            if (session->patient != patient) {
+            ASSIGN_OR_RETURN(TreatmentSession session, tx.GetSession(*record.session));
+            if (session.patient != patient) {
                 return InvalidArgument("session_id", "treatment session " + std::to_string(record.session->value) +
                                                          " is another patient's");
             }
         }
-        Result<AdverseEventId> id = tx.InsertAdverseEvent(record);
-        if (!id.ok()) {
-            return id.error();
-        }
-        record.id = *id;
-        return RecordAudit(tx, actor, now, "adverse_event.create", "adverse_event", id->value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        ASSIGN_OR_RETURN(AdverseEventId id, tx.InsertAdverseEvent(record));
+        record.id = id;
+        return RecordAudit(tx, actor, now, "adverse_event.create", "adverse_event", id.value, patient.value);
+    }));
     return record;
 }
 
@@ -87,18 +73,15 @@ Result<AdverseEvent> AdverseEventRecords::Update(const Actor& actor, AdverseEven
                                                  const AdverseEventFollowUp& follow_up) {
     const TimePoint now = clock_.Now();
     std::optional<AdverseEvent> updated;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<AdverseEvent> current = tx.GetAdverseEvent(event);
-        if (!current.ok()) {
-            return current.error();
-        }
-        if (current->version != follow_up.version) {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(AdverseEvent current, tx.GetAdverseEvent(event));
+        if (current.version != follow_up.version) {
             return Error{ErrorCode::kConflict, "version",
                          "adverse event " + std::to_string(event.value) + " is at version " +
-                             std::to_string(current->version) + ", not " + std::to_string(follow_up.version) +
+                             std::to_string(current.version) + ", not " + std::to_string(follow_up.version) +
                              "; it was followed up meanwhile"};
         }
-        AdverseEvent changed = std::move(current).value();
+        AdverseEvent changed = std::move(current);
         changed.detail = follow_up.detail;
         changed.grade = follow_up.grade;
         changed.resolved_at = follow_up.resolved_at;
@@ -108,78 +91,48 @@ Result<AdverseEvent> AdverseEventRecords::Update(const Actor& actor, AdverseEven
         changed.serious_criteria = follow_up.serious_criteria;
         changed.updated_at = now;
         changed.updated_by = actor.user;
-        if (Status valid = CheckEvent(changed, now); !valid.ok()) {
-            return valid;
-        }
+        RETURN_IF_ERROR(CheckEvent(changed, now));
         Normalize(changed);
-        if (Status stored = tx.UpdateAdverseEvent(changed); !stored.ok()) {
-            return stored;
-        }
+        RETURN_IF_ERROR(tx.UpdateAdverseEvent(changed));
         ++changed.version;
         updated = std::move(changed);
         return RecordAudit(tx, actor, now, "adverse_event.update", "adverse_event", event.value,
                            updated->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*updated);
 }
 
 Result<AdverseEvent> AdverseEventRecords::Get(const Actor& actor, AdverseEventId event) {
     std::optional<AdverseEvent> found;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<AdverseEvent> stored = tx.GetAdverseEvent(event);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        found = std::move(stored).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(AdverseEvent stored, tx.GetAdverseEvent(event));
+        found = std::move(stored);
         return RecordAudit(tx, actor, clock_.Now(), "adverse_event.read", "adverse_event", event.value,
                            found->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*found);
 }
 
 Result<std::vector<AdverseEvent>> AdverseEventRecords::ListForPatient(const Actor& actor, PatientId patient) {
     std::vector<AdverseEvent> events;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<AdverseEvent>> listed = tx.ListAdverseEvents(patient);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        events = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<AdverseEvent> listed, tx.ListAdverseEvents(patient));
+        events = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "adverse_event.list", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return events;
 }
 
 Result<std::vector<AdverseEvent>> AdverseEventRecords::ListForSession(const Actor& actor, SessionId session) {
     std::vector<AdverseEvent> events;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<TreatmentSession> stored = tx.GetSession(session);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        Result<std::vector<AdverseEvent>> listed = tx.ListSessionAdverseEvents(session);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        events = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(TreatmentSession stored, tx.GetSession(session));
+        ASSIGN_OR_RETURN(std::vector<AdverseEvent> listed, tx.ListSessionAdverseEvents(session));
+        events = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "adverse_event.list", "treatment_session", session.value,
-                           stored->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+                           stored.patient.value);
+    }));
     return events;
 }
 

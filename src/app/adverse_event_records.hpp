@@ -26,7 +26,7 @@ inline constexpr std::size_t kMaxAdverseEventDetailLength = 4000;
 struct NewAdverseEvent {
     std::optional<SessionId> session;  // a session of the same patient, if the event belongs to one
     std::string term;                  // a code of clinical::AdverseEventTerms()
-    std::string detail;                // free text (see CheckFreeText); required for "other_serious"
+    std::string detail;                // free text (see CheckText); required for "other_serious"
     int grade = clinical::kMinAdverseEventGrade;
     TimePoint onset_at;  // not after now
     std::optional<TimePoint> resolved_at;

@@ -21,23 +21,15 @@ Result<std::vector<Alert>> AlertRecords::ListAlerts(const Actor& actor, const Al
         return OutOfRange("limit", filter.limit, 1, kMaxPageSize);
     }
     std::vector<Alert> alerts;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
         if (filter.patient) {
-            if (Result<Patient> exists = tx.GetPatient(*filter.patient); !exists.ok()) {
-                return exists.error();
-            }
+            RETURN_IF_ERROR(tx.GetPatient(*filter.patient));
         }
-        Result<std::vector<Alert>> listed = tx.ListAlerts(filter);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        alerts = std::move(listed).value();
+        ASSIGN_OR_RETURN(std::vector<Alert> listed, tx.ListAlerts(filter));
+        alerts = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "alert.list", "alert", filter.after_id,
                            filter.patient ? filter.patient->value : 0);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return alerts;
 }
 
@@ -57,20 +49,12 @@ Result<Alert> AlertRecords::Acknowledge(const Actor& actor, AlertId alert, std::
     }
     const TimePoint now = clock_.Now();
     std::optional<Alert> acknowledged;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Status done = tx.AcknowledgeAlert(alert, now, actor.user, note); !done.ok()) {
-            return done;
-        }
-        Result<Alert> stored = tx.GetAlert(alert);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        acknowledged = std::move(stored).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.AcknowledgeAlert(alert, now, actor.user, note));
+        ASSIGN_OR_RETURN(Alert stored, tx.GetAlert(alert));
+        acknowledged = std::move(stored);
         return RecordAudit(tx, actor, now, "alert.acknowledge", "alert", alert.value, acknowledged->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*acknowledged);
 }
 

@@ -34,11 +34,8 @@ Principal PrincipalOf(const User& user, AuthMethod method) {
 Result<std::string> Authentication::DummyHash() {
     const std::lock_guard lock(dummy_mutex_);
     if (dummy_hash_.empty()) {
-        Result<std::string> hash = credentials_.HashPassword(credentials_.NewToken());
-        if (!hash.ok()) {
-            return hash.error();
-        }
-        dummy_hash_ = std::move(hash).value();
+        ASSIGN_OR_RETURN(std::string hash, credentials_.HashPassword(credentials_.NewToken()));
+        dummy_hash_ = std::move(hash);
     }
     return dummy_hash_;
 }
@@ -72,24 +69,15 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
         candidate.reset();
         locked_until.reset();
         next_attempt_at.reset();
-        Result<std::optional<User>> user = tx.FindUserByEmail(email);
-        if (!user.ok()) {
-            return user.error();
-        }
-        candidate = std::move(user).value();
-        Result<std::optional<int>> attempts = tx.CountLoginAttempt(email, now);
-        if (!attempts.ok()) {
-            return attempts.error();
-        }
-        if (!*attempts) {
-            Result<LoginThrottle> throttle = tx.GetLoginThrottle(email);
-            if (!throttle.ok()) {
-                return throttle.error();
-            }
-            locked_until = throttle->locked_until.value_or(now);
+        ASSIGN_OR_RETURN(std::optional<User> user, tx.FindUserByEmail(email));
+        candidate = std::move(user);
+        ASSIGN_OR_RETURN(std::optional<int> attempts, tx.CountLoginAttempt(email, now));
+        if (!attempts) {
+            ASSIGN_OR_RETURN(LoginThrottle throttle, tx.GetLoginThrottle(email));
+            locked_until = throttle.locked_until.value_or(now);
             return RecordAudit(tx, actor, now, "auth.login_failed", "user", candidate ? candidate->id.value : 0, 0);
         }
-        next_attempt_at = NextAttemptAt(**attempts, now);
+        next_attempt_at = NextAttemptAt(*attempts, now);
         return next_attempt_at ? tx.LockLogin(email, *next_attempt_at) : Status::Ok();
     });
     if (!counted.ok()) {
@@ -123,32 +111,22 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
     Status recorded = store_.Write([&](StoreTransaction& tx) -> Status {
         if (accepted) {
             // Disabled, or given a new password, while the password was being verified: the verification is void.
-            Result<User> current = tx.GetUser(candidate->id);
-            if (!current.ok()) {
-                return current.error();
-            }
-            accepted = !current->disabled && current->password_hash == hash;
-            candidate = std::move(current).value();
+            ASSIGN_OR_RETURN(User current, tx.GetUser(candidate->id));
+            accepted = !current.disabled && current.password_hash == hash;
+            candidate = std::move(current);
         }
         if (!accepted) {
             return RecordAudit(tx, actor, now, "auth.login_failed", "user", candidate ? candidate->id.value : 0, 0);
         }
-        if (Status cleared = tx.ClearLoginThrottle(email); !cleared.ok()) {
-            return cleared;
-        }
+        RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
         if (rehashed) {
             candidate->password_hash = *rehashed;
-            if (Status updated = tx.UpdateUser(*candidate); !updated.ok()) {
-                return updated;
-            }
+            RETURN_IF_ERROR(tx.UpdateUser(*candidate));
         }
         grant.session.user = candidate->id;
-        Result<BrowserSessionId> id = tx.InsertBrowserSession(grant.session);
-        if (!id.ok()) {
-            return id.error();
-        }
-        grant.session.id = *id;
-        return RecordAudit(tx, actor, now, "auth.login", "browser_session", id->value, 0);
+        ASSIGN_OR_RETURN(BrowserSessionId id, tx.InsertBrowserSession(grant.session));
+        grant.session.id = id;
+        return RecordAudit(tx, actor, now, "auth.login", "browser_session", id.value, 0);
     });
     if (!recorded.ok()) {
         return {recorded.error(), std::nullopt};
@@ -170,25 +148,16 @@ Result<Principal> Authentication::AuthenticateSession(std::string_view token) {
     const TimePoint now = clock_.Now();
     std::optional<BrowserSession> session;
     std::optional<User> user;
-    Status read = store_.Read([&](StoreTransaction& tx) -> Status {
-        Result<std::optional<BrowserSession>> found = tx.FindBrowserSession(digest);
-        if (!found.ok()) {
-            return found.error();
-        }
-        session = std::move(found).value();
+    RETURN_IF_ERROR(store_.Read([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(std::optional<BrowserSession> found, tx.FindBrowserSession(digest));
+        session = std::move(found);
         if (!session) {
             return Status::Ok();
         }
-        Result<User> owner = tx.GetUser(session->user);
-        if (!owner.ok()) {
-            return owner.error();
-        }
-        user = std::move(owner).value();
+        ASSIGN_OR_RETURN(User owner, tx.GetUser(session->user));
+        user = std::move(owner);
         return Status::Ok();
-    });
-    if (!read.ok()) {
-        return read.error();
-    }
+    }));
     if (!session || !user || user->disabled || !SessionIsLive(*session, now)) {
         return NotAuthenticated();
     }
@@ -222,9 +191,7 @@ Status Authentication::Logout(const Principal& principal, std::string_view origi
     }
     const TimePoint now = clock_.Now();
     Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Status ended = tx.EndBrowserSession(*principal.browser_session, now); !ended.ok()) {
-            return ended;
-        }
+        RETURN_IF_ERROR(tx.EndBrowserSession(*principal.browser_session, now));
         return RecordAudit(tx, ActorOf(principal, std::string(origin)), now, "auth.logout", "browser_session",
                            principal.browser_session->value, 0);
     });
@@ -241,24 +208,15 @@ Result<Principal> Authentication::AuthenticateApiToken(std::string_view token) {
     }
     const std::string digest = credentials_.TokenDigest(token);
     std::optional<User> user;
-    Status read = store_.Read([&](StoreTransaction& tx) -> Status {
-        Result<std::optional<ApiToken>> found = tx.FindApiToken(digest);
-        if (!found.ok()) {
-            return found.error();
-        }
-        if (!*found || (*found)->revoked_at) {
+    RETURN_IF_ERROR(store_.Read([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(std::optional<ApiToken> found, tx.FindApiToken(digest));
+        if (!found || found->revoked_at) {
             return Status::Ok();
         }
-        Result<User> owner = tx.GetUser((*found)->user);
-        if (!owner.ok()) {
-            return owner.error();
-        }
-        user = std::move(owner).value();
+        ASSIGN_OR_RETURN(User owner, tx.GetUser(found->user));
+        user = std::move(owner);
         return Status::Ok();
-    });
-    if (!read.ok()) {
-        return read.error();
-    }
+    }));
     if (!user || user->disabled) {
         return refused;
     }

@@ -50,21 +50,12 @@ Result<clinical::ClinicSettings> ApplyOverrides(const Overrides& overrides, std:
 
 Result<clinical::ClinicSettings> ClinicSettingsRecords::LoadClinicSettings() {
     std::optional<clinical::ClinicSettings> loaded;
-    Status status = store_.Read([&](StoreTransaction& tx) -> Status {
-        Result<Overrides> overrides = tx.LoadSettings();
-        if (!overrides.ok()) {
-            return overrides.error();
-        }
-        Result<clinical::ClinicSettings> settings = ApplyOverrides(*overrides, {});
-        if (!settings.ok()) {
-            return settings.error();
-        }
-        loaded = *settings;
+    RETURN_IF_ERROR(store_.Read([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
+        ASSIGN_OR_RETURN(clinical::ClinicSettings settings, ApplyOverrides(overrides, {}));
+        loaded = settings;
         return Status::Ok();
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return *loaded;
 }
 
@@ -72,35 +63,22 @@ Result<clinical::ClinicSettings> ClinicSettingsRecords::ChangeSetting(const Acto
                                                                       std::string_view value) {
     const TimePoint now = clock_.Now();
     std::optional<clinical::ClinicSettings> changed;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Overrides> overrides = tx.LoadSettings();
-        if (!overrides.ok()) {
-            return overrides.error();
-        }
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
         // The override being replaced is left out, so a stored value that no longer validates can be repaired.
-        Result<clinical::ClinicSettings> current = ApplyOverrides(*overrides, name);
-        if (!current.ok()) {
-            return current.error();
-        }
-        clinical::ClinicSettings settings = *current;
-        if (Status set = clinical::SetSetting(settings, name, value); !set.ok()) {
-            return set;
-        }
+        ASSIGN_OR_RETURN(clinical::ClinicSettings current, ApplyOverrides(overrides, name));
+        clinical::ClinicSettings settings = current;
+        RETURN_IF_ERROR(clinical::SetSetting(settings, name, value));
         std::string canonical(value);
         for (const clinical::SettingSpec& spec : clinical::AllSettings(settings)) {
             if (spec.name == name) {
                 canonical = spec.value;
             }
         }
-        if (Status saved = tx.SaveSetting(name, canonical, now, actor.user); !saved.ok()) {
-            return saved;
-        }
+        RETURN_IF_ERROR(tx.SaveSetting(name, canonical, now, actor.user));
         changed = settings;
         return RecordAudit(tx, actor, now, "setting.change", "clinic_setting", 0, 0);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return *changed;
 }
 

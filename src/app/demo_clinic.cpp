@@ -94,11 +94,6 @@ std::vector<int> Phq9(int total) {
     return answers;
 }
 
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-    return result.ok() ? Status::Ok() : Status(result.error());
-}
-
 class Seeder {
 public:
     Seeder(Store& store, const Credentials& credentials, TimePoint now, const clinical::ClinicSettings& settings)
@@ -117,27 +112,21 @@ public:
     // The audited looks at what is there already, at `now`: true when a patient exists (then nothing is seeded).
     Result<bool> HoldsPatients() {
         clock_.Set(now_);
-        Result<std::vector<Patient>> some = patients_.ListPatients(system_, PatientId{0}, 1);
-        if (!some.ok()) {
-            return some.error();
-        }
-        return !some->empty();
+        ASSIGN_OR_RETURN(std::vector<Patient> some, patients_.ListPatients(system_, PatientId{0}, 1));
+        return !some.empty();
     }
 
     Status FindExistingUsers() {
         UserId after{0};
         for (;;) {
-            Result<std::vector<User>> page = users_.ListUsers(system_, after, kMaxPageSize);
-            if (!page.ok()) {
-                return page.error();
-            }
-            for (const User& user : *page) {
+            ASSIGN_OR_RETURN(std::vector<User> page, users_.ListUsers(system_, after, kMaxPageSize));
+            for (const User& user : page) {
                 existing_emails_.insert(user.email);
             }
-            if (page->size() < static_cast<std::size_t>(kMaxPageSize)) {
+            if (page.size() < static_cast<std::size_t>(kMaxPageSize)) {
                 return Status::Ok();
             }
-            after = page->back().id;
+            after = page.back().id;
         }
     }
 
@@ -309,19 +298,18 @@ private:
     void StartCourse(DemoPatient& p, TimePoint at, Protocol protocol, Route route, sys_days start_date,
                      std::size_t needed) {
         At(at, "course of " + p.mrn, [this, &p, protocol, route, start_date, needed]() -> Status {
-            Result<CourseRecord> course = treatment_.StartCourse(
-                prescriber_, p.id, NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
-                settings_);
-            if (!course.ok()) {
-                return course.error();
-            }
-            if (course->sessions.size() < needed) {
+            ASSIGN_OR_RETURN(
+                CourseRecord course,
+                treatment_.StartCourse(prescriber_, p.id,
+                                       NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
+                                       settings_));
+            if (course.sessions.size() < needed) {
                 return Error{ErrorCode::kFailedPrecondition, "schedule",
-                             "the clinic's schedule settings plan " + std::to_string(course->sessions.size()) +
+                             "the clinic's schedule settings plan " + std::to_string(course.sessions.size()) +
                                  " sessions; the demo needs " + std::to_string(needed)};
             }
-            p.course = course->course.id;
-            for (const TreatmentSession& session : course->sessions) {
+            p.course = course.course.id;
+            for (const TreatmentSession& session : course.sessions) {
                 p.sessions.push_back(session.id);
             }
             ++summary_.courses;
@@ -760,25 +748,16 @@ private:
 Result<DemoClinicSummary> DemoClinic::Seed(TimePoint now) {
     DemoClock settings_clock;
     settings_clock.Set(now);
-    Result<clinical::ClinicSettings> settings = ClinicSettingsRecords(store_, settings_clock).LoadClinicSettings();
-    if (!settings.ok()) {
-        return settings.error();
-    }
-    Seeder seeder(store_, credentials_, now, *settings);
-    Result<bool> holds_patients = seeder.HoldsPatients();
-    if (!holds_patients.ok()) {
-        return holds_patients.error();
-    }
-    if (*holds_patients) {
+    ASSIGN_OR_RETURN(clinical::ClinicSettings settings,
+                     ClinicSettingsRecords(store_, settings_clock).LoadClinicSettings());
+    Seeder seeder(store_, credentials_, now, settings);
+    ASSIGN_OR_RETURN(bool holds_patients, seeder.HoldsPatients());
+    if (holds_patients) {
         return DemoClinicSummary{};
     }
-    if (Status found = seeder.FindExistingUsers(); !found.ok()) {
-        return found.error();
-    }
+    RETURN_IF_ERROR(seeder.FindExistingUsers());
     seeder.Plan();
-    if (Status run = seeder.Run(); !run.ok()) {
-        return run.error();
-    }
+    RETURN_IF_ERROR(seeder.Run());
     return seeder.TakeSummary();
 }
 

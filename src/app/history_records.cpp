@@ -55,37 +55,23 @@ void AddOnce(std::vector<std::string>& values, const std::string& value) {
 Result<HistoryEntry> HistoryRecords::AddEntry(const Actor& actor, PatientId patient, HistoryKind kind,
                                               std::string value, std::string_view action) {
     HistoryEntry entry{HistoryEntryId{}, patient, kind, std::move(value), clock_.Now(), actor.user};
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<HistoryEntryId> id = tx.InsertHistoryEntry(entry);
-        if (!id.ok()) {
-            return id.error();
-        }
-        entry.id = *id;
-        return RecordAudit(tx, actor, entry.noted_at, std::string(action), "history_entry", id->value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(HistoryEntryId id, tx.InsertHistoryEntry(entry));
+        entry.id = id;
+        return RecordAudit(tx, actor, entry.noted_at, std::string(action), "history_entry", id.value, patient.value);
+    }));
     return entry;
 }
 
 Result<HistoryEntry> HistoryRecords::AddDiagnosis(const Actor& actor, PatientId patient, std::string_view code) {
-    Result<std::string> canonical = clinical::NormalizeIcd10Cm(code, "code");
-    if (!canonical.ok()) {
-        return canonical.error();
-    }
-    return AddEntry(actor, patient, HistoryKind::kDiagnosis, std::move(canonical).value(), "diagnosis.create");
+    ASSIGN_OR_RETURN(std::string canonical, clinical::NormalizeIcd10Cm(code, "code"));
+    return AddEntry(actor, patient, HistoryKind::kDiagnosis, std::move(canonical), "diagnosis.create");
 }
 
 Result<HistoryEntry> HistoryRecords::AddCondition(const Actor& actor, PatientId patient, std::string_view code) {
-    Result<std::string> canonical = clinical::NormalizeIcd10Cm(code, "code");
-    if (!canonical.ok()) {
-        return canonical.error();
-    }
-    return AddEntry(actor, patient, HistoryKind::kCondition, std::move(canonical).value(), "condition.create");
+    ASSIGN_OR_RETURN(std::string canonical, clinical::NormalizeIcd10Cm(code, "code"));
+    return AddEntry(actor, patient, HistoryKind::kCondition, std::move(canonical), "condition.create");
 }
 
 Result<HistoryEntry> HistoryRecords::AddAllergy(const Actor& actor, PatientId patient, std::string_view substance) {
@@ -137,39 +123,23 @@ Result<TrialRecord> HistoryRecords::AddAntidepressantTrial(const Actor& actor, P
         return InvalidArgument("ended_on", "must not be before started_on (" + FormatDate(*started_on) + ")");
     }
     TrialRecord record{TrialId{}, patient, trial, started_on, ended_on, now, actor.user};
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<TrialId> id = tx.InsertTrial(record);
-        if (!id.ok()) {
-            return id.error();
-        }
-        record.id = *id;
-        return RecordAudit(tx, actor, now, "antidepressant_trial.create", "antidepressant_trial", id->value,
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(TrialId id, tx.InsertTrial(record));
+        record.id = id;
+        return RecordAudit(tx, actor, now, "antidepressant_trial.create", "antidepressant_trial", id.value,
                            patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return record;
 }
 
 Result<PatientHistory> HistoryRecords::History(const Actor& actor, PatientId patient) {
     PatientHistory history;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<HistoryEntry>> entries = tx.ListHistoryEntries(patient);
-        if (!entries.ok()) {
-            return entries.error();
-        }
-        Result<std::vector<TrialRecord>> trials = tx.ListTrials(patient);
-        if (!trials.ok()) {
-            return trials.error();
-        }
-        for (HistoryEntry& entry : std::move(entries).value()) {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
+        ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
+        for (HistoryEntry& entry : std::move(entries)) {
             switch (entry.kind) {
                 case HistoryKind::kDiagnosis:
                     history.diagnoses.push_back(std::move(entry));
@@ -185,12 +155,9 @@ Result<PatientHistory> HistoryRecords::History(const Actor& actor, PatientId pat
                     break;
             }
         }
-        history.antidepressant_trials = std::move(trials).value();
+        history.antidepressant_trials = std::move(trials);
         return RecordAudit(tx, actor, clock_.Now(), "history.read", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return history;
 }
 
@@ -200,36 +167,24 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
     const TimePoint now = clock_.Now();
     ScreeningRecord record;
     // The intake is built inside the transaction, so the snapshot is exactly the history the screening read.
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Patient> stored = tx.GetPatient(patient);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        Result<std::vector<HistoryEntry>> entries = tx.ListHistoryEntries(patient);
-        if (!entries.ok()) {
-            return entries.error();
-        }
-        Result<std::vector<TrialRecord>> trials = tx.ListTrials(patient);
-        if (!trials.ok()) {
-            return trials.error();
-        }
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Patient stored, tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
+        ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
         clinical::Intake intake;
-        intake.age_years = clinical::AgeInYears(stored->birth_date, std::chrono::floor<std::chrono::days>(now));
-        intake.sex = stored->sex;
+        intake.age_years = clinical::AgeInYears(stored.birth_date, std::chrono::floor<std::chrono::days>(now));
+        intake.sex = stored.sex;
         intake.pregnant = extras.pregnant;
         intake.breastfeeding = extras.breastfeeding;
         intake.weight_kg = extras.weight_kg;
         if (!intake.weight_kg) {
-            Result<std::vector<WeightMeasurement>> weights = tx.ListWeights(patient);
-            if (!weights.ok()) {
-                return weights.error();
-            }
-            if (!weights->empty()) {
-                intake.weight_kg = weights->back().weight_kg;
+            ASSIGN_OR_RETURN(std::vector<WeightMeasurement> weights, tx.ListWeights(patient));
+            if (!weights.empty()) {
+                intake.weight_kg = weights.back().weight_kg;
             }
         }
         intake.product = product;
-        for (const HistoryEntry& entry : *entries) {
+        for (const HistoryEntry& entry : entries) {
             switch (entry.kind) {
                 case HistoryKind::kDiagnosis:
                     AddOnce(intake.diagnoses, entry.value);
@@ -245,7 +200,7 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
                     break;
             }
         }
-        for (const TrialRecord& trial : *trials) {
+        for (const TrialRecord& trial : trials) {
             intake.antidepressant_trials.push_back(trial.trial);
         }
         intake.blood_pressure = extras.blood_pressure;
@@ -256,22 +211,13 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
         intake.hypertensive_encephalopathy_history = extras.hypertensive_encephalopathy_history;
         intake.ketamine_misuse_history = extras.ketamine_misuse_history;
 
-        Result<clinical::Screening> screened = clinical::Screen(intake, settings);
-        if (!screened.ok()) {
-            return screened.error();
-        }
-        record = ScreeningRecord{ScreeningId{}, patient,    std::move(intake), std::move(screened).value(),
+        ASSIGN_OR_RETURN(clinical::Screening screened, clinical::Screen(intake, settings));
+        record = ScreeningRecord{ScreeningId{}, patient,    std::move(intake), std::move(screened),
                                  now,           actor.user, std::nullopt};
-        Result<ScreeningId> id = tx.InsertScreening(record);
-        if (!id.ok()) {
-            return id.error();
-        }
-        record.id = *id;
-        return RecordAudit(tx, actor, now, "screening.create", "screening", id->value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        ASSIGN_OR_RETURN(ScreeningId id, tx.InsertScreening(record));
+        record.id = id;
+        return RecordAudit(tx, actor, now, "screening.create", "screening", id.value, patient.value);
+    }));
     return record;
 }
 
@@ -287,63 +233,41 @@ Result<ScreeningRecord> HistoryRecords::SignScreening(const Actor& actor, Screen
     const TimePoint now = clock_.Now();
     const ScreeningSignature signature{sign_off, std::string(reason), now, actor.user};
     std::optional<ScreeningRecord> signed_record;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<ScreeningRecord> current = tx.GetScreening(screening);
-        if (!current.ok()) {
-            return current.error();
-        }
-        if (current->signature) {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(ScreeningRecord current, tx.GetScreening(screening));
+        if (current.signature) {
             return Error{ErrorCode::kFailedPrecondition, "screening_id",
                          "screening " + std::to_string(screening.value) + " is already signed by " +
-                             current->signature->signed_by + "; a signed screening is never edited"};
+                             current.signature->signed_by + "; a signed screening is never edited"};
         }
-        if (Status signed_now = tx.SignScreening(screening, signature); !signed_now.ok()) {
-            return signed_now;
-        }
-        signed_record = std::move(current).value();
+        RETURN_IF_ERROR(tx.SignScreening(screening, signature));
+        signed_record = std::move(current);
         signed_record->signature = signature;
         return RecordAudit(tx, actor, now, "screening.sign", "screening", screening.value,
                            signed_record->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*signed_record);
 }
 
 Result<ScreeningRecord> HistoryRecords::GetScreening(const Actor& actor, ScreeningId screening) {
     std::optional<ScreeningRecord> found;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<ScreeningRecord> stored = tx.GetScreening(screening);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        found = std::move(stored).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(ScreeningRecord stored, tx.GetScreening(screening));
+        found = std::move(stored);
         return RecordAudit(tx, actor, clock_.Now(), "screening.read", "screening", screening.value,
                            found->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*found);
 }
 
 Result<std::vector<ScreeningRecord>> HistoryRecords::ListScreenings(const Actor& actor, PatientId patient) {
     std::vector<ScreeningRecord> screenings;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<ScreeningRecord>> listed = tx.ListScreenings(patient);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        screenings = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<ScreeningRecord> listed, tx.ListScreenings(patient));
+        screenings = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "screening.list", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return screenings;
 }
 

@@ -5,17 +5,14 @@
 #include <utility>
 
 #include "app/audit.hpp"
-#include "app/free_text.hpp"
 #include "app/record_names.hpp"
+#include "base/text.hpp"
 
 namespace kclinic::app {
 namespace {
 
 Status CheckBody(std::string_view body) {
-    if (IsBlank(body)) {
-        return InvalidArgument("body", "is required");
-    }
-    return CheckFreeText("body", body, kMaxNoteLength);
+    return CheckText("body", body, {.max_characters = kMaxNoteLength, .multiline = true});
 }
 
 Error Signed(const Note& note) {
@@ -50,25 +47,19 @@ Status CheckKind(const Note& note, std::span<const NoteKind> kinds) {
 // The course and session a note links to must be the patient's own, and agree with each other.
 Status CheckLinks(StoreTransaction& tx, PatientId patient, const NewNote& note) {
     if (note.course) {
-        Result<TreatmentCourse> course = tx.GetCourse(*note.course);
-        if (!course.ok()) {
-            return course.error();
-        }
-        if (course->patient != patient) {
+        ASSIGN_OR_RETURN(TreatmentCourse course, tx.GetCourse(*note.course));
+        if (course.patient != patient) {
             return InvalidArgument("course_id",
                                    "treatment course " + std::to_string(note.course->value) + " is another patient's");
         }
     }
     if (note.session) {
-        Result<TreatmentSession> session = tx.GetSession(*note.session);
-        if (!session.ok()) {
-            return session.error();
+        ASSIGN_OR_RETURN(TreatmentSession session, tx.GetSession(*note.session));
+        if (session.patient != patient) {
+            return InvalidArgument("session_id",
+                                   "treatment session " + std::to_string(note.session->value) + " is another patient's");
         }
-        if (session->patient != patient) {
-            return InvalidArgument(
-                "session_id", "treatment session " + std::to_string(note.session->value) + " is another patient's");
-        }
-        if (note.course && session->course != *note.course) {
+        if (note.course && session.course != *note.course) {
             return InvalidArgument("session_id", "treatment session " + std::to_string(note.session->value) +
                                                      " is not in treatment course " +
                                                      std::to_string(note.course->value));
@@ -80,9 +71,7 @@ Status CheckLinks(StoreTransaction& tx, PatientId patient, const NewNote& note) 
 }  // namespace
 
 Result<Note> NoteRecords::Write(const Actor& actor, PatientId patient, const NewNote& note) {
-    if (Status body = CheckBody(note.body); !body.ok()) {
-        return body.error();
-    }
+    RETURN_IF_ERROR(CheckBody(note.body));
     // A dosing note documents one treatment session, so it names it.
     if (note.kind == NoteKind::kDosing && !note.session) {
         return InvalidArgument("session_id", "is required for a dosing note");
@@ -97,167 +86,108 @@ Result<Note> NoteRecords::Write(const Actor& actor, PatientId patient, const New
     stored.author = actor.user;
     stored.created_at = now;
     stored.updated_at = now;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        if (Status links = CheckLinks(tx, patient, note); !links.ok()) {
-            return links;
-        }
-        Result<NoteId> id = tx.InsertNote(stored);
-        if (!id.ok()) {
-            return id.error();
-        }
-        stored.id = *id;
-        return RecordAudit(tx, actor, now, "note.create", "note", id->value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        RETURN_IF_ERROR(CheckLinks(tx, patient, note));
+        ASSIGN_OR_RETURN(NoteId id, tx.InsertNote(stored));
+        stored.id = id;
+        return RecordAudit(tx, actor, now, "note.create", "note", id.value, patient.value);
+    }));
     return stored;
 }
 
 Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t version, std::string_view body,
                                std::span<const NoteKind> kinds) {
-    if (Status valid = CheckBody(body); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckBody(body));
     const TimePoint now = clock_.Now();
     std::optional<Note> edited;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Note> current = tx.GetNote(note);
-        if (!current.ok()) {
-            return current.error();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Note current, tx.GetNote(note));
+        RETURN_IF_ERROR(CheckKind(current, kinds));
+        if (current.signed_at) {
+            return Signed(current);
         }
-        if (Status kind = CheckKind(*current, kinds); !kind.ok()) {
-            return kind;
+        if (current.author != actor.user) {
+            return NotTheAuthor(current, "edit");
         }
-        if (current->signed_at) {
-            return Signed(*current);
+        if (current.version != version) {
+            return Stale(current, version);
         }
-        if (current->author != actor.user) {
-            return NotTheAuthor(*current, "edit");
-        }
-        if (current->version != version) {
-            return Stale(*current, version);
-        }
-        if (Status updated = tx.UpdateNoteBody(note, version, body, now); !updated.ok()) {
-            return updated;
-        }
-        edited = std::move(current).value();
+        RETURN_IF_ERROR(tx.UpdateNoteBody(note, version, body, now));
+        edited = std::move(current);
         edited->body = std::string(body);
         edited->updated_at = now;
         ++edited->version;
         return RecordAudit(tx, actor, now, "note.update", "note", note.value, edited->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*edited);
 }
 
 Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t version, std::span<const NoteKind> kinds) {
     const TimePoint now = clock_.Now();
     std::optional<Note> signed_note;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Note> current = tx.GetNote(note);
-        if (!current.ok()) {
-            return current.error();
-        }
-        if (Status kind = CheckKind(*current, kinds); !kind.ok()) {
-            return kind;
-        }
-        if (current->signed_at) {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Note current, tx.GetNote(note));
+        RETURN_IF_ERROR(CheckKind(current, kinds));
+        if (current.signed_at) {
             return Error{ErrorCode::kFailedPrecondition, "note_id",
-                         "note " + std::to_string(note.value) + " is already signed by " + current->signed_by};
+                         "note " + std::to_string(note.value) + " is already signed by " + current.signed_by};
         }
-        if (current->author != actor.user) {
-            return NotTheAuthor(*current, "sign");
+        if (current.author != actor.user) {
+            return NotTheAuthor(current, "sign");
         }
-        if (current->version != version) {
-            return Stale(*current, version);
+        if (current.version != version) {
+            return Stale(current, version);
         }
-        if (Status signed_now = tx.SignNote(note, version, now, actor.user); !signed_now.ok()) {
-            return signed_now;
-        }
-        signed_note = std::move(current).value();
+        RETURN_IF_ERROR(tx.SignNote(note, version, now, actor.user));
+        signed_note = std::move(current);
         signed_note->signed_at = now;
         signed_note->signed_by = actor.user;
         ++signed_note->version;
         return RecordAudit(tx, actor, now, "note.sign", "note", note.value, signed_note->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*signed_note);
 }
 
 Result<NoteAddendum> NoteRecords::AddAddendum(const Actor& actor, NoteId note, std::string_view body,
                                               std::span<const NoteKind> kinds) {
-    if (Status valid = CheckBody(body); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckBody(body));
     const TimePoint now = clock_.Now();
     NoteAddendum addendum{AddendumId{}, note, std::string(body), now, actor.user};
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Note> current = tx.GetNote(note);
-        if (!current.ok()) {
-            return current.error();
-        }
-        if (Status kind = CheckKind(*current, kinds); !kind.ok()) {
-            return kind;
-        }
-        if (!current->signed_at) {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Note current, tx.GetNote(note));
+        RETURN_IF_ERROR(CheckKind(current, kinds));
+        if (!current.signed_at) {
             return Error{ErrorCode::kFailedPrecondition, "note_id",
                          "note " + std::to_string(note.value) +
                              " is a draft; addenda follow a signed note, and its author edits the draft instead"};
         }
-        Result<AddendumId> id = tx.InsertNoteAddendum(addendum);
-        if (!id.ok()) {
-            return id.error();
-        }
-        addendum.id = *id;
-        return RecordAudit(tx, actor, now, "note.addendum", "note_addendum", id->value, current->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        ASSIGN_OR_RETURN(AddendumId id, tx.InsertNoteAddendum(addendum));
+        addendum.id = id;
+        return RecordAudit(tx, actor, now, "note.addendum", "note_addendum", id.value, current.patient.value);
+    }));
     return addendum;
 }
 
 Result<Note> NoteRecords::Get(const Actor& actor, NoteId note) {
     std::optional<Note> found;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Note> stored = tx.GetNote(note);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        found = std::move(stored).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Note stored, tx.GetNote(note));
+        found = std::move(stored);
         return RecordAudit(tx, actor, clock_.Now(), "note.read", "note", note.value, found->patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*found);
 }
 
 Result<std::vector<Note>> NoteRecords::ListForPatient(const Actor& actor, PatientId patient,
                                                       std::optional<NoteKind> kind) {
     std::vector<Note> notes;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<Note>> listed = tx.ListNotes(patient, kind);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        notes = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<Note> listed, tx.ListNotes(patient, kind));
+        notes = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "note.list", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return notes;
 }
 

@@ -18,21 +18,6 @@ namespace {
 constexpr std::size_t kMaxMrnLength = 64;
 constexpr std::size_t kMaxNameLength = 200;
 
-Status CheckText(std::string_view field, const std::string& value, std::size_t max_length) {
-    if (value.empty()) {
-        return InvalidArgument(std::string(field), "is required");
-    }
-    if (value.size() > max_length) {
-        return InvalidArgument(std::string(field), "must be at most " + std::to_string(max_length) + " characters");
-    }
-    for (char c : value) {
-        if (static_cast<unsigned char>(c) < 0x20) {
-            return InvalidArgument(std::string(field), "must not contain control characters");
-        }
-    }
-    return Status::Ok();
-}
-
 Status CheckPageSize(int limit) {
     if (limit < 1 || limit > kMaxPageSize) {
         return OutOfRange("limit", limit, 1, kMaxPageSize);
@@ -64,9 +49,10 @@ Status CheckClinician(const std::string& clinician) {
 // The checks RegisterPatient and UpdatePatient share; `patient` is a NewPatient or a Patient.
 template <typename Demographics>
 Status CheckDemographics(const Demographics& patient, TimePoint now) {
-    for (const Status& status :
-         {CheckText("mrn", patient.mrn, kMaxMrnLength), CheckText("given_name", patient.given_name, kMaxNameLength),
-          CheckText("family_name", patient.family_name, kMaxNameLength), CheckClinician(patient.clinician)}) {
+    for (const Status& status : {CheckText("mrn", patient.mrn, {.max_characters = kMaxMrnLength}),
+                                 CheckText("given_name", patient.given_name, {.max_characters = kMaxNameLength}),
+                                 CheckText("family_name", patient.family_name, {.max_characters = kMaxNameLength}),
+                                 CheckClinician(patient.clinician)}) {
         if (!status.ok()) {
             return status;
         }
@@ -96,12 +82,9 @@ Status RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, cons
         alert.record_id = record_id;
         alert.notify = patient.clinician;
         alert.raised_at = now;
-        Result<AlertId> id = tx.InsertAlert(alert);
-        if (!id.ok()) {
-            return id.error();
-        }
-        alert.id = *id;
-        if (Status audited = RecordAudit(tx, actor, now, "alert.create", "alert", id->value, patient.id.value);
+        ASSIGN_OR_RETURN(AlertId id, tx.InsertAlert(alert));
+        alert.id = id;
+        if (Status audited = RecordAudit(tx, actor, now, "alert.create", "alert", id.value, patient.id.value);
             !audited.ok()) {
             return audited;
         }
@@ -114,86 +97,51 @@ Status RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, cons
 
 Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPatient& patient) {
     const TimePoint now = clock_.Now();
-    if (Status valid = CheckDemographics(patient, now); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckDemographics(patient, now));
     std::optional<Patient> stored;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<PatientId> id = tx.InsertPatient(patient, now, actor.user);
-        if (!id.ok()) {
-            return id.error();
-        }
-        Result<Patient> created = tx.GetPatient(*id);
-        if (!created.ok()) {
-            return created.error();
-        }
-        stored = std::move(created).value();
-        return RecordAudit(tx, actor, now, "patient.create", "patient", id->value, id->value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(PatientId id, tx.InsertPatient(patient, now, actor.user));
+        ASSIGN_OR_RETURN(Patient created, tx.GetPatient(id));
+        stored = std::move(created);
+        return RecordAudit(tx, actor, now, "patient.create", "patient", id.value, id.value);
+    }));
     return std::move(*stored);
 }
 
 Result<Patient> PatientRecords::UpdatePatient(const Actor& actor, const Patient& changed) {
     const TimePoint now = clock_.Now();
-    if (Status valid = CheckDemographics(changed, now); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckDemographics(changed, now));
     std::optional<Patient> updated;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
         // The store checks the version and the MRN's uniqueness in the same statement, so a concurrent update
         // cannot slip between a check here and the write.
-        if (Status written = tx.UpdatePatient(changed); !written.ok()) {
-            return written;
-        }
-        Result<Patient> stored = tx.GetPatient(changed.id);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        updated = std::move(stored).value();
+        RETURN_IF_ERROR(tx.UpdatePatient(changed));
+        ASSIGN_OR_RETURN(Patient stored, tx.GetPatient(changed.id));
+        updated = std::move(stored);
         return RecordAudit(tx, actor, now, "patient.update", "patient", changed.id.value, changed.id.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*updated);
 }
 
 Result<Patient> PatientRecords::GetPatient(const Actor& actor, PatientId id) {
     std::optional<Patient> found;
     // A read of patient data is audited, so it runs as a write transaction: the audit entry must be durable.
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Patient> patient = tx.GetPatient(id);
-        if (!patient.ok()) {
-            return patient.error();
-        }
-        found = std::move(patient).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(id));
+        found = std::move(patient);
         return RecordAudit(tx, actor, clock_.Now(), "patient.read", "patient", id.value, id.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*found);
 }
 
 Result<std::vector<Patient>> PatientRecords::ListPatients(const Actor& actor, PatientId after, int limit) {
-    if (Status page = CheckPageSize(limit); !page.ok()) {
-        return page.error();
-    }
+    RETURN_IF_ERROR(CheckPageSize(limit));
     std::vector<Patient> patients;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<std::vector<Patient>> listed = tx.ListPatients(after, limit);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        patients = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(std::vector<Patient> listed, tx.ListPatients(after, limit));
+        patients = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "patient.list", "patient", after.value, 0);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return patients;
 }
 
@@ -202,9 +150,7 @@ Status PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimeP
         return OutOfRange("weight_kg", weight_kg, clinical::kMinWeightKg, clinical::kMaxWeightKg, "kg");
     }
     return store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
+        RETURN_IF_ERROR(tx.GetPatient(patient));
         if (Status inserted = tx.InsertWeight(WeightMeasurement{patient, measured_at, weight_kg, actor.user});
             !inserted.ok()) {
             return inserted;
@@ -215,28 +161,18 @@ Status PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimeP
 
 Result<std::vector<WeightMeasurement>> PatientRecords::ListWeights(const Actor& actor, PatientId patient) {
     std::vector<WeightMeasurement> weights;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<WeightMeasurement>> listed = tx.ListWeights(patient);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        weights = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<WeightMeasurement> listed, tx.ListWeights(patient));
+        weights = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "weight.list", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return weights;
 }
 
 Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, const NewVitalSign& vital,
                                                           const clinical::ClinicSettings& settings) {
-    if (Status valid = clinical::ValidateVitalSign(vital.loinc, vital.value, vital.unit); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(clinical::ValidateVitalSign(vital.loinc, vital.value, vital.unit));
     if (vital.source == VitalSource::kDevice && vital.device_id.empty()) {
         return InvalidArgument("device_id", "is required for a device reading");
     }
@@ -244,50 +180,31 @@ Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, co
         clinical::EvaluateVitalSign(vital.loinc, vital.value, settings.monitoring);
     std::optional<RecordedVitalSign> recorded;
     const TimePoint now = clock_.Now();
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Patient> patient = tx.GetPatient(vital.patient);
-        if (!patient.ok()) {
-            return patient.error();
-        }
-        Result<VitalSignId> id = tx.InsertVitalSign(vital, now, actor.user);
-        if (!id.ok()) {
-            return id.error();
-        }
-        recorded = RecordedVitalSign{VitalSign{*id, vital.patient, vital.loinc, vital.value, vital.unit,
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(vital.patient));
+        ASSIGN_OR_RETURN(VitalSignId id, tx.InsertVitalSign(vital, now, actor.user));
+        recorded = RecordedVitalSign{VitalSign{id, vital.patient, vital.loinc, vital.value, vital.unit,
                                                vital.observed_at, vital.source, vital.device_id, now, actor.user},
                                      {}};
         if (Status audited =
-                RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id->value, vital.patient.value);
+                RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id.value, vital.patient.value);
             !audited.ok()) {
             return audited;
         }
-        return RaiseAlerts(tx, actor, now, *patient, "vital_sign", id->value, findings, recorded->alerts);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        return RaiseAlerts(tx, actor, now, patient, "vital_sign", id.value, findings, recorded->alerts);
+    }));
     return std::move(*recorded);
 }
 
 Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor, PatientId patient, int limit) {
-    if (Status page = CheckPageSize(limit); !page.ok()) {
-        return page.error();
-    }
+    RETURN_IF_ERROR(CheckPageSize(limit));
     std::vector<VitalSign> vitals;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<VitalSign>> listed = tx.ListVitalSigns(patient, limit);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        vitals = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<VitalSign> listed, tx.ListVitalSigns(patient, limit));
+        vitals = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "vital_sign.list", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return vitals;
 }
 
@@ -295,82 +212,54 @@ Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, 
                                                             clinical::Instrument instrument,
                                                             std::span<const int> answers, TimePoint assessed_at,
                                                             const clinical::ClinicSettings& settings) {
-    Result<clinical::ScaleResult> scored = clinical::Score(instrument, answers, settings.scales);
-    if (!scored.ok()) {
-        return scored.error();
-    }
-    const std::vector<clinical::AlertFinding> findings = clinical::EvaluateAssessment(*scored, settings.monitoring);
+    ASSIGN_OR_RETURN(clinical::ScaleResult scored, clinical::Score(instrument, answers, settings.scales));
+    const std::vector<clinical::AlertFinding> findings = clinical::EvaluateAssessment(scored, settings.monitoring);
     const TimePoint now = clock_.Now();
     Assessment assessment;
     assessment.patient = patient;
     assessment.instrument = instrument;
-    assessment.answers = scored->answers;
-    assessment.total = scored->total;
-    assessment.band = scored->band;
-    assessment.band_rule = scored->band_rule;
-    assessment.flags = scored->flags;
+    assessment.answers = scored.answers;
+    assessment.total = scored.total;
+    assessment.band = scored.band;
+    assessment.band_rule = scored.band_rule;
+    assessment.flags = scored.flags;
     assessment.assessed_at = assessed_at;
     assessment.recorded_at = now;
     assessment.recorded_by = actor.user;
     std::vector<Alert> alerts;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Patient> stored_patient = tx.GetPatient(patient);
-        if (!stored_patient.ok()) {
-            return stored_patient.error();
-        }
-        Result<AssessmentId> id = tx.InsertAssessment(assessment);
-        if (!id.ok()) {
-            return id.error();
-        }
-        assessment.id = *id;
-        if (Status audited = RecordAudit(tx, actor, now, "assessment.create", "assessment", id->value, patient.value);
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Patient stored_patient, tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(AssessmentId id, tx.InsertAssessment(assessment));
+        assessment.id = id;
+        if (Status audited = RecordAudit(tx, actor, now, "assessment.create", "assessment", id.value, patient.value);
             !audited.ok()) {
             return audited;
         }
-        return RaiseAlerts(tx, actor, now, *stored_patient, "assessment", id->value, findings, alerts);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        return RaiseAlerts(tx, actor, now, stored_patient, "assessment", id.value, findings, alerts);
+    }));
     return RecordedAssessment{std::move(assessment), std::move(alerts)};
 }
 
 Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& actor, PatientId patient) {
     std::vector<Assessment> assessments;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<Assessment>> listed = tx.ListAssessments(patient);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        assessments = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<Assessment> listed, tx.ListAssessments(patient));
+        assessments = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "assessment.list", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return assessments;
 }
 
 Result<std::vector<AuditEntry>> PatientRecords::ListAudit(const Actor& actor, const AuditFilter& filter) {
-    if (Status page = CheckPageSize(filter.limit); !page.ok()) {
-        return page.error();
-    }
+    RETURN_IF_ERROR(CheckPageSize(filter.limit));
     std::vector<AuditEntry> entries;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<std::vector<AuditEntry>> listed = tx.ListAudit(filter);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        entries = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(std::vector<AuditEntry> listed, tx.ListAudit(filter));
+        entries = std::move(listed);
         return RecordAudit(tx, actor, clock_.Now(), "audit.list", "audit_log", filter.after_id,
                            filter.patient_id.value_or(0));
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return entries;
 }
 

@@ -33,19 +33,13 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
     const TimePoint now = clock_.Now();
     const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(now);
     PortalView view;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<Patient> found = tx.GetPatient(patient);
-        if (!found.ok()) {
-            return found.error();
-        }
-        view.patient = found->id;
-        view.given_name = found->given_name;
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(Patient found, tx.GetPatient(patient));
+        view.patient = found.id;
+        view.given_name = found.given_name;
 
-        Result<std::vector<TreatmentCourse>> courses = tx.ListCourses(patient);
-        if (!courses.ok()) {
-            return courses.error();
-        }
-        for (const TreatmentCourse& course : *courses) {
+        ASSIGN_OR_RETURN(std::vector<TreatmentCourse> courses, tx.ListCourses(patient));
+        for (const TreatmentCourse& course : courses) {
             if (course.status != CourseStatus::kActive) {
                 continue;
             }
@@ -53,11 +47,8 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
                              [&course](const PortalPreparation& p) { return p.route == course.route; })) {
                 view.preparation.push_back({course.route, clinical::PreparationInstructions(course.route)});
             }
-            Result<std::vector<TreatmentSession>> sessions = tx.ListSessions(course.id);
-            if (!sessions.ok()) {
-                return sessions.error();
-            }
-            for (const TreatmentSession& session : *sessions) {
+            ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
+            for (const TreatmentSession& session : sessions) {
                 if (session.planned_date >= today && !clinical::IsFinal(session.state)) {
                     view.upcoming_sessions.push_back({session.id, session.planned_date, session.state, course.route});
                 }
@@ -71,11 +62,8 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
         }
 
         // Oldest first, by assessed_at then id (the store's order).
-        Result<std::vector<Assessment>> assessments = tx.ListAssessments(patient);
-        if (!assessments.ok()) {
-            return assessments.error();
-        }
-        for (const Assessment& assessment : *assessments) {
+        ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(patient));
+        for (const Assessment& assessment : assessments) {
             if (clinical::IsSelfReport(assessment.instrument)) {
                 view.recent_scores.push_back(
                     {assessment.id, assessment.instrument, assessment.total, assessment.band, assessment.assessed_at});
@@ -85,16 +73,13 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
             view.recent_scores.erase(view.recent_scores.begin(),
                                      view.recent_scores.end() - static_cast<std::ptrdiff_t>(kPortalRecentScores));
         }
-        view.suicidality_flagged = LatestFlagsSuicidality(*assessments);
+        view.suicidality_flagged = LatestFlagsSuicidality(assessments);
         if (view.suicidality_flagged) {
             const auto resources = clinical::CrisisResources(region);
             view.crisis_resources.assign(resources.begin(), resources.end());
         }
         return RecordAudit(tx, actor, now, "portal.read", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return view;
 }
 

@@ -39,23 +39,15 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
         }
     }
     for (const TreatmentCourse& course : record.courses) {
-        if (Status status = Append(tx.ListSessions(course.id), record.sessions); !status.ok()) {
-            return status;
-        }
+        RETURN_IF_ERROR(Append(tx.ListSessions(course.id), record.sessions));
     }
     for (const TreatmentSession& session : record.sessions) {
-        Result<std::optional<DoseOrderRecord>> order = tx.FindDoseOrder(session.id);
-        if (!order.ok()) {
-            return order.error();
-        }
-        if (std::optional<DoseOrderRecord> found = std::move(order).value()) {
+        ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session.id));
+        if (std::optional<DoseOrderRecord> found = std::move(order)) {
             record.dose_orders.push_back(std::move(*found));
         }
-        Result<std::optional<RemsFormRecord>> form = tx.FindRemsForm(session.id);
-        if (!form.ok()) {
-            return form.error();
-        }
-        if (std::optional<RemsFormRecord> found = std::move(form).value()) {
+        ASSIGN_OR_RETURN(std::optional<RemsFormRecord> form, tx.FindRemsForm(session.id));
+        if (std::optional<RemsFormRecord> found = std::move(form)) {
             record.rems_forms.push_back(std::move(*found));
         }
         for (Status status : {Append(tx.ListAdministrations(session.id), record.administrations),
@@ -70,9 +62,7 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
     alerts.limit = kAlertPage;
     for (;;) {
         const std::size_t before = record.alerts.size();
-        if (Status status = Append(tx.ListAlerts(alerts), record.alerts); !status.ok()) {
-            return status;
-        }
+        RETURN_IF_ERROR(Append(tx.ListAlerts(alerts), record.alerts));
         if (record.alerts.size() - before < static_cast<std::size_t>(kAlertPage)) {
             return Status::Ok();
         }
@@ -90,26 +80,17 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
         if (!settings.ok()) {
             return settings.error();
         }
-        if (Status sent = sink.Settings(*settings); !sent.ok()) {
-            return sent;
-        }
+        RETURN_IF_ERROR(sink.Settings(*settings));
         for (PatientId after{};;) {
-            Result<std::vector<Patient>> page = tx.ListPatients(after, kPatientPage);
-            if (!page.ok()) {
-                return page.error();
-            }
-            std::vector<Patient> patients = std::move(page).value();
+            ASSIGN_OR_RETURN(std::vector<Patient> page, tx.ListPatients(after, kPatientPage));
+            std::vector<Patient> patients = std::move(page);
             for (Patient& patient : patients) {
                 after = patient.id;
                 PatientRecordExport record;
                 record.patient = std::move(patient);
-                if (Status loaded = ReadPatient(tx, record); !loaded.ok()) {
-                    return loaded;
-                }
+                RETURN_IF_ERROR(ReadPatient(tx, record));
                 exported.push_back(record.patient.id);
-                if (Status sent = sink.Patient(record); !sent.ok()) {
-                    return sent;
-                }
+                RETURN_IF_ERROR(sink.Patient(record));
             }
             if (static_cast<int>(patients.size()) < kPatientPage) {
                 break;
@@ -118,18 +99,13 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
         AuditFilter filter;
         filter.limit = kAuditPage;
         for (;;) {
-            Result<std::vector<AuditEntry>> page = tx.ListAudit(filter);
-            if (!page.ok()) {
-                return page.error();
-            }
-            for (const AuditEntry& entry : *page) {
+            ASSIGN_OR_RETURN(std::vector<AuditEntry> page, tx.ListAudit(filter));
+            for (const AuditEntry& entry : page) {
                 filter.after_id = entry.id.value;
-                if (Status sent = sink.Audit(entry); !sent.ok()) {
-                    return sent;
-                }
+                RETURN_IF_ERROR(sink.Audit(entry));
                 ++summary.audit_entries;
             }
-            if (static_cast<int>(page->size()) < kAuditPage) {
+            if (static_cast<int>(page.size()) < kAuditPage) {
                 break;
             }
         }

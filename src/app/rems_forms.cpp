@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "app/audit.hpp"
+#include "base/text.hpp"
 #include "clinical/session_state.hpp"
 
 namespace kclinic::app {
@@ -18,21 +19,6 @@ constexpr std::size_t kMaxTextLength = 200;
 constexpr int kMaxReadyToLeaveMinutes = 600;
 // Spravato REMS (clinical-reference §3.8): the Patient Monitoring Form is submitted within 7 days of the session.
 constexpr days kRemsSubmissionWindow{7};
-
-Status CheckText(std::string_view field, std::string_view value, bool required) {
-    const bool blank =
-        std::all_of(value.begin(), value.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
-    if (blank && (required || !value.empty())) {
-        return InvalidArgument(std::string(field), required ? "is required" : "must not be blank when given");
-    }
-    if (value.size() > kMaxTextLength) {
-        return InvalidArgument(std::string(field), "must be at most " + std::to_string(kMaxTextLength) + " characters");
-    }
-    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-        return InvalidArgument(std::string(field), "must not contain control characters");
-    }
-    return Status::Ok();
-}
 
 std::vector<Administration> EsketamineDevices(const std::vector<Administration>& administrations) {
     std::vector<Administration> devices;
@@ -58,20 +44,11 @@ std::optional<SessionTransition> EndOfMonitoring(const std::vector<SessionTransi
 // Assembles the session's form from its record (see rems_forms.hpp for where each field comes from).
 Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSession& session,
                                         std::string_view setting_name, const clinical::ClinicSettings& settings) {
-    Result<Patient> patient = tx.GetPatient(session.patient);
-    if (!patient.ok()) {
-        return patient.error();
-    }
-    Result<std::vector<Administration>> given = tx.ListAdministrations(session.id);
-    if (!given.ok()) {
-        return given.error();
-    }
-    Result<std::vector<SessionTransition>> transitions = tx.ListSessionTransitions(session.id);
-    if (!transitions.ok()) {
-        return transitions.error();
-    }
-    const std::vector<Administration> devices = EsketamineDevices(*given);
-    const std::optional<SessionTransition> end = EndOfMonitoring(*transitions);
+    ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(session.patient));
+    ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
+    ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
+    const std::vector<Administration> devices = EsketamineDevices(given);
+    const std::optional<SessionTransition> end = EndOfMonitoring(transitions);
     // A form is opened only when a session ends with a device given, after its step to ready_for_discharge or
     // the step that stopped it; anything else is a broken record.
     if (devices.empty() || !end) {
@@ -94,46 +71,34 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
     for (const VitalSign& vital : *vitals) {
         facts.vitals.push_back(clinical::RemsVital{vital.loinc, vital.value, vital.observed_at});
     }
-    Result<std::vector<Assessment>> assessments = tx.ListAssessments(session.patient);
-    if (!assessments.ok()) {
-        return assessments.error();
-    }
-    for (const Assessment& assessment : *assessments) {
+    ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(session.patient));
+    for (const Assessment& assessment : assessments) {
         facts.assessments.push_back(clinical::RemsAssessment{assessment.instrument, assessment.total, assessment.flags,
                                                              assessment.assessed_at});
     }
-    Result<std::vector<HistoryEntry>> history = tx.ListHistoryEntries(session.patient);
-    if (!history.ok()) {
-        return history.error();
-    }
-    for (const HistoryEntry& entry : *history) {
+    ASSIGN_OR_RETURN(std::vector<HistoryEntry> history, tx.ListHistoryEntries(session.patient));
+    for (const HistoryEntry& entry : history) {
         if (entry.kind == HistoryKind::kMedication && entry.noted_at <= end->at) {
             facts.medications.push_back(entry.value);
         }
     }
-    Result<clinical::RemsMonitoring> monitoring = clinical::AssessRemsMonitoring(facts, settings);
-    if (!monitoring.ok()) {
-        return monitoring.error();
-    }
-    Result<std::vector<Administration>> earlier = tx.ListPatientAdministrations(session.patient);
-    if (!earlier.ok()) {
-        return earlier.error();
-    }
-    const bool dosed_before = std::any_of(earlier->begin(), earlier->end(), [&](const Administration& other) {
+    ASSIGN_OR_RETURN(clinical::RemsMonitoring monitoring, clinical::AssessRemsMonitoring(facts, settings));
+    ASSIGN_OR_RETURN(std::vector<Administration> earlier, tx.ListPatientAdministrations(session.patient));
+    const bool dosed_before = std::any_of(earlier.begin(), earlier.end(), [&](const Administration& other) {
         return other.session != session.id && other.route == clinical::Route::kEsketamineNasal &&
                other.started_at < first_device;
     });
 
     RemsMonitoringForm form;
-    form.patient_given_name = patient->given_name;
-    form.patient_family_name = patient->family_name;
-    form.patient_birth_date = patient->birth_date;
-    form.patient_sex = patient->sex;
+    form.patient_given_name = patient.given_name;
+    form.patient_family_name = patient.family_name;
+    form.patient_birth_date = patient.birth_date;
+    form.patient_sex = patient.sex;
     form.first_treatment = !dosed_before;
     form.monitoring_provider = end->by;
     form.healthcare_setting = std::string(setting_name);
     form.administered_on = std::chrono::floor<days>(first_device);
-    form.monitoring = std::move(monitoring).value();
+    form.monitoring = std::move(monitoring);
     return form;
 }
 
@@ -171,27 +136,18 @@ Error NoForm(SessionId session) {
 // The session's form record and its fields: the submitted snapshot, or assembled now while due.
 Result<RemsFormView> ReadForm(StoreTransaction& tx, SessionId session, std::string_view setting_name,
                               const clinical::ClinicSettings& settings) {
-    Result<TreatmentSession> stored = tx.GetSession(session);
-    if (!stored.ok()) {
-        return stored.error();
-    }
-    Result<std::optional<RemsFormRecord>> record = tx.FindRemsForm(session);
-    if (!record.ok()) {
-        return record.error();
-    }
-    if (!*record) {
+    ASSIGN_OR_RETURN(TreatmentSession stored, tx.GetSession(session));
+    ASSIGN_OR_RETURN(std::optional<RemsFormRecord> record, tx.FindRemsForm(session));
+    if (!record) {
         return NoForm(session);
     }
     RemsFormView view;
-    view.record = *std::move(record).value();
+    view.record = std::move(record).value();
     if (view.record.submission) {
         view.form = view.record.submission->form;
     } else {
-        Result<RemsMonitoringForm> assembled = AssembleForm(tx, *stored, setting_name, settings);
-        if (!assembled.ok()) {
-            return assembled.error();
-        }
-        view.form = std::move(assembled).value();
+        ASSIGN_OR_RETURN(RemsMonitoringForm assembled, AssembleForm(tx, stored, setting_name, settings));
+        view.form = std::move(assembled);
     }
     view.notes = NotesOn(view.form);
     return view;
@@ -203,18 +159,12 @@ Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const Treatm
     if (!clinical::IsFinal(session.state)) {
         return Status::Ok();
     }
-    Result<TreatmentCourse> course = tx.GetCourse(session.course);
-    if (!course.ok()) {
-        return course.error();
-    }
-    if (course->route != clinical::Route::kEsketamineNasal) {
+    ASSIGN_OR_RETURN(TreatmentCourse course, tx.GetCourse(session.course));
+    if (course.route != clinical::Route::kEsketamineNasal) {
         return Status::Ok();
     }
-    Result<std::vector<Administration>> given = tx.ListAdministrations(session.id);
-    if (!given.ok()) {
-        return given.error();
-    }
-    const std::vector<Administration> devices = EsketamineDevices(*given);
+    ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
+    const std::vector<Administration> devices = EsketamineDevices(given);
     if (devices.empty()) {
         return Status::Ok();
     }
@@ -225,39 +175,29 @@ Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const Treatm
     form.due_date = form.treatment_date + kRemsSubmissionWindow;
     form.created_at = now;
     form.created_by = actor.user;
-    Result<RemsFormId> id = tx.InsertRemsForm(form);
-    if (!id.ok()) {
-        return id.error();
-    }
-    return RecordAudit(tx, actor, now, "rems_form.create", "rems_form", id->value, session.patient.value);
+    ASSIGN_OR_RETURN(RemsFormId id, tx.InsertRemsForm(form));
+    return RecordAudit(tx, actor, now, "rems_form.create", "rems_form", id.value, session.patient.value);
 }
 
 Result<RemsFormView> RemsForms::GetForm(const Actor& actor, SessionId session, std::string_view setting_name,
                                         const clinical::ClinicSettings& settings) {
-    if (Status valid = CheckText("setting_name", setting_name, true); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}));
     std::optional<RemsFormView> view;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<RemsFormView> read = ReadForm(tx, session, setting_name, settings);
-        if (!read.ok()) {
-            return read.error();
-        }
-        view = std::move(read).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(RemsFormView read, ReadForm(tx, session, setting_name, settings));
+        view = std::move(read);
         return RecordAudit(tx, actor, clock_.Now(), "rems_form.read", "rems_form", view->record.id.value,
                            view->record.patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*view);
 }
 
 Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, std::string_view setting_name,
                                        int ready_to_leave_minutes, std::string_view confirmation_reference,
                                        const clinical::ClinicSettings& settings) {
-    for (const Status& valid : {CheckText("setting_name", setting_name, true),
-                                CheckText("confirmation_reference", confirmation_reference, false)}) {
+    for (const Status& valid : {CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}),
+                                CheckText("confirmation_reference", confirmation_reference,
+                                          {.max_characters = kMaxTextLength, .required = false})}) {
         if (!valid.ok()) {
             return valid.error();
         }
@@ -267,12 +207,9 @@ Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, st
     }
     const TimePoint now = clock_.Now();
     std::optional<RemsFormView> view;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<RemsFormView> read = ReadForm(tx, session, setting_name, settings);
-        if (!read.ok()) {
-            return read.error();
-        }
-        view = std::move(read).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(RemsFormView read, ReadForm(tx, session, setting_name, settings));
+        view = std::move(read);
         if (view->record.submission) {
             return Error{ErrorCode::kFailedPrecondition, "session_id",
                          "the REMS form of session " + std::to_string(session.value) + " was submitted by " +
@@ -280,37 +217,26 @@ Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, st
         }
         view->form.ready_to_leave_minutes = ready_to_leave_minutes;
         RemsSubmission submission{view->form, std::string(confirmation_reference), now, actor.user};
-        if (Status submitted = tx.SubmitRemsForm(view->record.id, submission); !submitted.ok()) {
-            return submitted;
-        }
+        RETURN_IF_ERROR(tx.SubmitRemsForm(view->record.id, submission));
         view->record.status = RemsFormStatus::kSubmitted;
         view->record.submission = std::move(submission);
         return RecordAudit(tx, actor, now, "rems_form.submit", "rems_form", view->record.id.value,
                            view->record.patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*view);
 }
 
 Result<std::vector<DueRemsForm>> RemsForms::ListDue(const Actor& actor, std::chrono::sys_days today) {
     std::vector<DueRemsForm> due;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
         due.clear();
-        Result<std::vector<RemsFormRecord>> listed = tx.ListDueRemsForms();
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        for (RemsFormRecord& record : std::move(listed).value()) {
+        ASSIGN_OR_RETURN(std::vector<RemsFormRecord> listed, tx.ListDueRemsForms());
+        for (RemsFormRecord& record : std::move(listed)) {
             const bool overdue = record.due_date < today;
             due.push_back(DueRemsForm{std::move(record), overdue});
         }
         return RecordAudit(tx, actor, clock_.Now(), "rems_form.list", "rems_form", 0, 0);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return due;
 }
 

@@ -19,31 +19,12 @@ constexpr int kMaxDevicesPerAdministration = 3;  // 84 mg, the most per session 
 constexpr std::string_view kSystolicLoinc = "8480-6";
 constexpr std::string_view kDiastolicLoinc = "8462-4";
 
-bool Blank(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
-}
-
-Status CheckText(std::string_view field, std::string_view value, std::size_t max_length) {
-    if (Blank(value)) {
-        return InvalidArgument(std::string(field), "is required");
-    }
-    if (value.size() > max_length) {
-        return InvalidArgument(std::string(field), "must be at most " + std::to_string(max_length) + " characters");
-    }
-    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-        return InvalidArgument(std::string(field), "must not contain control characters");
-    }
-    return Status::Ok();
-}
+// Names, indications, drugs and lot numbers are one line; a reason may run over several.
+constexpr TextRule kLineRule{.max_characters = kMaxTextLength};
+constexpr TextRule kReasonRule{.max_characters = kMaxReasonLength, .multiline = true};
 
 Status CheckReason(std::string_view reason) {
-    if (Blank(reason)) {
-        return InvalidArgument("reason", "is required");
-    }
-    if (reason.size() > kMaxReasonLength) {
-        return InvalidArgument("reason", "must be at most " + std::to_string(kMaxReasonLength) + " characters");
-    }
-    return Status::Ok();
+    return CheckText("reason", reason, kReasonRule);
 }
 
 // Esketamine protocols are given as the nasal spray only; the IV induction series is racemic ketamine, on the
@@ -79,13 +60,11 @@ Status GatherFacts(StoreTransaction& tx, const TreatmentSession& session, TimePo
     facts.bp_override = session.bp_override;
     if (session.checked_in_at) {
         // Pre-dose vitals are those of this patient observed since this session's check-in; the latest of each.
-        Result<std::vector<VitalSign>> vitals = tx.ListVitalSignsBetween(session.patient, *session.checked_in_at, now);
-        if (!vitals.ok()) {
-            return vitals.error();
-        }
+        ASSIGN_OR_RETURN(std::vector<VitalSign> vitals,
+                         tx.ListVitalSignsBetween(session.patient, *session.checked_in_at, now));
         std::optional<VitalSign> systolic;
         std::optional<VitalSign> diastolic;
-        for (const VitalSign& vital : *vitals) {
+        for (const VitalSign& vital : vitals) {
             if (vital.loinc == kSystolicLoinc) {
                 systolic = vital;
             } else if (vital.loinc == kDiastolicLoinc) {
@@ -98,22 +77,16 @@ Status GatherFacts(StoreTransaction& tx, const TreatmentSession& session, TimePo
             facts.pre_dose_bp_at = std::max(systolic->observed_at, diastolic->observed_at);
         }
     }
-    Result<std::optional<DoseOrderRecord>> order = tx.FindDoseOrder(session.id);
-    if (!order.ok()) {
-        return order.error();
-    }
-    if (*order) {
+    ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session.id));
+    if (order) {
         // Only orders ComputeDose accepted are stored (SignDoseOrder), so a stored order is inside the limits.
-        facts.dose_order_signed = !(*order)->prescriber.empty();
+        facts.dose_order_signed = !order->prescriber.empty();
         facts.dose_order_within_limits = true;
-        facts.route = (*order)->order.route;
+        facts.route = order->order.route;
     }
-    Result<std::vector<Administration>> given = tx.ListAdministrations(session.id);
-    if (!given.ok()) {
-        return given.error();
-    }
-    bool all_stopped = !given->empty();
-    for (const Administration& administration : *given) {
+    ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
+    bool all_stopped = !given.empty();
+    for (const Administration& administration : given) {
         if (administration.route == clinical::Route::kEsketamineNasal &&
             (!facts.first_esketamine_device_at || administration.started_at < *facts.first_esketamine_device_at)) {
             facts.first_esketamine_device_at = administration.started_at;
@@ -134,8 +107,8 @@ Status GatherFacts(StoreTransaction& tx, const TreatmentSession& session, TimePo
 
 Result<CourseRecord> TreatmentRecords::StartCourse(const Actor& actor, PatientId patient, const NewCourse& course,
                                                    const clinical::ClinicSettings& settings) {
-    for (const Status& status : {CheckText("indication", course.indication, kMaxTextLength),
-                                 CheckProtocolRoute(course.protocol, course.route)}) {
+    for (const Status& status :
+         {CheckText("indication", course.indication, kLineRule), CheckProtocolRoute(course.protocol, course.route)}) {
         if (!status.ok()) {
             return status.error();
         }
@@ -159,19 +132,14 @@ Result<CourseRecord> TreatmentRecords::StartCourse(const Actor& actor, PatientId
                                     actor.user,
                                     now,
                                     actor.user};
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
         record.sessions.clear();
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<CourseId> id = tx.InsertCourse(record.course);
-        if (!id.ok()) {
-            return id.error();
-        }
-        record.course.id = *id;
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(CourseId id, tx.InsertCourse(record.course));
+        record.course.id = id;
         for (const clinical::PlannedSession& planned : *plan) {
             TreatmentSession session;
-            session.course = *id;
+            session.course = id;
             session.patient = patient;
             session.number = planned.number;
             session.planned_date = planned.date;
@@ -179,36 +147,25 @@ Result<CourseRecord> TreatmentRecords::StartCourse(const Actor& actor, PatientId
             session.week = planned.week;
             session.state_changed_at = now;
             session.state_changed_by = actor.user;
-            Result<SessionId> session_id = tx.InsertSession(session);
-            if (!session_id.ok()) {
-                return session_id.error();
-            }
-            session.id = *session_id;
+            ASSIGN_OR_RETURN(SessionId session_id, tx.InsertSession(session));
+            session.id = session_id;
             record.sessions.push_back(std::move(session));
         }
-        return RecordAudit(tx, actor, now, "course.create", "treatment_course", id->value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        return RecordAudit(tx, actor, now, "course.create", "treatment_course", id.value, patient.value);
+    }));
     return record;
 }
 
 Result<TreatmentCourse> TreatmentRecords::ChangeCourse(const Actor& actor, CourseId course, CourseStatus to,
                                                        std::string_view reason) {
     if (to != CourseStatus::kActive) {
-        if (Status valid = CheckReason(reason); !valid.ok()) {
-            return valid.error();
-        }
+        RETURN_IF_ERROR(CheckReason(reason));
     }
     const TimePoint now = clock_.Now();
     std::optional<TreatmentCourse> changed;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<TreatmentCourse> current = tx.GetCourse(course);
-        if (!current.ok()) {
-            return current.error();
-        }
-        const CourseStatus from = current->status;
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(TreatmentCourse current, tx.GetCourse(course));
+        const CourseStatus from = current.status;
         const bool allowed = (to == CourseStatus::kPaused && from == CourseStatus::kActive) ||
                              (to == CourseStatus::kActive && from == CourseStatus::kPaused) ||
                              (to == CourseStatus::kEnded && from != CourseStatus::kEnded);
@@ -218,14 +175,12 @@ Result<TreatmentCourse> TreatmentRecords::ChangeCourse(const Actor& actor, Cours
                              std::string(CourseStatusText(from)) + "; it cannot become " +
                              std::string(CourseStatusText(to))};
         }
-        changed = std::move(current).value();
+        changed = std::move(current);
         changed->status = to;
         changed->status_reason = std::string(reason);
         changed->status_changed_at = now;
         changed->status_changed_by = actor.user;
-        if (Status updated = tx.UpdateCourseStatus(*changed, from); !updated.ok()) {
-            return updated;
-        }
+        RETURN_IF_ERROR(tx.UpdateCourseStatus(*changed, from));
         const std::string action = to == CourseStatus::kPaused   ? "course.pause"
                                    : to == CourseStatus::kActive ? "course.resume"
                                                                  : "course.end";
@@ -238,11 +193,8 @@ Result<TreatmentCourse> TreatmentRecords::ChangeCourse(const Actor& actor, Cours
             return Status::Ok();
         }
         // Ending a course cancels what was only planned; sessions under way keep their own state machine.
-        Result<std::vector<TreatmentSession>> sessions = tx.ListSessions(course);
-        if (!sessions.ok()) {
-            return sessions.error();
-        }
-        for (TreatmentSession session : *sessions) {
+        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course));
+        for (TreatmentSession session : sessions) {
             if (session.state != SessionState::kScheduled) {
                 continue;
             }
@@ -250,9 +202,7 @@ Result<TreatmentCourse> TreatmentRecords::ChangeCourse(const Actor& actor, Cours
             session.state_reason = "course ended: " + std::string(reason);
             session.state_changed_at = now;
             session.state_changed_by = actor.user;
-            if (Status updated = tx.UpdateSession(session, SessionState::kScheduled); !updated.ok()) {
-                return updated;
-            }
+            RETURN_IF_ERROR(tx.UpdateSession(session, SessionState::kScheduled));
             if (Status audited = RecordAudit(tx, actor, now, "session.cancelled", "treatment_session", session.id.value,
                                              session.patient.value);
                 !audited.ok()) {
@@ -260,10 +210,7 @@ Result<TreatmentCourse> TreatmentRecords::ChangeCourse(const Actor& actor, Cours
             }
         }
         return Status::Ok();
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*changed);
 }
 
@@ -281,88 +228,49 @@ Result<TreatmentCourse> TreatmentRecords::EndCourse(const Actor& actor, CourseId
 
 Result<CourseRecord> TreatmentRecords::GetCourse(const Actor& actor, CourseId course) {
     CourseRecord record;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<TreatmentCourse> stored = tx.GetCourse(course);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        Result<std::vector<TreatmentSession>> sessions = tx.ListSessions(course);
-        if (!sessions.ok()) {
-            return sessions.error();
-        }
-        record = CourseRecord{std::move(stored).value(), std::move(sessions).value()};
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(TreatmentCourse stored, tx.GetCourse(course));
+        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course));
+        record = CourseRecord{std::move(stored), std::move(sessions)};
         return RecordAudit(tx, actor, clock_.Now(), "course.read", "treatment_course", course.value,
                            record.course.patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return record;
 }
 
 Result<std::vector<CourseRecord>> TreatmentRecords::ListCourses(const Actor& actor, PatientId patient) {
     std::vector<CourseRecord> records;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        if (Result<Patient> exists = tx.GetPatient(patient); !exists.ok()) {
-            return exists.error();
-        }
-        Result<std::vector<TreatmentCourse>> courses = tx.ListCourses(patient);
-        if (!courses.ok()) {
-            return courses.error();
-        }
-        for (TreatmentCourse& course : std::move(courses).value()) {
-            Result<std::vector<TreatmentSession>> sessions = tx.ListSessions(course.id);
-            if (!sessions.ok()) {
-                return sessions.error();
-            }
-            records.push_back(CourseRecord{std::move(course), std::move(sessions).value()});
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<TreatmentCourse> courses, tx.ListCourses(patient));
+        for (TreatmentCourse& course : std::move(courses)) {
+            ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
+            records.push_back(CourseRecord{std::move(course), std::move(sessions)});
         }
         return RecordAudit(tx, actor, clock_.Now(), "course.list", "patient", patient.value, patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return records;
 }
 
 Result<SessionRecord> TreatmentRecords::GetSession(const Actor& actor, SessionId session) {
     std::optional<SessionRecord> record;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<TreatmentSession> stored = tx.GetSession(session);
-        if (!stored.ok()) {
-            return stored.error();
-        }
-        Result<std::optional<DoseOrderRecord>> order = tx.FindDoseOrder(session);
-        if (!order.ok()) {
-            return order.error();
-        }
-        Result<std::vector<Administration>> given = tx.ListAdministrations(session);
-        if (!given.ok()) {
-            return given.error();
-        }
-        Result<std::vector<SessionTransition>> transitions = tx.ListSessionTransitions(session);
-        if (!transitions.ok()) {
-            return transitions.error();
-        }
-        record =
-            SessionRecord{std::move(stored).value(), *order, std::move(given).value(), std::move(transitions).value()};
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(TreatmentSession stored, tx.GetSession(session));
+        ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session));
+        ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session));
+        ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session));
+        record = SessionRecord{std::move(stored), order, std::move(given), std::move(transitions)};
         return RecordAudit(tx, actor, clock_.Now(), "session.read", "treatment_session", session.value,
                            record->session.patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*record);
 }
 
 Result<std::vector<TreatmentSession>> TreatmentRecords::ListSessionsOn(const Actor& actor, std::chrono::sys_days date) {
     std::vector<TreatmentSession> sessions;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<std::vector<TreatmentSession>> listed = tx.ListSessionsOn(date);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        sessions = std::move(listed).value();
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(std::vector<TreatmentSession> listed, tx.ListSessionsOn(date));
+        sessions = std::move(listed);
         // The listing concerns many patients, so no single patient id (as ListPatients); the record is the day,
         // written YYYYMMDD so the audit log says which day was read.
         const std::chrono::year_month_day day{date};
@@ -370,10 +278,7 @@ Result<std::vector<TreatmentSession>> TreatmentRecords::ListSessionsOn(const Act
                                         std::int64_t{static_cast<unsigned>(day.month())} * 100 +
                                         std::int64_t{static_cast<unsigned>(day.day())};
         return RecordAudit(tx, actor, clock_.Now(), "session.list", "session_day", day_number, 0);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return sessions;
 }
 
@@ -381,45 +286,31 @@ Result<TreatmentSession> TreatmentRecords::Transition(const Actor& actor, Sessio
                                                       const Prepare& prepare) {
     const TimePoint now = clock_.Now();
     std::optional<TreatmentSession> changed;
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<TreatmentSession> current = tx.GetSession(session);
-        if (!current.ok()) {
-            return current.error();
-        }
-        const SessionState from = current->state;
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
+        const SessionState from = current.state;
         if (to == SessionState::kCheckedIn) {
-            Result<TreatmentCourse> course = tx.GetCourse(current->course);
-            if (!course.ok()) {
-                return course.error();
-            }
-            if (course->status != CourseStatus::kActive) {
+            ASSIGN_OR_RETURN(TreatmentCourse course, tx.GetCourse(current.course));
+            if (course.status != CourseStatus::kActive) {
                 return Error{ErrorCode::kFailedPrecondition, "course_id",
-                             "treatment course " + std::to_string(course->id.value) + " is " +
-                                 std::string(CourseStatusText(course->status)) +
+                             "treatment course " + std::to_string(course.id.value) + " is " +
+                                 std::string(CourseStatusText(course.status)) +
                                  "; sessions are checked in only on an "
                                  "active course"};
             }
         }
-        changed = std::move(current).value();
+        changed = std::move(current);
         clinical::SessionFacts facts;
-        if (Status gathered = GatherFacts(tx, *changed, now, facts); !gathered.ok()) {
-            return gathered;
-        }
-        if (Status prepared = prepare(tx, *changed, facts); !prepared.ok()) {
-            return prepared;
-        }
-        if (Status allowed = clinical::CheckTransition(from, to, facts); !allowed.ok()) {
-            return allowed;
-        }
+        RETURN_IF_ERROR(GatherFacts(tx, *changed, now, facts));
+        RETURN_IF_ERROR(prepare(tx, *changed, facts));
+        RETURN_IF_ERROR(clinical::CheckTransition(from, to, facts));
         changed->state = to;
         changed->state_changed_at = now;
         changed->state_changed_by = actor.user;
         if (to == SessionState::kHeld || to == SessionState::kCancelled || to == SessionState::kAborted) {
             changed->state_reason = facts.reason;
         }
-        if (Status updated = tx.UpdateSession(*changed, from); !updated.ok()) {
-            return updated;
-        }
+        RETURN_IF_ERROR(tx.UpdateSession(*changed, from));
         if (Status audited = RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
                                          "treatment_session", session.value, changed->patient.value);
             !audited.ok()) {
@@ -427,10 +318,7 @@ Result<TreatmentSession> TreatmentRecords::Transition(const Actor& actor, Sessio
         }
         // An outpatient esketamine session that ends owes the REMS a monitoring form; rems_forms decides.
         return OpenRemsFormIfOwed(tx, actor, *changed, now);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+    }));
     return std::move(*changed);
 }
 
@@ -458,11 +346,8 @@ Result<TreatmentSession> TreatmentRecords::ConfirmPreDose(const Actor& actor, Se
                       [&](StoreTransaction& tx, TreatmentSession& changed, clinical::SessionFacts& facts) -> Status {
                           // The clinic's intake caution gate doubles as the pre-dose gate: the label's >140/90, or
                           // the EU SmPC's >150/90 at 65 or over, by the patient's age on the day of the dose.
-                          Result<Patient> patient = tx.GetPatient(changed.patient);
-                          if (!patient.ok()) {
-                              return patient.error();
-                          }
-                          const int age = clinical::AgeInYears(patient->birth_date,
+                          ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(changed.patient));
+                          const int age = clinical::AgeInYears(patient.birth_date,
                                                                std::chrono::floor<std::chrono::days>(clock_.Now()));
                           facts.bp_gate = clinical::BpGate{clinical::BpCautionSystolic(settings, age),
                                                            settings.screening.intake_bp_caution_diastolic};
@@ -525,59 +410,40 @@ Result<TreatmentSession> TreatmentRecords::Abort(const Actor& actor, SessionId s
 Result<DoseOrderRecord> TreatmentRecords::SignDoseOrder(const Actor& actor, SessionId session,
                                                         const clinical::DoseRequest& request,
                                                         const clinical::ClinicSettings& settings) {
-    Result<clinical::DoseOrder> order = clinical::ComputeDose(request, settings);
-    if (!order.ok()) {
-        return order.error();
-    }
+    ASSIGN_OR_RETURN(clinical::DoseOrder order, clinical::ComputeDose(request, settings));
     const TimePoint now = clock_.Now();
-    DoseOrderRecord record{DoseOrderId{}, session, PatientId{}, request, std::move(order).value(), now, actor.user};
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<TreatmentSession> current = tx.GetSession(session);
-        if (!current.ok()) {
-            return current.error();
+    DoseOrderRecord record{DoseOrderId{}, session, PatientId{}, request, std::move(order), now, actor.user};
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
+        ASSIGN_OR_RETURN(TreatmentCourse course, tx.GetCourse(current.course));
+        if (request.route != course.route) {
+            return InvalidArgument("route", "the course is given by " + std::string(clinical::RouteName(course.route)) +
+                                                ", not " + std::string(clinical::RouteName(request.route)));
         }
-        Result<TreatmentCourse> course = tx.GetCourse(current->course);
-        if (!course.ok()) {
-            return course.error();
-        }
-        if (request.route != course->route) {
-            return InvalidArgument("route", "the course is given by " +
-                                                std::string(clinical::RouteName(course->route)) + ", not " +
-                                                std::string(clinical::RouteName(request.route)));
-        }
-        const SessionState state = current->state;
+        const SessionState state = current.state;
         if (state != SessionState::kCheckedIn && state != SessionState::kHeld && state != SessionState::kPreDoseOk) {
             return Error{ErrorCode::kFailedPrecondition, "session_id",
                          "a dose order is signed for a checked-in session before dosing; session " +
                              std::to_string(session.value) + " is " + std::string(clinical::SessionStateName(state))};
         }
-        Result<std::optional<DoseOrderRecord>> existing = tx.FindDoseOrder(session);
-        if (!existing.ok()) {
-            return existing.error();
-        }
-        if (*existing) {
+        ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> existing, tx.FindDoseOrder(session));
+        if (existing) {
             return Error{ErrorCode::kFailedPrecondition, "session_id",
                          "session " + std::to_string(session.value) + " already has a dose order signed by " +
-                             (*existing)->prescriber + "; a signed order is never edited"};
+                             existing->prescriber + "; a signed order is never edited"};
         }
-        record.patient = current->patient;
-        Result<DoseOrderId> id = tx.InsertDoseOrder(record);
-        if (!id.ok()) {
-            return id.error();
-        }
-        record.id = *id;
-        return RecordAudit(tx, actor, now, "dose_order.sign", "dose_order", id->value, record.patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        record.patient = current.patient;
+        ASSIGN_OR_RETURN(DoseOrderId id, tx.InsertDoseOrder(record));
+        record.id = id;
+        return RecordAudit(tx, actor, now, "dose_order.sign", "dose_order", id.value, record.patient.value);
+    }));
     return record;
 }
 
 Result<Administration> TreatmentRecords::RecordAdministration(const Actor& actor, SessionId session,
                                                               const NewAdministration& administration) {
-    for (const Status& status : {CheckText("drug", administration.drug, kMaxTextLength),
-                                 CheckText("lot_number", administration.lot_number, kMaxTextLength)}) {
+    for (const Status& status : {CheckText("drug", administration.drug, kLineRule),
+                                 CheckText("lot_number", administration.lot_number, kLineRule)}) {
         if (!status.ok()) {
             return status.error();
         }
@@ -628,54 +494,39 @@ Result<Administration> TreatmentRecords::RecordAdministration(const Actor& actor
                           administration.stopped_at,
                           now,
                           actor.user};
-    Status status = store_.Write([&](StoreTransaction& tx) -> Status {
-        Result<TreatmentSession> current = tx.GetSession(session);
-        if (!current.ok()) {
-            return current.error();
-        }
-        if (current->state != SessionState::kDosing) {
+    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
+        if (current.state != SessionState::kDosing) {
             return Error{ErrorCode::kFailedPrecondition, "session_id",
                          "administrations are recorded while dosing; session " + std::to_string(session.value) +
-                             " is " + std::string(clinical::SessionStateName(current->state))};
+                             " is " + std::string(clinical::SessionStateName(current.state))};
         }
-        Result<std::optional<DoseOrderRecord>> order = tx.FindDoseOrder(session);
-        if (!order.ok()) {
-            return order.error();
-        }
+        ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session));
         // A session in dosing always has its order: StartDosing requires it.
-        if (!*order) {
+        if (!order) {
             return Error{ErrorCode::kInternal, "session_id", "a dosing session has no dose order"};
         }
-        if ((*order)->order.route != administration.route) {
+        if (order->order.route != administration.route) {
             return InvalidArgument("route", "the signed order is for " +
-                                                std::string(clinical::RouteName((*order)->order.route)) + ", not " +
+                                                std::string(clinical::RouteName(order->order.route)) + ", not " +
                                                 std::string(clinical::RouteName(administration.route)));
         }
-        Result<std::vector<Administration>> given = tx.ListAdministrations(session);
-        if (!given.ok()) {
-            return given.error();
-        }
+        ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session));
         double total_mg = administration.dose_mg;
-        for (const Administration& earlier : *given) {
+        for (const Administration& earlier : given) {
             total_mg += earlier.dose_mg;
         }
         // A small tolerance: the order's total is rounded to 0.1 mg.
-        if (total_mg > (*order)->order.total_mg + 0.05) {
+        if (total_mg > order->order.total_mg + 0.05) {
             return Error{ErrorCode::kFailedPrecondition, "dose_mg",
                          "this administration would bring the session to " + FormatNumber(total_mg) +
-                             " mg; the signed order is " + FormatNumber((*order)->order.total_mg) + " mg"};
+                             " mg; the signed order is " + FormatNumber(order->order.total_mg) + " mg"};
         }
-        record.patient = current->patient;
-        Result<AdministrationId> id = tx.InsertAdministration(record);
-        if (!id.ok()) {
-            return id.error();
-        }
-        record.id = *id;
-        return RecordAudit(tx, actor, now, "administration.create", "administration", id->value, record.patient.value);
-    });
-    if (!status.ok()) {
-        return status.error();
-    }
+        record.patient = current.patient;
+        ASSIGN_OR_RETURN(AdministrationId id, tx.InsertAdministration(record));
+        record.id = id;
+        return RecordAudit(tx, actor, now, "administration.create", "administration", id.value, record.patient.value);
+    }));
     return record;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <iomanip>
 #include <sstream>
+#include <string>
 
 namespace kclinic {
 
@@ -48,6 +49,67 @@ std::optional<std::chrono::sys_days> ParseDate(std::string_view text) {
         return std::nullopt;
     }
     return std::chrono::sys_days{date};
+}
+
+bool IsBlank(std::string_view text) {
+    return text.find_first_not_of(" \t\n") == std::string_view::npos;
+}
+
+Status CheckText(std::string_view field, std::string_view text, TextRule rule) {
+    if (IsBlank(text) && (rule.required || !text.empty())) {
+        return InvalidArgument(std::string(field), rule.required ? "is required" : "must not be blank when given");
+    }
+    std::size_t characters = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        // The sequence length a lead byte announces, and the smallest code point that length may encode (shorter
+        // encodings of the same code point are invalid UTF-8, RFC 3629 §3).
+        std::size_t length = 1;
+        char32_t code_point = lead;
+        char32_t minimum = 0;
+        if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            code_point = lead & 0x07U;
+            minimum = 0x10000;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            code_point = lead & 0x0FU;
+            minimum = 0x800;
+        } else if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+            code_point = lead & 0x1FU;
+            minimum = 0x80;
+        } else if (lead >= 0x80) {
+            return InvalidArgument(std::string(field), "must be valid UTF-8");
+        }
+        if (i + length > text.size()) {
+            return InvalidArgument(std::string(field), "must be valid UTF-8");
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto continuation = static_cast<unsigned char>(text[i + k]);
+            if ((continuation & 0xC0U) != 0x80U) {
+                return InvalidArgument(std::string(field), "must be valid UTF-8");
+            }
+            code_point = (code_point << 6U) | (continuation & 0x3FU);
+        }
+        if (code_point < minimum || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+            return InvalidArgument(std::string(field), "must be valid UTF-8");
+        }
+        const bool line_break = code_point == '\n' || code_point == '\t';
+        if ((code_point < 0x20 || code_point == 0x7F) && !(rule.multiline && line_break)) {
+            return InvalidArgument(std::string(field),
+                                   rule.multiline ? "must not contain control characters other than newline and tab"
+                                                  : "must not contain control characters");
+        }
+        ++characters;
+        i += length;
+    }
+    if (characters > rule.max_characters) {
+        return InvalidArgument(std::string(field), "must be at most " + std::to_string(rule.max_characters) +
+                                                       " characters (got " + std::to_string(characters) + ")");
+    }
+    return Status::Ok();
 }
 
 }  // namespace kclinic

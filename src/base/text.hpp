@@ -1,11 +1,15 @@
 #pragma once
 
-// Plain-text formatting shared by error messages and outputs, so a number or a date reads the same everywhere.
+// Plain-text formatting shared by error messages and outputs, so a number or a date reads the same everywhere, and
+// the one check of the free text a person types into a record.
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "base/result.hpp"
 
 namespace kclinic {
 
@@ -17,5 +21,22 @@ namespace kclinic {
 
 // The inverse of FormatDate: exactly YYYY-MM-DD naming a real calendar date, or nullopt.
 [[nodiscard]] std::optional<std::chrono::sys_days> ParseDate(std::string_view text);
+
+// True when `text` holds only spaces, tabs and newlines (or nothing).
+[[nodiscard]] bool IsBlank(std::string_view text);
+
+// What a free-text field may hold. Every text must be valid UTF-8 (PostgreSQL refuses anything else, so both
+// backends then store the same) with no control character (U+0000-U+001F, U+007F), so a stored text prints the
+// same everywhere; multi-line text (note bodies, reasons, details) may also hold newlines and tabs.
+struct TextRule {
+    std::size_t max_characters = 200;  // code points, not bytes
+    bool multiline = false;
+    bool required = true;  // false: may be empty, but not blank when given
+};
+
+// OK when `text` follows `rule`. Errors: kInvalidArgument on `field`: "is required" (blank), "must not be blank
+// when given", "must be valid UTF-8", "must not contain control characters[ other than newline and tab]",
+// "must be at most N characters (got M)".
+[[nodiscard]] Status CheckText(std::string_view field, std::string_view text, TextRule rule);
 
 }  // namespace kclinic

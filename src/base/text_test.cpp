@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <string>
+#include <vector>
+
 namespace kclinic {
 namespace {
 
@@ -26,6 +30,80 @@ TEST(ParseDateTest, AcceptsOnlyRealIsoDates) {
                             "abcd-ef-gh", "2026-00-10"}) {
         EXPECT_FALSE(ParseDate(bad).has_value()) << bad;
     }
+}
+
+TextRule MultiLine(std::size_t max_characters) {
+    return {.max_characters = max_characters, .multiline = true, .required = false};
+}
+
+TEST(TextCheckTest, AcceptsMultiLineUtf8WithinTheLimitCountingCharactersNotBytes) {
+    EXPECT_TRUE(CheckText("body", "", MultiLine(10)).ok());
+    EXPECT_TRUE(CheckText("body", "Plan:\n\t- integration session next week", MultiLine(100)).ok());
+    // "Übelkeit 😊" is 10 characters in 14 bytes.
+    const std::string nausea =
+        "\xC3\x9C"
+        "belkeit \xF0\x9F\x98\x8A";
+    EXPECT_TRUE(CheckText("body", nausea, MultiLine(10)).ok());
+    Status too_long = CheckText("body", nausea, MultiLine(9));
+    ASSERT_FALSE(too_long.ok());
+    EXPECT_EQ(too_long.error().field, "body");
+    EXPECT_EQ(too_long.error().message, "must be at most 9 characters (got 10)");
+}
+
+TEST(TextCheckTest, RefusesControlCharactersOtherThanNewlineAndTab) {
+    for (const std::string& text : {std::string("a\rb"), std::string("a\0b", 3), std::string("bell\x07"),
+                                    std::string("del\x7F"), std::string("esc\x1B[0m")}) {
+        Status status = CheckText("detail", text, MultiLine(100));
+        ASSERT_FALSE(status.ok()) << text;
+        EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_EQ(status.error().field, "detail");
+    }
+}
+
+TEST(TextCheckTest, RefusesInvalidUtf8) {
+    const std::vector<std::string> invalid = {
+        "\x80",              // a continuation byte with no lead
+        "\xC3",              // a truncated sequence
+        "\xC0\xAF",          // an overlong encoding of '/'
+        "\xE0\x80\xAF",      // an overlong three-byte encoding
+        "\xED\xA0\x80",      // a UTF-16 surrogate
+        "\xF4\x90\x80\x80",  // above U+10FFFF
+        "\xF5\x80\x80\x80",  // a lead byte no code point uses
+        "\xE2\x82",          // truncated euro sign
+        "\xE2\x28\xA1",      // a continuation byte replaced by '('
+    };
+    for (const std::string& text : invalid) {
+        Status status = CheckText("body", text, MultiLine(100));
+        ASSERT_FALSE(status.ok());
+        EXPECT_EQ(status.error().message, "must be valid UTF-8");
+    }
+    EXPECT_TRUE(CheckText("body", "\xE2\x82\xAC 5", MultiLine(3)).ok());  // "€ 5"
+}
+
+TEST(TextCheckTest, BlankIsOnlySpacesTabsAndNewlines) {
+    EXPECT_TRUE(IsBlank(""));
+    EXPECT_TRUE(IsBlank(" \t\n "));
+    EXPECT_FALSE(IsBlank(" x "));
+}
+
+TEST(TextCheckTest, OneLineTextRefusesEveryControlCharacterAndNamesTheRule) {
+    const TextRule one_line{.max_characters = 20};
+    EXPECT_TRUE(CheckText("lot_number", "LOT 24-117", one_line).ok());
+    for (const std::string& text : {std::string("a\nb"), std::string("a\tb"), std::string("del\x7F")}) {
+        Status status = CheckText("lot_number", text, one_line);
+        ASSERT_FALSE(status.ok()) << text;
+        EXPECT_EQ(status.error().ToString(), "lot_number: must not contain control characters");
+    }
+}
+
+TEST(TextCheckTest, RequiredTextIsNotBlankAndOptionalTextIsEmptyOrReal) {
+    const TextRule required{.max_characters = 20};
+    const TextRule optional{.max_characters = 20, .required = false};
+    EXPECT_EQ(CheckText("reason", "", required).error().ToString(), "reason: is required");
+    EXPECT_EQ(CheckText("reason", " \t", required).error().ToString(), "reason: is required");
+    EXPECT_TRUE(CheckText("confirmation_reference", "", optional).ok());
+    EXPECT_EQ(CheckText("confirmation_reference", "  ", optional).error().ToString(),
+              "confirmation_reference: must not be blank when given");
 }
 
 }  // namespace

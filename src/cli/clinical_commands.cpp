@@ -77,31 +77,19 @@ struct ScoreOptions {
 };
 
 Result<CommandOutput> RunScore(const ScoreOptions& options) {
-    Result<clinical::ClinicSettings> settings = SettingsFrom(options.common);
-    if (!settings.ok()) {
-        return settings.error();
-    }
-    Result<clinical::Instrument> instrument = clinical::ParseInstrument(options.instrument);
-    if (!instrument.ok()) {
-        return instrument.error();
-    }
-    Result<std::vector<int>> answers = ParseAnswers(options.answers);
-    if (!answers.ok()) {
-        return answers.error();
-    }
-    Result<clinical::ScaleResult> scored = clinical::Score(*instrument, *answers, settings->scales);
-    if (!scored.ok()) {
-        return scored.error();
-    }
-    const clinical::InstrumentDefinition& definition = clinical::Definition(*instrument);
-    CommandOutput output{json::ToJson(*scored), ""};
-    output.text = std::string(definition.title) + ": total " + std::to_string(scored->total) + " (range " +
+    ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsFrom(options.common));
+    ASSIGN_OR_RETURN(clinical::Instrument instrument, clinical::ParseInstrument(options.instrument));
+    ASSIGN_OR_RETURN(std::vector<int> answers, ParseAnswers(options.answers));
+    ASSIGN_OR_RETURN(clinical::ScaleResult scored, clinical::Score(instrument, answers, settings.scales));
+    const clinical::InstrumentDefinition& definition = clinical::Definition(instrument);
+    CommandOutput output{json::ToJson(scored), ""};
+    output.text = std::string(definition.title) + ": total " + std::to_string(scored.total) + " (range " +
                   std::to_string(definition.total_min) + "-" + std::to_string(definition.total_max) + "), band " +
-                  scored->band + " [" + scored->band_rule + "]\nflags: " + JoinFlags(scored->flags) + "\n";
+                  scored.band + " [" + scored.band_rule + "]\nflags: " + JoinFlags(scored.flags) + "\n";
 
     if (options.baseline) {
         Result<clinical::Outcome> outcome =
-            clinical::ClassifyOutcome(*instrument, *options.baseline, scored->total, *settings);
+            clinical::ClassifyOutcome(instrument, *options.baseline, scored.total, settings);
         if (!outcome.ok()) {
             Error error = outcome.error();
             if (error.field == "baseline_total") {
@@ -144,35 +132,20 @@ struct ScreenOptions {
 };
 
 Result<CommandOutput> RunScreen(const ScreenOptions& options) {
-    Result<clinical::ClinicSettings> settings = SettingsFrom(options.common);
-    if (!settings.ok()) {
-        return settings.error();
-    }
-    Result<std::string> text = ReadInput(options.file);
-    if (!text.ok()) {
-        return text.error();
-    }
-    Result<json::Json> document = json::Parse(*text);
-    if (!document.ok()) {
-        return document.error();
-    }
-    Result<clinical::Intake> intake = json::IntakeFromJson(*document);
-    if (!intake.ok()) {
-        return intake.error();
-    }
-    Result<clinical::Screening> screening = clinical::Screen(*intake, *settings);
-    if (!screening.ok()) {
-        return screening.error();
-    }
+    ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsFrom(options.common));
+    ASSIGN_OR_RETURN(std::string text, ReadInput(options.file));
+    ASSIGN_OR_RETURN(json::Json document, json::Parse(text));
+    ASSIGN_OR_RETURN(clinical::Intake intake, json::IntakeFromJson(document));
+    ASSIGN_OR_RETURN(clinical::Screening screening, clinical::Screen(intake, settings));
     std::ostringstream out;
-    out << "decision: " << clinical::DecisionName(screening->decision) << "  (product "
-        << clinical::ProductName(intake->product)
-        << "; adequate failed antidepressant trials in this episode: " << screening->adequate_failed_trials << ")\n";
-    for (const clinical::Finding& finding : screening->findings) {
+    out << "decision: " << clinical::DecisionName(screening.decision) << "  (product "
+        << clinical::ProductName(intake.product)
+        << "; adequate failed antidepressant trials in this episode: " << screening.adequate_failed_trials << ")\n";
+    for (const clinical::Finding& finding : screening.findings) {
         out << "  [" << clinical::SeverityName(finding.severity) << "] " << finding.rule_id << ": " << finding.message
             << "\n      source: " << finding.source << "\n";
     }
-    return CommandOutput{json::ToJson(*screening), out.str()};
+    return CommandOutput{json::ToJson(screening), out.str()};
 }
 
 void AddScreen(CLI::App& app, std::vector<Command>& commands) {
@@ -204,20 +177,11 @@ struct DoseOptions {
 };
 
 Result<CommandOutput> RunDose(const DoseOptions& options) {
-    Result<clinical::ClinicSettings> settings = SettingsFrom(options.common);
-    if (!settings.ok()) {
-        return settings.error();
-    }
-    Result<clinical::Route> route = clinical::ParseRoute(options.route);
-    if (!route.ok()) {
-        return route.error();
-    }
-    Result<clinical::WeightBasis> basis = clinical::ParseWeightBasis(options.weight_basis);
-    if (!basis.ok()) {
-        return basis.error();
-    }
+    ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsFrom(options.common));
+    ASSIGN_OR_RETURN(clinical::Route route, clinical::ParseRoute(options.route));
+    ASSIGN_OR_RETURN(clinical::WeightBasis basis, clinical::ParseWeightBasis(options.weight_basis));
     clinical::DoseRequest request;
-    request.route = *route;
+    request.route = route;
     request.weight_kg = options.weight_kg;
     request.mg_per_kg = options.mg_per_kg;
     request.minutes = options.minutes;
@@ -226,46 +190,41 @@ Result<CommandOutput> RunDose(const DoseOptions& options) {
     request.first_dose = options.first_dose;
     request.age_years = options.age_years;
     if (options.indication) {
-        Result<clinical::EsketamineIndication> indication = clinical::ParseEsketamineIndication(*options.indication);
-        if (!indication.ok()) {
-            return indication.error();
-        }
-        request.indication = *indication;
+        ASSIGN_OR_RETURN(clinical::EsketamineIndication indication,
+                         clinical::ParseEsketamineIndication(*options.indication));
+        request.indication = indication;
     }
-    request.weight_basis = *basis;
+    request.weight_basis = basis;
     request.height_cm = options.height_cm;
     request.sex = options.sex;
     request.japanese_ancestry = options.japanese_ancestry;
 
-    Result<clinical::DoseOrder> order = clinical::ComputeDose(request, *settings);
-    if (!order.ok()) {
-        return order.error();
-    }
-    CommandOutput output{json::ToJson(*order), ""};
+    ASSIGN_OR_RETURN(clinical::DoseOrder order, clinical::ComputeDose(request, settings));
+    CommandOutput output{json::ToJson(order), ""};
     std::ostringstream text;
-    text << "route " << clinical::RouteName(order->route) << ": total " << FormatNumber(order->total_mg) << " mg";
-    if (order->mg_per_kg) {
-        text << " (" << FormatNumber(*order->mg_per_kg) << " mg/kg x " << FormatNumber(order->weight_used_kg) << " kg, "
-             << clinical::WeightBasisName(order->weight_basis) << " body weight)";
+    text << "route " << clinical::RouteName(order.route) << ": total " << FormatNumber(order.total_mg) << " mg";
+    if (order.mg_per_kg) {
+        text << " (" << FormatNumber(order->mg_per_kg) << " mg/kg x " << FormatNumber(order.weight_used_kg) << " kg, "
+             << clinical::WeightBasisName(order.weight_basis) << " body weight)";
     }
     text << "\n";
-    if (order->minutes && order->rate_mg_per_h) {
-        text << "over " << FormatNumber(*order->minutes) << " min at " << FormatNumber(*order->rate_mg_per_h)
+    if (order.minutes && order.rate_mg_per_h) {
+        text << "over " << FormatNumber(order->minutes) << " min at " << FormatNumber(order->rate_mg_per_h)
              << " mg/h\n";
     }
-    if (order->volume_ml) {
-        text << "volume " << FormatNumber(*order->volume_ml) << " mL";
-        if (order->rate_ml_per_h) {
-            text << " at " << FormatNumber(*order->rate_ml_per_h) << " mL/h";
+    if (order.volume_ml) {
+        text << "volume " << FormatNumber(order->volume_ml) << " mL";
+        if (order.rate_ml_per_h) {
+            text << " at " << FormatNumber(order->rate_ml_per_h) << " mL/h";
         }
         text << "\n";
     }
-    if (order->devices) {
-        text << order->devices.value() << " devices of 28 mg, " << order->rest_minutes_between_devices.value_or(0)
-             << " min rest between devices (at least " << order->min_administration_minutes.value_or(0)
+    if (order.devices) {
+        text << order.devices.value() << " devices of 28 mg, " << order.rest_minutes_between_devices.value_or(0)
+             << " min rest between devices (at least " << order.min_administration_minutes.value_or(0)
              << " min from first to last)\n";
     }
-    for (const std::string& note : order->notes) {
+    for (const std::string& note : order.notes) {
         text << "note: " << note << "\n";
     }
     output.text = text.str();
@@ -303,25 +262,19 @@ struct ScheduleOptions {
 };
 
 Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
-    Result<clinical::ClinicSettings> settings = SettingsFrom(options.common);
-    if (!settings.ok()) {
-        return settings.error();
-    }
-    Result<clinical::Protocol> protocol = clinical::ParseProtocol(options.protocol);
-    if (!protocol.ok()) {
-        return protocol.error();
-    }
+    ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsFrom(options.common));
+    ASSIGN_OR_RETURN(clinical::Protocol protocol, clinical::ParseProtocol(options.protocol));
     const std::optional<std::chrono::sys_days> start = ParseDate(options.start);
     if (!start) {
         return InvalidArgument("--start", "expected a calendar date YYYY-MM-DD (got \"" + options.start + "\")");
     }
     Result<std::vector<clinical::PlannedSession>> sessions =
-        clinical::PlanSchedule(*protocol, *start, settings->schedule);
+        clinical::PlanSchedule(protocol, *start, settings.schedule);
     if (!sessions.ok()) {
         return sessions.error();
     }
     std::ostringstream text;
-    text << "protocol " << clinical::ProtocolName(*protocol) << ", " << sessions->size() << " planned sessions\n";
+    text << "protocol " << clinical::ProtocolName(protocol) << ", " << sessions->size() << " planned sessions\n";
     for (const clinical::PlannedSession& session : *sessions) {
         text << "  #" << session.number << "  " << FormatDate(session.date) << "  week " << session.week << "  "
              << session.phase;
@@ -336,7 +289,7 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
         }
         text << "\n";
     }
-    return CommandOutput{json::ToJson(*protocol, *sessions), text.str()};
+    return CommandOutput{json::ToJson(protocol, *sessions), text.str()};
 }
 
 void AddSchedule(CLI::App& app, std::vector<Command>& commands) {
@@ -351,11 +304,8 @@ void AddSchedule(CLI::App& app, std::vector<Command>& commands) {
 // ----- settings ------------------------------------------------------------------------------------------------
 
 Result<CommandOutput> RunSettings(const CommonOptions& options) {
-    Result<clinical::ClinicSettings> settings = SettingsFrom(options);
-    if (!settings.ok()) {
-        return settings.error();
-    }
-    const std::vector<clinical::SettingSpec> specs = clinical::AllSettings(*settings);
+    ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsFrom(options));
+    const std::vector<clinical::SettingSpec> specs = clinical::AllSettings(settings);
     std::ostringstream text;
     for (const clinical::SettingSpec& spec : specs) {
         text << spec.name << " = " << spec.value << "  (default " << spec.default_value << "; allowed " << spec.allowed

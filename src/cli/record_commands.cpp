@@ -30,11 +30,8 @@ app::Actor CliActor() {
 // ----- migrate -------------------------------------------------------------------------------------------------
 
 Result<CommandOutput> RunMigrate(const DatabaseOptions& options) {
-    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.url);
-    if (!store.ok()) {
-        return store.error();
-    }
-    const std::string backend((*store)->Backend());
+    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, adapters::storage::OpenStore(options.url));
+    const std::string backend(store->Backend());
     return CommandOutput{json::Json{{"database", backend}, {"migrated", true}},
                          "the " + backend + " database is at the current schema\n"};
 }
@@ -53,9 +50,7 @@ struct RestoreOptions {
 };
 
 Result<CommandOutput> RunBackup(const BackupOptions& options) {
-    if (Status backed_up = adapters::storage::BackupDatabase(options.database.url, options.to); !backed_up.ok()) {
-        return backed_up.error();
-    }
+    RETURN_IF_ERROR(adapters::storage::BackupDatabase(options.database.url, options.to));
     return CommandOutput{json::Json{{"backup", options.to}}, "backed up to " + options.to + "\n"};
 }
 
@@ -122,16 +117,11 @@ Result<CommandOutput> RunExport(const ExportOptions& options) {
     if (to_stdout && options.database.json) {
         return InvalidArgument("--json", "needs --out FILE: without it stdout carries the export itself");
     }
-    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.database.url);
-    if (!store.ok()) {
-        return store.error();
-    }
-    Result<app::ExportSummary> summary = to_stdout ? ExportTo(**store, std::cout) : ExportToFile(**store, options.out);
-    if (!summary.ok()) {
-        return summary.error();
-    }
-    const std::string done = "exported " + std::to_string(summary->patients) + " patients and " +
-                             std::to_string(summary->audit_entries) + " audit entries" +
+    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, adapters::storage::OpenStore(options.database.url));
+    ASSIGN_OR_RETURN(app::ExportSummary summary,
+                     to_stdout ? ExportTo(*store, std::cout) : ExportToFile(*store, options.out));
+    const std::string done = "exported " + std::to_string(summary.patients) + " patients and " +
+                             std::to_string(summary.audit_entries) + " audit entries" +
                              (to_stdout ? std::string() : " to " + options.out) + "\n";
     if (to_stdout) {
         // stdout carries the export itself; the summary goes to stderr so a pipe receives only NDJSON.
@@ -139,7 +129,7 @@ Result<CommandOutput> RunExport(const ExportOptions& options) {
         return CommandOutput{json::Json::object(), ""};  // --json is refused above, so nothing more reaches stdout
     }
     return CommandOutput{
-        json::Json{{"out", options.out}, {"patients", summary->patients}, {"audit_entries", summary->audit_entries}},
+        json::Json{{"out", options.out}, {"patients", summary.patients}, {"audit_entries", summary.audit_entries}},
         done};
 }
 
@@ -174,12 +164,9 @@ std::string PatientLine(const app::Patient& patient) {
 // Opens the store and runs `use` with the patient use cases.
 template <typename Use>
 Result<CommandOutput> WithRecords(const DatabaseOptions& options, Use use) {
-    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.url);
-    if (!store.ok()) {
-        return store.error();
-    }
+    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, adapters::storage::OpenStore(options.url));
     adapters::SystemClock clock;
-    app::PatientRecords records(**store, clock);
+    app::PatientRecords records(*store, clock);
     return use(records);
 }
 
@@ -194,12 +181,10 @@ Result<CommandOutput> RunPatientAdd(const PatientAddOptions& options) {
         return InvalidArgument("--sex", sex.error().message);
     }
     return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
-        Result<app::Patient> patient = records.RegisterPatient(
-            CliActor(), app::NewPatient{options.mrn, options.given_name, options.family_name, *birth_date, *sex});
-        if (!patient.ok()) {
-            return patient.error();
-        }
-        return CommandOutput{json::ToJson(*patient), "registered " + PatientLine(*patient)};
+        ASSIGN_OR_RETURN(app::Patient patient,
+                         records.RegisterPatient(CliActor(), app::NewPatient{options.mrn, options.given_name,
+                                                                             options.family_name, *birth_date, *sex}));
+        return CommandOutput{json::ToJson(patient), "registered " + PatientLine(patient)};
     });
 }
 
@@ -228,30 +213,21 @@ Result<CommandOutput> RunPatientList(const PatientListOptions& options) {
 Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
     return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
         const app::Actor actor = CliActor();
-        Result<app::Patient> patient = records.GetPatient(actor, app::PatientId{options.id});
-        if (!patient.ok()) {
-            return patient.error();
-        }
-        Result<std::vector<app::Assessment>> assessments = records.ListAssessments(actor, patient->id);
-        if (!assessments.ok()) {
-            return assessments.error();
-        }
-        Result<std::vector<app::VitalSign>> vitals = records.ListVitalSigns(actor, patient->id, 20);
-        if (!vitals.ok()) {
-            return vitals.error();
-        }
-        json::Json output = json::ToJson(*patient);
+        ASSIGN_OR_RETURN(app::Patient patient, records.GetPatient(actor, app::PatientId{options.id}));
+        ASSIGN_OR_RETURN(std::vector<app::Assessment> assessments, records.ListAssessments(actor, patient.id));
+        ASSIGN_OR_RETURN(std::vector<app::VitalSign> vitals, records.ListVitalSigns(actor, patient.id, 20));
+        json::Json output = json::ToJson(patient);
         std::ostringstream text;
-        text << PatientLine(*patient);
+        text << PatientLine(patient);
         json::Json assessment_list = json::Json::array();
-        for (const app::Assessment& assessment : *assessments) {
+        for (const app::Assessment& assessment : assessments) {
             assessment_list.push_back(json::ToJson(assessment));
             text << "  " << json::FormatTime(assessment.assessed_at) << "  "
                  << clinical::InstrumentName(assessment.instrument) << " " << assessment.total << " ("
                  << assessment.band << ")\n";
         }
         json::Json vital_list = json::Json::array();
-        for (const app::VitalSign& vital : *vitals) {
+        for (const app::VitalSign& vital : vitals) {
             vital_list.push_back(json::ToJson(vital));
             text << "  " << json::FormatTime(vital.observed_at) << "  " << vital.loinc << " "
                  << FormatNumber(vital.value) << " " << vital.unit << "\n";

@@ -25,14 +25,14 @@
 #include "adapters/http/router.hpp"
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/open_store.hpp"
+#include "app/authentication.hpp"
 #include "app/clinic_settings.hpp"
 #include "app/demo_clinic.hpp"
+#include "app/ports/event_bus.hpp"
 #include "app/record_names.hpp"
+#include "app/treatment_records.hpp"
 #include "cli/demo_feed.hpp"
 #include "cli/live_relay.hpp"
-#include "app/authentication.hpp"
-#include "app/ports/event_bus.hpp"
-#include "app/treatment_records.hpp"
 
 namespace kclinic::cli {
 namespace {
@@ -97,12 +97,10 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
                 (key == "db" ? options.url : options.listen) = value.get<std::string>();
             }
         } else if (key == "io_threads" || key == "workers") {
-            Result<int> threads = key == "io_threads" ? integer(key, value, 1, 64) : integer(key, value, 1, 1024);
-            if (!threads.ok()) {
-                return threads.error();
-            }
+            ASSIGN_OR_RETURN(int threads,
+                             key == "io_threads" ? integer(key, value, 1, 64) : integer(key, value, 1, 1024));
             if (!given(key)) {
-                (key == "io_threads" ? options.io_threads : options.workers) = *threads;
+                (key == "io_threads" ? options.io_threads : options.workers) = threads;
             }
         } else if (key == "demo") {
             if (!value.is_boolean()) {
@@ -248,16 +246,10 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
 }
 
 Result<CommandOutput> RunServe(const ServeOptions& options) {
-    Result<ListenAddress> address = ParseListen(options.listen);
-    if (!address.ok()) {
-        return address.error();
-    }
-    Result<std::unique_ptr<app::Store>> opened = adapters::storage::OpenStore(options.url);
-    if (!opened.ok()) {
-        return opened.error();
-    }
+    ASSIGN_OR_RETURN(ListenAddress address, ParseListen(options.listen));
+    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> opened, adapters::storage::OpenStore(options.url));
     http::MetricsRegistry metrics;
-    adapters::api::TimedStore store(**opened, metrics);
+    adapters::api::TimedStore store(*opened, metrics);
 
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
@@ -266,11 +258,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     // that whatever records a change (the API routes, the demo clinic's vitals feed) reaches the live subscribers of
     // every server process on the database; SQLite serves one process, so the hub alone.
     http::LiveHub hub(metrics);
-    Result<std::unique_ptr<app::EventBus>> relay = OpenLiveRelay(options.url, hub, metrics);
-    if (!relay.ok()) {
-        return relay.error();
-    }
-    app::EventBus& events = *relay ? **relay : static_cast<app::EventBus&>(hub);
+    ASSIGN_OR_RETURN(std::unique_ptr<app::EventBus> relay, OpenLiveRelay(options.url, hub, metrics));
+    app::EventBus& events = relay ? *relay : static_cast<app::EventBus&>(hub);
     adapters::api::ApiServices api{clock,
                                    services.authentication,
                                    services.users,
@@ -291,8 +280,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                                [&store] { return DatabaseAnswers(store); });
 
     http::ServerOptions server_options;
-    server_options.host = address->host;
-    server_options.port = address->port;
+    server_options.host = address.host;
+    server_options.port = address.port;
     server_options.io_threads = options.io_threads;
     server_options.worker_threads = options.workers;
     server_options.live =
@@ -311,14 +300,11 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
 
     std::optional<app::DemoClinicSummary> demo;
     if (options.demo) {
-        Result<app::DemoClinicSummary> seeded = app::DemoClinic(store, credentials).Seed(clock.Now());
-        if (!seeded.ok()) {
-            return seeded.error();
-        }
-        demo = std::move(seeded).value();
+        ASSIGN_OR_RETURN(app::DemoClinicSummary seeded, app::DemoClinic(store, credentials).Seed(clock.Now()));
+        demo = std::move(seeded);
     }
     const std::string shown_host =
-        address->host.find(':') != std::string::npos ? "[" + address->host + "]" : address->host;
+        address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;
     std::cout << "kclinic serving on http://" << shown_host << ":" << server.Port()
               << " (database: " << DisplayedDatabase(options.url) << ")" << std::endl;
 
@@ -326,11 +312,9 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     if (demo) {
         PrintDemo(*demo, options.demo_feed_interval_s);
         if (demo->monitoring_patient) {
-            Result<clinical::ClinicSettings> settings = app::ClinicSettingsRecords(store, clock).LoadClinicSettings();
-            if (!settings.ok()) {
-                return settings.error();
-            }
-            feed.emplace(store, clock, events, *demo->monitoring_patient, *settings,
+            ASSIGN_OR_RETURN(clinical::ClinicSettings settings,
+                             app::ClinicSettingsRecords(store, clock).LoadClinicSettings());
+            feed.emplace(store, clock, events, *demo->monitoring_patient, settings,
                          std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)),
                          std::cerr);
         }
@@ -371,9 +355,7 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
     commands.push_back(Command{serve, &options->json, [options, serve]() -> Result<CommandOutput> {
                                    ServeOptions effective = *options;
                                    if (!effective.config.empty()) {
-                                       if (Status applied = ApplyConfigFile(*serve, effective); !applied.ok()) {
-                                           return applied.error();
-                                       }
+                                       RETURN_IF_ERROR(ApplyConfigFile(*serve, effective));
                                    }
                                    return RunServe(effective);
                                }});

@@ -79,16 +79,11 @@ std::string TokenLine(const app::ApiToken& token) {
 template <typename Use>
 Result<CommandOutput> WithUsers(const DatabaseOptions& options, app::Permission permission, Use use) {
     const app::Principal principal = app::CliPrincipal(OperatingSystemUser());
-    if (Status allowed = app::Authorize(principal, permission); !allowed.ok()) {
-        return allowed.error();
-    }
-    Result<std::unique_ptr<app::Store>> store = adapters::storage::OpenStore(options.url);
-    if (!store.ok()) {
-        return store.error();
-    }
+    RETURN_IF_ERROR(app::Authorize(principal, permission));
+    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, adapters::storage::OpenStore(options.url));
     adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
-    app::UserRecords users(**store, clock, credentials);
+    app::UserRecords users(*store, clock, credentials);
     return use(users, app::ActorOf(principal, "cli"), clock.Now());
 }
 
@@ -118,10 +113,7 @@ Result<CommandOutput> RunUserAdd(const UserAddOptions& options) {
     if (!role.ok()) {
         return InvalidArgument("--role", role.error().message);
     }
-    Result<std::string> password = ReadPassword(options.email);
-    if (!password.ok()) {
-        return password.error();
-    }
+    ASSIGN_OR_RETURN(std::string password, ReadPassword(options.email));
     std::optional<app::PatientId> patient;
     if (options.patient_id) {
         patient = app::PatientId{*options.patient_id};
@@ -130,7 +122,7 @@ Result<CommandOutput> RunUserAdd(const UserAddOptions& options) {
         options.database, app::Permission::kUserManage,
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
             Result<app::User> user =
-                users.AddUser(actor, app::NewUser{options.email, options.name, *role, *password, patient});
+                users.AddUser(actor, app::NewUser{options.email, options.name, *role, password, patient});
             if (!user.ok()) {
                 return user.error();
             }
@@ -142,20 +134,18 @@ Result<CommandOutput> RunUserList(const UserListOptions& options) {
     return WithUsers(
         options.database, app::Permission::kUserManage,
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
-            Result<std::vector<app::User>> listed = users.ListUsers(actor, app::UserId{options.after}, options.limit);
-            if (!listed.ok()) {
-                return listed.error();
-            }
+            ASSIGN_OR_RETURN(std::vector<app::User> listed,
+                             users.ListUsers(actor, app::UserId{options.after}, options.limit));
             json::Json list = json::Json::array();
             std::string text;
-            for (const app::User& user : *listed) {
+            for (const app::User& user : listed) {
                 list.push_back(json::ToJson(user));
                 text += UserLine(user, now);
             }
             json::Json output{{"users", std::move(list)}};
-            if (static_cast<int>(listed->size()) == options.limit) {
-                output["next_after"] = listed->back().id.value;
-                text += "(more: --after " + std::to_string(listed->back().id.value) + ")\n";
+            if (static_cast<int>(listed.size()) == options.limit) {
+                output["next_after"] = listed.back().id.value;
+                text += "(more: --after " + std::to_string(listed.back().id.value) + ")\n";
             }
             return CommandOutput{std::move(output), text.empty() ? "no users\n" : text};
         });
@@ -165,14 +155,10 @@ Result<CommandOutput> RunUserDisable(const UserEmailOptions& options) {
     return WithUsers(
         options.database, app::Permission::kUserManage,
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
-            Result<app::User> user = users.DisableUser(actor, options.email);
-            if (!user.ok()) {
-                return user.error();
-            }
-            return CommandOutput{json::ToJson(*user),
-                                 "disabled " + UserLine(*user, now) +
-                                     "every browser session of theirs is ended and every API token "
-                                     "revoked\n"};
+            ASSIGN_OR_RETURN(app::User user, users.DisableUser(actor, options.email));
+            return CommandOutput{json::ToJson(user), "disabled " + UserLine(user, now) +
+                                                         "every browser session of theirs is ended and every API token "
+                                                         "revoked\n"};
         });
 }
 
@@ -180,28 +166,19 @@ Result<CommandOutput> RunUserUnlock(const UserEmailOptions& options) {
     return WithUsers(
         options.database, app::Permission::kUserManage,
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
-            Result<app::User> user = users.UnlockUser(actor, options.email);
-            if (!user.ok()) {
-                return user.error();
-            }
-            return CommandOutput{json::ToJson(*user), "unlocked " + UserLine(*user, now)};
+            ASSIGN_OR_RETURN(app::User user, users.UnlockUser(actor, options.email));
+            return CommandOutput{json::ToJson(user), "unlocked " + UserLine(user, now)};
         });
 }
 
 Result<CommandOutput> RunUserSetPassword(const UserEmailOptions& options) {
-    Result<std::string> password = ReadPassword(options.email);
-    if (!password.ok()) {
-        return password.error();
-    }
+    ASSIGN_OR_RETURN(std::string password, ReadPassword(options.email));
     return WithUsers(
         options.database, app::Permission::kUserManage,
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
-            Result<app::User> user = users.SetPassword(actor, options.email, *password);
-            if (!user.ok()) {
-                return user.error();
-            }
-            return CommandOutput{json::ToJson(*user), "password set for " + UserLine(*user, now) +
-                                                          "every browser session of theirs is ended\n"};
+            ASSIGN_OR_RETURN(app::User user, users.SetPassword(actor, options.email, password));
+            return CommandOutput{json::ToJson(user), "password set for " + UserLine(user, now) +
+                                                         "every browser session of theirs is ended\n"};
         });
 }
 
@@ -219,32 +196,26 @@ struct TokenRevokeOptions {
 };
 
 Result<CommandOutput> RunTokenCreate(const TokenCreateOptions& options) {
-    return WithUsers(options.database, app::Permission::kTokenManage,
-                     [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
-                         Result<app::NewApiToken> created = users.CreateApiToken(actor, options.email, options.name);
-                         if (!created.ok()) {
-                             return created.error();
-                         }
-                         json::Json output = json::ToJson(created->record);
-                         output["token"] = created->token;
-                         return CommandOutput{
-                             std::move(output),
-                             "API token #" + std::to_string(created->record.id.value) + " \"" + created->record.name +
-                                 "\"; it is shown only this once, store it now:\n" + created->token + "\n"};
-                     });
+    return WithUsers(
+        options.database, app::Permission::kTokenManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(app::NewApiToken created, users.CreateApiToken(actor, options.email, options.name));
+            json::Json output = json::ToJson(created.record);
+            output["token"] = created.token;
+            return CommandOutput{std::move(output),
+                                 "API token #" + std::to_string(created.record.id.value) + " \"" + created.record.name +
+                                     "\"; it is shown only this once, store it now:\n" + created.token + "\n"};
+        });
 }
 
 Result<CommandOutput> RunTokenList(const UserEmailOptions& options) {
     return WithUsers(
         options.database, app::Permission::kTokenManage,
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
-            Result<std::vector<app::ApiToken>> tokens = users.ListApiTokens(actor, options.email);
-            if (!tokens.ok()) {
-                return tokens.error();
-            }
+            ASSIGN_OR_RETURN(std::vector<app::ApiToken> tokens, users.ListApiTokens(actor, options.email));
             json::Json list = json::Json::array();
             std::string text;
-            for (const app::ApiToken& token : *tokens) {
+            for (const app::ApiToken& token : tokens) {
                 list.push_back(json::ToJson(token));
                 text += TokenLine(token);
             }
@@ -255,11 +226,9 @@ Result<CommandOutput> RunTokenList(const UserEmailOptions& options) {
 Result<CommandOutput> RunTokenRevoke(const TokenRevokeOptions& options) {
     return WithUsers(options.database, app::Permission::kTokenManage,
                      [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
-                         Result<app::ApiToken> token = users.RevokeApiToken(actor, app::ApiTokenId{options.id});
-                         if (!token.ok()) {
-                             return token.error();
-                         }
-                         return CommandOutput{json::ToJson(*token), "revoked " + TokenLine(*token)};
+                         ASSIGN_OR_RETURN(app::ApiToken token,
+                                          users.RevokeApiToken(actor, app::ApiTokenId{options.id}));
+                         return CommandOutput{json::ToJson(token), "revoked " + TokenLine(token)};
                      });
 }
 

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <utility>
 
+#include "base/text.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -165,10 +167,6 @@ constexpr std::array<Relatedness, kRelatedness.size()> kAllRelatedness = ValuesO
 constexpr std::array<AdverseEventOutcome, kOutcomes.size()> kAllOutcomes = ValuesOf(kOutcomes);
 constexpr std::array<AdverseEventAction, kActions.size()> kAllActions = ValuesOf(kActions);
 constexpr std::array<SeriousCriterion, kCriteria.size()> kAllCriteria = ValuesOf(kCriteria);
-
-bool Blank(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
-}
 
 template <typename T>
 bool Contains(const std::vector<T>& values, T value) {
@@ -370,7 +368,7 @@ Status CheckAdverseEvent(const AdverseEventReport& report, AdverseEventTime now)
             return status;
         }
     }
-    if (report.term == kOtherSeriousTerm && Blank(report.detail)) {
+    if (report.term == kOtherSeriousTerm && IsBlank(report.detail)) {
         return InvalidArgument("detail", "is required for other_serious: describe the event");
     }
     return Status::Ok();

@@ -66,28 +66,25 @@ Result<BasisWeight> ResolveWeight(const DoseRequest& request) {
                                                 std::string(WeightBasisName(request.weight_basis)) +
                                                 " (Devine ideal body weight needs height and sex)");
     }
-    Result<double> ideal = IdealBodyWeightKg(*request.height_cm, request.sex);
-    if (!ideal) {
-        return ideal.error();
-    }
-    out.ideal_kg = *ideal;
+    ASSIGN_OR_RETURN(double ideal, IdealBodyWeightKg(*request.height_cm, request.sex));
+    out.ideal_kg = ideal;
     // Dosing on a weight above the patient's own would give more drug than actual-weight dosing, which is what the
     // trials used (clinical-reference §2.1); ideal/adjusted weight exists only to dose obese patients lower.
-    if (request.weight_kg <= *ideal) {
+    if (request.weight_kg <= ideal) {
         out.weight_kg = request.weight_kg;
         out.notes.emplace_back("actual weight " + FormatNumber(RoundKg(request.weight_kg)) +
-                               " kg is not above ideal body weight " + FormatNumber(RoundKg(*ideal)) +
+                               " kg is not above ideal body weight " + FormatNumber(RoundKg(ideal)) +
                                " kg (Devine 1974): dose computed on actual weight");
         return out;
     }
     if (request.weight_basis == WeightBasis::kIdeal) {
-        out.weight_kg = *ideal;
-        out.notes.emplace_back("dose computed on ideal body weight " + FormatNumber(RoundKg(*ideal)) +
+        out.weight_kg = ideal;
+        out.notes.emplace_back("dose computed on ideal body weight " + FormatNumber(RoundKg(ideal)) +
                                " kg (Devine 1974); actual weight " + FormatNumber(RoundKg(request.weight_kg)) + " kg");
     } else {
-        out.weight_kg = *ideal + kAdjustedWeightFactor * (request.weight_kg - *ideal);
+        out.weight_kg = ideal + kAdjustedWeightFactor * (request.weight_kg - ideal);
         out.notes.emplace_back("dose computed on adjusted body weight " + FormatNumber(RoundKg(out.weight_kg)) +
-                               " kg = ideal " + FormatNumber(RoundKg(*ideal)) + " kg (Devine 1974) + 0.4 x (actual " +
+                               " kg = ideal " + FormatNumber(RoundKg(ideal)) + " kg (Devine 1974) + 0.4 x (actual " +
                                FormatNumber(RoundKg(request.weight_kg)) + " kg - ideal) [PRACTICE]");
     }
     return out;
@@ -139,9 +136,7 @@ Result<DoseOrder> ComputeIv(const DoseRequest& request, const ClinicSettings& se
     if (request.dose_mg) {
         return NotForRoute("dose_mg", request.route, "IV ketamine is ordered in mg/kg; give mg_per_kg");
     }
-    if (Status status = CheckConcentration(request); !status) {
-        return status.error();
-    }
+    RETURN_IF_ERROR(CheckConcentration(request));
     // 0.5 mg/kg over 40 min is the studied standard (Berman 2000, Zarate 2006; APA consensus, Sanacora 2017); 0.1
     // mg/kg is the lowest dose studied (Fava 2020) and 2-100 min the range of studied durations (Andrade 2017).
     Result<double> mg_per_kg =
@@ -154,14 +149,11 @@ Result<DoseOrder> ComputeIv(const DoseRequest& request, const ClinicSettings& se
     if (!InRange(minutes, kIvMinMinutes, kIvMaxMinutes)) {
         return OutOfRange("minutes", minutes, kIvMinMinutes, kIvMaxMinutes, "min");
     }
-    Result<BasisWeight> weight = ResolveWeight(request);
-    if (!weight) {
-        return weight.error();
-    }
-    double total_mg = *mg_per_kg * weight->weight_kg;
+    ASSIGN_OR_RETURN(BasisWeight weight, ResolveWeight(request));
+    double total_mg = *mg_per_kg * weight.weight_kg;
     double rate_mg_per_h = total_mg / minutes * 60.0;
 
-    DoseOrder order = StartOrder(request, std::move(weight).value());
+    DoseOrder order = StartOrder(request, std::move(weight));
     order.total_mg = RoundMg(total_mg);
     order.rate_mg_per_h = RoundMg(rate_mg_per_h);
     order.mg_per_kg = *mg_per_kg;
@@ -192,9 +184,7 @@ Result<DoseOrder> ComputeIm(const DoseRequest& request, const ClinicSettings& se
     if (request.minutes) {
         return NotForRoute("minutes", request.route, "an IM injection is not infused");
     }
-    if (Status status = CheckConcentration(request); !status) {
-        return status.error();
-    }
+    RETURN_IF_ERROR(CheckConcentration(request));
     // IM 0.25-0.5 mg/kg performed like IV 0.5 mg/kg (Chilukuri 2014); Loo 2016 titrated IM from 0.1 to 0.5 mg/kg.
     Result<double> mg_per_kg =
         CheckMgPerKg(request.mg_per_kg.value_or(kImDefaultMgPerKg), kImMinMgPerKg, settings.dose.im_max_mg_per_kg,
@@ -202,13 +192,10 @@ Result<DoseOrder> ComputeIm(const DoseRequest& request, const ClinicSettings& se
     if (!mg_per_kg) {
         return mg_per_kg.error();
     }
-    Result<BasisWeight> weight = ResolveWeight(request);
-    if (!weight) {
-        return weight.error();
-    }
-    double total_mg = *mg_per_kg * weight->weight_kg;
+    ASSIGN_OR_RETURN(BasisWeight weight, ResolveWeight(request));
+    double total_mg = *mg_per_kg * weight.weight_kg;
 
-    DoseOrder order = StartOrder(request, std::move(weight).value());
+    DoseOrder order = StartOrder(request, std::move(weight));
     order.total_mg = RoundMg(total_mg);
     order.mg_per_kg = *mg_per_kg;
     if (request.concentration_mg_per_ml) {
@@ -355,11 +342,8 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
     if (request.dose_mg && !(*request.dose_mg > 0.0 && *request.dose_mg <= max_mg)) {
         return AboveZeroAtMost("dose_mg", *request.dose_mg, max_mg, "mg", max_setting);
     }
-    Result<BasisWeight> weight = ResolveWeight(request);
-    if (!weight) {
-        return weight.error();
-    }
-    double basis_kg = weight->weight_kg;
+    ASSIGN_OR_RETURN(BasisWeight weight, ResolveWeight(request));
+    double basis_kg = weight.weight_kg;
     std::string basis_text =
         FormatNumber(RoundKg(basis_kg)) + " kg " + std::string(WeightBasisName(request.weight_basis)) + " weight";
     double total_mg = 0.0;
@@ -382,7 +366,7 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
         }
     }
 
-    DoseOrder order = StartOrder(request, std::move(weight).value());
+    DoseOrder order = StartOrder(request, std::move(weight));
     order.total_mg = RoundMg(total_mg);
     order.mg_per_kg = request.mg_per_kg ? mg_per_kg : RoundMgPerKg(mg_per_kg);
     order.notes.emplace_back(oral

@@ -191,10 +191,7 @@ bool MentionsKetamine(std::string_view allergy) {
 
 Status ValidateCodes(const std::vector<std::string>& codes, std::string_view list_name) {
     for (std::size_t i = 0; i < codes.size(); ++i) {
-        Result<std::string> code = NormalizeIcd10Cm(codes[i], std::string(list_name) + "[" + std::to_string(i) + "]");
-        if (!code.ok()) {
-            return code.error();
-        }
+        RETURN_IF_ERROR(NormalizeIcd10Cm(codes[i], std::string(list_name) + "[" + std::to_string(i) + "]"));
     }
     return Status::Ok();
 }
@@ -799,18 +796,10 @@ Status ValidateIntake(const Intake& intake) {
             return OutOfRange("weight_kg", weight_kg, kMinWeightKg, kMaxWeightKg, "kg");
         }
     }
-    if (Status status = ValidateCodes(intake.diagnoses, "diagnoses"); !status.ok()) {
-        return status;
-    }
-    if (Status status = ValidateCodes(intake.conditions, "conditions"); !status.ok()) {
-        return status;
-    }
-    if (Status status = ValidateNames(intake.allergies, "allergies", "substance name"); !status.ok()) {
-        return status;
-    }
-    if (Status status = ValidateNames(intake.medications, "medications", "generic drug name"); !status.ok()) {
-        return status;
-    }
+    RETURN_IF_ERROR(ValidateCodes(intake.diagnoses, "diagnoses"));
+    RETURN_IF_ERROR(ValidateCodes(intake.conditions, "conditions"));
+    RETURN_IF_ERROR(ValidateNames(intake.allergies, "allergies", "substance name"));
+    RETURN_IF_ERROR(ValidateNames(intake.medications, "medications", "generic drug name"));
     for (std::size_t i = 0; i < intake.antidepressant_trials.size(); ++i) {
         const AntidepressantTrial& trial = intake.antidepressant_trials[i];
         const std::string field = "antidepressant_trials[" + std::to_string(i) + "]";
@@ -851,9 +840,7 @@ Status ValidateIntake(const Intake& intake) {
 }
 
 Result<Screening> Screen(const Intake& intake, const ClinicSettings& settings) {
-    if (Status status = ValidateIntake(intake); !status.ok()) {
-        return status.error();
-    }
+    RETURN_IF_ERROR(ValidateIntake(intake));
     return Screener(intake, settings).Run();
 }
 

@@ -153,21 +153,15 @@ bool HasOutcomeDefinitions(Instrument instrument) {
 
 Result<Outcome> ClassifyOutcome(Instrument instrument, int baseline_total, int current_total,
                                 const ClinicSettings& settings) {
-    if (Status valid = CheckBaseline(instrument, baseline_total); !valid.ok()) {
-        return valid.error();
-    }
-    if (Status valid = CheckTotal(Definition(instrument), "current_total", current_total); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckBaseline(instrument, baseline_total));
+    RETURN_IF_ERROR(CheckTotal(Definition(instrument), "current_total", current_total));
     return Classify(instrument, baseline_total, current_total, settings);
 }
 
 Result<std::vector<ClassifiedPoint>> ClassifySeries(Instrument instrument, int baseline_total,
                                                     std::span<const DatedTotal> series,
                                                     const ClinicSettings& settings) {
-    if (Status valid = CheckBaseline(instrument, baseline_total); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(CheckBaseline(instrument, baseline_total));
     const InstrumentDefinition& definition = Definition(instrument);
     std::vector<ClassifiedPoint> points;
     points.reserve(series.size());
@@ -177,9 +171,7 @@ Result<std::vector<ClassifiedPoint>> ClassifySeries(Instrument instrument, int b
                                                            FormatDate(series[i - 1].date) +
                                                            "); give the series in date order");
         }
-        if (Status valid = CheckTotal(definition, Indexed(i, "total"), series[i].total); !valid.ok()) {
-            return valid.error();
-        }
+        RETURN_IF_ERROR(CheckTotal(definition, Indexed(i, "total"), series[i].total));
         points.push_back({series[i].date, Classify(instrument, baseline_total, series[i].total, settings)});
     }
     return points;
@@ -196,9 +188,7 @@ Result<std::optional<Relapse>> FindMadrsRelapse(std::span<const DatedTotal> seri
                                        " the previous assessment's date (" + FormatDate(series[i - 1].date) +
                                        "); give one assessment per day in date order");
         }
-        if (Status valid = CheckTotal(madrs, Indexed(i, "total"), series[i].total); !valid.ok()) {
-            return valid.error();
-        }
+        RETURN_IF_ERROR(CheckTotal(madrs, Indexed(i, "total"), series[i].total));
     }
     for (std::size_t i = 1; i < series.size(); ++i) {
         const DatedTotal& first = series[i - 1];

@@ -537,13 +537,9 @@ std::string_view Phq9SyndromeName(Phq9Syndrome syndrome) {
 
 Result<ScaleResult> Score(Instrument instrument, std::span<const int> answers, const ScaleSettings& settings) {
     const InstrumentDefinition& definition = Definition(instrument);
-    if (Status valid = ValidateAnswers(definition, answers); !valid.ok()) {
-        return valid.error();
-    }
+    RETURN_IF_ERROR(ValidateAnswers(definition, answers));
     if (instrument == Instrument::kCssrsScreen) {
-        if (Status valid = ValidateCssrsSkipLogic(answers); !valid.ok()) {
-            return valid.error();
-        }
+        RETURN_IF_ERROR(ValidateCssrsSkipLogic(answers));
     }
 
     ScaleResult result;

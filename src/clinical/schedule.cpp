@@ -110,9 +110,7 @@ Result<std::vector<Slot>> IvInduction(const ScheduleSettings& settings) {
         "schedule [PRACTICE]";
     std::string pattern =
         per_week == 2 ? "twice weekly (days 0, 3, 7, 10, ...)" : "three a week (days 0, 2, 4, 7, ...)";
-    if (Status s = CheckPatternSpacing(slots, settings, "schedule.iv_induction_per_week", pattern); !s) {
-        return s.error();
-    }
+    RETURN_IF_ERROR(CheckPatternSpacing(slots, settings, "schedule.iv_induction_per_week", pattern));
     return slots;
 }
 
@@ -206,10 +204,8 @@ Result<Protocol> ParseProtocol(std::string_view name) {
 
 Result<std::vector<PlannedSession>> PlanSchedule(Protocol protocol, std::chrono::sys_days start,
                                                  const ScheduleSettings& settings) {
-    if (Status s = CheckMinDays(settings); !s) {
-        return s.error();
-    }
-    Result<std::vector<Slot>> slots = [&]() -> Result<std::vector<Slot>> {
+    RETURN_IF_ERROR(CheckMinDays(settings));
+    ASSIGN_OR_RETURN(std::vector<Slot> slots, [&]() -> Result<std::vector<Slot>> {
         switch (protocol) {
             case Protocol::kIvInduction:
                 return IvInduction(settings);
@@ -219,14 +215,11 @@ Result<std::vector<PlannedSession>> PlanSchedule(Protocol protocol, std::chrono:
                 return EsketamineSuicidalIdeation(settings);
         }
         return InvalidArgument("protocol", "unknown protocol");
-    }();
-    if (!slots) {
-        return slots.error();
-    }
+    }());
 
     std::vector<PlannedSession> sessions;
     int number = 0;
-    for (Slot& slot : std::move(slots).value()) {
+    for (Slot& slot : std::move(slots)) {
         PlannedSession session;
         session.number = ++number;
         session.date = start + std::chrono::days{slot.day};
@@ -241,9 +234,7 @@ Result<std::vector<PlannedSession>> PlanSchedule(Protocol protocol, std::chrono:
 }
 
 Status CheckSpacing(std::chrono::sys_days previous, std::chrono::sys_days proposed, const ScheduleSettings& settings) {
-    if (Status s = CheckMinDays(settings); !s) {
-        return s;
-    }
+    RETURN_IF_ERROR(CheckMinDays(settings));
     std::chrono::sys_days earliest = previous + std::chrono::days{settings.min_days_between_sessions};
     if (proposed < earliest) {
         return Error{

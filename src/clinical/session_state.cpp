@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "base/text.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -22,10 +24,6 @@ constexpr std::array<std::pair<SessionState, std::string_view>, 10> kNames{{
 
 Error Refused(std::string field, std::string message) {
     return Error{ErrorCode::kFailedPrecondition, std::move(field), std::move(message)};
-}
-
-bool Blank(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
 }
 
 std::string Bp(const BloodPressure& bp) {
@@ -66,10 +64,10 @@ Status CheckPreDoseBp(const SessionFacts& facts) {
     if (!facts.bp_override) {
         return Refused("pre_dose_bp", above + " and no prescriber has overridden it");
     }
-    if (Blank(facts.bp_override->prescriber)) {
+    if (IsBlank(facts.bp_override->prescriber)) {
         return Refused("bp_override", above + "; the override names no prescriber");
     }
-    if (Blank(facts.bp_override->reason)) {
+    if (IsBlank(facts.bp_override->reason)) {
         return Refused("bp_override", above + "; the override gives no reason");
     }
     return Status::Ok();
@@ -105,9 +103,7 @@ Status CheckDosed(const SessionFacts& facts) {
 }
 
 Status CheckMonitoringTime(const SessionFacts& facts) {
-    if (Status dosed = CheckDosed(facts); !dosed.ok()) {
-        return dosed;
-    }
+    RETURN_IF_ERROR(CheckDosed(facts));
     if (IsEsketamine(facts)) {
         // Spravato REMS and USPI §2: observe at least 2 hours after dosing, counted from the first device.
         const auto minutes =
@@ -126,7 +122,7 @@ Status CheckMonitoringTime(const SessionFacts& facts) {
 }
 
 Status CheckReason(const SessionFacts& facts, SessionState to) {
-    if (Blank(facts.reason)) {
+    if (IsBlank(facts.reason)) {
         return Refused("reason", "a reason is required to move a session to " + std::string(SessionStateName(to)));
     }
     return Status::Ok();
@@ -219,9 +215,7 @@ Status CheckTransition(SessionState from, SessionState to, const SessionFacts& f
         case SessionState::kCheckedIn:
             return CheckConsentAndEscort(facts);
         case SessionState::kPreDoseOk:
-            if (Status consent = CheckConsentAndEscort(facts); !consent.ok()) {
-                return consent;
-            }
+            RETURN_IF_ERROR(CheckConsentAndEscort(facts));
             return CheckPreDoseBp(facts);
         case SessionState::kHeld:
         case SessionState::kCancelled:

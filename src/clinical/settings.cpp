@@ -321,12 +321,8 @@ Status SetSetting(ClinicSettings& settings, std::string_view name, std::string_v
             continue;
         }
         ClinicSettings candidate = settings;
-        if (Status set = entry.set(candidate, value); !set.ok()) {
-            return set;
-        }
-        if (Status consistent = CheckConsistency(candidate); !consistent.ok()) {
-            return consistent;
-        }
+        RETURN_IF_ERROR(entry.set(candidate, value));
+        RETURN_IF_ERROR(CheckConsistency(candidate));
         settings = candidate;
         return Status::Ok();
     }

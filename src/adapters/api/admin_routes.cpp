@@ -67,12 +67,9 @@ void AddAudit(ApiRouter& api, ApiServices& services) {
             filter.to = *to;
             filter.after_id = page->after;
             filter.limit = page->limit;
-            Result<std::vector<app::AuditEntry>> entries = services.patients.ListAudit(call.actor, filter);
-            if (!entries.ok()) {
-                return entries.error();
-            }
+            ASSIGN_OR_RETURN(std::vector<app::AuditEntry> entries, services.patients.ListAudit(call.actor, filter));
             return KeysetPage(
-                *entries, *page, [](const app::AuditEntry& e) { return e.id.value; },
+                entries, *page, [](const app::AuditEntry& e) { return e.id.value; },
                 [](const app::AuditEntry& e) { return json::ToJson(e); });
         });
 }
@@ -80,11 +77,8 @@ void AddAudit(ApiRouter& api, ApiServices& services) {
 void AddSettings(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/settings", Permission::kSettingsRead, Subject::kNone,
             [&services](ApiCall&) -> Result<HttpResponse> {
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
-                return JsonResponse(200, json::ToJson(clinical::AllSettings(*settings)));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                return JsonResponse(200, json::ToJson(clinical::AllSettings(settings)));
             });
 
     api.Add(Method::kPut, "/api/v1/settings/{name}", Permission::kSettingsChange, Subject::kNone,
@@ -96,9 +90,7 @@ void AddSettings(ApiRouter& api, ApiServices& services) {
                 } else if (!value->is_string() && !value->is_number()) {
                     body.Fail(InvalidArgument("value", "must be a string or a number"));
                 }
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
                 Result<clinical::ClinicSettings> changed =
                     services.settings.ChangeSetting(call.actor, call.params.find("name")->second, text);
@@ -120,17 +112,14 @@ const std::string& EmailOf(const ApiCall& call) {
 void AddUsers(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/users", Permission::kUserManage, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::User>> users =
-                    services.users.ListUsers(call.actor, app::UserId{page->after}, page->limit);
+                    services.users.ListUsers(call.actor, app::UserId{page.after}, page.limit);
                 if (!users.ok()) {
                     return users.error();
                 }
                 return KeysetPage(
-                    *users, *page, [](const app::User& u) { return u.id.value; },
+                    *users, page, [](const app::User& u) { return u.id.value; },
                     [](const app::User& u) { return json::ToJson(u); });
             });
 
@@ -145,30 +134,19 @@ void AddUsers(ApiRouter& api, ApiServices& services) {
                 if (const std::optional<std::int64_t> patient = body.OptionalInteger("patient_id")) {
                     user.patient = app::PatientId{*patient};
                 }
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<app::Role> parsed = app::ParseRole(role);
-                if (!parsed.ok()) {
-                    return parsed.error();
-                }
-                user.role = *parsed;
-                Result<app::User> added = services.users.AddUser(call.actor, user);
-                if (!added.ok()) {
-                    return added.error();
-                }
-                return Created("/api/v1/users/" + added->email, json::ToJson(*added));
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::Role parsed, app::ParseRole(role));
+                user.role = parsed;
+                ASSIGN_OR_RETURN(app::User added, services.users.AddUser(call.actor, user));
+                return Created("/api/v1/users/" + added.email, json::ToJson(added));
             });
 
     const auto user_action = [&api](std::string_view pattern, Method method,
                                     std::function<Result<app::User>(ApiCall&)> action) {
         api.Add(method, pattern, Permission::kUserManage, Subject::kNone,
                 [action = std::move(action)](ApiCall& call) -> Result<HttpResponse> {
-                    Result<app::User> user = action(call);
-                    if (!user.ok()) {
-                        return user.error();
-                    }
-                    return JsonResponse(200, json::ToJson(*user));
+                    ASSIGN_OR_RETURN(app::User user, action(call));
+                    return JsonResponse(200, json::ToJson(user));
                 });
     };
     user_action("/api/v1/users/{email}/disable", Method::kPost,
@@ -178,9 +156,7 @@ void AddUsers(ApiRouter& api, ApiServices& services) {
     user_action("/api/v1/users/{email}/password", Method::kPut, [&services](ApiCall& call) -> Result<app::User> {
         BodyReader body(call.request.body);
         const std::string password = body.String("password");
-        if (Status read = body.Finish(); !read.ok()) {
-            return read.error();
-        }
+        RETURN_IF_ERROR(body.Finish());
         return services.users.SetPassword(call.actor, EmailOf(call), password);
     });
 }
@@ -188,12 +164,10 @@ void AddUsers(ApiRouter& api, ApiServices& services) {
 void AddTokens(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/users/{email}/tokens", Permission::kTokenManage, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::vector<app::ApiToken>> tokens = services.users.ListApiTokens(call.actor, EmailOf(call));
-                if (!tokens.ok()) {
-                    return tokens.error();
-                }
+                ASSIGN_OR_RETURN(std::vector<app::ApiToken> tokens,
+                                 services.users.ListApiTokens(call.actor, EmailOf(call)));
                 Json items = Json::array();
-                for (const app::ApiToken& token : *tokens) {
+                for (const app::ApiToken& token : tokens) {
                     items.push_back(json::ToJson(token));
                 }
                 return JsonResponse(200, Json{{"items", std::move(items)}});
@@ -203,26 +177,20 @@ void AddTokens(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 BodyReader body(call.request.body);
                 const std::string name = body.String("name");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<app::NewApiToken> created = services.users.CreateApiToken(call.actor, EmailOf(call), name);
-                if (!created.ok()) {
-                    return created.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::NewApiToken created,
+                                 services.users.CreateApiToken(call.actor, EmailOf(call), name));
                 // The token itself is in this answer only; the server keeps its digest.
-                Json answer = json::ToJson(created->record);
-                answer["token"] = created->token;
-                return Created("/api/v1/tokens/" + std::to_string(created->record.id.value), answer);
+                Json answer = json::ToJson(created.record);
+                answer["token"] = created.token;
+                return Created("/api/v1/tokens/" + std::to_string(created.record.id.value), answer);
             });
 
     api.Add(Method::kPost, "/api/v1/tokens/{id}/revoke", Permission::kTokenManage, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::ApiToken> revoked = services.users.RevokeApiToken(call.actor, app::ApiTokenId{call.id});
-                if (!revoked.ok()) {
-                    return revoked.error();
-                }
-                return JsonResponse(200, json::ToJson(*revoked));
+                ASSIGN_OR_RETURN(app::ApiToken revoked,
+                                 services.users.RevokeApiToken(call.actor, app::ApiTokenId{call.id}));
+                return JsonResponse(200, json::ToJson(revoked));
             });
 }
 

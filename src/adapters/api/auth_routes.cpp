@@ -41,9 +41,7 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
         BodyReader body(request.body);
         const std::string email = body.String("email");
         const std::string password = body.String("password");
-        if (Status read = body.Finish(); !read.ok()) {
-            return read.error();
-        }
+        RETURN_IF_ERROR(body.Finish());
         app::LoginAnswer answer = services.authentication.Login(email, password, request.remote_address);
         if (!answer.session.ok()) {
             HttpResponse refused = http::ErrorResponse(answer.session.error());
@@ -62,9 +60,7 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/auth/logout", std::nullopt, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                if (Status ended = services.authentication.Logout(call.principal, call.actor.origin); !ended.ok()) {
-                    return ended.error();
-                }
+                RETURN_IF_ERROR(services.authentication.Logout(call.principal, call.actor.origin));
                 HttpResponse response;
                 response.status = 204;
                 response.content_type.clear();

@@ -36,10 +36,7 @@ Error AsValueField(Error error) {
 void AddHistory(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/history", Permission::kHistoryRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 std::optional<app::HistoryKind> kind;
                 if (const std::optional<std::string_view> name = call.request.QueryParameter("kind")) {
                     Result<app::HistoryKind> parsed = app::ParseHistoryKind(*name);
@@ -48,14 +45,12 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                     }
                     kind = *parsed;
                 }
-                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{call.id});
-                if (!history.ok()) {
-                    return history.error();
-                }
+                ASSIGN_OR_RETURN(app::PatientHistory history,
+                                 services.history.History(call.actor, app::PatientId{call.id}));
                 // One list of every kind in the order noted (ids increase), so a client pages through it once.
                 std::vector<const app::HistoryEntry*> entries;
                 for (const std::vector<app::HistoryEntry>* list :
-                     {&history->diagnoses, &history->conditions, &history->allergies, &history->medications}) {
+                     {&history.diagnoses, &history.conditions, &history.allergies, &history.medications}) {
                     for (const app::HistoryEntry& entry : *list) {
                         if (!kind || entry.kind == *kind) {
                             entries.push_back(&entry);
@@ -65,7 +60,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 std::sort(entries.begin(), entries.end(),
                           [](const app::HistoryEntry* a, const app::HistoryEntry* b) { return a->id < b->id; });
                 return PageOf(
-                    entries, *page, [](const app::HistoryEntry* entry) { return entry->id.value; },
+                    entries, page, [](const app::HistoryEntry* entry) { return entry->id.value; },
                     [](const app::HistoryEntry* entry) { return json::ToJson(*entry); });
             });
 
@@ -74,9 +69,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 BodyReader body(call.request.body);
                 const std::string kind_name = body.String("kind");
                 const std::string value = body.String("value");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 Result<app::HistoryKind> kind = app::ParseHistoryKind(kind_name);
                 if (!kind.ok()) {
                     return WithField(kind.error(), "kind");
@@ -104,16 +97,11 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/trials", Permission::kHistoryRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
-                Result<app::PatientHistory> history = services.history.History(call.actor, app::PatientId{call.id});
-                if (!history.ok()) {
-                    return history.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
+                ASSIGN_OR_RETURN(app::PatientHistory history,
+                                 services.history.History(call.actor, app::PatientId{call.id}));
                 return PageOf(
-                    history->antidepressant_trials, *page, [](const app::TrialRecord& t) { return t.id.value; },
+                    history.antidepressant_trials, page, [](const app::TrialRecord& t) { return t.id.value; },
                     [](const app::TrialRecord& t) { return json::ToJson(t); });
             });
 
@@ -128,15 +116,11 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 trial.current_episode = body.Boolean("current_episode");
                 const std::optional<std::chrono::sys_days> started_on = body.OptionalDate("started_on");
                 const std::optional<std::chrono::sys_days> ended_on = body.OptionalDate("ended_on");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<app::TrialRecord> added = services.history.AddAntidepressantTrial(
-                    call.actor, app::PatientId{call.id}, trial, started_on, ended_on);
-                if (!added.ok()) {
-                    return added.error();
-                }
-                return JsonResponse(201, json::ToJson(*added));
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::TrialRecord added,
+                                 services.history.AddAntidepressantTrial(call.actor, app::PatientId{call.id}, trial,
+                                                                         started_on, ended_on));
+                return JsonResponse(201, json::ToJson(added));
             });
 }
 
@@ -177,19 +161,14 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                 BodyReader body(call.request.body);
                 const std::string product_name = body.String("product");
                 const app::IntakeExtras extras = ReadIntakeExtras(body);
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 Result<clinical::Product> product = clinical::ParseProduct(product_name);
                 if (!product.ok()) {
                     return WithField(product.error(), "product");
                 }
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::ScreeningRecord> screened =
-                    services.history.ScreenPatient(call.actor, app::PatientId{call.id}, *product, extras, *settings);
+                    services.history.ScreenPatient(call.actor, app::PatientId{call.id}, *product, extras, settings);
                 if (!screened.ok()) {
                     return screened.error();
                 }
@@ -198,17 +177,14 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/screenings", Permission::kScreeningRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::ScreeningRecord>> screenings =
                     services.history.ListScreenings(call.actor, app::PatientId{call.id});
                 if (!screenings.ok()) {
                     return screenings.error();
                 }
                 return PageOf(
-                    *screenings, *page, [](const app::ScreeningRecord& s) { return s.id.value; },
+                    *screenings, page, [](const app::ScreeningRecord& s) { return s.id.value; },
                     [](const app::ScreeningRecord& s) { return json::ToJson(s); });
             });
 
@@ -227,9 +203,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                 BodyReader body(call.request.body);
                 const std::string sign_off_name = body.String("sign_off");
                 const std::string reason = body.OptionalString("reason").value_or("");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 Result<app::SignOff> sign_off = app::ParseSignOff(sign_off_name);
                 if (!sign_off.ok()) {
                     return WithField(sign_off.error(), "sign_off");

@@ -363,9 +363,7 @@ Status BodyReader::Finish() {
         return *error_;
     }
     for (const auto& child : children_) {
-        if (Status status = child->Finish(); !status.ok()) {
-            return status;
-        }
+        RETURN_IF_ERROR(child->Finish());
     }
     for (const auto& [key, value] : object_.items()) {
         if (std::find(read_.begin(), read_.end(), key) == read_.end()) {

@@ -38,9 +38,7 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
     patient.birth_date = body.Date("birth_date");
     const std::string sex = body.String("sex");
     patient.clinician = body.OptionalString("clinician").value_or("");
-    if (Status read = body.Finish(); !read.ok()) {
-        return read.error();
-    }
+    RETURN_IF_ERROR(body.Finish());
     Result<clinical::Sex> parsed = clinical::ParseSex(sex);
     if (!parsed.ok()) {
         Error error = parsed.error();
@@ -54,76 +52,53 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
 void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::Patient>> patients =
-                    services.patients.ListPatients(call.actor, app::PatientId{page->after}, page->limit);
+                    services.patients.ListPatients(call.actor, app::PatientId{page.after}, page.limit);
                 if (!patients.ok()) {
                     return patients.error();
                 }
                 return KeysetPage(
-                    *patients, *page, [](const app::Patient& p) { return p.id.value; },
+                    *patients, page, [](const app::Patient& p) { return p.id.value; },
                     [](const app::Patient& p) { return json::ToJson(p); });
             });
 
     api.Add(Method::kPost, "/api/v1/patients", Permission::kPatientRegister, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::NewPatient> patient = ReadDemographics(call.request);
-                if (!patient.ok()) {
-                    return patient.error();
-                }
-                Result<app::Patient> registered = services.patients.RegisterPatient(call.actor, *patient);
-                if (!registered.ok()) {
-                    return registered.error();
-                }
-                return PatientResponse(201, *registered);
+                ASSIGN_OR_RETURN(app::NewPatient patient, ReadDemographics(call.request));
+                ASSIGN_OR_RETURN(app::Patient registered, services.patients.RegisterPatient(call.actor, patient));
+                return PatientResponse(201, registered);
             });
 
     api.Add(Method::kGet, "/api/v1/patients/{id}", Permission::kPatientRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::Patient> patient = services.patients.GetPatient(call.actor, app::PatientId{call.id});
-                if (!patient.ok()) {
-                    return patient.error();
-                }
-                return PatientResponse(200, *patient);
+                ASSIGN_OR_RETURN(app::Patient patient,
+                                 services.patients.GetPatient(call.actor, app::PatientId{call.id}));
+                return PatientResponse(200, patient);
             });
 
     api.Add(Method::kPut, "/api/v1/patients/{id}", Permission::kPatientUpdate, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> version = RequiredIfMatch(call.request);
-                if (!version.ok()) {
-                    return version.error();
-                }
-                Result<app::NewPatient> demographics = ReadDemographics(call.request);
-                if (!demographics.ok()) {
-                    return demographics.error();
-                }
+                ASSIGN_OR_RETURN(std::int64_t version, RequiredIfMatch(call.request));
+                ASSIGN_OR_RETURN(app::NewPatient demographics, ReadDemographics(call.request));
                 app::Patient changed;
                 changed.id = app::PatientId{call.id};
-                changed.version = *version;
-                changed.mrn = demographics->mrn;
-                changed.given_name = demographics->given_name;
-                changed.family_name = demographics->family_name;
-                changed.birth_date = demographics->birth_date;
-                changed.sex = demographics->sex;
-                changed.clinician = demographics->clinician;
-                Result<app::Patient> updated = services.patients.UpdatePatient(call.actor, changed);
-                if (!updated.ok()) {
-                    return updated.error();
-                }
-                return PatientResponse(200, *updated);
+                changed.version = version;
+                changed.mrn = demographics.mrn;
+                changed.given_name = demographics.given_name;
+                changed.family_name = demographics.family_name;
+                changed.birth_date = demographics.birth_date;
+                changed.sex = demographics.sex;
+                changed.clinician = demographics.clinician;
+                ASSIGN_OR_RETURN(app::Patient updated, services.patients.UpdatePatient(call.actor, changed));
+                return PatientResponse(200, updated);
             });
 }
 
 void AddWeights(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/weights", Permission::kPatientRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::WeightMeasurement>> weights =
                     services.patients.ListWeights(call.actor, app::PatientId{call.id});
                 if (!weights.ok()) {
@@ -135,7 +110,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                     numbered.emplace_back(static_cast<std::int64_t>(i + 1), &(*weights)[i]);
                 }
                 return PageOf(
-                    numbered, *page, [](const auto& item) { return item.first; },
+                    numbered, page, [](const auto& item) { return item.first; },
                     [](const auto& item) { return json::ToJson(*item.second); });
             });
 
@@ -144,9 +119,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                 BodyReader body(call.request.body);
                 const double weight_kg = body.Number("weight_kg");
                 const std::optional<app::TimePoint> measured_at = body.OptionalTime("measured_at");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 const app::PatientId patient{call.id};
                 const app::TimePoint at = measured_at.value_or(call.now);
                 if (Status recorded = services.patients.RecordWeight(call.actor, patient, at, weight_kg);
@@ -161,12 +134,9 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/vitals", Permission::kVitalRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100).
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::VitalSign>> vitals =
-                    services.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page->limit);
+                    services.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page.limit);
                 if (!vitals.ok()) {
                     return vitals.error();
                 }
@@ -186,15 +156,10 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
                 vital.value = body.Number("value");
                 vital.unit = body.String("unit");
                 vital.observed_at = body.OptionalTime("observed_at").value_or(call.now);
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::RecordedVitalSign> recorded =
-                    services.patients.RecordVitalSign(call.actor, vital, *settings);
+                    services.patients.RecordVitalSign(call.actor, vital, settings);
                 if (!recorded.ok()) {
                     return recorded.error();
                 }
@@ -206,17 +171,14 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
 void AddAssessments(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::Assessment>> assessments =
                     services.patients.ListAssessments(call.actor, app::PatientId{call.id});
                 if (!assessments.ok()) {
                     return assessments.error();
                 }
                 return PageOf(
-                    *assessments, *page, [](const app::Assessment& a) { return a.id.value; },
+                    *assessments, page, [](const app::Assessment& a) { return a.id.value; },
                     [](const app::Assessment& a) { return json::ToJson(a); });
             });
 
@@ -226,24 +188,14 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
                 const std::string instrument_name = body.String("instrument");
                 const std::vector<int> answers = body.IntegerArray("answers");
                 const app::TimePoint assessed_at = body.OptionalTime("assessed_at").value_or(call.now);
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<clinical::Instrument> instrument = clinical::ParseInstrument(instrument_name);
-                if (!instrument.ok()) {
-                    return instrument.error();
-                }
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
-                Result<app::RecordedAssessment> recorded = services.patients.RecordAssessment(
-                    call.actor, app::PatientId{call.id}, *instrument, answers, assessed_at, *settings);
-                if (!recorded.ok()) {
-                    return recorded.error();
-                }
-                json::PublishRecorded(services.events, recorded->assessment, recorded->alerts);
-                return JsonResponse(201, RecordedJson(json::ToJson(recorded->assessment), recorded->alerts));
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(clinical::Instrument instrument, clinical::ParseInstrument(instrument_name));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                ASSIGN_OR_RETURN(app::RecordedAssessment recorded,
+                                 services.patients.RecordAssessment(call.actor, app::PatientId{call.id}, instrument,
+                                                                    answers, assessed_at, settings));
+                json::PublishRecorded(services.events, recorded.assessment, recorded.alerts);
+                return JsonResponse(201, RecordedJson(json::ToJson(recorded.assessment), recorded.alerts));
             });
 }
 

@@ -49,12 +49,9 @@ Json PortalJson(const app::PortalView& view) {
 void AddPortalRoutes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/portal", app::Permission::kPortalRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::PortalView> view =
-                    services.portal.Read(call.actor, app::PatientId{call.id}, settings->region);
+                    services.portal.Read(call.actor, app::PatientId{call.id}, settings.region);
                 if (!view.ok()) {
                     return view.error();
                 }

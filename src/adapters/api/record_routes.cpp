@@ -74,11 +74,8 @@ template <typename Enum, typename Parse>
 Result<std::vector<Enum>> ParseAll(const std::vector<std::string>& names, std::string_view field, Parse parse) {
     std::vector<Enum> parsed;
     for (std::size_t i = 0; i < names.size(); ++i) {
-        Result<Enum> one = Named(parse(names[i]), std::string(field) + "[" + std::to_string(i) + "]");
-        if (!one.ok()) {
-            return one.error();
-        }
-        parsed.push_back(*one);
+        ASSIGN_OR_RETURN(Enum one, Named(parse(names[i]), std::string(field) + "[" + std::to_string(i) + "]"));
+        parsed.push_back(one);
     }
     return parsed;
 }
@@ -96,34 +93,22 @@ std::vector<Item> ById(std::vector<Item> items, IdOf id_of) {
 void AddAlerts(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/alerts", Permission::kAlertRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
-                Result<std::optional<std::int64_t>> patient = QueryId(call.request, "patient_id");
-                if (!patient.ok()) {
-                    return patient.error();
-                }
-                Result<bool> open = QueryBoolean(call.request, "open");
-                if (!open.ok()) {
-                    return open.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
+                ASSIGN_OR_RETURN(std::optional<std::int64_t> patient, QueryId(call.request, "patient_id"));
+                ASSIGN_OR_RETURN(bool open, QueryBoolean(call.request, "open"));
                 app::AlertFilter filter;
-                if (*patient) {
-                    filter.patient = app::PatientId{**patient};
+                if (patient) {
+                    filter.patient = app::PatientId{*patient};
                 }
                 if (const auto notify = call.request.QueryParameter("notify")) {
                     filter.notify = std::string(*notify);
                 }
-                filter.open_only = *open;
-                filter.after_id = page->after;
-                filter.limit = page->limit;
-                Result<std::vector<app::Alert>> alerts = services.alerts.ListAlerts(call.actor, filter);
-                if (!alerts.ok()) {
-                    return alerts.error();
-                }
+                filter.open_only = open;
+                filter.after_id = page.after;
+                filter.limit = page.limit;
+                ASSIGN_OR_RETURN(std::vector<app::Alert> alerts, services.alerts.ListAlerts(call.actor, filter));
                 return KeysetPage(
-                    *alerts, *page, [](const app::Alert& a) { return a.id.value; },
+                    alerts, page, [](const app::Alert& a) { return a.id.value; },
                     [](const app::Alert& a) { return json::ToJson(a); });
             });
 
@@ -131,15 +116,11 @@ void AddAlerts(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 BodyReader body(call.request.body);
                 const std::string note = body.OptionalString("note").value_or("");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<app::Alert> acknowledged = services.alerts.Acknowledge(call.actor, app::AlertId{call.id}, note);
-                if (!acknowledged.ok()) {
-                    return acknowledged.error();
-                }
-                services.events.Publish(json::AlertAcknowledgedEvent(*acknowledged));
-                return JsonResponse(200, json::ToJson(*acknowledged));
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::Alert acknowledged,
+                                 services.alerts.Acknowledge(call.actor, app::AlertId{call.id}, note));
+                services.events.Publish(json::AlertAcknowledgedEvent(acknowledged));
+                return JsonResponse(200, json::ToJson(acknowledged));
             });
 }
 
@@ -182,23 +163,15 @@ Result<AdverseEventScales> ReadScales(BodyReader& body, bool required) {
     }
     const std::vector<std::string> actions = body.StringArray("actions");
     const std::vector<std::string> criteria = body.StringArray("serious_criteria");
-    if (Status read = body.Finish(); !read.ok()) {
-        return read.error();
-    }
+    RETURN_IF_ERROR(body.Finish());
     AdverseEventScales scales;
     if (outcome) {
-        Result<clinical::AdverseEventOutcome> parsed = clinical::ParseAdverseEventOutcome(*outcome);
-        if (!parsed.ok()) {
-            return parsed.error();
-        }
-        scales.outcome = *parsed;
+        ASSIGN_OR_RETURN(clinical::AdverseEventOutcome parsed, clinical::ParseAdverseEventOutcome(*outcome));
+        scales.outcome = parsed;
     }
     if (relatedness) {
-        Result<clinical::Relatedness> parsed = clinical::ParseRelatedness(*relatedness);
-        if (!parsed.ok()) {
-            return parsed.error();
-        }
-        scales.relatedness = *parsed;
+        ASSIGN_OR_RETURN(clinical::Relatedness parsed, clinical::ParseRelatedness(*relatedness));
+        scales.relatedness = parsed;
     }
     Result<std::vector<clinical::AdverseEventAction>> parsed_actions =
         ParseAll<clinical::AdverseEventAction>(actions, "actions", clinical::ParseAdverseEventAction);
@@ -235,14 +208,11 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                 event.grade = NarrowInteger(body.Integer("grade"));
                 event.onset_at = body.Time("onset_at");
                 event.resolved_at = body.OptionalTime("resolved_at");
-                Result<AdverseEventScales> scales = ReadScales(body, false);
-                if (!scales.ok()) {
-                    return scales.error();
-                }
-                event.outcome = scales->outcome;
-                event.actions = scales->actions;
-                event.relatedness = scales->relatedness;
-                event.serious_criteria = scales->serious_criteria;
+                ASSIGN_OR_RETURN(AdverseEventScales scales, ReadScales(body, false));
+                event.outcome = scales.outcome;
+                event.actions = scales.actions;
+                event.relatedness = scales.relatedness;
+                event.serious_criteria = scales.serious_criteria;
                 Result<app::AdverseEvent> recorded =
                     services.adverse_events.Record(call.actor, app::PatientId{call.id}, event);
                 if (!recorded.ok()) {
@@ -253,61 +223,47 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/adverse-events", Permission::kAdverseEventRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::AdverseEvent>> events =
                     services.adverse_events.ListForPatient(call.actor, app::PatientId{call.id});
                 if (!events.ok()) {
                     return events.error();
                 }
-                return AdverseEventList(*events, *page);
+                return AdverseEventList(*events, page);
             });
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}/adverse-events", Permission::kAdverseEventRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::AdverseEvent>> events =
                     services.adverse_events.ListForSession(call.actor, app::SessionId{call.id});
                 if (!events.ok()) {
                     return events.error();
                 }
-                return AdverseEventList(*events, *page);
+                return AdverseEventList(*events, page);
             });
 
     api.Add(Method::kGet, "/api/v1/adverse-events/{id}", Permission::kAdverseEventRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::AdverseEvent> event = services.adverse_events.Get(call.actor, app::AdverseEventId{call.id});
-                if (!event.ok()) {
-                    return event.error();
-                }
-                return AdverseEventResponse(200, *event);
+                ASSIGN_OR_RETURN(app::AdverseEvent event,
+                                 services.adverse_events.Get(call.actor, app::AdverseEventId{call.id}));
+                return AdverseEventResponse(200, event);
             });
 
     api.Add(Method::kPut, "/api/v1/adverse-events/{id}", Permission::kAdverseEventRecord, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> version = RequiredIfMatch(call.request);
-                if (!version.ok()) {
-                    return version.error();
-                }
+                ASSIGN_OR_RETURN(std::int64_t version, RequiredIfMatch(call.request));
                 BodyReader body(call.request.body);
                 app::AdverseEventFollowUp follow_up;
-                follow_up.version = *version;
+                follow_up.version = version;
                 follow_up.detail = body.OptionalString("detail").value_or("");
                 follow_up.grade = NarrowInteger(body.Integer("grade"));
                 follow_up.resolved_at = body.OptionalTime("resolved_at");
-                Result<AdverseEventScales> scales = ReadScales(body, true);
-                if (!scales.ok()) {
-                    return scales.error();
-                }
-                follow_up.outcome = scales->outcome;
-                follow_up.actions = scales->actions;
-                follow_up.relatedness = scales->relatedness;
-                follow_up.serious_criteria = scales->serious_criteria;
+                ASSIGN_OR_RETURN(AdverseEventScales scales, ReadScales(body, true));
+                follow_up.outcome = scales.outcome;
+                follow_up.actions = scales.actions;
+                follow_up.relatedness = scales.relatedness;
+                follow_up.serious_criteria = scales.serious_criteria;
                 Result<app::AdverseEvent> updated =
                     services.adverse_events.Update(call.actor, app::AdverseEventId{call.id}, follow_up);
                 if (!updated.ok()) {
@@ -344,9 +300,7 @@ HttpResponse NoteResponse(int status, const app::Note& note) {
 Result<std::string> ReadNoteBody(const HttpRequest& request) {
     BodyReader body(request.body);
     std::string text = body.String("body");
-    if (Status read = body.Finish(); !read.ok()) {
-        return read.error();
-    }
+    RETURN_IF_ERROR(body.Finish());
     return text;
 }
 
@@ -367,37 +321,22 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
                     note.session = app::SessionId{*session};
                 }
                 note.body = body.String("body");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<app::NoteKind> kind = app::ParseNoteKind(kind_name);
-                if (!kind.ok()) {
-                    return kind.error();
-                }
-                if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) {
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::NoteKind kind, app::ParseNoteKind(kind_name));
+                if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
                     return InvalidArgument("kind", "must be " + std::string(app::NoteKindName(kinds[0])) + " or " +
                                                        std::string(app::NoteKindName(kinds[1])) + " on this path");
                 }
-                note.kind = *kind;
-                Result<app::Note> written = services.notes.Write(call.actor, app::PatientId{call.id}, note);
-                if (!written.ok()) {
-                    return written.error();
-                }
-                return NoteResponse(201, *written);
+                note.kind = kind;
+                ASSIGN_OR_RETURN(app::Note written, services.notes.Write(call.actor, app::PatientId{call.id}, note));
+                return NoteResponse(201, written);
             });
 
     api.Add(Method::kPut, one_note, family.permission, Subject::kNone,
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> version = RequiredIfMatch(call.request);
-                if (!version.ok()) {
-                    return version.error();
-                }
-                Result<std::string> text = ReadNoteBody(call.request);
-                if (!text.ok()) {
-                    return text.error();
-                }
-                Result<app::Note> edited =
-                    services.notes.Edit(call.actor, app::NoteId{call.id}, *version, *text, kinds);
+                ASSIGN_OR_RETURN(std::int64_t version, RequiredIfMatch(call.request));
+                ASSIGN_OR_RETURN(std::string text, ReadNoteBody(call.request));
+                Result<app::Note> edited = services.notes.Edit(call.actor, app::NoteId{call.id}, version, text, kinds);
                 if (!edited.ok()) {
                     return edited.error();
                 }
@@ -406,29 +345,19 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
 
     api.Add(Method::kPost, one_note + "/sign", family.permission, Subject::kNone,
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::int64_t> version = RequiredIfMatch(call.request);
-                if (!version.ok()) {
-                    return version.error();
-                }
+                ASSIGN_OR_RETURN(std::int64_t version, RequiredIfMatch(call.request));
                 BodyReader body(call.request.body);
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<app::Note> signed_note = services.notes.Sign(call.actor, app::NoteId{call.id}, *version, kinds);
-                if (!signed_note.ok()) {
-                    return signed_note.error();
-                }
-                return NoteResponse(200, *signed_note);
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::Note signed_note,
+                                 services.notes.Sign(call.actor, app::NoteId{call.id}, version, kinds));
+                return NoteResponse(200, signed_note);
             });
 
     api.Add(Method::kPost, one_note + "/addenda", family.permission, Subject::kNone,
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
-                Result<std::string> text = ReadNoteBody(call.request);
-                if (!text.ok()) {
-                    return text.error();
-                }
+                ASSIGN_OR_RETURN(std::string text, ReadNoteBody(call.request));
                 Result<app::NoteAddendum> added =
-                    services.notes.AddAddendum(call.actor, app::NoteId{call.id}, *text, kinds);
+                    services.notes.AddAddendum(call.actor, app::NoteId{call.id}, text, kinds);
                 if (!added.ok()) {
                     return added.error();
                 }
@@ -439,17 +368,11 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
 void AddNotes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/notes", Permission::kNoteRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 std::optional<app::NoteKind> kind;
                 if (const auto name = call.request.QueryParameter("kind")) {
-                    Result<app::NoteKind> parsed = app::ParseNoteKind(*name);
-                    if (!parsed.ok()) {
-                        return parsed.error();
-                    }
-                    kind = *parsed;
+                    ASSIGN_OR_RETURN(app::NoteKind parsed, app::ParseNoteKind(*name));
+                    kind = parsed;
                 }
                 Result<std::vector<app::Note>> notes =
                     services.notes.ListForPatient(call.actor, app::PatientId{call.id}, kind);
@@ -457,17 +380,14 @@ void AddNotes(ApiRouter& api, ApiServices& services) {
                     return notes.error();
                 }
                 return PageOf(
-                    ById(std::move(notes).value(), [](const app::Note& n) { return n.id.value; }), *page,
+                    ById(std::move(notes).value(), [](const app::Note& n) { return n.id.value; }), page,
                     [](const app::Note& n) { return n.id.value; }, [](const app::Note& n) { return json::ToJson(n); });
             });
 
     api.Add(Method::kGet, "/api/v1/notes/{id}", Permission::kNoteRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::Note> note = services.notes.Get(call.actor, app::NoteId{call.id});
-                if (!note.ok()) {
-                    return note.error();
-                }
-                return NoteResponse(200, *note);
+                ASSIGN_OR_RETURN(app::Note note, services.notes.Get(call.actor, app::NoteId{call.id}));
+                return NoteResponse(200, note);
             });
 
     for (const NoteFamily& family : kNoteFamilies) {
@@ -495,10 +415,7 @@ Error AsHealthcareSetting(Error error) {
 void AddRemsForms(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/rems-forms/due", Permission::kRemsRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::DueRemsForm>> due =
                     services.rems.ListDue(call.actor, std::chrono::floor<std::chrono::days>(call.now));
                 if (!due.ok()) {
@@ -508,7 +425,7 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
                 std::vector<app::DueRemsForm> by_id =
                     ById(std::move(due).value(), [](const app::DueRemsForm& f) { return f.record.id.value; });
                 return PageOf(
-                    by_id, *page, [](const app::DueRemsForm& f) { return f.record.id.value; },
+                    by_id, page, [](const app::DueRemsForm& f) { return f.record.id.value; },
                     [](const app::DueRemsForm& f) {
                         Json json = json::ToJson(f.record);
                         json["overdue"] = f.overdue;
@@ -519,12 +436,9 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/sessions/{id}/rems-form", Permission::kRemsRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 const std::string setting(call.request.QueryParameter("healthcare_setting").value_or(""));
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::RemsFormView> form =
-                    services.rems.GetForm(call.actor, app::SessionId{call.id}, setting, *settings);
+                    services.rems.GetForm(call.actor, app::SessionId{call.id}, setting, settings);
                 if (!form.ok()) {
                     return AsHealthcareSetting(form.error());
                 }
@@ -537,15 +451,10 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
                 const std::string setting = body.String("healthcare_setting");
                 const std::int64_t ready_to_leave = body.Integer("ready_to_leave_minutes");
                 const std::string reference = body.OptionalString("confirmation_reference").value_or("");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::RemsFormView> submitted = services.rems.Submit(
-                    call.actor, app::SessionId{call.id}, setting, NarrowInteger(ready_to_leave), reference, *settings);
+                    call.actor, app::SessionId{call.id}, setting, NarrowInteger(ready_to_leave), reference, settings);
                 if (!submitted.ok()) {
                     return AsHealthcareSetting(submitted.error());
                 }

@@ -79,9 +79,7 @@ Status NoFields(const HttpRequest& request) {
 Result<std::string> ReasonOnly(const HttpRequest& request) {
     BodyReader body(request.body);
     std::string reason = body.String("reason");
-    if (Status read = body.Finish(); !read.ok()) {
-        return read.error();
-    }
+    RETURN_IF_ERROR(body.Finish());
     return reason;
 }
 
@@ -94,9 +92,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 const std::string protocol = body.String("protocol");
                 const std::string route = body.String("route");
                 course.start_date = body.Date("start_date");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 Result<clinical::Protocol> parsed_protocol = clinical::ParseProtocol(protocol);
                 if (!parsed_protocol.ok()) {
                     return WithField(parsed_protocol.error(), "protocol");
@@ -107,12 +103,9 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 }
                 course.protocol = *parsed_protocol;
                 course.route = *parsed_route;
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::CourseRecord> started =
-                    services.treatment.StartCourse(call.actor, app::PatientId{call.id}, course, *settings);
+                    services.treatment.StartCourse(call.actor, app::PatientId{call.id}, course, settings);
                 if (!started.ok()) {
                     return started.error();
                 }
@@ -121,37 +114,29 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/courses", Permission::kScheduleRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::CourseRecord>> courses =
                     services.treatment.ListCourses(call.actor, app::PatientId{call.id});
                 if (!courses.ok()) {
                     return courses.error();
                 }
                 return PageOf(
-                    *courses, *page, [](const app::CourseRecord& c) { return c.course.id.value; }, CourseJson);
+                    *courses, page, [](const app::CourseRecord& c) { return c.course.id.value; }, CourseJson);
             });
 
     api.Add(Method::kGet, "/api/v1/courses/{id}", Permission::kScheduleRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::CourseRecord> course = services.treatment.GetCourse(call.actor, app::CourseId{call.id});
-                if (!course.ok()) {
-                    return course.error();
-                }
-                return JsonResponse(200, CourseJson(*course));
+                ASSIGN_OR_RETURN(app::CourseRecord course,
+                                 services.treatment.GetCourse(call.actor, app::CourseId{call.id}));
+                return JsonResponse(200, CourseJson(course));
             });
 
     using Change = std::function<Result<app::TreatmentCourse>(ApiCall & call, app::CourseId course)>;
     const auto add_change = [&api](std::string_view pattern, Change change) {
         api.Add(Method::kPost, pattern, Permission::kCourseManage, Subject::kNone,
                 [change = std::move(change)](ApiCall& call) -> Result<HttpResponse> {
-                    Result<app::TreatmentCourse> changed = change(call, app::CourseId{call.id});
-                    if (!changed.ok()) {
-                        return changed.error();
-                    }
-                    return JsonResponse(200, json::ToJson(*changed));
+                    ASSIGN_OR_RETURN(app::TreatmentCourse changed, change(call, app::CourseId{call.id}));
+                    return JsonResponse(200, json::ToJson(changed));
                 });
     };
     add_change("/api/v1/courses/{id}/pause", [&services](ApiCall& call, app::CourseId course) {
@@ -174,10 +159,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
 void AddSessionReads(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/sessions", Permission::kScheduleRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<PageRequest> page = ReadPage(call.request);
-                if (!page.ok()) {
-                    return page.error();
-                }
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 const std::optional<std::string_view> text = call.request.QueryParameter("date");
                 const std::optional<std::chrono::sys_days> date = text ? ParseDate(*text) : std::nullopt;
                 if (!date) {
@@ -189,16 +171,14 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
                     return sessions.error();
                 }
                 return PageOf(
-                    *sessions, *page, [](const app::TreatmentSession& s) { return s.id.value; }, ScheduledSessionJson);
+                    *sessions, page, [](const app::TreatmentSession& s) { return s.id.value; }, ScheduledSessionJson);
             });
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}", Permission::kSessionRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::SessionRecord> session = services.treatment.GetSession(call.actor, app::SessionId{call.id});
-                if (!session.ok()) {
-                    return session.error();
-                }
-                return JsonResponse(200, SessionJson(*session));
+                ASSIGN_OR_RETURN(app::SessionRecord session,
+                                 services.treatment.GetSession(call.actor, app::SessionId{call.id}));
+                return JsonResponse(200, SessionJson(session));
             });
 }
 
@@ -209,21 +189,16 @@ using Step = std::function<Result<app::TreatmentSession>(ApiCall& call, app::Ses
 void AddStep(ApiRouter& api, ApiServices& services, std::string_view pattern, Permission permission, Step step) {
     api.Add(Method::kPost, pattern, permission, Subject::kNone,
             [&services, step = std::move(step)](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::TreatmentSession> session = step(call, app::SessionId{call.id});
-                if (!session.ok()) {
-                    return session.error();
-                }
-                services.events.Publish(json::SessionStateEvent(*session));
-                return JsonResponse(200, json::ToJson(*session));
+                ASSIGN_OR_RETURN(app::TreatmentSession session, step(call, app::SessionId{call.id}));
+                services.events.Publish(json::SessionStateEvent(session));
+                return JsonResponse(200, json::ToJson(session));
             });
 }
 
 // A step that takes no field.
 Step Bare(std::function<Result<app::TreatmentSession>(const app::Actor& actor, app::SessionId session)> run) {
     return [run = std::move(run)](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
-        if (Status read = NoFields(call.request); !read.ok()) {
-            return read.error();
-        }
+        RETURN_IF_ERROR(NoFields(call.request));
         return run(call.actor, session);
     };
 }
@@ -233,11 +208,8 @@ Step WithReason(
     std::function<Result<app::TreatmentSession>(const app::Actor& actor, app::SessionId session, std::string_view)>
         run) {
     return [run = std::move(run)](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
-        Result<std::string> reason = ReasonOnly(call.request);
-        if (!reason.ok()) {
-            return reason.error();
-        }
-        return run(call.actor, session, *reason);
+        ASSIGN_OR_RETURN(std::string reason, ReasonOnly(call.request));
+        return run(call.actor, session, reason);
     };
 }
 
@@ -248,35 +220,23 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
                 BodyReader body(call.request.body);
                 const bool consent = body.Boolean("consent_confirmed");
                 const bool escort = body.Boolean("escort_confirmed");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 return treatment.CheckIn(call.actor, session, consent, escort);
             });
     AddStep(api, services, "/api/v1/sessions/{id}/pre-dose", Permission::kSessionAdvance,
             [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
-                if (Status read = NoFields(call.request); !read.ok()) {
-                    return read.error();
-                }
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
-                return services.treatment.ConfirmPreDose(call.actor, session, *settings);
+                RETURN_IF_ERROR(NoFields(call.request));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                return services.treatment.ConfirmPreDose(call.actor, session, settings);
             });
     // The prescriber's override of a pre-dose BP above the gate: its own route, so it needs its own permission.
     AddStep(api, services, "/api/v1/sessions/{id}/pre-dose-override", Permission::kSessionOverrideBpGate,
             [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
                 BodyReader body(call.request.body);
                 std::string reason = body.String("override_reason");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
-                return services.treatment.ConfirmPreDose(call.actor, session, *settings, std::move(reason));
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                return services.treatment.ConfirmPreDose(call.actor, session, settings, std::move(reason));
             });
     AddStep(api, services, "/api/v1/sessions/{id}/hold", Permission::kSessionAdvance,
             WithReason([&treatment](const app::Actor& actor, app::SessionId session, std::string_view reason) {
@@ -298,9 +258,7 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
             [&treatment](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
                 BodyReader body(call.request.body);
                 const bool confirmed = body.Boolean("discharge_criteria_confirmed");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
+                RETURN_IF_ERROR(body.Finish());
                 return treatment.Discharge(call.actor, session, confirmed);
             });
     AddStep(api, services, "/api/v1/sessions/{id}/abort", Permission::kSessionAdvance,
@@ -330,26 +288,15 @@ Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
     request.height_cm = body.OptionalNumber("height_cm");
     request.sex = body.OptionalString("sex").value_or("");
     request.japanese_ancestry = body.OptionalBoolean("japanese_ancestry").value_or(false);
-    if (Status read = body.Finish(); !read.ok()) {
-        return read.error();
-    }
+    RETURN_IF_ERROR(body.Finish());
     // Each Parse names its own field ("route", "weight_basis", "indication").
-    Result<clinical::Route> parsed_route = clinical::ParseRoute(route);
-    if (!parsed_route.ok()) {
-        return parsed_route.error();
-    }
-    request.route = *parsed_route;
-    Result<clinical::WeightBasis> basis = clinical::ParseWeightBasis(weight_basis);
-    if (!basis.ok()) {
-        return basis.error();
-    }
-    request.weight_basis = *basis;
+    ASSIGN_OR_RETURN(clinical::Route parsed_route, clinical::ParseRoute(route));
+    request.route = parsed_route;
+    ASSIGN_OR_RETURN(clinical::WeightBasis basis, clinical::ParseWeightBasis(weight_basis));
+    request.weight_basis = basis;
     if (indication) {
-        Result<clinical::EsketamineIndication> parsed = clinical::ParseEsketamineIndication(*indication);
-        if (!parsed.ok()) {
-            return parsed.error();
-        }
-        request.indication = *parsed;
+        ASSIGN_OR_RETURN(clinical::EsketamineIndication parsed, clinical::ParseEsketamineIndication(*indication));
+        request.indication = parsed;
     }
     return request;
 }
@@ -357,16 +304,10 @@ Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
 void AddDosing(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/sessions/{id}/dose-order", Permission::kDoseOrderSign, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<clinical::DoseRequest> request = ReadDoseRequest(call.request);
-                if (!request.ok()) {
-                    return request.error();
-                }
-                Result<clinical::ClinicSettings> settings = SettingsInForce(services);
-                if (!settings.ok()) {
-                    return settings.error();
-                }
+                ASSIGN_OR_RETURN(clinical::DoseRequest request, ReadDoseRequest(call.request));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::DoseOrderRecord> order =
-                    services.treatment.SignDoseOrder(call.actor, app::SessionId{call.id}, *request, *settings);
+                    services.treatment.SignDoseOrder(call.actor, app::SessionId{call.id}, request, settings);
                 if (!order.ok()) {
                     return order.error();
                 }
@@ -387,14 +328,9 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                 given.lot_number = body.String("lot_number");
                 given.started_at = body.OptionalTime("started_at").value_or(call.now);
                 given.stopped_at = body.OptionalTime("stopped_at");
-                if (Status read = body.Finish(); !read.ok()) {
-                    return read.error();
-                }
-                Result<clinical::Route> parsed_route = clinical::ParseRoute(route);
-                if (!parsed_route.ok()) {
-                    return parsed_route.error();
-                }
-                given.route = *parsed_route;
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(clinical::Route parsed_route, clinical::ParseRoute(route));
+                given.route = parsed_route;
                 Result<app::Administration> recorded =
                     services.treatment.RecordAdministration(call.actor, app::SessionId{call.id}, given);
                 if (!recorded.ok()) {

@@ -127,9 +127,7 @@ LiveSubscriber RecordLiveSubscriber(app::TreatmentRecords& records) {
         LiveTopic topic = **parsed;
         // The role is checked before the session is read, so a refused client causes no audited read.
         if (!app::RoleHolds(client.principal.role, app::Permission::kSessionRead) || !topic.session) {
-            if (Status allowed = app::Authorize(client.principal, app::Permission::kSessionRead); !allowed.ok()) {
-                return allowed.error();
-            }
+            RETURN_IF_ERROR(app::Authorize(client.principal, app::Permission::kSessionRead));
             return std::optional<LiveTopic>(topic);
         }
         Result<app::SessionRecord> session =

@@ -55,9 +55,7 @@ public:
         if (!Has(key)) {
             return Status::Ok();
         }
-        if (Status status = Int(key, value, true); !status.ok()) {
-            return status;
-        }
+        RETURN_IF_ERROR(Int(key, value, true));
         out = value;
         return Status::Ok();
     }
@@ -77,9 +75,7 @@ public:
         if (!Has(key)) {
             return Status::Ok();
         }
-        if (Status status = Number(key, value, true); !status.ok()) {
-            return status;
-        }
+        RETURN_IF_ERROR(Number(key, value, true));
         out = value;
         return Status::Ok();
     }
@@ -99,9 +95,7 @@ public:
         if (!Has(key)) {
             return Status::Ok();
         }
-        if (Status status = Bool(key, value, true); !status.ok()) {
-            return status;
-        }
+        RETURN_IF_ERROR(Bool(key, value, true));
         out = value;
         return Status::Ok();
     }

@@ -19,9 +19,7 @@ Status WriteLine(std::ostream& out, std::string_view type, Json record) {
 template <typename T>
 Status WriteAll(std::ostream& out, std::string_view type, const std::vector<T>& records) {
     for (const T& record : records) {
-        if (Status written = WriteLine(out, type, ToJson(record)); !written.ok()) {
-            return written;
-        }
+        RETURN_IF_ERROR(WriteLine(out, type, ToJson(record)));
     }
     return Status::Ok();
 }
@@ -40,9 +38,7 @@ NdjsonExportSink::NdjsonExportSink(std::ostream& out, std::string_view backend, 
 
 Status NdjsonExportSink::Settings(const std::vector<std::pair<std::string, std::string>>& overrides) {
     for (const auto& [name, value] : overrides) {
-        if (Status written = WriteLine(out_, "setting", Json{{"name", name}, {"value", value}}); !written.ok()) {
-            return written;
-        }
+        RETURN_IF_ERROR(WriteLine(out_, "setting", Json{{"name", name}, {"value", value}}));
     }
     return Status::Ok();
 }

@@ -54,11 +54,8 @@ Result<std::string> RelayPayload(std::string_view origin, const app::LiveEvent& 
 }
 
 Result<RelayedEvent> ParseRelayPayload(std::string_view payload) {
-    Result<Json> parsed = Parse(payload);
-    if (!parsed.ok()) {
-        return parsed.error();
-    }
-    const Json json = std::move(parsed).value();
+    ASSIGN_OR_RETURN(Json parsed, Parse(payload));
+    const Json json = std::move(parsed);
     if (!json.is_object()) {
         return InvalidArgument("", "a relayed event is a JSON object");
     }

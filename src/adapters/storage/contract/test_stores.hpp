@@ -59,12 +59,6 @@ inline std::string Lowercase(std::string text) {
     return text;
 }
 
-// The outcome of `result` without its value, so refusals of any use case compare alike.
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-    return result.ok() ? Status::Ok() : Status(result.error());
-}
-
 // The audit log (of one patient when `patient_id` is given), oldest first, read without an audit entry of its own;
 // a failed read is a test failure. At most app::kMaxPageSize entries, more than any one test writes.
 [[nodiscard]] std::vector<app::AuditEntry> ReadAudit(app::Store& store,

@@ -165,9 +165,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& d
     // Notices ("relation already exists, skipping") would go to stderr, which belongs to the CLI's one-line error
     // contract; nothing in kclinic acts on them.
     PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
-    if (Status configured = connection->ConfigureSession(); !configured.ok()) {
-        return configured.error();
-    }
+    RETURN_IF_ERROR(connection->ConfigureSession());
     connection->ClearFirstError();
     return connection;
 }

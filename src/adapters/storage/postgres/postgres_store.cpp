@@ -26,29 +26,21 @@ constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ R
 // Connects and migrates; returns the connection (still usable) and the schema version reached.
 Result<std::pair<std::unique_ptr<PgConnection>, int>> ConnectAndMigrate(const std::string& dsn,
                                                                         const PgConnectionOptions& options) {
-    Result<std::unique_ptr<PgConnection>> connected = PgConnection::Connect(dsn, options);
-    if (!connected.ok()) {
-        return connected.error();
-    }
-    std::unique_ptr<PgConnection> connection = std::move(connected).value();
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connected, PgConnection::Connect(dsn, options));
+    std::unique_ptr<PgConnection> connection = std::move(connected);
     // Without the lock, two processes starting together could both read schema version 0 and both run 0001 (the
     // second failing on CREATE TABLE), or race inside CREATE TABLE IF NOT EXISTS, which is not atomic in
     // PostgreSQL. A session lock (not a transaction lock) because ApplyMigrations commits once per migration; it
     // is released with the session if anything below fails.
     const std::vector<sql::SqlValue> key = {kMigrationLockKey};
-    if (Result<std::vector<sql::SqlRow>> locked = connection->Query("SELECT pg_advisory_lock($1)", key); !locked.ok()) {
-        return locked.error();
-    }
-    Result<int> version = sql::ApplyMigrations(*connection, PostgresMigrations());
-    if (!version.ok()) {
-        return version.error();
-    }
+    RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_lock($1)", key));
+    ASSIGN_OR_RETURN(int version, sql::ApplyMigrations(*connection, PostgresMigrations()));
     if (Result<std::vector<sql::SqlRow>> unlocked = connection->Query("SELECT pg_advisory_unlock($1)", key);
         !unlocked.ok()) {
         return unlocked.error();
     }
     connection->ClearFirstError();
-    return std::pair{std::move(connection), *version};
+    return std::pair{std::move(connection), version};
 }
 
 class PostgresStore final : public app::Store {
@@ -167,18 +159,14 @@ Status PostgresStore::Run(const app::TransactionWork& work, std::string_view beg
     Slot slot(*this, std::move(*taken));
     std::unique_ptr<PgConnection>& connection = slot.connection();
     if (connection == nullptr || !connection->Healthy()) {
-        if (Status reconnected = Reconnect(connection); !reconnected.ok()) {
-            return reconnected;
-        }
+        RETURN_IF_ERROR(Reconnect(connection));
     }
 
     Status begun = connection->Execute(begin);
     if (!begun.ok() && begun.error().code == ErrorCode::kUnavailable) {
         // An idle pooled connection may have died (server restart, pg_terminate_backend) and libpq learns it
         // only now. `work` has not run, so beginning again on a fresh connection keeps "runs at most once".
-        if (Status reconnected = Reconnect(connection); !reconnected.ok()) {
-            return reconnected;
-        }
+        RETURN_IF_ERROR(Reconnect(connection));
         begun = connection->Execute(begin);
     }
     if (!begun.ok()) {
@@ -229,11 +217,8 @@ Result<std::unique_ptr<app::Store>> OpenPostgresStore(const std::string& dsn, co
     pool.reserve(static_cast<std::size_t>(options.pool_size));
     pool.push_back(std::move(migrated.value().first));
     while (pool.size() < static_cast<std::size_t>(options.pool_size)) {
-        Result<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(dsn, connection_options);
-        if (!connection.ok()) {
-            return connection.error();
-        }
-        pool.push_back(std::move(connection).value());
+        ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(dsn, connection_options));
+        pool.push_back(std::move(connection));
     }
     return std::unique_ptr<app::Store>(std::make_unique<PostgresStore>(dsn, options, std::move(pool)));
 }

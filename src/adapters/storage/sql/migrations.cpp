@@ -26,16 +26,11 @@ Error InMigration(const Migration& migration, Error error) {
 }  // namespace
 
 Result<int> ApplyMigrations(SqlConnection& connection, std::span<const Migration> migrations) {
-    if (Status created = connection.Execute(kCreateSchemaMigrations); !created.ok()) {
-        return created.error();
-    }
-    Result<std::vector<SqlRow>> current = connection.Query("SELECT MAX(version) FROM schema_migrations", {});
-    if (!current.ok()) {
-        return current.error();
-    }
+    RETURN_IF_ERROR(connection.Execute(kCreateSchemaMigrations));
+    ASSIGN_OR_RETURN(std::vector<SqlRow> current, connection.Query("SELECT MAX(version) FROM schema_migrations", {}));
     int version = 0;
-    if (!current->empty() && std::holds_alternative<std::int64_t>(current->front().columns.at(0))) {
-        version = static_cast<int>(std::get<std::int64_t>(current->front().columns.at(0)));
+    if (!current.empty() && std::holds_alternative<std::int64_t>(current.front().columns.at(0))) {
+        version = static_cast<int>(std::get<std::int64_t>(current.front().columns.at(0)));
     }
     const int newest_known = migrations.empty() ? 0 : migrations.back().version;
     if (version > newest_known) {

@@ -46,11 +46,8 @@ Result<std::vector<T>> ParseRows(const std::vector<SqlRow>& rows, Parse parse) {
     std::vector<T> parsed;
     parsed.reserve(rows.size());
     for (const SqlRow& row : rows) {
-        Result<T> item = parse(row);
-        if (!item.ok()) {
-            return item.error();
-        }
-        parsed.push_back(std::move(item).value());
+        ASSIGN_OR_RETURN(T item, parse(row));
+        parsed.push_back(std::move(item));
     }
     return parsed;
 }
@@ -59,25 +56,19 @@ Result<std::vector<T>> ParseRows(const std::vector<SqlRow>& rows, Parse parse) {
 template <typename T, typename Parse>
 Result<std::vector<T>> QueryRows(SqlConnection& connection, std::string_view sql, const std::vector<SqlValue>& params,
                                  Parse parse) {
-    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return ParseRows<T>(*rows, parse);
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows, connection.Query(sql, params));
+    return ParseRows<T>(rows, parse);
 }
 
 // Runs `sql`, expected to select at most one row, and parses it with `parse`; `not_found` when there is none.
 template <typename Parse>
 std::invoke_result_t<Parse, const SqlRow&> QueryOne(SqlConnection& connection, std::string_view sql,
                                                     const std::vector<SqlValue>& params, Parse parse, Error not_found) {
-    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (rows->empty()) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows, connection.Query(sql, params));
+    if (rows.empty()) {
         return not_found;
     }
-    return parse(rows->front());
+    return parse(rows.front());
 }
 
 // Typed column access. Any mismatch with the schema sets ok() false, and the caller returns Corrupt(...).

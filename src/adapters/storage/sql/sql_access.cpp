@@ -93,24 +93,18 @@ Result<app::ApiToken> ApiTokenFromRow(const SqlRow& row) {
 template <typename T, typename Parse>
 Result<std::optional<T>> FindOne(SqlConnection& connection, std::string_view sql, const std::vector<SqlValue>& params,
                                  Parse parse) {
-    Result<std::vector<T>> rows = QueryRows<T>(connection, sql, params, parse);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (rows->empty()) {
+    ASSIGN_OR_RETURN(std::vector<T> rows, QueryRows<T>(connection, sql, params, parse));
+    if (rows.empty()) {
         return std::optional<T>{};
     }
-    return std::optional<T>{std::move(rows->front())};
+    return std::optional<T>{std::move(rows.front())};
 }
 
 // Runs an UPDATE ... RETURNING id; `not_found` when it changed no row.
 Status UpdateOne(SqlConnection& connection, std::string_view sql, const std::vector<SqlValue>& params,
                  Error not_found) {
-    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return rows->empty() ? Status(std::move(not_found)) : Status::Ok();
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows, connection.Query(sql, params));
+    return rows.empty() ? Status(std::move(not_found)) : Status::Ok();
 }
 
 // Whether `error` is a unique violation of the constraint SQLite names by its columns (`sqlite_columns`, "users.email")
@@ -208,19 +202,17 @@ Result<std::optional<int>> SqlTransaction::CountLoginAttempt(std::string_view em
     // attempts are counted one after the other and the second sees the lock the first set. An update refused by the
     // WHERE returns no row in both backends.
     const std::vector<SqlValue> params = {std::string(email), Millis(now)};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO login_throttle (email, failed_logins, locked_until) VALUES ($1, 1, NULL) "
-        "ON CONFLICT (email) DO UPDATE SET failed_logins = login_throttle.failed_logins + 1 "
-        "WHERE login_throttle.locked_until IS NULL OR login_throttle.locked_until <= $2 "
-        "RETURNING failed_logins",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("INSERT INTO login_throttle (email, failed_logins, locked_until) VALUES ($1, 1, NULL) "
+                          "ON CONFLICT (email) DO UPDATE SET failed_logins = login_throttle.failed_logins + 1 "
+                          "WHERE login_throttle.locked_until IS NULL OR login_throttle.locked_until <= $2 "
+                          "RETURNING failed_logins",
+                          params));
+    if (rows.empty()) {
         return std::optional<int>{};
     }
-    const std::int64_t count = InsertedId(*rows);
+    const std::int64_t count = InsertedId(rows);
     if (count <= 0) {
         return Corrupt("login_throttle");
     }
@@ -248,14 +240,13 @@ Result<app::BrowserSessionId> SqlTransaction::InsertBrowserSession(const app::Br
                                           Millis(session.last_seen_at),
                                           Millis(session.expires_at),
                                           OptionalMillis(session.ended_at)};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO browser_sessions (token_digest, user_id, csrf_token, created_at, last_seen_at, expires_at, "
-        "ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::BrowserSessionId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO browser_sessions (token_digest, user_id, csrf_token, created_at, last_seen_at, expires_at, "
+            "ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            params));
+    return app::BrowserSessionId{InsertedId(rows)};
 }
 
 Result<std::optional<app::BrowserSession>> SqlTransaction::FindBrowserSession(std::string_view token_digest) {

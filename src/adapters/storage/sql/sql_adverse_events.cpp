@@ -166,23 +166,18 @@ Status SqlTransaction::UpdateAdverseEvent(const app::AdverseEvent& event) {
         assignments += ", " + flag + " = $" + std::to_string(++number);
     }
     AppendFlags(event, params);  // in FlagColumns() order, from $10
-    Result<std::vector<SqlRow>> rows = connection_.Query("UPDATE adverse_events SET " + assignments +
-                                                             ", version = version + 1 WHERE id = $1 AND version = $2 "
-                                                             "RETURNING id",
-                                                         params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("UPDATE adverse_events SET " + assignments +
+                                           ", version = version + 1 WHERE id = $1 AND version = $2 "
+                                           "RETURNING id",
+                                       params));
+    if (!rows.empty()) {
         return Status::Ok();
     }
-    Result<app::AdverseEvent> current = GetAdverseEvent(event.id);
-    if (!current.ok()) {
-        return current.error();
-    }
+    ASSIGN_OR_RETURN(app::AdverseEvent current, GetAdverseEvent(event.id));
     return Error{ErrorCode::kConflict, "version",
                  "adverse event " + std::to_string(event.id.value) + " was changed by someone else (version " +
-                     std::to_string(current->version) + ", not " + std::to_string(event.version) + ")"};
+                     std::to_string(current.version) + ", not " + std::to_string(event.version) + ")"};
 }
 
 Result<std::vector<app::AdverseEvent>> SqlTransaction::ListAdverseEvents(app::PatientId patient) {

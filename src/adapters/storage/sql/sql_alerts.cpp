@@ -57,14 +57,12 @@ Result<app::AlertId> SqlTransaction::InsertAlert(const app::Alert& alert) {
         alert.patient.value, alert.rule,   std::string(clinical::AlertSeverityName(alert.severity)),
         alert.message,       alert.source, alert.record_type,
         alert.record_id,     alert.notify, Millis(alert.raised_at)};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO alerts (patient_id, rule, severity, message, source, record_type, record_id, notify, raised_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::AlertId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("INSERT INTO alerts (patient_id, rule, severity, message, source, record_type, "
+                                       "record_id, notify, raised_at) "
+                                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                       params));
+    return app::AlertId{InsertedId(rows)};
 }
 
 Result<app::Alert> SqlTransaction::GetAlert(app::AlertId id) {
@@ -78,22 +76,17 @@ Status SqlTransaction::AcknowledgeAlert(app::AlertId id, app::TimePoint at, std:
                                         std::string_view note) {
     const std::vector<SqlValue> params = {id.value, Millis(at), std::string(by), std::string(note)};
     // Only an open row matches, so a second acknowledgement changes nothing even when two race.
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3, acknowledgement_note = $4 "
-        "WHERE id = $1 AND acknowledged_at IS NULL RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3, acknowledgement_note = $4 "
+                          "WHERE id = $1 AND acknowledged_at IS NULL RETURNING id",
+                          params));
+    if (!rows.empty()) {
         return Status::Ok();
     }
-    Result<app::Alert> current = GetAlert(id);
-    if (!current.ok()) {
-        return current.error();
-    }
+    ASSIGN_OR_RETURN(app::Alert current, GetAlert(id));
     return Error{ErrorCode::kFailedPrecondition, "alert_id",
-                 "alert " + std::to_string(id.value) + " is already acknowledged by " + current->acknowledged_by +
+                 "alert " + std::to_string(id.value) + " is already acknowledged by " + current.acknowledged_by +
                      "; an acknowledged alert never changes"};
 }
 

@@ -56,27 +56,25 @@ std::optional<std::vector<std::string>> StringsFromText(std::string_view text) {
 Result<app::HistoryEntryId> SqlTransaction::InsertHistoryEntry(const app::HistoryEntry& entry) {
     const std::vector<SqlValue> params = {entry.patient.value, std::string(app::HistoryKindName(entry.kind)),
                                           entry.value, Millis(entry.noted_at), entry.noted_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO history_entries (patient_id, kind, value, noted_at, noted_by) VALUES ($1, $2, $3, $4, $5) "
-        "RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::HistoryEntryId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO history_entries (patient_id, kind, value, noted_at, noted_by) VALUES ($1, $2, $3, $4, $5) "
+            "RETURNING id",
+            params));
+    return app::HistoryEntryId{InsertedId(rows)};
 }
 
 Result<std::vector<app::HistoryEntry>> SqlTransaction::ListHistoryEntries(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "SELECT id, patient_id, kind, value, noted_at, noted_by FROM history_entries WHERE patient_id = $1 "
-        "ORDER BY noted_at, id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "SELECT id, patient_id, kind, value, noted_at, noted_by FROM history_entries WHERE patient_id = $1 "
+            "ORDER BY noted_at, id",
+            params));
     std::vector<app::HistoryEntry> entries;
-    for (const SqlRow& row : *rows) {
+    for (const SqlRow& row : rows) {
         RowReader read(row);
         app::HistoryEntry entry;
         entry.id = app::HistoryEntryId{read.Int(0)};
@@ -105,28 +103,26 @@ Result<app::TrialId> SqlTransaction::InsertTrial(const app::TrialRecord& trial) 
                                           OptionalDate(trial.ended_on),
                                           Millis(trial.recorded_at),
                                           trial.recorded_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO antidepressant_trials (patient_id, drug, weeks, adequate_dose, improvement_percent, "
-        "current_episode, started_on, ended_on, recorded_at, recorded_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::TrialId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO antidepressant_trials (patient_id, drug, weeks, adequate_dose, improvement_percent, "
+            "current_episode, started_on, ended_on, recorded_at, recorded_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            params));
+    return app::TrialId{InsertedId(rows)};
 }
 
 Result<std::vector<app::TrialRecord>> SqlTransaction::ListTrials(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "SELECT id, patient_id, drug, weeks, adequate_dose, improvement_percent, current_episode, started_on, "
-        "ended_on, recorded_at, recorded_by FROM antidepressant_trials WHERE patient_id = $1 ORDER BY id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "SELECT id, patient_id, drug, weeks, adequate_dose, improvement_percent, current_episode, started_on, "
+            "ended_on, recorded_at, recorded_by FROM antidepressant_trials WHERE patient_id = $1 ORDER BY id",
+            params));
     std::vector<app::TrialRecord> trials;
-    for (const SqlRow& row : *rows) {
+    for (const SqlRow& row : rows) {
         RowReader read(row);
         app::TrialRecord trial;
         trial.id = app::TrialId{read.Int(0)};
@@ -159,46 +155,42 @@ Result<app::ScreeningId> SqlTransaction::InsertScreening(const app::ScreeningRec
                                           Flag(result.indication_established),
                                           Millis(screening.screened_at),
                                           screening.screened_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO screenings (patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, "
-        "treatment_resistant, indication_established, screened_at, screened_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    const app::ScreeningId id{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO screenings (patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, "
+            "treatment_resistant, indication_established, screened_at, screened_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            params));
+    const app::ScreeningId id{InsertedId(rows)};
     for (std::size_t position = 0; position < result.findings.size(); ++position) {
         const clinical::Finding& finding = result.findings[position];
         const std::vector<SqlValue> finding_params = {
             id.value,        static_cast<std::int64_t>(position),
             finding.rule_id, std::string(clinical::SeverityName(finding.severity)),
             finding.message, finding.source};
-        Result<std::vector<SqlRow>> inserted = connection_.Query(
+        RETURN_IF_ERROR(connection_.Query(
             "INSERT INTO screening_findings (screening_id, position, rule_id, severity, message, source) "
             "VALUES ($1, $2, $3, $4, $5, $6)",
-            finding_params);
-        if (!inserted.ok()) {
-            return inserted.error();
-        }
+            finding_params));
     }
     return id;
 }
 
 Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
     const std::vector<SqlValue> params = {id.value};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "SELECT id, patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, treatment_resistant, "
-        "indication_established, screened_at, screened_by, sign_off, sign_reason, signed_at, signed_by "
-        "FROM screenings WHERE id = $1",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "SELECT id, patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, "
+            "treatment_resistant, "
+            "indication_established, screened_at, screened_by, sign_off, sign_reason, signed_at, signed_by "
+            "FROM screenings WHERE id = $1",
+            params));
+    if (rows.empty()) {
         return Error{ErrorCode::kNotFound, "screening_id", "no screening with id " + std::to_string(id.value)};
     }
-    RowReader read(rows->front());
+    RowReader read(rows.front());
     app::ScreeningRecord screening;
     screening.id = app::ScreeningId{read.Int(0)};
     screening.patient = app::PatientId{read.Int(1)};
@@ -224,14 +216,12 @@ Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
     screening.result.decision = *decision;
     screening.result.counted_trial_drugs = std::move(*counted);
 
-    Result<std::vector<SqlRow>> findings = connection_.Query(
-        "SELECT rule_id, severity, message, source FROM screening_findings WHERE screening_id = $1 "
-        "ORDER BY position",
-        params);
-    if (!findings.ok()) {
-        return findings.error();
-    }
-    for (const SqlRow& row : *findings) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> findings,
+        connection_.Query("SELECT rule_id, severity, message, source FROM screening_findings WHERE screening_id = $1 "
+                          "ORDER BY position",
+                          params));
+    for (const SqlRow& row : findings) {
         RowReader finding_read(row);
         clinical::Finding finding;
         finding.rule_id = finding_read.Text(0);
@@ -262,11 +252,8 @@ Result<std::vector<app::ScreeningRecord>> SqlTransaction::ListScreenings(app::Pa
         if (!read.ok()) {
             return Corrupt("screenings");
         }
-        Result<app::ScreeningRecord> screening = GetScreening(id);
-        if (!screening.ok()) {
-            return screening.error();
-        }
-        screenings.push_back(std::move(screening).value());
+        ASSIGN_OR_RETURN(app::ScreeningRecord screening, GetScreening(id));
+        screenings.push_back(std::move(screening));
     }
     return screenings;
 }
@@ -275,21 +262,16 @@ Status SqlTransaction::SignScreening(app::ScreeningId id, const app::ScreeningSi
     const std::vector<SqlValue> params = {id.value, std::string(app::SignOffName(signature.sign_off)), signature.reason,
                                           Millis(signature.signed_at), signature.signed_by};
     // Only an unsigned row matches, so a second signature changes nothing even when two race.
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "UPDATE screenings SET sign_off = $2, sign_reason = $3, signed_at = $4, signed_by = $5 "
-        "WHERE id = $1 AND signed_at IS NULL RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("UPDATE screenings SET sign_off = $2, sign_reason = $3, signed_at = $4, signed_by = $5 "
+                          "WHERE id = $1 AND signed_at IS NULL RETURNING id",
+                          params));
+    if (!rows.empty()) {
         return Status::Ok();
     }
-    Result<app::ScreeningRecord> current = GetScreening(id);
-    if (!current.ok()) {
-        return current.error();
-    }
-    const std::string signed_by = current->signature ? current->signature->signed_by : std::string("someone");
+    ASSIGN_OR_RETURN(app::ScreeningRecord current, GetScreening(id));
+    const std::string signed_by = current.signature ? current.signature->signed_by : std::string("someone");
     return Error{ErrorCode::kFailedPrecondition, "screening_id",
                  "screening " + std::to_string(id.value) + " is already signed by " + signed_by +
                      "; a signed screening is never edited"};

@@ -71,14 +71,12 @@ Result<app::NoteId> SqlTransaction::InsertNote(const app::Note& note) {
                                           note.author,
                                           Millis(note.created_at),
                                           Millis(note.updated_at)};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO notes (patient_id, course_id, session_id, kind, body, author, created_at, updated_at, version) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::NoteId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("INSERT INTO notes (patient_id, course_id, session_id, kind, body, author, "
+                                       "created_at, updated_at, version) "
+                                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) RETURNING id",
+                                       params));
+    return app::NoteId{InsertedId(rows)};
 }
 
 Result<app::Note> SqlTransaction::GetNote(app::NoteId id) {
@@ -89,15 +87,13 @@ Result<app::Note> SqlTransaction::GetNote(app::NoteId id) {
     if (!note.ok()) {
         return note;
     }
-    Result<std::vector<app::NoteAddendum>> addenda = QueryRows<app::NoteAddendum>(
-        connection_,
-        "SELECT " + std::string(kAddendumColumns) + " FROM note_addenda WHERE note_id = $1 ORDER BY written_at, id",
-        params, AddendumFromRow);
-    if (!addenda.ok()) {
-        return addenda.error();
-    }
+    ASSIGN_OR_RETURN(std::vector<app::NoteAddendum> addenda,
+                     QueryRows<app::NoteAddendum>(connection_,
+                                                  "SELECT " + std::string(kAddendumColumns) +
+                                                      " FROM note_addenda WHERE note_id = $1 ORDER BY written_at, id",
+                                                  params, AddendumFromRow));
     app::Note found = std::move(note).value();
-    found.addenda = std::move(addenda).value();
+    found.addenda = std::move(addenda);
     return found;
 }
 
@@ -115,19 +111,17 @@ Result<std::vector<app::Note>> SqlTransaction::ListNotes(app::PatientId patient,
     }
     std::vector<app::Note> notes = std::move(listed).value();
     // Every addendum of the patient's notes in one query, handed to its note.
-    Result<std::vector<app::NoteAddendum>> addenda = QueryRows<app::NoteAddendum>(
-        connection_,
-        "SELECT a.id, a.note_id, a.body, a.written_at, a.written_by FROM note_addenda a "
-        "JOIN notes n ON n.id = a.note_id WHERE n.patient_id = $1 ORDER BY a.written_at, a.id",
-        {patient.value}, AddendumFromRow);
-    if (!addenda.ok()) {
-        return addenda.error();
-    }
+    ASSIGN_OR_RETURN(std::vector<app::NoteAddendum> addenda,
+                     QueryRows<app::NoteAddendum>(
+                         connection_,
+                         "SELECT a.id, a.note_id, a.body, a.written_at, a.written_by FROM note_addenda a "
+                         "JOIN notes n ON n.id = a.note_id WHERE n.patient_id = $1 ORDER BY a.written_at, a.id",
+                         {patient.value}, AddendumFromRow));
     std::map<std::int64_t, app::Note*> by_id;
     for (app::Note& note : notes) {
         by_id.emplace(note.id.value, &note);
     }
-    for (app::NoteAddendum& addendum : std::move(addenda).value()) {
+    for (app::NoteAddendum& addendum : std::move(addenda)) {
         if (auto found = by_id.find(addendum.note.value); found != by_id.end()) {
             found->second->addenda.push_back(std::move(addendum));
         }
@@ -140,66 +134,53 @@ Status SqlTransaction::UpdateNoteBody(app::NoteId id, std::int64_t expected_vers
     const std::vector<SqlValue> params = {id.value, expected_version, std::string(body), Millis(updated_at)};
     // Only an unsigned row at the expected version matches, so neither a signed note nor a concurrent edit is
     // overwritten.
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "UPDATE notes SET body = $3, updated_at = $4, version = version + 1 "
-        "WHERE id = $1 AND version = $2 AND signed_at IS NULL RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("UPDATE notes SET body = $3, updated_at = $4, version = version + 1 "
+                                       "WHERE id = $1 AND version = $2 AND signed_at IS NULL RETURNING id",
+                                       params));
+    if (!rows.empty()) {
         return Status::Ok();
     }
-    Result<app::Note> current = GetNote(id);
-    if (!current.ok()) {
-        return current.error();
-    }
-    if (current->signed_at) {
+    ASSIGN_OR_RETURN(app::Note current, GetNote(id));
+    if (current.signed_at) {
         return Error{ErrorCode::kFailedPrecondition, "note_id",
-                     "note " + std::to_string(id.value) + " is signed by " + current->signed_by +
+                     "note " + std::to_string(id.value) + " is signed by " + current.signed_by +
                          "; a signed note is never edited"};
     }
     return Error{ErrorCode::kConflict, "version",
                  "note " + std::to_string(id.value) + " was changed by someone else (version " +
-                     std::to_string(current->version) + ", not " + std::to_string(expected_version) + ")"};
+                     std::to_string(current.version) + ", not " + std::to_string(expected_version) + ")"};
 }
 
 Status SqlTransaction::SignNote(app::NoteId id, std::int64_t expected_version, app::TimePoint signed_at,
                                 std::string_view signed_by) {
     const std::vector<SqlValue> params = {id.value, expected_version, Millis(signed_at), std::string(signed_by)};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "UPDATE notes SET signed_at = $3, signed_by = $4, version = version + 1 "
-        "WHERE id = $1 AND version = $2 AND signed_at IS NULL RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("UPDATE notes SET signed_at = $3, signed_by = $4, version = version + 1 "
+                                       "WHERE id = $1 AND version = $2 AND signed_at IS NULL RETURNING id",
+                                       params));
+    if (!rows.empty()) {
         return Status::Ok();
     }
-    Result<app::Note> current = GetNote(id);
-    if (!current.ok()) {
-        return current.error();
-    }
-    if (current->signed_at) {
+    ASSIGN_OR_RETURN(app::Note current, GetNote(id));
+    if (current.signed_at) {
         return Error{ErrorCode::kFailedPrecondition, "note_id",
-                     "note " + std::to_string(id.value) + " is already signed by " + current->signed_by};
+                     "note " + std::to_string(id.value) + " is already signed by " + current.signed_by};
     }
     return Error{ErrorCode::kConflict, "version",
                  "note " + std::to_string(id.value) + " was changed by someone else (version " +
-                     std::to_string(current->version) + ", not " + std::to_string(expected_version) + ")"};
+                     std::to_string(current.version) + ", not " + std::to_string(expected_version) + ")"};
 }
 
 Result<app::AddendumId> SqlTransaction::InsertNoteAddendum(const app::NoteAddendum& addendum) {
     const std::vector<SqlValue> params = {addendum.note.value, addendum.body, Millis(addendum.written_at),
                                           addendum.written_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO note_addenda (note_id, body, written_at, written_by) VALUES ($1, $2, $3, $4) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::AddendumId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO note_addenda (note_id, body, written_at, written_by) VALUES ($1, $2, $3, $4) RETURNING id",
+            params));
+    return app::AddendumId{InsertedId(rows)};
 }
 
 }  // namespace kclinic::adapters::storage::sql

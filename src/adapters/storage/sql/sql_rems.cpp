@@ -130,11 +130,8 @@ Result<app::RemsFormRecord> FormFromRow(const SqlRow& row) {
     record.due_date = *due;
     record.status = *status;
     if (record.status == app::RemsFormStatus::kSubmitted) {
-        Result<app::RemsSubmission> submission = SubmissionFromRow(read);
-        if (!submission.ok()) {
-            return submission.error();
-        }
-        record.submission = std::move(submission).value();
+        ASSIGN_OR_RETURN(app::RemsSubmission submission, SubmissionFromRow(read));
+        record.submission = std::move(submission);
     }
     return record;
 }
@@ -149,27 +146,24 @@ Result<app::RemsFormId> SqlTransaction::InsertRemsForm(const app::RemsFormRecord
                                           std::string(app::RemsFormStatusName(app::RemsFormStatus::kDue)),
                                           Millis(form.created_at),
                                           form.created_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO rems_forms (session_id, patient_id, treatment_date, due_date, status, created_at, created_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::RemsFormId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO rems_forms (session_id, patient_id, treatment_date, due_date, status, created_at, created_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            params));
+    return app::RemsFormId{InsertedId(rows)};
 }
 
 Result<std::optional<app::RemsFormRecord>> SqlTransaction::FindRemsForm(app::SessionId session) {
-    Result<std::vector<app::RemsFormRecord>> forms = QueryRows<app::RemsFormRecord>(
-        connection_, "SELECT " + std::string(kFormColumns) + " FROM rems_forms WHERE session_id = $1", {session.value},
-        FormFromRow);
-    if (!forms.ok()) {
-        return forms.error();
-    }
-    if (forms->empty()) {
+    ASSIGN_OR_RETURN(std::vector<app::RemsFormRecord> forms,
+                     QueryRows<app::RemsFormRecord>(
+                         connection_, "SELECT " + std::string(kFormColumns) + " FROM rems_forms WHERE session_id = $1",
+                         {session.value}, FormFromRow));
+    if (forms.empty()) {
         return std::optional<app::RemsFormRecord>{};
     }
-    return std::optional<app::RemsFormRecord>{forms->front()};
+    return std::optional<app::RemsFormRecord>{forms.front()};
 }
 
 Status SqlTransaction::SubmitRemsForm(app::RemsFormId id, const app::RemsSubmission& submission) {
@@ -209,30 +203,29 @@ Status SqlTransaction::SubmitRemsForm(app::RemsFormId id, const app::RemsSubmiss
          monitoring.lowest_spo2_percent ? SqlValue{*monitoring.lowest_spo2_percent} : SqlValue{},
          form.ready_to_leave_minutes ? SqlValue{std::int64_t{*form.ready_to_leave_minutes}} : SqlValue{}});
     // Only a row still due matches, so two racing submissions cannot both apply.
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "UPDATE rems_forms SET status = $2, submitted_at = $3, submitted_by = $4, confirmation_reference = $5, "
-        "patient_given_name = $6, patient_family_name = $7, patient_birth_date = $8, patient_sex = $9, "
-        "first_treatment = $10, benzodiazepine = $11, sedative_hypnotic = $12, psychostimulant = $13, "
-        "mao_inhibitor = $14, opioid = $15, monitoring_provider = $16, healthcare_setting = $17, "
-        "administered_on = $18, dose_mg = $19, lot_numbers = $20, first_device_at = $21, monitoring_ended_at = $22, "
-        "monitoring_minutes = $23, bp_before_systolic = $24, bp_before_diastolic = $25, bp_before_at = $26, "
-        "bp_40_systolic = $27, bp_40_diastolic = $28, bp_40_at = $29, bp_end_systolic = $30, bp_end_diastolic = $31, "
-        "bp_end_at = $32, vitals_acceptable_before = $33, vitals_acceptable_end = $34, sedation = $35, "
-        "dissociation = $36, respiratory_depression = $37, lowest_spo2_percent = $38, ready_to_leave_minutes = $39 "
-        "WHERE id = $1 AND status = 'due' RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "UPDATE rems_forms SET status = $2, submitted_at = $3, submitted_by = $4, confirmation_reference = $5, "
+            "patient_given_name = $6, patient_family_name = $7, patient_birth_date = $8, patient_sex = $9, "
+            "first_treatment = $10, benzodiazepine = $11, sedative_hypnotic = $12, psychostimulant = $13, "
+            "mao_inhibitor = $14, opioid = $15, monitoring_provider = $16, healthcare_setting = $17, "
+            "administered_on = $18, dose_mg = $19, lot_numbers = $20, first_device_at = $21, monitoring_ended_at = "
+            "$22, "
+            "monitoring_minutes = $23, bp_before_systolic = $24, bp_before_diastolic = $25, bp_before_at = $26, "
+            "bp_40_systolic = $27, bp_40_diastolic = $28, bp_40_at = $29, bp_end_systolic = $30, bp_end_diastolic = "
+            "$31, "
+            "bp_end_at = $32, vitals_acceptable_before = $33, vitals_acceptable_end = $34, sedation = $35, "
+            "dissociation = $36, respiratory_depression = $37, lowest_spo2_percent = $38, ready_to_leave_minutes = $39 "
+            "WHERE id = $1 AND status = 'due' RETURNING id",
+            params));
+    if (!rows.empty()) {
         return Status::Ok();
     }
     const std::vector<SqlValue> form_id = {id.value};
-    Result<std::vector<SqlRow>> existing = connection_.Query("SELECT status FROM rems_forms WHERE id = $1", form_id);
-    if (!existing.ok()) {
-        return existing.error();
-    }
-    if (existing->empty()) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> existing,
+                     connection_.Query("SELECT status FROM rems_forms WHERE id = $1", form_id));
+    if (existing.empty()) {
         return Error{ErrorCode::kNotFound, "rems_form_id", "no REMS form with id " + std::to_string(id.value)};
     }
     return Error{ErrorCode::kFailedPrecondition, "rems_form_id",

@@ -147,11 +147,8 @@ Result<std::optional<app::Patient>> SqlTransaction::FindPatientByMrn(std::string
     if (rows->empty()) {
         return std::optional<app::Patient>{};
     }
-    Result<app::Patient> patient = PatientFromRow(rows->front());
-    if (!patient.ok()) {
-        return patient.error();
-    }
-    return std::optional<app::Patient>{std::move(patient).value()};
+    ASSIGN_OR_RETURN(app::Patient patient, PatientFromRow(rows->front()));
+    return std::optional<app::Patient>{std::move(patient)};
 }
 
 Result<std::vector<app::Patient>> SqlTransaction::ListPatients(app::PatientId after, int limit) {
@@ -180,13 +177,10 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
     if (!rows->empty()) {
         return Status::Ok();
     }
-    Result<app::Patient> current = GetPatient(patient.id);
-    if (!current.ok()) {
-        return current.error();
-    }
+    ASSIGN_OR_RETURN(app::Patient current, GetPatient(patient.id));
     return Error{ErrorCode::kConflict, "version",
                  "patient " + std::to_string(patient.id.value) + " was changed by someone else (version " +
-                     std::to_string(current->version) + ", not " + std::to_string(patient.version) + ")"};
+                     std::to_string(current.version) + ", not " + std::to_string(patient.version) + ")"};
 }
 
 Status SqlTransaction::InsertWeight(const app::WeightMeasurement& weight) {
@@ -199,15 +193,13 @@ Status SqlTransaction::InsertWeight(const app::WeightMeasurement& weight) {
 
 Result<std::vector<app::WeightMeasurement>> SqlTransaction::ListWeights(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "SELECT patient_id, measured_at, weight_kg, recorded_by FROM weights WHERE patient_id = $1 "
-        "ORDER BY measured_at, id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("SELECT patient_id, measured_at, weight_kg, recorded_by FROM weights WHERE patient_id = $1 "
+                          "ORDER BY measured_at, id",
+                          params));
     std::vector<app::WeightMeasurement> weights;
-    for (const SqlRow& row : *rows) {
+    for (const SqlRow& row : rows) {
         RowReader read(row);
         app::WeightMeasurement weight{app::PatientId{read.Int(0)}, FromMillis(read.Int(1)), read.Double(2),
                                       read.Text(3)};
@@ -230,14 +222,13 @@ Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign
                                           vital.device_id,
                                           Millis(recorded_at),
                                           std::string(recorded_by)};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
-        "recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::VitalSignId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
+            "recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            params));
+    return app::VitalSignId{InsertedId(rows)};
 }
 
 Result<app::VitalSign> SqlTransaction::GetVitalSign(app::VitalSignId id) {
@@ -279,27 +270,25 @@ Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment
                                           Millis(assessment.assessed_at),
                                           Millis(assessment.recorded_at),
                                           assessment.recorded_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO assessments (patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, "
-        "recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::AssessmentId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO assessments (patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, "
+            "recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            params));
+    return app::AssessmentId{InsertedId(rows)};
 }
 
 Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "SELECT id, patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, recorded_at, "
-        "recorded_by FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "SELECT id, patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, recorded_at, "
+            "recorded_by FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
+            params));
     std::vector<app::Assessment> assessments;
-    for (const SqlRow& row : *rows) {
+    for (const SqlRow& row : rows) {
         RowReader read(row);
         app::Assessment assessment;
         assessment.id = app::AssessmentId{read.Int(0)};
@@ -326,14 +315,12 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
 Result<app::AuditEntryId> SqlTransaction::AppendAudit(const app::AuditEntry& entry) {
     const std::vector<SqlValue> params = {Millis(entry.at),  entry.actor,     entry.origin,    entry.action,
                                           entry.record_type, entry.record_id, entry.patient_id};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO audit_log (at, actor, origin, action, record_type, record_id, patient_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::AuditEntryId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("INSERT INTO audit_log (at, actor, origin, action, record_type, record_id, patient_id) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                          params));
+    return app::AuditEntryId{InsertedId(rows)};
 }
 
 Result<std::vector<app::AuditEntry>> SqlTransaction::ListAudit(const app::AuditFilter& filter) {
@@ -355,17 +342,15 @@ Result<std::vector<app::AuditEntry>> SqlTransaction::ListAudit(const app::AuditF
                                           optional_time(filter.from),
                                           optional_time(filter.to),
                                           std::int64_t{filter.limit}};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "SELECT id, at, actor, origin, action, record_type, record_id, patient_id FROM audit_log "
-        "WHERE id > $1 AND (actor = $2 OR $2 IS NULL) AND (patient_id = $3 OR $3 IS NULL) "
-        "AND (action = $4 OR $4 IS NULL) AND (at >= $5 OR $5 IS NULL) AND (at < $6 OR $6 IS NULL) "
-        "ORDER BY id LIMIT $7",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("SELECT id, at, actor, origin, action, record_type, record_id, patient_id FROM audit_log "
+                          "WHERE id > $1 AND (actor = $2 OR $2 IS NULL) AND (patient_id = $3 OR $3 IS NULL) "
+                          "AND (action = $4 OR $4 IS NULL) AND (at >= $5 OR $5 IS NULL) AND (at < $6 OR $6 IS NULL) "
+                          "ORDER BY id LIMIT $7",
+                          params));
     std::vector<app::AuditEntry> entries;
-    for (const SqlRow& row : *rows) {
+    for (const SqlRow& row : rows) {
         RowReader read(row);
         app::AuditEntry entry{app::AuditEntryId{read.Int(0)},
                               FromMillis(read.Int(1)),
@@ -384,12 +369,10 @@ Result<std::vector<app::AuditEntry>> SqlTransaction::ListAudit(const app::AuditF
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> SqlTransaction::LoadSettings() {
-    Result<std::vector<SqlRow>> rows = connection_.Query("SELECT name, value FROM clinic_settings ORDER BY name", {});
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("SELECT name, value FROM clinic_settings ORDER BY name", {}));
     std::vector<std::pair<std::string, std::string>> settings;
-    for (const SqlRow& row : *rows) {
+    for (const SqlRow& row : rows) {
         RowReader read(row);
         std::pair<std::string, std::string> setting{read.Text(0), read.Text(1)};
         if (!read.ok()) {

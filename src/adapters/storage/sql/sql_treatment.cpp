@@ -262,15 +262,13 @@ Result<app::CourseId> SqlTransaction::InsertCourse(const app::TreatmentCourse& c
                                           course.started_by,
                                           Millis(course.status_changed_at),
                                           course.status_changed_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO treatment_courses (patient_id, indication, protocol, route, start_date, status, status_reason, "
-        "started_at, started_by, status_changed_at, status_changed_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::CourseId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("INSERT INTO treatment_courses (patient_id, indication, protocol, route, "
+                                       "start_date, status, status_reason, "
+                                       "started_at, started_by, status_changed_at, status_changed_by) "
+                                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                                       params));
+    return app::CourseId{InsertedId(rows)};
 }
 
 Result<app::TreatmentCourse> SqlTransaction::GetCourse(app::CourseId id) {
@@ -293,23 +291,18 @@ Status SqlTransaction::UpdateCourseStatus(const app::TreatmentCourse& course, ap
     const std::vector<SqlValue> params = {course.id.value,          std::string(app::CourseStatusName(course.status)),
                                           course.status_reason,     Millis(course.status_changed_at),
                                           course.status_changed_by, std::string(app::CourseStatusName(expected))};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "UPDATE treatment_courses SET status = $2, status_reason = $3, status_changed_at = $4, "
-        "status_changed_by = $5 WHERE id = $1 AND status = $6 RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("UPDATE treatment_courses SET status = $2, status_reason = $3, status_changed_at = $4, "
+                          "status_changed_by = $5 WHERE id = $1 AND status = $6 RETURNING id",
+                          params));
+    if (!rows.empty()) {
         return Status::Ok();
     }
-    Result<app::TreatmentCourse> current = GetCourse(course.id);
-    if (!current.ok()) {
-        return current.error();
-    }
+    ASSIGN_OR_RETURN(app::TreatmentCourse current, GetCourse(course.id));
     return Error{ErrorCode::kConflict, "course_id",
                  "treatment course " + std::to_string(course.id.value) + " is " +
-                     std::string(app::CourseStatusName(current->status)) + ", not " +
+                     std::string(app::CourseStatusName(current.status)) + ", not " +
                      std::string(app::CourseStatusName(expected)) + "; it changed meanwhile"};
 }
 
@@ -329,20 +322,17 @@ Result<app::SessionId> SqlTransaction::InsertSession(const app::TreatmentSession
                                           session.state_reason,
                                           Millis(session.state_changed_at),
                                           session.state_changed_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO treatment_sessions (course_id, patient_id, number, planned_date, phase, week, state, "
-        "consent_confirmed, escort_confirmed, checked_in_at, bp_override_by, bp_override_reason, state_reason, "
-        "state_changed_at, state_changed_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO treatment_sessions (course_id, patient_id, number, planned_date, phase, week, state, "
+            "consent_confirmed, escort_confirmed, checked_in_at, bp_override_by, bp_override_reason, state_reason, "
+            "state_changed_at, state_changed_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+            params));
     app::TreatmentSession inserted = session;
-    inserted.id = app::SessionId{InsertedId(*rows)};
-    if (Status appended = AppendTransition(connection_, inserted, std::nullopt); !appended.ok()) {
-        return appended.error();
-    }
+    inserted.id = app::SessionId{InsertedId(rows)};
+    RETURN_IF_ERROR(AppendTransition(connection_, inserted, std::nullopt));
     return inserted.id;
 }
 
@@ -381,24 +371,20 @@ Status SqlTransaction::UpdateSession(const app::TreatmentSession& session, clini
                                           session.state_changed_by,
                                           std::string(clinical::SessionStateName(expected))};
     // Only a row still in the expected state matches, so two racing transitions cannot both apply.
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "UPDATE treatment_sessions SET state = $2, consent_confirmed = $3, escort_confirmed = $4, checked_in_at = $5, "
-        "bp_override_by = $6, bp_override_reason = $7, state_reason = $8, state_changed_at = $9, "
-        "state_changed_by = $10 WHERE id = $1 AND state = $11 RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (!rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("UPDATE treatment_sessions SET state = $2, consent_confirmed = $3, escort_confirmed = $4, "
+                          "checked_in_at = $5, "
+                          "bp_override_by = $6, bp_override_reason = $7, state_reason = $8, state_changed_at = $9, "
+                          "state_changed_by = $10 WHERE id = $1 AND state = $11 RETURNING id",
+                          params));
+    if (!rows.empty()) {
         return AppendTransition(connection_, session, expected);
     }
-    Result<app::TreatmentSession> current = GetSession(session.id);
-    if (!current.ok()) {
-        return current.error();
-    }
+    ASSIGN_OR_RETURN(app::TreatmentSession current, GetSession(session.id));
     return Error{ErrorCode::kConflict, "session_id",
                  "treatment session " + std::to_string(session.id.value) + " is " +
-                     std::string(clinical::SessionStateName(current->state)) + ", not " +
+                     std::string(clinical::SessionStateName(current.state)) + ", not " +
                      std::string(clinical::SessionStateName(expected)) + "; it changed meanwhile"};
 }
 
@@ -443,31 +429,32 @@ Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRec
         json::Json(order.notes).dump(),
         Millis(record.signed_at),
         record.prescriber};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO dose_orders (session_id, patient_id, route, weight_kg, request_mg_per_kg, request_minutes, "
-        "request_dose_mg, concentration_mg_per_ml, first_dose, age_years, indication, weight_basis, height_cm, sex, "
-        "japanese_ancestry, total_mg, rate_mg_per_h, volume_ml, rate_ml_per_h, devices, "
-        "rest_minutes_between_devices, min_administration_minutes, weight_used_kg, ideal_body_weight_kg, mg_per_kg, "
-        "minutes, notes, signed_at, prescriber) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-        "$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::DoseOrderId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO dose_orders (session_id, patient_id, route, weight_kg, request_mg_per_kg, request_minutes, "
+            "request_dose_mg, concentration_mg_per_ml, first_dose, age_years, indication, weight_basis, height_cm, "
+            "sex, "
+            "japanese_ancestry, total_mg, rate_mg_per_h, volume_ml, rate_ml_per_h, devices, "
+            "rest_minutes_between_devices, min_administration_minutes, weight_used_kg, ideal_body_weight_kg, "
+            "mg_per_kg, "
+            "minutes, notes, signed_at, prescriber) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "$14, "
+            "$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id",
+            params));
+    return app::DoseOrderId{InsertedId(rows)};
 }
 
 Result<std::optional<app::DoseOrderRecord>> SqlTransaction::FindDoseOrder(app::SessionId session) {
-    Result<std::vector<app::DoseOrderRecord>> orders = QueryRows<app::DoseOrderRecord>(
-        connection_, "SELECT " + std::string(kDoseOrderColumns) + " FROM dose_orders WHERE session_id = $1",
-        {session.value}, DoseOrderFromRow);
-    if (!orders.ok()) {
-        return orders.error();
-    }
-    if (orders->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<app::DoseOrderRecord> orders,
+        QueryRows<app::DoseOrderRecord>(
+            connection_, "SELECT " + std::string(kDoseOrderColumns) + " FROM dose_orders WHERE session_id = $1",
+            {session.value}, DoseOrderFromRow));
+    if (orders.empty()) {
         return std::optional<app::DoseOrderRecord>{};
     }
-    return std::optional<app::DoseOrderRecord>{orders->front()};
+    return std::optional<app::DoseOrderRecord>{orders.front()};
 }
 
 Result<app::AdministrationId> SqlTransaction::InsertAdministration(const app::Administration& given) {
@@ -483,15 +470,14 @@ Result<app::AdministrationId> SqlTransaction::InsertAdministration(const app::Ad
                                           OptionalMillis(given.stopped_at),
                                           Millis(given.recorded_at),
                                           given.recorded_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO administrations (session_id, patient_id, drug, route, dose_mg, rate_mg_per_h, device_count, "
-        "lot_number, started_at, stopped_at, recorded_at, recorded_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::AdministrationId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "INSERT INTO administrations (session_id, patient_id, drug, route, dose_mg, rate_mg_per_h, device_count, "
+            "lot_number, started_at, stopped_at, recorded_at, recorded_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            params));
+    return app::AdministrationId{InsertedId(rows)};
 }
 
 Result<std::vector<app::Administration>> SqlTransaction::ListAdministrations(app::SessionId session) {

@@ -149,9 +149,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
                              "); it must live on a local file system"};
         }
         // Without a limit the WAL file keeps the size of the largest burst it ever held.
-        if (const Status status = connection->Execute("PRAGMA journal_size_limit = 67108864"); !status.ok()) {
-            return status.error();
-        }
+        RETURN_IF_ERROR(connection->Execute("PRAGMA journal_size_limit = 67108864"));
     }
     return connection;
 }

@@ -153,9 +153,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
         return writer.error();
     }
     // Before any reader opens and before the writer thread starts: nothing may see a half-migrated schema.
-    if (auto version = sql::ApplyMigrations(*writer.value(), SqliteMigrations()); !version.ok()) {
-        return version.error();
-    }
+    RETURN_IF_ERROR(sql::ApplyMigrations(*writer.value(), SqliteMigrations()));
     std::vector<std::unique_ptr<SqliteConnection>> readers;
     for (int i = 0; i < options.reader_count; ++i) {
         auto reader = SqliteConnection::Open(path, OpenMode::kReadOnly, options.connection);
@@ -223,9 +221,7 @@ Status SqliteStore::Read(const app::TransactionWork& work) {
         }
     } end{*this, reader};
 
-    if (Status begin = Control(*reader, "BEGIN"); !begin.ok()) {
-        return begin;
-    }
+    RETURN_IF_ERROR(Control(*reader, "BEGIN"));
     Status result;
     {
         sql::SqlTransaction tx(*reader);
@@ -392,9 +388,7 @@ Status RestoreSqlite(const std::string& backup_path, const std::string& database
                      {},
                      backup_path + " is not a readable SQLite database: " + source.error().message};
     }
-    if (Status status = CheckIntegrity(*source.value(), backup_path); !status.ok()) {
-        return status;
-    }
+    RETURN_IF_ERROR(CheckIntegrity(*source.value(), backup_path));
     // A kclinic database records its migrations; restoring anything else, or a schema this binary cannot read,
     // would only fail later and less clearly.
     auto version = source.value()->Query("SELECT max(version) FROM schema_migrations", {});
