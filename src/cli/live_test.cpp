@@ -65,7 +65,8 @@ std::unique_ptr<LiveTestClient> Subscribed(std::uint16_t port, const std::string
 }
 
 // The next two messages of `client` are the vital sign `vital_id` of `patient_id` and then the alert it raised.
-void ExpectVitalThenAlert(LiveTestClient& client, std::int64_t patient_id, std::int64_t vital_id, std::int64_t alert_id) {
+void ExpectVitalThenAlert(LiveTestClient& client, std::int64_t patient_id, std::int64_t vital_id,
+                          std::int64_t alert_id) {
     const Json vital = NextJson(client);
     EXPECT_EQ(vital.value("type", ""), "vital_sign") << vital;
     EXPECT_EQ(vital.value("patient_id", std::int64_t{0}), patient_id) << vital;
@@ -179,7 +180,8 @@ TEST_P(LiveTest, UpgradesAndSubscriptionsAreRefusedAsDocumented) {
     EXPECT_EQ(forged.client, nullptr);
 
     // The front desk may open the channel (it is an API client) but subscribes to nothing clinical.
-    LiveOpening desk = LiveTestClient::OpenWithToken(server_->port(), server_->CreateToken("front_desk@clinic.example"));
+    LiveOpening desk =
+        LiveTestClient::OpenWithToken(server_->port(), server_->CreateToken("front_desk@clinic.example"));
     ASSERT_NE(desk.client, nullptr) << desk.status << desk.body << desk.problem;
     ASSERT_TRUE(desk.client->SendJson({{"subscribe", "board"}}));
     const Json board_refused = NextJson(*desk.client);
