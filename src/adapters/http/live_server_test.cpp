@@ -111,7 +111,7 @@ protected:
 
     // A client with the API token, subscribed to `subscribe` (its "subscribed" answer read); nullptr (with a test
     // failure) when the upgrade was refused.
-    std::unique_ptr<LiveTestClient> Subscribed(const std::string& subscribe) {
+    std::unique_ptr<LiveTestClient> Subscribed(const std::string& subscribe) const {
         LiveOpening opening = LiveTestClient::OpenWithToken(port_, "nurse");
         EXPECT_NE(opening.client, nullptr) << opening.status << " " << opening.body << opening.problem;
         if (opening.client == nullptr) {

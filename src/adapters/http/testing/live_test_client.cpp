@@ -154,7 +154,7 @@ LiveOpening LiveTestClient::Open(std::uint16_t port, const HeaderFields& fields,
         impl.reset();
         return opening;
     }
-    opening.status = answer.result_int();
+    opening.status = static_cast<int>(answer.result_int());
     opening.body = answer.body();
     if (*upgraded) {
         opening.problem = upgraded->message();
