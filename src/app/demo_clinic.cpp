@@ -15,11 +15,13 @@
 #include "app/adverse_event_records.hpp"
 #include "app/alert_records.hpp"
 #include "app/clinic_settings.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/history_records.hpp"
 #include "app/note_records.hpp"
 #include "app/patient_records.hpp"
 #include "app/rems_forms.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 #include "app/user_records.hpp"
 
 namespace kclinic::app {
@@ -99,7 +101,9 @@ public:
     Seeder(Store& store, const Credentials& credentials, TimePoint now, const clinical::ClinicSettings& settings)
         : patients_(store, clock_),
           history_(store, clock_),
-          treatment_(store, clock_),
+          courses_(store, clock_),
+          sessions_(store, clock_),
+          doses_(store, clock_),
           alerts_(store, clock_),
           adverse_events_(store, clock_),
           notes_(store, clock_),
@@ -300,9 +304,9 @@ private:
         At(at, "course of " + p.mrn, [this, &p, protocol, route, start_date, needed]() -> Status {
             ASSIGN_OR_RETURN(
                 CourseRecord course,
-                treatment_.StartCourse(prescriber_, p.id,
-                                       NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
-                                       settings_));
+                courses_.StartCourse(prescriber_, p.id,
+                                     NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
+                                     settings_));
             if (course.sessions.size() < needed) {
                 return Error{ErrorCode::kFailedPrecondition, "schedule",
                              "the clinic's schedule settings plan " + std::to_string(course.sessions.size()) +
@@ -323,28 +327,28 @@ private:
                  const std::shared_ptr<clinical::DoseOrder>& order) {
         const std::string what = " of " + p.mrn + " session " + std::to_string(index + 1);
         At(t0, "check-in" + what,
-           [this, &p, index] { return StatusOf(treatment_.CheckIn(nurse_, p.sessions[index], true, true)); });
+           [this, &p, index] { return StatusOf(sessions_.CheckIn(nurse_, p.sessions[index], true, true)); });
         Bp(p, t0 + minutes{5}, 124 + static_cast<int>(index % 4) * 2, 78 + static_cast<int>(index % 3));
         Vital(p, t0 + minutes{5}, "8867-4", 70 + static_cast<double>(index % 5), "/min");
         At(t0 + minutes{6}, "pre-dose check" + what,
-           [this, &p, index] { return StatusOf(treatment_.ConfirmPreDose(nurse_, p.sessions[index], settings_)); });
+           [this, &p, index] { return StatusOf(sessions_.ConfirmPreDose(nurse_, p.sessions[index], settings_)); });
         At(t0 + minutes{8}, "dose order" + what, [this, &p, index, request, order] {
             Result<DoseOrderRecord> signed_order =
-                treatment_.SignDoseOrder(prescriber_, p.sessions[index], request, settings_);
+                doses_.SignDoseOrder(prescriber_, p.sessions[index], request, settings_);
             if (signed_order.ok()) {
                 *order = signed_order->order;
             }
             return StatusOf(signed_order);
         });
         At(t0 + minutes{10}, "dosing" + what,
-           [this, &p, index] { return StatusOf(treatment_.StartDosing(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(sessions_.StartDosing(nurse_, p.sessions[index])); });
     }
 
     void Finish(DemoPatient& p, std::size_t index, TimePoint ready_at, TimePoint discharged_at) {
         At(ready_at, "ready for discharge of " + p.mrn,
-           [this, &p, index] { return StatusOf(treatment_.ReadyForDischarge(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(sessions_.ReadyForDischarge(nurse_, p.sessions[index])); });
         At(discharged_at, "discharge of " + p.mrn, [this, &p, index] {
-            Result<TreatmentSession> discharged = treatment_.Discharge(nurse_, p.sessions[index], true);
+            Result<TreatmentSession> discharged = sessions_.Discharge(nurse_, p.sessions[index], true);
             if (discharged.ok()) {
                 ++summary_.sessions_discharged;
             }
@@ -392,10 +396,10 @@ private:
             const NewAdministration infusion{"ketamine",           Route::kIv,      order->total_mg,
                                              order->rate_mg_per_h, std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
                                              t0 + minutes{10},     t0 + minutes{50}};
-            return StatusOf(treatment_.RecordAdministration(nurse_, p.sessions[index], infusion));
+            return StatusOf(doses_.RecordAdministration(nurse_, p.sessions[index], infusion));
         });
         At(t0 + minutes{51}, "monitoring of " + p.mrn,
-           [this, &p, index] { return StatusOf(treatment_.StartMonitoring(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(sessions_.StartMonitoring(nurse_, p.sessions[index])); });
         Bp(p, t0 + minutes{80}, 128, 80);
         if (hypertensive) {
             NewAdverseEvent event;
@@ -422,7 +426,7 @@ private:
         Devices(p, index, t0 + minutes{10}, devices);
         const TimePoint last_device = t0 + minutes{10 + 5 * (devices - 1)};
         At(last_device + minutes{1}, "monitoring of " + p.mrn,
-           [this, &p, index] { return StatusOf(treatment_.StartMonitoring(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(sessions_.StartMonitoring(nurse_, p.sessions[index])); });
         Assess(p, t0 + minutes{50}, Instrument::kMoaas, {4});
         Bp(p, t0 + minutes{50}, 138, 86);
         Vital(p, t0 + minutes{50}, "59408-5", 97, "%");
@@ -464,7 +468,7 @@ private:
                                               "DEMO-LOT-E" + p.mrn.substr(5),
                                               at,
                                               at};
-                return StatusOf(treatment_.RecordAdministration(nurse_, p.sessions[index], given));
+                return StatusOf(doses_.RecordAdministration(nurse_, p.sessions[index], given));
             });
         }
     }
@@ -663,8 +667,8 @@ private:
             IvSession(p, index, Day(day, 11), false);
         }
         At(Day(-110, 12), "end of course of " + p.mrn, [this, &p] {
-            return StatusOf(treatment_.EndCourse(prescriber_, *p.course,
-                                                 "Induction series complete: response and remission (MADRS 9)."));
+            return StatusOf(courses_.EndCourse(prescriber_, *p.course,
+                                               "Induction series complete: response and remission (MADRS 9)."));
         });
         const std::array<int, 4> follow_up_days{-85, -55, -25, -4};
         const std::array<int, 4> follow_up_madrs{10, 16, 24, 30};
@@ -701,7 +705,7 @@ private:
         PreDose(p, 4, t0, EsketamineRequest(p, 4, 56), order);
         Devices(p, 4, t0 + minutes{10}, 2);
         At(t0 + minutes{16}, "monitoring of " + p.mrn, [this, &p] {
-            Result<TreatmentSession> monitoring = treatment_.StartMonitoring(nurse_, p.sessions[4]);
+            Result<TreatmentSession> monitoring = sessions_.StartMonitoring(nurse_, p.sessions[4]);
             if (monitoring.ok()) {
                 summary_.monitoring_session = monitoring->id;
                 summary_.monitoring_patient = p.id;
@@ -718,7 +722,9 @@ private:
     DemoClock clock_;
     PatientRecords patients_;
     HistoryRecords history_;
-    TreatmentRecords treatment_;
+    CourseRecords courses_;
+    SessionSteps sessions_;
+    DoseRecords doses_;
     AlertRecords alerts_;
     AdverseEventRecords adverse_events_;
     NoteRecords notes_;

@@ -30,7 +30,6 @@
 #include "app/demo_clinic.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/record_names.hpp"
-#include "app/treatment_records.hpp"
 #include "cli/demo_feed.hpp"
 #include "cli/live_relay.hpp"
 
@@ -190,7 +189,9 @@ struct ClinicServices {
           settings(store, clock),
           patients(store, clock),
           history(store, clock),
-          treatment(store, clock),
+          courses(store, clock),
+          sessions(store, clock),
+          doses(store, clock),
           alerts(store, clock),
           adverse_events(store, clock),
           notes(store, clock),
@@ -202,7 +203,9 @@ struct ClinicServices {
     app::ClinicSettingsRecords settings;
     app::PatientRecords patients;
     app::HistoryRecords history;
-    app::TreatmentRecords treatment;
+    app::CourseRecords courses;
+    app::SessionSteps sessions;
+    app::DoseRecords doses;
     app::AlertRecords alerts;
     app::AdverseEventRecords adverse_events;
     app::NoteRecords notes;
@@ -266,7 +269,9 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                                    services.settings,
                                    services.patients,
                                    services.history,
-                                   services.treatment,
+                                   services.courses,
+                                   services.sessions,
+                                   services.doses,
                                    services.alerts,
                                    services.adverse_events,
                                    services.notes,
@@ -289,7 +294,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                            [&services](const http::HttpRequest& request) {
                                return adapters::api::AuthenticateRequest(services.authentication, request);
                            },
-                           http::RecordLiveSubscriber(services.treatment)};
+                           http::RecordLiveSubscriber(services.sessions)};
     http::HttpServer server(std::move(server_options), std::move(router), metrics);
     if (Status listening = server.Listen(); !listening.ok()) {
         Error error = listening.error();

@@ -27,6 +27,8 @@
 #include "app/authentication.hpp"
 #include "app/authorization.hpp"
 #include "app/clinic_settings.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/history_records.hpp"
 #include "app/note_records.hpp"
 #include "app/patient_records.hpp"
@@ -34,7 +36,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/rems_forms.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 #include "app/user_records.hpp"
 #include "base/result.hpp"
 
@@ -57,7 +59,9 @@ struct ApiServices {
     app::ClinicSettingsRecords& settings;
     app::PatientRecords& patients;
     app::HistoryRecords& history;
-    app::TreatmentRecords& treatment;
+    app::CourseRecords& courses;
+    app::SessionSteps& sessions;
+    app::DoseRecords& doses;
     app::AlertRecords& alerts;
     app::AdverseEventRecords& adverse_events;
     app::NoteRecords& notes;

@@ -92,14 +92,16 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     app::ClinicSettingsRecords settings(store, clock);
     app::PatientRecords patients(store, clock);
     app::HistoryRecords history(store, clock);
-    app::TreatmentRecords treatment(store, clock);
+    app::CourseRecords courses(store, clock);
+    app::SessionSteps sessions(store, clock);
+    app::DoseRecords doses(store, clock);
     app::AlertRecords alerts(store, clock);
     app::AdverseEventRecords adverse_events(store, clock);
     app::NoteRecords notes(store, clock);
     app::RemsForms rems(store, clock);
     app::PortalRecords portal(store, clock);
-    ApiServices services{clock,  authentication, users, settings, patients, history, treatment,
-                         alerts, adverse_events, notes, rems,     events,   portal};
+    ApiServices services{clock, authentication, users,          settings, patients, history, courses, sessions,
+                         doses, alerts,         adverse_events, notes,    rems,     events,  portal};
     http::Router router;
 
     std::set<Row> registered;

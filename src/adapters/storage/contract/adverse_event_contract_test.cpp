@@ -17,8 +17,10 @@
 
 #include "adapters/storage/contract/test_stores.hpp"
 #include "app/adverse_event_records.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/patient_records.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -42,10 +44,12 @@ protected:
         ASSERT_TRUE(opened.ok()) << opened.error().ToString();
         test_store_ = std::move(opened).value();
         patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
+        courses_ = std::make_unique<app::CourseRecords>(test_store_->store(), clock_);
+        sessions_ = std::make_unique<app::SessionSteps>(test_store_->store(), clock_);
+        doses_ = std::make_unique<app::DoseRecords>(test_store_->store(), clock_);
         events_ = std::make_unique<app::AdverseEventRecords>(test_store_->store(), clock_);
         patient_ = Register("MRN-A");
-        Result<app::CourseRecord> course = treatment_->StartCourse(
+        Result<app::CourseRecord> course = courses_->StartCourse(
             prescriber_, patient_,
             app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
                            clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
@@ -168,7 +172,9 @@ protected:
     const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
+    std::unique_ptr<app::CourseRecords> courses_;
+    std::unique_ptr<app::SessionSteps> sessions_;
+    std::unique_ptr<app::DoseRecords> doses_;
     std::unique_ptr<app::AdverseEventRecords> events_;
     PatientId patient_;
     SessionId session_;

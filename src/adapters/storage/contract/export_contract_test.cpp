@@ -12,11 +12,13 @@
 #include "adapters/storage/contract/test_stores.hpp"
 #include "app/adverse_event_records.hpp"
 #include "app/clinic_settings.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/history_records.hpp"
 #include "app/note_records.hpp"
 #include "app/patient_records.hpp"
 #include "app/record_export.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -84,7 +86,7 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     const app::PatientId second = Register("MRN-2");
     app::PatientRecords patients(store, clock_);
     app::HistoryRecords history(store, clock_);
-    app::TreatmentRecords treatment(store, clock_);
+    app::CourseRecords courses(store, clock_);
     app::ClinicSettingsRecords settings(store, clock_);
     ASSERT_TRUE(settings.ChangeSetting(nurse_, "schedule.iv_induction_per_week", "3").ok());
     ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5).ok());
@@ -100,10 +102,10 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
             .ok());
     ASSERT_TRUE(history.AddDiagnosis(nurse_, first, "F33.2").ok());
     Result<app::CourseRecord> course =
-        treatment.StartCourse(nurse_, first,
-                              app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
-                                             clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
-                              clinical::ClinicSettings{});
+        courses.StartCourse(nurse_, first,
+                            app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
+                                           clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
+                            clinical::ClinicSettings{});
     ASSERT_TRUE(course.ok()) << course.error().ToString();
     app::NoteRecords notes(store, clock_);
     Result<app::Note> note = notes.Write(

@@ -13,9 +13,11 @@
 
 #include "adapters/http/live_channel.hpp"
 #include "adapters/storage/contract/test_stores.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/patient_records.hpp"
 #include "app/record_names.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -42,14 +44,16 @@ protected:
         ASSERT_TRUE(opened.ok()) << opened.error().ToString();
         test_store_ = std::move(opened).value();
         patients_ = std::make_unique<app::PatientRecords>(store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(store(), clock_);
-        subscribe_ = http::RecordLiveSubscriber(*treatment_);
+        courses_ = std::make_unique<app::CourseRecords>(store(), clock_);
+        sessions_ = std::make_unique<app::SessionSteps>(store(), clock_);
+        doses_ = std::make_unique<app::DoseRecords>(store(), clock_);
+        subscribe_ = http::RecordLiveSubscriber(*sessions_);
 
         Result<app::Patient> patient = patients_->RegisterPatient(
             admin_, app::NewPatient{"MRN-L", "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
         ASSERT_TRUE(patient.ok()) << patient.error().ToString();
         patient_ = patient->id;
-        Result<app::CourseRecord> course = treatment_->StartCourse(
+        Result<app::CourseRecord> course = courses_->StartCourse(
             admin_, patient_,
             app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
                            clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
@@ -82,7 +86,9 @@ protected:
     const Actor admin_{"admin@clinic.example", "cli"};
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
+    std::unique_ptr<app::CourseRecords> courses_;
+    std::unique_ptr<app::SessionSteps> sessions_;
+    std::unique_ptr<app::DoseRecords> doses_;
     http::LiveSubscriber subscribe_;
     app::PatientId patient_;
     app::SessionId session_;

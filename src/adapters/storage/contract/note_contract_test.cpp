@@ -17,9 +17,11 @@
 #include <vector>
 
 #include "adapters/storage/contract/test_stores.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/note_records.hpp"
 #include "app/patient_records.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -41,7 +43,9 @@ protected:
         ASSERT_TRUE(opened.ok()) << opened.error().ToString();
         test_store_ = std::move(opened).value();
         patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
+        courses_ = std::make_unique<app::CourseRecords>(test_store_->store(), clock_);
+        sessions_ = std::make_unique<app::SessionSteps>(test_store_->store(), clock_);
+        doses_ = std::make_unique<app::DoseRecords>(test_store_->store(), clock_);
         notes_ = std::make_unique<app::NoteRecords>(test_store_->store(), clock_);
         patient_ = Register("MRN-N");
         const app::CourseRecord course = StartCourse(patient_);
@@ -57,7 +61,7 @@ protected:
     }
 
     app::CourseRecord StartCourse(PatientId patient) {
-        Result<app::CourseRecord> course = treatment_->StartCourse(
+        Result<app::CourseRecord> course = courses_->StartCourse(
             prescriber_, patient,
             app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
                            clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
@@ -163,7 +167,9 @@ protected:
     const Actor therapist_{"therapist@clinic.example", "10.0.0.9"};
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
+    std::unique_ptr<app::CourseRecords> courses_;
+    std::unique_ptr<app::SessionSteps> sessions_;
+    std::unique_ptr<app::DoseRecords> doses_;
     std::unique_ptr<app::NoteRecords> notes_;
     PatientId patient_;
     CourseId course_;

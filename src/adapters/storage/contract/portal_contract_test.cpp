@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "adapters/storage/contract/test_stores.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/patient_records.hpp"
 #include "app/portal.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -35,7 +37,9 @@ protected:
         ASSERT_TRUE(opened.ok()) << opened.error().ToString();
         test_store_ = std::move(opened).value();
         patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
+        courses_ = std::make_unique<app::CourseRecords>(test_store_->store(), clock_);
+        sessions_ = std::make_unique<app::SessionSteps>(test_store_->store(), clock_);
+        doses_ = std::make_unique<app::DoseRecords>(test_store_->store(), clock_);
         portal_ = std::make_unique<app::PortalRecords>(test_store_->store(), clock_);
         Result<app::Patient> created = patients_->RegisterPatient(
             nurse_, app::NewPatient{"MRN-P", "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
@@ -60,13 +64,15 @@ protected:
     const Actor patient_user_{"ada@example.org", "10.0.0.20"};
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
+    std::unique_ptr<app::CourseRecords> courses_;
+    std::unique_ptr<app::SessionSteps> sessions_;
+    std::unique_ptr<app::DoseRecords> doses_;
     std::unique_ptr<app::PortalRecords> portal_;
     PatientId patient_;
 };
 
 TEST_P(PortalContractTest, ShowsUpcomingSessionsOwnScoresAndTheRoutesInstructions) {
-    Result<app::CourseRecord> course = treatment_->StartCourse(
+    Result<app::CourseRecord> course = courses_->StartCourse(
         prescriber_, patient_,
         app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kEsketamineTrd,
                        clinical::Route::kEsketamineNasal, kToday - std::chrono::days{7}},
@@ -81,7 +87,7 @@ TEST_P(PortalContractTest, ShowsUpcomingSessionsOwnScoresAndTheRoutesInstruction
         }
     }
     ASSERT_NE(cancelled.value, 0);
-    ASSERT_TRUE(treatment_->Cancel(nurse_, cancelled, "patient unwell").ok());
+    ASSERT_TRUE(sessions_->Cancel(nurse_, cancelled, "patient unwell").ok());
     Score(Instrument::kPhq9, {1, 2, 1, 0, 3, 1, 0, 2, 0}, -300);
     Score(Instrument::kMadrs, {3, 3, 3, 3, 3, 3, 3, 3, 3, 0}, -200);
     Score(Instrument::kGad7, {1, 1, 1, 1, 1, 1, 1}, -100);

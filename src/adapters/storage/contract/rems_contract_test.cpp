@@ -15,10 +15,12 @@
 #include <vector>
 
 #include "adapters/storage/contract/test_stores.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/history_records.hpp"
 #include "app/patient_records.hpp"
 #include "app/rems_forms.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -56,7 +58,9 @@ protected:
         test_store_ = std::move(opened).value();
         patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
         history_ = std::make_unique<app::HistoryRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
+        courses_ = std::make_unique<app::CourseRecords>(test_store_->store(), clock_);
+        sessions_ = std::make_unique<app::SessionSteps>(test_store_->store(), clock_);
+        doses_ = std::make_unique<app::DoseRecords>(test_store_->store(), clock_);
         rems_ = std::make_unique<app::RemsForms>(test_store_->store(), clock_);
         patient_ = Register("MRN-R1", "Ada", clinical::Sex::kFemale);
     }
@@ -69,7 +73,7 @@ protected:
     }
 
     app::CourseRecord StartCourse(PatientId patient, clinical::Protocol protocol, clinical::Route route) {
-        Result<app::CourseRecord> course = treatment_->StartCourse(
+        Result<app::CourseRecord> course = courses_->StartCourse(
             prescriber_, patient,
             app::NewCourse{"treatment-resistant depression (F33.2)", protocol, route, kTreatmentDay}, settings_);
         EXPECT_TRUE(course.ok()) << course.error().ToString();
@@ -114,22 +118,22 @@ protected:
 
     // Check-in, a pre-dose BP of 128/82, a signed 56-mg order and dosing: the session is dosing when it returns.
     void ReadyToDose(PatientId patient, SessionId session, bool first_dose = true) {
-        ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+        ASSERT_TRUE(sessions_->CheckIn(nurse_, session, true, true).ok());
         clock_.Advance(minutes{5});
         RecordBp(patient, 128, 82);
         clock_.Advance(minutes{1});
-        Result<app::TreatmentSession> pre_dose = treatment_->ConfirmPreDose(nurse_, session, settings_);
+        Result<app::TreatmentSession> pre_dose = sessions_->ConfirmPreDose(nurse_, session, settings_);
         ASSERT_TRUE(pre_dose.ok()) << pre_dose.error().ToString();
         Result<app::DoseOrderRecord> order =
-            treatment_->SignDoseOrder(prescriber_, session, EsketamineRequest(56, first_dose), settings_);
+            doses_->SignDoseOrder(prescriber_, session, EsketamineRequest(56, first_dose), settings_);
         ASSERT_TRUE(order.ok()) << order.error().ToString();
-        ASSERT_TRUE(treatment_->StartDosing(nurse_, session).ok());
+        ASSERT_TRUE(sessions_->StartDosing(nurse_, session).ok());
     }
 
     void GiveDevice(SessionId session, const std::string& lot) {
         const app::NewAdministration device{
             "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, lot, clock_.Now(), clock_.Now()};
-        Result<app::Administration> given = treatment_->RecordAdministration(nurse_, session, device);
+        Result<app::Administration> given = doses_->RecordAdministration(nurse_, session, device);
         ASSERT_TRUE(given.ok()) << given.error().ToString();
     }
 
@@ -143,7 +147,7 @@ protected:
         GiveDevice(session, "LOT-A");
         clock_.Advance(minutes{5});
         GiveDevice(session, "LOT-B");
-        EXPECT_TRUE(treatment_->StartMonitoring(nurse_, session).ok());
+        EXPECT_TRUE(sessions_->StartMonitoring(nurse_, session).ok());
         clock_.Set(first + minutes{20});
         RecordAssessment(patient, clinical::Instrument::kMoaas, {4});
         clock_.Set(first + minutes{40});
@@ -159,10 +163,10 @@ protected:
         clock_.Set(first + minutes{120});
         RecordBp(patient, 132, 84);
         clock_.Set(first + minutes{125});
-        Result<app::TreatmentSession> ready = treatment_->ReadyForDischarge(monitor_, session);
+        Result<app::TreatmentSession> ready = sessions_->ReadyForDischarge(monitor_, session);
         EXPECT_TRUE(ready.ok()) << ready.error().ToString();
         clock_.Set(first + minutes{130});
-        EXPECT_TRUE(treatment_->Discharge(nurse_, session, true).ok());
+        EXPECT_TRUE(sessions_->Discharge(nurse_, session, true).ok());
         return first;
     }
 
@@ -218,7 +222,9 @@ protected:
     std::unique_ptr<TestStore> test_store_;
     std::unique_ptr<app::PatientRecords> patients_;
     std::unique_ptr<app::HistoryRecords> history_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
+    std::unique_ptr<app::CourseRecords> courses_;
+    std::unique_ptr<app::SessionSteps> sessions_;
+    std::unique_ptr<app::DoseRecords> doses_;
     std::unique_ptr<app::RemsForms> rems_;
     PatientId patient_;
 };
@@ -289,17 +295,17 @@ TEST_P(RemsContractTest, AFullEsketamineSessionOpensADueFormWithEveryField) {
 
 TEST_P(RemsContractTest, TransitionHistoryListsEveryStepWithItsActorAndReason) {
     const SessionId session = FirstEsketamineSession(patient_);
-    ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+    ASSERT_TRUE(sessions_->CheckIn(nurse_, session, true, true).ok());
     clock_.Advance(minutes{2});
     RecordBp(patient_, 150, 95);
-    ASSERT_TRUE(treatment_->Hold(nurse_, session, "BP 150/95: recheck in 15 min").ok());
+    ASSERT_TRUE(sessions_->Hold(nurse_, session, "BP 150/95: recheck in 15 min").ok());
     clock_.Advance(minutes{15});
     RecordBp(patient_, 132, 84);
-    ASSERT_TRUE(treatment_->ConfirmPreDose(nurse_, session, settings_).ok());
+    ASSERT_TRUE(sessions_->ConfirmPreDose(nurse_, session, settings_).ok());
     clock_.Advance(minutes{1});
-    ASSERT_TRUE(treatment_->Abort(prescriber_, session, "patient asked to stop").ok());
+    ASSERT_TRUE(sessions_->Abort(prescriber_, session, "patient asked to stop").ok());
 
-    Result<app::SessionRecord> read = treatment_->GetSession(nurse_, session);
+    Result<app::SessionRecord> read = sessions_->GetSession(nurse_, session);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     const std::vector<app::SessionTransition>& steps = read->transitions;
     ASSERT_EQ(steps.size(), 5U);
@@ -333,7 +339,7 @@ TEST_P(RemsContractTest, TransitionHistoryListsEveryStepWithItsActorAndReason) {
     // The history is append-only in the database itself.
     ExpectDatabaseRefuses("UPDATE session_transitions SET by = 'someone else'", "session_transitions is append-only");
     ExpectDatabaseRefuses("DELETE FROM session_transitions", "session_transitions is append-only");
-    Result<app::SessionRecord> again = treatment_->GetSession(nurse_, session);
+    Result<app::SessionRecord> again = sessions_->GetSession(nurse_, session);
     ASSERT_TRUE(again.ok());
     ASSERT_EQ(again->transitions.size(), 5U);
     EXPECT_EQ(again->transitions[4].by, "doctor@clinic.example");
@@ -344,11 +350,11 @@ TEST_P(RemsContractTest, AnAbortAfterADeviceUnder120MinutesOpensAFormThatSaysSo)
     ReadyToDose(patient_, session);
     const TimePoint first = clock_.Now();
     GiveDevice(session, "LOT-C");
-    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, session).ok());
+    ASSERT_TRUE(sessions_->StartMonitoring(nurse_, session).ok());
     clock_.Set(first + minutes{40});
     RecordBp(patient_, 186, 104);
     clock_.Set(first + minutes{95});
-    ASSERT_TRUE(treatment_->Abort(prescriber_, session, "severe nausea, sent to the emergency department").ok());
+    ASSERT_TRUE(sessions_->Abort(prescriber_, session, "severe nausea, sent to the emergency department").ok());
     const std::vector<std::string> tail = {"session.aborted", "rems_form.create"};
     const std::vector<std::string> actions = AuditActions();
     EXPECT_EQ(std::vector<std::string>(actions.end() - 2, actions.end()), tail);
@@ -493,21 +499,21 @@ TEST_P(RemsContractTest, ListsDueFormsOldestDueFirstWithOverdueMarked) {
     clock_.Set(TimePoint{sys_days{kTreatmentDay}} + std::chrono::hours{23} + minutes{20});
     ReadyToDose(patient_, late_night);
     GiveDevice(late_night, "LOT-N");  // 23:26 on day 0
-    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, late_night).ok());
+    ASSERT_TRUE(sessions_->StartMonitoring(nurse_, late_night).ok());
     clock_.Set(TimePoint{kTreatmentDay + days{1}} + minutes{10});
     ReadyToDose(other, morning);
     GiveDevice(morning, "LOT-M");  // 00:16 on day 1
     clock_.Advance(minutes{30});
-    ASSERT_TRUE(treatment_->Abort(nurse_, morning, "panic, wished to stop").ok());
+    ASSERT_TRUE(sessions_->Abort(nurse_, morning, "panic, wished to stop").ok());
     clock_.Set(TimePoint{kTreatmentDay + days{1}} + std::chrono::hours{1} + minutes{30});
-    ASSERT_TRUE(treatment_->ReadyForDischarge(nurse_, late_night).ok());
-    ASSERT_TRUE(treatment_->Discharge(nurse_, late_night, true).ok());
+    ASSERT_TRUE(sessions_->ReadyForDischarge(nurse_, late_night).ok());
+    ASSERT_TRUE(sessions_->Discharge(nurse_, late_night, true).ok());
     ASSERT_LT(StoredForm(morning)->id, StoredForm(late_night)->id);
 
     // An IV session makes no form.
     const app::CourseRecord iv = StartCourse(other, clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_FALSE(iv.sessions.empty());
-    ASSERT_TRUE(treatment_->Cancel(nurse_, iv.sessions[0].id, "patient unwell").ok());
+    ASSERT_TRUE(sessions_->Cancel(nurse_, iv.sessions[0].id, "patient unwell").ok());
     EXPECT_FALSE(StoredForm(iv.sessions[0].id).has_value());
 
     Result<std::vector<app::DueRemsForm>> on_day_7 = rems_->ListDue(nurse_, kTreatmentDay + days{7});
@@ -545,7 +551,7 @@ TEST_P(RemsContractTest, ALaterSessionIsNotTheFirstTreatment) {
     ReadyToDose(patient_, second, false);
     GiveDevice(second, "LOT-D");
     clock_.Advance(minutes{10});
-    ASSERT_TRUE(treatment_->Abort(nurse_, second, "fire alarm, building evacuated").ok());
+    ASSERT_TRUE(sessions_->Abort(nurse_, second, "fire alarm, building evacuated").ok());
     Result<app::RemsFormView> view = rems_->GetForm(nurse_, second, kSetting, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     EXPECT_FALSE(view->form.first_treatment);
