@@ -1,8 +1,9 @@
 #pragma once
 
-// Every use case of the clinic, over one store, clock and set of credentials. The composition root (`kclinic
-// serve`) builds it once and hands it to the API and the live channel; the demo clinic and the tests build it the
-// same way, so a new use case is added here and nowhere else.
+// Every use case the clinic's server runs, over one store, clock and set of credentials. The composition root
+// (`kclinic serve`) builds it once and hands it to the API and the live channel; the demo clinic and the use-case
+// tests build it the same way, so a use case the server gains is added here once. (The one-shot commands of the CLI,
+// such as the record export, build only the use case they run.)
 
 #include "app/adverse_event_records.hpp"
 #include "app/alert_records.hpp"
