@@ -12,15 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "app/adverse_event_records.hpp"
-#include "app/alert_records.hpp"
 #include "app/clinic_settings.hpp"
-#include "app/history_records.hpp"
-#include "app/note_records.hpp"
-#include "app/patient_records.hpp"
-#include "app/rems_forms.hpp"
-#include "app/treatment_records.hpp"
-#include "app/user_records.hpp"
+#include "app/clinic_use_cases.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -97,14 +90,7 @@ std::vector<int> Phq9(int total) {
 class Seeder {
 public:
     Seeder(Store& store, const Credentials& credentials, TimePoint now, const clinical::ClinicSettings& settings)
-        : patients_(store, clock_),
-          history_(store, clock_),
-          treatment_(store, clock_),
-          alerts_(store, clock_),
-          adverse_events_(store, clock_),
-          notes_(store, clock_),
-          rems_(store, clock_),
-          users_(store, clock_, credentials),
+        : use_cases_(store, clock_, credentials),
           settings_(settings),
           now_(now),
           today_(std::chrono::floor<days>(now)) {}
@@ -112,14 +98,14 @@ public:
     // The audited looks at what is there already, at `now`: true when a patient exists (then nothing is seeded).
     Result<bool> HoldsPatients() {
         clock_.Set(now_);
-        ASSIGN_OR_RETURN(std::vector<Patient> some, patients_.ListPatients(system_, PatientId{0}, 1));
+        ASSIGN_OR_RETURN(std::vector<Patient> some, use_cases_.patients.ListPatients(system_, PatientId{0}, 1));
         return !some.empty();
     }
 
     Status FindExistingUsers() {
         UserId after{0};
         for (;;) {
-            ASSIGN_OR_RETURN(std::vector<User> page, users_.ListUsers(system_, after, kMaxPageSize));
+            ASSIGN_OR_RETURN(std::vector<User> page, use_cases_.users.ListUsers(system_, after, kMaxPageSize));
             for (const User& user : page) {
                 existing_emails_.insert(user.email);
             }
@@ -202,7 +188,7 @@ private:
         p.age_years = static_cast<int>((today_ - birth_date).count() / 365);
         p.weight_kg = weight_kg;
         At(at, "register " + p.mrn, [this, &p, given_name, birth_date, sex] {
-            Result<Patient> created = patients_.RegisterPatient(
+            Result<Patient> created = use_cases_.patients.RegisterPatient(
                 front_desk_, NewPatient{p.mrn, given_name, "Demo", birth_date, sex, DemoEmail("prescriber")});
             if (created.ok()) {
                 p.id = created->id;
@@ -211,13 +197,13 @@ private:
             return StatusOf(created);
         });
         At(at + minutes{10}, "weigh " + p.mrn,
-           [this, &p, at] { return patients_.RecordWeight(nurse_, p.id, at + minutes{10}, p.weight_kg); });
+           [this, &p, at] { return use_cases_.patients.RecordWeight(nurse_, p.id, at + minutes{10}, p.weight_kg); });
         return p;
     }
 
     void Vital(DemoPatient& p, TimePoint at, const std::string& loinc, double value, const std::string& unit) {
         At(at, "vital sign " + loinc + " of " + p.mrn, [this, &p, at, loinc, value, unit] {
-            Result<RecordedVitalSign> recorded = patients_.RecordVitalSign(
+            Result<RecordedVitalSign> recorded = use_cases_.patients.RecordVitalSign(
                 nurse_, NewVitalSign{p.id, loinc, value, unit, at, VitalSource::kManual, ""}, settings_);
             if (recorded.ok()) {
                 ++summary_.vital_signs;
@@ -235,7 +221,7 @@ private:
     void Assess(DemoPatient& p, TimePoint at, Instrument instrument, const std::vector<int>& answers) {
         At(at, "assessment of " + p.mrn, [this, &p, at, instrument, answers] {
             Result<RecordedAssessment> recorded =
-                patients_.RecordAssessment(nurse_, p.id, instrument, answers, at, settings_);
+                use_cases_.patients.RecordAssessment(nurse_, p.id, instrument, answers, at, settings_);
             if (recorded.ok()) {
                 ++summary_.assessments;
                 summary_.alerts += static_cast<int>(recorded->alerts.size());
@@ -255,13 +241,13 @@ private:
     void History(DemoPatient& p, TimePoint at, const std::vector<std::string>& failed_trials,
                  const std::string& current_medication, const std::string& allergy) {
         At(at, "diagnosis of " + p.mrn,
-           [this, &p] { return StatusOf(history_.AddDiagnosis(clinician_, p.id, "F33.2")); });
+           [this, &p] { return StatusOf(use_cases_.history.AddDiagnosis(clinician_, p.id, "F33.2")); });
         At(at, "medication of " + p.mrn, [this, &p, current_medication] {
-            return StatusOf(history_.AddMedication(clinician_, p.id, current_medication));
+            return StatusOf(use_cases_.history.AddMedication(clinician_, p.id, current_medication));
         });
         if (!allergy.empty()) {
             At(at, "allergy of " + p.mrn,
-               [this, &p, allergy] { return StatusOf(history_.AddAllergy(clinician_, p.id, allergy)); });
+               [this, &p, allergy] { return StatusOf(use_cases_.history.AddAllergy(clinician_, p.id, allergy)); });
         }
         const sys_days visit = std::chrono::floor<days>(at);
         for (std::size_t i = 0; i < failed_trials.size(); ++i) {
@@ -269,7 +255,7 @@ private:
             const sys_days started = ended - days{7 * 8};
             const clinical::AntidepressantTrial trial{failed_trials[i], 8, true, 15.0, true};
             At(at, "antidepressant trial of " + p.mrn, [this, &p, trial, started, ended] {
-                return StatusOf(history_.AddAntidepressantTrial(clinician_, p.id, trial, started, ended));
+                return StatusOf(use_cases_.history.AddAntidepressantTrial(clinician_, p.id, trial, started, ended));
             });
         }
     }
@@ -281,7 +267,8 @@ private:
             extras.pregnant = false;
             extras.blood_pressure = clinical::BloodPressure{126, 80};
             extras.heart_rate_per_min = 72;
-            Result<ScreeningRecord> screened = history_.ScreenPatient(prescriber_, p.id, product, extras, settings_);
+            Result<ScreeningRecord> screened =
+                use_cases_.history.ScreenPatient(prescriber_, p.id, product, extras, settings_);
             if (screened.ok()) {
                 p.screening = screened->id;
             }
@@ -289,7 +276,7 @@ private:
         });
         if (sign) {
             At(at + minutes{15}, "screening sign-off of " + p.mrn, [this, &p] {
-                return StatusOf(history_.SignScreening(prescriber_, *p.screening, SignOff::kAccepted, ""));
+                return StatusOf(use_cases_.history.SignScreening(prescriber_, *p.screening, SignOff::kAccepted, ""));
             });
         }
     }
@@ -300,9 +287,9 @@ private:
         At(at, "course of " + p.mrn, [this, &p, protocol, route, start_date, needed]() -> Status {
             ASSIGN_OR_RETURN(
                 CourseRecord course,
-                treatment_.StartCourse(prescriber_, p.id,
-                                       NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
-                                       settings_));
+                use_cases_.courses.StartCourse(
+                    prescriber_, p.id, NewCourse{"treatment-resistant depression (F33.2)", protocol, route, start_date},
+                    settings_));
             if (course.sessions.size() < needed) {
                 return Error{ErrorCode::kFailedPrecondition, "schedule",
                              "the clinic's schedule settings plan " + std::to_string(course.sessions.size()) +
@@ -323,28 +310,29 @@ private:
                  const std::shared_ptr<clinical::DoseOrder>& order) {
         const std::string what = " of " + p.mrn + " session " + std::to_string(index + 1);
         At(t0, "check-in" + what,
-           [this, &p, index] { return StatusOf(treatment_.CheckIn(nurse_, p.sessions[index], true, true)); });
+           [this, &p, index] { return StatusOf(use_cases_.sessions.CheckIn(nurse_, p.sessions[index], true, true)); });
         Bp(p, t0 + minutes{5}, 124 + static_cast<int>(index % 4) * 2, 78 + static_cast<int>(index % 3));
         Vital(p, t0 + minutes{5}, "8867-4", 70 + static_cast<double>(index % 5), "/min");
-        At(t0 + minutes{6}, "pre-dose check" + what,
-           [this, &p, index] { return StatusOf(treatment_.ConfirmPreDose(nurse_, p.sessions[index], settings_)); });
+        At(t0 + minutes{6}, "pre-dose check" + what, [this, &p, index] {
+            return StatusOf(use_cases_.sessions.ConfirmPreDose(nurse_, p.sessions[index], settings_));
+        });
         At(t0 + minutes{8}, "dose order" + what, [this, &p, index, request, order] {
             Result<DoseOrderRecord> signed_order =
-                treatment_.SignDoseOrder(prescriber_, p.sessions[index], request, settings_);
+                use_cases_.doses.SignDoseOrder(prescriber_, p.sessions[index], request, settings_);
             if (signed_order.ok()) {
                 *order = signed_order->order;
             }
             return StatusOf(signed_order);
         });
         At(t0 + minutes{10}, "dosing" + what,
-           [this, &p, index] { return StatusOf(treatment_.StartDosing(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(use_cases_.sessions.StartDosing(nurse_, p.sessions[index])); });
     }
 
     void Finish(DemoPatient& p, std::size_t index, TimePoint ready_at, TimePoint discharged_at) {
         At(ready_at, "ready for discharge of " + p.mrn,
-           [this, &p, index] { return StatusOf(treatment_.ReadyForDischarge(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(use_cases_.sessions.ReadyForDischarge(nurse_, p.sessions[index])); });
         At(discharged_at, "discharge of " + p.mrn, [this, &p, index] {
-            Result<TreatmentSession> discharged = treatment_.Discharge(nurse_, p.sessions[index], true);
+            Result<TreatmentSession> discharged = use_cases_.sessions.Discharge(nurse_, p.sessions[index], true);
             if (discharged.ok()) {
                 ++summary_.sessions_discharged;
             }
@@ -370,12 +358,12 @@ private:
                 AlertFilter filter;
                 filter.patient = p.id;
                 filter.open_only = true;
-                Result<std::vector<Alert>> open = alerts_.ListAlerts(prescriber_, filter);
+                Result<std::vector<Alert>> open = use_cases_.alerts.ListAlerts(prescriber_, filter);
                 if (!open.ok()) {
                     return Status(open.error());
                 }
                 for (const Alert& alert : *open) {
-                    Result<Alert> seen = alerts_.Acknowledge(
+                    Result<Alert> seen = use_cases_.alerts.Acknowledge(
                         prescriber_, alert.id, "Seen at the bedside; recheck in 5 min, infusion continues.");
                     if (!seen.ok()) {
                         return Status(seen.error());
@@ -392,10 +380,10 @@ private:
             const NewAdministration infusion{"ketamine",           Route::kIv,      order->total_mg,
                                              order->rate_mg_per_h, std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
                                              t0 + minutes{10},     t0 + minutes{50}};
-            return StatusOf(treatment_.RecordAdministration(nurse_, p.sessions[index], infusion));
+            return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], infusion));
         });
         At(t0 + minutes{51}, "monitoring of " + p.mrn,
-           [this, &p, index] { return StatusOf(treatment_.StartMonitoring(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, p.sessions[index])); });
         Bp(p, t0 + minutes{80}, 128, 80);
         if (hypertensive) {
             NewAdverseEvent event;
@@ -422,7 +410,7 @@ private:
         Devices(p, index, t0 + minutes{10}, devices);
         const TimePoint last_device = t0 + minutes{10 + 5 * (devices - 1)};
         At(last_device + minutes{1}, "monitoring of " + p.mrn,
-           [this, &p, index] { return StatusOf(treatment_.StartMonitoring(nurse_, p.sessions[index])); });
+           [this, &p, index] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, p.sessions[index])); });
         Assess(p, t0 + minutes{50}, Instrument::kMoaas, {4});
         Bp(p, t0 + minutes{50}, 138, 86);
         Vital(p, t0 + minutes{50}, "59408-5", 97, "%");
@@ -432,8 +420,8 @@ private:
         if (submit_at) {
             At(*submit_at, "REMS form of " + p.mrn, [this, &p, index] {
                 Result<RemsFormView> sent =
-                    rems_.Submit(nurse_, p.sessions[index], kRemsSetting, 90,
-                                 "DEMO-REMS-" + std::to_string(p.sessions[index].value), settings_);
+                    use_cases_.rems.Submit(nurse_, p.sessions[index], kRemsSetting, 90,
+                                           "DEMO-REMS-" + std::to_string(p.sessions[index].value), settings_);
                 if (sent.ok()) {
                     ++summary_.rems_forms_submitted;
                 }
@@ -464,7 +452,7 @@ private:
                                               "DEMO-LOT-E" + p.mrn.substr(5),
                                               at,
                                               at};
-                return StatusOf(treatment_.RecordAdministration(nurse_, p.sessions[index], given));
+                return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], given));
             });
         }
     }
@@ -474,7 +462,7 @@ private:
             if (index) {
                 event.session = p.sessions[*index];
             }
-            Result<AdverseEvent> logged = adverse_events_.Record(nurse_, p.id, event);
+            Result<AdverseEvent> logged = use_cases_.adverse_events.Record(nurse_, p.id, event);
             if (logged.ok()) {
                 ++summary_.adverse_events;
             }
@@ -491,7 +479,7 @@ private:
             if (index) {
                 note.session = p.sessions[*index];
             }
-            Result<Note> stored = notes_.Write(author, p.id, note);
+            Result<Note> stored = use_cases_.notes.Write(author, p.id, note);
             if (stored.ok()) {
                 *written = *stored;
                 ++summary_.notes;
@@ -499,8 +487,9 @@ private:
             return StatusOf(stored);
         });
         if (sign) {
-            At(at + minutes{10}, "note sign-off of " + p.mrn,
-               [this, &author, written] { return StatusOf(notes_.Sign(author, written->id, written->version)); });
+            At(at + minutes{10}, "note sign-off of " + p.mrn, [this, &author, written] {
+                return StatusOf(use_cases_.notes.Sign(author, written->id, written->version));
+            });
         }
     }
 
@@ -516,8 +505,9 @@ private:
                 continue;  // the patient's user is added once their record exists (PlanMaintenance)
             }
             At(Day(-150, 7), "user " + email, [this, member, email] {
-                return StatusOf(users_.AddUser(system_, NewUser{email, std::string(member.display_name), member.role,
-                                                                std::string(member.password), std::nullopt}));
+                return StatusOf(
+                    use_cases_.users.AddUser(system_, NewUser{email, std::string(member.display_name), member.role,
+                                                              std::string(member.password), std::nullopt}));
             });
         }
     }
@@ -598,9 +588,9 @@ private:
         if (summary_.logins.back().added) {
             At(Day(-75, 9, 30), "patient user", [this, &p] {
                 const StaffMember& member = kStaff.back();
-                return StatusOf(
-                    users_.AddUser(system_, NewUser{DemoEmail(member.local_part), std::string(member.display_name),
-                                                    member.role, std::string(member.password), p.id}));
+                return StatusOf(use_cases_.users.AddUser(
+                    system_, NewUser{DemoEmail(member.local_part), std::string(member.display_name), member.role,
+                                     std::string(member.password), p.id}));
             });
         }
         History(p, Day(-75, 9, 20), {"paroxetine", "venlafaxine", "bupropion"}, "bupropion", "sulfonamides");
@@ -663,8 +653,8 @@ private:
             IvSession(p, index, Day(day, 11), false);
         }
         At(Day(-110, 12), "end of course of " + p.mrn, [this, &p] {
-            return StatusOf(treatment_.EndCourse(prescriber_, *p.course,
-                                                 "Induction series complete: response and remission (MADRS 9)."));
+            return StatusOf(use_cases_.courses.EndCourse(
+                prescriber_, *p.course, "Induction series complete: response and remission (MADRS 9)."));
         });
         const std::array<int, 4> follow_up_days{-85, -55, -25, -4};
         const std::array<int, 4> follow_up_madrs{10, 16, 24, 30};
@@ -701,7 +691,7 @@ private:
         PreDose(p, 4, t0, EsketamineRequest(p, 4, 56), order);
         Devices(p, 4, t0 + minutes{10}, 2);
         At(t0 + minutes{16}, "monitoring of " + p.mrn, [this, &p] {
-            Result<TreatmentSession> monitoring = treatment_.StartMonitoring(nurse_, p.sessions[4]);
+            Result<TreatmentSession> monitoring = use_cases_.sessions.StartMonitoring(nurse_, p.sessions[4]);
             if (monitoring.ok()) {
                 summary_.monitoring_session = monitoring->id;
                 summary_.monitoring_patient = p.id;
@@ -716,14 +706,7 @@ private:
     // ----- state ------------------------------------------------------------------------------------------------
 
     DemoClock clock_;
-    PatientRecords patients_;
-    HistoryRecords history_;
-    TreatmentRecords treatment_;
-    AlertRecords alerts_;
-    AdverseEventRecords adverse_events_;
-    NoteRecords notes_;
-    RemsForms rems_;
-    UserRecords users_;
+    ClinicUseCases use_cases_;
     const clinical::ClinicSettings settings_;
     const TimePoint now_;
     const sys_days today_;

@@ -3,7 +3,7 @@
 // Use cases of the Spravato REMS Patient Monitoring Form (shared/interop-reference.md §1.2; clinical-reference
 // §3.8): after every outpatient esketamine session the setting owes the REMS one form within 7 days. The form is
 // opened (due) in the transaction that ends the session, assembled from the session's record while due, frozen when
-// submitted, and listed while due. Like TreatmentRecords, each use case takes the acting user, checks its input,
+// submitted, and listed while due. Like SessionSteps, each use case takes the acting user, checks its input,
 // does all its work in one Store transaction and audits every read and write of patient data in it; a refusal
 // writes nothing.
 //
@@ -77,7 +77,7 @@ private:
     const Clock& clock_;
 };
 
-// TreatmentRecords calls this in the transaction of every session transition, after storing the new state. When
+// SessionSteps calls this in the transaction of every session transition, after storing the new state. When
 // `session` is an esketamine-nasal session that has ended with at least one device given (discharged, or aborted or
 // cancelled after a device), it opens the session's form, due 7 days after the first device's date, audited as
 // "rems_form.create" by `actor` at `now`; for any other session, including one not yet in a final state, it does

@@ -25,12 +25,10 @@
 #include "adapters/http/router.hpp"
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/open_store.hpp"
-#include "app/authentication.hpp"
-#include "app/clinic_settings.hpp"
+#include "app/clinic_use_cases.hpp"
 #include "app/demo_clinic.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/record_names.hpp"
-#include "app/treatment_records.hpp"
 #include "cli/demo_feed.hpp"
 #include "cli/live_relay.hpp"
 
@@ -182,34 +180,6 @@ std::string DisplayedDatabase(const std::string& url) {
     return shown;
 }
 
-// Every use case the server runs, over one store, clock and set of credentials.
-struct ClinicServices {
-    ClinicServices(app::Store& store, const app::Clock& clock, const app::Credentials& credentials)
-        : authentication(store, clock, credentials),
-          users(store, clock, credentials),
-          settings(store, clock),
-          patients(store, clock),
-          history(store, clock),
-          treatment(store, clock),
-          alerts(store, clock),
-          adverse_events(store, clock),
-          notes(store, clock),
-          rems(store, clock),
-          portal(store, clock) {}
-
-    app::Authentication authentication;
-    app::UserRecords users;
-    app::ClinicSettingsRecords settings;
-    app::PatientRecords patients;
-    app::HistoryRecords history;
-    app::TreatmentRecords treatment;
-    app::AlertRecords alerts;
-    app::AdverseEventRecords adverse_events;
-    app::NoteRecords notes;
-    app::RemsForms rems;
-    app::PortalRecords portal;
-};
-
 // Readiness: the database answers a trivial read. Loading the clinic settings is the cheapest query the Store port
 // has that touches no patient data (so it needs no audit entry) and reaches the database on both backends.
 Status DatabaseAnswers(app::Store& store) {
@@ -253,26 +223,14 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
 
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
-    ClinicServices services(store, clock, credentials);
+    app::ClinicUseCases use_cases(store, clock, credentials);
     // The live channel's hub is this process's local EventBus. On PostgreSQL the LISTEN/NOTIFY relay wraps it, so
     // that whatever records a change (the API routes, the demo clinic's vitals feed) reaches the live subscribers of
     // every server process on the database; SQLite serves one process, so the hub alone.
     http::LiveHub hub(metrics);
     ASSIGN_OR_RETURN(std::unique_ptr<app::EventBus> relay, OpenLiveRelay(options.url, hub, metrics));
     app::EventBus& events = relay ? *relay : static_cast<app::EventBus&>(hub);
-    adapters::api::ApiServices api{clock,
-                                   services.authentication,
-                                   services.users,
-                                   services.settings,
-                                   services.patients,
-                                   services.history,
-                                   services.treatment,
-                                   services.alerts,
-                                   services.adverse_events,
-                                   services.notes,
-                                   services.rems,
-                                   events,
-                                   services.portal};
+    adapters::api::ApiServices api{use_cases, events, clock};
 
     http::Router router;
     adapters::api::AddApiRoutes(router, api);
@@ -286,10 +244,10 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     server_options.worker_threads = options.workers;
     server_options.live =
         http::LiveEndpoint{"/api/v1/live", &hub,
-                           [&services](const http::HttpRequest& request) {
-                               return adapters::api::AuthenticateRequest(services.authentication, request);
+                           [&use_cases](const http::HttpRequest& request) {
+                               return adapters::api::AuthenticateRequest(use_cases.authentication, request);
                            },
-                           http::RecordLiveSubscriber(services.treatment)};
+                           http::RecordLiveSubscriber(use_cases.sessions)};
     http::HttpServer server(std::move(server_options), std::move(router), metrics);
     if (Status listening = server.Listen(); !listening.ok()) {
         Error error = listening.error();
@@ -312,8 +270,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     if (demo) {
         PrintDemo(*demo, options.demo_feed_interval_s);
         if (demo->monitoring_patient) {
-            ASSIGN_OR_RETURN(clinical::ClinicSettings settings,
-                             app::ClinicSettingsRecords(store, clock).LoadClinicSettings());
+            ASSIGN_OR_RETURN(clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
             feed.emplace(store, clock, events, *demo->monitoring_patient, settings,
                          std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)),
                          std::cerr);

@@ -75,6 +75,7 @@ inline constexpr double kImDefaultMgPerKg = 0.5;           // Chilukuri 2014, Lo
 inline constexpr double kImMinMgPerKg = 0.1;               // Loo 2016 titrated from 0.1 mg/kg
 inline constexpr double kOralMaxMgPerKg = 7.0;             // top of the studied oral range (clinical-reference §2.5)
 inline constexpr int kEsketamineDeviceMg = 28;             // one Spravato device (Spravato USPI)
+inline constexpr int kEsketamineMaxDevices = 3;            // 84 mg = 3 devices of 28 mg (Spravato USPI)
 inline constexpr int kEsketamineRestMinutes = 5;           // rest between devices (Spravato USPI)
 inline constexpr int kEsketamineDefaultMg = 56;            // TRD default when no dose is given
 inline constexpr int kEsketamineSiDefaultMg = 84;          // SI indication default (Spravato USPI)

@@ -67,7 +67,8 @@ void AddAudit(ApiRouter& api, ApiServices& services) {
             filter.to = *to;
             filter.after_id = page->after;
             filter.limit = page->limit;
-            ASSIGN_OR_RETURN(std::vector<app::AuditEntry> entries, services.patients.ListAudit(call.actor, filter));
+            ASSIGN_OR_RETURN(std::vector<app::AuditEntry> entries,
+                             services.use_cases.patients.ListAudit(call.actor, filter));
             return KeysetPage(
                 entries, *page, [](const app::AuditEntry& e) { return e.id.value; },
                 [](const app::AuditEntry& e) { return json::ToJson(e); });
@@ -93,7 +94,7 @@ void AddSettings(ApiRouter& api, ApiServices& services) {
                 RETURN_IF_ERROR(body.Finish());
                 const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
                 Result<clinical::ClinicSettings> changed =
-                    services.settings.ChangeSetting(call.actor, call.params.find("name")->second, text);
+                    services.use_cases.settings.ChangeSetting(call.actor, call.params.find("name")->second, text);
                 if (!changed.ok()) {
                     Error error = changed.error();
                     if (error.field.empty()) {
@@ -114,7 +115,7 @@ void AddUsers(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::User>> users =
-                    services.users.ListUsers(call.actor, app::UserId{page.after}, page.limit);
+                    services.use_cases.users.ListUsers(call.actor, app::UserId{page.after}, page.limit);
                 if (!users.ok()) {
                     return users.error();
                 }
@@ -137,7 +138,7 @@ void AddUsers(ApiRouter& api, ApiServices& services) {
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(app::Role parsed, app::ParseRole(role));
                 user.role = parsed;
-                ASSIGN_OR_RETURN(app::User added, services.users.AddUser(call.actor, user));
+                ASSIGN_OR_RETURN(app::User added, services.use_cases.users.AddUser(call.actor, user));
                 return Created("/api/v1/users/" + added.email, json::ToJson(added));
             });
 
@@ -150,14 +151,14 @@ void AddUsers(ApiRouter& api, ApiServices& services) {
                 });
     };
     user_action("/api/v1/users/{email}/disable", Method::kPost,
-                [&services](ApiCall& call) { return services.users.DisableUser(call.actor, EmailOf(call)); });
+                [&services](ApiCall& call) { return services.use_cases.users.DisableUser(call.actor, EmailOf(call)); });
     user_action("/api/v1/users/{email}/unlock", Method::kPost,
-                [&services](ApiCall& call) { return services.users.UnlockUser(call.actor, EmailOf(call)); });
+                [&services](ApiCall& call) { return services.use_cases.users.UnlockUser(call.actor, EmailOf(call)); });
     user_action("/api/v1/users/{email}/password", Method::kPut, [&services](ApiCall& call) -> Result<app::User> {
         BodyReader body(call.request.body);
         const std::string password = body.String("password");
         RETURN_IF_ERROR(body.Finish());
-        return services.users.SetPassword(call.actor, EmailOf(call), password);
+        return services.use_cases.users.SetPassword(call.actor, EmailOf(call), password);
     });
 }
 
@@ -165,7 +166,7 @@ void AddTokens(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/users/{email}/tokens", Permission::kTokenManage, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(std::vector<app::ApiToken> tokens,
-                                 services.users.ListApiTokens(call.actor, EmailOf(call)));
+                                 services.use_cases.users.ListApiTokens(call.actor, EmailOf(call)));
                 Json items = Json::array();
                 for (const app::ApiToken& token : tokens) {
                     items.push_back(json::ToJson(token));
@@ -179,7 +180,7 @@ void AddTokens(ApiRouter& api, ApiServices& services) {
                 const std::string name = body.String("name");
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(app::NewApiToken created,
-                                 services.users.CreateApiToken(call.actor, EmailOf(call), name));
+                                 services.use_cases.users.CreateApiToken(call.actor, EmailOf(call), name));
                 // The token itself is in this answer only; the server keeps its digest.
                 Json answer = json::ToJson(created.record);
                 answer["token"] = created.token;
@@ -189,7 +190,7 @@ void AddTokens(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/tokens/{id}/revoke", Permission::kTokenManage, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(app::ApiToken revoked,
-                                 services.users.RevokeApiToken(call.actor, app::ApiTokenId{call.id}));
+                                 services.use_cases.users.RevokeApiToken(call.actor, app::ApiTokenId{call.id}));
                 return JsonResponse(200, json::ToJson(revoked));
             });
 }

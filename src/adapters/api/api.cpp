@@ -72,12 +72,12 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
     router_.Add(method, pattern,
                 [&services = services_, method, permission, subject, handler = std::move(handler)](
                     const HttpRequest& request, const PathParams& params) -> HttpResponse {
-                    Result<app::Principal> principal = AuthenticateRequest(services.authentication, request);
+                    Result<app::Principal> principal = AuthenticateRequest(services.use_cases.authentication, request);
                     if (!principal.ok()) {
                         return Unauthenticated(principal.error());
                     }
                     if (ChangesState(method)) {
-                        const Status csrf = services.authentication.CheckCsrf(
+                        const Status csrf = services.use_cases.authentication.CheckCsrf(
                             *principal, request.headers.Find(kCsrfHeader).value_or(std::string_view()));
                         if (!csrf.ok()) {
                             Error error = csrf.error();
@@ -130,7 +130,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
 }
 
 Result<clinical::ClinicSettings> SettingsInForce(ApiServices& services) {
-    return services.settings.LoadClinicSettings();
+    return services.use_cases.settings.LoadClinicSettings();
 }
 
 Json RecordedJson(Json record, const std::vector<app::Alert>& alerts) {

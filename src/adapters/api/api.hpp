@@ -22,20 +22,11 @@
 
 #include "adapters/http/http_message.hpp"
 #include "adapters/http/router.hpp"
-#include "app/adverse_event_records.hpp"
-#include "app/alert_records.hpp"
 #include "app/authentication.hpp"
 #include "app/authorization.hpp"
-#include "app/clinic_settings.hpp"
-#include "app/history_records.hpp"
-#include "app/note_records.hpp"
-#include "app/patient_records.hpp"
-#include "app/portal.hpp"
+#include "app/clinic_use_cases.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/event_bus.hpp"
-#include "app/rems_forms.hpp"
-#include "app/treatment_records.hpp"
-#include "app/user_records.hpp"
 #include "base/result.hpp"
 
 namespace kclinic::adapters::api {
@@ -49,21 +40,12 @@ using http::PathParams;
 inline constexpr std::string_view kSessionCookie = "kclinic_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 
-// The use cases the API calls. All must outlive the router the routes are added to.
+// What the routes call: the clinic's use cases, and what is not a use case. All must outlive the router the routes
+// are added to.
 struct ApiServices {
-    const app::Clock& clock;
-    app::Authentication& authentication;
-    app::UserRecords& users;
-    app::ClinicSettingsRecords& settings;
-    app::PatientRecords& patients;
-    app::HistoryRecords& history;
-    app::TreatmentRecords& treatment;
-    app::AlertRecords& alerts;
-    app::AdverseEventRecords& adverse_events;
-    app::NoteRecords& notes;
-    app::RemsForms& rems;
-    app::EventBus& events;  // committed vitals, scores, alerts and session steps are published here
-    app::PortalRecords& portal;
+    app::ClinicUseCases& use_cases;
+    app::EventBus& events;    // committed vitals, scores, alerts and session steps are published here
+    const app::Clock& clock;  // the time a request is handled (ApiCall::now)
 };
 
 // The principal of a request's credentials (step 1 above): the bearer API token, else the session cookie. Error

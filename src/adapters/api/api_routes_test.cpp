@@ -87,19 +87,8 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     EpochClock clock;
     NoCredentials credentials;
     NoEvents events;
-    app::Authentication authentication(store, clock, credentials);
-    app::UserRecords users(store, clock, credentials);
-    app::ClinicSettingsRecords settings(store, clock);
-    app::PatientRecords patients(store, clock);
-    app::HistoryRecords history(store, clock);
-    app::TreatmentRecords treatment(store, clock);
-    app::AlertRecords alerts(store, clock);
-    app::AdverseEventRecords adverse_events(store, clock);
-    app::NoteRecords notes(store, clock);
-    app::RemsForms rems(store, clock);
-    app::PortalRecords portal(store, clock);
-    ApiServices services{clock,  authentication, users, settings, patients, history, treatment,
-                         alerts, adverse_events, notes, rems,     events,   portal};
+    app::ClinicUseCases use_cases(store, clock, credentials);
+    ApiServices services{use_cases, events, clock};
     http::Router router;
 
     std::set<Row> registered;

@@ -42,7 +42,7 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
         const std::string email = body.String("email");
         const std::string password = body.String("password");
         RETURN_IF_ERROR(body.Finish());
-        app::LoginAnswer answer = services.authentication.Login(email, password, request.remote_address);
+        app::LoginAnswer answer = services.use_cases.authentication.Login(email, password, request.remote_address);
         if (!answer.session.ok()) {
             HttpResponse refused = http::ErrorResponse(answer.session.error());
             if (answer.retry_after) {
@@ -60,7 +60,7 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/auth/logout", std::nullopt, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                RETURN_IF_ERROR(services.authentication.Logout(call.principal, call.actor.origin));
+                RETURN_IF_ERROR(services.use_cases.authentication.Logout(call.principal, call.actor.origin));
                 HttpResponse response;
                 response.status = 204;
                 response.content_type.clear();

@@ -46,7 +46,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                     kind = *parsed;
                 }
                 ASSIGN_OR_RETURN(app::PatientHistory history,
-                                 services.history.History(call.actor, app::PatientId{call.id}));
+                                 services.use_cases.history.History(call.actor, app::PatientId{call.id}));
                 // One list of every kind in the order noted (ids increase), so a client pages through it once.
                 std::vector<const app::HistoryEntry*> entries;
                 for (const std::vector<app::HistoryEntry>* list :
@@ -78,13 +78,13 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 const auto add = [&]() -> Result<app::HistoryEntry> {
                     switch (*kind) {
                         case app::HistoryKind::kDiagnosis:
-                            return services.history.AddDiagnosis(call.actor, patient, value);
+                            return services.use_cases.history.AddDiagnosis(call.actor, patient, value);
                         case app::HistoryKind::kCondition:
-                            return services.history.AddCondition(call.actor, patient, value);
+                            return services.use_cases.history.AddCondition(call.actor, patient, value);
                         case app::HistoryKind::kAllergy:
-                            return services.history.AddAllergy(call.actor, patient, value);
+                            return services.use_cases.history.AddAllergy(call.actor, patient, value);
                         case app::HistoryKind::kMedication:
-                            return services.history.AddMedication(call.actor, patient, value);
+                            return services.use_cases.history.AddMedication(call.actor, patient, value);
                     }
                     return InvalidArgument("kind", "unknown history kind");  // unreachable: every kind is above
                 };
@@ -99,7 +99,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(app::PatientHistory history,
-                                 services.history.History(call.actor, app::PatientId{call.id}));
+                                 services.use_cases.history.History(call.actor, app::PatientId{call.id}));
                 return PageOf(
                     history.antidepressant_trials, page, [](const app::TrialRecord& t) { return t.id.value; },
                     [](const app::TrialRecord& t) { return json::ToJson(t); });
@@ -118,8 +118,8 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 const std::optional<std::chrono::sys_days> ended_on = body.OptionalDate("ended_on");
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(app::TrialRecord added,
-                                 services.history.AddAntidepressantTrial(call.actor, app::PatientId{call.id}, trial,
-                                                                         started_on, ended_on));
+                                 services.use_cases.history.AddAntidepressantTrial(call.actor, app::PatientId{call.id},
+                                                                                   trial, started_on, ended_on));
                 return JsonResponse(201, json::ToJson(added));
             });
 }
@@ -167,8 +167,8 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                     return WithField(product.error(), "product");
                 }
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::ScreeningRecord> screened =
-                    services.history.ScreenPatient(call.actor, app::PatientId{call.id}, *product, extras, settings);
+                Result<app::ScreeningRecord> screened = services.use_cases.history.ScreenPatient(
+                    call.actor, app::PatientId{call.id}, *product, extras, settings);
                 if (!screened.ok()) {
                     return screened.error();
                 }
@@ -179,7 +179,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::ScreeningRecord>> screenings =
-                    services.history.ListScreenings(call.actor, app::PatientId{call.id});
+                    services.use_cases.history.ListScreenings(call.actor, app::PatientId{call.id});
                 if (!screenings.ok()) {
                     return screenings.error();
                 }
@@ -191,7 +191,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/screenings/{id}", Permission::kScreeningRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 Result<app::ScreeningRecord> screening =
-                    services.history.GetScreening(call.actor, app::ScreeningId{call.id});
+                    services.use_cases.history.GetScreening(call.actor, app::ScreeningId{call.id});
                 if (!screening.ok()) {
                     return screening.error();
                 }
@@ -209,7 +209,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                     return WithField(sign_off.error(), "sign_off");
                 }
                 Result<app::ScreeningRecord> signed_screening =
-                    services.history.SignScreening(call.actor, app::ScreeningId{call.id}, *sign_off, reason);
+                    services.use_cases.history.SignScreening(call.actor, app::ScreeningId{call.id}, *sign_off, reason);
                 if (!signed_screening.ok()) {
                     return signed_screening.error();
                 }

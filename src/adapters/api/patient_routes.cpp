@@ -54,7 +54,7 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::Patient>> patients =
-                    services.patients.ListPatients(call.actor, app::PatientId{page.after}, page.limit);
+                    services.use_cases.patients.ListPatients(call.actor, app::PatientId{page.after}, page.limit);
                 if (!patients.ok()) {
                     return patients.error();
                 }
@@ -66,14 +66,15 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/patients", Permission::kPatientRegister, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(app::NewPatient patient, ReadDemographics(call.request));
-                ASSIGN_OR_RETURN(app::Patient registered, services.patients.RegisterPatient(call.actor, patient));
+                ASSIGN_OR_RETURN(app::Patient registered,
+                                 services.use_cases.patients.RegisterPatient(call.actor, patient));
                 return PatientResponse(201, registered);
             });
 
     api.Add(Method::kGet, "/api/v1/patients/{id}", Permission::kPatientRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(app::Patient patient,
-                                 services.patients.GetPatient(call.actor, app::PatientId{call.id}));
+                                 services.use_cases.patients.GetPatient(call.actor, app::PatientId{call.id}));
                 return PatientResponse(200, patient);
             });
 
@@ -90,7 +91,7 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
                 changed.birth_date = demographics.birth_date;
                 changed.sex = demographics.sex;
                 changed.clinician = demographics.clinician;
-                ASSIGN_OR_RETURN(app::Patient updated, services.patients.UpdatePatient(call.actor, changed));
+                ASSIGN_OR_RETURN(app::Patient updated, services.use_cases.patients.UpdatePatient(call.actor, changed));
                 return PatientResponse(200, updated);
             });
 }
@@ -100,7 +101,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::WeightMeasurement>> weights =
-                    services.patients.ListWeights(call.actor, app::PatientId{call.id});
+                    services.use_cases.patients.ListWeights(call.actor, app::PatientId{call.id});
                 if (!weights.ok()) {
                     return weights.error();
                 }
@@ -122,7 +123,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                 RETURN_IF_ERROR(body.Finish());
                 const app::PatientId patient{call.id};
                 const app::TimePoint at = measured_at.value_or(call.now);
-                if (Status recorded = services.patients.RecordWeight(call.actor, patient, at, weight_kg);
+                if (Status recorded = services.use_cases.patients.RecordWeight(call.actor, patient, at, weight_kg);
                     !recorded.ok()) {
                     return recorded.error();
                 }
@@ -136,7 +137,7 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
                 // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100).
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::VitalSign>> vitals =
-                    services.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page.limit);
+                    services.use_cases.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page.limit);
                 if (!vitals.ok()) {
                     return vitals.error();
                 }
@@ -159,7 +160,7 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::RecordedVitalSign> recorded =
-                    services.patients.RecordVitalSign(call.actor, vital, settings);
+                    services.use_cases.patients.RecordVitalSign(call.actor, vital, settings);
                 if (!recorded.ok()) {
                     return recorded.error();
                 }
@@ -173,7 +174,7 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::Assessment>> assessments =
-                    services.patients.ListAssessments(call.actor, app::PatientId{call.id});
+                    services.use_cases.patients.ListAssessments(call.actor, app::PatientId{call.id});
                 if (!assessments.ok()) {
                     return assessments.error();
                 }
@@ -192,8 +193,8 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(clinical::Instrument instrument, clinical::ParseInstrument(instrument_name));
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 ASSIGN_OR_RETURN(app::RecordedAssessment recorded,
-                                 services.patients.RecordAssessment(call.actor, app::PatientId{call.id}, instrument,
-                                                                    answers, assessed_at, settings));
+                                 services.use_cases.patients.RecordAssessment(
+                                     call.actor, app::PatientId{call.id}, instrument, answers, assessed_at, settings));
                 json::PublishRecorded(services.events, recorded.assessment, recorded.alerts);
                 return JsonResponse(201, RecordedJson(json::ToJson(recorded.assessment), recorded.alerts));
             });

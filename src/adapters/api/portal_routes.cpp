@@ -51,7 +51,7 @@ void AddPortalRoutes(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::PortalView> view =
-                    services.portal.Read(call.actor, app::PatientId{call.id}, settings.region);
+                    services.use_cases.portal.Read(call.actor, app::PatientId{call.id}, settings.region);
                 if (!view.ok()) {
                     return view.error();
                 }

@@ -106,7 +106,8 @@ void AddAlerts(ApiRouter& api, ApiServices& services) {
                 filter.open_only = open;
                 filter.after_id = page.after;
                 filter.limit = page.limit;
-                ASSIGN_OR_RETURN(std::vector<app::Alert> alerts, services.alerts.ListAlerts(call.actor, filter));
+                ASSIGN_OR_RETURN(std::vector<app::Alert> alerts,
+                                 services.use_cases.alerts.ListAlerts(call.actor, filter));
                 return KeysetPage(
                     alerts, page, [](const app::Alert& a) { return a.id.value; },
                     [](const app::Alert& a) { return json::ToJson(a); });
@@ -118,7 +119,7 @@ void AddAlerts(ApiRouter& api, ApiServices& services) {
                 const std::string note = body.OptionalString("note").value_or("");
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(app::Alert acknowledged,
-                                 services.alerts.Acknowledge(call.actor, app::AlertId{call.id}, note));
+                                 services.use_cases.alerts.Acknowledge(call.actor, app::AlertId{call.id}, note));
                 services.events.Publish(json::AlertAcknowledgedEvent(acknowledged));
                 return JsonResponse(200, json::ToJson(acknowledged));
             });
@@ -214,7 +215,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                 event.relatedness = scales.relatedness;
                 event.serious_criteria = scales.serious_criteria;
                 Result<app::AdverseEvent> recorded =
-                    services.adverse_events.Record(call.actor, app::PatientId{call.id}, event);
+                    services.use_cases.adverse_events.Record(call.actor, app::PatientId{call.id}, event);
                 if (!recorded.ok()) {
                     return recorded.error();
                 }
@@ -225,7 +226,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::AdverseEvent>> events =
-                    services.adverse_events.ListForPatient(call.actor, app::PatientId{call.id});
+                    services.use_cases.adverse_events.ListForPatient(call.actor, app::PatientId{call.id});
                 if (!events.ok()) {
                     return events.error();
                 }
@@ -236,7 +237,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::AdverseEvent>> events =
-                    services.adverse_events.ListForSession(call.actor, app::SessionId{call.id});
+                    services.use_cases.adverse_events.ListForSession(call.actor, app::SessionId{call.id});
                 if (!events.ok()) {
                     return events.error();
                 }
@@ -246,7 +247,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/adverse-events/{id}", Permission::kAdverseEventRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(app::AdverseEvent event,
-                                 services.adverse_events.Get(call.actor, app::AdverseEventId{call.id}));
+                                 services.use_cases.adverse_events.Get(call.actor, app::AdverseEventId{call.id}));
                 return AdverseEventResponse(200, event);
             });
 
@@ -265,7 +266,7 @@ void AddAdverseEvents(ApiRouter& api, ApiServices& services) {
                 follow_up.relatedness = scales.relatedness;
                 follow_up.serious_criteria = scales.serious_criteria;
                 Result<app::AdverseEvent> updated =
-                    services.adverse_events.Update(call.actor, app::AdverseEventId{call.id}, follow_up);
+                    services.use_cases.adverse_events.Update(call.actor, app::AdverseEventId{call.id}, follow_up);
                 if (!updated.ok()) {
                     return updated.error();
                 }
@@ -328,7 +329,8 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
                                                        std::string(app::NoteKindName(kinds[1])) + " on this path");
                 }
                 note.kind = kind;
-                ASSIGN_OR_RETURN(app::Note written, services.notes.Write(call.actor, app::PatientId{call.id}, note));
+                ASSIGN_OR_RETURN(app::Note written,
+                                 services.use_cases.notes.Write(call.actor, app::PatientId{call.id}, note));
                 return NoteResponse(201, written);
             });
 
@@ -336,7 +338,8 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(std::int64_t version, RequiredIfMatch(call.request));
                 ASSIGN_OR_RETURN(std::string text, ReadNoteBody(call.request));
-                Result<app::Note> edited = services.notes.Edit(call.actor, app::NoteId{call.id}, version, text, kinds);
+                Result<app::Note> edited =
+                    services.use_cases.notes.Edit(call.actor, app::NoteId{call.id}, version, text, kinds);
                 if (!edited.ok()) {
                     return edited.error();
                 }
@@ -349,7 +352,7 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
                 BodyReader body(call.request.body);
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(app::Note signed_note,
-                                 services.notes.Sign(call.actor, app::NoteId{call.id}, version, kinds));
+                                 services.use_cases.notes.Sign(call.actor, app::NoteId{call.id}, version, kinds));
                 return NoteResponse(200, signed_note);
             });
 
@@ -357,7 +360,7 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
             [&services, kinds](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(std::string text, ReadNoteBody(call.request));
                 Result<app::NoteAddendum> added =
-                    services.notes.AddAddendum(call.actor, app::NoteId{call.id}, text, kinds);
+                    services.use_cases.notes.AddAddendum(call.actor, app::NoteId{call.id}, text, kinds);
                 if (!added.ok()) {
                     return added.error();
                 }
@@ -375,7 +378,7 @@ void AddNotes(ApiRouter& api, ApiServices& services) {
                     kind = parsed;
                 }
                 Result<std::vector<app::Note>> notes =
-                    services.notes.ListForPatient(call.actor, app::PatientId{call.id}, kind);
+                    services.use_cases.notes.ListForPatient(call.actor, app::PatientId{call.id}, kind);
                 if (!notes.ok()) {
                     return notes.error();
                 }
@@ -386,7 +389,7 @@ void AddNotes(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/notes/{id}", Permission::kNoteRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                ASSIGN_OR_RETURN(app::Note note, services.notes.Get(call.actor, app::NoteId{call.id}));
+                ASSIGN_OR_RETURN(app::Note note, services.use_cases.notes.Get(call.actor, app::NoteId{call.id}));
                 return NoteResponse(200, note);
             });
 
@@ -417,7 +420,7 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::DueRemsForm>> due =
-                    services.rems.ListDue(call.actor, std::chrono::floor<std::chrono::days>(call.now));
+                    services.use_cases.rems.ListDue(call.actor, std::chrono::floor<std::chrono::days>(call.now));
                 if (!due.ok()) {
                     return due.error();
                 }
@@ -438,7 +441,7 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
                 const std::string setting(call.request.QueryParameter("healthcare_setting").value_or(""));
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::RemsFormView> form =
-                    services.rems.GetForm(call.actor, app::SessionId{call.id}, setting, settings);
+                    services.use_cases.rems.GetForm(call.actor, app::SessionId{call.id}, setting, settings);
                 if (!form.ok()) {
                     return AsHealthcareSetting(form.error());
                 }
@@ -453,7 +456,7 @@ void AddRemsForms(ApiRouter& api, ApiServices& services) {
                 const std::string reference = body.OptionalString("confirmation_reference").value_or("");
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::RemsFormView> submitted = services.rems.Submit(
+                Result<app::RemsFormView> submitted = services.use_cases.rems.Submit(
                     call.actor, app::SessionId{call.id}, setting, NarrowInteger(ready_to_leave), reference, settings);
                 if (!submitted.ok()) {
                     return AsHealthcareSetting(submitted.error());

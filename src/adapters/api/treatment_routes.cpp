@@ -1,6 +1,7 @@
 // Treatment courses, the day's sessions, each step of the session state machine (shared/design.md §3), signed dose
-// orders and administrations (app/treatment_records.hpp). Every session step and administration is published to the
-// live channel once committed, so the clinic board and the session screen follow without polling.
+// orders and administrations (app/course_records.hpp, session_steps.hpp and dose_records.hpp). Every session step
+// and administration is published to the live channel once committed, so the clinic board and the session screen
+// follow without polling.
 
 #include <chrono>
 #include <functional>
@@ -105,7 +106,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 course.route = *parsed_route;
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::CourseRecord> started =
-                    services.treatment.StartCourse(call.actor, app::PatientId{call.id}, course, settings);
+                    services.use_cases.courses.StartCourse(call.actor, app::PatientId{call.id}, course, settings);
                 if (!started.ok()) {
                     return started.error();
                 }
@@ -116,7 +117,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 Result<std::vector<app::CourseRecord>> courses =
-                    services.treatment.ListCourses(call.actor, app::PatientId{call.id});
+                    services.use_cases.courses.ListCourses(call.actor, app::PatientId{call.id});
                 if (!courses.ok()) {
                     return courses.error();
                 }
@@ -127,7 +128,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/courses/{id}", Permission::kScheduleRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(app::CourseRecord course,
-                                 services.treatment.GetCourse(call.actor, app::CourseId{call.id}));
+                                 services.use_cases.courses.GetCourse(call.actor, app::CourseId{call.id}));
                 return JsonResponse(200, CourseJson(course));
             });
 
@@ -141,17 +142,17 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
     };
     add_change("/api/v1/courses/{id}/pause", [&services](ApiCall& call, app::CourseId course) {
         Result<std::string> reason = ReasonOnly(call.request);
-        return reason.ok() ? services.treatment.PauseCourse(call.actor, course, *reason)
+        return reason.ok() ? services.use_cases.courses.PauseCourse(call.actor, course, *reason)
                            : Result<app::TreatmentCourse>(reason.error());
     });
     add_change("/api/v1/courses/{id}/resume", [&services](ApiCall& call, app::CourseId course) {
         Status read = NoFields(call.request);
-        return read.ok() ? services.treatment.ResumeCourse(call.actor, course)
+        return read.ok() ? services.use_cases.courses.ResumeCourse(call.actor, course)
                          : Result<app::TreatmentCourse>(read.error());
     });
     add_change("/api/v1/courses/{id}/end", [&services](ApiCall& call, app::CourseId course) {
         Result<std::string> reason = ReasonOnly(call.request);
-        return reason.ok() ? services.treatment.EndCourse(call.actor, course, *reason)
+        return reason.ok() ? services.use_cases.courses.EndCourse(call.actor, course, *reason)
                            : Result<app::TreatmentCourse>(reason.error());
     });
 }
@@ -166,7 +167,7 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
                     return InvalidArgument("date", "is required: the day, YYYY-MM-DD");
                 }
                 Result<std::vector<app::TreatmentSession>> sessions =
-                    services.treatment.ListSessionsOn(call.actor, *date);
+                    services.use_cases.sessions.ListSessionsOn(call.actor, *date);
                 if (!sessions.ok()) {
                     return sessions.error();
                 }
@@ -177,7 +178,7 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/sessions/{id}", Permission::kSessionRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(app::SessionRecord session,
-                                 services.treatment.GetSession(call.actor, app::SessionId{call.id}));
+                                 services.use_cases.sessions.GetSession(call.actor, app::SessionId{call.id}));
                 return JsonResponse(200, SessionJson(session));
             });
 }
@@ -214,20 +215,19 @@ Step WithReason(
 }
 
 void AddSessionSteps(ApiRouter& api, ApiServices& services) {
-    app::TreatmentRecords& treatment = services.treatment;
     AddStep(api, services, "/api/v1/sessions/{id}/check-in", Permission::kSessionCheckIn,
-            [&treatment](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+            [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
                 BodyReader body(call.request.body);
                 const bool consent = body.Boolean("consent_confirmed");
                 const bool escort = body.Boolean("escort_confirmed");
                 RETURN_IF_ERROR(body.Finish());
-                return treatment.CheckIn(call.actor, session, consent, escort);
+                return services.use_cases.sessions.CheckIn(call.actor, session, consent, escort);
             });
     AddStep(api, services, "/api/v1/sessions/{id}/pre-dose", Permission::kSessionAdvance,
             [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
                 RETURN_IF_ERROR(NoFields(call.request));
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                return services.treatment.ConfirmPreDose(call.actor, session, settings);
+                return services.use_cases.sessions.ConfirmPreDose(call.actor, session, settings);
             });
     // The prescriber's override of a pre-dose BP above the gate: its own route, so it needs its own permission.
     AddStep(api, services, "/api/v1/sessions/{id}/pre-dose-override", Permission::kSessionOverrideBpGate,
@@ -236,38 +236,38 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
                 std::string reason = body.String("override_reason");
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                return services.treatment.ConfirmPreDose(call.actor, session, settings, std::move(reason));
+                return services.use_cases.sessions.ConfirmPreDose(call.actor, session, settings, std::move(reason));
             });
     AddStep(api, services, "/api/v1/sessions/{id}/hold", Permission::kSessionAdvance,
-            WithReason([&treatment](const app::Actor& actor, app::SessionId session, std::string_view reason) {
-                return treatment.Hold(actor, session, reason);
+            WithReason([&services](const app::Actor& actor, app::SessionId session, std::string_view reason) {
+                return services.use_cases.sessions.Hold(actor, session, reason);
             }));
     AddStep(api, services, "/api/v1/sessions/{id}/start-dosing", Permission::kSessionAdvance,
-            Bare([&treatment](const app::Actor& actor, app::SessionId session) {
-                return treatment.StartDosing(actor, session);
+            Bare([&services](const app::Actor& actor, app::SessionId session) {
+                return services.use_cases.sessions.StartDosing(actor, session);
             }));
     AddStep(api, services, "/api/v1/sessions/{id}/start-monitoring", Permission::kSessionAdvance,
-            Bare([&treatment](const app::Actor& actor, app::SessionId session) {
-                return treatment.StartMonitoring(actor, session);
+            Bare([&services](const app::Actor& actor, app::SessionId session) {
+                return services.use_cases.sessions.StartMonitoring(actor, session);
             }));
     AddStep(api, services, "/api/v1/sessions/{id}/ready-for-discharge", Permission::kSessionAdvance,
-            Bare([&treatment](const app::Actor& actor, app::SessionId session) {
-                return treatment.ReadyForDischarge(actor, session);
+            Bare([&services](const app::Actor& actor, app::SessionId session) {
+                return services.use_cases.sessions.ReadyForDischarge(actor, session);
             }));
     AddStep(api, services, "/api/v1/sessions/{id}/discharge", Permission::kSessionAdvance,
-            [&treatment](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
+            [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
                 BodyReader body(call.request.body);
                 const bool confirmed = body.Boolean("discharge_criteria_confirmed");
                 RETURN_IF_ERROR(body.Finish());
-                return treatment.Discharge(call.actor, session, confirmed);
+                return services.use_cases.sessions.Discharge(call.actor, session, confirmed);
             });
     AddStep(api, services, "/api/v1/sessions/{id}/abort", Permission::kSessionAdvance,
-            WithReason([&treatment](const app::Actor& actor, app::SessionId session, std::string_view reason) {
-                return treatment.Abort(actor, session, reason);
+            WithReason([&services](const app::Actor& actor, app::SessionId session, std::string_view reason) {
+                return services.use_cases.sessions.Abort(actor, session, reason);
             }));
     AddStep(api, services, "/api/v1/sessions/{id}/cancel", Permission::kSessionCancel,
-            WithReason([&treatment](const app::Actor& actor, app::SessionId session, std::string_view reason) {
-                return treatment.Cancel(actor, session, reason);
+            WithReason([&services](const app::Actor& actor, app::SessionId session, std::string_view reason) {
+                return services.use_cases.sessions.Cancel(actor, session, reason);
             }));
 }
 
@@ -307,7 +307,7 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(clinical::DoseRequest request, ReadDoseRequest(call.request));
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::DoseOrderRecord> order =
-                    services.treatment.SignDoseOrder(call.actor, app::SessionId{call.id}, request, settings);
+                    services.use_cases.doses.SignDoseOrder(call.actor, app::SessionId{call.id}, request, settings);
                 if (!order.ok()) {
                     return order.error();
                 }
@@ -332,7 +332,7 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(clinical::Route parsed_route, clinical::ParseRoute(route));
                 given.route = parsed_route;
                 Result<app::Administration> recorded =
-                    services.treatment.RecordAdministration(call.actor, app::SessionId{call.id}, given);
+                    services.use_cases.doses.RecordAdministration(call.actor, app::SessionId{call.id}, given);
                 if (!recorded.ok()) {
                     return recorded.error();
                 }

@@ -118,8 +118,8 @@ std::string LiveErrorMessage(const Error& error) {
     return Json{{"type", "error"}, {"error", std::move(body)}}.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-LiveSubscriber RecordLiveSubscriber(app::TreatmentRecords& records) {
-    return [&records](const LiveClient& client, std::string_view message) -> Result<std::optional<LiveTopic>> {
+LiveSubscriber RecordLiveSubscriber(app::SessionSteps& sessions) {
+    return [&sessions](const LiveClient& client, std::string_view message) -> Result<std::optional<LiveTopic>> {
         Result<std::optional<LiveTopic>> parsed = ParseLiveMessage(message);
         if (!parsed.ok() || !*parsed) {
             return parsed;
@@ -131,7 +131,7 @@ LiveSubscriber RecordLiveSubscriber(app::TreatmentRecords& records) {
             return std::optional<LiveTopic>(topic);
         }
         Result<app::SessionRecord> session =
-            records.GetSession(app::ActorOf(client.principal, client.remote_address), *topic.session);
+            sessions.GetSession(app::ActorOf(client.principal, client.remote_address), *topic.session);
         if (!session.ok()) {
             Error error = session.error();
             if (error.code == ErrorCode::kNotFound) {

@@ -21,7 +21,7 @@
 #include "adapters/http/http_message.hpp"
 #include "adapters/http/live_hub.hpp"
 #include "app/authorization.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 #include "base/result.hpp"
 
 namespace kclinic::adapters::http {
@@ -62,8 +62,8 @@ using LiveSubscriber =
 
 // The subscriber over the clinic record: both the board and a session need the session.read permission (the board
 // shows every patient's session, so a role without it, and every patient, is refused); a session's patient is found
-// with TreatmentRecords::GetSession, an audited read, and then authorised for that patient. `records` must outlive
-// the function. Errors: ParseLiveMessage's; kPermissionDenied; kNotFound "session_id" for no such session.
-[[nodiscard]] LiveSubscriber RecordLiveSubscriber(app::TreatmentRecords& records);
+// with SessionSteps::GetSession, an audited read, and then authorised for that patient. `sessions` must outlive the
+// function. Errors: ParseLiveMessage's; kPermissionDenied; kNotFound "session_id" for no such session.
+[[nodiscard]] LiveSubscriber RecordLiveSubscriber(app::SessionSteps& sessions);
 
 }  // namespace kclinic::adapters::http

@@ -13,76 +13,36 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/crypto/sodium_credentials.hpp"
-#include "adapters/storage/contract/test_stores.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/access_rules.hpp"
-#include "app/authentication.hpp"
-#include "app/patient_records.hpp"
-#include "app/user_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
 
 using app::Actor;
 using app::Role;
-using app::TimePoint;
 using std::chrono::hours;
-using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const TimePoint kStart{milliseconds{1'790'000'000'000LL}};  // 2026-09-21T14:13:20Z
 constexpr std::string_view kPassword = "tulip-granite-lantern";
 constexpr std::string_view kWrongPassword = "tulip-granite-lanterns";
 
-// A clock the test moves forward.
-class StepClock final : public app::Clock {
-public:
-    [[nodiscard]] TimePoint Now() const override { return now_; }
-    void Advance(milliseconds by) { now_ += by; }
-
-private:
-    TimePoint now_ = kStart;
-};
-
-class AccessContractTest : public ::testing::TestWithParam<Backend> {
+class AccessContractTest : public UseCaseTest {
 protected:
-    void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(store(), clock_);
-        users_ = std::make_unique<app::UserRecords>(store(), clock_, credentials_);
-        auth_ = std::make_unique<app::Authentication>(store(), clock_, credentials_);
-    }
-
-    app::Store& store() { return test_store_->store(); }
-
     app::User AddUser(const std::string& email, Role role = Role::kNurse,
                       std::optional<app::PatientId> patient = std::nullopt) {
         Result<app::User> user =
-            users_->AddUser(admin_, app::NewUser{email, "A. Example", role, std::string(kPassword), patient});
+            clinic().users.AddUser(admin_, app::NewUser{email, "A. Example", role, std::string(kPassword), patient});
         EXPECT_TRUE(user.ok()) << user.error().ToString();
         return user.ok() ? *user : app::User{};
     }
 
-    app::PatientId RegisterPatient(const std::string& mrn) {
-        Result<app::Patient> patient = patients_->RegisterPatient(
-            admin_, app::NewPatient{mrn, "Ada", "Example", std::chrono::sys_days{std::chrono::year{1980} / 3 / 14},
-                                    clinical::Sex::kFemale});
-        EXPECT_TRUE(patient.ok()) << patient.error().ToString();
-        return patient.ok() ? patient->id : app::PatientId{};
-    }
-
     app::SessionGrant LogIn(const std::string& email, std::string_view password = kPassword) {
-        app::LoginAnswer answer = auth_->Login(email, password, "192.0.2.10");
+        app::LoginAnswer answer = clinic().authentication.Login(email, password, "192.0.2.10");
         EXPECT_TRUE(answer.session.ok()) << answer.session.error().ToString();
         return answer.session.ok() ? *answer.session : app::SessionGrant{};
     }
-
-    std::vector<app::AuditEntry> Audit() { return ReadAudit(store()); }
-
-    std::vector<std::string> AuditActions() { return ReadAuditActions(store()); }
 
     // The stored user with `email` (lower case), read without an audit entry.
     std::optional<app::User> StoredUser(const std::string& email) {
@@ -167,13 +127,7 @@ protected:
         EXPECT_EQ(Snapshot(), before) << result.error().ToString();
     }
 
-    StepClock clock_;
-    crypto::SodiumCredentials credentials_{crypto::PasswordHashCost::kTestOnlyMinimum};
     const Actor admin_{"admin@clinic.example", "cli"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::UserRecords> users_;
-    std::unique_ptr<app::Authentication> auth_;
 };
 
 TEST_P(AccessContractTest, AddUserStoresTheEmailLowerCaseAndOnlyAHash) {
@@ -197,7 +151,7 @@ TEST_P(AccessContractTest, AddUserStoresTheEmailLowerCaseAndOnlyAHash) {
     EXPECT_EQ(audit[0].record_type, "user");
     EXPECT_EQ(audit[0].record_id, user.id.value);
 
-    const app::PatientId patient = RegisterPatient("MRN-1");
+    const app::PatientId patient = Register("MRN-1");
     const app::User portal = AddUser("ada@home.example", Role::kPatient, patient);
     EXPECT_EQ(portal.patient, patient);
     EXPECT_EQ(Audit().back().patient_id, patient.value);
@@ -205,9 +159,9 @@ TEST_P(AccessContractTest, AddUserStoresTheEmailLowerCaseAndOnlyAHash) {
 
 TEST_P(AccessContractTest, AddUserRefusalsWriteNothing) {
     AddUser("taken@clinic.example");
-    const app::PatientId linked = RegisterPatient("MRN-1");
+    const app::PatientId linked = Register("MRN-1");
     AddUser("linked@home.example", Role::kPatient, linked);
-    const app::PatientId unlinked = RegisterPatient("MRN-2");
+    const app::PatientId unlinked = Register("MRN-2");
     struct Case {
         app::NewUser user;
         ErrorCode code;
@@ -233,7 +187,7 @@ TEST_P(AccessContractTest, AddUserRefusalsWriteNothing) {
              {{"new@home.example", "", Role::kPatient, password, linked}, ErrorCode::kConflict, "patient_id"},
          }) {
         SCOPED_TRACE(c.user.email + " / " + c.field);
-        ExpectRefusedWritingNothing<app::User>([&] { return users_->AddUser(admin_, c.user); }, c.code, c.field);
+        ExpectRefusedWritingNothing<app::User>([&] { return clinic().users.AddUser(admin_, c.user); }, c.code, c.field);
     }
 }
 
@@ -241,19 +195,19 @@ TEST_P(AccessContractTest, ListUsersPagesInIdOrderAndIsAudited) {
     const app::User first = AddUser("first@clinic.example", Role::kAdmin);
     const app::User second = AddUser("second@clinic.example", Role::kPrescriber);
     const app::User third = AddUser("third@clinic.example", Role::kFrontDesk);
-    Result<std::vector<app::User>> page = users_->ListUsers(admin_, app::UserId{}, 2);
+    Result<std::vector<app::User>> page = clinic().users.ListUsers(admin_, app::UserId{}, 2);
     ASSERT_TRUE(page.ok()) << page.error().ToString();
     ASSERT_EQ(page->size(), 2u);
     EXPECT_EQ((*page)[0].id, first.id);
     EXPECT_EQ((*page)[1].id, second.id);
-    Result<std::vector<app::User>> rest = users_->ListUsers(admin_, second.id, 2);
+    Result<std::vector<app::User>> rest = clinic().users.ListUsers(admin_, second.id, 2);
     ASSERT_TRUE(rest.ok());
     ASSERT_EQ(rest->size(), 1u);
     EXPECT_EQ((*rest)[0].id, third.id);
     EXPECT_EQ((*rest)[0].role, Role::kFrontDesk);
     EXPECT_EQ(AuditActions().back(), "user.list");
-    ExpectRefusedWritingNothing<std::vector<app::User>>([&] { return users_->ListUsers(admin_, app::UserId{}, 0); },
-                                                        ErrorCode::kOutOfRange, "limit");
+    ExpectRefusedWritingNothing<std::vector<app::User>>(
+        [&] { return clinic().users.ListUsers(admin_, app::UserId{}, 0); }, ErrorCode::kOutOfRange, "limit");
 }
 
 TEST_P(AccessContractTest, LoginStartsASessionKnownOnlyByItsDigest) {
@@ -276,13 +230,13 @@ TEST_P(AccessContractTest, LoginStartsASessionKnownOnlyByItsDigest) {
     EXPECT_EQ(stored->user, nurse.id);
     EXPECT_EQ(stored->csrf_token, grant.session.csrf_token);
 
-    Result<app::Principal> principal = auth_->AuthenticateSession(grant.token);
+    Result<app::Principal> principal = clinic().authentication.AuthenticateSession(grant.token);
     ASSERT_TRUE(principal.ok()) << principal.error().ToString();
     EXPECT_EQ(principal->email, "nurse@clinic.example");
     EXPECT_EQ(principal->csrf_token, grant.session.csrf_token);
-    EXPECT_FALSE(auth_->AuthenticateSession(grant.token + "x").ok());
-    EXPECT_FALSE(auth_->AuthenticateSession("").ok());
-    EXPECT_FALSE(auth_->AuthenticateApiToken(grant.token).ok());  // a session token is no API token
+    EXPECT_FALSE(clinic().authentication.AuthenticateSession(grant.token + "x").ok());
+    EXPECT_FALSE(clinic().authentication.AuthenticateSession("").ok());
+    EXPECT_FALSE(clinic().authentication.AuthenticateApiToken(grant.token).ok());  // a session token is no API token
 
     const std::vector<app::AuditEntry> audit = Audit();
     EXPECT_EQ(audit.back().action, "auth.login");
@@ -295,7 +249,7 @@ TEST_P(AccessContractTest, LoginStartsASessionKnownOnlyByItsDigest) {
 TEST_P(AccessContractTest, LoginAnswersAlikeForUnknownWrongAndDisabled) {
     AddUser("nurse@clinic.example");
     AddUser("gone@clinic.example");
-    ASSERT_TRUE(users_->DisableUser(admin_, "gone@clinic.example").ok());
+    ASSERT_TRUE(clinic().users.DisableUser(admin_, "gone@clinic.example").ok());
     const std::size_t audit_before = Audit().size();
     std::vector<Error> errors;
     for (const auto& [email, password] : std::vector<std::pair<std::string, std::string_view>>{
@@ -303,7 +257,7 @@ TEST_P(AccessContractTest, LoginAnswersAlikeForUnknownWrongAndDisabled) {
              {"nurse@clinic.example", kWrongPassword},
              {"gone@clinic.example", kPassword},
          }) {
-        app::LoginAnswer answer = auth_->Login(email, password, "192.0.2.10");
+        app::LoginAnswer answer = clinic().authentication.Login(email, password, "192.0.2.10");
         ASSERT_FALSE(answer.session.ok()) << email;
         EXPECT_FALSE(answer.retry_after.has_value()) << email;  // a first failure: no wait yet
         errors.push_back(answer.session.error());
@@ -331,7 +285,7 @@ TEST_P(AccessContractTest, MalformedLoginsAreRefusedWithoutCounting) {
              {"nurse@clinic.example", std::string(app::kMaxPasswordBytes + 1, 'x'), "password"},
              {"nurse", std::string(kPassword), "email"},
          }) {
-        app::LoginAnswer answer = auth_->Login(email, password, "192.0.2.10");
+        app::LoginAnswer answer = clinic().authentication.Login(email, password, "192.0.2.10");
         ASSERT_FALSE(answer.session.ok());
         EXPECT_EQ(answer.session.error().code, ErrorCode::kInvalidArgument);
         EXPECT_EQ(answer.session.error().field, field);
@@ -344,21 +298,21 @@ TEST_P(AccessContractTest, SessionsExpireWhenIdleAndAtTheirAbsoluteLimit) {
     AddUser("nurse@clinic.example");
     const app::SessionGrant idle = LogIn("nurse@clinic.example");
     clock_.Advance(minutes{29});
-    EXPECT_TRUE(auth_->AuthenticateSession(idle.token).ok());  // seen again: the idle clock restarts
+    EXPECT_TRUE(clinic().authentication.AuthenticateSession(idle.token).ok());  // seen again: the idle clock restarts
     clock_.Advance(minutes{29});
-    EXPECT_TRUE(auth_->AuthenticateSession(idle.token).ok());
+    EXPECT_TRUE(clinic().authentication.AuthenticateSession(idle.token).ok());
     clock_.Advance(minutes{30});
-    Result<app::Principal> expired = auth_->AuthenticateSession(idle.token);
+    Result<app::Principal> expired = clinic().authentication.AuthenticateSession(idle.token);
     ASSERT_FALSE(expired.ok());
     EXPECT_EQ(expired.error().code, ErrorCode::kUnauthenticated);
 
     const app::SessionGrant busy = LogIn("nurse@clinic.example");
     for (int i = 0; i < 12 * 3 - 1; ++i) {  // used every 20 minutes for just under 12 hours
         clock_.Advance(minutes{20});
-        ASSERT_TRUE(auth_->AuthenticateSession(busy.token).ok()) << i;
+        ASSERT_TRUE(clinic().authentication.AuthenticateSession(busy.token).ok()) << i;
     }
     clock_.Advance(minutes{20});  // 12 hours after login
-    EXPECT_FALSE(auth_->AuthenticateSession(busy.token).ok());
+    EXPECT_FALSE(clinic().authentication.AuthenticateSession(busy.token).ok());
 }
 
 TEST_P(AccessContractTest, AuthenticatingTouchesTheSessionAtMostOnceAMinute) {
@@ -366,10 +320,10 @@ TEST_P(AccessContractTest, AuthenticatingTouchesTheSessionAtMostOnceAMinute) {
     const app::SessionGrant grant = LogIn("nurse@clinic.example");
     const std::string digest = credentials_.TokenDigest(grant.token);
     clock_.Advance(seconds{59});
-    ASSERT_TRUE(auth_->AuthenticateSession(grant.token).ok());
+    ASSERT_TRUE(clinic().authentication.AuthenticateSession(grant.token).ok());
     EXPECT_EQ(StoredSession(digest)->last_seen_at, kStart);
     clock_.Advance(seconds{1});
-    ASSERT_TRUE(auth_->AuthenticateSession(grant.token).ok());
+    ASSERT_TRUE(clinic().authentication.AuthenticateSession(grant.token).ok());
     EXPECT_EQ(StoredSession(digest)->last_seen_at, kStart + minutes{1});
     EXPECT_EQ(AuditActions().back(), "auth.login");  // authenticating a request is not audited
 }
@@ -377,21 +331,21 @@ TEST_P(AccessContractTest, AuthenticatingTouchesTheSessionAtMostOnceAMinute) {
 TEST_P(AccessContractTest, TheCsrfTokenIsCheckedForBrowserSessionsOnly) {
     AddUser("nurse@clinic.example");
     const app::SessionGrant grant = LogIn("nurse@clinic.example");
-    Result<app::Principal> principal = auth_->AuthenticateSession(grant.token);
+    Result<app::Principal> principal = clinic().authentication.AuthenticateSession(grant.token);
     ASSERT_TRUE(principal.ok());
-    EXPECT_TRUE(auth_->CheckCsrf(*principal, grant.session.csrf_token).ok());
+    EXPECT_TRUE(clinic().authentication.CheckCsrf(*principal, grant.session.csrf_token).ok());
     for (const std::string& wrong :
          {std::string(), grant.token, grant.session.csrf_token.substr(1), grant.session.csrf_token + "x"}) {
-        Status checked = auth_->CheckCsrf(*principal, wrong);
+        Status checked = clinic().authentication.CheckCsrf(*principal, wrong);
         ASSERT_FALSE(checked.ok()) << wrong;
         EXPECT_EQ(checked.error().code, ErrorCode::kPermissionDenied);
         EXPECT_EQ(checked.error().field, "csrf_token");
     }
-    Result<app::NewApiToken> token = users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
+    Result<app::NewApiToken> token = clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
     ASSERT_TRUE(token.ok());
-    Result<app::Principal> machine = auth_->AuthenticateApiToken(token->token);
+    Result<app::Principal> machine = clinic().authentication.AuthenticateApiToken(token->token);
     ASSERT_TRUE(machine.ok());
-    EXPECT_TRUE(auth_->CheckCsrf(*machine, "").ok());  // no cookie, nothing to forge
+    EXPECT_TRUE(clinic().authentication.CheckCsrf(*machine, "").ok());  // no cookie, nothing to forge
 }
 
 TEST_P(AccessContractTest, LogoutEndsTheSession) {
@@ -399,22 +353,22 @@ TEST_P(AccessContractTest, LogoutEndsTheSession) {
     const app::SessionGrant grant = LogIn("nurse@clinic.example");
     const app::SessionGrant other = LogIn("nurse@clinic.example");
     clock_.Advance(minutes{5});
-    ASSERT_TRUE(auth_->Logout(grant.principal, "192.0.2.10").ok());
-    EXPECT_FALSE(auth_->AuthenticateSession(grant.token).ok());
-    EXPECT_TRUE(auth_->AuthenticateSession(other.token).ok());  // only that session ends
+    ASSERT_TRUE(clinic().authentication.Logout(grant.principal, "192.0.2.10").ok());
+    EXPECT_FALSE(clinic().authentication.AuthenticateSession(grant.token).ok());
+    EXPECT_TRUE(clinic().authentication.AuthenticateSession(other.token).ok());  // only that session ends
     EXPECT_EQ(StoredSession(credentials_.TokenDigest(grant.token))->ended_at, kStart + minutes{5});
     const std::vector<app::AuditEntry> audit = Audit();
     EXPECT_EQ(audit.back().action, "auth.logout");
     EXPECT_EQ(audit.back().record_id, grant.session.id.value);
 
     const std::size_t audit_before = audit.size();
-    Status again = auth_->Logout(grant.principal, "192.0.2.10");
+    Status again = clinic().authentication.Logout(grant.principal, "192.0.2.10");
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.error().code, ErrorCode::kUnauthenticated);
     app::Principal machine = grant.principal;
     machine.method = app::AuthMethod::kApiToken;
     machine.browser_session.reset();
-    Status not_a_session = auth_->Logout(machine, "192.0.2.10");
+    Status not_a_session = clinic().authentication.Logout(machine, "192.0.2.10");
     ASSERT_FALSE(not_a_session.ok());
     EXPECT_EQ(not_a_session.error().code, ErrorCode::kFailedPrecondition);
     EXPECT_EQ(Audit().size(), audit_before);
@@ -428,7 +382,7 @@ TEST_P(AccessContractTest, RepeatedFailuresBackOffThenLockAndTheLockLiftsByItsel
                                                        seconds{4},   seconds{8},   seconds{16}, seconds{32},
                                                        seconds{64},  seconds{900}};
     for (std::size_t i = 0; i < waits.size(); ++i) {
-        app::LoginAnswer answer = auth_->Login(email, kWrongPassword, "192.0.2.10");
+        app::LoginAnswer answer = clinic().authentication.Login(email, kWrongPassword, "192.0.2.10");
         ASSERT_FALSE(answer.session.ok());
         EXPECT_EQ(answer.session.error().message, "email or password is wrong");
         EXPECT_EQ(answer.retry_after, waits[i]) << "failure " << i + 1;
@@ -441,7 +395,7 @@ TEST_P(AccessContractTest, RepeatedFailuresBackOffThenLockAndTheLockLiftsByItsel
     // Locked for 15 minutes after the 10th failure: even the right password is refused, like a wrong one, and the
     // refused attempts are not counted.
     clock_.Advance(minutes{14});
-    app::LoginAnswer locked = auth_->Login(email, kPassword, "192.0.2.10");
+    app::LoginAnswer locked = clinic().authentication.Login(email, kPassword, "192.0.2.10");
     ASSERT_FALSE(locked.session.ok());
     EXPECT_EQ(locked.session.error().message, "email or password is wrong");
     EXPECT_EQ(locked.retry_after, seconds{60});
@@ -451,7 +405,7 @@ TEST_P(AccessContractTest, RepeatedFailuresBackOffThenLockAndTheLockLiftsByItsel
 
     clock_.Advance(minutes{1});  // the lock lifts by itself
     const app::SessionGrant grant = LogIn(email);
-    EXPECT_TRUE(auth_->AuthenticateSession(grant.token).ok());
+    EXPECT_TRUE(clinic().authentication.AuthenticateSession(grant.token).ok());
     EXPECT_EQ(Throttle(email).failed_logins, 0);
     EXPECT_FALSE(StoredUser(email)->locked_until.has_value());
 }
@@ -459,22 +413,22 @@ TEST_P(AccessContractTest, RepeatedFailuresBackOffThenLockAndTheLockLiftsByItsel
 TEST_P(AccessContractTest, AnUnknownAddressIsThrottledLikeAKnownOne) {
     AddUser("nurse@clinic.example");
     for (int i = 0; i < 3; ++i) {
-        app::LoginAnswer known = auth_->Login("nurse@clinic.example", kWrongPassword, "192.0.2.10");
-        app::LoginAnswer unknown = auth_->Login("nobody@clinic.example", kWrongPassword, "192.0.2.10");
+        app::LoginAnswer known = clinic().authentication.Login("nurse@clinic.example", kWrongPassword, "192.0.2.10");
+        app::LoginAnswer unknown = clinic().authentication.Login("nobody@clinic.example", kWrongPassword, "192.0.2.10");
         ASSERT_FALSE(known.session.ok());
         ASSERT_FALSE(unknown.session.ok());
         EXPECT_EQ(unknown.session.error().message, known.session.error().message);
         EXPECT_EQ(unknown.retry_after, known.retry_after) << "attempt " << i + 1;
     }
-    app::LoginAnswer known = auth_->Login("nurse@clinic.example", kPassword, "192.0.2.10");
-    app::LoginAnswer unknown = auth_->Login("nobody@clinic.example", kPassword, "192.0.2.10");
+    app::LoginAnswer known = clinic().authentication.Login("nurse@clinic.example", kPassword, "192.0.2.10");
+    app::LoginAnswer unknown = clinic().authentication.Login("nobody@clinic.example", kPassword, "192.0.2.10");
     EXPECT_EQ(known.retry_after, seconds{1});
     EXPECT_EQ(unknown.retry_after, seconds{1});
 
     // A user added later on an address attacked before starts clean.
     AddUser("nobody@clinic.example");
     EXPECT_EQ(Throttle("nobody@clinic.example").failed_logins, 0);
-    EXPECT_TRUE(auth_->Login("nobody@clinic.example", kPassword, "192.0.2.10").session.ok());
+    EXPECT_TRUE(clinic().authentication.Login("nobody@clinic.example", kPassword, "192.0.2.10").session.ok());
 }
 
 TEST_P(AccessContractTest, AnAdminUnlocksEvenTheLockOnlyAnAdminLifts) {
@@ -492,66 +446,66 @@ TEST_P(AccessContractTest, AnAdminUnlocksEvenTheLockOnlyAnAdminLifts) {
         return Status::Ok();
     });
     ASSERT_TRUE(counted.ok()) << counted.error().ToString();
-    app::LoginAnswer hundredth = auth_->Login(email, kWrongPassword, "192.0.2.10");
+    app::LoginAnswer hundredth = clinic().authentication.Login(email, kWrongPassword, "192.0.2.10");
     ASSERT_FALSE(hundredth.session.ok());
     EXPECT_FALSE(hundredth.retry_after.has_value());  // waiting will not help
     EXPECT_EQ(StoredUser(email)->locked_until, app::kLockedUntilUnlocked);
 
     clock_.Advance(hours{24 * 365});
-    app::LoginAnswer a_year_later = auth_->Login(email, kPassword, "192.0.2.10");
+    app::LoginAnswer a_year_later = clinic().authentication.Login(email, kPassword, "192.0.2.10");
     ASSERT_FALSE(a_year_later.session.ok());
     EXPECT_FALSE(a_year_later.retry_after.has_value());
 
-    Result<app::User> unlocked = users_->UnlockUser(admin_, "Nurse@Clinic.Example");
+    Result<app::User> unlocked = clinic().users.UnlockUser(admin_, "Nurse@Clinic.Example");
     ASSERT_TRUE(unlocked.ok()) << unlocked.error().ToString();
     EXPECT_EQ(unlocked->failed_logins, 0);
     EXPECT_FALSE(unlocked->locked_until.has_value());
     EXPECT_EQ(AuditActions().back(), "user.unlock");
-    EXPECT_TRUE(auth_->Login(email, kPassword, "192.0.2.10").session.ok());
-    ExpectRefusedWritingNothing<app::User>([&] { return users_->UnlockUser(admin_, "nobody@clinic.example"); },
+    EXPECT_TRUE(clinic().authentication.Login(email, kPassword, "192.0.2.10").session.ok());
+    ExpectRefusedWritingNothing<app::User>([&] { return clinic().users.UnlockUser(admin_, "nobody@clinic.example"); },
                                            ErrorCode::kNotFound, "email");
 }
 
 TEST_P(AccessContractTest, DisablingAUserEndsSessionsRevokesTokensAndRefusesLogin) {
     AddUser("nurse@clinic.example");
     const app::SessionGrant grant = LogIn("nurse@clinic.example");
-    Result<app::NewApiToken> token = users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
+    Result<app::NewApiToken> token = clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
     ASSERT_TRUE(token.ok()) << token.error().ToString();
-    ASSERT_TRUE(auth_->AuthenticateApiToken(token->token).ok());
+    ASSERT_TRUE(clinic().authentication.AuthenticateApiToken(token->token).ok());
 
     clock_.Advance(minutes{1});
-    Result<app::User> disabled = users_->DisableUser(admin_, "NURSE@clinic.example");
+    Result<app::User> disabled = clinic().users.DisableUser(admin_, "NURSE@clinic.example");
     ASSERT_TRUE(disabled.ok()) << disabled.error().ToString();
     EXPECT_TRUE(disabled->disabled);
     EXPECT_EQ(disabled->updated_by, "admin@clinic.example");
     EXPECT_EQ(AuditActions().back(), "user.disable");
-    EXPECT_FALSE(auth_->AuthenticateSession(grant.token).ok());
+    EXPECT_FALSE(clinic().authentication.AuthenticateSession(grant.token).ok());
     EXPECT_EQ(StoredSession(credentials_.TokenDigest(grant.token))->ended_at, kStart + minutes{1});
-    EXPECT_FALSE(auth_->AuthenticateApiToken(token->token).ok());
-    Result<std::vector<app::ApiToken>> tokens = users_->ListApiTokens(admin_, "nurse@clinic.example");
+    EXPECT_FALSE(clinic().authentication.AuthenticateApiToken(token->token).ok());
+    Result<std::vector<app::ApiToken>> tokens = clinic().users.ListApiTokens(admin_, "nurse@clinic.example");
     ASSERT_TRUE(tokens.ok());
     ASSERT_EQ(tokens->size(), 1u);
     EXPECT_EQ((*tokens)[0].revoked_at, kStart + minutes{1});
 
-    app::LoginAnswer refused = auth_->Login("nurse@clinic.example", kPassword, "192.0.2.10");
+    app::LoginAnswer refused = clinic().authentication.Login("nurse@clinic.example", kPassword, "192.0.2.10");
     ASSERT_FALSE(refused.session.ok());
     EXPECT_EQ(refused.session.error().message, "email or password is wrong");
 
-    ExpectRefusedWritingNothing<app::User>([&] { return users_->DisableUser(admin_, "nurse@clinic.example"); },
+    ExpectRefusedWritingNothing<app::User>([&] { return clinic().users.DisableUser(admin_, "nurse@clinic.example"); },
                                            ErrorCode::kFailedPrecondition, "email");
-    ExpectRefusedWritingNothing<app::User>([&] { return users_->DisableUser(admin_, "nobody@clinic.example"); },
+    ExpectRefusedWritingNothing<app::User>([&] { return clinic().users.DisableUser(admin_, "nobody@clinic.example"); },
                                            ErrorCode::kNotFound, "email");
     AddUser("admin@clinic.example", Role::kAdmin);
-    ExpectRefusedWritingNothing<app::User>([&] { return users_->DisableUser(admin_, "Admin@Clinic.Example"); },
+    ExpectRefusedWritingNothing<app::User>([&] { return clinic().users.DisableUser(admin_, "Admin@Clinic.Example"); },
                                            ErrorCode::kFailedPrecondition, "email");
     ExpectRefusedWritingNothing<app::NewApiToken>(
-        [&] { return users_->CreateApiToken(admin_, "nurse@clinic.example", "another"); },
+        [&] { return clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "another"); },
         ErrorCode::kFailedPrecondition, "email");
 }
 
 TEST_P(AccessContractTest, ApiTokensAuthenticateUntilRevoked) {
     const app::User nurse = AddUser("nurse@clinic.example");
-    Result<app::NewApiToken> created = users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
+    Result<app::NewApiToken> created = clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
     ASSERT_TRUE(created.ok()) << created.error().ToString();
     EXPECT_EQ(created->token.size(), 43u);
     EXPECT_EQ(created->record.user, nurse.id);
@@ -559,43 +513,46 @@ TEST_P(AccessContractTest, ApiTokensAuthenticateUntilRevoked) {
     EXPECT_EQ(created->record.created_by, "admin@clinic.example");
     EXPECT_EQ(AuditActions().back(), "token.create");
 
-    Result<app::Principal> principal = auth_->AuthenticateApiToken(created->token);
+    Result<app::Principal> principal = clinic().authentication.AuthenticateApiToken(created->token);
     ASSERT_TRUE(principal.ok()) << principal.error().ToString();
     EXPECT_EQ(principal->user, nurse.id);
     EXPECT_EQ(principal->role, Role::kNurse);
     EXPECT_EQ(principal->method, app::AuthMethod::kApiToken);
-    EXPECT_FALSE(auth_->AuthenticateApiToken(created->record.token_digest).ok());  // the digest is no token
-    EXPECT_FALSE(auth_->AuthenticateSession(created->token).ok());
+    EXPECT_FALSE(
+        clinic().authentication.AuthenticateApiToken(created->record.token_digest).ok());  // the digest is no token
+    EXPECT_FALSE(clinic().authentication.AuthenticateSession(created->token).ok());
 
     ExpectRefusedWritingNothing<app::NewApiToken>(
-        [&] { return users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge"); }, ErrorCode::kConflict,
+        [&] { return clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge"); },
+        ErrorCode::kConflict, "name");
+    ExpectRefusedWritingNothing<app::NewApiToken>(
+        [&] { return clinic().users.CreateApiToken(admin_, "nurse@clinic.example", ""); }, ErrorCode::kInvalidArgument,
         "name");
     ExpectRefusedWritingNothing<app::NewApiToken>(
-        [&] { return users_->CreateApiToken(admin_, "nurse@clinic.example", ""); }, ErrorCode::kInvalidArgument,
-        "name");
-    ExpectRefusedWritingNothing<app::NewApiToken>(
-        [&] { return users_->CreateApiToken(admin_, "nobody@clinic.example", "x"); }, ErrorCode::kNotFound, "email");
+        [&] { return clinic().users.CreateApiToken(admin_, "nobody@clinic.example", "x"); }, ErrorCode::kNotFound,
+        "email");
 
     clock_.Advance(minutes{3});
-    Result<app::ApiToken> revoked = users_->RevokeApiToken(admin_, created->record.id);
+    Result<app::ApiToken> revoked = clinic().users.RevokeApiToken(admin_, created->record.id);
     ASSERT_TRUE(revoked.ok()) << revoked.error().ToString();
     EXPECT_EQ(revoked->revoked_at, kStart + minutes{3});
     EXPECT_EQ(AuditActions().back(), "token.revoke");
-    Result<app::Principal> after = auth_->AuthenticateApiToken(created->token);
+    Result<app::Principal> after = clinic().authentication.AuthenticateApiToken(created->token);
     ASSERT_FALSE(after.ok());
     EXPECT_EQ(after.error().code, ErrorCode::kUnauthenticated);
 
-    ExpectRefusedWritingNothing<app::ApiToken>([&] { return users_->RevokeApiToken(admin_, created->record.id); },
-                                               ErrorCode::kFailedPrecondition, "token_id");
-    ExpectRefusedWritingNothing<app::ApiToken>([&] { return users_->RevokeApiToken(admin_, app::ApiTokenId{999}); },
-                                               ErrorCode::kNotFound, "token_id");
+    ExpectRefusedWritingNothing<app::ApiToken>(
+        [&] { return clinic().users.RevokeApiToken(admin_, created->record.id); }, ErrorCode::kFailedPrecondition,
+        "token_id");
+    ExpectRefusedWritingNothing<app::ApiToken>(
+        [&] { return clinic().users.RevokeApiToken(admin_, app::ApiTokenId{999}); }, ErrorCode::kNotFound, "token_id");
 
     // Its name is free again once revoked; both stay listed.
-    Result<app::NewApiToken> renewed = users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
+    Result<app::NewApiToken> renewed = clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
     ASSERT_TRUE(renewed.ok()) << renewed.error().ToString();
     EXPECT_NE(renewed->token, created->token);
-    EXPECT_TRUE(auth_->AuthenticateApiToken(renewed->token).ok());
-    Result<std::vector<app::ApiToken>> listed = users_->ListApiTokens(admin_, "nurse@clinic.example");
+    EXPECT_TRUE(clinic().authentication.AuthenticateApiToken(renewed->token).ok());
+    Result<std::vector<app::ApiToken>> listed = clinic().users.ListApiTokens(admin_, "nurse@clinic.example");
     ASSERT_TRUE(listed.ok());
     ASSERT_EQ(listed->size(), 2u);
     EXPECT_TRUE((*listed)[0].revoked_at.has_value());
@@ -605,19 +562,20 @@ TEST_P(AccessContractTest, ApiTokensAuthenticateUntilRevoked) {
 TEST_P(AccessContractTest, SetPasswordReplacesThePasswordAndEndsSessions) {
     AddUser("nurse@clinic.example");
     const app::SessionGrant grant = LogIn("nurse@clinic.example");
-    ASSERT_FALSE(auth_->Login("nurse@clinic.example", kWrongPassword, "192.0.2.10").session.ok());
-    Result<app::User> changed = users_->SetPassword(admin_, "nurse@clinic.example", "a-brand-new-passphrase");
+    ASSERT_FALSE(clinic().authentication.Login("nurse@clinic.example", kWrongPassword, "192.0.2.10").session.ok());
+    Result<app::User> changed = clinic().users.SetPassword(admin_, "nurse@clinic.example", "a-brand-new-passphrase");
     ASSERT_TRUE(changed.ok()) << changed.error().ToString();
     EXPECT_EQ(AuditActions().back(), "user.password_set");
     EXPECT_EQ(changed->failed_logins, 0);
-    EXPECT_FALSE(auth_->AuthenticateSession(grant.token).ok());
-    EXPECT_FALSE(auth_->Login("nurse@clinic.example", kPassword, "192.0.2.10").session.ok());
-    EXPECT_TRUE(auth_->Login("nurse@clinic.example", "a-brand-new-passphrase", "192.0.2.10").session.ok());
+    EXPECT_FALSE(clinic().authentication.AuthenticateSession(grant.token).ok());
+    EXPECT_FALSE(clinic().authentication.Login("nurse@clinic.example", kPassword, "192.0.2.10").session.ok());
+    EXPECT_TRUE(
+        clinic().authentication.Login("nurse@clinic.example", "a-brand-new-passphrase", "192.0.2.10").session.ok());
     ExpectRefusedWritingNothing<app::User>(
-        [&] { return users_->SetPassword(admin_, "nurse@clinic.example", "too short"); }, ErrorCode::kInvalidArgument,
-        "password");
+        [&] { return clinic().users.SetPassword(admin_, "nurse@clinic.example", "too short"); },
+        ErrorCode::kInvalidArgument, "password");
     ExpectRefusedWritingNothing<app::User>(
-        [&] { return users_->SetPassword(admin_, "nobody@clinic.example", "a-brand-new-passphrase"); },
+        [&] { return clinic().users.SetPassword(admin_, "nobody@clinic.example", "a-brand-new-passphrase"); },
         ErrorCode::kNotFound, "email");
 }
 
@@ -637,11 +595,11 @@ TEST_P(AccessContractTest, AHashWithOlderParametersIsReplacedAtLogin) {
 TEST_P(AccessContractTest, NoPasswordOrTokenReachesTheAuditLog) {
     AddUser("nurse@clinic.example");
     const app::SessionGrant grant = LogIn("nurse@clinic.example");
-    ASSERT_FALSE(auth_->Login("nurse@clinic.example", kWrongPassword, "192.0.2.10").session.ok());
-    Result<app::NewApiToken> token = users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
+    ASSERT_FALSE(clinic().authentication.Login("nurse@clinic.example", kWrongPassword, "192.0.2.10").session.ok());
+    Result<app::NewApiToken> token = clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
     ASSERT_TRUE(token.ok());
-    ASSERT_TRUE(auth_->Logout(grant.principal, "192.0.2.10").ok());
-    ASSERT_TRUE(users_->SetPassword(admin_, "nurse@clinic.example", "a-brand-new-passphrase").ok());
+    ASSERT_TRUE(clinic().authentication.Logout(grant.principal, "192.0.2.10").ok());
+    ASSERT_TRUE(clinic().users.SetPassword(admin_, "nurse@clinic.example", "a-brand-new-passphrase").ok());
     const std::vector<std::string> secrets = {std::string(kPassword),   std::string(kWrongPassword),
                                               "a-brand-new-passphrase", grant.token,
                                               grant.session.csrf_token, token->token};
@@ -656,14 +614,13 @@ TEST_P(AccessContractTest, NoPasswordOrTokenReachesTheAuditLog) {
 TEST_P(AccessContractTest, TheSchemaItselfRefusesRewritingAccessHistory) {
     const app::User nurse = AddUser("nurse@clinic.example");
     const app::SessionGrant grant = LogIn("nurse@clinic.example");
-    ASSERT_TRUE(auth_->Logout(grant.principal, "192.0.2.10").ok());
-    Result<app::NewApiToken> token = users_->CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
+    ASSERT_TRUE(clinic().authentication.Logout(grant.principal, "192.0.2.10").ok());
+    Result<app::NewApiToken> token = clinic().users.CreateApiToken(admin_, "nurse@clinic.example", "monitor bridge");
     ASSERT_TRUE(token.ok());
-    ASSERT_TRUE(users_->RevokeApiToken(admin_, token->record.id).ok());
+    ASSERT_TRUE(clinic().users.RevokeApiToken(admin_, token->record.id).ok());
     const std::string user_id = std::to_string(nurse.id.value);
     const std::string session_id = std::to_string(grant.session.id.value);
     const std::string token_id = std::to_string(token->record.id.value);
-    const TestDatabase& database = test_store_->database();
     for (const std::string& statement : {
              "DELETE FROM users WHERE id = " + user_id,
              "UPDATE users SET email = 'someone@clinic.example' WHERE id = " + user_id,
@@ -674,10 +631,10 @@ TEST_P(AccessContractTest, TheSchemaItselfRefusesRewritingAccessHistory) {
              "DELETE FROM api_tokens WHERE id = " + token_id,
              "UPDATE users SET patient_id = 1 WHERE id = " + user_id,
          }) {
-        EXPECT_FALSE(database.ExecuteDirectly(statement).ok()) << statement;
+        EXPECT_FALSE(database().ExecuteDirectly(statement).ok()) << statement;
     }
     // What may change still can: a password, the disabled flag.
-    EXPECT_TRUE(database.ExecuteDirectly("UPDATE users SET disabled = 1 WHERE id = " + user_id).ok());
+    EXPECT_TRUE(database().ExecuteDirectly("UPDATE users SET disabled = 1 WHERE id = " + user_id).ok());
     EXPECT_TRUE(StoredUser("nurse@clinic.example")->disabled);
 }
 

@@ -15,15 +15,11 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/adverse_event_records.hpp"
-#include "app/patient_records.hpp"
-#include "app/treatment_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
 
-using app::Actor;
 using app::AdverseEvent;
 using app::AdverseEventId;
 using app::PatientId;
@@ -32,33 +28,15 @@ using clinical::AdverseEventAction;
 using clinical::AdverseEventOutcome;
 using clinical::Relatedness;
 using clinical::SeriousCriterion;
-using std::chrono::sys_days;
-using std::chrono::year;
 
-class AdverseEventContractTest : public ::testing::TestWithParam<Backend> {
+class AdverseEventContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
-        events_ = std::make_unique<app::AdverseEventRecords>(test_store_->store(), clock_);
+        ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
         patient_ = Register("MRN-A");
-        Result<app::CourseRecord> course = treatment_->StartCourse(
-            prescriber_, patient_,
-            app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
-                           clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
-            settings_);
-        ASSERT_TRUE(course.ok()) << course.error().ToString();
-        session_ = course->sessions.front().id;
-    }
-
-    PatientId Register(const std::string& mrn) {
-        Result<app::Patient> created = patients_->RegisterPatient(
-            nurse_, app::NewPatient{mrn, "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
-        EXPECT_TRUE(created.ok()) << created.error().ToString();
-        return created.ok() ? created->id : PatientId{};
+        const app::CourseRecord course = StartCourse(patient_);
+        ASSERT_FALSE(course.sessions.empty());
+        session_ = course.sessions.front().id;
     }
 
     // Dissociation during the first infusion, resolved within the session.
@@ -92,12 +70,10 @@ protected:
         return actions;
     }
 
-    std::vector<std::string> AuditActions() { return ReadAuditActions(test_store_->store()); }
-
     // Every stored event of `patient`, read without an audit entry.
     std::vector<AdverseEvent> Stored(PatientId patient) {
         std::vector<AdverseEvent> events;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
             Result<std::vector<AdverseEvent>> listed = tx.ListAdverseEvents(patient);
             if (!listed.ok()) {
                 return listed.error();
@@ -145,15 +121,6 @@ protected:
         EXPECT_EQ(actual.updated_by, expected.updated_by);
     }
 
-    // Runs one statement on a connection of its own, past the use cases.
-    Status ExecuteDirectly(const std::string& statement) {
-        Result<std::unique_ptr<sql::SqlConnection>> connection = test_store_->database().ConnectDirectly();
-        if (!connection.ok()) {
-            return connection.error();
-        }
-        return (*connection)->Execute(statement);
-    }
-
     // Runs `statement` directly and expects the database to refuse it with a message holding `expected` (any case).
     void ExpectRefusedByDatabase(const std::string& statement, const std::string& expected) {
         Status refused = ExecuteDirectly(statement);
@@ -162,20 +129,12 @@ protected:
             << statement << ": " << refused.error().ToString();
     }
 
-    FixedClock clock_;
-    clinical::ClinicSettings settings_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
-    const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
-    std::unique_ptr<app::AdverseEventRecords> events_;
     PatientId patient_;
     SessionId session_;
 };
 
 TEST_P(AdverseEventContractTest, RecordsAnEventAndReadsItBackByIdPatientAndSession) {
-    Result<AdverseEvent> recorded = events_->Record(nurse_, patient_, Dissociation());
+    Result<AdverseEvent> recorded = clinic().adverse_events.Record(nurse_, patient_, Dissociation());
     ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     EXPECT_EQ(recorded->patient, patient_);
     EXPECT_EQ(recorded->session, session_);
@@ -190,7 +149,7 @@ TEST_P(AdverseEventContractTest, RecordsAnEventAndReadsItBackByIdPatientAndSessi
     EXPECT_EQ(recorded->actions, actions);
     EXPECT_TRUE(recorded->serious_criteria.empty());
 
-    Result<AdverseEvent> read = events_->Get(nurse_, recorded->id);
+    Result<AdverseEvent> read = clinic().adverse_events.Get(nurse_, recorded->id);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     ExpectSameEvent(*read, *recorded);
     EXPECT_EQ(read->detail, "felt detached from the body;\n\tCADSS 18 at 40 min");
@@ -203,17 +162,17 @@ TEST_P(AdverseEventContractTest, RecordsAnEventAndReadsItBackByIdPatientAndSessi
     craving.outcome = AdverseEventOutcome::kNotRecovered;
     craving.actions = {AdverseEventAction::kNone};
     craving.relatedness = Relatedness::kPossible;
-    Result<AdverseEvent> unlinked = events_->Record(prescriber_, patient_, craving);
+    Result<AdverseEvent> unlinked = clinic().adverse_events.Record(prescriber_, patient_, craving);
     ASSERT_TRUE(unlinked.ok()) << unlinked.error().ToString();
     EXPECT_FALSE(unlinked->session.has_value());
     EXPECT_FALSE(unlinked->resolved_at.has_value());
 
-    Result<std::vector<AdverseEvent>> for_patient = events_->ListForPatient(nurse_, patient_);
+    Result<std::vector<AdverseEvent>> for_patient = clinic().adverse_events.ListForPatient(nurse_, patient_);
     ASSERT_TRUE(for_patient.ok()) << for_patient.error().ToString();
     ASSERT_EQ(for_patient->size(), 2U);
     ExpectSameEvent((*for_patient)[0], *unlinked);
     ExpectSameEvent((*for_patient)[1], *recorded);
-    Result<std::vector<AdverseEvent>> for_session = events_->ListForSession(nurse_, session_);
+    Result<std::vector<AdverseEvent>> for_session = clinic().adverse_events.ListForSession(nurse_, session_);
     ASSERT_TRUE(for_session.ok()) << for_session.error().ToString();
     ASSERT_EQ(for_session->size(), 1U);
     ExpectSameEvent(for_session->front(), *recorded);
@@ -237,7 +196,7 @@ TEST_P(AdverseEventContractTest, StoresEverySeriousCriterionAndAFatalEvent) {
     seizure.serious_criteria = {SeriousCriterion::kImportantMedicalEvent, SeriousCriterion::kHospitalization,
                                 SeriousCriterion::kLifeThreatening, SeriousCriterion::kDisability,
                                 SeriousCriterion::kCongenitalAnomaly};
-    Result<AdverseEvent> serious = events_->Record(prescriber_, patient_, seizure);
+    Result<AdverseEvent> serious = clinic().adverse_events.Record(prescriber_, patient_, seizure);
     ASSERT_TRUE(serious.ok()) << serious.error().ToString();
     const std::vector<SeriousCriterion> criteria = {
         SeriousCriterion::kLifeThreatening, SeriousCriterion::kHospitalization, SeriousCriterion::kDisability,
@@ -252,7 +211,7 @@ TEST_P(AdverseEventContractTest, StoresEverySeriousCriterionAndAFatalEvent) {
     arrest.actions = {AdverseEventAction::kCourseStopped, AdverseEventAction::kEmsEdTransfer};
     arrest.relatedness = Relatedness::kCertain;
     arrest.serious_criteria = {SeriousCriterion::kDeath};
-    Result<AdverseEvent> fatal = events_->Record(prescriber_, patient_, arrest);
+    Result<AdverseEvent> fatal = clinic().adverse_events.Record(prescriber_, patient_, arrest);
     ASSERT_TRUE(fatal.ok()) << fatal.error().ToString();
 
     const std::vector<AdverseEvent> stored = Stored(patient_);
@@ -267,7 +226,7 @@ TEST_P(AdverseEventContractTest, FollowUpReplacesTheScalesAndBumpsTheVersion) {
     app::NewAdverseEvent ongoing = Dissociation();
     ongoing.resolved_at.reset();
     ongoing.outcome = AdverseEventOutcome::kRecovering;
-    Result<AdverseEvent> recorded = events_->Record(nurse_, patient_, ongoing);
+    Result<AdverseEvent> recorded = clinic().adverse_events.Record(nurse_, patient_, ongoing);
     ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
 
     app::AdverseEventFollowUp follow_up = FollowUpOf(*recorded);
@@ -278,7 +237,7 @@ TEST_P(AdverseEventContractTest, FollowUpReplacesTheScalesAndBumpsTheVersion) {
     follow_up.actions = {AdverseEventAction::kInfusionStopped};
     follow_up.relatedness = Relatedness::kCertain;
     follow_up.serious_criteria = {SeriousCriterion::kImportantMedicalEvent};
-    Result<AdverseEvent> updated = events_->Update(prescriber_, recorded->id, follow_up);
+    Result<AdverseEvent> updated = clinic().adverse_events.Update(prescriber_, recorded->id, follow_up);
     ASSERT_TRUE(updated.ok()) << updated.error().ToString();
     EXPECT_EQ(updated->version, 2);
     EXPECT_EQ(updated->grade, 3);
@@ -297,21 +256,22 @@ TEST_P(AdverseEventContractTest, FollowUpReplacesTheScalesAndBumpsTheVersion) {
     ExpectSameEvent(stored.front(), *updated);
 
     // A second follow-up written against version 1 is stale.
-    ExpectRefusedWritingNothing([&] { return StatusOf(events_->Update(nurse_, recorded->id, follow_up)); },
-                                ErrorCode::kConflict, "version");
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(clinic().adverse_events.Update(nurse_, recorded->id, follow_up)); }, ErrorCode::kConflict,
+        "version");
     const std::vector<std::string> expected = {"adverse_event.create", "adverse_event.update"};
     EXPECT_EQ(EventAuditActions(), expected);
 }
 
 TEST_P(AdverseEventContractTest, RefusalsWriteNothing) {
-    Result<AdverseEvent> recorded = events_->Record(nurse_, patient_, Dissociation());
+    Result<AdverseEvent> recorded = clinic().adverse_events.Record(nurse_, patient_, Dissociation());
     ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     const PatientId other = Register("MRN-B");
     auto record = [&](const std::function<void(app::NewAdverseEvent&)>& change, PatientId patient) {
         return [&, change, patient] {
             app::NewAdverseEvent event = Dissociation();
             change(event);
-            return StatusOf(events_->Record(nurse_, patient, event));
+            return StatusOf(clinic().adverse_events.Record(nurse_, patient, event));
         };
     };
     const ErrorCode invalid = ErrorCode::kInvalidArgument;
@@ -349,7 +309,7 @@ TEST_P(AdverseEventContractTest, RefusalsWriteNothing) {
         return [&, change, id] {
             app::AdverseEventFollowUp follow_up = FollowUpOf(*recorded);
             change(follow_up);
-            return StatusOf(events_->Update(prescriber_, id, follow_up));
+            return StatusOf(clinic().adverse_events.Update(prescriber_, id, follow_up));
         };
     };
     ExpectRefusedWritingNothing(update([](app::AdverseEventFollowUp& f) { f.grade = 0; }, recorded->id),
@@ -362,18 +322,20 @@ TEST_P(AdverseEventContractTest, RefusalsWriteNothing) {
     ExpectRefusedWritingNothing(update([](app::AdverseEventFollowUp&) {}, AdverseEventId{999999}), ErrorCode::kNotFound,
                                 "adverse_event_id");
 
-    ExpectRefusedWritingNothing([&] { return StatusOf(events_->Get(nurse_, AdverseEventId{999999})); },
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().adverse_events.Get(nurse_, AdverseEventId{999999})); },
                                 ErrorCode::kNotFound, "adverse_event_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(events_->ListForPatient(nurse_, PatientId{999999})); },
-                                ErrorCode::kNotFound, "patient_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(events_->ListForSession(nurse_, SessionId{999999})); },
-                                ErrorCode::kNotFound, "session_id");
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(clinic().adverse_events.ListForPatient(nurse_, PatientId{999999})); },
+        ErrorCode::kNotFound, "patient_id");
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(clinic().adverse_events.ListForSession(nurse_, SessionId{999999})); },
+        ErrorCode::kNotFound, "session_id");
     EXPECT_TRUE(Stored(other).empty());
     EXPECT_EQ(EventAuditActions(), std::vector<std::string>{"adverse_event.create"});
 }
 
 TEST_P(AdverseEventContractTest, DatabaseKeepsWhatIdentifiesAnEventAndNeverDeletesOne) {
-    Result<AdverseEvent> recorded = events_->Record(nurse_, patient_, Dissociation());
+    Result<AdverseEvent> recorded = clinic().adverse_events.Record(nurse_, patient_, Dissociation());
     ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     const std::string where = " WHERE id = " + std::to_string(recorded->id.value);
     for (const std::string& statement :

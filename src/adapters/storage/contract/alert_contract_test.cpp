@@ -13,10 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/alert_records.hpp"
-#include "app/clinic_settings.hpp"
-#include "app/patient_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -30,10 +27,6 @@ using std::chrono::year;
 
 constexpr std::string_view kClinician = "dr.grey@clinic.example";
 
-app::NewPatient NewPatient(const std::string& mrn, const std::string& clinician) {
-    return app::NewPatient{mrn, "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale, clinician};
-}
-
 app::NewVitalSign Vital(PatientId patient, const std::string& loinc, double value, const std::string& unit) {
     return app::NewVitalSign{patient, loinc, value, unit, At(-60), app::VitalSource::kManual, ""};
 }
@@ -42,35 +35,31 @@ app::NewVitalSign Systolic(PatientId patient, double value) {
     return Vital(patient, "8480-6", value, "mm[Hg]");
 }
 
-class AlertContractTest : public ::testing::TestWithParam<Backend> {
+class AlertContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        alerts_ = std::make_unique<app::AlertRecords>(test_store_->store(), clock_);
-        settings_records_ = std::make_unique<app::ClinicSettingsRecords>(test_store_->store(), clock_);
+        ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
         patient_ = Register("MRN-1", std::string(kClinician));
     }
 
-    PatientId Register(const std::string& mrn, const std::string& clinician) {
-        Result<app::Patient> created = patients_->RegisterPatient(nurse_, NewPatient(mrn, clinician));
-        EXPECT_TRUE(created.ok()) << created.error().ToString();
-        return created.ok() ? created->id : PatientId{};
+    // A patient whose alerts go to `clinician` (none when empty).
+    static app::NewPatient WithClinician(const std::string& mrn, const std::string& clinician) {
+        app::NewPatient patient = NewPatient(mrn);
+        patient.clinician = clinician;
+        return patient;
     }
 
-    // Every audit entry, oldest first, read without an audit entry of its own.
-    std::vector<app::AuditEntry> Audit() { return ReadAudit(test_store_->store()); }
-
-    std::vector<std::string> AuditActions() { return ReadAuditActions(test_store_->store()); }
+    using UseCaseTest::Register;
+    PatientId Register(const std::string& mrn, const std::string& clinician) {
+        return Register(WithClinician(mrn, clinician));
+    }
 
     // Every stored alert in id order, read without an audit entry.
     std::vector<app::Alert> StoredAlerts() {
         app::AlertFilter filter;
         filter.limit = app::kMaxPageSize;
         std::vector<app::Alert> alerts;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
             Result<std::vector<app::Alert>> listed = tx.ListAlerts(filter);
             if (!listed.ok()) {
                 return listed.error();
@@ -85,7 +74,7 @@ protected:
     // The stored patient, read without an audit entry.
     app::Patient StoredPatient(PatientId id) {
         app::Patient patient;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
             Result<app::Patient> stored = tx.GetPatient(id);
             if (!stored.ok()) {
                 return stored.error();
@@ -99,7 +88,8 @@ protected:
 
     // One alert raised over a high systolic BP for `patient`.
     app::Alert RaiseOne(PatientId patient) {
-        Result<app::RecordedVitalSign> recorded = patients_->RecordVitalSign(nurse_, Systolic(patient, 190), settings_);
+        Result<app::RecordedVitalSign> recorded =
+            clinic().patients.RecordVitalSign(nurse_, Systolic(patient, 190), settings_);
         EXPECT_TRUE(recorded.ok()) << recorded.error().ToString();
         EXPECT_EQ(recorded.ok() ? recorded->alerts.size() : 0u, 1u);
         return recorded.ok() && !recorded->alerts.empty() ? recorded->alerts.front() : app::Alert{};
@@ -132,19 +122,13 @@ protected:
         EXPECT_EQ(Audit().size(), audit_before);
     }
 
-    FixedClock clock_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
     const Actor clinician_{std::string(kClinician), "10.0.0.9"};
-    clinical::ClinicSettings settings_;
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::AlertRecords> alerts_;
-    std::unique_ptr<app::ClinicSettingsRecords> settings_records_;
     PatientId patient_;
 };
 
 TEST_P(AlertContractTest, HighSystolicRaisesAWarningForTheNamedClinician) {
-    Result<app::RecordedVitalSign> recorded = patients_->RecordVitalSign(nurse_, Systolic(patient_, 186), settings_);
+    Result<app::RecordedVitalSign> recorded =
+        clinic().patients.RecordVitalSign(nurse_, Systolic(patient_, 186), settings_);
     ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     ASSERT_EQ(recorded->alerts.size(), 1u);
     const app::Alert& alert = recorded->alerts.front();
@@ -190,7 +174,7 @@ TEST_P(AlertContractTest, NormalVitalSignsRaiseNone) {
          {Systolic(patient_, 179), Vital(patient_, "8462-4", 109, "mm[Hg]"), Vital(patient_, "8867-4", 110, "/min"),
           Vital(patient_, "59408-5", 93, "%"), Vital(patient_, "9279-1", 10, "/min"),
           Vital(patient_, "8310-5", 39.5, "Cel")}) {
-        Result<app::RecordedVitalSign> recorded = patients_->RecordVitalSign(nurse_, vital, settings_);
+        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(nurse_, vital, settings_);
         ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
         EXPECT_TRUE(recorded->alerts.empty()) << vital.loinc;
     }
@@ -203,7 +187,7 @@ TEST_P(AlertContractTest, NormalVitalSignsRaiseNone) {
 TEST_P(AlertContractTest, Phq9SuicidalityRaisesACriticalAlertForTheClinician) {
     const std::vector<int> answers = {1, 1, 0, 0, 0, 0, 0, 0, 2};
     Result<app::RecordedAssessment> recorded =
-        patients_->RecordAssessment(nurse_, patient_, clinical::Instrument::kPhq9, answers, At(-30), settings_);
+        clinic().patients.RecordAssessment(nurse_, patient_, clinical::Instrument::kPhq9, answers, At(-30), settings_);
     ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     ASSERT_EQ(recorded->alerts.size(), 1u);
     const app::Alert& alert = recorded->alerts.front();
@@ -224,8 +208,8 @@ TEST_P(AlertContractTest, Phq9SuicidalityRaisesACriticalAlertForTheClinician) {
     EXPECT_EQ(actions.back(), "alert.create");
 
     const std::vector<int> item9_zero = {3, 3, 3, 3, 3, 3, 3, 3, 0};
-    Result<app::RecordedAssessment> quiet =
-        patients_->RecordAssessment(nurse_, patient_, clinical::Instrument::kPhq9, item9_zero, At(-20), settings_);
+    Result<app::RecordedAssessment> quiet = clinic().patients.RecordAssessment(
+        nurse_, patient_, clinical::Instrument::kPhq9, item9_zero, At(-20), settings_);
     ASSERT_TRUE(quiet.ok()) << quiet.error().ToString();
     EXPECT_TRUE(quiet->alerts.empty());
 }
@@ -233,8 +217,8 @@ TEST_P(AlertContractTest, Phq9SuicidalityRaisesACriticalAlertForTheClinician) {
 TEST_P(AlertContractTest, MoaasZeroIsCriticalAndAPatientWithoutAClinicianStillGetsTheAlert) {
     const PatientId unassigned = Register("MRN-2", "");
     const std::vector<int> unresponsive = {0};
-    Result<app::RecordedAssessment> recorded =
-        patients_->RecordAssessment(nurse_, unassigned, clinical::Instrument::kMoaas, unresponsive, At(-10), settings_);
+    Result<app::RecordedAssessment> recorded = clinic().patients.RecordAssessment(
+        nurse_, unassigned, clinical::Instrument::kMoaas, unresponsive, At(-10), settings_);
     ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     ASSERT_EQ(recorded->alerts.size(), 1u);
     EXPECT_EQ(recorded->alerts[0].rule, "loss_of_consciousness");
@@ -245,27 +229,29 @@ TEST_P(AlertContractTest, MoaasZeroIsCriticalAndAPatientWithoutAClinicianStillGe
 }
 
 TEST_P(AlertContractTest, ClinicSettingsMoveTheThresholds) {
-    Result<app::RecordedVitalSign> at_default = patients_->RecordVitalSign(nurse_, Systolic(patient_, 170), settings_);
+    Result<app::RecordedVitalSign> at_default =
+        clinic().patients.RecordVitalSign(nurse_, Systolic(patient_, 170), settings_);
     ASSERT_TRUE(at_default.ok());
     EXPECT_TRUE(at_default->alerts.empty());
     const std::vector<int> moaas_4 = {4};
     Result<app::RecordedAssessment> mild =
-        patients_->RecordAssessment(nurse_, patient_, clinical::Instrument::kMoaas, moaas_4, At(-5), settings_);
+        clinic().patients.RecordAssessment(nurse_, patient_, clinical::Instrument::kMoaas, moaas_4, At(-5), settings_);
     ASSERT_TRUE(mild.ok());
     EXPECT_TRUE(mild->alerts.empty());
 
     const Actor admin{"admin@clinic.example", "10.0.0.1"};
-    ASSERT_TRUE(settings_records_->ChangeSetting(admin, "monitoring.systolic_alert_at_or_above", "160").ok());
-    ASSERT_TRUE(settings_records_->ChangeSetting(admin, "monitoring.moaas_sedation_at_or_below", "4").ok());
-    Result<clinical::ClinicSettings> cautious = settings_records_->LoadClinicSettings();
+    ASSERT_TRUE(clinic().settings.ChangeSetting(admin, "monitoring.systolic_alert_at_or_above", "160").ok());
+    ASSERT_TRUE(clinic().settings.ChangeSetting(admin, "monitoring.moaas_sedation_at_or_below", "4").ok());
+    Result<clinical::ClinicSettings> cautious = clinic().settings.LoadClinicSettings();
     ASSERT_TRUE(cautious.ok()) << cautious.error().ToString();
 
-    Result<app::RecordedVitalSign> lowered = patients_->RecordVitalSign(nurse_, Systolic(patient_, 170), *cautious);
+    Result<app::RecordedVitalSign> lowered =
+        clinic().patients.RecordVitalSign(nurse_, Systolic(patient_, 170), *cautious);
     ASSERT_TRUE(lowered.ok());
     ASSERT_EQ(lowered->alerts.size(), 1u);
     EXPECT_EQ(lowered->alerts[0].message, "Systolic BP 170 mm[Hg] is at or above the alert threshold of 160");
     Result<app::RecordedAssessment> sedated =
-        patients_->RecordAssessment(nurse_, patient_, clinical::Instrument::kMoaas, moaas_4, At(-4), *cautious);
+        clinic().patients.RecordAssessment(nurse_, patient_, clinical::Instrument::kMoaas, moaas_4, At(-4), *cautious);
     ASSERT_TRUE(sedated.ok());
     ASSERT_EQ(sedated->alerts.size(), 1u);
     EXPECT_EQ(sedated->alerts[0].rule, "sedation");
@@ -273,29 +259,30 @@ TEST_P(AlertContractTest, ClinicSettingsMoveTheThresholds) {
     EXPECT_EQ(StoredAlerts().size(), 2u);
 
     // Outside the safety bounds: refused, nothing stored.
-    EXPECT_EQ(settings_records_->ChangeSetting(admin, "monitoring.systolic_alert_at_or_above", "190").error().field,
+    EXPECT_EQ(clinic().settings.ChangeSetting(admin, "monitoring.systolic_alert_at_or_above", "190").error().field,
               "monitoring.systolic_alert_at_or_above");
 }
 
 TEST_P(AlertContractTest, RefusedRecordingsRaiseNothing) {
     ExpectRefusedWritingNothing<app::RecordedVitalSign>(
-        [&] { return patients_->RecordVitalSign(nurse_, Systolic(patient_, 301), settings_); }, ErrorCode::kOutOfRange,
-        "value");
+        [&] { return clinic().patients.RecordVitalSign(nurse_, Systolic(patient_, 301), settings_); },
+        ErrorCode::kOutOfRange, "value");
     ExpectRefusedWritingNothing<app::RecordedVitalSign>(
-        [&] { return patients_->RecordVitalSign(nurse_, Systolic(PatientId{999999}, 200), settings_); },
+        [&] { return clinic().patients.RecordVitalSign(nurse_, Systolic(PatientId{999999}, 200), settings_); },
         ErrorCode::kNotFound, "patient_id");
     const std::vector<int> orphan_answers = {0, 0, 0, 0, 0, 0, 0, 0, 3};
     ExpectRefusedWritingNothing<app::RecordedAssessment>(
         [&] {
-            return patients_->RecordAssessment(nurse_, PatientId{999999}, clinical::Instrument::kPhq9, orphan_answers,
-                                               At(0), settings_);
+            return clinic().patients.RecordAssessment(nurse_, PatientId{999999}, clinical::Instrument::kPhq9,
+                                                      orphan_answers, At(0), settings_);
         },
         ErrorCode::kNotFound, "patient_id");
 }
 
 TEST_P(AlertContractTest, APersonAcknowledgesOnce) {
     const app::Alert raised = RaiseOne(patient_);
-    Result<app::Alert> acknowledged = alerts_->Acknowledge(clinician_, raised.id, "Rechecked at 150/90.\nStable.");
+    Result<app::Alert> acknowledged =
+        clinic().alerts.Acknowledge(clinician_, raised.id, "Rechecked at 150/90.\nStable.");
     ASSERT_TRUE(acknowledged.ok()) << acknowledged.error().ToString();
     EXPECT_EQ(acknowledged->id, raised.id);
     EXPECT_EQ(acknowledged->acknowledged_at, At(0));
@@ -314,9 +301,9 @@ TEST_P(AlertContractTest, APersonAcknowledgesOnce) {
     EXPECT_EQ(audit.back().record_id, raised.id.value);
     EXPECT_EQ(audit.back().patient_id, patient_.value);
 
-    ExpectRefusedWritingNothing<app::Alert>([&] { return alerts_->Acknowledge(nurse_, raised.id, "again"); },
+    ExpectRefusedWritingNothing<app::Alert>([&] { return clinic().alerts.Acknowledge(nurse_, raised.id, "again"); },
                                             ErrorCode::kFailedPrecondition, "alert_id");
-    EXPECT_EQ(alerts_->Acknowledge(nurse_, raised.id, "").error().message,
+    EXPECT_EQ(clinic().alerts.Acknowledge(nurse_, raised.id, "").error().message,
               "alert " + std::to_string(raised.id.value) + " is already acknowledged by " + std::string(kClinician) +
                   "; an acknowledged alert never changes");
 }
@@ -325,25 +312,25 @@ TEST_P(AlertContractTest, AcknowledgementRefusalsWriteNothing) {
     const app::Alert raised = RaiseOne(patient_);
     ExpectRefusedWritingNothing<app::Alert>(
         [&] {
-            return alerts_->Acknowledge(Actor{"system:monitor-3", "mllp:monitor-3"}, raised.id, "");
+            return clinic().alerts.Acknowledge(Actor{"system:monitor-3", "mllp:monitor-3"}, raised.id, "");
         },
         ErrorCode::kPermissionDenied, "actor");
     ExpectRefusedWritingNothing<app::Alert>(
         [&] {
-            return alerts_->Acknowledge(Actor{"", "cli"}, raised.id, "");
+            return clinic().alerts.Acknowledge(Actor{"", "cli"}, raised.id, "");
         },
         ErrorCode::kPermissionDenied, "actor");
     ExpectRefusedWritingNothing<app::Alert>(
-        [&] { return alerts_->Acknowledge(clinician_, raised.id, std::string(2001, 'x')); },
+        [&] { return clinic().alerts.Acknowledge(clinician_, raised.id, std::string(2001, 'x')); },
         ErrorCode::kInvalidArgument, "note");
     ExpectRefusedWritingNothing<app::Alert>(
-        [&] { return alerts_->Acknowledge(clinician_, raised.id, std::string("bell\a")); }, ErrorCode::kInvalidArgument,
-        "note");
-    ExpectRefusedWritingNothing<app::Alert>([&] { return alerts_->Acknowledge(clinician_, AlertId{999999}, ""); },
-                                            ErrorCode::kNotFound, "alert_id");
+        [&] { return clinic().alerts.Acknowledge(clinician_, raised.id, std::string("bell\a")); },
+        ErrorCode::kInvalidArgument, "note");
+    ExpectRefusedWritingNothing<app::Alert>(
+        [&] { return clinic().alerts.Acknowledge(clinician_, AlertId{999999}, ""); }, ErrorCode::kNotFound, "alert_id");
     // The longest note is accepted, and an empty one too.
-    EXPECT_TRUE(alerts_->Acknowledge(clinician_, raised.id, std::string(2000, 'x')).ok());
-    EXPECT_TRUE(alerts_->Acknowledge(clinician_, RaiseOne(patient_).id, "").ok());
+    EXPECT_TRUE(clinic().alerts.Acknowledge(clinician_, raised.id, std::string(2000, 'x')).ok());
+    EXPECT_TRUE(clinic().alerts.Acknowledge(clinician_, RaiseOne(patient_).id, "").ok());
 }
 
 TEST_P(AlertContractTest, ListFiltersByPatientClinicianAndOpenStateInPages) {
@@ -352,11 +339,11 @@ TEST_P(AlertContractTest, ListFiltersByPatientClinicianAndOpenStateInPages) {
     const app::Alert first = RaiseOne(patient_);
     const app::Alert second = RaiseOne(patient_);
     const app::Alert third = RaiseOne(other);
-    ASSERT_TRUE(alerts_->Acknowledge(clinician_, first.id, "").ok());
+    ASSERT_TRUE(clinic().alerts.Acknowledge(clinician_, first.id, "").ok());
 
     app::AlertFilter by_patient;
     by_patient.patient = patient_;
-    Result<std::vector<app::Alert>> mine = alerts_->ListAlerts(clinician_, by_patient);
+    Result<std::vector<app::Alert>> mine = clinic().alerts.ListAlerts(clinician_, by_patient);
     ASSERT_TRUE(mine.ok()) << mine.error().ToString();
     ASSERT_EQ(mine->size(), 2u);
     EXPECT_EQ((*mine)[0].id, first.id);
@@ -364,7 +351,7 @@ TEST_P(AlertContractTest, ListFiltersByPatientClinicianAndOpenStateInPages) {
 
     app::AlertFilter by_clinician;
     by_clinician.notify = other_clinician;
-    Result<std::vector<app::Alert>> theirs = alerts_->ListAlerts(clinician_, by_clinician);
+    Result<std::vector<app::Alert>> theirs = clinic().alerts.ListAlerts(clinician_, by_clinician);
     ASSERT_TRUE(theirs.ok());
     ASSERT_EQ(theirs->size(), 1u);
     EXPECT_EQ((*theirs)[0].id, third.id);
@@ -372,7 +359,7 @@ TEST_P(AlertContractTest, ListFiltersByPatientClinicianAndOpenStateInPages) {
 
     app::AlertFilter open;
     open.open_only = true;
-    Result<std::vector<app::Alert>> unacknowledged = alerts_->ListAlerts(clinician_, open);
+    Result<std::vector<app::Alert>> unacknowledged = clinic().alerts.ListAlerts(clinician_, open);
     ASSERT_TRUE(unacknowledged.ok());
     ASSERT_EQ(unacknowledged->size(), 2u);
     EXPECT_EQ((*unacknowledged)[0].id, second.id);
@@ -381,23 +368,23 @@ TEST_P(AlertContractTest, ListFiltersByPatientClinicianAndOpenStateInPages) {
     app::AlertFilter mine_open;
     mine_open.notify = std::string(kClinician);
     mine_open.open_only = true;
-    Result<std::vector<app::Alert>> to_do = alerts_->ListAlerts(clinician_, mine_open);
+    Result<std::vector<app::Alert>> to_do = clinic().alerts.ListAlerts(clinician_, mine_open);
     ASSERT_TRUE(to_do.ok());
     ASSERT_EQ(to_do->size(), 1u);
     EXPECT_EQ((*to_do)[0].id, second.id);
 
     app::AlertFilter page;
     page.limit = 2;
-    Result<std::vector<app::Alert>> page_one = alerts_->ListAlerts(clinician_, page);
+    Result<std::vector<app::Alert>> page_one = clinic().alerts.ListAlerts(clinician_, page);
     ASSERT_TRUE(page_one.ok());
     ASSERT_EQ(page_one->size(), 2u);
     page.after_id = page_one->back().id.value;
-    Result<std::vector<app::Alert>> page_two = alerts_->ListAlerts(clinician_, page);
+    Result<std::vector<app::Alert>> page_two = clinic().alerts.ListAlerts(clinician_, page);
     ASSERT_TRUE(page_two.ok());
     ASSERT_EQ(page_two->size(), 1u);
     EXPECT_EQ((*page_two)[0].id, third.id);
     page.after_id = third.id.value;
-    Result<std::vector<app::Alert>> past_the_end = alerts_->ListAlerts(clinician_, page);
+    Result<std::vector<app::Alert>> past_the_end = clinic().alerts.ListAlerts(clinician_, page);
     ASSERT_TRUE(past_the_end.ok());
     EXPECT_TRUE(past_the_end->empty());
 
@@ -407,16 +394,16 @@ TEST_P(AlertContractTest, ListFiltersByPatientClinicianAndOpenStateInPages) {
 
     app::AlertFilter too_big;
     too_big.limit = app::kMaxPageSize + 1;
-    ExpectRefusedWritingNothing<std::vector<app::Alert>>([&] { return alerts_->ListAlerts(clinician_, too_big); },
-                                                         ErrorCode::kOutOfRange, "limit");
+    ExpectRefusedWritingNothing<std::vector<app::Alert>>(
+        [&] { return clinic().alerts.ListAlerts(clinician_, too_big); }, ErrorCode::kOutOfRange, "limit");
     app::AlertFilter none;
     none.limit = 0;
-    ExpectRefusedWritingNothing<std::vector<app::Alert>>([&] { return alerts_->ListAlerts(clinician_, none); },
+    ExpectRefusedWritingNothing<std::vector<app::Alert>>([&] { return clinic().alerts.ListAlerts(clinician_, none); },
                                                          ErrorCode::kOutOfRange, "limit");
     app::AlertFilter unknown;
     unknown.patient = PatientId{999999};
-    ExpectRefusedWritingNothing<std::vector<app::Alert>>([&] { return alerts_->ListAlerts(clinician_, unknown); },
-                                                         ErrorCode::kNotFound, "patient_id");
+    ExpectRefusedWritingNothing<std::vector<app::Alert>>(
+        [&] { return clinic().alerts.ListAlerts(clinician_, unknown); }, ErrorCode::kNotFound, "patient_id");
 }
 
 TEST_P(AlertContractTest, UpdatePatientChangesDemographicsAndTheClinicianNotified) {
@@ -428,7 +415,7 @@ TEST_P(AlertContractTest, UpdatePatientChangesDemographicsAndTheClinicianNotifie
     changed.birth_date = sys_days{year{1981} / 12 / 10};
     changed.sex = clinical::Sex::kOther;
     changed.clinician = "dr.house@clinic.example";
-    Result<app::Patient> updated = patients_->UpdatePatient(nurse_, changed);
+    Result<app::Patient> updated = clinic().patients.UpdatePatient(nurse_, changed);
     ASSERT_TRUE(updated.ok()) << updated.error().ToString();
     EXPECT_EQ(updated->version, 2);
     EXPECT_EQ(updated->mrn, "MRN-1B");
@@ -458,7 +445,7 @@ TEST_P(AlertContractTest, UpdatePatientChangesDemographicsAndTheClinicianNotifie
     // The clinician may be cleared.
     app::Patient unassigned = stored;
     unassigned.clinician.clear();
-    Result<app::Patient> cleared = patients_->UpdatePatient(nurse_, unassigned);
+    Result<app::Patient> cleared = clinic().patients.UpdatePatient(nurse_, unassigned);
     ASSERT_TRUE(cleared.ok()) << cleared.error().ToString();
     EXPECT_EQ(StoredPatient(patient_).clinician, "");
 }
@@ -470,17 +457,17 @@ TEST_P(AlertContractTest, UpdatePatientRefusalsWriteNothing) {
     app::Patient stale = current;
     stale.version = current.version + 1;
     stale.given_name = "Stale";
-    ExpectRefusedWritingNothing<app::Patient>([&] { return patients_->UpdatePatient(nurse_, stale); },
+    ExpectRefusedWritingNothing<app::Patient>([&] { return clinic().patients.UpdatePatient(nurse_, stale); },
                                               ErrorCode::kConflict, "version");
     app::Patient edited = current;
     edited.family_name = "First";
-    ASSERT_TRUE(patients_->UpdatePatient(nurse_, edited).ok());
-    ExpectRefusedWritingNothing<app::Patient>([&] { return patients_->UpdatePatient(nurse_, edited); },
+    ASSERT_TRUE(clinic().patients.UpdatePatient(nurse_, edited).ok());
+    ExpectRefusedWritingNothing<app::Patient>([&] { return clinic().patients.UpdatePatient(nurse_, edited); },
                                               ErrorCode::kConflict, "version");
 
     app::Patient clash = StoredPatient(patient_);
     clash.mrn = "MRN-2";
-    ExpectRefusedWritingNothing<app::Patient>([&] { return patients_->UpdatePatient(nurse_, clash); },
+    ExpectRefusedWritingNothing<app::Patient>([&] { return clinic().patients.UpdatePatient(nurse_, clash); },
                                               ErrorCode::kConflict, "mrn");
     EXPECT_EQ(StoredPatient(other).mrn, "MRN-2");
 
@@ -497,20 +484,20 @@ TEST_P(AlertContractTest, UpdatePatientRefusalsWriteNothing) {
     for (const auto& [change, field] : invalid) {
         app::Patient bad = fresh;
         change(bad);
-        ExpectRefusedWritingNothing<app::Patient>([&] { return patients_->UpdatePatient(nurse_, bad); },
+        ExpectRefusedWritingNothing<app::Patient>([&] { return clinic().patients.UpdatePatient(nurse_, bad); },
                                                   ErrorCode::kInvalidArgument, field);
     }
     app::Patient missing = fresh;
     missing.id = PatientId{999999};
-    ExpectRefusedWritingNothing<app::Patient>([&] { return patients_->UpdatePatient(nurse_, missing); },
+    ExpectRefusedWritingNothing<app::Patient>([&] { return clinic().patients.UpdatePatient(nurse_, missing); },
                                               ErrorCode::kNotFound, "patient_id");
 }
 
 TEST_P(AlertContractTest, RegisterRefusesAClinicianThatIsNotAnEmail) {
-    Result<app::Patient> refused = patients_->RegisterPatient(nurse_, NewPatient("MRN-3", "Dr Grey"));
+    Result<app::Patient> refused = clinic().patients.RegisterPatient(nurse_, WithClinician("MRN-3", "Dr Grey"));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().ToString(), "clinician: must be a user's email address, or empty when none is named");
-    Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<std::optional<app::Patient>> found = tx.FindPatientByMrn("MRN-3");
         EXPECT_TRUE(found.ok() && !found->has_value());
         return Status::Ok();
@@ -521,9 +508,9 @@ TEST_P(AlertContractTest, RegisterRefusesAClinicianThatIsNotAnEmail) {
 }
 
 TEST_P(AlertContractTest, WeightHistoryIsReadOldestFirstAndAudited) {
-    ASSERT_TRUE(patients_->RecordWeight(nurse_, patient_, At(-100), 70.5).ok());
-    ASSERT_TRUE(patients_->RecordWeight(nurse_, patient_, At(-200), 71.0).ok());
-    Result<std::vector<app::WeightMeasurement>> weights = patients_->ListWeights(clinician_, patient_);
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-100), 70.5).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-200), 71.0).ok());
+    Result<std::vector<app::WeightMeasurement>> weights = clinic().patients.ListWeights(clinician_, patient_);
     ASSERT_TRUE(weights.ok()) << weights.error().ToString();
     ASSERT_EQ(weights->size(), 2u);
     EXPECT_EQ((*weights)[0].weight_kg, 71.0);
@@ -535,7 +522,8 @@ TEST_P(AlertContractTest, WeightHistoryIsReadOldestFirstAndAudited) {
     EXPECT_EQ(audit.back().actor, kClinician);
     EXPECT_EQ(audit.back().patient_id, patient_.value);
     ExpectRefusedWritingNothing<std::vector<app::WeightMeasurement>>(
-        [&] { return patients_->ListWeights(clinician_, PatientId{999999}); }, ErrorCode::kNotFound, "patient_id");
+        [&] { return clinic().patients.ListWeights(clinician_, PatientId{999999}); }, ErrorCode::kNotFound,
+        "patient_id");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AlertContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

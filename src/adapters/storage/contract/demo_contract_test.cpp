@@ -14,11 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/crypto/sodium_credentials.hpp"
-#include "adapters/storage/contract/test_stores.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/demo_clinic.hpp"
-#include "app/patient_records.hpp"
-#include "app/user_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -47,16 +44,8 @@ T Must(Result<T> result) {
     return result.ok() ? std::move(result).value() : T{};
 }
 
-class DemoContractTest : public ::testing::TestWithParam<Backend> {
+class DemoContractTest : public UseCaseTest {
 protected:
-    void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-    }
-
-    app::Store& store() { return test_store_->store(); }
-
     app::DemoClinicSummary Seed() {
         Result<app::DemoClinicSummary> seeded = app::DemoClinic(store(), credentials_).Seed(kNow);
         EXPECT_TRUE(seeded.ok()) << seeded.error().ToString();
@@ -145,8 +134,6 @@ protected:
     }
 
     const app::TimePoint kNow = At(0) + std::chrono::hours{5};  // 2026-09-21T19:13:20Z
-    const adapters::crypto::SodiumCredentials credentials_;
-    std::unique_ptr<TestStore> test_store_;
 };
 
 TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
@@ -277,9 +264,7 @@ TEST_P(DemoContractTest, ASecondSeedingAddsNothing) {
 }
 
 TEST_P(DemoContractTest, KeepsTheUsersAlreadyThere) {
-    FixedClock clock;
-    app::UserRecords users(store(), clock, credentials_);
-    Result<app::User> admin = users.AddUser(
+    Result<app::User> admin = clinic().users.AddUser(
         app::Actor{"cli:root", "cli"},
         app::NewUser{"Admin@Demo.Kclinic.Example", "The Real Admin", app::Role::kAdmin, "a long admin passphrase", {}});
     ASSERT_TRUE(admin.ok()) << admin.error().ToString();

@@ -9,20 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/adverse_event_records.hpp"
-#include "app/clinic_settings.hpp"
-#include "app/history_records.hpp"
-#include "app/note_records.hpp"
-#include "app/patient_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/record_export.hpp"
-#include "app/treatment_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
-
-using std::chrono::sys_days;
-using std::chrono::year;
 
 // Keeps what the export hands over; fails on the patient numbered `fail_at_patient` (1-based) when set.
 class RecordingSink final : public app::RecordExportSink {
@@ -53,40 +44,16 @@ private:
     int fail_at_patient_;
 };
 
-class ExportContractTest : public ::testing::TestWithParam<Backend> {
+class ExportContractTest : public UseCaseTest {
 protected:
-    void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-    }
-
-    app::PatientId Register(const std::string& mrn) {
-        app::PatientRecords patients(test_store_->store(), clock_);
-        Result<app::Patient> created = patients.RegisterPatient(
-            nurse_, app::NewPatient{mrn, "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
-        EXPECT_TRUE(created.ok()) << created.error().ToString();
-        return created.ok() ? created->id : app::PatientId{};
-    }
-
-    // Every audit entry, oldest first.
-    std::vector<app::AuditEntry> Audit() { return ReadAudit(test_store_->store()); }
-
-    FixedClock clock_;
-    app::Actor nurse_{"nurse@example.org", "127.0.0.1"};
     app::Actor exporter_{"cli:admin", "cli"};
-    std::unique_ptr<TestStore> test_store_;
 };
 
 TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAuditLog) {
-    app::Store& store = test_store_->store();
     const app::PatientId first = Register("MRN-1");
     const app::PatientId second = Register("MRN-2");
-    app::PatientRecords patients(store, clock_);
-    app::HistoryRecords history(store, clock_);
-    app::TreatmentRecords treatment(store, clock_);
-    app::ClinicSettingsRecords settings(store, clock_);
-    ASSERT_TRUE(settings.ChangeSetting(nurse_, "schedule.iv_induction_per_week", "3").ok());
+    app::PatientRecords& patients = clinic().patients;
+    ASSERT_TRUE(clinic().settings.ChangeSetting(nurse_, "schedule.iv_induction_per_week", "3").ok());
     ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5).ok());
     ASSERT_TRUE(
         patients
@@ -98,16 +65,10 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     ASSERT_TRUE(
         patients.RecordAssessment(nurse_, first, clinical::Instrument::kPhq9, phq9, At(-20), clinical::ClinicSettings{})
             .ok());
-    ASSERT_TRUE(history.AddDiagnosis(nurse_, first, "F33.2").ok());
-    Result<app::CourseRecord> course =
-        treatment.StartCourse(nurse_, first,
-                              app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
-                                             clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
-                              clinical::ClinicSettings{});
-    ASSERT_TRUE(course.ok()) << course.error().ToString();
-    app::NoteRecords notes(store, clock_);
-    Result<app::Note> note = notes.Write(
-        nurse_, first, app::NewNote{app::NoteKind::kPreparation, course->course.id, {}, "Set and setting."});
+    ASSERT_TRUE(clinic().history.AddDiagnosis(nurse_, first, "F33.2").ok());
+    const app::CourseRecord course = StartCourse(first);
+    Result<app::Note> note = clinic().notes.Write(
+        nurse_, first, app::NewNote{app::NoteKind::kPreparation, course.course.id, {}, "Set and setting."});
     ASSERT_TRUE(note.ok()) << note.error().ToString();
     app::NewAdverseEvent nausea;
     nausea.term = "nausea";
@@ -115,12 +76,12 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     nausea.onset_at = At(-10);
     nausea.actions = {clinical::AdverseEventAction::kNone};
     nausea.relatedness = clinical::Relatedness::kProbable;
-    Result<app::AdverseEvent> event = app::AdverseEventRecords(store, clock_).Record(nurse_, first, nausea);
+    Result<app::AdverseEvent> event = clinic().adverse_events.Record(nurse_, first, nausea);
     ASSERT_TRUE(event.ok()) << event.error().ToString();
     const std::size_t audit_before = Audit().size();
 
     RecordingSink sink;
-    Result<app::ExportSummary> summary = app::RecordExport(store, clock_).Export(exporter_, sink);
+    Result<app::ExportSummary> summary = app::RecordExport(store(), clock_).Export(exporter_, sink);
     ASSERT_TRUE(summary.ok()) << summary.error().ToString();
 
     EXPECT_EQ(summary->patients, 2);
@@ -139,8 +100,8 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     ASSERT_EQ(exported.history.size(), 1U);
     EXPECT_EQ(exported.history[0].value, "F33.2");
     ASSERT_EQ(exported.courses.size(), 1U);
-    EXPECT_EQ(exported.sessions.size(), course->sessions.size());
-    EXPECT_EQ(exported.session_transitions.size(), course->sessions.size());  // each created as scheduled
+    EXPECT_EQ(exported.sessions.size(), course.sessions.size());
+    EXPECT_EQ(exported.session_transitions.size(), course.sessions.size());  // each created as scheduled
     ASSERT_EQ(exported.notes.size(), 1U);
     EXPECT_EQ(exported.notes[0].body, "Set and setting.");
     ASSERT_EQ(exported.adverse_events.size(), 1U);
@@ -169,7 +130,7 @@ TEST_P(ExportContractTest, AFailingSinkStopsTheExportAndWhatWasReadIsStillAudite
     const std::size_t audit_before = Audit().size();
 
     RecordingSink sink(/*fail_at_patient=*/2);
-    Result<app::ExportSummary> summary = app::RecordExport(test_store_->store(), clock_).Export(exporter_, sink);
+    Result<app::ExportSummary> summary = app::RecordExport(store(), clock_).Export(exporter_, sink);
     ASSERT_FALSE(summary.ok());
     EXPECT_EQ(summary.error().message, "disk full");
     EXPECT_TRUE(sink.audit.empty());

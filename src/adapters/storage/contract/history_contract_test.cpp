@@ -11,10 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/clinic_settings.hpp"
-#include "app/history_records.hpp"
-#include "app/patient_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -22,7 +19,6 @@ namespace {
 using app::Actor;
 using app::PatientId;
 using app::ScreeningId;
-using app::TimePoint;
 using std::chrono::sys_days;
 using std::chrono::year;
 
@@ -30,37 +26,23 @@ clinical::AntidepressantTrial Trial(const std::string& drug, double improvement_
     return clinical::AntidepressantTrial{drug, 8, true, improvement_percent, true};
 }
 
-class HistoryContractTest : public ::testing::TestWithParam<Backend> {
+class HistoryContractTest : public UseCaseTest {
 protected:
-    void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        history_ = std::make_unique<app::HistoryRecords>(test_store_->store(), clock_);
-        settings_ = std::make_unique<app::ClinicSettingsRecords>(test_store_->store(), clock_);
-    }
-
-    PatientId Register(const std::string& mrn, sys_days birth_date = sys_days{year{1980} / 3 / 14}) {
-        Result<app::Patient> created = patients_->RegisterPatient(
-            nurse_, app::NewPatient{mrn, "Ada", "Example", birth_date, clinical::Sex::kFemale});
-        EXPECT_TRUE(created.ok()) << created.error().ToString();
-        return created.ok() ? created->id : PatientId{};
-    }
-
-    // The actions of the audit entries, oldest first; for one patient, or all when `patient_id` is unset.
-    std::vector<std::string> AuditActions(std::optional<std::int64_t> patient_id) {
-        return ReadAuditActions(test_store_->store(), patient_id);
+    using UseCaseTest::Register;
+    PatientId Register(const std::string& mrn, sys_days birth_date) {
+        app::NewPatient patient = NewPatient(mrn);
+        patient.birth_date = birth_date;
+        return Register(patient);
     }
 
     // A patient who qualifies as treatment resistant: MDD and two adequate failed trials in this episode.
     PatientId RegisterScreenablePatient() {
         const PatientId patient = Register("MRN-S");
-        EXPECT_TRUE(history_->AddDiagnosis(nurse_, patient, "F33.2").ok());
-        EXPECT_TRUE(history_->AddMedication(nurse_, patient, "sertraline").ok());
-        EXPECT_TRUE(history_->AddAntidepressantTrial(nurse_, patient, Trial("sertraline", 10), {}, {}).ok());
-        EXPECT_TRUE(history_->AddAntidepressantTrial(nurse_, patient, Trial("escitalopram", 5), {}, {}).ok());
-        EXPECT_TRUE(patients_->RecordWeight(nurse_, patient, At(-60), 70.5).ok());
+        EXPECT_TRUE(clinic().history.AddDiagnosis(nurse_, patient, "F33.2").ok());
+        EXPECT_TRUE(clinic().history.AddMedication(nurse_, patient, "sertraline").ok());
+        EXPECT_TRUE(clinic().history.AddAntidepressantTrial(nurse_, patient, Trial("sertraline", 10), {}, {}).ok());
+        EXPECT_TRUE(clinic().history.AddAntidepressantTrial(nurse_, patient, Trial("escitalopram", 5), {}, {}).ok());
+        EXPECT_TRUE(clinic().patients.RecordWeight(nurse_, patient, At(-60), 70.5).ok());
         return patient;
     }
 
@@ -72,34 +54,28 @@ protected:
         return extras;
     }
 
-    FixedClock clock_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
-    const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
     const Actor therapist_{"therapist@clinic.example", "10.0.0.9"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::HistoryRecords> history_;
-    std::unique_ptr<app::ClinicSettingsRecords> settings_;
 };
 
 TEST_P(HistoryContractTest, RecordsEachKindOfHistoryAndReadsItBack) {
     const PatientId patient = Register("MRN-1");
-    Result<app::HistoryEntry> diagnosis = history_->AddDiagnosis(nurse_, patient, "f332");
+    Result<app::HistoryEntry> diagnosis = clinic().history.AddDiagnosis(nurse_, patient, "f332");
     ASSERT_TRUE(diagnosis.ok()) << diagnosis.error().ToString();
     EXPECT_EQ(diagnosis->value, "F33.2");  // stored in canonical form
     EXPECT_EQ(diagnosis->noted_at, At(0));
     EXPECT_EQ(diagnosis->noted_by, "nurse@clinic.example");
-    ASSERT_TRUE(history_->AddCondition(nurse_, patient, "I10").ok());
-    ASSERT_TRUE(history_->AddAllergy(nurse_, patient, "latex").ok());
-    ASSERT_TRUE(history_->AddMedication(nurse_, patient, "olanzapine/fluoxetine").ok());
+    ASSERT_TRUE(clinic().history.AddCondition(nurse_, patient, "I10").ok());
+    ASSERT_TRUE(clinic().history.AddAllergy(nurse_, patient, "latex").ok());
+    ASSERT_TRUE(clinic().history.AddMedication(nurse_, patient, "olanzapine/fluoxetine").ok());
     const sys_days started{year{2025} / 1 / 6};
     const sys_days ended{year{2025} / 3 / 3};
     clinical::AntidepressantTrial sertraline{"sertraline", 8, true, -12.5, false};
-    Result<app::TrialRecord> trial = history_->AddAntidepressantTrial(nurse_, patient, sertraline, started, ended);
+    Result<app::TrialRecord> trial =
+        clinic().history.AddAntidepressantTrial(nurse_, patient, sertraline, started, ended);
     ASSERT_TRUE(trial.ok()) << trial.error().ToString();
-    ASSERT_TRUE(history_->AddAntidepressantTrial(nurse_, patient, Trial("bupropion xl", 0), started, {}).ok());
+    ASSERT_TRUE(clinic().history.AddAntidepressantTrial(nurse_, patient, Trial("bupropion xl", 0), started, {}).ok());
 
-    Result<app::PatientHistory> read = history_->History(nurse_, patient);
+    Result<app::PatientHistory> read = clinic().history.History(nurse_, patient);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     ASSERT_EQ(read->diagnoses.size(), 1u);
     EXPECT_EQ(read->diagnoses[0].id, diagnosis->id);
@@ -140,42 +116,44 @@ TEST_P(HistoryContractTest, RecordsEachKindOfHistoryAndReadsItBack) {
 
 TEST_P(HistoryContractTest, RefusedHistoryInputWritesNothing) {
     const PatientId patient = Register("MRN-1");
-    Result<app::HistoryEntry> bad_code = history_->AddDiagnosis(nurse_, patient, "F3X!");
+    Result<app::HistoryEntry> bad_code = clinic().history.AddDiagnosis(nurse_, patient, "F3X!");
     ASSERT_FALSE(bad_code.ok());
     EXPECT_EQ(bad_code.error().code, ErrorCode::kInvalidArgument);
     EXPECT_EQ(bad_code.error().field, "code");
-    EXPECT_EQ(history_->AddCondition(nurse_, patient, "").error().field, "code");
-    EXPECT_EQ(history_->AddAllergy(nurse_, patient, " ").error().field, "substance");
-    EXPECT_EQ(history_->AddMedication(nurse_, patient, "/").error().field, "generic_name");
-    EXPECT_EQ(history_->AddMedication(nurse_, patient, "a\nb").error().field, "generic_name");
+    EXPECT_EQ(clinic().history.AddCondition(nurse_, patient, "").error().field, "code");
+    EXPECT_EQ(clinic().history.AddAllergy(nurse_, patient, " ").error().field, "substance");
+    EXPECT_EQ(clinic().history.AddMedication(nurse_, patient, "/").error().field, "generic_name");
+    EXPECT_EQ(clinic().history.AddMedication(nurse_, patient, "a\nb").error().field, "generic_name");
     clinical::AntidepressantTrial endless = Trial("sertraline", 0);
     endless.weeks = 521;
-    Result<app::TrialRecord> too_long = history_->AddAntidepressantTrial(nurse_, patient, endless, {}, {});
+    Result<app::TrialRecord> too_long = clinic().history.AddAntidepressantTrial(nurse_, patient, endless, {}, {});
     ASSERT_FALSE(too_long.ok());
     EXPECT_EQ(too_long.error().code, ErrorCode::kOutOfRange);
     EXPECT_EQ(too_long.error().field, "weeks");
-    EXPECT_EQ(history_->AddAntidepressantTrial(nurse_, patient, Trial("", 0), {}, {}).error().field, "drug");
-    EXPECT_EQ(history_
-                  ->AddAntidepressantTrial(nurse_, patient, Trial("sertraline", 0), sys_days{year{2025} / 3 / 1},
-                                           sys_days{year{2025} / 2 / 1})
+    EXPECT_EQ(clinic().history.AddAntidepressantTrial(nurse_, patient, Trial("", 0), {}, {}).error().field, "drug");
+    EXPECT_EQ(clinic()
+                  .history
+                  .AddAntidepressantTrial(nurse_, patient, Trial("sertraline", 0), sys_days{year{2025} / 3 / 1},
+                                          sys_days{year{2025} / 2 / 1})
                   .error()
                   .field,
               "ended_on");
     EXPECT_EQ(
-        history_->AddAntidepressantTrial(nurse_, patient, Trial("sertraline", 0), sys_days{year{2027} / 1 / 1}, {})
+        clinic()
+            .history.AddAntidepressantTrial(nurse_, patient, Trial("sertraline", 0), sys_days{year{2027} / 1 / 1}, {})
             .error()
             .field,
         "started_on");
 
     const PatientId unknown{999999};
-    EXPECT_EQ(history_->AddDiagnosis(nurse_, unknown, "F33.2").error().code, ErrorCode::kNotFound);
-    EXPECT_EQ(history_->AddAllergy(nurse_, unknown, "latex").error().code, ErrorCode::kNotFound);
-    EXPECT_EQ(history_->AddAntidepressantTrial(nurse_, unknown, Trial("sertraline", 0), {}, {}).error().code,
+    EXPECT_EQ(clinic().history.AddDiagnosis(nurse_, unknown, "F33.2").error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(clinic().history.AddAllergy(nurse_, unknown, "latex").error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(clinic().history.AddAntidepressantTrial(nurse_, unknown, Trial("sertraline", 0), {}, {}).error().code,
               ErrorCode::kNotFound);
-    EXPECT_EQ(history_->History(nurse_, unknown).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(clinic().history.History(nurse_, unknown).error().code, ErrorCode::kNotFound);
 
     EXPECT_EQ(AuditActions(std::nullopt), std::vector<std::string>{"patient.create"});
-    Result<app::PatientHistory> read = history_->History(nurse_, patient);
+    Result<app::PatientHistory> read = clinic().history.History(nurse_, patient);
     ASSERT_TRUE(read.ok());
     EXPECT_TRUE(read->diagnoses.empty() && read->conditions.empty() && read->allergies.empty() &&
                 read->medications.empty() && read->antidepressant_trials.empty());
@@ -183,9 +161,9 @@ TEST_P(HistoryContractTest, RefusedHistoryInputWritesNothing) {
 
 TEST_P(HistoryContractTest, ScreensTheStoredHistoryAndRoundTripsSnapshotAndFindings) {
     const PatientId patient = RegisterScreenablePatient();
-    ASSERT_TRUE(history_->AddDiagnosis(nurse_, patient, "F332").ok());  // noted twice, screened once
+    ASSERT_TRUE(clinic().history.AddDiagnosis(nurse_, patient, "F332").ok());  // noted twice, screened once
     Result<app::ScreeningRecord> screened =
-        history_->ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
     ASSERT_TRUE(screened.ok()) << screened.error().ToString();
     EXPECT_GT(screened->id.value, 0);
     EXPECT_FALSE(screened->signature.has_value());
@@ -202,7 +180,7 @@ TEST_P(HistoryContractTest, ScreensTheStoredHistoryAndRoundTripsSnapshotAndFindi
     ASSERT_FALSE(screened->result.findings.empty());
     EXPECT_NE(screened->result.decision, clinical::Decision::kEligible);  // the BP caution at least
 
-    Result<app::ScreeningRecord> stored = history_->GetScreening(nurse_, screened->id);
+    Result<app::ScreeningRecord> stored = clinic().history.GetScreening(nurse_, screened->id);
     ASSERT_TRUE(stored.ok()) << stored.error().ToString();
     EXPECT_EQ(stored->patient, patient);
     EXPECT_EQ(stored->screened_at, At(0));
@@ -245,7 +223,7 @@ TEST_P(HistoryContractTest, ScreensTheStoredHistoryAndRoundTripsSnapshotAndFindi
     // Age counts whole years: the day before the 46th birthday is still 45.
     const PatientId younger = Register("MRN-Y", sys_days{year{1980} / 9 / 22});
     Result<app::ScreeningRecord> young =
-        history_->ScreenPatient(nurse_, younger, clinical::Product::kKetamineIv, {}, {});
+        clinic().history.ScreenPatient(nurse_, younger, clinical::Product::kKetamineIv, {}, {});
     ASSERT_TRUE(young.ok()) << young.error().ToString();
     EXPECT_EQ(young->inputs.age_years, 45);
     EXPECT_FALSE(young->inputs.weight_kg.has_value());  // none recorded, none given
@@ -255,17 +233,17 @@ TEST_P(HistoryContractTest, RefusedScreeningWritesNothing) {
     const PatientId patient = RegisterScreenablePatient();
     const std::size_t audited = AuditActions(std::nullopt).size();
     Result<app::ScreeningRecord> orphan =
-        history_->ScreenPatient(nurse_, PatientId{999999}, clinical::Product::kKetamineIv, Extras(), {});
+        clinic().history.ScreenPatient(nurse_, PatientId{999999}, clinical::Product::kKetamineIv, Extras(), {});
     ASSERT_FALSE(orphan.ok());
     EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
     app::IntakeExtras racing = Extras();
     racing.heart_rate_per_min = 400;
     Result<app::ScreeningRecord> impossible =
-        history_->ScreenPatient(nurse_, patient, clinical::Product::kKetamineIv, racing, {});
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kKetamineIv, racing, {});
     ASSERT_FALSE(impossible.ok());
     EXPECT_EQ(impossible.error().code, ErrorCode::kOutOfRange);
     EXPECT_EQ(AuditActions(std::nullopt).size(), audited);
-    Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         EXPECT_EQ(tx.GetScreening(ScreeningId{1}).error().code, ErrorCode::kNotFound);
         return Status::Ok();
     });
@@ -276,15 +254,15 @@ TEST_P(HistoryContractTest, ListsAPatientsScreeningsOldestFirstAndAuditsTheListi
     const PatientId patient = RegisterScreenablePatient();
     const PatientId other = Register("MRN-O");
     Result<app::ScreeningRecord> first =
-        history_->ScreenPatient(nurse_, patient, clinical::Product::kKetamineIv, Extras(), {});
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kKetamineIv, Extras(), {});
     ASSERT_TRUE(first.ok()) << first.error().ToString();
-    ASSERT_TRUE(history_->ScreenPatient(nurse_, other, clinical::Product::kKetamineIv, {}, {}).ok());
+    ASSERT_TRUE(clinic().history.ScreenPatient(nurse_, other, clinical::Product::kKetamineIv, {}, {}).ok());
     Result<app::ScreeningRecord> second =
-        history_->ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
     ASSERT_TRUE(second.ok()) << second.error().ToString();
-    ASSERT_TRUE(history_->SignScreening(prescriber_, first->id, app::SignOff::kAccepted, "").ok());
+    ASSERT_TRUE(clinic().history.SignScreening(prescriber_, first->id, app::SignOff::kAccepted, "").ok());
 
-    Result<std::vector<app::ScreeningRecord>> listed = history_->ListScreenings(therapist_, patient);
+    Result<std::vector<app::ScreeningRecord>> listed = clinic().history.ListScreenings(therapist_, patient);
     ASSERT_TRUE(listed.ok()) << listed.error().ToString();
     ASSERT_EQ(listed->size(), 2u);
     EXPECT_EQ((*listed)[0].id, first->id);
@@ -293,13 +271,13 @@ TEST_P(HistoryContractTest, ListsAPatientsScreeningsOldestFirstAndAuditsTheListi
     EXPECT_EQ((*listed)[1].id, second->id);
     EXPECT_EQ((*listed)[1].inputs.product, clinical::Product::kEsketamineNasal);
     EXPECT_FALSE((*listed)[1].signature.has_value());
-    const std::vector<app::AuditEntry> audit = ReadAudit(test_store_->store(), patient.value);
+    const std::vector<app::AuditEntry> audit = ReadAudit(store(), patient.value);
     ASSERT_FALSE(audit.empty());
     EXPECT_EQ(audit.back().action, "screening.list");
     EXPECT_EQ(audit.back().actor, "therapist@clinic.example");
 
     const std::size_t audited = AuditActions(std::nullopt).size();
-    Result<std::vector<app::ScreeningRecord>> missing = history_->ListScreenings(nurse_, PatientId{999999});
+    Result<std::vector<app::ScreeningRecord>> missing = clinic().history.ListScreenings(nurse_, PatientId{999999});
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
     EXPECT_EQ(AuditActions(std::nullopt).size(), audited);
@@ -308,39 +286,41 @@ TEST_P(HistoryContractTest, ListsAPatientsScreeningsOldestFirstAndAuditsTheListi
 TEST_P(HistoryContractTest, SignsOnceAndAnOverrideNeedsAReason) {
     const PatientId patient = RegisterScreenablePatient();
     Result<app::ScreeningRecord> screened =
-        history_->ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
     ASSERT_TRUE(screened.ok()) << screened.error().ToString();
     const std::size_t audited = AuditActions(std::nullopt).size();
 
     Result<app::ScreeningRecord> unexplained =
-        history_->SignScreening(prescriber_, screened->id, app::SignOff::kOverridden, "  ");
+        clinic().history.SignScreening(prescriber_, screened->id, app::SignOff::kOverridden, "  ");
     ASSERT_FALSE(unexplained.ok());
     EXPECT_EQ(unexplained.error().code, ErrorCode::kInvalidArgument);
     EXPECT_EQ(unexplained.error().field, "reason");
-    EXPECT_EQ(history_->SignScreening(prescriber_, ScreeningId{999999}, app::SignOff::kAccepted, "").error().code,
-              ErrorCode::kNotFound);
+    EXPECT_EQ(
+        clinic().history.SignScreening(prescriber_, ScreeningId{999999}, app::SignOff::kAccepted, "").error().code,
+        ErrorCode::kNotFound);
     EXPECT_EQ(AuditActions(std::nullopt).size(), audited);  // nothing written by either refusal
 
-    Result<app::ScreeningRecord> overridden = history_->SignScreening(
+    Result<app::ScreeningRecord> overridden = clinic().history.SignScreening(
         prescriber_, screened->id, app::SignOff::kOverridden, "BP rechecked at 132/84 after rest");
     ASSERT_TRUE(overridden.ok()) << overridden.error().ToString();
     ASSERT_TRUE(overridden->signature.has_value());
     EXPECT_EQ(overridden->signature->signed_by, "doctor@clinic.example");
 
-    Result<app::ScreeningRecord> again = history_->SignScreening(nurse_, screened->id, app::SignOff::kAccepted, "");
+    Result<app::ScreeningRecord> again =
+        clinic().history.SignScreening(nurse_, screened->id, app::SignOff::kAccepted, "");
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
     EXPECT_EQ(again.error().message,
               "screening " + std::to_string(screened->id.value) +
                   " is already signed by doctor@clinic.example; a signed screening is never edited");
     // The store itself refuses a second signature, whoever calls it.
-    Status direct = test_store_->store().Write([&](app::StoreTransaction& tx) {
+    Status direct = store().Write([&](app::StoreTransaction& tx) {
         return tx.SignScreening(screened->id, app::ScreeningSignature{app::SignOff::kAccepted, "", At(5), "x"});
     });
     ASSERT_FALSE(direct.ok());
     EXPECT_EQ(direct.error().code, ErrorCode::kFailedPrecondition);
 
-    Result<app::ScreeningRecord> stored = history_->GetScreening(nurse_, screened->id);
+    Result<app::ScreeningRecord> stored = clinic().history.GetScreening(nurse_, screened->id);
     ASSERT_TRUE(stored.ok());
     ASSERT_TRUE(stored->signature.has_value());
     EXPECT_EQ(stored->signature->sign_off, app::SignOff::kOverridden);
@@ -352,43 +332,43 @@ TEST_P(HistoryContractTest, SignsOnceAndAnOverrideNeedsAReason) {
     EXPECT_EQ(std::count(actions.begin(), actions.end(), "screening.sign"), 1);
 
     Result<app::ScreeningRecord> second =
-        history_->ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), {});
     ASSERT_TRUE(second.ok());
     Result<app::ScreeningRecord> accepted =
-        history_->SignScreening(prescriber_, second->id, app::SignOff::kAccepted, "");
+        clinic().history.SignScreening(prescriber_, second->id, app::SignOff::kAccepted, "");
     ASSERT_TRUE(accepted.ok()) << accepted.error().ToString();
     EXPECT_EQ(accepted->signature->sign_off, app::SignOff::kAccepted);
 }
 
 TEST_P(HistoryContractTest, ChangesSettingsOnlyWithinTheirBounds) {
-    Result<clinical::ClinicSettings> defaults = settings_->LoadClinicSettings();
+    Result<clinical::ClinicSettings> defaults = clinic().settings.LoadClinicSettings();
     ASSERT_TRUE(defaults.ok()) << defaults.error().ToString();
     EXPECT_EQ(defaults->screening.trd_min_trial_weeks, 6);
 
     Result<clinical::ClinicSettings> changed =
-        settings_->ChangeSetting(prescriber_, "screening.trd_min_trial_weeks", "8");
+        clinic().settings.ChangeSetting(prescriber_, "screening.trd_min_trial_weeks", "8");
     ASSERT_TRUE(changed.ok()) << changed.error().ToString();
     EXPECT_EQ(changed->screening.trd_min_trial_weeks, 8);
-    ASSERT_TRUE(settings_->ChangeSetting(prescriber_, "dose.iv_max_mg_per_kg", "0.80").ok());
+    ASSERT_TRUE(clinic().settings.ChangeSetting(prescriber_, "dose.iv_max_mg_per_kg", "0.80").ok());
 
     Result<clinical::ClinicSettings> out_of_bounds =
-        settings_->ChangeSetting(prescriber_, "screening.trd_min_trial_weeks", "9");
+        clinic().settings.ChangeSetting(prescriber_, "screening.trd_min_trial_weeks", "9");
     ASSERT_FALSE(out_of_bounds.ok());
     EXPECT_EQ(out_of_bounds.error().code, ErrorCode::kOutOfRange);
     EXPECT_EQ(out_of_bounds.error().field, "screening.trd_min_trial_weeks");
-    EXPECT_EQ(settings_->ChangeSetting(prescriber_, "screening.no_such_setting", "1").error().code,
+    EXPECT_EQ(clinic().settings.ChangeSetting(prescriber_, "screening.no_such_setting", "1").error().code,
               ErrorCode::kNotFound);
-    ASSERT_TRUE(settings_->ChangeSetting(prescriber_, "dose.im_max_mg_per_kg", "0.5").ok());
+    ASSERT_TRUE(clinic().settings.ChangeSetting(prescriber_, "dose.im_max_mg_per_kg", "0.5").ok());
     // Within its own bounds but inconsistent with another setting: the IV ceiling may not go below the IM one.
-    EXPECT_EQ(settings_->ChangeSetting(prescriber_, "dose.iv_max_mg_per_kg", "0.4").error().field,
+    EXPECT_EQ(clinic().settings.ChangeSetting(prescriber_, "dose.iv_max_mg_per_kg", "0.4").error().field,
               "dose.im_max_mg_per_kg");
 
-    Result<clinical::ClinicSettings> loaded = settings_->LoadClinicSettings();
+    Result<clinical::ClinicSettings> loaded = clinic().settings.LoadClinicSettings();
     ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
     EXPECT_EQ(loaded->screening.trd_min_trial_weeks, 8);
     EXPECT_EQ(loaded->dose.iv_max_mg_per_kg, 0.8);
     EXPECT_EQ(loaded->dose.im_max_mg_per_kg, 0.5);
-    Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<std::vector<std::pair<std::string, std::string>>> stored = tx.LoadSettings();
         EXPECT_TRUE(stored.ok());
         if (stored.ok()) {
@@ -406,21 +386,21 @@ TEST_P(HistoryContractTest, ChangesSettingsOnlyWithinTheirBounds) {
 }
 
 TEST_P(HistoryContractTest, AStoredOverrideThatNoLongerValidatesIsNamedAndRepairable) {
-    Status saved = test_store_->store().Write([&](app::StoreTransaction& tx) {
+    Status saved = store().Write([&](app::StoreTransaction& tx) {
         return tx.SaveSetting("screening.trd_min_trial_weeks", "99", At(0), "an older release");
     });
     ASSERT_TRUE(saved.ok()) << saved.error().ToString();
-    Result<clinical::ClinicSettings> broken = settings_->LoadClinicSettings();
+    Result<clinical::ClinicSettings> broken = clinic().settings.LoadClinicSettings();
     ASSERT_FALSE(broken.ok());
     EXPECT_EQ(broken.error().code, ErrorCode::kFailedPrecondition);
     EXPECT_EQ(broken.error().field, "screening.trd_min_trial_weeks");
     EXPECT_NE(broken.error().message.find("\"99\""), std::string::npos) << broken.error().message;
     // Another change cannot proceed on settings that do not load...
-    EXPECT_EQ(settings_->ChangeSetting(prescriber_, "screening.trd_failure_below_percent", "30").error().field,
+    EXPECT_EQ(clinic().settings.ChangeSetting(prescriber_, "screening.trd_failure_below_percent", "30").error().field,
               "screening.trd_min_trial_weeks");
     // ...but changing the broken one repairs it.
-    ASSERT_TRUE(settings_->ChangeSetting(prescriber_, "screening.trd_min_trial_weeks", "4").ok());
-    Result<clinical::ClinicSettings> repaired = settings_->LoadClinicSettings();
+    ASSERT_TRUE(clinic().settings.ChangeSetting(prescriber_, "screening.trd_min_trial_weeks", "4").ok());
+    Result<clinical::ClinicSettings> repaired = clinic().settings.LoadClinicSettings();
     ASSERT_TRUE(repaired.ok()) << repaired.error().ToString();
     EXPECT_EQ(repaired->screening.trd_min_trial_weeks, 4);
 }

@@ -12,54 +12,26 @@
 #include <vector>
 
 #include "adapters/http/live_channel.hpp"
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/patient_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/record_names.hpp"
-#include "app/treatment_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
 
-using app::Actor;
 using app::Role;
-using app::TimePoint;
 using http::LiveClient;
 using http::LiveTopic;
-using std::chrono::sys_days;
-using std::chrono::year;
 
-const TimePoint kStart{std::chrono::milliseconds{1'790'000'000'000LL}};  // 2026-09-21T14:13:20Z
-
-class FixedClock final : public app::Clock {
-public:
-    [[nodiscard]] TimePoint Now() const override { return kStart; }
-};
-
-class LiveContractTest : public ::testing::TestWithParam<Backend> {
+class LiveContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(store(), clock_);
-        subscribe_ = http::RecordLiveSubscriber(*treatment_);
-
-        Result<app::Patient> patient = patients_->RegisterPatient(
-            admin_, app::NewPatient{"MRN-L", "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
-        ASSERT_TRUE(patient.ok()) << patient.error().ToString();
-        patient_ = patient->id;
-        Result<app::CourseRecord> course = treatment_->StartCourse(
-            admin_, patient_,
-            app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
-                           clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
-            settings_);
-        ASSERT_TRUE(course.ok()) << course.error().ToString();
-        ASSERT_FALSE(course->sessions.empty());
-        session_ = course->sessions.front().id;
+        ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
+        subscribe_ = http::RecordLiveSubscriber(clinic().sessions);
+        patient_ = Register("MRN-L");
+        const app::CourseRecord course = StartCourse(patient_);
+        ASSERT_FALSE(course.sessions.empty());
+        session_ = course.sessions.front().id;
     }
-
-    app::Store& store() { return test_store_->store(); }
 
     static LiveClient Client(Role role, std::optional<app::PatientId> patient = std::nullopt) {
         app::Principal principal;
@@ -75,14 +47,6 @@ protected:
         return R"({"subscribe":{"session_id":)" + std::to_string(session_.value) + "}}";
     }
 
-    std::vector<std::string> AuditActions() { return ReadAuditActions(store()); }
-
-    FixedClock clock_;
-    clinical::ClinicSettings settings_;
-    const Actor admin_{"admin@clinic.example", "cli"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
     http::LiveSubscriber subscribe_;
     app::PatientId patient_;
     app::SessionId session_;

@@ -16,10 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/note_records.hpp"
-#include "app/patient_records.hpp"
-#include "app/treatment_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -31,55 +28,30 @@ using app::NoteId;
 using app::NoteKind;
 using app::PatientId;
 using app::SessionId;
-using std::chrono::sys_days;
-using std::chrono::year;
 
-class NoteContractTest : public ::testing::TestWithParam<Backend> {
+class NoteContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
-        notes_ = std::make_unique<app::NoteRecords>(test_store_->store(), clock_);
+        ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
         patient_ = Register("MRN-N");
         const app::CourseRecord course = StartCourse(patient_);
         course_ = course.course.id;
         session_ = course.sessions.at(0).id;
     }
 
-    PatientId Register(const std::string& mrn) {
-        Result<app::Patient> created = patients_->RegisterPatient(
-            nurse_, app::NewPatient{mrn, "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
-        EXPECT_TRUE(created.ok()) << created.error().ToString();
-        return created.ok() ? created->id : PatientId{};
-    }
-
-    app::CourseRecord StartCourse(PatientId patient) {
-        Result<app::CourseRecord> course = treatment_->StartCourse(
-            prescriber_, patient,
-            app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kIvInduction,
-                           clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
-            settings_);
-        EXPECT_TRUE(course.ok()) << course.error().ToString();
-        return course.ok() ? *course : app::CourseRecord{};
-    }
-
     Note WriteDraft(const Actor& author, NoteKind kind = NoteKind::kProgress, const std::string& body = "Mood 6/10") {
-        Result<Note> written = notes_->Write(author, patient_, app::NewNote{kind, std::nullopt, std::nullopt, body});
+        Result<Note> written =
+            clinic().notes.Write(author, patient_, app::NewNote{kind, std::nullopt, std::nullopt, body});
         EXPECT_TRUE(written.ok()) << written.error().ToString();
         return written.ok() ? *written : Note{};
     }
 
     Note WriteSigned(const Actor& author) {
         const Note draft = WriteDraft(author);
-        Result<Note> signed_note = notes_->Sign(author, draft.id, draft.version);
+        Result<Note> signed_note = clinic().notes.Sign(author, draft.id, draft.version);
         EXPECT_TRUE(signed_note.ok()) << signed_note.error().ToString();
         return signed_note.ok() ? *signed_note : Note{};
     }
-
-    std::vector<std::string> AuditActions() { return ReadAuditActions(test_store_->store()); }
 
     // The audit actions about notes, oldest first.
     std::vector<std::string> NoteAuditActions() {
@@ -95,7 +67,7 @@ protected:
     // Every stored note of `patient` with its addenda, read without an audit entry.
     std::vector<Note> Stored(PatientId patient) {
         std::vector<Note> notes;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
             Result<std::vector<Note>> listed = tx.ListNotes(patient, std::nullopt);
             if (!listed.ok()) {
                 return listed.error();
@@ -147,31 +119,14 @@ protected:
         EXPECT_EQ(AuditActions().size(), audit_before);
     }
 
-    // Runs one statement on a connection of its own, past the use cases.
-    Status ExecuteDirectly(const std::string& statement) {
-        Result<std::unique_ptr<sql::SqlConnection>> connection = test_store_->database().ConnectDirectly();
-        if (!connection.ok()) {
-            return connection.error();
-        }
-        return (*connection)->Execute(statement);
-    }
-
-    FixedClock clock_;
-    clinical::ClinicSettings settings_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
-    const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
     const Actor therapist_{"therapist@clinic.example", "10.0.0.9"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
-    std::unique_ptr<app::NoteRecords> notes_;
     PatientId patient_;
     CourseId course_;
     SessionId session_;
 };
 
 TEST_P(NoteContractTest, AuthorWritesEditsAndSignsThenAnyClinicianAddsAddenda) {
-    Result<Note> draft = notes_->Write(
+    Result<Note> draft = clinic().notes.Write(
         therapist_, patient_,
         app::NewNote{NoteKind::kIntegration, course_, session_, "Integration session 1.\n\tThemes: grief, relief."});
     ASSERT_TRUE(draft.ok()) << draft.error().ToString();
@@ -186,25 +141,27 @@ TEST_P(NoteContractTest, AuthorWritesEditsAndSignsThenAnyClinicianAddsAddenda) {
     EXPECT_FALSE(draft->signed_at.has_value());
     EXPECT_TRUE(draft->signed_by.empty());
 
-    Result<Note> edited = notes_->Edit(therapist_, draft->id, 1, "Integration session 1.\nThemes: grief.");
+    Result<Note> edited = clinic().notes.Edit(therapist_, draft->id, 1, "Integration session 1.\nThemes: grief.");
     ASSERT_TRUE(edited.ok()) << edited.error().ToString();
     EXPECT_EQ(edited->body, "Integration session 1.\nThemes: grief.");
     EXPECT_EQ(edited->version, 2);
 
-    Result<Note> signed_note = notes_->Sign(therapist_, draft->id, 2);
+    Result<Note> signed_note = clinic().notes.Sign(therapist_, draft->id, 2);
     ASSERT_TRUE(signed_note.ok()) << signed_note.error().ToString();
     EXPECT_EQ(signed_note->signed_at, At(0));
     EXPECT_EQ(signed_note->signed_by, "therapist@clinic.example");
     EXPECT_EQ(signed_note->version, 3);
 
-    Result<app::NoteAddendum> first = notes_->AddAddendum(prescriber_, draft->id, "Reviewed; continue the course.");
+    Result<app::NoteAddendum> first =
+        clinic().notes.AddAddendum(prescriber_, draft->id, "Reviewed; continue the course.");
     ASSERT_TRUE(first.ok()) << first.error().ToString();
     EXPECT_EQ(first->note, draft->id);
     EXPECT_EQ(first->written_by, "doctor@clinic.example");
-    Result<app::NoteAddendum> second = notes_->AddAddendum(therapist_, draft->id, "Patient called: sleeping better.");
+    Result<app::NoteAddendum> second =
+        clinic().notes.AddAddendum(therapist_, draft->id, "Patient called: sleeping better.");
     ASSERT_TRUE(second.ok()) << second.error().ToString();
 
-    Result<Note> read = notes_->Get(nurse_, draft->id);
+    Result<Note> read = clinic().notes.Get(nurse_, draft->id);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     Note expected = *signed_note;
     expected.addenda = {*first, *second};
@@ -217,17 +174,18 @@ TEST_P(NoteContractTest, AuthorWritesEditsAndSignsThenAnyClinicianAddsAddenda) {
 
 TEST_P(NoteContractTest, ListsAPatientsNotesOldestFirstOptionallyByKind) {
     const Note preparation = WriteDraft(nurse_, NoteKind::kPreparation, "Preparation: expectations discussed.");
-    Result<Note> dosing = notes_->Write(
+    Result<Note> dosing = clinic().notes.Write(
         nurse_, patient_, app::NewNote{NoteKind::kDosing, std::nullopt, session_, "Infusion well tolerated."});
     ASSERT_TRUE(dosing.ok()) << dosing.error().ToString();
     const Note progress = WriteSigned(prescriber_);
-    Result<app::NoteAddendum> addendum = notes_->AddAddendum(nurse_, progress.id, "BP rechecked: 128/80.");
+    Result<app::NoteAddendum> addendum = clinic().notes.AddAddendum(nurse_, progress.id, "BP rechecked: 128/80.");
     ASSERT_TRUE(addendum.ok()) << addendum.error().ToString();
     const PatientId other = Register("MRN-O");
-    ASSERT_TRUE(
-        notes_->Write(nurse_, other, app::NewNote{NoteKind::kProgress, std::nullopt, std::nullopt, "Other"}).ok());
+    ASSERT_TRUE(clinic()
+                    .notes.Write(nurse_, other, app::NewNote{NoteKind::kProgress, std::nullopt, std::nullopt, "Other"})
+                    .ok());
 
-    Result<std::vector<Note>> all = notes_->ListForPatient(nurse_, patient_);
+    Result<std::vector<Note>> all = clinic().notes.ListForPatient(nurse_, patient_);
     ASSERT_TRUE(all.ok()) << all.error().ToString();
     ASSERT_EQ(all->size(), 3U);
     ExpectSameNote((*all)[0], preparation);
@@ -236,11 +194,11 @@ TEST_P(NoteContractTest, ListsAPatientsNotesOldestFirstOptionallyByKind) {
     progress_with_addendum.addenda = {*addendum};
     ExpectSameNote((*all)[2], progress_with_addendum);
 
-    Result<std::vector<Note>> dosing_only = notes_->ListForPatient(nurse_, patient_, NoteKind::kDosing);
+    Result<std::vector<Note>> dosing_only = clinic().notes.ListForPatient(nurse_, patient_, NoteKind::kDosing);
     ASSERT_TRUE(dosing_only.ok()) << dosing_only.error().ToString();
     ASSERT_EQ(dosing_only->size(), 1U);
     ExpectSameNote(dosing_only->front(), *dosing);
-    Result<std::vector<Note>> none = notes_->ListForPatient(nurse_, patient_, NoteKind::kIntegration);
+    Result<std::vector<Note>> none = clinic().notes.ListForPatient(nurse_, patient_, NoteKind::kIntegration);
     ASSERT_TRUE(none.ok()) << none.error().ToString();
     EXPECT_TRUE(none->empty());
 
@@ -257,7 +215,7 @@ TEST_P(NoteContractTest, InvalidNotesAreRefusedWritingNothing) {
     auto write = [&](NoteKind kind, std::optional<CourseId> course, std::optional<SessionId> session,
                      const std::string& body, PatientId patient) {
         return [&, kind, course, session, body, patient] {
-            return StatusOf(notes_->Write(nurse_, patient, app::NewNote{kind, course, session, body}));
+            return StatusOf(clinic().notes.Write(nurse_, patient, app::NewNote{kind, course, session, body}));
         };
     };
     const ErrorCode invalid = ErrorCode::kInvalidArgument;
@@ -280,7 +238,7 @@ TEST_P(NoteContractTest, InvalidNotesAreRefusedWritingNothing) {
                                 "session_id");
     ExpectRefusedWritingNothing(write(progress, course_, second_course.sessions.at(0).id, "Hello", patient_), invalid,
                                 "session_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->ListForPatient(nurse_, PatientId{999999})); },
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.ListForPatient(nurse_, PatientId{999999})); },
                                 ErrorCode::kNotFound, "patient_id");
     EXPECT_TRUE(Stored(patient_).empty());
     EXPECT_TRUE(Stored(other).empty());
@@ -289,28 +247,29 @@ TEST_P(NoteContractTest, InvalidNotesAreRefusedWritingNothing) {
 
 TEST_P(NoteContractTest, OnlyTheAuthorEditsOrSignsADraftAtTheCurrentVersion) {
     const Note draft = WriteDraft(nurse_);
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Edit(prescriber_, draft.id, 1, "Changed")); },
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Edit(prescriber_, draft.id, 1, "Changed")); },
                                 ErrorCode::kPermissionDenied, "author");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Sign(prescriber_, draft.id, 1)); },
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Sign(prescriber_, draft.id, 1)); },
                                 ErrorCode::kPermissionDenied, "author");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Edit(nurse_, draft.id, 1, "")); },
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Edit(nurse_, draft.id, 1, "")); },
                                 ErrorCode::kInvalidArgument, "body");
-    ASSERT_TRUE(notes_->Edit(nurse_, draft.id, 1, "Mood 7/10").ok());
+    ASSERT_TRUE(clinic().notes.Edit(nurse_, draft.id, 1, "Mood 7/10").ok());
     // Written against version 1, which an earlier edit replaced.
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Edit(nurse_, draft.id, 1, "Mood 5/10")); },
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Edit(nurse_, draft.id, 1, "Mood 5/10")); },
                                 ErrorCode::kConflict, "version");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Sign(nurse_, draft.id, 1)); }, ErrorCode::kConflict,
-                                "version");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->AddAddendum(prescriber_, draft.id, "Too early")); },
-                                ErrorCode::kFailedPrecondition, "note_id");
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Sign(nurse_, draft.id, 1)); },
+                                ErrorCode::kConflict, "version");
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(clinic().notes.AddAddendum(prescriber_, draft.id, "Too early")); },
+        ErrorCode::kFailedPrecondition, "note_id");
     const NoteId unknown{999999};
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Edit(nurse_, unknown, 1, "x")); }, ErrorCode::kNotFound,
-                                "note_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Sign(nurse_, unknown, 1)); }, ErrorCode::kNotFound,
-                                "note_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->AddAddendum(nurse_, unknown, "x")); },
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Edit(nurse_, unknown, 1, "x")); },
                                 ErrorCode::kNotFound, "note_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Get(nurse_, unknown)); }, ErrorCode::kNotFound,
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Sign(nurse_, unknown, 1)); }, ErrorCode::kNotFound,
+                                "note_id");
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.AddAddendum(nurse_, unknown, "x")); },
+                                ErrorCode::kNotFound, "note_id");
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Get(nurse_, unknown)); }, ErrorCode::kNotFound,
                                 "note_id");
     const std::vector<Note> stored = Stored(patient_);
     ASSERT_EQ(stored.size(), 1U);
@@ -322,13 +281,15 @@ TEST_P(NoteContractTest, OnlyTheAuthorEditsOrSignsADraftAtTheCurrentVersion) {
 TEST_P(NoteContractTest, ASignedNoteIsLockedAndChangesOnlyByAddenda) {
     const Note signed_note = WriteSigned(nurse_);
     ExpectRefusedWritingNothing(
-        [&] { return StatusOf(notes_->Edit(nurse_, signed_note.id, signed_note.version, "Rewritten")); },
+        [&] { return StatusOf(clinic().notes.Edit(nurse_, signed_note.id, signed_note.version, "Rewritten")); },
         ErrorCode::kFailedPrecondition, "note_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Sign(nurse_, signed_note.id, signed_note.version)); },
-                                ErrorCode::kFailedPrecondition, "note_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->AddAddendum(nurse_, signed_note.id, "\x1B[31m")); },
-                                ErrorCode::kInvalidArgument, "body");
-    Result<app::NoteAddendum> addendum = notes_->AddAddendum(nurse_, signed_note.id, "Correction: mood 5/10.");
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(clinic().notes.Sign(nurse_, signed_note.id, signed_note.version)); },
+        ErrorCode::kFailedPrecondition, "note_id");
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(clinic().notes.AddAddendum(nurse_, signed_note.id, "\x1B[31m")); },
+        ErrorCode::kInvalidArgument, "body");
+    Result<app::NoteAddendum> addendum = clinic().notes.AddAddendum(nurse_, signed_note.id, "Correction: mood 5/10.");
     ASSERT_TRUE(addendum.ok()) << addendum.error().ToString();
     const std::vector<Note> stored = Stored(patient_);
     ASSERT_EQ(stored.size(), 1U);
@@ -338,12 +299,12 @@ TEST_P(NoteContractTest, ASignedNoteIsLockedAndChangesOnlyByAddenda) {
 }
 
 TEST_P(NoteContractTest, DatabaseRefusesEditingASignedNoteAndDeletingNotesOrAddenda) {
-    Result<Note> dosing =
-        notes_->Write(nurse_, patient_, app::NewNote{NoteKind::kDosing, course_, session_, "Infusion well tolerated."});
+    Result<Note> dosing = clinic().notes.Write(
+        nurse_, patient_, app::NewNote{NoteKind::kDosing, course_, session_, "Infusion well tolerated."});
     ASSERT_TRUE(dosing.ok()) << dosing.error().ToString();
-    Result<Note> signed_note = notes_->Sign(nurse_, dosing->id, dosing->version);
+    Result<Note> signed_note = clinic().notes.Sign(nurse_, dosing->id, dosing->version);
     ASSERT_TRUE(signed_note.ok()) << signed_note.error().ToString();
-    Result<app::NoteAddendum> addendum = notes_->AddAddendum(prescriber_, dosing->id, "Reviewed.");
+    Result<app::NoteAddendum> addendum = clinic().notes.AddAddendum(prescriber_, dosing->id, "Reviewed.");
     ASSERT_TRUE(addendum.ok()) << addendum.error().ToString();
     const Note draft = WriteDraft(nurse_);
     const std::string signed_id = std::to_string(dosing->id.value);
@@ -391,22 +352,25 @@ TEST_P(NoteContractTest, DatabaseRefusesEditingASignedNoteAndDeletingNotesOrAdde
 TEST_P(NoteContractTest, ANoteOfAnotherFamilyOfKindsIsNotFoundAndNothingIsWritten) {
     constexpr std::array kTherapyKinds{NoteKind::kPreparation, NoteKind::kIntegration};
     const Note draft = WriteDraft(nurse_, NoteKind::kProgress);
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Edit(nurse_, draft.id, 1, "Mood 7/10", kTherapyKinds)); },
-                                ErrorCode::kNotFound, "note_id");
-    ExpectRefusedWritingNothing([&] { return StatusOf(notes_->Sign(nurse_, draft.id, 1, kTherapyKinds)); },
+    ExpectRefusedWritingNothing(
+        [&] { return StatusOf(clinic().notes.Edit(nurse_, draft.id, 1, "Mood 7/10", kTherapyKinds)); },
+        ErrorCode::kNotFound, "note_id");
+    ExpectRefusedWritingNothing([&] { return StatusOf(clinic().notes.Sign(nurse_, draft.id, 1, kTherapyKinds)); },
                                 ErrorCode::kNotFound, "note_id");
     const Note signed_note = WriteSigned(nurse_);
     ExpectRefusedWritingNothing(
-        [&] { return StatusOf(notes_->AddAddendum(therapist_, signed_note.id, "Seen in therapy", kTherapyKinds)); },
+        [&] {
+            return StatusOf(clinic().notes.AddAddendum(therapist_, signed_note.id, "Seen in therapy", kTherapyKinds));
+        },
         ErrorCode::kNotFound, "note_id");
 
     constexpr std::array kClinicalKinds{NoteKind::kDosing, NoteKind::kProgress};
-    Result<Note> edited = notes_->Edit(nurse_, draft.id, 1, "Mood 7/10", kClinicalKinds);
+    Result<Note> edited = clinic().notes.Edit(nurse_, draft.id, 1, "Mood 7/10", kClinicalKinds);
     ASSERT_TRUE(edited.ok()) << edited.error().ToString();
     EXPECT_EQ(edited->body, "Mood 7/10");
-    Result<Note> signed_now = notes_->Sign(nurse_, draft.id, 2, kClinicalKinds);
+    Result<Note> signed_now = clinic().notes.Sign(nurse_, draft.id, 2, kClinicalKinds);
     ASSERT_TRUE(signed_now.ok()) << signed_now.error().ToString();
-    Result<app::NoteAddendum> added = notes_->AddAddendum(prescriber_, draft.id, "Reviewed", kClinicalKinds);
+    Result<app::NoteAddendum> added = clinic().notes.AddAddendum(prescriber_, draft.id, "Reviewed", kClinicalKinds);
     ASSERT_TRUE(added.ok()) << added.error().ToString();
 }
 

@@ -10,10 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/patient_records.hpp"
-#include "app/portal.hpp"
-#include "app/treatment_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -23,50 +20,33 @@ using app::PatientId;
 using app::PortalView;
 using clinical::Instrument;
 using std::chrono::sys_days;
-using std::chrono::year;
 
-// At(0) is 2026-09-21T14:13:20Z: today for the portal.
-constexpr sys_days kToday{year{2026} / 9 / 21};
+// The clock stays at kStart: today for the portal.
+const sys_days kToday = kCourseStart;
 
-class PortalContractTest : public ::testing::TestWithParam<Backend> {
+class PortalContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
-        portal_ = std::make_unique<app::PortalRecords>(test_store_->store(), clock_);
-        Result<app::Patient> created = patients_->RegisterPatient(
-            nurse_, app::NewPatient{"MRN-P", "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
-        ASSERT_TRUE(created.ok()) << created.error().ToString();
-        patient_ = created->id;
+        ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
+        patient_ = Register("MRN-P");
     }
 
     void Score(Instrument instrument, const std::vector<int>& answers, int at_seconds) {
         Result<app::RecordedAssessment> recorded =
-            patients_->RecordAssessment(nurse_, patient_, instrument, answers, At(at_seconds), settings_);
+            clinic().patients.RecordAssessment(nurse_, patient_, instrument, answers, At(at_seconds), settings_);
         ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     }
 
     Result<PortalView> Read(clinical::Region region = clinical::Region::kUs) {
-        return portal_->Read(patient_user_, patient_, region);
+        return clinic().portal.Read(patient_user_, patient_, region);
     }
 
-    FixedClock clock_;
-    clinical::ClinicSettings settings_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
-    const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
     const Actor patient_user_{"ada@example.org", "10.0.0.20"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
-    std::unique_ptr<app::PortalRecords> portal_;
     PatientId patient_;
 };
 
 TEST_P(PortalContractTest, ShowsUpcomingSessionsOwnScoresAndTheRoutesInstructions) {
-    Result<app::CourseRecord> course = treatment_->StartCourse(
+    Result<app::CourseRecord> course = clinic().courses.StartCourse(
         prescriber_, patient_,
         app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kEsketamineTrd,
                        clinical::Route::kEsketamineNasal, kToday - std::chrono::days{7}},
@@ -81,7 +61,7 @@ TEST_P(PortalContractTest, ShowsUpcomingSessionsOwnScoresAndTheRoutesInstruction
         }
     }
     ASSERT_NE(cancelled.value, 0);
-    ASSERT_TRUE(treatment_->Cancel(nurse_, cancelled, "patient unwell").ok());
+    ASSERT_TRUE(clinic().sessions.Cancel(nurse_, cancelled, "patient unwell").ok());
     Score(Instrument::kPhq9, {1, 2, 1, 0, 3, 1, 0, 2, 0}, -300);
     Score(Instrument::kMadrs, {3, 3, 3, 3, 3, 3, 3, 3, 3, 0}, -200);
     Score(Instrument::kGad7, {1, 1, 1, 1, 1, 1, 1}, -100);
@@ -119,7 +99,7 @@ TEST_P(PortalContractTest, ShowsUpcomingSessionsOwnScoresAndTheRoutesInstruction
     EXPECT_FALSE(view->suicidality_flagged);
     EXPECT_TRUE(view->crisis_resources.empty());
 
-    const std::vector<app::AuditEntry> audit = ReadAudit(test_store_->store());
+    const std::vector<app::AuditEntry> audit = ReadAudit(store());
     ASSERT_FALSE(audit.empty());
     EXPECT_EQ(audit.back().action, "portal.read");
     EXPECT_EQ(audit.back().actor, "ada@example.org");
@@ -160,11 +140,12 @@ TEST_P(PortalContractTest, CrisisResourcesFollowTheLatestSuicidalityScreen) {
 }
 
 TEST_P(PortalContractTest, AnUnknownPatientIsNotFoundAndNothingIsAudited) {
-    const std::size_t audit_before = ReadAuditActions(test_store_->store()).size();
-    Result<PortalView> view = portal_->Read(patient_user_, PatientId{patient_.value + 100}, clinical::Region::kUs);
+    const std::size_t audit_before = ReadAuditActions(store()).size();
+    Result<PortalView> view =
+        clinic().portal.Read(patient_user_, PatientId{patient_.value + 100}, clinical::Region::kUs);
     ASSERT_FALSE(view.ok());
     EXPECT_EQ(view.error().code, ErrorCode::kNotFound);
-    EXPECT_EQ(ReadAuditActions(test_store_->store()).size(), audit_before);
+    EXPECT_EQ(ReadAuditActions(store()).size(), audit_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PortalContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -14,11 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/history_records.hpp"
-#include "app/patient_records.hpp"
-#include "app/rems_forms.hpp"
-#include "app/treatment_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -33,47 +29,21 @@ using std::chrono::minutes;
 using std::chrono::sys_days;
 using std::chrono::year;
 
-const TimePoint kStart{std::chrono::milliseconds{1'790'000'000'000LL}};  // 2026-09-21T14:13:20Z
-const sys_days kTreatmentDay{year{2026} / 9 / 21};
 constexpr std::string_view kSetting = "Example Clinic, 1 Main St (REMS-certified outpatient setting)";
 
-// A clock the test moves forward.
-class StepClock final : public app::Clock {
-public:
-    [[nodiscard]] TimePoint Now() const override { return now_; }
-    void Advance(minutes by) { now_ += by; }
-    void Set(TimePoint at) { now_ = at; }
-
-private:
-    TimePoint now_ = kStart;
-};
-
-class RemsContractTest : public ::testing::TestWithParam<Backend> {
+class RemsContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        history_ = std::make_unique<app::HistoryRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
-        rems_ = std::make_unique<app::RemsForms>(test_store_->store(), clock_);
+        ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
         patient_ = Register("MRN-R1", "Ada", clinical::Sex::kFemale);
     }
 
+    using UseCaseTest::Register;
     PatientId Register(const std::string& mrn, const std::string& given_name, clinical::Sex sex) {
-        Result<app::Patient> created = patients_->RegisterPatient(
-            nurse_, app::NewPatient{mrn, given_name, "Example", sys_days{year{1980} / 3 / 14}, sex});
-        EXPECT_TRUE(created.ok()) << created.error().ToString();
-        return created.ok() ? created->id : PatientId{};
-    }
-
-    app::CourseRecord StartCourse(PatientId patient, clinical::Protocol protocol, clinical::Route route) {
-        Result<app::CourseRecord> course = treatment_->StartCourse(
-            prescriber_, patient,
-            app::NewCourse{"treatment-resistant depression (F33.2)", protocol, route, kTreatmentDay}, settings_);
-        EXPECT_TRUE(course.ok()) << course.error().ToString();
-        return course.ok() ? *course : app::CourseRecord{};
+        app::NewPatient patient = NewPatient(mrn);
+        patient.given_name = given_name;
+        patient.sex = sex;
+        return Register(patient);
     }
 
     SessionId FirstEsketamineSession(PatientId patient) {
@@ -85,7 +55,7 @@ protected:
 
     void RecordVital(PatientId patient, const std::string& loinc, double value, const std::string& unit,
                      TimePoint observed_at) {
-        Result<app::RecordedVitalSign> recorded = patients_->RecordVitalSign(
+        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
             nurse_, app::NewVitalSign{patient, loinc, value, unit, observed_at, app::VitalSource::kManual, ""},
             settings_);
         ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
@@ -98,7 +68,7 @@ protected:
 
     void RecordAssessment(PatientId patient, clinical::Instrument instrument, const std::vector<int>& answers) {
         Result<app::RecordedAssessment> recorded =
-            patients_->RecordAssessment(nurse_, patient, instrument, answers, clock_.Now(), settings_);
+            clinic().patients.RecordAssessment(nurse_, patient, instrument, answers, clock_.Now(), settings_);
         ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     }
 
@@ -114,22 +84,22 @@ protected:
 
     // Check-in, a pre-dose BP of 128/82, a signed 56-mg order and dosing: the session is dosing when it returns.
     void ReadyToDose(PatientId patient, SessionId session, bool first_dose = true) {
-        ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+        ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
         clock_.Advance(minutes{5});
         RecordBp(patient, 128, 82);
         clock_.Advance(minutes{1});
-        Result<app::TreatmentSession> pre_dose = treatment_->ConfirmPreDose(nurse_, session, settings_);
+        Result<app::TreatmentSession> pre_dose = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
         ASSERT_TRUE(pre_dose.ok()) << pre_dose.error().ToString();
         Result<app::DoseOrderRecord> order =
-            treatment_->SignDoseOrder(prescriber_, session, EsketamineRequest(56, first_dose), settings_);
+            clinic().doses.SignDoseOrder(prescriber_, session, EsketamineRequest(56, first_dose), settings_);
         ASSERT_TRUE(order.ok()) << order.error().ToString();
-        ASSERT_TRUE(treatment_->StartDosing(nurse_, session).ok());
+        ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
     }
 
     void GiveDevice(SessionId session, const std::string& lot) {
         const app::NewAdministration device{
             "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, lot, clock_.Now(), clock_.Now()};
-        Result<app::Administration> given = treatment_->RecordAdministration(nurse_, session, device);
+        Result<app::Administration> given = clinic().doses.RecordAdministration(nurse_, session, device);
         ASSERT_TRUE(given.ok()) << given.error().ToString();
     }
 
@@ -143,7 +113,7 @@ protected:
         GiveDevice(session, "LOT-A");
         clock_.Advance(minutes{5});
         GiveDevice(session, "LOT-B");
-        EXPECT_TRUE(treatment_->StartMonitoring(nurse_, session).ok());
+        EXPECT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
         clock_.Set(first + minutes{20});
         RecordAssessment(patient, clinical::Instrument::kMoaas, {4});
         clock_.Set(first + minutes{40});
@@ -159,20 +129,17 @@ protected:
         clock_.Set(first + minutes{120});
         RecordBp(patient, 132, 84);
         clock_.Set(first + minutes{125});
-        Result<app::TreatmentSession> ready = treatment_->ReadyForDischarge(monitor_, session);
+        Result<app::TreatmentSession> ready = clinic().sessions.ReadyForDischarge(monitor_, session);
         EXPECT_TRUE(ready.ok()) << ready.error().ToString();
         clock_.Set(first + minutes{130});
-        EXPECT_TRUE(treatment_->Discharge(nurse_, session, true).ok());
+        EXPECT_TRUE(clinic().sessions.Discharge(nurse_, session, true).ok());
         return first;
     }
-
-    // Every audit action, oldest first.
-    std::vector<std::string> AuditActions() { return ReadAuditActions(test_store_->store()); }
 
     // The session's stored form record, read without an audit entry.
     std::optional<app::RemsFormRecord> StoredForm(SessionId session) {
         std::optional<app::RemsFormRecord> form;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
             Result<std::optional<app::RemsFormRecord>> found = tx.FindRemsForm(session);
             if (!found.ok()) {
                 return found.error();
@@ -205,27 +172,18 @@ protected:
 
     // Runs `statement` around the Store and expects the database itself to refuse it with `because` in its message.
     void ExpectDatabaseRefuses(const std::string& statement, const std::string& because) {
-        Status refused = test_store_->database().ExecuteDirectly(statement);
+        Status refused = database().ExecuteDirectly(statement);
         ASSERT_FALSE(refused.ok()) << statement;
         EXPECT_NE(refused.error().message.find(because), std::string::npos) << refused.error().ToString();
     }
 
-    StepClock clock_;
-    clinical::ClinicSettings settings_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
     const Actor monitor_{"monitor@clinic.example", "10.0.0.9"};
-    const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::HistoryRecords> history_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
-    std::unique_ptr<app::RemsForms> rems_;
     PatientId patient_;
 };
 
 TEST_P(RemsContractTest, AFullEsketamineSessionOpensADueFormWithEveryField) {
     for (const char* medication : {"alprazolam", "lisdexamfetamine", "sertraline"}) {
-        ASSERT_TRUE(history_->AddMedication(nurse_, patient_, medication).ok());
+        ASSERT_TRUE(clinic().history.AddMedication(nurse_, patient_, medication).ok());
     }
     const SessionId session = FirstEsketamineSession(patient_);
     const TimePoint first = FullSession(patient_, session);
@@ -234,15 +192,15 @@ TEST_P(RemsContractTest, AFullEsketamineSessionOpensADueFormWithEveryField) {
     ASSERT_GE(actions.size(), 2U);
     EXPECT_EQ(std::vector<std::string>(actions.end() - 2, actions.end()), tail);
 
-    Result<app::RemsFormView> view = rems_->GetForm(nurse_, session, kSetting, settings_);
+    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.read");
     const app::RemsFormRecord& record = view->record;
     EXPECT_EQ(record.session, session);
     EXPECT_EQ(record.patient, patient_);
     EXPECT_EQ(record.status, app::RemsFormStatus::kDue);
-    EXPECT_EQ(record.treatment_date, kTreatmentDay);
-    EXPECT_EQ(record.due_date, kTreatmentDay + days{7});
+    EXPECT_EQ(record.treatment_date, kCourseStart);
+    EXPECT_EQ(record.due_date, kCourseStart + days{7});
     EXPECT_EQ(record.created_by, "nurse@clinic.example");
     EXPECT_EQ(record.created_at, first + minutes{130});
     EXPECT_FALSE(record.submission.has_value());
@@ -255,7 +213,7 @@ TEST_P(RemsContractTest, AFullEsketamineSessionOpensADueFormWithEveryField) {
     EXPECT_TRUE(form.first_treatment);
     EXPECT_EQ(form.monitoring_provider, "monitor@clinic.example");
     EXPECT_EQ(form.healthcare_setting, kSetting);
-    EXPECT_EQ(form.administered_on, kTreatmentDay);
+    EXPECT_EQ(form.administered_on, kCourseStart);
     EXPECT_FALSE(form.ready_to_leave_minutes.has_value());
     const clinical::RemsMonitoring& monitoring = form.monitoring;
     EXPECT_EQ(monitoring.concomitant,
@@ -289,17 +247,17 @@ TEST_P(RemsContractTest, AFullEsketamineSessionOpensADueFormWithEveryField) {
 
 TEST_P(RemsContractTest, TransitionHistoryListsEveryStepWithItsActorAndReason) {
     const SessionId session = FirstEsketamineSession(patient_);
-    ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+    ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
     clock_.Advance(minutes{2});
     RecordBp(patient_, 150, 95);
-    ASSERT_TRUE(treatment_->Hold(nurse_, session, "BP 150/95: recheck in 15 min").ok());
+    ASSERT_TRUE(clinic().sessions.Hold(nurse_, session, "BP 150/95: recheck in 15 min").ok());
     clock_.Advance(minutes{15});
     RecordBp(patient_, 132, 84);
-    ASSERT_TRUE(treatment_->ConfirmPreDose(nurse_, session, settings_).ok());
+    ASSERT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, session, settings_).ok());
     clock_.Advance(minutes{1});
-    ASSERT_TRUE(treatment_->Abort(prescriber_, session, "patient asked to stop").ok());
+    ASSERT_TRUE(clinic().sessions.Abort(prescriber_, session, "patient asked to stop").ok());
 
-    Result<app::SessionRecord> read = treatment_->GetSession(nurse_, session);
+    Result<app::SessionRecord> read = clinic().sessions.GetSession(nurse_, session);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     const std::vector<app::SessionTransition>& steps = read->transitions;
     ASSERT_EQ(steps.size(), 5U);
@@ -333,7 +291,7 @@ TEST_P(RemsContractTest, TransitionHistoryListsEveryStepWithItsActorAndReason) {
     // The history is append-only in the database itself.
     ExpectDatabaseRefuses("UPDATE session_transitions SET by = 'someone else'", "session_transitions is append-only");
     ExpectDatabaseRefuses("DELETE FROM session_transitions", "session_transitions is append-only");
-    Result<app::SessionRecord> again = treatment_->GetSession(nurse_, session);
+    Result<app::SessionRecord> again = clinic().sessions.GetSession(nurse_, session);
     ASSERT_TRUE(again.ok());
     ASSERT_EQ(again->transitions.size(), 5U);
     EXPECT_EQ(again->transitions[4].by, "doctor@clinic.example");
@@ -344,16 +302,16 @@ TEST_P(RemsContractTest, AnAbortAfterADeviceUnder120MinutesOpensAFormThatSaysSo)
     ReadyToDose(patient_, session);
     const TimePoint first = clock_.Now();
     GiveDevice(session, "LOT-C");
-    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, session).ok());
+    ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
     clock_.Set(first + minutes{40});
     RecordBp(patient_, 186, 104);
     clock_.Set(first + minutes{95});
-    ASSERT_TRUE(treatment_->Abort(prescriber_, session, "severe nausea, sent to the emergency department").ok());
+    ASSERT_TRUE(clinic().sessions.Abort(prescriber_, session, "severe nausea, sent to the emergency department").ok());
     const std::vector<std::string> tail = {"session.aborted", "rems_form.create"};
     const std::vector<std::string> actions = AuditActions();
     EXPECT_EQ(std::vector<std::string>(actions.end() - 2, actions.end()), tail);
 
-    Result<app::RemsFormView> view = rems_->GetForm(nurse_, session, kSetting, settings_);
+    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     const clinical::RemsMonitoring& monitoring = view->form.monitoring;
     EXPECT_EQ(view->form.monitoring_provider, "doctor@clinic.example");  // who stopped the session
@@ -373,7 +331,7 @@ TEST_P(RemsContractTest, AnAbortAfterADeviceUnder120MinutesOpensAFormThatSaysSo)
     EXPECT_EQ(view->notes, notes);
 
     clock_.Set(first + days{1});
-    Result<app::RemsFormView> submitted = rems_->Submit(nurse_, session, kSetting, 60, "", settings_);
+    Result<app::RemsFormView> submitted = clinic().rems.Submit(nurse_, session, kSetting, 60, "", settings_);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(submitted->record.status, app::RemsFormStatus::kSubmitted);
     EXPECT_EQ(submitted->notes, notes);
@@ -388,26 +346,27 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
 
     // Each refusal writes nothing.
     ExpectRefusedWritingNothing(
-        session, [&] { return rems_->Submit(nurse_, session, kSetting, 601, "PMF-1", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 601, "PMF-1", settings_); },
         ErrorCode::kOutOfRange, "ready_to_leave_minutes");
     ExpectRefusedWritingNothing(
-        session, [&] { return rems_->Submit(nurse_, session, kSetting, -1, "PMF-1", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, -1, "PMF-1", settings_); },
         ErrorCode::kOutOfRange, "ready_to_leave_minutes");
     ExpectRefusedWritingNothing(
-        session, [&] { return rems_->Submit(nurse_, session, " ", 60, "PMF-1", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, " ", 60, "PMF-1", settings_); },
         ErrorCode::kInvalidArgument, "setting_name");
     ExpectRefusedWritingNothing(
-        session, [&] { return rems_->Submit(nurse_, session, kSetting, 60, "PMF\n1", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 60, "PMF\n1", settings_); },
         ErrorCode::kInvalidArgument, "confirmation_reference");
     ExpectRefusedWritingNothing(
-        session, [&] { return rems_->Submit(nurse_, session, kSetting, 60, "  ", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 60, "  ", settings_); },
         ErrorCode::kInvalidArgument, "confirmation_reference");
     ExpectRefusedWritingNothing(
-        session, [&] { return rems_->Submit(nurse_, SessionId{9999}, kSetting, 60, "PMF-1", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, SessionId{9999}, kSetting, 60, "PMF-1", settings_); },
         ErrorCode::kNotFound, "session_id");
 
     clock_.Set(first + days{2});
-    Result<app::RemsFormView> submitted = rems_->Submit(monitor_, session, kSetting, 90, "PMF-2026-0042", settings_);
+    Result<app::RemsFormView> submitted =
+        clinic().rems.Submit(monitor_, session, kSetting, 90, "PMF-2026-0042", settings_);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.submit");
     EXPECT_EQ(submitted->record.status, app::RemsFormStatus::kSubmitted);
@@ -421,8 +380,8 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
     RecordVital(patient_, "8480-6", 178, "mm[Hg]", first + minutes{124});
     RecordVital(patient_, "8462-4", 101, "mm[Hg]", first + minutes{124});
     RecordVital(patient_, "59408-5", 85, "%", first + minutes{100});
-    ASSERT_TRUE(history_->AddMedication(nurse_, patient_, "oxycodone").ok());
-    Result<app::RemsFormView> read = rems_->GetForm(nurse_, session, "another setting name", settings_);
+    ASSERT_TRUE(clinic().history.AddMedication(nurse_, patient_, "oxycodone").ok());
+    Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session, "another setting name", settings_);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     const app::RemsMonitoringForm& form = read->form;
     const app::RemsMonitoringForm& frozen = submitted->form;
@@ -432,7 +391,7 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
     EXPECT_EQ(form.patient_sex, frozen.patient_sex);
     EXPECT_EQ(form.first_treatment, frozen.first_treatment);
     EXPECT_EQ(form.monitoring_provider, "monitor@clinic.example");
-    EXPECT_EQ(form.administered_on, kTreatmentDay);
+    EXPECT_EQ(form.administered_on, kCourseStart);
     EXPECT_EQ(form.ready_to_leave_minutes, 90);
     const clinical::RemsMonitoring& monitoring = form.monitoring;
     EXPECT_EQ(monitoring.concomitant, frozen.monitoring.concomitant);
@@ -459,9 +418,9 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
     EXPECT_EQ(monitoring.lowest_spo2_percent, 91);  // not the later-recorded 85
 
     ExpectRefusedWritingNothing(
-        session, [&] { return rems_->Submit(nurse_, session, kSetting, 30, "PMF-again", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 30, "PMF-again", settings_); },
         ErrorCode::kFailedPrecondition, "session_id");
-    Result<app::RemsFormView> still = rems_->GetForm(nurse_, session, kSetting, settings_);
+    Result<app::RemsFormView> still = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
     ASSERT_TRUE(still.ok());
     EXPECT_EQ(still->form.ready_to_leave_minutes, 90);
     EXPECT_EQ(still->record.submission->confirmation_reference, "PMF-2026-0042");
@@ -478,7 +437,7 @@ TEST_P(RemsContractTest, ADueFormChangesOnlyBySubmission) {
     ExpectDatabaseRefuses("UPDATE rems_forms SET due_date = '2026-12-31'",
                           "a due REMS form changes only by being submitted");
     ExpectDatabaseRefuses("DELETE FROM rems_forms", "a REMS form is never deleted");
-    EXPECT_EQ(StoredForm(session)->due_date, kTreatmentDay + days{7});
+    EXPECT_EQ(StoredForm(session)->due_date, kCourseStart + days{7});
     // A submitted status without the submission's columns is refused by the table's checks.
     ExpectDatabaseRefuses("UPDATE rems_forms SET status = 'submitted', submitted_at = 1", "constraint");
     EXPECT_EQ(StoredForm(session)->status, app::RemsFormStatus::kDue);
@@ -490,45 +449,45 @@ TEST_P(RemsContractTest, ListsDueFormsOldestDueFirstWithOverdueMarked) {
     const PatientId other = Register("MRN-R2", "Bea", clinical::Sex::kMale);
     const SessionId late_night = FirstEsketamineSession(patient_);
     const SessionId morning = FirstEsketamineSession(other);
-    clock_.Set(TimePoint{sys_days{kTreatmentDay}} + std::chrono::hours{23} + minutes{20});
+    clock_.Set(TimePoint{sys_days{kCourseStart}} + std::chrono::hours{23} + minutes{20});
     ReadyToDose(patient_, late_night);
     GiveDevice(late_night, "LOT-N");  // 23:26 on day 0
-    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, late_night).ok());
-    clock_.Set(TimePoint{kTreatmentDay + days{1}} + minutes{10});
+    ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, late_night).ok());
+    clock_.Set(TimePoint{kCourseStart + days{1}} + minutes{10});
     ReadyToDose(other, morning);
     GiveDevice(morning, "LOT-M");  // 00:16 on day 1
     clock_.Advance(minutes{30});
-    ASSERT_TRUE(treatment_->Abort(nurse_, morning, "panic, wished to stop").ok());
-    clock_.Set(TimePoint{kTreatmentDay + days{1}} + std::chrono::hours{1} + minutes{30});
-    ASSERT_TRUE(treatment_->ReadyForDischarge(nurse_, late_night).ok());
-    ASSERT_TRUE(treatment_->Discharge(nurse_, late_night, true).ok());
+    ASSERT_TRUE(clinic().sessions.Abort(nurse_, morning, "panic, wished to stop").ok());
+    clock_.Set(TimePoint{kCourseStart + days{1}} + std::chrono::hours{1} + minutes{30});
+    ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, late_night).ok());
+    ASSERT_TRUE(clinic().sessions.Discharge(nurse_, late_night, true).ok());
     ASSERT_LT(StoredForm(morning)->id, StoredForm(late_night)->id);
 
     // An IV session makes no form.
     const app::CourseRecord iv = StartCourse(other, clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_FALSE(iv.sessions.empty());
-    ASSERT_TRUE(treatment_->Cancel(nurse_, iv.sessions[0].id, "patient unwell").ok());
+    ASSERT_TRUE(clinic().sessions.Cancel(nurse_, iv.sessions[0].id, "patient unwell").ok());
     EXPECT_FALSE(StoredForm(iv.sessions[0].id).has_value());
 
-    Result<std::vector<app::DueRemsForm>> on_day_7 = rems_->ListDue(nurse_, kTreatmentDay + days{7});
+    Result<std::vector<app::DueRemsForm>> on_day_7 = clinic().rems.ListDue(nurse_, kCourseStart + days{7});
     ASSERT_TRUE(on_day_7.ok()) << on_day_7.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.list");
     ASSERT_EQ(on_day_7->size(), 2U);
     EXPECT_EQ((*on_day_7)[0].record.session, late_night);
-    EXPECT_EQ((*on_day_7)[0].record.due_date, kTreatmentDay + days{7});
+    EXPECT_EQ((*on_day_7)[0].record.due_date, kCourseStart + days{7});
     EXPECT_FALSE((*on_day_7)[0].overdue);  // due today: not yet overdue
     EXPECT_EQ((*on_day_7)[1].record.session, morning);
-    EXPECT_EQ((*on_day_7)[1].record.due_date, kTreatmentDay + days{8});
+    EXPECT_EQ((*on_day_7)[1].record.due_date, kCourseStart + days{8});
     EXPECT_FALSE((*on_day_7)[1].overdue);
 
-    Result<std::vector<app::DueRemsForm>> on_day_8 = rems_->ListDue(nurse_, kTreatmentDay + days{8});
+    Result<std::vector<app::DueRemsForm>> on_day_8 = clinic().rems.ListDue(nurse_, kCourseStart + days{8});
     ASSERT_TRUE(on_day_8.ok());
     ASSERT_EQ(on_day_8->size(), 2U);
     EXPECT_TRUE((*on_day_8)[0].overdue);
     EXPECT_FALSE((*on_day_8)[1].overdue);
 
-    ASSERT_TRUE(rems_->Submit(nurse_, late_night, kSetting, 120, "", settings_).ok());
-    Result<std::vector<app::DueRemsForm>> after = rems_->ListDue(nurse_, kTreatmentDay + days{8});
+    ASSERT_TRUE(clinic().rems.Submit(nurse_, late_night, kSetting, 120, "", settings_).ok());
+    Result<std::vector<app::DueRemsForm>> after = clinic().rems.ListDue(nurse_, kCourseStart + days{8});
     ASSERT_TRUE(after.ok());
     ASSERT_EQ(after->size(), 1U);
     EXPECT_EQ(after->front().record.session, morning);
@@ -545,11 +504,11 @@ TEST_P(RemsContractTest, ALaterSessionIsNotTheFirstTreatment) {
     ReadyToDose(patient_, second, false);
     GiveDevice(second, "LOT-D");
     clock_.Advance(minutes{10});
-    ASSERT_TRUE(treatment_->Abort(nurse_, second, "fire alarm, building evacuated").ok());
-    Result<app::RemsFormView> view = rems_->GetForm(nurse_, second, kSetting, settings_);
+    ASSERT_TRUE(clinic().sessions.Abort(nurse_, second, "fire alarm, building evacuated").ok());
+    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, second, kSetting, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     EXPECT_FALSE(view->form.first_treatment);
-    Result<app::RemsFormView> first_form = rems_->GetForm(nurse_, course.sessions[0].id, kSetting, settings_);
+    Result<app::RemsFormView> first_form = clinic().rems.GetForm(nurse_, course.sessions[0].id, kSetting, settings_);
     ASSERT_TRUE(first_form.ok());
     EXPECT_TRUE(first_form->form.first_treatment);
 }
@@ -559,12 +518,12 @@ TEST_P(RemsContractTest, GetFormRefusesASessionWithoutAFormWritingNothing) {
     ASSERT_FALSE(iv.sessions.empty());
     const std::size_t audit_before = AuditActions().size();
     for (SessionId session : {iv.sessions[0].id, SessionId{9999}}) {
-        Result<app::RemsFormView> missing = rems_->GetForm(nurse_, session, kSetting, settings_);
+        Result<app::RemsFormView> missing = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
         ASSERT_FALSE(missing.ok());
         EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
         EXPECT_EQ(missing.error().field, "session_id");
     }
-    Result<app::RemsFormView> blank = rems_->GetForm(nurse_, iv.sessions[0].id, "", settings_);
+    Result<app::RemsFormView> blank = clinic().rems.GetForm(nurse_, iv.sessions[0].id, "", settings_);
     ASSERT_FALSE(blank.ok());
     EXPECT_EQ(blank.error().field, "setting_name");
     EXPECT_EQ(AuditActions().size(), audit_before);

@@ -12,46 +12,22 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/patient_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
 
 using app::Actor;
 using app::PatientId;
-using app::TimePoint;
-
-app::NewPatient NewPatient(const std::string& mrn) {
-    using namespace std::chrono;
-    return app::NewPatient{mrn, "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale};
-}
 
 app::NewVitalSign Systolic(PatientId patient, double value, int seconds) {
     return app::NewVitalSign{patient, "8480-6", value, "mm[Hg]", At(seconds), app::VitalSource::kManual, ""};
 }
 
-class StoreContractTest : public ::testing::TestWithParam<Backend> {
-protected:
-    void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        records_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-    }
-
-    std::vector<app::AuditEntry> AuditFor(std::optional<std::int64_t> patient_id) {
-        return ReadAudit(test_store_->store(), patient_id);
-    }
-
-    FixedClock clock_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> records_;
-};
+class StoreContractTest : public UseCaseTest {};
 
 TEST_P(StoreContractTest, RegistersAndReadsAPatientWithAuditEntries) {
-    Result<app::Patient> created = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
+    Result<app::Patient> created = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(created.ok()) << created.error().ToString();
     EXPECT_GT(created->id.value, 0);
     EXPECT_EQ(created->mrn, "MRN-1");
@@ -59,14 +35,14 @@ TEST_P(StoreContractTest, RegistersAndReadsAPatientWithAuditEntries) {
     EXPECT_EQ(created->created_at, At(0));
     EXPECT_EQ(created->created_by, "nurse@clinic.example");
 
-    Result<app::Patient> read = records_->GetPatient(nurse_, created->id);
+    Result<app::Patient> read = clinic().patients.GetPatient(nurse_, created->id);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     EXPECT_EQ(read->given_name, "Ada");
     EXPECT_EQ(read->family_name, "Example");
     EXPECT_EQ(read->birth_date, std::chrono::sys_days{std::chrono::year{1980} / 3 / 14});
     EXPECT_EQ(read->sex, clinical::Sex::kFemale);
 
-    const std::vector<app::AuditEntry> audit = AuditFor(created->id.value);
+    const std::vector<app::AuditEntry> audit = Audit(created->id.value);
     ASSERT_EQ(audit.size(), 2u);
     EXPECT_EQ(audit[0].action, "patient.create");
     EXPECT_EQ(audit[1].action, "patient.read");
@@ -77,15 +53,15 @@ TEST_P(StoreContractTest, RegistersAndReadsAPatientWithAuditEntries) {
 }
 
 TEST_P(StoreContractTest, DuplicateMrnIsAConflictAndWritesNothing) {
-    ASSERT_TRUE(records_->RegisterPatient(nurse_, NewPatient("MRN-1")).ok());
-    Result<app::Patient> again = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
+    ASSERT_TRUE(clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1")).ok());
+    Result<app::Patient> again = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.error().code, ErrorCode::kConflict);
     EXPECT_EQ(again.error().ToString(), "mrn: a patient with MRN MRN-1 already exists");
-    Result<std::vector<app::Patient>> all = records_->ListPatients(nurse_, PatientId{}, 10);
+    Result<std::vector<app::Patient>> all = clinic().patients.ListPatients(nurse_, PatientId{}, 10);
     ASSERT_TRUE(all.ok());
     EXPECT_EQ(all->size(), 1u);
-    const std::vector<app::AuditEntry> audit = AuditFor(std::nullopt);
+    const std::vector<app::AuditEntry> audit = Audit(std::nullopt);
     ASSERT_EQ(audit.size(), 2u);  // the first create and the listing; the refused create left no entry
     EXPECT_EQ(audit[0].action, "patient.create");
     EXPECT_EQ(audit[1].action, "patient.list");
@@ -94,39 +70,39 @@ TEST_P(StoreContractTest, DuplicateMrnIsAConflictAndWritesNothing) {
 TEST_P(StoreContractTest, InvalidPatientInputIsRefusedBeforeTheStore) {
     app::NewPatient unnamed = NewPatient("MRN-2");
     unnamed.given_name.clear();
-    EXPECT_EQ(records_->RegisterPatient(nurse_, unnamed).error().ToString(), "given_name: is required");
+    EXPECT_EQ(clinic().patients.RegisterPatient(nurse_, unnamed).error().ToString(), "given_name: is required");
     app::NewPatient unborn = NewPatient("MRN-3");
     unborn.birth_date = std::chrono::sys_days{std::chrono::year{2030} / 1 / 1};
-    EXPECT_EQ(records_->RegisterPatient(nurse_, unborn).error().field, "birth_date");
-    EXPECT_EQ(records_->ListPatients(nurse_, PatientId{}, 0).error().field, "limit");
+    EXPECT_EQ(clinic().patients.RegisterPatient(nurse_, unborn).error().field, "birth_date");
+    EXPECT_EQ(clinic().patients.ListPatients(nurse_, PatientId{}, 0).error().field, "limit");
 }
 
 TEST_P(StoreContractTest, UpdateNeedsTheCurrentVersion) {
-    Result<app::Patient> created = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
+    Result<app::Patient> created = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(created.ok());
     app::Patient edited = *created;
     edited.family_name = "Renamed";
-    Status first = test_store_->store().Write([&](app::StoreTransaction& tx) { return tx.UpdatePatient(edited); });
+    Status first = store().Write([&](app::StoreTransaction& tx) { return tx.UpdatePatient(edited); });
     ASSERT_TRUE(first.ok()) << first.error().ToString();
-    Status stale = test_store_->store().Write([&](app::StoreTransaction& tx) { return tx.UpdatePatient(edited); });
+    Status stale = store().Write([&](app::StoreTransaction& tx) { return tx.UpdatePatient(edited); });
     ASSERT_FALSE(stale.ok());
     EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
     EXPECT_EQ(stale.error().field, "version");
-    Result<app::Patient> read = records_->GetPatient(nurse_, created->id);
+    Result<app::Patient> read = clinic().patients.GetPatient(nurse_, created->id);
     ASSERT_TRUE(read.ok());
     EXPECT_EQ(read->family_name, "Renamed");
     EXPECT_EQ(read->version, 2);
 }
 
 TEST_P(StoreContractTest, FailedWorkRollsBackEverything) {
-    Status failed = test_store_->store().Write([&](app::StoreTransaction& tx) -> Status {
+    Status failed = store().Write([&](app::StoreTransaction& tx) -> Status {
         Result<PatientId> id = tx.InsertPatient(NewPatient("MRN-ROLLBACK"), At(0), "test");
         EXPECT_TRUE(id.ok());
         return Error{ErrorCode::kFailedPrecondition, "", "refused after writing"};
     });
     ASSERT_FALSE(failed.ok());
     EXPECT_EQ(failed.error().message, "refused after writing");
-    Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<std::optional<app::Patient>> found = tx.FindPatientByMrn("MRN-ROLLBACK");
         EXPECT_TRUE(found.ok());
         EXPECT_FALSE(found.ok() && found->has_value());
@@ -137,33 +113,37 @@ TEST_P(StoreContractTest, FailedWorkRollsBackEverything) {
 
 TEST_P(StoreContractTest, ListsPatientsByKeysetPages) {
     for (int i = 0; i < 5; ++i) {
-        ASSERT_TRUE(records_->RegisterPatient(nurse_, NewPatient("MRN-" + std::to_string(i))).ok());
+        ASSERT_TRUE(clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-" + std::to_string(i))).ok());
     }
-    Result<std::vector<app::Patient>> first = records_->ListPatients(nurse_, PatientId{}, 2);
+    Result<std::vector<app::Patient>> first = clinic().patients.ListPatients(nurse_, PatientId{}, 2);
     ASSERT_TRUE(first.ok());
     ASSERT_EQ(first->size(), 2u);
-    Result<std::vector<app::Patient>> rest = records_->ListPatients(nurse_, first->back().id, 10);
+    Result<std::vector<app::Patient>> rest = clinic().patients.ListPatients(nurse_, first->back().id, 10);
     ASSERT_TRUE(rest.ok());
     ASSERT_EQ(rest->size(), 3u);
     EXPECT_EQ(rest->front().mrn, "MRN-2");
 }
 
 TEST_P(StoreContractTest, RecordsVitalSignsAndRefusesImpossibleOnes) {
-    Result<app::Patient> patient = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
+    Result<app::Patient> patient = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
     for (int minute = 0; minute < 5; ++minute) {
-        ASSERT_TRUE(records_->RecordVitalSign(nurse_, Systolic(patient->id, 120.5 + minute, minute * 60), {}).ok());
+        ASSERT_TRUE(
+            clinic().patients.RecordVitalSign(nurse_, Systolic(patient->id, 120.5 + minute, minute * 60), {}).ok());
     }
-    Result<app::RecordedVitalSign> impossible = records_->RecordVitalSign(nurse_, Systolic(patient->id, 301, 400), {});
+    Result<app::RecordedVitalSign> impossible =
+        clinic().patients.RecordVitalSign(nurse_, Systolic(patient->id, 301, 400), {});
     ASSERT_FALSE(impossible.ok());
     EXPECT_EQ(impossible.error().ToString(), "value: must be between 40 and 300 mm[Hg] (got 301 mm[Hg])");
-    Result<app::RecordedVitalSign> unusual = records_->RecordVitalSign(nurse_, Systolic(patient->id, 45, 500), {});
+    Result<app::RecordedVitalSign> unusual =
+        clinic().patients.RecordVitalSign(nurse_, Systolic(patient->id, 45, 500), {});
     EXPECT_TRUE(unusual.ok());  // unusual but possible: accepted
-    Result<app::RecordedVitalSign> orphan = records_->RecordVitalSign(nurse_, Systolic(PatientId{999999}, 120, 0), {});
+    Result<app::RecordedVitalSign> orphan =
+        clinic().patients.RecordVitalSign(nurse_, Systolic(PatientId{999999}, 120, 0), {});
     ASSERT_FALSE(orphan.ok());
     EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
 
-    Result<std::vector<app::VitalSign>> latest = records_->ListVitalSigns(nurse_, patient->id, 3);
+    Result<std::vector<app::VitalSign>> latest = clinic().patients.ListVitalSigns(nurse_, patient->id, 3);
     ASSERT_TRUE(latest.ok());
     ASSERT_EQ(latest->size(), 3u);
     EXPECT_EQ(latest->front().value, 123.5);  // the latest three, oldest first
@@ -174,11 +154,11 @@ TEST_P(StoreContractTest, RecordsVitalSignsAndRefusesImpossibleOnes) {
 
     app::NewVitalSign device = Systolic(patient->id, 118, 600);
     device.source = app::VitalSource::kDevice;
-    EXPECT_EQ(records_->RecordVitalSign(nurse_, device, {}).error().field, "device_id");
+    EXPECT_EQ(clinic().patients.RecordVitalSign(nurse_, device, {}).error().field, "device_id");
     device.device_id = "monitor-3";
-    Result<app::RecordedVitalSign> from_device = records_->RecordVitalSign(nurse_, device, {});
+    Result<app::RecordedVitalSign> from_device = clinic().patients.RecordVitalSign(nurse_, device, {});
     ASSERT_TRUE(from_device.ok());
-    Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<app::VitalSign> stored = tx.GetVitalSign(from_device->vital.id);
         EXPECT_TRUE(stored.ok());
         if (stored.ok()) {
@@ -191,17 +171,19 @@ TEST_P(StoreContractTest, RecordsVitalSignsAndRefusesImpossibleOnes) {
 }
 
 TEST_P(StoreContractTest, RecordsAssessmentsWithTheirScoreAndFlags) {
-    Result<app::Patient> patient = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
+    Result<app::Patient> patient = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
     const std::vector<int> answers = {2, 3, 2, 2, 1, 3, 2, 1, 1};
     Result<app::RecordedAssessment> phq9 =
-        records_->RecordAssessment(nurse_, patient->id, clinical::Instrument::kPhq9, answers, At(10), {});
+        clinic().patients.RecordAssessment(nurse_, patient->id, clinical::Instrument::kPhq9, answers, At(10), {});
     ASSERT_TRUE(phq9.ok()) << phq9.error().ToString();
     const std::vector<int> invalid = {4, 0, 0, 0, 0, 0, 0, 0, 0};
-    EXPECT_EQ(
-        records_->RecordAssessment(nurse_, patient->id, clinical::Instrument::kPhq9, invalid, At(11), {}).error().field,
-        "answers[1]");
-    Result<std::vector<app::Assessment>> listed = records_->ListAssessments(nurse_, patient->id);
+    EXPECT_EQ(clinic()
+                  .patients.RecordAssessment(nurse_, patient->id, clinical::Instrument::kPhq9, invalid, At(11), {})
+                  .error()
+                  .field,
+              "answers[1]");
+    Result<std::vector<app::Assessment>> listed = clinic().patients.ListAssessments(nurse_, patient->id);
     ASSERT_TRUE(listed.ok());
     ASSERT_EQ(listed->size(), 1u);
     const app::Assessment& stored = listed->front();
@@ -215,12 +197,12 @@ TEST_P(StoreContractTest, RecordsAssessmentsWithTheirScoreAndFlags) {
 }
 
 TEST_P(StoreContractTest, RecordsWeightsInTimeOrder) {
-    Result<app::Patient> patient = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
+    Result<app::Patient> patient = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
-    ASSERT_TRUE(records_->RecordWeight(nurse_, patient->id, At(100), 70.25).ok());
-    ASSERT_TRUE(records_->RecordWeight(nurse_, patient->id, At(50), 71.0).ok());
-    EXPECT_EQ(records_->RecordWeight(nurse_, patient->id, At(60), 251).error().field, "weight_kg");
-    Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(100), 70.25).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(50), 71.0).ok());
+    EXPECT_EQ(clinic().patients.RecordWeight(nurse_, patient->id, At(60), 251).error().field, "weight_kg");
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<std::vector<app::WeightMeasurement>> weights = tx.ListWeights(patient->id);
         EXPECT_TRUE(weights.ok());
         if (weights.ok()) {
@@ -234,13 +216,14 @@ TEST_P(StoreContractTest, RecordsWeightsInTimeOrder) {
 }
 
 TEST_P(StoreContractTest, AuditLogFiltersAndPages) {
-    Result<app::Patient> a = records_->RegisterPatient(nurse_, NewPatient("MRN-A"));
-    Result<app::Patient> b = records_->RegisterPatient(Actor{"doctor@clinic.example", "10.0.0.8"}, NewPatient("MRN-B"));
+    Result<app::Patient> a = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-A"));
+    Result<app::Patient> b =
+        clinic().patients.RegisterPatient(Actor{"doctor@clinic.example", "10.0.0.8"}, NewPatient("MRN-B"));
     ASSERT_TRUE(a.ok() && b.ok());
-    ASSERT_TRUE(records_->GetPatient(nurse_, b->id).ok());
+    ASSERT_TRUE(clinic().patients.GetPatient(nurse_, b->id).ok());
     app::AuditFilter by_nurse;
     by_nurse.actor = "nurse@clinic.example";
-    Result<std::vector<app::AuditEntry>> nurse_entries = records_->ListAudit(nurse_, by_nurse);
+    Result<std::vector<app::AuditEntry>> nurse_entries = clinic().patients.ListAudit(nurse_, by_nurse);
     ASSERT_TRUE(nurse_entries.ok());
     ASSERT_EQ(nurse_entries->size(), 2u);
     EXPECT_EQ((*nurse_entries)[0].action, "patient.create");
@@ -248,20 +231,20 @@ TEST_P(StoreContractTest, AuditLogFiltersAndPages) {
     app::AuditFilter reads_of_b;
     reads_of_b.patient_id = b->id.value;
     reads_of_b.action = "patient.read";
-    Result<std::vector<app::AuditEntry>> b_reads = records_->ListAudit(nurse_, reads_of_b);
+    Result<std::vector<app::AuditEntry>> b_reads = clinic().patients.ListAudit(nurse_, reads_of_b);
     ASSERT_TRUE(b_reads.ok());
     ASSERT_EQ(b_reads->size(), 1u);
     app::AuditFilter page;
     page.limit = 1;
     page.after_id = (*nurse_entries)[0].id.value;
-    Result<std::vector<app::AuditEntry>> next = records_->ListAudit(nurse_, page);
+    Result<std::vector<app::AuditEntry>> next = clinic().patients.ListAudit(nurse_, page);
     ASSERT_TRUE(next.ok());
     ASSERT_EQ(next->size(), 1u);
     EXPECT_GT(next->front().id.value, page.after_id);
 }
 
 TEST_P(StoreContractTest, SettingsAreUpserted) {
-    Status saved = test_store_->store().Write([&](app::StoreTransaction& tx) -> Status {
+    Status saved = store().Write([&](app::StoreTransaction& tx) -> Status {
         if (Status first = tx.SaveSetting("dose.iv_max_mg_per_kg", "0.8", At(0), "admin"); !first.ok()) {
             return first;
         }
@@ -271,7 +254,7 @@ TEST_P(StoreContractTest, SettingsAreUpserted) {
         return tx.SaveSetting("dose.iv_max_mg_per_kg", "0.7", At(2), "admin");
     });
     ASSERT_TRUE(saved.ok()) << saved.error().ToString();
-    Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<std::vector<std::pair<std::string, std::string>>> settings = tx.LoadSettings();
         EXPECT_TRUE(settings.ok());
         if (settings.ok()) {
@@ -286,7 +269,7 @@ TEST_P(StoreContractTest, SettingsAreUpserted) {
 
 // Many writers at once: no lost write and no error surfaced (SQLite: group commit, never SQLITE_BUSY).
 TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
-    Result<app::Patient> patient = records_->RegisterPatient(nurse_, NewPatient("MRN-1"));
+    Result<app::Patient> patient = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
     constexpr int kThreads = 16;
     constexpr int kWritesPerThread = 25;
@@ -298,7 +281,7 @@ TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
             const Actor device{"system:monitor-" + std::to_string(t), "test"};
             for (int i = 0; i < kWritesPerThread; ++i) {
                 Result<app::RecordedVitalSign> vital =
-                    records_->RecordVitalSign(device, Systolic(patient->id, 100 + t, t * 1000 + i), {});
+                    clinic().patients.RecordVitalSign(device, Systolic(patient->id, 100 + t, t * 1000 + i), {});
                 if (!vital.ok()) {
                     ++failures;
                     continue;
@@ -306,9 +289,10 @@ TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
                 ids[t].push_back(vital->vital.id.value);
                 if (i % 5 == 0) {
                     const std::vector<int> answers = {5};
-                    if (!records_
-                             ->RecordAssessment(device, patient->id, clinical::Instrument::kMoaas, answers,
-                                                At(t * 1000 + i), {})
+                    if (!clinic()
+                             .patients
+                             .RecordAssessment(device, patient->id, clinical::Instrument::kMoaas, answers,
+                                               At(t * 1000 + i), {})
                              .ok()) {
                         ++failures;
                     }
@@ -325,10 +309,11 @@ TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
         unique_ids.insert(per_thread.begin(), per_thread.end());
     }
     EXPECT_EQ(unique_ids.size(), static_cast<std::size_t>(kThreads * kWritesPerThread));
-    Result<std::vector<app::VitalSign>> stored = records_->ListVitalSigns(nurse_, patient->id, app::kMaxPageSize);
+    Result<std::vector<app::VitalSign>> stored =
+        clinic().patients.ListVitalSigns(nurse_, patient->id, app::kMaxPageSize);
     ASSERT_TRUE(stored.ok());
     EXPECT_EQ(stored->size(), static_cast<std::size_t>(kThreads * kWritesPerThread));
-    Result<std::vector<app::Assessment>> assessments = records_->ListAssessments(nurse_, patient->id);
+    Result<std::vector<app::Assessment>> assessments = clinic().patients.ListAssessments(nurse_, patient->id);
     ASSERT_TRUE(assessments.ok());
     EXPECT_EQ(assessments->size(), static_cast<std::size_t>(kThreads * kWritesPerThread / 5));
 }

@@ -13,9 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/storage/contract/test_stores.hpp"
-#include "app/patient_records.hpp"
-#include "app/treatment_records.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -29,59 +27,28 @@ using std::chrono::minutes;
 using std::chrono::sys_days;
 using std::chrono::year;
 
-const TimePoint kStart{std::chrono::milliseconds{1'790'000'000'000LL}};  // 2026-09-21T14:13:20Z
-
-// A clock the test moves forward.
-class StepClock final : public app::Clock {
-public:
-    [[nodiscard]] TimePoint Now() const override { return now_; }
-    void Advance(minutes by) { now_ += by; }
-
-private:
-    TimePoint now_ = kStart;
-};
-
-class TreatmentContractTest : public ::testing::TestWithParam<Backend> {
+class TreatmentContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
-        Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
-        ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-        test_store_ = std::move(opened).value();
-        patients_ = std::make_unique<app::PatientRecords>(test_store_->store(), clock_);
-        treatment_ = std::make_unique<app::TreatmentRecords>(test_store_->store(), clock_);
-        Result<app::Patient> created = patients_->RegisterPatient(
-            nurse_, app::NewPatient{"MRN-T", "Ada", "Example", sys_days{year{1980} / 3 / 14}, clinical::Sex::kFemale});
-        ASSERT_TRUE(created.ok()) << created.error().ToString();
-        patient_ = created->id;
-    }
-
-    app::CourseRecord StartCourse(clinical::Protocol protocol, clinical::Route route) {
-        Result<app::CourseRecord> course = treatment_->StartCourse(
-            prescriber_, patient_,
-            app::NewCourse{"treatment-resistant depression (F33.2)", protocol, route, sys_days{year{2026} / 9 / 21}},
-            settings_);
-        EXPECT_TRUE(course.ok()) << course.error().ToString();
-        return course.ok() ? *course : app::CourseRecord{};
+        ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
+        patient_ = Register("MRN-T");
     }
 
     void RecordBp(int systolic, int diastolic) {
         for (const auto& [loinc, value] : {std::pair{"8480-6", systolic}, std::pair{"8462-4", diastolic}}) {
-            Result<app::RecordedVitalSign> recorded =
-                patients_->RecordVitalSign(nurse_,
-                                           app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]",
-                                                             clock_.Now(), app::VitalSource::kManual, ""},
-                                           settings_);
+            Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
+                nurse_,
+                app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]", clock_.Now(),
+                                  app::VitalSource::kManual, ""},
+                settings_);
             ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
         }
     }
 
-    // Every audit action, oldest first.
-    std::vector<std::string> AuditActions() { return ReadAuditActions(test_store_->store()); }
-
     // The stored session, its order, administrations and transitions, read without an audit entry.
     app::SessionRecord Stored(SessionId session) {
         app::SessionRecord record;
-        Status read = test_store_->store().Read([&](app::StoreTransaction& tx) -> Status {
+        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
             Result<app::TreatmentSession> stored = tx.GetSession(session);
             if (!stored.ok()) {
                 return stored.error();
@@ -145,21 +112,14 @@ protected:
         return request;
     }
 
-    StepClock clock_;
-    clinical::ClinicSettings settings_;
-    const Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
-    const Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
     const Actor frontdesk_{"desk@clinic.example", "10.0.0.9"};
-    std::unique_ptr<TestStore> test_store_;
-    std::unique_ptr<app::PatientRecords> patients_;
-    std::unique_ptr<app::TreatmentRecords> treatment_;
     PatientId patient_;
 };
 
 TEST_P(TreatmentContractTest, StartsACourseWithItsPlannedSessions) {
-    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_EQ(course.sessions.size(), 6U);  // the default IV induction series
-    Result<app::CourseRecord> read = treatment_->GetCourse(nurse_, course.course.id);
+    Result<app::CourseRecord> read = clinic().courses.GetCourse(nurse_, course.course.id);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     EXPECT_EQ(read->course.indication, "treatment-resistant depression (F33.2)");
     EXPECT_EQ(read->course.protocol, clinical::Protocol::kIvInduction);
@@ -180,19 +140,19 @@ TEST_P(TreatmentContractTest, StartsACourseWithItsPlannedSessions) {
 
 TEST_P(TreatmentContractTest, CourseInputIsRefusedWritingNothing) {
     const std::size_t audit_before = AuditActions().size();
-    Result<app::CourseRecord> wrong_route = treatment_->StartCourse(
+    Result<app::CourseRecord> wrong_route = clinic().courses.StartCourse(
         prescriber_, patient_,
         app::NewCourse{"TRD", clinical::Protocol::kEsketamineTrd, clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
         settings_);
     ASSERT_FALSE(wrong_route.ok());
     EXPECT_EQ(wrong_route.error().field, "route");
-    Result<app::CourseRecord> blank = treatment_->StartCourse(
+    Result<app::CourseRecord> blank = clinic().courses.StartCourse(
         prescriber_, patient_,
         app::NewCourse{" ", clinical::Protocol::kIvInduction, clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
         settings_);
     ASSERT_FALSE(blank.ok());
     EXPECT_EQ(blank.error().field, "indication");
-    Result<app::CourseRecord> no_patient = treatment_->StartCourse(
+    Result<app::CourseRecord> no_patient = clinic().courses.StartCourse(
         prescriber_, PatientId{999},
         app::NewCourse{"TRD", clinical::Protocol::kIvInduction, clinical::Route::kIv, sys_days{year{2026} / 9 / 21}},
         settings_);
@@ -202,15 +162,15 @@ TEST_P(TreatmentContractTest, CourseInputIsRefusedWritingNothing) {
 }
 
 TEST_P(TreatmentContractTest, ListsAPatientsCoursesWithTheirSessions) {
-    const app::CourseRecord iv = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
-    ASSERT_TRUE(treatment_->EndCourse(prescriber_, iv.course.id, "switched to esketamine").ok());
+    const app::CourseRecord iv = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    ASSERT_TRUE(clinic().courses.EndCourse(prescriber_, iv.course.id, "switched to esketamine").ok());
     const app::CourseRecord esketamine =
-        StartCourse(clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
-    Result<app::Patient> other = patients_->RegisterPatient(
+        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
+    Result<app::Patient> other = clinic().patients.RegisterPatient(
         nurse_, app::NewPatient{"MRN-O", "Bo", "Other", sys_days{year{1990} / 1 / 2}, clinical::Sex::kMale});
     ASSERT_TRUE(other.ok()) << other.error().ToString();
 
-    Result<std::vector<app::CourseRecord>> listed = treatment_->ListCourses(nurse_, patient_);
+    Result<std::vector<app::CourseRecord>> listed = clinic().courses.ListCourses(nurse_, patient_);
     ASSERT_TRUE(listed.ok()) << listed.error().ToString();
     ASSERT_EQ(listed->size(), 2u);
     EXPECT_EQ((*listed)[0].course.id, iv.course.id);
@@ -223,35 +183,35 @@ TEST_P(TreatmentContractTest, ListsAPatientsCoursesWithTheirSessions) {
         EXPECT_EQ((*listed)[1].sessions[i].id, esketamine.sessions[i].id);
         EXPECT_EQ((*listed)[1].sessions[i].number, static_cast<int>(i + 1));
     }
-    EXPECT_EQ(ReadAuditActions(test_store_->store(), patient_.value).back(), "course.list");
+    EXPECT_EQ(ReadAuditActions(store(), patient_.value).back(), "course.list");
 
-    Result<std::vector<app::CourseRecord>> none = treatment_->ListCourses(nurse_, other->id);
+    Result<std::vector<app::CourseRecord>> none = clinic().courses.ListCourses(nurse_, other->id);
     ASSERT_TRUE(none.ok()) << none.error().ToString();
     EXPECT_TRUE(none->empty());
 
     const std::size_t audit_before = AuditActions().size();
-    Result<std::vector<app::CourseRecord>> missing = treatment_->ListCourses(nurse_, PatientId{999});
+    Result<std::vector<app::CourseRecord>> missing = clinic().courses.ListCourses(nurse_, PatientId{999});
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
     EXPECT_EQ(AuditActions().size(), audit_before);
 }
 
 TEST_P(TreatmentContractTest, ListsTheSessionsPlannedOnADayAcrossPatients) {
-    const app::CourseRecord first = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
-    Result<app::Patient> other = patients_->RegisterPatient(
+    const app::CourseRecord first = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    Result<app::Patient> other = clinic().patients.RegisterPatient(
         nurse_, app::NewPatient{"MRN-O", "Bo", "Other", sys_days{year{1990} / 1 / 2}, clinical::Sex::kMale});
     ASSERT_TRUE(other.ok()) << other.error().ToString();
     // The other patient starts three days later, so their first session falls on this patient's second.
-    Result<app::CourseRecord> second = treatment_->StartCourse(
+    Result<app::CourseRecord> second = clinic().courses.StartCourse(
         prescriber_, other->id,
         app::NewCourse{"TRD", clinical::Protocol::kIvInduction, clinical::Route::kIv, sys_days{year{2026} / 9 / 24}},
         settings_);
     ASSERT_TRUE(second.ok()) << second.error().ToString();
     ASSERT_GE(first.sessions.size(), 2u);
-    ASSERT_TRUE(treatment_->Cancel(nurse_, second->sessions[0].id, "patient unwell").ok());
+    ASSERT_TRUE(clinic().sessions.Cancel(nurse_, second->sessions[0].id, "patient unwell").ok());
 
     Result<std::vector<app::TreatmentSession>> day =
-        treatment_->ListSessionsOn(frontdesk_, sys_days{year{2026} / 9 / 24});
+        clinic().sessions.ListSessionsOn(frontdesk_, sys_days{year{2026} / 9 / 24});
     ASSERT_TRUE(day.ok()) << day.error().ToString();
     ASSERT_EQ(day->size(), 2u);
     EXPECT_EQ((*day)[0].id, first.sessions[1].id);  // id order
@@ -263,7 +223,7 @@ TEST_P(TreatmentContractTest, ListsTheSessionsPlannedOnADayAcrossPatients) {
     for (const app::TreatmentSession& session : *day) {
         EXPECT_EQ(session.planned_date, (sys_days{year{2026} / 9 / 24}));
     }
-    const std::vector<app::AuditEntry> audit = ReadAudit(test_store_->store());
+    const std::vector<app::AuditEntry> audit = ReadAudit(store());
     ASSERT_FALSE(audit.empty());
     EXPECT_EQ(audit.back().action, "session.list");
     EXPECT_EQ(audit.back().actor, "desk@clinic.example");
@@ -272,30 +232,31 @@ TEST_P(TreatmentContractTest, ListsTheSessionsPlannedOnADayAcrossPatients) {
     EXPECT_EQ(audit.back().patient_id, 0);
 
     Result<std::vector<app::TreatmentSession>> empty =
-        treatment_->ListSessionsOn(frontdesk_, sys_days{year{2026} / 9 / 22});
+        clinic().sessions.ListSessionsOn(frontdesk_, sys_days{year{2026} / 9 / 22});
     ASSERT_TRUE(empty.ok()) << empty.error().ToString();
     EXPECT_TRUE(empty->empty());
 }
 
 TEST_P(TreatmentContractTest, PausedCourseRefusesCheckInAndEndingCancelsPlannedSessions) {
-    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_FALSE(course.sessions.empty());
     const SessionId first = course.sessions[0].id;
-    Result<app::TreatmentCourse> paused = treatment_->PauseCourse(prescriber_, course.course.id, "patient travelling");
+    Result<app::TreatmentCourse> paused =
+        clinic().courses.PauseCourse(prescriber_, course.course.id, "patient travelling");
     ASSERT_TRUE(paused.ok()) << paused.error().ToString();
     EXPECT_EQ(paused->status, app::CourseStatus::kPaused);
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        first, [&] { return treatment_->CheckIn(nurse_, first, true, true); }, "course_id");
-    Result<app::TreatmentCourse> again = treatment_->PauseCourse(prescriber_, course.course.id, "again");
+        first, [&] { return clinic().sessions.CheckIn(nurse_, first, true, true); }, "course_id");
+    Result<app::TreatmentCourse> again = clinic().courses.PauseCourse(prescriber_, course.course.id, "again");
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
-    ASSERT_TRUE(treatment_->ResumeCourse(prescriber_, course.course.id).ok());
-    ASSERT_TRUE(treatment_->CheckIn(nurse_, first, true, true).ok());
+    ASSERT_TRUE(clinic().courses.ResumeCourse(prescriber_, course.course.id).ok());
+    ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, first, true, true).ok());
 
-    Result<app::TreatmentCourse> ended = treatment_->EndCourse(prescriber_, course.course.id, "remission");
+    Result<app::TreatmentCourse> ended = clinic().courses.EndCourse(prescriber_, course.course.id, "remission");
     ASSERT_TRUE(ended.ok()) << ended.error().ToString();
     EXPECT_EQ(ended->status_reason, "remission");
-    Result<app::CourseRecord> read = treatment_->GetCourse(nurse_, course.course.id);
+    Result<app::CourseRecord> read = clinic().courses.GetCourse(nurse_, course.course.id);
     ASSERT_TRUE(read.ok());
     EXPECT_EQ(read->course.status, app::CourseStatus::kEnded);
     EXPECT_EQ(read->sessions[0].state, SessionState::kCheckedIn);  // under way: left to its own state machine
@@ -303,46 +264,47 @@ TEST_P(TreatmentContractTest, PausedCourseRefusesCheckInAndEndingCancelsPlannedS
         EXPECT_EQ(read->sessions[i].state, SessionState::kCancelled);
         EXPECT_EQ(read->sessions[i].state_reason, "course ended: remission");
     }
-    Result<app::TreatmentCourse> after_end = treatment_->ResumeCourse(prescriber_, course.course.id);
+    Result<app::TreatmentCourse> after_end = clinic().courses.ResumeCourse(prescriber_, course.course.id);
     ASSERT_FALSE(after_end.ok());
     EXPECT_EQ(after_end.error().code, ErrorCode::kFailedPrecondition);
 }
 
 TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
-    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_FALSE(course.sessions.empty());
     const SessionId session = course.sessions[0].id;
 
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->CheckIn(nurse_, session, true, false); }, "escort_confirmed");
+        session, [&] { return clinic().sessions.CheckIn(nurse_, session, true, false); }, "escort_confirmed");
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->CheckIn(nurse_, session, false, true); }, "consent_confirmed");
+        session, [&] { return clinic().sessions.CheckIn(nurse_, session, false, true); }, "consent_confirmed");
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->StartDosing(nurse_, session); }, "state");
-    Result<app::TreatmentSession> checked_in = treatment_->CheckIn(nurse_, session, true, true);
+        session, [&] { return clinic().sessions.StartDosing(nurse_, session); }, "state");
+    Result<app::TreatmentSession> checked_in = clinic().sessions.CheckIn(nurse_, session, true, true);
     ASSERT_TRUE(checked_in.ok()) << checked_in.error().ToString();
     EXPECT_EQ(checked_in->checked_in_at, kStart);
 
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");
+        session, [&] { return clinic().sessions.ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");
     clock_.Advance(minutes{5});
     RecordBp(128, 82);
     clock_.Advance(minutes{1});
-    Result<app::TreatmentSession> pre_dose = treatment_->ConfirmPreDose(nurse_, session, settings_);
+    Result<app::TreatmentSession> pre_dose = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
     ASSERT_TRUE(pre_dose.ok()) << pre_dose.error().ToString();
     EXPECT_EQ(pre_dose->state, SessionState::kPreDoseOk);
 
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->StartDosing(nurse_, session); }, "dose_order");
+        session, [&] { return clinic().sessions.StartDosing(nurse_, session); }, "dose_order");
     ExpectRefusedWritingNothing<app::DoseOrderRecord>(
-        session, [&] { return treatment_->SignDoseOrder(prescriber_, session, IvRequest(1.5), settings_); },
+        session, [&] { return clinic().doses.SignDoseOrder(prescriber_, session, IvRequest(1.5), settings_); },
         "mg_per_kg", ErrorCode::kOutOfRange);
-    Result<app::DoseOrderRecord> order = treatment_->SignDoseOrder(prescriber_, session, IvRequest(), settings_);
+    Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session, IvRequest(), settings_);
     ASSERT_TRUE(order.ok()) << order.error().ToString();
     EXPECT_DOUBLE_EQ(order->order.total_mg, 35.0);
     ExpectRefusedWritingNothing<app::DoseOrderRecord>(
-        session, [&] { return treatment_->SignDoseOrder(prescriber_, session, IvRequest(), settings_); }, "session_id");
-    Result<app::TreatmentSession> dosing = treatment_->StartDosing(nurse_, session);
+        session, [&] { return clinic().doses.SignDoseOrder(prescriber_, session, IvRequest(), settings_); },
+        "session_id");
+    Result<app::TreatmentSession> dosing = clinic().sessions.StartDosing(nurse_, session);
     ASSERT_TRUE(dosing.ok()) << dosing.error().ToString();
 
     const TimePoint infusion_start = clock_.Now();
@@ -351,49 +313,49 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     app::NewAdministration too_much = infusion;
     too_much.dose_mg = 40;
     ExpectRefusedWritingNothing<app::Administration>(
-        session, [&] { return treatment_->RecordAdministration(nurse_, session, too_much); }, "dose_mg");
-    Result<app::Administration> running = treatment_->RecordAdministration(nurse_, session, infusion);
+        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, too_much); }, "dose_mg");
+    Result<app::Administration> running = clinic().doses.RecordAdministration(nurse_, session, infusion);
     ASSERT_TRUE(running.ok()) << running.error().ToString();
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->StartMonitoring(nurse_, session); }, "administration_ended_at");
+        session, [&] { return clinic().sessions.StartMonitoring(nurse_, session); }, "administration_ended_at");
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->Hold(nurse_, session, "BP"); }, "state");
+        session, [&] { return clinic().sessions.Hold(nurse_, session, "BP"); }, "state");
 
     // The whole dose was given as one running infusion; a second session keeps the rest of this path short.
     const SessionId second = course.sessions[1].id;
-    ASSERT_TRUE(treatment_->CheckIn(nurse_, second, true, true).ok());
+    ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, second, true, true).ok());
     clock_.Advance(minutes{1});
     RecordBp(150, 95);
     clock_.Advance(minutes{1});
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        second, [&] { return treatment_->ConfirmPreDose(nurse_, second, settings_); }, "pre_dose_bp");
+        second, [&] { return clinic().sessions.ConfirmPreDose(nurse_, second, settings_); }, "pre_dose_bp");
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        second, [&] { return treatment_->Hold(nurse_, second, " "); }, "reason");
-    Result<app::TreatmentSession> held = treatment_->Hold(nurse_, second, "BP 150/95; recheck in 15 min");
+        second, [&] { return clinic().sessions.Hold(nurse_, second, " "); }, "reason");
+    Result<app::TreatmentSession> held = clinic().sessions.Hold(nurse_, second, "BP 150/95; recheck in 15 min");
     ASSERT_TRUE(held.ok()) << held.error().ToString();
     EXPECT_EQ(held->state_reason, "BP 150/95; recheck in 15 min");
     clock_.Advance(minutes{15});
     RecordBp(134, 84);
     clock_.Advance(minutes{1});
-    ASSERT_TRUE(treatment_->ConfirmPreDose(nurse_, second, settings_).ok());
-    ASSERT_TRUE(treatment_->SignDoseOrder(prescriber_, second, IvRequest(), settings_).ok());
-    ASSERT_TRUE(treatment_->StartDosing(nurse_, second).ok());
+    ASSERT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, second, settings_).ok());
+    ASSERT_TRUE(clinic().doses.SignDoseOrder(prescriber_, second, IvRequest(), settings_).ok());
+    ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, second).ok());
     app::NewAdministration full = infusion;
     full.started_at = clock_.Now();
     clock_.Advance(minutes{40});
     full.stopped_at = clock_.Now();
-    ASSERT_TRUE(treatment_->RecordAdministration(nurse_, second, full).ok());
-    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, second).ok());
+    ASSERT_TRUE(clinic().doses.RecordAdministration(nurse_, second, full).ok());
+    ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, second).ok());
     clock_.Advance(minutes{30});
-    ASSERT_TRUE(treatment_->ReadyForDischarge(nurse_, second).ok());
+    ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, second).ok());
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        second, [&] { return treatment_->Discharge(nurse_, second, false); }, "discharge_criteria_confirmed");
-    Result<app::TreatmentSession> discharged = treatment_->Discharge(nurse_, second, true);
+        second, [&] { return clinic().sessions.Discharge(nurse_, second, false); }, "discharge_criteria_confirmed");
+    Result<app::TreatmentSession> discharged = clinic().sessions.Discharge(nurse_, second, true);
     ASSERT_TRUE(discharged.ok()) << discharged.error().ToString();
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        second, [&] { return treatment_->Abort(nurse_, second, "late"); }, "state");
+        second, [&] { return clinic().sessions.Abort(nurse_, second, "late"); }, "state");
 
-    Result<app::SessionRecord> read = treatment_->GetSession(nurse_, second);
+    Result<app::SessionRecord> read = clinic().sessions.GetSession(nurse_, second);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     EXPECT_EQ(read->session.state, SessionState::kDischarged);
     EXPECT_EQ(read->session.state_changed_by, "nurse@clinic.example");
@@ -409,41 +371,42 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
 
     // The first session, its infusion still running, is aborted with a reason.
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->Abort(nurse_, session, ""); }, "reason");
-    Result<app::TreatmentSession> aborted = treatment_->Abort(nurse_, session, "line tissued");
+        session, [&] { return clinic().sessions.Abort(nurse_, session, ""); }, "reason");
+    Result<app::TreatmentSession> aborted = clinic().sessions.Abort(nurse_, session, "line tissued");
     ASSERT_TRUE(aborted.ok()) << aborted.error().ToString();
     EXPECT_EQ(aborted->state, SessionState::kAborted);
     EXPECT_EQ(Stored(session).session.state_reason, "line tissued");
 }
 
 TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
-    const app::CourseRecord course = StartCourse(clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
+    const app::CourseRecord course =
+        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
     ASSERT_FALSE(course.sessions.empty());
     const SessionId session = course.sessions[0].id;
     const std::size_t audit_start = AuditActions().size();
-    ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+    ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
     clock_.Advance(minutes{2});
     RecordBp(150, 95);
     clock_.Advance(minutes{1});
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->ConfirmPreDose(nurse_, session, settings_, ""); }, "bp_override");
+        session, [&] { return clinic().sessions.ConfirmPreDose(nurse_, session, settings_, ""); }, "bp_override");
     Result<app::TreatmentSession> overridden =
-        treatment_->ConfirmPreDose(prescriber_, session, settings_, "treated hypertension, stable for years");
+        clinic().sessions.ConfirmPreDose(prescriber_, session, settings_, "treated hypertension, stable for years");
     ASSERT_TRUE(overridden.ok()) << overridden.error().ToString();
     ASSERT_TRUE(Stored(session).session.bp_override.has_value());
     EXPECT_EQ(Stored(session).session.bp_override->prescriber, "doctor@clinic.example");
 
     clinical::DoseRequest iv_on_esketamine = IvRequest();
     ExpectRefusedWritingNothing<app::DoseOrderRecord>(
-        session, [&] { return treatment_->SignDoseOrder(prescriber_, session, iv_on_esketamine, settings_); }, "route",
-        ErrorCode::kInvalidArgument);
+        session, [&] { return clinic().doses.SignDoseOrder(prescriber_, session, iv_on_esketamine, settings_); },
+        "route", ErrorCode::kInvalidArgument);
     Result<app::DoseOrderRecord> order =
-        treatment_->SignDoseOrder(prescriber_, session, EsketamineRequest(), settings_);
+        clinic().doses.SignDoseOrder(prescriber_, session, EsketamineRequest(), settings_);
     ASSERT_TRUE(order.ok()) << order.error().ToString();
     EXPECT_EQ(order->order.devices, 2);
-    ASSERT_TRUE(treatment_->StartDosing(nurse_, session).ok());
+    ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->StartMonitoring(nurse_, session); }, "first_esketamine_device_at");
+        session, [&] { return clinic().sessions.StartMonitoring(nurse_, session); }, "first_esketamine_device_at");
     const TimePoint first_device = clock_.Now();
     app::NewAdministration devices{"esketamine", clinical::Route::kEsketamineNasal, 56.0, std::nullopt, 2, "LOT-S-9",
                                    first_device, first_device + minutes{5}};
@@ -451,22 +414,22 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
     app::NewAdministration wrong_count = devices;
     wrong_count.device_count = 3;
     ExpectRefusedWritingNothing<app::Administration>(
-        session, [&] { return treatment_->RecordAdministration(nurse_, session, wrong_count); }, "dose_mg",
+        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, wrong_count); }, "dose_mg",
         ErrorCode::kInvalidArgument);
-    ASSERT_TRUE(treatment_->RecordAdministration(nurse_, session, devices).ok());
-    ASSERT_TRUE(treatment_->StartMonitoring(nurse_, session).ok());
+    ASSERT_TRUE(clinic().doses.RecordAdministration(nurse_, session, devices).ok());
+    ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
 
     clock_.Advance(minutes{90});  // 95 minutes since the first device
     const app::SessionRecord before = Stored(session);
-    Result<app::TreatmentSession> early = treatment_->ReadyForDischarge(nurse_, session);
+    Result<app::TreatmentSession> early = clinic().sessions.ReadyForDischarge(nurse_, session);
     ASSERT_FALSE(early.ok());
     EXPECT_EQ(early.error().code, ErrorCode::kFailedPrecondition);
     EXPECT_EQ(early.error().message,
               "monitoring for 95 min since the first esketamine device; 120 min required (Spravato REMS)");
     EXPECT_EQ(Stored(session).session.state, before.session.state);
     clock_.Advance(minutes{25});
-    ASSERT_TRUE(treatment_->ReadyForDischarge(nurse_, session).ok());
-    ASSERT_TRUE(treatment_->Discharge(nurse_, session, true).ok());
+    ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, session).ok());
+    ASSERT_TRUE(clinic().sessions.Discharge(nurse_, session, true).ok());
 
     std::vector<std::string> actions = AuditActions();
     actions.erase(actions.begin(), actions.begin() + static_cast<std::ptrdiff_t>(audit_start));
@@ -480,37 +443,38 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
 
 // The pre-dose gate follows the intake rule for the patient's age: in the EU, 150/90 from 65 (EU SmPC), else 140/90.
 TEST_P(TreatmentContractTest, PreDoseGateIsTheEuGateFromAge65InTheEuRegion) {
-    Result<app::Patient> older = patients_->RegisterPatient(
+    Result<app::Patient> older = clinic().patients.RegisterPatient(
         nurse_, app::NewPatient{"MRN-65", "Grace", "Example", sys_days{year{1950} / 1 / 2}, clinical::Sex::kFemale});
     ASSERT_TRUE(older.ok()) << older.error().ToString();
     patient_ = older->id;
-    const app::CourseRecord course = StartCourse(clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
+    const app::CourseRecord course =
+        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
     ASSERT_GE(course.sessions.size(), 1U);
     const SessionId session = course.sessions[0].id;
-    ASSERT_TRUE(treatment_->CheckIn(nurse_, session, true, true).ok());
+    ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
     clock_.Advance(minutes{2});
     RecordBp(145, 85);
     clock_.Advance(minutes{1});
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");
+        session, [&] { return clinic().sessions.ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");
     clinical::ClinicSettings eu = settings_;
     eu.region = clinical::Region::kEu;
-    Result<app::TreatmentSession> confirmed = treatment_->ConfirmPreDose(nurse_, session, eu);
+    Result<app::TreatmentSession> confirmed = clinic().sessions.ConfirmPreDose(nurse_, session, eu);
     ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();
     EXPECT_FALSE(confirmed->bp_override.has_value());
 }
 
 TEST_P(TreatmentContractTest, CancelsFromScheduledAndNothingFollows) {
-    const app::CourseRecord course = StartCourse(clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_FALSE(course.sessions.empty());
     const SessionId session = course.sessions[0].id;
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->Cancel(nurse_, session, ""); }, "reason");
-    Result<app::TreatmentSession> cancelled = treatment_->Cancel(nurse_, session, "patient unwell");
+        session, [&] { return clinic().sessions.Cancel(nurse_, session, ""); }, "reason");
+    Result<app::TreatmentSession> cancelled = clinic().sessions.Cancel(nurse_, session, "patient unwell");
     ASSERT_TRUE(cancelled.ok()) << cancelled.error().ToString();
     ExpectRefusedWritingNothing<app::TreatmentSession>(
-        session, [&] { return treatment_->CheckIn(nurse_, session, true, true); }, "state");
-    Result<app::TreatmentSession> missing = treatment_->CheckIn(nurse_, SessionId{9999}, true, true);
+        session, [&] { return clinic().sessions.CheckIn(nurse_, session, true, true); }, "state");
+    Result<app::TreatmentSession> missing = clinic().sessions.CheckIn(nurse_, SessionId{9999}, true, true);
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }

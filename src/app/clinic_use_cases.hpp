@@ -1,0 +1,59 @@
+#pragma once
+
+// Every use case the clinic's server runs, over one store, clock and set of credentials. The composition root
+// (`kclinic serve`) builds it once and hands it to the API and the live channel; the demo clinic and the use-case
+// tests build it the same way, so a use case the server gains is added here once. (The one-shot commands of the CLI,
+// such as the record export, build only the use case they run.)
+
+#include "app/adverse_event_records.hpp"
+#include "app/alert_records.hpp"
+#include "app/authentication.hpp"
+#include "app/clinic_settings.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
+#include "app/history_records.hpp"
+#include "app/note_records.hpp"
+#include "app/patient_records.hpp"
+#include "app/portal.hpp"
+#include "app/ports/clock.hpp"
+#include "app/ports/credentials.hpp"
+#include "app/ports/store.hpp"
+#include "app/rems_forms.hpp"
+#include "app/session_steps.hpp"
+#include "app/user_records.hpp"
+
+namespace kclinic::app {
+
+struct ClinicUseCases {
+    // `store`, `clock` and `credentials` must outlive this object. Thread-safe when the store is, as each use case.
+    ClinicUseCases(Store& store, const Clock& clock, const Credentials& credentials)
+        : authentication(store, clock, credentials),
+          users(store, clock, credentials),
+          settings(store, clock),
+          patients(store, clock),
+          history(store, clock),
+          courses(store, clock),
+          sessions(store, clock),
+          doses(store, clock),
+          alerts(store, clock),
+          adverse_events(store, clock),
+          notes(store, clock),
+          rems(store, clock),
+          portal(store, clock) {}
+
+    Authentication authentication;
+    UserRecords users;
+    ClinicSettingsRecords settings;
+    PatientRecords patients;
+    HistoryRecords history;
+    CourseRecords courses;
+    SessionSteps sessions;
+    DoseRecords doses;
+    AlertRecords alerts;
+    AdverseEventRecords adverse_events;
+    NoteRecords notes;
+    RemsForms rems;
+    PortalRecords portal;
+};
+
+}  // namespace kclinic::app

@@ -1,0 +1,225 @@
+#include "app/session_steps.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <utility>
+
+#include "app/audit.hpp"
+#include "app/record_names.hpp"
+#include "app/rems_forms.hpp"
+#include "app/treatment_text.hpp"
+
+namespace kclinic::app {
+namespace {
+
+using clinical::SessionState;
+
+constexpr std::string_view kSystolicLoinc = "8480-6";
+constexpr std::string_view kDiastolicLoinc = "8462-4";
+
+// The facts the store holds about a session, as CheckTransition reads them.
+Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const TreatmentSession& session, TimePoint now) {
+    clinical::SessionFacts facts;
+    facts.now = now;
+    facts.consent_confirmed = session.consent_confirmed;
+    facts.escort_confirmed = session.escort_confirmed;
+    facts.bp_override = session.bp_override;
+    if (session.checked_in_at) {
+        // Pre-dose vitals are those of this patient observed since this session's check-in; the latest of each.
+        ASSIGN_OR_RETURN(std::vector<VitalSign> vitals,
+                         tx.ListVitalSignsBetween(session.patient, *session.checked_in_at, now));
+        std::optional<VitalSign> systolic;
+        std::optional<VitalSign> diastolic;
+        for (const VitalSign& vital : vitals) {
+            if (vital.loinc == kSystolicLoinc) {
+                systolic = vital;
+            } else if (vital.loinc == kDiastolicLoinc) {
+                diastolic = vital;
+            }
+        }
+        if (systolic && diastolic) {
+            facts.pre_dose_bp = clinical::BloodPressure{static_cast<int>(std::lround(systolic->value)),
+                                                        static_cast<int>(std::lround(diastolic->value))};
+            facts.pre_dose_bp_at = std::max(systolic->observed_at, diastolic->observed_at);
+        }
+    }
+    ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session.id));
+    if (order) {
+        // Only orders ComputeDose accepted are stored (DoseRecords::SignDoseOrder), so a stored order is inside the
+        // limits.
+        facts.dose_order_signed = !order->prescriber.empty();
+        facts.dose_order_within_limits = true;
+        facts.route = order->order.route;
+    }
+    ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
+    bool all_stopped = !given.empty();
+    for (const Administration& administration : given) {
+        if (administration.route == clinical::Route::kEsketamineNasal &&
+            (!facts.first_esketamine_device_at || administration.started_at < *facts.first_esketamine_device_at)) {
+            facts.first_esketamine_device_at = administration.started_at;
+        }
+        if (!administration.stopped_at) {
+            all_stopped = false;
+        } else if (!facts.administration_ended_at || *administration.stopped_at > *facts.administration_ended_at) {
+            facts.administration_ended_at = administration.stopped_at;
+        }
+    }
+    if (!all_stopped) {
+        facts.administration_ended_at.reset();
+    }
+    return facts;
+}
+
+// Sessions are checked in only on an active course: a paused or ended course takes no one in.
+Status CheckCourseTakesCheckIns(StoreTransaction& tx, CourseId course_id) {
+    ASSIGN_OR_RETURN(TreatmentCourse course, tx.GetCourse(course_id));
+    if (course.status != CourseStatus::kActive) {
+        return Error{ErrorCode::kFailedPrecondition, "course_id",
+                     "treatment course " + std::to_string(course.id.value) + " is " +
+                         std::string(CourseStatusName(course.status)) +
+                         "; sessions are checked in only on an active course"};
+    }
+    return Status::Ok();
+}
+
+// A step that contributes only its reason.
+auto WithReason(std::string_view reason) {
+    return [reason](StoreTransaction&, TreatmentSession&, clinical::SessionFacts& facts) {
+        facts.reason = std::string(reason);
+        return Status::Ok();
+    };
+}
+
+// A step that contributes nothing: the facts in the store decide alone.
+Status NothingToAdd(StoreTransaction&, TreatmentSession&, clinical::SessionFacts&) {
+    return Status::Ok();
+}
+
+}  // namespace
+
+Result<SessionRecord> SessionSteps::GetSession(const Actor& actor, SessionId session) {
+    return store_.Write([&](StoreTransaction& tx) -> Result<SessionRecord> {
+        ASSIGN_OR_RETURN(TreatmentSession stored, tx.GetSession(session));
+        ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session));
+        ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session));
+        ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "session.read", "treatment_session", session.value,
+                                    stored.patient.value));
+        return SessionRecord{std::move(stored), std::move(order), std::move(given), std::move(transitions)};
+    });
+}
+
+Result<std::vector<TreatmentSession>> SessionSteps::ListSessionsOn(const Actor& actor, std::chrono::sys_days date) {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<TreatmentSession>> {
+        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessionsOn(date));
+        // The listing concerns many patients, so no single patient id (as ListPatients); the record is the day,
+        // written YYYYMMDD so the audit log says which day was read.
+        const std::chrono::year_month_day day{date};
+        const std::int64_t day_number = std::int64_t{static_cast<int>(day.year())} * 10000 +
+                                        std::int64_t{static_cast<unsigned>(day.month())} * 100 +
+                                        std::int64_t{static_cast<unsigned>(day.day())};
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "session.list", "session_day", day_number, 0));
+        return sessions;
+    });
+}
+
+Result<TreatmentSession> SessionSteps::Transition(const Actor& actor, SessionId session, SessionState to,
+                                                  const Step& step) {
+    const TimePoint now = clock_.Now();
+    return store_.Write([&](StoreTransaction& tx) -> Result<TreatmentSession> {
+        ASSIGN_OR_RETURN(TreatmentSession changed, tx.GetSession(session));
+        const SessionState from = changed.state;
+        if (to == SessionState::kCheckedIn) {
+            RETURN_IF_ERROR(CheckCourseTakesCheckIns(tx, changed.course));
+        }
+        ASSIGN_OR_RETURN(clinical::SessionFacts facts, GatherFacts(tx, changed, now));
+        RETURN_IF_ERROR(step(tx, changed, facts));
+        RETURN_IF_ERROR(clinical::CheckTransition(from, to, facts));
+        changed.state = to;
+        changed.state_changed_at = now;
+        changed.state_changed_by = actor.user;
+        if (to == SessionState::kHeld || to == SessionState::kCancelled || to == SessionState::kAborted) {
+            changed.state_reason = facts.reason;
+        }
+        RETURN_IF_ERROR(tx.UpdateSession(changed, from));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
+                                    "treatment_session", session.value, changed.patient.value));
+        // An outpatient esketamine session that ends owes the REMS a monitoring form; rems_forms decides.
+        RETURN_IF_ERROR(OpenRemsFormIfOwed(tx, actor, changed, now));
+        return changed;
+    });
+}
+
+Result<TreatmentSession> SessionSteps::CheckIn(const Actor& actor, SessionId session, bool consent_confirmed,
+                                               bool escort_confirmed) {
+    const TimePoint now = clock_.Now();
+    return Transition(actor, session, SessionState::kCheckedIn,
+                      [&](StoreTransaction&, TreatmentSession& changed, clinical::SessionFacts& facts) -> Status {
+                          facts.consent_confirmed = consent_confirmed;
+                          facts.escort_confirmed = escort_confirmed;
+                          changed.consent_confirmed = consent_confirmed;
+                          changed.escort_confirmed = escort_confirmed;
+                          changed.checked_in_at = now;
+                          return Status::Ok();
+                      });
+}
+
+Result<TreatmentSession> SessionSteps::ConfirmPreDose(const Actor& actor, SessionId session,
+                                                      const clinical::ClinicSettings& settings,
+                                                      std::optional<std::string> override_reason) {
+    if (override_reason && override_reason->size() > treatment_text::kMaxReasonLength) {
+        return InvalidArgument("reason",
+                               "must be at most " + std::to_string(treatment_text::kMaxReasonLength) + " characters");
+    }
+    return Transition(actor, session, SessionState::kPreDoseOk,
+                      [&](StoreTransaction& tx, TreatmentSession& changed, clinical::SessionFacts& facts) -> Status {
+                          // The clinic's intake caution gate doubles as the pre-dose gate: the label's >140/90, or
+                          // the EU SmPC's >150/90 at 65 or over, by the patient's age on the day of the dose.
+                          ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(changed.patient));
+                          const int age = clinical::AgeInYears(patient.birth_date,
+                                                               std::chrono::floor<std::chrono::days>(clock_.Now()));
+                          facts.bp_gate = clinical::BpGate{clinical::BpCautionSystolic(settings, age),
+                                                           settings.screening.intake_bp_caution_diastolic};
+                          if (override_reason) {
+                              facts.bp_override = clinical::GateOverride{actor.user, *override_reason};
+                              changed.bp_override = facts.bp_override;
+                          }
+                          return Status::Ok();
+                      });
+}
+
+Result<TreatmentSession> SessionSteps::Hold(const Actor& actor, SessionId session, std::string_view reason) {
+    return Transition(actor, session, SessionState::kHeld, WithReason(reason));
+}
+
+Result<TreatmentSession> SessionSteps::StartDosing(const Actor& actor, SessionId session) {
+    return Transition(actor, session, SessionState::kDosing, NothingToAdd);
+}
+
+Result<TreatmentSession> SessionSteps::StartMonitoring(const Actor& actor, SessionId session) {
+    return Transition(actor, session, SessionState::kMonitoring, NothingToAdd);
+}
+
+Result<TreatmentSession> SessionSteps::ReadyForDischarge(const Actor& actor, SessionId session) {
+    return Transition(actor, session, SessionState::kReadyForDischarge, NothingToAdd);
+}
+
+Result<TreatmentSession> SessionSteps::Discharge(const Actor& actor, SessionId session,
+                                                 bool discharge_criteria_confirmed) {
+    return Transition(actor, session, SessionState::kDischarged,
+                      [&](StoreTransaction&, TreatmentSession&, clinical::SessionFacts& facts) {
+                          facts.discharge_criteria_confirmed = discharge_criteria_confirmed;
+                          return Status::Ok();
+                      });
+}
+
+Result<TreatmentSession> SessionSteps::Cancel(const Actor& actor, SessionId session, std::string_view reason) {
+    return Transition(actor, session, SessionState::kCancelled, WithReason(reason));
+}
+
+Result<TreatmentSession> SessionSteps::Abort(const Actor& actor, SessionId session, std::string_view reason) {
+    return Transition(actor, session, SessionState::kAborted, WithReason(reason));
+}
+
+}  // namespace kclinic::app

@@ -1,0 +1,87 @@
+#pragma once
+
+// Use cases of treatment sessions: the session state machine of shared/design.md §3 with its preconditions
+// (clinical/session_state), and the reads of a session and of the clinic's day. Courses plan the sessions
+// (course_records.hpp); dose orders and administrations are dose_records.hpp. Like HistoryRecords, each takes the
+// acting user, checks its input, does all its work in one Store transaction and appends an audit entry for every
+// read or write of patient data in that same transaction; a refusal writes nothing.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/store.hpp"
+#include "app/records.hpp"
+#include "base/result.hpp"
+#include "clinical/session_state.hpp"
+#include "clinical/settings.hpp"
+
+namespace kclinic::app {
+
+// A session with its dose order (once signed), its administrations in the order they started and every step it
+// took through the state machine, oldest first.
+struct SessionRecord {
+    TreatmentSession session;
+    std::optional<DoseOrderRecord> dose_order;
+    std::vector<Administration> administrations;
+    std::vector<SessionTransition> transitions;
+};
+
+class SessionSteps {
+public:
+    // `store` and `clock` must outlive this object. Thread-safe when the store is.
+    SessionSteps(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+    // kNotFound when no such session.
+    Result<SessionRecord> GetSession(const Actor& actor, SessionId session);
+    // Every session planned for `date` across the clinic, in any state, in id order: the front desk's day and the
+    // clinic board. One audit entry for the listing, as for a list of patients.
+    Result<std::vector<TreatmentSession>> ListSessionsOn(const Actor& actor, std::chrono::sys_days date);
+
+    // Session transitions. Each gathers the facts from the store (the session's stored confirmations, the
+    // latest systolic 8480-6 and diastolic 8462-4 observed since check-in, the dose order, the administrations),
+    // calls clinical::CheckTransition and stores the new state with the actor and the time, appending the step to
+    // the session's transition history. A step to a final state also opens the session's REMS monitoring form when
+    // one is owed (OpenRemsFormIfOwed, rems_forms.hpp), in the same transaction. Errors: its
+    // kFailedPrecondition naming the precondition that failed; kFailedPrecondition "course_id" to check in while
+    // the course is not active; kConflict when the session changed meanwhile; kNotFound for the session.
+    //
+    // scheduled -> checked_in, recording both confirmations (both must be true).
+    Result<TreatmentSession> CheckIn(const Actor& actor, SessionId session, bool consent_confirmed,
+                                     bool escort_confirmed);
+    // checked_in | held -> pre_dose_ok. The gate is the intake caution gate for the patient's age today
+    // (clinical::BpCautionSystolic: 140/90, with region eu at 65 or over 150/90).
+    // With `override_reason`, the actor overrides a BP above the gate as the prescriber (stored on the session).
+    Result<TreatmentSession> ConfirmPreDose(const Actor& actor, SessionId session,
+                                            const clinical::ClinicSettings& settings,
+                                            std::optional<std::string> override_reason = std::nullopt);
+    // checked_in -> held, with a reason.
+    Result<TreatmentSession> Hold(const Actor& actor, SessionId session, std::string_view reason);
+    // pre_dose_ok -> dosing: needs the signed dose order.
+    Result<TreatmentSession> StartDosing(const Actor& actor, SessionId session);
+    // dosing -> monitoring: esketamine needs a device administration; other routes every administration stopped.
+    Result<TreatmentSession> StartMonitoring(const Actor& actor, SessionId session);
+    // monitoring -> ready_for_discharge: esketamine 120 min after the first device (Spravato REMS).
+    Result<TreatmentSession> ReadyForDischarge(const Actor& actor, SessionId session);
+    // ready_for_discharge -> discharged: the actor confirms the discharge criteria.
+    Result<TreatmentSession> Discharge(const Actor& actor, SessionId session, bool discharge_criteria_confirmed);
+    // Any state before discharged -> cancelled / aborted, with a reason.
+    Result<TreatmentSession> Cancel(const Actor& actor, SessionId session, std::string_view reason);
+    Result<TreatmentSession> Abort(const Actor& actor, SessionId session, std::string_view reason);
+
+private:
+    // Moves `session` to `to`. `step` adds what this step contributes (its confirmations, its reason) to the
+    // session and to the facts gathered from the store, inside the transaction and before CheckTransition decides.
+    using Step = std::function<Status(StoreTransaction& tx, TreatmentSession& session, clinical::SessionFacts& facts)>;
+    Result<TreatmentSession> Transition(const Actor& actor, SessionId session, clinical::SessionState to,
+                                        const Step& step);
+
+    Store& store_;
+    const Clock& clock_;
+};
+
+}  // namespace kclinic::app
