@@ -180,13 +180,12 @@ SessionId DosingSession(UseCases& use_cases, StepClock& clock, PatientId patient
     }
     clock.Advance(minutes{1});
     EXPECT_TRUE(use_cases.treatment.ConfirmPreDose(kNurse, session, use_cases.settings).ok());
-    clinical::DoseRequest request;
-    request.route = clinical::Route::kEsketamineNasal;
-    request.weight_kg = 70;
-    request.dose_mg = 56;
-    request.first_dose = true;
-    request.age_years = 46;
-    EXPECT_TRUE(use_cases.treatment.SignDoseOrder(kPrescriber, session, request, use_cases.settings).ok());
+    const clinical::DoseRequest first_dose{.route = clinical::Route::kEsketamineNasal,
+                                           .weight_kg = 70,
+                                           .dose_mg = 56,
+                                           .first_dose = true,
+                                           .age_years = 46};
+    EXPECT_TRUE(use_cases.treatment.SignDoseOrder(kPrescriber, session, first_dose, use_cases.settings).ok());
     EXPECT_TRUE(use_cases.treatment.StartDosing(kNurse, session).ok());
     const app::NewAdministration device{
         "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, "LOT-F", clock.Now(), clock.Now()};
