@@ -3,9 +3,9 @@
 // database's own integrity check (SQLite's integrity_check, PostgreSQL's amcheck) must pass. Runs against both
 // backends.
 
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <gtest/gtest.h>
 

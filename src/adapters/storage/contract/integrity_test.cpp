@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "adapters/storage/contract/test_stores.hpp"
 
@@ -31,15 +32,19 @@ TEST(PostgresIntegrityTest, FindsAnIndexThatNoLongerAgreesWithItsTable) {
     Result<std::unique_ptr<TestStore>> opened = OpenTestStore(Backend::kPostgres);
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     const TestDatabase& database = (*opened)->database();
-    for (const std::string statement : {
-             "CREATE TABLE shift (amount bigint NOT NULL)",
-             "INSERT INTO shift VALUES (0)",
-             "CREATE FUNCTION shifted(value bigint) RETURNS bigint IMMUTABLE LANGUAGE plpgsql "
-             "AS $$ BEGIN RETURN value + (SELECT amount FROM shift); END $$",
-             "CREATE TABLE readings (value bigint NOT NULL)",
-             "INSERT INTO readings SELECT generate_series(1, 100)",
-             "CREATE INDEX readings_shifted ON readings (shifted(value))",
-         }) {
+    // Claims to be immutable, but its answer follows the table `shift`.
+    const std::string shifted_function =
+        "CREATE FUNCTION shifted(value bigint) RETURNS bigint IMMUTABLE LANGUAGE plpgsql "
+        "AS $$ BEGIN RETURN value + (SELECT amount FROM shift); END $$";
+    const std::vector<std::string> statements = {
+        "CREATE TABLE shift (amount bigint NOT NULL)",
+        "INSERT INTO shift VALUES (0)",
+        shifted_function,
+        "CREATE TABLE readings (value bigint NOT NULL)",
+        "INSERT INTO readings SELECT generate_series(1, 100)",
+        "CREATE INDEX readings_shifted ON readings (shifted(value))",
+    };
+    for (const std::string& statement : statements) {
         ASSERT_TRUE(database.ExecuteDirectly(statement).ok()) << statement;
     }
     Result<IntegrityReport> sound = database.IntegrityCheck();
