@@ -41,12 +41,15 @@ struct AlertFilter {
     int limit = 100;
 };
 
-// All operations of one transaction. Errors: kConflict for a unique-key clash (a second patient with the same MRN)
-// or a stale version; kNotFound where a record is required; kUnavailable / kInternal when the database fails. An
-// error returned from the work function rolls the whole transaction back.
-class StoreTransaction {
+// The operations of one transaction, by aggregate. StoreTransaction below is all of them in one object; a helper
+// that touches one aggregate takes only its part (RecordAudit takes an AuditTransaction&). Errors, for every
+// operation of every part: kConflict for a unique-key clash (a second patient with the same MRN) or a stale version;
+// kNotFound where a record is required; kUnavailable / kInternal when the database fails.
+
+// A patient and what is measured of them: demographics, weights, vital signs and assessments.
+class PatientTransaction {
 public:
-    virtual ~StoreTransaction() = default;
+    virtual ~PatientTransaction() = default;
 
     virtual Result<PatientId> InsertPatient(const NewPatient& patient, TimePoint created_at,
                                             std::string_view created_by) = 0;
@@ -69,15 +72,30 @@ public:
     virtual Result<VitalSign> GetVitalSign(VitalSignId id) = 0;
     // Most recent `limit` observations, oldest first.
     virtual Result<std::vector<VitalSign>> ListVitalSigns(PatientId patient, int limit) = 0;
+    // Vital signs observed in [from, to], oldest first (observed_at, then id).
+    virtual Result<std::vector<VitalSign>> ListVitalSignsBetween(PatientId patient, TimePoint from, TimePoint to) = 0;
 
     // `assessment.id` is ignored; the new id is returned.
     virtual Result<AssessmentId> InsertAssessment(const Assessment& assessment) = 0;
     // Oldest first.
     virtual Result<std::vector<Assessment>> ListAssessments(PatientId patient) = 0;
+};
+
+// The audit log.
+class AuditTransaction {
+public:
+    virtual ~AuditTransaction() = default;
 
     // `entry.id` is ignored. The audit log is append-only: there is no update or delete.
     virtual Result<AuditEntryId> AppendAudit(const AuditEntry& entry) = 0;
     virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) = 0;
+};
+
+// The patient history (diagnoses, conditions, allergies, medications; earlier treatment trials) and eligibility
+// screenings.
+class HistoryTransaction {
+public:
+    virtual ~HistoryTransaction() = default;
 
     // `entry.id` is ignored; the new id is returned.
     virtual Result<HistoryEntryId> InsertHistoryEntry(const HistoryEntry& entry) = 0;
@@ -98,9 +116,12 @@ public:
     virtual Status SignScreening(ScreeningId id, const ScreeningSignature& signature) = 0;
     // Every screening of the patient, oldest first.
     virtual Result<std::vector<ScreeningRecord>> ListScreenings(PatientId patient) = 0;
+};
 
-    // Vital signs observed in [from, to], oldest first (observed_at, then id).
-    virtual Result<std::vector<VitalSign>> ListVitalSignsBetween(PatientId patient, TimePoint from, TimePoint to) = 0;
+// Treatment courses, their sessions with each session's transitions, dose orders and administrations.
+class TreatmentTransaction {
+public:
+    virtual ~TreatmentTransaction() = default;
 
     // Treatment courses, sessions, dose orders and administrations. `id` members of the inserted values are
     // ignored; the new id is returned. Gets return kNotFound when no such record.
@@ -135,6 +156,12 @@ public:
     virtual Result<std::vector<Administration>> ListAdministrations(SessionId session) = 0;
     // Every administration of the patient, all sessions, in the order they started (started_at, then id).
     virtual Result<std::vector<Administration>> ListPatientAdministrations(PatientId patient) = 0;
+};
+
+// The Spravato REMS Patient Monitoring Forms.
+class RemsTransaction {
+public:
+    virtual ~RemsTransaction() = default;
 
     // REMS Patient Monitoring Forms. Stores `form` as due (its id, status and submission are ignored) and returns
     // the new id; kConflict when the session already has a form.
@@ -146,6 +173,12 @@ public:
     virtual Status SubmitRemsForm(RemsFormId id, const RemsSubmission& submission) = 0;
     // Every form still due, the earliest due date first (then id).
     virtual Result<std::vector<RemsFormRecord>> ListDueRemsForms() = 0;
+};
+
+// Clinical alerts.
+class AlertTransaction {
+public:
+    virtual ~AlertTransaction() = default;
 
     // `alert.id` and its acknowledgement members are ignored: an alert is stored open. The new id is returned.
     virtual Result<AlertId> InsertAlert(const Alert& alert) = 0;
@@ -156,6 +189,12 @@ public:
     virtual Status AcknowledgeAlert(AlertId id, TimePoint at, std::string_view by, std::string_view note) = 0;
     // In id order (the order they were raised), at most `filter.limit`.
     virtual Result<std::vector<Alert>> ListAlerts(const AlertFilter& filter) = 0;
+};
+
+// Adverse events.
+class AdverseEventTransaction {
+public:
+    virtual ~AdverseEventTransaction() = default;
 
     // Adverse events. `event.id` is ignored; the new id is returned. The database refuses (kInternal) an event whose
     // values break its CHECK constraints (the clinical::CheckAdverseEvent rules that need no clock).
@@ -171,6 +210,12 @@ public:
     virtual Result<std::vector<AdverseEvent>> ListAdverseEvents(PatientId patient) = 0;
     // The adverse events linked to one treatment session, by onset.
     virtual Result<std::vector<AdverseEvent>> ListSessionAdverseEvents(SessionId session) = 0;
+};
+
+// Clinical notes and their addenda.
+class NoteTransaction {
+public:
+    virtual ~NoteTransaction() = default;
 
     // Clinical notes. Stores `note` as an unsigned draft at version 1; its id, signature and addenda are ignored.
     // The new id is returned.
@@ -192,11 +237,23 @@ public:
     // Appends an addendum to a signed note; `addendum.id` is ignored and the new id returned. Addenda are never
     // changed or deleted. The database refuses (kInternal) an addendum to an unsigned or missing note.
     virtual Result<AddendumId> InsertNoteAddendum(const NoteAddendum& addendum) = 0;
+};
+
+// The clinic's settings.
+class SettingsTransaction {
+public:
+    virtual ~SettingsTransaction() = default;
 
     // Clinic settings overrides as (name, value) text pairs, in name order; defaults are not stored.
     virtual Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() = 0;
     virtual Status SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,
                                std::string_view changed_by) = 0;
+};
+
+// Who may use the system: users, the login throttle, browser sessions and API tokens.
+class AccessTransaction {
+public:
+    virtual ~AccessTransaction() = default;
 
     // Users. `user.id`, `failed_logins` and `locked_until` are ignored on insert (the login throttle is kept by
     // email, below). kConflict "email" when the email is taken, "patient_id" when another user has that patient.
@@ -245,6 +302,18 @@ public:
     // Revokes every live token of `user` at `at`; none is no error.
     virtual Status RevokeUserApiTokens(UserId user, TimePoint at) = 0;
 };
+
+// All operations of one transaction. An error returned from the work function rolls the whole transaction back.
+class StoreTransaction : public PatientTransaction,
+                         public AuditTransaction,
+                         public HistoryTransaction,
+                         public TreatmentTransaction,
+                         public RemsTransaction,
+                         public AlertTransaction,
+                         public AdverseEventTransaction,
+                         public NoteTransaction,
+                         public SettingsTransaction,
+                         public AccessTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 

@@ -1,7 +1,6 @@
 #include "adapters/storage/contract/test_stores.hpp"
 
 #include <libpq-fe.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +14,7 @@
 
 #include "adapters/storage/open_store.hpp"
 #include "adapters/storage/postgres/pg_connection.hpp"
+#include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sqlite/sqlite_connection.hpp"
 #include "app/patient_records.hpp"
 
@@ -64,6 +64,59 @@ std::string UniqueSuffix() {
     return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(random() % 100000);
 }
 
+void AddFailure(IntegrityReport& report, const std::string& failure) {
+    report.verdict = report.verdict == "ok" ? failure : report.verdict + "; " + failure;
+}
+
+Result<IntegrityReport> SqliteIntegrity(sql::SqlConnection& connection) {
+    IntegrityReport report{"ok", 0};
+    ASSIGN_OR_RETURN(std::vector<sql::SqlRow> relations,
+                     connection.Query("SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'index')", {}));
+    report.relations_checked = static_cast<int>(sql::RowReader(relations.at(0)).Int(0));
+    ASSIGN_OR_RETURN(std::vector<sql::SqlRow> answers, connection.Query("PRAGMA integrity_check", {}));
+    for (const sql::SqlRow& row : answers) {
+        if (const std::string answer = sql::RowReader(row).Text(0); answer != "ok") {
+            AddFailure(report, answer);
+        }
+    }
+    return report;
+}
+
+// Every btree index and every table of the public schema, where the migrations put the clinic record, as
+// (name, 'i' or 'r').
+constexpr std::string_view kCheckedRelations =
+    "SELECT c.oid::regclass::text, c.relkind::text FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam "
+    "WHERE n.nspname = 'public' AND (c.relkind = 'r' OR (c.relkind = 'i' AND am.amname = 'btree')) ORDER BY 1";
+
+Result<IntegrityReport> PostgresIntegrity(sql::SqlConnection& connection) {
+    RETURN_IF_ERROR(connection.Execute("CREATE EXTENSION IF NOT EXISTS amcheck"));
+    IntegrityReport report{"ok", 0};
+    ASSIGN_OR_RETURN(std::vector<sql::SqlRow> relations, connection.Query(kCheckedRelations, {}));
+    for (const sql::SqlRow& relation : relations) {
+        sql::RowReader read(relation);
+        const std::vector<sql::SqlValue> name = {read.Text(0)};
+        if (read.Text(1) == "i") {
+            // amcheck reports damage as an error naming the index and what is wrong with it.
+            Result<std::vector<sql::SqlRow>> checked =
+                connection.Query("SELECT count(*) FROM (SELECT bt_index_parent_check($1::regclass, true)) AS c", name);
+            if (!checked.ok()) {
+                AddFailure(report, "index " + read.Text(0) + ": " + checked.error().message);
+            }
+        } else {
+            ASSIGN_OR_RETURN(std::vector<sql::SqlRow> damage,
+                             connection.Query("SELECT blkno::text || '/' || coalesce(offnum::text, '-') || ': ' || msg "
+                                              "FROM verify_heapam($1::regclass)",
+                                              name));
+            for (const sql::SqlRow& row : damage) {
+                AddFailure(report, "table " + read.Text(0) + " at " + sql::RowReader(row).Text(0));
+            }
+        }
+        ++report.relations_checked;
+    }
+    return report;
+}
+
 }  // namespace
 
 std::string_view BackendName(Backend backend) {
@@ -79,15 +132,10 @@ Result<std::unique_ptr<TestDatabase>> TestDatabase::Create(Backend backend) {
         std::filesystem::create_directories(folder);
         return std::unique_ptr<TestDatabase>(new TestDatabase(backend, "sqlite:" + folder + "/kclinic.db", folder));
     }
-    Result<std::string> dsn = PostgresServerDsn();
-    if (!dsn.ok()) {
-        return dsn.error();
-    }
+    ASSIGN_OR_RETURN(std::string dsn, PostgresServerDsn());
     const std::string database = "kclinic_test_" + UniqueSuffix();
-    if (Status created = PostgresAdmin(*dsn, "CREATE DATABASE " + database); !created.ok()) {
-        return created.error();
-    }
-    return std::unique_ptr<TestDatabase>(new TestDatabase(backend, WithDatabase(*dsn, database), database));
+    RETURN_IF_ERROR(PostgresAdmin(dsn, "CREATE DATABASE " + database));
+    return std::unique_ptr<TestDatabase>(new TestDatabase(backend, WithDatabase(dsn, database), database));
 }
 
 TestDatabase::~TestDatabase() {
@@ -101,52 +149,24 @@ TestDatabase::~TestDatabase() {
     }
 }
 
-Result<std::string> TestDatabase::IntegrityCheck() const {
-    if (backend_ == Backend::kPostgres) {
-        return std::string("ok");
-    }
-    sqlite3* db = nullptr;
-    const std::string path = SqlitePath(url_);
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        std::string message = sqlite3_errmsg(db);
-        sqlite3_close(db);
-        return Error{ErrorCode::kInternal, path, message};
-    }
-    std::string answer;
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &statement, nullptr) == SQLITE_OK) {
-        while (sqlite3_step(statement) == SQLITE_ROW) {
-            answer += (answer.empty() ? "" : "; ") +
-                      std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
-        }
-    }
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
-    return answer;
+Result<IntegrityReport> TestDatabase::IntegrityCheck() const {
+    ASSIGN_OR_RETURN(std::unique_ptr<sql::SqlConnection> connection, ConnectDirectly());
+    return backend_ == Backend::kSqlite ? SqliteIntegrity(*connection) : PostgresIntegrity(*connection);
 }
 
 Result<std::unique_ptr<sql::SqlConnection>> TestDatabase::ConnectDirectly() const {
     if (backend_ == Backend::kSqlite) {
-        Result<std::unique_ptr<sqlite::SqliteConnection>> connection =
-            sqlite::SqliteConnection::Open(SqlitePath(url_), sqlite::OpenMode::kReadWrite);
-        if (!connection.ok()) {
-            return connection.error();
-        }
-        return std::unique_ptr<sql::SqlConnection>(std::move(connection).value());
+        ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteConnection> connection,
+                         sqlite::SqliteConnection::Open(SqlitePath(url_), sqlite::OpenMode::kReadWrite));
+        return std::unique_ptr<sql::SqlConnection>(std::move(connection));
     }
-    Result<std::unique_ptr<postgres::PgConnection>> connection = postgres::PgConnection::Connect(url_);
-    if (!connection.ok()) {
-        return connection.error();
-    }
-    return std::unique_ptr<sql::SqlConnection>(std::move(connection).value());
+    ASSIGN_OR_RETURN(std::unique_ptr<postgres::PgConnection> connection, postgres::PgConnection::Connect(url_));
+    return std::unique_ptr<sql::SqlConnection>(std::move(connection));
 }
 
 Status TestDatabase::ExecuteDirectly(const std::string& statement) const {
-    Result<std::unique_ptr<sql::SqlConnection>> connection = ConnectDirectly();
-    if (!connection.ok()) {
-        return connection.error();
-    }
-    Status executed = (*connection)->Execute(statement);
+    ASSIGN_OR_RETURN(std::unique_ptr<sql::SqlConnection> connection, ConnectDirectly());
+    Status executed = connection->Execute(statement);
     if (!executed.ok()) {
         return Error{ErrorCode::kInternal, "", statement + ": " + executed.error().message};
     }
@@ -159,11 +179,7 @@ std::vector<app::AuditEntry> ReadAudit(app::Store& store, std::optional<std::int
     filter.limit = app::kMaxPageSize;
     std::vector<app::AuditEntry> entries;
     const Status read = store.Read([&](app::StoreTransaction& tx) -> Status {
-        Result<std::vector<app::AuditEntry>> listed = tx.ListAudit(filter);
-        if (!listed.ok()) {
-            return listed.error();
-        }
-        entries = std::move(listed).value();
+        ASSIGN_OR_RETURN(entries, tx.ListAudit(filter));
         return Status::Ok();
     });
     EXPECT_TRUE(read.ok()) << read.error().ToString();
@@ -179,15 +195,9 @@ std::vector<std::string> ReadAuditActions(app::Store& store, std::optional<std::
 }
 
 Result<std::unique_ptr<TestStore>> OpenTestStore(Backend backend) {
-    Result<std::unique_ptr<TestDatabase>> database = TestDatabase::Create(backend);
-    if (!database.ok()) {
-        return database.error();
-    }
-    Result<std::unique_ptr<app::Store>> store = OpenStore((*database)->url());
-    if (!store.ok()) {
-        return store.error();
-    }
-    return std::make_unique<TestStore>(std::move(database).value(), std::move(store).value());
+    ASSIGN_OR_RETURN(std::unique_ptr<TestDatabase> database, TestDatabase::Create(backend));
+    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, OpenStore(database->url()));
+    return std::make_unique<TestStore>(std::move(database), std::move(store));
 }
 
 }  // namespace kclinic::adapters::storage::contract

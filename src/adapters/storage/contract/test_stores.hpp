@@ -67,6 +67,12 @@ inline std::string Lowercase(std::string text) {
 [[nodiscard]] std::vector<std::string> ReadAuditActions(app::Store& store,
                                                         std::optional<std::int64_t> patient_id = std::nullopt);
 
+// What TestDatabase::IntegrityCheck found.
+struct IntegrityReport {
+    std::string verdict;        // "ok" when every check passed; otherwise each failure, "; "-separated
+    int relations_checked = 0;  // the tables and indexes the checks covered
+};
+
 // An empty database, removed when this object is destroyed.
 class TestDatabase {
 public:
@@ -79,8 +85,12 @@ public:
     [[nodiscard]] const std::string& url() const { return url_; }
     [[nodiscard]] Backend backend() const { return backend_; }
 
-    // SQLite: PRAGMA integrity_check's answer ("ok" when sound). PostgreSQL: "ok" (the server checks its own).
-    [[nodiscard]] Result<std::string> IntegrityCheck() const;
+    // Checks the database's structure on disk. SQLite: PRAGMA integrity_check over every table and index. PostgreSQL:
+    // amcheck (contrib, created here as the extension when missing, which takes the cluster's superuser, as
+    // pg-test-server's is): bt_index_parent_check with heapallindexed over every btree index of the public schema
+    // (each index agrees with its table and its own tree), and verify_heapam over every table. Errors: kInternal or
+    // kUnavailable when the checks cannot run; a check that finds damage is no error but a verdict other than "ok".
+    [[nodiscard]] Result<IntegrityReport> IntegrityCheck() const;
 
     // A connection of its own to this database, past any Store and use case, to test what the database itself
     // refuses (triggers, CHECK constraints). Each statement run on it commits by itself. The database must exist

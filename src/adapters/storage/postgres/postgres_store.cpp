@@ -23,11 +23,14 @@ constexpr std::int64_t kMigrationLockKey = 0x6b636c696e6963;
 constexpr std::string_view kBeginWrite = "BEGIN";
 constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-// Connects and migrates; returns the connection (still usable) and the schema version reached.
-Result<std::pair<std::unique_ptr<PgConnection>, int>> ConnectAndMigrate(const std::string& dsn,
-                                                                        const PgConnectionOptions& options) {
-    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connected, PgConnection::Connect(dsn, options));
-    std::unique_ptr<PgConnection> connection = std::move(connected);
+// A connection (still usable) and the schema version its migrations reached.
+struct Migrated {
+    std::unique_ptr<PgConnection> connection;
+    int version = 0;
+};
+
+Result<Migrated> ConnectAndMigrate(const std::string& dsn, const PgConnectionOptions& options) {
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(dsn, options));
     // Without the lock, two processes starting together could both read schema version 0 and both run 0001 (the
     // second failing on CREATE TABLE), or race inside CREATE TABLE IF NOT EXISTS, which is not atomic in
     // PostgreSQL. A session lock (not a transaction lock) because ApplyMigrations commits once per migration; it
@@ -35,12 +38,9 @@ Result<std::pair<std::unique_ptr<PgConnection>, int>> ConnectAndMigrate(const st
     const std::vector<sql::SqlValue> key = {kMigrationLockKey};
     RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_lock($1)", key));
     ASSIGN_OR_RETURN(int version, sql::ApplyMigrations(*connection, PostgresMigrations()));
-    if (Result<std::vector<sql::SqlRow>> unlocked = connection->Query("SELECT pg_advisory_unlock($1)", key);
-        !unlocked.ok()) {
-        return unlocked.error();
-    }
+    RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_unlock($1)", key));
     connection->ClearFirstError();
-    return std::pair{std::move(connection), version};
+    return Migrated{std::move(connection), version};
 }
 
 class PostgresStore final : public app::Store {
@@ -140,12 +140,9 @@ void PostgresStore::GiveBack(std::unique_ptr<PgConnection> connection) {
 
 Status PostgresStore::Reconnect(std::unique_ptr<PgConnection>& connection) const {
     connection.reset();
-    Result<std::unique_ptr<PgConnection>> fresh =
-        PgConnection::Connect(dsn_, PgConnectionOptions{options_.connect_timeout});
-    if (!fresh.ok()) {
-        return fresh.error();
-    }
-    connection = std::move(fresh).value();
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> fresh,
+                     PgConnection::Connect(dsn_, PgConnectionOptions{options_.connect_timeout}));
+    connection = std::move(fresh);
     return Status::Ok();
 }
 
@@ -169,9 +166,7 @@ Status PostgresStore::Run(const app::TransactionWork& work, std::string_view beg
         RETURN_IF_ERROR(Reconnect(connection));
         begun = connection->Execute(begin);
     }
-    if (!begun.ok()) {
-        return begun;
-    }
+    RETURN_IF_ERROR(begun);
     connection->ClearFirstError();
 
     Status outcome;
@@ -209,13 +204,10 @@ Result<std::unique_ptr<app::Store>> OpenPostgresStore(const std::string& dsn, co
         return InvalidArgument("pool_size", "must be at least 1, not " + std::to_string(options.pool_size));
     }
     const PgConnectionOptions connection_options{options.connect_timeout};
-    Result<std::pair<std::unique_ptr<PgConnection>, int>> migrated = ConnectAndMigrate(dsn, connection_options);
-    if (!migrated.ok()) {
-        return migrated.error();
-    }
+    ASSIGN_OR_RETURN(Migrated migrated, ConnectAndMigrate(dsn, connection_options));
     std::vector<std::unique_ptr<PgConnection>> pool;
     pool.reserve(static_cast<std::size_t>(options.pool_size));
-    pool.push_back(std::move(migrated.value().first));
+    pool.push_back(std::move(migrated.connection));
     while (pool.size() < static_cast<std::size_t>(options.pool_size)) {
         ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(dsn, connection_options));
         pool.push_back(std::move(connection));
@@ -224,12 +216,8 @@ Result<std::unique_ptr<app::Store>> OpenPostgresStore(const std::string& dsn, co
 }
 
 Result<int> MigratePostgres(const std::string& dsn, const PostgresOptions& options) {
-    Result<std::pair<std::unique_ptr<PgConnection>, int>> migrated =
-        ConnectAndMigrate(dsn, PgConnectionOptions{options.connect_timeout});
-    if (!migrated.ok()) {
-        return migrated.error();
-    }
-    return migrated->second;
+    ASSIGN_OR_RETURN(Migrated migrated, ConnectAndMigrate(dsn, PgConnectionOptions{options.connect_timeout}));
+    return migrated.version;
 }
 
 }  // namespace kclinic::adapters::storage::postgres

@@ -228,7 +228,7 @@ TEST_F(PostgresStoreTest, ADuplicateMrnIsAConflictAndTheFirstPatientStays) {
     ASSERT_NE(Register(*store, "MRN-7").value, 0);
     const Status second = store->Write([](app::StoreTransaction& tx) -> Status {
         Result<app::PatientId> inserted = tx.InsertPatient(Patient("MRN-7"), At(0), "a");
-        return inserted.ok() ? Status::Ok() : Status(inserted.error());
+        return StatusOf(inserted);
     });
     ASSERT_FALSE(second.ok());
     EXPECT_EQ(second.error().code, ErrorCode::kConflict);
@@ -323,7 +323,7 @@ TEST_F(PostgresStoreTest, AReadSeesOneSnapshotAndCannotWrite) {
 
     const Status write_in_read = store->Read([](app::StoreTransaction& tx) -> Status {
         Result<app::PatientId> inserted = tx.InsertPatient(Patient("MRN-3"), At(0), "a");
-        return inserted.ok() ? Status::Ok() : Status(inserted.error());
+        return StatusOf(inserted);
     });
     ASSERT_FALSE(write_in_read.ok());
     EXPECT_EQ(write_in_read.error().code, ErrorCode::kInternal);
@@ -355,7 +355,7 @@ TEST_F(PostgresStoreTest, ConcurrentWritersThroughThePoolAllCommit) {
                     ids[static_cast<std::size_t>(t)].push_back(id->value);
                     Result<app::AuditEntryId> audited = tx.AppendAudit(app::AuditEntry{
                         {}, At(0), "nurse@example.org", "cli", "vital.create", "vital_sign", id->value, patient.value});
-                    return audited.ok() ? Status::Ok() : Status(audited.error());
+                    return StatusOf(audited);
                 });
                 if (!written.ok()) {
                     ++failures;
@@ -410,7 +410,7 @@ TEST_F(PostgresStoreTest, ThePoolIsBoundedAndCallersWaitForAFreeConnection) {
     std::future<Status> waiter = std::async(std::launch::async, [&] {
         return store->Write([](app::StoreTransaction& tx) -> Status {
             Result<app::PatientId> inserted = tx.InsertPatient(Patient("MRN-1"), At(0), "a");
-            return inserted.ok() ? Status::Ok() : Status(inserted.error());
+            return StatusOf(inserted);
         });
     });
     std::this_thread::sleep_for(50ms);
@@ -444,7 +444,7 @@ TEST_F(PostgresStoreTest, AConnectionLostInsideTheWorkFailsThatWriteOnly) {
         EXPECT_TRUE(tx.InsertPatient(Patient("MRN-1"), At(0), "a").ok());
         EXPECT_EQ(TerminateSessions(), 1);
         Result<app::PatientId> inserted = tx.InsertPatient(Patient("MRN-2"), At(0), "a");
-        return inserted.ok() ? Status::Ok() : Status(inserted.error());
+        return StatusOf(inserted);
     });
     ASSERT_FALSE(lost.ok());
     EXPECT_EQ(lost.error().code, ErrorCode::kUnavailable) << lost.error().ToString();

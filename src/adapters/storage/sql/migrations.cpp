@@ -49,9 +49,8 @@ Result<int> ApplyMigrations(SqlConnection& connection, std::span<const Migration
         if (applied.ok()) {
             const std::vector<SqlValue> row = {std::int64_t{migration.version}, std::string(migration.name),
                                                NowMilliseconds()};
-            Result<std::vector<SqlRow>> recorded =
-                connection.Query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", row);
-            applied = recorded.ok() ? Status::Ok() : Status(recorded.error());
+            applied = StatusOf(
+                connection.Query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", row));
         }
         if (applied.ok()) {
             applied = connection.Execute("COMMIT");

@@ -115,8 +115,7 @@ bool IsUniqueViolation(const Error& error, std::string_view sqlite_columns, std:
 }
 
 Status Run(SqlConnection& connection, std::string_view sql, const std::vector<SqlValue>& params) {
-    Result<std::vector<SqlRow>> rows = connection.Query(sql, params);
-    return rows.ok() ? Status::Ok() : Status(rows.error());
+    return StatusOf(connection.Query(sql, params));
 }
 
 }  // namespace
@@ -180,14 +179,12 @@ Status SqlTransaction::UpdateUser(const app::User& user) {
 
 Result<app::LoginThrottle> SqlTransaction::GetLoginThrottle(std::string_view email) {
     const std::vector<SqlValue> params = {std::string(email)};
-    Result<std::vector<SqlRow>> rows =
-        connection_.Query("SELECT failed_logins, locked_until FROM login_throttle WHERE email = $1", params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("SELECT failed_logins, locked_until FROM login_throttle WHERE email = $1", params));
     app::LoginThrottle throttle;
-    if (!rows->empty()) {
-        RowReader read(rows->front());
+    if (!rows.empty()) {
+        RowReader read(rows.front());
         throttle.failed_logins = static_cast<int>(read.Int(0));
         throttle.locked_until = ReadOptionalTime(read, 1);
         if (!read.ok()) {

@@ -132,14 +132,11 @@ Result<app::AdverseEventId> SqlTransaction::InsertAdverseEvent(const app::Advers
                                     Millis(event.updated_at),
                                     event.updated_by};
     AppendFlags(event, params);
-    Result<std::vector<SqlRow>> rows =
-        connection_.Query("INSERT INTO adverse_events (" + InsertColumns() + ") VALUES (" +
-                              Placeholders(1, params.size()) + ") RETURNING id",
-                          params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return app::AdverseEventId{InsertedId(*rows)};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("INSERT INTO adverse_events (" + InsertColumns() + ") VALUES (" +
+                                           Placeholders(1, params.size()) + ") RETURNING id",
+                                       params));
+    return app::AdverseEventId{InsertedId(rows)};
 }
 
 Result<app::AdverseEvent> SqlTransaction::GetAdverseEvent(app::AdverseEventId id) {

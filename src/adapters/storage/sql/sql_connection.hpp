@@ -1,6 +1,6 @@
 #pragma once
 
-// The narrow SQL interface both storage backends implement, so the clinic record's queries (sql_transaction.cpp)
+// The narrow SQL interface both storage backends implement, so the clinic record's queries (SqlTransaction)
 // are written once. Statements use PostgreSQL-style positional parameters $1..$n; SQLite accepts the same text
 // (it reads "$1" as a named parameter). Neither sqlite3.h nor libpq-fe.h appears here.
 

@@ -239,14 +239,12 @@ Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
 
 Result<std::vector<app::ScreeningRecord>> SqlTransaction::ListScreenings(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
-    Result<std::vector<SqlRow>> ids =
-        connection_.Query("SELECT id FROM screenings WHERE patient_id = $1 ORDER BY screened_at, id", params);
-    if (!ids.ok()) {
-        return ids.error();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> ids,
+        connection_.Query("SELECT id FROM screenings WHERE patient_id = $1 ORDER BY screened_at, id", params));
     // A screening is several tables (the row, its findings); GetScreening is the one place that assembles it.
     std::vector<app::ScreeningRecord> screenings;
-    for (const SqlRow& row : *ids) {
+    for (const SqlRow& row : ids) {
         RowReader read(row);
         const app::ScreeningId id{read.Int(0)};
         if (!read.ok()) {

@@ -81,18 +81,15 @@ Result<app::NoteId> SqlTransaction::InsertNote(const app::Note& note) {
 
 Result<app::Note> SqlTransaction::GetNote(app::NoteId id) {
     const std::vector<SqlValue> params = {id.value};
-    Result<app::Note> note =
+    ASSIGN_OR_RETURN(
+        app::Note found,
         QueryOne(connection_, "SELECT " + std::string(kNoteColumns) + " FROM notes WHERE id = $1", params, NoteFromRow,
-                 Error{ErrorCode::kNotFound, "note_id", "no note with id " + std::to_string(id.value)});
-    if (!note.ok()) {
-        return note;
-    }
+                 Error{ErrorCode::kNotFound, "note_id", "no note with id " + std::to_string(id.value)}));
     ASSIGN_OR_RETURN(std::vector<app::NoteAddendum> addenda,
                      QueryRows<app::NoteAddendum>(connection_,
                                                   "SELECT " + std::string(kAddendumColumns) +
                                                       " FROM note_addenda WHERE note_id = $1 ORDER BY written_at, id",
                                                   params, AddendumFromRow));
-    app::Note found = std::move(note).value();
     found.addenda = std::move(addenda);
     return found;
 }
@@ -104,12 +101,8 @@ Result<std::vector<app::Note>> SqlTransaction::ListNotes(app::PatientId patient,
         params.emplace_back(std::string(app::NoteKindName(*kind)));
         query += " AND kind = $2";
     }
-    Result<std::vector<app::Note>> listed =
-        QueryRows<app::Note>(connection_, query + " ORDER BY created_at, id", params, NoteFromRow);
-    if (!listed.ok()) {
-        return listed;
-    }
-    std::vector<app::Note> notes = std::move(listed).value();
+    ASSIGN_OR_RETURN(std::vector<app::Note> notes,
+                     QueryRows<app::Note>(connection_, query + " ORDER BY created_at, id", params, NoteFromRow));
     // Every addendum of the patient's notes in one query, handed to its note.
     ASSIGN_OR_RETURN(std::vector<app::NoteAddendum> addenda,
                      QueryRows<app::NoteAddendum>(

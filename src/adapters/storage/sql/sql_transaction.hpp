@@ -13,28 +13,29 @@ class SqlTransaction final : public app::StoreTransaction {
 public:
     explicit SqlTransaction(SqlConnection& connection) : connection_(connection) {}
 
+    // app::PatientTransaction: sql_patients.cpp.
     Result<app::PatientId> InsertPatient(const app::NewPatient& patient, app::TimePoint created_at,
                                          std::string_view created_by) override;
     Result<app::Patient> GetPatient(app::PatientId id) override;
     Result<std::optional<app::Patient>> FindPatientByMrn(std::string_view mrn) override;
     Result<std::vector<app::Patient>> ListPatients(app::PatientId after, int limit) override;
     Status UpdatePatient(const app::Patient& patient) override;
-
     Status InsertWeight(const app::WeightMeasurement& weight) override;
     Result<std::vector<app::WeightMeasurement>> ListWeights(app::PatientId patient) override;
-
     Result<app::VitalSignId> InsertVitalSign(const app::NewVitalSign& vital, app::TimePoint recorded_at,
                                              std::string_view recorded_by) override;
     Result<app::VitalSign> GetVitalSign(app::VitalSignId id) override;
     Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, int limit) override;
-
+    Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
+                                                              app::TimePoint to) override;
     Result<app::AssessmentId> InsertAssessment(const app::Assessment& assessment) override;
     Result<std::vector<app::Assessment>> ListAssessments(app::PatientId patient) override;
 
+    // app::AuditTransaction: sql_audit.cpp.
     Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override;
     Result<std::vector<app::AuditEntry>> ListAudit(const app::AuditFilter& filter) override;
 
-    // Patient history and screenings: sql_history.cpp.
+    // app::HistoryTransaction: sql_history.cpp.
     Result<app::HistoryEntryId> InsertHistoryEntry(const app::HistoryEntry& entry) override;
     Result<std::vector<app::HistoryEntry>> ListHistoryEntries(app::PatientId patient) override;
     Result<app::TrialId> InsertTrial(const app::TrialRecord& trial) override;
@@ -44,10 +45,7 @@ public:
     Status SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) override;
     Result<std::vector<app::ScreeningRecord>> ListScreenings(app::PatientId patient) override;
 
-    Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
-                                                              app::TimePoint to) override;
-
-    // Treatment courses, sessions, dose orders and administrations: sql_treatment.cpp.
+    // app::TreatmentTransaction: sql_treatment.cpp.
     Result<app::CourseId> InsertCourse(const app::TreatmentCourse& course) override;
     Result<app::TreatmentCourse> GetCourse(app::CourseId id) override;
     Result<std::vector<app::TreatmentCourse>> ListCourses(app::PatientId patient) override;
@@ -64,26 +62,26 @@ public:
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
     Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override;
 
-    // REMS Patient Monitoring Forms: sql_rems.cpp.
+    // app::RemsTransaction: sql_rems.cpp.
     Result<app::RemsFormId> InsertRemsForm(const app::RemsFormRecord& form) override;
     Result<std::optional<app::RemsFormRecord>> FindRemsForm(app::SessionId session) override;
     Status SubmitRemsForm(app::RemsFormId id, const app::RemsSubmission& submission) override;
     Result<std::vector<app::RemsFormRecord>> ListDueRemsForms() override;
 
-    // Alerts: sql_alerts.cpp.
+    // app::AlertTransaction: sql_alerts.cpp.
     Result<app::AlertId> InsertAlert(const app::Alert& alert) override;
     Result<app::Alert> GetAlert(app::AlertId id) override;
     Status AcknowledgeAlert(app::AlertId id, app::TimePoint at, std::string_view by, std::string_view note) override;
     Result<std::vector<app::Alert>> ListAlerts(const app::AlertFilter& filter) override;
 
-    // Adverse events: sql_adverse_events.cpp.
+    // app::AdverseEventTransaction: sql_adverse_events.cpp.
     Result<app::AdverseEventId> InsertAdverseEvent(const app::AdverseEvent& event) override;
     Result<app::AdverseEvent> GetAdverseEvent(app::AdverseEventId id) override;
     Status UpdateAdverseEvent(const app::AdverseEvent& event) override;
     Result<std::vector<app::AdverseEvent>> ListAdverseEvents(app::PatientId patient) override;
     Result<std::vector<app::AdverseEvent>> ListSessionAdverseEvents(app::SessionId session) override;
 
-    // Clinical notes and their addenda: sql_notes.cpp.
+    // app::NoteTransaction: sql_notes.cpp.
     Result<app::NoteId> InsertNote(const app::Note& note) override;
     Result<app::Note> GetNote(app::NoteId id) override;
     Result<std::vector<app::Note>> ListNotes(app::PatientId patient, std::optional<app::NoteKind> kind) override;
@@ -93,11 +91,12 @@ public:
                     std::string_view signed_by) override;
     Result<app::AddendumId> InsertNoteAddendum(const app::NoteAddendum& addendum) override;
 
+    // app::SettingsTransaction: sql_settings.cpp.
     Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override;
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;
 
-    // Users, login throttling, browser sessions and API tokens: sql_access.cpp.
+    // app::AccessTransaction: sql_access.cpp.
     Result<app::UserId> InsertUser(const app::User& user) override;
     Result<app::User> GetUser(app::UserId id) override;
     Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override;

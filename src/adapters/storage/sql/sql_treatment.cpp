@@ -241,11 +241,10 @@ Status AppendTransition(SqlConnection& connection, const app::TreatmentSession& 
                                           Millis(session.state_changed_at),
                                           session.state_changed_by,
                                           reasoned ? session.state_reason : std::string()};
-    Result<std::vector<SqlRow>> rows = connection.Query(
-        "INSERT INTO session_transitions (session_id, from_state, to_state, at, by, reason) "
-        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        params);
-    return rows.ok() ? Status::Ok() : Status(rows.error());
+    return StatusOf(
+        connection.Query("INSERT INTO session_transitions (session_id, from_state, to_state, at, by, reason) "
+                         "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                         params));
 }
 
 }  // namespace

@@ -167,16 +167,13 @@ Result<std::vector<sql::SqlRow>> SqliteConnection::Query(std::string_view sql, s
         return Run(it->second, params);
     }
     const bool cache = cache_.size() < kMaxCachedStatements;
-    auto prepared = Prepare(sql, cache);
-    if (!prepared.ok()) {
-        return prepared.error();
-    }
+    ASSIGN_OR_RETURN(Prepared prepared, Prepare(sql, cache));
     if (!cache) {
-        auto rows = Run(*prepared, params);
-        sqlite3_finalize(prepared->stmt);
+        auto rows = Run(prepared, params);
+        sqlite3_finalize(prepared.stmt);
         return rows;
     }
-    const auto [it, inserted] = cache_.emplace(std::string(sql), std::move(prepared).value());
+    const auto [it, inserted] = cache_.emplace(std::string(sql), std::move(prepared));
     return Run(it->second, params);
 }
 

@@ -24,11 +24,7 @@ constexpr std::string_view kRollbackTo = "ROLLBACK TO kclinic_job";
 
 // Transaction control goes through Query rather than Execute so that its statements are prepared once and cached.
 Status Control(SqliteConnection& connection, std::string_view statement) {
-    auto rows = connection.Query(statement, {});
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    return Status::Ok();
+    return StatusOf(connection.Query(statement, {}));
 }
 
 bool Exists(const std::string& path) {
@@ -96,11 +92,8 @@ Status CopyToNewFile(sqlite3* source, const std::string& target, bool check_inte
     } remove_temp{temp};
 
     {
-        auto copy = SqliteConnection::Open(temp, OpenMode::kReadWrite);
-        if (!copy.ok()) {
-            return copy.error();
-        }
-        sqlite3* dest = copy.value()->handle();
+        ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> copy, SqliteConnection::Open(temp, OpenMode::kReadWrite));
+        sqlite3* dest = copy->handle();
         sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
         if (backup == nullptr) {
             return Error{ErrorCode::kUnavailable, {}, "cannot copy into " + target + ": " + sqlite3_errmsg(dest)};
@@ -117,12 +110,9 @@ Status CopyToNewFile(sqlite3* source, const std::string& target, bool check_inte
                          "copying into " + target + " failed: " + sqlite3_errstr(code)};
         }
         // The copied header still says WAL (it is the source's); a backup should not need a -wal file beside it.
-        auto mode = copy.value()->Query("PRAGMA journal_mode = DELETE", {});
-        if (!mode.ok()) {
-            return mode.error();
-        }
+        RETURN_IF_ERROR(copy->Query("PRAGMA journal_mode = DELETE", {}));
         if (check_integrity) {
-            if (const Status status = CheckIntegrity(*copy.value(), target); !status.ok()) {
+            if (const Status status = CheckIntegrity(*copy, target); !status.ok()) {
                 return Error{ErrorCode::kInternal, {}, status.error().message};
             }
         }
@@ -148,21 +138,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     if (options.max_batch < 1) {
         return InvalidArgument("max_batch", "must be at least 1");
     }
-    auto writer = SqliteConnection::Open(path, OpenMode::kReadWriteCreate, options.connection);
-    if (!writer.ok()) {
-        return writer.error();
-    }
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> writer,
+                     SqliteConnection::Open(path, OpenMode::kReadWriteCreate, options.connection));
     // Before any reader opens and before the writer thread starts: nothing may see a half-migrated schema.
-    RETURN_IF_ERROR(sql::ApplyMigrations(*writer.value(), SqliteMigrations()));
+    RETURN_IF_ERROR(sql::ApplyMigrations(*writer, SqliteMigrations()));
     std::vector<std::unique_ptr<SqliteConnection>> readers;
     for (int i = 0; i < options.reader_count; ++i) {
-        auto reader = SqliteConnection::Open(path, OpenMode::kReadOnly, options.connection);
-        if (!reader.ok()) {
-            return reader.error();
-        }
-        readers.push_back(std::move(reader).value());
+        ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
+                         SqliteConnection::Open(path, OpenMode::kReadOnly, options.connection));
+        readers.push_back(std::move(reader));
     }
-    return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(writer).value(), std::move(readers)));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(writer), std::move(readers)));
 }
 
 SqliteStore::SqliteStore(const SqliteOptions& options, std::unique_ptr<SqliteConnection> writer,
@@ -227,9 +213,7 @@ Status SqliteStore::Read(const app::TransactionWork& work) {
         sql::SqlTransaction tx(*reader);
         result = work(tx);
     }
-    if (!result.ok()) {
-        return result;
-    }
+    RETURN_IF_ERROR(result);
     return Control(*reader, "COMMIT");
 }
 
@@ -357,11 +341,8 @@ void SqliteStore::ReleaseReader(SqliteConnection* reader) {
 }
 
 Result<std::unique_ptr<app::Store>> OpenSqliteStore(const std::string& path, const SqliteOptions& options) {
-    auto store = SqliteStore::Open(path, options);
-    if (!store.ok()) {
-        return store.error();
-    }
-    return std::unique_ptr<app::Store>(std::move(store).value());
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(path, options));
+    return std::unique_ptr<app::Store>(std::move(store));
 }
 
 Status BackupSqlite(const std::string& database_path, const std::string& backup_path) {
@@ -371,11 +352,9 @@ Status BackupSqlite(const std::string& database_path, const std::string& backup_
     if (Exists(backup_path)) {
         return Error{ErrorCode::kConflict, {}, backup_path + " already exists; it is never overwritten"};
     }
-    auto source = SqliteConnection::Open(database_path, OpenMode::kReadOnly);
-    if (!source.ok()) {
-        return source.error();
-    }
-    return CopyToNewFile(source.value()->handle(), backup_path, /*check_integrity=*/true);
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> source,
+                     SqliteConnection::Open(database_path, OpenMode::kReadOnly));
+    return CopyToNewFile(source->handle(), backup_path, /*check_integrity=*/true);
 }
 
 Status RestoreSqlite(const std::string& backup_path, const std::string& database_path, IfTargetExists if_exists) {

@@ -348,7 +348,7 @@ TEST(SqliteStoreTest, ManyConcurrentWritersAreAllAcknowledgedAndPresent) {
             for (int i = 0; i < kWritesEach; ++i) {
                 const Status status = store->Write([&](app::StoreTransaction& tx) -> Status {
                     auto id = tx.InsertVitalSign(Systolic(patient, 100 + w), kNow, "writer-" + std::to_string(w));
-                    return id.ok() ? Status::Ok() : Status(id.error());
+                    return StatusOf(id);
                 });
                 if (!status.ok()) {
                     ADD_FAILURE() << status.error().ToString();
@@ -364,7 +364,7 @@ TEST(SqliteStoreTest, ManyConcurrentWritersAreAllAcknowledgedAndPresent) {
             while (writing) {
                 const Status status = store->Read([&](app::StoreTransaction& tx) -> Status {
                     auto vitals = tx.ListVitalSigns(patient, 10);
-                    return vitals.ok() ? Status::Ok() : Status(vitals.error());
+                    return StatusOf(vitals);
                 });
                 if (!status.ok()) {
                     ADD_FAILURE() << status.error().ToString();
@@ -458,7 +458,7 @@ TEST(SqliteStoreTest, BatchesAreCappedAtMaxBatch) {
         results.push_back(std::async(std::launch::async, [&store, i] {
             return store->Write([&](app::StoreTransaction& tx) -> Status {
                 auto id = tx.InsertPatient(Patient("MRN-" + std::to_string(i)), kNow, "test");
-                return id.ok() ? Status::Ok() : Status(id.error());
+                return StatusOf(id);
             });
         }));
     }
@@ -481,7 +481,7 @@ TEST(SqliteStoreTest, WriteFromInsideAWriteIsRefusedNotADeadlock) {
     const Status outer = store->Write([&](app::StoreTransaction& tx) -> Status {
         inner = store->Write([](app::StoreTransaction&) { return Status::Ok(); });
         auto id = tx.InsertPatient(Patient("MRN-1"), kNow, "test");
-        return id.ok() ? Status::Ok() : Status(id.error());
+        return StatusOf(id);
     });
     EXPECT_TRUE(outer.ok());
     ASSERT_FALSE(inner.ok());
@@ -502,7 +502,7 @@ TEST(SqliteStoreTest, ReadersSeeCommittedDataOnlyInOneSnapshot) {
                             auto id = tx.InsertPatient(Patient("MRN-1"), kNow, "test");
                             written.set_value();
                             checked.get_future().wait();
-                            return id.ok() ? Status::Ok() : Status(id.error());
+                            return StatusOf(id);
                         })
                         .ok());
     });
@@ -535,7 +535,7 @@ TEST(SqliteStoreTest, ReadTransactionsCannotWrite) {
     auto store = OpenStore(folder.File("clinic.db"), options);
     const Status status = store->Read([&](app::StoreTransaction& tx) -> Status {
         auto id = tx.InsertPatient(Patient("MRN-1"), kNow, "test");
-        return id.ok() ? Status::Ok() : Status(id.error());
+        return StatusOf(id);
     });
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::kInternal);
@@ -675,7 +675,7 @@ Status WriteVitalWithAudit(app::Store& store, app::PatientId patient) {
         }
         app::AuditEntry entry{{}, kNow, "test", "cli", "vital.create", "vital_sign", id->value, patient.value};
         auto audit = tx.AppendAudit(entry);
-        return audit.ok() ? Status::Ok() : Status(audit.error());
+        return StatusOf(audit);
     });
 }
 

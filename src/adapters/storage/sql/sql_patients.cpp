@@ -1,10 +1,12 @@
-#include "adapters/storage/sql/sql_transaction.hpp"
+// The clinic record's first slice over SqlConnection: patients, their weights, vital signs and assessments; schema
+// in migrations/0001_clinic_record.sql.
 
 #include <charconv>
 #include <string>
 #include <utility>
 
 #include "adapters/storage/sql/row_reader.hpp"
+#include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
 #include "base/text.hpp"
 
@@ -139,15 +141,13 @@ Result<app::Patient> SqlTransaction::GetPatient(app::PatientId id) {
 
 Result<std::optional<app::Patient>> SqlTransaction::FindPatientByMrn(std::string_view mrn) {
     const std::vector<SqlValue> params = {std::string(mrn)};
-    Result<std::vector<SqlRow>> rows =
-        connection_.Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE mrn = $1", params);
-    if (!rows.ok()) {
-        return rows.error();
-    }
-    if (rows->empty()) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE mrn = $1", params));
+    if (rows.empty()) {
         return std::optional<app::Patient>{};
     }
-    ASSIGN_OR_RETURN(app::Patient patient, PatientFromRow(rows->front()));
+    ASSIGN_OR_RETURN(app::Patient patient, PatientFromRow(rows.front()));
     return std::optional<app::Patient>{std::move(patient)};
 }
 
@@ -186,9 +186,8 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
 Status SqlTransaction::InsertWeight(const app::WeightMeasurement& weight) {
     const std::vector<SqlValue> params = {weight.patient.value, Millis(weight.measured_at), weight.weight_kg,
                                           weight.recorded_by};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO weights (patient_id, measured_at, weight_kg, recorded_by) VALUES ($1, $2, $3, $4)", params);
-    return rows.ok() ? Status::Ok() : Status(rows.error());
+    return StatusOf(connection_.Query(
+        "INSERT INTO weights (patient_id, measured_at, weight_kg, recorded_by) VALUES ($1, $2, $3, $4)", params));
 }
 
 Result<std::vector<app::WeightMeasurement>> SqlTransaction::ListWeights(app::PatientId patient) {
@@ -310,89 +309,6 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         assessments.push_back(std::move(assessment));
     }
     return assessments;
-}
-
-Result<app::AuditEntryId> SqlTransaction::AppendAudit(const app::AuditEntry& entry) {
-    const std::vector<SqlValue> params = {Millis(entry.at),  entry.actor,     entry.origin,    entry.action,
-                                          entry.record_type, entry.record_id, entry.patient_id};
-    ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        connection_.Query("INSERT INTO audit_log (at, actor, origin, action, record_type, record_id, patient_id) "
-                          "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                          params));
-    return app::AuditEntryId{InsertedId(rows)};
-}
-
-Result<std::vector<app::AuditEntry>> SqlTransaction::ListAudit(const app::AuditFilter& filter) {
-    // Each optional filter is a `(column = $n OR $n IS NULL)` term, so one statement (and one cached plan) serves
-    // every combination. The column comes first because PostgreSQL types a parameter where it first meets it.
-    const auto optional_text = [](const std::optional<std::string>& value) -> SqlValue {
-        return value ? SqlValue{*value} : SqlValue{};
-    };
-    const auto optional_int = [](const std::optional<std::int64_t>& value) -> SqlValue {
-        return value ? SqlValue{*value} : SqlValue{};
-    };
-    const auto optional_time = [](const std::optional<TimePoint>& value) -> SqlValue {
-        return value ? SqlValue{Millis(*value)} : SqlValue{};
-    };
-    const std::vector<SqlValue> params = {filter.after_id,
-                                          optional_text(filter.actor),
-                                          optional_int(filter.patient_id),
-                                          optional_text(filter.action),
-                                          optional_time(filter.from),
-                                          optional_time(filter.to),
-                                          std::int64_t{filter.limit}};
-    ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        connection_.Query("SELECT id, at, actor, origin, action, record_type, record_id, patient_id FROM audit_log "
-                          "WHERE id > $1 AND (actor = $2 OR $2 IS NULL) AND (patient_id = $3 OR $3 IS NULL) "
-                          "AND (action = $4 OR $4 IS NULL) AND (at >= $5 OR $5 IS NULL) AND (at < $6 OR $6 IS NULL) "
-                          "ORDER BY id LIMIT $7",
-                          params));
-    std::vector<app::AuditEntry> entries;
-    for (const SqlRow& row : rows) {
-        RowReader read(row);
-        app::AuditEntry entry{app::AuditEntryId{read.Int(0)},
-                              FromMillis(read.Int(1)),
-                              read.Text(2),
-                              read.Text(3),
-                              read.Text(4),
-                              read.Text(5),
-                              read.Int(6),
-                              read.Int(7)};
-        if (!read.ok()) {
-            return Corrupt("audit_log");
-        }
-        entries.push_back(std::move(entry));
-    }
-    return entries;
-}
-
-Result<std::vector<std::pair<std::string, std::string>>> SqlTransaction::LoadSettings() {
-    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                     connection_.Query("SELECT name, value FROM clinic_settings ORDER BY name", {}));
-    std::vector<std::pair<std::string, std::string>> settings;
-    for (const SqlRow& row : rows) {
-        RowReader read(row);
-        std::pair<std::string, std::string> setting{read.Text(0), read.Text(1)};
-        if (!read.ok()) {
-            return Corrupt("clinic_settings");
-        }
-        settings.push_back(std::move(setting));
-    }
-    return settings;
-}
-
-Status SqlTransaction::SaveSetting(std::string_view name, std::string_view value, TimePoint changed_at,
-                                   std::string_view changed_by) {
-    const std::vector<SqlValue> params = {std::string(name), std::string(value), Millis(changed_at),
-                                          std::string(changed_by)};
-    Result<std::vector<SqlRow>> rows = connection_.Query(
-        "INSERT INTO clinic_settings (name, value, changed_at, changed_by) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (name) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at, "
-        "changed_by = excluded.changed_by",
-        params);
-    return rows.ok() ? Status::Ok() : Status(rows.error());
 }
 
 }  // namespace kclinic::adapters::storage::sql

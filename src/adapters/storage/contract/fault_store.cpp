@@ -1,0 +1,336 @@
+#include "adapters/storage/contract/fault_store.hpp"
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace kclinic::adapters::storage::contract {
+namespace {
+
+// One transaction of a FaultStore: each operation asks the store whether to fail, and otherwise runs on the real
+// transaction underneath.
+class FaultTransaction final : public app::StoreTransaction {
+public:
+    FaultTransaction(app::StoreTransaction& real, FaultStore& faults) : real_(real), faults_(faults) {}
+
+    // app::PatientTransaction
+    Result<app::PatientId> InsertPatient(const app::NewPatient& patient, app::TimePoint created_at,
+                                         std::string_view created_by) override {
+        return Call(&app::StoreTransaction::InsertPatient, patient, created_at, created_by);
+    }
+    Result<app::Patient> GetPatient(app::PatientId id) override { return Call(&app::StoreTransaction::GetPatient, id); }
+    Result<std::optional<app::Patient>> FindPatientByMrn(std::string_view mrn) override {
+        return Call(&app::StoreTransaction::FindPatientByMrn, mrn);
+    }
+    Result<std::vector<app::Patient>> ListPatients(app::PatientId after, int limit) override {
+        return Call(&app::StoreTransaction::ListPatients, after, limit);
+    }
+    Status UpdatePatient(const app::Patient& patient) override {
+        return Call(&app::StoreTransaction::UpdatePatient, patient);
+    }
+    Status InsertWeight(const app::WeightMeasurement& weight) override {
+        return Call(&app::StoreTransaction::InsertWeight, weight);
+    }
+    Result<std::vector<app::WeightMeasurement>> ListWeights(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListWeights, patient);
+    }
+    Result<app::VitalSignId> InsertVitalSign(const app::NewVitalSign& vital, app::TimePoint recorded_at,
+                                             std::string_view recorded_by) override {
+        return Call(&app::StoreTransaction::InsertVitalSign, vital, recorded_at, recorded_by);
+    }
+    Result<app::VitalSign> GetVitalSign(app::VitalSignId id) override {
+        return Call(&app::StoreTransaction::GetVitalSign, id);
+    }
+    Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, int limit) override {
+        return Call(&app::StoreTransaction::ListVitalSigns, patient, limit);
+    }
+    Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
+                                                              app::TimePoint to) override {
+        return Call(&app::StoreTransaction::ListVitalSignsBetween, patient, from, to);
+    }
+    Result<app::AssessmentId> InsertAssessment(const app::Assessment& assessment) override {
+        return Call(&app::StoreTransaction::InsertAssessment, assessment);
+    }
+    Result<std::vector<app::Assessment>> ListAssessments(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListAssessments, patient);
+    }
+
+    // app::AuditTransaction
+    Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override {
+        return Call(&app::StoreTransaction::AppendAudit, entry);
+    }
+    Result<std::vector<app::AuditEntry>> ListAudit(const app::AuditFilter& filter) override {
+        return Call(&app::StoreTransaction::ListAudit, filter);
+    }
+
+    // app::HistoryTransaction
+    Result<app::HistoryEntryId> InsertHistoryEntry(const app::HistoryEntry& entry) override {
+        return Call(&app::StoreTransaction::InsertHistoryEntry, entry);
+    }
+    Result<std::vector<app::HistoryEntry>> ListHistoryEntries(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListHistoryEntries, patient);
+    }
+    Result<app::TrialId> InsertTrial(const app::TrialRecord& trial) override {
+        return Call(&app::StoreTransaction::InsertTrial, trial);
+    }
+    Result<std::vector<app::TrialRecord>> ListTrials(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListTrials, patient);
+    }
+    Result<app::ScreeningId> InsertScreening(const app::ScreeningRecord& screening) override {
+        return Call(&app::StoreTransaction::InsertScreening, screening);
+    }
+    Result<app::ScreeningRecord> GetScreening(app::ScreeningId id) override {
+        return Call(&app::StoreTransaction::GetScreening, id);
+    }
+    Status SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) override {
+        return Call(&app::StoreTransaction::SignScreening, id, signature);
+    }
+    Result<std::vector<app::ScreeningRecord>> ListScreenings(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListScreenings, patient);
+    }
+
+    // app::TreatmentTransaction
+    Result<app::CourseId> InsertCourse(const app::TreatmentCourse& course) override {
+        return Call(&app::StoreTransaction::InsertCourse, course);
+    }
+    Result<app::TreatmentCourse> GetCourse(app::CourseId id) override {
+        return Call(&app::StoreTransaction::GetCourse, id);
+    }
+    Result<std::vector<app::TreatmentCourse>> ListCourses(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListCourses, patient);
+    }
+    Status UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) override {
+        return Call(&app::StoreTransaction::UpdateCourseStatus, course, expected);
+    }
+    Result<app::SessionId> InsertSession(const app::TreatmentSession& session) override {
+        return Call(&app::StoreTransaction::InsertSession, session);
+    }
+    Result<app::TreatmentSession> GetSession(app::SessionId id) override {
+        return Call(&app::StoreTransaction::GetSession, id);
+    }
+    Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override {
+        return Call(&app::StoreTransaction::ListSessions, course);
+    }
+    Result<std::vector<app::TreatmentSession>> ListSessionsOn(std::chrono::sys_days date) override {
+        return Call(&app::StoreTransaction::ListSessionsOn, date);
+    }
+    Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override {
+        return Call(&app::StoreTransaction::UpdateSession, session, expected);
+    }
+    Result<std::vector<app::SessionTransition>> ListSessionTransitions(app::SessionId session) override {
+        return Call(&app::StoreTransaction::ListSessionTransitions, session);
+    }
+    Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override {
+        return Call(&app::StoreTransaction::InsertDoseOrder, record);
+    }
+    Result<std::optional<app::DoseOrderRecord>> FindDoseOrder(app::SessionId session) override {
+        return Call(&app::StoreTransaction::FindDoseOrder, session);
+    }
+    Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override {
+        return Call(&app::StoreTransaction::InsertAdministration, given);
+    }
+    Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override {
+        return Call(&app::StoreTransaction::ListAdministrations, session);
+    }
+    Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListPatientAdministrations, patient);
+    }
+
+    // app::RemsTransaction
+    Result<app::RemsFormId> InsertRemsForm(const app::RemsFormRecord& form) override {
+        return Call(&app::StoreTransaction::InsertRemsForm, form);
+    }
+    Result<std::optional<app::RemsFormRecord>> FindRemsForm(app::SessionId session) override {
+        return Call(&app::StoreTransaction::FindRemsForm, session);
+    }
+    Status SubmitRemsForm(app::RemsFormId id, const app::RemsSubmission& submission) override {
+        return Call(&app::StoreTransaction::SubmitRemsForm, id, submission);
+    }
+    Result<std::vector<app::RemsFormRecord>> ListDueRemsForms() override {
+        return Call(&app::StoreTransaction::ListDueRemsForms);
+    }
+
+    // app::AlertTransaction
+    Result<app::AlertId> InsertAlert(const app::Alert& alert) override {
+        return Call(&app::StoreTransaction::InsertAlert, alert);
+    }
+    Result<app::Alert> GetAlert(app::AlertId id) override { return Call(&app::StoreTransaction::GetAlert, id); }
+    Status AcknowledgeAlert(app::AlertId id, app::TimePoint at, std::string_view by, std::string_view note) override {
+        return Call(&app::StoreTransaction::AcknowledgeAlert, id, at, by, note);
+    }
+    Result<std::vector<app::Alert>> ListAlerts(const app::AlertFilter& filter) override {
+        return Call(&app::StoreTransaction::ListAlerts, filter);
+    }
+
+    // app::AdverseEventTransaction
+    Result<app::AdverseEventId> InsertAdverseEvent(const app::AdverseEvent& event) override {
+        return Call(&app::StoreTransaction::InsertAdverseEvent, event);
+    }
+    Result<app::AdverseEvent> GetAdverseEvent(app::AdverseEventId id) override {
+        return Call(&app::StoreTransaction::GetAdverseEvent, id);
+    }
+    Status UpdateAdverseEvent(const app::AdverseEvent& event) override {
+        return Call(&app::StoreTransaction::UpdateAdverseEvent, event);
+    }
+    Result<std::vector<app::AdverseEvent>> ListAdverseEvents(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListAdverseEvents, patient);
+    }
+    Result<std::vector<app::AdverseEvent>> ListSessionAdverseEvents(app::SessionId session) override {
+        return Call(&app::StoreTransaction::ListSessionAdverseEvents, session);
+    }
+
+    // app::NoteTransaction
+    Result<app::NoteId> InsertNote(const app::Note& note) override {
+        return Call(&app::StoreTransaction::InsertNote, note);
+    }
+    Result<app::Note> GetNote(app::NoteId id) override { return Call(&app::StoreTransaction::GetNote, id); }
+    Result<std::vector<app::Note>> ListNotes(app::PatientId patient, std::optional<app::NoteKind> kind) override {
+        return Call(&app::StoreTransaction::ListNotes, patient, kind);
+    }
+    Status UpdateNoteBody(app::NoteId id, std::int64_t expected_version, std::string_view body,
+                          app::TimePoint updated_at) override {
+        return Call(&app::StoreTransaction::UpdateNoteBody, id, expected_version, body, updated_at);
+    }
+    Status SignNote(app::NoteId id, std::int64_t expected_version, app::TimePoint signed_at,
+                    std::string_view signed_by) override {
+        return Call(&app::StoreTransaction::SignNote, id, expected_version, signed_at, signed_by);
+    }
+    Result<app::AddendumId> InsertNoteAddendum(const app::NoteAddendum& addendum) override {
+        return Call(&app::StoreTransaction::InsertNoteAddendum, addendum);
+    }
+
+    // app::SettingsTransaction
+    Result<std::vector<std::pair<std::string, std::string>>> LoadSettings() override {
+        return Call(&app::StoreTransaction::LoadSettings);
+    }
+    Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
+                       std::string_view changed_by) override {
+        return Call(&app::StoreTransaction::SaveSetting, name, value, changed_at, changed_by);
+    }
+
+    // app::AccessTransaction
+    Result<app::UserId> InsertUser(const app::User& user) override {
+        return Call(&app::StoreTransaction::InsertUser, user);
+    }
+    Result<app::User> GetUser(app::UserId id) override { return Call(&app::StoreTransaction::GetUser, id); }
+    Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override {
+        return Call(&app::StoreTransaction::FindUserByEmail, email);
+    }
+    Result<std::vector<app::User>> ListUsers(app::UserId after, int limit) override {
+        return Call(&app::StoreTransaction::ListUsers, after, limit);
+    }
+    Status UpdateUser(const app::User& user) override { return Call(&app::StoreTransaction::UpdateUser, user); }
+    Result<app::LoginThrottle> GetLoginThrottle(std::string_view email) override {
+        return Call(&app::StoreTransaction::GetLoginThrottle, email);
+    }
+    Result<std::optional<int>> CountLoginAttempt(std::string_view email, app::TimePoint now) override {
+        return Call(&app::StoreTransaction::CountLoginAttempt, email, now);
+    }
+    Status LockLogin(std::string_view email, app::TimePoint until) override {
+        return Call(&app::StoreTransaction::LockLogin, email, until);
+    }
+    Status ClearLoginThrottle(std::string_view email) override {
+        return Call(&app::StoreTransaction::ClearLoginThrottle, email);
+    }
+    Result<app::BrowserSessionId> InsertBrowserSession(const app::BrowserSession& session) override {
+        return Call(&app::StoreTransaction::InsertBrowserSession, session);
+    }
+    Result<std::optional<app::BrowserSession>> FindBrowserSession(std::string_view token_digest) override {
+        return Call(&app::StoreTransaction::FindBrowserSession, token_digest);
+    }
+    Status TouchBrowserSession(app::BrowserSessionId id, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::TouchBrowserSession, id, at);
+    }
+    Status EndBrowserSession(app::BrowserSessionId id, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::EndBrowserSession, id, at);
+    }
+    Status EndUserBrowserSessions(app::UserId user, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::EndUserBrowserSessions, user, at);
+    }
+    Result<app::ApiTokenId> InsertApiToken(const app::ApiToken& token) override {
+        return Call(&app::StoreTransaction::InsertApiToken, token);
+    }
+    Result<app::ApiToken> GetApiToken(app::ApiTokenId id) override {
+        return Call(&app::StoreTransaction::GetApiToken, id);
+    }
+    Result<std::optional<app::ApiToken>> FindApiToken(std::string_view token_digest) override {
+        return Call(&app::StoreTransaction::FindApiToken, token_digest);
+    }
+    Result<std::vector<app::ApiToken>> ListApiTokens(app::UserId user) override {
+        return Call(&app::StoreTransaction::ListApiTokens, user);
+    }
+    Status RevokeApiToken(app::ApiTokenId id, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::RevokeApiToken, id, at);
+    }
+    Status RevokeUserApiTokens(app::UserId user, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::RevokeUserApiTokens, user, at);
+    }
+
+private:
+    template <typename Operation, typename... Args>
+    std::invoke_result_t<Operation, app::StoreTransaction&, Args&...> Call(Operation operation, Args&... args) {
+        if (std::optional<Error> injected = faults_.NextCall()) {
+            return *std::move(injected);
+        }
+        return (real_.*operation)(args...);
+    }
+
+    app::StoreTransaction& real_;
+    FaultStore& faults_;
+};
+
+}  // namespace
+
+Error InjectedError(ErrorCode code, std::string_view where) {
+    return Error{code, "", "injected fault at " + std::string(where)};
+}
+
+void FaultStore::FailCall(int call, ErrorCode code) {
+    Disarm();
+    failing_call_ = call;
+    code_ = code;
+}
+
+void FaultStore::FailCommit(ErrorCode code) {
+    Disarm();
+    failing_commit_ = true;
+    code_ = code;
+}
+
+void FaultStore::Disarm() {
+    failing_call_ = 0;
+    failing_commit_ = false;
+    calls_ = 0;
+    fired_ = false;
+}
+
+std::optional<Error> FaultStore::NextCall() {
+    ++calls_;
+    if (calls_ != failing_call_) {
+        return std::nullopt;
+    }
+    fired_ = true;
+    return InjectedError(code_, "call " + std::to_string(calls_));
+}
+
+Status FaultStore::Write(const app::TransactionWork& work) {
+    return real_.Write([&](app::StoreTransaction& real) -> Status {
+        FaultTransaction faulty(real, *this);
+        RETURN_IF_ERROR(work(faulty));
+        if (failing_commit_ && !fired_) {
+            // The real store rolls back what the work wrote, as a commit the database refused leaves nothing.
+            fired_ = true;
+            return InjectedError(code_, "commit");
+        }
+        return Status::Ok();
+    });
+}
+
+Status FaultStore::Read(const app::TransactionWork& work) {
+    return real_.Read([&](app::StoreTransaction& real) -> Status {
+        FaultTransaction faulty(real, *this);
+        return work(faulty);
+    });
+}
+
+}  // namespace kclinic::adapters::storage::contract
