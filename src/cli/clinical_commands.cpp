@@ -201,18 +201,18 @@ Result<CommandOutput> RunDose(const DoseOptions& options) {
     std::ostringstream text;
     text << "route " << clinical::RouteName(order.route) << ": total " << FormatNumber(order.total_mg) << " mg";
     if (order.mg_per_kg) {
-        text << " (" << FormatNumber(order->mg_per_kg) << " mg/kg x " << FormatNumber(order.weight_used_kg) << " kg, "
+        text << " (" << FormatNumber(*order.mg_per_kg) << " mg/kg x " << FormatNumber(order.weight_used_kg) << " kg, "
              << clinical::WeightBasisName(order.weight_basis) << " body weight)";
     }
     text << "\n";
     if (order.minutes && order.rate_mg_per_h) {
-        text << "over " << FormatNumber(order->minutes) << " min at " << FormatNumber(order->rate_mg_per_h)
+        text << "over " << FormatNumber(*order.minutes) << " min at " << FormatNumber(*order.rate_mg_per_h)
              << " mg/h\n";
     }
     if (order.volume_ml) {
-        text << "volume " << FormatNumber(order->volume_ml) << " mL";
+        text << "volume " << FormatNumber(*order.volume_ml) << " mL";
         if (order.rate_ml_per_h) {
-            text << " at " << FormatNumber(order->rate_ml_per_h) << " mL/h";
+            text << " at " << FormatNumber(*order.rate_ml_per_h) << " mL/h";
         }
         text << "\n";
     }
@@ -265,14 +265,11 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
     if (!start) {
         return InvalidArgument("--start", "expected a calendar date YYYY-MM-DD (got \"" + options.start + "\")");
     }
-    Result<std::vector<clinical::PlannedSession>> sessions =
-        clinical::PlanSchedule(protocol, *start, settings.schedule);
-    if (!sessions.ok()) {
-        return sessions.error();
-    }
+    ASSIGN_OR_RETURN(std::vector<clinical::PlannedSession> sessions,
+                     clinical::PlanSchedule(protocol, *start, settings.schedule));
     std::ostringstream text;
-    text << "protocol " << clinical::ProtocolName(protocol) << ", " << sessions->size() << " planned sessions\n";
-    for (const clinical::PlannedSession& session : *sessions) {
+    text << "protocol " << clinical::ProtocolName(protocol) << ", " << sessions.size() << " planned sessions\n";
+    for (const clinical::PlannedSession& session : sessions) {
         text << "  #" << session.number << "  " << FormatDate(session.date) << "  week " << session.week << "  "
              << session.phase;
         if (!session.dose_options_mg.empty()) {
@@ -286,7 +283,7 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
         }
         text << "\n";
     }
-    return CommandOutput{json::ToJson(protocol, *sessions), text.str()};
+    return CommandOutput{json::ToJson(protocol, sessions), text.str()};
 }
 
 void AddSchedule(CLI::App& app, std::vector<Command>& commands) {
