@@ -27,13 +27,13 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/testing/http_test_client.hpp"
-#include "cli/testing/live_client.hpp"
+#include "adapters/http/testing/live_test_client.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using kclinic::cli::testing::LiveClient;
-using kclinic::cli::testing::LiveOpening;
+using kclinic::adapters::http::testing::LiveOpening;
+using kclinic::adapters::http::testing::LiveTestClient;
 
 constexpr std::chrono::seconds kPatience{10};
 // Samples sent first and not counted.
@@ -114,13 +114,13 @@ int Run(int argc, char** argv) {
         return 2;
     }
 
-    LiveOpening opening = LiveClient::OpenWithToken(watch_port, token);
+    LiveOpening opening = LiveTestClient::OpenWithToken(watch_port, token);
     if (opening.client == nullptr) {
         std::fprintf(stderr, "live channel refused: %d %s %s\n", opening.status, opening.body.c_str(),
                      opening.problem.c_str());
         return 1;
     }
-    LiveClient& watcher = *opening.client;
+    LiveTestClient& watcher = *opening.client;
     watcher.SendText(R"({"subscribe":"board"})");
     if (watcher.Await("subscribed", kPatience).is_null()) {
         std::fprintf(stderr, "the board subscription was not answered\n");
@@ -180,7 +180,7 @@ int Run(int argc, char** argv) {
         std::fprintf(stderr, "cannot connect to port %u\n", write_port);
         status = 1;
     }
-    watcher.SendClose(1000);
+    watcher.Close(1000);
     reader.join();
     if (status == 0) {
         std::printf("%-22s %7d   %s   %s\n", label.c_str(), samples, Figures(http_ms).c_str(),

@@ -1,7 +1,7 @@
 // The live channel as a client meets it, on a real `kclinic serve` over SQLite and over PostgreSQL, through the
-// plain-socket WebSocket client of testing/live_client: the board and a session's subscribers receive a breaching
-// vital sign, then its alert, then a session step; the upgrade and the subscription are refused as docs/api.md says;
-// and two server processes on one PostgreSQL database hand each other's events to their subscribers (issue 4 §3).
+// WebSocket client of adapters/http/testing: the board and a session's subscribers receive a breaching vital sign,
+// then its alert, then a session step; the upgrade and the subscription are refused as docs/api.md says; and two
+// server processes on one PostgreSQL database hand each other's events to their subscribers (issue 4 §3).
 // No assertion depends on timing: every wait has a generous deadline, and a missing event fails the test.
 
 #include <gtest/gtest.h>
@@ -15,13 +15,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/http/testing/live_test_client.hpp"
 #include "adapters/storage/sql/sql_connection.hpp"
 #include "cli/testing/clinic_server.hpp"
-#include "cli/testing/live_client.hpp"
 
 namespace kclinic::cli::testing {
 namespace {
 
+using adapters::http::testing::LiveMessage;
+using adapters::http::testing::LiveOpening;
+using adapters::http::testing::LiveTestClient;
 using adapters::storage::contract::BackendTestName;
 using Json = nlohmann::json;
 
@@ -39,7 +42,7 @@ std::string UtcToday() {
 }
 
 // The next message of `client` as JSON; null (with the reason in the failure) when it is not a text message.
-Json NextJson(LiveClient& client) {
+Json NextJson(LiveTestClient& client) {
     const LiveMessage message = client.Next(kPatience);
     EXPECT_EQ(message.kind, LiveMessage::Kind::kText)
         << "instead of a message: kind " << static_cast<int>(message.kind) << ", close " << message.close_code << " "
@@ -49,8 +52,8 @@ Json NextJson(LiveClient& client) {
 
 // A client of `port` with `token` that has subscribed to `topic` and read the answer; nullptr (with a test failure)
 // when that did not happen.
-std::unique_ptr<LiveClient> Subscribed(std::uint16_t port, const std::string& token, const Json& topic) {
-    LiveOpening opening = LiveClient::OpenWithToken(port, token);
+std::unique_ptr<LiveTestClient> Subscribed(std::uint16_t port, const std::string& token, const Json& topic) {
+    LiveOpening opening = LiveTestClient::OpenWithToken(port, token);
     EXPECT_EQ(opening.status, 101) << opening.body << opening.problem;
     if (opening.client == nullptr) {
         return nullptr;
@@ -62,7 +65,8 @@ std::unique_ptr<LiveClient> Subscribed(std::uint16_t port, const std::string& to
 }
 
 // The next two messages of `client` are the vital sign `vital_id` of `patient_id` and then the alert it raised.
-void ExpectVitalThenAlert(LiveClient& client, std::int64_t patient_id, std::int64_t vital_id, std::int64_t alert_id) {
+void ExpectVitalThenAlert(LiveTestClient& client, std::int64_t patient_id, std::int64_t vital_id,
+                          std::int64_t alert_id) {
     const Json vital = NextJson(client);
     EXPECT_EQ(vital.value("type", ""), "vital_sign") << vital;
     EXPECT_EQ(vital.value("patient_id", std::int64_t{0}), patient_id) << vital;
@@ -130,11 +134,11 @@ protected:
 };
 
 TEST_P(LiveTest, BoardAndSessionSubscribersReceiveTheVitalItsAlertAndTheSessionStep) {
-    const std::unique_ptr<LiveClient> board = Subscribed(server_->port(), nurse_token_, "board");
+    const std::unique_ptr<LiveTestClient> board = Subscribed(server_->port(), nurse_token_, "board");
     ASSERT_NE(board, nullptr);
-    LiveOpening watching = LiveClient::OpenWithToken(server_->port(), nurse_token_);
+    LiveOpening watching = LiveTestClient::OpenWithToken(server_->port(), nurse_token_);
     ASSERT_NE(watching.client, nullptr) << watching.status << watching.body << watching.problem;
-    LiveClient& session = *watching.client;
+    LiveTestClient& session = *watching.client;
     ASSERT_TRUE(session.SendJson({{"subscribe", {{"session_id", session_id_}}}}));
     const Json subscribed = NextJson(session);
     EXPECT_EQ(subscribed,
@@ -149,7 +153,7 @@ TEST_P(LiveTest, BoardAndSessionSubscribersReceiveTheVitalItsAlertAndTheSessionS
     const ApiResponse checked_in = nurse.Post("/api/v1/sessions/" + std::to_string(session_id_) + "/check-in",
                                               {{"consent_confirmed", true}, {"escort_confirmed", true}});
     ASSERT_EQ(checked_in.status, 200) << checked_in.text;
-    for (LiveClient* client : {board.get(), &session}) {
+    for (LiveTestClient* client : {board.get(), &session}) {
         const Json step = NextJson(*client);
         EXPECT_EQ(step.value("type", ""), "session_state") << step;
         EXPECT_EQ(step.value("session_id", std::int64_t{0}), session_id_) << step;
@@ -167,16 +171,17 @@ TEST_P(LiveTest, BoardAndSessionSubscribersReceiveTheVitalItsAlertAndTheSessionS
 }
 
 TEST_P(LiveTest, UpgradesAndSubscriptionsAreRefusedAsDocumented) {
-    const LiveOpening anonymous = LiveClient::Open(server_->port(), "");
+    const LiveOpening anonymous = LiveTestClient::Open(server_->port(), {});
     EXPECT_EQ(anonymous.status, 401);
     EXPECT_EQ(anonymous.client, nullptr);
     EXPECT_EQ(Json::parse(anonymous.body, nullptr, false)["error"]["code"], "unauthenticated") << anonymous.body;
-    const LiveOpening forged = LiveClient::OpenWithToken(server_->port(), "not-a-token");
+    const LiveOpening forged = LiveTestClient::OpenWithToken(server_->port(), "not-a-token");
     EXPECT_EQ(forged.status, 401);
     EXPECT_EQ(forged.client, nullptr);
 
     // The front desk may open the channel (it is an API client) but subscribes to nothing clinical.
-    LiveOpening desk = LiveClient::OpenWithToken(server_->port(), server_->CreateToken("front_desk@clinic.example"));
+    LiveOpening desk =
+        LiveTestClient::OpenWithToken(server_->port(), server_->CreateToken("front_desk@clinic.example"));
     ASSERT_NE(desk.client, nullptr) << desk.status << desk.body << desk.problem;
     ASSERT_TRUE(desk.client->SendJson({{"subscribe", "board"}}));
     const Json board_refused = NextJson(*desk.client);
@@ -187,7 +192,7 @@ TEST_P(LiveTest, UpgradesAndSubscriptionsAreRefusedAsDocumented) {
     EXPECT_EQ(session_refused["error"].value("code", ""), "permission_denied") << session_refused;
 
     // A refused subscription leaves the connection open; an unknown session is named in the error.
-    LiveOpening nurse = LiveClient::OpenWithToken(server_->port(), nurse_token_);
+    LiveOpening nurse = LiveTestClient::OpenWithToken(server_->port(), nurse_token_);
     ASSERT_NE(nurse.client, nullptr);
     ASSERT_TRUE(nurse.client->SendJson({{"subscribe", {{"session_id", 999999}}}}));
     const Json missing = NextJson(*nurse.client);
@@ -205,7 +210,7 @@ TEST_P(LiveTest, UpgradesAndSubscriptionsAreRefusedAsDocumented) {
 }
 
 TEST_P(LiveTest, ShutdownClosesEveryLiveClientWithGoingAway) {
-    const std::unique_ptr<LiveClient> board = Subscribed(server_->port(), nurse_token_, "board");
+    const std::unique_ptr<LiveTestClient> board = Subscribed(server_->port(), nurse_token_, "board");
     ASSERT_NE(board, nullptr);
     // The server waits for the client's answer to its close frame, so the client reads while the server stops.
     std::future<int> stopped = std::async(std::launch::async, [this] { return server_->Stop(); });
@@ -260,8 +265,8 @@ TEST(LiveAcrossProcessesTest, TwoServersOnOnePostgresDatabaseRelayEachOthersEven
     ASSERT_NE(patient_id, 0);
     ASSERT_TRUE(WaitForListeners(a->database(), 2));
 
-    const std::unique_ptr<LiveClient> on_a = Subscribed(a->port(), a->CreateToken("nurse@clinic.example"), "board");
-    const std::unique_ptr<LiveClient> on_b = Subscribed(b->port(), b->CreateToken("nurse@clinic.example"), "board");
+    const std::unique_ptr<LiveTestClient> on_a = Subscribed(a->port(), a->CreateToken("nurse@clinic.example"), "board");
+    const std::unique_ptr<LiveTestClient> on_b = Subscribed(b->port(), b->CreateToken("nurse@clinic.example"), "board");
     ASSERT_NE(on_a, nullptr);
     ASSERT_NE(on_b, nullptr);
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // The HTTP/1.1 server: Boost.Beast and Asio in the shape of Beast 1.74's advanced_server example, behind a pimpl so
-// that only http_server.cpp compiles them.
+// that only the server's own files (http_server.cpp, http_connection.cpp, live_session.cpp) compile them.
 //
 // Threads. `io_threads` threads run one io_context; every connection has its own strand, so its handlers never run
 // concurrently. Route handlers block (they call the database), so they never run on an I/O thread: each request

@@ -1,7 +1,7 @@
-// The live channel over real loopback sockets: the server with a LiveHub, and a Beast WebSocket client in this file.
-// Authentication and subscription are fakes here (the real ones over the record are tested in the storage contract
-// suite); everything between them and the socket is the real server. No assertion depends on timing: a client waits
-// at most 10 s for what it expects, and the slow-client case publishes until the hub has dropped the client.
+// The live channel over real loopback sockets: the server with a LiveHub, and the WebSocket test client. Authentication
+// and subscription are fakes here (the real ones over the record are tested in the storage contract suite);
+// everything between them and the socket is the real server. No assertion depends on timing: a client waits at most
+// 10 s for what it expects, and the slow-client case publishes until the hub has dropped the client.
 
 #include <gtest/gtest.h>
 
@@ -12,121 +12,45 @@
 #include <thread>
 #include <utility>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
-
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/live_channel.hpp"
 #include "adapters/http/live_hub.hpp"
 #include "adapters/http/testing/http_test_client.hpp"
+#include "adapters/http/testing/live_test_client.hpp"
 #include "adapters/json/clinical_json.hpp"
 
 namespace kclinic::adapters::http {
 namespace {
 
-namespace beast = boost::beast;
-namespace net = boost::asio;
-namespace websocket = boost::beast::websocket;
 using adapters::json::Json;
-using tcp = net::ip::tcp;
+using testing::LiveMessage;
+using testing::LiveOpening;
+using testing::LiveTestClient;
 
-constexpr std::chrono::seconds kPatience{10};
+// RFC 6455 §7.4.1 close codes.
+constexpr int kGoingAway = 1001;
+constexpr int kMessageTooBig = 1009;
+constexpr int kTryAgainLater = 1013;
 
-// A WebSocket client whose every step waits at most kPatience: each runs the client's own io_context until the step
-// completes, and a step that does not complete fails the test instead of hanging it.
-class LiveClientSocket {
-public:
-    struct Handshake {
-        beast::error_code ec;
-        websocket::response_type response;  // the server's answer, also when it refused the upgrade
-    };
+// The next message of `client` as JSON; an empty object (with the reason in the failure) when none came.
+Json ReadJson(LiveTestClient& client) {
+    const LiveMessage message = client.Next();
+    EXPECT_EQ(message.kind, LiveMessage::Kind::kText)
+        << "instead of a message: kind " << static_cast<int>(message.kind) << ", close " << message.close_code << " "
+        << message.close_reason << " " << message.text;
+    return message.kind == LiveMessage::Kind::kText ? Json::parse(message.text) : Json::object();
+}
 
-    // Opens a TCP connection to the server and asks for the upgrade with `fields` added to the request.
-    Handshake Open(std::uint16_t port, const std::vector<std::pair<std::string, std::string>>& fields,
-                   const std::string& target = "/api/v1/live") {
-        Handshake result;
-        beast::error_code ec;
-        beast::get_lowest_layer(ws_).socket().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
-        if (ec) {
-            result.ec = ec;
-            return result;
-        }
-        ws_.set_option(websocket::stream_base::decorator([fields](websocket::request_type& request) {
-            for (const auto& [name, value] : fields) {
-                request.set(name, value);
-            }
-        }));
-        bool done = false;
-        ws_.async_handshake(result.response, "127.0.0.1:" + std::to_string(port), target, [&](beast::error_code e) {
-            result.ec = e;
-            done = true;
-        });
-        Wait(done);
-        return result;
-    }
-
-    void Send(const std::string& text) {
-        bool done = false;
-        ws_.text(true);
-        ws_.async_write(net::buffer(text), [&](beast::error_code e, std::size_t) {
-            EXPECT_FALSE(e) << e.message();
-            done = true;
-        });
-        Wait(done);
-    }
-
-    // The next message, or nullopt when the connection ended first (closed() and reason() say how).
-    std::optional<std::string> Read() {
-        bool done = false;
-        beast::flat_buffer buffer;
-        ws_.async_read(buffer, [&](beast::error_code e, std::size_t) {
-            ended_ = e;
-            done = true;
-        });
-        Wait(done);
-        if (ended_) {
-            return std::nullopt;
-        }
-        return beast::buffers_to_string(buffer.data());
-    }
-
-    // The next message as JSON; an empty object when the connection ended.
-    Json ReadJson() {
-        std::optional<std::string> message = Read();
-        EXPECT_TRUE(message) << "the connection ended: " << ended_.message();
-        return message ? Json::parse(*message) : Json::object();
-    }
-
-    // Reads until the server closes; true when it sent a close frame (its code and reason in reason()).
-    bool ReadUntilClosed() {
-        while (Read()) {
-        }
-        return ended_ == websocket::error::closed;
-    }
-
-    [[nodiscard]] const websocket::close_reason& reason() const { return ws_.reason(); }
-
-private:
-    void Wait(bool& done) {
-        io_.restart();
-        io_.run_for(kPatience);
-        if (!done) {
-            ADD_FAILURE() << "the server did not answer within " << kPatience.count() << " s";
-            beast::get_lowest_layer(ws_).close();
-            io_.restart();
-            io_.run();
+// Reads until the connection ends: the server's close frame (its code and reason), or kEnded/kTimeout when it sent
+// none.
+LiveMessage ReadUntilClosed(LiveTestClient& client) {
+    while (true) {
+        LiveMessage message = client.Next();
+        if (message.kind != LiveMessage::Kind::kText) {
+            return message;
         }
     }
-
-    net::io_context io_;
-    websocket::stream<beast::tcp_stream> ws_{io_};
-    beast::error_code ended_;
-};
+}
 
 // The fake credentials: "Bearer nurse" is an API token, the cookie kclinic_session=nurse a browser session; every
 // other request is refused.
@@ -185,14 +109,17 @@ protected:
         thread_ = std::thread([this] { server_->Run(); });
     }
 
-    // A client with the API token, subscribed to `subscribe` (its "subscribed" answer read).
-    std::unique_ptr<LiveClientSocket> Subscribed(const std::string& subscribe) {
-        auto client = std::make_unique<LiveClientSocket>();
-        const LiveClientSocket::Handshake handshake = client->Open(port_, {{"Authorization", "Bearer nurse"}});
-        EXPECT_FALSE(handshake.ec) << handshake.ec.message();
-        client->Send(R"({"subscribe":)" + subscribe + "}");
-        EXPECT_EQ(client->ReadJson()["type"], "subscribed");
-        return client;
+    // A client with the API token, subscribed to `subscribe` (its "subscribed" answer read); nullptr (with a test
+    // failure) when the upgrade was refused.
+    std::unique_ptr<LiveTestClient> Subscribed(const std::string& subscribe) const {
+        LiveOpening opening = LiveTestClient::OpenWithToken(port_, "nurse");
+        EXPECT_NE(opening.client, nullptr) << opening.status << " " << opening.body << opening.problem;
+        if (opening.client == nullptr) {
+            return nullptr;
+        }
+        EXPECT_TRUE(opening.client->SendText(R"({"subscribe":)" + subscribe + "}"));
+        EXPECT_EQ(ReadJson(*opening.client)["type"], "subscribed");
+        return std::move(opening.client);
     }
 
     [[nodiscard]] bool MetricsHave(const std::string& sample) const {
@@ -208,31 +135,27 @@ protected:
 
 TEST_F(LiveServerTest, AnUpgradeWithoutCredentialsIsAnswered401AsPlainHttp) {
     Start();
-    LiveClientSocket client;
-    const LiveClientSocket::Handshake handshake = client.Open(port_, {});
-    EXPECT_EQ(handshake.ec, websocket::error::upgrade_declined);
-    EXPECT_EQ(handshake.response.result_int(), 401);
-    EXPECT_EQ(Json::parse(handshake.response.body())["error"]["code"], "unauthenticated");
+    const LiveOpening opening = LiveTestClient::Open(port_, {});
+    EXPECT_EQ(opening.client, nullptr);
+    EXPECT_EQ(opening.status, 401);
+    EXPECT_EQ(Json::parse(opening.body)["error"]["code"], "unauthenticated");
     EXPECT_EQ(hub_->SubscriberCount(), 0U);
 }
 
 TEST_F(LiveServerTest, ACookieUpgradeFromAForeignOriginIsRefused403AndFromItsOwnPagesAccepted) {
     Start();
-    LiveClientSocket foreign;
-    const LiveClientSocket::Handshake refused =
-        foreign.Open(port_, {{"Cookie", "kclinic_session=nurse"}, {"Origin", "http://evil.example"}});
-    EXPECT_EQ(refused.ec, websocket::error::upgrade_declined);
-    EXPECT_EQ(refused.response.result_int(), 403);
-    EXPECT_EQ(Json::parse(refused.response.body())["error"]["field"], "Origin");
+    const LiveOpening foreign =
+        LiveTestClient::Open(port_, {{"Cookie", "kclinic_session=nurse"}, {"Origin", "http://evil.example"}});
+    EXPECT_EQ(foreign.client, nullptr);
+    EXPECT_EQ(foreign.status, 403);
+    EXPECT_EQ(Json::parse(foreign.body)["error"]["field"], "Origin");
 
-    LiveClientSocket missing;
-    EXPECT_EQ(missing.Open(port_, {{"Cookie", "kclinic_session=nurse"}}).response.result_int(), 403);
+    EXPECT_EQ(LiveTestClient::Open(port_, {{"Cookie", "kclinic_session=nurse"}}).status, 403);
 
-    LiveClientSocket own;
-    const LiveClientSocket::Handshake accepted =
-        own.Open(port_, {{"Cookie", "kclinic_session=nurse"}, {"Origin", "http://127.0.0.1:" + std::to_string(port_)}});
-    EXPECT_FALSE(accepted.ec) << accepted.ec.message();
-    EXPECT_EQ(accepted.response.result_int(), 101);
+    const LiveOpening own = LiveTestClient::Open(
+        port_, {{"Cookie", "kclinic_session=nurse"}, {"Origin", "http://127.0.0.1:" + std::to_string(port_)}});
+    EXPECT_NE(own.client, nullptr) << own.problem;
+    EXPECT_EQ(own.status, 101);
 }
 
 TEST_F(LiveServerTest, APlainRequestToTheLivePathIsAnswered426) {
@@ -247,14 +170,15 @@ TEST_F(LiveServerTest, APlainRequestToTheLivePathIsAnswered426) {
 
 TEST_F(LiveServerTest, TheBoardReceivesEveryEventPublishedOnTheHub) {
     Start();
-    std::unique_ptr<LiveClientSocket> client = Subscribed(R"("board")");
+    std::unique_ptr<LiveTestClient> client = Subscribed(R"("board")");
+    ASSERT_NE(client, nullptr);
     hub_->Publish(Vital(3));
     hub_->Publish(app::LiveEvent{app::LiveEventKind::kSessionState, app::PatientId{4}, app::SessionId{9},
                                  R"({"state":"monitoring"})"});
 
-    const Json first = client->ReadJson();
+    const Json first = ReadJson(*client);
     EXPECT_EQ(first, Json::parse(R"({"type":"vital_sign","patient_id":3,"record":{"code":"8867-4"}})"));
-    const Json second = client->ReadJson();
+    const Json second = ReadJson(*client);
     EXPECT_EQ(second["type"], "session_state");
     EXPECT_EQ(second["session_id"], 9);
     EXPECT_EQ(second["record"]["state"], "monitoring");
@@ -263,57 +187,60 @@ TEST_F(LiveServerTest, TheBoardReceivesEveryEventPublishedOnTheHub) {
 
 TEST_F(LiveServerTest, ASessionReceivesOnlyItsOwnEventsAndItsPatients) {
     Start();
-    std::unique_ptr<LiveClientSocket> client = Subscribed(R"({"session_id":12})");  // patient 120
+    std::unique_ptr<LiveTestClient> client = Subscribed(R"({"session_id":12})");  // patient 120
+    ASSERT_NE(client, nullptr);
     hub_->Publish(Vital(5));
     hub_->Publish(app::LiveEvent{app::LiveEventKind::kSessionState, app::PatientId{120}, app::SessionId{11}, "{}"});
     hub_->Publish(Vital(120));
     hub_->Publish(app::LiveEvent{app::LiveEventKind::kAdministration, app::PatientId{120}, app::SessionId{12}, "{}"});
 
-    const Json first = client->ReadJson();
+    const Json first = ReadJson(*client);
     EXPECT_EQ(first["type"], "vital_sign");
     EXPECT_EQ(first["patient_id"], 120);
-    const Json second = client->ReadJson();
+    const Json second = ReadJson(*client);
     EXPECT_EQ(second["type"], "administration");
     EXPECT_EQ(second["session_id"], 12);
 
-    client->Send(R"({"unsubscribe":true})");
-    EXPECT_EQ(client->ReadJson()["type"], "unsubscribed");
+    ASSERT_TRUE(client->SendText(R"({"unsubscribe":true})"));
+    EXPECT_EQ(ReadJson(*client)["type"], "unsubscribed");
     EXPECT_EQ(hub_->SubscriberCount(), 0U);
 }
 
 TEST_F(LiveServerTest, ABadMessageIsAnsweredWithAnErrorAndTheConnectionStaysOpen) {
     Start();
-    LiveClientSocket client;
-    ASSERT_FALSE(client.Open(port_, {{"Authorization", "Bearer nurse"}}).ec);
+    const std::unique_ptr<LiveTestClient> client = std::move(LiveTestClient::OpenWithToken(port_, "nurse").client);
+    ASSERT_NE(client, nullptr);
 
-    client.Send(R"({"subscribe":"everything"})");
-    const Json malformed = client.ReadJson();
+    ASSERT_TRUE(client->SendText(R"({"subscribe":"everything"})"));
+    const Json malformed = ReadJson(*client);
     EXPECT_EQ(malformed["type"], "error");
     EXPECT_EQ(malformed["error"]["code"], "invalid_argument");
     EXPECT_EQ(malformed["error"]["field"], "subscribe");
 
-    client.Send(R"({"subscribe":{"session_id":404}})");
-    const Json missing = client.ReadJson();
+    ASSERT_TRUE(client->SendText(R"({"subscribe":{"session_id":404}})"));
+    const Json missing = ReadJson(*client);
     EXPECT_EQ(missing["error"]["code"], "not_found");
     EXPECT_EQ(missing["error"]["field"], "subscribe.session_id");
     EXPECT_EQ(hub_->SubscriberCount(), 0U);
 
-    client.Send(R"({"subscribe":"board"})");
-    EXPECT_EQ(client.ReadJson()["type"], "subscribed");
+    ASSERT_TRUE(client->SendText(R"({"subscribe":"board"})"));
+    EXPECT_EQ(ReadJson(*client)["type"], "subscribed");
 }
 
 TEST_F(LiveServerTest, AMessageOverTheLimitClosesTheConnection) {
     Start();
-    LiveClientSocket client;
-    ASSERT_FALSE(client.Open(port_, {{"Authorization", "Bearer nurse"}}).ec);
-    client.Send(R"({"subscribe":")" + std::string(5000, 'x') + R"("})");
-    EXPECT_TRUE(client.ReadUntilClosed());
-    EXPECT_EQ(client.reason().code, websocket::close_code::too_big);
+    const std::unique_ptr<LiveTestClient> client = std::move(LiveTestClient::OpenWithToken(port_, "nurse").client);
+    ASSERT_NE(client, nullptr);
+    ASSERT_TRUE(client->SendText(R"({"subscribe":")" + std::string(5000, 'x') + R"("})"));
+    const LiveMessage closed = ReadUntilClosed(*client);
+    EXPECT_EQ(closed.kind, LiveMessage::Kind::kClose) << closed.text;
+    EXPECT_EQ(closed.close_code, kMessageTooBig);
 }
 
 TEST_F(LiveServerTest, AClientThatStopsReadingIsDroppedWithAReasonAndItsQueueStaysBounded) {
     Start(/*queue_limit=*/4);
-    std::unique_ptr<LiveClientSocket> client = Subscribed(R"("board")");
+    std::unique_ptr<LiveTestClient> client = Subscribed(R"("board")");
+    ASSERT_NE(client, nullptr);
     // Large records fill the socket's buffers after a few megabytes; then the server's write waits, the hub's queue
     // of 4 fills, and the next event drops the client. The loop stops there: nothing here depends on timing.
     const std::string record = R"({"pad":")" + std::string(64 << 10, 'x') + R"("})";
@@ -326,20 +253,24 @@ TEST_F(LiveServerTest, AClientThatStopsReadingIsDroppedWithAReasonAndItsQueueSta
     EXPECT_TRUE(MetricsHave("kclinic_live_clients_dropped_total 1"));
 
     // Reading now: what was already on its way arrives, then the close frame with the reason.
-    EXPECT_TRUE(client->ReadUntilClosed());
-    EXPECT_EQ(client->reason().code, websocket::close_code::try_again_later);
-    EXPECT_EQ(std::string(client->reason().reason.data(), client->reason().reason.size()), kSlowClientReason);
+    const LiveMessage closed = ReadUntilClosed(*client);
+    EXPECT_EQ(closed.kind, LiveMessage::Kind::kClose) << closed.text;
+    EXPECT_EQ(closed.close_code, kTryAgainLater);
+    EXPECT_EQ(closed.close_reason, kSlowClientReason);
 }
 
 TEST_F(LiveServerTest, StopClosesLiveConnectionsWithAReasonAndRunReturns) {
     Start();
-    std::unique_ptr<LiveClientSocket> board = Subscribed(R"("board")");
-    std::unique_ptr<LiveClientSocket> session = Subscribed(R"({"session_id":12})");
+    std::unique_ptr<LiveTestClient> board = Subscribed(R"("board")");
+    std::unique_ptr<LiveTestClient> session = Subscribed(R"({"session_id":12})");
     server_->Stop();
-    for (LiveClientSocket* client : {board.get(), session.get()}) {
-        EXPECT_TRUE(client->ReadUntilClosed());
-        EXPECT_EQ(client->reason().code, websocket::close_code::going_away);
-        EXPECT_EQ(std::string(client->reason().reason.data(), client->reason().reason.size()), "server shutting down");
+    ASSERT_NE(board, nullptr);
+    ASSERT_NE(session, nullptr);
+    for (LiveTestClient* client : {board.get(), session.get()}) {
+        const LiveMessage closed = ReadUntilClosed(*client);
+        EXPECT_EQ(closed.kind, LiveMessage::Kind::kClose) << closed.text;
+        EXPECT_EQ(closed.close_code, kGoingAway);
+        EXPECT_EQ(closed.close_reason, "server shutting down");
     }
     thread_.join();
     EXPECT_EQ(hub_->SubscriberCount(), 0U);
@@ -347,7 +278,8 @@ TEST_F(LiveServerTest, StopClosesLiveConnectionsWithAReasonAndRunReturns) {
 
 TEST_F(LiveServerTest, ALiveConnectionCountsAgainstTheConnectionLimit) {
     Start(LiveHub::kDefaultQueueLimit, /*max_connections=*/1);
-    std::unique_ptr<LiveClientSocket> client = Subscribed(R"("board")");
+    std::unique_ptr<LiveTestClient> client = Subscribed(R"("board")");
+    ASSERT_NE(client, nullptr);
     std::unique_ptr<testing::TestConnection> second = testing::TestConnection::Connect(port_);
     ASSERT_NE(second, nullptr);
     std::optional<testing::TestResponse> refused = second->Read();

@@ -1,0 +1,296 @@
+// The live session: Beast 1.74 example/websocket/server/chat-multi's websocket_session — a queue drained by
+// OnWrite, one write in flight — with client messages decided on the server's worker pool. The only translation
+// unit that compiles Beast's WebSocket stream.
+
+#include "adapters/http/live_session.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+namespace kclinic::adapters::http::detail {
+namespace {
+
+namespace wire = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+
+// A live channel connection after its upgrade (docs/api.md, "Live channel"). Every member function but Shutdown,
+// OnMessages, OnDropped and Decide runs on the connection's strand. Frames go out one at a time, control replies
+// before events (so "subscribed" precedes the first event of its topic), events taken from the hub one by one: the
+// hub's bounded queue is this client's queue. Client messages are decided on a worker, one at a time.
+class LiveSession final : public Connection, public LiveSink, public std::enable_shared_from_this<LiveSession> {
+public:
+    LiveSession(tcp::socket&& socket, ServerCore& server, LiveClient client)
+        : ws_(std::move(socket)),
+          executor_(ws_.get_executor()),
+          write_deadline_(executor_),
+          server_(server),
+          live_(*server.options().live),
+          client_(std::move(client)) {}
+    // Unsubscribe and Forget throw only when locking a mutex or allocating fails; ending the process is right then.
+    ~LiveSession() override {  // NOLINT(bugprone-exception-escape)
+        live_.hub->Unsubscribe(*this);
+        server_.Forget(this);
+    }
+    LiveSession(const LiveSession&) = delete;
+    LiveSession& operator=(const LiveSession&) = delete;
+
+    // Completes the handshake for `upgrade`. REQUIRES: on the socket's strand.
+    void Start(const wire::request<wire::string_body>& upgrade) {
+        // Pings an idle client and closes one that stops answering; bounds the opening and closing handshakes.
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& response) { response.set(wire::field::server, "kclinic"); }));
+        ws_.read_message_max(live_.max_message_bytes);
+        ws_.async_accept(upgrade, beast::bind_front_handler(&LiveSession::OnAccept, shared_from_this()));
+    }
+
+    void Shutdown() override {
+        net::post(executor_, [self = shared_from_this()] {
+            self->DoClose(websocket::close_reason(websocket::close_code::going_away, "server shutting down"));
+        });
+    }
+
+    void OnMessages() override {
+        net::post(executor_, beast::bind_front_handler(&LiveSession::DoWrite, shared_from_this()));
+    }
+
+    void OnDropped(std::string_view reason) override {
+        net::post(executor_, [self = shared_from_this(), reason = std::string(reason)] {
+            self->DoClose(websocket::close_reason(websocket::close_code::try_again_later, reason));
+        });
+    }
+
+private:
+    // A client that sends requests without reading the answers stops being read beyond this many unsent replies.
+    static constexpr std::size_t kMaxPendingReplies = 8;
+
+    void OnAccept(beast::error_code ec) {
+        if (ec) {
+            return;  // a failed or timed-out handshake: the session ends with this handler
+        }
+        accepted_ = true;
+        if (close_reason_) {
+            StartClose();  // shutdown began during the handshake
+        }
+        DoRead();
+    }
+
+    // ----- client messages -----------------------------------------------------------------------------------
+
+    void DoRead() {
+        if (reading_ || deciding_ || ended_ || replies_.size() >= kMaxPendingReplies) {
+            return;
+        }
+        reading_ = true;
+        ws_.async_read(read_buffer_, beast::bind_front_handler(&LiveSession::OnRead, shared_from_this()));
+    }
+
+    void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+        reading_ = false;
+        if (ec) {
+            // The client closed, a message went over the limit (Beast has sent 1009), the client stopped answering
+            // pings, or the connection broke: nothing more to do here.
+            End();
+            return;
+        }
+        std::string message = beast::buffers_to_string(read_buffer_.data());
+        read_buffer_.consume(read_buffer_.size());
+        if (close_reason_) {
+            DoRead();  // closing: read on until the client's close frame
+            return;
+        }
+        deciding_ = true;
+        work_.emplace(server_.io().get_executor());
+        net::post(server_.workers(),
+                  [self = shared_from_this(), message = std::move(message)] { self->Decide(message); });
+    }
+
+    // On a worker thread: the subscriber may read the database.
+    void Decide(const std::string& message) {
+        Result<std::optional<LiveTopic>> decided = Error{ErrorCode::kInternal, "", "internal error"};
+        try {
+            decided = live_.subscribe(client_, message);
+        } catch (const std::exception& error) {
+            server_.Log(std::string("live subscribe failed: ") + error.what());
+            decided = Error{ErrorCode::kInternal, "", "internal error; the server log has the details"};
+        } catch (...) {
+            server_.Log("live subscribe failed with a non-standard exception");
+            decided = Error{ErrorCode::kInternal, "", "internal error; the server log has the details"};
+        }
+        net::post(executor_, [self = shared_from_this(), decided = std::move(decided)] {
+            self->work_.reset();
+            self->OnDecided(decided);
+        });
+    }
+
+    void OnDecided(const Result<std::optional<LiveTopic>>& decided) {
+        deciding_ = false;
+        if (ended_ || close_reason_) {
+            return;  // a subscription decided while the connection closed must not outlive it
+        }
+        if (decided.ok()) {
+            if (*decided) {
+                live_.hub->Subscribe(shared_from_this(), **decided);
+            } else {
+                live_.hub->Unsubscribe(*this);
+            }
+            replies_.push_back(std::make_shared<const std::string>(LiveSubscribedMessage(*decided)));
+        } else {
+            replies_.push_back(std::make_shared<const std::string>(LiveErrorMessage(decided.error())));
+        }
+        DoWrite();
+        DoRead();
+    }
+
+    // ----- writing -------------------------------------------------------------------------------------------
+
+    void DoWrite() {
+        if (!accepted_ || writing_ || ended_) {
+            return;
+        }
+        if (close_reason_) {
+            StartClose();
+            return;
+        }
+        std::shared_ptr<const std::string> next;
+        if (!replies_.empty()) {
+            next = std::move(replies_.front());
+            replies_.pop_front();
+        } else {
+            next = live_.hub->Take(*this);
+        }
+        if (!next) {
+            return;  // the hub calls OnMessages when its queue for this client fills again
+        }
+        outgoing_ = std::move(next);
+        writing_ = true;
+        ArmWriteDeadline();
+        ws_.text(true);
+        ws_.async_write(net::buffer(*outgoing_), beast::bind_front_handler(&LiveSession::OnWrite, shared_from_this()));
+    }
+
+    void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
+        writing_ = false;
+        outgoing_.reset();
+        DisarmWriteDeadline();
+        if (ec) {
+            End();
+            return;
+        }
+        DoWrite();
+        DoRead();
+    }
+
+    // ----- closing -------------------------------------------------------------------------------------------
+
+    // Sends a close frame with `reason` once the frame being written is out; no event or reply follows it.
+    void DoClose(const websocket::close_reason& reason) {
+        if (close_reason_ || ended_) {
+            return;
+        }
+        close_reason_ = reason;
+        live_.hub->Unsubscribe(*this);
+        replies_.clear();
+        if (accepted_ && !writing_) {
+            StartClose();
+        }
+    }
+
+    void StartClose() {
+        if (close_started_ || ended_) {
+            return;
+        }
+        close_started_ = true;
+        writing_ = true;
+        // Bounds the close like a write: a client that stopped reading may never take the frames before it.
+        ArmWriteDeadline();
+        ws_.async_close(*close_reason_, beast::bind_front_handler(&LiveSession::OnClose, shared_from_this()));
+    }
+
+    void OnClose(beast::error_code /*ec*/) {
+        writing_ = false;
+        End();  // closed cleanly or not, the connection is over
+    }
+
+    // A write that does not finish within write_timeout means the client stopped reading: the socket is closed
+    // without a close handshake, which could not get through either.
+    void ArmWriteDeadline() {
+        ++deadline_generation_;
+        write_deadline_.expires_after(server_.options().write_timeout);
+        write_deadline_.async_wait(
+            beast::bind_front_handler(&LiveSession::OnWriteDeadline, shared_from_this(), deadline_generation_));
+    }
+
+    void DisarmWriteDeadline() {
+        ++deadline_generation_;
+        write_deadline_.cancel();
+    }
+
+    void OnWriteDeadline(std::uint64_t generation, beast::error_code ec) {
+        if (ec == net::error::operation_aborted || generation != deadline_generation_ || ended_) {
+            return;
+        }
+        End();
+    }
+
+    // Closes the socket: pending operations complete with errors and the session is destroyed after the last.
+    void End() {
+        if (ended_) {
+            return;
+        }
+        ended_ = true;
+        live_.hub->Unsubscribe(*this);
+        replies_.clear();
+        DisarmWriteDeadline();
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws_).close();
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    const beast::tcp_stream::executor_type executor_;  // the connection's strand, used by workers and publishers
+    net::steady_timer write_deadline_;
+    std::uint64_t deadline_generation_ = 0;
+    ServerCore& server_;
+    const LiveEndpoint& live_;
+    const LiveClient client_;  // read by the worker deciding a message, never written after construction
+
+    beast::flat_buffer read_buffer_;
+    std::deque<std::shared_ptr<const std::string>> replies_;  // answers to client messages, not yet written
+    std::shared_ptr<const std::string> outgoing_;             // the frame being written
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+    std::optional<websocket::close_reason> close_reason_;  // set once a close is decided
+
+    bool accepted_ = false;
+    bool reading_ = false;
+    bool deciding_ = false;  // a client message is on a worker
+    bool writing_ = false;   // a frame or the close frame is being written
+    bool close_started_ = false;
+    bool ended_ = false;
+};
+
+}  // namespace
+
+void ServeLiveSession(tcp::socket&& socket, ServerCore& server, LiveClient client,
+                      const wire::request<wire::string_body>& upgrade) {
+    auto live = std::make_shared<LiveSession>(std::move(socket), server, std::move(client));
+    if (server.Adopt(live)) {
+        live->Start(upgrade);
+    }
+}
+
+}  // namespace kclinic::adapters::http::detail
