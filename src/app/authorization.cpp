@@ -8,8 +8,7 @@
 namespace kclinic::app {
 namespace {
 
-constexpr std::array kAllRoles = {Role::kAdmin,     Role::kPrescriber, Role::kNurse,
-                                  Role::kTherapist, Role::kFrontDesk,  Role::kPatient};
+constexpr auto kAllRoles = kRoleNames.Values();
 
 constexpr std::uint8_t Bit(Role role) {
     return static_cast<std::uint8_t>(1U << static_cast<unsigned>(role));

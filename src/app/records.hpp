@@ -19,10 +19,11 @@
 #include "clinical/scales.hpp"
 #include "clinical/schedule.hpp"
 #include "clinical/session_state.hpp"
+#include "clinical/time_point.hpp"
 
 namespace kclinic::app {
 
-using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
+using clinical::TimePoint;
 
 // Strong ids: a PatientId cannot be passed where a VitalSignId is expected.
 template <typename Tag>

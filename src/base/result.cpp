@@ -1,31 +1,23 @@
 #include "base/result.hpp"
 
+#include "base/enum_names.hpp"
 #include "base/text.hpp"
 
 namespace kclinic {
 
 std::string_view ErrorCodeName(ErrorCode code) {
-    switch (code) {
-        case ErrorCode::kInvalidArgument:
-            return "invalid_argument";
-        case ErrorCode::kOutOfRange:
-            return "out_of_range";
-        case ErrorCode::kNotFound:
-            return "not_found";
-        case ErrorCode::kConflict:
-            return "conflict";
-        case ErrorCode::kFailedPrecondition:
-            return "failed_precondition";
-        case ErrorCode::kPermissionDenied:
-            return "permission_denied";
-        case ErrorCode::kUnauthenticated:
-            return "unauthenticated";
-        case ErrorCode::kUnavailable:
-            return "unavailable";
-        case ErrorCode::kInternal:
-            return "internal";
-    }
-    return "internal";
+    static constexpr auto kErrorCodeNames = MakeEnumNames<ErrorCode>({
+        {ErrorCode::kInvalidArgument, "invalid_argument"},
+        {ErrorCode::kOutOfRange, "out_of_range"},
+        {ErrorCode::kNotFound, "not_found"},
+        {ErrorCode::kConflict, "conflict"},
+        {ErrorCode::kFailedPrecondition, "failed_precondition"},
+        {ErrorCode::kPermissionDenied, "permission_denied"},
+        {ErrorCode::kUnauthenticated, "unauthenticated"},
+        {ErrorCode::kUnavailable, "unavailable"},
+        {ErrorCode::kInternal, "internal"},
+    });
+    return kErrorCodeNames.Name(code);
 }
 
 std::string Error::ToString() const {

@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic {
 namespace {
 
@@ -99,6 +101,12 @@ TEST(ResultMacrosTest, AssignOrReturnMovesTheValueAndEvaluatesOnce) {
 TEST(ErrorCodeTest, NamesAreStableSnakeCase) {
     EXPECT_EQ(ErrorCodeName(ErrorCode::kOutOfRange), "out_of_range");
     EXPECT_EQ(ErrorCodeName(ErrorCode::kFailedPrecondition), "failed_precondition");
+}
+
+TEST(ErrorCodeTest, EveryErrorCodeHasAName) {
+    for (ErrorCode code : testing::Enumerators<ErrorCode>()) {
+        EXPECT_FALSE(ErrorCodeName(code).empty()) << static_cast<int>(code);
+    }
 }
 
 }  // namespace

@@ -109,10 +109,7 @@ Result<CommandOutput> RunScore(const ScoreOptions& options) {
 void AddScore(CLI::App& app, std::vector<Command>& commands) {
     auto options = std::make_shared<ScoreOptions>();
     CLI::App* command = app.add_subcommand("score", "Score a rating scale: total, severity band and flags");
-    command
-        ->add_option("INSTRUMENT", options->instrument,
-                     "phq9 gad7 madrs qids-sr16 hamd17 pcl5 cssrs-screen cadss cadss6 moaas")
-        ->required();
+    command->add_option("INSTRUMENT", options->instrument, clinical::kInstrumentNames.List(" "))->required();
     command
         ->add_option("ANSWERS", options->answers,
                      "Comma-separated whole numbers in item order (cssrs-screen: Q1..Q6 as 0/1, then "
@@ -234,7 +231,7 @@ Result<CommandOutput> RunDose(const DoseOptions& options) {
 void AddDose(CLI::App& app, std::vector<Command>& commands) {
     auto options = std::make_shared<DoseOptions>();
     CLI::App* command = app.add_subcommand("dose", "Compute one dose with its hard limits, rates, volumes or devices");
-    command->add_option("--route", options->route, "iv | esketamine-nasal | im | oral | sublingual")->required();
+    command->add_option("--route", options->route, clinical::kRouteNames.List(" | "))->required();
     command->add_option("--weight-kg", options->weight_kg, "Actual body weight, 30-250 kg")->required();
     command->add_option("--mg-per-kg", options->mg_per_kg, "IV/IM dose (default 0.5); oral/sublingual alternative");
     command->add_option("--minutes", options->minutes, "IV infusion time (default 40, 2-100)");
@@ -292,7 +289,7 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
 void AddSchedule(CLI::App& app, std::vector<Command>& commands) {
     auto options = std::make_shared<ScheduleOptions>();
     CLI::App* command = app.add_subcommand("schedule", "Plan a protocol's sessions from a start date");
-    command->add_option("--protocol", options->protocol, "iv-induction | esketamine-trd | esketamine-si")->required();
+    command->add_option("--protocol", options->protocol, clinical::kProtocolNames.List(" | "))->required();
     command->add_option("--start", options->start, "First session date, YYYY-MM-DD")->required();
     AddCommonOptions(*command, options->common);
     commands.push_back(Command{command, &options->common.json, [options] { return RunSchedule(*options); }});

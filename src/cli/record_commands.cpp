@@ -276,7 +276,7 @@ void RegisterRecordCommands(CLI::App& app, std::vector<Command>& commands) {
     add_command->add_option("--given-name", add->given_name, "Given name")->required();
     add_command->add_option("--family-name", add->family_name, "Family name")->required();
     add_command->add_option("--birth-date", add->birth_date, "YYYY-MM-DD")->required();
-    add_command->add_option("--sex", add->sex, "female | male | other | unknown")->required();
+    add_command->add_option("--sex", add->sex, clinical::kSexNames.List(" | "))->required();
     AddDatabaseOptions(*add_command, add->database);
     commands.push_back(Command{add_command, &add->database.json, [add] { return RunPatientAdd(*add); }});
 

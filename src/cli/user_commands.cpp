@@ -239,8 +239,7 @@ void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
     CLI::App* add_command =
         user->add_subcommand("add", "Add a user; the password is read from stdin (one line, not echoed)");
     add_command->add_option("EMAIL", add->email, "The user's email address (unique, any case)")->required();
-    add_command->add_option("--role", add->role, "admin | prescriber | nurse | therapist | front_desk | patient")
-        ->required();
+    add_command->add_option("--role", add->role, app::kRoleNames.List(" | "))->required();
     add_command->add_option("--name", add->name, "Display name");
     add_command->add_option("--patient-id", add->patient_id, "For role patient: the patient record they may see");
     AddDatabaseOptions(*add_command, add->database);

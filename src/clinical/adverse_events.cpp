@@ -93,80 +93,10 @@ constexpr std::array<AdverseEventTerm, 39> kTerms{{
      "Spravato REMS: serious adverse events (clinical-reference §3.8) [LABEL-US]; 21 CFR 312.32(a)"},
 }};
 
-constexpr std::array<std::pair<Relatedness, std::string_view>, 6> kRelatedness{{
-    {Relatedness::kCertain, "certain"},
-    {Relatedness::kProbable, "probable"},
-    {Relatedness::kPossible, "possible"},
-    {Relatedness::kUnlikely, "unlikely"},
-    {Relatedness::kConditional, "conditional"},
-    {Relatedness::kUnassessable, "unassessable"},
-}};
-
-constexpr std::array<std::pair<AdverseEventOutcome, std::string_view>, 6> kOutcomes{{
-    {AdverseEventOutcome::kRecovered, "recovered"},
-    {AdverseEventOutcome::kRecovering, "recovering"},
-    {AdverseEventOutcome::kNotRecovered, "not_recovered"},
-    {AdverseEventOutcome::kRecoveredWithSequelae, "recovered_with_sequelae"},
-    {AdverseEventOutcome::kFatal, "fatal"},
-    {AdverseEventOutcome::kUnknown, "unknown"},
-}};
-
-constexpr std::array<std::pair<AdverseEventAction, std::string_view>, 10> kActions{{
-    {AdverseEventAction::kNone, "none"},
-    {AdverseEventAction::kInfusionPaused, "infusion_paused"},
-    {AdverseEventAction::kInfusionStopped, "infusion_stopped"},
-    {AdverseEventAction::kDoseReduced, "dose_reduced"},
-    {AdverseEventAction::kPrnDrugGiven, "prn_drug_given"},
-    {AdverseEventAction::kExtendedObservation, "extended_observation"},
-    {AdverseEventAction::kSupplementalOxygen, "supplemental_oxygen"},
-    {AdverseEventAction::kEmsEdTransfer, "ems_ed_transfer"},
-    {AdverseEventAction::kCourseHeld, "course_held"},
-    {AdverseEventAction::kCourseStopped, "course_stopped"},
-}};
-
-constexpr std::array<std::pair<SeriousCriterion, std::string_view>, 6> kCriteria{{
-    {SeriousCriterion::kDeath, "death"},
-    {SeriousCriterion::kLifeThreatening, "life_threatening"},
-    {SeriousCriterion::kHospitalization, "hospitalization"},
-    {SeriousCriterion::kDisability, "disability"},
-    {SeriousCriterion::kCongenitalAnomaly, "congenital_anomaly"},
-    {SeriousCriterion::kImportantMedicalEvent, "important_medical_event"},
-}};
-
-template <typename Enum, std::size_t N>
-std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
-    for (const auto& [candidate, name] : names) {
-        if (candidate == value) {
-            return name;
-        }
-    }
-    return names.front().second;  // unreachable: every enumerator has a name
-}
-
-template <typename Enum, std::size_t N>
-Result<Enum> Parse(const std::array<std::pair<Enum, std::string_view>, N>& names, std::string_view text,
-                   std::string_view field) {
-    std::string known;
-    for (const auto& [value, name] : names) {
-        if (name == text) {
-            return value;
-        }
-        known += (known.empty() ? "" : ", ") + std::string(name);
-    }
-    return InvalidArgument(std::string(field), "must be one of " + known + "; got \"" + std::string(text) + "\"");
-}
-
-template <typename Enum, std::size_t N>
-constexpr std::array<Enum, N> ValuesOf(const std::array<std::pair<Enum, std::string_view>, N>& names) {
-    std::array<Enum, N> values{};
-    std::transform(names.begin(), names.end(), values.begin(), [](const auto& entry) { return entry.first; });
-    return values;
-}
-
-constexpr std::array<Relatedness, kRelatedness.size()> kAllRelatedness = ValuesOf(kRelatedness);
-constexpr std::array<AdverseEventOutcome, kOutcomes.size()> kAllOutcomes = ValuesOf(kOutcomes);
-constexpr std::array<AdverseEventAction, kActions.size()> kAllActions = ValuesOf(kActions);
-constexpr std::array<SeriousCriterion, kCriteria.size()> kAllCriteria = ValuesOf(kCriteria);
+constexpr auto kAllRelatedness = kRelatednessNames.Values();
+constexpr auto kAllOutcomes = kAdverseEventOutcomeNames.Values();
+constexpr auto kAllActions = kAdverseEventActionNames.Values();
+constexpr auto kAllCriteria = kSeriousCriterionNames.Values();
 
 template <typename T>
 bool Contains(const std::vector<T>& values, T value) {
@@ -195,7 +125,7 @@ bool HasEnded(AdverseEventOutcome outcome) {
     return outcome == AdverseEventOutcome::kRecovered || outcome == AdverseEventOutcome::kRecoveredWithSequelae;
 }
 
-Status CheckResolution(const AdverseEventReport& report, AdverseEventTime now) {
+Status CheckResolution(const AdverseEventReport& report, TimePoint now) {
     if (!report.resolved_at) {
         if (HasEnded(report.outcome)) {
             return InvalidArgument("resolved_at", "is required when the outcome is " +
@@ -270,22 +200,6 @@ Status CheckSeriousness(const AdverseEventReport& report) {
 
 }  // namespace
 
-std::string_view AdverseEventCategoryName(AdverseEventCategory category) {
-    switch (category) {
-        case Category::kRemsReportable:
-            return "rems_reportable";
-        case Category::kVitalSign:
-            return "vital_sign";
-        case Category::kNeuroPsychiatric:
-            return "neuro_psychiatric";
-        case Category::kSomatic:
-            return "somatic";
-        case Category::kLongerTerm:
-            return "longer_term";
-    }
-    return "somatic";  // unreachable: every enumerator is handled above
-}
-
 std::span<const AdverseEventTerm> AdverseEventTerms() {
     return kTerms;
 }
@@ -299,41 +213,29 @@ std::optional<AdverseEventTerm> FindAdverseEventTerm(std::string_view code) {
     return std::nullopt;
 }
 
-std::string_view RelatednessName(Relatedness relatedness) {
-    return NameOf(kRelatedness, relatedness);
-}
 Result<Relatedness> ParseRelatedness(std::string_view name) {
-    return Parse(kRelatedness, name, "relatedness");
+    return kRelatednessNames.ParseField("relatedness", name);
 }
 std::span<const Relatedness> AllRelatedness() {
     return kAllRelatedness;
 }
 
-std::string_view AdverseEventOutcomeName(AdverseEventOutcome outcome) {
-    return NameOf(kOutcomes, outcome);
-}
 Result<AdverseEventOutcome> ParseAdverseEventOutcome(std::string_view name) {
-    return Parse(kOutcomes, name, "outcome");
+    return kAdverseEventOutcomeNames.ParseField("outcome", name);
 }
 std::span<const AdverseEventOutcome> AllAdverseEventOutcomes() {
     return kAllOutcomes;
 }
 
-std::string_view AdverseEventActionName(AdverseEventAction action) {
-    return NameOf(kActions, action);
-}
 Result<AdverseEventAction> ParseAdverseEventAction(std::string_view name) {
-    return Parse(kActions, name, "actions");
+    return kAdverseEventActionNames.ParseField("actions", name);
 }
 std::span<const AdverseEventAction> AllAdverseEventActions() {
     return kAllActions;
 }
 
-std::string_view SeriousCriterionName(SeriousCriterion criterion) {
-    return NameOf(kCriteria, criterion);
-}
 Result<SeriousCriterion> ParseSeriousCriterion(std::string_view name) {
-    return Parse(kCriteria, name, "serious_criteria");
+    return kSeriousCriterionNames.ParseField("serious_criteria", name);
 }
 std::span<const SeriousCriterion> AllSeriousCriteria() {
     return kAllCriteria;
@@ -348,7 +250,7 @@ bool IsRemsReportable(const AdverseEventReport& report) {
     return IsSerious(report) || (term && term->rems_reportable);
 }
 
-Status CheckAdverseEvent(const AdverseEventReport& report, AdverseEventTime now) {
+Status CheckAdverseEvent(const AdverseEventReport& report, TimePoint now) {
     if (!FindAdverseEventTerm(report.term)) {
         std::string known;
         for (const AdverseEventTerm& term : kTerms) {
@@ -362,12 +264,10 @@ Status CheckAdverseEvent(const AdverseEventReport& report, AdverseEventTime now)
     if (report.onset_at > now) {
         return InvalidArgument("onset_at", "must not be after now");
     }
-    for (const Status& status :
-         {CheckResolution(report, now), CheckOutcome(report), CheckActions(report.actions), CheckSeriousness(report)}) {
-        if (!status.ok()) {
-            return status;
-        }
-    }
+    RETURN_IF_ERROR(CheckResolution(report, now));
+    RETURN_IF_ERROR(CheckOutcome(report));
+    RETURN_IF_ERROR(CheckActions(report.actions));
+    RETURN_IF_ERROR(CheckSeriousness(report));
     if (report.term == kOtherSeriousTerm && IsBlank(report.detail)) {
         return InvalidArgument("detail", "is required for other_serious: describe the event");
     }

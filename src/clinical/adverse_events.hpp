@@ -13,7 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
+#include "clinical/time_point.hpp"
 
 namespace kclinic::clinical {
 
@@ -26,8 +28,15 @@ enum class AdverseEventCategory {
     kLongerTerm,        // labels, APA consensus
 };
 
-// "rems_reportable", "vital_sign", "neuro_psychiatric", "somatic", "longer_term".
-[[nodiscard]] std::string_view AdverseEventCategoryName(AdverseEventCategory category);
+inline constexpr auto kAdverseEventCategoryNames =
+    MakeEnumNames<AdverseEventCategory>({{AdverseEventCategory::kRemsReportable, "rems_reportable"},
+                                         {AdverseEventCategory::kVitalSign, "vital_sign"},
+                                         {AdverseEventCategory::kNeuroPsychiatric, "neuro_psychiatric"},
+                                         {AdverseEventCategory::kSomatic, "somatic"},
+                                         {AdverseEventCategory::kLongerTerm, "longer_term"}});
+[[nodiscard]] constexpr std::string_view AdverseEventCategoryName(AdverseEventCategory category) {
+    return kAdverseEventCategoryNames.Name(category);
+}
 
 struct AdverseEventTerm {
     std::string_view code;   // stable snake_case, e.g. "respiratory_depression"
@@ -63,8 +72,17 @@ enum class Relatedness {
     kUnassessable,  // "unassessable/unclassifiable": information insufficient or contradictory
 };
 
-// "certain", "probable", "possible", "unlikely", "conditional", "unassessable".
-[[nodiscard]] std::string_view RelatednessName(Relatedness relatedness);
+inline constexpr auto kRelatednessNames = MakeEnumNames<Relatedness>({
+    {Relatedness::kCertain, "certain"},
+    {Relatedness::kProbable, "probable"},
+    {Relatedness::kPossible, "possible"},
+    {Relatedness::kUnlikely, "unlikely"},
+    {Relatedness::kConditional, "conditional"},
+    {Relatedness::kUnassessable, "unassessable"},
+});
+[[nodiscard]] constexpr std::string_view RelatednessName(Relatedness relatedness) {
+    return kRelatednessNames.Name(relatedness);
+}
 // Inverse of RelatednessName (exact). Error kInvalidArgument on field "relatedness" listing the names.
 [[nodiscard]] Result<Relatedness> ParseRelatedness(std::string_view name);
 [[nodiscard]] std::span<const Relatedness> AllRelatedness();
@@ -80,8 +98,17 @@ enum class AdverseEventOutcome {
     kUnknown,
 };
 
-// "recovered", "recovering", "not_recovered", "recovered_with_sequelae", "fatal", "unknown".
-[[nodiscard]] std::string_view AdverseEventOutcomeName(AdverseEventOutcome outcome);
+inline constexpr auto kAdverseEventOutcomeNames = MakeEnumNames<AdverseEventOutcome>({
+    {AdverseEventOutcome::kRecovered, "recovered"},
+    {AdverseEventOutcome::kRecovering, "recovering"},
+    {AdverseEventOutcome::kNotRecovered, "not_recovered"},
+    {AdverseEventOutcome::kRecoveredWithSequelae, "recovered_with_sequelae"},
+    {AdverseEventOutcome::kFatal, "fatal"},
+    {AdverseEventOutcome::kUnknown, "unknown"},
+});
+[[nodiscard]] constexpr std::string_view AdverseEventOutcomeName(AdverseEventOutcome outcome) {
+    return kAdverseEventOutcomeNames.Name(outcome);
+}
 // Inverse of AdverseEventOutcomeName. Error kInvalidArgument on field "outcome" listing the names.
 [[nodiscard]] Result<AdverseEventOutcome> ParseAdverseEventOutcome(std::string_view name);
 [[nodiscard]] std::span<const AdverseEventOutcome> AllAdverseEventOutcomes();
@@ -101,9 +128,21 @@ enum class AdverseEventAction {
     kCourseStopped,
 };
 
-// "none", "infusion_paused", "infusion_stopped", "dose_reduced", "prn_drug_given", "extended_observation",
-// "supplemental_oxygen", "ems_ed_transfer", "course_held", "course_stopped".
-[[nodiscard]] std::string_view AdverseEventActionName(AdverseEventAction action);
+inline constexpr auto kAdverseEventActionNames = MakeEnumNames<AdverseEventAction>({
+    {AdverseEventAction::kNone, "none"},
+    {AdverseEventAction::kInfusionPaused, "infusion_paused"},
+    {AdverseEventAction::kInfusionStopped, "infusion_stopped"},
+    {AdverseEventAction::kDoseReduced, "dose_reduced"},
+    {AdverseEventAction::kPrnDrugGiven, "prn_drug_given"},
+    {AdverseEventAction::kExtendedObservation, "extended_observation"},
+    {AdverseEventAction::kSupplementalOxygen, "supplemental_oxygen"},
+    {AdverseEventAction::kEmsEdTransfer, "ems_ed_transfer"},
+    {AdverseEventAction::kCourseHeld, "course_held"},
+    {AdverseEventAction::kCourseStopped, "course_stopped"},
+});
+[[nodiscard]] constexpr std::string_view AdverseEventActionName(AdverseEventAction action) {
+    return kAdverseEventActionNames.Name(action);
+}
 // Inverse of AdverseEventActionName. Error kInvalidArgument on field "actions" listing the names.
 [[nodiscard]] Result<AdverseEventAction> ParseAdverseEventAction(std::string_view name);
 [[nodiscard]] std::span<const AdverseEventAction> AllAdverseEventActions();
@@ -118,22 +157,28 @@ enum class SeriousCriterion {
     kImportantMedicalEvent,  // may jeopardize the patient and need intervention to prevent one of the above
 };
 
-// "death", "life_threatening", "hospitalization", "disability", "congenital_anomaly", "important_medical_event".
-[[nodiscard]] std::string_view SeriousCriterionName(SeriousCriterion criterion);
+inline constexpr auto kSeriousCriterionNames = MakeEnumNames<SeriousCriterion>({
+    {SeriousCriterion::kDeath, "death"},
+    {SeriousCriterion::kLifeThreatening, "life_threatening"},
+    {SeriousCriterion::kHospitalization, "hospitalization"},
+    {SeriousCriterion::kDisability, "disability"},
+    {SeriousCriterion::kCongenitalAnomaly, "congenital_anomaly"},
+    {SeriousCriterion::kImportantMedicalEvent, "important_medical_event"},
+});
+[[nodiscard]] constexpr std::string_view SeriousCriterionName(SeriousCriterion criterion) {
+    return kSeriousCriterionNames.Name(criterion);
+}
 // Inverse of SeriousCriterionName. Error kInvalidArgument on field "serious_criteria" listing the names.
 [[nodiscard]] Result<SeriousCriterion> ParseSeriousCriterion(std::string_view name);
 [[nodiscard]] std::span<const SeriousCriterion> AllSeriousCriteria();
-
-// Milliseconds since the Unix epoch, UTC (the same representation as app::TimePoint).
-using AdverseEventTime = std::chrono::sys_time<std::chrono::milliseconds>;
 
 // One adverse event as the clinician describes it.
 struct AdverseEventReport {
     std::string term;    // a code of AdverseEventTerms()
     std::string detail;  // free text; required for "other_serious"
     int grade = kMinAdverseEventGrade;
-    AdverseEventTime onset_at;
-    std::optional<AdverseEventTime> resolved_at;  // absent while the event has not resolved
+    TimePoint onset_at;
+    std::optional<TimePoint> resolved_at;  // absent while the event has not resolved
     AdverseEventOutcome outcome = AdverseEventOutcome::kUnknown;
     std::vector<AdverseEventAction> actions;  // at least one; kNone alone when nothing was done
     Relatedness relatedness = Relatedness::kUnassessable;
@@ -159,6 +204,6 @@ struct AdverseEventReport {
 //   "serious_criteria" kInvalidArgument: one given twice; grade 5 without "death", or "death" below grade 5;
 //                      "other_serious" without any criterion
 //   "detail"           kInvalidArgument: blank for "other_serious"
-[[nodiscard]] Status CheckAdverseEvent(const AdverseEventReport& report, AdverseEventTime now);
+[[nodiscard]] Status CheckAdverseEvent(const AdverseEventReport& report, TimePoint now);
 
 }  // namespace kclinic::clinical

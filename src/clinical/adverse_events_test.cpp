@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
 using std::chrono::minutes;
 
-const AdverseEventTime kNow{std::chrono::milliseconds{1'790'000'000'000LL}};
+const TimePoint kNow{std::chrono::milliseconds{1'790'000'000'000LL}};
 
 // A coherent, resolved, non-serious event; each case below breaks one thing.
 AdverseEventReport Nausea() {
@@ -302,6 +304,14 @@ TEST(AdverseEventsTest, SeriousWhenAnyCriterionAppliesAndRemsReportableForTheRem
     }
     EXPECT_FALSE(IsRemsReportable(Changed([](AdverseEventReport& r) { r.term = "tachycardia"; })));
     EXPECT_TRUE(IsRemsReportable(Fatal()));
+}
+
+TEST(AdverseEventNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kAdverseEventCategoryNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kRelatednessNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kAdverseEventOutcomeNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kAdverseEventActionNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kSeriousCriterionNames), std::vector<int>{});
 }
 
 }  // namespace

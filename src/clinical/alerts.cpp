@@ -22,35 +22,35 @@ struct VitalRule {
     std::string_view source;
 };
 
-// LOINC codes as in vital_signs.cpp (clinical-reference §7.1); thresholds and sources as in §5.2. A reading past
+// Thresholds and sources as in §5.2. A reading past
 // its threshold is a warning, never critical: one reading can be an artefact (the trials' SpO2 signal was two
 // readings in a row below 93 %), and a person at the bedside judges it.
 constexpr std::array<VitalRule, 8> kVitalRules{{
-    {"8480-6", "Systolic BP", kRuleSystolicHigh, Comparison::kAtOrAbove,
+    {kSystolicBpLoinc, "Systolic BP", kRuleSystolicHigh, Comparison::kAtOrAbove,
      &MonitoringSettings::systolic_alert_at_or_above,
      "Spravato trial outlier SBP >= 180 [LABEL-US]; ACC/AHA 2017 > 180 [GUIDE] (clinical-reference §5.2); "
      "setting monitoring.systolic_alert_at_or_above"},
-    {"8462-4", "Diastolic BP", kRuleDiastolicHigh, Comparison::kAtOrAbove,
+    {kDiastolicBpLoinc, "Diastolic BP", kRuleDiastolicHigh, Comparison::kAtOrAbove,
      &MonitoringSettings::diastolic_alert_at_or_above,
      "Spravato trial outlier DBP >= 110 [LABEL-US] (clinical-reference §5.2); setting "
      "monitoring.diastolic_alert_at_or_above"},
-    {"8867-4", "Heart rate", kRuleHeartRateHigh, Comparison::kAbove, &MonitoringSettings::heart_rate_alert_above,
+    {kHeartRateLoinc, "Heart rate", kRuleHeartRateHigh, Comparison::kAbove, &MonitoringSettings::heart_rate_alert_above,
      "HR > 110 hold, attributed to APA / academic IV protocols [UNVERIFIED] (clinical-reference §5.2); setting "
      "monitoring.heart_rate_alert_above"},
-    {"8867-4", "Heart rate", kRuleHeartRateLow, Comparison::kBelow, &MonitoringSettings::heart_rate_alert_below,
+    {kHeartRateLoinc, "Heart rate", kRuleHeartRateLow, Comparison::kBelow, &MonitoringSettings::heart_rate_alert_below,
      "ED ketamine protocol: HR < 50 excluded [PRACTICE] (clinical-reference §5.2); setting "
      "monitoring.heart_rate_alert_below"},
-    {"59408-5", "SpO2", kRuleSpo2Low, Comparison::kBelow, &MonitoringSettings::spo2_alert_below,
+    {kSpo2PulseOximetryLoinc, "SpO2", kRuleSpo2Low, Comparison::kBelow, &MonitoringSettings::spo2_alert_below,
      "Spravato USPI: SpO2 < 93% was the respiratory-depression signal in trials [LABEL-US] (clinical-reference "
      "§5.2); setting monitoring.spo2_alert_below"},
-    {"2708-6", "SpO2", kRuleSpo2Low, Comparison::kBelow, &MonitoringSettings::spo2_alert_below,
+    {kSpo2ArterialLoinc, "SpO2", kRuleSpo2Low, Comparison::kBelow, &MonitoringSettings::spo2_alert_below,
      "Spravato USPI: SpO2 < 93% was the respiratory-depression signal in trials [LABEL-US] (clinical-reference "
      "§5.2); setting monitoring.spo2_alert_below"},
-    {"9279-1", "Respiratory rate", kRuleRespiratoryRateLow, Comparison::kBelow,
+    {kRespiratoryRateLoinc, "Respiratory rate", kRuleRespiratoryRateLow, Comparison::kBelow,
      &MonitoringSettings::respiratory_rate_alert_below,
      "ED ketamine protocol (West J Emerg Med 2020): RR < 10 excluded [PRACTICE] (clinical-reference §5.2); setting "
      "monitoring.respiratory_rate_alert_below"},
-    {"9279-1", "Respiratory rate", kRuleRespiratoryRateHigh, Comparison::kAbove,
+    {kRespiratoryRateLoinc, "Respiratory rate", kRuleRespiratoryRateHigh, Comparison::kAbove,
      &MonitoringSettings::respiratory_rate_alert_above,
      "ED ketamine protocol (West J Emerg Med 2020): RR > 30 excluded [PRACTICE] (clinical-reference §5.2); setting "
      "monitoring.respiratory_rate_alert_above"},
@@ -137,10 +137,6 @@ AlertFinding SuicidalityFinding(const ScaleResult& result) {
 }
 
 }  // namespace
-
-std::string_view AlertSeverityName(AlertSeverity severity) {
-    return severity == AlertSeverity::kCritical ? "critical" : "warning";
-}
 
 std::vector<AlertFinding> EvaluateVitalSign(std::string_view loinc, double value, const MonitoringSettings& settings) {
     std::vector<AlertFinding> findings;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/settings.hpp"
 
@@ -20,8 +21,11 @@ enum class AlertSeverity {
     kCritical,  // suicidality or loss of consciousness: act now
 };
 
-// "warning", "critical".
-[[nodiscard]] std::string_view AlertSeverityName(AlertSeverity severity);
+inline constexpr auto kAlertSeverityNames =
+    MakeEnumNames<AlertSeverity>({{AlertSeverity::kWarning, "warning"}, {AlertSeverity::kCritical, "critical"}});
+[[nodiscard]] constexpr std::string_view AlertSeverityName(AlertSeverity severity) {
+    return kAlertSeverityNames.Name(severity);
+}
 
 // Rule codes (machine-facing, stable).
 inline constexpr std::string_view kRuleSystolicHigh = "systolic_high";

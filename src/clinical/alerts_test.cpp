@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -204,6 +206,10 @@ TEST(AlertsTest, OtherScoresRaiseNothing) {
 TEST(AlertsTest, SeverityNames) {
     EXPECT_EQ(AlertSeverityName(AlertSeverity::kWarning), "warning");
     EXPECT_EQ(AlertSeverityName(AlertSeverity::kCritical), "critical");
+}
+
+TEST(AlertsTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kAlertSeverityNames), std::vector<int>{});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 
 namespace kclinic::clinical {
@@ -46,7 +47,39 @@ enum class Condition {
 };
 
 // Stable lower_snake_case name ("intracerebral_haemorrhage").
-[[nodiscard]] std::string_view ConditionName(Condition condition);
+inline constexpr auto kConditionNames =
+    MakeEnumNames<Condition>({{Condition::kAneurysm, "aneurysm"},
+                              {Condition::kArteriovenousMalformation, "arteriovenous_malformation"},
+                              {Condition::kIntracerebralHaemorrhage, "intracerebral_haemorrhage"},
+                              {Condition::kPreEclampsia, "pre_eclampsia"},
+                              {Condition::kPregnancy, "pregnancy"},
+                              {Condition::kPsychosis, "psychosis"},
+                              {Condition::kBipolarOrMania, "bipolar_or_mania"},
+                              {Condition::kSubstanceUseDisorder, "substance_use_disorder"},
+                              {Condition::kSubstanceUseInRemission, "substance_use_in_remission"},
+                              {Condition::kAcuteCoronarySyndrome, "acute_coronary_syndrome"},
+                              {Condition::kPriorMyocardialInfarction, "prior_myocardial_infarction"},
+                              {Condition::kValvularHeartDisease, "valvular_heart_disease"},
+                              {Condition::kHeartFailure, "heart_failure"},
+                              {Condition::kStrokeOrTia, "stroke_or_tia"},
+                              {Condition::kRaisedIntracranialPressure, "raised_intracranial_pressure"},
+                              {Condition::kHypertensiveEncephalopathy, "hypertensive_encephalopathy"},
+                              {Condition::kHeadInjury, "head_injury"},
+                              {Condition::kHypertensiveCrisis, "hypertensive_crisis"},
+                              {Condition::kRaisedIntraocularPressure, "raised_intraocular_pressure"},
+                              {Condition::kHyperthyroidism, "hyperthyroidism"},
+                              {Condition::kSevereHepaticImpairment, "severe_hepatic_impairment"},
+                              {Condition::kRespiratoryDisease, "respiratory_disease"},
+                              {Condition::kCystitisOrUrinarySymptoms, "cystitis_or_urinary_symptoms"},
+                              {Condition::kSuicidalIdeation, "suicidal_ideation"},
+                              {Condition::kMajorDepressiveDisorder, "major_depressive_disorder"},
+                              {Condition::kMajorDepressionInRemission, "major_depression_in_remission"},
+                              {Condition::kOtherDepressiveDisorder, "other_depressive_disorder"},
+                              {Condition::kPtsd, "ptsd"},
+                              {Condition::kGeneralizedAnxietyDisorder, "generalized_anxiety_disorder"}});
+[[nodiscard]] constexpr std::string_view ConditionName(Condition condition) {
+    return kConditionNames.Name(condition);
+}
 
 // One row of the condition table. `codes` and `except` are comma-separated patterns over ICD-10-CM codes, each
 // either a prefix ("I67.1", matching I67.1 and everything below it) or a range of equal-length prefixes

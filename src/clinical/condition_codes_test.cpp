@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
 #include "clinical/medications.hpp"
 
 namespace kclinic::clinical {
@@ -464,6 +465,11 @@ TEST(MedicationsTest, TablesAreConsistent) {
             << "not normalised: " << entry.generic_name;
         EXPECT_TRUE(rows.insert({entry.generic_name, entry.drug_class}).second) << "duplicate " << entry.generic_name;
     }
+}
+
+TEST(CodeTableNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kConditionNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kDrugClassNames), std::vector<int>{});
 }
 
 }  // namespace

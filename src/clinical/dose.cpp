@@ -13,7 +13,6 @@ namespace {
 
 constexpr double kCmPerInch = 2.54;
 // Spravato is labelled for adults only; its dosing is not established in children (USPI, clinical-reference §3.2).
-constexpr double kEsketamineMinAgeYears = 18.0;
 constexpr std::string_view kEuLowStartWho = "for EU patients 65 or older or of Japanese ancestry (EU SmPC)";
 
 double RoundTo(double value, double per_unit) {
@@ -139,24 +138,21 @@ Result<DoseOrder> ComputeIv(const DoseRequest& request, const ClinicSettings& se
     RETURN_IF_ERROR(CheckConcentration(request));
     // 0.5 mg/kg over 40 min is the studied standard (Berman 2000, Zarate 2006; APA consensus, Sanacora 2017); 0.1
     // mg/kg is the lowest dose studied (Fava 2020) and 2-100 min the range of studied durations (Andrade 2017).
-    Result<double> mg_per_kg =
-        CheckMgPerKg(request.mg_per_kg.value_or(kIvDefaultMgPerKg), kIvMinMgPerKg, settings.dose.iv_max_mg_per_kg,
-                     "dose.iv_max_mg_per_kg", !request.mg_per_kg.has_value());
-    if (!mg_per_kg) {
-        return mg_per_kg.error();
-    }
+    ASSIGN_OR_RETURN(const double mg_per_kg, CheckMgPerKg(request.mg_per_kg.value_or(kIvDefaultMgPerKg), kIvMinMgPerKg,
+                                                          settings.dose.iv_max_mg_per_kg, "dose.iv_max_mg_per_kg",
+                                                          !request.mg_per_kg.has_value()));
     double minutes = request.minutes.value_or(kIvDefaultMinutes);
     if (!InRange(minutes, kIvMinMinutes, kIvMaxMinutes)) {
         return OutOfRange("minutes", minutes, kIvMinMinutes, kIvMaxMinutes, "min");
     }
     ASSIGN_OR_RETURN(BasisWeight weight, ResolveWeight(request));
-    double total_mg = *mg_per_kg * weight.weight_kg;
+    double total_mg = mg_per_kg * weight.weight_kg;
     double rate_mg_per_h = total_mg / minutes * 60.0;
 
     DoseOrder order = StartOrder(request, std::move(weight));
     order.total_mg = RoundMg(total_mg);
     order.rate_mg_per_h = RoundMg(rate_mg_per_h);
-    order.mg_per_kg = *mg_per_kg;
+    order.mg_per_kg = mg_per_kg;
     order.minutes = minutes;
     if (request.concentration_mg_per_ml) {
         double volume_ml = total_mg / *request.concentration_mg_per_ml;
@@ -169,7 +165,7 @@ Result<DoseOrder> ComputeIv(const DoseRequest& request, const ClinicSettings& se
     if (!request.minutes) {
         order.notes.emplace_back("minutes not given: 40 min, the studied standard (APA consensus, Sanacora 2017)");
     }
-    if (*mg_per_kg > kIvDefaultMgPerKg) {
+    if (mg_per_kg > kIvDefaultMgPerKg) {
         order.notes.emplace_back(
             "above 0.5 mg/kg: titration for partial responders is clinic practice, supported only "
             "indirectly (Fava 2020) [PRACTICE]");
@@ -186,18 +182,15 @@ Result<DoseOrder> ComputeIm(const DoseRequest& request, const ClinicSettings& se
     }
     RETURN_IF_ERROR(CheckConcentration(request));
     // IM 0.25-0.5 mg/kg performed like IV 0.5 mg/kg (Chilukuri 2014); Loo 2016 titrated IM from 0.1 to 0.5 mg/kg.
-    Result<double> mg_per_kg =
-        CheckMgPerKg(request.mg_per_kg.value_or(kImDefaultMgPerKg), kImMinMgPerKg, settings.dose.im_max_mg_per_kg,
-                     "dose.im_max_mg_per_kg", !request.mg_per_kg.has_value());
-    if (!mg_per_kg) {
-        return mg_per_kg.error();
-    }
+    ASSIGN_OR_RETURN(const double mg_per_kg, CheckMgPerKg(request.mg_per_kg.value_or(kImDefaultMgPerKg), kImMinMgPerKg,
+                                                          settings.dose.im_max_mg_per_kg, "dose.im_max_mg_per_kg",
+                                                          !request.mg_per_kg.has_value()));
     ASSIGN_OR_RETURN(BasisWeight weight, ResolveWeight(request));
-    double total_mg = *mg_per_kg * weight.weight_kg;
+    double total_mg = mg_per_kg * weight.weight_kg;
 
     DoseOrder order = StartOrder(request, std::move(weight));
     order.total_mg = RoundMg(total_mg);
-    order.mg_per_kg = *mg_per_kg;
+    order.mg_per_kg = mg_per_kg;
     if (request.concentration_mg_per_ml) {
         order.volume_ml = RoundMl(total_mg / *request.concentration_mg_per_ml);
     }
@@ -232,8 +225,8 @@ Result<DoseOrder> ComputeEsketamine(const DoseRequest& request, const ClinicSett
     if (request.weight_basis != WeightBasis::kActual) {
         return NotForRoute("weight_basis", request.route, std::string(kFixed) + "; use actual");
     }
-    if (request.age_years && *request.age_years < kEsketamineMinAgeYears) {
-        return OutOfRange("age_years", *request.age_years, kEsketamineMinAgeYears, kMaxAgeYears, "years");
+    if (request.age_years && *request.age_years < kAdultAgeYears) {
+        return OutOfRange("age_years", *request.age_years, kAdultAgeYears, kMaxAgeYears, "years");
     }
     bool eu = settings.region == Region::kEu;
     if (eu && !request.age_years) {
@@ -245,7 +238,7 @@ Result<DoseOrder> ComputeEsketamine(const DoseRequest& request, const ClinicSett
     bool si = indication == EsketamineIndication::kSuicidalIdeation;
     // EU SmPC: >=65 years start at 28 mg; Japanese ancestry also start at 28 mg (as in ESCAPE-TRD). The reference
     // gives this start only for the TRD posology, so the SI course keeps the label's 84 / 56 mg everywhere.
-    bool low_start = !si && eu && (*request.age_years >= kEuLowStartAgeYears || request.japanese_ancestry);
+    bool low_start = !si && eu && (*request.age_years >= kEuOlderAdultAgeYears || request.japanese_ancestry);
 
     double dose_mg = request.dose_mg.value_or(si ? kEsketamineSiDefaultMg : kEsketamineDefaultMg);
     // Every allowed dose is whole devices up to the 84-mg session maximum; only the low start adds one device.
@@ -379,70 +372,16 @@ Result<DoseOrder> ComputeFixed(const DoseRequest& request, const ClinicSettings&
 
 }  // namespace
 
-std::string_view RouteName(Route route) {
-    switch (route) {
-        case Route::kIv:
-            return "iv";
-        case Route::kEsketamineNasal:
-            return "esketamine-nasal";
-        case Route::kIm:
-            return "im";
-        case Route::kOral:
-            return "oral";
-        case Route::kSublingual:
-            return "sublingual";
-    }
-    return "iv";
-}
-
 Result<Route> ParseRoute(std::string_view name) {
-    for (Route route : {Route::kIv, Route::kEsketamineNasal, Route::kIm, Route::kOral, Route::kSublingual}) {
-        if (RouteName(route) == name) {
-            return route;
-        }
-    }
-    return InvalidArgument("route",
-                           "must be iv, esketamine-nasal, im, oral or sublingual; got \"" + std::string(name) + "\"");
-}
-
-std::string_view WeightBasisName(WeightBasis basis) {
-    switch (basis) {
-        case WeightBasis::kActual:
-            return "actual";
-        case WeightBasis::kIdeal:
-            return "ideal";
-        case WeightBasis::kAdjusted:
-            return "adjusted";
-    }
-    return "actual";
+    return kRouteNames.ParseAlternative("route", name);
 }
 
 Result<WeightBasis> ParseWeightBasis(std::string_view name) {
-    for (WeightBasis basis : {WeightBasis::kActual, WeightBasis::kIdeal, WeightBasis::kAdjusted}) {
-        if (WeightBasisName(basis) == name) {
-            return basis;
-        }
-    }
-    return InvalidArgument("weight_basis", "must be actual, ideal or adjusted; got \"" + std::string(name) + "\"");
-}
-
-std::string_view EsketamineIndicationName(EsketamineIndication indication) {
-    switch (indication) {
-        case EsketamineIndication::kTrd:
-            return "trd";
-        case EsketamineIndication::kSuicidalIdeation:
-            return "si";
-    }
-    return "trd";
+    return kWeightBasisNames.ParseAlternative("weight_basis", name);
 }
 
 Result<EsketamineIndication> ParseEsketamineIndication(std::string_view name) {
-    for (EsketamineIndication indication : {EsketamineIndication::kTrd, EsketamineIndication::kSuicidalIdeation}) {
-        if (EsketamineIndicationName(indication) == name) {
-            return indication;
-        }
-    }
-    return InvalidArgument("indication", "must be trd or si; got \"" + std::string(name) + "\"");
+    return kEsketamineIndicationNames.ParseAlternative("indication", name);
 }
 
 Result<double> IdealBodyWeightKg(double height_cm, std::string_view sex) {

@@ -17,7 +17,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
+#include "clinical/label_rules.hpp"
 #include "clinical/plausibility.hpp"
 #include "clinical/settings.hpp"
 
@@ -31,9 +33,16 @@ enum class Route {
     kSublingual,       // racemic ketamine sublingual / buccal, fixed mg (or mg/kg converted)
 };
 
-// "iv", "esketamine-nasal", "im", "oral", "sublingual".
-[[nodiscard]] std::string_view RouteName(Route route);
-// Inverse of RouteName (exact, case-sensitive). Error kInvalidArgument on field "route" listing the names.
+inline constexpr auto kRouteNames = MakeEnumNames<Route>({{Route::kIv, "iv"},
+                                                          {Route::kEsketamineNasal, "esketamine-nasal"},
+                                                          {Route::kIm, "im"},
+                                                          {Route::kOral, "oral"},
+                                                          {Route::kSublingual, "sublingual"}});
+[[nodiscard]] constexpr std::string_view RouteName(Route route) {
+    return kRouteNames.Name(route);
+}
+// Inverse of RouteName (exact, case-sensitive). Error kInvalidArgument on field "route":
+// `must be iv, esketamine-nasal, im, oral or sublingual; got "<name>"`.
 [[nodiscard]] Result<Route> ParseRoute(std::string_view name);
 
 // Which body weight a weight-based dose is computed on. Trials used actual weight; ideal/adjusted weight for
@@ -44,9 +53,13 @@ enum class WeightBasis {
     kAdjusted,  // ideal + 0.4 x (actual - ideal) [PRACTICE]
 };
 
-// "actual", "ideal", "adjusted".
-[[nodiscard]] std::string_view WeightBasisName(WeightBasis basis);
-// Inverse of WeightBasisName. Error kInvalidArgument on field "weight_basis" listing the names.
+inline constexpr auto kWeightBasisNames = MakeEnumNames<WeightBasis>(
+    {{WeightBasis::kActual, "actual"}, {WeightBasis::kIdeal, "ideal"}, {WeightBasis::kAdjusted, "adjusted"}});
+[[nodiscard]] constexpr std::string_view WeightBasisName(WeightBasis basis) {
+    return kWeightBasisNames.Name(basis);
+}
+// Inverse of WeightBasisName. Error kInvalidArgument on field "weight_basis":
+// `must be actual, ideal or adjusted; got "<name>"`.
 [[nodiscard]] Result<WeightBasis> ParseWeightBasis(std::string_view name);
 
 // Which esketamine indication a dose is for; the label's dose rules differ (clinical-reference §3.3).
@@ -55,9 +68,13 @@ enum class EsketamineIndication {
     kSuicidalIdeation,  // MDD with acute suicidal ideation/behaviour: 84 mg, may lower to 56 mg
 };
 
-// "trd", "si".
-[[nodiscard]] std::string_view EsketamineIndicationName(EsketamineIndication indication);
-// Inverse of EsketamineIndicationName. Error kInvalidArgument on field "indication" listing the names.
+inline constexpr auto kEsketamineIndicationNames = MakeEnumNames<EsketamineIndication>(
+    {{EsketamineIndication::kTrd, "trd"}, {EsketamineIndication::kSuicidalIdeation, "si"}});
+[[nodiscard]] constexpr std::string_view EsketamineIndicationName(EsketamineIndication indication) {
+    return kEsketamineIndicationNames.Name(indication);
+}
+// Inverse of EsketamineIndicationName. Error kInvalidArgument on field "indication":
+// `must be trd or si; got "<name>"`.
 [[nodiscard]] Result<EsketamineIndication> ParseEsketamineIndication(std::string_view name);
 
 // Fixed limits that are facts of the evidence or the product, not clinic choices (clinic-tunable ceilings live in
@@ -74,13 +91,11 @@ inline constexpr double kMaxConcentrationMgPerMl = 100.0;  // strongest ketamine
 inline constexpr double kImDefaultMgPerKg = 0.5;           // Chilukuri 2014, Loo 2016
 inline constexpr double kImMinMgPerKg = 0.1;               // Loo 2016 titrated from 0.1 mg/kg
 inline constexpr double kOralMaxMgPerKg = 7.0;             // top of the studied oral range (clinical-reference §2.5)
-inline constexpr int kEsketamineDeviceMg = 28;             // one Spravato device (Spravato USPI)
-inline constexpr int kEsketamineMaxDevices = 3;            // 84 mg = 3 devices of 28 mg (Spravato USPI)
-inline constexpr int kEsketamineRestMinutes = 5;           // rest between devices (Spravato USPI)
-inline constexpr int kEsketamineDefaultMg = 56;            // TRD default when no dose is given
-inline constexpr int kEsketamineSiDefaultMg = 84;          // SI indication default (Spravato USPI)
-inline constexpr int kEsketamineMaxMg = 84;                // maximum per session (Spravato USPI)
-inline constexpr double kEuLowStartAgeYears = 65.0;        // EU SmPC: >=65 years start at 28 mg
+inline constexpr int kEsketamineMaxDevices = kEsketamine84Mg / kEsketamineDeviceMg;  // 84 mg = 3 devices (USPI)
+inline constexpr int kEsketamineRestMinutes = 5;                // rest between devices (Spravato USPI)
+inline constexpr int kEsketamineDefaultMg = kEsketamine56Mg;    // TRD default when no dose is given
+inline constexpr int kEsketamineSiDefaultMg = kEsketamine84Mg;  // SI indication default (Spravato USPI)
+inline constexpr int kEsketamineMaxMg = kEsketamine84Mg;        // maximum per session (Spravato USPI)
 // Hard maximum for the clinic's IV and IM ceilings (DoseSettings): they may be lowered, never raised above 1.0 mg/kg,
 // the highest IV dose studied (Fava 2020). ComputeDose refuses a ceiling above it even if SetSetting was bypassed.
 inline constexpr double kMaxMgPerKgCeiling = 1.0;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -824,6 +826,12 @@ TEST(DoseNamesTest, RoundTripAndRefuseUnknown) {
     }
     EXPECT_EQ(ParseRoute("oral ").error().message,
               "must be iv, esketamine-nasal, im, oral or sublingual; got \"oral \"");
+}
+
+TEST(DoseNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kRouteNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kWeightBasisNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kEsketamineIndicationNames), std::vector<int>{});
 }
 
 }  // namespace

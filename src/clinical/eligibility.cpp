@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "clinical/condition_codes.hpp"
+#include "clinical/label_rules.hpp"
 #include "clinical/medications.hpp"
 #include "clinical/plausibility.hpp"
 
@@ -26,37 +27,18 @@ constexpr double kMaxImprovementPercent = 100.0;
 // "At least two different antidepressants" is the definition itself (Spravato USPI, EMA guideline, Sforzini
 // Delphi), not a clinic preference, so it is not a setting.
 constexpr int kTrdMinDifferentDrugs = 2;
-// Spravato is not established under 18 (USPI limitations of use).
-constexpr int kAdultAgeYears = 18;
 // Ages at which a missing pregnancy status must be recorded before deciding [PRACTICE].
 constexpr int kPregnancyCheckMinAgeYears = 12;
 constexpr int kPregnancyCheckMaxAgeYears = 55;
-// EU SmPC: patients aged 65 or over get the 150 mmHg systolic gate and the 28 mg esketamine start.
-constexpr int kEuOlderAdultAgeYears = 65;
 
-constexpr std::array kSexes = {Sex::kFemale, Sex::kMale, Sex::kOther, Sex::kUnknown};
-constexpr std::array kProducts = {Product::kKetamineIv, Product::kEsketamineNasal, Product::kKetamineIm,
-                                  Product::kKetamineOral, Product::kKetamineSublingual};
-constexpr std::array kChildPughClasses = {ChildPugh::kA, ChildPugh::kB, ChildPugh::kC};
-constexpr std::array kSeverities = {Severity::kContraindication, Severity::kReview, Severity::kCaution,
-                                    Severity::kInteraction, Severity::kInfo};
-constexpr std::array kDecisions = {Decision::kEligible, Decision::kEligibleWithCautions, Decision::kNeedsReview,
-                                   Decision::kNotEligible};
-
+// Screening's parsers have always answered in this form, which API clients and the CLI show.
 template <typename Enum, std::size_t N>
-Result<Enum> ParseByName(std::string_view text, const std::array<Enum, N>& values, std::string_view (*name_of)(Enum),
-                         std::string field) {
-    std::string allowed;
-    for (Enum value : values) {
-        if (name_of(value) == text) {
-            return value;
-        }
-        if (!allowed.empty()) {
-            allowed += ", ";
-        }
-        allowed += name_of(value);
+Result<Enum> ParseByName(const EnumNames<Enum, N>& names, std::string field, std::string_view text) {
+    if (std::optional<Enum> value = names.Parse(text)) {
+        return *value;
     }
-    return InvalidArgument(std::move(field), "must be one of: " + allowed + " (got \"" + std::string(text) + "\")");
+    return InvalidArgument(std::move(field),
+                           "must be one of: " + names.List() + " (got \"" + std::string(text) + "\")");
 }
 
 // A condition the code table recognises, and what the screening does about it. Conditions without a row
@@ -655,54 +637,12 @@ private:
 
 }  // namespace
 
-std::string_view SexName(Sex sex) {
-    switch (sex) {
-        case Sex::kFemale:
-            return "female";
-        case Sex::kMale:
-            return "male";
-        case Sex::kOther:
-            return "other";
-        case Sex::kUnknown:
-            return "unknown";
-    }
-    return "unknown";
-}
-
 Result<Sex> ParseSex(std::string_view name) {
-    return ParseByName(name, kSexes, &SexName, "sex");
-}
-
-std::string_view ProductName(Product product) {
-    switch (product) {
-        case Product::kKetamineIv:
-            return "ketamine-iv";
-        case Product::kEsketamineNasal:
-            return "esketamine-nasal";
-        case Product::kKetamineIm:
-            return "ketamine-im";
-        case Product::kKetamineOral:
-            return "ketamine-oral";
-        case Product::kKetamineSublingual:
-            return "ketamine-sublingual";
-    }
-    return "unknown";
+    return ParseByName(kSexNames, "sex", name);
 }
 
 Result<Product> ParseProduct(std::string_view name) {
-    return ParseByName(name, kProducts, &ProductName, "product");
-}
-
-std::string_view ChildPughName(ChildPugh child_pugh) {
-    switch (child_pugh) {
-        case ChildPugh::kA:
-            return "a";
-        case ChildPugh::kB:
-            return "b";
-        case ChildPugh::kC:
-            return "c";
-    }
-    return "unknown";
+    return ParseByName(kProductNames, "product", name);
 }
 
 Result<ChildPugh> ParseChildPugh(std::string_view name) {
@@ -711,50 +651,18 @@ Result<ChildPugh> ParseChildPugh(std::string_view name) {
     for (char& c : lower) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    for (ChildPugh child_pugh : kChildPughClasses) {
-        if (ChildPughName(child_pugh) == lower) {
-            return child_pugh;
-        }
+    if (std::optional<ChildPugh> child_pugh = kChildPughNames.Parse(lower)) {
+        return *child_pugh;
     }
-    return ParseByName(name, kChildPughClasses, &ChildPughName, "child_pugh");
-}
-
-std::string_view SeverityName(Severity severity) {
-    switch (severity) {
-        case Severity::kContraindication:
-            return "contraindication";
-        case Severity::kReview:
-            return "review";
-        case Severity::kCaution:
-            return "caution";
-        case Severity::kInteraction:
-            return "interaction";
-        case Severity::kInfo:
-            return "info";
-    }
-    return "unknown";
+    return ParseByName(kChildPughNames, "child_pugh", name);
 }
 
 Result<Severity> ParseSeverity(std::string_view name) {
-    return ParseByName(name, kSeverities, &SeverityName, "severity");
-}
-
-std::string_view DecisionName(Decision decision) {
-    switch (decision) {
-        case Decision::kEligible:
-            return "eligible";
-        case Decision::kEligibleWithCautions:
-            return "eligible_with_cautions";
-        case Decision::kNeedsReview:
-            return "needs_review";
-        case Decision::kNotEligible:
-            return "not_eligible";
-    }
-    return "unknown";
+    return ParseByName(kSeverityNames, "severity", name);
 }
 
 Result<Decision> ParseDecision(std::string_view name) {
-    return ParseByName(name, kDecisions, &DecisionName, "decision");
+    return ParseByName(kDecisionNames, "decision", name);
 }
 
 bool IsEsketamine(Product product) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/settings.hpp"
 
@@ -28,20 +29,47 @@ enum class Severity { kContraindication, kReview, kCaution, kInteraction, kInfo 
 
 enum class Decision { kEligible, kEligibleWithCautions, kNeedsReview, kNotEligible };
 
-// Names: "female" | "male" | "other" | "unknown".
-[[nodiscard]] std::string_view SexName(Sex sex);
+inline constexpr auto kSexNames = MakeEnumNames<Sex>(
+    {{Sex::kFemale, "female"}, {Sex::kMale, "male"}, {Sex::kOther, "other"}, {Sex::kUnknown, "unknown"}});
+[[nodiscard]] constexpr std::string_view SexName(Sex sex) {
+    return kSexNames.Name(sex);
+}
+// Each Parse is the inverse of its Name. Error kInvalidArgument on the field ("sex", "product", "child_pugh",
+// "severity", "decision"): `must be one of: <the names> (got "<name>")`.
 [[nodiscard]] Result<Sex> ParseSex(std::string_view name);
-// Names: "ketamine-iv" | "esketamine-nasal" | "ketamine-im" | "ketamine-oral" | "ketamine-sublingual".
-[[nodiscard]] std::string_view ProductName(Product product);
+inline constexpr auto kProductNames = MakeEnumNames<Product>({{Product::kKetamineIv, "ketamine-iv"},
+                                                              {Product::kEsketamineNasal, "esketamine-nasal"},
+                                                              {Product::kKetamineIm, "ketamine-im"},
+                                                              {Product::kKetamineOral, "ketamine-oral"},
+                                                              {Product::kKetamineSublingual, "ketamine-sublingual"}});
+[[nodiscard]] constexpr std::string_view ProductName(Product product) {
+    return kProductNames.Name(product);
+}
 [[nodiscard]] Result<Product> ParseProduct(std::string_view name);
-// Names: "a" | "b" | "c" (parsing also accepts upper case).
-[[nodiscard]] std::string_view ChildPughName(ChildPugh child_pugh);
+inline constexpr auto kChildPughNames =
+    MakeEnumNames<ChildPugh>({{ChildPugh::kA, "a"}, {ChildPugh::kB, "b"}, {ChildPugh::kC, "c"}});
+[[nodiscard]] constexpr std::string_view ChildPughName(ChildPugh child_pugh) {
+    return kChildPughNames.Name(child_pugh);
+}
+// Parsing also accepts upper case ("C").
 [[nodiscard]] Result<ChildPugh> ParseChildPugh(std::string_view name);
-// Names: "contraindication" | "review" | "caution" | "interaction" | "info".
-[[nodiscard]] std::string_view SeverityName(Severity severity);
+inline constexpr auto kSeverityNames = MakeEnumNames<Severity>({{Severity::kContraindication, "contraindication"},
+                                                                {Severity::kReview, "review"},
+                                                                {Severity::kCaution, "caution"},
+                                                                {Severity::kInteraction, "interaction"},
+                                                                {Severity::kInfo, "info"}});
+[[nodiscard]] constexpr std::string_view SeverityName(Severity severity) {
+    return kSeverityNames.Name(severity);
+}
 [[nodiscard]] Result<Severity> ParseSeverity(std::string_view name);
-// Names: "eligible" | "eligible_with_cautions" | "needs_review" | "not_eligible".
-[[nodiscard]] std::string_view DecisionName(Decision decision);
+inline constexpr auto kDecisionNames =
+    MakeEnumNames<Decision>({{Decision::kEligible, "eligible"},
+                             {Decision::kEligibleWithCautions, "eligible_with_cautions"},
+                             {Decision::kNeedsReview, "needs_review"},
+                             {Decision::kNotEligible, "not_eligible"}});
+[[nodiscard]] constexpr std::string_view DecisionName(Decision decision) {
+    return kDecisionNames.Name(decision);
+}
 [[nodiscard]] Result<Decision> ParseDecision(std::string_view name);
 
 // True for esketamine nasal spray, false for every racemic ketamine route.

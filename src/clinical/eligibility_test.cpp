@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -1042,6 +1044,14 @@ TEST(EligibilityTest, NamesRoundTripAndParseErrorsListTheChoices) {
     EXPECT_EQ(bad_class.error().message, "must be one of: a, b, c (got \"D\")");
     EXPECT_TRUE(IsEsketamine(Product::kEsketamineNasal));
     EXPECT_FALSE(IsEsketamine(Product::kKetamineSublingual));
+}
+
+TEST(EligibilityNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kSexNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kProductNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kChildPughNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kSeverityNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kDecisionNames), std::vector<int>{});
 }
 
 }  // namespace

@@ -233,42 +233,6 @@ bool IsTableName(std::string_view name) {
 
 }  // namespace
 
-std::string_view DrugClassName(DrugClass drug_class) {
-    switch (drug_class) {
-        case DrugClass::kBenzodiazepine:
-            return "benzodiazepine";
-        case DrugClass::kZDrug:
-            return "z_drug";
-        case DrugClass::kOpioid:
-            return "opioid";
-        case DrugClass::kOtherCnsDepressant:
-            return "cns_depressant";
-        case DrugClass::kMaoInhibitor:
-            return "mao_inhibitor";
-        case DrugClass::kPsychostimulant:
-            return "psychostimulant";
-        case DrugClass::kLamotrigine:
-            return "lamotrigine";
-        case DrugClass::kNaltrexone:
-            return "naltrexone";
-        case DrugClass::kXanthine:
-            return "xanthine";
-        case DrugClass::kSympathomimetic:
-            return "sympathomimetic";
-        case DrugClass::kVasopressin:
-            return "vasopressin";
-        case DrugClass::kErgometrine:
-            return "ergometrine";
-        case DrugClass::kThyroidHormone:
-            return "thyroid_hormone";
-        case DrugClass::kKetamine:
-            return "ketamine";
-        case DrugClass::kOralAntidepressant:
-            return "oral_antidepressant";
-    }
-    return "unknown";
-}
-
 std::span<const DrugClassInfo> DrugClassTable() {
     return kClasses;
 }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
+
 namespace kclinic::clinical {
 
 enum class DrugClass {
@@ -30,7 +32,25 @@ enum class DrugClass {
 };
 
 // Stable lower_snake_case name ("mao_inhibitor").
-[[nodiscard]] std::string_view DrugClassName(DrugClass drug_class);
+inline constexpr auto kDrugClassNames =
+    MakeEnumNames<DrugClass>({{DrugClass::kBenzodiazepine, "benzodiazepine"},
+                              {DrugClass::kZDrug, "z_drug"},
+                              {DrugClass::kOpioid, "opioid"},
+                              {DrugClass::kOtherCnsDepressant, "cns_depressant"},
+                              {DrugClass::kMaoInhibitor, "mao_inhibitor"},
+                              {DrugClass::kPsychostimulant, "psychostimulant"},
+                              {DrugClass::kLamotrigine, "lamotrigine"},
+                              {DrugClass::kNaltrexone, "naltrexone"},
+                              {DrugClass::kXanthine, "xanthine"},
+                              {DrugClass::kSympathomimetic, "sympathomimetic"},
+                              {DrugClass::kVasopressin, "vasopressin"},
+                              {DrugClass::kErgometrine, "ergometrine"},
+                              {DrugClass::kThyroidHormone, "thyroid_hormone"},
+                              {DrugClass::kKetamine, "ketamine"},
+                              {DrugClass::kOralAntidepressant, "oral_antidepressant"}});
+[[nodiscard]] constexpr std::string_view DrugClassName(DrugClass drug_class) {
+    return kDrugClassNames.Name(drug_class);
+}
 
 struct DrugClassInfo {
     DrugClass drug_class;

@@ -121,18 +121,6 @@ Outcome Classify(Instrument instrument, int baseline_total, int current_total, c
 
 }  // namespace
 
-std::string_view ResponseCategoryName(ResponseCategory category) {
-    switch (category) {
-        case ResponseCategory::kResponse:
-            return "response";
-        case ResponseCategory::kPartialResponse:
-            return "partial_response";
-        case ResponseCategory::kNoResponse:
-            return "no_response";
-    }
-    return "no_response";
-}
-
 bool HasOutcomeDefinitions(Instrument instrument) {
     switch (instrument) {
         case Instrument::kPhq9:

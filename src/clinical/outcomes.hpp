@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/settings.hpp"
@@ -23,8 +24,13 @@ enum class ResponseCategory {
     kPartialResponse,  // reduction 25-49% [PRACTICE]
     kNoResponse,       // reduction < 25%, no change, or worsening
 };
-// "response", "partial_response", "no_response".
-[[nodiscard]] std::string_view ResponseCategoryName(ResponseCategory category);
+inline constexpr auto kResponseCategoryNames =
+    MakeEnumNames<ResponseCategory>({{ResponseCategory::kResponse, "response"},
+                                     {ResponseCategory::kPartialResponse, "partial_response"},
+                                     {ResponseCategory::kNoResponse, "no_response"}});
+[[nodiscard]] constexpr std::string_view ResponseCategoryName(ResponseCategory category) {
+    return kResponseCategoryNames.Name(category);
+}
 
 // Rule id stored with every response classification.
 inline constexpr std::string_view kResponseRule = "reduction>=50%;partial>=25%";

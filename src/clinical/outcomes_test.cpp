@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -399,6 +401,10 @@ TEST(FindMadrsRelapseTest, InvalidSeries) {
         EXPECT_EQ(relapse.error().field, c.field) << c.description;
         EXPECT_EQ(relapse.error().message, c.message) << c.description;
     }
+}
+
+TEST(ResponseCategoryTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kResponseCategoryNames), std::vector<int>{});
 }
 
 }  // namespace

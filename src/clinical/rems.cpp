@@ -5,30 +5,27 @@
 #include <cmath>
 #include <map>
 
+#include "clinical/label_rules.hpp"
 #include "clinical/medications.hpp"
+#include "clinical/vital_signs.hpp"
 
 namespace kclinic::clinical {
 namespace {
 
 using std::chrono::minutes;
 
-constexpr std::string_view kSystolicLoinc = "8480-6";
-constexpr std::string_view kDiastolicLoinc = "8462-4";
-// Oxygen saturation by pulse oximetry and arterial (clinical-reference §7.1; vital_signs.hpp records both).
-constexpr std::string_view kSpo2PulseOximetryLoinc = "59408-5";
-constexpr std::string_view kSpo2ArterialLoinc = "2708-6";
 // Spravato convention (clinical-reference §5.3): any MOAA/S rating below 5 ("responds readily") is sedation.
 constexpr int kMoaasAlert = 5;
 
 // Every BP measurement in `vitals`, oldest first. A systolic and a diastolic pair only when observed at the same
 // instant; where one instant holds several of a kind, the last recorded counts.
 std::vector<TimedBloodPressure> BloodPressures(const std::vector<RemsVital>& vitals) {
-    std::map<SessionTime, double> systolic;
-    std::map<SessionTime, double> diastolic;
+    std::map<TimePoint, double> systolic;
+    std::map<TimePoint, double> diastolic;
     for (const RemsVital& vital : vitals) {
-        if (vital.loinc == kSystolicLoinc) {
+        if (vital.loinc == kSystolicBpLoinc) {
             systolic[vital.observed_at] = vital.value;
-        } else if (vital.loinc == kDiastolicLoinc) {
+        } else if (vital.loinc == kDiastolicBpLoinc) {
             diastolic[vital.observed_at] = vital.value;
         }
     }
@@ -45,8 +42,8 @@ std::vector<TimedBloodPressure> BloodPressures(const std::vector<RemsVital>& vit
 
 // SpO2 readings in [from, to], oldest first; one reading per instant, its lowest value (a monitor may send one
 // measurement under both SpO2 codes, and that is one reading, not two consecutive ones).
-std::vector<double> Spo2Readings(const std::vector<RemsVital>& vitals, SessionTime from, SessionTime to) {
-    std::map<SessionTime, double> lowest;
+std::vector<double> Spo2Readings(const std::vector<RemsVital>& vitals, TimePoint from, TimePoint to) {
+    std::map<TimePoint, double> lowest;
     for (const RemsVital& vital : vitals) {
         if ((vital.loinc != kSpo2PulseOximetryLoinc && vital.loinc != kSpo2ArterialLoinc) || vital.observed_at < from ||
             vital.observed_at > to) {
@@ -71,24 +68,12 @@ bool HasFlag(const RemsAssessment& assessment, std::string_view flag) {
 
 }  // namespace
 
-std::string_view RemsDoseName(RemsDose dose) {
-    switch (dose) {
-        case RemsDose::k56Mg:
-            return "56_mg";
-        case RemsDose::k84Mg:
-            return "84_mg";
-        case RemsDose::kOther:
-            return "other";
-    }
-    return "other";  // unreachable: every enumerator is handled above
-}
-
 RemsDose RemsDoseFor(double dose_mg) {
     // The label doses: two and three 28-mg devices (Spravato USPI; clinical-reference §3.3).
-    if (std::abs(dose_mg - 2 * kEsketamineDeviceMg) < 1e-9) {
+    if (std::abs(dose_mg - kEsketamine56Mg) < 1e-9) {
         return RemsDose::k56Mg;
     }
-    if (std::abs(dose_mg - 3 * kEsketamineDeviceMg) < 1e-9) {
+    if (std::abs(dose_mg - kEsketamine84Mg) < 1e-9) {
         return RemsDose::k84Mg;
     }
     return RemsDose::kOther;
@@ -144,14 +129,14 @@ Result<RemsMonitoring> AssessRemsMonitoring(const RemsSessionFacts& facts, const
         return InvalidArgument("monitoring_ended_at", "the end of monitoring is before the first esketamine device");
     }
     form.monitoring_ended_at = facts.monitoring_ended_at;
-    const SessionTime first = form.first_device_at;
-    const SessionTime end = form.monitoring_ended_at;
+    const TimePoint first = form.first_device_at;
+    const TimePoint end = form.monitoring_ended_at;
     form.monitoring_minutes = static_cast<int>(std::chrono::floor<minutes>(end - first).count());
     form.monitoring_minimum_met = form.monitoring_minutes >= kEsketamineMinMonitoringMinutes;
 
-    const SessionTime recheck = first + minutes{kRemsBpRecheckMinutes};
+    const TimePoint recheck = first + minutes{kRemsBpRecheckMinutes};
     const minutes tolerance{kRemsBpRecheckToleranceMinutes};
-    const auto distance = [recheck](SessionTime at) { return at < recheck ? recheck - at : at - recheck; };
+    const auto distance = [recheck](TimePoint at) { return at < recheck ? recheck - at : at - recheck; };
     for (const TimedBloodPressure& bp : BloodPressures(facts.vitals)) {
         if (bp.observed_at <= first) {
             form.bp_before_administration = bp;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/scales.hpp"
@@ -33,8 +34,11 @@ inline constexpr double kRespiratoryDepressionSpo2BelowPercent = 93;
 // The form's dose boxes: the two label doses, or "other" with the milligrams written in.
 enum class RemsDose { k56Mg, k84Mg, kOther };
 
-// "56_mg", "84_mg", "other".
-[[nodiscard]] std::string_view RemsDoseName(RemsDose dose);
+inline constexpr auto kRemsDoseNames =
+    MakeEnumNames<RemsDose>({{RemsDose::k56Mg, "56_mg"}, {RemsDose::k84Mg, "84_mg"}, {RemsDose::kOther, "other"}});
+[[nodiscard]] constexpr std::string_view RemsDoseName(RemsDose dose) {
+    return kRemsDoseNames.Name(dose);
+}
 // The box for a session total of `dose_mg` (the sum of its devices).
 [[nodiscard]] RemsDose RemsDoseFor(double dose_mg);
 
@@ -55,21 +59,21 @@ struct RemsConcomitantMedications {
 // cuff reading is recorded (by hand or from a monitor's message), in mmHg rounded to whole numbers.
 struct TimedBloodPressure {
     BloodPressure value;
-    SessionTime observed_at;
+    TimePoint observed_at;
 };
 
 // One esketamine nasal administration of the session (one or more 28-mg devices).
 struct RemsDevice {
     double dose_mg = 0;
     std::string lot_number;
-    SessionTime started_at;
+    TimePoint started_at;
 };
 
 // One vital sign as recorded: LOINC code, value in its UCUM unit (vital_signs.hpp), time observed.
 struct RemsVital {
     std::string loinc;
     double value = 0;
-    SessionTime observed_at;
+    TimePoint observed_at;
 };
 
 // One scored assessment as recorded (scales.hpp): instrument, total, flags, time assessed.
@@ -77,14 +81,14 @@ struct RemsAssessment {
     Instrument instrument = Instrument::kMoaas;
     int total = 0;
     std::vector<std::string> flags;
-    SessionTime assessed_at;
+    TimePoint assessed_at;
 };
 
 // What the form is assembled from, gathered by the caller from the session's record.
 struct RemsSessionFacts {
     std::vector<RemsDevice> devices;  // the session's esketamine administrations; at least one
     // When monitoring ended: the step to ready_for_discharge, or the step that stopped a session before it.
-    SessionTime monitoring_ended_at;
+    TimePoint monitoring_ended_at;
     std::vector<RemsVital> vitals;  // the patient's vital signs from check-in to the end of monitoring, any order
     std::vector<RemsAssessment> assessments;  // the patient's assessments, any order; only the window's count
     std::vector<std::string> medications;     // the patient's current medications (generic names)
@@ -97,8 +101,8 @@ struct RemsMonitoring {
     double dose_mg = 0;  // the sum of the session's devices
     RemsDose dose = RemsDose::kOther;
     std::vector<std::string> lot_numbers;  // each device lot once, in the order first given
-    SessionTime first_device_at;
-    SessionTime monitoring_ended_at;
+    TimePoint first_device_at;
+    TimePoint monitoring_ended_at;
     int monitoring_minutes = 0;           // from the first device to the end of monitoring, whole minutes rounded down
     bool monitoring_minimum_met = false;  // monitoring_minutes >= kEsketamineMinMonitoringMinutes (120)
     std::optional<TimedBloodPressure> bp_before_administration;  // the latest at or before the first device

@@ -7,15 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const SessionTime kFirstDevice{std::chrono::milliseconds{1'790'000'000'000LL}};
+const TimePoint kFirstDevice{std::chrono::milliseconds{1'790'000'000'000LL}};
 
-SessionTime At(minutes offset) {
+TimePoint At(minutes offset) {
     return kFirstDevice + offset;
 }
 
@@ -292,6 +294,10 @@ TEST(RemsMonitoringTest, RefusesASessionWithoutDevicesOrEndingBeforeTheFirst) {
     Result<RemsMonitoring> early = AssessRemsMonitoring(facts, ClinicSettings{});
     ASSERT_FALSE(early.ok());
     EXPECT_EQ(early.error().field, "monitoring_ended_at");
+}
+
+TEST(RemsNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kRemsDoseNames), std::vector<int>{});
 }
 
 }  // namespace

@@ -155,7 +155,6 @@ constexpr std::array<std::string_view, 4> kMoaasBands{"none", "mild", "moderate_
 // Indexed by the Instrument enumerator; DefinitionsMatchEnum below checks the order at compile time.
 constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
     {.instrument = Instrument::kPhq9,
-     .name = "phq9",
      .title = "Patient Health Questionnaire-9",
      .source = "Kroenke K, Spitzer RL, Williams JBW. J Gen Intern Med 2001;16(9):606-613",
      .licensing = "free; no permission required (PHQ screeners site)",
@@ -168,7 +167,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kGad7,
-     .name = "gad7",
      .title = "Generalized Anxiety Disorder-7",
      .source = "Spitzer RL, Kroenke K, Williams JBW, Lowe B. Arch Intern Med 2006;166(10):1092-1097",
      .licensing = "free; no permission required",
@@ -181,7 +179,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kMadrs,
-     .name = "madrs",
      .title = "Montgomery-Asberg Depression Rating Scale",
      .source = "Montgomery SA, Asberg M. Br J Psychiatry 1979;134:382-389; bands Snaith et al. 1986",
      .licensing = "copyrighted (Royal College of Psychiatrists / BJP): do not ship item text without a licence",
@@ -194,7 +191,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kQidsSr16,
-     .name = "qids-sr16",
      .title = "Quick Inventory of Depressive Symptomatology, Self-Report (16 items)",
      .source = "Rush AJ et al. Biol Psychiatry 2003;54:573-583; scoring https://www.ids-qids.org",
      .licensing = "paper forms free for clinicians and researchers; electronic versions licensed (check for "
@@ -208,7 +204,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kHamd17,
-     .name = "hamd17",
      .title = "Hamilton Rating Scale for Depression (17 items)",
      .source = "Hamilton M. J Neurol Neurosurg Psychiatry 1960;23:56-62; bands Zimmerman et al. J Affect Disord "
                "2013;150:384-388",
@@ -222,7 +217,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kPcl5,
-     .name = "pcl5",
      .title = "PTSD Checklist for DSM-5",
      .source = "Weathers FW et al. 2013, National Center for PTSD; cut-off Bovin et al. Psychol Assess "
                "2016;28(11):1379-1391",
@@ -236,7 +230,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kCssrsScreen,
-     .name = "cssrs-screen",
      .title = "Columbia Suicide Severity Rating Scale, screen version",
      .source = "Posner K et al. Am J Psychiatry 2011;168:1266-1277; triage levels from Columbia Lighthouse Project "
                "materials",
@@ -252,7 +245,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
                    "93269-9) left out until their item mapping is verified; panel code unverified (93373-9 or "
                    "73831-0 claimed) and left out"},
     {.instrument = Instrument::kCadss,
-     .name = "cadss",
      .title = "Clinician-Administered Dissociative States Scale (23 subjective items)",
      .source = "Bremner JD et al. J Trauma Stress 1998;11(1):125-136; >4 rule from esketamine trials",
      .licensing = "licensing not found: item text treated as copyrighted",
@@ -265,7 +257,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kCadss6,
-     .name = "cadss6",
      .title = "CADSS-6 short form",
      .source = "Rodrigues NB et al. J Affect Disord 2021;282:160-164",
      .licensing = "as CADSS: item text treated as copyrighted",
@@ -278,7 +269,6 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_band = {},
      .loinc_note = {}},
     {.instrument = Instrument::kMoaas,
-     .name = "moaas",
      .title = "Modified Observer's Assessment of Alertness/Sedation",
      .source = "Chernik DA et al. J Clin Psychopharmacol 1990;10(4):244-251; Spravato trial conventions",
      .licensing = "published academic scale; no licence requirement found",
@@ -292,10 +282,7 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .loinc_note = {}},
 }};
 
-constexpr std::array<Instrument, 10> kInstruments{
-    Instrument::kPhq9, Instrument::kGad7,        Instrument::kMadrs, Instrument::kQidsSr16, Instrument::kHamd17,
-    Instrument::kPcl5, Instrument::kCssrsScreen, Instrument::kCadss, Instrument::kCadss6,   Instrument::kMoaas,
-};
+constexpr auto kInstruments = kInstrumentNames.Values();
 
 constexpr bool DefinitionsMatchEnum() {
     for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
@@ -344,7 +331,7 @@ std::string BandByLowerBounds(int total, std::span<const std::string_view> bands
 
 Status ValidateAnswers(const InstrumentDefinition& definition, std::span<const int> answers) {
     if (answers.size() != definition.items.size()) {
-        return InvalidArgument("answers", std::string(definition.name) + " expects " +
+        return InvalidArgument("answers", std::string(InstrumentName(definition.instrument)) + " expects " +
                                               std::to_string(definition.items.size()) + " answers (got " +
                                               std::to_string(answers.size()) + ")");
     }
@@ -497,20 +484,12 @@ Phq9Syndrome ClassifyPhq9Syndrome(std::span<const int> answers) {
 
 }  // namespace
 
-std::string_view InstrumentName(Instrument instrument) {
-    return Definition(instrument).name;
-}
-
 Result<Instrument> ParseInstrument(std::string_view name) {
-    std::string valid;
-    for (const InstrumentDefinition& definition : kDefinitions) {
-        if (definition.name == name) {
-            return definition.instrument;
-        }
-        valid += valid.empty() ? "" : ", ";
-        valid += definition.name;
+    if (std::optional<Instrument> instrument = kInstrumentNames.Parse(name)) {
+        return *instrument;
     }
-    return InvalidArgument("instrument", "unknown instrument \"" + std::string(name) + "\"; expected one of " + valid);
+    return InvalidArgument(
+        "instrument", "unknown instrument \"" + std::string(name) + "\"; expected one of " + kInstrumentNames.List());
 }
 
 std::span<const Instrument> AllInstruments() {
@@ -521,18 +500,6 @@ const InstrumentDefinition& Definition(Instrument instrument) {
     const auto index = static_cast<std::size_t>(instrument);
     assert(index < kDefinitions.size() && "Instrument value outside the enum");
     return kDefinitions[index];
-}
-
-std::string_view Phq9SyndromeName(Phq9Syndrome syndrome) {
-    switch (syndrome) {
-        case Phq9Syndrome::kNone:
-            return "none";
-        case Phq9Syndrome::kOtherDepressive:
-            return "other_depressive_syndrome";
-        case Phq9Syndrome::kMajorDepressive:
-            return "major_depressive_syndrome";
-    }
-    return "none";
 }
 
 Result<ScaleResult> Score(Instrument instrument, std::span<const int> answers, const ScaleSettings& settings) {

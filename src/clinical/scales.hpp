@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/settings.hpp"
 
@@ -28,11 +29,24 @@ enum class Instrument {
     kMoaas,        // MOAA/S, single observer rating of sedation
 };
 
-// The CLI name: "phq9", "gad7", "madrs", "qids-sr16", "hamd17", "pcl5", "cssrs-screen", "cadss", "cadss6",
-// "moaas".
-[[nodiscard]] std::string_view InstrumentName(Instrument instrument);
-// The inverse of InstrumentName (exact, case-sensitive). Error: kInvalidArgument on field "instrument" whose
-// message lists the valid names.
+// The CLI names, in enum order.
+inline constexpr auto kInstrumentNames = MakeEnumNames<Instrument>({
+    {Instrument::kPhq9, "phq9"},
+    {Instrument::kGad7, "gad7"},
+    {Instrument::kMadrs, "madrs"},
+    {Instrument::kQidsSr16, "qids-sr16"},
+    {Instrument::kHamd17, "hamd17"},
+    {Instrument::kPcl5, "pcl5"},
+    {Instrument::kCssrsScreen, "cssrs-screen"},
+    {Instrument::kCadss, "cadss"},
+    {Instrument::kCadss6, "cadss6"},
+    {Instrument::kMoaas, "moaas"},
+});
+[[nodiscard]] constexpr std::string_view InstrumentName(Instrument instrument) {
+    return kInstrumentNames.Name(instrument);
+}
+// The inverse of InstrumentName (exact, case-sensitive). Error: kInvalidArgument on field "instrument":
+// `unknown instrument "<name>"; expected one of phq9, gad7, ...`.
 [[nodiscard]] Result<Instrument> ParseInstrument(std::string_view name);
 // Every instrument, in enum order.
 [[nodiscard]] std::span<const Instrument> AllInstruments();
@@ -49,7 +63,6 @@ struct ItemDefinition {
 // One instrument as published. Static data: the spans point into tables that live for the whole program.
 struct InstrumentDefinition {
     Instrument instrument = Instrument::kPhq9;
-    std::string_view name;                  // CLI name, as InstrumentName
     std::string_view title;                 // human-readable title
     std::string_view source;                // citation for items, scoring and bands
     std::string_view licensing;             // what may be shown or shipped
@@ -100,8 +113,13 @@ enum class Phq9Syndrome {
     kOtherDepressive,  // 2-4 symptoms present, item 1 or 2 among them
     kMajorDepressive,  // >= 5 symptoms present, item 1 or 2 among them
 };
-// "none", "other_depressive_syndrome", "major_depressive_syndrome".
-[[nodiscard]] std::string_view Phq9SyndromeName(Phq9Syndrome syndrome);
+inline constexpr auto kPhq9SyndromeNames =
+    MakeEnumNames<Phq9Syndrome>({{Phq9Syndrome::kNone, "none"},
+                                 {Phq9Syndrome::kOtherDepressive, "other_depressive_syndrome"},
+                                 {Phq9Syndrome::kMajorDepressive, "major_depressive_syndrome"}});
+[[nodiscard]] constexpr std::string_view Phq9SyndromeName(Phq9Syndrome syndrome) {
+    return kPhq9SyndromeNames.Name(syndrome);
+}
 
 struct ScaleResult {
     Instrument instrument = Instrument::kPhq9;

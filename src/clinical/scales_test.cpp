@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -138,7 +140,7 @@ TEST(DefinitionTest, ItemCountsRangesAndTotals) {
     };
     for (const Case& c : cases) {
         const InstrumentDefinition& definition = Definition(c.instrument);
-        const std::string name(definition.name);
+        const std::string name(InstrumentName(definition.instrument));
         ASSERT_EQ(definition.items.size(), c.item_max.size()) << name;
         for (std::size_t i = 0; i < c.item_max.size(); ++i) {
             EXPECT_EQ(definition.items[i].number, c.item_numbers[i]) << name << " item " << i + 1;
@@ -185,7 +187,7 @@ TEST(DefinitionTest, LoincOnlyWhereVerified) {
     };
     for (const Case& c : cases) {
         const InstrumentDefinition& definition = Definition(c.instrument);
-        const std::string name(definition.name);
+        const std::string name(InstrumentName(definition.instrument));
         EXPECT_EQ(definition.loinc_panel, c.panel) << name;
         EXPECT_EQ(definition.loinc_total, c.total) << name;
         EXPECT_EQ(definition.loinc_band, c.band) << name;
@@ -811,7 +813,7 @@ TEST(ScoreTest, InvalidAnswers) {
 TEST(ScoreTest, EveryCountAndEveryItemRangeIsChecked) {
     for (Instrument instrument : AllInstruments()) {
         const InstrumentDefinition& definition = Definition(instrument);
-        const std::string name(definition.name);
+        const std::string name(InstrumentName(definition.instrument));
         const std::size_t count = definition.items.size();
         for (std::size_t wrong : {std::size_t{0}, count - 1, count + 1}) {
             Result<ScaleResult> result = Score(instrument, Answers(wrong, 0), {});
@@ -890,6 +892,11 @@ TEST(CadssDissociationFromPreDoseTest, RefusesTotalsOutsideTheScale) {
         EXPECT_EQ(result.error().field, c.field) << c.pre << " -> " << c.post;
         EXPECT_EQ(result.error().message, c.message) << c.pre << " -> " << c.post;
     }
+}
+
+TEST(ScaleNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kInstrumentNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kPhq9SyndromeNames), std::vector<int>{});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "clinical/schedule.hpp"
 
 #include "base/text.hpp"
+#include "clinical/label_rules.hpp"
 
 #include <array>
 #include <cstddef>
@@ -88,11 +89,8 @@ Status CheckPatternSpacing(const std::vector<Slot>& slots, const ScheduleSetting
 }
 
 Result<std::vector<Slot>> IvInduction(const ScheduleSettings& settings) {
-    if (Status s = CheckRange("schedule.iv_induction_infusions", settings.iv_induction_infusions,
-                              kMinIvInductionInfusions, kMaxIvInductionInfusions, "infusions");
-        !s) {
-        return s.error();
-    }
+    RETURN_IF_ERROR(CheckRange("schedule.iv_induction_infusions", settings.iv_induction_infusions,
+                               kMinIvInductionInfusions, kMaxIvInductionInfusions, "infusions"));
     int per_week = settings.iv_induction_per_week;
     if (per_week != 2 && per_week != 3) {
         return InvalidArgument(
@@ -121,30 +119,33 @@ Result<std::vector<Slot>> EsketamineTrd(const ScheduleSettings& settings) {
                                "must be 1 or 2 weeks (Spravato USPI: weekly or every 2 weeks from week 9); got " +
                                    std::to_string(interval_weeks));
     }
-    if (Status s = CheckRange("schedule.esketamine_maintenance_sessions", settings.esketamine_maintenance_sessions,
-                              kMinMaintenanceSessions, kMaxMaintenanceSessions, "sessions");
-        !s) {
-        return s.error();
-    }
+    RETURN_IF_ERROR(CheckRange("schedule.esketamine_maintenance_sessions", settings.esketamine_maintenance_sessions,
+                               kMinMaintenanceSessions, kMaxMaintenanceSessions, "sessions"));
     std::vector<Slot> slots;
     // US label: 56 mg on day 1, then 56 or 84 mg; the EU 28-mg start depends on the patient and is ComputeDose's.
     for (int day : RepeatWeekly(kTwiceWeeklyDays, 2 * kLabelInductionWeeks)) {
-        slots.push_back(Slot{day, kPhaseInduction, {56, 84}, std::nullopt, ""});
+        slots.push_back(Slot{day, kPhaseInduction, {kEsketamine56Mg, kEsketamine84Mg}, std::nullopt, ""});
     }
-    slots.front().dose_options_mg = {56};
-    slots.front().label_dose_mg = 56;
+    slots.front().dose_options_mg = {kEsketamine56Mg};
+    slots.front().label_dose_mg = kEsketamine56Mg;
     slots.front().note = "first TRD dose: 56 mg (Spravato USPI)";
     slots.back().note = "end of week 4: assess therapeutic benefit before continuing (Spravato USPI)";
     int first_maintenance_day = kLabelInductionWeeks * kDaysPerWeek;
     for (int week = 0; week < kWeeklyMaintenanceWeeks; ++week) {
-        slots.push_back(
-            Slot{first_maintenance_day + week * kDaysPerWeek, kPhaseMaintenance, {56, 84}, std::nullopt, ""});
+        slots.push_back(Slot{first_maintenance_day + week * kDaysPerWeek,
+                             kPhaseMaintenance,
+                             {kEsketamine56Mg, kEsketamine84Mg},
+                             std::nullopt,
+                             ""});
     }
     slots[2 * static_cast<std::size_t>(kLabelInductionWeeks)].note = "weeks 5-8: once weekly (Spravato USPI)";
     int week9_day = (kLabelInductionWeeks + kWeeklyMaintenanceWeeks) * kDaysPerWeek;
     for (int i = 0; i < settings.esketamine_maintenance_sessions; ++i) {
-        slots.push_back(
-            Slot{week9_day + i * interval_weeks * kDaysPerWeek, kPhaseMaintenance, {56, 84}, std::nullopt, ""});
+        slots.push_back(Slot{week9_day + i * interval_weeks * kDaysPerWeek,
+                             kPhaseMaintenance,
+                             {kEsketamine56Mg, kEsketamine84Mg},
+                             std::nullopt,
+                             ""});
     }
     if (settings.esketamine_maintenance_sessions > 0) {
         slots[2 * kLabelInductionWeeks + kWeeklyMaintenanceWeeks].note =
@@ -152,54 +153,29 @@ Result<std::vector<Slot>> EsketamineTrd(const ScheduleSettings& settings) {
             "; use the least frequent schedule that keeps response or remission and reassess periodically "
             "(Spravato USPI)";
     }
-    if (Status s = CheckPatternSpacing(slots, settings, "schedule.min_days_between_sessions",
-                                       "the esketamine-trd label schedule (twice weekly in weeks 1-4)");
-        !s) {
-        return s.error();
-    }
+    RETURN_IF_ERROR(CheckPatternSpacing(slots, settings, "schedule.min_days_between_sessions",
+                                        "the esketamine-trd label schedule (twice weekly in weeks 1-4)"));
     return slots;
 }
 
 Result<std::vector<Slot>> EsketamineSuicidalIdeation(const ScheduleSettings& settings) {
     std::vector<Slot> slots;
     for (int day : RepeatWeekly(kTwiceWeeklyDays, 2 * kLabelInductionWeeks)) {
-        slots.push_back(Slot{day, kPhaseAcute, {56, 84}, 84, ""});
+        slots.push_back(Slot{day, kPhaseAcute, {kEsketamine56Mg, kEsketamine84Mg}, kEsketamine84Mg, ""});
     }
     slots.front().note = "84 mg twice weekly; may lower to 56 mg for tolerability (Spravato USPI)";
     slots.back().note =
         "end of week 4: stop and evaluate benefit; use beyond 4 weeks has not been studied for this "
         "indication (Spravato USPI)";
-    if (Status s = CheckPatternSpacing(slots, settings, "schedule.min_days_between_sessions",
-                                       "the esketamine-si label schedule (twice weekly for 4 weeks)");
-        !s) {
-        return s.error();
-    }
+    RETURN_IF_ERROR(CheckPatternSpacing(slots, settings, "schedule.min_days_between_sessions",
+                                        "the esketamine-si label schedule (twice weekly for 4 weeks)"));
     return slots;
 }
 
 }  // namespace
 
-std::string_view ProtocolName(Protocol protocol) {
-    switch (protocol) {
-        case Protocol::kIvInduction:
-            return "iv-induction";
-        case Protocol::kEsketamineTrd:
-            return "esketamine-trd";
-        case Protocol::kEsketamineSuicidalIdeation:
-            return "esketamine-si";
-    }
-    return "iv-induction";
-}
-
 Result<Protocol> ParseProtocol(std::string_view name) {
-    for (Protocol protocol :
-         {Protocol::kIvInduction, Protocol::kEsketamineTrd, Protocol::kEsketamineSuicidalIdeation}) {
-        if (ProtocolName(protocol) == name) {
-            return protocol;
-        }
-    }
-    return InvalidArgument("protocol",
-                           "must be iv-induction, esketamine-trd or esketamine-si; got \"" + std::string(name) + "\"");
+    return kProtocolNames.ParseAlternative("protocol", name);
 }
 
 Result<std::vector<PlannedSession>> PlanSchedule(Protocol protocol, std::chrono::sys_days start,

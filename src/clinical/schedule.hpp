@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/settings.hpp"
 
@@ -21,9 +22,15 @@ enum class Protocol {
     kEsketamineSuicidalIdeation,  // Spravato, MDD with acute suicidal ideation or behaviour (USPI)
 };
 
-// "iv-induction", "esketamine-trd", "esketamine-si".
-[[nodiscard]] std::string_view ProtocolName(Protocol protocol);
-// Inverse of ProtocolName (exact, case-sensitive). Error kInvalidArgument on field "protocol" listing the names.
+inline constexpr auto kProtocolNames =
+    MakeEnumNames<Protocol>({{Protocol::kIvInduction, "iv-induction"},
+                             {Protocol::kEsketamineTrd, "esketamine-trd"},
+                             {Protocol::kEsketamineSuicidalIdeation, "esketamine-si"}});
+[[nodiscard]] constexpr std::string_view ProtocolName(Protocol protocol) {
+    return kProtocolNames.Name(protocol);
+}
+// Inverse of ProtocolName (exact, case-sensitive). Error kInvalidArgument on field "protocol":
+// `must be iv-induction, esketamine-trd or esketamine-si; got "<name>"`.
 [[nodiscard]] Result<Protocol> ParseProtocol(std::string_view name);
 
 // Phase names used in PlannedSession::phase.

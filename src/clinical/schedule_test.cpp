@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
@@ -421,6 +423,10 @@ TEST(ProtocolNamesTest, RoundTripAndRefuseUnknown) {
         EXPECT_EQ(parsed.error().message, "must be iv-induction, esketamine-trd or esketamine-si; got \"" + bad + "\"")
             << "\"" << bad << "\"";
     }
+}
+
+TEST(ProtocolNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kProtocolNames), std::vector<int>{});
 }
 
 }  // namespace

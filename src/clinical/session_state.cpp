@@ -9,19 +9,6 @@
 namespace kclinic::clinical {
 namespace {
 
-constexpr std::array<std::pair<SessionState, std::string_view>, 10> kNames{{
-    {SessionState::kScheduled, "scheduled"},
-    {SessionState::kCheckedIn, "checked_in"},
-    {SessionState::kPreDoseOk, "pre_dose_ok"},
-    {SessionState::kHeld, "held"},
-    {SessionState::kDosing, "dosing"},
-    {SessionState::kMonitoring, "monitoring"},
-    {SessionState::kReadyForDischarge, "ready_for_discharge"},
-    {SessionState::kDischarged, "discharged"},
-    {SessionState::kCancelled, "cancelled"},
-    {SessionState::kAborted, "aborted"},
-}};
-
 Error Refused(std::string field, std::string message) {
     return Error{ErrorCode::kFailedPrecondition, std::move(field), std::move(message)};
 }
@@ -130,33 +117,16 @@ Status CheckReason(const SessionFacts& facts, SessionState to) {
 
 }  // namespace
 
-std::string_view SessionStateName(SessionState state) {
-    for (const auto& [candidate, name] : kNames) {
-        if (candidate == state) {
-            return name;
-        }
-    }
-    return "scheduled";  // unreachable: every enumerator is in kNames
-}
-
 Result<SessionState> ParseSessionState(std::string_view name) {
-    std::string names;
-    for (const auto& [state, candidate] : kNames) {
-        if (candidate == name) {
-            return state;
-        }
-        names += (names.empty() ? "" : ", ") + std::string(candidate);
+    if (std::optional<SessionState> state = kSessionStateNames.Parse(name)) {
+        return *state;
     }
-    return InvalidArgument("state", "must be one of " + names);
+    return InvalidArgument("state", "must be one of " + kSessionStateNames.List());
 }
 
 std::vector<SessionState> AllSessionStates() {
-    std::vector<SessionState> states;
-    states.reserve(kNames.size());
-    for (const auto& entry : kNames) {
-        states.push_back(entry.first);
-    }
-    return states;
+    const auto states = kSessionStateNames.Values();
+    return {states.begin(), states.end()};
 }
 
 bool IsFinal(SessionState state) {

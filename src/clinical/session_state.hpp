@@ -17,9 +17,12 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
+#include "clinical/settings.hpp"
+#include "clinical/time_point.hpp"
 
 namespace kclinic::clinical {
 
@@ -36,9 +39,21 @@ enum class SessionState {
     kAborted,
 };
 
-// "scheduled", "checked_in", "pre_dose_ok", "held", "dosing", "monitoring", "ready_for_discharge", "discharged",
-// "cancelled", "aborted".
-[[nodiscard]] std::string_view SessionStateName(SessionState state);
+inline constexpr auto kSessionStateNames = MakeEnumNames<SessionState>({
+    {SessionState::kScheduled, "scheduled"},
+    {SessionState::kCheckedIn, "checked_in"},
+    {SessionState::kPreDoseOk, "pre_dose_ok"},
+    {SessionState::kHeld, "held"},
+    {SessionState::kDosing, "dosing"},
+    {SessionState::kMonitoring, "monitoring"},
+    {SessionState::kReadyForDischarge, "ready_for_discharge"},
+    {SessionState::kDischarged, "discharged"},
+    {SessionState::kCancelled, "cancelled"},
+    {SessionState::kAborted, "aborted"},
+});
+[[nodiscard]] constexpr std::string_view SessionStateName(SessionState state) {
+    return kSessionStateNames.Name(state);
+}
 // Inverse of SessionStateName (exact). Error kInvalidArgument on field "state" listing the names.
 [[nodiscard]] Result<SessionState> ParseSessionState(std::string_view name);
 // Every state, in the order above.
@@ -46,18 +61,16 @@ enum class SessionState {
 // discharged, cancelled and aborted: no transition leaves them.
 [[nodiscard]] bool IsFinal(SessionState state);
 
-// Milliseconds since the Unix epoch, UTC (the same representation as app::TimePoint).
-using SessionTime = std::chrono::sys_time<std::chrono::milliseconds>;
-
 // Spravato REMS / USPI: observe the patient for at least 2 hours after the first esketamine device.
 inline constexpr int kEsketamineMinMonitoringMinutes = 120;
 
 // The pre-dose BP gate: a reading strictly above either value keeps the session from pre_dose_ok unless a
-// prescriber overrides. Defaults are the Spravato USPI example (>140 systolic or >90 diastolic: weigh the risk);
-// the use cases pass the clinic's screening.intake_bp_caution_systolic / _diastolic settings.
+// prescriber overrides. Defaults are those of the clinic's screening.intake_bp_caution_systolic / _diastolic
+// settings, the Spravato USPI example (>140 systolic or >90 diastolic: weigh the risk); the use cases pass the
+// clinic's values.
 struct BpGate {
-    int max_systolic_mmhg = 140;
-    int max_diastolic_mmhg = 90;
+    int max_systolic_mmhg = ScreeningSettings{}.intake_bp_caution_systolic;
+    int max_diastolic_mmhg = ScreeningSettings{}.intake_bp_caution_diastolic;
 };
 
 // A prescriber's decision to dose despite a pre-dose BP above the gate.
@@ -72,7 +85,7 @@ struct SessionFacts {
     bool escort_confirmed = false;   // a responsible adult takes the patient home (no driving until next day)
     // The most recent pre-dose BP taken since check-in, and when (the later of its two readings).
     std::optional<BloodPressure> pre_dose_bp = std::nullopt;
-    std::optional<SessionTime> pre_dose_bp_at = std::nullopt;
+    std::optional<TimePoint> pre_dose_bp_at = std::nullopt;
     BpGate bp_gate = {};
     std::optional<GateOverride> bp_override = std::nullopt;
     // The session's dose order: signed by a prescriber, and accepted by ComputeDose (inside the limits).
@@ -80,9 +93,9 @@ struct SessionFacts {
     bool dose_order_within_limits = false;
     std::optional<Route> route = std::nullopt;  // the dose order's route
     // Esketamine: when the first nasal device was given. Other routes: when the infusion or administration ended.
-    std::optional<SessionTime> first_esketamine_device_at = std::nullopt;
-    std::optional<SessionTime> administration_ended_at = std::nullopt;
-    SessionTime now = {};
+    std::optional<TimePoint> first_esketamine_device_at = std::nullopt;
+    std::optional<TimePoint> administration_ended_at = std::nullopt;
+    TimePoint now = {};
     bool discharge_criteria_confirmed = false;  // clinician confirms clinical-reference §5.5's criteria
     std::string reason = {};                    // required for held, cancelled and aborted
 };

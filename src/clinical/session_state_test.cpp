@@ -9,13 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names_testing.hpp"
+
 namespace kclinic::clinical {
 namespace {
 
 using S = SessionState;
 using std::chrono::minutes;
 
-const SessionTime kNow{std::chrono::milliseconds{1'790'000'000'000LL}};
+const TimePoint kNow{std::chrono::milliseconds{1'790'000'000'000LL}};
 
 // Facts that satisfy every precondition of an IV session; each case breaks one.
 SessionFacts AllMet() {
@@ -259,6 +261,10 @@ TEST(SessionStateTest, GateIsInclusiveAndExactlyTwoHoursSuffices) {
     EXPECT_TRUE(CheckTransition(S::kMonitoring, S::kReadyForDischarge,
                                 Esketamine([](SessionFacts& f) { f.first_esketamine_device_at = kNow - minutes{120}; }))
                     .ok());
+}
+
+TEST(SessionStateTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kSessionStateNames), std::vector<int>{});
 }
 
 }  // namespace

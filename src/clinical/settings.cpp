@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -77,34 +79,21 @@ Entry DoubleEntry(std::string_view name, Access access, double min, double max, 
                  }};
 }
 
-template <typename Enum, typename Access>
-Entry ChoiceEntry(std::string_view name, Access access, std::vector<std::pair<std::string_view, Enum>> choices,
-                  std::string_view source, std::string_view description) {
-    std::string allowed;
-    for (const auto& [choice_name, value] : choices) {
-        allowed += (allowed.empty() ? "" : "|") + std::string(choice_name);
-    }
+template <typename Enum, std::size_t N, typename Access>
+Entry ChoiceEntry(std::string_view name, Access access, const EnumNames<Enum, N>& choices, std::string_view source,
+                  std::string_view description) {
     return Entry{name,
                  source,
                  description,
-                 allowed,
-                 [access, choices](const ClinicSettings& s) {
-                     for (const auto& [choice_name, value] : choices) {
-                         if (value == access(s)) {
-                             return std::string(choice_name);
-                         }
+                 choices.List("|"),
+                 [access, choices](const ClinicSettings& s) { return std::string(choices.Name(access(s))); },
+                 [access, choices, name](ClinicSettings& s, std::string_view text) -> Status {
+                     if (std::optional<Enum> value = choices.Parse(text)) {
+                         access(s) = *value;
+                         return Status::Ok();
                      }
-                     return std::string("?");
-                 },
-                 [access, choices, name, allowed](ClinicSettings& s, std::string_view text) -> Status {
-                     for (const auto& [choice_name, value] : choices) {
-                         if (choice_name == text) {
-                             access(s) = value;
-                             return Status::Ok();
-                         }
-                     }
-                     return InvalidArgument(std::string(name),
-                                            "must be one of " + allowed + " (got \"" + std::string(text) + "\")");
+                     return InvalidArgument(std::string(name), "must be one of " + choices.List("|") + " (got \"" +
+                                                                   std::string(text) + "\")");
                  }};
 }
 
@@ -112,14 +101,13 @@ Entry ChoiceEntry(std::string_view name, Access access, std::vector<std::pair<st
 // more caution (the IV ceiling may be lowered, never raised) or between published definitions (⚠ conflicts).
 const std::vector<Entry>& Registry() {
     static const std::vector<Entry> entries = {
-        ChoiceEntry<Region>(
-            "region", [](auto& s) -> auto& { return s.region; }, {{"us", Region::kUs}, {"eu", Region::kEu}},
+        ChoiceEntry(
+            "region", [](auto& s) -> auto& { return s.region; }, kRegionNames,
             "Spravato USPI [LABEL-US] vs Spravato EU SmPC EU/1/19/1410 [LABEL-EU]",
             "Which label applies where they differ: EU intake BP gate 150/90 for age >= 65; EU esketamine start "
             "dose 28 mg for age >= 65 or Japanese ancestry."),
-        ChoiceEntry<MadrsBands>(
-            "scales.madrs_bands", [](auto& s) -> auto& { return s.scales.madrs_bands; },
-            {{"snaith", MadrsBands::kSnaith1986}, {"alternative", MadrsBands::kAlternative}},
+        ChoiceEntry(
+            "scales.madrs_bands", [](auto& s) -> auto& { return s.scales.madrs_bands; }, kMadrsBandsNames,
             "Snaith et al. 1986; alternative <=12/13-24/25-34/>=35 [UNVERIFIED] (⚠ CONFLICT)",
             "MADRS severity bands reported with each score."),
         IntEntry(
@@ -148,14 +136,12 @@ const std::vector<Entry>& Registry() {
             [](auto& s) -> auto& { return s.screening.trd_failure_below_percent; }, 25, 50, "%",
             "<25% Sforzini Delphi 2022 / MGH-ATRQ vs <50% many definitions (PMC8049072) (⚠ CONFLICT)",
             "A trial failed when symptom improvement was below this percentage."),
-        ChoiceEntry<PregnancyPolicy>(
-            "screening.pregnancy", [](auto& s) -> auto& { return s.screening.pregnancy; },
-            {{"not_eligible", PregnancyPolicy::kNotEligible}, {"review", PregnancyPolicy::kReview}},
+        ChoiceEntry(
+            "screening.pregnancy", [](auto& s) -> auto& { return s.screening.pregnancy; }, kPregnancyPolicyNames,
             "Spravato USPI (embryo-fetal toxicity, not recommended); Ketalar USPI",
             "Whether pregnancy makes a patient not eligible or needs a prescriber's review."),
-        ChoiceEntry<MinorPolicy>(
-            "screening.racemic_minor", [](auto& s) -> auto& { return s.screening.racemic_minor; },
-            {{"review", MinorPolicy::kReview}, {"not_eligible", MinorPolicy::kNotEligible}},
+        ChoiceEntry(
+            "screening.racemic_minor", [](auto& s) -> auto& { return s.screening.racemic_minor; }, kMinorPolicyNames,
             "clinical-reference §4.1 (age < 18: hard stop for Spravato, configurable for racemic)",
             "What age under 18 means for racemic ketamine (esketamine under 18 is always not eligible)."),
         IntEntry(

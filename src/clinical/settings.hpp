@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 
 namespace kclinic::clinical {
@@ -18,15 +19,22 @@ enum class MadrsBands {
     kSnaith1986,   // 0-6 normal, 7-19 mild, 20-34 moderate, >=35 severe (Snaith et al. 1986)
     kAlternative,  // <=12 normal, 13-24 mild, 25-34 moderate, >=35 severe (common in practice; source unverified)
 };
+inline constexpr auto kMadrsBandsNames =
+    MakeEnumNames<MadrsBands>({{MadrsBands::kSnaith1986, "snaith"}, {MadrsBands::kAlternative, "alternative"}});
 
 // Regulatory region whose label rules apply where US and EU labels differ (start doses, the >=65 BP gate).
 enum class Region { kUs, kEu };
+inline constexpr auto kRegionNames = MakeEnumNames<Region>({{Region::kUs, "us"}, {Region::kEu, "eu"}});
 
 // What pregnancy does to an eligibility decision.
 enum class PregnancyPolicy { kNotEligible, kReview };
+inline constexpr auto kPregnancyPolicyNames = MakeEnumNames<PregnancyPolicy>(
+    {{PregnancyPolicy::kNotEligible, "not_eligible"}, {PregnancyPolicy::kReview, "review"}});
 
 // What age under 18 does for racemic ketamine (for esketamine it is always a hard stop).
 enum class MinorPolicy { kReview, kNotEligible };
+inline constexpr auto kMinorPolicyNames =
+    MakeEnumNames<MinorPolicy>({{MinorPolicy::kReview, "review"}, {MinorPolicy::kNotEligible, "not_eligible"}});
 
 struct ScaleSettings {
     MadrsBands madrs_bands = MadrsBands::kSnaith1986;

@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "base/enum_names_testing.hpp"
 
 namespace kclinic::clinical {
 namespace {
@@ -155,6 +159,13 @@ TEST(SettingsTest, ClinicalRulesDocumentListsEverySetting) {
         EXPECT_NE(text.str().find("`" + spec.name + "`"), std::string::npos)
             << spec.name << " is not documented in docs/clinical-rules.md";
     }
+}
+
+TEST(SettingsNamesTest, EveryEnumeratorHasAName) {
+    EXPECT_EQ(testing::UnnamedEnumerators(kRegionNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kMadrsBandsNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kPregnancyPolicyNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kMinorPolicyNames), std::vector<int>{});
 }
 
 }  // namespace

@@ -14,14 +14,14 @@ namespace {
 // SpO2 50-100 % and temperature 25-45 °C bound what a living, monitored adult can show, so anything outside is a
 // device or typing error [PRACTICE].
 constexpr std::array<VitalSignDefinition, 8> kVitalSigns{{
-    {"8480-6", "systolic_bp", "mm[Hg]", kMinSystolicMmhg, kMaxSystolicMmhg},
-    {"8462-4", "diastolic_bp", "mm[Hg]", kMinDiastolicMmhg, kMaxDiastolicMmhg},
-    {"8867-4", "heart_rate", "/min", kMinHeartRatePerMin, kMaxHeartRatePerMin},
-    {"9279-1", "respiratory_rate", "/min", 2, 80},
-    {"59408-5", "spo2_pulse_oximetry", "%", 50, 100},
-    {"2708-6", "spo2_arterial", "%", 50, 100},
-    {"8310-5", "body_temperature", "Cel", 25, 45},
-    {"29463-7", "body_weight", "kg", kMinWeightKg, kMaxWeightKg},
+    {kSystolicBpLoinc, "systolic_bp", "mm[Hg]", kMinSystolicMmhg, kMaxSystolicMmhg},
+    {kDiastolicBpLoinc, "diastolic_bp", "mm[Hg]", kMinDiastolicMmhg, kMaxDiastolicMmhg},
+    {kHeartRateLoinc, "heart_rate", "/min", kMinHeartRatePerMin, kMaxHeartRatePerMin},
+    {kRespiratoryRateLoinc, "respiratory_rate", "/min", 2, 80},
+    {kSpo2PulseOximetryLoinc, "spo2_pulse_oximetry", "%", 50, 100},
+    {kSpo2ArterialLoinc, "spo2_arterial", "%", 50, 100},
+    {kBodyTemperatureLoinc, "body_temperature", "Cel", 25, 45},
+    {kBodyWeightLoinc, "body_weight", "kg", kMinWeightKg, kMaxWeightKg},
 }};
 
 }  // namespace

@@ -12,6 +12,17 @@
 
 namespace kclinic::clinical {
 
+// The LOINC codes of the vital signs kclinic records (clinical-reference §7.1). Every rule that reads a vital sign
+// by kind names it by one of these.
+inline constexpr std::string_view kSystolicBpLoinc = "8480-6";
+inline constexpr std::string_view kDiastolicBpLoinc = "8462-4";
+inline constexpr std::string_view kHeartRateLoinc = "8867-4";
+inline constexpr std::string_view kRespiratoryRateLoinc = "9279-1";
+inline constexpr std::string_view kSpo2PulseOximetryLoinc = "59408-5";
+inline constexpr std::string_view kSpo2ArterialLoinc = "2708-6";
+inline constexpr std::string_view kBodyTemperatureLoinc = "8310-5";
+inline constexpr std::string_view kBodyWeightLoinc = "29463-7";
+
 struct VitalSignDefinition {
     std::string_view loinc;
     std::string_view name;  // "systolic_bp", "heart_rate", ...

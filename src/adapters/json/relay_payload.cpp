@@ -1,6 +1,5 @@
 #include "adapters/json/relay_payload.hpp"
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -9,20 +8,6 @@
 
 namespace kclinic::adapters::json {
 namespace {
-
-constexpr std::array kLiveEventKinds = {
-    app::LiveEventKind::kVitalSign,         app::LiveEventKind::kAssessment,   app::LiveEventKind::kAlert,
-    app::LiveEventKind::kAlertAcknowledged, app::LiveEventKind::kSessionState, app::LiveEventKind::kAdministration,
-};
-
-std::optional<app::LiveEventKind> KindNamed(std::string_view name) {
-    for (app::LiveEventKind kind : kLiveEventKinds) {
-        if (app::LiveEventKindName(kind) == name) {
-            return kind;
-        }
-    }
-    return std::nullopt;
-}
 
 // A record id as the payload carries it: a JSON integer of at least 1 (stored ids start at 1 on both backends).
 std::optional<std::int64_t> IdIn(const Json& json) {
@@ -72,12 +57,11 @@ Result<RelayedEvent> ParseRelayPayload(std::string_view payload) {
     relayed.origin = json["origin"].get<std::string>();
     std::optional<app::LiveEventKind> kind;
     if (json.contains("kind") && json["kind"].is_string()) {
-        kind = KindNamed(json["kind"].get_ref<const std::string&>());
+        kind = app::kLiveEventKindNames.Parse(json["kind"].get_ref<const std::string&>());
     }
     if (!kind) {
         return InvalidArgument("kind",
-                               "required: one of the live event kinds (vital_sign, assessment, alert, "
-                               "alert_acknowledged, session_state, administration)");
+                               "required: one of the live event kinds (" + app::kLiveEventKindNames.List() + ")");
     }
     relayed.event.kind = *kind;
     const std::optional<std::int64_t> patient = json.contains("patient") ? IdIn(json["patient"]) : std::nullopt;

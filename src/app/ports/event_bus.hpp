@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "app/records.hpp"
+#include "base/enum_names.hpp"
 
 namespace kclinic::app {
 
@@ -22,23 +23,16 @@ enum class LiveEventKind {
     kAdministration,     // a dose was administered
 };
 
-// "vital_sign", "assessment", "alert", "alert_acknowledged", "session_state", "administration".
+inline constexpr auto kLiveEventKindNames = MakeEnumNames<LiveEventKind>({
+    {LiveEventKind::kVitalSign, "vital_sign"},
+    {LiveEventKind::kAssessment, "assessment"},
+    {LiveEventKind::kAlert, "alert"},
+    {LiveEventKind::kAlertAcknowledged, "alert_acknowledged"},
+    {LiveEventKind::kSessionState, "session_state"},
+    {LiveEventKind::kAdministration, "administration"},
+});
 [[nodiscard]] constexpr std::string_view LiveEventKindName(LiveEventKind kind) {
-    switch (kind) {
-        case LiveEventKind::kVitalSign:
-            return "vital_sign";
-        case LiveEventKind::kAssessment:
-            return "assessment";
-        case LiveEventKind::kAlert:
-            return "alert";
-        case LiveEventKind::kAlertAcknowledged:
-            return "alert_acknowledged";
-        case LiveEventKind::kSessionState:
-            return "session_state";
-        case LiveEventKind::kAdministration:
-            return "administration";
-    }
-    return "unknown";
+    return kLiveEventKindNames.Name(kind);
 }
 
 struct LiveEvent {
