@@ -14,6 +14,7 @@
 
 #include "app/clinic_settings.hpp"
 #include "app/clinic_use_cases.hpp"
+#include "clinical/vital_signs.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -201,7 +202,8 @@ private:
         return p;
     }
 
-    void Vital(DemoPatient& p, TimePoint at, const std::string& loinc, double value, const std::string& unit) {
+    void Vital(DemoPatient& p, TimePoint at, std::string_view code, double value, const std::string& unit) {
+        std::string loinc(code);
         At(at, "vital sign " + loinc + " of " + p.mrn, [this, &p, at, loinc, value, unit] {
             Result<RecordedVitalSign> recorded = use_cases_.patients.RecordVitalSign(
                 nurse_, NewVitalSign{p.id, loinc, value, unit, at, VitalSource::kManual, ""}, settings_);
@@ -214,8 +216,8 @@ private:
     }
 
     void Bp(DemoPatient& p, TimePoint at, int systolic, int diastolic) {
-        Vital(p, at, "8480-6", systolic, "mm[Hg]");
-        Vital(p, at, "8462-4", diastolic, "mm[Hg]");
+        Vital(p, at, clinical::kSystolicBpLoinc, systolic, "mm[Hg]");
+        Vital(p, at, clinical::kDiastolicBpLoinc, diastolic, "mm[Hg]");
     }
 
     void Assess(DemoPatient& p, TimePoint at, Instrument instrument, const std::vector<int>& answers) {
@@ -312,7 +314,7 @@ private:
         At(t0, "check-in" + what,
            [this, &p, index] { return StatusOf(use_cases_.sessions.CheckIn(nurse_, p.sessions[index], true, true)); });
         Bp(p, t0 + minutes{5}, 124 + static_cast<int>(index % 4) * 2, 78 + static_cast<int>(index % 3));
-        Vital(p, t0 + minutes{5}, "8867-4", 70 + static_cast<double>(index % 5), "/min");
+        Vital(p, t0 + minutes{5}, clinical::kHeartRateLoinc, 70 + static_cast<double>(index % 5), "/min");
         At(t0 + minutes{6}, "pre-dose check" + what, [this, &p, index] {
             return StatusOf(use_cases_.sessions.ConfirmPreDose(nurse_, p.sessions[index], settings_));
         });
@@ -375,7 +377,7 @@ private:
         } else {
             Bp(p, t0 + minutes{30}, 136, 84);
         }
-        Vital(p, t0 + minutes{30}, "59408-5", 97, "%");
+        Vital(p, t0 + minutes{30}, clinical::kSpo2PulseOximetryLoinc, 97, "%");
         At(t0 + minutes{50}, "infusion of " + p.mrn, [this, &p, index, t0, order] {
             const NewAdministration infusion{"ketamine",           Route::kIv,      order->total_mg,
                                              order->rate_mg_per_h, std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
@@ -413,7 +415,7 @@ private:
            [this, &p, index] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, p.sessions[index])); });
         Assess(p, t0 + minutes{50}, Instrument::kMoaas, {4});
         Bp(p, t0 + minutes{50}, 138, 86);
-        Vital(p, t0 + minutes{50}, "59408-5", 97, "%");
+        Vital(p, t0 + minutes{50}, clinical::kSpo2PulseOximetryLoinc, 97, "%");
         Bp(p, t0 + minutes{125}, 126, 80);
         Finish(p, index, t0 + minutes{135}, t0 + minutes{140});
         ++rems_forms_owed_;
@@ -700,7 +702,7 @@ private:
         });
         Assess(p, t0 + minutes{40}, Instrument::kMoaas, {4});
         Bp(p, t0 + minutes{40}, 134, 84);
-        Vital(p, t0 + minutes{40}, "59408-5", 97, "%");
+        Vital(p, t0 + minutes{40}, clinical::kSpo2PulseOximetryLoinc, 97, "%");
     }
 
     // ----- state ------------------------------------------------------------------------------------------------

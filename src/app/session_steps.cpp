@@ -9,14 +9,12 @@
 #include "app/record_names.hpp"
 #include "app/rems_forms.hpp"
 #include "app/treatment_text.hpp"
+#include "clinical/vital_signs.hpp"
 
 namespace kclinic::app {
 namespace {
 
 using clinical::SessionState;
-
-constexpr std::string_view kSystolicLoinc = "8480-6";
-constexpr std::string_view kDiastolicLoinc = "8462-4";
 
 // The facts the store holds about a session, as CheckTransition reads them.
 Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const TreatmentSession& session, TimePoint now) {
@@ -32,9 +30,9 @@ Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const Treatment
         std::optional<VitalSign> systolic;
         std::optional<VitalSign> diastolic;
         for (const VitalSign& vital : vitals) {
-            if (vital.loinc == kSystolicLoinc) {
+            if (vital.loinc == clinical::kSystolicBpLoinc) {
                 systolic = vital;
-            } else if (vital.loinc == kDiastolicLoinc) {
+            } else if (vital.loinc == clinical::kDiastolicBpLoinc) {
                 diastolic = vital;
             }
         }

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/json/live_events.hpp"
+#include "clinical/vital_signs.hpp"
 
 namespace kclinic::cli {
 
@@ -65,19 +67,21 @@ void DemoVitalsFeed::RecordOne() {
     const DemoVitalsWalk::Reading reading = walk_.Next();
     const app::TimePoint observed_at = clock_.Now();
     const struct {
-        const char* loinc;
+        std::string_view loinc;
         double value;
         const char* unit;
     } vitals[] = {
-        {"8867-4", reading.heart_rate_per_min, "/min"},       {"59408-5", reading.spo2_percent, "%"},
-        {"8480-6", reading.systolic_mmhg, "mm[Hg]"},          {"8462-4", reading.diastolic_mmhg, "mm[Hg]"},
-        {"9279-1", reading.respiratory_rate_per_min, "/min"},
+        {clinical::kHeartRateLoinc, reading.heart_rate_per_min, "/min"},
+        {clinical::kSpo2PulseOximetryLoinc, reading.spo2_percent, "%"},
+        {clinical::kSystolicBpLoinc, reading.systolic_mmhg, "mm[Hg]"},
+        {clinical::kDiastolicBpLoinc, reading.diastolic_mmhg, "mm[Hg]"},
+        {clinical::kRespiratoryRateLoinc, reading.respiratory_rate_per_min, "/min"},
     };
     for (const auto& vital : vitals) {
         Result<app::RecordedVitalSign> recorded =
             records_.RecordVitalSign(kMonitor,
-                                     app::NewVitalSign{patient_, vital.loinc, vital.value, vital.unit, observed_at,
-                                                       app::VitalSource::kDevice, "DEMO-MONITOR-1"},
+                                     app::NewVitalSign{patient_, std::string(vital.loinc), vital.value, vital.unit,
+                                                       observed_at, app::VitalSource::kDevice, "DEMO-MONITOR-1"},
                                      settings_);
         if (!recorded.ok()) {
             log_ << "kclinic serve: demo monitor: " << recorded.error().ToString() << std::endl;
