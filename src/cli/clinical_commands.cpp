@@ -204,18 +204,18 @@ Result<CommandOutput> RunDose(const DoseOptions& options) {
     std::ostringstream text;
     text << "route " << clinical::RouteName(order.route) << ": total " << FormatNumber(order.total_mg) << " mg";
     if (order.mg_per_kg) {
-        text << " (" << FormatNumber(order->mg_per_kg) << " mg/kg x " << FormatNumber(order.weight_used_kg) << " kg, "
+        text << " (" << FormatNumber(*order.mg_per_kg) << " mg/kg x " << FormatNumber(order.weight_used_kg) << " kg, "
              << clinical::WeightBasisName(order.weight_basis) << " body weight)";
     }
     text << "\n";
     if (order.minutes && order.rate_mg_per_h) {
-        text << "over " << FormatNumber(order->minutes) << " min at " << FormatNumber(order->rate_mg_per_h)
+        text << "over " << FormatNumber(*order.minutes) << " min at " << FormatNumber(*order.rate_mg_per_h)
              << " mg/h\n";
     }
     if (order.volume_ml) {
-        text << "volume " << FormatNumber(order->volume_ml) << " mL";
+        text << "volume " << FormatNumber(*order.volume_ml) << " mL";
         if (order.rate_ml_per_h) {
-            text << " at " << FormatNumber(order->rate_ml_per_h) << " mL/h";
+            text << " at " << FormatNumber(*order.rate_ml_per_h) << " mL/h";
         }
         text << "\n";
     }
