@@ -268,14 +268,11 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
     if (!start) {
         return InvalidArgument("--start", "expected a calendar date YYYY-MM-DD (got \"" + options.start + "\")");
     }
-    Result<std::vector<clinical::PlannedSession>> sessions =
-        clinical::PlanSchedule(protocol, *start, settings.schedule);
-    if (!sessions.ok()) {
-        return sessions.error();
-    }
+    ASSIGN_OR_RETURN(std::vector<clinical::PlannedSession> sessions,
+                     clinical::PlanSchedule(protocol, *start, settings.schedule));
     std::ostringstream text;
-    text << "protocol " << clinical::ProtocolName(protocol) << ", " << sessions->size() << " planned sessions\n";
-    for (const clinical::PlannedSession& session : *sessions) {
+    text << "protocol " << clinical::ProtocolName(protocol) << ", " << sessions.size() << " planned sessions\n";
+    for (const clinical::PlannedSession& session : sessions) {
         text << "  #" << session.number << "  " << FormatDate(session.date) << "  week " << session.week << "  "
              << session.phase;
         if (!session.dose_options_mg.empty()) {
@@ -289,7 +286,7 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
         }
         text << "\n";
     }
-    return CommandOutput{json::ToJson(protocol, *sessions), text.str()};
+    return CommandOutput{json::ToJson(protocol, sessions), text.str()};
 }
 
 void AddSchedule(CLI::App& app, std::vector<Command>& commands) {

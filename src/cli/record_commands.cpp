@@ -55,10 +55,7 @@ Result<CommandOutput> RunBackup(const BackupOptions& options) {
 }
 
 Result<CommandOutput> RunRestore(const RestoreOptions& options) {
-    if (Status restored = adapters::storage::RestoreDatabase(options.from, options.database.url, options.replace);
-        !restored.ok()) {
-        return restored.error();
-    }
+    RETURN_IF_ERROR(adapters::storage::RestoreDatabase(options.from, options.database.url, options.replace));
     return CommandOutput{json::Json{{"restored", options.from}, {"database", options.database.url}},
                          "restored " + options.from + " into " + options.database.url + "\n"};
 }
@@ -190,21 +187,18 @@ Result<CommandOutput> RunPatientAdd(const PatientAddOptions& options) {
 
 Result<CommandOutput> RunPatientList(const PatientListOptions& options) {
     return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
-        Result<std::vector<app::Patient>> patients =
-            records.ListPatients(CliActor(), app::PatientId{options.after}, options.limit);
-        if (!patients.ok()) {
-            return patients.error();
-        }
+        ASSIGN_OR_RETURN(std::vector<app::Patient> patients,
+                         records.ListPatients(CliActor(), app::PatientId{options.after}, options.limit));
         json::Json list = json::Json::array();
         std::string text;
-        for (const app::Patient& patient : *patients) {
+        for (const app::Patient& patient : patients) {
             list.push_back(json::ToJson(patient));
             text += PatientLine(patient);
         }
         json::Json output{{"patients", std::move(list)}};
-        if (static_cast<int>(patients->size()) == options.limit) {
-            output["next_after"] = patients->back().id.value;
-            text += "(more: --after " + std::to_string(patients->back().id.value) + ")\n";
+        if (static_cast<int>(patients.size()) == options.limit) {
+            output["next_after"] = patients.back().id.value;
+            text += "(more: --after " + std::to_string(patients.back().id.value) + ")\n";
         }
         return CommandOutput{std::move(output), text.empty() ? "no patients\n" : text};
     });

@@ -121,12 +121,9 @@ Result<CommandOutput> RunUserAdd(const UserAddOptions& options) {
     return WithUsers(
         options.database, app::Permission::kUserManage,
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
-            Result<app::User> user =
-                users.AddUser(actor, app::NewUser{options.email, options.name, *role, password, patient});
-            if (!user.ok()) {
-                return user.error();
-            }
-            return CommandOutput{json::ToJson(*user), "added " + UserLine(*user, now)};
+            ASSIGN_OR_RETURN(app::User user,
+                             users.AddUser(actor, app::NewUser{options.email, options.name, *role, password, patient}));
+            return CommandOutput{json::ToJson(user), "added " + UserLine(user, now)};
         });
 }
 
