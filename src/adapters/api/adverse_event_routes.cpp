@@ -46,11 +46,11 @@ struct AdverseEventScales {
 
 // Copies `scales` into a new event or a follow-up, which name them alike.
 template <typename Record>
-void SetScales(Record& record, AdverseEventScales scales) {
+void SetScales(Record& record, const AdverseEventScales& scales) {
     record.outcome = scales.outcome;
-    record.actions = std::move(scales.actions);
+    record.actions = scales.actions;
     record.relatedness = scales.relatedness;
-    record.serious_criteria = std::move(scales.serious_criteria);
+    record.serious_criteria = scales.serious_criteria;
 }
 
 Result<AdverseEventScales> ReadScales(ObjectReader& body, bool required) {
@@ -111,7 +111,7 @@ void AddAdverseEventRoutes(ApiRouter& api, ApiServices& services) {
                 event.onset_at = body.Time("onset_at");
                 event.resolved_at = body.OptionalTime("resolved_at");
                 ASSIGN_OR_RETURN(AdverseEventScales scales, ReadScales(body, false));
-                SetScales(event, std::move(scales));
+                SetScales(event, scales);
                 ASSIGN_OR_RETURN(app::AdverseEvent recorded,
                                  services.adverse_events.Record(call.actor, app::PatientId{call.id}, event));
                 return AdverseEventResponse(201, recorded);
@@ -150,7 +150,7 @@ void AddAdverseEventRoutes(ApiRouter& api, ApiServices& services) {
                 follow_up.grade = body.Int("grade");
                 follow_up.resolved_at = body.OptionalTime("resolved_at");
                 ASSIGN_OR_RETURN(AdverseEventScales scales, ReadScales(body, true));
-                SetScales(follow_up, std::move(scales));
+                SetScales(follow_up, scales);
                 ASSIGN_OR_RETURN(app::AdverseEvent updated,
                                  services.adverse_events.Update(call.actor, app::AdverseEventId{call.id}, follow_up));
                 return AdverseEventResponse(200, updated);

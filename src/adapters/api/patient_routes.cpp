@@ -36,9 +36,7 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
     RETURN_IF_ERROR(body.Finish());
     Result<clinical::Sex> parsed = clinical::ParseSex(sex);
     if (!parsed.ok()) {
-        Error error = parsed.error();
-        error.field = "sex";
-        return error;
+        return WithField(parsed.error(), "sex");
     }
     patient.sex = *parsed;
     return patient;
