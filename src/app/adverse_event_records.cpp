@@ -53,7 +53,7 @@ Result<AdverseEvent> AdverseEventRecords::Record(const Actor& actor, PatientId p
     // Checked before sorting, so an index an error names ("actions[2]") is the caller's.
     RETURN_IF_ERROR(CheckEvent(record, now));
     Normalize(record);
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<AdverseEvent> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
         if (record.session) {
             ASSIGN_OR_RETURN(TreatmentSession session, tx.GetSession(*record.session));
@@ -62,18 +62,17 @@ Result<AdverseEvent> AdverseEventRecords::Record(const Actor& actor, PatientId p
                                                          " is another patient's");
             }
         }
-        ASSIGN_OR_RETURN(AdverseEventId id, tx.InsertAdverseEvent(record));
-        record.id = id;
-        return RecordAudit(tx, actor, now, "adverse_event.create", "adverse_event", id.value, patient.value);
-    }));
-    return record;
+        ASSIGN_OR_RETURN(record.id, tx.InsertAdverseEvent(record));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "adverse_event.create", "adverse_event", record.id.value, patient.value));
+        return record;
+    });
 }
 
 Result<AdverseEvent> AdverseEventRecords::Update(const Actor& actor, AdverseEventId event,
                                                  const AdverseEventFollowUp& follow_up) {
     const TimePoint now = clock_.Now();
-    std::optional<AdverseEvent> updated;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<AdverseEvent> {
         ASSIGN_OR_RETURN(AdverseEvent current, tx.GetAdverseEvent(event));
         if (current.version != follow_up.version) {
             return Error{ErrorCode::kConflict, "version",
@@ -95,45 +94,39 @@ Result<AdverseEvent> AdverseEventRecords::Update(const Actor& actor, AdverseEven
         Normalize(changed);
         RETURN_IF_ERROR(tx.UpdateAdverseEvent(changed));
         ++changed.version;
-        updated = std::move(changed);
-        return RecordAudit(tx, actor, now, "adverse_event.update", "adverse_event", event.value,
-                           updated->patient.value);
-    }));
-    return std::move(*updated);
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "adverse_event.update", "adverse_event", event.value, changed.patient.value));
+        return changed;
+    });
 }
 
 Result<AdverseEvent> AdverseEventRecords::Get(const Actor& actor, AdverseEventId event) {
-    std::optional<AdverseEvent> found;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<AdverseEvent> {
         ASSIGN_OR_RETURN(AdverseEvent stored, tx.GetAdverseEvent(event));
-        found = std::move(stored);
-        return RecordAudit(tx, actor, clock_.Now(), "adverse_event.read", "adverse_event", event.value,
-                           found->patient.value);
-    }));
-    return std::move(*found);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "adverse_event.read", "adverse_event", event.value,
+                                    stored.patient.value));
+        return stored;
+    });
 }
 
 Result<std::vector<AdverseEvent>> AdverseEventRecords::ListForPatient(const Actor& actor, PatientId patient) {
-    std::vector<AdverseEvent> events;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<AdverseEvent>> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<AdverseEvent> listed, tx.ListAdverseEvents(patient));
-        events = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "adverse_event.list", "patient", patient.value, patient.value);
-    }));
-    return events;
+        ASSIGN_OR_RETURN(std::vector<AdverseEvent> events, tx.ListAdverseEvents(patient));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, clock_.Now(), "adverse_event.list", "patient", patient.value, patient.value));
+        return events;
+    });
 }
 
 Result<std::vector<AdverseEvent>> AdverseEventRecords::ListForSession(const Actor& actor, SessionId session) {
-    std::vector<AdverseEvent> events;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<AdverseEvent>> {
         ASSIGN_OR_RETURN(TreatmentSession stored, tx.GetSession(session));
-        ASSIGN_OR_RETURN(std::vector<AdverseEvent> listed, tx.ListSessionAdverseEvents(session));
-        events = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "adverse_event.list", "treatment_session", session.value,
-                           stored.patient.value);
-    }));
-    return events;
+        ASSIGN_OR_RETURN(std::vector<AdverseEvent> events, tx.ListSessionAdverseEvents(session));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "adverse_event.list", "treatment_session", session.value,
+                                    stored.patient.value));
+        return events;
+    });
 }
 
 }  // namespace kclinic::app

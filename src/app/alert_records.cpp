@@ -1,7 +1,6 @@
 #include "app/alert_records.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -20,17 +19,15 @@ Result<std::vector<Alert>> AlertRecords::ListAlerts(const Actor& actor, const Al
     if (filter.limit < 1 || filter.limit > kMaxPageSize) {
         return OutOfRange("limit", filter.limit, 1, kMaxPageSize);
     }
-    std::vector<Alert> alerts;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<Alert>> {
         if (filter.patient) {
             RETURN_IF_ERROR(tx.GetPatient(*filter.patient));
         }
-        ASSIGN_OR_RETURN(std::vector<Alert> listed, tx.ListAlerts(filter));
-        alerts = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "alert.list", "alert", filter.after_id,
-                           filter.patient ? filter.patient->value : 0);
-    }));
-    return alerts;
+        ASSIGN_OR_RETURN(std::vector<Alert> alerts, tx.ListAlerts(filter));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "alert.list", "alert", filter.after_id,
+                                    filter.patient ? filter.patient->value : 0));
+        return alerts;
+    });
 }
 
 Result<Alert> AlertRecords::Acknowledge(const Actor& actor, AlertId alert, std::string_view note) {
@@ -48,14 +45,13 @@ Result<Alert> AlertRecords::Acknowledge(const Actor& actor, AlertId alert, std::
         return InvalidArgument("note", "must not contain control characters other than line breaks and tabs");
     }
     const TimePoint now = clock_.Now();
-    std::optional<Alert> acknowledged;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Alert> {
         RETURN_IF_ERROR(tx.AcknowledgeAlert(alert, now, actor.user, note));
-        ASSIGN_OR_RETURN(Alert stored, tx.GetAlert(alert));
-        acknowledged = std::move(stored);
-        return RecordAudit(tx, actor, now, "alert.acknowledge", "alert", alert.value, acknowledged->patient.value);
-    }));
-    return std::move(*acknowledged);
+        ASSIGN_OR_RETURN(Alert acknowledged, tx.GetAlert(alert));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "alert.acknowledge", "alert", alert.value, acknowledged.patient.value));
+        return acknowledged;
+    });
 }
 
 }  // namespace kclinic::app

@@ -17,10 +17,8 @@ namespace kclinic::app {
 // `patient_id` is 0 when the entry concerns no single patient.
 inline Status RecordAudit(StoreTransaction& tx, const Actor& actor, TimePoint at, std::string_view action,
                           std::string_view record_type, std::int64_t record_id, std::int64_t patient_id) {
-    Result<AuditEntryId> appended =
-        tx.AppendAudit(AuditEntry{AuditEntryId{}, at, actor.user, actor.origin, std::string(action),
-                                  std::string(record_type), record_id, patient_id});
-    return appended.ok() ? Status::Ok() : Status(appended.error());
+    return StatusOf(tx.AppendAudit(AuditEntry{AuditEntryId{}, at, actor.user, actor.origin, std::string(action),
+                                              std::string(record_type), record_id, patient_id}));
 }
 
 }  // namespace kclinic::app

@@ -29,6 +29,20 @@ Principal PrincipalOf(const User& user, AuthMethod method) {
     return principal;
 }
 
+// What counting a login attempt found: the address's account, if any, and either the lock in force (nothing was
+// counted) or the lock this attempt set, if any.
+struct CountedAttempt {
+    std::optional<User> candidate;
+    std::optional<TimePoint> locked_until;
+    std::optional<TimePoint> next_attempt_at;
+};
+
+// A browser session and the user it belongs to.
+struct SessionOfUser {
+    BrowserSession session;
+    User user;
+};
+
 }  // namespace
 
 Result<std::string> Authentication::DummyHash() {
@@ -62,36 +76,36 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
 
     // 1. Count the attempt, or find the address locked, before the password is looked at: concurrent guesses are
     // counted one by one (CountLoginAttempt) and cannot all slip in before the lock.
-    std::optional<User> candidate;
-    std::optional<TimePoint> locked_until;
-    std::optional<TimePoint> next_attempt_at;
-    Status counted = store_.Write([&](StoreTransaction& tx) -> Status {
-        candidate.reset();
-        locked_until.reset();
-        next_attempt_at.reset();
-        ASSIGN_OR_RETURN(std::optional<User> user, tx.FindUserByEmail(email));
-        candidate = std::move(user);
+    Result<CountedAttempt> counted = store_.Write([&](StoreTransaction& tx) -> Result<CountedAttempt> {
+        CountedAttempt attempt;
+        ASSIGN_OR_RETURN(attempt.candidate, tx.FindUserByEmail(email));
         ASSIGN_OR_RETURN(std::optional<int> attempts, tx.CountLoginAttempt(email, now));
         if (!attempts) {
             ASSIGN_OR_RETURN(LoginThrottle throttle, tx.GetLoginThrottle(email));
-            locked_until = throttle.locked_until.value_or(now);
-            return RecordAudit(tx, actor, now, "auth.login_failed", "user", candidate ? candidate->id.value : 0, 0);
+            attempt.locked_until = throttle.locked_until.value_or(now);
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user",
+                                        attempt.candidate ? attempt.candidate->id.value : 0, 0));
+            return attempt;
         }
-        next_attempt_at = NextAttemptAt(*attempts, now);
-        return next_attempt_at ? tx.LockLogin(email, *next_attempt_at) : Status::Ok();
+        attempt.next_attempt_at = NextAttemptAt(*attempts, now);
+        if (attempt.next_attempt_at) {
+            RETURN_IF_ERROR(tx.LockLogin(email, *attempt.next_attempt_at));
+        }
+        return attempt;
     });
     if (!counted.ok()) {
         return {counted.error(), std::nullopt};
     }
-    if (locked_until) {
-        return {WrongCredentials(), RetryAfter(*locked_until, now)};
+    const std::optional<User>& candidate = counted->candidate;
+    if (counted->locked_until) {
+        return {WrongCredentials(), RetryAfter(*counted->locked_until, now)};
     }
 
     // 2. Verify outside any transaction: it takes tens of milliseconds by design, and no writer may wait for it. An
     // unknown address is verified against the dummy hash, so it takes as long as a known one.
     const std::string hash = candidate ? candidate->password_hash : *dummy;
     const bool verified = credentials_.VerifyPassword(hash, password);
-    bool accepted = verified && candidate && !candidate->disabled;
+    const bool accepted = verified && candidate && !candidate->disabled;
     std::optional<std::string> rehashed;
     if (accepted && credentials_.NeedsRehash(hash)) {
         // Stored with older parameters: replaced now that the password is at hand. A failure keeps the old hash.
@@ -107,34 +121,36 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
     grant.session.last_seen_at = now;
     grant.session.expires_at = now + kSessionLifetime;
 
-    // 3. Record the outcome.
-    Status recorded = store_.Write([&](StoreTransaction& tx) -> Status {
+    // 3. Record the outcome: the user now logged in, or nullopt when the login is refused.
+    Result<std::optional<User>> recorded = store_.Write([&](StoreTransaction& tx) -> Result<std::optional<User>> {
+        std::optional<User> user = candidate;
         if (accepted) {
             // Disabled, or given a new password, while the password was being verified: the verification is void.
-            ASSIGN_OR_RETURN(User current, tx.GetUser(candidate->id));
-            accepted = !current.disabled && current.password_hash == hash;
-            candidate = std::move(current);
+            ASSIGN_OR_RETURN(user, tx.GetUser(candidate->id));
         }
-        if (!accepted) {
-            return RecordAudit(tx, actor, now, "auth.login_failed", "user", candidate ? candidate->id.value : 0, 0);
+        if (!accepted || user->disabled || user->password_hash != hash) {
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user", user ? user->id.value : 0, 0));
+            return std::optional<User>();
         }
         RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
         if (rehashed) {
-            candidate->password_hash = *rehashed;
-            RETURN_IF_ERROR(tx.UpdateUser(*candidate));
+            user->password_hash = *rehashed;
+            RETURN_IF_ERROR(tx.UpdateUser(*user));
         }
-        grant.session.user = candidate->id;
-        ASSIGN_OR_RETURN(BrowserSessionId id, tx.InsertBrowserSession(grant.session));
-        grant.session.id = id;
-        return RecordAudit(tx, actor, now, "auth.login", "browser_session", id.value, 0);
+        grant.session.user = user->id;
+        ASSIGN_OR_RETURN(grant.session.id, tx.InsertBrowserSession(grant.session));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login", "browser_session", grant.session.id.value, 0));
+        return user;
     });
     if (!recorded.ok()) {
         return {recorded.error(), std::nullopt};
     }
-    if (!accepted) {
+    const std::optional<User>& user = *recorded;
+    if (!user) {
+        const std::optional<TimePoint>& next_attempt_at = counted->next_attempt_at;
         return {WrongCredentials(), next_attempt_at ? RetryAfter(*next_attempt_at, now) : std::nullopt};
     }
-    grant.principal = PrincipalOf(*candidate, AuthMethod::kSession);
+    grant.principal = PrincipalOf(*user, AuthMethod::kSession);
     grant.principal.browser_session = grant.session.id;
     grant.principal.csrf_token = grant.session.csrf_token;
     return {std::move(grant), std::nullopt};
@@ -146,31 +162,30 @@ Result<Principal> Authentication::AuthenticateSession(std::string_view token) {
     }
     const std::string digest = credentials_.TokenDigest(token);
     const TimePoint now = clock_.Now();
-    std::optional<BrowserSession> session;
-    std::optional<User> user;
-    RETURN_IF_ERROR(store_.Read([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(std::optional<BrowserSession> found, tx.FindBrowserSession(digest));
-        session = std::move(found);
-        if (!session) {
-            return Status::Ok();
-        }
-        ASSIGN_OR_RETURN(User owner, tx.GetUser(session->user));
-        user = std::move(owner);
-        return Status::Ok();
-    }));
-    if (!session || !user || user->disabled || !SessionIsLive(*session, now)) {
+    // An unknown token is what the read finds, not its failure: the transaction succeeds and finds no session.
+    ASSIGN_OR_RETURN(std::optional<SessionOfUser> found,
+                     store_.Read([&](StoreTransaction& tx) -> Result<std::optional<SessionOfUser>> {
+                         ASSIGN_OR_RETURN(std::optional<BrowserSession> session, tx.FindBrowserSession(digest));
+                         if (!session) {
+                             return std::optional<SessionOfUser>();
+                         }
+                         ASSIGN_OR_RETURN(User owner, tx.GetUser(session->user));
+                         return std::make_optional(SessionOfUser{std::move(*session), std::move(owner)});
+                     }));
+    if (!found || found->user.disabled || !SessionIsLive(found->session, now)) {
         return NotAuthenticated();
     }
-    if (SessionNeedsTouch(*session, now)) {
+    const BrowserSession& session = found->session;
+    if (SessionNeedsTouch(session, now)) {
         Status touched =
-            store_.Write([&](StoreTransaction& tx) -> Status { return tx.TouchBrowserSession(session->id, now); });
+            store_.Write([&](StoreTransaction& tx) -> Status { return tx.TouchBrowserSession(session.id, now); });
         if (!touched.ok()) {
             return touched.error().code == ErrorCode::kNotFound ? NotAuthenticated() : touched.error();
         }
     }
-    Principal principal = PrincipalOf(*user, AuthMethod::kSession);
-    principal.browser_session = session->id;
-    principal.csrf_token = session->csrf_token;
+    Principal principal = PrincipalOf(found->user, AuthMethod::kSession);
+    principal.browser_session = session.id;
+    principal.csrf_token = session.csrf_token;
     return principal;
 }
 
@@ -207,15 +222,14 @@ Result<Principal> Authentication::AuthenticateApiToken(std::string_view token) {
         return refused;
     }
     const std::string digest = credentials_.TokenDigest(token);
-    std::optional<User> user;
-    RETURN_IF_ERROR(store_.Read([&](StoreTransaction& tx) -> Status {
+    // An unknown or revoked token is what the read finds, not its failure (as in AuthenticateSession).
+    ASSIGN_OR_RETURN(std::optional<User> user, store_.Read([&](StoreTransaction& tx) -> Result<std::optional<User>> {
         ASSIGN_OR_RETURN(std::optional<ApiToken> found, tx.FindApiToken(digest));
         if (!found || found->revoked_at) {
-            return Status::Ok();
+            return std::optional<User>();
         }
         ASSIGN_OR_RETURN(User owner, tx.GetUser(found->user));
-        user = std::move(owner);
-        return Status::Ok();
+        return std::make_optional(std::move(owner));
     }));
     if (!user || user->disabled) {
         return refused;

@@ -49,25 +49,19 @@ Result<clinical::ClinicSettings> ApplyOverrides(const Overrides& overrides, std:
 }  // namespace
 
 Result<clinical::ClinicSettings> ClinicSettingsRecords::LoadClinicSettings() {
-    std::optional<clinical::ClinicSettings> loaded;
-    RETURN_IF_ERROR(store_.Read([&](StoreTransaction& tx) -> Status {
+    return store_.Read([&](StoreTransaction& tx) -> Result<clinical::ClinicSettings> {
         ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
-        ASSIGN_OR_RETURN(clinical::ClinicSettings settings, ApplyOverrides(overrides, {}));
-        loaded = settings;
-        return Status::Ok();
-    }));
-    return *loaded;
+        return ApplyOverrides(overrides, {});
+    });
 }
 
 Result<clinical::ClinicSettings> ClinicSettingsRecords::ChangeSetting(const Actor& actor, std::string_view name,
                                                                       std::string_view value) {
     const TimePoint now = clock_.Now();
-    std::optional<clinical::ClinicSettings> changed;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<clinical::ClinicSettings> {
         ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
         // The override being replaced is left out, so a stored value that no longer validates can be repaired.
-        ASSIGN_OR_RETURN(clinical::ClinicSettings current, ApplyOverrides(overrides, name));
-        clinical::ClinicSettings settings = current;
+        ASSIGN_OR_RETURN(clinical::ClinicSettings settings, ApplyOverrides(overrides, name));
         RETURN_IF_ERROR(clinical::SetSetting(settings, name, value));
         std::string canonical(value);
         for (const clinical::SettingSpec& spec : clinical::AllSettings(settings)) {
@@ -76,10 +70,9 @@ Result<clinical::ClinicSettings> ClinicSettingsRecords::ChangeSetting(const Acto
             }
         }
         RETURN_IF_ERROR(tx.SaveSetting(name, canonical, now, actor.user));
-        changed = settings;
-        return RecordAudit(tx, actor, now, "setting.change", "clinic_setting", 0, 0);
-    }));
-    return *changed;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "setting.change", "clinic_setting", 0, 0));
+        return settings;
+    });
 }
 
 }  // namespace kclinic::app

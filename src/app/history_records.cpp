@@ -8,6 +8,7 @@
 #include "app/audit.hpp"
 #include "base/text.hpp"
 #include "clinical/condition_codes.hpp"
+#include "clinical/plausibility.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -20,7 +21,9 @@ constexpr std::size_t kMaxReasonLength = 2000;
 // The intake's field path ("allergies[0]", "antidepressant_trials[0].weeks") is renamed to the use case's
 // ("substance", "weeks").
 Status ValidateAsIntake(clinical::Intake probe, std::string_view intake_prefix, std::string_view field) {
-    probe.age_years = 40;
+    // ValidateIntake checks the age before anything else, and the probe stands for no patient: any age within the
+    // core's bounds lets the value being added be the only thing that can fail.
+    probe.age_years = clinical::kMinAgeYears;
     Status valid = clinical::ValidateIntake(probe);
     if (valid.ok()) {
         return valid;
@@ -55,13 +58,13 @@ void AddOnce(std::vector<std::string>& values, const std::string& value) {
 Result<HistoryEntry> HistoryRecords::AddEntry(const Actor& actor, PatientId patient, HistoryKind kind,
                                               std::string value, std::string_view action) {
     HistoryEntry entry{HistoryEntryId{}, patient, kind, std::move(value), clock_.Now(), actor.user};
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<HistoryEntry> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(HistoryEntryId id, tx.InsertHistoryEntry(entry));
-        entry.id = id;
-        return RecordAudit(tx, actor, entry.noted_at, std::string(action), "history_entry", id.value, patient.value);
-    }));
-    return entry;
+        ASSIGN_OR_RETURN(entry.id, tx.InsertHistoryEntry(entry));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, entry.noted_at, std::string(action), "history_entry", entry.id.value,
+                                    patient.value));
+        return entry;
+    });
 }
 
 Result<HistoryEntry> HistoryRecords::AddDiagnosis(const Actor& actor, PatientId patient, std::string_view code) {
@@ -77,12 +80,8 @@ Result<HistoryEntry> HistoryRecords::AddCondition(const Actor& actor, PatientId 
 Result<HistoryEntry> HistoryRecords::AddAllergy(const Actor& actor, PatientId patient, std::string_view substance) {
     clinical::Intake probe;
     probe.allergies = {std::string(substance)};
-    for (const Status& status :
-         {CheckName("substance", substance), ValidateAsIntake(std::move(probe), "allergies[0]", "substance")}) {
-        if (!status.ok()) {
-            return status.error();
-        }
-    }
+    RETURN_IF_ERROR(CheckName("substance", substance));
+    RETURN_IF_ERROR(ValidateAsIntake(std::move(probe), "allergies[0]", "substance"));
     return AddEntry(actor, patient, HistoryKind::kAllergy, std::string(substance), "allergy.create");
 }
 
@@ -90,12 +89,8 @@ Result<HistoryEntry> HistoryRecords::AddMedication(const Actor& actor, PatientId
                                                    std::string_view generic_name) {
     clinical::Intake probe;
     probe.medications = {std::string(generic_name)};
-    for (const Status& status : {CheckName("generic_name", generic_name),
-                                 ValidateAsIntake(std::move(probe), "medications[0]", "generic_name")}) {
-        if (!status.ok()) {
-            return status.error();
-        }
-    }
+    RETURN_IF_ERROR(CheckName("generic_name", generic_name));
+    RETURN_IF_ERROR(ValidateAsIntake(std::move(probe), "medications[0]", "generic_name"));
     return AddEntry(actor, patient, HistoryKind::kMedication, std::string(generic_name), "medication.create");
 }
 
@@ -105,12 +100,8 @@ Result<TrialRecord> HistoryRecords::AddAntidepressantTrial(const Actor& actor, P
                                                            std::optional<std::chrono::sys_days> ended_on) {
     clinical::Intake probe;
     probe.antidepressant_trials = {trial};
-    for (const Status& status :
-         {CheckName("drug", trial.drug), ValidateAsIntake(std::move(probe), "antidepressant_trials[0]", "drug")}) {
-        if (!status.ok()) {
-            return status.error();
-        }
-    }
+    RETURN_IF_ERROR(CheckName("drug", trial.drug));
+    RETURN_IF_ERROR(ValidateAsIntake(std::move(probe), "antidepressant_trials[0]", "drug"));
     const TimePoint now = clock_.Now();
     const auto today = std::chrono::floor<std::chrono::days>(now);
     if (started_on && *started_on > today) {
@@ -123,22 +114,21 @@ Result<TrialRecord> HistoryRecords::AddAntidepressantTrial(const Actor& actor, P
         return InvalidArgument("ended_on", "must not be before started_on (" + FormatDate(*started_on) + ")");
     }
     TrialRecord record{TrialId{}, patient, trial, started_on, ended_on, now, actor.user};
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<TrialRecord> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(TrialId id, tx.InsertTrial(record));
-        record.id = id;
-        return RecordAudit(tx, actor, now, "antidepressant_trial.create", "antidepressant_trial", id.value,
-                           patient.value);
-    }));
-    return record;
+        ASSIGN_OR_RETURN(record.id, tx.InsertTrial(record));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "antidepressant_trial.create", "antidepressant_trial",
+                                    record.id.value, patient.value));
+        return record;
+    });
 }
 
 Result<PatientHistory> HistoryRecords::History(const Actor& actor, PatientId patient) {
-    PatientHistory history;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<PatientHistory> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
         ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
         ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
+        PatientHistory history;
         for (HistoryEntry& entry : std::move(entries)) {
             switch (entry.kind) {
                 case HistoryKind::kDiagnosis:
@@ -156,18 +146,17 @@ Result<PatientHistory> HistoryRecords::History(const Actor& actor, PatientId pat
             }
         }
         history.antidepressant_trials = std::move(trials);
-        return RecordAudit(tx, actor, clock_.Now(), "history.read", "patient", patient.value, patient.value);
-    }));
-    return history;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "history.read", "patient", patient.value, patient.value));
+        return history;
+    });
 }
 
 Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, PatientId patient, clinical::Product product,
                                                       const IntakeExtras& extras,
                                                       const clinical::ClinicSettings& settings) {
     const TimePoint now = clock_.Now();
-    ScreeningRecord record;
     // The intake is built inside the transaction, so the snapshot is exactly the history the screening read.
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<ScreeningRecord> {
         ASSIGN_OR_RETURN(Patient stored, tx.GetPatient(patient));
         ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
         ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
@@ -212,13 +201,12 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
         intake.ketamine_misuse_history = extras.ketamine_misuse_history;
 
         ASSIGN_OR_RETURN(clinical::Screening screened, clinical::Screen(intake, settings));
-        record = ScreeningRecord{ScreeningId{}, patient,    std::move(intake), std::move(screened),
-                                 now,           actor.user, std::nullopt};
-        ASSIGN_OR_RETURN(ScreeningId id, tx.InsertScreening(record));
-        record.id = id;
-        return RecordAudit(tx, actor, now, "screening.create", "screening", id.value, patient.value);
-    }));
-    return record;
+        ScreeningRecord record{ScreeningId{}, patient,    std::move(intake), std::move(screened),
+                               now,           actor.user, std::nullopt};
+        ASSIGN_OR_RETURN(record.id, tx.InsertScreening(record));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "screening.create", "screening", record.id.value, patient.value));
+        return record;
+    });
 }
 
 Result<ScreeningRecord> HistoryRecords::SignScreening(const Actor& actor, ScreeningId screening, SignOff sign_off,
@@ -232,8 +220,7 @@ Result<ScreeningRecord> HistoryRecords::SignScreening(const Actor& actor, Screen
     }
     const TimePoint now = clock_.Now();
     const ScreeningSignature signature{sign_off, std::string(reason), now, actor.user};
-    std::optional<ScreeningRecord> signed_record;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<ScreeningRecord> {
         ASSIGN_OR_RETURN(ScreeningRecord current, tx.GetScreening(screening));
         if (current.signature) {
             return Error{ErrorCode::kFailedPrecondition, "screening_id",
@@ -241,34 +228,30 @@ Result<ScreeningRecord> HistoryRecords::SignScreening(const Actor& actor, Screen
                              current.signature->signed_by + "; a signed screening is never edited"};
         }
         RETURN_IF_ERROR(tx.SignScreening(screening, signature));
-        signed_record = std::move(current);
-        signed_record->signature = signature;
-        return RecordAudit(tx, actor, now, "screening.sign", "screening", screening.value,
-                           signed_record->patient.value);
-    }));
-    return std::move(*signed_record);
+        current.signature = signature;
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "screening.sign", "screening", screening.value, current.patient.value));
+        return current;
+    });
 }
 
 Result<ScreeningRecord> HistoryRecords::GetScreening(const Actor& actor, ScreeningId screening) {
-    std::optional<ScreeningRecord> found;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<ScreeningRecord> {
         ASSIGN_OR_RETURN(ScreeningRecord stored, tx.GetScreening(screening));
-        found = std::move(stored);
-        return RecordAudit(tx, actor, clock_.Now(), "screening.read", "screening", screening.value,
-                           found->patient.value);
-    }));
-    return std::move(*found);
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, clock_.Now(), "screening.read", "screening", screening.value, stored.patient.value));
+        return stored;
+    });
 }
 
 Result<std::vector<ScreeningRecord>> HistoryRecords::ListScreenings(const Actor& actor, PatientId patient) {
-    std::vector<ScreeningRecord> screenings;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<ScreeningRecord>> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<ScreeningRecord> listed, tx.ListScreenings(patient));
-        screenings = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "screening.list", "patient", patient.value, patient.value);
-    }));
-    return screenings;
+        ASSIGN_OR_RETURN(std::vector<ScreeningRecord> screenings, tx.ListScreenings(patient));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, clock_.Now(), "screening.list", "patient", patient.value, patient.value));
+        return screenings;
+    });
 }
 
 }  // namespace kclinic::app

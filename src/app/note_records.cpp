@@ -56,8 +56,8 @@ Status CheckLinks(StoreTransaction& tx, PatientId patient, const NewNote& note) 
     if (note.session) {
         ASSIGN_OR_RETURN(TreatmentSession session, tx.GetSession(*note.session));
         if (session.patient != patient) {
-            return InvalidArgument("session_id",
-                                   "treatment session " + std::to_string(note.session->value) + " is another patient's");
+            return InvalidArgument(
+                "session_id", "treatment session " + std::to_string(note.session->value) + " is another patient's");
         }
         if (note.course && session.course != *note.course) {
             return InvalidArgument("session_id", "treatment session " + std::to_string(note.session->value) +
@@ -86,22 +86,20 @@ Result<Note> NoteRecords::Write(const Actor& actor, PatientId patient, const New
     stored.author = actor.user;
     stored.created_at = now;
     stored.updated_at = now;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Note> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
         RETURN_IF_ERROR(CheckLinks(tx, patient, note));
-        ASSIGN_OR_RETURN(NoteId id, tx.InsertNote(stored));
-        stored.id = id;
-        return RecordAudit(tx, actor, now, "note.create", "note", id.value, patient.value);
-    }));
-    return stored;
+        ASSIGN_OR_RETURN(stored.id, tx.InsertNote(stored));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "note.create", "note", stored.id.value, patient.value));
+        return stored;
+    });
 }
 
 Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t version, std::string_view body,
                                std::span<const NoteKind> kinds) {
     RETURN_IF_ERROR(CheckBody(body));
     const TimePoint now = clock_.Now();
-    std::optional<Note> edited;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Note> {
         ASSIGN_OR_RETURN(Note current, tx.GetNote(note));
         RETURN_IF_ERROR(CheckKind(current, kinds));
         if (current.signed_at) {
@@ -114,19 +112,17 @@ Result<Note> NoteRecords::Edit(const Actor& actor, NoteId note, std::int64_t ver
             return Stale(current, version);
         }
         RETURN_IF_ERROR(tx.UpdateNoteBody(note, version, body, now));
-        edited = std::move(current);
-        edited->body = std::string(body);
-        edited->updated_at = now;
-        ++edited->version;
-        return RecordAudit(tx, actor, now, "note.update", "note", note.value, edited->patient.value);
-    }));
-    return std::move(*edited);
+        current.body = std::string(body);
+        current.updated_at = now;
+        ++current.version;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "note.update", "note", note.value, current.patient.value));
+        return current;
+    });
 }
 
 Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t version, std::span<const NoteKind> kinds) {
     const TimePoint now = clock_.Now();
-    std::optional<Note> signed_note;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Note> {
         ASSIGN_OR_RETURN(Note current, tx.GetNote(note));
         RETURN_IF_ERROR(CheckKind(current, kinds));
         if (current.signed_at) {
@@ -140,13 +136,12 @@ Result<Note> NoteRecords::Sign(const Actor& actor, NoteId note, std::int64_t ver
             return Stale(current, version);
         }
         RETURN_IF_ERROR(tx.SignNote(note, version, now, actor.user));
-        signed_note = std::move(current);
-        signed_note->signed_at = now;
-        signed_note->signed_by = actor.user;
-        ++signed_note->version;
-        return RecordAudit(tx, actor, now, "note.sign", "note", note.value, signed_note->patient.value);
-    }));
-    return std::move(*signed_note);
+        current.signed_at = now;
+        current.signed_by = actor.user;
+        ++current.version;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "note.sign", "note", note.value, current.patient.value));
+        return current;
+    });
 }
 
 Result<NoteAddendum> NoteRecords::AddAddendum(const Actor& actor, NoteId note, std::string_view body,
@@ -154,7 +149,7 @@ Result<NoteAddendum> NoteRecords::AddAddendum(const Actor& actor, NoteId note, s
     RETURN_IF_ERROR(CheckBody(body));
     const TimePoint now = clock_.Now();
     NoteAddendum addendum{AddendumId{}, note, std::string(body), now, actor.user};
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<NoteAddendum> {
         ASSIGN_OR_RETURN(Note current, tx.GetNote(note));
         RETURN_IF_ERROR(CheckKind(current, kinds));
         if (!current.signed_at) {
@@ -162,33 +157,29 @@ Result<NoteAddendum> NoteRecords::AddAddendum(const Actor& actor, NoteId note, s
                          "note " + std::to_string(note.value) +
                              " is a draft; addenda follow a signed note, and its author edits the draft instead"};
         }
-        ASSIGN_OR_RETURN(AddendumId id, tx.InsertNoteAddendum(addendum));
-        addendum.id = id;
-        return RecordAudit(tx, actor, now, "note.addendum", "note_addendum", id.value, current.patient.value);
-    }));
-    return addendum;
+        ASSIGN_OR_RETURN(addendum.id, tx.InsertNoteAddendum(addendum));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "note.addendum", "note_addendum", addendum.id.value, current.patient.value));
+        return addendum;
+    });
 }
 
 Result<Note> NoteRecords::Get(const Actor& actor, NoteId note) {
-    std::optional<Note> found;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Note> {
         ASSIGN_OR_RETURN(Note stored, tx.GetNote(note));
-        found = std::move(stored);
-        return RecordAudit(tx, actor, clock_.Now(), "note.read", "note", note.value, found->patient.value);
-    }));
-    return std::move(*found);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "note.read", "note", note.value, stored.patient.value));
+        return stored;
+    });
 }
 
 Result<std::vector<Note>> NoteRecords::ListForPatient(const Actor& actor, PatientId patient,
                                                       std::optional<NoteKind> kind) {
-    std::vector<Note> notes;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<Note>> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<Note> listed, tx.ListNotes(patient, kind));
-        notes = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "note.list", "patient", patient.value, patient.value);
-    }));
-    return notes;
+        ASSIGN_OR_RETURN(std::vector<Note> notes, tx.ListNotes(patient, kind));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "note.list", "patient", patient.value, patient.value));
+        return notes;
+    });
 }
 
 }  // namespace kclinic::app

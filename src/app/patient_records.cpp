@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -49,14 +48,10 @@ Status CheckClinician(const std::string& clinician) {
 // The checks RegisterPatient and UpdatePatient share; `patient` is a NewPatient or a Patient.
 template <typename Demographics>
 Status CheckDemographics(const Demographics& patient, TimePoint now) {
-    for (const Status& status : {CheckText("mrn", patient.mrn, {.max_characters = kMaxMrnLength}),
-                                 CheckText("given_name", patient.given_name, {.max_characters = kMaxNameLength}),
-                                 CheckText("family_name", patient.family_name, {.max_characters = kMaxNameLength}),
-                                 CheckClinician(patient.clinician)}) {
-        if (!status.ok()) {
-            return status;
-        }
-    }
+    RETURN_IF_ERROR(CheckText("mrn", patient.mrn, {.max_characters = kMaxMrnLength}));
+    RETURN_IF_ERROR(CheckText("given_name", patient.given_name, {.max_characters = kMaxNameLength}));
+    RETURN_IF_ERROR(CheckText("family_name", patient.family_name, {.max_characters = kMaxNameLength}));
+    RETURN_IF_ERROR(CheckClinician(patient.clinician));
     const auto today = std::chrono::floor<std::chrono::days>(now);
     const std::chrono::sys_days oldest =
         std::chrono::sys_days{std::chrono::year_month_day{today} - std::chrono::years{clinical::kMaxAgeYears}};
@@ -67,10 +62,11 @@ Status CheckDemographics(const Demographics& patient, TimePoint now) {
 }
 
 // Stores one alert per finding, raised now over `record_type` `record_id` for `patient`'s named clinician, each
-// with its "alert.create" audit entry, in the caller's transaction; appends the stored alerts to `raised`.
-Status RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, const Patient& patient,
-                   std::string_view record_type, std::int64_t record_id,
-                   const std::vector<clinical::AlertFinding>& findings, std::vector<Alert>& raised) {
+// with its "alert.create" audit entry, in the caller's transaction; returns the stored alerts.
+Result<std::vector<Alert>> RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, const Patient& patient,
+                                       std::string_view record_type, std::int64_t record_id,
+                                       const std::vector<clinical::AlertFinding>& findings) {
+    std::vector<Alert> raised;
     for (const clinical::AlertFinding& finding : findings) {
         Alert alert;
         alert.patient = patient.id;
@@ -82,15 +78,11 @@ Status RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, cons
         alert.record_id = record_id;
         alert.notify = patient.clinician;
         alert.raised_at = now;
-        ASSIGN_OR_RETURN(AlertId id, tx.InsertAlert(alert));
-        alert.id = id;
-        if (Status audited = RecordAudit(tx, actor, now, "alert.create", "alert", id.value, patient.id.value);
-            !audited.ok()) {
-            return audited;
-        }
+        ASSIGN_OR_RETURN(alert.id, tx.InsertAlert(alert));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "alert.create", "alert", alert.id.value, patient.id.value));
         raised.push_back(std::move(alert));
     }
-    return Status::Ok();
+    return raised;
 }
 
 }  // namespace
@@ -98,51 +90,43 @@ Status RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, cons
 Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPatient& patient) {
     const TimePoint now = clock_.Now();
     RETURN_IF_ERROR(CheckDemographics(patient, now));
-    std::optional<Patient> stored;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Patient> {
         ASSIGN_OR_RETURN(PatientId id, tx.InsertPatient(patient, now, actor.user));
         ASSIGN_OR_RETURN(Patient created, tx.GetPatient(id));
-        stored = std::move(created);
-        return RecordAudit(tx, actor, now, "patient.create", "patient", id.value, id.value);
-    }));
-    return std::move(*stored);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "patient.create", "patient", id.value, id.value));
+        return created;
+    });
 }
 
 Result<Patient> PatientRecords::UpdatePatient(const Actor& actor, const Patient& changed) {
     const TimePoint now = clock_.Now();
     RETURN_IF_ERROR(CheckDemographics(changed, now));
-    std::optional<Patient> updated;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Patient> {
         // The store checks the version and the MRN's uniqueness in the same statement, so a concurrent update
         // cannot slip between a check here and the write.
         RETURN_IF_ERROR(tx.UpdatePatient(changed));
-        ASSIGN_OR_RETURN(Patient stored, tx.GetPatient(changed.id));
-        updated = std::move(stored);
-        return RecordAudit(tx, actor, now, "patient.update", "patient", changed.id.value, changed.id.value);
-    }));
-    return std::move(*updated);
+        ASSIGN_OR_RETURN(Patient updated, tx.GetPatient(changed.id));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "patient.update", "patient", changed.id.value, changed.id.value));
+        return updated;
+    });
 }
 
 Result<Patient> PatientRecords::GetPatient(const Actor& actor, PatientId id) {
-    std::optional<Patient> found;
     // A read of patient data is audited, so it runs as a write transaction: the audit entry must be durable.
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<Patient> {
         ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(id));
-        found = std::move(patient);
-        return RecordAudit(tx, actor, clock_.Now(), "patient.read", "patient", id.value, id.value);
-    }));
-    return std::move(*found);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "patient.read", "patient", id.value, id.value));
+        return patient;
+    });
 }
 
 Result<std::vector<Patient>> PatientRecords::ListPatients(const Actor& actor, PatientId after, int limit) {
     RETURN_IF_ERROR(CheckPageSize(limit));
-    std::vector<Patient> patients;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(std::vector<Patient> listed, tx.ListPatients(after, limit));
-        patients = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "patient.list", "patient", after.value, 0);
-    }));
-    return patients;
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<Patient>> {
+        ASSIGN_OR_RETURN(std::vector<Patient> patients, tx.ListPatients(after, limit));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "patient.list", "patient", after.value, 0));
+        return patients;
+    });
 }
 
 Status PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at, double weight_kg) {
@@ -151,23 +135,18 @@ Status PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimeP
     }
     return store_.Write([&](StoreTransaction& tx) -> Status {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        if (Status inserted = tx.InsertWeight(WeightMeasurement{patient, measured_at, weight_kg, actor.user});
-            !inserted.ok()) {
-            return inserted;
-        }
+        RETURN_IF_ERROR(tx.InsertWeight(WeightMeasurement{patient, measured_at, weight_kg, actor.user}));
         return RecordAudit(tx, actor, clock_.Now(), "weight.create", "patient", patient.value, patient.value);
     });
 }
 
 Result<std::vector<WeightMeasurement>> PatientRecords::ListWeights(const Actor& actor, PatientId patient) {
-    std::vector<WeightMeasurement> weights;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<WeightMeasurement>> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<WeightMeasurement> listed, tx.ListWeights(patient));
-        weights = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "weight.list", "patient", patient.value, patient.value);
-    }));
-    return weights;
+        ASSIGN_OR_RETURN(std::vector<WeightMeasurement> weights, tx.ListWeights(patient));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "weight.list", "patient", patient.value, patient.value));
+        return weights;
+    });
 }
 
 Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, const NewVitalSign& vital,
@@ -178,34 +157,28 @@ Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, co
     }
     const std::vector<clinical::AlertFinding> findings =
         clinical::EvaluateVitalSign(vital.loinc, vital.value, settings.monitoring);
-    std::optional<RecordedVitalSign> recorded;
     const TimePoint now = clock_.Now();
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<RecordedVitalSign> {
         ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(vital.patient));
         ASSIGN_OR_RETURN(VitalSignId id, tx.InsertVitalSign(vital, now, actor.user));
-        recorded = RecordedVitalSign{VitalSign{id, vital.patient, vital.loinc, vital.value, vital.unit,
-                                               vital.observed_at, vital.source, vital.device_id, now, actor.user},
-                                     {}};
-        if (Status audited =
-                RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id.value, vital.patient.value);
-            !audited.ok()) {
-            return audited;
-        }
-        return RaiseAlerts(tx, actor, now, patient, "vital_sign", id.value, findings, recorded->alerts);
-    }));
-    return std::move(*recorded);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id.value, vital.patient.value));
+        ASSIGN_OR_RETURN(std::vector<Alert> alerts,
+                         RaiseAlerts(tx, actor, now, patient, "vital_sign", id.value, findings));
+        return RecordedVitalSign{VitalSign{id, vital.patient, vital.loinc, vital.value, vital.unit, vital.observed_at,
+                                           vital.source, vital.device_id, now, actor.user},
+                                 std::move(alerts)};
+    });
 }
 
 Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor, PatientId patient, int limit) {
     RETURN_IF_ERROR(CheckPageSize(limit));
-    std::vector<VitalSign> vitals;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<VitalSign>> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<VitalSign> listed, tx.ListVitalSigns(patient, limit));
-        vitals = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "vital_sign.list", "patient", patient.value, patient.value);
-    }));
-    return vitals;
+        ASSIGN_OR_RETURN(std::vector<VitalSign> vitals, tx.ListVitalSigns(patient, limit));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, clock_.Now(), "vital_sign.list", "patient", patient.value, patient.value));
+        return vitals;
+    });
 }
 
 Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, PatientId patient,
@@ -226,41 +199,35 @@ Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, 
     assessment.assessed_at = assessed_at;
     assessment.recorded_at = now;
     assessment.recorded_by = actor.user;
-    std::vector<Alert> alerts;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<RecordedAssessment> {
         ASSIGN_OR_RETURN(Patient stored_patient, tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(AssessmentId id, tx.InsertAssessment(assessment));
-        assessment.id = id;
-        if (Status audited = RecordAudit(tx, actor, now, "assessment.create", "assessment", id.value, patient.value);
-            !audited.ok()) {
-            return audited;
-        }
-        return RaiseAlerts(tx, actor, now, stored_patient, "assessment", id.value, findings, alerts);
-    }));
-    return RecordedAssessment{std::move(assessment), std::move(alerts)};
+        ASSIGN_OR_RETURN(assessment.id, tx.InsertAssessment(assessment));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "assessment.create", "assessment", assessment.id.value, patient.value));
+        ASSIGN_OR_RETURN(std::vector<Alert> alerts,
+                         RaiseAlerts(tx, actor, now, stored_patient, "assessment", assessment.id.value, findings));
+        return RecordedAssessment{assessment, std::move(alerts)};
+    });
 }
 
 Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& actor, PatientId patient) {
-    std::vector<Assessment> assessments;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<Assessment>> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<Assessment> listed, tx.ListAssessments(patient));
-        assessments = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "assessment.list", "patient", patient.value, patient.value);
-    }));
-    return assessments;
+        ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(patient));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, clock_.Now(), "assessment.list", "patient", patient.value, patient.value));
+        return assessments;
+    });
 }
 
 Result<std::vector<AuditEntry>> PatientRecords::ListAudit(const Actor& actor, const AuditFilter& filter) {
     RETURN_IF_ERROR(CheckPageSize(filter.limit));
-    std::vector<AuditEntry> entries;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(std::vector<AuditEntry> listed, tx.ListAudit(filter));
-        entries = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "audit.list", "audit_log", filter.after_id,
-                           filter.patient_id.value_or(0));
-    }));
-    return entries;
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<AuditEntry>> {
+        ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, tx.ListAudit(filter));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "audit.list", "audit_log", filter.after_id,
+                                    filter.patient_id.value_or(0)));
+        return entries;
+    });
 }
 
 }  // namespace kclinic::app

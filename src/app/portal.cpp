@@ -32,9 +32,9 @@ bool LatestFlagsSuicidality(const std::vector<Assessment>& by_time) {
 Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, clinical::Region region) {
     const TimePoint now = clock_.Now();
     const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(now);
-    PortalView view;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<PortalView> {
         ASSIGN_OR_RETURN(Patient found, tx.GetPatient(patient));
+        PortalView view;
         view.patient = found.id;
         view.given_name = found.given_name;
 
@@ -78,9 +78,9 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
             const auto resources = clinical::CrisisResources(region);
             view.crisis_resources.assign(resources.begin(), resources.end());
         }
-        return RecordAudit(tx, actor, now, "portal.read", "patient", patient.value, patient.value);
-    }));
-    return view;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "portal.read", "patient", patient.value, patient.value));
+        return view;
+    });
 }
 
 }  // namespace kclinic::app

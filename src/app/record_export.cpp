@@ -17,45 +17,36 @@ constexpr int kAlertPage = 500;
 // Appends every value of `listed` to `into`, or returns its error.
 template <typename T>
 Status Append(Result<std::vector<T>> listed, std::vector<T>& into) {
-    if (!listed.ok()) {
-        return listed.error();
-    }
-    std::vector<T> values = std::move(listed).value();
+    ASSIGN_OR_RETURN(std::vector<T> values, std::move(listed));
     into.insert(into.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
     return Status::Ok();
 }
 
 Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
     const PatientId id = record.patient.id;
-    for (Status status :
-         {Append(tx.ListWeights(id), record.weights), Append(tx.ListHistoryEntries(id), record.history),
-          Append(tx.ListTrials(id), record.trials), Append(tx.ListScreenings(id), record.screenings),
-          Append(tx.ListVitalSignsBetween(id, TimePoint{}, TimePoint::max()), record.vital_signs),
-          Append(tx.ListAssessments(id), record.assessments), Append(tx.ListCourses(id), record.courses),
-          Append(tx.ListAdverseEvents(id), record.adverse_events),
-          Append(tx.ListNotes(id, std::nullopt), record.notes)}) {
-        if (!status.ok()) {
-            return status;
-        }
-    }
+    RETURN_IF_ERROR(Append(tx.ListWeights(id), record.weights));
+    RETURN_IF_ERROR(Append(tx.ListHistoryEntries(id), record.history));
+    RETURN_IF_ERROR(Append(tx.ListTrials(id), record.trials));
+    RETURN_IF_ERROR(Append(tx.ListScreenings(id), record.screenings));
+    RETURN_IF_ERROR(Append(tx.ListVitalSignsBetween(id, TimePoint{}, TimePoint::max()), record.vital_signs));
+    RETURN_IF_ERROR(Append(tx.ListAssessments(id), record.assessments));
+    RETURN_IF_ERROR(Append(tx.ListCourses(id), record.courses));
+    RETURN_IF_ERROR(Append(tx.ListAdverseEvents(id), record.adverse_events));
+    RETURN_IF_ERROR(Append(tx.ListNotes(id, std::nullopt), record.notes));
     for (const TreatmentCourse& course : record.courses) {
         RETURN_IF_ERROR(Append(tx.ListSessions(course.id), record.sessions));
     }
     for (const TreatmentSession& session : record.sessions) {
         ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session.id));
-        if (std::optional<DoseOrderRecord> found = std::move(order)) {
-            record.dose_orders.push_back(std::move(*found));
+        if (order) {
+            record.dose_orders.push_back(std::move(*order));
         }
         ASSIGN_OR_RETURN(std::optional<RemsFormRecord> form, tx.FindRemsForm(session.id));
-        if (std::optional<RemsFormRecord> found = std::move(form)) {
-            record.rems_forms.push_back(std::move(*found));
+        if (form) {
+            record.rems_forms.push_back(std::move(*form));
         }
-        for (Status status : {Append(tx.ListAdministrations(session.id), record.administrations),
-                              Append(tx.ListSessionTransitions(session.id), record.session_transitions)}) {
-            if (!status.ok()) {
-                return status;
-            }
-        }
+        RETURN_IF_ERROR(Append(tx.ListAdministrations(session.id), record.administrations));
+        RETURN_IF_ERROR(Append(tx.ListSessionTransitions(session.id), record.session_transitions));
     }
     AlertFilter alerts;
     alerts.patient = id;
@@ -74,16 +65,14 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
 
 Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink& sink) {
     ExportSummary summary;
+    // Filled as the read goes, not returned from it: the patients already handed to the sink are audited also when
+    // the read fails part-way.
     std::vector<PatientId> exported;
     const Status read = store_.Read([&](StoreTransaction& tx) -> Status {
-        Result<std::vector<std::pair<std::string, std::string>>> settings = tx.LoadSettings();
-        if (!settings.ok()) {
-            return settings.error();
-        }
-        RETURN_IF_ERROR(sink.Settings(*settings));
+        ASSIGN_OR_RETURN(const auto settings, tx.LoadSettings());
+        RETURN_IF_ERROR(sink.Settings(settings));
         for (PatientId after{};;) {
-            ASSIGN_OR_RETURN(std::vector<Patient> page, tx.ListPatients(after, kPatientPage));
-            std::vector<Patient> patients = std::move(page);
+            ASSIGN_OR_RETURN(std::vector<Patient> patients, tx.ListPatients(after, kPatientPage));
             for (Patient& patient : patients) {
                 after = patient.id;
                 PatientRecordExport record;
@@ -116,19 +105,12 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
     const TimePoint now = clock_.Now();
     const Status audited = store_.Write([&](StoreTransaction& tx) -> Status {
         for (PatientId patient : exported) {
-            if (Status entry = RecordAudit(tx, actor, now, "patient.export", "patient", patient.value, patient.value);
-                !entry.ok()) {
-                return entry;
-            }
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, "patient.export", "patient", patient.value, patient.value));
         }
         return RecordAudit(tx, actor, now, "record.export", "clinic", 0, 0);
     });
-    if (!read.ok()) {
-        return read.error();
-    }
-    if (!audited.ok()) {
-        return audited.error();
-    }
+    RETURN_IF_ERROR(read);
+    RETURN_IF_ERROR(audited);
     return summary;
 }
 

@@ -63,12 +63,9 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
     facts.monitoring_ended_at = end->at;
     facts.pre_dose_bp_overridden = session.bp_override.has_value();
     const TimePoint first_device = devices.front().started_at;  // ListAdministrations: in the order they started
-    Result<std::vector<VitalSign>> vitals =
-        tx.ListVitalSignsBetween(session.patient, session.checked_in_at.value_or(first_device), end->at);
-    if (!vitals.ok()) {
-        return vitals.error();
-    }
-    for (const VitalSign& vital : *vitals) {
+    ASSIGN_OR_RETURN(std::vector<VitalSign> vitals,
+                     tx.ListVitalSignsBetween(session.patient, session.checked_in_at.value_or(first_device), end->at));
+    for (const VitalSign& vital : vitals) {
         facts.vitals.push_back(clinical::RemsVital{vital.loinc, vital.value, vital.observed_at});
     }
     ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(session.patient));
@@ -182,62 +179,53 @@ Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const Treatm
 Result<RemsFormView> RemsForms::GetForm(const Actor& actor, SessionId session, std::string_view setting_name,
                                         const clinical::ClinicSettings& settings) {
     RETURN_IF_ERROR(CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}));
-    std::optional<RemsFormView> view;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(RemsFormView read, ReadForm(tx, session, setting_name, settings));
-        view = std::move(read);
-        return RecordAudit(tx, actor, clock_.Now(), "rems_form.read", "rems_form", view->record.id.value,
-                           view->record.patient.value);
-    }));
-    return std::move(*view);
+    return store_.Write([&](StoreTransaction& tx) -> Result<RemsFormView> {
+        ASSIGN_OR_RETURN(RemsFormView view, ReadForm(tx, session, setting_name, settings));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "rems_form.read", "rems_form", view.record.id.value,
+                                    view.record.patient.value));
+        return view;
+    });
 }
 
 Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, std::string_view setting_name,
                                        int ready_to_leave_minutes, std::string_view confirmation_reference,
                                        const clinical::ClinicSettings& settings) {
-    for (const Status& valid : {CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}),
-                                CheckText("confirmation_reference", confirmation_reference,
-                                          {.max_characters = kMaxTextLength, .required = false})}) {
-        if (!valid.ok()) {
-            return valid.error();
-        }
-    }
+    RETURN_IF_ERROR(CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}));
+    RETURN_IF_ERROR(CheckText("confirmation_reference", confirmation_reference,
+                              {.max_characters = kMaxTextLength, .required = false}));
     if (ready_to_leave_minutes < 0 || ready_to_leave_minutes > kMaxReadyToLeaveMinutes) {
         return OutOfRange("ready_to_leave_minutes", ready_to_leave_minutes, 0, kMaxReadyToLeaveMinutes, "min");
     }
     const TimePoint now = clock_.Now();
-    std::optional<RemsFormView> view;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(RemsFormView read, ReadForm(tx, session, setting_name, settings));
-        view = std::move(read);
-        if (view->record.submission) {
+    return store_.Write([&](StoreTransaction& tx) -> Result<RemsFormView> {
+        ASSIGN_OR_RETURN(RemsFormView view, ReadForm(tx, session, setting_name, settings));
+        if (view.record.submission) {
             return Error{ErrorCode::kFailedPrecondition, "session_id",
                          "the REMS form of session " + std::to_string(session.value) + " was submitted by " +
-                             view->record.submission->submitted_by + "; a submitted form is never edited"};
+                             view.record.submission->submitted_by + "; a submitted form is never edited"};
         }
-        view->form.ready_to_leave_minutes = ready_to_leave_minutes;
-        RemsSubmission submission{view->form, std::string(confirmation_reference), now, actor.user};
-        RETURN_IF_ERROR(tx.SubmitRemsForm(view->record.id, submission));
-        view->record.status = RemsFormStatus::kSubmitted;
-        view->record.submission = std::move(submission);
-        return RecordAudit(tx, actor, now, "rems_form.submit", "rems_form", view->record.id.value,
-                           view->record.patient.value);
-    }));
-    return std::move(*view);
+        view.form.ready_to_leave_minutes = ready_to_leave_minutes;
+        RemsSubmission submission{view.form, std::string(confirmation_reference), now, actor.user};
+        RETURN_IF_ERROR(tx.SubmitRemsForm(view.record.id, submission));
+        view.record.status = RemsFormStatus::kSubmitted;
+        view.record.submission = std::move(submission);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "rems_form.submit", "rems_form", view.record.id.value,
+                                    view.record.patient.value));
+        return view;
+    });
 }
 
 Result<std::vector<DueRemsForm>> RemsForms::ListDue(const Actor& actor, std::chrono::sys_days today) {
-    std::vector<DueRemsForm> due;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        due.clear();
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<DueRemsForm>> {
         ASSIGN_OR_RETURN(std::vector<RemsFormRecord> listed, tx.ListDueRemsForms());
-        for (RemsFormRecord& record : std::move(listed)) {
+        std::vector<DueRemsForm> due;
+        for (RemsFormRecord& record : listed) {
             const bool overdue = record.due_date < today;
             due.push_back(DueRemsForm{std::move(record), overdue});
         }
-        return RecordAudit(tx, actor, clock_.Now(), "rems_form.list", "rems_form", 0, 0);
-    }));
-    return due;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "rems_form.list", "rems_form", 0, 0));
+        return due;
+    });
 }
 
 }  // namespace kclinic::app

@@ -32,8 +32,7 @@ Status CheckName(std::string_view field, std::string_view value, std::size_t max
 
 // The user with `email` (already normalized); kNotFound "email" when none.
 Result<User> UserByEmail(StoreTransaction& tx, const std::string& email) {
-    ASSIGN_OR_RETURN(std::optional<User> found, tx.FindUserByEmail(email));
-    std::optional<User> user = std::move(found);
+    ASSIGN_OR_RETURN(std::optional<User> user, tx.FindUserByEmail(email));
     if (!user) {
         return Error{ErrorCode::kNotFound, "email", "no user with email " + email};
     }
@@ -69,30 +68,27 @@ Result<User> UserRecords::AddUser(const Actor& actor, const NewUser& user) {
     stored.created_by = actor.user;
     stored.updated_at = now;
     stored.updated_by = actor.user;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<User> {
         if (stored.patient) {
             RETURN_IF_ERROR(tx.GetPatient(*stored.patient));
         }
-        ASSIGN_OR_RETURN(UserId id, tx.InsertUser(stored));
-        stored.id = id;
+        ASSIGN_OR_RETURN(stored.id, tx.InsertUser(stored));
         // Attempts on this address from before it was an account must not lock (or delay) the new user.
         RETURN_IF_ERROR(tx.ClearLoginThrottle(stored.email));
-        return RecordAudit(tx, actor, now, "user.create", "user", id.value, PatientOf(stored));
-    }));
-    return stored;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "user.create", "user", stored.id.value, PatientOf(stored)));
+        return stored;
+    });
 }
 
 Result<std::vector<User>> UserRecords::ListUsers(const Actor& actor, UserId after, int limit) {
     if (limit < 1 || limit > kMaxPageSize) {
         return OutOfRange("limit", limit, 1, kMaxPageSize);
     }
-    std::vector<User> users;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(std::vector<User> listed, tx.ListUsers(after, limit));
-        users = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "user.list", "user", after.value, 0);
-    }));
-    return users;
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<User>> {
+        ASSIGN_OR_RETURN(std::vector<User> users, tx.ListUsers(after, limit));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "user.list", "user", after.value, 0));
+        return users;
+    });
 }
 
 Result<User> UserRecords::DisableUser(const Actor& actor, std::string_view email_text) {
@@ -101,10 +97,8 @@ Result<User> UserRecords::DisableUser(const Actor& actor, std::string_view email
         return Error{ErrorCode::kFailedPrecondition, "email", "you cannot disable your own account"};
     }
     const TimePoint now = clock_.Now();
-    std::optional<User> disabled;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(User found, UserByEmail(tx, email));
-        User& user = found;
+    return store_.Write([&](StoreTransaction& tx) -> Result<User> {
+        ASSIGN_OR_RETURN(User user, UserByEmail(tx, email));
         if (user.disabled) {
             return Error{ErrorCode::kFailedPrecondition, "email", email + " is already disabled"};
         }
@@ -114,25 +108,21 @@ Result<User> UserRecords::DisableUser(const Actor& actor, std::string_view email
         RETURN_IF_ERROR(tx.UpdateUser(user));
         RETURN_IF_ERROR(tx.EndUserBrowserSessions(user.id, now));
         RETURN_IF_ERROR(tx.RevokeUserApiTokens(user.id, now));
-        disabled = user;
-        return RecordAudit(tx, actor, now, "user.disable", "user", user.id.value, PatientOf(user));
-    }));
-    return std::move(*disabled);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "user.disable", "user", user.id.value, PatientOf(user)));
+        return user;
+    });
 }
 
 Result<User> UserRecords::UnlockUser(const Actor& actor, std::string_view email_text) {
     ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_text));
-    std::optional<User> unlocked;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(User found, UserByEmail(tx, email));
-        User& user = found;
+    return store_.Write([&](StoreTransaction& tx) -> Result<User> {
+        ASSIGN_OR_RETURN(User user, UserByEmail(tx, email));
         RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
         user.failed_logins = 0;
         user.locked_until.reset();
-        unlocked = user;
-        return RecordAudit(tx, actor, clock_.Now(), "user.unlock", "user", user.id.value, PatientOf(user));
-    }));
-    return std::move(*unlocked);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "user.unlock", "user", user.id.value, PatientOf(user)));
+        return user;
+    });
 }
 
 Result<User> UserRecords::SetPassword(const Actor& actor, std::string_view email_text, std::string_view password) {
@@ -140,10 +130,8 @@ Result<User> UserRecords::SetPassword(const Actor& actor, std::string_view email
     RETURN_IF_ERROR(CheckPasswordPolicy(password, email));
     ASSIGN_OR_RETURN(std::string hash, credentials_.HashPassword(password));
     const TimePoint now = clock_.Now();
-    std::optional<User> changed;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(User found, UserByEmail(tx, email));
-        User& user = found;
+    return store_.Write([&](StoreTransaction& tx) -> Result<User> {
+        ASSIGN_OR_RETURN(User user, UserByEmail(tx, email));
         user.password_hash = hash;
         user.updated_at = now;
         user.updated_by = actor.user;
@@ -154,10 +142,9 @@ Result<User> UserRecords::SetPassword(const Actor& actor, std::string_view email
         RETURN_IF_ERROR(tx.UpdateUser(user));
         RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
         RETURN_IF_ERROR(tx.EndUserBrowserSessions(user.id, now));
-        changed = user;
-        return RecordAudit(tx, actor, now, "user.password_set", "user", user.id.value, PatientOf(user));
-    }));
-    return std::move(*changed);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "user.password_set", "user", user.id.value, PatientOf(user)));
+        return user;
+    });
 }
 
 Result<NewApiToken> UserRecords::CreateApiToken(const Actor& actor, std::string_view email_text,
@@ -171,47 +158,41 @@ Result<NewApiToken> UserRecords::CreateApiToken(const Actor& actor, std::string_
     created.record.token_digest = credentials_.TokenDigest(created.token);
     created.record.created_at = now;
     created.record.created_by = actor.user;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<NewApiToken> {
         ASSIGN_OR_RETURN(User user, UserByEmail(tx, email));
         if (user.disabled) {
             return Error{ErrorCode::kFailedPrecondition, "email", email + " is disabled"};
         }
         created.record.user = user.id;
-        ASSIGN_OR_RETURN(ApiTokenId id, tx.InsertApiToken(created.record));
-        created.record.id = id;
-        return RecordAudit(tx, actor, now, "token.create", "api_token", id.value, 0);
-    }));
-    return created;
+        ASSIGN_OR_RETURN(created.record.id, tx.InsertApiToken(created.record));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "token.create", "api_token", created.record.id.value, 0));
+        return created;
+    });
 }
 
 Result<std::vector<ApiToken>> UserRecords::ListApiTokens(const Actor& actor, std::string_view email_text) {
     ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_text));
-    std::vector<ApiToken> tokens;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<ApiToken>> {
         ASSIGN_OR_RETURN(User user, UserByEmail(tx, email));
-        ASSIGN_OR_RETURN(std::vector<ApiToken> listed, tx.ListApiTokens(user.id));
-        tokens = std::move(listed);
-        return RecordAudit(tx, actor, clock_.Now(), "token.list", "user", user.id.value, 0);
-    }));
-    return tokens;
+        ASSIGN_OR_RETURN(std::vector<ApiToken> tokens, tx.ListApiTokens(user.id));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "token.list", "user", user.id.value, 0));
+        return tokens;
+    });
 }
 
 Result<ApiToken> UserRecords::RevokeApiToken(const Actor& actor, ApiTokenId id) {
     const TimePoint now = clock_.Now();
-    std::optional<ApiToken> revoked;
-    RETURN_IF_ERROR(store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(ApiToken found, tx.GetApiToken(id));
-        ApiToken& token = found;
+    return store_.Write([&](StoreTransaction& tx) -> Result<ApiToken> {
+        ASSIGN_OR_RETURN(ApiToken token, tx.GetApiToken(id));
         if (token.revoked_at) {
             return Error{ErrorCode::kFailedPrecondition, "token_id",
                          "API token " + std::to_string(id.value) + " is already revoked"};
         }
         RETURN_IF_ERROR(tx.RevokeApiToken(id, now));
         token.revoked_at = now;
-        revoked = token;
-        return RecordAudit(tx, actor, now, "token.revoke", "api_token", id.value, 0);
-    }));
-    return std::move(*revoked);
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "token.revoke", "api_token", id.value, 0));
+        return token;
+    });
 }
 
 }  // namespace kclinic::app
