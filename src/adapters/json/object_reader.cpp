@@ -137,9 +137,9 @@ ObjectReader::ObjectReader(std::string_view body) {
     *this = ObjectReader(std::move(parsed).value(), "body");
 }
 
-ObjectReader::ObjectReader(Json document, std::string name) : object_(std::move(document)) {
+ObjectReader::ObjectReader(Json document, std::string_view name) : object_(std::move(document)) {
     if (!object_.is_object()) {
-        error_ = WrongType(name, "a JSON object", object_);
+        error_ = WrongType(std::string(name), "a JSON object", object_);
         object_ = Json::object();
     }
 }
@@ -250,7 +250,7 @@ std::optional<std::chrono::sys_days> ObjectReader::DateIn(std::string_view name,
     if (value == nullptr) {
         return std::nullopt;
     }
-    const std::string& text = value->get_ref<const std::string&>();
+    const auto& text = value->get_ref<const std::string&>();
     const std::optional<std::chrono::sys_days> date = ParseDate(text);
     if (!date) {
         Fail(InvalidArgument(FieldName(name), "must be " + std::string(kDate) + " (got \"" + text + "\")"));
@@ -271,7 +271,7 @@ std::optional<app::TimePoint> ObjectReader::TimeIn(std::string_view name, bool r
     if (value == nullptr) {
         return std::nullopt;
     }
-    const std::string& text = value->get_ref<const std::string&>();
+    const auto& text = value->get_ref<const std::string&>();
     const std::optional<app::TimePoint> time = ParseRfc3339(text);
     if (!time) {
         Fail(InvalidArgument(FieldName(name), "must be " + std::string(kRfc3339) + " (got \"" + text + "\")"));

@@ -44,7 +44,7 @@ public:
     // body reads as {}, for endpoints whose fields are all optional.
     explicit ObjectReader(std::string_view body);
     // Reads `document`, already parsed; `name` is the field an error names when it is not an object ("intake").
-    ObjectReader(Json document, std::string name);
+    ObjectReader(Json document, std::string_view name);
 
     ObjectReader(const ObjectReader&) = delete;
     ObjectReader& operator=(const ObjectReader&) = delete;
