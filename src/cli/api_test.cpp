@@ -166,7 +166,7 @@ TEST_P(ApiTest, BadInputIsRefusedPreciselyAndWritesNothing) {
     const ApiResponse typed = nurse.Post("/api/v1/patients", wrong_type);
     EXPECT_EQ(typed.status, 400);
     EXPECT_EQ(typed.ErrorField(), "birth_date");
-    EXPECT_EQ(typed.body["error"]["message"], "must be a string (got a number)");
+    EXPECT_EQ(typed.body["error"]["message"], "must be a date YYYY-MM-DD (got a whole number)");
 
     Json unknown = kPatient;
     unknown["acute_suicidal_ideaton"] = true;

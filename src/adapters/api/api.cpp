@@ -120,11 +120,15 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     ApiRouter api(router, services);
     AddAuthRoutes(api, services);
     AddPatientRoutes(api, services);
-    AddAdminRoutes(api, services);
+    AddAuditRoutes(api, services);
+    AddSettingsRoutes(api, services);
+    AddUserRoutes(api, services);
     AddHistoryRoutes(api, services);
     AddTreatmentRoutes(api, services);
-    // Alerts, adverse events, notes, REMS forms and the patient portal.
-    AddRecordRoutes(api, services);
+    AddAlertRoutes(api, services);
+    AddAdverseEventRoutes(api, services);
+    AddNoteRoutes(api, services);
+    AddRemsRoutes(api, services);
     AddPortalRoutes(api, services);
     return api.Routes();
 }
@@ -140,6 +144,23 @@ Json RecordedJson(Json record, const std::vector<app::Alert>& alerts) {
     }
     record["alerts"] = std::move(raised);
     return record;
+}
+
+Error WithField(Error error, std::string field) {
+    error.field = std::move(field);
+    return error;
+}
+
+Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name) {
+    const std::optional<std::string_view> text = request.QueryParameter(name);
+    if (!text) {
+        return std::optional<std::int64_t>();
+    }
+    const std::optional<std::int64_t> id = PositiveInteger(*text);
+    if (!id) {
+        return InvalidArgument(std::string(name), "must be a positive integer record id");
+    }
+    return id;
 }
 
 HttpResponse JsonResponse(int status, const Json& body) {
@@ -159,6 +180,15 @@ HttpResponse Created(std::string location, const Json& body) {
 
 std::string EntityTag(std::int64_t version) {
     return "\"" + std::to_string(version) + "\"";
+}
+
+HttpResponse VersionedResponse(int status, const Json& record, std::int64_t version, std::string location) {
+    HttpResponse response = JsonResponse(status, record);
+    response.headers.Set("ETag", EntityTag(version));
+    if (status == 201) {
+        response.headers.Set("Location", std::move(location));
+    }
+    return response;
 }
 
 Result<std::int64_t> RequiredIfMatch(const HttpRequest& request) {

@@ -9,7 +9,8 @@
 //   3. the route's {id} capture, if it has one, must be a positive record id -> else 400 invalid_argument "id";
 //   4. may they: app::Authorize with the route's permission and, for routes under /api/v1/patients/{id}, that patient
 //      as the subject (so a patient reaches only their own record, and only through those routes) -> 403;
-//   5. the handler: reads the body strictly (json_body.hpp), calls the use case (which audits), answers.
+//   5. the handler: reads the body strictly (adapters/json/object_reader.hpp), calls the use case (which audits),
+//      answers.
 // The routes are also listed with their permissions (Routes()), for docs/api.md and the role-matrix walk test.
 
 #include <functional>
@@ -117,6 +118,10 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services);
 // The version an If-Match header names. Errors, both with field "If-Match": kFailedPrecondition (answered 428
 // precondition_required) when the header is missing, kInvalidArgument when it is not one strong tag of ours.
 [[nodiscard]] Result<std::int64_t> RequiredIfMatch(const HttpRequest& request);
+// A record edited in place (docs/api.md "Versions") as answered: its JSON with its version as ETag and, when
+// `status` is 201 (created), `Location: location`.
+[[nodiscard]] HttpResponse VersionedResponse(int status, const Json& record, std::int64_t version,
+                                             std::string location);
 // The response for a kConflict "version" of a use case that was given the If-Match version: 412.
 [[nodiscard]] HttpResponse PreconditionFailed();
 // The status for a use case's error, with the two ETag refinements above: kConflict on field "version" -> 412.

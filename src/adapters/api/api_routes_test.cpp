@@ -7,7 +7,9 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "adapters/api/api.hpp"
 #include "adapters/http/router.hpp"
@@ -82,7 +84,8 @@ std::set<Row> DocumentedRoutes() {
     return rows;
 }
 
-TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
+// The routes AddApiRoutes registers, on use cases over a store that is never reached.
+std::vector<ApiRoute> RegisteredRoutes() {
     UnreachableStore store;
     EpochClock clock;
     NoCredentials credentials;
@@ -90,9 +93,12 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     app::ClinicUseCases use_cases(store, clock, credentials);
     ApiServices services{use_cases, events, clock};
     http::Router router;
+    return AddApiRoutes(router, services);
+}
 
+TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     std::set<Row> registered;
-    for (const ApiRoute& route : AddApiRoutes(router, services)) {
+    for (const ApiRoute& route : RegisteredRoutes()) {
         const std::string permission = !route.authenticated ? "(public)"
                                        : route.permission   ? std::string(app::PermissionName(*route.permission))
                                                             : "(any user)";
@@ -112,14 +118,24 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     }
 }
 
-// Every route under a patient's {id} that a patient role may hold names that patient as its subject, and no route
-// elsewhere gives a patient anything: Authorize refuses a patient without a subject.
+// A route under /api/v1/patients/{id} names that patient as its subject, so Authorize gives a patient exactly their
+// own record's routes; a route elsewhere names none, and Authorize refuses a patient there. (A route under the
+// patient's path without the subject would be authorized as if it touched no patient's record.)
+bool NamesThePathPatient(const ApiRoute& route) {
+    constexpr std::string_view kPatientPath = "/api/v1/patients/{id}";
+    return route.pattern.starts_with(kPatientPath) &&
+           (route.pattern.size() == kPatientPath.size() || route.pattern[kPatientPath.size()] == '/');
+}
+
 TEST(ApiRoutes, PatientRoutesNameTheirSubject) {
-    for (const Row& row : DocumentedRoutes()) {
-        const std::string& path = std::get<1>(row);
-        if (std::get<3>(row) == "patient") {
-            EXPECT_EQ(path.rfind("/api/v1/patients/{id}", 0), 0U) << path;
-        }
+    const std::vector<ApiRoute> routes = RegisteredRoutes();
+    ASSERT_FALSE(routes.empty());
+    for (const ApiRoute& route : routes) {
+        const bool names_patient = route.subject == Subject::kPathPatient;
+        EXPECT_EQ(names_patient, NamesThePathPatient(route))
+            << http::MethodName(route.method) << " " << route.pattern
+            << (names_patient ? " names the path's patient but is not under /api/v1/patients/{id}"
+                              : " is under /api/v1/patients/{id} but does not name that patient as its subject");
     }
 }
 

@@ -38,7 +38,7 @@ std::string SessionCookie(const HttpRequest& request, std::string_view value, bo
 
 void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
     api.AddPublic(Method::kPost, "/api/v1/auth/login", [&services](const HttpRequest& request) -> Result<HttpResponse> {
-        BodyReader body(request.body);
+        ObjectReader body(request.body);
         const std::string email = body.String("email");
         const std::string password = body.String("password");
         RETURN_IF_ERROR(body.Finish());

@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,7 +64,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/history", Permission::kHistoryRecord, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 const std::string kind_name = body.String("kind");
                 const std::string value = body.String("value");
                 RETURN_IF_ERROR(body.Finish());
@@ -107,13 +105,8 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/trials", Permission::kHistoryRecord, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
-                clinical::AntidepressantTrial trial;
-                trial.drug = body.String("drug");
-                trial.weeks = IntField(body, "weeks", body.Integer("weeks"));
-                trial.adequate_dose = body.Boolean("adequate_dose");
-                trial.improvement_percent = body.Number("improvement_percent");
-                trial.current_episode = body.Boolean("current_episode");
+                ObjectReader body(call.request.body);
+                const clinical::AntidepressantTrial trial = json::ReadAntidepressantTrial(body);
                 const std::optional<std::chrono::sys_days> started_on = body.OptionalDate("started_on");
                 const std::optional<std::chrono::sys_days> ended_on = body.OptionalDate("ended_on");
                 RETURN_IF_ERROR(body.Finish());
@@ -125,18 +118,14 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
 }
 
 // The visit-time parts of a screening intake, under the intake's own field names (docs/cli.md `screen`).
-app::IntakeExtras ReadIntakeExtras(BodyReader& body) {
+app::IntakeExtras ReadIntakeExtras(ObjectReader& body) {
     app::IntakeExtras extras;
     extras.pregnant = body.OptionalBoolean("pregnant");
     extras.breastfeeding = body.OptionalBoolean("breastfeeding").value_or(false);
-    if (BodyReader* pressure = body.OptionalObject("blood_pressure")) {
-        const int systolic = IntField(body, "blood_pressure.systolic", pressure->Integer("systolic"));
-        const int diastolic = IntField(body, "blood_pressure.diastolic", pressure->Integer("diastolic"));
-        extras.blood_pressure = clinical::BloodPressure{systolic, diastolic};
+    if (ObjectReader* pressure = body.OptionalObject("blood_pressure")) {
+        extras.blood_pressure = clinical::BloodPressure{pressure->Int("systolic"), pressure->Int("diastolic")};
     }
-    if (const std::optional<std::int64_t> heart_rate = body.OptionalInteger("heart_rate")) {
-        extras.heart_rate_per_min = IntField(body, "heart_rate", *heart_rate);
-    }
+    extras.heart_rate_per_min = body.OptionalInt("heart_rate");
     extras.acute_suicidal_ideation = body.OptionalBoolean("acute_suicidal_ideation").value_or(false);
     extras.weight_kg = body.OptionalNumber("weight_kg");
     const std::optional<std::string> child_pugh = body.OptionalString("child_pugh");
@@ -158,7 +147,7 @@ app::IntakeExtras ReadIntakeExtras(BodyReader& body) {
 void AddScreenings(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/patients/{id}/screenings", Permission::kScreeningRun, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 const std::string product_name = body.String("product");
                 const app::IntakeExtras extras = ReadIntakeExtras(body);
                 RETURN_IF_ERROR(body.Finish());
@@ -167,40 +156,32 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                     return WithField(product.error(), "product");
                 }
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::ScreeningRecord> screened = services.use_cases.history.ScreenPatient(
-                    call.actor, app::PatientId{call.id}, *product, extras, settings);
-                if (!screened.ok()) {
-                    return screened.error();
-                }
-                return Created(ScreeningLocation(screened->id), json::ToJson(*screened));
+                ASSIGN_OR_RETURN(app::ScreeningRecord screened,
+                                 services.use_cases.history.ScreenPatient(call.actor, app::PatientId{call.id}, *product,
+                                                                          extras, settings));
+                return Created(ScreeningLocation(screened.id), json::ToJson(screened));
             });
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/screenings", Permission::kScreeningRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                Result<std::vector<app::ScreeningRecord>> screenings =
-                    services.use_cases.history.ListScreenings(call.actor, app::PatientId{call.id});
-                if (!screenings.ok()) {
-                    return screenings.error();
-                }
+                ASSIGN_OR_RETURN(std::vector<app::ScreeningRecord> screenings,
+                                 services.use_cases.history.ListScreenings(call.actor, app::PatientId{call.id}));
                 return PageOf(
-                    *screenings, page, [](const app::ScreeningRecord& s) { return s.id.value; },
+                    screenings, page, [](const app::ScreeningRecord& s) { return s.id.value; },
                     [](const app::ScreeningRecord& s) { return json::ToJson(s); });
             });
 
     api.Add(Method::kGet, "/api/v1/screenings/{id}", Permission::kScreeningRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                Result<app::ScreeningRecord> screening =
-                    services.use_cases.history.GetScreening(call.actor, app::ScreeningId{call.id});
-                if (!screening.ok()) {
-                    return screening.error();
-                }
-                return JsonResponse(200, json::ToJson(*screening));
+                ASSIGN_OR_RETURN(app::ScreeningRecord screening,
+                                 services.use_cases.history.GetScreening(call.actor, app::ScreeningId{call.id}));
+                return JsonResponse(200, json::ToJson(screening));
             });
 
     api.Add(Method::kPost, "/api/v1/screenings/{id}/sign", Permission::kScreeningSign, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 const std::string sign_off_name = body.String("sign_off");
                 const std::string reason = body.OptionalString("reason").value_or("");
                 RETURN_IF_ERROR(body.Finish());
@@ -208,29 +189,14 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
                 if (!sign_off.ok()) {
                     return WithField(sign_off.error(), "sign_off");
                 }
-                Result<app::ScreeningRecord> signed_screening =
-                    services.use_cases.history.SignScreening(call.actor, app::ScreeningId{call.id}, *sign_off, reason);
-                if (!signed_screening.ok()) {
-                    return signed_screening.error();
-                }
-                return JsonResponse(200, json::ToJson(*signed_screening));
+                ASSIGN_OR_RETURN(
+                    app::ScreeningRecord signed_screening,
+                    services.use_cases.history.SignScreening(call.actor, app::ScreeningId{call.id}, *sign_off, reason));
+                return JsonResponse(200, json::ToJson(signed_screening));
             });
 }
 
 }  // namespace
-
-Error WithField(Error error, std::string field) {
-    error.field = std::move(field);
-    return error;
-}
-
-int IntField(BodyReader& body, std::string_view field, std::int64_t value) {
-    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
-        body.Fail(InvalidArgument(std::string(field), "is out of range"));
-        return 0;
-    }
-    return static_cast<int>(value);
-}
 
 void AddHistoryRoutes(ApiRouter& api, ApiServices& services) {
     AddHistory(api, services);

@@ -20,17 +20,12 @@ std::string PatientLocation(app::PatientId id) {
 }
 
 HttpResponse PatientResponse(int status, const app::Patient& patient) {
-    HttpResponse response = JsonResponse(status, json::ToJson(patient));
-    response.headers.Set("ETag", EntityTag(patient.version));
-    if (status == 201) {
-        response.headers.Set("Location", PatientLocation(patient.id));
-    }
-    return response;
+    return VersionedResponse(status, json::ToJson(patient), patient.version, PatientLocation(patient.id));
 }
 
 // The demographics of a registration or an update: every field required, so an update replaces them whole.
 Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
-    BodyReader body(request.body);
+    ObjectReader body(request.body);
     app::NewPatient patient;
     patient.mrn = body.String("mrn");
     patient.given_name = body.String("given_name");
@@ -41,9 +36,7 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
     RETURN_IF_ERROR(body.Finish());
     Result<clinical::Sex> parsed = clinical::ParseSex(sex);
     if (!parsed.ok()) {
-        Error error = parsed.error();
-        error.field = "sex";
-        return error;
+        return WithField(parsed.error(), "sex");
     }
     patient.sex = *parsed;
     return patient;
@@ -53,13 +46,11 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                Result<std::vector<app::Patient>> patients =
-                    services.use_cases.patients.ListPatients(call.actor, app::PatientId{page.after}, page.limit);
-                if (!patients.ok()) {
-                    return patients.error();
-                }
+                ASSIGN_OR_RETURN(
+                    std::vector<app::Patient> patients,
+                    services.use_cases.patients.ListPatients(call.actor, app::PatientId{page.after}, page.limit));
                 return KeysetPage(
-                    *patients, page, [](const app::Patient& p) { return p.id.value; },
+                    patients, page, [](const app::Patient& p) { return p.id.value; },
                     [](const app::Patient& p) { return json::ToJson(p); });
             });
 
@@ -100,15 +91,12 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/weights", Permission::kPatientRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                Result<std::vector<app::WeightMeasurement>> weights =
-                    services.use_cases.patients.ListWeights(call.actor, app::PatientId{call.id});
-                if (!weights.ok()) {
-                    return weights.error();
-                }
+                ASSIGN_OR_RETURN(std::vector<app::WeightMeasurement> weights,
+                                 services.use_cases.patients.ListWeights(call.actor, app::PatientId{call.id}));
                 // Weights have no id of their own; the cursor is the position in the history, oldest first.
                 std::vector<std::pair<std::int64_t, const app::WeightMeasurement*>> numbered;
-                for (std::size_t i = 0; i < weights->size(); ++i) {
-                    numbered.emplace_back(static_cast<std::int64_t>(i + 1), &(*weights)[i]);
+                for (std::size_t i = 0; i < weights.size(); ++i) {
+                    numbered.emplace_back(static_cast<std::int64_t>(i + 1), &weights[i]);
                 }
                 return PageOf(
                     numbered, page, [](const auto& item) { return item.first; },
@@ -117,16 +105,13 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/weights", Permission::kWeightRecord, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 const double weight_kg = body.Number("weight_kg");
                 const std::optional<app::TimePoint> measured_at = body.OptionalTime("measured_at");
                 RETURN_IF_ERROR(body.Finish());
                 const app::PatientId patient{call.id};
                 const app::TimePoint at = measured_at.value_or(call.now);
-                if (Status recorded = services.use_cases.patients.RecordWeight(call.actor, patient, at, weight_kg);
-                    !recorded.ok()) {
-                    return recorded.error();
-                }
+                RETURN_IF_ERROR(services.use_cases.patients.RecordWeight(call.actor, patient, at, weight_kg));
                 return JsonResponse(201, json::ToJson(app::WeightMeasurement{patient, at, weight_kg, call.actor.user}));
             });
 }
@@ -136,13 +121,11 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100).
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                Result<std::vector<app::VitalSign>> vitals =
-                    services.use_cases.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page.limit);
-                if (!vitals.ok()) {
-                    return vitals.error();
-                }
+                ASSIGN_OR_RETURN(
+                    std::vector<app::VitalSign> vitals,
+                    services.use_cases.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page.limit));
                 Json items = Json::array();
-                for (const app::VitalSign& vital : *vitals) {
+                for (const app::VitalSign& vital : vitals) {
                     items.push_back(json::ToJson(vital));
                 }
                 return JsonResponse(200, Json{{"items", std::move(items)}});
@@ -150,7 +133,7 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/vitals", Permission::kVitalRecord, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 app::NewVitalSign vital;
                 vital.patient = app::PatientId{call.id};
                 vital.loinc = body.String("loinc");
@@ -159,13 +142,10 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
                 vital.observed_at = body.OptionalTime("observed_at").value_or(call.now);
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::RecordedVitalSign> recorded =
-                    services.use_cases.patients.RecordVitalSign(call.actor, vital, settings);
-                if (!recorded.ok()) {
-                    return recorded.error();
-                }
-                json::PublishRecorded(services.events, recorded->vital, recorded->alerts);
-                return JsonResponse(201, RecordedJson(json::ToJson(recorded->vital), recorded->alerts));
+                ASSIGN_OR_RETURN(app::RecordedVitalSign recorded,
+                                 services.use_cases.patients.RecordVitalSign(call.actor, vital, settings));
+                json::PublishRecorded(services.events, recorded.vital, recorded.alerts);
+                return JsonResponse(201, RecordedJson(json::ToJson(recorded.vital), recorded.alerts));
             });
 }
 
@@ -173,21 +153,18 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                Result<std::vector<app::Assessment>> assessments =
-                    services.use_cases.patients.ListAssessments(call.actor, app::PatientId{call.id});
-                if (!assessments.ok()) {
-                    return assessments.error();
-                }
+                ASSIGN_OR_RETURN(std::vector<app::Assessment> assessments,
+                                 services.use_cases.patients.ListAssessments(call.actor, app::PatientId{call.id}));
                 return PageOf(
-                    *assessments, page, [](const app::Assessment& a) { return a.id.value; },
+                    assessments, page, [](const app::Assessment& a) { return a.id.value; },
                     [](const app::Assessment& a) { return json::ToJson(a); });
             });
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRecord, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 const std::string instrument_name = body.String("instrument");
-                const std::vector<int> answers = body.IntegerArray("answers");
+                const std::vector<int> answers = body.IntArray("answers");
                 const app::TimePoint assessed_at = body.OptionalTime("assessed_at").value_or(call.now);
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::Instrument instrument, clinical::ParseInstrument(instrument_name));

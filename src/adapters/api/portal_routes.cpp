@@ -50,12 +50,9 @@ void AddPortalRoutes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/portal", app::Permission::kPortalRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::PortalView> view =
-                    services.use_cases.portal.Read(call.actor, app::PatientId{call.id}, settings.region);
-                if (!view.ok()) {
-                    return view.error();
-                }
-                return JsonResponse(200, PortalJson(*view));
+                ASSIGN_OR_RETURN(app::PortalView view,
+                                 services.use_cases.portal.Read(call.actor, app::PatientId{call.id}, settings.region));
+                return JsonResponse(200, PortalJson(view));
             });
 }
 

@@ -1,24 +1,44 @@
 #pragma once
 
-// The route groups AddApiRoutes assembles, one file each (auth_routes.cpp, patient_routes.cpp, ...), and the
-// helpers they share. Internal to the api module.
+// The route groups AddApiRoutes assembles, one file per resource, mirroring the use cases of app/
+// (patient_routes.cpp for app/patient_records.hpp, ...), and the helpers they share. Internal to the api module.
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "adapters/api/api.hpp"
-#include "adapters/api/json_body.hpp"
 #include "adapters/http/http_error.hpp"
+#include "adapters/json/object_reader.hpp"
 
 namespace kclinic::adapters::api {
 
-void AddAuthRoutes(ApiRouter& api, ApiServices& services);
-void AddPatientRoutes(ApiRouter& api, ApiServices& services);
-void AddAdminRoutes(ApiRouter& api, ApiServices& services);
+// Every request body is read by json::ObjectReader (adapters/json/object_reader.hpp).
+using json::ObjectReader;
 
-// The care pathway: history and screenings (history_routes.cpp); courses, sessions, dose orders and administrations
-// (treatment_routes.cpp).
+// Login, logout and the caller's own session (app/authentication.hpp).
+void AddAuthRoutes(ApiRouter& api, ApiServices& services);
+// Patients, weights, vital signs and assessments (app/patient_records.hpp).
+void AddPatientRoutes(ApiRouter& api, ApiServices& services);
+// The audit log (PatientRecords::ListAudit).
+void AddAuditRoutes(ApiRouter& api, ApiServices& services);
+// The clinic settings (app/clinic_settings.hpp).
+void AddSettingsRoutes(ApiRouter& api, ApiServices& services);
+// Users and their API tokens (app/user_records.hpp).
+void AddUserRoutes(ApiRouter& api, ApiServices& services);
+// History and screenings (app/history_records.hpp).
 void AddHistoryRoutes(ApiRouter& api, ApiServices& services);
+// Courses, sessions, dose orders and administrations (app/treatment_records.hpp).
 void AddTreatmentRoutes(ApiRouter& api, ApiServices& services);
-// Alerts, adverse events, notes, REMS forms (record_routes.cpp) and the patient portal (portal_routes.cpp).
-void AddRecordRoutes(ApiRouter& api, ApiServices& services);
+// Alerts (app/alert_records.hpp).
+void AddAlertRoutes(ApiRouter& api, ApiServices& services);
+// Adverse events (app/adverse_event_records.hpp).
+void AddAdverseEventRoutes(ApiRouter& api, ApiServices& services);
+// Clinical notes and their addenda (app/note_records.hpp).
+void AddNoteRoutes(ApiRouter& api, ApiServices& services);
+// The Spravato REMS Patient Monitoring Forms (app/rems_forms.hpp).
+void AddRemsRoutes(ApiRouter& api, ApiServices& services);
+// The patient portal (app/portal.hpp).
 void AddPortalRoutes(ApiRouter& api, ApiServices& services);
 
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
@@ -29,11 +49,20 @@ void AddPortalRoutes(ApiRouter& api, ApiServices& services);
 // none), so the nurse who entered it sees them at once.
 [[nodiscard]] Json RecordedJson(Json record, const std::vector<app::Alert>& alerts);
 
-// The care pathway's helpers (history_routes.cpp).
 // `error` with its field renamed to the request's field, for a Parse... function that names its own.
 [[nodiscard]] Error WithField(Error error, std::string field);
-// An integer field the record holds as an int: a value beyond int's range fails `body` naming `field`, as
-// BodyReader refuses an integer array item, and reads as 0.
-[[nodiscard]] int IntField(BodyReader& body, std::string_view field, std::int64_t value);
+
+// The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
+// a positive integer.
+[[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);
+
+// `items` in id order, the order a page's cursor follows, for a list a use case returns in clinical order (adverse
+// events by onset, the REMS forms due by date).
+template <typename Item, typename IdOf>
+[[nodiscard]] std::vector<Item> ById(std::vector<Item> items, IdOf id_of) {
+    std::stable_sort(items.begin(), items.end(),
+                     [&id_of](const Item& a, const Item& b) { return id_of(a) < id_of(b); });
+    return items;
+}
 
 }  // namespace kclinic::adapters::api

@@ -72,13 +72,13 @@ Json SessionJson(const app::SessionRecord& record) {
 
 // A body that must hold no field (an empty body, or {}): a step that takes nothing refuses what it would ignore.
 Status NoFields(const HttpRequest& request) {
-    BodyReader body(request.body);
+    ObjectReader body(request.body);
     return body.Finish();
 }
 
 // `{"reason": "..."}`, the only field.
 Result<std::string> ReasonOnly(const HttpRequest& request) {
-    BodyReader body(request.body);
+    ObjectReader body(request.body);
     std::string reason = body.String("reason");
     RETURN_IF_ERROR(body.Finish());
     return reason;
@@ -87,7 +87,7 @@ Result<std::string> ReasonOnly(const HttpRequest& request) {
 void AddCourses(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/patients/{id}/courses", Permission::kCourseManage, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 app::NewCourse course;
                 course.indication = body.String("indication");
                 const std::string protocol = body.String("protocol");
@@ -105,24 +105,18 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 course.protocol = *parsed_protocol;
                 course.route = *parsed_route;
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::CourseRecord> started =
-                    services.use_cases.courses.StartCourse(call.actor, app::PatientId{call.id}, course, settings);
-                if (!started.ok()) {
-                    return started.error();
-                }
-                return Created(CourseLocation(started->course.id), CourseJson(*started));
+                ASSIGN_OR_RETURN(app::CourseRecord started, services.use_cases.courses.StartCourse(
+                                                                call.actor, app::PatientId{call.id}, course, settings));
+                return Created(CourseLocation(started.course.id), CourseJson(started));
             });
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/courses", Permission::kScheduleRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                Result<std::vector<app::CourseRecord>> courses =
-                    services.use_cases.courses.ListCourses(call.actor, app::PatientId{call.id});
-                if (!courses.ok()) {
-                    return courses.error();
-                }
+                ASSIGN_OR_RETURN(std::vector<app::CourseRecord> courses,
+                                 services.use_cases.courses.ListCourses(call.actor, app::PatientId{call.id}));
                 return PageOf(
-                    *courses, page, [](const app::CourseRecord& c) { return c.course.id.value; }, CourseJson);
+                    courses, page, [](const app::CourseRecord& c) { return c.course.id.value; }, CourseJson);
             });
 
     api.Add(Method::kGet, "/api/v1/courses/{id}", Permission::kScheduleRead, Subject::kNone,
@@ -140,21 +134,21 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                     return JsonResponse(200, json::ToJson(changed));
                 });
     };
-    add_change("/api/v1/courses/{id}/pause", [&services](ApiCall& call, app::CourseId course) {
-        Result<std::string> reason = ReasonOnly(call.request);
-        return reason.ok() ? services.use_cases.courses.PauseCourse(call.actor, course, *reason)
-                           : Result<app::TreatmentCourse>(reason.error());
-    });
-    add_change("/api/v1/courses/{id}/resume", [&services](ApiCall& call, app::CourseId course) {
-        Status read = NoFields(call.request);
-        return read.ok() ? services.use_cases.courses.ResumeCourse(call.actor, course)
-                         : Result<app::TreatmentCourse>(read.error());
-    });
-    add_change("/api/v1/courses/{id}/end", [&services](ApiCall& call, app::CourseId course) {
-        Result<std::string> reason = ReasonOnly(call.request);
-        return reason.ok() ? services.use_cases.courses.EndCourse(call.actor, course, *reason)
-                           : Result<app::TreatmentCourse>(reason.error());
-    });
+    add_change("/api/v1/courses/{id}/pause",
+               [&services](ApiCall& call, app::CourseId course) -> Result<app::TreatmentCourse> {
+                   ASSIGN_OR_RETURN(const std::string reason, ReasonOnly(call.request));
+                   return services.use_cases.courses.PauseCourse(call.actor, course, reason);
+               });
+    add_change("/api/v1/courses/{id}/resume",
+               [&services](ApiCall& call, app::CourseId course) -> Result<app::TreatmentCourse> {
+                   RETURN_IF_ERROR(NoFields(call.request));
+                   return services.use_cases.courses.ResumeCourse(call.actor, course);
+               });
+    add_change("/api/v1/courses/{id}/end",
+               [&services](ApiCall& call, app::CourseId course) -> Result<app::TreatmentCourse> {
+                   ASSIGN_OR_RETURN(const std::string reason, ReasonOnly(call.request));
+                   return services.use_cases.courses.EndCourse(call.actor, course, reason);
+               });
 }
 
 void AddSessionReads(ApiRouter& api, ApiServices& services) {
@@ -166,13 +160,10 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
                 if (!date) {
                     return InvalidArgument("date", "is required: the day, YYYY-MM-DD");
                 }
-                Result<std::vector<app::TreatmentSession>> sessions =
-                    services.use_cases.sessions.ListSessionsOn(call.actor, *date);
-                if (!sessions.ok()) {
-                    return sessions.error();
-                }
+                ASSIGN_OR_RETURN(std::vector<app::TreatmentSession> sessions,
+                                 services.use_cases.sessions.ListSessionsOn(call.actor, *date));
                 return PageOf(
-                    *sessions, page, [](const app::TreatmentSession& s) { return s.id.value; }, ScheduledSessionJson);
+                    sessions, page, [](const app::TreatmentSession& s) { return s.id.value; }, ScheduledSessionJson);
             });
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}", Permission::kSessionRead, Subject::kNone,
@@ -217,7 +208,7 @@ Step WithReason(
 void AddSessionSteps(ApiRouter& api, ApiServices& services) {
     AddStep(api, services, "/api/v1/sessions/{id}/check-in", Permission::kSessionCheckIn,
             [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 const bool consent = body.Boolean("consent_confirmed");
                 const bool escort = body.Boolean("escort_confirmed");
                 RETURN_IF_ERROR(body.Finish());
@@ -232,7 +223,7 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
     // The prescriber's override of a pre-dose BP above the gate: its own route, so it needs its own permission.
     AddStep(api, services, "/api/v1/sessions/{id}/pre-dose-override", Permission::kSessionOverrideBpGate,
             [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 std::string reason = body.String("override_reason");
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
@@ -256,7 +247,7 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
             }));
     AddStep(api, services, "/api/v1/sessions/{id}/discharge", Permission::kSessionAdvance,
             [&services](ApiCall& call, app::SessionId session) -> Result<app::TreatmentSession> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 const bool confirmed = body.Boolean("discharge_criteria_confirmed");
                 RETURN_IF_ERROR(body.Finish());
                 return services.use_cases.sessions.Discharge(call.actor, session, confirmed);
@@ -273,7 +264,7 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
 
 // The prescriber's request under the names the stored order's "request" answers (record_json ToJson(DoseRequest)).
 Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
-    BodyReader body(http_request.body);
+    ObjectReader body(http_request.body);
     clinical::DoseRequest request;
     const std::string route = body.String("route");
     request.weight_kg = body.Number("weight_kg");
@@ -306,38 +297,31 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(clinical::DoseRequest request, ReadDoseRequest(call.request));
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::DoseOrderRecord> order =
-                    services.use_cases.doses.SignDoseOrder(call.actor, app::SessionId{call.id}, request, settings);
-                if (!order.ok()) {
-                    return order.error();
-                }
-                return JsonResponse(201, json::ToJson(*order));
+                ASSIGN_OR_RETURN(
+                    app::DoseOrderRecord order,
+                    services.use_cases.doses.SignDoseOrder(call.actor, app::SessionId{call.id}, request, settings));
+                return JsonResponse(201, json::ToJson(order));
             });
 
     api.Add(Method::kPost, "/api/v1/sessions/{id}/administrations", Permission::kAdministrationRecord, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                BodyReader body(call.request.body);
+                ObjectReader body(call.request.body);
                 app::NewAdministration given;
                 given.drug = body.String("drug");
                 const std::string route = body.String("route");
                 given.dose_mg = body.Number("dose_mg");
                 given.rate_mg_per_h = body.OptionalNumber("rate_mg_per_h");
-                if (const std::optional<std::int64_t> devices = body.OptionalInteger("device_count")) {
-                    given.device_count = IntField(body, "device_count", *devices);
-                }
+                given.device_count = body.OptionalInt("device_count");
                 given.lot_number = body.String("lot_number");
                 given.started_at = body.OptionalTime("started_at").value_or(call.now);
                 given.stopped_at = body.OptionalTime("stopped_at");
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::Route parsed_route, clinical::ParseRoute(route));
                 given.route = parsed_route;
-                Result<app::Administration> recorded =
-                    services.use_cases.doses.RecordAdministration(call.actor, app::SessionId{call.id}, given);
-                if (!recorded.ok()) {
-                    return recorded.error();
-                }
-                services.events.Publish(json::AdministrationEvent(*recorded));
-                return JsonResponse(201, json::ToJson(*recorded));
+                ASSIGN_OR_RETURN(app::Administration recorded, services.use_cases.doses.RecordAdministration(
+                                                                   call.actor, app::SessionId{call.id}, given));
+                services.events.Publish(json::AdministrationEvent(recorded));
+                return JsonResponse(201, json::ToJson(recorded));
             });
 }
 

@@ -1,10 +1,7 @@
 #include "adapters/json/clinical_json.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <initializer_list>
-#include <limits>
 #include <string>
 #include <utility>
 
@@ -14,211 +11,50 @@
 namespace kclinic::adapters::json {
 namespace {
 
-std::string Path(std::string_view prefix, std::string_view key) {
-    return prefix.empty() ? std::string(key) : std::string(prefix) + "." + std::string(key);
-}
-
-std::string TypeName(const Json& value) {
-    if (value.is_number_integer()) {
-        return "a whole number";
-    }
-    if (value.is_number()) {
-        return "a decimal number";
-    }
-    return std::string("a") + (value.is_object() || value.is_array() ? "n " : " ") + value.type_name();
-}
-
-Error WrongType(const std::string& path, std::string_view expected, const Json& value) {
-    return InvalidArgument(path, "must be " + std::string(expected) + " (got " + TypeName(value) + ")");
-}
-
-// Reads the fields of one JSON object by name, strictly: the caller lists every field it knows, and
-// RejectUnknown() names the first one it did not.
-class ObjectReader {
-public:
-    ObjectReader(const Json& object, std::string path) : object_(object), path_(std::move(path)) {}
-
-    Status Int(std::string_view key, int& out, bool required) {
-        const Json* value = Find(key, required);
-        if (value == nullptr) {
-            return status_;
-        }
-        if (!value->is_number_integer() || value->get<long long>() < std::numeric_limits<int>::min() ||
-            value->get<long long>() > std::numeric_limits<int>::max()) {
-            return WrongType(Path(path_, key), "a whole number", *value);
-        }
-        out = value->get<int>();
-        return Status::Ok();
-    }
-    Status OptionalInt(std::string_view key, std::optional<int>& out) {
-        int value = 0;
-        if (!Has(key)) {
-            return Status::Ok();
-        }
-        RETURN_IF_ERROR(Int(key, value, true));
-        out = value;
-        return Status::Ok();
-    }
-    Status Number(std::string_view key, double& out, bool required) {
-        const Json* value = Find(key, required);
-        if (value == nullptr) {
-            return status_;
-        }
-        if (!value->is_number()) {
-            return WrongType(Path(path_, key), "a number", *value);
-        }
-        out = value->get<double>();
-        return Status::Ok();
-    }
-    Status OptionalNumber(std::string_view key, std::optional<double>& out) {
-        double value = 0;
-        if (!Has(key)) {
-            return Status::Ok();
-        }
-        RETURN_IF_ERROR(Number(key, value, true));
-        out = value;
-        return Status::Ok();
-    }
-    Status Bool(std::string_view key, bool& out, bool required) {
-        const Json* value = Find(key, required);
-        if (value == nullptr) {
-            return status_;
-        }
-        if (!value->is_boolean()) {
-            return WrongType(Path(path_, key), "true or false", *value);
-        }
-        out = value->get<bool>();
-        return Status::Ok();
-    }
-    Status OptionalBool(std::string_view key, std::optional<bool>& out) {
-        bool value = false;
-        if (!Has(key)) {
-            return Status::Ok();
-        }
-        RETURN_IF_ERROR(Bool(key, value, true));
-        out = value;
-        return Status::Ok();
-    }
-    Status String(std::string_view key, std::string& out, bool required) {
-        const Json* value = Find(key, required);
-        if (value == nullptr) {
-            return status_;
-        }
-        if (!value->is_string()) {
-            return WrongType(Path(path_, key), "a string", *value);
-        }
-        out = value->get<std::string>();
-        return Status::Ok();
-    }
-    Status Strings(std::string_view key, std::vector<std::string>& out) {
-        const Json* value = Find(key, false);
-        if (value == nullptr) {
-            return status_;
-        }
-        if (!value->is_array()) {
-            return WrongType(Path(path_, key), "an array of strings", *value);
-        }
-        for (std::size_t i = 0; i < value->size(); ++i) {
-            if (!(*value)[i].is_string()) {
-                return WrongType(Path(path_, key) + "[" + std::to_string(i) + "]", "a string", (*value)[i]);
-            }
-            out.push_back((*value)[i].get<std::string>());
-        }
-        return Status::Ok();
-    }
-    // The field's value when present and not null; nullptr otherwise.
-    [[nodiscard]] const Json* Get(std::string_view key) const {
-        auto it = object_.find(std::string(key));
-        return it == object_.end() || it->is_null() ? nullptr : &*it;
-    }
-    [[nodiscard]] bool Has(std::string_view key) const { return Get(key) != nullptr; }
-
-    Status RejectUnknown(std::initializer_list<std::string_view> known) const {
-        for (const auto& [key, value] : object_.items()) {
-            if (std::find(known.begin(), known.end(), key) == known.end()) {
-                return InvalidArgument(Path(path_, key), "unknown field");
-            }
-        }
-        return Status::Ok();
-    }
-
-private:
-    // The value, or nullptr with status_ set: OK when the field is optional and absent (or null), an error when
-    // it is required.
-    const Json* Find(std::string_view key, bool required) {
-        const Json* value = Get(key);
-        status_ =
-            value == nullptr && required ? Status(InvalidArgument(Path(path_, key), "is required")) : Status::Ok();
-        return value;
-    }
-
-    const Json& object_;
-    std::string path_;
-    Status status_;
-};
-
 Error WithField(Error error, const std::string& path) {
     error.field = path;
     return error;
 }
 
-Result<clinical::AntidepressantTrial> TrialFromJson(const Json& json, const std::string& path) {
-    if (!json.is_object()) {
-        return WrongType(path, "an object", json);
-    }
-    ObjectReader reader(json, path);
-    if (Status known =
-            reader.RejectUnknown({"drug", "weeks", "adequate_dose", "improvement_percent", "current_episode"});
-        !known.ok()) {
-        return known.error();
-    }
+}  // namespace
+
+clinical::AntidepressantTrial ReadAntidepressantTrial(ObjectReader& reader) {
     clinical::AntidepressantTrial trial;
-    for (const Status& status : {reader.String("drug", trial.drug, true), reader.Int("weeks", trial.weeks, true),
-                                 reader.Bool("adequate_dose", trial.adequate_dose, true),
-                                 reader.Number("improvement_percent", trial.improvement_percent, true),
-                                 reader.Bool("current_episode", trial.current_episode, true)}) {
-        if (!status.ok()) {
-            return status.error();
-        }
-    }
+    trial.drug = reader.String("drug");
+    trial.weeks = reader.Int("weeks");
+    trial.adequate_dose = reader.Boolean("adequate_dose");
+    trial.improvement_percent = reader.Number("improvement_percent");
+    trial.current_episode = reader.Boolean("current_episode");
     return trial;
 }
 
-}  // namespace
-
 Result<clinical::Intake> IntakeFromJson(const Json& json) {
-    if (!json.is_object()) {
-        return WrongType("intake", "a JSON object", json);
-    }
-    ObjectReader reader(json, "");
-    if (Status known =
-            reader.RejectUnknown({"age_years", "sex", "pregnant", "breastfeeding", "weight_kg", "product", "diagnoses",
-                                  "conditions", "allergies", "medications", "antidepressant_trials", "blood_pressure",
-                                  "heart_rate", "acute_suicidal_ideation", "child_pugh", "japanese_ancestry",
-                                  "hypertensive_encephalopathy_history", "ketamine_misuse_history"});
-        !known.ok()) {
-        return known.error();
-    }
+    ObjectReader reader(json, "intake");
     clinical::Intake intake;
-    std::string sex;
-    std::string product;
-    std::string child_pugh;
-    for (const Status& status :
-         {reader.Int("age_years", intake.age_years, true), reader.String("sex", sex, true),
-          reader.OptionalBool("pregnant", intake.pregnant), reader.Bool("breastfeeding", intake.breastfeeding, false),
-          reader.OptionalNumber("weight_kg", intake.weight_kg), reader.String("product", product, true),
-          reader.Strings("diagnoses", intake.diagnoses), reader.Strings("conditions", intake.conditions),
-          reader.Strings("allergies", intake.allergies), reader.Strings("medications", intake.medications),
-          reader.OptionalInt("heart_rate", intake.heart_rate_per_min),
-          reader.Bool("acute_suicidal_ideation", intake.acute_suicidal_ideation, false),
-          reader.String("child_pugh", child_pugh, false),
-          reader.Bool("japanese_ancestry", intake.japanese_ancestry, false),
-          reader.Bool("hypertensive_encephalopathy_history", intake.hypertensive_encephalopathy_history, false),
-          reader.Bool("ketamine_misuse_history", intake.ketamine_misuse_history, false)}) {
-        if (!status.ok()) {
-            return status.error();
-        }
+    intake.age_years = reader.Int("age_years");
+    const std::string sex = reader.String("sex");
+    intake.pregnant = reader.OptionalBoolean("pregnant");
+    intake.breastfeeding = reader.OptionalBoolean("breastfeeding").value_or(false);
+    intake.weight_kg = reader.OptionalNumber("weight_kg");
+    const std::string product = reader.String("product");
+    intake.diagnoses = reader.OptionalStringArray("diagnoses");
+    intake.conditions = reader.OptionalStringArray("conditions");
+    intake.allergies = reader.OptionalStringArray("allergies");
+    intake.medications = reader.OptionalStringArray("medications");
+    for (ObjectReader* trial : reader.OptionalObjectArray("antidepressant_trials")) {
+        intake.antidepressant_trials.push_back(ReadAntidepressantTrial(*trial));
     }
+    if (ObjectReader* pressure = reader.OptionalObject("blood_pressure")) {
+        intake.blood_pressure = clinical::BloodPressure{pressure->Int("systolic"), pressure->Int("diastolic")};
+    }
+    intake.heart_rate_per_min = reader.OptionalInt("heart_rate");
+    intake.acute_suicidal_ideation = reader.OptionalBoolean("acute_suicidal_ideation").value_or(false);
+    const std::string child_pugh = reader.OptionalString("child_pugh").value_or("");  // "" reads as not assessed
+    intake.japanese_ancestry = reader.OptionalBoolean("japanese_ancestry").value_or(false);
+    intake.hypertensive_encephalopathy_history =
+        reader.OptionalBoolean("hypertensive_encephalopathy_history").value_or(false);
+    intake.ketamine_misuse_history = reader.OptionalBoolean("ketamine_misuse_history").value_or(false);
+    RETURN_IF_ERROR(reader.Finish());
     Result<clinical::Sex> parsed_sex = clinical::ParseSex(sex);
     if (!parsed_sex.ok()) {
         return WithField(parsed_sex.error(), "sex");
@@ -235,34 +71,6 @@ Result<clinical::Intake> IntakeFromJson(const Json& json) {
             return WithField(parsed.error(), "child_pugh");
         }
         intake.child_pugh = *parsed;
-    }
-    if (const Json* trials = reader.Get("antidepressant_trials")) {
-        if (!trials->is_array()) {
-            return WrongType("antidepressant_trials", "an array of objects", *trials);
-        }
-        for (std::size_t i = 0; i < trials->size(); ++i) {
-            Result<clinical::AntidepressantTrial> trial =
-                TrialFromJson((*trials)[i], "antidepressant_trials[" + std::to_string(i) + "]");
-            if (!trial.ok()) {
-                return trial.error();
-            }
-            intake.antidepressant_trials.push_back(std::move(trial).value());
-        }
-    }
-    if (const Json* pressure = reader.Get("blood_pressure")) {
-        if (!pressure->is_object()) {
-            return WrongType("blood_pressure", "an object with systolic and diastolic", *pressure);
-        }
-        ObjectReader bp(*pressure, "blood_pressure");
-        clinical::BloodPressure value;
-        for (const Status& status :
-             {bp.RejectUnknown({"systolic", "diastolic"}), bp.Int("systolic", value.systolic_mmhg, true),
-              bp.Int("diastolic", value.diastolic_mmhg, true)}) {
-            if (!status.ok()) {
-                return status.error();
-            }
-        }
-        intake.blood_pressure = value;
     }
     return intake;
 }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/json/object_reader.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
@@ -28,10 +29,14 @@ using Json = nlohmann::json;
 // Parses `text` as one JSON document. Error kInvalidArgument naming the byte offset of the syntax error.
 [[nodiscard]] Result<Json> Parse(std::string_view text);
 
-// An intake for eligibility screening. Required: age_years, sex, product. Errors name the field
-// ("antidepressant_trials[1].weeks") for unknown fields, wrong types and missing required fields; range checks
-// are the clinical core's (Screen).
+// An intake for eligibility screening (docs/cli.md `screen`), read by ObjectReader. Required: age_years, sex,
+// product. Errors: kInvalidArgument naming the field ("antidepressant_trials[1].weeks") for a document that is not an
+// object ("intake"), unknown fields, wrong types, missing required fields and unknown names of sex, product or
+// child_pugh; range checks are the clinical core's (Screen).
 [[nodiscard]] Result<clinical::Intake> IntakeFromJson(const Json& json);
+// One antidepressant trial's fields, all required: drug, weeks, adequate_dose, improvement_percent,
+// current_episode. Errors are left in `reader`, for its Finish.
+[[nodiscard]] clinical::AntidepressantTrial ReadAntidepressantTrial(ObjectReader& reader);
 // The inverse of IntakeFromJson: every field under the name IntakeFromJson reads, an absent optional (pregnant,
 // weight_kg, heart_rate, blood_pressure, child_pugh) left out. IntakeFromJson(IntakeToJson(x)) == x for any
 // intake, and `.dump()` of the result is a stable text (keys sorted, numbers in shortest round-trip form): the

@@ -44,18 +44,17 @@ Status NdjsonExportSink::Settings(const std::vector<std::pair<std::string, std::
 }
 
 Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
-    for (Status status :
-         {WriteLine(out_, "patient", ToJson(record.patient)), WriteAll(out_, "weight", record.weights),
-          WriteAll(out_, "history_entry", record.history), WriteAll(out_, "antidepressant_trial", record.trials),
-          WriteAll(out_, "screening", record.screenings), WriteAll(out_, "vital_sign", record.vital_signs),
-          WriteAll(out_, "assessment", record.assessments), WriteAll(out_, "treatment_course", record.courses),
-          WriteAll(out_, "treatment_session", record.sessions), WriteAll(out_, "dose_order", record.dose_orders),
-          WriteAll(out_, "administration", record.administrations)}) {
-        if (!status.ok()) {
-            return status;
-        }
-    }
-    return Status::Ok();
+    RETURN_IF_ERROR(WriteLine(out_, "patient", ToJson(record.patient)));
+    RETURN_IF_ERROR(WriteAll(out_, "weight", record.weights));
+    RETURN_IF_ERROR(WriteAll(out_, "history_entry", record.history));
+    RETURN_IF_ERROR(WriteAll(out_, "antidepressant_trial", record.trials));
+    RETURN_IF_ERROR(WriteAll(out_, "screening", record.screenings));
+    RETURN_IF_ERROR(WriteAll(out_, "vital_sign", record.vital_signs));
+    RETURN_IF_ERROR(WriteAll(out_, "assessment", record.assessments));
+    RETURN_IF_ERROR(WriteAll(out_, "treatment_course", record.courses));
+    RETURN_IF_ERROR(WriteAll(out_, "treatment_session", record.sessions));
+    RETURN_IF_ERROR(WriteAll(out_, "dose_order", record.dose_orders));
+    return WriteAll(out_, "administration", record.administrations);
 }
 
 Status NdjsonExportSink::Audit(const app::AuditEntry& entry) {

@@ -5,24 +5,9 @@
 #include <utility>
 
 #include "adapters/json/clinical_json.hpp"
+#include "adapters/json/object_reader.hpp"
 
 namespace kclinic::adapters::json {
-namespace {
-
-// A record id as the payload carries it: a JSON integer of at least 1 (stored ids start at 1 on both backends).
-std::optional<std::int64_t> IdIn(const Json& json) {
-    if (!json.is_number_integer()) {
-        return std::nullopt;
-    }
-    const auto id = json.get<std::int64_t>();
-    if (id < 1) {
-        return std::nullopt;
-    }
-    return id;
-}
-
-}  // namespace
-
 Result<std::string> RelayPayload(std::string_view origin, const app::LiveEvent& event) {
     Result<Json> record = Parse(event.record_json);
     if (!record.ok() || !record->is_object()) {
@@ -40,46 +25,38 @@ Result<std::string> RelayPayload(std::string_view origin, const app::LiveEvent& 
 
 Result<RelayedEvent> ParseRelayPayload(std::string_view payload) {
     ASSIGN_OR_RETURN(Json parsed, Parse(payload));
-    const Json json = std::move(parsed);
-    if (!json.is_object()) {
-        return InvalidArgument("", "a relayed event is a JSON object");
-    }
-    for (const auto& [key, value] : json.items()) {
-        if (key != "origin" && key != "kind" && key != "patient" && key != "session" && key != "record") {
-            return InvalidArgument(key, "unknown field");
-        }
-    }
+    ObjectReader reader(std::move(parsed), "");
     RelayedEvent relayed;
-    if (!json.contains("origin") || !json["origin"].is_string() ||
-        json["origin"].get_ref<const std::string&>().empty()) {
-        return InvalidArgument("origin", "required: the publishing process's id, a non-empty string");
+    relayed.origin = reader.String("origin");
+    const std::string kind = reader.String("kind");
+    const std::int64_t patient = reader.Integer("patient");
+    const std::optional<std::int64_t> session = reader.OptionalInteger("session");
+    const std::optional<Json> record = reader.Raw("record");
+    // Stored ids start at 1 on both backends.
+    if (relayed.origin.empty()) {
+        reader.Fail(InvalidArgument("origin", "must be the publishing process's id, a non-empty string"));
     }
-    relayed.origin = json["origin"].get<std::string>();
-    std::optional<app::LiveEventKind> kind;
-    if (json.contains("kind") && json["kind"].is_string()) {
-        kind = app::kLiveEventKindNames.Parse(json["kind"].get_ref<const std::string&>());
+    const std::optional<app::LiveEventKind> known_kind = app::kLiveEventKindNames.Parse(kind);
+    if (!known_kind) {
+        reader.Fail(
+            InvalidArgument("kind", "must be one of the live event kinds (" + app::kLiveEventKindNames.List() + ")"));
     }
-    if (!kind) {
-        return InvalidArgument("kind",
-                               "required: one of the live event kinds (" + app::kLiveEventKindNames.List() + ")");
+    if (patient < 1) {
+        reader.Fail(InvalidArgument("patient", "must be a patient id, an integer of at least 1"));
     }
-    relayed.event.kind = *kind;
-    const std::optional<std::int64_t> patient = json.contains("patient") ? IdIn(json["patient"]) : std::nullopt;
-    if (!patient) {
-        return InvalidArgument("patient", "required: a patient id, an integer of at least 1");
+    if (session && *session < 1) {
+        reader.Fail(InvalidArgument("session", "must be a session id, an integer of at least 1, or null"));
     }
-    relayed.event.patient = app::PatientId{*patient};
-    if (json.contains("session") && !json["session"].is_null()) {
-        const std::optional<std::int64_t> session = IdIn(json["session"]);
-        if (!session) {
-            return InvalidArgument("session", "a session id, an integer of at least 1, or null");
-        }
+    if (!record || !record->is_object()) {
+        reader.Fail(InvalidArgument("record", "must be the record, a JSON object"));
+    }
+    RETURN_IF_ERROR(reader.Finish());
+    relayed.event.kind = *known_kind;
+    relayed.event.patient = app::PatientId{patient};
+    if (session) {
         relayed.event.session = app::SessionId{*session};
     }
-    if (!json.contains("record") || !json["record"].is_object()) {
-        return InvalidArgument("record", "required: the record, a JSON object");
-    }
-    relayed.event.record_json = json["record"].dump();
+    relayed.event.record_json = record->dump();
     return relayed;
 }
 

@@ -1,0 +1,82 @@
+// The Spravato REMS Patient Monitoring Forms (app/rems_forms.hpp): the forms due, a session's form as it stands,
+// and its submission.
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/api/routes.hpp"
+#include "adapters/json/record_json.hpp"
+
+namespace kclinic::adapters::api {
+namespace {
+
+using app::Permission;
+
+Json RemsFormJson(const app::RemsFormView& view) {
+    Json json = json::ToJson(view.record);
+    json["form"] = json::ToJson(view.form);
+    json["notes"] = view.notes;
+    return json;
+}
+
+// The use cases name the clinic's REMS-certified setting "setting_name"; the API calls it what the form does.
+Error AsHealthcareSetting(Error error) {
+    if (error.field == "setting_name") {
+        error.field = "healthcare_setting";
+    }
+    return error;
+}
+
+}  // namespace
+
+void AddRemsRoutes(ApiRouter& api, ApiServices& services) {
+    api.Add(Method::kGet, "/api/v1/rems-forms/due", Permission::kRemsRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
+                ASSIGN_OR_RETURN(
+                    std::vector<app::DueRemsForm> due,
+                    services.use_cases.rems.ListDue(call.actor, std::chrono::floor<std::chrono::days>(call.now)));
+                // Paged by id; within the page the earliest due date first, as the use case lists them.
+                std::vector<app::DueRemsForm> by_id =
+                    ById(std::move(due), [](const app::DueRemsForm& f) { return f.record.id.value; });
+                return PageOf(
+                    by_id, page, [](const app::DueRemsForm& f) { return f.record.id.value; },
+                    [](const app::DueRemsForm& f) {
+                        Json json = json::ToJson(f.record);
+                        json["overdue"] = f.overdue;
+                        return json;
+                    });
+            });
+
+    api.Add(Method::kGet, "/api/v1/sessions/{id}/rems-form", Permission::kRemsRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                const std::string setting(call.request.QueryParameter("healthcare_setting").value_or(""));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                Result<app::RemsFormView> form =
+                    services.use_cases.rems.GetForm(call.actor, app::SessionId{call.id}, setting, settings);
+                if (!form.ok()) {
+                    return AsHealthcareSetting(form.error());
+                }
+                return JsonResponse(200, RemsFormJson(*form));
+            });
+
+    api.Add(Method::kPost, "/api/v1/sessions/{id}/rems-form/submit", Permission::kRemsSubmit, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                ObjectReader body(call.request.body);
+                const std::string setting = body.String("healthcare_setting");
+                const int ready_to_leave = body.Int("ready_to_leave_minutes");
+                const std::string reference = body.OptionalString("confirmation_reference").value_or("");
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                Result<app::RemsFormView> submitted = services.use_cases.rems.Submit(
+                    call.actor, app::SessionId{call.id}, setting, ready_to_leave, reference, settings);
+                if (!submitted.ok()) {
+                    return AsHealthcareSetting(submitted.error());
+                }
+                return JsonResponse(200, RemsFormJson(*submitted));
+            });
+}
+
+}  // namespace kclinic::adapters::api

@@ -1,0 +1,167 @@
+#include "adapters/json/object_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "adapters/json/clinical_json.hpp"
+#include "base/text.hpp"
+
+namespace kclinic::adapters::json {
+namespace {
+
+Error ErrorOf(ObjectReader& body) {
+    const Status status = body.Finish();
+    EXPECT_FALSE(status.ok());
+    return status.ok() ? Error{} : status.error();
+}
+
+TEST(ObjectReader, ReadsEveryTypeOfField) {
+    ObjectReader body(R"({"mrn":"A1","age":41,"weight":72.5,"ok":true,"day":"2026-11-21",
+                        "at":"2026-11-21T10:30:00.250+01:00","answers":[0,1,3],"bp":{"systolic":120}})");
+    EXPECT_EQ(body.String("mrn"), "A1");
+    EXPECT_EQ(body.Integer("age"), 41);
+    EXPECT_DOUBLE_EQ(body.Number("weight"), 72.5);
+    EXPECT_TRUE(body.Boolean("ok"));
+    EXPECT_EQ(FormatDate(body.Date("day")), "2026-11-21");
+    EXPECT_EQ(FormatTime(body.Time("at")), "2026-11-21T09:30:00.250Z");
+    EXPECT_EQ(body.IntArray("answers"), (std::vector<int>{0, 1, 3}));
+    EXPECT_EQ(body.Object("bp").Integer("systolic"), 120);
+    EXPECT_FALSE(body.OptionalString("absent").has_value());
+    EXPECT_TRUE(body.Finish().ok());
+}
+
+TEST(ObjectReader, EmptyBodyReadsAsEmptyObject) {
+    ObjectReader body("");
+    EXPECT_FALSE(body.OptionalInteger("limit").has_value());
+    EXPECT_TRUE(body.Finish().ok());
+}
+
+TEST(ObjectReader, MalformedJsonNamesTheBody) {
+    ObjectReader body(R"({"mrn": )");
+    (void)body.String("mrn");
+    const Error error = ErrorOf(body);
+    EXPECT_EQ(error.code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(error.field, "body");
+    EXPECT_EQ(error.message, "invalid JSON at byte 9: the document is not well-formed");
+}
+
+TEST(ObjectReader, ABodyThatIsNotAnObjectIsRefused) {
+    ObjectReader body("[1,2]");
+    EXPECT_EQ(ErrorOf(body).message, "must be a JSON object (got an array)");
+}
+
+TEST(ObjectReader, MissingRequiredFieldIsNamed) {
+    ObjectReader body(R"({"given_name":"Ann"})");
+    (void)body.String("given_name");
+    (void)body.String("mrn");
+    const Error error = ErrorOf(body);
+    EXPECT_EQ(error.field, "mrn");
+    EXPECT_EQ(error.message, "is required: a string");
+}
+
+TEST(ObjectReader, ADocumentThatIsNotAnObjectIsNamedByItsName) {
+    ObjectReader intake(Json::array({1, 2}), "intake");
+    const Error error = ErrorOf(intake);
+    EXPECT_EQ(error.field, "intake");
+    EXPECT_EQ(error.message, "must be a JSON object (got an array)");
+}
+
+TEST(ObjectReader, WrongTypeIsNamedWithWhatWasSent) {
+    ObjectReader body(R"({"weight_kg":"72"})");
+    (void)body.Number("weight_kg");
+    const Error error = ErrorOf(body);
+    EXPECT_EQ(error.field, "weight_kg");
+    EXPECT_EQ(error.message, "must be a number (got a string)");
+}
+
+TEST(ObjectReader, FractionalIntegerIsAWrongType) {
+    ObjectReader body(R"({"count":1.5})");
+    (void)body.Integer("count");
+    EXPECT_EQ(ErrorOf(body).message, "must be a whole number (got a decimal number)");
+}
+
+TEST(ObjectReader, IntegersBeyondWhatReadsThemAreOutOfRange) {
+    ObjectReader count(R"({"count":2147483648})");
+    (void)count.Int("count");
+    EXPECT_EQ(ErrorOf(count).ToString(), "count: is out of range");
+
+    ObjectReader id(R"({"id":9223372036854775808})");
+    (void)id.Integer("id");
+    EXPECT_EQ(ErrorOf(id).ToString(), "id: is out of range");
+
+    ObjectReader answers(R"({"answers":[1,-2147483649]})");
+    (void)answers.IntArray("answers");
+    EXPECT_EQ(ErrorOf(answers).ToString(), "answers[1]: is out of range");
+
+    ObjectReader fits(R"({"count":-2147483648,"id":9223372036854775807})");
+    EXPECT_EQ(fits.Int("count"), -2147483648LL);
+    EXPECT_EQ(fits.Integer("id"), 9223372036854775807LL);
+    EXPECT_TRUE(fits.Finish().ok());
+}
+
+TEST(ObjectReader, UnknownFieldIsRefusedNotIgnored) {
+    ObjectReader body(R"({"mrn":"A1","acute_suicidal_ideaton":true})");
+    (void)body.String("mrn");
+    const Error error = ErrorOf(body);
+    EXPECT_EQ(error.field, "acute_suicidal_ideaton");
+    EXPECT_EQ(error.message, "unknown field");
+}
+
+TEST(ObjectReader, NestedErrorsNameTheirPath) {
+    ObjectReader body(R"({"bp":{"systolic":"high"},"answers":[1,"x"]})");
+    (void)body.Object("bp").Integer("systolic");
+    EXPECT_EQ(ErrorOf(body).field, "bp.systolic");
+
+    ObjectReader list(R"({"answers":[1,"x"]})");
+    (void)list.IntArray("answers");
+    EXPECT_EQ(ErrorOf(list).field, "answers[1]");
+
+    ObjectReader unknown(R"({"bp":{"systolic":1,"sytolic":2}})");
+    (void)unknown.Object("bp").Integer("systolic");
+    EXPECT_EQ(ErrorOf(unknown).field, "bp.sytolic");
+
+    ObjectReader trials(R"({"trials":[{"weeks":8},{"weeks":8.5}]})");
+    for (ObjectReader* trial : trials.OptionalObjectArray("trials")) {
+        (void)trial->Int("weeks");
+    }
+    EXPECT_EQ(ErrorOf(trials).ToString(), "trials[1].weeks: must be a whole number (got a decimal number)");
+
+    ObjectReader not_objects(R"({"trials":[{"weeks":8},"x"]})");
+    (void)not_objects.OptionalObjectArray("trials");
+    EXPECT_EQ(ErrorOf(not_objects).ToString(), "trials[1]: must be an object (got a string)");
+}
+
+TEST(ObjectReader, FirstErrorWins) {
+    ObjectReader body(R"({"a":"x","b":"y"})");
+    (void)body.Integer("a");
+    (void)body.Integer("b");
+    EXPECT_EQ(ErrorOf(body).field, "a");
+}
+
+TEST(ObjectReader, NullReadsAsAbsent) {
+    ObjectReader body(R"({"clinician":null})");
+    EXPECT_FALSE(body.OptionalString("clinician").has_value());
+    EXPECT_TRUE(body.Finish().ok());
+}
+
+TEST(ObjectReader, DatesAndTimesAreChecked) {
+    ObjectReader date(R"({"day":"2026-02-30"})");
+    (void)date.Date("day");
+    EXPECT_EQ(ErrorOf(date).field, "day");
+
+    ObjectReader local(R"({"at":"2026-11-21T09:30:00"})");
+    (void)local.Time("at");
+    EXPECT_EQ(ErrorOf(local).field, "at");
+}
+
+TEST(ParseRfc3339, AcceptsOffsetsAndFractions) {
+    EXPECT_EQ(FormatTime(*ParseRfc3339("2026-11-21T00:15:00-02:30")), "2026-11-21T02:45:00.000Z");
+    EXPECT_EQ(FormatTime(*ParseRfc3339("2026-11-21T09:30:00.1Z")), "2026-11-21T09:30:00.100Z");
+    EXPECT_EQ(FormatTime(*ParseRfc3339("2026-11-21T09:30:00.123456Z")), "2026-11-21T09:30:00.123Z");
+    for (const char* bad : {"2026-11-21", "2026-11-21T24:00:00Z", "2026-11-21T09:30:00.Z", "2026-11-21T09:30:00+1",
+                            "2026-11-21 09:30:00Z", "2026-13-01T00:00:00Z", "2026-11-21T09:30:60Z"}) {
+        EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
+    }
+}
+
+}  // namespace
+}  // namespace kclinic::adapters::json
