@@ -28,7 +28,8 @@ void AddSettingsRoutes(ApiRouter& api, ApiServices& services);
 void AddUserRoutes(ApiRouter& api, ApiServices& services);
 // History and screenings (app/history_records.hpp).
 void AddHistoryRoutes(ApiRouter& api, ApiServices& services);
-// Courses, sessions, dose orders and administrations (app/treatment_records.hpp).
+// Courses, sessions, dose orders and administrations (app/course_records.hpp, app/session_steps.hpp,
+// app/dose_records.hpp).
 void AddTreatmentRoutes(ApiRouter& api, ApiServices& services);
 // Alerts (app/alert_records.hpp).
 void AddAlertRoutes(ApiRouter& api, ApiServices& services);

@@ -20,9 +20,12 @@
 
 #include "adapters/storage/contract/fault_store.hpp"
 #include "adapters/storage/contract/test_stores.hpp"
+#include "adapters/storage/contract/use_case_fixture.hpp"
+#include "app/course_records.hpp"
+#include "app/dose_records.hpp"
 #include "app/note_records.hpp"
 #include "app/patient_records.hpp"
-#include "app/treatment_records.hpp"
+#include "app/session_steps.hpp"
 #include "clinical/session_state.hpp"
 
 namespace kclinic::adapters::storage::contract {
@@ -32,27 +35,22 @@ using app::PatientId;
 using app::SessionId;
 using std::chrono::minutes;
 
-const std::chrono::sys_days kTreatmentDay{std::chrono::year{2026} / 9 / 21};  // the day of At(0)
 const app::Actor kNurse{"nurse@clinic.example", "10.0.0.7"};
 const app::Actor kPrescriber{"doctor@clinic.example", "10.0.0.8"};
-
-// A clock the arrangements move forward; the use case under test runs at one instant.
-class StepClock final : public app::Clock {
-public:
-    [[nodiscard]] app::TimePoint Now() const override { return now_; }
-    void Advance(minutes by) { now_ += by; }
-
-private:
-    app::TimePoint now_ = At(0);
-};
 
 // The use cases, all over one store.
 struct UseCases {
     UseCases(app::Store& store, const app::Clock& clock)
-        : patients(store, clock), treatment(store, clock), notes(store, clock) {}
+        : patients(store, clock),
+          courses(store, clock),
+          sessions(store, clock),
+          doses(store, clock),
+          notes(store, clock) {}
 
     app::PatientRecords patients;
-    app::TreatmentRecords treatment;
+    app::CourseRecords courses;
+    app::SessionSteps sessions;
+    app::DoseRecords doses;
     app::NoteRecords notes;
     clinical::ClinicSettings settings;
 };
@@ -154,21 +152,21 @@ PatientId RegisterAda(UseCases& use_cases) {
 
 app::NewCourse EsketamineCourse() {
     return app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kEsketamineTrd,
-                          clinical::Route::kEsketamineNasal, kTreatmentDay};
+                          clinical::Route::kEsketamineNasal, kCourseStart};
 }
 
 // The first session of an esketamine course, checked in, its pre-dose BP confirmed, a 56-mg order signed, dosing,
 // and one device given: ending it now owes the REMS a monitoring form.
 SessionId DosingSession(UseCases& use_cases, StepClock& clock, PatientId patient) {
     Result<app::CourseRecord> course =
-        use_cases.treatment.StartCourse(kPrescriber, patient, EsketamineCourse(), use_cases.settings);
+        use_cases.courses.StartCourse(kPrescriber, patient, EsketamineCourse(), use_cases.settings);
     EXPECT_TRUE(course.ok()) << course.error().ToString();
     if (!course.ok() || course->sessions.empty()) {
         ADD_FAILURE() << "no session to dose";
         return SessionId{};
     }
     const SessionId session = course->sessions.front().id;
-    EXPECT_TRUE(use_cases.treatment.CheckIn(kNurse, session, true, true).ok());
+    EXPECT_TRUE(use_cases.sessions.CheckIn(kNurse, session, true, true).ok());
     clock.Advance(minutes{5});
     for (const auto& [loinc, value] : {std::pair{"8480-6", 128.0}, std::pair{"8462-4", 82.0}}) {
         EXPECT_TRUE(use_cases.patients
@@ -179,17 +177,17 @@ SessionId DosingSession(UseCases& use_cases, StepClock& clock, PatientId patient
                         .ok());
     }
     clock.Advance(minutes{1});
-    EXPECT_TRUE(use_cases.treatment.ConfirmPreDose(kNurse, session, use_cases.settings).ok());
+    EXPECT_TRUE(use_cases.sessions.ConfirmPreDose(kNurse, session, use_cases.settings).ok());
     const clinical::DoseRequest first_dose{.route = clinical::Route::kEsketamineNasal,
                                            .weight_kg = 70,
                                            .dose_mg = 56,
                                            .first_dose = true,
                                            .age_years = 46};
-    EXPECT_TRUE(use_cases.treatment.SignDoseOrder(kPrescriber, session, first_dose, use_cases.settings).ok());
-    EXPECT_TRUE(use_cases.treatment.StartDosing(kNurse, session).ok());
+    EXPECT_TRUE(use_cases.doses.SignDoseOrder(kPrescriber, session, first_dose, use_cases.settings).ok());
+    EXPECT_TRUE(use_cases.sessions.StartDosing(kNurse, session).ok());
     const app::NewAdministration device{
         "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, "LOT-F", clock.Now(), clock.Now()};
-    EXPECT_TRUE(use_cases.treatment.RecordAdministration(kNurse, session, device).ok());
+    EXPECT_TRUE(use_cases.doses.RecordAdministration(kNurse, session, device).ok());
     clock.Advance(minutes{10});
     return session;
 }
@@ -228,7 +226,7 @@ Status RegisterAnotherPatient(UseCases& use_cases, const Subject&) {
 // Also writes every session of the course (an esketamine induction has eight) and each session's first transition.
 Status StartACourse(UseCases& use_cases, const Subject& subject) {
     return StatusOf(
-        use_cases.treatment.StartCourse(kPrescriber, subject.patient, EsketamineCourse(), use_cases.settings));
+        use_cases.courses.StartCourse(kPrescriber, subject.patient, EsketamineCourse(), use_cases.settings));
 }
 
 // A systolic BP of 190 mm[Hg] raises the systolic_high alert in the same transaction.
@@ -244,7 +242,7 @@ Status SignTheNote(UseCases& use_cases, const Subject& subject) {
 
 // The transition, its audit entry, the REMS form the ended esketamine session owes and the form's audit entry.
 Status AbortTheSession(UseCases& use_cases, const Subject& subject) {
-    return StatusOf(use_cases.treatment.Abort(kNurse, subject.session, "fire alarm, building evacuated"));
+    return StatusOf(use_cases.sessions.Abort(kNurse, subject.session, "fire alarm, building evacuated"));
 }
 
 const std::vector<FaultCase> kFaultCases = {
