@@ -30,6 +30,7 @@ template <typename Tag>
 struct Id {
     std::int64_t value = 0;
     friend bool operator==(Id, Id) = default;
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the literal 0 of the rewritten `a < b` here.
     friend auto operator<=>(Id, Id) = default;
 };
 using PatientId = Id<struct PatientTag>;
