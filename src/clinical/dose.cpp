@@ -12,6 +12,7 @@ namespace kclinic::clinical {
 namespace {
 
 constexpr double kCmPerInch = 2.54;
+constexpr std::size_t kNotesPerOrder = 4;
 // Spravato is labelled for adults only; its dosing is not established in children (USPI, clinical-reference §3.2).
 constexpr std::string_view kEuLowStartWho = "for EU patients 65 or older or of Japanese ancestry (EU SmPC)";
 
@@ -89,7 +90,7 @@ Result<BasisWeight> ResolveWeight(const DoseRequest& request) {
     return out;
 }
 
-DoseOrder StartOrder(const DoseRequest& request, BasisWeight weight) {
+DoseOrder StartOrder(const DoseRequest& request, BasisWeight&& weight) {
     DoseOrder order;
     order.route = request.route;
     order.weight_basis = request.weight_basis;
@@ -98,6 +99,9 @@ DoseOrder StartOrder(const DoseRequest& request, BasisWeight weight) {
         order.ideal_body_weight_kg = RoundKg(*weight.ideal_kg);
     }
     order.notes = std::move(weight.notes);
+    // An order gathers a few notes (the weight basis, defaults taken, label remarks): room for them up front costs one
+    // allocation instead of one a note (measured in bench/clinical_bench, BM_ComputeIvDose).
+    order.notes.reserve(order.notes.size() + kNotesPerOrder);
     return order;
 }
 
