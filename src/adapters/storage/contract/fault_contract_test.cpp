@@ -4,7 +4,8 @@
 // kInternal (what the adapters report when the database is lost or fails). Every failure must write nothing (the
 // census of the whole record, read back through the real store, is unchanged) and reach the caller as the store
 // reported it, as the Store port documents. The same use case then succeeds and changes the census, so the check
-// that nothing was written can fail.
+// that nothing was written can fail. Each case arranges the record through the fixture's real use cases, then hands
+// its use case to ExpectEveryFaultWritesNothing, which runs it through app::ClinicUseCases over the fault store.
 
 #include <gtest/gtest.h>
 
@@ -12,20 +13,15 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <memory>
-#include <ostream>
+#include <optional>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "adapters/storage/contract/fault_store.hpp"
 #include "adapters/storage/contract/test_stores.hpp"
 #include "adapters/storage/contract/use_case_fixture.hpp"
-#include "app/course_records.hpp"
-#include "app/dose_records.hpp"
-#include "app/note_records.hpp"
-#include "app/patient_records.hpp"
-#include "app/session_steps.hpp"
+#include "app/clinic_use_cases.hpp"
 #include "clinical/session_state.hpp"
 
 namespace kclinic::adapters::storage::contract {
@@ -34,45 +30,6 @@ namespace {
 using app::PatientId;
 using app::SessionId;
 using std::chrono::minutes;
-
-const app::Actor kNurse{"nurse@clinic.example", "10.0.0.7"};
-const app::Actor kPrescriber{"doctor@clinic.example", "10.0.0.8"};
-
-// The use cases, all over one store.
-struct UseCases {
-    UseCases(app::Store& store, const app::Clock& clock)
-        : patients(store, clock),
-          courses(store, clock),
-          sessions(store, clock),
-          doses(store, clock),
-          notes(store, clock) {}
-
-    app::PatientRecords patients;
-    app::CourseRecords courses;
-    app::SessionSteps sessions;
-    app::DoseRecords doses;
-    app::NoteRecords notes;
-    clinical::ClinicSettings settings;
-};
-
-// What a case's arrangement made for its use case to act on.
-struct Subject {
-    PatientId patient;
-    SessionId session;
-    app::Note note;
-};
-
-// A use case that writes more than once in one transaction. `arrange` brings the record to where `run` succeeds
-// (through the real store; it reports its own failures); `run` is the use case, through the fault store.
-struct FaultCase {
-    std::string name;
-    std::function<Subject(UseCases&, StepClock&)> arrange;
-    std::function<Status(UseCases&, const Subject&)> run;
-};
-
-void PrintTo(const FaultCase& fault_case, std::ostream* out) {
-    *out << fault_case.name;
-}
 
 // How many of each kind of record the store holds, and in which state, read through the real store: a use case
 // that wrote anything, or changed a record's state, changes it.
@@ -140,119 +97,6 @@ Census TakeCensus(app::Store& store) {
     return census;
 }
 
-// Arrangements, through the real store.
-
-PatientId RegisterAda(UseCases& use_cases) {
-    Result<app::Patient> registered = use_cases.patients.RegisterPatient(
-        kNurse, app::NewPatient{"MRN-F1", "Ada", "Example", std::chrono::sys_days{std::chrono::year{1980} / 3 / 14},
-                                clinical::Sex::kFemale});
-    EXPECT_TRUE(registered.ok()) << registered.error().ToString();
-    return registered.ok() ? registered->id : PatientId{};
-}
-
-app::NewCourse EsketamineCourse() {
-    return app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kEsketamineTrd,
-                          clinical::Route::kEsketamineNasal, kCourseStart};
-}
-
-// The first session of an esketamine course, checked in, its pre-dose BP confirmed, a 56-mg order signed, dosing,
-// and one device given: ending it now owes the REMS a monitoring form.
-SessionId DosingSession(UseCases& use_cases, StepClock& clock, PatientId patient) {
-    Result<app::CourseRecord> course =
-        use_cases.courses.StartCourse(kPrescriber, patient, EsketamineCourse(), use_cases.settings);
-    EXPECT_TRUE(course.ok()) << course.error().ToString();
-    if (!course.ok() || course->sessions.empty()) {
-        ADD_FAILURE() << "no session to dose";
-        return SessionId{};
-    }
-    const SessionId session = course->sessions.front().id;
-    EXPECT_TRUE(use_cases.sessions.CheckIn(kNurse, session, true, true).ok());
-    clock.Advance(minutes{5});
-    for (const auto& [loinc, value] : {std::pair{"8480-6", 128.0}, std::pair{"8462-4", 82.0}}) {
-        EXPECT_TRUE(use_cases.patients
-                        .RecordVitalSign(kNurse,
-                                         app::NewVitalSign{patient, loinc, value, "mm[Hg]", clock.Now(),
-                                                           app::VitalSource::kManual, ""},
-                                         use_cases.settings)
-                        .ok());
-    }
-    clock.Advance(minutes{1});
-    EXPECT_TRUE(use_cases.sessions.ConfirmPreDose(kNurse, session, use_cases.settings).ok());
-    const clinical::DoseRequest first_dose{.route = clinical::Route::kEsketamineNasal,
-                                           .weight_kg = 70,
-                                           .dose_mg = 56,
-                                           .first_dose = true,
-                                           .age_years = 46};
-    EXPECT_TRUE(use_cases.doses.SignDoseOrder(kPrescriber, session, first_dose, use_cases.settings).ok());
-    EXPECT_TRUE(use_cases.sessions.StartDosing(kNurse, session).ok());
-    const app::NewAdministration device{
-        "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, "LOT-F", clock.Now(), clock.Now()};
-    EXPECT_TRUE(use_cases.doses.RecordAdministration(kNurse, session, device).ok());
-    clock.Advance(minutes{10});
-    return session;
-}
-
-Subject Nothing(UseCases&, StepClock&) {
-    return Subject{};
-}
-
-Subject OnePatient(UseCases& use_cases, StepClock&) {
-    return Subject{RegisterAda(use_cases), SessionId{}, app::Note{}};
-}
-
-Subject OnePatientWithADraftNote(UseCases& use_cases, StepClock& clock) {
-    Subject subject = OnePatient(use_cases, clock);
-    Result<app::Note> draft = use_cases.notes.Write(
-        kNurse, subject.patient, app::NewNote{app::NoteKind::kProgress, std::nullopt, std::nullopt, "Slept well."});
-    EXPECT_TRUE(draft.ok()) << draft.error().ToString();
-    subject.note = draft.ok() ? *draft : app::Note{};
-    return subject;
-}
-
-Subject OnePatientDosing(UseCases& use_cases, StepClock& clock) {
-    Subject subject = OnePatient(use_cases, clock);
-    subject.session = DosingSession(use_cases, clock, subject.patient);
-    return subject;
-}
-
-// The use cases under test, through the fault store.
-
-Status RegisterAnotherPatient(UseCases& use_cases, const Subject&) {
-    return StatusOf(use_cases.patients.RegisterPatient(
-        kNurse, app::NewPatient{"MRN-F2", "Grace", "Example", std::chrono::sys_days{std::chrono::year{1975} / 12 / 9},
-                                clinical::Sex::kFemale}));
-}
-
-// Also writes every session of the course (an esketamine induction has eight) and each session's first transition.
-Status StartACourse(UseCases& use_cases, const Subject& subject) {
-    return StatusOf(
-        use_cases.courses.StartCourse(kPrescriber, subject.patient, EsketamineCourse(), use_cases.settings));
-}
-
-// A systolic BP of 190 mm[Hg] raises the systolic_high alert in the same transaction.
-Status RecordAHighSystolic(UseCases& use_cases, const Subject& subject) {
-    return StatusOf(use_cases.patients.RecordVitalSign(
-        kNurse, app::NewVitalSign{subject.patient, "8480-6", 190, "mm[Hg]", At(0), app::VitalSource::kManual, ""},
-        use_cases.settings));
-}
-
-Status SignTheNote(UseCases& use_cases, const Subject& subject) {
-    return StatusOf(use_cases.notes.Sign(kNurse, subject.note.id, subject.note.version));
-}
-
-// The transition, its audit entry, the REMS form the ended esketamine session owes and the form's audit entry.
-Status AbortTheSession(UseCases& use_cases, const Subject& subject) {
-    return StatusOf(use_cases.sessions.Abort(kNurse, subject.session, "fire alarm, building evacuated"));
-}
-
-const std::vector<FaultCase> kFaultCases = {
-    {"RegisterPatient", Nothing, RegisterAnotherPatient},
-    {"StartCourse", OnePatient, StartACourse},
-    {"RecordVitalSignRaisingAnAlert", OnePatient, RecordAHighSystolic},
-    {"SignNote", OnePatientWithADraftNote, SignTheNote},
-    {"AbortSessionOwingARemsForm", OnePatientDosing, AbortTheSession},
-};
-
 // `outcome` is `injected`, unchanged, and the census is still `before`.
 void ExpectFailedWritingNothing(const Status& outcome, const Error& injected, app::Store& store, const Census& before) {
     ASSERT_FALSE(outcome.ok()) << "the use case succeeded although the store failed";
@@ -262,52 +106,126 @@ void ExpectFailedWritingNothing(const Status& outcome, const Error& injected, ap
     EXPECT_EQ(TakeCensus(store), before) << "the failed use case wrote something";
 }
 
-class FaultContractTest : public ::testing::TestWithParam<std::tuple<Backend, FaultCase>> {};
+class FaultContractTest : public UseCaseTest {
+protected:
+    // A use case that writes more than once in one transaction, run on the clinic's use cases it is given.
+    using UseCase = std::function<Status(app::ClinicUseCases&)>;
 
-TEST_P(FaultContractTest, AFailureAnywhereWritesNothingAndReachesTheCallerUnchanged) {
-    const auto& [backend, fault_case] = GetParam();
-    Result<std::unique_ptr<TestStore>> opened = OpenTestStore(backend);
-    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-    app::Store& store = (*opened)->store();
-    StepClock clock;
-    UseCases real(store, clock);
-    const Subject subject = fault_case.arrange(real, clock);
-    ASSERT_FALSE(HasFailure()) << "the arrangement failed";
-    FaultStore faults(store);
-    UseCases faulty(faults, clock);
-    const Census before = TakeCensus(store);
+    // Runs `use_case` through a FaultStore over the real store: failing at the commit, then at each of its
+    // transaction operations in turn, with kUnavailable and kInternal; then with no fault, when it must succeed.
+    void ExpectEveryFaultWritesNothing(const UseCase& use_case) {
+        ASSERT_FALSE(HasFailure()) << "the arrangement failed";
+        FaultStore faults(store());
+        app::ClinicUseCases faulty(faults, clock_, credentials_);
+        const Census before = TakeCensus(store());
 
-    for (const ErrorCode code : {ErrorCode::kUnavailable, ErrorCode::kInternal}) {
-        SCOPED_TRACE(ErrorCodeName(code));
-        faults.FailCommit(code);
-        {
-            SCOPED_TRACE("at the commit");
-            ExpectFailedWritingNothing(fault_case.run(faulty, subject), InjectedError(code, "commit"), store, before);
+        for (const ErrorCode code : {ErrorCode::kUnavailable, ErrorCode::kInternal}) {
+            SCOPED_TRACE(ErrorCodeName(code));
+            faults.FailCommit(code);
+            {
+                SCOPED_TRACE("at the commit");
+                ExpectFailedWritingNothing(use_case(faulty), InjectedError(code, "commit"), store(), before);
+            }
+            const int calls = faults.calls();
+            EXPECT_GE(calls, 2) << "the use case does not write more than once; it does not belong here";
+            for (int call = 1; call <= calls; ++call) {
+                SCOPED_TRACE("at call " + std::to_string(call) + " of " + std::to_string(calls));
+                faults.FailCall(call, code);
+                const Status outcome = use_case(faulty);
+                EXPECT_TRUE(faults.fired()) << "the use case made fewer calls than on its full run";
+                ExpectFailedWritingNothing(outcome, InjectedError(code, "call " + std::to_string(call)), store(),
+                                           before);
+            }
         }
-        const int calls = faults.calls();
-        EXPECT_GE(calls, 2) << "the use case does not write more than once; it does not belong here";
-        for (int call = 1; call <= calls; ++call) {
-            SCOPED_TRACE("at call " + std::to_string(call) + " of " + std::to_string(calls));
-            faults.FailCall(call, code);
-            const Status outcome = fault_case.run(faulty, subject);
-            EXPECT_TRUE(faults.fired()) << "the use case made fewer calls than on its full run";
-            ExpectFailedWritingNothing(outcome, InjectedError(code, "call " + std::to_string(call)), store, before);
-        }
+
+        faults.Disarm();
+        const Status done = use_case(faulty);
+        ASSERT_TRUE(done.ok()) << done.error().ToString();
+        EXPECT_NE(TakeCensus(store()), before) << "the census does not see what the use case writes";
     }
 
-    faults.Disarm();
-    const Status done = fault_case.run(faulty, subject);
-    ASSERT_TRUE(done.ok()) << done.error().ToString();
-    EXPECT_NE(TakeCensus(store), before) << "the census does not see what the use case writes";
+    // The first session of an esketamine course, checked in, its pre-dose BP confirmed, a 56-mg order signed,
+    // dosing, and one device given: ending it now owes the REMS a monitoring form.
+    SessionId DosingSession(PatientId patient) {
+        const app::CourseRecord course =
+            StartCourse(patient, clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
+        if (course.sessions.empty()) {
+            ADD_FAILURE() << "no session to dose";
+            return SessionId{};
+        }
+        const SessionId session = course.sessions.front().id;
+        EXPECT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
+        clock_.Advance(minutes{5});
+        for (const auto& [loinc, value] : {std::pair{"8480-6", 128.0}, std::pair{"8462-4", 82.0}}) {
+            const app::NewVitalSign reading{patient, loinc, value, "mm[Hg]", clock_.Now(), app::VitalSource::kManual,
+                                            ""};
+            EXPECT_TRUE(clinic().patients.RecordVitalSign(nurse_, reading, settings_).ok());
+        }
+        clock_.Advance(minutes{1});
+        EXPECT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, session, settings_).ok());
+        const clinical::DoseRequest first_dose{.route = clinical::Route::kEsketamineNasal,
+                                               .weight_kg = 70,
+                                               .dose_mg = 56,
+                                               .first_dose = true,
+                                               .age_years = 46};
+        EXPECT_TRUE(clinic().doses.SignDoseOrder(prescriber_, session, first_dose, settings_).ok());
+        EXPECT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
+        const app::NewAdministration device{
+            "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, "LOT-F", clock_.Now(),
+            clock_.Now()};
+        EXPECT_TRUE(clinic().doses.RecordAdministration(nurse_, session, device).ok());
+        clock_.Advance(minutes{10});
+        return session;
+    }
+};
+
+TEST_P(FaultContractTest, RegisterPatient) {
+    ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
+        return StatusOf(faulty.patients.RegisterPatient(nurse_, NewPatient("MRN-F2")));
+    });
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, FaultContractTest,
-                         ::testing::Combine(::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                                            ::testing::ValuesIn(kFaultCases)),
-                         [](const auto& param_info) {
-                             return std::string(BackendName(std::get<0>(param_info.param))) + "_" +
-                                    std::get<1>(param_info.param).name;
-                         });
+// Also writes every session of the course (an esketamine induction has eight) and each session's first transition.
+TEST_P(FaultContractTest, StartCourse) {
+    const PatientId patient = Register("MRN-F1");
+    ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
+        return StatusOf(faulty.courses.StartCourse(
+            prescriber_, patient,
+            app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kEsketamineTrd,
+                           clinical::Route::kEsketamineNasal, kCourseStart},
+            settings_));
+    });
+}
+
+// A systolic BP of 190 mm[Hg] raises the systolic_high alert in the same transaction.
+TEST_P(FaultContractTest, RecordVitalSignRaisingAnAlert) {
+    const PatientId patient = Register("MRN-F1");
+    ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
+        return StatusOf(faulty.patients.RecordVitalSign(
+            nurse_, app::NewVitalSign{patient, "8480-6", 190, "mm[Hg]", kStart, app::VitalSource::kManual, ""},
+            settings_));
+    });
+}
+
+TEST_P(FaultContractTest, SignNote) {
+    const PatientId patient = Register("MRN-F1");
+    Result<app::Note> draft = clinic().notes.Write(
+        nurse_, patient, app::NewNote{app::NoteKind::kProgress, std::nullopt, std::nullopt, "Slept well."});
+    ASSERT_TRUE(draft.ok()) << draft.error().ToString();
+    ExpectEveryFaultWritesNothing(
+        [&](app::ClinicUseCases& faulty) { return StatusOf(faulty.notes.Sign(nurse_, draft->id, draft->version)); });
+}
+
+// The transition, its audit entry, the REMS form the ended esketamine session owes and the form's audit entry.
+TEST_P(FaultContractTest, AbortSessionOwingARemsForm) {
+    const SessionId session = DosingSession(Register("MRN-F1"));
+    ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
+        return StatusOf(faulty.sessions.Abort(nurse_, session, "fire alarm, building evacuated"));
+    });
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FaultContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& param_info) { return std::string(BackendName(param_info.param)); });
 
 }  // namespace
 }  // namespace kclinic::adapters::storage::contract
