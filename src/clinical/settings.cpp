@@ -259,6 +259,20 @@ const std::vector<Entry>& Registry() {
             "Spravato trials: MOAA/S <= 3 moderate or deeper sedation [LABEL-US adjacent]; 4 (mild) only more "
             "sensitive",
             "A MOAA/S rating at or below this (and above 0, always critical) raises a sedation alert."),
+        IntEntry(
+            "records.clock_skew_minutes", [](auto& s) -> auto& { return s.records.clock_skew_minutes; }, 1, 10, "min",
+            "Clinic policy [PRACTICE]: room for a clinician's or a device's clock running ahead of the server's",
+            "A clinical time later than now by more than this is refused as in the future."),
+        IntEntry(
+            "records.late_entry_after_minutes", [](auto& s) -> auto& { return s.records.late_entry_after_minutes; }, 10,
+            120, "min",
+            "CMS Program Integrity Manual 100-08 ch. 3 §3.3.2.5: delayed entries must be identified as such; the "
+            "window is clinic policy [PRACTICE]",
+            "A clinical time earlier than now by more than this is recorded as a late entry."),
+        IntEntry(
+            "records.late_entry_max_hours", [](auto& s) -> auto& { return s.records.late_entry_max_hours; }, 1, 72, "h",
+            "Clinic policy [PRACTICE]: older documentation goes into a signed note, not back-dated entries",
+            "A clinical time earlier than now by more than this is refused."),
     };
     return entries;
 }
@@ -280,6 +294,9 @@ Status CheckConsistency(const ClinicSettings& s) {
     if (s.dose.im_max_mg_per_kg > s.dose.iv_max_mg_per_kg) {
         return InvalidArgument("dose.im_max_mg_per_kg",
                                "may not exceed dose.iv_max_mg_per_kg (IM bioavailability is about 93%)");
+    }
+    if (s.records.late_entry_max_hours * 60 <= s.records.late_entry_after_minutes) {
+        return InvalidArgument("records.late_entry_max_hours", "must be longer than records.late_entry_after_minutes");
     }
     // Three infusions a week put two of them 2 days apart (days 0, 2, 4), so a 3-day minimum cannot be planned.
     if (s.schedule.iv_induction_per_week == 3 && s.schedule.min_days_between_sessions > 2) {

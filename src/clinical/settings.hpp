@@ -90,6 +90,14 @@ struct MonitoringSettings {
     int moaas_sedation_at_or_below = 3;     // MOAA/S <= 3: moderate or deeper sedation (Spravato trials)
 };
 
+// When a clinical time may be recorded (clinical/record_time.hpp). No regulation sets these numbers: they are clinic
+// policy [PRACTICE], bounded so that a late entry stays identifiable and a wrong clock cannot document the future.
+struct RecordSettings {
+    int clock_skew_minutes = 5;         // a time up to this far ahead of the server's clock is accepted [PRACTICE]
+    int late_entry_after_minutes = 30;  // a time earlier than this before now is a late entry (CMS PIM 3.3.2.5)
+    int late_entry_max_hours = 24;      // a time earlier than this before now is refused [PRACTICE]
+};
+
 struct ClinicSettings {
     // Where US and EU labels differ: the EU >=65 intake BP gate (150/90) and EU esketamine start doses (28 mg
     // for patients >=65 or of Japanese ancestry).
@@ -100,6 +108,7 @@ struct ClinicSettings {
     DoseSettings dose;
     ScheduleSettings schedule;
     MonitoringSettings monitoring;
+    RecordSettings records;
 };
 
 // One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.

@@ -147,6 +147,14 @@ TEST(SettingsTest, CrossSettingRulesHold) {
     ASSERT_FALSE(too_far_apart.ok());
     EXPECT_EQ(too_far_apart.error().field, "schedule.min_days_between_sessions");
     ASSERT_TRUE(SetSetting(schedule, "schedule.min_days_between_sessions", "2").ok());
+
+    // A late-entry limit no longer than the window before it would refuse every late entry.
+    ClinicSettings records;
+    ASSERT_TRUE(SetSetting(records, "records.late_entry_after_minutes", "90").ok());
+    Status limit_inside_window = SetSetting(records, "records.late_entry_max_hours", "1");
+    ASSERT_FALSE(limit_inside_window.ok());
+    EXPECT_EQ(limit_inside_window.error().field, "records.late_entry_max_hours");
+    ASSERT_TRUE(SetSetting(records, "records.late_entry_max_hours", "2").ok());
 }
 
 // docs/clinical-rules.md must list every setting, so the documentation cannot drift from the registry.
