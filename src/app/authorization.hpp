@@ -51,6 +51,7 @@ enum class Permission {
     kNoteWriteClinical,
     kRemsRead,
     kRemsSubmit,
+    kRemsSubmitMissingReadings,
     kSettingsRead,
     kSettingsChange,
     kUserManage,

@@ -197,8 +197,9 @@ private:
             }
             return StatusOf(created);
         });
-        At(at + minutes{10}, "weigh " + p.mrn,
-           [this, &p, at] { return use_cases_.patients.RecordWeight(nurse_, p.id, at + minutes{10}, p.weight_kg); });
+        At(at + minutes{10}, "weigh " + p.mrn, [this, &p, at] {
+            return StatusOf(use_cases_.patients.RecordWeight(nurse_, p.id, at + minutes{10}, p.weight_kg, settings_));
+        });
         return p;
     }
 
@@ -382,7 +383,7 @@ private:
             const NewAdministration infusion{"ketamine",           Route::kIv,      order->total_mg,
                                              order->rate_mg_per_h, std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
                                              t0 + minutes{10},     t0 + minutes{50}};
-            return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], infusion));
+            return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], infusion, settings_));
         });
         At(t0 + minutes{51}, "monitoring of " + p.mrn,
            [this, &p, index] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, p.sessions[index])); });
@@ -454,7 +455,7 @@ private:
                                               "DEMO-LOT-E" + p.mrn.substr(5),
                                               at,
                                               at};
-                return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], given));
+                return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], given, settings_));
             });
         }
     }

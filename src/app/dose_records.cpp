@@ -1,12 +1,14 @@
 #include "app/dose_records.hpp"
 
 #include <cmath>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "app/audit.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
+#include "clinical/session_state.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -14,7 +16,7 @@ namespace {
 using clinical::SessionState;
 
 // The administration's own fields, before the session is read. Errors as RecordAdministration's, for its fields.
-Status CheckAdministration(const NewAdministration& administration, TimePoint now) {
+Status CheckAdministration(const NewAdministration& administration) {
     RETURN_IF_ERROR(CheckText("drug", administration.drug, treatment_text::kLineRule));
     RETURN_IF_ERROR(CheckText("lot_number", administration.lot_number, treatment_text::kLineRule));
     if (!(administration.dose_mg > 0)) {
@@ -39,16 +41,27 @@ Status CheckAdministration(const NewAdministration& administration, TimePoint no
     } else if (administration.device_count) {
         return InvalidArgument("device_count", "applies to esketamine nasal devices only");
     }
-    if (administration.started_at > now) {
-        return InvalidArgument("started_at", "must not be after now");
-    }
-    if (administration.stopped_at && *administration.stopped_at < administration.started_at) {
-        return InvalidArgument("stopped_at", "must not be before started_at");
-    }
-    if (administration.stopped_at && *administration.stopped_at > now) {
-        return InvalidArgument("stopped_at", "must not be after now");
-    }
     return Status::Ok();
+}
+
+// The administration's times against the server's clock and the session's own history (clinical::
+// CheckAdministrationTime): nothing given before the session's latest step to pre_dose_ok. A session older than
+// the transition history has no such step; its check-in bounds the dose instead.
+Result<clinical::EntryTiming> CheckAdministrationTime(StoreTransaction& tx, const TreatmentSession& session,
+                                                      const NewAdministration& administration, TimePoint now,
+                                                      const clinical::RecordSettings& settings) {
+    ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
+    std::optional<TimePoint> pre_dose_ok_at = session.checked_in_at;
+    for (const SessionTransition& transition : transitions) {
+        if (transition.to_state == SessionState::kPreDoseOk) {
+            pre_dose_ok_at = transition.at;
+        }
+    }
+    if (!pre_dose_ok_at) {
+        return Error{ErrorCode::kInternal, "session_id", "a dosing session has no recorded check-in or pre-dose step"};
+    }
+    return clinical::CheckAdministrationTime(administration.started_at, administration.stopped_at, *pre_dose_ok_at, now,
+                                             settings);
 }
 
 }  // namespace
@@ -86,9 +99,10 @@ Result<DoseOrderRecord> DoseRecords::SignDoseOrder(const Actor& actor, SessionId
 }
 
 Result<Administration> DoseRecords::RecordAdministration(const Actor& actor, SessionId session,
-                                                         const NewAdministration& administration) {
+                                                         const NewAdministration& administration,
+                                                         const clinical::ClinicSettings& settings) {
     const TimePoint now = clock_.Now();
-    RETURN_IF_ERROR(CheckAdministration(administration, now));
+    RETURN_IF_ERROR(CheckAdministration(administration));
     return store_.Write([&](StoreTransaction& tx) -> Result<Administration> {
         ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
         if (current.state != SessionState::kDosing) {
@@ -96,6 +110,8 @@ Result<Administration> DoseRecords::RecordAdministration(const Actor& actor, Ses
                          "administrations are recorded while dosing; session " + std::to_string(session.value) +
                              " is " + std::string(clinical::SessionStateName(current.state))};
         }
+        ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
+                         CheckAdministrationTime(tx, current, administration, now, settings.records));
         ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session));
         // A session in dosing always has its order: StartDosing requires it.
         if (!order) {
@@ -129,7 +145,8 @@ Result<Administration> DoseRecords::RecordAdministration(const Actor& actor, Ses
                               administration.started_at,
                               administration.stopped_at,
                               now,
-                              actor.user};
+                              actor.user,
+                              timing == clinical::EntryTiming::kLate};
         ASSIGN_OR_RETURN(record.id, tx.InsertAdministration(record));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "administration.create", "administration", record.id.value,
                                     record.patient.value));

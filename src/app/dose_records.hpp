@@ -24,9 +24,11 @@ struct NewAdministration {
     std::optional<double> rate_mg_per_h;  // infusions; > 0 when given
     // esketamine only, required: 1 to clinical::kEsketamineMaxDevices devices of 28 mg, dose_mg = 28 x count
     std::optional<int> device_count;
-    std::string lot_number;               // 1-200 characters
-    TimePoint started_at;                 // not after now
-    std::optional<TimePoint> stopped_at;  // not before started_at, not after now
+    std::string lot_number;  // 1-200 characters
+    // Both checked by clinical::CheckAdministrationTime: not beyond the clock-skew allowance in the future, not
+    // older than the late-entry limit, started_at not before the session's pre-dose step, stopped_at not before it.
+    TimePoint started_at;
+    std::optional<TimePoint> stopped_at;
 };
 
 class DoseRecords {
@@ -40,12 +42,14 @@ public:
     // held or pre_dose_ok, or already has a dose order (a signed order is never edited); kNotFound.
     Result<DoseOrderRecord> SignDoseOrder(const Actor& actor, SessionId session, const clinical::DoseRequest& request,
                                           const clinical::ClinicSettings& settings);
-    // Records an administration during dosing. Errors: kInvalidArgument / kOutOfRange naming the field (see
-    // NewAdministration); kInvalidArgument "route" when not the dose order's route; kFailedPrecondition
-    // "session_id" when the session is not dosing, "dose_mg" when the session's administrations would exceed the
-    // order's total_mg; kNotFound.
+    // Records an administration during dosing, flagged late_entry when its times were documented after the fact
+    // (settings.records). Errors: kInvalidArgument / kOutOfRange naming the field (see NewAdministration);
+    // kInvalidArgument "started_at" / "stopped_at" from clinical::CheckAdministrationTime; kInvalidArgument "route"
+    // when not the dose order's route; kFailedPrecondition "session_id" when the session is not dosing, "dose_mg"
+    // when the session's administrations would exceed the order's total_mg; kNotFound.
     Result<Administration> RecordAdministration(const Actor& actor, SessionId session,
-                                                const NewAdministration& administration);
+                                                const NewAdministration& administration,
+                                                const clinical::ClinicSettings& settings);
 
 private:
     Store& store_;

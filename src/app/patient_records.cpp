@@ -9,6 +9,7 @@
 #include "base/text.hpp"
 #include "clinical/alerts.hpp"
 #include "clinical/plausibility.hpp"
+#include "clinical/record_time.hpp"
 #include "clinical/vital_signs.hpp"
 
 namespace kclinic::app {
@@ -129,14 +130,21 @@ Result<std::vector<Patient>> PatientRecords::ListPatients(const Actor& actor, Pa
     });
 }
 
-Status PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at, double weight_kg) {
+Result<WeightMeasurement> PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at,
+                                                       double weight_kg, const clinical::ClinicSettings& settings) {
     if (!(weight_kg >= clinical::kMinWeightKg && weight_kg <= clinical::kMaxWeightKg)) {
         return OutOfRange("weight_kg", weight_kg, clinical::kMinWeightKg, clinical::kMaxWeightKg, "kg");
     }
-    return store_.Write([&](StoreTransaction& tx) -> Status {
+    const TimePoint now = clock_.Now();
+    ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
+                     clinical::CheckEntryTime("measured_at", measured_at, now, settings.records));
+    const WeightMeasurement weight{patient,    measured_at, weight_kg,
+                                   actor.user, now,         timing == clinical::EntryTiming::kLate};
+    return store_.Write([&](StoreTransaction& tx) -> Result<WeightMeasurement> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        RETURN_IF_ERROR(tx.InsertWeight(WeightMeasurement{patient, measured_at, weight_kg, actor.user}));
-        return RecordAudit(tx, actor, clock_.Now(), "weight.create", "patient", patient.value, patient.value);
+        RETURN_IF_ERROR(tx.InsertWeight(weight));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "weight.create", "patient", patient.value, patient.value));
+        return weight;
     });
 }
 
@@ -158,14 +166,17 @@ Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, co
     const std::vector<clinical::AlertFinding> findings =
         clinical::EvaluateVitalSign(vital.loinc, vital.value, settings.monitoring);
     const TimePoint now = clock_.Now();
+    ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
+                     clinical::CheckEntryTime("observed_at", vital.observed_at, now, settings.records));
+    const bool late_entry = timing == clinical::EntryTiming::kLate;
     return store_.Write([&](StoreTransaction& tx) -> Result<RecordedVitalSign> {
         ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(vital.patient));
-        ASSIGN_OR_RETURN(VitalSignId id, tx.InsertVitalSign(vital, now, actor.user));
+        ASSIGN_OR_RETURN(VitalSignId id, tx.InsertVitalSign(vital, now, actor.user, late_entry));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id.value, vital.patient.value));
         ASSIGN_OR_RETURN(std::vector<Alert> alerts,
                          RaiseAlerts(tx, actor, now, patient, "vital_sign", id.value, findings));
         return RecordedVitalSign{VitalSign{id, vital.patient, vital.loinc, vital.value, vital.unit, vital.observed_at,
-                                           vital.source, vital.device_id, now, actor.user},
+                                           vital.source, vital.device_id, now, actor.user, late_entry},
                                  std::move(alerts)};
     });
 }
@@ -188,6 +199,8 @@ Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, 
     ASSIGN_OR_RETURN(clinical::ScaleResult scored, clinical::Score(instrument, answers, settings.scales));
     const std::vector<clinical::AlertFinding> findings = clinical::EvaluateAssessment(scored, settings.monitoring);
     const TimePoint now = clock_.Now();
+    ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
+                     clinical::CheckEntryTime("assessed_at", assessed_at, now, settings.records));
     Assessment assessment;
     assessment.patient = patient;
     assessment.instrument = instrument;
@@ -199,6 +212,7 @@ Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, 
     assessment.assessed_at = assessed_at;
     assessment.recorded_at = now;
     assessment.recorded_by = actor.user;
+    assessment.late_entry = timing == clinical::EntryTiming::kLate;
     return store_.Write([&](StoreTransaction& tx) -> Result<RecordedAssessment> {
         ASSIGN_OR_RETURN(Patient stored_patient, tx.GetPatient(patient));
         ASSIGN_OR_RETURN(assessment.id, tx.InsertAssessment(assessment));

@@ -51,8 +51,13 @@ public:
     // Patients with id > after, in id order; limit 1..kMaxPageSize. One audit entry for the listing.
     Result<std::vector<Patient>> ListPatients(const Actor& actor, PatientId after, int limit);
 
-    // weight_kg must be 30-250 kg.
-    Status RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at, double weight_kg);
+    // Every clinical time below (measured_at, observed_at, assessed_at) goes through clinical::CheckEntryTime
+    // under settings.records: refused (kInvalidArgument naming the field) more than the clock-skew allowance in the
+    // future or older than the late-entry limit; stored with late_entry when documented after the fact.
+    //
+    // weight_kg must be 30-250 kg. Returns the weight as stored.
+    Result<WeightMeasurement> RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at,
+                                           double weight_kg, const clinical::ClinicSettings& settings);
     // The weight history, oldest first. kNotFound when no such patient.
     Result<std::vector<WeightMeasurement>> ListWeights(const Actor& actor, PatientId patient);
 

@@ -87,6 +87,10 @@ struct WeightMeasurement {
     TimePoint measured_at;
     double weight_kg = 0;
     std::string recorded_by;
+    TimePoint recorded_at;
+    // The clinical time was documented after the fact (clinical::EntryTiming::kLate at recording; CMS PIM 100-08
+    // §3.3.2.5). The same flag on VitalSign, Assessment and Administration.
+    bool late_entry = false;
 };
 
 enum class VitalSource { kManual, kDevice };
@@ -112,6 +116,7 @@ struct VitalSign {
     std::string device_id;
     TimePoint recorded_at;
     std::string recorded_by;
+    bool late_entry = false;  // see WeightMeasurement
 };
 
 struct Assessment {
@@ -126,6 +131,7 @@ struct Assessment {
     TimePoint assessed_at;
     TimePoint recorded_at;
     std::string recorded_by;
+    bool late_entry = false;  // see WeightMeasurement
 };
 
 // The single-valued parts of a patient's history. Diagnoses and conditions are canonical ICD-10-CM codes
@@ -264,6 +270,7 @@ struct Administration {
     std::optional<TimePoint> stopped_at;  // absent: still running
     TimePoint recorded_at;
     std::string recorded_by;
+    bool late_entry = false;  // see WeightMeasurement
 };
 
 // An alert a rule (clinical/alerts.hpp) raised over a recorded vital sign or assessment, for the patient's named
@@ -362,9 +369,12 @@ enum class RemsFormStatus { kDue, kSubmitted };
 // portal or fax confirmation gave.
 struct RemsSubmission {
     RemsMonitoringForm form;
-    std::string confirmation_reference;  // empty when none was given
+    std::string confirmation_reference;  // empty when none was given (it may be added once later)
     TimePoint submitted_at;
     std::string submitted_by;
+    // A prescriber's stated reason for submitting a form that lacks a reading the REMS asks for (a BP before the
+    // first device, about 40 min after it, or before the end); empty when none was missing.
+    std::string missing_readings_reason = {};
 };
 
 // The REMS form owed for one session: opened (due) in the transaction that ends the session, submitted once. A

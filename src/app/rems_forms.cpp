@@ -6,7 +6,9 @@
 #include <utility>
 
 #include "app/audit.hpp"
+#include "app/treatment_text.hpp"
 #include "base/text.hpp"
+#include "clinical/rems.hpp"
 #include "clinical/session_state.hpp"
 
 namespace kclinic::app {
@@ -123,6 +125,30 @@ std::vector<std::string> NotesOn(const RemsMonitoringForm& form) {
     return notes;
 }
 
+// A form lacking a reading the REMS asks for is submitted only with a prescriber's stated reason, and a reason is
+// given only for such a form. Errors as RemsForms::Submit's for "missing_readings_reason".
+Status CheckMissingReadingsReason(const RemsMonitoringForm& form, std::optional<std::string_view> reason) {
+    const std::vector<std::string> missing = clinical::MissingRemsReadings(form.monitoring);
+    if (reason) {
+        RETURN_IF_ERROR(CheckText("missing_readings_reason", *reason, treatment_text::kReasonRule));
+        if (missing.empty()) {
+            return InvalidArgument("missing_readings_reason", "the form lacks no reading the REMS asks for");
+        }
+        return Status::Ok();
+    }
+    if (!missing.empty()) {
+        std::string names;
+        for (const std::string& name : missing) {
+            names += (names.empty() ? "" : ", ") + name;
+        }
+        return Error{ErrorCode::kFailedPrecondition, "missing_readings_reason",
+                     "the form lacks " + names +
+                         "; a prescriber submits it only with a stated reason (Spravato REMS: BP before dosing, about "
+                         "40 min after, and before the end of monitoring)"};
+    }
+    return Status::Ok();
+}
+
 Error NoForm(SessionId session) {
     return Error{ErrorCode::kNotFound, "session_id",
                  "session " + std::to_string(session.value) +
@@ -147,6 +173,10 @@ Result<RemsFormView> ReadForm(StoreTransaction& tx, SessionId session, std::stri
         view.form = std::move(assembled);
     }
     view.notes = NotesOn(view.form);
+    if (view.record.submission && !view.record.submission->missing_readings_reason.empty()) {
+        view.notes.push_back("submitted without every reading the REMS asks for; the prescriber's reason: " +
+                             view.record.submission->missing_readings_reason);
+    }
     return view;
 }
 
@@ -189,7 +219,8 @@ Result<RemsFormView> RemsForms::GetForm(const Actor& actor, SessionId session, s
 
 Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, std::string_view setting_name,
                                        int ready_to_leave_minutes, std::string_view confirmation_reference,
-                                       const clinical::ClinicSettings& settings) {
+                                       const clinical::ClinicSettings& settings,
+                                       std::optional<std::string_view> missing_readings_reason) {
     RETURN_IF_ERROR(CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}));
     RETURN_IF_ERROR(CheckText("confirmation_reference", confirmation_reference,
                               {.max_characters = kMaxTextLength, .required = false}));
@@ -204,14 +235,44 @@ Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, st
                          "the REMS form of session " + std::to_string(session.value) + " was submitted by " +
                              view.record.submission->submitted_by + "; a submitted form is never edited"};
         }
+        RETURN_IF_ERROR(CheckMissingReadingsReason(view.form, missing_readings_reason));
         view.form.ready_to_leave_minutes = ready_to_leave_minutes;
-        RemsSubmission submission{view.form, std::string(confirmation_reference), now, actor.user};
+        RemsSubmission submission{view.form, std::string(confirmation_reference), now, actor.user,
+                                  std::string(missing_readings_reason.value_or(""))};
         RETURN_IF_ERROR(tx.SubmitRemsForm(view.record.id, submission));
-        view.record.status = RemsFormStatus::kSubmitted;
-        view.record.submission = std::move(submission);
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "rems_form.submit", "rems_form", view.record.id.value,
-                                    view.record.patient.value));
-        return view;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now,
+                                    missing_readings_reason ? "rems_form.submit_missing_readings" : "rems_form.submit",
+                                    "rems_form", view.record.id.value, view.record.patient.value));
+        // Read back, so the notes say what the stored form says.
+        return ReadForm(tx, session, setting_name, settings);
+    });
+}
+
+Result<RemsFormView> RemsForms::AddConfirmationReference(const Actor& actor, SessionId session,
+                                                         std::string_view confirmation_reference) {
+    RETURN_IF_ERROR(CheckText("confirmation_reference", confirmation_reference, {.max_characters = kMaxTextLength}));
+    const TimePoint now = clock_.Now();
+    return store_.Write([&](StoreTransaction& tx) -> Result<RemsFormView> {
+        ASSIGN_OR_RETURN(std::optional<RemsFormRecord> record, tx.FindRemsForm(session));
+        if (!record) {
+            return NoForm(session);
+        }
+        if (!record->submission) {
+            return Error{ErrorCode::kFailedPrecondition, "session_id",
+                         "the REMS form of session " + std::to_string(session.value) +
+                             " is not submitted yet; its confirmation reference is given when it is submitted"};
+        }
+        if (!record->submission->confirmation_reference.empty()) {
+            return Error{ErrorCode::kFailedPrecondition, "confirmation_reference",
+                         "the REMS form of session " + std::to_string(session.value) +
+                             " already has the confirmation reference " + record->submission->confirmation_reference +
+                             "; it is added once"};
+        }
+        RETURN_IF_ERROR(tx.SetRemsConfirmationReference(record->id, confirmation_reference));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "rems_form.confirm", "rems_form", record->id.value, record->patient.value));
+        // A submitted form is its snapshot: the setting and settings are not read.
+        return ReadForm(tx, session, record->submission->form.healthcare_setting, clinical::ClinicSettings{});
     });
 }
 

@@ -18,6 +18,7 @@
 //     patient data).
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,12 +62,26 @@ public:
     // Assembles the form as GetForm does, adds the actor's answer to the REMS research question
     // (`ready_to_leave_minutes`, 0-600) and the portal or fax confirmation reference (may be empty; at most 200
     // characters), and stores it as submitted by the actor now, audited as "rems_form.submit". A form whose
-    // monitoring lasted under 120 minutes is submitted all the same, with a note saying so. Errors: GetForm's;
-    // kOutOfRange "ready_to_leave_minutes"; kInvalidArgument "confirmation_reference"; kFailedPrecondition
-    // "session_id" when the form is already submitted (a submitted form is never edited).
+    // monitoring lasted under 120 minutes is submitted all the same, with a note saying so. A form that lacks a
+    // reading the REMS asks for (clinical::MissingRemsReadings) is submitted only with `missing_readings_reason`, the
+    // reason stated by the actor as prescriber (the caller lets only a prescriber give one: the API's
+    // rems.submit_missing_readings permission); it is stored on the form and the submission is audited as
+    // "rems_form.submit_missing_readings". Errors: GetForm's; kOutOfRange "ready_to_leave_minutes";
+    // kInvalidArgument "confirmation_reference"; kInvalidArgument "missing_readings_reason" when blank, over 2,000
+    // characters, or given for a form that lacks no reading; kFailedPrecondition "missing_readings_reason" naming the
+    // missing readings when a reading is missing and no reason is given; kFailedPrecondition "session_id" when the
+    // form is already submitted (a submitted form is never edited).
     Result<RemsFormView> Submit(const Actor& actor, SessionId session, std::string_view setting_name,
                                 int ready_to_leave_minutes, std::string_view confirmation_reference,
-                                const clinical::ClinicSettings& settings);
+                                const clinical::ClinicSettings& settings,
+                                std::optional<std::string_view> missing_readings_reason = std::nullopt);
+
+    // Adds the REMS portal's or fax's confirmation reference (1-200 characters) to a form submitted without one:
+    // once, audited as "rems_form.confirm"; nothing else of the form changes. Errors: kInvalidArgument
+    // "confirmation_reference"; kNotFound "session_id" as GetForm; kFailedPrecondition "session_id" when the form
+    // is not submitted yet; kFailedPrecondition "confirmation_reference" when it already has one.
+    Result<RemsFormView> AddConfirmationReference(const Actor& actor, SessionId session,
+                                                  std::string_view confirmation_reference);
 
     // Every form not yet submitted, the earliest due date first, each marked overdue when its due date is before
     // `today`. One audit entry, "rems_form.list".

@@ -66,6 +66,13 @@ Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const Treatment
     if (!all_stopped) {
         facts.administration_ended_at.reset();
     }
+    // The monitoring clock never starts before the server's time of the step to dosing (MonitoringClockStart).
+    ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
+    for (const SessionTransition& transition : transitions) {
+        if (transition.to_state == SessionState::kDosing) {
+            facts.dosing_started_at = transition.at;
+        }
+    }
     return facts;
 }
 

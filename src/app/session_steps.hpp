@@ -65,7 +65,8 @@ public:
     Result<TreatmentSession> StartDosing(const Actor& actor, SessionId session);
     // dosing -> monitoring: esketamine needs a device administration; other routes every administration stopped.
     Result<TreatmentSession> StartMonitoring(const Actor& actor, SessionId session);
-    // monitoring -> ready_for_discharge: esketamine 120 min after the first device (Spravato REMS).
+    // monitoring -> ready_for_discharge: esketamine 120 min after the first device, counted from no earlier than
+    // this session's step to dosing (Spravato REMS; clinical::MonitoringClockStart).
     Result<TreatmentSession> ReadyForDischarge(const Actor& actor, SessionId session);
     // ready_for_discharge -> discharged: the actor confirms the discharge criteria.
     Result<TreatmentSession> Discharge(const Actor& actor, SessionId session, bool discharge_criteria_confirmed);

@@ -152,8 +152,9 @@ Result<RemsMonitoring> AssessRemsMonitoring(const RemsSessionFacts& facts, const
     }
 
     // The pre-dose gate (session_state.hpp, the label's >140/90) already judged the BP before dosing; a prescriber's
-    // override is exactly "not acceptable, dosed anyway".
-    form.vitals_acceptable_before_administration = !facts.pre_dose_bp_overridden;
+    // override is exactly "not acceptable, dosed anyway", and no reading before the first device is no judgement at
+    // all, so never "acceptable".
+    form.vitals_acceptable_before_administration = form.bp_before_administration && !facts.pre_dose_bp_overridden;
     // The label gives no number for the end of monitoring, only "BP decreasing and clinically stable" (§3.5, §5.5).
     // Esketamine raises BP for hours (mean +13/9 mmHg, up to ~4 h), so the pre-dose caution gate would mark most
     // ordinary sessions unacceptable; the clinic's review threshold (180/110 by default: the USPI outlier levels and
@@ -191,6 +192,20 @@ Result<RemsMonitoring> AssessRemsMonitoring(const RemsSessionFacts& facts, const
         }
     }
     return form;
+}
+
+std::vector<std::string> MissingRemsReadings(const RemsMonitoring& form) {
+    std::vector<std::string> missing;
+    if (!form.bp_before_administration) {
+        missing.emplace_back("bp_before_administration");
+    }
+    if (!form.bp_40_minutes_after) {
+        missing.emplace_back("bp_40_minutes_after");
+    }
+    if (!form.bp_before_end) {
+        missing.emplace_back("bp_before_end");
+    }
+    return missing;
 }
 
 }  // namespace kclinic::clinical

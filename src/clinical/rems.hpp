@@ -118,7 +118,8 @@ struct RemsMonitoring {
 
 // Assembles the form's clinical fields from `facts`. The monitoring window runs from the first device to the end of
 // monitoring, both included. Rules (docs/clinical-rules.md):
-//   - vital signs acceptable before administration: the pre-dose BP gate passed without a prescriber's override;
+//   - vital signs acceptable before administration: a BP recorded at or before the first device, and the pre-dose
+//     BP gate passed without a prescriber's override (no reading: not acceptable, as at the end);
 //   - vital signs acceptable before the end: bp_before_end exists and is below both
 //     settings.screening.intake_bp_review_systolic and _diastolic (no reading: not acceptable);
 //   - sedation: any MOAA/S total below 5 assessed in the window (Spravato convention, clinical-reference §5.3);
@@ -129,5 +130,10 @@ struct RemsMonitoring {
 // when there is none; kInvalidArgument "monitoring_ended_at" when it is before the first device.
 [[nodiscard]] Result<RemsMonitoring> AssessRemsMonitoring(const RemsSessionFacts& facts,
                                                           const ClinicSettings& settings);
+
+// The readings the form asks for that `form` lacks, by field name, in the form's order: "bp_before_administration",
+// "bp_40_minutes_after", "bp_before_end" (Spravato USPI §2 and §5.1: BP before dosing, about 40 min after, and
+// until stable before the end). A form lacking any is submitted only with a prescriber's stated reason (rems_forms).
+[[nodiscard]] std::vector<std::string> MissingRemsReadings(const RemsMonitoring& form);
 
 }  // namespace kclinic::clinical

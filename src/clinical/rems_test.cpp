@@ -194,6 +194,34 @@ TEST(RemsMonitoringTest, VitalSignsAcceptableFollowTheGateAndTheReviewThresholds
     EXPECT_FALSE(Assess(late, stricter).vitals_acceptable_before_end);
 }
 
+// The demo's form said vital signs were acceptable before administration with no blood pressure taken before the
+// first device; without a reading there is nothing to call acceptable.
+TEST(RemsMonitoringTest, NoBloodPressureBeforeTheFirstDeviceIsNotAcceptable) {
+    RemsSessionFacts facts = OrdinarySession();
+    std::erase_if(facts.vitals, [](const RemsVital& vital) { return vital.observed_at <= At(minutes{0}); });
+    const RemsMonitoring form = Assess(facts);
+    EXPECT_FALSE(form.bp_before_administration.has_value());
+    EXPECT_FALSE(form.vitals_acceptable_before_administration);
+}
+
+TEST(RemsMonitoringTest, MissingReadingsAreNamedInTheFormsOrder) {
+    struct Case {
+        std::vector<int> bp_minutes;  // when BPs were taken, from the first device
+        std::vector<std::string> missing;
+    };
+    for (const Case& c : {Case{{-10, 40, 120}, {}}, Case{{40, 120}, {"bp_before_administration"}},
+                          Case{{-10, 120}, {"bp_40_minutes_after"}}, Case{{-10, 25, 55}, {"bp_40_minutes_after"}},
+                          Case{{-10}, {"bp_40_minutes_after", "bp_before_end"}},
+                          Case{{}, {"bp_before_administration", "bp_40_minutes_after", "bp_before_end"}}}) {
+        RemsSessionFacts facts = OrdinarySession();
+        facts.vitals.clear();
+        for (int offset : c.bp_minutes) {
+            AddBp(facts, minutes{offset}, 128, 82);
+        }
+        EXPECT_EQ(MissingRemsReadings(Assess(facts)), c.missing) << ::testing::PrintToString(c.bp_minutes);
+    }
+}
+
 TEST(RemsMonitoringTest, SedationAndDissociationCountOnlyInsideTheWindow) {
     RemsSessionFacts facts = OrdinarySession();
     facts.assessments = {

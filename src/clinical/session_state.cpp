@@ -92,12 +92,14 @@ Status CheckDosed(const SessionFacts& facts) {
 Status CheckMonitoringTime(const SessionFacts& facts) {
     RETURN_IF_ERROR(CheckDosed(facts));
     if (IsEsketamine(facts)) {
-        // Spravato REMS and USPI §2: observe at least 2 hours after dosing, counted from the first device.
-        const auto minutes =
-            std::chrono::floor<std::chrono::minutes>(facts.now - *facts.first_esketamine_device_at).count();
+        // Spravato REMS and USPI §2: observe at least 2 hours after dosing, counted from the first device, but
+        // never from before the session's step to dosing.
+        const TimePoint start = MonitoringClockStart(*facts.first_esketamine_device_at, facts.dosing_started_at);
+        const auto minutes = std::chrono::floor<std::chrono::minutes>(facts.now - start).count();
         if (minutes < kEsketamineMinMonitoringMinutes) {
             return Refused("first_esketamine_device_at",
-                           "monitoring for " + std::to_string(minutes) + " min since the first esketamine device; " +
+                           "monitoring for " + std::to_string(minutes) +
+                               " min since the first esketamine device (or the step to dosing, if later); " +
                                std::to_string(kEsketamineMinMonitoringMinutes) + " min required (Spravato REMS)");
         }
         return Status::Ok();
@@ -208,6 +210,30 @@ Status CheckTransition(SessionState from, SessionState to, const SessionFacts& f
             break;  // never a target: AllowedTargets does not list it
     }
     return Refused("state", "no transition to scheduled");
+}
+
+TimePoint MonitoringClockStart(TimePoint first_device_at, std::optional<TimePoint> dosing_started_at) {
+    return dosing_started_at ? std::max(first_device_at, *dosing_started_at) : first_device_at;
+}
+
+Result<EntryTiming> CheckAdministrationTime(TimePoint started_at, std::optional<TimePoint> stopped_at,
+                                            TimePoint pre_dose_ok_at, TimePoint now, const RecordSettings& settings) {
+    ASSIGN_OR_RETURN(EntryTiming timing, CheckEntryTime("started_at", started_at, now, settings));
+    if (started_at < pre_dose_ok_at) {
+        return InvalidArgument("started_at",
+                               "is before the session's pre-dose check (step to pre_dose_ok); no dose is given before "
+                               "the pre-dose check that allows it");
+    }
+    if (stopped_at) {
+        ASSIGN_OR_RETURN(EntryTiming stop_timing, CheckEntryTime("stopped_at", *stopped_at, now, settings));
+        if (*stopped_at < started_at) {
+            return InvalidArgument("stopped_at", "must not be before started_at");
+        }
+        if (stop_timing == EntryTiming::kLate) {
+            timing = EntryTiming::kLate;
+        }
+    }
+    return timing;
 }
 
 }  // namespace kclinic::clinical

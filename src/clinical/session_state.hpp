@@ -21,6 +21,7 @@
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
+#include "clinical/record_time.hpp"
 #include "clinical/settings.hpp"
 #include "clinical/time_point.hpp"
 
@@ -94,6 +95,9 @@ struct SessionFacts {
     std::optional<Route> route = std::nullopt;  // the dose order's route
     // Esketamine: when the first nasal device was given. Other routes: when the infusion or administration ended.
     std::optional<TimePoint> first_esketamine_device_at = std::nullopt;
+    // The server's time of the session's step to dosing (its transition history): the monitoring clock never starts
+    // before it, whatever time was typed for the device.
+    std::optional<TimePoint> dosing_started_at = std::nullopt;
     std::optional<TimePoint> administration_ended_at = std::nullopt;
     TimePoint now = {};
     bool discharge_criteria_confirmed = false;  // clinician confirms clinical-reference §5.5's criteria
@@ -115,11 +119,32 @@ struct SessionFacts {
 //   pre_dose_ok -> dosing              a dose order signed by a prescriber and inside the limits, with its route
 //   dosing -> monitoring               esketamine: the first device's time recorded; other routes: the end of the
 //                                      infusion / administration recorded
-//   monitoring -> ready_for_discharge  esketamine: at least 120 min since the first device (Spravato REMS); other
+//   monitoring -> ready_for_discharge  esketamine: at least 120 min since the first device, or since the step to
+//                                      dosing when that came later (Spravato REMS; see MonitoringClockStart); other
 //                                      routes: the administration has ended (no fixed minimum: APA consensus is
 //                                      "until back to baseline", judged at discharge)
 //   ready_for_discharge -> discharged  discharge criteria confirmed
 //   any but final -> cancelled | aborted   a reason
 [[nodiscard]] Status CheckTransition(SessionState from, SessionState to, const SessionFacts& facts);
+
+// When the esketamine monitoring clock starts: the first device's time as typed, but never before the server's time
+// of the step to dosing (`dosing_started_at`, absent only for records older than the transition history). A
+// device back-dated before the dose could have been given cannot shorten the 2 hours (issue 10, "time cannot be
+// bent"): the gate counts from what the session's own history proves.
+[[nodiscard]] TimePoint MonitoringClockStart(TimePoint first_device_at, std::optional<TimePoint> dosing_started_at);
+
+// The times of one administration, checked against the session's own history and the server's clock:
+//   - started_at and stopped_at each pass CheckEntryTime (record_time.hpp): refused more than the clock-skew
+//     allowance in the future or older than the late-entry limit;
+//   - started_at is not before `pre_dose_ok_at`, the server's time of the session's latest step to pre_dose_ok: no
+//     dose is given before the pre-dose check that allows it (Spravato USPI §5: BP before dosing) and, a fortiori,
+//     before check-in;
+//   - stopped_at is not before started_at.
+// Returns kLate when either time is a late entry, else kContemporaneous. Errors: CheckEntryTime's for "started_at"
+// and "stopped_at"; kInvalidArgument "started_at" when before the pre-dose step; kInvalidArgument "stopped_at" when
+// before started_at.
+[[nodiscard]] Result<EntryTiming> CheckAdministrationTime(TimePoint started_at, std::optional<TimePoint> stopped_at,
+                                                          TimePoint pre_dose_ok_at, TimePoint now,
+                                                          const RecordSettings& settings);
 
 }  // namespace kclinic::clinical

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -215,12 +216,23 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"ready_after_95_min", S::kMonitoring, S::kReadyForDischarge,
                 Esketamine([](SessionFacts& f) { f.first_esketamine_device_at = kNow - minutes{95}; }),
                 "first_esketamine_device_at",
-                "monitoring for 95 min since the first esketamine device; 120 min required (Spravato REMS)"},
+                "monitoring for 95 min since the first esketamine device (or the step to dosing, if later); 120 min "
+                "required "
+                "(Spravato REMS)"},
+        // The demo's hole: a device typed as given 130 min ago, in a session that entered dosing a second ago.
+        Refusal{"ready_after_backdated_device", S::kMonitoring, S::kReadyForDischarge, Esketamine([](SessionFacts& f) {
+                    f.first_esketamine_device_at = kNow - minutes{130};
+                    f.dosing_started_at = kNow - std::chrono::seconds{1};
+                }),
+                "first_esketamine_device_at",
+                "monitoring for 0 min since the first esketamine device (or the step to dosing, if later); 120 min "
+                "required (Spravato REMS)"},
         Refusal{"ready_one_second_short", S::kMonitoring, S::kReadyForDischarge, Esketamine([](SessionFacts& f) {
                     f.first_esketamine_device_at = kNow - minutes{120} + std::chrono::seconds{1};
                 }),
                 "first_esketamine_device_at",
-                "monitoring for 119 min since the first esketamine device; 120 min required (Spravato REMS)"},
+                "monitoring for 119 min since the first esketamine device (or the step to dosing, if later); 120 min "
+                "required (Spravato REMS)"},
         Refusal{"ready_without_device", S::kMonitoring, S::kReadyForDischarge,
                 Esketamine([](SessionFacts& f) { f.first_esketamine_device_at.reset(); }), "first_esketamine_device_at",
                 "no esketamine device administration recorded"},
@@ -262,6 +274,66 @@ TEST(SessionStateTest, GateIsInclusiveAndExactlyTwoHoursSuffices) {
                                 Esketamine([](SessionFacts& f) { f.first_esketamine_device_at = kNow - minutes{120}; }))
                     .ok());
 }
+
+TEST(SessionStateTest, MonitoringClockStartsAtTheLaterOfDeviceAndDosingStep) {
+    const TimePoint device = kNow - minutes{130};
+    EXPECT_EQ(MonitoringClockStart(device, std::nullopt), device);
+    EXPECT_EQ(MonitoringClockStart(device, kNow - minutes{140}), device);
+    EXPECT_EQ(MonitoringClockStart(device, kNow - minutes{10}), kNow - minutes{10});
+    EXPECT_TRUE(CheckTransition(S::kMonitoring, S::kReadyForDischarge, Esketamine([](SessionFacts& f) {
+                                    f.first_esketamine_device_at = kNow - minutes{125};
+                                    f.dosing_started_at = kNow - minutes{121};
+                                }))
+                    .ok());
+}
+
+// One administration's times against the pre-dose step and the server's clock (records.* at their defaults: 5 min
+// skew, late after 30 min, refused after 24 h).
+struct AdministrationTimeCase {
+    std::string name;
+    TimePoint started_at;
+    std::optional<TimePoint> stopped_at;
+    std::string field;  // empty: accepted
+    EntryTiming timing = EntryTiming::kContemporaneous;
+};
+
+void PrintTo(const AdministrationTimeCase& time_case, std::ostream* out) {
+    *out << time_case.name;
+}
+
+class AdministrationTimeTest : public ::testing::TestWithParam<AdministrationTimeCase> {};
+
+const TimePoint kPreDoseOkAt = kNow - minutes{50};
+
+TEST_P(AdministrationTimeTest, RefusesTimesTheHistoryContradicts) {
+    const AdministrationTimeCase& want = GetParam();
+    const Result<EntryTiming> timing =
+        CheckAdministrationTime(want.started_at, want.stopped_at, kPreDoseOkAt, kNow, RecordSettings{});
+    if (want.field.empty()) {
+        ASSERT_TRUE(timing.ok()) << timing.error().ToString();
+        EXPECT_EQ(*timing, want.timing);
+    } else {
+        ASSERT_FALSE(timing.ok());
+        EXPECT_EQ(timing.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_EQ(timing.error().field, want.field);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, AdministrationTimeTest,
+    ::testing::Values(
+        AdministrationTimeCase{"now", kNow, std::nullopt, ""},
+        AdministrationTimeCase{"at_the_pre_dose_step", kPreDoseOkAt, kNow, "", EntryTiming::kLate},
+        AdministrationTimeCase{"within_skew", kNow + minutes{5}, std::nullopt, ""},
+        AdministrationTimeCase{"start_in_future", kNow + minutes{6}, std::nullopt, "started_at"},
+        AdministrationTimeCase{"stop_in_future", kNow - minutes{10}, kNow + minutes{6}, "stopped_at"},
+        AdministrationTimeCase{"before_the_pre_dose_step", kPreDoseOkAt - std::chrono::seconds{1}, std::nullopt,
+                               "started_at"},
+        AdministrationTimeCase{"backdated_130_min", kNow - minutes{130}, kNow, "started_at"},
+        AdministrationTimeCase{"stop_before_start", kNow - minutes{10}, kNow - minutes{11}, "stopped_at"},
+        AdministrationTimeCase{"late_start", kNow - minutes{31}, kNow - minutes{1}, "", EntryTiming::kLate},
+        AdministrationTimeCase{"late_start_and_stop", kNow - minutes{45}, kNow - minutes{40}, "", EntryTiming::kLate}),
+    [](const ::testing::TestParamInfo<AdministrationTimeCase>& param_info) { return param_info.param.name; });
 
 TEST(SessionStateTest, EveryEnumeratorHasAName) {
     EXPECT_EQ(testing::UnnamedEnumerators(kSessionStateNames), std::vector<int>{});

@@ -111,8 +111,10 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                 RETURN_IF_ERROR(body.Finish());
                 const app::PatientId patient{call.id};
                 const app::TimePoint at = measured_at.value_or(call.now);
-                RETURN_IF_ERROR(services.use_cases.patients.RecordWeight(call.actor, patient, at, weight_kg));
-                return JsonResponse(201, json::ToJson(app::WeightMeasurement{patient, at, weight_kg, call.actor.user}));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                ASSIGN_OR_RETURN(app::WeightMeasurement recorded, services.use_cases.patients.RecordWeight(
+                                                                      call.actor, patient, at, weight_kg, settings));
+                return JsonResponse(201, json::ToJson(recorded));
             });
 }
 

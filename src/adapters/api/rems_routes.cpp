@@ -2,7 +2,9 @@
 // and its submission.
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,6 +29,27 @@ Error AsHealthcareSetting(Error error) {
         error.field = "healthcare_setting";
     }
     return error;
+}
+
+// Both submit routes: the body of /submit, and with `with_reason` its required "missing_readings_reason".
+Result<HttpResponse> Submit(ApiServices& services, ApiCall& call, bool with_reason) {
+    ObjectReader body(call.request.body);
+    const std::string setting = body.String("healthcare_setting");
+    const int ready_to_leave = body.Int("ready_to_leave_minutes");
+    const std::string reference = body.OptionalString("confirmation_reference").value_or("");
+    std::optional<std::string> reason;
+    if (with_reason) {
+        reason = body.String("missing_readings_reason");
+    }
+    RETURN_IF_ERROR(body.Finish());
+    ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+    Result<app::RemsFormView> submitted =
+        services.use_cases.rems.Submit(call.actor, app::SessionId{call.id}, setting, ready_to_leave, reference,
+                                       settings, reason ? std::optional<std::string_view>(*reason) : std::nullopt);
+    if (!submitted.ok()) {
+        return AsHealthcareSetting(submitted.error());
+    }
+    return JsonResponse(200, RemsFormJson(*submitted));
 }
 
 }  // namespace
@@ -63,19 +86,20 @@ void AddRemsRoutes(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kPost, "/api/v1/sessions/{id}/rems-form/submit", Permission::kRemsSubmit, Subject::kNone,
+            [&services](ApiCall& call) { return Submit(services, call, /*with_reason=*/false); });
+    // A form lacking a required reading: its own route, so only a prescriber (its own permission) states the reason.
+    api.Add(Method::kPost, "/api/v1/sessions/{id}/rems-form/submit-missing-readings",
+            Permission::kRemsSubmitMissingReadings, Subject::kNone,
+            [&services](ApiCall& call) { return Submit(services, call, /*with_reason=*/true); });
+
+    api.Add(Method::kPost, "/api/v1/sessions/{id}/rems-form/confirmation", Permission::kRemsSubmit, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ObjectReader body(call.request.body);
-                const std::string setting = body.String("healthcare_setting");
-                const int ready_to_leave = body.Int("ready_to_leave_minutes");
-                const std::string reference = body.OptionalString("confirmation_reference").value_or("");
+                const std::string reference = body.String("confirmation_reference");
                 RETURN_IF_ERROR(body.Finish());
-                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::RemsFormView> submitted = services.use_cases.rems.Submit(
-                    call.actor, app::SessionId{call.id}, setting, ready_to_leave, reference, settings);
-                if (!submitted.ok()) {
-                    return AsHealthcareSetting(submitted.error());
-                }
-                return JsonResponse(200, RemsFormJson(*submitted));
+                ASSIGN_OR_RETURN(app::RemsFormView confirmed, services.use_cases.rems.AddConfirmationReference(
+                                                                  call.actor, app::SessionId{call.id}, reference));
+                return JsonResponse(200, RemsFormJson(confirmed));
             });
 }
 

@@ -318,8 +318,10 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                 RETURN_IF_ERROR(body.Finish());
                 ASSIGN_OR_RETURN(clinical::Route parsed_route, clinical::ParseRoute(route));
                 given.route = parsed_route;
-                ASSIGN_OR_RETURN(app::Administration recorded, services.use_cases.doses.RecordAdministration(
-                                                                   call.actor, app::SessionId{call.id}, given));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                ASSIGN_OR_RETURN(app::Administration recorded,
+                                 services.use_cases.doses.RecordAdministration(call.actor, app::SessionId{call.id},
+                                                                               given, settings));
                 services.events.Publish(json::AdministrationEvent(recorded));
                 return JsonResponse(201, json::ToJson(recorded));
             });

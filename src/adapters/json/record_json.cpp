@@ -52,10 +52,9 @@ Json ToJson(const app::Patient& patient) {
 
 Json ToJson(const app::WeightMeasurement& weight) {
     return Json{
-        {"patient_id", weight.patient.value},
-        {"measured_at", FormatTime(weight.measured_at)},
-        {"weight_kg", weight.weight_kg},
-        {"recorded_by", weight.recorded_by},
+        {"patient_id", weight.patient.value}, {"measured_at", FormatTime(weight.measured_at)},
+        {"weight_kg", weight.weight_kg},      {"recorded_at", FormatTime(weight.recorded_at)},
+        {"recorded_by", weight.recorded_by},  {"late_entry", weight.late_entry},
     };
 }
 
@@ -70,6 +69,7 @@ Json ToJson(const app::VitalSign& vital) {
         {"source", app::VitalSourceName(vital.source)},
         {"recorded_at", FormatTime(vital.recorded_at)},
         {"recorded_by", vital.recorded_by},
+        {"late_entry", vital.late_entry},
     };
     PutIfNotEmpty(json, "device_id", vital.device_id);
     return json;
@@ -88,6 +88,7 @@ Json ToJson(const app::Assessment& assessment) {
         {"assessed_at", FormatTime(assessment.assessed_at)},
         {"recorded_at", FormatTime(assessment.recorded_at)},
         {"recorded_by", assessment.recorded_by},
+        {"late_entry", assessment.late_entry},
     };
 }
 
@@ -223,6 +224,7 @@ Json ToJson(const app::Administration& administration) {
         {"started_at", FormatTime(administration.started_at)},
         {"recorded_at", FormatTime(administration.recorded_at)},
         {"recorded_by", administration.recorded_by},
+        {"late_entry", administration.late_entry},
     };
     PutIfPresent(json, "rate_mg_per_h", administration.rate_mg_per_h);
     PutIfPresent(json, "device_count", administration.device_count);
@@ -389,6 +391,7 @@ Json ToJson(const app::RemsFormRecord& form) {
                               {"submitted_at", FormatTime(form.submission->submitted_at)},
                               {"submitted_by", form.submission->submitted_by}};
         PutIfNotEmpty(json["submission"], "confirmation_reference", form.submission->confirmation_reference);
+        PutIfNotEmpty(json["submission"], "missing_readings_reason", form.submission->missing_readings_reason);
     }
     return json;
 }

@@ -67,7 +67,7 @@ public:
     virtual Result<std::vector<WeightMeasurement>> ListWeights(PatientId patient) = 0;
 
     virtual Result<VitalSignId> InsertVitalSign(const NewVitalSign& vital, TimePoint recorded_at,
-                                                std::string_view recorded_by) = 0;
+                                                std::string_view recorded_by, bool late_entry) = 0;
     // kNotFound when no such vital sign.
     virtual Result<VitalSign> GetVitalSign(VitalSignId id) = 0;
     // Most recent `limit` observations, oldest first.
@@ -171,6 +171,8 @@ public:
     // Stores `submission` on a due form and marks it submitted. kNotFound when no such form; kFailedPrecondition
     // when it is already submitted (the stored submission is left as it was).
     virtual Status SubmitRemsForm(RemsFormId id, const RemsSubmission& submission) = 0;
+    // Sets the confirmation reference of submitted form `id` whose reference is still empty; nothing else changes.
+    virtual Status SetRemsConfirmationReference(RemsFormId id, std::string_view confirmation_reference) = 0;
     // Every form still due, the earliest due date first (then id).
     virtual Result<std::vector<RemsFormRecord>> ListDueRemsForms() = 0;
 };

@@ -508,8 +508,8 @@ TEST_P(AlertContractTest, RegisterRefusesAClinicianThatIsNotAnEmail) {
 }
 
 TEST_P(AlertContractTest, WeightHistoryIsReadOldestFirstAndAudited) {
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-100), 70.5).ok());
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-200), 71.0).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-100), 70.5, settings_).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-200), 71.0, settings_).ok());
     Result<std::vector<app::WeightMeasurement>> weights = clinic().patients.ListWeights(clinician_, patient_);
     ASSERT_TRUE(weights.ok()) << weights.error().ToString();
     ASSERT_EQ(weights->size(), 2u);

@@ -54,7 +54,7 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     const app::PatientId second = Register("MRN-2");
     app::PatientRecords& patients = clinic().patients;
     ASSERT_TRUE(clinic().settings.ChangeSetting(nurse_, "schedule.iv_induction_per_week", "3").ok());
-    ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5).ok());
+    ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5, settings_).ok());
     ASSERT_TRUE(
         patients
             .RecordVitalSign(nurse_,

@@ -173,7 +173,7 @@ protected:
         const app::NewAdministration device{
             "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, "LOT-F", clock_.Now(),
             clock_.Now()};
-        EXPECT_TRUE(clinic().doses.RecordAdministration(nurse_, session, device).ok());
+        EXPECT_TRUE(clinic().doses.RecordAdministration(nurse_, session, device, settings_).ok());
         clock_.Advance(minutes{10});
         return session;
     }

@@ -35,8 +35,8 @@ public:
         return Call(&app::StoreTransaction::ListWeights, patient);
     }
     Result<app::VitalSignId> InsertVitalSign(const app::NewVitalSign& vital, app::TimePoint recorded_at,
-                                             std::string_view recorded_by) override {
-        return Call(&app::StoreTransaction::InsertVitalSign, vital, recorded_at, recorded_by);
+                                             std::string_view recorded_by, bool late_entry) override {
+        return Call(&app::StoreTransaction::InsertVitalSign, vital, recorded_at, recorded_by, late_entry);
     }
     Result<app::VitalSign> GetVitalSign(app::VitalSignId id) override {
         return Call(&app::StoreTransaction::GetVitalSign, id);
@@ -145,6 +145,9 @@ public:
     }
     Status SubmitRemsForm(app::RemsFormId id, const app::RemsSubmission& submission) override {
         return Call(&app::StoreTransaction::SubmitRemsForm, id, submission);
+    }
+    Status SetRemsConfirmationReference(app::RemsFormId id, std::string_view confirmation_reference) override {
+        return Call(&app::StoreTransaction::SetRemsConfirmationReference, id, confirmation_reference);
     }
     Result<std::vector<app::RemsFormRecord>> ListDueRemsForms() override {
         return Call(&app::StoreTransaction::ListDueRemsForms);

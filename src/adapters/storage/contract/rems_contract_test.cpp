@@ -99,7 +99,7 @@ protected:
     void GiveDevice(SessionId session, const std::string& lot) {
         const app::NewAdministration device{
             "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, lot, clock_.Now(), clock_.Now()};
-        Result<app::Administration> given = clinic().doses.RecordAdministration(nurse_, session, device);
+        Result<app::Administration> given = clinic().doses.RecordAdministration(nurse_, session, device, settings_);
         ASSERT_TRUE(given.ok()) << given.error().ToString();
     }
 

@@ -199,9 +199,9 @@ TEST_P(StoreContractTest, RecordsAssessmentsWithTheirScoreAndFlags) {
 TEST_P(StoreContractTest, RecordsWeightsInTimeOrder) {
     Result<app::Patient> patient = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(100), 70.25).ok());
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(50), 71.0).ok());
-    EXPECT_EQ(clinic().patients.RecordWeight(nurse_, patient->id, At(60), 251).error().field, "weight_kg");
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(100), 70.25, settings_).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(50), 71.0, settings_).ok());
+    EXPECT_EQ(clinic().patients.RecordWeight(nurse_, patient->id, At(60), 251, settings_).error().field, "weight_kg");
     Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<std::vector<app::WeightMeasurement>> weights = tx.ListWeights(patient->id);
         EXPECT_TRUE(weights.ok());

@@ -313,8 +313,8 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     app::NewAdministration too_much = infusion;
     too_much.dose_mg = 40;
     ExpectRefusedWritingNothing<app::Administration>(
-        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, too_much); }, "dose_mg");
-    Result<app::Administration> running = clinic().doses.RecordAdministration(nurse_, session, infusion);
+        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, too_much, settings_); }, "dose_mg");
+    Result<app::Administration> running = clinic().doses.RecordAdministration(nurse_, session, infusion, settings_);
     ASSERT_TRUE(running.ok()) << running.error().ToString();
     ExpectRefusedWritingNothing<app::TreatmentSession>(
         session, [&] { return clinic().sessions.StartMonitoring(nurse_, session); }, "administration_ended_at");
@@ -344,7 +344,7 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     full.started_at = clock_.Now();
     clock_.Advance(minutes{40});
     full.stopped_at = clock_.Now();
-    ASSERT_TRUE(clinic().doses.RecordAdministration(nurse_, second, full).ok());
+    ASSERT_TRUE(clinic().doses.RecordAdministration(nurse_, second, full, settings_).ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, second).ok());
     clock_.Advance(minutes{30});
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, second).ok());
@@ -414,9 +414,9 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
     app::NewAdministration wrong_count = devices;
     wrong_count.device_count = 3;
     ExpectRefusedWritingNothing<app::Administration>(
-        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, wrong_count); }, "dose_mg",
-        ErrorCode::kInvalidArgument);
-    ASSERT_TRUE(clinic().doses.RecordAdministration(nurse_, session, devices).ok());
+        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, wrong_count, settings_); },
+        "dose_mg", ErrorCode::kInvalidArgument);
+    ASSERT_TRUE(clinic().doses.RecordAdministration(nurse_, session, devices, settings_).ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
 
     clock_.Advance(minutes{90});  // 95 minutes since the first device

@@ -88,7 +88,7 @@ Result<app::Patient> PatientFromRow(const SqlRow& row) {
 }
 
 constexpr std::string_view kVitalColumns =
-    "id, patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, recorded_by";
+    "id, patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, recorded_by, late_entry";
 
 Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -103,6 +103,7 @@ Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
     vital.device_id = read.Text(7);
     vital.recorded_at = FromMillis(read.Int(8));
     vital.recorded_by = read.Text(9);
+    vital.late_entry = read.Bool(10);
     if (!read.ok() || !source.ok()) {
         return Corrupt("vital_signs");
     }
@@ -184,24 +185,31 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
 }
 
 Status SqlTransaction::InsertWeight(const app::WeightMeasurement& weight) {
-    const std::vector<SqlValue> params = {weight.patient.value, Millis(weight.measured_at), weight.weight_kg,
-                                          weight.recorded_by};
-    return StatusOf(connection_.Query(
-        "INSERT INTO weights (patient_id, measured_at, weight_kg, recorded_by) VALUES ($1, $2, $3, $4)", params));
+    const std::vector<SqlValue> params = {weight.patient.value,       Millis(weight.measured_at),
+                                          weight.weight_kg,           weight.recorded_by,
+                                          Millis(weight.recorded_at), std::int64_t{weight.late_entry ? 1 : 0}};
+    return StatusOf(
+        connection_.Query("INSERT INTO weights (patient_id, measured_at, weight_kg, recorded_by, recorded_at, "
+                          "late_entry) VALUES ($1, $2, $3, $4, $5, $6)",
+                          params));
 }
 
 Result<std::vector<app::WeightMeasurement>> SqlTransaction::ListWeights(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
-    ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        connection_.Query("SELECT patient_id, measured_at, weight_kg, recorded_by FROM weights WHERE patient_id = $1 "
-                          "ORDER BY measured_at, id",
-                          params));
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query(
+                         "SELECT patient_id, measured_at, weight_kg, recorded_by, recorded_at, late_entry FROM weights "
+                         "WHERE patient_id = $1 ORDER BY measured_at, id",
+                         params));
     std::vector<app::WeightMeasurement> weights;
     for (const SqlRow& row : rows) {
         RowReader read(row);
-        app::WeightMeasurement weight{app::PatientId{read.Int(0)}, FromMillis(read.Int(1)), read.Double(2),
-                                      read.Text(3)};
+        app::WeightMeasurement weight{app::PatientId{read.Int(0)},
+                                      FromMillis(read.Int(1)),
+                                      read.Double(2),
+                                      read.Text(3),
+                                      FromMillis(read.Int(4)),
+                                      read.Bool(5)};
         if (!read.ok()) {
             return Corrupt("weights");
         }
@@ -211,7 +219,7 @@ Result<std::vector<app::WeightMeasurement>> SqlTransaction::ListWeights(app::Pat
 }
 
 Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign& vital, TimePoint recorded_at,
-                                                         std::string_view recorded_by) {
+                                                         std::string_view recorded_by, bool late_entry) {
     const std::vector<SqlValue> params = {vital.patient.value,
                                           vital.loinc,
                                           vital.value,
@@ -220,12 +228,13 @@ Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign
                                           std::string(app::VitalSourceName(vital.source)),
                                           vital.device_id,
                                           Millis(recorded_at),
-                                          std::string(recorded_by)};
+                                          std::string(recorded_by),
+                                          std::int64_t{late_entry ? 1 : 0}};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
             "INSERT INTO vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
-            "recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "recorded_by, late_entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             params));
     return app::VitalSignId{InsertedId(rows)};
 }
@@ -268,12 +277,13 @@ Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment
                                           JoinTexts(assessment.flags),
                                           Millis(assessment.assessed_at),
                                           Millis(assessment.recorded_at),
-                                          assessment.recorded_by};
+                                          assessment.recorded_by,
+                                          std::int64_t{assessment.late_entry ? 1 : 0}};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
             "INSERT INTO assessments (patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, "
-            "recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "recorded_at, recorded_by, late_entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             params));
     return app::AssessmentId{InsertedId(rows)};
 }
@@ -284,7 +294,7 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         std::vector<SqlRow> rows,
         connection_.Query(
             "SELECT id, patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, recorded_at, "
-            "recorded_by FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
+            "recorded_by, late_entry FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
             params));
     std::vector<app::Assessment> assessments;
     for (const SqlRow& row : rows) {
@@ -301,6 +311,7 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         assessment.assessed_at = FromMillis(read.Int(8));
         assessment.recorded_at = FromMillis(read.Int(9));
         assessment.recorded_by = read.Text(10);
+        assessment.late_entry = read.Bool(11);
         if (!read.ok() || !instrument.ok() || !answers) {
             return Corrupt("assessments");
         }

@@ -63,7 +63,7 @@ constexpr std::string_view kFormColumns =
     "monitoring_ended_at, monitoring_minutes, bp_before_systolic, bp_before_diastolic, bp_before_at, "
     "bp_40_systolic, bp_40_diastolic, bp_40_at, bp_end_systolic, bp_end_diastolic, bp_end_at, "
     "vitals_acceptable_before, vitals_acceptable_end, sedation, dissociation, respiratory_depression, "
-    "lowest_spo2_percent, ready_to_leave_minutes";
+    "lowest_spo2_percent, ready_to_leave_minutes, missing_readings_reason";
 
 // The submission columns of a submitted row (column 8 on).
 Result<app::RemsSubmission> SubmissionFromRow(RowReader& read) {
@@ -102,6 +102,7 @@ Result<app::RemsSubmission> SubmissionFromRow(RowReader& read) {
         monitoring.lowest_spo2_percent = read.Double(43);
     }
     form.ready_to_leave_minutes = static_cast<int>(read.Int(44));
+    submission.missing_readings_reason = read.Text(45);
     if (!read.ok() || !birth || !sex.ok() || !administered || !lots) {
         return Corrupt("rems_forms");
     }
@@ -201,7 +202,8 @@ Status SqlTransaction::SubmitRemsForm(app::RemsFormId id, const app::RemsSubmiss
         {Flag(monitoring.vitals_acceptable_before_administration), Flag(monitoring.vitals_acceptable_before_end),
          Flag(monitoring.sedation), Flag(monitoring.dissociation), Flag(monitoring.respiratory_depression),
          monitoring.lowest_spo2_percent ? SqlValue{*monitoring.lowest_spo2_percent} : SqlValue{},
-         form.ready_to_leave_minutes ? SqlValue{std::int64_t{*form.ready_to_leave_minutes}} : SqlValue{}});
+         form.ready_to_leave_minutes ? SqlValue{std::int64_t{*form.ready_to_leave_minutes}} : SqlValue{},
+         submission.missing_readings_reason});
     // Only a row still due matches, so two racing submissions cannot both apply.
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
@@ -216,8 +218,9 @@ Status SqlTransaction::SubmitRemsForm(app::RemsFormId id, const app::RemsSubmiss
             "bp_40_systolic = $27, bp_40_diastolic = $28, bp_40_at = $29, bp_end_systolic = $30, bp_end_diastolic = "
             "$31, "
             "bp_end_at = $32, vitals_acceptable_before = $33, vitals_acceptable_end = $34, sedation = $35, "
-            "dissociation = $36, respiratory_depression = $37, lowest_spo2_percent = $38, ready_to_leave_minutes = $39 "
-            "WHERE id = $1 AND status = 'due' RETURNING id",
+            "dissociation = $36, respiratory_depression = $37, lowest_spo2_percent = $38, ready_to_leave_minutes = "
+            "$39, "
+            "missing_readings_reason = $40 WHERE id = $1 AND status = 'due' RETURNING id",
             params));
     if (!rows.empty()) {
         return Status::Ok();
@@ -230,6 +233,21 @@ Status SqlTransaction::SubmitRemsForm(app::RemsFormId id, const app::RemsSubmiss
     }
     return Error{ErrorCode::kFailedPrecondition, "rems_form_id",
                  "REMS form " + std::to_string(id.value) + " is already submitted; a submitted form is never edited"};
+}
+
+Status SqlTransaction::SetRemsConfirmationReference(app::RemsFormId id, std::string_view confirmation_reference) {
+    const std::vector<SqlValue> params = {id.value, std::string(confirmation_reference)};
+    // Only a submitted row without a reference matches, so two racing confirmations cannot both apply.
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("UPDATE rems_forms SET confirmation_reference = $2 WHERE id = $1 AND "
+                                       "status = 'submitted' AND confirmation_reference = '' RETURNING id",
+                                       params));
+    if (!rows.empty()) {
+        return Status::Ok();
+    }
+    return Error{ErrorCode::kFailedPrecondition, "confirmation_reference",
+                 "REMS form " + std::to_string(id.value) +
+                     " is not a submitted form without a confirmation reference; a reference is added once"};
 }
 
 Result<std::vector<app::RemsFormRecord>> SqlTransaction::ListDueRemsForms() {

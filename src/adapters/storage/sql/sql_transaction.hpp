@@ -23,7 +23,7 @@ public:
     Status InsertWeight(const app::WeightMeasurement& weight) override;
     Result<std::vector<app::WeightMeasurement>> ListWeights(app::PatientId patient) override;
     Result<app::VitalSignId> InsertVitalSign(const app::NewVitalSign& vital, app::TimePoint recorded_at,
-                                             std::string_view recorded_by) override;
+                                             std::string_view recorded_by, bool late_entry) override;
     Result<app::VitalSign> GetVitalSign(app::VitalSignId id) override;
     Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, int limit) override;
     Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
@@ -66,6 +66,7 @@ public:
     Result<app::RemsFormId> InsertRemsForm(const app::RemsFormRecord& form) override;
     Result<std::optional<app::RemsFormRecord>> FindRemsForm(app::SessionId session) override;
     Status SubmitRemsForm(app::RemsFormId id, const app::RemsSubmission& submission) override;
+    Status SetRemsConfirmationReference(app::RemsFormId id, std::string_view confirmation_reference) override;
     Result<std::vector<app::RemsFormRecord>> ListDueRemsForms() override;
 
     // app::AlertTransaction: sql_alerts.cpp.

@@ -176,7 +176,7 @@ Result<app::DoseOrderRecord> DoseOrderFromRow(const SqlRow& row) {
 
 constexpr std::string_view kAdministrationColumns =
     "id, session_id, patient_id, drug, route, dose_mg, rate_mg_per_h, device_count, lot_number, started_at, "
-    "stopped_at, recorded_at, recorded_by";
+    "stopped_at, recorded_at, recorded_by, late_entry";
 
 Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -194,6 +194,7 @@ Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
     given.stopped_at = ReadOptionalTime(read, 10);
     given.recorded_at = FromMillis(read.Int(11));
     given.recorded_by = read.Text(12);
+    given.late_entry = read.Bool(13);
     if (!read.ok() || !route.ok()) {
         return Corrupt("administrations");
     }
@@ -468,13 +469,14 @@ Result<app::AdministrationId> SqlTransaction::InsertAdministration(const app::Ad
                                           Millis(given.started_at),
                                           OptionalMillis(given.stopped_at),
                                           Millis(given.recorded_at),
-                                          given.recorded_by};
+                                          given.recorded_by,
+                                          Flag(given.late_entry)};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
             "INSERT INTO administrations (session_id, patient_id, drug, route, dose_mg, rate_mg_per_h, device_count, "
-            "lot_number, started_at, stopped_at, recorded_at, recorded_by) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            "lot_number, started_at, stopped_at, recorded_at, recorded_by, late_entry) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             params));
     return app::AdministrationId{InsertedId(rows)};
 }
