@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/json/clinical_json.hpp"
 #include "cli/testing/clinic_server.hpp"
 
 namespace kclinic::cli::testing {
@@ -202,6 +204,70 @@ TEST_P(ApiRecordTest, RemsFormsNeedTheSettingAndASessionThatOwesOne) {
     EXPECT_EQ(
         nurse.Post("/api/v1/sessions/999999/rems-form/submit", {{"healthcare_setting", "Example Clinic"}}).ErrorField(),
         "ready_to_leave_minutes");
+}
+
+// Issue 10: only a prescriber submits a form lacking a reading, with a reason; the confirmation reference comes later.
+TEST_P(ApiRecordTest, RemsMissingReadingsNeedAPrescriberAndTheConfirmationComesLater) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    const Json with_reason = {{"healthcare_setting", "Example Clinic"},
+                              {"ready_to_leave_minutes", 90},
+                              {"missing_readings_reason", "cuff failed at 40 min"}};
+    EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", with_reason).status, 403);
+    EXPECT_EQ(prescriber.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", with_reason).status, 404);
+    EXPECT_EQ(prescriber
+                  .Post("/api/v1/sessions/999999/rems-form/submit-missing-readings",
+                        {{"healthcare_setting", "Example Clinic"}, {"ready_to_leave_minutes", 90}})
+                  .ErrorField(),
+              "missing_readings_reason");
+    // The plain submit knows no reason field.
+    EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit", with_reason).ErrorField(),
+              "missing_readings_reason");
+
+    const ApiResponse confirm =
+        nurse.Post("/api/v1/sessions/999999/rems-form/confirmation", {{"confirmation_reference", "PMF-1"}});
+    EXPECT_EQ(confirm.status, 404);
+    EXPECT_EQ(confirm.ErrorField(), "session_id");
+    EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/confirmation", Json::object()).ErrorField(),
+              "confirmation_reference");
+    EXPECT_EQ(
+        nurse.Post("/api/v1/sessions/999999/rems-form/confirmation", {{"confirmation_reference", " "}}).ErrorField(),
+        "confirmation_reference");
+}
+
+// Issue 10: a clinical time in the future is refused naming its field; one documented late is kept and flagged.
+TEST_P(ApiRecordTest, ClinicalTimesAreCheckedAndLateEntriesFlagged) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    const ApiResponse future =
+        nurse.Post(PatientPath("/vitals"),
+                   {{"loinc", "8867-4"}, {"value", 72}, {"unit", "/min"}, {"observed_at", "2999-01-01T00:00:00Z"}});
+    EXPECT_EQ(future.status, 400) << future.text;
+    EXPECT_EQ(future.ErrorField(), "observed_at");
+    EXPECT_EQ(
+        nurse.Post(PatientPath("/weights"), {{"weight_kg", 70}, {"measured_at", "2999-01-01T00:00:00Z"}}).ErrorField(),
+        "measured_at");
+    EXPECT_EQ(
+        nurse.Post(PatientPath("/weights"), {{"weight_kg", 70}, {"measured_at", "2000-01-01T00:00:00Z"}}).ErrorField(),
+        "measured_at");
+
+    const std::string an_hour_ago = adapters::json::FormatTime(
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now() - std::chrono::hours{1}));
+    const ApiResponse late = nurse.Post(
+        PatientPath("/vitals"), {{"loinc", "8867-4"}, {"value", 72}, {"unit", "/min"}, {"observed_at", an_hour_ago}});
+    ASSERT_EQ(late.status, 201) << late.text;
+    EXPECT_EQ(late.body["late_entry"], true);
+    EXPECT_TRUE(late.body.contains("recorded_at"));
+    const ApiResponse now = nurse.Post(PatientPath("/vitals"), {{"loinc", "8867-4"}, {"value", 74}, {"unit", "/min"}});
+    ASSERT_EQ(now.status, 201) << now.text;
+    EXPECT_EQ(now.body["late_entry"], false);
+
+    const ApiResponse weight = nurse.Post(PatientPath("/weights"), {{"weight_kg", 70}, {"measured_at", an_hour_ago}});
+    ASSERT_EQ(weight.status, 201) << weight.text;
+    EXPECT_EQ(weight.body["late_entry"], true);
+    const ApiResponse weights = nurse.Get(PatientPath("/weights"));
+    ASSERT_EQ(weights.status, 200) << weights.text;
+    ASSERT_EQ(weights.body["items"].size(), 1U);
+    EXPECT_EQ(weights.body["items"][0]["late_entry"], true);
 }
 
 TEST_P(ApiRecordTest, APatientSeesTheirPortalAndCrisisServicesAfterASuicidalityAnswer) {

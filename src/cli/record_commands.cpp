@@ -204,6 +204,11 @@ Result<CommandOutput> RunPatientList(const PatientListOptions& options) {
     });
 }
 
+// A late entry says so in the text output, with when it was recorded (the JSON carries late_entry and recorded_at).
+std::string LateEntryMark(bool late_entry, app::TimePoint recorded_at) {
+    return late_entry ? "  (late entry, recorded " + json::FormatTime(recorded_at) + ")" : "";
+}
+
 Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
     return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
         const app::Actor actor = CliActor();
@@ -218,13 +223,14 @@ Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
             assessment_list.push_back(json::ToJson(assessment));
             text << "  " << json::FormatTime(assessment.assessed_at) << "  "
                  << clinical::InstrumentName(assessment.instrument) << " " << assessment.total << " ("
-                 << assessment.band << ")\n";
+                 << assessment.band << ")" << LateEntryMark(assessment.late_entry, assessment.recorded_at) << "\n";
         }
         json::Json vital_list = json::Json::array();
         for (const app::VitalSign& vital : vitals) {
             vital_list.push_back(json::ToJson(vital));
             text << "  " << json::FormatTime(vital.observed_at) << "  " << vital.loinc << " "
-                 << FormatNumber(vital.value) << " " << vital.unit << "\n";
+                 << FormatNumber(vital.value) << " " << vital.unit << LateEntryMark(vital.late_entry, vital.recorded_at)
+                 << "\n";
         }
         output["assessments"] = std::move(assessment_list);
         output["recent_vital_signs"] = std::move(vital_list);

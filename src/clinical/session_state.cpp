@@ -97,9 +97,11 @@ Status CheckMonitoringTime(const SessionFacts& facts) {
         const TimePoint start = MonitoringClockStart(*facts.first_esketamine_device_at, facts.dosing_started_at);
         const auto minutes = std::chrono::floor<std::chrono::minutes>(facts.now - start).count();
         if (minutes < kEsketamineMinMonitoringMinutes) {
+            const std::string since = start == *facts.first_esketamine_device_at
+                                          ? "the first esketamine device"
+                                          : "the step to dosing (the first device is timed before it)";
             return Refused("first_esketamine_device_at",
-                           "monitoring for " + std::to_string(minutes) +
-                               " min since the first esketamine device (or the step to dosing, if later); " +
+                           "monitoring for " + std::to_string(minutes) + " min since " + since + "; " +
                                std::to_string(kEsketamineMinMonitoringMinutes) + " min required (Spravato REMS)");
         }
         return Status::Ok();

@@ -216,23 +216,20 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"ready_after_95_min", S::kMonitoring, S::kReadyForDischarge,
                 Esketamine([](SessionFacts& f) { f.first_esketamine_device_at = kNow - minutes{95}; }),
                 "first_esketamine_device_at",
-                "monitoring for 95 min since the first esketamine device (or the step to dosing, if later); 120 min "
-                "required "
-                "(Spravato REMS)"},
+                "monitoring for 95 min since the first esketamine device; 120 min required (Spravato REMS)"},
         // The demo's hole: a device typed as given 130 min ago, in a session that entered dosing a second ago.
         Refusal{"ready_after_backdated_device", S::kMonitoring, S::kReadyForDischarge, Esketamine([](SessionFacts& f) {
                     f.first_esketamine_device_at = kNow - minutes{130};
                     f.dosing_started_at = kNow - std::chrono::seconds{1};
                 }),
                 "first_esketamine_device_at",
-                "monitoring for 0 min since the first esketamine device (or the step to dosing, if later); 120 min "
-                "required (Spravato REMS)"},
+                "monitoring for 0 min since the step to dosing (the first device is timed before it); 120 min required "
+                "(Spravato REMS)"},
         Refusal{"ready_one_second_short", S::kMonitoring, S::kReadyForDischarge, Esketamine([](SessionFacts& f) {
                     f.first_esketamine_device_at = kNow - minutes{120} + std::chrono::seconds{1};
                 }),
                 "first_esketamine_device_at",
-                "monitoring for 119 min since the first esketamine device (or the step to dosing, if later); 120 min "
-                "required (Spravato REMS)"},
+                "monitoring for 119 min since the first esketamine device; 120 min required (Spravato REMS)"},
         Refusal{"ready_without_device", S::kMonitoring, S::kReadyForDischarge,
                 Esketamine([](SessionFacts& f) { f.first_esketamine_device_at.reset(); }), "first_esketamine_device_at",
                 "no esketamine device administration recorded"},
