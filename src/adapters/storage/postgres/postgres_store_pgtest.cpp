@@ -348,7 +348,8 @@ TEST_F(PostgresStoreTest, ConcurrentWritersThroughThePoolAllCommit) {
                 const double mm_hg = 100.0 + t + i / 100.0;
                 const Status written = store->Write([&](app::StoreTransaction& tx) -> Status {
                     Result<app::VitalSignId> id =
-                        tx.InsertVitalSign(Systolic(patient, mm_hg, t * 1000 + i), At(0), "nurse@example.org");
+                        tx.InsertVitalSign(Systolic(patient, mm_hg, t * 1000 + i), At(0), "nurse@example.org",
+                                           /*late_entry=*/false);
                     if (!id.ok()) {
                         return id.error();
                     }

@@ -347,7 +347,8 @@ TEST(SqliteStoreTest, ManyConcurrentWritersAreAllAcknowledgedAndPresent) {
         threads.emplace_back([&, w] {
             for (int i = 0; i < kWritesEach; ++i) {
                 const Status status = store->Write([&](app::StoreTransaction& tx) -> Status {
-                    auto id = tx.InsertVitalSign(Systolic(patient, 100 + w), kNow, "writer-" + std::to_string(w));
+                    auto id = tx.InsertVitalSign(Systolic(patient, 100 + w), kNow, "writer-" + std::to_string(w),
+                                                 /*late_entry=*/false);
                     return StatusOf(id);
                 });
                 if (!status.ok()) {
@@ -669,7 +670,7 @@ TEST(SqliteStoreTest, RefusesInvalidOptionsAndUnopenablePaths) {
 // holds whole transactions only.
 Status WriteVitalWithAudit(app::Store& store, app::PatientId patient) {
     return store.Write([&](app::StoreTransaction& tx) -> Status {
-        auto id = tx.InsertVitalSign(Systolic(patient, 120), kNow, "test");
+        auto id = tx.InsertVitalSign(Systolic(patient, 120), kNow, "test", /*late_entry=*/false);
         if (!id.ok()) {
             return id.error();
         }
