@@ -49,6 +49,7 @@ const std::map<std::string, std::string> kExpected = {
     {"note.write_clinical", "PN"},
     {"rems.read", "PN"},
     {"rems.submit", "PN"},
+    {"rems.submit_missing_readings", "P"},
     {"settings.read", "APNTF"},
     {"settings.change", "A"},
     {"user.manage", "A"},

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/json/clinical_json.hpp"
 #include "cli/testing/clinic_server.hpp"
 
 namespace kclinic::cli::testing {
@@ -250,14 +251,16 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
                                         {{"drug", "ketamine"}, {"route", "iv"}, {"dose_mg", 99}, {"lot_number", "L1"}});
     EXPECT_EQ(over.status, 409);
     EXPECT_EQ(over.ErrorField(), "dose_mg");
-    const ApiResponse given =
-        nurse.Post(session + "/administrations", {{"drug", "ketamine"},
-                                                  {"route", "iv"},
-                                                  {"dose_mg", 35},
-                                                  {"rate_mg_per_h", 52.5},
-                                                  {"lot_number", "L1"},
-                                                  {"started_at", UtcNow(std::chrono::seconds{-120}, true)},
-                                                  {"stopped_at", UtcNow(std::chrono::seconds{-60}, true)}});
+    // Not before the pre-dose step (issue 10): a zero-length infusion timed now, to the millisecond.
+    const std::string given_at =
+        adapters::json::FormatTime(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+    const ApiResponse given = nurse.Post(session + "/administrations", {{"drug", "ketamine"},
+                                                                        {"route", "iv"},
+                                                                        {"dose_mg", 35},
+                                                                        {"rate_mg_per_h", 52.5},
+                                                                        {"lot_number", "L1"},
+                                                                        {"started_at", given_at},
+                                                                        {"stopped_at", given_at}});
     ASSERT_EQ(given.status, 201) << given.text;
     ASSERT_EQ(nurse.Send("POST", session + "/start-monitoring", "").status, 200);
     ASSERT_EQ(nurse.Send("POST", session + "/ready-for-discharge", "").status, 200);
@@ -347,15 +350,13 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
                   .status,
               201);
     step(iv + "/start-dosing", Json::object());
-    ASSERT_EQ(nurse
-                  .Post(iv + "/administrations", {{"drug", "ketamine"},
-                                                  {"route", "iv"},
-                                                  {"dose_mg", 35},
-                                                  {"rate_mg_per_h", 52.5},
-                                                  {"lot_number", "L1"},
-                                                  {"started_at", UtcNow(std::chrono::seconds{-60}, true)}})
-                  .status,
-              201);
+    ASSERT_EQ(
+        nurse
+            .Post(
+                iv + "/administrations",
+                {{"drug", "ketamine"}, {"route", "iv"}, {"dose_mg", 35}, {"rate_mg_per_h", 52.5}, {"lot_number", "L1"}})
+            .status,
+        201);
     refused(iv + "/start-monitoring", Json::object(), "administration_ended_at");
     refused(iv + "/cancel", {{"reason", ""}}, "reason");
     step(iv + "/abort", {{"reason", "infusion pump failure"}});
@@ -381,8 +382,7 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
                                                    {"route", "esketamine-nasal"},
                                                    {"dose_mg", 56},
                                                    {"device_count", 2},
-                                                   {"lot_number", "E1"},
-                                                   {"started_at", UtcNow(std::chrono::seconds{-30}, true)}})
+                                                   {"lot_number", "E1"}})
                   .status,
               201);
     step(esk + "/start-monitoring", Json::object());
