@@ -42,6 +42,7 @@ enum class Permission {
     kVitalRecord,
     kAssessmentRead,
     kAssessmentRecord,
+    kSelfReportRecord,
     kAlertRead,
     kAlertAcknowledge,
     kAdverseEventRead,

@@ -39,7 +39,8 @@ const std::map<std::string, std::string> kExpected = {
     {"vital.read", "PNTS"},
     {"vital.record", "PN"},
     {"assessment.read", "PNTS"},
-    {"assessment.record", "PNTS"},
+    {"assessment.record", "PNT"},
+    {"assessment.self_report", "S"},
     {"alert.read", "PNT"},
     {"alert.acknowledge", "PNT"},
     {"adverse_event.read", "PNT"},
@@ -108,11 +109,14 @@ TEST(Authorization, EveryRoleHoldsExactlyTheExpectedPermissions) {
 TEST(Authorization, APatientSeesOnlyTheirOwnRecord) {
     const Principal patient = PrincipalWith(Role::kPatient);
     EXPECT_TRUE(Authorize(patient, Permission::kPatientRead, kOwnPatient).ok());
-    EXPECT_TRUE(Authorize(patient, Permission::kAssessmentRecord, kOwnPatient).ok());
+    EXPECT_TRUE(Authorize(patient, Permission::kSelfReportRecord, kOwnPatient).ok());
+    // A patient answers through the portal's self-report rule, never staff's rating route.
+    EXPECT_FALSE(Authorize(patient, Permission::kAssessmentRecord, kOwnPatient).ok());
     EXPECT_TRUE(Authorize(patient, Permission::kPortalRead, kOwnPatient).ok());
     for (const std::optional<PatientId>& subject :
          {std::optional<PatientId>(kOtherPatient), std::optional<PatientId>()}) {
-        for (Permission permission : {Permission::kPatientRead, Permission::kVitalRead, Permission::kPortalRead}) {
+        for (Permission permission : {Permission::kPatientRead, Permission::kVitalRead, Permission::kPortalRead,
+                                      Permission::kSelfReportRecord}) {
             Status decided = Authorize(patient, permission, subject);
             ASSERT_FALSE(decided.ok()) << PermissionName(permission);
             EXPECT_EQ(decided.error().code, ErrorCode::kPermissionDenied);

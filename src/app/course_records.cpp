@@ -1,11 +1,17 @@
 #include "app/course_records.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "app/audit.hpp"
 #include "app/record_names.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
+#include "clinical/course_gate.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -24,17 +30,53 @@ Status CheckProtocolRoute(clinical::Protocol protocol, clinical::Route route) {
     return Status::Ok();
 }
 
+// The patient's latest screening for `product` (the list is oldest first), as the course gate reads it.
+std::optional<clinical::ScreeningForCourse> LatestScreening(const std::vector<ScreeningRecord>& screenings,
+                                                            clinical::Product product) {
+    const auto latest = std::find_if(screenings.rbegin(), screenings.rend(),
+                                     [product](const ScreeningRecord& s) { return s.inputs.product == product; });
+    if (latest == screenings.rend()) {
+        return std::nullopt;
+    }
+    return clinical::ScreeningForCourse{latest->id.value, latest->result.decision, latest->signature.has_value()};
+}
+
+// One open (active or paused) course per indication: a paused course resumes without a new start.
+Status CheckNoOpenCourseFor(const std::vector<TreatmentCourse>& courses, std::string_view indication) {
+    for (const TreatmentCourse& open : courses) {
+        if (open.status != CourseStatus::kEnded && clinical::SameIndication(open.indication, indication)) {
+            return Error{ErrorCode::kFailedPrecondition, "indication",
+                         "treatment course " + std::to_string(open.id.value) + " for \"" + open.indication + "\" is " +
+                             std::string(CourseStatusName(open.status)) +
+                             ": a patient has one open course per indication; end it before starting another"};
+        }
+    }
+    return Status::Ok();
+}
+
 }  // namespace
 
 Result<CourseRecord> CourseRecords::StartCourse(const Actor& actor, PatientId patient, const NewCourse& course,
                                                 const clinical::ClinicSettings& settings) {
     RETURN_IF_ERROR(CheckText("indication", course.indication, treatment_text::kLineRule));
     RETURN_IF_ERROR(CheckProtocolRoute(course.protocol, course.route));
+    const bool overriding = !IsBlank(course.screening_override_reason);
+    if (overriding) {
+        RETURN_IF_ERROR(
+            CheckText("screening_override_reason", course.screening_override_reason, treatment_text::kReasonRule));
+    }
+    const clinical::Product product = clinical::ProductOfRoute(course.route);
     ASSIGN_OR_RETURN(const std::vector<clinical::PlannedSession> plan,
                      clinical::PlanSchedule(course.protocol, course.start_date, settings.schedule));
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<CourseRecord> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(const std::vector<ScreeningRecord> screenings, tx.ListScreenings(patient));
+        ASSIGN_OR_RETURN(const std::int64_t screening_id,
+                         clinical::CheckScreeningAllowsCourse(product, LatestScreening(screenings, product),
+                                                              course.screening_override_reason));
+        ASSIGN_OR_RETURN(const std::vector<TreatmentCourse> courses, tx.ListCourses(patient));
+        RETURN_IF_ERROR(CheckNoOpenCourseFor(courses, course.indication));
         CourseRecord record;
         record.course = TreatmentCourse{CourseId{},
                                         patient,
@@ -47,7 +89,9 @@ Result<CourseRecord> CourseRecords::StartCourse(const Actor& actor, PatientId pa
                                         now,
                                         actor.user,
                                         now,
-                                        actor.user};
+                                        actor.user,
+                                        ScreeningId{screening_id},
+                                        overriding ? course.screening_override_reason : ""};
         ASSIGN_OR_RETURN(record.course.id, tx.InsertCourse(record.course));
         for (const clinical::PlannedSession& planned : plan) {
             TreatmentSession session;
@@ -64,6 +108,10 @@ Result<CourseRecord> CourseRecords::StartCourse(const Actor& actor, PatientId pa
         }
         RETURN_IF_ERROR(
             RecordAudit(tx, actor, now, "course.create", "treatment_course", record.course.id.value, patient.value));
+        if (overriding) {
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, "course.screening_override", "treatment_course",
+                                        record.course.id.value, patient.value));
+        }
         return record;
     });
 }

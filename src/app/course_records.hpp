@@ -25,6 +25,8 @@ struct NewCourse {
     clinical::Protocol protocol = clinical::Protocol::kIvInduction;
     clinical::Route route = clinical::Route::kIv;
     std::chrono::sys_days start_date;  // session 1's planned day
+    // The prescriber's reason to treat although the screening the course starts on needs review; empty otherwise.
+    std::string screening_override_reason{};
 };
 
 // A course and its sessions in number order.
@@ -39,9 +41,15 @@ public:
     CourseRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     // Starts an active course and stores every session clinical::PlanSchedule plans for it (settings.schedule) as
-    // `scheduled`. Errors: kInvalidArgument "indication" (blank, over 200 characters, control characters);
-    // kInvalidArgument "route" when it does not fit the protocol (esketamine protocols need esketamine-nasal, the
-    // IV induction series a racemic ketamine route); PlanSchedule's errors; kNotFound for the patient.
+    // `scheduled`, on the patient's latest screening for the route's product (kept on the course with any override
+    // reason; an override is audited as "course.screening_override"). Errors: kInvalidArgument "indication" (blank,
+    // over 200 characters, control characters); kInvalidArgument "route" when it does not fit the protocol
+    // (esketamine protocols need esketamine-nasal, the IV induction series a racemic ketamine route);
+    // kInvalidArgument "screening_override_reason" (over 2000 characters, control characters, or given where the
+    // screening needs no override); kFailedPrecondition "screening" when clinical::CheckScreeningAllowsCourse
+    // refuses (no screening for the product, unsigned, not_eligible, needs_review without a reason);
+    // kFailedPrecondition "indication" when the patient has an active or paused course for the same indication
+    // (clinical::SameIndication); PlanSchedule's errors; kNotFound for the patient.
     Result<CourseRecord> StartCourse(const Actor& actor, PatientId patient, const NewCourse& course,
                                      const clinical::ClinicSettings& settings);
     // active -> paused, with a reason (kInvalidArgument "reason" when blank). While paused no session can be

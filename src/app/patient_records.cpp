@@ -5,7 +5,9 @@
 #include <string>
 #include <utility>
 
+#include "app/access_rules.hpp"
 #include "app/audit.hpp"
+#include "app/record_names.hpp"
 #include "base/text.hpp"
 #include "clinical/alerts.hpp"
 #include "clinical/plausibility.hpp"
@@ -44,6 +46,31 @@ Status CheckClinician(const std::string& clinician) {
         return InvalidArgument("clinician", "must be a user's email address, or empty when none is named");
     }
     return Status::Ok();
+}
+
+// The named clinician must be someone who can act on the patient's alerts: an active user with a clinical role
+// (docs/clinical-rules.md, "In-session alerts"). Returns the address as the user's own (lower case); empty stays
+// empty.
+Result<std::string> CheckNamedClinician(StoreTransaction& tx, const std::string& clinician) {
+    if (clinician.empty()) {
+        return clinician;
+    }
+    ASSIGN_OR_RETURN(const std::string email, NormalizeEmail(clinician, "clinician"));
+    ASSIGN_OR_RETURN(const std::optional<User> user, tx.FindUserByEmail(email));
+    const auto refuse = [&clinician](const std::string& why) {
+        return InvalidArgument("clinician", "\"" + clinician + "\" " + why +
+                                                "; the named clinician is an active prescriber, nurse or therapist");
+    };
+    if (!user) {
+        return refuse("is not a user");
+    }
+    if (user->disabled) {
+        return refuse("is a disabled user");
+    }
+    if (user->role != Role::kPrescriber && user->role != Role::kNurse && user->role != Role::kTherapist) {
+        return refuse("is a user with role " + std::string(RoleName(user->role)));
+    }
+    return user->email;
 }
 
 // The checks RegisterPatient and UpdatePatient share; `patient` is a NewPatient or a Patient.
@@ -92,7 +119,9 @@ Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPat
     const TimePoint now = clock_.Now();
     RETURN_IF_ERROR(CheckDemographics(patient, now));
     return store_.Write([&](StoreTransaction& tx) -> Result<Patient> {
-        ASSIGN_OR_RETURN(PatientId id, tx.InsertPatient(patient, now, actor.user));
+        NewPatient named = patient;
+        ASSIGN_OR_RETURN(named.clinician, CheckNamedClinician(tx, patient.clinician));
+        ASSIGN_OR_RETURN(PatientId id, tx.InsertPatient(named, now, actor.user));
         ASSIGN_OR_RETURN(Patient created, tx.GetPatient(id));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "patient.create", "patient", id.value, id.value));
         return created;
@@ -105,7 +134,9 @@ Result<Patient> PatientRecords::UpdatePatient(const Actor& actor, const Patient&
     return store_.Write([&](StoreTransaction& tx) -> Result<Patient> {
         // The store checks the version and the MRN's uniqueness in the same statement, so a concurrent update
         // cannot slip between a check here and the write.
-        RETURN_IF_ERROR(tx.UpdatePatient(changed));
+        Patient named = changed;
+        ASSIGN_OR_RETURN(named.clinician, CheckNamedClinician(tx, changed.clinician));
+        RETURN_IF_ERROR(tx.UpdatePatient(named));
         ASSIGN_OR_RETURN(Patient updated, tx.GetPatient(changed.id));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "patient.update", "patient", changed.id.value, changed.id.value));
         return updated;
@@ -222,6 +253,14 @@ Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, 
                          RaiseAlerts(tx, actor, now, stored_patient, "assessment", assessment.id.value, findings));
         return RecordedAssessment{assessment, std::move(alerts)};
     });
+}
+
+Result<RecordedAssessment> PatientRecords::RecordSelfReport(const Actor& actor, PatientId patient,
+                                                            clinical::Instrument instrument,
+                                                            std::span<const int> answers, TimePoint assessed_at,
+                                                            const clinical::ClinicSettings& settings) {
+    RETURN_IF_ERROR(clinical::CheckSelfReport(instrument, assessed_at, clock_.Now(), settings));
+    return RecordAssessment(actor, patient, instrument, answers, assessed_at, settings);
 }
 
 Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& actor, PatientId patient) {

@@ -39,7 +39,9 @@ public:
     PatientRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     // Errors: kInvalidArgument naming the field (empty or over-long MRN or names, a birth date in the future or
-    // more than 120 years ago, a clinician that is not an email address); kConflict "mrn" when the MRN is taken.
+    // more than 120 years ago, a clinician that is not an email address, or not the email of an active user with a
+    // clinical role: prescriber, nurse or therapist); kConflict "mrn" when the MRN is taken. The clinician is stored
+    // as the user's own address (lower case).
     Result<Patient> RegisterPatient(const Actor& actor, const NewPatient& patient);
     // Replaces the demographics (MRN, names, birth date, sex, clinician) of `changed.id` with those of `changed`
     // when `changed.version` is the stored version, and returns the patient with its new version; the other members
@@ -72,6 +74,13 @@ public:
     // flags. Raises the alerts clinical::EvaluateAssessment finds under settings.monitoring, for the patient's
     // clinician. kNotFound when the patient does not exist.
     Result<RecordedAssessment> RecordAssessment(const Actor& actor, PatientId patient, clinical::Instrument instrument,
+                                                std::span<const int> answers, TimePoint assessed_at,
+                                                const clinical::ClinicSettings& settings);
+    // A patient's own answers to a questionnaire (the portal), recorded as RecordAssessment records them, once
+    // clinical::CheckSelfReport allows them: only a patient-reported instrument (the C-SSRS screener only where
+    // settings.scales.cssrs_screen_self_report allows it), dated within the clock-skew allowance of now. Errors:
+    // kPermissionDenied "instrument", kInvalidArgument "assessed_at" (CheckSelfReport's); RecordAssessment's.
+    Result<RecordedAssessment> RecordSelfReport(const Actor& actor, PatientId patient, clinical::Instrument instrument,
                                                 std::span<const int> answers, TimePoint assessed_at,
                                                 const clinical::ClinicSettings& settings);
     Result<std::vector<Assessment>> ListAssessments(const Actor& actor, PatientId patient);

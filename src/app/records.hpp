@@ -207,6 +207,11 @@ struct TreatmentCourse {
     std::string started_by;
     TimePoint status_changed_at;
     std::string status_changed_by;
+    // The signed screening the course started on (clinical/course_gate.hpp); ScreeningId{} for a course started
+    // before courses needed one. Fixed once stored, as is the override reason.
+    ScreeningId screening{};
+    // The prescriber's reason to treat although that screening needed review; empty when it did not.
+    std::string screening_override_reason{};
 };
 
 // One dosing session of a course, with where it stands in the design.md §3 state machine and the facts recorded

@@ -279,9 +279,28 @@ TEST_P(ApiRecordTest, APatientSeesTheirPortalAndCrisisServicesAfterASuicidalityA
     EXPECT_EQ(first.body["suicidality_flagged"], false);
     EXPECT_TRUE(first.body["crisis_resources"].empty());
 
-    const ApiResponse answered =
+    // A patient answers through the portal, and only the patient-reported questionnaires, dated now.
+    const ApiResponse staff_route =
         patient.Post(PatientPath("/assessments"), {{"instrument", "phq9"}, {"answers", {1, 1, 0, 0, 0, 0, 0, 0, 2}}});
+    EXPECT_EQ(staff_route.status, 403) << staff_route.text;
+    const ApiResponse clinician_rated = patient.Post(
+        PatientPath("/portal/assessments"), {{"instrument", "madrs"}, {"answers", {3, 3, 3, 3, 3, 3, 3, 3, 3, 0}}});
+    EXPECT_EQ(clinician_rated.status, 403) << clinician_rated.text;
+    EXPECT_EQ(clinician_rated.ErrorField(), "instrument");
+    const ApiResponse back_dated = patient.Post(
+        PatientPath("/portal/assessments"),
+        {{"instrument", "phq9"}, {"answers", {1, 1, 0, 0, 0, 0, 0, 0, 2}}, {"assessed_at", "2020-01-01T09:00:00Z"}});
+    EXPECT_EQ(back_dated.status, 400) << back_dated.text;
+    EXPECT_EQ(back_dated.ErrorField(), "assessed_at");
+    const ApiResponse answered = patient.Post(PatientPath("/portal/assessments"),
+                                              {{"instrument", "phq9"}, {"answers", {1, 1, 0, 0, 0, 0, 0, 0, 2}}});
     ASSERT_EQ(answered.status, 201) << answered.text;
+    // Staff record a patient's paper questionnaire through their own route, not the portal's.
+    EXPECT_EQ(server_->ClientWithToken("nurse@clinic.example")
+                  .Post(PatientPath("/portal/assessments"),
+                        {{"instrument", "phq9"}, {"answers", {0, 0, 0, 0, 0, 0, 0, 0, 0}}})
+                  .status,
+              403);
     const ApiResponse portal = patient.Get(PatientPath("/portal"));
     ASSERT_EQ(portal.status, 200) << portal.text;
     EXPECT_EQ(portal.body["suicidality_flagged"], true);

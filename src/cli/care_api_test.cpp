@@ -48,6 +48,8 @@ protected:
         patient_ = "/api/v1/patients/" + std::to_string(registered.body["id"].get<std::int64_t>());
     }
 
+    [[nodiscard]] std::int64_t PatientId() const { return std::stoll(patient_.substr(patient_.rfind('/') + 1)); }
+
     std::unique_ptr<ClinicServer> server_;
     std::string patient_;  // "/api/v1/patients/<id>"
 };
@@ -168,6 +170,12 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     ApiClient admin = server_->ClientWithToken("admin@clinic.example");
     const std::string today = UtcNow(std::chrono::seconds{0}, false);
 
+    const ApiResponse unscreened = prescriber.Post(
+        patient_ + "/courses",
+        {{"indication", "TRD (F33.2)"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", today}});
+    EXPECT_EQ(unscreened.status, 409) << unscreened.text;
+    EXPECT_EQ(unscreened.ErrorField(), "screening");
+    server_->SignedScreening(PatientId(), "ketamine-iv");
     const ApiResponse wrong_route = prescriber.Post(patient_ + "/courses", {{"indication", "TRD (F33.2)"},
                                                                             {"protocol", "iv-induction"},
                                                                             {"route", "esketamine-nasal"},
@@ -178,6 +186,13 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
         patient_ + "/courses",
         {{"indication", "TRD (F33.2)"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", today}});
     ASSERT_EQ(started.status, 201) << started.text;
+    EXPECT_TRUE(started.body.contains("screening_id"));
+    EXPECT_FALSE(started.body.contains("screening_override_reason"));
+    const ApiResponse twice = prescriber.Post(
+        patient_ + "/courses",
+        {{"indication", "trd (f33.2)"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", today}});
+    EXPECT_EQ(twice.status, 409) << twice.text;
+    EXPECT_EQ(twice.ErrorField(), "indication");
     const std::string course = started.Header("location");
     ASSERT_GE(started.body["sessions"].size(), 2U);
     const std::string session =
@@ -329,6 +344,8 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
         ASSERT_EQ(response.status, 200) << target << ": " << response.text;
     };
 
+    server_->SignedScreening(PatientId(), "ketamine-iv");
+    server_->SignedScreening(PatientId(), "esketamine-nasal");
     // IV: consent, order of steps, reasons, and an infusion without its end.
     const std::string iv = first_session(
         {{"indication", "TRD (F33.2)"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", today}});
@@ -391,6 +408,7 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
 
 TEST_P(CareApiTest, APatientSeesTheirOwnScheduleOnly) {
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    server_->SignedScreening(PatientId(), "ketamine-iv");
     const ApiResponse started = prescriber.Post(
         patient_ + "/courses",
         {{"indication", "TRD"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", "2026-09-21"}});

@@ -117,6 +117,7 @@ protected:
         nurse.UseToken(nurse_token_);
         patient_id_ = Register(nurse, "MRN-L");
         ASSERT_NE(patient_id_, 0);
+        server_->SignedScreening(patient_id_, "ketamine-iv");
         const ApiResponse started =
             server_->ClientWithToken("prescriber@clinic.example")
                 .Post("/api/v1/patients/" + std::to_string(patient_id_) + "/courses", {{"indication", "TRD (F33.2)"},

@@ -48,23 +48,7 @@ std::span<const CrisisResource> CrisisResources(Region region) {
 }
 
 bool IsSelfReport(Instrument instrument) {
-    // The instruments' own forms (clinical-reference §6.1-§6.8): PHQ-9 and GAD-7 are patient questionnaires, QIDS-SR16
-    // and PCL-5 self-report forms; the C-SSRS screener is a triage interview whose risk level is for the clinician.
-    switch (instrument) {
-        case Instrument::kPhq9:
-        case Instrument::kGad7:
-        case Instrument::kQidsSr16:
-        case Instrument::kPcl5:
-            return true;
-        case Instrument::kMadrs:
-        case Instrument::kHamd17:
-        case Instrument::kCssrsScreen:
-        case Instrument::kCadss:
-        case Instrument::kCadss6:
-        case Instrument::kMoaas:
-            return false;
-    }
-    return false;
+    return Definition(instrument).rater == Rater::kPatient;
 }
 
 }  // namespace kclinic::clinical

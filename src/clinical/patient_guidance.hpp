@@ -33,9 +33,9 @@ struct CrisisResource {
 // The crisis services of the clinic's region, the most direct first.
 [[nodiscard]] std::span<const CrisisResource> CrisisResources(Region region);
 
-// True for the questionnaires a patient fills in themselves (PHQ-9, GAD-7, QIDS-SR16, PCL-5): the scores the portal
-// shows them. Clinician-rated scales, the in-session dissociation and sedation ratings and the C-SSRS triage are not
-// shown.
+// True for the questionnaires a patient fills in themselves, rater Rater::kPatient in the instrument table (PHQ-9,
+// GAD-7, QIDS-SR16, PCL-5): the scores the portal shows them. Clinician-rated scales, the in-session dissociation and
+// sedation ratings and the C-SSRS triage are not shown.
 [[nodiscard]] bool IsSelfReport(Instrument instrument);
 
 }  // namespace kclinic::clinical

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <utility>
+
+#include "clinical/record_time.hpp"
 
 namespace kclinic::clinical {
 namespace {
@@ -158,6 +161,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .title = "Patient Health Questionnaire-9",
      .source = "Kroenke K, Spitzer RL, Williams JBW. J Gen Intern Med 2001;16(9):606-613",
      .licensing = "free; no permission required (PHQ screeners site)",
+     .rater = Rater::kPatient,
+     .rater_source = "Kroenke 2001: the Patient Health Questionnaire, completed by the patient",
      .items = kPhq9Items,
      .total_min = 0,
      .total_max = 27,
@@ -170,6 +175,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .title = "Generalized Anxiety Disorder-7",
      .source = "Spitzer RL, Kroenke K, Williams JBW, Lowe B. Arch Intern Med 2006;166(10):1092-1097",
      .licensing = "free; no permission required",
+     .rater = Rater::kPatient,
+     .rater_source = "Spitzer 2006: a self-report questionnaire",
      .items = kGad7Items,
      .total_min = 0,
      .total_max = 21,
@@ -182,6 +189,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .title = "Montgomery-Asberg Depression Rating Scale",
      .source = "Montgomery SA, Asberg M. Br J Psychiatry 1979;134:382-389; bands Snaith et al. 1986",
      .licensing = "copyrighted (Royal College of Psychiatrists / BJP): do not ship item text without a licence",
+     .rater = Rater::kClinician,
+     .rater_source = "Montgomery & Asberg 1979: rated by a clinician from a clinical interview",
      .items = kMadrsItems,
      .total_min = 0,
      .total_max = 60,
@@ -195,6 +204,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .source = "Rush AJ et al. Biol Psychiatry 2003;54:573-583; scoring https://www.ids-qids.org",
      .licensing = "paper forms free for clinicians and researchers; electronic versions licensed (check for "
                   "commercial use)",
+     .rater = Rater::kPatient,
+     .rater_source = "Rush 2003: the self-report form (QIDS-SR16); QIDS-C is the clinician form",
      .items = kQidsItems,
      .total_min = 0,
      .total_max = 27,
@@ -208,6 +219,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .source = "Hamilton M. J Neurol Neurosurg Psychiatry 1960;23:56-62; bands Zimmerman et al. J Affect Disord "
                "2013;150:384-388",
      .licensing = "original scale public domain; structured interview guides separately copyrighted",
+     .rater = Rater::kClinician,
+     .rater_source = "Hamilton 1960: rated by a clinician from an interview",
      .items = kHamd17Items,
      .total_min = 0,
      .total_max = 52,
@@ -221,6 +234,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .source = "Weathers FW et al. 2013, National Center for PTSD; cut-off Bovin et al. Psychol Assess "
                "2016;28(11):1379-1391",
      .licensing = "US government work, public domain",
+     .rater = Rater::kPatient,
+     .rater_source = "Weathers 2013 (VA NCPTSD): a self-report measure",
      .items = kPcl5Items,
      .total_min = 0,
      .total_max = 80,
@@ -234,6 +249,9 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .source = "Posner K et al. Am J Psychiatry 2011;168:1266-1277; triage levels from Columbia Lighthouse Project "
                "materials",
      .licensing = "free for clinical use; the official question wording must be used; commercial terms to confirm",
+     .rater = Rater::kClinicianOrPatient,
+     .rater_source = "Posner 2011; Columbia Lighthouse Project: a clinician screener and a "
+                     "self-report form; a positive answer needs a clinician's risk assessment",
      .items = kCssrsItems,
      .total_min = 0,
      .total_max = 7,
@@ -248,6 +266,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .title = "Clinician-Administered Dissociative States Scale (23 subjective items)",
      .source = "Bremner JD et al. J Trauma Stress 1998;11(1):125-136; >4 rule from esketamine trials",
      .licensing = "licensing not found: item text treated as copyrighted",
+     .rater = Rater::kClinician,
+     .rater_source = "Bremner 1998: clinician-administered, with observer items",
      .items = kCadssItems,
      .total_min = 0,
      .total_max = 92,
@@ -260,6 +280,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .title = "CADSS-6 short form",
      .source = "Rodrigues NB et al. J Affect Disord 2021;282:160-164",
      .licensing = "as CADSS: item text treated as copyrighted",
+     .rater = Rater::kClinician,
+     .rater_source = "Rodrigues 2021: short form of the clinician-administered CADSS",
      .items = kCadss6Items,
      .total_min = 0,
      .total_max = 24,
@@ -272,6 +294,8 @@ constexpr std::array<InstrumentDefinition, 10> kDefinitions{{
      .title = "Modified Observer's Assessment of Alertness/Sedation",
      .source = "Chernik DA et al. J Clin Psychopharmacol 1990;10(4):244-251; Spravato trial conventions",
      .licensing = "published academic scale; no licence requirement found",
+     .rater = Rater::kClinician,
+     .rater_source = "Chernik 1990: an observer's rating of sedation",
      .items = kMoaasItems,
      .total_min = 0,
      .total_max = 5,
@@ -500,6 +524,34 @@ const InstrumentDefinition& Definition(Instrument instrument) {
     const auto index = static_cast<std::size_t>(instrument);
     assert(index < kDefinitions.size() && "Instrument value outside the enum");
     return kDefinitions[index];
+}
+
+Status CheckSelfReport(Instrument instrument, TimePoint assessed_at, TimePoint now, const ClinicSettings& settings) {
+    const Rater rater = Definition(instrument).rater;
+    const bool allowed =
+        rater == Rater::kPatient || (rater == Rater::kClinicianOrPatient &&
+                                     settings.scales.cssrs_screen_self_report == CssrsSelfReport::kPatientAllowed);
+    if (!allowed) {
+        std::string patient_reported;
+        for (const Instrument each : kInstruments) {
+            if (Definition(each).rater == Rater::kPatient) {
+                patient_reported += (patient_reported.empty() ? "" : ", ") + std::string(InstrumentName(each));
+            }
+        }
+        const std::string why = rater == Rater::kClinician
+                                    ? " is rated by a clinician"
+                                    : " needs a clinician's follow-up and this clinic keeps it clinician-only "
+                                      "(scales.cssrs_screen_self_report)";
+        return Error{ErrorCode::kPermissionDenied, "instrument",
+                     std::string(InstrumentName(instrument)) + why + "; a patient records only " + patient_reported};
+    }
+    RETURN_IF_ERROR(CheckEntryTime("assessed_at", assessed_at, now, settings.records));
+    if (assessed_at < now - std::chrono::minutes{settings.records.clock_skew_minutes}) {
+        return InvalidArgument("assessed_at", "a patient's answers are dated when they are given: at most " +
+                                                  std::to_string(settings.records.clock_skew_minutes) +
+                                                  " min (records.clock_skew_minutes) before the server's clock");
+    }
+    return Status::Ok();
 }
 
 Result<ScaleResult> Score(Instrument instrument, std::span<const int> answers, const ScaleSettings& settings) {

@@ -13,6 +13,7 @@
 #include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/settings.hpp"
+#include "clinical/time_point.hpp"
 
 namespace kclinic::clinical {
 
@@ -51,6 +52,19 @@ inline constexpr auto kInstrumentNames = MakeEnumNames<Instrument>({
 // Every instrument, in enum order.
 [[nodiscard]] std::span<const Instrument> AllInstruments();
 
+// Who gives an instrument's answers, as its own publication designs it (the `rater_source` of each definition).
+enum class Rater {
+    kPatient,             // a patient questionnaire: the patient answers it themselves (PHQ-9, GAD-7, QIDS-SR16, PCL-5)
+    kClinician,           // rated by a clinician from an interview or by observation (MADRS, HAM-D17, CADSS, MOAA/S)
+    kClinicianOrPatient,  // published in both forms, the risk it finds is the clinician's to act on (C-SSRS screener)
+};
+inline constexpr auto kRaterNames = MakeEnumNames<Rater>({{Rater::kPatient, "patient"},
+                                                          {Rater::kClinician, "clinician"},
+                                                          {Rater::kClinicianOrPatient, "clinician_or_patient"}});
+[[nodiscard]] constexpr std::string_view RaterName(Rater rater) {
+    return kRaterNames.Name(rater);
+}
+
 // One item of an instrument, in the order answers are given.
 struct ItemDefinition {
     int number = 0;          // item number on the original instrument (CADSS-6: the original CADSS number)
@@ -66,6 +80,8 @@ struct InstrumentDefinition {
     std::string_view title;                 // human-readable title
     std::string_view source;                // citation for items, scoring and bands
     std::string_view licensing;             // what may be shown or shipped
+    Rater rater = Rater::kClinician;        // who answers it
+    std::string_view rater_source;          // the publication that says who answers it
     std::span<const ItemDefinition> items;  // answers are given in this order; items.size() is the item count
     int total_min = 0;                      // range of ScaleResult::total
     int total_max = 0;
@@ -145,6 +161,18 @@ struct ScaleResult {
 //     Q2 no; "within 3 months" yes after Q6 no).
 [[nodiscard]] Result<ScaleResult> Score(Instrument instrument, std::span<const int> answers,
                                         const ScaleSettings& settings);
+
+// Whether a patient may record `instrument` themselves (the portal's questionnaires), answered at `assessed_at` and
+// recorded at `now`. A patient records only instruments whose rater is kPatient, and the C-SSRS screener only when
+// settings.scales.cssrs_screen_self_report is kPatientAllowed. A patient's answers are dated when they are given:
+// `assessed_at` goes through CheckEntryTime (nothing in the future beyond records.clock_skew_minutes) and may lie at
+// most records.clock_skew_minutes before now, since a patient documents nothing late (a late entry is staff
+// documentation, CMS PIM 100-08 §3.3.2.5). Errors (docs/clinical-rules.md, "Who records what"):
+//   kPermissionDenied "instrument": a clinician-rated instrument, or the C-SSRS screener while the clinic keeps it
+//     clinician-only ("madrs is rated by a clinician; a patient records only ...").
+//   kInvalidArgument "assessed_at": later than the skew allowance (CheckEntryTime's message) or earlier than it.
+[[nodiscard]] Status CheckSelfReport(Instrument instrument, TimePoint assessed_at, TimePoint now,
+                                     const ClinicSettings& settings);
 
 // The esketamine-trial CADSS rule for one session (clinical-reference §5.4): dissociation when the post-dose
 // total is above settings.cadss_dissociation_above AND above the pre-dose total. Score sees a single

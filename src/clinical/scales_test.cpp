@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -894,9 +896,113 @@ TEST(CadssDissociationFromPreDoseTest, RefusesTotalsOutsideTheScale) {
     }
 }
 
+TEST(DefinitionTest, WhoAnswersEachInstrumentAsItsPublicationSays) {
+    const std::vector<std::pair<Instrument, Rater>> expected{
+        {Instrument::kPhq9, Rater::kPatient},
+        {Instrument::kGad7, Rater::kPatient},
+        {Instrument::kMadrs, Rater::kClinician},
+        {Instrument::kQidsSr16, Rater::kPatient},
+        {Instrument::kHamd17, Rater::kClinician},
+        {Instrument::kPcl5, Rater::kPatient},
+        {Instrument::kCssrsScreen, Rater::kClinicianOrPatient},
+        {Instrument::kCadss, Rater::kClinician},
+        {Instrument::kCadss6, Rater::kClinician},
+        {Instrument::kMoaas, Rater::kClinician},
+    };
+    ASSERT_EQ(expected.size(), AllInstruments().size());
+    for (const auto& [instrument, rater] : expected) {
+        EXPECT_EQ(Definition(instrument).rater, rater) << InstrumentName(instrument);
+        EXPECT_FALSE(Definition(instrument).rater_source.empty()) << InstrumentName(instrument);
+    }
+}
+
+TEST(CheckSelfReportTest, PatientsRecordOnlyPatientReportedInstrumentsDatedNow) {
+    const TimePoint now = TimePoint{} + std::chrono::hours{24 * 365 * 56};
+    ClinicSettings cssrs_allowed;
+    cssrs_allowed.scales.cssrs_screen_self_report = CssrsSelfReport::kPatientAllowed;
+    struct Case {
+        std::string name;
+        Instrument instrument;
+        std::chrono::minutes offset;  // assessed_at - now
+        ClinicSettings settings;
+        std::optional<ErrorCode> code;  // nullopt: allowed
+        std::string field;
+    };
+    const std::vector<Case> cases{
+        {"phq9 now", Instrument::kPhq9, std::chrono::minutes{0}, {}, std::nullopt, ""},
+        {"gad7", Instrument::kGad7, std::chrono::minutes{0}, {}, std::nullopt, ""},
+        {"qids-sr16", Instrument::kQidsSr16, std::chrono::minutes{0}, {}, std::nullopt, ""},
+        {"pcl5", Instrument::kPcl5, std::chrono::minutes{0}, {}, std::nullopt, ""},
+        {"madrs", Instrument::kMadrs, std::chrono::minutes{0}, {}, ErrorCode::kPermissionDenied, "instrument"},
+        {"hamd17", Instrument::kHamd17, std::chrono::minutes{0}, {}, ErrorCode::kPermissionDenied, "instrument"},
+        {"cadss", Instrument::kCadss, std::chrono::minutes{0}, {}, ErrorCode::kPermissionDenied, "instrument"},
+        {"cadss6", Instrument::kCadss6, std::chrono::minutes{0}, {}, ErrorCode::kPermissionDenied, "instrument"},
+        {"moaas", Instrument::kMoaas, std::chrono::minutes{0}, {}, ErrorCode::kPermissionDenied, "instrument"},
+        {"cssrs by default",
+         Instrument::kCssrsScreen,
+         std::chrono::minutes{0},
+         {},
+         ErrorCode::kPermissionDenied,
+         "instrument"},
+        {"cssrs when allowed", Instrument::kCssrsScreen, std::chrono::minutes{0}, cssrs_allowed, std::nullopt, ""},
+        {"madrs even when cssrs allowed", Instrument::kMadrs, std::chrono::minutes{0}, cssrs_allowed,
+         ErrorCode::kPermissionDenied, "instrument"},
+        {"skew ahead", Instrument::kPhq9, std::chrono::minutes{5}, {}, std::nullopt, ""},
+        {"past skew ahead", Instrument::kPhq9, std::chrono::minutes{6}, {}, ErrorCode::kInvalidArgument, "assessed_at"},
+        {"skew behind", Instrument::kPhq9, std::chrono::minutes{-5}, {}, std::nullopt, ""},
+        {"past skew behind",
+         Instrument::kPhq9,
+         std::chrono::minutes{-6},
+         {},
+         ErrorCode::kInvalidArgument,
+         "assessed_at"},
+        {"a late entry for staff",
+         Instrument::kPhq9,
+         std::chrono::minutes{-60},
+         {},
+         ErrorCode::kInvalidArgument,
+         "assessed_at"},
+        {"a week ago",
+         Instrument::kPhq9,
+         std::chrono::minutes{-7 * 24 * 60},
+         {},
+         ErrorCode::kInvalidArgument,
+         "assessed_at"},
+    };
+    for (const Case& c : cases) {
+        const Status status = CheckSelfReport(c.instrument, now + c.offset, now, c.settings);
+        if (!c.code) {
+            EXPECT_TRUE(status.ok()) << c.name << ": " << status.error().ToString();
+            continue;
+        }
+        ASSERT_FALSE(status.ok()) << c.name;
+        EXPECT_EQ(status.error().code, *c.code) << c.name;
+        EXPECT_EQ(status.error().field, c.field) << c.name;
+    }
+}
+
+TEST(CheckSelfReportTest, RefusalsSayWhyAndWhatAPatientMayRecord) {
+    const TimePoint now = TimePoint{} + std::chrono::hours{24 * 365 * 56};
+    const Status madrs = CheckSelfReport(Instrument::kMadrs, now, now, {});
+    ASSERT_FALSE(madrs.ok());
+    EXPECT_EQ(madrs.error().message,
+              "madrs is rated by a clinician; a patient records only phq9, gad7, qids-sr16, pcl5");
+    const Status cssrs = CheckSelfReport(Instrument::kCssrsScreen, now, now, {});
+    ASSERT_FALSE(cssrs.ok());
+    EXPECT_EQ(cssrs.error().message,
+              "cssrs-screen needs a clinician's follow-up and this clinic keeps it clinician-only "
+              "(scales.cssrs_screen_self_report); a patient records only phq9, gad7, qids-sr16, pcl5");
+    const Status late = CheckSelfReport(Instrument::kPhq9, now - std::chrono::minutes{6}, now, {});
+    ASSERT_FALSE(late.ok());
+    EXPECT_EQ(late.error().message,
+              "a patient's answers are dated when they are given: at most 5 min (records.clock_skew_minutes) "
+              "before the server's clock");
+}
+
 TEST(ScaleNamesTest, EveryEnumeratorHasAName) {
     EXPECT_EQ(testing::UnnamedEnumerators(kInstrumentNames), std::vector<int>{});
     EXPECT_EQ(testing::UnnamedEnumerators(kPhq9SyndromeNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kRaterNames), std::vector<int>{});
 }
 
 }  // namespace

@@ -123,6 +123,13 @@ const std::vector<Entry>& Registry() {
             "scales.cadss_dissociation_above", [](auto& s) -> auto& { return s.scales.cadss_dissociation_above; }, 0, 4,
             "points", "Esketamine trials: CADSS total > 4 [TRIAL]; may only be made more sensitive",
             "CADSS (23 items) total above this is reported as dissociation."),
+        ChoiceEntry(
+            "scales.cssrs_screen_self_report", [](auto& s) -> auto& { return s.scales.cssrs_screen_self_report; },
+            kCssrsSelfReportNames,
+            "Columbia Lighthouse Project publishes a self-report screener (Posner et al. 2011); a positive answer "
+            "needs a clinician's follow-up, so off by default: clinic policy [PRACTICE]",
+            "Whether a patient may answer the C-SSRS screener in the portal (patient_allowed) or only staff record it "
+            "(clinician_only)."),
         IntEntry(
             "outcomes.madrs_remission_max", [](auto& s) -> auto& { return s.outcomes.madrs_remission_max; }, 10, 12,
             "points", "<=12 esketamine programme (SUSTAIN-1) vs <=10 ESCAPE-TRD, KetECT (⚠ CONFLICT)",

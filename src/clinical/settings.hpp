@@ -36,11 +36,19 @@ enum class MinorPolicy { kReview, kNotEligible };
 inline constexpr auto kMinorPolicyNames =
     MakeEnumNames<MinorPolicy>({{MinorPolicy::kReview, "review"}, {MinorPolicy::kNotEligible, "not_eligible"}});
 
+// Whether a patient may answer the C-SSRS screener themselves in the portal. Columbia publishes a self-report form
+// of the screener, but a positive answer needs a clinician's same-day risk assessment, so by default only staff
+// record it (docs/clinical-rules.md, "Who records what").
+enum class CssrsSelfReport { kClinicianOnly, kPatientAllowed };
+inline constexpr auto kCssrsSelfReportNames = MakeEnumNames<CssrsSelfReport>(
+    {{CssrsSelfReport::kClinicianOnly, "clinician_only"}, {CssrsSelfReport::kPatientAllowed, "patient_allowed"}});
+
 struct ScaleSettings {
     MadrsBands madrs_bands = MadrsBands::kSnaith1986;
     int madrs_item10_suicidality_min = 4;  // MADRS item 10 at or above this flags suicidality [PRACTICE]
     int pcl5_provisional_ptsd_min = 33;    // PCL-5 total at or above this: provisional PTSD (VA NCPTSD, 31-33)
     int cadss_dissociation_above = 4;      // CADSS-23 total above this: dissociation (esketamine trials)
+    CssrsSelfReport cssrs_screen_self_report = CssrsSelfReport::kClinicianOnly;  // [PRACTICE], Posner 2011
 };
 
 struct OutcomeSettings {

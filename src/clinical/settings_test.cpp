@@ -38,6 +38,7 @@ TEST(SettingsTest, DefaultsMatchTheirSources) {
         {"scales.madrs_item10_suicidality_min", "4"},
         {"scales.pcl5_provisional_ptsd_min", "33"},
         {"scales.cadss_dissociation_above", "4"},
+        {"scales.cssrs_screen_self_report", "clinician_only"},
         {"outcomes.madrs_remission_max", "12"},
         {"screening.trd_min_trial_weeks", "6"},
         {"screening.trd_failure_below_percent", "25"},
@@ -93,6 +94,9 @@ TEST(SettingsTest, SetAcceptsValuesInsideBoundsAndRefusesOthers) {
         {"scales.madrs_bands", "alternative", true, ""},
         {"scales.madrs_bands", "muller", false,
          "scales.madrs_bands: must be one of snaith|alternative (got \"muller\")"},
+        {"scales.cssrs_screen_self_report", "patient_allowed", true, ""},
+        {"scales.cssrs_screen_self_report", "yes", false,
+         "scales.cssrs_screen_self_report: must be one of clinician_only|patient_allowed (got \"yes\")"},
         {"region", "eu", true, ""},
         {"scales.madrs_item10_suicidality_min", "5", false,
          "scales.madrs_item10_suicidality_min: must be between 1 and 4 points (got 5 points)"},
@@ -174,6 +178,7 @@ TEST(SettingsNamesTest, EveryEnumeratorHasAName) {
     EXPECT_EQ(testing::UnnamedEnumerators(kMadrsBandsNames), std::vector<int>{});
     EXPECT_EQ(testing::UnnamedEnumerators(kPregnancyPolicyNames), std::vector<int>{});
     EXPECT_EQ(testing::UnnamedEnumerators(kMinorPolicyNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kCssrsSelfReportNames), std::vector<int>{});
 }
 
 }  // namespace

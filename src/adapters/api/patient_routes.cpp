@@ -1,8 +1,10 @@
 // Patients (demographics under ETag/If-Match), weights, vital signs and assessments. Recorded vitals and scores, and
 // the alerts they raise, are published to the live channel once committed.
 
+#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "adapters/api/routes.hpp"
 #include "adapters/json/live_events.hpp"
@@ -151,6 +153,29 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
             });
 }
 
+// A staff member's rating (RecordAssessment) or a patient's own answers (RecordSelfReport): the same body and answer,
+// the use case deciding what each may record.
+using RecordAssessmentUseCase = Result<app::RecordedAssessment> (app::PatientRecords::*)(
+    const app::Actor&, app::PatientId, clinical::Instrument, std::span<const int>, app::TimePoint,
+    const clinical::ClinicSettings&);
+
+ApiHandler RecordAssessmentHandler(ApiServices& services, RecordAssessmentUseCase record) {
+    return [&services, record](ApiCall& call) -> Result<HttpResponse> {
+        ObjectReader body(call.request.body);
+        const std::string instrument_name = body.String("instrument");
+        const std::vector<int> answers = body.IntArray("answers");
+        const app::TimePoint assessed_at = body.OptionalTime("assessed_at").value_or(call.now);
+        RETURN_IF_ERROR(body.Finish());
+        ASSIGN_OR_RETURN(clinical::Instrument instrument, clinical::ParseInstrument(instrument_name));
+        ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+        ASSIGN_OR_RETURN(app::RecordedAssessment recorded,
+                         (services.use_cases.patients.*record)(call.actor, app::PatientId{call.id}, instrument, answers,
+                                                               assessed_at, settings));
+        json::PublishRecorded(services.events, recorded.assessment, recorded.alerts);
+        return JsonResponse(201, RecordedJson(json::ToJson(recorded.assessment), recorded.alerts));
+    };
+}
+
 void AddAssessments(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
@@ -163,20 +188,9 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRecord, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
-                ObjectReader body(call.request.body);
-                const std::string instrument_name = body.String("instrument");
-                const std::vector<int> answers = body.IntArray("answers");
-                const app::TimePoint assessed_at = body.OptionalTime("assessed_at").value_or(call.now);
-                RETURN_IF_ERROR(body.Finish());
-                ASSIGN_OR_RETURN(clinical::Instrument instrument, clinical::ParseInstrument(instrument_name));
-                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                ASSIGN_OR_RETURN(app::RecordedAssessment recorded,
-                                 services.use_cases.patients.RecordAssessment(
-                                     call.actor, app::PatientId{call.id}, instrument, answers, assessed_at, settings));
-                json::PublishRecorded(services.events, recorded.assessment, recorded.alerts);
-                return JsonResponse(201, RecordedJson(json::ToJson(recorded.assessment), recorded.alerts));
-            });
+            RecordAssessmentHandler(services, &app::PatientRecords::RecordAssessment));
+    api.Add(Method::kPost, "/api/v1/patients/{id}/portal/assessments", Permission::kSelfReportRecord,
+            Subject::kPathPatient, RecordAssessmentHandler(services, &app::PatientRecords::RecordSelfReport));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The patient portal: what a patient sees of their own record in one call (app/portal.hpp). Patients answer their
-// questionnaires through POST /api/v1/patients/{id}/assessments (patient_routes.cpp).
+// questionnaires through POST /api/v1/patients/{id}/portal/assessments (patient_routes.cpp).
 
 #include <string>
 

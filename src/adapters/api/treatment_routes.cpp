@@ -93,6 +93,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 const std::string protocol = body.String("protocol");
                 const std::string route = body.String("route");
                 course.start_date = body.Date("start_date");
+                course.screening_override_reason = body.OptionalString("screening_override_reason").value_or("");
                 RETURN_IF_ERROR(body.Finish());
                 Result<clinical::Protocol> parsed_protocol = clinical::ParseProtocol(protocol);
                 if (!parsed_protocol.ok()) {

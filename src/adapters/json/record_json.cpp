@@ -152,6 +152,10 @@ Json ToJson(const app::TreatmentCourse& course) {
         {"status_changed_by", course.status_changed_by},
     };
     PutIfNotEmpty(json, "status_reason", course.status_reason);
+    if (course.screening.value != 0) {
+        json["screening_id"] = course.screening.value;
+    }
+    PutIfNotEmpty(json, "screening_override_reason", course.screening_override_reason);
     return json;
 }
 

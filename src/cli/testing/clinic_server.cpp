@@ -52,6 +52,35 @@ std::string ClinicServer::CreateToken(const std::string& email, const std::strin
     return created.is_object() ? created.value("token", "") : "";
 }
 
+void ClinicServer::SignedScreening(std::int64_t patient_id, const std::string& product) {
+    ApiClient prescriber = ClientWithToken("prescriber@clinic.example");
+    const std::string patient = "/api/v1/patients/" + std::to_string(patient_id);
+    EXPECT_EQ(prescriber.Post(patient + "/history", {{"kind", "diagnosis"}, {"value", "F33.2"}}).status, 201);
+    for (const char* drug : {"sertraline", "escitalopram"}) {
+        EXPECT_EQ(prescriber
+                      .Post(patient + "/trials", {{"drug", drug},
+                                                  {"weeks", 8},
+                                                  {"adequate_dose", true},
+                                                  {"improvement_percent", 10},
+                                                  {"current_episode", true}})
+                      .status,
+                  201);
+    }
+    const ApiResponse screened =
+        prescriber.Post(patient + "/screenings", {{"product", product},
+                                                  {"pregnant", false},
+                                                  {"blood_pressure", {{"systolic", 124}, {"diastolic", 78}}},
+                                                  {"heart_rate", 70},
+                                                  {"weight_kg", 70.5}});
+    ASSERT_EQ(screened.status, 201) << screened.text;
+    const std::string decision = screened.body["result"]["decision"].get<std::string>();
+    EXPECT_TRUE(decision == "eligible" || decision == "eligible_with_cautions") << screened.text;
+    const ApiResponse signed_off =
+        prescriber.Post("/api/v1/screenings/" + std::to_string(screened.body["id"].get<std::int64_t>()) + "/sign",
+                        {{"sign_off", "accepted"}});
+    EXPECT_EQ(signed_off.status, 200) << signed_off.text;
+}
+
 ApiClient ClinicServer::ClientWithToken(const std::string& email) {
     ApiClient client(port_);
     client.UseToken(CreateToken(email));

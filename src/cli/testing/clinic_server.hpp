@@ -40,6 +40,11 @@ public:
     [[nodiscard]] ApiClient ClientWithToken(const std::string& email);
     // A client logged in (a browser session) as `email`.
     [[nodiscard]] ApiClient LoggedIn(const std::string& email) const;
+    // Through the API, as prescriber@clinic.example (added by the caller): the patient's history of treatment-resistant
+    // depression (F33.2, two failed adequate trials), a screening for `product` at an unremarkable intake, signed as
+    // accepted. A course needs one (docs/clinical-rules.md, "Starting a course"); a test failure unless it is
+    // stored, signed and allows a course.
+    void SignedScreening(std::int64_t patient_id, const std::string& product);
 
     // Stops the server with SIGTERM and returns its exit status.
     int Stop() { return process_->StopWith(SIGTERM); }

@@ -39,6 +39,9 @@ class AlertContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
+        // A named clinician is an active user with a clinical role.
+        AddUser(std::string(kClinician), app::Role::kPrescriber);
+        AddUser("dr.house@clinic.example", app::Role::kTherapist);
         patient_ = Register("MRN-1", std::string(kClinician));
     }
 

@@ -188,6 +188,7 @@ TEST_P(FaultContractTest, RegisterPatient) {
 // Also writes every session of the course (an esketamine induction has eight) and each session's first transition.
 TEST_P(FaultContractTest, StartCourse) {
     const PatientId patient = Register("MRN-F1");
+    SignedScreening(patient, clinical::Product::kEsketamineNasal);
     ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
         return StatusOf(faulty.courses.StartCourse(
             prescriber_, patient,

@@ -211,7 +211,8 @@ TEST_P(NoteContractTest, ListsAPatientsNotesOldestFirstOptionallyByKind) {
 TEST_P(NoteContractTest, InvalidNotesAreRefusedWritingNothing) {
     const PatientId other = Register("MRN-O");
     const app::CourseRecord other_course = StartCourse(other);
-    const app::CourseRecord second_course = StartCourse(patient_);
+    const app::CourseRecord second_course =
+        StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv, "PTSD (F43.10)");
     auto write = [&](NoteKind kind, std::optional<CourseId> course, std::optional<SessionId> session,
                      const std::string& body, PatientId patient) {
         return [&, kind, course, session, body, patient] {

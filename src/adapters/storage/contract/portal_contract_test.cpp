@@ -46,6 +46,7 @@ protected:
 };
 
 TEST_P(PortalContractTest, ShowsUpcomingSessionsOwnScoresAndTheRoutesInstructions) {
+    SignedScreening(patient_, clinical::Product::kEsketamineNasal);
     Result<app::CourseRecord> course = clinic().courses.StartCourse(
         prescriber_, patient_,
         app::NewCourse{"treatment-resistant depression (F33.2)", clinical::Protocol::kEsketamineTrd,

@@ -464,8 +464,9 @@ TEST_P(RemsContractTest, ListsDueFormsOldestDueFirstWithOverdueMarked) {
     ASSERT_TRUE(clinic().sessions.Discharge(nurse_, late_night, true).ok());
     ASSERT_LT(StoredForm(morning)->id, StoredForm(late_night)->id);
 
-    // An IV session makes no form.
-    const app::CourseRecord iv = StartCourse(other, clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    // An IV session makes no form (a course for another indication: the esketamine course is still open).
+    const app::CourseRecord iv =
+        StartCourse(other, clinical::Protocol::kIvInduction, clinical::Route::kIv, "PTSD (F43.10)");
     ASSERT_FALSE(iv.sessions.empty());
     ASSERT_TRUE(clinic().sessions.Cancel(nurse_, iv.sessions[0].id, "patient unwell").ok());
     EXPECT_FALSE(StoredForm(iv.sessions[0].id).has_value());

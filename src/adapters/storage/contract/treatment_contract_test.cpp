@@ -202,6 +202,7 @@ TEST_P(TreatmentContractTest, ListsTheSessionsPlannedOnADayAcrossPatients) {
         nurse_, app::NewPatient{"MRN-O", "Bo", "Other", sys_days{year{1990} / 1 / 2}, clinical::Sex::kMale});
     ASSERT_TRUE(other.ok()) << other.error().ToString();
     // The other patient starts three days later, so their first session falls on this patient's second.
+    SignedScreening(other->id, clinical::Product::kKetamineIv);
     Result<app::CourseRecord> second = clinic().courses.StartCourse(
         prescriber_, other->id,
         app::NewCourse{"TRD", clinical::Protocol::kIvInduction, clinical::Route::kIv, sys_days{year{2026} / 9 / 24}},

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "clinical/course_gate.hpp"
+
 namespace kclinic::adapters::storage::contract {
 
 void UseCaseTest::SetUp() {
@@ -22,10 +24,36 @@ app::PatientId UseCaseTest::Register(const app::NewPatient& patient) {
     return created.ok() ? created->id : app::PatientId{};
 }
 
-app::CourseRecord UseCaseTest::StartCourse(app::PatientId patient, clinical::Protocol protocol, clinical::Route route) {
+app::ScreeningId UseCaseTest::SignedScreening(app::PatientId patient, clinical::Product product,
+                                              clinical::Decision decision) {
+    app::ScreeningRecord screening;
+    screening.patient = patient;
+    screening.inputs.age_years = 46;
+    screening.inputs.product = product;
+    screening.result.decision = decision;
+    screening.screened_at = clock_.Now();
+    screening.screened_by = prescriber_.user;
+    Result<app::ScreeningId> stored = store().Write([&](app::StoreTransaction& tx) -> Result<app::ScreeningId> {
+        ASSIGN_OR_RETURN(const app::ScreeningId id, tx.InsertScreening(screening));
+        RETURN_IF_ERROR(
+            tx.SignScreening(id, app::ScreeningSignature{app::SignOff::kAccepted, "", clock_.Now(), prescriber_.user}));
+        return id;
+    });
+    EXPECT_TRUE(stored.ok()) << stored.error().ToString();
+    return stored.ok() ? *stored : app::ScreeningId{};
+}
+
+void UseCaseTest::AddUser(const std::string& email, app::Role role) {
+    Result<app::User> added =
+        clinic().users.AddUser(admin_, app::NewUser{email, "A. Clinician", role, "tulip-granite-lantern", {}});
+    EXPECT_TRUE(added.ok()) << added.error().ToString();
+}
+
+app::CourseRecord UseCaseTest::StartCourse(app::PatientId patient, clinical::Protocol protocol, clinical::Route route,
+                                           const std::string& indication) {
+    SignedScreening(patient, clinical::ProductOfRoute(route));
     Result<app::CourseRecord> course = clinic().courses.StartCourse(
-        prescriber_, patient, app::NewCourse{"treatment-resistant depression (F33.2)", protocol, route, kCourseStart},
-        settings_);
+        prescriber_, patient, app::NewCourse{indication, protocol, route, kCourseStart}, settings_);
     EXPECT_TRUE(course.ok()) << course.error().ToString();
     return course.ok() ? *course : app::CourseRecord{};
 }

@@ -21,6 +21,7 @@
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
+#include "clinical/eligibility.hpp"
 #include "clinical/schedule.hpp"
 #include "clinical/settings.hpp"
 
@@ -55,11 +56,20 @@ protected:
     // Registers `patient` as nurse_; PatientId{} (and a test failure) when refused.
     app::PatientId Register(const app::NewPatient& patient);
     app::PatientId Register(const std::string& mrn) { return Register(NewPatient(mrn)); }
-    // Starts a course for "treatment-resistant depression (F33.2)" on kCourseStart as prescriber_, with settings_;
-    // an empty record (and a test failure) when refused.
+    // Starts a course for `indication` on kCourseStart as prescriber_, with settings_, on a screening
+    // SignedScreening stores for the route's product first; an empty record (and a test failure) when refused.
     app::CourseRecord StartCourse(app::PatientId patient,
                                   clinical::Protocol protocol = clinical::Protocol::kIvInduction,
-                                  clinical::Route route = clinical::Route::kIv);
+                                  clinical::Route route = clinical::Route::kIv,
+                                  const std::string& indication = "treatment-resistant depression (F33.2)");
+    // Stores a screening of `patient` for `product` that decided `decision`, signed (accepted) by prescriber_ now,
+    // straight into the store, with no history and no audit entry: the screening a course is started on, arranged
+    // without the eligibility rules that history_contract_test covers. Its id; ScreeningId{} when refused.
+    app::ScreeningId SignedScreening(app::PatientId patient, clinical::Product product,
+                                     clinical::Decision decision = clinical::Decision::kEligible);
+    // Adds an active user with `email` and `role` (a patient's named clinician must be one); a test failure when
+    // refused.
+    void AddUser(const std::string& email, app::Role role);
 
     // The audit log (of one patient when given), oldest first, read without an audit entry of its own; its actions.
     std::vector<app::AuditEntry> Audit(std::optional<std::int64_t> patient_id = std::nullopt) {
@@ -78,6 +88,7 @@ protected:
     const crypto::SodiumCredentials credentials_{crypto::PasswordHashCost::kTestOnlyMinimum};
     const app::Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
     const app::Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
+    const app::Actor admin_{"admin@clinic.example", "10.0.0.1"};
 
 private:
     std::unique_ptr<TestStore> test_store_;

@@ -55,7 +55,7 @@ std::optional<std::vector<std::string>> NotesFromText(std::string_view text) {
 
 constexpr std::string_view kCourseColumns =
     "id, patient_id, indication, protocol, route, start_date, status, status_reason, started_at, started_by, "
-    "status_changed_at, status_changed_by";
+    "status_changed_at, status_changed_by, screening_id, screening_override_reason";
 
 Result<app::TreatmentCourse> CourseFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -72,6 +72,8 @@ Result<app::TreatmentCourse> CourseFromRow(const SqlRow& row) {
     course.started_by = read.Text(9);
     course.status_changed_at = FromMillis(read.Int(10));
     course.status_changed_by = read.Text(11);
+    course.screening = app::ScreeningId{read.IsNull(12) ? 0 : read.Int(12)};
+    course.screening_override_reason = read.Text(13);
     if (!read.ok() || !protocol.ok() || !route.ok() || !start || !status.ok()) {
         return Corrupt("treatment_courses");
     }
@@ -251,22 +253,26 @@ Status AppendTransition(SqlConnection& connection, const app::TreatmentSession& 
 }  // namespace
 
 Result<app::CourseId> SqlTransaction::InsertCourse(const app::TreatmentCourse& course) {
-    const std::vector<SqlValue> params = {course.patient.value,
-                                          course.indication,
-                                          std::string(clinical::ProtocolName(course.protocol)),
-                                          std::string(clinical::RouteName(course.route)),
-                                          FormatDate(course.start_date),
-                                          std::string(app::CourseStatusName(course.status)),
-                                          course.status_reason,
-                                          Millis(course.started_at),
-                                          course.started_by,
-                                          Millis(course.status_changed_at),
-                                          course.status_changed_by};
+    const std::vector<SqlValue> params = {
+        course.patient.value,
+        course.indication,
+        std::string(clinical::ProtocolName(course.protocol)),
+        std::string(clinical::RouteName(course.route)),
+        FormatDate(course.start_date),
+        std::string(app::CourseStatusName(course.status)),
+        course.status_reason,
+        Millis(course.started_at),
+        course.started_by,
+        Millis(course.status_changed_at),
+        course.status_changed_by,
+        course.screening.value == 0 ? SqlValue{} : SqlValue{std::int64_t{course.screening.value}},
+        course.screening_override_reason};
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
                      connection_.Query("INSERT INTO treatment_courses (patient_id, indication, protocol, route, "
                                        "start_date, status, status_reason, "
-                                       "started_at, started_by, status_changed_at, status_changed_by) "
-                                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                                       "started_at, started_by, status_changed_at, status_changed_by, "
+                                       "screening_id, screening_override_reason) "
+                                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
                                        params));
     return app::CourseId{InsertedId(rows)};
 }
