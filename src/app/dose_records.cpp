@@ -82,8 +82,8 @@ Status CheckSessionMedication(const NewSessionMedication& medication) {
     RETURN_IF_ERROR(CheckText("drug", medication.drug, treatment_text::kLineRule));
     RETURN_IF_ERROR(clinical::CheckSessionMedicationDrug(medication.drug));
     if (!(medication.dose > 0) || !std::isfinite(medication.dose)) {
-        return InvalidArgument("dose", "must be above 0 " +
-                                           std::string(clinical::kMedicationUnitNames.Name(medication.unit)));
+        return InvalidArgument("dose",
+                               "must be above 0 " + std::string(clinical::kMedicationUnitNames.Name(medication.unit)));
     }
     return CheckText("indication", medication.indication, treatment_text::kLineRule);
 }
@@ -236,8 +236,13 @@ Result<Administration> DoseRecords::StopInfusion(const Actor& actor, Administrat
                                    "the infusion ran no faster than twice the ordered rate, so there is nothing to "
                                    "accept; stop it without a reason");
         }
-        InfusionStop record{stop.stopped_at, stop.given_mg, assessed.given_ml,   std::nullopt,
-                            timing == clinical::EntryTiming::kLate, now, actor.user};
+        InfusionStop record{stop.stopped_at,
+                            stop.given_mg,
+                            assessed.given_ml,
+                            std::nullopt,
+                            timing == clinical::EntryTiming::kLate,
+                            now,
+                            actor.user};
         if (assessed.faster_than_ordered) {
             record.fast_infusion_accepted = clinical::GateOverride{actor.user, *stop.fast_infusion_reason};
         }
@@ -284,8 +289,8 @@ Result<SessionMedication> DoseRecords::RecordSessionMedication(const Actor& acto
                                  now,
                                  actor.user};
         ASSIGN_OR_RETURN(record.id, tx.InsertSessionMedication(record));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "session_medication.create", "session_medication",
-                                    record.id.value, record.patient.value));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "session_medication.create", "session_medication", record.id.value,
+                                    record.patient.value));
         return record;
     });
 }

@@ -24,8 +24,8 @@ struct NewAdministration {
     std::optional<double> rate_mg_per_h;  // infusions; > 0 when given
     // esketamine only, required: 1 to clinical::kEsketamineMaxDevices devices of 28 mg, dose_mg = 28 x count
     std::optional<int> device_count;
-    std::string lot_number;               // 1-200 characters
-    TimePoint started_at;                 // not after now
+    std::string lot_number;  // 1-200 characters
+    TimePoint started_at;    // not after now
     // Not before started_at, not after now. Refused for an IV infusion, which ends with StopInfusion.
     std::optional<TimePoint> stopped_at;
 };

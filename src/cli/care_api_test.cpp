@@ -221,12 +221,9 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
                                         {{"drug", "ketamine"}, {"route", "iv"}, {"dose_mg", 99}, {"lot_number", "L1"}});
     EXPECT_EQ(over.status, 409);
     EXPECT_EQ(over.ErrorField(), "dose_mg");
-    const Json infusion = {{"drug", "ketamine"},
-                           {"route", "iv"},
-                           {"dose_mg", 35},
-                           {"rate_mg_per_h", 52.5},
-                           {"lot_number", "L1"},
-                           {"started_at", UtcNow(std::chrono::seconds{-120}, true)}};
+    const Json infusion = {{"drug", "ketamine"}, {"route", "iv"},
+                           {"dose_mg", 35},      {"rate_mg_per_h", 52.5},
+                           {"lot_number", "L1"}, {"started_at", UtcNow(std::chrono::seconds{-120}, true)}};
     Json ended_with_its_start = infusion;
     ended_with_its_start["stopped_at"] = UtcNow(std::chrono::seconds{-60}, true);
     EXPECT_EQ(nurse.Post(session + "/administrations", ended_with_its_start).ErrorField(), "stopped_at");
@@ -258,8 +255,8 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     EXPECT_EQ(prescriber.Post("/api/v1/administrations/999999/stop", stop).status, 404);
 
     // Ondansetron is a session medication, apart from the ketamine total.
-    const Json ondansetron = {{"drug", "ondansetron"}, {"dose", 4},           {"unit", "mg"},
-                              {"route", "po"},         {"indication", "nausea"}, {"order_kind", "prn"}};
+    const Json ondansetron = {{"drug", "ondansetron"},  {"dose", 4},          {"unit", "mg"}, {"route", "po"},
+                              {"indication", "nausea"}, {"order_kind", "prn"}};
     Json ketamine_as_prn = ondansetron;
     ketamine_as_prn["drug"] = "ketamine";
     EXPECT_EQ(nurse.Post(session + "/medications", ketamine_as_prn).ErrorField(), "drug");

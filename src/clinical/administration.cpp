@@ -40,7 +40,8 @@ Status CheckOrderedDrug(Route route, std::string_view drug) {
         return Status::Ok();
     }
     return InvalidArgument("drug", "the session's dose order is " + std::string(ordered) + " by " +
-                                       std::string(RouteName(route)) + "; only the ordered drug is recorded against "
+                                       std::string(RouteName(route)) +
+                                       "; only the ordered drug is recorded against "
                                        "it and counts toward its total (got \"" +
                                        std::string(drug) + "\"); record any other medication as a session medication");
 }
@@ -67,10 +68,9 @@ Result<InfusionStopAssessment> AssessInfusionStop(const InfusionStopFacts& facts
     if (assessment.faster_than_ordered && !reasoned) {
         return Error{ErrorCode::kFailedPrecondition, "stopped_at",
                      FormatNumber(facts.given_mg) + " mg given in " +
-                         FormatNumber(std::round(assessment.actual_minutes * 10.0) / 10.0) +
-                         " min; the order (" + FormatNumber(facts.order_total_mg) + " mg over " +
-                         FormatNumber(facts.order_minutes) + " min) needs " +
-                         FormatNumber(std::round(assessment.ordered_rate_minutes * 10.0) / 10.0) +
+                         FormatNumber(std::round(assessment.actual_minutes * 10.0) / 10.0) + " min; the order (" +
+                         FormatNumber(facts.order_total_mg) + " mg over " + FormatNumber(facts.order_minutes) +
+                         " min) needs " + FormatNumber(std::round(assessment.ordered_rate_minutes * 10.0) / 10.0) +
                          " min for it, and less than half that is more than twice the ordered rate: a prescriber "
                          "must give a fast_infusion_reason (clinic policy; the studied infusion is 40 min, APA "
                          "consensus, Sanacora 2017)"};

@@ -39,14 +39,14 @@ inline constexpr double kFastInfusionFraction = 0.5;
 
 // What the stop of one IV infusion is judged on.
 struct InfusionStopFacts {
-    double order_total_mg = 0;                     // the signed order's total
-    double order_minutes = 0;                      // the signed order's infusion minutes
+    double order_total_mg = 0;                      // the signed order's total
+    double order_minutes = 0;                       // the signed order's infusion minutes
     std::optional<double> concentration_mg_per_ml;  // the order's vial concentration, when given
-    double administration_mg = 0;                  // the infusion's dose_mg as recorded when it started
+    double administration_mg = 0;                   // the infusion's dose_mg as recorded when it started
     TimePoint started_at;
-    TimePoint stopped_at;                              // the actual end
-    double given_mg = 0;                               // the amount actually given
-    std::optional<std::string> fast_infusion_reason;   // a prescriber's reason for a faster infusion
+    TimePoint stopped_at;                             // the actual end
+    double given_mg = 0;                              // the amount actually given
+    std::optional<std::string> fast_infusion_reason;  // a prescriber's reason for a faster infusion
 };
 
 // The stop as recorded: the amount given (with its volume when the concentration is known, rounded to 0.01 mL), how
@@ -67,23 +67,24 @@ struct InfusionStopAssessment {
 // Session medications: the units and routes they are recorded in, and under which kind of order they were given.
 enum class MedicationUnit { kMg, kMcg, kG, kMl, kUnits };
 inline constexpr auto kMedicationUnitNames = MakeEnumNames<MedicationUnit>({{MedicationUnit::kMg, "mg"},
-                                                                           {MedicationUnit::kMcg, "mcg"},
-                                                                           {MedicationUnit::kG, "g"},
-                                                                           {MedicationUnit::kMl, "mL"},
-                                                                           {MedicationUnit::kUnits, "units"}});
+                                                                            {MedicationUnit::kMcg, "mcg"},
+                                                                            {MedicationUnit::kG, "g"},
+                                                                            {MedicationUnit::kMl, "mL"},
+                                                                            {MedicationUnit::kUnits, "units"}});
 
 enum class MedicationRoute { kIv, kIm, kSc, kPo, kSl, kOdt, kNasal, kInhaled, kTransdermal, kTopical, kRectal };
-inline constexpr auto kMedicationRouteNames = MakeEnumNames<MedicationRoute>({{MedicationRoute::kIv, "iv"},
-                                                                             {MedicationRoute::kIm, "im"},
-                                                                             {MedicationRoute::kSc, "sc"},
-                                                                             {MedicationRoute::kPo, "po"},
-                                                                             {MedicationRoute::kSl, "sl"},
-                                                                             {MedicationRoute::kOdt, "odt"},
-                                                                             {MedicationRoute::kNasal, "nasal"},
-                                                                             {MedicationRoute::kInhaled, "inhaled"},
-                                                                             {MedicationRoute::kTransdermal, "transdermal"},
-                                                                             {MedicationRoute::kTopical, "topical"},
-                                                                             {MedicationRoute::kRectal, "rectal"}});
+inline constexpr auto kMedicationRouteNames =
+    MakeEnumNames<MedicationRoute>({{MedicationRoute::kIv, "iv"},
+                                    {MedicationRoute::kIm, "im"},
+                                    {MedicationRoute::kSc, "sc"},
+                                    {MedicationRoute::kPo, "po"},
+                                    {MedicationRoute::kSl, "sl"},
+                                    {MedicationRoute::kOdt, "odt"},
+                                    {MedicationRoute::kNasal, "nasal"},
+                                    {MedicationRoute::kInhaled, "inhaled"},
+                                    {MedicationRoute::kTransdermal, "transdermal"},
+                                    {MedicationRoute::kTopical, "topical"},
+                                    {MedicationRoute::kRectal, "rectal"}});
 
 // PRN: given as needed under a prescriber's PRN order; standing order: under the clinic's protocol (issue 14 models
 // the orders themselves).

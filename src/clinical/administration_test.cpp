@@ -70,17 +70,17 @@ TEST(AdministrationTest, AnInfusionFasterThanTwiceTheOrderedRateNeedsAReason) {
     };
     const std::vector<Case> cases = {
         {minutes{40}, 35, std::nullopt, ""},
-        {minutes{20}, 35, std::nullopt, ""},                                  // exactly half the ordered time
-        {minutes{20} - seconds{1}, 35, std::nullopt, "stopped_at"},           // just under half
-        {seconds{11}, 35, std::nullopt, "stopped_at"},                        // the demo: 40 min in 11 s
-        {seconds{11}, 35, " ", "stopped_at"},                                 // a blank reason is none
-        {seconds{11}, 35, "pump bolus setting confirmed", "", true},         // a prescriber's reason
-        {minutes{10}, 17.5, std::nullopt, ""},                                // stopped early at the ordered rate
-        {minutes{9}, 17.5, std::nullopt, "stopped_at"},                       // half the dose, still too fast
-        {seconds{5}, 0, std::nullopt, ""},                                    // nothing given: never too fast
-        {minutes{40}, 35.1, std::nullopt, "given_mg"},                        // more than the infusion held
+        {minutes{20}, 35, std::nullopt, ""},                          // exactly half the ordered time
+        {minutes{20} - seconds{1}, 35, std::nullopt, "stopped_at"},   // just under half
+        {seconds{11}, 35, std::nullopt, "stopped_at"},                // the demo: 40 min in 11 s
+        {seconds{11}, 35, " ", "stopped_at"},                         // a blank reason is none
+        {seconds{11}, 35, "pump bolus setting confirmed", "", true},  // a prescriber's reason
+        {minutes{10}, 17.5, std::nullopt, ""},                        // stopped early at the ordered rate
+        {minutes{9}, 17.5, std::nullopt, "stopped_at"},               // half the dose, still too fast
+        {seconds{5}, 0, std::nullopt, ""},                            // nothing given: never too fast
+        {minutes{40}, 35.1, std::nullopt, "given_mg"},                // more than the infusion held
         {minutes{40}, -1, std::nullopt, "given_mg"},
-        {-minutes{1}, 35, std::nullopt, "stopped_at"},                        // ends before it started
+        {-minutes{1}, 35, std::nullopt, "stopped_at"},  // ends before it started
     };
     for (const Case& c : cases) {
         InfusionStopFacts facts = Stop(c.ran, c.given_mg);
@@ -120,9 +120,9 @@ TEST(AdministrationTest, NoVolumeWithoutAConcentration) {
 
 TEST(AdministrationTest, AKetamineFamilyDrugIsNeverASessionMedication) {
     const std::vector<std::pair<std::string, bool>> cases = {
-        {"ondansetron", true}, {"midazolam", true},  {"lorazepam", true},      {"labetalol", true},
-        {"clonidine", true},   {"ketamine", false},  {"Esketamine", false},    {" ketamine hydrochloride", false},
-        {"arketamine", false}, {"Ketalar", false},   {"SPRAVATO", false},
+        {"ondansetron", true}, {"midazolam", true}, {"lorazepam", true},   {"labetalol", true},
+        {"clonidine", true},   {"ketamine", false}, {"Esketamine", false}, {" ketamine hydrochloride", false},
+        {"arketamine", false}, {"Ketalar", false},  {"SPRAVATO", false},
     };
     for (const auto& [drug, accepted] : cases) {
         const Status status = CheckSessionMedicationDrug(drug);

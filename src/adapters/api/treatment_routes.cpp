@@ -345,8 +345,8 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                     RETURN_IF_ERROR(body.Finish());
                     ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                     ASSIGN_OR_RETURN(app::Administration stopped,
-                                     services.use_cases.doses.StopInfusion(
-                                         call.actor, app::AdministrationId{call.id}, stop, settings));
+                                     services.use_cases.doses.StopInfusion(call.actor, app::AdministrationId{call.id},
+                                                                           stop, settings));
                     services.events.Publish(json::AdministrationEvent(stopped));
                     return JsonResponse(200, json::ToJson(stopped));
                 });

@@ -230,8 +230,10 @@ Json ToJson(const app::Administration& administration) {
     if (administration.stop) {
         const app::InfusionStop& stop = *administration.stop;
         Json stop_json{
-            {"stopped_at", FormatTime(stop.stopped_at)}, {"given_mg", stop.given_mg},
-            {"late_entry", stop.late_entry},             {"recorded_at", FormatTime(stop.recorded_at)},
+            {"stopped_at", FormatTime(stop.stopped_at)},
+            {"given_mg", stop.given_mg},
+            {"late_entry", stop.late_entry},
+            {"recorded_at", FormatTime(stop.recorded_at)},
             {"recorded_by", stop.recorded_by},
         };
         PutIfPresent(stop_json, "given_ml", stop.given_ml);

@@ -112,11 +112,11 @@ TEST_P(AdministrationContractTest, AnInfusionIsNotRecordedAsEndedWithItsStart) {
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
     const TimePoint start = clock_.Now();
     clock_.Advance(seconds{11});
-    const app::NewAdministration in_eleven_seconds{"ketamine", Route::kIv, 35.0,          52.5,
-                                                   std::nullopt, "LOT-K-1", start, clock_.Now()};
+    const app::NewAdministration in_eleven_seconds{"ketamine",   Route::kIv, 35.0,  52.5,
+                                                   std::nullopt, "LOT-K-1",  start, clock_.Now()};
     ExpectRefused<app::Administration>(
-        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, in_eleven_seconds); },
-        "stopped_at", ErrorCode::kInvalidArgument);
+        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, in_eleven_seconds); }, "stopped_at",
+        ErrorCode::kInvalidArgument);
 }
 
 // The running infusion blocks monitoring until it is stopped; the stop records the actual end and the amount given
@@ -167,8 +167,8 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     ExpectRefused<app::Administration>(
         session,
         [&] {
-            return clinic().doses.StopInfusion(nurse_, running->id, app::NewInfusionStop{pump_alarm, 26.25, std::nullopt},
-                                               settings_);
+            return clinic().doses.StopInfusion(nurse_, running->id,
+                                               app::NewInfusionStop{pump_alarm, 26.25, std::nullopt}, settings_);
         },
         "administration_id", ErrorCode::kFailedPrecondition);
 
@@ -187,8 +187,8 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     EXPECT_EQ(infusion.stop->recorded_by, "nurse@clinic.example");
 
     // What was given counts toward the order: the remaining 8.75 mg may still be given, not more.
-    const app::NewAdministration rest{"ketamine", Route::kIv, 8.75, 52.5, std::nullopt, "LOT-K-1", clock_.Now(),
-                                      std::nullopt};
+    const app::NewAdministration rest{"ketamine",   Route::kIv, 8.75,         52.5,
+                                      std::nullopt, "LOT-K-1",  clock_.Now(), std::nullopt};
     app::NewAdministration too_much = rest;
     too_much.dose_mg = 9;
     ExpectRefused<app::Administration>(
@@ -197,10 +197,10 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     Result<app::Administration> second = clinic().doses.RecordAdministration(nurse_, session, rest);
     ASSERT_TRUE(second.ok()) << second.error().ToString();
     clock_.Advance(minutes{10});
-    ASSERT_TRUE(clinic()
-                    .doses.StopInfusion(nurse_, second->id, app::NewInfusionStop{clock_.Now(), 8.75, std::nullopt},
-                                        settings_)
-                    .ok());
+    ASSERT_TRUE(
+        clinic()
+            .doses.StopInfusion(nurse_, second->id, app::NewInfusionStop{clock_.Now(), 8.75, std::nullopt}, settings_)
+            .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
 
     const std::vector<std::string> actions = AuditActions(patient_.value);
@@ -242,8 +242,7 @@ TEST_P(AdministrationContractTest, AnInfusionFarFasterThanOrderedNeedsAPrescribe
 
 // An esketamine administration is not an infusion: nothing to stop.
 TEST_P(AdministrationContractTest, OnlyAnIvInfusionIsStopped) {
-    const app::CourseRecord course =
-        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId session = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, EsketamineRequest(56)));
     Result<app::Administration> devices = clinic().doses.RecordAdministration(
@@ -254,13 +253,13 @@ TEST_P(AdministrationContractTest, OnlyAnIvInfusionIsStopped) {
     ExpectRefused<app::Administration>(
         session,
         [&] {
-            return clinic().doses.StopInfusion(nurse_, devices->id, app::NewInfusionStop{clock_.Now(), 56, std::nullopt},
-                                               settings_);
+            return clinic().doses.StopInfusion(nurse_, devices->id,
+                                               app::NewInfusionStop{clock_.Now(), 56, std::nullopt}, settings_);
         },
         "administration_id", ErrorCode::kFailedPrecondition);
-    Result<app::Administration> unknown = clinic().doses.StopInfusion(
-        nurse_, app::AdministrationId{devices->id.value + 100}, app::NewInfusionStop{clock_.Now(), 1, std::nullopt},
-        settings_);
+    Result<app::Administration> unknown =
+        clinic().doses.StopInfusion(nurse_, app::AdministrationId{devices->id.value + 100},
+                                    app::NewInfusionStop{clock_.Now(), 1, std::nullopt}, settings_);
     ASSERT_FALSE(unknown.ok());
     EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
 }
@@ -278,8 +277,7 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
                                                     "nausea",
                                                     clinical::MedicationOrderKind::kStandingOrder};
     ExpectRefused<app::SessionMedication>(
-        session,
-        [&] { return clinic().doses.RecordSessionMedication(nurse_, session, before_check_in, settings_); },
+        session, [&] { return clinic().doses.RecordSessionMedication(nurse_, session, before_check_in, settings_); },
         "session_id", ErrorCode::kFailedPrecondition);
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
     const TimePoint start = clock_.Now();
@@ -305,10 +303,10 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
     app::NewSessionMedication before_the_session = ondansetron;
     before_the_session.given_at = start - minutes{10};  // before check-in
     ExpectRefused<app::SessionMedication>(
-        session,
-        [&] { return clinic().doses.RecordSessionMedication(nurse_, session, before_the_session, settings_); },
+        session, [&] { return clinic().doses.RecordSessionMedication(nurse_, session, before_the_session, settings_); },
         "given_at", ErrorCode::kInvalidArgument);
-    Result<app::SessionMedication> given = clinic().doses.RecordSessionMedication(nurse_, session, ondansetron, settings_);
+    Result<app::SessionMedication> given =
+        clinic().doses.RecordSessionMedication(nurse_, session, ondansetron, settings_);
     ASSERT_TRUE(given.ok()) << given.error().ToString();
     clock_.Advance(minutes{5});
     const app::NewSessionMedication midazolam{"midazolam",
@@ -338,8 +336,9 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
     // The session record ends at discharge: nothing is recorded as given after it.
     clock_.Advance(minutes{20});
     ASSERT_TRUE(clinic()
-                    .doses.StopInfusion(nurse_, read.administrations[0].id,
-                                        app::NewInfusionStop{clock_.Now(), 35, std::nullopt}, settings_)
+                    .doses
+                    .StopInfusion(nurse_, read.administrations[0].id,
+                                  app::NewInfusionStop{clock_.Now(), 35, std::nullopt}, settings_)
                     .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
     clock_.Advance(minutes{30});
@@ -367,17 +366,16 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
 
 // A benzodiazepine given during an esketamine session ticks the REMS form's concomitant-medication box.
 TEST_P(AdministrationContractTest, TheRemsFormCountsABenzodiazepineGivenDuringTheSession) {
-    const app::CourseRecord course =
-        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId session = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, EsketamineRequest(56)));
-    ASSERT_TRUE(clinic()
-                    .doses
-                    .RecordAdministration(nurse_, session,
-                                          app::NewAdministration{"esketamine", Route::kEsketamineNasal, 56.0,
-                                                                 std::nullopt, 2, "LOT-S-1", clock_.Now(),
-                                                                 std::nullopt})
-                    .ok());
+    ASSERT_TRUE(
+        clinic()
+            .doses
+            .RecordAdministration(nurse_, session,
+                                  app::NewAdministration{"esketamine", Route::kEsketamineNasal, 56.0, std::nullopt, 2,
+                                                         "LOT-S-1", clock_.Now(), std::nullopt})
+            .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
     clock_.Advance(minutes{30});
     ASSERT_TRUE(clinic()
@@ -398,12 +396,11 @@ TEST_P(AdministrationContractTest, TheRemsFormCountsABenzodiazepineGivenDuringTh
 }
 
 TEST_P(AdministrationContractTest, KetamineOnAnEsketamineSessionIsRefused) {
-    const app::CourseRecord course =
-        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId session = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, EsketamineRequest(56)));
-    const app::NewAdministration ketamine{"ketamine", Route::kEsketamineNasal, 56.0, std::nullopt, 2, "LOT-K-2",
-                                          clock_.Now(), std::nullopt};
+    const app::NewAdministration ketamine{
+        "ketamine", Route::kEsketamineNasal, 56.0, std::nullopt, 2, "LOT-K-2", clock_.Now(), std::nullopt};
     ExpectRefused<app::Administration>(
         session, [&] { return clinic().doses.RecordAdministration(nurse_, session, ketamine); }, "drug",
         ErrorCode::kInvalidArgument);
@@ -416,7 +413,7 @@ TEST_P(AdministrationContractTest, EsketamineOnAnIvSessionIsRefused) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
-    const app::NewAdministration esketamine{"esketamine", Route::kIv, 35.0,        52.5,
+    const app::NewAdministration esketamine{"esketamine", Route::kIv, 35.0,         52.5,
                                             std::nullopt, "LOT-S-1",  clock_.Now(), std::nullopt};
     ExpectRefused<app::Administration>(
         session, [&] { return clinic().doses.RecordAdministration(nurse_, session, esketamine); }, "drug",
@@ -426,8 +423,7 @@ TEST_P(AdministrationContractTest, EsketamineOnAnIvSessionIsRefused) {
 // Spravato USPI §2.2: the first TRD dose is 56 mg. The record knows which session is the course's first treatment,
 // whatever the caller says.
 TEST_P(AdministrationContractTest, TheFirstEsketamineDoseOfACourseFollowsTheLabelFromTheRecord) {
-    const app::CourseRecord course =
-        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId first = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(first));
     ExpectRefused<app::DoseOrderRecord>(
@@ -467,8 +463,7 @@ TEST_P(AdministrationContractTest, TheFirstEsketamineDoseOfACourseFollowsTheLabe
 
 // A session checked in but never dosed is not a treatment: the next session is still the first.
 TEST_P(AdministrationContractTest, ASessionWithoutAnAdministrationIsNotTheFirstTreatment) {
-    const app::CourseRecord course =
-        StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId cancelled = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(cancelled));
     ASSERT_TRUE(clinic().sessions.Cancel(nurse_, cancelled, "patient unwell").ok());
@@ -480,8 +475,8 @@ TEST_P(AdministrationContractTest, ASessionWithoutAnAdministrationIsNotTheFirstT
         "dose_mg", ErrorCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AdministrationContractTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendTestName{});
+INSTANTIATE_TEST_SUITE_P(Backends, AdministrationContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName{});
 
 }  // namespace
 }  // namespace kclinic::adapters::storage::contract

@@ -232,9 +232,9 @@ TEST_P(FaultContractTest, AbortSessionOwingARemsForm) {
 // The medication and its audit entry.
 TEST_P(FaultContractTest, RecordSessionMedication) {
     const SessionId session = DosingSession(Register("MRN-F1"));
-    const app::NewSessionMedication ondansetron{"ondansetron", 4, clinical::MedicationUnit::kMg,
-                                                clinical::MedicationRoute::kPo, clock_.Now(), "nausea",
-                                                clinical::MedicationOrderKind::kPrn};
+    const app::NewSessionMedication ondansetron{
+        "ondansetron", 4,        clinical::MedicationUnit::kMg,      clinical::MedicationRoute::kPo,
+        clock_.Now(),  "nausea", clinical::MedicationOrderKind::kPrn};
     ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
         return StatusOf(faulty.doses.RecordSessionMedication(nurse_, session, ondansetron, settings_));
     });

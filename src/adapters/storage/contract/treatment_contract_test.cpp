@@ -350,10 +350,11 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     ASSERT_TRUE(full_infusion.ok()) << full_infusion.error().ToString();
     clock_.Advance(minutes{40});
     const TimePoint infusion_end = clock_.Now();
-    ASSERT_TRUE(clinic()
-                    .doses.StopInfusion(nurse_, full_infusion->id, app::NewInfusionStop{infusion_end, 35.0, std::nullopt},
-                                        settings_)
-                    .ok());
+    ASSERT_TRUE(
+        clinic()
+            .doses
+            .StopInfusion(nurse_, full_infusion->id, app::NewInfusionStop{infusion_end, 35.0, std::nullopt}, settings_)
+            .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, second).ok());
     clock_.Advance(minutes{30});
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, second).ok());

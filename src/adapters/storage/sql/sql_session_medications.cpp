@@ -64,10 +64,11 @@ Result<app::SessionMedicationId> SqlTransaction::InsertSessionMedication(const a
 }
 
 Result<std::vector<app::SessionMedication>> SqlTransaction::ListSessionMedications(app::SessionId session) {
-    return QueryRows<app::SessionMedication>(connection_,
-                                             "SELECT " + std::string(kSessionMedicationColumns) +
-                                                 " FROM session_medications WHERE session_id = $1 ORDER BY given_at, id",
-                                             {session.value}, SessionMedicationFromRow);
+    return QueryRows<app::SessionMedication>(
+        connection_,
+        "SELECT " + std::string(kSessionMedicationColumns) +
+            " FROM session_medications WHERE session_id = $1 ORDER BY given_at, id",
+        {session.value}, SessionMedicationFromRow);
 }
 
 }  // namespace kclinic::adapters::storage::sql

@@ -512,10 +512,9 @@ Result<std::vector<app::Administration>> SqlTransaction::ListPatientAdministrati
 }
 
 Result<app::Administration> SqlTransaction::GetAdministration(app::AdministrationId id) {
-    return QueryOne(connection_, std::string(kAdministrationSelect) + "WHERE a.id = $1", {id.value},
-                    AdministrationFromRow,
-                    Error{ErrorCode::kNotFound, "administration_id",
-                          "no administration with id " + std::to_string(id.value)});
+    return QueryOne(
+        connection_, std::string(kAdministrationSelect) + "WHERE a.id = $1", {id.value}, AdministrationFromRow,
+        Error{ErrorCode::kNotFound, "administration_id", "no administration with id " + std::to_string(id.value)});
 }
 
 Status SqlTransaction::InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) {
