@@ -78,6 +78,17 @@ protected:
         ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
     }
 
+    // The whole 35-mg infusion of IvRequest(), running from `start`; StartInfusion records it from now.
+    static app::NewAdministration Infusion(TimePoint start) {
+        return app::NewAdministration{"ketamine", Route::kIv, 35.0, 52.5, std::nullopt, "LOT-K-1", start, std::nullopt};
+    }
+    app::AdministrationId StartInfusion(SessionId session) {
+        Result<app::Administration> running =
+            clinic().doses.RecordAdministration(nurse_, session, Infusion(clock_.Now()));
+        EXPECT_TRUE(running.ok()) << running.error().ToString();
+        return running.ok() ? running->id : app::AdministrationId{};
+    }
+
     app::SessionRecord Read(SessionId session) {
         Result<app::SessionRecord> read = clinic().sessions.GetSession(nurse_, session);
         EXPECT_TRUE(read.ok()) << read.error().ToString();
@@ -110,10 +121,9 @@ TEST_P(AdministrationContractTest, AnInfusionIsNotRecordedAsEndedWithItsStart) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
-    const TimePoint start = clock_.Now();
+    app::NewAdministration in_eleven_seconds = Infusion(clock_.Now());
     clock_.Advance(seconds{11});
-    const app::NewAdministration in_eleven_seconds{"ketamine",   Route::kIv, 35.0,  52.5,
-                                                   std::nullopt, "LOT-K-1",  start, clock_.Now()};
+    in_eleven_seconds.stopped_at = clock_.Now();
     ExpectRefused<app::Administration>(
         session, [&] { return clinic().doses.RecordAdministration(nurse_, session, in_eleven_seconds); }, "stopped_at",
         ErrorCode::kInvalidArgument);
@@ -125,11 +135,7 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
-    const TimePoint start = clock_.Now();
-    Result<app::Administration> running = clinic().doses.RecordAdministration(
-        nurse_, session,
-        app::NewAdministration{"ketamine", Route::kIv, 35.0, 52.5, std::nullopt, "LOT-K-1", start, std::nullopt});
-    ASSERT_TRUE(running.ok()) << running.error().ToString();
+    const app::AdministrationId running = StartInfusion(session);
     ExpectRefused<app::TreatmentSession>(
         session, [&] { return clinic().sessions.StartMonitoring(nurse_, session); }, "administration_ended_at",
         ErrorCode::kFailedPrecondition);
@@ -140,7 +146,7 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     ExpectRefused<app::Administration>(
         session,
         [&] {
-            return clinic().doses.StopInfusion(nurse_, running->id, app::NewInfusionStop{pump_alarm, 40, std::nullopt},
+            return clinic().doses.StopInfusion(nurse_, running, app::NewInfusionStop{pump_alarm, 40, std::nullopt},
                                                settings_);
         },
         "given_mg", ErrorCode::kOutOfRange);
@@ -148,27 +154,27 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
         session,
         [&] {
             return clinic().doses.StopInfusion(
-                nurse_, running->id, app::NewInfusionStop{clock_.Now() + minutes{10}, 20, std::nullopt}, settings_);
+                nurse_, running, app::NewInfusionStop{clock_.Now() + minutes{10}, 20, std::nullopt}, settings_);
         },
         "stopped_at", ErrorCode::kInvalidArgument);  // in the future
     ExpectRefused<app::Administration>(
         session,
         [&] {
-            return clinic().doses.StopInfusion(nurse_, running->id,
-                                               app::NewInfusionStop{pump_alarm, 26.25, "not needed"}, settings_);
+            return clinic().doses.StopInfusion(nurse_, running, app::NewInfusionStop{pump_alarm, 26.25, "not needed"},
+                                               settings_);
         },
         "fast_infusion_reason", ErrorCode::kInvalidArgument);
     // Stopped after 30 of the 40 minutes, with three quarters of the dose given.
-    Result<app::Administration> stopped = clinic().doses.StopInfusion(
-        nurse_, running->id, app::NewInfusionStop{pump_alarm, 26.25, std::nullopt}, settings_);
+    Result<app::Administration> stopped =
+        clinic().doses.StopInfusion(nurse_, running, app::NewInfusionStop{pump_alarm, 26.25, std::nullopt}, settings_);
     ASSERT_TRUE(stopped.ok()) << stopped.error().ToString();
     ASSERT_TRUE(stopped->stop.has_value());
     EXPECT_EQ(stopped->stopped_at, pump_alarm);
     ExpectRefused<app::Administration>(
         session,
         [&] {
-            return clinic().doses.StopInfusion(nurse_, running->id,
-                                               app::NewInfusionStop{pump_alarm, 26.25, std::nullopt}, settings_);
+            return clinic().doses.StopInfusion(nurse_, running, app::NewInfusionStop{pump_alarm, 26.25, std::nullopt},
+                                               settings_);
         },
         "administration_id", ErrorCode::kFailedPrecondition);
 
@@ -187,8 +193,8 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     EXPECT_EQ(infusion.stop->recorded_by, "nurse@clinic.example");
 
     // What was given counts toward the order: the remaining 8.75 mg may still be given, not more.
-    const app::NewAdministration rest{"ketamine",   Route::kIv, 8.75,         52.5,
-                                      std::nullopt, "LOT-K-1",  clock_.Now(), std::nullopt};
+    app::NewAdministration rest = Infusion(clock_.Now());
+    rest.dose_mg = 8.75;
     app::NewAdministration too_much = rest;
     too_much.dose_mg = 9;
     ExpectRefused<app::Administration>(
@@ -213,22 +219,18 @@ TEST_P(AdministrationContractTest, AnInfusionFarFasterThanOrderedNeedsAPrescribe
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
-    const TimePoint start = clock_.Now();
-    Result<app::Administration> running = clinic().doses.RecordAdministration(
-        nurse_, session,
-        app::NewAdministration{"ketamine", Route::kIv, 35.0, 52.5, std::nullopt, "LOT-K-1", start, std::nullopt});
-    ASSERT_TRUE(running.ok()) << running.error().ToString();
+    const app::AdministrationId running = StartInfusion(session);
     clock_.Advance(seconds{11});
     const app::NewInfusionStop in_eleven_seconds{clock_.Now(), 35, std::nullopt};
     ExpectRefused<app::Administration>(
-        session, [&] { return clinic().doses.StopInfusion(nurse_, running->id, in_eleven_seconds, settings_); },
+        session, [&] { return clinic().doses.StopInfusion(nurse_, running, in_eleven_seconds, settings_); },
         "stopped_at", ErrorCode::kFailedPrecondition);
     ExpectRefused<app::TreatmentSession>(
         session, [&] { return clinic().sessions.StartMonitoring(nurse_, session); }, "administration_ended_at",
         ErrorCode::kFailedPrecondition);
     app::NewInfusionStop accepted = in_eleven_seconds;
     accepted.fast_infusion_reason = "pump programmed as a bolus; patient observed, vitals stable";
-    Result<app::Administration> stopped = clinic().doses.StopInfusion(prescriber_, running->id, accepted, settings_);
+    Result<app::Administration> stopped = clinic().doses.StopInfusion(prescriber_, running, accepted, settings_);
     ASSERT_TRUE(stopped.ok()) << stopped.error().ToString();
     const app::SessionRecord read = Read(session);
     ASSERT_EQ(read.administrations.size(), 1U);
@@ -281,12 +283,7 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
         "session_id", ErrorCode::kFailedPrecondition);
     ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
     const TimePoint start = clock_.Now();
-    ASSERT_TRUE(clinic()
-                    .doses
-                    .RecordAdministration(nurse_, session,
-                                          app::NewAdministration{"ketamine", Route::kIv, 35.0, 52.5, std::nullopt,
-                                                                 "LOT-K-1", start, std::nullopt})
-                    .ok());
+    const app::AdministrationId infusion = StartInfusion(session);
     clock_.Advance(minutes{15});
     app::NewSessionMedication ondansetron = before_check_in;
     ondansetron.given_at = clock_.Now();
@@ -335,11 +332,10 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
 
     // The session record ends at discharge: nothing is recorded as given after it.
     clock_.Advance(minutes{20});
-    ASSERT_TRUE(clinic()
-                    .doses
-                    .StopInfusion(nurse_, read.administrations[0].id,
-                                  app::NewInfusionStop{clock_.Now(), 35, std::nullopt}, settings_)
-                    .ok());
+    ASSERT_TRUE(
+        clinic()
+            .doses.StopInfusion(nurse_, infusion, app::NewInfusionStop{clock_.Now(), 35, std::nullopt}, settings_)
+            .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
     clock_.Advance(minutes{30});
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, session).ok());
