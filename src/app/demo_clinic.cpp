@@ -127,6 +127,11 @@ public:
         PlanMaintenance();
         PlanRelapse();
         PlanMonitoringNow();
+        PlanBenzodiazepineUser();
+        PlanStimulantUser();
+        PlanHypertension();
+        PlanPtsd();
+        PlanBrandNameHistory();
     }
 
     // Runs the steps in time order (steps at the same time in the order planned), the clock at each step's time.
@@ -237,20 +242,45 @@ private:
         Assess(p, at + minutes{2}, Instrument::kPhq9, Phq9(phq9));
     }
 
-    // A recurrent major depressive episode (F33.2) after failed antidepressant trials in this episode: the history
-    // that brings a patient to a ketamine clinic (clinical-reference §1: treatment resistance is two or more failed
-    // adequate trials). Each trial ran 8 weeks at an adequate dose, the last ending a month before `at`.
-    void History(DemoPatient& p, TimePoint at, const std::vector<std::string>& failed_trials,
-                 const std::string& current_medication, const std::string& allergy) {
-        At(at, "diagnosis of " + p.mrn,
-           [this, &p] { return StatusOf(use_cases_.history.AddDiagnosis(clinician_, p.id, "F33.2")); });
-        At(at, "medication of " + p.mrn, [this, &p, current_medication] {
-            return StatusOf(use_cases_.history.AddMedication(clinician_, p.id, current_medication));
-        });
-        if (!allergy.empty()) {
-            At(at, "allergy of " + p.mrn,
-               [this, &p, allergy] { return StatusOf(use_cases_.history.AddAllergy(clinician_, p.id, allergy)); });
+    // What a patient's history holds, each entry as a clinic would write it (brand names included).
+    struct DemoHistory {
+        std::vector<std::string> diagnoses;      // ICD-10-CM
+        std::vector<std::string> conditions;     // ICD-10-CM
+        std::vector<std::string> failed_trials;  // oldest first
+        std::vector<std::string> medications;    // current
+        std::string allergy;                     // empty: none
+    };
+
+    // Most demo patients: a recurrent major depressive episode (F33.2) after failed antidepressant trials in this
+    // episode, the history that brings a patient to a ketamine clinic (clinical-reference §1: treatment resistance
+    // is two or more failed adequate trials).
+    static DemoHistory RecurrentMdd(std::vector<std::string> failed_trials, std::vector<std::string> medications,
+                                    std::string allergy = "") {
+        return DemoHistory{{"F33.2"}, {}, std::move(failed_trials), std::move(medications), std::move(allergy)};
+    }
+
+    // Notes `history`. Each trial ran 8 weeks at an adequate dose with 15 % improvement, the last ending a month
+    // before `at`.
+    void History(DemoPatient& p, TimePoint at, const DemoHistory& history) {
+        for (const std::string& code : history.diagnoses) {
+            At(at, "diagnosis of " + p.mrn,
+               [this, &p, code] { return StatusOf(use_cases_.history.AddDiagnosis(clinician_, p.id, code)); });
         }
+        for (const std::string& code : history.conditions) {
+            At(at, "condition of " + p.mrn,
+               [this, &p, code] { return StatusOf(use_cases_.history.AddCondition(clinician_, p.id, code)); });
+        }
+        for (const std::string& medication : history.medications) {
+            At(at, "medication of " + p.mrn, [this, &p, medication] {
+                return StatusOf(use_cases_.history.AddMedication(clinician_, p.id, medication));
+            });
+        }
+        if (!history.allergy.empty()) {
+            At(at, "allergy of " + p.mrn, [this, &p, allergy = history.allergy] {
+                return StatusOf(use_cases_.history.AddAllergy(clinician_, p.id, allergy));
+            });
+        }
+        const std::vector<std::string>& failed_trials = history.failed_trials;
         const sys_days visit = std::chrono::floor<days>(at);
         for (std::size_t i = 0; i < failed_trials.size(); ++i) {
             const sys_days ended = visit - days{30 + 90 * static_cast<int>(failed_trials.size() - 1 - i)};
@@ -262,12 +292,13 @@ private:
         }
     }
 
-    // The intake screening (seated BP 126/80, HR 72), signed by the prescriber 15 minutes later when `sign`.
-    void Screen(DemoPatient& p, TimePoint at, clinical::Product product, bool sign) {
-        At(at, "screening of " + p.mrn, [this, &p, product] {
+    // The intake screening (seated BP `bp`, HR 72), signed by the prescriber 15 minutes later when `sign`.
+    void Screen(DemoPatient& p, TimePoint at, clinical::Product product, bool sign,
+                clinical::BloodPressure bp = clinical::BloodPressure{126, 80}) {
+        At(at, "screening of " + p.mrn, [this, &p, product, bp] {
             IntakeExtras extras;
             extras.pregnant = false;
-            extras.blood_pressure = clinical::BloodPressure{126, 80};
+            extras.blood_pressure = bp;
             extras.heart_rate_per_min = 72;
             Result<ScreeningRecord> screened =
                 use_cases_.history.ScreenPatient(prescriber_, p.id, product, extras, settings_);
@@ -526,20 +557,20 @@ private:
     // An intake only: demographics, weight and history, no screening yet.
     void PlanFreshIntake() {
         DemoPatient& p = Register(Day(-1, 9), 1, "Avery", sys_days{year{1988} / 5 / 12}, clinical::Sex::kFemale, 64);
-        History(p, Day(-1, 9, 20), {"sertraline", "venlafaxine"}, "venlafaxine", "penicillin");
+        History(p, Day(-1, 9, 20), RecurrentMdd({"sertraline", "venlafaxine"}, {"venlafaxine"}, "penicillin"));
     }
 
     // Screened for esketamine, not yet signed: the prescriber's queue.
     void PlanAwaitingSignOff() {
         DemoPatient& p = Register(Day(-2, 10), 2, "Blake", sys_days{year{1975} / 11 / 3}, clinical::Sex::kMale, 88);
-        History(p, Day(-2, 10, 20), {"escitalopram", "bupropion", "mirtazapine"}, "mirtazapine", "");
+        History(p, Day(-2, 10, 20), RecurrentMdd({"escitalopram", "bupropion", "mirtazapine"}, {"mirtazapine"}));
         Screen(p, Day(-2, 11), clinical::Product::kEsketamineNasal, false);
     }
 
     // Screened and signed for IV ketamine, prepared by the therapist; no course yet.
     void PlanScreened() {
         DemoPatient& p = Register(Day(-9, 9), 3, "Casey", sys_days{year{1991} / 2 / 20}, clinical::Sex::kOther, 71);
-        History(p, Day(-9, 9, 20), {"fluoxetine", "duloxetine"}, "duloxetine", "latex");
+        History(p, Day(-9, 9, 20), RecurrentMdd({"fluoxetine", "duloxetine"}, {"duloxetine"}, "latex"));
         Scores(p, Day(-9, 9, 40), 31, 18);
         Screen(p, Day(-9, 10), clinical::Product::kKetamineIv, true);
         NoteAt(p, Day(-6, 15), therapist_, NoteKind::kPreparation,
@@ -551,7 +582,7 @@ private:
     // Screened, signed and a course started today: session 1 tomorrow.
     void PlanCourseAboutToStart() {
         DemoPatient& p = Register(Day(-12, 14), 4, "Jordan", sys_days{year{1969} / 8 / 30}, clinical::Sex::kMale, 79);
-        History(p, Day(-12, 14, 20), {"sertraline", "venlafaxine", "nortriptyline"}, "nortriptyline", "");
+        History(p, Day(-12, 14, 20), RecurrentMdd({"sertraline", "venlafaxine", "nortriptyline"}, {"nortriptyline"}));
         Scores(p, Day(-12, 14, 40), 33, 20);
         Screen(p, Day(-12, 15), clinical::Product::kKetamineIv, true);
         StartCourse(p, now_ - hours{3}, Protocol::kIvInduction, Route::kIv, today_ + days{1}, 1);
@@ -561,7 +592,7 @@ private:
     // nausea after session 2, a transient hypertension in session 3; session 4 is tomorrow.
     void PlanMidInduction() {
         DemoPatient& p = Register(Day(-30, 9), 5, "Emerson", sys_days{year{1983} / 7 / 9}, clinical::Sex::kFemale, 67);
-        History(p, Day(-30, 9, 20), {"citalopram", "sertraline"}, "sertraline", "");
+        History(p, Day(-30, 9, 20), RecurrentMdd({"citalopram", "sertraline"}, {"sertraline"}));
         Scores(p, Day(-30, 9, 40), 35, 21);
         Screen(p, Day(-30, 10), clinical::Product::kKetamineIv, true);
         NoteAt(p, Day(-20, 15), therapist_, NoteKind::kPreparation,
@@ -611,7 +642,8 @@ private:
                                      std::string(member.password), p.id}));
             });
         }
-        History(p, Day(-75, 9, 20), {"paroxetine", "venlafaxine", "bupropion"}, "bupropion", "sulfonamides");
+        History(p, Day(-75, 9, 20),
+                RecurrentMdd({"paroxetine", "venlafaxine", "bupropion"}, {"bupropion"}, "sulfonamides"));
         Scores(p, Day(-75, 9, 40), 36, 22);
         Screen(p, Day(-75, 10), clinical::Product::kEsketamineNasal, true);
         StartCourse(p, Day(-70, 10), Protocol::kEsketamineTrd, Route::kEsketamineNasal, today_ - days{61}, 13);
@@ -659,7 +691,7 @@ private:
     // scores rising again at follow-up: a relapse (clinical/outcomes.hpp) for the prescriber to act on.
     void PlanRelapse() {
         DemoPatient& p = Register(Day(-140, 9), 7, "Rowan", sys_days{year{1986} / 12 / 1}, clinical::Sex::kFemale, 59);
-        History(p, Day(-140, 9, 20), {"sertraline", "vortioxetine"}, "vortioxetine", "");
+        History(p, Day(-140, 9, 20), RecurrentMdd({"sertraline", "vortioxetine"}, {"vortioxetine"}));
         Scores(p, Day(-140, 9, 40), 34, 21);
         Screen(p, Day(-140, 10), clinical::Product::kKetamineIv, true);
         StartCourse(p, Day(-134, 10), Protocol::kIvInduction, Route::kIv, today_ - days{130}, 6);
@@ -691,7 +723,7 @@ private:
     // pre-dose OK, the dose order signed, 56 mg given, in monitoring now.
     void PlanMonitoringNow() {
         DemoPatient& p = Register(Day(-25, 9), 8, "Finley", sys_days{year{1994} / 9 / 23}, clinical::Sex::kFemale, 62);
-        History(p, Day(-25, 9, 20), {"escitalopram", "sertraline"}, "sertraline", "");
+        History(p, Day(-25, 9, 20), RecurrentMdd({"escitalopram", "sertraline"}, {"sertraline"}));
         Scores(p, Day(-25, 9, 40), 32, 19);
         Screen(p, Day(-25, 10), clinical::Product::kEsketamineNasal, true);
         NoteAt(p, Day(-20, 15), therapist_, NoteKind::kPreparation,
@@ -719,6 +751,59 @@ private:
         Assess(p, t0 + minutes{40}, Instrument::kMoaas, {4});
         Bp(p, t0 + minutes{40}, 134, 84);
         Vital(p, t0 + minutes{40}, clinical::kSpo2PulseOximetryLoinc, 97, "%");
+    }
+
+    // The patients on whom the screening's rules fire, so that not every screening says eligible. Their histories are
+    // written as a clinic writes them, brand names and strengths included, and go through the same use cases.
+
+    // A benzodiazepine alongside the antidepressant: the sedation interaction (Spravato USPI §7). Signed.
+    void PlanBenzodiazepineUser() {
+        DemoPatient& p = Register(Day(-3, 9), 9, "Harper", sys_days{year{1972} / 6 / 2}, clinical::Sex::kFemale, 70);
+        History(p, Day(-3, 9, 20), RecurrentMdd({"sertraline", "duloxetine"}, {"duloxetine", "clonazepam 0.5 mg"}));
+        Screen(p, Day(-3, 10), clinical::Product::kKetamineIv, true);
+    }
+
+    // ADHD treated with Adderall (amphetamine salts): the BP interaction of psychostimulants, for esketamine.
+    void PlanStimulantUser() {
+        DemoPatient& p = Register(Day(-3, 13), 10, "Quinn", sys_days{year{1990} / 10 / 8}, clinical::Sex::kMale, 76);
+        History(
+            p, Day(-3, 13, 20),
+            DemoHistory{{"F33.2", "F90.0"}, {}, {"escitalopram", "bupropion"}, {"bupropion", "Adderall XR 20 mg"}, ""});
+        Screen(p, Day(-3, 14), clinical::Product::kEsketamineNasal, false);
+    }
+
+    // Essential hypertension (I10) on two antihypertensives, the intake BP still above 140/90: the BP caution.
+    void PlanHypertension() {
+        DemoPatient& p = Register(Day(-2, 13), 11, "Morgan", sys_days{year{1961} / 1 / 27}, clinical::Sex::kMale, 91);
+        History(p, Day(-2, 13, 20),
+                DemoHistory{{"F33.2"},
+                            {"I10"},
+                            {"sertraline", "venlafaxine"},
+                            {"venlafaxine", "lisinopril 20 mg", "amlodipine 5 mg"},
+                            ""});
+        Screen(p, Day(-2, 14), clinical::Product::kKetamineIv, false, clinical::BloodPressure{152, 94});
+    }
+
+    // Chronic PTSD (F43.12) without a depressive disorder: racemic ketamine for PTSD is off-label with conflicting
+    // trials, a prescriber's review.
+    void PlanPtsd() {
+        DemoPatient& p = Register(Day(-1, 13), 12, "Riley", sys_days{year{1989} / 3 / 5}, clinical::Sex::kFemale, 66);
+        History(p, Day(-1, 13, 20), DemoHistory{{"F43.12"}, {}, {"sertraline"}, {"sertraline", "prazosin 2 mg"}, ""});
+        Screen(p, Day(-1, 14), clinical::Product::kKetamineIv, false);
+    }
+
+    // A history written in brand names: Zoloft and Lexapro are two different antidepressants (treatment resistant),
+    // Seroquel XR augmentation is no antidepressant trial, Norco is an opioid, and St John's wort, which the drug
+    // dictionary does not know, is a review.
+    void PlanBrandNameHistory() {
+        DemoPatient& p = Register(Day(-1, 15), 13, "Sage", sys_days{year{1981} / 12 / 14}, clinical::Sex::kFemale, 68);
+        History(p, Day(-1, 15, 20),
+                DemoHistory{{"F33.2"},
+                            {},
+                            {"Zoloft", "Lexapro", "Seroquel XR"},
+                            {"Wellbutrin XL 300 mg", "Norco 10/325", "St John's wort"},
+                            ""});
+        Screen(p, Day(-1, 16), clinical::Product::kEsketamineNasal, false);
     }
 
     // ----- state ------------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 // user of each role under the reserved demo.kclinic.example domain (RFC 2606 .example); its patients, all named
 // "Demo" with MRNs DEMO-0001..., stand at every step of the pathway: a fresh intake, a screening awaiting sign-off,
 // a signed screening, a course about to start, an IV induction series under way, esketamine maintenance with its
-// REMS forms, a relapse after response, and one esketamine session in monitoring now. Events months back are
+// REMS forms, a relapse after response, and one esketamine session in monitoring now; and five screenings on which
+// the rules fire (a benzodiazepine, a stimulant, hypertension, PTSD, a history in brand names). Events months back are
 // recorded by stepping a clock of the demo's own through time up to the real `now`, so every record carries the time
 // it would have carried in a clinic.
 

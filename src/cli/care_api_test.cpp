@@ -131,6 +131,35 @@ TEST_P(CareApiTest, HistoryAndScreeningWithItsSignOff) {
     EXPECT_EQ(nurse.Get("/api/v1/screenings/999999").status, 404);
 }
 
+// The drug dictionary through the history and screening routes: a medication noted under its brand name screens as
+// its generic ingredient, and one the dictionary does not know is a review naming it.
+TEST_P(CareApiTest, ScreeningReadsBrandNamesAndFlagsUnknownDrugs) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ASSERT_EQ(nurse.Post(patient_ + "/history", {{"kind", "diagnosis"}, {"value", "F33.2"}}).status, 201);
+    for (const char* medication : {"Xanax 0.5 mg", "kratom"}) {
+        const ApiResponse noted = nurse.Post(patient_ + "/history", {{"kind", "medication"}, {"value", medication}});
+        ASSERT_EQ(noted.status, 201) << noted.text;
+        EXPECT_EQ(noted.body["value"], medication);  // stored as written
+    }
+    const ApiResponse screened =
+        nurse.Post(patient_ + "/screenings",
+                   {{"product", "ketamine-iv"}, {"blood_pressure", {{"systolic", 128}, {"diastolic", 82}}}});
+    ASSERT_EQ(screened.status, 201) << screened.text;
+    EXPECT_EQ(screened.body["result"]["decision"], "needs_review");
+    std::string benzodiazepine;
+    std::string unknown;
+    for (const Json& finding : screened.body["result"]["findings"]) {
+        if (finding["rule"] == "interaction.benzodiazepine") {
+            benzodiazepine = finding["message"].get<std::string>();
+        }
+        if (finding["rule"] == "review.drug_not_recognised") {
+            unknown = finding["message"].get<std::string>();
+        }
+    }
+    EXPECT_NE(benzodiazepine.find("xanax 0.5 mg = alprazolam"), std::string::npos) << screened.text;
+    EXPECT_NE(unknown.find("medications: kratom"), std::string::npos) << screened.text;
+}
+
 TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");

@@ -261,6 +261,32 @@ TEST(CliTest, ScreenReadsAFileOrStdin) {
     EXPECT_TRUE(aneurysm) << from_stdin.dump();
 }
 
+// Issue 10: this intake answered "eligible" with no interaction, the brand names unknown to the drug table. Each is
+// now read as its generic ingredient, and a name the dictionary does not know is a review.
+TEST(CliTest, ScreenReadsBrandNamesAndFlagsUnknownDrugs) {
+    const std::string intake = R"({"age_years": 45, "sex": "male", "product": "ketamine-iv", "diagnoses": ["F33.1"],
+        "blood_pressure": {"systolic": 120, "diastolic": 80}, "medications": ["Adderall", "Xanax", "Norco"],
+        "antidepressant_trials": [
+          {"drug": "Zoloft", "weeks": 8, "adequate_dose": true, "improvement_percent": 10, "current_episode": true},
+          {"drug": "Lexapro", "weeks": 8, "adequate_dose": true, "improvement_percent": 10, "current_episode": true}]})";
+    Json screened = ExpectJson({"screen", "-", "--json"}, intake);
+    EXPECT_EQ(screened["decision"], "eligible_with_cautions");
+    EXPECT_EQ(screened["counted_trial_drugs"], Json::array({"sertraline", "escitalopram"}));
+    std::vector<std::string> rules;
+    for (const Json& finding : screened["findings"]) {
+        rules.push_back(finding["rule"].get<std::string>());
+    }
+    for (const char* rule : {"interaction.psychostimulant", "interaction.benzodiazepine", "interaction.opioid"}) {
+        EXPECT_NE(std::ranges::find(rules, rule), rules.end()) << rule << " in " << screened.dump();
+    }
+
+    const std::string unknown = R"({"age_years": 45, "sex": "male", "product": "ketamine-iv",
+        "blood_pressure": {"systolic": 120, "diastolic": 80}, "medications": ["kratom"]})";
+    Json flagged = ExpectJson({"screen", "-", "--json"}, unknown);
+    EXPECT_EQ(flagged["decision"], "needs_review");
+    EXPECT_NE(flagged.dump().find("review.drug_not_recognised"), std::string::npos) << flagged.dump();
+}
+
 TEST(CliTest, ScreenSettingsChangeTheDecision) {
     // Two 5-week trials count only when a clinic accepts 4-week trials.
     const std::string intake = R"({"age_years": 45, "sex": "male", "product": "ketamine-iv", "diagnoses": ["F33.1"],

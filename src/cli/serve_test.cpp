@@ -107,7 +107,7 @@ TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
         }
     }
     ASSERT_EQ(lines.size(), 9U) << ::testing::PrintToString(lines);
-    EXPECT_EQ(lines[0].rfind("demo clinic (synthetic, never real people): 8 patients, ", 0), 0U) << lines[0];
+    EXPECT_EQ(lines[0].rfind("demo clinic (synthetic, never real people): 13 patients, ", 0), 0U) << lines[0];
     EXPECT_TRUE(std::regex_match(lines[1], std::regex(R"(demo clinic: session #\d+ of patient #\d+ is in monitoring; )"
                                                       R"(its vital signs arrive every 0\.2 s)")))
         << lines[1];

@@ -391,7 +391,7 @@ TEST(MedicationsTest, ClassifiesGenericNames) {
         {"buprenorphine/naloxone", {D::kOpioid}, false},
         {"amphetamine-dextroamphetamine", {D::kPsychostimulant}, false},
         {"Naltrexone and Bupropion", {D::kNaltrexone, D::kOralAntidepressant}, true},
-        {"olanzapine/fluoxetine", {D::kOralAntidepressant}, true},
+        {"olanzapine/fluoxetine", {D::kOralAntidepressant, D::kAugmentationAgent}, true},
         {"chlordiazepoxide/amitriptyline", {D::kBenzodiazepine, D::kOralAntidepressant}, true},
         {"guaifenesin + pseudoephedrine", {D::kSympathomimetic}, false},
         {"sodium chloride", {}, false},
@@ -415,7 +415,7 @@ TEST(MedicationsTest, SplitsCombinationsAndReducesSaltsToTableNames) {
         {"sertraline", {"sertraline"}},
         {"Sertraline Hydrochloride", {"sertraline"}},
         {"sodium oxybate", {"sodium oxybate"}},
-        {"naltrexone extended-release", {"naltrexone", "release"}},
+        {"naltrexone extended-release", {"naltrexone"}},
         {"Hydrocodone/Acetaminophen", {"acetaminophen", "hydrocodone"}},
         {"dextromethorphan-bupropion", {"bupropion", "dextromethorphan"}},
         {"naltrexone and bupropion", {"bupropion", "naltrexone"}},
@@ -440,14 +440,15 @@ TEST(MedicationsTest, NormalisesNames) {
 }
 
 TEST(MedicationsTest, TablesAreConsistent) {
-    ASSERT_EQ(DrugClassTable().size(), 15u);
+    ASSERT_EQ(DrugClassTable().size(), 17u);
     std::set<std::string_view> rule_ids;
     for (const DrugClassInfo& info : DrugClassTable()) {
         std::string_view name = DrugClassName(info.drug_class);
         EXPECT_EQ(&DrugClassInfoFor(info.drug_class), &info) << name;
         EXPECT_FALSE(info.source.empty()) << name;
         EXPECT_FALSE(info.description.empty()) << name;
-        if (info.drug_class == DrugClass::kOralAntidepressant) {
+        if (info.drug_class == DrugClass::kOralAntidepressant || info.drug_class == DrugClass::kAugmentationAgent ||
+            info.drug_class == DrugClass::kAntihypertensive) {
             EXPECT_TRUE(info.interaction_rule_id.empty());
         } else {
             EXPECT_EQ(info.interaction_rule_id, "interaction." + std::string(name)) << name;

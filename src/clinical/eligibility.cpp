@@ -126,29 +126,36 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
 }
 
 // The drug of an antidepressant trial as the count compares it. The label counts different oral
-// antidepressants, so the name is the antidepressant ingredient(s): a salt or release form is the same drug
-// ("sertraline hydrochloride" is sertraline) and so is a combination built on it ("olanzapine/fluoxetine" is a
-// fluoxetine trial). A name the drug table knows only as something else (lorazepam, lamotrigine, ketamine) is no
-// antidepressant trial; an unknown name is taken as the clinician wrote it.
+// antidepressants, so the name is the antidepressant ingredient(s): a brand, salt or release form is the same drug
+// ("Zoloft" and "sertraline hydrochloride" are sertraline) and so is a combination built on it
+// ("olanzapine/fluoxetine" is a fluoxetine trial). Anything else is not counted, with the reason: an augmentation
+// agent (quetiapine, lithium) is added to an antidepressant and is no antidepressant trial of its own (Spravato
+// USPI, EMA guideline: "different antidepressants"); another known drug (lorazepam, ketamine) is no antidepressant;
+// and a name the dictionary does not know cannot be counted until a clinician has checked it.
 struct TrialDrug {
     std::string name;
-    bool known_not_antidepressant = false;
+    std::string_view not_counted;  // empty when the trial is of an oral antidepressant
 };
 
 TrialDrug IdentifyTrialDrug(std::string_view drug) {
     const std::vector<std::string> components = DrugComponents(drug);
     std::vector<std::string> antidepressants;
-    bool any_known = false;
     for (const std::string& component : components) {
         if (IsOralAntidepressant(component)) {
             antidepressants.push_back(component);
         }
-        any_known = any_known || !DrugClassesOf(component).empty();
     }
     if (!antidepressants.empty()) {
-        return {Join(antidepressants, "/"), false};
+        return {Join(antidepressants, "/"), ""};
     }
-    return {Join(components, "/"), any_known};
+    const std::vector<DrugClass> classes = DrugClassesOf(drug);
+    std::string_view reason = "not an oral antidepressant";
+    if (!UnrecognisedComponents(drug).empty()) {
+        reason = "not recognised: count by hand";
+    } else if (std::ranges::find(classes, DrugClass::kAugmentationAgent) != classes.end()) {
+        reason = "augmentation agent, not an antidepressant trial";
+    }
+    return {Join(components, "/"), reason};
 }
 
 std::string Capitalized(std::string_view text) {
@@ -163,6 +170,16 @@ void AddUnique(std::vector<std::string>& items, std::string item) {
     if (std::find(items.begin(), items.end(), item) == items.end()) {
         items.push_back(std::move(item));
     }
+}
+
+// A medication as the findings name it: as written, followed by its generic ingredients where the name does not
+// spell them ("xanax 0.5 mg = alprazolam", "norco 10/325 = acetaminophen/hydrocodone"), so that a clinician sees
+// which drug the rule read.
+std::string WithIngredients(const std::string& name) {
+    const std::vector<std::string> components = DrugComponents(name);
+    const bool spelt = std::ranges::all_of(
+        components, [&name](const std::string& component) { return name.find(component) != std::string::npos; });
+    return spelt ? name : name + " = " + Join(components, "/");
 }
 
 bool MentionsKetamine(std::string_view allergy) {
@@ -202,9 +219,9 @@ public:
             }
         }
         for (const std::string& raw : intake.medications) {
-            std::string name = NormalizeDrugName(raw);
+            const std::string name = NormalizeDrugName(raw);
             for (DrugClass drug_class : DrugClassesOf(name)) {
-                AddUnique(drugs_by_class_[drug_class], name);
+                AddUnique(drugs_by_class_[drug_class], WithIngredients(name));
             }
         }
     }
@@ -219,6 +236,7 @@ public:
         CheckBloodPressure();
         CheckHeartRate();
         CheckInteractions();
+        CheckUnrecognisedDrugs();
         CheckDosingNotes();
         std::stable_sort(screening_.findings.begin(), screening_.findings.end(),
                          [](const Finding& a, const Finding& b) { return a.severity < b.severity; });
@@ -245,6 +263,25 @@ private:
         return found == drugs_by_class_.end() ? std::vector<std::string>{} : found->second;
     }
 
+    // Why a trial of an oral antidepressant is no adequate failed trial in the current episode; empty when it is.
+    [[nodiscard]] std::string TrialShortfall(const AntidepressantTrial& trial) const {
+        const ScreeningSettings& rules = settings_.screening;
+        if (!trial.current_episode) {
+            return "not in the current episode";
+        }
+        if (!trial.adequate_dose) {
+            return "dose not adequate";
+        }
+        if (trial.weeks < rules.trd_min_trial_weeks) {
+            return std::to_string(trial.weeks) + " weeks, below " + std::to_string(rules.trd_min_trial_weeks);
+        }
+        if (!(trial.improvement_percent < rules.trd_failure_below_percent)) {
+            return FormatPercent(trial.improvement_percent) + " % improvement, not below " +
+                   std::to_string(rules.trd_failure_below_percent) + " %";
+        }
+        return "";
+    }
+
     // Counts the different drugs with an adequate failed trial in the current episode and reports them.
     void CountTrials() {
         const ScreeningSettings& rules = settings_.screening;
@@ -252,19 +289,8 @@ private:
         for (const AntidepressantTrial& trial : intake_.antidepressant_trials) {
             const TrialDrug trial_drug = IdentifyTrialDrug(trial.drug);
             std::string drug = trial_drug.name;
-            std::string reason;
-            if (trial_drug.known_not_antidepressant) {
-                reason = "not an oral antidepressant";
-            } else if (!trial.current_episode) {
-                reason = "not in the current episode";
-            } else if (!trial.adequate_dose) {
-                reason = "dose not adequate";
-            } else if (trial.weeks < rules.trd_min_trial_weeks) {
-                reason = std::to_string(trial.weeks) + " weeks, below " + std::to_string(rules.trd_min_trial_weeks);
-            } else if (!(trial.improvement_percent < rules.trd_failure_below_percent)) {
-                reason = FormatPercent(trial.improvement_percent) + " % improvement, not below " +
-                         std::to_string(rules.trd_failure_below_percent) + " %";
-            }
+            std::string reason =
+                trial_drug.not_counted.empty() ? TrialShortfall(trial) : std::string(trial_drug.not_counted);
             if (reason.empty() &&
                 std::find(screening_.counted_trial_drugs.begin(), screening_.counted_trial_drugs.end(), drug) !=
                     screening_.counted_trial_drugs.end()) {
@@ -599,6 +625,37 @@ private:
             Add(info.interaction_rule_id, Severity::kInteraction,
                 "Taking " + drugs + ": " + std::string(info.monitor) + ".", info.source);
         }
+    }
+
+    // A drug the dictionary does not know could belong to any class, interacting or counting as a trial: it is
+    // never passed over in silence.
+    void CheckUnrecognisedDrugs() {
+        std::vector<std::string> medications;
+        for (const std::string& name : intake_.medications) {
+            if (!UnrecognisedComponents(name).empty()) {
+                AddUnique(medications, NormalizeDrugName(name));
+            }
+        }
+        std::vector<std::string> trial_drugs;
+        for (const AntidepressantTrial& trial : intake_.antidepressant_trials) {
+            if (!UnrecognisedComponents(trial.drug).empty()) {
+                AddUnique(trial_drugs, NormalizeDrugName(trial.drug));
+            }
+        }
+        std::vector<std::string> lists;
+        if (!medications.empty()) {
+            lists.push_back("medications: " + Join(medications));
+        }
+        if (!trial_drugs.empty()) {
+            lists.push_back("antidepressant trials: " + Join(trial_drugs));
+        }
+        if (lists.empty()) {
+            return;
+        }
+        Add("review.drug_not_recognised", Severity::kReview,
+            "Not recognised by the drug dictionary (" + Join(lists, "; ") +
+                "): check interactions and trial counting by hand; unrecognised trials are not counted.",
+            "Clinic policy [PRACTICE]: no drug is passed over in silence; drug dictionary in docs/clinical-rules.md");
     }
 
     void CheckDosingNotes() {

@@ -6,15 +6,21 @@
 #include <cctype>
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
+
+#include "clinical/drug_dictionary.hpp"
 
 namespace kclinic::clinical {
 
 namespace {
 
 // Interactions from clinical-reference §3.6 (Spravato USPI §7) and §4.2 (Ketalar USPI, EU SmPC, trials).
-constexpr std::array<DrugClassInfo, 15> kClasses = {{
+constexpr std::array<DrugClassInfo, 17> kClasses = {{
     {DrugClass::kBenzodiazepine, "benzodiazepine", "interaction.benzodiazepine",
      "additive sedation and respiratory depression: monitor sedation and SpO2; higher doses may blunt the "
      "antidepressant effect (conflicting evidence, inform only)",
@@ -62,10 +68,16 @@ constexpr std::array<DrugClassInfo, 15> kClasses = {{
      "duplicate-therapy check [PRACTICE]"},
     {DrugClass::kOralAntidepressant, "oral antidepressant", "", "",
      "Spravato USPI indications (\"with an oral antidepressant\") [LABEL-US]; class membership [PRACTICE]"},
+    {DrugClass::kAugmentationAgent, "augmentation agent", "", "",
+     "adjunctive MDD indications of aripiprazole, brexpiprazole, cariprazine and quetiapine XR (US labels) "
+     "[LABEL-US] [UNVERIFIED: not in the reference]; quetiapine XR as the augmentation comparator of ESCAPE-TRD "
+     "[TRIAL]; lithium, liothyronine, olanzapine, risperidone as augmentation [PRACTICE]"},
+    {DrugClass::kAntihypertensive, "antihypertensive", "", "",
+     "no interaction in the labels; recognised so that treated hypertension shows [PRACTICE]"},
 }};
 
-// Generic names (INN or USAN, lower case). Unknown names are ignored by the screening, so a clinic pharmacist
-// extends this list rather than the rules.
+// Generic names (INN or USAN, lower case). A name neither here nor in the drug dictionary raises the screening's
+// "not recognised" review, so a clinic pharmacist extends this list (or the dictionary) rather than the rules.
 constexpr DrugEntry kDrugs[] = {
     {"alprazolam", DrugClass::kBenzodiazepine},
     {"chlordiazepoxide", DrugClass::kBenzodiazepine},
@@ -175,6 +187,7 @@ constexpr DrugEntry kDrugs[] = {
     {"ergonovine", DrugClass::kErgometrine},
     {"methylergometrine", DrugClass::kErgometrine},
     {"methylergonovine", DrugClass::kErgometrine},
+    {"clonidine", DrugClass::kOtherCnsDepressant},  // sedating alpha-2 agonist, like dexmedetomidine
     {"levothyroxine", DrugClass::kThyroidHormone},
     {"liothyronine", DrugClass::kThyroidHormone},
     {"liotrix", DrugClass::kThyroidHormone},
@@ -221,6 +234,42 @@ constexpr DrugEntry kDrugs[] = {
     {"trazodone", DrugClass::kOralAntidepressant},
     {"vilazodone", DrugClass::kOralAntidepressant},
     {"vortioxetine", DrugClass::kOralAntidepressant},
+    // Augmentation agents: added to an antidepressant in TRD, not antidepressants themselves. Liothyronine is also a
+    // thyroid hormone above.
+    {"aripiprazole", DrugClass::kAugmentationAgent},
+    {"brexpiprazole", DrugClass::kAugmentationAgent},
+    {"cariprazine", DrugClass::kAugmentationAgent},
+    {"liothyronine", DrugClass::kAugmentationAgent},
+    {"lithium", DrugClass::kAugmentationAgent},
+    {"olanzapine", DrugClass::kAugmentationAgent},
+    {"quetiapine", DrugClass::kAugmentationAgent},
+    {"risperidone", DrugClass::kAugmentationAgent},
+    {"amlodipine", DrugClass::kAntihypertensive},
+    {"atenolol", DrugClass::kAntihypertensive},
+    {"bisoprolol", DrugClass::kAntihypertensive},
+    {"candesartan", DrugClass::kAntihypertensive},
+    {"carvedilol", DrugClass::kAntihypertensive},
+    {"chlorthalidone", DrugClass::kAntihypertensive},
+    {"clonidine", DrugClass::kAntihypertensive},
+    {"diltiazem", DrugClass::kAntihypertensive},
+    {"doxazosin", DrugClass::kAntihypertensive},
+    {"enalapril", DrugClass::kAntihypertensive},
+    {"hydralazine", DrugClass::kAntihypertensive},
+    {"hydrochlorothiazide", DrugClass::kAntihypertensive},
+    {"indapamide", DrugClass::kAntihypertensive},
+    {"irbesartan", DrugClass::kAntihypertensive},
+    {"labetalol", DrugClass::kAntihypertensive},
+    {"lisinopril", DrugClass::kAntihypertensive},
+    {"losartan", DrugClass::kAntihypertensive},
+    {"metoprolol", DrugClass::kAntihypertensive},
+    {"nifedipine", DrugClass::kAntihypertensive},
+    {"olmesartan", DrugClass::kAntihypertensive},
+    {"prazosin", DrugClass::kAntihypertensive},
+    {"propranolol", DrugClass::kAntihypertensive},
+    {"ramipril", DrugClass::kAntihypertensive},
+    {"spironolactone", DrugClass::kAntihypertensive},
+    {"valsartan", DrugClass::kAntihypertensive},
+    {"verapamil", DrugClass::kAntihypertensive},
 };
 
 bool IsSpace(char c) {
@@ -229,6 +278,94 @@ bool IsSpace(char c) {
 
 bool IsTableName(std::string_view name) {
     return std::ranges::any_of(kDrugs, [name](const DrugEntry& entry) { return entry.generic_name == name; });
+}
+
+std::vector<std::string_view> Words(std::string_view text) {
+    std::vector<std::string_view> words;
+    while (true) {
+        while (!text.empty() && IsSpace(text.front())) {
+            text.remove_prefix(1);
+        }
+        if (text.empty()) {
+            return words;
+        }
+        std::size_t end = 0;
+        while (end < text.size() && !IsSpace(text[end])) {
+            ++end;
+        }
+        words.push_back(text.substr(0, end));
+        text.remove_prefix(end);
+    }
+}
+
+std::string JoinWords(std::span<const std::string_view> words) {
+    std::string out;
+    for (std::string_view word : words) {
+        if (!out.empty()) {
+            out += ' ';
+        }
+        out += word;
+    }
+    return out;
+}
+
+// A word that says how much or in what form, never which drug: a strength ("50", "0.5mg"), a unit, a dosage form
+// or a release form. A drug name never consists of these alone.
+bool IsStrengthOrFormWord(std::string_view word) {
+    static constexpr std::string_view kFormWords[] = {
+        "mg",        "mcg",  "g",        "ml",          "%",        "tablet",  "tablets",   "capsule",
+        "capsules",  "oral", "solution", "release",     "extended", "delayed", "sustained", "modified",
+        "immediate", "er",   "xr",       "xl",          "sr",       "cr",      "la",        "ir",
+        "dr",        "odt",  "patch",    "transdermal", "daily",    "prn"};
+    return std::isdigit(static_cast<unsigned char>(word.front())) != 0 || word.front() == '.' ||
+           std::ranges::find(kFormWords, word) != std::ranges::end(kFormWords);
+}
+
+// The longest run of leading words of `words` that is a known ingredient or a dictionary alias, as the generic
+// ingredients it names ("sertraline hydrochloride" -> {"sertraline"}, "norco" -> {"hydrocodone",
+// "acetaminophen"}), and how many words it took; nullopt when no leading run is known.
+struct LeadingName {
+    std::vector<std::string> ingredients;
+    std::size_t words = 0;
+};
+
+std::optional<LeadingName> FindLeadingName(std::span<const std::string_view> words) {
+    for (std::size_t count = words.size(); count > 0; --count) {
+        const std::string prefix = JoinWords(words.first(count));
+        if (IsKnownIngredient(prefix)) {
+            return LeadingName{{prefix}, count};
+        }
+        if (const DrugAlias* alias = FindDrugAlias(prefix)) {
+            LeadingName name{{}, count};
+            std::string_view rest = alias->ingredients;
+            for (std::size_t slash = rest.find('/');; slash = rest.find('/')) {
+                name.ingredients.emplace_back(rest.substr(0, slash));
+                if (slash == std::string_view::npos) {
+                    break;
+                }
+                rest.remove_prefix(slash + 1);
+            }
+            return name;
+        }
+    }
+    return std::nullopt;
+}
+
+// One ingredient of a split name, as the tables know it (see DrugComponents), appended to `components`.
+void AddComponent(std::string_view text, std::vector<std::string>& components) {
+    std::vector<std::string_view> words = Words(text);
+    const auto drug_word = std::ranges::find_if_not(words, IsStrengthOrFormWord);
+    if (drug_word == words.end()) {
+        return;  // strength and form only
+    }
+    const std::span<const std::string_view> named(drug_word, words.end());
+    if (std::optional<LeadingName> known = FindLeadingName(named)) {
+        for (std::string& ingredient : known->ingredients) {
+            components.push_back(std::move(ingredient));
+        }
+        return;
+    }
+    components.push_back(JoinWords(named));
 }
 
 }  // namespace
@@ -263,6 +400,17 @@ std::string NormalizeDrugName(std::string_view name) {
 
 std::vector<std::string> DrugComponents(std::string_view name) {
     std::string text = NormalizeDrugName(name);
+    // A leading alias spelt with a separator ("co-codamol", "theo-24") or naming a combination ("norco 10/325") is
+    // read as its ingredients before the split, so that it is not cut apart and its strengths fall away with them.
+    const std::vector<std::string_view> words = Words(text);
+    if (std::optional<LeadingName> leading = FindLeadingName(words)) {
+        std::string ingredients;
+        for (const std::string& ingredient : leading->ingredients) {
+            ingredients += (ingredients.empty() ? "" : "/") + ingredient;
+        }
+        const std::string rest = JoinWords(std::span(words).subspan(leading->words));
+        text = rest.empty() ? ingredients : ingredients + " " + rest;
+    }
     // Separators become one mark so that a single split handles them all; words are matched whole.
     for (char& c : text) {
         if (c == '/' || c == '+' || c == ',' || c == ';' || c == '-') {
@@ -278,14 +426,7 @@ std::vector<std::string> DrugComponents(std::string_view name) {
     std::string_view rest = text;
     while (true) {
         const std::size_t bar = rest.find('|');
-        std::string component = NormalizeDrugName(rest.substr(0, bar));
-        if (!component.empty()) {
-            std::string_view first_word = std::string_view(component).substr(0, component.find_first_of(" \t"));
-            if (!IsTableName(component) && IsTableName(first_word)) {
-                component = std::string(first_word);
-            }
-            components.push_back(std::move(component));
-        }
+        AddComponent(rest.substr(0, bar), components);
         if (bar == std::string_view::npos) {
             break;
         }
@@ -309,6 +450,17 @@ std::vector<DrugClass> DrugClassesOf(std::string_view name) {
         }
     }
     return classes;
+}
+
+bool IsKnownIngredient(std::string_view ingredient) {
+    return IsTableName(ingredient) ||
+           std::ranges::find(IngredientsWithoutScreeningRule(), ingredient) != IngredientsWithoutScreeningRule().end();
+}
+
+std::vector<std::string> UnrecognisedComponents(std::string_view name) {
+    std::vector<std::string> components = DrugComponents(name);
+    std::erase_if(components, [](const std::string& component) { return IsKnownIngredient(component); });
+    return components;
 }
 
 bool IsOralAntidepressant(std::string_view name) {

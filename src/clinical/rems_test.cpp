@@ -269,6 +269,12 @@ TEST(RemsMonitoringTest, ConcomitantMedicationsTickTheFormsFiveBoxes) {
         {"phenelzine", {.mao_inhibitor = true}},
         {"hydrocodone/acetaminophen", {.opioid = true}},
         {"Tramadol Hydrochloride", {.opioid = true}},
+        // Brand names, as the drug dictionary reads them.
+        {"Xanax 0.5 mg", {.benzodiazepine = true}},
+        {"Ambien", {.sedative_hypnotic = true}},
+        {"Adderall XR 20 mg", {.psychostimulant = true}},
+        {"Emsam", {.mao_inhibitor = true}},
+        {"Norco 10/325", {.opioid = true}},
         {"sertraline", {}},  // an oral antidepressant: not a box on the form
         {"gabapentin", {}},  // another CNS depressant: not a box on the form
         {"unknownium", {}},

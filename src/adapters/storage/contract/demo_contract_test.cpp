@@ -139,13 +139,13 @@ protected:
 TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
     const app::DemoClinicSummary summary = Seed();
     ASSERT_TRUE(summary.seeded);
-    EXPECT_EQ(summary.patients, 8);
+    EXPECT_EQ(summary.patients, 13);
     EXPECT_EQ(summary.rems_forms_due, 1);
     EXPECT_EQ(summary.rems_forms_submitted, 16);
     EXPECT_GE(summary.alerts, 1);
 
     std::map<std::string, StoredPatient> patients = Patients();
-    ASSERT_EQ(patients.size(), 8U);
+    ASSERT_EQ(patients.size(), 13U);
     for (const auto& [mrn, stored] : patients) {
         EXPECT_EQ(mrn.rfind("DEMO-", 0), 0U);
         EXPECT_EQ(stored.patient.family_name, "Demo");
@@ -219,6 +219,37 @@ TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
     EXPECT_EQ(monitored.sessions[4].id, *summary.monitoring_session);
     EXPECT_EQ(monitored.sessions[4].state, SessionState::kMonitoring);
     EXPECT_EQ(*summary.monitoring_patient, monitored.patient.id);
+
+    // The patients on whom the screening's rules fire, their histories written as a clinic writes them: not every
+    // screening says eligible.
+    struct ScreeningCase {
+        std::string mrn;
+        std::vector<std::string> rules;
+        clinical::Decision decision;
+    };
+    const std::vector<ScreeningCase> screenings = {
+        {"DEMO-0009", {"interaction.benzodiazepine"}, clinical::Decision::kEligibleWithCautions},
+        {"DEMO-0010", {"interaction.psychostimulant"}, clinical::Decision::kEligibleWithCautions},
+        {"DEMO-0011", {"bp.elevated"}, clinical::Decision::kEligibleWithCautions},
+        {"DEMO-0012", {"indication.off_label_ptsd"}, clinical::Decision::kNeedsReview},
+        {"DEMO-0013",
+         {"interaction.opioid", "review.drug_not_recognised", "indication.trd_established"},
+         clinical::Decision::kNeedsReview},
+    };
+    for (const ScreeningCase& expected : screenings) {
+        const StoredPatient& stored = patients[expected.mrn];
+        ASSERT_EQ(stored.screenings.size(), 1U) << expected.mrn;
+        const clinical::Screening& result = stored.screenings[0].result;
+        EXPECT_EQ(result.decision, expected.decision) << expected.mrn;
+        for (const std::string& rule : expected.rules) {
+            EXPECT_TRUE(std::ranges::any_of(
+                result.findings, [&rule](const clinical::Finding& finding) { return finding.rule_id == rule; }))
+                << expected.mrn << " lacks " << rule;
+        }
+    }
+    // Zoloft and Lexapro are two different antidepressants; Seroquel XR augmentation is no trial of its own.
+    EXPECT_EQ(patients["DEMO-0013"].screenings[0].result.counted_trial_drugs,
+              (std::vector<std::string>{"sertraline", "escitalopram"}));
 
     // Staff of every role and the patient's own login, under the .example domain.
     const std::vector<app::User> users = Users();
