@@ -1,28 +1,16 @@
 #include "clinical/administration.hpp"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <ratio>
 #include <string>
 
 #include "base/text.hpp"
+#include "clinical/medications.hpp"
 
 namespace kclinic::clinical {
 namespace {
-
-// Lower case, without the spaces around it: how a typed drug name is compared.
-std::string Normalized(std::string_view text) {
-    const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-    const auto begin = std::find_if_not(text.begin(), text.end(), is_space);
-    const auto end = std::find_if_not(text.rbegin(), std::string_view::reverse_iterator(begin), is_space).base();
-    std::string out(begin, end);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-    return out;
-}
 
 double RoundMl(double value) {
     return std::round(value * 100.0) / 100.0;
@@ -36,7 +24,7 @@ std::string_view OrderedDrug(Route route) {
 
 Status CheckOrderedDrug(Route route, std::string_view drug) {
     const std::string_view ordered = OrderedDrug(route);
-    if (Normalized(drug) == ordered) {
+    if (NormalizeDrugName(drug) == ordered) {
         return Status::Ok();
     }
     return InvalidArgument("drug", "the session's dose order is " + std::string(ordered) + " by " +
@@ -80,7 +68,7 @@ Result<InfusionStopAssessment> AssessInfusionStop(const InfusionStopFacts& facts
 
 Status CheckSessionMedicationDrug(std::string_view drug) {
     constexpr std::array<std::string_view, 3> kKetamineFamily = {"ketamine", "ketalar", "spravato"};
-    const std::string name = Normalized(drug);
+    const std::string name = NormalizeDrugName(drug);
     for (std::string_view member : kKetamineFamily) {
         if (name.find(member) != std::string::npos) {
             return InvalidArgument("drug", "\"" + std::string(drug) +
