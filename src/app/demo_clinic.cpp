@@ -410,11 +410,21 @@ private:
             Bp(p, t0 + minutes{30}, 136, 84);
         }
         Vital(p, t0 + minutes{30}, clinical::kSpo2PulseOximetryLoinc, 97, "%");
-        At(t0 + minutes{50}, "infusion of " + p.mrn, [this, &p, index, t0, order] {
-            const NewAdministration infusion{"ketamine",           Route::kIv,      order->total_mg,
-                                             order->rate_mg_per_h, std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
-                                             t0 + minutes{10},     t0 + minutes{50}};
-            return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], infusion, settings_));
+        // The infusion is recorded running when it starts and stopped with the amount given when it ends.
+        const auto infusion_id = std::make_shared<AdministrationId>();
+        At(t0 + minutes{10}, "infusion of " + p.mrn, [this, &p, index, t0, order, infusion_id] {
+            const NewAdministration infusion{"ketamine",           Route::kIv,   order->total_mg,
+                                             order->rate_mg_per_h, std::nullopt, "DEMO-LOT-K" + p.mrn.substr(5),
+                                             t0 + minutes{10},     std::nullopt};
+            Result<Administration> running = use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], infusion, settings_);
+            if (running.ok()) {
+                *infusion_id = running->id;
+            }
+            return StatusOf(running);
+        });
+        At(t0 + minutes{50}, "end of the infusion of " + p.mrn, [this, t0, order, infusion_id] {
+            return StatusOf(use_cases_.doses.StopInfusion(
+                nurse_, *infusion_id, NewInfusionStop{t0 + minutes{50}, order->total_mg, std::nullopt}, settings_));
         });
         At(t0 + minutes{51}, "monitoring of " + p.mrn,
            [this, &p, index] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, p.sessions[index])); });
@@ -439,7 +449,7 @@ private:
     void EsketamineSession(DemoPatient& p, std::size_t index, TimePoint t0, int dose_mg,
                            std::optional<TimePoint> submit_at) {
         const auto order = std::make_shared<clinical::DoseOrder>();
-        PreDose(p, index, t0, EsketamineRequest(p, index, dose_mg), order);
+        PreDose(p, index, t0, EsketamineRequest(p, dose_mg), order);
         const int devices = dose_mg / clinical::kEsketamineDeviceMg;
         Devices(p, index, t0 + minutes{10}, devices);
         const TimePoint last_device = t0 + minutes{10 + 5 * (devices - 1)};
@@ -464,12 +474,11 @@ private:
         }
     }
 
-    clinical::DoseRequest EsketamineRequest(const DemoPatient& p, std::size_t index, int dose_mg) const {
+    clinical::DoseRequest EsketamineRequest(const DemoPatient& p, int dose_mg) const {
         clinical::DoseRequest request;
         request.route = Route::kEsketamineNasal;
         request.weight_kg = p.weight_kg;
         request.dose_mg = dose_mg;
-        request.first_dose = index == 0;
         request.age_years = p.age_years;
         return request;
     }
@@ -610,6 +619,13 @@ private:
         nausea.actions = {clinical::AdverseEventAction::kPrnDrugGiven};
         nausea.relatedness = clinical::Relatedness::kProbable;
         AdverseEventAt(p, 1, Day(-5, 15), nausea);
+        At(Day(-5, 14, 25), "ondansetron for " + p.mrn, [this, &p, given_at = Day(-5, 14, 25)] {
+            return StatusOf(use_cases_.doses.RecordSessionMedication(
+                nurse_, p.sessions[1],
+                NewSessionMedication{"ondansetron", 4, clinical::MedicationUnit::kMg, clinical::MedicationRoute::kPo,
+                                     given_at, "nausea", clinical::MedicationOrderKind::kPrn},
+                settings_));
+        });
         NoteAt(p, now_ - hours{1}, therapist_, NoteKind::kIntegration,
                "Integration after infusion 3 (draft): less rumination this week.", false);
     }
@@ -723,7 +739,7 @@ private:
 
         const TimePoint t0 = now_ - minutes{75};
         const auto order = std::make_shared<clinical::DoseOrder>();
-        PreDose(p, 4, t0, EsketamineRequest(p, 4, 56), order);
+        PreDose(p, 4, t0, EsketamineRequest(p, 56), order);
         Devices(p, 4, t0 + minutes{10}, 2);
         At(t0 + minutes{16}, "monitoring of " + p.mrn, [this, &p] {
             Result<TreatmentSession> monitoring = use_cases_.sessions.StartMonitoring(nurse_, p.sessions[4]);

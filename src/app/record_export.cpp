@@ -46,6 +46,7 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
             record.rems_forms.push_back(std::move(*form));
         }
         RETURN_IF_ERROR(Append(tx.ListAdministrations(session.id), record.administrations));
+        RETURN_IF_ERROR(Append(tx.ListSessionMedications(session.id), record.session_medications));
         RETURN_IF_ERROR(Append(tx.ListSessionTransitions(session.id), record.session_transitions));
     }
     AlertFilter alerts;

@@ -29,7 +29,8 @@ struct PatientRecordExport {
     std::vector<TreatmentSession> sessions;
     std::vector<SessionTransition> session_transitions;
     std::vector<DoseOrderRecord> dose_orders;
-    std::vector<Administration> administrations;
+    std::vector<Administration> administrations;  // each with its infusion stop
+    std::vector<SessionMedication> session_medications;
     std::vector<Alert> alerts;
     std::vector<AdverseEvent> adverse_events;
     std::vector<Note> notes;  // each with its addenda

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "clinical/administration.hpp"
 #include "clinical/adverse_events.hpp"
 #include "clinical/alerts.hpp"
 #include "clinical/dose.hpp"
@@ -44,6 +45,7 @@ using CourseId = Id<struct CourseTag>;
 using SessionId = Id<struct SessionTag>;
 using DoseOrderId = Id<struct DoseOrderTag>;
 using AdministrationId = Id<struct AdministrationTag>;
+using SessionMedicationId = Id<struct SessionMedicationTag>;
 using AlertId = Id<struct AlertTag>;
 using AdverseEventId = Id<struct AdverseEventTag>;
 using NoteId = Id<struct NoteTag>;
@@ -259,7 +261,21 @@ struct DoseOrderRecord {
     std::string prescriber;
 };
 
-// One administration of a drug within a session: an infusion, an injection, a dose by mouth, or one or more
+// The end of an IV infusion, recorded by its own step (DoseRecords::StopInfusion) once and never changed: when it
+// actually ended and how much was actually given.
+struct InfusionStop {
+    TimePoint stopped_at;
+    double given_mg = 0;
+    std::optional<double> given_ml;  // when the order gives the vial concentration
+    // A prescriber's acceptance of an infusion that ran faster than twice the ordered rate
+    // (clinical::AssessInfusionStop), with the reason; absent when none was needed.
+    std::optional<clinical::GateOverride> fast_infusion_accepted;
+    bool late_entry = false;  // stopped_at was documented late (clinical::CheckEntryTime)
+    TimePoint recorded_at;
+    std::string recorded_by;
+};
+
+// One administration of the session's ordered drug: an infusion, an injection, a dose by mouth, or one or more
 // esketamine nasal devices.
 struct Administration {
     AdministrationId id;
@@ -272,10 +288,30 @@ struct Administration {
     std::optional<int> device_count;      // esketamine: 28-mg devices in this administration
     std::string lot_number;
     TimePoint started_at;
-    std::optional<TimePoint> stopped_at;  // absent: still running
+    // When it ended; absent: still running. An IV infusion's is its stop's stopped_at.
+    std::optional<TimePoint> stopped_at;
     TimePoint recorded_at;
     std::string recorded_by;
-    bool late_entry = false;  // see WeightMeasurement
+    bool late_entry = false;           // see WeightMeasurement
+    std::optional<InfusionStop> stop;  // an IV infusion, once stopped
+};
+
+// Another medication given during a session (an antiemetic, a benzodiazepine, an antihypertensive), under a PRN or
+// a standing order: its own record, never part of the dose order's total. Never changed once recorded.
+struct SessionMedication {
+    SessionMedicationId id;
+    SessionId session;
+    PatientId patient;
+    std::string drug;  // generic name
+    double dose = 0;
+    clinical::MedicationUnit unit = clinical::MedicationUnit::kMg;
+    clinical::MedicationRoute route = clinical::MedicationRoute::kIv;
+    TimePoint given_at;
+    std::string indication;  // why it was given, e.g. "nausea"
+    clinical::MedicationOrderKind order_kind = clinical::MedicationOrderKind::kPrn;
+    bool late_entry = false;  // given_at was documented late (clinical::CheckEntryTime)
+    TimePoint recorded_at;
+    std::string recorded_by;
 };
 
 // An alert a rule (clinical/alerts.hpp) raised over a recorded vital sign or assessment, for the patient's named

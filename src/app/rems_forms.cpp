@@ -81,6 +81,11 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
             facts.medications.push_back(entry.value);
         }
     }
+    // The form asks which of these classes the patient takes; one given during the session counts too.
+    ASSIGN_OR_RETURN(std::vector<SessionMedication> given_in_session, tx.ListSessionMedications(session.id));
+    for (const SessionMedication& medication : given_in_session) {
+        facts.medications.push_back(medication.drug);
+    }
     ASSIGN_OR_RETURN(clinical::RemsMonitoring monitoring, clinical::AssessRemsMonitoring(facts, settings));
     ASSIGN_OR_RETURN(std::vector<Administration> earlier, tx.ListPatientAdministrations(session.patient));
     const bool dosed_before = std::any_of(earlier.begin(), earlier.end(), [&](const Administration& other) {

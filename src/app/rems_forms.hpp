@@ -13,7 +13,8 @@
 //   - end of monitoring and monitoring provider: the session's step to ready_for_discharge, or, for a session
 //     stopped before it (aborted or cancelled after a device), the step that stopped it: its time and its user;
 //   - vital signs: those of the patient observed from check-in to the end of monitoring; assessments: the
-//     patient's; concomitant medications: the current medications noted up to the end of monitoring;
+//     patient's; concomitant medications: the current medications noted up to the end of monitoring and the
+//     session medications given during the session;
 //   - healthcare setting: the name the caller passes, the clinic's REMS-certified setting (configuration, not
 //     patient data).
 

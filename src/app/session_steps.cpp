@@ -109,9 +109,11 @@ Result<SessionRecord> SessionSteps::GetSession(const Actor& actor, SessionId ses
         ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session));
         ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session));
         ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session));
+        ASSIGN_OR_RETURN(std::vector<SessionMedication> medications, tx.ListSessionMedications(session));
         RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "session.read", "treatment_session", session.value,
                                     stored.patient.value));
-        return SessionRecord{std::move(stored), std::move(order), std::move(given), std::move(transitions)};
+        return SessionRecord{std::move(stored), std::move(order), std::move(given), std::move(transitions),
+                             std::move(medications)};
     });
 }
 

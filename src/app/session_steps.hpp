@@ -22,13 +22,14 @@
 
 namespace kclinic::app {
 
-// A session with its dose order (once signed), its administrations in the order they started and every step it
-// took through the state machine, oldest first.
+// A session with its dose order (once signed), its administrations in the order they started, every step it
+// took through the state machine, oldest first, and the other medications given during it in the order given.
 struct SessionRecord {
     TreatmentSession session;
     std::optional<DoseOrderRecord> dose_order;
     std::vector<Administration> administrations;
     std::vector<SessionTransition> transitions;
+    std::vector<SessionMedication> medications;
 };
 
 class SessionSteps {

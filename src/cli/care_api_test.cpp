@@ -266,17 +266,59 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
                                         {{"drug", "ketamine"}, {"route", "iv"}, {"dose_mg", 99}, {"lot_number", "L1"}});
     EXPECT_EQ(over.status, 409);
     EXPECT_EQ(over.ErrorField(), "dose_mg");
-    // Not before the pre-dose step (issue 10): a zero-length infusion timed now, to the millisecond.
+    // Not before the pre-dose step (issue 10): the infusion starts now, to the millisecond.
     const std::string given_at =
         adapters::json::FormatTime(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-    const ApiResponse given = nurse.Post(session + "/administrations", {{"drug", "ketamine"},
-                                                                        {"route", "iv"},
-                                                                        {"dose_mg", 35},
-                                                                        {"rate_mg_per_h", 52.5},
-                                                                        {"lot_number", "L1"},
-                                                                        {"started_at", given_at},
-                                                                        {"stopped_at", given_at}});
+    const Json infusion = {{"drug", "ketamine"}, {"route", "iv"},
+                           {"dose_mg", 35},      {"rate_mg_per_h", 52.5},
+                           {"lot_number", "L1"}, {"started_at", given_at}};
+    Json ended_with_its_start = infusion;
+    ended_with_its_start["stopped_at"] = given_at;
+    EXPECT_EQ(nurse.Post(session + "/administrations", ended_with_its_start).ErrorField(), "stopped_at");
+    Json esketamine = infusion;
+    esketamine["drug"] = "esketamine";
+    EXPECT_EQ(nurse.Post(session + "/administrations", esketamine).ErrorField(), "drug");
+    const ApiResponse given = nurse.Post(session + "/administrations", infusion);
     ASSERT_EQ(given.status, 201) << given.text;
+    const std::string administration = "/api/v1/administrations/" + std::to_string(given.body["id"].get<int>());
+    EXPECT_EQ(nurse.Send("POST", session + "/start-monitoring", "").ErrorField(), "administration_ended_at");
+
+    // The 40-minute order given in no time: refused to the nurse, accepted by a prescriber with a reason.
+    const Json stop = {{"stopped_at", given_at}, {"given_mg", 35}};
+    const ApiResponse too_fast = nurse.Post(administration + "/stop", stop);
+    EXPECT_EQ(too_fast.status, 409);
+    EXPECT_EQ(too_fast.ErrorField(), "stopped_at");
+    EXPECT_EQ(nurse.Post(administration + "/stop", {{"given_mg", "35"}}).ErrorField(), "given_mg");
+    EXPECT_EQ(nurse.Post(administration + "/stop", {{"given_mg", 35}, {"fast_infusion_reason", "x"}}).ErrorField(),
+              "fast_infusion_reason");  // only on stop-override
+    Json accepted = stop;
+    accepted["fast_infusion_reason"] = "pump set as a bolus; observed, vitals stable";
+    EXPECT_EQ(nurse.Post(administration + "/stop-override", accepted).status, 403);
+    const ApiResponse stopped = prescriber.Post(administration + "/stop-override", accepted);
+    ASSERT_EQ(stopped.status, 200) << stopped.text;
+    EXPECT_EQ(stopped.body["stop"]["given_mg"], 35.0);
+    EXPECT_EQ(stopped.body["stop"]["given_ml"], 3.5);
+    EXPECT_EQ(stopped.body["stop"]["fast_infusion_accepted"]["prescriber"], "prescriber@clinic.example");
+    EXPECT_EQ(prescriber.Post(administration + "/stop-override", accepted).ErrorField(), "administration_id");
+    EXPECT_EQ(prescriber.Post("/api/v1/administrations/999999/stop", stop).status, 404);
+
+    // Ondansetron is a session medication, apart from the ketamine total.
+    const Json ondansetron = {{"drug", "ondansetron"},  {"dose", 4},          {"unit", "mg"}, {"route", "po"},
+                              {"indication", "nausea"}, {"order_kind", "prn"}};
+    Json ketamine_as_prn = ondansetron;
+    ketamine_as_prn["drug"] = "ketamine";
+    EXPECT_EQ(nurse.Post(session + "/medications", ketamine_as_prn).ErrorField(), "drug");
+    Json bad_unit = ondansetron;
+    bad_unit["unit"] = "drops";
+    EXPECT_EQ(nurse.Post(session + "/medications", bad_unit).ErrorField(), "unit");
+    Json bad_kind = ondansetron;
+    bad_kind["order_kind"] = "stat";
+    EXPECT_EQ(nurse.Post(session + "/medications", bad_kind).ErrorField(), "order_kind");
+    EXPECT_EQ(desk.Post(session + "/medications", ondansetron).status, 403);
+    const ApiResponse medication = nurse.Post(session + "/medications", ondansetron);
+    ASSERT_EQ(medication.status, 201) << medication.text;
+    EXPECT_EQ(medication.body["order_kind"], "prn");
+    EXPECT_EQ(medication.body["late_entry"], false);
     ASSERT_EQ(nurse.Send("POST", session + "/start-monitoring", "").status, 200);
     ASSERT_EQ(nurse.Send("POST", session + "/ready-for-discharge", "").status, 200);
     EXPECT_EQ(nurse.Post(session + "/discharge", {{"discharge_criteria_confirmed", false}}).ErrorField(),
@@ -290,6 +332,9 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     ASSERT_EQ(record.status, 200) << record.text;
     EXPECT_EQ(record.body["dose_order"]["order"]["total_mg"], 35.0);
     ASSERT_EQ(record.body["administrations"].size(), 1U);
+    EXPECT_EQ(record.body["administrations"][0]["stop"]["recorded_by"], "prescriber@clinic.example");
+    ASSERT_EQ(record.body["medications"].size(), 1U);
+    EXPECT_EQ(record.body["medications"][0]["drug"], "ondansetron");
     std::vector<std::string> states;
     for (const Json& transition : record.body["transitions"]) {
         states.push_back(transition["to_state"]);
@@ -389,9 +434,18 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
     ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 126}, {"unit", "mm[Hg]"}}).status, 201);
     ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8462-4"}, {"value", 78}, {"unit", "mm[Hg]"}}).status, 201);
     step(esk + "/pre-dose", Json::object());
-    ASSERT_EQ(prescriber.Post(esk + "/dose-order", {{"route", "esketamine-nasal"}, {"weight_kg", 70}, {"dose_mg", 56}})
-                  .status,
-              201);
+    // The record, not the caller, says whether this is the course's first treatment.
+    EXPECT_EQ(
+        prescriber.Post(esk + "/dose-order", {{"route", "esketamine-nasal"}, {"weight_kg", 70}, {"first_dose", true}})
+            .ErrorField(),
+        "first_dose");
+    EXPECT_EQ(prescriber.Post(esk + "/dose-order", {{"route", "esketamine-nasal"}, {"weight_kg", 70}, {"dose_mg", 84}})
+                  .ErrorField(),
+              "dose_mg");
+    const ApiResponse esk_order =
+        prescriber.Post(esk + "/dose-order", {{"route", "esketamine-nasal"}, {"weight_kg", 70}, {"dose_mg", 56}});
+    ASSERT_EQ(esk_order.status, 201) << esk_order.text;
+    EXPECT_EQ(esk_order.body["request"]["first_dose"], true);
     step(esk + "/start-dosing", Json::object());
     refused(esk + "/start-monitoring", Json::object(), "first_esketamine_device_at");
     ASSERT_EQ(nurse

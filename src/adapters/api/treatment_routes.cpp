@@ -15,6 +15,7 @@
 #include "adapters/json/live_events.hpp"
 #include "adapters/json/record_json.hpp"
 #include "base/text.hpp"
+#include "clinical/administration.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/schedule.hpp"
 #include "clinical/session_state.hpp"
@@ -67,6 +68,11 @@ Json SessionJson(const app::SessionRecord& record) {
         transitions.push_back(json::ToJson(transition));
     }
     json["transitions"] = std::move(transitions);
+    Json medications = Json::array();
+    for (const app::SessionMedication& medication : record.medications) {
+        medications.push_back(json::ToJson(medication));
+    }
+    json["medications"] = std::move(medications);
     return json;
 }
 
@@ -263,7 +269,8 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
             }));
 }
 
-// The prescriber's request under the names the stored order's "request" answers (record_json ToJson(DoseRequest)).
+// The prescriber's request under the names the stored order's "request" answers (record_json ToJson(DoseRequest)),
+// but for first_dose: the record decides it (DoseRecords::SignDoseOrder), so the field is refused as unknown.
 Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
     ObjectReader body(http_request.body);
     clinical::DoseRequest request;
@@ -273,7 +280,6 @@ Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
     request.minutes = body.OptionalNumber("minutes");
     request.dose_mg = body.OptionalNumber("dose_mg");
     request.concentration_mg_per_ml = body.OptionalNumber("concentration_mg_per_ml");
-    request.first_dose = body.OptionalBoolean("first_dose").value_or(false);
     request.age_years = body.OptionalNumber("age_years");
     const std::optional<std::string> indication = body.OptionalString("indication");
     const std::string weight_basis = body.OptionalString("weight_basis").value_or("actual");
@@ -324,6 +330,53 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                                  services.use_cases.doses.RecordAdministration(call.actor, app::SessionId{call.id},
                                                                                given, settings));
                 services.events.Publish(json::AdministrationEvent(recorded));
+                return JsonResponse(201, json::ToJson(recorded));
+            });
+
+    // The end of an IV infusion: the nurse's stop, and the prescriber's stop accepting an infusion that ran faster
+    // than twice the ordered rate (its own route, so it needs the prescriber's permission, as pre-dose-override).
+    const auto add_stop = [&api, &services](std::string_view pattern, Permission permission, bool with_reason) {
+        api.Add(Method::kPost, pattern, permission, Subject::kNone,
+                [&services, with_reason](ApiCall& call) -> Result<HttpResponse> {
+                    ObjectReader body(call.request.body);
+                    app::NewInfusionStop stop;
+                    stop.stopped_at = body.OptionalTime("stopped_at").value_or(call.now);
+                    stop.given_mg = body.Number("given_mg");
+                    if (with_reason) {
+                        stop.fast_infusion_reason = body.String("fast_infusion_reason");
+                    }
+                    RETURN_IF_ERROR(body.Finish());
+                    ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                    ASSIGN_OR_RETURN(app::Administration stopped,
+                                     services.use_cases.doses.StopInfusion(call.actor, app::AdministrationId{call.id},
+                                                                           stop, settings));
+                    services.events.Publish(json::AdministrationEvent(stopped));
+                    return JsonResponse(200, json::ToJson(stopped));
+                });
+    };
+    add_stop("/api/v1/administrations/{id}/stop", Permission::kAdministrationRecord, false);
+    add_stop("/api/v1/administrations/{id}/stop-override", Permission::kDoseOrderSign, true);
+
+    api.Add(Method::kPost, "/api/v1/sessions/{id}/medications", Permission::kAdministrationRecord, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                ObjectReader body(call.request.body);
+                app::NewSessionMedication given;
+                given.drug = body.String("drug");
+                given.dose = body.Number("dose");
+                const std::string unit = body.String("unit");
+                const std::string route = body.String("route");
+                given.given_at = body.OptionalTime("given_at").value_or(call.now);
+                given.indication = body.String("indication");
+                const std::string order_kind = body.String("order_kind");
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(given.unit, clinical::kMedicationUnitNames.ParseField("unit", unit));
+                ASSIGN_OR_RETURN(given.route, clinical::kMedicationRouteNames.ParseField("route", route));
+                ASSIGN_OR_RETURN(given.order_kind,
+                                 clinical::kMedicationOrderKindNames.ParseField("order_kind", order_kind));
+                ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
+                ASSIGN_OR_RETURN(app::SessionMedication recorded,
+                                 services.use_cases.doses.RecordSessionMedication(call.actor, app::SessionId{call.id},
+                                                                                  given, settings));
                 return JsonResponse(201, json::ToJson(recorded));
             });
 }

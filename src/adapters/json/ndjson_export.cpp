@@ -54,7 +54,8 @@ Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
     RETURN_IF_ERROR(WriteAll(out_, "treatment_course", record.courses));
     RETURN_IF_ERROR(WriteAll(out_, "treatment_session", record.sessions));
     RETURN_IF_ERROR(WriteAll(out_, "dose_order", record.dose_orders));
-    return WriteAll(out_, "administration", record.administrations);
+    RETURN_IF_ERROR(WriteAll(out_, "administration", record.administrations));
+    return WriteAll(out_, "session_medication", record.session_medications);
 }
 
 Status NdjsonExportSink::Audit(const app::AuditEntry& entry) {

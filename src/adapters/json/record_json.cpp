@@ -233,7 +233,41 @@ Json ToJson(const app::Administration& administration) {
     PutIfPresent(json, "rate_mg_per_h", administration.rate_mg_per_h);
     PutIfPresent(json, "device_count", administration.device_count);
     PutTimeIfPresent(json, "stopped_at", administration.stopped_at);
+    if (administration.stop) {
+        const app::InfusionStop& stop = *administration.stop;
+        Json stop_json{
+            {"stopped_at", FormatTime(stop.stopped_at)},
+            {"given_mg", stop.given_mg},
+            {"late_entry", stop.late_entry},
+            {"recorded_at", FormatTime(stop.recorded_at)},
+            {"recorded_by", stop.recorded_by},
+        };
+        PutIfPresent(stop_json, "given_ml", stop.given_ml);
+        if (stop.fast_infusion_accepted) {
+            stop_json["fast_infusion_accepted"] = {{"prescriber", stop.fast_infusion_accepted->prescriber},
+                                                   {"reason", stop.fast_infusion_accepted->reason}};
+        }
+        json["stop"] = std::move(stop_json);
+    }
     return json;
+}
+
+Json ToJson(const app::SessionMedication& medication) {
+    return Json{
+        {"id", medication.id.value},
+        {"session_id", medication.session.value},
+        {"patient_id", medication.patient.value},
+        {"drug", medication.drug},
+        {"dose", medication.dose},
+        {"unit", clinical::kMedicationUnitNames.Name(medication.unit)},
+        {"route", clinical::kMedicationRouteNames.Name(medication.route)},
+        {"given_at", FormatTime(medication.given_at)},
+        {"indication", medication.indication},
+        {"order_kind", clinical::kMedicationOrderKindNames.Name(medication.order_kind)},
+        {"late_entry", medication.late_entry},
+        {"recorded_at", FormatTime(medication.recorded_at)},
+        {"recorded_by", medication.recorded_by},
+    };
 }
 
 Json ToJson(const app::SessionTransition& transition) {

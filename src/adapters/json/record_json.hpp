@@ -20,7 +20,9 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::TreatmentSession& session);
 [[nodiscard]] Json ToJson(const clinical::DoseRequest& request);
 [[nodiscard]] Json ToJson(const app::DoseOrderRecord& record);
+// With its "stop" once an IV infusion is stopped.
 [[nodiscard]] Json ToJson(const app::Administration& administration);
+[[nodiscard]] Json ToJson(const app::SessionMedication& medication);
 [[nodiscard]] Json ToJson(const app::SessionTransition& transition);
 [[nodiscard]] Json ToJson(const app::Alert& alert);
 [[nodiscard]] Json ToJson(const app::AdverseEvent& event);

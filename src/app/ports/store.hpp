@@ -156,6 +156,14 @@ public:
     virtual Result<std::vector<Administration>> ListAdministrations(SessionId session) = 0;
     // Every administration of the patient, all sessions, in the order they started (started_at, then id).
     virtual Result<std::vector<Administration>> ListPatientAdministrations(PatientId patient) = 0;
+    // The administration with its stop, if any; kNotFound when no such administration.
+    virtual Result<Administration> GetAdministration(AdministrationId id) = 0;
+    // Appends the stop of an IV infusion; kConflict when `administration` already has one (a stop is never changed).
+    virtual Status InsertInfusionStop(AdministrationId administration, const InfusionStop& stop) = 0;
+    // Stores `medication` (its id is ignored) and returns the new id.
+    virtual Result<SessionMedicationId> InsertSessionMedication(const SessionMedication& medication) = 0;
+    // The medications given in the session, in the order given (given_at, then id).
+    virtual Result<std::vector<SessionMedication>> ListSessionMedications(SessionId session) = 0;
 };
 
 // The Spravato REMS Patient Monitoring Forms.

@@ -69,6 +69,11 @@ Status CountPatientRecords(app::StoreTransaction& tx, const app::Patient& patien
             census["dose orders"] += order ? 1 : 0;
             ASSIGN_OR_RETURN(std::vector<app::Administration> given, tx.ListAdministrations(session.id));
             census["administrations"] += static_cast<std::int64_t>(given.size());
+            for (const app::Administration& administration : given) {
+                census["infusion stops"] += administration.stop ? 1 : 0;
+            }
+            ASSIGN_OR_RETURN(std::vector<app::SessionMedication> medications, tx.ListSessionMedications(session.id));
+            census["session medications"] += static_cast<std::int64_t>(medications.size());
             ASSIGN_OR_RETURN(std::optional<app::RemsFormRecord> form, tx.FindRemsForm(session.id));
             census["REMS forms"] += form ? 1 : 0;
         }
@@ -222,6 +227,17 @@ TEST_P(FaultContractTest, AbortSessionOwingARemsForm) {
     const SessionId session = DosingSession(Register("MRN-F1"));
     ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
         return StatusOf(faulty.sessions.Abort(nurse_, session, "fire alarm, building evacuated"));
+    });
+}
+
+// The medication and its audit entry.
+TEST_P(FaultContractTest, RecordSessionMedication) {
+    const SessionId session = DosingSession(Register("MRN-F1"));
+    const app::NewSessionMedication ondansetron{
+        "ondansetron", 4,        clinical::MedicationUnit::kMg,      clinical::MedicationRoute::kPo,
+        clock_.Now(),  "nausea", clinical::MedicationOrderKind::kPrn};
+    ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
+        return StatusOf(faulty.doses.RecordSessionMedication(nurse_, session, ondansetron, settings_));
     });
 }
 

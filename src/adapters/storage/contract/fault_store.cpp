@@ -135,6 +135,18 @@ public:
     Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override {
         return Call(&app::StoreTransaction::ListPatientAdministrations, patient);
     }
+    Result<app::Administration> GetAdministration(app::AdministrationId id) override {
+        return Call(&app::StoreTransaction::GetAdministration, id);
+    }
+    Status InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) override {
+        return Call(&app::StoreTransaction::InsertInfusionStop, administration, stop);
+    }
+    Result<app::SessionMedicationId> InsertSessionMedication(const app::SessionMedication& medication) override {
+        return Call(&app::StoreTransaction::InsertSessionMedication, medication);
+    }
+    Result<std::vector<app::SessionMedication>> ListSessionMedications(app::SessionId session) override {
+        return Call(&app::StoreTransaction::ListSessionMedications, session);
+    }
 
     // app::RemsTransaction
     Result<app::RemsFormId> InsertRemsForm(const app::RemsFormRecord& form) override {

@@ -65,7 +65,11 @@ protected:
             if (!transitions.ok()) {
                 return transitions.error();
             }
-            record = app::SessionRecord{*stored, *order, *given, *transitions};
+            Result<std::vector<app::SessionMedication>> medications = tx.ListSessionMedications(session);
+            if (!medications.ok()) {
+                return medications.error();
+            }
+            record = app::SessionRecord{*stored, *order, *given, *transitions, *medications};
             return Status::Ok();
         });
         EXPECT_TRUE(read.ok()) << read.error().ToString();
@@ -343,9 +347,15 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, second).ok());
     app::NewAdministration full = infusion;
     full.started_at = clock_.Now();
+    Result<app::Administration> full_infusion = clinic().doses.RecordAdministration(nurse_, second, full, settings_);
+    ASSERT_TRUE(full_infusion.ok()) << full_infusion.error().ToString();
     clock_.Advance(minutes{40});
-    full.stopped_at = clock_.Now();
-    ASSERT_TRUE(clinic().doses.RecordAdministration(nurse_, second, full, settings_).ok());
+    const TimePoint infusion_end = clock_.Now();
+    ASSERT_TRUE(
+        clinic()
+            .doses
+            .StopInfusion(nurse_, full_infusion->id, app::NewInfusionStop{infusion_end, 35.0, std::nullopt}, settings_)
+            .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, second).ok());
     clock_.Advance(minutes{30});
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, second).ok());
@@ -368,7 +378,7 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     EXPECT_EQ(read->dose_order->order.volume_ml, 3.5);
     ASSERT_EQ(read->administrations.size(), 1U);
     EXPECT_EQ(read->administrations[0].lot_number, "LOT-K-1");
-    EXPECT_EQ(read->administrations[0].stopped_at, full.stopped_at);
+    EXPECT_EQ(read->administrations[0].stopped_at, infusion_end);
 
     // The first session, its infusion still running, is aborted with a reason.
     ExpectRefusedWritingNothing<app::TreatmentSession>(

@@ -61,6 +61,11 @@ public:
     Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
     Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override;
+    // sql_session_medications.cpp (the infusion stop is read with its administration here).
+    Result<app::Administration> GetAdministration(app::AdministrationId id) override;
+    Status InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) override;
+    Result<app::SessionMedicationId> InsertSessionMedication(const app::SessionMedication& medication) override;
+    Result<std::vector<app::SessionMedication>> ListSessionMedications(app::SessionId session) override;
 
     // app::RemsTransaction: sql_rems.cpp.
     Result<app::RemsFormId> InsertRemsForm(const app::RemsFormRecord& form) override;

@@ -1,6 +1,6 @@
 // The clinic record's third slice over SqlConnection: treatment courses, sessions with their transition history,
-// signed dose orders and administrations; schema in migrations/0003_treatment.sql and (the history)
-// 0006_session_history_and_rems.sql.
+// signed dose orders and administrations with their infusion stops; schema in migrations/0003_treatment.sql, (the
+// history) 0006_session_history_and_rems.sql and (the stops) 0010_infusion_stops_and_session_medications.sql.
 
 #include <optional>
 #include <string>
@@ -176,9 +176,13 @@ Result<app::DoseOrderRecord> DoseOrderFromRow(const SqlRow& row) {
     return record;
 }
 
-constexpr std::string_view kAdministrationColumns =
-    "id, session_id, patient_id, drug, route, dose_mg, rate_mg_per_h, device_count, lot_number, started_at, "
-    "stopped_at, recorded_at, recorded_by, late_entry";
+// An administration with its infusion stop (migrations/0010), if any: the stop's end is the administration's
+// stopped_at, as app::Administration documents.
+constexpr std::string_view kAdministrationSelect =
+    "SELECT a.id, a.session_id, a.patient_id, a.drug, a.route, a.dose_mg, a.rate_mg_per_h, a.device_count, "
+    "a.lot_number, a.started_at, a.stopped_at, a.recorded_at, a.recorded_by, a.late_entry, s.stopped_at, "
+    "s.given_mg, s.given_ml, s.fast_infusion_reason, s.fast_infusion_accepted_by, s.late_entry, s.recorded_at, "
+    "s.recorded_by FROM administrations a LEFT JOIN infusion_stops s ON s.administration_id = a.id ";
 
 Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -197,6 +201,22 @@ Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
     given.recorded_at = FromMillis(read.Int(11));
     given.recorded_by = read.Text(12);
     given.late_entry = read.Bool(13);
+    if (!read.IsNull(14)) {
+        app::InfusionStop stop;
+        stop.stopped_at = FromMillis(read.Int(14));
+        stop.given_mg = read.Double(15);
+        stop.given_ml = ReadOptionalReal(read, 16);
+        std::string reason = read.Text(17);
+        std::string accepted_by = read.Text(18);
+        if (!reason.empty()) {
+            stop.fast_infusion_accepted = clinical::GateOverride{std::move(accepted_by), std::move(reason)};
+        }
+        stop.late_entry = read.Int(19) != 0;
+        stop.recorded_at = FromMillis(read.Int(20));
+        stop.recorded_by = read.Text(21);
+        given.stopped_at = stop.stopped_at;
+        given.stop = std::move(stop);
+    }
     if (!read.ok() || !route.ok()) {
         return Corrupt("administrations");
     }
@@ -488,17 +508,39 @@ Result<app::AdministrationId> SqlTransaction::InsertAdministration(const app::Ad
 }
 
 Result<std::vector<app::Administration>> SqlTransaction::ListAdministrations(app::SessionId session) {
-    return QueryRows<app::Administration>(connection_,
-                                          "SELECT " + std::string(kAdministrationColumns) +
-                                              " FROM administrations WHERE session_id = $1 ORDER BY started_at, id",
-                                          {session.value}, AdministrationFromRow);
+    return QueryRows<app::Administration>(
+        connection_, std::string(kAdministrationSelect) + "WHERE a.session_id = $1 ORDER BY a.started_at, a.id",
+        {session.value}, AdministrationFromRow);
 }
 
 Result<std::vector<app::Administration>> SqlTransaction::ListPatientAdministrations(app::PatientId patient) {
-    return QueryRows<app::Administration>(connection_,
-                                          "SELECT " + std::string(kAdministrationColumns) +
-                                              " FROM administrations WHERE patient_id = $1 ORDER BY started_at, id",
-                                          {patient.value}, AdministrationFromRow);
+    return QueryRows<app::Administration>(
+        connection_, std::string(kAdministrationSelect) + "WHERE a.patient_id = $1 ORDER BY a.started_at, a.id",
+        {patient.value}, AdministrationFromRow);
+}
+
+Result<app::Administration> SqlTransaction::GetAdministration(app::AdministrationId id) {
+    return QueryOne(
+        connection_, std::string(kAdministrationSelect) + "WHERE a.id = $1", {id.value}, AdministrationFromRow,
+        Error{ErrorCode::kNotFound, "administration_id", "no administration with id " + std::to_string(id.value)});
+}
+
+Status SqlTransaction::InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) {
+    const std::vector<SqlValue> params = {
+        administration.value,
+        Millis(stop.stopped_at),
+        stop.given_mg,
+        OptionalReal(stop.given_ml),
+        stop.fast_infusion_accepted ? stop.fast_infusion_accepted->reason : std::string(),
+        stop.fast_infusion_accepted ? stop.fast_infusion_accepted->prescriber : std::string(),
+        Flag(stop.late_entry),
+        Millis(stop.recorded_at),
+        stop.recorded_by};
+    return StatusOf(connection_.Query(
+        "INSERT INTO infusion_stops (administration_id, stopped_at, given_mg, given_ml, fast_infusion_reason, "
+        "fast_infusion_accepted_by, late_entry, recorded_at, recorded_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        params));
 }
 
 }  // namespace kclinic::adapters::storage::sql
