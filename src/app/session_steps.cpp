@@ -23,6 +23,8 @@ Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const Treatment
     facts.consent_confirmed = session.consent_confirmed;
     facts.escort_confirmed = session.escort_confirmed;
     facts.bp_override = session.bp_override;
+    ASSIGN_OR_RETURN(const TreatmentCourse course, tx.GetCourse(session.course));
+    facts.course_route = course.route;
     if (session.checked_in_at) {
         // Pre-dose vitals are those of this patient observed since this session's check-in; the latest of each.
         ASSIGN_OR_RETURN(std::vector<VitalSign> vitals,
@@ -146,9 +148,10 @@ Result<TreatmentSession> SessionSteps::Transition(const Actor& actor, SessionId 
         changed.state = to;
         changed.state_changed_at = now;
         changed.state_changed_by = actor.user;
-        if (to == SessionState::kHeld || to == SessionState::kCancelled || to == SessionState::kAborted) {
-            changed.state_reason = facts.reason;
-        }
+        // The reason belongs to the state that needs one; the transition history keeps every earlier one.
+        const bool needs_reason =
+            to == SessionState::kHeld || to == SessionState::kCancelled || to == SessionState::kAborted;
+        changed.state_reason = needs_reason ? facts.reason : "";
         RETURN_IF_ERROR(tx.UpdateSession(changed, from));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
                                     "treatment_session", session.value, changed.patient.value));

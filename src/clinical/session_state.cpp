@@ -17,18 +17,26 @@ std::string Bp(const BloodPressure& bp) {
     return std::to_string(bp.systolic_mmhg) + "/" + std::to_string(bp.diastolic_mmhg) + " mmHg";
 }
 
-// Consent and a ride home are confirmed at check-in and still required before the pre-dose check: the label
-// forbids driving until the next day after a restful sleep (Spravato USPI §2; clinical-reference §3.4).
+// Consent and a ride home are confirmed at check-in and still required before the pre-dose check. Each product
+// has its own source: the esketamine label forbids driving until the next day after a restful sleep (Spravato USPI
+// §2; clinical-reference §3.4); for racemic ketamine no label says so, and a responsible adult escort with no driving
+// for the rest of the day is clinic practice (clinical-reference §5.5).
 Status CheckConsentAndEscort(const SessionFacts& facts) {
     if (!facts.consent_confirmed) {
         return Refused("consent_confirmed", "informed consent for this treatment is not confirmed");
     }
-    if (!facts.escort_confirmed) {
+    if (facts.escort_confirmed) {
+        return Status::Ok();
+    }
+    const std::optional<Route> route = facts.route ? facts.route : facts.course_route;
+    if (route == Route::kEsketamineNasal) {
         return Refused("escort_confirmed",
                        "no escort home is confirmed; the patient must not drive until the next day after a restful "
                        "sleep (Spravato USPI)");
     }
-    return Status::Ok();
+    return Refused("escort_confirmed",
+                   "no escort home is confirmed; after racemic ketamine a responsible adult takes the patient home and "
+                   "the patient does not drive for the rest of the day (clinical-reference §5.5 [PRACTICE])");
 }
 
 // Spravato USPI §5: measure BP before dosing; above 140/90 weigh the risk, so dosing needs a prescriber's decision.

@@ -93,6 +93,8 @@ struct SessionFacts {
     bool dose_order_signed = false;
     bool dose_order_within_limits = false;
     std::optional<Route> route = std::nullopt;  // the dose order's route
+    // The course's route: whose rules apply before there is an order (the escort rule at check-in).
+    std::optional<Route> course_route = std::nullopt;
     // Esketamine: when the first nasal device was given. Other routes: when the infusion or administration ended.
     std::optional<TimePoint> first_esketamine_device_at = std::nullopt;
     // The server's time of the session's step to dosing (its transition history): the monitoring clock never starts

@@ -254,6 +254,37 @@ INSTANTIATE_TEST_SUITE_P(
                 "no transition from monitoring to dosing; allowed: ready_for_discharge, cancelled, aborted"}),
     [](const ::testing::TestParamInfo<Refusal>& param_info) { return param_info.param.name; });
 
+// The escort rule cites the source of the product the session gives: the order's route, or before there is an
+// order the course's (check-in comes before the order).
+TEST(SessionStateTest, TheEscortRuleCitesTheSessionsProduct) {
+    struct EscortCase {
+        std::string what;
+        std::optional<Route> order_route;
+        std::optional<Route> course_route;
+        std::string source;  // what the refusal ends with
+    };
+    const std::vector<EscortCase> cases = {
+        {"IV course at check-in", std::nullopt, Route::kIv, "(clinical-reference §5.5 [PRACTICE])"},
+        {"oral course at check-in", std::nullopt, Route::kOral, "(clinical-reference §5.5 [PRACTICE])"},
+        {"esketamine course at check-in", std::nullopt, Route::kEsketamineNasal, "(Spravato USPI)"},
+        {"esketamine order", Route::kEsketamineNasal, Route::kEsketamineNasal, "(Spravato USPI)"},
+        {"IM order", Route::kIm, Route::kIm, "(clinical-reference §5.5 [PRACTICE])"},
+    };
+    for (const EscortCase& c : cases) {
+        SessionFacts facts = AllMet();
+        facts.escort_confirmed = false;
+        facts.route = c.order_route;
+        facts.course_route = c.course_route;
+        const Status refused = CheckTransition(S::kScheduled, S::kCheckedIn, facts);
+        ASSERT_FALSE(refused.ok()) << c.what;
+        EXPECT_EQ(refused.error().field, "escort_confirmed") << c.what;
+        const std::string& message = refused.error().message;
+        EXPECT_TRUE(message.size() >= c.source.size() &&
+                    message.compare(message.size() - c.source.size(), c.source.size(), c.source) == 0)
+            << c.what << ": " << message;
+    }
+}
+
 TEST(SessionStateTest, PrescriberOverrideOpensTheGate) {
     const SessionFacts facts = Iv([](SessionFacts& f) {
         f.pre_dose_bp = BloodPressure{152, 94};

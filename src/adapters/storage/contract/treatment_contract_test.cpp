@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -281,6 +282,12 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
 
     ExpectRefusedWritingNothing<app::TreatmentSession>(
         session, [&] { return clinic().sessions.CheckIn(nurse_, session, true, false); }, "escort_confirmed");
+    // Racemic ketamine's escort rule is clinic practice (clinical-reference §5.5), not the esketamine label's.
+    const Result<app::TreatmentSession> no_escort = clinic().sessions.CheckIn(nurse_, session, true, false);
+    ASSERT_FALSE(no_escort.ok());
+    EXPECT_EQ(no_escort.error().message,
+              "no escort home is confirmed; after racemic ketamine a responsible adult takes the patient home and the "
+              "patient does not drive for the rest of the day (clinical-reference §5.5 [PRACTICE])");
     ExpectRefusedWritingNothing<app::TreatmentSession>(
         session, [&] { return clinic().sessions.CheckIn(nurse_, session, false, true); }, "consent_confirmed");
     ExpectRefusedWritingNothing<app::TreatmentSession>(
@@ -342,7 +349,10 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     clock_.Advance(minutes{15});
     RecordBp(134, 84);
     clock_.Advance(minutes{1});
-    ASSERT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, second, settings_).ok());
+    // The hold is over: its reason stays in the session's history, not on the session.
+    Result<app::TreatmentSession> resumed = clinic().sessions.ConfirmPreDose(nurse_, second, settings_);
+    ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+    EXPECT_EQ(resumed->state_reason, "");
     ASSERT_TRUE(clinic().doses.SignDoseOrder(prescriber_, second, IvRequest(), settings_).ok());
     ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, second).ok());
     app::NewAdministration full = infusion;
@@ -379,6 +389,11 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     ASSERT_EQ(read->administrations.size(), 1U);
     EXPECT_EQ(read->administrations[0].lot_number, "LOT-K-1");
     EXPECT_EQ(read->administrations[0].stopped_at, infusion_end);
+    EXPECT_EQ(read->session.state_reason, "") << "a discharged session still shows its earlier hold's reason";
+    const bool hold_kept = std::any_of(read->transitions.begin(), read->transitions.end(), [](const auto& step) {
+        return step.to_state == SessionState::kHeld && step.reason == "BP 150/95; recheck in 15 min";
+    });
+    EXPECT_TRUE(hold_kept) << "the hold's reason is not in the session's history";
 
     // The first session, its infusion still running, is aborted with a reason.
     ExpectRefusedWritingNothing<app::TreatmentSession>(
@@ -394,6 +409,11 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
         StartCourse(patient_, clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
     ASSERT_FALSE(course.sessions.empty());
     const SessionId session = course.sessions[0].id;
+    const Result<app::TreatmentSession> no_escort = clinic().sessions.CheckIn(nurse_, session, true, false);
+    ASSERT_FALSE(no_escort.ok());
+    EXPECT_EQ(no_escort.error().message,
+              "no escort home is confirmed; the patient must not drive until the next day after a restful sleep "
+              "(Spravato USPI)");
     const std::size_t audit_start = AuditActions().size();
     ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
     clock_.Advance(minutes{2});
