@@ -169,8 +169,7 @@ Result<WeightMeasurement> PatientRecords::RecordWeight(const Actor& actor, Patie
     const TimePoint now = clock_.Now();
     ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
                      clinical::CheckEntryTime("measured_at", measured_at, now, settings.records));
-    const WeightMeasurement weight{patient,    measured_at, weight_kg,
-                                   actor.user, now,         timing == clinical::EntryTiming::kLate};
+    WeightMeasurement weight{patient, measured_at, weight_kg, actor.user, now, timing == clinical::EntryTiming::kLate};
     return store_.Write([&](StoreTransaction& tx) -> Result<WeightMeasurement> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
         RETURN_IF_ERROR(tx.InsertWeight(weight));
