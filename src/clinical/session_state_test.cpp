@@ -147,8 +147,10 @@ TEST_P(SessionRefusalTest, NamesThePreconditionThatFailed) {
 }
 
 const std::string kNoConsent = "informed consent for this treatment is not confirmed";
+// These sessions give IV racemic ketamine: the escort rule is clinic practice, not the esketamine label.
 const std::string kNoEscort =
-    "no escort home is confirmed; the patient must not drive until the next day after a restful sleep (Spravato USPI)";
+    "no escort home is confirmed; after racemic ketamine a responsible adult takes the patient home and the patient "
+    "does not drive for the rest of the day (clinical-reference §5.5 [PRACTICE])";
 const std::string kAboveGate =
     "pre-dose BP 150/85 mmHg is above the gate 140/90 mmHg (Spravato USPI: >140/90 weigh the risk)";
 
