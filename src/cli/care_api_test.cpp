@@ -20,13 +20,13 @@ namespace {
 using adapters::storage::contract::BackendTestName;
 using Json = nlohmann::json;
 
-// "YYYY-MM-DD" (or with the time, RFC 3339 in UTC) of the real clock `offset` from now: the server's clock.
-std::string UtcNow(std::chrono::seconds offset, bool with_time) {
-    const std::time_t at = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + offset);
+// Today's date, "YYYY-MM-DD" in UTC, by the real clock: the server's.
+std::string UtcToday() {
+    const std::time_t at = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm parts{};
     gmtime_r(&at, &parts);
-    char text[32];
-    const std::size_t length = std::strftime(text, sizeof text, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &parts);
+    char text[16];
+    const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
     return {text, length};
 }
 
@@ -168,7 +168,7 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     ApiClient desk = server_->ClientWithToken("front_desk@clinic.example");
     ApiClient admin = server_->ClientWithToken("admin@clinic.example");
-    const std::string today = UtcNow(std::chrono::seconds{0}, false);
+    const std::string today = UtcToday();
 
     const ApiResponse unscreened = prescriber.Post(
         patient_ + "/courses",
@@ -269,9 +269,8 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     // Not before the pre-dose step (issue 10): the infusion starts now, to the millisecond.
     const std::string given_at =
         adapters::json::FormatTime(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-    const Json infusion = {{"drug", "ketamine"}, {"route", "iv"},
-                           {"dose_mg", 35},      {"rate_mg_per_h", 52.5},
-                           {"lot_number", "L1"}, {"started_at", given_at}};
+    const Json infusion = {{"drug", "ketamine"},    {"route", "iv"},      {"dose_mg", 35},
+                           {"rate_mg_per_h", 52.5}, {"lot_number", "L1"}, {"started_at", given_at}};
     Json ended_with_its_start = infusion;
     ended_with_its_start["stopped_at"] = given_at;
     EXPECT_EQ(nurse.Post(session + "/administrations", ended_with_its_start).ErrorField(), "stopped_at");
@@ -368,7 +367,7 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     ApiClient admin = server_->ClientWithToken("admin@clinic.example");
-    const std::string today = UtcNow(std::chrono::seconds{0}, false);
+    const std::string today = UtcToday();
     std::string course;  // the latest course started
     const auto first_session = [&](const Json& plan) {
         const ApiResponse started = prescriber.Post(patient_ + "/courses", plan);
