@@ -416,7 +416,8 @@ private:
             const NewAdministration infusion{"ketamine",           Route::kIv,   order->total_mg,
                                              order->rate_mg_per_h, std::nullopt, "DEMO-LOT-K" + p.mrn.substr(5),
                                              t0 + minutes{10},     std::nullopt};
-            Result<Administration> running = use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], infusion, settings_);
+            Result<Administration> running =
+                use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], infusion, settings_);
             if (running.ok()) {
                 *infusion_id = running->id;
             }

@@ -125,8 +125,8 @@ TEST_P(AdministrationContractTest, AnInfusionIsNotRecordedAsEndedWithItsStart) {
     clock_.Advance(seconds{11});
     in_eleven_seconds.stopped_at = clock_.Now();
     ExpectRefused<app::Administration>(
-        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, in_eleven_seconds, settings_); }, "stopped_at",
-        ErrorCode::kInvalidArgument);
+        session, [&] { return clinic().doses.RecordAdministration(nurse_, session, in_eleven_seconds, settings_); },
+        "stopped_at", ErrorCode::kInvalidArgument);
 }
 
 // The running infusion blocks monitoring until it is stopped; the stop records the actual end and the amount given
@@ -250,7 +250,8 @@ TEST_P(AdministrationContractTest, OnlyAnIvInfusionIsStopped) {
     Result<app::Administration> devices = clinic().doses.RecordAdministration(
         nurse_, session,
         app::NewAdministration{"esketamine", Route::kEsketamineNasal, 56.0, std::nullopt, 2, "LOT-S-1", clock_.Now(),
-                               std::nullopt}, settings_);
+                               std::nullopt},
+        settings_);
     ASSERT_TRUE(devices.ok()) << devices.error().ToString();
     ExpectRefused<app::Administration>(
         session,
@@ -370,7 +371,8 @@ TEST_P(AdministrationContractTest, TheRemsFormCountsABenzodiazepineGivenDuringTh
             .doses
             .RecordAdministration(nurse_, session,
                                   app::NewAdministration{"esketamine", Route::kEsketamineNasal, 56.0, std::nullopt, 2,
-                                                         "LOT-S-1", clock_.Now(), std::nullopt}, settings_)
+                                                         "LOT-S-1", clock_.Now(), std::nullopt},
+                                  settings_)
             .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
     clock_.Advance(minutes{30});
@@ -435,7 +437,8 @@ TEST_P(AdministrationContractTest, TheFirstEsketamineDoseOfACourseFollowsTheLabe
                     .doses
                     .RecordAdministration(nurse_, first,
                                           app::NewAdministration{"esketamine", Route::kEsketamineNasal, 56.0,
-                                                                 std::nullopt, 2, "LOT-S-1", device, std::nullopt}, settings_)
+                                                                 std::nullopt, 2, "LOT-S-1", device, std::nullopt},
+                                          settings_)
                     .ok());
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, first).ok());
     clock_.Advance(minutes{121});
