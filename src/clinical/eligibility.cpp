@@ -137,22 +137,26 @@ struct TrialDrug {
     std::string_view not_counted;  // empty when the trial is of an oral antidepressant
 };
 
+bool HasClass(const std::vector<DrugClass>& classes, DrugClass drug_class) {
+    return std::ranges::find(classes, drug_class) != classes.end();
+}
+
 TrialDrug IdentifyTrialDrug(std::string_view drug) {
     const std::vector<std::string> components = DrugComponents(drug);
     std::vector<std::string> antidepressants;
     for (const std::string& component : components) {
-        if (IsOralAntidepressant(component)) {
+        if (HasClass(DrugClassesOfComponents(std::span(&component, 1)), DrugClass::kOralAntidepressant)) {
             antidepressants.push_back(component);
         }
     }
     if (!antidepressants.empty()) {
         return {Join(antidepressants, "/"), ""};
     }
-    const std::vector<DrugClass> classes = DrugClassesOf(drug);
+    const std::vector<DrugClass> classes = DrugClassesOfComponents(components);
     std::string_view reason = "not an oral antidepressant";
-    if (!UnrecognisedComponents(drug).empty()) {
+    if (!std::ranges::all_of(components, [](const std::string& component) { return IsKnownIngredient(component); })) {
         reason = "not recognised: count by hand";
-    } else if (std::ranges::find(classes, DrugClass::kAugmentationAgent) != classes.end()) {
+    } else if (HasClass(classes, DrugClass::kAugmentationAgent)) {
         reason = "augmentation agent, not an antidepressant trial";
     }
     return {Join(components, "/"), reason};
@@ -175,8 +179,7 @@ void AddUnique(std::vector<std::string>& items, std::string item) {
 // A medication as the findings name it: as written, followed by its generic ingredients where the name does not
 // spell them ("xanax 0.5 mg = alprazolam", "norco 10/325 = acetaminophen/hydrocodone"), so that a clinician sees
 // which drug the rule read.
-std::string WithIngredients(const std::string& name) {
-    const std::vector<std::string> components = DrugComponents(name);
+std::string WithIngredients(const std::string& name, const std::vector<std::string>& components) {
     const bool spelt = std::ranges::all_of(
         components, [&name](const std::string& component) { return name.find(component) != std::string::npos; });
     return spelt ? name : name + " = " + Join(components, "/");
@@ -220,8 +223,9 @@ public:
         }
         for (const std::string& raw : intake.medications) {
             const std::string name = NormalizeDrugName(raw);
-            for (DrugClass drug_class : DrugClassesOf(name)) {
-                AddUnique(drugs_by_class_[drug_class], WithIngredients(name));
+            const std::vector<std::string> components = DrugComponents(name);
+            for (DrugClass drug_class : DrugClassesOfComponents(components)) {
+                AddUnique(drugs_by_class_[drug_class], WithIngredients(name, components));
             }
         }
     }

@@ -438,7 +438,10 @@ std::vector<std::string> DrugComponents(std::string_view name) {
 }
 
 std::vector<DrugClass> DrugClassesOf(std::string_view name) {
-    const std::vector<std::string> components = DrugComponents(name);
+    return DrugClassesOfComponents(DrugComponents(name));
+}
+
+std::vector<DrugClass> DrugClassesOfComponents(std::span<const std::string> components) {
     std::vector<DrugClass> classes;
     for (const DrugClassInfo& info : kClasses) {
         const bool member = std::ranges::any_of(kDrugs, [&](const DrugEntry& entry) {
@@ -461,11 +464,6 @@ std::vector<std::string> UnrecognisedComponents(std::string_view name) {
     std::vector<std::string> components = DrugComponents(name);
     std::erase_if(components, [](const std::string& component) { return IsKnownIngredient(component); });
     return components;
-}
-
-bool IsOralAntidepressant(std::string_view name) {
-    const std::vector<DrugClass> classes = DrugClassesOf(name);
-    return std::ranges::find(classes, DrugClass::kOralAntidepressant) != classes.end();
 }
 
 }  // namespace kclinic::clinical

@@ -103,8 +103,7 @@ struct DrugEntry {
 
 // The classes of any component of `name` (see DrugComponents), in enum order; empty when no component is known.
 [[nodiscard]] std::vector<DrugClass> DrugClassesOf(std::string_view name);
-
-// Whether any component of `name` is an oral antidepressant in the table.
-[[nodiscard]] bool IsOralAntidepressant(std::string_view name);
+// The same for components already read by DrugComponents, so that a caller reads a name once.
+[[nodiscard]] std::vector<DrugClass> DrugClassesOfComponents(std::span<const std::string> components);
 
 }  // namespace kclinic::clinical
