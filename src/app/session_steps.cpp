@@ -17,13 +17,13 @@ namespace {
 using clinical::SessionState;
 
 // The facts the store holds about a session, as CheckTransition reads them.
-Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const TreatmentSession& session, TimePoint now) {
+Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const TreatmentSession& session,
+                                           const TreatmentCourse& course, TimePoint now) {
     clinical::SessionFacts facts;
     facts.now = now;
     facts.consent_confirmed = session.consent_confirmed;
     facts.escort_confirmed = session.escort_confirmed;
     facts.bp_override = session.bp_override;
-    ASSIGN_OR_RETURN(const TreatmentCourse course, tx.GetCourse(session.course));
     facts.course_route = course.route;
     if (session.checked_in_at) {
         // Pre-dose vitals are those of this patient observed since this session's check-in; the latest of each.
@@ -79,8 +79,7 @@ Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const Treatment
 }
 
 // Sessions are checked in only on an active course: a paused or ended course takes no one in.
-Status CheckCourseTakesCheckIns(StoreTransaction& tx, CourseId course_id) {
-    ASSIGN_OR_RETURN(TreatmentCourse course, tx.GetCourse(course_id));
+Status CheckCourseTakesCheckIns(const TreatmentCourse& course) {
     if (course.status != CourseStatus::kActive) {
         return Error{ErrorCode::kFailedPrecondition, "course_id",
                      "treatment course " + std::to_string(course.id.value) + " is " +
@@ -139,10 +138,11 @@ Result<TreatmentSession> SessionSteps::Transition(const Actor& actor, SessionId 
     return store_.Write([&](StoreTransaction& tx) -> Result<TreatmentSession> {
         ASSIGN_OR_RETURN(TreatmentSession changed, tx.GetSession(session));
         const SessionState from = changed.state;
+        ASSIGN_OR_RETURN(const TreatmentCourse course, tx.GetCourse(changed.course));
         if (to == SessionState::kCheckedIn) {
-            RETURN_IF_ERROR(CheckCourseTakesCheckIns(tx, changed.course));
+            RETURN_IF_ERROR(CheckCourseTakesCheckIns(course));
         }
-        ASSIGN_OR_RETURN(clinical::SessionFacts facts, GatherFacts(tx, changed, now));
+        ASSIGN_OR_RETURN(clinical::SessionFacts facts, GatherFacts(tx, changed, course, now));
         RETURN_IF_ERROR(step(tx, changed, facts));
         RETURN_IF_ERROR(clinical::CheckTransition(from, to, facts));
         changed.state = to;
