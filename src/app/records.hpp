@@ -62,6 +62,16 @@ struct Actor {
     std::string origin;  // "cli", an IP address, "mllp:<device>"
 };
 
+// A record found to be wrong is never edited or deleted: it is marked "entered in error" with the reason, by whom
+// and when, and stays in the record for the audit trail, while every rule, chart, form and total leaves it out (the
+// FHIR status `entered-in-error`, hl7.org/fhir/R4/valueset-observation-status.html; CMS PIM 100-08 §3.3.2.5 on
+// amendments). A mark is final.
+struct EnteredInError {
+    std::string reason;
+    TimePoint marked_at;
+    std::string marked_by;
+};
+
 struct NewPatient {
     std::string mrn;  // medical record number, unique per clinic
     std::string given_name;
