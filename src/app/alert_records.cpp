@@ -23,6 +23,9 @@ Result<std::vector<Alert>> AlertRecords::ListAlerts(const Actor& actor, const Al
         if (filter.patient) {
             RETURN_IF_ERROR(tx.GetPatient(*filter.patient));
         }
+        if (filter.session) {
+            RETURN_IF_ERROR(tx.GetSession(*filter.session));
+        }
         ASSIGN_OR_RETURN(std::vector<Alert> alerts, tx.ListAlerts(filter));
         RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "alert.list", "alert", filter.after_id,
                                     filter.patient ? filter.patient->value : 0));

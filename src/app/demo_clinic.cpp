@@ -203,16 +203,17 @@ private:
             return StatusOf(created);
         });
         At(at + minutes{10}, "weigh " + p.mrn, [this, &p, at] {
-            return StatusOf(use_cases_.patients.RecordWeight(nurse_, p.id, at + minutes{10}, p.weight_kg, settings_));
+            return StatusOf(
+                use_cases_.patients.RecordWeight(nurse_, p.id, at + minutes{10}, p.weight_kg, false, settings_));
         });
         return p;
     }
 
-    void Vital(DemoPatient& p, TimePoint at, std::string_view code, double value, const std::string& unit) {
-        std::string loinc(code);
-        At(at, "vital sign " + loinc + " of " + p.mrn, [this, &p, at, loinc, value, unit] {
-            Result<RecordedVitalSign> recorded = use_cases_.patients.RecordVitalSign(
-                nurse_, NewVitalSign{p.id, loinc, value, unit, at, VitalSource::kManual, ""}, settings_);
+    void Vital(DemoPatient& p, TimePoint at, NewVitalSign vital) {
+        At(at, "vital sign " + vital.loinc + " of " + p.mrn, [this, &p, at, vital]() mutable {
+            vital.patient = p.id;
+            vital.observed_at = at;
+            Result<RecordedVitalSign> recorded = use_cases_.patients.RecordVitalSign(nurse_, vital, settings_);
             if (recorded.ok()) {
                 ++summary_.vital_signs;
                 summary_.alerts += static_cast<int>(recorded->alerts.size());
@@ -221,9 +222,22 @@ private:
         });
     }
 
+    void Vital(DemoPatient& p, TimePoint at, std::string_view code, double value, const std::string& unit) {
+        NewVitalSign vital;
+        vital.loinc = std::string(code);
+        vital.value = value;
+        vital.unit = unit;
+        Vital(p, at, std::move(vital));
+    }
+
+    // One reading, one record (clinical/vital_signs.hpp).
     void Bp(DemoPatient& p, TimePoint at, int systolic, int diastolic) {
-        Vital(p, at, clinical::kSystolicBpLoinc, systolic, "mm[Hg]");
-        Vital(p, at, clinical::kDiastolicBpLoinc, diastolic, "mm[Hg]");
+        NewVitalSign vital;
+        vital.loinc = std::string(clinical::kBloodPressurePanelLoinc);
+        vital.value = systolic;
+        vital.diastolic = diastolic;
+        vital.unit = "mm[Hg]";
+        Vital(p, at, std::move(vital));
     }
 
     void Assess(DemoPatient& p, TimePoint at, Instrument instrument, const std::vector<int>& answers) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/audit.hpp"
+#include "app/patient_records.hpp"
 #include "base/text.hpp"
 #include "clinical/condition_codes.hpp"
 #include "clinical/plausibility.hpp"
@@ -168,8 +169,8 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
         intake.weight_kg = extras.weight_kg;
         if (!intake.weight_kg) {
             ASSIGN_OR_RETURN(std::vector<WeightMeasurement> weights, tx.ListWeights(patient));
-            if (!weights.empty()) {
-                intake.weight_kg = weights.back().weight_kg;
+            if (const std::optional<WeightMeasurement> latest = LatestValidWeight(weights)) {
+                intake.weight_kg = latest->weight_kg;
             }
         }
         intake.product = product;

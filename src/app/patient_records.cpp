@@ -8,6 +8,7 @@
 #include "app/access_rules.hpp"
 #include "app/audit.hpp"
 #include "app/record_names.hpp"
+#include "app/treatment_text.hpp"
 #include "base/text.hpp"
 #include "clinical/alerts.hpp"
 #include "clinical/plausibility.hpp"
@@ -89,10 +90,41 @@ Status CheckDemographics(const Demographics& patient, TimePoint now) {
     return Status::Ok();
 }
 
-// Stores one alert per finding, raised now over `record_type` `record_id` for `patient`'s named clinician, each
-// with its "alert.create" audit entry, in the caller's transaction; returns the stored alerts.
+// The patient's treatment session in progress at `at`: checked in at or before it and not yet discharged,
+// cancelled or aborted by then, as the session's own transition history records it; nullopt when none was. Should
+// two overlap, the one checked in last.
+Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, PatientId patient, TimePoint at) {
+    std::optional<SessionId> found;
+    TimePoint found_checked_in{};
+    ASSIGN_OR_RETURN(std::vector<TreatmentCourse> courses, tx.ListCourses(patient));
+    for (const TreatmentCourse& course : courses) {
+        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
+        for (const TreatmentSession& session : sessions) {
+            if (!session.checked_in_at || *session.checked_in_at > at ||
+                (found && *session.checked_in_at <= found_checked_in)) {
+                continue;
+            }
+            ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
+            const bool ended = std::any_of(transitions.begin(), transitions.end(), [&](const SessionTransition& t) {
+                return t.at <= at && (t.to_state == clinical::SessionState::kDischarged ||
+                                      t.to_state == clinical::SessionState::kCancelled ||
+                                      t.to_state == clinical::SessionState::kAborted);
+            });
+            if (!ended) {
+                found = session.id;
+                found_checked_in = *session.checked_in_at;
+            }
+        }
+    }
+    return found;
+}
+
+// Stores one alert per finding, raised now over `record_type` `record_id` (recorded in `session`, if any) for
+// `patient`'s named clinician, each with its "alert.create" audit entry, in the caller's transaction; returns the
+// stored alerts.
 Result<std::vector<Alert>> RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, const Patient& patient,
                                        std::string_view record_type, std::int64_t record_id,
+                                       std::optional<SessionId> session,
                                        const std::vector<clinical::AlertFinding>& findings) {
     std::vector<Alert> raised;
     for (const clinical::AlertFinding& finding : findings) {
@@ -104,6 +136,7 @@ Result<std::vector<Alert>> RaiseAlerts(StoreTransaction& tx, const Actor& actor,
         alert.source = finding.source;
         alert.record_type = std::string(record_type);
         alert.record_id = record_id;
+        alert.session = session;
         alert.notify = patient.clinician;
         alert.raised_at = now;
         ASSIGN_OR_RETURN(alert.id, tx.InsertAlert(alert));
@@ -114,6 +147,12 @@ Result<std::vector<Alert>> RaiseAlerts(StoreTransaction& tx, const Actor& actor,
 }
 
 }  // namespace
+
+std::optional<WeightMeasurement> LatestValidWeight(const std::vector<WeightMeasurement>& weights) {
+    const auto latest = std::find_if(weights.rbegin(), weights.rend(),
+                                     [](const WeightMeasurement& weight) { return !weight.entered_in_error; });
+    return latest == weights.rend() ? std::nullopt : std::optional<WeightMeasurement>(*latest);
+}
 
 Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPatient& patient) {
     const TimePoint now = clock_.Now();
@@ -162,18 +201,33 @@ Result<std::vector<Patient>> PatientRecords::ListPatients(const Actor& actor, Pa
 }
 
 Result<WeightMeasurement> PatientRecords::RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at,
-                                                       double weight_kg, const clinical::ClinicSettings& settings) {
+                                                       double weight_kg, bool confirmed,
+                                                       const clinical::ClinicSettings& settings) {
     if (!(weight_kg >= clinical::kMinWeightKg && weight_kg <= clinical::kMaxWeightKg)) {
         return OutOfRange("weight_kg", weight_kg, clinical::kMinWeightKg, clinical::kMaxWeightKg, "kg");
     }
     const TimePoint now = clock_.Now();
     ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
                      clinical::CheckEntryTime("measured_at", measured_at, now, settings.records));
-    WeightMeasurement weight{patient, measured_at, weight_kg, actor.user, now, timing == clinical::EntryTiming::kLate};
+    WeightMeasurement weight;
+    weight.patient = patient;
+    weight.measured_at = measured_at;
+    weight.weight_kg = weight_kg;
+    weight.recorded_by = actor.user;
+    weight.recorded_at = now;
+    weight.late_entry = timing == clinical::EntryTiming::kLate;
+    weight.confirmed = confirmed;
     return store_.Write([&](StoreTransaction& tx) -> Result<WeightMeasurement> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        RETURN_IF_ERROR(tx.InsertWeight(weight));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "weight.create", "patient", patient.value, patient.value));
+        ASSIGN_OR_RETURN(std::vector<WeightMeasurement> earlier, tx.ListWeights(patient));
+        const std::optional<WeightMeasurement> latest = LatestValidWeight(earlier);
+        std::optional<clinical::WeightReading> compared;
+        if (latest) {
+            compared = clinical::WeightReading{latest->weight_kg, latest->measured_at};
+        }
+        RETURN_IF_ERROR(clinical::CheckWeightChange(weight_kg, measured_at, compared, confirmed, settings.records));
+        ASSIGN_OR_RETURN(weight.id, tx.InsertWeight(weight));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "weight.create", "weight", weight.id.value, patient.value));
         return weight;
     });
 }
@@ -187,38 +241,91 @@ Result<std::vector<WeightMeasurement>> PatientRecords::ListWeights(const Actor& 
     });
 }
 
+Result<WeightMeasurement> PatientRecords::MarkWeightEnteredInError(const Actor& actor, PatientId patient, WeightId id,
+                                                                   std::string_view reason) {
+    RETURN_IF_ERROR(CheckText("reason", reason, treatment_text::kReasonRule));
+    const TimePoint now = clock_.Now();
+    return store_.Write([&](StoreTransaction& tx) -> Result<WeightMeasurement> {
+        ASSIGN_OR_RETURN(WeightMeasurement weight, tx.GetWeight(id));
+        if (weight.patient != patient) {
+            return Error{ErrorCode::kNotFound, "weight_id",
+                         "no weight " + std::to_string(id.value) + " of patient " + std::to_string(patient.value)};
+        }
+        weight.entered_in_error = EnteredInError{std::string(reason), now, actor.user};
+        RETURN_IF_ERROR(tx.MarkWeightEnteredInError(id, *weight.entered_in_error));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "weight.entered_in_error", "weight", id.value, patient.value));
+        return weight;
+    });
+}
+
 Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, const NewVitalSign& vital,
                                                           const clinical::ClinicSettings& settings) {
-    RETURN_IF_ERROR(clinical::ValidateVitalSign(vital.loinc, vital.value, vital.unit));
+    const clinical::VitalSignEntry entry{vital.loinc, vital.value, vital.unit, vital.diastolic, vital.mean_arterial};
+    RETURN_IF_ERROR(clinical::ValidateVitalSign(entry));
     if (vital.source == VitalSource::kDevice && vital.device_id.empty()) {
         return InvalidArgument("device_id", "is required for a device reading");
     }
-    const std::vector<clinical::AlertFinding> findings =
-        clinical::EvaluateVitalSign(vital.loinc, vital.value, settings.monitoring);
+    const std::vector<clinical::AlertFinding> findings = clinical::EvaluateVitalSign(entry, settings.monitoring);
     const TimePoint now = clock_.Now();
     ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
                      clinical::CheckEntryTime("observed_at", vital.observed_at, now, settings.records));
     const bool late_entry = timing == clinical::EntryTiming::kLate;
     return store_.Write([&](StoreTransaction& tx) -> Result<RecordedVitalSign> {
         ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(vital.patient));
-        ASSIGN_OR_RETURN(VitalSignId id, tx.InsertVitalSign(vital, now, actor.user, late_entry));
+        NewVitalSign stored = vital;
+        ASSIGN_OR_RETURN(stored.session, SessionInProgressAt(tx, vital.patient, vital.observed_at));
+        if (vital.session && vital.session != stored.session) {
+            return InvalidArgument("session_id",
+                                   "is " + std::to_string(vital.session->value) + ", but " +
+                                       (stored.session ? "the session in progress at observed_at is " +
+                                                             std::to_string(stored.session->value)
+                                                       : std::string("no session of this patient was in progress at "
+                                                                     "observed_at")));
+        }
+        ASSIGN_OR_RETURN(VitalSignId id, tx.InsertVitalSign(stored, now, actor.user, late_entry));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "vital_sign.create", "vital_sign", id.value, vital.patient.value));
         ASSIGN_OR_RETURN(std::vector<Alert> alerts,
-                         RaiseAlerts(tx, actor, now, patient, "vital_sign", id.value, findings));
-        return RecordedVitalSign{VitalSign{id, vital.patient, vital.loinc, vital.value, vital.unit, vital.observed_at,
-                                           vital.source, vital.device_id, now, actor.user, late_entry},
-                                 std::move(alerts)};
+                         RaiseAlerts(tx, actor, now, patient, "vital_sign", id.value, stored.session, findings));
+        ASSIGN_OR_RETURN(VitalSign recorded, tx.GetVitalSign(id));
+        return RecordedVitalSign{std::move(recorded), std::move(alerts)};
     });
 }
 
-Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor, PatientId patient, int limit) {
+Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor, PatientId patient,
+                                                              std::optional<SessionId> session, int limit) {
     RETURN_IF_ERROR(CheckPageSize(limit));
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<VitalSign>> {
         RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<VitalSign> vitals, tx.ListVitalSigns(patient, limit));
+        if (session) {
+            ASSIGN_OR_RETURN(const TreatmentSession found, tx.GetSession(*session));
+            if (found.patient != patient) {
+                return Error{
+                    ErrorCode::kNotFound, "session_id",
+                    "no session " + std::to_string(session->value) + " of patient " + std::to_string(patient.value)};
+            }
+        }
+        ASSIGN_OR_RETURN(std::vector<VitalSign> vitals, tx.ListVitalSigns(patient, session, limit));
         RETURN_IF_ERROR(
             RecordAudit(tx, actor, clock_.Now(), "vital_sign.list", "patient", patient.value, patient.value));
         return vitals;
+    });
+}
+
+Result<VitalSign> PatientRecords::MarkVitalSignEnteredInError(const Actor& actor, PatientId patient, VitalSignId id,
+                                                              std::string_view reason) {
+    RETURN_IF_ERROR(CheckText("reason", reason, treatment_text::kReasonRule));
+    const TimePoint now = clock_.Now();
+    return store_.Write([&](StoreTransaction& tx) -> Result<VitalSign> {
+        ASSIGN_OR_RETURN(VitalSign vital, tx.GetVitalSign(id));
+        if (vital.patient != patient) {
+            return Error{ErrorCode::kNotFound, "vital_sign_id",
+                         "no vital sign " + std::to_string(id.value) + " of patient " + std::to_string(patient.value)};
+        }
+        vital.entered_in_error = EnteredInError{std::string(reason), now, actor.user};
+        RETURN_IF_ERROR(tx.MarkVitalSignEnteredInError(id, *vital.entered_in_error));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "vital_sign.entered_in_error", "vital_sign", id.value, patient.value));
+        return vital;
     });
 }
 
@@ -248,8 +355,10 @@ Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, 
         ASSIGN_OR_RETURN(assessment.id, tx.InsertAssessment(assessment));
         RETURN_IF_ERROR(
             RecordAudit(tx, actor, now, "assessment.create", "assessment", assessment.id.value, patient.value));
-        ASSIGN_OR_RETURN(std::vector<Alert> alerts,
-                         RaiseAlerts(tx, actor, now, stored_patient, "assessment", assessment.id.value, findings));
+        // An in-session rating's alert (sedation, dissociation) belongs to the session as a vital sign's does.
+        ASSIGN_OR_RETURN(const std::optional<SessionId> session, SessionInProgressAt(tx, patient, assessed_at));
+        ASSIGN_OR_RETURN(std::vector<Alert> alerts, RaiseAlerts(tx, actor, now, stored_patient, "assessment",
+                                                                assessment.id.value, session, findings));
         return RecordedAssessment{assessment, std::move(alerts)};
     });
 }

@@ -6,7 +6,9 @@
 // read or write of patient data in that same transaction, so an audited action and its audit entry commit or
 // vanish together.
 
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "app/ports/clock.hpp"
@@ -33,6 +35,10 @@ struct RecordedAssessment {
     std::vector<Alert> alerts;
 };
 
+// The patient's latest weight (by measured_at, then id) not marked entered in error, the weight every rule reads;
+// nullopt when there is none. `weights` is in ListWeights order (oldest first).
+[[nodiscard]] std::optional<WeightMeasurement> LatestValidWeight(const std::vector<WeightMeasurement>& weights);
+
 class PatientRecords {
 public:
     // `store` and `clock` must outlive this object. Thread-safe when the store is.
@@ -57,18 +63,37 @@ public:
     // under settings.records: refused (kInvalidArgument naming the field) more than the clock-skew allowance in the
     // future or older than the late-entry limit; stored with late_entry when documented after the fact.
     //
-    // weight_kg must be 30-250 kg. Returns the weight as stored.
+    // weight_kg must be 30-250 kg (kOutOfRange "weight_kg"). A weight that differs from the latest valid one by
+    // more than settings.records allows is refused (kFailedPrecondition "confirmed", clinical::CheckWeightChange)
+    // unless `confirmed`, which is stored with it. Returns the weight as stored, with its id.
     Result<WeightMeasurement> RecordWeight(const Actor& actor, PatientId patient, TimePoint measured_at,
-                                           double weight_kg, const clinical::ClinicSettings& settings);
-    // The weight history, oldest first. kNotFound when no such patient.
+                                           double weight_kg, bool confirmed, const clinical::ClinicSettings& settings);
+    // The weight history, oldest first, marked ones included (with their mark). kNotFound when no such patient.
     Result<std::vector<WeightMeasurement>> ListWeights(const Actor& actor, PatientId patient);
 
-    // Validates code, unit and plausibility (clinical/vital_signs.hpp); kNotFound when the patient does not exist.
-    // Raises the alerts clinical::EvaluateVitalSign finds under settings.monitoring, for the patient's clinician.
+    // Validates the reading (clinical::ValidateVitalSign: a blood pressure is one reading of systolic, diastolic
+    // and optional mean arterial pressure; a lone component is refused naming the missing field); kInvalidArgument
+    // "device_id" for a device reading without one; kNotFound when the patient does not exist. Stores it with the
+    // patient's treatment session in progress at observed_at (checked in at or before it, not discharged, cancelled
+    // or aborted by then), decided from the session's own history; a `vital.session` the caller names must be that
+    // session (kInvalidArgument "session_id" otherwise). Raises the alerts clinical::EvaluateVitalSign finds under
+    // settings.monitoring, for the patient's clinician, with the same session.
     Result<RecordedVitalSign> RecordVitalSign(const Actor& actor, const NewVitalSign& vital,
                                               const clinical::ClinicSettings& settings);
-    // The most recent `limit` (1..kMaxPageSize) vital signs, oldest first.
-    Result<std::vector<VitalSign>> ListVitalSigns(const Actor& actor, PatientId patient, int limit);
+    // The most recent `limit` (1..kMaxPageSize) vital signs, oldest first, marked ones included (with their mark);
+    // only those recorded in `session` when given (kNotFound "session_id" when it is not this patient's session).
+    Result<std::vector<VitalSign>> ListVitalSigns(const Actor& actor, PatientId patient,
+                                                  std::optional<SessionId> session, int limit);
+
+    // Entered in error (docs/clinical-rules.md): the vital sign (a whole blood-pressure reading) or weight stays in
+    // the record with the mark, and every rule, gate, form and total leaves it out from then on. Audited as
+    // "vital_sign.entered_in_error" / "weight.entered_in_error" with the record's id. Errors: kInvalidArgument
+    // "reason" (blank or too long); kNotFound when the record does not exist or is not `patient`'s;
+    // kFailedPrecondition "entered_in_error" when it is already marked. Returns the marked record.
+    Result<VitalSign> MarkVitalSignEnteredInError(const Actor& actor, PatientId patient, VitalSignId id,
+                                                  std::string_view reason);
+    Result<WeightMeasurement> MarkWeightEnteredInError(const Actor& actor, PatientId patient, WeightId id,
+                                                       std::string_view reason);
 
     // Scores `answers` with the clinical core (settings.scales) and stores answers, total, band, band rule and
     // flags. Raises the alerts clinical::EvaluateAssessment finds under settings.monitoring, for the patient's

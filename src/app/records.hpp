@@ -36,6 +36,7 @@ struct Id {
 };
 using PatientId = Id<struct PatientTag>;
 using VitalSignId = Id<struct VitalSignTag>;
+using WeightId = Id<struct WeightTag>;
 using AssessmentId = Id<struct AssessmentTag>;
 using AuditEntryId = Id<struct AuditEntryTag>;
 using HistoryEntryId = Id<struct HistoryEntryTag>;
@@ -95,6 +96,7 @@ struct Patient {
 };
 
 struct WeightMeasurement {
+    WeightId id;  // ignored by InsertWeight, which returns the new one
     PatientId patient;
     TimePoint measured_at;
     double weight_kg = 0;
@@ -103,6 +105,10 @@ struct WeightMeasurement {
     // The clinical time was documented after the fact (clinical::EntryTiming::kLate at recording; CMS PIM 100-08
     // §3.3.2.5). The same flag on VitalSign, Assessment and Administration.
     bool late_entry = false;
+    // The recorder confirmed the weight, as one that differs from the latest valid weight by more than the clinic's
+    // plausibility limit must be (clinical::CheckWeightChange).
+    bool confirmed = false;
+    std::optional<EnteredInError> entered_in_error{};  // absent while the weight is valid
 };
 
 enum class VitalSource { kManual, kDevice };
@@ -115,6 +121,13 @@ struct NewVitalSign {
     TimePoint observed_at;
     VitalSource source = VitalSource::kManual;
     std::string device_id;  // empty for manual entry
+    // Only for a blood-pressure reading (loinc clinical::kBloodPressurePanelLoinc), whose `value` is the systolic:
+    // the diastolic and the optional mean arterial pressure measured with it, in mm[Hg] (one reading, one record).
+    std::optional<double> diastolic{};
+    std::optional<double> mean_arterial{};
+    // The treatment session in progress at observed_at. A caller may name it; the use case decides it from the
+    // record and refuses a name that does not match.
+    std::optional<SessionId> session{};
 };
 
 struct VitalSign {
@@ -128,7 +141,11 @@ struct VitalSign {
     std::string device_id;
     TimePoint recorded_at;
     std::string recorded_by;
-    bool late_entry = false;  // see WeightMeasurement
+    bool late_entry = false;                           // see WeightMeasurement
+    std::optional<double> diastolic{};                 // see NewVitalSign
+    std::optional<double> mean_arterial{};             // see NewVitalSign
+    std::optional<SessionId> session{};                // the session in progress at observed_at; absent when none was
+    std::optional<EnteredInError> entered_in_error{};  // absent while the reading is valid
 };
 
 struct Assessment {
@@ -335,7 +352,8 @@ struct Alert {
     std::string source;
     std::string record_type;  // "vital_sign" or "assessment": the record that raised it
     std::int64_t record_id = 0;
-    std::string notify;  // the patient's named clinician when raised; empty when none was named
+    std::optional<SessionId> session{};  // the session in progress when its record was observed; absent if none
+    std::string notify;                  // the patient's named clinician when raised; empty when none was named
     TimePoint raised_at;
     std::optional<TimePoint> acknowledged_at;  // absent while open
     std::string acknowledged_by;               // empty while open

@@ -10,6 +10,7 @@
 #include "base/text.hpp"
 #include "clinical/rems.hpp"
 #include "clinical/session_state.hpp"
+#include "clinical/vital_signs.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -68,7 +69,18 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
     ASSIGN_OR_RETURN(std::vector<VitalSign> vitals,
                      tx.ListVitalSignsBetween(session.patient, session.checked_in_at.value_or(first_device), end->at));
     for (const VitalSign& vital : vitals) {
-        facts.vitals.push_back(clinical::RemsVital{vital.loinc, vital.value, vital.observed_at});
+        if (vital.entered_in_error) {
+            continue;  // a reading entered in error is no reading the form may report
+        }
+        if (vital.loinc == clinical::kBloodPressurePanelLoinc && vital.diastolic) {
+            // The form reads a blood pressure as its systolic and diastolic at one instant: this reading's.
+            facts.vitals.push_back(
+                clinical::RemsVital{std::string(clinical::kSystolicBpLoinc), vital.value, vital.observed_at});
+            facts.vitals.push_back(
+                clinical::RemsVital{std::string(clinical::kDiastolicBpLoinc), *vital.diastolic, vital.observed_at});
+        } else {
+            facts.vitals.push_back(clinical::RemsVital{vital.loinc, vital.value, vital.observed_at});
+        }
     }
     ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(session.patient));
     for (const Assessment& assessment : assessments) {

@@ -26,22 +26,17 @@ Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const Treatment
     facts.bp_override = session.bp_override;
     facts.course_route = course.route;
     if (session.checked_in_at) {
-        // Pre-dose vitals are those of this patient observed since this session's check-in; the latest of each.
+        // The pre-dose BP is this patient's latest blood-pressure reading observed since this session's check-in
+        // and not marked entered in error: one reading, its systolic and diastolic measured together.
         ASSIGN_OR_RETURN(std::vector<VitalSign> vitals,
                          tx.ListVitalSignsBetween(session.patient, *session.checked_in_at, now));
-        std::optional<VitalSign> systolic;
-        std::optional<VitalSign> diastolic;
-        for (const VitalSign& vital : vitals) {
-            if (vital.loinc == clinical::kSystolicBpLoinc) {
-                systolic = vital;
-            } else if (vital.loinc == clinical::kDiastolicBpLoinc) {
-                diastolic = vital;
-            }
-        }
-        if (systolic && diastolic) {
-            facts.pre_dose_bp = clinical::BloodPressure{static_cast<int>(std::lround(systolic->value)),
-                                                        static_cast<int>(std::lround(diastolic->value))};
-            facts.pre_dose_bp_at = std::max(systolic->observed_at, diastolic->observed_at);
+        const auto reading = std::find_if(vitals.rbegin(), vitals.rend(), [](const VitalSign& vital) {
+            return vital.loinc == clinical::kBloodPressurePanelLoinc && vital.diastolic && !vital.entered_in_error;
+        });
+        if (reading != vitals.rend()) {
+            facts.pre_dose_bp = clinical::BloodPressure{static_cast<int>(std::lround(reading->value)),
+                                                        static_cast<int>(std::lround(*reading->diastolic))};
+            facts.pre_dose_bp_at = reading->observed_at;
         }
     }
     ASSIGN_OR_RETURN(std::optional<DoseOrderRecord> order, tx.FindDoseOrder(session.id));

@@ -44,10 +44,10 @@ public:
     Result<std::vector<TreatmentSession>> ListSessionsOn(const Actor& actor, std::chrono::sys_days date);
 
     // Session transitions. Each gathers the facts from the store (the session's stored confirmations, the
-    // latest systolic 8480-6 and diastolic 8462-4 observed since check-in, the dose order, the administrations),
-    // calls clinical::CheckTransition and stores the new state with the actor and the time, appending the step to
-    // the session's transition history. A step to a final state also opens the session's REMS monitoring form when
-    // one is owed (OpenRemsFormIfOwed, rems_forms.hpp), in the same transaction. Errors: its
+    // latest blood-pressure reading (85354-9) observed since check-in and not entered in error, the dose order, the
+    // administrations), calls clinical::CheckTransition and stores the new state with the actor and the time,
+    // appending the step to the session's transition history. A step to a final state also opens the session's REMS
+    // monitoring form when one is owed (OpenRemsFormIfOwed, rems_forms.hpp), in the same transaction. Errors: its
     // kFailedPrecondition naming the precondition that failed; kFailedPrecondition "course_id" to check in while
     // the course is not active; kConflict when the session changed meanwhile; kNotFound for the session.
     //

@@ -62,8 +62,8 @@ protected:
 
 TEST_P(ApiRecordTest, AnAlertIsListedOpenThenAcknowledgedOnce) {
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
-    const ApiResponse vital =
-        nurse.Post(PatientPath("/vitals"), {{"loinc", "8480-6"}, {"value", 185}, {"unit", "mm[Hg]"}});
+    const ApiResponse vital = nurse.Post(
+        PatientPath("/vitals"), {{"loinc", "85354-9"}, {"systolic", 185}, {"diastolic", 90}, {"unit", "mm[Hg]"}});
     ASSERT_EQ(vital.status, 201) << vital.text;
     ASSERT_EQ(vital.body["alerts"].size(), 1U);
     const std::int64_t alert = vital.body["alerts"][0]["id"].get<std::int64_t>();

@@ -269,11 +269,13 @@ TEST_P(ApiTest, VitalsRaiseAlertsInTheAnswer) {
     const ApiResponse registered = nurse.Post("/api/v1/patients", kPatient);
     ASSERT_EQ(registered.status, 201);
     const std::string base = registered.Header("location");
-    const ApiResponse high = nurse.Post(base + "/vitals", {{"loinc", "8480-6"}, {"value", 185}, {"unit", "mm[Hg]"}});
+    const ApiResponse high =
+        nurse.Post(base + "/vitals", {{"loinc", "85354-9"}, {"systolic", 185}, {"diastolic", 90}, {"unit", "mm[Hg]"}});
     ASSERT_EQ(high.status, 201) << high.text;
     ASSERT_EQ(high.body["alerts"].size(), 1U);
     EXPECT_EQ(high.body["alerts"][0]["rule"], "systolic_high");
-    const ApiResponse normal = nurse.Post(base + "/vitals", {{"loinc", "8480-6"}, {"value", 120}, {"unit", "mm[Hg]"}});
+    const ApiResponse normal =
+        nurse.Post(base + "/vitals", {{"loinc", "85354-9"}, {"systolic", 120}, {"diastolic", 90}, {"unit", "mm[Hg]"}});
     EXPECT_TRUE(normal.body["alerts"].empty());
     const ApiResponse chart = nurse.Get(base + "/vitals");
     ASSERT_EQ(chart.status, 200);

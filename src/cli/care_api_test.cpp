@@ -163,6 +163,98 @@ TEST_P(CareApiTest, ScreeningReadsBrandNamesAndFlagsUnknownDrugs) {
     EXPECT_NE(unknown.find("medications: kratom"), std::string::npos) << screened.text;
 }
 
+// Issue 10 §5, §6 through the API: one BP reading in one request, vitals and alerts by session, entered in error,
+// a weight that needs confirming.
+TEST_P(CareApiTest, VitalReadingsSessionsMarksAndWeights) {
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient desk = server_->ClientWithToken("front_desk@clinic.example");
+    server_->SignedScreening(PatientId(), "ketamine-iv");
+    const ApiResponse started = prescriber.Post(
+        patient_ + "/courses",
+        {{"indication", "TRD (F33.2)"}, {"protocol", "iv-induction"}, {"route", "iv"}, {"start_date", UtcToday()}});
+    ASSERT_EQ(started.status, 201) << started.text;
+    const std::int64_t session_id = started.body["sessions"][0]["id"].get<std::int64_t>();
+    const std::string session = "/api/v1/sessions/" + std::to_string(session_id);
+    ASSERT_EQ(nurse.Post(session + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}}).status, 200);
+
+    const ApiResponse lone =
+        nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 150}, {"unit", "mm[Hg]"}});
+    EXPECT_EQ(lone.status, 400);
+    EXPECT_EQ(lone.ErrorField(), "diastolic");
+    EXPECT_EQ(
+        nurse.Post(patient_ + "/vitals", {{"loinc", "85354-9"}, {"systolic", 150}, {"unit", "mm[Hg]"}}).ErrorField(),
+        "diastolic");
+    EXPECT_EQ(nurse
+                  .Post(patient_ + "/vitals",
+                        {{"loinc", "85354-9"}, {"systolic", 90}, {"diastolic", 120}, {"unit", "mm[Hg]"}})
+                  .ErrorField(),
+              "diastolic");
+    EXPECT_EQ(nurse
+                  .Post(patient_ + "/vitals", {{"loinc", "85354-9"},
+                                               {"systolic", 150},
+                                               {"diastolic", 90},
+                                               {"unit", "mm[Hg]"},
+                                               {"session_id", session_id + 1000}})
+                  .ErrorField(),
+              "session_id");
+    const ApiResponse high = nurse.Post(patient_ + "/vitals", {{"loinc", "85354-9"},
+                                                               {"systolic", 190},
+                                                               {"diastolic", 115},
+                                                               {"mean_arterial", 140},
+                                                               {"unit", "mm[Hg]"},
+                                                               {"session_id", session_id}});
+    ASSERT_EQ(high.status, 201) << high.text;
+    EXPECT_EQ(high.body["systolic"], 190.0);
+    EXPECT_EQ(high.body["diastolic"], 115.0);
+    EXPECT_EQ(high.body["mean_arterial"], 140.0);
+    EXPECT_EQ(high.body["session_id"], session_id);
+    EXPECT_TRUE(high.body["entered_in_error"].is_null());
+    ASSERT_EQ(high.body["alerts"].size(), 1U);
+    EXPECT_EQ(high.body["alerts"][0]["rule"], "blood_pressure_high");
+    EXPECT_EQ(high.body["alerts"][0]["session_id"], session_id);
+
+    const ApiResponse in_session = nurse.Get(patient_ + "/vitals?session=" + std::to_string(session_id));
+    ASSERT_EQ(in_session.status, 200) << in_session.text;
+    EXPECT_EQ(in_session.body["items"].size(), 1U);
+    EXPECT_EQ(nurse.Get(patient_ + "/vitals?session=x").ErrorField(), "session");
+    const ApiResponse alerts = prescriber.Get("/api/v1/alerts?session=" + std::to_string(session_id));
+    ASSERT_EQ(alerts.status, 200) << alerts.text;
+    ASSERT_EQ(alerts.body["items"].size(), 1U);
+    EXPECT_EQ(prescriber.Get("/api/v1/alerts?session=0").ErrorField(), "session");
+
+    const std::string mark_vital =
+        patient_ + "/vitals/" + std::to_string(high.body["id"].get<std::int64_t>()) + "/entered-in-error";
+    EXPECT_EQ(desk.Post(mark_vital, {{"reason", "typo"}}).status, 403);
+    EXPECT_EQ(nurse.Post(mark_vital, {{"reason", " "}}).ErrorField(), "reason");
+    EXPECT_EQ(nurse.Post(patient_ + "/vitals/x/entered-in-error", {{"reason", "typo"}}).ErrorField(), "vital_id");
+    EXPECT_EQ(nurse.Post(patient_ + "/vitals/999999/entered-in-error", {{"reason", "typo"}}).status, 404);
+    const ApiResponse marked = nurse.Post(mark_vital, {{"reason", "cuff on the wrong arm"}});
+    ASSERT_EQ(marked.status, 200) << marked.text;
+    EXPECT_EQ(marked.body["entered_in_error"]["reason"], "cuff on the wrong arm");
+    EXPECT_EQ(marked.body["status"], "entered-in-error");
+    const ApiResponse twice = nurse.Post(mark_vital, {{"reason", "again"}});
+    EXPECT_EQ(twice.status, 409);
+    EXPECT_EQ(twice.ErrorField(), "entered_in_error");
+
+    const ApiResponse first = nurse.Post(patient_ + "/weights", {{"weight_kg", 70}});
+    ASSERT_EQ(first.status, 201) << first.text;
+    EXPECT_EQ(first.body["confirmed"], false);
+    const ApiResponse jump = nurse.Post(patient_ + "/weights", {{"weight_kg", 154}});
+    EXPECT_EQ(jump.status, 409);
+    EXPECT_EQ(jump.ErrorField(), "confirmed");
+    const ApiResponse confirmed = nurse.Post(patient_ + "/weights", {{"weight_kg", 80}, {"confirmed", true}});
+    ASSERT_EQ(confirmed.status, 201) << confirmed.text;
+    EXPECT_EQ(confirmed.body["confirmed"], true);
+    const ApiResponse weight_marked = nurse.Post(
+        patient_ + "/weights/" + std::to_string(confirmed.body["id"].get<std::int64_t>()) + "/entered-in-error",
+        {{"reason", "scale not zeroed"}});
+    ASSERT_EQ(weight_marked.status, 200) << weight_marked.text;
+    const ApiResponse weights = nurse.Get(patient_ + "/weights");
+    ASSERT_EQ(weights.body["items"].size(), 2U);
+    EXPECT_EQ(weights.body["items"][1]["status"], "entered-in-error");
+}
+
 TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
@@ -229,8 +321,11 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     EXPECT_EQ(checked_in.body["state"], "checked_in");
 
     EXPECT_EQ(nurse.Post(session + "/pre-dose", Json::object()).ErrorField(), "pre_dose_bp");
-    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 150}, {"unit", "mm[Hg]"}}).status, 201);
-    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8462-4"}, {"value", 85}, {"unit", "mm[Hg]"}}).status, 201);
+    ASSERT_EQ(nurse
+                  .Post(patient_ + "/vitals",
+                        {{"loinc", "85354-9"}, {"systolic", 150}, {"diastolic", 85}, {"unit", "mm[Hg]"}})
+                  .status,
+              201);
     EXPECT_EQ(nurse.Post(session + "/pre-dose", Json::object()).ErrorField(), "pre_dose_bp");  // above the gate
     EXPECT_EQ(nurse.Post(session + "/pre-dose", {{"override_reason", "x"}}).ErrorField(), "override_reason");
     EXPECT_EQ(nurse.Post(session + "/pre-dose-override", {{"override_reason", "x"}}).status, 403);
@@ -399,8 +494,11 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
     step(iv + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}});
     refused(iv + "/hold", {{"reason", "   "}}, "reason");
     refused(iv + "/start-monitoring", Json::object(), "state");
-    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 128}, {"unit", "mm[Hg]"}}).status, 201);
-    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8462-4"}, {"value", 80}, {"unit", "mm[Hg]"}}).status, 201);
+    ASSERT_EQ(nurse
+                  .Post(patient_ + "/vitals",
+                        {{"loinc", "85354-9"}, {"systolic", 128}, {"diastolic", 80}, {"unit", "mm[Hg]"}})
+                  .status,
+              201);
     step(iv + "/pre-dose", Json::object());
     ASSERT_EQ(prescriber
                   .Post(iv + "/dose-order", {{"route", "iv"},
@@ -430,8 +528,11 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
                                            {"route", "esketamine-nasal"},
                                            {"start_date", today}});
     step(esk + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}});
-    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8480-6"}, {"value", 126}, {"unit", "mm[Hg]"}}).status, 201);
-    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8462-4"}, {"value", 78}, {"unit", "mm[Hg]"}}).status, 201);
+    ASSERT_EQ(nurse
+                  .Post(patient_ + "/vitals",
+                        {{"loinc", "85354-9"}, {"systolic", 126}, {"diastolic", 78}, {"unit", "mm[Hg]"}})
+                  .status,
+              201);
     step(esk + "/pre-dose", Json::object());
     // The record, not the caller, says whether this is the course's first treatment.
     EXPECT_EQ(

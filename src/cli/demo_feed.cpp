@@ -66,23 +66,21 @@ void DemoVitalsFeed::RecordOne() {
     static const app::Actor kMonitor{"system:demo-monitor", "demo"};
     const DemoVitalsWalk::Reading reading = walk_.Next();
     const app::TimePoint observed_at = clock_.Now();
-    const struct {
-        std::string_view loinc;
-        double value;
-        const char* unit;
-    } vitals[] = {
-        {clinical::kHeartRateLoinc, reading.heart_rate_per_min, "/min"},
-        {clinical::kSpo2PulseOximetryLoinc, reading.spo2_percent, "%"},
-        {clinical::kSystolicBpLoinc, reading.systolic_mmhg, "mm[Hg]"},
-        {clinical::kDiastolicBpLoinc, reading.diastolic_mmhg, "mm[Hg]"},
-        {clinical::kRespiratoryRateLoinc, reading.respiratory_rate_per_min, "/min"},
+    const auto reading_of = [&](std::string_view loinc, double value, const char* unit) {
+        return app::NewVitalSign{patient_,    std::string(loinc),        value,           unit,
+                                 observed_at, app::VitalSource::kDevice, "DEMO-MONITOR-1"};
     };
-    for (const auto& vital : vitals) {
-        Result<app::RecordedVitalSign> recorded =
-            records_.RecordVitalSign(kMonitor,
-                                     app::NewVitalSign{patient_, std::string(vital.loinc), vital.value, vital.unit,
-                                                       observed_at, app::VitalSource::kDevice, "DEMO-MONITOR-1"},
-                                     settings_);
+    app::NewVitalSign blood_pressure =
+        reading_of(clinical::kBloodPressurePanelLoinc, reading.systolic_mmhg, "mm[Hg]");  // one reading, one record
+    blood_pressure.diastolic = reading.diastolic_mmhg;
+    const app::NewVitalSign vitals[] = {
+        reading_of(clinical::kHeartRateLoinc, reading.heart_rate_per_min, "/min"),
+        reading_of(clinical::kSpo2PulseOximetryLoinc, reading.spo2_percent, "%"),
+        blood_pressure,
+        reading_of(clinical::kRespiratoryRateLoinc, reading.respiratory_rate_per_min, "/min"),
+    };
+    for (const app::NewVitalSign& vital : vitals) {
+        Result<app::RecordedVitalSign> recorded = records_.RecordVitalSign(kMonitor, vital, settings_);
         if (!recorded.ok()) {
             log_ << "kclinic serve: demo monitor: " << recorded.error().ToString() << std::endl;
             continue;

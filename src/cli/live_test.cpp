@@ -30,7 +30,7 @@ using Json = nlohmann::json;
 
 constexpr std::chrono::seconds kPatience{10};
 
-const Json kSystolic185 = {{"loinc", "8480-6"}, {"value", 185}, {"unit", "mm[Hg]"}};
+const Json kSystolic185 = {{"loinc", "85354-9"}, {"systolic", 185}, {"diastolic", 90}, {"unit", "mm[Hg]"}};
 
 std::string UtcToday() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -72,8 +72,8 @@ void ExpectVitalThenAlert(LiveTestClient& client, std::int64_t patient_id, std::
     EXPECT_EQ(vital.value("patient_id", std::int64_t{0}), patient_id) << vital;
     ASSERT_TRUE(vital.contains("record")) << vital;
     EXPECT_EQ(vital["record"].value("id", std::int64_t{0}), vital_id) << vital;
-    EXPECT_EQ(vital["record"].value("loinc", ""), "8480-6") << vital;
-    EXPECT_EQ(vital["record"].value("value", 0.0), 185.0) << vital;
+    EXPECT_EQ(vital["record"].value("loinc", ""), "85354-9") << vital;
+    EXPECT_EQ(vital["record"].value("systolic", 0.0), 185.0) << vital;
     const Json alert = NextJson(client);
     EXPECT_EQ(alert.value("type", ""), "alert") << alert;
     EXPECT_EQ(alert.value("patient_id", std::int64_t{0}), patient_id) << alert;

@@ -214,7 +214,8 @@ Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
         const app::Actor actor = CliActor();
         ASSIGN_OR_RETURN(app::Patient patient, records.GetPatient(actor, app::PatientId{options.id}));
         ASSIGN_OR_RETURN(std::vector<app::Assessment> assessments, records.ListAssessments(actor, patient.id));
-        ASSIGN_OR_RETURN(std::vector<app::VitalSign> vitals, records.ListVitalSigns(actor, patient.id, 20));
+        ASSIGN_OR_RETURN(std::vector<app::VitalSign> vitals,
+                         records.ListVitalSigns(actor, patient.id, std::nullopt, 20));
         json::Json output = json::ToJson(patient);
         std::ostringstream text;
         text << PatientLine(patient);
@@ -228,8 +229,12 @@ Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
         json::Json vital_list = json::Json::array();
         for (const app::VitalSign& vital : vitals) {
             vital_list.push_back(json::ToJson(vital));
-            text << "  " << json::FormatTime(vital.observed_at) << "  " << vital.loinc << " "
-                 << FormatNumber(vital.value) << " " << vital.unit << LateEntryMark(vital.late_entry, vital.recorded_at)
+            // A blood pressure reads as one reading, systolic/diastolic.
+            const std::string value = vital.diastolic ? FormatNumber(vital.value) + "/" + FormatNumber(*vital.diastolic)
+                                                      : FormatNumber(vital.value);
+            text << "  " << json::FormatTime(vital.observed_at) << "  " << vital.loinc << " " << value << " "
+                 << vital.unit << LateEntryMark(vital.late_entry, vital.recorded_at)
+                 << (vital.entered_in_error ? "  (entered in error: " + vital.entered_in_error->reason + ")" : "")
                  << "\n";
         }
         output["assessments"] = std::move(assessment_list);

@@ -138,23 +138,46 @@ AlertFinding SuicidalityFinding(const ScaleResult& result) {
 
 }  // namespace
 
-std::vector<AlertFinding> EvaluateVitalSign(std::string_view loinc, double value, const MonitoringSettings& settings) {
+std::vector<AlertFinding> EvaluateVitalSign(const VitalSignEntry& entry, const MonitoringSettings& settings) {
     std::vector<AlertFinding> findings;
-    const std::optional<VitalSignDefinition> definition = FindVitalSign(loinc);
+    const std::optional<VitalSignDefinition> definition = FindVitalSign(entry.loinc);
     if (!definition) {
         return findings;
     }
-    for (const VitalRule& rule : kVitalRules) {
-        const int threshold = settings.*rule.threshold;
-        if (rule.loinc != loinc || !Met(rule.comparison, value, threshold)) {
-            continue;
+    const bool blood_pressure = entry.loinc == kBloodPressurePanelLoinc;
+    // The rules read components by their own codes: a blood pressure's systolic is its value.
+    const auto reading = [&](std::string_view loinc) -> std::optional<double> {
+        if (blood_pressure) {
+            return loinc == kSystolicBpLoinc ? std::optional<double>(entry.value)
+                                             : (loinc == kDiastolicBpLoinc ? entry.diastolic : std::nullopt);
         }
-        findings.push_back(AlertFinding{
-            std::string(rule.rule), AlertSeverity::kWarning,
-            std::string(rule.label) + " " + FormatNumber(value) + " " + std::string(definition->ucum_unit) + " is " +
-                std::string(ComparisonText(rule.comparison)) + " the alert threshold of " + std::to_string(threshold),
-            std::string(rule.source)});
+        return loinc == entry.loinc ? std::optional<double>(entry.value) : std::nullopt;
+    };
+    std::vector<const VitalRule*> met;
+    for (const VitalRule& rule : kVitalRules) {
+        const std::optional<double> value = reading(rule.loinc);
+        if (value && Met(rule.comparison, *value, settings.*rule.threshold)) {
+            met.push_back(&rule);
+        }
     }
+    if (met.empty()) {
+        return findings;
+    }
+    std::string message;
+    std::string source;
+    for (const VitalRule* rule : met) {
+        const double value = *reading(rule->loinc);
+        message += std::string(message.empty() ? "" : " and ") + std::string(rule->label) + " " + FormatNumber(value) +
+                   " " + std::string(definition->ucum_unit) + " is " + std::string(ComparisonText(rule->comparison)) +
+                   " the alert threshold of " + std::to_string(settings.*rule->threshold);
+        source += std::string(source.empty() ? "" : "; ") + std::string(rule->source);
+    }
+    if (blood_pressure) {
+        message = "Blood pressure " + FormatNumber(entry.value) + "/" + FormatNumber(*entry.diastolic) + " " +
+                  std::string(definition->ucum_unit) + ": " + message;
+    }
+    const std::string_view rule = met.size() > 1 ? kRuleBloodPressureHigh : met.front()->rule;
+    findings.push_back(AlertFinding{std::string(rule), AlertSeverity::kWarning, message, source});
     return findings;
 }
 

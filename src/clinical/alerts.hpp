@@ -13,6 +13,7 @@
 #include "base/enum_names.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/settings.hpp"
+#include "clinical/vital_signs.hpp"
 
 namespace kclinic::clinical {
 
@@ -30,6 +31,7 @@ inline constexpr auto kAlertSeverityNames =
 // Rule codes (machine-facing, stable).
 inline constexpr std::string_view kRuleSystolicHigh = "systolic_high";
 inline constexpr std::string_view kRuleDiastolicHigh = "diastolic_high";
+inline constexpr std::string_view kRuleBloodPressureHigh = "blood_pressure_high";  // systolic and diastolic both
 inline constexpr std::string_view kRuleHeartRateHigh = "heart_rate_high";
 inline constexpr std::string_view kRuleHeartRateLow = "heart_rate_low";
 inline constexpr std::string_view kRuleSpo2Low = "spo2_low";
@@ -48,10 +50,12 @@ struct AlertFinding {
     std::string source;   // where the rule and its threshold come from, with the setting's name where tunable
 };
 
-// The alerts one vital sign raises: at most one (a value is either too high or too low). Vital signs without an
-// alert rule (temperature, body weight) and unknown codes raise none. PRECONDITION: `value` passed
-// ValidateVitalSign for `loinc`, and `settings` holds values inside the bounds SetSetting enforces.
-[[nodiscard]] std::vector<AlertFinding> EvaluateVitalSign(std::string_view loinc, double value,
+// The alerts one vital sign raises: at most one. A value is either too high or too low; a blood-pressure reading
+// is one reading, so one whose systolic and diastolic both reach their thresholds raises one
+// kRuleBloodPressureHigh alert naming both values (one whose systolic or diastolic alone does, that component's
+// rule). Vital signs without an alert rule (temperature, body weight) and unknown codes raise none. PRECONDITION:
+// `entry` passed ValidateVitalSign, and `settings` holds values inside the bounds SetSetting enforces.
+[[nodiscard]] std::vector<AlertFinding> EvaluateVitalSign(const VitalSignEntry& entry,
                                                           const MonitoringSettings& settings);
 
 // The alerts one scored administration raises, most severe first: a suicidality flag is always critical; MOAA/S 0

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,57 +30,88 @@ void ExpectFindings(const std::vector<AlertFinding>& findings, const std::vector
 
 struct VitalCase {
     std::string loinc;
-    double value;
+    double value;  // a blood pressure's systolic
+    std::optional<double> diastolic;
     std::vector<Expected> expected;
 };
 
-// Each threshold at its default, one step either side of the boundary.
+constexpr std::string_view kBp = kBloodPressurePanelLoinc;
+
+// Each threshold at its default, one step either side of the boundary; a blood pressure is one reading and raises
+// at most one alert, naming both values when both reach their thresholds.
 TEST(AlertsTest, VitalSignBoundariesAtTheDefaults) {
     const std::vector<VitalCase> cases = {
-        {"8480-6", 179.5, {}},
-        {"8480-6",
+        {std::string(kBp), 179.5, 109, {}},
+        {std::string(kBp),
          180,
+         80,
          {{"systolic_high", AlertSeverity::kWarning,
-           "Systolic BP 180 mm[Hg] is at or above the alert threshold of 180"}}},
-        {"8480-6",
+           "Blood pressure 180/80 mm[Hg]: Systolic BP 180 mm[Hg] is at or above the alert threshold of 180"}}},
+        {std::string(kBp),
          186,
+         109.5,
          {{"systolic_high", AlertSeverity::kWarning,
-           "Systolic BP 186 mm[Hg] is at or above the alert threshold of 180"}}},
-        {"8480-6", 45, {}},  // low systolic has no rule here
-        {"8462-4", 109, {}},
-        {"8462-4",
+           "Blood pressure 186/109.5 mm[Hg]: Systolic BP 186 mm[Hg] is at or above the alert threshold of 180"}}},
+        {std::string(kBp), 45, 25, {}},  // low blood pressure has no rule here
+        {std::string(kBp),
+         150,
          110,
          {{"diastolic_high", AlertSeverity::kWarning,
+           "Blood pressure 150/110 mm[Hg]: Diastolic BP 110 mm[Hg] is at or above the alert threshold of 110"}}},
+        {std::string(kBp),
+         180,
+         110,
+         {{"blood_pressure_high", AlertSeverity::kWarning,
+           "Blood pressure 180/110 mm[Hg]: Systolic BP 180 mm[Hg] is at or above the alert threshold of 180 and "
            "Diastolic BP 110 mm[Hg] is at or above the alert threshold of 110"}}},
-        {"8867-4", 110, {}},
+        {"8867-4", 110, std::nullopt, {}},
         {"8867-4",
          111,
+         std::nullopt,
          {{"heart_rate_high", AlertSeverity::kWarning, "Heart rate 111 /min is above the alert threshold of 110"}}},
-        {"8867-4", 50, {}},
+        {"8867-4", 50, std::nullopt, {}},
         {"8867-4",
          49,
+         std::nullopt,
          {{"heart_rate_low", AlertSeverity::kWarning, "Heart rate 49 /min is below the alert threshold of 50"}}},
-        {"59408-5", 93, {}},
-        {"59408-5", 92.5, {{"spo2_low", AlertSeverity::kWarning, "SpO2 92.5 % is below the alert threshold of 93"}}},
-        {"2708-6", 88, {{"spo2_low", AlertSeverity::kWarning, "SpO2 88 % is below the alert threshold of 93"}}},
-        {"9279-1", 10, {}},
+        {"59408-5", 93, std::nullopt, {}},
+        {"59408-5",
+         92.5,
+         std::nullopt,
+         {{"spo2_low", AlertSeverity::kWarning, "SpO2 92.5 % is below the alert threshold of 93"}}},
+        {"2708-6",
+         88,
+         std::nullopt,
+         {{"spo2_low", AlertSeverity::kWarning, "SpO2 88 % is below the alert threshold of 93"}}},
+        {"9279-1", 10, std::nullopt, {}},
         {"9279-1",
          9,
+         std::nullopt,
          {{"respiratory_rate_low", AlertSeverity::kWarning,
            "Respiratory rate 9 /min is below the alert threshold of 10"}}},
-        {"9279-1", 30, {}},
+        {"9279-1", 30, std::nullopt, {}},
         {"9279-1",
          31,
+         std::nullopt,
          {{"respiratory_rate_high", AlertSeverity::kWarning,
            "Respiratory rate 31 /min is above the alert threshold of 30"}}},
-        {"8310-5", 41, {}},   // temperature: no alert rule
-        {"29463-7", 40, {}},  // body weight: no alert rule
-        {"1234-5", 500, {}},  // unknown code: nothing to judge
+        {"8310-5", 41, std::nullopt, {}},   // temperature: no alert rule
+        {"29463-7", 40, std::nullopt, {}},  // body weight: no alert rule
+        {"1234-5", 500, std::nullopt, {}},  // unknown code: nothing to judge
     };
     for (const VitalCase& c : cases) {
-        ExpectFindings(EvaluateVitalSign(c.loinc, c.value, MonitoringSettings{}), c.expected,
+        const VitalSignEntry entry{c.loinc, c.value, "", c.diastolic, std::nullopt};
+        ExpectFindings(EvaluateVitalSign(entry, MonitoringSettings{}), c.expected,
                        c.loinc + " " + std::to_string(c.value));
     }
+}
+
+TEST(AlertsTest, TheSourceOfABothHighAlertCitesBothRules) {
+    const std::vector<AlertFinding> findings =
+        EvaluateVitalSign(VitalSignEntry{kBp, 200, "mm[Hg]", 120, 146}, MonitoringSettings{});
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_NE(findings[0].source.find("monitoring.systolic_alert_at_or_above"), std::string::npos);
+    EXPECT_NE(findings[0].source.find("monitoring.diastolic_alert_at_or_above"), std::string::npos);
 }
 
 TEST(AlertsTest, VitalSignThresholdsComeFromTheSettings) {
@@ -88,15 +120,15 @@ TEST(AlertsTest, VitalSignThresholdsComeFromTheSettings) {
     ASSERT_TRUE(SetSetting(settings, "monitoring.spo2_alert_below", "95").ok());
     ASSERT_TRUE(SetSetting(settings, "monitoring.heart_rate_alert_below", "60").ok());
     const MonitoringSettings& cautious = settings.monitoring;
-    ExpectFindings(EvaluateVitalSign("8480-6", 159, cautious), {}, "systolic 159");
-    ExpectFindings(EvaluateVitalSign("8480-6", 160, cautious),
+    ExpectFindings(EvaluateVitalSign({kBp, 159, "mm[Hg]", 90, std::nullopt}, cautious), {}, "systolic 159");
+    ExpectFindings(EvaluateVitalSign({kBp, 160, "mm[Hg]", 90, std::nullopt}, cautious),
                    {{"systolic_high", AlertSeverity::kWarning,
-                     "Systolic BP 160 mm[Hg] is at or above the alert threshold of 160"}},
+                     "Blood pressure 160/90 mm[Hg]: Systolic BP 160 mm[Hg] is at or above the alert threshold of 160"}},
                    "systolic 160");
-    ExpectFindings(EvaluateVitalSign("59408-5", 94, cautious),
+    ExpectFindings(EvaluateVitalSign({"59408-5", 94, "%", std::nullopt, std::nullopt}, cautious),
                    {{"spo2_low", AlertSeverity::kWarning, "SpO2 94 % is below the alert threshold of 95"}}, "spo2 94");
     ExpectFindings(
-        EvaluateVitalSign("8867-4", 59, cautious),
+        EvaluateVitalSign({"8867-4", 59, "/min", std::nullopt, std::nullopt}, cautious),
         {{"heart_rate_low", AlertSeverity::kWarning, "Heart rate 59 /min is below the alert threshold of 60"}},
         "heart rate 59");
 }

@@ -84,7 +84,7 @@ struct GateOverride {
 struct SessionFacts {
     bool consent_confirmed = false;  // informed consent for this course confirmed at check-in
     bool escort_confirmed = false;   // a responsible adult takes the patient home (no driving until next day)
-    // The most recent pre-dose BP taken since check-in, and when (the later of its two readings).
+    // The most recent pre-dose BP reading taken since check-in, and when.
     std::optional<BloodPressure> pre_dose_bp = std::nullopt;
     std::optional<TimePoint> pre_dose_bp_at = std::nullopt;
     BpGate bp_gate = {};

@@ -280,6 +280,18 @@ const std::vector<Entry>& Registry() {
             "records.late_entry_max_hours", [](auto& s) -> auto& { return s.records.late_entry_max_hours; }, 1, 72, "h",
             "Clinic policy [PRACTICE]: older documentation goes into a signed note, not back-dated entries",
             "A clinical time earlier than now by more than this is refused."),
+        IntEntry(
+            "records.weight_change_percent", [](auto& s) -> auto& { return s.records.weight_change_percent; }, 5, 25,
+            "%",
+            "Clinic policy [PRACTICE] (issue 10 §5): an adult's weight rarely moves 10 % in a month, a typing or unit "
+            "error (pounds for kilograms) does; weight-based ketamine doses (0.5 mg/kg, clinical-reference §3) "
+            "follow the weight",
+            "A weight that differs from the latest valid one by more than this percentage, within "
+            "records.weight_change_window_days, is refused unless confirmed."),
+        IntEntry(
+            "records.weight_change_window_days", [](auto& s) -> auto& { return s.records.weight_change_window_days; },
+            1, 90, "d", "Clinic policy [PRACTICE] (issue 10 §5: \"within a short time\")",
+            "How recent the latest valid weight must be for records.weight_change_percent to apply."),
     };
     return entries;
 }

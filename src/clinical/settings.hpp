@@ -101,9 +101,11 @@ struct MonitoringSettings {
 // When a clinical time may be recorded (clinical/record_time.hpp). No regulation sets these numbers: they are clinic
 // policy [PRACTICE], bounded so that a late entry stays identifiable and a wrong clock cannot document the future.
 struct RecordSettings {
-    int clock_skew_minutes = 5;         // a time up to this far ahead of the server's clock is accepted [PRACTICE]
-    int late_entry_after_minutes = 30;  // a time earlier than this before now is a late entry (CMS PIM 3.3.2.5)
-    int late_entry_max_hours = 24;      // a time earlier than this before now is refused [PRACTICE]
+    int clock_skew_minutes = 5;          // a time up to this far ahead of the server's clock is accepted [PRACTICE]
+    int late_entry_after_minutes = 30;   // a time earlier than this before now is a late entry (CMS PIM 3.3.2.5)
+    int late_entry_max_hours = 24;       // a time earlier than this before now is refused [PRACTICE]
+    int weight_change_percent = 10;      // a weight this much off the latest valid one needs confirming [PRACTICE]
+    int weight_change_window_days = 30;  // ... when that one was measured within this many days [PRACTICE]
 };
 
 struct ClinicSettings {

@@ -1,5 +1,5 @@
-// Alerts: listed (by patient, by whom they notify, open only) and acknowledged by a person, which the live channel
-// announces once committed.
+// Alerts: listed (by patient, by session, by whom they notify, open only) and acknowledged by a person, which the live
+// channel announces once committed.
 
 #include <optional>
 #include <string>
@@ -32,10 +32,14 @@ void AddAlertRoutes(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::optional<std::int64_t> patient, QueryId(call.request, "patient_id"));
+                ASSIGN_OR_RETURN(std::optional<std::int64_t> session, QueryId(call.request, "session"));
                 ASSIGN_OR_RETURN(bool open, QueryBoolean(call.request, "open"));
                 app::AlertFilter filter;
                 if (patient) {
                     filter.patient = app::PatientId{*patient};
+                }
+                if (session) {
+                    filter.session = app::SessionId{*session};
                 }
                 if (const auto notify = call.request.QueryParameter("notify")) {
                     filter.notify = std::string(*notify);

@@ -11,6 +11,7 @@
 #include "adapters/json/record_json.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/scales.hpp"
+#include "clinical/vital_signs.hpp"
 
 namespace kclinic::adapters::api {
 namespace {
@@ -95,7 +96,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::WeightMeasurement> weights,
                                  services.use_cases.patients.ListWeights(call.actor, app::PatientId{call.id}));
-                // Weights have no id of their own; the cursor is the position in the history, oldest first.
+                // The cursor is the position in the history, so pages follow its clinical order (oldest first).
                 std::vector<std::pair<std::int64_t, const app::WeightMeasurement*>> numbered;
                 for (std::size_t i = 0; i < weights.size(); ++i) {
                     numbered.emplace_back(static_cast<std::int64_t>(i + 1), &weights[i]);
@@ -110,24 +111,44 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
                 ObjectReader body(call.request.body);
                 const double weight_kg = body.Number("weight_kg");
                 const std::optional<app::TimePoint> measured_at = body.OptionalTime("measured_at");
+                const bool confirmed = body.OptionalBoolean("confirmed").value_or(false);
                 RETURN_IF_ERROR(body.Finish());
                 const app::PatientId patient{call.id};
                 const app::TimePoint at = measured_at.value_or(call.now);
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                ASSIGN_OR_RETURN(app::WeightMeasurement recorded, services.use_cases.patients.RecordWeight(
-                                                                      call.actor, patient, at, weight_kg, settings));
+                ASSIGN_OR_RETURN(
+                    app::WeightMeasurement recorded,
+                    services.use_cases.patients.RecordWeight(call.actor, patient, at, weight_kg, confirmed, settings));
                 return JsonResponse(201, json::ToJson(recorded));
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/weights/{weight_id}/entered-in-error", Permission::kWeightRecord,
+            Subject::kPathPatient, [&services](ApiCall& call) -> Result<HttpResponse> {
+                ASSIGN_OR_RETURN(const std::int64_t weight, PathId(call, "weight_id"));
+                ObjectReader body(call.request.body);
+                const std::string reason = body.String("reason");
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::WeightMeasurement marked,
+                                 services.use_cases.patients.MarkWeightEnteredInError(
+                                     call.actor, app::PatientId{call.id}, app::WeightId{weight}, reason));
+                return JsonResponse(200, json::ToJson(marked));
             });
 }
 
 void AddVitals(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/vitals", Permission::kVitalRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100).
+                // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100), of one
+                // session with ?session=ID.
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                ASSIGN_OR_RETURN(
-                    std::vector<app::VitalSign> vitals,
-                    services.use_cases.patients.ListVitalSigns(call.actor, app::PatientId{call.id}, page.limit));
+                ASSIGN_OR_RETURN(std::optional<std::int64_t> session, QueryId(call.request, "session"));
+                std::optional<app::SessionId> in_session;
+                if (session) {
+                    in_session = app::SessionId{*session};
+                }
+                ASSIGN_OR_RETURN(std::vector<app::VitalSign> vitals,
+                                 services.use_cases.patients.ListVitalSigns(call.actor, app::PatientId{call.id},
+                                                                            in_session, page.limit));
                 Json items = Json::array();
                 for (const app::VitalSign& vital : vitals) {
                     items.push_back(json::ToJson(vital));
@@ -141,15 +162,38 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
                 app::NewVitalSign vital;
                 vital.patient = app::PatientId{call.id};
                 vital.loinc = body.String("loinc");
-                vital.value = body.Number("value");
+                if (vital.loinc == clinical::kBloodPressurePanelLoinc) {
+                    // One reading, one request: its systolic and diastolic (and mean) by name.
+                    vital.value = body.Number("systolic");
+                    vital.diastolic = body.Number("diastolic");
+                    vital.mean_arterial = body.OptionalNumber("mean_arterial");
+                } else {
+                    vital.value = body.Number("value");
+                }
                 vital.unit = body.String("unit");
                 vital.observed_at = body.OptionalTime("observed_at").value_or(call.now);
+                const std::optional<std::int64_t> session = body.OptionalInteger("session_id");
                 RETURN_IF_ERROR(body.Finish());
+                if (session) {
+                    vital.session = app::SessionId{*session};
+                }
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 ASSIGN_OR_RETURN(app::RecordedVitalSign recorded,
                                  services.use_cases.patients.RecordVitalSign(call.actor, vital, settings));
                 json::PublishRecorded(services.events, recorded.vital, recorded.alerts);
                 return JsonResponse(201, RecordedJson(json::ToJson(recorded.vital), recorded.alerts));
+            });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/vitals/{vital_id}/entered-in-error", Permission::kVitalRecord,
+            Subject::kPathPatient, [&services](ApiCall& call) -> Result<HttpResponse> {
+                ASSIGN_OR_RETURN(const std::int64_t vital, PathId(call, "vital_id"));
+                ObjectReader body(call.request.body);
+                const std::string reason = body.String("reason");
+                RETURN_IF_ERROR(body.Finish());
+                ASSIGN_OR_RETURN(app::VitalSign marked,
+                                 services.use_cases.patients.MarkVitalSignEnteredInError(
+                                     call.actor, app::PatientId{call.id}, app::VitalSignId{vital}, reason));
+                return JsonResponse(200, json::ToJson(marked));
             });
 }
 

@@ -56,6 +56,9 @@ void AddPortalRoutes(ApiRouter& api, ApiServices& services);
 // The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
 // a positive integer.
 [[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);
+// The path capture `name` (a route's second record id, as {vital_id} of .../vitals/{vital_id}/...): a positive
+// integer, or kInvalidArgument naming `name`.
+[[nodiscard]] Result<std::int64_t> PathId(const ApiCall& call, std::string_view name);
 
 // `items` in id order, the order a page's cursor follows, for a list a use case returns in clinical order (adverse
 // events by onset, the REMS forms due by date).

@@ -16,7 +16,7 @@ app::LiveEvent Event(app::LiveEventKind kind, app::PatientId patient, std::optio
 }  // namespace
 
 app::LiveEvent VitalSignEvent(const app::VitalSign& vital) {
-    return Event(app::LiveEventKind::kVitalSign, vital.patient, std::nullopt, ToJson(vital));
+    return Event(app::LiveEventKind::kVitalSign, vital.patient, vital.session, ToJson(vital));
 }
 
 app::LiveEvent AssessmentEvent(const app::Assessment& assessment) {
@@ -24,11 +24,11 @@ app::LiveEvent AssessmentEvent(const app::Assessment& assessment) {
 }
 
 app::LiveEvent AlertEvent(const app::Alert& alert) {
-    return Event(app::LiveEventKind::kAlert, alert.patient, std::nullopt, ToJson(alert));
+    return Event(app::LiveEventKind::kAlert, alert.patient, alert.session, ToJson(alert));
 }
 
 app::LiveEvent AlertAcknowledgedEvent(const app::Alert& alert) {
-    return Event(app::LiveEventKind::kAlertAcknowledged, alert.patient, std::nullopt, ToJson(alert));
+    return Event(app::LiveEventKind::kAlertAcknowledged, alert.patient, alert.session, ToJson(alert));
 }
 
 app::LiveEvent SessionStateEvent(const app::TreatmentSession& session) {

@@ -33,6 +33,16 @@ void PutBloodPressureIfPresent(Json& json, const char* key,
     }
 }
 
+// Every markable record shows its mark, or null while it is valid, and the FHIR status that goes with it
+// (Observation.status: final or entered-in-error).
+void PutEnteredInError(Json& json, const std::optional<app::EnteredInError>& mark) {
+    json["entered_in_error"] =
+        mark
+            ? Json{{"reason", mark->reason}, {"marked_at", FormatTime(mark->marked_at)}, {"marked_by", mark->marked_by}}
+            : Json(nullptr);
+    json["status"] = mark ? "entered-in-error" : "final";
+}
+
 }  // namespace
 
 Json ToJson(const app::Patient& patient) {
@@ -51,11 +61,18 @@ Json ToJson(const app::Patient& patient) {
 }
 
 Json ToJson(const app::WeightMeasurement& weight) {
-    return Json{
-        {"patient_id", weight.patient.value}, {"measured_at", FormatTime(weight.measured_at)},
-        {"weight_kg", weight.weight_kg},      {"recorded_at", FormatTime(weight.recorded_at)},
-        {"recorded_by", weight.recorded_by},  {"late_entry", weight.late_entry},
+    Json json{
+        {"id", weight.id.value},
+        {"patient_id", weight.patient.value},
+        {"measured_at", FormatTime(weight.measured_at)},
+        {"weight_kg", weight.weight_kg},
+        {"recorded_at", FormatTime(weight.recorded_at)},
+        {"recorded_by", weight.recorded_by},
+        {"late_entry", weight.late_entry},
+        {"confirmed", weight.confirmed},
     };
+    PutEnteredInError(json, weight.entered_in_error);
+    return json;
 }
 
 Json ToJson(const app::VitalSign& vital) {
@@ -63,15 +80,24 @@ Json ToJson(const app::VitalSign& vital) {
         {"id", vital.id.value},
         {"patient_id", vital.patient.value},
         {"loinc", vital.loinc},
-        {"value", vital.value},
         {"unit", vital.unit},
         {"observed_at", FormatTime(vital.observed_at)},
         {"source", app::VitalSourceName(vital.source)},
         {"recorded_at", FormatTime(vital.recorded_at)},
         {"recorded_by", vital.recorded_by},
         {"late_entry", vital.late_entry},
+        {"session_id", vital.session ? Json(vital.session->value) : Json(nullptr)},
     };
+    if (vital.diastolic) {
+        // A blood-pressure reading (85354-9) shows its components by name, as the request gave them.
+        json["systolic"] = vital.value;
+        json["diastolic"] = *vital.diastolic;
+        PutIfPresent(json, "mean_arterial", vital.mean_arterial);
+    } else {
+        json["value"] = vital.value;
+    }
     PutIfNotEmpty(json, "device_id", vital.device_id);
+    PutEnteredInError(json, vital.entered_in_error);
     return json;
 }
 
@@ -296,6 +322,7 @@ Json ToJson(const app::Alert& alert) {
         {"record_type", alert.record_type},
         {"record_id", alert.record_id},
         {"raised_at", FormatTime(alert.raised_at)},
+        {"session_id", alert.session ? Json(alert.session->value) : Json(nullptr)},
     };
     PutIfNotEmpty(json, "notify", alert.notify);
     PutTimeIfPresent(json, "acknowledged_at", alert.acknowledged_at);

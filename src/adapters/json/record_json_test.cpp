@@ -40,6 +40,48 @@ TEST(RecordJson, AbsentOptionalsAreLeftOutNotNull) {
     EXPECT_EQ(ToJson(running)["stopped_at"], "2026-09-21T14:53:20.123Z");
 }
 
+// A blood pressure is one record with its components by name; a marked record shows its mark and the FHIR status
+// entered-in-error, a valid one null and final; the session is null outside one.
+TEST(RecordJson, VitalsAndWeightsShowTheirReadingSessionAndMark) {
+    app::VitalSign bp{
+        app::VitalSignId{8}, app::PatientId{3}, "85354-9", 150, "mm[Hg]", kAt, app::VitalSource::kManual, "", kAt,
+        "nurse@example.org"};
+    bp.diastolic = 95;
+    bp.mean_arterial = 113;
+    bp.session = app::SessionId{27};
+    Json json = ToJson(bp);
+    EXPECT_EQ(json["systolic"], 150.0);
+    EXPECT_EQ(json["diastolic"], 95.0);
+    EXPECT_EQ(json["mean_arterial"], 113.0);
+    EXPECT_FALSE(json.contains("value"));
+    EXPECT_EQ(json["session_id"], 27);
+    EXPECT_TRUE(json["entered_in_error"].is_null());
+    EXPECT_EQ(json["status"], "final");
+
+    bp.session.reset();
+    bp.entered_in_error = app::EnteredInError{"wrong patient", kAt, "nurse@example.org"};
+    json = ToJson(bp);
+    EXPECT_TRUE(json["session_id"].is_null());
+    EXPECT_EQ(json["entered_in_error"]["reason"], "wrong patient");
+    EXPECT_EQ(json["entered_in_error"]["marked_at"], "2026-09-21T14:13:20.123Z");
+    EXPECT_EQ(json["status"], "entered-in-error");
+
+    app::WeightMeasurement weight;
+    weight.id = app::WeightId{4};
+    weight.weight_kg = 80;
+    weight.confirmed = true;
+    weight.entered_in_error = app::EnteredInError{"scale not zeroed", kAt, "nurse@example.org"};
+    json = ToJson(weight);
+    EXPECT_EQ(json["id"], 4);
+    EXPECT_EQ(json["confirmed"], true);
+    EXPECT_EQ(json["entered_in_error"]["marked_by"], "nurse@example.org");
+    EXPECT_EQ(json["status"], "entered-in-error");
+
+    app::Alert alert;
+    alert.session = app::SessionId{27};
+    EXPECT_EQ(ToJson(alert)["session_id"], 27);
+}
+
 TEST(RecordJson, SessionCarriesItsStateAndOverride) {
     app::TreatmentSession session;
     session.id = app::SessionId{5};

@@ -36,6 +36,7 @@ struct AuditFilter {
 struct AlertFilter {
     std::optional<PatientId> patient;
     std::optional<std::string> notify;  // the clinician the alerts were raised for
+    std::optional<SessionId> session;   // the session the alerts' vital signs were recorded in
     bool open_only = false;             // only alerts not yet acknowledged
     std::int64_t after_id = 0;          // keyset pagination: alerts with id > after_id
     int limit = 100;
@@ -62,18 +63,29 @@ public:
     // version. kConflict when the version is stale, kNotFound when the patient does not exist.
     virtual Status UpdatePatient(const Patient& patient) = 0;
 
-    virtual Status InsertWeight(const WeightMeasurement& weight) = 0;
-    // Oldest first.
+    // `weight.id` and `weight.entered_in_error` are ignored (a weight is stored valid); the new id is returned.
+    virtual Result<WeightId> InsertWeight(const WeightMeasurement& weight) = 0;
+    // kNotFound when no such weight.
+    virtual Result<WeightMeasurement> GetWeight(WeightId id) = 0;
+    // Oldest first (measured_at, then id), marked ones included.
     virtual Result<std::vector<WeightMeasurement>> ListWeights(PatientId patient) = 0;
+    // Marks a valid weight entered in error. kNotFound when no such weight; kFailedPrecondition "entered_in_error"
+    // when it is already marked (the stored mark is left as it was).
+    virtual Status MarkWeightEnteredInError(WeightId id, const EnteredInError& mark) = 0;
 
+    // Stores `vital` with its session as given (the use case decides it) and no mark.
     virtual Result<VitalSignId> InsertVitalSign(const NewVitalSign& vital, TimePoint recorded_at,
                                                 std::string_view recorded_by, bool late_entry) = 0;
     // kNotFound when no such vital sign.
     virtual Result<VitalSign> GetVitalSign(VitalSignId id) = 0;
-    // Most recent `limit` observations, oldest first.
-    virtual Result<std::vector<VitalSign>> ListVitalSigns(PatientId patient, int limit) = 0;
-    // Vital signs observed in [from, to], oldest first (observed_at, then id).
+    // Most recent `limit` observations, oldest first, marked ones included; only those of `session` when given.
+    virtual Result<std::vector<VitalSign>> ListVitalSigns(PatientId patient, std::optional<SessionId> session,
+                                                          int limit) = 0;
+    // Vital signs observed in [from, to], oldest first (observed_at, then id), marked ones included.
     virtual Result<std::vector<VitalSign>> ListVitalSignsBetween(PatientId patient, TimePoint from, TimePoint to) = 0;
+    // Marks a valid vital sign (a whole blood-pressure reading) entered in error. kNotFound when no such vital
+    // sign; kFailedPrecondition "entered_in_error" when it is already marked (the stored mark is left as it was).
+    virtual Status MarkVitalSignEnteredInError(VitalSignId id, const EnteredInError& mark) = 0;
 
     // `assessment.id` is ignored; the new id is returned.
     virtual Result<AssessmentId> InsertAssessment(const Assessment& assessment) = 0;

@@ -56,15 +56,8 @@ protected:
     void CheckInAndConfirm(SessionId session) {
         ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
         clock_.Advance(minutes{2});
-        for (const auto& [loinc, value] : {std::pair{"8480-6", 128}, std::pair{"8462-4", 78}}) {
-            ASSERT_TRUE(clinic()
-                            .patients
-                            .RecordVitalSign(nurse_,
-                                             app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]",
-                                                               clock_.Now(), app::VitalSource::kManual, ""},
-                                             settings_)
-                            .ok());
-        }
+        ASSERT_TRUE(
+            clinic().patients.RecordVitalSign(nurse_, BloodPressure(patient_, 128, 78, clock_.Now()), settings_).ok());
         clock_.Advance(minutes{1});
         Result<app::TreatmentSession> confirmed = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
         ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();

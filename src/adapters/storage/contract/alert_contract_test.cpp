@@ -31,8 +31,9 @@ app::NewVitalSign Vital(PatientId patient, const std::string& loinc, double valu
     return app::NewVitalSign{patient, loinc, value, unit, At(-60), app::VitalSource::kManual, ""};
 }
 
+// A blood-pressure reading whose diastolic (80) raises nothing.
 app::NewVitalSign Systolic(PatientId patient, double value) {
-    return Vital(patient, "8480-6", value, "mm[Hg]");
+    return BloodPressure(patient, value, 80, At(-60));
 }
 
 class AlertContractTest : public UseCaseTest {
@@ -139,7 +140,8 @@ TEST_P(AlertContractTest, HighSystolicRaisesAWarningForTheNamedClinician) {
     EXPECT_EQ(alert.patient, patient_);
     EXPECT_EQ(alert.rule, "systolic_high");
     EXPECT_EQ(alert.severity, AlertSeverity::kWarning);
-    EXPECT_EQ(alert.message, "Systolic BP 186 mm[Hg] is at or above the alert threshold of 180");
+    EXPECT_EQ(alert.message,
+              "Blood pressure 186/80 mm[Hg]: Systolic BP 186 mm[Hg] is at or above the alert threshold of 180");
     EXPECT_NE(alert.source.find("monitoring.systolic_alert_at_or_above"), std::string::npos) << alert.source;
     EXPECT_EQ(alert.record_type, "vital_sign");
     EXPECT_EQ(alert.record_id, recorded->vital.id.value);
@@ -174,7 +176,7 @@ TEST_P(AlertContractTest, HighSystolicRaisesAWarningForTheNamedClinician) {
 
 TEST_P(AlertContractTest, NormalVitalSignsRaiseNone) {
     for (const app::NewVitalSign& vital :
-         {Systolic(patient_, 179), Vital(patient_, "8462-4", 109, "mm[Hg]"), Vital(patient_, "8867-4", 110, "/min"),
+         {BloodPressure(patient_, 179, 109, At(-60)), Vital(patient_, "8867-4", 110, "/min"),
           Vital(patient_, "59408-5", 93, "%"), Vital(patient_, "9279-1", 10, "/min"),
           Vital(patient_, "8310-5", 39.5, "Cel")}) {
         Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(nurse_, vital, settings_);
@@ -252,7 +254,8 @@ TEST_P(AlertContractTest, ClinicSettingsMoveTheThresholds) {
         clinic().patients.RecordVitalSign(nurse_, Systolic(patient_, 170), *cautious);
     ASSERT_TRUE(lowered.ok());
     ASSERT_EQ(lowered->alerts.size(), 1u);
-    EXPECT_EQ(lowered->alerts[0].message, "Systolic BP 170 mm[Hg] is at or above the alert threshold of 160");
+    EXPECT_EQ(lowered->alerts[0].message,
+              "Blood pressure 170/80 mm[Hg]: Systolic BP 170 mm[Hg] is at or above the alert threshold of 160");
     Result<app::RecordedAssessment> sedated =
         clinic().patients.RecordAssessment(nurse_, patient_, clinical::Instrument::kMoaas, moaas_4, At(-4), *cautious);
     ASSERT_TRUE(sedated.ok());
@@ -269,7 +272,7 @@ TEST_P(AlertContractTest, ClinicSettingsMoveTheThresholds) {
 TEST_P(AlertContractTest, RefusedRecordingsRaiseNothing) {
     ExpectRefusedWritingNothing<app::RecordedVitalSign>(
         [&] { return clinic().patients.RecordVitalSign(nurse_, Systolic(patient_, 301), settings_); },
-        ErrorCode::kOutOfRange, "value");
+        ErrorCode::kOutOfRange, "systolic");
     ExpectRefusedWritingNothing<app::RecordedVitalSign>(
         [&] { return clinic().patients.RecordVitalSign(nurse_, Systolic(PatientId{999999}, 200), settings_); },
         ErrorCode::kNotFound, "patient_id");
@@ -511,8 +514,8 @@ TEST_P(AlertContractTest, RegisterRefusesAClinicianThatIsNotAnEmail) {
 }
 
 TEST_P(AlertContractTest, WeightHistoryIsReadOldestFirstAndAudited) {
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-100), 70.5, settings_).ok());
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-200), 71.0, settings_).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-100), 70.5, false, settings_).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, At(-200), 71.0, false, settings_).ok());
     Result<std::vector<app::WeightMeasurement>> weights = clinic().patients.ListWeights(clinician_, patient_);
     ASSERT_TRUE(weights.ok()) << weights.error().ToString();
     ASSERT_EQ(weights->size(), 2u);

@@ -70,8 +70,10 @@ int main(int argc, char** argv) {
             while (true) {
                 const long n = sequence++;
                 const double value = 40.0 + static_cast<double>(n % 260) + 0.25;
+                // A blood-pressure reading: `value` its systolic, over the lowest plausible diastolic.
                 app::NewVitalSign vital{
-                    patient, "8480-6", value, "mm[Hg]", clock.Now(), app::VitalSource::kDevice, "crash-monitor"};
+                    patient, "85354-9", value, "mm[Hg]", clock.Now(), app::VitalSource::kDevice, "crash-monitor"};
+                vital.diastolic = 20;
                 Result<app::RecordedVitalSign> written = records.RecordVitalSign(actor, vital, settings);
                 if (!written.ok()) {
                     std::fprintf(stderr, "%s\n", written.error().ToString().c_str());

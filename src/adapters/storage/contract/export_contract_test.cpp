@@ -54,13 +54,9 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     const app::PatientId second = Register("MRN-2");
     app::PatientRecords& patients = clinic().patients;
     ASSERT_TRUE(clinic().settings.ChangeSetting(nurse_, "schedule.iv_induction_per_week", "3").ok());
-    ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5, settings_).ok());
+    ASSERT_TRUE(patients.RecordWeight(nurse_, first, At(-60), 71.5, false, settings_).ok());
     ASSERT_TRUE(
-        patients
-            .RecordVitalSign(nurse_,
-                             app::NewVitalSign{first, "8480-6", 128, "mm[Hg]", At(-30), app::VitalSource::kManual, ""},
-                             clinical::ClinicSettings{})
-            .ok());
+        patients.RecordVitalSign(nurse_, BloodPressure(first, 128, 82, At(-30)), clinical::ClinicSettings{}).ok());
     const std::vector<int> phq9 = {1, 1, 1, 1, 1, 1, 1, 1, 0};
     ASSERT_TRUE(
         patients.RecordAssessment(nurse_, first, clinical::Instrument::kPhq9, phq9, At(-20), clinical::ClinicSettings{})

@@ -40,7 +40,8 @@ Status CountPatientRecords(app::StoreTransaction& tx, const app::Patient& patien
     census["patient versions"] += patient.version;
     ASSIGN_OR_RETURN(std::vector<app::WeightMeasurement> weights, tx.ListWeights(patient.id));
     census["weights"] += static_cast<std::int64_t>(weights.size());
-    ASSIGN_OR_RETURN(std::vector<app::VitalSign> vitals, tx.ListVitalSigns(patient.id, app::kMaxPageSize));
+    ASSIGN_OR_RETURN(std::vector<app::VitalSign> vitals,
+                     tx.ListVitalSigns(patient.id, std::nullopt, app::kMaxPageSize));
     census["vital signs"] += static_cast<std::int64_t>(vitals.size());
     ASSIGN_OR_RETURN(std::vector<app::Assessment> assessments, tx.ListAssessments(patient.id));
     census["assessments"] += static_cast<std::int64_t>(assessments.size());
@@ -161,11 +162,8 @@ protected:
         const SessionId session = course.sessions.front().id;
         EXPECT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
         clock_.Advance(minutes{5});
-        for (const auto& [loinc, value] : {std::pair{"8480-6", 128.0}, std::pair{"8462-4", 82.0}}) {
-            const app::NewVitalSign reading{patient, loinc, value, "mm[Hg]", clock_.Now(), app::VitalSource::kManual,
-                                            ""};
-            EXPECT_TRUE(clinic().patients.RecordVitalSign(nurse_, reading, settings_).ok());
-        }
+        EXPECT_TRUE(
+            clinic().patients.RecordVitalSign(nurse_, BloodPressure(patient, 128, 82, clock_.Now()), settings_).ok());
         clock_.Advance(minutes{1});
         EXPECT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, session, settings_).ok());
         const clinical::DoseRequest first_dose{.route = clinical::Route::kEsketamineNasal,
@@ -203,13 +201,11 @@ TEST_P(FaultContractTest, StartCourse) {
     });
 }
 
-// A systolic BP of 190 mm[Hg] raises the systolic_high alert in the same transaction.
+// A BP of 190/80 mm[Hg] raises the systolic_high alert in the same transaction.
 TEST_P(FaultContractTest, RecordVitalSignRaisingAnAlert) {
     const PatientId patient = Register("MRN-F1");
     ExpectEveryFaultWritesNothing([&](app::ClinicUseCases& faulty) {
-        return StatusOf(faulty.patients.RecordVitalSign(
-            nurse_, app::NewVitalSign{patient, "8480-6", 190, "mm[Hg]", kStart, app::VitalSource::kManual, ""},
-            settings_));
+        return StatusOf(faulty.patients.RecordVitalSign(nurse_, BloodPressure(patient, 190, 80, kStart), settings_));
     });
 }
 

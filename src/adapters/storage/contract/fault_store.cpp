@@ -28,11 +28,17 @@ public:
     Status UpdatePatient(const app::Patient& patient) override {
         return Call(&app::StoreTransaction::UpdatePatient, patient);
     }
-    Status InsertWeight(const app::WeightMeasurement& weight) override {
+    Result<app::WeightId> InsertWeight(const app::WeightMeasurement& weight) override {
         return Call(&app::StoreTransaction::InsertWeight, weight);
+    }
+    Result<app::WeightMeasurement> GetWeight(app::WeightId id) override {
+        return Call(&app::StoreTransaction::GetWeight, id);
     }
     Result<std::vector<app::WeightMeasurement>> ListWeights(app::PatientId patient) override {
         return Call(&app::StoreTransaction::ListWeights, patient);
+    }
+    Status MarkWeightEnteredInError(app::WeightId id, const app::EnteredInError& mark) override {
+        return Call(&app::StoreTransaction::MarkWeightEnteredInError, id, mark);
     }
     Result<app::VitalSignId> InsertVitalSign(const app::NewVitalSign& vital, app::TimePoint recorded_at,
                                              std::string_view recorded_by, bool late_entry) override {
@@ -41,12 +47,16 @@ public:
     Result<app::VitalSign> GetVitalSign(app::VitalSignId id) override {
         return Call(&app::StoreTransaction::GetVitalSign, id);
     }
-    Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, int limit) override {
-        return Call(&app::StoreTransaction::ListVitalSigns, patient, limit);
+    Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, std::optional<app::SessionId> session,
+                                                       int limit) override {
+        return Call(&app::StoreTransaction::ListVitalSigns, patient, session, limit);
     }
     Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
                                                               app::TimePoint to) override {
         return Call(&app::StoreTransaction::ListVitalSignsBetween, patient, from, to);
+    }
+    Status MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) override {
+        return Call(&app::StoreTransaction::MarkVitalSignEnteredInError, id, mark);
     }
     Result<app::AssessmentId> InsertAssessment(const app::Assessment& assessment) override {
         return Call(&app::StoreTransaction::InsertAssessment, assessment);

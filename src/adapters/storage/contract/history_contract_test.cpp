@@ -42,7 +42,7 @@ protected:
         EXPECT_TRUE(clinic().history.AddMedication(nurse_, patient, "sertraline").ok());
         EXPECT_TRUE(clinic().history.AddAntidepressantTrial(nurse_, patient, Trial("sertraline", 10), {}, {}).ok());
         EXPECT_TRUE(clinic().history.AddAntidepressantTrial(nurse_, patient, Trial("escitalopram", 5), {}, {}).ok());
-        EXPECT_TRUE(clinic().patients.RecordWeight(nurse_, patient, At(-60), 70.5, settings_).ok());
+        EXPECT_TRUE(clinic().patients.RecordWeight(nurse_, patient, At(-60), 70.5, false, settings_).ok());
         return patient;
     }
 

@@ -32,7 +32,7 @@ protected:
             Result<app::TrialRecord> noted = clinic().history.AddAntidepressantTrial(nurse_, patient, trial, {}, {});
             EXPECT_TRUE(noted.ok()) << drug << ": " << noted.error().ToString();
         }
-        EXPECT_TRUE(clinic().patients.RecordWeight(nurse_, patient, At(-60), 70.0, settings_).ok());
+        EXPECT_TRUE(clinic().patients.RecordWeight(nurse_, patient, At(-60), 70.0, false, settings_).ok());
         return patient;
     }
 

@@ -61,9 +61,10 @@ protected:
         ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     }
 
-    void RecordBp(PatientId patient, int systolic, int diastolic) {
-        RecordVital(patient, "8480-6", systolic, "mm[Hg]", clock_.Now());
-        RecordVital(patient, "8462-4", diastolic, "mm[Hg]", clock_.Now());
+    void RecordBp(PatientId patient, int systolic, int diastolic, std::optional<TimePoint> at = std::nullopt) {
+        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
+            nurse_, BloodPressure(patient, systolic, diastolic, at.value_or(clock_.Now())), settings_);
+        ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     }
 
     void RecordAssessment(PatientId patient, clinical::Instrument instrument, const std::vector<int>& answers) {
@@ -378,8 +379,7 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
     EXPECT_EQ(submitted->record.submission->confirmation_reference, "PMF-2026-0042");
 
     // Later records inside the monitoring window, and a new medication, do not change the submitted form.
-    RecordVital(patient_, "8480-6", 178, "mm[Hg]", first + minutes{124});
-    RecordVital(patient_, "8462-4", 101, "mm[Hg]", first + minutes{124});
+    RecordBp(patient_, 178, 101, first + minutes{124});
     RecordVital(patient_, "59408-5", 85, "%", first + minutes{100});
     ASSERT_TRUE(clinic().history.AddMedication(nurse_, patient_, "oxycodone").ok());
     Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session, "another setting name", settings_);

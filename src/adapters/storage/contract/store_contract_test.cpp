@@ -20,8 +20,9 @@ namespace {
 using app::Actor;
 using app::PatientId;
 
+// A blood-pressure reading with `value` as its systolic and the lowest plausible diastolic.
 app::NewVitalSign Systolic(PatientId patient, double value, int seconds) {
-    return app::NewVitalSign{patient, "8480-6", value, "mm[Hg]", At(seconds), app::VitalSource::kManual, ""};
+    return BloodPressure(patient, value, 20, At(seconds));
 }
 
 class StoreContractTest : public UseCaseTest {};
@@ -135,7 +136,7 @@ TEST_P(StoreContractTest, RecordsVitalSignsAndRefusesImpossibleOnes) {
     Result<app::RecordedVitalSign> impossible =
         clinic().patients.RecordVitalSign(nurse_, Systolic(patient->id, 301, 400), {});
     ASSERT_FALSE(impossible.ok());
-    EXPECT_EQ(impossible.error().ToString(), "value: must be between 40 and 300 mm[Hg] (got 301 mm[Hg])");
+    EXPECT_EQ(impossible.error().ToString(), "systolic: must be between 40 and 300 mm[Hg] (got 301 mm[Hg])");
     Result<app::RecordedVitalSign> unusual =
         clinic().patients.RecordVitalSign(nurse_, Systolic(patient->id, 45, 500), {});
     EXPECT_TRUE(unusual.ok());  // unusual but possible: accepted
@@ -144,7 +145,7 @@ TEST_P(StoreContractTest, RecordsVitalSignsAndRefusesImpossibleOnes) {
     ASSERT_FALSE(orphan.ok());
     EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
 
-    Result<std::vector<app::VitalSign>> latest = clinic().patients.ListVitalSigns(nurse_, patient->id, 3);
+    Result<std::vector<app::VitalSign>> latest = clinic().patients.ListVitalSigns(nurse_, patient->id, std::nullopt, 3);
     ASSERT_TRUE(latest.ok());
     ASSERT_EQ(latest->size(), 3u);
     EXPECT_EQ(latest->front().value, 123.5);  // the latest three, oldest first
@@ -200,9 +201,10 @@ TEST_P(StoreContractTest, RecordsAssessmentsWithTheirScoreAndFlags) {
 TEST_P(StoreContractTest, RecordsWeightsInTimeOrder) {
     Result<app::Patient> patient = clinic().patients.RegisterPatient(nurse_, NewPatient("MRN-1"));
     ASSERT_TRUE(patient.ok());
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(100), 70.25, settings_).ok());
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(50), 71.0, settings_).ok());
-    EXPECT_EQ(clinic().patients.RecordWeight(nurse_, patient->id, At(60), 251, settings_).error().field, "weight_kg");
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(100), 70.25, false, settings_).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient->id, At(50), 71.0, false, settings_).ok());
+    EXPECT_EQ(clinic().patients.RecordWeight(nurse_, patient->id, At(60), 251, false, settings_).error().field,
+              "weight_kg");
     Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
         Result<std::vector<app::WeightMeasurement>> weights = tx.ListWeights(patient->id);
         EXPECT_TRUE(weights.ok());
@@ -313,7 +315,7 @@ TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
     }
     EXPECT_EQ(unique_ids.size(), static_cast<std::size_t>(kThreads * kWritesPerThread));
     Result<std::vector<app::VitalSign>> stored =
-        clinic().patients.ListVitalSigns(nurse_, patient->id, app::kMaxPageSize);
+        clinic().patients.ListVitalSigns(nurse_, patient->id, std::nullopt, app::kMaxPageSize);
     ASSERT_TRUE(stored.ok());
     EXPECT_EQ(stored->size(), static_cast<std::size_t>(kThreads * kWritesPerThread));
     Result<std::vector<app::Assessment>> assessments = clinic().patients.ListAssessments(nurse_, patient->id);

@@ -46,8 +46,10 @@ protected:
     }
 
     void RecordBp(int systolic, int diastolic) {
-        ASSERT_TRUE(RecordVital("8480-6", systolic, "mm[Hg]", clock_.Now()).ok());
-        ASSERT_TRUE(RecordVital("8462-4", diastolic, "mm[Hg]", clock_.Now()).ok());
+        ASSERT_TRUE(
+            clinic()
+                .patients.RecordVitalSign(nurse_, BloodPressure(patient_, systolic, diastolic, clock_.Now()), settings_)
+                .ok());
     }
 
     // Check-in, a pre-dose BP of 128/82, the pre-dose step (returned: its time), a signed 56-mg first dose; then,
@@ -186,7 +188,7 @@ TEST_P(TimeContractTest, ClinicalTimesInTheFutureOrPastTheLateEntryLimitAreRefus
             },
             "assessed_at");
         ExpectRefusedWritingNothing<app::WeightMeasurement>(
-            [&] { return clinic().patients.RecordWeight(nurse_, patient_, at, 70, settings_); }, "measured_at");
+            [&] { return clinic().patients.RecordWeight(nurse_, patient_, at, 70, false, settings_); }, "measured_at");
     }
     // Within the clock-skew allowance (records.clock_skew_minutes, 5 by default) a clock a little ahead is accepted.
     EXPECT_TRUE(RecordVital("8867-4", 72, "/min", clock_.Now() + minutes{5}).ok());
@@ -206,7 +208,7 @@ TEST_P(TimeContractTest, LateEntriesAreKeptAndFlagged) {
     ASSERT_TRUE(late_vital.ok()) << late_vital.error().ToString();
     EXPECT_TRUE(late_vital->vital.late_entry);
     ASSERT_TRUE(RecordVital("8867-4", 74, "/min", now - minutes{30}).ok());
-    Result<std::vector<app::VitalSign>> vitals = clinic().patients.ListVitalSigns(nurse_, patient_, 10);
+    Result<std::vector<app::VitalSign>> vitals = clinic().patients.ListVitalSigns(nurse_, patient_, std::nullopt, 10);
     ASSERT_TRUE(vitals.ok());
     ASSERT_EQ(vitals->size(), 2U);
     EXPECT_TRUE((*vitals)[0].late_entry);
@@ -221,8 +223,8 @@ TEST_P(TimeContractTest, LateEntriesAreKeptAndFlagged) {
     ASSERT_EQ(ratings->size(), 1U);
     EXPECT_TRUE(ratings->front().late_entry);
 
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, now - hours{2}, 70, settings_).ok());
-    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, now, 71, settings_).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, now - hours{2}, 70, false, settings_).ok());
+    ASSERT_TRUE(clinic().patients.RecordWeight(nurse_, patient_, now, 71, false, settings_).ok());
     Result<std::vector<app::WeightMeasurement>> weights = clinic().patients.ListWeights(nurse_, patient_);
     ASSERT_TRUE(weights.ok());
     ASSERT_EQ(weights->size(), 2U);

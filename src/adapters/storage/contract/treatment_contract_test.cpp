@@ -36,14 +36,9 @@ protected:
     }
 
     void RecordBp(int systolic, int diastolic) {
-        for (const auto& [loinc, value] : {std::pair{"8480-6", systolic}, std::pair{"8462-4", diastolic}}) {
-            Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
-                nurse_,
-                app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]", clock_.Now(),
-                                  app::VitalSource::kManual, ""},
-                settings_);
-            ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
-        }
+        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
+            nurse_, BloodPressure(patient_, systolic, diastolic, clock_.Now()), settings_);
+        ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     }
 
     // The stored session, its order, administrations and transitions, read without an audit entry.
@@ -465,10 +460,9 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
     std::vector<std::string> actions = AuditActions();
     actions.erase(actions.begin(), actions.begin() + static_cast<std::ptrdiff_t>(audit_start));
     const std::vector<std::string> expected = {
-        "session.checked_in",    "vital_sign.create",  "vital_sign.create",
-        "session.pre_dose_ok",   "dose_order.sign",    "session.dosing",
-        "administration.create", "session.monitoring", "session.ready_for_discharge",
-        "session.discharged",    "rems_form.create"};
+        "session.checked_in", "vital_sign.create",     "session.pre_dose_ok", "dose_order.sign",
+        "session.dosing",     "administration.create", "session.monitoring",  "session.ready_for_discharge",
+        "session.discharged", "rems_form.create"};  // one BP reading, one record: one vital_sign.create
     EXPECT_EQ(actions, expected);
 }
 

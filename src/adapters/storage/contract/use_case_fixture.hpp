@@ -42,6 +42,13 @@ private:
     app::TimePoint now_ = kStart;
 };
 
+// One blood-pressure reading of `patient` (loinc 85354-9: systolic and diastolic together), entered by hand.
+inline app::NewVitalSign BloodPressure(app::PatientId patient, double systolic, double diastolic, app::TimePoint at) {
+    app::NewVitalSign vital{patient, "85354-9", systolic, "mm[Hg]", at, app::VitalSource::kManual, ""};
+    vital.diastolic = diastolic;
+    return vital;
+}
+
 class UseCaseTest : public ::testing::TestWithParam<Backend> {
 protected:
     // Opens the store and builds the use cases. A fixture with a SetUp of its own calls this first.

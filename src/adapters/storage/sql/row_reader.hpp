@@ -71,6 +71,10 @@ std::invoke_result_t<Parse, const SqlRow&> QueryOne(SqlConnection& connection, s
     return parse(rows.front());
 }
 
+inline SqlValue OptionalReal(const std::optional<double>& value) {
+    return value ? SqlValue{*value} : SqlValue{};
+}
+
 // Typed column access. Any mismatch with the schema sets ok() false, and the caller returns Corrupt(...).
 class RowReader {
 public:
@@ -133,5 +137,18 @@ private:
     const SqlRow& row_;
     bool ok_ = true;
 };
+
+inline std::optional<double> ReadOptionalReal(RowReader& read, std::size_t column) {
+    return read.IsNull(column) ? std::nullopt : std::optional<double>(read.Double(column));
+}
+
+// The columns entered_in_error_reason, entered_in_error_at and entered_in_error_by, in that order from `first`:
+// absent while all are NULL (the schema's CHECK keeps them all NULL or all set).
+inline std::optional<app::EnteredInError> ReadEnteredInError(RowReader& read, std::size_t first) {
+    if (read.IsNull(first)) {
+        return std::nullopt;
+    }
+    return app::EnteredInError{read.Text(first), FromMillis(read.Int(first + 1)), read.Text(first + 2)};
+}
 
 }  // namespace kclinic::adapters::storage::sql

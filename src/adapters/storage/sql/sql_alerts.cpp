@@ -22,7 +22,7 @@ std::optional<clinical::AlertSeverity> ParseSeverity(std::string_view name) {
 
 constexpr std::string_view kAlertColumns =
     "id, patient_id, rule, severity, message, source, record_type, record_id, notify, raised_at, acknowledged_at, "
-    "acknowledged_by, acknowledgement_note";
+    "acknowledged_by, acknowledgement_note, session_id";
 
 Result<app::Alert> AlertFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -43,6 +43,9 @@ Result<app::Alert> AlertFromRow(const SqlRow& row) {
         alert.acknowledged_by = read.Text(11);
     }
     alert.acknowledgement_note = read.Text(12);
+    if (!read.IsNull(13)) {
+        alert.session = app::SessionId{read.Int(13)};
+    }
     if (!read.ok() || !severity || open != read.IsNull(11)) {
         return Corrupt("alerts");
     }
@@ -53,14 +56,20 @@ Result<app::Alert> AlertFromRow(const SqlRow& row) {
 }  // namespace
 
 Result<app::AlertId> SqlTransaction::InsertAlert(const app::Alert& alert) {
-    const std::vector<SqlValue> params = {
-        alert.patient.value, alert.rule,   std::string(clinical::AlertSeverityName(alert.severity)),
-        alert.message,       alert.source, alert.record_type,
-        alert.record_id,     alert.notify, Millis(alert.raised_at)};
+    const std::vector<SqlValue> params = {alert.patient.value,
+                                          alert.rule,
+                                          std::string(clinical::AlertSeverityName(alert.severity)),
+                                          alert.message,
+                                          alert.source,
+                                          alert.record_type,
+                                          alert.record_id,
+                                          alert.notify,
+                                          Millis(alert.raised_at),
+                                          alert.session ? SqlValue{alert.session->value} : SqlValue{}};
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
                      connection_.Query("INSERT INTO alerts (patient_id, rule, severity, message, source, record_type, "
-                                       "record_id, notify, raised_at) "
-                                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                       "record_id, notify, raised_at, session_id) "
+                                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                                        params));
     return app::AlertId{InsertedId(rows)};
 }
@@ -96,12 +105,14 @@ Result<std::vector<app::Alert>> SqlTransaction::ListAlerts(const app::AlertFilte
     const std::vector<SqlValue> params = {filter.after_id,
                                           filter.patient ? SqlValue{filter.patient->value} : SqlValue{},
                                           filter.notify ? SqlValue{*filter.notify} : SqlValue{},
-                                          std::int64_t{filter.open_only ? 1 : 0}, std::int64_t{filter.limit}};
+                                          std::int64_t{filter.open_only ? 1 : 0},
+                                          std::int64_t{filter.limit},
+                                          filter.session ? SqlValue{filter.session->value} : SqlValue{}};
     return QueryRows<app::Alert>(connection_,
                                  "SELECT " + std::string(kAlertColumns) +
                                      " FROM alerts WHERE id > $1 AND (patient_id = $2 OR $2 IS NULL) "
                                      "AND (notify = $3 OR $3 IS NULL) AND (acknowledged_at IS NULL OR $4 = 0) "
-                                     "ORDER BY id LIMIT $5",
+                                     "AND (session_id = $6 OR $6 IS NULL) ORDER BY id LIMIT $5",
                                  params, AlertFromRow);
 }
 

@@ -88,7 +88,8 @@ Result<app::Patient> PatientFromRow(const SqlRow& row) {
 }
 
 constexpr std::string_view kVitalColumns =
-    "id, patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, recorded_by, late_entry";
+    "id, patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, recorded_by, late_entry, "
+    "diastolic, mean_arterial, session_id, entered_in_error_reason, entered_in_error_at, entered_in_error_by";
 
 Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -104,11 +105,61 @@ Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
     vital.recorded_at = FromMillis(read.Int(8));
     vital.recorded_by = read.Text(9);
     vital.late_entry = read.Bool(10);
+    vital.diastolic = ReadOptionalReal(read, 11);
+    vital.mean_arterial = ReadOptionalReal(read, 12);
+    if (!read.IsNull(13)) {
+        vital.session = app::SessionId{read.Int(13)};
+    }
+    vital.entered_in_error = ReadEnteredInError(read, 14);
     if (!read.ok() || !source.ok()) {
         return Corrupt("vital_signs");
     }
     vital.source = *source;
     return vital;
+}
+
+constexpr std::string_view kWeightColumns =
+    "id, patient_id, measured_at, weight_kg, recorded_by, recorded_at, late_entry, confirmed, "
+    "entered_in_error_reason, entered_in_error_at, entered_in_error_by";
+
+Result<app::WeightMeasurement> WeightFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::WeightMeasurement weight;
+    weight.id = app::WeightId{read.Int(0)};
+    weight.patient = app::PatientId{read.Int(1)};
+    weight.measured_at = FromMillis(read.Int(2));
+    weight.weight_kg = read.Double(3);
+    weight.recorded_by = read.Text(4);
+    weight.recorded_at = FromMillis(read.Int(5));
+    weight.late_entry = read.Bool(6);
+    weight.confirmed = read.Bool(7);
+    weight.entered_in_error = ReadEnteredInError(read, 8);
+    if (!read.ok()) {
+        return Corrupt("weights");
+    }
+    return weight;
+}
+
+// Sets the mark of the valid row `id` of `table` (weights or vital_signs); `get` reads the row to tell a missing
+// one (its kNotFound) from one already marked.
+template <typename Get>
+Status MarkEnteredInError(SqlConnection& connection, std::string_view table, std::string_view what, std::int64_t id,
+                          const app::EnteredInError& mark, Get get) {
+    const std::vector<SqlValue> params = {id, mark.reason, Millis(mark.marked_at), mark.marked_by};
+    // Only a valid row matches, so of two racing marks one wins and the other changes nothing.
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection.Query("UPDATE " + std::string(table) +
+                                          " SET entered_in_error_reason = $2, entered_in_error_at = $3, "
+                                          "entered_in_error_by = $4 WHERE id = $1 AND entered_in_error_reason IS NULL "
+                                          "RETURNING id",
+                                      params));
+    if (!rows.empty()) {
+        return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(const auto current, get());
+    return Error{ErrorCode::kFailedPrecondition, "entered_in_error",
+                 std::string(what) + " " + std::to_string(id) + " was already marked entered in error by " +
+                     current.entered_in_error->marked_by + "; a mark is final"};
 }
 
 }  // namespace
@@ -184,38 +235,39 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
                      std::to_string(current.version) + ", not " + std::to_string(patient.version) + ")"};
 }
 
-Status SqlTransaction::InsertWeight(const app::WeightMeasurement& weight) {
-    const std::vector<SqlValue> params = {weight.patient.value,       Millis(weight.measured_at),
-                                          weight.weight_kg,           weight.recorded_by,
-                                          Millis(weight.recorded_at), std::int64_t{weight.late_entry ? 1 : 0}};
-    return StatusOf(
+Result<app::WeightId> SqlTransaction::InsertWeight(const app::WeightMeasurement& weight) {
+    const std::vector<SqlValue> params = {weight.patient.value,
+                                          Millis(weight.measured_at),
+                                          weight.weight_kg,
+                                          weight.recorded_by,
+                                          Millis(weight.recorded_at),
+                                          std::int64_t{weight.late_entry ? 1 : 0},
+                                          std::int64_t{weight.confirmed ? 1 : 0}};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
         connection_.Query("INSERT INTO weights (patient_id, measured_at, weight_kg, recorded_by, recorded_at, "
-                          "late_entry) VALUES ($1, $2, $3, $4, $5, $6)",
+                          "late_entry, confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                           params));
+    return app::WeightId{InsertedId(rows)};
+}
+
+Result<app::WeightMeasurement> SqlTransaction::GetWeight(app::WeightId id) {
+    const std::vector<SqlValue> params = {id.value};
+    return QueryOne(connection_, "SELECT " + std::string(kWeightColumns) + " FROM weights WHERE id = $1", params,
+                    WeightFromRow,
+                    Error{ErrorCode::kNotFound, "weight_id", "no weight with id " + std::to_string(id.value)});
 }
 
 Result<std::vector<app::WeightMeasurement>> SqlTransaction::ListWeights(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
-    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                     connection_.Query(
-                         "SELECT patient_id, measured_at, weight_kg, recorded_by, recorded_at, late_entry FROM weights "
-                         "WHERE patient_id = $1 ORDER BY measured_at, id",
-                         params));
-    std::vector<app::WeightMeasurement> weights;
-    for (const SqlRow& row : rows) {
-        RowReader read(row);
-        app::WeightMeasurement weight{app::PatientId{read.Int(0)},
-                                      FromMillis(read.Int(1)),
-                                      read.Double(2),
-                                      read.Text(3),
-                                      FromMillis(read.Int(4)),
-                                      read.Bool(5)};
-        if (!read.ok()) {
-            return Corrupt("weights");
-        }
-        weights.push_back(std::move(weight));
-    }
-    return weights;
+    return QueryRows<app::WeightMeasurement>(
+        connection_,
+        "SELECT " + std::string(kWeightColumns) + " FROM weights WHERE patient_id = $1 ORDER BY measured_at, id",
+        params, WeightFromRow);
+}
+
+Status SqlTransaction::MarkWeightEnteredInError(app::WeightId id, const app::EnteredInError& mark) {
+    return MarkEnteredInError(connection_, "weights", "weight", id.value, mark, [&] { return GetWeight(id); });
 }
 
 Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign& vital, TimePoint recorded_at,
@@ -229,12 +281,16 @@ Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign
                                           vital.device_id,
                                           Millis(recorded_at),
                                           std::string(recorded_by),
-                                          std::int64_t{late_entry ? 1 : 0}};
+                                          std::int64_t{late_entry ? 1 : 0},
+                                          OptionalReal(vital.diastolic),
+                                          OptionalReal(vital.mean_arterial),
+                                          vital.session ? SqlValue{vital.session->value} : SqlValue{}};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
             "INSERT INTO vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
-            "recorded_by, late_entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "recorded_by, late_entry, diastolic, mean_arterial, session_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             params));
     return app::VitalSignId{InsertedId(rows)};
 }
@@ -246,13 +302,17 @@ Result<app::VitalSign> SqlTransaction::GetVitalSign(app::VitalSignId id) {
                     Error{ErrorCode::kNotFound, "vital_sign_id", "no vital sign with id " + std::to_string(id.value)});
 }
 
-Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSigns(app::PatientId patient, int limit) {
-    const std::vector<SqlValue> params = {patient.value, std::int64_t{limit}};
+Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSigns(app::PatientId patient,
+                                                                   std::optional<app::SessionId> session, int limit) {
+    // As ListAlerts: the optional filter is a `(column = $n OR $n IS NULL)` term, column first, so PostgreSQL types
+    // the parameter from it.
+    const std::vector<SqlValue> params = {patient.value, std::int64_t{limit},
+                                          session ? SqlValue{session->value} : SqlValue{}};
     return QueryRows<app::VitalSign>(
         connection_,
         "SELECT " + std::string(kVitalColumns) +
-            " FROM (SELECT * FROM vital_signs WHERE patient_id = $1 ORDER BY observed_at DESC, id DESC LIMIT $2) "
-            "AS latest ORDER BY observed_at, id",
+            " FROM (SELECT * FROM vital_signs WHERE patient_id = $1 AND (session_id = $3 OR $3 IS NULL) "
+            "ORDER BY observed_at DESC, id DESC LIMIT $2) AS latest ORDER BY observed_at, id",
         params, VitalFromRow);
 }
 
@@ -265,6 +325,11 @@ Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSignsBetween(app::P
             " FROM vital_signs WHERE patient_id = $1 AND observed_at >= $2 AND observed_at <= $3 "
             "ORDER BY observed_at, id",
         params, VitalFromRow);
+}
+
+Status SqlTransaction::MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) {
+    return MarkEnteredInError(connection_, "vital_signs", "vital sign", id.value, mark,
+                              [&] { return GetVitalSign(id); });
 }
 
 Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment& assessment) {

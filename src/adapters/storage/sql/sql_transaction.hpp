@@ -20,14 +20,18 @@ public:
     Result<std::optional<app::Patient>> FindPatientByMrn(std::string_view mrn) override;
     Result<std::vector<app::Patient>> ListPatients(app::PatientId after, int limit) override;
     Status UpdatePatient(const app::Patient& patient) override;
-    Status InsertWeight(const app::WeightMeasurement& weight) override;
+    Result<app::WeightId> InsertWeight(const app::WeightMeasurement& weight) override;
+    Result<app::WeightMeasurement> GetWeight(app::WeightId id) override;
     Result<std::vector<app::WeightMeasurement>> ListWeights(app::PatientId patient) override;
+    Status MarkWeightEnteredInError(app::WeightId id, const app::EnteredInError& mark) override;
     Result<app::VitalSignId> InsertVitalSign(const app::NewVitalSign& vital, app::TimePoint recorded_at,
                                              std::string_view recorded_by, bool late_entry) override;
     Result<app::VitalSign> GetVitalSign(app::VitalSignId id) override;
-    Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, int limit) override;
+    Result<std::vector<app::VitalSign>> ListVitalSigns(app::PatientId patient, std::optional<app::SessionId> session,
+                                                       int limit) override;
     Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
                                                               app::TimePoint to) override;
+    Status MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) override;
     Result<app::AssessmentId> InsertAssessment(const app::Assessment& assessment) override;
     Result<std::vector<app::Assessment>> ListAssessments(app::PatientId patient) override;
 

@@ -18,9 +18,6 @@ namespace {
 std::int64_t Flag(bool value) {
     return value ? 1 : 0;
 }
-SqlValue OptionalReal(const std::optional<double>& value) {
-    return value ? SqlValue{*value} : SqlValue{};
-}
 SqlValue OptionalInt(const std::optional<int>& value) {
     return value ? SqlValue{std::int64_t{*value}} : SqlValue{};
 }
@@ -28,9 +25,6 @@ SqlValue OptionalMillis(const std::optional<app::TimePoint>& time) {
     return time ? SqlValue{Millis(*time)} : SqlValue{};
 }
 
-std::optional<double> ReadOptionalReal(RowReader& read, std::size_t column) {
-    return read.IsNull(column) ? std::nullopt : std::optional<double>(read.Double(column));
-}
 std::optional<int> ReadOptionalInt(RowReader& read, std::size_t column) {
     return read.IsNull(column) ? std::nullopt : std::optional<int>(static_cast<int>(read.Int(column)));
 }

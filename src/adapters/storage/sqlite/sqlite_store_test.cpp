@@ -364,7 +364,7 @@ TEST(SqliteStoreTest, ManyConcurrentWritersAreAllAcknowledgedAndPresent) {
         readers.emplace_back([&] {
             while (writing) {
                 const Status status = store->Read([&](app::StoreTransaction& tx) -> Status {
-                    auto vitals = tx.ListVitalSigns(patient, 10);
+                    auto vitals = tx.ListVitalSigns(patient, std::nullopt, 10);
                     return StatusOf(vitals);
                 });
                 if (!status.ok()) {
