@@ -7,6 +7,7 @@
 
 #include "app/access_rules.hpp"
 #include "app/audit.hpp"
+#include "app/entered_in_error.hpp"
 #include "app/record_names.hpp"
 #include "base/text.hpp"
 #include "clinical/alerts.hpp"
@@ -269,6 +270,23 @@ Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& act
         RETURN_IF_ERROR(
             RecordAudit(tx, actor, clock_.Now(), "assessment.list", "patient", patient.value, patient.value));
         return assessments;
+    });
+}
+
+Result<Assessment> PatientRecords::MarkAssessmentEnteredInError(const Actor& actor, PatientId patient,
+                                                                AssessmentId assessment, std::string_view reason) {
+    const TimePoint now = clock_.Now();
+    ASSIGN_OR_RETURN(const EnteredInError mark, NewEnteredInError(actor, reason, now));
+    return store_.Write([&](StoreTransaction& tx) -> Result<Assessment> {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(patient));
+        ASSIGN_OR_RETURN(Assessment marked,
+                         PatientsRecord(std::move(assessments), assessment, "assessment_id", "assessment", patient));
+        RETURN_IF_ERROR(tx.MarkAssessmentEnteredInError(assessment, mark));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "assessment.entered_in_error", "assessment", assessment.value, patient.value));
+        marked.entered_in_error = mark;
+        return marked;
     });
 }
 

@@ -104,7 +104,8 @@ std::map<std::string, std::map<std::string, std::string>> DocumentedMatrix() {
 }
 
 // The path with every capture filled: the patient's own id for {id} of a patient route, a record that does not
-// exist for any other {id} (so an allowed write finds nothing to change), and plausible names elsewhere.
+// exist for any other {id} and for a record's second capture ({assessment_id}, ...), so an allowed write finds
+// nothing to change, and plausible names elsewhere.
 std::string Filled(const Endpoint& endpoint, std::int64_t patient_id) {
     std::string path = endpoint.path;
     const auto replace = [&path](const std::string& capture, const std::string& value) {
@@ -115,6 +116,7 @@ std::string Filled(const Endpoint& endpoint, std::int64_t patient_id) {
     replace("{id}", endpoint.patient_subject ? std::to_string(patient_id) : "999999");
     replace("{email}", "nobody@clinic.example");
     replace("{name}", "monitoring.systolic_alert_at_or_above");
+    path = std::regex_replace(path, std::regex(R"(\{[a-z_]+_id\})"), "999999");
     EXPECT_EQ(path.find('{'), std::string::npos) << "a capture the walk does not know: " << endpoint.path;
     return path;
 }

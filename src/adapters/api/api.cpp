@@ -163,6 +163,16 @@ Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::str
     return id;
 }
 
+Result<std::int64_t> PathId(const ApiCall& call, std::string_view name) {
+    const auto capture = call.params.find(name);
+    const std::optional<std::int64_t> id =
+        capture == call.params.end() ? std::nullopt : PositiveInteger(capture->second);
+    if (!id) {
+        return InvalidArgument(std::string(name), "must be a positive integer record id");
+    }
+    return *id;
+}
+
 HttpResponse JsonResponse(int status, const Json& body) {
     HttpResponse response;
     response.status = status;

@@ -31,6 +31,7 @@ protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
         patient_ = Register("MRN-A");
+        Weigh(patient_);
     }
 
     clinical::DoseRequest IvRequest() {

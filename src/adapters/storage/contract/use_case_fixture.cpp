@@ -43,6 +43,12 @@ app::ScreeningId UseCaseTest::SignedScreening(app::PatientId patient, clinical::
     return stored.ok() ? *stored : app::ScreeningId{};
 }
 
+void UseCaseTest::Weigh(app::PatientId patient, double kg) {
+    Result<app::WeightMeasurement> weighed =
+        clinic().patients.RecordWeight(nurse_, patient, clock_.Now(), kg, settings_);
+    EXPECT_TRUE(weighed.ok()) << weighed.error().ToString();
+}
+
 void UseCaseTest::AddUser(const std::string& email, app::Role role) {
     Result<app::User> added =
         clinic().users.AddUser(admin_, app::NewUser{email, "A. Clinician", role, "tulip-granite-lantern", {}});

@@ -67,6 +67,9 @@ protected:
     // without the eligibility rules that history_contract_test covers. Its id; ScreeningId{} when refused.
     app::ScreeningId SignedScreening(app::PatientId patient, clinical::Product product,
                                      clinical::Decision decision = clinical::Decision::kEligible);
+    // Records `kg` as `patient`'s weight, measured now, as nurse_: a dose order is signed on the latest recorded
+    // weight (clinical::CheckDoseWeight). A test failure when refused.
+    void Weigh(app::PatientId patient, double kg = 70);
     // Adds an active user with `email` and `role` (a patient's named clinician must be one); a test failure when
     // refused.
     void AddUser(const std::string& email, app::Role role);

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "adapters/storage/sql/entered_in_error_sql.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -294,7 +295,9 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         std::vector<SqlRow> rows,
         connection_.Query(
             "SELECT id, patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, recorded_at, "
-            "recorded_by, late_entry FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
+            "recorded_by, late_entry, " +
+                std::string(kEnteredInErrorColumns) +
+                " FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
             params));
     std::vector<app::Assessment> assessments;
     for (const SqlRow& row : rows) {
@@ -312,6 +315,7 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         assessment.recorded_at = FromMillis(read.Int(9));
         assessment.recorded_by = read.Text(10);
         assessment.late_entry = read.Bool(11);
+        assessment.entered_in_error = ReadEnteredInError(read, 12);
         if (!read.ok() || !instrument.ok() || !answers) {
             return Corrupt("assessments");
         }
@@ -320,6 +324,10 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         assessments.push_back(std::move(assessment));
     }
     return assessments;
+}
+
+Status SqlTransaction::MarkAssessmentEnteredInError(app::AssessmentId id, const app::EnteredInError& mark) {
+    return MarkEnteredInError(connection_, "assessments", "assessment_id", "assessment", id.value, mark);
 }
 
 }  // namespace kclinic::adapters::storage::sql
