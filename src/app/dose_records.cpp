@@ -295,19 +295,10 @@ Result<Administration> DoseRecords::StopInfusion(const Actor& actor, Administrat
 Result<Administration> DoseRecords::MarkAdministrationEnteredInError(const Actor& actor, PatientId patient,
                                                                      AdministrationId administration,
                                                                      std::string_view reason) {
-    const TimePoint now = clock_.Now();
-    ASSIGN_OR_RETURN(const EnteredInError mark, NewEnteredInError(actor, reason, now));
-    return store_.Write([&](StoreTransaction& tx) -> Result<Administration> {
-        RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListPatientAdministrations(patient));
-        ASSIGN_OR_RETURN(Administration marked, PatientsRecord(std::move(given), administration, "administration_id",
-                                                               "administration", patient));
-        RETURN_IF_ERROR(tx.MarkAdministrationEnteredInError(administration, mark));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "administration.entered_in_error", "administration",
-                                    administration.value, patient.value));
-        marked.entered_in_error = mark;
-        return marked;
-    });
+    return MarkEnteredInError(
+        store_, actor, clock_.Now(), patient, administration, reason,
+        {"administration_id", "administration", "administration", "administration.entered_in_error"},
+        &TreatmentTransaction::ListPatientAdministrations, &TreatmentTransaction::MarkAdministrationEnteredInError);
 }
 
 Result<SessionMedication> DoseRecords::RecordSessionMedication(const Actor& actor, SessionId session,

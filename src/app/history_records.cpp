@@ -155,36 +155,18 @@ Result<PatientHistory> HistoryRecords::History(const Actor& actor, PatientId pat
 
 Result<HistoryEntry> HistoryRecords::MarkHistoryEntryEnteredInError(const Actor& actor, PatientId patient,
                                                                     HistoryEntryId entry, std::string_view reason) {
-    const TimePoint now = clock_.Now();
-    ASSIGN_OR_RETURN(const EnteredInError mark, NewEnteredInError(actor, reason, now));
-    return store_.Write([&](StoreTransaction& tx) -> Result<HistoryEntry> {
-        RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
-        ASSIGN_OR_RETURN(HistoryEntry marked,
-                         PatientsRecord(std::move(entries), entry, "entry_id", "history entry", patient));
-        RETURN_IF_ERROR(tx.MarkHistoryEntryEnteredInError(entry, mark));
-        RETURN_IF_ERROR(
-            RecordAudit(tx, actor, now, "history_entry.entered_in_error", "history_entry", entry.value, patient.value));
-        marked.entered_in_error = mark;
-        return marked;
-    });
+    return MarkEnteredInError(store_, actor, clock_.Now(), patient, entry, reason,
+                              {"entry_id", "history entry", "history_entry", "history_entry.entered_in_error"},
+                              &HistoryTransaction::ListHistoryEntries,
+                              &HistoryTransaction::MarkHistoryEntryEnteredInError);
 }
 
 Result<TrialRecord> HistoryRecords::MarkTrialEnteredInError(const Actor& actor, PatientId patient, TrialId trial,
                                                             std::string_view reason) {
-    const TimePoint now = clock_.Now();
-    ASSIGN_OR_RETURN(const EnteredInError mark, NewEnteredInError(actor, reason, now));
-    return store_.Write([&](StoreTransaction& tx) -> Result<TrialRecord> {
-        RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
-        ASSIGN_OR_RETURN(TrialRecord marked,
-                         PatientsRecord(std::move(trials), trial, "trial_id", "antidepressant trial", patient));
-        RETURN_IF_ERROR(tx.MarkTrialEnteredInError(trial, mark));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "antidepressant_trial.entered_in_error", "antidepressant_trial",
-                                    trial.value, patient.value));
-        marked.entered_in_error = mark;
-        return marked;
-    });
+    return MarkEnteredInError(
+        store_, actor, clock_.Now(), patient, trial, reason,
+        {"trial_id", "antidepressant trial", "antidepressant_trial", "antidepressant_trial.entered_in_error"},
+        &HistoryTransaction::ListTrials, &HistoryTransaction::MarkTrialEnteredInError);
 }
 
 Result<HistoryEntry> HistoryRecords::StopMedication(const Actor& actor, PatientId patient, HistoryEntryId entry,

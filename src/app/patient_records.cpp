@@ -275,19 +275,9 @@ Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& act
 
 Result<Assessment> PatientRecords::MarkAssessmentEnteredInError(const Actor& actor, PatientId patient,
                                                                 AssessmentId assessment, std::string_view reason) {
-    const TimePoint now = clock_.Now();
-    ASSIGN_OR_RETURN(const EnteredInError mark, NewEnteredInError(actor, reason, now));
-    return store_.Write([&](StoreTransaction& tx) -> Result<Assessment> {
-        RETURN_IF_ERROR(tx.GetPatient(patient));
-        ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(patient));
-        ASSIGN_OR_RETURN(Assessment marked,
-                         PatientsRecord(std::move(assessments), assessment, "assessment_id", "assessment", patient));
-        RETURN_IF_ERROR(tx.MarkAssessmentEnteredInError(assessment, mark));
-        RETURN_IF_ERROR(
-            RecordAudit(tx, actor, now, "assessment.entered_in_error", "assessment", assessment.value, patient.value));
-        marked.entered_in_error = mark;
-        return marked;
-    });
+    return MarkEnteredInError(store_, actor, clock_.Now(), patient, assessment, reason,
+                              {"assessment_id", "assessment", "assessment", "assessment.entered_in_error"},
+                              &PatientTransaction::ListAssessments, &PatientTransaction::MarkAssessmentEnteredInError);
 }
 
 Result<std::vector<AuditEntry>> PatientRecords::ListAudit(const Actor& actor, const AuditFilter& filter) {

@@ -50,27 +50,9 @@ protected:
         return request;
     }
 
-    // Checks `session` in with a BP inside the gate and confirms pre-dose.
-    void CheckInAndConfirm(SessionId session) {
-        ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
-        clock_.Advance(minutes{2});
-        for (const auto& [loinc, value] : {std::pair{"8480-6", 128}, std::pair{"8462-4", 78}}) {
-            ASSERT_TRUE(clinic()
-                            .patients
-                            .RecordVitalSign(nurse_,
-                                             app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]",
-                                                               clock_.Now(), app::VitalSource::kManual, ""},
-                                             settings_)
-                            .ok());
-        }
-        clock_.Advance(minutes{1});
-        Result<app::TreatmentSession> confirmed = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
-        ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();
-    }
-
     // Takes `session` to dosing on `request`, signed by the prescriber on the recorded 70 kg.
     void StartDosing(SessionId session, const clinical::DoseRequest& request) {
-        ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(session));
+        ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, session));
         Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session, request, settings_);
         ASSERT_TRUE(order.ok()) << order.error().ToString();
         ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
@@ -226,7 +208,7 @@ TEST_P(EnteredInErrorContractTest, AMarkedDoseDoesNotEndTheFirstTreatment) {
 
     clock_.Advance(std::chrono::hours{72});
     const SessionId second = course.sessions[1].id;
-    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(second));
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, second));
     Result<app::DoseOrderRecord> order =
         clinic().doses.SignDoseOrder(prescriber_, second, EsketamineRequest(56), settings_);
     ASSERT_TRUE(order.ok()) << order.error().ToString();
@@ -323,7 +305,7 @@ TEST_P(EnteredInErrorContractTest, AMedicationIsStoppedOnceOnADateFromItsNotingT
 TEST_P(EnteredInErrorContractTest, ADoseOrderOnAnotherWeightThanTheRecordedOneNeedsAReason) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(session));
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, session));
 
     std::size_t audit_before = Audit().size();
     ExpectRefused(clinic().doses.SignDoseOrder(prescriber_, session, IvRequest(70), settings_), "weight_kg",

@@ -49,6 +49,23 @@ void UseCaseTest::Weigh(app::PatientId patient, double kg) {
     EXPECT_TRUE(weighed.ok()) << weighed.error().ToString();
 }
 
+void UseCaseTest::CheckInAndConfirm(app::PatientId patient, app::SessionId session) {
+    ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
+    clock_.Advance(std::chrono::minutes{2});
+    for (const auto& [loinc, value] : {std::pair{"8480-6", 128}, std::pair{"8462-4", 78}}) {
+        ASSERT_TRUE(clinic()
+                        .patients
+                        .RecordVitalSign(nurse_,
+                                         app::NewVitalSign{patient, loinc, static_cast<double>(value), "mm[Hg]",
+                                                           clock_.Now(), app::VitalSource::kManual, ""},
+                                         settings_)
+                        .ok());
+    }
+    clock_.Advance(std::chrono::minutes{1});
+    Result<app::TreatmentSession> confirmed = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
+    ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();
+}
+
 void UseCaseTest::AddUser(const std::string& email, app::Role role) {
     Result<app::User> added =
         clinic().users.AddUser(admin_, app::NewUser{email, "A. Clinician", role, "tulip-granite-lantern", {}});
