@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "app/audit.hpp"
+#include "app/entered_in_error.hpp"
+#include "app/patient_records.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
 #include "clinical/administration.hpp"
@@ -74,12 +76,12 @@ Result<clinical::EntryTiming> CheckAdministrationTime(StoreTransaction& tx, cons
                                              settings);
 }
 
-// The other session of `session`'s course that was already dosed (has an administration), if any: then `session`
-// is not the course's first treatment.
+// The other session of `session`'s course that was already dosed (has an administration not marked entered in
+// error), if any: then `session` is not the course's first treatment.
 Result<std::optional<SessionId>> EarlierDosedSession(StoreTransaction& tx, const TreatmentSession& session) {
     ASSIGN_OR_RETURN(std::vector<TreatmentSession> course_sessions, tx.ListSessions(session.course));
     ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListPatientAdministrations(session.patient));
-    for (const Administration& administration : given) {
+    for (const Administration& administration : WithoutEnteredInError(std::move(given))) {
         const bool in_course =
             std::any_of(course_sessions.begin(), course_sessions.end(),
                         [&](const TreatmentSession& other) { return other.id == administration.session; });
@@ -111,8 +113,12 @@ Error SessionIs(SessionId session, SessionState state, std::string_view what) {
 
 Result<DoseOrderRecord> DoseRecords::SignDoseOrder(const Actor& actor, SessionId session,
                                                    const clinical::DoseRequest& request,
-                                                   const clinical::ClinicSettings& settings) {
+                                                   const clinical::ClinicSettings& settings,
+                                                   std::optional<std::string_view> weight_reason) {
     const TimePoint now = clock_.Now();
+    if (weight_reason) {
+        RETURN_IF_ERROR(CheckText("weight_reason", *weight_reason, treatment_text::kReasonRule));
+    }
     return store_.Write([&](StoreTransaction& tx) -> Result<DoseOrderRecord> {
         ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
         clinical::DoseRequest derived = request;
@@ -143,10 +149,20 @@ Result<DoseOrderRecord> DoseRecords::SignDoseOrder(const Actor& actor, SessionId
                          "session " + std::to_string(session.value) + " already has a dose order signed by " +
                              existing->prescriber + "; a signed order is never edited"};
         }
-        DoseOrderRecord record{DoseOrderId{}, session, current.patient, derived, order, now, actor.user};
+        // The latest weight not marked entered in error.
+        ASSIGN_OR_RETURN(const std::vector<WeightMeasurement> weights, tx.ListWeights(current.patient));
+        const std::optional<WeightMeasurement> latest = LatestValidWeight(weights);
+        const std::optional<double> latest_kg = latest ? std::optional<double>{latest->weight_kg} : std::nullopt;
+        RETURN_IF_ERROR(clinical::CheckDoseWeight(request.weight_kg, latest_kg, weight_reason.has_value()));
+        DoseOrderRecord record{DoseOrderId{}, session, current.patient, derived,
+                               order,         now,     actor.user,      std::string(weight_reason.value_or(""))};
         ASSIGN_OR_RETURN(record.id, tx.InsertDoseOrder(record));
         RETURN_IF_ERROR(
             RecordAudit(tx, actor, now, "dose_order.sign", "dose_order", record.id.value, record.patient.value));
+        if (weight_reason) {
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, "dose_order.weight_accepted", "dose_order", record.id.value,
+                                        record.patient.value));
+        }
         return record;
     });
 }
@@ -176,8 +192,8 @@ Result<Administration> DoseRecords::RecordAdministration(const Actor& actor, Ses
         }
         ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session));
         double total_mg = administration.dose_mg;
-        for (const Administration& earlier : given) {
-            // A stopped infusion counts what it actually gave.
+        for (const Administration& earlier : WithoutEnteredInError(std::move(given))) {
+            // A stopped infusion counts what it actually gave; one entered in error was not given.
             total_mg += earlier.stop ? earlier.stop->given_mg : earlier.dose_mg;
         }
         // A small tolerance: the order's total is rounded to 0.1 mg.
@@ -219,6 +235,11 @@ Result<Administration> DoseRecords::StopInfusion(const Actor& actor, Administrat
                      clinical::CheckEntryTime("stopped_at", stop.stopped_at, now, settings.records));
     return store_.Write([&](StoreTransaction& tx) -> Result<Administration> {
         ASSIGN_OR_RETURN(Administration infusion, tx.GetAdministration(administration));
+        if (infusion.entered_in_error) {
+            return Error{ErrorCode::kFailedPrecondition, "administration_id",
+                         "administration " + std::to_string(administration.value) +
+                             " is marked entered in error; it was not given, so it has no stop"};
+        }
         if (infusion.route != clinical::Route::kIv || infusion.stopped_at) {
             return Error{ErrorCode::kFailedPrecondition, "administration_id",
                          "administration " + std::to_string(administration.value) +
@@ -270,6 +291,15 @@ Result<Administration> DoseRecords::StopInfusion(const Actor& actor, Administrat
         infusion.stop = std::move(record);
         return infusion;
     });
+}
+
+Result<Administration> DoseRecords::MarkAdministrationEnteredInError(const Actor& actor, PatientId patient,
+                                                                     AdministrationId administration,
+                                                                     std::string_view reason) {
+    return MarkEnteredInError(
+        store_, actor, clock_.Now(), patient, administration, reason,
+        {"administration_id", "administration", "administration", "administration.entered_in_error"},
+        &TreatmentTransaction::ListPatientAdministrations, &TreatmentTransaction::MarkAdministrationEnteredInError);
 }
 
 Result<SessionMedication> DoseRecords::RecordSessionMedication(const Actor& actor, SessionId session,

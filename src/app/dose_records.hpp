@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
@@ -64,9 +65,14 @@ public:
     // "first_dose" when the request says first_dose but another session of the course was already dosed;
     // kInvalidArgument "route" when the request's route is not the course's; kFailedPrecondition "session_id" when
     // the session is not checked in, held or pre_dose_ok, or already has a dose order (a signed order is never
-    // edited); kNotFound.
+    // edited); clinical::CheckDoseWeight's against the patient's latest recorded weight (kFailedPrecondition
+    // "weight_kg" when the request's weight is not it, or none is recorded, and no weight_reason is given;
+    // kInvalidArgument "weight_reason" when one is given for agreeing weights); kInvalidArgument "weight_reason" when
+    // blank or over 2000 characters; kNotFound. A weight_reason is stored on the order and audited
+    // ("dose_order.weight_accepted").
     Result<DoseOrderRecord> SignDoseOrder(const Actor& actor, SessionId session, const clinical::DoseRequest& request,
-                                          const clinical::ClinicSettings& settings);
+                                          const clinical::ClinicSettings& settings,
+                                          std::optional<std::string_view> weight_reason = std::nullopt);
     // Records an administration of the session's ordered drug during dosing, flagged late_entry when its times were
     // documented after the fact (settings.records). Errors: kInvalidArgument / kOutOfRange naming the field (see
     // NewAdministration); kInvalidArgument "started_at" / "stopped_at" from clinical::CheckAdministrationTime;
@@ -83,10 +89,19 @@ public:
     // administration with its stop. Errors: CheckEntryTime's on "stopped_at"; AssessInfusionStop's
     // (kInvalidArgument "stopped_at" before the start, kOutOfRange "given_mg", kFailedPrecondition "stopped_at" too
     // fast without a reason); kInvalidArgument "fast_infusion_reason" over 2000 characters or blank;
-    // kFailedPrecondition "administration_id" when it is not an IV infusion or is already stopped,
+    // kFailedPrecondition "administration_id" when it is not an IV infusion, is already stopped or is marked
+    // entered in error,
     // "session_id" when the session is not dosing, aborted or cancelled; kNotFound.
     Result<Administration> StopInfusion(const Actor& actor, AdministrationId administration,
                                         const NewInfusionStop& stop, const clinical::ClinicSettings& settings);
+    // Marks the patient's administration entered in error (app/records.hpp EnteredInError) and returns it marked:
+    // it stays in the session's record, but counts toward no session total or dose limit, no first-dose rule, no
+    // monitoring clock and no REMS form; a marked infusion is never stopped. Permission: the one that records
+    // administrations. Errors: kInvalidArgument "reason" when blank or over 2000 characters; kNotFound
+    // "administration_id" when the patient has no such administration (kNotFound for the patient);
+    // kFailedPrecondition "entered_in_error" when already marked.
+    Result<Administration> MarkAdministrationEnteredInError(const Actor& actor, PatientId patient,
+                                                            AdministrationId administration, std::string_view reason);
     // Records another medication given during the session, apart from the dose order. Errors: kInvalidArgument
     // naming the field (drug, dose, indication; "drug" for a ketamine-family drug); CheckEntryTime's on
     // "given_at"; kInvalidArgument "given_at" before the session's check-in or after the end of a finished

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "app/audit.hpp"
+#include "app/entered_in_error.hpp"
 #include "app/patient_records.hpp"
+#include "app/record_names.hpp"
 #include "base/text.hpp"
 #include "clinical/condition_codes.hpp"
 #include "clinical/plausibility.hpp"
@@ -152,6 +154,64 @@ Result<PatientHistory> HistoryRecords::History(const Actor& actor, PatientId pat
     });
 }
 
+Result<HistoryEntry> HistoryRecords::MarkHistoryEntryEnteredInError(const Actor& actor, PatientId patient,
+                                                                    HistoryEntryId entry, std::string_view reason) {
+    return MarkEnteredInError(store_, actor, clock_.Now(), patient, entry, reason,
+                              {"entry_id", "history entry", "history_entry", "history_entry.entered_in_error"},
+                              &HistoryTransaction::ListHistoryEntries,
+                              &HistoryTransaction::MarkHistoryEntryEnteredInError);
+}
+
+Result<TrialRecord> HistoryRecords::MarkTrialEnteredInError(const Actor& actor, PatientId patient, TrialId trial,
+                                                            std::string_view reason) {
+    return MarkEnteredInError(
+        store_, actor, clock_.Now(), patient, trial, reason,
+        {"trial_id", "antidepressant trial", "antidepressant_trial", "antidepressant_trial.entered_in_error"},
+        &HistoryTransaction::ListTrials, &HistoryTransaction::MarkTrialEnteredInError);
+}
+
+Result<HistoryEntry> HistoryRecords::StopMedication(const Actor& actor, PatientId patient, HistoryEntryId entry,
+                                                    std::chrono::sys_days stopped_on, std::string_view reason) {
+    RETURN_IF_ERROR(CheckText("reason", reason,
+                              TextRule{.max_characters = kMaxReasonLength, .multiline = true, .required = false}));
+    const TimePoint now = clock_.Now();
+    const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(now);
+    if (stopped_on > today) {
+        return InvalidArgument("stopped_on", "must not be after today (" + FormatDate(today) + ")");
+    }
+    return store_.Write([&](StoreTransaction& tx) -> Result<HistoryEntry> {
+        RETURN_IF_ERROR(tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
+        ASSIGN_OR_RETURN(HistoryEntry medication,
+                         PatientsRecord(std::move(entries), entry, "entry_id", "history entry", patient));
+        const std::string named = "history entry " + std::to_string(entry.value);
+        if (medication.kind != HistoryKind::kMedication) {
+            return Error{
+                ErrorCode::kFailedPrecondition, "entry_id",
+                named + " is a " + std::string(HistoryKindName(medication.kind)) + "; only a medication is stopped"};
+        }
+        if (medication.entered_in_error) {
+            return Error{ErrorCode::kFailedPrecondition, "entry_id",
+                         named + " is marked entered in error; there is nothing to stop"};
+        }
+        if (medication.stop) {
+            return Error{ErrorCode::kFailedPrecondition, "entry_id",
+                         named + " was already stopped on " + FormatDate(medication.stop->stopped_on) +
+                             "; a stop is never changed"};
+        }
+        const std::chrono::sys_days noted_on = std::chrono::floor<std::chrono::days>(medication.noted_at);
+        if (stopped_on < noted_on) {
+            return InvalidArgument("stopped_on",
+                                   "must not be before the medication was noted (" + FormatDate(noted_on) + ")");
+        }
+        const MedicationStop stop{stopped_on, std::string(reason), now, actor.user};
+        RETURN_IF_ERROR(tx.StopMedication(entry, stop));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "medication.stop", "history_entry", entry.value, patient.value));
+        medication.stop = stop;
+        return medication;
+    });
+}
+
 Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, PatientId patient, clinical::Product product,
                                                       const IntakeExtras& extras,
                                                       const clinical::ClinicSettings& settings) {
@@ -159,10 +219,14 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
     // The intake is built inside the transaction, so the snapshot is exactly the history the screening read.
     return store_.Write([&](StoreTransaction& tx) -> Result<ScreeningRecord> {
         ASSIGN_OR_RETURN(Patient stored, tx.GetPatient(patient));
+        // What was entered in error feeds no screening, nor does a medication stopped by today.
         ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
         ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
+        entries = WithoutEnteredInError(std::move(entries));
+        trials = WithoutEnteredInError(std::move(trials));
+        const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(now);
         clinical::Intake intake;
-        intake.age_years = clinical::AgeInYears(stored.birth_date, std::chrono::floor<std::chrono::days>(now));
+        intake.age_years = clinical::AgeInYears(stored.birth_date, today);
         intake.sex = stored.sex;
         intake.pregnant = extras.pregnant;
         intake.breastfeeding = extras.breastfeeding;
@@ -186,7 +250,9 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
                     AddOnce(intake.allergies, entry.value);
                     break;
                 case HistoryKind::kMedication:
-                    AddOnce(intake.medications, entry.value);
+                    if (IsCurrentMedicationOn(entry, today)) {
+                        AddOnce(intake.medications, entry.value);
+                    }
                     break;
             }
         }

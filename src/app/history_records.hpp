@@ -55,6 +55,23 @@ public:
                                                const clinical::AntidepressantTrial& trial,
                                                std::optional<std::chrono::sys_days> started_on,
                                                std::optional<std::chrono::sys_days> ended_on);
+    // Mark the patient's history entry (diagnosis, condition, allergy, medication) or antidepressant trial entered in
+    // error (app/records.hpp EnteredInError) and return it marked: it stays in the history, but no new screening
+    // reads it (signed screenings keep the snapshot they ran on) nor does the REMS form. Errors: kInvalidArgument
+    // "reason" when blank or over 2000 characters; kNotFound "entry_id" / "trial_id" when the patient has no such
+    // record (kNotFound for the patient); kFailedPrecondition "entered_in_error" when already marked.
+    Result<HistoryEntry> MarkHistoryEntryEnteredInError(const Actor& actor, PatientId patient, HistoryEntryId entry,
+                                                        std::string_view reason);
+    Result<TrialRecord> MarkTrialEnteredInError(const Actor& actor, PatientId patient, TrialId trial,
+                                                std::string_view reason);
+    // Stops the patient's current medication `entry` on `stopped_on`, with an optional reason (empty: none), and
+    // returns it with its stop: from that date it is no longer current for the screening and the REMS form; it stays
+    // in the history. Errors: kInvalidArgument "stopped_on" after today (UTC) or before the day it was noted;
+    // kInvalidArgument "reason" over 2000 characters or blank but not empty; kNotFound "entry_id" when the patient
+    // has no such entry (kNotFound for the patient); kFailedPrecondition "entry_id" when it is not a medication, is
+    // marked entered in error or is already stopped (a stop is never changed).
+    Result<HistoryEntry> StopMedication(const Actor& actor, PatientId patient, HistoryEntryId entry,
+                                        std::chrono::sys_days stopped_on, std::string_view reason);
     // The whole history, each list oldest first. kNotFound when the patient does not exist.
     Result<PatientHistory> History(const Actor& actor, PatientId patient);
 

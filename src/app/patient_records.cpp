@@ -7,6 +7,7 @@
 
 #include "app/access_rules.hpp"
 #include "app/audit.hpp"
+#include "app/entered_in_error.hpp"
 #include "app/record_names.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
@@ -379,6 +380,13 @@ Result<std::vector<Assessment>> PatientRecords::ListAssessments(const Actor& act
             RecordAudit(tx, actor, clock_.Now(), "assessment.list", "patient", patient.value, patient.value));
         return assessments;
     });
+}
+
+Result<Assessment> PatientRecords::MarkAssessmentEnteredInError(const Actor& actor, PatientId patient,
+                                                                AssessmentId assessment, std::string_view reason) {
+    return MarkEnteredInError(store_, actor, clock_.Now(), patient, assessment, reason,
+                              {"assessment_id", "assessment", "assessment", "assessment.entered_in_error"},
+                              &PatientTransaction::ListAssessments, &PatientTransaction::MarkAssessmentEnteredInError);
 }
 
 Result<std::vector<AuditEntry>> PatientRecords::ListAudit(const Actor& actor, const AuditFilter& filter) {

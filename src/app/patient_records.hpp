@@ -108,7 +108,14 @@ public:
     Result<RecordedAssessment> RecordSelfReport(const Actor& actor, PatientId patient, clinical::Instrument instrument,
                                                 std::span<const int> answers, TimePoint assessed_at,
                                                 const clinical::ClinicSettings& settings);
+    // Every assessment, oldest first, those marked entered in error included (with their marks).
     Result<std::vector<Assessment>> ListAssessments(const Actor& actor, PatientId patient);
+    // Marks the patient's assessment entered in error (app/records.hpp EnteredInError) and returns it marked: kept
+    // and listed, but no rule, form or score over time reads it again. The alerts it already raised stay. Errors:
+    // kInvalidArgument "reason" when blank or over 2000 characters; kNotFound "assessment_id" when the patient has
+    // no such assessment (kNotFound for the patient); kFailedPrecondition "entered_in_error" when already marked.
+    Result<Assessment> MarkAssessmentEnteredInError(const Actor& actor, PatientId patient, AssessmentId assessment,
+                                                    std::string_view reason);
 
     // The audit log, filtered. Reading it is itself audited.
     Result<std::vector<AuditEntry>> ListAudit(const Actor& actor, const AuditFilter& filter);

@@ -61,8 +61,9 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
             view.upcoming_sessions.resize(kPortalUpcomingSessions);
         }
 
-        // Oldest first, by assessed_at then id (the store's order).
+        // Oldest first, by assessed_at then id (the store's order); an answer marked entered in error is no score.
         ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(patient));
+        assessments = WithoutEnteredInError(std::move(assessments));
         for (const Assessment& assessment : assessments) {
             if (clinical::IsSelfReport(assessment.instrument)) {
                 view.recent_scores.push_back(

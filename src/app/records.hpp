@@ -73,6 +73,14 @@ struct EnteredInError {
     std::string marked_by;
 };
 
+// The records of `records` that are not marked entered in error, in their order: what every rule, total, gate,
+// form and screening reads (a listing shows them all, with their marks).
+template <typename Record>
+std::vector<Record> WithoutEnteredInError(std::vector<Record> records) {
+    std::erase_if(records, [](const Record& record) { return record.entered_in_error.has_value(); });
+    return records;
+}
+
 struct NewPatient {
     std::string mrn;  // medical record number, unique per clinic
     std::string given_name;
@@ -160,13 +168,23 @@ struct Assessment {
     TimePoint assessed_at;
     TimePoint recorded_at;
     std::string recorded_by;
-    bool late_entry = false;  // see WeightMeasurement
+    bool late_entry = false;                              // see WeightMeasurement
+    std::optional<EnteredInError> entered_in_error = {};  // absent: valid
 };
 
 // The single-valued parts of a patient's history. Diagnoses and conditions are canonical ICD-10-CM codes
 // ("F33.2"); allergies are substance names; medications are current medications by generic name ("a/b" for
 // combinations).
 enum class HistoryKind { kDiagnosis, kCondition, kAllergy, kMedication };
+
+// The stop of a current medication (HistoryRecords::StopMedication): from `stopped_on` it is no longer current for
+// the screening and the REMS form; it stays in the history with its stop. Set once, never changed.
+struct MedicationStop {
+    std::chrono::sys_days stopped_on;
+    std::string reason;  // optional; empty when none was given
+    TimePoint recorded_at;
+    std::string recorded_by;
+};
 
 struct HistoryEntry {
     HistoryEntryId id;
@@ -175,7 +193,16 @@ struct HistoryEntry {
     std::string value;  // the code or the name, as above
     TimePoint noted_at;
     std::string noted_by;
+    std::optional<EnteredInError> entered_in_error = {};  // absent: valid
+    std::optional<MedicationStop> stop = {};              // a medication, once stopped
 };
+
+// Whether `entry` is a medication the patient takes on `date`: a medication entry not marked entered in error and
+// not stopped on or before that date (from its stop date it is no longer current).
+inline bool IsCurrentMedicationOn(const HistoryEntry& entry, std::chrono::sys_days date) {
+    return entry.kind == HistoryKind::kMedication && !entry.entered_in_error &&
+           (!entry.stop || date < entry.stop->stopped_on);
+}
 
 // One prior antidepressant trial as recorded: the screening fields plus when it ran, where known.
 struct TrialRecord {
@@ -186,6 +213,7 @@ struct TrialRecord {
     std::optional<std::chrono::sys_days> ended_on;  // absent: ongoing or not recorded
     TimePoint recorded_at;
     std::string recorded_by;
+    std::optional<EnteredInError> entered_in_error = {};  // absent: valid
 };
 
 // A patient's whole history, each list oldest first.
@@ -286,6 +314,9 @@ struct DoseOrderRecord {
     clinical::DoseOrder order;
     TimePoint signed_at;
     std::string prescriber;
+    // The prescriber's reason to sign on a weight other than the patient's latest recorded one
+    // (clinical::CheckDoseWeight); empty when the weights agreed.
+    std::string weight_reason = {};
 };
 
 // The end of an IV infusion, recorded by its own step (DoseRecords::StopInfusion) once and never changed: when it
@@ -321,6 +352,8 @@ struct Administration {
     std::string recorded_by;
     bool late_entry = false;           // see WeightMeasurement
     std::optional<InfusionStop> stop;  // an IV infusion, once stopped
+    // Absent: valid. A marked administration counts toward no total, limit, first-dose rule or REMS form.
+    std::optional<EnteredInError> entered_in_error = {};
 };
 
 // Another medication given during a session (an antiemetic, a benzodiazepine, an antihypertensive), under a PRN or

@@ -50,7 +50,7 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
     ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(session.patient));
     ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
     ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
-    const std::vector<Administration> devices = EsketamineDevices(given);
+    const std::vector<Administration> devices = EsketamineDevices(WithoutEnteredInError(std::move(given)));
     const std::optional<SessionTransition> end = EndOfMonitoring(transitions);
     // A form is opened only when a session ends with a device given, after its step to ready_for_discharge or
     // the step that stopped it; anything else is a broken record.
@@ -83,13 +83,13 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
         }
     }
     ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(session.patient));
-    for (const Assessment& assessment : assessments) {
+    for (const Assessment& assessment : WithoutEnteredInError(std::move(assessments))) {
         facts.assessments.push_back(clinical::RemsAssessment{assessment.instrument, assessment.total, assessment.flags,
                                                              assessment.assessed_at});
     }
     ASSIGN_OR_RETURN(std::vector<HistoryEntry> history, tx.ListHistoryEntries(session.patient));
     for (const HistoryEntry& entry : history) {
-        if (entry.kind == HistoryKind::kMedication && entry.noted_at <= end->at) {
+        if (IsCurrentMedicationOn(entry, std::chrono::floor<days>(first_device)) && entry.noted_at <= end->at) {
             facts.medications.push_back(entry.value);
         }
     }
@@ -101,8 +101,8 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
     ASSIGN_OR_RETURN(clinical::RemsMonitoring monitoring, clinical::AssessRemsMonitoring(facts, settings));
     ASSIGN_OR_RETURN(std::vector<Administration> earlier, tx.ListPatientAdministrations(session.patient));
     const bool dosed_before = std::any_of(earlier.begin(), earlier.end(), [&](const Administration& other) {
-        return other.session != session.id && other.route == clinical::Route::kEsketamineNasal &&
-               other.started_at < first_device;
+        return !other.entered_in_error && other.session != session.id &&
+               other.route == clinical::Route::kEsketamineNasal && other.started_at < first_device;
     });
 
     RemsMonitoringForm form;
@@ -208,7 +208,7 @@ Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const Treatm
         return Status::Ok();
     }
     ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
-    const std::vector<Administration> devices = EsketamineDevices(given);
+    const std::vector<Administration> devices = EsketamineDevices(WithoutEnteredInError(std::move(given)));
     if (devices.empty()) {
         return Status::Ok();
     }

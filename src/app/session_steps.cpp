@@ -47,7 +47,9 @@ Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const Treatment
         facts.dose_order_within_limits = true;
         facts.route = order->order.route;
     }
-    ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
+    // An administration marked entered in error was not given: it neither starts nor holds the monitoring clock.
+    ASSIGN_OR_RETURN(std::vector<Administration> listed, tx.ListAdministrations(session.id));
+    const std::vector<Administration> given = WithoutEnteredInError(std::move(listed));
     bool all_stopped = !given.empty();
     for (const Administration& administration : given) {
         if (administration.route == clinical::Route::kEsketamineNasal &&

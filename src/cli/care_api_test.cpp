@@ -46,6 +46,8 @@ protected:
                                                                        {"sex", "female"}});
         ASSERT_EQ(registered.status, 201) << registered.text;
         patient_ = "/api/v1/patients/" + std::to_string(registered.body["id"].get<std::int64_t>());
+        // A dose order is signed on the latest recorded weight (docs/clinical-rules.md, dose.recorded_weight).
+        ASSERT_EQ(nurse.Post(patient_ + "/weights", {{"weight_kg", 70}}).status, 201);
     }
 
     [[nodiscard]] std::int64_t PatientId() const { return std::stoll(patient_.substr(patient_.rfind('/') + 1)); }
@@ -136,6 +138,78 @@ TEST_P(CareApiTest, HistoryAndScreeningWithItsSignOff) {
 
 // The drug dictionary through the history and screening routes: a medication noted under its brand name screens as
 // its generic ingredient, and one the dictionary does not know is a review naming it.
+// Wrong entries: an assessment, a history entry and a trial are marked entered in error, kept with their marks and
+// left out of the next screening; a medication is stopped with its date.
+TEST_P(CareApiTest, WrongEntriesAreMarkedAndAMedicationStopped) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient desk = server_->ClientWithToken("front_desk@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+
+    const ApiResponse scored =
+        nurse.Post(patient_ + "/assessments", {{"instrument", "phq9"}, {"answers", {1, 1, 1, 1, 1, 1, 1, 1, 0}}});
+    ASSERT_EQ(scored.status, 201) << scored.text;
+    EXPECT_TRUE(scored.body["entered_in_error"].is_null());
+    const std::string assessment =
+        patient_ + "/assessments/" + std::to_string(scored.body["id"].get<std::int64_t>()) + "/entered-in-error";
+    EXPECT_EQ(desk.Post(assessment, {{"reason", "x"}}).status, 403);
+    EXPECT_EQ(nurse.Post(assessment, {{"reason", "x"}, {"note", "y"}}).ErrorField(), "note");
+    EXPECT_EQ(nurse.Post(assessment, Json::object()).ErrorField(), "reason");
+    const std::int64_t before = LatestAuditId(admin);
+    const ApiResponse marked = nurse.Post(assessment, {{"reason", "another patient's answers"}});
+    ASSERT_EQ(marked.status, 200) << marked.text;
+    EXPECT_EQ(AuditedActionsAfter(admin, before), std::vector<std::string>{"assessment.entered_in_error"});
+    EXPECT_EQ(marked.body["entered_in_error"]["reason"], "another patient's answers");
+    const ApiResponse listed = nurse.Get(patient_ + "/assessments");
+    ASSERT_EQ(listed.body["items"].size(), 1U);
+    EXPECT_EQ(listed.body["items"][0]["entered_in_error"]["reason"], "another patient's answers");
+
+    const ApiResponse medication = nurse.Post(patient_ + "/history", {{"kind", "medication"}, {"value", "alprazolam"}});
+    const ApiResponse diagnosis = nurse.Post(patient_ + "/history", {{"kind", "diagnosis"}, {"value", "F31.9"}});
+    const ApiResponse trial = nurse.Post(patient_ + "/trials", {{"drug", "sertraline"},
+                                                                {"weeks", 8},
+                                                                {"adequate_dose", true},
+                                                                {"improvement_percent", 10},
+                                                                {"current_episode", true}});
+    ASSERT_EQ(medication.status, 201);
+    ASSERT_EQ(diagnosis.status, 201);
+    ASSERT_EQ(trial.status, 201);
+    EXPECT_TRUE(medication.body["stop"].is_null());
+    EXPECT_FALSE(diagnosis.body.contains("stop"));
+    const std::string medication_entry =
+        patient_ + "/history/" + std::to_string(medication.body["id"].get<std::int64_t>());
+    const std::string diagnosis_entry =
+        patient_ + "/history/" + std::to_string(diagnosis.body["id"].get<std::int64_t>());
+
+    EXPECT_EQ(nurse.Post(medication_entry + "/stop", Json::object()).ErrorField(), "stopped_on");
+    EXPECT_EQ(nurse.Post(medication_entry + "/stop", {{"stopped_on", "2999-01-01"}}).ErrorField(), "stopped_on");
+    const ApiResponse not_a_medication = nurse.Post(diagnosis_entry + "/stop", {{"stopped_on", UtcToday()}});
+    EXPECT_EQ(not_a_medication.status, 409);
+    EXPECT_EQ(not_a_medication.ErrorField(), "entry_id");
+    EXPECT_EQ(desk.Post(medication_entry + "/stop", {{"stopped_on", UtcToday()}}).status, 403);
+    const ApiResponse stopped =
+        nurse.Post(medication_entry + "/stop", {{"stopped_on", UtcToday()}, {"reason", "tapered off"}});
+    ASSERT_EQ(stopped.status, 200) << stopped.text;
+    EXPECT_EQ(stopped.body["stop"]["stopped_on"], UtcToday());
+    EXPECT_EQ(stopped.body["stop"]["reason"], "tapered off");
+
+    ASSERT_EQ(nurse.Post(diagnosis_entry + "/entered-in-error", {{"reason", "never diagnosed"}}).status, 200);
+    const std::string trial_mark =
+        patient_ + "/trials/" + std::to_string(trial.body["id"].get<std::int64_t>()) + "/entered-in-error";
+    const ApiResponse trial_marked = nurse.Post(trial_mark, {{"reason", "duplicate"}});
+    ASSERT_EQ(trial_marked.status, 200) << trial_marked.text;
+    EXPECT_EQ(trial_marked.body["entered_in_error"]["reason"], "duplicate");
+    EXPECT_EQ(nurse.Post(patient_ + "/trials/999999/entered-in-error", {{"reason", "x"}}).status, 404);
+
+    const ApiResponse history = nurse.Get(patient_ + "/history");
+    ASSERT_EQ(history.body["items"].size(), 2U);  // both kept
+    const ApiResponse screened = server_->ClientWithToken("prescriber@clinic.example")
+                                     .Post(patient_ + "/screenings", {{"product", "ketamine-iv"}, {"pregnant", false}});
+    ASSERT_EQ(screened.status, 201) << screened.text;
+    EXPECT_TRUE(screened.body["inputs"]["medications"].empty());
+    EXPECT_TRUE(screened.body["inputs"]["diagnoses"].empty());
+    EXPECT_TRUE(screened.body["inputs"]["antidepressant_trials"].empty());
+}
+
 TEST_P(CareApiTest, ScreeningReadsBrandNamesAndFlagsUnknownDrugs) {
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     ASSERT_EQ(nurse.Post(patient_ + "/history", {{"kind", "diagnosis"}, {"value", "F33.2"}}).status, 201);
@@ -346,11 +420,19 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
               "weight_basis");
     EXPECT_EQ(prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}, {"dose", 35}}).ErrorField(),
               "dose");
+    // Not the recorded 70 kg: refused without the prescriber's reason, and a reason for the recorded weight too.
+    const ApiResponse other_weight = prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 80}});
+    EXPECT_EQ(other_weight.status, 409);
+    EXPECT_EQ(other_weight.ErrorField(), "weight_kg");
+    EXPECT_EQ(prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}, {"weight_reason", "same"}})
+                  .ErrorField(),
+              "weight_reason");
     const ApiResponse order = prescriber.Post(
         session + "/dose-order",
         {{"route", "iv"}, {"weight_kg", 70}, {"mg_per_kg", 0.5}, {"minutes", 40}, {"concentration_mg_per_ml", 10}});
     ASSERT_EQ(order.status, 201) << order.text;
     EXPECT_EQ(order.body["order"]["total_mg"], 35.0);
+    EXPECT_TRUE(order.body["weight_reason"].is_null());
     EXPECT_EQ(order.body["request"]["mg_per_kg"], 0.5);
     EXPECT_EQ(prescriber.Post(session + "/dose-order", {{"route", "iv"}, {"weight_kg", 70}}).ErrorField(),
               "session_id");
@@ -374,6 +456,7 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     EXPECT_EQ(nurse.Post(session + "/administrations", esketamine).ErrorField(), "drug");
     const ApiResponse given = nurse.Post(session + "/administrations", infusion);
     ASSERT_EQ(given.status, 201) << given.text;
+    EXPECT_TRUE(given.body["entered_in_error"].is_null());
     const std::string administration = "/api/v1/administrations/" + std::to_string(given.body["id"].get<int>());
     EXPECT_EQ(nurse.Send("POST", session + "/start-monitoring", "").ErrorField(), "administration_ended_at");
 
@@ -436,6 +519,26 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     const std::vector<std::string> expected = {"scheduled",  "checked_in",          "pre_dose_ok", "dosing",
                                                "monitoring", "ready_for_discharge", "discharged"};
     EXPECT_EQ(states, expected);
+
+    // An administration found to be wrong is marked entered in error, by the permission that records it, and stays.
+    const std::string mark =
+        patient_ + "/administrations/" + std::to_string(given.body["id"].get<int>()) + "/entered-in-error";
+    EXPECT_EQ(desk.Post(mark, {{"reason", "wrong chart"}}).status, 403);
+    EXPECT_EQ(nurse.Post(mark, {{"reason", " "}}).ErrorField(), "reason");
+    EXPECT_EQ(nurse.Post(patient_ + "/administrations/999999/entered-in-error", {{"reason", "x"}}).ErrorField(),
+              "administration_id");
+    EXPECT_EQ(nurse.Post(patient_ + "/administrations/x/entered-in-error", {{"reason", "x"}}).ErrorField(),
+              "administration_id");
+    const ApiResponse marked = nurse.Post(mark, {{"reason", "documented in the wrong chart"}});
+    ASSERT_EQ(marked.status, 200) << marked.text;
+    EXPECT_EQ(marked.body["entered_in_error"]["reason"], "documented in the wrong chart");
+    EXPECT_EQ(marked.body["entered_in_error"]["marked_by"], "nurse@clinic.example");
+    const ApiResponse again = nurse.Post(mark, {{"reason", "again"}});
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.ErrorField(), "entered_in_error");
+    const ApiResponse with_mark = nurse.Get(session);
+    ASSERT_EQ(with_mark.body["administrations"].size(), 1U);
+    EXPECT_EQ(with_mark.body["administrations"][0]["entered_in_error"]["reason"], "documented in the wrong chart");
 
     // The front desk cancels the next session when the patient calls; the schedule keeps that reason but shows no
     // BP override or clinical reason.

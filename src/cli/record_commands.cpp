@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -209,6 +210,11 @@ std::string LateEntryMark(bool late_entry, app::TimePoint recorded_at) {
     return late_entry ? "  (late entry, recorded " + json::FormatTime(recorded_at) + ")" : "";
 }
 
+// A record marked entered in error says so in the text output, with the reason (the JSON carries entered_in_error).
+std::string EnteredInErrorMark(const std::optional<app::EnteredInError>& mark) {
+    return mark ? "  (entered in error: " + mark->reason + ")" : "";
+}
+
 Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
     return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
         const app::Actor actor = CliActor();
@@ -224,7 +230,8 @@ Result<CommandOutput> RunPatientShow(const PatientShowOptions& options) {
             assessment_list.push_back(json::ToJson(assessment));
             text << "  " << json::FormatTime(assessment.assessed_at) << "  "
                  << clinical::InstrumentName(assessment.instrument) << " " << assessment.total << " ("
-                 << assessment.band << ")" << LateEntryMark(assessment.late_entry, assessment.recorded_at) << "\n";
+                 << assessment.band << ")" << LateEntryMark(assessment.late_entry, assessment.recorded_at)
+                 << EnteredInErrorMark(assessment.entered_in_error) << "\n";
         }
         json::Json vital_list = json::Json::array();
         for (const app::VitalSign& vital : vitals) {

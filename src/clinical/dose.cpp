@@ -388,6 +388,27 @@ Result<EsketamineIndication> ParseEsketamineIndication(std::string_view name) {
     return kEsketamineIndicationNames.ParseAlternative("indication", name);
 }
 
+Status CheckDoseWeight(double order_weight_kg, std::optional<double> latest_recorded_kg, bool reason_given) {
+    const bool agree = latest_recorded_kg && std::abs(order_weight_kg - *latest_recorded_kg) <= kDoseWeightMatchKg;
+    if (agree && reason_given) {
+        return InvalidArgument("weight_reason", "the order's weight is the latest recorded weight (" +
+                                                    FormatNumber(*latest_recorded_kg) +
+                                                    " kg), so there is nothing to accept; sign without a reason");
+    }
+    if (agree || reason_given) {
+        return Status::Ok();
+    }
+    if (!latest_recorded_kg) {
+        return Error{ErrorCode::kFailedPrecondition, "weight_kg",
+                     "the patient has no recorded weight; record the weight first, or give weight_reason to sign on " +
+                         FormatNumber(order_weight_kg) + " kg"};
+    }
+    return Error{ErrorCode::kFailedPrecondition, "weight_kg",
+                 FormatNumber(order_weight_kg) + " kg is not the patient's latest recorded weight (" +
+                     FormatNumber(*latest_recorded_kg) +
+                     " kg); record the new weight, or give weight_reason to sign on this one"};
+}
+
 Result<double> IdealBodyWeightKg(double height_cm, std::string_view sex) {
     if (!InRange(height_cm, kMinHeightCm, kMaxHeightCm)) {
         Error error = OutOfRange("height_cm", height_cm, kMinHeightCm, kMaxHeightCm, "cm");

@@ -166,6 +166,18 @@ struct DoseOrder {
 // setting name ("dose.iv_max_mg_per_kg").
 [[nodiscard]] Result<DoseOrder> ComputeDose(const DoseRequest& request, const ClinicSettings& settings);
 
+// A dose order is computed on the patient's latest recorded weight (issue 10 §5): a weight-based dose on a weight
+// typed from memory, from an old chart or in pounds is a tenfold error waiting to happen. The weights agree when
+// they are the same to the 0.1 kg a clinic scale shows (kDoseWeightMatchKg); any other weight, or a patient with no
+// recorded weight at all, needs the prescriber's stated reason (clinic policy [PRACTICE]: record the weight first).
+inline constexpr double kDoseWeightMatchKg = 0.05;
+
+// OK when `order_weight_kg` agrees with `latest_recorded_kg`, or when it does not and a reason is given. Errors:
+// kFailedPrecondition "weight_kg" when no weight is recorded or the weights differ, without a reason;
+// kInvalidArgument "weight_reason" when a reason is given although the weights agree (nothing to accept).
+[[nodiscard]] Status CheckDoseWeight(double order_weight_kg, std::optional<double> latest_recorded_kg,
+                                     bool reason_given);
+
 // Devine (1974) ideal body weight in kg, unrounded: 50 (male) or 45.5 (female) + 2.3 per inch above 60 in.
 // Errors: "height_cm" outside [152.4, 250] cm (kOutOfRange); "sex" not "male"/"female" (kInvalidArgument).
 [[nodiscard]] Result<double> IdealBodyWeightKg(double height_cm, std::string_view sex);

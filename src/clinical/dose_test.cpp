@@ -755,6 +755,40 @@ TEST(ComputeDoseTest, Refusals) {
     }
 }
 
+struct DoseWeightCase {
+    std::string name = {};
+    double order_kg = 0.0;
+    std::optional<double> recorded_kg;
+    bool reason_given = false;
+    std::optional<ErrorCode> refused;  // absent: accepted
+    std::string field = {};
+};
+
+TEST(CheckDoseWeightTest, TheOrderIsOnTheLatestRecordedWeightOrHasAReason) {
+    const std::vector<DoseWeightCase> cases = {
+        {"same weight", 70.0, 70.0, false, std::nullopt, ""},
+        {"same to the scale's 0.1 kg", 70.04, 70.0, false, std::nullopt, ""},
+        {"at the tolerance", 70.05, 70.0, false, std::nullopt, ""},
+        {"0.1 kg apart", 70.1, 70.0, false, ErrorCode::kFailedPrecondition, "weight_kg"},
+        {"pounds typed as kilograms", 154.0, 70.0, false, ErrorCode::kFailedPrecondition, "weight_kg"},
+        {"lighter than recorded", 65.0, 70.0, false, ErrorCode::kFailedPrecondition, "weight_kg"},
+        {"different, with a reason", 65.0, 70.0, true, std::nullopt, ""},
+        {"no recorded weight", 70.0, std::nullopt, false, ErrorCode::kFailedPrecondition, "weight_kg"},
+        {"no recorded weight, with a reason", 70.0, std::nullopt, true, std::nullopt, ""},
+        {"a reason for agreeing weights", 70.0, 70.0, true, ErrorCode::kInvalidArgument, "weight_reason"},
+    };
+    for (const DoseWeightCase& c : cases) {
+        const Status checked = CheckDoseWeight(c.order_kg, c.recorded_kg, c.reason_given);
+        if (!c.refused) {
+            EXPECT_TRUE(checked.ok()) << c.name << ": " << checked.error().message;
+            continue;
+        }
+        ASSERT_FALSE(checked.ok()) << c.name;
+        EXPECT_EQ(checked.error().code, *c.refused) << c.name;
+        EXPECT_EQ(checked.error().field, c.field) << c.name;
+    }
+}
+
 TEST(IdealBodyWeightTest, DevineValues) {
     struct Case {
         double height_cm;

@@ -93,6 +93,30 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 return JsonResponse(201, json::ToJson(*added));
             });
 
+    api.Add(Method::kPost, "/api/v1/patients/{id}/history/{entry_id}/entered-in-error", Permission::kHistoryRecord,
+            Subject::kPathPatient,
+            MarkEnteredInErrorHandler("entry_id", [&services](const app::Actor& actor, app::PatientId patient,
+                                                              std::int64_t id, std::string_view reason) {
+                return services.use_cases.history.MarkHistoryEntryEnteredInError(actor, patient,
+                                                                                 app::HistoryEntryId{id}, reason);
+            }));
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/history/{entry_id}/stop", Permission::kHistoryRecord,
+            Subject::kPathPatient, [&services](ApiCall& call) -> Result<HttpResponse> {
+                ASSIGN_OR_RETURN(const std::int64_t entry, PathId(call, "entry_id"));
+                ObjectReader body(call.request.body);
+                const std::optional<std::chrono::sys_days> stopped_on = body.OptionalDate("stopped_on");
+                const std::string reason = body.OptionalString("reason").value_or("");
+                RETURN_IF_ERROR(body.Finish());
+                if (!stopped_on) {
+                    return InvalidArgument("stopped_on", "is required (YYYY-MM-DD)");
+                }
+                ASSIGN_OR_RETURN(app::HistoryEntry stopped, services.use_cases.history.StopMedication(
+                                                                call.actor, app::PatientId{call.id},
+                                                                app::HistoryEntryId{entry}, *stopped_on, reason));
+                return JsonResponse(200, json::ToJson(stopped));
+            });
+
     api.Add(Method::kGet, "/api/v1/patients/{id}/trials", Permission::kHistoryRead, Subject::kPathPatient,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
@@ -115,6 +139,13 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                                                                                    trial, started_on, ended_on));
                 return JsonResponse(201, json::ToJson(added));
             });
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/trials/{trial_id}/entered-in-error", Permission::kHistoryRecord,
+            Subject::kPathPatient,
+            MarkEnteredInErrorHandler("trial_id", [&services](const app::Actor& actor, app::PatientId patient,
+                                                              std::int64_t id, std::string_view reason) {
+                return services.use_cases.history.MarkTrialEnteredInError(actor, patient, app::TrialId{id}, reason);
+            }));
 }
 
 // The visit-time parts of a screening intake, under the intake's own field names (docs/cli.md `screen`).

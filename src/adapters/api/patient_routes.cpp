@@ -235,6 +235,13 @@ void AddAssessments(ApiRouter& api, ApiServices& services) {
             RecordAssessmentHandler(services, &app::PatientRecords::RecordAssessment));
     api.Add(Method::kPost, "/api/v1/patients/{id}/portal/assessments", Permission::kSelfReportRecord,
             Subject::kPathPatient, RecordAssessmentHandler(services, &app::PatientRecords::RecordSelfReport));
+    api.Add(Method::kPost, "/api/v1/patients/{id}/assessments/{assessment_id}/entered-in-error",
+            Permission::kAssessmentRecord, Subject::kPathPatient,
+            MarkEnteredInErrorHandler("assessment_id", [&services](const app::Actor& actor, app::PatientId patient,
+                                                                   std::int64_t id, std::string_view reason) {
+                return services.use_cases.patients.MarkAssessmentEnteredInError(actor, patient, app::AssessmentId{id},
+                                                                                reason);
+            }));
 }
 
 }  // namespace

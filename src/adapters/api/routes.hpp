@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "adapters/api/api.hpp"
 #include "adapters/http/http_error.hpp"
 #include "adapters/json/object_reader.hpp"
+#include "adapters/json/record_json.hpp"
 
 namespace kclinic::adapters::api {
 
@@ -56,9 +59,23 @@ void AddPortalRoutes(ApiRouter& api, ApiServices& services);
 // The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
 // a positive integer.
 [[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);
-// The path capture `name` (a route's second record id, as {vital_id} of .../vitals/{vital_id}/...): a positive
-// integer, or kInvalidArgument naming `name`.
+// The record id in path capture `name`, the second capture of a route under /api/v1/patients/{id}/... Error
+// kInvalidArgument naming `name` when it is not a positive integer.
 [[nodiscard]] Result<std::int64_t> PathId(const ApiCall& call, std::string_view name);
+
+// The handler of POST /api/v1/patients/{id}/<things>/{<id_name>}/entered-in-error with body {"reason": "..."}:
+// `mark(actor, patient, record id, reason)` marks the patient's record, and the answer is the marked record.
+template <typename Mark>
+[[nodiscard]] ApiHandler MarkEnteredInErrorHandler(std::string id_name, Mark mark) {
+    return [id_name = std::move(id_name), mark](ApiCall& call) -> Result<HttpResponse> {
+        ASSIGN_OR_RETURN(const std::int64_t record_id, PathId(call, id_name));
+        ObjectReader body(call.request.body);
+        const std::string reason = body.String("reason");
+        RETURN_IF_ERROR(body.Finish());
+        ASSIGN_OR_RETURN(auto marked, mark(call.actor, app::PatientId{call.id}, record_id, reason));
+        return JsonResponse(200, json::ToJson(marked));
+    };
+}
 
 // `items` in id order, the order a page's cursor follows, for a list a use case returns in clinical order (adverse
 // events by onset, the REMS forms due by date).

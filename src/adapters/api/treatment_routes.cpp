@@ -269,11 +269,21 @@ void AddSessionSteps(ApiRouter& api, ApiServices& services) {
             }));
 }
 
-// The prescriber's request under the names the stored order's "request" answers (record_json ToJson(DoseRequest)),
-// but for first_dose: the record decides it (DoseRecords::SignDoseOrder), so the field is refused as unknown.
-Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
-    ObjectReader body(http_request.body);
+// A dose order as sent: the request, and the prescriber's reason to sign on a weight other than the patient's
+// latest recorded one.
+struct DoseOrderBody {
     clinical::DoseRequest request;
+    std::optional<std::string> weight_reason;
+};
+
+// The prescriber's request under the names the stored order's "request" answers (record_json ToJson(DoseRequest)),
+// but for first_dose: the record decides it (DoseRecords::SignDoseOrder), so the field is refused as unknown. Beside
+// it the optional "weight_reason", as the stored order answers it.
+Result<DoseOrderBody> ReadDoseOrderBody(const HttpRequest& http_request) {
+    ObjectReader body(http_request.body);
+    DoseOrderBody order;
+    clinical::DoseRequest& request = order.request;
+    order.weight_reason = body.OptionalString("weight_reason");
     const std::string route = body.String("route");
     request.weight_kg = body.Number("weight_kg");
     request.mg_per_kg = body.OptionalNumber("mg_per_kg");
@@ -296,17 +306,17 @@ Result<clinical::DoseRequest> ReadDoseRequest(const HttpRequest& http_request) {
         ASSIGN_OR_RETURN(clinical::EsketamineIndication parsed, clinical::ParseEsketamineIndication(*indication));
         request.indication = parsed;
     }
-    return request;
+    return order;
 }
 
 void AddDosing(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/sessions/{id}/dose-order", Permission::kDoseOrderSign, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                ASSIGN_OR_RETURN(clinical::DoseRequest request, ReadDoseRequest(call.request));
+                ASSIGN_OR_RETURN(DoseOrderBody body, ReadDoseOrderBody(call.request));
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                ASSIGN_OR_RETURN(
-                    app::DoseOrderRecord order,
-                    services.use_cases.doses.SignDoseOrder(call.actor, app::SessionId{call.id}, request, settings));
+                ASSIGN_OR_RETURN(app::DoseOrderRecord order,
+                                 services.use_cases.doses.SignDoseOrder(call.actor, app::SessionId{call.id},
+                                                                        body.request, settings, body.weight_reason));
                 return JsonResponse(201, json::ToJson(order));
             });
 
@@ -356,6 +366,14 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
     };
     add_stop("/api/v1/administrations/{id}/stop", Permission::kAdministrationRecord, false);
     add_stop("/api/v1/administrations/{id}/stop-override", Permission::kDoseOrderSign, true);
+
+    api.Add(Method::kPost, "/api/v1/patients/{id}/administrations/{administration_id}/entered-in-error",
+            Permission::kAdministrationRecord, Subject::kPathPatient,
+            MarkEnteredInErrorHandler("administration_id", [&services](const app::Actor& actor, app::PatientId patient,
+                                                                       std::int64_t id, std::string_view reason) {
+                return services.use_cases.doses.MarkAdministrationEnteredInError(actor, patient,
+                                                                                 app::AdministrationId{id}, reason);
+            }));
 
     api.Add(Method::kPost, "/api/v1/sessions/{id}/medications", Permission::kAdministrationRecord, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {

@@ -36,10 +36,7 @@ void PutBloodPressureIfPresent(Json& json, const char* key,
 // Every markable record shows its mark, or null while it is valid, and the FHIR status that goes with it
 // (Observation.status: final or entered-in-error).
 void PutEnteredInError(Json& json, const std::optional<app::EnteredInError>& mark) {
-    json["entered_in_error"] =
-        mark
-            ? Json{{"reason", mark->reason}, {"marked_at", FormatTime(mark->marked_at)}, {"marked_by", mark->marked_by}}
-            : Json(nullptr);
+    json["entered_in_error"] = EnteredInErrorJson(mark);
     json["status"] = mark ? "entered-in-error" : "final";
 }
 
@@ -101,6 +98,13 @@ Json ToJson(const app::VitalSign& vital) {
     return json;
 }
 
+Json EnteredInErrorJson(const std::optional<app::EnteredInError>& mark) {
+    if (!mark) {
+        return nullptr;
+    }
+    return Json{{"reason", mark->reason}, {"marked_at", FormatTime(mark->marked_at)}, {"marked_by", mark->marked_by}};
+}
+
 Json ToJson(const app::Assessment& assessment) {
     return Json{
         {"id", assessment.id.value},
@@ -115,14 +119,30 @@ Json ToJson(const app::Assessment& assessment) {
         {"recorded_at", FormatTime(assessment.recorded_at)},
         {"recorded_by", assessment.recorded_by},
         {"late_entry", assessment.late_entry},
+        {"entered_in_error", EnteredInErrorJson(assessment.entered_in_error)},
     };
 }
 
 Json ToJson(const app::HistoryEntry& entry) {
-    return Json{
-        {"id", entry.id.value}, {"patient_id", entry.patient.value},      {"kind", app::HistoryKindName(entry.kind)},
-        {"value", entry.value}, {"noted_at", FormatTime(entry.noted_at)}, {"noted_by", entry.noted_by},
+    Json json{
+        {"id", entry.id.value},
+        {"patient_id", entry.patient.value},
+        {"kind", app::HistoryKindName(entry.kind)},
+        {"value", entry.value},
+        {"noted_at", FormatTime(entry.noted_at)},
+        {"noted_by", entry.noted_by},
+        {"entered_in_error", EnteredInErrorJson(entry.entered_in_error)},
     };
+    if (entry.kind == app::HistoryKind::kMedication) {
+        json["stop"] = nullptr;
+        if (entry.stop) {
+            json["stop"] = Json{{"stopped_on", FormatDate(entry.stop->stopped_on)},
+                                {"reason", entry.stop->reason},
+                                {"recorded_at", FormatTime(entry.stop->recorded_at)},
+                                {"recorded_by", entry.stop->recorded_by}};
+        }
+    }
+    return json;
 }
 
 Json ToJson(const app::TrialRecord& trial) {
@@ -136,6 +156,7 @@ Json ToJson(const app::TrialRecord& trial) {
         {"current_episode", trial.trial.current_episode},
         {"recorded_at", FormatTime(trial.recorded_at)},
         {"recorded_by", trial.recorded_by},
+        {"entered_in_error", EnteredInErrorJson(trial.entered_in_error)},
     };
     PutDateIfPresent(json, "started_on", trial.started_on);
     PutDateIfPresent(json, "ended_on", trial.ended_on);
@@ -239,6 +260,7 @@ Json ToJson(const app::DoseOrderRecord& record) {
         {"order", ToJson(record.order)},
         {"signed_at", FormatTime(record.signed_at)},
         {"prescriber", record.prescriber},
+        {"weight_reason", record.weight_reason.empty() ? Json(nullptr) : Json(record.weight_reason)},
     };
 }
 
@@ -255,6 +277,7 @@ Json ToJson(const app::Administration& administration) {
         {"recorded_at", FormatTime(administration.recorded_at)},
         {"recorded_by", administration.recorded_by},
         {"late_entry", administration.late_entry},
+        {"entered_in_error", EnteredInErrorJson(administration.entered_in_error)},
     };
     PutIfPresent(json, "rate_mg_per_h", administration.rate_mg_per_h);
     PutIfPresent(json, "device_count", administration.device_count);

@@ -4,6 +4,8 @@
 // ISO 8601 UTC with milliseconds, enumerations by their stable names, absent optionals left out. The CLI's
 // `patient show` and `export`, and the HTTP API, write these same objects so a field means one thing everywhere.
 
+#include <optional>
+
 #include "adapters/json/clinical_json.hpp"
 #include "app/records.hpp"
 
@@ -12,13 +14,18 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::Patient& patient);
 [[nodiscard]] Json ToJson(const app::WeightMeasurement& weight);
 [[nodiscard]] Json ToJson(const app::VitalSign& vital);
+// A record that can be marked entered in error always carries "entered_in_error": null while valid, or
+// {"reason", "marked_at", "marked_by"} (EnteredInErrorJson), so a reader cannot miss the mark.
+[[nodiscard]] Json EnteredInErrorJson(const std::optional<app::EnteredInError>& mark);
 [[nodiscard]] Json ToJson(const app::Assessment& assessment);
+// A medication also carries "stop": null while current, or {"stopped_on", "reason", "recorded_at", "recorded_by"}.
 [[nodiscard]] Json ToJson(const app::HistoryEntry& entry);
 [[nodiscard]] Json ToJson(const app::TrialRecord& trial);
 [[nodiscard]] Json ToJson(const app::ScreeningRecord& screening);
 [[nodiscard]] Json ToJson(const app::TreatmentCourse& course);
 [[nodiscard]] Json ToJson(const app::TreatmentSession& session);
 [[nodiscard]] Json ToJson(const clinical::DoseRequest& request);
+// With "weight_reason": null, or the prescriber's reason to sign on a weight other than the latest recorded one.
 [[nodiscard]] Json ToJson(const app::DoseOrderRecord& record);
 // With its "stop" once an IV infusion is stopped.
 [[nodiscard]] Json ToJson(const app::Administration& administration);

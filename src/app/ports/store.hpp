@@ -91,6 +91,9 @@ public:
     virtual Result<AssessmentId> InsertAssessment(const Assessment& assessment) = 0;
     // Oldest first.
     virtual Result<std::vector<Assessment>> ListAssessments(PatientId patient) = 0;
+    // Marks an assessment entered in error; nothing else of it ever changes. kNotFound when no such assessment;
+    // kFailedPrecondition "entered_in_error" when it is already marked (the stored mark is left as it was).
+    virtual Status MarkAssessmentEnteredInError(AssessmentId id, const EnteredInError& mark) = 0;
 };
 
 // The audit log.
@@ -117,6 +120,12 @@ public:
     virtual Result<TrialId> InsertTrial(const TrialRecord& trial) = 0;
     // In the order they were recorded.
     virtual Result<std::vector<TrialRecord>> ListTrials(PatientId patient) = 0;
+    // Mark a history entry or a trial entered in error, as PatientTransaction::MarkAssessmentEnteredInError.
+    virtual Status MarkHistoryEntryEnteredInError(HistoryEntryId id, const EnteredInError& mark) = 0;
+    virtual Status MarkTrialEnteredInError(TrialId id, const EnteredInError& mark) = 0;
+    // Stores the stop of a medication entry. kNotFound when no such entry; kFailedPrecondition "entry_id" when it
+    // is already stopped (the stored stop is left as it was).
+    virtual Status StopMedication(HistoryEntryId id, const MedicationStop& stop) = 0;
 
     // Stores the screening, its inputs snapshot and every finding (in order); `screening.id` and
     // `screening.signature` are ignored (a screening is stored unsigned). The new id is returned.
@@ -170,6 +179,8 @@ public:
     virtual Result<std::vector<Administration>> ListPatientAdministrations(PatientId patient) = 0;
     // The administration with its stop, if any; kNotFound when no such administration.
     virtual Result<Administration> GetAdministration(AdministrationId id) = 0;
+    // Marks an administration entered in error, as PatientTransaction::MarkAssessmentEnteredInError.
+    virtual Status MarkAdministrationEnteredInError(AdministrationId id, const EnteredInError& mark) = 0;
     // Appends the stop of an IV infusion; kConflict when `administration` already has one (a stop is never changed).
     virtual Status InsertInfusionStop(AdministrationId administration, const InfusionStop& stop) = 0;
     // Stores `medication` (its id is ignored) and returns the new id.

@@ -31,6 +31,7 @@ protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
         patient_ = Register("MRN-A");
+        Weigh(patient_);
     }
 
     clinical::DoseRequest IvRequest() {
@@ -52,20 +53,9 @@ protected:
         return request;
     }
 
-    // Checks `session` in with a BP inside the gate and confirms pre-dose.
-    void CheckInAndConfirm(SessionId session) {
-        ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
-        clock_.Advance(minutes{2});
-        ASSERT_TRUE(
-            clinic().patients.RecordVitalSign(nurse_, BloodPressure(patient_, 128, 78, clock_.Now()), settings_).ok());
-        clock_.Advance(minutes{1});
-        Result<app::TreatmentSession> confirmed = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
-        ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();
-    }
-
     // Takes `session` to dosing with `request` signed by the prescriber.
     void StartDosing(SessionId session, const clinical::DoseRequest& request) {
-        ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(session));
+        ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, session));
         Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session, request, settings_);
         ASSERT_TRUE(order.ok()) << order.error().ToString();
         ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
@@ -416,7 +406,7 @@ TEST_P(AdministrationContractTest, EsketamineOnAnIvSessionIsRefused) {
 TEST_P(AdministrationContractTest, TheFirstEsketamineDoseOfACourseFollowsTheLabelFromTheRecord) {
     const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId first = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(first));
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, first));
     ExpectRefused<app::DoseOrderRecord>(
         first, [&] { return clinic().doses.SignDoseOrder(prescriber_, first, EsketamineRequest(84), settings_); },
         "dose_mg", ErrorCode::kInvalidArgument);
@@ -441,7 +431,7 @@ TEST_P(AdministrationContractTest, TheFirstEsketamineDoseOfACourseFollowsTheLabe
     // The second session is not the first treatment: a caller who says it is is refused, and 84 mg is allowed.
     clock_.Advance(std::chrono::hours{72});
     const SessionId second = course.sessions[1].id;
-    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(second));
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, second));
     clinical::DoseRequest claimed_first = EsketamineRequest(56);
     claimed_first.first_dose = true;
     ExpectRefused<app::DoseOrderRecord>(
@@ -457,11 +447,11 @@ TEST_P(AdministrationContractTest, TheFirstEsketamineDoseOfACourseFollowsTheLabe
 TEST_P(AdministrationContractTest, ASessionWithoutAnAdministrationIsNotTheFirstTreatment) {
     const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId cancelled = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(cancelled));
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, cancelled));
     ASSERT_TRUE(clinic().sessions.Cancel(nurse_, cancelled, "patient unwell").ok());
     clock_.Advance(std::chrono::hours{72});
     const SessionId next = course.sessions[1].id;
-    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(next));
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, next));
     ExpectRefused<app::DoseOrderRecord>(
         next, [&] { return clinic().doses.SignDoseOrder(prescriber_, next, EsketamineRequest(84), settings_); },
         "dose_mg", ErrorCode::kInvalidArgument);

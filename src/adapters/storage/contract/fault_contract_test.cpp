@@ -171,6 +171,7 @@ protected:
                                                .dose_mg = 56,
                                                .first_dose = true,
                                                .age_years = 46};
+        Weigh(patient);
         EXPECT_TRUE(clinic().doses.SignDoseOrder(prescriber_, session, first_dose, settings_).ok());
         EXPECT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
         const app::NewAdministration device{

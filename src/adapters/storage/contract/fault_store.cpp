@@ -64,6 +64,9 @@ public:
     Result<std::vector<app::Assessment>> ListAssessments(app::PatientId patient) override {
         return Call(&app::StoreTransaction::ListAssessments, patient);
     }
+    Status MarkAssessmentEnteredInError(app::AssessmentId id, const app::EnteredInError& mark) override {
+        return Call(&app::StoreTransaction::MarkAssessmentEnteredInError, id, mark);
+    }
 
     // app::AuditTransaction
     Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override {
@@ -85,6 +88,15 @@ public:
     }
     Result<std::vector<app::TrialRecord>> ListTrials(app::PatientId patient) override {
         return Call(&app::StoreTransaction::ListTrials, patient);
+    }
+    Status MarkHistoryEntryEnteredInError(app::HistoryEntryId id, const app::EnteredInError& mark) override {
+        return Call(&app::StoreTransaction::MarkHistoryEntryEnteredInError, id, mark);
+    }
+    Status MarkTrialEnteredInError(app::TrialId id, const app::EnteredInError& mark) override {
+        return Call(&app::StoreTransaction::MarkTrialEnteredInError, id, mark);
+    }
+    Status StopMedication(app::HistoryEntryId id, const app::MedicationStop& stop) override {
+        return Call(&app::StoreTransaction::StopMedication, id, stop);
     }
     Result<app::ScreeningId> InsertScreening(const app::ScreeningRecord& screening) override {
         return Call(&app::StoreTransaction::InsertScreening, screening);
@@ -147,6 +159,9 @@ public:
     }
     Result<app::Administration> GetAdministration(app::AdministrationId id) override {
         return Call(&app::StoreTransaction::GetAdministration, id);
+    }
+    Status MarkAdministrationEnteredInError(app::AdministrationId id, const app::EnteredInError& mark) override {
+        return Call(&app::StoreTransaction::MarkAdministrationEnteredInError, id, mark);
     }
     Status InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) override {
         return Call(&app::StoreTransaction::InsertInfusionStop, administration, stop);

@@ -91,6 +91,7 @@ protected:
         clock_.Advance(minutes{1});
         Result<app::TreatmentSession> pre_dose = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
         ASSERT_TRUE(pre_dose.ok()) << pre_dose.error().ToString();
+        Weigh(patient);
         Result<app::DoseOrderRecord> order =
             clinic().doses.SignDoseOrder(prescriber_, session, EsketamineRequest(56, first_dose), settings_);
         ASSERT_TRUE(order.ok()) << order.error().ToString();

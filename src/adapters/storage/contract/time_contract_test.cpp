@@ -68,6 +68,7 @@ protected:
         request.dose_mg = 56;
         request.first_dose = true;
         request.age_years = 46;
+        Weigh(patient_);
         Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session_, request, settings_);
         EXPECT_TRUE(order.ok()) << order.error().ToString();
         clock_.Advance(until_dosing);

@@ -33,6 +33,7 @@ protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
         patient_ = Register("MRN-T");
+        Weigh(patient_);
     }
 
     void RecordBp(int systolic, int diastolic) {
@@ -134,7 +135,7 @@ TEST_P(TreatmentContractTest, StartsACourseWithItsPlannedSessions) {
         EXPECT_EQ(session.phase, "induction");
         EXPECT_EQ(session.patient, patient_);
     }
-    const std::vector<std::string> expected = {"patient.create", "course.create", "course.read"};
+    const std::vector<std::string> expected = {"patient.create", "weight.create", "course.create", "course.read"};
     EXPECT_EQ(AuditActions(), expected);
 }
 

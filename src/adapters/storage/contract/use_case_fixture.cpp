@@ -43,6 +43,23 @@ app::ScreeningId UseCaseTest::SignedScreening(app::PatientId patient, clinical::
     return stored.ok() ? *stored : app::ScreeningId{};
 }
 
+void UseCaseTest::Weigh(app::PatientId patient, double kg) {
+    Result<app::WeightMeasurement> weighed =
+        clinic().patients.RecordWeight(nurse_, patient, clock_.Now(), kg, false, settings_);
+    EXPECT_TRUE(weighed.ok()) << weighed.error().ToString();
+}
+
+void UseCaseTest::CheckInAndConfirm(app::PatientId patient, app::SessionId session) {
+    ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
+    clock_.Advance(std::chrono::minutes{2});
+    Result<app::RecordedVitalSign> reading =
+        clinic().patients.RecordVitalSign(nurse_, BloodPressure(patient, 128, 78, clock_.Now()), settings_);
+    ASSERT_TRUE(reading.ok()) << reading.error().ToString();
+    clock_.Advance(std::chrono::minutes{1});
+    Result<app::TreatmentSession> confirmed = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
+    ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();
+}
+
 void UseCaseTest::AddUser(const std::string& email, app::Role role) {
     Result<app::User> added =
         clinic().users.AddUser(admin_, app::NewUser{email, "A. Clinician", role, "tulip-granite-lantern", {}});

@@ -74,6 +74,12 @@ protected:
     // without the eligibility rules that history_contract_test covers. Its id; ScreeningId{} when refused.
     app::ScreeningId SignedScreening(app::PatientId patient, clinical::Product product,
                                      clinical::Decision decision = clinical::Decision::kEligible);
+    // Records `kg` as `patient`'s weight, measured now, as nurse_: a dose order is signed on the latest recorded
+    // weight (clinical::CheckDoseWeight). A test failure when refused.
+    void Weigh(app::PatientId patient, double kg = 70);
+    // Checks `session` of `patient` in (consent and escort confirmed), records a BP inside the gate (128/78) two
+    // minutes later and confirms pre-dose a minute after that; a test failure when a step is refused.
+    void CheckInAndConfirm(app::PatientId patient, app::SessionId session);
     // Adds an active user with `email` and `role` (a patient's named clinician must be one); a test failure when
     // refused.
     void AddUser(const std::string& email, app::Role role);

@@ -142,13 +142,4 @@ inline std::optional<double> ReadOptionalReal(RowReader& read, std::size_t colum
     return read.IsNull(column) ? std::nullopt : std::optional<double>(read.Double(column));
 }
 
-// The columns entered_in_error_reason, entered_in_error_at and entered_in_error_by, in that order from `first`:
-// absent while all are NULL (the schema's CHECK keeps them all NULL or all set).
-inline std::optional<app::EnteredInError> ReadEnteredInError(RowReader& read, std::size_t first) {
-    if (read.IsNull(first)) {
-        return std::nullopt;
-    }
-    return app::EnteredInError{read.Text(first), FromMillis(read.Int(first + 1)), read.Text(first + 2)};
-}
-
 }  // namespace kclinic::adapters::storage::sql

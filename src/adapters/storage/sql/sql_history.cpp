@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "adapters/json/clinical_json.hpp"
+#include "adapters/storage/sql/entered_in_error_sql.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -70,8 +71,10 @@ Result<std::vector<app::HistoryEntry>> SqlTransaction::ListHistoryEntries(app::P
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
-            "SELECT id, patient_id, kind, value, noted_at, noted_by FROM history_entries WHERE patient_id = $1 "
-            "ORDER BY noted_at, id",
+            "SELECT id, patient_id, kind, value, noted_at, noted_by, stopped_on, stop_reason, stop_recorded_at, "
+            "stop_recorded_by, " +
+                std::string(kEnteredInErrorColumns) +
+                " FROM history_entries WHERE patient_id = $1 ORDER BY noted_at, id",
             params));
     std::vector<app::HistoryEntry> entries;
     for (const SqlRow& row : rows) {
@@ -83,6 +86,10 @@ Result<std::vector<app::HistoryEntry>> SqlTransaction::ListHistoryEntries(app::P
         entry.value = read.Text(3);
         entry.noted_at = FromMillis(read.Int(4));
         entry.noted_by = read.Text(5);
+        if (std::optional<std::chrono::sys_days> stopped_on = read.OptionalDate(6)) {
+            entry.stop = app::MedicationStop{*stopped_on, read.Text(7), FromMillis(read.Int(8)), read.Text(9)};
+        }
+        entry.entered_in_error = ReadEnteredInError(read, 10);
         if (!read.ok() || !kind.ok()) {
             return Corrupt("history_entries");
         }
@@ -119,7 +126,8 @@ Result<std::vector<app::TrialRecord>> SqlTransaction::ListTrials(app::PatientId 
         std::vector<SqlRow> rows,
         connection_.Query(
             "SELECT id, patient_id, drug, weeks, adequate_dose, improvement_percent, current_episode, started_on, "
-            "ended_on, recorded_at, recorded_by FROM antidepressant_trials WHERE patient_id = $1 ORDER BY id",
+            "ended_on, recorded_at, recorded_by, " +
+                std::string(kEnteredInErrorColumns) + " FROM antidepressant_trials WHERE patient_id = $1 ORDER BY id",
             params));
     std::vector<app::TrialRecord> trials;
     for (const SqlRow& row : rows) {
@@ -136,12 +144,42 @@ Result<std::vector<app::TrialRecord>> SqlTransaction::ListTrials(app::PatientId 
         trial.ended_on = read.OptionalDate(8);
         trial.recorded_at = FromMillis(read.Int(9));
         trial.recorded_by = read.Text(10);
+        trial.entered_in_error = ReadEnteredInError(read, 11);
         if (!read.ok()) {
             return Corrupt("antidepressant_trials");
         }
         trials.push_back(std::move(trial));
     }
     return trials;
+}
+
+Status SqlTransaction::MarkHistoryEntryEnteredInError(app::HistoryEntryId id, const app::EnteredInError& mark) {
+    return MarkEnteredInError(connection_, "history_entries", "entry_id", "history entry", id.value, mark);
+}
+
+Status SqlTransaction::MarkTrialEnteredInError(app::TrialId id, const app::EnteredInError& mark) {
+    return MarkEnteredInError(connection_, "antidepressant_trials", "trial_id", "antidepressant trial", id.value, mark);
+}
+
+Status SqlTransaction::StopMedication(app::HistoryEntryId id, const app::MedicationStop& stop) {
+    const std::vector<SqlValue> params = {id.value, FormatDate(stop.stopped_on), stop.reason, Millis(stop.recorded_at),
+                                          stop.recorded_by};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> stopped,
+                     connection_.Query("UPDATE history_entries SET stopped_on = $2, stop_reason = $3, "
+                                       "stop_recorded_at = $4, stop_recorded_by = $5 "
+                                       "WHERE id = $1 AND kind = 'medication' AND stopped_on IS NULL RETURNING id",
+                                       params));
+    if (!stopped.empty()) {
+        return Status::Ok();
+    }
+    const std::vector<SqlValue> id_param = {id.value};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> existing,
+                     connection_.Query("SELECT kind FROM history_entries WHERE id = $1", id_param));
+    if (existing.empty()) {
+        return Error{ErrorCode::kNotFound, "entry_id", "no history entry with id " + std::to_string(id.value)};
+    }
+    return Error{ErrorCode::kFailedPrecondition, "entry_id",
+                 "history entry " + std::to_string(id.value) + " is not a current medication; a stop is final"};
 }
 
 Result<app::ScreeningId> SqlTransaction::InsertScreening(const app::ScreeningRecord& screening) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "adapters/storage/sql/entered_in_error_sql.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -140,28 +141,6 @@ Result<app::WeightMeasurement> WeightFromRow(const SqlRow& row) {
     return weight;
 }
 
-// Sets the mark of the valid row `id` of `table` (weights or vital_signs); `get` reads the row to tell a missing
-// one (its kNotFound) from one already marked.
-template <typename Get>
-Status MarkEnteredInError(SqlConnection& connection, std::string_view table, std::string_view what, std::int64_t id,
-                          const app::EnteredInError& mark, Get get) {
-    const std::vector<SqlValue> params = {id, mark.reason, Millis(mark.marked_at), mark.marked_by};
-    // Only a valid row matches, so of two racing marks one wins and the other changes nothing.
-    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                     connection.Query("UPDATE " + std::string(table) +
-                                          " SET entered_in_error_reason = $2, entered_in_error_at = $3, "
-                                          "entered_in_error_by = $4 WHERE id = $1 AND entered_in_error_reason IS NULL "
-                                          "RETURNING id",
-                                      params));
-    if (!rows.empty()) {
-        return Status::Ok();
-    }
-    ASSIGN_OR_RETURN(const auto current, get());
-    return Error{ErrorCode::kFailedPrecondition, "entered_in_error",
-                 std::string(what) + " " + std::to_string(id) + " was already marked entered in error by " +
-                     current.entered_in_error->marked_by + "; a mark is final"};
-}
-
 }  // namespace
 
 Result<app::PatientId> SqlTransaction::InsertPatient(const app::NewPatient& patient, TimePoint created_at,
@@ -267,7 +246,7 @@ Result<std::vector<app::WeightMeasurement>> SqlTransaction::ListWeights(app::Pat
 }
 
 Status SqlTransaction::MarkWeightEnteredInError(app::WeightId id, const app::EnteredInError& mark) {
-    return MarkEnteredInError(connection_, "weights", "weight", id.value, mark, [&] { return GetWeight(id); });
+    return MarkEnteredInError(connection_, "weights", "weight_id", "weight", id.value, mark);
 }
 
 Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign& vital, TimePoint recorded_at,
@@ -328,8 +307,7 @@ Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSignsBetween(app::P
 }
 
 Status SqlTransaction::MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) {
-    return MarkEnteredInError(connection_, "vital_signs", "vital sign", id.value, mark,
-                              [&] { return GetVitalSign(id); });
+    return MarkEnteredInError(connection_, "vital_signs", "vital_sign_id", "vital sign", id.value, mark);
 }
 
 Result<app::AssessmentId> SqlTransaction::InsertAssessment(const app::Assessment& assessment) {
@@ -359,7 +337,9 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         std::vector<SqlRow> rows,
         connection_.Query(
             "SELECT id, patient_id, instrument, answers, total, band, band_rule, flags, assessed_at, recorded_at, "
-            "recorded_by, late_entry FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
+            "recorded_by, late_entry, " +
+                std::string(kEnteredInErrorColumns) +
+                " FROM assessments WHERE patient_id = $1 ORDER BY assessed_at, id",
             params));
     std::vector<app::Assessment> assessments;
     for (const SqlRow& row : rows) {
@@ -377,6 +357,7 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         assessment.recorded_at = FromMillis(read.Int(9));
         assessment.recorded_by = read.Text(10);
         assessment.late_entry = read.Bool(11);
+        assessment.entered_in_error = ReadEnteredInError(read, 12);
         if (!read.ok() || !instrument.ok() || !answers) {
             return Corrupt("assessments");
         }
@@ -385,6 +366,10 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
         assessments.push_back(std::move(assessment));
     }
     return assessments;
+}
+
+Status SqlTransaction::MarkAssessmentEnteredInError(app::AssessmentId id, const app::EnteredInError& mark) {
+    return MarkEnteredInError(connection_, "assessments", "assessment_id", "assessment", id.value, mark);
 }
 
 }  // namespace kclinic::adapters::storage::sql

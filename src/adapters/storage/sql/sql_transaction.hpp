@@ -34,6 +34,7 @@ public:
     Status MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) override;
     Result<app::AssessmentId> InsertAssessment(const app::Assessment& assessment) override;
     Result<std::vector<app::Assessment>> ListAssessments(app::PatientId patient) override;
+    Status MarkAssessmentEnteredInError(app::AssessmentId id, const app::EnteredInError& mark) override;
 
     // app::AuditTransaction: sql_audit.cpp.
     Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override;
@@ -44,6 +45,9 @@ public:
     Result<std::vector<app::HistoryEntry>> ListHistoryEntries(app::PatientId patient) override;
     Result<app::TrialId> InsertTrial(const app::TrialRecord& trial) override;
     Result<std::vector<app::TrialRecord>> ListTrials(app::PatientId patient) override;
+    Status MarkHistoryEntryEnteredInError(app::HistoryEntryId id, const app::EnteredInError& mark) override;
+    Status MarkTrialEnteredInError(app::TrialId id, const app::EnteredInError& mark) override;
+    Status StopMedication(app::HistoryEntryId id, const app::MedicationStop& stop) override;
     Result<app::ScreeningId> InsertScreening(const app::ScreeningRecord& screening) override;
     Result<app::ScreeningRecord> GetScreening(app::ScreeningId id) override;
     Status SignScreening(app::ScreeningId id, const app::ScreeningSignature& signature) override;
@@ -67,6 +71,7 @@ public:
     Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override;
     // sql_session_medications.cpp (the infusion stop is read with its administration here).
     Result<app::Administration> GetAdministration(app::AdministrationId id) override;
+    Status MarkAdministrationEnteredInError(app::AdministrationId id, const app::EnteredInError& mark) override;
     Status InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) override;
     Result<app::SessionMedicationId> InsertSessionMedication(const app::SessionMedication& medication) override;
     Result<std::vector<app::SessionMedication>> ListSessionMedications(app::SessionId session) override;

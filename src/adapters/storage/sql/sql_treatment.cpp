@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "adapters/json/clinical_json.hpp"
+#include "adapters/storage/sql/entered_in_error_sql.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -115,7 +116,7 @@ constexpr std::string_view kDoseOrderColumns =
     "concentration_mg_per_ml, first_dose, age_years, indication, weight_basis, height_cm, sex, japanese_ancestry, "
     "total_mg, rate_mg_per_h, volume_ml, rate_ml_per_h, devices, rest_minutes_between_devices, "
     "min_administration_minutes, weight_used_kg, ideal_body_weight_kg, mg_per_kg, minutes, notes, signed_at, "
-    "prescriber";
+    "prescriber, weight_reason";
 
 Result<app::DoseOrderRecord> DoseOrderFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -159,6 +160,7 @@ Result<app::DoseOrderRecord> DoseOrderFromRow(const SqlRow& row) {
     std::optional<std::vector<std::string>> notes = NotesFromText(read.Text(27));
     record.signed_at = FromMillis(read.Int(28));
     record.prescriber = read.Text(29);
+    record.weight_reason = read.Text(30);
     if (!read.ok() || !route.ok() || !indication_ok || !basis.ok() || !notes) {
         return Corrupt("dose_orders");
     }
@@ -176,7 +178,8 @@ constexpr std::string_view kAdministrationSelect =
     "SELECT a.id, a.session_id, a.patient_id, a.drug, a.route, a.dose_mg, a.rate_mg_per_h, a.device_count, "
     "a.lot_number, a.started_at, a.stopped_at, a.recorded_at, a.recorded_by, a.late_entry, s.stopped_at, "
     "s.given_mg, s.given_ml, s.fast_infusion_reason, s.fast_infusion_accepted_by, s.late_entry, s.recorded_at, "
-    "s.recorded_by FROM administrations a LEFT JOIN infusion_stops s ON s.administration_id = a.id ";
+    "s.recorded_by, a.entered_in_error_reason, a.entered_in_error_at, a.entered_in_error_by "
+    "FROM administrations a LEFT JOIN infusion_stops s ON s.administration_id = a.id ";
 
 Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -211,6 +214,7 @@ Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
         given.stopped_at = stop.stopped_at;
         given.stop = std::move(stop);
     }
+    given.entered_in_error = ReadEnteredInError(read, 22);
     if (!read.ok() || !route.ok()) {
         return Corrupt("administrations");
     }
@@ -448,7 +452,8 @@ Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRec
         OptionalReal(order.minutes),
         json::Json(order.notes).dump(),
         Millis(record.signed_at),
-        record.prescriber};
+        record.prescriber,
+        record.weight_reason};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
@@ -458,9 +463,9 @@ Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRec
             "japanese_ancestry, total_mg, rate_mg_per_h, volume_ml, rate_ml_per_h, devices, "
             "rest_minutes_between_devices, min_administration_minutes, weight_used_kg, ideal_body_weight_kg, "
             "mg_per_kg, "
-            "minutes, notes, signed_at, prescriber) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-            "$14, "
-            "$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id",
+            "minutes, notes, signed_at, prescriber, weight_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+            "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) "
+            "RETURNING id",
             params));
     return app::DoseOrderId{InsertedId(rows)};
 }
@@ -517,6 +522,10 @@ Result<app::Administration> SqlTransaction::GetAdministration(app::Administratio
     return QueryOne(
         connection_, std::string(kAdministrationSelect) + "WHERE a.id = $1", {id.value}, AdministrationFromRow,
         Error{ErrorCode::kNotFound, "administration_id", "no administration with id " + std::to_string(id.value)});
+}
+
+Status SqlTransaction::MarkAdministrationEnteredInError(app::AdministrationId id, const app::EnteredInError& mark) {
+    return MarkEnteredInError(connection_, "administrations", "administration_id", "administration", id.value, mark);
 }
 
 Status SqlTransaction::InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) {
