@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
 #include "base/text.hpp"
 #include "clinical/condition_codes.hpp"
 #include "clinical/plausibility.hpp"
@@ -103,18 +104,19 @@ Result<TrialRecord> HistoryRecords::AddAntidepressantTrial(const Actor& actor, P
     RETURN_IF_ERROR(CheckName("drug", trial.drug));
     RETURN_IF_ERROR(ValidateAsIntake(std::move(probe), "antidepressant_trials[0]", "drug"));
     const TimePoint now = clock_.Now();
-    const auto today = std::chrono::floor<std::chrono::days>(now);
-    if (started_on && *started_on > today) {
-        return InvalidArgument("started_on", "must not be after today (" + FormatDate(today) + ")");
-    }
-    if (ended_on && *ended_on > today) {
-        return InvalidArgument("ended_on", "must not be after today (" + FormatDate(today) + ")");
-    }
     if (started_on && ended_on && *ended_on < *started_on) {
         return InvalidArgument("ended_on", "must not be before started_on (" + FormatDate(*started_on) + ")");
     }
     TrialRecord record{TrialId{}, patient, trial, started_on, ended_on, now, actor.user};
     return store_.Write([&](StoreTransaction& tx) -> Result<TrialRecord> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const std::chrono::sys_days today = zone.LocalDate(now);
+        if (started_on && *started_on > today) {
+            return InvalidArgument("started_on", "must not be after today (" + FormatDate(today) + ")");
+        }
+        if (ended_on && *ended_on > today) {
+            return InvalidArgument("ended_on", "must not be after today (" + FormatDate(today) + ")");
+        }
         RETURN_IF_ERROR(tx.GetPatient(patient));
         ASSIGN_OR_RETURN(record.id, tx.InsertTrial(record));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "antidepressant_trial.create", "antidepressant_trial",
@@ -161,7 +163,10 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
         ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
         ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
         clinical::Intake intake;
-        intake.age_years = clinical::AgeInYears(stored.birth_date, std::chrono::floor<std::chrono::days>(now));
+        // The age on the clinic's date: in a New York evening a patient whose birthday is tomorrow is not a year
+        // older yet (the esketamine under-18 stop and the EU >= 65 gates turn on it).
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        intake.age_years = clinical::AgeInYears(stored.birth_date, zone.LocalDate(now));
         intake.sex = stored.sex;
         intake.pregnant = extras.pregnant;
         intake.breastfeeding = extras.breastfeeding;
