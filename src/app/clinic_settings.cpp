@@ -54,8 +54,8 @@ Result<clinical::ClinicZone> LoadClinicZone(StoreTransaction& tx, const TimeZone
     Result<clinical::ClinicZone> zone = zones.Load(settings.time_zone);
     if (!zone.ok()) {
         return Error{ErrorCode::kFailedPrecondition, "clinic.time_zone",
-                     "the clinic's zone \"" + settings.time_zone +
-                         "\" no longer loads: " + zone.error().message + "; set clinic.time_zone again"};
+                     "the clinic's zone \"" + settings.time_zone + "\" no longer loads: " + zone.error().message +
+                         "; set clinic.time_zone again"};
     }
     return zone;
 }

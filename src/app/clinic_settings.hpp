@@ -29,8 +29,8 @@ public:
     // Sets `name` to `value` on the current settings and stores the value in its canonical text (as AllSettings
     // prints it), audited as "setting.change". Returns the settings now in force. Errors: SetSetting's (kNotFound
     // for an unknown name, kOutOfRange / kInvalidArgument naming the allowed values, or a setting it would make
-    // inconsistent with another), kInvalidArgument "clinic.time_zone" for a zone `zones` does not have (TimeZones::Load),
-    // and LoadClinicSettings' for any other stored override; nothing is stored on error.
+    // inconsistent with another), kInvalidArgument "clinic.time_zone" for a zone `zones` does not have
+    // (TimeZones::Load), and LoadClinicSettings' for any other stored override; nothing is stored on error.
     Result<clinical::ClinicSettings> ChangeSetting(const Actor& actor, std::string_view name, std::string_view value);
 
 private:

@@ -91,9 +91,9 @@ std::vector<int> Phq9(int total) {
 class Seeder {
 public:
     Seeder(Store& store, const Credentials& credentials, const TimeZones& zones, TimePoint now,
-           const clinical::ClinicSettings& settings)
+           clinical::ClinicSettings settings)
         : use_cases_(store, clock_, credentials, zones),
-          settings_(settings),
+          settings_(std::move(settings)),
           now_(now),
           today_(std::chrono::floor<days>(now)) {}
 
@@ -839,7 +839,7 @@ Result<DemoClinicSummary> DemoClinic::Seed(TimePoint now) {
     settings_clock.Set(now);
     ASSIGN_OR_RETURN(clinical::ClinicSettings settings,
                      ClinicSettingsRecords(store_, settings_clock, zones_).LoadClinicSettings());
-    Seeder seeder(store_, credentials_, zones_, now, settings);
+    Seeder seeder(store_, credentials_, zones_, now, std::move(settings));
     ASSIGN_OR_RETURN(bool holds_patients, seeder.HoldsPatients());
     if (holds_patients) {
         return DemoClinicSummary{};

@@ -52,8 +52,7 @@ struct DueRemsForm {
 class RemsForms {
 public:
     // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
-    RemsForms(Store& store, const Clock& clock, const TimeZones& zones)
-        : store_(store), clock_(clock), zones_(zones) {}
+    RemsForms(Store& store, const Clock& clock, const TimeZones& zones) : store_(store), clock_(clock), zones_(zones) {}
 
     // The session's form, audited as "rems_form.read". `setting_name` (1-200 characters) and `settings`
     // (PRECONDITION: within the settings registry's bounds; its screening.intake_bp_review_* values judge the last

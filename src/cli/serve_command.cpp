@@ -15,8 +15,8 @@
 
 #include "adapters/api/api.hpp"
 #include "adapters/api/store_metrics.hpp"
-#include "adapters/clock/system_clock.hpp"
 #include "adapters/clock/os_time_zones.hpp"
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/live_channel.hpp"
@@ -273,7 +273,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         PrintDemo(*demo, options.demo_feed_interval_s);
         if (demo->monitoring_patient) {
             ASSIGN_OR_RETURN(clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
-            feed.emplace(store, clock, events, *demo->monitoring_patient, settings,
+            feed.emplace(store, clock, zones, events, *demo->monitoring_patient, settings,
                          std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)),
                          std::cerr);
         }

@@ -188,10 +188,12 @@ seconds RuleOffset(const RecurringRule& rule, sys_seconds at) {
     if (!rule.daylight_offset) {
         return rule.standard_offset;
     }
-    const std::chrono::year year = std::chrono::year_month_day{std::chrono::floor<days>(at + rule.standard_offset)}.year();
+    const std::chrono::year year =
+        std::chrono::year_month_day{std::chrono::floor<days>(at + rule.standard_offset)}.year();
     const sys_seconds starts =
         sys_seconds{RuleDate(rule.daylight_starts, year)} + rule.daylight_starts_at - rule.standard_offset;
-    const sys_seconds ends = sys_seconds{RuleDate(rule.daylight_ends, year)} + rule.daylight_ends_at - *rule.daylight_offset;
+    const sys_seconds ends =
+        sys_seconds{RuleDate(rule.daylight_ends, year)} + rule.daylight_ends_at - *rule.daylight_offset;
     // In the southern hemisphere (and in Dublin, whose "daylight" time is winter's) daylight time spans the new year.
     const bool daylight = starts < ends ? (at >= starts && at < ends) : !(at >= ends && at < starts);
     return daylight ? *rule.daylight_offset : rule.standard_offset;
@@ -240,8 +242,7 @@ struct TzifHeader {
 
     // The size of the data block that follows, with transition times of `time_size` bytes.
     [[nodiscard]] std::int64_t BlockSize(std::int64_t time_size) const {
-        return timecnt * time_size + timecnt + typecnt * 6 + charcnt + leapcnt * (time_size + 4) + isstdcnt +
-               isutcnt;
+        return timecnt * time_size + timecnt + typecnt * 6 + charcnt + leapcnt * (time_size + 4) + isstdcnt + isutcnt;
     }
 };
 
@@ -276,13 +277,13 @@ public:
         if (end > 1) {
             ASSIGN_OR_RETURN(rule, ParsePosixRule(field_, footer.substr(1, end - 1)));
         }
-        return ClinicZone(std::move(name), data.initial_offset, std::move(data.transitions), std::move(rule));
+        return ClinicZone(std::move(name), data.initial_offset, std::move(data.transitions), rule);
     }
 
 private:
     Error Malformed(std::string_view what) const {
-        return InvalidArgument(std::string(field_), "the zone's file is not a readable TZif file (RFC 8536): " +
-                                                        std::string(what));
+        return InvalidArgument(std::string(field_),
+                               "the zone's file is not a readable TZif file (RFC 8536): " + std::string(what));
     }
 
     Result<TzifHeader> Header() {
@@ -300,15 +301,14 @@ private:
         }
         reader_.Take(15);
         std::array<std::int64_t*, 6> counts = {&header.isutcnt, &header.isstdcnt, &header.leapcnt,
-                                                &header.timecnt, &header.typecnt,  &header.charcnt};
+                                               &header.timecnt, &header.typecnt,  &header.charcnt};
         for (std::int64_t* count : counts) {
             *count = reader_.Signed(4);
             if (*count < 0) {
                 return Malformed("a negative count");
             }
         }
-        if (header.typecnt == 0 || header.charcnt == 0 ||
-            (header.isstdcnt != 0 && header.isstdcnt != header.typecnt) ||
+        if (header.typecnt == 0 || header.charcnt == 0 || (header.isstdcnt != 0 && header.isstdcnt != header.typecnt) ||
             (header.isutcnt != 0 && header.isutcnt != header.typecnt)) {
             return Malformed("inconsistent counts");
         }
@@ -363,16 +363,17 @@ bool IsZoneNameCharacter(char c) {
 
 }  // namespace
 
-ClinicZone ClinicZone::Utc() { return ClinicZone("UTC", seconds{0}, {}, std::nullopt); }
+ClinicZone ClinicZone::Utc() {
+    return {"UTC", seconds{0}, {}, std::nullopt};
+}
 
 ClinicZone::ClinicZone(std::string name, seconds initial_offset, std::vector<Transition> transitions,
                        std::optional<RecurringRule> rule)
-    : name_(std::move(name)),
-      initial_offset_(initial_offset),
-      transitions_(std::move(transitions)),
-      rule_(std::move(rule)) {}
+    : name_(std::move(name)), initial_offset_(initial_offset), transitions_(std::move(transitions)), rule_(rule) {}
 
-seconds ClinicZone::OffsetAt(TimePoint at) const { return OffsetAt(std::chrono::floor<seconds>(at)); }
+seconds ClinicZone::OffsetAt(TimePoint at) const {
+    return OffsetAt(std::chrono::floor<seconds>(at));
+}
 
 seconds ClinicZone::OffsetAt(sys_seconds at) const {
     // RFC 8536 §3.2: the footer rule holds from the last transition on, and for all time in a file without any.
@@ -390,7 +391,9 @@ seconds ClinicZone::OffsetAt(sys_seconds at) const {
     return std::prev(after)->offset;
 }
 
-sys_days ClinicZone::LocalDate(TimePoint at) const { return std::chrono::floor<days>(at + OffsetAt(at)); }
+sys_days ClinicZone::LocalDate(TimePoint at) const {
+    return std::chrono::floor<days>(at + OffsetAt(at));
+}
 
 sys_seconds ClinicZone::DayStart(sys_days date) const {
     // Local midnight read as if it were UTC; the instant is that minus the offset in force then. The offsets in force
@@ -431,9 +434,9 @@ LocalDay ClinicZone::DayOf(sys_days date) const {
 
 Status CheckZoneName(std::string_view field, std::string_view name) {
     const auto invalid = [&](std::string_view why) {
-        return InvalidArgument(std::string(field),
-                               "\"" + std::string(name) + "\" is not an IANA time zone name (" + std::string(why) +
-                                   "), e.g. America/New_York, Europe/London or UTC");
+        return InvalidArgument(std::string(field), "\"" + std::string(name) + "\" is not an IANA time zone name (" +
+                                                       std::string(why) +
+                                                       "), e.g. America/New_York, Europe/London or UTC");
     };
     if (name.empty() || name.size() > kMaxZoneNameLength) {
         return invalid("1 to " + std::to_string(kMaxZoneNameLength) + " characters");
@@ -443,7 +446,7 @@ Status CheckZoneName(std::string_view field, std::string_view name) {
         const std::size_t end = std::min(name.find('/', begin), name.size());
         const std::string_view part = name.substr(begin, end - begin);
         if (part.empty() || part == "." || part == "..") {
-            return invalid("an empty, \".\" or \"..\" part");
+            return invalid(R"(an empty, "." or ".." part)");
         }
         if (!std::all_of(part.begin(), part.end(), IsZoneNameCharacter)) {
             return invalid("letters, digits, '.', '_', '-', '+' and '/' only");

@@ -40,7 +40,7 @@ struct RecurringRule {
         int weekday = 0;
         int day = 0;  // n of Jn or n
     };
-    std::chrono::seconds standard_offset{0};  // east of UTC
+    std::chrono::seconds standard_offset{0};              // east of UTC
     std::optional<std::chrono::seconds> daylight_offset;  // absent: no daylight-saving time
     Day daylight_starts{};
     std::chrono::seconds daylight_starts_at{0};  // local (standard) time of day; may be negative or past 24 h

@@ -42,7 +42,9 @@ public:
 
 class UtcOnlyZones final : public app::TimeZones {
 public:
-    [[nodiscard]] Result<clinical::ClinicZone> Load(std::string_view) const override { return clinical::ClinicZone::Utc(); }
+    [[nodiscard]] Result<clinical::ClinicZone> Load(std::string_view) const override {
+        return clinical::ClinicZone::Utc();
+    }
 };
 
 class NoEvents final : public app::EventBus {

@@ -24,8 +24,8 @@ Result<clinical::ClinicZone> OsTimeZones::Load(std::string_view name) const {
     std::ifstream file(path, std::ios::binary);
     const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
     if (!file.good() && !file.eof()) {
-        return InvalidArgument(std::string(kField), "time zone \"" + std::string(name) + "\": " + path.string() +
-                                                        " cannot be read");
+        return InvalidArgument(std::string(kField),
+                               "time zone \"" + std::string(name) + "\": " + path.string() + " cannot be read");
     }
     return clinical::ParseTzif(kField, std::string(name), bytes);
 }

@@ -89,8 +89,9 @@ protected:
         ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session_).ok());
         clock_.Set(NewYork(kTuesday, 19, 30));
         for (const std::string lot : {"LOT-A", "LOT-B"}) {
-            const app::NewAdministration device{"esketamine",  clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1,
-                                                lot,           clock_.Now(),                      clock_.Now()};
+            const app::NewAdministration device{
+                "esketamine", clinical::Route::kEsketamineNasal, 28.0, std::nullopt, 1, lot, clock_.Now(),
+                clock_.Now()};
             Result<app::Administration> given =
                 clinic().doses.RecordAdministration(nurse_, session_, device, settings_);
             ASSERT_TRUE(given.ok()) << given.error().ToString();

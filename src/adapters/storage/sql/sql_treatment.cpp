@@ -378,7 +378,7 @@ Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessions(app::Cou
 }
 
 Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessionsOn(std::chrono::sys_days date,
-                                                                         app::TimePoint from, app::TimePoint to) {
+                                                                          app::TimePoint from, app::TimePoint to) {
     return QueryRows<app::TreatmentSession>(connection_,
                                             "SELECT " + std::string(kSessionColumns) +
                                                 " FROM treatment_sessions WHERE planned_date = $1 OR "
