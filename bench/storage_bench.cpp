@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/clock/os_time_zones.hpp"
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/storage/open_store.hpp"
 #include "adapters/storage/sqlite/sqlite_store.hpp"
@@ -326,7 +327,8 @@ std::vector<CaseResult> BenchSqlite(const fs::path& root) {
         }
         adapters::storage::sqlite::SqliteStore& store = *opened.value();
         const adapters::SystemClock clock;
-        app::PatientRecords records(store, clock);
+        const adapters::OsTimeZones zones;
+        app::PatientRecords records(store, clock, zones);
         const app::Actor actor{"system:bench", "bench"};
         patients = RegisterPatients(records, actor);
         for (int writers : kWriterCounts) {
@@ -436,7 +438,8 @@ std::vector<CaseResult> BenchPostgres(const fs::path& root) {
             Fail("opening PostgreSQL: " + opened.error().ToString());
         }
         const adapters::SystemClock clock;
-        app::PatientRecords records(*opened.value(), clock);
+        const adapters::OsTimeZones zones;
+        app::PatientRecords records(*opened.value(), clock, zones);
         const app::Actor actor{"system:bench", "bench"};
         patients = RegisterPatients(records, actor);
         for (int writers : kWriterCounts) {

@@ -48,6 +48,18 @@ Result<clinical::ClinicSettings> ApplyOverrides(const Overrides& overrides, std:
 
 }  // namespace
 
+Result<clinical::ClinicZone> LoadClinicZone(StoreTransaction& tx, const TimeZones& zones) {
+    ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
+    ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, ApplyOverrides(overrides, {}));
+    Result<clinical::ClinicZone> zone = zones.Load(settings.time_zone);
+    if (!zone.ok()) {
+        return Error{ErrorCode::kFailedPrecondition, "clinic.time_zone",
+                     "the clinic's zone \"" + settings.time_zone + "\" no longer loads: " + zone.error().message +
+                         "; set clinic.time_zone again"};
+    }
+    return zone;
+}
+
 Result<clinical::ClinicSettings> ClinicSettingsRecords::LoadClinicSettings() {
     return store_.Read([&](StoreTransaction& tx) -> Result<clinical::ClinicSettings> {
         ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
@@ -63,6 +75,9 @@ Result<clinical::ClinicSettings> ClinicSettingsRecords::ChangeSetting(const Acto
         // The override being replaced is left out, so a stored value that no longer validates can be repaired.
         ASSIGN_OR_RETURN(clinical::ClinicSettings settings, ApplyOverrides(overrides, name));
         RETURN_IF_ERROR(clinical::SetSetting(settings, name, value));
+        if (name == "clinic.time_zone") {
+            RETURN_IF_ERROR(StatusOf(zones_.Load(settings.time_zone)));
+        }
         std::string canonical(value);
         for (const clinical::SettingSpec& spec : clinical::AllSettings(settings)) {
             if (spec.name == name) {

@@ -8,6 +8,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/settings.hpp"
@@ -16,8 +17,9 @@ namespace kclinic::app {
 
 class ClinicSettingsRecords {
 public:
-    // `store` and `clock` must outlive this object. Thread-safe when the store is.
-    ClinicSettingsRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+    // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
+    ClinicSettingsRecords(Store& store, const Clock& clock, const TimeZones& zones)
+        : store_(store), clock_(clock), zones_(zones) {}
 
     // The defaults with every stored override applied. Error kFailedPrecondition naming the setting when a stored
     // override no longer validates (an unknown name, or a value outside the bounds of this release); ChangeSetting
@@ -27,12 +29,19 @@ public:
     // Sets `name` to `value` on the current settings and stores the value in its canonical text (as AllSettings
     // prints it), audited as "setting.change". Returns the settings now in force. Errors: SetSetting's (kNotFound
     // for an unknown name, kOutOfRange / kInvalidArgument naming the allowed values, or a setting it would make
-    // inconsistent with another), and LoadClinicSettings' for any other stored override; nothing is stored on error.
+    // inconsistent with another), kInvalidArgument "clinic.time_zone" for a zone `zones` does not have
+    // (TimeZones::Load), and LoadClinicSettings' for any other stored override; nothing is stored on error.
     Result<clinical::ClinicSettings> ChangeSetting(const Actor& actor, std::string_view name, std::string_view value);
 
 private:
     Store& store_;
     const Clock& clock_;
+    const TimeZones& zones_;
 };
+
+// The clinic's zone (the clinic.time_zone setting in force) as `tx` reads it, from `zones`: for use cases that date
+// a time in the transaction they write in. Errors: LoadClinicSettings'; kFailedPrecondition "clinic.time_zone" when
+// the stored zone no longer loads (the OS's time-zone database lost it); ChangeSetting repairs it.
+Result<clinical::ClinicZone> LoadClinicZone(StoreTransaction& tx, const TimeZones& zones);
 
 }  // namespace kclinic::app

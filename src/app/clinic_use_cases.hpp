@@ -18,6 +18,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/credentials.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/rems_forms.hpp"
 #include "app/session_steps.hpp"
 #include "app/user_records.hpp"
@@ -25,21 +26,22 @@
 namespace kclinic::app {
 
 struct ClinicUseCases {
-    // `store`, `clock` and `credentials` must outlive this object. Thread-safe when the store is, as each use case.
-    ClinicUseCases(Store& store, const Clock& clock, const Credentials& credentials)
+    // `store`, `clock`, `credentials` and `zones` must outlive this object. Thread-safe when the store is, as each use
+    // case.
+    ClinicUseCases(Store& store, const Clock& clock, const Credentials& credentials, const TimeZones& zones)
         : authentication(store, clock, credentials),
           users(store, clock, credentials),
-          settings(store, clock),
-          patients(store, clock),
-          history(store, clock),
+          settings(store, clock, zones),
+          patients(store, clock, zones),
+          history(store, clock, zones),
           courses(store, clock),
-          sessions(store, clock),
+          sessions(store, clock, zones),
           doses(store, clock),
           alerts(store, clock),
           adverse_events(store, clock),
           notes(store, clock),
-          rems(store, clock),
-          portal(store, clock) {}
+          rems(store, clock, zones),
+          portal(store, clock, zones) {}
 
     Authentication authentication;
     UserRecords users;

@@ -90,9 +90,10 @@ std::vector<int> Phq9(int total) {
 
 class Seeder {
 public:
-    Seeder(Store& store, const Credentials& credentials, TimePoint now, const clinical::ClinicSettings& settings)
-        : use_cases_(store, clock_, credentials),
-          settings_(settings),
+    Seeder(Store& store, const Credentials& credentials, const TimeZones& zones, TimePoint now,
+           clinical::ClinicSettings settings)
+        : use_cases_(store, clock_, credentials, zones),
+          settings_(std::move(settings)),
           now_(now),
           today_(std::chrono::floor<days>(now)) {}
 
@@ -851,8 +852,8 @@ Result<DemoClinicSummary> DemoClinic::Seed(TimePoint now) {
     DemoClock settings_clock;
     settings_clock.Set(now);
     ASSIGN_OR_RETURN(clinical::ClinicSettings settings,
-                     ClinicSettingsRecords(store_, settings_clock).LoadClinicSettings());
-    Seeder seeder(store_, credentials_, now, settings);
+                     ClinicSettingsRecords(store_, settings_clock, zones_).LoadClinicSettings());
+    Seeder seeder(store_, credentials_, zones_, now, std::move(settings));
     ASSIGN_OR_RETURN(bool holds_patients, seeder.HoldsPatients());
     if (holds_patients) {
         return DemoClinicSummary{};

@@ -16,6 +16,7 @@
 
 #include "app/ports/credentials.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 
@@ -56,8 +57,9 @@ struct DemoClinicSummary {
 
 class DemoClinic {
 public:
-    // `store` and `credentials` must outlive this object.
-    DemoClinic(Store& store, const Credentials& credentials) : store_(store), credentials_(credentials) {}
+    // `store`, `credentials` and `zones` must outlive this object.
+    DemoClinic(Store& store, const Credentials& credentials, const TimeZones& zones)
+        : store_(store), credentials_(credentials), zones_(zones) {}
 
     // Seeds the demo clinic when the database holds no patient yet, its last event at `now`; users already there
     // are kept (only the missing demo emails are added). Deterministic apart from `now`: the same records, at the
@@ -68,6 +70,7 @@ public:
 private:
     Store& store_;
     const Credentials& credentials_;
+    const TimeZones& zones_;
 };
 
 }  // namespace kclinic::app

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
 #include "app/entered_in_error.hpp"
 #include "app/patient_records.hpp"
 #include "app/record_names.hpp"
@@ -106,18 +107,19 @@ Result<TrialRecord> HistoryRecords::AddAntidepressantTrial(const Actor& actor, P
     RETURN_IF_ERROR(CheckName("drug", trial.drug));
     RETURN_IF_ERROR(ValidateAsIntake(std::move(probe), "antidepressant_trials[0]", "drug"));
     const TimePoint now = clock_.Now();
-    const auto today = std::chrono::floor<std::chrono::days>(now);
-    if (started_on && *started_on > today) {
-        return InvalidArgument("started_on", "must not be after today (" + FormatDate(today) + ")");
-    }
-    if (ended_on && *ended_on > today) {
-        return InvalidArgument("ended_on", "must not be after today (" + FormatDate(today) + ")");
-    }
     if (started_on && ended_on && *ended_on < *started_on) {
         return InvalidArgument("ended_on", "must not be before started_on (" + FormatDate(*started_on) + ")");
     }
     TrialRecord record{TrialId{}, patient, trial, started_on, ended_on, now, actor.user};
     return store_.Write([&](StoreTransaction& tx) -> Result<TrialRecord> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const std::chrono::sys_days today = zone.LocalDate(now);
+        if (started_on && *started_on > today) {
+            return InvalidArgument("started_on", "must not be after today (" + FormatDate(today) + ")");
+        }
+        if (ended_on && *ended_on > today) {
+            return InvalidArgument("ended_on", "must not be after today (" + FormatDate(today) + ")");
+        }
         RETURN_IF_ERROR(tx.GetPatient(patient));
         ASSIGN_OR_RETURN(record.id, tx.InsertTrial(record));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "antidepressant_trial.create", "antidepressant_trial",
@@ -175,11 +177,12 @@ Result<HistoryEntry> HistoryRecords::StopMedication(const Actor& actor, PatientI
     RETURN_IF_ERROR(CheckText("reason", reason,
                               TextRule{.max_characters = kMaxReasonLength, .multiline = true, .required = false}));
     const TimePoint now = clock_.Now();
-    const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(now);
-    if (stopped_on > today) {
-        return InvalidArgument("stopped_on", "must not be after today (" + FormatDate(today) + ")");
-    }
     return store_.Write([&](StoreTransaction& tx) -> Result<HistoryEntry> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const std::chrono::sys_days today = zone.LocalDate(now);
+        if (stopped_on > today) {
+            return InvalidArgument("stopped_on", "must not be after today (" + FormatDate(today) + ")");
+        }
         RETURN_IF_ERROR(tx.GetPatient(patient));
         ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, tx.ListHistoryEntries(patient));
         ASSIGN_OR_RETURN(HistoryEntry medication,
@@ -199,7 +202,7 @@ Result<HistoryEntry> HistoryRecords::StopMedication(const Actor& actor, PatientI
                          named + " was already stopped on " + FormatDate(medication.stop->stopped_on) +
                              "; a stop is never changed"};
         }
-        const std::chrono::sys_days noted_on = std::chrono::floor<std::chrono::days>(medication.noted_at);
+        const std::chrono::sys_days noted_on = zone.LocalDate(medication.noted_at);
         if (stopped_on < noted_on) {
             return InvalidArgument("stopped_on",
                                    "must not be before the medication was noted (" + FormatDate(noted_on) + ")");
@@ -224,7 +227,10 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
         ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, tx.ListTrials(patient));
         entries = WithoutEnteredInError(std::move(entries));
         trials = WithoutEnteredInError(std::move(trials));
-        const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(now);
+        // The clinic's date: in a New York evening a patient whose birthday is tomorrow is not a year older yet (the
+        // esketamine under-18 stop and the EU >= 65 gates turn on it), and a medication stopped tomorrow still counts.
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const std::chrono::sys_days today = zone.LocalDate(now);
         clinical::Intake intake;
         intake.age_years = clinical::AgeInYears(stored.birth_date, today);
         intake.sex = stored.sex;

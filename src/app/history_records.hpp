@@ -12,6 +12,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/eligibility.hpp"
@@ -35,8 +36,9 @@ struct IntakeExtras {
 
 class HistoryRecords {
 public:
-    // `store` and `clock` must outlive this object. Thread-safe when the store is.
-    HistoryRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+    // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
+    HistoryRecords(Store& store, const Clock& clock, const TimeZones& zones)
+        : store_(store), clock_(clock), zones_(zones) {}
 
     // Notes an ICD-10-CM code (stored in canonical form, "f332" -> "F33.2"), noted now by the actor. Errors:
     // kInvalidArgument "code" when it is malformed; kNotFound when the patient does not exist.
@@ -98,6 +100,7 @@ private:
 
     Store& store_;
     const Clock& clock_;
+    const TimeZones& zones_;  // the clinic's "today" (clinic.time_zone)
 };
 
 }  // namespace kclinic::app

@@ -7,6 +7,7 @@
 
 #include "app/access_rules.hpp"
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
 #include "app/entered_in_error.hpp"
 #include "app/record_names.hpp"
 #include "app/treatment_text.hpp"
@@ -77,12 +78,11 @@ Result<std::string> CheckNamedClinician(StoreTransaction& tx, const std::string&
 
 // The checks RegisterPatient and UpdatePatient share; `patient` is a NewPatient or a Patient.
 template <typename Demographics>
-Status CheckDemographics(const Demographics& patient, TimePoint now) {
+Status CheckDemographics(const Demographics& patient, std::chrono::sys_days today) {
     RETURN_IF_ERROR(CheckText("mrn", patient.mrn, {.max_characters = kMaxMrnLength}));
     RETURN_IF_ERROR(CheckText("given_name", patient.given_name, {.max_characters = kMaxNameLength}));
     RETURN_IF_ERROR(CheckText("family_name", patient.family_name, {.max_characters = kMaxNameLength}));
     RETURN_IF_ERROR(CheckClinician(patient.clinician));
-    const auto today = std::chrono::floor<std::chrono::days>(now);
     const std::chrono::sys_days oldest =
         std::chrono::sys_days{std::chrono::year_month_day{today} - std::chrono::years{clinical::kMaxAgeYears}};
     if (patient.birth_date > today || patient.birth_date < oldest) {
@@ -157,8 +157,9 @@ std::optional<WeightMeasurement> LatestValidWeight(const std::vector<WeightMeasu
 
 Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPatient& patient) {
     const TimePoint now = clock_.Now();
-    RETURN_IF_ERROR(CheckDemographics(patient, now));
     return store_.Write([&](StoreTransaction& tx) -> Result<Patient> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        RETURN_IF_ERROR(CheckDemographics(patient, zone.LocalDate(now)));
         NewPatient named = patient;
         ASSIGN_OR_RETURN(named.clinician, CheckNamedClinician(tx, patient.clinician));
         ASSIGN_OR_RETURN(PatientId id, tx.InsertPatient(named, now, actor.user));
@@ -170,8 +171,9 @@ Result<Patient> PatientRecords::RegisterPatient(const Actor& actor, const NewPat
 
 Result<Patient> PatientRecords::UpdatePatient(const Actor& actor, const Patient& changed) {
     const TimePoint now = clock_.Now();
-    RETURN_IF_ERROR(CheckDemographics(changed, now));
     return store_.Write([&](StoreTransaction& tx) -> Result<Patient> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        RETURN_IF_ERROR(CheckDemographics(changed, zone.LocalDate(now)));
         // The store checks the version and the MRN's uniqueness in the same statement, so a concurrent update
         // cannot slip between a check here and the write.
         Patient named = changed;

@@ -13,6 +13,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/scales.hpp"
@@ -41,8 +42,9 @@ struct RecordedAssessment {
 
 class PatientRecords {
 public:
-    // `store` and `clock` must outlive this object. Thread-safe when the store is.
-    PatientRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+    // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
+    PatientRecords(Store& store, const Clock& clock, const TimeZones& zones)
+        : store_(store), clock_(clock), zones_(zones) {}
 
     // Errors: kInvalidArgument naming the field (empty or over-long MRN or names, a birth date in the future or
     // more than 120 years ago, a clinician that is not an email address, or not the email of an active user with a
@@ -123,6 +125,7 @@ public:
 private:
     Store& store_;
     const Clock& clock_;
+    const TimeZones& zones_;  // the clinic's "today" (clinic.time_zone)
 };
 
 }  // namespace kclinic::app

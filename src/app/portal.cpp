@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -31,8 +32,9 @@ bool LatestFlagsSuicidality(const std::vector<Assessment>& by_time) {
 
 Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, clinical::Region region) {
     const TimePoint now = clock_.Now();
-    const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(now);
     return store_.Write([&](StoreTransaction& tx) -> Result<PortalView> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const std::chrono::sys_days today = zone.LocalDate(now);
         ASSIGN_OR_RETURN(Patient found, tx.GetPatient(patient));
         PortalView view;
         view.patient = found.id;

@@ -11,6 +11,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/patient_guidance.hpp"
@@ -64,16 +65,18 @@ struct PortalView {
 
 class PortalRecords {
 public:
-    // `store` and `clock` must outlive this object. Thread-safe when the store is.
-    PortalRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+    // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
+    PortalRecords(Store& store, const Clock& clock, const TimeZones& zones)
+        : store_(store), clock_(clock), zones_(zones) {}
 
-    // The portal of `patient` today (the clock's UTC date), with the crisis services of `region`. kNotFound when no
-    // such patient.
+    // The portal of `patient` today (the clinic's date, clinic.time_zone), with the crisis services of `region`.
+    // kNotFound when no such patient; LoadClinicZone's errors.
     Result<PortalView> Read(const Actor& actor, PatientId patient, clinical::Region region);
 
 private:
     Store& store_;
     const Clock& clock_;
+    const TimeZones& zones_;  // the clinic's "today" (clinic.time_zone)
 };
 
 }  // namespace kclinic::app

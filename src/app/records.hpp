@@ -458,7 +458,7 @@ struct RemsMonitoringForm {
     bool first_treatment = false;           // no earlier esketamine session of this patient in this record was dosed
     std::string monitoring_provider;        // the user who ended monitoring (see RemsForms)
     std::string healthcare_setting;         // the clinic's REMS-certified setting, as configured
-    std::chrono::sys_days administered_on;  // the date (UTC, as every date in the record) of the first device
+    std::chrono::sys_days administered_on;  // the date of the first device in the clinic's zone (clinic.time_zone)
     clinical::RemsMonitoring monitoring;
     // The REMS research question, answered by the clinician at submission: had there been no 2-hour minimum, how
     // many minutes after dosing the patient would have been ready to leave. Absent until submitted.
@@ -485,7 +485,7 @@ struct RemsFormRecord {
     RemsFormId id;
     SessionId session;
     PatientId patient;
-    std::chrono::sys_days treatment_date;  // the date of the first device
+    std::chrono::sys_days treatment_date;  // the date of the first device in the clinic's zone (clinic.time_zone)
     std::chrono::sys_days due_date;        // treatment_date + 7 days (REMS: submit within 7 days)
     RemsFormStatus status = RemsFormStatus::kDue;
     TimePoint created_at;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
 #include "clinical/rems.hpp"
@@ -44,9 +45,11 @@ std::optional<SessionTransition> EndOfMonitoring(const std::vector<SessionTransi
     return stopped;
 }
 
-// Assembles the session's form from its record (see rems_forms.hpp for where each field comes from).
+// Assembles the session's form from its record (see rems_forms.hpp for where each field comes from), dated
+// `treatment_date`, the date its form record was opened with (the first device's, in the clinic's zone).
 Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSession& session,
-                                        std::string_view setting_name, const clinical::ClinicSettings& settings) {
+                                        std::chrono::sys_days treatment_date, std::string_view setting_name,
+                                        const clinical::ClinicSettings& settings) {
     ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(session.patient));
     ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
     ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
@@ -89,7 +92,7 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
     }
     ASSIGN_OR_RETURN(std::vector<HistoryEntry> history, tx.ListHistoryEntries(session.patient));
     for (const HistoryEntry& entry : history) {
-        if (IsCurrentMedicationOn(entry, std::chrono::floor<days>(first_device)) && entry.noted_at <= end->at) {
+        if (IsCurrentMedicationOn(entry, treatment_date) && entry.noted_at <= end->at) {
             facts.medications.push_back(entry.value);
         }
     }
@@ -113,7 +116,7 @@ Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSes
     form.first_treatment = !dosed_before;
     form.monitoring_provider = end->by;
     form.healthcare_setting = std::string(setting_name);
-    form.administered_on = std::chrono::floor<days>(first_device);
+    form.administered_on = treatment_date;
     form.monitoring = std::move(monitoring);
     return form;
 }
@@ -186,7 +189,8 @@ Result<RemsFormView> ReadForm(StoreTransaction& tx, SessionId session, std::stri
     if (view.record.submission) {
         view.form = view.record.submission->form;
     } else {
-        ASSIGN_OR_RETURN(RemsMonitoringForm assembled, AssembleForm(tx, stored, setting_name, settings));
+        ASSIGN_OR_RETURN(RemsMonitoringForm assembled,
+                         AssembleForm(tx, stored, view.record.treatment_date, setting_name, settings));
         view.form = std::move(assembled);
     }
     view.notes = NotesOn(view.form);
@@ -199,7 +203,8 @@ Result<RemsFormView> ReadForm(StoreTransaction& tx, SessionId session, std::stri
 
 }  // namespace
 
-Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const TreatmentSession& session, TimePoint now) {
+Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const TreatmentSession& session, TimePoint now,
+                          const TimeZones& zones) {
     if (!clinical::IsFinal(session.state)) {
         return Status::Ok();
     }
@@ -215,7 +220,10 @@ Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const Treatm
     RemsFormRecord form;
     form.session = session.id;
     form.patient = session.patient;
-    form.treatment_date = std::chrono::floor<days>(devices.front().started_at);
+    // The REMS treatment date is the date of administration at the healthcare setting: the clinic's calendar day, so
+    // a 19:30 session in New York (00:30 UTC) is dated that day, not the next.
+    ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones));
+    form.treatment_date = zone.LocalDate(devices.front().started_at);
     form.due_date = form.treatment_date + kRemsSubmissionWindow;
     form.created_at = now;
     form.created_by = actor.user;
@@ -293,15 +301,18 @@ Result<RemsFormView> RemsForms::AddConfirmationReference(const Actor& actor, Ses
     });
 }
 
-Result<std::vector<DueRemsForm>> RemsForms::ListDue(const Actor& actor, std::chrono::sys_days today) {
+Result<std::vector<DueRemsForm>> RemsForms::ListDue(const Actor& actor) {
+    const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<DueRemsForm>> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const std::chrono::sys_days today = zone.LocalDate(now);
         ASSIGN_OR_RETURN(std::vector<RemsFormRecord> listed, tx.ListDueRemsForms());
         std::vector<DueRemsForm> due;
         for (RemsFormRecord& record : listed) {
             const bool overdue = record.due_date < today;
             due.push_back(DueRemsForm{std::move(record), overdue});
         }
-        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "rems_form.list", "rems_form", 0, 0));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "rems_form.list", "rems_form", 0, 0));
         return due;
     });
 }

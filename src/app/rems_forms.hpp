@@ -26,6 +26,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/settings.hpp"
@@ -50,8 +51,8 @@ struct DueRemsForm {
 
 class RemsForms {
 public:
-    // `store` and `clock` must outlive this object. Thread-safe when the store is.
-    RemsForms(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+    // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
+    RemsForms(Store& store, const Clock& clock, const TimeZones& zones) : store_(store), clock_(clock), zones_(zones) {}
 
     // The session's form, audited as "rems_form.read". `setting_name` (1-200 characters) and `settings`
     // (PRECONDITION: within the settings registry's bounds; its screening.intake_bp_review_* values judge the last
@@ -85,19 +86,22 @@ public:
                                                   std::string_view confirmation_reference);
 
     // Every form not yet submitted, the earliest due date first, each marked overdue when its due date is before
-    // `today`. One audit entry, "rems_form.list".
-    Result<std::vector<DueRemsForm>> ListDue(const Actor& actor, std::chrono::sys_days today);
+    // today in the clinic's zone (clinic.time_zone). One audit entry, "rems_form.list". Errors: LoadClinicZone's.
+    Result<std::vector<DueRemsForm>> ListDue(const Actor& actor);
 
 private:
     Store& store_;
     const Clock& clock_;
+    const TimeZones& zones_;
 };
 
 // SessionSteps calls this in the transaction of every session transition, after storing the new state. When
 // `session` is an esketamine-nasal session that has ended with at least one device given (discharged, or aborted or
-// cancelled after a device), it opens the session's form, due 7 days after the first device's date, audited as
-// "rems_form.create" by `actor` at `now`; for any other session, including one not yet in a final state, it does
-// nothing. Errors: the store's (kConflict when the session already has a form).
-Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const TreatmentSession& session, TimePoint now);
+// cancelled after a device), it opens the session's form, dated the first device's date in the clinic's zone
+// (clinic.time_zone, read through `zones`) and due 7 days after it, audited as "rems_form.create" by `actor` at
+// `now`; for any other session, including one not yet in a final state, it does nothing. Errors: the store's
+// (kConflict when the session already has a form); LoadClinicZone's.
+Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const TreatmentSession& session, TimePoint now,
+                          const TimeZones& zones);
 
 }  // namespace kclinic::app

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
 #include "app/record_names.hpp"
 #include "app/rems_forms.hpp"
 #include "app/treatment_text.hpp"
@@ -117,7 +118,10 @@ Result<SessionRecord> SessionSteps::GetSession(const Actor& actor, SessionId ses
 
 Result<std::vector<TreatmentSession>> SessionSteps::ListSessionsOn(const Actor& actor, std::chrono::sys_days date) {
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<TreatmentSession>> {
-        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessionsOn(date));
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const clinical::LocalDay day_instants = zone.DayOf(date);
+        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions,
+                         tx.ListSessionsOn(date, day_instants.start, day_instants.end));
         // The listing concerns many patients, so no single patient id (as ListPatients); the record is the day,
         // written YYYYMMDD so the audit log says which day was read.
         const std::chrono::year_month_day day{date};
@@ -153,7 +157,7 @@ Result<TreatmentSession> SessionSteps::Transition(const Actor& actor, SessionId 
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "session." + std::string(clinical::SessionStateName(to)),
                                     "treatment_session", session.value, changed.patient.value));
         // An outpatient esketamine session that ends owes the REMS a monitoring form; rems_forms decides.
-        RETURN_IF_ERROR(OpenRemsFormIfOwed(tx, actor, changed, now));
+        RETURN_IF_ERROR(OpenRemsFormIfOwed(tx, actor, changed, now, zones_));
         return changed;
     });
 }
@@ -184,8 +188,8 @@ Result<TreatmentSession> SessionSteps::ConfirmPreDose(const Actor& actor, Sessio
                           // The clinic's intake caution gate doubles as the pre-dose gate: the label's >140/90, or
                           // the EU SmPC's >150/90 at 65 or over, by the patient's age on the day of the dose.
                           ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(changed.patient));
-                          const int age = clinical::AgeInYears(patient.birth_date,
-                                                               std::chrono::floor<std::chrono::days>(clock_.Now()));
+                          ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+                          const int age = clinical::AgeInYears(patient.birth_date, zone.LocalDate(clock_.Now()));
                           facts.bp_gate = clinical::BpGate{clinical::BpCautionSystolic(settings, age),
                                                            settings.screening.intake_bp_caution_diastolic};
                           if (override_reason) {

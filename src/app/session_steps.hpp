@@ -15,6 +15,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/session_state.hpp"
@@ -34,13 +35,16 @@ struct SessionRecord {
 
 class SessionSteps {
 public:
-    // `store` and `clock` must outlive this object. Thread-safe when the store is.
-    SessionSteps(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+    // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
+    SessionSteps(Store& store, const Clock& clock, const TimeZones& zones)
+        : store_(store), clock_(clock), zones_(zones) {}
 
     // kNotFound when no such session.
     Result<SessionRecord> GetSession(const Actor& actor, SessionId session);
-    // Every session planned for `date` across the clinic, in any state, in id order: the front desk's day and the
-    // clinic board. One audit entry for the listing, as for a list of patients.
+    // Every session planned for `date` across the clinic or checked in on that day (a session run late is on the day
+    // it ran as well as the day it was planned), in any state, in id order: the front desk's day and the clinic
+    // board. `date` is a day in the clinic's zone (clinic.time_zone). One audit entry for the listing, as for a list
+    // of patients. Errors: LoadClinicZone's.
     Result<std::vector<TreatmentSession>> ListSessionsOn(const Actor& actor, std::chrono::sys_days date);
 
     // Session transitions. Each gathers the facts from the store (the session's stored confirmations, the
@@ -84,6 +88,7 @@ private:
 
     Store& store_;
     const Clock& clock_;
+    const TimeZones& zones_;
 };
 
 }  // namespace kclinic::app

@@ -663,6 +663,30 @@ TEST_P(CareApiTest, EveryRefusalOfTheSessionStateMachine) {
     refused(esk + "/ready-for-discharge", Json::object(), "first_esketamine_device_at");
 }
 
+// An admin sets the clinic's zone through the settings API; a zone the server's database lacks is refused naming the
+// setting, and nothing changes.
+TEST_P(CareApiTest, TheClinicsTimeZoneIsASetting) {
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    const auto zone_in = [](const ApiResponse& settings) {
+        for (const auto& setting : settings.body["settings"]) {
+            if (setting["name"] == "clinic.time_zone") {
+                return setting["value"].get<std::string>();
+            }
+        }
+        return std::string("(not listed)");
+    };
+    EXPECT_EQ(zone_in(admin.Get("/api/v1/settings")), "UTC");
+    const ApiResponse changed = admin.Put("/api/v1/settings/clinic.time_zone", {{"value", "America/New_York"}});
+    ASSERT_EQ(changed.status, 200) << changed.text;
+    EXPECT_EQ(zone_in(changed), "America/New_York");
+    for (const char* zone : {"Mars/Olympus_Mons", "../../etc/passwd"}) {
+        const ApiResponse refused = admin.Put("/api/v1/settings/clinic.time_zone", {{"value", zone}});
+        EXPECT_EQ(refused.status, 400) << zone << ": " << refused.text;
+        EXPECT_EQ(refused.ErrorField(), "clinic.time_zone") << zone;
+    }
+    EXPECT_EQ(zone_in(admin.Get("/api/v1/settings")), "America/New_York");
+}
+
 TEST_P(CareApiTest, APatientSeesTheirOwnScheduleOnly) {
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
     server_->SignedScreening(PatientId(), "ketamine-iv");

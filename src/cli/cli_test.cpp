@@ -416,6 +416,23 @@ TEST(CliTest, SettingsListsEveryThresholdWithItsSource) {
     EXPECT_TRUE(found);
 }
 
+// The clinic's zone is listed with the other settings; here only the name's shape can be checked (the server checks
+// that the zone exists).
+TEST(CliTest, SettingsListTheClinicsTimeZone) {
+    Json listed = ExpectJson({"settings", "--json", "--set", "clinic.time_zone=America/New_York"});
+    bool found = false;
+    for (const Json& setting : listed["settings"]) {
+        if (setting["name"] == "clinic.time_zone") {
+            found = true;
+            EXPECT_EQ(setting["value"], "America/New_York");
+            EXPECT_EQ(setting["default"], "UTC");
+        }
+    }
+    EXPECT_TRUE(found);
+    ExpectBadInput({"settings", "--set", "clinic.time_zone=../../etc/passwd"},
+                   "--set clinic.time_zone: \"../../etc/passwd\" is not an IANA time zone name");
+}
+
 // The record commands against a real SQLite file in a fresh temporary folder.
 TEST(CliTest, PatientAddListShowOnSqlite) {
     char folder_template[] = "/tmp/kclinic_cli_XXXXXX";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/json/live_events.hpp"
@@ -31,14 +32,14 @@ int DemoVitalsWalk::Step(int value, int span, int low, int high) {
     return std::clamp(value + step, low, high);
 }
 
-DemoVitalsFeed::DemoVitalsFeed(app::Store& store, const app::Clock& clock, app::EventBus& bus, app::PatientId patient,
-                               const clinical::ClinicSettings& settings, std::chrono::milliseconds interval,
-                               std::ostream& log)
-    : records_(store, clock),
+DemoVitalsFeed::DemoVitalsFeed(app::Store& store, const app::Clock& clock, const app::TimeZones& zones,
+                               app::EventBus& bus, app::PatientId patient, clinical::ClinicSettings settings,
+                               std::chrono::milliseconds interval, std::ostream& log)
+    : records_(store, clock, zones),
       clock_(clock),
       bus_(bus),
       patient_(patient),
-      settings_(settings),
+      settings_(std::move(settings)),
       interval_(interval),
       log_(log),
       thread_([this] { Loop(); }) {}

@@ -17,6 +17,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/ports/store.hpp"
+#include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
 #include "clinical/settings.hpp"
 
@@ -53,10 +54,11 @@ private:
 
 class DemoVitalsFeed {
 public:
-    // Starts the feed's thread: the first set after one `interval`. `store`, `clock` and `bus` must outlive this
-    // object; errors are written to `log` (one line each) and the feed goes on.
-    DemoVitalsFeed(app::Store& store, const app::Clock& clock, app::EventBus& bus, app::PatientId patient,
-                   const clinical::ClinicSettings& settings, std::chrono::milliseconds interval, std::ostream& log);
+    // Starts the feed's thread: the first set after one `interval`. `store`, `clock`, `zones` and `bus` must outlive
+    // this object; errors are written to `log` (one line each) and the feed goes on.
+    DemoVitalsFeed(app::Store& store, const app::Clock& clock, const app::TimeZones& zones, app::EventBus& bus,
+                   app::PatientId patient, clinical::ClinicSettings settings, std::chrono::milliseconds interval,
+                   std::ostream& log);
     // Stops the thread and waits for it (at most one set being recorded).
     ~DemoVitalsFeed();
     DemoVitalsFeed(const DemoVitalsFeed&) = delete;

@@ -1,4 +1,5 @@
 #include "cli/record_commands.hpp"
+#include "adapters/clock/os_time_zones.hpp"
 #include "adapters/clock/system_clock.hpp"
 
 #include <chrono>
@@ -164,7 +165,8 @@ template <typename Use>
 Result<CommandOutput> WithRecords(const DatabaseOptions& options, Use use) {
     ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, adapters::storage::OpenStore(options.url));
     adapters::SystemClock clock;
-    app::PatientRecords records(*store, clock);
+    const adapters::OsTimeZones zones;
+    app::PatientRecords records(*store, clock, zones);
     return use(records);
 }
 

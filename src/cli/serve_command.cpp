@@ -15,6 +15,7 @@
 
 #include "adapters/api/api.hpp"
 #include "adapters/api/store_metrics.hpp"
+#include "adapters/clock/os_time_zones.hpp"
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
@@ -223,7 +224,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
 
     const adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
-    app::ClinicUseCases use_cases(store, clock, credentials);
+    const adapters::OsTimeZones zones;
+    app::ClinicUseCases use_cases(store, clock, credentials, zones);
     // The live channel's hub is this process's local EventBus. On PostgreSQL the LISTEN/NOTIFY relay wraps it, so
     // that whatever records a change (the API routes, the demo clinic's vitals feed) reaches the live subscribers of
     // every server process on the database; SQLite serves one process, so the hub alone.
@@ -258,7 +260,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
 
     std::optional<app::DemoClinicSummary> demo;
     if (options.demo) {
-        ASSIGN_OR_RETURN(app::DemoClinicSummary seeded, app::DemoClinic(store, credentials).Seed(clock.Now()));
+        ASSIGN_OR_RETURN(app::DemoClinicSummary seeded, app::DemoClinic(store, credentials, zones).Seed(clock.Now()));
         demo = std::move(seeded);
     }
     const std::string shown_host =
@@ -271,7 +273,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         PrintDemo(*demo, options.demo_feed_interval_s);
         if (demo->monitoring_patient) {
             ASSIGN_OR_RETURN(clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
-            feed.emplace(store, clock, events, *demo->monitoring_patient, settings,
+            feed.emplace(store, clock, zones, events, *demo->monitoring_patient, settings,
                          std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)),
                          std::cerr);
         }

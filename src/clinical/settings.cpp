@@ -8,6 +8,7 @@
 #include <sstream>
 #include <utility>
 
+#include "clinical/clinic_zone.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/schedule.hpp"
 
@@ -97,10 +98,33 @@ Entry ChoiceEntry(std::string_view name, Access access, const EnumNames<Enum, N>
                  }};
 }
 
+// A text setting whose value `check` validates (naming the setting); `allowed` says what it takes.
+template <typename Access, typename Check>
+Entry TextEntry(std::string_view name, Access access, std::string allowed, Check check, std::string_view source,
+                std::string_view description) {
+    return Entry{name,
+                 source,
+                 description,
+                 std::move(allowed),
+                 [access](const ClinicSettings& s) { return access(s); },
+                 [access, check, name](ClinicSettings& s, std::string_view text) -> Status {
+                     RETURN_IF_ERROR(check(name, text));
+                     access(s) = std::string(text);
+                     return Status::Ok();
+                 }};
+}
+
 // The registry. Bounds are safety bounds: where a threshold guards the patient, a clinic may only move it towards
 // more caution (the IV ceiling may be lowered, never raised) or between published definitions (⚠ conflicts).
 const std::vector<Entry>& Registry() {
     static const std::vector<Entry> entries = {
+        TextEntry(
+            "clinic.time_zone", [](auto& s) -> auto& { return s.time_zone; },
+            "an IANA zone name on this server (/usr/share/zoneinfo)", CheckZoneName,
+            "Clinic policy [PRACTICE]: the clinic's own calendar; the Spravato REMS treatment date is the date of "
+            "administration at the healthcare setting (Spravato REMS Patient Monitoring Form)",
+            "The clinic's time zone: every calendar date derived from a time (the REMS treatment date and due date, "
+            "the day a session list covers, \"today\") is the date there, daylight-saving time included."),
         ChoiceEntry(
             "region", [](auto& s) -> auto& { return s.region; }, kRegionNames,
             "Spravato USPI [LABEL-US] vs Spravato EU SmPC EU/1/19/1410 [LABEL-EU]",

@@ -109,6 +109,9 @@ struct RecordSettings {
 };
 
 struct ClinicSettings {
+    // The clinic's IANA time zone: it decides every calendar date the record derives from a time (the REMS treatment
+    // date, the day a session list covers, "today"). Clinic policy [PRACTICE]; clinical/clinic_zone.hpp.
+    std::string time_zone = "UTC";
     // Where US and EU labels differ: the EU >=65 intake BP gate (150/90) and EU esketamine start doses (28 mg
     // for patients >=65 or of Japanese ancestry).
     Region region = Region::kUs;
@@ -135,7 +138,9 @@ struct SettingSpec {
 [[nodiscard]] std::vector<SettingSpec> AllSettings(const ClinicSettings& settings);
 
 // Sets `name` to `value` (text, as on a command line). Errors: kNotFound for an unknown name; kOutOfRange or
-// kInvalidArgument (naming the allowed values) when the value is outside the setting's bounds.
+// kInvalidArgument (naming the allowed values) when the value is outside the setting's bounds. For clinic.time_zone
+// only the name's shape is checked here (CheckZoneName); whether the zone exists is the time-zone database's to say,
+// which the app layer asks before storing it (app/clinic_settings.hpp).
 [[nodiscard]] Status SetSetting(ClinicSettings& settings, std::string_view name, std::string_view value);
 
 }  // namespace kclinic::clinical

@@ -40,6 +40,13 @@ public:
     [[nodiscard]] bool SecretsEqual(std::string_view, std::string_view) const override { return false; }
 };
 
+class UtcOnlyZones final : public app::TimeZones {
+public:
+    [[nodiscard]] Result<clinical::ClinicZone> Load(std::string_view) const override {
+        return clinical::ClinicZone::Utc();
+    }
+};
+
 class NoEvents final : public app::EventBus {
 public:
     void Publish(const app::LiveEvent&) override {}
@@ -90,7 +97,8 @@ std::vector<ApiRoute> RegisteredRoutes() {
     EpochClock clock;
     NoCredentials credentials;
     NoEvents events;
-    app::ClinicUseCases use_cases(store, clock, credentials);
+    UtcOnlyZones zones;
+    app::ClinicUseCases use_cases(store, clock, credentials, zones);
     ApiServices services{use_cases, events, clock};
     http::Router router;
     return AddApiRoutes(router, services);

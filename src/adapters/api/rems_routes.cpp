@@ -58,9 +58,7 @@ void AddRemsRoutes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/rems-forms/due", Permission::kRemsRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                ASSIGN_OR_RETURN(
-                    std::vector<app::DueRemsForm> due,
-                    services.use_cases.rems.ListDue(call.actor, std::chrono::floor<std::chrono::days>(call.now)));
+                ASSIGN_OR_RETURN(std::vector<app::DueRemsForm> due, services.use_cases.rems.ListDue(call.actor));
                 // Paged by id; within the page the earliest due date first, as the use case lists them.
                 std::vector<app::DueRemsForm> by_id =
                     ById(std::move(due), [](const app::DueRemsForm& f) { return f.record.id.value; });

@@ -159,8 +159,10 @@ public:
     virtual Result<TreatmentSession> GetSession(SessionId id) = 0;
     // In session number order.
     virtual Result<std::vector<TreatmentSession>> ListSessions(CourseId course) = 0;
-    // Every session of every course planned for `date`, in any state, in id order: the day's list of the clinic.
-    virtual Result<std::vector<TreatmentSession>> ListSessionsOn(std::chrono::sys_days date) = 0;
+    // Every session of every course planned for `date` or checked in within [from, to) (the instants of that day in
+    // the clinic's zone), in any state, in id order: the day's list of the clinic.
+    virtual Result<std::vector<TreatmentSession>> ListSessionsOn(std::chrono::sys_days date, TimePoint from,
+                                                                 TimePoint to) = 0;
     // Stores the state and the facts of `session` (everything but its course, patient and plan) when its stored
     // state is `expected`, and appends the transition from `expected` to session.state at state_changed_at by
     // state_changed_by (with state_reason when the new state is held, cancelled or aborted); kConflict when the

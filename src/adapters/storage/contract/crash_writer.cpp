@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/clock/os_time_zones.hpp"
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/storage/open_store.hpp"
 #include "app/patient_records.hpp"
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     adapters::SystemClock clock;
-    app::PatientRecords records(**store, clock);
+    const adapters::OsTimeZones zones;
+    app::PatientRecords records(**store, clock, zones);
     const app::Actor actor{"system:crash-test", "test"};
     // Default thresholds: the readings above 180 mm[Hg] raise alerts, so alerts are written under SIGKILL too.
     const clinical::ClinicSettings settings;

@@ -47,7 +47,7 @@ T Must(Result<T> result) {
 class DemoContractTest : public UseCaseTest {
 protected:
     app::DemoClinicSummary Seed() {
-        Result<app::DemoClinicSummary> seeded = app::DemoClinic(store(), credentials_).Seed(kNow);
+        Result<app::DemoClinicSummary> seeded = app::DemoClinic(store(), credentials_, zones_).Seed(kNow);
         EXPECT_TRUE(seeded.ok()) << seeded.error().ToString();
         return seeded.ok() ? *seeded : app::DemoClinicSummary{};
     }

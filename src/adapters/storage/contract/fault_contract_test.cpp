@@ -122,7 +122,7 @@ protected:
     void ExpectEveryFaultWritesNothing(const UseCase& use_case) {
         ASSERT_FALSE(HasFailure()) << "the arrangement failed";
         FaultStore faults(store());
-        app::ClinicUseCases faulty(faults, clock_, credentials_);
+        app::ClinicUseCases faulty(faults, clock_, credentials_, zones_);
         const Census before = TakeCensus(store());
 
         for (const ErrorCode code : {ErrorCode::kUnavailable, ErrorCode::kInternal}) {

@@ -133,8 +133,9 @@ public:
     Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override {
         return Call(&app::StoreTransaction::ListSessions, course);
     }
-    Result<std::vector<app::TreatmentSession>> ListSessionsOn(std::chrono::sys_days date) override {
-        return Call(&app::StoreTransaction::ListSessionsOn, date);
+    Result<std::vector<app::TreatmentSession>> ListSessionsOn(std::chrono::sys_days date, app::TimePoint from,
+                                                              app::TimePoint to) override {
+        return Call(&app::StoreTransaction::ListSessionsOn, date, from, to);
     }
     Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override {
         return Call(&app::StoreTransaction::UpdateSession, session, expected);

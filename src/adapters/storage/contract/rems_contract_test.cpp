@@ -472,7 +472,9 @@ TEST_P(RemsContractTest, ListsDueFormsOldestDueFirstWithOverdueMarked) {
     ASSERT_TRUE(clinic().sessions.Cancel(nurse_, iv.sessions[0].id, "patient unwell").ok());
     EXPECT_FALSE(StoredForm(iv.sessions[0].id).has_value());
 
-    Result<std::vector<app::DueRemsForm>> on_day_7 = clinic().rems.ListDue(nurse_, kCourseStart + days{7});
+    // "Today" is the clinic's (UTC by default): noon on day 7, then on day 8.
+    clock_.Set(TimePoint{kCourseStart + days{7}} + std::chrono::hours{12});
+    Result<std::vector<app::DueRemsForm>> on_day_7 = clinic().rems.ListDue(nurse_);
     ASSERT_TRUE(on_day_7.ok()) << on_day_7.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.list");
     ASSERT_EQ(on_day_7->size(), 2U);
@@ -483,7 +485,8 @@ TEST_P(RemsContractTest, ListsDueFormsOldestDueFirstWithOverdueMarked) {
     EXPECT_EQ((*on_day_7)[1].record.due_date, kCourseStart + days{8});
     EXPECT_FALSE((*on_day_7)[1].overdue);
 
-    Result<std::vector<app::DueRemsForm>> on_day_8 = clinic().rems.ListDue(nurse_, kCourseStart + days{8});
+    clock_.Set(TimePoint{kCourseStart + days{8}} + std::chrono::hours{12});
+    Result<std::vector<app::DueRemsForm>> on_day_8 = clinic().rems.ListDue(nurse_);
     ASSERT_TRUE(on_day_8.ok());
     ASSERT_EQ(on_day_8->size(), 2U);
     EXPECT_TRUE((*on_day_8)[0].overdue);
@@ -495,7 +498,7 @@ TEST_P(RemsContractTest, ListsDueFormsOldestDueFirstWithOverdueMarked) {
                     .Submit(prescriber_, late_night, kSetting, 120, "", settings_,
                             "BP taken on paper during the night shift; scanned into the chart")
                     .ok());
-    Result<std::vector<app::DueRemsForm>> after = clinic().rems.ListDue(nurse_, kCourseStart + days{8});
+    Result<std::vector<app::DueRemsForm>> after = clinic().rems.ListDue(nurse_);
     ASSERT_TRUE(after.ok());
     ASSERT_EQ(after->size(), 1U);
     EXPECT_EQ(after->front().record.session, morning);

@@ -10,7 +10,7 @@ void UseCaseTest::SetUp() {
     Result<std::unique_ptr<TestStore>> opened = OpenTestStore(GetParam());
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     test_store_ = std::move(opened).value();
-    use_cases_ = std::make_unique<app::ClinicUseCases>(store(), clock_, credentials_);
+    use_cases_ = std::make_unique<app::ClinicUseCases>(store(), clock_, credentials_, zones_);
 }
 
 app::NewPatient UseCaseTest::NewPatient(const std::string& mrn) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/clock/os_time_zones.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/storage/contract/test_stores.hpp"
 #include "app/clinic_use_cases.hpp"
@@ -99,6 +100,7 @@ protected:
     clinical::ClinicSettings settings_;  // the defaults
     // The cheapest password hashing, so that adding users costs tests no time.
     const crypto::SodiumCredentials credentials_{crypto::PasswordHashCost::kTestOnlyMinimum};
+    const OsTimeZones zones_;  // the OS's IANA database, as `kclinic serve` reads it
     const app::Actor nurse_{"nurse@clinic.example", "10.0.0.7"};
     const app::Actor prescriber_{"doctor@clinic.example", "10.0.0.8"};
     const app::Actor admin_{"admin@clinic.example", "10.0.0.1"};

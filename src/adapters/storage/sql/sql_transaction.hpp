@@ -61,7 +61,8 @@ public:
     Result<app::SessionId> InsertSession(const app::TreatmentSession& session) override;
     Result<app::TreatmentSession> GetSession(app::SessionId id) override;
     Result<std::vector<app::TreatmentSession>> ListSessions(app::CourseId course) override;
-    Result<std::vector<app::TreatmentSession>> ListSessionsOn(std::chrono::sys_days date) override;
+    Result<std::vector<app::TreatmentSession>> ListSessionsOn(std::chrono::sys_days date, app::TimePoint from,
+                                                              app::TimePoint to) override;
     Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override;
     Result<std::vector<app::SessionTransition>> ListSessionTransitions(app::SessionId session) override;
     Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override;

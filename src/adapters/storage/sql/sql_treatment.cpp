@@ -375,11 +375,13 @@ Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessions(app::Cou
         {course.value}, SessionFromRow);
 }
 
-Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessionsOn(std::chrono::sys_days date) {
-    return QueryRows<app::TreatmentSession>(
-        connection_,
-        "SELECT " + std::string(kSessionColumns) + " FROM treatment_sessions WHERE planned_date = $1 ORDER BY id",
-        {FormatDate(date)}, SessionFromRow);
+Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessionsOn(std::chrono::sys_days date,
+                                                                          app::TimePoint from, app::TimePoint to) {
+    return QueryRows<app::TreatmentSession>(connection_,
+                                            "SELECT " + std::string(kSessionColumns) +
+                                                " FROM treatment_sessions WHERE planned_date = $1 OR "
+                                                "(checked_in_at >= $2 AND checked_in_at < $3) ORDER BY id",
+                                            {FormatDate(date), Millis(from), Millis(to)}, SessionFromRow);
 }
 
 Status SqlTransaction::UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) {
