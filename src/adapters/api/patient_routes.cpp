@@ -45,7 +45,7 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
 }
 
 void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone,
+    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(
@@ -90,7 +90,7 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
 }
 
 void AddWeights(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/patients/{id}/weights", Permission::kPatientRead, Subject::kPathPatient,
+    api.Add(Method::kGet, "/api/v1/patients/{id}/weights", Permission::kPatientRead, Subject::kPathPatient, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::WeightMeasurement> weights,
@@ -122,7 +122,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
 
 void AddVitals(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/vitals", Permission::kVitalRead, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            QueryParameters{"limit"}, [&services](ApiCall& call) -> Result<HttpResponse> {
                 // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100).
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(
@@ -178,7 +178,7 @@ ApiHandler RecordAssessmentHandler(ApiServices& services, RecordAssessmentUseCas
 
 void AddAssessments(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRead, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged(), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::Assessment> assessments,
                                  services.use_cases.patients.ListAssessments(call.actor, app::PatientId{call.id}));

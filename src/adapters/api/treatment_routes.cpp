@@ -117,7 +117,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 return Created(CourseLocation(started.course.id), CourseJson(started));
             });
 
-    api.Add(Method::kGet, "/api/v1/patients/{id}/courses", Permission::kScheduleRead, Subject::kPathPatient,
+    api.Add(Method::kGet, "/api/v1/patients/{id}/courses", Permission::kScheduleRead, Subject::kPathPatient, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::CourseRecord> courses,
@@ -159,7 +159,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
 }
 
 void AddSessionReads(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/sessions", Permission::kScheduleRead, Subject::kNone,
+    api.Add(Method::kGet, "/api/v1/sessions", Permission::kScheduleRead, Subject::kNone, Paged({"date"}),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 const std::optional<std::string_view> text = call.request.QueryParameter("date");
