@@ -45,12 +45,21 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
 }
 
 void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone, Paged(),
+    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone, Paged({"mrn", "name"}),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                ASSIGN_OR_RETURN(
-                    std::vector<app::Patient> patients,
-                    services.use_cases.patients.ListPatients(call.actor, app::PatientId{page.after}, page.limit));
+                app::PatientSearch search;
+                if (const std::optional<std::string_view> mrn = call.request.QueryParameter("mrn")) {
+                    search.mrn = std::string(*mrn);
+                }
+                if (const std::optional<std::string_view> name = call.request.QueryParameter("name")) {
+                    search.name = std::string(*name);
+                }
+                const app::PatientId after{page.after};
+                ASSIGN_OR_RETURN(std::vector<app::Patient> patients,
+                                 search.mrn || search.name
+                                     ? services.use_cases.patients.SearchPatients(call.actor, search, after, page.limit)
+                                     : services.use_cases.patients.ListPatients(call.actor, after, page.limit));
                 return KeysetPage(
                     patients, page, [](const app::Patient& p) { return p.id.value; },
                     [](const app::Patient& p) { return json::ToJson(p); });

@@ -163,9 +163,13 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 const std::optional<std::string_view> text = call.request.QueryParameter("date");
-                const std::optional<std::chrono::sys_days> date = text ? ParseDate(*text) : std::nullopt;
-                if (!date) {
+                if (!text) {
                     return InvalidArgument("date", "is required: the day, YYYY-MM-DD");
+                }
+                const std::optional<std::chrono::sys_days> date = ParseDate(*text);
+                if (!date) {
+                    return InvalidArgument("date",
+                                           "must be a calendar date YYYY-MM-DD (got \"" + std::string(*text) + "\")");
                 }
                 ASSIGN_OR_RETURN(std::vector<app::TreatmentSession> sessions,
                                  services.use_cases.sessions.ListSessionsOn(call.actor, *date));
