@@ -21,7 +21,7 @@ class ListFilterContractTest : public UseCaseTest {};
 TEST_P(ListFilterContractTest, AnAuditFilterThatCanOnlyMatchNothingIsRefusedNamingIt) {
     Register("MRN-1");
     const std::size_t audited = Audit().size();
-    const auto refused = [&](app::AuditFilter filter) {
+    const auto refused = [&](const app::AuditFilter& filter) {
         Result<std::vector<app::AuditEntry>> listed = clinic().patients.ListAudit(admin_, filter);
         return listed.ok() ? std::string("(listed)") : listed.error().field;
     };

@@ -163,12 +163,17 @@ namespace {
 
 // `column` with A-Z folded to a-z, as app::FoldAsciiCase folds a search: SQL both backends evaluate alike, where
 // lower() would not (SQLite's folds ASCII only, PostgreSQL's every letter its locale knows).
-std::string FoldedAsciiCase(std::string column) {
+std::string FoldedAsciiCase(const std::string& column) {
+    std::string folded = column;
     for (char upper = 'A'; upper <= 'Z'; ++upper) {
-        const char lower = static_cast<char>(upper - 'A' + 'a');
-        column = "replace(" + column + ", '" + upper + "', '" + lower + "')";
+        folded.insert(0, "replace(");
+        folded += ", '";
+        folded += upper;
+        folded += "', '";
+        folded += static_cast<char>(upper - 'A' + 'a');
+        folded += "')";
     }
-    return column;
+    return folded;
 }
 
 // Whether the folded `column` starts with the text of parameter `parameter` ("$3"), counted in characters (code
