@@ -170,8 +170,9 @@ TEST_P(ApiAccessTest, EveryRouteAdmitsExactlyTheRolesOfTheMatrix) {
         EXPECT_EQ(unknown.status, 400) << route << ": " << unknown.text;
         EXPECT_EQ(unknown.ErrorField(), "kclinic_unknown") << route;
         for (const std::string& parameter : endpoint.query) {
-            const ApiResponse twice =
-                caller.Send(endpoint.method, path + "?" + parameter + "=1&" + parameter + "=1", "{}");
+            std::string twice_target = path;
+            twice_target.append("?").append(parameter).append("=1&").append(parameter).append("=1");
+            const ApiResponse twice = caller.Send(endpoint.method, twice_target, "{}");
             EXPECT_EQ(twice.status, 400) << route << " with " << parameter << " twice: " << twice.text;
             EXPECT_EQ(twice.ErrorField(), parameter) << route;
         }
