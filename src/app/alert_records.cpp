@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "app/access_rules.hpp"
 #include "app/audit.hpp"
 #include "app/patient_records.hpp"
 
@@ -19,6 +20,12 @@ Result<std::vector<Alert>> AlertRecords::ListAlerts(const Actor& actor, const Al
     if (filter.limit < 1 || filter.limit > kMaxPageSize) {
         return OutOfRange("limit", filter.limit, 1, kMaxPageSize);
     }
+    // Alerts notify the named clinician's address as stored (lower case): "Nurse@Clinic.example" means that user,
+    // not nobody. An empty `notify` lists the alerts raised for no named clinician.
+    AlertFilter normalized = filter;
+    if (filter.notify && !filter.notify->empty()) {
+        ASSIGN_OR_RETURN(normalized.notify, NormalizeEmail(*filter.notify, "notify"));
+    }
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<Alert>> {
         if (filter.patient) {
             RETURN_IF_ERROR(tx.GetPatient(*filter.patient));
@@ -26,7 +33,7 @@ Result<std::vector<Alert>> AlertRecords::ListAlerts(const Actor& actor, const Al
         if (filter.session) {
             RETURN_IF_ERROR(tx.GetSession(*filter.session));
         }
-        ASSIGN_OR_RETURN(std::vector<Alert> alerts, tx.ListAlerts(filter));
+        ASSIGN_OR_RETURN(std::vector<Alert> alerts, tx.ListAlerts(normalized));
         RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "alert.list", "alert", filter.after_id,
                                     filter.patient ? filter.patient->value : 0));
         return alerts;

@@ -21,7 +21,9 @@ public:
     AlertRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     // Alerts matching `filter`, in id order; filter.limit 1..kMaxPageSize (kOutOfRange "limit"). One audit entry for
-    // the listing. kNotFound when filter.patient names no patient, or filter.session no session.
+    // the listing. kNotFound when filter.patient names no patient, or filter.session no session. filter.notify is an
+    // email address in any case (kInvalidArgument "notify" when it is not one), or empty for the alerts raised for no
+    // named clinician.
     Result<std::vector<Alert>> ListAlerts(const Actor& actor, const AlertFilter& filter);
 
     // Records that `actor` has seen the alert, with an optional note (at most 2000 characters), and returns it

@@ -9,6 +9,7 @@
 #include "app/audit.hpp"
 #include "app/clinic_settings.hpp"
 #include "app/entered_in_error.hpp"
+#include "app/patient_search.hpp"
 #include "app/record_names.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
@@ -21,7 +22,6 @@ namespace kclinic::app {
 namespace {
 
 constexpr std::size_t kMaxMrnLength = 64;
-constexpr std::size_t kMaxNameLength = 200;
 
 Status CheckPageSize(int limit) {
     if (limit < 1 || limit > kMaxPageSize) {
@@ -80,8 +80,8 @@ Result<std::string> CheckNamedClinician(StoreTransaction& tx, const std::string&
 template <typename Demographics>
 Status CheckDemographics(const Demographics& patient, std::chrono::sys_days today) {
     RETURN_IF_ERROR(CheckText("mrn", patient.mrn, {.max_characters = kMaxMrnLength}));
-    RETURN_IF_ERROR(CheckText("given_name", patient.given_name, {.max_characters = kMaxNameLength}));
-    RETURN_IF_ERROR(CheckText("family_name", patient.family_name, {.max_characters = kMaxNameLength}));
+    RETURN_IF_ERROR(CheckText("given_name", patient.given_name, {.max_characters = kMaxPatientNameLength}));
+    RETURN_IF_ERROR(CheckText("family_name", patient.family_name, {.max_characters = kMaxPatientNameLength}));
     RETURN_IF_ERROR(CheckClinician(patient.clinician));
     const std::chrono::sys_days oldest =
         std::chrono::sys_days{std::chrono::year_month_day{today} - std::chrono::years{clinical::kMaxAgeYears}};
@@ -118,6 +118,43 @@ Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, Patie
         }
     }
     return found;
+}
+
+// An audit action as use cases write them: lower-case words (letters, digits, '_') joined by dots, "patient.read".
+bool IsAuditActionShaped(std::string_view action) {
+    bool word = false;
+    bool dotted = false;
+    for (char c : action) {
+        if (c == '.') {
+            if (!word) {
+                return false;
+            }
+            dotted = true;
+            word = false;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+            word = true;
+        } else {
+            return false;
+        }
+    }
+    return dotted && word;
+}
+
+// A filter that could only ever match nothing is a typo, not an answer: an auditor must not read "no entries" from
+// it. Refused naming the field.
+Status CheckAuditFilter(const AuditFilter& filter) {
+    RETURN_IF_ERROR(CheckPageSize(filter.limit));
+    if (filter.actor && IsBlank(*filter.actor)) {
+        return InvalidArgument("actor", "must not be blank when given");
+    }
+    if (filter.action && !IsAuditActionShaped(*filter.action)) {
+        return InvalidArgument("action",
+                               "must be an audit action, lower-case words joined by dots such as patient.read");
+    }
+    if (filter.from && filter.to && *filter.to <= *filter.from) {
+        return InvalidArgument("to", "must be later than from");
+    }
+    return Status::Ok();
 }
 
 // Stores one alert per finding, raised now over `record_type` `record_id` (recorded in `session`, if any) for
@@ -200,6 +237,37 @@ Result<std::vector<Patient>> PatientRecords::ListPatients(const Actor& actor, Pa
         ASSIGN_OR_RETURN(std::vector<Patient> patients, tx.ListPatients(after, limit));
         RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "patient.list", "patient", after.value, 0));
         return patients;
+    });
+}
+
+Result<std::vector<Patient>> PatientRecords::SearchPatients(const Actor& actor, const PatientSearch& search,
+                                                            PatientId after, int limit) {
+    RETURN_IF_ERROR(CheckPageSize(limit));
+    if (search.mrn && search.name) {
+        return InvalidArgument("mrn", "search by mrn or by name, not both");
+    }
+    if (!search.mrn && !search.name) {
+        return InvalidArgument("name", "is required: search by mrn or by name");
+    }
+    std::optional<PatientNameSearch> by_name;
+    if (search.mrn) {
+        RETURN_IF_ERROR(CheckText("mrn", *search.mrn, {.max_characters = kMaxMrnLength}));
+    } else {
+        ASSIGN_OR_RETURN(by_name, ParsePatientNameSearch(*search.name));
+    }
+    const std::string detail = search.mrn ? "mrn=" + *search.mrn : "name=" + *search.name;
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<Patient>> {
+        std::vector<Patient> found;
+        if (by_name) {
+            ASSIGN_OR_RETURN(found, tx.FindPatientsByName(*by_name, after, limit));
+        } else {
+            ASSIGN_OR_RETURN(std::optional<Patient> patient, tx.FindPatientByMrn(*search.mrn));
+            if (patient && patient->id > after) {
+                found.push_back(std::move(*patient));
+            }
+        }
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "patient.search", "patient", after.value, 0, detail));
+        return found;
     });
 }
 
@@ -392,7 +460,7 @@ Result<Assessment> PatientRecords::MarkAssessmentEnteredInError(const Actor& act
 }
 
 Result<std::vector<AuditEntry>> PatientRecords::ListAudit(const Actor& actor, const AuditFilter& filter) {
-    RETURN_IF_ERROR(CheckPageSize(filter.limit));
+    RETURN_IF_ERROR(CheckAuditFilter(filter));
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<AuditEntry>> {
         ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, tx.ListAudit(filter));
         RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "audit.list", "audit_log", filter.after_id,

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,12 @@ namespace kclinic::app {
 
 // Limits on one listing, so no request can ask for the whole database at once.
 inline constexpr int kMaxPageSize = 500;
+
+// What a patient search looks for: one of the two.
+struct PatientSearch {
+    std::optional<std::string> mrn;   // exactly, as registered
+    std::optional<std::string> name;  // app/patient_search.hpp
+};
 
 // A recorded vital sign or assessment with the alerts it raised (none when every rule stayed quiet), each already
 // stored and audited with it, for the caller to push to the clinician.
@@ -60,6 +67,13 @@ public:
     Result<Patient> GetPatient(const Actor& actor, PatientId id);
     // Patients with id > after, in id order; limit 1..kMaxPageSize. One audit entry for the listing.
     Result<std::vector<Patient>> ListPatients(const Actor& actor, PatientId after, int limit);
+    // As ListPatients, only the patients `search` finds: by MRN exactly (the one patient with that MRN, or none),
+    // or by name (app/patient_search.hpp). One audit entry, "patient.search", whose detail is what was searched
+    // ("mrn=MRN-1", "name=Lovelace, A"): a search names a patient, and the audit log says who looked for whom.
+    // Errors: kInvalidArgument "mrn" (blank, over 64 characters, or sent with a name: a search is by one or the
+    // other), "name" (ParsePatientNameSearch's, or neither sent); kOutOfRange "limit".
+    Result<std::vector<Patient>> SearchPatients(const Actor& actor, const PatientSearch& search, PatientId after,
+                                                int limit);
 
     // Every clinical time below (measured_at, observed_at, assessed_at) goes through clinical::CheckEntryTime
     // under settings.records: refused (kInvalidArgument naming the field) more than the clock-skew allowance in the
@@ -119,7 +133,9 @@ public:
     Result<Assessment> MarkAssessmentEnteredInError(const Actor& actor, PatientId patient, AssessmentId assessment,
                                                     std::string_view reason);
 
-    // The audit log, filtered. Reading it is itself audited.
+    // The audit log, filtered. Reading it is itself audited. Errors: kOutOfRange "limit"; kInvalidArgument "actor"
+    // (blank), "action" (not shaped as one: lower-case words joined by dots, "patient.read"), "to" (not later than
+    // `from`).
     Result<std::vector<AuditEntry>> ListAudit(const Actor& actor, const AuditFilter& filter);
 
 private:

@@ -502,6 +502,7 @@ struct AuditEntry {
     std::string record_type;  // "patient", "vital_sign", ...
     std::int64_t record_id = 0;
     std::int64_t patient_id = 0;  // 0 when the entry concerns no patient
+    std::string detail;           // what a search looked for ("name=lovelace, a"); empty for most actions
 };
 
 // The people who use kclinic and what each may do (app/authorization.hpp holds the matrix; shared/design.md §2).

@@ -70,14 +70,20 @@ struct Endpoint {
     std::string path;
     std::string permission;  // "patient.read", "(public)", "(any user)"
     bool patient_subject = false;
+    std::vector<std::string> query;  // the query parameters it accepts
 };
 
 std::vector<Endpoint> DocumentedEndpoints() {
     std::vector<Endpoint> endpoints;
     for (const auto& row : TableBetween(ReadDoc("api.md"), "<!-- endpoints:start -->", "<!-- endpoints:end -->")) {
-        EXPECT_EQ(row.size(), 4U);
-        if (row.size() == 4) {
-            endpoints.push_back(Endpoint{row[0], row[1], row[2], row[3] == "patient"});
+        EXPECT_EQ(row.size(), 5U);
+        if (row.size() == 5) {
+            std::vector<std::string> query;
+            std::istringstream names(row[4]);
+            for (std::string name; std::getline(names >> std::ws, name, ',');) {
+                query.push_back(name);
+            }
+            endpoints.push_back(Endpoint{row[0], row[1], row[2], row[3] == "patient", std::move(query)});
         }
     }
     EXPECT_GT(endpoints.size(), 20U);
@@ -158,7 +164,20 @@ TEST_P(ApiAccessTest, EveryRouteAdmitsExactlyTheRolesOfTheMatrix) {
         const std::string path = Filled(endpoint, patients[0]);
         const std::string route = endpoint.method + " " + endpoint.path;
         const ApiResponse unauthenticated = anonymous.Send(endpoint.method, path, "{}");
-        if (endpoint.permission == "(public)") {
+        // The gate refuses, before the handler, a query parameter the route does not declare and one sent twice.
+        const bool public_route = endpoint.permission == "(public)";
+        ApiClient& caller = public_route ? anonymous : clients.at("admin");
+        const ApiResponse unknown = caller.Send(endpoint.method, path + "?kclinic_unknown=1", "{}");
+        EXPECT_EQ(unknown.status, 400) << route << ": " << unknown.text;
+        EXPECT_EQ(unknown.ErrorField(), "kclinic_unknown") << route;
+        for (const std::string& parameter : endpoint.query) {
+            std::string twice_target = path;
+            twice_target.append("?").append(parameter).append("=1&").append(parameter).append("=1");
+            const ApiResponse twice = caller.Send(endpoint.method, twice_target, "{}");
+            EXPECT_EQ(twice.status, 400) << route << " with " << parameter << " twice: " << twice.text;
+            EXPECT_EQ(twice.ErrorField(), parameter) << route;
+        }
+        if (public_route) {
             EXPECT_NE(unauthenticated.status, 401) << route;
             continue;
         }

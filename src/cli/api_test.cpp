@@ -264,6 +264,111 @@ TEST_P(ApiTest, ListsPageByCursor) {
     EXPECT_EQ(seen, (std::vector<std::string>{"MRN-1", "MRN-2", "MRN-3", "MRN-4", "MRN-5"}));
 }
 
+TEST_P(ApiTest, QueryParametersAreDeclaredPerRouteAndEachMalformedValueIsNamed) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    const ApiResponse registered = nurse.Post("/api/v1/patients", kPatient);
+    ASSERT_EQ(registered.status, 201);
+    const std::string patient = "/api/v1/patients/" + std::to_string(registered.body["id"].get<int>());
+
+    struct Refusal {
+        std::string target;
+        std::string field;
+        std::string message;  // empty: any
+    };
+    const std::vector<Refusal> refusals = {
+        {"/api/v1/patients?foo=1", "foo", "unknown query parameter 'foo'; this route accepts: limit, after, mrn, name"},
+        {"/api/v1/patients?Limit=5", "Limit", ""},
+        {"/api/v1/patients?limit=2&limit=3", "limit", "query parameter 'limit' is repeated; send it once"},
+        {"/api/v1/patients?limit=abc", "limit", "must be an integer from 1 to 500"},
+        {"/api/v1/patients?limit=0", "limit", ""},
+        {"/api/v1/patients?limit=", "limit", ""},
+        {"/api/v1/patients?after=-1", "after", ""},
+        {"/api/v1/patients?mrn=MRN-1&name=Ada", "mrn", "search by mrn or by name, not both"},
+        {"/api/v1/patients?name=+", "name", "is required"},
+        {patient + "?verbose", "verbose", "unknown query parameter 'verbose'; this route accepts none"},
+        {patient + "/vitals?after=3", "after", "unknown query parameter 'after'; this route accepts: limit"},
+        {"/api/v1/sessions", "date", "is required: the day, YYYY-MM-DD"},
+        {"/api/v1/sessions?date=2026-02-30", "date", "must be a calendar date YYYY-MM-DD (got \"2026-02-30\")"},
+        {"/api/v1/sessions?date=tomorrow", "date", ""},
+        {patient + "/history?kind=unknown", "kind", ""},
+        {patient + "/notes?kind=unknown", "kind", ""},
+        {"/api/v1/alerts?open=yes", "open", "must be true or false"},
+        {"/api/v1/alerts?patient_id=abc", "patient_id", ""},
+        {"/api/v1/alerts?notify=not-an-address", "notify", ""},
+        {"/api/v1/audit?actor=", "actor", "must not be blank when given"},
+        {"/api/v1/audit?action=Patient.Read", "action", ""},
+        {"/api/v1/audit?from=2026-11-21T10:00:00Z&to=2026-11-21T09:00:00Z", "to", "must be later than from"},
+        {"/api/v1/audit?from=2026-11-21", "from", ""},
+        {"/healthz?verbose=1", "verbose", "unknown query parameter 'verbose'; this route accepts none"},
+    };
+    const std::int64_t audit_before = LatestAuditId(admin);
+    for (const Refusal& refusal : refusals) {
+        // Only an admin reads the audit log, and only staff in care read the clinical lists.
+        ApiClient& caller = refusal.target.starts_with("/api/v1/audit") ? admin : nurse;
+        const ApiResponse response = caller.Get(refusal.target);
+        EXPECT_EQ(response.status, 400) << refusal.target << ": " << response.text;
+        EXPECT_EQ(response.ErrorCode(), "invalid_argument") << refusal.target;
+        EXPECT_EQ(response.ErrorField(), refusal.field) << refusal.target;
+        if (!refusal.message.empty()) {
+            EXPECT_EQ(response.body["error"]["message"], refusal.message) << refusal.target;
+        }
+    }
+    const ApiResponse login = ApiClient(server_->port())
+                                  .Send("POST", "/api/v1/auth/login?next=/",
+                                        Json{{"email", "nurse@clinic.example"}, {"password", "x"}}.dump());
+    EXPECT_EQ(login.status, 400);
+    EXPECT_EQ(login.ErrorField(), "next");
+    // Nothing refused was read: no audit entry but the one reading of the audit log to check it.
+    EXPECT_EQ(AuditedActionsAfter(admin, audit_before), std::vector<std::string>{});
+
+    // What is accepted still works, and an alert filter's address is read in any case.
+    EXPECT_EQ(nurse.Get("/api/v1/alerts?notify=Nurse@Clinic.Example&open=true").status, 200);
+    EXPECT_EQ(nurse.Get("/api/v1/alerts?notify=").status, 200);
+    EXPECT_EQ(nurse.Get("/api/v1/sessions?date=2026-02-28").status, 200);
+    EXPECT_EQ(admin.Get("/api/v1/audit?action=patient.create").body["items"].size(), 1U);
+}
+
+TEST_P(ApiTest, PatientsAreFoundByMrnOrNameAndTheSearchIsAudited) {
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    Json lovelace = kPatient;
+    lovelace["mrn"] = "MRN-ADA";
+    lovelace["family_name"] = "Lovelace";
+    ASSERT_EQ(nurse.Post("/api/v1/patients", lovelace).status, 201);
+    Json hopper = kPatient;
+    hopper["mrn"] = "MRN-GRACE";
+    hopper["given_name"] = "Grace";
+    hopper["family_name"] = "Hopper";
+    ASSERT_EQ(nurse.Post("/api/v1/patients", hopper).status, 201);
+
+    const auto mrns = [&nurse](const std::string& query) {
+        const ApiResponse response = nurse.Get("/api/v1/patients?" + query);
+        EXPECT_EQ(response.status, 200) << query << ": " << response.text;
+        std::vector<std::string> found;
+        for (const Json& patient : response.body["items"]) {
+            found.push_back(patient["mrn"]);
+        }
+        return found;
+    };
+    using Mrns = std::vector<std::string>;
+    EXPECT_EQ(mrns("mrn=MRN-ADA"), Mrns{"MRN-ADA"});
+    EXPECT_EQ(mrns("mrn=MRN"), Mrns{});
+    EXPECT_EQ(mrns("name=lov"), Mrns{"MRN-ADA"});
+    EXPECT_EQ(mrns("name=HOPPER%2C+g"), Mrns{"MRN-GRACE"});
+    EXPECT_EQ(mrns("name=a&limit=1"), Mrns{"MRN-ADA"});  // Ada; Grace's names start with neither
+    EXPECT_EQ(mrns(""), (Mrns{"MRN-ADA", "MRN-GRACE"}));
+
+    const ApiResponse searches = admin.Get("/api/v1/audit?action=patient.search");
+    ASSERT_EQ(searches.status, 200);
+    std::vector<std::string> details;
+    for (const Json& entry : searches.body["items"]) {
+        details.push_back(entry["detail"]);
+    }
+    EXPECT_EQ(details, (std::vector<std::string>{"mrn=MRN-ADA", "mrn=MRN", "name=lov", "name=HOPPER, g", "name=a"}));
+    EXPECT_FALSE(admin.Get("/api/v1/audit?action=patient.list").body["items"][0].contains("detail"));
+}
+
 TEST_P(ApiTest, VitalsRaiseAlertsInTheAnswer) {
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     const ApiResponse registered = nurse.Post("/api/v1/patients", kPatient);

@@ -462,6 +462,15 @@ TEST(CliTest, PatientAddListShowOnSqlite) {
     Json listed = ExpectJson({"patient", "list", "--db", db, "--json"});
     ASSERT_EQ(listed["patients"].size(), 1u);
     EXPECT_EQ(listed["patients"][0]["id"], id);
+    // Found by MRN (exactly) or by name (a prefix, A-Z in any case, or "family, given"); a search is by one of them.
+    EXPECT_EQ(ExpectJson({"patient", "list", "--mrn", "MRN-7", "--db", db, "--json"})["patients"][0]["id"], id);
+    EXPECT_EQ(ExpectJson({"patient", "list", "--mrn", "MRN-", "--db", db, "--json"})["patients"].size(), 0u);
+    EXPECT_EQ(ExpectJson({"patient", "list", "--name", "EXAMPLE, a", "--db", db, "--json"})["patients"][0]["id"], id);
+    EXPECT_EQ(ExpectJson({"patient", "list", "--name", "ad", "--db", db, "--json"})["patients"].size(), 1u);
+    EXPECT_EQ(ExpectJson({"patient", "list", "--name", "Eve", "--db", db, "--json"})["patients"].size(), 0u);
+    ExpectBadInput({"patient", "list", "--mrn", "MRN-7", "--name", "Ada", "--db", db},
+                   "mrn: search by mrn or by name, not both");
+    ExpectBadInput({"patient", "list", "--name", ", Ada", "--db", db}, "name: needs the family name before the comma");
 
     Json shown = ExpectJson({"patient", "show", std::to_string(id), "--db", db, "--json"});
     EXPECT_EQ(shown["family_name"], "Example");

@@ -147,6 +147,8 @@ struct PatientListOptions {
     DatabaseOptions database;
     std::int64_t after = 0;
     int limit = 50;
+    std::optional<std::string> mrn;  // a search (PatientRecords::SearchPatients) instead of the whole list
+    std::optional<std::string> name;
 };
 
 struct PatientShowOptions {
@@ -190,8 +192,12 @@ Result<CommandOutput> RunPatientAdd(const PatientAddOptions& options) {
 
 Result<CommandOutput> RunPatientList(const PatientListOptions& options) {
     return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
+        const app::PatientId after{options.after};
         ASSIGN_OR_RETURN(std::vector<app::Patient> patients,
-                         records.ListPatients(CliActor(), app::PatientId{options.after}, options.limit));
+                         options.mrn || options.name
+                             ? records.SearchPatients(CliActor(), app::PatientSearch{options.mrn, options.name}, after,
+                                                      options.limit)
+                             : records.ListPatients(CliActor(), after, options.limit));
         json::Json list = json::Json::array();
         std::string text;
         for (const app::Patient& patient : patients) {
@@ -301,9 +307,14 @@ void RegisterRecordCommands(CLI::App& app, std::vector<Command>& commands) {
     commands.push_back(Command{add_command, &add->database.json, [add] { return RunPatientAdd(*add); }});
 
     auto list = std::make_shared<PatientListOptions>();
-    CLI::App* list_command = patient->add_subcommand("list", "List patients in registration order");
+    CLI::App* list_command =
+        patient->add_subcommand("list", "List patients in registration order, or find them by MRN or name");
     list_command->add_option("--after", list->after, "Only patients with an id above this (paging)");
     list_command->add_option("--limit", list->limit, "At most this many (1-500, default 50)");
+    list_command->add_option("--mrn", list->mrn, "Only the patient with exactly this MRN");
+    list_command->add_option("--name", list->name,
+                             "Only patients whose given or family name starts with this (A-Z in any case), or "
+                             "\"family, given\"");
     AddDatabaseOptions(*list_command, list->database);
     commands.push_back(Command{list_command, &list->database.json, [list] { return RunPatientList(*list); }});
 

@@ -118,7 +118,7 @@ void AddAdverseEventRoutes(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/adverse-events", Permission::kAdverseEventRead, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged(), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::AdverseEvent> events,
                                  services.use_cases.adverse_events.ListForPatient(call.actor, app::PatientId{call.id}));
@@ -126,7 +126,7 @@ void AddAdverseEventRoutes(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}/adverse-events", Permission::kAdverseEventRead, Subject::kNone,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged(), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::AdverseEvent> events,
                                  services.use_cases.adverse_events.ListForSession(call.actor, app::SessionId{call.id}));

@@ -29,7 +29,7 @@ Result<bool> QueryBoolean(const HttpRequest& request, std::string_view name) {
 
 void AddAlertRoutes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/alerts", Permission::kAlertRead, Subject::kNone,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged({"patient_id", "session", "notify", "open"}), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::optional<std::int64_t> patient, QueryId(call.request, "patient_id"));
                 ASSIGN_OR_RETURN(std::optional<std::int64_t> session, QueryId(call.request, "session"));

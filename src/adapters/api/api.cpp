@@ -66,12 +66,23 @@ Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, 
                  "log in first (POST /api/v1/auth/login) or send an API token as \"Authorization: Bearer <token>\""};
 }
 
+QueryParameters Paged(std::initializer_list<std::string> more) {
+    QueryParameters parameters{"limit", "after"};
+    parameters.insert(parameters.end(), more);
+    return parameters;
+}
+
 void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
                     ApiHandler handler) {
-    routes_.push_back(ApiRoute{method, std::string(pattern), permission, subject});
+    Add(method, pattern, permission, subject, QueryParameters{}, std::move(handler));
+}
+
+void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
+                    QueryParameters query, ApiHandler handler) {
+    routes_.push_back(ApiRoute{method, std::string(pattern), permission, subject, true, query});
     router_.Add(method, pattern,
-                [&services = services_, method, permission, subject, handler = std::move(handler)](
-                    const HttpRequest& request, const PathParams& params) -> HttpResponse {
+                [&services = services_, method, permission, subject, handler = std::move(handler),
+                 query = std::move(query)](const HttpRequest& request, const PathParams& params) -> HttpResponse {
                     Result<app::Principal> principal = AuthenticateRequest(services.use_cases.authentication, request);
                     if (!principal.ok()) {
                         return Unauthenticated(principal.error());
@@ -85,6 +96,9 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
                                             std::string(kCsrfHeader) + " header";
                             return http::ErrorResponse(error);
                         }
+                    }
+                    if (Status declared = http::CheckQueryParameters(request, query); !declared.ok()) {
+                        return http::ErrorResponse(declared.error());
                     }
                     ApiCall call{request, params, *principal, app::ActorOf(*principal, request.remote_address),
                                  services.clock.Now()};
@@ -108,9 +122,12 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
 }
 
 void ApiRouter::AddPublic(Method method, std::string_view pattern, PublicHandler handler) {
-    routes_.push_back(ApiRoute{method, std::string(pattern), std::nullopt, Subject::kNone, false});
+    routes_.push_back(ApiRoute{method, std::string(pattern), std::nullopt, Subject::kNone, false, {}});
     router_.Add(method, pattern,
                 [handler = std::move(handler)](const HttpRequest& request, const PathParams&) -> HttpResponse {
+                    if (Status declared = http::CheckQueryParameters(request, {}); !declared.ok()) {
+                        return http::ErrorResponse(declared.error());
+                    }
                     Result<HttpResponse> response = handler(request);
                     return response.ok() ? std::move(response).value() : http::ErrorResponse(response.error());
                 });

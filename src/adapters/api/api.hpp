@@ -6,14 +6,18 @@
 //   1. who: `Authorization: Bearer <API token>`, else the `kclinic_session` cookie; neither -> 401 unauthenticated;
 //   2. a state-changing request (not GET or HEAD) of a browser session must carry the session's CSRF token in
 //      `X-CSRF-Token` -> else 403 permission_denied "csrf_token";
-//   3. the route's {id} capture, if it has one, must be a positive record id -> else 400 invalid_argument "id";
+//   3. the request's query parameters must be ones the route declares, none sent twice -> else 400
+//      invalid_argument naming the parameter (http::CheckQueryParameters); then the route's {id} capture, if it has
+//      one, must be a positive record id -> else 400 invalid_argument "id";
 //   4. may they: app::Authorize with the route's permission and, for routes under /api/v1/patients/{id}, that patient
 //      as the subject (so a patient reaches only their own record, and only through those routes) -> 403;
-//   5. the handler: reads the body strictly (adapters/json/object_reader.hpp), calls the use case (which audits),
-//      answers.
-// The routes are also listed with their permissions (Routes()), for docs/api.md and the role-matrix walk test.
+//   5. the handler: reads its declared query parameters strictly (each malformed value 400 naming it) and the body
+//      strictly (adapters/json/object_reader.hpp), calls the use case (which audits), answers.
+// Login, the one public route, has step 3's query check only. The routes are also listed with their permissions
+// and query parameters (Routes()), for docs/api.md and the role-matrix walk test.
 
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +41,7 @@ using http::HttpRequest;
 using http::HttpResponse;
 using http::Method;
 using http::PathParams;
+using http::QueryParameters;
 
 inline constexpr std::string_view kSessionCookie = "kclinic_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
@@ -68,7 +73,11 @@ struct ApiRoute {
     std::optional<app::Permission> permission;  // nullopt: any authenticated user (their own session: me, logout)
     Subject subject = Subject::kNone;
     bool authenticated = true;  // false only for login
+    QueryParameters query;      // the query parameters it accepts; any other is refused before its handler
 };
+
+// The paging pair every list accepts (ReadPage), and `more`: Paged() or Paged({"kind"}).
+[[nodiscard]] QueryParameters Paged(std::initializer_list<std::string> more = {});
 
 // What a handler is given: the request, its path captures and the authenticated caller.
 struct ApiCall {
@@ -90,9 +99,13 @@ class ApiRouter {
 public:
     ApiRouter(http::Router& router, ApiServices& services) : router_(router), services_(services) {}
 
+    // A route that takes no query parameter.
     void Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
              ApiHandler handler);
-    // A route anyone may call (login): no authentication, no CSRF.
+    // A route whose handler reads the query parameters `query` (Paged(), Paged({"kind"})).
+    void Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
+             QueryParameters query, ApiHandler handler);
+    // A route anyone may call (login): no authentication, no CSRF, no query parameter.
     void AddPublic(Method method, std::string_view pattern, PublicHandler handler);
 
     [[nodiscard]] const std::vector<ApiRoute>& Routes() const { return routes_; }

@@ -1,5 +1,6 @@
-// The routes the server registers are exactly the endpoint table of docs/api.md, with the same permissions and
-// subjects. (The integration test in src/cli walks the same table against a running server with every role.)
+// The routes the server registers are exactly the endpoint table of docs/api.md, with the same permissions,
+// subjects and query parameters. (The integration test in src/cli walks the same table against a running server with
+// every role.)
 
 #include <gtest/gtest.h>
 
@@ -52,7 +53,8 @@ public:
     void Publish(const app::LiveEvent&) override {}
 };
 
-using Row = std::tuple<std::string, std::string, std::string, std::string>;  // method, path, permission, subject
+// method, path, permission, subject, query parameters ("limit, after")
+using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
 
 std::string Trim(const std::string& text) {
     const std::size_t first = text.find_first_not_of(' ');
@@ -83,9 +85,10 @@ std::set<Row> DocumentedRoutes() {
         while (std::getline(columns, cell, '|')) {
             cells.push_back(Trim(cell));
         }
-        EXPECT_EQ(cells.size(), 4U) << line;
-        if (cells.size() == 4) {
-            EXPECT_TRUE(rows.emplace(cells[0], cells[1], cells[2], cells[3]).second) << "listed twice: " << line;
+        EXPECT_EQ(cells.size(), 5U) << line;
+        if (cells.size() == 5) {
+            EXPECT_TRUE(rows.emplace(cells[0], cells[1], cells[2], cells[3], cells[4]).second)
+                << "listed twice: " << line;
         }
     }
     return rows;
@@ -111,14 +114,19 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
                                        : route.permission   ? std::string(app::PermissionName(*route.permission))
                                                             : "(any user)";
         const std::string subject = route.subject == Subject::kPathPatient ? "patient" : "";
+        std::string query;
+        for (const std::string& parameter : route.query) {
+            query += (query.empty() ? "" : ", ") + parameter;
+        }
         EXPECT_TRUE(
-            registered.emplace(std::string(http::MethodName(route.method)), route.pattern, permission, subject).second);
+            registered.emplace(std::string(http::MethodName(route.method)), route.pattern, permission, subject, query)
+                .second);
     }
     const std::set<Row> documented = DocumentedRoutes();
     for (const Row& row : registered) {
         EXPECT_TRUE(documented.contains(row))
             << "not in docs/api.md: | " << std::get<0>(row) << " | " << std::get<1>(row) << " | " << std::get<2>(row)
-            << " | " << std::get<3>(row) << " |";
+            << " | " << std::get<3>(row) << " | " << std::get<4>(row) << " |";
     }
     for (const Row& row : documented) {
         EXPECT_TRUE(registered.contains(row))

@@ -27,7 +27,7 @@ Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std:
 
 void AddAuditRoutes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/audit", app::Permission::kAuditRead, Subject::kNone,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged({"patient_id", "actor", "action", "from", "to"}), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 app::AuditFilter filter;
                 ASSIGN_OR_RETURN(filter.patient_id, QueryId(call.request, "patient_id"));

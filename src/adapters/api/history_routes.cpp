@@ -33,7 +33,7 @@ Error AsValueField(Error error) {
 
 void AddHistory(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/history", Permission::kHistoryRead, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged({"kind"}), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 std::optional<app::HistoryKind> kind;
                 if (const std::optional<std::string_view> name = call.request.QueryParameter("kind")) {
@@ -117,7 +117,7 @@ void AddHistory(ApiRouter& api, ApiServices& services) {
                 return JsonResponse(200, json::ToJson(stopped));
             });
 
-    api.Add(Method::kGet, "/api/v1/patients/{id}/trials", Permission::kHistoryRead, Subject::kPathPatient,
+    api.Add(Method::kGet, "/api/v1/patients/{id}/trials", Permission::kHistoryRead, Subject::kPathPatient, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(app::PatientHistory history,
@@ -194,7 +194,7 @@ void AddScreenings(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kGet, "/api/v1/patients/{id}/screenings", Permission::kScreeningRead, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged(), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::ScreeningRecord> screenings,
                                  services.use_cases.history.ListScreenings(call.actor, app::PatientId{call.id}));

@@ -105,7 +105,7 @@ void AddNoteFamily(ApiRouter& api, ApiServices& services, const NoteFamily& fami
 }  // namespace
 
 void AddNoteRoutes(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/patients/{id}/notes", Permission::kNoteRead, Subject::kPathPatient,
+    api.Add(Method::kGet, "/api/v1/patients/{id}/notes", Permission::kNoteRead, Subject::kPathPatient, Paged({"kind"}),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 std::optional<app::NoteKind> kind;

@@ -46,12 +46,21 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
 }
 
 void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone,
+    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone, Paged({"mrn", "name"}),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
-                ASSIGN_OR_RETURN(
-                    std::vector<app::Patient> patients,
-                    services.use_cases.patients.ListPatients(call.actor, app::PatientId{page.after}, page.limit));
+                app::PatientSearch search;
+                if (const std::optional<std::string_view> mrn = call.request.QueryParameter("mrn")) {
+                    search.mrn = std::string(*mrn);
+                }
+                if (const std::optional<std::string_view> name = call.request.QueryParameter("name")) {
+                    search.name = std::string(*name);
+                }
+                const app::PatientId after{page.after};
+                ASSIGN_OR_RETURN(std::vector<app::Patient> patients,
+                                 search.mrn || search.name
+                                     ? services.use_cases.patients.SearchPatients(call.actor, search, after, page.limit)
+                                     : services.use_cases.patients.ListPatients(call.actor, after, page.limit));
                 return KeysetPage(
                     patients, page, [](const app::Patient& p) { return p.id.value; },
                     [](const app::Patient& p) { return json::ToJson(p); });
@@ -91,7 +100,7 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
 }
 
 void AddWeights(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/patients/{id}/weights", Permission::kPatientRead, Subject::kPathPatient,
+    api.Add(Method::kGet, "/api/v1/patients/{id}/weights", Permission::kPatientRead, Subject::kPathPatient, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::WeightMeasurement> weights,
@@ -137,7 +146,7 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
 
 void AddVitals(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/vitals", Permission::kVitalRead, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            QueryParameters{"limit", "session"}, [&services](ApiCall& call) -> Result<HttpResponse> {
                 // The most recent vitals, oldest first: a chart reads the latest `limit` (default 100), of one
                 // session with ?session=ID.
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
@@ -222,7 +231,7 @@ ApiHandler RecordAssessmentHandler(ApiServices& services, RecordAssessmentUseCas
 
 void AddAssessments(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/patients/{id}/assessments", Permission::kAssessmentRead, Subject::kPathPatient,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            Paged(), [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::Assessment> assessments,
                                  services.use_cases.patients.ListAssessments(call.actor, app::PatientId{call.id}));

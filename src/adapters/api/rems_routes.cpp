@@ -55,7 +55,7 @@ Result<HttpResponse> Submit(ApiServices& services, ApiCall& call, bool with_reas
 }  // namespace
 
 void AddRemsRoutes(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/rems-forms/due", Permission::kRemsRead, Subject::kNone,
+    api.Add(Method::kGet, "/api/v1/rems-forms/due", Permission::kRemsRead, Subject::kNone, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::DueRemsForm> due, services.use_cases.rems.ListDue(call.actor));
@@ -72,7 +72,7 @@ void AddRemsRoutes(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kGet, "/api/v1/sessions/{id}/rems-form", Permission::kRemsRead, Subject::kNone,
-            [&services](ApiCall& call) -> Result<HttpResponse> {
+            QueryParameters{"healthcare_setting"}, [&services](ApiCall& call) -> Result<HttpResponse> {
                 const std::string setting(call.request.QueryParameter("healthcare_setting").value_or(""));
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                 Result<app::RemsFormView> form =

@@ -117,7 +117,7 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
                 return Created(CourseLocation(started.course.id), CourseJson(started));
             });
 
-    api.Add(Method::kGet, "/api/v1/patients/{id}/courses", Permission::kScheduleRead, Subject::kPathPatient,
+    api.Add(Method::kGet, "/api/v1/patients/{id}/courses", Permission::kScheduleRead, Subject::kPathPatient, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::CourseRecord> courses,
@@ -159,13 +159,17 @@ void AddCourses(ApiRouter& api, ApiServices& services) {
 }
 
 void AddSessionReads(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/sessions", Permission::kScheduleRead, Subject::kNone,
+    api.Add(Method::kGet, "/api/v1/sessions", Permission::kScheduleRead, Subject::kNone, Paged({"date"}),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 const std::optional<std::string_view> text = call.request.QueryParameter("date");
-                const std::optional<std::chrono::sys_days> date = text ? ParseDate(*text) : std::nullopt;
-                if (!date) {
+                if (!text) {
                     return InvalidArgument("date", "is required: the day, YYYY-MM-DD");
+                }
+                const std::optional<std::chrono::sys_days> date = ParseDate(*text);
+                if (!date) {
+                    return InvalidArgument("date",
+                                           "must be a calendar date YYYY-MM-DD (got \"" + std::string(*text) + "\")");
                 }
                 ASSIGN_OR_RETURN(std::vector<app::TreatmentSession> sessions,
                                  services.use_cases.sessions.ListSessionsOn(call.actor, *date));

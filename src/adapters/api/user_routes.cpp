@@ -19,7 +19,7 @@ const std::string& EmailOf(const ApiCall& call) {
 }
 
 void AddUsers(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/users", Permission::kUserManage, Subject::kNone,
+    api.Add(Method::kGet, "/api/v1/users", Permission::kUserManage, Subject::kNone, Paged(),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
                 ASSIGN_OR_RETURN(std::vector<app::User> users,

@@ -74,9 +74,11 @@ bool IsFramingField(std::string_view name) {
            beast::iequals(field, "Connection") || beast::iequals(field, "Content-Type");
 }
 
-// Who may open the live channel: an authenticated principal whose upgrade passes the Origin rule.
+// Who may open the live channel: an authenticated principal whose upgrade passes the Origin rule and sends no query
+// parameter (the channel takes none: a client subscribes by message), as the API gate checks its routes'.
 Result<app::Principal> AdmitLiveClient(const LiveEndpoint& live, const HttpRequest& request) {
     ASSIGN_OR_RETURN(app::Principal principal, live.authenticate(request));
+    RETURN_IF_ERROR(CheckQueryParameters(request, {}));
     RETURN_IF_ERROR(CheckLiveOrigin(request, principal));
     return principal;
 }

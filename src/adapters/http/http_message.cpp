@@ -83,6 +83,25 @@ std::optional<std::string_view> HttpRequest::QueryParameter(std::string_view nam
     return std::nullopt;
 }
 
+Status CheckQueryParameters(const HttpRequest& request, const QueryParameters& accepted) {
+    for (auto parameter = request.query.begin(); parameter != request.query.end(); ++parameter) {
+        const std::string& name = parameter->first;
+        if (std::ranges::find(accepted, name) == accepted.end()) {
+            std::string accepts;
+            for (const std::string& known : accepted) {
+                accepts += (accepts.empty() ? "" : ", ") + known;
+            }
+            return InvalidArgument(name, "unknown query parameter '" + name + "'; this route accepts" +
+                                             (accepts.empty() ? " none" : ": " + accepts));
+        }
+        if (std::any_of(request.query.begin(), parameter,
+                        [&name](const auto& earlier) { return earlier.first == name; })) {
+            return InvalidArgument(name, "query parameter '" + name + "' is repeated; send it once");
+        }
+    }
+    return Status::Ok();
+}
+
 std::optional<std::string> PercentDecode(std::string_view text) {
     std::string decoded;
     decoded.reserve(text.size());

@@ -49,9 +49,19 @@ struct HttpRequest {
     std::string body;
     std::string remote_address;  // the peer's IP address, "127.0.0.1" or "::1"
 
-    // The value of the first query parameter named `name` (case-sensitive), or nullopt.
+    // The value of the query parameter named `name` (case-sensitive), or nullopt. A route's handler reads only
+    // parameters its route declares, which CheckQueryParameters has already found at most once.
     [[nodiscard]] std::optional<std::string_view> QueryParameter(std::string_view name) const;
 };
+
+// The query parameters a route accepts, by name. A route declares them once; the request is checked against them
+// before its handler runs (CheckQueryParameters) and docs/api.md lists them.
+using QueryParameters = std::vector<std::string>;
+
+// OK when every query parameter of `request` is one of `accepted`, and none is sent twice (which one would count is a
+// guess, so neither does). Errors: kInvalidArgument naming the parameter, "unknown query parameter 'x'; this route
+// accepts: limit, after" (or "accepts none"), or "query parameter 'x' is repeated; send it once".
+[[nodiscard]] Status CheckQueryParameters(const HttpRequest& request, const QueryParameters& accepted);
 
 struct HttpResponse {
     int status = 200;

@@ -74,6 +74,52 @@ TEST(HttpRequestTest, QueryParameterFindsTheFirstOfAName) {
     EXPECT_EQ(request.QueryParameter("A"), std::nullopt);
 }
 
+// One row per request query: the parameters sent, and the error (field, message) or none.
+struct QueryCase {
+    Pairs query;
+    std::string field;  // empty: accepted
+    std::string message;
+};
+
+TEST(CheckQueryParametersTest, AcceptsDeclaredParametersOnceAndNamesAnyOther) {
+    const QueryParameters paged{"limit", "after"};
+    const std::vector<QueryCase> cases = {
+        {{}, "", ""},
+        {{{"limit", "5"}}, "", ""},
+        {{{"after", "3"}, {"limit", "5"}}, "", ""},
+        {{{"limit", "5"}, {"foo", "1"}}, "foo", "unknown query parameter 'foo'; this route accepts: limit, after"},
+        {{{"Limit", "5"}}, "Limit", "unknown query parameter 'Limit'; this route accepts: limit, after"},
+        {{{"", "5"}}, "", "unknown query parameter ''; this route accepts: limit, after"},
+        {{{"limit", "5"}, {"limit", "6"}}, "limit", "query parameter 'limit' is repeated; send it once"},
+        {{{"after", "1"}, {"limit", "5"}, {"after", "1"}},
+         "after",
+         "query parameter 'after' is repeated; send it once"},
+    };
+    for (const QueryCase& row : cases) {
+        HttpRequest request;
+        request.query = row.query;
+        const Status status = CheckQueryParameters(request, paged);
+        if (row.message.empty()) {
+            EXPECT_TRUE(status.ok()) << status.error().ToString();
+            continue;
+        }
+        ASSERT_FALSE(status.ok()) << row.message;
+        EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_EQ(status.error().field, row.field);
+        EXPECT_EQ(status.error().message, row.message);
+    }
+}
+
+TEST(CheckQueryParametersTest, ARouteWithoutParametersSaysItAcceptsNone) {
+    HttpRequest request;
+    EXPECT_TRUE(CheckQueryParameters(request, {}).ok());
+    request.query = {{"verbose", ""}};
+    const Status status = CheckQueryParameters(request, {});
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().field, "verbose");
+    EXPECT_EQ(status.error().message, "unknown query parameter 'verbose'; this route accepts none");
+}
+
 TEST(MethodNameTest, NamesEveryMethod) {
     EXPECT_EQ(MethodName(Method::kGet), "GET");
     EXPECT_EQ(MethodName(Method::kHead), "HEAD");

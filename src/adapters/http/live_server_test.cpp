@@ -158,6 +158,16 @@ TEST_F(LiveServerTest, ACookieUpgradeFromAForeignOriginIsRefused403AndFromItsOwn
     EXPECT_EQ(own.status, 101);
 }
 
+TEST_F(LiveServerTest, AnUpgradeWithAQueryParameterIsRefused400NamingIt) {
+    Start();
+    const LiveOpening opening = LiveTestClient::Open(port_, {{"Authorization", "Bearer nurse"}},
+                                                     std::chrono::seconds{10}, "/api/v1/live?topic=x");
+    EXPECT_EQ(opening.client, nullptr);
+    EXPECT_EQ(opening.status, 400);
+    EXPECT_EQ(Json::parse(opening.body)["error"]["field"], "topic");
+    EXPECT_EQ(hub_->SubscriberCount(), 0U);
+}
+
 TEST_F(LiveServerTest, APlainRequestToTheLivePathIsAnswered426) {
     Start();
     std::unique_ptr<testing::TestConnection> connection = testing::TestConnection::Connect(port_);

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "adapters/http/http_error.hpp"
 #include "adapters/json/clinical_json.hpp"
 
 namespace kclinic::adapters::http {
@@ -62,21 +63,32 @@ HttpResponse Health(const ReadinessProbe& ready) {
                         body.dump(-1, ' ', false, json::Json::error_handler_t::replace)};
 }
 
+// These routes take no query parameter: one sent is refused naming it, as on every API route (docs/api.md).
+Handler WithoutQuery(Handler handler) {
+    return [handler = std::move(handler)](const HttpRequest& request, const PathParams& params) {
+        if (Status none = CheckQueryParameters(request, {}); !none.ok()) {
+            return ErrorResponse(none.error());
+        }
+        return handler(request, params);
+    };
+}
+
 }  // namespace
 
 void AddOperationalRoutes(Router& router, const MetricsRegistry& metrics, const ServiceInfo& info,
                           ReadinessProbe ready) {
-    router.Add(Method::kGet, "/", [page = IndexPage(info)](const HttpRequest&, const PathParams&) {
-        return HttpResponse{200, std::string(kHtmlContentType), {}, page};
-    });
-    router.Add(Method::kGet, "/healthz", [ready = std::move(ready)](const HttpRequest&, const PathParams&) {
-        HttpResponse response = Health(ready);
-        response.headers.Set("Cache-Control", "no-store");
-        return response;
-    });
-    router.Add(Method::kGet, "/metrics", [&metrics](const HttpRequest&, const PathParams&) {
-        return HttpResponse{200, std::string(kMetricsContentType), {}, metrics.Render()};
-    });
+    router.Add(Method::kGet, "/", WithoutQuery([page = IndexPage(info)](const HttpRequest&, const PathParams&) {
+                   return HttpResponse{200, std::string(kHtmlContentType), {}, page};
+               }));
+    router.Add(Method::kGet, "/healthz",
+               WithoutQuery([ready = std::move(ready)](const HttpRequest&, const PathParams&) {
+                   HttpResponse response = Health(ready);
+                   response.headers.Set("Cache-Control", "no-store");
+                   return response;
+               }));
+    router.Add(Method::kGet, "/metrics", WithoutQuery([&metrics](const HttpRequest&, const PathParams&) {
+                   return HttpResponse{200, std::string(kMetricsContentType), {}, metrics.Render()};
+               }));
 }
 
 }  // namespace kclinic::adapters::http

@@ -25,7 +25,7 @@ using ReadinessProbe = std::function<Status()>;
 
 // GET / -> 200 text/html; GET /healthz -> 200 {"status":"ok","database":"ok"} when `ready` succeeds, else 503
 // {"status":"unavailable","database":"unavailable","reason":"..."}; GET /metrics -> 200 `metrics` rendered.
-// `metrics` must outlive the router.
+// Any query parameter is refused 400 naming it. `metrics` must outlive the router.
 void AddOperationalRoutes(Router& router, const MetricsRegistry& metrics, const ServiceInfo& info,
                           ReadinessProbe ready);
 

@@ -24,6 +24,23 @@ HttpResponse Get(const Router& router, const std::string& path) {
     return (*match.handler)(request, match.params);
 }
 
+TEST(OperationalRoutesTest, RefuseAnyQueryParameterNamingIt) {
+    MetricsRegistry metrics;
+    Router router;
+    AddOperationalRoutes(router, metrics, ServiceInfo{"0.1.0", "sqlite"}, [] { return Status::Ok(); });
+    for (const std::string path : {"/", "/healthz", "/metrics"}) {
+        HttpRequest request;
+        request.path = path;
+        request.target = path + "?verbose=1";
+        request.query = {{"verbose", "1"}};
+        RouteMatch match = router.Match(request);
+        ASSERT_NE(match.handler, nullptr) << path;
+        const HttpResponse response = (*match.handler)(request, match.params);
+        EXPECT_EQ(response.status, 400) << path;
+        EXPECT_EQ(Json::parse(response.body)["error"]["field"], "verbose") << path;
+    }
+}
+
 TEST(OperationalRoutesTest, HealthzIsOkWhenTheProbeIs) {
     MetricsRegistry metrics;
     Router router;

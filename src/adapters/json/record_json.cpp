@@ -485,11 +485,13 @@ Json ToJson(const app::RemsFormRecord& form) {
 }
 
 Json ToJson(const app::AuditEntry& entry) {
-    return Json{
+    Json json{
         {"id", entry.id.value},         {"at", FormatTime(entry.at)},     {"actor", entry.actor},
         {"origin", entry.origin},       {"action", entry.action},         {"record_type", entry.record_type},
         {"record_id", entry.record_id}, {"patient_id", entry.patient_id},
     };
+    PutIfNotEmpty(json, "detail", entry.detail);
+    return json;
 }
 
 Json ToJson(const app::User& user) {

@@ -32,6 +32,15 @@ struct AuditFilter {
     int limit = 100;
 };
 
+// Which patients a name search finds (app/patient_search.hpp reads a request's text into it). Both texts are already
+// folded to lower case in A-Z only (app::FoldAsciiCase); the store folds the stored names the same way and compares
+// the rest code point for code point, so both backends find exactly the same patients.
+struct PatientNameSearch {
+    std::string prefix;                // without `given`: the given or the family name starts with it
+    std::optional<std::string> given;  // "family, given": the family name starts with `prefix` and the given name
+                                       // with `given`
+};
+
 // Which alerts to list; unset members do not filter.
 struct AlertFilter {
     std::optional<PatientId> patient;
@@ -59,6 +68,9 @@ public:
     virtual Result<std::optional<Patient>> FindPatientByMrn(std::string_view mrn) = 0;
     // Patients with id > after, in id order, at most `limit`.
     virtual Result<std::vector<Patient>> ListPatients(PatientId after, int limit) = 0;
+    // As ListPatients, only the patients whose names match `search`.
+    virtual Result<std::vector<Patient>> FindPatientsByName(const PatientNameSearch& search, PatientId after,
+                                                            int limit) = 0;
     // Replaces the demographics of `patient.id` when its stored version equals `patient.version`, and bumps the
     // version. kConflict when the version is stale, kNotFound when the patient does not exist.
     virtual Status UpdatePatient(const Patient& patient) = 0;

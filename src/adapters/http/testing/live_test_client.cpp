@@ -33,7 +33,6 @@ namespace websocket = boost::beast::websocket;
 using tcp = net::ip::tcp;
 
 constexpr std::chrono::seconds kPatience{10};
-constexpr char kLivePath[] = "/api/v1/live";
 
 }  // namespace
 
@@ -121,7 +120,8 @@ private:
     std::thread thread_;  // last: started once everything it uses exists
 };
 
-LiveOpening LiveTestClient::Open(std::uint16_t port, const HeaderFields& fields, std::chrono::milliseconds patience) {
+LiveOpening LiveTestClient::Open(std::uint16_t port, const HeaderFields& fields, std::chrono::milliseconds patience,
+                                 const std::string& target) {
     LiveOpening opening;
     auto impl = std::make_unique<Impl>();
     websocket::stream<beast::tcp_stream>& ws = impl->ws();
@@ -134,7 +134,7 @@ LiveOpening LiveTestClient::Open(std::uint16_t port, const HeaderFields& fields,
     }
     websocket::response_type answer;
     const std::optional<beast::error_code> upgraded = impl->Complete(
-        [&ws, &answer, port, fields](auto done) {
+        [&ws, &answer, port, fields, &target](auto done) {
             // Frames are small and latency is measured through this client: never hold one back (Nagle).
             beast::error_code ignored;
             beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true), ignored);
@@ -144,7 +144,7 @@ LiveOpening LiveTestClient::Open(std::uint16_t port, const HeaderFields& fields,
                 }
             }));
             ws.text(true);
-            ws.async_handshake(answer, "127.0.0.1:" + std::to_string(port), kLivePath, done);
+            ws.async_handshake(answer, "127.0.0.1:" + std::to_string(port), target, done);
         },
         patience);
     if (!upgraded) {

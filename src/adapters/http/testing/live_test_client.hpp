@@ -47,10 +47,11 @@ class LiveTestClient {
 public:
     using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
-    // Connects to 127.0.0.1:port and asks for the upgrade of /api/v1/live with `fields` added to the request; waits
-    // at most `patience` for the answer.
+    // Connects to 127.0.0.1:port and asks for the upgrade of `target` (/api/v1/live) with `fields` added to the
+    // request; waits at most `patience` for the answer.
     [[nodiscard]] static LiveOpening Open(std::uint16_t port, const HeaderFields& fields,
-                                          std::chrono::milliseconds patience = std::chrono::seconds{10});
+                                          std::chrono::milliseconds patience = std::chrono::seconds{10},
+                                          const std::string& target = "/api/v1/live");
     // Open with "Authorization: Bearer TOKEN".
     [[nodiscard]] static LiveOpening OpenWithToken(std::uint16_t port, const std::string& token);
 

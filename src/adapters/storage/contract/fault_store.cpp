@@ -25,6 +25,10 @@ public:
     Result<std::vector<app::Patient>> ListPatients(app::PatientId after, int limit) override {
         return Call(&app::StoreTransaction::ListPatients, after, limit);
     }
+    Result<std::vector<app::Patient>> FindPatientsByName(const app::PatientNameSearch& search, app::PatientId after,
+                                                         int limit) override {
+        return Call(&app::StoreTransaction::FindPatientsByName, search, after, limit);
+    }
     Status UpdatePatient(const app::Patient& patient) override {
         return Call(&app::StoreTransaction::UpdatePatient, patient);
     }

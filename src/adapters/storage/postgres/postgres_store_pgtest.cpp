@@ -354,8 +354,15 @@ TEST_F(PostgresStoreTest, ConcurrentWritersThroughThePoolAllCommit) {
                         return id.error();
                     }
                     ids[static_cast<std::size_t>(t)].push_back(id->value);
-                    Result<app::AuditEntryId> audited = tx.AppendAudit(app::AuditEntry{
-                        {}, At(0), "nurse@example.org", "cli", "vital.create", "vital_sign", id->value, patient.value});
+                    Result<app::AuditEntryId> audited = tx.AppendAudit(app::AuditEntry{{},
+                                                                                       At(0),
+                                                                                       "nurse@example.org",
+                                                                                       "cli",
+                                                                                       "vital.create",
+                                                                                       "vital_sign",
+                                                                                       id->value,
+                                                                                       patient.value,
+                                                                                       ""});
                     return StatusOf(audited);
                 });
                 if (!written.ok()) {

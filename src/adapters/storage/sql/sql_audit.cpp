@@ -13,13 +13,12 @@ namespace kclinic::adapters::storage::sql {
 using app::TimePoint;
 
 Result<app::AuditEntryId> SqlTransaction::AppendAudit(const app::AuditEntry& entry) {
-    const std::vector<SqlValue> params = {Millis(entry.at),  entry.actor,     entry.origin,    entry.action,
-                                          entry.record_type, entry.record_id, entry.patient_id};
-    ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        connection_.Query("INSERT INTO audit_log (at, actor, origin, action, record_type, record_id, patient_id) "
-                          "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                          params));
+    const std::vector<SqlValue> params = {Millis(entry.at),  entry.actor,     entry.origin,     entry.action,
+                                          entry.record_type, entry.record_id, entry.patient_id, entry.detail};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("INSERT INTO audit_log (at, actor, origin, action, record_type, record_id, "
+                                       "patient_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                       params));
     return app::AuditEntryId{InsertedId(rows)};
 }
 
@@ -44,11 +43,12 @@ Result<std::vector<app::AuditEntry>> SqlTransaction::ListAudit(const app::AuditF
                                           std::int64_t{filter.limit}};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        connection_.Query("SELECT id, at, actor, origin, action, record_type, record_id, patient_id FROM audit_log "
-                          "WHERE id > $1 AND (actor = $2 OR $2 IS NULL) AND (patient_id = $3 OR $3 IS NULL) "
-                          "AND (action = $4 OR $4 IS NULL) AND (at >= $5 OR $5 IS NULL) AND (at < $6 OR $6 IS NULL) "
-                          "ORDER BY id LIMIT $7",
-                          params));
+        connection_.Query(
+            "SELECT id, at, actor, origin, action, record_type, record_id, patient_id, detail FROM audit_log "
+            "WHERE id > $1 AND (actor = $2 OR $2 IS NULL) AND (patient_id = $3 OR $3 IS NULL) "
+            "AND (action = $4 OR $4 IS NULL) AND (at >= $5 OR $5 IS NULL) AND (at < $6 OR $6 IS NULL) "
+            "ORDER BY id LIMIT $7",
+            params));
     std::vector<app::AuditEntry> entries;
     for (const SqlRow& row : rows) {
         RowReader read(row);
@@ -59,7 +59,8 @@ Result<std::vector<app::AuditEntry>> SqlTransaction::ListAudit(const app::AuditF
                               read.Text(4),
                               read.Text(5),
                               read.Int(6),
-                              read.Int(7)};
+                              read.Int(7),
+                              read.Text(8)};
         if (!read.ok()) {
             return Corrupt("audit_log");
         }

@@ -189,6 +189,48 @@ Result<std::vector<app::Patient>> SqlTransaction::ListPatients(app::PatientId af
         params, PatientFromRow);
 }
 
+namespace {
+
+// `column` with A-Z folded to a-z, as app::FoldAsciiCase folds a search: SQL both backends evaluate alike, where
+// lower() would not (SQLite's folds ASCII only, PostgreSQL's every letter its locale knows).
+std::string FoldedAsciiCase(const std::string& column) {
+    std::string folded = column;
+    for (char upper = 'A'; upper <= 'Z'; ++upper) {
+        folded.insert(0, "replace(");
+        folded += ", '";
+        folded += upper;
+        folded += "', '";
+        folded += static_cast<char>(upper - 'A' + 'a');
+        folded += "')";
+    }
+    return folded;
+}
+
+// Whether the folded `column` starts with the text of parameter `parameter` ("$3"), counted in characters (code
+// points) on both backends. CAST types the parameter as text for PostgreSQL, which cannot infer it inside length().
+std::string FoldedStartsWith(const std::string& column, const std::string& parameter) {
+    const std::string text = "CAST(" + parameter + " AS TEXT)";
+    return "substr(" + FoldedAsciiCase(column) + ", 1, length(" + text + ")) = " + text;
+}
+
+}  // namespace
+
+Result<std::vector<app::Patient>> SqlTransaction::FindPatientsByName(const app::PatientNameSearch& search,
+                                                                     app::PatientId after, int limit) {
+    static const std::string kEitherName = "SELECT " + std::string(kPatientColumns) +
+                                           " FROM patients WHERE id > $1 AND (" + FoldedStartsWith("given_name", "$3") +
+                                           " OR " + FoldedStartsWith("family_name", "$3") + ") ORDER BY id LIMIT $2";
+    static const std::string kFamilyThenGiven = "SELECT " + std::string(kPatientColumns) +
+                                                " FROM patients WHERE id > $1 AND " +
+                                                FoldedStartsWith("family_name", "$3") + " AND " +
+                                                FoldedStartsWith("given_name", "$4") + " ORDER BY id LIMIT $2";
+    std::vector<SqlValue> params = {after.value, std::int64_t{limit}, search.prefix};
+    if (search.given) {
+        params.emplace_back(*search.given);
+    }
+    return QueryRows<app::Patient>(connection_, search.given ? kFamilyThenGiven : kEitherName, params, PatientFromRow);
+}
+
 Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
     const std::vector<SqlValue> params = {patient.id.value,
                                           patient.version,

@@ -19,6 +19,8 @@ public:
     Result<app::Patient> GetPatient(app::PatientId id) override;
     Result<std::optional<app::Patient>> FindPatientByMrn(std::string_view mrn) override;
     Result<std::vector<app::Patient>> ListPatients(app::PatientId after, int limit) override;
+    Result<std::vector<app::Patient>> FindPatientsByName(const app::PatientNameSearch& search, app::PatientId after,
+                                                         int limit) override;
     Status UpdatePatient(const app::Patient& patient) override;
     Result<app::WeightId> InsertWeight(const app::WeightMeasurement& weight) override;
     Result<app::WeightMeasurement> GetWeight(app::WeightId id) override;

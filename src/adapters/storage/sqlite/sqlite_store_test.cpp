@@ -674,7 +674,7 @@ Status WriteVitalWithAudit(app::Store& store, app::PatientId patient) {
         if (!id.ok()) {
             return id.error();
         }
-        app::AuditEntry entry{{}, kNow, "test", "cli", "vital.create", "vital_sign", id->value, patient.value};
+        app::AuditEntry entry{{}, kNow, "test", "cli", "vital.create", "vital_sign", id->value, patient.value, ""};
         auto audit = tx.AppendAudit(entry);
         return StatusOf(audit);
     });
