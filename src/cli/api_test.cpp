@@ -287,7 +287,7 @@ TEST_P(ApiTest, QueryParametersAreDeclaredPerRouteAndEachMalformedValueIsNamed) 
         {"/api/v1/patients?mrn=MRN-1&name=Ada", "mrn", "search by mrn or by name, not both"},
         {"/api/v1/patients?name=+", "name", "is required"},
         {patient + "?verbose", "verbose", "unknown query parameter 'verbose'; this route accepts none"},
-        {patient + "/vitals?after=3", "after", "unknown query parameter 'after'; this route accepts: limit"},
+        {patient + "/vitals?after=3", "after", "unknown query parameter 'after'; this route accepts: limit, session"},
         {"/api/v1/sessions", "date", "is required: the day, YYYY-MM-DD"},
         {"/api/v1/sessions?date=2026-02-30", "date", "must be a calendar date YYYY-MM-DD (got \"2026-02-30\")"},
         {"/api/v1/sessions?date=tomorrow", "date", ""},

@@ -55,8 +55,8 @@ TEST_P(ListFilterContractTest, AlertsOfAClinicianAreFoundByTheirAddressInAnyCase
     const PatientId with_clinician = Register(named);
     const PatientId without = Register("MRN-2");
     for (const PatientId patient : {with_clinician, without}) {
-        const app::NewVitalSign systolic{patient, "8480-6", 190, "mm[Hg]", clock_.Now(), app::VitalSource::kManual, ""};
-        ASSERT_TRUE(clinic().patients.RecordVitalSign(nurse_, systolic, settings_).ok());
+        ASSERT_TRUE(
+            clinic().patients.RecordVitalSign(nurse_, BloodPressure(patient, 190, 80, clock_.Now()), settings_).ok());
     }
     const auto notified = [&](const std::string& notify) {
         app::AlertFilter filter;

@@ -59,14 +59,9 @@ protected:
     }
 
     void RecordBp(int systolic, int diastolic) {
-        for (const auto& [loinc, value] : {std::pair{"8480-6", systolic}, std::pair{"8462-4", diastolic}}) {
-            Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
-                nurse_,
-                app::NewVitalSign{patient_, loinc, static_cast<double>(value), "mm[Hg]", clock_.Now(),
-                                  app::VitalSource::kManual, ""},
-                settings_);
-            ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
-        }
+        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
+            nurse_, BloodPressure(patient_, systolic, diastolic, clock_.Now()), settings_);
+        ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     }
 
     // Monday's session, run late on Tuesday evening: checked in at 19:10 EST (00:10 UTC Wednesday), the first device
@@ -76,6 +71,7 @@ protected:
         Result<app::TreatmentSession> checked_in = clinic().sessions.CheckIn(nurse_, session_, true, true);
         ASSERT_TRUE(checked_in.ok()) << checked_in.error().ToString();
         clock_.Set(NewYork(kTuesday, 19, 15));
+        Weigh(patient_);  // the order's 70 kg is the recorded weight
         RecordBp(128, 82);
         ASSERT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, session_, settings_).ok());
         clinical::DoseRequest request;

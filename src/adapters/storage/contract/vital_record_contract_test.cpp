@@ -55,8 +55,9 @@ protected:
         return course.sessions.empty() ? SessionId{} : course.sessions.front().id;
     }
 
-    // A signed first 56-mg esketamine order for `session`.
+    // A signed first 56-mg esketamine order for `session`, on the patient's recorded 70 kg.
     void SignOrder(SessionId session) {
+        Weigh(patient_);
         clinical::DoseRequest request;
         request.route = clinical::Route::kEsketamineNasal;
         request.weight_kg = 70;
