@@ -344,7 +344,8 @@ TEST_P(EnteredInErrorContractTest, ADoseOrderIsCheckedAgainstTheLatestValidWeigh
     Result<app::WeightMeasurement> wrong =
         clinic().patients.RecordWeight(nurse_, patient_, clock_.Now(), 82, true, settings_);
     ASSERT_TRUE(wrong.ok()) << wrong.error().ToString();
-    ASSERT_TRUE(clinic().patients.MarkWeightEnteredInError(nurse_, patient_, wrong->id, "another patient's weight").ok());
+    ASSERT_TRUE(
+        clinic().patients.MarkWeightEnteredInError(nurse_, patient_, wrong->id, "another patient's weight").ok());
     ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, session));
 
     const std::size_t audit_before = Audit().size();
