@@ -314,19 +314,9 @@ Result<std::vector<WeightMeasurement>> PatientRecords::ListWeights(const Actor& 
 
 Result<WeightMeasurement> PatientRecords::MarkWeightEnteredInError(const Actor& actor, PatientId patient, WeightId id,
                                                                    std::string_view reason) {
-    RETURN_IF_ERROR(CheckText("reason", reason, treatment_text::kReasonRule));
-    const TimePoint now = clock_.Now();
-    return store_.Write([&](StoreTransaction& tx) -> Result<WeightMeasurement> {
-        ASSIGN_OR_RETURN(WeightMeasurement weight, tx.GetWeight(id));
-        if (weight.patient != patient) {
-            return Error{ErrorCode::kNotFound, "weight_id",
-                         "no weight " + std::to_string(id.value) + " of patient " + std::to_string(patient.value)};
-        }
-        weight.entered_in_error = EnteredInError{std::string(reason), now, actor.user};
-        RETURN_IF_ERROR(tx.MarkWeightEnteredInError(id, *weight.entered_in_error));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "weight.entered_in_error", "weight", id.value, patient.value));
-        return weight;
-    });
+    return MarkEnteredInError(store_, actor, clock_.Now(), patient, id, reason,
+                              {"weight_id", "weight", "weight", "weight.entered_in_error"},
+                              &PatientTransaction::GetWeight, &PatientTransaction::MarkWeightEnteredInError);
 }
 
 Result<RecordedVitalSign> PatientRecords::RecordVitalSign(const Actor& actor, const NewVitalSign& vital,
@@ -384,20 +374,9 @@ Result<std::vector<VitalSign>> PatientRecords::ListVitalSigns(const Actor& actor
 
 Result<VitalSign> PatientRecords::MarkVitalSignEnteredInError(const Actor& actor, PatientId patient, VitalSignId id,
                                                               std::string_view reason) {
-    RETURN_IF_ERROR(CheckText("reason", reason, treatment_text::kReasonRule));
-    const TimePoint now = clock_.Now();
-    return store_.Write([&](StoreTransaction& tx) -> Result<VitalSign> {
-        ASSIGN_OR_RETURN(VitalSign vital, tx.GetVitalSign(id));
-        if (vital.patient != patient) {
-            return Error{ErrorCode::kNotFound, "vital_sign_id",
-                         "no vital sign " + std::to_string(id.value) + " of patient " + std::to_string(patient.value)};
-        }
-        vital.entered_in_error = EnteredInError{std::string(reason), now, actor.user};
-        RETURN_IF_ERROR(tx.MarkVitalSignEnteredInError(id, *vital.entered_in_error));
-        RETURN_IF_ERROR(
-            RecordAudit(tx, actor, now, "vital_sign.entered_in_error", "vital_sign", id.value, patient.value));
-        return vital;
-    });
+    return MarkEnteredInError(store_, actor, clock_.Now(), patient, id, reason,
+                              {"vital_sign_id", "vital sign", "vital_sign", "vital_sign.entered_in_error"},
+                              &PatientTransaction::GetVitalSign, &PatientTransaction::MarkVitalSignEnteredInError);
 }
 
 Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, PatientId patient,
