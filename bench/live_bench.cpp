@@ -142,7 +142,7 @@ int Run(int argc, char** argv) {
 
     auto connection = kclinic::adapters::http::testing::TestConnection::Connect(write_port);
     const std::string headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
-    const std::string body = R"({"loinc":"8480-6","value":185,"unit":"mm[Hg]"})";
+    const std::string body = R"({"loinc":"85354-9","systolic":185,"diastolic":95,"unit":"mm[Hg]"})";
     std::vector<double> http_ms;
     std::vector<double> alert_ms;
     int status = 0;

@@ -145,8 +145,9 @@ double Percentile(std::vector<double>& values, double p) {
 app::NewVitalSign Vital(app::PatientId patient, int i) {
     app::NewVitalSign vital;
     vital.patient = patient;
-    vital.loinc = "8480-6";  // systolic blood pressure
+    vital.loinc = "85354-9";  // a blood-pressure reading: systolic and diastolic in one record
     vital.value = 100 + i % 60;
+    vital.diastolic = 70;
     vital.unit = "mm[Hg]";
     vital.observed_at = adapters::SystemClock().Now();
     vital.source = app::VitalSource::kDevice;
@@ -270,7 +271,7 @@ CaseResult SqliteRawLimit(const fs::path& file, const std::vector<app::PatientId
     };
     auto vital = prepare(
         "INSERT INTO vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
-        "recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "recorded_by, diastolic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 70)");
     auto audit = prepare(
         "INSERT INTO audit_log (at, actor, origin, action, record_type, record_id, patient_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -281,7 +282,7 @@ CaseResult SqliteRawLimit(const fs::path& file, const std::vector<app::PatientId
         const std::int64_t patient = patients[static_cast<std::size_t>(i % kPatients)].value;
         const std::int64_t now_ms = adapters::SystemClock().Now().time_since_epoch().count();
         sqlite3_bind_int64(vital.get(), 1, patient);
-        sqlite3_bind_text(vital.get(), 2, "8480-6", -1, SQLITE_STATIC);
+        sqlite3_bind_text(vital.get(), 2, "85354-9", -1, SQLITE_STATIC);
         sqlite3_bind_double(vital.get(), 3, 100 + i % 60);
         sqlite3_bind_text(vital.get(), 4, "mm[Hg]", -1, SQLITE_STATIC);
         sqlite3_bind_int64(vital.get(), 5, now_ms);
@@ -389,8 +390,8 @@ CaseResult PgRawLimit(const std::string& dsn, const std::vector<app::PatientId>&
     const std::string now_ms = std::to_string(adapters::SystemClock().Now().time_since_epoch().count());
     for (int i = 0; i < kRawRows; ++i) {
         const std::string patient = std::to_string(patients[static_cast<std::size_t>(i % kPatients)].value);
-        vitals += patient + "\t8480-6\t" + std::to_string(100 + i % 60) + "\tmm[Hg]\t" + now_ms +
-                  "\tdevice\tbench-monitor\t" + now_ms + "\tsystem:bench\n";
+        vitals += patient + "\t85354-9\t" + std::to_string(100 + i % 60) + "\tmm[Hg]\t" + now_ms +
+                  "\tdevice\tbench-monitor\t" + now_ms + "\tsystem:bench\t70\n";
         audits += now_ms + "\tsystem:bench\tbench\tvital_sign.create\tvital_sign\t" + std::to_string(i + 1) + "\t" +
                   patient + "\n";
     }
@@ -398,7 +399,7 @@ CaseResult PgRawLimit(const std::string& dsn, const std::vector<app::PatientId>&
     PgExec(connection.get(), "BEGIN");
     PgCopy(connection.get(),
            "COPY vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
-           "recorded_by) FROM STDIN",
+           "recorded_by, diastolic) FROM STDIN",
            vitals);
     PgCopy(connection.get(),
            "COPY audit_log (at, actor, origin, action, record_type, record_id, patient_id) FROM STDIN", audits);
