@@ -44,23 +44,6 @@ protected:
         return request;
     }
 
-    clinical::DoseRequest EsketamineRequest(double dose_mg) {
-        clinical::DoseRequest request;
-        request.route = Route::kEsketamineNasal;
-        request.weight_kg = 70;
-        request.dose_mg = dose_mg;
-        request.age_years = 46;
-        return request;
-    }
-
-    // Takes `session` to dosing with `request` signed by the prescriber.
-    void StartDosing(SessionId session, const clinical::DoseRequest& request) {
-        ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, session));
-        Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session, request, settings_);
-        ASSERT_TRUE(order.ok()) << order.error().ToString();
-        ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
-    }
-
     // The whole 35-mg infusion of IvRequest(), running from `start`; StartInfusion records it from now.
     static app::NewAdministration Infusion(TimePoint start) {
         return app::NewAdministration{"ketamine", Route::kIv, 35.0, 52.5, std::nullopt, "LOT-K-1", start, std::nullopt};
@@ -103,7 +86,7 @@ protected:
 TEST_P(AdministrationContractTest, AnInfusionIsNotRecordedAsEndedWithItsStart) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, IvRequest()));
     app::NewAdministration in_eleven_seconds = Infusion(clock_.Now());
     clock_.Advance(seconds{11});
     in_eleven_seconds.stopped_at = clock_.Now();
@@ -117,7 +100,7 @@ TEST_P(AdministrationContractTest, AnInfusionIsNotRecordedAsEndedWithItsStart) {
 TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, IvRequest()));
     const app::AdministrationId running = StartInfusion(session);
     ExpectRefused<app::TreatmentSession>(
         session, [&] { return clinic().sessions.StartMonitoring(nurse_, session); }, "administration_ended_at",
@@ -201,7 +184,7 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
 TEST_P(AdministrationContractTest, AnInfusionFarFasterThanOrderedNeedsAPrescribersReason) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, IvRequest()));
     const app::AdministrationId running = StartInfusion(session);
     clock_.Advance(seconds{11});
     const app::NewInfusionStop in_eleven_seconds{clock_.Now(), 35, std::nullopt};
@@ -229,7 +212,7 @@ TEST_P(AdministrationContractTest, AnInfusionFarFasterThanOrderedNeedsAPrescribe
 TEST_P(AdministrationContractTest, OnlyAnIvInfusionIsStopped) {
     const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, EsketamineRequest(56)));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, EsketamineRequest(56)));
     Result<app::Administration> devices = clinic().doses.RecordAdministration(
         nurse_, session,
         app::NewAdministration{"esketamine", Route::kEsketamineNasal, 56.0, std::nullopt, 2, "LOT-S-1", clock_.Now(),
@@ -265,7 +248,7 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
     ExpectRefused<app::SessionMedication>(
         session, [&] { return clinic().doses.RecordSessionMedication(nurse_, session, before_check_in, settings_); },
         "session_id", ErrorCode::kFailedPrecondition);
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, IvRequest()));
     const TimePoint start = clock_.Now();
     const app::AdministrationId infusion = StartInfusion(session);
     clock_.Advance(minutes{15});
@@ -348,7 +331,7 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
 TEST_P(AdministrationContractTest, TheRemsFormCountsABenzodiazepineGivenDuringTheSession) {
     const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, EsketamineRequest(56)));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, EsketamineRequest(56)));
     ASSERT_TRUE(
         clinic()
             .doses
@@ -379,7 +362,7 @@ TEST_P(AdministrationContractTest, TheRemsFormCountsABenzodiazepineGivenDuringTh
 TEST_P(AdministrationContractTest, KetamineOnAnEsketamineSessionIsRefused) {
     const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, EsketamineRequest(56)));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, EsketamineRequest(56)));
     const app::NewAdministration ketamine{
         "ketamine", Route::kEsketamineNasal, 56.0, std::nullopt, 2, "LOT-K-2", clock_.Now(), std::nullopt};
     ExpectRefused<app::Administration>(
@@ -393,7 +376,7 @@ TEST_P(AdministrationContractTest, KetamineOnAnEsketamineSessionIsRefused) {
 TEST_P(AdministrationContractTest, EsketamineOnAnIvSessionIsRefused) {
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, IvRequest()));
     const app::NewAdministration esketamine{"esketamine", Route::kIv, 35.0,         52.5,
                                             std::nullopt, "LOT-S-1",  clock_.Now(), std::nullopt};
     ExpectRefused<app::Administration>(

@@ -41,23 +41,6 @@ protected:
         return request;
     }
 
-    static clinical::DoseRequest EsketamineRequest(double dose_mg) {
-        clinical::DoseRequest request;
-        request.route = Route::kEsketamineNasal;
-        request.weight_kg = 70;
-        request.dose_mg = dose_mg;
-        request.age_years = 46;
-        return request;
-    }
-
-    // Takes `session` to dosing on `request`, signed by the prescriber on the recorded 70 kg.
-    void StartDosing(SessionId session, const clinical::DoseRequest& request) {
-        ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, session));
-        Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session, request, settings_);
-        ASSERT_TRUE(order.ok()) << order.error().ToString();
-        ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
-    }
-
     app::Administration Give(SessionId session, const app::NewAdministration& given) {
         Result<app::Administration> recorded = clinic().doses.RecordAdministration(nurse_, session, given, settings_);
         EXPECT_TRUE(recorded.ok()) << recorded.error().ToString();
@@ -155,7 +138,7 @@ TEST_P(EnteredInErrorContractTest, AMarkedAdministrationLeavesTheSessionTotal) {
     Weigh(patient_);
     const app::CourseRecord course = StartCourse(patient_);
     const SessionId session = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(session, IvRequest()));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, session, IvRequest()));
     const app::Administration wrong = Give(session, Infusion());
     clock_.Advance(minutes{1});
 
@@ -199,7 +182,7 @@ TEST_P(EnteredInErrorContractTest, AMarkedDoseDoesNotEndTheFirstTreatment) {
     Weigh(patient_);
     const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const SessionId first = course.sessions[0].id;
-    ASSERT_NO_FATAL_FAILURE(StartDosing(first, EsketamineRequest(56)));
+    ASSERT_NO_FATAL_FAILURE(StartDosing(patient_, first, EsketamineRequest(56)));
     const app::Administration wrong = Give(first, Devices(2));
     ASSERT_TRUE(clinic()
                     .doses.MarkAdministrationEnteredInError(nurse_, patient_, wrong.id, "documented in the wrong chart")

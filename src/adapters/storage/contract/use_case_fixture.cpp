@@ -60,6 +60,22 @@ void UseCaseTest::CheckInAndConfirm(app::PatientId patient, app::SessionId sessi
     ASSERT_TRUE(confirmed.ok()) << confirmed.error().ToString();
 }
 
+void UseCaseTest::StartDosing(app::PatientId patient, app::SessionId session, const clinical::DoseRequest& request) {
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient, session));
+    Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session, request, settings_);
+    ASSERT_TRUE(order.ok()) << order.error().ToString();
+    ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session).ok());
+}
+
+clinical::DoseRequest UseCaseTest::EsketamineRequest(double dose_mg) {
+    clinical::DoseRequest request;
+    request.route = clinical::Route::kEsketamineNasal;
+    request.weight_kg = 70;
+    request.dose_mg = dose_mg;
+    request.age_years = 46;
+    return request;
+}
+
 void UseCaseTest::AddUser(const std::string& email, app::Role role) {
     Result<app::User> added =
         clinic().users.AddUser(admin_, app::NewUser{email, "A. Clinician", role, "tulip-granite-lantern", {}});

@@ -81,6 +81,10 @@ protected:
     // Checks `session` of `patient` in (consent and escort confirmed), records a BP inside the gate (128/78) two
     // minutes later and confirms pre-dose a minute after that; a test failure when a step is refused.
     void CheckInAndConfirm(app::PatientId patient, app::SessionId session);
+    // CheckInAndConfirm, then `request` signed by prescriber_ and the session moved to dosing by nurse_.
+    void StartDosing(app::PatientId patient, app::SessionId session, const clinical::DoseRequest& request);
+    // An esketamine order of `dose_mg` for a 46-year-old on 70 kg (the weight Weigh records by default).
+    static clinical::DoseRequest EsketamineRequest(double dose_mg);
     // Adds an active user with `email` and `role` (a patient's named clinician must be one); a test failure when
     // refused.
     void AddUser(const std::string& email, app::Role role);
