@@ -12,6 +12,16 @@ constexpr std::string_view kField = "clinic.time_zone";
 }  // namespace
 
 Result<clinical::ClinicZone> OsTimeZones::Load(std::string_view name) const {
+    const std::lock_guard lock(mutex_);
+    if (const auto kept = loaded_.find(name); kept != loaded_.end()) {
+        return kept->second;
+    }
+    ASSIGN_OR_RETURN(clinical::ClinicZone zone, Read(name));
+    loaded_.emplace(std::string(name), zone);
+    return zone;
+}
+
+Result<clinical::ClinicZone> OsTimeZones::Read(std::string_view name) const {
     // The name's shape is checked first, so that it can only name a file under the root ("..", "/" refused).
     RETURN_IF_ERROR(clinical::CheckZoneName(kField, name));
     const std::filesystem::path path = root_ / std::filesystem::path(name);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,22 @@ TEST(OsTimeZonesTest, LoadsAnInstalledZone) {
     const clinical::TimePoint evening{std::chrono::sys_days{std::chrono::year{2026} / 7 / 15} +
                                       std::chrono::minutes{30}};
     EXPECT_EQ(zone->LocalDate(evening), std::chrono::sys_days{std::chrono::year{2026} / 7 / 14});
+}
+
+// A zone is read from its file once and kept: the use cases load it inside their store transactions, where no file
+// I/O belongs. Shown by removing the file after the first load.
+TEST(OsTimeZonesTest, ReadsEachZoneFileOnce) {
+    const std::filesystem::path root = std::filesystem::temp_directory_path() / "kclinic-os-time-zones-test";
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root / "America");
+    std::filesystem::copy_file("/usr/share/zoneinfo/America/New_York", root / "America" / "New_York");
+    const OsTimeZones zones(root);
+    ASSERT_TRUE(zones.Load("America/New_York").ok());
+    std::filesystem::remove_all(root);
+    const Result<clinical::ClinicZone> kept = zones.Load("America/New_York");
+    ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+    EXPECT_EQ(kept->name(), "America/New_York");
+    EXPECT_FALSE(zones.Load("Europe/Paris").ok());  // never read, and its file is gone with the root
 }
 
 TEST(OsTimeZonesTest, RefusesWhatIsNotAnInstalledZone) {
