@@ -51,6 +51,10 @@ Result<clinical::ClinicSettings> ApplyOverrides(const Overrides& overrides, std:
 Result<clinical::ClinicZone> LoadClinicZone(StoreTransaction& tx, const TimeZones& zones) {
     ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
     ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, ApplyOverrides(overrides, {}));
+    return ClinicZoneOf(settings, zones);
+}
+
+Result<clinical::ClinicZone> ClinicZoneOf(const clinical::ClinicSettings& settings, const TimeZones& zones) {
     Result<clinical::ClinicZone> zone = zones.Load(settings.time_zone);
     if (!zone.ok()) {
         return Error{ErrorCode::kFailedPrecondition, "clinic.time_zone",

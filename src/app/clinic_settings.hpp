@@ -43,5 +43,8 @@ private:
 // a time in the transaction they write in. Errors: LoadClinicSettings'; kFailedPrecondition "clinic.time_zone" when
 // the stored zone no longer loads (the OS's time-zone database lost it); ChangeSetting repairs it.
 Result<clinical::ClinicZone> LoadClinicZone(StoreTransaction& tx, const TimeZones& zones);
+// The zone `settings` name, from `zones`, for use cases handed the settings in force. Errors: kFailedPrecondition
+// "clinic.time_zone" as LoadClinicZone's.
+Result<clinical::ClinicZone> ClinicZoneOf(const clinical::ClinicSettings& settings, const TimeZones& zones);
 
 }  // namespace kclinic::app

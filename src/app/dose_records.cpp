@@ -299,7 +299,7 @@ Result<Administration> DoseRecords::MarkAdministrationEnteredInError(const Actor
     return MarkEnteredInError(
         store_, actor, clock_.Now(), patient, administration, reason,
         {"administration_id", "administration", "administration", "administration.entered_in_error"},
-        &TreatmentTransaction::ListPatientAdministrations, &TreatmentTransaction::MarkAdministrationEnteredInError);
+        &TreatmentTransaction::GetAdministration, &TreatmentTransaction::MarkAdministrationEnteredInError);
 }
 
 Result<SessionMedication> DoseRecords::RecordSessionMedication(const Actor& actor, SessionId session,

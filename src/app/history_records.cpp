@@ -229,7 +229,7 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
         trials = WithoutEnteredInError(std::move(trials));
         // The clinic's date: in a New York evening a patient whose birthday is tomorrow is not a year older yet (the
         // esketamine under-18 stop and the EU >= 65 gates turn on it), and a medication stopped tomorrow still counts.
-        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, ClinicZoneOf(settings, zones_));
         const std::chrono::sys_days today = zone.LocalDate(now);
         clinical::Intake intake;
         intake.age_years = clinical::AgeInYears(stored.birth_date, today);

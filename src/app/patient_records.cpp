@@ -92,8 +92,8 @@ Status CheckDemographics(const Demographics& patient, std::chrono::sys_days toda
 }
 
 // The patient's treatment session in progress at `at`: checked in at or before it and not yet discharged,
-// cancelled or aborted by then, as the session's own transition history records it; nullopt when none was. Should
-// two overlap, the one checked in last.
+// cancelled or aborted by then; nullopt when none was. A final state has no way out (clinical::AllowedTargets), so
+// the session's state_changed_at is when it ended. Should two overlap, the one checked in last.
 Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, PatientId patient, TimePoint at) {
     std::optional<SessionId> found;
     TimePoint found_checked_in{};
@@ -101,17 +101,9 @@ Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, Patie
     for (const TreatmentCourse& course : courses) {
         ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
         for (const TreatmentSession& session : sessions) {
-            if (!session.checked_in_at || *session.checked_in_at > at ||
-                (found && *session.checked_in_at <= found_checked_in)) {
-                continue;
-            }
-            ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
-            const bool ended = std::any_of(transitions.begin(), transitions.end(), [&](const SessionTransition& t) {
-                return t.at <= at && (t.to_state == clinical::SessionState::kDischarged ||
-                                      t.to_state == clinical::SessionState::kCancelled ||
-                                      t.to_state == clinical::SessionState::kAborted);
-            });
-            if (!ended) {
+            const bool in_progress = session.checked_in_at && *session.checked_in_at <= at &&
+                                     !(clinical::IsFinal(session.state) && session.state_changed_at <= at);
+            if (in_progress && (!found || *session.checked_in_at > found_checked_in)) {
                 found = session.id;
                 found_checked_in = *session.checked_in_at;
             }
@@ -405,8 +397,12 @@ Result<RecordedAssessment> PatientRecords::RecordAssessment(const Actor& actor, 
         ASSIGN_OR_RETURN(assessment.id, tx.InsertAssessment(assessment));
         RETURN_IF_ERROR(
             RecordAudit(tx, actor, now, "assessment.create", "assessment", assessment.id.value, patient.value));
-        // An in-session rating's alert (sedation, dissociation) belongs to the session as a vital sign's does.
-        ASSIGN_OR_RETURN(const std::optional<SessionId> session, SessionInProgressAt(tx, patient, assessed_at));
+        // An in-session rating's alert (sedation, dissociation) belongs to the session as a vital sign's does; only an
+        // alert needs the session, so a quiet rating does not look for it.
+        std::optional<SessionId> session;
+        if (!findings.empty()) {
+            ASSIGN_OR_RETURN(session, SessionInProgressAt(tx, patient, assessed_at));
+        }
         ASSIGN_OR_RETURN(std::vector<Alert> alerts, RaiseAlerts(tx, actor, now, stored_patient, "assessment",
                                                                 assessment.id.value, session, findings));
         return RecordedAssessment{assessment, std::move(alerts)};

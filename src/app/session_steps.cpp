@@ -188,7 +188,7 @@ Result<TreatmentSession> SessionSteps::ConfirmPreDose(const Actor& actor, Sessio
                           // The clinic's intake caution gate doubles as the pre-dose gate: the label's >140/90, or
                           // the EU SmPC's >150/90 at 65 or over, by the patient's age on the day of the dose.
                           ASSIGN_OR_RETURN(Patient patient, tx.GetPatient(changed.patient));
-                          ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+                          ASSIGN_OR_RETURN(const clinical::ClinicZone zone, ClinicZoneOf(settings, zones_));
                           const int age = clinical::AgeInYears(patient.birth_date, zone.LocalDate(clock_.Now()));
                           facts.bp_gate = clinical::BpGate{clinical::BpCautionSystolic(settings, age),
                                                            settings.screening.intake_bp_caution_diastolic};

@@ -132,16 +132,11 @@ void AddWeights(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/weights/{weight_id}/entered-in-error", Permission::kWeightRecord,
-            Subject::kPathPatient, [&services](ApiCall& call) -> Result<HttpResponse> {
-                ASSIGN_OR_RETURN(const std::int64_t weight, PathId(call, "weight_id"));
-                ObjectReader body(call.request.body);
-                const std::string reason = body.String("reason");
-                RETURN_IF_ERROR(body.Finish());
-                ASSIGN_OR_RETURN(app::WeightMeasurement marked,
-                                 services.use_cases.patients.MarkWeightEnteredInError(
-                                     call.actor, app::PatientId{call.id}, app::WeightId{weight}, reason));
-                return JsonResponse(200, json::ToJson(marked));
-            });
+            Subject::kPathPatient,
+            MarkEnteredInErrorHandler("weight_id", [&services](const app::Actor& actor, app::PatientId patient,
+                                                               std::int64_t id, std::string_view reason) {
+                return services.use_cases.patients.MarkWeightEnteredInError(actor, patient, app::WeightId{id}, reason);
+            }));
 }
 
 void AddVitals(ApiRouter& api, ApiServices& services) {
@@ -194,16 +189,12 @@ void AddVitals(ApiRouter& api, ApiServices& services) {
             });
 
     api.Add(Method::kPost, "/api/v1/patients/{id}/vitals/{vital_id}/entered-in-error", Permission::kVitalRecord,
-            Subject::kPathPatient, [&services](ApiCall& call) -> Result<HttpResponse> {
-                ASSIGN_OR_RETURN(const std::int64_t vital, PathId(call, "vital_id"));
-                ObjectReader body(call.request.body);
-                const std::string reason = body.String("reason");
-                RETURN_IF_ERROR(body.Finish());
-                ASSIGN_OR_RETURN(app::VitalSign marked,
-                                 services.use_cases.patients.MarkVitalSignEnteredInError(
-                                     call.actor, app::PatientId{call.id}, app::VitalSignId{vital}, reason));
-                return JsonResponse(200, json::ToJson(marked));
-            });
+            Subject::kPathPatient,
+            MarkEnteredInErrorHandler("vital_id", [&services](const app::Actor& actor, app::PatientId patient,
+                                                              std::int64_t id, std::string_view reason) {
+                return services.use_cases.patients.MarkVitalSignEnteredInError(actor, patient, app::VitalSignId{id},
+                                                                               reason);
+            }));
 }
 
 // A staff member's rating (RecordAssessment) or a patient's own answers (RecordSelfReport): the same body and answer,

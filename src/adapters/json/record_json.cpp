@@ -33,8 +33,8 @@ void PutBloodPressureIfPresent(Json& json, const char* key,
     }
 }
 
-// Every markable record shows its mark, or null while it is valid, and the FHIR status that goes with it
-// (Observation.status: final or entered-in-error).
+// An observation (a weight, a vital sign) shows its mark, or null while it is valid, and the FHIR Observation.status
+// that goes with it (final or entered-in-error); the other markable records show the mark alone (EnteredInErrorJson).
 void PutEnteredInError(Json& json, const std::optional<app::EnteredInError>& mark) {
     json["entered_in_error"] = EnteredInErrorJson(mark);
     json["status"] = mark ? "entered-in-error" : "final";

@@ -45,6 +45,7 @@ protected:
             clinic().settings.ChangeSetting(admin_, "clinic.time_zone", "America/New_York");
         ASSERT_TRUE(changed.ok()) << changed.error().ToString();
         EXPECT_EQ(changed->time_zone, "America/New_York");
+        settings_ = *changed;  // the settings in force, as the API hands every use case
         patient_ = Register("MRN-Z1");
         SignedScreening(patient_, clinical::ProductOfRoute(clinical::Route::kEsketamineNasal));
         Result<app::CourseRecord> course = clinic().courses.StartCourse(

@@ -113,6 +113,7 @@ TEST_P(VitalRecordContractTest, OneReadingAboveBothThresholdsRaisesOneAlertNamin
     ASSERT_EQ(recorded->alerts.size(), 1U);
     EXPECT_EQ(recorded->alerts[0].rule, "blood_pressure_high");
     EXPECT_NE(recorded->alerts[0].message.find("190/115"), std::string::npos) << recorded->alerts[0].message;
+    EXPECT_NE(recorded->alerts[0].message.find("Systolic BP 190"), std::string::npos) << recorded->alerts[0].message;
     EXPECT_NE(recorded->alerts[0].message.find("Diastolic BP 115"), std::string::npos) << recorded->alerts[0].message;
     app::AlertFilter all;
     Result<std::vector<app::Alert>> alerts = clinic().alerts.ListAlerts(nurse_, all);

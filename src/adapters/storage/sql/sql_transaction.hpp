@@ -72,7 +72,7 @@ public:
     Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
     Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override;
-    // sql_session_medications.cpp (the infusion stop is read with its administration here).
+    // The infusion stop is read with its administration.
     Result<app::Administration> GetAdministration(app::AdministrationId id) override;
     Status MarkAdministrationEnteredInError(app::AdministrationId id, const app::EnteredInError& mark) override;
     Status InsertInfusionStop(app::AdministrationId administration, const app::InfusionStop& stop) override;
