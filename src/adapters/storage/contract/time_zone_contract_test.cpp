@@ -153,6 +153,24 @@ TEST_P(TimeZoneContractTest, TheDaysSessionListIsTheClinicsDay) {
     EXPECT_EQ(SessionsOn(kTuesday + days{1}), std::vector<SessionId>{});
 }
 
+// A medication is stopped on a date of the clinic's calendar: at 20:00 on Tuesday in New York (01:00 Wednesday UTC)
+// Wednesday is still tomorrow, and Tuesday is today.
+TEST_P(TimeZoneContractTest, AMedicationIsStoppedNoLaterThanTheClinicsToday) {
+    clock_.Set(NewYork(kTuesday, 19, 0));
+    Result<app::HistoryEntry> medication = clinic().history.AddMedication(nurse_, patient_, "sertraline");
+    ASSERT_TRUE(medication.ok()) << medication.error().ToString();
+    clock_.Set(NewYork(kTuesday, 20, 0));
+    Result<app::HistoryEntry> tomorrow =
+        clinic().history.StopMedication(prescriber_, patient_, medication->id, kTuesday + days{1}, "");
+    ASSERT_FALSE(tomorrow.ok());
+    EXPECT_EQ(tomorrow.error().field, "stopped_on");
+    Result<app::HistoryEntry> today =
+        clinic().history.StopMedication(prescriber_, patient_, medication->id, kTuesday, "");
+    ASSERT_TRUE(today.ok()) << today.error().ToString();
+    ASSERT_TRUE(today->stop.has_value());
+    EXPECT_EQ(today->stop->stopped_on, kTuesday);
+}
+
 TEST_P(TimeZoneContractTest, AnUnknownZoneIsRefusedAndNothingStored) {
     for (const std::string zone : {"Mars/Olympus_Mons", "../../etc/passwd", "EST5EDT,M3.2.0,M11.1.0"}) {
         Result<clinical::ClinicSettings> changed = clinic().settings.ChangeSetting(admin_, "clinic.time_zone", zone);
