@@ -395,31 +395,30 @@ sys_days ClinicZone::LocalDate(TimePoint at) const {
     return std::chrono::floor<days>(at + OffsetAt(at));
 }
 
-sys_seconds ClinicZone::DayStart(sys_days date) const {
-    // Local midnight read as if it were UTC; the instant is that minus the offset in force then. The offsets in force
+sys_seconds ClinicZone::LocalToUtc(sys_seconds local) const {
+    // The local time read as if it were UTC; the instant is that minus the offset in force then. The offsets in force
     // within two days either side are the only candidates (no zone changes its offset twice in two days).
-    const sys_seconds midnight{date};
-    std::optional<sys_seconds> start;
+    std::optional<sys_seconds> instant;
     sys_seconds earliest = sys_seconds::max();
     sys_seconds latest = sys_seconds::min();
     for (const int day : {-2, -1, 0, 1, 2}) {
-        const seconds offset = OffsetAt(midnight + days{day});
-        const sys_seconds candidate = midnight - offset;
+        const seconds offset = OffsetAt(local + days{day});
+        const sys_seconds candidate = local - offset;
         earliest = std::min(earliest, candidate);
         latest = std::max(latest, candidate);
-        // The earlier of two midnights when the clocks go back across it.
-        if (OffsetAt(candidate) == offset && (!start || candidate < *start)) {
-            start = candidate;
+        // The earlier of two instants when the clocks go back across the local time.
+        if (OffsetAt(candidate) == offset && (!instant || candidate < *instant)) {
+            instant = candidate;
         }
     }
-    if (start) {
-        return *start;
+    if (instant) {
+        return *instant;
     }
-    // Midnight falls in a gap (clocks that jump from 23:59:59 to 01:00, as Havana's in March): the day starts at the
-    // jump, the first instant whose local time is past midnight.
+    // The local time falls in a gap (clocks that jump from 01:59:59 to 03:00, or Havana's from 23:59:59 to 01:00):
+    // the first instant whose local time is past it, the jump.
     while (earliest < latest) {
         const sys_seconds middle = earliest + (latest - earliest) / 2;
-        if (middle + OffsetAt(middle) >= midnight) {
+        if (middle + OffsetAt(middle) >= local) {
             latest = middle;
         } else {
             earliest = middle + seconds{1};
@@ -428,8 +427,12 @@ sys_seconds ClinicZone::DayStart(sys_days date) const {
     return earliest;
 }
 
+TimePoint ClinicZone::AtLocal(sys_days date, std::chrono::minutes time_of_day) const {
+    return TimePoint{LocalToUtc(sys_seconds{date} + time_of_day)};
+}
+
 LocalDay ClinicZone::DayOf(sys_days date) const {
-    return LocalDay{TimePoint{DayStart(date)}, TimePoint{DayStart(date + days{1})}};
+    return LocalDay{AtLocal(date, std::chrono::minutes{0}), AtLocal(date + days{1}, std::chrono::minutes{0})};
 }
 
 Status CheckZoneName(std::string_view field, std::string_view name) {

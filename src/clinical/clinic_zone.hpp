@@ -77,9 +77,14 @@ public:
     // daylight-saving gap that swallows midnight) to the next day's.
     [[nodiscard]] LocalDay DayOf(std::chrono::sys_days date) const;
 
+    // The instant the clinic's wall clock shows `time_of_day` (0 to 24 h; 24 h is the next midnight) on `date`. When
+    // the clocks go back and the time occurs twice, the earlier; when they jump forward over it, the jump, the first
+    // instant whose local time is past it (02:30 on the day New York skips 02:00-03:00 is 03:00 EDT).
+    [[nodiscard]] TimePoint AtLocal(std::chrono::sys_days date, std::chrono::minutes time_of_day) const;
+
 private:
     [[nodiscard]] std::chrono::seconds OffsetAt(std::chrono::sys_seconds at) const;
-    [[nodiscard]] std::chrono::sys_seconds DayStart(std::chrono::sys_days date) const;
+    [[nodiscard]] std::chrono::sys_seconds LocalToUtc(std::chrono::sys_seconds local) const;
 
     std::string name_;
     std::chrono::seconds initial_offset_;

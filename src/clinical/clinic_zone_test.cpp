@@ -153,6 +153,39 @@ TEST(ClinicZoneTest, ALocalDayCoversItsInstants) {
     }
 }
 
+struct WallClockCase {
+    std::string zone;
+    std::string what;
+    sys_days date;
+    minutes time_of_day;
+    TimePoint instant;
+};
+
+// A wall-clock time of the clinic (an opening hour, an appointment) is one instant, on both daylight-saving days.
+TEST(ClinicZoneTest, AWallClockTimeIsOneInstant) {
+    const std::vector<WallClockCase> cases = {
+        {"America/New_York", "09:00 in winter (EST)", Day(2026, 1, 14), hours{9}, Utc(Day(2026, 1, 14), hours{14})},
+        {"America/New_York", "09:00 in summer (EDT)", Day(2026, 7, 14), hours{9}, Utc(Day(2026, 7, 14), hours{13})},
+        {"America/New_York", "09:00 on the day the clocks go forward", Day(2026, 3, 8), hours{9},
+         Utc(Day(2026, 3, 8), hours{13})},
+        {"America/New_York", "02:30 never happens that day: the jump, 03:00 EDT", Day(2026, 3, 8),
+         hours{2} + minutes{30}, Utc(Day(2026, 3, 8), hours{7})},
+        {"America/New_York", "09:00 on the day the clocks go back", Day(2026, 11, 1), hours{9},
+         Utc(Day(2026, 11, 1), hours{14})},
+        {"America/New_York", "01:30 happens twice that day: the first", Day(2026, 11, 1), hours{1} + minutes{30},
+         Utc(Day(2026, 11, 1), hours{5}, minutes{30})},
+        {"America/New_York", "24:00 is the next midnight", Day(2026, 7, 14), hours{24},
+         Utc(Day(2026, 7, 15), hours{4})},
+        {"Europe/London", "17:30 on the last Sunday of March (BST)", Day(2026, 3, 29), hours{17} + minutes{30},
+         Utc(Day(2026, 3, 29), hours{16}, minutes{30})},
+        {"Asia/Kolkata", "08:00 at +05:30", Day(2026, 3, 2), hours{8}, Utc(Day(2026, 3, 2), hours{2}, minutes{30})},
+    };
+    for (const WallClockCase& c : cases) {
+        const ClinicZone zone = RealZone(c.zone);
+        EXPECT_EQ(zone.AtLocal(c.date, c.time_of_day), c.instant) << c.zone << ", " << c.what;
+    }
+}
+
 // The footer rule alone gives every offset the transitions give, hour by hour through 2030, in zones whose rules
 // differ in kind: northern and southern daylight time, 30-minute daylight time, changes at midnight, at a negative
 // local time, and Dublin's "negative daylight time" (winter is the daylight time of its rule).
