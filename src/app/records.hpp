@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/administration.hpp"
 #include "clinical/adverse_events.hpp"
@@ -19,6 +20,7 @@
 #include "clinical/rems.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/schedule.hpp"
+#include "clinical/scheduling.hpp"
 #include "clinical/session_state.hpp"
 #include "clinical/time_point.hpp"
 
@@ -56,6 +58,9 @@ using RemsFormId = Id<struct RemsFormTag>;
 using UserId = Id<struct UserTag>;
 using BrowserSessionId = Id<struct BrowserSessionTag>;
 using ApiTokenId = Id<struct ApiTokenTag>;
+using RoomId = Id<struct RoomTag>;
+using AppointmentId = Id<struct AppointmentTag>;
+using OutboxMessageId = Id<struct OutboxMessageTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -553,6 +558,69 @@ struct ApiToken {
     TimePoint created_at;
     std::string created_by;
     std::optional<TimePoint> revoked_at;
+};
+
+// A treatment room or chair (clinical::RoomFits decides which appointment types it holds).
+struct TreatmentRoom {
+    RoomId id;         // ignored by InsertRoom, which returns the new one
+    std::string name;  // unique, e.g. "Chair 2"
+    clinical::RoomEquipment equipment = clinical::RoomEquipment::kBoth;
+    std::vector<std::string> monitor_ids;  // the bedside monitors' identifiers in this room (for the HL7 feed)
+    bool active = true;                    // an inactive room keeps its history and takes no new bookings
+    std::int64_t version = 1;              // optimistic concurrency, bumped by UpdateRoom
+};
+
+// A day the clinic is closed (a holiday), on its local calendar.
+struct ClosedDay {
+    std::chrono::sys_days date;
+    std::string reason;  // e.g. "Thanksgiving"
+    std::string created_by;
+};
+
+// One appointment. [start, end) is the time it holds its room, staff member and patient: for a treatment, the
+// dosing, the monitoring and the turnover (clinical::AppointmentLength).
+struct Appointment {
+    AppointmentId id;  // ignored by InsertAppointment, which returns the new one
+    PatientId patient;
+    clinical::AppointmentType type = clinical::AppointmentType::kFollowUp;
+    TimePoint start;
+    TimePoint end;
+    std::optional<RoomId> room;        // required for a treatment
+    std::string staff;                 // the responsible clinician's email (the nurse for a treatment)
+    std::optional<SessionId> session;  // the treatment session it is for
+    clinical::AppointmentStatus status = clinical::AppointmentStatus::kBooked;
+    std::string status_reason;            // why cancelled; empty otherwise
+    std::string override_reason;          // the prescriber's reason for booking past soft rules; empty when none
+    std::vector<std::string> overridden;  // the soft rules' names it was booked past
+    TimePoint created_at;
+    std::string created_by;
+    TimePoint updated_at;
+    std::string updated_by;
+    std::int64_t version = 1;  // optimistic concurrency, bumped by UpdateAppointment
+};
+
+enum class OutboxStatus { kPending, kSent, kFailed, kCancelled };
+inline constexpr auto kOutboxStatusNames = MakeEnumNames<OutboxStatus>({{OutboxStatus::kPending, "pending"},
+                                                                        {OutboxStatus::kSent, "sent"},
+                                                                        {OutboxStatus::kFailed, "failed"},
+                                                                        {OutboxStatus::kCancelled, "cancelled"}});
+
+// A message waiting to be delivered (the transactional outbox): written in the same transaction as what it is
+// about, delivered later by a sender loop, at most once per idempotency key.
+struct OutboxMessage {
+    OutboxMessageId id;           // ignored by InsertOutboxMessage
+    std::string idempotency_key;  // unique, e.g. "reminder:<appointment id>:<version>:24h"; also the Message-ID
+    std::string recipient;        // an email address
+    std::string subject;
+    std::string body;                          // plain text
+    std::optional<AppointmentId> appointment;  // what it is about, where it is about an appointment
+    TimePoint due_at;                          // not sent before
+    OutboxStatus status = OutboxStatus::kPending;
+    int attempts = 0;
+    std::optional<TimePoint> next_attempt_at;  // when pending after a failed attempt
+    std::string last_error;                    // the last attempt's error; empty when none
+    std::optional<TimePoint> sent_at;
+    TimePoint created_at;
 };
 
 }  // namespace kclinic::app

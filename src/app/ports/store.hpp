@@ -297,6 +297,76 @@ public:
                                std::string_view changed_by) = 0;
 };
 
+// Which appointments to list: those of the given room / staff member / patient / session that overlap
+// [from, to); unset members do not filter.
+struct AppointmentFilter {
+    TimePoint from;
+    TimePoint to;
+    std::optional<RoomId> room;
+    std::optional<std::string> staff;
+    std::optional<PatientId> patient;
+    std::optional<SessionId> session;
+    bool holding_time_only = false;  // only booked and checked-in ones (clinical::HoldsTime)
+};
+
+// The clinic's day plan: treatment rooms, closed days and appointments.
+class SchedulingTransaction {
+public:
+    virtual ~SchedulingTransaction() = default;
+
+    // kConflict "name" when another room has that name.
+    virtual Result<RoomId> InsertRoom(const TreatmentRoom& room) = 0;
+    // kNotFound when no such room.
+    virtual Result<TreatmentRoom> GetRoom(RoomId id) = 0;
+    // Every room, active or not, in id order.
+    virtual Result<std::vector<TreatmentRoom>> ListRooms() = 0;
+    // Replaces name, equipment, monitors and active when the stored version equals `room.version`, and bumps it.
+    // kConflict when stale or the name is taken; kNotFound when no such room.
+    virtual Status UpdateRoom(const TreatmentRoom& room) = 0;
+
+    // kConflict "date" when that date is already closed.
+    virtual Status InsertClosedDay(const ClosedDay& day) = 0;
+    // kNotFound when that date is not closed.
+    virtual Status DeleteClosedDay(std::chrono::sys_days date) = 0;
+    // The closed days in [from, to], in date order.
+    virtual Result<std::vector<ClosedDay>> ListClosedDays(std::chrono::sys_days from, std::chrono::sys_days to) = 0;
+
+    virtual Result<AppointmentId> InsertAppointment(const Appointment& appointment) = 0;
+    // kNotFound when no such appointment.
+    virtual Result<Appointment> GetAppointment(AppointmentId id) = 0;
+    // The appointments `filter` selects, by start then id.
+    virtual Result<std::vector<Appointment>> ListAppointments(const AppointmentFilter& filter) = 0;
+    // Replaces start, end, room, staff, session, status, status_reason, override_reason, overridden, updated_at and
+    // updated_by when the stored version equals `appointment.version`, and bumps it. kConflict when stale, kNotFound
+    // when no such appointment.
+    virtual Status UpdateAppointment(const Appointment& appointment) = 0;
+};
+
+// Which outbox messages to list; unset members do not filter.
+struct OutboxFilter {
+    std::optional<AppointmentId> appointment;
+    std::optional<OutboxStatus> status;
+    std::int64_t after_id = 0;
+    int limit = 100;
+};
+
+// The transactional outbox: messages written with the change they are about, delivered by a sender loop.
+class OutboxTransaction {
+public:
+    virtual ~OutboxTransaction() = default;
+
+    // kConflict "idempotency_key" when a message with that key exists.
+    virtual Result<OutboxMessageId> InsertOutboxMessage(const OutboxMessage& message) = 0;
+    // Pending messages due at `now` (due_at and next_attempt_at not after it), oldest due first, at most `limit`.
+    virtual Result<std::vector<OutboxMessage>> ListDueOutboxMessages(TimePoint now, int limit) = 0;
+    // Records one attempt's outcome of a pending message: status (sent, failed, or pending again with
+    // next_attempt_at), attempts, last_error, sent_at. kConflict when the message is no longer pending.
+    virtual Status UpdateOutboxDelivery(const OutboxMessage& message) = 0;
+    // Cancels the pending messages about `appointment` (it was cancelled or moved); none is no error.
+    virtual Status CancelOutboxMessages(AppointmentId appointment) = 0;
+    virtual Result<std::vector<OutboxMessage>> ListOutboxMessages(const OutboxFilter& filter) = 0;
+};
+
 // Who may use the system: users, the login throttle, browser sessions and API tokens.
 class AccessTransaction {
 public:
