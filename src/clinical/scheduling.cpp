@@ -230,23 +230,22 @@ void CheckHours(const Booking& candidate, const ScheduleContext& context, std::v
     if (!hours) {
         return;
     }
-    const std::string setting = std::string(kWeekdays.at(WeekdayIndex(first)).second) + " " + DayHoursText(hours);
-    std::vector<std::string> problems;
+    std::string problems;
     if (candidate.start < zone.AtLocal(first, hours->opens)) {
-        problems.push_back("starts " + ClockText(ToLocal(zone, candidate.start).time_of_day) + ", before opening at " +
-                           ClockText(hours->opens) + " on " + FormatDate(first));
+        problems = "starts " + ClockText(ToLocal(zone, candidate.start).time_of_day) + ", before opening at " +
+                   ClockText(hours->opens) + " on " + FormatDate(first);
     }
     if (candidate.end > zone.AtLocal(first, hours->closes)) {
-        problems.push_back("ends " + TimeText(zone, candidate.end) + ", after closing at " + ClockText(hours->closes) +
-                           " on " + FormatDate(first) +
-                           (IsTreatment(candidate.type) ? " (monitoring and turnover included)" : ""));
+        const LocalTime end = ToLocal(zone, candidate.end);
+        problems += (problems.empty() ? "" : "; ") + std::string("ends ") +
+                    (end.date == first ? ClockText(end.time_of_day) : TimeText(zone, candidate.end)) +
+                    ", after closing at " + ClockText(hours->closes) + " on " + FormatDate(first);
     }
     if (!problems.empty()) {
-        std::string message = std::string(BookingRuleName(BookingRule::kOutsideHours)) + ": ";
-        for (std::size_t i = 0; i < problems.size(); ++i) {
-            message += (i == 0 ? "" : "; ") + problems[i];
-        }
-        conflicts.push_back({BookingRule::kOutsideHours, message + " (" + setting + ")"});
+        conflicts.push_back({BookingRule::kOutsideHours,
+                             std::string(BookingRuleName(BookingRule::kOutsideHours)) + ": " + problems + " (" +
+                                 std::string(kWeekdays.at(WeekdayIndex(first)).second) + " " + DayHoursText(hours) +
+                                 (IsTreatment(candidate.type) ? "; monitoring and turnover included)" : ")")});
     }
 }
 
