@@ -113,8 +113,10 @@ struct DayPlanEntry {
     std::string patient_name;                             // "Ada Example"
     std::string patient_initials;                         // "A.E."
     std::optional<clinical::SessionState> session_state;  // the linked treatment session's state, when linked
-    std::chrono::minutes local_start{0};  // wall-clock time of day in the clinic's zone, from local midnight
-    std::chrono::minutes local_end{0};    // may exceed 24 h for one that runs past midnight
+    // Wall-clock times in the clinic's zone, from the date's local midnight: local_end passes 24 h for one that runs
+    // past midnight, and local_start is negative for one that began the day before.
+    std::chrono::minutes local_start{0};
+    std::chrono::minutes local_end{0};
 };
 
 // One room's column of the day plan; `room` is nullopt for the appointments that take no room (consultations).

@@ -346,6 +346,11 @@ public:
     // of the same room, staff member or patient at the same minute are checked one after the other.
     virtual Status LockSchedule() = 0;
 
+    // Moves a scheduled session's planned_date to `date` (the local day its appointment is booked on); nothing else of
+    // it changes and no transition is appended. kFailedPrecondition "session_id" when it is no longer scheduled;
+    // kNotFound when no such session.
+    virtual Status MoveSessionDate(SessionId session, std::chrono::sys_days date) = 0;
+
     // Flags a course's missed induction session. kConflict "appointment" when that appointment is already flagged.
     virtual Result<MissedInductionId> InsertMissedInduction(const MissedInduction& missed) = 0;
     // The course's flags in the order they were raised.

@@ -284,6 +284,9 @@ public:
         return Call(&app::StoreTransaction::UpdateAppointment, appointment);
     }
     Status LockSchedule() override { return Call(&app::StoreTransaction::LockSchedule); }
+    Status MoveSessionDate(app::SessionId session, std::chrono::sys_days date) override {
+        return Call(&app::StoreTransaction::MoveSessionDate, session, date);
+    }
     Result<app::MissedInductionId> InsertMissedInduction(const app::MissedInduction& missed) override {
         return Call(&app::StoreTransaction::InsertMissedInduction, missed);
     }

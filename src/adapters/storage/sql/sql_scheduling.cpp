@@ -320,6 +320,22 @@ Status SqlTransaction::LockSchedule() {
     return StatusOf(connection_.Query("UPDATE schedule_lock SET generation = generation + 1 WHERE id = 1", {}));
 }
 
+Status SqlTransaction::MoveSessionDate(app::SessionId session, std::chrono::sys_days date) {
+    const std::vector<SqlValue> params = {session.value, FormatDate(date)};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query(
+            "UPDATE treatment_sessions SET planned_date = $2 WHERE id = $1 AND state = 'scheduled' RETURNING id",
+            params));
+    if (!rows.empty()) {
+        return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(const app::TreatmentSession current, GetSession(session));
+    return Error{ErrorCode::kFailedPrecondition, "session_id",
+                 "session " + std::to_string(session.value) + " is " +
+                     std::string(clinical::SessionStateName(current.state)) + ", no longer scheduled"};
+}
+
 Result<app::MissedInductionId> SqlTransaction::InsertMissedInduction(const app::MissedInduction& missed) {
     const std::vector<SqlValue> params = {missed.course.value,
                                           missed.session.value,

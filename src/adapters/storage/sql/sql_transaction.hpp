@@ -127,6 +127,7 @@ public:
     Result<std::vector<app::Appointment>> ListAppointments(const app::AppointmentFilter& filter) override;
     Status UpdateAppointment(const app::Appointment& appointment) override;
     Status LockSchedule() override;
+    Status MoveSessionDate(app::SessionId session, std::chrono::sys_days date) override;
     Result<app::MissedInductionId> InsertMissedInduction(const app::MissedInduction& missed) override;
     Result<std::vector<app::MissedInduction>> ListMissedInductions(app::CourseId course) override;
 
