@@ -79,7 +79,8 @@ protected:
     // How many appointments the clinic holds in the fortnight around the fixture's start.
     std::size_t AppointmentCount() {
         Result<std::vector<Appointment>> all = store().Read([&](app::StoreTransaction& tx) {
-            return tx.ListAppointments(app::AppointmentFilter{On(kMonday - days{7}, 0), On(kMonday + days{60}, 0)});
+            return tx.ListAppointments(
+                app::AppointmentFilter{On(kMonday - days{7}, 0), On(kMonday + days{60}, 0), {}, {}, {}, {}, false});
         });
         EXPECT_TRUE(all.ok()) << all.error().ToString();
         return all.ok() ? all->size() : 0;
@@ -144,8 +145,9 @@ TEST_P(SchedulingContractTest, EachHardRuleRefusesWithItsNameAndWritesNothing) {
     // An inactive room takes no new bookings.
     Result<app::TreatmentRoom> room = store().Read([&](app::StoreTransaction& tx) { return tx.GetRoom(spare); });
     ASSERT_TRUE(room.ok());
-    room->active = false;
-    ASSERT_TRUE(clinic().scheduling.UpdateRoom(admin_, *room).ok());
+    app::TreatmentRoom retired = *room;
+    retired.active = false;
+    ASSERT_TRUE(clinic().scheduling.UpdateRoom(admin_, retired).ok());
     ExpectRefusedBy(BookIv(bob, On(kTuesday, 13), spare), "room_inactive");
 
     // A prescriber's reason overrides no hard rule.
