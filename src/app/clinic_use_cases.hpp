@@ -20,6 +20,7 @@
 #include "app/ports/store.hpp"
 #include "app/ports/time_zones.hpp"
 #include "app/rems_forms.hpp"
+#include "app/scheduling.hpp"
 #include "app/session_steps.hpp"
 #include "app/user_records.hpp"
 
@@ -41,7 +42,8 @@ struct ClinicUseCases {
           adverse_events(store, clock),
           notes(store, clock),
           rems(store, clock, zones),
-          portal(store, clock, zones) {}
+          portal(store, clock, zones),
+          scheduling(store, clock, zones) {}
 
     Authentication authentication;
     UserRecords users;
@@ -56,6 +58,7 @@ struct ClinicUseCases {
     NoteRecords notes;
     RemsForms rems;
     PortalRecords portal;
+    Scheduling scheduling;
 };
 
 }  // namespace kclinic::app

@@ -253,6 +253,47 @@ public:
         return Call(&app::StoreTransaction::SaveSetting, name, value, changed_at, changed_by);
     }
 
+    // app::SchedulingTransaction
+    Result<app::RoomId> InsertRoom(const app::TreatmentRoom& room) override {
+        return Call(&app::StoreTransaction::InsertRoom, room);
+    }
+    Result<app::TreatmentRoom> GetRoom(app::RoomId id) override { return Call(&app::StoreTransaction::GetRoom, id); }
+    Result<std::vector<app::TreatmentRoom>> ListRooms() override { return Call(&app::StoreTransaction::ListRooms); }
+    Status UpdateRoom(const app::TreatmentRoom& room) override {
+        return Call(&app::StoreTransaction::UpdateRoom, room);
+    }
+    Status InsertClosedDay(const app::ClosedDay& day) override {
+        return Call(&app::StoreTransaction::InsertClosedDay, day);
+    }
+    Status DeleteClosedDay(std::chrono::sys_days date) override {
+        return Call(&app::StoreTransaction::DeleteClosedDay, date);
+    }
+    Result<std::vector<app::ClosedDay>> ListClosedDays(std::chrono::sys_days from, std::chrono::sys_days to) override {
+        return Call(&app::StoreTransaction::ListClosedDays, from, to);
+    }
+    Result<app::AppointmentId> InsertAppointment(const app::Appointment& appointment) override {
+        return Call(&app::StoreTransaction::InsertAppointment, appointment);
+    }
+    Result<app::Appointment> GetAppointment(app::AppointmentId id) override {
+        return Call(&app::StoreTransaction::GetAppointment, id);
+    }
+    Result<std::vector<app::Appointment>> ListAppointments(const app::AppointmentFilter& filter) override {
+        return Call(&app::StoreTransaction::ListAppointments, filter);
+    }
+    Status UpdateAppointment(const app::Appointment& appointment) override {
+        return Call(&app::StoreTransaction::UpdateAppointment, appointment);
+    }
+    Status LockSchedule() override { return Call(&app::StoreTransaction::LockSchedule); }
+    Status MoveSessionDate(app::SessionId session, std::chrono::sys_days date) override {
+        return Call(&app::StoreTransaction::MoveSessionDate, session, date);
+    }
+    Result<app::MissedInductionId> InsertMissedInduction(const app::MissedInduction& missed) override {
+        return Call(&app::StoreTransaction::InsertMissedInduction, missed);
+    }
+    Result<std::vector<app::MissedInduction>> ListMissedInductions(app::CourseId course) override {
+        return Call(&app::StoreTransaction::ListMissedInductions, course);
+    }
+
     // app::AccessTransaction
     Result<app::UserId> InsertUser(const app::User& user) override {
         return Call(&app::StoreTransaction::InsertUser, user);
@@ -260,6 +301,9 @@ public:
     Result<app::User> GetUser(app::UserId id) override { return Call(&app::StoreTransaction::GetUser, id); }
     Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override {
         return Call(&app::StoreTransaction::FindUserByEmail, email);
+    }
+    Result<std::optional<app::User>> FindPatientUser(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::FindPatientUser, patient);
     }
     Result<std::vector<app::User>> ListUsers(app::UserId after, int limit) override {
         return Call(&app::StoreTransaction::ListUsers, after, limit);
@@ -309,6 +353,24 @@ public:
     }
     Status RevokeUserApiTokens(app::UserId user, app::TimePoint at) override {
         return Call(&app::StoreTransaction::RevokeUserApiTokens, user, at);
+    }
+
+    // app::OutboxTransaction
+    Result<app::OutboxMessageId> InsertOutboxMessage(const app::OutboxMessage& message) override {
+        return Call(&app::StoreTransaction::InsertOutboxMessage, message);
+    }
+    Result<std::vector<app::OutboxMessage>> ClaimDueOutboxMessages(app::TimePoint now, app::TimePoint lease_until,
+                                                                   int limit) override {
+        return Call(&app::StoreTransaction::ClaimDueOutboxMessages, now, lease_until, limit);
+    }
+    Status UpdateOutboxDelivery(const app::OutboxMessage& message) override {
+        return Call(&app::StoreTransaction::UpdateOutboxDelivery, message);
+    }
+    Status CancelOutboxMessages(app::AppointmentId appointment) override {
+        return Call(&app::StoreTransaction::CancelOutboxMessages, appointment);
+    }
+    Result<std::vector<app::OutboxMessage>> ListOutboxMessages(const app::OutboxFilter& filter) override {
+        return Call(&app::StoreTransaction::ListOutboxMessages, filter);
     }
 
 private:

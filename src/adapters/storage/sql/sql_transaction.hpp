@@ -114,10 +114,28 @@ public:
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;
 
+    // app::SchedulingTransaction: sql_scheduling.cpp.
+    Result<app::RoomId> InsertRoom(const app::TreatmentRoom& room) override;
+    Result<app::TreatmentRoom> GetRoom(app::RoomId id) override;
+    Result<std::vector<app::TreatmentRoom>> ListRooms() override;
+    Status UpdateRoom(const app::TreatmentRoom& room) override;
+    Status InsertClosedDay(const app::ClosedDay& day) override;
+    Status DeleteClosedDay(std::chrono::sys_days date) override;
+    Result<std::vector<app::ClosedDay>> ListClosedDays(std::chrono::sys_days from, std::chrono::sys_days to) override;
+    Result<app::AppointmentId> InsertAppointment(const app::Appointment& appointment) override;
+    Result<app::Appointment> GetAppointment(app::AppointmentId id) override;
+    Result<std::vector<app::Appointment>> ListAppointments(const app::AppointmentFilter& filter) override;
+    Status UpdateAppointment(const app::Appointment& appointment) override;
+    Status LockSchedule() override;
+    Status MoveSessionDate(app::SessionId session, std::chrono::sys_days date) override;
+    Result<app::MissedInductionId> InsertMissedInduction(const app::MissedInduction& missed) override;
+    Result<std::vector<app::MissedInduction>> ListMissedInductions(app::CourseId course) override;
+
     // app::AccessTransaction: sql_access.cpp.
     Result<app::UserId> InsertUser(const app::User& user) override;
     Result<app::User> GetUser(app::UserId id) override;
     Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override;
+    Result<std::optional<app::User>> FindPatientUser(app::PatientId patient) override;
     Result<std::vector<app::User>> ListUsers(app::UserId after, int limit) override;
     Status UpdateUser(const app::User& user) override;
     Result<app::LoginThrottle> GetLoginThrottle(std::string_view email) override;
@@ -135,6 +153,14 @@ public:
     Result<std::vector<app::ApiToken>> ListApiTokens(app::UserId user) override;
     Status RevokeApiToken(app::ApiTokenId id, app::TimePoint at) override;
     Status RevokeUserApiTokens(app::UserId user, app::TimePoint at) override;
+
+    // app::OutboxTransaction: sql_outbox.cpp.
+    Result<app::OutboxMessageId> InsertOutboxMessage(const app::OutboxMessage& message) override;
+    Result<std::vector<app::OutboxMessage>> ClaimDueOutboxMessages(app::TimePoint now, app::TimePoint lease_until,
+                                                                   int limit) override;
+    Status UpdateOutboxDelivery(const app::OutboxMessage& message) override;
+    Status CancelOutboxMessages(app::AppointmentId appointment) override;
+    Result<std::vector<app::OutboxMessage>> ListOutboxMessages(const app::OutboxFilter& filter) override;
 
 private:
     SqlConnection& connection_;
