@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -179,8 +180,9 @@ Result<TreatmentSession> CheckSessionLink(StoreTransaction& tx, SessionId id, Pa
 }
 
 // What the rules look at around [from, to): the rooms, the opening hours with the closed dates, and the appointments
-// that hold time and overlap it, with the patient's within the spacing window on either side; `moving` (the
-// appointment being rescheduled) left out.
+// that hold time and overlap it (unless `others` leaves them to the slot search, which reads them window by window),
+// with the patient's within the spacing window on either side; `moving` (the appointment being rescheduled) left out.
+enum class OthersInRange { kRead, kLeftToTheSearch };
 struct ScheduleData {
     std::vector<clinical::Room> rooms;
     clinical::OpeningHours hours;
@@ -189,7 +191,7 @@ struct ScheduleData {
 
 Result<ScheduleData> LoadSchedule(StoreTransaction& tx, const clinical::ClinicZone& zone,
                                   const clinical::ClinicSettings& settings, TimePoint from, TimePoint to,
-                                  PatientId patient, std::optional<AppointmentId> moving) {
+                                  PatientId patient, std::optional<AppointmentId> moving, OthersInRange others) {
     ScheduleData data;
     ASSIGN_OR_RETURN(const std::vector<TreatmentRoom> rooms, tx.ListRooms());
     for (const TreatmentRoom& room : rooms) {
@@ -204,8 +206,10 @@ Result<ScheduleData> LoadSchedule(StoreTransaction& tx, const clinical::ClinicZo
     }
     data.hours = clinical::OpeningHoursOf(settings, std::move(closed_dates));
 
-    AppointmentFilter overlapping{from, to, {}, {}, {}, {}, true};
-    ASSIGN_OR_RETURN(std::vector<Appointment> appointments, tx.ListAppointments(overlapping));
+    std::vector<Appointment> appointments;
+    if (others == OthersInRange::kRead) {
+        ASSIGN_OR_RETURN(appointments, tx.ListAppointments(AppointmentFilter{from, to, {}, {}, {}, {}, true}));
+    }
     // The spacing rule looks this far on either side (a day more, for the local dates at the window's edges).
     const days spacing{settings.schedule.min_days_between_sessions + 1};
     AppointmentFilter patients{from - spacing, to + spacing, {}, {}, patient, {}, true};
@@ -229,8 +233,8 @@ Result<std::vector<std::string>> CheckRules(StoreTransaction& tx, const Actor& a
                                             const clinical::ClinicSettings& settings, TimePoint now,
                                             const Appointment& candidate, const std::string& override_reason,
                                             std::optional<AppointmentId> moving) {
-    ASSIGN_OR_RETURN(const ScheduleData data,
-                     LoadSchedule(tx, zone, settings, candidate.start, candidate.end, candidate.patient, moving));
+    ASSIGN_OR_RETURN(const ScheduleData data, LoadSchedule(tx, zone, settings, candidate.start, candidate.end,
+                                                           candidate.patient, moving, OthersInRange::kRead));
     const clinical::ScheduleContext context{zone, data.hours, data.rooms, data.bookings, settings, now};
     const std::vector<clinical::BookingConflict> conflicts = clinical::CheckBooking(BookingOf(candidate), context);
     if (conflicts.empty()) {
@@ -384,8 +388,9 @@ Result<SeriesPlan> PlanSeries(StoreTransaction& tx, const clinical::ClinicZone& 
         ASSIGN_OR_RETURN(const sys_days from,
                          EarliestAfter(previous, std::max(session.planned_date, today), settings.schedule));
         const sys_days to = from + days{kSeriesSearchDays};
-        ASSIGN_OR_RETURN(ScheduleData data, LoadSchedule(tx, zone, settings, StartOfDay(zone, from),
-                                                         StartOfDay(zone, to + days{1}), plan.course.patient, {}));
+        ASSIGN_OR_RETURN(ScheduleData data,
+                         LoadSchedule(tx, zone, settings, StartOfDay(zone, from), StartOfDay(zone, to + days{1}),
+                                      plan.course.patient, {}, OthersInRange::kRead));
         data.bookings.insert(data.bookings.end(), proposed.begin(), proposed.end());
         clinical::SlotRequest request;
         request.type = *type;
@@ -729,10 +734,21 @@ Result<std::vector<clinical::Slot>> Scheduling::FindSlots(const Actor& actor, co
         // The range is checked by FindSlots; an inverted one loads nothing.
         const TimePoint from = StartOfDay(zone, search.from);
         const TimePoint to = std::max(from, StartOfDay(zone, search.to + days{1}));
-        ASSIGN_OR_RETURN(const ScheduleData data,
-                         LoadSchedule(tx, zone, settings, from, to, search.patient, search.moving));
+        ASSIGN_OR_RETURN(const ScheduleData data, LoadSchedule(tx, zone, settings, from, to, search.patient,
+                                                               search.moving, OthersInRange::kLeftToTheSearch));
         const clinical::ScheduleContext context{zone, data.hours, data.rooms, data.bookings, settings, now};
-        ASSIGN_OR_RETURN(std::vector<clinical::Slot> slots, clinical::FindSlots(request, context));
+        // The range's appointments window by window: a search answered in its first days reads only those (issue
+        // 11 §5, docs/benchmarks.md). The search leaves out the appointment being moved.
+        const auto overlapping = [&](TimePoint window_from,
+                                     TimePoint window_to) -> Result<std::vector<clinical::Booking>> {
+            ASSIGN_OR_RETURN(const std::vector<Appointment> appointments,
+                             tx.ListAppointments(AppointmentFilter{window_from, window_to, {}, {}, {}, {}, true}));
+            std::vector<clinical::Booking> bookings;
+            bookings.reserve(appointments.size());
+            std::transform(appointments.begin(), appointments.end(), std::back_inserter(bookings), BookingOf);
+            return bookings;
+        };
+        ASSIGN_OR_RETURN(std::vector<clinical::Slot> slots, clinical::FindSlots(request, context, overlapping));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "slot.search", "patient", search.patient.value,
                                     search.patient.value,
                                     std::string(clinical::AppointmentTypeName(search.type)) + " " +

@@ -370,8 +370,8 @@ public:
         }
     }
 
-    // Indexes the bookings that overlap [from, to), in place of the previous window's.
-    void Load(TimePoint from, TimePoint to) {
+    // Indexes those of `bookings` that overlap [from, to), in place of the previous window's.
+    void Load(const std::vector<Booking>& bookings, TimePoint from, TimePoint to) {
         patient_.Clear();
         for (Occupancy& room : room_occupancy_) {
             room.Clear();
@@ -380,7 +380,7 @@ public:
             member.treatments.Clear();
             member.one_to_one.Clear();
         }
-        for (const Booking& booking : context_.bookings) {
+        for (const Booking& booking : bookings) {
             if (!Counts(booking) || !Overlaps(booking.start, booking.end, from, to)) {
                 continue;
             }
@@ -647,10 +647,11 @@ std::vector<BookingConflict> CheckBooking(const Booking& candidate, const Schedu
 }
 
 // The search walks the days in windows that double (1, 2, 4, ... days) and indexes only the bookings that overlap
-// the window in hand, so a search whose slots lie in its first days never sorts the months after them; each test is
-// then a binary search, and the cost is one pass over the bookings per window plus the grid, not slots x bookings.
-// The rules are CheckBooking's (the tests compare the two).
-Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleContext& context) {
+// the window in hand, read from the caller window by window, so a search whose slots lie in its first days never
+// reads or sorts the months after them; each test is then a binary search, and the cost is the windows' bookings
+// plus the grid, not slots x bookings. The rules are CheckBooking's (the tests compare the two).
+Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleContext& context,
+                                    const BookingsOverlapping& bookings_overlapping) {
     RETURN_IF_ERROR(CheckSlotRequest(request, context));
     const ClinicZone& zone = context.zone;
     SlotSearch search(request, context);
@@ -659,7 +660,10 @@ Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleCo
     days window{1};
     for (sys_days window_from = request.from; window_from <= request.to; window_from += window, window *= 2) {
         const sys_days window_to = std::min(request.to, window_from + window - days{1});
-        search.Load(zone.DayOf(window_from).start, zone.DayOf(window_to).end);
+        const TimePoint from = zone.DayOf(window_from).start;
+        const TimePoint to = zone.DayOf(window_to).end;
+        ASSIGN_OR_RETURN(const std::vector<Booking> bookings, bookings_overlapping(from, to));
+        search.Load(bookings, from, to);
         for (sys_days date = window_from; date <= window_to; date += days{1}) {
             const std::optional<DayHours>& hours = context.hours.weekly.at(WeekdayIndex(date));
             if (!hours || IsClosedDate(context.hours, date) || !search.SpacingAllows(date)) {
@@ -682,6 +686,15 @@ Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleCo
         }
     }
     return slots;
+}
+
+Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleContext& context) {
+    return FindSlots(request, context, [&](TimePoint from, TimePoint to) -> Result<std::vector<Booking>> {
+        std::vector<Booking> overlapping;
+        std::copy_if(context.bookings.begin(), context.bookings.end(), std::back_inserter(overlapping),
+                     [&](const Booking& booking) { return Overlaps(booking.start, booking.end, from, to); });
+        return overlapping;
+    });
 }
 
 }  // namespace kclinic::clinical

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -232,5 +233,15 @@ struct Slot {
 // `context.rooms`, not in use, or not equipped for the type); "nurses" (a treatment with neither `staff` nor
 // `nurses`).
 [[nodiscard]] Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleContext& context);
+
+// The bookings (those that hold time) overlapping [from, to), read by the caller, e.g. from its store transaction.
+using BookingsOverlapping = std::function<Result<std::vector<Booking>>(TimePoint from, TimePoint to)>;
+// FindSlots reading the bookings window by window, for a caller whose bookings are in a store: it calls
+// `bookings_overlapping` for each window of days it looks at (1, 2, 4, ... days, in order, up to `to`), so a search
+// answered in its first days reads only those. `context.bookings` need then hold only the patient's treatments within
+// schedule.min_days_between_sessions days of [from, to] (for the spacing rule); the windows bring the rest. Errors:
+// FindSlots', and any `bookings_overlapping` returns, unchanged.
+[[nodiscard]] Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleContext& context,
+                                                  const BookingsOverlapping& bookings_overlapping);
 
 }  // namespace kclinic::clinical
