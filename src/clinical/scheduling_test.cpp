@@ -608,6 +608,43 @@ TEST_F(FindSlotsTest, RefusesARequestItCannotAnswer) {
     }
 }
 
+// A store-backed caller hands the bookings over window by window: 1 day, then 2, then 4, ... and no more once the
+// slots are found; its error ends the search unchanged.
+TEST_F(FindSlotsTest, ReadsTheBookingsWindowByWindowAndStopsWhenAnswered) {
+    const sys_days saturday = Day(2026, 3, 14);
+    bookings_.push_back(Make(10, AppointmentType::kIvSession, 2, Local(Day(2026, 3, 16), 8), 1, kNurseA));
+    SlotRequest request = Request(AppointmentType::kIvSession, saturday, saturday + days{60});
+    request.count = 2;
+    std::vector<std::pair<TimePoint, TimePoint>> windows;
+    const auto overlapping = [&](TimePoint from, TimePoint to) -> Result<std::vector<Booking>> {
+        windows.emplace_back(from, to);
+        std::vector<Booking> found;
+        for (const Booking& booking : bookings_) {
+            if (booking.start < to && from < booking.end) {
+                found.push_back(booking);
+            }
+        }
+        return found;
+    };
+    const Result<std::vector<Slot>> slots = FindSlots(request, Context(), overlapping);
+    ASSERT_TRUE(slots.ok()) << slots.error().ToString();
+    // Saturday (closed), then Sunday and Monday, where chair 1 is taken at 08:00: chair 3 is offered.
+    ASSERT_EQ(windows.size(), 2U);
+    EXPECT_EQ(windows[0], std::pair(zone_.DayOf(saturday).start, zone_.DayOf(saturday).end));
+    EXPECT_EQ(windows[1], std::pair(zone_.DayOf(saturday + days{1}).start, zone_.DayOf(saturday + days{2}).end));
+    ASSERT_EQ(slots->size(), 2U);
+    EXPECT_EQ(slots->front().start, Local(Day(2026, 3, 16), 8));
+    EXPECT_EQ(slots->front().room, 3);
+    EXPECT_EQ(slots->front().staff, kNurseA);  // she watches the patient in chair 1 too: within the ratio of 3
+
+    const Result<std::vector<Slot>> failed =
+        FindSlots(request, Context(), [](TimePoint, TimePoint) -> Result<std::vector<Booking>> {
+            return Error{ErrorCode::kUnavailable, "", "the database is down"};
+        });
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().ToString(), "the database is down");
+}
+
 // The search and the rules agree: on a random busy week, every grid start FindSlots offers is one CheckBooking
 // accepts with the room and staff it names, and every start it skips has no room and staff CheckBooking accepts.
 TEST_F(FindSlotsTest, AgreesWithCheckBookingOnABusyWeek) {
