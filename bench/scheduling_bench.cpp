@@ -16,9 +16,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <random>
 #include <string>
@@ -49,10 +47,9 @@ constexpr int kPatients = 1500;
 constexpr int kUnbookedPatients = 200;  // searched for, with nothing booked
 constexpr sys_days kFirstDay = sys_days{std::chrono::year{2026} / 10 / 1};
 
+// The OS's IANA database, as `kclinic serve` reads it.
 ClinicZone NewYork() {
-    std::ifstream file("/usr/share/zoneinfo/America/New_York", std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    kclinic::Result<ClinicZone> zone = ParseTzif("clinic.time_zone", "America/New_York", bytes);
+    kclinic::Result<ClinicZone> zone = kclinic::adapters::OsTimeZones().Load("America/New_York");
     return zone.ok() ? *zone : ClinicZone::Utc();
 }
 
