@@ -107,7 +107,7 @@ Result<std::string> CheckStaff(StoreTransaction& tx, const std::string& staff, A
     if (staff.empty()) {
         return std::string();
     }
-    const std::string email = FoldAsciiCase(staff);
+    std::string email = FoldAsciiCase(staff);
     ASSIGN_OR_RETURN(const std::optional<User> user, tx.FindUserByEmail(email));
     const bool clinician =
         user && !user->disabled &&
@@ -300,15 +300,41 @@ Result<Appointment> GetAtVersion(StoreTransaction& tx, AppointmentId id, std::in
     return appointment;
 }
 
-Status RequireStatus(const Appointment& appointment, AppointmentStatus expected, std::string_view action) {
-    if (appointment.status != expected) {
+// One step of an appointment's status: from which status to which, in words for the refusal, and its audit action.
+struct StatusStep {
+    AppointmentStatus from;
+    AppointmentStatus to;
+    std::string_view done;  // "cancelled"
+    std::string_view action;
+};
+constexpr StatusStep kCancelStep{AppointmentStatus::kBooked, AppointmentStatus::kCancelled, "cancelled",
+                                 "appointment.cancel"};
+constexpr StatusStep kNoShowStep{AppointmentStatus::kBooked, AppointmentStatus::kNoShow, "marked a no-show",
+                                 "appointment.no_show"};
+constexpr StatusStep kCheckInStep{AppointmentStatus::kBooked, AppointmentStatus::kCheckedIn, "checked in",
+                                  "appointment.check_in"};
+constexpr StatusStep kCompleteStep{AppointmentStatus::kCheckedIn, AppointmentStatus::kCompleted, "completed",
+                                   "appointment.complete"};
+
+// Takes appointment `id` at `version` one `step` (with `reason` as its status reason), stores and audits it.
+Result<Appointment> StepStatus(StoreTransaction& tx, const Actor& actor, TimePoint now, AppointmentId id,
+                               std::int64_t version, const StatusStep& step, std::string_view reason = {}) {
+    ASSIGN_OR_RETURN(Appointment appointment, GetAtVersion(tx, id, version));
+    if (appointment.status != step.from) {
         return Error{ErrorCode::kFailedPrecondition, "status",
-                     "appointment " + std::to_string(appointment.id.value) + " is " +
+                     "appointment " + std::to_string(id.value) + " is " +
                          std::string(clinical::kAppointmentStatusNames.Name(appointment.status)) + "; only a " +
-                         std::string(clinical::kAppointmentStatusNames.Name(expected)) + " appointment can be " +
-                         std::string(action)};
+                         std::string(clinical::kAppointmentStatusNames.Name(step.from)) + " appointment can be " +
+                         std::string(step.done)};
     }
-    return Status::Ok();
+    appointment.status = step.to;
+    appointment.status_reason = std::string(reason);
+    appointment.updated_at = now;
+    appointment.updated_by = actor.user;
+    RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
+    appointment.version += 1;
+    RETURN_IF_ERROR(AuditAppointment(tx, actor, now, step.action, appointment));
+    return appointment;
 }
 
 // The induction phases: the IV series and esketamine's first four weeks (TRD) or its acute course (suicidal ideation),
@@ -584,7 +610,12 @@ Result<Appointment> Scheduling::Reschedule(const Actor& actor, AppointmentId id,
     return store_.Write([&](StoreTransaction& tx) -> Result<Appointment> {
         RETURN_IF_ERROR(tx.LockSchedule());
         ASSIGN_OR_RETURN(Appointment appointment, GetAtVersion(tx, id, request.version));
-        RETURN_IF_ERROR(RequireStatus(appointment, AppointmentStatus::kBooked, "rescheduled"));
+        if (appointment.status != AppointmentStatus::kBooked) {
+            return Error{ErrorCode::kFailedPrecondition, "status",
+                         "appointment " + std::to_string(id.value) + " is " +
+                             std::string(clinical::kAppointmentStatusNames.Name(appointment.status)) +
+                             "; only a booked appointment can be rescheduled"};
+        }
         if (request.room) {
             RETURN_IF_ERROR(tx.GetRoom(*request.room));
         }
@@ -620,16 +651,8 @@ Result<AppointmentOutcome> Scheduling::Cancel(const Actor& actor, AppointmentId 
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<AppointmentOutcome> {
         RETURN_IF_ERROR(tx.LockSchedule());
-        ASSIGN_OR_RETURN(Appointment appointment, GetAtVersion(tx, id, version));
-        RETURN_IF_ERROR(RequireStatus(appointment, AppointmentStatus::kBooked, "cancelled"));
-        appointment.status = AppointmentStatus::kCancelled;
-        appointment.status_reason = std::string(reason);
-        appointment.updated_at = now;
-        appointment.updated_by = actor.user;
-        RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
-        appointment.version += 1;
+        ASSIGN_OR_RETURN(Appointment appointment, StepStatus(tx, actor, now, id, version, kCancelStep, reason));
         RETURN_IF_ERROR(tx.CancelOutboxMessages(appointment.id));
-        RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.cancel", appointment));
         return AfterMissed(tx, actor, zone, settings, now, std::move(appointment));
     });
 }
@@ -640,50 +663,25 @@ Result<AppointmentOutcome> Scheduling::MarkNoShow(const Actor& actor, Appointmen
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<AppointmentOutcome> {
         RETURN_IF_ERROR(tx.LockSchedule());
-        ASSIGN_OR_RETURN(Appointment appointment, GetAtVersion(tx, id, version));
-        RETURN_IF_ERROR(RequireStatus(appointment, AppointmentStatus::kBooked, "marked a no-show"));
-        if (now < appointment.start) {
+        ASSIGN_OR_RETURN(Appointment appointment, StepStatus(tx, actor, now, id, version, kNoShowStep));
+        if (now < appointment.start) {  // the error rolls the step back
             return Error{ErrorCode::kFailedPrecondition, "start",
                          "appointment " + std::to_string(id.value) + " has not started yet; cancel it instead"};
         }
-        appointment.status = AppointmentStatus::kNoShow;
-        appointment.updated_at = now;
-        appointment.updated_by = actor.user;
-        RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
-        appointment.version += 1;
         RETURN_IF_ERROR(tx.CancelOutboxMessages(appointment.id));
-        RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.no_show", appointment));
         return AfterMissed(tx, actor, zone, settings, now, std::move(appointment));
     });
 }
 
 Result<Appointment> Scheduling::CheckIn(const Actor& actor, AppointmentId id, std::int64_t version) {
-    const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<Appointment> {
-        ASSIGN_OR_RETURN(Appointment appointment, GetAtVersion(tx, id, version));
-        RETURN_IF_ERROR(RequireStatus(appointment, AppointmentStatus::kBooked, "checked in"));
-        appointment.status = AppointmentStatus::kCheckedIn;
-        appointment.updated_at = now;
-        appointment.updated_by = actor.user;
-        RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
-        appointment.version += 1;
-        RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.check_in", appointment));
-        return appointment;
+        return StepStatus(tx, actor, clock_.Now(), id, version, kCheckInStep);
     });
 }
 
 Result<Appointment> Scheduling::Complete(const Actor& actor, AppointmentId id, std::int64_t version) {
-    const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<Appointment> {
-        ASSIGN_OR_RETURN(Appointment appointment, GetAtVersion(tx, id, version));
-        RETURN_IF_ERROR(RequireStatus(appointment, AppointmentStatus::kCheckedIn, "completed"));
-        appointment.status = AppointmentStatus::kCompleted;
-        appointment.updated_at = now;
-        appointment.updated_by = actor.user;
-        RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
-        appointment.version += 1;
-        RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.complete", appointment));
-        return appointment;
+        return StepStatus(tx, actor, clock_.Now(), id, version, kCompleteStep);
     });
 }
 

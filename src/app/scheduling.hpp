@@ -180,25 +180,25 @@ public:
     // ("appointment.reschedule"); the rules as for Book with the appointment's own old time free. A linked session's
     // planned_date follows the new local date. kFailedPrecondition "status" when it is not booked; kConflict
     // "version"; kNotFound "appointment_id".
-    Result<Appointment> Reschedule(const Actor& actor, AppointmentId appointment, const RescheduleRequest& request,
+    Result<Appointment> Reschedule(const Actor& actor, AppointmentId id, const RescheduleRequest& request,
                                    const clinical::ClinicSettings& settings);
     // booked -> cancelled with a reason ("appointment.cancel"); kInvalidArgument "reason" (blank, over 500
     // characters, control characters). The linked session stays scheduled, to be booked again.
-    Result<AppointmentOutcome> Cancel(const Actor& actor, AppointmentId appointment, std::int64_t version,
+    Result<AppointmentOutcome> Cancel(const Actor& actor, AppointmentId id, std::int64_t version,
                                       std::string_view reason, const clinical::ClinicSettings& settings);
     // booked -> no_show, once its start has passed ("appointment.no_show"); kFailedPrecondition "start" before it.
-    Result<AppointmentOutcome> MarkNoShow(const Actor& actor, AppointmentId appointment, std::int64_t version,
+    Result<AppointmentOutcome> MarkNoShow(const Actor& actor, AppointmentId id, std::int64_t version,
                                           const clinical::ClinicSettings& settings);
     // booked -> checked_in: the patient has arrived ("appointment.check_in"). A treatment session's own check-in
     // (consent and escort) stays SessionSteps::CheckIn.
-    Result<Appointment> CheckIn(const Actor& actor, AppointmentId appointment, std::int64_t version);
+    Result<Appointment> CheckIn(const Actor& actor, AppointmentId id, std::int64_t version);
     // checked_in -> completed ("appointment.complete").
-    Result<Appointment> Complete(const Actor& actor, AppointmentId appointment, std::int64_t version);
+    Result<Appointment> Complete(const Actor& actor, AppointmentId id, std::int64_t version);
     // Each of Cancel, MarkNoShow, CheckIn, Complete: kFailedPrecondition "status" from any other status; kConflict
     // "version"; kNotFound "appointment_id".
 
     // kNotFound "appointment_id". Audited as "appointment.read".
-    Result<Appointment> GetAppointment(const Actor& actor, AppointmentId appointment);
+    Result<Appointment> GetAppointment(const Actor& actor, AppointmentId id);
     // The appointments `filter` selects, by start then id (a clinician's own schedule: filter.staff; a patient's:
     // filter.patient). One audit entry for the listing ("appointment.list"; the patient's id when filter.patient).
     // kInvalidArgument "to" when not after `from` or more than 92 days after it.

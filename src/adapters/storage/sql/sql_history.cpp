@@ -7,6 +7,7 @@
 
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/sql/entered_in_error_sql.hpp"
+#include "adapters/storage/sql/json_columns.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -35,21 +36,6 @@ std::optional<clinical::Intake> IntakeFromText(std::string_view text) {
         return std::nullopt;
     }
     return std::move(intake).value();
-}
-
-std::optional<std::vector<std::string>> StringsFromText(std::string_view text) {
-    Result<json::Json> parsed = json::Parse(text);
-    if (!parsed.ok() || !parsed->is_array()) {
-        return std::nullopt;
-    }
-    std::vector<std::string> strings;
-    for (const json::Json& item : *parsed) {
-        if (!item.is_string()) {
-            return std::nullopt;
-        }
-        strings.push_back(item.get<std::string>());
-    }
-    return strings;
 }
 
 }  // namespace
@@ -188,7 +174,7 @@ Result<app::ScreeningId> SqlTransaction::InsertScreening(const app::ScreeningRec
                                           json::IntakeToJson(screening.inputs).dump(),
                                           std::string(clinical::DecisionName(result.decision)),
                                           std::int64_t{result.adequate_failed_trials},
-                                          json::Json(result.counted_trial_drugs).dump(),
+                                          StringsToJson(result.counted_trial_drugs),
                                           Flag(result.treatment_resistant),
                                           Flag(result.indication_established),
                                           Millis(screening.screened_at),
@@ -235,7 +221,7 @@ Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
     std::optional<clinical::Intake> inputs = IntakeFromText(read.Text(2));
     Result<clinical::Decision> decision = clinical::ParseDecision(read.Text(3));
     screening.result.adequate_failed_trials = static_cast<int>(read.Int(4));
-    std::optional<std::vector<std::string>> counted = StringsFromText(read.Text(5));
+    std::optional<std::vector<std::string>> counted = StringsFromJson(read.Text(5));
     screening.result.treatment_resistant = read.Bool(6);
     screening.result.indication_established = read.Bool(7);
     screening.screened_at = FromMillis(read.Int(8));

@@ -42,6 +42,21 @@ Error SessionTaken(Error error, std::optional<app::SessionId> session) {
     return error;
 }
 
+// The outcome of an `UPDATE ... WHERE id = $1 AND version = $2 RETURNING id` that returned `rows`: OK when it changed
+// the row; otherwise kConflict "version" naming the stored one, or `get_stored`'s kNotFound when there is no such
+// record.
+template <typename GetStored>
+Status UpdatedAtVersion(const std::vector<SqlRow>& rows, std::string_view what, std::int64_t id, std::int64_t version,
+                        GetStored get_stored) {
+    if (!rows.empty()) {
+        return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(const auto stored, get_stored());
+    return Error{ErrorCode::kConflict, "version",
+                 std::string(what) + " " + std::to_string(id) + " was changed by someone else (version " +
+                     std::to_string(stored.version) + ", not " + std::to_string(version) + ")"};
+}
+
 SqlValue OptionalId(std::optional<std::int64_t> id) {
     return id ? SqlValue{*id} : SqlValue{};
 }
@@ -177,13 +192,7 @@ Status SqlTransaction::UpdateRoom(const app::TreatmentRoom& room) {
     if (!rows.ok()) {
         return NameTaken(rows.error(), room.name);
     }
-    if (!rows->empty()) {
-        return Status::Ok();
-    }
-    ASSIGN_OR_RETURN(const app::TreatmentRoom current, GetRoom(room.id));
-    return Error{ErrorCode::kConflict, "version",
-                 "room " + std::to_string(room.id.value) + " was changed by someone else (version " +
-                     std::to_string(current.version) + ", not " + std::to_string(room.version) + ")"};
+    return UpdatedAtVersion(*rows, "room", room.id.value, room.version, [&] { return GetRoom(room.id); });
 }
 
 Status SqlTransaction::InsertClosedDay(const app::ClosedDay& day) {
@@ -305,13 +314,8 @@ Status SqlTransaction::UpdateAppointment(const app::Appointment& appointment) {
     if (!rows.ok()) {
         return SessionTaken(rows.error(), appointment.session);
     }
-    if (!rows->empty()) {
-        return Status::Ok();
-    }
-    ASSIGN_OR_RETURN(const app::Appointment current, GetAppointment(appointment.id));
-    return Error{ErrorCode::kConflict, "version",
-                 "appointment " + std::to_string(appointment.id.value) + " was changed by someone else (version " +
-                     std::to_string(current.version) + ", not " + std::to_string(appointment.version) + ")"};
+    return UpdatedAtVersion(*rows, "appointment", appointment.id.value, appointment.version,
+                            [&] { return GetAppointment(appointment.id); });
 }
 
 Status SqlTransaction::LockSchedule() {
