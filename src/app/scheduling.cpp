@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -813,6 +814,7 @@ Result<DayPlan> Scheduling::GetDayPlan(const Actor& actor, sys_days date, const 
         ASSIGN_OR_RETURN(const std::vector<Appointment> appointments,
                          tx.ListAppointments(AppointmentFilter{day.start, day.end, {}, {}, {}, {}, false}));
         std::map<PatientId, Patient> patients;
+        std::map<std::string, std::string, std::less<>> staff_names;
         std::map<std::optional<std::int64_t>, std::vector<DayPlanEntry>> by_room;
         for (const Appointment& appointment : appointments) {
             auto patient = patients.find(appointment.patient);
@@ -824,6 +826,14 @@ Result<DayPlan> Scheduling::GetDayPlan(const Actor& actor, sys_days date, const 
             entry.appointment = appointment;
             entry.patient_name = patient->second.given_name + " " + patient->second.family_name;
             entry.patient_initials = Initial(patient->second.given_name) + Initial(patient->second.family_name);
+            if (!appointment.staff.empty()) {
+                auto staff = staff_names.find(appointment.staff);
+                if (staff == staff_names.end()) {
+                    ASSIGN_OR_RETURN(const std::optional<User> user, tx.FindUserByEmail(appointment.staff));
+                    staff = staff_names.emplace(appointment.staff, user ? user->display_name : appointment.staff).first;
+                }
+                entry.staff_name = staff->second;
+            }
             if (appointment.session) {
                 ASSIGN_OR_RETURN(const TreatmentSession session, tx.GetSession(*appointment.session));
                 entry.session_state = session.state;

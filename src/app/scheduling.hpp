@@ -112,6 +112,7 @@ struct DayPlanEntry {
     Appointment appointment;
     std::string patient_name;                             // "Ada Example"
     std::string patient_initials;                         // "A.E."
+    std::string staff_name;  // the staff member's display name; their email when no user has it; empty when no staff
     std::optional<clinical::SessionState> session_state;  // the linked treatment session's state, when linked
     // Wall-clock times in the clinic's zone, from the date's local midnight: local_end passes 24 h for one that runs
     // past midnight, and local_start is negative for one that began the day before.

@@ -202,7 +202,8 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
               << " courses, " << demo.sessions_discharged << " sessions discharged, " << demo.vital_signs
               << " vital signs, " << demo.assessments << " assessments, " << demo.alerts << " alerts, "
               << demo.adverse_events << " adverse events, " << demo.notes << " notes, " << demo.rems_forms_submitted
-              << " REMS forms submitted and " << demo.rems_forms_due << " due\n";
+              << " REMS forms submitted and " << demo.rems_forms_due << " due; " << demo.rooms << " chairs and "
+              << demo.appointments << " appointments booked\n";
     if (demo.monitoring_session) {
         std::cout << "demo clinic: session #" << demo.monitoring_session->value << " of patient #"
                   << demo.monitoring_patient->value << " is in monitoring; its vital signs arrive every "

@@ -147,6 +147,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddNoteRoutes(api, services);
     AddRemsRoutes(api, services);
     AddPortalRoutes(api, services);
+    AddScheduleRoutes(api, services);
     return api.Routes();
 }
 

@@ -44,6 +44,8 @@ void AddNoteRoutes(ApiRouter& api, ApiServices& services);
 void AddRemsRoutes(ApiRouter& api, ApiServices& services);
 // The patient portal (app/portal.hpp).
 void AddPortalRoutes(ApiRouter& api, ApiServices& services);
+// Rooms, closed days, appointments, the slot search, a course's series and the day plan (app/scheduling.hpp).
+void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
 
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
 // validates (ClinicSettingsRecords::LoadClinicSettings).
