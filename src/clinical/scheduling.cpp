@@ -126,6 +126,13 @@ public:
         }
     }
 
+    // Forgets every interval, to index another set.
+    void Clear() {
+        events_.clear();
+        times_.clear();
+        counts_.clear();
+    }
+
     // Sorts the events into the step function; call once, after the last Add.
     void Build() {
         // At one instant ends come before starts: [a, b) and [b, c) do not share a minute.
@@ -230,23 +237,22 @@ void CheckHours(const Booking& candidate, const ScheduleContext& context, std::v
     if (!hours) {
         return;
     }
-    const std::string setting = std::string(kWeekdays.at(WeekdayIndex(first)).second) + " " + DayHoursText(hours);
-    std::vector<std::string> problems;
+    std::string problems;
     if (candidate.start < zone.AtLocal(first, hours->opens)) {
-        problems.push_back("starts " + ClockText(ToLocal(zone, candidate.start).time_of_day) + ", before opening at " +
-                           ClockText(hours->opens) + " on " + FormatDate(first));
+        problems = "starts " + ClockText(ToLocal(zone, candidate.start).time_of_day) + ", before opening at " +
+                   ClockText(hours->opens) + " on " + FormatDate(first);
     }
     if (candidate.end > zone.AtLocal(first, hours->closes)) {
-        problems.push_back("ends " + TimeText(zone, candidate.end) + ", after closing at " + ClockText(hours->closes) +
-                           " on " + FormatDate(first) +
-                           (IsTreatment(candidate.type) ? " (monitoring and turnover included)" : ""));
+        const LocalTime end = ToLocal(zone, candidate.end);
+        problems += (problems.empty() ? "" : "; ") + std::string("ends ") +
+                    (end.date == first ? ClockText(end.time_of_day) : TimeText(zone, candidate.end)) +
+                    ", after closing at " + ClockText(hours->closes) + " on " + FormatDate(first);
     }
     if (!problems.empty()) {
-        std::string message = std::string(BookingRuleName(BookingRule::kOutsideHours)) + ": ";
-        for (std::size_t i = 0; i < problems.size(); ++i) {
-            message += (i == 0 ? "" : "; ") + problems[i];
-        }
-        conflicts.push_back({BookingRule::kOutsideHours, message + " (" + setting + ")"});
+        conflicts.push_back({BookingRule::kOutsideHours,
+                             std::string(BookingRuleName(BookingRule::kOutsideHours)) + ": " + problems + " (" +
+                                 std::string(kWeekdays.at(WeekdayIndex(first)).second) + " " + DayHoursText(hours) +
+                                 (IsTreatment(candidate.type) ? "; monitoring and turnover included)" : ")")});
     }
 }
 
@@ -317,9 +323,151 @@ Status CheckSlotRequest(const SlotRequest& request, const ScheduleContext& conte
 
 // One staff member a slot search may offer, with what holds them.
 struct StaffOccupancy {
-    std::string email;
+    std::string email;     // empty: the appointment takes no staff member
     Occupancy treatments;  // the treatments they watch (shared up to the ratio)
     Occupancy one_to_one;  // their appointments that are not treatments (take them whole)
+};
+
+// What a slot search may offer, in order (rooms in the context's order, staff in the request's), and what holds each
+// of them and the patient within the window of days loaded.
+class SlotSearch {
+public:
+    SlotSearch(const SlotRequest& request, const ScheduleContext& context)
+        : request_(request),
+          context_(context),
+          treatment_(IsTreatment(request.type)),
+          // A treatment's nurse may watch ratio - 1 others; a one-to-one appointment takes its clinician whole.
+          others_allowed_(treatment_ ? context.settings.schedule.patients_per_nurse - 1 : 0) {
+        if (request.room) {
+            rooms_.emplace_back(request.room);
+        } else if (treatment_) {
+            for (const Room& room : context.rooms) {
+                if (room.active && RoomFits(room.equipment, request.type)) {
+                    rooms_.emplace_back(room.id);
+                }
+            }
+        } else {
+            rooms_.emplace_back(std::nullopt);  // a consultation needs no treatment room unless one is asked for
+        }
+        room_occupancy_.resize(rooms_.size());
+        for (std::size_t i = 0; i < rooms_.size(); ++i) {
+            if (rooms_[i]) {
+                room_index_.emplace(*rooms_[i], i);
+            }
+        }
+        if (request.staff) {
+            staff_.push_back({*request.staff, {}, {}});
+        } else if (treatment_) {
+            for (const std::string& nurse : request.nurses) {
+                staff_.push_back({nurse, {}, {}});
+            }
+        } else {
+            staff_.push_back({"", {}, {}});
+        }
+        for (std::size_t i = 0; i < staff_.size(); ++i) {
+            if (!staff_[i].email.empty()) {
+                staff_index_.emplace(staff_[i].email, i);
+            }
+        }
+        // The patient's dosing days, over the whole search: spacing reaches past any window.
+        if (treatment_) {
+            for (const Booking& booking : context.bookings) {
+                if (Counts(booking) && booking.patient == request.patient && IsTreatment(booking.type)) {
+                    dosing_days_.push_back(context.zone.LocalDate(booking.start));
+                }
+            }
+            std::sort(dosing_days_.begin(), dosing_days_.end());
+        }
+    }
+
+    // Indexes the bookings that overlap [from, to), in place of the previous window's.
+    void Load(TimePoint from, TimePoint to) {
+        patient_.Clear();
+        for (Occupancy& room : room_occupancy_) {
+            room.Clear();
+        }
+        for (StaffOccupancy& member : staff_) {
+            member.treatments.Clear();
+            member.one_to_one.Clear();
+        }
+        for (const Booking& booking : context_.bookings) {
+            if (!Counts(booking) || !Overlaps(booking.start, booking.end, from, to)) {
+                continue;
+            }
+            if (booking.patient == request_.patient) {
+                patient_.Add(booking.start, booking.end);
+            }
+            if (booking.room) {
+                if (auto room = room_index_.find(*booking.room); room != room_index_.end()) {
+                    room_occupancy_[room->second].Add(booking.start, booking.end);
+                }
+            }
+            if (auto member = staff_index_.find(booking.staff); member != staff_index_.end()) {
+                StaffOccupancy& occupancy = staff_[member->second];
+                (IsTreatment(booking.type) ? occupancy.treatments : occupancy.one_to_one)
+                    .Add(booking.start, booking.end);
+            }
+        }
+        patient_.Build();
+        for (Occupancy& room : room_occupancy_) {
+            room.Build();
+        }
+        for (StaffOccupancy& member : staff_) {
+            member.treatments.Build();
+            member.one_to_one.Build();
+        }
+    }
+
+    // Spacing is a property of the day: the nearest dosing day on either side decides it.
+    [[nodiscard]] bool SpacingAllows(sys_days date) const {
+        if (!treatment_) {
+            return true;
+        }
+        auto next = std::lower_bound(dosing_days_.begin(), dosing_days_.end(), date);
+        if (next != dosing_days_.end() && !CheckDaySpacing(date, *next, context_.settings.schedule).ok()) {
+            return false;
+        }
+        return next == dosing_days_.begin() || CheckDaySpacing(*std::prev(next), date, context_.settings.schedule).ok();
+    }
+
+    // The slot [start, end) with the first free staff member and the first free room; nullopt when the patient is
+    // busy or no staff member or room is free. REQUIRES [start, end) within the window loaded.
+    [[nodiscard]] std::optional<Slot> SlotAt(TimePoint start, TimePoint end) const {
+        if (patient_.FirstAbove(start, end, 0)) {
+            return std::nullopt;
+        }
+        auto member = std::find_if(staff_.begin(), staff_.end(), [&](const StaffOccupancy& m) {
+            return m.email.empty() ||
+                   (!m.one_to_one.FirstAbove(start, end, 0) && !m.treatments.FirstAbove(start, end, others_allowed_));
+        });
+        if (member == staff_.end()) {
+            return std::nullopt;
+        }
+        for (std::size_t i = 0; i < rooms_.size(); ++i) {
+            if (!rooms_[i] || !room_occupancy_[i].FirstAbove(start, end, 0)) {
+                return Slot{start, end, rooms_[i], member->email};
+            }
+        }
+        return std::nullopt;
+    }
+
+private:
+    // Whether `booking` holds time against the search: all but the appointment being moved.
+    [[nodiscard]] bool Counts(const Booking& booking) const {
+        return request_.moving_appointment == 0 || booking.id != request_.moving_appointment;
+    }
+
+    const SlotRequest& request_;
+    const ScheduleContext& context_;
+    bool treatment_;
+    int others_allowed_;
+    std::vector<std::optional<std::int64_t>> rooms_;
+    std::vector<Occupancy> room_occupancy_;
+    std::unordered_map<std::int64_t, std::size_t> room_index_;
+    std::vector<StaffOccupancy> staff_;
+    std::unordered_map<std::string_view, std::size_t> staff_index_;
+    Occupancy patient_;
+    std::vector<sys_days> dosing_days_;
 };
 
 }  // namespace
@@ -508,130 +656,38 @@ std::vector<BookingConflict> CheckBooking(const Booking& candidate, const Schedu
     return conflicts;
 }
 
-// The search indexes what it needs once (the patient's bookings and dosing days, each candidate room's and staff
-// member's occupancy), then walks each open day's grid; every test is a binary search, so the cost is the bookings'
-// sort plus the grid, not slots x bookings. The rules are CheckBooking's (the tests compare the two).
+// The search walks the days in windows that double (1, 2, 4, ... days) and indexes only the bookings that overlap
+// the window in hand, so a search whose slots lie in its first days never sorts the months after them; each test is
+// then a binary search, and the cost is one pass over the bookings per window plus the grid, not slots x bookings.
+// The rules are CheckBooking's (the tests compare the two).
 Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleContext& context) {
     RETURN_IF_ERROR(CheckSlotRequest(request, context));
     const ClinicZone& zone = context.zone;
-    const bool treatment = IsTreatment(request.type);
-
-    // Where and with whom: rooms in the context's order, staff in the request's.
-    std::vector<std::optional<std::int64_t>> rooms;
-    if (request.room) {
-        rooms.emplace_back(request.room);
-    } else if (treatment) {
-        for (const Room& room : context.rooms) {
-            if (room.active && RoomFits(room.equipment, request.type)) {
-                rooms.emplace_back(room.id);
-            }
-        }
-    } else {
-        rooms.emplace_back(std::nullopt);  // a consultation needs no treatment room unless one is asked for
-    }
-    std::vector<StaffOccupancy> staff;
-    if (request.staff) {
-        staff.push_back({*request.staff, {}, {}});
-    } else if (treatment) {
-        for (const std::string& nurse : request.nurses) {
-            staff.push_back({nurse, {}, {}});
-        }
-    } else {
-        staff.push_back({"", {}, {}});
-    }
-
-    std::unordered_map<std::int64_t, std::size_t> room_index;
-    for (std::size_t i = 0; i < rooms.size(); ++i) {
-        if (rooms[i]) {
-            room_index.emplace(*rooms[i], i);
-        }
-    }
-    std::unordered_map<std::string_view, std::size_t> staff_index;
-    for (std::size_t i = 0; i < staff.size(); ++i) {
-        if (!staff[i].email.empty()) {
-            staff_index.emplace(staff[i].email, i);
-        }
-    }
-    std::vector<Occupancy> room_occupancy(rooms.size());
-    Occupancy patient;
-    std::vector<sys_days> dosing_days;
-    for (const Booking& booking : context.bookings) {
-        if (request.moving_appointment != 0 && booking.id == request.moving_appointment) {
-            continue;
-        }
-        if (booking.patient == request.patient) {
-            patient.Add(booking.start, booking.end);
-            if (IsTreatment(booking.type)) {
-                dosing_days.push_back(zone.LocalDate(booking.start));
-            }
-        }
-        if (booking.room) {
-            if (auto room = room_index.find(*booking.room); room != room_index.end()) {
-                room_occupancy[room->second].Add(booking.start, booking.end);
-            }
-        }
-        if (auto member = staff_index.find(booking.staff); member != staff_index.end()) {
-            StaffOccupancy& occupancy = staff[member->second];
-            (IsTreatment(booking.type) ? occupancy.treatments : occupancy.one_to_one).Add(booking.start, booking.end);
-        }
-    }
-    patient.Build();
-    for (Occupancy& occupancy : room_occupancy) {
-        occupancy.Build();
-    }
-    for (StaffOccupancy& member : staff) {
-        member.treatments.Build();
-        member.one_to_one.Build();
-    }
-    std::sort(dosing_days.begin(), dosing_days.end());
-
-    // A treatment's nurse may watch ratio - 1 others; a one-to-one appointment takes its clinician whole.
-    const int others_allowed = treatment ? context.settings.schedule.patients_per_nurse - 1 : 0;
-    const auto staff_free = [&](const StaffOccupancy& member, TimePoint start, TimePoint end) {
-        return member.email.empty() || (!member.one_to_one.FirstAbove(start, end, 0) &&
-                                        !member.treatments.FirstAbove(start, end, others_allowed));
-    };
-    // Spacing is a property of the day: the nearest dosing day on either side decides it.
-    const auto spacing_allows = [&](sys_days date) {
-        auto next = std::lower_bound(dosing_days.begin(), dosing_days.end(), date);
-        if (next != dosing_days.end() && !CheckDaySpacing(date, *next, context.settings.schedule).ok()) {
-            return false;
-        }
-        return next == dosing_days.begin() || CheckDaySpacing(*std::prev(next), date, context.settings.schedule).ok();
-    };
-
+    SlotSearch search(request, context);
     const minutes step{context.settings.appointments.slot_step_minutes};
     std::vector<Slot> slots;
-    for (sys_days date = request.from; date <= request.to; date += days{1}) {
-        const std::optional<DayHours>& hours = context.hours.weekly.at(WeekdayIndex(date));
-        if (!hours || IsClosedDate(context.hours, date) || (treatment && !spacing_allows(date))) {
-            continue;
-        }
-        const TimePoint opens = zone.AtLocal(date, hours->opens);
-        const TimePoint closes = zone.AtLocal(date, hours->closes);
-        TimePoint start = opens;
-        if (start < context.now) {  // the first grid start not in the past
-            const auto steps = (context.now - opens + step - std::chrono::milliseconds{1}) / step;
-            start = opens + steps * step;
-        }
-        for (; start + request.length <= closes; start += step) {
-            const TimePoint end = start + request.length;
-            if (patient.FirstAbove(start, end, 0)) {
+    days window{1};
+    for (sys_days window_from = request.from; window_from <= request.to; window_from += window, window *= 2) {
+        const sys_days window_to = std::min(request.to, window_from + window - days{1});
+        search.Load(zone.DayOf(window_from).start, zone.DayOf(window_to).end);
+        for (sys_days date = window_from; date <= window_to; date += days{1}) {
+            const std::optional<DayHours>& hours = context.hours.weekly.at(WeekdayIndex(date));
+            if (!hours || IsClosedDate(context.hours, date) || !search.SpacingAllows(date)) {
                 continue;
             }
-            auto member = std::find_if(staff.begin(), staff.end(),
-                                       [&](const StaffOccupancy& m) { return staff_free(m, start, end); });
-            if (member == staff.end()) {
-                continue;
+            const TimePoint opens = zone.AtLocal(date, hours->opens);
+            const TimePoint closes = zone.AtLocal(date, hours->closes);
+            TimePoint start = opens;
+            if (start < context.now) {  // the first grid start not in the past
+                start = opens + ((context.now - opens + step - std::chrono::milliseconds{1}) / step) * step;
             }
-            for (std::size_t i = 0; i < rooms.size(); ++i) {
-                if (!rooms[i] || !room_occupancy[i].FirstAbove(start, end, 0)) {
-                    slots.push_back(Slot{start, end, rooms[i], member->email});
-                    break;
+            for (; start + request.length <= closes; start += step) {
+                if (std::optional<Slot> slot = search.SlotAt(start, start + request.length)) {
+                    slots.push_back(std::move(*slot));
+                    if (slots.size() == static_cast<std::size_t>(request.count)) {
+                        return slots;
+                    }
                 }
-            }
-            if (slots.size() == static_cast<std::size_t>(request.count)) {
-                return slots;
             }
         }
     }

@@ -190,8 +190,8 @@ struct ScheduleContext {
 //   staff_double_booked: nurse@clinic is booked for an intake 09:00-10:00 on 2026-03-09
 //   nurse_overloaded: nurse@clinic would watch 4 patients at 09:40 on 2026-03-09 (schedule.patients_per_nurse is 3)
 //   clinic_closed: 2026-12-25 is a closed date  |  2026-03-08 is a Sunday, when the clinic is closed (hours.sunday)
-//   outside_hours: ends 19:10 on 2026-03-09, after closing at 18:00 on 2026-03-09 (monitoring and turnover
-//                  included) (hours.monday 08:00-18:00); or starts 07:30, before opening at 08:00 on ...
+//   outside_hours: ends 19:10, after closing at 18:00 on 2026-03-09 (hours.monday 08:00-18:00; monitoring and
+//                  turnover included)  |  starts 07:30, before opening at 08:00 on 2026-03-09 (hours.monday ...)
 //   session_spacing: CheckSpacing's message on the two local dates (the other: an iv-session 09:00-11:10 on ...)
 // The nurse ratio is swept over the minutes the candidate holds (two treatments that each overlap it but not each
 // other hold one place, not two). A treatment shares its nurse up to the ratio; any other appointment takes its
