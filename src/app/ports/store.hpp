@@ -372,10 +372,18 @@ public:
 
     // kConflict "idempotency_key" when a message with that key exists.
     virtual Result<OutboxMessageId> InsertOutboxMessage(const OutboxMessage& message) = 0;
-    // Pending messages due at `now` (due_at and next_attempt_at not after it), oldest due first, at most `limit`.
-    virtual Result<std::vector<OutboxMessage>> ListDueOutboxMessages(TimePoint now, int limit) = 0;
-    // Records one attempt's outcome of a pending message: status (sent, failed, or pending again with
-    // next_attempt_at), attempts, last_error, sent_at. kConflict when the message is no longer pending.
+    // Claims the pending messages due at `now` (due_at, and next_attempt_at where set, not after it), oldest due
+    // first, at most `limit`: each one's attempt is counted (attempts + 1) and next_attempt_at set to
+    // `lease_until`, and they are returned as claimed. A claimed message is not due again before `lease_until`, so
+    // no other sender (another server process on the same database) takes it while this one delivers it; if this
+    // sender dies, the message is due again when the lease ends, never lost. Two concurrent claims never take the
+    // same message: PostgreSQL re-checks the claim's condition on each row it locks, SQLite has one writer.
+    virtual Result<std::vector<OutboxMessage>> ClaimDueOutboxMessages(TimePoint now, TimePoint lease_until,
+                                                                      int limit) = 0;
+    // Records the outcome of the attempt `message` was claimed for (its id and attempts as the claim returned
+    // them): status (sent, failed, or pending again with next_attempt_at), last_error, sent_at. kConflict
+    // "outbox_message" when the message is no longer pending or was claimed again since (its lease ended), so a
+    // late outcome never overwrites a newer one.
     virtual Status UpdateOutboxDelivery(const OutboxMessage& message) = 0;
     // Cancels the pending messages about `appointment` (it was cancelled or moved); none is no error.
     virtual Status CancelOutboxMessages(AppointmentId appointment) = 0;
@@ -394,6 +402,8 @@ public:
     virtual Result<User> GetUser(UserId id) = 0;
     // `email` as stored (lower case).
     virtual Result<std::optional<User>> FindUserByEmail(std::string_view email) = 0;
+    // The portal user of `patient` (role patient, at most one per patient); nullopt when the patient has none.
+    virtual Result<std::optional<User>> FindPatientUser(PatientId patient) = 0;
     // Users with id > after, in id order, at most `limit`.
     virtual Result<std::vector<User>> ListUsers(UserId after, int limit) = 0;
     // Stores display_name, password_hash, disabled, updated_at and updated_by of `user.id` (email, role and
@@ -446,7 +456,8 @@ class StoreTransaction : public PatientTransaction,
                          public NoteTransaction,
                          public SettingsTransaction,
                          public SchedulingTransaction,
-                         public AccessTransaction {};
+                         public AccessTransaction,
+                         public OutboxTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 

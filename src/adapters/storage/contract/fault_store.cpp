@@ -302,6 +302,9 @@ public:
     Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override {
         return Call(&app::StoreTransaction::FindUserByEmail, email);
     }
+    Result<std::optional<app::User>> FindPatientUser(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::FindPatientUser, patient);
+    }
     Result<std::vector<app::User>> ListUsers(app::UserId after, int limit) override {
         return Call(&app::StoreTransaction::ListUsers, after, limit);
     }
@@ -350,6 +353,24 @@ public:
     }
     Status RevokeUserApiTokens(app::UserId user, app::TimePoint at) override {
         return Call(&app::StoreTransaction::RevokeUserApiTokens, user, at);
+    }
+
+    // app::OutboxTransaction
+    Result<app::OutboxMessageId> InsertOutboxMessage(const app::OutboxMessage& message) override {
+        return Call(&app::StoreTransaction::InsertOutboxMessage, message);
+    }
+    Result<std::vector<app::OutboxMessage>> ClaimDueOutboxMessages(app::TimePoint now, app::TimePoint lease_until,
+                                                                   int limit) override {
+        return Call(&app::StoreTransaction::ClaimDueOutboxMessages, now, lease_until, limit);
+    }
+    Status UpdateOutboxDelivery(const app::OutboxMessage& message) override {
+        return Call(&app::StoreTransaction::UpdateOutboxDelivery, message);
+    }
+    Status CancelOutboxMessages(app::AppointmentId appointment) override {
+        return Call(&app::StoreTransaction::CancelOutboxMessages, appointment);
+    }
+    Result<std::vector<app::OutboxMessage>> ListOutboxMessages(const app::OutboxFilter& filter) override {
+        return Call(&app::StoreTransaction::ListOutboxMessages, filter);
     }
 
 private:

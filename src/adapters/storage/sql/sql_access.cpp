@@ -160,6 +160,11 @@ Result<std::optional<app::User>> SqlTransaction::FindUserByEmail(std::string_vie
     return FindOne<app::User>(connection_, std::string(kUserSelect) + "WHERE u.email = $1", params, UserFromRow);
 }
 
+Result<std::optional<app::User>> SqlTransaction::FindPatientUser(app::PatientId patient) {
+    const std::vector<SqlValue> params = {patient.value};
+    return FindOne<app::User>(connection_, std::string(kUserSelect) + "WHERE u.patient_id = $1", params, UserFromRow);
+}
+
 Result<std::vector<app::User>> SqlTransaction::ListUsers(app::UserId after, int limit) {
     const std::vector<SqlValue> params = {after.value, std::int64_t{limit}};
     return QueryRows<app::User>(connection_, std::string(kUserSelect) + "WHERE u.id > $1 ORDER BY u.id LIMIT $2",

@@ -135,6 +135,7 @@ public:
     Result<app::UserId> InsertUser(const app::User& user) override;
     Result<app::User> GetUser(app::UserId id) override;
     Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override;
+    Result<std::optional<app::User>> FindPatientUser(app::PatientId patient) override;
     Result<std::vector<app::User>> ListUsers(app::UserId after, int limit) override;
     Status UpdateUser(const app::User& user) override;
     Result<app::LoginThrottle> GetLoginThrottle(std::string_view email) override;
@@ -152,6 +153,14 @@ public:
     Result<std::vector<app::ApiToken>> ListApiTokens(app::UserId user) override;
     Status RevokeApiToken(app::ApiTokenId id, app::TimePoint at) override;
     Status RevokeUserApiTokens(app::UserId user, app::TimePoint at) override;
+
+    // app::OutboxTransaction: sql_outbox.cpp.
+    Result<app::OutboxMessageId> InsertOutboxMessage(const app::OutboxMessage& message) override;
+    Result<std::vector<app::OutboxMessage>> ClaimDueOutboxMessages(app::TimePoint now, app::TimePoint lease_until,
+                                                                   int limit) override;
+    Status UpdateOutboxDelivery(const app::OutboxMessage& message) override;
+    Status CancelOutboxMessages(app::AppointmentId appointment) override;
+    Result<std::vector<app::OutboxMessage>> ListOutboxMessages(const app::OutboxFilter& filter) override;
 
 private:
     SqlConnection& connection_;
