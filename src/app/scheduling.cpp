@@ -673,6 +673,17 @@ Result<Appointment> Scheduling::GetAppointment(const Actor& actor, AppointmentId
     });
 }
 
+Result<std::vector<OutboxMessage>> Scheduling::ListReminders(const Actor& actor, AppointmentId id) {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<OutboxMessage>> {
+        ASSIGN_OR_RETURN(const Appointment appointment, tx.GetAppointment(id));
+        OutboxFilter filter;
+        filter.appointment = id;
+        ASSIGN_OR_RETURN(std::vector<OutboxMessage> messages, tx.ListOutboxMessages(filter));
+        RETURN_IF_ERROR(AuditAppointment(tx, actor, clock_.Now(), "appointment.reminders", appointment));
+        return messages;
+    });
+}
+
 Result<std::vector<Appointment>> Scheduling::ListAppointments(const Actor& actor, const AppointmentFilter& filter) {
     if (filter.to <= filter.from || filter.to - filter.from > days{kMaxListDays}) {
         return InvalidArgument("to",
@@ -830,7 +841,8 @@ Result<DayPlan> Scheduling::GetDayPlan(const Actor& actor, sys_days date, const 
                 auto staff = staff_names.find(appointment.staff);
                 if (staff == staff_names.end()) {
                     ASSIGN_OR_RETURN(const std::optional<User> user, tx.FindUserByEmail(appointment.staff));
-                    staff = staff_names.emplace(appointment.staff, user ? user->display_name : appointment.staff).first;
+                    const bool named = user && !user->display_name.empty();
+                    staff = staff_names.emplace(appointment.staff, named ? user->display_name : appointment.staff).first;
                 }
                 entry.staff_name = staff->second;
             }

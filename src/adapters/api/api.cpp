@@ -181,6 +181,31 @@ Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::str
     return id;
 }
 
+Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name) {
+    const std::optional<std::string_view> text = request.QueryParameter(name);
+    if (!text) {
+        return std::optional<app::TimePoint>();
+    }
+    const std::optional<app::TimePoint> time = json::ParseRfc3339(*text);
+    if (!time) {
+        return InvalidArgument(std::string(name),
+                               "must be an RFC 3339 time with an offset, such as 2026-11-21T09:30:00Z");
+    }
+    return time;
+}
+
+Result<std::optional<int>> QueryCount(const HttpRequest& request, std::string_view name, int max) {
+    const std::optional<std::string_view> text = request.QueryParameter(name);
+    if (!text) {
+        return std::optional<int>();
+    }
+    const std::optional<std::int64_t> value = PositiveInteger(*text);
+    if (!value || *value > max) {
+        return Error{ErrorCode::kOutOfRange, std::string(name), "must be a whole number from 1 to " + std::to_string(max)};
+    }
+    return std::optional<int>(static_cast<int>(*value));
+}
+
 Result<std::int64_t> PathId(const ApiCall& call, std::string_view name) {
     const auto capture = call.params.find(name);
     const std::optional<std::int64_t> id =

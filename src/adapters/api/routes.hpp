@@ -61,6 +61,12 @@ void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
 // The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
 // a positive integer.
 [[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);
+// The RFC 3339 time in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is
+// not one.
+[[nodiscard]] Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name);
+// The whole number from 1 to `max` in query parameter `name`; nullopt when absent. Error kOutOfRange naming `name`
+// for anything else.
+[[nodiscard]] Result<std::optional<int>> QueryCount(const HttpRequest& request, std::string_view name, int max);
 // The record id in path capture `name`, the second capture of a route under /api/v1/patients/{id}/... Error
 // kInvalidArgument naming `name` when it is not a positive integer.
 [[nodiscard]] Result<std::int64_t> PathId(const ApiCall& call, std::string_view name);

@@ -26,6 +26,8 @@ using std::chrono::sys_days;
 
 // How far a listing reaches when the caller gives no `to`: a week, the front desk's usual view.
 constexpr std::chrono::days kDefaultListDays{7};
+// The most slots one search answers (clinical::FindSlots' bound).
+constexpr int kMaxSlots = 50;
 
 std::string AppointmentLocation(app::AppointmentId id) {
     return "/api/v1/appointments/" + std::to_string(id.value);
@@ -74,20 +76,6 @@ Result<sys_days> RequiredQueryDate(const HttpRequest& request, std::string_view 
         return InvalidArgument(std::string(name), "is required: a calendar date YYYY-MM-DD");
     }
     return *date;
-}
-
-// An RFC 3339 time in query parameter `name`; nullopt when absent.
-Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text) {
-        return std::optional<app::TimePoint>();
-    }
-    const std::optional<app::TimePoint> time = json::ParseRfc3339(*text);
-    if (!time) {
-        return InvalidArgument(std::string(name),
-                               "must be an RFC 3339 time with an offset, such as 2026-11-21T09:30:00Z");
-    }
-    return time;
 }
 
 // `from` and `to` of a listing: RFC 3339 times; `from` defaults to now, `to` to a week after `from`.
@@ -269,6 +257,14 @@ void AddAppointmentReads(ApiRouter& api, ApiServices& services) {
                 return AppointmentResponse(200, appointment);
             });
 
+    // Whether the patient was reminded: each reminder's delivery status, attempts and last error, never its text.
+    api.Add(Method::kGet, "/api/v1/appointments/{id}/reminders", Permission::kAppointmentRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                ASSIGN_OR_RETURN(const std::vector<app::OutboxMessage> reminders,
+                                 services.use_cases.scheduling.ListReminders(call.actor, app::AppointmentId{call.id}));
+                return JsonResponse(200, Json{{"items", ArrayOf(reminders)}});
+            });
+
     api.Add(Method::kGet, "/api/v1/schedule/day", Permission::kAppointmentRead, Subject::kNone, {"date"},
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(const sys_days date, RequiredQueryDate(call.request, "date"));
@@ -301,13 +297,8 @@ void AddAppointmentReads(ApiRouter& api, ApiServices& services) {
                 if (const std::optional<std::string_view> staff = call.request.QueryParameter("staff")) {
                     search.staff = std::string(*staff);
                 }
-                if (const std::optional<std::string_view> count = call.request.QueryParameter("count")) {
-                    const std::optional<std::int64_t> value = PositiveInteger(*count);
-                    if (!value || *value > 50) {
-                        return Error{ErrorCode::kOutOfRange, "count", "must be an integer from 1 to 50"};
-                    }
-                    search.count = static_cast<int>(*value);
-                }
+                ASSIGN_OR_RETURN(const std::optional<int> count, QueryCount(call.request, "count", kMaxSlots));
+                search.count = count.value_or(search.count);
                 ASSIGN_OR_RETURN(const std::optional<std::int64_t> moving, QueryId(call.request, "appointment_id"));
                 if (moving) {
                     search.moving = app::AppointmentId{*moving};
