@@ -14,6 +14,7 @@
 #include "app/patient_records.hpp"
 #include "app/patient_search.hpp"
 #include "app/record_names.hpp"
+#include "app/reminders.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
 
@@ -468,6 +469,17 @@ std::string Initial(const std::string& name) {
     return name.substr(0, length) + ".";
 }
 
+// The reminders settings.reminders asks for: each lead time that is on (0 turns one off).
+ReminderPolicy ReminderPolicyOf(const clinical::ClinicSettings& settings) {
+    ReminderPolicy policy;
+    for (const int lead : {settings.reminders.first_lead_hours, settings.reminders.second_lead_hours}) {
+        if (lead > 0) {
+            policy.leads.emplace_back(lead);
+        }
+    }
+    return policy;
+}
+
 }  // namespace
 
 Result<TreatmentRoom> Scheduling::CreateRoom(const Actor& actor, const NewRoom& room) {
@@ -553,6 +565,7 @@ Result<Appointment> Scheduling::Book(const Actor& actor, const AppointmentReques
         appointment.updated_by = actor.user;
         ASSIGN_OR_RETURN(appointment.id, tx.InsertAppointment(appointment));
         RETURN_IF_ERROR(FollowWithSession(tx, appointment, zone));
+        RETURN_IF_ERROR(WriteReminders(tx, appointment, ReminderPolicyOf(settings), zone, now));
         RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.book", appointment));
         RETURN_IF_ERROR(AuditOverride(tx, actor, now, appointment));
         return appointment;
@@ -587,6 +600,9 @@ Result<Appointment> Scheduling::Reschedule(const Actor& actor, AppointmentId id,
         RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
         appointment.version += 1;
         RETURN_IF_ERROR(FollowWithSession(tx, appointment, zone));
+        // The old time's reminders must not go out; the new time's are keyed by the new version.
+        RETURN_IF_ERROR(tx.CancelOutboxMessages(appointment.id));
+        RETURN_IF_ERROR(WriteReminders(tx, appointment, ReminderPolicyOf(settings), zone, now));
         RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.reschedule", appointment));
         RETURN_IF_ERROR(AuditOverride(tx, actor, now, appointment));
         return appointment;
@@ -608,6 +624,7 @@ Result<AppointmentOutcome> Scheduling::Cancel(const Actor& actor, AppointmentId 
         appointment.updated_by = actor.user;
         RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
         appointment.version += 1;
+        RETURN_IF_ERROR(tx.CancelOutboxMessages(appointment.id));
         RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.cancel", appointment));
         return AfterMissed(tx, actor, zone, settings, now, std::move(appointment));
     });
@@ -630,6 +647,7 @@ Result<AppointmentOutcome> Scheduling::MarkNoShow(const Actor& actor, Appointmen
         appointment.updated_by = actor.user;
         RETURN_IF_ERROR(tx.UpdateAppointment(appointment));
         appointment.version += 1;
+        RETURN_IF_ERROR(tx.CancelOutboxMessages(appointment.id));
         RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.no_show", appointment));
         return AfterMissed(tx, actor, zone, settings, now, std::move(appointment));
     });
@@ -775,6 +793,7 @@ Result<SeriesBooking> Scheduling::BookCourseSessions(const Actor& actor, CourseI
             appointment.updated_by = actor.user;
             ASSIGN_OR_RETURN(appointment.id, tx.InsertAppointment(appointment));
             RETURN_IF_ERROR(FollowWithSession(tx, appointment, zone));
+            RETURN_IF_ERROR(WriteReminders(tx, appointment, ReminderPolicyOf(settings), zone, now));
             RETURN_IF_ERROR(AuditAppointment(tx, actor, now, "appointment.book", appointment));
             ASSIGN_OR_RETURN(TreatmentSession session, tx.GetSession(proposed.session.id));
             booked.sessions.push_back(std::move(session));

@@ -18,6 +18,11 @@
 // is kPermissionDenied "override_reason"; one given where no soft rule is broken is kInvalidArgument
 // "override_reason"; no reason overrides a hard rule.
 //
+// Reminders (app/reminders.hpp): booking an appointment writes its reminder emails into the outbox in the same
+// transaction, one per lead time of settings.reminders still in the future, to the patient's portal user (none for a
+// patient without one); rescheduling cancels the old time's pending reminders and writes the new time's; cancelling
+// and marking a no-show cancel them.
+//
 // Concurrency: every use case that books or moves an appointment first takes the store's schedule lock
 // (SchedulingTransaction::LockSchedule), so two front-desk users booking the same chair, nurse or patient at the
 // same minute are checked one after the other and the second is refused, on both backends.

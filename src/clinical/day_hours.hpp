@@ -24,6 +24,21 @@ struct DayHours {
 // The week's hours, index 0 = Monday ... 6 = Sunday (ISO 8601 weekday - 1); nullopt: closed that weekday.
 using WeeklyHours = std::array<std::optional<DayHours>, 7>;
 
+// Each weekday's name and the setting that holds its hours, in WeeklyHours order.
+struct WeekdayHoursSetting {
+    std::string_view weekday;  // "Monday"
+    std::string_view setting;  // "hours.monday"
+};
+inline constexpr std::array<WeekdayHoursSetting, 7> kWeekdayHoursSettings = {{
+    {"Monday", "hours.monday"},
+    {"Tuesday", "hours.tuesday"},
+    {"Wednesday", "hours.wednesday"},
+    {"Thursday", "hours.thursday"},
+    {"Friday", "hours.friday"},
+    {"Saturday", "hours.saturday"},
+    {"Sunday", "hours.sunday"},
+}};
+
 // "08:00-18:00" (24-hour HH:MM-HH:MM, closes after opens, at most "24:00") or "closed" (nullopt). Error
 // kInvalidArgument on `field`: `expected "HH:MM-HH:MM" (24-hour, closing after opening, at most 24:00) or "closed"
 // (got "<text>")`.

@@ -38,17 +38,6 @@ std::size_t WeekdayIndex(sys_days date) {
     return (std::chrono::weekday(date).iso_encoding() - 1) % 7;
 }
 
-// Each weekday's name and the setting that holds its hours, in WeeklyHours order.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kWeekdays = {{
-    {"Monday", "hours.monday"},
-    {"Tuesday", "hours.tuesday"},
-    {"Wednesday", "hours.wednesday"},
-    {"Thursday", "hours.thursday"},
-    {"Friday", "hours.friday"},
-    {"Saturday", "hours.saturday"},
-    {"Sunday", "hours.sunday"},
-}};
-
 bool IsClosedDate(const OpeningHours& hours, sys_days date) {
     return std::find(hours.closed_dates.begin(), hours.closed_dates.end(), date) != hours.closed_dates.end();
 }
@@ -221,7 +210,7 @@ void CheckHours(const Booking& candidate, const ScheduleContext& context, std::v
         if (IsClosedDate(context.hours, date)) {
             why = " is a closed date";
         } else if (!context.hours.weekly.at(WeekdayIndex(date))) {
-            const auto& [weekday, setting] = kWeekdays.at(WeekdayIndex(date));
+            const auto& [weekday, setting] = kWeekdayHoursSettings.at(WeekdayIndex(date));
             why = " is a " + std::string(weekday) + ", when the clinic is closed (" + std::string(setting) + ")";
         } else {
             continue;
@@ -251,7 +240,8 @@ void CheckHours(const Booking& candidate, const ScheduleContext& context, std::v
     if (!problems.empty()) {
         conflicts.push_back({BookingRule::kOutsideHours,
                              std::string(BookingRuleName(BookingRule::kOutsideHours)) + ": " + problems + " (" +
-                                 std::string(kWeekdays.at(WeekdayIndex(first)).second) + " " + DayHoursText(hours) +
+                                 std::string(kWeekdayHoursSettings.at(WeekdayIndex(first)).setting) + " " +
+                                 DayHoursText(hours) +
                                  (IsTreatment(candidate.type) ? "; monitoring and turnover included)" : ")")});
     }
 }

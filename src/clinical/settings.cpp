@@ -115,7 +115,8 @@ Entry TextEntry(std::string_view name, Access access, std::string allowed, Check
 }
 
 // One weekday's opening hours (hours.monday ... hours.sunday), as text "08:00-18:00" or "closed" (ParseDayHours).
-Entry HoursEntry(std::string_view name, std::size_t weekday, std::string_view description) {
+Entry HoursEntry(std::size_t weekday, std::string_view description) {
+    const std::string_view name = kWeekdayHoursSettings.at(weekday).setting;
     return Entry{name,
                  "Clinic policy [PRACTICE]: the clinic's own opening hours",
                  description,
@@ -397,13 +398,13 @@ const std::vector<Entry>& Registry() {
             "appointments.slot_step_minutes", [](auto& s) -> auto& { return s.appointments.slot_step_minutes; }, 5, 60,
             "min", "Clinic policy [PRACTICE]",
             "The grid of start times a slot search offers, from each day's opening; must divide 60."),
-        HoursEntry("hours.monday", 0, "Opening hours on Mondays (clinic-local wall-clock time)."),
-        HoursEntry("hours.tuesday", 1, "Opening hours on Tuesdays (clinic-local wall-clock time)."),
-        HoursEntry("hours.wednesday", 2, "Opening hours on Wednesdays (clinic-local wall-clock time)."),
-        HoursEntry("hours.thursday", 3, "Opening hours on Thursdays (clinic-local wall-clock time)."),
-        HoursEntry("hours.friday", 4, "Opening hours on Fridays (clinic-local wall-clock time)."),
-        HoursEntry("hours.saturday", 5, "Opening hours on Saturdays (clinic-local wall-clock time)."),
-        HoursEntry("hours.sunday", 6, "Opening hours on Sundays (clinic-local wall-clock time)."),
+        HoursEntry(0, "Opening hours on Mondays (clinic-local wall-clock time)."),
+        HoursEntry(1, "Opening hours on Tuesdays (clinic-local wall-clock time)."),
+        HoursEntry(2, "Opening hours on Wednesdays (clinic-local wall-clock time)."),
+        HoursEntry(3, "Opening hours on Thursdays (clinic-local wall-clock time)."),
+        HoursEntry(4, "Opening hours on Fridays (clinic-local wall-clock time)."),
+        HoursEntry(5, "Opening hours on Saturdays (clinic-local wall-clock time)."),
+        HoursEntry(6, "Opening hours on Sundays (clinic-local wall-clock time)."),
         IntEntry(
             "reminders.first_lead_hours", [](auto& s) -> auto& { return s.reminders.first_lead_hours; }, 0, 168, "h",
             "Issue 11 §2 (24 h) [PRACTICE]; 0 sends no reminders",

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "adapters/storage/contract/use_case_fixture.hpp"
+#include "app/reminders.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -79,7 +80,8 @@ protected:
     // How many appointments the clinic holds in the fortnight around the fixture's start.
     std::size_t AppointmentCount() {
         Result<std::vector<Appointment>> all = store().Read([&](app::StoreTransaction& tx) {
-            return tx.ListAppointments(app::AppointmentFilter{On(kMonday - days{7}, 0), On(kMonday + days{60}, 0)});
+            return tx.ListAppointments(
+                app::AppointmentFilter{On(kMonday - days{7}, 0), On(kMonday + days{60}, 0), {}, {}, {}, {}, false});
         });
         EXPECT_TRUE(all.ok()) << all.error().ToString();
         return all.ok() ? all->size() : 0;
@@ -144,8 +146,9 @@ TEST_P(SchedulingContractTest, EachHardRuleRefusesWithItsNameAndWritesNothing) {
     // An inactive room takes no new bookings.
     Result<app::TreatmentRoom> room = store().Read([&](app::StoreTransaction& tx) { return tx.GetRoom(spare); });
     ASSERT_TRUE(room.ok());
-    room->active = false;
-    ASSERT_TRUE(clinic().scheduling.UpdateRoom(admin_, *room).ok());
+    app::TreatmentRoom retired = *room;
+    retired.active = false;
+    ASSERT_TRUE(clinic().scheduling.UpdateRoom(admin_, retired).ok());
     ExpectRefusedBy(BookIv(bob, On(kTuesday, 13), spare), "room_inactive");
 
     // A prescriber's reason overrides no hard rule.
@@ -521,6 +524,52 @@ TEST_P(SchedulingContractTest, RoomsAndClosedDaysAreManaged) {
     const std::vector<std::string> actions = AuditActions();
     EXPECT_NE(std::find(actions.begin(), actions.end(), "room.update"), actions.end());
     EXPECT_NE(std::find(actions.begin(), actions.end(), "closed_day.remove"), actions.end());
+}
+
+TEST_P(SchedulingContractTest, ABookingWritesItsRemindersAndAMoveOrCancellationReplacesThem) {
+    // Only a patient with a portal account gets reminders.
+    Result<app::User> portal = clinic().users.AddUser(
+        admin_, app::NewUser{"ada@example.org", "Ada Example", app::Role::kPatient, "tulip-granite-lantern", ada_});
+    ASSERT_TRUE(portal.ok()) << portal.error().ToString();
+    const PatientId bob = Register("MRN-2");
+    const auto messages = [&](app::AppointmentId id) {
+        Result<std::vector<app::OutboxMessage>> listed = store().Read([&](app::StoreTransaction& tx) {
+            app::OutboxFilter filter;
+            filter.appointment = id;
+            return tx.ListOutboxMessages(filter);
+        });
+        EXPECT_TRUE(listed.ok()) << listed.error().ToString();
+        return listed.ok() ? *listed : std::vector<app::OutboxMessage>{};
+    };
+
+    Result<Appointment> booked = BookIv(ada_, On(kTuesday + days{1}, 9), suite_);
+    ASSERT_TRUE(booked.ok()) << booked.error().ToString();
+    std::vector<app::OutboxMessage> sent = messages(booked->id);
+    ASSERT_EQ(sent.size(), 2u);  // 24 h and 2 h before
+    EXPECT_EQ(sent[0].recipient, "ada@example.org");
+    EXPECT_EQ(sent[0].due_at, On(kTuesday, 9));
+    EXPECT_EQ(sent[1].due_at, On(kTuesday + days{1}, 7));
+    EXPECT_EQ(sent[0].idempotency_key, app::ReminderKey(booked->id, 1, hours{24}));
+    Result<Appointment> bobs = BookIv(bob, On(kTuesday + days{1}, 13), suite_);
+    ASSERT_TRUE(bobs.ok());
+    EXPECT_TRUE(messages(bobs->id).empty());
+
+    // Booked tomorrow at 10:00 from today 14:13: the 24-hour reminder is already past, only the 2-hour one is written.
+    Result<Appointment> moved = clinic().scheduling.Reschedule(
+        desk_, booked->id, app::RescheduleRequest{1, On(kTuesday, 10), suite_, nurse_.user}, settings_);
+    ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+    sent = messages(booked->id);
+    ASSERT_EQ(sent.size(), 3u);
+    EXPECT_EQ(sent[0].status, app::OutboxStatus::kCancelled);
+    EXPECT_EQ(sent[1].status, app::OutboxStatus::kCancelled);
+    EXPECT_EQ(sent[2].status, app::OutboxStatus::kPending);
+    EXPECT_EQ(sent[2].idempotency_key, app::ReminderKey(booked->id, 2, hours{2}));
+    EXPECT_EQ(sent[2].due_at, On(kTuesday, 8));
+
+    ASSERT_TRUE(clinic().scheduling.Cancel(desk_, booked->id, 2, "patient called", settings_).ok());
+    for (const app::OutboxMessage& message : messages(booked->id)) {
+        EXPECT_EQ(message.status, app::OutboxStatus::kCancelled) << message.idempotency_key;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SchedulingContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
