@@ -247,8 +247,10 @@ TEST_P(OutboxContractTest, ConcurrentSendersNeverClaimTheSameMessage) {
     }
     std::mutex mutex;
     std::vector<std::string> claimed;
+    constexpr int kSenders = 4;
     std::vector<std::thread> senders;
-    for (int t = 0; t < 4; ++t) {
+    senders.reserve(kSenders);
+    for (int t = 0; t < kSenders; ++t) {
         senders.emplace_back([&] {
             for (;;) {
                 std::vector<app::OutboxMessage> batch;
