@@ -12,14 +12,6 @@
 namespace kclinic::adapters::storage::sql {
 namespace {
 
-SqlValue OptionalMillis(const std::optional<app::TimePoint>& time) {
-    return time ? SqlValue{Millis(*time)} : SqlValue{};
-}
-
-std::optional<app::TimePoint> ReadOptionalTime(RowReader& read, std::size_t column) {
-    return read.IsNull(column) ? std::nullopt : std::optional<app::TimePoint>(FromMillis(read.Int(column)));
-}
-
 // A user with its email's login throttle (no row: no attempts).
 constexpr std::string_view kUserSelect =
     "SELECT u.id, u.email, u.display_name, u.role, u.password_hash, u.disabled, u.patient_id, t.failed_logins, "
