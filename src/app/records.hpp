@@ -61,6 +61,7 @@ using ApiTokenId = Id<struct ApiTokenTag>;
 using RoomId = Id<struct RoomTag>;
 using AppointmentId = Id<struct AppointmentTag>;
 using OutboxMessageId = Id<struct OutboxMessageTag>;
+using MissedInductionId = Id<struct MissedInductionTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -597,6 +598,21 @@ struct Appointment {
     TimePoint updated_at;
     std::string updated_by;
     std::int64_t version = 1;  // optimistic concurrency, bumped by UpdateAppointment
+};
+
+// An induction-phase treatment appointment (session phase clinical::kPhaseInduction or kPhaseAcute) that was missed
+// (no-show) or cancelled, flagged on its course for the prescriber: the induction series is given at a set spacing
+// (clinical/schedule.hpp), so a gap in it is a clinical matter, not only a scheduling one. Never changed or deleted.
+struct MissedInduction {
+    MissedInductionId id;  // ignored by InsertMissedInduction, which returns the new one
+    CourseId course;
+    SessionId session;
+    AppointmentId appointment;
+    PatientId patient;
+    clinical::AppointmentStatus outcome = clinical::AppointmentStatus::kNoShow;  // kNoShow or kCancelled
+    std::string reason;  // the cancellation's reason, or what the no-show was marked with
+    TimePoint flagged_at;
+    std::string flagged_by;
 };
 
 enum class OutboxStatus { kPending, kSent, kFailed, kCancelled };

@@ -340,6 +340,16 @@ public:
     // updated_by when the stored version equals `appointment.version`, and bumps it. kConflict when stale, kNotFound
     // when no such appointment.
     virtual Status UpdateAppointment(const Appointment& appointment) = 0;
+
+    // Serialises the transactions that change the schedule: waits until every other open transaction that called it
+    // has ended, and holds it until this one ends. A booking calls it before it reads the schedule, so two bookings
+    // of the same room, staff member or patient at the same minute are checked one after the other.
+    virtual Status LockSchedule() = 0;
+
+    // Flags a course's missed induction session. kConflict "appointment" when that appointment is already flagged.
+    virtual Result<MissedInductionId> InsertMissedInduction(const MissedInduction& missed) = 0;
+    // The course's flags in the order they were raised.
+    virtual Result<std::vector<MissedInduction>> ListMissedInductions(CourseId course) = 0;
 };
 
 // Which outbox messages to list; unset members do not filter.
@@ -430,6 +440,7 @@ class StoreTransaction : public PatientTransaction,
                          public AdverseEventTransaction,
                          public NoteTransaction,
                          public SettingsTransaction,
+                         public SchedulingTransaction,
                          public AccessTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;

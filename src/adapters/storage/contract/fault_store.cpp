@@ -253,6 +253,44 @@ public:
         return Call(&app::StoreTransaction::SaveSetting, name, value, changed_at, changed_by);
     }
 
+    // app::SchedulingTransaction
+    Result<app::RoomId> InsertRoom(const app::TreatmentRoom& room) override {
+        return Call(&app::StoreTransaction::InsertRoom, room);
+    }
+    Result<app::TreatmentRoom> GetRoom(app::RoomId id) override { return Call(&app::StoreTransaction::GetRoom, id); }
+    Result<std::vector<app::TreatmentRoom>> ListRooms() override { return Call(&app::StoreTransaction::ListRooms); }
+    Status UpdateRoom(const app::TreatmentRoom& room) override {
+        return Call(&app::StoreTransaction::UpdateRoom, room);
+    }
+    Status InsertClosedDay(const app::ClosedDay& day) override {
+        return Call(&app::StoreTransaction::InsertClosedDay, day);
+    }
+    Status DeleteClosedDay(std::chrono::sys_days date) override {
+        return Call(&app::StoreTransaction::DeleteClosedDay, date);
+    }
+    Result<std::vector<app::ClosedDay>> ListClosedDays(std::chrono::sys_days from, std::chrono::sys_days to) override {
+        return Call(&app::StoreTransaction::ListClosedDays, from, to);
+    }
+    Result<app::AppointmentId> InsertAppointment(const app::Appointment& appointment) override {
+        return Call(&app::StoreTransaction::InsertAppointment, appointment);
+    }
+    Result<app::Appointment> GetAppointment(app::AppointmentId id) override {
+        return Call(&app::StoreTransaction::GetAppointment, id);
+    }
+    Result<std::vector<app::Appointment>> ListAppointments(const app::AppointmentFilter& filter) override {
+        return Call(&app::StoreTransaction::ListAppointments, filter);
+    }
+    Status UpdateAppointment(const app::Appointment& appointment) override {
+        return Call(&app::StoreTransaction::UpdateAppointment, appointment);
+    }
+    Status LockSchedule() override { return Call(&app::StoreTransaction::LockSchedule); }
+    Result<app::MissedInductionId> InsertMissedInduction(const app::MissedInduction& missed) override {
+        return Call(&app::StoreTransaction::InsertMissedInduction, missed);
+    }
+    Result<std::vector<app::MissedInduction>> ListMissedInductions(app::CourseId course) override {
+        return Call(&app::StoreTransaction::ListMissedInductions, course);
+    }
+
     // app::AccessTransaction
     Result<app::UserId> InsertUser(const app::User& user) override {
         return Call(&app::StoreTransaction::InsertUser, user);

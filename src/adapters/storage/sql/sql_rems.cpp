@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "adapters/json/clinical_json.hpp"
+#include "adapters/storage/sql/json_columns.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -17,21 +17,6 @@ namespace {
 
 std::int64_t Flag(bool value) {
     return value ? 1 : 0;
-}
-
-std::optional<std::vector<std::string>> LotsFromText(std::string_view text) {
-    Result<json::Json> parsed = json::Parse(text);
-    if (!parsed.ok() || !parsed->is_array()) {
-        return std::nullopt;
-    }
-    std::vector<std::string> lots;
-    for (const json::Json& item : *parsed) {
-        if (!item.is_string()) {
-            return std::nullopt;
-        }
-        lots.push_back(item.get<std::string>());
-    }
-    return lots;
 }
 
 // The three columns of one optional blood pressure: systolic, diastolic, observed_at.
@@ -85,7 +70,7 @@ Result<app::RemsSubmission> SubmissionFromRow(RowReader& read) {
     const std::optional<std::chrono::sys_days> administered = ParseDate(read.Text(23));
     monitoring.dose_mg = read.Double(24);
     monitoring.dose = clinical::RemsDoseFor(monitoring.dose_mg);
-    std::optional<std::vector<std::string>> lots = LotsFromText(read.Text(25));
+    std::optional<std::vector<std::string>> lots = StringsFromJson(read.Text(25));
     monitoring.first_device_at = FromMillis(read.Int(26));
     monitoring.monitoring_ended_at = FromMillis(read.Int(27));
     monitoring.monitoring_minutes = static_cast<int>(read.Int(28));
@@ -190,7 +175,7 @@ Status SqlTransaction::SubmitRemsForm(app::RemsFormId id, const app::RemsSubmiss
                                     form.healthcare_setting,
                                     FormatDate(form.administered_on),
                                     monitoring.dose_mg,
-                                    json::Json(monitoring.lot_numbers).dump(),
+                                    StringsToJson(monitoring.lot_numbers),
                                     Millis(monitoring.first_device_at),
                                     Millis(monitoring.monitoring_ended_at),
                                     std::int64_t{monitoring.monitoring_minutes}};

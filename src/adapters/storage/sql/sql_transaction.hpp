@@ -114,6 +114,22 @@ public:
     Status SaveSetting(std::string_view name, std::string_view value, app::TimePoint changed_at,
                        std::string_view changed_by) override;
 
+    // app::SchedulingTransaction: sql_scheduling.cpp.
+    Result<app::RoomId> InsertRoom(const app::TreatmentRoom& room) override;
+    Result<app::TreatmentRoom> GetRoom(app::RoomId id) override;
+    Result<std::vector<app::TreatmentRoom>> ListRooms() override;
+    Status UpdateRoom(const app::TreatmentRoom& room) override;
+    Status InsertClosedDay(const app::ClosedDay& day) override;
+    Status DeleteClosedDay(std::chrono::sys_days date) override;
+    Result<std::vector<app::ClosedDay>> ListClosedDays(std::chrono::sys_days from, std::chrono::sys_days to) override;
+    Result<app::AppointmentId> InsertAppointment(const app::Appointment& appointment) override;
+    Result<app::Appointment> GetAppointment(app::AppointmentId id) override;
+    Result<std::vector<app::Appointment>> ListAppointments(const app::AppointmentFilter& filter) override;
+    Status UpdateAppointment(const app::Appointment& appointment) override;
+    Status LockSchedule() override;
+    Result<app::MissedInductionId> InsertMissedInduction(const app::MissedInduction& missed) override;
+    Result<std::vector<app::MissedInduction>> ListMissedInductions(app::CourseId course) override;
+
     // app::AccessTransaction: sql_access.cpp.
     Result<app::UserId> InsertUser(const app::User& user) override;
     Result<app::User> GetUser(app::UserId id) override;

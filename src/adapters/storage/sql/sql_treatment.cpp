@@ -6,8 +6,8 @@
 #include <string>
 #include <utility>
 
-#include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/sql/entered_in_error_sql.hpp"
+#include "adapters/storage/sql/json_columns.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -31,21 +31,6 @@ std::optional<int> ReadOptionalInt(RowReader& read, std::size_t column) {
 }
 std::optional<app::TimePoint> ReadOptionalTime(RowReader& read, std::size_t column) {
     return read.IsNull(column) ? std::nullopt : std::optional<app::TimePoint>(FromMillis(read.Int(column)));
-}
-
-std::optional<std::vector<std::string>> NotesFromText(std::string_view text) {
-    Result<json::Json> parsed = json::Parse(text);
-    if (!parsed.ok() || !parsed->is_array()) {
-        return std::nullopt;
-    }
-    std::vector<std::string> notes;
-    for (const json::Json& item : *parsed) {
-        if (!item.is_string()) {
-            return std::nullopt;
-        }
-        notes.push_back(item.get<std::string>());
-    }
-    return notes;
 }
 
 constexpr std::string_view kCourseColumns =
@@ -157,7 +142,7 @@ Result<app::DoseOrderRecord> DoseOrderFromRow(const SqlRow& row) {
     order.ideal_body_weight_kg = ReadOptionalReal(read, 24);
     order.mg_per_kg = ReadOptionalReal(read, 25);
     order.minutes = ReadOptionalReal(read, 26);
-    std::optional<std::vector<std::string>> notes = NotesFromText(read.Text(27));
+    std::optional<std::vector<std::string>> notes = StringsFromJson(read.Text(27));
     record.signed_at = FromMillis(read.Int(28));
     record.prescriber = read.Text(29);
     record.weight_reason = read.Text(30);
@@ -452,7 +437,7 @@ Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRec
         OptionalReal(order.ideal_body_weight_kg),
         OptionalReal(order.mg_per_kg),
         OptionalReal(order.minutes),
-        json::Json(order.notes).dump(),
+        StringsToJson(order.notes),
         Millis(record.signed_at),
         record.prescriber,
         record.weight_reason};
