@@ -30,6 +30,7 @@ enum class Permission {
     kScreeningRun,
     kScreeningSign,
     kScheduleRead,
+    kCalendarFeed,
     kCourseManage,
     kSessionRead,
     kSessionCheckIn,

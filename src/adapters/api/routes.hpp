@@ -44,6 +44,9 @@ void AddNoteRoutes(ApiRouter& api, ApiServices& services);
 void AddRemsRoutes(ApiRouter& api, ApiServices& services);
 // The patient portal (app/portal.hpp).
 void AddPortalRoutes(ApiRouter& api, ApiServices& services);
+// Clinicians' calendar feeds: one's own secret feed URL, an admin's revocation, and the feed itself
+// (app/calendar_feeds.hpp, adapters/calendar).
+void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
 
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
 // validates (ClinicSettingsRecords::LoadClinicSettings).

@@ -152,6 +152,12 @@ public:
     Status RevokeApiToken(app::ApiTokenId id, app::TimePoint at) override;
     Status RevokeUserApiTokens(app::UserId user, app::TimePoint at) override;
 
+    // app::CalendarFeedTransaction: sql_access.cpp (a feed's token is a credential, kept as API tokens are).
+    Result<app::CalendarFeedId> InsertCalendarFeed(const app::CalendarFeed& feed) override;
+    Result<std::optional<app::CalendarFeed>> FindCalendarFeed(std::string_view token_digest) override;
+    Result<std::optional<app::CalendarFeed>> FindLiveCalendarFeed(app::UserId user) override;
+    Status RevokeCalendarFeed(app::CalendarFeedId id, app::TimePoint at) override;
+
 private:
     SqlConnection& connection_;
 };
