@@ -35,6 +35,7 @@ run: build
 
 bench: build
 	@$(RELEASE_DIR)/bench/kclinic_bench --benchmark_min_time=0.2
+	@$(RELEASE_DIR)/bench/kclinic_scheduling_bench --benchmark_min_time=0.5
 	@$(RELEASE_DIR)/bench/kclinic_storage_bench
 	@$(RELEASE_DIR)/bench/kclinic_credentials_bench
 	@bench/http/run $(RELEASE_DIR)

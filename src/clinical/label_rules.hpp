@@ -1,7 +1,8 @@
 #pragma once
 
 // Facts of the product labels that more than one clinical rule applies: screening (eligibility), dose computation
-// (dose), the planned schedule (schedule) and REMS reporting (rems) all read them from here, so each is stated once.
+// (dose), the planned schedule (schedule), REMS reporting (rems), the session's discharge gate (session_state) and
+// the appointment lengths (settings) all read them from here, so each is stated once.
 // Sources: clinical-reference §3 and §4.1; docs/clinical-rules.md.
 
 namespace kclinic::clinical {
@@ -15,5 +16,9 @@ inline constexpr int kEuOlderAdultAgeYears = 65;
 inline constexpr int kEsketamineDeviceMg = 28;                   // one Spravato device (Spravato USPI)
 inline constexpr int kEsketamine56Mg = 2 * kEsketamineDeviceMg;  // TRD first dose, then 56 or 84 mg (USPI)
 inline constexpr int kEsketamine84Mg = 3 * kEsketamineDeviceMg;  // SI dose and the most in one session (USPI)
+
+// Spravato REMS / USPI: observe the patient for at least 2 hours after the first esketamine device. The session's
+// discharge gate (session_state) and the least monitoring an esketamine appointment may reserve (settings) read it.
+inline constexpr int kEsketamineMinMonitoringMinutes = 120;
 
 }  // namespace kclinic::clinical

@@ -20,6 +20,7 @@
 #include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "clinical/clinic_zone.hpp"
+#include "clinical/day_hours.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/schedule.hpp"
 #include "clinical/settings.hpp"
@@ -85,22 +86,15 @@ inline constexpr auto kAppointmentStatusNames = MakeEnumNames<AppointmentStatus>
 // Whether an appointment in this status holds its room, staff and patient (booked or checked in).
 [[nodiscard]] bool HoldsTime(AppointmentStatus status);
 
-// The clinic's hours on one weekday, local wall-clock time from midnight; closes > opens.
-struct DayHours {
-    std::chrono::minutes opens{0};
-    std::chrono::minutes closes{0};
-    friend bool operator==(const DayHours&, const DayHours&) = default;
-};
-// "08:00-18:00" (24-hour, closes after opens, at most "24:00") or "closed" (nullopt). Error kInvalidArgument on
-// `field` with the expected form.
-[[nodiscard]] Result<std::optional<DayHours>> ParseDayHours(std::string_view field, std::string_view text);
-[[nodiscard]] std::string DayHoursText(const std::optional<DayHours>& hours);  // the inverse
-
-// The week's hours (index 0 = Monday ... 6 = Sunday, ISO 8601) and the dates the clinic is closed.
+// The week's hours (DayHours, WeeklyHours and ParseDayHours are in clinical/day_hours.hpp, which the settings share)
+// and the dates the clinic is closed.
 struct OpeningHours {
-    std::array<std::optional<DayHours>, 7> weekly;
+    WeeklyHours weekly = kDefaultWeeklyHours;
     std::vector<std::chrono::sys_days> closed_dates;  // holidays, in any order
 };
+// The hours the settings name (hours.monday ... hours.sunday) with the clinic's closed dates.
+[[nodiscard]] OpeningHours OpeningHoursOf(const ClinicSettings& settings,
+                                          std::vector<std::chrono::sys_days> closed_dates);
 
 // One appointment as the rules see it. Times are UTC instants; [start, end) holds the room, the staff member and the
 // patient. For a treatment, `end` includes the monitoring and the turnover (AppointmentLength).
@@ -122,11 +116,12 @@ struct Room {
     bool active = true;  // an inactive room takes no new bookings
 };
 
-// The length of an appointment of `type`: for a treatment, dosing + the monitoring the rules require + turnover, from
-// settings.appointments; for the others, their default duration setting. `esketamine_devices` (1-3; 56 mg = 2, 84
-// mg = 3) lengthens the dosing of an esketamine session by the label's 5 minutes between devices.
-[[nodiscard]] std::chrono::minutes AppointmentLength(AppointmentType type, const ClinicSettings& settings,
-                                                     int esketamine_devices = 3);
+// The length of an appointment of `type`, from settings.appointments. A treatment is pre_dose_minutes + its dosing
+// and monitoring + turnover_minutes: IV iv_infusion_minutes + iv_observation_minutes; IM im_observation_minutes;
+// esketamine esketamine_monitoring_minutes, counted from the first device like the discharge gate
+// (session_state.hpp), so the label's 5 minutes between devices fall inside it and the dose does not change the
+// length. The others: their own duration setting.
+[[nodiscard]] std::chrono::minutes AppointmentLength(AppointmentType type, const ClinicSettings& settings);
 
 // The rules a booking can break.
 enum class BookingRule {
@@ -137,6 +132,8 @@ enum class BookingRule {
     kRoomDoubleBooked,     // hard: the room holds another appointment at some minute
     kPatientDoubleBooked,  // hard: the patient has another appointment at some minute
     kStaffRequired,        // hard: a treatment without a nurse
+    kStaffDoubleBooked,    // hard: the staff member has a one-to-one appointment (not a treatment) at some minute
+                           // while the candidate needs them, or the candidate is one-to-one and they are busy
     kNurseOverloaded,      // hard: the nurse would watch more than schedule.patients_per_nurse at some minute
     kClinicClosed,         // soft: a closed date or a weekday without hours
     kOutsideHours,         // soft: starts before opening or ends (monitoring included) after closing
@@ -150,6 +147,7 @@ inline constexpr auto kBookingRuleNames = MakeEnumNames<BookingRule>({
     {BookingRule::kRoomDoubleBooked, "room_double_booked"},
     {BookingRule::kPatientDoubleBooked, "patient_double_booked"},
     {BookingRule::kStaffRequired, "staff_required"},
+    {BookingRule::kStaffDoubleBooked, "staff_double_booked"},
     {BookingRule::kNurseOverloaded, "nurse_overloaded"},
     {BookingRule::kClinicClosed, "clinic_closed"},
     {BookingRule::kOutsideHours, "outside_hours"},
@@ -179,7 +177,26 @@ struct ScheduleContext {
     TimePoint now;
 };
 
-// Every rule `candidate` breaks, hard ones first, in BookingRule order; empty when it may be booked.
+// Every rule `candidate` breaks, hard ones first, in BookingRule order, at most one conflict per rule (naming the
+// earliest collision and how many more); empty when it may be booked. REQUIRES candidate.start < candidate.end.
+// Times are the clinic's local "HH:MM on YYYY-MM-DD"; messages start with the rule's name:
+//   in_the_past: starts 08:00 on 2026-03-09, before now (10:15 on 2026-03-09)
+//   room_required: an iv-session needs a treatment room or chair
+//   room_inactive: Chair 2 is not in use  |  room 7 is not one of the clinic's rooms
+//   room_not_equipped: Chair 2 is equipped for esketamine, not for an iv-session
+//   room_double_booked: Chair 2 holds an iv-session 09:00-11:10 on 2026-03-09 (and 1 more)
+//   patient_double_booked: the patient has a follow-up 09:00-09:30 on 2026-03-09
+//   staff_required: an iv-session needs a nurse
+//   staff_double_booked: nurse@clinic is booked for an intake 09:00-10:00 on 2026-03-09
+//   nurse_overloaded: nurse@clinic would watch 4 patients at 09:40 on 2026-03-09 (schedule.patients_per_nurse is 3)
+//   clinic_closed: 2026-12-25 is a closed date  |  2026-03-08 is a Sunday, when the clinic is closed (hours.sunday)
+//   outside_hours: ends 19:10, after closing at 18:00 on 2026-03-09 (hours.monday 08:00-18:00; monitoring and
+//                  turnover included)  |  starts 07:30, before opening at 08:00 on 2026-03-09 (hours.monday ...)
+//   session_spacing: CheckSpacing's message on the two local dates (the other: an iv-session 09:00-11:10 on ...)
+// The nurse ratio is swept over the minutes the candidate holds (two treatments that each overlap it but not each
+// other hold one place, not two). A treatment shares its nurse up to the ratio; any other appointment takes its
+// clinician whole (staff_double_booked). The hours rules look at every local date the candidate touches, so one
+// running past midnight is outside the hours, and clinic_closed when the next day is closed.
 [[nodiscard]] std::vector<BookingConflict> CheckBooking(const Booking& candidate, const ScheduleContext& context);
 
 // What to search for: an appointment of `type` for `patient`, lasting `length`, in the local dates [from, to].
@@ -189,10 +206,11 @@ struct SlotRequest {
     std::chrono::minutes length{0};
     std::chrono::sys_days from;
     std::chrono::sys_days to;
-    std::optional<std::int64_t> room;  // only this room
-    std::optional<std::string> staff;  // only this staff member
-    std::vector<std::string> nurses;   // for a treatment without `staff`: the nurses who may take it, in order
-    int count = 5;                     // how many slots, 1-50
+    std::optional<std::int64_t> room;     // only this room
+    std::optional<std::string> staff;     // only this staff member
+    std::vector<std::string> nurses;      // for a treatment without `staff`: the nurses who may take it, in order
+    int count = 5;                        // how many slots, 1-50
+    std::int64_t moving_appointment = 0;  // when rescheduling: the appointment being moved, whose own time is free
 };
 
 struct Slot {
@@ -202,10 +220,17 @@ struct Slot {
     std::string staff;
 };
 
-// The first `request.count` slots, in time order, that break no rule at all (soft ones included), starting on the
-// settings.appointments.slot_step_minutes grid from each day's opening time; for each start time, the first room
-// (in `context.rooms` order) and nurse that fit. Errors: kInvalidArgument "count" (1-50), "to" (before `from`, or
-// more than 366 days after it), "length" (not positive).
+// The first `request.count` slots, in time order, that break no rule at all (soft ones included: CheckBooking finds
+// nothing for the booking a slot describes), starting on the settings.appointments.slot_step_minutes grid from each
+// local day's opening time (ClinicZone::AtLocal, so the days the clocks move open at their local hour), skipping
+// closed dates and weekdays, days the spacing rule excludes for a treatment, and starts before `context.now`. For
+// each start: the first staff member who is free (`staff`, or for a treatment the first of `nurses` within the
+// ratio; a non-treatment without `staff` takes none) and the first room that is free (`room`, or for a treatment
+// the first active, fitting room in `context.rooms` order; a non-treatment without `room` takes none). Fewer than
+// `count` when the range holds fewer. Errors, each kInvalidArgument on the field named (kOutOfRange for "count"):
+// "count" (1-50); "to" (before `from`, or more than 366 days after it); "length" (not positive); "room" (not in
+// `context.rooms`, not in use, or not equipped for the type); "nurses" (a treatment with neither `staff` nor
+// `nurses`).
 [[nodiscard]] Result<std::vector<Slot>> FindSlots(const SlotRequest& request, const ScheduleContext& context);
 
 }  // namespace kclinic::clinical

@@ -21,6 +21,7 @@
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
+#include "clinical/label_rules.hpp"
 #include "clinical/record_time.hpp"
 #include "clinical/settings.hpp"
 #include "clinical/time_point.hpp"
@@ -61,9 +62,6 @@ inline constexpr auto kSessionStateNames = MakeEnumNames<SessionState>({
 [[nodiscard]] std::vector<SessionState> AllSessionStates();
 // discharged, cancelled and aborted: no transition leaves them.
 [[nodiscard]] bool IsFinal(SessionState state);
-
-// Spravato REMS / USPI: observe the patient for at least 2 hours after the first esketamine device.
-inline constexpr int kEsketamineMinMonitoringMinutes = 120;
 
 // The pre-dose BP gate: a reading strictly above either value keeps the session from pre_dose_ok unless a
 // prescriber overrides. Defaults are those of the clinic's screening.intake_bp_caution_systolic / _diastolic

@@ -114,6 +114,19 @@ Entry TextEntry(std::string_view name, Access access, std::string allowed, Check
                  }};
 }
 
+// One weekday's opening hours (hours.monday ... hours.sunday), as text "08:00-18:00" or "closed" (ParseDayHours).
+Entry HoursEntry(std::string_view name, std::size_t weekday, std::string_view description) {
+    return Entry{name,
+                 "Clinic policy [PRACTICE]: the clinic's own opening hours",
+                 description,
+                 "HH:MM-HH:MM (24-hour, closing after opening, at most 24:00) or closed",
+                 [weekday](const ClinicSettings& s) { return DayHoursText(s.hours.at(weekday)); },
+                 [weekday, name](ClinicSettings& s, std::string_view text) -> Status {
+                     ASSIGN_OR_RETURN(s.hours.at(weekday), ParseDayHours(name, text));
+                     return Status::Ok();
+                 }};
+}
+
 // The registry. Bounds are safety bounds: where a threshold guards the patient, a clinic may only move it towards
 // more caution (the IV ceiling may be lowered, never raised) or between published definitions (⚠ conflicts).
 const std::vector<Entry>& Registry() {
@@ -245,6 +258,14 @@ const std::vector<Entry>& Registry() {
             [](auto& s) -> auto& { return s.schedule.esketamine_maintenance_sessions; }, 1, kMaxMaintenanceSessions,
             "sessions", "Planning horizon only; the label sets no end [LABEL-US]",
             "How many maintenance sessions from week 9 a schedule plans ahead."),
+        IntEntry(
+            "schedule.patients_per_nurse", [](auto& s) -> auto& { return s.schedule.patients_per_nurse; }, 1, 6,
+            "patients",
+            "No guideline sets a ratio for ketamine sessions (clinical-reference has none) [PRACTICE]; 3 follows "
+            "the perianaesthesia ratio for ambulatory (phase II) recovery, 1:3 [UNVERIFIED, ASPAN]; the Spravato "
+            "REMS asks only that a healthcare provider monitor each patient",
+            "How many patients in dosing or monitoring one nurse may watch at any minute; a treatment that would "
+            "exceed it is refused (nurse_overloaded)."),
         // In-session monitoring (clinical-reference §5.2, §5.3). The low and high limits of one vital sign have
         // bounds that cannot meet (heart rate 50-60 vs 90-120, respiratory rate 10-12 vs 20-30), so no pair needs a
         // consistency rule.
@@ -316,6 +337,81 @@ const std::vector<Entry>& Registry() {
             "records.weight_change_window_days", [](auto& s) -> auto& { return s.records.weight_change_window_days; },
             1, 90, "d", "Clinic policy [PRACTICE] (issue 10 §5: \"within a short time\")",
             "How recent the latest valid weight must be for records.weight_change_percent to apply."),
+        // Appointment lengths (clinical/scheduling.hpp, AppointmentLength): a treatment reserves the pre-dose check,
+        // the dosing, the monitoring and the turnover; no part may fall below what the label or guideline requires.
+        IntEntry(
+            "appointments.pre_dose_minutes", [](auto& s) -> auto& { return s.appointments.pre_dose_minutes; }, 5, 60,
+            "min",
+            "Clinic policy [PRACTICE]: check-in with consent and escort confirmed, the pre-dose BP the label asks for "
+            "(Spravato USPI) and, for IV, the line",
+            "Time a treatment appointment reserves before dosing starts."),
+        IntEntry(
+            "appointments.iv_infusion_minutes", [](auto& s) -> auto& { return s.appointments.iv_infusion_minutes; }, 40,
+            100, "min",
+            "0.5 mg/kg over 40 min (Sanacora 2017 APA consensus [GUIDE]; Andrade 2017: 2-100 min studied, 40 the "
+            "convention [REVIEW]); may be lengthened, not shortened",
+            "Time an IV session reserves for the infusion."),
+        IntEntry(
+            "appointments.iv_observation_minutes",
+            [](auto& s) -> auto& { return s.appointments.iv_observation_minutes; }, 30, 180, "min",
+            "APA consensus: monitor until back to baseline [GUIDE]; ED ketamine protocols observe >= 60 min "
+            "[PRACTICE]; no fixed minimum, the discharge criteria decide",
+            "Time an IV session reserves after the infusion for monitoring until discharge."),
+        IntEntry(
+            "appointments.im_observation_minutes",
+            [](auto& s) -> auto& { return s.appointments.im_observation_minutes; }, 30, 180, "min",
+            "APA consensus: monitor until back to baseline [GUIDE]; ED ketamine protocols observe >= 60 min "
+            "[PRACTICE]; no fixed minimum, the discharge criteria decide",
+            "Time an IM session reserves after the injection for monitoring until discharge."),
+        IntEntry(
+            "appointments.esketamine_monitoring_minutes",
+            [](auto& s) -> auto& { return s.appointments.esketamine_monitoring_minutes; },
+            kEsketamineMinMonitoringMinutes, 240, "min",
+            "Spravato USPI / REMS: at least 2 hours after the first device, until clinically stable [LABEL-US]; may "
+            "be raised (e.g. hepatic impairment, Child-Pugh B), never lowered",
+            "Time an esketamine session reserves from the first device (the label's 5 minutes between devices fall "
+            "inside it) to discharge."),
+        IntEntry(
+            "appointments.turnover_minutes", [](auto& s) -> auto& { return s.appointments.turnover_minutes; }, 0, 60,
+            "min", "Clinic policy [PRACTICE]: cleaning and resetting the room or chair",
+            "Time a treatment holds its room after the patient leaves."),
+        IntEntry(
+            "appointments.intake_minutes", [](auto& s) -> auto& { return s.appointments.intake_minutes; }, 15, 180,
+            "min", "Clinic policy [PRACTICE]", "Length of an intake consultation."),
+        IntEntry(
+            "appointments.prescriber_review_minutes",
+            [](auto& s) -> auto& { return s.appointments.prescriber_review_minutes; }, 10, 120, "min",
+            "Clinic policy [PRACTICE]", "Length of a prescriber review (e.g. the end-of-induction decision)."),
+        IntEntry(
+            "appointments.therapy_preparation_minutes",
+            [](auto& s) -> auto& { return s.appointments.therapy_preparation_minutes; }, 15, 180, "min",
+            "Clinic policy [PRACTICE]", "Length of a psychotherapy preparation session."),
+        IntEntry(
+            "appointments.therapy_integration_minutes",
+            [](auto& s) -> auto& { return s.appointments.therapy_integration_minutes; }, 15, 180, "min",
+            "Clinic policy [PRACTICE]", "Length of a psychotherapy integration session."),
+        IntEntry(
+            "appointments.follow_up_minutes", [](auto& s) -> auto& { return s.appointments.follow_up_minutes; }, 10,
+            120, "min", "Clinic policy [PRACTICE]", "Length of a follow-up visit."),
+        IntEntry(
+            "appointments.slot_step_minutes", [](auto& s) -> auto& { return s.appointments.slot_step_minutes; }, 5, 60,
+            "min", "Clinic policy [PRACTICE]",
+            "The grid of start times a slot search offers, from each day's opening; must divide 60."),
+        HoursEntry("hours.monday", 0, "Opening hours on Mondays (clinic-local wall-clock time)."),
+        HoursEntry("hours.tuesday", 1, "Opening hours on Tuesdays (clinic-local wall-clock time)."),
+        HoursEntry("hours.wednesday", 2, "Opening hours on Wednesdays (clinic-local wall-clock time)."),
+        HoursEntry("hours.thursday", 3, "Opening hours on Thursdays (clinic-local wall-clock time)."),
+        HoursEntry("hours.friday", 4, "Opening hours on Fridays (clinic-local wall-clock time)."),
+        HoursEntry("hours.saturday", 5, "Opening hours on Saturdays (clinic-local wall-clock time)."),
+        HoursEntry("hours.sunday", 6, "Opening hours on Sundays (clinic-local wall-clock time)."),
+        IntEntry(
+            "reminders.first_lead_hours", [](auto& s) -> auto& { return s.reminders.first_lead_hours; }, 0, 168, "h",
+            "Issue 11 §2 (24 h) [PRACTICE]; 0 sends no reminders",
+            "Hours before an appointment its first email reminder goes out; 0: no reminders."),
+        IntEntry(
+            "reminders.second_lead_hours", [](auto& s) -> auto& { return s.reminders.second_lead_hours; }, 0, 72, "h",
+            "Issue 11 §2 (2 h) [PRACTICE]; 0 sends no second reminder",
+            "Hours before an appointment its second email reminder goes out (fewer than the first); 0: none."),
     };
     return entries;
 }
@@ -345,6 +441,14 @@ Status CheckConsistency(const ClinicSettings& s) {
     if (s.schedule.iv_induction_per_week == 3 && s.schedule.min_days_between_sessions > 2) {
         return InvalidArgument("schedule.min_days_between_sessions",
                                "must be at most 2 days while schedule.iv_induction_per_week is 3");
+    }
+    // A step that divides the hour keeps every day's grid on the same minutes (08:00, 08:15, ...).
+    if (60 % s.appointments.slot_step_minutes != 0) {
+        return InvalidArgument("appointments.slot_step_minutes", "must divide 60 (5, 6, 10, 12, 15, 20, 30 or 60)");
+    }
+    if (s.reminders.second_lead_hours != 0 && s.reminders.second_lead_hours >= s.reminders.first_lead_hours) {
+        return InvalidArgument("reminders.second_lead_hours",
+                               "must be fewer hours than reminders.first_lead_hours (or 0: no second reminder)");
     }
     return Status::Ok();
 }

@@ -11,6 +11,8 @@
 
 #include "base/enum_names.hpp"
 #include "base/result.hpp"
+#include "clinical/day_hours.hpp"
+#include "clinical/label_rules.hpp"
 
 namespace kclinic::clinical {
 
@@ -81,6 +83,10 @@ struct ScheduleSettings {
     int min_days_between_sessions = 2;              // minimum spacing between planned dosing days [PRACTICE]
     int esketamine_maintenance_interval_weeks = 2;  // from week 9: every 1 or 2 weeks (Spravato USPI)
     int esketamine_maintenance_sessions = 4;        // how many maintenance sessions to plan ahead
+    // How many patients in dosing or monitoring one nurse may watch at any minute (the booking rule
+    // nurse_overloaded). No guideline sets it for ketamine clinics [PRACTICE]; 3 is the ambulatory (phase II)
+    // recovery ratio of perianaesthesia nursing [UNVERIFIED]; docs/clinical-rules.md "Scheduling".
+    int patients_per_nurse = 3;
 };
 
 // In-session monitoring: a vital sign or a sedation rating at or past one of these raises an alert for the patient's
@@ -108,6 +114,42 @@ struct RecordSettings {
     int weight_change_window_days = 30;  // ... when that one was measured within this many days [PRACTICE]
 };
 
+// How long each appointment type holds its room, its clinician and its patient (clinical/scheduling.hpp,
+// AppointmentLength). A treatment is the pre-dose check, the dosing, the monitoring the rules require and the room's
+// turnover; each part is a setting so a clinic can fit its own routine, never below what the label requires.
+struct AppointmentSettings {
+    int pre_dose_minutes = 15;        // check-in, consent and escort, pre-dose BP, IV line [PRACTICE]
+    int iv_infusion_minutes = 40;     // 0.5 mg/kg over 40 min (Sanacora 2017 APA consensus) [GUIDE]
+    int iv_observation_minutes = 60;  // after the infusion, until back to baseline (APA) [PRACTICE]
+    int im_observation_minutes = 60;  // after an IM injection, until back to baseline (APA) [PRACTICE]
+    // From the first device; the label's 5 minutes between devices fall inside it. Never below the REMS minimum.
+    int esketamine_monitoring_minutes = kEsketamineMinMonitoringMinutes;
+    int turnover_minutes = 15;  // cleaning and resetting the room or chair after a treatment [PRACTICE]
+    int intake_minutes = 60;    // the non-treatment types' lengths are clinic policy [PRACTICE]
+    int prescriber_review_minutes = 30;
+    int therapy_preparation_minutes = 60;
+    int therapy_integration_minutes = 60;
+    int follow_up_minutes = 30;
+    int slot_step_minutes = 15;  // the grid a slot search offers start times on, from each day's opening; divides 60
+};
+
+// The clinic's weekly opening hours (hours.monday ... hours.sunday): Monday to Friday 08:00-18:00, closed at the
+// weekend [PRACTICE]. Closed dates (holidays) are records, not settings.
+inline constexpr WeeklyHours kDefaultWeeklyHours = {DayHours{std::chrono::hours{8}, std::chrono::hours{18}},
+                                                    DayHours{std::chrono::hours{8}, std::chrono::hours{18}},
+                                                    DayHours{std::chrono::hours{8}, std::chrono::hours{18}},
+                                                    DayHours{std::chrono::hours{8}, std::chrono::hours{18}},
+                                                    DayHours{std::chrono::hours{8}, std::chrono::hours{18}},
+                                                    std::nullopt,
+                                                    std::nullopt};
+
+// When the email reminders of an appointment go out, in hours before its start; 0 turns one off. The second, when
+// on, comes after the first (fewer hours before the start). Issue 11 §2 defaults [PRACTICE].
+struct ReminderSettings {
+    int first_lead_hours = 24;
+    int second_lead_hours = 2;
+};
+
 struct ClinicSettings {
     // The clinic's IANA time zone: it decides every calendar date the record derives from a time (the REMS treatment
     // date, the day a session list covers, "today"). Clinic policy [PRACTICE]; clinical/clinic_zone.hpp.
@@ -122,6 +164,9 @@ struct ClinicSettings {
     ScheduleSettings schedule;
     MonitoringSettings monitoring;
     RecordSettings records;
+    AppointmentSettings appointments;
+    WeeklyHours hours = kDefaultWeeklyHours;
+    ReminderSettings reminders;
 };
 
 // One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.
