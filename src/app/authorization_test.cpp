@@ -28,6 +28,7 @@ const std::map<std::string, std::string> kExpected = {
     {"screening.run", "PN"},
     {"screening.sign", "P"},
     {"schedule.read", "PNTFS"},
+    {"calendar_feed.own", "PNT"},
     {"course.manage", "P"},
     {"session.read", "PNT"},
     {"session.check_in", "PN"},

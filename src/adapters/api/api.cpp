@@ -124,11 +124,11 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
 void ApiRouter::AddPublic(Method method, std::string_view pattern, PublicHandler handler) {
     routes_.push_back(ApiRoute{method, std::string(pattern), std::nullopt, Subject::kNone, false, {}});
     router_.Add(method, pattern,
-                [handler = std::move(handler)](const HttpRequest& request, const PathParams&) -> HttpResponse {
+                [handler = std::move(handler)](const HttpRequest& request, const PathParams& params) -> HttpResponse {
                     if (Status declared = http::CheckQueryParameters(request, {}); !declared.ok()) {
                         return http::ErrorResponse(declared.error());
                     }
-                    Result<HttpResponse> response = handler(request);
+                    Result<HttpResponse> response = handler(request, params);
                     return response.ok() ? std::move(response).value() : http::ErrorResponse(response.error());
                 });
 }
@@ -148,6 +148,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddRemsRoutes(api, services);
     AddPortalRoutes(api, services);
     AddScheduleRoutes(api, services);
+    AddCalendarFeedRoutes(api, services);
     return api.Routes();
 }
 

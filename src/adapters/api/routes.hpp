@@ -46,6 +46,9 @@ void AddRemsRoutes(ApiRouter& api, ApiServices& services);
 void AddPortalRoutes(ApiRouter& api, ApiServices& services);
 // Rooms, closed days, appointments, the slot search, a course's series and the day plan (app/scheduling.hpp).
 void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
+// Clinicians' calendar feeds: one's own secret feed URL, an admin's revocation, and the feed itself
+// (app/calendar_feeds.hpp, adapters/calendar).
+void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
 
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
 // validates (ClinicSettingsRecords::LoadClinicSettings).
