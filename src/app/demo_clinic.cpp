@@ -918,20 +918,20 @@ private:
         };
         using Type = clinical::AppointmentType;
         const std::array<Visit, 14> visits{{
-            {0, Type::kIntake, &prescriber_, 1},              // Avery: the intake consultation
-            {1, Type::kPrescriberReview, &prescriber_, 1},    // Blake: the screening awaiting sign-off
-            {2, Type::kTherapyPreparation, &therapist_, 1},   // Casey: preparation before a first course
-            {2, Type::kPrescriberReview, &prescriber_, 2},    //        and the decision to start it
-            {3, Type::kTherapyPreparation, &therapist_, 0},   // Jordan: preparation before session 1
-            {4, Type::kTherapyIntegration, &therapist_, 2},   // Emerson: integration after infusion 4
-            {5, Type::kFollowUp, &prescriber_, 3},            // Devon: maintenance follow-up
-            {6, Type::kPrescriberReview, &prescriber_, 4},    // Rowan: the relapse, "review in one week"
-            {7, Type::kTherapyIntegration, &therapist_, 1},   // Finley: integration after today's session
-            {8, Type::kFollowUp, &prescriber_, 2},            // Harper: the benzodiazepine to review
-            {9, Type::kPrescriberReview, &prescriber_, 1},    // Quinn: the stimulant, screening unsigned
-            {10, Type::kPrescriberReview, &prescriber_, 3},   // Morgan: the blood pressure caution
-            {11, Type::kPrescriberReview, &prescriber_, 2},   // Riley: PTSD, off-label
-            {12, Type::kPrescriberReview, &prescriber_, 4},   // Sage: the history in brand names
+            {0, Type::kIntake, &prescriber_, 1},             // Avery: the intake consultation
+            {1, Type::kPrescriberReview, &prescriber_, 1},   // Blake: the screening awaiting sign-off
+            {2, Type::kTherapyPreparation, &therapist_, 1},  // Casey: preparation before a first course
+            {2, Type::kPrescriberReview, &prescriber_, 2},   //        and the decision to start it
+            {3, Type::kTherapyPreparation, &therapist_, 0},  // Jordan: preparation before session 1
+            {4, Type::kTherapyIntegration, &therapist_, 2},  // Emerson: integration after infusion 4
+            {5, Type::kFollowUp, &prescriber_, 3},           // Devon: maintenance follow-up
+            {6, Type::kPrescriberReview, &prescriber_, 4},   // Rowan: the relapse, "review in one week"
+            {7, Type::kTherapyIntegration, &therapist_, 1},  // Finley: integration after today's session
+            {8, Type::kFollowUp, &prescriber_, 2},           // Harper: the benzodiazepine to review
+            {9, Type::kPrescriberReview, &prescriber_, 1},   // Quinn: the stimulant, screening unsigned
+            {10, Type::kPrescriberReview, &prescriber_, 3},  // Morgan: the blood pressure caution
+            {11, Type::kPrescriberReview, &prescriber_, 2},  // Riley: PTSD, off-label
+            {12, Type::kPrescriberReview, &prescriber_, 4},  // Sage: the history in brand names
         }};
         for (const Visit& visit : visits) {
             DemoPatient& p = *demo_patients_.at(visit.patient);

@@ -861,7 +861,8 @@ Result<DayPlan> Scheduling::GetDayPlan(const Actor& actor, sys_days date, const 
                 if (staff == staff_names.end()) {
                     ASSIGN_OR_RETURN(const std::optional<User> user, tx.FindUserByEmail(appointment.staff));
                     const bool named = user && !user->display_name.empty();
-                    staff = staff_names.emplace(appointment.staff, named ? user->display_name : appointment.staff).first;
+                    staff =
+                        staff_names.emplace(appointment.staff, named ? user->display_name : appointment.staff).first;
                 }
                 entry.staff_name = staff->second;
             }

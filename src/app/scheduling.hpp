@@ -115,9 +115,9 @@ struct AppointmentOutcome {
 // One appointment on the day plan: what the front desk and the nurses need at a glance.
 struct DayPlanEntry {
     Appointment appointment;
-    std::string patient_name;                             // "Ada Example"
-    std::string patient_initials;                         // "A.E."
-    std::string staff_name;  // the staff member's display name, else their email; empty when no staff member
+    std::string patient_name;      // "Ada Example"
+    std::string patient_initials;  // "A.E."
+    std::string staff_name;        // the staff member's display name, else their email; empty when no staff member
     std::optional<clinical::SessionState> session_state;  // the linked treatment session's state, when linked
     // Wall-clock times in the clinic's zone, from the date's local midnight: local_end passes 24 h for one that runs
     // past midnight, and local_start is negative for one that began the day before.

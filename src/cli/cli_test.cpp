@@ -11,8 +11,8 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -460,10 +460,10 @@ TEST(CliTest, ScheduleDayRoomsSlotsAndBookOnSqlite) {
     ASSERT_NE(mkdtemp(folder_template), nullptr);
     const std::string db = std::string("sqlite:") + folder_template + "/clinic.db";
     const std::string monday = MondayAhead();
-    const std::string id = std::to_string(ExpectJson({"patient", "add", "--mrn", "MRN-S", "--given-name", "Ada",
-                                                      "--family-name", "Example", "--birth-date", "1980-03-14",
-                                                      "--sex", "female", "--db", db, "--json"})["id"]
-                                              .get<std::int64_t>());
+    const std::string id = std::to_string(
+        ExpectJson({"patient", "add", "--mrn", "MRN-S", "--given-name", "Ada", "--family-name", "Example",
+                    "--birth-date", "1980-03-14", "--sex", "female", "--db", db, "--json"})["id"]
+            .get<std::int64_t>());
 
     EXPECT_EQ(ExpectJson({"schedule", "rooms", "--db", db, "--json"})["rooms"], Json::array());
     const Json slots = ExpectJson({"schedule", "slots", "--type", "follow-up", "--patient", id, "--from", monday,
@@ -475,12 +475,12 @@ TEST(CliTest, ScheduleDayRoomsSlotsAndBookOnSqlite) {
     const Json booked = ExpectJson({"schedule", "book", "--type", "follow-up", "--patient", id, "--start",
                                     monday + "T09:00:00Z", "--db", db, "--json"});
     EXPECT_EQ(booked["status"], "booked");
-    ExpectBadInput({"schedule", "book", "--type", "intake", "--patient", id, "--start", monday + "T09:15:00Z", "--db",
-                    db},
-                   "kclinic schedule book: patient_double_booked: patient_double_booked: the patient has a follow-up");
-    ExpectBadInput({"schedule", "book", "--type", "iv-session", "--patient", id, "--start", monday + "T11:00:00Z",
-                    "--db", db},
-                   "room_required");
+    ExpectBadInput(
+        {"schedule", "book", "--type", "intake", "--patient", id, "--start", monday + "T09:15:00Z", "--db", db},
+        "kclinic schedule book: patient_double_booked: patient_double_booked: the patient has a follow-up");
+    ExpectBadInput(
+        {"schedule", "book", "--type", "iv-session", "--patient", id, "--start", monday + "T11:00:00Z", "--db", db},
+        "room_required");
     ExpectBadInput({"schedule", "book", "--type", "follow-up", "--patient", id, "--start", "tomorrow", "--db", db},
                    "--start: expected an RFC 3339 time");
 

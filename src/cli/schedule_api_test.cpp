@@ -53,8 +53,8 @@ protected:
             patients_.push_back(registered.body["id"].get<std::int64_t>());
         }
         ApiClient admin = server_->ClientWithToken("admin@clinic.example");
-        const ApiResponse chair = admin.Post("/api/v1/rooms", {{"name", "Chair 1"}, {"equipment", "iv-im"},
-                                                               {"monitor_ids", {"MON-1"}}});
+        const ApiResponse chair =
+            admin.Post("/api/v1/rooms", {{"name", "Chair 1"}, {"equipment", "iv-im"}, {"monitor_ids", {"MON-1"}}});
         ASSERT_EQ(chair.status, 201) << chair.text;
         iv_chair_ = chair.body["id"].get<std::int64_t>();
         const ApiResponse recliner = admin.Post("/api/v1/rooms", {{"name", "Chair 2"}, {"equipment", "esketamine"}});
@@ -163,9 +163,8 @@ TEST_P(ScheduleApiTest, EachRefusalNamesItsBookingRule) {
     EXPECT_EQ(overridden.body["overridden"], Json({"outside_hours"}));
     EXPECT_EQ(overridden.body["override_reason"], with_reason["override_reason"]);
 
-    const ApiResponse malformed = desk.Post("/api/v1/appointments", {{"type", "massage"},
-                                                                     {"patient_id", patients_[0]},
-                                                                     {"start", At(10)}});
+    const ApiResponse malformed =
+        desk.Post("/api/v1/appointments", {{"type", "massage"}, {"patient_id", patients_[0]}, {"start", At(10)}});
     EXPECT_EQ(malformed.status, 400);
     EXPECT_EQ(malformed.ErrorField(), "type");
     EXPECT_EQ(server_->ClientWithToken("nurse@clinic.example").Post("/api/v1/appointments", late).status, 403);
@@ -201,8 +200,8 @@ TEST_P(ScheduleApiTest, TheDayPlanByRoomAndEachClinciansOwnSchedule) {
     EXPECT_EQ(desk.Get("/api/v1/schedule/day").ErrorField(), "date");
     EXPECT_EQ(desk.Get("/api/v1/schedule/day?date=2026-02-30").ErrorField(), "date");
 
-    const std::string week = "?from=" + FormatDate(day_) + "T00:00:00Z&to=" + FormatDate(day_ + std::chrono::days{7}) +
-                             "T00:00:00Z";
+    const std::string week =
+        "?from=" + FormatDate(day_) + "T00:00:00Z&to=" + FormatDate(day_ + std::chrono::days{7}) + "T00:00:00Z";
     const ApiResponse nurse_own = server_->ClientWithToken("nurse@clinic.example").Get("/api/v1/me/schedule" + week);
     ASSERT_EQ(nurse_own.status, 200) << nurse_own.text;
     ASSERT_EQ(nurse_own.body["items"].size(), 1U);
@@ -236,8 +235,7 @@ TEST_P(ScheduleApiTest, SlotsThenTheAppointmentsStepsWithTheirVersions) {
     EXPECT_EQ(first["start"], date + "T08:00:00.000Z");
     EXPECT_EQ(first["room_id"], iv_chair_);  // the only room equipped for IV
     EXPECT_EQ(first["staff"], "nurse@clinic.example");
-    EXPECT_EQ(desk.Get("/api/v1/slots?type=iv-session&patient_id=1&from=" + date + "&to=" + date + "&count=51")
-                  .status,
+    EXPECT_EQ(desk.Get("/api/v1/slots?type=iv-session&patient_id=1&from=" + date + "&to=" + date + "&count=51").status,
               422);
     EXPECT_EQ(desk.Get("/api/v1/slots?patient_id=1&from=" + date + "&to=" + date).ErrorField(), "type");
 
@@ -247,9 +245,9 @@ TEST_P(ScheduleApiTest, SlotsThenTheAppointmentsStepsWithTheirVersions) {
     const std::string appointment = booked.Header("location");
     ASSERT_FALSE(appointment.empty());
 
-    const ApiResponse moved = desk.Post(appointment + "/reschedule", {{"start", At(10)}, {"room_id", iv_chair_},
-                                                                      {"staff", "nurse@clinic.example"}},
-                                        If(1));
+    const ApiResponse moved =
+        desk.Post(appointment + "/reschedule",
+                  {{"start", At(10)}, {"room_id", iv_chair_}, {"staff", "nurse@clinic.example"}}, If(1));
     ASSERT_EQ(moved.status, 200) << moved.text;
     EXPECT_EQ(moved.body["version"], 2);
     EXPECT_EQ(moved.body["start"], date + "T10:00:00.000Z");

@@ -87,47 +87,46 @@ std::string PlanLine(const app::DayPlanEntry& entry) {
 
 Result<CommandOutput> RunDay(const DayOptions& options) {
     ASSIGN_OR_RETURN(const std::chrono::sys_days date, DateOption("--date", options.date));
-    return WithSchedule(options.database,
-                        [&](app::Scheduling& scheduling, const clinical::ClinicSettings& settings)
-                            -> Result<CommandOutput> {
-                            ASSIGN_OR_RETURN(const app::DayPlan plan,
-                                             scheduling.GetDayPlan(CliActor(), date, settings));
-                            std::ostringstream text;
-                            text << FormatDate(plan.date) << "  " << plan.time_zone << "  hours "
-                                 << clinical::DayHoursText(plan.hours) << "\n";
-                            if (plan.closed) {
-                                text << "closed: " << plan.closed->reason << "\n";
-                            }
-                            for (const app::DayPlanRoom& column : plan.rooms) {
-                                text << "\n" << (column.room ? RoomTitle(*column.room) : "No room") << "\n";
-                                if (column.appointments.empty()) {
-                                    text << "  (free)\n";
-                                }
-                                for (const app::DayPlanEntry& entry : column.appointments) {
-                                    text << PlanLine(entry);
-                                }
-                            }
-                            if (plan.rooms.empty()) {
-                                text << "\nno rooms and no appointments\n";
-                            }
-                            return CommandOutput{json::ToJson(plan), text.str()};
-                        });
+    return WithSchedule(
+        options.database,
+        [&](app::Scheduling& scheduling, const clinical::ClinicSettings& settings) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(const app::DayPlan plan, scheduling.GetDayPlan(CliActor(), date, settings));
+            std::ostringstream text;
+            text << FormatDate(plan.date) << "  " << plan.time_zone << "  hours " << clinical::DayHoursText(plan.hours)
+                 << "\n";
+            if (plan.closed) {
+                text << "closed: " << plan.closed->reason << "\n";
+            }
+            for (const app::DayPlanRoom& column : plan.rooms) {
+                text << "\n" << (column.room ? RoomTitle(*column.room) : "No room") << "\n";
+                if (column.appointments.empty()) {
+                    text << "  (free)\n";
+                }
+                for (const app::DayPlanEntry& entry : column.appointments) {
+                    text << PlanLine(entry);
+                }
+            }
+            if (plan.rooms.empty()) {
+                text << "\nno rooms and no appointments\n";
+            }
+            return CommandOutput{json::ToJson(plan), text.str()};
+        });
 }
 
 // ----- schedule rooms ----------------------------------------------------------------------------------------------
 
 Result<CommandOutput> RunRooms(const DatabaseOptions& options) {
-    return WithSchedule(options, [](app::Scheduling& scheduling, const clinical::ClinicSettings&)
-                                     -> Result<CommandOutput> {
-        ASSIGN_OR_RETURN(const std::vector<app::TreatmentRoom> rooms, scheduling.ListRooms(CliActor()));
-        json::Json list = json::Json::array();
-        std::string text;
-        for (const app::TreatmentRoom& room : rooms) {
-            list.push_back(json::ToJson(room));
-            text += "#" + std::to_string(room.id.value) + "  " + RoomTitle(room) + "\n";
-        }
-        return CommandOutput{json::Json{{"rooms", std::move(list)}}, text.empty() ? "no rooms\n" : text};
-    });
+    return WithSchedule(
+        options, [](app::Scheduling& scheduling, const clinical::ClinicSettings&) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(const std::vector<app::TreatmentRoom> rooms, scheduling.ListRooms(CliActor()));
+            json::Json list = json::Json::array();
+            std::string text;
+            for (const app::TreatmentRoom& room : rooms) {
+                list.push_back(json::ToJson(room));
+                text += "#" + std::to_string(room.id.value) + "  " + RoomTitle(room) + "\n";
+            }
+            return CommandOutput{json::Json{{"rooms", std::move(list)}}, text.empty() ? "no rooms\n" : text};
+        });
 }
 
 // ----- schedule slots ----------------------------------------------------------------------------------------------
@@ -154,22 +153,22 @@ Result<CommandOutput> RunSlots(const SlotsOptions& options) {
     }
     search.staff = options.staff;
     search.count = options.count;
-    return WithSchedule(options.database,
-                        [&](app::Scheduling& scheduling, const clinical::ClinicSettings& settings)
-                            -> Result<CommandOutput> {
-                            ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
-                                             scheduling.FindSlots(CliActor(), search, settings));
-                            json::Json list = json::Json::array();
-                            std::string text;
-                            for (const clinical::Slot& slot : slots) {
-                                list.push_back(json::ToJson(slot));
-                                text += json::FormatTime(slot.start) + " - " + json::FormatTime(slot.end) +
-                                        (slot.room ? "  room #" + std::to_string(*slot.room) : "") +
-                                        (slot.staff.empty() ? "" : "  " + slot.staff) + "\n";
-                            }
-                            return CommandOutput{json::Json{{"slots", std::move(list)}},
-                                                 text.empty() ? "no free slot in that range\n" : text};
-                        });
+    return WithSchedule(
+        options.database,
+        [&](app::Scheduling& scheduling, const clinical::ClinicSettings& settings) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
+                             scheduling.FindSlots(CliActor(), search, settings));
+            json::Json list = json::Json::array();
+            std::string text;
+            for (const clinical::Slot& slot : slots) {
+                list.push_back(json::ToJson(slot));
+                text += json::FormatTime(slot.start) + " - " + json::FormatTime(slot.end) +
+                        (slot.room ? "  room #" + std::to_string(*slot.room) : "") +
+                        (slot.staff.empty() ? "" : "  " + slot.staff) + "\n";
+            }
+            return CommandOutput{json::Json{{"slots", std::move(list)}},
+                                 text.empty() ? "no free slot in that range\n" : text};
+        });
 }
 
 // ----- schedule book -----------------------------------------------------------------------------------------------
@@ -190,8 +189,10 @@ Result<CommandOutput> RunBook(const BookOptions& options) {
     request.patient = app::PatientId{options.patient};
     const std::optional<app::TimePoint> start = json::ParseRfc3339(options.start);
     if (!start) {
-        return InvalidArgument("--start", "expected an RFC 3339 time with an offset, such as 2026-12-07T09:00:00Z "
-                                          "(got \"" + options.start + "\")");
+        return InvalidArgument("--start",
+                               "expected an RFC 3339 time with an offset, such as 2026-12-07T09:00:00Z "
+                               "(got \"" +
+                                   options.start + "\")");
     }
     request.start = *start;
     if (options.room) {
@@ -201,17 +202,15 @@ Result<CommandOutput> RunBook(const BookOptions& options) {
     if (options.session) {
         request.session = app::SessionId{*options.session};
     }
-    return WithSchedule(options.database,
-                        [&](app::Scheduling& scheduling, const clinical::ClinicSettings& settings)
-                            -> Result<CommandOutput> {
-                            ASSIGN_OR_RETURN(const app::Appointment booked,
-                                             scheduling.Book(CliActor(), request, settings));
-                            return CommandOutput{json::ToJson(booked),
-                                                 "booked #" + std::to_string(booked.id.value) + "  " +
-                                                     std::string(clinical::AppointmentTypeName(booked.type)) + "  " +
-                                                     json::FormatTime(booked.start) + " - " +
-                                                     json::FormatTime(booked.end) + "\n"};
-                        });
+    return WithSchedule(
+        options.database,
+        [&](app::Scheduling& scheduling, const clinical::ClinicSettings& settings) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(const app::Appointment booked, scheduling.Book(CliActor(), request, settings));
+            return CommandOutput{json::ToJson(booked), "booked #" + std::to_string(booked.id.value) + "  " +
+                                                           std::string(clinical::AppointmentTypeName(booked.type)) +
+                                                           "  " + json::FormatTime(booked.start) + " - " +
+                                                           json::FormatTime(booked.end) + "\n"};
+        });
 }
 
 }  // namespace

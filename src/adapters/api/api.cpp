@@ -202,7 +202,8 @@ Result<std::optional<int>> QueryCount(const HttpRequest& request, std::string_vi
     }
     const std::optional<std::int64_t> value = PositiveInteger(*text);
     if (!value || *value > max) {
-        return Error{ErrorCode::kOutOfRange, std::string(name), "must be a whole number from 1 to " + std::to_string(max)};
+        return Error{ErrorCode::kOutOfRange, std::string(name),
+                     "must be a whole number from 1 to " + std::to_string(max)};
     }
     return std::optional<int>(static_cast<int>(*value));
 }

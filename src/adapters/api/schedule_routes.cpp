@@ -134,8 +134,8 @@ void AddRooms(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(const std::int64_t version, RequiredIfMatch(call.request));
                 ASSIGN_OR_RETURN(const RoomBody body, ReadRoom(call.request, true));
-                app::TreatmentRoom changed{app::RoomId{call.id}, body.room.name,   body.room.equipment,
-                                           body.room.monitor_ids, body.active, version};
+                app::TreatmentRoom changed{app::RoomId{call.id},  body.room.name, body.room.equipment,
+                                           body.room.monitor_ids, body.active,    version};
                 ASSIGN_OR_RETURN(const app::TreatmentRoom room,
                                  services.use_cases.scheduling.UpdateRoom(call.actor, changed));
                 return VersionedResponse(200, json::ToJson(room), room.version, RoomLocation(room.id));
@@ -252,8 +252,8 @@ void AddAppointmentReads(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kGet, "/api/v1/appointments/{id}", Permission::kAppointmentRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                ASSIGN_OR_RETURN(const app::Appointment appointment, services.use_cases.scheduling.GetAppointment(
-                                                                         call.actor, app::AppointmentId{call.id}));
+                ASSIGN_OR_RETURN(const app::Appointment appointment,
+                                 services.use_cases.scheduling.GetAppointment(call.actor, app::AppointmentId{call.id}));
                 return AppointmentResponse(200, appointment);
             });
 
@@ -369,9 +369,9 @@ void AddAppointmentChanges(ApiRouter& api, ApiServices& services) {
                 [&services, step](ApiCall& call) -> Result<HttpResponse> {
                     ASSIGN_OR_RETURN(const std::int64_t version, RequiredIfMatch(call.request));
                     RETURN_IF_ERROR(ObjectReader(call.request.body).Finish());
-                    ASSIGN_OR_RETURN(const app::Appointment appointment,
-                                     (services.use_cases.scheduling.*step)(call.actor, app::AppointmentId{call.id},
-                                                                           version));
+                    ASSIGN_OR_RETURN(
+                        const app::Appointment appointment,
+                        (services.use_cases.scheduling.*step)(call.actor, app::AppointmentId{call.id}, version));
                     return AppointmentResponse(200, appointment);
                 });
     };
@@ -395,24 +395,24 @@ void AddCourseSeries(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(const app::SeriesBooking booked,
                                  services.use_cases.scheduling.BookCourseSessions(call.actor, app::CourseId{call.id},
                                                                                   room, staff, settings));
-                return JsonResponse(200, Json{{"appointments", ArrayOf(booked.appointments)},
-                                              {"sessions", ArrayOf(booked.sessions)}});
+                return JsonResponse(
+                    200, Json{{"appointments", ArrayOf(booked.appointments)}, {"sessions", ArrayOf(booked.sessions)}});
             });
 
     api.Add(Method::kGet, "/api/v1/courses/{id}/proposal", Permission::kAppointmentRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, SettingsInForce(services));
-                ASSIGN_OR_RETURN(const std::vector<app::ProposedSession> proposal,
-                                 services.use_cases.scheduling.ProposeCourseSessions(
-                                     call.actor, app::CourseId{call.id}, settings));
+                ASSIGN_OR_RETURN(
+                    const std::vector<app::ProposedSession> proposal,
+                    services.use_cases.scheduling.ProposeCourseSessions(call.actor, app::CourseId{call.id}, settings));
                 return JsonResponse(200, Json{{"items", ArrayOf(proposal)}});
             });
 
     api.Add(Method::kGet, "/api/v1/courses/{id}/missed-inductions", Permission::kAppointmentRead, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                ASSIGN_OR_RETURN(const std::vector<app::MissedInduction> missed,
-                                 services.use_cases.scheduling.ListMissedInductions(call.actor,
-                                                                                    app::CourseId{call.id}));
+                ASSIGN_OR_RETURN(
+                    const std::vector<app::MissedInduction> missed,
+                    services.use_cases.scheduling.ListMissedInductions(call.actor, app::CourseId{call.id}));
                 return JsonResponse(200, Json{{"items", ArrayOf(missed)}});
             });
 }

@@ -65,7 +65,8 @@ Json ToJson(const clinical::Slot& slot) {
 }
 
 Json ToJson(const app::ProposedSession& proposed) {
-    return Json{{"session", ToJson(proposed.session)}, {"slot", proposed.slot ? ToJson(*proposed.slot) : Json(nullptr)}};
+    return Json{{"session", ToJson(proposed.session)},
+                {"slot", proposed.slot ? ToJson(*proposed.slot) : Json(nullptr)}};
 }
 
 Json ToJson(const app::AppointmentOutcome& outcome) {
