@@ -30,6 +30,7 @@ enum class Permission {
     kScreeningRun,
     kScreeningSign,
     kScheduleRead,
+    kCalendarFeed,
     kCourseManage,
     kAppointmentRead,
     kAppointmentBook,

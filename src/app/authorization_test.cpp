@@ -28,7 +28,10 @@ const std::map<std::string, std::string> kExpected = {
     {"screening.run", "PN"},
     {"screening.sign", "P"},
     {"schedule.read", "PNTFS"},
+    {"calendar_feed.own", "PNT"},
     {"course.manage", "P"},
+    // Issue 11 §4: the front desk books and reschedules, nurses check in, clinicians see their own schedule,
+    // prescribers override soft rules, the admin manages rooms and closed days.
     {"appointment.read", "PNTFS"},
     {"appointment.book", "PF"},
     {"appointment.override", "P"},

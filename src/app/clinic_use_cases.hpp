@@ -8,6 +8,7 @@
 #include "app/adverse_event_records.hpp"
 #include "app/alert_records.hpp"
 #include "app/authentication.hpp"
+#include "app/calendar_feeds.hpp"
 #include "app/clinic_settings.hpp"
 #include "app/course_records.hpp"
 #include "app/dose_records.hpp"
@@ -32,6 +33,7 @@ struct ClinicUseCases {
     ClinicUseCases(Store& store, const Clock& clock, const Credentials& credentials, const TimeZones& zones)
         : authentication(store, clock, credentials),
           users(store, clock, credentials),
+          calendar_feeds(store, clock, credentials),
           settings(store, clock, zones),
           patients(store, clock, zones),
           history(store, clock, zones),
@@ -47,6 +49,7 @@ struct ClinicUseCases {
 
     Authentication authentication;
     UserRecords users;
+    CalendarFeeds calendar_feeds;
     ClinicSettingsRecords settings;
     PatientRecords patients;
     HistoryRecords history;

@@ -120,6 +120,7 @@ public:
 
     void Plan() {
         PlanStaff();
+        PlanRooms();
         PlanFreshIntake();
         PlanAwaitingSignOff();
         PlanScreened();
@@ -133,6 +134,7 @@ public:
         PlanHypertension();
         PlanPtsd();
         PlanBrandNameHistory();
+        PlanBookedWeek();
     }
 
     // Runs the steps in time order (steps at the same time in the order planned), the clock at each step's time.
@@ -754,6 +756,22 @@ private:
         Scores(p, Day(-7, 13, 30), 26, 16);
 
         const TimePoint t0 = now_ - minutes{75};
+        // Session 5 was booked in the esketamine chair the day before, and the patient checked in on arrival.
+        auto appointment = std::make_shared<Appointment>();
+        At(t0 - hours{20}, "appointment for session 5 of " + p.mrn, [this, &p, t0, appointment]() -> Status {
+            AppointmentRequest request;
+            request.type = clinical::AppointmentType::kEsketamineSession;
+            request.patient = p.id;
+            request.start = t0;
+            request.room = rooms_.at(2);
+            request.staff = nurse_.user;
+            request.session = p.sessions[4];
+            ASSIGN_OR_RETURN(*appointment, BookAtAnyHour(request));
+            return Status::Ok();
+        });
+        At(t0, "arrival of " + p.mrn + " for session 5", [this, appointment] {
+            return StatusOf(use_cases_.scheduling.CheckIn(nurse_, appointment->id, appointment->version));
+        });
         const auto order = std::make_shared<clinical::DoseOrder>();
         PreDose(p, 4, t0, EsketamineRequest(p, 56), order);
         Devices(p, 4, t0 + minutes{10}, 2);
@@ -823,6 +841,124 @@ private:
         Screen(p, Day(-1, 16), clinical::Product::kEsketamineNasal, false);
     }
 
+    // ----- the schedule -----------------------------------------------------------------------------------------
+
+    // Four chairs, each with its bedside monitor: two for IV and IM infusions, one reclining chair for esketamine's
+    // two hours of monitoring, and one equipped for both.
+    void PlanRooms() {
+        struct DemoRoom {
+            std::string_view name;
+            clinical::RoomEquipment equipment;
+            std::string_view monitor;
+        };
+        constexpr std::array<DemoRoom, 4> kRooms{{
+            {"Chair 1", clinical::RoomEquipment::kIvIm, "MON-0101"},
+            {"Chair 2", clinical::RoomEquipment::kIvIm, "MON-0102"},
+            {"Chair 3", clinical::RoomEquipment::kEsketamine, "MON-0103"},
+            {"Chair 4", clinical::RoomEquipment::kBoth, "MON-0104"},
+        }};
+        for (const DemoRoom& room : kRooms) {
+            At(Day(-150, 7, 30), "room " + std::string(room.name), [this, room]() -> Status {
+                ASSIGN_OR_RETURN(const TreatmentRoom created,
+                                 use_cases_.scheduling.CreateRoom(
+                                     admin_, NewRoom{std::string(room.name), room.equipment,
+                                                     std::vector<std::string>{std::string(room.monitor)}}));
+                rooms_.push_back(created.id);
+                ++summary_.rooms;
+                return Status::Ok();
+            });
+        }
+    }
+
+    // Books `request` as the front desk; when only soft rules refuse it (the demo starts at whatever hour it is run,
+    // so the session in monitoring may fall outside the clinic's hours or on a closed weekday), the prescriber books
+    // it past them with a reason, as a clinic would for an out-of-hours session.
+    Result<Appointment> BookAtAnyHour(AppointmentRequest request) {
+        Result<Appointment> booked = use_cases_.scheduling.Book(front_desk_, request, settings_);
+        if (!booked.ok() && booked.error().code == ErrorCode::kFailedPrecondition) {
+            const std::optional<clinical::BookingRule> rule = clinical::kBookingRuleNames.Parse(booked.error().field);
+            if (rule && !clinical::IsHardRule(*rule)) {
+                request.override_reason = "Demo clinic: the session runs at the hour the demo was started.";
+                booked = use_cases_.scheduling.Book(prescriber_, request, settings_);
+            }
+        }
+        if (booked.ok()) {
+            ++summary_.appointments;
+        }
+        return booked;
+    }
+
+    // The week ahead, booked shortly before `now`: every active course's remaining sessions, each in the first slot
+    // that fits its protocol's spacing (a free chair equipped for the route, the nurse within the ratio), then for
+    // each patient the visit their step of the pathway calls for, in the first free slot of its clinician from the
+    // day given.
+    void PlanBookedWeek() {
+        for (const std::unique_ptr<DemoPatient>& patient : demo_patients_) {
+            DemoPatient& p = *patient;
+            At(now_ - minutes{20}, "remaining sessions of " + p.mrn, [this, &p]() -> Status {
+                if (!p.course) {
+                    return Status::Ok();
+                }
+                ASSIGN_OR_RETURN(const CourseRecord course, use_cases_.courses.GetCourse(front_desk_, *p.course));
+                if (course.course.status != CourseStatus::kActive) {
+                    return Status::Ok();
+                }
+                ASSIGN_OR_RETURN(const SeriesBooking series,
+                                 use_cases_.scheduling.BookCourseSessions(front_desk_, *p.course, std::nullopt,
+                                                                          std::nullopt, settings_));
+                summary_.appointments += static_cast<int>(series.appointments.size());
+                return Status::Ok();
+            });
+        }
+        struct Visit {
+            std::size_t patient;  // index in demo_patients_, in registration order
+            clinical::AppointmentType type;
+            const Actor* clinician;
+            int from_day;  // days from today
+        };
+        using Type = clinical::AppointmentType;
+        const std::array<Visit, 14> visits{{
+            {0, Type::kIntake, &prescriber_, 1},             // Avery: the intake consultation
+            {1, Type::kPrescriberReview, &prescriber_, 1},   // Blake: the screening awaiting sign-off
+            {2, Type::kTherapyPreparation, &therapist_, 1},  // Casey: preparation before a first course
+            {2, Type::kPrescriberReview, &prescriber_, 2},   //        and the decision to start it
+            {3, Type::kTherapyPreparation, &therapist_, 0},  // Jordan: preparation before session 1
+            {4, Type::kTherapyIntegration, &therapist_, 2},  // Emerson: integration after infusion 4
+            {5, Type::kFollowUp, &prescriber_, 3},           // Devon: maintenance follow-up
+            {6, Type::kPrescriberReview, &prescriber_, 4},   // Rowan: the relapse, "review in one week"
+            {7, Type::kTherapyIntegration, &therapist_, 1},  // Finley: integration after today's session
+            {8, Type::kFollowUp, &prescriber_, 2},           // Harper: the benzodiazepine to review
+            {9, Type::kPrescriberReview, &prescriber_, 1},   // Quinn: the stimulant, screening unsigned
+            {10, Type::kPrescriberReview, &prescriber_, 3},  // Morgan: the blood pressure caution
+            {11, Type::kPrescriberReview, &prescriber_, 2},  // Riley: PTSD, off-label
+            {12, Type::kPrescriberReview, &prescriber_, 4},  // Sage: the history in brand names
+        }};
+        for (const Visit& visit : visits) {
+            DemoPatient& p = *demo_patients_.at(visit.patient);
+            At(now_ - minutes{15}, std::string(clinical::AppointmentTypeName(visit.type)) + " of " + p.mrn,
+               [this, &p, visit]() -> Status {
+                   SlotSearch search;
+                   search.type = visit.type;
+                   search.patient = p.id;
+                   search.from = today_ + days{visit.from_day};
+                   search.to = search.from + days{14};
+                   search.staff = visit.clinician->user;
+                   search.count = 1;
+                   ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
+                                    use_cases_.scheduling.FindSlots(front_desk_, search, settings_));
+                   if (slots.empty()) {
+                       return Error{ErrorCode::kFailedPrecondition, "slot", "no free slot within two weeks"};
+                   }
+                   AppointmentRequest request;
+                   request.type = visit.type;
+                   request.patient = p.id;
+                   request.start = slots.front().start;
+                   request.staff = visit.clinician->user;
+                   return StatusOf(BookAtAnyHour(request));
+               });
+        }
+    }
+
     // ----- state ------------------------------------------------------------------------------------------------
 
     DemoClock clock_;
@@ -833,6 +969,7 @@ private:
 
     // Who does what: the demo staff as a clinic's would, from the demo's own origin in the audit log.
     const Actor system_{"system:demo", "demo"};
+    const Actor admin_{DemoEmail("admin"), "demo"};
     const Actor front_desk_{DemoEmail("frontdesk"), "demo"};
     const Actor nurse_{DemoEmail("nurse"), "demo"};
     const Actor prescriber_{DemoEmail("prescriber"), "demo"};
@@ -842,6 +979,7 @@ private:
     std::set<std::string> existing_emails_;
     std::vector<std::unique_ptr<DemoPatient>> demo_patients_;
     std::vector<Step> steps_;
+    std::vector<RoomId> rooms_;  // the chairs, in the order PlanRooms adds them
     int rems_forms_owed_ = 0;
     DemoClinicSummary summary_;
 };

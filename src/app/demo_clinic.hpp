@@ -5,8 +5,10 @@
 // user of each role under the reserved demo.kclinic.example domain (RFC 2606 .example); its patients, all named
 // "Demo" with MRNs DEMO-0001..., stand at every step of the pathway: a fresh intake, a screening awaiting sign-off,
 // a signed screening, a course about to start, an IV induction series under way, esketamine maintenance with its
-// REMS forms, a relapse after response, and one esketamine session in monitoring now; and five screenings on which
-// the rules fire (a benzodiazepine, a stimulant, hypertension, PTSD, a history in brand names). Events months back are
+// REMS forms, a relapse after response, and one esketamine session in monitoring now, in its chair; and five screenings
+// on which the rules fire (a benzodiazepine, a stimulant, hypertension, PTSD, a history in brand names). The clinic has
+// four chairs with their bedside monitors, and the week ahead is booked: every active course's remaining sessions in
+// the first slots that fit, and a consultation, review or therapy session for every patient. Events months back are
 // recorded by stepping a clock of the demo's own through time up to the real `now`, so every record carries the time
 // it would have carried in a clinic.
 
@@ -48,6 +50,8 @@ struct DemoClinicSummary {
     int notes = 0;
     int rems_forms_submitted = 0;
     int rems_forms_due = 0;
+    int rooms = 0;                  // treatment chairs
+    int appointments = 0;           // booked from today on (the week ahead and the courses' remaining sessions)
     std::vector<DemoLogin> logins;  // one per role, in Role order
     // The esketamine session in state monitoring at `now`, and its patient, whose named clinician is the demo
     // prescriber. Present when seeded.

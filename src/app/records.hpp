@@ -62,6 +62,7 @@ using RoomId = Id<struct RoomTag>;
 using AppointmentId = Id<struct AppointmentTag>;
 using OutboxMessageId = Id<struct OutboxMessageTag>;
 using MissedInductionId = Id<struct MissedInductionTag>;
+using CalendarFeedId = Id<struct CalendarFeedTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -555,6 +556,18 @@ struct ApiToken {
     ApiTokenId id;
     UserId user;
     std::string name;  // unique among the user's tokens that are not revoked
+    std::string token_digest;
+    TimePoint created_at;
+    std::string created_by;
+    std::optional<TimePoint> revoked_at;
+};
+
+// A clinician's calendar feed: the secret URL their calendar application subscribes to (app/calendar_feeds.hpp).
+// Like an API token, its token is shown once and stored only as its digest. A user has at most one live feed; a
+// revoked feed is never restored.
+struct CalendarFeed {
+    CalendarFeedId id;  // ignored by InsertCalendarFeed, which returns the new one
+    UserId user;        // whose appointments it shows
     std::string token_digest;
     TimePoint created_at;
     std::string created_by;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -693,6 +694,17 @@ Result<Appointment> Scheduling::GetAppointment(const Actor& actor, AppointmentId
     });
 }
 
+Result<std::vector<OutboxMessage>> Scheduling::ListReminders(const Actor& actor, AppointmentId id) {
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<OutboxMessage>> {
+        ASSIGN_OR_RETURN(const Appointment appointment, tx.GetAppointment(id));
+        OutboxFilter filter;
+        filter.appointment = id;
+        ASSIGN_OR_RETURN(std::vector<OutboxMessage> messages, tx.ListOutboxMessages(filter));
+        RETURN_IF_ERROR(AuditAppointment(tx, actor, clock_.Now(), "appointment.reminders", appointment));
+        return messages;
+    });
+}
+
 Result<std::vector<Appointment>> Scheduling::ListAppointments(const Actor& actor, const AppointmentFilter& filter) {
     if (filter.to <= filter.from || filter.to - filter.from > days{kMaxListDays}) {
         return InvalidArgument("to",
@@ -846,6 +858,7 @@ Result<DayPlan> Scheduling::GetDayPlan(const Actor& actor, sys_days date, const 
         ASSIGN_OR_RETURN(const std::vector<Appointment> appointments,
                          tx.ListAppointments(AppointmentFilter{day.start, day.end, {}, {}, {}, {}, false}));
         std::map<PatientId, Patient> patients;
+        std::map<std::string, std::string, std::less<>> staff_names;
         std::map<std::optional<std::int64_t>, std::vector<DayPlanEntry>> by_room;
         for (const Appointment& appointment : appointments) {
             auto patient = patients.find(appointment.patient);
@@ -857,6 +870,16 @@ Result<DayPlan> Scheduling::GetDayPlan(const Actor& actor, sys_days date, const 
             entry.appointment = appointment;
             entry.patient_name = patient->second.given_name + " " + patient->second.family_name;
             entry.patient_initials = Initial(patient->second.given_name) + Initial(patient->second.family_name);
+            if (!appointment.staff.empty()) {
+                auto staff = staff_names.find(appointment.staff);
+                if (staff == staff_names.end()) {
+                    ASSIGN_OR_RETURN(const std::optional<User> user, tx.FindUserByEmail(appointment.staff));
+                    const bool named = user && !user->display_name.empty();
+                    staff =
+                        staff_names.emplace(appointment.staff, named ? user->display_name : appointment.staff).first;
+                }
+                entry.staff_name = staff->second;
+            }
             if (appointment.session) {
                 ASSIGN_OR_RETURN(const TreatmentSession session, tx.GetSession(*appointment.session));
                 entry.session_state = session.state;

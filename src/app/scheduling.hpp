@@ -115,8 +115,9 @@ struct AppointmentOutcome {
 // One appointment on the day plan: what the front desk and the nurses need at a glance.
 struct DayPlanEntry {
     Appointment appointment;
-    std::string patient_name;                             // "Ada Example"
-    std::string patient_initials;                         // "A.E."
+    std::string patient_name;      // "Ada Example"
+    std::string patient_initials;  // "A.E."
+    std::string staff_name;        // the staff member's display name, else their email; empty when no staff member
     std::optional<clinical::SessionState> session_state;  // the linked treatment session's state, when linked
     // Wall-clock times in the clinic's zone, from the date's local midnight: local_end passes 24 h for one that runs
     // past midnight, and local_start is negative for one that began the day before.
@@ -199,6 +200,10 @@ public:
 
     // kNotFound "appointment_id". Audited as "appointment.read".
     Result<Appointment> GetAppointment(const Actor& actor, AppointmentId id);
+    // The reminder emails written for the appointment (every version's, app/reminders.hpp), in id order, with their
+    // delivery status, attempts and last error: whether the patient was reminded. kNotFound "appointment_id".
+    // Audited as "appointment.reminders".
+    Result<std::vector<OutboxMessage>> ListReminders(const Actor& actor, AppointmentId appointment);
     // The appointments `filter` selects, by start then id (a clinician's own schedule: filter.staff; a patient's:
     // filter.patient). One audit entry for the listing ("appointment.list"; the patient's id when filter.patient).
     // kInvalidArgument "to" when not after `from` or more than 92 days after it.

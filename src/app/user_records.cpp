@@ -30,20 +30,19 @@ Status CheckName(std::string_view field, std::string_view value, std::size_t max
     return Status::Ok();
 }
 
-// The user with `email` (already normalized); kNotFound "email" when none.
-Result<User> UserByEmail(StoreTransaction& tx, const std::string& email) {
+std::int64_t PatientOf(const User& user) {
+    return user.patient ? user.patient->value : 0;
+}
+
+}  // namespace
+
+Result<User> UserByEmail(AccessTransaction& tx, const std::string& email) {
     ASSIGN_OR_RETURN(std::optional<User> user, tx.FindUserByEmail(email));
     if (!user) {
         return Error{ErrorCode::kNotFound, "email", "no user with email " + email};
     }
     return std::move(*user);
 }
-
-std::int64_t PatientOf(const User& user) {
-    return user.patient ? user.patient->value : 0;
-}
-
-}  // namespace
 
 Result<User> UserRecords::AddUser(const Actor& actor, const NewUser& user) {
     ASSIGN_OR_RETURN(std::string email, NormalizeEmail(user.email));
@@ -108,6 +107,10 @@ Result<User> UserRecords::DisableUser(const Actor& actor, std::string_view email
         RETURN_IF_ERROR(tx.UpdateUser(user));
         RETURN_IF_ERROR(tx.EndUserBrowserSessions(user.id, now));
         RETURN_IF_ERROR(tx.RevokeUserApiTokens(user.id, now));
+        ASSIGN_OR_RETURN(const std::optional<CalendarFeed> feed, tx.FindLiveCalendarFeed(user.id));
+        if (feed) {
+            RETURN_IF_ERROR(tx.RevokeCalendarFeed(feed->id, now));
+        }
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "user.disable", "user", user.id.value, PatientOf(user)));
         return user;
     });

@@ -33,6 +33,9 @@ struct NewApiToken {
     std::string token;
 };
 
+// The user with `email` (already normalized, NormalizeEmail); kNotFound "email" when none.
+[[nodiscard]] Result<User> UserByEmail(AccessTransaction& tx, const std::string& email);
+
 class UserRecords {
 public:
     // `store`, `clock` and `credentials` must outlive this object. Thread-safe when they are.
@@ -46,8 +49,9 @@ public:
     Result<User> AddUser(const Actor& actor, const NewUser& user);
     // Users with id > after, in id order; limit 1..kMaxPageSize.
     Result<std::vector<User>> ListUsers(const Actor& actor, UserId after, int limit);
-    // Disables the user, ends every browser session and revokes every API token of theirs. Errors: kNotFound
-    // "email"; kFailedPrecondition "email" when already disabled, or when it is the actor's own account.
+    // Disables the user, ends every browser session and revokes every API token and the calendar feed of theirs.
+    // Errors: kNotFound "email"; kFailedPrecondition "email" when already disabled, or when it is the actor's own
+    // account.
     Result<User> DisableUser(const Actor& actor, std::string_view email);
     // Forgets the user's failed logins and lifts any lock (also the one only an admin lifts). kNotFound "email".
     Result<User> UnlockUser(const Actor& actor, std::string_view email);

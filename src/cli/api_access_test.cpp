@@ -121,6 +121,8 @@ std::string Filled(const Endpoint& endpoint, std::int64_t patient_id) {
     replace("{id}", endpoint.patient_subject ? std::to_string(patient_id) : "999999");
     replace("{email}", "nobody@clinic.example");
     replace("{name}", "monitoring.systolic_alert_at_or_above");
+    replace("{date}", "2030-01-02");  // a closed day that is not one
+    replace("{token}", "not-a-feed-token.ics");
     path = std::regex_replace(path, std::regex(R"(\{[a-z_]+_id\})"), "999999");  // a second record: {vital_id}, ...
     EXPECT_EQ(path.find('{'), std::string::npos) << "a capture the walk does not know: " << endpoint.path;
     return path;

@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -137,6 +139,10 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                {"screen", "--help"},
                                                {"dose", "--help"},
                                                {"schedule", "--help"},
+                                               {"schedule", "day", "--help"},
+                                               {"schedule", "rooms", "--help"},
+                                               {"schedule", "slots", "--help"},
+                                               {"schedule", "book", "--help"},
                                                {"settings", "--help"},
                                                {"migrate", "--help"},
                                                {"patient", "--help"},
@@ -434,6 +440,67 @@ TEST(CliTest, SettingsListTheClinicsTimeZone) {
 }
 
 // The record commands against a real SQLite file in a fresh temporary folder.
+// A Monday two to three weeks ahead by the real clock: bookable whatever day the test runs (the default hours are
+// Monday to Friday 08:00-18:00, in UTC).
+std::string MondayAhead() {
+    std::chrono::sys_days day =
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) + std::chrono::days{14};
+    while (std::chrono::weekday{day} != std::chrono::Monday) {
+        day += std::chrono::days{1};
+    }
+    const std::chrono::year_month_day date{day};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    return text;
+}
+
+TEST(CliTest, ScheduleDayRoomsSlotsAndBookOnSqlite) {
+    char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    const std::string db = std::string("sqlite:") + folder_template + "/clinic.db";
+    const std::string monday = MondayAhead();
+    const std::string id = std::to_string(
+        ExpectJson({"patient", "add", "--mrn", "MRN-S", "--given-name", "Ada", "--family-name", "Example",
+                    "--birth-date", "1980-03-14", "--sex", "female", "--db", db, "--json"})["id"]
+            .get<std::int64_t>());
+
+    EXPECT_EQ(ExpectJson({"schedule", "rooms", "--db", db, "--json"})["rooms"], Json::array());
+    const Json slots = ExpectJson({"schedule", "slots", "--type", "follow-up", "--patient", id, "--from", monday,
+                                   "--count", "2", "--db", db, "--json"});
+    ASSERT_EQ(slots["slots"].size(), 2U);
+    EXPECT_EQ(slots["slots"][0]["start"], monday + "T08:00:00.000Z");
+    ExpectBadInput({"schedule", "slots", "--type", "massage", "--patient", id, "--from", monday, "--db", db}, "type");
+
+    const Json booked = ExpectJson({"schedule", "book", "--type", "follow-up", "--patient", id, "--start",
+                                    monday + "T09:00:00Z", "--db", db, "--json"});
+    EXPECT_EQ(booked["status"], "booked");
+    ExpectBadInput(
+        {"schedule", "book", "--type", "intake", "--patient", id, "--start", monday + "T09:15:00Z", "--db", db},
+        "kclinic schedule book: patient_double_booked: patient_double_booked: the patient has a follow-up");
+    ExpectBadInput(
+        {"schedule", "book", "--type", "iv-session", "--patient", id, "--start", monday + "T11:00:00Z", "--db", db},
+        "room_required");
+    ExpectBadInput({"schedule", "book", "--type", "follow-up", "--patient", id, "--start", "tomorrow", "--db", db},
+                   "--start: expected an RFC 3339 time");
+
+    const Json plan = ExpectJson({"schedule", "day", "--date", monday, "--db", db, "--json"});
+    EXPECT_EQ(plan["date"], monday);
+    ASSERT_EQ(plan["rooms"].size(), 1U);
+    EXPECT_TRUE(plan["rooms"][0]["room"].is_null());
+    EXPECT_EQ(plan["rooms"][0]["appointments"][0]["local_start"], "09:00");
+    const ProcessRun text = Kclinic({"schedule", "day", "--date", monday, "--db", db});
+    EXPECT_EQ(text.exit_status, 0) << text.err;
+    EXPECT_NE(text.out.find(monday + "  UTC  hours 08:00-18:00"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("No room"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("09:00-09:"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("Ada Example"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("follow-up"), std::string::npos) << text.out;
+    ExpectBadInput({"schedule", "day", "--date", "2026-02-30", "--db", db}, "--date: expected a calendar date");
+    // The protocol planner is the same command without a subcommand, and still needs its options.
+    ExpectBadInput({"schedule", "--start", "2026-12-01"}, "--protocol: is required");
+}
+
 TEST(CliTest, PatientAddListShowOnSqlite) {
     char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
     ASSERT_NE(mkdtemp(folder_template), nullptr);

@@ -259,6 +259,13 @@ struct ScheduleOptions {
 };
 
 Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
+    // Not required by the parser: `schedule day` and its siblings (schedule_commands.cpp) take neither.
+    if (options.protocol.empty()) {
+        return InvalidArgument("--protocol", "is required (or one of the subcommands: day, rooms, slots, book)");
+    }
+    if (options.start.empty()) {
+        return InvalidArgument("--start", "is required: the first session's date, YYYY-MM-DD");
+    }
     ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsFrom(options.common));
     ASSIGN_OR_RETURN(clinical::Protocol protocol, clinical::ParseProtocol(options.protocol));
     const std::optional<std::chrono::sys_days> start = ParseDate(options.start);
@@ -288,9 +295,11 @@ Result<CommandOutput> RunSchedule(const ScheduleOptions& options) {
 
 void AddSchedule(CLI::App& app, std::vector<Command>& commands) {
     auto options = std::make_shared<ScheduleOptions>();
-    CLI::App* command = app.add_subcommand("schedule", "Plan a protocol's sessions from a start date");
-    command->add_option("--protocol", options->protocol, clinical::kProtocolNames.List(" | "))->required();
-    command->add_option("--start", options->start, "First session date, YYYY-MM-DD")->required();
+    CLI::App* command = app.add_subcommand(
+        "schedule", "Plan a protocol's sessions from a start date; or the clinic's day plan, rooms, slots, bookings");
+    command->require_subcommand(0, 1);
+    command->add_option("--protocol", options->protocol, clinical::kProtocolNames.List(" | "));
+    command->add_option("--start", options->start, "First session date, YYYY-MM-DD");
     AddCommonOptions(*command, options->common);
     commands.push_back(Command{command, &options->common.json, [options] { return RunSchedule(*options); }});
 }

@@ -11,6 +11,7 @@
 #include "cli/clinical_commands.hpp"
 #include "cli/command.hpp"
 #include "cli/record_commands.hpp"
+#include "cli/schedule_commands.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/user_commands.hpp"
 
@@ -51,6 +52,7 @@ int Main(int argc, char** argv) {
     std::vector<kclinic::cli::Command> commands;
     kclinic::cli::RegisterClinicalCommands(app, commands);
     kclinic::cli::RegisterRecordCommands(app, commands);
+    kclinic::cli::RegisterScheduleCommands(*app.get_subcommand("schedule"), commands);
     kclinic::cli::RegisterServeCommand(app, commands);
     kclinic::cli::RegisterUserCommands(app, commands);
 
@@ -66,7 +68,8 @@ int Main(int argc, char** argv) {
 
     try {
         for (const kclinic::cli::Command& command : commands) {
-            if (command.app->parsed()) {
+            // The command itself, not a parent of the one given (`schedule` when `schedule day` was given).
+            if (command.app->parsed() && command.app->get_subcommands().empty()) {
                 return RunCommand(command);
             }
         }

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -25,6 +27,8 @@
 #include "adapters/http/operational_routes.hpp"
 #include "adapters/http/router.hpp"
 #include "adapters/json/clinical_json.hpp"
+#include "adapters/mail/outbox_sender.hpp"
+#include "adapters/mail/smtp_client.hpp"
 #include "adapters/storage/open_store.hpp"
 #include "app/clinic_use_cases.hpp"
 #include "app/demo_clinic.hpp"
@@ -48,13 +52,24 @@ struct ServeOptions {
     int workers = 64;
     bool demo = false;
     double demo_feed_interval_s = 5;
+    // The outbox's SMTP relay (docs/cli.md "Reminders by email"); empty: no sender loop, reminders wait in the outbox.
+    std::string smtp;       // HOST:PORT
+    std::string smtp_from;  // the From of every message; required with smtp
+    std::string smtp_tls = "starttls";
+    bool smtp_verify_certificate = true;
+    std::string smtp_ca_file;
+    std::string smtp_user;  // the password comes from $KCLINIC_SMTP_PASSWORD, never a flag or file
+    int smtp_timeout_s = 60;
+    std::string smtp_helo = "localhost";
     std::string config;  // a JSON file of the options above; empty: none
     bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
 };
 
 // --config FILE: a JSON object with any of these keys, each the flag of the same name (underscores for dashes). A
 // flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
-constexpr std::string_view kConfigKeys = "db, listen, io_threads, workers, demo, demo_feed_interval";
+constexpr std::string_view kConfigKeys =
+    "db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, smtp_tls, smtp_verify_certificate, "
+    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo";
 
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
@@ -88,13 +103,31 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
         return value.get<int>();
     };
     for (const auto& [key, value] : config.items()) {
-        if (key == "db" || key == "listen") {
+        const std::map<std::string, std::string*> strings = {{"db", &options.url},
+                                                             {"listen", &options.listen},
+                                                             {"smtp", &options.smtp},
+                                                             {"smtp_from", &options.smtp_from},
+                                                             {"smtp_tls", &options.smtp_tls},
+                                                             {"smtp_ca_file", &options.smtp_ca_file},
+                                                             {"smtp_user", &options.smtp_user},
+                                                             {"smtp_helo", &options.smtp_helo}};
+        if (const auto string = strings.find(key); string != strings.end()) {
             if (!value.is_string()) {
                 return refuse("key \"" + key + "\" must be a string (got " + value.dump() + ")");
             }
             if (!given(key)) {
-                (key == "db" ? options.url : options.listen) = value.get<std::string>();
+                *string->second = value.get<std::string>();
             }
+        } else if (key == "smtp_timeout") {
+            ASSIGN_OR_RETURN(int seconds, integer(key, value, 1, 600));
+            if (!given(key)) {
+                options.smtp_timeout_s = seconds;
+            }
+        } else if (key == "smtp_verify_certificate") {
+            if (!value.is_boolean()) {
+                return refuse("key \"smtp_verify_certificate\" must be true or false (got " + value.dump() + ")");
+            }
+            options.smtp_verify_certificate = value.get<bool>();  // no flag: only the file sets it
         } else if (key == "io_threads" || key == "workers") {
             ASSIGN_OR_RETURN(int threads,
                              key == "io_threads" ? integer(key, value, 1, 64) : integer(key, value, 1, 1024));
@@ -121,6 +154,56 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
         }
     }
     return Status::Ok();
+}
+
+// --smtp HOST:PORT and the --smtp-* options as the SMTP client's settings. Errors: kInvalidArgument naming the flag.
+Result<adapters::mail::SmtpSettings> SmtpSettingsOf(const ServeOptions& options) {
+    adapters::mail::SmtpSettings settings;
+    const std::size_t colon = options.smtp.rfind(':');
+    const std::string port = colon == std::string::npos ? "" : options.smtp.substr(colon + 1);
+    settings.host = options.smtp.substr(0, colon);
+    if (settings.host.size() > 2 && settings.host.front() == '[' && settings.host.back() == ']') {
+        settings.host = settings.host.substr(1, settings.host.size() - 2);
+    }
+    if (settings.host.empty() || port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+        return InvalidArgument(
+            "--smtp",
+            "expected HOST:PORT of the SMTP relay, such as mail.clinic.example:587 (got \"" + options.smtp + "\")");
+    }
+    settings.port = static_cast<std::uint16_t>(std::stoi(port));
+    const bool printable =
+        std::all_of(options.smtp_from.begin(), options.smtp_from.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
+    if (options.smtp_from.find('@') == std::string::npos || !printable) {
+        return InvalidArgument("--smtp-from",
+                               "expected the sender's address, such as reminders@clinic.example or "
+                               "\"Lakeside Clinic <reminders@clinic.example>\" (ASCII; got \"" +
+                                   options.smtp_from + "\")");
+    }
+    settings.from = options.smtp_from;
+    if (options.smtp_tls == "starttls") {
+        settings.tls = adapters::mail::SmtpTls::kStartTlsWhenOffered;
+    } else if (options.smtp_tls == "required") {
+        settings.tls = adapters::mail::SmtpTls::kRequireStartTls;
+    } else if (options.smtp_tls == "off") {
+        settings.tls = adapters::mail::SmtpTls::kOff;
+    } else {
+        return InvalidArgument("--smtp-tls",
+                               "must be one of starttls, required, off; got \"" + options.smtp_tls + "\"");
+    }
+    settings.verify_certificate = options.smtp_verify_certificate;
+    settings.ca_file = options.smtp_ca_file;
+    settings.username = options.smtp_user;
+    if (!settings.username.empty()) {
+        const char* password = std::getenv("KCLINIC_SMTP_PASSWORD");
+        if (password == nullptr) {
+            return InvalidArgument("--smtp-user", "needs the password in $KCLINIC_SMTP_PASSWORD");
+        }
+        settings.password = password;
+    }
+    settings.timeout = std::chrono::seconds{options.smtp_timeout_s};
+    settings.helo_name = options.smtp_helo;
+    return settings;
 }
 
 struct ListenAddress {
@@ -202,7 +285,8 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
               << " courses, " << demo.sessions_discharged << " sessions discharged, " << demo.vital_signs
               << " vital signs, " << demo.assessments << " assessments, " << demo.alerts << " alerts, "
               << demo.adverse_events << " adverse events, " << demo.notes << " notes, " << demo.rems_forms_submitted
-              << " REMS forms submitted and " << demo.rems_forms_due << " due\n";
+              << " REMS forms submitted and " << demo.rems_forms_due << " due; " << demo.rooms << " chairs and "
+              << demo.appointments << " appointments booked\n";
     if (demo.monitoring_session) {
         std::cout << "demo clinic: session #" << demo.monitoring_session->value << " of patient #"
                   << demo.monitoring_patient->value << " is in monitoring; its vital signs arrive every "
@@ -218,6 +302,10 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
 
 Result<CommandOutput> RunServe(const ServeOptions& options) {
     ASSIGN_OR_RETURN(ListenAddress address, ParseListen(options.listen));
+    std::optional<adapters::mail::SmtpSettings> smtp;
+    if (!options.smtp.empty()) {
+        ASSIGN_OR_RETURN(smtp, SmtpSettingsOf(options));
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<app::Store> opened, adapters::storage::OpenStore(options.url));
     http::MetricsRegistry metrics;
     adapters::api::TimedStore store(*opened, metrics);
@@ -268,6 +356,15 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     std::cout << "kclinic serving on http://" << shown_host << ":" << server.Port()
               << " (database: " << DisplayedDatabase(options.url) << ")" << std::endl;
 
+    // The outbox's sender loop, on its own thread until the server stops (docs/architecture.md "Outbox").
+    std::optional<adapters::mail::OutboxSender> sender;
+    if (smtp) {
+        std::cout << "kclinic sending the outbox through smtp " << smtp->host << ":" << smtp->port
+                  << " (tls: " << options.smtp_tls << ", from: " << smtp->from << ")" << std::endl;
+        sender.emplace(store, clock, adapters::mail::SmtpClient(*smtp), adapters::mail::OutboxSenderOptions{},
+                       std::cerr);
+    }
+
     std::optional<DemoVitalsFeed> feed;
     if (demo) {
         PrintDemo(*demo, options.demo_feed_interval_s);
@@ -280,6 +377,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
     server.Run();
     feed.reset();  // before the store closes
+    sender.reset();
     return CommandOutput{adapters::json::Json::object(), ""};
 }
 
@@ -308,6 +406,24 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
         ->add_option("--demo-feed-interval", options->demo_feed_interval_s,
                      "Seconds between the demo monitor's sets of vital signs (0.1-3600, default 5)")
         ->check(CLI::Range(0.1, 3600.0));
+    serve->add_option("--smtp", options->smtp,
+                      "Send the outbox (appointment reminders) through the SMTP relay at HOST:PORT; without it, "
+                      "messages wait in the outbox");
+    serve->add_option("--smtp-from", options->smtp_from,
+                      "The From of every message, ADDRESS or \"NAME <ADDRESS>\" (ASCII); required with --smtp");
+    serve->add_option("--smtp-tls", options->smtp_tls,
+                      "starttls (upgrade when the relay offers it; default), required (never send in the clear) or "
+                      "off");
+    serve->add_option("--smtp-ca-file", options->smtp_ca_file,
+                      "A PEM file of CAs to trust for the relay's certificate, besides the system's");
+    serve->add_option("--smtp-user", options->smtp_user,
+                      "Log in to the relay (AUTH, over TLS only) as this user; the password is read from "
+                      "$KCLINIC_SMTP_PASSWORD");
+    serve
+        ->add_option("--smtp-timeout", options->smtp_timeout_s,
+                     "Seconds one delivery may take, connection to the relay's answer (1-600, default 60)")
+        ->check(CLI::Range(1, 600));
+    serve->add_option("--smtp-helo", options->smtp_helo, "The name EHLO gives the relay (default localhost)");
     serve->add_option("--config", options->config,
                       "A JSON file with any of the keys " + std::string(kConfigKeys) +
                           " (the flags above); flags on the command line win over it");

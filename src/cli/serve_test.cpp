@@ -73,15 +73,15 @@ protected:
         return path;
     }
 
-    // The vital signs in the database, read straight from the SQLite file beside the running server (WAL lets a
+    // The one number `query` answers, read straight from the SQLite file beside the running server (WAL lets a
     // reader in while it writes); -1 when the read fails.
-    int CountVitalSigns() {
+    int CountRows(const std::string& query) {
         sqlite3* db = nullptr;
         int count = -1;
         if (sqlite3_open_v2((folder_ + "/clinic.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
             sqlite3_busy_timeout(db, 5000);
             sqlite3_stmt* statement = nullptr;
-            if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM vital_signs", -1, &statement, nullptr) == SQLITE_OK &&
+            if (sqlite3_prepare_v2(db, query.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
                 sqlite3_step(statement) == SQLITE_ROW) {
                 count = sqlite3_column_int(statement, 0);
             }
@@ -90,6 +90,8 @@ protected:
         sqlite3_close(db);
         return count;
     }
+
+    int CountVitalSigns() { return CountRows("SELECT COUNT(*) FROM vital_signs"); }
 
     std::string folder_;
     std::string db_;
@@ -108,9 +110,19 @@ TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
     }
     ASSERT_EQ(lines.size(), 9U) << ::testing::PrintToString(lines);
     EXPECT_EQ(lines[0].rfind("demo clinic (synthetic, never real people): 13 patients, ", 0), 0U) << lines[0];
-    EXPECT_TRUE(std::regex_match(lines[1], std::regex(R"(demo clinic: session #\d+ of patient #\d+ is in monitoring; )"
-                                                      R"(its vital signs arrive every 0\.2 s)")))
+    EXPECT_TRUE(std::regex_search(lines[0], std::regex(R"(; 4 chairs and \d+ appointments booked$)"))) << lines[0];
+    std::smatch monitoring;
+    EXPECT_TRUE(std::regex_match(lines[1], monitoring,
+                                 std::regex(R"(demo clinic: session #(\d+) of patient #\d+ is in monitoring; )"
+                                            R"(its vital signs arrive every 0\.2 s)")))
         << lines[1];
+    // The session in monitoring sits in its chair, checked in; the week ahead is booked.
+    EXPECT_EQ(CountRows("SELECT COUNT(*) FROM appointments WHERE session_id = " + monitoring[1].str() +
+                        " AND room_id IS NOT NULL AND status = 'checked_in'"),
+              1);
+    EXPECT_EQ(CountRows("SELECT COUNT(*) FROM treatment_rooms"), 4);
+    EXPECT_GT(CountRows("SELECT COUNT(*) FROM appointments WHERE type IN ('iv-session', 'esketamine-session')"), 4);
+    EXPECT_GE(CountRows("SELECT COUNT(DISTINCT type) FROM appointments"), 7);
     EXPECT_EQ(lines[2], "demo logins (role, email, password):");
     const std::vector<std::string> roles{"admin", "prescriber", "nurse", "therapist", "front_desk", "patient"};
     for (std::size_t i = 0; i < roles.size(); ++i) {

@@ -124,11 +124,11 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
 void ApiRouter::AddPublic(Method method, std::string_view pattern, PublicHandler handler) {
     routes_.push_back(ApiRoute{method, std::string(pattern), std::nullopt, Subject::kNone, false, {}});
     router_.Add(method, pattern,
-                [handler = std::move(handler)](const HttpRequest& request, const PathParams&) -> HttpResponse {
+                [handler = std::move(handler)](const HttpRequest& request, const PathParams& params) -> HttpResponse {
                     if (Status declared = http::CheckQueryParameters(request, {}); !declared.ok()) {
                         return http::ErrorResponse(declared.error());
                     }
-                    Result<HttpResponse> response = handler(request);
+                    Result<HttpResponse> response = handler(request, params);
                     return response.ok() ? std::move(response).value() : http::ErrorResponse(response.error());
                 });
 }
@@ -147,6 +147,8 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddNoteRoutes(api, services);
     AddRemsRoutes(api, services);
     AddPortalRoutes(api, services);
+    AddScheduleRoutes(api, services);
+    AddCalendarFeedRoutes(api, services);
     return api.Routes();
 }
 
@@ -178,6 +180,32 @@ Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::str
         return InvalidArgument(std::string(name), "must be a positive integer record id");
     }
     return id;
+}
+
+Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name) {
+    const std::optional<std::string_view> text = request.QueryParameter(name);
+    if (!text) {
+        return std::optional<app::TimePoint>();
+    }
+    const std::optional<app::TimePoint> time = json::ParseRfc3339(*text);
+    if (!time) {
+        return InvalidArgument(std::string(name),
+                               "must be an RFC 3339 time with an offset, such as 2026-11-21T09:30:00Z");
+    }
+    return time;
+}
+
+Result<std::optional<int>> QueryCount(const HttpRequest& request, std::string_view name, int max) {
+    const std::optional<std::string_view> text = request.QueryParameter(name);
+    if (!text) {
+        return std::optional<int>();
+    }
+    const std::optional<std::int64_t> value = PositiveInteger(*text);
+    if (!value || *value > max) {
+        return Error{ErrorCode::kOutOfRange, std::string(name),
+                     "must be a whole number from 1 to " + std::to_string(max)};
+    }
+    return std::optional<int>(static_cast<int>(*value));
 }
 
 Result<std::int64_t> PathId(const ApiCall& call, std::string_view name) {

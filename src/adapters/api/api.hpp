@@ -13,7 +13,8 @@
 //      as the subject (so a patient reaches only their own record, and only through those routes) -> 403;
 //   5. the handler: reads its declared query parameters strictly (each malformed value 400 naming it) and the body
 //      strictly (adapters/json/object_reader.hpp), calls the use case (which audits), answers.
-// Login, the one public route, has step 3's query check only. The routes are also listed with their permissions
+// The public routes (login, and a calendar feed fetched by the secret token in its path) have step 3's query check
+// only. The routes are also listed with their permissions
 // and query parameters (Routes()), for docs/api.md and the role-matrix walk test.
 
 #include <functional>
@@ -92,7 +93,7 @@ struct ApiCall {
 };
 
 using ApiHandler = std::function<Result<HttpResponse>(ApiCall& call)>;
-using PublicHandler = std::function<Result<HttpResponse>(const HttpRequest& request)>;
+using PublicHandler = std::function<Result<HttpResponse>(const HttpRequest& request, const PathParams& params)>;
 
 // Registers routes on a Router behind the steps above.
 class ApiRouter {
@@ -105,7 +106,8 @@ public:
     // A route whose handler reads the query parameters `query` (Paged(), Paged({"kind"})).
     void Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
              QueryParameters query, ApiHandler handler);
-    // A route anyone may call (login): no authentication, no CSRF, no query parameter.
+    // A route anyone may call (login; a calendar feed, whose secret token in its path is its credential): no
+    // authentication, no CSRF, no query parameter.
     void AddPublic(Method method, std::string_view pattern, PublicHandler handler);
 
     [[nodiscard]] const std::vector<ApiRoute>& Routes() const { return routes_; }

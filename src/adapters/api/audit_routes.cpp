@@ -8,22 +8,6 @@
 #include "adapters/json/record_json.hpp"
 
 namespace kclinic::adapters::api {
-namespace {
-
-Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text) {
-        return std::optional<app::TimePoint>();
-    }
-    const std::optional<app::TimePoint> time = json::ParseRfc3339(*text);
-    if (!time) {
-        return InvalidArgument(std::string(name),
-                               "must be an RFC 3339 time with an offset, such as 2026-11-21T09:30:00Z");
-    }
-    return time;
-}
-
-}  // namespace
 
 void AddAuditRoutes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kGet, "/api/v1/audit", app::Permission::kAuditRead, Subject::kNone,

@@ -37,26 +37,28 @@ std::string SessionCookie(const HttpRequest& request, std::string_view value, bo
 }  // namespace
 
 void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
-    api.AddPublic(Method::kPost, "/api/v1/auth/login", [&services](const HttpRequest& request) -> Result<HttpResponse> {
-        ObjectReader body(request.body);
-        const std::string email = body.String("email");
-        const std::string password = body.String("password");
-        RETURN_IF_ERROR(body.Finish());
-        app::LoginAnswer answer = services.use_cases.authentication.Login(email, password, request.remote_address);
-        if (!answer.session.ok()) {
-            HttpResponse refused = http::ErrorResponse(answer.session.error());
-            if (answer.retry_after) {
-                refused.headers.Set("Retry-After", std::to_string(answer.retry_after->count()));
+    api.AddPublic(
+        Method::kPost, "/api/v1/auth/login",
+        [&services](const HttpRequest& request, const PathParams&) -> Result<HttpResponse> {
+            ObjectReader body(request.body);
+            const std::string email = body.String("email");
+            const std::string password = body.String("password");
+            RETURN_IF_ERROR(body.Finish());
+            app::LoginAnswer answer = services.use_cases.authentication.Login(email, password, request.remote_address);
+            if (!answer.session.ok()) {
+                HttpResponse refused = http::ErrorResponse(answer.session.error());
+                if (answer.retry_after) {
+                    refused.headers.Set("Retry-After", std::to_string(answer.retry_after->count()));
+                }
+                return refused;
             }
-            return refused;
-        }
-        const app::SessionGrant& grant = *answer.session;
-        HttpResponse response = JsonResponse(200, Json{{"csrf_token", grant.session.csrf_token},
-                                                       {"expires_at", json::FormatTime(grant.session.expires_at)},
-                                                       {"user", PrincipalJson(grant.principal)}});
-        response.headers.Set("Set-Cookie", SessionCookie(request, grant.token, false));
-        return response;
-    });
+            const app::SessionGrant& grant = *answer.session;
+            HttpResponse response = JsonResponse(200, Json{{"csrf_token", grant.session.csrf_token},
+                                                           {"expires_at", json::FormatTime(grant.session.expires_at)},
+                                                           {"user", PrincipalJson(grant.principal)}});
+            response.headers.Set("Set-Cookie", SessionCookie(request, grant.token, false));
+            return response;
+        });
 
     api.Add(Method::kPost, "/api/v1/auth/logout", std::nullopt, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {

@@ -44,6 +44,11 @@ void AddNoteRoutes(ApiRouter& api, ApiServices& services);
 void AddRemsRoutes(ApiRouter& api, ApiServices& services);
 // The patient portal (app/portal.hpp).
 void AddPortalRoutes(ApiRouter& api, ApiServices& services);
+// Rooms, closed days, appointments, the slot search, a course's series and the day plan (app/scheduling.hpp).
+void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
+// Clinicians' calendar feeds: one's own secret feed URL, an admin's revocation, and the feed itself
+// (app/calendar_feeds.hpp, adapters/calendar).
+void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
 
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
 // validates (ClinicSettingsRecords::LoadClinicSettings).
@@ -59,6 +64,12 @@ void AddPortalRoutes(ApiRouter& api, ApiServices& services);
 // The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
 // a positive integer.
 [[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);
+// The RFC 3339 time in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is
+// not one.
+[[nodiscard]] Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name);
+// The whole number from 1 to `max` in query parameter `name`; nullopt when absent. Error kOutOfRange naming `name`
+// for anything else.
+[[nodiscard]] Result<std::optional<int>> QueryCount(const HttpRequest& request, std::string_view name, int max);
 // The record id in path capture `name`, the second capture of a route under /api/v1/patients/{id}/... Error
 // kInvalidArgument naming `name` when it is not a positive integer.
 [[nodiscard]] Result<std::int64_t> PathId(const ApiCall& call, std::string_view name);

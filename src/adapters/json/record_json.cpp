@@ -530,4 +530,74 @@ Json ToJson(const app::ApiToken& token) {
     return json;
 }
 
+Json ToJson(const app::TreatmentRoom& room) {
+    return Json{
+        {"id", room.id.value},
+        {"name", room.name},
+        {"equipment", clinical::kRoomEquipmentNames.Name(room.equipment)},
+        {"monitor_ids", room.monitor_ids},
+        {"active", room.active},
+        {"version", room.version},
+    };
+}
+
+Json ToJson(const app::ClosedDay& day) {
+    return Json{{"date", FormatDate(day.date)}, {"reason", day.reason}, {"created_by", day.created_by}};
+}
+
+Json ToJson(const app::Appointment& appointment) {
+    Json json{
+        {"id", appointment.id.value},
+        {"patient_id", appointment.patient.value},
+        {"type", clinical::AppointmentTypeName(appointment.type)},
+        {"start", FormatTime(appointment.start)},
+        {"end", FormatTime(appointment.end)},
+        {"room_id", appointment.room ? Json(appointment.room->value) : Json(nullptr)},
+        {"staff", appointment.staff},
+        {"session_id", appointment.session ? Json(appointment.session->value) : Json(nullptr)},
+        {"status", clinical::kAppointmentStatusNames.Name(appointment.status)},
+        {"overridden", appointment.overridden},
+        {"created_at", FormatTime(appointment.created_at)},
+        {"created_by", appointment.created_by},
+        {"updated_at", FormatTime(appointment.updated_at)},
+        {"updated_by", appointment.updated_by},
+        {"version", appointment.version},
+    };
+    PutIfNotEmpty(json, "status_reason", appointment.status_reason);
+    PutIfNotEmpty(json, "override_reason", appointment.override_reason);
+    return json;
+}
+
+Json ToJson(const app::MissedInduction& missed) {
+    return Json{
+        {"id", missed.id.value},
+        {"course_id", missed.course.value},
+        {"session_id", missed.session.value},
+        {"appointment_id", missed.appointment.value},
+        {"patient_id", missed.patient.value},
+        {"outcome", clinical::kAppointmentStatusNames.Name(missed.outcome)},
+        {"reason", missed.reason},
+        {"flagged_at", FormatTime(missed.flagged_at)},
+        {"flagged_by", missed.flagged_by},
+    };
+}
+
+Json ToJson(const app::OutboxMessage& message) {
+    Json json{
+        {"id", message.id.value},
+        {"idempotency_key", message.idempotency_key},
+        {"recipient", message.recipient},
+        {"subject", message.subject},
+        {"appointment_id", message.appointment ? Json(message.appointment->value) : Json(nullptr)},
+        {"due_at", FormatTime(message.due_at)},
+        {"status", app::kOutboxStatusNames.Name(message.status)},
+        {"attempts", message.attempts},
+        {"created_at", FormatTime(message.created_at)},
+    };
+    PutTimeIfPresent(json, "next_attempt_at", message.next_attempt_at);
+    PutIfNotEmpty(json, "last_error", message.last_error);
+    PutTimeIfPresent(json, "sent_at", message.sent_at);
+    return json;
+}
+
 }  // namespace kclinic::adapters::json

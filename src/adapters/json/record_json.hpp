@@ -43,5 +43,13 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::User& user);
 // Never the token's digest.
 [[nodiscard]] Json ToJson(const app::ApiToken& token);
+[[nodiscard]] Json ToJson(const app::TreatmentRoom& room);
+[[nodiscard]] Json ToJson(const app::ClosedDay& day);
+// With "room_id" and "session_id" null when it has none, "status_reason" and "override_reason" only when set, and
+// "overridden" always (the soft rules' names it was booked past; empty for most).
+[[nodiscard]] Json ToJson(const app::Appointment& appointment);
+[[nodiscard]] Json ToJson(const app::MissedInduction& missed);
+// A message's delivery state, never its body: the front desk sees whether a reminder went out, not what it said.
+[[nodiscard]] Json ToJson(const app::OutboxMessage& message);
 
 }  // namespace kclinic::adapters::json

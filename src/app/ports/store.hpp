@@ -445,6 +445,22 @@ public:
     virtual Status RevokeUserApiTokens(UserId user, TimePoint at) = 0;
 };
 
+// Clinicians' calendar feeds (the secret URLs of their schedules).
+class CalendarFeedTransaction {
+public:
+    virtual ~CalendarFeedTransaction() = default;
+
+    // `feed.id` and `revoked_at` are ignored (a feed is stored live). kConflict "user" when the user has a live feed
+    // already; kConflict when the token digest is taken.
+    virtual Result<CalendarFeedId> InsertCalendarFeed(const CalendarFeed& feed) = 0;
+    // The feed whose token has that digest, live or revoked; nullopt when none.
+    virtual Result<std::optional<CalendarFeed>> FindCalendarFeed(std::string_view token_digest) = 0;
+    // The user's live feed; nullopt when none.
+    virtual Result<std::optional<CalendarFeed>> FindLiveCalendarFeed(UserId user) = 0;
+    // Revokes a live feed. kNotFound when no such feed is live (never existed or revoked).
+    virtual Status RevokeCalendarFeed(CalendarFeedId id, TimePoint at) = 0;
+};
+
 // All operations of one transaction. An error returned from the work function rolls the whole transaction back.
 class StoreTransaction : public PatientTransaction,
                          public AuditTransaction,
@@ -457,7 +473,8 @@ class StoreTransaction : public PatientTransaction,
                          public SettingsTransaction,
                          public SchedulingTransaction,
                          public AccessTransaction,
-                         public OutboxTransaction {};
+                         public OutboxTransaction,
+                         public CalendarFeedTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 

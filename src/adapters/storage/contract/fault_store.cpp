@@ -373,6 +373,20 @@ public:
         return Call(&app::StoreTransaction::ListOutboxMessages, filter);
     }
 
+    // app::CalendarFeedTransaction
+    Result<app::CalendarFeedId> InsertCalendarFeed(const app::CalendarFeed& feed) override {
+        return Call(&app::StoreTransaction::InsertCalendarFeed, feed);
+    }
+    Result<std::optional<app::CalendarFeed>> FindCalendarFeed(std::string_view token_digest) override {
+        return Call(&app::StoreTransaction::FindCalendarFeed, token_digest);
+    }
+    Result<std::optional<app::CalendarFeed>> FindLiveCalendarFeed(app::UserId user) override {
+        return Call(&app::StoreTransaction::FindLiveCalendarFeed, user);
+    }
+    Status RevokeCalendarFeed(app::CalendarFeedId id, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::RevokeCalendarFeed, id, at);
+    }
+
 private:
     template <typename Operation, typename... Args>
     std::invoke_result_t<Operation, app::StoreTransaction&, Args&...> Call(Operation operation, Args&... args) {

@@ -60,6 +60,17 @@ protected:
         return claimed;
     }
 
+    // Claims the one message due at At(0) and records it sent at At(1).
+    void SendTheOneDueAtStart() {
+        std::vector<app::OutboxMessage> claimed = Claim(At(0), At(300));
+        ASSERT_EQ(claimed.size(), 1u);
+        claimed[0].status = app::OutboxStatus::kSent;
+        claimed[0].sent_at = At(1);
+        claimed[0].next_attempt_at.reset();
+        const Status sent = Update(claimed[0]);
+        ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+    }
+
     Status Update(const app::OutboxMessage& message) {
         return store().Write([&](app::StoreTransaction& tx) { return tx.UpdateOutboxDelivery(message); });
     }
@@ -198,12 +209,7 @@ TEST_P(OutboxContractTest, CancelsTheAppointmentsPendingMessagesOnly) {
     ASSERT_TRUE(Insert(Message("sent", 0, app::AppointmentId{5})).ok());
     ASSERT_TRUE(Insert(Message("pending", 600, app::AppointmentId{5})).ok());
     ASSERT_TRUE(Insert(Message("other", 600, app::AppointmentId{6})).ok());
-    std::vector<app::OutboxMessage> claimed = Claim(At(0), At(300));
-    ASSERT_EQ(claimed.size(), 1u);
-    claimed[0].status = app::OutboxStatus::kSent;
-    claimed[0].sent_at = At(1);
-    claimed[0].next_attempt_at.reset();
-    ASSERT_TRUE(Update(claimed[0]).ok());
+    SendTheOneDueAtStart();
 
     ASSERT_TRUE(
         store().Write([](app::StoreTransaction& tx) { return tx.CancelOutboxMessages(app::AppointmentId{5}); }).ok());
@@ -241,8 +247,10 @@ TEST_P(OutboxContractTest, ConcurrentSendersNeverClaimTheSameMessage) {
     }
     std::mutex mutex;
     std::vector<std::string> claimed;
+    constexpr int kSenders = 4;
     std::vector<std::thread> senders;
-    for (int t = 0; t < 4; ++t) {
+    senders.reserve(kSenders);
+    for (int t = 0; t < kSenders; ++t) {
         senders.emplace_back([&] {
             for (;;) {
                 std::vector<app::OutboxMessage> batch;
@@ -271,12 +279,7 @@ TEST_P(OutboxContractTest, ConcurrentSendersNeverClaimTheSameMessage) {
 TEST_P(OutboxContractTest, TheSchemaKeepsContentFixedOutcomesFinalAndEveryMessage) {
     ASSERT_TRUE(Insert(Message("pending", 600)).ok());
     ASSERT_TRUE(Insert(Message("sent", 0)).ok());
-    std::vector<app::OutboxMessage> claimed = Claim(At(0), At(300));
-    ASSERT_EQ(claimed.size(), 1u);
-    claimed[0].status = app::OutboxStatus::kSent;
-    claimed[0].sent_at = At(1);
-    claimed[0].next_attempt_at.reset();
-    ASSERT_TRUE(Update(claimed[0]).ok());
+    SendTheOneDueAtStart();
 
     for (const std::string statement : {
              "UPDATE outbox_messages SET body = 'changed' WHERE idempotency_key = 'pending'",

@@ -142,4 +142,12 @@ inline std::optional<double> ReadOptionalReal(RowReader& read, std::size_t colum
     return read.IsNull(column) ? std::nullopt : std::optional<double>(read.Double(column));
 }
 
+// An optional time: NULL when absent, else its epoch milliseconds.
+inline SqlValue OptionalMillis(const std::optional<app::TimePoint>& time) {
+    return time ? SqlValue{Millis(*time)} : SqlValue{};
+}
+inline std::optional<app::TimePoint> ReadOptionalTime(RowReader& read, std::size_t column) {
+    return read.IsNull(column) ? std::nullopt : std::optional<app::TimePoint>(FromMillis(read.Int(column)));
+}
+
 }  // namespace kclinic::adapters::storage::sql

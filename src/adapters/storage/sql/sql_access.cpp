@@ -1,5 +1,5 @@
-// Access over SqlConnection: users, login throttling, browser sessions and API tokens; schema in
-// migrations/0007_users_and_access.sql.
+// Access over SqlConnection: users, login throttling, browser sessions and API tokens, schema in
+// migrations/0007_users_and_access.sql; and the calendar feeds' tokens, migrations/0016_calendar_feeds.sql.
 
 #include <optional>
 #include <string>
@@ -11,14 +11,6 @@
 
 namespace kclinic::adapters::storage::sql {
 namespace {
-
-SqlValue OptionalMillis(const std::optional<app::TimePoint>& time) {
-    return time ? SqlValue{Millis(*time)} : SqlValue{};
-}
-
-std::optional<app::TimePoint> ReadOptionalTime(RowReader& read, std::size_t column) {
-    return read.IsNull(column) ? std::nullopt : std::optional<app::TimePoint>(FromMillis(read.Int(column)));
-}
 
 // A user with its email's login throttle (no row: no attempts).
 constexpr std::string_view kUserSelect =
@@ -87,6 +79,23 @@ Result<app::ApiToken> ApiTokenFromRow(const SqlRow& row) {
         return Corrupt("api_tokens");
     }
     return token;
+}
+
+constexpr std::string_view kCalendarFeedColumns = "id, user_id, token_digest, created_at, created_by, revoked_at";
+
+Result<app::CalendarFeed> CalendarFeedFromRow(const SqlRow& row) {
+    RowReader read(row);
+    app::CalendarFeed feed;
+    feed.id = app::CalendarFeedId{read.Int(0)};
+    feed.user = app::UserId{read.Int(1)};
+    feed.token_digest = read.Text(2);
+    feed.created_at = FromMillis(read.Int(3));
+    feed.created_by = read.Text(4);
+    feed.revoked_at = ReadOptionalTime(read, 5);
+    if (!read.ok()) {
+        return Corrupt("calendar_feeds");
+    }
+    return feed;
 }
 
 // Finds the one row `sql` selects, or none.
@@ -327,6 +336,46 @@ Status SqlTransaction::RevokeApiToken(app::ApiTokenId id, app::TimePoint at) {
 Status SqlTransaction::RevokeUserApiTokens(app::UserId user, app::TimePoint at) {
     const std::vector<SqlValue> params = {user.value, Millis(at)};
     return Run(connection_, "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", params);
+}
+
+Result<app::CalendarFeedId> SqlTransaction::InsertCalendarFeed(const app::CalendarFeed& feed) {
+    const std::vector<SqlValue> params = {feed.user.value, feed.token_digest, Millis(feed.created_at), feed.created_by};
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO calendar_feeds (user_id, token_digest, created_at, created_by) VALUES ($1, $2, $3, $4) "
+        "RETURNING id",
+        params);
+    if (!rows.ok()) {
+        Error error = rows.error();
+        if (IsUniqueViolation(error, "calendar_feeds.user_id", "calendar_feeds_live_user")) {
+            error.field = "user";
+            error.message = "the user already has a live calendar feed";
+        }
+        return error;
+    }
+    return app::CalendarFeedId{InsertedId(*rows)};
+}
+
+Result<std::optional<app::CalendarFeed>> SqlTransaction::FindCalendarFeed(std::string_view token_digest) {
+    const std::vector<SqlValue> params = {std::string(token_digest)};
+    return FindOne<app::CalendarFeed>(
+        connection_, "SELECT " + std::string(kCalendarFeedColumns) + " FROM calendar_feeds WHERE token_digest = $1",
+        params, CalendarFeedFromRow);
+}
+
+Result<std::optional<app::CalendarFeed>> SqlTransaction::FindLiveCalendarFeed(app::UserId user) {
+    const std::vector<SqlValue> params = {user.value};
+    return FindOne<app::CalendarFeed>(connection_,
+                                      "SELECT " + std::string(kCalendarFeedColumns) +
+                                          " FROM calendar_feeds WHERE user_id = $1 AND revoked_at IS NULL",
+                                      params, CalendarFeedFromRow);
+}
+
+Status SqlTransaction::RevokeCalendarFeed(app::CalendarFeedId id, app::TimePoint at) {
+    const std::vector<SqlValue> params = {id.value, Millis(at)};
+    return UpdateOne(
+        connection_, "UPDATE calendar_feeds SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id",
+        params,
+        Error{ErrorCode::kNotFound, "calendar_feed", "no live calendar feed with id " + std::to_string(id.value)});
 }
 
 }  // namespace kclinic::adapters::storage::sql

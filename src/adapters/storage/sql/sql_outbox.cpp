@@ -20,10 +20,6 @@ constexpr std::string_view kOutboxColumns =
 constexpr std::string_view kDue =
     "status = 'pending' AND due_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)";
 
-SqlValue OptionalMillis(const std::optional<app::TimePoint>& time) {
-    return time ? SqlValue{Millis(*time)} : SqlValue{};
-}
-
 Result<app::OutboxMessage> OutboxMessageFromRow(const SqlRow& row) {
     RowReader read(row);
     app::OutboxMessage message;
@@ -38,13 +34,9 @@ Result<app::OutboxMessage> OutboxMessageFromRow(const SqlRow& row) {
     message.due_at = FromMillis(read.Int(6));
     const std::optional<app::OutboxStatus> status = app::kOutboxStatusNames.Parse(read.Text(7));
     message.attempts = static_cast<int>(read.Int(8));
-    if (!read.IsNull(9)) {
-        message.next_attempt_at = FromMillis(read.Int(9));
-    }
+    message.next_attempt_at = ReadOptionalTime(read, 9);
     message.last_error = read.Text(10);
-    if (!read.IsNull(11)) {
-        message.sent_at = FromMillis(read.Int(11));
-    }
+    message.sent_at = ReadOptionalTime(read, 11);
     message.created_at = FromMillis(read.Int(12));
     if (!read.ok() || !status) {
         return Corrupt("outbox_messages");

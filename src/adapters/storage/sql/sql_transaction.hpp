@@ -162,6 +162,12 @@ public:
     Status CancelOutboxMessages(app::AppointmentId appointment) override;
     Result<std::vector<app::OutboxMessage>> ListOutboxMessages(const app::OutboxFilter& filter) override;
 
+    // app::CalendarFeedTransaction: sql_access.cpp (a feed's token is a credential, kept as API tokens are).
+    Result<app::CalendarFeedId> InsertCalendarFeed(const app::CalendarFeed& feed) override;
+    Result<std::optional<app::CalendarFeed>> FindCalendarFeed(std::string_view token_digest) override;
+    Result<std::optional<app::CalendarFeed>> FindLiveCalendarFeed(app::UserId user) override;
+    Status RevokeCalendarFeed(app::CalendarFeedId id, app::TimePoint at) override;
+
 private:
     SqlConnection& connection_;
 };

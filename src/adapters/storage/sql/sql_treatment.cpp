@@ -22,15 +22,9 @@ std::int64_t Flag(bool value) {
 SqlValue OptionalInt(const std::optional<int>& value) {
     return value ? SqlValue{std::int64_t{*value}} : SqlValue{};
 }
-SqlValue OptionalMillis(const std::optional<app::TimePoint>& time) {
-    return time ? SqlValue{Millis(*time)} : SqlValue{};
-}
 
 std::optional<int> ReadOptionalInt(RowReader& read, std::size_t column) {
     return read.IsNull(column) ? std::nullopt : std::optional<int>(static_cast<int>(read.Int(column)));
-}
-std::optional<app::TimePoint> ReadOptionalTime(RowReader& read, std::size_t column) {
-    return read.IsNull(column) ? std::nullopt : std::optional<app::TimePoint>(FromMillis(read.Int(column)));
 }
 
 constexpr std::string_view kCourseColumns =
