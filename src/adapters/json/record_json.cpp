@@ -530,4 +530,15 @@ Json ToJson(const app::ApiToken& token) {
     return json;
 }
 
+Json ToJson(const app::CalendarFeed& feed) {
+    Json json{
+        {"id", feed.id.value},
+        {"user_id", feed.user.value},
+        {"created_at", FormatTime(feed.created_at)},
+        {"created_by", feed.created_by},
+    };
+    PutTimeIfPresent(json, "revoked_at", feed.revoked_at);
+    return json;
+}
+
 }  // namespace kclinic::adapters::json

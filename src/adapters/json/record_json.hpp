@@ -43,5 +43,7 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::User& user);
 // Never the token's digest.
 [[nodiscard]] Json ToJson(const app::ApiToken& token);
+// A calendar feed's record: never its token or digest (the URL is shown once, by whoever creates it).
+[[nodiscard]] Json ToJson(const app::CalendarFeed& feed);
 
 }  // namespace kclinic::adapters::json

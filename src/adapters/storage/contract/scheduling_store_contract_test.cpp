@@ -111,8 +111,9 @@ TEST_P(SchedulingStoreContractTest, RoomsHaveUniqueNamesAndVersions) {
 
     Result<app::TreatmentRoom> suite_read = store().Read([&](StoreTransaction& tx) { return tx.GetRoom(suite); });
     ASSERT_TRUE(suite_read.ok());
-    suite_read->name = "Chair 1 (window)";
-    Status taken = store().Write([&](StoreTransaction& tx) { return tx.UpdateRoom(*suite_read); });
+    app::TreatmentRoom suite_renamed = *suite_read;
+    suite_renamed.name = "Chair 1 (window)";
+    Status taken = store().Write([&](StoreTransaction& tx) { return tx.UpdateRoom(suite_renamed); });
     ASSERT_FALSE(taken.ok());
     EXPECT_EQ(taken.error().code, ErrorCode::kConflict);
     EXPECT_EQ(taken.error().field, "name");
@@ -292,8 +293,9 @@ TEST_P(SchedulingStoreContractTest, ASessionHoldsOneAppointmentAtATimeAndMissedI
     // Once the first no longer holds time, the session can be booked again.
     Result<Appointment> read = store().Read([&](StoreTransaction& tx) { return tx.GetAppointment(booked); });
     ASSERT_TRUE(read.ok());
-    read->status = AppointmentStatus::kNoShow;
-    ASSERT_TRUE(Write([&](StoreTransaction& tx) { return tx.UpdateAppointment(*read); }).ok());
+    Appointment no_show = *read;
+    no_show.status = AppointmentStatus::kNoShow;
+    ASSERT_TRUE(Write([&](StoreTransaction& tx) { return tx.UpdateAppointment(no_show); }).ok());
     Insert(first);
 
     const app::MissedInduction missed{app::MissedInductionId{},
