@@ -1,11 +1,10 @@
 #include "clinical/scheduling.hpp"
 
+#include <date/tz.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <random>
 #include <string>
@@ -27,13 +26,9 @@ constexpr sys_days Day(int y, unsigned m, unsigned d) {
     return sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
 }
 
-// The OS's IANA database, as clinic_zone_test reads it: the rules a clinic's server applies.
+// The OS's IANA database, located as clinic_zone_test locates it: the rules a clinic's server applies.
 ClinicZone RealZone(const std::string& name) {
-    std::ifstream file("/usr/share/zoneinfo/" + name, std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    Result<ClinicZone> zone = ParseTzif("clinic.time_zone", name, bytes);
-    EXPECT_TRUE(zone.ok()) << name << ": " << zone.error().ToString();
-    return zone.ok() ? *zone : ClinicZone::Utc();
+    return ClinicZone(*date::locate_zone(name));
 }
 
 TEST(SchedulingNamesTest, EveryEnumeratorHasAName) {
