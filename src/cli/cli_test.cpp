@@ -679,6 +679,26 @@ TEST(CliTest, UserAndTokenCommandsOnSqlite) {
     ASSERT_EQ(text.exit_status, 0) << text.err;
     EXPECT_NE(text.out.find("shown only this once"), std::string::npos) << text.out;
 
+    // A calendar feed's URL is printed once; a second one replaces it; a revoked feed cannot be revoked again.
+    Json feed = ExpectJson({"calendar-feed", "create", "NURSE@clinic.example", "--base-url",
+                            "https://kclinic.clinic.example/", "--db", db, "--json"});
+    const std::string feed_url = feed["url"].get<std::string>();
+    const std::string feed_prefix = "https://kclinic.clinic.example/calendar/";
+    ASSERT_TRUE(feed_url.starts_with(feed_prefix)) << feed_url;
+    EXPECT_EQ(feed_url.size(), feed_prefix.size() + 43 + 4) << feed_url;  // the token and ".ics"
+    const std::string feed_secret = feed_url.substr(feed_prefix.size(), 43);
+    ProcessRun feed_text = Kclinic({"calendar-feed", "create", "nurse@clinic.example", "--db", db});
+    ASSERT_EQ(feed_text.exit_status, 0) << feed_text.err;
+    EXPECT_NE(feed_text.out.find("shown only this once"), std::string::npos) << feed_text.out;
+    EXPECT_NE(feed_text.out.find("\n/calendar/"), std::string::npos) << feed_text.out;  // no --base-url: the path
+    Json feed_revoked = ExpectJson({"calendar-feed", "revoke", "nurse@clinic.example", "--db", db, "--json"});
+    EXPECT_TRUE(feed_revoked.contains("revoked_at"));
+    EXPECT_FALSE(feed_revoked.contains("url"));
+    ExpectBadInput({"calendar-feed", "revoke", "nurse@clinic.example", "--db", db},
+                   "kclinic calendar-feed revoke: calendar_feed: nurse@clinic.example has no calendar feed");
+    ExpectBadInput({"calendar-feed", "create", "ada@home.example", "--db", db},
+                   "kclinic calendar-feed create: email: ada@home.example is a patient");
+
     Json set =
         ExpectJson({"user", "set-password", "nurse@clinic.example", "--db", db, "--json"}, "another-long-passphrase\n");
     EXPECT_EQ(set["email"], "nurse@clinic.example");
@@ -694,7 +714,7 @@ TEST(CliTest, UserAndTokenCommandsOnSqlite) {
     // Neither a password nor a token is anywhere in the database.
     const std::string bytes = DatabaseBytes(path);
     ASSERT_FALSE(bytes.empty());
-    for (const std::string& never : {password, std::string("another-long-passphrase"), secret}) {
+    for (const std::string& never : {password, std::string("another-long-passphrase"), secret, feed_secret}) {
         EXPECT_EQ(bytes.find(never), std::string::npos) << never;
     }
     std::filesystem::remove_all(folder);

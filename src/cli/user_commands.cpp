@@ -14,6 +14,7 @@
 #include "adapters/storage/open_store.hpp"
 #include "app/access_rules.hpp"
 #include "app/authorization.hpp"
+#include "app/calendar_feeds.hpp"
 #include "app/record_names.hpp"
 #include "app/user_records.hpp"
 
@@ -74,17 +75,17 @@ std::string TokenLine(const app::ApiToken& token) {
            (token.revoked_at ? "  [revoked " + json::FormatTime(*token.revoked_at) + "]" : std::string()) + "\n";
 }
 
-// Opens the store and runs `use` with the user use cases, acting as the CLI's admin principal once Authorize agrees
-// (docs/security.md: whoever can open the database acts as an admin).
-template <typename Use>
+// Opens the store and runs `use` with the user use cases (or the calendar feeds', which are built alike), acting as
+// the CLI's admin principal once Authorize agrees (docs/security.md: whoever can open the database acts as an admin).
+template <typename Records = app::UserRecords, typename Use>
 Result<CommandOutput> WithUsers(const DatabaseOptions& options, app::Permission permission, Use use) {
     const app::Principal principal = app::CliPrincipal(OperatingSystemUser());
     RETURN_IF_ERROR(app::Authorize(principal, permission));
     ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, adapters::storage::OpenStore(options.url));
     adapters::SystemClock clock;
     const adapters::crypto::SodiumCredentials credentials;
-    app::UserRecords users(*store, clock, credentials);
-    return use(users, app::ActorOf(principal, "cli"), clock.Now());
+    Records records(*store, clock, credentials);
+    return use(records, app::ActorOf(principal, "cli"), clock.Now());
 }
 
 // ----- user add | list | disable | unlock | set-password ---------------------------------------------------------
@@ -154,8 +155,8 @@ Result<CommandOutput> RunUserDisable(const UserEmailOptions& options) {
         [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
             ASSIGN_OR_RETURN(app::User user, users.DisableUser(actor, options.email));
             return CommandOutput{json::ToJson(user), "disabled " + UserLine(user, now) +
-                                                         "every browser session of theirs is ended and every API token "
-                                                         "revoked\n"};
+                                                         "every browser session of theirs is ended, every API token "
+                                                         "and their calendar feed revoked\n"};
         });
 }
 
@@ -229,6 +230,42 @@ Result<CommandOutput> RunTokenRevoke(const TokenRevokeOptions& options) {
                      });
 }
 
+// ----- calendar-feed create | revoke --------------------------------------------------------------------------------
+
+struct CalendarFeedCreateOptions {
+    DatabaseOptions database;
+    std::string email;
+    std::string base_url;
+};
+
+Result<CommandOutput> RunCalendarFeedCreate(const CalendarFeedCreateOptions& options) {
+    return WithUsers<app::CalendarFeeds>(
+        options.database, app::Permission::kTokenManage,
+        [&](app::CalendarFeeds& feeds, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(app::NewCalendarFeed created, feeds.CreateFeed(actor, options.email));
+            std::string base = options.base_url;
+            while (base.ends_with('/')) {
+                base.pop_back();
+            }
+            const std::string url = base + "/calendar/" + created.token + ".ics";
+            json::Json output = json::ToJson(created.record);
+            output["url"] = url;
+            return CommandOutput{std::move(output),
+                                 "calendar feed #" + std::to_string(created.record.id.value) + " of " + options.email +
+                                     "; its URL is shown only this once, hand it over now:\n" + url + "\n"};
+        });
+}
+
+Result<CommandOutput> RunCalendarFeedRevoke(const UserEmailOptions& options) {
+    return WithUsers<app::CalendarFeeds>(
+        options.database, app::Permission::kTokenManage,
+        [&](app::CalendarFeeds& feeds, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(app::CalendarFeed revoked, feeds.RevokeFeed(actor, options.email));
+            return CommandOutput{json::ToJson(revoked), "revoked calendar feed #" + std::to_string(revoked.id.value) +
+                                                            " of " + options.email + "\n"};
+        });
+}
+
 }  // namespace
 
 void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
@@ -298,6 +335,29 @@ void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
     revoke_command->add_option("ID", revoke->id, "The token's id (see token list)")->required();
     AddDatabaseOptions(*revoke_command, revoke->database);
     commands.push_back(Command{revoke_command, &revoke->database.json, [revoke] { return RunTokenRevoke(*revoke); }});
+
+    CLI::App* feed = app.add_subcommand("calendar-feed", "Create and revoke clinicians' calendar feeds (secret URLs)");
+    feed->require_subcommand(1);
+
+    auto feed_create = std::make_shared<CalendarFeedCreateOptions>();
+    CLI::App* feed_create_command = feed->add_subcommand(
+        "create", "Create a user's calendar feed, revoking their previous one, and print its URL, this once only");
+    feed_create_command->add_option("EMAIL", feed_create->email, "The clinician whose appointments it shows")
+        ->required();
+    feed_create_command->add_option("--base-url", feed_create->base_url,
+                                    "The server's address as calendar applications reach it, "
+                                    "e.g. https://kclinic.clinic.example (without it: the URL's path)");
+    AddDatabaseOptions(*feed_create_command, feed_create->database);
+    commands.push_back(Command{feed_create_command, &feed_create->database.json,
+                               [feed_create] { return RunCalendarFeedCreate(*feed_create); }});
+
+    auto feed_revoke = std::make_shared<UserEmailOptions>();
+    CLI::App* feed_revoke_command =
+        feed->add_subcommand("revoke", "Revoke a user's calendar feed: its URL stops working at once");
+    feed_revoke_command->add_option("EMAIL", feed_revoke->email, "The user whose feed it is")->required();
+    AddDatabaseOptions(*feed_revoke_command, feed_revoke->database);
+    commands.push_back(Command{feed_revoke_command, &feed_revoke->database.json,
+                               [feed_revoke] { return RunCalendarFeedRevoke(*feed_revoke); }});
 }
 
 }  // namespace kclinic::cli

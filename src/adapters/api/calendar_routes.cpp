@@ -9,7 +9,6 @@
 
 #include "adapters/api/routes.hpp"
 #include "adapters/calendar/ical_feed.hpp"
-#include "adapters/json/clinical_json.hpp"
 
 namespace kclinic::adapters::api {
 namespace {
@@ -72,15 +71,6 @@ calendar::Feed FeedOf(const app::CalendarFeedView& view, const std::string& uid_
     return feed;
 }
 
-Json FeedJson(const app::CalendarFeed& feed) {
-    Json json{
-        {"id", feed.id.value}, {"created_at", json::FormatTime(feed.created_at)}, {"created_by", feed.created_by}};
-    if (feed.revoked_at) {
-        json["revoked_at"] = json::FormatTime(*feed.revoked_at);
-    }
-    return json;
-}
-
 HttpResponse NoContent() {
     HttpResponse response;
     response.status = 204;
@@ -97,7 +87,7 @@ void AddOwnFeed(ApiRouter& api, ApiServices& services) {
                 if (!feed) {
                     return Error{ErrorCode::kNotFound, "calendar_feed", "you have no calendar feed"};
                 }
-                return JsonResponse(200, FeedJson(*feed));
+                return JsonResponse(200, json::ToJson(*feed));
             });
 
     api.Add(Method::kPost, own, Permission::kCalendarFeed, Subject::kNone,
@@ -105,7 +95,7 @@ void AddOwnFeed(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(const app::NewCalendarFeed created,
                                  services.use_cases.calendar_feeds.CreateFeed(call.actor, call.principal.email));
                 // The URL holds the token, so it is in this answer only; the server keeps the token's digest.
-                Json answer = FeedJson(created.record);
+                Json answer = json::ToJson(created.record);
                 answer["url"] = UrlOf(call.request, FeedPath(created.token));
                 return Created(own, answer);
             });

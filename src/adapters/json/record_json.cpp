@@ -597,6 +597,15 @@ Json ToJson(const app::OutboxMessage& message) {
     PutTimeIfPresent(json, "next_attempt_at", message.next_attempt_at);
     PutIfNotEmpty(json, "last_error", message.last_error);
     PutTimeIfPresent(json, "sent_at", message.sent_at);
+
+Json ToJson(const app::CalendarFeed& feed) {
+    Json json{
+        {"id", feed.id.value},
+        {"user_id", feed.user.value},
+        {"created_at", FormatTime(feed.created_at)},
+        {"created_by", feed.created_by},
+    };
+    PutTimeIfPresent(json, "revoked_at", feed.revoked_at);
     return json;
 }
 

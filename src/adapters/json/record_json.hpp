@@ -51,5 +51,7 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::MissedInduction& missed);
 // A message's delivery state, never its body: the front desk sees whether a reminder went out, not what it said.
 [[nodiscard]] Json ToJson(const app::OutboxMessage& message);
+// A calendar feed's record: never its token or digest (the URL is shown once, by whoever creates it).
+[[nodiscard]] Json ToJson(const app::CalendarFeed& feed);
 
 }  // namespace kclinic::adapters::json

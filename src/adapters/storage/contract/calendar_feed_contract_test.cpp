@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/storage/contract/use_case_fixture.hpp"
@@ -240,10 +241,11 @@ TEST_P(CalendarFeedContractTest, TheFeedShowsItsOwnersAppointmentsInItsWindowWit
         Result<app::Appointment> stored =
             store().Write([&](app::StoreTransaction& tx) { return tx.GetAppointment(infusion.id); });
         ASSERT_TRUE(stored.ok()) << stored.error().ToString();
-        stored->start += hours{1};
-        stored->end += hours{1};
-        stored->updated_at = kStart - days{move};
-        const Status moved = store().Write([&](app::StoreTransaction& tx) { return tx.UpdateAppointment(*stored); });
+        app::Appointment later = *stored;
+        later.start += hours{1};
+        later.end += hours{1};
+        later.updated_at = kStart - days{move};
+        const Status moved = store().Write([&](app::StoreTransaction& tx) { return tx.UpdateAppointment(later); });
         ASSERT_TRUE(moved.ok()) << moved.error().ToString();
     }
     // A follow-up with no room the day after, and a missed one last week (still on the clinician's calendar).
@@ -302,7 +304,7 @@ TEST_P(CalendarFeedContractTest, TheFeedShowsItsOwnersAppointmentsInItsWindowWit
     EXPECT_TRUE(shown_cancelled.cancelled);
 
     for (const app::FeedAppointment& appointment : view.appointments) {
-        for (const std::string& identifying : {"Ada", "Example", "MRN", "Zoë", "vergaard", "patient called"}) {
+        for (const std::string_view identifying : {"Ada", "Example", "MRN", "Zoë", "vergaard", "patient called"}) {
             EXPECT_EQ(appointment.summary.find(identifying), std::string::npos) << appointment.summary;
             EXPECT_EQ(appointment.room.find(identifying), std::string::npos) << appointment.room;
         }
