@@ -597,6 +597,8 @@ Json ToJson(const app::OutboxMessage& message) {
     PutTimeIfPresent(json, "next_attempt_at", message.next_attempt_at);
     PutIfNotEmpty(json, "last_error", message.last_error);
     PutTimeIfPresent(json, "sent_at", message.sent_at);
+    return json;
+}
 
 Json ToJson(const app::CalendarFeed& feed) {
     Json json{
