@@ -68,7 +68,7 @@ protected:
 
     // Writes `text` to a file in the test's folder and returns its path.
     std::string WriteFile(const std::string& name, const std::string& text) {
-        const std::string path = folder_ + "/" + name;
+        std::string path = folder_ + "/" + name;
         std::ofstream(path) << text;
         return path;
     }
@@ -180,7 +180,9 @@ TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
         const std::string config = WriteFile("bad.json", text);
         ServeProcess process({"serve", "--config", config, "--db", db_});
         EXPECT_EQ(process.StopWith(0), 2) << text;
-        EXPECT_EQ(process.RestOfOutput(), "kclinic serve: --config: " + config + ": " + message + "\n") << text;
+        std::string expected = "kclinic serve: --config: ";
+        expected.append(config).append(": ").append(message).append("\n");
+        EXPECT_EQ(process.RestOfOutput(), expected) << text;
     }
     ServeProcess missing({"serve", "--config", folder_ + "/none.json", "--db", db_});
     EXPECT_EQ(missing.StopWith(0), 2);

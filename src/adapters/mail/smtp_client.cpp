@@ -306,7 +306,7 @@ private:
     }
 
     // A reply longer than this is no SMTP server's (RFC 5321 §4.5.3.1.5: 512 octets a line).
-    static constexpr std::size_t kMaxReply = 64 * 1024;
+    static constexpr std::size_t kMaxReply = std::size_t{64} * 1024;
 
     const SmtpSettings& settings_;
     const std::chrono::steady_clock::time_point deadline_;
