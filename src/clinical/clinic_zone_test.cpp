@@ -1,11 +1,9 @@
 #include "clinical/clinic_zone.hpp"
 
+#include <date/tz.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,29 +17,14 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 using std::chrono::sys_days;
+using std::chrono::sys_seconds;
 using std::chrono::year;
 
-// The OS's IANA database (Debian's tzdata package, which scripts/install-deps installs): the tests read real zones'
-// bytes, as the adapter does, so that the rules are the ones a clinic's server applies.
-std::string ZoneBytes(const std::string& name) {
-    std::ifstream file("/usr/share/zoneinfo/" + name, std::ios::binary);
-    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
-
+// A zone of the OS's IANA database (Debian's tzdata, which scripts/install-deps installs), located as the adapter
+// locates it (adapters/clock/os_time_zones.cpp), so that the rules are the ones a clinic's server applies. A test may
+// read the database; the core never does (the purity check).
 ClinicZone RealZone(const std::string& name) {
-    Result<ClinicZone> zone = ParseTzif("clinic.time_zone", name, ZoneBytes(name));
-    EXPECT_TRUE(zone.ok()) << name << ": " << zone.error().ToString();
-    return zone.ok() ? *zone : ClinicZone::Utc();
-}
-
-// The zone's footer rule alone, without its transitions: what dates past the file's last transition follow.
-ClinicZone RuleOnly(const std::string& name) {
-    const std::string bytes = ZoneBytes(name);
-    const std::size_t last_line = bytes.rfind('\n', bytes.size() - 2);
-    Result<RecurringRule> rule =
-        ParsePosixRule("footer", std::string_view(bytes).substr(last_line + 1, bytes.size() - last_line - 2));
-    EXPECT_TRUE(rule.ok()) << name << ": " << rule.error().ToString();
-    return {name, seconds{0}, {}, rule.ok() ? std::optional<RecurringRule>(*rule) : std::nullopt};
+    return ClinicZone(*date::locate_zone(name));
 }
 
 TimePoint Utc(sys_days day, hours hour, minutes minute = minutes{0}, seconds second = seconds{0}) {
@@ -68,10 +51,11 @@ TEST(ClinicZoneTest, LocalDateFollowsTheZonesRules) {
         {"America/New_York", "23:30 EST on a winter evening", Utc(Day(2026, 1, 15), hours{4}, minutes{30}),
          Day(2026, 1, 14)},
         {"America/New_York", "00:00 EST", Utc(Day(2026, 1, 15), hours{5}), Day(2026, 1, 15)},
-        {"America/New_York", "23:30 EDT in 2040 (the footer rule)", Utc(Day(2040, 7, 15), hours{3}, minutes{30}),
-         Day(2040, 7, 14)},
-        {"America/New_York", "23:30 EST in 2040 (the footer rule)", Utc(Day(2040, 1, 15), hours{4}, minutes{30}),
-         Day(2040, 1, 14)},
+        {"America/New_York", "23:30 EST in 2037", Utc(Day(2037, 1, 15), hours{4}, minutes{30}), Day(2037, 1, 14)},
+        {"Europe/London", "00:30 BST is 23:30 UTC the day before", Utc(Day(2026, 7, 14), hours{23}, minutes{30}),
+         Day(2026, 7, 15)},
+        {"Australia/Sydney", "08:00 AEDT is 21:00 UTC the day before", Utc(Day(2026, 1, 14), hours{21}),
+         Day(2026, 1, 15)},
         {"Pacific/Auckland", "00:00 NZST", Utc(Day(2026, 7, 14), hours{12}), Day(2026, 7, 15)},
         {"Pacific/Auckland", "23:59:59 NZST", Utc(Day(2026, 7, 14), hours{11}, minutes{59}, seconds{59}),
          Day(2026, 7, 14)},
@@ -106,6 +90,15 @@ TEST(ClinicZoneTest, OffsetsChangeAtTheTransitions) {
         {"Australia/Lord_Howe", Utc(Day(2026, 10, 3), hours{15}, minutes{30}), hours{11}},
         {"Pacific/Auckland", Utc(Day(2026, 9, 26), hours{14}), hours{13}},
         {"Asia/Kolkata", Utc(Day(2026, 6, 1), hours{0}), hours{5} + minutes{30}},
+        {"Europe/London", Utc(Day(2026, 3, 29), hours{0}, minutes{59}, seconds{59}), hours{0}},
+        {"Europe/London", Utc(Day(2026, 3, 29), hours{1}), hours{1}},
+        {"Europe/London", Utc(Day(2026, 10, 25), hours{0}, minutes{59}, seconds{59}), hours{1}},
+        {"Europe/London", Utc(Day(2026, 10, 25), hours{1}), hours{0}},
+        // Sydney's daylight time spans the new year: it ends on the first Sunday of April, starts on October's.
+        {"Australia/Sydney", Utc(Day(2026, 4, 4), hours{15}, minutes{59}, seconds{59}), hours{11}},
+        {"Australia/Sydney", Utc(Day(2026, 4, 4), hours{16}), hours{10}},
+        {"Australia/Sydney", Utc(Day(2026, 10, 3), hours{15}, minutes{59}, seconds{59}), hours{10}},
+        {"Australia/Sydney", Utc(Day(2026, 10, 3), hours{16}), hours{11}},
     };
     for (const OffsetCase& c : cases) {
         EXPECT_EQ(RealZone(c.zone).OffsetAt(c.at).count(), c.offset.count())
@@ -141,6 +134,14 @@ TEST(ClinicZoneTest, ALocalDayCoversItsInstants) {
          Utc(Day(2026, 9, 27), hours{11})},
         {"Australia/Lord_Howe", "daylight time ends: 24.5 h", Day(2026, 4, 5), Utc(Day(2026, 4, 4), hours{13}),
          Utc(Day(2026, 4, 5), hours{13}, minutes{30})},
+        {"Europe/London", "BST starts: 23 h", Day(2026, 3, 29), Utc(Day(2026, 3, 29), hours{0}),
+         Utc(Day(2026, 3, 29), hours{23})},
+        {"Europe/London", "BST ends: 25 h", Day(2026, 10, 25), Utc(Day(2026, 10, 24), hours{23}),
+         Utc(Day(2026, 10, 26), hours{0})},
+        {"Australia/Sydney", "AEDT ends: 25 h", Day(2026, 4, 5), Utc(Day(2026, 4, 4), hours{13}),
+         Utc(Day(2026, 4, 5), hours{14})},
+        {"Australia/Sydney", "AEDT starts: 23 h", Day(2026, 10, 4), Utc(Day(2026, 10, 3), hours{14}),
+         Utc(Day(2026, 10, 4), hours{13})},
         {"UTC", "UTC", Day(2026, 7, 14), Utc(Day(2026, 7, 14), hours{0}), Utc(Day(2026, 7, 15), hours{0})},
     };
     for (const DayCase& c : cases) {
@@ -179,6 +180,18 @@ TEST(ClinicZoneTest, AWallClockTimeIsOneInstant) {
         {"Europe/London", "17:30 on the last Sunday of March (BST)", Day(2026, 3, 29), hours{17} + minutes{30},
          Utc(Day(2026, 3, 29), hours{16}, minutes{30})},
         {"Asia/Kolkata", "08:00 at +05:30", Day(2026, 3, 2), hours{8}, Utc(Day(2026, 3, 2), hours{2}, minutes{30})},
+        {"Europe/London", "01:30 never happens on 2026-03-29: the jump, 02:00 BST", Day(2026, 3, 29),
+         hours{1} + minutes{30}, Utc(Day(2026, 3, 29), hours{1})},
+        {"Europe/London", "01:30 happens twice on 2026-10-25: the first, in BST", Day(2026, 10, 25),
+         hours{1} + minutes{30}, Utc(Day(2026, 10, 25), hours{0}, minutes{30})},
+        {"Australia/Sydney", "02:30 never happens on 2026-10-04: the jump, 03:00 AEDT", Day(2026, 10, 4),
+         hours{2} + minutes{30}, Utc(Day(2026, 10, 3), hours{16})},
+        {"Australia/Sydney", "02:30 happens twice on 2026-04-05: the first, in AEDT", Day(2026, 4, 5),
+         hours{2} + minutes{30}, Utc(Day(2026, 4, 4), hours{15}, minutes{30})},
+        // Havana moves its clocks at midnight: the day's first instant is the jump.
+        {"America/Havana", "00:00 never happens on 2026-03-08: the jump, 01:00 CDT", Day(2026, 3, 8), hours{0},
+         Utc(Day(2026, 3, 8), hours{5})},
+        {"UTC", "09:00", Day(2026, 3, 8), hours{9}, Utc(Day(2026, 3, 8), hours{9})},
     };
     for (const WallClockCase& c : cases) {
         const ClinicZone zone = RealZone(c.zone);
@@ -186,74 +199,99 @@ TEST(ClinicZoneTest, AWallClockTimeIsOneInstant) {
     }
 }
 
-// The footer rule alone gives every offset the transitions give, hour by hour through 2030, in zones whose rules
-// differ in kind: northern and southern daylight time, 30-minute daylight time, changes at midnight, at a negative
-// local time, and Dublin's "negative daylight time" (winter is the daylight time of its rule).
-TEST(ClinicZoneTest, TheFooterRuleAgreesWithTheTransitions) {
-    for (const std::string name : {"America/New_York", "Pacific/Auckland", "Australia/Lord_Howe", "America/Havana",
-                                   "America/Nuuk", "Europe/Dublin", "Asia/Kolkata", "Europe/Berlin"}) {
-        const ClinicZone transitions = RealZone(name);
-        const ClinicZone rule = RuleOnly(name);
-        for (TimePoint at = Utc(Day(2030, 1, 1), hours{0}); at < Utc(Day(2031, 1, 1), hours{0}); at += hours{1}) {
-            ASSERT_EQ(rule.OffsetAt(at).count(), transitions.OffsetAt(at).count())
-                << name << " at " << (at.time_since_epoch().count() / 1000);
-        }
-    }
+// The wall clock the clinic reads at `at`, as a day and a time of day.
+sys_seconds WallClock(const ClinicZone& zone, TimePoint at) {
+    return std::chrono::floor<seconds>(at) + zone.OffsetAt(at);
 }
 
-TEST(ClinicZoneTest, RuleForms) {
-    // Jn never counts February 29 (day 60 is March 1); n does. Tehran's rule of 2008-2022: +04:30 from J79/24.
-    Result<RecurringRule> julian = ParsePosixRule("footer", "<+0330>-3:30<+0430>,J79/24,J263/24");
-    ASSERT_TRUE(julian.ok()) << julian.error().ToString();
-    const ClinicZone tehran("Asia/Tehran", seconds{0}, {}, *julian);
-    // J79/24 in 2028 (a leap year): March 20 + 24 h = March 21 00:00 +03:30 = March 20 20:30 UTC.
-    EXPECT_EQ(tehran.OffsetAt(Utc(Day(2028, 3, 20), hours{20}, minutes{29})), hours{3} + minutes{30});
-    EXPECT_EQ(tehran.OffsetAt(Utc(Day(2028, 3, 20), hours{20}, minutes{30})), hours{4} + minutes{30});
+struct AppointmentCase {
+    std::string zone;
+    std::string what;
+    sys_days day;
+    TimePoint instant;  // of 09:00 that day
+};
 
-    Result<RecurringRule> zero_based = ParsePosixRule("footer", "XXX3YYY,59/0,300/0");
-    ASSERT_TRUE(zero_based.ok()) << zero_based.error().ToString();
-    const ClinicZone counted("Test/ZeroBased", seconds{0}, {}, *zero_based);
-    // Day 59 counted from 0 is February 29 in a leap year: daylight time (-02:00) starts at 00:00 -03:00.
-    EXPECT_EQ(counted.OffsetAt(Utc(Day(2028, 2, 29), hours{2}, minutes{59})), -hours{3});
-    EXPECT_EQ(counted.OffsetAt(Utc(Day(2028, 2, 29), hours{3})), -hours{2});
-
-    Result<RecurringRule> fixed = ParsePosixRule("footer", "<-03>3");
-    ASSERT_TRUE(fixed.ok()) << fixed.error().ToString();
-    EXPECT_EQ(fixed->standard_offset, -hours{3});
-    EXPECT_FALSE(fixed->daylight_offset.has_value());
-}
-
-TEST(ClinicZoneTest, MalformedRulesAreRefused) {
-    for (const std::string text :
-         {"", "E5", "EST", "EST5EDT", "EST5EDT,M3.2.0", "EST5EDT,M13.2.0,M11.1.0", "EST5EDT,M3.6.0,M11.1.0",
-          "EST5EDT,J0,J365", "EST5EDT,M3.2.0,M11.1.0 x", "<ES>5", "EST168"}) {
-        const Result<RecurringRule> rule = ParsePosixRule("clinic.time_zone", text);
-        ASSERT_FALSE(rule.ok()) << "\"" << text << "\" accepted";
-        EXPECT_EQ(rule.error().field, "clinic.time_zone") << text;
-    }
-}
-
-TEST(ClinicZoneTest, BytesThatAreNotTzifAreRefused) {
-    const std::string new_york = ZoneBytes("America/New_York");
-    const std::vector<std::pair<std::string, std::string>> cases = {
-        {"empty", ""},
-        {"text", "Europe/Berlin\n"},
-        {"truncated header", new_york.substr(0, 30)},
-        {"truncated data", new_york.substr(0, 200)},
-        {"no footer", new_york.substr(0, new_york.rfind('\n', new_york.size() - 2))},
-        {"a wrong version", std::string(new_york).replace(4, 1, "9")},
+// A 09:00 appointment is at 09:00 on the clinic's wall clock the day before each daylight-saving change, on the day
+// and after it, in the northern hemisphere (New York, London: spring forward in March, fall back in Oct/Nov) and the
+// southern (Sydney: back in April, forward in October); its UTC instant moves by the hour instead.
+TEST(ClinicZoneTest, A0900AppointmentStaysAt0900AcrossBothChanges) {
+    const std::vector<AppointmentCase> cases = {
+        {"America/New_York", "the day before spring forward (EST)", Day(2026, 3, 7), Utc(Day(2026, 3, 7), hours{14})},
+        {"America/New_York", "spring forward (EDT)", Day(2026, 3, 8), Utc(Day(2026, 3, 8), hours{13})},
+        {"America/New_York", "the day before fall back (EDT)", Day(2026, 10, 31), Utc(Day(2026, 10, 31), hours{13})},
+        {"America/New_York", "fall back (EST)", Day(2026, 11, 1), Utc(Day(2026, 11, 1), hours{14})},
+        {"Europe/London", "the day before BST (GMT)", Day(2026, 3, 28), Utc(Day(2026, 3, 28), hours{9})},
+        {"Europe/London", "BST starts", Day(2026, 3, 29), Utc(Day(2026, 3, 29), hours{8})},
+        {"Europe/London", "the day before BST ends", Day(2026, 10, 24), Utc(Day(2026, 10, 24), hours{8})},
+        {"Europe/London", "BST ends (GMT)", Day(2026, 10, 25), Utc(Day(2026, 10, 25), hours{9})},
+        {"Australia/Sydney", "the day before AEDT ends", Day(2026, 4, 4), Utc(Day(2026, 4, 3), hours{22})},
+        {"Australia/Sydney", "AEDT ends (AEST)", Day(2026, 4, 5), Utc(Day(2026, 4, 4), hours{23})},
+        {"Australia/Sydney", "the day before AEDT starts (AEST)", Day(2026, 10, 3), Utc(Day(2026, 10, 2), hours{23})},
+        {"Australia/Sydney", "AEDT starts", Day(2026, 10, 4), Utc(Day(2026, 10, 3), hours{22})},
     };
-    for (const auto& [what, bytes] : cases) {
-        const Result<ClinicZone> zone = ParseTzif("clinic.time_zone", "America/New_York", bytes);
-        ASSERT_FALSE(zone.ok()) << what << ": accepted";
-        EXPECT_EQ(zone.error().field, "clinic.time_zone") << what;
-        EXPECT_NE(zone.error().message.find("not a readable TZif file"), std::string::npos) << what;
+    for (const AppointmentCase& c : cases) {
+        const ClinicZone zone = RealZone(c.zone);
+        const TimePoint at = zone.AtLocal(c.day, hours{9});
+        EXPECT_EQ(at, c.instant) << c.zone << ", " << c.what;
+        EXPECT_EQ(WallClock(zone, at), sys_seconds{c.day} + hours{9}) << c.zone << ", " << c.what;
+        EXPECT_EQ(zone.LocalDate(at), c.day) << c.zone << ", " << c.what;
     }
-    // A version 1 file (32-bit times, no footer) is read too: UTC's first block alone.
-    const Result<ClinicZone> version_one =
-        ParseTzif("clinic.time_zone", "UTC", std::string(ZoneBytes("UTC")).replace(4, 1, std::string(1, '\0')));
-    ASSERT_TRUE(version_one.ok()) << version_one.error().ToString();
-    EXPECT_EQ(version_one->OffsetAt(Utc(Day(2026, 7, 14), hours{0})), seconds{0});
+}
+
+struct DurationCase {
+    std::string zone;
+    std::string what;
+    sys_days day;
+    minutes starts;   // on the wall clock
+    minutes lasts;    // real time: a session's monitoring is minutes of the patient's, not of the clock
+    minutes ends_at;  // on the wall clock, the same day
+};
+
+// An appointment's length is real time: one that spans a change ends an hour earlier or later on the wall clock.
+TEST(ClinicZoneTest, AnAppointmentsLengthIsRealTimeAcrossAChange) {
+    const std::vector<DurationCase> cases = {
+        {"America/New_York", "2 h from 01:30 on spring forward", Day(2026, 3, 8), hours{1} + minutes{30}, hours{2},
+         hours{4} + minutes{30}},
+        {"America/New_York", "2 h from 01:00 EDT on fall back", Day(2026, 11, 1), hours{1}, hours{2}, hours{2}},
+        {"America/New_York", "2 h from 09:00 on fall back", Day(2026, 11, 1), hours{9}, hours{2}, hours{11}},
+        {"Europe/London", "2 h from 00:30 as BST starts", Day(2026, 3, 29), minutes{30}, hours{2},
+         hours{3} + minutes{30}},
+        {"Europe/London", "2 h from 00:30 as BST ends", Day(2026, 10, 25), minutes{30}, hours{2},
+         hours{1} + minutes{30}},
+        {"Australia/Sydney", "2 h from 01:30 as AEDT ends", Day(2026, 4, 5), hours{1} + minutes{30}, hours{2},
+         hours{2} + minutes{30}},
+        {"Australia/Sydney", "2 h from 01:30 as AEDT starts", Day(2026, 10, 4), hours{1} + minutes{30}, hours{2},
+         hours{4} + minutes{30}},
+    };
+    for (const DurationCase& c : cases) {
+        const ClinicZone zone = RealZone(c.zone);
+        const TimePoint starts = zone.AtLocal(c.day, c.starts);
+        EXPECT_EQ(WallClock(zone, starts + c.lasts), sys_seconds{c.day} + c.ends_at) << c.zone << ", " << c.what;
+    }
+}
+
+// The limit of the library as Debian ships it (date 3.0.1 with USE_OS_TZDB): after a zone's last listed transition
+// (Debian's zone files list them through 2037) the last offset holds, without the recurring rule
+// (docs/clinical-rules.md, zone.horizon). Should this fail, a newer library follows the rule: update that entry.
+TEST(ClinicZoneTest, AfterTheLastListedTransitionTheLastOffsetHolds) {
+    const ClinicZone new_york = RealZone("America/New_York");
+    EXPECT_EQ(new_york.OffsetAt(Utc(Day(2037, 7, 15), hours{12})), -hours{4});  // EDT, listed
+    EXPECT_EQ(new_york.OffsetAt(Utc(Day(2038, 7, 15), hours{12})), -hours{5});  // EST: the rule would say EDT
+}
+
+// ClinicZone::Utc(), the setting's default, needs no database and answers as the database's UTC does.
+TEST(ClinicZoneTest, TheDefaultUtcAgreesWithTheDatabasesUtc) {
+    const ClinicZone utc = ClinicZone::Utc();
+    const ClinicZone database = RealZone("UTC");
+    EXPECT_EQ(utc.name(), database.name());
+    for (const sys_days day : {Day(2026, 3, 8), Day(2026, 11, 1), Day(2040, 7, 15)}) {
+        EXPECT_EQ(utc.OffsetAt(Utc(day, hours{12})), database.OffsetAt(Utc(day, hours{12})));
+        EXPECT_EQ(utc.AtLocal(day, hours{9}), database.AtLocal(day, hours{9}));
+        EXPECT_EQ(utc.AtLocal(day, hours{9}), Utc(day, hours{9}));
+        EXPECT_EQ(utc.DayOf(day).start, database.DayOf(day).start);
+        EXPECT_EQ(utc.DayOf(day).end, Utc(day + days{1}, hours{0}));
+        EXPECT_EQ(utc.LocalDate(Utc(day, hours{23}, minutes{59})), day);
+    }
 }
 
 TEST(ClinicZoneTest, ZoneNames) {

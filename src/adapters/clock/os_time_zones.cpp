@@ -1,9 +1,10 @@
 #include "adapters/clock/os_time_zones.hpp"
 
-#include <fstream>
-#include <iterator>
+#include <date/tz.h>
+
+#include <chrono>
+#include <exception>
 #include <string>
-#include <system_error>
 
 namespace kclinic::adapters {
 
@@ -12,32 +13,35 @@ constexpr std::string_view kField = "clinic.time_zone";
 }  // namespace
 
 Result<clinical::ClinicZone> OsTimeZones::Load(std::string_view name) const {
-    const std::lock_guard lock(mutex_);
-    if (const auto kept = loaded_.find(name); kept != loaded_.end()) {
-        return kept->second;
-    }
-    ASSIGN_OR_RETURN(clinical::ClinicZone zone, Read(name));
-    loaded_.emplace(std::string(name), zone);
-    return zone;
-}
-
-Result<clinical::ClinicZone> OsTimeZones::Read(std::string_view name) const {
-    // The name's shape is checked first, so that it can only name a file under the root ("..", "/" refused).
+    // The name's shape is checked first, so that an answer names only zones, never a path ("..", "/" refused).
     RETURN_IF_ERROR(clinical::CheckZoneName(kField, name));
-    const std::filesystem::path path = root_ / std::filesystem::path(name);
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error)) {
-        return InvalidArgument(std::string(kField), "unknown time zone \"" + std::string(name) +
-                                                        "\": not in this server's IANA time zone database (" +
-                                                        root_.string() + "), e.g. America/New_York or UTC");
+    const std::string quoted = "\"" + std::string(name) + "\"";
+    try {
+        (void)date::get_tzdb();
+    } catch (const std::exception& e) {
+        return InvalidArgument(
+            std::string(kField),
+            "time zone " + quoted + ": this server's IANA time zone database cannot be read (" + e.what() + ")");
     }
-    std::ifstream file(path, std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    if (!file.good() && !file.eof()) {
+    const date::time_zone* zone = nullptr;
+    try {
+        zone = date::locate_zone(name);
+    } catch (const std::exception&) {  // std::runtime_error: "... not found in timezone database"
         return InvalidArgument(std::string(kField),
-                               "time zone \"" + std::string(name) + "\": " + path.string() + " cannot be read");
+                               "unknown time zone " + quoted +
+                                   ": not in this server's IANA time zone database (/usr/share/zoneinfo), e.g. "
+                                   "America/New_York or UTC");
     }
-    return clinical::ParseTzif(kField, std::string(name), bytes);
+    try {
+        // The library reads the zone's file on the first question asked of it: asked here, in the adapter, so that
+        // the pure core's questions never read a file.
+        (void)zone->get_info(std::chrono::sys_seconds{});
+    } catch (const std::exception& e) {
+        return InvalidArgument(
+            std::string(kField),
+            "time zone " + quoted + ": its file in /usr/share/zoneinfo cannot be read (" + e.what() + ")");
+    }
+    return clinical::ClinicZone(*zone);
 }
 
 }  // namespace kclinic::adapters

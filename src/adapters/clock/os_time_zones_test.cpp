@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <array>
 #include <chrono>
-#include <filesystem>
+#include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kclinic::adapters {
@@ -21,20 +26,63 @@ TEST(OsTimeZonesTest, LoadsAnInstalledZone) {
     EXPECT_EQ(zone->LocalDate(evening), std::chrono::sys_days{std::chrono::year{2026} / 7 / 14});
 }
 
-// A zone is read from its file once and kept: the use cases load it inside their store transactions, where no file
-// I/O belongs. Shown by removing the file after the first load.
-TEST(OsTimeZonesTest, ReadsEachZoneFileOnce) {
-    const std::filesystem::path root = std::filesystem::temp_directory_path() / "kclinic-os-time-zones-test";
-    std::filesystem::remove_all(root);
-    std::filesystem::create_directories(root / "America");
-    std::filesystem::copy_file("/usr/share/zoneinfo/America/New_York", root / "America" / "New_York");
-    const OsTimeZones zones(root);
-    ASSERT_TRUE(zones.Load("America/New_York").ok());
-    std::filesystem::remove_all(root);
-    const Result<clinical::ClinicZone> kept = zones.Load("America/New_York");
-    ASSERT_TRUE(kept.ok()) << kept.error().ToString();
-    EXPECT_EQ(kept->name(), "America/New_York");
-    EXPECT_FALSE(zones.Load("Europe/Paris").ok());  // never read, and its file is gone with the root
+// The file events on one zone file since the last call, counted through inotify(7) (the kernel reports every open
+// and read, whoever makes them).
+class FileWatch {
+public:
+    explicit FileWatch(const std::string& path) : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+        if (fd_ >= 0) {
+            watching_ = inotify_add_watch(fd_, path.c_str(), IN_OPEN | IN_ACCESS) >= 0;
+        }
+    }
+    FileWatch(const FileWatch&) = delete;
+    FileWatch& operator=(const FileWatch&) = delete;
+    ~FileWatch() {
+        if (fd_ >= 0) {
+            close(fd_);
+        }
+    }
+
+    [[nodiscard]] bool watching() const { return watching_; }
+
+    int Events() const {
+        int count = 0;
+        alignas(inotify_event) std::array<char, 4096> buffer{};
+        ssize_t size = 0;
+        while ((size = read(fd_, buffer.data(), buffer.size())) > 0) {
+            for (ssize_t at = 0; at < size;) {
+                inotify_event event{};
+                std::memcpy(&event, buffer.data() + at, sizeof event);
+                ++count;
+                at += static_cast<ssize_t>(sizeof(inotify_event) + event.len);
+            }
+        }
+        return count;
+    }
+
+private:
+    int fd_;
+    bool watching_ = false;
+};
+
+// A zone's file is read once per process, by its first Load; later Loads, which the use cases make inside their
+// store transactions, and every question the pure core asks of the zone read nothing. Pacific/Chatham is loaded by no
+// other test, so its first Load here is the process's first.
+TEST(OsTimeZonesTest, ReadsEachZoneFileOnceInItsFirstLoad) {
+    const FileWatch watch("/usr/share/zoneinfo/Pacific/Chatham");
+    ASSERT_TRUE(watch.watching());
+    const OsTimeZones zones;
+    ASSERT_TRUE(zones.Load("Pacific/Chatham").ok());
+    EXPECT_GT(watch.Events(), 0) << "the first Load reads the zone's file";
+
+    const Result<clinical::ClinicZone> again = zones.Load("Pacific/Chatham");
+    ASSERT_TRUE(again.ok()) << again.error().ToString();
+    const std::chrono::sys_days day{std::chrono::year{2026} / 9 / 27};  // Chatham's daylight time starts
+    EXPECT_EQ(again->OffsetAt(clinical::TimePoint{day}), std::chrono::hours{13} + std::chrono::minutes{45});
+    (void)again->DayOf(day);
+    (void)again->AtLocal(day, std::chrono::hours{9});
+    (void)again->LocalDate(clinical::TimePoint{day + std::chrono::days{400}});
+    EXPECT_EQ(watch.Events(), 0) << "a later Load or a question read the file";
 }
 
 TEST(OsTimeZonesTest, RefusesWhatIsNotAnInstalledZone) {
@@ -44,8 +92,9 @@ TEST(OsTimeZonesTest, RefusesWhatIsNotAnInstalledZone) {
         {"America", "unknown time zone \"America\""},  // a directory, not a zone
         {"../../etc/passwd", "is not an IANA time zone name"},
         {"/etc/passwd", "is not an IANA time zone name"},
-        {"zone.tab", "is not a readable TZif file"},
-        {"right/America/New_York", "leap seconds"},
+        {"zone.tab", "unknown time zone \"zone.tab\""},   // the database's index, not a zone
+        {"right/America/New_York", "unknown time zone"},  // leap seconds: the record's clock counts none
+        {"posix/America/New_York", "unknown time zone"},  // a copy of the zone under another name
     };
     for (const auto& [name, message] : cases) {
         const Result<clinical::ClinicZone> zone = zones.Load(name);
