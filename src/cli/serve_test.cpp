@@ -68,7 +68,7 @@ protected:
 
     // Writes `text` to a file in the test's folder and returns its path.
     std::string WriteFile(const std::string& name, const std::string& text) {
-        const std::string path = folder_ + "/" + name;
+        std::string path = folder_ + "/" + name;
         std::ofstream(path) << text;
         return path;
     }
@@ -174,7 +174,11 @@ TEST_F(ServeTest, ConfigFileSetsTheOptionsAndFlagsWinOverIt) {
 TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
     const std::vector<std::pair<std::string, std::string>> cases{
         {R"({"listen": "127.0.0.1:0", "port": 8080})",
-         R"(unknown key "port" (known: db, listen, io_threads, workers, demo, demo_feed_interval))"},
+         R"(unknown key "port" (known: db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, )"
+         R"(smtp_tls, smtp_verify_certificate, smtp_ca_file, smtp_user, smtp_timeout, smtp_helo))"},
+        {R"({"smtp_timeout": 0})", R"(key "smtp_timeout" must be a whole number from 1 to 600 (got 0))"},
+        {R"({"smtp_verify_certificate": "no"})", R"(key "smtp_verify_certificate" must be true or false (got "no"))"},
+        {R"({"smtp_from": 7})", R"(key "smtp_from" must be a string (got 7))"},
         {R"({"io_threads": "2"})", R"(key "io_threads" must be a whole number from 1 to 64 (got "2"))"},
         {R"({"workers": 0})", R"(key "workers" must be a whole number from 1 to 1024 (got 0))"},
         {R"({"demo": "yes"})", R"(key "demo" must be true or false (got "yes"))"},
@@ -188,7 +192,9 @@ TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
         const std::string config = WriteFile("bad.json", text);
         ServeProcess process({"serve", "--config", config, "--db", db_});
         EXPECT_EQ(process.StopWith(0), 2) << text;
-        EXPECT_EQ(process.RestOfOutput(), "kclinic serve: --config: " + config + ": " + message + "\n") << text;
+        std::string expected = "kclinic serve: --config: ";
+        expected.append(config).append(": ").append(message).append("\n");
+        EXPECT_EQ(process.RestOfOutput(), expected) << text;
     }
     ServeProcess missing({"serve", "--config", folder_ + "/none.json", "--db", db_});
     EXPECT_EQ(missing.StopWith(0), 2);

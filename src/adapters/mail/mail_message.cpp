@@ -14,12 +14,10 @@ constexpr std::string_view kHex = "0123456789ABCDEF";
 constexpr std::size_t kQuotedPrintableWidth = 76;
 
 bool IsAscii(std::string_view text) {
-    for (const char c : text) {
-        if (static_cast<unsigned char>(c) > 0x7E || (static_cast<unsigned char>(c) < 0x20 && c != '\t')) {
-            return false;
-        }
-    }
-    return true;
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte <= 0x7E && (byte >= 0x20 || c == '\t');
+    });
 }
 
 // RFC 5322 §3.2.3 atext.

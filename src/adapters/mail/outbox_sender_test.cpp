@@ -228,6 +228,23 @@ TEST_F(OutboxSenderTest, AServerThatIsDownLeavesItPendingUntilItComesUp) {
     EXPECT_EQ(sent.last_error, "");
 }
 
+TEST_F(OutboxSenderTest, ALineBreakInTheSubjectIsNeverSent) {
+    SmtpTestServer server(mail_.path(), {});
+    app::OutboxMessage message;
+    message.idempotency_key = "injected";
+    message.recipient = "ada@home.example";
+    message.subject = "Reminder\r\nBcc: eve@example.org";
+    message.due_at = kNow;
+    message.created_at = kNow;
+    ASSERT_TRUE(
+        store_->Write([&](app::StoreTransaction& tx) { return StatusOf(tx.InsertOutboxMessage(message)); }).ok());
+    EXPECT_EQ(DeliverDue(Settings(server.port())), 1);
+    const app::OutboxMessage failed = Stored("injected");
+    EXPECT_EQ(failed.status, app::OutboxStatus::kFailed);
+    EXPECT_NE(failed.last_error.find("line break"), std::string::npos) << failed.last_error;
+    EXPECT_TRUE(server.Received().empty());
+}
+
 TEST_F(OutboxSenderTest, AMessageClaimedTooLateIsFailedUnsent) {
     SmtpTestServer server(mail_.path(), {});
     Insert("reminder:7:1:2h", kNow - kMaxLateness - minutes{1});

@@ -306,7 +306,7 @@ private:
     }
 
     // A reply longer than this is no SMTP server's (RFC 5321 §4.5.3.1.5: 512 octets a line).
-    static constexpr std::size_t kMaxReply = 64 * 1024;
+    static constexpr std::size_t kMaxReply = std::size_t{64} * 1024;
 
     const SmtpSettings& settings_;
     const std::chrono::steady_clock::time_point deadline_;
@@ -323,6 +323,15 @@ private:
 SmtpClient::SmtpClient(SmtpSettings settings) : settings_(std::move(settings)) {}
 
 SmtpDelivery SmtpClient::Deliver(const app::OutboxMessage& message, app::TimePoint now) const {
+    // A line break in the recipient or subject would end the command or header it stands in and start another
+    // (SMTP command and header injection): such a message is never sent.
+    const auto breaks_lines = [](const std::string& text) { return text.find_first_of("\r\n") != std::string::npos; };
+    if (breaks_lines(message.recipient) || breaks_lines(message.subject) ||
+        message.recipient.find_first_of("<> ") != std::string::npos) {
+        return SmtpDelivery{Outcome::kPermanent,
+                            "not sent: the recipient or subject holds a line break, '<', '>' or "
+                            "a space in the address"};
+    }
     try {
         return Session(settings_).Deliver(message, now);
     } catch (const std::exception& error) {  // Asio and OpenSSL allocate and may throw; never past the sender loop

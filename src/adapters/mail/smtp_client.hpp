@@ -54,7 +54,8 @@ public:
 
     // Sends `message` to its recipient, dated `now`, with Message-ID MessageIdOf(its idempotency key). A 5xx to the
     // greeting, EHLO, STARTTLS or AUTH concerns the server or this configuration, not the message: transient, so
-    // mending the configuration delivers the messages waiting. Never throws.
+    // mending the configuration delivers the messages waiting. A recipient or subject with a line break (or a
+    // recipient with '<', '>' or a space) is refused as permanent without connecting. Never throws.
     [[nodiscard]] SmtpDelivery Deliver(const app::OutboxMessage& message, app::TimePoint now) const;
 
     [[nodiscard]] const SmtpSettings& settings() const { return settings_; }

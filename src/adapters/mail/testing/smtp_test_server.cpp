@@ -31,7 +31,7 @@ std::string ReadFile(const std::filesystem::path& path) {
 
 }  // namespace
 
-SmtpTestServer::SmtpTestServer(std::string directory, Options options) : directory_(std::move(directory)) {
+SmtpTestServer::SmtpTestServer(std::string directory, const Options& options) : directory_(std::move(directory)) {
     std::vector<std::string> args = {
         "/usr/bin/python3", KCLINIC_SMTP_TEST_SERVER, "--port", std::to_string(options.port), "--dir", directory_};
     if (options.refuse_rcpt) {
@@ -57,6 +57,7 @@ SmtpTestServer::SmtpTestServer(std::string directory, Options options) : directo
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(log, STDERR_FILENO);
         std::vector<char*> argv;
+        argv.reserve(args.size() + 1);
         for (std::string& arg : args) {
             argv.push_back(arg.data());
         }

@@ -32,7 +32,7 @@ public:
 
     // Starts the server writing into `directory` (which must exist) and waits for its port; port() is 0 (and a test
     // failure is added) when it did not start within 30 s.
-    SmtpTestServer(std::string directory, Options options);
+    SmtpTestServer(std::string directory, const Options& options);
     ~SmtpTestServer();
     SmtpTestServer(const SmtpTestServer&) = delete;
     SmtpTestServer& operator=(const SmtpTestServer&) = delete;

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/ usr / bin / python3
 """A real SMTP server for kclinic's tests: Debian's python3-aiosmtpd on a loopback port.
 
 Prints "PORT <n>" once listening, then writes each message it accepts to DIR as NNNN.eml (the bytes received after
@@ -41,8 +41,9 @@ class Handler:
         self.count += 1
         base = os.path.join(self.directory, "%04d" % self.count)
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
-        envelope_json = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                         "tls": session.ssl is not None, "auth_login": login}
+        envelope_json = {
+    "mail_from" : envelope.mail_from, "rcpt_tos" : envelope.rcpt_tos, "tls" : session.ssl is not None,
+        "auth_login" : login}
         for suffix, data in ((".eml", envelope.original_content),
                              (".json", json.dumps(envelope_json).encode())):
             with open(base + suffix + ".tmp", "wb") as f:
