@@ -203,7 +203,7 @@ public:
     // The reminder emails written for the appointment (every version's, app/reminders.hpp), in id order, with their
     // delivery status, attempts and last error: whether the patient was reminded. kNotFound "appointment_id".
     // Audited as "appointment.reminders".
-    Result<std::vector<OutboxMessage>> ListReminders(const Actor& actor, AppointmentId appointment);
+    Result<std::vector<OutboxMessage>> ListReminders(const Actor& actor, AppointmentId id);
     // The appointments `filter` selects, by start then id (a clinician's own schedule: filter.staff; a patient's:
     // filter.patient). One audit entry for the listing ("appointment.list"; the patient's id when filter.patient).
     // kInvalidArgument "to" when not after `from` or more than 92 days after it.
