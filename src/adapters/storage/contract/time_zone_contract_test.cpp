@@ -75,12 +75,8 @@ protected:
         Weigh(patient_);  // the order's 70 kg is the recorded weight
         RecordBp(128, 82);
         ASSERT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, session_, settings_).ok());
-        clinical::DoseRequest request;
-        request.route = clinical::Route::kEsketamineNasal;
-        request.weight_kg = 70;
-        request.dose_mg = 56;
+        clinical::DoseRequest request = EsketamineRequest(56);
         request.first_dose = true;
-        request.age_years = 46;
         Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session_, request, settings_);
         ASSERT_TRUE(order.ok()) << order.error().ToString();
         ASSERT_TRUE(clinic().sessions.StartDosing(nurse_, session_).ok());

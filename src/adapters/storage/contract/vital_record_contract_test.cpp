@@ -58,12 +58,8 @@ protected:
     // A signed first 56-mg esketamine order for `session`, on the patient's recorded 70 kg.
     void SignOrder(SessionId session) {
         Weigh(patient_);
-        clinical::DoseRequest request;
-        request.route = clinical::Route::kEsketamineNasal;
-        request.weight_kg = 70;
-        request.dose_mg = 56;
+        clinical::DoseRequest request = EsketamineRequest(56);
         request.first_dose = true;
-        request.age_years = 46;
         Result<app::DoseOrderRecord> order = clinic().doses.SignDoseOrder(prescriber_, session, request, settings_);
         ASSERT_TRUE(order.ok()) << order.error().ToString();
     }
