@@ -66,7 +66,7 @@ constexpr std::string_view kMrnPrefix = "DEMO-";
 
 // `total` spread as evenly as the items allow, earlier items taking the remainder: a plausible answer sheet with the
 // wanted total. PRECONDITION: 0 <= total <= items x max_item.
-std::vector<int> Spread(int total, int items, int max_item) {
+std::vector<int> Spread(int total, int items, [[maybe_unused]] int max_item) {
     assert(total >= 0 && total <= items * max_item && "a demo score outside its scale");
     std::vector<int> answers(static_cast<std::size_t>(items), total / items);
     for (int item = 0; item < total % items; ++item) {

@@ -207,24 +207,22 @@ Result<ScheduleData> LoadSchedule(StoreTransaction& tx, const clinical::ClinicZo
     }
     data.hours = clinical::OpeningHoursOf(settings, std::move(closed_dates));
 
-    std::vector<Appointment> appointments;
     if (others == OthersInRange::kRead) {
-        ASSIGN_OR_RETURN(appointments, tx.ListAppointments(AppointmentFilter{from, to, {}, {}, {}, {}, true}));
+        ASSIGN_OR_RETURN(data.bookings, tx.ListHeldBookings(from, to, std::nullopt));
     }
     // The spacing rule looks this far on either side (a day more, for the local dates at the window's edges).
     const days spacing{settings.schedule.min_days_between_sessions + 1};
-    AppointmentFilter patients{from - spacing, to + spacing, {}, {}, patient, {}, true};
-    ASSIGN_OR_RETURN(const std::vector<Appointment> own, tx.ListAppointments(patients));
-    appointments.insert(appointments.end(), own.begin(), own.end());
-    std::sort(appointments.begin(), appointments.end(),
-              [](const Appointment& a, const Appointment& b) { return a.id < b.id; });
-    appointments.erase(std::unique(appointments.begin(), appointments.end(),
-                                   [](const Appointment& a, const Appointment& b) { return a.id == b.id; }),
-                       appointments.end());
-    for (const Appointment& appointment : appointments) {
-        if (!moving || appointment.id != *moving) {
-            data.bookings.push_back(BookingOf(appointment));
-        }
+    ASSIGN_OR_RETURN(const std::vector<clinical::Booking> own,
+                     tx.ListHeldBookings(from - spacing, to + spacing, patient));
+    data.bookings.insert(data.bookings.end(), own.begin(), own.end());
+    std::sort(data.bookings.begin(), data.bookings.end(),
+              [](const clinical::Booking& a, const clinical::Booking& b) { return a.id < b.id; });
+    data.bookings.erase(
+        std::unique(data.bookings.begin(), data.bookings.end(),
+                    [](const clinical::Booking& a, const clinical::Booking& b) { return a.id == b.id; }),
+        data.bookings.end());
+    if (moving) {
+        std::erase_if(data.bookings, [&](const clinical::Booking& booking) { return booking.id == moving->value; });
     }
     return data;
 }
@@ -751,12 +749,7 @@ Result<std::vector<clinical::Slot>> Scheduling::FindSlots(const Actor& actor, co
         // 11 §5, docs/benchmarks.md). The search leaves out the appointment being moved.
         const auto overlapping = [&](TimePoint window_from,
                                      TimePoint window_to) -> Result<std::vector<clinical::Booking>> {
-            ASSIGN_OR_RETURN(const std::vector<Appointment> appointments,
-                             tx.ListAppointments(AppointmentFilter{window_from, window_to, {}, {}, {}, {}, true}));
-            std::vector<clinical::Booking> bookings;
-            bookings.reserve(appointments.size());
-            std::transform(appointments.begin(), appointments.end(), std::back_inserter(bookings), BookingOf);
-            return bookings;
+            return tx.ListHeldBookings(window_from, window_to, std::nullopt);
         };
         ASSIGN_OR_RETURN(std::vector<clinical::Slot> slots, clinical::FindSlots(request, context, overlapping));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "slot.search", "patient", search.patient.value,

@@ -336,6 +336,11 @@ public:
     virtual Result<Appointment> GetAppointment(AppointmentId id) = 0;
     // The appointments `filter` selects, by start then id.
     virtual Result<std::vector<Appointment>> ListAppointments(const AppointmentFilter& filter) = 0;
+    // The appointments that hold time (booked or checked in) and overlap [from, to), only `patient`'s when set, as
+    // the booking rules read them, by start then id. The slot search reads these window by window, so they carry
+    // only the columns the rules look at (docs/benchmarks.md).
+    virtual Result<std::vector<clinical::Booking>> ListHeldBookings(TimePoint from, TimePoint to,
+                                                                    std::optional<PatientId> patient) = 0;
     // Replaces start, end, room, staff, session, status, status_reason, override_reason, overridden, updated_at and
     // updated_by when the stored version equals `appointment.version`, and bumps it. kConflict when stale, kNotFound
     // when no such appointment.

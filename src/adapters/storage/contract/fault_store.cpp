@@ -280,6 +280,10 @@ public:
     Result<std::vector<app::Appointment>> ListAppointments(const app::AppointmentFilter& filter) override {
         return Call(&app::StoreTransaction::ListAppointments, filter);
     }
+    Result<std::vector<clinical::Booking>> ListHeldBookings(app::TimePoint from, app::TimePoint to,
+                                                            std::optional<app::PatientId> patient) override {
+        return Call(&app::StoreTransaction::ListHeldBookings, from, to, patient);
+    }
     Status UpdateAppointment(const app::Appointment& appointment) override {
         return Call(&app::StoreTransaction::UpdateAppointment, appointment);
     }

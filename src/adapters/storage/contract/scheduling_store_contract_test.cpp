@@ -226,6 +226,34 @@ TEST_P(SchedulingStoreContractTest, AppointmentsRoundTripAndListByEachFilterOver
     const AppointmentId long_one = Insert(FollowUp(ada, -23 * 60, 23 * 60 + 10));  // ends at +10
     EXPECT_EQ(Listed(Between(0, 20)), (std::vector<std::int64_t>{long_one.value}));
 
+    // The rules' narrow read: the same overlap, only appointments that hold time, each as the rules see it.
+    const auto held = [&](int from_minutes, int to_minutes, std::optional<app::PatientId> patient) {
+        Result<std::vector<clinical::Booking>> bookings = store().Read([&](StoreTransaction& tx) {
+            return tx.ListHeldBookings(kStart + minutes{from_minutes}, kStart + minutes{to_minutes}, patient);
+        });
+        EXPECT_TRUE(bookings.ok()) << bookings.error().ToString();
+        return bookings.ok() ? *bookings : std::vector<clinical::Booking>{};
+    };
+    const std::vector<clinical::Booking> all = held(0, 1000, std::nullopt);
+    std::vector<std::int64_t> ids;
+    for (const clinical::Booking& booking : all) {
+        ids.push_back(booking.id);
+    }
+    EXPECT_EQ(ids, (std::vector<std::int64_t>{long_one.value, c.value, a.value, b.value}));  // d is cancelled
+    ASSERT_EQ(all.size(), 4U);
+    EXPECT_EQ(all[3].type, AppointmentType::kFollowUp);
+    EXPECT_EQ(all[3].patient, bob.value);
+    EXPECT_EQ(all[3].start, kStart + minutes{120});
+    EXPECT_EQ(all[3].end, kStart + minutes{150});
+    EXPECT_EQ(all[3].room, chair.value);
+    EXPECT_EQ(all[3].staff, "other@clinic.example");
+    EXPECT_FALSE(all[0].room.has_value());
+    ASSERT_EQ(held(90, 120, std::nullopt).size(), 1U);
+    EXPECT_EQ(held(90, 120, std::nullopt)[0].id, a.value);
+    EXPECT_TRUE(held(150, 200, std::nullopt).empty());
+    ASSERT_EQ(held(0, 1000, ada).size(), 2U);
+    EXPECT_EQ(held(0, 1000, ada)[1].id, a.value);
+
     Result<Appointment> missing =
         store().Read([&](StoreTransaction& tx) { return tx.GetAppointment(AppointmentId{999}); });
     ASSERT_FALSE(missing.ok());

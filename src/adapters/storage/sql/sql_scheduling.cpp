@@ -17,6 +17,8 @@ namespace {
 // No appointment is longer than a day (the schema's CHECK), so one that overlaps [from, to) starts after from - 1 day:
 // the bound that keeps the overlap queries on their index's range.
 constexpr std::int64_t kLongestAppointmentMillis = 24LL * 60 * 60 * 1000;
+// clinical::HoldsTime as SQL.
+constexpr std::string_view kHoldsTime = " AND status IN ('booked', 'checked_in')";
 
 // Whether `error` is a unique violation of the constraint SQLite names by its columns (`sqlite_columns`,
 // "treatment_rooms.name") and PostgreSQL by its name (`postgres_constraint`).
@@ -285,10 +287,42 @@ Result<std::vector<app::Appointment>> SqlTransaction::ListAppointments(const app
         add("session_id", filter.session->value);
     }
     if (filter.holding_time_only) {
-        sql += " AND status IN ('booked', 'checked_in')";
+        sql += kHoldsTime;
     }
     sql += " ORDER BY start_at, id";
     return QueryRows<app::Appointment>(connection_, sql, params, AppointmentFromRow);
+}
+
+Result<std::vector<clinical::Booking>> SqlTransaction::ListHeldBookings(app::TimePoint from, app::TimePoint to,
+                                                                        std::optional<app::PatientId> patient) {
+    std::vector<SqlValue> params = {Millis(from) - kLongestAppointmentMillis, Millis(to), Millis(from)};
+    std::string sql =
+        "SELECT id, type, patient_id, start_at, end_at, room_id, staff FROM appointments"
+        " WHERE start_at > $1 AND start_at < $2 AND end_at > $3" +
+        std::string(kHoldsTime);
+    if (patient) {
+        params.push_back(patient->value);
+        sql += " AND patient_id = $4";
+    }
+    sql += " ORDER BY start_at, id";
+    return QueryRows<clinical::Booking>(connection_, sql, params, [](const SqlRow& row) -> Result<clinical::Booking> {
+        RowReader read(row);
+        clinical::Booking booking;
+        booking.id = read.Int(0);
+        Result<clinical::AppointmentType> type = clinical::ParseAppointmentType(read.Text(1));
+        booking.patient = read.Int(2);
+        booking.start = FromMillis(read.Int(3));
+        booking.end = FromMillis(read.Int(4));
+        if (!read.IsNull(5)) {
+            booking.room = read.Int(5);
+        }
+        booking.staff = read.Text(6);
+        if (!read.ok() || !type.ok()) {
+            return Corrupt("appointments");
+        }
+        booking.type = *type;
+        return booking;
+    });
 }
 
 Status SqlTransaction::UpdateAppointment(const app::Appointment& appointment) {

@@ -125,6 +125,8 @@ public:
     Result<app::AppointmentId> InsertAppointment(const app::Appointment& appointment) override;
     Result<app::Appointment> GetAppointment(app::AppointmentId id) override;
     Result<std::vector<app::Appointment>> ListAppointments(const app::AppointmentFilter& filter) override;
+    Result<std::vector<clinical::Booking>> ListHeldBookings(app::TimePoint from, app::TimePoint to,
+                                                            std::optional<app::PatientId> patient) override;
     Status UpdateAppointment(const app::Appointment& appointment) override;
     Status LockSchedule() override;
     Status MoveSessionDate(app::SessionId session, std::chrono::sys_days date) override;
