@@ -7,7 +7,7 @@ import { t } from './i18n';
 import { Layout, ProgressIndicator, TestClockBanner } from './layout';
 import { closeLive } from './live';
 import { dropDrafts } from './draft';
-import { matchPath, navigate, useLocation } from './router';
+import { matchPath, navigate, queryParam, safeLocalPath, useLocation } from './router';
 import { routes } from './routes';
 import { onSignedOut, useSession } from './session';
 import { NotFound, NotPermitted } from './views/errors';
@@ -28,12 +28,17 @@ export function App(): JSX.Element {
   const { path, search } = useLocation();
   const user = session.user;
 
+  // The one place that moves between the login page and the app. It reads the address as it is now, not as this
+  // render saw it: a sign-in or sign-out may have moved it since.
   useEffect(() => {
-    if (session.status === 'signed_out' && path !== '/login') {
-      const here = path + search;
-      navigate(path === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`, { replace: true });
-    } else if (session.status === 'signed_in' && user && (path === '/' || path === '/login')) {
-      navigate(homePath(user.role), { replace: true });
+    const here = window.location.pathname;
+    if (session.status === 'signed_out' && here !== '/login') {
+      const target = here + window.location.search;
+      navigate(here === '/' ? '/login' : `/login?next=${encodeURIComponent(target)}`, { replace: true });
+    } else if (session.status === 'signed_in' && user && (here === '/' || here === '/login')) {
+      const next = safeLocalPath(queryParam(window.location.search, 'next'));
+      const usable = next !== null && !next.startsWith('/login') && next !== '/';
+      navigate(usable ? next : homePath(user.role), { replace: true });
     }
   }, [session.status, user, path, search]);
 
@@ -51,7 +56,7 @@ export function App(): JSX.Element {
       <>
         {session.testClock ? <TestClockBanner /> : null}
         <ProgressIndicator />
-        <LoginPage search={search} reason={session.reason} />
+        <LoginPage reason={session.reason} />
       </>
     );
   }

@@ -1,15 +1,13 @@
 // Sign-in, the same for staff and patients: email and password, the API's own message when it refuses (wrong
 // credentials, and from the third failure the wait before the next try: docs/api.md "POST /api/v1/auth/login"),
-// then the page the user was on (?next=) or their role's start page.
+// then app.tsx moves on to the page the user was on (?next=) or their role's start page.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { homePath } from '../access';
 import { ApiError } from '../api';
 import { formatDuration } from '../format';
 import { t } from '../i18n';
 import { IDLE_LIMIT_MS } from '../idle';
 import { Page } from '../page';
-import { navigate, queryParam, safeLocalPath } from '../router';
 import { login, type SignedOutReason } from '../session';
 
 function reasonText(reason: SignedOutReason): string | null {
@@ -32,7 +30,7 @@ interface Failure {
   readonly retryAt: number | undefined;
 }
 
-export function LoginPage({ search, reason }: { search: string; reason: SignedOutReason }): JSX.Element {
+export function LoginPage({ reason }: { reason: SignedOutReason }): JSX.Element {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -59,9 +57,8 @@ export function LoginPage({ search, reason }: { search: string; reason: SignedOu
     }
     setBusy(true);
     try {
-      const user = await login(email.trim(), password);
-      const next = safeLocalPath(queryParam(search, 'next'));
-      navigate(next && next !== '/' ? next : homePath(user.role), { replace: true });
+      // Signed in: the app moves on to ?next= or the role's start page (app.tsx).
+      await login(email.trim(), password);
     } catch (error) {
       const apiError =
         error instanceof ApiError ? error : new ApiError(0, 'unexpected', t('error.unexpected', { status: 0 }));
