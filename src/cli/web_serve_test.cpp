@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -233,6 +235,69 @@ TEST_F(WebServeTest, ServesTheFrontEndBuiltIntoTheBinary) {
         EXPECT_NE(output.find("kclinic serve: this binary was built without its web front end"), std::string::npos)
             << output;
     }
+}
+
+// The policy in a real browser (Debian's Chromium, headless, as the browser tests run it): an inline script does not
+// run, a WebSocket to another origin is refused, and the live channel on the page's own origin is allowed by
+// connect-src 'self' (its upgrade reaches the server, which refuses it 401 for want of a login).
+TEST_F(WebServeTest, ChromiumEnforcesThePolicyAndItLetsTheLiveChannelConnect) {
+    ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "Chromium is missing: scripts/install-deps installs it";
+    Write(dist_ / "index.html",
+          "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>policy</title>"
+          "<script type=\"module\" src=\"/assets/app-abc123.js\"></script></head><body><p id=\"out\">start</p>"
+          "<script>document.getElementById('out').textContent += ' inline-ran';</script></body></html>\n");
+    Write(dist_ / "assets/app-abc123.js", R"(const out = document.getElementById('out');
+const note = (text) => { out.textContent += ' ' + text; };
+document.addEventListener('securitypolicyviolation', (e) => note('violation:' + e.effectiveDirective));
+for (const [name, url] of [['same', `ws://${location.host}/api/v1/live`], ['other', 'ws://127.0.0.2:9/x']]) {
+  try {
+    const socket = new WebSocket(url);
+    socket.onerror = () => note(name + '-error');
+    socket.onclose = () => note(name + '-closed');
+  } catch (error) {
+    note(name + '-threw');
+  }
+}
+)");
+    fs::remove(dist_ / "assets/app-abc123.js.gz");
+    const std::uint16_t port = Start({"--web-root", dist_.string()});
+    ASSERT_NE(port, 0);
+
+    // --dump-dom prints the document once the page has loaded and the virtual time budget (during which pending
+    // network requests, the WebSockets included, hold the clock) has run out.
+    const std::string command =
+        "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+        "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+        (folder_ / "profile").string() +
+        " --virtual-time-budget=5000 --dump-dom http://127.0.0.1:" + std::to_string(port) + "/ 2>/dev/null";
+    std::string dom;
+    FILE* chromium = popen(command.c_str(), "r");
+    ASSERT_NE(chromium, nullptr);
+    std::array<char, 4096> chunk{};
+    for (std::size_t read = 0; (read = fread(chunk.data(), 1, chunk.size(), chromium)) > 0;) {
+        dom.append(chunk.data(), read);
+    }
+    EXPECT_EQ(pclose(chromium), 0) << dom;
+
+    std::smatch out;
+    ASSERT_TRUE(std::regex_search(dom, out, std::regex(R"(<p id="out">([^<]*)</p>)"))) << dom;
+    const std::string notes = out[1].str();
+    EXPECT_EQ(notes.find("inline-ran"), std::string::npos) << notes;
+    EXPECT_NE(notes.find("violation:connect-src"), std::string::npos) << notes;  // the other origin's socket
+    EXPECT_NE(notes.find("other-error"), std::string::npos) << notes;
+    EXPECT_NE(notes.find("same-closed"), std::string::npos) << notes;
+    EXPECT_EQ(notes.find("same-threw"), std::string::npos) << notes;
+    EXPECT_EQ(notes.find("violation:"), notes.rfind("violation:")) << "one violation only: " << notes;
+
+    std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+    ASSERT_NE(connection, nullptr);
+    std::optional<TestResponse> metrics = connection->Exchange("GET", "/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_NE(
+        metrics->body.find("kclinic_http_requests_total{route=\"/api/v1/live\",method=\"GET\",status=\"401\"} 1\n"),
+        std::string::npos)
+        << metrics->body;
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0);
 }
 
 }  // namespace
