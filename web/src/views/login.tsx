@@ -23,6 +23,37 @@ function reasonText(reason: SignedOutReason): string | null {
   }
 }
 
+interface LoginFieldProps {
+  readonly name: 'email' | 'password';
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+  readonly invalid: boolean;
+  readonly describedBy: string | undefined;
+}
+
+// One labelled input of the form; the email field takes focus when the page opens.
+function LoginField(props: LoginFieldProps): JSX.Element {
+  const id = `login-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{t(props.name === 'email' ? 'login.email' : 'login.password')}</label>
+      <input
+        id={id}
+        name={props.name}
+        type={props.name}
+        autoComplete={props.name === 'email' ? 'username' : 'current-password'}
+        inputMode={props.name === 'email' ? 'email' : undefined}
+        autoFocus={props.name === 'email'}
+        required
+        value={props.value}
+        aria-invalid={props.invalid ? true : undefined}
+        aria-describedby={props.describedBy}
+        onInput={(event) => props.onValue(event.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
 interface Failure {
   readonly message: string;
   readonly field: 'email' | 'password' | undefined;
@@ -106,36 +137,16 @@ export function LoginPage({ reason }: { reason: SignedOutReason }): JSX.Element 
             ) : null}
           </div>
           <form class="form-stack" onSubmit={(event) => void submit(event)} noValidate>
-            <div class="field">
-              <label for="login-email">{t('login.email')}</label>
-              <input
-                id="login-email"
-                name="email"
-                type="email"
-                autoComplete="username"
-                inputMode="email"
-                required
-                autoFocus
-                value={email}
-                aria-invalid={failure?.field === 'email' ? true : undefined}
-                aria-describedby={failure ? errorId : undefined}
-                onInput={(event) => setEmail(event.currentTarget.value)}
+            {(['email', 'password'] as const).map((name) => (
+              <LoginField
+                key={name}
+                name={name}
+                value={name === 'email' ? email : password}
+                onValue={name === 'email' ? setEmail : setPassword}
+                invalid={failure?.field === name}
+                describedBy={failure ? errorId : undefined}
               />
-            </div>
-            <div class="field">
-              <label for="login-password">{t('login.password')}</label>
-              <input
-                id="login-password"
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                aria-invalid={failure?.field === 'password' ? true : undefined}
-                aria-describedby={failure ? errorId : undefined}
-                onInput={(event) => setPassword(event.currentTarget.value)}
-              />
-            </div>
+            ))}
             <button type="submit" class="button-primary" disabled={busy || waitMs > 0} aria-disabled={busy}>
               {busy ? t('login.submitting') : t('login.submit')}
             </button>

@@ -54,24 +54,24 @@ export function PatientSections({ id }: { id: string }): JSX.Element {
   );
 }
 
-export function PatientPage({ params }: { params: Params }): JSX.Element {
-  const id = params.id ?? '';
+// A page of one patient's record: its sections, then the screen (to come).
+function PatientRecordPlaceholder({ title, id }: { title: string; id: string }): JSX.Element {
   return (
-    <Page title={t('page.patient', { id })}>
+    <Page title={title}>
       <PatientSections id={id} />
       <p class="muted">{t('page.placeholder')}</p>
     </Page>
   );
 }
 
+export function PatientPage({ params }: { params: Params }): JSX.Element {
+  const id = params.id ?? '';
+  return <PatientRecordPlaceholder title={t('page.patient', { id })} id={id} />;
+}
+
 export function NotesPage({ params }: { params: Params }): JSX.Element {
   const id = params.id ?? '';
-  return (
-    <Page title={t('page.notes', { id })}>
-      <PatientSections id={id} />
-      <p class="muted">{t('page.placeholder')}</p>
-    </Page>
-  );
+  return <PatientRecordPlaceholder title={t('page.notes', { id })} id={id} />;
 }
 
 export function SchedulePage(): JSX.Element {
