@@ -64,24 +64,6 @@ export function PatientPage({ params }: { params: Params }): JSX.Element {
   );
 }
 
-export function NotesPage({ params }: { params: Params }): JSX.Element {
-  const id = params.id ?? '';
-  return (
-    <Page title={t('page.notes', { id })}>
-      <PatientSections id={id} />
-      <p class="muted">{t('page.placeholder')}</p>
-    </Page>
-  );
-}
-
-export function SchedulePage(): JSX.Element {
-  return <Placeholder title={t('page.schedule')} />;
-}
-
 export function AdminPage(): JSX.Element {
   return <Placeholder title={t('page.admin')} />;
-}
-
-export function PortalPage(): JSX.Element {
-  return <Placeholder title={t('page.portal')} />;
 }
