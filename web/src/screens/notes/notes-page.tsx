@@ -206,7 +206,7 @@ function NoteCard({ note, email, kinds, onChanged }: {
 
   const headingId = `note-${note.id}-title`;
   return (
-    <article class="card note" aria-labelledby={headingId}>
+    <article class="card note" aria-labelledby={headingId} data-note={note.id}>
       <h3 id={headingId}>
         {t(KIND_LABELS[note.kind])}{' '}
         <span class={note.signed ? 'badge badge-signed' : 'badge badge-draft'}>

@@ -19,12 +19,14 @@ import { questionnaireOf, type Questionnaire } from './questionnaires';
 interface Progress {
   readonly step: number;
   readonly answers: (number | null)[];
+  // The item was opened from the review to change it: Next returns to the review.
+  readonly fromReview?: boolean;
 }
 
 function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; patientId: number }): JSX.Element {
   const count = questionnaire.items.length;
   const draft = useDraft<Progress>('answers', { step: 0, answers: Array<number | null>(count).fill(null) });
-  const { step, answers } = draft.value;
+  const { step, answers, fromReview } = draft.value;
   const [missing, setMissing] = useState(false);
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -35,15 +37,15 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
     focusTarget.current?.focus();
   }, [step]);
 
-  const go = (next: number): void => {
+  const go = (next: number, toChange = false): void => {
     setMissing(false);
-    draft.set({ step: next, answers });
+    draft.set({ step: next, answers, fromReview: toChange });
   };
   const choose = (item: number, value: number): void => {
     const copy = [...answers];
     copy[item] = value;
     setMissing(false);
-    draft.set({ step, answers: copy });
+    draft.set({ step, answers: copy, fromReview });
   };
   const next = (event: Event): void => {
     event.preventDefault();
@@ -51,9 +53,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
       setMissing(true);
       return;
     }
-    // From a change made in the review, return to the review.
-    const firstOpen = answers.findIndex((a, i) => i > step && a === null);
-    go(firstOpen === -1 ? count : firstOpen);
+    go(fromReview ? count : step + 1);
   };
   const submit = async (): Promise<void> => {
     if (answers.some((a) => a === null)) return;
@@ -88,7 +88,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
                   <button
                     type="button"
                     class="button-quiet"
-                    onClick={() => go(index)}
+                    onClick={() => go(index, true)}
                     aria-label={t('portal.review.changeItem', { number: index + 1 })}
                   >
                     {t('portal.review.change')}
@@ -161,7 +161,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
           </Link>
         )}
         <button type="submit" class="button-primary">
-          {step === count - 1 ? t('portal.step.review') : t('portal.step.next')}
+          {fromReview || step === count - 1 ? t('portal.step.review') : t('portal.step.next')}
         </button>
       </div>
     </form>
