@@ -282,6 +282,46 @@ describe('the schedule', () => {
   });
 });
 
+describe('moving and arriving', () => {
+  test('the front desk reschedules an appointment to another free slot, and a nurse checks the patient in', async (t) => {
+    const { page } = await browserFor(t);
+    await login(page, server.logins.front_desk.email, server.logins.front_desk.password, server.url);
+    const from = nextWeekday();
+    const slots = await api(page, 'GET', `/slots?type=follow-up&patient_id=5&from=${from}&to=${from}&count=3`);
+    assert.equal(slots.status, 200);
+    const [slot] = slots.body.items;
+    const created = await api(page, 'POST', '/appointments', { type: 'follow-up', patient_id: 5, start: slot.start });
+    assert.equal(created.status, 201);
+    const id = created.body.id;
+
+    await page.goto(`${server.url}/schedule?date=${from}`);
+    const card = page.locator(`[data-appointment="${id}"]`);
+    await card.getByRole('button', { name: /^Reschedule / }).click();
+    await page.getByRole('heading', { level: 2, name: /^Reschedule / }).waitFor();
+    await page.getByRole('button', { name: 'Find free slots' }).click();
+    const moves = page.getByRole('button', { name: /^Book .* Move here$|^Book / });
+    await moves.nth(1).waitFor();
+    const moved = page.waitForResponse((r) => r.url().endsWith(`/appointments/${id}/reschedule`));
+    await moves.nth(1).click();
+    const answer = await moved;
+    assert.equal(answer.status(), 200);
+    const after = await answer.json();
+    assert.notEqual(after.start, created.body.start);
+    assert.equal(after.version, created.body.version + 1);
+    await screenshot(page, 'schedule-rescheduled');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await login(page, server.logins.nurse.email, server.logins.nurse.password, server.url);
+    await page.goto(`${server.url}/schedule?date=${after.start.slice(0, 10)}`);
+    // A nurse checks in; booking is not theirs.
+    assert.equal(await card.getByRole('button', { name: /^Reschedule / }).count(), 0);
+    await card.getByRole('button', { name: /^Check in / }).click();
+    await card.getByText('Checked in', { exact: true }).waitFor();
+    await checkA11y(page, 'schedule-nurse');
+    await screenshot(page, 'schedule-checked-in');
+  });
+});
+
 // A weekday at least two days ahead (UTC calendar; the demo clinic's hours are on weekdays), as YYYY-MM-DD.
 function nextWeekday() {
   const day = new Date(Date.now() + 2 * 86_400_000);

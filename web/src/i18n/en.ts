@@ -100,7 +100,7 @@ export const en = {
   'portal.crisis.title': 'Help is available now',
   'portal.crisis.intro':
     'Your answers say you may be having thoughts of death or of hurting yourself. You do not have to wait for your next visit: reach out now.',
-  'portal.crisis.careTeam': 'Your care team has been told and will contact you.',
+  'portal.crisis.careTeam': 'Your answers have been sent to your care team as an urgent alert.',
   'portal.questionnaires.title': 'Questionnaires',
   'portal.questionnaires.answer': 'Answer the {name}',
   'portal.questionnaires.last': 'Last answered {when}',

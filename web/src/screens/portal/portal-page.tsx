@@ -78,7 +78,6 @@ export function PortalPage(): JSX.Element {
     return () => abort.abort();
   }, [patientId, attempt, submitted]);
 
-  const title = view ? t('portal.greeting', { name: view.given_name }) : t('page.portal');
   if (patientId === undefined) {
     return (
       <Page title={t('page.portal')}>
@@ -87,7 +86,8 @@ export function PortalPage(): JSX.Element {
     );
   }
   return (
-    <Page title={title}>
+    <Page title={t('page.portal')}>
+      {view ? <p class="portal-greeting">{t('portal.greeting', { name: view.given_name })}</p> : null}
       {error ? (
         <div class="notice notice-error" role="alert">
           <p>{error}</p>
