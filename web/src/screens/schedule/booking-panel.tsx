@@ -22,15 +22,10 @@ import {
   type Room,
   type Slot,
 } from './schedule-api';
-import { zonedInstant } from './zoned';
+import { addDays, zonedInstant } from './zoned';
 
 // docs/api.md "Booking refusals": the rules a prescriber may book past with a reason.
 const SOFT_RULES = new Set(['clinic_closed', 'outside_hours', 'session_spacing']);
-
-function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
-}
 
 export function BookingPanel({ date, rooms, abilities, moving, onCancelMove, onBooked }: {
   date: string;

@@ -17,6 +17,7 @@ import { useSession } from '../../session';
 import { abilitiesOf, apiMessage, type Abilities } from './abilities';
 import { BookingPanel } from './booking-panel';
 import { cancel, changeStatus, loadDay, type DayEntry, type DayPlan } from './schedule-api';
+import { addDays } from './zoned';
 
 const STATUS_KEYS: Readonly<Record<string, MessageKey>> = {
   booked: 'schedule.status.booked',
@@ -25,11 +26,6 @@ const STATUS_KEYS: Readonly<Record<string, MessageKey>> = {
   cancelled: 'schedule.status.cancelled',
   no_show: 'schedule.status.no_show',
 };
-
-function shiftDate(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
-}
 
 function AppointmentCard({ entry, abilities, onChanged, onReschedule }: {
   entry: DayEntry;
@@ -167,13 +163,13 @@ export function SchedulePage(): JSX.Element {
   return (
     <Page title={t('page.schedule')}>
       <div class="schedule-toolbar" role="group" aria-label={t('schedule.dateGroup')}>
-        <button type="button" onClick={() => goTo(shiftDate(date, -1))}>
+        <button type="button" onClick={() => goTo(addDays(date, -1))}>
           {t('schedule.prevDay')}
         </button>
         <label for="schedule-date">{t('schedule.date')}</label>
         <input id="schedule-date" type="date" value={date}
           onChange={(e) => e.currentTarget.value && goTo(e.currentTarget.value)} />
-        <button type="button" onClick={() => goTo(shiftDate(date, 1))}>
+        <button type="button" onClick={() => goTo(addDays(date, 1))}>
           {t('schedule.nextDay')}
         </button>
         <button type="button" onClick={() => goTo(clinicDate())}>

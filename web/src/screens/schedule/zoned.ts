@@ -1,5 +1,12 @@
-// A wall-clock time on a date in the clinic's zone, as the instant the API wants (RFC 3339 in UTC). The booking form
-// asks "09:00 on 2026-12-07" as the clinic's people read the day plan (its local_start), whatever the browser's zone.
+// Calendar arithmetic for the schedule. A wall-clock time on a date in the clinic's zone, as the instant the API wants
+// (RFC 3339 in UTC): the booking form asks "09:00 on 2026-12-07" as the clinic's people read the day plan (its
+// local_start), whatever the browser's zone.
+
+// The calendar date `days` after `date` (YYYY-MM-DD; negative goes back): dates name days, so no zone is involved.
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
+}
 
 // The zone's offset from UTC at `instant`, in milliseconds, read through Intl (the browser's time-zone database).
 function offsetAt(instant: number, zone: string): number {
