@@ -80,6 +80,9 @@ describe('the patient portal', () => {
     await screenshot(page, 'portal-home-phone');
     // The preparation is the server's text, not the app's.
     const before = await api(page, 'GET', `/patients/${patientId}/portal`);
+    // The demo patient's latest PHQ-9 flagged nothing: no crisis services yet.
+    assert.equal(before.body.suicidality_flagged, false);
+    assert.equal(await page.getByTestId('crisis-resources').count(), 0);
     for (const prep of before.body.preparation) {
       await page.getByText(prep.instructions.slice(0, 40), { exact: false }).first().waitFor();
     }

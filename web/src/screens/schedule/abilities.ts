@@ -1,9 +1,9 @@
-// What the reader may do on the schedule, mirroring docs/security.md for the buttons only (the server decides every
-// request): appointment.book (front desk, prescribers), appointment.check_in (nurses, prescribers),
+// What the reader may do on the schedule, and the schedule's words for what the API sends. What the reader may do
+// mirrors docs/security.md, for the buttons only (the server decides every request): appointment.book (front desk, prescribers), appointment.check_in (nurses, prescribers),
 // appointment.override (prescribers: past a soft booking rule, with a reason).
 import type { Role } from '../../access';
 import { ApiError } from '../../api';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 
 export interface Abilities {
   readonly book: boolean;
@@ -26,4 +26,21 @@ export function apiMessage(error: unknown): string {
     return error.message;
   }
   return t('error.unexpected', { status: 0 });
+}
+
+const TYPE_KEYS: Readonly<Record<string, MessageKey>> = {
+  'iv-session': 'schedule.kind.iv-session',
+  'esketamine-session': 'schedule.kind.esketamine-session',
+  'im-session': 'schedule.kind.im-session',
+  intake: 'schedule.kind.intake',
+  'prescriber-review': 'schedule.kind.prescriber-review',
+  'therapy-preparation': 'schedule.kind.therapy-preparation',
+  'therapy-integration': 'schedule.kind.therapy-integration',
+  'follow-up': 'schedule.kind.follow-up',
+};
+
+// An appointment type (docs/api.md "appointment-types") in words; a type this app does not know yet shows as sent.
+export function typeLabel(type: string): string {
+  const key = TYPE_KEYS[type];
+  return key ? t(key) : type;
 }

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
 import { clinicDate, clinicTimeZone, formatDate, formatTime } from '../../format';
 import { t } from '../../i18n';
-import { apiMessage, type Abilities } from './abilities';
+import { apiMessage, typeLabel, type Abilities } from './abilities';
 import {
   book,
   findPatients,
@@ -151,7 +151,7 @@ export function BookingPanel({ date, rooms, abilities, moving, onCancelMove, onB
       </h2>
       {moving ? (
         <p>
-          {t('booking.moving', { type: moving.type, from: `${moving.local_start}–${moving.local_end}` })}{' '}
+          {t('booking.moving', { type: typeLabel(moving.type), from: `${moving.local_start}–${moving.local_end}` })}{' '}
           <button type="button" class="button-quiet" onClick={onCancelMove}>
             {t('booking.stopMoving')}
           </button>
@@ -198,7 +198,7 @@ export function BookingPanel({ date, rooms, abilities, moving, onCancelMove, onB
             <select id="booking-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
               {types.map((item) => (
                 <option key={item.type} value={item.type}>
-                  {t('booking.typeLine', { type: item.type, minutes: item.minutes })}
+                  {t('booking.typeLine', { type: typeLabel(item.type), minutes: item.minutes })}
                 </option>
               ))}
             </select>

@@ -14,7 +14,7 @@ import '../shared.css';
 import './schedule.css';
 import { navigate, queryParam, useLocation } from '../../router';
 import { useSession } from '../../session';
-import { abilitiesOf, apiMessage, type Abilities } from './abilities';
+import { abilitiesOf, apiMessage, typeLabel, type Abilities } from './abilities';
 import { BookingPanel } from './booking-panel';
 import { cancel, changeStatus, loadDay, type DayEntry, type DayPlan } from './schedule-api';
 import { addDays } from './zoned';
@@ -60,10 +60,10 @@ function AppointmentCard({ entry, abilities, onChanged, onReschedule }: {
         <span class="badge">{t(STATUS_KEYS[entry.status] ?? 'schedule.status.booked')}</span>
       </p>
       <p>
-        <strong>{who}</strong> · {t('schedule.type', { type: entry.type })}
+        <strong>{who}</strong> · {typeLabel(entry.type)}
       </p>
       <p class="muted small">
-        {entry.staff_name ?? entry.staff ?? t('schedule.noStaff')}
+        {entry.staff_name || entry.staff || t('schedule.noStaff')}
         {entry.session_state ? ` · ${t('schedule.sessionState', { state: entry.session_state })}` : ''}
         {entry.status_reason ? ` · ${t('schedule.reason', { reason: entry.status_reason })}` : ''}
         {entry.overridden.length > 0
