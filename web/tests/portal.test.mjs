@@ -299,6 +299,9 @@ describe('moving and arriving', () => {
 
     await page.goto(`${server.url}/schedule?date=${from}`);
     const card = page.locator(`[data-appointment="${id}"]`);
+    // A no-show before the start is refused, in the server's words.
+    await card.getByRole('button', { name: /^Mark .* as no-show$/ }).click();
+    await card.getByRole('alert').getByText('has not started yet; cancel it instead', { exact: false }).waitFor();
     await card.getByRole('button', { name: /^Reschedule / }).click();
     await page.getByRole('heading', { level: 2, name: /^Reschedule / }).waitFor();
     await page.getByRole('button', { name: 'Find free slots' }).click();
