@@ -62,8 +62,8 @@ public:
 
     // From now on, a GET or HEAD request that no pattern matches and whose path's first segment (percent-decoded)
     // no pattern claims is answered by `handler`, with empty params and `route` as its route label (metrics). The
-    // path is handed over as received, malformed or not: the handler decides what it names. REQUIRES: called once,
-    // before the server starts (not thread-safe, like Add).
+    // path is handed over as received (a later segment may be empty or not decode): the handler decides what it
+    // names. REQUIRES: called once, before the server starts (not thread-safe, like Add).
     void SetFallback(std::string_view route, Handler handler);
 
 private:
