@@ -4,15 +4,11 @@ import type { JSX } from 'preact';
 import type { Permission } from './access';
 import type { MessageKey } from './i18n';
 import type { Params } from './router';
-import {
-  AdminPage,
-  BoardPage,
-  NotesPage,
-  PatientPage,
-  PatientsPage,
-  PortalPage,
-  SchedulePage,
-} from './views/placeholders';
+import { NotesPage } from './screens/notes/notes-page';
+import { PortalPage } from './screens/portal/portal-page';
+import { QuestionnairePage } from './screens/portal/questionnaire-page';
+import { SchedulePage } from './screens/schedule/schedule-page';
+import { AdminPage, BoardPage, PatientPage, PatientsPage } from './views/placeholders';
 
 export interface RouteDef {
   readonly pattern: string;
@@ -30,4 +26,5 @@ export const routes: readonly RouteDef[] = [
   { pattern: '/schedule', permission: 'appointment.read', view: SchedulePage, nav: 'nav.schedule' },
   { pattern: '/admin', permission: 'user.manage', view: AdminPage, nav: 'nav.admin' },
   { pattern: '/portal', permission: 'portal.read', view: PortalPage, nav: 'nav.portal' },
+  { pattern: '/portal/questionnaires/:instrument', permission: 'portal.read', view: QuestionnairePage },
 ];

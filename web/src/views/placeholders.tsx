@@ -69,19 +69,6 @@ export function PatientPage({ params }: { params: Params }): JSX.Element {
   return <PatientRecordPlaceholder title={t('page.patient', { id })} id={id} />;
 }
 
-export function NotesPage({ params }: { params: Params }): JSX.Element {
-  const id = params.id ?? '';
-  return <PatientRecordPlaceholder title={t('page.notes', { id })} id={id} />;
-}
-
-export function SchedulePage(): JSX.Element {
-  return <Placeholder title={t('page.schedule')} />;
-}
-
 export function AdminPage(): JSX.Element {
   return <Placeholder title={t('page.admin')} />;
-}
-
-export function PortalPage(): JSX.Element {
-  return <Placeholder title={t('page.portal')} />;
 }
