@@ -23,10 +23,6 @@ export function BoardPage(): JSX.Element {
   return <Placeholder title={t('page.board')} />;
 }
 
-export function PatientsPage(): JSX.Element {
-  return <Placeholder title={t('page.patients')} />;
-}
-
 // The sections of one patient's record, each shown only to roles that may open it.
 export function PatientSections({ id }: { id: string }): JSX.Element {
   const { user } = useSession();
@@ -51,16 +47,6 @@ export function PatientSections({ id }: { id: string }): JSX.Element {
         ))}
       </ul>
     </nav>
-  );
-}
-
-export function PatientPage({ params }: { params: Params }): JSX.Element {
-  const id = params.id ?? '';
-  return (
-    <Page title={t('page.patient', { id })}>
-      <PatientSections id={id} />
-      <p class="muted">{t('page.placeholder')}</p>
-    </Page>
   );
 }
 
