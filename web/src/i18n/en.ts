@@ -228,6 +228,8 @@ export const en = {
   'outcome.change': 'Change from baseline',
   'outcome.isBaseline': 'baseline',
   'outcome.reduction': '{value} % lower',
+  'outcome.increase': '{value} % higher',
+  'outcome.beforeBaseline': 'before the baseline',
   'outcome.dataOf': '{scale} results as a table',
   'outcome.plotLabel': '{scale} totals over time with baseline, response and remission lines',
   'outcome.none': 'No outcome scale recorded yet.',

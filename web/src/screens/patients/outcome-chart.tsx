@@ -5,7 +5,7 @@
 // A table of the same numbers follows each plot for screen readers and for print.
 //
 // The rules drawn (docs/clinical-rules.md "Outcomes"): the baseline is the pre-treatment score, the latest valid
-// assessment on or before the first course's start (the first assessment when none precedes it); response is a
+// assessment before treatment began (baselineOf); response is a
 // reduction of at least 50 % from it; remission is PHQ-9 <= 4, GAD-7 <= 4, QIDS-SR16 <= 5, MADRS <=
 // `outcomes.madrs_remission_max`, PCL-5 below `scales.pcl5_provisional_ptsd_min` (clinic settings, read from the API).
 import type { JSX } from 'preact';
@@ -75,10 +75,23 @@ export function sessionMarks(courses: readonly Course[]): SessionMark[] {
   return marks;
 }
 
+// The sessions that reached dosing: treatment was given (or began) in them.
+const TREATED_STATES = new Set(['dosing', 'monitoring', 'ready_for_discharge', 'discharged']);
+
+// When treatment began: the check-in of the first session that reached dosing (seconds), or undefined.
+export function treatmentStart(courses: readonly Course[]): number | undefined {
+  const starts = courses
+    .flatMap((course) => course.sessions)
+    .filter((session) => TREATED_STATES.has(session.state) && session.checked_in_at !== undefined)
+    .map((session) => Date.parse(session.checked_in_at as string) / 1000);
+  return starts.length ? Math.min(...starts) : undefined;
+}
+
+// The pre-treatment baseline: the latest valid assessment before treatment began (all of them while none has been
+// given); when every assessment is later, the first.
 export function baselineOf(points: readonly Assessment[], courses: readonly Course[]): Assessment | undefined {
-  const starts = courses.map((course) => dateSeconds(course.start_date) + 12 * 3600);
-  const firstStart = starts.length ? Math.min(...starts) : Number.POSITIVE_INFINITY;
-  const before = points.filter((point) => Date.parse(point.assessed_at) / 1000 <= firstStart);
+  const start = treatmentStart(courses) ?? Number.POSITIVE_INFINITY;
+  const before = points.filter((point) => Date.parse(point.assessed_at) / 1000 <= start);
   return before.length ? before[before.length - 1] : points[0];
 }
 
@@ -168,6 +181,14 @@ function ScalePlot({ scale, points, baseline, sessions }: PlotProps): JSX.Elemen
   return <div ref={holder} class="outcome-plot" role="img" aria-label={t('outcome.plotLabel', { scale: t(scale.title) })} />;
 }
 
+// A result against the baseline, in words: the baseline itself, a result before it, or the change from it.
+function changeText(point: Assessment, baseline: Assessment): string {
+  if (point.id === baseline.id) return t('outcome.isBaseline');
+  if (Date.parse(point.assessed_at) < Date.parse(baseline.assessed_at)) return t('outcome.beforeBaseline');
+  const percent = Math.round(((baseline.total - point.total) / Math.max(baseline.total, 1)) * 100);
+  return percent >= 0 ? t('outcome.reduction', { value: percent }) : t('outcome.increase', { value: -percent });
+}
+
 export function OutcomeChart({
   assessments,
   courses,
@@ -219,13 +240,9 @@ export function OutcomeChart({
                       <tr key={point.id}>
                         <td>{formatDateTime(point.assessed_at)}</td>
                         <td class="num">{point.total}</td>
-                        <td>{point.band}</td>
+                        <td>{point.band.replace(/_/g, ' ')}</td>
                         <td class="num">
-                          {point.id === baseline.id
-                            ? t('outcome.isBaseline')
-                            : t('outcome.reduction', {
-                                value: Math.round(((baseline.total - point.total) / Math.max(baseline.total, 1)) * 100),
-                              })}
+                          {changeText(point, baseline)}
                         </td>
                       </tr>
                     ))}
