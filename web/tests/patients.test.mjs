@@ -164,7 +164,7 @@ test('from registration to a signed dose order, through the screens', async (t) 
   await page.getByLabel('Heart rate (/min)').fill('72');
   await page.getByRole('button', { name: 'Run screening' }).click();
   await page.getByRole('heading', { level: 3, name: 'Latest screening' }).waitFor();
-  await page.getByText('Awaiting a prescriber’s sign-off.').waitFor();
+  await page.getByText('Not signed yet: a prescriber must accept or override it.').waitFor();
   await checkA11y(page, 'intake-screened');
   await screenshot(page, 'intake-screened');
   await signOut(page);

@@ -277,7 +277,6 @@ export const en = {
   'sign.reason': 'Reason for the override',
   'sign.reasonHint': 'Required for an override; kept with the signature and audited.',
   'sign.submit': 'Sign screening',
-  'sign.awaiting': 'Awaiting a prescriber’s sign-off.',
   'dose.title': 'Dose order, session {number}',
   'dose.titleLoading': 'Dose order',
   'dose.session': 'Session state: {state}; planned for {planned}; protocol {protocol}.',

@@ -394,6 +394,7 @@ function StartCourse({ patientId, onStarted }: { patientId: number; onStarted: (
       </Field>
       <Field
         id="course-override"
+        wide
         label={t('course.overrideLabel')}
         hint={t('course.overrideHint')}
         error={fieldError(refusal, 'screening_override_reason', 'screening')}

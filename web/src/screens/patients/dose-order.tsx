@@ -7,7 +7,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, type Page as ApiPage } from '../../api';
-import { formatDateTime, formatQuantity } from '../../format';
+import { formatDate, formatDateTime, formatQuantity } from '../../format';
 import { t } from '../../i18n';
 import { Page } from '../../page';
 import { Link, type Params } from '../../router';
@@ -143,6 +143,12 @@ function Steps({ record }: { record: DoseOrderRecord }): JSX.Element {
   );
 }
 
+// A setting's value with the unit its allowed range is written in ("0.1..1 mg/kg" gives "1 mg/kg").
+function withUnit(setting: Setting): string {
+  const unit = setting.allowed.split(' ').slice(1).join(' ');
+  return unit ? `${String(setting.value)} ${unit}` : String(setting.value);
+}
+
 function Limits({ limits }: { limits: Setting[] }): JSX.Element {
   return (
     <section aria-labelledby="dose-limits" class="dose-limits">
@@ -162,7 +168,7 @@ function Limits({ limits }: { limits: Setting[] }): JSX.Element {
               <th scope="row">
                 {limit.description} <span class="muted">({limit.name})</span>
               </th>
-              <td class="num">{String(limit.value)}</td>
+              <td class="num">{withUnit(limit)}</td>
               <td>{limit.allowed}</td>
               <td>{limit.source}</td>
             </tr>
@@ -279,6 +285,7 @@ function OrderForm({ loaded, onSigned }: { loaded: Loaded; onSigned: (record: Do
       {weightDisputed || weightReason ? (
         <Field
           id="dose-weight-reason"
+          wide
           label={t('dose.field.weight_reason')}
           hint={t('dose.weightReasonHint')}
           error={fieldError(refusal, 'weight_reason')}
@@ -337,7 +344,7 @@ export function DoseOrderPage({ params }: { params: Params }): JSX.Element {
           <p>
             {t('dose.session', {
               state: session.state.replace(/_/g, ' '),
-              planned: session.planned_date,
+              planned: formatDate(session.planned_date),
               protocol: loaded.course.protocol,
             })}
           </p>

@@ -24,15 +24,17 @@ interface FieldProps {
   // The API's reason for refusing this field (fieldError), shown under it and tied to it with aria-describedby.
   readonly error?: string;
   readonly hint?: string;
+  // Spans the whole row of a grid form (a reason to write).
+  readonly wide?: boolean;
   readonly children: (described: { 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ComponentChildren;
 }
 
-export function Field({ id, label, error, hint, children }: FieldProps): JSX.Element {
+export function Field({ id, label, error, hint, wide, children }: FieldProps): JSX.Element {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
-    <div class="field">
+    <div class={wide ? 'field field-wide' : 'field'}>
       <label for={id}>{label}</label>
       {hint ? (
         <span id={hintId} class="field-hint muted">

@@ -414,7 +414,6 @@ export function IntakePage({ params }: { params: Params }): JSX.Element {
                 <h3>{t('intake.latestScreening')}</h3>
                 <ScreeningView screening={latest} />
                 {maySign && !latest.signature ? <SignForm screening={latest} onSaved={reload} /> : null}
-                {!maySign && !latest.signature ? <p class="muted">{t('sign.awaiting')}</p> : null}
               </>
             ) : (
               <p class="muted">{t('chart.noScreening')}</p>

@@ -117,10 +117,24 @@ function ScalePlot({ scale, points, baseline, sessions }: PlotProps): JSX.Elemen
     const xMin = Math.min(...times) - spanPad;
     const xMax = Math.max(...times) + spanPad;
     const response = baseline.total / 2;
-    const guides: { value: number; label: string; dash: number[] }[] = [
-      { value: baseline.total, label: t('outcome.baseline', { value: baseline.total }), dash: [8, 4] },
-      { value: response, label: t('outcome.response', { value: response }), dash: [2, 3] },
-      { value: scale.remissionMax, label: t('outcome.remission', { value: scale.remissionMax }), dash: [10, 3, 2, 3] },
+    // Each label has its own place (right above, left above, right below its line), so lines that meet (a
+    // response line at the remission threshold) keep readable labels.
+    const guides: { value: number; label: string; dash: number[]; align: 'left' | 'right'; below: boolean }[] = [
+      {
+        value: baseline.total,
+        label: t('outcome.baseline', { value: baseline.total }),
+        dash: [8, 4],
+        align: 'right',
+        below: false,
+      },
+      { value: response, label: t('outcome.response', { value: response }), dash: [2, 3], align: 'left', below: false },
+      {
+        value: scale.remissionMax,
+        label: t('outcome.remission', { value: scale.remissionMax }),
+        dash: [10, 3, 2, 3],
+        align: 'right',
+        below: true,
+      },
     ];
     const drawGuides = (plot: uPlot): void => {
       const { ctx } = plot;
@@ -139,8 +153,10 @@ function ScalePlot({ scale, points, baseline, sessions }: PlotProps): JSX.Elemen
         ctx.lineTo(left + width, y);
         ctx.stroke();
         ctx.setLineDash([]);
-        ctx.textAlign = 'right';
-        ctx.fillText(guide.label, left + width - 4 * pixel, y - 4 * pixel);
+        ctx.textAlign = guide.align;
+        ctx.textBaseline = guide.below ? 'top' : 'bottom';
+        const x = guide.align === 'right' ? left + width - 4 * pixel : left + 4 * pixel;
+        ctx.fillText(guide.label, x, guide.below ? y + 3 * pixel : y - 3 * pixel);
       }
       // Sessions on the time axis: a filled triangle when completed, an open one when planned.
       const base = top + height;
