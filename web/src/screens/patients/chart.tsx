@@ -15,7 +15,8 @@ import { Page } from '../../page';
 import { Link, type Params } from '../../router';
 import { useSession } from '../../session';
 import { PatientSections } from '../../views/placeholders';
-import { asApiError, Field, fieldError, FormError, LoadState, type Refusal } from './form';
+import { useDraft } from '../../draft';
+import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from './form';
 import { OutcomeChart } from './outcome-chart';
 import './patients.css';
 import {
@@ -330,37 +331,28 @@ interface CourseForm {
 const COURSE_FIELDS = ['indication', 'protocol', 'route', 'start_date', 'screening_override_reason', 'screening'];
 
 function StartCourse({ patientId, onStarted }: { patientId: number; onStarted: () => void }): JSX.Element {
-  const [form, setForm] = useState<CourseForm>({
+  const draft = useDraft<CourseForm>('course', {
     indication: '',
     protocol: 'iv-induction',
     route: 'iv',
     start_date: '',
     screening_override_reason: '',
   });
-  const [refusal, setRefusal] = useState<Refusal>(null);
-  const [busy, setBusy] = useState(false);
+  const form = draft.value;
+  const setForm = draft.set;
+  const { refusal, busy, run } = useSubmit(onStarted);
   const set = (name: keyof CourseForm) => (event: { currentTarget: { value: string } }) =>
     setForm({ ...form, [name]: event.currentTarget.value });
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(null);
-    try {
-      const body: Record<string, string> = {
-        indication: form.indication.trim(),
-        protocol: form.protocol,
-        route: form.route,
-        start_date: form.start_date,
-      };
-      if (form.screening_override_reason.trim()) body.screening_override_reason = form.screening_override_reason.trim();
-      await post(`/patients/${patientId}/courses`, body);
-      setForm({ ...form, indication: '', screening_override_reason: '' });
-      onStarted();
-    } catch (cause) {
-      setRefusal(asApiError(cause));
-    } finally {
-      setBusy(false);
-    }
+    const body: Record<string, string> = {
+      indication: form.indication.trim(),
+      protocol: form.protocol,
+      route: form.route,
+      start_date: form.start_date,
+    };
+    if (form.screening_override_reason.trim()) body.screening_override_reason = form.screening_override_reason.trim();
+    if (await run(() => post(`/patients/${patientId}/courses`, body))) draft.clear();
   };
   return (
     <form class="form-grid no-print" aria-labelledby="start-course" onSubmit={(event) => void submit(event)} noValidate>

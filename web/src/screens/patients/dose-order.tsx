@@ -13,7 +13,8 @@ import { Page } from '../../page';
 import { Link, type Params } from '../../router';
 import { PatientSections } from '../../views/placeholders';
 import { latestWeight } from './chart';
-import { asApiError, Field, fieldError, FormError, LoadState, numberOrUndefined, type Refusal } from './form';
+import { useDraft } from '../../draft';
+import { asApiError, Field, fieldError, FormError, LoadState, numberOrUndefined, useSubmit, type Refusal } from './form';
 import type { Course, DoseOrderRecord, SessionRecord, Setting, Weight } from './types';
 
 interface Loaded {
@@ -183,21 +184,20 @@ function Limits({ limits }: { limits: Setting[] }): JSX.Element {
 function OrderForm({ loaded, onSigned }: { loaded: Loaded; onSigned: (record: DoseOrderRecord) => void }) {
   const route = loaded.course.route;
   const fields = fieldsOf(route);
-  const [values, setValues] = useState<Record<string, string>>({
+  const draft = useDraft<Record<string, string>>('dose-order', {
     weight_kg: loaded.weight ? String(loaded.weight.weight_kg) : '',
   });
+  const values = draft.value;
+  const setValues = draft.set;
   const [basis, setBasis] = useState('actual');
   const [sex, setSex] = useState('');
   const [indication, setIndication] = useState(loaded.course.protocol === 'esketamine-si' ? 'si' : 'trd');
   const [weightReason, setWeightReason] = useState('');
-  const [refusal, setRefusal] = useState<Refusal>(null);
-  const [busy, setBusy] = useState(false);
+  const { refusal, busy, run } = useSubmit();
   const weightDisputed = refusal?.field === 'weight_kg' && refusal.code === 'failed_precondition';
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(null);
     const body: Record<string, unknown> = { route };
     for (const field of fields) {
       const text = values[field] ?? '';
@@ -209,12 +209,11 @@ function OrderForm({ loaded, onSigned }: { loaded: Loaded; onSigned: (record: Do
     }
     if (route === 'esketamine-nasal') body.indication = indication;
     if (weightReason.trim()) body.weight_reason = weightReason.trim();
-    try {
-      onSigned(await post<DoseOrderRecord>(`/sessions/${loaded.session.id}/dose-order`, body));
-    } catch (cause) {
-      setRefusal(asApiError(cause));
-      setBusy(false);
-    }
+    await run(async () => {
+      const record = await post<DoseOrderRecord>(`/sessions/${loaded.session.id}/dose-order`, body);
+      draft.clear();
+      onSigned(record);
+    });
   };
 
   const shown = [...fields, 'weight_basis', 'sex', 'indication', 'weight_reason'];

@@ -2,6 +2,7 @@
 // refused that field (docs/api.md "Errors": `field` names the input at fault), and a form-level notice for a refusal
 // that names no field of the form.
 import type { ComponentChildren, JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import { ApiError } from '../../api';
 import { t } from '../../i18n';
 
@@ -91,4 +92,30 @@ export function numberOrUndefined(text: string): number | undefined {
   if (trimmed === '') return undefined;
   const value = Number(trimmed);
   return Number.isFinite(value) ? value : undefined;
+}
+
+// A form's sending: the API's refusal, whether it is busy, and run(action) that sends and, when the API accepts,
+// calls onSaved; it answers whether the API accepted.
+export function useSubmit(onSaved: () => void = () => undefined): {
+  refusal: Refusal;
+  busy: boolean;
+  run: (action: () => Promise<unknown>) => Promise<boolean>;
+} {
+  const [refusal, setRefusal] = useState<Refusal>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setRefusal(null);
+    try {
+      await action();
+      onSaved();
+      return true;
+    } catch (cause) {
+      setRefusal(asApiError(cause));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { refusal, busy, run };
 }

@@ -13,33 +13,9 @@ import { Link, type Params } from '../../router';
 import { useSession } from '../../session';
 import { PatientSections } from '../../views/placeholders';
 import { latestWeight, ScreeningView, TrialTable, useChart } from './chart';
-import { asApiError, Field, fieldError, FormError, LoadState, numberOrUndefined, type Refusal } from './form';
+import { useDraft } from '../../draft';
+import { Field, fieldError, FormError, LoadState, numberOrUndefined, useSubmit } from './form';
 import { fullName, valid, type HistoryEntry, type Screening } from './types';
-
-// One small form: its state, the API's refusal, and submit() that posts and then calls onSaved.
-function useSubmit(onSaved: () => void): {
-  refusal: Refusal;
-  busy: boolean;
-  run: (action: () => Promise<unknown>) => Promise<boolean>;
-} {
-  const [refusal, setRefusal] = useState<Refusal>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await action();
-      onSaved();
-      return true;
-    } catch (cause) {
-      setRefusal(asApiError(cause));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { refusal, busy, run };
-}
 
 function WeightForm({ patientId, onSaved }: { patientId: number; onSaved: () => void }): JSX.Element {
   const [weight, setWeight] = useState('');
@@ -231,7 +207,7 @@ const SCREEN_FLAGS = [
 ] as const;
 
 function ScreenFormView({ patientId, onSaved }: { patientId: number; onSaved: () => void }): JSX.Element {
-  const [form, setForm] = useState<ScreenForm>({
+  const draft = useDraft<ScreenForm>('screening', {
     product: 'ketamine-iv',
     systolic: '',
     diastolic: '',
@@ -242,6 +218,8 @@ function ScreenFormView({ patientId, onSaved }: { patientId: number; onSaved: ()
     ketamine_misuse_history: false,
     hypertensive_encephalopathy_history: false,
   });
+  const form = draft.value;
+  const setForm = draft.set;
   const { refusal, busy, run } = useSubmit(onSaved);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -254,7 +232,7 @@ function ScreenFormView({ patientId, onSaved }: { patientId: number; onSaved: ()
       };
     }
     if (form.heart_rate.trim()) body.heart_rate = numberOrUndefined(form.heart_rate) ?? form.heart_rate;
-    await run(() => post<Screening>(`/patients/${patientId}/screenings`, body));
+    if (await run(() => post<Screening>(`/patients/${patientId}/screenings`, body))) draft.clear();
   };
   const text = (name: 'systolic' | 'diastolic' | 'heart_rate', label: string, apiField: string): JSX.Element => (
     <Field id={`screen-${name}`} label={label} error={fieldError(refusal, apiField)}>

@@ -10,7 +10,8 @@ import { t } from '../../i18n';
 import { Page } from '../../page';
 import { Link, navigate, queryParam, useLocation } from '../../router';
 import { useSession } from '../../session';
-import { asApiError, Field, fieldError, FormError, LoadState, type Refusal } from './form';
+import { useDraft } from '../../draft';
+import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from './form';
 import { fullName, type Patient } from './types';
 
 type SearchBy = 'name' | 'mrn';
@@ -155,7 +156,8 @@ interface RegisterForm {
 const REGISTER_FIELDS = ['mrn', 'given_name', 'family_name', 'birth_date', 'sex', 'clinician'] as const;
 
 export function RegisterPatientPage(): JSX.Element {
-  const [form, setForm] = useState<RegisterForm>({
+  // Kept as a draft: a session that expires mid-registration loses nothing (draft.ts).
+  const draft = useDraft<RegisterForm>('register', {
     mrn: '',
     given_name: '',
     family_name: '',
@@ -163,31 +165,28 @@ export function RegisterPatientPage(): JSX.Element {
     sex: '',
     clinician: '',
   });
-  const [refusal, setRefusal] = useState<Refusal>(null);
-  const [busy, setBusy] = useState(false);
+  const form = draft.value;
+  const setForm = draft.set;
+  const { refusal, busy, run } = useSubmit();
 
   const set = (name: keyof RegisterForm) => (event: { currentTarget: { value: string } }) =>
     setForm({ ...form, [name]: event.currentTarget.value });
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(null);
-    try {
-      const body: Record<string, string> = {
-        mrn: form.mrn.trim(),
-        given_name: form.given_name.trim(),
-        family_name: form.family_name.trim(),
-        birth_date: form.birth_date,
-        sex: form.sex,
-      };
-      if (form.clinician.trim()) body.clinician = form.clinician.trim();
+    const body: Record<string, string> = {
+      mrn: form.mrn.trim(),
+      given_name: form.given_name.trim(),
+      family_name: form.family_name.trim(),
+      birth_date: form.birth_date,
+      sex: form.sex,
+    };
+    if (form.clinician.trim()) body.clinician = form.clinician.trim();
+    await run(async () => {
       const patient = await post<Patient>('/patients', body);
+      draft.clear();
       navigate(`/patients/${patient.id}`);
-    } catch (cause) {
-      setRefusal(asApiError(cause));
-      setBusy(false);
-    }
+    });
   };
 
   const text = (name: keyof RegisterForm, label: string, type = 'text', hint?: string): JSX.Element => (
