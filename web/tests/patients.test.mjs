@@ -100,15 +100,15 @@ test('from registration to a signed dose order, through the screens', async (t) 
   await page.getByLabel('Search by').selectOption('mrn');
   await page.getByLabel('Search', { exact: true }).fill(MRN);
   await page.getByRole('button', { name: 'Find' }).click();
-  await page.getByRole('heading', { name: `Patients matching "${MRN}" (1)` }).waitFor();
+  await page.getByRole('heading', { name: `Patients matching "${MRN}" (1 shown)` }).waitFor();
   await page.getByRole('link', { name: 'Lovelace, Ada' }).waitFor();
   await page.getByLabel('Search by').selectOption('name');
   await page.getByLabel('Search', { exact: true }).fill('lovel');
   await page.getByRole('button', { name: 'Find' }).click();
-  await page.getByRole('heading', { name: 'Patients matching "lovel" (1)' }).waitFor();
+  await page.getByRole('heading', { name: 'Patients matching "lovel" (1 shown)' }).waitFor();
   await page.getByLabel('Search', { exact: true }).fill('Lovelace, A');
   await page.getByRole('button', { name: 'Find' }).click();
-  await page.getByRole('heading', { name: 'Patients matching "Lovelace, A" (1)' }).waitFor();
+  await page.getByRole('heading', { name: 'Patients matching "Lovelace, A" (1 shown)' }).waitFor();
   await checkA11y(page, 'patients-search');
   await screenshot(page, 'patients-search');
   // A search the API refuses says why next to the field.

@@ -60,6 +60,17 @@ export function PatientsPage(): JSX.Element {
     navigate(searchAddress(byInput, text));
   };
 
+  // The next page of the same list or search (docs/api.md "Lists": ?after=).
+  const showMore = async (): Promise<void> => {
+    try {
+      const page = await get<ApiPage<Patient>>('/patients', { ...(q ? { [by]: q } : {}), limit: 100, after: more });
+      setPatients([...(patients ?? []), ...page.items]);
+      setMore(page.next_after);
+    } catch (cause) {
+      setError(asApiError(cause));
+    }
+  };
+
   const searchError = error?.field === 'name' || error?.field === 'mrn' ? error.message : undefined;
   return (
     <Page
@@ -137,7 +148,11 @@ export function PatientsPage(): JSX.Element {
               </tbody>
             </table>
           )}
-          {more !== undefined ? <p class="muted">{t('patients.more')}</p> : null}
+          {more !== undefined ? (
+            <button type="button" class="button-quiet" onClick={() => void showMore()}>
+              {t('patients.more')}
+            </button>
+          ) : null}
         </section>
       ) : null}
     </Page>
