@@ -259,6 +259,17 @@ test('from registration to a signed dose order, through the screens', async (t) 
   // The order is the session's: reopening the screen shows it signed.
   await page.reload();
   await page.getByRole('heading', { name: 'Signed dose order, step by step' }).waitFor();
+  const doseUrl = new URL(page.url()).pathname;
+  await signOut(page);
+
+  // Only a prescriber orders doses: the nurse's chart offers no dose order, and its address is not permitted.
+  await signInAs(page, 'nurse');
+  await page.goto(`${server.url}${chartUrl}`);
+  await page.getByRole('heading', { level: 2, name: 'Treatment courses' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: /^Dose order for session/ }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Start course' }).count(), 0);
+  await page.goto(`${server.url}${doseUrl}`);
+  await page.getByRole('heading', { level: 1, name: 'Not permitted' }).waitFor();
   // The refusals provoked above (400, 409, 422) and the 401 of /auth/me on each visit to the login page.
   assert.deepEqual(appConsoleErrors(consoleErrors, [400, 401, 409, 422]), []);
 });
