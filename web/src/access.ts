@@ -9,6 +9,18 @@ export type Permission =
   | 'session.read'
   | 'patient.list'
   | 'patient.read'
+  | 'patient.register'
+  | 'weight.record'
+  | 'history.read'
+  | 'history.record'
+  | 'screening.read'
+  | 'screening.run'
+  | 'screening.sign'
+  | 'schedule.read'
+  | 'course.manage'
+  | 'dose_order.sign'
+  | 'assessment.read'
+  | 'adverse_event.read'
   | 'appointment.read'
   | 'note.read'
   | 'settings.read'
@@ -23,6 +35,18 @@ const matrix: Readonly<Record<Permission, readonly Role[]>> = {
   // `patient.read` is also the patient's own; the staff screens under /patients are for staff.
   'patient.read': [...STAFF_CLINICAL, 'front_desk'],
   'appointment.read': [...STAFF_CLINICAL, 'front_desk'],
+  'patient.register': ['prescriber', 'nurse', 'front_desk'],
+  'weight.record': ['prescriber', 'nurse'],
+  'history.read': STAFF_CLINICAL,
+  'history.record': ['prescriber', 'nurse'],
+  'screening.read': STAFF_CLINICAL,
+  'screening.run': ['prescriber', 'nurse'],
+  'screening.sign': ['prescriber'],
+  'schedule.read': [...STAFF_CLINICAL, 'front_desk'],
+  'course.manage': ['prescriber'],
+  'dose_order.sign': ['prescriber'],
+  'assessment.read': STAFF_CLINICAL,
+  'adverse_event.read': STAFF_CLINICAL,
   'note.read': STAFF_CLINICAL,
   'settings.read': ['admin', ...STAFF_CLINICAL, 'front_desk'],
   'user.manage': ['admin'],

@@ -4,11 +4,15 @@ import type { JSX } from 'preact';
 import type { Permission } from './access';
 import type { MessageKey } from './i18n';
 import type { Params } from './router';
+import { ChartPage } from './screens/patients/chart';
+import { DoseOrderPage } from './screens/patients/dose-order';
+import { IntakePage } from './screens/patients/intake';
+import { PatientsPage, RegisterPatientPage } from './screens/patients/patients';
 import { NotesPage } from './screens/notes/notes-page';
 import { PortalPage } from './screens/portal/portal-page';
 import { QuestionnairePage } from './screens/portal/questionnaire-page';
 import { SchedulePage } from './screens/schedule/schedule-page';
-import { AdminPage, BoardPage, PatientPage, PatientsPage } from './views/placeholders';
+import { AdminPage, BoardPage } from './views/placeholders';
 
 export interface RouteDef {
   readonly pattern: string;
@@ -21,7 +25,10 @@ export interface RouteDef {
 export const routes: readonly RouteDef[] = [
   { pattern: '/board', permission: 'session.read', view: BoardPage, nav: 'nav.board' },
   { pattern: '/patients', permission: 'patient.list', view: PatientsPage, nav: 'nav.patients' },
-  { pattern: '/patients/:id', permission: 'patient.read', view: PatientPage },
+  { pattern: '/patients/new', permission: 'patient.register', view: RegisterPatientPage },
+  { pattern: '/patients/:id', permission: 'patient.read', view: ChartPage },
+  { pattern: '/patients/:id/intake', permission: 'history.read', view: IntakePage },
+  { pattern: '/patients/:id/sessions/:session/dose-order', permission: 'dose_order.sign', view: DoseOrderPage },
   { pattern: '/patients/:id/notes', permission: 'note.read', view: NotesPage },
   { pattern: '/schedule', permission: 'appointment.read', view: SchedulePage, nav: 'nav.schedule' },
   { pattern: '/admin', permission: 'user.manage', view: AdminPage, nav: 'nav.admin' },

@@ -6,7 +6,7 @@ import { may } from '../access';
 import { t } from '../i18n';
 import { useLiveTopic } from '../live';
 import { Page } from '../page';
-import { Link, type Params } from '../router';
+import { Link } from '../router';
 import { useSession } from '../session';
 
 function Placeholder({ title }: { title: string }): JSX.Element {
@@ -21,10 +21,6 @@ export function BoardPage(): JSX.Element {
   const handlers = useMemo(() => ({ onEvent: () => undefined }), []);
   useLiveTopic('board', handlers);
   return <Placeholder title={t('page.board')} />;
-}
-
-export function PatientsPage(): JSX.Element {
-  return <Placeholder title={t('page.patients')} />;
 }
 
 // The sections of one patient's record, each shown only to roles that may open it.
@@ -52,21 +48,6 @@ export function PatientSections({ id }: { id: string }): JSX.Element {
       </ul>
     </nav>
   );
-}
-
-// A page of one patient's record: its sections, then the screen (to come).
-function PatientRecordPlaceholder({ title, id }: { title: string; id: string }): JSX.Element {
-  return (
-    <Page title={title}>
-      <PatientSections id={id} />
-      <p class="muted">{t('page.placeholder')}</p>
-    </Page>
-  );
-}
-
-export function PatientPage({ params }: { params: Params }): JSX.Element {
-  const id = params.id ?? '';
-  return <PatientRecordPlaceholder title={t('page.patient', { id })} id={id} />;
 }
 
 export function AdminPage(): JSX.Element {
