@@ -4,9 +4,10 @@ import type { JSX } from 'preact';
 import type { Permission } from './access';
 import type { MessageKey } from './i18n';
 import type { Params } from './router';
+import { BoardPage } from './screens/board/board-page';
+import { SessionPage } from './screens/session/session-page';
 import {
   AdminPage,
-  BoardPage,
   NotesPage,
   PatientPage,
   PatientsPage,
@@ -24,6 +25,7 @@ export interface RouteDef {
 
 export const routes: readonly RouteDef[] = [
   { pattern: '/board', permission: 'session.read', view: BoardPage, nav: 'nav.board' },
+  { pattern: '/sessions/:id', permission: 'session.read', view: SessionPage },
   { pattern: '/patients', permission: 'patient.list', view: PatientsPage, nav: 'nav.patients' },
   { pattern: '/patients/:id', permission: 'patient.read', view: PatientPage },
   { pattern: '/patients/:id/notes', permission: 'note.read', view: NotesPage },
