@@ -7,7 +7,7 @@ import { t } from './i18n';
 import { Layout, ProgressIndicator, TestClockBanner } from './layout';
 import { closeLive } from './live';
 import { dropDrafts } from './draft';
-import { matchPath, navigate, useLocation } from './router';
+import { matchPath, navigate, queryParam, safeLocalPath, useLocation } from './router';
 import { routes } from './routes';
 import { onSignedOut, useSession } from './session';
 import { NotFound, NotPermitted } from './views/errors';
@@ -33,7 +33,9 @@ export function App(): JSX.Element {
       const here = path + search;
       navigate(path === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`, { replace: true });
     } else if (session.status === 'signed_in' && user && (path === '/' || path === '/login')) {
-      navigate(homePath(user.role), { replace: true });
+      // Signing in on /login?next=... returns to that place (the login page asks the same; whichever runs first wins).
+      const next = path === '/login' ? safeLocalPath(queryParam(search, 'next')) : null;
+      navigate(next && next !== '/' ? next : homePath(user.role), { replace: true });
     }
   }, [session.status, user, path, search]);
 

@@ -253,6 +253,14 @@ export function DrugEntry({
   const [rate, setRate] = useState(order?.order.rate_mg_per_h !== undefined ? String(order.order.rate_mg_per_h) : '');
   const [lot, setLot] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // The order is signed after the screen opened (the prescriber signs it while the patient is pre-dose OK): its
+  // dose and rate fill the empty fields when it arrives.
+  useEffect(() => {
+    if (!order) return;
+    if (dose === '') setDose(String(order.order.total_mg));
+    if (rate === '' && order.order.rate_mg_per_h !== undefined) setRate(String(order.order.rate_mg_per_h));
+    if (order.order.devices !== undefined) setDevices(String(order.order.devices));
+  }, [order?.id]);
   const running = administrations.filter((a) => a.route === 'iv' && !a.stop && !a.stopped_at && !a.entered_in_error);
   if (!dosing && running.length === 0) return null;
 
