@@ -167,7 +167,17 @@ describe('the session screen', () => {
     await advanceClock(api.admin, 40);
     await page.reload();
     await expectState(page, 'Monitoring');
-    await bloodPressure(138, 84);
+    // About 40 minutes after the first device, a full set by keyboard: Tab through the signs, Enter records them.
+    await page.getByLabel('Systolic (mmHg)').focus();
+    for (const value of ['138', '84', '80', '97']) {
+      await page.keyboard.type(value);
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type('14');
+    await page.keyboard.press('Enter');
+    await page.locator('.latest-vital', { hasText: '138/84 mmHg' }).waitFor();
+    await page.locator('.latest-vital', { hasText: '97 %' }).waitFor();
+    await page.locator('.latest-vital', { hasText: '14 breaths/min' }).waitFor();
     await step(page, 'Ready for discharge');
     const reason = page.locator('#step-reason-ready-for-discharge');
     await reason.waitFor();

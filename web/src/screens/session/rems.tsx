@@ -5,7 +5,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post } from '../../api';
-import { formatDate } from '../../format';
+import { formatDate, formatDateTime } from '../../format';
 import { t } from '../../i18n';
 
 interface RemsForm {
@@ -22,6 +22,9 @@ const SETTING_KEY = 'kclinic.rems.healthcareSetting';
 function show(value: unknown): string {
   if (value === null || value === undefined) return t('rems.notRecorded');
   if (typeof value === 'boolean') return value ? t('rems.yes') : t('rems.no');
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDateTime(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+  if (Array.isArray(value)) return value.map(show).join(', ');
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
     if ('systolic' in record && 'diastolic' in record) return t('unit.mmHg', { value: `${String(record.systolic)}/${String(record.diastolic)}` });
