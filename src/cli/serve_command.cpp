@@ -329,9 +329,9 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
     // With --test-clock a database that holds no schema yet is created in test mode; any other keeps its own mode.
     ASSIGN_OR_RETURN(adapters::storage::OpenedStore opened,
-                     adapters::storage::OpenStoreWithMode(options.url, options.test_clock
-                                                                           ? adapters::storage::DatabaseMode::kTest
-                                                                           : adapters::storage::DatabaseMode::kProduction));
+                     adapters::storage::OpenStoreWithMode(
+                         options.url, options.test_clock ? adapters::storage::DatabaseMode::kTest
+                                                         : adapters::storage::DatabaseMode::kProduction));
     if (options.test_clock && opened.mode != adapters::storage::DatabaseMode::kTest) {
         return Error{ErrorCode::kFailedPrecondition, "--test-clock",
                      "refused: the database " + DisplayedDatabase(options.url) +

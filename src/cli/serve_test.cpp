@@ -341,10 +341,9 @@ TEST_F(ServeTest, TestClockIsRefusedOnADatabaseNotCreatedInTestMode) {
     ServeProcess refused({"serve", "--db", db_, "--listen", "127.0.0.1:0", "--test-clock"});
     EXPECT_EQ(refused.StopWith(0), 2);  // signal 0: only waits for the exit
     const std::string output = refused.RestOfOutput();
-    EXPECT_EQ(output.rfind("kclinic serve: --test-clock: refused: the database " + db_ +
-                               " was not created in test mode",
-                           0),
-              0U)
+    EXPECT_EQ(
+        output.rfind("kclinic serve: --test-clock: refused: the database " + db_ + " was not created in test mode", 0),
+        0U)
         << output;
     EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << output;
     EXPECT_EQ(CountRows("SELECT test_mode FROM database_mode"), 0);

@@ -1,6 +1,6 @@
 // The routes the server registers are exactly the endpoint table of docs/api.md, with the same permissions,
-// subjects and query parameters, and with `kclinic serve --test-clock` exactly those and the test clock's table. (The integration test in src/cli walks the same table against a running server with
-// every role.)
+// subjects and query parameters, and with `kclinic serve --test-clock` exactly those and the test clock's table. (The
+// integration test in src/cli walks the same table against a running server with every role.)
 
 #include <gtest/gtest.h>
 

@@ -75,12 +75,12 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
     // whether the server runs on a test clock, which the web app shows as a banner on every screen.
     api.Add(Method::kGet, "/api/v1/auth/me", std::nullopt, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-        Json body{{"user", PrincipalJson(call.principal)}, {"test_clock", services.test_clock != nullptr}};
-        if (call.principal.method == app::AuthMethod::kSession) {
-            body["csrf_token"] = call.principal.csrf_token;
-        }
-        return JsonResponse(200, body);
-    });
+                Json body{{"user", PrincipalJson(call.principal)}, {"test_clock", services.test_clock != nullptr}};
+                if (call.principal.method == app::AuthMethod::kSession) {
+                    body["csrf_token"] = call.principal.csrf_token;
+                }
+                return JsonResponse(200, body);
+            });
 }
 
 }  // namespace kclinic::adapters::api

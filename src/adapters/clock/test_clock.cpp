@@ -20,7 +20,8 @@ app::TimePoint TestClock::MoveForwardTo(app::TimePoint to) {
 }
 
 app::TimePoint TestClock::NowLocked() const {
-    const app::TimePoint real = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const app::TimePoint real =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     latest_ = std::max(latest_, real + offset_);
     return latest_;
 }

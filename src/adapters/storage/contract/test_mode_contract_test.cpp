@@ -30,7 +30,7 @@ protected:
     void SetUp() override {
         Result<std::unique_ptr<TestDatabase>> created = TestDatabase::Create(GetParam());
         ASSERT_TRUE(created.ok()) << created.error().ToString();
-        database_ = std::move(*created);
+        database_ = std::move(created).value();
     }
 
     // Opens the store as `kclinic serve` does, asking for `if_new` should the database be new: the mode it has.
@@ -42,17 +42,21 @@ protected:
 
     // The database as a kclinic from before migration 0018 left it: the schema of every earlier migration.
     void CreateBeforeModes() {
-        const std::string path = SqlitePath(database_->url());
-        Result<std::unique_ptr<sql::SqlConnection>> connection =
-            GetParam() == Backend::kSqlite
-                ? Result<std::unique_ptr<sql::SqlConnection>>(
-                      sqlite::SqliteConnection::Open(path, sqlite::OpenMode::kReadWriteCreate))
-                : Result<std::unique_ptr<sql::SqlConnection>>(postgres::PgConnection::Connect(database_->url()));
-        ASSERT_TRUE(connection.ok()) << connection.error().ToString();
+        std::unique_ptr<sql::SqlConnection> connection;
+        if (GetParam() == Backend::kSqlite) {
+            Result<std::unique_ptr<sqlite::SqliteConnection>> opened =
+                sqlite::SqliteConnection::Open(SqlitePath(database_->url()), sqlite::OpenMode::kReadWriteCreate);
+            ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+            connection = std::move(opened).value();
+        } else {
+            Result<std::unique_ptr<postgres::PgConnection>> opened = postgres::PgConnection::Connect(database_->url());
+            ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+            connection = std::move(opened).value();
+        }
         const std::span<const sql::Migration> all =
             GetParam() == Backend::kSqlite ? sqlite::SqliteMigrations() : postgres::PostgresMigrations();
         ASSERT_EQ(all.back().version, 18) << "this test knows the migrations up to 0018";
-        Result<int> applied = sql::ApplyMigrations(**connection, all.first(all.size() - 1));
+        Result<int> applied = sql::ApplyMigrations(*connection, all.first(all.size() - 1));
         ASSERT_TRUE(applied.ok()) << applied.error().ToString();
         ASSERT_EQ(*applied, 17);
     }

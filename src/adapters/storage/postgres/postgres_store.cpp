@@ -224,8 +224,8 @@ Result<OpenedPostgresStore> OpenPostgresStoreWithMode(const std::string& dsn, co
 }
 
 Result<int> MigratePostgres(const std::string& dsn, const PostgresOptions& options) {
-    ASSIGN_OR_RETURN(Migrated migrated, ConnectAndMigrate(dsn, PgConnectionOptions{options.connect_timeout},
-                                                          options.new_database_mode));
+    ASSIGN_OR_RETURN(Migrated migrated,
+                     ConnectAndMigrate(dsn, PgConnectionOptions{options.connect_timeout}, options.new_database_mode));
     return migrated.database.version;
 }
 

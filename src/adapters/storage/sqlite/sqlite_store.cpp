@@ -149,8 +149,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
                          SqliteConnection::Open(path, OpenMode::kReadOnly, options.connection));
         readers.push_back(std::move(reader));
     }
-    return std::unique_ptr<SqliteStore>(
-        new SqliteStore(options, migrated.mode, std::move(writer), std::move(readers)));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(options, migrated.mode, std::move(writer), std::move(readers)));
 }
 
 SqliteStore::SqliteStore(const SqliteOptions& options, sql::DatabaseMode mode, std::unique_ptr<SqliteConnection> writer,
