@@ -5,6 +5,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, post } from '../../api';
+import { useDraft } from '../../draft';
 import { formatQuantity } from '../../format';
 import { t, type MessageKey } from '../../i18n';
 import { LOINC, isEsketamine, type Administration, type AdverseEvent, type Alert, type DoseOrder, type Vital } from './model';
@@ -48,7 +49,10 @@ export function VitalsEntry({
   sessionId: number;
   onRecorded: (vital: Vital, alerts: Alert[]) => void;
 }): JSX.Element {
-  const [values, setValues] = useState<VitalValues>(EMPTY_VITALS);
+  // A reading typed but not yet recorded survives an idle sign-out (draft.ts).
+  const draft = useDraft<VitalValues>('vitals', EMPTY_VITALS);
+  const values = draft.value;
+  const setValues = draft.set;
   const [error, setError] = useState<{ field: string | undefined; message: string } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -80,7 +84,7 @@ export function VitalsEntry({
         const stored = await post<Vital & { alerts?: Alert[] }>(`/patients/${patientId}/vitals`, { ...body, session_id: sessionId });
         onRecorded(stored, stored.alerts ?? []);
       }
-      setValues(EMPTY_VITALS);
+      draft.clear();
       setSaved(t('vitals.saved', { count: bodies.length }));
       systolic.current?.focus();
     } catch (caught) {
