@@ -77,7 +77,9 @@ describe('the session screen', () => {
     await expectState(page, 'Checked in');
 
     // Pre-dose blood pressure, keyboard only: focus is in systolic, Enter, diastolic, Enter.
-    await page.getByLabel('Systolic (mmHg)').focus();
+    await page.reload();
+    await expectState(page, 'Checked in');
+    await page.waitForFunction(() => document.activeElement?.id === 'vital-systolic');
     const started = Date.now();
     await page.keyboard.type('124');
     await page.keyboard.press('Enter');
