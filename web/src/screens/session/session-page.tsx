@@ -110,48 +110,24 @@ function DoseOrderSummary({ session }: { session: SessionDetail }): JSX.Element 
     );
   }
   const o = order.order;
+  // Each line of the order that it has, with its unit.
+  const facts: [string, string][] = [[t('order.total'), formatQuantity(o.total_mg, 'mg')]];
+  if (o.weight_used_kg !== undefined) facts.push([t('order.weight'), formatQuantity(o.weight_used_kg, 'kg')]);
+  if (order.request.mg_per_kg !== undefined) facts.push([t('order.mgPerKg'), formatQuantity(order.request.mg_per_kg, 'mg/kg')]);
+  if (o.minutes !== undefined) facts.push([t('order.minutes'), formatQuantity(o.minutes, 'min')]);
+  if (o.rate_mg_per_h !== undefined) facts.push([t('order.rate'), formatQuantity(o.rate_mg_per_h, 'mg/h')]);
+  if (o.devices !== undefined) facts.push([t('order.devices'), t('order.devicesValue', { count: o.devices })]);
+  facts.push([t('order.signed'), t('order.signedBy', { who: order.prescriber, time: formatDateTime(order.signed_at) })]);
   return (
     <section class="dose-order" aria-labelledby="order-title">
       <h2 id="order-title">{t('order.title')}</h2>
       <dl class="facts">
-        <div>
-          <dt>{t('order.total')}</dt>
-          <dd class="num">{formatQuantity(o.total_mg, 'mg')}</dd>
-        </div>
-        {o.weight_used_kg !== undefined ? (
-          <div>
-            <dt>{t('order.weight')}</dt>
-            <dd class="num">{formatQuantity(o.weight_used_kg, 'kg')}</dd>
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd class="num">{value}</dd>
           </div>
-        ) : null}
-        {order.request.mg_per_kg !== undefined ? (
-          <div>
-            <dt>{t('order.mgPerKg')}</dt>
-            <dd class="num">{formatQuantity(order.request.mg_per_kg, 'mg/kg')}</dd>
-          </div>
-        ) : null}
-        {o.minutes !== undefined ? (
-          <div>
-            <dt>{t('order.minutes')}</dt>
-            <dd class="num">{formatQuantity(o.minutes, 'min')}</dd>
-          </div>
-        ) : null}
-        {o.rate_mg_per_h !== undefined ? (
-          <div>
-            <dt>{t('order.rate')}</dt>
-            <dd class="num">{formatQuantity(o.rate_mg_per_h, 'mg/h')}</dd>
-          </div>
-        ) : null}
-        {o.devices !== undefined ? (
-          <div>
-            <dt>{t('order.devices')}</dt>
-            <dd class="num">{t('order.devicesValue', { count: o.devices })}</dd>
-          </div>
-        ) : null}
-        <div>
-          <dt>{t('order.signed')}</dt>
-          <dd>{t('order.signedBy', { who: order.prescriber, time: formatDateTime(order.signed_at) })}</dd>
-        </div>
+        ))}
       </dl>
     </section>
   );
