@@ -4,7 +4,7 @@
 // MOAA/S and CADSS, the drug given, adverse events, and for esketamine the REMS form. It watches the session on the
 // live channel and merges each event into what it loaded; after a gap it reads the record again.
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get } from '../../api';
 import { formatDateTime, formatDuration, formatQuantity, formatTime, formatTimeSeconds } from '../../format';
 import { t } from '../../i18n';
@@ -141,12 +141,22 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
   const [thresholds, setThresholds] = useState<Thresholds>(DEFAULT_THRESHOLDS);
   const now = useClinicNow();
 
+  // Changes made while a read of the record is in flight (live events, this screen's own answers) are replayed on
+  // what it reads, so a read that started before them never takes them away.
+  const inFlight = useRef<((current: Loaded) => Loaded)[] | null>(null);
+
   const reload = useCallback(async () => {
+    const replay: ((current: Loaded) => Loaded)[] = [];
+    inFlight.current = replay;
     try {
-      setLoaded(await loadSession(id));
+      let fresh = await loadSession(id);
+      for (const change of replay) fresh = change(fresh);
+      setLoaded(fresh);
       setFailure(null);
     } catch (error) {
       setFailure(error instanceof ApiError ? error.message : String(error));
+    } finally {
+      if (inFlight.current === replay) inFlight.current = null;
     }
   }, [id]);
 
@@ -156,6 +166,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
   }, [reload]);
 
   const merge = useCallback((change: (current: Loaded) => Loaded) => {
+    inFlight.current?.push(change);
     setLoaded((current) => (current ? change(current) : current));
   }, []);
 
