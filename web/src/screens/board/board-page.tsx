@@ -5,7 +5,7 @@
 // state change or an administration updates its row. Only an event for a session the board does not show yet (a
 // patient checked in on another day's session) reads the board again.
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get } from '../../api';
 import { formatDate, formatDuration, formatTime, setClinicTimeZone } from '../../format';
 import { t } from '../../i18n';
@@ -181,14 +181,24 @@ export function BoardPage(): JSX.Element {
   const [failure, setFailure] = useState<string | null>(null);
   const now = useClinicNow(15_000);
 
+  // Live events that arrive while the board is read are replayed on what it reads (a read that started before
+  // them must not take them away).
+  const inFlight = useRef<LiveEvent[] | null>(null);
+
   const load = useCallback(async () => {
+    const replay: LiveEvent[] = [];
+    inFlight.current = replay;
     try {
       const [answer] = await Promise.all([get<Board>('/board'), refreshClinicClock()]);
       if (answer.time_zone) setClinicTimeZone(answer.time_zone);
-      setBoard(answer);
+      let fresh = answer;
+      for (const event of replay) fresh = applyEvent(fresh, event) ?? fresh;
+      setBoard(fresh);
       setFailure(null);
     } catch (error) {
       setFailure(error instanceof ApiError ? error.message : String(error));
+    } finally {
+      if (inFlight.current === replay) inFlight.current = null;
     }
   }, []);
 
@@ -199,6 +209,7 @@ export function BoardPage(): JSX.Element {
   const handlers = useMemo(
     () => ({
       onEvent: (event: LiveEvent) => {
+        inFlight.current?.push(event);
         let stale = false;
         setBoard((current) => {
           if (!current) return current;
