@@ -39,7 +39,7 @@ async function nursePage(t, path) {
   await page.goto(`${server.url}${path}`);
   await login(page, users.nurse.email, users.nurse.password);
   await page.waitForURL(`${server.url}${path}`).catch(async (e) => {
-    await screenshot(page, 'debug-login');
+    await screenshot(page, 'session-login-did-not-return');
     throw new Error(`${e.message} at ${page.url()}: ${await page.locator('main').innerText()}`);
   });
   return browser;

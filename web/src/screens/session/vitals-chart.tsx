@@ -76,10 +76,11 @@ function drawBands(u: uPlot, bands: readonly Band[]): void {
   ctx.font = `${Math.round(12 * devicePixelRatio)}px system-ui, sans-serif`;
   for (const band of bands) {
     const lineY = u.valToPos(band.at, band.scale, true);
-    // The alert region: from the threshold to the plot's edge on the alerting side.
-    const regionTop = band.above ? top : lineY;
-    ctx.fillStyle = 'rgba(180, 35, 24, 0.06)';
-    ctx.fillRect(left, regionTop, width, band.above ? lineY - top : top + height - lineY);
+    // The band: a strip on the alerting side of the threshold. Five thresholds on three scales overlap, so
+    // shading each whole region would shade the whole plot and say nothing.
+    const strip = Math.min(12 * devicePixelRatio, band.above ? lineY - top : top + height - lineY);
+    ctx.fillStyle = 'rgba(180, 35, 24, 0.14)';
+    ctx.fillRect(left, band.above ? lineY - strip : lineY, width, Math.max(0, strip));
     ctx.strokeStyle = '#8a1c13';
     ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
     ctx.lineWidth = devicePixelRatio;
@@ -88,7 +89,7 @@ function drawBands(u: uPlot, bands: readonly Band[]): void {
     ctx.lineTo(left + width, lineY);
     ctx.stroke();
     ctx.fillStyle = '#8a1c13';
-    const textY = band.above ? lineY - 4 * devicePixelRatio : lineY + 14 * devicePixelRatio;
+    const textY = band.above ? lineY - 3 * devicePixelRatio : lineY + 11 * devicePixelRatio;
     ctx.fillText(band.label, left + 6 * devicePixelRatio, textY);
   }
   ctx.restore();
