@@ -19,6 +19,7 @@
 #include "adapters/api/store_metrics.hpp"
 #include "adapters/clock/os_time_zones.hpp"
 #include "adapters/clock/system_clock.hpp"
+#include "adapters/clock/test_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/live_channel.hpp"
@@ -36,6 +37,7 @@
 #include "app/demo_clinic.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/record_names.hpp"
+#include "app/test_clock_moves.hpp"
 #include "cli/demo_feed.hpp"
 #include "cli/live_relay.hpp"
 
@@ -54,6 +56,9 @@ struct ServeOptions {
     int workers = 64;
     bool demo = false;
     double demo_feed_interval_s = 5;
+    // The test clock (docs/cli.md "Test clock"): a flag only, never a --config key, so that no configuration file
+    // copied from a test setup can switch it on.
+    bool test_clock = false;
     // The outbox's SMTP relay (docs/cli.md "Reminders by email"); empty: no sender loop, reminders wait in the outbox.
     std::string smtp;       // HOST:PORT
     std::string smtp_from;  // the From of every message; required with smtp
@@ -322,21 +327,40 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         }
         web_files = std::move(folder).value();
     }
-    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> opened, adapters::storage::OpenStore(options.url));
+    // With --test-clock a database that holds no schema yet is created in test mode; any other keeps its own mode.
+    ASSIGN_OR_RETURN(adapters::storage::OpenedStore opened,
+                     adapters::storage::OpenStoreWithMode(
+                         options.url, options.test_clock ? adapters::storage::DatabaseMode::kTest
+                                                         : adapters::storage::DatabaseMode::kProduction));
+    if (options.test_clock && opened.mode != adapters::storage::DatabaseMode::kTest) {
+        return Error{ErrorCode::kFailedPrecondition, "--test-clock",
+                     "refused: the database " + DisplayedDatabase(options.url) +
+                         " was not created in test mode, and a clinic's clock is never moved; the test clock runs "
+                         "only on a database that `kclinic serve --test-clock` created (start it on a new SQLite "
+                         "file or an empty PostgreSQL database)"};
+    }
     http::MetricsRegistry metrics;
-    adapters::api::TimedStore store(*opened, metrics);
+    adapters::api::TimedStore store(*opened.store, metrics);
 
-    const adapters::SystemClock clock;
+    // On a test clock the clinical record, its alerts, the live channel's events, the outbox and the demo feed follow
+    // the test clock; logins, browser sessions and login locks stay on the real time (ClinicUseCases).
+    const adapters::SystemClock system_clock;
+    adapters::TestClock test_clock;
+    const app::Clock& clock = options.test_clock ? static_cast<const app::Clock&>(test_clock) : system_clock;
     const adapters::crypto::SodiumCredentials credentials;
     const adapters::OsTimeZones zones;
-    app::ClinicUseCases use_cases(store, clock, credentials, zones);
+    app::ClinicUseCases use_cases(store, clock, system_clock, credentials, zones);
+    std::optional<app::TestClockMoves> clock_moves;
+    if (options.test_clock) {
+        clock_moves.emplace(store, test_clock);
+    }
     // The live channel's hub is this process's local EventBus. On PostgreSQL the LISTEN/NOTIFY relay wraps it, so
     // that whatever records a change (the API routes, the demo clinic's vitals feed) reaches the live subscribers of
     // every server process on the database; SQLite serves one process, so the hub alone.
     http::LiveHub hub(metrics);
     ASSIGN_OR_RETURN(std::unique_ptr<app::EventBus> relay, OpenLiveRelay(options.url, hub, metrics));
     app::EventBus& events = relay ? *relay : static_cast<app::EventBus&>(hub);
-    adapters::api::ApiServices api{use_cases, events, clock};
+    adapters::api::ApiServices api{use_cases, events, clock, clock_moves ? &*clock_moves : nullptr};
 
     http::Router router;
     adapters::api::AddApiRoutes(router, api);
@@ -375,6 +399,11 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     if (options.web_root.empty() && !bundle.built) {
         std::cerr << "kclinic serve: this binary was built without its web front end, so / shows a page saying so; "
                      "run `make web` and rebuild (or `make build`), or serve a built one with --web-root web/dist"
+                  << std::endl;
+    }
+    if (options.test_clock) {
+        std::cout << "kclinic TEST CLOCK: a test-mode database; the clinic's clock starts at the real time and moves "
+                     "forward with POST /api/v1/test/clock (never use this for patients)"
                   << std::endl;
     }
 
@@ -424,6 +453,9 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
                     "Add the synthetic demo clinic (staff of every role, patients at every step, one session in "
                     "monitoring whose vital signs keep arriving) when the database holds no patient yet; print its "
                     "logins");
+    serve->add_flag("--test-clock", options->test_clock,
+                    "TEST ONLY: run the clinic on a clock that tests move forward (POST /api/v1/test/clock). Creates a "
+                    "new database in test mode; refused on a database not created so");
     serve
         ->add_option("--demo-feed-interval", options->demo_feed_interval_s,
                      "Seconds between the demo monitor's sets of vital signs (0.1-3600, default 5)")

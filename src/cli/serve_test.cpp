@@ -333,4 +333,57 @@ TEST_F(ServeTest, RefusesABadListenAddressOrAPortInUse) {
     EXPECT_EQ(process_->StopWith(SIGTERM), 0);
 }
 
+// --test-clock only on a database it created: a production database (here one `kclinic migrate` made) is refused
+// before serving, exit 2 and one line naming the flag, and stays a production one.
+TEST_F(ServeTest, TestClockIsRefusedOnADatabaseNotCreatedInTestMode) {
+    const kclinic::cli::testing::CommandRun migrated = kclinic::cli::testing::RunKclinic({"migrate", "--db", db_});
+    ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+    ServeProcess refused({"serve", "--db", db_, "--listen", "127.0.0.1:0", "--test-clock"});
+    EXPECT_EQ(refused.StopWith(0), 2);  // signal 0: only waits for the exit
+    const std::string output = refused.RestOfOutput();
+    EXPECT_EQ(
+        output.rfind("kclinic serve: --test-clock: refused: the database " + db_ + " was not created in test mode", 0),
+        0U)
+        << output;
+    EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << output;
+    EXPECT_EQ(CountRows("SELECT test_mode FROM database_mode"), 0);
+
+    // Nor does a plain server make it a test-mode one.
+    ASSERT_NE(Start(), 0);
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+    ServeProcess again({"serve", "--db", db_, "--listen", "127.0.0.1:0", "--test-clock"});
+    EXPECT_EQ(again.StopWith(0), 2);
+}
+
+// On a new database --test-clock creates it in test mode, says so after the "serving on" line, and serves the test
+// clock's routes (behind authentication); served again without the flag, the same database runs on the real time and
+// the routes are gone; with it again, they are back.
+TEST_F(ServeTest, TestClockCreatesATestModeDatabaseAndSaysSo) {
+    const std::uint16_t port = Start({"--test-clock"});
+    ASSERT_NE(port, 0);
+    EXPECT_EQ(process_->NextLine().rfind("kclinic TEST CLOCK: a test-mode database;", 0), 0U);
+    EXPECT_EQ(CountRows("SELECT test_mode FROM database_mode"), 1);
+    std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
+    ASSERT_NE(connection, nullptr);
+    std::optional<TestResponse> clock = connection->Exchange("GET", "/api/v1/test/clock");
+    ASSERT_TRUE(clock);
+    EXPECT_EQ(clock->status, 401);
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+
+    const std::uint16_t plain = Start();
+    ASSERT_NE(plain, 0);
+    connection = TestConnection::Connect(plain);
+    ASSERT_NE(connection, nullptr);
+    for (const char* method : {"GET", "POST"}) {
+        std::optional<TestResponse> absent = connection->Exchange(method, "/api/v1/test/clock", "{}");
+        ASSERT_TRUE(absent);
+        EXPECT_EQ(absent->status, 404) << method;
+    }
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+
+    ASSERT_NE(Start({"--test-clock"}), 0);
+    EXPECT_EQ(process_->NextLine().rfind("kclinic TEST CLOCK: ", 0), 0U);
+    EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+}
+
 }  // namespace

@@ -4,15 +4,17 @@ import type { JSX } from 'preact';
 import type { Permission } from './access';
 import type { MessageKey } from './i18n';
 import type { Params } from './router';
+import { BoardPage } from './screens/board/board-page';
+import { NotesPage } from './screens/notes/notes-page';
 import { ChartPage } from './screens/patients/chart';
 import { DoseOrderPage } from './screens/patients/dose-order';
 import { IntakePage } from './screens/patients/intake';
 import { PatientsPage, RegisterPatientPage } from './screens/patients/patients';
-import { NotesPage } from './screens/notes/notes-page';
 import { PortalPage } from './screens/portal/portal-page';
 import { QuestionnairePage } from './screens/portal/questionnaire-page';
 import { SchedulePage } from './screens/schedule/schedule-page';
-import { AdminPage, BoardPage } from './views/placeholders';
+import { SessionPage } from './screens/session/session-page';
+import { AdminPage } from './views/placeholders';
 
 export interface RouteDef {
   readonly pattern: string;
@@ -24,6 +26,7 @@ export interface RouteDef {
 
 export const routes: readonly RouteDef[] = [
   { pattern: '/board', permission: 'session.read', view: BoardPage, nav: 'nav.board' },
+  { pattern: '/sessions/:id', permission: 'session.read', view: SessionPage },
   { pattern: '/patients', permission: 'patient.list', view: PatientsPage, nav: 'nav.patients' },
   { pattern: '/patients/new', permission: 'patient.register', view: RegisterPatientPage },
   { pattern: '/patients/:id', permission: 'patient.read', view: ChartPage },

@@ -149,6 +149,9 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddPortalRoutes(api, services);
     AddScheduleRoutes(api, services);
     AddCalendarFeedRoutes(api, services);
+    if (services.test_clock != nullptr) {
+        AddTestClockRoutes(api, services);
+    }
     return api.Routes();
 }
 

@@ -1,10 +1,7 @@
-// Placeholder screens: a heading each, until the screen helpers replace them (issue 12 §2, §3). The board already
-// watches the live channel, so the layout's live status works from the start.
+// Placeholder screens: a heading each, until the screen helpers replace them (issue 12 §2, §3).
 import type { JSX } from 'preact';
-import { useMemo } from 'preact/hooks';
 import { may } from '../access';
 import { t } from '../i18n';
-import { useLiveTopic } from '../live';
 import { Page } from '../page';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -15,12 +12,6 @@ function Placeholder({ title }: { title: string }): JSX.Element {
       <p class="muted">{t('page.placeholder')}</p>
     </Page>
   );
-}
-
-export function BoardPage(): JSX.Element {
-  const handlers = useMemo(() => ({ onEvent: () => undefined }), []);
-  useLiveTopic('board', handlers);
-  return <Placeholder title={t('page.board')} />;
 }
 
 // The sections of one patient's record, each shown only to roles that may open it.
