@@ -1105,6 +1105,29 @@ private:
         }
     }
 
+    // The request for a visit of `type` with `clinician` in their first free slot within two weeks from `from`.
+    Result<AppointmentRequest> FirstFreeVisit(const DemoPatient& p, clinical::AppointmentType type,
+                                              const Actor& clinician, sys_days from) {
+        SlotSearch search;
+        search.type = type;
+        search.patient = p.id;
+        search.from = from;
+        search.to = from + days{14};
+        search.staff = clinician.user;
+        search.count = 1;
+        ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
+                         use_cases_.scheduling.FindSlots(front_desk_, search, settings_));
+        if (slots.empty()) {
+            return Error{ErrorCode::kFailedPrecondition, "slot", "no free slot within two weeks"};
+        }
+        AppointmentRequest request;
+        request.type = type;
+        request.patient = p.id;
+        request.start = slots.front().start;
+        request.staff = clinician.user;
+        return request;
+    }
+
     // A consultation booked at `booked_at` in `clinician`'s first free slot from `from`; by `now` the patient came
     // and it was completed (or, with `no_show`, did not come), or (for the patient who asked) it was cancelled the
     // day after booking.
@@ -1112,25 +1135,8 @@ private:
                    TimePoint booked_at, bool no_show) {
         At(booked_at, std::string(clinical::AppointmentTypeName(type)) + " of " + p.mrn,
            [this, &p, type, &clinician, from, booked_at, no_show]() -> Status {
-               SlotSearch search;
-               search.type = type;
-               search.patient = p.id;
-               search.from = from;
-               search.to = from + days{14};
-               search.staff = clinician.user;
-               search.count = 1;
-               ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
-                                use_cases_.scheduling.FindSlots(front_desk_, search, settings_));
-               if (slots.empty()) {
-                   return Error{ErrorCode::kFailedPrecondition, "slot", "no free slot within two weeks"};
-               }
-               AppointmentRequest request;
-               request.type = type;
-               request.patient = p.id;
-               request.start = slots.front().start;
-               request.staff = clinician.user;
-               ASSIGN_OR_RETURN(const Appointment booked, use_cases_.scheduling.Book(front_desk_, request, settings_));
-               ++summary_.appointments;
+               ASSIGN_OR_RETURN(const AppointmentRequest request, FirstFreeVisit(p, type, clinician, from));
+               ASSIGN_OR_RETURN(const Appointment booked, BookAtAnyHour(request));
                auto appointment = std::make_shared<Appointment>(booked);
                const std::string what = " of " + p.mrn + "'s " + std::string(clinical::AppointmentTypeName(type));
                if (p.cancels_visit) {
@@ -1344,23 +1350,8 @@ private:
             DemoPatient& p = *demo_patients_.at(visit.patient);
             At(now_ - minutes{15}, std::string(clinical::AppointmentTypeName(visit.type)) + " of " + p.mrn,
                [this, &p, visit]() -> Status {
-                   SlotSearch search;
-                   search.type = visit.type;
-                   search.patient = p.id;
-                   search.from = today_ + days{visit.from_day};
-                   search.to = search.from + days{14};
-                   search.staff = visit.clinician->user;
-                   search.count = 1;
-                   ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
-                                    use_cases_.scheduling.FindSlots(front_desk_, search, settings_));
-                   if (slots.empty()) {
-                       return Error{ErrorCode::kFailedPrecondition, "slot", "no free slot within two weeks"};
-                   }
-                   AppointmentRequest request;
-                   request.type = visit.type;
-                   request.patient = p.id;
-                   request.start = slots.front().start;
-                   request.staff = visit.clinician->user;
+                   ASSIGN_OR_RETURN(const AppointmentRequest request,
+                                    FirstFreeVisit(p, visit.type, *visit.clinician, today_ + days{visit.from_day}));
                    return StatusOf(BookAtAnyHour(request));
                });
         }
