@@ -1032,9 +1032,9 @@ private:
             PlanWeekCourse(n, booked_at);
         }
         for (int n = 0; n < 3; ++n) {
-            const std::size_t number = static_cast<std::size_t>(kWeekCourses + n);
-            DemoPatient& p = Register(TimePoint{week_start_ - days{5 - n}} + hours{11},
-                                      kFirstWeekMrn + static_cast<int>(number), std::string(kWeekNames.at(number)),
+            const int number = kWeekCourses + n;
+            DemoPatient& p = Register(TimePoint{week_start_ - days{5 - n}} + hours{11}, kFirstWeekMrn + number,
+                                      std::string(kWeekNames.at(static_cast<std::size_t>(number))),
                                       sys_days{year{1970 + 9 * n} / 6 / 15}, clinical::Sex::kFemale, 60 + 5 * n);
             History(p, TimePoint{week_start_ - days{5 - n}} + hours{11} + minutes{20},
                     DemoHistory{{"F33.1"}, {}, {}, {}, ""});
