@@ -26,6 +26,8 @@
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/operational_routes.hpp"
 #include "adapters/http/router.hpp"
+#include "adapters/http/web_bundle.hpp"
+#include "adapters/http/web_front_end.hpp"
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/mail/outbox_sender.hpp"
 #include "adapters/mail/smtp_client.hpp"
@@ -61,15 +63,16 @@ struct ServeOptions {
     std::string smtp_user;  // the password comes from $KCLINIC_SMTP_PASSWORD, never a flag or file
     int smtp_timeout_s = 60;
     std::string smtp_helo = "localhost";
-    std::string config;  // a JSON file of the options above; empty: none
-    bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
+    std::string web_root;  // serve the web front end from this folder instead of the embedded one; empty: embedded
+    std::string config;    // a JSON file of the options above; empty: none
+    bool json = false;     // serve has no --json: its one line of output is for people and for tests alike
 };
 
 // --config FILE: a JSON object with any of these keys, each the flag of the same name (underscores for dashes). A
 // flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
 constexpr std::string_view kConfigKeys =
     "db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, smtp_tls, smtp_verify_certificate, "
-    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo";
+    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root";
 
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
@@ -110,7 +113,8 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
                                                              {"smtp_tls", &options.smtp_tls},
                                                              {"smtp_ca_file", &options.smtp_ca_file},
                                                              {"smtp_user", &options.smtp_user},
-                                                             {"smtp_helo", &options.smtp_helo}};
+                                                             {"smtp_helo", &options.smtp_helo},
+                                                             {"web_root", &options.web_root}};
         if (const auto string = strings.find(key); string != strings.end()) {
             if (!value.is_string()) {
                 return refuse("key \"" + key + "\" must be a string (got " + value.dump() + ")");
@@ -306,6 +310,18 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     if (!options.smtp.empty()) {
         ASSIGN_OR_RETURN(smtp, SmtpSettingsOf(options));
     }
+    // The web front end: the files built into this binary, or --web-root's folder (checked before anything opens).
+    const http::WebBundle bundle = http::BuiltWebBundle();
+    http::WebFiles web_files = http::EmbeddedWebFiles(bundle);
+    if (!options.web_root.empty()) {
+        Result<http::WebFiles> folder = http::DirectoryWebFiles(options.web_root);
+        if (!folder.ok()) {
+            Error error = folder.error();
+            error.field = "--web-root";
+            return error;
+        }
+        web_files = std::move(folder).value();
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<app::Store> opened, adapters::storage::OpenStore(options.url));
     http::MetricsRegistry metrics;
     adapters::api::TimedStore store(*opened, metrics);
@@ -326,6 +342,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     adapters::api::AddApiRoutes(router, api);
     http::AddOperationalRoutes(router, metrics, http::ServiceInfo{KCLINIC_VERSION, std::string(store.Backend())},
                                [&store] { return DatabaseAnswers(store); });
+    http::AddWebFrontEnd(router, std::move(web_files));
 
     http::ServerOptions server_options;
     server_options.host = address.host;
@@ -355,6 +372,11 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;
     std::cout << "kclinic serving on http://" << shown_host << ":" << server.Port()
               << " (database: " << DisplayedDatabase(options.url) << ")" << std::endl;
+    if (options.web_root.empty() && !bundle.built) {
+        std::cerr << "kclinic serve: this binary was built without its web front end, so / shows a page saying so; "
+                     "run `make web` and rebuild (or `make build`), or serve a built one with --web-root web/dist"
+                  << std::endl;
+    }
 
     // The outbox's sender loop, on its own thread until the server stops (docs/architecture.md "Outbox").
     std::optional<adapters::mail::OutboxSender> sender;
@@ -424,6 +446,9 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
                      "Seconds one delivery may take, connection to the relay's answer (1-600, default 60)")
         ->check(CLI::Range(1, 600));
     serve->add_option("--smtp-helo", options->smtp_helo, "The name EHLO gives the relay (default localhost)");
+    serve->add_option("--web-root", options->web_root,
+                      "Serve the web front end from this folder (a built web/dist, read at every request: for "
+                      "development) instead of the one built into the binary; it must hold index.html");
     serve->add_option("--config", options->config,
                       "A JSON file with any of the keys " + std::string(kConfigKeys) +
                           " (the flags above); flags on the command line win over it");
