@@ -424,14 +424,8 @@ private:
         if (t0 >= TimePoint{week_start_}) {
             Seat(p, index, t0, clinical::AppointmentType::kIvSession, kIvChair, t0 + minutes{96});
         }
-        clinical::DoseRequest request;
-        request.route = Route::kIv;
-        request.weight_kg = p.weight_kg;
-        request.mg_per_kg = 0.5;
-        request.minutes = 40;
-        request.concentration_mg_per_ml = 10;
         auto order = std::make_shared<clinical::DoseOrder>();
-        PreDose(p, index, t0, request, order);
+        PreDose(p, index, t0, IvRequest(p), order);
         if (hypertensive) {
             Bp(p, t0 + minutes{30}, 182, 96);
             At(t0 + minutes{33}, "alert acknowledgement of " + p.mrn, [this, &p] {
