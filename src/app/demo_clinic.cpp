@@ -5,7 +5,9 @@
 #include <cassert>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -57,6 +59,10 @@ constexpr std::array<StaffMember, 6> kStaff{{
     {Role::kPatient, "patient", "Devon Demo", "demo-patient-pass"},
 }};
 
+// A second nurse, so that four chairs can run at once within schedule.patients_per_nurse (3 by default). Not among
+// the printed logins (one per role); README.md names the password.
+constexpr StaffMember kSecondNurse{Role::kNurse, "nurse2", "Demo Nurse Two", "demo-nurse2-pass"};
+
 std::string DemoEmail(std::string_view local_part) {
     return std::string(local_part) + "@" + std::string(kDemoEmailDomain);
 }
@@ -95,7 +101,8 @@ public:
         : use_cases_(store, clock_, credentials, zones),
           settings_(std::move(settings)),
           now_(now),
-          today_(std::chrono::floor<days>(now)) {}
+          today_(std::chrono::floor<days>(now)),
+          week_start_(today_ - (std::chrono::weekday{today_} - std::chrono::Monday)) {}
 
     // The audited looks at what is there already, at `now`: true when a patient exists (then nothing is seeded).
     Result<bool> HoldsPatients() {
@@ -134,15 +141,22 @@ public:
         PlanHypertension();
         PlanPtsd();
         PlanBrandNameHistory();
+        PlanImCourse();
+        PlanWeek();
         PlanBookedWeek();
     }
 
-    // Runs the steps in time order (steps at the same time in the order planned), the clock at each step's time.
+    // Runs the steps in time order (steps at the same time in the order planned), the clock at each step's time. A
+    // step may plan further steps at or after its own time (what happens at the appointments a booking made).
     Status Run() {
-        std::stable_sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
-        for (const Step& step : steps_) {
-            assert(step.at <= now_ && "a demo step planned after now");
-            clock_.Set(step.at);
+        while (!steps_.empty()) {
+            const auto next = steps_.begin();
+            const TimePoint at = next->first;
+            const Step step = std::move(next->second);
+            steps_.erase(next);
+            assert(at <= now_ && "a demo step planned after now");
+            running_at_ = at;
+            clock_.Set(at);
             if (Status done = step.run(); !done.ok()) {
                 Error error = done.error();
                 error.message = "demo clinic, " + step.what + ": " + error.message;
@@ -158,7 +172,6 @@ public:
 
 private:
     struct Step {
-        TimePoint at;
         std::string what;
         std::function<Status()> run;
     };
@@ -172,6 +185,10 @@ private:
         std::optional<CourseId> course;
         std::vector<SessionId> sessions;  // the course's, in number order
         std::optional<ScreeningId> screening;
+        TimePoint course_started_at{};      // when the prescriber started the course
+        bool books_its_own_course = false;  // one of the week's patients: PlanWeek books their course
+        bool misses_first_session = false;  // a no-show at session 1
+        bool cancels_visit = false;         // asks to move their visit: it is cancelled
     };
 
     // ----- time -------------------------------------------------------------------------------------------------
@@ -182,7 +199,15 @@ private:
     }
 
     void At(TimePoint at, std::string what, std::function<Status()> run) {
-        steps_.push_back(Step{at, std::move(what), std::move(run)});
+        assert((!running_at_ || at >= *running_at_) && "a demo step planned before the step that plans it");
+        steps_.emplace(at, Step{std::move(what), std::move(run)});  // after the steps already planned at `at`
+    }
+
+    // At, for what happens at a booked appointment: only what has happened by `now`.
+    void AtIfPast(TimePoint at, std::string what, std::function<Status()> run) {
+        if (at <= now_) {
+            At(at, std::move(what), std::move(run));
+        }
     }
 
     // ----- building blocks, each one or more steps through a use case -------------------------------------------
@@ -335,6 +360,7 @@ private:
     // `needed`: the sessions the demo goes on to use; a clinic whose schedule settings plan fewer cannot be seeded.
     void StartCourse(DemoPatient& p, TimePoint at, Protocol protocol, Route route, sys_days start_date,
                      std::size_t needed) {
+        p.course_started_at = at;
         At(at, "course of " + p.mrn, [this, &p, protocol, route, start_date, needed]() -> Status {
             ASSIGN_OR_RETURN(
                 CourseRecord course,
@@ -395,14 +421,11 @@ private:
     // monitored until t0 + 90 min. With `hypertensive`, the BP 20 min into the infusion is 182/96: the systolic alert
     // (>= 180, settings.monitoring) fires, the prescriber acknowledges it, and a transient hypertension is logged.
     void IvSession(DemoPatient& p, std::size_t index, TimePoint t0, bool hypertensive) {
-        clinical::DoseRequest request;
-        request.route = Route::kIv;
-        request.weight_kg = p.weight_kg;
-        request.mg_per_kg = 0.5;
-        request.minutes = 40;
-        request.concentration_mg_per_ml = 10;
+        if (t0 >= TimePoint{week_start_}) {
+            Seat(p, index, t0, clinical::AppointmentType::kIvSession, kIvChair, t0 + minutes{96});
+        }
         auto order = std::make_shared<clinical::DoseOrder>();
-        PreDose(p, index, t0, request, order);
+        PreDose(p, index, t0, IvRequest(p), order);
         if (hypertensive) {
             Bp(p, t0 + minutes{30}, 182, 96);
             At(t0 + minutes{33}, "alert acknowledgement of " + p.mrn, [this, &p] {
@@ -466,6 +489,9 @@ private:
     // the REMS 2 hours, discharged at t0 + 140 min; the REMS form is submitted at `submit_at` when given.
     void EsketamineSession(DemoPatient& p, std::size_t index, TimePoint t0, int dose_mg,
                            std::optional<TimePoint> submit_at) {
+        if (t0 >= TimePoint{week_start_}) {
+            Seat(p, index, t0, clinical::AppointmentType::kEsketamineSession, kEsketamineChair, t0 + minutes{141});
+        }
         const auto order = std::make_shared<clinical::DoseOrder>();
         PreDose(p, index, t0, EsketamineRequest(p, dose_mg), order);
         const int devices = dose_mg / clinical::kEsketamineDeviceMg;
@@ -565,12 +591,20 @@ private:
             if (!added || member.role == Role::kPatient) {
                 continue;  // the patient's user is added once their record exists (PlanMaintenance)
             }
-            At(Day(-150, 7), "user " + email, [this, member, email] {
-                return StatusOf(
-                    use_cases_.users.AddUser(system_, NewUser{email, std::string(member.display_name), member.role,
-                                                              std::string(member.password), std::nullopt}));
-            });
+            AddStaffUser(member);
         }
+        if (!existing_emails_.contains(DemoEmail(kSecondNurse.local_part))) {
+            AddStaffUser(kSecondNurse);
+        }
+    }
+
+    void AddStaffUser(const StaffMember& member) {
+        const std::string email = DemoEmail(member.local_part);
+        At(Day(-150, 7), "user " + email, [this, member, email] {
+            return StatusOf(
+                use_cases_.users.AddUser(system_, NewUser{email, std::string(member.display_name), member.role,
+                                                          std::string(member.password), std::nullopt}));
+        });
     }
 
     // An intake only: demographics, weight and history, no screening yet.
@@ -756,22 +790,8 @@ private:
         Scores(p, Day(-7, 13, 30), 26, 16);
 
         const TimePoint t0 = now_ - minutes{75};
-        // Session 5 was booked in the esketamine chair the day before, and the patient checked in on arrival.
-        auto appointment = std::make_shared<Appointment>();
-        At(t0 - hours{20}, "appointment for session 5 of " + p.mrn, [this, &p, t0, appointment]() -> Status {
-            AppointmentRequest request;
-            request.type = clinical::AppointmentType::kEsketamineSession;
-            request.patient = p.id;
-            request.start = t0;
-            request.room = rooms_.at(2);
-            request.staff = nurse_.user;
-            request.session = p.sessions[4];
-            ASSIGN_OR_RETURN(*appointment, BookAtAnyHour(request));
-            return Status::Ok();
-        });
-        At(t0, "arrival of " + p.mrn + " for session 5", [this, appointment] {
-            return StatusOf(use_cases_.scheduling.CheckIn(nurse_, appointment->id, appointment->version));
-        });
+        // Session 5 was booked in the esketamine chair when the course began, and the patient checked in on arrival.
+        Seat(p, 4, t0, clinical::AppointmentType::kEsketamineSession, kEsketamineChair, std::nullopt);
         const auto order = std::make_shared<clinical::DoseOrder>();
         PreDose(p, 4, t0, EsketamineRequest(p, 56), order);
         Devices(p, 4, t0 + minutes{10}, 2);
@@ -871,14 +891,15 @@ private:
     }
 
     // Books `request` as the front desk; when only soft rules refuse it (the demo starts at whatever hour it is run,
-    // so the session in monitoring may fall outside the clinic's hours or on a closed weekday), the prescriber books
-    // it past them with a reason, as a clinic would for an out-of-hours session.
+    // so the session in monitoring, and the earlier sessions laid out in days before it, may fall outside the
+    // clinic's hours or on a closed weekday), the prescriber books it past them with a reason, as a clinic would for
+    // an out-of-hours session.
     Result<Appointment> BookAtAnyHour(AppointmentRequest request) {
         Result<Appointment> booked = use_cases_.scheduling.Book(front_desk_, request, settings_);
         if (!booked.ok() && booked.error().code == ErrorCode::kFailedPrecondition) {
             const std::optional<clinical::BookingRule> rule = clinical::kBookingRuleNames.Parse(booked.error().field);
             if (rule && !clinical::IsHardRule(*rule)) {
-                request.override_reason = "Demo clinic: the session runs at the hour the demo was started.";
+                request.override_reason = "Demo clinic: its days are laid out back from the hour the demo was started.";
                 booked = use_cases_.scheduling.Book(prescriber_, request, settings_);
             }
         }
@@ -886,6 +907,392 @@ private:
             ++summary_.appointments;
         }
         return booked;
+    }
+
+    // The chairs by what the demo seats in them (PlanRooms' order).
+    static constexpr std::size_t kIvChair = 0;
+    static constexpr std::size_t kImChair = 1;
+    static constexpr std::size_t kEsketamineChair = 2;
+
+    // The appointment of a session the demo runs at `t0`, in chair `chair` with the demo nurse: booked when its
+    // course was started, checked in at `t0`, and completed at `completed_at` when given.
+    void Seat(DemoPatient& p, std::size_t index, TimePoint t0, clinical::AppointmentType type, std::size_t chair,
+              std::optional<TimePoint> completed_at) {
+        const std::string what = " of " + p.mrn + " session " + std::to_string(index + 1);
+        auto appointment = std::make_shared<Appointment>();
+        At(p.course_started_at + minutes{5}, "appointment" + what,
+           [this, &p, index, t0, type, chair, appointment]() -> Status {
+               AppointmentRequest request;
+               request.type = type;
+               request.patient = p.id;
+               request.start = t0;
+               request.room = rooms_.at(chair);
+               request.staff = nurse_.user;
+               request.session = p.sessions[index];
+               ASSIGN_OR_RETURN(*appointment, BookAtAnyHour(request));
+               return Status::Ok();
+           });
+        At(t0, "arrival" + what, [this, appointment]() -> Status {
+            ASSIGN_OR_RETURN(*appointment,
+                             use_cases_.scheduling.CheckIn(nurse_, appointment->id, appointment->version));
+            return Status::Ok();
+        });
+        if (completed_at) {
+            At(*completed_at, "appointment completed" + what, [this, appointment] {
+                return StatusOf(use_cases_.scheduling.Complete(nurse_, appointment->id, appointment->version));
+            });
+        }
+    }
+
+    // A racemic ketamine IM injection of 0.5 mg/kg (50 mg/mL) at t0 + 10 min, monitored for an hour (APA consensus,
+    // clinical-reference §2), discharged at t0 + 75 min.
+    void ImSession(DemoPatient& p, std::size_t index, TimePoint t0) {
+        if (t0 >= TimePoint{week_start_}) {
+            Seat(p, index, t0, clinical::AppointmentType::kImSession, kImChair, t0 + minutes{76});
+        }
+        const auto order = std::make_shared<clinical::DoseOrder>();
+        PreDose(p, index, t0, ImRequest(p), order);
+        At(t0 + minutes{10}, "injection of " + p.mrn, [this, &p, index, t0, order] {
+            const NewAdministration injection{"ketamine",       Route::kIm,      order->total_mg,
+                                              std::nullopt,     std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
+                                              t0 + minutes{10}, t0 + minutes{11}};
+            return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], injection, settings_));
+        });
+        At(t0 + minutes{12}, "monitoring of " + p.mrn,
+           [this, &p, index] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, p.sessions[index])); });
+        Bp(p, t0 + minutes{40}, 130, 82);
+        Finish(p, index, t0 + minutes{70}, t0 + minutes{75});
+    }
+
+    static clinical::DoseRequest IvRequest(const DemoPatient& p) {
+        clinical::DoseRequest request;
+        request.route = Route::kIv;
+        request.weight_kg = p.weight_kg;
+        request.mg_per_kg = 0.5;
+        request.minutes = 40;
+        request.concentration_mg_per_ml = 10;
+        return request;
+    }
+
+    static clinical::DoseRequest ImRequest(const DemoPatient& p) {
+        clinical::DoseRequest request;
+        request.route = Route::kIm;
+        request.weight_kg = p.weight_kg;
+        request.mg_per_kg = 0.5;
+        request.concentration_mg_per_ml = 50;
+        return request;
+    }
+
+    // A racemic ketamine series given IM (the IV induction's twice-weekly spacing): sessions 1-3 discharged in the
+    // IM chair, session 4 from today booked with the rest (PlanBookedWeek).
+    void PlanImCourse() {
+        DemoPatient& p = Register(Day(-21, 9), 14, "Parker", sys_days{year{1977} / 3 / 8}, clinical::Sex::kMale, 84);
+        History(p, Day(-21, 9, 20), RecurrentMdd({"citalopram", "duloxetine"}, {"duloxetine"}));
+        Scores(p, Day(-21, 9, 40), 30, 18);
+        Screen(p, Day(-21, 10), clinical::Product::kKetamineIm, true);
+        StartCourse(p, Day(-12, 10), Protocol::kIvInduction, Route::kIm, today_ - days{10}, 4);
+        const std::array<int, 3> plan_days{0, 3, 7};
+        for (std::size_t index = 0; index < plan_days.size(); ++index) {
+            ImSession(p, index, Day(-10 + plan_days[index], 10));
+        }
+        Scores(p, Day(-3, 12), 22, 13);
+    }
+
+    // ----- the week: Monday to Friday of the week `now` falls in, its chairs busy most of the open hours ----------
+
+    // The week's treatment patients, 12 starting a course on each of Monday, Tuesday and Wednesday (so each chair
+    // holds three on each weekday: Monday's come back on Thursday and Tuesday's on Friday, at the protocols'
+    // twice-weekly spacing); three more come for an intake consultation.
+    static constexpr int kWeekCourses = 36;
+    static constexpr int kFirstWeekMrn = 15;
+    static constexpr std::array<std::string_view, kWeekCourses + 3> kWeekNames{
+        "Alex",   "Bailey", "Cameron", "Dakota", "Eden",    "Frankie", "Gray",  "Hayden", "Indigo", "Jesse",
+        "Kai",    "Lane",   "Marlowe", "Noel",   "Oakley",  "Peyton",  "Reese", "Sawyer", "Tatum",  "Uri",
+        "Val",    "Wren",   "Ximena",  "Yael",   "Zion",    "Arden",   "Blair", "Carmen", "Dana",   "Ellis",
+        "Fallon", "Gale",   "Hollis",  "Jamie",  "Kendall", "Lennon",  "Micah", "Nico",   "Ollie"};
+    // The trials that failed before each came (two adequate trials in this episode: treatment resistant).
+    static constexpr std::array<std::array<std::string_view, 2>, 5> kFailedTrials{{{"sertraline", "venlafaxine"},
+                                                                                   {"escitalopram", "duloxetine"},
+                                                                                   {"fluoxetine", "bupropion"},
+                                                                                   {"citalopram", "mirtazapine"},
+                                                                                   {"paroxetine", "vortioxetine"}}};
+
+    // The week's bookings were made on the Friday before it, at noon (each course in one step, then the visits
+    // around the sessions); everything that happened by `now` happened as booked, but for one missed session, one
+    // missed consultation and one cancelled one.
+    void PlanWeek() {
+        const TimePoint booked_at = TimePoint{week_start_ - days{3}} + hours{12};
+        for (int n = 0; n < kWeekCourses; ++n) {
+            PlanWeekCourse(n, booked_at);
+        }
+        for (int n = 0; n < 3; ++n) {
+            const int number = kWeekCourses + n;
+            DemoPatient& p = Register(TimePoint{week_start_ - days{5 - n}} + hours{11}, kFirstWeekMrn + number,
+                                      std::string(kWeekNames.at(static_cast<std::size_t>(number))),
+                                      sys_days{year{1970 + 9 * n} / 6 / 15}, clinical::Sex::kFemale, 60 + 5 * n);
+            History(p, TimePoint{week_start_ - days{5 - n}} + hours{11} + minutes{20},
+                    DemoHistory{{"F33.1"}, {}, {}, {}, ""});
+            BookVisit(p, clinical::AppointmentType::kIntake, prescriber_, week_start_ + days{1 + n},
+                      booked_at + hours{3} + minutes{n}, false);
+        }
+    }
+
+    // Week patient `n`: registered, screened and signed weeks before, the course started the week before, booked
+    // on the Friday before in one chair, and a visit around the sessions.
+    void PlanWeekCourse(int n, TimePoint booked_at) {
+        const int start_day = n / 12;                             // 0 Monday, 1 Tuesday, 2 Wednesday
+        const auto chair = static_cast<std::size_t>(n % 12 / 3);  // three patients a day in each chair
+        const int k = n % 3;
+        Route route = Route::kIv;
+        if (chair == kEsketamineChair || (chair == 3 && k == 0)) {
+            route = Route::kEsketamineNasal;
+        } else if ((chair == kImChair || chair == 3) && k == 2) {
+            route = Route::kIm;
+        }
+        const Protocol protocol = route == Route::kEsketamineNasal ? Protocol::kEsketamineTrd : Protocol::kIvInduction;
+        const clinical::Product product = route == Route::kEsketamineNasal ? clinical::Product::kEsketamineNasal
+                                          : route == Route::kIm            ? clinical::Product::kKetamineIm
+                                                                           : clinical::Product::kKetamineIv;
+        const TimePoint registered = TimePoint{week_start_ - days{28 - n % 14}} + hours{9 + 2 * k};
+        DemoPatient& p =
+            Register(registered, kFirstWeekMrn + n, std::string(kWeekNames.at(static_cast<std::size_t>(n))),
+                     sys_days{year{1958 + (n * 7) % 45} / (1 + n % 12) / (1 + (n * 5) % 28)},
+                     n % 2 == 0 ? clinical::Sex::kFemale : clinical::Sex::kMale, 52 + (n * 11) % 45);
+        p.books_its_own_course = true;
+        p.misses_first_session = n == 4;
+        const auto& trials = kFailedTrials.at(static_cast<std::size_t>(n) % kFailedTrials.size());
+        History(p, registered + minutes{20},
+                RecurrentMdd({std::string(trials[0]), std::string(trials[1])}, {std::string(trials[1])}));
+        Screen(p, registered + hours{1}, product, true);
+        StartCourse(p, TimePoint{week_start_ - days{7 - n % 5}} + hours{11}, protocol, route,
+                    week_start_ + days{start_day}, 2);
+        At(booked_at + minutes{n}, "the course of " + p.mrn + " booked", [this, &p, chair]() -> Status {
+            ASSIGN_OR_RETURN(const SeriesBooking series,
+                             use_cases_.scheduling.BookCourseSessions(front_desk_, *p.course, rooms_.at(chair),
+                                                                      std::nullopt, settings_));
+            summary_.appointments += static_cast<int>(series.appointments.size());
+            for (const Appointment& appointment : series.appointments) {
+                RunTreatment(p, appointment);
+            }
+            return Status::Ok();
+        });
+        // Around the sessions, spread over the week as a therapist's and a prescriber's days are: two in three of
+        // Wednesday's patients prepare with the therapist on Monday or Tuesday and the third sees the prescriber
+        // first; the others have an integration session one or two days after their first session (even n) or a
+        // prescriber's review the day after it (odd n).
+        const TimePoint visit_booked_at = booked_at + hours{2} + minutes{n};
+        if (start_day == 2 && k < 2) {
+            BookVisit(p, clinical::AppointmentType::kTherapyPreparation, therapist_, week_start_ + days{k},
+                      visit_booked_at, n == 28);
+        } else if (start_day == 2) {
+            BookVisit(p, clinical::AppointmentType::kPrescriberReview, prescriber_, week_start_ + days{1},
+                      visit_booked_at, false);
+        } else if (n % 2 == 0) {
+            BookVisit(p, clinical::AppointmentType::kTherapyIntegration, therapist_,
+                      week_start_ + days{start_day + 1 + n % 4 / 2}, visit_booked_at, false);
+        } else {
+            BookVisit(p, clinical::AppointmentType::kPrescriberReview, prescriber_, week_start_ + days{start_day + 1},
+                      visit_booked_at, false);
+        }
+        if (n == 20) {
+            p.cancels_visit = true;
+        }
+    }
+
+    // The request for a visit of `type` with `clinician` in their first free slot within two weeks from `from`.
+    Result<AppointmentRequest> FirstFreeVisit(const DemoPatient& p, clinical::AppointmentType type,
+                                              const Actor& clinician, sys_days from) {
+        SlotSearch search;
+        search.type = type;
+        search.patient = p.id;
+        search.from = from;
+        search.to = from + days{14};
+        search.staff = clinician.user;
+        search.count = 1;
+        ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
+                         use_cases_.scheduling.FindSlots(front_desk_, search, settings_));
+        if (slots.empty()) {
+            return Error{ErrorCode::kFailedPrecondition, "slot", "no free slot within two weeks"};
+        }
+        AppointmentRequest request;
+        request.type = type;
+        request.patient = p.id;
+        request.start = slots.front().start;
+        request.staff = clinician.user;
+        return request;
+    }
+
+    // A consultation booked at `booked_at` in `clinician`'s first free slot from `from`; by `now` the patient came
+    // and it was completed (or, with `no_show`, did not come), or (for the patient who asked) it was cancelled the
+    // day after booking.
+    void BookVisit(DemoPatient& p, clinical::AppointmentType type, const Actor& clinician, sys_days from,
+                   TimePoint booked_at, bool no_show) {
+        At(booked_at, std::string(clinical::AppointmentTypeName(type)) + " of " + p.mrn,
+           [this, &p, type, &clinician, from, booked_at, no_show]() -> Status {
+               ASSIGN_OR_RETURN(const AppointmentRequest request, FirstFreeVisit(p, type, clinician, from));
+               ASSIGN_OR_RETURN(const Appointment booked, BookAtAnyHour(request));
+               auto appointment = std::make_shared<Appointment>(booked);
+               const std::string what = " of " + p.mrn + "'s " + std::string(clinical::AppointmentTypeName(type));
+               if (p.cancels_visit) {
+                   At(booked_at + days{1}, "cancellation" + what, [this, appointment] {
+                       return StatusOf(use_cases_.scheduling.Cancel(front_desk_, appointment->id, appointment->version,
+                                                                    "The patient asked to come the week after.",
+                                                                    settings_));
+                   });
+               } else if (no_show) {
+                   AtIfPast(booked.start + minutes{20}, "no-show" + what, [this, appointment] {
+                       return StatusOf(use_cases_.scheduling.MarkNoShow(front_desk_, appointment->id,
+                                                                        appointment->version, settings_));
+                   });
+               } else {
+                   AtIfPast(booked.start, "arrival" + what, [this, appointment]() -> Status {
+                       ASSIGN_OR_RETURN(*appointment,
+                                        use_cases_.scheduling.CheckIn(nurse_, appointment->id, appointment->version));
+                       return Status::Ok();
+                   });
+                   AtIfPast(booked.end - minutes{5}, "end" + what, [this, appointment] {
+                       return StatusOf(use_cases_.scheduling.Complete(nurse_, appointment->id, appointment->version));
+                   });
+               }
+               return Status::Ok();
+           });
+    }
+
+    // What happened by `now` at a treatment appointment of the week: the patient arrived, was dosed, monitored and
+    // discharged in the booked chair by the booked nurse, the prescriber signing the dose order (or, for the patient
+    // who misses session 1, did not come: a missed induction session, flagged on the course).
+    void RunTreatment(DemoPatient& p, const Appointment& booked) {
+        const auto found = std::find(p.sessions.begin(), p.sessions.end(), *booked.session);
+        assert(found != p.sessions.end() && "a booked session not of the patient's course");
+        const auto index = static_cast<std::size_t>(found - p.sessions.begin());
+        const SessionId session = *found;
+        const TimePoint t0 = booked.start;
+        const Actor nurse{booked.staff, "demo"};
+        const std::string what = " of " + p.mrn + " session " + std::to_string(index + 1);
+        auto appointment = std::make_shared<Appointment>(booked);
+        if (p.misses_first_session && index == 0) {
+            AtIfPast(t0 + minutes{20}, "no-show" + what, [this, appointment] {
+                return StatusOf(
+                    use_cases_.scheduling.MarkNoShow(front_desk_, appointment->id, appointment->version, settings_));
+            });
+            return;
+        }
+        AtIfPast(t0, "arrival" + what, [this, nurse, appointment]() -> Status {
+            ASSIGN_OR_RETURN(*appointment, use_cases_.scheduling.CheckIn(nurse, appointment->id, appointment->version));
+            return Status::Ok();
+        });
+        AtIfPast(t0 + minutes{1}, "check-in" + what,
+                 [this, nurse, session] { return StatusOf(use_cases_.sessions.CheckIn(nurse, session, true, true)); });
+        const auto blood_pressure = [this, &p, nurse](TimePoint at, int systolic, int diastolic) {
+            AtIfPast(at, "blood pressure of " + p.mrn, [this, &p, nurse, at, systolic, diastolic] {
+                NewVitalSign vital;
+                vital.patient = p.id;
+                vital.observed_at = at;
+                vital.loinc = std::string(clinical::kBloodPressurePanelLoinc);
+                vital.value = systolic;
+                vital.diastolic = diastolic;
+                vital.unit = "mm[Hg]";
+                Result<RecordedVitalSign> recorded = use_cases_.patients.RecordVitalSign(nurse, vital, settings_);
+                if (recorded.ok()) {
+                    ++summary_.vital_signs;
+                    summary_.alerts += static_cast<int>(recorded->alerts.size());
+                }
+                return StatusOf(recorded);
+            });
+        };
+        blood_pressure(t0 + minutes{4}, 120 + static_cast<int>(index % 3) * 4, 76 + static_cast<int>(index % 4));
+        AtIfPast(t0 + minutes{6}, "pre-dose check" + what, [this, nurse, session] {
+            return StatusOf(use_cases_.sessions.ConfirmPreDose(nurse, session, settings_));
+        });
+        clinical::DoseRequest request = IvRequest(p);
+        const clinical::AppointmentType type = booked.type;
+        if (type == clinical::AppointmentType::kImSession) {
+            request = ImRequest(p);
+        } else if (type == clinical::AppointmentType::kEsketamineSession) {
+            request = EsketamineRequest(p, index == 0 ? 56 : 84);
+        }
+        const auto order = std::make_shared<clinical::DoseOrder>();
+        AtIfPast(t0 + minutes{8}, "dose order" + what, [this, session, request, order]() -> Status {
+            ASSIGN_OR_RETURN(const DoseOrderRecord signed_order,
+                             use_cases_.doses.SignDoseOrder(prescriber_, session, request, settings_));
+            *order = signed_order.order;
+            return Status::Ok();
+        });
+        AtIfPast(t0 + minutes{10}, "dosing" + what,
+                 [this, nurse, session] { return StatusOf(use_cases_.sessions.StartDosing(nurse, session)); });
+        const std::string lot = "DEMO-LOT-W" + p.mrn.substr(5);
+        TimePoint dosed_at = t0 + minutes{12};
+        TimePoint ready_at = t0 + minutes{60};
+        if (type == clinical::AppointmentType::kIvSession) {
+            const auto infusion = std::make_shared<AdministrationId>();
+            AtIfPast(t0 + minutes{11}, "infusion" + what, [this, nurse, session, t0, order, lot, infusion]() -> Status {
+                const NewAdministration running{"ketamine",   Route::kIv, order->total_mg,  order->rate_mg_per_h,
+                                                std::nullopt, lot,        t0 + minutes{11}, std::nullopt};
+                ASSIGN_OR_RETURN(const Administration given,
+                                 use_cases_.doses.RecordAdministration(nurse, session, running, settings_));
+                *infusion = given.id;
+                return Status::Ok();
+            });
+            AtIfPast(t0 + minutes{51}, "end of the infusion" + what, [this, nurse, t0, order, infusion] {
+                return StatusOf(use_cases_.doses.StopInfusion(
+                    nurse, *infusion, NewInfusionStop{t0 + minutes{51}, order->total_mg, std::nullopt}, settings_));
+            });
+            dosed_at = t0 + minutes{52};
+            ready_at = t0 + minutes{100};
+        } else if (type == clinical::AppointmentType::kImSession) {
+            AtIfPast(t0 + minutes{11}, "injection" + what, [this, nurse, session, t0, order, lot] {
+                const NewAdministration injection{"ketamine",   Route::kIm, order->total_mg,  std::nullopt,
+                                                  std::nullopt, lot,        t0 + minutes{11}, t0 + minutes{12}};
+                return StatusOf(use_cases_.doses.RecordAdministration(nurse, session, injection, settings_));
+            });
+            dosed_at = t0 + minutes{13};
+            ready_at = t0 + minutes{60};
+        } else {
+            const int devices = static_cast<int>(*request.dose_mg) / clinical::kEsketamineDeviceMg;
+            for (int device = 0; device < devices; ++device) {
+                const TimePoint at = t0 + minutes{11 + 5 * device};
+                AtIfPast(at, "esketamine device" + what, [this, nurse, session, at, lot] {
+                    const NewAdministration given{"esketamine",
+                                                  Route::kEsketamineNasal,
+                                                  static_cast<double>(clinical::kEsketamineDeviceMg),
+                                                  std::nullopt,
+                                                  1,
+                                                  lot,
+                                                  at,
+                                                  at};
+                    return StatusOf(use_cases_.doses.RecordAdministration(nurse, session, given, settings_));
+                });
+            }
+            dosed_at = t0 + minutes{11 + 5 * devices - 4};
+            ready_at = t0 + minutes{11 + 120};  // the REMS 2 hours from the first device
+        }
+        AtIfPast(dosed_at, "monitoring" + what,
+                 [this, nurse, session] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse, session)); });
+        blood_pressure(dosed_at + minutes{25}, 132 - static_cast<int>(index % 3) * 3, 82);
+        AtIfPast(ready_at, "ready for discharge" + what,
+                 [this, nurse, session] { return StatusOf(use_cases_.sessions.ReadyForDischarge(nurse, session)); });
+        const TimePoint discharged_at = ready_at + minutes{4};
+        const bool esketamine = type == clinical::AppointmentType::kEsketamineSession;
+        AtIfPast(discharged_at, "discharge" + what, [this, nurse, session, esketamine]() -> Status {
+            RETURN_IF_ERROR(StatusOf(use_cases_.sessions.Discharge(nurse, session, true)));
+            ++summary_.sessions_discharged;
+            rems_forms_owed_ += esketamine ? 1 : 0;
+            return Status::Ok();
+        });
+        AtIfPast(discharged_at + minutes{1}, "appointment completed" + what, [this, nurse, appointment] {
+            return StatusOf(use_cases_.scheduling.Complete(nurse, appointment->id, appointment->version));
+        });
+        if (esketamine) {
+            // The REMS form the same afternoon (Spravato REMS: within 7 days of the session).
+            AtIfPast(discharged_at + minutes{15}, "REMS form" + what, [this, nurse, session] {
+                Result<RemsFormView> sent = use_cases_.rems.Submit(
+                    nurse, session, kRemsSetting, 90, "DEMO-REMS-" + std::to_string(session.value), settings_);
+                if (sent.ok()) {
+                    ++summary_.rems_forms_submitted;
+                }
+                return StatusOf(sent);
+            });
+        }
     }
 
     // The week ahead, booked shortly before `now`: every active course's remaining sessions, each in the first slot
@@ -896,7 +1303,7 @@ private:
         for (const std::unique_ptr<DemoPatient>& patient : demo_patients_) {
             DemoPatient& p = *patient;
             At(now_ - minutes{20}, "remaining sessions of " + p.mrn, [this, &p]() -> Status {
-                if (!p.course) {
+                if (!p.course || p.books_its_own_course) {
                     return Status::Ok();
                 }
                 ASSIGN_OR_RETURN(const CourseRecord course, use_cases_.courses.GetCourse(front_desk_, *p.course));
@@ -937,23 +1344,8 @@ private:
             DemoPatient& p = *demo_patients_.at(visit.patient);
             At(now_ - minutes{15}, std::string(clinical::AppointmentTypeName(visit.type)) + " of " + p.mrn,
                [this, &p, visit]() -> Status {
-                   SlotSearch search;
-                   search.type = visit.type;
-                   search.patient = p.id;
-                   search.from = today_ + days{visit.from_day};
-                   search.to = search.from + days{14};
-                   search.staff = visit.clinician->user;
-                   search.count = 1;
-                   ASSIGN_OR_RETURN(const std::vector<clinical::Slot> slots,
-                                    use_cases_.scheduling.FindSlots(front_desk_, search, settings_));
-                   if (slots.empty()) {
-                       return Error{ErrorCode::kFailedPrecondition, "slot", "no free slot within two weeks"};
-                   }
-                   AppointmentRequest request;
-                   request.type = visit.type;
-                   request.patient = p.id;
-                   request.start = slots.front().start;
-                   request.staff = visit.clinician->user;
+                   ASSIGN_OR_RETURN(const AppointmentRequest request,
+                                    FirstFreeVisit(p, visit.type, *visit.clinician, today_ + days{visit.from_day}));
                    return StatusOf(BookAtAnyHour(request));
                });
         }
@@ -966,6 +1358,7 @@ private:
     const clinical::ClinicSettings settings_;
     const TimePoint now_;
     const sys_days today_;
+    const sys_days week_start_;  // the Monday of the week `now` falls in
 
     // Who does what: the demo staff as a clinic's would, from the demo's own origin in the audit log.
     const Actor system_{"system:demo", "demo"};
@@ -978,8 +1371,9 @@ private:
 
     std::set<std::string> existing_emails_;
     std::vector<std::unique_ptr<DemoPatient>> demo_patients_;
-    std::vector<Step> steps_;
-    std::vector<RoomId> rooms_;  // the chairs, in the order PlanRooms adds them
+    std::multimap<TimePoint, Step> steps_;  // by time; steps at one time in the order planned
+    std::optional<TimePoint> running_at_;   // the time of the step running, once Run has begun
+    std::vector<RoomId> rooms_;             // the chairs, in the order PlanRooms adds them
     int rems_forms_owed_ = 0;
     DemoClinicSummary summary_;
 };

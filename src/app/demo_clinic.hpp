@@ -6,11 +6,15 @@
 // "Demo" with MRNs DEMO-0001..., stand at every step of the pathway: a fresh intake, a screening awaiting sign-off,
 // a signed screening, a course about to start, an IV induction series under way, esketamine maintenance with its
 // REMS forms, a relapse after response, and one esketamine session in monitoring now, in its chair; and five screenings
-// on which the rules fire (a benzodiazepine, a stimulant, hypertension, PTSD, a history in brand names). The clinic has
-// four chairs with their bedside monitors, and the week ahead is booked: every active course's remaining sessions in
-// the first slots that fit, and a consultation, review or therapy session for every patient. Events months back are
-// recorded by stepping a clock of the demo's own through time up to the real `now`, so every record carries the time
-// it would have carried in a clinic.
+// on which the rules fire (a benzodiazepine, a stimulant, hypertension, PTSD, a history in brand names), and a patient
+// on an IM series. The clinic has four chairs with their bedside monitors and two nurses, and its week (Monday to
+// Friday of the week `now` falls in) is fully booked through the scheduling use cases: thirty-six more patients start
+// IV, esketamine or IM courses on its Monday to Wednesday and return at the protocols' spacing, three a day in every
+// chair, with therapy, reviews and intakes around them; what lies before `now` happened as booked (checked in, dosed,
+// monitored, discharged, completed; one missed induction session, one missed and one cancelled consultation). Every
+// other active course's remaining sessions are booked in the first slots that fit, and a consultation, review or
+// therapy session for every patient of the pathway. Events months back are recorded by stepping a clock of the
+// demo's own through time up to the real `now`, so every record carries the time it would have carried in a clinic.
 
 #include <optional>
 #include <string>
@@ -51,8 +55,8 @@ struct DemoClinicSummary {
     int rems_forms_submitted = 0;
     int rems_forms_due = 0;
     int rooms = 0;                  // treatment chairs
-    int appointments = 0;           // booked from today on (the week ahead and the courses' remaining sessions)
-    std::vector<DemoLogin> logins;  // one per role, in Role order
+    int appointments = 0;           // every appointment booked (the week, the courses' remaining sessions, visits)
+    std::vector<DemoLogin> logins;  // one per role, in Role order (the second nurse is not among them)
     // The esketamine session in state monitoring at `now`, and its patient, whose named clinician is the demo
     // prescriber. Present when seeded.
     std::optional<SessionId> monitoring_session;

@@ -10,12 +10,15 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +34,8 @@ using Json = nlohmann::json;
 using kclinic::adapters::http::testing::RequestText;
 using kclinic::adapters::http::testing::TestConnection;
 using kclinic::adapters::http::testing::TestResponse;
+using kclinic::cli::testing::CommandRun;
+using kclinic::cli::testing::RunKclinic;
 using kclinic::cli::testing::ServeProcess;
 
 class ServeTest : public ::testing::Test {
@@ -93,12 +98,38 @@ protected:
 
     int CountVitalSigns() { return CountRows("SELECT COUNT(*) FROM vital_signs"); }
 
+    // The Monday of the demo's week: the week today falls in, in UTC.
+    static std::chrono::sys_days DemoMonday() {
+        const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+        return today - (std::chrono::weekday{today} - std::chrono::Monday);
+    }
+
+    // That Monday at 00:00, in milliseconds since 1970.
+    static std::int64_t WeekStartMillis() {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(DemoMonday().time_since_epoch()).count();
+    }
+
+    // Monday to Friday of the demo's week, as YYYY-MM-DD.
+    static std::vector<std::string> DemoWeekDays() {
+        std::vector<std::string> days;
+        const std::chrono::sys_days monday = DemoMonday();
+        for (int day = 0; day < 5; ++day) {
+            const std::chrono::year_month_day date{monday + std::chrono::days{day}};
+            char text[16];
+            std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                          static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+            days.emplace_back(text);
+        }
+        return days;
+    }
+
     std::string folder_;
     std::string db_;
     std::unique_ptr<ServeProcess> process_;
 };
 
 TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
+    const auto started_at = std::chrono::system_clock::now();
     const std::uint16_t port = Start({"--demo", "--demo-feed-interval", "0.2"});
     ASSERT_NE(port, 0);
     std::vector<std::string> lines;
@@ -109,7 +140,7 @@ TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
         }
     }
     ASSERT_EQ(lines.size(), 9U) << ::testing::PrintToString(lines);
-    EXPECT_EQ(lines[0].rfind("demo clinic (synthetic, never real people): 13 patients, ", 0), 0U) << lines[0];
+    EXPECT_EQ(lines[0].rfind("demo clinic (synthetic, never real people): 53 patients, ", 0), 0U) << lines[0];
     EXPECT_TRUE(std::regex_search(lines[0], std::regex(R"(; 4 chairs and \d+ appointments booked$)"))) << lines[0];
     std::smatch monitoring;
     EXPECT_TRUE(std::regex_match(lines[1], monitoring,
@@ -123,6 +154,31 @@ TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
     EXPECT_EQ(CountRows("SELECT COUNT(*) FROM treatment_rooms"), 4);
     EXPECT_GT(CountRows("SELECT COUNT(*) FROM appointments WHERE type IN ('iv-session', 'esketamine-session')"), 4);
     EXPECT_GE(CountRows("SELECT COUNT(DISTINCT type) FROM appointments"), 7);
+    // The demo's week, Monday to Friday of this week (the clinic's zone is UTC): in every chair on every weekday,
+    // at least three treatments that were not cancelled, each in the hands of one of the two demo nurses.
+    const std::vector<std::string> week = DemoWeekDays();
+    for (const std::string& day : week) {
+        for (int chair = 1; chair <= 4; ++chair) {
+            EXPECT_GE(CountRows("SELECT COUNT(*) FROM appointments JOIN treatment_rooms r ON r.id = room_id"
+                                " WHERE r.name = 'Chair " +
+                                std::to_string(chair) +
+                                "' AND status <> 'cancelled' AND date(start_at / 1000, "
+                                "'unixepoch') = '" +
+                                day +
+                                "' AND staff IN ('nurse@demo.kclinic.example', "
+                                "'nurse2@demo.kclinic.example') AND type IN ('iv-session', 'esketamine-session', "
+                                "'im-session')"),
+                      3)
+                << "Chair " << chair << " on " << day;
+        }
+    }
+    // What lies before now happened: no appointment that ended before the demo started is still only booked.
+    EXPECT_EQ(CountRows("SELECT COUNT(*) FROM appointments WHERE status = 'booked' AND end_at < " +
+                        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           (started_at - std::chrono::minutes{1}).time_since_epoch())
+                                           .count()) +
+                        " AND start_at >= " + std::to_string(WeekStartMillis())),
+              0);
     EXPECT_EQ(lines[2], "demo logins (role, email, password):");
     const std::vector<std::string> roles{"admin", "prescriber", "nurse", "therapist", "front_desk", "patient"};
     for (std::size_t i = 0; i < roles.size(); ++i) {
@@ -150,6 +206,29 @@ TEST_F(ServeTest, DemoPrintsItsLoginsAndItsMonitorKeepsRecording) {
     }
     EXPECT_GE(after, before + 10);
     EXPECT_EQ(process_->StopWith(SIGTERM), 0) << process_->RestOfOutput();
+
+    // `kclinic schedule day` prints the week's Wednesday chair by chair, each chair's treatments on it.
+    const CommandRun wednesday = RunKclinic({"schedule", "day", "--date", week.at(2), "--db", db_});
+    ASSERT_EQ(wednesday.exit_code, 0) << wednesday.err;
+    EXPECT_EQ(wednesday.out.rfind(week.at(2) + "  UTC  hours 08:00-18:00\n", 0), 0U) << wednesday.out;
+    std::map<std::string, int> treatments_by_chair;
+    std::string chair;
+    std::istringstream plan(wednesday.out);
+    for (std::string line; std::getline(plan, line);) {
+        if (line.rfind("Chair ", 0) == 0 || line == "No room") {
+            chair = line.substr(0, line.find(' ', 6));
+        } else if (!chair.empty() &&
+                   std::regex_search(
+                       line,
+                       std::regex(R"(^  \d\d:\d\d-\d\d:\d\d +\S+ Demo +(iv|esketamine|im)-session +Demo Nurse)"))) {
+            ++treatments_by_chair[chair];
+        }
+    }
+    ASSERT_EQ(treatments_by_chair.size(), 4U) << wednesday.out;
+    for (const auto& [name, count] : treatments_by_chair) {
+        EXPECT_GE(count, 3) << name << "\n" << wednesday.out;
+    }
+    EXPECT_NE(wednesday.out.find("No room"), std::string::npos) << wednesday.out;
 
     // A second start on the same database adds nothing and says so.
     ASSERT_NE(Start({"--demo"}), 0);

@@ -3,7 +3,9 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <random>
@@ -723,6 +725,100 @@ TEST_F(FindSlotsTest, AgreesWithCheckBookingOnABusyWeek) {
     }
     EXPECT_GT(treatment_slots, 20);
     EXPECT_GT(refused_starts, 200);
+}
+
+// The nurse ratio on a random busy week, against a count that shares no code with the rules: a front desk books
+// treatments at random (through CheckBooking, and through FindSlots' own nurse choice), and then, minute by minute,
+// no nurse watches more than schedule.patients_per_nurse patients; every candidate refused as nurse_overloaded would
+// have pushed its nurse above the ratio at some minute it holds, and every other one would not.
+TEST_F(FindSlotsTest, NoNurseWatchesMoreThanTheRatioAtAnyMinuteOfABusyWeek) {
+    settings_.schedule.patients_per_nurse = 2;
+    for (std::int64_t id = 5; id <= 9; ++id) {
+        rooms_.push_back({id, "Chair " + std::to_string(id), RoomEquipment::kBoth, true});
+    }
+    const std::vector<std::string> nurses = {std::string(kNurseA), std::string(kNurseB)};
+    const std::vector<AppointmentType> types = {AppointmentType::kIvSession, AppointmentType::kEsketamineSession,
+                                                AppointmentType::kImSession};
+    const sys_days monday = kMonday + days{7};
+    const TimePoint week_start = Local(monday, 0);
+    const TimePoint week_end = Local(monday + days{5}, 0);
+
+    // The independent count: how many of `booked`'s treatments with `nurse` hold minute `at`, by brute force.
+    const auto watched_at = [&](const std::vector<Booking>& booked, const std::string& nurse, TimePoint at) {
+        int count = 0;
+        for (const Booking& booking : booked) {
+            count += (IsTreatment(booking.type) && booking.staff == nurse && booking.start <= at && at < booking.end)
+                         ? 1
+                         : 0;
+        }
+        return count;
+    };
+    // Whether `candidate` beside `booked` makes its nurse watch more than the ratio at some minute it holds.
+    const auto overloads = [&](const Booking& candidate) {
+        std::vector<Booking> with = bookings_;
+        with.push_back(candidate);
+        for (TimePoint at = candidate.start; at < candidate.end; at += minutes{1}) {
+            if (watched_at(with, candidate.staff, at) > settings_.schedule.patients_per_nurse) {
+                return true;
+            }
+        }
+        return false;
+    };
+
+    std::mt19937 random(20261207);  // fixed: the same week every run
+    int refused_for_the_ratio = 0;
+    int booked_at_the_ratio = 0;  // accepted although its nurse then watches exactly the ratio at some minute
+    for (std::int64_t id = 1; id <= 240; ++id) {
+        const AppointmentType type = types.at(random() % types.size());
+        const sys_days date = monday + days{random() % 5};
+        const std::int64_t patient = 1 + static_cast<std::int64_t>(random() % 200);
+        if (random() % 4 == 0) {
+            // The front desk takes the first slot the search offers that day, its room and its nurse.
+            SlotRequest request = Request(type, date, date);
+            request.patient = patient;
+            request.nurses = nurses;
+            request.count = 1;
+            const Result<std::vector<Slot>> found = FindSlots(request, Context());
+            ASSERT_TRUE(found.ok()) << found.error().ToString();
+            if (found->empty()) {
+                continue;
+            }
+            const Slot& slot = found->front();
+            const Booking booking{id, type, patient, slot.start, slot.end, slot.room, slot.staff};
+            ASSERT_FALSE(overloads(booking)) << "FindSlots offered " << slot.staff << " beyond the ratio";
+            bookings_.push_back(booking);
+            continue;
+        }
+        const TimePoint start = Local(date, 8 + static_cast<int>(random() % 8), 5 * static_cast<int>(random() % 12));
+        const Booking candidate = Make(id, type, patient, start, 1 + static_cast<std::int64_t>(random() % 9),
+                                       nurses.at(random() % nurses.size()));
+        const std::vector<BookingConflict> conflicts = CheckBooking(candidate, Context());
+        const bool refused_as_overloaded = std::any_of(conflicts.begin(), conflicts.end(), [](const auto& conflict) {
+            return conflict.rule == BookingRule::kNurseOverloaded;
+        });
+        ASSERT_EQ(refused_as_overloaded, overloads(candidate))
+            << "candidate " << id << " with " << candidate.staff << " at " << FormatDate(date);
+        refused_for_the_ratio += refused_as_overloaded ? 1 : 0;
+        if (conflicts.empty()) {
+            bookings_.push_back(candidate);
+            for (TimePoint at = candidate.start; at < candidate.end; at += minutes{1}) {
+                if (watched_at(bookings_, candidate.staff, at) == settings_.schedule.patients_per_nurse) {
+                    ++booked_at_the_ratio;
+                    break;
+                }
+            }
+        }
+    }
+    // Every minute of the week, every nurse.
+    for (const std::string& nurse : nurses) {
+        for (TimePoint at = week_start; at < week_end; at += minutes{1}) {
+            ASSERT_LE(watched_at(bookings_, nurse, at), settings_.schedule.patients_per_nurse)
+                << nurse << " at " << FormatDate(std::chrono::floor<days>(at));
+        }
+    }
+    // The week is busy enough for the ratio to bind both ways.
+    EXPECT_GT(refused_for_the_ratio, 10);
+    EXPECT_GT(booked_at_the_ratio, 10);
 }
 
 }  // namespace

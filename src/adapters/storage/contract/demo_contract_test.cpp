@@ -16,6 +16,8 @@
 
 #include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/demo_clinic.hpp"
+#include "base/text.hpp"
+#include "clinical/scheduling.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -139,13 +141,14 @@ protected:
 TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
     const app::DemoClinicSummary summary = Seed();
     ASSERT_TRUE(summary.seeded);
-    EXPECT_EQ(summary.patients, 13);
+    EXPECT_EQ(summary.patients, 53);
     EXPECT_EQ(summary.rems_forms_due, 1);
-    EXPECT_EQ(summary.rems_forms_submitted, 16);
+    // The pathway's 16, and the four esketamine sessions of the week's Monday, each submitted that afternoon.
+    EXPECT_EQ(summary.rems_forms_submitted, 20);
     EXPECT_GE(summary.alerts, 1);
 
     std::map<std::string, StoredPatient> patients = Patients();
-    ASSERT_EQ(patients.size(), 13U);
+    ASSERT_EQ(patients.size(), 53U);
     for (const auto& [mrn, stored] : patients) {
         EXPECT_EQ(mrn.rfind("DEMO-", 0), 0U);
         EXPECT_EQ(stored.patient.family_name, "Demo");
@@ -251,9 +254,9 @@ TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
     EXPECT_EQ(patients["DEMO-0013"].screenings[0].result.counted_trial_drugs,
               (std::vector<std::string>{"sertraline", "escitalopram"}));
 
-    // Staff of every role and the patient's own login, under the .example domain.
+    // Staff of every role (two nurses) and the patient's own login, under the .example domain.
     const std::vector<app::User> users = Users();
-    ASSERT_EQ(users.size(), 6U);
+    ASSERT_EQ(users.size(), 7U);
     for (const app::User& user : users) {
         EXPECT_NE(user.email.find("@demo.kclinic.example"), std::string::npos);
         EXPECT_EQ(user.patient.has_value(), user.role == app::Role::kPatient) << user.email;
@@ -309,11 +312,87 @@ TEST_P(DemoContractTest, KeepsTheUsersAlreadyThere) {
     EXPECT_TRUE(summary.logins[1].added);
 
     const std::vector<app::User> stored = Users();
-    ASSERT_EQ(stored.size(), 6U);
+    ASSERT_EQ(stored.size(), 7U);
     EXPECT_EQ(stored[0].id, admin->id);
     EXPECT_EQ(stored[0].display_name, "The Real Admin");
     EXPECT_EQ(stored[0].password_hash, admin->password_hash);
     EXPECT_TRUE(credentials_.VerifyPassword(stored[0].password_hash, "a long admin passphrase"));
+}
+
+// kNow is a Monday evening (19:13 UTC, the clinic's zone): that day is over, Tuesday to Friday lie ahead. Every chair
+// holds at least three treatments on every weekday, in the hands of the two demo nurses, never more patients at a
+// minute than schedule.patients_per_nurse (counted here, minute by minute); Monday's happened (completed with the
+// session discharged, or one no-show), the later ones are booked with their sessions scheduled; consultations
+// fill the plan's column without a room.
+TEST_P(DemoContractTest, BooksAFullWeekByRoom) {
+    const app::DemoClinicSummary summary = Seed();
+    ASSERT_TRUE(summary.seeded);
+    const app::Actor front_desk{"frontdesk@demo.kclinic.example", "127.0.0.1"};
+    const std::chrono::sys_days monday = std::chrono::floor<std::chrono::days>(kNow);
+    ASSERT_EQ(std::chrono::weekday{monday}, std::chrono::Monday);
+    const std::vector<std::string> nurses{"nurse@demo.kclinic.example", "nurse2@demo.kclinic.example"};
+    int no_shows = 0;
+    int consultations = 0;
+    for (int day = 0; day < 5; ++day) {
+        const std::chrono::sys_days date = monday + std::chrono::days{day};
+        const Result<app::DayPlan> plan = clinic().scheduling.GetDayPlan(front_desk, date, settings_);
+        ASSERT_TRUE(plan.ok()) << plan.error().ToString();
+        std::vector<app::Appointment> treatments;
+        std::chrono::minutes chair_minutes{0};
+        int chairs = 0;
+        for (const app::DayPlanRoom& column : plan->rooms) {
+            if (!column.room) {
+                consultations += static_cast<int>(column.appointments.size());
+                continue;
+            }
+            ++chairs;
+            int in_chair = 0;
+            for (const app::DayPlanEntry& entry : column.appointments) {
+                const app::Appointment& appointment = entry.appointment;
+                ASSERT_TRUE(clinical::IsTreatment(appointment.type)) << FormatDate(date);
+                if (appointment.status == clinical::AppointmentStatus::kCancelled) {
+                    continue;
+                }
+                ++in_chair;
+                chair_minutes += std::chrono::duration_cast<std::chrono::minutes>(appointment.end - appointment.start);
+                treatments.push_back(appointment);
+                EXPECT_TRUE(appointment.session.has_value());
+                ASSERT_TRUE(entry.session_state.has_value());
+                if (appointment.end <= kNow) {
+                    if (appointment.status == clinical::AppointmentStatus::kNoShow) {
+                        ++no_shows;
+                        EXPECT_EQ(*entry.session_state, SessionState::kScheduled);
+                    } else {
+                        EXPECT_EQ(appointment.status, clinical::AppointmentStatus::kCompleted) << entry.patient_name;
+                        EXPECT_EQ(*entry.session_state, SessionState::kDischarged) << entry.patient_name;
+                    }
+                } else if (appointment.start > kNow) {
+                    EXPECT_EQ(appointment.status, clinical::AppointmentStatus::kBooked) << entry.patient_name;
+                    EXPECT_EQ(*entry.session_state, SessionState::kScheduled) << entry.patient_name;
+                }
+            }
+            EXPECT_GE(in_chair, 3) << column.room->name << " on " << FormatDate(date);
+        }
+        EXPECT_EQ(chairs, 4) << FormatDate(date);
+        // Busy most of the open hours: the four chairs' treatments fill at least 60 % of 4 x 10 hours.
+        EXPECT_GE(chair_minutes.count(), 4 * 600 * 6 / 10) << FormatDate(date);
+        // The nurse ratio at every minute of the day, counted here rather than by the rules.
+        for (const app::Appointment& appointment : treatments) {
+            EXPECT_NE(std::find(nurses.begin(), nurses.end(), appointment.staff), nurses.end()) << appointment.staff;
+        }
+        for (const std::string& nurse : nurses) {
+            for (app::TimePoint at = app::TimePoint{date}; at < app::TimePoint{date + std::chrono::days{1}};
+                 at += std::chrono::minutes{1}) {
+                const auto watched = std::count_if(treatments.begin(), treatments.end(), [&](const auto& a) {
+                    return a.staff == nurse && a.status != clinical::AppointmentStatus::kNoShow && a.start <= at &&
+                           at < a.end;
+                });
+                ASSERT_LE(watched, settings_.schedule.patients_per_nurse) << nurse << " on " << FormatDate(date);
+            }
+        }
+    }
+    EXPECT_EQ(no_shows, 1);  // session 1 of one IV induction series: flagged on the course
+    EXPECT_GE(consultations, 30);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DemoContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
