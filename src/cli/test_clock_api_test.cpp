@@ -145,7 +145,7 @@ TEST_P(TestClockApiTest, AnEsketamineSessionIsReadyForDischargeOnlyAfterTwoHours
     const std::int64_t session_id = started.body["sessions"][0]["id"].get<std::int64_t>();
     const std::string session = "/api/v1/sessions/" + std::to_string(session_id);
     const auto step = [&](const std::string& action, const Json& body) {
-        const ApiResponse response = nurse.Post(session + "/" + action, body);
+        ApiResponse response = nurse.Post(session + "/" + action, body);
         EXPECT_EQ(response.status, 200) << action << ": " << response.text;
         return response;
     };
