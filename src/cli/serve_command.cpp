@@ -56,9 +56,6 @@ struct ServeOptions {
     int workers = 64;
     bool demo = false;
     double demo_feed_interval_s = 5;
-    // The test clock (docs/cli.md "Test clock"): a flag only, never a --config key, so that no configuration file
-    // copied from a test setup can switch it on.
-    bool test_clock = false;
     // The outbox's SMTP relay (docs/cli.md "Reminders by email"); empty: no sender loop, reminders wait in the outbox.
     std::string smtp;       // HOST:PORT
     std::string smtp_from;  // the From of every message; required with smtp
@@ -71,6 +68,9 @@ struct ServeOptions {
     std::string web_root;  // serve the web front end from this folder instead of the embedded one; empty: embedded
     std::string config;    // a JSON file of the options above; empty: none
     bool json = false;     // serve has no --json: its one line of output is for people and for tests alike
+    // The test clock (docs/cli.md "The test clock"): a flag only, never a --config key, so that no configuration file
+    // copied from a test setup can switch it on.
+    bool test_clock = false;
 };
 
 // --config FILE: a JSON object with any of these keys, each the flag of the same name (underscores for dashes). A

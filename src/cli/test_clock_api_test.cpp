@@ -7,13 +7,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/json/clinical_json.hpp"
 #include "adapters/json/object_reader.hpp"
 #include "cli/testing/clinic_server.hpp"
 
@@ -34,16 +34,6 @@ app::TimePoint Instant(const Json& text) {
 
 app::TimePoint RealNow() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
-// `date` "YYYY-MM-DD" of an instant, in UTC (the clinic's zone in these tests).
-std::string UtcDate(app::TimePoint at) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(at);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[16];
-    const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-    return {text, length};
 }
 
 class TestClockApiTest : public ::testing::TestWithParam<Backend> {
@@ -106,7 +96,7 @@ TEST_P(TestClockApiTest, OnlyAnAdminMovesItForwardAndEveryMoveIsAudited) {
     EXPECT_GE(ClockNow(nurse), start + minutes{120});
 
     const app::TimePoint target = Instant(advanced.body["now"]) + std::chrono::hours{24};
-    const std::string target_text = UtcDate(target) + "T" + advanced.body["now"].get<std::string>().substr(11);
+    const std::string target_text = adapters::json::FormatTime(target);
     const ApiResponse set = admin.Post("/api/v1/test/clock", {{"set", target_text}});
     ASSERT_EQ(set.status, 200) << set.text;
     EXPECT_EQ(Instant(set.body["now"]), target);
@@ -146,15 +136,16 @@ TEST_P(TestClockApiTest, AnEsketamineSessionIsReadyForDischargeOnlyAfterTwoHours
     ASSERT_EQ(nurse.Post(patient + "/weights", {{"weight_kg", 70}}).status, 201);
     server_->SignedScreening(patient_id, "esketamine-nasal");
 
-    const ApiResponse started = prescriber.Post(patient + "/courses", {{"indication", "TRD (F33.2)"},
-                                                                       {"protocol", "esketamine-trd"},
-                                                                       {"route", "esketamine-nasal"},
-                                                                       {"start_date", UtcDate(ClockNow(nurse))}});
+    const ApiResponse started = prescriber.Post(
+        patient + "/courses", {{"indication", "TRD (F33.2)"},
+                               {"protocol", "esketamine-trd"},
+                               {"route", "esketamine-nasal"},
+                               {"start_date", adapters::json::FormatTime(ClockNow(nurse)).substr(0, 10)}});
     ASSERT_EQ(started.status, 201) << started.text;
     const std::int64_t session_id = started.body["sessions"][0]["id"].get<std::int64_t>();
     const std::string session = "/api/v1/sessions/" + std::to_string(session_id);
     const auto step = [&](const std::string& action, const Json& body) {
-        const ApiResponse response = nurse.Post(session + "/" + action, body);
+        ApiResponse response = nurse.Post(session + "/" + action, body);
         EXPECT_EQ(response.status, 200) << action << ": " << response.text;
         return response;
     };

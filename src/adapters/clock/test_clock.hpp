@@ -1,7 +1,7 @@
 #pragma once
 
-// The MovableClock port for `kclinic serve --test-clock` (docs/cli.md "Test clock"), which only a database created in
-// test mode accepts: the machine's real-time clock (as SystemClock, in milliseconds, UTC) plus an offset that only
+// The MovableClock port for `kclinic serve --test-clock` (docs/cli.md "The test clock"), which only a database created
+// in test mode accepts: the machine's real-time clock (as SystemClock, in milliseconds, UTC) plus an offset that only
 // grows. It starts at the real time, runs at the real pace, and jumps forward when moved (app/test_clock_moves.hpp);
 // it never goes back, not even when the machine's clock is stepped back (it then stands still until the real time
 // catches up). The offset lives in this process only: a restarted server starts at the real time again.

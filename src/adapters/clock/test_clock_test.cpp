@@ -56,8 +56,10 @@ TEST(TestClockTest, ReadersSeeTimeOnlyGrowWhileItIsMoved) {
     const app::TimePoint start = clock.Now();
     std::atomic<bool> moving{true};
     std::atomic<int> backwards{0};
+    constexpr int kReaders = 4;
     std::vector<std::thread> readers;
-    for (int i = 0; i < 4; ++i) {
+    readers.reserve(kReaders);
+    for (int i = 0; i < kReaders; ++i) {
         readers.emplace_back([&] {
             app::TimePoint last = clock.Now();
             while (moving.load()) {
