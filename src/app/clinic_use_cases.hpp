@@ -10,6 +10,7 @@
 #include "app/authentication.hpp"
 #include "app/calendar_feeds.hpp"
 #include "app/clinic_settings.hpp"
+#include "app/clinic_views.hpp"
 #include "app/course_records.hpp"
 #include "app/dose_records.hpp"
 #include "app/history_records.hpp"
@@ -45,7 +46,8 @@ struct ClinicUseCases {
           notes(store, clock),
           rems(store, clock, zones),
           portal(store, clock, zones),
-          scheduling(store, clock, zones) {}
+          scheduling(store, clock, zones),
+          views(store, clock, zones) {}
 
     Authentication authentication;
     UserRecords users;
@@ -62,6 +64,7 @@ struct ClinicUseCases {
     RemsForms rems;
     PortalRecords portal;
     Scheduling scheduling;
+    ClinicViews views;
 };
 
 }  // namespace kclinic::app

@@ -38,6 +38,8 @@ Result<Migrated> ConnectAndMigrate(const std::string& dsn, const PgConnectionOpt
     const std::vector<sql::SqlValue> key = {kMigrationLockKey};
     RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_lock($1)", key));
     ASSIGN_OR_RETURN(int version, sql::ApplyMigrations(*connection, PostgresMigrations()));
+    // Under the same lock: two processes starting together fill the search texts once.
+    RETURN_IF_ERROR(sql::BackfillPatientSearchText(*connection));
     RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_unlock($1)", key));
     connection->ClearFirstError();
     return Migrated{std::move(connection), version};

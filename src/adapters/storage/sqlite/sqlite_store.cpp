@@ -142,6 +142,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
                      SqliteConnection::Open(path, OpenMode::kReadWriteCreate, options.connection));
     // Before any reader opens and before the writer thread starts: nothing may see a half-migrated schema.
     RETURN_IF_ERROR(sql::ApplyMigrations(*writer, SqliteMigrations()));
+    RETURN_IF_ERROR(sql::BackfillPatientSearchText(*writer));
     std::vector<std::unique_ptr<SqliteConnection>> readers;
     for (int i = 0; i < options.reader_count; ++i) {
         ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
