@@ -10,19 +10,30 @@ DEMO_DB := var/demo.db
 SOURCES := $(shell find src bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
 LINT_SOURCES := $(filter src/%,$(filter-out %_test.cpp,$(filter %.cpp,$(SOURCES))))
 
-.PHONY: all deps build test run bench format lint clean
+.PHONY: all deps web build test run bench format lint clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+# The web front end (web/, README.md): web/dist, which CMake embeds in the server, so it is built first. `npm ci` runs
+# only when package-lock.json is newer than the copy npm keeps in node_modules (a fresh checkout, a changed lock).
+# Then the precompressed .gz siblings the server sends, and the first screen's JavaScript budget (fails over 150 KB).
+web: deps web/node_modules/.package-lock.json
+	@cd web && nice npm run build
+	@cd web && nice node scripts/compress.mjs dist
+	@cd web && node scripts/budget.mjs dist
+
+web/node_modules/.package-lock.json: web/package-lock.json | deps
+	@cd web && nice npm ci --no-audit --no-fund
+
+build: deps web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 
 # What CI runs: warnings are errors, AddressSanitizer and UBSan on, every test through CTest.
-test: deps
+test: deps web
 	@cmake --preset ci >/dev/null
 	@cmake --build --preset ci
 	@ctest --preset ci

@@ -32,8 +32,16 @@ struct ClinicUseCases {
     // `store`, `clock`, `credentials` and `zones` must outlive this object. Thread-safe when the store is, as each use
     // case.
     ClinicUseCases(Store& store, const Clock& clock, const Credentials& credentials, const TimeZones& zones)
-        : authentication(store, clock, credentials),
-          users(store, clock, credentials),
+        : ClinicUseCases(store, clock, clock, credentials, zones) {}
+
+    // As above, with logins, browser sessions, login locks and API tokens timed by `access_clock` instead: `kclinic
+    // serve --test-clock` keeps them on the real time while the clinical record follows the test clock, so that
+    // moving the clinic two hours ahead neither ends every session as idle nor lifts a login lock early (docs/cli.md
+    // "Test clock").
+    ClinicUseCases(Store& store, const Clock& clock, const Clock& access_clock, const Credentials& credentials,
+                   const TimeZones& zones)
+        : authentication(store, access_clock, credentials),
+          users(store, access_clock, credentials),
           calendar_feeds(store, clock, credentials),
           settings(store, clock, zones),
           patients(store, clock, zones),

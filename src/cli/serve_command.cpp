@@ -19,6 +19,7 @@
 #include "adapters/api/store_metrics.hpp"
 #include "adapters/clock/os_time_zones.hpp"
 #include "adapters/clock/system_clock.hpp"
+#include "adapters/clock/test_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/live_channel.hpp"
@@ -26,6 +27,8 @@
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/operational_routes.hpp"
 #include "adapters/http/router.hpp"
+#include "adapters/http/web_bundle.hpp"
+#include "adapters/http/web_front_end.hpp"
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/mail/outbox_sender.hpp"
 #include "adapters/mail/smtp_client.hpp"
@@ -34,6 +37,7 @@
 #include "app/demo_clinic.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/record_names.hpp"
+#include "app/test_clock_moves.hpp"
 #include "cli/demo_feed.hpp"
 #include "cli/live_relay.hpp"
 
@@ -52,6 +56,9 @@ struct ServeOptions {
     int workers = 64;
     bool demo = false;
     double demo_feed_interval_s = 5;
+    // The test clock (docs/cli.md "Test clock"): a flag only, never a --config key, so that no configuration file
+    // copied from a test setup can switch it on.
+    bool test_clock = false;
     // The outbox's SMTP relay (docs/cli.md "Reminders by email"); empty: no sender loop, reminders wait in the outbox.
     std::string smtp;       // HOST:PORT
     std::string smtp_from;  // the From of every message; required with smtp
@@ -61,15 +68,16 @@ struct ServeOptions {
     std::string smtp_user;  // the password comes from $KCLINIC_SMTP_PASSWORD, never a flag or file
     int smtp_timeout_s = 60;
     std::string smtp_helo = "localhost";
-    std::string config;  // a JSON file of the options above; empty: none
-    bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
+    std::string web_root;  // serve the web front end from this folder instead of the embedded one; empty: embedded
+    std::string config;    // a JSON file of the options above; empty: none
+    bool json = false;     // serve has no --json: its one line of output is for people and for tests alike
 };
 
 // --config FILE: a JSON object with any of these keys, each the flag of the same name (underscores for dashes). A
 // flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
 constexpr std::string_view kConfigKeys =
     "db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, smtp_tls, smtp_verify_certificate, "
-    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo";
+    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root";
 
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
@@ -110,7 +118,8 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
                                                              {"smtp_tls", &options.smtp_tls},
                                                              {"smtp_ca_file", &options.smtp_ca_file},
                                                              {"smtp_user", &options.smtp_user},
-                                                             {"smtp_helo", &options.smtp_helo}};
+                                                             {"smtp_helo", &options.smtp_helo},
+                                                             {"web_root", &options.web_root}};
         if (const auto string = strings.find(key); string != strings.end()) {
             if (!value.is_string()) {
                 return refuse("key \"" + key + "\" must be a string (got " + value.dump() + ")");
@@ -306,26 +315,58 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     if (!options.smtp.empty()) {
         ASSIGN_OR_RETURN(smtp, SmtpSettingsOf(options));
     }
-    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> opened, adapters::storage::OpenStore(options.url));
+    // The web front end: the files built into this binary, or --web-root's folder (checked before anything opens).
+    const http::WebBundle bundle = http::BuiltWebBundle();
+    http::WebFiles web_files = http::EmbeddedWebFiles(bundle);
+    if (!options.web_root.empty()) {
+        Result<http::WebFiles> folder = http::DirectoryWebFiles(options.web_root);
+        if (!folder.ok()) {
+            Error error = folder.error();
+            error.field = "--web-root";
+            return error;
+        }
+        web_files = std::move(folder).value();
+    }
+    // With --test-clock a database that holds no schema yet is created in test mode; any other keeps its own mode.
+    ASSIGN_OR_RETURN(adapters::storage::OpenedStore opened,
+                     adapters::storage::OpenStoreWithMode(
+                         options.url, options.test_clock ? adapters::storage::DatabaseMode::kTest
+                                                         : adapters::storage::DatabaseMode::kProduction));
+    if (options.test_clock && opened.mode != adapters::storage::DatabaseMode::kTest) {
+        return Error{ErrorCode::kFailedPrecondition, "--test-clock",
+                     "refused: the database " + DisplayedDatabase(options.url) +
+                         " was not created in test mode, and a clinic's clock is never moved; the test clock runs "
+                         "only on a database that `kclinic serve --test-clock` created (start it on a new SQLite "
+                         "file or an empty PostgreSQL database)"};
+    }
     http::MetricsRegistry metrics;
-    adapters::api::TimedStore store(*opened, metrics);
+    adapters::api::TimedStore store(*opened.store, metrics);
 
-    const adapters::SystemClock clock;
+    // On a test clock the clinical record, its alerts, the live channel's events, the outbox and the demo feed follow
+    // the test clock; logins, browser sessions and login locks stay on the real time (ClinicUseCases).
+    const adapters::SystemClock system_clock;
+    adapters::TestClock test_clock;
+    const app::Clock& clock = options.test_clock ? static_cast<const app::Clock&>(test_clock) : system_clock;
     const adapters::crypto::SodiumCredentials credentials;
     const adapters::OsTimeZones zones;
-    app::ClinicUseCases use_cases(store, clock, credentials, zones);
+    app::ClinicUseCases use_cases(store, clock, system_clock, credentials, zones);
+    std::optional<app::TestClockMoves> clock_moves;
+    if (options.test_clock) {
+        clock_moves.emplace(store, test_clock);
+    }
     // The live channel's hub is this process's local EventBus. On PostgreSQL the LISTEN/NOTIFY relay wraps it, so
     // that whatever records a change (the API routes, the demo clinic's vitals feed) reaches the live subscribers of
     // every server process on the database; SQLite serves one process, so the hub alone.
     http::LiveHub hub(metrics);
     ASSIGN_OR_RETURN(std::unique_ptr<app::EventBus> relay, OpenLiveRelay(options.url, hub, metrics));
     app::EventBus& events = relay ? *relay : static_cast<app::EventBus&>(hub);
-    adapters::api::ApiServices api{use_cases, events, clock};
+    adapters::api::ApiServices api{use_cases, events, clock, clock_moves ? &*clock_moves : nullptr};
 
     http::Router router;
     adapters::api::AddApiRoutes(router, api);
     http::AddOperationalRoutes(router, metrics, http::ServiceInfo{KCLINIC_VERSION, std::string(store.Backend())},
                                [&store] { return DatabaseAnswers(store); });
+    http::AddWebFrontEnd(router, std::move(web_files));
 
     http::ServerOptions server_options;
     server_options.host = address.host;
@@ -355,6 +396,16 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;
     std::cout << "kclinic serving on http://" << shown_host << ":" << server.Port()
               << " (database: " << DisplayedDatabase(options.url) << ")" << std::endl;
+    if (options.web_root.empty() && !bundle.built) {
+        std::cerr << "kclinic serve: this binary was built without its web front end, so / shows a page saying so; "
+                     "run `make web` and rebuild (or `make build`), or serve a built one with --web-root web/dist"
+                  << std::endl;
+    }
+    if (options.test_clock) {
+        std::cout << "kclinic TEST CLOCK: a test-mode database; the clinic's clock starts at the real time and moves "
+                     "forward with POST /api/v1/test/clock (never use this for patients)"
+                  << std::endl;
+    }
 
     // The outbox's sender loop, on its own thread until the server stops (docs/architecture.md "Outbox").
     std::optional<adapters::mail::OutboxSender> sender;
@@ -402,6 +453,9 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
                     "Add the synthetic demo clinic (staff of every role, patients at every step, one session in "
                     "monitoring whose vital signs keep arriving) when the database holds no patient yet; print its "
                     "logins");
+    serve->add_flag("--test-clock", options->test_clock,
+                    "TEST ONLY: run the clinic on a clock that tests move forward (POST /api/v1/test/clock). Creates a "
+                    "new database in test mode; refused on a database not created so");
     serve
         ->add_option("--demo-feed-interval", options->demo_feed_interval_s,
                      "Seconds between the demo monitor's sets of vital signs (0.1-3600, default 5)")
@@ -424,6 +478,9 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
                      "Seconds one delivery may take, connection to the relay's answer (1-600, default 60)")
         ->check(CLI::Range(1, 600));
     serve->add_option("--smtp-helo", options->smtp_helo, "The name EHLO gives the relay (default localhost)");
+    serve->add_option("--web-root", options->web_root,
+                      "Serve the web front end from this folder (a built web/dist, read at every request: for "
+                      "development) instead of the one built into the binary; it must hold index.html");
     serve->add_option("--config", options->config,
                       "A JSON file with any of the keys " + std::string(kConfigKeys) +
                           " (the flags above); flags on the command line win over it");

@@ -151,6 +151,9 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddScheduleRoutes(api, services);
     AddCalendarFeedRoutes(api, services);
     AddViewRoutes(api, services);
+    if (services.test_clock != nullptr) {
+        AddTestClockRoutes(api, services);
+    }
     return api.Routes();
 }
 

@@ -33,6 +33,7 @@
 #include "app/clinic_use_cases.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/event_bus.hpp"
+#include "app/test_clock_moves.hpp"
 #include "base/result.hpp"
 
 namespace kclinic::adapters::api {
@@ -53,6 +54,9 @@ struct ApiServices {
     app::ClinicUseCases& use_cases;
     app::EventBus& events;    // committed vitals, scores, alerts and session steps are published here
     const app::Clock& clock;  // the time a request is handled (ApiCall::now)
+    // Null unless `kclinic serve --test-clock` runs on a test-mode database: then `clock` is the test clock this
+    // moves, the /api/v1/test/clock routes exist, and login and GET /api/v1/auth/me answer "test_clock": true.
+    app::TestClockMoves* test_clock = nullptr;
 };
 
 // The principal of a request's credentials (step 1 above): the bearer API token, else the session cookie. Error

@@ -1,6 +1,6 @@
 // The routes the server registers are exactly the endpoint table of docs/api.md, with the same permissions,
-// subjects and query parameters. (The integration test in src/cli walks the same table against a running server with
-// every role.)
+// subjects and query parameters, and with `kclinic serve --test-clock` exactly those and the test clock's table. (The
+// integration test in src/cli walks the same table against a running server with every role.)
 
 #include <gtest/gtest.h>
 
@@ -26,9 +26,10 @@ public:
     [[nodiscard]] std::string_view Backend() const override { return "none"; }
 };
 
-class EpochClock final : public app::Clock {
+class EpochClock final : public app::MovableClock {
 public:
     [[nodiscard]] app::TimePoint Now() const override { return {}; }
+    app::TimePoint MoveForwardTo(app::TimePoint) override { return {}; }
 };
 
 class NoCredentials final : public app::Credentials {
@@ -62,13 +63,14 @@ std::string Trim(const std::string& text) {
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
-std::set<Row> DocumentedRoutes() {
+// The rows of the table of docs/api.md between <!-- TABLE:start --> and <!-- TABLE:end -->.
+std::set<Row> DocumentedRoutes(const std::string& table = "endpoints") {
     std::ifstream file(std::string(KCLINIC_SOURCE_DIR) + "/docs/api.md");
     std::stringstream text;
     text << file.rdbuf();
     const std::string doc = text.str();
-    const std::size_t start = doc.find("<!-- endpoints:start -->");
-    const std::size_t end = doc.find("<!-- endpoints:end -->");
+    const std::size_t start = doc.find("<!-- " + table + ":start -->");
+    const std::size_t end = doc.find("<!-- " + table + ":end -->");
     EXPECT_NE(start, std::string::npos);
     EXPECT_NE(end, std::string::npos);
     std::set<Row> rows;
@@ -94,22 +96,25 @@ std::set<Row> DocumentedRoutes() {
     return rows;
 }
 
-// The routes AddApiRoutes registers, on use cases over a store that is never reached.
-std::vector<ApiRoute> RegisteredRoutes() {
+// The routes AddApiRoutes registers, on use cases over a store that is never reached; with the test clock's use
+// case when `test_clock`, as `kclinic serve --test-clock` registers them.
+std::vector<ApiRoute> RegisteredRoutes(bool test_clock = false) {
     UnreachableStore store;
     EpochClock clock;
     NoCredentials credentials;
     NoEvents events;
     UtcOnlyZones zones;
     app::ClinicUseCases use_cases(store, clock, credentials, zones);
-    ApiServices services{use_cases, events, clock};
+    app::TestClockMoves moves(store, clock);
+    ApiServices services{use_cases, events, clock, test_clock ? &moves : nullptr};
     http::Router router;
     return AddApiRoutes(router, services);
 }
 
-TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
+// The routes as rows of docs/api.md's tables.
+std::set<Row> RowsOf(const std::vector<ApiRoute>& routes) {
     std::set<Row> registered;
-    for (const ApiRoute& route : RegisteredRoutes()) {
+    for (const ApiRoute& route : routes) {
         const std::string permission = !route.authenticated ? "(public)"
                                        : route.permission   ? std::string(app::PermissionName(*route.permission))
                                                             : "(any user)";
@@ -122,6 +127,11 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
             registered.emplace(std::string(http::MethodName(route.method)), route.pattern, permission, subject, query)
                 .second);
     }
+    return registered;
+}
+
+TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
+    const std::set<Row> registered = RowsOf(RegisteredRoutes());
     const std::set<Row> documented = DocumentedRoutes();
     for (const Row& row : registered) {
         EXPECT_TRUE(documented.contains(row))
@@ -131,6 +141,24 @@ TEST(ApiRoutes, AreExactlyTheEndpointTableOfTheDocs) {
     for (const Row& row : documented) {
         EXPECT_TRUE(registered.contains(row))
             << "documented but not served: " << std::get<0>(row) << " " << std::get<1>(row) << " " << std::get<2>(row);
+    }
+}
+
+// The test clock adds exactly its own table's routes, and only when the server runs on one.
+TEST(ApiRoutes, TheTestClockAddsExactlyItsTableOfTheDocs) {
+    const std::set<Row> without = RowsOf(RegisteredRoutes());
+    std::set<Row> added;
+    for (const Row& row : RowsOf(RegisteredRoutes(true))) {
+        if (!without.contains(row)) {
+            added.insert(row);
+        }
+    }
+    const std::set<Row> documented = DocumentedRoutes("test-clock-endpoints");
+    EXPECT_FALSE(documented.empty());
+    EXPECT_EQ(added, documented);
+    EXPECT_EQ(RowsOf(RegisteredRoutes(true)).size(), without.size() + documented.size());
+    for (const Row& row : without) {
+        EXPECT_FALSE(std::get<1>(row).starts_with("/api/v1/test/")) << std::get<1>(row) << " is served without it";
     }
 }
 

@@ -55,7 +55,8 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
             const app::SessionGrant& grant = *answer.session;
             HttpResponse response = JsonResponse(200, Json{{"csrf_token", grant.session.csrf_token},
                                                            {"expires_at", json::FormatTime(grant.session.expires_at)},
-                                                           {"user", PrincipalJson(grant.principal)}});
+                                                           {"user", PrincipalJson(grant.principal)},
+                                                           {"test_clock", services.test_clock != nullptr}});
             response.headers.Set("Set-Cookie", SessionCookie(request, grant.token, false));
             return response;
         });
@@ -70,14 +71,16 @@ void AddAuthRoutes(ApiRouter& api, ApiServices& services) {
                 return response;
             });
 
-    // Who am I: lets a page that was reloaded learn its user and CSRF token again (the cookie is HttpOnly).
-    api.Add(Method::kGet, "/api/v1/auth/me", std::nullopt, Subject::kNone, [](ApiCall& call) -> Result<HttpResponse> {
-        Json body{{"user", PrincipalJson(call.principal)}};
-        if (call.principal.method == app::AuthMethod::kSession) {
-            body["csrf_token"] = call.principal.csrf_token;
-        }
-        return JsonResponse(200, body);
-    });
+    // Who am I: lets a page that was reloaded learn its user and CSRF token again (the cookie is HttpOnly), and
+    // whether the server runs on a test clock, which the web app shows as a banner on every screen.
+    api.Add(Method::kGet, "/api/v1/auth/me", std::nullopt, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                Json body{{"user", PrincipalJson(call.principal)}, {"test_clock", services.test_clock != nullptr}};
+                if (call.principal.method == app::AuthMethod::kSession) {
+                    body["csrf_token"] = call.principal.csrf_token;
+                }
+                return JsonResponse(200, body);
+            });
 }
 
 }  // namespace kclinic::adapters::api

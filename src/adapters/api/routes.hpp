@@ -52,6 +52,8 @@ void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
 // Clinicians' calendar feeds: one's own secret feed URL, an admin's revocation, and the feed itself
 // (app/calendar_feeds.hpp, adapters/calendar).
 void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
+// The test clock (app/test_clock_moves.hpp): reading and moving it. Only when services.test_clock is set.
+void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 
 // The clinic settings in force, for the use cases that apply them. An error when a stored override no longer
 // validates (ClinicSettingsRecords::LoadClinicSettings).

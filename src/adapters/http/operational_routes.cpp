@@ -8,41 +8,6 @@
 namespace kclinic::adapters::http {
 namespace {
 
-std::string EscapeHtml(std::string_view text) {
-    std::string escaped;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                escaped += "&amp;";
-                break;
-            case '<':
-                escaped += "&lt;";
-                break;
-            case '>':
-                escaped += "&gt;";
-                break;
-            case '"':
-                escaped += "&quot;";
-                break;
-            default:
-                escaped += c;
-        }
-    }
-    return escaped;
-}
-
-std::string IndexPage(const ServiceInfo& info) {
-    const std::string version = EscapeHtml(info.version);
-    return "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>kclinic " + version +
-           "</title></head>\n<body>\n<h1>kclinic " + version + "</h1>\n<p>The kclinic server is running on a " +
-           EscapeHtml(info.backend) +
-           " database. It is clinical decision support: every result it gives needs a clinician's judgement.</p>\n"
-           "<ul>\n<li>The JSON API lives under <code>/api/v1</code>; <code>docs/api.md</code> in the kclinic "
-           "source describes it.</li>\n<li><a href=\"/healthz\">/healthz</a>: liveness and database "
-           "reachability.</li>\n<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics.</li>\n</ul>\n"
-           "</body>\n</html>\n";
-}
-
 HttpResponse Health(const ReadinessProbe& ready) {
     std::string reason;
     try {
@@ -75,11 +40,13 @@ Handler WithoutQuery(Handler handler) {
 
 }  // namespace
 
-void AddOperationalRoutes(Router& router, const MetricsRegistry& metrics, const ServiceInfo& info,
-                          ReadinessProbe ready) {
-    router.Add(Method::kGet, "/", WithoutQuery([page = IndexPage(info)](const HttpRequest&, const PathParams&) {
-                   return HttpResponse{200, std::string(kHtmlContentType), {}, page};
-               }));
+void AddOperationalRoutes(Router& router, MetricsRegistry& metrics, const ServiceInfo& info, ReadinessProbe ready) {
+    // The Prometheus convention for what runs: a gauge fixed at 1 whose labels say it.
+    metrics
+        .AddGauge("kclinic_build_info", "The kclinic version serving and its database backend (always 1)",
+                  {"version", "backend"})
+        .Labels({info.version, info.backend})
+        .Set(1);
     router.Add(Method::kGet, "/healthz",
                WithoutQuery([ready = std::move(ready)](const HttpRequest&, const PathParams&) {
                    HttpResponse response = Health(ready);

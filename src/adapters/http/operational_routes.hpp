@@ -1,6 +1,6 @@
 #pragma once
 
-// The routes every kclinic server answers besides the API: `/` (a plain page saying what runs here), `/healthz`
+// The routes every kclinic server answers besides the API and the web front end (web_front_end.hpp): `/healthz`
 // (liveness and readiness) and `/metrics` (Prometheus text). docs/api.md documents their responses.
 
 #include <functional>
@@ -12,7 +12,7 @@
 
 namespace kclinic::adapters::http {
 
-// What the `/` page names.
+// What runs, as the metric kclinic_build_info{version,backend} names it.
 struct ServiceInfo {
     std::string version;  // "0.1.0"
     std::string backend;  // "sqlite" or "postgres"
@@ -23,10 +23,10 @@ struct ServiceInfo {
 // reported as not ready with its message.
 using ReadinessProbe = std::function<Status()>;
 
-// GET / -> 200 text/html; GET /healthz -> 200 {"status":"ok","database":"ok"} when `ready` succeeds, else 503
+// GET /healthz -> 200 {"status":"ok","database":"ok"} when `ready` succeeds, else 503
 // {"status":"unavailable","database":"unavailable","reason":"..."}; GET /metrics -> 200 `metrics` rendered.
-// Any query parameter is refused 400 naming it. `metrics` must outlive the router.
-void AddOperationalRoutes(Router& router, const MetricsRegistry& metrics, const ServiceInfo& info,
-                          ReadinessProbe ready);
+// Any query parameter is refused 400 naming it. Registers kclinic_build_info in `metrics` (REQUIRES: not registered
+// yet), which must outlive the router.
+void AddOperationalRoutes(Router& router, MetricsRegistry& metrics, const ServiceInfo& info, ReadinessProbe ready);
 
 }  // namespace kclinic::adapters::http

@@ -113,6 +113,26 @@ void Router::Add(Method method, std::string_view pattern, Handler handler) {
     (void)added;
 }
 
+void Router::SetFallback(std::string_view route, Handler handler) {
+    assert(!fallback_ && "one fallback");
+    fallback_route_ = route;
+    fallback_ = std::move(handler);
+}
+
+bool Router::Claimed(std::string_view path) const {
+    if (path.empty() || path.front() != '/') {
+        return true;  // not a path at all: the ordinary 404
+    }
+    const std::vector<std::string_view> raw = SplitPath(path);
+    if (raw.empty()) {
+        return false;  // "/": no first segment to claim
+    }
+    const std::optional<std::string> first = PercentDecode(raw.front());
+    return !first || std::ranges::any_of(routes_, [&](const auto& route) {
+        return !route->segments.empty() && !route->segments.front().capture && route->segments.front().text == *first;
+    });
+}
+
 RouteMatch Router::Match(const HttpRequest& request) const {
     std::vector<std::string> segments;
     bool well_formed = !request.path.empty() && request.path.front() == '/';
@@ -139,6 +159,13 @@ RouteMatch Router::Match(const HttpRequest& request) const {
                 best = route.get();
             }
         }
+    }
+    if (best == nullptr && fallback_ && (request.method == Method::kGet || request.method == Method::kHead) &&
+        !Claimed(request.path)) {
+        RouteMatch fallback;
+        fallback.route = fallback_route_;
+        fallback.handler = &fallback_;
+        return fallback;
     }
     if (best == nullptr) {
         RouteMatch none;

@@ -8,6 +8,11 @@
 // A path no pattern matches answers 404; a matched pattern without the request's method answers 405 with an Allow
 // header; both carry the JSON error body of http_error.hpp. HEAD is answered by the GET handler (the server sends
 // the headers only) unless a HEAD handler is registered.
+//
+// A fallback (SetFallback) serves a single-page application: it answers the GET and HEAD requests no pattern
+// matches, except under the paths the patterns claim. A pattern claims its first segment when that is a literal
+// ("/api/v1/patients" claims /api/..., "/healthz" claims /healthz/...), so a mistyped API path is still a JSON 404
+// however the server's routes grow, and every other path reaches the application.
 
 #include <functional>
 #include <map>
@@ -55,9 +60,21 @@ public:
     // workers match at once. The handler and route pointed to live as long as the router.
     [[nodiscard]] RouteMatch Match(const HttpRequest& request) const;
 
+    // From now on, a GET or HEAD request that no pattern matches and whose path's first segment (percent-decoded)
+    // no pattern claims is answered by `handler`, with empty params and `route` as its route label (metrics). The
+    // path is handed over as received (a later segment may be empty or not decode): the handler decides what it
+    // names. REQUIRES: called once, before the server starts (not thread-safe, like Add).
+    void SetFallback(std::string_view route, Handler handler);
+
 private:
     struct Route;
+    // Whether a pattern claims the first segment of `path` (see SetFallback); a path whose first segment does not
+    // decode is claimed, so it gets the ordinary 404.
+    [[nodiscard]] bool Claimed(std::string_view path) const;
+
     std::vector<std::unique_ptr<Route>> routes_;
+    std::string fallback_route_;
+    Handler fallback_;  // empty: no fallback
 };
 
 }  // namespace kclinic::adapters::http

@@ -133,5 +133,35 @@ TEST(RouterTest, HeadUsesTheGetHandlerUnlessItHasItsOwn) {
     EXPECT_EQ(Answer(router, Method::kHead, "/api/v1/patients")["handler"], "head");
 }
 
+TEST(RouterTest, FallbackTakesUnmatchedGetAndHeadOutsideThePathsThePatternsClaim) {
+    Router router = ClinicRouter();
+    router.Add(Method::kGet, "/healthz", Named("health"));
+    router.SetFallback("app", Named("app"));
+    for (const std::string path : {"/patients/12", "/board", "/a//b", "/assets/x-1.js", "/%2e%2e/etc"}) {
+        for (Method method : {Method::kGet, Method::kHead}) {
+            const HttpRequest request = Request(method, path);
+            RouteMatch match = router.Match(request);
+            ASSERT_NE(match.handler, nullptr) << path;
+            EXPECT_EQ(match.route, "app") << path;
+            EXPECT_TRUE(match.params.empty());
+            EXPECT_EQ(Json::parse((*match.handler)(request, match.params).body)["handler"], "app") << path;
+        }
+    }
+    // Patterns still win, and the paths under a pattern's first literal segment keep the ordinary 404.
+    EXPECT_EQ(Answer(router, Method::kGet, "/")["handler"], "index");
+    EXPECT_EQ(Answer(router, Method::kGet, "/api/v1/patients/7")["handler"], "show");
+    // "/%61pi" is "/api" percent-encoded; "/%zz" does not decode.
+    for (const std::string path : {"/api/v1/nothing", "/api", "/healthz/more", "/%61pi/v1/x", "/%zz"}) {
+        RouteMatch match = router.Match(Request(Method::kGet, path));
+        EXPECT_EQ(match.handler, nullptr) << path;
+        EXPECT_EQ(match.refusal.status, 404) << path;
+        EXPECT_EQ(match.route, kUnmatchedRoute) << path;
+    }
+    // Other methods are not the application's: 404 as before.
+    RouteMatch post = router.Match(Request(Method::kPost, "/patients/12"));
+    EXPECT_EQ(post.handler, nullptr);
+    EXPECT_EQ(post.refusal.status, 404);
+}
+
 }  // namespace
 }  // namespace kclinic::adapters::http

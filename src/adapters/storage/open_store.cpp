@@ -22,11 +22,24 @@ std::string SqlitePath(std::string_view url) {
 }
 
 Result<std::unique_ptr<app::Store>> OpenStore(std::string_view url) {
+    ASSIGN_OR_RETURN(OpenedStore opened, OpenStoreWithMode(url, DatabaseMode::kProduction));
+    return std::move(opened.store);
+}
+
+Result<OpenedStore> OpenStoreWithMode(std::string_view url, DatabaseMode new_database_mode) {
     if (const std::string path = SqlitePath(url); !path.empty()) {
-        return sqlite::OpenSqliteStore(path);
+        sqlite::SqliteOptions options;
+        options.new_database_mode = new_database_mode;
+        ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteStore> store, sqlite::SqliteStore::Open(path, options));
+        const DatabaseMode mode = store->Mode();
+        return OpenedStore{std::move(store), mode};
     }
     if (IsPostgresUrl(url)) {
-        return postgres::OpenPostgresStore(std::string(url));
+        postgres::PostgresOptions options;
+        options.new_database_mode = new_database_mode;
+        ASSIGN_OR_RETURN(postgres::OpenedPostgresStore opened,
+                         postgres::OpenPostgresStoreWithMode(std::string(url), options));
+        return OpenedStore{std::move(opened.store), opened.mode};
     }
     return InvalidArgument("--db", "expected sqlite:PATH or postgres://... (got \"" + std::string(url) + "\")");
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/storage/sql/migrations.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/ports/store.hpp"
 #include "base/result.hpp"
@@ -20,6 +21,19 @@ inline constexpr std::string_view kDefaultDatabaseUrl = "sqlite:kclinic.db";
 // Errors: kInvalidArgument "--db" for a URL of neither form; the adapter's error when opening or migrating fails
 // (kUnavailable when a PostgreSQL server cannot be reached).
 [[nodiscard]] Result<std::unique_ptr<app::Store>> OpenStore(std::string_view url);
+
+using sql::DatabaseMode;
+
+// A store just opened, and its database's mode (sql::DatabaseMode) as recorded when the database was created.
+struct OpenedStore {
+    std::unique_ptr<app::Store> store;
+    DatabaseMode mode = DatabaseMode::kProduction;
+};
+
+// OpenStore, creating a database that holds no schema yet (a new SQLite file, an empty PostgreSQL database) in
+// `new_database_mode`; an existing database keeps the mode it was created in, so only a database created in test
+// mode answers kTest (`kclinic serve --test-clock`, docs/security.md "Test mode"). Errors as OpenStore.
+[[nodiscard]] Result<OpenedStore> OpenStoreWithMode(std::string_view url, DatabaseMode new_database_mode);
 
 // An online, consistent copy of the SQLite database `url` names into the new file `to` (never overwritten); the
 // server may keep running. PostgreSQL: kFailedPrecondition pointing to pg_dump (docs/operations.md).

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace kclinic::cli::testing {
 
-std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend) {
+std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend, std::vector<std::string> serve_options) {
     Result<std::unique_ptr<adapters::storage::contract::TestDatabase>> database =
         adapters::storage::contract::TestDatabase::Create(backend);
     if (!database.ok()) {
@@ -17,18 +20,21 @@ std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend) {
     }
     auto server = std::make_unique<ClinicServer>();
     server->database_ = std::move(database).value();
+    server->serve_options_ = std::move(serve_options);
     return server->Launch() ? std::move(server) : nullptr;
 }
 
 std::unique_ptr<ClinicServer> ClinicServer::StartBeside(ClinicServer& first) {
     auto server = std::make_unique<ClinicServer>();
     server->database_ = first.database_;
+    server->serve_options_ = first.serve_options_;
     return server->Launch() ? std::move(server) : nullptr;
 }
 
 bool ClinicServer::Launch() {
-    process_ = std::make_unique<ServeProcess>(
-        std::vector<std::string>{"serve", "--db", database_->url(), "--listen", "127.0.0.1:0"});
+    std::vector<std::string> args{"serve", "--db", database_->url(), "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), serve_options_.begin(), serve_options_.end());
+    process_ = std::make_unique<ServeProcess>(std::move(args));
     port_ = process_->ReadPort();
     return port_ != 0;
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/storage/contract/test_stores.hpp"
 #include "cli/testing/api_client.hpp"
@@ -23,10 +24,11 @@ inline constexpr std::string_view kTestPassword = "correct horse battery staple"
 
 class ClinicServer {
 public:
-    // A new empty database and a server on it; nullptr (with a test failure) when either cannot be had.
-    static std::unique_ptr<ClinicServer> Start(Backend backend);
-    // Another server process on `first`'s database, as clinics scale out behind a load balancer; the database stays
-    // until the last server on it is gone. nullptr (with a test failure) when it does not start.
+    // A new empty database and a server on it, started with `serve_options` besides --db and --listen (such as
+    // "--test-clock"); nullptr (with a test failure) when either cannot be had.
+    static std::unique_ptr<ClinicServer> Start(Backend backend, std::vector<std::string> serve_options = {});
+    // Another server process on `first`'s database, with its options, as clinics scale out behind a load balancer;
+    // the database stays until the last server on it is gone. nullptr (with a test failure) when it does not start.
     static std::unique_ptr<ClinicServer> StartBeside(ClinicServer& first);
 
     [[nodiscard]] std::uint16_t port() const { return port_; }
@@ -54,6 +56,7 @@ private:
     bool Launch();
 
     std::shared_ptr<adapters::storage::contract::TestDatabase> database_;
+    std::vector<std::string> serve_options_;
     std::unique_ptr<ServeProcess> process_;
     std::uint16_t port_ = 0;
     int tokens_ = 0;

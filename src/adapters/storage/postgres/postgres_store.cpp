@@ -23,13 +23,14 @@ constexpr std::int64_t kMigrationLockKey = 0x6b636c696e6963;
 constexpr std::string_view kBeginWrite = "BEGIN";
 constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-// A connection (still usable) and the schema version its migrations reached.
+// A connection (still usable), the schema version its migrations reached and the database's mode.
 struct Migrated {
     std::unique_ptr<PgConnection> connection;
-    int version = 0;
+    sql::MigratedDatabase database;
 };
 
-Result<Migrated> ConnectAndMigrate(const std::string& dsn, const PgConnectionOptions& options) {
+Result<Migrated> ConnectAndMigrate(const std::string& dsn, const PgConnectionOptions& options,
+                                   sql::DatabaseMode new_database_mode) {
     ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(dsn, options));
     // Without the lock, two processes starting together could both read schema version 0 and both run 0001 (the
     // second failing on CREATE TABLE), or race inside CREATE TABLE IF NOT EXISTS, which is not atomic in
@@ -37,12 +38,13 @@ Result<Migrated> ConnectAndMigrate(const std::string& dsn, const PgConnectionOpt
     // is released with the session if anything below fails.
     const std::vector<sql::SqlValue> key = {kMigrationLockKey};
     RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_lock($1)", key));
-    ASSIGN_OR_RETURN(int version, sql::ApplyMigrations(*connection, PostgresMigrations()));
+    ASSIGN_OR_RETURN(const sql::MigratedDatabase database,
+                     sql::MigrateAndRecordMode(*connection, PostgresMigrations(), new_database_mode));
     // Under the same lock: two processes starting together fill the search texts once.
     RETURN_IF_ERROR(sql::BackfillPatientSearchText(*connection));
     RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_unlock($1)", key));
     connection->ClearFirstError();
-    return Migrated{std::move(connection), version};
+    return Migrated{std::move(connection), database};
 }
 
 class PostgresStore final : public app::Store {
@@ -202,11 +204,17 @@ Status PostgresStore::Run(const app::TransactionWork& work, std::string_view beg
 }  // namespace
 
 Result<std::unique_ptr<app::Store>> OpenPostgresStore(const std::string& dsn, const PostgresOptions& options) {
+    ASSIGN_OR_RETURN(OpenedPostgresStore opened, OpenPostgresStoreWithMode(dsn, options));
+    return std::move(opened.store);
+}
+
+Result<OpenedPostgresStore> OpenPostgresStoreWithMode(const std::string& dsn, const PostgresOptions& options) {
     if (options.pool_size < 1) {
         return InvalidArgument("pool_size", "must be at least 1, not " + std::to_string(options.pool_size));
     }
     const PgConnectionOptions connection_options{options.connect_timeout};
-    ASSIGN_OR_RETURN(Migrated migrated, ConnectAndMigrate(dsn, connection_options));
+    ASSIGN_OR_RETURN(Migrated migrated, ConnectAndMigrate(dsn, connection_options, options.new_database_mode));
+    const sql::DatabaseMode mode = migrated.database.mode;
     std::vector<std::unique_ptr<PgConnection>> pool;
     pool.reserve(static_cast<std::size_t>(options.pool_size));
     pool.push_back(std::move(migrated.connection));
@@ -214,12 +222,13 @@ Result<std::unique_ptr<app::Store>> OpenPostgresStore(const std::string& dsn, co
         ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(dsn, connection_options));
         pool.push_back(std::move(connection));
     }
-    return std::unique_ptr<app::Store>(std::make_unique<PostgresStore>(dsn, options, std::move(pool)));
+    return OpenedPostgresStore{std::make_unique<PostgresStore>(dsn, options, std::move(pool)), mode};
 }
 
 Result<int> MigratePostgres(const std::string& dsn, const PostgresOptions& options) {
-    ASSIGN_OR_RETURN(Migrated migrated, ConnectAndMigrate(dsn, PgConnectionOptions{options.connect_timeout}));
-    return migrated.version;
+    ASSIGN_OR_RETURN(Migrated migrated,
+                     ConnectAndMigrate(dsn, PgConnectionOptions{options.connect_timeout}, options.new_database_mode));
+    return migrated.database.version;
 }
 
 }  // namespace kclinic::adapters::storage::postgres

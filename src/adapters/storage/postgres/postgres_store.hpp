@@ -25,6 +25,8 @@ struct PostgresOptions {
     std::chrono::milliseconds acquire_timeout{30'000};
     // How long opening one connection may take; a connect_timeout in the DSN wins.
     std::chrono::seconds connect_timeout{10};
+    // The mode a database without a schema is created in (sql::MigrateAndRecordMode); an existing one keeps its own.
+    sql::DatabaseMode new_database_mode = sql::DatabaseMode::kProduction;
 };
 
 // Connects to `dsn` ("postgres://user@host:port/db", "postgresql://...", or libpq's "host=... dbname=..." text,
@@ -46,6 +48,15 @@ struct PostgresOptions {
 // cannot be reached; the migration's error as sql::ApplyMigrations reports it (kFailedPrecondition when the
 // database's schema is newer than this kclinic).
 [[nodiscard]] Result<std::unique_ptr<app::Store>> OpenPostgresStore(const std::string& dsn,
+                                                                    const PostgresOptions& options = {});
+
+// OpenPostgresStore, with the database's mode as recorded when it was created (sql::MigrateAndRecordMode, under the
+// same advisory lock as the migrations). Errors as OpenPostgresStore.
+struct OpenedPostgresStore {
+    std::unique_ptr<app::Store> store;
+    sql::DatabaseMode mode = sql::DatabaseMode::kProduction;
+};
+[[nodiscard]] Result<OpenedPostgresStore> OpenPostgresStoreWithMode(const std::string& dsn,
                                                                     const PostgresOptions& options = {});
 
 // Only the migration step of OpenPostgresStore, for `kclinic migrate`: connects, applies PostgresMigrations()

@@ -23,15 +23,20 @@ Error InMigration(const Migration& migration, Error error) {
     return error;
 }
 
+// The schema version the database records; 0 for one without a schema (schema_migrations created here if missing).
+Result<int> SchemaVersion(SqlConnection& connection) {
+    RETURN_IF_ERROR(connection.Execute(kCreateSchemaMigrations));
+    ASSIGN_OR_RETURN(std::vector<SqlRow> current, connection.Query("SELECT MAX(version) FROM schema_migrations", {}));
+    if (!current.empty() && std::holds_alternative<std::int64_t>(current.front().columns.at(0))) {
+        return static_cast<int>(std::get<std::int64_t>(current.front().columns.at(0)));
+    }
+    return 0;
+}
+
 }  // namespace
 
 Result<int> ApplyMigrations(SqlConnection& connection, std::span<const Migration> migrations) {
-    RETURN_IF_ERROR(connection.Execute(kCreateSchemaMigrations));
-    ASSIGN_OR_RETURN(std::vector<SqlRow> current, connection.Query("SELECT MAX(version) FROM schema_migrations", {}));
-    int version = 0;
-    if (!current.empty() && std::holds_alternative<std::int64_t>(current.front().columns.at(0))) {
-        version = static_cast<int>(std::get<std::int64_t>(current.front().columns.at(0)));
-    }
+    ASSIGN_OR_RETURN(int version, SchemaVersion(connection));
     const int newest_known = migrations.empty() ? 0 : migrations.back().version;
     if (version > newest_known) {
         return Error{ErrorCode::kFailedPrecondition, "",
@@ -62,6 +67,25 @@ Result<int> ApplyMigrations(SqlConnection& connection, std::span<const Migration
         version = migration.version;
     }
     return version;
+}
+
+Result<MigratedDatabase> MigrateAndRecordMode(SqlConnection& connection, std::span<const Migration> migrations,
+                                              DatabaseMode if_new) {
+    ASSIGN_OR_RETURN(const int before, SchemaVersion(connection));
+    ASSIGN_OR_RETURN(const int version, ApplyMigrations(connection, migrations));
+    // One statement, so it needs no transaction of its own; the primary key (id = 1) makes a second process that
+    // opens the database at the same moment (PostgreSQL) find the first one's record instead of writing its own.
+    const bool test_mode = before == 0 && if_new == DatabaseMode::kTest;
+    const std::vector<SqlValue> row = {std::int64_t{test_mode ? 1 : 0}, NowMilliseconds()};
+    RETURN_IF_ERROR(connection.Query(
+        "INSERT INTO database_mode (id, test_mode, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING", row));
+    ASSIGN_OR_RETURN(std::vector<SqlRow> recorded,
+                     connection.Query("SELECT test_mode FROM database_mode WHERE id = 1", {}));
+    if (recorded.size() != 1 || !std::holds_alternative<std::int64_t>(recorded.front().columns.at(0))) {
+        return Error{ErrorCode::kInternal, "", "the database's mode (table database_mode) cannot be read"};
+    }
+    const bool recorded_test = std::get<std::int64_t>(recorded.front().columns.at(0)) == 1;
+    return MigratedDatabase{version, recorded_test ? DatabaseMode::kTest : DatabaseMode::kProduction};
 }
 
 }  // namespace kclinic::adapters::storage::sql

@@ -141,7 +141,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> writer,
                      SqliteConnection::Open(path, OpenMode::kReadWriteCreate, options.connection));
     // Before any reader opens and before the writer thread starts: nothing may see a half-migrated schema.
-    RETURN_IF_ERROR(sql::ApplyMigrations(*writer, SqliteMigrations()));
+    ASSIGN_OR_RETURN(const sql::MigratedDatabase migrated,
+                     sql::MigrateAndRecordMode(*writer, SqliteMigrations(), options.new_database_mode));
     RETURN_IF_ERROR(sql::BackfillPatientSearchText(*writer));
     std::vector<std::unique_ptr<SqliteConnection>> readers;
     for (int i = 0; i < options.reader_count; ++i) {
@@ -149,12 +150,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
                          SqliteConnection::Open(path, OpenMode::kReadOnly, options.connection));
         readers.push_back(std::move(reader));
     }
-    return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(writer), std::move(readers)));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(options, migrated.mode, std::move(writer), std::move(readers)));
 }
 
-SqliteStore::SqliteStore(const SqliteOptions& options, std::unique_ptr<SqliteConnection> writer,
+SqliteStore::SqliteStore(const SqliteOptions& options, sql::DatabaseMode mode, std::unique_ptr<SqliteConnection> writer,
                          std::vector<std::unique_ptr<SqliteConnection>> readers)
-    : options_(options), writer_(std::move(writer)), readers_(std::move(readers)) {
+    : options_(options), mode_(mode), writer_(std::move(writer)), readers_(std::move(readers)) {
     for (auto& reader : readers_) {
         idle_readers_.push_back(reader.get());
     }

@@ -36,6 +36,8 @@ struct SqliteOptions {
     // Most Write calls one transaction carries. Bounds how long the first caller of a batch waits for the others.
     int max_batch = 256;
     SqliteConnectionOptions connection;
+    // The mode a file without a schema is created in (sql::MigrateAndRecordMode); an existing file keeps its own.
+    sql::DatabaseMode new_database_mode = sql::DatabaseMode::kProduction;
 };
 
 // Counters since open, for monitoring and the benchmark. Average batch size = writes / commits.
@@ -49,7 +51,8 @@ struct SqliteWriterStats {
 class SqliteStore final : public app::Store {
 public:
     // Creates `path` when missing, applies every migration newer than the file's schema (on the write connection,
-    // before anything else runs), opens the readers and starts the writer thread. Opening an up-to-date file again
+    // before anything else runs) and records the database's mode if it has none (sql::MigrateAndRecordMode), opens
+    // the readers and starts the writer thread. Opening an up-to-date file again
     // applies nothing. Errors: kUnavailable when the file cannot be opened or created; kFailedPrecondition when
     // WAL is unavailable or the file's schema is newer than this binary; a failing migration's error (earlier
     // migrations stay applied). One process per file: a second store on the same file would be a second writer,
@@ -83,6 +86,8 @@ public:
     [[nodiscard]] std::string_view Backend() const override { return "sqlite"; }
 
     [[nodiscard]] SqliteWriterStats Stats() const;
+    // The database's mode, as recorded when it was created.
+    [[nodiscard]] sql::DatabaseMode Mode() const { return mode_; }
 
 private:
     struct Job {
@@ -92,7 +97,7 @@ private:
         std::promise<void> done;
     };
 
-    SqliteStore(const SqliteOptions& options, std::unique_ptr<SqliteConnection> writer,
+    SqliteStore(const SqliteOptions& options, sql::DatabaseMode mode, std::unique_ptr<SqliteConnection> writer,
                 std::vector<std::unique_ptr<SqliteConnection>> readers);
 
     void WriterLoop();
@@ -102,6 +107,7 @@ private:
     void ReleaseReader(SqliteConnection* reader);
 
     const SqliteOptions options_;
+    const sql::DatabaseMode mode_;
     std::unique_ptr<SqliteConnection> writer_;  // touched only by writer_thread_ once it runs
 
     mutable std::mutex queue_mutex_;

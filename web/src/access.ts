@@ -1,0 +1,76 @@
+// Which areas a role may open, for navigation only: the server decides every request (docs/security.md, one
+// Authorize over src/app/authorization.cpp). This mirrors the few permissions that choose what the navigation
+// offers, copied from docs/security.md's role matrix; a screen the server refuses still shows the API's 403.
+export type Role = 'admin' | 'prescriber' | 'nurse' | 'therapist' | 'front_desk' | 'patient';
+
+export const ROLES: readonly Role[] = ['admin', 'prescriber', 'nurse', 'therapist', 'front_desk', 'patient'];
+
+export type Permission =
+  | 'session.read'
+  | 'patient.list'
+  | 'patient.read'
+  | 'patient.register'
+  | 'weight.record'
+  | 'history.read'
+  | 'history.record'
+  | 'screening.read'
+  | 'screening.run'
+  | 'screening.sign'
+  | 'schedule.read'
+  | 'course.manage'
+  | 'dose_order.sign'
+  | 'assessment.read'
+  | 'adverse_event.read'
+  | 'appointment.read'
+  | 'note.read'
+  | 'settings.read'
+  | 'user.manage'
+  | 'portal.read';
+
+const STAFF_CLINICAL: readonly Role[] = ['prescriber', 'nurse', 'therapist'];
+
+const matrix: Readonly<Record<Permission, readonly Role[]>> = {
+  'session.read': STAFF_CLINICAL,
+  'patient.list': [...STAFF_CLINICAL, 'front_desk'],
+  // `patient.read` is also the patient's own; the staff screens under /patients are for staff.
+  'patient.read': [...STAFF_CLINICAL, 'front_desk'],
+  'appointment.read': [...STAFF_CLINICAL, 'front_desk'],
+  'patient.register': ['prescriber', 'nurse', 'front_desk'],
+  'weight.record': ['prescriber', 'nurse'],
+  'history.read': STAFF_CLINICAL,
+  'history.record': ['prescriber', 'nurse'],
+  'screening.read': STAFF_CLINICAL,
+  'screening.run': ['prescriber', 'nurse'],
+  'screening.sign': ['prescriber'],
+  'schedule.read': [...STAFF_CLINICAL, 'front_desk'],
+  'course.manage': ['prescriber'],
+  'dose_order.sign': ['prescriber'],
+  'assessment.read': STAFF_CLINICAL,
+  'adverse_event.read': STAFF_CLINICAL,
+  'note.read': STAFF_CLINICAL,
+  'settings.read': ['admin', ...STAFF_CLINICAL, 'front_desk'],
+  'user.manage': ['admin'],
+  'portal.read': ['patient'],
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function may(role: Role, permission: Permission): boolean {
+  return matrix[permission].includes(role);
+}
+
+// Where each role lands after signing in: its daily work.
+export function homePath(role: Role): string {
+  switch (role) {
+    case 'admin':
+      return '/admin';
+    case 'front_desk':
+      return '/schedule';
+    case 'patient':
+      return '/portal';
+    default:
+      return '/board';
+  }
+}

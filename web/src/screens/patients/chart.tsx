@@ -1,0 +1,533 @@
+// A patient's chart (issue 12 §2): summary, diagnoses, allergies, current medications, antidepressant trials, the
+// latest screening with each finding and its source, the courses with their planned and completed sessions, adverse
+// events, notes, and the outcome chart; each part only for the roles that may read it (docs/security.md), so the
+// front desk sees the demographics and the schedule only. The prescriber starts a course here. Prints cleanly.
+//
+// The data comes from the record's own routes, read in parallel; the chart summary route (GET
+// /api/v1/patients/{id}/chart, branch web-api) replaces them with one request once it lands.
+import type { JSX } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { may, type Permission } from '../../access';
+import { get, post, type Page as ApiPage } from '../../api';
+import { formatDate, formatDateTime, formatQuantity } from '../../format';
+import { t, type MessageKey } from '../../i18n';
+import { Page } from '../../page';
+import { Link, type Params } from '../../router';
+import { useSession } from '../../session';
+import { PatientSections } from '../../views/placeholders';
+import { useDraft } from '../../draft';
+import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from './form';
+import { OutcomeChart } from './outcome-chart';
+import './patients.css';
+import {
+  fullName,
+  valid,
+  type AdverseEvent,
+  type Assessment,
+  type Course,
+  type HistoryEntry,
+  type Note,
+  type Patient,
+  type Screening,
+  type Setting,
+  type Trial,
+  type Weight,
+} from './types';
+
+export interface ChartData {
+  patient: Patient;
+  weights: Weight[];
+  history: HistoryEntry[] | null;
+  trials: Trial[] | null;
+  screenings: Screening[] | null;
+  courses: Course[] | null;
+  assessments: Assessment[] | null;
+  adverseEvents: AdverseEvent[] | null;
+  notes: Note[] | null;
+  settings: Setting[];
+}
+
+// Reads the chart of patient `id`, leaving out (null) what `role` may not read.
+export async function loadChart(id: string, allowed: (permission: Permission) => boolean): Promise<ChartData> {
+  const base = `/patients/${encodeURIComponent(id)}`;
+  const list = async <T,>(permission: Permission, path: string): Promise<T[] | null> =>
+    allowed(permission) ? (await get<ApiPage<T>>(path, { limit: 500 })).items : null;
+  const [patient, weights, history, trials, screenings, courses, assessments, adverseEvents, notes, settings] =
+    await Promise.all([
+      get<Patient>(base),
+      list<Weight>('patient.read', `${base}/weights`),
+      list<HistoryEntry>('history.read', `${base}/history`),
+      list<Trial>('history.read', `${base}/trials`),
+      list<Screening>('screening.read', `${base}/screenings`),
+      list<Course>('schedule.read', `${base}/courses`),
+      list<Assessment>('assessment.read', `${base}/assessments`),
+      list<AdverseEvent>('adverse_event.read', `${base}/adverse-events`),
+      list<Note>('note.read', `${base}/notes`),
+      allowed('settings.read') ? get<{ settings: Setting[] }>('/settings').then((answer) => answer.settings) : [],
+    ]);
+  return {
+    patient,
+    weights: weights ?? [],
+    history,
+    trials,
+    screenings,
+    courses,
+    assessments,
+    adverseEvents,
+    notes,
+    settings,
+  };
+}
+
+// The chart's data for the page of patient `id`; reload() reads it again after a change.
+export function useChart(id: string): { data: ChartData | null; error: Refusal; reload: () => void } {
+  const { user } = useSession();
+  const [data, setData] = useState<ChartData | null>(null);
+  const [error, setError] = useState<Refusal>(null);
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (!user) return;
+    let current = true;
+    setError(null);
+    loadChart(id, (permission) => may(user.role, permission))
+      .then((loaded) => {
+        if (current) setData(loaded);
+      })
+      .catch((cause: unknown) => {
+        if (current) setError(asApiError(cause));
+      });
+    return () => {
+      current = false;
+    };
+  }, [id, user, generation]);
+  const reload = useCallback(() => setGeneration((n) => n + 1), []);
+  return { data, error, reload };
+}
+
+export function latestWeight(weights: readonly Weight[]): Weight | undefined {
+  const usable = weights.filter((weight) => weight.status === 'final');
+  return usable[usable.length - 1];
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: JSX.Element | JSX.Element[] | null }) {
+  return (
+    <section class="chart-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function Empty({ text }: { text: string }): JSX.Element {
+  return <p class="muted">{text}</p>;
+}
+
+function Summary({ patient, weights }: { patient: Patient; weights: Weight[] }): JSX.Element {
+  const weight = latestWeight(weights);
+  return (
+    <dl class="summary-list">
+      <div>
+        <dt>{t('patients.mrn')}</dt>
+        <dd>{patient.mrn}</dd>
+      </div>
+      <div>
+        <dt>{t('patients.birthDate')}</dt>
+        <dd>{formatDate(patient.birth_date)}</dd>
+      </div>
+      <div>
+        <dt>{t('patients.sex')}</dt>
+        <dd>{t(`sex.${patient.sex}`)}</dd>
+      </div>
+      <div>
+        <dt>{t('chart.clinician')}</dt>
+        <dd>{patient.clinician ?? t('chart.noClinician')}</dd>
+      </div>
+      <div>
+        <dt>{t('chart.weight')}</dt>
+        <dd>
+          {weight
+            ? t('chart.weightOn', { weight: formatQuantity(weight.weight_kg, 'kg'), at: formatDateTime(weight.measured_at) })
+            : t('chart.noWeight')}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+function HistoryList({ entries, kinds, empty }: { entries: HistoryEntry[]; kinds: string[]; empty: string }) {
+  const shown = valid(entries).filter((entry) => kinds.includes(entry.kind) && !entry.stop);
+  if (shown.length === 0) return <Empty text={empty} />;
+  return (
+    <ul class="plain-list">
+      {shown.map((entry) => (
+        <li key={entry.id}>
+          <strong>{entry.value}</strong>{' '}
+          <span class="muted">{t('chart.noted', { at: formatDate(entry.noted_at.slice(0, 10)), by: entry.noted_by })}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function TrialTable({ trials }: { trials: Trial[] }): JSX.Element {
+  const shown = valid(trials);
+  if (shown.length === 0) return <Empty text={t('chart.noTrials')} />;
+  return (
+    <table class="data-table">
+      <thead>
+        <tr>
+          <th scope="col">{t('trial.drug')}</th>
+          <th scope="col">{t('trial.weeks')}</th>
+          <th scope="col">{t('trial.adequateDose')}</th>
+          <th scope="col">{t('trial.improvement')}</th>
+          <th scope="col">{t('trial.currentEpisode')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((trial) => (
+          <tr key={trial.id}>
+            <td>{trial.drug}</td>
+            <td class="num">{t('trial.weeksValue', { value: trial.weeks })}</td>
+            <td>{trial.adequate_dose ? t('common.yes') : t('common.no')}</td>
+            <td class="num">{formatQuantity(trial.improvement_percent, '%')}</td>
+            <td>{trial.current_episode ? t('common.yes') : t('common.no')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function decisionKey(decision: string): MessageKey {
+  switch (decision) {
+    case 'eligible':
+      return 'screening.decision.eligible';
+    case 'eligible_with_cautions':
+      return 'screening.decision.eligible_with_cautions';
+    case 'needs_review':
+      return 'screening.decision.needs_review';
+    default:
+      return 'screening.decision.not_eligible';
+  }
+}
+
+// One screening: its decision in words (and an icon-free badge: the words carry it), each finding with its
+// severity, message and source, and the prescriber's signature.
+export function ScreeningView({ screening }: { screening: Screening }): JSX.Element {
+  const signature = screening.signature;
+  return (
+    <div class="screening">
+      <p>
+        <span class={`badge badge-${screening.result.decision}`}>{t(decisionKey(screening.result.decision))}</span>{' '}
+        {t('screening.meta', {
+          product: screening.inputs.product,
+          at: formatDateTime(screening.screened_at),
+          by: screening.screened_by,
+        })}
+      </p>
+      {screening.result.findings.length === 0 ? (
+        <Empty text={t('screening.noFindings')} />
+      ) : (
+        <table class="data-table findings">
+          <thead>
+            <tr>
+              <th scope="col">{t('screening.severity')}</th>
+              <th scope="col">{t('screening.finding')}</th>
+              <th scope="col">{t('screening.source')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {screening.result.findings.map((finding) => (
+              <tr key={finding.rule}>
+                <td>
+                  <span class={`severity severity-${finding.severity}`}>{finding.severity}</span>
+                </td>
+                <td>
+                  {finding.message} <span class="muted">({finding.rule})</span>
+                </td>
+                <td>{finding.source}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p class="signature" role="status">
+        {signature
+          ? signature.sign_off === 'accepted'
+            ? t('screening.signedAccepted', { by: signature.signed_by, at: formatDateTime(signature.signed_at) })
+            : t('screening.signedOverridden', {
+                by: signature.signed_by,
+                at: formatDateTime(signature.signed_at),
+                reason: signature.reason ?? '',
+              })
+          : t('screening.unsigned')}
+      </p>
+    </div>
+  );
+}
+
+const DOSE_STATES = new Set(['checked_in', 'held', 'pre_dose_ok']);
+
+function CourseView({ course, patientId, mayOrder }: { course: Course; patientId: number; mayOrder: boolean }) {
+  const completed = course.sessions.filter((session) => session.state === 'discharged').length;
+  return (
+    <article class="course" aria-labelledby={`course-${course.id}`}>
+      <h3 id={`course-${course.id}`}>
+        {t('course.heading', { indication: course.indication, protocol: course.protocol, route: course.route })}
+      </h3>
+      <p>
+        {t('course.meta', {
+          status: course.status,
+          start: formatDate(course.start_date),
+          completed,
+          planned: course.sessions.length,
+        })}
+        {course.screening_override_reason
+          ? ` ${t('course.overrideReason', { reason: course.screening_override_reason })}`
+          : ''}
+      </p>
+      <table class="data-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('course.number')}</th>
+            <th scope="col">{t('course.plannedDate')}</th>
+            <th scope="col">{t('course.phase')}</th>
+            <th scope="col">{t('course.state')}</th>
+            {mayOrder ? <th scope="col">{t('course.doseOrder')}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {course.sessions.map((session) => (
+            <tr key={session.id}>
+              <td class="num">{session.number}</td>
+              <td>{formatDate(session.planned_date)}</td>
+              <td>{t('course.phaseWeek', { phase: session.phase, week: session.week })}</td>
+              <td>{session.state === 'discharged' ? t('course.completed') : session.state.replace(/_/g, ' ')}</td>
+              {mayOrder ? (
+                <td>
+                  {DOSE_STATES.has(session.state) || session.state === 'dosing' ? (
+                    <Link href={`/patients/${patientId}/sessions/${session.id}/dose-order`}>
+                      {t('course.openDoseOrder', { number: session.number })}
+                    </Link>
+                  ) : null}
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </article>
+  );
+}
+
+interface CourseForm {
+  indication: string;
+  protocol: string;
+  route: string;
+  start_date: string;
+  screening_override_reason: string;
+}
+
+const COURSE_FIELDS = ['indication', 'protocol', 'route', 'start_date', 'screening_override_reason', 'screening'];
+
+function StartCourse({ patientId, onStarted }: { patientId: number; onStarted: () => void }): JSX.Element {
+  const draft = useDraft<CourseForm>('course', {
+    indication: '',
+    protocol: 'iv-induction',
+    route: 'iv',
+    start_date: '',
+    screening_override_reason: '',
+  });
+  const form = draft.value;
+  const setForm = draft.set;
+  const { refusal, busy, run } = useSubmit(onStarted);
+  const set = (name: keyof CourseForm) => (event: { currentTarget: { value: string } }) =>
+    setForm({ ...form, [name]: event.currentTarget.value });
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const body: Record<string, string> = {
+      indication: form.indication.trim(),
+      protocol: form.protocol,
+      route: form.route,
+      start_date: form.start_date,
+    };
+    if (form.screening_override_reason.trim()) body.screening_override_reason = form.screening_override_reason.trim();
+    if (await run(() => post(`/patients/${patientId}/courses`, body))) draft.clear();
+  };
+  return (
+    <form class="form-grid no-print" aria-labelledby="start-course" onSubmit={(event) => void submit(event)} noValidate>
+      <h3 id="start-course">{t('course.start')}</h3>
+      <FormError refusal={refusal} shownFields={COURSE_FIELDS} />
+      <Field id="course-indication" label={t('course.indication')} error={fieldError(refusal, 'indication')}>
+        {(d) => <input id="course-indication" value={form.indication} onInput={set('indication')} {...d} />}
+      </Field>
+      <Field id="course-protocol" label={t('course.protocol')} error={fieldError(refusal, 'protocol')}>
+        {(d) => (
+          <select id="course-protocol" value={form.protocol} onChange={set('protocol')} {...d}>
+            <option value="iv-induction">{t('protocol.iv-induction')}</option>
+            <option value="esketamine-trd">{t('protocol.esketamine-trd')}</option>
+            <option value="esketamine-si">{t('protocol.esketamine-si')}</option>
+          </select>
+        )}
+      </Field>
+      <Field id="course-route" label={t('course.route')} error={fieldError(refusal, 'route')}>
+        {(d) => (
+          <select id="course-route" value={form.route} onChange={set('route')} {...d}>
+            <option value="iv">{t('route.iv')}</option>
+            <option value="esketamine-nasal">{t('route.esketamine-nasal')}</option>
+            <option value="im">{t('route.im')}</option>
+            <option value="oral">{t('route.oral')}</option>
+            <option value="sublingual">{t('route.sublingual')}</option>
+          </select>
+        )}
+      </Field>
+      <Field id="course-start" label={t('course.startDate')} error={fieldError(refusal, 'start_date')}>
+        {(d) => <input id="course-start" type="date" value={form.start_date} onInput={set('start_date')} {...d} />}
+      </Field>
+      <Field
+        id="course-override"
+        wide
+        label={t('course.overrideLabel')}
+        hint={t('course.overrideHint')}
+        error={fieldError(refusal, 'screening_override_reason', 'screening')}
+      >
+        {(d) => (
+          <textarea
+            id="course-override"
+            rows={2}
+            value={form.screening_override_reason}
+            onInput={set('screening_override_reason')}
+            {...d}
+          />
+        )}
+      </Field>
+      <div class="form-actions">
+        <button type="submit" class="button-primary" disabled={busy}>
+          {t('course.startSubmit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ChartPage({ params }: { params: Params }): JSX.Element {
+  const id = params.id ?? '';
+  const { user } = useSession();
+  const { data, error, reload } = useChart(id);
+  const role = user?.role;
+  const allowed = (permission: Permission): boolean => role !== undefined && may(role, permission);
+  const title = data ? t('chart.title', { name: fullName(data.patient), mrn: data.patient.mrn }) : t('page.patient', { id });
+  const latestScreening = data?.screenings?.[data.screenings.length - 1];
+  return (
+    <Page
+      title={title}
+      actions={
+        <>
+          {allowed('screening.run') ? (
+            <Link class="button-link" href={`/patients/${encodeURIComponent(id)}/intake`}>
+              {t('chart.openIntake')}
+            </Link>
+          ) : null}
+          <button type="button" class="button-quiet" onClick={() => window.print()}>
+            {t('chart.print')}
+          </button>
+        </>
+      }
+    >
+      <PatientSections id={id} />
+      <LoadState error={error} loading={data === null} />
+      {data ? (
+        <div class="chart">
+          <Section id="chart-summary" title={t('chart.summary')}>
+            <Summary patient={data.patient} weights={data.weights} />
+          </Section>
+          {data.history ? (
+            <>
+              <Section id="chart-diagnoses" title={t('chart.diagnoses')}>
+                <HistoryList entries={data.history} kinds={['diagnosis', 'condition']} empty={t('chart.noDiagnoses')} />
+              </Section>
+              <Section id="chart-allergies" title={t('chart.allergies')}>
+                <HistoryList entries={data.history} kinds={['allergy']} empty={t('chart.noAllergies')} />
+              </Section>
+              <Section id="chart-medications" title={t('chart.medications')}>
+                <HistoryList entries={data.history} kinds={['medication']} empty={t('chart.noMedications')} />
+              </Section>
+            </>
+          ) : null}
+          {data.trials ? (
+            <Section id="chart-trials" title={t('chart.trials')}>
+              <TrialTable trials={data.trials} />
+            </Section>
+          ) : null}
+          {data.screenings ? (
+            <Section id="chart-screening" title={t('chart.screening')}>
+              {latestScreening ? <ScreeningView screening={latestScreening} /> : <Empty text={t('chart.noScreening')} />}
+            </Section>
+          ) : null}
+          {data.courses ? (
+            <Section id="chart-courses" title={t('chart.courses')}>
+              <>
+                {data.courses.length === 0 ? <Empty text={t('chart.noCourses')} /> : null}
+                {data.courses.map((course) => (
+                  <CourseView
+                    key={course.id}
+                    course={course}
+                    patientId={data.patient.id}
+                    mayOrder={allowed('dose_order.sign')}
+                  />
+                ))}
+                {allowed('course.manage') ? <StartCourse patientId={data.patient.id} onStarted={reload} /> : null}
+              </>
+            </Section>
+          ) : null}
+          {data.assessments && data.courses ? (
+            <Section id="chart-outcomes" title={t('chart.outcomes')}>
+              <OutcomeChart assessments={data.assessments} courses={data.courses} settings={data.settings} />
+            </Section>
+          ) : null}
+          {data.adverseEvents ? (
+            <Section id="chart-adverse" title={t('chart.adverseEvents')}>
+              {data.adverseEvents.length === 0 ? (
+                <Empty text={t('chart.noAdverseEvents')} />
+              ) : (
+                <ul class="plain-list">
+                  {data.adverseEvents.map((event) => (
+                    <li key={event.id}>
+                      {t('chart.adverseEvent', {
+                        term: event.term,
+                        grade: event.grade,
+                        at: formatDateTime(event.onset_at),
+                        outcome: event.outcome,
+                      })}
+                      {event.serious ? ` ${t('chart.serious')}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Section>
+          ) : null}
+          {data.notes ? (
+            <Section id="chart-notes" title={t('chart.notes')}>
+              {data.notes.length === 0 ? (
+                <Empty text={t('chart.noNotes')} />
+              ) : (
+                <ul class="plain-list">
+                  {data.notes.map((note) => (
+                    <li key={note.id}>
+                      {t('chart.note', {
+                        kind: note.kind,
+                        at: formatDateTime(note.created_at),
+                        by: note.author,
+                        state: note.signed ? t('chart.noteSigned') : t('chart.noteDraft'),
+                      })}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Section>
+          ) : null}
+        </div>
+      ) : null}
+    </Page>
+  );
+}

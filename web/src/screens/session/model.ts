@@ -1,0 +1,314 @@
+// The treatment session as the API answers it (docs/api.md "Treatment courses and sessions", "Vital signs", "Alerts",
+// "Adverse events"), and the rules the screens need to read it: which steps the state machine offers in each state
+// (docs/api.md's session steps table), the vital signs the chart draws with their LOINC codes and units, and the
+// clinic's alert thresholds (the `monitoring.*` settings, docs/clinical-rules.md "In-session alerts"). The server
+// decides every step: these tables only choose which buttons to offer, and its refusal is shown as it gives it.
+import { get } from '../../api';
+import { formatBloodPressure, formatQuantity } from '../../format';
+import type { MessageKey } from '../../i18n';
+
+export type SessionState =
+  | 'scheduled'
+  | 'checked_in'
+  | 'held'
+  | 'pre_dose_ok'
+  | 'dosing'
+  | 'monitoring'
+  | 'ready_for_discharge'
+  | 'discharged'
+  | 'aborted'
+  | 'cancelled';
+
+export interface Session {
+  readonly id: number;
+  readonly course_id: number;
+  readonly patient_id: number;
+  readonly number: number;
+  readonly planned_date: string;
+  readonly state: SessionState;
+  readonly consent_confirmed: boolean;
+  readonly escort_confirmed: boolean;
+  readonly state_changed_at: string;
+  readonly state_changed_by: string;
+  readonly checked_in_at?: string;
+  readonly state_reason?: string;
+  readonly bp_override?: { readonly prescriber: string; readonly reason: string };
+}
+
+export interface Administration {
+  readonly id: number;
+  readonly session_id: number;
+  readonly drug: string;
+  readonly route: string;
+  readonly dose_mg: number;
+  readonly rate_mg_per_h?: number;
+  readonly device_count?: number;
+  readonly lot_number: string;
+  readonly started_at: string;
+  readonly stopped_at?: string;
+  readonly stop?: { readonly stopped_at: string; readonly given_mg: number };
+  readonly entered_in_error: unknown;
+}
+
+export interface Transition {
+  readonly to_state: SessionState;
+  readonly from_state?: SessionState;
+  readonly at: string;
+  readonly by: string;
+  readonly reason?: string;
+}
+
+export interface DoseOrder {
+  readonly id: number;
+  readonly request: { readonly route: string; readonly weight_kg: number; readonly mg_per_kg?: number };
+  readonly order: {
+    readonly route: string;
+    readonly total_mg: number;
+    readonly weight_used_kg?: number;
+    readonly minutes?: number;
+    readonly rate_mg_per_h?: number;
+    readonly devices?: number;
+    readonly notes?: string[];
+  };
+  readonly signed_at: string;
+  readonly prescriber: string;
+}
+
+export interface SessionDetail extends Session {
+  readonly dose_order?: DoseOrder | null;
+  readonly administrations?: Administration[];
+  readonly transitions?: Transition[];
+}
+
+export interface Vital {
+  readonly id: number;
+  readonly patient_id: number;
+  readonly loinc: string;
+  readonly value?: number;
+  readonly systolic?: number;
+  readonly diastolic?: number;
+  readonly unit: string;
+  readonly session_id?: number | null;
+  readonly observed_at: string;
+  readonly recorded_by?: string;
+  readonly status?: string;
+}
+
+export interface Alert {
+  readonly id: number;
+  readonly patient_id: number;
+  readonly rule: string;
+  readonly severity: 'warning' | 'critical' | string;
+  readonly message: string;
+  readonly session_id?: number | null;
+  readonly raised_at: string;
+  readonly acknowledged_at?: string;
+  readonly acknowledged_by?: string;
+  readonly acknowledgement_note?: string;
+}
+
+export interface Assessment {
+  readonly id: number;
+  readonly instrument: string;
+  readonly total?: number;
+  readonly band?: string;
+  readonly assessed_at: string;
+}
+
+export interface AdverseEvent {
+  readonly id: number;
+  readonly term: string;
+  readonly grade: number;
+  readonly onset_at: string;
+  readonly serious: boolean;
+  readonly recorded_by: string;
+}
+
+export interface Patient {
+  readonly id: number;
+  readonly mrn: string;
+  readonly given_name: string;
+  readonly family_name: string;
+  readonly birth_date: string;
+}
+
+export interface Course {
+  readonly id: number;
+  readonly route: string;
+  readonly protocol: string;
+  readonly indication: string;
+}
+
+// The steps of docs/api.md's table, by the path segment that takes them.
+export type Step =
+  | 'check-in'
+  | 'pre-dose'
+  | 'pre-dose-override'
+  | 'hold'
+  | 'start-dosing'
+  | 'start-monitoring'
+  | 'ready-for-discharge'
+  | 'discharge'
+  | 'abort'
+  | 'cancel';
+
+// The forward steps each state offers, in the order a nurse takes them; `abort` and `cancel` are offered apart.
+export const FORWARD_STEPS: Readonly<Record<SessionState, readonly Step[]>> = {
+  scheduled: ['check-in'],
+  checked_in: ['pre-dose', 'hold'],
+  held: ['pre-dose'],
+  pre_dose_ok: ['start-dosing'],
+  dosing: ['start-monitoring'],
+  monitoring: ['ready-for-discharge'],
+  ready_for_discharge: ['discharge'],
+  discharged: [],
+  aborted: [],
+  cancelled: [],
+};
+
+export const FINISHED: ReadonlySet<SessionState> = new Set(['discharged', 'aborted', 'cancelled']);
+
+// A step that needs a reason typed before it is sent (docs/api.md: `{"reason": "..."}`).
+export const REASON_STEPS: ReadonlySet<Step> = new Set(['hold', 'abort', 'cancel', 'pre-dose-override']);
+
+export const stepKeys: Readonly<Record<Step, MessageKey>> = {
+  'check-in': 'session.step.check-in',
+  'pre-dose': 'session.step.pre-dose',
+  'pre-dose-override': 'session.step.pre-dose-override',
+  hold: 'session.step.hold',
+  'start-dosing': 'session.step.start-dosing',
+  'start-monitoring': 'session.step.start-monitoring',
+  'ready-for-discharge': 'session.step.ready-for-discharge',
+  discharge: 'session.step.discharge',
+  abort: 'session.step.abort',
+  cancel: 'session.step.cancel',
+};
+
+export const stateKeys: Readonly<Record<SessionState, MessageKey>> = {
+  scheduled: 'session.state.scheduled',
+  checked_in: 'session.state.checked_in',
+  held: 'session.state.held',
+  pre_dose_ok: 'session.state.pre_dose_ok',
+  dosing: 'session.state.dosing',
+  monitoring: 'session.state.monitoring',
+  ready_for_discharge: 'session.state.ready_for_discharge',
+  discharged: 'session.state.discharged',
+  aborted: 'session.state.aborted',
+  cancelled: 'session.state.cancelled',
+};
+
+export function routeKey(route: string): MessageKey {
+  switch (route) {
+    case 'iv':
+      return 'session.route.iv';
+    case 'im':
+      return 'session.route.im';
+    case 'esketamine-nasal':
+      return 'session.route.esketamine-nasal';
+    case 'oral':
+      return 'session.route.oral';
+    case 'sublingual':
+      return 'session.route.sublingual';
+    default:
+      return 'session.route.other';
+  }
+}
+
+export const isEsketamine = (route: string | undefined): boolean => route === 'esketamine-nasal';
+
+// The vital signs the screen records and draws: LOINC code, UCUM unit the API takes, the unit shown.
+export const LOINC = {
+  bloodPressure: '85354-9',
+  heartRate: '8867-4',
+  spo2: '59408-5',
+  spo2Pulse: '2708-6',
+  respiratoryRate: '9279-1',
+} as const;
+
+// The Spravato label's minimum monitoring after the first device (docs/clinical-rules.md; the server enforces it).
+export const ESKETAMINE_MONITORING_MINUTES = 120;
+
+// The clinic's in-session alert thresholds (docs/clinical-rules.md "In-session alerts"), as the settings say now.
+export interface Thresholds {
+  readonly systolicAtOrAbove: number;
+  readonly diastolicAtOrAbove: number;
+  readonly heartRateAbove: number;
+  readonly heartRateBelow: number;
+  readonly spo2Below: number;
+  readonly respiratoryRateBelow: number;
+  readonly respiratoryRateAbove: number;
+}
+
+// The published defaults, used only until the settings arrive (a role that cannot read them has none).
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  systolicAtOrAbove: 180,
+  diastolicAtOrAbove: 110,
+  heartRateAbove: 110,
+  heartRateBelow: 50,
+  spo2Below: 93,
+  respiratoryRateBelow: 10,
+  respiratoryRateAbove: 30,
+};
+
+export async function loadThresholds(): Promise<Thresholds> {
+  const answer = await get<{ settings: { name: string; value: unknown }[] }>('/settings');
+  const value = (name: string, fallback: number): number => {
+    const found = answer.settings.find((s) => s.name === name)?.value;
+    const number = typeof found === 'number' ? found : Number(found);
+    return Number.isFinite(number) ? number : fallback;
+  };
+  return {
+    systolicAtOrAbove: value('monitoring.systolic_alert_at_or_above', DEFAULT_THRESHOLDS.systolicAtOrAbove),
+    diastolicAtOrAbove: value('monitoring.diastolic_alert_at_or_above', DEFAULT_THRESHOLDS.diastolicAtOrAbove),
+    heartRateAbove: value('monitoring.heart_rate_alert_above', DEFAULT_THRESHOLDS.heartRateAbove),
+    heartRateBelow: value('monitoring.heart_rate_alert_below', DEFAULT_THRESHOLDS.heartRateBelow),
+    spo2Below: value('monitoring.spo2_alert_below', DEFAULT_THRESHOLDS.spo2Below),
+    respiratoryRateBelow: value('monitoring.respiratory_rate_alert_below', DEFAULT_THRESHOLDS.respiratoryRateBelow),
+    respiratoryRateAbove: value('monitoring.respiratory_rate_alert_above', DEFAULT_THRESHOLDS.respiratoryRateAbove),
+  };
+}
+
+// The first dose: the earliest administration not entered in error.
+export function firstDoseAt(administrations: readonly Administration[]): string | undefined {
+  const valid = administrations.filter((a) => !a.entered_in_error).map((a) => a.started_at);
+  valid.sort();
+  return valid[0];
+}
+
+// When the session may first be ready for discharge, as far as the record tells (the server decides): esketamine
+// 120 minutes after the later of the first device and the step to dosing; other routes the end of the last
+// administration once every infusion has stopped; undefined while unknown.
+export function earliestDischargeAt(detail: SessionDetail, route: string | undefined): number | undefined {
+  const administrations = (detail.administrations ?? []).filter((a) => !a.entered_in_error);
+  if (administrations.length === 0) return undefined;
+  if (isEsketamine(route)) {
+    const first = Date.parse(firstDoseAt(administrations) ?? '');
+    const dosing = (detail.transitions ?? []).find((tr) => tr.to_state === 'dosing');
+    const from = Math.max(first, dosing ? Date.parse(dosing.at) : first);
+    return from + ESKETAMINE_MONITORING_MINUTES * 60_000;
+  }
+  let end = 0;
+  for (const a of administrations) {
+    const stopped = a.stop?.stopped_at ?? a.stopped_at;
+    if (a.route === 'iv' && !stopped) return undefined;
+    end = Math.max(end, Date.parse(stopped ?? a.started_at));
+  }
+  return end;
+}
+
+// Inserts or replaces a record by id, keeping id order (live events may repeat what a reload already has).
+export function upsert<T extends { readonly id: number }>(list: readonly T[], item: T): T[] {
+  const others = list.filter((x) => x.id !== item.id);
+  others.push(item);
+  others.sort((a, b) => a.id - b.id);
+  return others;
+}
+
+// A reading for people, always with its unit: "120/80 mmHg", "72 /min", "97 %".
+export function vitalText(v: Vital): string {
+  if (v.loinc === LOINC.bloodPressure) return formatBloodPressure(v.systolic ?? 0, v.diastolic ?? 0);
+  if (v.loinc === LOINC.spo2 || v.loinc === LOINC.spo2Pulse) return formatQuantity(v.value ?? 0, '%');
+  if (v.loinc === LOINC.respiratoryRate) return formatQuantity(v.value ?? 0, 'breaths/min');
+  if (v.loinc === LOINC.heartRate) return formatQuantity(v.value ?? 0, 'bpm');
+  return `${v.value ?? ''} ${v.unit}`;
+}

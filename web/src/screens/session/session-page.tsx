@@ -1,0 +1,325 @@
+// The session screen (issue 12 §2), the heart of the product: the state in big words, the patient and route, the
+// time since the first dose and the earliest discharge, the dose order, the next step(s) with the server's reason
+// when one is refused, quick vital-sign entry, the live chart with the clinic's thresholds, alerts to acknowledge,
+// MOAA/S and CADSS, the drug given, adverse events, and for esketamine the REMS form. It watches the session on the
+// live channel and merges each event into what it loaded; after a gap it reads the record again.
+import type { JSX } from 'preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, get } from '../../api';
+import { formatDateTime, formatDuration, formatQuantity, formatTime, formatTimeSeconds } from '../../format';
+import { t } from '../../i18n';
+import { useLiveTopic, type LiveEvent } from '../../live';
+import { Page } from '../../page';
+import { Link, type Params } from '../../router';
+import { useSession } from '../../session';
+import { AlertsPanel } from './alerts';
+import { StepActions } from './actions';
+import { refreshClinicClock, useClinicNow } from './clock';
+import { AdverseEventForm, DrugEntry, ScalesEntry, VitalsEntry } from './entry';
+import {
+  DEFAULT_THRESHOLDS,
+  FINISHED,
+  LOINC,
+  earliestDischargeAt,
+  firstDoseAt,
+  isEsketamine,
+  loadThresholds,
+  routeKey,
+  stateKeys,
+  upsert,
+  vitalText,
+  type AdverseEvent,
+  type Alert,
+  type Administration,
+  type Course,
+  type Patient,
+  type SessionDetail,
+  type Thresholds,
+  type Vital,
+} from './model';
+import { RemsPanel } from './rems';
+import { VitalsChart } from './vitals-chart';
+import './session.css';
+
+interface Loaded {
+  readonly session: SessionDetail;
+  readonly patient: Patient;
+  readonly course: Course;
+  readonly vitals: Vital[];
+  readonly alerts: Alert[];
+  readonly adverseEvents: AdverseEvent[];
+}
+
+async function loadSession(id: number): Promise<Loaded> {
+  const session = await get<SessionDetail>(`/sessions/${id}`);
+  const pid = session.patient_id;
+  const [patient, course, vitals, sessionAlerts, openAlerts, adverseEvents] = await Promise.all([
+    get<Patient>(`/patients/${pid}`),
+    get<Course>(`/courses/${session.course_id}`),
+    get<{ items: Vital[] }>(`/patients/${pid}/vitals`, { session: id, limit: 500 }),
+    get<{ items: Alert[] }>('/alerts', { session: id, limit: 500 }),
+    get<{ items: Alert[] }>('/alerts', { patient_id: pid, open: true, limit: 500 }),
+    get<{ items: AdverseEvent[] }>(`/sessions/${id}/adverse-events`, { limit: 500 }),
+    refreshClinicClock(),
+  ]);
+  let alerts = sessionAlerts.items;
+  for (const alert of openAlerts.items) alerts = upsert(alerts, alert);
+  return { session, patient, course, vitals: vitals.items, alerts, adverseEvents: adverseEvents.items };
+}
+
+function latestOf(vitals: readonly Vital[], loinc: string): Vital | undefined {
+  const found = vitals.filter((v) => v.loinc === loinc && v.status !== 'entered-in-error');
+  return found[found.length - 1];
+}
+
+
+function Timers({ loaded, now }: { loaded: Loaded; now: number }): JSX.Element {
+  const administrations = loaded.session.administrations ?? [];
+  const first = firstDoseAt(administrations);
+  const earliest = earliestDischargeAt(loaded.session, loaded.course.route);
+  return (
+    <dl class="session-timers">
+      <div>
+        <dt>{t('session.sinceFirstDose')}</dt>
+        <dd class="big num" data-testid="since-first-dose">
+          {first ? formatDuration(now - Date.parse(first)) : t('session.noDoseYet')}
+        </dd>
+        {first ? <dd class="muted">{t('session.firstDoseAt', { time: formatTimeSeconds(first) })}</dd> : null}
+      </div>
+      <div>
+        <dt>{t('session.earliestDischarge')}</dt>
+        <dd class="big num" data-testid="earliest-discharge">
+          {earliest !== undefined ? formatTime(earliest) : t('session.notKnownYet')}
+        </dd>
+        {earliest !== undefined ? (
+          <dd class="muted">{earliest > now ? t('session.inDuration', { duration: formatDuration(earliest - now) }) : t('session.reached')}</dd>
+        ) : null}
+      </div>
+    </dl>
+  );
+}
+
+function DoseOrderSummary({ session }: { session: SessionDetail }): JSX.Element {
+  const order = session.dose_order;
+  if (!order) {
+    return (
+      <section class="dose-order" aria-labelledby="order-title">
+        <h2 id="order-title">{t('order.title')}</h2>
+        <p class="muted">{t('order.none')}</p>
+      </section>
+    );
+  }
+  const o = order.order;
+  // Each line of the order that it has, with its unit.
+  const facts: [string, string][] = [[t('order.total'), formatQuantity(o.total_mg, 'mg')]];
+  if (o.weight_used_kg !== undefined) facts.push([t('order.weight'), formatQuantity(o.weight_used_kg, 'kg')]);
+  if (order.request.mg_per_kg !== undefined) facts.push([t('order.mgPerKg'), formatQuantity(order.request.mg_per_kg, 'mg/kg')]);
+  if (o.minutes !== undefined) facts.push([t('order.minutes'), formatQuantity(o.minutes, 'min')]);
+  if (o.rate_mg_per_h !== undefined) facts.push([t('order.rate'), formatQuantity(o.rate_mg_per_h, 'mg/h')]);
+  if (o.devices !== undefined) facts.push([t('order.devices'), t('order.devicesValue', { count: o.devices })]);
+  facts.push([t('order.signed'), t('order.signedBy', { who: order.prescriber, time: formatDateTime(order.signed_at) })]);
+  return (
+    <section class="dose-order" aria-labelledby="order-title">
+      <h2 id="order-title">{t('order.title')}</h2>
+      <dl class="facts">
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd class="num">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+export function SessionPage({ params }: { params: Params }): JSX.Element {
+  const id = Number(params.id);
+  const { user } = useSession();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [thresholds, setThresholds] = useState<Thresholds>(DEFAULT_THRESHOLDS);
+  const now = useClinicNow();
+
+  // Changes made while a read of the record is in flight (live events, this screen's own answers) are replayed on
+  // what it reads, so a read that started before them never takes them away.
+  const inFlight = useRef<((current: Loaded) => Loaded)[] | null>(null);
+
+  const reload = useCallback(async () => {
+    const replay: ((current: Loaded) => Loaded)[] = [];
+    inFlight.current = replay;
+    try {
+      let fresh = await loadSession(id);
+      for (const change of replay) fresh = change(fresh);
+      setLoaded(fresh);
+      setFailure(null);
+    } catch (error) {
+      setFailure(error instanceof ApiError ? error.message : String(error));
+    } finally {
+      if (inFlight.current === replay) inFlight.current = null;
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void reload();
+    loadThresholds().then(setThresholds, () => undefined);
+  }, [reload]);
+
+  const merge = useCallback((change: (current: Loaded) => Loaded) => {
+    inFlight.current?.push(change);
+    setLoaded((current) => (current ? change(current) : current));
+  }, []);
+
+  const addVital = useCallback(
+    (vital: Vital) => merge((c) => ({ ...c, vitals: c.vitals.some((v) => v.id === vital.id) ? c.vitals : [...c.vitals, vital] })),
+    [merge],
+  );
+  const putAlert = useCallback((alert: Alert) => merge((c) => ({ ...c, alerts: upsert(c.alerts, alert) })), [merge]);
+  const putAdministration = useCallback(
+    (a: Administration) =>
+      merge((c) => ({ ...c, session: { ...c.session, administrations: upsert(c.session.administrations ?? [], a) } })),
+    [merge],
+  );
+  const setSession = useCallback(
+    (next: SessionDetail) => {
+      merge((c) => ({
+        ...c,
+        session: {
+          ...c.session,
+          ...next,
+          dose_order: next.dose_order ?? c.session.dose_order,
+          administrations: next.administrations ?? c.session.administrations,
+          transitions: next.transitions ?? c.session.transitions,
+        },
+      }));
+      void refreshClinicClock();
+    },
+    [merge],
+  );
+
+  const handlers = useMemo(
+    () => ({
+      onEvent: (event: LiveEvent) => {
+        const record = event.record as never;
+        if (event.type === 'vital_sign') addVital(record);
+        else if (event.type === 'alert' || event.type === 'alert_acknowledged') putAlert(record);
+        else if (event.type === 'administration') putAdministration(record);
+        else if (event.type === 'session_state') {
+          // The state event carries the session without its transitions: read the record for the timers' inputs.
+          setSession(record);
+          void reload();
+        }
+      },
+      onResync: () => void reload(),
+    }),
+    [addVital, putAlert, putAdministration, setSession, reload],
+  );
+  useLiveTopic(Number.isFinite(id) ? { session_id: id } : null, handlers);
+
+  if (failure && !loaded) {
+    return (
+      <Page title={t('session.title', { id: params.id ?? '' })}>
+        <p class="notice notice-error" role="alert">
+          {failure}
+        </p>
+        <p>
+          <Link href="/board">{t('session.backToBoard')}</Link>
+        </p>
+      </Page>
+    );
+  }
+  if (!loaded || !user) {
+    return (
+      <Page title={t('session.title', { id: params.id ?? '' })}>
+        <p role="status">{t('app.loading')}</p>
+      </Page>
+    );
+  }
+
+  const { session, patient, course } = loaded;
+  const route = course.route;
+  const earliest = earliestDischargeAt(session, route);
+  const latest = [LOINC.bloodPressure, LOINC.heartRate, LOINC.spo2, LOINC.respiratoryRate]
+    .map((code) => latestOf(loaded.vitals, code))
+    .filter((v): v is Vital => v !== undefined);
+  const name = `${patient.family_name}, ${patient.given_name}`;
+  const editable = !FINISHED.has(session.state) && user.role !== 'therapist';
+  return (
+    <Page title={t('session.heading', { name, number: session.number })}>
+      <p class="session-subtitle">
+        <Link href="/board">{t('session.backToBoard')}</Link> · {t('session.mrn', { mrn: patient.mrn })} ·{' '}
+        <strong>{t(routeKey(route))}</strong> · {course.indication}
+      </p>
+      <div class="session-top">
+        <p class={`state-badge state-${session.state}`} data-state={session.state} role="status" aria-live="polite">
+          <span class="state-label">{t('session.stateLabel')}</span>
+          <span class="state-value">{t(stateKeys[session.state])}</span>
+          {session.state_reason ? <span class="state-reason">{session.state_reason}</span> : null}
+        </p>
+        <Timers loaded={loaded} now={now} />
+      </div>
+      {failure ? (
+        <p class="notice notice-error" role="alert">
+          {failure}
+        </p>
+      ) : null}
+      <div class="session-grid">
+        <div class="session-main">
+          <StepActions session={session} role={user.role} earliestDischarge={earliest} now={now} onChanged={setSession} />
+          {editable ? <VitalsEntry patientId={patient.id} sessionId={session.id} onRecorded={(v, alerts) => {
+            addVital(v);
+            for (const alert of alerts) putAlert(alert);
+          }} /> : null}
+          <section aria-labelledby="chart-title">
+            <h2 id="chart-title">{t('vitalsChart.title')}</h2>
+            <p class="latest-vitals">
+              {latest.length === 0
+                ? t('vitals.noneYet')
+                : latest.map((v) => (
+                    <span key={v.id} class="latest-vital" data-loinc={v.loinc}>
+                      {vitalText(v)} <span class="muted">({formatTime(v.observed_at)})</span>
+                    </span>
+                  ))}
+            </p>
+            <VitalsChart vitals={loaded.vitals} thresholds={thresholds} />
+          </section>
+          {editable ? (
+            <DrugEntry
+              sessionId={session.id}
+              route={route}
+              order={session.dose_order}
+              administrations={session.administrations ?? []}
+              dosing={session.state === 'dosing'}
+              onRecorded={putAdministration}
+            />
+          ) : null}
+          {editable ? <ScalesEntry patientId={patient.id} onRecorded={() => undefined} /> : null}
+          {isEsketamine(route) && FINISHED.has(session.state) && session.state === 'discharged' ? <RemsPanel sessionId={session.id} /> : null}
+        </div>
+        <aside class="session-side">
+          <AlertsPanel alerts={loaded.alerts} onChanged={putAlert} />
+          <DoseOrderSummary session={session} />
+          <section aria-labelledby="ae-list-title">
+            <h2 id="ae-list-title">{t('ae.listTitle')}</h2>
+            {loaded.adverseEvents.length === 0 ? <p class="muted">{t('ae.none')}</p> : null}
+            <ul>
+              {loaded.adverseEvents.map((e) => (
+                <li key={e.id}>
+                  {t('ae.item', { term: e.term.replace(/_/g, ' '), grade: e.grade, time: formatTime(e.onset_at) })}
+                  {e.serious ? ` · ${t('ae.serious')}` : ''}
+                </li>
+              ))}
+            </ul>
+            {editable ? (
+              <AdverseEventForm
+                patientId={patient.id}
+                sessionId={session.id}
+                onRecorded={(e) => merge((c) => ({ ...c, adverseEvents: upsert(c.adverseEvents, e) }))}
+              />
+            ) : null}
+          </section>
+        </aside>
+      </div>
+    </Page>
+  );
+}
