@@ -187,7 +187,7 @@ TEST_P(ViewApiTest, TheStaffDirectoryShowsColleaguesNamesToEveryStaffRole) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ViewApiTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         BackendTestName);
+                         BackendTestName());
 
 }  // namespace
 }  // namespace kclinic::cli::testing
