@@ -134,6 +134,12 @@ constexpr std::array kMatrix = {
     AccessRule{Permission::kExport, "export.run", "export the whole clinic record", RolesOf(kA),
                "an operator's task; every exported patient is audited"},
     AccessRule{Permission::kPortalRead, "portal.read", "read the patient portal", RolesOf(kOwn), ""},
+    AccessRule{Permission::kChartRead, "chart.read",
+               "read a patient's chart in one: history, trials, screening, courses, adverse events, notes, outcomes",
+               RolesOf(kP, kN, kT),
+               "only roles that hold each permission the chart draws on (a test checks it); a patient has the portal"},
+    AccessRule{Permission::kStaffRead, "staff.read", "list the active staff: names, roles and addresses",
+               RolesOf(kA, kP, kN, kT, kF), "no patient data: colleagues see each other's names (issue 12 §1)"},
 };
 
 // Every permission once, in enum order, so a permission's rule is found by its value.
@@ -143,7 +149,7 @@ constexpr bool InEnumOrder() {
             return false;
         }
     }
-    return kMatrix.size() == static_cast<std::size_t>(Permission::kPortalRead) + 1;
+    return kMatrix.size() == static_cast<std::size_t>(Permission::kStaffRead) + 1;
 }
 static_assert(InEnumOrder(), "kMatrix must list every Permission once, in enum order");
 

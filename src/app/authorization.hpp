@@ -66,6 +66,8 @@ enum class Permission {
     kAuditRead,
     kExport,
     kPortalRead,
+    kChartRead,
+    kStaffRead,
 };
 
 // How the caller proved who they are.

@@ -66,6 +66,9 @@ const std::map<std::string, std::string> kExpected = {
     {"audit.read", "A"},
     {"export.run", "A"},
     {"portal.read", "S"},
+    // Issue 12 §1: the chart in one request for the clinical roles; every staff member sees colleagues' names.
+    {"chart.read", "PNT"},
+    {"staff.read", "APNTF"},
 };
 
 const std::map<char, Role> kRoleLetters = {{'A', Role::kAdmin},     {'P', Role::kPrescriber}, {'N', Role::kNurse},
@@ -112,6 +115,21 @@ TEST(Authorization, EveryRoleHoldsExactlyTheExpectedPermissions) {
         }
     }
     EXPECT_EQ(seen.size(), kExpected.size()) << "the expected table names a permission the matrix lacks";
+}
+
+// The chart gathers what several permissions guard, so only a role holding every one of them may read it: a role
+// that held chart.read without note.read would read notes through the chart.
+TEST(Authorization, TheChartIsReadOnlyByRolesHoldingEverythingItShows) {
+    for (const auto& [letter, role] : kRoleLetters) {
+        if (!RoleHolds(role, Permission::kChartRead)) {
+            continue;
+        }
+        for (const Permission part :
+             {Permission::kPatientRead, Permission::kHistoryRead, Permission::kScreeningRead, Permission::kScheduleRead,
+              Permission::kAdverseEventRead, Permission::kNoteRead, Permission::kAssessmentRead}) {
+            EXPECT_TRUE(RoleHolds(role, part)) << RoleName(role) << " reads the chart without " << PermissionName(part);
+        }
+    }
 }
 
 TEST(Authorization, APatientSeesOnlyTheirOwnRecord) {

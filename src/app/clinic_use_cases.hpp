@@ -10,6 +10,7 @@
 #include "app/authentication.hpp"
 #include "app/calendar_feeds.hpp"
 #include "app/clinic_settings.hpp"
+#include "app/clinic_views.hpp"
 #include "app/course_records.hpp"
 #include "app/dose_records.hpp"
 #include "app/history_records.hpp"
@@ -53,7 +54,8 @@ struct ClinicUseCases {
           notes(store, clock),
           rems(store, clock, zones),
           portal(store, clock, zones),
-          scheduling(store, clock, zones) {}
+          scheduling(store, clock, zones),
+          views(store, clock, zones) {}
 
     Authentication authentication;
     UserRecords users;
@@ -70,6 +72,7 @@ struct ClinicUseCases {
     RemsForms rems;
     PortalRecords portal;
     Scheduling scheduling;
+    ClinicViews views;
 };
 
 }  // namespace kclinic::app

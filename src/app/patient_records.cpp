@@ -14,6 +14,7 @@
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
 #include "clinical/alerts.hpp"
+#include "clinical/eligibility.hpp"
 #include "clinical/plausibility.hpp"
 #include "clinical/record_time.hpp"
 #include "clinical/vital_signs.hpp"
@@ -260,6 +261,40 @@ Result<std::vector<Patient>> PatientRecords::SearchPatients(const Actor& actor, 
         }
         RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "patient.search", "patient", after.value, 0, detail));
         return found;
+    });
+}
+
+Result<std::vector<PatientSummary>> PatientRecords::QuickSearch(const Actor& actor, std::string_view q, PatientId after,
+                                                                int limit) {
+    RETURN_IF_ERROR(CheckPageSize(limit));
+    ASSIGN_OR_RETURN(const std::vector<std::string> words, ParseQuickSearch(q));
+    const TimePoint now = clock_.Now();
+    return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<PatientSummary>> {
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        const std::chrono::sys_days today = zone.LocalDate(now);
+        ASSIGN_OR_RETURN(std::vector<Patient> found, tx.FindPatientsByWords(words, after, limit));
+        std::vector<PatientId> ids;
+        ids.reserve(found.size());
+        for (const Patient& patient : found) {
+            ids.push_back(patient.id);
+        }
+        ASSIGN_OR_RETURN(const std::vector<TreatmentCourse> courses, tx.ListPatientsCourses(ids));
+        std::vector<PatientSummary> summaries;
+        summaries.reserve(found.size());
+        for (Patient& patient : found) {
+            PatientSummary summary;
+            summary.age = clinical::AgeInYears(patient.birth_date, today);
+            for (const TreatmentCourse& course : courses) {  // id order: the latest not ended wins
+                if (course.patient == patient.id && course.status != CourseStatus::kEnded) {
+                    summary.current_course = course;
+                }
+            }
+            summary.patient = std::move(patient);
+            summaries.push_back(std::move(summary));
+        }
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "patient.search", "patient", after.value, 0, "q=" + std::string(q)));
+        return summaries;
     });
 }
 

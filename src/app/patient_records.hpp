@@ -31,6 +31,13 @@ struct PatientSearch {
     std::optional<std::string> name;  // app/patient_search.hpp
 };
 
+// A patient as the quick search lists them: enough to pick the right one and see where their treatment stands.
+struct PatientSummary {
+    Patient patient;
+    int age = 0;                                    // whole years on the clinic's today
+    std::optional<TreatmentCourse> current_course;  // the latest course not ended (active or paused), if any
+};
+
 // A recorded vital sign or assessment with the alerts it raised (none when every rule stayed quiet), each already
 // stored and audited with it, for the caller to push to the clinician.
 struct RecordedVitalSign {
@@ -74,6 +81,11 @@ public:
     // other), "name" (ParsePatientNameSearch's, or neither sent); kOutOfRange "limit".
     Result<std::vector<Patient>> SearchPatients(const Actor& actor, const PatientSearch& search, PatientId after,
                                                 int limit);
+    // The quick search: the patients with id > after, in id order, each of the words of `q` (ParseQuickSearch)
+    // starting a word of whose MRN or names, folded alike (PatientSearchText), with their age and current course;
+    // limit 1..kMaxPageSize. One audit entry, "patient.search", detail "q=<q>". Errors: kInvalidArgument "q"
+    // (ParseQuickSearch's); kOutOfRange "limit"; LoadClinicZone's.
+    Result<std::vector<PatientSummary>> QuickSearch(const Actor& actor, std::string_view q, PatientId after, int limit);
 
     // Every clinical time below (measured_at, observed_at, assessed_at) goes through clinical::CheckEntryTime
     // under settings.records: refused (kInvalidArgument naming the field) more than the clock-skew allowance in the

@@ -56,5 +56,28 @@ TEST(PatientSearchTest, FoldAsciiCaseChangesOnlyAToZ) {
     EXPECT_EQ(FoldAsciiCase("AZaz09-' Ä"), "azaz09-' Ä");
 }
 
+// The quick search's fold: one answer for each spelling a person may type.
+TEST(PatientSearchTest, SearchTextFoldsCaseAccentsAndApostrophesAndSplitsHyphenatedNames) {
+    EXPECT_EQ(PatientSearchText("MRN-0042", "Émile", "Zola"), " mrn-0042 emile zola ");
+    EXPECT_EQ(PatientSearchText("X-1", "Mary Ann", "O\u2019Brien-Łukasz"),
+              " x-1 mary ann obrien-lukasz obrien lukasz ");
+    EXPECT_EQ(PatientSearchText("X-2", "Jürgen", "Weiß"), " x-2 jurgen weiss ");
+    EXPECT_EQ(PatientSearchText("X-3", "Ægir", "Øster"), " x-3 aegir oster ");
+    // Letters beyond Latin Extended-A stay as written; the signs in the table's range too.
+    EXPECT_EQ(PatientSearchText("X-4", "Ωmega", "×"), " x-4 Ωmega × ");
+}
+
+TEST(PatientSearchTest, QuickSearchIsFoldedWordsOrARefusalOnQ) {
+    EXPECT_EQ(ParseQuickSearch("Zola, Émile").value(), (std::vector<std::string>{"zola", "emile"}));
+    EXPECT_EQ(ParseQuickSearch("  MRN-00 ").value(), (std::vector<std::string>{"mrn-00"}));
+    EXPECT_EQ(ParseQuickSearch("d'Arcy").value(), (std::vector<std::string>{"darcy"}));
+    for (const std::string& q :
+         std::vector<std::string>{"", "  ", " , ", "a b c d e f g", "lov\tx", std::string(201, 'a')}) {
+        Result<std::vector<std::string>> parsed = ParseQuickSearch(q);
+        ASSERT_FALSE(parsed.ok()) << q;
+        EXPECT_EQ(parsed.error().field, "q") << q;
+    }
+}
+
 }  // namespace
 }  // namespace kclinic::app

@@ -48,31 +48,9 @@ Result<clinical::SessionFacts> GatherFacts(StoreTransaction& tx, const Treatment
         facts.dose_order_within_limits = true;
         facts.route = order->order.route;
     }
-    // An administration marked entered in error was not given: it neither starts nor holds the monitoring clock.
-    ASSIGN_OR_RETURN(std::vector<Administration> listed, tx.ListAdministrations(session.id));
-    const std::vector<Administration> given = WithoutEnteredInError(std::move(listed));
-    bool all_stopped = !given.empty();
-    for (const Administration& administration : given) {
-        if (administration.route == clinical::Route::kEsketamineNasal &&
-            (!facts.first_esketamine_device_at || administration.started_at < *facts.first_esketamine_device_at)) {
-            facts.first_esketamine_device_at = administration.started_at;
-        }
-        if (!administration.stopped_at) {
-            all_stopped = false;
-        } else if (!facts.administration_ended_at || *administration.stopped_at > *facts.administration_ended_at) {
-            facts.administration_ended_at = administration.stopped_at;
-        }
-    }
-    if (!all_stopped) {
-        facts.administration_ended_at.reset();
-    }
-    // The monitoring clock never starts before the server's time of the step to dosing (MonitoringClockStart).
+    ASSIGN_OR_RETURN(std::vector<Administration> given, tx.ListAdministrations(session.id));
     ASSIGN_OR_RETURN(std::vector<SessionTransition> transitions, tx.ListSessionTransitions(session.id));
-    for (const SessionTransition& transition : transitions) {
-        if (transition.to_state == SessionState::kDosing) {
-            facts.dosing_started_at = transition.at;
-        }
-    }
+    AddDosingFacts(given, transitions, facts);
     return facts;
 }
 
@@ -101,6 +79,37 @@ Status NothingToAdd(StoreTransaction&, TreatmentSession&, clinical::SessionFacts
 }
 
 }  // namespace
+
+void AddDosingFacts(std::span<const Administration> administrations, std::span<const SessionTransition> transitions,
+                    clinical::SessionFacts& facts) {
+    // An administration marked entered in error was not given: it neither starts nor holds the monitoring clock.
+    bool any_given = false;
+    bool all_stopped = true;
+    for (const Administration& administration : administrations) {
+        if (administration.entered_in_error) {
+            continue;
+        }
+        any_given = true;
+        if (administration.route == clinical::Route::kEsketamineNasal &&
+            (!facts.first_esketamine_device_at || administration.started_at < *facts.first_esketamine_device_at)) {
+            facts.first_esketamine_device_at = administration.started_at;
+        }
+        if (!administration.stopped_at) {
+            all_stopped = false;
+        } else if (!facts.administration_ended_at || *administration.stopped_at > *facts.administration_ended_at) {
+            facts.administration_ended_at = administration.stopped_at;
+        }
+    }
+    if (!any_given || !all_stopped) {
+        facts.administration_ended_at.reset();
+    }
+    // The monitoring clock never starts before the server's time of the step to dosing (MonitoringClockStart).
+    for (const SessionTransition& transition : transitions) {
+        if (transition.to_state == clinical::SessionState::kDosing) {
+            facts.dosing_started_at = transition.at;
+        }
+    }
+}
 
 Result<SessionRecord> SessionSteps::GetSession(const Actor& actor, SessionId session) {
     return store_.Write([&](StoreTransaction& tx) -> Result<SessionRecord> {

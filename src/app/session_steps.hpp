@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,14 @@ struct SessionRecord {
     std::vector<SessionTransition> transitions;
     std::vector<SessionMedication> medications;
 };
+
+// Adds to `facts` what one session's administrations (in ListAdministrations order) and transitions (in the order
+// appended) tell CheckTransition, leaving out the administrations marked entered in error:
+// first_esketamine_device_at (the earliest esketamine device), administration_ended_at (the latest stop, only when
+// every administration has stopped) and dosing_started_at (the step to dosing). The session steps and the clinic
+// board (ClinicViews) read a session's dosing alike through it.
+void AddDosingFacts(std::span<const Administration> administrations, std::span<const SessionTransition> transitions,
+                    clinical::SessionFacts& facts);
 
 class SessionSteps {
 public:

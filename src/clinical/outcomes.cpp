@@ -139,6 +139,20 @@ bool HasOutcomeDefinitions(Instrument instrument) {
     return false;
 }
 
+Result<OutcomeLines> OutcomeLinesFor(Instrument instrument, int baseline_total, const ClinicSettings& settings) {
+    RETURN_IF_ERROR(CheckBaseline(instrument, baseline_total));
+    RemissionRule rule = RemissionRuleFor(instrument, settings);
+    OutcomeLines lines;
+    lines.instrument = instrument;
+    lines.baseline_total = baseline_total;
+    // Classify's response test, 2 * (baseline - total) >= baseline, holds exactly for total <= baseline / 2.
+    lines.response_max_total = baseline_total / 2;
+    lines.response_rule = std::string(kResponseRule);
+    lines.remission_max_total = rule.strictly_below ? rule.threshold - 1 : rule.threshold;
+    lines.remission_rule = std::move(rule.id);
+    return lines;
+}
+
 Result<Outcome> ClassifyOutcome(Instrument instrument, int baseline_total, int current_total,
                                 const ClinicSettings& settings) {
     RETURN_IF_ERROR(CheckBaseline(instrument, baseline_total));

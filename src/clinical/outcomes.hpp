@@ -63,6 +63,22 @@ struct Outcome {
 [[nodiscard]] Result<Outcome> ClassifyOutcome(Instrument instrument, int baseline_total, int current_total,
                                               const ClinicSettings& settings);
 
+// The lines a chart of one instrument's totals draws, exactly where ClassifyOutcome puts them: a total at or below
+// `response_max_total` is a response against `baseline_total` (a reduction of at least 50 %: half the baseline,
+// rounded down), and one at or below `remission_max_total` is remission (PCL-5's "< cut-off" as "<= cut-off - 1").
+struct OutcomeLines {
+    Instrument instrument = Instrument::kPhq9;
+    int baseline_total = 0;
+    int response_max_total = 0;
+    std::string response_rule;  // kResponseRule
+    int remission_max_total = 0;
+    std::string remission_rule;  // as Outcome::remission_rule
+};
+
+// Errors: as ClassifyOutcome, for the instrument and the baseline.
+[[nodiscard]] Result<OutcomeLines> OutcomeLinesFor(Instrument instrument, int baseline_total,
+                                                   const ClinicSettings& settings);
+
 // A total of one instrument on one day.
 struct DatedTotal {
     std::chrono::sys_days date;

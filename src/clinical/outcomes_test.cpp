@@ -60,6 +60,29 @@ struct ResponseCase {
     ResponseCategory response;
 };
 
+// The chart's lines sit exactly where ClassifyOutcome changes its answer.
+TEST(OutcomeLinesTest, LinesAreWhereClassificationChanges) {
+    for (const auto& [instrument, settings] :
+         std::vector<std::pair<Instrument, ClinicSettings>>{{Instrument::kPhq9, ClinicSettings{}},
+                                                            {Instrument::kMadrs, MadrsRemissionMax(10)},
+                                                            {Instrument::kQidsSr16, ClinicSettings{}},
+                                                            {Instrument::kGad7, ClinicSettings{}},
+                                                            {Instrument::kPcl5, Pcl5CutOff(31)}}) {
+        for (const int baseline : {9, 14, 20}) {
+            const Result<OutcomeLines> lines = OutcomeLinesFor(instrument, baseline, settings);
+            ASSERT_TRUE(lines.ok()) << lines.error().message;
+            const auto at = [&](int total) { return ClassifyOutcome(instrument, baseline, total, settings).value(); };
+            EXPECT_EQ(at(lines->response_max_total).response, ResponseCategory::kResponse);
+            EXPECT_NE(at(lines->response_max_total + 1).response, ResponseCategory::kResponse);
+            EXPECT_TRUE(at(lines->remission_max_total).remission);
+            EXPECT_FALSE(at(lines->remission_max_total + 1).remission);
+            EXPECT_EQ(lines->remission_rule, at(0).remission_rule);
+        }
+    }
+    EXPECT_EQ(OutcomeLinesFor(Instrument::kPcl5, 40, Pcl5CutOff(33))->remission_max_total, 32);
+    EXPECT_EQ(OutcomeLinesFor(Instrument::kMoaas, 3, ClinicSettings{}).error().field, "instrument");
+}
+
 TEST(ClassifyOutcomeTest, ResponseAndPartialResponseEdges) {
     const std::vector<ResponseCase> cases{
         {"exactly 50%", 40, 20, 20, 50.0, ResponseCategory::kResponse},

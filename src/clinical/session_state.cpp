@@ -120,6 +120,21 @@ Status CheckMonitoringTime(const SessionFacts& facts) {
     return Status::Ok();
 }
 
+}  // namespace
+
+std::optional<TimePoint> EarliestReadyForDischarge(const SessionFacts& facts) {
+    if (IsEsketamine(facts)) {
+        if (!facts.first_esketamine_device_at) {
+            return std::nullopt;
+        }
+        return MonitoringClockStart(*facts.first_esketamine_device_at, facts.dosing_started_at) +
+               std::chrono::minutes{kEsketamineMinMonitoringMinutes};
+    }
+    return facts.administration_ended_at;
+}
+
+namespace {
+
 Status CheckReason(const SessionFacts& facts, SessionState to) {
     if (IsBlank(facts.reason)) {
         return Refused("reason", "a reason is required to move a session to " + std::string(SessionStateName(to)));

@@ -127,6 +127,13 @@ struct SessionFacts {
 //   any but final -> cancelled | aborted   a reason
 [[nodiscard]] Status CheckTransition(SessionState from, SessionState to, const SessionFacts& facts);
 
+// The earliest time CheckTransition lets a session in monitoring move to ready_for_discharge, given `facts` (its
+// `now`, `reason` and confirmations are not read), for a board to show: esketamine, kEsketamineMinMonitoringMinutes
+// after MonitoringClockStart (the first device, never before the step to dosing); any other route, when the
+// administration ended. nullopt while that is not known yet: no device recorded, or an administration still running.
+// The route is facts.route (the dose order's), as CheckTransition reads it.
+[[nodiscard]] std::optional<TimePoint> EarliestReadyForDischarge(const SessionFacts& facts);
+
 // When the esketamine monitoring clock starts: the first device's time as typed, but never before the server's time
 // of the step to dosing (`dosing_started_at`, absent only for records older than the transition history). A
 // device back-dated before the dose could have been given cannot shorten the 2 hours (issue 10, "time cannot be

@@ -317,6 +317,29 @@ TEST(SessionStateTest, MonitoringClockStartsAtTheLaterOfDeviceAndDosingStep) {
                     .ok());
 }
 
+// The time a board shows is the time the gate opens: at it the step is allowed, a minute before it is refused.
+TEST(SessionStateTest, EarliestReadyForDischargeIsWhereTheGateOpens) {
+    const SessionFacts esketamine = Esketamine([](SessionFacts& f) {
+        f.first_esketamine_device_at = kNow - minutes{30};
+        f.dosing_started_at = kNow - minutes{25};  // the device was timed before the step: the step counts
+    });
+    const std::optional<TimePoint> esketamine_at = EarliestReadyForDischarge(esketamine);
+    ASSERT_TRUE(esketamine_at.has_value());
+    EXPECT_EQ(*esketamine_at, kNow - minutes{25} + minutes{120});
+    SessionFacts at = esketamine;
+    at.now = *esketamine_at;
+    EXPECT_TRUE(CheckTransition(S::kMonitoring, S::kReadyForDischarge, at).ok());
+    at.now = *esketamine_at - minutes{1};
+    EXPECT_FALSE(CheckTransition(S::kMonitoring, S::kReadyForDischarge, at).ok());
+
+    EXPECT_EQ(EarliestReadyForDischarge(Esketamine([](SessionFacts& f) { f.first_esketamine_device_at.reset(); })),
+              std::nullopt);
+    const SessionFacts iv = Iv([](SessionFacts& f) { f.administration_ended_at = kNow - minutes{5}; });
+    EXPECT_EQ(EarliestReadyForDischarge(iv), kNow - minutes{5});
+    EXPECT_TRUE(CheckTransition(S::kMonitoring, S::kReadyForDischarge, iv).ok());
+    EXPECT_EQ(EarliestReadyForDischarge(Iv([](SessionFacts& f) { f.administration_ended_at.reset(); })), std::nullopt);
+}
+
 // One administration's times against the pre-dose step and the server's clock (records.* at their defaults: 5 min
 // skew, late after 30 min, refused after 24 h).
 struct AdministrationTimeCase {

@@ -6,6 +6,7 @@
 #include "adapters/api/routes.hpp"
 #include "adapters/http/http_error.hpp"
 #include "adapters/json/record_json.hpp"
+#include "base/text.hpp"
 
 namespace kclinic::adapters::api {
 namespace {
@@ -149,6 +150,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddPortalRoutes(api, services);
     AddScheduleRoutes(api, services);
     AddCalendarFeedRoutes(api, services);
+    AddViewRoutes(api, services);
     if (services.test_clock != nullptr) {
         AddTestClockRoutes(api, services);
     }
@@ -183,6 +185,19 @@ Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::str
         return InvalidArgument(std::string(name), "must be a positive integer record id");
     }
     return id;
+}
+
+Result<std::optional<std::chrono::sys_days>> QueryDate(const HttpRequest& request, std::string_view name) {
+    const std::optional<std::string_view> text = request.QueryParameter(name);
+    if (!text) {
+        return std::optional<std::chrono::sys_days>();
+    }
+    const std::optional<std::chrono::sys_days> date = ParseDate(*text);
+    if (!date) {
+        return InvalidArgument(std::string(name),
+                               "must be a calendar date YYYY-MM-DD (got \"" + std::string(*text) + "\")");
+    }
+    return date;
 }
 
 Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name) {

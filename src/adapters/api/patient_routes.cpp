@@ -9,6 +9,7 @@
 #include "adapters/api/routes.hpp"
 #include "adapters/json/live_events.hpp"
 #include "adapters/json/record_json.hpp"
+#include "adapters/json/view_json.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/vital_signs.hpp"
@@ -46,9 +47,21 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
 }
 
 void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
-    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone, Paged({"mrn", "name"}),
+    api.Add(Method::kGet, "/api/v1/patients", Permission::kPatientList, Subject::kNone, Paged({"mrn", "name", "q"}),
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(PageRequest page, ReadPage(call.request));
+                if (const std::optional<std::string_view> q = call.request.QueryParameter("q")) {
+                    // The quick search answers summaries (age, current course) for a list to pick from.
+                    if (call.request.QueryParameter("mrn") || call.request.QueryParameter("name")) {
+                        return InvalidArgument("q", "search by q, mrn or name, one of them");
+                    }
+                    ASSIGN_OR_RETURN(std::vector<app::PatientSummary> found,
+                                     services.use_cases.patients.QuickSearch(call.actor, *q, app::PatientId{page.after},
+                                                                             page.limit));
+                    return KeysetPage(
+                        found, page, [](const app::PatientSummary& s) { return s.patient.id.value; },
+                        [](const app::PatientSummary& s) { return json::ToJson(s); });
+                }
                 app::PatientSearch search;
                 if (const std::optional<std::string_view> mrn = call.request.QueryParameter("mrn")) {
                     search.mrn = std::string(*mrn);

@@ -4,6 +4,7 @@
 // (patient_routes.cpp for app/patient_records.hpp, ...), and the helpers they share. Internal to the api module.
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,8 @@ void AddNoteRoutes(ApiRouter& api, ApiServices& services);
 void AddRemsRoutes(ApiRouter& api, ApiServices& services);
 // The patient portal (app/portal.hpp).
 void AddPortalRoutes(ApiRouter& api, ApiServices& services);
+// The screens' read models: the clinic board, a patient's chart and the staff directory (app/clinic_views.hpp).
+void AddViewRoutes(ApiRouter& api, ApiServices& services);
 // Rooms, closed days, appointments, the slot search, a course's series and the day plan (app/scheduling.hpp).
 void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
 // Clinicians' calendar feeds: one's own secret feed URL, an admin's revocation, and the feed itself
@@ -66,6 +69,9 @@ void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 // The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
 // a positive integer.
 [[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);
+// The calendar date (YYYY-MM-DD) in query parameter `name`; nullopt when absent. Error kInvalidArgument naming
+// `name` when it is not a real calendar date.
+[[nodiscard]] Result<std::optional<std::chrono::sys_days>> QueryDate(const HttpRequest& request, std::string_view name);
 // The RFC 3339 time in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is
 // not one.
 [[nodiscard]] Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name);

@@ -56,20 +56,6 @@ Json ArrayOf(const auto& items) {
     return array;
 }
 
-// A calendar date in query parameter `name`: nullopt when absent; kInvalidArgument naming it when malformed.
-Result<std::optional<sys_days>> QueryDate(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text) {
-        return std::optional<sys_days>();
-    }
-    const std::optional<sys_days> date = ParseDate(*text);
-    if (!date) {
-        return InvalidArgument(std::string(name),
-                               "must be a calendar date YYYY-MM-DD (got \"" + std::string(*text) + "\")");
-    }
-    return date;
-}
-
 Result<sys_days> RequiredQueryDate(const HttpRequest& request, std::string_view name) {
     ASSIGN_OR_RETURN(const std::optional<sys_days> date, QueryDate(request, name));
     if (!date) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -71,6 +72,13 @@ public:
     // As ListPatients, only the patients whose names match `search`.
     virtual Result<std::vector<Patient>> FindPatientsByName(const PatientNameSearch& search, PatientId after,
                                                             int limit) = 0;
+    // As ListPatients, only the patients each of whose `words` starts one word of their search text: the MRN, the
+    // given and the family names, folded by app::FoldForSearch (app/patient_search.hpp). `words` are already folded
+    // and non-empty. The store keeps the search text with the patient (InsertPatient, UpdatePatient).
+    virtual Result<std::vector<Patient>> FindPatientsByWords(std::span<const std::string> words, PatientId after,
+                                                             int limit) = 0;
+    // The patients of `ids` that exist, in id order: one read for a screen that shows many patients.
+    virtual Result<std::vector<Patient>> GetPatients(std::span<const PatientId> ids) = 0;
     // Replaces the demographics of `patient.id` when its stored version equals `patient.version`, and bumps the
     // version. kConflict when the version is stale, kNotFound when the patient does not exist.
     virtual Status UpdatePatient(const Patient& patient) = 0;
@@ -95,6 +103,8 @@ public:
                                                           int limit) = 0;
     // Vital signs observed in [from, to], oldest first (observed_at, then id), marked ones included.
     virtual Result<std::vector<VitalSign>> ListVitalSignsBetween(PatientId patient, TimePoint from, TimePoint to) = 0;
+    // Every vital sign recorded in one of `sessions`, oldest first (observed_at, then id), marked ones included.
+    virtual Result<std::vector<VitalSign>> ListSessionsVitalSigns(std::span<const SessionId> sessions) = 0;
     // Marks a valid vital sign (a whole blood-pressure reading) entered in error. kNotFound when no such vital
     // sign; kFailedPrecondition "entered_in_error" when it is already marked (the stored mark is left as it was).
     virtual Status MarkVitalSignEnteredInError(VitalSignId id, const EnteredInError& mark) = 0;
@@ -162,6 +172,8 @@ public:
     virtual Result<TreatmentCourse> GetCourse(CourseId id) = 0;
     // Every course of the patient, oldest first.
     virtual Result<std::vector<TreatmentCourse>> ListCourses(PatientId patient) = 0;
+    // Every course of each of `patients`, in id order (so each patient's oldest first).
+    virtual Result<std::vector<TreatmentCourse>> ListPatientsCourses(std::span<const PatientId> patients) = 0;
     // Sets status, status_reason, status_changed_at and status_changed_by of `course.id` when its stored status is
     // `expected`; kConflict when it is not (changed meanwhile), kNotFound when no such course.
     virtual Status UpdateCourseStatus(const TreatmentCourse& course, CourseStatus expected) = 0;
@@ -183,12 +195,16 @@ public:
     // Every transition of the session in the order they were appended; empty when no such session. The history is
     // append-only: there is no update or delete.
     virtual Result<std::vector<SessionTransition>> ListSessionTransitions(SessionId session) = 0;
+    // The transitions of each of `sessions`, in the order they were appended (id order).
+    virtual Result<std::vector<SessionTransition>> ListSessionsTransitions(std::span<const SessionId> sessions) = 0;
     // kConflict when the session already has a dose order.
     virtual Result<DoseOrderId> InsertDoseOrder(const DoseOrderRecord& order) = 0;
     virtual Result<std::optional<DoseOrderRecord>> FindDoseOrder(SessionId session) = 0;
     virtual Result<AdministrationId> InsertAdministration(const Administration& administration) = 0;
     // In the order they started (started_at, then id).
     virtual Result<std::vector<Administration>> ListAdministrations(SessionId session) = 0;
+    // The administrations of each of `sessions`, with their stops, in the order they started (started_at, then id).
+    virtual Result<std::vector<Administration>> ListSessionsAdministrations(std::span<const SessionId> sessions) = 0;
     // Every administration of the patient, all sessions, in the order they started (started_at, then id).
     virtual Result<std::vector<Administration>> ListPatientAdministrations(PatientId patient) = 0;
     // The administration with its stop, if any; kNotFound when no such administration.
@@ -236,6 +252,8 @@ public:
     virtual Status AcknowledgeAlert(AlertId id, TimePoint at, std::string_view by, std::string_view note) = 0;
     // In id order (the order they were raised), at most `filter.limit`.
     virtual Result<std::vector<Alert>> ListAlerts(const AlertFilter& filter) = 0;
+    // The alerts of each of `patients` not yet acknowledged, in id order: what a board of many patients shows.
+    virtual Result<std::vector<Alert>> ListPatientsOpenAlerts(std::span<const PatientId> patients) = 0;
 };
 
 // Adverse events.

@@ -29,6 +29,13 @@ public:
                                                          int limit) override {
         return Call(&app::StoreTransaction::FindPatientsByName, search, after, limit);
     }
+    Result<std::vector<app::Patient>> FindPatientsByWords(std::span<const std::string> words, app::PatientId after,
+                                                          int limit) override {
+        return Call(&app::StoreTransaction::FindPatientsByWords, words, after, limit);
+    }
+    Result<std::vector<app::Patient>> GetPatients(std::span<const app::PatientId> ids) override {
+        return Call(&app::StoreTransaction::GetPatients, ids);
+    }
     Status UpdatePatient(const app::Patient& patient) override {
         return Call(&app::StoreTransaction::UpdatePatient, patient);
     }
@@ -58,6 +65,9 @@ public:
     Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
                                                               app::TimePoint to) override {
         return Call(&app::StoreTransaction::ListVitalSignsBetween, patient, from, to);
+    }
+    Result<std::vector<app::VitalSign>> ListSessionsVitalSigns(std::span<const app::SessionId> sessions) override {
+        return Call(&app::StoreTransaction::ListSessionsVitalSigns, sessions);
     }
     Status MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) override {
         return Call(&app::StoreTransaction::MarkVitalSignEnteredInError, id, mark);
@@ -125,6 +135,9 @@ public:
     Result<std::vector<app::TreatmentCourse>> ListCourses(app::PatientId patient) override {
         return Call(&app::StoreTransaction::ListCourses, patient);
     }
+    Result<std::vector<app::TreatmentCourse>> ListPatientsCourses(std::span<const app::PatientId> patients) override {
+        return Call(&app::StoreTransaction::ListPatientsCourses, patients);
+    }
     Status UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) override {
         return Call(&app::StoreTransaction::UpdateCourseStatus, course, expected);
     }
@@ -147,6 +160,10 @@ public:
     Result<std::vector<app::SessionTransition>> ListSessionTransitions(app::SessionId session) override {
         return Call(&app::StoreTransaction::ListSessionTransitions, session);
     }
+    Result<std::vector<app::SessionTransition>> ListSessionsTransitions(
+        std::span<const app::SessionId> sessions) override {
+        return Call(&app::StoreTransaction::ListSessionsTransitions, sessions);
+    }
     Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override {
         return Call(&app::StoreTransaction::InsertDoseOrder, record);
     }
@@ -158,6 +175,10 @@ public:
     }
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override {
         return Call(&app::StoreTransaction::ListAdministrations, session);
+    }
+    Result<std::vector<app::Administration>> ListSessionsAdministrations(
+        std::span<const app::SessionId> sessions) override {
+        return Call(&app::StoreTransaction::ListSessionsAdministrations, sessions);
     }
     Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override {
         return Call(&app::StoreTransaction::ListPatientAdministrations, patient);
@@ -205,6 +226,9 @@ public:
     }
     Result<std::vector<app::Alert>> ListAlerts(const app::AlertFilter& filter) override {
         return Call(&app::StoreTransaction::ListAlerts, filter);
+    }
+    Result<std::vector<app::Alert>> ListPatientsOpenAlerts(std::span<const app::PatientId> patients) override {
+        return Call(&app::StoreTransaction::ListPatientsOpenAlerts, patients);
     }
 
     // app::AdverseEventTransaction

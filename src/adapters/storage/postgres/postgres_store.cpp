@@ -40,6 +40,8 @@ Result<Migrated> ConnectAndMigrate(const std::string& dsn, const PgConnectionOpt
     RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_lock($1)", key));
     ASSIGN_OR_RETURN(const sql::MigratedDatabase database,
                      sql::MigrateAndRecordMode(*connection, PostgresMigrations(), new_database_mode));
+    // Under the same lock: two processes starting together fill the search texts once.
+    RETURN_IF_ERROR(sql::BackfillPatientSearchText(*connection));
     RETURN_IF_ERROR(connection->Query("SELECT pg_advisory_unlock($1)", key));
     connection->ClearFirstError();
     return Migrated{std::move(connection), database};

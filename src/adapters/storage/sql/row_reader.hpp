@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -58,6 +59,37 @@ Result<std::vector<T>> QueryRows(SqlConnection& connection, std::string_view sql
                                  Parse parse) {
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows, connection.Query(sql, params));
     return ParseRows<T>(rows, parse);
+}
+
+// The most ids one batch read takes in its IN list (far below SQLite's 32766 and PostgreSQL's 65535 parameters): a
+// screen reads the records of one day's sessions or one page of patients, never more.
+inline constexpr std::size_t kMaxIdsPerQuery = 1000;
+
+// Runs `head` + "(<one placeholder per id>)" + `tail` with the ids as its parameters and parses every row with
+// `parse`: a batch read of the records of many ids in one statement. No ids: no statement, no rows. Error kInternal
+// for more than kMaxIdsPerQuery ids (the caller's bug).
+template <typename T, typename Id, typename Parse>
+Result<std::vector<T>> QueryByIds(SqlConnection& connection, std::string_view head, std::span<const Id> ids,
+                                  std::string_view tail, Parse parse) {
+    if (ids.empty()) {
+        return std::vector<T>{};
+    }
+    if (ids.size() > kMaxIdsPerQuery) {
+        return Error{
+            ErrorCode::kInternal, "",
+            "a batch read of " + std::to_string(ids.size()) + " ids (at most " + std::to_string(kMaxIdsPerQuery) + ")"};
+    }
+    std::string sql(head);
+    sql += "(";
+    std::vector<SqlValue> params;
+    params.reserve(ids.size());
+    for (const Id& id : ids) {
+        sql += (params.empty() ? "$" : ", $") + std::to_string(params.size() + 1);
+        params.emplace_back(id.value);
+    }
+    sql += ")";
+    sql += tail;
+    return QueryRows<T>(connection, sql, params, parse);
 }
 
 // Runs `sql`, expected to select at most one row, and parses it with `parse`; `not_found` when there is none.

@@ -116,4 +116,11 @@ Result<std::vector<app::Alert>> SqlTransaction::ListAlerts(const app::AlertFilte
                                  params, AlertFromRow);
 }
 
+Result<std::vector<app::Alert>> SqlTransaction::ListPatientsOpenAlerts(std::span<const app::PatientId> patients) {
+    return QueryByIds<app::Alert>(
+        connection_,
+        "SELECT " + std::string(kAlertColumns) + " FROM alerts WHERE acknowledged_at IS NULL AND patient_id IN ",
+        patients, " ORDER BY id", AlertFromRow);
+}
+
 }  // namespace kclinic::adapters::storage::sql

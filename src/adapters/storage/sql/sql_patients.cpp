@@ -8,6 +8,7 @@
 #include "adapters/storage/sql/entered_in_error_sql.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
+#include "app/patient_search.hpp"
 #include "app/record_names.hpp"
 #include "base/text.hpp"
 
@@ -152,10 +153,11 @@ Result<app::PatientId> SqlTransaction::InsertPatient(const app::NewPatient& pati
                                           std::string(clinical::SexName(patient.sex)),
                                           Millis(created_at),
                                           std::string(created_by),
-                                          patient.clinician};
+                                          patient.clinician,
+                                          app::PatientSearchText(patient.mrn, patient.given_name, patient.family_name)};
     Result<std::vector<SqlRow>> rows = connection_.Query(
         "INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, version, created_at, created_by, "
-        "clinician) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) RETURNING id",
+        "clinician, search_text) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9) RETURNING id",
         params);
     if (!rows.ok()) {
         return MrnTaken(rows.error(), patient.mrn);
@@ -231,6 +233,34 @@ Result<std::vector<app::Patient>> SqlTransaction::FindPatientsByName(const app::
     return QueryRows<app::Patient>(connection_, search.given ? kFamilyThenGiven : kEitherName, params, PatientFromRow);
 }
 
+Result<std::vector<app::Patient>> SqlTransaction::FindPatientsByWords(std::span<const std::string> words,
+                                                                      app::PatientId after, int limit) {
+    // Each word must start a word of the search text (" w1 w2 ... "): LIKE '% word%', with LIKE's own characters in
+    // the word escaped. Both sides are folded already, so the comparison is byte for byte on both backends.
+    std::string sql = "SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id > $1";
+    std::vector<SqlValue> params = {after.value, std::int64_t{limit}};
+    for (const std::string& word : words) {
+        std::string pattern = "% ";
+        for (const char c : word) {
+            if (c == '%' || c == '_' || c == '\\') {
+                pattern += '\\';
+            }
+            pattern += c;
+        }
+        pattern += '%';
+        params.emplace_back(std::move(pattern));
+        sql += " AND search_text LIKE $" + std::to_string(params.size()) + " ESCAPE '\\'";
+    }
+    sql += " ORDER BY id LIMIT $2";
+    return QueryRows<app::Patient>(connection_, sql, params, PatientFromRow);
+}
+
+Result<std::vector<app::Patient>> SqlTransaction::GetPatients(std::span<const app::PatientId> ids) {
+    return QueryByIds<app::Patient>(connection_,
+                                    "SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id IN ", ids,
+                                    " ORDER BY id", PatientFromRow);
+}
+
 Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
     const std::vector<SqlValue> params = {patient.id.value,
                                           patient.version,
@@ -239,10 +269,11 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
                                           patient.family_name,
                                           FormatDate(patient.birth_date),
                                           std::string(clinical::SexName(patient.sex)),
-                                          patient.clinician};
+                                          patient.clinician,
+                                          app::PatientSearchText(patient.mrn, patient.given_name, patient.family_name)};
     Result<std::vector<SqlRow>> rows = connection_.Query(
         "UPDATE patients SET mrn = $3, given_name = $4, family_name = $5, birth_date = $6, sex = $7, "
-        "clinician = $8, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version",
+        "clinician = $8, search_text = $9, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version",
         params);
     if (!rows.ok()) {
         return MrnTaken(rows.error(), patient.mrn);
@@ -348,6 +379,12 @@ Result<std::vector<app::VitalSign>> SqlTransaction::ListVitalSignsBetween(app::P
         params, VitalFromRow);
 }
 
+Result<std::vector<app::VitalSign>> SqlTransaction::ListSessionsVitalSigns(std::span<const app::SessionId> sessions) {
+    return QueryByIds<app::VitalSign>(connection_,
+                                      "SELECT " + std::string(kVitalColumns) + " FROM vital_signs WHERE session_id IN ",
+                                      sessions, " ORDER BY observed_at, id", VitalFromRow);
+}
+
 Status SqlTransaction::MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) {
     return MarkEnteredInError(connection_, "vital_signs", "vital_sign_id", "vital sign", id.value, mark);
 }
@@ -412,6 +449,42 @@ Result<std::vector<app::Assessment>> SqlTransaction::ListAssessments(app::Patien
 
 Status SqlTransaction::MarkAssessmentEnteredInError(app::AssessmentId id, const app::EnteredInError& mark) {
     return MarkEnteredInError(connection_, "assessments", "assessment_id", "assessment", id.value, mark);
+}
+
+namespace {
+
+// The patients registered before migration 0020, with their search text.
+Status FillMissingSearchTexts(SqlConnection& connection) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection.Query("SELECT id, mrn, given_name, family_name FROM patients WHERE search_text IS NULL "
+                                      "ORDER BY id",
+                                      {}));
+    for (const SqlRow& row : rows) {
+        RowReader read(row);
+        const std::int64_t id = read.Int(0);
+        const std::string text = app::PatientSearchText(read.Text(1), read.Text(2), read.Text(3));
+        if (!read.ok()) {
+            return Corrupt("patients");
+        }
+        const std::vector<SqlValue> params = {id, text};
+        RETURN_IF_ERROR(StatusOf(
+            connection.Query("UPDATE patients SET search_text = $2 WHERE id = $1 AND search_text IS NULL", params)));
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
+Status BackfillPatientSearchText(SqlConnection& connection) {
+    RETURN_IF_ERROR(connection.Execute("BEGIN"));
+    Status filled = FillMissingSearchTexts(connection);
+    if (filled.ok()) {
+        filled = connection.Execute("COMMIT");
+    }
+    if (!filled.ok()) {
+        static_cast<void>(connection.Execute("ROLLBACK"));
+    }
+    return filled;
 }
 
 }  // namespace kclinic::adapters::storage::sql

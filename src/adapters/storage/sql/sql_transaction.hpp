@@ -21,6 +21,9 @@ public:
     Result<std::vector<app::Patient>> ListPatients(app::PatientId after, int limit) override;
     Result<std::vector<app::Patient>> FindPatientsByName(const app::PatientNameSearch& search, app::PatientId after,
                                                          int limit) override;
+    Result<std::vector<app::Patient>> FindPatientsByWords(std::span<const std::string> words, app::PatientId after,
+                                                          int limit) override;
+    Result<std::vector<app::Patient>> GetPatients(std::span<const app::PatientId> ids) override;
     Status UpdatePatient(const app::Patient& patient) override;
     Result<app::WeightId> InsertWeight(const app::WeightMeasurement& weight) override;
     Result<app::WeightMeasurement> GetWeight(app::WeightId id) override;
@@ -33,6 +36,7 @@ public:
                                                        int limit) override;
     Result<std::vector<app::VitalSign>> ListVitalSignsBetween(app::PatientId patient, app::TimePoint from,
                                                               app::TimePoint to) override;
+    Result<std::vector<app::VitalSign>> ListSessionsVitalSigns(std::span<const app::SessionId> sessions) override;
     Status MarkVitalSignEnteredInError(app::VitalSignId id, const app::EnteredInError& mark) override;
     Result<app::AssessmentId> InsertAssessment(const app::Assessment& assessment) override;
     Result<std::vector<app::Assessment>> ListAssessments(app::PatientId patient) override;
@@ -59,6 +63,7 @@ public:
     Result<app::CourseId> InsertCourse(const app::TreatmentCourse& course) override;
     Result<app::TreatmentCourse> GetCourse(app::CourseId id) override;
     Result<std::vector<app::TreatmentCourse>> ListCourses(app::PatientId patient) override;
+    Result<std::vector<app::TreatmentCourse>> ListPatientsCourses(std::span<const app::PatientId> patients) override;
     Status UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) override;
     Result<app::SessionId> InsertSession(const app::TreatmentSession& session) override;
     Result<app::TreatmentSession> GetSession(app::SessionId id) override;
@@ -67,10 +72,14 @@ public:
                                                               app::TimePoint to) override;
     Status UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) override;
     Result<std::vector<app::SessionTransition>> ListSessionTransitions(app::SessionId session) override;
+    Result<std::vector<app::SessionTransition>> ListSessionsTransitions(
+        std::span<const app::SessionId> sessions) override;
     Result<app::DoseOrderId> InsertDoseOrder(const app::DoseOrderRecord& record) override;
     Result<std::optional<app::DoseOrderRecord>> FindDoseOrder(app::SessionId session) override;
     Result<app::AdministrationId> InsertAdministration(const app::Administration& given) override;
     Result<std::vector<app::Administration>> ListAdministrations(app::SessionId session) override;
+    Result<std::vector<app::Administration>> ListSessionsAdministrations(
+        std::span<const app::SessionId> sessions) override;
     Result<std::vector<app::Administration>> ListPatientAdministrations(app::PatientId patient) override;
     // The infusion stop is read with its administration.
     Result<app::Administration> GetAdministration(app::AdministrationId id) override;
@@ -91,6 +100,7 @@ public:
     Result<app::Alert> GetAlert(app::AlertId id) override;
     Status AcknowledgeAlert(app::AlertId id, app::TimePoint at, std::string_view by, std::string_view note) override;
     Result<std::vector<app::Alert>> ListAlerts(const app::AlertFilter& filter) override;
+    Result<std::vector<app::Alert>> ListPatientsOpenAlerts(std::span<const app::PatientId> patients) override;
 
     // app::AdverseEventTransaction: sql_adverse_events.cpp.
     Result<app::AdverseEventId> InsertAdverseEvent(const app::AdverseEvent& event) override;
@@ -173,5 +183,10 @@ public:
 private:
     SqlConnection& connection_;
 };
+
+// Gives every patient stored without a search text (registered before migration 0020) the one
+// app::PatientSearchText makes, in one transaction of its own. Run by each store when it opens, after the
+// migrations; a second run finds nothing to do. Errors: the database's.
+[[nodiscard]] Status BackfillPatientSearchText(SqlConnection& connection);
 
 }  // namespace kclinic::adapters::storage::sql

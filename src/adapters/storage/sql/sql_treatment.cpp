@@ -290,6 +290,13 @@ Result<std::vector<app::TreatmentCourse>> SqlTransaction::ListCourses(app::Patie
         CourseFromRow);
 }
 
+Result<std::vector<app::TreatmentCourse>> SqlTransaction::ListPatientsCourses(
+    std::span<const app::PatientId> patients) {
+    return QueryByIds<app::TreatmentCourse>(
+        connection_, "SELECT " + std::string(kCourseColumns) + " FROM treatment_courses WHERE patient_id IN ", patients,
+        " ORDER BY id", CourseFromRow);
+}
+
 Status SqlTransaction::UpdateCourseStatus(const app::TreatmentCourse& course, app::CourseStatus expected) {
     const std::vector<SqlValue> params = {course.id.value,          std::string(app::CourseStatusName(course.status)),
                                           course.status_reason,     Millis(course.status_changed_at),
@@ -400,6 +407,13 @@ Result<std::vector<app::SessionTransition>> SqlTransaction::ListSessionTransitio
         {session.value}, TransitionFromRow);
 }
 
+Result<std::vector<app::SessionTransition>> SqlTransaction::ListSessionsTransitions(
+    std::span<const app::SessionId> sessions) {
+    return QueryByIds<app::SessionTransition>(
+        connection_, "SELECT " + std::string(kTransitionColumns) + " FROM session_transitions WHERE session_id IN ",
+        sessions, " ORDER BY id", TransitionFromRow);
+}
+
 Result<app::DoseOrderId> SqlTransaction::InsertDoseOrder(const app::DoseOrderRecord& record) {
     const clinical::DoseRequest& request = record.request;
     const clinical::DoseOrder& order = record.order;
@@ -491,6 +505,12 @@ Result<std::vector<app::Administration>> SqlTransaction::ListAdministrations(app
     return QueryRows<app::Administration>(
         connection_, std::string(kAdministrationSelect) + "WHERE a.session_id = $1 ORDER BY a.started_at, a.id",
         {session.value}, AdministrationFromRow);
+}
+
+Result<std::vector<app::Administration>> SqlTransaction::ListSessionsAdministrations(
+    std::span<const app::SessionId> sessions) {
+    return QueryByIds<app::Administration>(connection_, std::string(kAdministrationSelect) + "WHERE a.session_id IN ",
+                                           sessions, " ORDER BY a.started_at, a.id", AdministrationFromRow);
 }
 
 Result<std::vector<app::Administration>> SqlTransaction::ListPatientAdministrations(app::PatientId patient) {

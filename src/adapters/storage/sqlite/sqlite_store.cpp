@@ -143,6 +143,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     // Before any reader opens and before the writer thread starts: nothing may see a half-migrated schema.
     ASSIGN_OR_RETURN(const sql::MigratedDatabase migrated,
                      sql::MigrateAndRecordMode(*writer, SqliteMigrations(), options.new_database_mode));
+    RETURN_IF_ERROR(sql::BackfillPatientSearchText(*writer));
     std::vector<std::unique_ptr<SqliteConnection>> readers;
     for (int i = 0; i < options.reader_count; ++i) {
         ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
