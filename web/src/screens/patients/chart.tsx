@@ -3,8 +3,11 @@
 // events, notes, and the outcome chart; each part only for the roles that may read it (docs/security.md), so the
 // front desk sees the demographics and the schedule only. The prescriber starts a course here. Prints cleanly.
 //
-// The data comes from the record's own routes, read in parallel; the chart summary route (GET
-// /api/v1/patients/{id}/chart, branch web-api) replaces them with one request once it lands.
+// Two requests at most (issue 12 §1, "each screen should load in one or two requests"): a role holding chart.read
+// reads GET /api/v1/patients/{id}/chart, which answers every clinical part and the outcome lines the server's rules
+// put (docs/api.md "chart"), and the weights (patient.read), which the chart route does not carry; the front desk
+// reads the patient and the schedule (patient.read, schedule.read), and no weight: a weight sets the dose, it is not
+// what the front desk books by.
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { may, type Permission } from '../../access';
@@ -22,61 +25,51 @@ import './patients.css';
 import {
   fullName,
   valid,
-  type AdverseEvent,
-  type Assessment,
+  type ChartCourse,
   type Course,
   type HistoryEntry,
-  type Note,
   type Patient,
+  type PatientChart,
   type Screening,
-  type Setting,
   type Trial,
   type Weight,
 } from './types';
 
 export interface ChartData {
   patient: Patient;
-  weights: Weight[];
-  history: HistoryEntry[] | null;
-  trials: Trial[] | null;
-  screenings: Screening[] | null;
-  courses: Course[] | null;
-  assessments: Assessment[] | null;
-  adverseEvents: AdverseEvent[] | null;
-  notes: Note[] | null;
-  settings: Setting[];
+  // The chart route's answer, for the roles holding chart.read; null for the others (the front desk).
+  clinical: PatientChart | null;
+  // The weights, oldest first; null where the screen leaves them out (the front desk's chart).
+  weights: Weight[] | null;
+  // The courses with their sessions: the chart route's, or the schedule's (GET .../courses) for the front desk.
+  courses: ChartCourse[] | null;
 }
 
-// Reads the chart of patient `id`, leaving out (null) what `role` may not read.
+// The schedule's course (GET /api/v1/patients/{id}/courses) with the counts the chart route answers, counted as
+// docs/api.md "chart" defines them: planned is every session not cancelled, completed every session discharged.
+function withCounts(course: Course): ChartCourse {
+  return {
+    ...course,
+    sessions_planned: course.sessions.filter((session) => session.state !== 'cancelled').length,
+    sessions_completed: course.sessions.filter((session) => session.state === 'discharged').length,
+  };
+}
+
+// Reads the chart of patient `id` in two requests at most, leaving out (null) what `allowed` does not permit.
 export async function loadChart(id: string, allowed: (permission: Permission) => boolean): Promise<ChartData> {
   const base = `/patients/${encodeURIComponent(id)}`;
-  const list = async <T,>(permission: Permission, path: string): Promise<T[] | null> =>
-    allowed(permission) ? (await get<ApiPage<T>>(path, { limit: 500 })).items : null;
-  const [patient, weights, history, trials, screenings, courses, assessments, adverseEvents, notes, settings] =
-    await Promise.all([
-      get<Patient>(base),
-      list<Weight>('patient.read', `${base}/weights`),
-      list<HistoryEntry>('history.read', `${base}/history`),
-      list<Trial>('history.read', `${base}/trials`),
-      list<Screening>('screening.read', `${base}/screenings`),
-      list<Course>('schedule.read', `${base}/courses`),
-      list<Assessment>('assessment.read', `${base}/assessments`),
-      list<AdverseEvent>('adverse_event.read', `${base}/adverse-events`),
-      list<Note>('note.read', `${base}/notes`),
-      allowed('settings.read') ? get<{ settings: Setting[] }>('/settings').then((answer) => answer.settings) : [],
+  if (allowed('chart.read')) {
+    const [clinical, weights] = await Promise.all([
+      get<PatientChart>(`${base}/chart`),
+      get<ApiPage<Weight>>(`${base}/weights`, { limit: 500 }),
     ]);
-  return {
-    patient,
-    weights: weights ?? [],
-    history,
-    trials,
-    screenings,
-    courses,
-    assessments,
-    adverseEvents,
-    notes,
-    settings,
-  };
+    return { patient: clinical.patient, clinical, weights: weights.items, courses: clinical.courses };
+  }
+  const [patient, courses] = await Promise.all([
+    get<Patient>(base),
+    allowed('schedule.read') ? get<ApiPage<Course>>(`${base}/courses`, { limit: 500 }) : null,
+  ]);
+  return { patient, clinical: null, weights: null, courses: courses ? courses.items.map(withCounts) : null };
 }
 
 // The chart's data for the page of patient `id`; reload() reads it again after a change.
@@ -122,8 +115,15 @@ function Empty({ text }: { text: string }): JSX.Element {
   return <p class="muted">{text}</p>;
 }
 
-function Summary({ patient, weights }: { patient: Patient; weights: Weight[] }): JSX.Element {
-  const weight = latestWeight(weights);
+// The clinician by name where the chart route answers it, else the address the patient record holds.
+function clinicianOf(data: ChartData): string | undefined {
+  return data.clinical?.clinician?.display_name ?? data.patient.clinician;
+}
+
+function Summary({ data }: { data: ChartData }): JSX.Element {
+  const { patient, weights } = data;
+  const weight = weights ? latestWeight(weights) : undefined;
+  const clinician = clinicianOf(data);
   return (
     <dl class="summary-list">
       <div>
@@ -140,26 +140,28 @@ function Summary({ patient, weights }: { patient: Patient; weights: Weight[] }):
       </div>
       <div>
         <dt>{t('chart.clinician')}</dt>
-        <dd>{patient.clinician ?? t('chart.noClinician')}</dd>
+        <dd>{clinician ?? t('chart.noClinician')}</dd>
       </div>
-      <div>
-        <dt>{t('chart.weight')}</dt>
-        <dd>
-          {weight
-            ? t('chart.weightOn', { weight: formatQuantity(weight.weight_kg, 'kg'), at: formatDateTime(weight.measured_at) })
-            : t('chart.noWeight')}
-        </dd>
-      </div>
+      {weights ? (
+        <div>
+          <dt>{t('chart.weight')}</dt>
+          <dd>
+            {weight
+              ? t('chart.weightOn', { weight: formatQuantity(weight.weight_kg, 'kg'), at: formatDateTime(weight.measured_at) })
+              : t('chart.noWeight')}
+          </dd>
+        </div>
+      ) : null}
     </dl>
   );
 }
 
-function HistoryList({ entries, kinds, empty }: { entries: HistoryEntry[]; kinds: string[]; empty: string }) {
-  const shown = valid(entries).filter((entry) => kinds.includes(entry.kind) && !entry.stop);
-  if (shown.length === 0) return <Empty text={empty} />;
+// Entries the chart route already chose (valid; medications not stopped).
+function HistoryList({ entries, empty }: { entries: HistoryEntry[]; empty: string }) {
+  if (entries.length === 0) return <Empty text={empty} />;
   return (
     <ul class="plain-list">
-      {shown.map((entry) => (
+      {entries.map((entry) => (
         <li key={entry.id}>
           <strong>{entry.value}</strong>{' '}
           <span class="muted">{t('chart.noted', { at: formatDate(entry.noted_at.slice(0, 10)), by: entry.noted_by })}</span>
@@ -268,8 +270,7 @@ export function ScreeningView({ screening }: { screening: Screening }): JSX.Elem
 
 const DOSE_STATES = new Set(['checked_in', 'held', 'pre_dose_ok']);
 
-function CourseView({ course, patientId, mayOrder }: { course: Course; patientId: number; mayOrder: boolean }) {
-  const completed = course.sessions.filter((session) => session.state === 'discharged').length;
+function CourseView({ course, patientId, mayOrder }: { course: ChartCourse; patientId: number; mayOrder: boolean }) {
   return (
     <article class="course" aria-labelledby={`course-${course.id}`}>
       <h3 id={`course-${course.id}`}>
@@ -279,8 +280,8 @@ function CourseView({ course, patientId, mayOrder }: { course: Course; patientId
         {t('course.meta', {
           status: course.status,
           start: formatDate(course.start_date),
-          completed,
-          planned: course.sessions.length,
+          completed: course.sessions_completed,
+          planned: course.sessions_planned,
         })}
         {course.screening_override_reason
           ? ` ${t('course.overrideReason', { reason: course.screening_override_reason })}`
@@ -417,7 +418,7 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
   const role = user?.role;
   const allowed = (permission: Permission): boolean => role !== undefined && may(role, permission);
   const title = data ? t('chart.title', { name: fullName(data.patient), mrn: data.patient.mrn }) : t('page.patient', { id });
-  const latestScreening = data?.screenings?.[data.screenings.length - 1];
+  const clinical = data?.clinical ?? null;
   return (
     <Page
       title={title}
@@ -439,30 +440,30 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
       {data ? (
         <div class="chart">
           <Section id="chart-summary" title={t('chart.summary')}>
-            <Summary patient={data.patient} weights={data.weights} />
+            <Summary data={data} />
           </Section>
-          {data.history ? (
+          {clinical ? (
             <>
               <Section id="chart-diagnoses" title={t('chart.diagnoses')}>
-                <HistoryList entries={data.history} kinds={['diagnosis', 'condition']} empty={t('chart.noDiagnoses')} />
+                <HistoryList entries={clinical.diagnoses} empty={t('chart.noDiagnoses')} />
               </Section>
               <Section id="chart-allergies" title={t('chart.allergies')}>
-                <HistoryList entries={data.history} kinds={['allergy']} empty={t('chart.noAllergies')} />
+                <HistoryList entries={clinical.allergies} empty={t('chart.noAllergies')} />
               </Section>
               <Section id="chart-medications" title={t('chart.medications')}>
-                <HistoryList entries={data.history} kinds={['medication']} empty={t('chart.noMedications')} />
+                <HistoryList entries={clinical.current_medications} empty={t('chart.noMedications')} />
+              </Section>
+              <Section id="chart-trials" title={t('chart.trials')}>
+                <TrialTable trials={clinical.trials} />
+              </Section>
+              <Section id="chart-screening" title={t('chart.screening')}>
+                {clinical.latest_screening ? (
+                  <ScreeningView screening={clinical.latest_screening} />
+                ) : (
+                  <Empty text={t('chart.noScreening')} />
+                )}
               </Section>
             </>
-          ) : null}
-          {data.trials ? (
-            <Section id="chart-trials" title={t('chart.trials')}>
-              <TrialTable trials={data.trials} />
-            </Section>
-          ) : null}
-          {data.screenings ? (
-            <Section id="chart-screening" title={t('chart.screening')}>
-              {latestScreening ? <ScreeningView screening={latestScreening} /> : <Empty text={t('chart.noScreening')} />}
-            </Section>
           ) : null}
           {data.courses ? (
             <Section id="chart-courses" title={t('chart.courses')}>
@@ -480,18 +481,18 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
               </>
             </Section>
           ) : null}
-          {data.assessments && data.courses ? (
+          {clinical ? (
             <Section id="chart-outcomes" title={t('chart.outcomes')}>
-              <OutcomeChart assessments={data.assessments} courses={data.courses} settings={data.settings} />
+              <OutcomeChart outcomes={clinical.outcomes} courses={clinical.courses} />
             </Section>
           ) : null}
-          {data.adverseEvents ? (
+          {clinical ? (
             <Section id="chart-adverse" title={t('chart.adverseEvents')}>
-              {data.adverseEvents.length === 0 ? (
+              {clinical.adverse_events.length === 0 ? (
                 <Empty text={t('chart.noAdverseEvents')} />
               ) : (
                 <ul class="plain-list">
-                  {data.adverseEvents.map((event) => (
+                  {clinical.adverse_events.map((event) => (
                     <li key={event.id}>
                       {t('chart.adverseEvent', {
                         term: event.term,
@@ -506,13 +507,13 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
               )}
             </Section>
           ) : null}
-          {data.notes ? (
+          {clinical ? (
             <Section id="chart-notes" title={t('chart.notes')}>
-              {data.notes.length === 0 ? (
+              {clinical.notes.length === 0 ? (
                 <Empty text={t('chart.noNotes')} />
               ) : (
                 <ul class="plain-list">
-                  {data.notes.map((note) => (
+                  {clinical.notes.map((note) => (
                     <li key={note.id}>
                       {t('chart.note', {
                         kind: note.kind,

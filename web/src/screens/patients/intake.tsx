@@ -344,9 +344,10 @@ export function IntakePage({ params }: { params: Params }): JSX.Element {
   const { data, error, reload } = useChart(id);
   const maySign = user !== null && may(user.role, 'screening.sign');
   const mayRecord = user !== null && may(user.role, 'history.record');
-  const latest = data?.screenings?.[data.screenings.length - 1];
-  const weight = data ? latestWeight(data.weights) : undefined;
-  const history = data?.history ? valid(data.history).filter((entry) => !entry.stop) : [];
+  const clinical = data?.clinical ?? null;
+  const latest = clinical?.latest_screening ?? undefined;
+  const weight = data?.weights ? latestWeight(data.weights) : undefined;
+  const history = clinical ? valid(clinical.history).filter((entry) => !entry.stop) : [];
   return (
     <Page title={data ? t('intake.title', { name: fullName(data.patient) }) : t('intake.titleLoading')}>
       <PatientSections id={id} />
@@ -374,7 +375,7 @@ export function IntakePage({ params }: { params: Params }): JSX.Element {
             ) : (
               <p class="muted">{t('intake.noHistory')}</p>
             )}
-            {data.trials ? <TrialTable trials={data.trials} /> : null}
+            {clinical ? <TrialTable trials={clinical.trials} /> : null}
           </section>
           {mayRecord ? (
             <section aria-labelledby="intake-take" class="no-print">

@@ -2,52 +2,35 @@
 // response line and the remission threshold drawn and labelled on the plot (line style and words, never colour
 // alone), and the patient's sessions marked on the time axis (a filled mark for a completed session, an open one for
 // a planned session). One small plot per scale, since their ranges differ (PHQ-9 0-27, MADRS 0-60, PCL-5 0-80).
-// A table of the same numbers follows each plot for screen readers and for print.
+// The lines are stated in words under each plot, and a table of the same numbers follows it, for screen readers and
+// for print.
 //
-// The rules drawn (docs/clinical-rules.md "Outcomes"): the baseline is the pre-treatment score, the latest valid
-// assessment before treatment began (baselineOf); response is a
-// reduction of at least 50 % from it; remission is PHQ-9 <= 4, GAD-7 <= 4, QIDS-SR16 <= 5, MADRS <=
-// `outcomes.madrs_remission_max`, PCL-5 below `scales.pcl5_provisional_ptsd_min` (clinic settings, read from the API).
+// The lines are the server's (GET /api/v1/patients/{id}/chart, `outcomes`, from clinical::OutcomeLinesFor; rules in
+// docs/clinical-rules.md "Outcomes"): the browser draws them where the chart route puts them and applies no
+// outcome rule of its own. The route's baseline is the series' first total (docs/api.md "chart").
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatDateTime } from '../../format';
 import { t, type MessageKey } from '../../i18n';
-import type { Assessment, Course, Setting } from './types';
+import type { Course, OutcomePoint, OutcomeSeries } from './types';
 
-export interface ScaleDefinition {
-  readonly instrument: string;
-  readonly title: MessageKey;
-  readonly max: number;
-  // The highest total that is remission (PCL-5: one below the provisional-PTSD cut-off).
-  readonly remissionMax: number;
-}
+// How the chart names and scales each instrument the route answers: the title, and the instrument's highest total
+// as the plot's top (docs/clinical-rules.md "Instruments").
+const SCALES: Readonly<Record<string, { readonly title: MessageKey; readonly max: number }>> = {
+  phq9: { title: 'outcome.phq9', max: 27 },
+  madrs: { title: 'outcome.madrs', max: 60 },
+  'qids-sr16': { title: 'outcome.qids', max: 27 },
+  gad7: { title: 'outcome.gad7', max: 21 },
+  pcl5: { title: 'outcome.pcl5', max: 80 },
+};
 
-function settingNumber(settings: readonly Setting[], name: string, fallback: number): number {
-  const found = settings.find((setting) => setting.name === name);
-  return typeof found?.value === 'number' ? found.value : fallback;
-}
-
-// The five outcome scales the chart shows, with the clinic's settings in force.
-export function outcomeScales(settings: readonly Setting[]): ScaleDefinition[] {
-  return [
-    { instrument: 'phq9', title: 'outcome.phq9', max: 27, remissionMax: 4 },
-    {
-      instrument: 'madrs',
-      title: 'outcome.madrs',
-      max: 60,
-      remissionMax: settingNumber(settings, 'outcomes.madrs_remission_max', 12),
-    },
-    { instrument: 'qids-sr16', title: 'outcome.qids', max: 27, remissionMax: 5 },
-    { instrument: 'gad7', title: 'outcome.gad7', max: 21, remissionMax: 4 },
-    {
-      instrument: 'pcl5',
-      title: 'outcome.pcl5',
-      max: 80,
-      remissionMax: settingNumber(settings, 'scales.pcl5_provisional_ptsd_min', 33) - 1,
-    },
-  ];
+// An instrument the chart has no entry for still shows: its code as its name, its totals' range as the plot's.
+function scaleOf(series: OutcomeSeries): { title: string; max: number } {
+  const known = SCALES[series.instrument];
+  if (known) return { title: t(known.title), max: known.max };
+  return { title: series.instrument, max: Math.max(...series.points.map((point) => point.total), 1) };
 }
 
 interface SessionMark {
@@ -75,67 +58,71 @@ export function sessionMarks(courses: readonly Course[]): SessionMark[] {
   return marks;
 }
 
-// The sessions that reached dosing: treatment was given (or began) in them.
-const TREATED_STATES = new Set(['dosing', 'monitoring', 'ready_for_discharge', 'discharged']);
-
-// When treatment began: the check-in of the first session that reached dosing (seconds), or undefined.
-export function treatmentStart(courses: readonly Course[]): number | undefined {
-  const starts = courses
-    .flatMap((course) => course.sessions)
-    .filter((session) => TREATED_STATES.has(session.state) && session.checked_in_at !== undefined)
-    .map((session) => Date.parse(session.checked_in_at as string) / 1000);
-  return starts.length ? Math.min(...starts) : undefined;
-}
-
-// The pre-treatment baseline: the latest valid assessment before treatment began (all of them while none has been
-// given); when every assessment is later, the first.
-export function baselineOf(points: readonly Assessment[], courses: readonly Course[]): Assessment | undefined {
-  const start = treatmentStart(courses) ?? Number.POSITIVE_INFINITY;
-  const before = points.filter((point) => Date.parse(point.assessed_at) / 1000 <= start);
-  return before.length ? before[before.length - 1] : points[0];
-}
-
 interface PlotProps {
-  readonly scale: ScaleDefinition;
-  readonly points: readonly Assessment[];
-  readonly baseline: Assessment;
+  readonly title: string;
+  readonly max: number;
+  readonly series: OutcomeSeries;
   readonly sessions: readonly SessionMark[];
+}
+
+interface Guide {
+  readonly value: number;
+  readonly label: string;
+  readonly dash: number[];
+  readonly align: 'left' | 'right';
+  readonly below: boolean;
+}
+
+// The lines the route answered, each with its label; none when the baseline is 0 (no reduction to measure).
+// Each label has its own place (right above, left above, right below its line), so lines that meet (a response
+// line at the remission threshold) keep readable labels.
+function guidesOf(series: OutcomeSeries): Guide[] {
+  const guides: Guide[] = [];
+  if (series.baseline_total !== null) {
+    guides.push({
+      value: series.baseline_total,
+      label: t('outcome.baseline', { value: series.baseline_total }),
+      dash: [8, 4],
+      align: 'right',
+      below: false,
+    });
+  }
+  if (series.response_max_total !== null) {
+    guides.push({
+      value: series.response_max_total,
+      label: t('outcome.response', { value: series.response_max_total }),
+      dash: [2, 3],
+      align: 'left',
+      below: false,
+    });
+  }
+  if (series.remission_max_total !== null) {
+    guides.push({
+      value: series.remission_max_total,
+      label: t('outcome.remission', { value: series.remission_max_total }),
+      dash: [10, 3, 2, 3],
+      align: 'right',
+      below: true,
+    });
+  }
+  return guides;
 }
 
 const LINE = '#1f4e79';
 const GUIDE = '#333333';
 
-function ScalePlot({ scale, points, baseline, sessions }: PlotProps): JSX.Element {
+function ScalePlot({ title, max, series, sessions }: PlotProps): JSX.Element {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = holder.current;
     if (!element) return undefined;
-    const xs = points.map((point) => Date.parse(point.assessed_at) / 1000);
-    const ys = points.map((point) => point.total);
+    const xs = series.points.map((point) => Date.parse(point.assessed_at) / 1000);
+    const ys = series.points.map((point) => point.total);
     const times = [...xs, ...sessions.map((mark) => mark.at)];
     const spanPad = 3 * 86400;
     const xMin = Math.min(...times) - spanPad;
     const xMax = Math.max(...times) + spanPad;
-    const response = baseline.total / 2;
-    // Each label has its own place (right above, left above, right below its line), so lines that meet (a
-    // response line at the remission threshold) keep readable labels.
-    const guides: { value: number; label: string; dash: number[]; align: 'left' | 'right'; below: boolean }[] = [
-      {
-        value: baseline.total,
-        label: t('outcome.baseline', { value: baseline.total }),
-        dash: [8, 4],
-        align: 'right',
-        below: false,
-      },
-      { value: response, label: t('outcome.response', { value: response }), dash: [2, 3], align: 'left', below: false },
-      {
-        value: scale.remissionMax,
-        label: t('outcome.remission', { value: scale.remissionMax }),
-        dash: [10, 3, 2, 3],
-        align: 'right',
-        below: true,
-      },
-    ];
+    const guides = guidesOf(series);
     const drawGuides = (plot: uPlot): void => {
       const { ctx } = plot;
       const { left, top, width, height } = plot.bbox;
@@ -176,10 +163,10 @@ function ScalePlot({ scale, points, baseline, sessions }: PlotProps): JSX.Elemen
     const width = Math.max(320, Math.min(element.clientWidth || 720, 960));
     const plot = new uPlot(
       {
-        title: t(scale.title),
+        title,
         width,
         height: 260,
-        scales: { x: { time: true, range: [xMin, xMax] }, y: { range: [0, scale.max] } },
+        scales: { x: { time: true, range: [xMin, xMax] }, y: { range: [0, max] } },
         axes: [{}, { label: t('outcome.total') }],
         series: [
           { label: t('outcome.date'), value: (_plot, value) => (value === null ? '' : formatDateTime(value * 1000)) },
@@ -193,34 +180,43 @@ function ScalePlot({ scale, points, baseline, sessions }: PlotProps): JSX.Elemen
       element,
     );
     return () => plot.destroy();
-  }, [scale, points, baseline, sessions]);
-  return <div ref={holder} class="outcome-plot" role="img" aria-label={t('outcome.plotLabel', { scale: t(scale.title) })} />;
+  }, [title, max, series, sessions]);
+  return <div ref={holder} class="outcome-plot" role="img" aria-label={t('outcome.plotLabel', { scale: title })} />;
 }
 
-// A result against the baseline, in words: the baseline itself, a result before it, or the change from it.
-function changeText(point: Assessment, baseline: Assessment): string {
-  if (point.id === baseline.id) return t('outcome.isBaseline');
-  if (Date.parse(point.assessed_at) < Date.parse(baseline.assessed_at)) return t('outcome.beforeBaseline');
-  const percent = Math.round(((baseline.total - point.total) / Math.max(baseline.total, 1)) * 100);
+// A result against the baseline, in words: the baseline itself (the series' first total, docs/api.md "chart"), or
+// the change from it; none to measure from a baseline of 0.
+function changeText(series: OutcomeSeries, index: number): string {
+  if (index === 0) return t('outcome.isBaseline');
+  const baseline = series.baseline_total;
+  if (baseline === null) return t('outcome.noChange');
+  const point = series.points[index] as OutcomePoint;
+  const percent = Math.round(((baseline - point.total) / baseline) * 100);
   return percent >= 0 ? t('outcome.reduction', { value: percent }) : t('outcome.increase', { value: -percent });
 }
 
+// The lines in words, with the rules that put them, for screen readers and print (the plot is a picture).
+function linesText(series: OutcomeSeries): string {
+  if (series.baseline_total === null || series.response_max_total === null || series.remission_max_total === null) {
+    return t('outcome.noLines');
+  }
+  return t('outcome.lines', {
+    baseline: series.baseline_total,
+    response: series.response_max_total,
+    remission: series.remission_max_total,
+    remissionRule: series.remission_rule ?? '',
+  });
+}
+
 export function OutcomeChart({
-  assessments,
+  outcomes,
   courses,
-  settings,
 }: {
-  assessments: readonly Assessment[];
+  outcomes: readonly OutcomeSeries[];
   courses: readonly Course[];
-  settings: readonly Setting[];
 }): JSX.Element {
   const sessions = sessionMarks(courses);
-  const scales = outcomeScales(settings)
-    .map((scale) => ({
-      scale,
-      points: assessments.filter((a) => a.instrument === scale.instrument && a.entered_in_error === null),
-    }))
-    .filter((entry) => entry.points.length > 0);
+  const shown = outcomes.filter((series) => series.points.length > 0);
   useEffect(() => {
     // A printed chart carries its numbers: the tables open for printing.
     const open = (): void => {
@@ -229,20 +225,21 @@ export function OutcomeChart({
     window.addEventListener('beforeprint', open);
     return () => window.removeEventListener('beforeprint', open);
   }, []);
-  if (scales.length === 0) return <p class="muted">{t('outcome.none')}</p>;
+  if (shown.length === 0) return <p class="muted">{t('outcome.none')}</p>;
   return (
     <div class="outcome-chart">
       <p class="muted">{t('outcome.legend')}</p>
-      {scales.map(({ scale, points }) => {
-        const baseline = baselineOf(points, courses) ?? (points[0] as Assessment);
+      {shown.map((series) => {
+        const { title, max } = scaleOf(series);
         return (
-          <figure key={scale.instrument} class="outcome-figure">
-            <ScalePlot scale={scale} points={points} baseline={baseline} sessions={sessions} />
+          <figure key={series.instrument} class="outcome-figure">
+            <ScalePlot title={title} max={max} series={series} sessions={sessions} />
             <figcaption>
+              <p class="outcome-lines">{linesText(series)}</p>
               <details class="outcome-data">
-                <summary>{t('outcome.dataOf', { scale: t(scale.title) })}</summary>
+                <summary>{t('outcome.dataOf', { scale: title })}</summary>
                 <table class="data-table">
-                  <caption class="visually-hidden">{t('outcome.dataOf', { scale: t(scale.title) })}</caption>
+                  <caption class="visually-hidden">{t('outcome.dataOf', { scale: title })}</caption>
                   <thead>
                     <tr>
                       <th scope="col">{t('outcome.date')}</th>
@@ -252,14 +249,12 @@ export function OutcomeChart({
                     </tr>
                   </thead>
                   <tbody>
-                    {points.map((point) => (
-                      <tr key={point.id}>
+                    {series.points.map((point, index) => (
+                      <tr key={point.assessment_id}>
                         <td>{formatDateTime(point.assessed_at)}</td>
                         <td class="num">{point.total}</td>
                         <td>{point.band.replace(/_/g, ' ')}</td>
-                        <td class="num">
-                          {changeText(point, baseline)}
-                        </td>
+                        <td class="num">{changeText(series, index)}</td>
                       </tr>
                     ))}
                   </tbody>

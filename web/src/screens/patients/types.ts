@@ -83,15 +83,6 @@ export interface Course {
   sessions: TreatmentSession[];
 }
 
-export interface Assessment {
-  id: number;
-  instrument: string;
-  total: number;
-  band: string;
-  assessed_at: string;
-  entered_in_error: EnteredInError;
-}
-
 export interface AdverseEvent {
   id: number;
   term: string;
@@ -109,6 +100,55 @@ export interface Note {
   author: string;
   created_at: string;
   signed: boolean;
+}
+
+// A staff member as GET /api/v1/staff and the chart's `clinician` answer it.
+export interface StaffMember {
+  id: number;
+  email: string;
+  display_name: string;
+  role: string;
+}
+
+// A course as the chart route answers it: the schedule's course with the server's counts (docs/api.md "chart").
+export interface ChartCourse extends Course {
+  sessions_planned: number;
+  sessions_completed: number;
+}
+
+// One outcome scale's valid totals, oldest first, with the lines the server's outcome rules put them at
+// (clinical::OutcomeLinesFor): the five line fields are all null when the baseline is 0.
+export interface OutcomePoint {
+  assessment_id: number;
+  total: number;
+  band: string;
+  assessed_at: string;
+}
+
+export interface OutcomeSeries {
+  instrument: string;
+  points: OutcomePoint[];
+  baseline_total: number | null;
+  response_max_total: number | null;
+  response_rule: string | null;
+  remission_max_total: number | null;
+  remission_rule: string | null;
+}
+
+// GET /api/v1/patients/{id}/chart (chart.read).
+export interface PatientChart {
+  patient: Patient & { display_name: string; age: number };
+  clinician: StaffMember | null;
+  diagnoses: HistoryEntry[];
+  allergies: HistoryEntry[];
+  current_medications: HistoryEntry[];
+  history: HistoryEntry[];
+  trials: Trial[];
+  latest_screening: Screening | null;
+  courses: ChartCourse[];
+  adverse_events: AdverseEvent[];
+  notes: Note[];
+  outcomes: OutcomeSeries[];
 }
 
 export interface Setting {
