@@ -59,6 +59,25 @@ async function describedError(page, label) {
   return page.locator(`#${errorId}`).innerText();
 }
 
+// The /api/v1 requests the page makes while `action` opens a screen, until `settled` sees it drawn and a moment
+// after (a request the screen sent late counts too): issue 12 §1, "each screen should load in one or two requests".
+async function apiRequestsWhile(page, action, settled) {
+  const seen = [];
+  const record = (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/v1/')) seen.push(`${request.method()} ${url.pathname}`);
+  };
+  page.on('request', record);
+  try {
+    await action();
+    await settled();
+    await page.waitForTimeout(500);
+  } finally {
+    page.off('request', record);
+  }
+  return seen.sort();
+}
+
 const MRN = 'MRN-WEB-0001';
 const today = new Date().toISOString().slice(0, 10);
 
@@ -121,6 +140,15 @@ test('from registration to a signed dose order, through the screens', async (t) 
   const chartUrl = await page.getByRole('link', { name: 'Lovelace, Ada' }).getAttribute('href');
   const patientId = Number(chartUrl.split('/').pop());
   assert.ok(patientId > 0);
+  // The front desk's chart in two requests: the patient and the schedule (no chart.read, no weight).
+  assert.deepEqual(
+    await apiRequestsWhile(
+      page,
+      () => page.getByRole('link', { name: 'Lovelace, Ada' }).click(),
+      () => page.getByRole('heading', { level: 2, name: 'Treatment courses' }).waitFor(),
+    ),
+    [`GET /api/v1/patients/${patientId}`, `GET /api/v1/patients/${patientId}/courses`],
+  );
   await signOut(page);
 
   // The nurse takes the intake history and screens it.
@@ -184,8 +212,16 @@ test('from registration to a signed dose order, through the screens', async (t) 
   await checkA11y(page, 'intake-signed');
   await screenshot(page, 'intake-signed');
 
-  await page.getByRole('link', { name: 'Back to the chart' }).click();
-  await page.getByRole('heading', { level: 2, name: 'Latest screening' }).waitFor();
+  // The clinical chart in two requests: the chart route and the weights it does not carry.
+  assert.deepEqual(
+    await apiRequestsWhile(
+      page,
+      () => page.getByRole('link', { name: 'Back to the chart' }).click(),
+      () => page.getByRole('heading', { level: 2, name: 'Latest screening' }).waitFor(),
+    ),
+    [`GET /api/v1/patients/${patientId}/chart`, `GET /api/v1/patients/${patientId}/weights`],
+  );
+  await page.getByText(/^70 kg, measured/).waitFor();
   await page.getByLabel('Indication', { exact: true }).fill('treatment-resistant depression (F33.2)');
   await page.getByLabel('Protocol', { exact: true }).selectOption('iv-induction');
   await page.getByLabel('Route', { exact: true }).selectOption('iv');
@@ -205,7 +241,7 @@ test('from registration to a signed dose order, through the screens', async (t) 
     escort_confirmed: true,
   });
   assert.equal(checkIn.status, 200, JSON.stringify(checkIn.body));
-  // Two PHQ-9 results before any dose: the later is the pre-treatment baseline.
+  // Two PHQ-9 results: the chart route's baseline is the first (docs/api.md "chart"), its lines the server's.
   for (const answers of [
     [3, 3, 2, 2, 2, 2, 2, 2, 0],
     [1, 1, 1, 1, 1, 1, 1, 1, 0],
@@ -221,7 +257,12 @@ test('from registration to a signed dose order, through the screens', async (t) 
   await rows.nth(1).waitFor();
   assert.deepEqual(
     (await rows.allInnerTexts()).map((row) => row.split('\t').slice(1).join('|')),
-    ['18|moderately severe|before the baseline', '8|mild|baseline'],
+    ['18|moderately severe|baseline', '8|mild|56 % lower'],
+  );
+  assert.equal(
+    await page.locator('.outcome-figure .outcome-lines').innerText(),
+    'Baseline 18. A total of 9 or less is a response (a reduction of at least 50 %); 4 or less is remission ' +
+      '(phq9_total<=4).',
   );
   await checkA11y(page, 'chart-outcomes');
   await screenshot(page, 'chart-prescriber');

@@ -73,39 +73,23 @@ interface Guide {
   readonly below: boolean;
 }
 
-// The lines the route answered, each with its label; none when the baseline is 0 (no reduction to measure).
-// Each label has its own place (right above, left above, right below its line), so lines that meet (a response
-// line at the remission threshold) keep readable labels.
+// The lines the route answered, each with its label; none when the baseline is 0 (the route then answers the five
+// line fields null: no reduction to measure). Each label has its own place (right above, left above, right below
+// its line), so lines that meet (a response line at the remission threshold) keep readable labels.
 function guidesOf(series: OutcomeSeries): Guide[] {
-  const guides: Guide[] = [];
-  if (series.baseline_total !== null) {
-    guides.push({
-      value: series.baseline_total,
-      label: t('outcome.baseline', { value: series.baseline_total }),
-      dash: [8, 4],
-      align: 'right',
-      below: false,
-    });
-  }
-  if (series.response_max_total !== null) {
-    guides.push({
-      value: series.response_max_total,
-      label: t('outcome.response', { value: series.response_max_total }),
-      dash: [2, 3],
-      align: 'left',
-      below: false,
-    });
-  }
-  if (series.remission_max_total !== null) {
-    guides.push({
-      value: series.remission_max_total,
-      label: t('outcome.remission', { value: series.remission_max_total }),
+  const { baseline_total: baseline, response_max_total: response, remission_max_total: remission } = series;
+  if (baseline === null || response === null || remission === null) return [];
+  return [
+    { value: baseline, label: t('outcome.baseline', { value: baseline }), dash: [8, 4], align: 'right', below: false },
+    { value: response, label: t('outcome.response', { value: response }), dash: [2, 3], align: 'left', below: false },
+    {
+      value: remission,
+      label: t('outcome.remission', { value: remission }),
       dash: [10, 3, 2, 3],
       align: 'right',
       below: true,
-    });
-  }
-  return guides;
+    },
+  ];
 }
 
 const LINE = '#1f4e79';
@@ -195,15 +179,14 @@ function changeText(series: OutcomeSeries, index: number): string {
   return percent >= 0 ? t('outcome.reduction', { value: percent }) : t('outcome.increase', { value: -percent });
 }
 
-// The lines in words, with the rules that put them, for screen readers and print (the plot is a picture).
+// The lines in words, with the remission rule that put them, for screen readers and print (the plot is a picture).
 function linesText(series: OutcomeSeries): string {
-  if (series.baseline_total === null || series.response_max_total === null || series.remission_max_total === null) {
-    return t('outcome.noLines');
-  }
+  const [baseline, response, remission] = guidesOf(series);
+  if (!baseline || !response || !remission) return t('outcome.noLines');
   return t('outcome.lines', {
-    baseline: series.baseline_total,
-    response: series.response_max_total,
-    remission: series.remission_max_total,
+    baseline: baseline.value,
+    response: response.value,
+    remission: remission.value,
     remissionRule: series.remission_rule ?? '',
   });
 }
@@ -216,7 +199,6 @@ export function OutcomeChart({
   courses: readonly Course[];
 }): JSX.Element {
   const sessions = sessionMarks(courses);
-  const shown = outcomes.filter((series) => series.points.length > 0);
   useEffect(() => {
     // A printed chart carries its numbers: the tables open for printing.
     const open = (): void => {
@@ -225,11 +207,12 @@ export function OutcomeChart({
     window.addEventListener('beforeprint', open);
     return () => window.removeEventListener('beforeprint', open);
   }, []);
-  if (shown.length === 0) return <p class="muted">{t('outcome.none')}</p>;
+  // The route leaves out an instrument never scored, so every series has a point.
+  if (outcomes.length === 0) return <p class="muted">{t('outcome.none')}</p>;
   return (
     <div class="outcome-chart">
       <p class="muted">{t('outcome.legend')}</p>
-      {shown.map((series) => {
+      {outcomes.map((series) => {
         const { title, max } = scaleOf(series);
         return (
           <figure key={series.instrument} class="outcome-figure">
