@@ -115,9 +115,10 @@ function Empty({ text }: { text: string }): JSX.Element {
   return <p class="muted">{text}</p>;
 }
 
-// The clinician by name where the chart route answers it, else the address the patient record holds.
+// The clinician by name where the chart route answers it, else the address the patient record holds (empty when
+// none is named).
 function clinicianOf(data: ChartData): string | undefined {
-  return data.clinical?.clinician?.display_name ?? data.patient.clinician;
+  return data.clinical?.clinician?.display_name || data.patient.clinician || undefined;
 }
 
 function Summary({ data }: { data: ChartData }): JSX.Element {
