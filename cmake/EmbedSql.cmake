@@ -2,7 +2,8 @@
 #
 # Generates a .cpp that defines `std::span<const Migration> <FUNCTION>()` returning the listed migration files,
 # version and name taken from each file name, the script embedded as a raw string literal, and adds it to TARGET.
-# Re-runs when a file changes.
+# Re-runs when a file changes. The files must be numbered 0001, 0002, ... in order with none missing or repeated: the
+# runner skips every version at or below the database's, so a repeated or late-listed one would be skipped silently.
 
 function(kclinic_embed_sql)
   cmake_parse_arguments(E "" "TARGET;FUNCTION;NAMESPACE;HEADER" "FILES" ${ARGN})
@@ -16,6 +17,11 @@ function(kclinic_embed_sql)
     endif()
     math(EXPR version "${CMAKE_MATCH_1}")
     set(name ${CMAKE_MATCH_2})
+    math(EXPR expected "${index} + 1")
+    if(NOT version EQUAL expected)
+      message(FATAL_ERROR "migration ${file} is listed where migration ${expected} belongs: list them in order, "
+                          "each once")
+    endif()
     file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${file} script)
     string(FIND "${script}" ")kclinic_sql\"" collision)
     if(NOT collision EQUAL -1)

@@ -277,7 +277,8 @@ TEST_P(ApiTest, QueryParametersAreDeclaredPerRouteAndEachMalformedValueIsNamed) 
         std::string message;  // empty: any
     };
     const std::vector<Refusal> refusals = {
-        {"/api/v1/patients?foo=1", "foo", "unknown query parameter 'foo'; this route accepts: limit, after, mrn, name"},
+        {"/api/v1/patients?foo=1", "foo",
+         "unknown query parameter 'foo'; this route accepts: limit, after, mrn, name, q"},
         {"/api/v1/patients?Limit=5", "Limit", ""},
         {"/api/v1/patients?limit=2&limit=3", "limit", "query parameter 'limit' is repeated; send it once"},
         {"/api/v1/patients?limit=abc", "limit", "must be an integer from 1 to 500"},
