@@ -301,7 +301,7 @@ Result<std::vector<clinical::Booking>> SqlTransaction::ListHeldBookings(app::Tim
         " WHERE start_at > $1 AND start_at < $2 AND end_at > $3" +
         std::string(kHoldsTime);
     if (patient) {
-        params.push_back(patient->value);
+        params.emplace_back(patient->value);
         sql += " AND patient_id = $4";
     }
     sql += " ORDER BY start_at, id";
