@@ -17,6 +17,13 @@ namespace {
 // No appointment is longer than a day (the schema's CHECK), so one that overlaps [from, to) starts after from - 1 day:
 // the bound that keeps the overlap queries on their index's range.
 constexpr std::int64_t kLongestAppointmentMillis = 24LL * 60 * 60 * 1000;
+// [from, to) overlaps [start_at, end_at), with $1, $2, $3 from OverlapParams.
+constexpr std::string_view kOverlaps = " WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
+
+std::vector<SqlValue> OverlapParams(app::TimePoint from, app::TimePoint to) {
+    return {Millis(from) - kLongestAppointmentMillis, Millis(to), Millis(from)};
+}
+
 // clinical::HoldsTime as SQL.
 constexpr std::string_view kHoldsTime = " AND status IN ('booked', 'checked_in')";
 
@@ -266,10 +273,8 @@ Result<app::Appointment> SqlTransaction::GetAppointment(app::AppointmentId id) {
 }
 
 Result<std::vector<app::Appointment>> SqlTransaction::ListAppointments(const app::AppointmentFilter& filter) {
-    std::vector<SqlValue> params = {Millis(filter.from) - kLongestAppointmentMillis, Millis(filter.to),
-                                    Millis(filter.from)};
-    std::string sql = "SELECT " + std::string(kAppointmentColumns) +
-                      " FROM appointments WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
+    std::vector<SqlValue> params = OverlapParams(filter.from, filter.to);
+    std::string sql = "SELECT " + std::string(kAppointmentColumns) + " FROM appointments" + std::string(kOverlaps);
     const auto add = [&](std::string_view column, SqlValue value) {
         params.push_back(std::move(value));
         sql += " AND " + std::string(column) + " = $" + std::to_string(params.size());
@@ -295,11 +300,9 @@ Result<std::vector<app::Appointment>> SqlTransaction::ListAppointments(const app
 
 Result<std::vector<clinical::Booking>> SqlTransaction::ListHeldBookings(app::TimePoint from, app::TimePoint to,
                                                                         std::optional<app::PatientId> patient) {
-    std::vector<SqlValue> params = {Millis(from) - kLongestAppointmentMillis, Millis(to), Millis(from)};
-    std::string sql =
-        "SELECT id, type, patient_id, start_at, end_at, room_id, staff FROM appointments"
-        " WHERE start_at > $1 AND start_at < $2 AND end_at > $3" +
-        std::string(kHoldsTime);
+    std::vector<SqlValue> params = OverlapParams(from, to);
+    std::string sql = "SELECT id, type, patient_id, start_at, end_at, room_id, staff FROM appointments" +
+                      std::string(kOverlaps) + std::string(kHoldsTime);
     if (patient) {
         params.emplace_back(patient->value);
         sql += " AND patient_id = $4";
