@@ -237,19 +237,21 @@ public:
 
     // Stop reading; answer the frame being handled, then close. Frames not yet handled get no ACK.
     void Shutdown() {
-        net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
-            self->stopping_ = true;
-            self->pending_.clear();
-            if (self->reading_) {
-                // Ends the pending read as end-of-file, without cancelling a reply being written.
-                SystemError ignored;
-                self->socket_.shutdown(tcp::socket::shutdown_receive, ignored);
-            }
-            self->CloseIfDone();
-        });
+        net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->StopReading(); });
     }
 
 private:
+    void StopReading() {
+        stopping_ = true;
+        pending_.clear();
+        if (reading_) {
+            // Ends the pending read as end-of-file, without cancelling a reply being written.
+            SystemError ignored;
+            socket_.shutdown(tcp::socket::shutdown_receive, ignored);
+        }
+        CloseIfDone();
+    }
+
     void DoRead() {
         if (closed_ || read_ended_ || stopping_ || reading_ ||
             pending_.size() >= listener_.options().max_pending_frames) {
@@ -316,6 +318,10 @@ private:
         if (!reply->message.empty()) {
             writes_.push_back(EncodeFrame(reply->message));
             DoWrite();
+        }
+        if (reply->close_connection) {
+            StopReading();
+            return;
         }
         HandleNext();
         DoRead();

@@ -44,6 +44,9 @@ enum class AckCode { kAccepted, kError, kRejected };  // MSA-1 AA, AE, AR
 struct FrameReply {
     std::string message;
     AckCode code = AckCode::kAccepted;
+    // Close the connection once `message` (if any) is written, ignoring the frames that followed: for a message
+    // that could not be stored (the database is down), so that the sender, which has no ACK, resends it.
+    bool close_connection = false;
 };
 
 // Who sent a frame: the peer's address and port, for the device log and error messages.

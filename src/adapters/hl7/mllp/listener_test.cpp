@@ -43,7 +43,7 @@ std::string_view KindName(FrameEventKind kind) {
 }
 
 // Answers a message "ACK:<message>" (AA), a frame error "AR:<kind>", garbage nothing; a message "sleep:<ms>" is
-// answered after that long, "throw" throws. Records what it saw, in order.
+// answered after that long, "close" asks to close after its reply, "throw" throws. Records what it saw, in order.
 class RecordingHandler {
 public:
     FrameReply operator()(const FrameEvent& event, const Peer& peer) {
@@ -60,6 +60,9 @@ public:
         }
         if (event.kind != FrameEventKind::kMessage) {
             return {"AR:" + std::string(KindName(event.kind)), AckCode::kRejected};
+        }
+        if (event.payload == "close") {
+            return {"ACK:close", AckCode::kError, true};
         }
         if (event.payload == "throw") {
             throw std::runtime_error("the handler failed");
@@ -315,6 +318,15 @@ TEST(MllpListener, ClosesConnectionsBeyondTheLimitAtOnceAndServesTheOthers) {
     first.Send("MSH|again");
     EXPECT_EQ(first.Reply(), "ACK:MSH|again");
     EXPECT_NE(listener.Metrics().find("kclinic_mllp_rejected_connections_total 1"), std::string::npos);
+}
+
+TEST(MllpListener, ClosesTheConnectionAfterItsReplyWhenTheHandlerAsksIgnoringLaterFrames) {
+    RunningListener listener;
+    Client client(listener.Port());
+    client.Write(EncodeFrame("close") + EncodeFrame("MSH|later"));
+    EXPECT_EQ(client.Reply(), "ACK:close");
+    EXPECT_EQ(client.Reply(), "<closed>");
+    EXPECT_EQ(listener.handler().Seen(), std::vector<std::string>{"message:close"});
 }
 
 TEST(MllpListener, ClosesTheConnectionWithoutAReplyWhenTheHandlerThrowsAndServesOthers) {
