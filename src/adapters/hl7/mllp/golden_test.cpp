@@ -126,10 +126,20 @@ json MessageOutcome(std::string_view text, std::string& ack) {
                             {"raw", {Coded(observation.raw_code), observation.raw_value, Coded(observation.raw_units)}},
                             {"reason", observation.reason}});
     }
+    // What the record side stores: blood pressures as one reading each (docs/clinical-rules.md, vital.bp_one_reading).
+    json blood_pressures = json::array();
+    for (const BloodPressureReading& bp : GroupBloodPressures(mapped.readings).blood_pressures) {
+        blood_pressures.push_back({{"systolic", bp.systolic_mm_hg},
+                                   {"diastolic", bp.diastolic_mm_hg},
+                                   {"mean", bp.mean_mm_hg ? json(*bp.mean_mm_hg) : json()},
+                                   {"valid", bp.valid},
+                                   {"obx", bp.obx_sequences}});
+    }
     return {{"header", header},
             {"patient_identifiers", patients},
             {"location", {oru.location.point_of_care, oru.location.room, oru.location.bed}},
             {"readings", readings},
+            {"blood_pressures", blood_pressures},
             {"unmapped", unmapped},
             {"containment_rows", mapped.containment_rows},
             {"ack", AckLines(ack)}};
