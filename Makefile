@@ -10,7 +10,7 @@ DEMO_DB := var/demo.db
 SOURCES := $(shell find src bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
 LINT_SOURCES := $(filter src/%,$(filter-out %_test.cpp,$(filter %.cpp,$(SOURCES))))
 
-.PHONY: all deps web build test run bench format lint clean
+.PHONY: all deps web build test fuzz run bench format lint clean
 
 all: build
 
@@ -37,6 +37,13 @@ test: deps web
 	@cmake --preset ci >/dev/null
 	@cmake --build --preset ci
 	@ctest --preset ci
+	@$(MAKE) --no-print-directory fuzz
+
+# The HL7 parser's fuzz target (libFuzzer, so clang), for a bounded minute under ASan and UBSan; docs/hl7.md.
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz --target kclinic_hl7_fuzz
+	@ctest --test-dir build/fuzz -L hl7_fuzz --output-on-failure
 
 # The server with the synthetic demo clinic on loopback: prints the URL and the demo logins; Ctrl-C stops it.
 run: build

@@ -36,7 +36,11 @@ AckContext AckContextOfText(std::string_view text) {
     if (start == std::string_view::npos || text.substr(start, 3) != "MSH" || text.size() < start + 8) {
         return context;
     }
-    const std::string_view line = text.substr(start, text.find_first_of("\r\n", start) - start);
+    const std::size_t line_end = text.find_first_of("\r\n", start);
+    // Without its segment end the MSH line may have been cut (a truncated frame): its last field is then not
+    // trusted, so that a cut MSH-10 ("12345" cut to "1234") never names another message.
+    const bool complete = line_end != std::string_view::npos;
+    const std::string_view line = text.substr(start, line_end - start);
     Delimiters d;
     const std::string_view msh2 = line.substr(4, 4);
     const auto usable = [&](char c) {
@@ -62,6 +66,9 @@ AckContext AckContextOfText(std::string_view text) {
             }
         }
         const std::size_t end = line.find(d.field, begin + 1);
+        if (end == std::string_view::npos && !complete) {
+            return {};
+        }
         return line.substr(begin + 1, end == std::string_view::npos ? std::string_view::npos : end - begin - 1);
     };
     context.sending_application = LenientHd(field(3), d);

@@ -34,7 +34,8 @@ struct AckContext {
 // The context of any text, read leniently so that even a message Parse refuses gets an AR naming its MSH-10:
 // whatever an MSH line at the start declares (delimiters, sender, receiver, event, control id, processing id,
 // version) is taken, and what is missing or unreadable is left empty (the default delimiters when MSH-1/MSH-2
-// are unusable). Never fails.
+// are unusable). When the MSH line has no segment end (a cut frame), its last field is dropped as possibly cut.
+// Never fails.
 [[nodiscard]] AckContext AckContextOfText(std::string_view text);
 
 struct AckOptions {

@@ -41,60 +41,60 @@ constexpr std::string_view kPhilipsComputed =
 constexpr std::array<CodeMapping, 48> kCodeMap{{
     // Heart rate and pulse rate: one LOINC code (8867-4, "heart rate", which the HL7 FHIR vital-signs profile also
     // uses for a pulse rate), whatever the sensor.
-    {"MDC", "147842", "MDC_ECG_HEART_RATE", kHeartRateLoinc, kDkCore},
-    {"MDC", "149514", "MDC_PULS_RATE", kHeartRateLoinc, kDkCore},
-    {"MDC", "149522", "MDC_BLD_PULS_RATE_INV", kHeartRateLoinc, kDkCore},
-    {"MDC", "149530", "MDC_PULS_OXIM_PULS_RATE", kHeartRateLoinc, kDkCore},
-    {"MDC", "149546", "MDC_PULS_RATE_NON_INV", kHeartRateLoinc, kDkCore},
+    {"MDC", "147842", "MDC_ECG_HEART_RATE", kHeartRateLoinc, "", kDkCore},
+    {"MDC", "149514", "MDC_PULS_RATE", kHeartRateLoinc, "", kDkCore},
+    {"MDC", "149522", "MDC_BLD_PULS_RATE_INV", kHeartRateLoinc, "", kDkCore},
+    {"MDC", "149530", "MDC_PULS_OXIM_PULS_RATE", kHeartRateLoinc, "", kDkCore},
+    {"MDC", "149546", "MDC_PULS_RATE_NON_INV", kHeartRateLoinc, "", kDkCore},
     // Blood pressure: non-invasive (cuff), invasive arterial, and method unspecified.
-    {"MDC", "150021", "MDC_PRESS_BLD_NONINV_SYS", kSystolicBpLoinc, kDkCore},
-    {"MDC", "150022", "MDC_PRESS_BLD_NONINV_DIA", kDiastolicBpLoinc, kDkCore},
-    {"MDC", "150023", "MDC_PRESS_BLD_NONINV_MEAN", kMeanArterialPressureLoinc, kDkCore},
-    {"MDC", "150033", "MDC_PRESS_BLD_ART_SYS", kSystolicBpLoinc, kGeB40},
-    {"MDC", "150034", "MDC_PRESS_BLD_ART_DIA", kDiastolicBpLoinc, kGeB40},
-    {"MDC", "150035", "MDC_PRESS_BLD_ART_MEAN", kMeanArterialPressureLoinc, kComputedMdc},
-    {"MDC", "150037", "MDC_PRESS_BLD_ART_ABP_SYS", kSystolicBpLoinc, kComputedMdc},
-    {"MDC", "150038", "MDC_PRESS_BLD_ART_ABP_DIA", kDiastolicBpLoinc, kComputedMdc},
-    {"MDC", "150039", "MDC_PRESS_BLD_ART_ABP_MEAN", kMeanArterialPressureLoinc, kComputedMdc},
-    {"MDC", "150017", "MDC_PRESS_BLD_SYS", kSystolicBpLoinc, kComputedMdc},
-    {"MDC", "150018", "MDC_PRESS_BLD_DIA", kDiastolicBpLoinc, kComputedMdc},
-    {"MDC", "150019", "MDC_PRESS_BLD_MEAN", kMeanArterialPressureLoinc, kComputedMdc},
+    {"MDC", "150021", "MDC_PRESS_BLD_NONINV_SYS", kSystolicBpLoinc, "noninvasive", kDkCore},
+    {"MDC", "150022", "MDC_PRESS_BLD_NONINV_DIA", kDiastolicBpLoinc, "noninvasive", kDkCore},
+    {"MDC", "150023", "MDC_PRESS_BLD_NONINV_MEAN", kMeanArterialPressureLoinc, "noninvasive", kDkCore},
+    {"MDC", "150033", "MDC_PRESS_BLD_ART_SYS", kSystolicBpLoinc, "arterial", kGeB40},
+    {"MDC", "150034", "MDC_PRESS_BLD_ART_DIA", kDiastolicBpLoinc, "arterial", kGeB40},
+    {"MDC", "150035", "MDC_PRESS_BLD_ART_MEAN", kMeanArterialPressureLoinc, "arterial", kComputedMdc},
+    {"MDC", "150037", "MDC_PRESS_BLD_ART_ABP_SYS", kSystolicBpLoinc, "arterial_abp", kComputedMdc},
+    {"MDC", "150038", "MDC_PRESS_BLD_ART_ABP_DIA", kDiastolicBpLoinc, "arterial_abp", kComputedMdc},
+    {"MDC", "150039", "MDC_PRESS_BLD_ART_ABP_MEAN", kMeanArterialPressureLoinc, "arterial_abp", kComputedMdc},
+    {"MDC", "150017", "MDC_PRESS_BLD_SYS", kSystolicBpLoinc, "unspecified", kComputedMdc},
+    {"MDC", "150018", "MDC_PRESS_BLD_DIA", kDiastolicBpLoinc, "unspecified", kComputedMdc},
+    {"MDC", "150019", "MDC_PRESS_BLD_MEAN", kMeanArterialPressureLoinc, "unspecified", kComputedMdc},
     // Oxygen saturation: by pulse oximetry (59408-5), or arterial with no method (2708-6).
-    {"MDC", "150456", "MDC_PULS_OXIM_SAT_O2", kSpo2PulseOximetryLoinc, kDkCore},
-    {"MDC", "150324", "MDC_SAT_O2_ART", kSpo2ArterialLoinc, kDkCore},
+    {"MDC", "150456", "MDC_PULS_OXIM_SAT_O2", kSpo2PulseOximetryLoinc, "", kDkCore},
+    {"MDC", "150324", "MDC_SAT_O2_ART", kSpo2ArterialLoinc, "", kDkCore},
     // Respiratory rate, whatever the method (impedance, airway flow, CO2, plethysmography).
-    {"MDC", "151562", "MDC_RESP_RATE", kRespiratoryRateLoinc, kDkCore},
-    {"MDC", "151570", "MDC_AWAY_RESP_RATE", kRespiratoryRateLoinc, kDkCore},
-    {"MDC", "151578", "MDC_TTHOR_RESP_RATE", kRespiratoryRateLoinc, kDkCore},
-    {"MDC", "151594", "MDC_CO2_RESP_RATE", kRespiratoryRateLoinc, kDkCore},
-    {"MDC", "151658", "MDC_PULS_OXIM_PLETH_RESP_RATE", kRespiratoryRateLoinc, kDkCore},
+    {"MDC", "151562", "MDC_RESP_RATE", kRespiratoryRateLoinc, "", kDkCore},
+    {"MDC", "151570", "MDC_AWAY_RESP_RATE", kRespiratoryRateLoinc, "", kDkCore},
+    {"MDC", "151578", "MDC_TTHOR_RESP_RATE", kRespiratoryRateLoinc, "", kDkCore},
+    {"MDC", "151594", "MDC_CO2_RESP_RATE", kRespiratoryRateLoinc, "", kDkCore},
+    {"MDC", "151658", "MDC_PULS_OXIM_PLETH_RESP_RATE", kRespiratoryRateLoinc, "", kDkCore},
     // Body temperature (8310-5) at any core or surface site a clinician reads as body temperature; skin and blood
     // temperatures are other quantities and stay unmapped.
-    {"MDC", "150364", "MDC_TEMP_BODY", kBodyTemperatureLoinc, kDkCore},
-    {"MDC", "150368", "MDC_TEMP_CORE", kBodyTemperatureLoinc, kDkCore},
-    {"MDC", "150392", "MDC_TEMP_TYMP", kBodyTemperatureLoinc, kDkCore},
-    {"MDC", "188420", "MDC_TEMP_RECT", kBodyTemperatureLoinc, kDkCore},
-    {"MDC", "188424", "MDC_TEMP_ORAL", kBodyTemperatureLoinc, kDkCore},
-    {"MDC", "188428", "MDC_TEMP_EAR", kBodyTemperatureLoinc, kDkCore},
-    {"MDC", "188452", "MDC_TEMP_AXILLA", kBodyTemperatureLoinc, kDkCore},
-    {"MDC", "150344", "MDC_TEMP", kBodyTemperatureLoinc, kMdcTemp},
+    {"MDC", "150364", "MDC_TEMP_BODY", kBodyTemperatureLoinc, "", kDkCore},
+    {"MDC", "150368", "MDC_TEMP_CORE", kBodyTemperatureLoinc, "", kDkCore},
+    {"MDC", "150392", "MDC_TEMP_TYMP", kBodyTemperatureLoinc, "", kDkCore},
+    {"MDC", "188420", "MDC_TEMP_RECT", kBodyTemperatureLoinc, "", kDkCore},
+    {"MDC", "188424", "MDC_TEMP_ORAL", kBodyTemperatureLoinc, "", kDkCore},
+    {"MDC", "188428", "MDC_TEMP_EAR", kBodyTemperatureLoinc, "", kDkCore},
+    {"MDC", "188452", "MDC_TEMP_AXILLA", kBodyTemperatureLoinc, "", kDkCore},
+    {"MDC", "150344", "MDC_TEMP", kBodyTemperatureLoinc, "", kMdcTemp},
     // Philips MDIL: the vendor's labels, as its monitors show and export them.
-    {"MDIL", "0002-4182", "HR", kHeartRateLoinc, kPhilipsSeen},
-    {"MDIL", "0002-480a", "Pulse", kHeartRateLoinc, kPhilipsComputed},
-    {"MDIL", "0002-4bb8", "SpO2", kSpo2PulseOximetryLoinc, kPhilipsSeen},
-    {"MDIL", "0002-4a05", "NBPs", kSystolicBpLoinc, kPhilipsComputed},
-    {"MDIL", "0002-4a06", "NBPd", kDiastolicBpLoinc, kPhilipsSeen},
-    {"MDIL", "0002-4a07", "NBPm", kMeanArterialPressureLoinc, kPhilipsComputed},
-    {"MDIL", "0002-4a11", "ARTs", kSystolicBpLoinc, kPhilipsComputed},
-    {"MDIL", "0002-4a12", "ARTd", kDiastolicBpLoinc, kPhilipsComputed},
-    {"MDIL", "0002-4a13", "ARTm", kMeanArterialPressureLoinc, kPhilipsComputed},
-    {"MDIL", "0002-4a15", "ABPs", kSystolicBpLoinc, kPhilipsSeen},
-    {"MDIL", "0002-4a16", "ABPd", kDiastolicBpLoinc, kPhilipsComputed},
-    {"MDIL", "0002-4a17", "ABPm", kMeanArterialPressureLoinc, kPhilipsComputed},
-    {"MDIL", "0002-500a", "RR", kRespiratoryRateLoinc, kPhilipsSeen},
-    {"MDIL", "0002-5000", "Resp", kRespiratoryRateLoinc, kPhilipsSeen},
-    {"MDIL", "0002-4b60", "Tcore", kBodyTemperatureLoinc, kPhilipsSeen},
-    {"MDIL", "0002-4b48", "Temp", kBodyTemperatureLoinc, kPhilipsComputed},
+    {"MDIL", "0002-4182", "HR", kHeartRateLoinc, "", kPhilipsSeen},
+    {"MDIL", "0002-480a", "Pulse", kHeartRateLoinc, "", kPhilipsComputed},
+    {"MDIL", "0002-4bb8", "SpO2", kSpo2PulseOximetryLoinc, "", kPhilipsSeen},
+    {"MDIL", "0002-4a05", "NBPs", kSystolicBpLoinc, "noninvasive", kPhilipsComputed},
+    {"MDIL", "0002-4a06", "NBPd", kDiastolicBpLoinc, "noninvasive", kPhilipsSeen},
+    {"MDIL", "0002-4a07", "NBPm", kMeanArterialPressureLoinc, "noninvasive", kPhilipsComputed},
+    {"MDIL", "0002-4a11", "ARTs", kSystolicBpLoinc, "arterial", kPhilipsComputed},
+    {"MDIL", "0002-4a12", "ARTd", kDiastolicBpLoinc, "arterial", kPhilipsComputed},
+    {"MDIL", "0002-4a13", "ARTm", kMeanArterialPressureLoinc, "arterial", kPhilipsComputed},
+    {"MDIL", "0002-4a15", "ABPs", kSystolicBpLoinc, "arterial_abp", kPhilipsSeen},
+    {"MDIL", "0002-4a16", "ABPd", kDiastolicBpLoinc, "arterial_abp", kPhilipsComputed},
+    {"MDIL", "0002-4a17", "ABPm", kMeanArterialPressureLoinc, "arterial_abp", kPhilipsComputed},
+    {"MDIL", "0002-500a", "RR", kRespiratoryRateLoinc, "", kPhilipsSeen},
+    {"MDIL", "0002-5000", "Resp", kRespiratoryRateLoinc, "", kPhilipsSeen},
+    {"MDIL", "0002-4b60", "Tcore", kBodyTemperatureLoinc, "", kPhilipsSeen},
+    {"MDIL", "0002-4b48", "Temp", kBodyTemperatureLoinc, "", kPhilipsComputed},
 }};
 
 // The units a vital sign may arrive in, and how to bring each to the UCUM unit kclinic records.
@@ -254,18 +254,20 @@ std::string CodeText(const CodedElement& code) {
 // The LOINC code `code` stands for, or the reason it has none.
 struct CodeLookup {
     std::string_view loinc;
+    std::string_view measurement;
     std::string reason;
 };
 
 CodeLookup LookUp(const CodedElement& code) {
     const std::string& system = code.coding_system;
     if (IsLoincSystem(system) || (system.empty() && clinical::FindVitalSign(code.identifier))) {
-        return {code.identifier, {}};
+        return {code.identifier, {}, {}};
     }
     const bool mdc = EqualsIgnoringCase(system, "MDC") || (system.empty() && code.text.starts_with("MDC_"));
     const bool mdil = EqualsIgnoringCase(system, "MDIL");
     if (!mdc && !mdil) {
         return {{},
+                {},
                 CodeText(code) + " is in coding system \"" + system +
                     "\", which kclinic's code map does not hold (it maps LOINC, MDC and Philips MDIL)"};
     }
@@ -286,25 +288,27 @@ CodeLookup LookUp(const CodedElement& code) {
     }
     if (by_code != nullptr && by_name != nullptr && by_code->loinc != by_name->loinc) {
         return {{},
+                {},
                 CodeText(code) + ": code " + code.identifier + " is " + std::string(by_code->name) + " but \"" +
                     code.text + "\" is " +
                     std::string(by_code->coding_system == "MDC" ? by_name->code : by_name->name) +
                     "; kept raw rather than guessed"};
     }
     if (by_code != nullptr) {
-        return {by_code->loinc, {}};
+        return {by_code->loinc, by_code->measurement, {}};
     }
     // An MDC code is the identifier and its reference id only a label: a code this map does not hold, sent with a
     // reference id it does, is a contradiction. Philips labels are what its monitors show, and decide alone.
     if (by_name != nullptr && (code.identifier.empty() || mdil)) {
-        return {by_name->loinc, {}};
+        return {by_name->loinc, by_name->measurement, {}};
     }
     if (by_name != nullptr) {
         return {{},
+                {},
                 CodeText(code) + ": code " + code.identifier + " is not the code of " + code.text + " (" +
                     std::string(by_name->code) + "); kept raw rather than guessed"};
     }
-    return {{}, CodeText(code) + " is not in kclinic's code map"};
+    return {{}, {}, CodeText(code) + " is not in kclinic's code map"};
 }
 
 UnmappedObservation Unmapped(const Observation& obx, std::size_t field, std::string reason) {
@@ -348,6 +352,7 @@ MappedObservations MapObservations(const OruR01& message) {
         reading.obx_sequence = obx.segment_sequence;
         reading.request = obx.request;
         reading.sub_id = obx.sub_id;
+        reading.measurement = std::string(lookup.measurement);
         reading.raw_code = obx.code;
         reading.raw_value = obx.value;
         reading.raw_units = obx.units;
@@ -387,6 +392,91 @@ MappedObservations MapObservations(const OruR01& message) {
         mapped.readings.push_back(std::move(reading));
     }
     return mapped;
+}
+
+namespace {
+
+// What makes components one measurement: the same OBR, time, device and method, and the same OBX-4 up to its last
+// dotted part (IEEE 11073 numbers a measurement's metrics 1.1.1.1, 1.1.1.2, ...; LOINC senders repeat one sub-id).
+struct MeasurementKey {
+    std::size_t request;
+    clinical::TimePoint observed_at;
+    std::string_view equipment_id;
+    std::string_view measurement;
+    std::string_view sub_id_prefix;
+    friend bool operator==(const MeasurementKey&, const MeasurementKey&) = default;
+};
+
+MeasurementKey KeyOf(const MappedReading& reading) {
+    std::string_view prefix = reading.sub_id;
+    const std::size_t dot = prefix.rfind('.');
+    if (dot != std::string_view::npos) {
+        prefix = prefix.substr(0, dot);
+    }
+    return {reading.request, reading.observed_at, reading.equipment_id, reading.measurement, prefix};
+}
+
+}  // namespace
+
+GroupedReadings GroupBloodPressures(std::vector<MappedReading> readings) {
+    GroupedReadings grouped;
+    std::vector<bool> used(readings.size(), false);
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+        if (used[i] || readings[i].loinc != clinical::kSystolicBpLoinc) {
+            continue;
+        }
+        const MeasurementKey key = KeyOf(readings[i]);
+        // Exactly one systolic and one diastolic (and at most one mean) with this key, else nothing is paired:
+        // two of a kind would make the pairing a guess.
+        std::vector<std::size_t> systolic;
+        std::vector<std::size_t> diastolic;
+        std::vector<std::size_t> mean;
+        for (std::size_t j = 0; j < readings.size(); ++j) {
+            if (used[j] || !(KeyOf(readings[j]) == key)) {
+                continue;
+            }
+            const std::string& loinc = readings[j].loinc;
+            if (loinc == clinical::kSystolicBpLoinc) {
+                systolic.push_back(j);
+            } else if (loinc == clinical::kDiastolicBpLoinc) {
+                diastolic.push_back(j);
+            } else if (loinc == clinical::kMeanArterialPressureLoinc) {
+                mean.push_back(j);
+            }
+        }
+        if (systolic.size() != 1 || diastolic.size() != 1 || mean.size() > 1 || !readings[systolic[0]].value ||
+            !readings[diastolic[0]].value || (mean.size() == 1 && !readings[mean[0]].value)) {
+            continue;
+        }
+        const MappedReading& sys = readings[systolic[0]];
+        const MappedReading& dia = readings[diastolic[0]];
+        BloodPressureReading bp;
+        bp.systolic_mm_hg = *sys.value;
+        bp.diastolic_mm_hg = *dia.value;
+        bp.observed_at = sys.observed_at;
+        bp.equipment_id = sys.equipment_id;
+        std::vector<std::size_t> components = {systolic[0], diastolic[0]};
+        if (mean.size() == 1) {
+            bp.mean_mm_hg = readings[mean[0]].value;
+            components.push_back(mean[0]);
+        }
+        bp.valid = true;
+        for (const std::size_t component : components) {
+            used[component] = true;
+            bp.obx_sequences.push_back(readings[component].obx_sequence);
+            if (bp.valid && !readings[component].valid) {
+                bp.valid = false;
+                bp.invalid_reason = readings[component].invalid_reason;
+            }
+        }
+        grouped.blood_pressures.push_back(std::move(bp));
+    }
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+        if (!used[i]) {
+            grouped.others.push_back(std::move(readings[i]));
+        }
+    }
+    return grouped;
 }
 
 std::vector<Hl7Error> UnmappedWarnings(const MappedObservations& mapped) {

@@ -23,7 +23,10 @@ struct CodeMapping {
     std::string_view code;           // "150021"; "0002-4a05"
     std::string_view name;           // the MDC reference id ("MDC_PRESS_BLD_NONINV_SYS") or the vendor's label
     std::string_view loinc;          // "8480-6"
-    std::string_view source;         // where the row comes from
+    // For a blood-pressure component, how it was measured ("noninvasive", "arterial", "arterial_abp",
+    // "unspecified"), so that GroupBloodPressures never pairs a cuff systolic with an arterial-line diastolic.
+    std::string_view measurement;
+    std::string_view source;  // where the row comes from
 };
 
 // Every row of the table, for docs/hl7.md and the tests.
@@ -41,6 +44,7 @@ struct MappedReading {
     std::size_t obx_sequence = 0;  // which OBX it came from (1-based)
     std::size_t request = 0;       // the OBR it follows (1-based; 0 for none)
     std::string sub_id;            // OBX-4: readings of one measurement (a blood pressure) share its prefix
+    std::string measurement;       // CodeMapping::measurement of its row; empty for LOINC codes
     CodedElement raw_code;         // OBX-3 as sent
     std::string raw_value;         // OBX-5 as sent (decoded)
     CodedElement raw_units;        // OBX-6 as sent
@@ -78,6 +82,32 @@ struct MappedObservations {
 //   map knows for the quantity (OBX-6 empty is refused: a pressure could be kPa, a temperature Fahrenheit).
 // A value converted from kPa is rounded to 0.1 mm[Hg]; one from Fahrenheit to 0.01 Cel.
 [[nodiscard]] MappedObservations MapObservations(const OruR01& message);
+
+// A blood pressure as kclinic records it: one reading, the panel 85354-9, with its systolic and diastolic and the
+// mean where the device sent it (docs/clinical-rules.md, vital.bp_one_reading).
+struct BloodPressureReading {
+    double systolic_mm_hg = 0;
+    double diastolic_mm_hg = 0;
+    std::optional<double> mean_mm_hg;
+    clinical::TimePoint observed_at;
+    bool valid = false;  // every component valid; else the first invalid one's reason
+    std::string invalid_reason;
+    std::string equipment_id;
+    std::vector<std::size_t> obx_sequences;  // the OBX rows it was made of: systolic, diastolic[, mean]
+};
+
+struct GroupedReadings {
+    std::vector<BloodPressureReading> blood_pressures;
+    // Every other reading, in order, including a blood-pressure component that has no partner (the record side
+    // keeps it raw, since a lone systolic is not a recordable reading).
+    std::vector<MappedReading> others;
+};
+
+// Pairs the blood-pressure components of MapObservations' readings into blood pressures: a systolic (8480-6), a
+// diastolic (8462-4) and at most one mean (8478-0) with the same OBR, observation time, equipment, method
+// (CodeMapping::measurement) and OBX-4 up to its last dotted part. Where that does not give exactly one systolic and
+// one diastolic, or a component has no value, nothing is paired.
+[[nodiscard]] GroupedReadings GroupBloodPressures(std::vector<MappedReading> readings);
 
 // One warning per unmapped observation (AckCode::kAccept, severity W, condition 103 "Table value not found", located
 // at its OBX and field), for the ERR segments of an AA: the sender learns that a code was kept but not charted.

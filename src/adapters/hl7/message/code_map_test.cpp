@@ -145,6 +145,44 @@ TEST(CodeMapTest, WarnsOfEachUnmappedObservation) {
               "OBX-3: 150087^MDC_PRESS_BLD_VEN_CENT_MEAN^MDC is not in kclinic's code map; kept raw, not charted");
 }
 
+TEST(CodeMapTest, PairsTheComponentsOfEachBloodPressure) {
+    const std::string text =
+        "MSH|^~\\&|M||||202612071400||ORU^R01|1|P|2.6\r"
+        "OBR|1|||VITALS|||202612071400\r"
+        // A cuff reading (sub-ids 1.1.1.x) and an arterial line (1.2.1.x) at the same time: two blood pressures.
+        "OBX|1|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.1.1.1|150|mmHg|||||F\r"
+        "OBX|2|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.1.1.2|95|mmHg|||||F\r"
+        "OBX|3|NM|150023^MDC_PRESS_BLD_NONINV_MEAN^MDC|1.1.1.3|113|mmHg|||||F\r"
+        "OBX|4|NM|150033^MDC_PRESS_BLD_ART_SYS^MDC|1.2.1.1|140|mmHg|||||F\r"
+        "OBX|5|NM|150034^MDC_PRESS_BLD_ART_DIA^MDC|1.2.1.2|80|mmHg|||||X\r"
+        "OBX|6|NM|147842^MDC_ECG_HEART_RATE^MDC|1.3.1.1|70|bpm|||||F\r"
+        // A lone systolic, and a Philips cuff systolic with two diastolics: neither is paired.
+        "OBX|7|NM|8480-6^^LN|9|120|mm[Hg]|||||F\r"
+        "OBX|8|NM|0002-4a05^NBPs^MDIL|0|131|mmHg|||||F\r"
+        "OBX|9|NM|0002-4a06^NBPd^MDIL|0|79|mmHg|||||F\r"
+        "OBX|10|NM|0002-4a06^NBPd^MDIL|0|81|mmHg|||||F\r";
+    auto parsed = ParseOruR01(text);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    const GroupedReadings grouped = GroupBloodPressures(MapObservations(parsed.value()).readings);
+    ASSERT_EQ(grouped.blood_pressures.size(), 2U);
+    const BloodPressureReading& cuff = grouped.blood_pressures[0];
+    EXPECT_EQ(cuff.systolic_mm_hg, 150);
+    EXPECT_EQ(cuff.diastolic_mm_hg, 95);
+    EXPECT_EQ(cuff.mean_mm_hg, 113);
+    EXPECT_TRUE(cuff.valid);
+    EXPECT_EQ(cuff.obx_sequences, (std::vector<std::size_t>{1, 2, 3}));
+    const BloodPressureReading& line = grouped.blood_pressures[1];
+    EXPECT_EQ(line.systolic_mm_hg, 140);
+    EXPECT_FALSE(line.mean_mm_hg.has_value());
+    EXPECT_FALSE(line.valid);
+    EXPECT_EQ(line.invalid_reason, "OBX-11 is X, which means the result cannot be obtained");
+    std::vector<std::size_t> others;
+    for (const MappedReading& reading : grouped.others) {
+        others.push_back(reading.obx_sequence);
+    }
+    EXPECT_EQ(others, (std::vector<std::size_t>{6, 7, 8, 9, 10}));
+}
+
 // The table is consistent: every row maps onto a vital sign kclinic records, no code appears twice, and a Philips
 // MDIL code (the MDC term code in hexadecimal) maps to the same LOINC code as the MDC row for the same number.
 TEST(CodeMapTest, TableRowsAgreeWithEachOtherAndWithTheVitalSigns) {

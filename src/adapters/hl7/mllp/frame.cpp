@@ -139,6 +139,29 @@ void FrameDecoder::Finish(std::vector<FrameEvent>& events) {
     state_ = State::kIdle;
 }
 
+std::optional<Hl7Error> FrameError(const FrameEvent& event, std::size_t max_message_bytes) {
+    const auto reject = [](ErrorCondition condition, std::string message) {
+        return Hl7Error{AckCode::kReject, condition, Severity::kError, {}, std::move(message)};
+    };
+    switch (event.kind) {
+        case FrameEventKind::kMessage:
+        case FrameEventKind::kGarbage:
+            return std::nullopt;
+        case FrameEventKind::kTruncated:
+            return reject(ErrorCondition::kSegmentSequenceError,
+                          "the frame ended after " + std::to_string(event.byte_count) +
+                              " bytes without its end block (0x1C 0x0D): the message is incomplete");
+        case FrameEventKind::kTooLarge:
+            return reject(ErrorCondition::kApplicationInternalError,
+                          "the frame is " + std::to_string(event.byte_count) + " bytes, more than the limit of " +
+                              std::to_string(max_message_bytes));
+        case FrameEventKind::kBadTrailer:
+            return reject(ErrorCondition::kSegmentSequenceError,
+                          "the frame's end block 0x1C is not followed by 0x0D: the message is not accepted");
+    }
+    return std::nullopt;
+}
+
 std::string EncodeFrame(std::string_view message) {
     std::string frame;
     frame.reserve(message.size() + 3);

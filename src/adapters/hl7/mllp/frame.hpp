@@ -7,9 +7,12 @@
 // at a time).
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "adapters/hl7/message/hl7_error.hpp"
 
 namespace kclinic::adapters::hl7::mllp {
 
@@ -67,6 +70,11 @@ private:
     std::size_t frame_bytes_ = 0;  // the frame's length so far, kept or not
     std::size_t garbage_bytes_ = 0;
 };
+
+// What to answer a frame that carried no complete message with: an AR error naming what was wrong with the frame
+// (kTruncated and kBadTrailer: 100 "Segment sequence error"; kTooLarge: 207, naming its size and the limit), or
+// nullopt for kMessage (its text is parsed instead) and kGarbage (there is no message to answer).
+[[nodiscard]] std::optional<Hl7Error> FrameError(const FrameEvent& event, std::size_t max_message_bytes);
 
 // `message` framed for MLLP.
 [[nodiscard]] std::string EncodeFrame(std::string_view message);
