@@ -26,8 +26,7 @@ ErrorLocation ErrorLocationOf(std::string_view place) {
 }
 
 app::RawObservation RawOf(const CodedElement& code, std::string_view value, const CodedElement& units) {
-    return app::RawObservation{code.identifier, code.text, code.coding_system, std::string(value),
-                               units.identifier};
+    return app::RawObservation{code.identifier, code.text, code.coding_system, std::string(value), units.identifier};
 }
 
 app::DeviceObservation FromReading(const MappedReading& reading) {
@@ -37,7 +36,8 @@ app::DeviceObservation FromReading(const MappedReading& reading) {
     observation.unit = reading.ucum_unit;
     observation.observed_at = reading.observed_at;
     observation.valid = reading.valid && reading.value.has_value();
-    observation.invalid_reason = reading.valid && !reading.value ? "the observation has no value" : reading.invalid_reason;
+    observation.invalid_reason =
+        reading.valid && !reading.value ? "the observation has no value" : reading.invalid_reason;
     observation.raw = RawOf(reading.raw_code, reading.raw_value, reading.raw_units);
     return observation;
 }
@@ -102,10 +102,11 @@ MonitorFeed::MonitorFeed(app::DeviceFeed& feed, const app::Clock& clock, app::Ev
       clock_(clock),
       events_(events),
       options_(std::move(options)),
-      control_id_prefix_("K" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  clock.Now().time_since_epoch())
-                                                  .count()) +
-                         "-") {}
+      control_id_prefix_(
+          "K" +
+          std::to_string(
+              std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch()).count()) +
+          "-") {}
 
 std::string MonitorFeed::NextControlId() {
     return control_id_prefix_ + std::to_string(next_control_number_.fetch_add(1, std::memory_order_relaxed));
@@ -158,8 +159,7 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
     const auto& accepted = std::get<app::IngestAccepted>(outcome.value());
     json::PublishIngested(events_, accepted);
     const std::vector<Hl7Error> warnings = UnmappedWarnings(mapped);
-    return {BuildAck(context, AckOptions{AckCode::kAccept, NextControlId(), now}, warnings),
-            mllp::AckCode::kAccepted};
+    return {BuildAck(context, AckOptions{AckCode::kAccept, NextControlId(), now}, warnings), mllp::AckCode::kAccepted};
 }
 
 }  // namespace kclinic::adapters::hl7

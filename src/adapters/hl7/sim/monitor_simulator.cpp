@@ -105,16 +105,16 @@ VitalSet SimulatedBed::At(double minutes) const {
     switch (scenario_) {
         case Scenario::kNormal:
             break;
-        case Scenario::kHypertensiveSpike:  // to about 190/115 at the peak: beyond 180/110
-            set.systolic += 48 * Event(minutes, kPeakMinutes, 8);
-            set.diastolic += 22 * Event(minutes, kPeakMinutes, 8);
+        case Scenario::kHypertensiveSpike:  // to 185-205 / 111-125 at the peak: beyond 180/110 on every bed
+            set.systolic += 58 * Event(minutes, kPeakMinutes, 8);
+            set.diastolic += 32 * Event(minutes, kPeakMinutes, 8);
             break;
         case Scenario::kDesaturation:  // to about 87 % around 25 minutes
             set.spo2 -= 11 * Event(minutes, 25, 4);
             set.respiratory_rate -= 5 * Event(minutes, 25, 4);
             break;
-        case Scenario::kBradycardia:  // to about 42 /min around 20 minutes
-            set.heart_rate -= 32 * Event(minutes, 20, 4);
+        case Scenario::kBradycardia:  // to half the rate, 35-45 /min, around 20 minutes
+            set.heart_rate *= 1 - 0.5 * Event(minutes, 20, 4);
             break;
     }
     const auto tick = static_cast<std::uint64_t>(std::llround(std::max(0.0, minutes) * 60));
@@ -156,8 +156,8 @@ OruR01 SimulatedMessage(const SimulatedBed& bed, const VitalSet& set, clinical::
         // channel's containment path, which is how the map pairs them.
         rows.push_back(Reading(next(), "150021", "MDC_PRESS_BLD_NONINV_SYS", "MDC", "1.0.1.1", set.systolic, "266016",
                                "MDC_DIM_MMHG", "MDC", observed_at, device));
-        rows.push_back(Reading(next(), "150022", "MDC_PRESS_BLD_NONINV_DIA", "MDC", "1.0.1.2", set.diastolic,
-                               "266016", "MDC_DIM_MMHG", "MDC", observed_at, device));
+        rows.push_back(Reading(next(), "150022", "MDC_PRESS_BLD_NONINV_DIA", "MDC", "1.0.1.2", set.diastolic, "266016",
+                               "MDC_DIM_MMHG", "MDC", observed_at, device));
         rows.push_back(Reading(next(), "150023", "MDC_PRESS_BLD_NONINV_MEAN", "MDC", "1.0.1.3", set.mean_arterial,
                                "266016", "MDC_DIM_MMHG", "MDC", observed_at, device));
         rows.push_back(Reading(next(), "147842", "MDC_ECG_HEART_RATE", "MDC", "1.0.2.1", set.heart_rate, "264864",

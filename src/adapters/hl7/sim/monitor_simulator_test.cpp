@@ -104,10 +104,10 @@ TEST(SimulatedMessage, ReadsBackAsTheVitalSetInBothCodings) {
             others.push_back(reading.loinc + "=" + std::to_string(std::lround(*reading.value)) + " " +
                              reading.ucum_unit);
         }
-        EXPECT_EQ(others, (std::vector<std::string>{
-                              "8867-4=" + std::to_string(std::lround(set.heart_rate)) + " /min",
-                              "59408-5=" + std::to_string(std::lround(set.spo2)) + " %",
-                              "9279-1=" + std::to_string(std::lround(set.respiratory_rate)) + " /min"}));
+        EXPECT_EQ(others,
+                  (std::vector<std::string>{"8867-4=" + std::to_string(std::lround(set.heart_rate)) + " /min",
+                                            "59408-5=" + std::to_string(std::lround(set.spo2)) + " %",
+                                            "9279-1=" + std::to_string(std::lround(set.respiratory_rate)) + " /min"}));
     }
 }
 
