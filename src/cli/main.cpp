@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/clinical_commands.hpp"
+#include "cli/monitor_sim_command.hpp"
 #include "cli/command.hpp"
 #include "cli/record_commands.hpp"
 #include "cli/schedule_commands.hpp"
@@ -54,6 +55,7 @@ int Main(int argc, char** argv) {
     kclinic::cli::RegisterRecordCommands(app, commands);
     kclinic::cli::RegisterScheduleCommands(*app.get_subcommand("schedule"), commands);
     kclinic::cli::RegisterServeCommand(app, commands);
+    kclinic::cli::RegisterMonitorSimCommand(app, commands);
     kclinic::cli::RegisterUserCommands(app, commands);
 
     try {
