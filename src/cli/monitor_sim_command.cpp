@@ -6,15 +6,12 @@
 #include <csignal>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
-#include "adapters/hl7/message/message.hpp"
-#include "adapters/hl7/message/oru_r01.hpp"
-#include "adapters/hl7/mllp/client.hpp"
 #include "adapters/hl7/sim/monitor_simulator.hpp"
+#include "cli/monitor_sim.hpp"
 
 namespace kclinic::cli {
 namespace {
@@ -41,109 +38,6 @@ std::atomic<bool> stop_requested{false};
 
 extern "C" void RequestStop(int /*signal*/) {
     stop_requested.store(true);
-}
-
-// How a run went, added to by every sender thread.
-struct Tally {
-    std::mutex mutex;
-    std::int64_t sent = 0;
-    std::int64_t accepted = 0;    // AA
-    std::int64_t errors = 0;      // AE
-    std::int64_t rejected = 0;    // AR
-    std::int64_t unanswered = 0;  // no ACK, or one that does not answer the message
-    std::int64_t reconnects = 0;
-    std::string first_problem;
-
-    void Problem(const std::string& what) {
-        if (first_problem.empty()) {
-            first_problem = what;
-        }
-    }
-};
-
-// MSA-1 and MSA-2 of an ACK; nullopt when it has no MSA.
-std::optional<std::pair<std::string, std::string>> AckOf(std::string_view ack) {
-    const hl7::Hl7Result<hl7::Message> parsed = hl7::Message::Parse(ack);
-    if (!parsed.ok()) {
-        return std::nullopt;
-    }
-    for (std::size_t i = 0; i < parsed->segment_count(); ++i) {
-        const hl7::Segment segment = parsed->segment(i);
-        if (segment.id() == "MSA") {
-            return std::make_pair(std::string(segment.Field(1)), std::string(segment.Field(2)));
-        }
-    }
-    return std::nullopt;
-}
-
-// One sender thread: its beds, each with its own connection (as each monitor has), a message per bed per interval.
-// A connection that fails is opened again and the unanswered message sent again, as a monitor does.
-void RunSender(const MonitorSimOptions& options, const std::string& host, std::uint16_t port,
-               std::vector<hl7::sim::SimulatedBed> beds, hl7::sim::Codes codes, const std::string& run_id,
-               SteadyClock::time_point deadline, Tally& tally) {
-    const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.ack_timeout_s * 1000));
-    const auto interval = std::chrono::microseconds(static_cast<std::int64_t>(options.interval_s * 1e6));
-    std::vector<std::unique_ptr<hl7::mllp::MllpClient>> clients(beds.size());
-    const SteadyClock::time_point started = SteadyClock::now();
-    for (std::int64_t round = 0;; ++round) {
-        const SteadyClock::time_point due = started + round * interval;
-        if (due >= deadline || stop_requested.load()) {
-            return;
-        }
-        std::this_thread::sleep_until(due);
-        const double minutes = options.start_minute + std::chrono::duration<double>(due - started).count() / 60.0;
-        const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-        for (std::size_t i = 0; i < beds.size() && !stop_requested.load(); ++i) {
-            const hl7::sim::SimulatedBed& bed = beds[i];
-            const std::string control_id = run_id + "-" + std::to_string(round + 1);
-            const std::string message = hl7::EncodeOruR01(
-                hl7::sim::SimulatedMessage(bed, bed.At(minutes), clinical::TimePoint(now), codes, control_id));
-            std::optional<std::pair<std::string, std::string>> ack;
-            for (int attempt = 0; attempt < 3 && !ack; ++attempt) {
-                if (!clients[i]) {
-                    auto connected = hl7::mllp::MllpClient::Connect(host, port, timeout);
-                    if (!connected.ok()) {
-                        std::lock_guard lock(tally.mutex);
-                        tally.Problem("bed " + std::to_string(bed.BedNumber()) + ": " + connected.error().message);
-                        continue;
-                    }
-                    if (round > 0 || attempt > 0) {
-                        std::lock_guard lock(tally.mutex);
-                        ++tally.reconnects;
-                    }
-                    clients[i] = std::move(connected).value();
-                }
-                auto reply = clients[i]->Exchange(message, timeout);
-                if (!reply.ok()) {
-                    clients[i].reset();
-                    std::lock_guard lock(tally.mutex);
-                    tally.Problem("bed " + std::to_string(bed.BedNumber()) + ": " + reply.error().message);
-                    continue;
-                }
-                ack = AckOf(reply.value());
-                if (!ack) {
-                    ack = std::make_pair(std::string("?"), std::string());
-                }
-            }
-            std::lock_guard lock(tally.mutex);
-            ++tally.sent;
-            if (!ack || ack->second != control_id) {
-                ++tally.unanswered;
-                if (ack) {
-                    tally.Problem("bed " + std::to_string(bed.BedNumber()) + ": the ACK answers MSH-10 \"" +
-                                  ack->second + "\", not \"" + control_id + "\"");
-                }
-            } else if (ack->first == "AA") {
-                ++tally.accepted;
-            } else if (ack->first == "AE") {
-                ++tally.errors;
-                tally.Problem("bed " + std::to_string(bed.BedNumber()) + ": AE for " + control_id);
-            } else {
-                ++tally.rejected;
-                tally.Problem("bed " + std::to_string(bed.BedNumber()) + ": " + ack->first + " for " + control_id);
-            }
-        }
-    }
 }
 
 Result<CommandOutput> RunMonitorSim(const MonitorSimOptions& options) {
@@ -180,10 +74,26 @@ Result<CommandOutput> RunMonitorSim(const MonitorSimOptions& options) {
     const std::string run_id = "SIM" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                           std::chrono::system_clock::now().time_since_epoch())
                                                           .count());
+    // One thread per few beds: each bed waits for its ACK before its next message, as a monitor does.
     const int threads = std::min(options.beds, 32);
-    std::vector<std::vector<hl7::sim::SimulatedBed>> beds_of(static_cast<std::size_t>(threads));
+    std::vector<SimulatedMonitors> groups(static_cast<std::size_t>(threads));
+    for (SimulatedMonitors& group : groups) {
+        group.host = host;
+        group.port = port;
+        group.codes = codes;
+        group.interval = std::chrono::microseconds(static_cast<std::int64_t>(options.interval_s * 1e6));
+        group.start_minute = options.start_minute;
+        group.ack_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.ack_timeout_s * 1000));
+        group.now = [] {
+            return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+        };
+    }
     for (int bed = 1; bed <= options.beds; ++bed) {
-        beds_of[static_cast<std::size_t>((bed - 1) % threads)].emplace_back(bed, *scenario, options.seed);
+        SimulatedMonitors& group = groups[static_cast<std::size_t>((bed - 1) % threads)];
+        group.beds.emplace_back(bed, *scenario, options.seed);
+    }
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        groups[i].run_id = run_id + "-" + std::to_string(i + 1);
     }
     stop_requested.store(false);
     std::signal(SIGINT, RequestStop);
@@ -193,41 +103,40 @@ Result<CommandOutput> RunMonitorSim(const MonitorSimOptions& options) {
         options.duration_s > 0
             ? started + std::chrono::microseconds(static_cast<std::int64_t>(options.duration_s * 1e6))
             : SteadyClock::time_point::max();
-    Tally tally;
+    MonitorTally tally;
     std::vector<std::thread> senders;
-    for (std::vector<hl7::sim::SimulatedBed>& beds : beds_of) {
-        senders.emplace_back([&, beds = std::move(beds)]() mutable {
-            RunSender(options, host, port, std::move(beds), codes, run_id, deadline, tally);
-        });
+    for (const SimulatedMonitors& group : groups) {
+        senders.emplace_back([&group, deadline, &tally] { SendFromMonitors(group, deadline, stop_requested, tally); });
     }
     for (std::thread& sender : senders) {
         sender.join();
     }
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    const MonitorTally::Counts total = tally.Total();
     const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
 
-    const std::int64_t bad = tally.errors + tally.rejected + tally.unanswered;
+    const std::int64_t bad = total.errors + total.rejected + total.unanswered;
     if (bad > 0) {
         return Error{ErrorCode::kFailedPrecondition, "ack",
-                     std::to_string(bad) + " of " + std::to_string(tally.sent) +
-                         " messages were not acknowledged AA (AE " + std::to_string(tally.errors) + ", AR " +
-                         std::to_string(tally.rejected) + ", none " + std::to_string(tally.unanswered) +
-                         "); first: " + tally.first_problem};
+                     std::to_string(bad) + " of " + std::to_string(total.sent) +
+                         " messages were not acknowledged AA (AE " + std::to_string(total.errors) + ", AR " +
+                         std::to_string(total.rejected) + ", none " + std::to_string(total.unanswered) +
+                         "); first: " + total.first_problem};
     }
     Json json = {{"to", options.to},
                  {"beds", options.beds},
                  {"scenario", options.scenario},
                  {"codes", options.codes},
-                 {"sent", tally.sent},
-                 {"acknowledged_aa", tally.accepted},
-                 {"reconnects", tally.reconnects},
+                 {"sent", total.sent},
+                 {"acknowledged_aa", total.accepted},
+                 {"reconnects", total.reconnects},
                  {"seconds", seconds}};
-    std::string text = "monitor-sim: " + std::to_string(tally.sent) + " messages from " + std::to_string(options.beds) +
+    std::string text = "monitor-sim: " + std::to_string(total.sent) + " messages from " + std::to_string(options.beds) +
                        " beds to " + options.to + " in " + std::to_string(static_cast<std::int64_t>(seconds)) +
                        " s, every one acknowledged AA";
-    if (tally.reconnects > 0) {
-        text += " (" + std::to_string(tally.reconnects) + " reconnections)";
+    if (total.reconnects > 0) {
+        text += " (" + std::to_string(total.reconnects) + " reconnections)";
     }
     return CommandOutput{json, text + "\n"};
 }
