@@ -1,5 +1,6 @@
 #include "adapters/hl7/message/oru_r01.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -72,12 +73,7 @@ std::optional<double> ParseNumber(std::string_view text) {
 // HL7 table 0085 statuses that report a usable result.
 bool IsUsableStatus(std::string_view status) {
     static constexpr std::array<std::string_view, 6> kUsable = {"F", "C", "R", "P", "U", "A"};
-    for (const std::string_view usable : kUsable) {
-        if (status == usable) {
-            return true;
-        }
-    }
-    return false;
+    return std::ranges::find(kUsable, status) != kUsable.end();
 }
 
 std::string StatusMeaning(std::string_view status) {
@@ -129,17 +125,6 @@ std::string JoinComponents(std::string_view raw, const Delimiters& d) {
     }
 }
 
-bool SupportedVersionText(std::string_view version) {
-    static constexpr std::array<std::string_view, 12> kVersions = {"2.3", "2.3.1", "2.4", "2.5",   "2.5.1", "2.6",
-                                                                   "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2", "2.9"};
-    for (const std::string_view known : kVersions) {
-        if (version == known) {
-            return true;
-        }
-    }
-    return false;
-}
-
 // The time in `raw` (a DTM, or a TS whose first component is one), or an AE naming `location`.
 Hl7Result<std::optional<clinical::TimePoint>> ReadTime(std::string_view raw, const Delimiters& d,
                                                        const ErrorLocation& location, const OruOptions& options,
@@ -171,7 +156,9 @@ std::string HierarchicDesignator::ToString() const {
 }
 
 bool IsSupportedVersion(std::string_view version) {
-    return SupportedVersionText(version);
+    static constexpr std::array<std::string_view, 12> kVersions = {"2.3", "2.3.1", "2.4", "2.5",   "2.5.1", "2.6",
+                                                                   "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2", "2.9"};
+    return std::ranges::find(kVersions, version) != kVersions.end();
 }
 
 Hl7Result<MessageHeader> ReadHeader(const Message& message, const OruOptions& options) {
@@ -213,7 +200,7 @@ Hl7Result<MessageHeader> ReadHeader(const Message& message, const OruOptions& op
         return Fail(AckCode::kReject, ErrorCondition::kRequiredFieldMissing, {"MSH", 1, 12},
                     "MSH-12 (version id) is empty");
     }
-    if (!SupportedVersionText(header.version)) {
+    if (!IsSupportedVersion(header.version)) {
         return Fail(AckCode::kReject, ErrorCondition::kUnsupportedVersionId, {"MSH", 1, 12},
                     "MSH-12 (version id) is \"" + header.version + "\": this receiver takes HL7 v2.3 to v2.9");
     }
