@@ -57,6 +57,7 @@ bench: build
 	@$(RELEASE_DIR)/bench/kclinic_scheduling_bench --benchmark_min_time=0.5
 	@$(RELEASE_DIR)/bench/kclinic_storage_bench
 	@$(RELEASE_DIR)/bench/kclinic_credentials_bench
+	@$(RELEASE_DIR)/bench/kclinic_hl7_bench --benchmark_min_time=0.2
 	@bench/http/run $(RELEASE_DIR)
 
 format:

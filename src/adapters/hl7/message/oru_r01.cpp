@@ -30,20 +30,14 @@ CodedElement ReadCoded(std::string_view field, const Delimiters& d) {
     return {DecodedComponent(field, 1, d), DecodedComponent(field, 2, d), DecodedComponent(field, 3, d)};
 }
 
-std::string_view Trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
 // An HL7 NM (v2.5.1 §2A.47): an optional sign, digits and an optional decimal point; no exponent, no thousands
 // separator. Surrounding spaces are tolerated.
 std::optional<double> ParseNumber(std::string_view text) {
-    text = Trim(text);
+    const std::size_t first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return std::nullopt;
+    }
+    text = text.substr(first, text.find_last_not_of(" \t") - first + 1);
     if (!text.empty() && text.front() == '+') {
         text.remove_prefix(1);
     }
@@ -239,6 +233,12 @@ Hl7Result<OruR01> ParseOruR01(std::string_view text, const OruOptions& options) 
         return message_time.error();
     }
     oru.header.message_time = message_time.value();
+
+    std::size_t obx_count = 0;
+    for (std::size_t index = 1; index < message.segment_count(); ++index) {
+        obx_count += message.segment(index).id() == "OBX" ? 1 : 0;
+    }
+    oru.observations.reserve(obx_count);
 
     std::size_t pid_count = 0;
     for (std::size_t index = 1; index < message.segment_count(); ++index) {
