@@ -300,6 +300,11 @@ Hl7Result<OruR01> ParseOruR01(std::string_view text, const OruOptions& options) 
             obx.valid = IsUsableStatus(obx.status);
             if (!obx.valid) {
                 obx.invalid_reason = StatusMeaning(obx.status);
+            } else if (raw_value.empty() && !obx.value_type.empty()) {
+                // A result with no value, whatever its status says, is no measurement; kept as invalid rather than
+                // refusing the message's other readings.
+                obx.valid = false;
+                obx.invalid_reason = at(5).ToString() + " (value) is empty";
             }
             if (obx.value_type == "NM" || obx.value_type == "ST") {
                 obx.numeric_value = ParseNumber(obx.value);
