@@ -41,20 +41,22 @@ AckContext AckContextOfText(std::string_view text) {
     // trusted, so that a cut MSH-10 ("12345" cut to "1234") never names another message.
     const bool complete = line_end != std::string_view::npos;
     const std::string_view line = text.substr(start, line_end - start);
-    Delimiters d;
+    if (line.size() < 8) {
+        return context;
+    }
     const std::string_view msh2 = line.substr(4, 4);
     const auto usable = [&](char c) {
         return c != '\r' && c != '\n' && c != ' ' && static_cast<unsigned char>(c) >= 0x20 &&
                !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
     };
-    bool ok = line.size() >= 8 && usable(line[3]);
+    bool ok = usable(line[3]);
     for (std::size_t i = 0; ok && i < 4; ++i) {
         ok = usable(msh2[i]) && msh2[i] != line[3] && msh2.find(msh2[i]) == i;
     }
     if (!ok) {
         return context;
     }
-    d = {line[3], msh2[0], msh2[1], msh2[2], msh2[3]};
+    const Delimiters d{line[3], msh2[0], msh2[1], msh2[2], msh2[3]};
     context.delimiters = d;
     // Field n of MSH is piece n-1 after "MSH", since MSH-1 is the separator itself.
     const auto field = [&](std::size_t n) -> std::string_view {

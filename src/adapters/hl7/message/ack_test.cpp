@@ -86,7 +86,9 @@ TEST(AckTest, RejectOfUnreadableTextStillAnswers) {
                          Severity::kError,
                          {},
                          "the message does not start with an MSH segment"};
-    for (const std::string& text : {std::string("\x01\x02garbage"), std::string(""), std::string("MSH|^^^^|X|Y")}) {
+    // The last is what the fuzz target found: an MSH line shorter than MSH-2 in a longer text.
+    for (const std::string& text : {std::string("\x01\x02garbage"), std::string(""), std::string("MSH|^^^^|X|Y"),
+                                    std::string("MSH\n\\|6.~TPR")}) {
         EXPECT_EQ(Lines(BuildAck(AckContextOfText(text), Options(AckCode::kReject), {&error, 1})),
                   "MSH|^~\\&|KCLINIC||||20261207140030+0000||ACK^^ACK|KC-42|P|2.6\n"
                   "MSA|AR||the message does not start with an MSH segment\n"

@@ -162,10 +162,13 @@ std::string BatchControlId(std::string_view text) {
     while (at != std::string_view::npos && at > 0 && text[at - 1] != '\r' && text[at - 1] != '\n') {
         at = text.find("BHS", at + 1);
     }
-    if (at == std::string_view::npos || at + 8 > text.size()) {
+    if (at == std::string_view::npos) {
         return {};
     }
     const std::string_view line = text.substr(at, text.find_first_of("\r\n", at) - at);
+    if (line.size() < 8) {
+        return {};
+    }
     const Delimiters d{line[3], line[4], line[5], line[6], line[7]};
     return Unescape(HeaderField(line, 11, d.field), d);
 }

@@ -57,6 +57,7 @@ TEST(BatchTest, ReadsTheBatchControlIdOfARefusedBatch) {
     EXPECT_EQ(BatchControlId("FHS|^~\\&\rBHS|^~\\&|||||||||B-8|X\r" + kA + "BTS|9\r"), "B-8");
     EXPECT_EQ(BatchControlId(kA), "");
     EXPECT_EQ(BatchControlId("BHS|^"), "");
+    EXPECT_EQ(BatchControlId("BHS|^\r~\\&|||||||||B-9\r"), "");
 }
 
 TEST(BatchTest, WrapsAcknowledgementsInABatch) {

@@ -325,6 +325,7 @@ std::span<const CodeMapping> CodeMappings() {
 
 MappedObservations MapObservations(const OruR01& message) {
     MappedObservations mapped;
+    mapped.readings.reserve(message.observations.size());
     for (const Observation& obx : message.observations) {
         if (obx.value_type.empty() && obx.value.empty()) {
             ++mapped.containment_rows;

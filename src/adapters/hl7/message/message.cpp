@@ -114,7 +114,9 @@ Hl7Result<Message> Message::Parse(std::string_view text, const ParseLimits& limi
     delimiters.escape = msh2[2];
     delimiters.subcomponent = msh2[3];
 
-    message.fields_.reserve(64);
+    // About one field per 8 bytes in monitor messages: one allocation for most.
+    message.fields_.reserve(text.size() / 8 + 16);
+    message.segments_.reserve(text.size() / 64 + 4);
     std::size_t position = 0;
     while (position < text.size()) {
         if (IsSegmentEnd(text[position])) {

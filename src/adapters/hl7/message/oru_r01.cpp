@@ -1,5 +1,6 @@
 #include "adapters/hl7/message/oru_r01.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -29,20 +30,14 @@ CodedElement ReadCoded(std::string_view field, const Delimiters& d) {
     return {DecodedComponent(field, 1, d), DecodedComponent(field, 2, d), DecodedComponent(field, 3, d)};
 }
 
-std::string_view Trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
 // An HL7 NM (v2.5.1 §2A.47): an optional sign, digits and an optional decimal point; no exponent, no thousands
 // separator. Surrounding spaces are tolerated.
 std::optional<double> ParseNumber(std::string_view text) {
-    text = Trim(text);
+    const std::size_t first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return std::nullopt;
+    }
+    text = text.substr(first, text.find_last_not_of(" \t") - first + 1);
     if (!text.empty() && text.front() == '+') {
         text.remove_prefix(1);
     }
@@ -72,12 +67,7 @@ std::optional<double> ParseNumber(std::string_view text) {
 // HL7 table 0085 statuses that report a usable result.
 bool IsUsableStatus(std::string_view status) {
     static constexpr std::array<std::string_view, 6> kUsable = {"F", "C", "R", "P", "U", "A"};
-    for (const std::string_view usable : kUsable) {
-        if (status == usable) {
-            return true;
-        }
-    }
-    return false;
+    return std::ranges::find(kUsable, status) != kUsable.end();
 }
 
 std::string StatusMeaning(std::string_view status) {
@@ -129,17 +119,6 @@ std::string JoinComponents(std::string_view raw, const Delimiters& d) {
     }
 }
 
-bool SupportedVersionText(std::string_view version) {
-    static constexpr std::array<std::string_view, 12> kVersions = {"2.3", "2.3.1", "2.4", "2.5",   "2.5.1", "2.6",
-                                                                   "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2", "2.9"};
-    for (const std::string_view known : kVersions) {
-        if (version == known) {
-            return true;
-        }
-    }
-    return false;
-}
-
 // The time in `raw` (a DTM, or a TS whose first component is one), or an AE naming `location`.
 Hl7Result<std::optional<clinical::TimePoint>> ReadTime(std::string_view raw, const Delimiters& d,
                                                        const ErrorLocation& location, const OruOptions& options,
@@ -171,7 +150,9 @@ std::string HierarchicDesignator::ToString() const {
 }
 
 bool IsSupportedVersion(std::string_view version) {
-    return SupportedVersionText(version);
+    static constexpr std::array<std::string_view, 12> kVersions = {"2.3", "2.3.1", "2.4", "2.5",   "2.5.1", "2.6",
+                                                                   "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2", "2.9"};
+    return std::ranges::find(kVersions, version) != kVersions.end();
 }
 
 Hl7Result<MessageHeader> ReadHeader(const Message& message, const OruOptions& options) {
@@ -213,7 +194,7 @@ Hl7Result<MessageHeader> ReadHeader(const Message& message, const OruOptions& op
         return Fail(AckCode::kReject, ErrorCondition::kRequiredFieldMissing, {"MSH", 1, 12},
                     "MSH-12 (version id) is empty");
     }
-    if (!SupportedVersionText(header.version)) {
+    if (!IsSupportedVersion(header.version)) {
         return Fail(AckCode::kReject, ErrorCondition::kUnsupportedVersionId, {"MSH", 1, 12},
                     "MSH-12 (version id) is \"" + header.version + "\": this receiver takes HL7 v2.3 to v2.9");
     }
@@ -252,6 +233,12 @@ Hl7Result<OruR01> ParseOruR01(std::string_view text, const OruOptions& options) 
         return message_time.error();
     }
     oru.header.message_time = message_time.value();
+
+    std::size_t obx_count = 0;
+    for (std::size_t index = 1; index < message.segment_count(); ++index) {
+        obx_count += message.segment(index).id() == "OBX" ? 1 : 0;
+    }
+    oru.observations.reserve(obx_count);
 
     std::size_t pid_count = 0;
     for (std::size_t index = 1; index < message.segment_count(); ++index) {
@@ -313,6 +300,11 @@ Hl7Result<OruR01> ParseOruR01(std::string_view text, const OruOptions& options) 
             obx.valid = IsUsableStatus(obx.status);
             if (!obx.valid) {
                 obx.invalid_reason = StatusMeaning(obx.status);
+            } else if (raw_value.empty() && !obx.value_type.empty()) {
+                // A result with no value, whatever its status says, is no measurement; kept as invalid rather than
+                // refusing the message's other readings.
+                obx.valid = false;
+                obx.invalid_reason = at(5).ToString() + " (value) is empty";
             }
             if (obx.value_type == "NM" || obx.value_type == "ST") {
                 obx.numeric_value = ParseNumber(obx.value);

@@ -87,7 +87,8 @@ struct Observation {
     std::string status;  // OBX-11, HL7 table 0085
     // True when OBX-11 reports a usable result (F final, C corrected, R not yet verified, P preliminary,
     // U changed to final, A amended). X (cannot be obtained: a disconnected probe, an artefact), W (wrong), D
-    // (deleted), N, I, O, S and an empty status make the reading invalid: kept, never used for alerts.
+    // (deleted), N, I, O, S and an empty status make the reading invalid: kept, never used for alerts. So does an
+    // empty OBX-5 under any status.
     bool valid = false;
     std::string invalid_reason;  // why not valid, for staff ("OBX-11 is X: the result cannot be obtained")
     // OBX-14, else the OBR-7 of its request, else MSH-7 (ParseOruR01 fails when none gives a time).
