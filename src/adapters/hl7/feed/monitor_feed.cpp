@@ -1,5 +1,6 @@
 #include "adapters/hl7/feed/monitor_feed.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <utility>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "adapters/hl7/message/ack.hpp"
+#include "adapters/hl7/message/batch.hpp"
 #include "adapters/json/live_events.hpp"
 #include "clinical/vital_signs.hpp"
 
@@ -121,8 +123,7 @@ mllp::FrameReply MonitorFeed::Reject(std::string_view text, const Hl7Error& erro
         (void)feed_.RecordRejectedMessage(sender, error.message, now);
     }
     const Hl7Error issue{AckCode::kReject, error.condition, error.severity, error.location, error.message};
-    return {BuildAck(context, AckOptions{AckCode::kReject, NextControlId(), now}, {&issue, 1}),
-            mllp::AckCode::kRejected};
+    return {BuildAck(context, AckOptions{AckCode::kReject, NextControlId(), now}, {&issue, 1}), AckCode::kReject};
 }
 
 mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::Peer& /*peer*/) {
@@ -133,17 +134,45 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
     if (std::optional<Hl7Error> frame_error = mllp::FrameError(event, options_.max_message_bytes)) {
         return Reject(event.payload, *frame_error, now);
     }
+    if (!IsBatch(event.payload)) {
+        return AnswerMessage(event.payload, now);
+    }
+    // A batch: each message answered on its own, the ACKs sent back as a batch. One message the record could not
+    // store sends nothing back, so the sender resends the whole batch; the messages stored already are taken as
+    // resends then.
+    Hl7Result<Batch> batch = SplitBatch(event.payload, ParseLimits{.max_message_bytes = options_.max_message_bytes});
+    if (!batch.ok()) {
+        AckContext context;
+        context.control_id = BatchControlId(event.payload);
+        const Hl7Error& error = batch.error();
+        return {BuildAck(context, AckOptions{AckCode::kReject, NextControlId(), now}, {&error, 1}), AckCode::kReject};
+    }
+    std::vector<std::string> acks;
+    AckCode worst = AckCode::kAccept;
+    for (std::string_view message : batch->messages) {
+        mllp::FrameReply reply = AnswerMessage(message, now);
+        if (reply.close_connection) {
+            return reply;
+        }
+        acks.push_back(std::move(reply.message));
+        worst = std::max(worst, reply.code);
+    }
+    return {WrapBatch(acks, Delimiters{}, now, batch->control_id), worst};
+}
+
+mllp::FrameReply MonitorFeed::AnswerMessage(std::string_view text, clinical::TimePoint now) {
     OruOptions parse_options;
+    parse_options.limits.max_message_bytes = options_.max_message_bytes;
     parse_options.local_zone = options_.local_zone;
-    Hl7Result<OruR01> parsed = ParseOruR01(event.payload, parse_options);
+    Hl7Result<OruR01> parsed = ParseOruR01(text, parse_options);
     if (!parsed.ok()) {
-        return Reject(event.payload, parsed.error(), now);
+        return Reject(text, parsed.error(), now);
     }
     const OruR01& message = parsed.value();
     const MappedObservations mapped = MapObservations(message);
     const Result<app::IngestOutcome> outcome = feed_.Ingest(ToDeviceMessage(message, mapped, now), now);
     if (!outcome.ok()) {
-        return {"", mllp::AckCode::kError, true};  // not stored: no ACK, so the sender resends
+        return {"", AckCode::kError, true};  // not stored: no ACK, so the sender resends
     }
     const AckContext context = AckContextOf(message.header);
     if (const auto* rejected = std::get_if<app::IngestRejected>(&outcome.value())) {
@@ -153,13 +182,12 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
                                                       : ErrorCondition::kApplicationInternalError;
         issue.location = ErrorLocationOf(rejected->field);
         issue.message = rejected->field + ": " + rejected->reason;
-        return {BuildAck(context, AckOptions{AckCode::kError, NextControlId(), now}, {&issue, 1}),
-                mllp::AckCode::kError};
+        return {BuildAck(context, AckOptions{AckCode::kError, NextControlId(), now}, {&issue, 1}), AckCode::kError};
     }
     const auto& accepted = std::get<app::IngestAccepted>(outcome.value());
     json::PublishIngested(events_, accepted);
     const std::vector<Hl7Error> warnings = UnmappedWarnings(mapped);
-    return {BuildAck(context, AckOptions{AckCode::kAccept, NextControlId(), now}, warnings), mllp::AckCode::kAccepted};
+    return {BuildAck(context, AckOptions{AckCode::kAccept, NextControlId(), now}, warnings), AckCode::kAccept};
 }
 
 }  // namespace kclinic::adapters::hl7

@@ -7,6 +7,7 @@
 //   and named in a warning ERR segment of the AA;
 // - AE, with an ERR segment saying what was wrong, when Ingest refused it (no MSH-10, no device identity, ...);
 // - AR when the frame or the message could not be read, or is not an ORU^R01 this receiver takes;
+// - for a batch (FHS/BHS ... BTS/FTS), a batch of the ACKs of its messages, each answered as above;
 // - nothing, and the connection closed, when the record could not be written (the database is down): the sender,
 //   which has no ACK, resends on its next connection, and the device + MSH-10 key makes the resend harmless.
 // After an AA the new vital signs and their alerts are published to the live channel, before the ACK is written.
@@ -46,6 +47,8 @@ public:
     [[nodiscard]] mllp::FrameReply Answer(const mllp::FrameEvent& event, const mllp::Peer& peer);
 
 private:
+    // One message (alone in its frame or from a batch): parsed, stored, acknowledged.
+    mllp::FrameReply AnswerMessage(std::string_view text, clinical::TimePoint now);
     // An AR for `text` (whatever of its MSH could be read is echoed) naming `error`; the sender named by its MSH, if
     // any, gets the error counted.
     mllp::FrameReply Reject(std::string_view text, const Hl7Error& error, clinical::TimePoint now);

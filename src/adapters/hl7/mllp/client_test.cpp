@@ -29,7 +29,7 @@ public:
                 if (event.payload == "close") {
                     return {"", AckCode::kError, true};
                 }
-                return {"ACK:" + event.payload, AckCode::kAccepted};
+                return {"ACK:" + event.payload, AckCode::kAccept};
             },
             metrics_);
         EXPECT_TRUE(listener_->Listen().ok());

@@ -40,18 +40,6 @@ void LogToStderr(std::string_view line) {
     std::fwrite(text.data(), 1, text.size(), stderr);  // one call, so lines from several threads do not interleave
 }
 
-std::string_view AckLabel(AckCode code) {
-    switch (code) {
-        case AckCode::kAccepted:
-            return "AA";
-        case AckCode::kError:
-            return "AE";
-        case AckCode::kRejected:
-            return "AR";
-    }
-    return "AR";
-}
-
 std::string_view ParseErrorLabel(FrameEventKind kind) {
     switch (kind) {
         case FrameEventKind::kMessage:
@@ -164,11 +152,11 @@ public:
         return std::nullopt;
     }
     void Count(const FrameEvent& event, const FrameReply& reply) {
-        if (event.kind != FrameEventKind::kMessage || reply.code == AckCode::kRejected) {
+        if (event.kind != FrameEventKind::kMessage || reply.code == AckCode::kReject) {
             parse_errors_.Labels({ParseErrorLabel(event.kind)}).Increment();
         }
         if (!reply.message.empty()) {
-            messages_.Labels({AckLabel(reply.code)}).Increment();
+            messages_.Labels({AckCodeText(reply.code)}).Increment();
         }
     }
     void Forget(const Connection* connection);

@@ -31,19 +31,18 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/hl7/message/hl7_error.hpp"
 #include "adapters/hl7/mllp/frame.hpp"
 #include "adapters/http/metrics.hpp"
 #include "base/result.hpp"
 
 namespace kclinic::adapters::hl7::mllp {
 
-enum class AckCode { kAccepted, kError, kRejected };  // MSA-1 AA, AE, AR
-
 // What to write back for one frame event. An empty `message` writes nothing (garbage between frames has no message
 // to answer). `message` is unframed; the listener frames it.
 struct FrameReply {
     std::string message;
-    AckCode code = AckCode::kAccepted;
+    AckCode code = AckCode::kAccept;  // what MSA-1 of `message` says, for the metrics
     // Close the connection once `message` (if any) is written, ignoring the frames that followed: for a message
     // that could not be stored (the database is down), so that the sender, which has no ACK, resends it.
     bool close_connection = false;

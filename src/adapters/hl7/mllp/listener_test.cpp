@@ -59,7 +59,7 @@ public:
             return {};
         }
         if (event.kind != FrameEventKind::kMessage) {
-            return {"AR:" + std::string(KindName(event.kind)), AckCode::kRejected};
+            return {"AR:" + std::string(KindName(event.kind)), AckCode::kReject};
         }
         if (event.payload == "close") {
             return {"ACK:close", AckCode::kError, true};
@@ -70,7 +70,7 @@ public:
         if (event.payload.starts_with("sleep:")) {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(event.payload.substr(6))));
         }
-        return {"ACK:" + event.payload, AckCode::kAccepted};
+        return {"ACK:" + event.payload, AckCode::kAccept};
     }
 
     std::vector<std::string> Seen() const {
