@@ -34,7 +34,7 @@ TEST(SettingsTest, EverySettingHasDefaultBoundsAndSource) {
 // `allowed` is read by people and by the admin screen (web/src/screens/admin/settings-page.tsx), which shows the unit
 // beside the value and offers a choice as a list: docs/api.md fixes its three shapes, and every setting has one.
 TEST(SettingsTest, EveryAllowedIsARangeWithItsUnitAChoiceOrTheHoursOrZoneWords) {
-    const std::regex range(R"(-?\d+(\.\d+)?\.\.-?\d+(\.\d+)?( \S+)?)");
+    const std::regex range(R"(-?\d+(\.\d+)?\.\.-?\d+(\.\d+)?( \S.*)?)");
     const std::regex choice(R"([a-z0-9_]+(\|[a-z0-9_]+)+)");
     int ranges = 0;
     int choices = 0;
