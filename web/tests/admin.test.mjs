@@ -216,9 +216,31 @@ describe('clinic settings', () => {
     await row.getByText('Changed from default').waitFor();
     const changed = await admin.must('GET', '/api/v1/settings');
     assert.equal(changed.settings.find((s) => s.name === name).value, '170');
+
+    // The clinic's time zone is offered from the browser's IANA zones; once changed, times show in it.
+    await page.getByRole('button', { name: 'Change clinic.time_zone' }).click();
+    const zone = page.getByLabel('New value of clinic.time_zone');
+    assert.ok((await page.locator('datalist option').count()) > 300, 'the IANA zones are offered');
+    await zone.fill('America/New_York');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').getByText('clinic.time_zone is now America/New_York.').waitFor();
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('columnheader', { name: 'Time (America/New_York)' }).waitFor();
+    await admin.must('PUT', '/api/v1/settings/clinic.time_zone', { value: 'UTC' });
     assert.deepEqual(appConsoleErrors(consoleErrors, [422]), []);
   });
 });
+
+// Applies the audit filters and waits for the API's answer to them, the request with `wanted` (a filter's name and
+// value): the table of the previous filters is gone by then, as the screen clears it before it asks.
+async function showEntries(page, wanted) {
+  const answered = page.waitForResponse((response) => {
+    const url = new URL(response.url());
+    return url.pathname === '/api/v1/audit' && url.searchParams.get(wanted.name) === wanted.value;
+  });
+  await page.getByRole('button', { name: 'Show entries' }).click();
+  return answered;
+}
 
 describe('audit log', () => {
   test('an admin filters the audit log by actor, action and patient; a refused filter is shown at its field', async (t) => {
@@ -231,7 +253,7 @@ describe('audit log', () => {
 
     await page.getByLabel('Actor').fill(server.logins.admin.email);
     await page.getByLabel('Action').fill('setting.change');
-    await page.getByRole('button', { name: 'Show entries' }).click();
+    await showEntries(page, { name: 'action', value: 'setting.change' });
     await page.waitForURL(/\/admin\/audit\?actor=.*&action=setting\.change$/);
     const rows = page.locator('table.admin-audit tbody tr');
     await rows.first().waitFor();
@@ -247,10 +269,20 @@ describe('audit log', () => {
 
     // A filter the API refuses is shown at its field.
     await page.getByLabel('Action').fill('Not An Action');
-    await page.getByRole('button', { name: 'Show entries' }).click();
+    await showEntries(page, { name: 'action', value: 'Not An Action' });
     await page.getByRole('alert').getByText('must be an audit action', { exact: false }).waitFor();
     assert.equal(await page.getByLabel('Action').getAttribute('aria-invalid'), 'true');
     await checkA11y(page, 'admin-audit-refused');
+    // A span that ends before it starts, typed in the clinic's time: refused at Until.
+    await page.getByLabel('Action').fill('setting.change');
+    await page.getByLabel('From').fill('2026-12-07T10:00');
+    await page.getByLabel('Until (not including)').fill('2026-12-07T09:00');
+    // The clinic's zone is UTC here: 09:00 on the wall is 09:00Z.
+    const refused = await showEntries(page, { name: 'to', value: '2026-12-07T09:00:00.000Z' });
+    assert.equal(refused.status(), 400);
+    assert.match(page.url(), /from=2026-12-07T10%3A00&to=2026-12-07T09%3A00$/);
+    await page.locator('#audit-to[aria-invalid="true"]').waitFor();
+    await screenshot(page, 'admin-audit-refused');
 
     // By patient, found by MRN: every entry names that patient.
     await page.getByRole('button', { name: 'Clear filters' }).click();
@@ -260,7 +292,7 @@ describe('audit log', () => {
     // Picking a match fills the filter and closes the search.
     await page.getByRole('radio', { name: new RegExp(`\\(${patient.mrn}\\)`) }).click();
     assert.equal(await page.getByLabel('Patient', { exact: true }).inputValue(), String(patient.id));
-    await page.getByRole('button', { name: 'Show entries' }).click();
+    await showEntries(page, { name: 'patient_id', value: String(patient.id) });
     await page.waitForURL(new RegExp(`patient_id=${patient.id}$`));
     await rows.first().waitFor();
     for (const text of await rows.allInnerTexts()) assert.match(text, new RegExp(`#${patient.id}\\b`));

@@ -12,7 +12,7 @@ interface ModalProps {
 }
 
 // Shown while mounted: the caller renders it to open it and stops rendering it to close it. Escape and the
-// dialog's own buttons call onClose; focus returns to the control that opened it.
+// dialog's own buttons call onClose; focus returns to the control that opened it, while it is still there.
 export function Modal({ id, title, onClose, children }: ModalProps): JSX.Element {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -21,7 +21,8 @@ export function Modal({ id, title, onClose, children }: ModalProps): JSX.Element
     if (element && !element.open) element.showModal();
     return () => {
       if (element?.open) element.close();
-      opener?.focus();
+      // The opener may be gone (the action it started removed it): the screen then places focus itself.
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
   return (

@@ -162,7 +162,8 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
   const passwordForm = useSubmit();
   const state = stateOf(user, Date.now());
 
-  useEffect(() => heading.current?.focus(), []);
+  // On opening, and once disabled (the controls that had focus are gone), focus the account's heading.
+  useEffect(() => heading.current?.focus(), [user.disabled]);
 
   const run = async (work: () => Promise<void>, message: string): Promise<void> => {
     setDone(null);
