@@ -115,7 +115,7 @@ export function AuditPage(): JSX.Element {
   return (
     <Page title={t('admin.audit.title')}>
       <AdminSections />
-      <form class="admin-filters" role="search" aria-label={t('admin.audit.filters')} onSubmit={apply} noValidate>
+      <form class="inline-form admin-filters" role="search" aria-label={t('admin.audit.filters')} onSubmit={apply} noValidate>
         {input('actor', t('admin.audit.actor'), 'text', t('admin.audit.actorHint'), 'audit-actors')}
         <datalist id="audit-actors">
           {actors.map((actor) => (

@@ -5,9 +5,10 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDateTime } from '../../format';
 import { t } from '../../i18n';
-import { asApiError, Field, fieldError, FormError, useSubmit, type Refusal } from '../patients/form';
+import { asApiError, useSubmit, type Refusal } from '../patients/form';
 import { createToken, listTokens, revokeToken, type AdminUser, type ApiToken, type NewApiToken } from './admin-api';
 import { Confirm, Modal } from './dialog';
+import { OneFieldForm } from './one-field-form';
 
 export function TokensSection({ user }: { user: AdminUser }): JSX.Element {
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
@@ -28,8 +29,7 @@ export function TokensSection({ user }: { user: AdminUser }): JSX.Element {
     return () => controller.abort();
   }, [user.email]);
 
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
+  const submit = async (): Promise<void> => {
     await create.run(async () => {
       const created = await createToken(user.email, name.trim());
       const { token: _secret, ...record } = created;
@@ -108,29 +108,20 @@ export function TokensSection({ user }: { user: AdminUser }): JSX.Element {
         </table>
       ) : null}
       {user.disabled ? null : (
-        <form class="inline-form" onSubmit={(event) => void submit(event)} noValidate>
-          <FormError refusal={create.refusal} shownFields={['name']} />
-          <Field
-            id="admin-token-name"
-            label={t('admin.tokens.newName')}
-            hint={t('admin.tokens.newNameHint')}
-            error={fieldError(create.refusal, 'name')}
-          >
-            {(described) => (
-              <input
-                id="admin-token-name"
-                type="text"
-                autoComplete="off"
-                value={name}
-                onInput={(event) => setName(event.currentTarget.value)}
-                {...described}
-              />
-            )}
-          </Field>
-          <button type="submit" class="button-primary" disabled={create.busy}>
-            {t('admin.tokens.create')}
-          </button>
-        </form>
+        <OneFieldForm
+          id="admin-token-name"
+          field="name"
+          label={t('admin.tokens.newName')}
+          hint={t('admin.tokens.newNameHint')}
+          type="text"
+          autoComplete="off"
+          value={name}
+          onInput={setName}
+          submitLabel={t('admin.tokens.create')}
+          refusal={create.refusal}
+          busy={create.busy}
+          onSubmit={() => void submit()}
+        />
       )}
       {shown ? <TokenShownOnce token={shown} onClose={() => setShown(null)} /> : null}
       {revoking ? (

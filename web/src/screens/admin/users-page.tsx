@@ -8,9 +8,10 @@ import { formatDateTime } from '../../format';
 import { t, tn } from '../../i18n';
 import { Page } from '../../page';
 import { Link, queryParam, useLocation } from '../../router';
-import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from '../patients/form';
+import { asApiError, LoadState, useSubmit, type Refusal } from '../patients/form';
 import { disableUser, listUsers, revokeCalendarFeed, setPassword, unlockUser, type AdminUser } from './admin-api';
 import { Confirm } from './dialog';
+import { OneFieldForm } from './one-field-form';
 import { AdminSections } from './sections';
 import { TokensSection } from './tokens';
 import '../shared.css';
@@ -192,8 +193,7 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
       }
     }, t('admin.users.feedRevoked', { email: user.email }));
 
-  const submitPassword = async (event: Event): Promise<void> => {
-    event.preventDefault();
+  const submitPassword = async (): Promise<void> => {
     setDone(null);
     const ok = await passwordForm.run(async () => onChanged(await setPassword(user.email, password)));
     if (ok) {
@@ -245,29 +245,20 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
               {t('admin.users.disable')}
             </button>
           </div>
-          <form class="inline-form" onSubmit={(event) => void submitPassword(event)} noValidate>
-            <FormError refusal={passwordForm.refusal} shownFields={['password']} />
-            <Field
-              id="admin-new-password"
-              label={t('admin.users.newPassword')}
-              hint={t('admin.users.passwordHint')}
-              error={fieldError(passwordForm.refusal, 'password')}
-            >
-              {(described) => (
-                <input
-                  id="admin-new-password"
-                  type="password"
-                  autoComplete="new-password"
-                  value={password}
-                  onInput={(event) => setPasswordText(event.currentTarget.value)}
-                  {...described}
-                />
-              )}
-            </Field>
-            <button type="submit" class="button-primary" disabled={passwordForm.busy}>
-              {t('admin.users.setPassword')}
-            </button>
-          </form>
+          <OneFieldForm
+            id="admin-new-password"
+            field="password"
+            label={t('admin.users.newPassword')}
+            hint={t('admin.users.passwordHint')}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onInput={setPasswordText}
+            submitLabel={t('admin.users.setPassword')}
+            refusal={passwordForm.refusal}
+            busy={passwordForm.busy}
+            onSubmit={() => void submitPassword()}
+          />
         </>
       )}
       {pending === 'disable' ? (
