@@ -1,8 +1,9 @@
 // The administration in a real Chromium against a real `kclinic serve` (issue 12 §2 "Admin: users and roles,
 // API tokens (shown once), clinic settings (each threshold with its bounds and source), the audit log with
-// filters"): an admin adds a nurse, gives them an API token that is shown once and works as a Bearer token until
-// revoked, disables the nurse; changes a setting within its bounds and is refused outside them in the API's words;
-// filters the audit log; and a nurse is offered none of it. axe-core on every admin screen; screenshots.
+// filters"): an admin adds a nurse, unlocks their failed sign-ins, gives them an API token that is shown once and
+// works as a Bearer token until revoked, disables the nurse; adds a patient's portal login; changes a setting within
+// its bounds and is refused outside them in the API's words; filters the audit log; and a nurse is offered none of
+// it. axe-core on every admin screen; screenshots.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, startServer } from './harness.mjs';
@@ -96,12 +97,27 @@ describe('users and API tokens', () => {
     await row.getByText('Active').waitFor();
     await row.getByText('nurse', { exact: true }).waitFor();
 
+    // Failed sign-ins show in the list; unlocking forgets them, and the nurse may sign in at once.
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const wrong = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: `not it, try ${attempt}` }),
+      });
+      assert.equal(wrong.status, 401);
+    }
+    await page.reload();
+    await row.getByText('3 failed sign-ins').waitFor();
+    await page.getByRole('button', { name: `Manage ${email}` }).click();
+    await page.getByRole('button', { name: 'Unlock sign-in' }).click();
+    await page.getByText(`${email} can sign in again`, { exact: false }).waitFor();
+    assert.equal(await row.getByText('failed sign-in', { exact: false }).count(), 0);
+
     // The nurse signs in (a browser session of theirs that disabling must end).
     const nurse = await apiClient(server, { email, password });
     assert.equal((await nurse.request('GET', '/api/v1/auth/me')).status, 200);
 
     // A token, shown once.
-    await page.getByRole('button', { name: `Manage ${email}` }).click();
     await page.getByRole('heading', { level: 2, name: 'Account of Nora Newnurse' }).waitFor();
     await page.getByText('This user has no API tokens.').waitFor();
     await page.getByLabel('New token name').fill('monitor-bridge');
