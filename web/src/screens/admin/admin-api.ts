@@ -71,8 +71,8 @@ export interface PatientMatch {
   readonly birth_date: string;
 }
 
-export const USERS_PAGE = 50;
-export const AUDIT_PAGE = 100;
+const USERS_PAGE = 50;
+const AUDIT_PAGE = 100;
 
 function userPath(email: string): string {
   return `/users/${encodeURIComponent(email)}`;
