@@ -48,6 +48,11 @@ Result<clinical::ClinicSettings> ApplyOverrides(const Overrides& overrides, std:
 
 }  // namespace
 
+Result<clinical::ClinicSettings> LoadClinicSettings(StoreTransaction& tx) {
+    ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
+    return ApplyOverrides(overrides, {});
+}
+
 Result<clinical::ClinicZone> LoadClinicZone(StoreTransaction& tx, const TimeZones& zones) {
     ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
     ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, ApplyOverrides(overrides, {}));
@@ -83,13 +88,25 @@ Result<clinical::ClinicSettings> ClinicSettingsRecords::ChangeSetting(const Acto
             RETURN_IF_ERROR(StatusOf(zones_.Load(settings.time_zone)));
         }
         std::string canonical(value);
+        std::string previous;
         for (const clinical::SettingSpec& spec : clinical::AllSettings(settings)) {
             if (spec.name == name) {
                 canonical = spec.value;
+                previous = spec.default_value;
+            }
+        }
+        // The value in force before: the stored override when there is one (as stored, even one that no longer
+        // validates), else the default.
+        for (const auto& [stored_name, stored_value] : overrides) {
+            if (stored_name == name) {
+                previous = stored_value;
             }
         }
         RETURN_IF_ERROR(tx.SaveSetting(name, canonical, now, actor.user));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "setting.change", "clinic_setting", 0, 0));
+        // The entry says which setting moved, from what to what: the audit log is where a clinic finds out who
+        // changed an alert threshold (docs/api.md "Administration").
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "setting.change", "clinic_setting", 0, 0,
+                                    "name=" + std::string(name) + " from=" + previous + " to=" + canonical));
         return settings;
     });
 }

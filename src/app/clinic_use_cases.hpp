@@ -12,6 +12,7 @@
 #include "app/clinic_settings.hpp"
 #include "app/clinic_views.hpp"
 #include "app/course_records.hpp"
+#include "app/device_feed.hpp"
 #include "app/dose_records.hpp"
 #include "app/history_records.hpp"
 #include "app/note_records.hpp"
@@ -55,7 +56,8 @@ struct ClinicUseCases {
           rems(store, clock, zones),
           portal(store, clock, zones),
           scheduling(store, clock, zones),
-          views(store, clock, zones) {}
+          views(store, clock, zones),
+          devices(store, clock) {}
 
     Authentication authentication;
     UserRecords users;
@@ -73,6 +75,7 @@ struct ClinicUseCases {
     PortalRecords portal;
     Scheduling scheduling;
     ClinicViews views;
+    DeviceFeed devices;
 };
 
 }  // namespace kclinic::app
