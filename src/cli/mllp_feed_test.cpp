@@ -86,7 +86,7 @@ class MllpFeedTest : public ::testing::TestWithParam<Backend> {};
 TEST_P(MllpFeedTest, EveryAcknowledgedMessageIsStoredExactlyOnceAcrossTenKills) {
     std::unique_ptr<ClinicServer> server = ClinicServer::Start(GetParam(), {"--mllp", "127.0.0.1:0"});
     ASSERT_NE(server, nullptr);
-    server->AddUser("admin@clinic.example", "admin");
+    server->AddUser("nurse@clinic.example", "nurse");
     std::vector<std::string> acknowledged;
     std::optional<std::pair<std::string, std::string>> unacknowledged;  // MSH-10 and text, resent after a restart
     int resends = 0;
@@ -135,8 +135,8 @@ TEST_P(MllpFeedTest, EveryAcknowledgedMessageIsStoredExactlyOnceAcrossTenKills) 
     }
     ASSERT_GE(acknowledged.size(), 10U) << "too few messages to show anything";
 
-    ApiClient admin = server->ClientWithToken("admin@clinic.example");
-    const std::map<std::string, int> stored = ReadingsPerMessage(admin);
+    ApiClient nurse = server->ClientWithToken("nurse@clinic.example");
+    const std::map<std::string, int> stored = ReadingsPerMessage(nurse);
     for (const std::string& id : acknowledged) {
         const auto found = stored.find(id);
         EXPECT_EQ(found == stored.end() ? 0 : found->second, kReadingsPerMessage) << "message " << id;
@@ -190,7 +190,7 @@ TEST_P(MllpFeedTest, AnExternalSenderGetsTheAckOfEachMessage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MllpFeedTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         BackendTestName);
+                         BackendTestName());
 
 }  // namespace
 }  // namespace kclinic::cli

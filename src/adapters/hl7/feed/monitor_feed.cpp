@@ -110,6 +110,14 @@ MonitorFeed::MonitorFeed(app::DeviceFeed& feed, const app::Clock& clock, app::Ev
               std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch()).count()) +
           "-") {}
 
+AckOptions MonitorFeed::AckOptionsFor(AckCode code, clinical::TimePoint now) {
+    AckOptions options;
+    options.code = code;
+    options.control_id = NextControlId();
+    options.now = now;
+    return options;
+}
+
 std::string MonitorFeed::NextControlId() {
     return control_id_prefix_ + std::to_string(next_control_number_.fetch_add(1, std::memory_order_relaxed));
 }
@@ -123,7 +131,7 @@ mllp::FrameReply MonitorFeed::Reject(std::string_view text, const Hl7Error& erro
         (void)feed_.RecordRejectedMessage(sender, error.message, now);
     }
     const Hl7Error issue{AckCode::kReject, error.condition, error.severity, error.location, error.message};
-    return {BuildAck(context, AckOptions{AckCode::kReject, NextControlId(), now}, {&issue, 1}), AckCode::kReject};
+    return {BuildAck(context, AckOptionsFor(AckCode::kReject, now), {&issue, 1}), AckCode::kReject};
 }
 
 mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::Peer& /*peer*/) {
@@ -145,7 +153,7 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
         AckContext context;
         context.control_id = BatchControlId(event.payload);
         const Hl7Error& error = batch.error();
-        return {BuildAck(context, AckOptions{AckCode::kReject, NextControlId(), now}, {&error, 1}), AckCode::kReject};
+        return {BuildAck(context, AckOptionsFor(AckCode::kReject, now), {&error, 1}), AckCode::kReject};
     }
     std::vector<std::string> acks;
     AckCode worst = AckCode::kAccept;
@@ -182,12 +190,12 @@ mllp::FrameReply MonitorFeed::AnswerMessage(std::string_view text, clinical::Tim
                                                       : ErrorCondition::kApplicationInternalError;
         issue.location = ErrorLocationOf(rejected->field);
         issue.message = rejected->field + ": " + rejected->reason;
-        return {BuildAck(context, AckOptions{AckCode::kError, NextControlId(), now}, {&issue, 1}), AckCode::kError};
+        return {BuildAck(context, AckOptionsFor(AckCode::kError, now), {&issue, 1}), AckCode::kError};
     }
     const auto& accepted = std::get<app::IngestAccepted>(outcome.value());
     json::PublishIngested(events_, accepted);
     const std::vector<Hl7Error> warnings = UnmappedWarnings(mapped);
-    return {BuildAck(context, AckOptions{AckCode::kAccept, NextControlId(), now}, warnings), AckCode::kAccept};
+    return {BuildAck(context, AckOptionsFor(AckCode::kAccept, now), warnings), AckCode::kAccept};
 }
 
 }  // namespace kclinic::adapters::hl7

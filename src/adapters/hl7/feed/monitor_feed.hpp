@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 
+#include "adapters/hl7/message/ack.hpp"
 #include "adapters/hl7/message/code_map.hpp"
 #include "adapters/hl7/message/oru_r01.hpp"
 #include "adapters/hl7/mllp/frame.hpp"
@@ -52,6 +53,8 @@ private:
     // An AR for `text` (whatever of its MSH could be read is echoed) naming `error`; the sender named by its MSH, if
     // any, gets the error counted.
     mllp::FrameReply Reject(std::string_view text, const Hl7Error& error, clinical::TimePoint now);
+    // An ACK's options: `code`, a new control id, `now`, kclinic as the sender when the message named no receiver.
+    AckOptions AckOptionsFor(AckCode code, clinical::TimePoint now);
     // The ACK's own MSH-10: unique per process run ("K", the start time in ms, a sequence number).
     std::string NextControlId();
 
