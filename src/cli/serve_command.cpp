@@ -22,14 +22,14 @@
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/clock/test_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
+#include "adapters/hl7/feed/monitor_feed.hpp"
+#include "adapters/hl7/mllp/listener.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/live_channel.hpp"
 #include "adapters/http/live_hub.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/operational_routes.hpp"
 #include "adapters/http/router.hpp"
-#include "adapters/hl7/feed/monitor_feed.hpp"
-#include "adapters/hl7/mllp/listener.hpp"
 #include "adapters/http/web_bundle.hpp"
 #include "adapters/http/web_front_end.hpp"
 #include "adapters/json/clinical_json.hpp"
@@ -72,8 +72,8 @@ struct ServeOptions {
     // The bedside monitors' HL7 v2 feed over MLLP (docs/hl7.md); empty: no listener.
     std::string mllp;  // HOST:PORT
     int mllp_max_message_kib = 1024;
-    std::string config;    // a JSON file of the options above; empty: none
-    bool json = false;     // serve has no --json: its one line of output is for people and for tests alike
+    std::string config;  // a JSON file of the options above; empty: none
+    bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
     // The test clock (docs/cli.md "The test clock"): a flag only, never a --config key, so that no configuration file
     // copied from a test setup can switch it on.
     bool test_clock = false;
@@ -408,18 +408,20 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
     server.StopOnSignals({SIGTERM, SIGINT});
 
-    // The bedside monitors' feed: its listener runs on its own thread until the HTTP server stops.
+    // The bedside monitors' feed: its listener runs on its own thread until the HTTP server stops. The demo clinic's
+    // monitor needs one too: on a free loopback port when --mllp names none.
     std::optional<adapters::hl7::MonitorFeed> monitor_feed;
     std::optional<adapters::hl7::mllp::MllpListener> mllp;
-    if (mllp_address) {
+    const ListenAddress mllp_listen = mllp_address.value_or(ListenAddress{"127.0.0.1", 0});
+    if (mllp_address || options.demo) {
         ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
         ASSIGN_OR_RETURN(clinical::ClinicZone zone, app::ClinicZoneOf(settings, zones));
         const std::size_t max_message_bytes = static_cast<std::size_t>(options.mllp_max_message_kib) << 10;
         monitor_feed.emplace(use_cases.devices, clock, events,
                              adapters::hl7::MonitorFeedOptions{max_message_bytes, std::move(zone)});
         adapters::hl7::mllp::ListenerOptions listener_options;
-        listener_options.host = mllp_address->host;
-        listener_options.port = mllp_address->port;
+        listener_options.host = mllp_listen.host;
+        listener_options.port = mllp_listen.port;
         listener_options.max_message_bytes = max_message_bytes;
         mllp.emplace(
             listener_options,
@@ -448,7 +450,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                      "run `make web` and rebuild (or `make build`), or serve a built one with --web-root web/dist"
                   << std::endl;
     }
-    if (mllp) {
+    if (mllp_address) {
         std::cout << "kclinic receiving HL7 v2 over MLLP on " << mllp_address->host << ":" << mllp->Port()
                   << " (bedside monitors; docs/hl7.md)" << std::endl;
     }
@@ -467,26 +469,28 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                        std::cerr);
     }
 
-    std::optional<DemoVitalsFeed> feed;
-    if (demo) {
-        PrintDemo(*demo, options.demo_feed_interval_s);
-        if (demo->monitoring_patient) {
-            ASSIGN_OR_RETURN(clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
-            feed.emplace(store, clock, zones, events, *demo->monitoring_patient, settings,
-                         std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)),
-                         std::cerr);
-        }
-    }
     std::thread mllp_thread;
     if (mllp) {
         mllp_thread = std::thread([&mllp] { mllp->Run(); });
     }
+    std::optional<DemoMonitor> demo_monitor;
+    if (demo) {
+        PrintDemo(*demo, options.demo_feed_interval_s);
+        if (demo->monitoring_session && !demo->monitoring_device.empty()) {
+            // An unspecified address (0.0.0.0, ::) listens on loopback too.
+            const bool unspecified = mllp_listen.host == "0.0.0.0" || mllp_listen.host == "::";
+            demo_monitor.emplace(
+                unspecified ? "127.0.0.1" : mllp_listen.host, mllp->Port(), demo->monitoring_device,
+                std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)), clock,
+                std::cerr);
+        }
+    }
     server.Run();
+    demo_monitor.reset();  // before its listener stops
     if (mllp) {
         mllp->Stop();  // a message being stored is still answered
         mllp_thread.join();
     }
-    feed.reset();  // before the store closes
     sender.reset();
     return CommandOutput{adapters::json::Json::object(), ""};
 }

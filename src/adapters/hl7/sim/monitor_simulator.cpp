@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "clinical/vital_signs.hpp"
 
@@ -85,8 +86,11 @@ std::optional<Scenario> ScenarioNamed(std::string_view name) {
     return std::nullopt;
 }
 
-SimulatedBed::SimulatedBed(int bed_number, Scenario scenario, std::uint64_t seed)
-    : bed_number_(bed_number), scenario_(scenario), seed_(Mix(seed + static_cast<std::uint64_t>(bed_number))) {
+SimulatedBed::SimulatedBed(int bed_number, Scenario scenario, std::uint64_t seed, std::string device_id)
+    : bed_number_(bed_number),
+      scenario_(scenario),
+      seed_(Mix(seed + static_cast<std::uint64_t>(bed_number))),
+      device_id_(device_id.empty() ? "KCLINIC-SIM-BED-" + std::to_string(bed_number) : std::move(device_id)) {
     // An adult at rest before a session, within the pre-dose gate (clinical-reference §5: 140/90 and above is
     // weighed before dosing).
     baseline_.systolic = Draw(seed_, 1, 114, 132);
@@ -125,10 +129,6 @@ VitalSet SimulatedBed::At(double minutes) const {
     set.respiratory_rate += Noise(seed_, tick, 15);
     set.mean_arterial = set.diastolic + (set.systolic - set.diastolic) / 3;
     return set;
-}
-
-std::string SimulatedBed::DeviceId() const {
-    return "KCLINIC-SIM-BED-" + std::to_string(bed_number_);
 }
 
 OruR01 SimulatedMessage(const SimulatedBed& bed, const VitalSet& set, clinical::TimePoint observed_at, Codes codes,

@@ -41,19 +41,21 @@ struct VitalSet {
 // little noise per reading (also from `seed`, and the minute).
 class SimulatedBed {
 public:
-    SimulatedBed(int bed_number, Scenario scenario, std::uint64_t seed);
+    // `device_id`: what the monitor sends as its identity; empty: "KCLINIC-SIM-BED-<bed_number>".
+    SimulatedBed(int bed_number, Scenario scenario, std::uint64_t seed, std::string device_id = {});
 
     // The readings `minutes` after the start of the infusion (>= 0).
     [[nodiscard]] VitalSet At(double minutes) const;
 
-    // The identifier the device sends in OBX-18 and MSH-3 ("KCLINIC-SIM-BED-3"): what a room's monitor_ids hold.
-    [[nodiscard]] std::string DeviceId() const;
+    // The identifier the device sends in OBX-18 ("KCLINIC-SIM-BED-3"): what a room's monitor_ids hold.
+    [[nodiscard]] const std::string& DeviceId() const { return device_id_; }
     [[nodiscard]] int BedNumber() const { return bed_number_; }
 
 private:
     int bed_number_;
     Scenario scenario_;
     std::uint64_t seed_;
+    std::string device_id_;
     VitalSet baseline_;
 };
 
