@@ -105,7 +105,7 @@ export function kclinic(args, input = '') {
 // Starts `kclinic serve` on a fresh SQLite file in a new temporary folder, on a free loopback port, serving web/dist.
 //   demo: seed the synthetic demo clinic (--demo); its printed logins are in `logins`, by role.
 //   testClock: start with --test-clock (helper web-clock's option; the database is then created in test mode).
-//   users: [{email, role, password, name?, patientId?}] added with `kclinic user add` before the server starts.
+//   users: [{email, role, password, name?, patientId?}] added with `kclinic user add` once the server is up.
 //   args: more `serve` options.
 //   webRoot: the built front end to serve (default: findWebRoot()).
 // Resolves with { url, port, db, folder, logins, output(), stop(), restart() }. stop() ends the server (SIGTERM,
@@ -119,14 +119,6 @@ export async function startServer({ demo = false, testClock = false, users = [],
   const url = `http://127.0.0.1:${port}`;
   const logins = {};
   const lines = [];
-
-  for (const user of users) {
-    const add = ['user', 'add', user.email, '--role', user.role, '--db', db];
-    if (user.name) add.push('--name', user.name);
-    if (user.patientId !== undefined) add.push('--patient-id', String(user.patientId));
-    kclinic(add, `${user.password}\n`);
-    logins[user.role] ??= { email: user.email, password: user.password, role: user.role };
-  }
 
   let child;
   let exited;
@@ -175,6 +167,15 @@ export async function startServer({ demo = false, testClock = false, users = [],
 
   try {
     await launch(demo);
+    // Added once the server has created the database: `serve --test-clock` runs only on a database it created in
+    // test mode, and the server reads users per login (SQLite lets this second writer in).
+    for (const user of users) {
+      const add = ['user', 'add', user.email, '--role', user.role, '--db', db];
+      if (user.name) add.push('--name', user.name);
+      if (user.patientId !== undefined) add.push('--patient-id', String(user.patientId));
+      kclinic(add, `${user.password}\n`);
+      logins[user.role] ??= { email: user.email, password: user.password, role: user.role };
+    }
   } catch (error) {
     await halt();
     rmSync(folder, { recursive: true, force: true });

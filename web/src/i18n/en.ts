@@ -472,6 +472,7 @@ export const en = {
   'sign.submit': 'Sign screening',
   'dose.title': 'Dose order, session {number}',
   'dose.titleLoading': 'Dose order',
+  'dose.backToSession': 'Back to the session',
   'dose.session': 'Session state: {state}; planned for {planned}; protocol {protocol}.',
   'dose.request': 'Order ({route})',
   'dose.field.weight_kg': 'Weight (kg)',
@@ -534,6 +535,7 @@ export const en = {
   'session.title': 'Session #{id}',
   'session.heading': '{name}: session {number}',
   'session.backToBoard': 'Back to the board',
+  'session.openChart': 'Open the chart',
   'session.mrn': 'MRN {mrn}',
   'session.stateLabel': 'State',
   'session.state.scheduled': 'Scheduled',
@@ -582,6 +584,7 @@ export const en = {
 
   'order.title': 'Dose order',
   'order.none': 'No signed dose order yet: the prescriber signs it before dosing.',
+  'order.sign': 'Sign the dose order',
   'order.total': 'Total dose',
   'order.weight': 'Weight used',
   'order.mgPerKg': 'Dose per kg',
