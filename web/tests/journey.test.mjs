@@ -274,6 +274,20 @@ test('a patient from registration to a completed IV session, through the screens
     await page.getByRole('heading', { name: 'Alerts: 0 open' }).waitFor();
     await boardRow.locator('.board-alerts', { hasText: 'None' }).waitFor();
 
+    // Nausea, treated: logged as an adverse event of the session, dated at the clinic's now.
+    await page.locator('details.adverse-event summary').click();
+    await page.getByLabel('Event', { exact: true }).selectOption('nausea');
+    await page.getByLabel('Grade (CTCAE)').selectOption('1');
+    await page.getByLabel('PRN drug given').check();
+    await page.getByLabel('Details').fill('Ondansetron 4 mg IV given.');
+    await page.getByRole('button', { name: 'Log the event' }).click();
+    const logged = page.locator('[aria-labelledby="ae-list-title"] li', { hasText: 'nausea, grade 1, onset' });
+    await logged.waitFor();
+    const [, hours, minutes] = /onset (\d\d):(\d\d)/.exec(await logged.innerText());
+    const clinic = await clinicNow(admin);
+    const drift = Math.abs(Number(hours) * 60 + Number(minutes) - (clinic.getUTCHours() * 60 + clinic.getUTCMinutes()));
+    assert.ok(drift <= 2 || drift >= 24 * 60 - 2, `onset ${hours}:${minutes} is the clinic's now, ${clinic.toISOString()}`);
+
     // MOAA/S and CADSS, as the monitoring asks.
     await page.getByLabel('MOAA/S').selectOption('4');
     await page.getByRole('button', { name: 'Record MOAA/S' }).click();
@@ -299,9 +313,14 @@ test('a patient from registration to a completed IV session, through the screens
     await page.getByRole('heading', { level: 1, name: `${NAME} (${MRN})` }).waitFor();
     const course = page.getByRole('article', { name: /treatment-resistant depression/ });
     await course.getByText(/1 of \d+ sessions completed/).waitFor();
-    const first = course.getByRole('row').filter({ has: page.getByRole('cell', { name: '1', exact: true }) });
+    const first = course.getByRole('row').filter({ has: page.getByRole('link', { name: 'Open session 1' }) });
     await first.getByText('completed (discharged)', { exact: true }).waitFor();
+    await page.locator('#chart-adverse ~ *', { hasText: /nausea/ }).first().waitFor();
     await look(page, '16-chart-session-completed');
+    // And from the chart back to the session, which keeps its record.
+    await first.getByRole('link', { name: 'Open session 1' }).click();
+    await expectState(page, 'Discharged');
+    await page.locator('.latest-vital', { hasText: '186/96 mmHg' }).waitFor();
   }
 
   // --- The front desk cannot reach the patient's notes: not offered, the address says not permitted, the API refuses.

@@ -379,6 +379,7 @@ export const en = {
   'course.completed': 'completed (discharged)',
   'course.doseOrder': 'Dose order',
   'course.openDoseOrder': 'Dose order for session {number}',
+  'course.openSession': 'Open session {number}',
   'course.start': 'Start a treatment course',
   'course.indication': 'Indication',
   'course.protocol': 'Protocol',
