@@ -10,8 +10,8 @@
 // Each role works at its own workstation (its own browser), as in a clinic. The API is used only to create the staff
 // users (`kclinic user add`, before the server starts) and to move the test clock (the 40-minute infusion must run
 // its time: the server refuses to stop an infusion that ran faster than twice the ordered rate).
-// The refusals, searches and request counts of these screens are patients.test.mjs's; the esketamine gate, the REMS
-// form and the live board update in place are session.test.mjs's.
+// The refusals, searches and request counts of the patient screens are patients.test.mjs's; the esketamine gate and
+// the REMS form are session.test.mjs's.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { advanceClock, apiClient, clinicNow } from './clinic-api.mjs';
@@ -168,9 +168,16 @@ test('a patient from registration to a completed IV session, through the screens
     // The prescriber watches the day on the board: the new session is there, scheduled.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Board' }).click();
   }
-  const boardRow = doctor.page.locator('tr', { has: doctor.page.getByRole('link', { name: 'Jo Walker' }) });
+  const board = doctor.page;
+  const boardRow = board.locator('tr', { has: board.getByRole('link', { name: 'Jo Walker' }) });
   await boardRow.getByText('Scheduled', { exact: true }).waitFor();
-  await doctor.page.locator('[data-live-status="open"]').waitFor();
+  await boardRow.getByText('Ketamine IV', { exact: true }).waitFor();
+  await board.locator('[data-live-status="open"]').waitFor();
+  // The board is never read again from here on: every change below arrives over the live channel, in place (the
+  // page's own marker survives).
+  await board.evaluate(() => {
+    window.boardMarker = 'kept';
+  });
 
   // --- The nurse opens the session from the board and checks the patient in; the pre-dose blood pressure by keyboard.
   {
@@ -179,7 +186,12 @@ test('a patient from registration to a completed IV session, through the screens
     await page.getByRole('link', { name: 'Jo Walker' }).click();
     await page.getByRole('heading', { level: 1, name: `${NAME}: session 1` }).waitFor();
     await expectState(page, 'Scheduled');
+    // Keyboard first: the screen opens with the focus in systolic.
+    await page.waitForFunction(() => document.activeElement?.id === 'vital-systolic');
     await look(page, '06-session-scheduled');
+    // Check-in refused without consent and escort: the API's reason shows beside the button.
+    await step(page, 'Check in');
+    assert.match(await page.locator('#step-reason-check-in').innerText(), /Not allowed yet/);
     await page.getByLabel('Consent confirmed').check();
     await page.getByLabel('Escort home confirmed').check();
     await step(page, 'Check in');
@@ -190,10 +202,12 @@ test('a patient from registration to a completed IV session, through the screens
     const started = Date.now();
     await page.keyboard.type('124');
     await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'vital-diastolic');
     await page.keyboard.type('78');
     await page.keyboard.press('Enter');
     await page.locator('.latest-vital', { hasText: '124/78 mmHg' }).waitFor();
     assert.ok(Date.now() - started < 5000, 'a blood pressure is recorded in under 5 seconds');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'vital-systolic', 'focus returns to systolic');
     await boardRow.getByText('124/78 mmHg').waitFor();
     await step(page, 'Pre-dose check OK');
     await expectState(page, 'Pre-dose OK');
@@ -202,11 +216,13 @@ test('a patient from registration to a completed IV session, through the screens
     await look(page, '07-session-pre-dose-ok');
   }
 
-  // --- The prescriber opens the session from the board and signs the dose order from it, step by step.
+  // --- The prescriber opens the session in a second tab, keeping the board in the first, and signs the dose order
+  // from it, step by step. The tab then stays on the session: what the nurse does arrives there live.
+  const watch = await doctor.context.newPage();
   {
-    const { page } = doctor;
+    const page = watch;
     await boardRow.getByText('Pre-dose OK', { exact: true }).waitFor();
-    await boardRow.getByRole('link', { name: 'Jo Walker' }).click();
+    await page.goto(`${server.url}${await boardRow.getByRole('link', { name: 'Jo Walker' }).getAttribute('href')}`);
     await page.getByRole('heading', { level: 1, name: `${NAME}: session 1` }).waitFor();
     await page.getByRole('link', { name: 'Sign the dose order' }).click();
     await page.getByRole('heading', { level: 1, name: 'Dose order, session 1' }).waitFor();
@@ -230,8 +246,8 @@ test('a patient from registration to a completed IV session, through the screens
     await page.getByRole('link', { name: 'Back to the session' }).click();
     await page.getByRole('heading', { level: 1, name: `${NAME}: session 1` }).waitFor();
     await page.locator('.dose-order').getByText('35 mg').waitFor();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Board' }).click();
-    await doctor.page.locator('[data-live-status="open"]').waitFor();
+    await expectState(page, 'Pre-dose OK');
+    await page.locator('[data-live-status="open"]').waitFor();
   }
 
   // --- The nurse gives the dose: the infusion runs its 40 minutes (the test clock), then stops; monitoring.
@@ -266,13 +282,18 @@ test('a patient from registration to a completed IV session, through the screens
     await alert.waitFor();
     await page.getByRole('heading', { name: 'Alerts: 1 open' }).waitFor();
     await boardRow.locator('.board-alerts', { hasText: 'Systolic BP 186' }).waitFor();
+    // The prescriber's session tab got the reading and its alert from the live channel.
+    await watch.locator('.alert-item', { hasText: 'Systolic BP 186' }).waitFor();
+    await watch.locator('.latest-vital', { hasText: '186/96 mmHg' }).waitFor();
+    await expectState(watch, 'Monitoring');
     await look(page, '11-session-alert');
-    await look(doctor.page, '12-board-alert');
+    await look(board, '12-board-alert');
     await alert.getByLabel('Note (optional)').fill('Rechecked after 5 min: 150/88, prescriber informed');
     await alert.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByText(/acknowledged by nurse@clinic\.example at/).waitFor();
     await page.getByRole('heading', { name: 'Alerts: 0 open' }).waitFor();
     await boardRow.locator('.board-alerts', { hasText: 'None' }).waitFor();
+    await watch.getByRole('heading', { name: 'Alerts: 0 open' }).waitFor();
 
     // Nausea, treated: logged as an adverse event of the session, dated at the clinic's now.
     await page.locator('details.adverse-event summary').click();
@@ -305,8 +326,10 @@ test('a patient from registration to a completed IV session, through the screens
     await step(page, 'Discharge');
     await expectState(page, 'Discharged');
     await boardRow.getByText('Discharged', { exact: true }).waitFor();
+    await expectState(watch, 'Discharged');
+    assert.equal(await board.evaluate(() => window.boardMarker), 'kept', 'the board updated in place');
     await look(page, '14-session-discharged');
-    await look(doctor.page, '15-board-discharged');
+    await look(board, '15-board-discharged');
 
     // The chart shows the session completed.
     await page.getByRole('link', { name: 'Open the chart' }).click();
@@ -337,9 +360,9 @@ test('a patient from registration to a completed IV session, through the screens
     assert.equal(status, 403);
   }
 
-  // Nothing went wrong in any browser but what a step provoked: the 403 just asked for, the 401 of /auth/me on each
-  // login page.
+  // Nothing went wrong in any browser but what a step provoked: the 403 just asked for, the check-in refused, the
+  // 401 of /auth/me on each login page.
   assert.deepEqual(appConsoleErrors(desk.consoleErrors, [403]), []);
-  assert.deepEqual(appConsoleErrors(nurse.consoleErrors), []);
+  assert.deepEqual(appConsoleErrors(nurse.consoleErrors, [409]), []);
   assert.deepEqual(appConsoleErrors(doctor.consoleErrors), []);
 });
