@@ -355,6 +355,7 @@ test('a patient from registration to a completed IV session, through the screens
     assert.equal(await page.getByRole('link', { name: /notes/i }).count(), 0);
     await page.goto(`${server.url}${chartPath}/notes`);
     await page.getByRole('heading', { level: 1, name: 'Not permitted' }).waitFor();
+    await page.getByText('Your role (front desk) may not open this page.').waitFor();
     await look(page, '17-front-desk-notes-not-permitted');
     const status = await page.evaluate(async (id) => (await fetch(`/api/v1/patients/${id}/notes`)).status, patientId);
     assert.equal(status, 403);
