@@ -107,6 +107,7 @@ function screens(role) {
     path: '/patients/1/notes',
     shot: 'notes',
     async drawn(page) {
+      await page.getByRole('heading', { level: 1, name: /^Notes: Demo, \w+ \(DEMO-\d{4}\)$/ }).waitFor();
       await page.getByRole('heading', { level: 2, name: 'Notes' }).waitFor();
       await page.locator('article.note .note-body').first().waitFor();
     },

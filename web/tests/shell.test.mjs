@@ -133,7 +133,7 @@ describe('what a role may open', () => {
     const sections = page.getByRole('navigation', { name: 'Patient record' });
     await sections.getByRole('link', { name: 'Notes' }).click();
     await page.waitForURL(`${server.url}/patients/1/notes`);
-    await page.getByRole('heading', { level: 1, name: 'Notes of patient #1' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /^Notes: Demo, \w+ \(DEMO-\d{4}\)$/ }).waitFor();
   });
 
   test('an address that is no page says so', async (t) => {

@@ -172,6 +172,7 @@ export const en = {
 
   // --- screen-portal: notes (screens/notes) ---
   'notes.list.title': 'Notes',
+  'notes.title': 'Notes: {name} ({mrn})',
   'notes.none': 'No notes yet.',
   'notes.new.title': 'New note',
   'notes.kind': 'Kind of note',
