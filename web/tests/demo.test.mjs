@@ -194,6 +194,30 @@ function screens(role) {
   }
 }
 
+// What makes the page wider than its window: [] when it is not, else the innermost elements that stick out (those
+// inside a scrolling box, such as the board's table, scroll in it and do not count).
+async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    // Its box, or its content overflowing the box (an unbreakable address wider than its cell).
+    const out = (element) => {
+      const box = element.getBoundingClientRect();
+      return Math.max(box.right, box.left + element.scrollWidth) > width + 1;
+    };
+    const scrolledInside = (element) => {
+      for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    return [...document.body.querySelectorAll('*')]
+      .filter((element) => out(element) && !scrolledInside(element) && ![...element.children].some(out))
+      .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}: ${element.textContent.slice(0, 60)}`)
+      .slice(0, 5);
+  });
+}
+
 // Where each role lands (access.ts homePath) and the heading it sees there.
 const landing = {
   admin: { path: '/admin', heading: 'Administration' },
@@ -207,7 +231,8 @@ const landing = {
 describe('each demo account', () => {
   for (const role of Object.keys(landing)) {
     test(`the ${role} signs in from the printed URL, lands on their area and opens every screen they may`, async (t) => {
-      const browser = await openBrowser();
+      // The portal is phone-sized first (issue 12 §3): the patient uses a phone's window.
+      const browser = await openBrowser(role === 'patient' ? { viewport: { width: 390, height: 844 } } : {});
       t.after(() => browser.close());
       const { page, consoleErrors } = browser;
       const { email, password } = server.logins[role];
@@ -216,11 +241,14 @@ describe('each demo account', () => {
       await login(page, email, password);
       await page.waitForURL(`${server.url}${landing[role].path}`);
       await page.getByRole('heading', { level: 1, name: landing[role].heading }).waitFor();
-      await page.getByText(`Signed in as ${email}`).waitFor();
+      // (A phone's narrow window leaves it out of the layout: app.css.)
+      await page.getByText(`Signed in as ${email}`).waitFor({ state: 'attached' });
       for (const screen of screens(role)) {
         if (new URL(page.url()).pathname !== screen.path) await page.goto(`${server.url}${screen.path}`);
         await screen.drawn(page);
         await checkA11y(page, `demo-${role}${screen.path}`);
+        // Nothing wider than the window (a long address, a table): the page never scrolls sideways (WCAG 1.4.10).
+        assert.deepEqual(await sidewaysOverflow(page), [], `${role}: ${screen.path} is wider than the window`);
         if (screen.shot && !screenshotsTaken.has(screen.shot)) {
           screenshotsTaken.add(screen.shot);
           await screenshot(page, `demo-${screen.shot}`);
