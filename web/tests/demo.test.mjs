@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { appConsoleErrors, checkA11y, login, openBrowser, repoRoot, screenshot, startServer } from './harness.mjs';
+import {
+  appConsoleErrors,
+  checkA11y,
+  login,
+  openBrowser,
+  repoRoot,
+  screenshot,
+  sidewaysOverflow,
+  startServer,
+} from './harness.mjs';
 
 let server;
 // The session the demo keeps in monitoring now, as the server prints it: { session, patient }.
@@ -192,30 +201,6 @@ function screens(role) {
     default:
       throw new Error(`no screens listed for ${role}`);
   }
-}
-
-// What makes the page wider than its window: [] when it is not, else the innermost elements that stick out (those
-// inside a scrolling box, such as the board's table, scroll in it and do not count).
-async function sidewaysOverflow(page) {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth <= width) return [];
-    // Its box, or its content overflowing the box (an unbreakable address wider than its cell).
-    const out = (element) => {
-      const box = element.getBoundingClientRect();
-      return Math.max(box.right, box.left + element.scrollWidth) > width + 1;
-    };
-    const scrolledInside = (element) => {
-      for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
-        if (getComputedStyle(up).overflowX !== 'visible') return true;
-      }
-      return false;
-    };
-    return [...document.body.querySelectorAll('*')]
-      .filter((element) => out(element) && !scrolledInside(element) && ![...element.children].some(out))
-      .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}: ${element.textContent.slice(0, 60)}`)
-      .slice(0, 5);
-  });
 }
 
 // Where each role lands (access.ts homePath) and the heading it sees there.

@@ -6,6 +6,7 @@
 //   const browser = await openBrowser();                   // browser.page, browser.consoleErrors
 //   await login(browser.page, email, password, server.url);
 //   await checkA11y(browser.page, 'board');                // axe-core: fails on serious or critical
+//   await sidewaysOverflow(browser.page);                  // [] unless the page scrolls sideways: what sticks out
 //   await screenshot(browser.page, 'board');               // into $KCLINIC_ARTIFACTS or build/web-artifacts
 //   await browser.close(); await server.stop();            // in t.after(): always, even on failure
 //
@@ -299,6 +300,30 @@ export async function checkA11y(page, name) {
     throw new Error(`axe-core found ${serious.length} serious or critical violation(s) on "${name}":\n${report}`);
   }
   return results.violations;
+}
+
+// What makes the page wider than its window: [] when it is not, else the innermost elements that stick out (those
+// inside a scrolling box, such as the board's table, scroll in it and do not count).
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    // Its box, or its content overflowing the box (an unbreakable address wider than its cell).
+    const out = (element) => {
+      const box = element.getBoundingClientRect();
+      return Math.max(box.right, box.left + element.scrollWidth) > width + 1;
+    };
+    const scrolledInside = (element) => {
+      for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    return [...document.body.querySelectorAll('*')]
+      .filter((element) => out(element) && !scrolledInside(element) && ![...element.children].some(out))
+      .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}: ${element.textContent.slice(0, 60)}`)
+      .slice(0, 5);
+  });
 }
 
 export function artifactsDir() {

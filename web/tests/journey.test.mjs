@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { advanceClock, apiClient, clinicNow } from './clinic-api.mjs';
-import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, startServer } from './harness.mjs';
+import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, sidewaysOverflow, startServer } from './harness.mjs';
 
 const staff = {
   admin: { email: 'admin@clinic.example', role: 'admin', password: 'admin-pass-12345', name: 'Alex Admin' },
@@ -42,9 +42,10 @@ async function workstation(t, role) {
   return browser;
 }
 
-// axe-core and a screenshot: every screen the walk reaches.
+// axe-core, no sideways scrolling (WCAG 1.4.10) and a screenshot: every screen the walk reaches.
 async function look(page, name) {
   await checkA11y(page, `journey-${name}`);
+  assert.deepEqual(await sidewaysOverflow(page), [], `${name} is wider than the window`);
   await screenshot(page, `journey-${name}`);
 }
 
