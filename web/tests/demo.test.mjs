@@ -141,6 +141,7 @@ function screens(role) {
         },
       ];
     case 'nurse':
+    case 'therapist':
       return [board, sessionScreen, patients, chart, intake, notes, schedule];
     case 'prescriber':
       return [
@@ -159,8 +160,6 @@ function screens(role) {
         notes,
         schedule,
       ];
-    case 'therapist':
-      return [board, sessionScreen, patients, chart, intake, notes, schedule];
     case 'front_desk':
       return [
         schedule,

@@ -60,6 +60,15 @@ async function step(page, name) {
 const MRN = 'MRN-JOURNEY-1';
 const NAME = 'Walker, Jo';
 
+// From anywhere to the patient's chart: Patients, search by MRN, the patient.
+async function openChart(page) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patients' }).click();
+  await page.getByLabel('Search by').selectOption('mrn');
+  await page.getByLabel('Search', { exact: true }).fill(MRN);
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('link', { name: NAME }).click();
+}
+
 test('a patient from registration to a completed IV session, through the screens', async (t) => {
   const admin = await apiClient(server, staff.admin);
   const today = (await clinicNow(admin)).toISOString().slice(0, 10);
@@ -92,11 +101,7 @@ test('a patient from registration to a completed IV session, through the screens
   // --- The nurse finds the patient and records the intake history, then runs the screening.
   {
     const { page } = nurse;
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patients' }).click();
-    await page.getByLabel('Search by').selectOption('mrn');
-    await page.getByLabel('Search', { exact: true }).fill(MRN);
-    await page.getByRole('button', { name: 'Find' }).click();
-    await page.getByRole('link', { name: NAME }).click();
+    await openChart(page);
     await page.getByRole('heading', { level: 1, name: `${NAME} (${MRN})` }).waitFor();
     await page.getByRole('link', { name: 'Intake and screening' }).click();
     await page.getByRole('heading', { level: 1, name: `Intake and screening: ${NAME}` }).waitFor();
@@ -135,11 +140,7 @@ test('a patient from registration to a completed IV session, through the screens
   // course and waits for the patient to be checked in before ordering the dose.
   {
     const { page } = doctor;
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patients' }).click();
-    await page.getByLabel('Search by').selectOption('mrn');
-    await page.getByLabel('Search', { exact: true }).fill(MRN);
-    await page.getByRole('button', { name: 'Find' }).click();
-    await page.getByRole('link', { name: NAME }).click();
+    await openChart(page);
     await page.getByRole('link', { name: 'Intake and screening' }).click();
     await page.getByRole('heading', { name: 'Prescriber sign-off' }).waitFor();
     await page.getByRole('cell', { name: 'F33.2', exact: false }).or(page.getByText('F33.2')).first().waitFor();
