@@ -130,6 +130,14 @@ function screens(role) {
       if (clinicWeekday()) await page.locator('li.appointment').first().waitFor();
     },
   };
+  const register = {
+    path: '/patients/new',
+    async drawn(page) {
+      await page.getByRole('heading', { level: 1, name: 'Register a patient' }).waitFor();
+      await page.getByLabel('MRN').waitFor();
+    },
+  };
+  const clinical = [board, sessionScreen, patients, chart, intake, notes, schedule];
   switch (role) {
     case 'admin':
       return [
@@ -140,13 +148,13 @@ function screens(role) {
           },
         },
       ];
-    case 'nurse':
     case 'therapist':
-      return [board, sessionScreen, patients, chart, intake, notes, schedule];
+      return clinical;
+    case 'nurse':
+      return [...clinical, register];
     case 'prescriber':
       return [
-        board,
-        sessionScreen,
+        ...clinical,
         {
           path: `/patients/${patient}/sessions/${session}/dose-order`,
           async drawn(page) {
@@ -154,11 +162,7 @@ function screens(role) {
             await page.locator('.dose-steps li').first().waitFor();
           },
         },
-        patients,
-        chart,
-        intake,
-        notes,
-        schedule,
+        register,
       ];
     case 'front_desk':
       return [
@@ -172,12 +176,7 @@ function screens(role) {
             await page.getByRole('heading', { level: 3, name: /:/ }).first().waitFor();
           },
         },
-        {
-          path: '/patients/new',
-          async drawn(page) {
-            await page.getByRole('heading', { level: 1, name: 'Register a patient' }).waitFor();
-          },
-        },
+        register,
       ];
     case 'patient':
       return [
@@ -190,12 +189,12 @@ function screens(role) {
             await page.getByRole('heading', { level: 2, name: 'Your progress' }).waitFor();
           },
         },
-        {
-          path: '/portal/questionnaires/phq9',
+        ...['phq9', 'gad7'].map((instrument) => ({
+          path: `/portal/questionnaires/${instrument}`,
           async drawn(page) {
             await page.locator('h2.item-text').waitFor();
           },
-        },
+        })),
       ];
     default:
       throw new Error(`no screens listed for ${role}`);
