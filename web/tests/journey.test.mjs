@@ -325,10 +325,14 @@ test('a patient from registration to a completed IV session, through the screens
     await step(page, 'Discharge');
     await expectState(page, 'Discharged');
     await boardRow.getByText('Discharged', { exact: true }).waitFor();
+    // The time since the first dose stops at the discharge, on the board too.
+    await boardRow.getByText(/^ended at \d\d:\d\d$/).waitFor();
     await expectState(watch, 'Discharged');
     assert.equal(await board.evaluate(() => window.boardMarker), 'kept', 'the board updated in place');
     await look(page, '14-session-discharged');
     await look(board, '15-board-discharged');
+    // Half an hour later the session's clock has not run on (the screen reads the test clock when it loads).
+    await advanceClock(admin, 30);
 
     // The chart shows the session completed.
     await page.getByRole('link', { name: 'Open the chart' }).click();
@@ -342,6 +346,8 @@ test('a patient from registration to a completed IV session, through the screens
     // And from the chart back to the session, which keeps its record.
     await first.getByRole('link', { name: 'Open session 1' }).click();
     await expectState(page, 'Discharged');
+    await page.getByTestId('timer-ended').waitFor();
+    assert.match(await page.getByTestId('since-first-dose').innerText(), /^4[01] minutes$/);
     await page.locator('.latest-vital', { hasText: '186/96 mmHg' }).waitFor();
   }
 

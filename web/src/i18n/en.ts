@@ -579,6 +579,7 @@ export const en = {
   'session.sinceFirstDose': 'Since first dose',
   'session.noDoseYet': 'No dose yet',
   'session.firstDoseAt': 'First dose at {time}',
+  'session.timerEnded': 'ended at {time}',
   'session.earliestDischarge': 'Earliest discharge',
   'session.notKnownYet': 'Not known yet',
   'session.inDuration': 'in {duration}',

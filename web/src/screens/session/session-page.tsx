@@ -27,6 +27,7 @@ import {
   loadThresholds,
   routeKey,
   stateKeys,
+  timerEnd,
   upsert,
   vitalText,
   type AdverseEvent,
@@ -77,15 +78,22 @@ function latestOf(vitals: readonly Vital[], loinc: string): Vital | undefined {
 function Timers({ loaded, now }: { loaded: Loaded; now: number }): JSX.Element {
   const administrations = loaded.session.administrations ?? [];
   const first = firstDoseAt(administrations);
+  const end = timerEnd(loaded.session, now);
+  const ended = FINISHED.has(loaded.session.state);
   const earliest = earliestDischargeAt(loaded.session, loaded.course.route);
   return (
     <dl class="session-timers">
       <div>
         <dt>{t('session.sinceFirstDose')}</dt>
         <dd class="big num" data-testid="since-first-dose">
-          {first ? formatDuration(now - Date.parse(first)) : t('session.noDoseYet')}
+          {first ? formatDuration(end - Date.parse(first)) : t('session.noDoseYet')}
         </dd>
         {first ? <dd class="muted">{t('session.firstDoseAt', { time: formatTimeSeconds(first) })}</dd> : null}
+        {first && ended ? (
+          <dd class="muted" data-testid="timer-ended">
+            {t('session.timerEnded', { time: formatTimeSeconds(loaded.session.state_changed_at) })}
+          </dd>
+        ) : null}
       </div>
       <div>
         <dt>{t('session.earliestDischarge')}</dt>
