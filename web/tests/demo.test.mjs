@@ -144,7 +144,28 @@ function screens(role) {
         {
           path: '/admin',
           async drawn(page) {
-            await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+            await page.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
+            await page.getByRole('row').filter({ hasText: 'nurse@demo.kclinic.example' }).first().waitFor();
+          },
+        },
+        {
+          path: '/admin/users/new',
+          async drawn(page) {
+            await page.getByRole('heading', { level: 1, name: 'Add a user' }).waitFor();
+          },
+        },
+        {
+          path: '/admin/settings',
+          async drawn(page) {
+            await page.getByRole('heading', { level: 1, name: 'Clinic settings' }).waitFor();
+            await page.getByRole('row').filter({ hasText: 'monitoring.systolic_alert_at_or_above' }).first().waitFor();
+          },
+        },
+        {
+          path: '/admin/audit',
+          async drawn(page) {
+            await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+            await page.locator('table.admin-audit tbody tr').first().waitFor();
           },
         },
       ];
