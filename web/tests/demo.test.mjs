@@ -138,29 +138,25 @@ function screens(role) {
     },
   };
   const clinical = [board, sessionScreen, patients, chart, intake, notes, schedule];
+  // A screen drawn once its heading and a table row holding `rowText` show.
+  const tableScreen = (path, heading, rowText) => ({
+    path,
+    async drawn(page) {
+      await page.getByRole('heading', heading).waitFor();
+      await page.getByRole('row').filter({ hasText: rowText }).first().waitFor();
+    },
+  });
   switch (role) {
     case 'admin':
       return [
-        {
-          path: '/admin',
-          async drawn(page) {
-            await page.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
-            await page.getByRole('row').filter({ hasText: 'nurse@demo.kclinic.example' }).first().waitFor();
-          },
-        },
+        tableScreen('/admin', { level: 2, name: 'Users' }, 'nurse@demo.kclinic.example'),
         {
           path: '/admin/users/new',
           async drawn(page) {
             await page.getByRole('heading', { level: 1, name: 'Add a user' }).waitFor();
           },
         },
-        {
-          path: '/admin/settings',
-          async drawn(page) {
-            await page.getByRole('heading', { level: 1, name: 'Clinic settings' }).waitFor();
-            await page.getByRole('row').filter({ hasText: 'monitoring.systolic_alert_at_or_above' }).first().waitFor();
-          },
-        },
+        tableScreen('/admin/settings', { level: 1, name: 'Clinic settings' }, 'monitoring.systolic_alert_at_or_above'),
         {
           path: '/admin/audit',
           async drawn(page) {
