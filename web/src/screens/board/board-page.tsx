@@ -16,10 +16,12 @@ import { severityText } from '../session/alerts';
 import { refreshClinicClock, useClinicNow } from '../session/clock';
 import {
   ESKETAMINE_MONITORING_MINUTES,
+  FINISHED,
   LOINC,
   isEsketamine,
   routeKey,
   stateKeys,
+  timerEnd,
   upsert,
   vitalText,
   type Administration,
@@ -133,7 +135,18 @@ function BoardRow({ entry, now }: { entry: BoardEntry; now: number }): JSX.Eleme
         </span>
         {entry.nurse ? <div class="muted">{entry.nurse.display_name ?? entry.nurse.email}</div> : null}
       </td>
-      <td class="num">{entry.first_dose_at ? formatDuration(now - Date.parse(entry.first_dose_at)) : '—'}</td>
+      <td class="num">
+        {entry.first_dose_at ? (
+          <>
+            {formatDuration(timerEnd(entry.session, now) - Date.parse(entry.first_dose_at))}
+            {FINISHED.has(entry.state) ? (
+              <div class="muted">{t('session.timerEnded', { time: formatTime(entry.session.state_changed_at) })}</div>
+            ) : null}
+          </>
+        ) : (
+          '—'
+        )}
+      </td>
       <td class="num">
         {earliest !== undefined ? (
           <>

@@ -20,6 +20,7 @@ import { useSession } from '../../session';
 import { PatientSections } from '../../views/placeholders';
 import { useDraft } from '../../draft';
 import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from './form';
+import { stateKeys } from '../session/model';
 import { OutcomeChart } from './outcome-chart';
 import './patients.css';
 import {
@@ -271,7 +272,17 @@ export function ScreeningView({ screening }: { screening: Screening }): JSX.Elem
 
 const DOSE_STATES = new Set(['checked_in', 'held', 'pre_dose_ok']);
 
-function CourseView({ course, patientId, mayOrder }: { course: ChartCourse; patientId: number; mayOrder: boolean }) {
+function CourseView({
+  course,
+  patientId,
+  mayOrder,
+  mayOpenSession,
+}: {
+  course: ChartCourse;
+  patientId: number;
+  mayOrder: boolean;
+  mayOpenSession: boolean;
+}) {
   return (
     <article class="course" aria-labelledby={`course-${course.id}`}>
       <h3 id={`course-${course.id}`}>
@@ -301,10 +312,19 @@ function CourseView({ course, patientId, mayOrder }: { course: ChartCourse; pati
         <tbody>
           {course.sessions.map((session) => (
             <tr key={session.id}>
-              <td class="num">{session.number}</td>
+              <td class="num">
+                {mayOpenSession ? (
+                  // The name says where it goes and keeps the number seen (WCAG 2.5.3, label in name).
+                  <Link href={`/sessions/${session.id}`} aria-label={t('course.openSession', { number: session.number })}>
+                    {session.number}
+                  </Link>
+                ) : (
+                  session.number
+                )}
+              </td>
               <td>{formatDate(session.planned_date)}</td>
               <td>{t('course.phaseWeek', { phase: session.phase, week: session.week })}</td>
-              <td>{session.state === 'discharged' ? t('course.completed') : session.state.replace(/_/g, ' ')}</td>
+              <td>{session.state === 'discharged' ? t('course.completed') : t(stateKeys[session.state])}</td>
               {mayOrder ? (
                 <td>
                   {DOSE_STATES.has(session.state) || session.state === 'dosing' ? (
@@ -476,6 +496,7 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
                     course={course}
                     patientId={data.patient.id}
                     mayOrder={allowed('dose_order.sign')}
+                    mayOpenSession={allowed('session.read')}
                   />
                 ))}
                 {allowed('course.manage') ? <StartCourse patientId={data.patient.id} onStarted={reload} /> : null}
