@@ -106,12 +106,20 @@ export function kclinic(args, input = '') {
 //   demo: seed the synthetic demo clinic (--demo); its printed logins are in `logins`, by role.
 //   testClock: start with --test-clock (helper web-clock's option; the database is then created in test mode).
 //   users: [{email, role, password, name?, patientId?}] added with `kclinic user add` before the server starts.
+//   prepare: (db) => void, run after the users are added and before the server starts (a benchmark's seeding).
 //   args: more `serve` options.
 //   webRoot: the built front end to serve (default: findWebRoot()).
 // Resolves with { url, port, db, folder, logins, output(), stop(), restart() }. stop() ends the server (SIGTERM,
 // then SIGKILL after 10 s) and removes the folder; restart() stops it keeping the database and starts it again on
 // the same port.
-export async function startServer({ demo = false, testClock = false, users = [], args = [], webRoot = findWebRoot() } = {}) {
+export async function startServer({
+  demo = false,
+  testClock = false,
+  users = [],
+  prepare = undefined,
+  args = [],
+  webRoot = findWebRoot(),
+} = {}) {
   const binary = findKclinic();
   const folder = mkdtempSync(path.join(tmpdir(), 'kclinic-web-'));
   const db = `sqlite:${path.join(folder, 'clinic.db')}`;
@@ -126,6 +134,12 @@ export async function startServer({ demo = false, testClock = false, users = [],
     if (user.patientId !== undefined) add.push('--patient-id', String(user.patientId));
     kclinic(add, `${user.password}\n`);
     logins[user.role] ??= { email: user.email, password: user.password, role: user.role };
+  }
+  try {
+    prepare?.(db);
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
   }
 
   let child;
