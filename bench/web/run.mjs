@@ -6,7 +6,8 @@
 //          chart page loaded LOADS times: the render time is from the chart's answers arriving (the later
 //          responseEnd of GET .../chart and GET .../weights, Resource Timing) to the chart painted with its outcome
 //          plots (the app's `kclinic:chart-painted` mark, web/src/screens/patients/chart.tsx), split at the app's
-//          `kclinic:chart-data` mark (the answers parsed and handed to the screen). Beside it, in the same page: the
+//          `kclinic:chart-data` mark (the answers parsed and handed to the screen); and the time until the outcome
+//          tables, built after the paint (`kclinic:chart-tables`), are complete. Beside it, in the same page: the
 //          floors JSON.parse of the same chart answer, and uPlot alone drawing the same points into plots of the same
 //          size, timed to the next paint the same way.
 //   board  the clinic board with BOARD sessions in monitoring, first idle, then with a driver posting a vital set
@@ -88,7 +89,9 @@ async function benchChart() {
     const loads = [];
     for (let i = 0; i < WARMUP_LOADS + sizes.loads; i += 1) {
       await page.goto(`${server.url}${chartPath}`);
-      await page.waitForFunction(() => performance.getEntriesByName('kclinic:chart-painted', 'mark').length > 0);
+      await page.waitForFunction(() =>
+        ['kclinic:chart-painted', 'kclinic:chart-tables'].every((name) => performance.getEntriesByName(name, 'mark').length > 0),
+      );
       const timing = await page.evaluate((id) => {
         const answers = performance
           .getEntriesByType('resource')
@@ -97,7 +100,9 @@ async function benchChart() {
         const arrived = Math.max(...answers.map((entry) => entry.responseEnd));
         const data = performance.getEntriesByName('kclinic:chart-data', 'mark')[0].startTime;
         const painted = performance.getEntriesByName('kclinic:chart-painted', 'mark')[0].startTime;
+        const tables = performance.getEntriesByName('kclinic:chart-tables', 'mark')[0].startTime;
         return {
+          tables,
           answers: answers.length,
           arrived,
           data,
@@ -117,6 +122,7 @@ async function benchChart() {
     const handoff = loads.map((l) => l.data - l.arrived);
     const paint = loads.map((l) => l.painted - l.data);
     const wire = loads.map((l) => l.wire);
+    const tables = loads.map((l) => l.tables - l.arrived);
 
     // The floors, in the same page on the same data.
     const uplotSource = readFileSync(path.join(webDir, 'node_modules/uplot/dist/uPlot.iife.min.js'), 'utf8');
@@ -174,9 +180,10 @@ async function benchChart() {
     console.log(`  render, answers arrived -> painted: ${summary(render)}   (goal: under 200 ms)`);
     console.log(`    of which answers arrived -> parsed and handed to the screen: ${summary(handoff)}`);
     console.log(`    of which handed to the screen -> painted with its plots: ${summary(paint)}`);
+    console.log(`  the outcome tables (closed disclosures) built after the paint, from the answers' arrival: ${summary(tables)}`);
     console.log(`  floor: JSON.parse of the chart answer: ${summary(floors.parse)}`);
     console.log(`  floor: uPlot alone, ${floors.series} plots of the same ${floors.points} points, to the next paint: ${summary(floors.bare)}`);
-    return { loads, render, handoff, paint, wire, floors };
+    return { loads, render, handoff, paint, tables, wire, floors };
   } finally {
     await browser.close();
   }
