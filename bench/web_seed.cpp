@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -155,13 +156,12 @@ public:
         for (int course = 0; course < course_count; ++course) {
             const sys_days start = first_day + days{1 + (course * span_days) / std::max(1, course_count)};
             clock_.Set(TimePoint{start} - days{1} + hours{15});
-            ASSIGN_OR_RETURN(
-                const app::CourseRecord record,
-                use_cases_.courses.StartCourse(prescriber_, patient,
-                                               app::NewCourse{"treatment-resistant depression (F33.2)",
-                                                              clinical::Protocol::kIvInduction, clinical::Route::kIv,
-                                                              start},
-                                               settings_));
+            ASSIGN_OR_RETURN(const app::CourseRecord record,
+                             use_cases_.courses.StartCourse(
+                                 prescriber_, patient,
+                                 app::NewCourse{"treatment-resistant depression (F33.2)",
+                                                clinical::Protocol::kIvInduction, clinical::Route::kIv, start},
+                                 settings_));
             ++counts_.courses;
             const int run = std::min<int>(static_cast<int>(record.sessions.size()), sizes_.sessions - session_index);
             for (int number = 0; number < run; ++number, ++session_index) {
@@ -250,8 +250,8 @@ private:
         for (const char* drug : {"sertraline", "escitalopram"}) {
             const sys_days ended = visit - days{30 + 90 * (1 - index++)};
             RETURN_IF_ERROR(StatusOf(use_cases_.history.AddAntidepressantTrial(
-                prescriber_, patient.id, clinical::AntidepressantTrial{drug, 8, true, 15.0, true},
-                ended - days{56}, ended)));
+                prescriber_, patient.id, clinical::AntidepressantTrial{drug, 8, true, 15.0, true}, ended - days{56},
+                ended)));
         }
         app::IntakeExtras extras;
         extras.pregnant = false;
@@ -261,8 +261,8 @@ private:
                          use_cases_.history.ScreenPatient(prescriber_, patient.id, clinical::Product::kKetamineIv,
                                                           extras, settings_));
         clock_.Set(at + minutes{20});
-        RETURN_IF_ERROR(StatusOf(
-            use_cases_.history.SignScreening(prescriber_, screening.id, app::SignOff::kAccepted, "")));
+        RETURN_IF_ERROR(
+            StatusOf(use_cases_.history.SignScreening(prescriber_, screening.id, app::SignOff::kAccepted, "")));
         return patient.id;
     }
 
@@ -326,8 +326,8 @@ private:
                      int seed, bool through_monitoring_only = false) {
         At(t0, [this, session] { return StatusOf(use_cases_.sessions.CheckIn(nurse_, session, true, true)); });
         const int sets = std::max(1, (vitals + 3) / 4);
-        const auto window = std::chrono::duration_cast<std::chrono::milliseconds>(
-            through_monitoring_only ? minutes{50} : minutes{84});
+        const auto window =
+            std::chrono::duration_cast<std::chrono::milliseconds>(through_monitoring_only ? minutes{50} : minutes{84});
         for (int k = 0; k < vitals; ++k) {
             const int set = k / 4;
             const TimePoint at = t0 + minutes{5} + (sets > 1 ? window * set / (sets - 1) : window * 0);
@@ -357,7 +357,7 @@ private:
         At(t0 + minutes{10}, [this, session] { return StatusOf(use_cases_.sessions.StartDosing(nurse_, session)); });
         const auto infusion = std::make_shared<app::AdministrationId>();
         At(t0 + minutes{10}, [this, session, order, infusion, t0]() -> Status {
-            const app::NewAdministration given{"ketamine",          clinical::Route::kIv, order->total_mg,
+            const app::NewAdministration given{"ketamine",           clinical::Route::kIv, order->total_mg,
                                                order->rate_mg_per_h, std::nullopt,         "BENCH-LOT-K1",
                                                t0 + minutes{10},     std::nullopt};
             ASSIGN_OR_RETURN(const app::Administration running,
@@ -367,8 +367,7 @@ private:
         });
         At(t0 + minutes{50}, [this, order, infusion, t0] {
             return StatusOf(use_cases_.doses.StopInfusion(
-                nurse_, *infusion, app::NewInfusionStop{t0 + minutes{50}, order->total_mg, std::nullopt},
-                settings_));
+                nurse_, *infusion, app::NewInfusionStop{t0 + minutes{50}, order->total_mg, std::nullopt}, settings_));
         });
         At(t0 + minutes{51},
            [this, session] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, session)); });
@@ -395,9 +394,8 @@ private:
 
 // A whole number from 0 to `max` or nullopt.
 std::optional<int> Count(std::string_view text, int max) {
-    if (text.empty() || text.size() > 7 || !std::all_of(text.begin(), text.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        })) {
+    if (text.empty() || text.size() > 7 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
     }
     const int value = std::stoi(std::string(text));
@@ -411,9 +409,7 @@ int Usage(const std::string& why) {
     return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
     std::string url;
     Sizes sizes;
     for (int i = 1; i < argc; ++i) {
@@ -483,6 +479,19 @@ int main(int argc, char** argv) {
         "{\"chart_patient\":%d,\"board_patients\":[%s],\"board_sessions\":[%s],"
         "\"patients\":%d,\"courses\":%d,\"sessions\":%d,\"assessments\":%d,\"vitals\":%d,\"alerts\":%d,"
         "\"seconds\":%.1f}\n",
-        *chart, patients.c_str(), sessions.c_str(), counts.patients, counts.courses, counts.sessions, counts.assessments, counts.vitals, counts.alerts, elapsed);
+        *chart, patients.c_str(), sessions.c_str(), counts.patients, counts.courses, counts.sessions,
+        counts.assessments, counts.vitals, counts.alerts, elapsed);
     return 0;
+}
+
+}  // namespace
+
+// SodiumCredentials throws when libsodium has no random source; std::stoi and the containers may throw too.
+int main(int argc, char** argv) {
+    try {
+        return Run(argc, argv);
+    } catch (const std::exception& error) {
+        std::cerr << "kclinic_web_seed: " << error.what() << "\n";
+        return 1;
+    }
 }
