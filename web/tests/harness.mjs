@@ -106,13 +106,22 @@ export function kclinic(args, input = '') {
 // Starts `kclinic serve` on a fresh SQLite file in a new temporary folder, on a free loopback port, serving web/dist.
 //   demo: seed the synthetic demo clinic (--demo); its printed logins are in `logins`, by role.
 //   testClock: start with --test-clock (helper web-clock's option; the database is then created in test mode).
-//   users: [{email, role, password, name?, patientId?}] added with `kclinic user add` once the server is up.
+//   users: [{email, role, password, name?, patientId?}] added with `kclinic user add` once the server is up, or before
+//     it starts when there is a `prepare` (whose seeding acts as them).
+//   prepare: (db) => void, run before the server starts (a benchmark's seeding); not with testClock.
 //   args: more `serve` options.
 //   webRoot: the built front end to serve (default: findWebRoot()).
 // Resolves with { url, port, db, folder, logins, output(), stop(), restart() }. stop() ends the server (SIGTERM,
 // then SIGKILL after 10 s) and removes the folder; restart() stops it keeping the database and starts it again on
 // the same port.
-export async function startServer({ demo = false, testClock = false, users = [], args = [], webRoot = findWebRoot() } = {}) {
+export async function startServer({
+  demo = false,
+  testClock = false,
+  users = [],
+  prepare = undefined,
+  args = [],
+  webRoot = findWebRoot(),
+} = {}) {
   const binary = findKclinic();
   const folder = mkdtempSync(path.join(tmpdir(), 'kclinic-web-'));
   const db = `sqlite:${path.join(folder, 'clinic.db')}`;
@@ -120,6 +129,25 @@ export async function startServer({ demo = false, testClock = false, users = [],
   const url = `http://127.0.0.1:${port}`;
   const logins = {};
   const lines = [];
+
+  const addUsers = () => {
+    for (const user of users) {
+      const add = ['user', 'add', user.email, '--role', user.role, '--db', db];
+      if (user.name) add.push('--name', user.name);
+      if (user.patientId !== undefined) add.push('--patient-id', String(user.patientId));
+      kclinic(add, `${user.password}\n`);
+      logins[user.role] ??= { email: user.email, password: user.password, role: user.role };
+    }
+  };
+  if (prepare) {
+    try {
+      addUsers();
+      prepare(db);
+    } catch (error) {
+      rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
+  }
 
   let child;
   let exited;
@@ -170,13 +198,7 @@ export async function startServer({ demo = false, testClock = false, users = [],
     await launch(demo);
     // Added once the server has created the database: `serve --test-clock` runs only on a database it created in
     // test mode, and the server reads users per login (SQLite lets this second writer in).
-    for (const user of users) {
-      const add = ['user', 'add', user.email, '--role', user.role, '--db', db];
-      if (user.name) add.push('--name', user.name);
-      if (user.patientId !== undefined) add.push('--patient-id', String(user.patientId));
-      kclinic(add, `${user.password}\n`);
-      logins[user.role] ??= { email: user.email, password: user.password, role: user.role };
-    }
+    if (!prepare) addUsers();
   } catch (error) {
     await halt();
     rmSync(folder, { recursive: true, force: true });

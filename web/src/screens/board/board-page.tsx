@@ -4,7 +4,7 @@
 // current in place: a vital sign replaces that sign's latest reading, an alert joins or leaves the open ones, a
 // state change or an administration updates its row. Only an event for a session the board does not show yet (a
 // patient checked in on another day's session) reads the board again.
-import type { JSX } from 'preact';
+import { Component, type JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get } from '../../api';
 import { formatDate, formatDuration, formatTime, setClinicTimeZone } from '../../format';
@@ -189,6 +189,23 @@ function BoardRow({ entry, now }: { entry: BoardEntry; now: number }): JSX.Eleme
   );
 }
 
+interface RowProps {
+  readonly entry: BoardEntry;
+  readonly now: number;
+}
+
+// A row renders again only when its entry or the clock changed: applyEvent replaces only the entry an event is about,
+// so a vital sign renders one row of thirty, not the whole board (docs/benchmarks.md "The web front end").
+class BoardRowOnChange extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    return next.entry !== this.props.entry || next.now !== this.props.now;
+  }
+
+  override render(): JSX.Element {
+    return <BoardRow entry={this.props.entry} now={this.props.now} />;
+  }
+}
+
 export function BoardPage(): JSX.Element {
   const [board, setBoard] = useState<Board | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -274,7 +291,7 @@ export function BoardPage(): JSX.Element {
             </thead>
             <tbody>
               {board.sessions.map((entry) => (
-                <BoardRow key={entry.session.id} entry={entry} now={now} />
+                <BoardRowOnChange key={entry.session.id} entry={entry} now={now} />
               ))}
             </tbody>
           </table>
