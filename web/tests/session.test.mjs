@@ -2,7 +2,8 @@
 // §5): a nurse takes an IV session from check-in to discharge through the screen, with a breaching vital sign whose
 // alert arrives live and is acknowledged; an esketamine session is refused discharge before 120 minutes with the
 // API's reason on screen, the test clock moves, then it is discharged and its REMS form is complete and submitted;
-// the board shows the day's sessions and updates in place from the live channel. axe-core on both screens.
+// the board shows the day's sessions and updates in place from the live channel, and the session screen opened from it
+// loads in one request. axe-core on both screens.
 // The patient, screening, course and dose order are set up through the API (the screens of intake and ordering
 // belong to other helpers); every step of the session itself goes through the screen.
 import assert from 'node:assert/strict';
@@ -165,10 +166,17 @@ describe('the session screen', () => {
     await page.getByTestId('earliest-discharge').filter({ hasNotText: 'Not known yet' }).waitFor();
     await step(page, 'Start monitoring');
     await expectState(page, 'Monitoring');
+    // A MOAA/S rating is listed at once, and again after a reload (the screen's read gives the session's ratings).
+    await page.getByLabel('MOAA/S').selectOption('5');
+    await page.getByRole('button', { name: 'Record MOAA/S' }).click();
+    const rated = page.locator('.session-scores li[data-instrument="moaas"]');
+    await rated.filter({ hasText: /^MOAA\/S 5 / }).waitFor();
 
     await advanceClock(api.admin, 40);
     await page.reload();
     await expectState(page, 'Monitoring');
+    await rated.filter({ hasText: /^MOAA\/S 5 / }).waitFor();
+    assert.equal(await rated.count(), 1);
     // About 40 minutes after the first device, a full set by keyboard: Tab through the signs, Enter records them.
     await page.getByLabel('Systolic (mmHg)').focus();
     for (const value of ['138', '84', '80', '97']) {
@@ -244,8 +252,19 @@ describe('the clinic board', () => {
     await checkA11y(page, 'board');
     await screenshot(page, 'board');
 
+    // Issue 12 §1: the session screen loads in one request (the test clock's time is a second one, only on a server
+    // that runs a test clock); the live channel is a WebSocket, not a request.
+    const requests = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) requests.push(`${request.method()} ${url.pathname}${url.search}`);
+    });
     await row.getByRole('link').click();
     await page.waitForURL(`${server.url}/sessions/${sessionId}`);
+    await page.getByRole('heading', { level: 1, name: /Board, Bo: session 1/ }).waitFor();
+    await page.locator('.latest-vital', { hasText: '190/100 mmHg' }).waitFor();
+    await page.waitForTimeout(500);
+    assert.deepEqual(requests.sort(), [`GET /api/v1/sessions/${sessionId}/screen`, 'GET /api/v1/test/clock']);
     assert.deepEqual(appConsoleErrors(consoleErrors, [401]), []);
   });
 });
