@@ -394,7 +394,7 @@ TEST_P(ClinicViewsContractTest, TheChartsBaselineIsTheLatestTotalBeforeTheFirstD
     ASSERT_NO_FATAL_FAILURE(StartDosing(ada, session, EsketamineRequest(56)));
     clock_.Advance(minutes{1});
     const TimePoint dosed_at = clock_.Now();
-    const app::Administration first = Give(session, Devices(2, dosed_at));
+    const app::Administration first = Give(session, Devices(1, dosed_at));
     // After the dose: PHQ-9 7, and a first GAD-7 (no GAD-7 was taken before the dose).
     score(clinical::Instrument::kPhq9, {1, 1, 1, 1, 1, 1, 1, 0, 0});
     score(clinical::Instrument::kGad7, {2, 2, 2, 2, 2, 2, 2});
@@ -443,6 +443,7 @@ TEST_P(ClinicViewsContractTest, TheSessionScreenGathersTheSessionWithWhatTheRule
     const SessionId session = course.sessions.front().id;
     // A MOAA/S before check-in is no rating of the session.
     Rate(ada, clinical::Instrument::kMoaas, {5});
+    clock_.Advance(minutes{1});
 
     ASSERT_NO_FATAL_FAILURE(StartDosing(ada, session, EsketamineRequest(56)));
     clock_.Advance(minutes{1});
@@ -472,6 +473,7 @@ TEST_P(ClinicViewsContractTest, TheSessionScreenGathersTheSessionWithWhatTheRule
     nausea.term = "nausea";
     nausea.grade = 1;
     nausea.onset_at = clock_.Now();
+    nausea.actions = {clinical::AdverseEventAction::kNone};
     Result<app::AdverseEvent> event = clinic().adverse_events.Record(nurse_, ada, nausea);
     ASSERT_TRUE(event.ok()) << event.error().ToString();
     ASSERT_TRUE(clinic().sessions.Abort(nurse_, session, "patient asked to stop").ok());
