@@ -32,7 +32,8 @@ bool LatestFlagsSuicidality(const std::vector<Assessment>& by_time) {
 
 }  // namespace
 
-Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, const clinical::ClinicSettings& settings) {
+Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient,
+                                       const clinical::ClinicSettings& settings) {
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<PortalView> {
         ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
@@ -95,10 +96,9 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, co
                 view.questionnaires.push_back(std::move(assigned));
             }
         }
-        std::stable_sort(view.questionnaires.begin(), view.questionnaires.end(),
-                         [](const AssignedQuestionnaire& a, const AssignedQuestionnaire& b) {
-                             return *a.next_due < *b.next_due;
-                         });
+        std::stable_sort(
+            view.questionnaires.begin(), view.questionnaires.end(),
+            [](const AssignedQuestionnaire& a, const AssignedQuestionnaire& b) { return *a.next_due < *b.next_due; });
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "portal.read", "patient", patient.value, patient.value));
         return view;
     });

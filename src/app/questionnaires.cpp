@@ -80,9 +80,15 @@ Result<AssignedQuestionnaire> Questionnaires::Assign(const Actor& actor, Patient
                          std::string(name) + " is assigned to this patient already (assignment " +
                              std::to_string(in_force->id.value) + "); end that one first"};
         }
-        QuestionnaireAssignment assignment{QuestionnaireAssignmentId{}, found.id, request.instrument,
-                                           cadence.first_due,           cadence.every_days, now,
-                                           actor.user,                  std::nullopt,       ""};
+        QuestionnaireAssignment assignment{QuestionnaireAssignmentId{},
+                                           found.id,
+                                           request.instrument,
+                                           cadence.first_due,
+                                           cadence.every_days,
+                                           now,
+                                           actor.user,
+                                           std::nullopt,
+                                           ""};
         ASSIGN_OR_RETURN(assignment.id, tx.InsertQuestionnaireAssignment(assignment));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "questionnaire.assign", "questionnaire_assignment",
                                     assignment.id.value, found.id.value, name));
@@ -97,21 +103,18 @@ Result<std::vector<AssignedQuestionnaire>> Questionnaires::List(const Actor& act
         ASSIGN_OR_RETURN(const PatientAnswers answers, ReadAnswers(tx, zones_, found.id, now));
         ASSIGN_OR_RETURN(const std::vector<QuestionnaireAssignment> assignments,
                          tx.ListQuestionnaireAssignments(found.id));
-        RETURN_IF_ERROR(
-            RecordAudit(tx, actor, now, "questionnaire.list", "patient", found.id.value, found.id.value));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "questionnaire.list", "patient", found.id.value, found.id.value));
         return WithDueDates(assignments, answers.assessments, answers.zone, answers.today);
     });
 }
 
-Result<AssignedQuestionnaire> Questionnaires::End(const Actor& actor, PatientId patient,
-                                                  QuestionnaireAssignmentId id) {
+Result<AssignedQuestionnaire> Questionnaires::End(const Actor& actor, PatientId patient, QuestionnaireAssignmentId id) {
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<AssignedQuestionnaire> {
         ASSIGN_OR_RETURN(const Patient found, tx.GetPatient(patient));
         ASSIGN_OR_RETURN(std::vector<QuestionnaireAssignment> assignments, tx.ListQuestionnaireAssignments(found.id));
-        const auto ended = std::find_if(assignments.begin(), assignments.end(), [id](const QuestionnaireAssignment& a) {
-            return a.id == id && !a.ended_at;
-        });
+        const auto ended = std::find_if(assignments.begin(), assignments.end(),
+                                        [id](const QuestionnaireAssignment& a) { return a.id == id && !a.ended_at; });
         if (ended == assignments.end()) {
             return Error{ErrorCode::kNotFound, "assignment_id",
                          "this patient has no questionnaire assignment in force with id " + std::to_string(id.value)};

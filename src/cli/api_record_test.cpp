@@ -323,8 +323,9 @@ TEST_P(ApiRecordTest, AClinicianAssignsAQuestionnaireThePatientSeesDueAndAnswers
 
     // Who may assign: the clinical roles; not the front desk, an admin or the patient.
     for (const std::string refused : {"desk@clinic.example", "admin@clinic.example", "ada@example.org"}) {
-        EXPECT_EQ(server_->ClientWithToken(refused).Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}}).status,
-                  403)
+        EXPECT_EQ(
+            server_->ClientWithToken(refused).Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}}).status,
+            403)
             << refused;
     }
     EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "madrs"}}).ErrorField(), "instrument");
@@ -332,9 +333,9 @@ TEST_P(ApiRecordTest, AClinicianAssignsAQuestionnaireThePatientSeesDueAndAnswers
               "instrument");  // the clinic keeps it clinician-only by default
     EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}, {"every_days", 0}}).ErrorField(),
               "every_days");
-    EXPECT_EQ(
-        therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}, {"first_due", "2001-01-01"}}).ErrorField(),
-        "first_due");
+    EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}, {"first_due", "2001-01-01"}})
+                  .ErrorField(),
+              "first_due");
     EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}, {"every", 7}}).ErrorField(),
               "every");  // an unknown field is refused, not ignored
 
@@ -355,10 +356,10 @@ TEST_P(ApiRecordTest, AClinicianAssignsAQuestionnaireThePatientSeesDueAndAnswers
     ASSERT_EQ(before.body["questionnaires"].size(), 2U);
     EXPECT_EQ(before.body["questionnaires"][0]["due"], true);
 
-    ASSERT_EQ(patient
-                  .Post(PatientPath("/portal/assessments"), {{"instrument", "gad7"}, {"answers", {1, 1, 1, 0, 0, 0, 0}}})
-                  .status,
-              201);
+    ASSERT_EQ(
+        patient.Post(PatientPath("/portal/assessments"), {{"instrument", "gad7"}, {"answers", {1, 1, 1, 0, 0, 0, 0}}})
+            .status,
+        201);
     const ApiResponse after = patient.Get(PatientPath("/portal"));
     ASSERT_EQ(after.body["questionnaires"].size(), 1U);
     EXPECT_EQ(after.body["questionnaires"][0]["instrument"], "phq9");
@@ -372,12 +373,14 @@ TEST_P(ApiRecordTest, AClinicianAssignsAQuestionnaireThePatientSeesDueAndAnswers
     EXPECT_FALSE(listed.body["questionnaires"][0]["last_answered_at"].is_null());
     EXPECT_EQ(server_->ClientWithToken("desk@clinic.example").Get(PatientPath("/questionnaires")).status, 403);
 
-    const std::string weekly_path = PatientPath("/questionnaires/" + std::to_string(weekly.body["id"].get<std::int64_t>()));
+    const std::string weekly_path =
+        PatientPath("/questionnaires/" + std::to_string(weekly.body["id"].get<std::int64_t>()));
     EXPECT_EQ(patient.Send("DELETE", weekly_path, "").status, 403);
     const ApiResponse ended = server_->ClientWithToken("nurse@clinic.example").Send("DELETE", weekly_path, "");
     ASSERT_EQ(ended.status, 200) << ended.text;
     EXPECT_EQ(ended.body["ended_by"], "nurse@clinic.example");
-    EXPECT_EQ(server_->ClientWithToken("nurse@clinic.example").Send("DELETE", weekly_path, "").ErrorField(), "assignment_id");
+    EXPECT_EQ(server_->ClientWithToken("nurse@clinic.example").Send("DELETE", weekly_path, "").ErrorField(),
+              "assignment_id");
     EXPECT_TRUE(patient.Get(PatientPath("/portal")).body["questionnaires"].empty());
 }
 

@@ -44,8 +44,8 @@ constexpr std::string_view kClinicCrisisSource = "the clinic's own (setting port
 
 // Characters as people count them: Unicode code points of UTF-8 text (continuation bytes are 10xxxxxx).
 std::size_t CharCount(std::string_view text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 bool HasControlCharacter(std::string_view text) {
@@ -77,8 +77,9 @@ std::span<const CrisisResource> CrisisResources(Region region) {
 Result<std::vector<CrisisResource>> ParseCrisisResources(std::string_view setting, std::string_view text) {
     const std::string name(setting);
     if (HasControlCharacter(text)) {
-        return InvalidArgument(name, "must not contain control characters such as line breaks; separate services "
-                                     "with \";\"");
+        return InvalidArgument(name,
+                               "must not contain control characters such as line breaks; separate services "
+                               "with \";\"");
     }
     std::vector<CrisisResource> resources;
     for (std::size_t start = 0; start <= text.size();) {
@@ -95,8 +96,8 @@ Result<std::vector<CrisisResource>> ParseCrisisResources(std::string_view settin
         const std::string_view service = Trim(entry.substr(0, colon));
         const std::string_view contact = Trim(entry.substr(colon + 1));
         if (service.empty() || contact.empty()) {
-            return InvalidArgument(name, "each service needs a name and a contact (got \"" + std::string(entry) +
-                                             "\")");
+            return InvalidArgument(name,
+                                   "each service needs a name and a contact (got \"" + std::string(entry) + "\")");
         }
         if (CharCount(service) > kCrisisNameMaxChars || CharCount(contact) > kCrisisContactMaxChars) {
             return InvalidArgument(name, "a service's name is at most " + std::to_string(kCrisisNameMaxChars) +
@@ -116,15 +117,15 @@ Status CheckCrisisText(std::string_view setting, std::string_view text) {
         return InvalidArgument(std::string(setting), "must not contain control characters such as line breaks");
     }
     if (CharCount(text) > kCrisisTextMaxChars) {
-        return InvalidArgument(std::string(setting),
-                               "at most " + std::to_string(kCrisisTextMaxChars) + " characters (got " +
-                                   std::to_string(CharCount(text)) + ")");
+        return InvalidArgument(std::string(setting), "at most " + std::to_string(kCrisisTextMaxChars) +
+                                                         " characters (got " + std::to_string(CharCount(text)) + ")");
     }
     return Status::Ok();
 }
 
 std::vector<CrisisResource> CrisisResourcesOf(const ClinicSettings& settings) {
-    Result<std::vector<CrisisResource>> own = ParseCrisisResources("portal.crisis_resources", settings.portal.crisis_resources);
+    Result<std::vector<CrisisResource>> own =
+        ParseCrisisResources("portal.crisis_resources", settings.portal.crisis_resources);
     assert(own.ok() && "portal.crisis_resources was stored without SetSetting");
     if (own.ok() && !own->empty()) {
         return std::move(*own);

@@ -59,7 +59,7 @@ TEST(PatientGuidance, TheClinicsOwnCrisisServicesReplaceTheRegions) {
 
 TEST(PatientGuidance, CrisisTextsAreBounded) {
     ClinicSettings settings;
-    for (const std::string refused :
+    for (const std::string& refused :
          {std::string("no colon here"), std::string(": 911"), std::string("Line:"), std::string("A: 1\nB: 2"),
           std::string("A: 1; B: 2; C: 3; D: 4; E: 5; F: 6"), std::string(kCrisisNameMaxChars + 1, 'n') + ": 1",
           "Line: " + std::string(kCrisisContactMaxChars + 1, 'c')}) {
@@ -67,8 +67,8 @@ TEST(PatientGuidance, CrisisTextsAreBounded) {
         ASSERT_FALSE(status.ok()) << refused;
         EXPECT_EQ(status.error().field, "portal.crisis_resources");
     }
-    EXPECT_TRUE(SetSetting(settings, "portal.crisis_resources", std::string(kCrisisNameMaxChars, 'n') + ": " +
-                                                                    std::string(kCrisisContactMaxChars, 'c'))
+    EXPECT_TRUE(SetSetting(settings, "portal.crisis_resources",
+                           std::string(kCrisisNameMaxChars, 'n') + ": " + std::string(kCrisisContactMaxChars, 'c'))
                     .ok());
     EXPECT_TRUE(settings.portal.crisis_resources.size() > kCrisisNameMaxChars);
 

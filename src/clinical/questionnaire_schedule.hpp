@@ -25,7 +25,8 @@ struct QuestionnaireCadence {
 };
 
 // Checks a new assignment's cadence on the clinic's date `today`. Errors: kInvalidArgument "first_due" before
-// today or more than kQuestionnaireMaxLeadDays after it; kOutOfRange "every_days" outside 1..kQuestionnaireMaxEveryDays.
+// today or more than kQuestionnaireMaxLeadDays after it; kOutOfRange "every_days"
+// outside 1..kQuestionnaireMaxEveryDays.
 [[nodiscard]] Status CheckCadence(const QuestionnaireCadence& cadence, std::chrono::sys_days today);
 
 // The date the assignment is next due, given the clinic's date of the latest answer that counts for it (one given

@@ -528,8 +528,8 @@ const InstrumentDefinition& Definition(Instrument instrument) {
 
 bool PatientMayAnswer(Instrument instrument, const ScaleSettings& settings) {
     const Rater rater = Definition(instrument).rater;
-    return rater == Rater::kPatient ||
-           (rater == Rater::kClinicianOrPatient && settings.cssrs_screen_self_report == CssrsSelfReport::kPatientAllowed);
+    return rater == Rater::kPatient || (rater == Rater::kClinicianOrPatient &&
+                                        settings.cssrs_screen_self_report == CssrsSelfReport::kPatientAllowed);
 }
 
 Status CheckSelfReport(Instrument instrument, TimePoint assessed_at, TimePoint now, const ClinicSettings& settings) {

@@ -416,8 +416,9 @@ const std::vector<Entry>& Registry() {
             "Hours before an appointment its second email reminder goes out (fewer than the first); 0: none."),
         TextEntry(
             "portal.crisis_text", [](auto& s) -> auto& { return s.portal.crisis_text; },
-            "text of at most " + std::to_string(kCrisisTextMaxChars) + " characters, no line breaks; empty: the "
-            "portal's standard sentence",
+            "text of at most " + std::to_string(kCrisisTextMaxChars) +
+                " characters, no line breaks; empty: the "
+                "portal's standard sentence",
             CheckCrisisText,
             "Clinic policy [PRACTICE]: the clinic's own words to a patient whose questionnaire flagged suicidal "
             "thoughts (clinical-reference §6.2 item 9 handling)",
@@ -425,9 +426,9 @@ const std::vector<Entry>& Registry() {
             "above none, e.g. the clinic's on-call number and hours."),
         TextEntry(
             "portal.crisis_resources", [](auto& s) -> auto& { return s.portal.crisis_resources; },
-            "\"name: contact; name: contact\", at most " + std::to_string(kCrisisResourcesMax) +
-                " services (name " + std::to_string(kCrisisNameMaxChars) + ", contact " +
-                std::to_string(kCrisisContactMaxChars) + " characters); empty: the region's services",
+            "\"name: contact; name: contact\", at most " + std::to_string(kCrisisResourcesMax) + " services (name " +
+                std::to_string(kCrisisNameMaxChars) + ", contact " + std::to_string(kCrisisContactMaxChars) +
+                " characters); empty: the region's services",
             [](std::string_view name, std::string_view text) { return StatusOf(ParseCrisisResources(name, text)); },
             "Default (empty): region us: 911 and the 988 Suicide & Crisis Lifeline (SAMHSA, 988lifeline.org); region "
             "eu: 112 (Directive (EU) 2018/1972 Art. 109) [UNVERIFIED: not in clinical-reference]; otherwise the "

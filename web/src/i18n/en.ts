@@ -184,6 +184,39 @@ export const en = {
   'portal.cssrs.item6':
     'Have you ever done anything, started to do anything, or prepared to do anything to end your life?',
   'portal.cssrs.item7': 'Was this within the past 3 months?',
+  // PCL-5 (Weathers et al. 2013, VA National Center for PTSD): public domain (clinical-reference §6.7); the published
+  // wording [UNVERIFIED against the VA form: the reference gives no item text].
+  'portal.choice.aLittleBit': 'A little bit',
+  'portal.choice.moderately': 'Moderately',
+  'portal.choice.quiteABit': 'Quite a bit',
+  'portal.choice.extremely': 'Extremely',
+  'portal.pcl5.name': 'PCL-5',
+  'portal.pcl5.stem': 'In the past month, how much were you bothered by:',
+  'portal.pcl5.item1': 'Repeated, disturbing, and unwanted memories of the stressful experience?',
+  'portal.pcl5.item2': 'Repeated, disturbing dreams of the stressful experience?',
+  'portal.pcl5.item3':
+    'Suddenly feeling or acting as if the stressful experience were actually happening again (as if you were actually back there reliving it)?',
+  'portal.pcl5.item4': 'Feeling very upset when something reminded you of the stressful experience?',
+  'portal.pcl5.item5':
+    'Having strong physical reactions when something reminded you of the stressful experience (for example, heart pounding, trouble breathing, sweating)?',
+  'portal.pcl5.item6': 'Avoiding memories, thoughts, or feelings related to the stressful experience?',
+  'portal.pcl5.item7':
+    'Avoiding external reminders of the stressful experience (for example, people, places, conversations, activities, objects, or situations)?',
+  'portal.pcl5.item8': 'Trouble remembering important parts of the stressful experience?',
+  'portal.pcl5.item9':
+    'Having strong negative beliefs about yourself, other people, or the world (for example, having thoughts such as: I am bad, there is something seriously wrong with me, no one can be trusted, the world is completely dangerous)?',
+  'portal.pcl5.item10': 'Blaming yourself or someone else for the stressful experience or what happened after it?',
+  'portal.pcl5.item11': 'Having strong negative feelings such as fear, horror, anger, guilt, or shame?',
+  'portal.pcl5.item12': 'Loss of interest in activities that you used to enjoy?',
+  'portal.pcl5.item13': 'Feeling distant or cut off from other people?',
+  'portal.pcl5.item14':
+    'Trouble experiencing positive feelings (for example, being unable to feel happiness or have loving feelings for people close to you)?',
+  'portal.pcl5.item15': 'Irritable behavior, angry outbursts, or acting aggressively?',
+  'portal.pcl5.item16': 'Taking too many risks or doing things that could cause you harm?',
+  'portal.pcl5.item17': 'Being “superalert” or watchful or on guard?',
+  'portal.pcl5.item18': 'Feeling jumpy or easily startled?',
+  'portal.pcl5.item19': 'Having difficulty concentrating?',
+  'portal.pcl5.item20': 'Trouble falling or staying asleep?',
   'portal.gad7.name': 'GAD-7',
   'portal.gad7.stem': 'Over the last 2 weeks, how often have you been bothered by the following problems:',
   'portal.gad7.item1': 'Feeling nervous, anxious, or on edge',

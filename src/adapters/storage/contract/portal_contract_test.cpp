@@ -144,8 +144,7 @@ TEST_P(PortalContractTest, CrisisResourcesFollowTheLatestSuicidalityScreen) {
 
 TEST_P(PortalContractTest, AnUnknownPatientIsNotFoundAndNothingIsAudited) {
     const std::size_t audit_before = ReadAuditActions(store()).size();
-    Result<PortalView> view =
-        clinic().portal.Read(patient_user_, PatientId{patient_.value + 100}, settings_);
+    Result<PortalView> view = clinic().portal.Read(patient_user_, PatientId{patient_.value + 100}, settings_);
     ASSERT_FALSE(view.ok());
     EXPECT_EQ(view.error().code, ErrorCode::kNotFound);
     EXPECT_EQ(ReadAuditActions(store()).size(), audit_before);

@@ -188,8 +188,8 @@ TEST_P(QuestionnaireContractTest, TheSchemaKeepsAssignmentsEndedOnceAndNeverDele
     EXPECT_FALSE(ExecuteDirectly("DELETE FROM questionnaire_assignments WHERE id = " + id).ok());
     EXPECT_FALSE(ExecuteDirectly("UPDATE questionnaire_assignments SET instrument = 'phq9' WHERE id = " + id).ok());
     ASSERT_TRUE(clinic().questionnaires.End(nurse_, patient_, gad7->assignment.id).ok());
-    EXPECT_FALSE(ExecuteDirectly("UPDATE questionnaire_assignments SET ended_at = NULL, ended_by = '' WHERE id = " + id)
-                     .ok());
+    EXPECT_FALSE(
+        ExecuteDirectly("UPDATE questionnaire_assignments SET ended_at = NULL, ended_by = '' WHERE id = " + id).ok());
 }
 
 TEST_P(QuestionnaireContractTest, APositiveCssrsScreenAlertsTheNamedClinicianAndShowsTheClinicsCrisisServices) {

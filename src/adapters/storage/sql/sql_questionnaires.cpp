@@ -56,12 +56,12 @@ Result<app::QuestionnaireAssignmentId> SqlTransaction::InsertQuestionnaireAssign
     return app::QuestionnaireAssignmentId{InsertedId(rows)};
 }
 
-Result<std::vector<app::QuestionnaireAssignment>> SqlTransaction::ListQuestionnaireAssignments(
-    app::PatientId patient) {
+Result<std::vector<app::QuestionnaireAssignment>> SqlTransaction::ListQuestionnaireAssignments(app::PatientId patient) {
     const std::vector<SqlValue> params = {patient.value};
     return QueryRows<app::QuestionnaireAssignment>(
         connection_,
-        "SELECT " + std::string(kAssignmentColumns) + " FROM questionnaire_assignments WHERE patient_id = $1 ORDER BY id",
+        "SELECT " + std::string(kAssignmentColumns) +
+            " FROM questionnaire_assignments WHERE patient_id = $1 ORDER BY id",
         params, AssignmentFromRow);
 }
 

@@ -2,13 +2,15 @@
 // POST /api/v1/patients/{id}/portal/assessments (docs/api.md) whose wording may be shown without permission. PHQ-9 and
 // GAD-7 are free to reproduce, "no permission required" (shared/clinical-reference.md §5.3, PHQ screeners site); their
 // item wording and answer choices are the published ones, kept in the message catalogue (en.ts, "portal.phq9.*",
-// "portal.gad7.*"). The C-SSRS screener is free for clinical use with its exact wording (§6.8; "portal.cssrs.*"),
+// "portal.gad7.*"). The PCL-5 is public domain (§6.7; "portal.pcl5.*"), asked when a clinician assigns it. The QIDS-SR16
+// is not asked here yet (its sixteen items each have answers of their own): an assigned one is listed for the care
+// team to go through in person. The C-SSRS screener is free for clinical use with its exact wording (§6.8; "portal.cssrs.*"),
 // asked with its skip logic; the portal offers it only when a clinician assigned it and the clinic lets patients
 // answer it (scales.cssrs_screen_self_report). The server scores them (src/clinical/scales.cpp), checks the skip
 // logic again and raises the alerts; this file only asks.
 import type { MessageKey } from '../../i18n';
 
-export type PortalInstrument = 'phq9' | 'gad7' | 'cssrs-screen';
+export type PortalInstrument = 'phq9' | 'gad7' | 'pcl5' | 'cssrs-screen';
 
 export interface Questionnaire {
   readonly instrument: PortalInstrument;
@@ -97,6 +99,41 @@ export const QUESTIONNAIRES: readonly Questionnaire[] = [
     ],
     choices: FREQUENCY,
     anyTime: true,
+  },
+  {
+    instrument: 'pcl5',
+    name: 'portal.pcl5.name',
+    stem: 'portal.pcl5.stem',
+    items: [
+      'portal.pcl5.item1',
+      'portal.pcl5.item2',
+      'portal.pcl5.item3',
+      'portal.pcl5.item4',
+      'portal.pcl5.item5',
+      'portal.pcl5.item6',
+      'portal.pcl5.item7',
+      'portal.pcl5.item8',
+      'portal.pcl5.item9',
+      'portal.pcl5.item10',
+      'portal.pcl5.item11',
+      'portal.pcl5.item12',
+      'portal.pcl5.item13',
+      'portal.pcl5.item14',
+      'portal.pcl5.item15',
+      'portal.pcl5.item16',
+      'portal.pcl5.item17',
+      'portal.pcl5.item18',
+      'portal.pcl5.item19',
+      'portal.pcl5.item20',
+    ],
+    choices: [
+      'portal.choice.notAtAll',
+      'portal.choice.aLittleBit',
+      'portal.choice.moderately',
+      'portal.choice.quiteABit',
+      'portal.choice.extremely',
+    ],
+    anyTime: false,
   },
   {
     instrument: 'cssrs-screen',
