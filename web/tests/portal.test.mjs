@@ -47,6 +47,15 @@ async function api(page, method, path, body) {
   );
 }
 
+// Sends the reviewed answers (the review screen is open); the assessment the server recorded.
+async function sendAnswers(page, patientId) {
+  const posted = page.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/portal/assessments`));
+  await page.getByRole('button', { name: 'Send answers' }).click();
+  const answer = await posted;
+  assert.equal(answer.status(), 201);
+  return answer.json();
+}
+
 // Subscribes `page` (a clinician's, signed in) to the board's live events, collected in window.__liveEvents.
 async function subscribeToBoard(page) {
   await page.evaluate(
@@ -135,11 +144,7 @@ describe('the patient portal', () => {
     await screenshot(page, 'portal-review-phone');
 
     const sent = Date.now();
-    const posted = page.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/portal/assessments`));
-    await page.getByRole('button', { name: 'Send answers' }).click();
-    const answer = await posted;
-    assert.equal(answer.status(), 201);
-    const recorded = await answer.json();
+    const recorded = await sendAnswers(page, patientId);
     assert.deepEqual(recorded.answers ?? answers, answers);
     assert.ok(recorded.alerts.length >= 1, 'the server raised an alert');
 
@@ -193,14 +198,14 @@ describe('assigned questionnaires', () => {
     const { page: chart } = await browserFor(t);
     await login(chart, clinic.logins.therapist.email, clinic.logins.therapist.password, clinic.url);
     await chart.goto(`${clinic.url}/patients/${patientId}`);
-    const section = chart.locator('section', { has: chart.getByRole('heading', { level: 2, name: 'Questionnaires' }) });
+    const section = chart.locator('section.chart-section', { has: chart.getByRole('heading', { level: 2, name: 'Questionnaires' }) });
     await section.getByRole('heading', { level: 3, name: 'Assign a questionnaire' }).waitFor();
     // A questionnaire a patient may not answer is refused at its field, in the server's words.
-    await section.getByLabel('Questionnaire').selectOption('cssrs-screen');
+    await section.getByLabel('Questionnaire', { exact: true }).selectOption('cssrs-screen');
     await section.getByRole('button', { name: 'Assign', exact: true }).click();
     await section.locator('#questionnaire-instrument-error').getByText('clinician-only', { exact: false }).waitFor();
-    await section.getByLabel('Questionnaire').selectOption('gad7');
-    await section.getByLabel('Repeats').selectOption('7');
+    await section.getByLabel('Questionnaire', { exact: true }).selectOption('gad7');
+    await section.getByLabel('Repeats', { exact: true }).selectOption('7');
     const assigned = chart.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/questionnaires`) && r.request().method() === 'POST');
     await section.getByRole('button', { name: 'Assign', exact: true }).click();
     assert.equal((await assigned).status(), 201);
@@ -225,11 +230,7 @@ describe('assigned questionnaires', () => {
       await page.getByRole('radio', { name: 'Several days' }).check();
       await page.getByRole('button', { name: item === 7 ? 'Review answers' : 'Next' }).click();
     }
-    const posted = page.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/portal/assessments`));
-    await page.getByRole('button', { name: 'Send answers' }).click();
-    const answer = await posted;
-    assert.equal(answer.status(), 201);
-    const recorded = await answer.json();
+    const recorded = await sendAnswers(page, patientId);
 
     // Answered: no longer due; the weekly one is next due in a week.
     await page.getByText('Thank you. Your GAD-7 (anxiety) answers were sent to your care team.').waitFor();
@@ -291,11 +292,7 @@ describe('assigned questionnaires', () => {
     await checkA11y(page, 'portal-cssrs-review');
 
     const sent = Date.now();
-    const posted = page.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/portal/assessments`));
-    await page.getByRole('button', { name: 'Send answers' }).click();
-    const answer = await posted;
-    assert.equal(answer.status(), 201);
-    const recorded = await answer.json();
+    const recorded = await sendAnswers(page, patientId);
     assert.deepEqual(recorded.answers, [1, 0, 0, 0, 0, 0, 0]);
     assert.equal(recorded.band, 'low');
     await expectLiveAlert(clinician, patientId, sent);

@@ -10,20 +10,8 @@ import { del, get, post } from '../../api';
 import { useDraft } from '../../draft';
 import { formatDate, formatDateTime } from '../../format';
 import { t, tn, type MessageKey } from '../../i18n';
+import type { AssignedQuestionnaire as Assignment } from '../portal/portal-api';
 import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from './form';
-
-interface Assignment {
-  readonly id: number;
-  readonly instrument: string;
-  readonly first_due: string;
-  readonly every_days: number | null;
-  readonly assigned_at: string;
-  readonly assigned_by: string;
-  readonly ended_at: string | null;
-  readonly last_answered_at: string | null;
-  readonly next_due: string | null;
-  readonly due: boolean;
-}
 
 // The instruments a patient may answer themselves (clinical::PatientMayAnswer); the server has the last word.
 const INSTRUMENTS: readonly { readonly value: string; readonly label: MessageKey }[] = [
