@@ -203,7 +203,7 @@ describe('assigned questionnaires', () => {
     // A questionnaire a patient may not answer is refused at its field, in the server's words.
     await section.getByLabel('Questionnaire', { exact: true }).selectOption('cssrs-screen');
     await section.getByRole('button', { name: 'Assign', exact: true }).click();
-    await section.locator('#questionnaire-instrument-error').getByText('clinician-only', { exact: false }).waitFor();
+    await section.locator('#questionnaire-instrument-error').getByText('not a questionnaire a patient answers', { exact: false }).waitFor();
     await section.getByLabel('Questionnaire', { exact: true }).selectOption('gad7');
     await section.getByLabel('Repeats', { exact: true }).selectOption('7');
     const assigned = chart.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/questionnaires`) && r.request().method() === 'POST');
