@@ -91,7 +91,7 @@ Result<std::vector<CrisisResource>> ParseCrisisResources(std::string_view settin
         }
         const std::size_t colon = entry.find(':');
         if (colon == std::string_view::npos) {
-            return InvalidArgument(name, "each service is \"name: contact\" (got \"" + std::string(entry) + "\")");
+            return InvalidArgument(name, R"(each service is "name: contact" (got ")" + std::string(entry) + R"("))");
         }
         const std::string_view service = Trim(entry.substr(0, colon));
         const std::string_view contact = Trim(entry.substr(colon + 1));
@@ -128,7 +128,7 @@ std::vector<CrisisResource> CrisisResourcesOf(const ClinicSettings& settings) {
         ParseCrisisResources("portal.crisis_resources", settings.portal.crisis_resources);
     assert(own.ok() && "portal.crisis_resources was stored without SetSetting");
     if (own.ok() && !own->empty()) {
-        return std::move(*own);
+        return *own;
     }
     const std::span<const CrisisResource> region = CrisisResources(settings.region);
     return {region.begin(), region.end()};
