@@ -415,6 +415,19 @@ public:
         return Call(&app::StoreTransaction::RevokeCalendarFeed, id, at);
     }
 
+    // app::QuestionnaireTransaction
+    Result<app::QuestionnaireAssignmentId> InsertQuestionnaireAssignment(
+        const app::QuestionnaireAssignment& assignment) override {
+        return Call(&app::StoreTransaction::InsertQuestionnaireAssignment, assignment);
+    }
+    Result<std::vector<app::QuestionnaireAssignment>> ListQuestionnaireAssignments(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListQuestionnaireAssignments, patient);
+    }
+    Status EndQuestionnaireAssignment(app::QuestionnaireAssignmentId id, app::TimePoint at,
+                                      std::string_view by) override {
+        return Call(&app::StoreTransaction::EndQuestionnaireAssignment, id, at, by);
+    }
+
 private:
     template <typename Operation, typename... Args>
     std::invoke_result_t<Operation, app::StoreTransaction&, Args&...> Call(Operation operation, Args&... args) {

@@ -180,6 +180,13 @@ public:
     Result<std::optional<app::CalendarFeed>> FindLiveCalendarFeed(app::UserId user) override;
     Status RevokeCalendarFeed(app::CalendarFeedId id, app::TimePoint at) override;
 
+    // app::QuestionnaireTransaction: sql_questionnaires.cpp.
+    Result<app::QuestionnaireAssignmentId> InsertQuestionnaireAssignment(
+        const app::QuestionnaireAssignment& assignment) override;
+    Result<std::vector<app::QuestionnaireAssignment>> ListQuestionnaireAssignments(app::PatientId patient) override;
+    Status EndQuestionnaireAssignment(app::QuestionnaireAssignmentId id, app::TimePoint at,
+                                      std::string_view by) override;
+
 private:
     SqlConnection& connection_;
 };

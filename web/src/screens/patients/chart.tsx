@@ -7,7 +7,8 @@
 // reads GET /api/v1/patients/{id}/chart, which answers every clinical part and the outcome lines the server's rules
 // put (docs/api.md "chart"), and the weights (patient.read), which the chart route does not carry; the front desk
 // reads the patient and the schedule (patient.read, schedule.read), and no weight: a weight sets the dose, it is not
-// what the front desk books by.
+// what the front desk books by. The "Questionnaires" section (questionnaires.tsx) reads the patient's assigned
+// questionnaires on its own, after the chart: it changes as the patient answers, apart from the chart's record.
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { may, type Permission } from '../../access';
@@ -22,6 +23,7 @@ import { useDraft } from '../../draft';
 import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from './form';
 import { stateKeys } from '../session/model';
 import { OutcomeChart } from './outcome-chart';
+import { QuestionnaireAssignments } from './questionnaires';
 import './patients.css';
 import {
   fullName,
@@ -540,6 +542,11 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
           {clinical ? (
             <Section id="chart-outcomes" title={t('chart.outcomes')}>
               <OutcomeChart outcomes={clinical.outcomes} courses={clinical.courses} />
+            </Section>
+          ) : null}
+          {clinical && allowed('assessment.read') ? (
+            <Section id="chart-questionnaires" title={t('chart.questionnaires')}>
+              <QuestionnaireAssignments patientId={data.patient.id} mayAssign={allowed('questionnaire.assign')} />
             </Section>
           ) : null}
           {clinical ? (
