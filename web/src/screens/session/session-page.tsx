@@ -10,6 +10,7 @@ import { formatDateTime, formatDuration, formatQuantity, formatTime, formatTimeS
 import { t } from '../../i18n';
 import { useLiveTopic, type LiveEvent } from '../../live';
 import { Page } from '../../page';
+import { PrintButton, PrintHeader } from '../../print';
 import { Link, type Params } from '../../router';
 import { useSession } from '../../session';
 import { AlertsPanel } from './alerts';
@@ -38,7 +39,9 @@ import {
   type Vital,
 } from './model';
 import { RemsPanel } from './rems';
+import { SessionSummary } from './summary';
 import { VitalsChart } from './vitals-chart';
+import '../shared.css';
 import './session.css';
 
 interface Loaded {
@@ -243,9 +246,14 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
     .map((code) => latestOf(loaded.vitals, code))
     .filter((v): v is Vital => v !== undefined);
   const name = `${patient.family_name}, ${patient.given_name}`;
-  const editable = !FINISHED.has(session.state) && user.role !== 'therapist';
+  const finished = FINISHED.has(session.state);
+  const editable = !finished && user.role !== 'therapist';
   return (
-    <Page title={t('session.heading', { name, number: session.number })}>
+    <Page
+      title={t('session.heading', { name, number: session.number })}
+      actions={finished ? <PrintButton label={t('session.printSummary')} /> : undefined}
+      printHeader={<PrintHeader patient={patient} document={t('print.sessionDocument', { number: session.number })} />}
+    >
       <p class="session-subtitle">
         <Link href="/board">{t('session.backToBoard')}</Link> · {t('session.mrn', { mrn: patient.mrn })} ·{' '}
         <strong>{t(routeKey(route))}</strong> · {course.indication}
@@ -294,7 +302,6 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
             />
           ) : null}
           {editable ? <ScalesEntry patientId={patient.id} onRecorded={() => undefined} /> : null}
-          {isEsketamine(route) && FINISHED.has(session.state) && session.state === 'discharged' ? <RemsPanel sessionId={session.id} /> : null}
         </div>
         <aside class="session-side">
           <AlertsPanel alerts={loaded.alerts} onChanged={putAlert} />
@@ -320,6 +327,8 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
           </section>
         </aside>
       </div>
+      {finished ? <SessionSummary session={session} vitals={loaded.vitals} alerts={loaded.alerts} /> : null}
+      {isEsketamine(route) && session.state === 'discharged' ? <RemsPanel sessionId={session.id} /> : null}
     </Page>
   );
 }
