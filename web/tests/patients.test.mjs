@@ -3,24 +3,10 @@
 // prescriber signs the screening, starts a course and signs a dose order, each through the screens; a value the API
 // refuses is shown next to its field with the API's reason; axe-core on every screen; screenshots.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { appConsoleErrors, browserFor, checkA11y, login, screenshot, serverForFile } from './harness.mjs';
 
-let server;
-
-before(async () => {
-  server = await startServer({ demo: true });
-});
-
-after(async () => {
-  await server?.stop();
-});
-
-async function browserFor(t) {
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  return browser;
-}
+const server = serverForFile({ demo: true });
 
 async function signInAs(page, role) {
   const { email, password } = server.logins[role];

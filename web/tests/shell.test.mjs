@@ -2,25 +2,10 @@
 // on the login page, role-aware navigation, sign-out, reload, the live status, the progress indicator, and axe-core
 // on the login page and the layout.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { appConsoleErrors, browserFor, checkA11y, login, screenshot, serverForFile } from './harness.mjs';
 
-let server;
-
-before(async () => {
-  server = await startServer({ demo: true });
-});
-
-after(async () => {
-  await server?.stop();
-});
-
-// A fresh browser for one test, closed when it ends, whatever happens.
-async function browserFor(t) {
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  return browser;
-}
+const server = serverForFile({ demo: true });
 
 describe('signing in', () => {
   const landing = {
