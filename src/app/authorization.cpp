@@ -27,13 +27,15 @@ constexpr Role kF = Role::kFrontDesk;
 constexpr Role kOwn = Role::kPatient;  // a patient, for their own record only
 
 // The role matrix (issue 4 §2 "Access"; shared/design.md §2 roles). Admins run the system (users, tokens, settings,
-// the audit log, export) and read no chart; prescribers hold every clinical permission and alone sign screenings
-// and dose orders and override the BP gate; nurses record the session (vitals, administrations, assessments) and
-// move it along; therapists read the chart and scores and write therapy notes but order nothing; the front desk
-// registers and schedules and never reads clinical data; a patient reads their own record and portal.
+// the audit log, export), find patients by demographics to give them a portal login, and read no chart; prescribers
+// hold every clinical permission and alone sign screenings and dose orders and override the BP gate; nurses record the
+// session (vitals, administrations, assessments) and move it along; therapists read the chart and scores and write
+// therapy notes but order nothing; the front desk registers and schedules and never reads clinical data; a patient
+// reads their own record and portal.
 constexpr std::array kMatrix = {
     AccessRule{Permission::kPatientList, "patient.list", "list and search patients (demographics)",
-               RolesOf(kP, kN, kT, kF), "the front desk finds patients to schedule them"},
+               RolesOf(kA, kP, kN, kT, kF),
+               "the front desk finds patients to schedule them; an admin finds the patient a portal login is for"},
     AccessRule{Permission::kPatientRead, "patient.read", "read a patient's demographics and weights",
                RolesOf(kP, kN, kT, kF, kOwn), ""},
     AccessRule{Permission::kPatientRegister, "patient.register", "register a patient", RolesOf(kP, kN, kF), ""},

@@ -17,7 +17,7 @@ namespace {
 // code: one letter per role that holds the permission. A admin, P prescriber, N nurse, T therapist, F front desk,
 // S a patient (their own record only).
 const std::map<std::string, std::string> kExpected = {
-    {"patient.list", "PNTF"},
+    {"patient.list", "APNTF"},
     {"patient.read", "PNTFS"},
     {"patient.register", "PNF"},
     {"patient.update", "PNF"},

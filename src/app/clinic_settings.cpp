@@ -83,13 +83,25 @@ Result<clinical::ClinicSettings> ClinicSettingsRecords::ChangeSetting(const Acto
             RETURN_IF_ERROR(StatusOf(zones_.Load(settings.time_zone)));
         }
         std::string canonical(value);
+        std::string previous;
         for (const clinical::SettingSpec& spec : clinical::AllSettings(settings)) {
             if (spec.name == name) {
                 canonical = spec.value;
+                previous = spec.default_value;
+            }
+        }
+        // The value in force before: the stored override when there is one (as stored, even one that no longer
+        // validates), else the default.
+        for (const auto& [stored_name, stored_value] : overrides) {
+            if (stored_name == name) {
+                previous = stored_value;
             }
         }
         RETURN_IF_ERROR(tx.SaveSetting(name, canonical, now, actor.user));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "setting.change", "clinic_setting", 0, 0));
+        // The entry says which setting moved, from what to what: the audit log is where a clinic finds out who
+        // changed an alert threshold (docs/api.md "Administration").
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "setting.change", "clinic_setting", 0, 0,
+                                    "name=" + std::string(name) + " from=" + previous + " to=" + canonical));
         return settings;
     });
 }

@@ -131,6 +131,18 @@ TEST_P(ViewApiTest, TheQuickSearchFindsByNameInAnyOrderOrMrnForTheFrontDesk) {
     ASSERT_EQ(audit.status, 200);
     ASSERT_FALSE(audit.body["items"].empty());
     EXPECT_EQ(audit.body["items"][0]["detail"], "q=zola emile");
+
+    // An admin finds the patient a portal login is for (docs/security.md), and the search is audited in their name;
+    // the chart stays closed to them.
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    const ApiResponse by_admin = admin.Get("/api/v1/patients?q=MRN-0042");
+    ASSERT_EQ(by_admin.status, 200) << by_admin.text;
+    ASSERT_EQ(by_admin.body["items"].size(), 1U);
+    EXPECT_EQ(by_admin.body["items"][0]["id"], patient_id_);
+    const ApiResponse searches = admin.Get("/api/v1/audit?action=patient.search&actor=admin@clinic.example");
+    ASSERT_EQ(searches.body["items"].size(), 1U) << searches.text;
+    EXPECT_EQ(searches.body["items"][0]["detail"], "q=MRN-0042");
+    EXPECT_EQ(admin.Get(patient_ + "/chart").status, 403);
 }
 
 TEST_P(ViewApiTest, TheChartComesInOneRequestForClinicalRolesOnly) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -28,6 +29,27 @@ TEST(SettingsTest, EverySettingHasDefaultBoundsAndSource) {
         EXPECT_FALSE(spec.description.empty()) << spec.name;
         EXPECT_EQ(spec.value, spec.default_value) << spec.name;
     }
+}
+
+// `allowed` is read by people and by the admin screen (web/src/screens/admin/settings-page.tsx), which shows the unit
+// beside the value and offers a choice as a list: docs/api.md fixes its three shapes, and every setting has one.
+TEST(SettingsTest, EveryAllowedIsARangeWithItsUnitAChoiceOrTheHoursOrZoneWords) {
+    const std::regex range(R"(-?\d+(\.\d+)?\.\.-?\d+(\.\d+)?( \S.*)?)");
+    const std::regex choice(R"([a-z0-9_]+(\|[a-z0-9_]+)+)");
+    int ranges = 0;
+    int choices = 0;
+    for (const SettingSpec& spec : AllSettings(ClinicSettings{})) {
+        if (std::regex_match(spec.allowed, range)) {
+            ++ranges;
+        } else if (std::regex_match(spec.allowed, choice)) {
+            ++choices;
+        } else {
+            // Free text describes a form instead: only the opening hours and the time zone have one.
+            EXPECT_TRUE(spec.name.starts_with("hours.") || spec.name == "clinic.time_zone") << spec.name;
+        }
+    }
+    EXPECT_GT(ranges, 30);
+    EXPECT_GE(choices, 4);
 }
 
 TEST(SettingsTest, DefaultsMatchTheirSources) {

@@ -25,6 +25,8 @@ export type Permission =
   | 'appointment.read'
   | 'note.read'
   | 'settings.read'
+  | 'settings.change'
+  | 'audit.read'
   | 'user.manage'
   | 'portal.read';
 
@@ -32,6 +34,8 @@ const STAFF_CLINICAL: readonly Role[] = ['prescriber', 'nurse', 'therapist'];
 
 const matrix: Readonly<Record<Permission, readonly Role[]>> = {
   'session.read': STAFF_CLINICAL,
+  // Admins hold `patient.list` on the server too, only to find the patient a portal login is for (the admin screens'
+  // own patient search); the patient screens are not theirs, so the navigation does not offer them.
   'patient.list': [...STAFF_CLINICAL, 'front_desk'],
   // `patient.read` is also the patient's own; the staff screens under /patients are for staff.
   'patient.read': [...STAFF_CLINICAL, 'front_desk'],
@@ -51,7 +55,9 @@ const matrix: Readonly<Record<Permission, readonly Role[]>> = {
   'adverse_event.read': STAFF_CLINICAL,
   'note.read': STAFF_CLINICAL,
   'settings.read': ['admin', ...STAFF_CLINICAL, 'front_desk'],
+  'settings.change': ['admin'],
   'user.manage': ['admin'],
+  'audit.read': ['admin'],
   'portal.read': ['patient'],
 };
 

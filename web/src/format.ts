@@ -43,6 +43,13 @@ export function formatDateTime(instant: Instant): string {
   return formatter('datetime', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(toDate(instant));
 }
 
+// "Dec 7, 2026, 09:30:15" in the clinic's zone: when a record was written, to the second (the audit log).
+export function formatDateTimeSeconds(instant: Instant): string {
+  return formatter('datetime-s', { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' }).format(
+    toDate(instant),
+  );
+}
+
 // "09:30" in the clinic's zone.
 export function formatTime(instant: Instant): string {
   return formatter('time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(toDate(instant));

@@ -4,6 +4,10 @@ import type { JSX } from 'preact';
 import type { Permission } from './access';
 import type { MessageKey } from './i18n';
 import type { Params } from './router';
+import { AddUserPage } from './screens/admin/add-user-page';
+import { AuditPage } from './screens/admin/audit-page';
+import { SettingsPage } from './screens/admin/settings-page';
+import { UsersPage } from './screens/admin/users-page';
 import { BoardPage } from './screens/board/board-page';
 import { NotesPage } from './screens/notes/notes-page';
 import { ChartPage } from './screens/patients/chart';
@@ -14,7 +18,6 @@ import { PortalPage } from './screens/portal/portal-page';
 import { QuestionnairePage } from './screens/portal/questionnaire-page';
 import { SchedulePage } from './screens/schedule/schedule-page';
 import { SessionPage } from './screens/session/session-page';
-import { AdminPage } from './views/placeholders';
 
 export interface RouteDef {
   readonly pattern: string;
@@ -34,7 +37,10 @@ export const routes: readonly RouteDef[] = [
   { pattern: '/patients/:id/sessions/:session/dose-order', permission: 'dose_order.sign', view: DoseOrderPage },
   { pattern: '/patients/:id/notes', permission: 'note.read', view: NotesPage },
   { pattern: '/schedule', permission: 'appointment.read', view: SchedulePage, nav: 'nav.schedule' },
-  { pattern: '/admin', permission: 'user.manage', view: AdminPage, nav: 'nav.admin' },
+  { pattern: '/admin', permission: 'user.manage', view: UsersPage, nav: 'nav.admin' },
+  { pattern: '/admin/users/new', permission: 'user.manage', view: AddUserPage },
+  { pattern: '/admin/settings', permission: 'settings.change', view: SettingsPage },
+  { pattern: '/admin/audit', permission: 'audit.read', view: AuditPage },
   { pattern: '/portal', permission: 'portal.read', view: PortalPage, nav: 'nav.portal' },
   { pattern: '/portal/questionnaires/:instrument', permission: 'portal.read', view: QuestionnairePage },
 ];

@@ -1,18 +1,9 @@
-// Placeholder screens: a heading each, until the screen helpers replace them (issue 12 §2, §3).
+// The patient record's sub-navigation (the placeholder screens it once sat beside have all been built).
 import type { JSX } from 'preact';
 import { may } from '../access';
 import { t } from '../i18n';
-import { Page } from '../page';
 import { Link } from '../router';
 import { useSession } from '../session';
-
-function Placeholder({ title }: { title: string }): JSX.Element {
-  return (
-    <Page title={title}>
-      <p class="muted">{t('page.placeholder')}</p>
-    </Page>
-  );
-}
 
 // The sections of one patient's record, each shown only to roles that may open it.
 export function PatientSections({ id }: { id: string }): JSX.Element {
@@ -39,8 +30,4 @@ export function PatientSections({ id }: { id: string }): JSX.Element {
       </ul>
     </nav>
   );
-}
-
-export function AdminPage(): JSX.Element {
-  return <Placeholder title={t('page.admin')} />;
 }

@@ -383,6 +383,15 @@ TEST_P(HistoryContractTest, ChangesSettingsOnlyWithinTheirBounds) {
     EXPECT_TRUE(read.ok());
     EXPECT_EQ(AuditActions(std::nullopt),
               (std::vector<std::string>{"setting.change", "setting.change", "setting.change"}));
+    // Each entry names the setting and its value before and after (the default when no override was stored),
+    // in canonical text; the refused changes wrote none.
+    std::vector<std::string> details;
+    for (const app::AuditEntry& entry : ReadAudit(store())) {
+        details.push_back(entry.detail);
+    }
+    EXPECT_EQ(details, (std::vector<std::string>{"name=screening.trd_min_trial_weeks from=6 to=8",
+                                                 "name=dose.iv_max_mg_per_kg from=1 to=0.8",
+                                                 "name=dose.im_max_mg_per_kg from=0.5 to=0.5"}));
 }
 
 TEST_P(HistoryContractTest, AStoredOverrideThatNoLongerValidatesIsNamedAndRepairable) {
