@@ -10,7 +10,7 @@ DEMO_DB := var/demo.db
 SOURCES := $(shell find src bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
 LINT_SOURCES := $(filter src/%,$(filter-out %_test.cpp,$(filter %.cpp,$(SOURCES))))
 
-.PHONY: all deps web build test run bench format lint clean
+.PHONY: all deps web build test run bench bench-web format lint clean
 
 all: build
 
@@ -50,6 +50,11 @@ bench: build
 	@$(RELEASE_DIR)/bench/kclinic_storage_bench
 	@$(RELEASE_DIR)/bench/kclinic_credentials_bench
 	@bench/http/run $(RELEASE_DIR)
+
+# The web front end in headless Chromium (bench/web/run.mjs): the five-year chart's render time and the live board's
+# CPU. Apart from `make bench` because seeding its data through the use cases takes minutes (docs/benchmarks.md).
+bench-web: build
+	@node bench/web/run.mjs
 
 format:
 	@clang-format -i $(SOURCES)

@@ -81,11 +81,15 @@ export function clinicZoneLabel(instant: Instant = Date.now()): string {
 
 // A calendar date the API sends as "YYYY-MM-DD" (a birth date, a planned session): it names a day, not an instant,
 // so it is shown as written, never shifted by a zone.
+// The formatter is made once: making an Intl.DateTimeFormat costs far more than formatting with one (a chart of 300
+// sessions spent 80 ms making one per date: docs/benchmarks.md "The web front end").
+let calendarDates: Intl.DateTimeFormat | undefined;
 export function formatDate(date: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) return date;
   const utc = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(utc);
+  calendarDates ??= new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  return calendarDates.format(utc);
 }
 
 // The clinic's calendar date of an instant, as the API writes dates ("YYYY-MM-DD"): "today" for ?date=.
@@ -128,12 +132,20 @@ const unitKeys: Readonly<Record<Unit, MessageKey>> = {
 
 // "72.5 kg", "0.5 mg/kg", "120 mmHg": a number with its unit, never a bare number. `fractionDigits` fixes the
 // decimals shown (a dose in mg/kg wants 2; a blood pressure 0); left out, up to 2 as needed.
+// Each NumberFormat is made once per number of decimals, as formatDate's formatter: the board formats four readings
+// in each of its rows at every vital sign that arrives.
+const quantityFormats = new Map<number | undefined, Intl.NumberFormat>();
 export function formatQuantity(value: number, unit: Unit, fractionDigits?: number): string {
-  const options: Intl.NumberFormatOptions =
-    fractionDigits === undefined
-      ? { maximumFractionDigits: 2 }
-      : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
-  return t(unitKeys[unit], { value: new Intl.NumberFormat(locale, options).format(value) });
+  let format = quantityFormats.get(fractionDigits);
+  if (!format) {
+    const options: Intl.NumberFormatOptions =
+      fractionDigits === undefined
+        ? { maximumFractionDigits: 2 }
+        : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
+    format = new Intl.NumberFormat(locale, options);
+    quantityFormats.set(fractionDigits, format);
+  }
+  return t(unitKeys[unit], { value: format.format(value) });
 }
 
 // "120/80 mmHg".

@@ -175,7 +175,7 @@ describe('notes', () => {
     const { page, consoleErrors } = await browserFor(t);
     await login(page, server.logins.therapist.email, server.logins.therapist.password, server.url);
     await page.goto(`${server.url}/patients/1/notes`);
-    await page.getByRole('heading', { level: 1, name: 'Notes of patient #1' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /^Notes: Demo, \w+ \(DEMO-\d{4}\)$/ }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'New note' }).waitFor();
     // A therapist writes the therapy family only.
     const kinds = await page.getByLabel('Kind of note').locator('option').allTextContents();

@@ -171,6 +171,7 @@ export const en = {
 
   // --- screen-portal: notes (screens/notes) ---
   'notes.list.title': 'Notes',
+  'notes.title': 'Notes: {name} ({mrn})',
   'notes.none': 'No notes yet.',
   'notes.new.title': 'New note',
   'notes.kind': 'Kind of note',
@@ -378,6 +379,7 @@ export const en = {
   'course.completed': 'completed (discharged)',
   'course.doseOrder': 'Dose order',
   'course.openDoseOrder': 'Dose order for session {number}',
+  'course.openSession': 'Open session {number}',
   'course.start': 'Start a treatment course',
   'course.indication': 'Indication',
   'course.protocol': 'Protocol',
@@ -471,6 +473,7 @@ export const en = {
   'sign.submit': 'Sign screening',
   'dose.title': 'Dose order, session {number}',
   'dose.titleLoading': 'Dose order',
+  'dose.backToSession': 'Back to the session',
   'dose.session': 'Session state: {state}; planned for {planned}; protocol {protocol}.',
   'dose.request': 'Order ({route})',
   'dose.field.weight_kg': 'Weight (kg)',
@@ -570,6 +573,7 @@ export const en = {
   'rems.print': 'Print the form',
   'session.heading': '{name}: session {number}',
   'session.backToBoard': 'Back to the board',
+  'session.openChart': 'Open the chart',
   'session.mrn': 'MRN {mrn}',
   'session.stateLabel': 'State',
   'session.state.scheduled': 'Scheduled',
@@ -611,6 +615,7 @@ export const en = {
   'session.sinceFirstDose': 'Since first dose',
   'session.noDoseYet': 'No dose yet',
   'session.firstDoseAt': 'First dose at {time}',
+  'session.timerEnded': 'ended at {time}',
   'session.earliestDischarge': 'Earliest discharge',
   'session.notKnownYet': 'Not known yet',
   'session.inDuration': 'in {duration}',
@@ -618,6 +623,7 @@ export const en = {
 
   'order.title': 'Dose order',
   'order.none': 'No signed dose order yet: the prescriber signs it before dosing.',
+  'order.sign': 'Sign the dose order',
   'order.total': 'Total dose',
   'order.weight': 'Weight used',
   'order.mgPerKg': 'Dose per kg',

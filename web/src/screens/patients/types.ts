@@ -1,4 +1,5 @@
 // The records the patient screens read and write, as docs/api.md answers them (only the fields the screens use).
+import type { SessionState } from '../session/model';
 export type EnteredInError = { reason: string; marked_at: string; marked_by: string } | null;
 
 export interface Patient {
@@ -65,7 +66,7 @@ export interface TreatmentSession {
   planned_date: string;
   phase: string;
   week: number;
-  state: string;
+  state: SessionState;
   checked_in_at?: string;
   state_changed_at: string;
 }

@@ -8,6 +8,7 @@ import { ApiError, post } from '../../api';
 import { useDraft } from '../../draft';
 import { formatQuantity } from '../../format';
 import { t, type MessageKey } from '../../i18n';
+import { clinicNow } from './clock';
 import { LOINC, isEsketamine, type Administration, type AdverseEvent, type Alert, type DoseOrder, type Vital } from './model';
 
 function errorText(error: unknown): { field: string | undefined; message: string } {
@@ -391,7 +392,8 @@ export function AdverseEventForm({
         session_id: sessionId,
         term,
         grade: Number(grade),
-        onset_at: new Date().toISOString(),
+        // The clinic's now (clock.ts: the server's clock when it runs a test clock), as every other time here.
+        onset_at: new Date(clinicNow()).toISOString(),
         actions: actions.length > 0 ? actions : ['none'],
         ...(detail.trim() ? { detail } : {}),
       });

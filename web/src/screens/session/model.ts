@@ -171,6 +171,12 @@ export const FORWARD_STEPS: Readonly<Record<SessionState, readonly Step[]>> = {
 
 export const FINISHED: ReadonlySet<SessionState> = new Set(['discharged', 'aborted', 'cancelled']);
 
+// Where the time since the first dose stops: at the session's end (its step to discharged, aborted or cancelled)
+// once it is finished, else now. A finished session's clock does not run on, on the screen, the board or a print.
+export function timerEnd(session: { readonly state: SessionState; readonly state_changed_at: string }, now: number): number {
+  return FINISHED.has(session.state) ? Date.parse(session.state_changed_at) : now;
+}
+
 // A step that needs a reason typed before it is sent (docs/api.md: `{"reason": "..."}`).
 export const REASON_STEPS: ReadonlySet<Step> = new Set(['hold', 'abort', 'cancel', 'pre-dose-override']);
 

@@ -5,6 +5,7 @@
 // live channel and merges each event into what it loaded; after a gap it reads the record again.
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { may, type Role } from '../../access';
 import { ApiError, get } from '../../api';
 import { formatDateTime, formatDuration, formatQuantity, formatTime, formatTimeSeconds } from '../../format';
 import { t } from '../../i18n';
@@ -27,6 +28,7 @@ import {
   loadThresholds,
   routeKey,
   stateKeys,
+  timerEnd,
   upsert,
   vitalText,
   type AdverseEvent,
@@ -79,15 +81,22 @@ function latestOf(vitals: readonly Vital[], loinc: string): Vital | undefined {
 function Timers({ loaded, now }: { loaded: Loaded; now: number }): JSX.Element {
   const administrations = loaded.session.administrations ?? [];
   const first = firstDoseAt(administrations);
+  const end = timerEnd(loaded.session, now);
+  const ended = FINISHED.has(loaded.session.state);
   const earliest = earliestDischargeAt(loaded.session, loaded.course.route);
   return (
     <dl class="session-timers">
       <div>
         <dt>{t('session.sinceFirstDose')}</dt>
         <dd class="big num" data-testid="since-first-dose">
-          {first ? formatDuration(now - Date.parse(first)) : t('session.noDoseYet')}
+          {first ? formatDuration(end - Date.parse(first)) : t('session.noDoseYet')}
         </dd>
         {first ? <dd class="muted">{t('session.firstDoseAt', { time: formatTimeSeconds(first) })}</dd> : null}
+        {first && ended ? (
+          <dd class="muted" data-testid="timer-ended">
+            {t('session.timerEnded', { time: formatTimeSeconds(loaded.session.state_changed_at) })}
+          </dd>
+        ) : null}
       </div>
       <div>
         <dt>{t('session.earliestDischarge')}</dt>
@@ -102,13 +111,26 @@ function Timers({ loaded, now }: { loaded: Loaded; now: number }): JSX.Element {
   );
 }
 
-function DoseOrderSummary({ session }: { session: SessionDetail }): JSX.Element {
+// The states in which a prescriber may sign the session's order (docs/api.md, POST /sessions/{id}/dose-order: 409
+// in any other).
+const ORDER_STATES: ReadonlySet<SessionDetail['state']> = new Set(['checked_in', 'held', 'pre_dose_ok']);
+
+function DoseOrderSummary({ session, role }: { session: SessionDetail; role: Role }): JSX.Element {
   const order = session.dose_order;
   if (!order) {
+    // The prescriber who opens the session while it waits for the order goes from here to sign it.
+    const maySign = may(role, 'dose_order.sign') && ORDER_STATES.has(session.state);
     return (
       <section class="dose-order" aria-labelledby="order-title">
         <h2 id="order-title">{t('order.title')}</h2>
         <p class="muted">{t('order.none')}</p>
+        {maySign ? (
+          <p>
+            <Link class="button-link" href={`/patients/${session.patient_id}/sessions/${session.id}/dose-order`}>
+              {t('order.sign')}
+            </Link>
+          </p>
+        ) : null}
       </section>
     );
   }
@@ -255,7 +277,8 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
       printHeader={<PrintHeader patient={patient} document={t('print.sessionDocument', { number: session.number })} />}
     >
       <p class="session-subtitle">
-        <Link href="/board">{t('session.backToBoard')}</Link> · {t('session.mrn', { mrn: patient.mrn })} ·{' '}
+        <Link href="/board">{t('session.backToBoard')}</Link> · <Link href={`/patients/${patient.id}`}>{t('session.openChart')}</Link> ·{' '}
+        {t('session.mrn', { mrn: patient.mrn })} ·{' '}
         <strong>{t(routeKey(route))}</strong> · {course.indication}
       </p>
       <div class="session-top">
@@ -305,7 +328,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
         </div>
         <aside class="session-side">
           <AlertsPanel alerts={loaded.alerts} onChanged={putAlert} />
-          <DoseOrderSummary session={session} />
+          <DoseOrderSummary session={session} role={user.role} />
           <section aria-labelledby="ae-list-title">
             <h2 id="ae-list-title">{t('ae.listTitle')}</h2>
             {loaded.adverseEvents.length === 0 ? <p class="muted">{t('ae.none')}</p> : null}
