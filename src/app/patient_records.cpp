@@ -11,6 +11,7 @@
 #include "app/entered_in_error.hpp"
 #include "app/patient_search.hpp"
 #include "app/record_names.hpp"
+#include "app/session_steps.hpp"
 #include "app/treatment_text.hpp"
 #include "base/text.hpp"
 #include "clinical/alerts.hpp"
@@ -92,9 +93,8 @@ Status CheckDemographics(const Demographics& patient, std::chrono::sys_days toda
     return Status::Ok();
 }
 
-// The patient's treatment session in progress at `at`: checked in at or before it and not yet discharged,
-// cancelled or aborted by then; nullopt when none was. A final state has no way out (clinical::AllowedTargets), so
-// the session's state_changed_at is when it ended. Should two overlap, the one checked in last.
+// The patient's treatment session in progress at `at` (InProgressAt); nullopt when none was. Should two overlap,
+// the one checked in last.
 Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, PatientId patient, TimePoint at) {
     std::optional<SessionId> found;
     TimePoint found_checked_in{};
@@ -102,9 +102,7 @@ Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, Patie
     for (const TreatmentCourse& course : courses) {
         ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
         for (const TreatmentSession& session : sessions) {
-            const bool in_progress = session.checked_in_at && *session.checked_in_at <= at &&
-                                     !(clinical::IsFinal(session.state) && session.state_changed_at <= at);
-            if (in_progress && (!found || *session.checked_in_at > found_checked_in)) {
+            if (InProgressAt(session, at) && (!found || *session.checked_in_at > found_checked_in)) {
                 found = session.id;
                 found_checked_in = *session.checked_in_at;
             }

@@ -223,7 +223,8 @@ test('the patient screens refuse in place, find patients, load in two requests a
     escort_confirmed: true,
   });
   assert.equal(checkIn.status, 200, JSON.stringify(checkIn.body));
-  // Two PHQ-9 results: the chart route's baseline is the first (docs/api.md "chart"), its lines the server's.
+  // Two PHQ-9 results before any dose: both are pre-treatment, so the chart route's baseline is the later
+  // (docs/api.md "chart"), its lines the server's.
   for (const answers of [
     [3, 3, 2, 2, 2, 2, 2, 2, 0],
     [1, 1, 1, 1, 1, 1, 1, 1, 0],
@@ -239,11 +240,11 @@ test('the patient screens refuse in place, find patients, load in two requests a
   await rows.nth(1).waitFor();
   assert.deepEqual(
     (await rows.allInnerTexts()).map((row) => row.split('\t').slice(1).join('|')),
-    ['18|moderately severe|baseline', '8|mild|56 % lower'],
+    ['18|moderately severe|before treatment', '8|mild|pre-treatment baseline'],
   );
   assert.equal(
     await page.locator('.outcome-figure .outcome-lines').innerText(),
-    'Baseline 18. A total of 9 or less is a response (a reduction of at least 50 %); 4 or less is remission ' +
+    'Baseline 8. A total of 4 or less is a response (a reduction of at least 50 %); 4 or less is remission ' +
       '(phq9_total<=4).',
   );
   await checkA11y(page, 'chart-outcomes');

@@ -2,7 +2,8 @@
 // 12 §5): a session is refused discharge before 120 minutes with the API's reason on screen, the test clock moves,
 // then it is discharged and its REMS form is complete and submitted. The patient, screening, course and dose order
 // are set up through the API; every step of the session itself goes through the screen. The IV session from
-// check-in to discharge, its live alert and the board are journey.test.mjs's walk.
+// check-in to discharge, its live alert and the board are journey.test.mjs's walk; here the board also shows that the
+// session screen opened from it loads in one request.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addUser, advanceClock, apiClient, patientWithCourse } from './clinic-api.mjs';
@@ -83,10 +84,17 @@ describe('the session screen', () => {
     await page.getByTestId('earliest-discharge').filter({ hasNotText: 'Not known yet' }).waitFor();
     await step(page, 'Start monitoring');
     await expectState(page, 'Monitoring');
+    // A MOAA/S rating is listed at once, and again after a reload (the screen's read gives the session's ratings).
+    await page.getByLabel('MOAA/S').selectOption('5');
+    await page.getByRole('button', { name: 'Record MOAA/S' }).click();
+    const rated = page.locator('.session-scores li[data-instrument="moaas"]');
+    await rated.filter({ hasText: /^MOAA\/S 5 / }).waitFor();
 
     await advanceClock(api.admin, 40);
     await page.reload();
     await expectState(page, 'Monitoring');
+    await rated.filter({ hasText: /^MOAA\/S 5 / }).waitFor();
+    assert.equal(await rated.count(), 1);
     // About 40 minutes after the first device, a full set by keyboard: Tab through the signs, Enter records them.
     await page.getByLabel('Systolic (mmHg)').focus();
     for (const value of ['138', '84', '80', '97']) {
@@ -129,5 +137,52 @@ describe('the session screen', () => {
     await page.getByRole('button', { name: 'Mark the form submitted' }).click();
     await page.locator('[data-rems-status="submitted"]').waitFor();
     assert.deepEqual(appConsoleErrors(consoleErrors, [401, 409]), []);
+  });
+});
+
+describe('the clinic board', () => {
+  test('shows the day\'s sessions and updates a row in place from the live channel', async (t) => {
+    const { sessionId, patientId } = await patientWithCourse(api, {
+      product: 'ketamine-iv',
+      protocol: 'iv-induction',
+      route: 'iv',
+      givenName: 'Bo',
+      familyName: 'Board',
+    });
+    await api.nurse.must('POST', `/api/v1/sessions/${sessionId}/check-in`, { consent_confirmed: true, escort_confirmed: true }, 200);
+    const { page, consoleErrors } = await nursePage(t, '/board');
+    const row = page.locator(`tr[data-session-id="${sessionId}"]`);
+    await row.waitFor();
+    await row.getByText('Checked in', { exact: true }).waitFor();
+    await row.getByText('Ketamine IV', { exact: true }).waitFor();
+    await page.locator('[data-live-status="open"]').waitFor();
+
+    // No reload: the page's own marker survives every update.
+    await page.evaluate(() => {
+      window.boardMarker = 'kept';
+    });
+    await api.nurse.must('POST', `/api/v1/patients/${patientId}/vitals`, {
+      loinc: '85354-9', systolic: 190, diastolic: 100, unit: 'mm[Hg]', session_id: sessionId,
+    });
+    await row.getByText('190/100 mmHg').waitFor({ timeout: 3000 });
+    await row.locator('.board-alerts', { hasText: 'Systolic BP 190' }).waitFor({ timeout: 3000 });
+    assert.equal(await page.evaluate(() => window.boardMarker), 'kept');
+    await checkA11y(page, 'board');
+    await screenshot(page, 'board');
+
+    // Issue 12 §1: the session screen loads in one request (the test clock's time is a second one, only on a server
+    // that runs a test clock); the live channel is a WebSocket, not a request.
+    const requests = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) requests.push(`${request.method()} ${url.pathname}${url.search}`);
+    });
+    await row.getByRole('link').click();
+    await page.waitForURL(`${server.url}/sessions/${sessionId}`);
+    await page.getByRole('heading', { level: 1, name: /Board, Bo: session 1/ }).waitFor();
+    await page.locator('.latest-vital', { hasText: '190/100 mmHg' }).waitFor();
+    await page.waitForTimeout(500);
+    assert.deepEqual(requests.sort(), [`GET /api/v1/sessions/${sessionId}/screen`, 'GET /api/v1/test/clock']);
+    assert.deepEqual(appConsoleErrors(consoleErrors, [401]), []);
   });
 });

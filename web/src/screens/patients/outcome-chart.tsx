@@ -7,7 +7,8 @@
 //
 // The lines are the server's (GET /api/v1/patients/{id}/chart, `outcomes`, from clinical::OutcomeLinesFor; rules in
 // docs/clinical-rules.md "Outcomes"): the browser draws them where the chart route puts them and applies no
-// outcome rule of its own. The route's baseline is the series' first total (docs/api.md "chart").
+// outcome rule of its own. The route's baseline is the pre-treatment score, the latest total before the first dose
+// (docs/api.md "chart"); a scale first scored during treatment has none, and its plot says so.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
@@ -168,19 +169,24 @@ function ScalePlot({ title, max, series, sessions }: PlotProps): JSX.Element {
   return <div ref={holder} class="outcome-plot" role="img" aria-label={t('outcome.plotLabel', { scale: title })} />;
 }
 
-// A result against the baseline, in words: the baseline itself (the series' first total, docs/api.md "chart"), or
-// the change from it; none to measure from a baseline of 0.
+// A result against the baseline, in words: the baseline itself (the latest total before the first dose, docs/api.md
+// "chart"), an earlier pre-treatment score, or the change from the baseline; none without a baseline, or to measure
+// from a baseline of 0.
 function changeText(series: OutcomeSeries, index: number): string {
-  if (index === 0) return t('outcome.isBaseline');
+  const point = series.points[index] as OutcomePoint;
+  const baselineIndex = series.points.findIndex((p) => p.assessment_id === series.baseline_assessment_id);
+  if (baselineIndex < 0) return t('outcome.noBaselineChange');
+  if (index === baselineIndex) return t('outcome.isBaseline');
+  if (index < baselineIndex) return t('outcome.beforeBaseline');
   const baseline = series.baseline_total;
   if (baseline === null) return t('outcome.noChange');
-  const point = series.points[index] as OutcomePoint;
   const percent = Math.round(((baseline - point.total) / baseline) * 100);
   return percent >= 0 ? t('outcome.reduction', { value: percent }) : t('outcome.increase', { value: -percent });
 }
 
 // The lines in words, with the remission rule that put them, for screen readers and print (the plot is a picture).
-function linesText(series: OutcomeSeries): string {
+function linesText(series: OutcomeSeries, title: string): string {
+  if (series.baseline_assessment_id === null) return t('outcome.noBaseline', { scale: title });
   const [baseline, response, remission] = guidesOf(series);
   if (!baseline || !response || !remission) return t('outcome.noLines');
   return t('outcome.lines', {
@@ -247,7 +253,7 @@ export function OutcomeChart({
           <figure key={series.instrument} class="outcome-figure">
             <ScalePlot title={title} max={max} series={series} sessions={sessions} />
             <figcaption>
-              <p class="outcome-lines">{linesText(series)}</p>
+              <p class="outcome-lines">{linesText(series, title)}</p>
               <details class="outcome-data">
                 <summary>{t('outcome.dataOf', { scale: title })}</summary>
                 {scaleIndex < tablesBuilt ? (

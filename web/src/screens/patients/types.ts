@@ -129,6 +129,8 @@ export interface OutcomePoint {
 export interface OutcomeSeries {
   instrument: string;
   points: OutcomePoint[];
+  // The pre-treatment baseline's point (the latest total before the first dose); null when none was taken before it.
+  baseline_assessment_id: number | null;
   baseline_total: number | null;
   response_max_total: number | null;
   response_rule: string | null;
@@ -150,6 +152,7 @@ export interface PatientChart {
   adverse_events: AdverseEvent[];
   notes: Note[];
   outcomes: OutcomeSeries[];
+  first_dose_at: string | null;
 }
 
 export interface Setting {
