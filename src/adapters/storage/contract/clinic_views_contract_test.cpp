@@ -428,8 +428,8 @@ TEST_P(ClinicViewsContractTest, TheChartsBaselineIsTheLatestTotalBeforeTheFirstD
 
 TEST_P(ClinicViewsContractTest, TheSessionScreenGathersTheSessionWithWhatTheRulesDecide) {
     AddUser("nurse@clinic.example", app::Role::kNurse);
-    const PatientId ada = RegisterNamed("MRN-1", "Ada", "Lovelace");
-    const PatientId bob = RegisterNamed("MRN-2", "Bob", "Byron");
+    const PatientId ada = Register("MRN-1", "Ada", "Lovelace");
+    const PatientId bob = Register("MRN-2", "Bob", "Byron");
     Weigh(ada);
     const app::CourseRecord course = StartCourse(ada, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const app::CourseRecord other = StartCourse(bob);
