@@ -24,17 +24,10 @@ protected:
     void SetUp() override {
         server_ = ClinicServer::Start(GetParam());
         ASSERT_NE(server_, nullptr);
-        for (const char* role : {"admin", "prescriber", "nurse", "therapist", "front_desk"}) {
-            server_->AddUser(std::string(role) + "@clinic.example", role);
-        }
+        server_->AddStaff();
         ApiClient desk = server_->ClientWithToken("front_desk@clinic.example");
-        const ApiResponse registered = desk.Post("/api/v1/patients", {{"mrn", "MRN-0042"},
-                                                                      {"given_name", "Émile"},
-                                                                      {"family_name", "Zola"},
-                                                                      {"birth_date", "1980-03-14"},
-                                                                      {"sex", "male"}});
-        ASSERT_EQ(registered.status, 201) << registered.text;
-        patient_id_ = registered.body["id"].get<std::int64_t>();
+        patient_id_ = RegisterPatient(desk, "MRN-0042", "Émile", "Zola", "male");
+        ASSERT_NE(patient_id_, 0);
         patient_ = "/api/v1/patients/" + std::to_string(patient_id_);
     }
 

@@ -62,6 +62,23 @@ export function formatTimeSeconds(instant: Instant): string {
   );
 }
 
+// "Dec 7, 2026, 09:30 GMT+1": an instant with its zone written out, for what leaves the screen (a printed page is
+// read where the clinic's zone is not known).
+export function formatDateTimeZoned(instant: Instant): string {
+  return formatter('datetime-zone', {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+    hourCycle: 'h23',
+  }).format(toDate(instant));
+}
+
+// "Europe/London (GMT+1)": the clinic's zone by name and, at `instant`, its offset, for a table's times.
+export function clinicZoneLabel(instant: Instant = Date.now()): string {
+  const parts = formatter('zone-name', { timeZoneName: 'short' }).formatToParts(toDate(instant));
+  const short = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return short && short !== timeZone ? `${timeZone} (${short})` : timeZone;
+}
+
 // A calendar date the API sends as "YYYY-MM-DD" (a birth date, a planned session): it names a day, not an instant,
 // so it is shown as written, never shifted by a zone.
 // The formatter is made once: making an Intl.DateTimeFormat costs far more than formatting with one (a chart of 300

@@ -15,6 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -224,6 +225,27 @@ export async function startServer({
   };
 }
 
+// One server for every test of a file: started in the file's before(), stopped in its after(). The answer stands for
+// the server startServer resolves with (server.url, server.logins, ...) once before() has run.
+export function serverForFile(options) {
+  let started;
+  before(async () => {
+    started = await startServer(options);
+  });
+  after(async () => {
+    await started?.stop();
+  });
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        if (!started) throw new Error(`server.${String(key)} read before the file's before() started the server`);
+        return started[key];
+      },
+    },
+  );
+}
+
 // The arguments common.md fixes for Debian's Chromium in CI.
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -276,6 +298,13 @@ export async function openBrowser({ viewport = { width: 1280, height: 800 } } = 
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// A fresh browser for one test `t`, closed when it ends, whatever happens.
+export async function browserFor(t, options) {
+  const browser = await openBrowser(options);
+  t.after(() => browser.close());
+  return browser;
 }
 
 // Console errors the app caused. Chromium logs every HTTP error answer to fetch as a console error; left out are

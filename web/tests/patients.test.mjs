@@ -5,24 +5,10 @@
 // chart, the outcome chart and its print, and who may order doses; axe-core on every screen; screenshots. The steps
 // between them that the journey takes through the screens (trials, screening, course, check-in) go through the API.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { appConsoleErrors, browserFor, checkA11y, login, screenshot, serverForFile } from './harness.mjs';
 
-let server;
-
-before(async () => {
-  server = await startServer({ demo: true });
-});
-
-after(async () => {
-  await server?.stop();
-});
-
-async function browserFor(t) {
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  return browser;
-}
+const server = serverForFile({ demo: true });
 
 async function signInAs(page, role) {
   const { email, password } = server.logins[role];

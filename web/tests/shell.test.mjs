@@ -3,25 +3,10 @@
 // and the layout. Each role landing on its area is demo.test.mjs's; the front desk kept from a patient's notes is
 // journey.test.mjs's.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { appConsoleErrors, browserFor, checkA11y, login, screenshot, serverForFile } from './harness.mjs';
 
-let server;
-
-before(async () => {
-  server = await startServer({ demo: true });
-});
-
-after(async () => {
-  await server?.stop();
-});
-
-// A fresh browser for one test, closed when it ends, whatever happens.
-async function browserFor(t) {
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  return browser;
-}
+const server = serverForFile({ demo: true });
 
 describe('signing in', () => {
   test('the navigation offers each role only what it may open', async (t) => {

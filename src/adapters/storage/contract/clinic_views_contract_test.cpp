@@ -33,13 +33,6 @@ using Mrns = std::vector<std::string>;
 
 class ClinicViewsContractTest : public UseCaseTest {
 protected:
-    PatientId RegisterNamed(const std::string& mrn, const std::string& given, const std::string& family) {
-        app::NewPatient patient = NewPatient(mrn);
-        patient.given_name = given;
-        patient.family_name = family;
-        return Register(patient);
-    }
-
     // The MRNs the quick search finds, in the order answered; a test failure (and nothing) when refused.
     Mrns Quick(const std::string& q, PatientId after = PatientId{}, int limit = 100) {
         Result<std::vector<app::PatientSummary>> found = clinic().patients.QuickSearch(nurse_, q, after, limit);
@@ -86,13 +79,13 @@ protected:
 };
 
 TEST_P(ClinicViewsContractTest, QuickSearchFindsNamesInAnyOrderIgnoringCaseAndAccentsAndMrnPrefixes) {
-    RegisterNamed("MRN-0001", "Ada", "Lovelace");
-    RegisterNamed("MRN-0002", "Émile", "Zola");
-    RegisterNamed("MRN-0103", "José", "Álvarez");
-    RegisterNamed("MRN-0104", "Mary Ann", "O'Brien");
-    RegisterNamed("MRN-0105", "Lena", "Smith-Jones");
-    RegisterNamed("X-9", "Jürgen", "Weiß");
-    RegisterNamed("PCT", "Pat", "100%_Sure");
+    Register("MRN-0001", "Ada", "Lovelace");
+    Register("MRN-0002", "Émile", "Zola");
+    Register("MRN-0103", "José", "Álvarez");
+    Register("MRN-0104", "Mary Ann", "O'Brien");
+    Register("MRN-0105", "Lena", "Smith-Jones");
+    Register("X-9", "Jürgen", "Weiß");
+    Register("PCT", "Pat", "100%_Sure");
 
     EXPECT_EQ(Quick("lovelace ada"), Mrns{"MRN-0001"});
     EXPECT_EQ(Quick("Ada Lovelace"), Mrns{"MRN-0001"});
@@ -124,8 +117,8 @@ TEST_P(ClinicViewsContractTest, QuickSearchFindsNamesInAnyOrderIgnoringCaseAndAc
 }
 
 TEST_P(ClinicViewsContractTest, QuickSearchAnswersAgeAndCurrentCourseAndIsAuditedAsASearch) {
-    const PatientId with_course = RegisterNamed("MRN-1", "Ada", "Lovelace");
-    RegisterNamed("MRN-2", "Ada", "Byron");
+    const PatientId with_course = Register("MRN-1", "Ada", "Lovelace");
+    Register("MRN-2", "Ada", "Byron");
     const app::CourseRecord course =
         StartCourse(with_course, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     Result<std::vector<app::PatientSummary>> found = clinic().patients.QuickSearch(nurse_, "ada", PatientId{}, 10);
@@ -164,7 +157,7 @@ TEST_P(ClinicViewsContractTest, QuickSearchRefusesAnUnclearSearchAndAuditsNothin
 
 // Patients stored before migration 0020 have no search text; the store fills it when it opens.
 TEST_P(ClinicViewsContractTest, PatientsStoredBeforeTheSearchTextGetItWhenTheStoreOpens) {
-    const PatientId old = RegisterNamed("MRN-OLD", "Émile", "Zola");
+    const PatientId old = Register("MRN-OLD", "Émile", "Zola");
     ASSERT_TRUE(ExecuteDirectly("UPDATE patients SET search_text = NULL").ok());
     EXPECT_EQ(Quick("zola"), Mrns{});
     Result<std::unique_ptr<sql::SqlConnection>> connection = database().ConnectDirectly();
@@ -183,8 +176,8 @@ TEST_P(ClinicViewsContractTest, PatientsStoredBeforeTheSearchTextGetItWhenTheSto
 
 TEST_P(ClinicViewsContractTest, TheBoardShowsEachSessionOfTheDayWithWhatTheRulesDecide) {
     AddUser("nurse@clinic.example", app::Role::kNurse);
-    const PatientId ada = RegisterNamed("MRN-1", "Ada", "Lovelace");
-    const PatientId bob = RegisterNamed("MRN-2", "Bob", "Byron");
+    const PatientId ada = Register("MRN-1", "Ada", "Lovelace");
+    const PatientId bob = Register("MRN-2", "Bob", "Byron");
     Weigh(ada);
     const app::CourseRecord esketamine = StartCourse(ada, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const app::CourseRecord iv = StartCourse(bob);
@@ -435,8 +428,8 @@ TEST_P(ClinicViewsContractTest, TheChartsBaselineIsTheLatestTotalBeforeTheFirstD
 
 TEST_P(ClinicViewsContractTest, TheSessionScreenGathersTheSessionWithWhatTheRulesDecide) {
     AddUser("nurse@clinic.example", app::Role::kNurse);
-    const PatientId ada = RegisterNamed("MRN-1", "Ada", "Lovelace");
-    const PatientId bob = RegisterNamed("MRN-2", "Bob", "Byron");
+    const PatientId ada = Register("MRN-1", "Ada", "Lovelace");
+    const PatientId bob = Register("MRN-2", "Bob", "Byron");
     Weigh(ada);
     const app::CourseRecord course = StartCourse(ada, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const app::CourseRecord other = StartCourse(bob);

@@ -16,6 +16,7 @@ import { get, post, type Page as ApiPage } from '../../api';
 import { formatDate, formatDateTime, formatQuantity } from '../../format';
 import { t, type MessageKey } from '../../i18n';
 import { Page } from '../../page';
+import { PrintButton, PrintHeader } from '../../print';
 import { Link, type Params } from '../../router';
 import { useSession } from '../../session';
 import { PatientSections } from '../../views/placeholders';
@@ -24,6 +25,7 @@ import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Re
 import { stateKeys } from '../session/model';
 import { OutcomeChart } from './outcome-chart';
 import { QuestionnaireAssignments } from './questionnaires';
+import '../shared.css';
 import './patients.css';
 import {
   fullName,
@@ -486,11 +488,10 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
               {t('chart.openIntake')}
             </Link>
           ) : null}
-          <button type="button" class="button-quiet" onClick={() => window.print()}>
-            {t('chart.print')}
-          </button>
+          <PrintButton label={t('chart.print')} />
         </>
       }
+      printHeader={data ? <PrintHeader patient={data.patient} document={t('print.chartDocument')} /> : undefined}
     >
       <PatientSections id={id} />
       <LoadState error={error} loading={data === null} />

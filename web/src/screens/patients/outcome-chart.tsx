@@ -241,14 +241,7 @@ export function OutcomeChart({
 }): JSX.Element {
   const sessions = sessionMarks(courses);
   const tablesBuilt = useTablesBuilt(outcomes.length);
-  useEffect(() => {
-    // A printed chart carries its numbers: the tables open for printing.
-    const open = (): void => {
-      for (const details of document.querySelectorAll<HTMLDetailsElement>('details.outcome-data')) details.open = true;
-    };
-    window.addEventListener('beforeprint', open);
-    return () => window.removeEventListener('beforeprint', open);
-  }, []);
+  // A printed chart carries its numbers: the print stylesheet shows the closed tables' content (styles/print.css).
   // The route leaves out an instrument never scored, so every series has a point.
   if (outcomes.length === 0) return <p class="muted">{t('outcome.none')}</p>;
   return (

@@ -102,6 +102,9 @@ export interface Alert {
   readonly severity: 'warning' | 'critical' | string;
   readonly message: string;
   readonly session_id?: number | null;
+  // What raised it: a vital sign or an assessment, by id.
+  readonly record_type?: string;
+  readonly record_id?: number;
   readonly raised_at: string;
   readonly acknowledged_at?: string;
   readonly acknowledged_by?: string;

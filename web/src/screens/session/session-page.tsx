@@ -11,6 +11,7 @@ import { formatDateTime, formatDuration, formatQuantity, formatTime, formatTimeS
 import { t, type MessageKey } from '../../i18n';
 import { useLiveTopic, type LiveEvent } from '../../live';
 import { Page } from '../../page';
+import { PrintButton, PrintHeader } from '../../print';
 import { Link, type Params } from '../../router';
 import { useSession } from '../../session';
 import { AlertsPanel } from './alerts';
@@ -39,7 +40,9 @@ import {
   type Vital,
 } from './model';
 import { RemsPanel } from './rems';
+import { SessionSummary } from './summary';
 import { VitalsChart } from './vitals-chart';
+import '../shared.css';
 import './session.css';
 
 // The screen as loaded in one request (GET /api/v1/sessions/{id}/screen), with live events merged in, and the
@@ -292,9 +295,14 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
     .map((code) => latestOf(loaded.vitals, code))
     .filter((v): v is Vital => v !== undefined);
   const name = `${patient.family_name}, ${patient.given_name}`;
-  const editable = !FINISHED.has(session.state) && user.role !== 'therapist';
+  const finished = FINISHED.has(session.state);
+  const editable = !finished && user.role !== 'therapist';
   return (
-    <Page title={t('session.heading', { name, number: session.number })}>
+    <Page
+      title={t('session.heading', { name, number: session.number })}
+      actions={finished ? <PrintButton label={t('session.printSummary')} /> : undefined}
+      printHeader={<PrintHeader patient={patient} document={t('print.sessionDocument', { number: session.number })} />}
+    >
       <p class="session-subtitle">
         <Link href="/board">{t('session.backToBoard')}</Link> · <Link href={`/patients/${patient.id}`}>{t('session.openChart')}</Link> ·{' '}
         {t('session.mrn', { mrn: patient.mrn })} ·{' '}
@@ -356,7 +364,6 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
             ) : null}
             <ScoresList scores={loaded.scores} />
           </section>
-          {isEsketamine(route) && FINISHED.has(session.state) && session.state === 'discharged' ? <RemsPanel sessionId={session.id} /> : null}
         </div>
         <aside class="session-side">
           <AlertsPanel alerts={loaded.alerts} onChanged={putAlert} />
@@ -382,6 +389,8 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
           </section>
         </aside>
       </div>
+      {finished ? <SessionSummary session={session} vitals={loaded.vitals} alerts={loaded.alerts} /> : null}
+      {isEsketamine(route) && session.state === 'discharged' ? <RemsPanel sessionId={session.id} /> : null}
     </Page>
   );
 }
