@@ -49,6 +49,7 @@ enum class Permission {
     kAssessmentRead,
     kAssessmentRecord,
     kSelfReportRecord,
+    kQuestionnaireAssign,
     kAlertRead,
     kAlertAcknowledge,
     kAdverseEventRead,

@@ -137,6 +137,22 @@ TEST(Authorization, TheChartIsReadOnlyByRolesHoldingEverythingItShows) {
     }
 }
 
+// The session screen (GET /api/v1/sessions/{id}/screen) is guarded by session.read alone, so every role holding it
+// must hold each permission whose records the screen shows.
+TEST(Authorization, TheSessionScreenIsReadOnlyByRolesHoldingEverythingItShows) {
+    for (const auto& [letter, role] : kRoleLetters) {
+        if (!RoleHolds(role, Permission::kSessionRead)) {
+            continue;
+        }
+        for (const Permission part :
+             {Permission::kPatientRead, Permission::kScheduleRead, Permission::kVitalRead, Permission::kAssessmentRead,
+              Permission::kAlertRead, Permission::kAdverseEventRead, Permission::kSettingsRead}) {
+            EXPECT_TRUE(RoleHolds(role, part))
+                << RoleName(role) << " reads the session screen without " << PermissionName(part);
+        }
+    }
+}
+
 TEST(Authorization, APatientSeesOnlyTheirOwnRecord) {
     const Principal patient = PrincipalWith(Role::kPatient);
     EXPECT_TRUE(Authorize(patient, Permission::kPatientRead, kOwnPatient).ok());

@@ -22,6 +22,7 @@
 #include "app/ports/credentials.hpp"
 #include "app/ports/store.hpp"
 #include "app/ports/time_zones.hpp"
+#include "app/questionnaires.hpp"
 #include "app/rems_forms.hpp"
 #include "app/scheduling.hpp"
 #include "app/session_steps.hpp"
@@ -55,6 +56,7 @@ struct ClinicUseCases {
           notes(store, clock),
           rems(store, clock, zones),
           portal(store, clock, zones),
+          questionnaires(store, clock, zones),
           scheduling(store, clock, zones),
           views(store, clock, zones),
           devices(store, clock) {}
@@ -73,6 +75,7 @@ struct ClinicUseCases {
     NoteRecords notes;
     RemsForms rems;
     PortalRecords portal;
+    Questionnaires questionnaires;
     Scheduling scheduling;
     ClinicViews views;
     DeviceFeed devices;

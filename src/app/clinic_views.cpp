@@ -1,7 +1,10 @@
 #include "app/clinic_views.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <map>
+#include <span>
 #include <utility>
 
 #include "app/audit.hpp"
@@ -65,6 +68,35 @@ std::map<std::int64_t, std::vector<Record>> GroupBy(std::vector<Record> records,
     return groups;
 }
 
+// The start of the earliest administration among `given` not entered in error.
+std::optional<TimePoint> FirstDoseAt(std::span<const Administration> given) {
+    std::optional<TimePoint> first;
+    for (const Administration& administration : given) {
+        if (!administration.entered_in_error && (!first || administration.started_at < *first)) {
+            first = administration.started_at;
+        }
+    }
+    return first;
+}
+
+// When a session of a course on `route` may first be ready for discharge, by the session state machine's rule read
+// forwards. The discharge gate reads the dose order's route; a session's order is for its course's route
+// (DoseRecords::SignDoseOrder refuses any other), so the course's stands in for it.
+std::optional<TimePoint> EarliestDischargeAt(clinical::Route route, std::span<const Administration> given,
+                                             std::span<const SessionTransition> steps) {
+    clinical::SessionFacts facts;
+    facts.route = route;
+    facts.course_route = route;
+    AddDosingFacts(given, steps, facts);
+    return clinical::EarliestReadyForDischarge(facts);
+}
+
+// The instruments rated at the chair during a session (the session screen's scores).
+bool RatedInSession(clinical::Instrument instrument) {
+    return instrument == clinical::Instrument::kMoaas || instrument == clinical::Instrument::kCadss ||
+           instrument == clinical::Instrument::kCadss6;
+}
+
 std::optional<StaffMember> FindStaff(const std::vector<StaffMember>& staff, std::string_view email) {
     const auto found = std::ranges::find(staff, email, &StaffMember::email);
     return found == staff.end() ? std::nullopt : std::optional<StaffMember>(*found);
@@ -87,6 +119,18 @@ Result<std::vector<StaffMember>> ActiveStaff(AccessTransaction& tx) {
         }
         after = page.back().id;
     }
+}
+
+std::vector<AlertThreshold> VitalSignThresholds(const clinical::MonitoringSettings& settings) {
+    return {
+        {"monitoring.systolic_alert_at_or_above", settings.systolic_alert_at_or_above, "mm[Hg]"},
+        {"monitoring.diastolic_alert_at_or_above", settings.diastolic_alert_at_or_above, "mm[Hg]"},
+        {"monitoring.heart_rate_alert_above", settings.heart_rate_alert_above, "/min"},
+        {"monitoring.heart_rate_alert_below", settings.heart_rate_alert_below, "/min"},
+        {"monitoring.spo2_alert_below", settings.spo2_alert_below, "%"},
+        {"monitoring.respiratory_rate_alert_below", settings.respiratory_rate_alert_below, "/min"},
+        {"monitoring.respiratory_rate_alert_above", settings.respiratory_rate_alert_above, "/min"},
+    };
 }
 
 Result<ClinicBoard> ClinicViews::Board(const Actor& actor, std::optional<std::chrono::sys_days> date) {
@@ -155,19 +199,8 @@ Result<ClinicBoard> ClinicViews::Board(const Actor& actor, std::optional<std::ch
                 given == given_by_session.end() ? no_administrations : given->second;
             const std::vector<SessionTransition>& session_steps =
                 steps == steps_by_session.end() ? no_transitions : steps->second;
-            for (const Administration& administration : session_given) {
-                if (!administration.entered_in_error &&
-                    (!entry.first_dose_at || administration.started_at < *entry.first_dose_at)) {
-                    entry.first_dose_at = administration.started_at;
-                }
-            }
-            // The discharge gate reads the dose order's route; a session's order is for its course's route
-            // (DoseRecords::SignDoseOrder refuses any other), so the course's stands in without a read per session.
-            clinical::SessionFacts facts;
-            facts.route = course->route;
-            facts.course_route = course->route;
-            AddDosingFacts(session_given, session_steps, facts);
-            entry.earliest_discharge_at = clinical::EarliestReadyForDischarge(facts);
+            entry.first_dose_at = FirstDoseAt(session_given);
+            entry.earliest_discharge_at = EarliestDischargeAt(course->route, session_given, session_steps);
 
             if (const auto booked = appointment_of.find(session.id.value); booked != appointment_of.end()) {
                 entry.appointment = booked->second;
@@ -240,6 +273,8 @@ Result<PatientChart> ClinicViews::Chart(const Actor& actor, PatientId patient,
         }
         ASSIGN_OR_RETURN(chart.adverse_events, tx.ListAdverseEvents(patient));
         ASSIGN_OR_RETURN(chart.notes, tx.ListNotes(patient, std::nullopt));
+        ASSIGN_OR_RETURN(const std::vector<Administration> given, tx.ListPatientAdministrations(patient));
+        chart.first_dose_at = FirstDoseAt(given);
         ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(patient));
         for (const clinical::Instrument instrument : kChartInstruments) {
             OutcomeSeries series;
@@ -253,16 +288,90 @@ Result<PatientChart> ClinicViews::Chart(const Actor& actor, PatientId patient,
                 continue;
             }
             std::ranges::stable_sort(series.points, {}, &Assessment::assessed_at);
-            // The first valid total is the baseline; a baseline of 0 defines no reduction, so no lines.
-            if (Result<clinical::OutcomeLines> lines =
-                    clinical::OutcomeLinesFor(instrument, series.points.front().total, settings);
-                lines.ok()) {
-                series.lines = *lines;
+            std::vector<TimePoint> taken_at;
+            taken_at.reserve(series.points.size());
+            for (const Assessment& point : series.points) {
+                taken_at.push_back(point.assessed_at);
+            }
+            // Without a score before the first dose there is no baseline and so no lines; a baseline of 0 defines
+            // no reduction, so no lines either.
+            if (const std::optional<std::size_t> baseline =
+                    clinical::PreTreatmentBaselineIndex(taken_at, chart.first_dose_at)) {
+                const Assessment& point = series.points[*baseline];
+                series.baseline = point.id;
+                if (Result<clinical::OutcomeLines> lines = clinical::OutcomeLinesFor(instrument, point.total, settings);
+                    lines.ok()) {
+                    series.lines = *lines;
+                }
             }
             chart.outcomes.push_back(std::move(series));
         }
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "chart.read", "patient", patient.value, patient.value));
         return chart;
+    });
+}
+
+Result<SessionScreen> ClinicViews::Session(const Actor& actor, SessionId session,
+                                           const clinical::ClinicSettings& settings) {
+    const TimePoint now = clock_.Now();
+    return store_.Write([&](StoreTransaction& tx) -> Result<SessionScreen> {
+        SessionScreen screen;
+        SessionRecord& record = screen.record;
+        ASSIGN_OR_RETURN(record.session, tx.GetSession(session));
+        ASSIGN_OR_RETURN(record.dose_order, tx.FindDoseOrder(session));
+        ASSIGN_OR_RETURN(record.administrations, tx.ListAdministrations(session));
+        ASSIGN_OR_RETURN(record.transitions, tx.ListSessionTransitions(session));
+        ASSIGN_OR_RETURN(record.medications, tx.ListSessionMedications(session));
+        const PatientId patient = record.session.patient;
+        ASSIGN_OR_RETURN(screen.patient, tx.GetPatient(patient));
+        ASSIGN_OR_RETURN(screen.course, tx.GetCourse(record.session.course));
+        ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
+        screen.age = clinical::AgeInYears(screen.patient.birth_date, zone.LocalDate(now));
+        screen.first_dose_at = FirstDoseAt(record.administrations);
+        screen.earliest_discharge_at =
+            EarliestDischargeAt(screen.course.route, record.administrations, record.transitions);
+
+        const std::array<SessionId, 1> one{session};
+        ASSIGN_OR_RETURN(screen.vitals, tx.ListSessionsVitalSigns(one));
+
+        // The in-session ratings: an assessment carries no session, so those taken while it was in progress (as a
+        // vital sign's session is decided) are the session's.
+        ASSIGN_OR_RETURN(std::vector<Assessment> assessments, tx.ListAssessments(patient));
+        for (Assessment& assessment : assessments) {
+            if (RatedInSession(assessment.instrument) && InProgressAt(record.session, assessment.assessed_at)) {
+                screen.scores.push_back(std::move(assessment));
+            }
+        }
+        std::ranges::stable_sort(screen.scores, {}, &Assessment::assessed_at);
+
+        AlertFilter of_the_session;
+        of_the_session.session = session;
+        of_the_session.limit = kMaxPageSize;
+        while (true) {
+            ASSIGN_OR_RETURN(std::vector<Alert> page, tx.ListAlerts(of_the_session));
+            const bool last_page = page.size() < static_cast<std::size_t>(kMaxPageSize);
+            if (!page.empty()) {
+                of_the_session.after_id = page.back().id.value;
+            }
+            std::ranges::move(page, std::back_inserter(screen.alerts));
+            if (last_page) {
+                break;
+            }
+        }
+        const std::array<PatientId, 1> of_patient{patient};
+        ASSIGN_OR_RETURN(std::vector<Alert> open, tx.ListPatientsOpenAlerts(of_patient));
+        for (Alert& alert : open) {
+            if (std::ranges::find(screen.alerts, alert.id, &Alert::id) == screen.alerts.end()) {
+                screen.alerts.push_back(std::move(alert));
+            }
+        }
+        std::ranges::sort(screen.alerts, {}, &Alert::id);
+
+        ASSIGN_OR_RETURN(screen.adverse_events, tx.ListSessionAdverseEvents(session));
+        screen.thresholds = VitalSignThresholds(settings.monitoring);
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "session_screen.read", "treatment_session", session.value, patient.value));
+        return screen;
     });
 }
 

@@ -15,6 +15,7 @@
 #include "app/ports/store.hpp"
 #include "app/ports/time_zones.hpp"
 #include "app/records.hpp"
+#include "app/session_steps.hpp"
 #include "base/result.hpp"
 #include "clinical/outcomes.hpp"
 #include "clinical/settings.hpp"
@@ -62,8 +63,11 @@ struct ChartCourse {
 // One instrument's totals over time, with the lines a chart draws.
 struct OutcomeSeries {
     clinical::Instrument instrument = clinical::Instrument::kPhq9;
-    std::vector<Assessment> points;               // valid assessments, oldest first
-    std::optional<clinical::OutcomeLines> lines;  // from the first point as the baseline; none when its total is 0
+    std::vector<Assessment> points;  // valid assessments, oldest first
+    // The pre-treatment baseline among `points` (clinical::PreTreatmentBaselineIndex against the chart's
+    // first_dose_at); none when no total was taken before the first dose.
+    std::optional<AssessmentId> baseline;
+    std::optional<clinical::OutcomeLines> lines;  // from the baseline; none without one, or when its total is 0
 };
 
 struct PatientChart {
@@ -77,6 +81,39 @@ struct PatientChart {
     std::vector<AdverseEvent> adverse_events;
     std::vector<Note> notes;              // oldest first, with addenda
     std::vector<OutcomeSeries> outcomes;  // PHQ-9, MADRS, QIDS-SR16, GAD-7, PCL-5, in that order, empty series left out
+    // The start of the patient's treatment: the earliest administration of any session, not entered in error; none
+    // before the first dose. The outcome baselines are the scores taken before it.
+    std::optional<TimePoint> first_dose_at;
+};
+
+// One in-session alert threshold in force, as a chart draws it: the setting (clinical::MonitoringSettings, named as
+// in GET /api/v1/settings), its value and the unit of the vital sign it applies to (UCUM, as vital signs carry it).
+struct AlertThreshold {
+    std::string setting;  // "monitoring.systolic_alert_at_or_above"
+    int value = 0;
+    std::string unit;  // "mm[Hg]"
+};
+
+// The thresholds of `settings` that a vital sign's alert rule compares against (clinical::EvaluateVitalSign), in the
+// order of docs/clinical-rules.md "In-session alerts".
+[[nodiscard]] std::vector<AlertThreshold> VitalSignThresholds(const clinical::MonitoringSettings& settings);
+
+// The session screen (issue 12 §2) in one read: the session as SessionSteps::GetSession answers it, with what a nurse
+// at the chair watches.
+struct SessionScreen {
+    SessionRecord record;
+    Patient patient;
+    int age = 0;  // whole years on the clinic's today
+    TreatmentCourse course;
+    std::optional<TimePoint> first_dose_at;          // the earliest valid administration's start
+    std::optional<TimePoint> earliest_discharge_at;  // clinical::EarliestReadyForDischarge, as on the board
+    std::vector<VitalSign> vitals;  // every vital sign recorded in the session, oldest first, marked too
+    // The patient's MOAA/S and CADSS ratings (the in-session instruments) taken while the session was in progress
+    // (InProgressAt: from check-in until its step to discharged, aborted or cancelled), oldest first, marked too.
+    std::vector<Assessment> scores;
+    std::vector<Alert> alerts;                 // the session's alerts and every open alert of the patient, in id order
+    std::vector<AdverseEvent> adverse_events;  // linked to the session, by onset
+    std::vector<AlertThreshold> thresholds;    // VitalSignThresholds of the settings in force
 };
 
 // The instruments the chart's outcome series cover, in the order it answers them (issue 12 §2).
@@ -101,10 +138,16 @@ public:
     Result<ClinicBoard> Board(const Actor& actor, std::optional<std::chrono::sys_days> date);
 
     // The chart of `patient` under `settings`: demographics, history, trials, the latest screening, courses with
-    // their sessions, adverse events, notes and the outcome series. Audited as "chart.read" with the patient. The
-    // caller holds chart.read, whose roles hold every permission the chart draws on (note.read included: notes come
-    // whole). Errors: kNotFound when no such patient; LoadClinicZone's.
+    // their sessions, adverse events, notes and the outcome series, each against its pre-treatment baseline. Audited as
+    // "chart.read" with the patient. The caller holds chart.read, whose roles hold every permission the chart draws on
+    // (note.read included: notes come whole). Errors: kNotFound when no such patient; LoadClinicZone's.
     Result<PatientChart> Chart(const Actor& actor, PatientId patient, const clinical::ClinicSettings& settings);
+
+    // The screen of `session` under `settings`. Audited as "session_screen.read" (record treatment_session, with its
+    // patient). The caller holds session.read, whose roles hold every permission the screen draws on (patient,
+    // schedule, vital, assessment, alert and adverse event reads). Errors: kNotFound when no such session;
+    // LoadClinicZone's.
+    Result<SessionScreen> Session(const Actor& actor, SessionId session, const clinical::ClinicSettings& settings);
 
     // Every active staff member (ActiveStaff), for colleagues to see names instead of addresses. No patient data,
     // so no audit entry.

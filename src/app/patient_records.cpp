@@ -11,6 +11,7 @@
 #include "app/entered_in_error.hpp"
 #include "app/patient_search.hpp"
 #include "app/record_names.hpp"
+#include "app/session_steps.hpp"
 #include "app/treatment_text.hpp"
 #include "app/vital_sign_steps.hpp"
 #include "base/text.hpp"
@@ -139,9 +140,7 @@ Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, Patie
     for (const TreatmentCourse& course : courses) {
         ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
         for (const TreatmentSession& session : sessions) {
-            const bool in_progress = session.checked_in_at && *session.checked_in_at <= at &&
-                                     !(clinical::IsFinal(session.state) && session.state_changed_at <= at);
-            if (in_progress && (!found || *session.checked_in_at > found_checked_in)) {
+            if (InProgressAt(session, at) && (!found || *session.checked_in_at > found_checked_in)) {
                 found = session.id;
                 found_checked_in = *session.checked_in_at;
             }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
+#include <utility>
 
 #include "app/audit.hpp"
 #include "app/clinic_settings.hpp"
@@ -30,7 +32,8 @@ bool LatestFlagsSuicidality(const std::vector<Assessment>& by_time) {
 
 }  // namespace
 
-Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, clinical::Region region) {
+Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient,
+                                       const clinical::ClinicSettings& settings) {
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<PortalView> {
         ASSIGN_OR_RETURN(const clinical::ClinicZone zone, LoadClinicZone(tx, zones_));
@@ -39,6 +42,7 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
         PortalView view;
         view.patient = found.id;
         view.given_name = found.given_name;
+        view.time_zone = settings.time_zone;
 
         ASSIGN_OR_RETURN(std::vector<TreatmentCourse> courses, tx.ListCourses(patient));
         for (const TreatmentCourse& course : courses) {
@@ -78,9 +82,23 @@ Result<PortalView> PortalRecords::Read(const Actor& actor, PatientId patient, cl
         }
         view.suicidality_flagged = LatestFlagsSuicidality(assessments);
         if (view.suicidality_flagged) {
-            const auto resources = clinical::CrisisResources(region);
-            view.crisis_resources.assign(resources.begin(), resources.end());
+            view.crisis_text = settings.portal.crisis_text;
+            for (const clinical::CrisisResource& resource : clinical::CrisisResourcesOf(settings)) {
+                view.crisis_resources.push_back(
+                    {std::string(resource.name), std::string(resource.contact), std::string(resource.source)});
+            }
         }
+
+        ASSIGN_OR_RETURN(const std::vector<QuestionnaireAssignment> assignments,
+                         tx.ListQuestionnaireAssignments(patient));
+        for (AssignedQuestionnaire& assigned : WithDueDates(assignments, assessments, zone, today)) {
+            if (assigned.next_due && clinical::PatientMayAnswer(assigned.assignment.instrument, settings.scales)) {
+                view.questionnaires.push_back(std::move(assigned));
+            }
+        }
+        std::stable_sort(
+            view.questionnaires.begin(), view.questionnaires.end(),
+            [](const AssignedQuestionnaire& a, const AssignedQuestionnaire& b) { return *a.next_due < *b.next_due; });
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "portal.read", "patient", patient.value, patient.value));
         return view;
     });

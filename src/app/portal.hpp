@@ -12,6 +12,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
 #include "app/ports/time_zones.hpp"
+#include "app/questionnaires.hpp"
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/patient_guidance.hpp"
@@ -46,9 +47,22 @@ struct PortalPreparation {
     clinical::PatientText instructions;
 };
 
+// A crisis service as the portal shows it (clinical::CrisisResourcesOf: the clinic's own or its region's).
+struct PortalCrisisResource {
+    std::string name;
+    std::string contact;
+    std::string source;
+};
+
 struct PortalView {
     PatientId patient;
     std::string given_name;
+    // The clinic's IANA time zone (clinic.time_zone): the portal shows every time in it, since a patient may not read
+    // the clinic's settings.
+    std::string time_zone;
+    // The questionnaires clinicians assigned that are in force and not done, which the patient may answer now
+    // (clinical::PatientMayAnswer under the settings in force), soonest due first.
+    std::vector<AssignedQuestionnaire> questionnaires;
     // Sessions of active courses planned for today or later and not yet ended, soonest first, at most
     // kPortalUpcomingSessions.
     std::vector<PortalSession> upcoming_sessions;
@@ -58,9 +72,11 @@ struct PortalView {
     // record holds no instructions of its own, so these are the fixed texts of clinical::PreparationInstructions.
     std::vector<PortalPreparation> preparation;
     // True when the latest assessment of an instrument that screens for suicidality (PHQ-9 item 9, the C-SSRS
-    // screener; clinical-reference §6.2, §6.8) flagged it; then crisis_resources holds the region's services.
+    // screener; clinical-reference §6.2, §6.8) flagged it; then crisis_text holds the clinic's own words
+    // (portal.crisis_text, possibly empty) and crisis_resources its services (clinical::CrisisResourcesOf).
     bool suicidality_flagged = false;
-    std::vector<clinical::CrisisResource> crisis_resources;
+    std::string crisis_text;
+    std::vector<PortalCrisisResource> crisis_resources;
 };
 
 class PortalRecords {
@@ -69,9 +85,9 @@ public:
     PortalRecords(Store& store, const Clock& clock, const TimeZones& zones)
         : store_(store), clock_(clock), zones_(zones) {}
 
-    // The portal of `patient` today (the clinic's date, clinic.time_zone), with the crisis services of `region`.
+    // The portal of `patient` today (the clinic's date, clinic.time_zone) under `settings`, the settings in force.
     // kNotFound when no such patient; LoadClinicZone's errors.
-    Result<PortalView> Read(const Actor& actor, PatientId patient, clinical::Region region);
+    Result<PortalView> Read(const Actor& actor, PatientId patient, const clinical::ClinicSettings& settings);
 
 private:
     Store& store_;

@@ -65,6 +65,7 @@ using MissedInductionId = Id<struct MissedInductionTag>;
 using CalendarFeedId = Id<struct CalendarFeedTag>;
 using DeviceId = Id<struct DeviceTag>;
 using DeviceReadingId = Id<struct DeviceReadingTag>;
+using QuestionnaireAssignmentId = Id<struct QuestionnaireAssignmentTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -577,6 +578,21 @@ struct CalendarFeed {
     TimePoint created_at;
     std::string created_by;
     std::optional<TimePoint> revoked_at;
+};
+
+// A questionnaire a clinician assigned to a patient to answer in the portal (app/questionnaires.hpp): due first on
+// `first_due` (the clinic's date), then every `every_days` days when it repeats (clinical::NextDue). Ended once and
+// never changed otherwise: the record of what was asked of the patient stays.
+struct QuestionnaireAssignment {
+    QuestionnaireAssignmentId id;  // ignored by InsertQuestionnaireAssignment, which returns the new one
+    PatientId patient;
+    clinical::Instrument instrument = clinical::Instrument::kPhq9;  // one a patient may answer (PatientMayAnswer)
+    std::chrono::sys_days first_due;
+    std::optional<int> every_days;  // absent: once
+    TimePoint assigned_at;
+    std::string assigned_by;
+    std::optional<TimePoint> ended_at;  // absent: in force
+    std::string ended_by;               // empty while in force
 };
 
 // A treatment room or chair (clinical::RoomFits decides which appointment types it holds).

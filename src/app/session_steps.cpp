@@ -80,6 +80,11 @@ Status NothingToAdd(StoreTransaction&, TreatmentSession&, clinical::SessionFacts
 
 }  // namespace
 
+bool InProgressAt(const TreatmentSession& session, TimePoint at) {
+    return session.checked_in_at && *session.checked_in_at <= at &&
+           !(clinical::IsFinal(session.state) && session.state_changed_at <= at);
+}
+
 void AddDosingFacts(std::span<const Administration> administrations, std::span<const SessionTransition> transitions,
                     clinical::SessionFacts& facts) {
     // An administration marked entered in error was not given: it neither starts nor holds the monitoring clock.

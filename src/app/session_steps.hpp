@@ -42,6 +42,11 @@ struct SessionRecord {
 void AddDosingFacts(std::span<const Administration> administrations, std::span<const SessionTransition> transitions,
                     clinical::SessionFacts& facts);
 
+// Whether `session` was in progress at `at`: checked in at or before it and not yet discharged, cancelled or aborted
+// by then. A final state has no way out (clinical::AllowedTargets), so a final session's state_changed_at is when it
+// ended. What a vital sign is recorded in (PatientRecords) and which ratings the session screen shows (ClinicViews).
+[[nodiscard]] bool InProgressAt(const TreatmentSession& session, TimePoint at);
+
 class SessionSteps {
 public:
     // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.

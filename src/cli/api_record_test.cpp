@@ -315,6 +315,114 @@ TEST_P(ApiRecordTest, APatientSeesTheirPortalAndCrisisServicesAfterASuicidalityA
     EXPECT_EQ(patient.Get("/api/v1/patients/" + std::to_string(patient_ + 1) + "/portal").status, 403);
 }
 
+TEST_P(ApiRecordTest, AClinicianAssignsAQuestionnaireThePatientSeesDueAndAnswers) {
+    server_->AddUser("ada@example.org", "patient", patient_);
+    server_->AddUser("desk@clinic.example", "front_desk");
+    ApiClient patient = server_->ClientWithToken("ada@example.org");
+    ApiClient therapist = server_->ClientWithToken("therapist@clinic.example");
+
+    // Who may assign: the clinical roles; not the front desk, an admin or the patient.
+    for (const std::string refused : {"desk@clinic.example", "admin@clinic.example", "ada@example.org"}) {
+        EXPECT_EQ(
+            server_->ClientWithToken(refused).Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}}).status,
+            403)
+            << refused;
+    }
+    EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "madrs"}}).ErrorField(), "instrument");
+    EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "cssrs-screen"}}).ErrorField(),
+              "instrument");  // the clinic keeps it clinician-only by default
+    EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}, {"every_days", 0}}).ErrorField(),
+              "every_days");
+    EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}, {"first_due", "2001-01-01"}})
+                  .ErrorField(),
+              "first_due");
+    EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}, {"every", 7}}).ErrorField(),
+              "every");  // an unknown field is refused, not ignored
+
+    const ApiResponse assigned = therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}});
+    ASSERT_EQ(assigned.status, 201) << assigned.text;
+    EXPECT_EQ(assigned.body["instrument"], "gad7");
+    EXPECT_EQ(assigned.body["due"], true);
+    EXPECT_TRUE(assigned.body["every_days"].is_null());
+    EXPECT_EQ(assigned.body["assigned_by"], "therapist@clinic.example");
+    EXPECT_EQ(therapist.Post(PatientPath("/questionnaires"), {{"instrument", "gad7"}}).status, 409);
+    const ApiResponse weekly =
+        therapist.Post(PatientPath("/questionnaires"), {{"instrument", "phq9"}, {"every_days", 7}});
+    ASSERT_EQ(weekly.status, 201) << weekly.text;
+
+    const ApiResponse before = patient.Get(PatientPath("/portal"));
+    ASSERT_EQ(before.status, 200) << before.text;
+    EXPECT_EQ(before.body["time_zone"], "UTC");
+    ASSERT_EQ(before.body["questionnaires"].size(), 2U);
+    EXPECT_EQ(before.body["questionnaires"][0]["due"], true);
+
+    ASSERT_EQ(
+        patient.Post(PatientPath("/portal/assessments"), {{"instrument", "gad7"}, {"answers", {1, 1, 1, 0, 0, 0, 0}}})
+            .status,
+        201);
+    const ApiResponse after = patient.Get(PatientPath("/portal"));
+    ASSERT_EQ(after.body["questionnaires"].size(), 1U);
+    EXPECT_EQ(after.body["questionnaires"][0]["instrument"], "phq9");
+
+    // Staff list every assignment, answered and ended ones included; the patient reads their own list too.
+    const ApiResponse listed = therapist.Get(PatientPath("/questionnaires"));
+    ASSERT_EQ(listed.status, 200) << listed.text;
+    ASSERT_EQ(listed.body["questionnaires"].size(), 2U);
+    EXPECT_EQ(listed.body["questionnaires"][0]["due"], false);
+    EXPECT_TRUE(listed.body["questionnaires"][0]["next_due"].is_null());
+    EXPECT_FALSE(listed.body["questionnaires"][0]["last_answered_at"].is_null());
+    EXPECT_EQ(server_->ClientWithToken("desk@clinic.example").Get(PatientPath("/questionnaires")).status, 403);
+
+    const std::string weekly_path =
+        PatientPath("/questionnaires/" + std::to_string(weekly.body["id"].get<std::int64_t>()));
+    EXPECT_EQ(patient.Send("DELETE", weekly_path, "").status, 403);
+    const ApiResponse ended = server_->ClientWithToken("nurse@clinic.example").Send("DELETE", weekly_path, "");
+    ASSERT_EQ(ended.status, 200) << ended.text;
+    EXPECT_EQ(ended.body["ended_by"], "nurse@clinic.example");
+    EXPECT_EQ(server_->ClientWithToken("nurse@clinic.example").Send("DELETE", weekly_path, "").ErrorField(),
+              "assignment_id");
+    EXPECT_TRUE(patient.Get(PatientPath("/portal")).body["questionnaires"].empty());
+}
+
+TEST_P(ApiRecordTest, ThePortalShowsTheClinicsOwnCrisisServicesAfterAPositiveCssrsScreen) {
+    server_->AddUser("ada@example.org", "patient", patient_);
+    ApiClient patient = server_->ClientWithToken("ada@example.org");
+    EXPECT_EQ(admin_->Put("/api/v1/settings/portal.crisis_resources", {{"value", "no colon"}}).ErrorField(),
+              "portal.crisis_resources");
+    EXPECT_EQ(admin_->Put("/api/v1/settings/portal.crisis_text", {{"value", std::string(501, 'x')}}).ErrorField(),
+              "portal.crisis_text");
+    ASSERT_EQ(admin_->Put("/api/v1/settings/portal.crisis_text", {{"value", "Call us first: 555-0100."}}).status, 200);
+    ASSERT_EQ(admin_
+                  ->Put("/api/v1/settings/portal.crisis_resources",
+                        {{"value", "Clinic on-call: call 555-0100, any hour; Emergency services: call 911"}})
+                  .status,
+              200);
+    ASSERT_EQ(admin_->Put("/api/v1/settings/scales.cssrs_screen_self_report", {{"value", "patient_allowed"}}).status,
+              200);
+
+    // Q1 yes, Q2 yes, Q3 yes (method): triage "moderate"; a skipped question answered yes is refused.
+    EXPECT_EQ(patient
+                  .Post(PatientPath("/portal/assessments"),
+                        {{"instrument", "cssrs-screen"}, {"answers", {1, 0, 1, 0, 0, 0, 0}}})
+                  .ErrorField(),
+              "answers[3]");
+    const ApiResponse screen = patient.Post(PatientPath("/portal/assessments"),
+                                            {{"instrument", "cssrs-screen"}, {"answers", {1, 1, 1, 0, 0, 0, 0}}});
+    ASSERT_EQ(screen.status, 201) << screen.text;
+    EXPECT_EQ(screen.body["band"], "moderate");
+    ASSERT_EQ(screen.body["alerts"].size(), 1U);
+    EXPECT_EQ(screen.body["alerts"][0]["rule"], "suicidality");
+    EXPECT_EQ(screen.body["alerts"][0]["notify"], "prescriber@clinic.example");
+
+    const ApiResponse portal = patient.Get(PatientPath("/portal"));
+    ASSERT_EQ(portal.status, 200) << portal.text;
+    EXPECT_EQ(portal.body["suicidality_flagged"], true);
+    EXPECT_EQ(portal.body["crisis_text"], "Call us first: 555-0100.");
+    ASSERT_EQ(portal.body["crisis_resources"].size(), 2U);
+    EXPECT_EQ(portal.body["crisis_resources"][0]["name"], "Clinic on-call");
+    EXPECT_EQ(portal.body["crisis_resources"][0]["contact"], "call 555-0100, any hour");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ApiRecordTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          BackendTestName());
 

@@ -35,17 +35,11 @@ protected:
     void SetUp() override {
         server_ = ClinicServer::Start(GetParam());
         ASSERT_NE(server_, nullptr);
-        for (const char* role : {"admin", "prescriber", "nurse", "therapist", "front_desk"}) {
-            server_->AddUser(std::string(role) + "@clinic.example", role);
-        }
+        server_->AddStaff();
         ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
-        const ApiResponse registered = nurse.Post("/api/v1/patients", {{"mrn", "MRN-C"},
-                                                                       {"given_name", "Ada"},
-                                                                       {"family_name", "Example"},
-                                                                       {"birth_date", "1980-03-14"},
-                                                                       {"sex", "female"}});
-        ASSERT_EQ(registered.status, 201) << registered.text;
-        patient_ = "/api/v1/patients/" + std::to_string(registered.body["id"].get<std::int64_t>());
+        const std::int64_t patient_id = RegisterPatient(nurse, "MRN-C", "Ada", "Example", "female");
+        ASSERT_NE(patient_id, 0);
+        patient_ = "/api/v1/patients/" + std::to_string(patient_id);
         // A dose order is signed on the latest recorded weight (docs/clinical-rules.md, dose.recorded_weight).
         ASSERT_EQ(nurse.Post(patient_ + "/weights", {{"weight_kg", 70}}).status, 201);
     }

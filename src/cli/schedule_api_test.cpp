@@ -39,18 +39,11 @@ protected:
     void SetUp() override {
         server_ = ClinicServer::Start(GetParam());
         ASSERT_NE(server_, nullptr);
-        for (const char* role : {"admin", "prescriber", "nurse", "therapist", "front_desk"}) {
-            server_->AddUser(std::string(role) + "@clinic.example", role);
-        }
+        server_->AddStaff();
         ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
         for (const char* mrn : {"MRN-A", "MRN-B"}) {
-            const ApiResponse registered = nurse.Post("/api/v1/patients", {{"mrn", mrn},
-                                                                           {"given_name", "Ada"},
-                                                                           {"family_name", mrn},
-                                                                           {"birth_date", "1980-03-14"},
-                                                                           {"sex", "female"}});
-            ASSERT_EQ(registered.status, 201) << registered.text;
-            patients_.push_back(registered.body["id"].get<std::int64_t>());
+            patients_.push_back(RegisterPatient(nurse, mrn, "Ada", mrn, "female"));
+            ASSERT_NE(patients_.back(), 0);
         }
         ApiClient admin = server_->ClientWithToken("admin@clinic.example");
         const ApiResponse chair =

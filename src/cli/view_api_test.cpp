@@ -1,6 +1,7 @@
 // The screens' routes as the clinic's people meet them, on a real `kclinic serve` over SQLite and over PostgreSQL:
-// the clinic board of the day in one request, the quick patient search, a patient's chart in one request, and the
-// staff directory; each with the roles docs/security.md gives it and the refusals docs/api.md names.
+// the clinic board of the day in one request, the quick patient search, a patient's chart in one request, a
+// treatment session's screen in one request, and the staff directory; each with the roles docs/security.md gives it and
+// the refusals docs/api.md names.
 
 #include <gtest/gtest.h>
 
@@ -23,17 +24,10 @@ protected:
     void SetUp() override {
         server_ = ClinicServer::Start(GetParam());
         ASSERT_NE(server_, nullptr);
-        for (const char* role : {"admin", "prescriber", "nurse", "therapist", "front_desk"}) {
-            server_->AddUser(std::string(role) + "@clinic.example", role);
-        }
+        server_->AddStaff();
         ApiClient desk = server_->ClientWithToken("front_desk@clinic.example");
-        const ApiResponse registered = desk.Post("/api/v1/patients", {{"mrn", "MRN-0042"},
-                                                                      {"given_name", "Émile"},
-                                                                      {"family_name", "Zola"},
-                                                                      {"birth_date", "1980-03-14"},
-                                                                      {"sex", "male"}});
-        ASSERT_EQ(registered.status, 201) << registered.text;
-        patient_id_ = registered.body["id"].get<std::int64_t>();
+        patient_id_ = RegisterPatient(desk, "MRN-0042", "Émile", "Zola", "male");
+        ASSERT_NE(patient_id_, 0);
         patient_ = "/api/v1/patients/" + std::to_string(patient_id_);
     }
 
@@ -178,9 +172,64 @@ TEST_P(ViewApiTest, TheChartComesInOneRequestForClinicalRolesOnly) {
     EXPECT_EQ(phq9["response_max_total"], 8);
     EXPECT_EQ(phq9["remission_max_total"], 4);
     EXPECT_EQ(phq9["points"][0]["total"], 16);
+    // No dose yet: the latest total is the pre-treatment baseline.
+    EXPECT_EQ(phq9["baseline_assessment_id"], phq9["points"][0]["assessment_id"]);
+    EXPECT_TRUE(chart.body["first_dose_at"].is_null());
 
     EXPECT_EQ(server_->ClientWithToken("front_desk@clinic.example").Get(patient_ + "/chart").status, 403);
     EXPECT_EQ(nurse.Get("/api/v1/patients/999999/chart").status, 404);
+}
+
+TEST_P(ViewApiTest, TheSessionScreenComesInOneRequestInTheShapesOfItsOwnRoutes) {
+    const std::int64_t session = StartIvCourseToday();
+    const std::string path = "/api/v1/sessions/" + std::to_string(session);
+    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+    ASSERT_EQ(nurse.Post(path + "/check-in", {{"consent_confirmed", true}, {"escort_confirmed", true}}).status, 200);
+    ASSERT_EQ(nurse
+                  .Post(patient_ + "/vitals",
+                        {{"loinc", "85354-9"}, {"systolic", 184}, {"diastolic", 92}, {"unit", "mm[Hg]"}})
+                  .status,
+              201);
+    ASSERT_EQ(nurse.Post(patient_ + "/vitals", {{"loinc", "8867-4"}, {"value", 72}, {"unit", "/min"}}).status, 201);
+    ASSERT_EQ(nurse.Post(patient_ + "/assessments", {{"instrument", "moaas"}, {"answers", {5}}}).status, 201);
+
+    const ApiResponse screen = nurse.Get(path + "/screen");
+    ASSERT_EQ(screen.status, 200) << screen.text;
+    const Json& body = screen.body;
+    // Each part is what its own route answers, so live events merge into it.
+    EXPECT_EQ(body["session"], nurse.Get(path).body);
+    EXPECT_EQ(body["vitals"], nurse.Get(patient_ + "/vitals?session=" + std::to_string(session)).body["items"]);
+    EXPECT_EQ(body["alerts"], nurse.Get("/api/v1/alerts?session=" + std::to_string(session)).body["items"]);
+    EXPECT_EQ(body["adverse_events"], nurse.Get(path + "/adverse-events").body["items"]);
+    ASSERT_EQ(body["vitals"].size(), 2U) << body.dump();
+    EXPECT_EQ(body["vitals"][0]["systolic"], 184.0);
+    ASSERT_EQ(body["alerts"].size(), 1U) << body.dump();
+    EXPECT_EQ(body["alerts"][0]["rule"], "systolic_high");
+    ASSERT_EQ(body["scores"].size(), 1U) << body.dump();
+    EXPECT_EQ(body["scores"][0]["instrument"], "moaas");
+    EXPECT_EQ(body["patient"]["display_name"], "Émile Zola");
+    EXPECT_EQ(body["patient"]["mrn"], "MRN-0042");
+    EXPECT_TRUE(body["patient"]["age"].is_number_integer());
+    EXPECT_EQ(body["course"]["id"], body["session"]["course_id"]);
+    EXPECT_EQ(body["route"], "iv");
+    EXPECT_TRUE(body["first_dose_at"].is_null());
+    EXPECT_TRUE(body["earliest_discharge_at"].is_null());
+    ASSERT_EQ(body["alert_thresholds"].size(), 7U) << body.dump();
+    EXPECT_EQ(body["alert_thresholds"][0],
+              (Json{{"name", "monitoring.systolic_alert_at_or_above"}, {"value", 180}, {"unit", "mm[Hg]"}}));
+
+    // Audited once, naming the session and its patient.
+    const ApiResponse audit =
+        server_->ClientWithToken("admin@clinic.example").Get("/api/v1/audit?action=session_screen.read");
+    ASSERT_EQ(audit.status, 200) << audit.text;
+    ASSERT_EQ(audit.body["items"].size(), 1U) << audit.text;
+    EXPECT_EQ(audit.body["items"][0]["record_id"], session);
+    EXPECT_EQ(audit.body["items"][0]["patient_id"], patient_id_);
+
+    EXPECT_EQ(server_->ClientWithToken("therapist@clinic.example").Get(path + "/screen").status, 200);
+    EXPECT_EQ(server_->ClientWithToken("front_desk@clinic.example").Get(path + "/screen").status, 403);
+    EXPECT_EQ(nurse.Get("/api/v1/sessions/999999/screen").status, 404);
+    EXPECT_EQ(nurse.Get(path + "/screen?limit=5").ErrorField(), "limit");
 }
 
 TEST_P(ViewApiTest, TheStaffDirectoryShowsColleaguesNamesToEveryStaffRole) {

@@ -2,8 +2,6 @@
 // development and the browser tests use), and from the files built into the binary (web/dist when `make web` ran
 // before the build, else the page that says to run it).
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <array>
@@ -11,7 +9,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -19,6 +16,7 @@
 #include <vector>
 
 #include "adapters/http/testing/http_test_client.hpp"
+#include "base/temp_folder_testing.hpp"
 #include "cli/testing/serve_process.hpp"
 
 namespace {
@@ -28,6 +26,7 @@ using kclinic::adapters::http::testing::RequestText;
 using kclinic::adapters::http::testing::TestConnection;
 using kclinic::adapters::http::testing::TestResponse;
 using kclinic::cli::testing::ServeProcess;
+using kclinic::testing::TempFolder;
 
 constexpr char kPolicy[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -42,20 +41,12 @@ constexpr char kScriptGz[] = "\x1f\x8b\x08 stands in for the gzip of the script"
 class WebServeTest : public ::testing::Test {
 protected:
     WebServeTest() {
-        char folder[] = "/tmp/kclinic_web_serve_XXXXXX";
-        EXPECT_NE(mkdtemp(folder), nullptr);
-        folder_ = folder;
-        dist_ = folder_ / "dist";
         fs::create_directories(dist_ / "assets");
-        Write(dist_ / "index.html", kShell);
-        Write(dist_ / "assets/app-abc123.js", kScript);
-        Write(dist_ / "assets/app-abc123.js.gz", kScriptGz);
-        Write(folder_ / "secret.txt", "patient list, not for the web");
+        TempFolder::Write(dist_ / "index.html", kShell);
+        TempFolder::Write(dist_ / "assets/app-abc123.js", kScript);
+        TempFolder::Write(dist_ / "assets/app-abc123.js.gz", kScriptGz);
+        TempFolder::Write(folder_ / "secret.txt", "patient list, not for the web");
     }
-    ~WebServeTest() override { fs::remove_all(folder_); }
-
-    static void Write(const fs::path& path, std::string_view text) { std::ofstream(path, std::ios::binary) << text; }
-
     // Starts `kclinic serve` on a fresh database and a free port with `extra` flags; the port (0 on failure).
     std::uint16_t Start(const std::vector<std::string>& extra) {
         std::vector<std::string> args{"serve", "--db", "sqlite:" + (folder_ / "clinic.db").string(), "--listen",
@@ -65,8 +56,9 @@ protected:
         return process_->ReadPort();
     }
 
-    fs::path folder_;
-    fs::path dist_;
+    TempFolder temp_{"kclinic_web_serve_"};
+    const fs::path folder_ = temp_.path();
+    const fs::path dist_ = folder_ / "dist";
     std::unique_ptr<ServeProcess> process_;
 };
 
@@ -169,7 +161,7 @@ TEST_F(WebServeTest, WebRootServesTheShellForApplicationRoutesAndTheAssetsWithTh
 TEST_F(WebServeTest, WebRootIsReadAtEveryRequest) {
     const std::uint16_t port = Start({"--web-root", dist_.string()});
     ASSERT_NE(port, 0);
-    Write(dist_ / "index.html", "<!doctype html><title>rebuilt</title>\n");
+    TempFolder::Write(dist_ / "index.html", "<!doctype html><title>rebuilt</title>\n");
     std::unique_ptr<TestConnection> connection = TestConnection::Connect(port);
     ASSERT_NE(connection, nullptr);
     std::optional<TestResponse> shell = connection->Exchange("GET", "/board");
@@ -242,11 +234,12 @@ TEST_F(WebServeTest, ServesTheFrontEndBuiltIntoTheBinary) {
 // connect-src 'self' (its upgrade reaches the server, which refuses it 401 for want of a login).
 TEST_F(WebServeTest, ChromiumEnforcesThePolicyAndItLetsTheLiveChannelConnect) {
     ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "Chromium is missing: scripts/install-deps installs it";
-    Write(dist_ / "index.html",
-          "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>policy</title>"
-          "<script type=\"module\" src=\"/assets/app-abc123.js\"></script></head><body><p id=\"out\">start</p>"
-          "<script>document.getElementById('out').textContent += ' inline-ran';</script></body></html>\n");
-    Write(dist_ / "assets/app-abc123.js", R"(const out = document.getElementById('out');
+    TempFolder::Write(
+        dist_ / "index.html",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>policy</title>"
+        "<script type=\"module\" src=\"/assets/app-abc123.js\"></script></head><body><p id=\"out\">start</p>"
+        "<script>document.getElementById('out').textContent += ' inline-ran';</script></body></html>\n");
+    TempFolder::Write(dist_ / "assets/app-abc123.js", R"(const out = document.getElementById('out');
 const note = (text) => { out.textContent += ' ' + text; };
 document.addEventListener('securitypolicyviolation', (e) => note('violation:' + e.effectiveDirective));
 for (const [name, url] of [['same', `ws://${location.host}/api/v1/live`], ['other', 'ws://127.0.0.2:9/x']]) {

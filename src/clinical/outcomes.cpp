@@ -153,6 +153,18 @@ Result<OutcomeLines> OutcomeLinesFor(Instrument instrument, int baseline_total, 
     return lines;
 }
 
+std::optional<std::size_t> PreTreatmentBaselineIndex(std::span<const TimePoint> taken_at,
+                                                     std::optional<TimePoint> first_dose_at) {
+    std::optional<std::size_t> baseline;
+    for (std::size_t i = 0; i < taken_at.size(); ++i) {
+        if (first_dose_at && taken_at[i] >= *first_dose_at) {
+            break;
+        }
+        baseline = i;
+    }
+    return baseline;
+}
+
 Result<Outcome> ClassifyOutcome(Instrument instrument, int baseline_total, int current_total,
                                 const ClinicSettings& settings) {
     RETURN_IF_ERROR(CheckBaseline(instrument, baseline_total));

@@ -16,6 +16,7 @@
 #include "base/result.hpp"
 #include "clinical/scales.hpp"
 #include "clinical/settings.hpp"
+#include "clinical/time_point.hpp"
 
 namespace kclinic::clinical {
 
@@ -78,6 +79,15 @@ struct OutcomeLines {
 // Errors: as ClassifyOutcome, for the instrument and the baseline.
 [[nodiscard]] Result<OutcomeLines> OutcomeLinesFor(Instrument instrument, int baseline_total,
                                                    const ClinicSettings& settings);
+
+// The pre-treatment baseline of one instrument's totals (clinical-reference §1.2: response is relative to "the score
+// recorded before the first infusion/first esketamine dose"): the index of the latest total taken strictly before
+// `first_dose_at`; while no dose has been given (`first_dose_at` nullopt) every total is pre-treatment and the latest
+// is the baseline. std::nullopt when `taken_at` is empty or every total was taken at or after the first dose: with
+// no pre-treatment score there is no baseline to measure response from, and none is guessed. `taken_at` is in time
+// order (not decreasing); of totals taken at one instant the later in the series counts.
+[[nodiscard]] std::optional<std::size_t> PreTreatmentBaselineIndex(std::span<const TimePoint> taken_at,
+                                                                   std::optional<TimePoint> first_dose_at);
 
 // A total of one instrument on one day.
 struct DatedTotal {

@@ -83,6 +83,23 @@ TEST(OutcomeLinesTest, LinesAreWhereClassificationChanges) {
     EXPECT_EQ(OutcomeLinesFor(Instrument::kMoaas, 3, ClinicSettings{}).error().field, "instrument");
 }
 
+// clinical-reference §1.2: the baseline is the score recorded before the first dose, so the latest one before it.
+TEST(PreTreatmentBaselineTest, IsTheLatestTotalStrictlyBeforeTheFirstDose) {
+    const TimePoint t0 = TimePoint{sys_days{kDay0}};
+    const auto at = [&](int minutes) { return t0 + std::chrono::minutes{minutes}; };
+    const std::vector<TimePoint> taken{at(0), at(10), at(10), at(60), at(120)};
+    // Two scores before the dose: the later counts (of two at one instant, the later in the series).
+    EXPECT_EQ(PreTreatmentBaselineIndex(taken, at(30)), std::optional<std::size_t>(2));
+    // A score taken at the very instant of the dose is not before it.
+    EXPECT_EQ(PreTreatmentBaselineIndex(taken, at(60)), std::optional<std::size_t>(2));
+    EXPECT_EQ(PreTreatmentBaselineIndex(taken, at(61)), std::optional<std::size_t>(3));
+    // No dose yet: every score is pre-treatment, the latest is the baseline.
+    EXPECT_EQ(PreTreatmentBaselineIndex(taken, std::nullopt), std::optional<std::size_t>(4));
+    // Every score after the first dose, or none at all: no baseline.
+    EXPECT_EQ(PreTreatmentBaselineIndex(taken, at(0)), std::nullopt);
+    EXPECT_EQ(PreTreatmentBaselineIndex({}, std::nullopt), std::nullopt);
+}
+
 TEST(ClassifyOutcomeTest, ResponseAndPartialResponseEdges) {
     const std::vector<ResponseCase> cases{
         {"exactly 50%", 40, 20, 20, 50.0, ResponseCategory::kResponse},

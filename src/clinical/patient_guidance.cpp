@@ -1,6 +1,10 @@
 #include "clinical/patient_guidance.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cassert>
+#include <string>
+#include <utility>
 
 namespace kclinic::clinical {
 namespace {
@@ -36,6 +40,29 @@ constexpr std::array kEuCrisisResources{
                    "EU emergency number, Directive (EU) 2018/1972 Art. 109 [UNVERIFIED: not in clinical-reference]"},
 };
 
+constexpr std::string_view kClinicCrisisSource = "the clinic's own (setting portal.crisis_resources)";
+
+// Characters as people count them: Unicode code points of UTF-8 text (continuation bytes are 10xxxxxx).
+std::size_t CharCount(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+bool HasControlCharacter(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20U || byte == 0x7FU;
+    });
+}
+
+std::string_view Trim(std::string_view text) {
+    const std::size_t first = text.find_first_not_of(' ');
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
 }  // namespace
 
 PatientText PreparationInstructions(Route route) {
@@ -45,6 +72,66 @@ PatientText PreparationInstructions(Route route) {
 std::span<const CrisisResource> CrisisResources(Region region) {
     return region == Region::kEu ? std::span<const CrisisResource>(kEuCrisisResources)
                                  : std::span<const CrisisResource>(kUsCrisisResources);
+}
+
+Result<std::vector<CrisisResource>> ParseCrisisResources(std::string_view setting, std::string_view text) {
+    const std::string name(setting);
+    if (HasControlCharacter(text)) {
+        return InvalidArgument(name,
+                               "must not contain control characters such as line breaks; separate services "
+                               "with \";\"");
+    }
+    std::vector<CrisisResource> resources;
+    for (std::size_t start = 0; start <= text.size();) {
+        const std::size_t end = std::min(text.find(';', start), text.size());
+        const std::string_view entry = Trim(text.substr(start, end - start));
+        start = end + 1;
+        if (entry.empty()) {
+            continue;  // "a: 1;" ends with a separator
+        }
+        const std::size_t colon = entry.find(':');
+        if (colon == std::string_view::npos) {
+            return InvalidArgument(name, R"(each service is "name: contact" (got ")" + std::string(entry) + R"("))");
+        }
+        const std::string_view service = Trim(entry.substr(0, colon));
+        const std::string_view contact = Trim(entry.substr(colon + 1));
+        if (service.empty() || contact.empty()) {
+            return InvalidArgument(name,
+                                   "each service needs a name and a contact (got \"" + std::string(entry) + "\")");
+        }
+        if (CharCount(service) > kCrisisNameMaxChars || CharCount(contact) > kCrisisContactMaxChars) {
+            return InvalidArgument(name, "a service's name is at most " + std::to_string(kCrisisNameMaxChars) +
+                                             " characters and its contact at most " +
+                                             std::to_string(kCrisisContactMaxChars));
+        }
+        if (resources.size() == kCrisisResourcesMax) {
+            return InvalidArgument(name, "at most " + std::to_string(kCrisisResourcesMax) + " services");
+        }
+        resources.push_back(CrisisResource{service, contact, kClinicCrisisSource});
+    }
+    return resources;
+}
+
+Status CheckCrisisText(std::string_view setting, std::string_view text) {
+    if (HasControlCharacter(text)) {
+        return InvalidArgument(std::string(setting), "must not contain control characters such as line breaks");
+    }
+    if (CharCount(text) > kCrisisTextMaxChars) {
+        return InvalidArgument(std::string(setting), "at most " + std::to_string(kCrisisTextMaxChars) +
+                                                         " characters (got " + std::to_string(CharCount(text)) + ")");
+    }
+    return Status::Ok();
+}
+
+std::vector<CrisisResource> CrisisResourcesOf(const ClinicSettings& settings) {
+    Result<std::vector<CrisisResource>> own =
+        ParseCrisisResources("portal.crisis_resources", settings.portal.crisis_resources);
+    assert(own.ok() && "portal.crisis_resources was stored without SetSetting");
+    if (own.ok() && !own->empty()) {
+        return *own;
+    }
+    const std::span<const CrisisResource> region = CrisisResources(settings.region);
+    return {region.begin(), region.end()};
 }
 
 bool IsSelfReport(Instrument instrument) {

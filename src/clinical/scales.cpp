@@ -526,12 +526,15 @@ const InstrumentDefinition& Definition(Instrument instrument) {
     return kDefinitions[index];
 }
 
+bool PatientMayAnswer(Instrument instrument, const ScaleSettings& settings) {
+    const Rater rater = Definition(instrument).rater;
+    return rater == Rater::kPatient || (rater == Rater::kClinicianOrPatient &&
+                                        settings.cssrs_screen_self_report == CssrsSelfReport::kPatientAllowed);
+}
+
 Status CheckSelfReport(Instrument instrument, TimePoint assessed_at, TimePoint now, const ClinicSettings& settings) {
     const Rater rater = Definition(instrument).rater;
-    const bool allowed =
-        rater == Rater::kPatient || (rater == Rater::kClinicianOrPatient &&
-                                     settings.scales.cssrs_screen_self_report == CssrsSelfReport::kPatientAllowed);
-    if (!allowed) {
+    if (!PatientMayAnswer(instrument, settings.scales)) {
         std::string patient_reported;
         for (const Instrument each : kInstruments) {
             if (Definition(each).rater == Rater::kPatient) {

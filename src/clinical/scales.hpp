@@ -162,6 +162,10 @@ struct ScaleResult {
 [[nodiscard]] Result<ScaleResult> Score(Instrument instrument, std::span<const int> answers,
                                         const ScaleSettings& settings);
 
+// Whether a patient may answer `instrument` themselves in the portal: its rater is kPatient, or it is the C-SSRS
+// screener while settings.cssrs_screen_self_report is kPatientAllowed (the first rule of CheckSelfReport).
+[[nodiscard]] bool PatientMayAnswer(Instrument instrument, const ScaleSettings& settings);
+
 // Whether a patient may record `instrument` themselves (the portal's questionnaires), answered at `assessed_at` and
 // recorded at `now`. A patient records only instruments whose rater is kPatient, and the C-SSRS screener only when
 // settings.scales.cssrs_screen_self_report is kPatientAllowed. A patient's answers are dated when they are given:

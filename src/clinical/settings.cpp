@@ -10,6 +10,7 @@
 
 #include "clinical/clinic_zone.hpp"
 #include "clinical/dose.hpp"
+#include "clinical/patient_guidance.hpp"
 #include "clinical/schedule.hpp"
 
 namespace kclinic::clinical {
@@ -428,6 +429,27 @@ const std::vector<Entry>& Registry() {
             "reminders.second_lead_hours", [](auto& s) -> auto& { return s.reminders.second_lead_hours; }, 0, 72, "h",
             "Issue 11 §2 (2 h) [PRACTICE]; 0 sends no second reminder",
             "Hours before an appointment its second email reminder goes out (fewer than the first); 0: none."),
+        TextEntry(
+            "portal.crisis_text", [](auto& s) -> auto& { return s.portal.crisis_text; },
+            "text of at most " + std::to_string(kCrisisTextMaxChars) +
+                " characters, no line breaks; empty: the "
+                "portal's standard sentence",
+            CheckCrisisText,
+            "Clinic policy [PRACTICE]: the clinic's own words to a patient whose questionnaire flagged suicidal "
+            "thoughts (clinical-reference §6.2 item 9 handling)",
+            "Shown to a patient above the crisis services after a PHQ-9 item 9 answer above 0 or a C-SSRS screen "
+            "above none, e.g. the clinic's on-call number and hours."),
+        TextEntry(
+            "portal.crisis_resources", [](auto& s) -> auto& { return s.portal.crisis_resources; },
+            "\"name: contact; name: contact\", at most " + std::to_string(kCrisisResourcesMax) + " services (name " +
+                std::to_string(kCrisisNameMaxChars) + ", contact " + std::to_string(kCrisisContactMaxChars) +
+                " characters); empty: the region's services",
+            [](std::string_view name, std::string_view text) { return StatusOf(ParseCrisisResources(name, text)); },
+            "Default (empty): region us: 911 and the 988 Suicide & Crisis Lifeline (SAMHSA, 988lifeline.org); region "
+            "eu: 112 (Directive (EU) 2018/1972 Art. 109) [UNVERIFIED: not in clinical-reference]; otherwise the "
+            "clinic's own [PRACTICE]",
+            "The crisis services a patient sees after a suicidality flag, the most direct first, in place of the "
+            "region's."),
     };
     return entries;
 }

@@ -154,6 +154,14 @@ struct ReminderSettings {
     int second_lead_hours = 2;
 };
 
+// What the patient portal shows after a suicidality flag (clinical/patient_guidance.hpp): the clinic's own words and
+// crisis services. Empty: the portal's standard sentence and the region's services (CrisisResources). Clinic policy
+// [PRACTICE]: a clinic knows its on-call number and its local crisis line.
+struct PortalSettings {
+    std::string crisis_text;       // shown above the services, at most kCrisisTextMaxChars characters
+    std::string crisis_resources;  // "name: contact; name: contact" (ParseCrisisResources)
+};
+
 struct ClinicSettings {
     // The clinic's IANA time zone: it decides every calendar date the record derives from a time (the REMS treatment
     // date, the day a session list covers, "today"). Clinic policy [PRACTICE]; clinical/clinic_zone.hpp.
@@ -171,6 +179,7 @@ struct ClinicSettings {
     AppointmentSettings appointments;
     WeeklyHours hours = kDefaultWeeklyHours;
     ReminderSettings reminders;
+    PortalSettings portal;
 };
 
 // One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.

@@ -20,6 +20,7 @@ export type Permission =
   | 'course.manage'
   | 'dose_order.sign'
   | 'assessment.read'
+  | 'questionnaire.assign'
   | 'chart.read'
   | 'adverse_event.read'
   | 'appointment.read'
@@ -51,6 +52,7 @@ const matrix: Readonly<Record<Permission, readonly Role[]>> = {
   'course.manage': ['prescriber'],
   'dose_order.sign': ['prescriber'],
   'assessment.read': STAFF_CLINICAL,
+  'questionnaire.assign': STAFF_CLINICAL,
   'chart.read': STAFF_CLINICAL,
   'adverse_event.read': STAFF_CLINICAL,
   'note.read': STAFF_CLINICAL,

@@ -62,13 +62,34 @@ export function formatTimeSeconds(instant: Instant): string {
   );
 }
 
+// "Dec 7, 2026, 09:30 GMT+1": an instant with its zone written out, for what leaves the screen (a printed page is
+// read where the clinic's zone is not known).
+export function formatDateTimeZoned(instant: Instant): string {
+  return formatter('datetime-zone', {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+    hourCycle: 'h23',
+  }).format(toDate(instant));
+}
+
+// "Europe/London (GMT+1)": the clinic's zone by name and, at `instant`, its offset, for a table's times.
+export function clinicZoneLabel(instant: Instant = Date.now()): string {
+  const parts = formatter('zone-name', { timeZoneName: 'short' }).formatToParts(toDate(instant));
+  const short = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return short && short !== timeZone ? `${timeZone} (${short})` : timeZone;
+}
+
 // A calendar date the API sends as "YYYY-MM-DD" (a birth date, a planned session): it names a day, not an instant,
 // so it is shown as written, never shifted by a zone.
+// The formatter is made once: making an Intl.DateTimeFormat costs far more than formatting with one (a chart of 300
+// sessions spent 80 ms making one per date: docs/benchmarks.md "The web front end").
+let calendarDates: Intl.DateTimeFormat | undefined;
 export function formatDate(date: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) return date;
   const utc = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(utc);
+  calendarDates ??= new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  return calendarDates.format(utc);
 }
 
 // The clinic's calendar date of an instant, as the API writes dates ("YYYY-MM-DD"): "today" for ?date=.
@@ -111,12 +132,20 @@ const unitKeys: Readonly<Record<Unit, MessageKey>> = {
 
 // "72.5 kg", "0.5 mg/kg", "120 mmHg": a number with its unit, never a bare number. `fractionDigits` fixes the
 // decimals shown (a dose in mg/kg wants 2; a blood pressure 0); left out, up to 2 as needed.
+// Each NumberFormat is made once per number of decimals, as formatDate's formatter: the board formats four readings
+// in each of its rows at every vital sign that arrives.
+const quantityFormats = new Map<number | undefined, Intl.NumberFormat>();
 export function formatQuantity(value: number, unit: Unit, fractionDigits?: number): string {
-  const options: Intl.NumberFormatOptions =
-    fractionDigits === undefined
-      ? { maximumFractionDigits: 2 }
-      : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
-  return t(unitKeys[unit], { value: new Intl.NumberFormat(locale, options).format(value) });
+  let format = quantityFormats.get(fractionDigits);
+  if (!format) {
+    const options: Intl.NumberFormatOptions =
+      fractionDigits === undefined
+        ? { maximumFractionDigits: 2 }
+        : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
+    format = new Intl.NumberFormat(locale, options);
+    quantityFormats.set(fractionDigits, format);
+  }
+  return t(unitKeys[unit], { value: format.format(value) });
 }
 
 // "120/80 mmHg".

@@ -6,6 +6,7 @@
 //   const browser = await openBrowser();                   // browser.page, browser.consoleErrors
 //   await login(browser.page, email, password, server.url);
 //   await checkA11y(browser.page, 'board');                // axe-core: fails on serious or critical
+//   await sidewaysOverflow(browser.page);                  // [] unless the page scrolls sideways: what sticks out
 //   await screenshot(browser.page, 'board');               // into $KCLINIC_ARTIFACTS or build/web-artifacts
 //   await browser.close(); await server.stop();            // in t.after(): always, even on failure
 //
@@ -14,6 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,13 +107,22 @@ export function kclinic(args, input = '') {
 // Starts `kclinic serve` on a fresh SQLite file in a new temporary folder, on a free loopback port, serving web/dist.
 //   demo: seed the synthetic demo clinic (--demo); its printed logins are in `logins`, by role.
 //   testClock: start with --test-clock (helper web-clock's option; the database is then created in test mode).
-//   users: [{email, role, password, name?, patientId?}] added with `kclinic user add` before the server starts.
+//   users: [{email, role, password, name?, patientId?}] added with `kclinic user add` once the server is up, or before
+//     it starts when there is a `prepare` (whose seeding acts as them).
+//   prepare: (db) => void, run before the server starts (a benchmark's seeding); not with testClock.
 //   args: more `serve` options.
 //   webRoot: the built front end to serve (default: findWebRoot()).
 // Resolves with { url, port, db, folder, logins, output(), stop(), restart() }. stop() ends the server (SIGTERM,
 // then SIGKILL after 10 s) and removes the folder; restart() stops it keeping the database and starts it again on
 // the same port.
-export async function startServer({ demo = false, testClock = false, users = [], args = [], webRoot = findWebRoot() } = {}) {
+export async function startServer({
+  demo = false,
+  testClock = false,
+  users = [],
+  prepare = undefined,
+  args = [],
+  webRoot = findWebRoot(),
+} = {}) {
   const binary = findKclinic();
   const folder = mkdtempSync(path.join(tmpdir(), 'kclinic-web-'));
   const db = `sqlite:${path.join(folder, 'clinic.db')}`;
@@ -120,12 +131,23 @@ export async function startServer({ demo = false, testClock = false, users = [],
   const logins = {};
   const lines = [];
 
-  for (const user of users) {
-    const add = ['user', 'add', user.email, '--role', user.role, '--db', db];
-    if (user.name) add.push('--name', user.name);
-    if (user.patientId !== undefined) add.push('--patient-id', String(user.patientId));
-    kclinic(add, `${user.password}\n`);
-    logins[user.role] ??= { email: user.email, password: user.password, role: user.role };
+  const addUsers = () => {
+    for (const user of users) {
+      const add = ['user', 'add', user.email, '--role', user.role, '--db', db];
+      if (user.name) add.push('--name', user.name);
+      if (user.patientId !== undefined) add.push('--patient-id', String(user.patientId));
+      kclinic(add, `${user.password}\n`);
+      logins[user.role] ??= { email: user.email, password: user.password, role: user.role };
+    }
+  };
+  if (prepare) {
+    try {
+      addUsers();
+      prepare(db);
+    } catch (error) {
+      rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   let child;
@@ -175,6 +197,9 @@ export async function startServer({ demo = false, testClock = false, users = [],
 
   try {
     await launch(demo);
+    // Added once the server has created the database: `serve --test-clock` runs only on a database it created in
+    // test mode, and the server reads users per login (SQLite lets this second writer in).
+    if (!prepare) addUsers();
   } catch (error) {
     await halt();
     rmSync(folder, { recursive: true, force: true });
@@ -198,6 +223,27 @@ export async function startServer({ demo = false, testClock = false, users = [],
       await launch(false);
     },
   };
+}
+
+// One server for every test of a file: started in the file's before(), stopped in its after(). The answer stands for
+// the server startServer resolves with (server.url, server.logins, ...) once before() has run.
+export function serverForFile(options) {
+  let started;
+  before(async () => {
+    started = await startServer(options);
+  });
+  after(async () => {
+    await started?.stop();
+  });
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        if (!started) throw new Error(`server.${String(key)} read before the file's before() started the server`);
+        return started[key];
+      },
+    },
+  );
 }
 
 // The arguments common.md fixes for Debian's Chromium in CI.
@@ -254,6 +300,13 @@ export async function openBrowser({ viewport = { width: 1280, height: 800 } } = 
   };
 }
 
+// A fresh browser for one test `t`, closed when it ends, whatever happens.
+export async function browserFor(t, options) {
+  const browser = await openBrowser(options);
+  t.after(() => browser.close());
+  return browser;
+}
+
 // Console errors the app caused. Chromium logs every HTTP error answer to fetch as a console error; left out are
 // the 401 of GET /api/v1/auth/me when no one is signed in (how the app learns that: docs/api.md has no other way)
 // and any status a test provoked on purpose (a 401 for a wrong password is the API's answer): pass those in
@@ -298,6 +351,30 @@ export async function checkA11y(page, name) {
     throw new Error(`axe-core found ${serious.length} serious or critical violation(s) on "${name}":\n${report}`);
   }
   return results.violations;
+}
+
+// What makes the page wider than its window: [] when it is not, else the innermost elements that stick out (those
+// inside a scrolling box, such as the board's table, scroll in it and do not count).
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    // Its box, or its content overflowing the box (an unbreakable address wider than its cell).
+    const out = (element) => {
+      const box = element.getBoundingClientRect();
+      return Math.max(box.right, box.left + element.scrollWidth) > width + 1;
+    };
+    const scrolledInside = (element) => {
+      for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    return [...document.body.querySelectorAll('*')]
+      .filter((element) => out(element) && !scrolledInside(element) && ![...element.children].some(out))
+      .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}: ${element.textContent.slice(0, 60)}`)
+      .slice(0, 5);
+  });
 }
 
 export function artifactsDir() {

@@ -1,6 +1,8 @@
 // The patient portal, notes and the schedule in a real Chromium against a real `kclinic serve --demo` (issue 12 §5):
 // a patient answers a PHQ-9 with item 9 = 1 on a phone-sized screen and sees the crisis services while a clinician's
-// page receives the alert over the live channel within 2 seconds; a front-desk user cannot reach clinical notes (no
+// page receives the alert over the live channel within 2 seconds; a clinician assigns a GAD-7 on the chart and the
+// patient answers it when due, with times in the clinic's zone; a positive C-SSRS screen, asked with its skip logic,
+// shows the clinic's own crisis text and services and alerts the clinician live; a front-desk user cannot reach clinical notes (no
 // link, the page says not permitted, the API refuses); notes are written, signed and added to; the front desk books
 // through the schedule screen and a prescriber books past a soft rule with a reason. axe-core on every screen.
 //
@@ -9,6 +11,7 @@
 // board as the board screen is, and the alert is asserted on what that channel delivers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { apiClient } from './clinic-api.mjs';
 import { appConsoleErrors, checkA11y, login, openBrowser, screenshot, startServer } from './harness.mjs';
 
 let server;
@@ -44,6 +47,45 @@ async function api(page, method, path, body) {
   );
 }
 
+// Sends the reviewed answers (the review screen is open); the assessment the server recorded.
+async function sendAnswers(page, patientId) {
+  const posted = page.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/portal/assessments`));
+  await page.getByRole('button', { name: 'Send answers' }).click();
+  const answer = await posted;
+  assert.equal(answer.status(), 201);
+  return answer.json();
+}
+
+// Subscribes `page` (a clinician's, signed in) to the board's live events, collected in window.__liveEvents.
+async function subscribeToBoard(page) {
+  await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        window.__liveEvents = [];
+        const ws = new WebSocket(`ws://${window.location.host}/api/v1/live`);
+        ws.onopen = () => ws.send(JSON.stringify({ subscribe: 'board' }));
+        ws.onmessage = (message) => {
+          const data = JSON.parse(message.data);
+          if (data.type === 'subscribed') resolve();
+          else window.__liveEvents.push({ ...data, receivedAt: Date.now() });
+        };
+        ws.onerror = () => reject(new Error('live channel failed'));
+      }),
+  );
+}
+
+// The suicidality alert of `patientId` reached the clinician's page (subscribeToBoard) within 2 s of `sent`.
+async function expectLiveAlert(page, patientId, sent) {
+  const alert = await page.waitForFunction(
+    (id) => window.__liveEvents.find((e) => e.type === 'alert' && e.patient_id === id),
+    patientId,
+    { timeout: Math.max(1, 2000 - (Date.now() - sent)) },
+  );
+  const event = await alert.jsonValue();
+  assert.ok(event.receivedAt - sent <= 2000, `alert arrived ${event.receivedAt - sent} ms after sending`);
+  assert.match(event.record.message, /Suicidality/);
+}
+
 describe('the patient portal', () => {
   test('a patient answers a PHQ-9 with item 9 = 1 on a phone and sees the crisis services; the clinician is alerted live within 2 s', async (t) => {
     const patientBrowser = await browserFor(t, { viewport: { width: 390, height: 844 } });
@@ -54,20 +96,7 @@ describe('the patient portal', () => {
     // The clinician's page, subscribed to the board before the patient answers.
     await login(clinician, server.logins.prescriber.email, server.logins.prescriber.password, server.url);
     await clinician.waitForURL(`${server.url}/board`);
-    await clinician.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          window.__liveEvents = [];
-          const ws = new WebSocket(`ws://${window.location.host}/api/v1/live`);
-          ws.onopen = () => ws.send(JSON.stringify({ subscribe: 'board' }));
-          ws.onmessage = (message) => {
-            const data = JSON.parse(message.data);
-            if (data.type === 'subscribed') resolve();
-            else window.__liveEvents.push({ ...data, receivedAt: Date.now() });
-          };
-          ws.onerror = () => reject(new Error('live channel failed'));
-        }),
-    );
+    await subscribeToBoard(clinician);
 
     await login(page, server.logins.patient.email, server.logins.patient.password, server.url);
     await page.waitForURL(`${server.url}/portal`);
@@ -115,23 +144,12 @@ describe('the patient portal', () => {
     await screenshot(page, 'portal-review-phone');
 
     const sent = Date.now();
-    const posted = page.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/portal/assessments`));
-    await page.getByRole('button', { name: 'Send answers' }).click();
-    const answer = await posted;
-    assert.equal(answer.status(), 201);
-    const recorded = await answer.json();
+    const recorded = await sendAnswers(page, patientId);
     assert.deepEqual(recorded.answers ?? answers, answers);
     assert.ok(recorded.alerts.length >= 1, 'the server raised an alert');
 
     // The clinician's page has the alert from the live channel within 2 s of sending.
-    const alert = await clinician.waitForFunction(
-      (id) => window.__liveEvents.find((e) => e.type === 'alert' && e.patient_id === id),
-      patientId,
-      { timeout: Math.max(1, 2000 - (Date.now() - sent)) },
-    );
-    const event = await alert.jsonValue();
-    assert.ok(event.receivedAt - sent <= 2000, `alert arrived ${event.receivedAt - sent} ms after sending`);
-    assert.match(event.record.message, /Suicidality/);
+    await expectLiveAlert(clinician, patientId, sent);
 
     // The patient sees the crisis services the server sends for the clinic's region.
     const crisis = page.getByTestId('crisis-resources');
@@ -156,6 +174,142 @@ describe('the patient portal', () => {
   });
 });
 
+// Assigned questionnaires, the C-SSRS screener and the clinic's own crisis services and time zone change clinic
+// settings: on a demo server of their own, so the other cases keep the defaults.
+describe('assigned questionnaires', () => {
+  let clinic;
+  let admin;
+  let patientId;
+
+  before(async () => {
+    clinic = await startServer({ demo: true });
+    admin = await apiClient(clinic, clinic.logins.admin);
+    const patient = await apiClient(clinic, clinic.logins.patient);
+    patientId = (await patient.must('GET', '/api/v1/auth/me')).user.patient_id;
+    // Far from the machine's zone (UTC here), so a time shown in the browser's zone instead would differ.
+    await admin.must('PUT', '/api/v1/settings/clinic.time_zone', { value: 'Pacific/Auckland' });
+  });
+
+  after(async () => {
+    await clinic?.stop();
+  });
+
+  test('a clinician assigns a GAD-7 on the chart; the patient sees it due on a phone, answers it, and sees times in the clinic zone', async (t) => {
+    const { page: chart } = await browserFor(t);
+    await login(chart, clinic.logins.therapist.email, clinic.logins.therapist.password, clinic.url);
+    await chart.goto(`${clinic.url}/patients/${patientId}`);
+    const section = chart.locator('section.chart-section', { has: chart.getByRole('heading', { level: 2, name: 'Questionnaires' }) });
+    await section.getByRole('heading', { level: 3, name: 'Assign a questionnaire' }).waitFor();
+    // A questionnaire a patient may not answer is refused at its field, in the server's words.
+    await section.getByLabel('Questionnaire', { exact: true }).selectOption('cssrs-screen');
+    await section.getByRole('button', { name: 'Assign', exact: true }).click();
+    await section.locator('#questionnaire-instrument-error').getByText('not a questionnaire a patient answers', { exact: false }).waitFor();
+    await section.getByLabel('Questionnaire', { exact: true }).selectOption('gad7');
+    await section.getByLabel('Repeats', { exact: true }).selectOption('7');
+    const assigned = chart.waitForResponse((r) => r.url().endsWith(`/patients/${patientId}/questionnaires`) && r.request().method() === 'POST');
+    await section.getByRole('button', { name: 'Assign', exact: true }).click();
+    assert.equal((await assigned).status(), 201);
+    const row = section.getByTestId('questionnaire-assignments').getByRole('row', { name: /GAD-7/ });
+    await row.getByText(/^Due since/).waitFor();
+    await row.getByText('Every 7 days').waitFor();
+    await checkA11y(chart, 'chart-questionnaires');
+    await screenshot(chart, 'chart-questionnaires');
+
+    const { page, consoleErrors } = await browserFor(t, { viewport: { width: 390, height: 844 } });
+    await login(page, clinic.logins.patient.email, clinic.logins.patient.password, clinic.url);
+    await page.waitForURL(`${clinic.url}/portal`);
+    const due = page.getByTestId('assigned-gad7');
+    await page.getByRole('heading', { level: 2, name: 'Asked by your care team' }).waitFor();
+    await due.getByText(/^Due /).waitFor();
+    await checkA11y(page, 'portal-assigned');
+    await screenshot(page, 'portal-assigned-phone');
+    await due.getByRole('link', { name: 'Answer the GAD-7' }).click();
+    await page.waitForURL(`${clinic.url}/portal/questionnaires/gad7`);
+    for (let item = 1; item <= 7; item += 1) {
+      await page.getByText(`Question ${item} of 7`).waitFor();
+      await page.getByRole('radio', { name: 'Several days' }).check();
+      await page.getByRole('button', { name: item === 7 ? 'Review answers' : 'Next' }).click();
+    }
+    const recorded = await sendAnswers(page, patientId);
+
+    // Answered: no longer due; the weekly one is next due in a week.
+    await page.getByText('Thank you. Your GAD-7 (anxiety) answers were sent to your care team.').waitFor();
+    await due.getByText(/^Next due /).waitFor();
+    assert.equal(await due.getByRole('link').count(), 0);
+    // Every time in the clinic's zone, not the browser's.
+    const inClinicZone = new Intl.DateTimeFormat('en-US', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      hourCycle: 'h23',
+      timeZone: 'Pacific/Auckland',
+    }).format(new Date(recorded.assessed_at));
+    await page.getByText(`Last answered ${inClinicZone}`).first().waitFor();
+    assert.deepEqual(appConsoleErrors(consoleErrors, [401]), []);
+
+    await chart.reload();
+    await row.getByText(/^Next due/).waitFor();
+    await row.getByText(inClinicZone).waitFor();
+  });
+
+  test('a positive C-SSRS screen, asked with its skip logic, shows the clinic\'s crisis text and alerts the clinician live', async (t) => {
+    await admin.must('PUT', '/api/v1/settings/scales.cssrs_screen_self_report', { value: 'patient_allowed' });
+    await admin.must('PUT', '/api/v1/settings/portal.crisis_text', {
+      value: 'Our on-call psychiatrist answers day and night.',
+    });
+    await admin.must('PUT', '/api/v1/settings/portal.crisis_resources', {
+      value: 'Clinic on-call psychiatrist: call 555-0100; Emergency services: call 911',
+    });
+    const prescriber = await apiClient(clinic, clinic.logins.prescriber);
+    await prescriber.must('POST', `/api/v1/patients/${patientId}/questionnaires`, { instrument: 'cssrs-screen' });
+
+    const { page: clinician } = await browserFor(t);
+    await login(clinician, clinic.logins.prescriber.email, clinic.logins.prescriber.password, clinic.url);
+    await subscribeToBoard(clinician);
+
+    const { page, consoleErrors } = await browserFor(t, { viewport: { width: 390, height: 844 } });
+    await login(page, clinic.logins.patient.email, clinic.logins.patient.password, clinic.url);
+    await page.getByTestId('assigned-cssrs-screen').getByRole('link', { name: /C-SSRS/ }).click();
+    await page.waitForURL(`${clinic.url}/portal/questionnaires/cssrs-screen`);
+    await page.getByText('In the past month:').waitFor();
+    await checkA11y(page, 'portal-cssrs');
+    await screenshot(page, 'portal-cssrs-phone');
+    await page.getByRole('radio', { name: 'Yes' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    // A yes to Q2 asks Q3; a no skips Q3-Q5.
+    await page.getByText('Question 2 of 7').waitFor();
+    await page.getByRole('radio', { name: 'Yes' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Question 3 of 7').waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('radio', { name: 'No' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Question 6 of 7').waitFor();
+    // A no to Q6 skips "within the past 3 months": the review comes next.
+    await page.getByRole('radio', { name: 'No' }).check();
+    await page.getByRole('button', { name: 'Review answers' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Check your answers' }).waitFor();
+    assert.equal(await page.locator('.review-list > li').count(), 3);
+    await checkA11y(page, 'portal-cssrs-review');
+
+    const sent = Date.now();
+    const recorded = await sendAnswers(page, patientId);
+    assert.deepEqual(recorded.answers, [1, 0, 0, 0, 0, 0, 0]);
+    assert.equal(recorded.band, 'low');
+    await expectLiveAlert(clinician, patientId, sent);
+
+    const crisis = page.getByTestId('crisis-resources');
+    await crisis.getByRole('heading', { name: 'Help is available now' }).waitFor();
+    await crisis.getByText('Our on-call psychiatrist answers day and night.').waitFor();
+    await crisis.getByText('Clinic on-call psychiatrist').waitFor();
+    await crisis.getByText('call 555-0100').waitFor();
+    assert.equal(await crisis.getByText('988', { exact: false }).count(), 0, 'the clinic\'s services replace the region\'s');
+    assert.equal(await page.getByTestId('assigned-cssrs-screen').count(), 0, 'answered: no longer due');
+    await checkA11y(page, 'portal-cssrs-crisis');
+    await screenshot(page, 'portal-cssrs-crisis-phone');
+    assert.deepEqual(appConsoleErrors(consoleErrors, [401]), []);
+  });
+});
+
 describe('notes', () => {
   test('a front-desk user has no way to clinical notes and the API refuses', async (t) => {
     const { page } = await browserFor(t);
@@ -175,7 +329,7 @@ describe('notes', () => {
     const { page, consoleErrors } = await browserFor(t);
     await login(page, server.logins.therapist.email, server.logins.therapist.password, server.url);
     await page.goto(`${server.url}/patients/1/notes`);
-    await page.getByRole('heading', { level: 1, name: 'Notes of patient #1' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /^Notes: Demo, \w+ \(DEMO-\d{4}\)$/ }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'New note' }).waitFor();
     // A therapist writes the therapy family only.
     const kinds = await page.getByLabel('Kind of note').locator('option').allTextContents();

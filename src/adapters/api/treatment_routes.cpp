@@ -14,6 +14,7 @@
 #include "adapters/api/routes.hpp"
 #include "adapters/json/live_events.hpp"
 #include "adapters/json/record_json.hpp"
+#include "adapters/json/view_json.hpp"
 #include "base/text.hpp"
 #include "clinical/administration.hpp"
 #include "clinical/dose.hpp"
@@ -49,30 +50,6 @@ Json CourseJson(const app::CourseRecord& record) {
         sessions.push_back(ScheduledSessionJson(session));
     }
     json["sessions"] = std::move(sessions);
-    return json;
-}
-
-// A session as answered: the session with its dose order (once signed), administrations and transitions.
-Json SessionJson(const app::SessionRecord& record) {
-    Json json = json::ToJson(record.session);
-    if (record.dose_order) {
-        json["dose_order"] = json::ToJson(*record.dose_order);
-    }
-    Json administrations = Json::array();
-    for (const app::Administration& administration : record.administrations) {
-        administrations.push_back(json::ToJson(administration));
-    }
-    json["administrations"] = std::move(administrations);
-    Json transitions = Json::array();
-    for (const app::SessionTransition& transition : record.transitions) {
-        transitions.push_back(json::ToJson(transition));
-    }
-    json["transitions"] = std::move(transitions);
-    Json medications = Json::array();
-    for (const app::SessionMedication& medication : record.medications) {
-        medications.push_back(json::ToJson(medication));
-    }
-    json["medications"] = std::move(medications);
     return json;
 }
 
@@ -181,7 +158,7 @@ void AddSessionReads(ApiRouter& api, ApiServices& services) {
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(app::SessionRecord session,
                                  services.use_cases.sessions.GetSession(call.actor, app::SessionId{call.id}));
-                return JsonResponse(200, SessionJson(session));
+                return JsonResponse(200, json::ToJson(session));
             });
 }
 

@@ -1,5 +1,5 @@
 // The screens' read models (issue 12 §1: each screen loads in one or two requests): the clinic board of a day, a
-// patient's chart, and the staff directory.
+// patient's chart, a treatment session's screen, and the staff directory.
 
 #include <chrono>
 #include <optional>
@@ -26,6 +26,14 @@ void AddViewRoutes(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(const app::PatientChart chart,
                                  services.use_cases.views.Chart(call.actor, app::PatientId{call.id}, settings));
                 return JsonResponse(200, json::ToJson(chart));
+            });
+
+    api.Add(Method::kGet, "/api/v1/sessions/{id}/screen", Permission::kSessionRead, Subject::kNone,
+            [&services](ApiCall& call) -> Result<HttpResponse> {
+                ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, SettingsInForce(services));
+                ASSIGN_OR_RETURN(const app::SessionScreen screen,
+                                 services.use_cases.views.Session(call.actor, app::SessionId{call.id}, settings));
+                return JsonResponse(200, json::ToJson(screen));
             });
 
     api.Add(Method::kGet, "/api/v1/staff", Permission::kStaffRead, Subject::kNone,

@@ -1,19 +1,18 @@
 #include "adapters/http/web_front_end.hpp"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "adapters/http/web_bundle.hpp"
+#include "base/temp_folder_testing.hpp"
 
 namespace kclinic::adapters::http {
 namespace {
 
 namespace fs = std::filesystem;
+using kclinic::testing::TempFolder;
 
 constexpr std::string_view kShell =
     "<!doctype html><title>kclinic</title><script type=module src=/assets/app-abc123.js>"
@@ -25,25 +24,17 @@ constexpr std::string_view kScriptGz = "\x1f\x8b pretend gzip of the script";
 class WebFrontEndTest : public ::testing::Test {
 protected:
     WebFrontEndTest() {
-        char folder[] = "/tmp/kclinic_web_XXXXXX";
-        EXPECT_NE(mkdtemp(folder), nullptr);
-        folder_ = folder;
-        dist_ = folder_ / "dist";
         fs::create_directories(dist_ / "assets");
-        Write(dist_ / "index.html", kShell);
-        Write(dist_ / "assets/app-abc123.js", kScript);
-        Write(dist_ / "assets/app-abc123.js.gz", kScriptGz);
-        Write(dist_ / "favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
-        Write(dist_ / ".env", "SECRET=1");
-        Write(folder_ / "secret.txt", "not for the web");
+        TempFolder::Write(dist_ / "index.html", kShell);
+        TempFolder::Write(dist_ / "assets/app-abc123.js", kScript);
+        TempFolder::Write(dist_ / "assets/app-abc123.js.gz", kScriptGz);
+        TempFolder::Write(dist_ / "favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
+        TempFolder::Write(dist_ / ".env", "SECRET=1");
+        TempFolder::Write(folder_ / "secret.txt", "not for the web");
         fs::create_symlink(folder_ / "secret.txt", dist_ / "leak.txt");
         fs::create_symlink(folder_, dist_ / "up");
         fs::create_symlink(dist_ / "favicon.svg", dist_ / "icon.svg");  // inside: fine
     }
-    ~WebFrontEndTest() override { fs::remove_all(folder_); }
-
-    static void Write(const fs::path& path, std::string_view text) { std::ofstream(path, std::ios::binary) << text; }
-
     // The web front end on `files` as the only thing a router serves, asked `method path` with `headers`.
     static HttpResponse Ask(const WebFiles& files, Method method, const std::string& path,
                             std::initializer_list<std::pair<std::string, std::string>> headers = {}) {
@@ -73,8 +64,9 @@ protected:
         return files.ok() ? files.value() : WebFiles();
     }
 
-    fs::path folder_;
-    fs::path dist_;
+    TempFolder temp_{"kclinic_web_"};
+    const fs::path folder_ = temp_.path();
+    const fs::path dist_ = folder_ / "dist";
 };
 
 void ExpectSecurityHeaders(const HttpResponse& response, const std::string& what) {
@@ -204,7 +196,7 @@ TEST_F(WebFrontEndTest, RefusesAFolderWithoutIndexHtml) {
 
 TEST_F(WebFrontEndTest, ReadsTheFolderAtEveryRequest) {
     const WebFiles files = Dist();
-    Write(dist_ / "index.html", "<!doctype html><title>rebuilt</title>");
+    TempFolder::Write(dist_ / "index.html", "<!doctype html><title>rebuilt</title>");
     EXPECT_EQ(Ask(files, Method::kGet, "/patients").body, "<!doctype html><title>rebuilt</title>");
 }
 

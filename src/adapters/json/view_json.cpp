@@ -82,7 +82,9 @@ Json OutcomeJson(const app::OutcomeSeries& series) {
                               {"band", point.band},
                               {"assessed_at", FormatTime(point.assessed_at)}});
     }
-    Json json{{"instrument", clinical::InstrumentName(series.instrument)}, {"points", std::move(points)}};
+    Json json{{"instrument", clinical::InstrumentName(series.instrument)},
+              {"points", std::move(points)},
+              {"baseline_assessment_id", series.baseline ? Json(series.baseline->value) : Json(nullptr)}};
     if (series.lines) {
         json["baseline_total"] = series.lines->baseline_total;
         json["response_max_total"] = series.lines->response_max_total;
@@ -177,6 +179,41 @@ Json ToJson(const app::PatientChart& chart) {
         {"adverse_events", ArrayOf(chart.adverse_events)},
         {"notes", ArrayOf(chart.notes)},
         {"outcomes", std::move(outcomes)},
+        {"first_dose_at", OptionalTime(chart.first_dose_at)},
+    };
+}
+
+Json ToJson(const app::SessionRecord& record) {
+    Json json = ToJson(record.session);
+    if (record.dose_order) {
+        json["dose_order"] = ToJson(*record.dose_order);
+    }
+    json["administrations"] = ArrayOf(record.administrations);
+    json["transitions"] = ArrayOf(record.transitions);
+    json["medications"] = ArrayOf(record.medications);
+    return json;
+}
+
+Json ToJson(const app::SessionScreen& screen) {
+    Json patient = ToJson(screen.patient);
+    patient["display_name"] = DisplayName(screen.patient);
+    patient["age"] = screen.age;
+    Json thresholds = Json::array();
+    for (const app::AlertThreshold& threshold : screen.thresholds) {
+        thresholds.push_back(Json{{"name", threshold.setting}, {"value", threshold.value}, {"unit", threshold.unit}});
+    }
+    return Json{
+        {"session", ToJson(screen.record)},
+        {"patient", std::move(patient)},
+        {"course", ToJson(screen.course)},
+        {"route", clinical::RouteName(screen.course.route)},
+        {"first_dose_at", OptionalTime(screen.first_dose_at)},
+        {"earliest_discharge_at", OptionalTime(screen.earliest_discharge_at)},
+        {"vitals", ArrayOf(screen.vitals)},
+        {"scores", ArrayOf(screen.scores)},
+        {"alerts", ArrayOf(screen.alerts)},
+        {"adverse_events", ArrayOf(screen.adverse_events)},
+        {"alert_thresholds", std::move(thresholds)},
     };
 }
 

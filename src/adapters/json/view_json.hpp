@@ -19,5 +19,10 @@ namespace kclinic::adapters::json {
 [[nodiscard]] Json ToJson(const app::ClinicBoard& board);
 // docs/api.md, "The chart".
 [[nodiscard]] Json ToJson(const app::PatientChart& chart);
+// A session as GET /api/v1/sessions/{id} answers it: the session with its dose order (once signed),
+// administrations, transitions and medications given.
+[[nodiscard]] Json ToJson(const app::SessionRecord& record);
+// docs/api.md, "The session screen".
+[[nodiscard]] Json ToJson(const app::SessionScreen& screen);
 
 }  // namespace kclinic::adapters::json

@@ -535,6 +535,23 @@ public:
     virtual Status LockSessionDeviceFeed(SessionId session) = 0;
 };
 
+// The questionnaires clinicians assign to patients (app/questionnaires.hpp).
+class QuestionnaireTransaction {
+public:
+    virtual ~QuestionnaireTransaction() = default;
+
+    // `assignment.id`, `ended_at` and `ended_by` are ignored (an assignment is stored in force). PRECONDITION: the
+    // patient exists (the use case reads it first).
+    virtual Result<QuestionnaireAssignmentId> InsertQuestionnaireAssignment(
+        const QuestionnaireAssignment& assignment) = 0;
+    // Every assignment of `patient`, ended ones included, in id order; none when the patient has none (or does not
+    // exist).
+    virtual Result<std::vector<QuestionnaireAssignment>> ListQuestionnaireAssignments(PatientId patient) = 0;
+    // Ends an assignment in force at `at` by `by`. kNotFound "assignment_id" when no such assignment is in force
+    // (never existed or already ended).
+    virtual Status EndQuestionnaireAssignment(QuestionnaireAssignmentId id, TimePoint at, std::string_view by) = 0;
+};
+
 // All operations of one transaction. An error returned from the work function rolls the whole transaction back.
 class StoreTransaction : public PatientTransaction,
                          public AuditTransaction,
@@ -549,7 +566,8 @@ class StoreTransaction : public PatientTransaction,
                          public AccessTransaction,
                          public OutboxTransaction,
                          public CalendarFeedTransaction,
-                         public DeviceTransaction {};
+                         public DeviceTransaction,
+                         public QuestionnaireTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 

@@ -59,6 +59,12 @@ void ClinicServer::AddUser(const std::string& email, const std::string& role, st
     EXPECT_EQ(run.exit_code, 0) << "kclinic user add " << email << ": " << run.err;
 }
 
+void ClinicServer::AddStaff() {
+    for (const char* role : {"admin", "prescriber", "nurse", "therapist", "front_desk"}) {
+        AddUser(std::string(role) + "@clinic.example", role);
+    }
+}
+
 std::string ClinicServer::CreateToken(const std::string& email, const std::string& name) {
     // The port in the name keeps the tokens of servers sharing one database apart.
     const CommandRun run = RunKclinic({"token", "create", email, "--name",
@@ -109,6 +115,15 @@ ApiClient ClinicServer::LoggedIn(const std::string& email) const {
     const ApiResponse login = client.Login(email, std::string(kTestPassword));
     EXPECT_EQ(login.status, 200) << "login as " << email << ": " << login.text;
     return client;
+}
+
+std::int64_t RegisterPatient(ApiClient& client, const std::string& mrn, const std::string& given,
+                             const std::string& family, const std::string& sex) {
+    const ApiResponse registered = client.Post(
+        "/api/v1/patients",
+        {{"mrn", mrn}, {"given_name", given}, {"family_name", family}, {"birth_date", "1980-03-14"}, {"sex", sex}});
+    EXPECT_EQ(registered.status, 201) << registered.text;
+    return registered.status == 201 ? registered.body["id"].get<std::int64_t>() : 0;
 }
 
 }  // namespace kclinic::cli::testing

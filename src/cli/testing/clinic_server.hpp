@@ -38,6 +38,8 @@ public:
 
     // `kclinic user add EMAIL --role ROLE [--patient-id ID]` with kTestPassword; a test failure when it fails.
     void AddUser(const std::string& email, const std::string& role, std::optional<std::int64_t> patient = {});
+    // One user of each staff role, ROLE@clinic.example: admin, prescriber, nurse, therapist and front_desk.
+    void AddStaff();
     // `kclinic token create EMAIL --name NAME`: the token.
     [[nodiscard]] std::string CreateToken(const std::string& email, const std::string& name = "test");
     // A client acting with a new API token of `email`.
@@ -66,5 +68,10 @@ private:
     std::uint16_t mllp_port_ = 0;
     int tokens_ = 0;
 };
+
+// Through the API as `client`: registers a patient with `mrn`, born 1980-03-14, named `given` `family`, of `sex`;
+// its id (0, with a test failure, when refused).
+std::int64_t RegisterPatient(ApiClient& client, const std::string& mrn, const std::string& given,
+                             const std::string& family, const std::string& sex);
 
 }  // namespace kclinic::cli::testing

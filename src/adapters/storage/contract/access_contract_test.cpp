@@ -121,9 +121,7 @@ protected:
                                      const std::string& field) {
         const std::string before = Snapshot();
         Result<T> result = refused();
-        ASSERT_FALSE(result.ok());
-        EXPECT_EQ(result.error().code, code) << result.error().ToString();
-        EXPECT_EQ(result.error().field, field) << result.error().ToString();
+        ASSERT_TRUE(IsRefusal(result, code, field));
         EXPECT_EQ(Snapshot(), before) << result.error().ToString();
     }
 

@@ -108,9 +108,7 @@ protected:
         const app::Patient patient_before = StoredPatient(patient_);
         const std::size_t audit_before = Audit().size();
         Result<T> result = refused();
-        ASSERT_FALSE(result.ok());
-        EXPECT_EQ(result.error().code, code) << result.error().ToString();
-        EXPECT_EQ(result.error().field, field) << result.error().ToString();
+        ASSERT_TRUE(IsRefusal(result, code, field));
         const std::vector<app::Alert> alerts_after = StoredAlerts();
         ASSERT_EQ(alerts_after.size(), alerts_before.size());
         for (std::size_t i = 0; i < alerts_after.size(); ++i) {

@@ -61,9 +61,7 @@ protected:
         const std::size_t audit_before = Audit().size();
         const std::optional<app::CalendarFeed> feed_before = LiveFeed(nurse_.user);
         Result<T> result = refused();
-        ASSERT_FALSE(result.ok());
-        EXPECT_EQ(result.error().code, code) << result.error().ToString();
-        EXPECT_EQ(result.error().field, field) << result.error().ToString();
+        ASSERT_TRUE(IsRefusal(result, code, field));
         EXPECT_EQ(Audit().size(), audit_before) << result.error().ToString();
         const std::optional<app::CalendarFeed> feed_after = LiveFeed(nurse_.user);
         EXPECT_EQ(feed_after.has_value(), feed_before.has_value());

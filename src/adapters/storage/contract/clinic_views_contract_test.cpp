@@ -17,6 +17,8 @@
 #include "app/clinic_views.hpp"
 #include "app/patient_records.hpp"
 #include "clinical/label_rules.hpp"
+#include "clinical/session_state.hpp"
+#include "clinical/settings.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -31,13 +33,6 @@ using Mrns = std::vector<std::string>;
 
 class ClinicViewsContractTest : public UseCaseTest {
 protected:
-    PatientId RegisterNamed(const std::string& mrn, const std::string& given, const std::string& family) {
-        app::NewPatient patient = NewPatient(mrn);
-        patient.given_name = given;
-        patient.family_name = family;
-        return Register(patient);
-    }
-
     // The MRNs the quick search finds, in the order answered; a test failure (and nothing) when refused.
     Mrns Quick(const std::string& q, PatientId after = PatientId{}, int limit = 100) {
         Result<std::vector<app::PatientSummary>> found = clinic().patients.QuickSearch(nurse_, q, after, limit);
@@ -67,6 +62,15 @@ protected:
         return recorded.ok() ? *recorded : app::RecordedVitalSign{};
     }
 
+    // A rating of `patient` taken a minute after the previous step, as nurse_; a test failure when refused.
+    app::RecordedAssessment Rate(PatientId patient, clinical::Instrument instrument, const std::vector<int>& answers) {
+        clock_.Advance(minutes{1});
+        Result<app::RecordedAssessment> recorded =
+            clinic().patients.RecordAssessment(nurse_, patient, instrument, answers, clock_.Now(), settings_);
+        EXPECT_TRUE(recorded.ok()) << recorded.error().ToString();
+        return recorded.ok() ? *recorded : app::RecordedAssessment{};
+    }
+
     app::ClinicBoard Board(std::optional<std::chrono::sys_days> date = std::nullopt) {
         Result<app::ClinicBoard> board = clinic().views.Board(nurse_, date);
         EXPECT_TRUE(board.ok()) << board.error().ToString();
@@ -75,13 +79,13 @@ protected:
 };
 
 TEST_P(ClinicViewsContractTest, QuickSearchFindsNamesInAnyOrderIgnoringCaseAndAccentsAndMrnPrefixes) {
-    RegisterNamed("MRN-0001", "Ada", "Lovelace");
-    RegisterNamed("MRN-0002", "Émile", "Zola");
-    RegisterNamed("MRN-0103", "José", "Álvarez");
-    RegisterNamed("MRN-0104", "Mary Ann", "O'Brien");
-    RegisterNamed("MRN-0105", "Lena", "Smith-Jones");
-    RegisterNamed("X-9", "Jürgen", "Weiß");
-    RegisterNamed("PCT", "Pat", "100%_Sure");
+    Register("MRN-0001", "Ada", "Lovelace");
+    Register("MRN-0002", "Émile", "Zola");
+    Register("MRN-0103", "José", "Álvarez");
+    Register("MRN-0104", "Mary Ann", "O'Brien");
+    Register("MRN-0105", "Lena", "Smith-Jones");
+    Register("X-9", "Jürgen", "Weiß");
+    Register("PCT", "Pat", "100%_Sure");
 
     EXPECT_EQ(Quick("lovelace ada"), Mrns{"MRN-0001"});
     EXPECT_EQ(Quick("Ada Lovelace"), Mrns{"MRN-0001"});
@@ -113,8 +117,8 @@ TEST_P(ClinicViewsContractTest, QuickSearchFindsNamesInAnyOrderIgnoringCaseAndAc
 }
 
 TEST_P(ClinicViewsContractTest, QuickSearchAnswersAgeAndCurrentCourseAndIsAuditedAsASearch) {
-    const PatientId with_course = RegisterNamed("MRN-1", "Ada", "Lovelace");
-    RegisterNamed("MRN-2", "Ada", "Byron");
+    const PatientId with_course = Register("MRN-1", "Ada", "Lovelace");
+    Register("MRN-2", "Ada", "Byron");
     const app::CourseRecord course =
         StartCourse(with_course, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     Result<std::vector<app::PatientSummary>> found = clinic().patients.QuickSearch(nurse_, "ada", PatientId{}, 10);
@@ -153,7 +157,7 @@ TEST_P(ClinicViewsContractTest, QuickSearchRefusesAnUnclearSearchAndAuditsNothin
 
 // Patients stored before migration 0020 have no search text; the store fills it when it opens.
 TEST_P(ClinicViewsContractTest, PatientsStoredBeforeTheSearchTextGetItWhenTheStoreOpens) {
-    const PatientId old = RegisterNamed("MRN-OLD", "Émile", "Zola");
+    const PatientId old = Register("MRN-OLD", "Émile", "Zola");
     ASSERT_TRUE(ExecuteDirectly("UPDATE patients SET search_text = NULL").ok());
     EXPECT_EQ(Quick("zola"), Mrns{});
     Result<std::unique_ptr<sql::SqlConnection>> connection = database().ConnectDirectly();
@@ -172,8 +176,8 @@ TEST_P(ClinicViewsContractTest, PatientsStoredBeforeTheSearchTextGetItWhenTheSto
 
 TEST_P(ClinicViewsContractTest, TheBoardShowsEachSessionOfTheDayWithWhatTheRulesDecide) {
     AddUser("nurse@clinic.example", app::Role::kNurse);
-    const PatientId ada = RegisterNamed("MRN-1", "Ada", "Lovelace");
-    const PatientId bob = RegisterNamed("MRN-2", "Bob", "Byron");
+    const PatientId ada = Register("MRN-1", "Ada", "Lovelace");
+    const PatientId bob = Register("MRN-2", "Bob", "Byron");
     Weigh(ada);
     const app::CourseRecord esketamine = StartCourse(ada, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
     const app::CourseRecord iv = StartCourse(bob);
@@ -301,7 +305,8 @@ TEST_P(ClinicViewsContractTest, TheChartGathersTheRecordAndDrawsTheOutcomeLinesF
     ASSERT_TRUE(clinic().sessions.Cancel(nurse_, course.sessions.back().id, "patient travelling").ok());
     ASSERT_TRUE(
         clinic().notes.Write(nurse_, ada, app::NewNote{app::NoteKind::kProgress, {}, {}, "Calm, oriented."}).ok());
-    // PHQ-9 totals 18 (baseline), a wrong 27 marked entered in error, then 4.
+    // PHQ-9 totals 18, a wrong 27 marked entered in error, then 4; no dose yet, so the latest valid total (4) is the
+    // pre-treatment baseline.
     const auto score = [&](std::vector<int> answers) {
         clock_.Advance(minutes{1});
         Result<app::RecordedAssessment> recorded = clinic().patients.RecordAssessment(
@@ -335,8 +340,8 @@ TEST_P(ClinicViewsContractTest, TheChartGathersTheRecordAndDrawsTheOutcomeLinesF
     EXPECT_EQ(phq9.points[0].total, 18);
     EXPECT_EQ(phq9.points[1].total, 4);
     ASSERT_TRUE(phq9.lines.has_value());
-    EXPECT_EQ(phq9.lines->baseline_total, 18);
-    EXPECT_EQ(phq9.lines->response_max_total, 9);
+    EXPECT_EQ(phq9.lines->baseline_total, 4);
+    EXPECT_EQ(phq9.lines->response_max_total, 2);
     EXPECT_EQ(phq9.lines->remission_max_total, 4);
 
     const app::AuditEntry last = Audit().back();
@@ -348,6 +353,203 @@ TEST_P(ClinicViewsContractTest, TheChartGathersTheRecordAndDrawsTheOutcomeLinesF
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
     EXPECT_EQ(Audit().size(), audited);
+}
+
+// clinical-reference §1.2: response is measured against the score recorded before the first dose, so the chart's
+// baseline is the latest valid total before it, not the first ever taken; with none before it there is no baseline.
+TEST_P(ClinicViewsContractTest, TheChartsBaselineIsTheLatestTotalBeforeTheFirstDose) {
+    const PatientId ada = Register("MRN-1");
+    Weigh(ada);
+    const app::CourseRecord course = StartCourse(ada, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
+    const auto score = [&](clinical::Instrument instrument, const std::vector<int>& answers) {
+        return Rate(ada, instrument, answers).assessment;
+    };
+    const auto chart = [&] {
+        Result<app::PatientChart> read = clinic().views.Chart(nurse_, ada, settings_);
+        EXPECT_TRUE(read.ok()) << read.error().ToString();
+        return read.ok() ? *read : app::PatientChart{};
+    };
+    // PHQ-9 20 at intake, then 16 on the day of the first dose (a wrong 27 in between, marked entered in error).
+    score(clinical::Instrument::kPhq9, {3, 3, 2, 2, 2, 2, 2, 2, 2});
+    const app::Assessment wrong = score(clinical::Instrument::kPhq9, {3, 3, 3, 3, 3, 3, 3, 3, 3});
+    ASSERT_TRUE(clinic().patients.MarkAssessmentEnteredInError(nurse_, ada, wrong.id, "another patient's form").ok());
+    const app::Assessment before_dose = score(clinical::Instrument::kPhq9, {2, 2, 2, 2, 2, 2, 2, 2, 0});
+    ASSERT_EQ(before_dose.total, 16);
+
+    // No dose yet: every total is pre-treatment, the latest is the baseline.
+    app::PatientChart read = chart();
+    EXPECT_FALSE(read.first_dose_at.has_value());
+    ASSERT_EQ(read.outcomes.size(), 1U);
+    ASSERT_TRUE(read.outcomes[0].baseline.has_value());
+    EXPECT_EQ(*read.outcomes[0].baseline, before_dose.id);
+
+    const SessionId session = course.sessions.front().id;
+    ASSERT_NO_FATAL_FAILURE(StartDosing(ada, session, EsketamineRequest(56)));
+    clock_.Advance(minutes{1});
+    const TimePoint dosed_at = clock_.Now();
+    const app::Administration first = Give(session, Devices(1, dosed_at));
+    // After the dose: PHQ-9 7, and a first GAD-7 (no GAD-7 was taken before the dose).
+    score(clinical::Instrument::kPhq9, {1, 1, 1, 1, 1, 1, 1, 0, 0});
+    score(clinical::Instrument::kGad7, {2, 2, 2, 2, 2, 2, 2});
+
+    read = chart();
+    ASSERT_TRUE(read.first_dose_at.has_value());
+    EXPECT_EQ(*read.first_dose_at, dosed_at);
+    ASSERT_EQ(read.outcomes.size(), 2U);
+    const app::OutcomeSeries& phq9 = read.outcomes[0];
+    ASSERT_EQ(phq9.points.size(), 3U);
+    ASSERT_TRUE(phq9.baseline.has_value());
+    EXPECT_EQ(*phq9.baseline, before_dose.id);
+    ASSERT_TRUE(phq9.lines.has_value());
+    EXPECT_EQ(phq9.lines->baseline_total, 16);
+    EXPECT_EQ(phq9.lines->response_max_total, 8);
+    const app::OutcomeSeries& gad7 = read.outcomes[1];
+    EXPECT_EQ(gad7.instrument, clinical::Instrument::kGad7);
+    ASSERT_EQ(gad7.points.size(), 1U);
+    EXPECT_FALSE(gad7.baseline.has_value());
+    EXPECT_FALSE(gad7.lines.has_value());
+
+    // A dose marked entered in error was not given: the treatment starts with the next valid one, and the scores
+    // taken before that are pre-treatment.
+    clock_.Advance(minutes{2});
+    const TimePoint second_at = clock_.Now();
+    Give(session, Devices(1, second_at));
+    ASSERT_TRUE(
+        clinic().doses.MarkAdministrationEnteredInError(nurse_, ada, first.id, "recorded on the wrong patient").ok());
+    read = chart();
+    ASSERT_TRUE(read.first_dose_at.has_value());
+    EXPECT_EQ(*read.first_dose_at, second_at);
+    ASSERT_EQ(read.outcomes.size(), 2U);
+    ASSERT_TRUE(read.outcomes[0].lines.has_value());
+    EXPECT_EQ(read.outcomes[0].lines->baseline_total, 7);
+    ASSERT_TRUE(read.outcomes[1].lines.has_value());
+    EXPECT_EQ(read.outcomes[1].lines->baseline_total, 14);
+}
+
+TEST_P(ClinicViewsContractTest, TheSessionScreenGathersTheSessionWithWhatTheRulesDecide) {
+    AddUser("nurse@clinic.example", app::Role::kNurse);
+    const PatientId ada = Register("MRN-1", "Ada", "Lovelace");
+    const PatientId bob = Register("MRN-2", "Bob", "Byron");
+    Weigh(ada);
+    const app::CourseRecord course = StartCourse(ada, clinical::Protocol::kEsketamineTrd, Route::kEsketamineNasal);
+    const app::CourseRecord other = StartCourse(bob);
+    const SessionId session = course.sessions.front().id;
+    // A MOAA/S before check-in is no rating of the session.
+    Rate(ada, clinical::Instrument::kMoaas, {5});
+    clock_.Advance(minutes{1});
+
+    ASSERT_NO_FATAL_FAILURE(StartDosing(ada, session, EsketamineRequest(56)));
+    clock_.Advance(minutes{1});
+    const TimePoint device_at = clock_.Now();
+    Give(session, Devices(2, device_at));
+    ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
+    clock_.Advance(minutes{10});
+    const app::RecordedVitalSign heart = Vital(ada, "8867-4", 88, "/min");
+    const app::RecordedVitalSign high = [&] {
+        Result<app::RecordedVitalSign> recorded =
+            clinic().patients.RecordVitalSign(nurse_, BloodPressure(ada, 185, 112, clock_.Now()), settings_);
+        EXPECT_TRUE(recorded.ok()) << recorded.error().ToString();
+        return recorded.ok() ? *recorded : app::RecordedVitalSign{};
+    }();
+    ASSERT_EQ(high.alerts.size(), 1U);
+    ASSERT_TRUE(clinic().alerts.Acknowledge(nurse_, high.alerts.front().id, "rechecked").ok());
+    const app::RecordedAssessment moaas = Rate(ada, clinical::Instrument::kMoaas, {4});
+    const app::RecordedAssessment cadss = Rate(ada, clinical::Instrument::kCadss, std::vector<int>(23, 0));
+    // A PHQ-9 is no in-session rating, but its item 9 raises an open suicidality alert of the patient.
+    const app::RecordedAssessment phq9 = Rate(ada, clinical::Instrument::kPhq9, {1, 1, 1, 1, 1, 1, 1, 1, 1});
+    ASSERT_FALSE(phq9.alerts.empty());
+    // Bob's alert is not Ada's.
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(bob, other.sessions.front().id));
+    Vital(bob, "8867-4", 130, "/min");
+    app::NewAdverseEvent nausea;
+    nausea.session = session;
+    nausea.term = "nausea";
+    nausea.grade = 1;
+    nausea.onset_at = clock_.Now();
+    nausea.actions = {clinical::AdverseEventAction::kNone};
+    Result<app::AdverseEvent> event = clinic().adverse_events.Record(nurse_, ada, nausea);
+    ASSERT_TRUE(event.ok()) << event.error().ToString();
+    ASSERT_TRUE(clinic().sessions.Abort(nurse_, session, "patient asked to stop").ok());
+    // A rating after the session ended is not the session's.
+    Rate(ada, clinical::Instrument::kMoaas, {5});
+
+    clinical::ClinicSettings settings = settings_;
+    settings.monitoring.systolic_alert_at_or_above = 160;
+    const std::size_t audited = Audit().size();
+    Result<app::SessionScreen> screen = clinic().views.Session(nurse_, session, settings);
+    ASSERT_TRUE(screen.ok()) << screen.error().ToString();
+    EXPECT_EQ(screen->record.session.id, session);
+    EXPECT_EQ(screen->record.session.state, clinical::SessionState::kAborted);
+    ASSERT_TRUE(screen->record.dose_order.has_value());
+    ASSERT_EQ(screen->record.administrations.size(), 1U);
+    EXPECT_FALSE(screen->record.transitions.empty());
+    EXPECT_EQ(screen->patient.id, ada);
+    EXPECT_EQ(screen->age, 46);
+    EXPECT_EQ(screen->course.id, course.course.id);
+    EXPECT_EQ(screen->course.route, Route::kEsketamineNasal);
+    ASSERT_TRUE(screen->first_dose_at.has_value());
+    EXPECT_EQ(*screen->first_dose_at, device_at);
+    ASSERT_TRUE(screen->earliest_discharge_at.has_value());
+    EXPECT_EQ(*screen->earliest_discharge_at, device_at + minutes{clinical::kEsketamineMinMonitoringMinutes});
+    // Every vital sign of the session, oldest first: the pre-dose BP CheckInAndConfirm took, the heart rate, the
+    // high BP.
+    ASSERT_EQ(screen->vitals.size(), 3U);
+    EXPECT_EQ(screen->vitals[1].id, heart.vital.id);
+    EXPECT_EQ(screen->vitals[2].id, high.vital.id);
+    ASSERT_EQ(screen->scores.size(), 2U);
+    EXPECT_EQ(screen->scores[0].id, moaas.assessment.id);
+    EXPECT_EQ(screen->scores[1].id, cadss.assessment.id);
+    // The session's alert (acknowledged) and the patient's open ones, in id order; none of Bob's.
+    ASSERT_EQ(screen->alerts.size(), 1 + phq9.alerts.size());
+    EXPECT_EQ(screen->alerts[0].id, high.alerts.front().id);
+    EXPECT_TRUE(screen->alerts[0].acknowledged_at.has_value());
+    EXPECT_EQ(screen->alerts[1].id, phq9.alerts.front().id);
+    ASSERT_EQ(screen->adverse_events.size(), 1U);
+    EXPECT_EQ(screen->adverse_events[0].id, event->id);
+    // The thresholds are the settings in force, each named as the settings list names it, with its value there.
+    ASSERT_EQ(screen->thresholds.size(), 7U);
+    EXPECT_EQ(screen->thresholds[0].setting, "monitoring.systolic_alert_at_or_above");
+    EXPECT_EQ(screen->thresholds[0].value, 160);
+    EXPECT_EQ(screen->thresholds[0].unit, "mm[Hg]");
+    const std::vector<clinical::SettingSpec> all = clinical::AllSettings(settings);
+    for (const app::AlertThreshold& threshold : screen->thresholds) {
+        const auto spec = std::ranges::find(all, threshold.setting, &clinical::SettingSpec::name);
+        ASSERT_NE(spec, all.end()) << threshold.setting;
+        EXPECT_EQ(spec->value, std::to_string(threshold.value)) << threshold.setting;
+    }
+
+    // One audit entry naming the session and its patient.
+    const std::vector<app::AuditEntry> audit = Audit();
+    ASSERT_EQ(audit.size(), audited + 1);
+    EXPECT_EQ(audit.back().action, "session_screen.read");
+    EXPECT_EQ(audit.back().record_id, session.value);
+    EXPECT_EQ(audit.back().patient_id, ada.value);
+    EXPECT_EQ(audit.back().actor, nurse_.user);
+
+    Result<app::SessionScreen> missing = clinic().views.Session(nurse_, SessionId{999}, settings_);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(Audit().size(), audited + 1);
+}
+
+TEST_P(ClinicViewsContractTest, TheScreenOfASessionNotYetCheckedInHasNoDoseNoReadingsAndNoRatings) {
+    const PatientId ada = Register("MRN-1");
+    const app::CourseRecord course = StartCourse(ada);
+    const std::vector<int> responds_readily = {5};
+    Result<app::RecordedAssessment> before = clinic().patients.RecordAssessment(
+        nurse_, ada, clinical::Instrument::kMoaas, responds_readily, clock_.Now(), settings_);
+    ASSERT_TRUE(before.ok()) << before.error().ToString();
+    Result<app::SessionScreen> screen = clinic().views.Session(nurse_, course.sessions.front().id, settings_);
+    ASSERT_TRUE(screen.ok()) << screen.error().ToString();
+    EXPECT_EQ(screen->record.session.state, clinical::SessionState::kScheduled);
+    EXPECT_FALSE(screen->record.dose_order.has_value());
+    EXPECT_FALSE(screen->first_dose_at.has_value());
+    EXPECT_FALSE(screen->earliest_discharge_at.has_value());
+    EXPECT_TRUE(screen->vitals.empty());
+    EXPECT_TRUE(screen->scores.empty());
+    EXPECT_TRUE(screen->alerts.empty());
+    EXPECT_TRUE(screen->adverse_events.empty());
+    EXPECT_EQ(screen->course.route, Route::kIv);
 }
 
 TEST_P(ClinicViewsContractTest, TheStaffDirectoryListsActiveStaffOnlyAndIsNotAudited) {

@@ -47,9 +47,7 @@ protected:
     // Expects `started` refused with `code` on `field`, and nothing written: no course, no audit entry.
     void ExpectRefused(const Result<app::CourseRecord>& started, ErrorCode code, const std::string& field,
                        std::size_t courses_before, std::size_t audit_before) {
-        ASSERT_FALSE(started.ok());
-        EXPECT_EQ(started.error().code, code) << started.error().ToString();
-        EXPECT_EQ(started.error().field, field) << started.error().ToString();
+        ASSERT_TRUE(IsRefusal(started, code, field));
         EXPECT_EQ(Courses().size(), courses_before);
         EXPECT_EQ(AuditActions().size(), audit_before);
     }
@@ -185,9 +183,8 @@ TEST_P(CourseSafetyContractTest, APatientRecordsOnlyPatientReportedQuestionnaire
          }) {
         const std::size_t audit = AuditActions().size();
         Result<app::RecordedAssessment> refused = SelfReport(instrument, answers, clock_.Now());
-        ASSERT_FALSE(refused.ok()) << clinical::InstrumentName(instrument);
-        EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied) << refused.error().ToString();
-        EXPECT_EQ(refused.error().field, "instrument") << refused.error().ToString();
+        ASSERT_TRUE(IsRefusal(refused, ErrorCode::kPermissionDenied, "instrument"))
+            << clinical::InstrumentName(instrument);
         EXPECT_EQ(AuditActions().size(), audit);
     }
     EXPECT_TRUE(Assessments().empty());
@@ -217,9 +214,7 @@ TEST_P(CourseSafetyContractTest, APatientsAnswersAreDatedNow) {
                                               std::chrono::minutes{6}, std::chrono::minutes{60 * 24}}) {
         const std::size_t audit = AuditActions().size();
         Result<app::RecordedAssessment> refused = SelfReport(Instrument::kPhq9, answers, clock_.Now() + offset);
-        ASSERT_FALSE(refused.ok()) << offset.count();
-        EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument) << refused.error().ToString();
-        EXPECT_EQ(refused.error().field, "assessed_at") << refused.error().ToString();
+        ASSERT_TRUE(IsRefusal(refused, ErrorCode::kInvalidArgument, "assessed_at")) << offset.count();
         EXPECT_EQ(AuditActions().size(), audit);
     }
     EXPECT_TRUE(Assessments().empty());
@@ -242,9 +237,7 @@ TEST_P(CourseSafetyContractTest, TheNamedClinicianIsAnActiveUserWithAClinicalRol
         patient.clinician = clinician;
         const std::size_t audit = AuditActions().size();
         Result<app::Patient> registered = clinic().patients.RegisterPatient(nurse_, patient);
-        ASSERT_FALSE(registered.ok()) << clinician;
-        EXPECT_EQ(registered.error().code, ErrorCode::kInvalidArgument) << registered.error().ToString();
-        EXPECT_EQ(registered.error().field, "clinician") << registered.error().ToString();
+        ASSERT_TRUE(IsRefusal(registered, ErrorCode::kInvalidArgument, "clinician")) << clinician;
         EXPECT_EQ(AuditActions().size(), audit);
 
         Result<app::Patient> current = clinic().patients.GetPatient(nurse_, patient_);

@@ -450,6 +450,18 @@ public:
     Status LockSessionDeviceFeed(app::SessionId session) override {
         return Call(&app::StoreTransaction::LockSessionDeviceFeed, session);
     }
+    // app::QuestionnaireTransaction
+    Result<app::QuestionnaireAssignmentId> InsertQuestionnaireAssignment(
+        const app::QuestionnaireAssignment& assignment) override {
+        return Call(&app::StoreTransaction::InsertQuestionnaireAssignment, assignment);
+    }
+    Result<std::vector<app::QuestionnaireAssignment>> ListQuestionnaireAssignments(app::PatientId patient) override {
+        return Call(&app::StoreTransaction::ListQuestionnaireAssignments, patient);
+    }
+    Status EndQuestionnaireAssignment(app::QuestionnaireAssignmentId id, app::TimePoint at,
+                                      std::string_view by) override {
+        return Call(&app::StoreTransaction::EndQuestionnaireAssignment, id, at, by);
+    }
 
 private:
     template <typename Operation, typename... Args>

@@ -108,9 +108,7 @@ protected:
         const std::vector<Note> before = Stored(patient_);
         const std::size_t audit_before = AuditActions().size();
         Status status = refused();
-        ASSERT_FALSE(status.ok()) << field;
-        EXPECT_EQ(status.error().code, code) << status.error().ToString();
-        EXPECT_EQ(status.error().field, field) << status.error().ToString();
+        ASSERT_TRUE(IsRefusal(status, code, field));
         const std::vector<Note> after = Stored(patient_);
         ASSERT_EQ(after.size(), before.size());
         for (std::size_t i = 0; i < after.size(); ++i) {

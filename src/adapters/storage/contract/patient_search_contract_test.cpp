@@ -18,13 +18,6 @@ using app::PatientId;
 
 class PatientSearchContractTest : public UseCaseTest {
 protected:
-    PatientId RegisterNamed(const std::string& mrn, const std::string& given, const std::string& family) {
-        app::NewPatient patient = NewPatient(mrn);
-        patient.given_name = given;
-        patient.family_name = family;
-        return Register(patient);
-    }
-
     // The MRNs a search finds, in the order answered; a test failure (and nothing) when it is refused.
     std::vector<std::string> Found(const app::PatientSearch& search, PatientId after = PatientId{}, int limit = 100) {
         Result<std::vector<app::Patient>> found = clinic().patients.SearchPatients(nurse_, search, after, limit);
@@ -53,14 +46,14 @@ TEST_P(PatientSearchContractTest, ByMrnFindsExactlyThatPatientOrNone) {
 }
 
 TEST_P(PatientSearchContractTest, ByNameFindsAPrefixOfEitherNameOrFamilyCommaGivenIgnoringCaseOfAToZ) {
-    RegisterNamed("LOVELACE", "Ada", "Lovelace");
-    RegisterNamed("LOVEJOY", "Bob", "Lovejoy");
-    RegisterNamed("HOPPER", "Grace", "Hopper");
-    RegisterNamed("TURING", "Alan", "Turing");
-    RegisterNamed("ZOLA", "Émile", "Zola");
-    RegisterNamed("ALVAREZ", "José", "Álvarez");
-    RegisterNamed("OBRIEN", "Mary Ann", "O'Brien");
-    RegisterNamed("PERCENT", "Pat", "100%_Sure");
+    Register("LOVELACE", "Ada", "Lovelace");
+    Register("LOVEJOY", "Bob", "Lovejoy");
+    Register("HOPPER", "Grace", "Hopper");
+    Register("TURING", "Alan", "Turing");
+    Register("ZOLA", "Émile", "Zola");
+    Register("ALVAREZ", "José", "Álvarez");
+    Register("OBRIEN", "Mary Ann", "O'Brien");
+    Register("PERCENT", "Pat", "100%_Sure");
 
     EXPECT_EQ(ByName("lov"), (Mrns{"LOVELACE", "LOVEJOY"}));
     EXPECT_EQ(ByName("LOVE"), (Mrns{"LOVELACE", "LOVEJOY"}));
@@ -85,9 +78,9 @@ TEST_P(PatientSearchContractTest, ByNameFindsAPrefixOfEitherNameOrFamilyCommaGiv
 }
 
 TEST_P(PatientSearchContractTest, PagesByIdLikeTheList) {
-    const PatientId first = RegisterNamed("A-1", "Ann", "One");
-    RegisterNamed("B-1", "Bea", "Other");
-    const PatientId third = RegisterNamed("A-2", "Ann", "Two");
+    const PatientId first = Register("A-1", "Ann", "One");
+    Register("B-1", "Bea", "Other");
+    const PatientId third = Register("A-2", "Ann", "Two");
     const app::PatientSearch ann{std::nullopt, "ann"};
     EXPECT_EQ(Found(ann, PatientId{}, 1), Mrns{"A-1"});
     EXPECT_EQ(Found(ann, first, 1), Mrns{"A-2"});

@@ -38,7 +38,9 @@ protected:
     }
 
     Result<PortalView> Read(clinical::Region region = clinical::Region::kUs) {
-        return clinic().portal.Read(patient_user_, patient_, region);
+        clinical::ClinicSettings settings = settings_;
+        settings.region = region;
+        return clinic().portal.Read(patient_user_, patient_, settings);
     }
 
     const Actor patient_user_{"ada@example.org", "10.0.0.20"};
@@ -142,8 +144,7 @@ TEST_P(PortalContractTest, CrisisResourcesFollowTheLatestSuicidalityScreen) {
 
 TEST_P(PortalContractTest, AnUnknownPatientIsNotFoundAndNothingIsAudited) {
     const std::size_t audit_before = ReadAuditActions(store()).size();
-    Result<PortalView> view =
-        clinic().portal.Read(patient_user_, PatientId{patient_.value + 100}, clinical::Region::kUs);
+    Result<PortalView> view = clinic().portal.Read(patient_user_, PatientId{patient_.value + 100}, settings_);
     ASSERT_FALSE(view.ok());
     EXPECT_EQ(view.error().code, ErrorCode::kNotFound);
     EXPECT_EQ(ReadAuditActions(store()).size(), audit_before);

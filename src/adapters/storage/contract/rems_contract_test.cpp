@@ -61,12 +61,6 @@ protected:
         ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
     }
 
-    void RecordBp(PatientId patient, int systolic, int diastolic, std::optional<TimePoint> at = std::nullopt) {
-        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
-            nurse_, BloodPressure(patient, systolic, diastolic, at.value_or(clock_.Now())), settings_);
-        ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
-    }
-
     void RecordAssessment(PatientId patient, clinical::Instrument instrument, const std::vector<int>& answers) {
         Result<app::RecordedAssessment> recorded =
             clinic().patients.RecordAssessment(nurse_, patient, instrument, answers, clock_.Now(), settings_);
@@ -160,9 +154,7 @@ protected:
         const std::optional<app::RemsFormRecord> before = StoredForm(session);
         const std::size_t audit_before = AuditActions().size();
         Result<app::RemsFormView> result = refused();
-        ASSERT_FALSE(result.ok());
-        EXPECT_EQ(result.error().code, code) << result.error().ToString();
-        EXPECT_EQ(result.error().field, field) << result.error().ToString();
+        ASSERT_TRUE(IsRefusal(result, code, field));
         const std::optional<app::RemsFormRecord> after = StoredForm(session);
         ASSERT_EQ(after.has_value(), before.has_value());
         if (after) {

@@ -90,9 +90,7 @@ protected:
     // The refusal `result` carries must name `rule` as its field and start its message with the rule's name.
     template <typename T>
     static void ExpectRefusedBy(const Result<T>& result, std::string_view rule) {
-        ASSERT_FALSE(result.ok()) << "expected " << rule;
-        EXPECT_EQ(result.error().code, ErrorCode::kFailedPrecondition) << result.error().ToString();
-        EXPECT_EQ(result.error().field, rule) << result.error().ToString();
+        ASSERT_TRUE(IsRefusal(result, ErrorCode::kFailedPrecondition, rule));
         EXPECT_EQ(result.error().message.rfind(std::string(rule) + ":", 0), 0u) << result.error().ToString();
     }
 

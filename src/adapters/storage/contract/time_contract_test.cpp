@@ -45,19 +45,12 @@ protected:
             settings_);
     }
 
-    void RecordBp(int systolic, int diastolic) {
-        ASSERT_TRUE(
-            clinic()
-                .patients.RecordVitalSign(nurse_, BloodPressure(patient_, systolic, diastolic, clock_.Now()), settings_)
-                .ok());
-    }
-
     // Check-in, a pre-dose BP of 128/82, the pre-dose step (returned: its time), a signed 56-mg first dose; then,
     // `until_dosing` later, the step to dosing.
     TimePoint ReadyToDose(minutes until_dosing = minutes{0}) {
         EXPECT_TRUE(clinic().sessions.CheckIn(nurse_, session_, true, true).ok());
         clock_.Advance(minutes{5});
-        RecordBp(128, 82);
+        RecordBp(patient_, 128, 82);
         clock_.Advance(minutes{1});
         const TimePoint pre_dose_ok_at = clock_.Now();
         Result<app::TreatmentSession> pre_dose = clinic().sessions.ConfirmPreDose(nurse_, session_, settings_);
@@ -96,9 +89,7 @@ protected:
                                      ErrorCode code = ErrorCode::kInvalidArgument) {
         const std::size_t audit_before = AuditActions().size();
         Result<T> result = refused();
-        ASSERT_FALSE(result.ok()) << field;
-        EXPECT_EQ(result.error().code, code) << result.error().ToString();
-        EXPECT_EQ(result.error().field, field) << result.error().ToString();
+        ASSERT_TRUE(IsRefusal(result, code, field));
         EXPECT_EQ(AuditActions().size(), audit_before) << field;
     }
 
@@ -111,10 +102,10 @@ protected:
         ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session_).ok());
         if (bp_recheck_minutes) {
             clock_.Set(first + minutes{*bp_recheck_minutes});
-            RecordBp(146, 92);
+            RecordBp(patient_, 146, 92);
         }
         clock_.Set(first + minutes{120});
-        RecordBp(132, 84);
+        RecordBp(patient_, 132, 84);
         clock_.Set(first + minutes{125});
         ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, session_).ok());
         clock_.Set(first + minutes{130});

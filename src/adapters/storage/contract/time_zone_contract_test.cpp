@@ -59,12 +59,6 @@ protected:
         ASSERT_EQ(course->sessions[0].planned_date, kMonday);
     }
 
-    void RecordBp(int systolic, int diastolic) {
-        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
-            nurse_, BloodPressure(patient_, systolic, diastolic, clock_.Now()), settings_);
-        ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
-    }
-
     // Monday's session, run late on Tuesday evening: checked in at 19:10 EST (00:10 UTC Wednesday), the first device
     // at 19:30 EST (00:30 UTC Wednesday), BP at +40 and +120 min, discharged at 21:45 EST.
     void TuesdayEveningSession() {
@@ -73,7 +67,7 @@ protected:
         ASSERT_TRUE(checked_in.ok()) << checked_in.error().ToString();
         clock_.Set(NewYork(kTuesday, 19, 15));
         Weigh(patient_);  // the order's 70 kg is the recorded weight
-        RecordBp(128, 82);
+        RecordBp(patient_, 128, 82);
         ASSERT_TRUE(clinic().sessions.ConfirmPreDose(nurse_, session_, settings_).ok());
         clinical::DoseRequest request = EsketamineRequest(56);
         request.first_dose = true;
@@ -91,9 +85,9 @@ protected:
         }
         ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session_).ok());
         clock_.Set(NewYork(kTuesday, 20, 10));
-        RecordBp(140, 88);
+        RecordBp(patient_, 140, 88);
         clock_.Set(NewYork(kTuesday, 21, 30));
-        RecordBp(126, 80);
+        RecordBp(patient_, 126, 80);
         clock_.Set(NewYork(kTuesday, 21, 40));
         Result<app::TreatmentSession> ready = clinic().sessions.ReadyForDischarge(nurse_, session_);
         ASSERT_TRUE(ready.ok()) << ready.error().ToString();

@@ -36,73 +36,6 @@ protected:
         Weigh(patient_);
     }
 
-    void RecordBp(int systolic, int diastolic) {
-        Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
-            nurse_, BloodPressure(patient_, systolic, diastolic, clock_.Now()), settings_);
-        ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
-    }
-
-    // The stored session, its order, administrations and transitions, read without an audit entry.
-    app::SessionRecord Stored(SessionId session) {
-        app::SessionRecord record;
-        Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
-            Result<app::TreatmentSession> stored = tx.GetSession(session);
-            if (!stored.ok()) {
-                return stored.error();
-            }
-            Result<std::optional<app::DoseOrderRecord>> order = tx.FindDoseOrder(session);
-            if (!order.ok()) {
-                return order.error();
-            }
-            Result<std::vector<app::Administration>> given = tx.ListAdministrations(session);
-            if (!given.ok()) {
-                return given.error();
-            }
-            Result<std::vector<app::SessionTransition>> transitions = tx.ListSessionTransitions(session);
-            if (!transitions.ok()) {
-                return transitions.error();
-            }
-            Result<std::vector<app::SessionMedication>> medications = tx.ListSessionMedications(session);
-            if (!medications.ok()) {
-                return medications.error();
-            }
-            record = app::SessionRecord{*stored, *order, *given, *transitions, *medications};
-            return Status::Ok();
-        });
-        EXPECT_TRUE(read.ok()) << read.error().ToString();
-        return record;
-    }
-
-    // Runs `refused`, expects kFailedPrecondition (or `code`) on `field`, and checks that nothing was written.
-    template <typename T>
-    void ExpectRefusedWritingNothing(SessionId session, const std::function<Result<T>()>& refused,
-                                     const std::string& field, ErrorCode code = ErrorCode::kFailedPrecondition) {
-        const app::SessionRecord before = Stored(session);
-        const std::size_t audit_before = AuditActions().size();
-        Result<T> result = refused();
-        ASSERT_FALSE(result.ok());
-        EXPECT_EQ(result.error().code, code) << result.error().ToString();
-        EXPECT_EQ(result.error().field, field) << result.error().ToString();
-        const app::SessionRecord after = Stored(session);
-        EXPECT_EQ(after.session.state, before.session.state);
-        EXPECT_EQ(after.session.state_changed_at, before.session.state_changed_at);
-        EXPECT_EQ(after.session.checked_in_at, before.session.checked_in_at);
-        EXPECT_EQ(after.dose_order.has_value(), before.dose_order.has_value());
-        EXPECT_EQ(after.administrations.size(), before.administrations.size());
-        EXPECT_EQ(after.transitions.size(), before.transitions.size());
-        EXPECT_EQ(AuditActions().size(), audit_before);
-    }
-
-    clinical::DoseRequest IvRequest(double mg_per_kg = 0.5) {
-        clinical::DoseRequest request;
-        request.route = clinical::Route::kIv;
-        request.weight_kg = 70;
-        request.mg_per_kg = mg_per_kg;
-        request.minutes = 40;
-        request.concentration_mg_per_ml = 10;
-        return request;
-    }
-
     clinical::DoseRequest EsketamineRequest() {
         clinical::DoseRequest request;
         request.route = clinical::Route::kEsketamineNasal;
@@ -295,7 +228,7 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     ExpectRefusedWritingNothing<app::TreatmentSession>(
         session, [&] { return clinic().sessions.ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");
     clock_.Advance(minutes{5});
-    RecordBp(128, 82);
+    RecordBp(patient_, 128, 82);
     clock_.Advance(minutes{1});
     Result<app::TreatmentSession> pre_dose = clinic().sessions.ConfirmPreDose(nurse_, session, settings_);
     ASSERT_TRUE(pre_dose.ok()) << pre_dose.error().ToString();
@@ -333,7 +266,7 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     const SessionId second = course.sessions[1].id;
     ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, second, true, true).ok());
     clock_.Advance(minutes{1});
-    RecordBp(150, 95);
+    RecordBp(patient_, 150, 95);
     clock_.Advance(minutes{1});
     ExpectRefusedWritingNothing<app::TreatmentSession>(
         second, [&] { return clinic().sessions.ConfirmPreDose(nurse_, second, settings_); }, "pre_dose_bp");
@@ -343,7 +276,7 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     ASSERT_TRUE(held.ok()) << held.error().ToString();
     EXPECT_EQ(held->state_reason, "BP 150/95; recheck in 15 min");
     clock_.Advance(minutes{15});
-    RecordBp(134, 84);
+    RecordBp(patient_, 134, 84);
     clock_.Advance(minutes{1});
     // The hold is over: its reason stays in the session's history, not on the session.
     Result<app::TreatmentSession> resumed = clinic().sessions.ConfirmPreDose(nurse_, second, settings_);
@@ -397,7 +330,7 @@ TEST_P(TreatmentContractTest, IvSessionHappyPathWithEachRefusal) {
     Result<app::TreatmentSession> aborted = clinic().sessions.Abort(nurse_, session, "line tissued");
     ASSERT_TRUE(aborted.ok()) << aborted.error().ToString();
     EXPECT_EQ(aborted->state, SessionState::kAborted);
-    EXPECT_EQ(Stored(session).session.state_reason, "line tissued");
+    EXPECT_EQ(StoredSession(session).session.state_reason, "line tissued");
 }
 
 TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
@@ -413,15 +346,15 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
     const std::size_t audit_start = AuditActions().size();
     ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
     clock_.Advance(minutes{2});
-    RecordBp(150, 95);
+    RecordBp(patient_, 150, 95);
     clock_.Advance(minutes{1});
     ExpectRefusedWritingNothing<app::TreatmentSession>(
         session, [&] { return clinic().sessions.ConfirmPreDose(nurse_, session, settings_, ""); }, "bp_override");
     Result<app::TreatmentSession> overridden =
         clinic().sessions.ConfirmPreDose(prescriber_, session, settings_, "treated hypertension, stable for years");
     ASSERT_TRUE(overridden.ok()) << overridden.error().ToString();
-    ASSERT_TRUE(Stored(session).session.bp_override.has_value());
-    EXPECT_EQ(Stored(session).session.bp_override->prescriber, "doctor@clinic.example");
+    ASSERT_TRUE(StoredSession(session).session.bp_override.has_value());
+    EXPECT_EQ(StoredSession(session).session.bp_override->prescriber, "doctor@clinic.example");
 
     clinical::DoseRequest iv_on_esketamine = IvRequest();
     ExpectRefusedWritingNothing<app::DoseOrderRecord>(
@@ -447,13 +380,13 @@ TEST_P(TreatmentContractTest, EsketamineSessionHappyPathWithEachRefusal) {
     ASSERT_TRUE(clinic().sessions.StartMonitoring(nurse_, session).ok());
 
     clock_.Advance(minutes{90});  // 95 minutes since the first device
-    const app::SessionRecord before = Stored(session);
+    const app::SessionRecord before = StoredSession(session);
     Result<app::TreatmentSession> early = clinic().sessions.ReadyForDischarge(nurse_, session);
     ASSERT_FALSE(early.ok());
     EXPECT_EQ(early.error().code, ErrorCode::kFailedPrecondition);
     EXPECT_EQ(early.error().message,
               "monitoring for 95 min since the first esketamine device; 120 min required (Spravato REMS)");
-    EXPECT_EQ(Stored(session).session.state, before.session.state);
+    EXPECT_EQ(StoredSession(session).session.state, before.session.state);
     clock_.Advance(minutes{25});
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, session).ok());
     ASSERT_TRUE(clinic().sessions.Discharge(nurse_, session, true).ok());
@@ -479,7 +412,7 @@ TEST_P(TreatmentContractTest, PreDoseGateIsTheEuGateFromAge65InTheEuRegion) {
     const SessionId session = course.sessions[0].id;
     ASSERT_TRUE(clinic().sessions.CheckIn(nurse_, session, true, true).ok());
     clock_.Advance(minutes{2});
-    RecordBp(145, 85);
+    RecordBp(patient_, 145, 85);
     clock_.Advance(minutes{1});
     ExpectRefusedWritingNothing<app::TreatmentSession>(
         session, [&] { return clinic().sessions.ConfirmPreDose(nurse_, session, settings_); }, "pre_dose_bp");

@@ -24,6 +24,13 @@ app::PatientId UseCaseTest::Register(const app::NewPatient& patient) {
     return created.ok() ? created->id : app::PatientId{};
 }
 
+app::PatientId UseCaseTest::Register(const std::string& mrn, const std::string& given, const std::string& family) {
+    app::NewPatient patient = NewPatient(mrn);
+    patient.given_name = given;
+    patient.family_name = family;
+    return Register(patient);
+}
+
 app::ScreeningId UseCaseTest::SignedScreening(app::PatientId patient, clinical::Product product,
                                               clinical::Decision decision) {
     app::ScreeningRecord screening;
@@ -76,6 +83,22 @@ clinical::DoseRequest UseCaseTest::EsketamineRequest(double dose_mg) {
     return request;
 }
 
+clinical::DoseRequest UseCaseTest::IvRequest(double mg_per_kg, double weight_kg) {
+    clinical::DoseRequest request;
+    request.route = clinical::Route::kIv;
+    request.weight_kg = weight_kg;
+    request.mg_per_kg = mg_per_kg;
+    request.minutes = 40;
+    request.concentration_mg_per_ml = 10;
+    return request;
+}
+
+void UseCaseTest::RecordBp(app::PatientId patient, int systolic, int diastolic, std::optional<app::TimePoint> at) {
+    Result<app::RecordedVitalSign> recorded = clinic().patients.RecordVitalSign(
+        nurse_, BloodPressure(patient, systolic, diastolic, at.value_or(clock_.Now())), settings_);
+    ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
+}
+
 void UseCaseTest::AddUser(const std::string& email, app::Role role) {
     Result<app::User> added =
         clinic().users.AddUser(admin_, app::NewUser{email, "A. Clinician", role, "tulip-granite-lantern", {}});
@@ -94,6 +117,36 @@ app::CourseRecord UseCaseTest::StartCourse(app::PatientId patient, clinical::Pro
 Status UseCaseTest::ExecuteDirectly(const std::string& statement) {
     ASSIGN_OR_RETURN(std::unique_ptr<sql::SqlConnection> connection, database().ConnectDirectly());
     return connection->Execute(statement);
+}
+
+app::SessionRecord UseCaseTest::StoredSession(app::SessionId session) {
+    app::SessionRecord record;
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
+        Result<app::TreatmentSession> stored = tx.GetSession(session);
+        if (!stored.ok()) {
+            return stored.error();
+        }
+        Result<std::optional<app::DoseOrderRecord>> order = tx.FindDoseOrder(session);
+        if (!order.ok()) {
+            return order.error();
+        }
+        Result<std::vector<app::Administration>> given = tx.ListAdministrations(session);
+        if (!given.ok()) {
+            return given.error();
+        }
+        Result<std::vector<app::SessionTransition>> transitions = tx.ListSessionTransitions(session);
+        if (!transitions.ok()) {
+            return transitions.error();
+        }
+        Result<std::vector<app::SessionMedication>> medications = tx.ListSessionMedications(session);
+        if (!medications.ok()) {
+            return medications.error();
+        }
+        record = app::SessionRecord{*stored, *order, *given, *transitions, *medications};
+        return Status::Ok();
+    });
+    EXPECT_TRUE(read.ok()) << read.error().ToString();
+    return record;
 }
 
 }  // namespace kclinic::adapters::storage::contract

@@ -8,10 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/clock/os_time_zones.hpp"
@@ -20,6 +23,7 @@
 #include "app/clinic_use_cases.hpp"
 #include "app/ports/clock.hpp"
 #include "app/records.hpp"
+#include "base/error_code.hpp"
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
@@ -50,6 +54,21 @@ inline app::NewVitalSign BloodPressure(app::PatientId patient, double systolic, 
     return vital;
 }
 
+// Whether `outcome` (a Status or a Result) is a refusal with `code` naming `field`; what it was when not.
+template <typename Outcome>
+::testing::AssertionResult IsRefusal(const Outcome& outcome, ErrorCode code, std::string_view field) {
+    if (outcome.ok()) {
+        return ::testing::AssertionFailure()
+               << "expected a refusal (" << ErrorCodeName(code) << ") naming " << field << ", but it was allowed";
+    }
+    if (outcome.error().code != code || outcome.error().field != field) {
+        return ::testing::AssertionFailure()
+               << "expected a refusal (" << ErrorCodeName(code) << ") naming " << field << ", got ("
+               << ErrorCodeName(outcome.error().code) << ") " << outcome.error().ToString();
+    }
+    return ::testing::AssertionSuccess();
+}
+
 class UseCaseTest : public ::testing::TestWithParam<Backend> {
 protected:
     // Opens the store and builds the use cases. A fixture with a SetUp of its own calls this first.
@@ -64,6 +83,8 @@ protected:
     // Registers `patient` as nurse_; PatientId{} (and a test failure) when refused.
     app::PatientId Register(const app::NewPatient& patient);
     app::PatientId Register(const std::string& mrn) { return Register(NewPatient(mrn)); }
+    // Registers NewPatient(mrn) named `given` `family` as nurse_.
+    app::PatientId Register(const std::string& mrn, const std::string& given, const std::string& family);
     // Starts a course for `indication` on kCourseStart as prescriber_, with settings_, on a screening
     // SignedScreening stores for the route's product first; an empty record (and a test failure) when refused.
     app::CourseRecord StartCourse(app::PatientId patient,
@@ -85,6 +106,11 @@ protected:
     void StartDosing(app::PatientId patient, app::SessionId session, const clinical::DoseRequest& request);
     // An esketamine order of `dose_mg` for a 46-year-old on 70 kg (the weight Weigh records by default).
     static clinical::DoseRequest EsketamineRequest(double dose_mg);
+    // An IV order of `mg_per_kg` over 40 minutes at 10 mg/mL for a patient on `weight_kg` (by default the weight
+    // Weigh records): 0.5 mg/kg on 70 kg is 35 mg at 52.5 mg/h.
+    static clinical::DoseRequest IvRequest(double mg_per_kg = 0.5, double weight_kg = 70);
+    // Records a blood pressure of `patient` as nurse_, observed `at` (default now); a test failure when refused.
+    void RecordBp(app::PatientId patient, int systolic, int diastolic, std::optional<app::TimePoint> at = std::nullopt);
     // Adds an active user with `email` and `role` (a patient's named clinician must be one); a test failure when
     // refused.
     void AddUser(const std::string& email, app::Role role);
@@ -95,6 +121,26 @@ protected:
     }
     std::vector<std::string> AuditActions(std::optional<std::int64_t> patient_id = std::nullopt) {
         return ReadAuditActions(store(), patient_id);
+    }
+
+    // `session` with its order, administrations, transitions and medications, read without an audit entry.
+    app::SessionRecord StoredSession(app::SessionId session);
+    // Runs `refused`, expects it refused with `code` naming `field`, and checks that nothing was written: the session's
+    // state and times, its order, administrations and transitions, and the audit log are as before.
+    template <typename T>
+    void ExpectRefusedWritingNothing(app::SessionId session, const std::function<Result<T>()>& refused,
+                                     const std::string& field, ErrorCode code = ErrorCode::kFailedPrecondition) {
+        const app::SessionRecord before = StoredSession(session);
+        const std::size_t audit_before = AuditActions().size();
+        ASSERT_TRUE(IsRefusal(refused(), code, field));
+        const app::SessionRecord after = StoredSession(session);
+        EXPECT_EQ(after.session.state, before.session.state);
+        EXPECT_EQ(after.session.state_changed_at, before.session.state_changed_at);
+        EXPECT_EQ(after.session.checked_in_at, before.session.checked_in_at);
+        EXPECT_EQ(after.dose_order.has_value(), before.dose_order.has_value());
+        EXPECT_EQ(after.administrations.size(), before.administrations.size());
+        EXPECT_EQ(after.transitions.size(), before.transitions.size());
+        EXPECT_EQ(AuditActions().size(), audit_before);
     }
 
     // Runs one statement on a connection of its own, past the use cases: proves what the schema itself refuses.

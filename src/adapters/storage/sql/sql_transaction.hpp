@@ -196,6 +196,13 @@ public:
                                                                  app::TimePoint at) override;
     Status LockSessionDeviceFeed(app::SessionId session) override;
 
+    // app::QuestionnaireTransaction: sql_questionnaires.cpp.
+    Result<app::QuestionnaireAssignmentId> InsertQuestionnaireAssignment(
+        const app::QuestionnaireAssignment& assignment) override;
+    Result<std::vector<app::QuestionnaireAssignment>> ListQuestionnaireAssignments(app::PatientId patient) override;
+    Status EndQuestionnaireAssignment(app::QuestionnaireAssignmentId id, app::TimePoint at,
+                                      std::string_view by) override;
+
 private:
     SqlConnection& connection_;
 };

@@ -18,32 +18,14 @@
 
 #include "adapters/storage/sql/migrations.hpp"
 #include "adapters/storage/sqlite/sqlite_connection.hpp"
+#include "base/temp_folder_testing.hpp"
 
 namespace kclinic::adapters::storage::sqlite {
 namespace {
 
 using namespace std::chrono_literals;
+using kclinic::testing::TempFolder;
 using sql::SqlValue;
-
-// A fresh folder per test under GoogleTest's temp dir, removed afterwards.
-class TempFolder {
-public:
-    TempFolder() {
-        std::string pattern = ::testing::TempDir() + "kclinic_sqlite_XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed for " + pattern);
-        }
-        path_ = pattern;
-    }
-    ~TempFolder() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    [[nodiscard]] std::string File(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
 
 std::unique_ptr<SqliteConnection> OpenConnection(const std::string& path, OpenMode mode) {
     auto connection = SqliteConnection::Open(path, mode);

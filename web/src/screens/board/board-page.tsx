@@ -4,7 +4,7 @@
 // current in place: a vital sign replaces that sign's latest reading, an alert joins or leaves the open ones, a
 // state change or an administration updates its row. Only an event for a session the board does not show yet (a
 // patient checked in on another day's session) reads the board again.
-import type { JSX } from 'preact';
+import { Component, type JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get } from '../../api';
 import { formatDate, formatDuration, formatTime, setClinicTimeZone } from '../../format';
@@ -16,10 +16,12 @@ import { severityText } from '../session/alerts';
 import { refreshClinicClock, useClinicNow } from '../session/clock';
 import {
   ESKETAMINE_MONITORING_MINUTES,
+  FINISHED,
   LOINC,
   isEsketamine,
   routeKey,
   stateKeys,
+  timerEnd,
   upsert,
   vitalText,
   type Administration,
@@ -133,7 +135,18 @@ function BoardRow({ entry, now }: { entry: BoardEntry; now: number }): JSX.Eleme
         </span>
         {entry.nurse ? <div class="muted">{entry.nurse.display_name ?? entry.nurse.email}</div> : null}
       </td>
-      <td class="num">{entry.first_dose_at ? formatDuration(now - Date.parse(entry.first_dose_at)) : '—'}</td>
+      <td class="num">
+        {entry.first_dose_at ? (
+          <>
+            {formatDuration(timerEnd(entry.session, now) - Date.parse(entry.first_dose_at))}
+            {FINISHED.has(entry.state) ? (
+              <div class="muted">{t('session.timerEnded', { time: formatTime(entry.session.state_changed_at) })}</div>
+            ) : null}
+          </>
+        ) : (
+          '—'
+        )}
+      </td>
       <td class="num">
         {earliest !== undefined ? (
           <>
@@ -174,6 +187,23 @@ function BoardRow({ entry, now }: { entry: BoardEntry; now: number }): JSX.Eleme
       </td>
     </tr>
   );
+}
+
+interface RowProps {
+  readonly entry: BoardEntry;
+  readonly now: number;
+}
+
+// A row renders again only when its entry or the clock changed: applyEvent replaces only the entry an event is about,
+// so a vital sign renders one row of thirty, not the whole board (docs/benchmarks.md "The web front end").
+class BoardRowOnChange extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    return next.entry !== this.props.entry || next.now !== this.props.now;
+  }
+
+  override render(): JSX.Element {
+    return <BoardRow entry={this.props.entry} now={this.props.now} />;
+  }
 }
 
 export function BoardPage(): JSX.Element {
@@ -261,7 +291,7 @@ export function BoardPage(): JSX.Element {
             </thead>
             <tbody>
               {board.sessions.map((entry) => (
-                <BoardRow key={entry.session.id} entry={entry} now={now} />
+                <BoardRowOnChange key={entry.session.id} entry={entry} now={now} />
               ))}
             </tbody>
           </table>

@@ -17,6 +17,7 @@ import './notes.css';
 import type { Params } from '../../router';
 import { useSession } from '../../session';
 import { PatientSections } from '../../views/placeholders';
+import { fullName, type Patient } from '../patients/types';
 
 export type NoteKind = 'preparation' | 'integration' | 'dosing' | 'progress';
 
@@ -299,8 +300,21 @@ export function NotesPage({ params }: { params: Params }): JSX.Element {
   const id = params.id ?? '';
   const { user } = useSession();
   const [notes, setNotes] = useState<Note[] | null>(null);
+  // Whose notes these are, by name and MRN in the title: a note written in the wrong patient's record is the error
+  // this screen must make hard (the chart's title says the same).
+  const [patient, setPatient] = useState<Patient | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    get<Patient>(`/patients/${encodeURIComponent(id)}`, undefined, abort.signal)
+      .then(setPatient)
+      .catch((cause: unknown) => {
+        if (!(cause instanceof DOMException)) setError(messageOf(cause));
+      });
+    return () => abort.abort();
+  }, [id]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -318,7 +332,7 @@ export function NotesPage({ params }: { params: Params }): JSX.Element {
   const kinds = user ? writableKinds(user.role) : [];
   const refresh = (): void => setReload((n) => n + 1);
   return (
-    <Page title={t('page.notes', { id })}>
+    <Page title={patient ? t('notes.title', { name: fullName(patient), mrn: patient.mrn }) : t('page.notes', { id })}>
       <PatientSections id={id} />
       {error ? (
         <p class="notice notice-error" role="alert">

@@ -7,7 +7,8 @@
 // reads GET /api/v1/patients/{id}/chart, which answers every clinical part and the outcome lines the server's rules
 // put (docs/api.md "chart"), and the weights (patient.read), which the chart route does not carry; the front desk
 // reads the patient and the schedule (patient.read, schedule.read), and no weight: a weight sets the dose, it is not
-// what the front desk books by.
+// what the front desk books by. The "Questionnaires" section (questionnaires.tsx) reads the patient's assigned
+// questionnaires on its own, after the chart: it changes as the patient answers, apart from the chart's record.
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { may, type Permission } from '../../access';
@@ -15,12 +16,16 @@ import { get, post, type Page as ApiPage } from '../../api';
 import { formatDate, formatDateTime, formatQuantity } from '../../format';
 import { t, type MessageKey } from '../../i18n';
 import { Page } from '../../page';
+import { PrintButton, PrintHeader } from '../../print';
 import { Link, type Params } from '../../router';
 import { useSession } from '../../session';
 import { PatientSections } from '../../views/placeholders';
 import { useDraft } from '../../draft';
 import { asApiError, Field, fieldError, FormError, LoadState, useSubmit, type Refusal } from './form';
+import { stateKeys } from '../session/model';
 import { OutcomeChart } from './outcome-chart';
+import { QuestionnaireAssignments } from './questionnaires';
+import '../shared.css';
 import './patients.css';
 import {
   fullName,
@@ -72,6 +77,36 @@ export async function loadChart(id: string, allowed: (permission: Permission) =>
   return { patient, clinical: null, weights: null, courses: courses ? courses.items.map(withCounts) : null };
 }
 
+// The chart's render time in the browser's performance timeline (bench/web/run.mjs reads them; DevTools shows the
+// measure): CHART_DATA_MARK when the chart's answers are parsed and handed to the screen, CHART_PAINTED_MARK once
+// the screen with its outcome plots has been painted, and CHART_RENDER_MEASURE between them. One of each at a time:
+// each load replaces the last, so a day of charts leaves nothing behind.
+export const CHART_DATA_MARK = 'kclinic:chart-data';
+export const CHART_PAINTED_MARK = 'kclinic:chart-painted';
+export const CHART_RENDER_MEASURE = 'kclinic:chart-render';
+
+// Marks CHART_PAINTED_MARK after the next paint. Called from the chart page's effect once data is shown: the outcome
+// plots' own effects, which draw them, have run before it (Preact runs a child's effects before its parent's), so
+// the frame after them shows the whole chart; a task queued from requestAnimationFrame runs once that frame is
+// painted. Returns the cancellation for the effect's cleanup.
+function markPaintedAfterNextFrame(): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const frame = requestAnimationFrame(() => {
+    timer = setTimeout(() => {
+      performance.clearMarks(CHART_PAINTED_MARK);
+      performance.mark(CHART_PAINTED_MARK);
+      performance.clearMeasures(CHART_RENDER_MEASURE);
+      if (performance.getEntriesByName(CHART_DATA_MARK, 'mark').length > 0) {
+        performance.measure(CHART_RENDER_MEASURE, CHART_DATA_MARK, CHART_PAINTED_MARK);
+      }
+    }, 0);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    if (timer !== undefined) clearTimeout(timer);
+  };
+}
+
 // The chart's data for the page of patient `id`; reload() reads it again after a change.
 export function useChart(id: string): { data: ChartData | null; error: Refusal; reload: () => void } {
   const { user } = useSession();
@@ -84,7 +119,10 @@ export function useChart(id: string): { data: ChartData | null; error: Refusal; 
     setError(null);
     loadChart(id, (permission) => may(user.role, permission))
       .then((loaded) => {
-        if (current) setData(loaded);
+        if (!current) return;
+        performance.clearMarks(CHART_DATA_MARK);
+        performance.mark(CHART_DATA_MARK);
+        setData(loaded);
       })
       .catch((cause: unknown) => {
         if (current) setError(asApiError(cause));
@@ -271,7 +309,17 @@ export function ScreeningView({ screening }: { screening: Screening }): JSX.Elem
 
 const DOSE_STATES = new Set(['checked_in', 'held', 'pre_dose_ok']);
 
-function CourseView({ course, patientId, mayOrder }: { course: ChartCourse; patientId: number; mayOrder: boolean }) {
+function CourseView({
+  course,
+  patientId,
+  mayOrder,
+  mayOpenSession,
+}: {
+  course: ChartCourse;
+  patientId: number;
+  mayOrder: boolean;
+  mayOpenSession: boolean;
+}) {
   return (
     <article class="course" aria-labelledby={`course-${course.id}`}>
       <h3 id={`course-${course.id}`}>
@@ -301,10 +349,19 @@ function CourseView({ course, patientId, mayOrder }: { course: ChartCourse; pati
         <tbody>
           {course.sessions.map((session) => (
             <tr key={session.id}>
-              <td class="num">{session.number}</td>
+              <td class="num">
+                {mayOpenSession ? (
+                  // The name says where it goes and keeps the number seen (WCAG 2.5.3, label in name).
+                  <Link href={`/sessions/${session.id}`} aria-label={t('course.openSession', { number: session.number })}>
+                    {session.number}
+                  </Link>
+                ) : (
+                  session.number
+                )}
+              </td>
               <td>{formatDate(session.planned_date)}</td>
               <td>{t('course.phaseWeek', { phase: session.phase, week: session.week })}</td>
-              <td>{session.state === 'discharged' ? t('course.completed') : session.state.replace(/_/g, ' ')}</td>
+              <td>{session.state === 'discharged' ? t('course.completed') : t(stateKeys[session.state])}</td>
               {mayOrder ? (
                 <td>
                   {DOSE_STATES.has(session.state) || session.state === 'dosing' ? (
@@ -420,6 +477,7 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
   const allowed = (permission: Permission): boolean => role !== undefined && may(role, permission);
   const title = data ? t('chart.title', { name: fullName(data.patient), mrn: data.patient.mrn }) : t('page.patient', { id });
   const clinical = data?.clinical ?? null;
+  useEffect(() => (data ? markPaintedAfterNextFrame() : undefined), [data]);
   return (
     <Page
       title={title}
@@ -430,11 +488,10 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
               {t('chart.openIntake')}
             </Link>
           ) : null}
-          <button type="button" class="button-quiet" onClick={() => window.print()}>
-            {t('chart.print')}
-          </button>
+          <PrintButton label={t('chart.print')} />
         </>
       }
+      printHeader={data ? <PrintHeader patient={data.patient} document={t('print.chartDocument')} /> : undefined}
     >
       <PatientSections id={id} />
       <LoadState error={error} loading={data === null} />
@@ -476,6 +533,7 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
                     course={course}
                     patientId={data.patient.id}
                     mayOrder={allowed('dose_order.sign')}
+                    mayOpenSession={allowed('session.read')}
                   />
                 ))}
                 {allowed('course.manage') ? <StartCourse patientId={data.patient.id} onStarted={reload} /> : null}
@@ -485,6 +543,11 @@ export function ChartPage({ params }: { params: Params }): JSX.Element {
           {clinical ? (
             <Section id="chart-outcomes" title={t('chart.outcomes')}>
               <OutcomeChart outcomes={clinical.outcomes} courses={clinical.courses} />
+            </Section>
+          ) : null}
+          {clinical && allowed('assessment.read') ? (
+            <Section id="chart-questionnaires" title={t('chart.questionnaires')}>
+              <QuestionnaireAssignments patientId={data.patient.id} mayAssign={allowed('questionnaire.assign')} />
             </Section>
           ) : null}
           {clinical ? (

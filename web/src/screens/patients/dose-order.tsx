@@ -335,6 +335,7 @@ export function DoseOrderPage({ params }: { params: Params }): JSX.Element {
     <Page title={session ? t('dose.title', { number: session.number }) : t('dose.titleLoading')}>
       <PatientSections id={patientId} />
       <p>
+        <Link href={`/sessions/${encodeURIComponent(sessionId)}`}>{t('dose.backToSession')}</Link> ·{' '}
         <Link href={`/patients/${encodeURIComponent(patientId)}`}>{t('intake.backToChart')}</Link>
       </p>
       <LoadState error={error} loading={loaded === null} />

@@ -1,4 +1,5 @@
 // The records the patient screens read and write, as docs/api.md answers them (only the fields the screens use).
+import type { SessionState } from '../session/model';
 export type EnteredInError = { reason: string; marked_at: string; marked_by: string } | null;
 
 export interface Patient {
@@ -65,7 +66,7 @@ export interface TreatmentSession {
   planned_date: string;
   phase: string;
   week: number;
-  state: string;
+  state: SessionState;
   checked_in_at?: string;
   state_changed_at: string;
 }
@@ -128,6 +129,8 @@ export interface OutcomePoint {
 export interface OutcomeSeries {
   instrument: string;
   points: OutcomePoint[];
+  // The pre-treatment baseline's point (the latest total before the first dose); null when none was taken before it.
+  baseline_assessment_id: number | null;
   baseline_total: number | null;
   response_max_total: number | null;
   response_rule: string | null;
@@ -149,6 +152,7 @@ export interface PatientChart {
   adverse_events: AdverseEvent[];
   notes: Note[];
   outcomes: OutcomeSeries[];
+  first_dose_at: string | null;
 }
 
 export interface Setting {

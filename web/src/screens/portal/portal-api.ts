@@ -29,13 +29,34 @@ export interface CrisisResource {
   readonly source: string;
 }
 
+// A questionnaire a clinician assigned (docs/api.md "Assigned questionnaires"); the portal lists those in force and
+// not done, `due` from `next_due` on.
+export interface AssignedQuestionnaire {
+  readonly id: number;
+  readonly instrument: string;
+  readonly first_due: string;
+  readonly every_days: number | null;
+  readonly assigned_at: string;
+  readonly assigned_by: string;
+  readonly ended_at: string | null;
+  readonly ended_by: string | null;
+  readonly last_answered_at: string | null;
+  readonly next_due: string | null;
+  readonly due: boolean;
+}
+
 export interface PortalView {
   readonly patient_id: number;
   readonly given_name: string;
+  // The clinic's IANA zone: the portal shows every time in it (format.ts).
+  readonly time_zone: string;
+  readonly questionnaires: AssignedQuestionnaire[];
   readonly upcoming_sessions: UpcomingSession[];
   readonly recent_scores: RecentScore[];
   readonly preparation: Preparation[];
   readonly suicidality_flagged: boolean;
+  // The clinic's own words above the services (setting portal.crisis_text); empty: none.
+  readonly crisis_text?: string;
   readonly crisis_resources?: CrisisResource[];
 }
 

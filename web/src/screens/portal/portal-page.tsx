@@ -1,21 +1,22 @@
 // The patient portal's home (issue 12 §3), phone-sized first: crisis services when the latest questionnaire flagged
-// suicidality (first on the screen, taking focus), the questionnaires to answer, the next sessions with the
-// preparation each needs, and the patient's own progress chart. Everything comes from one request,
-// GET /api/v1/patients/{id}/portal; its texts (preparation, crisis services) are the server's, with their sources,
-// never restated here.
+// suicidality (first on the screen, taking focus), the questionnaires a clinician assigned (due ones first) and those
+// open at any time, the next sessions with the preparation each needs, and the patient's own progress chart.
+// Everything comes from one request, GET /api/v1/patients/{id}/portal, which also names the clinic's time zone: every
+// time here is shown in it (format.ts). Its texts (preparation, the clinic's crisis text and services) are the
+// server's, with their sources, never restated here.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
-import { formatDate, formatDateTime } from '../../format';
-import { t, type MessageKey } from '../../i18n';
+import { formatDate, formatDateTime, setClinicTimeZone } from '../../format';
+import { t, tn, type MessageKey } from '../../i18n';
 import { Page } from '../../page';
 import '../shared.css';
 import './portal.css';
 import { Link, queryParam, useLocation } from '../../router';
 import { useSession } from '../../session';
-import { loadPortal, type CrisisResource, type PortalView } from './portal-api';
+import { loadPortal, type AssignedQuestionnaire, type CrisisResource, type PortalView } from './portal-api';
 import { instrumentLabel, ProgressChart } from './progress-chart';
-import { QUESTIONNAIRES } from './questionnaires';
+import { QUESTIONNAIRES, questionnaireOf } from './questionnaires';
 
 const ROUTE_KEYS: Readonly<Record<string, MessageKey>> = {
   iv: 'portal.route.iv',
@@ -28,7 +29,13 @@ export function routeLabel(route: string): string {
   return key ? t(key) : route;
 }
 
-export function CrisisResources({ resources }: { resources: readonly CrisisResource[] }): JSX.Element {
+export function CrisisResources({
+  resources,
+  text,
+}: {
+  resources: readonly CrisisResource[];
+  text?: string;
+}): JSX.Element {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -39,6 +46,7 @@ export function CrisisResources({ resources }: { resources: readonly CrisisResou
         {t('portal.crisis.title')}
       </h2>
       <p>{t('portal.crisis.intro')}</p>
+      {text ? <p class="crisis-text">{text}</p> : null}
       <ul class="crisis-list">
         {resources.map((resource) => (
           <li key={resource.name}>
@@ -48,6 +56,29 @@ export function CrisisResources({ resources }: { resources: readonly CrisisResou
       </ul>
       <p class="muted">{t('portal.crisis.careTeam')}</p>
     </section>
+  );
+}
+
+// One assigned questionnaire: a link to answer it when the portal has its form, its due date and how often it comes.
+function AssignedItem({ item }: { item: AssignedQuestionnaire }): JSX.Element {
+  const form = questionnaireOf(item.instrument);
+  const name = form ? t(form.name) : instrumentLabel(item.instrument);
+  const when = item.next_due ? formatDate(item.next_due) : '';
+  return (
+    <li class={item.due ? 'card card-due' : 'card'} data-testid={`assigned-${item.instrument}`}>
+      {form && item.due ? (
+        <Link href={`/portal/questionnaires/${item.instrument}`} class="card-link">
+          {t('portal.questionnaires.answer', { name })}
+        </Link>
+      ) : (
+        <strong>{name}</strong>
+      )}
+      <span>
+        {item.due ? t('portal.assigned.dueSince', { date: when }) : t('portal.assigned.nextDue', { date: when })}
+        {item.every_days ? ` ${tn('portal.assigned.every', item.every_days)}` : ''}
+      </span>
+      {form ? null : <span class="muted">{t('portal.assigned.inPerson')}</span>}
+    </li>
   );
 }
 
@@ -70,7 +101,10 @@ export function PortalPage(): JSX.Element {
     const abort = new AbortController();
     setError(null);
     loadPortal(patientId, abort.signal)
-      .then(setView)
+      .then((loaded) => {
+        setClinicTimeZone(loaded.time_zone);
+        setView(loaded);
+      })
       .catch((cause: unknown) => {
         if (cause instanceof ApiError) setError(cause.message);
         else if (!(cause instanceof DOMException)) setError(t('error.unexpected', { status: 0 }));
@@ -100,7 +134,7 @@ export function PortalPage(): JSX.Element {
       {view ? (
         <div class="portal">
           {view.suicidality_flagged && view.crisis_resources && view.crisis_resources.length > 0 ? (
-            <CrisisResources resources={view.crisis_resources} />
+            <CrisisResources resources={view.crisis_resources} text={view.crisis_text} />
           ) : null}
           {submitted ? (
             <p class="notice notice-info" role="status">
@@ -108,10 +142,21 @@ export function PortalPage(): JSX.Element {
             </p>
           ) : null}
 
+          {view.questionnaires.length > 0 ? (
+            <section aria-labelledby="portal-assigned">
+              <h2 id="portal-assigned">{t('portal.assigned.title')}</h2>
+              <ul class="card-list">
+                {view.questionnaires.map((item) => (
+                  <AssignedItem key={item.id} item={item} />
+                ))}
+              </ul>
+            </section>
+          ) : null}
+
           <section aria-labelledby="portal-questionnaires">
             <h2 id="portal-questionnaires">{t('portal.questionnaires.title')}</h2>
             <ul class="card-list">
-              {QUESTIONNAIRES.map((q) => {
+              {QUESTIONNAIRES.filter((q) => q.anyTime).map((q) => {
                 const last = lastAnswered(view, q.instrument);
                 return (
                   <li key={q.instrument} class="card">

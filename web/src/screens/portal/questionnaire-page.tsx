@@ -1,8 +1,9 @@
 // One questionnaire in the portal, one item per screen (issue 12 §3): the item's question with its answer choices as
 // large radio buttons, Back and Next, then a review of every answer, each changeable, before the answers are sent.
-// Answers in progress are a draft (draft.ts): a session that ends mid-way keeps them. The server scores the answers
-// and raises any alert (a PHQ-9 item 9 above 0 alerts the named clinician at once); the home screen then shows the
-// crisis services the server sends.
+// Answers in progress are a draft (draft.ts): a session that ends mid-way keeps them. An instrument with skip logic
+// (the C-SSRS screener) leaves out the items its earlier answers skip, in the steps and in the review, and sends them
+// as 0. The server scores the answers and raises any alert (a PHQ-9 item 9 above 0 or a C-SSRS screen above none
+// alerts the named clinician at once); the home screen then shows the crisis services the server sends.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
@@ -14,7 +15,7 @@ import './portal.css';
 import { Link, navigate, type Params } from '../../router';
 import { useSession } from '../../session';
 import { submitAnswers } from './portal-api';
-import { questionnaireOf, type Questionnaire } from './questionnaires';
+import { answersToSend, isSkipped, questionnaireOf, stemOf, type Questionnaire } from './questionnaires';
 
 interface Progress {
   readonly step: number;
@@ -41,6 +42,22 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
     setMissing(false);
     draft.set({ step: next, answers, fromReview: toChange });
   };
+  // The next and previous items asked after the answers so far (the review is step `count`).
+  const asked = (index: number): boolean => !isSkipped(questionnaire, index, answers);
+  const nextStep = (from: number): number => {
+    let index = from + 1;
+    while (index < count && !asked(index)) index += 1;
+    return index;
+  };
+  const previousStep = (from: number): number => {
+    let index = from - 1;
+    while (index > 0 && !asked(index)) index -= 1;
+    return Math.max(index, 0);
+  };
+  // A changed answer returns to the review, unless it opens items not yet answered (a yes to C-SSRS Q2): those come
+  // first.
+  const opensItems = nextStep(step) < count && answers[nextStep(step)] === null;
+  const backToReview = fromReview === true && !opensItems;
   const choose = (item: number, value: number): void => {
     const copy = [...answers];
     copy[item] = value;
@@ -53,14 +70,16 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
       setMissing(true);
       return;
     }
-    go(fromReview ? count : step + 1);
+    const following = nextStep(step);
+    go(backToReview ? count : following, fromReview && !backToReview);
   };
   const submit = async (): Promise<void> => {
-    if (answers.some((a) => a === null)) return;
+    const sent = answersToSend(questionnaire, answers);
+    if (sent === null) return;
     setSending(true);
     setFailure(null);
     try {
-      await submitAnswers(patientId, questionnaire.instrument, answers as number[]);
+      await submitAnswers(patientId, questionnaire.instrument, sent);
       draft.clear();
       navigate(`/portal?submitted=${questionnaire.instrument}`, { replace: true });
     } catch (error) {
@@ -78,6 +97,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
         <p>{t('portal.review.explain')}</p>
         <ol class="review-list">
           {questionnaire.items.map((item, index) => {
+            if (!asked(index)) return null;
             const answer = answers[index];
             const choice = answer === null || answer === undefined ? undefined : questionnaire.choices[answer];
             return (
@@ -102,7 +122,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
           {failure ? <p class="notice notice-error">{t('portal.review.failed', { message: failure })}</p> : null}
         </div>
         <div class="step-buttons">
-          <button type="button" onClick={() => go(count - 1)} disabled={sending}>
+          <button type="button" onClick={() => go(previousStep(count))} disabled={sending}>
             {t('portal.step.back')}
           </button>
           <button type="button" class="button-primary" onClick={() => void submit()} disabled={sending}>
@@ -123,7 +143,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
       <progress max={count} value={step} aria-labelledby="step-count" />
       <fieldset aria-describedby={missing ? errorId : undefined}>
         <legend>
-          <span class="muted stem">{t(questionnaire.stem)}</span>
+          <span class="muted stem">{t(stemOf(questionnaire, step))}</span>
           <h2 ref={focusTarget} tabIndex={-1} class="item-text">
             {t(item)}
           </h2>
@@ -152,7 +172,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
       </div>
       <div class="step-buttons">
         {step > 0 ? (
-          <button type="button" onClick={() => go(step - 1)}>
+          <button type="button" onClick={() => go(previousStep(step))}>
             {t('portal.step.back')}
           </button>
         ) : (
@@ -161,7 +181,7 @@ function Stepper({ questionnaire, patientId }: { questionnaire: Questionnaire; p
           </Link>
         )}
         <button type="submit" class="button-primary">
-          {fromReview || step === count - 1 ? t('portal.step.review') : t('portal.step.next')}
+          {backToReview || nextStep(step) >= count ? t('portal.step.review') : t('portal.step.next')}
         </button>
       </div>
     </form>

@@ -8,7 +8,17 @@ import { ApiError, post } from '../../api';
 import { useDraft } from '../../draft';
 import { formatQuantity } from '../../format';
 import { t, type MessageKey } from '../../i18n';
-import { LOINC, isEsketamine, type Administration, type AdverseEvent, type Alert, type DoseOrder, type Vital } from './model';
+import { clinicNow } from './clock';
+import {
+  LOINC,
+  isEsketamine,
+  type Administration,
+  type AdverseEvent,
+  type Alert,
+  type Assessment,
+  type DoseOrder,
+  type Vital,
+} from './model';
 
 function errorText(error: unknown): { field: string | undefined; message: string } {
   if (error instanceof ApiError) return { field: error.field, message: error.message };
@@ -152,7 +162,15 @@ export function VitalsEntry({
 
 const CADSS_ITEMS = 23;
 
-export function ScalesEntry({ patientId, onRecorded }: { patientId: number; onRecorded: (text: string) => void }): JSX.Element {
+// The MOAA/S and CADSS forms; the section around them (ScoresList's) lists what was rated. `onRecorded` gets the
+// stored rating and the alerts it raised.
+export function ScalesEntry({
+  patientId,
+  onRecorded,
+}: {
+  patientId: number;
+  onRecorded: (assessment: Assessment, alerts: Alert[]) => void;
+}): JSX.Element {
   const [moaas, setMoaas] = useState('');
   const [cadss, setCadss] = useState<string[]>(() => Array.from({ length: CADSS_ITEMS }, () => '0'));
   const [error, setError] = useState<string | null>(null);
@@ -161,13 +179,17 @@ export function ScalesEntry({ patientId, onRecorded }: { patientId: number; onRe
   const record = async (instrument: 'moaas' | 'cadss', answers: number[]): Promise<void> => {
     setError(null);
     try {
-      const stored = await post<{ total?: number; band?: string }>(`/patients/${patientId}/assessments`, { instrument, answers });
-      const text = t(instrument === 'moaas' ? 'scales.moaasSaved' : 'scales.cadssSaved', {
-        total: stored.total ?? answers.reduce((a, b) => a + b, 0),
-        band: stored.band ?? '',
+      const { alerts, ...stored } = await post<Assessment & { alerts?: Alert[] }>(`/patients/${patientId}/assessments`, {
+        instrument,
+        answers,
       });
-      setLast(text);
-      onRecorded(text);
+      setLast(
+        t(instrument === 'moaas' ? 'scales.moaasSaved' : 'scales.cadssSaved', {
+          total: stored.total ?? answers.reduce((a, b) => a + b, 0),
+          band: stored.band ?? '',
+        }),
+      );
+      onRecorded(stored, alerts ?? []);
     } catch (caught) {
       setError(errorText(caught).message);
     }
@@ -175,8 +197,7 @@ export function ScalesEntry({ patientId, onRecorded }: { patientId: number; onRe
 
   const cadssTotal = cadss.reduce((sum, v) => sum + (Number(v) || 0), 0);
   return (
-    <section class="scales" aria-labelledby="scales-title">
-      <h2 id="scales-title">{t('scales.title')}</h2>
+    <>
       <form
         class="inline-form"
         onSubmit={(e) => {
@@ -232,7 +253,7 @@ export function ScalesEntry({ patientId, onRecorded }: { patientId: number; onRe
       </details>
       <FormError id="scales-error" message={error} />
       <p role="status">{last ?? ''}</p>
-    </section>
+    </>
   );
 }
 
@@ -391,7 +412,8 @@ export function AdverseEventForm({
         session_id: sessionId,
         term,
         grade: Number(grade),
-        onset_at: new Date().toISOString(),
+        // The clinic's now (clock.ts: the server's clock when it runs a test clock), as every other time here.
+        onset_at: new Date(clinicNow()).toISOString(),
         actions: actions.length > 0 ? actions : ['none'],
         ...(detail.trim() ? { detail } : {}),
       });

@@ -1,8 +1,9 @@
-// The treatment session as the API answers it (docs/api.md "Treatment courses and sessions", "Vital signs", "Alerts",
-// "Adverse events"), and the rules the screens need to read it: which steps the state machine offers in each state
-// (docs/api.md's session steps table), the vital signs the chart draws with their LOINC codes and units, and the
-// clinic's alert thresholds (the `monitoring.*` settings, docs/clinical-rules.md "In-session alerts"). The server
-// decides every step: these tables only choose which buttons to offer, and its refusal is shown as it gives it.
+// The treatment session as the API answers it (docs/api.md "The session screen", "Treatment courses and sessions",
+// "Vital signs", "Alerts", "Adverse events"), and the rules the screens need to read it: which steps the state
+// machine offers in each state (docs/api.md's session steps table), the vital signs the chart draws with their LOINC
+// codes and units, and the clinic's alert thresholds (the `monitoring.*` settings, docs/clinical-rules.md "In-session
+// alerts"). The server decides every step: these tables only choose which buttons to offer, and its refusal is shown
+// as it gives it.
 import { get } from '../../api';
 import { formatBloodPressure, formatQuantity } from '../../format';
 import type { MessageKey } from '../../i18n';
@@ -101,6 +102,9 @@ export interface Alert {
   readonly severity: 'warning' | 'critical' | string;
   readonly message: string;
   readonly session_id?: number | null;
+  // What raised it: a vital sign or an assessment, by id.
+  readonly record_type?: string;
+  readonly record_id?: number;
   readonly raised_at: string;
   readonly acknowledged_at?: string;
   readonly acknowledged_by?: string;
@@ -109,11 +113,17 @@ export interface Alert {
 
 export interface Assessment {
   readonly id: number;
+  readonly patient_id?: number;
   readonly instrument: string;
   readonly total?: number;
   readonly band?: string;
   readonly assessed_at: string;
+  readonly recorded_by?: string;
+  readonly entered_in_error?: unknown;
 }
+
+// The ratings taken at the chair, which the session screen lists (docs/api.md "The session screen": `scores`).
+export const IN_SESSION_INSTRUMENTS: ReadonlySet<string> = new Set(['moaas', 'cadss', 'cadss6']);
 
 export interface AdverseEvent {
   readonly id: number;
@@ -137,6 +147,33 @@ export interface Course {
   readonly route: string;
   readonly protocol: string;
   readonly indication: string;
+}
+
+// One in-session alert threshold in force (the `monitoring.*` setting, its value, the vital sign's unit).
+export interface AlertThreshold {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+// GET /api/v1/sessions/{id}/screen (docs/api.md "The session screen"): the whole screen in one request, each record
+// in the shape its own route and the live channel give it.
+export interface SessionScreen {
+  readonly session: SessionDetail;
+  readonly patient: Patient & { readonly display_name: string; readonly age: number };
+  readonly course: Course;
+  readonly route: string;
+  readonly first_dose_at: string | null;
+  readonly earliest_discharge_at: string | null;
+  readonly vitals: Vital[];
+  readonly scores: Assessment[];
+  readonly alerts: Alert[];
+  readonly adverse_events: AdverseEvent[];
+  readonly alert_thresholds: AlertThreshold[];
+}
+
+export function loadScreen(id: number): Promise<SessionScreen> {
+  return get<SessionScreen>(`/sessions/${id}/screen`);
 }
 
 // The steps of docs/api.md's table, by the path segment that takes them.
@@ -167,6 +204,12 @@ export const FORWARD_STEPS: Readonly<Record<SessionState, readonly Step[]>> = {
 };
 
 export const FINISHED: ReadonlySet<SessionState> = new Set(['discharged', 'aborted', 'cancelled']);
+
+// Where the time since the first dose stops: at the session's end (its step to discharged, aborted or cancelled)
+// once it is finished, else now. A finished session's clock does not run on, on the screen, the board or a print.
+export function timerEnd(session: { readonly state: SessionState; readonly state_changed_at: string }, now: number): number {
+  return FINISHED.has(session.state) ? Date.parse(session.state_changed_at) : now;
+}
 
 // A step that needs a reason typed before it is sent (docs/api.md: `{"reason": "..."}`).
 export const REASON_STEPS: ReadonlySet<Step> = new Set(['hold', 'abort', 'cancel', 'pre-dose-override']);
@@ -216,6 +259,9 @@ export function routeKey(route: string): MessageKey {
 
 export const isEsketamine = (route: string | undefined): boolean => route === 'esketamine-nasal';
 
+// The Spravato label's minimum monitoring after the first device (docs/clinical-rules.md; the server enforces it).
+export const ESKETAMINE_MONITORING_MINUTES = 120;
+
 // The vital signs the screen records and draws: LOINC code, UCUM unit the API takes, the unit shown.
 export const LOINC = {
   bloodPressure: '85354-9',
@@ -225,10 +271,8 @@ export const LOINC = {
   respiratoryRate: '9279-1',
 } as const;
 
-// The Spravato label's minimum monitoring after the first device (docs/clinical-rules.md; the server enforces it).
-export const ESKETAMINE_MONITORING_MINUTES = 120;
-
-// The clinic's in-session alert thresholds (docs/clinical-rules.md "In-session alerts"), as the settings say now.
+// The clinic's in-session alert thresholds (docs/clinical-rules.md "In-session alerts"), as the screen's read sends
+// them.
 export interface Thresholds {
   readonly systolicAtOrAbove: number;
   readonly diastolicAtOrAbove: number;
@@ -239,61 +283,23 @@ export interface Thresholds {
   readonly respiratoryRateAbove: number;
 }
 
-// The published defaults, used only until the settings arrive (a role that cannot read them has none).
-export const DEFAULT_THRESHOLDS: Thresholds = {
-  systolicAtOrAbove: 180,
-  diastolicAtOrAbove: 110,
-  heartRateAbove: 110,
-  heartRateBelow: 50,
-  spo2Below: 93,
-  respiratoryRateBelow: 10,
-  respiratoryRateAbove: 30,
-};
-
-export async function loadThresholds(): Promise<Thresholds> {
-  const answer = await get<{ settings: { name: string; value: unknown }[] }>('/settings');
-  const value = (name: string, fallback: number): number => {
-    const found = answer.settings.find((s) => s.name === name)?.value;
-    const number = typeof found === 'number' ? found : Number(found);
-    return Number.isFinite(number) ? number : fallback;
+// The thresholds as the chart reads them, from the screen's `alert_thresholds` (each by its setting's name). The
+// server sends every one; a screen without one is refused rather than drawn with a band the clinic did not set.
+export function thresholdsOf(sent: readonly AlertThreshold[]): Thresholds {
+  const value = (name: string): number => {
+    const found = sent.find((s) => s.name === name);
+    if (found === undefined) throw new Error(`the session screen came without the threshold ${name}`);
+    return found.value;
   };
   return {
-    systolicAtOrAbove: value('monitoring.systolic_alert_at_or_above', DEFAULT_THRESHOLDS.systolicAtOrAbove),
-    diastolicAtOrAbove: value('monitoring.diastolic_alert_at_or_above', DEFAULT_THRESHOLDS.diastolicAtOrAbove),
-    heartRateAbove: value('monitoring.heart_rate_alert_above', DEFAULT_THRESHOLDS.heartRateAbove),
-    heartRateBelow: value('monitoring.heart_rate_alert_below', DEFAULT_THRESHOLDS.heartRateBelow),
-    spo2Below: value('monitoring.spo2_alert_below', DEFAULT_THRESHOLDS.spo2Below),
-    respiratoryRateBelow: value('monitoring.respiratory_rate_alert_below', DEFAULT_THRESHOLDS.respiratoryRateBelow),
-    respiratoryRateAbove: value('monitoring.respiratory_rate_alert_above', DEFAULT_THRESHOLDS.respiratoryRateAbove),
+    systolicAtOrAbove: value('monitoring.systolic_alert_at_or_above'),
+    diastolicAtOrAbove: value('monitoring.diastolic_alert_at_or_above'),
+    heartRateAbove: value('monitoring.heart_rate_alert_above'),
+    heartRateBelow: value('monitoring.heart_rate_alert_below'),
+    spo2Below: value('monitoring.spo2_alert_below'),
+    respiratoryRateBelow: value('monitoring.respiratory_rate_alert_below'),
+    respiratoryRateAbove: value('monitoring.respiratory_rate_alert_above'),
   };
-}
-
-// The first dose: the earliest administration not entered in error.
-export function firstDoseAt(administrations: readonly Administration[]): string | undefined {
-  const valid = administrations.filter((a) => !a.entered_in_error).map((a) => a.started_at);
-  valid.sort();
-  return valid[0];
-}
-
-// When the session may first be ready for discharge, as far as the record tells (the server decides): esketamine
-// 120 minutes after the later of the first device and the step to dosing; other routes the end of the last
-// administration once every infusion has stopped; undefined while unknown.
-export function earliestDischargeAt(detail: SessionDetail, route: string | undefined): number | undefined {
-  const administrations = (detail.administrations ?? []).filter((a) => !a.entered_in_error);
-  if (administrations.length === 0) return undefined;
-  if (isEsketamine(route)) {
-    const first = Date.parse(firstDoseAt(administrations) ?? '');
-    const dosing = (detail.transitions ?? []).find((tr) => tr.to_state === 'dosing');
-    const from = Math.max(first, dosing ? Date.parse(dosing.at) : first);
-    return from + ESKETAMINE_MONITORING_MINUTES * 60_000;
-  }
-  let end = 0;
-  for (const a of administrations) {
-    const stopped = a.stop?.stopped_at ?? a.stopped_at;
-    if (a.route === 'iv' && !stopped) return undefined;
-    end = Math.max(end, Date.parse(stopped ?? a.started_at));
-  }
-  return end;
 }
 
 // Inserts or replaces a record by id, keeping id order (live events may repeat what a reload already has).

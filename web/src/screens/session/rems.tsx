@@ -1,12 +1,14 @@
 // The Spravato REMS Patient Monitoring Form of an esketamine session (docs/api.md "REMS Patient Monitoring Forms"):
 // once the session has ended, a preview of the form as the server assembles it, its due date, the notes for the
 // person submitting (a missing blood pressure, monitoring under two hours), and submission. The healthcare setting
-// is typed once and remembered in this browser, as the server has no configuration for it yet.
+// is typed once and remembered in this browser, as the server has no configuration for it yet. The form prints
+// alone (its own button), or on a page of its own after the session summary.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post } from '../../api';
 import { formatDate, formatDateTime } from '../../format';
 import { t } from '../../i18n';
+import { printOnly } from '../../print';
 
 interface RemsForm {
   readonly status: string;
@@ -72,8 +74,9 @@ export function RemsPanel({ sessionId }: { sessionId: number }): JSX.Element {
     }
   };
 
+  // Until the form is shown, the panel has nothing to print.
   return (
-    <section class="rems-panel" aria-labelledby="rems-title">
+    <section class={`rems-panel${form ? '' : ' no-print'}`} aria-labelledby="rems-title" data-print-part="rems">
       <h2 id="rems-title">{t('rems.title')}</h2>
       <form
         class="inline-form"
@@ -92,9 +95,14 @@ export function RemsPanel({ sessionId }: { sessionId: number }): JSX.Element {
       </form>
       {form ? (
         <div class="rems-form" data-rems-status={form.status}>
-          <p class="rems-status">
-            <strong>{form.status === 'submitted' ? t('rems.submitted') : t('rems.due', { date: formatDate(form.due_date) })}</strong>
-          </p>
+          <div class="rems-head">
+            <p class="rems-status">
+              <strong>{form.status === 'submitted' ? t('rems.submitted') : t('rems.due', { date: formatDate(form.due_date) })}</strong>
+            </p>
+            <button type="button" class="button-quiet" onClick={() => printOnly('rems')}>
+              {t('rems.print')}
+            </button>
+          </div>
           <dl class="rems-fields">
             {Object.entries(form.form).map(([name, value]) => (
               <div key={name}>

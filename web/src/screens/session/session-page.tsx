@@ -5,11 +5,13 @@
 // live channel and merges each event into what it loaded; after a gap it reads the record again.
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, get } from '../../api';
+import { may, type Role } from '../../access';
+import { ApiError } from '../../api';
 import { formatDateTime, formatDuration, formatQuantity, formatTime, formatTimeSeconds } from '../../format';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import { useLiveTopic, type LiveEvent } from '../../live';
 import { Page } from '../../page';
+import { PrintButton, PrintHeader } from '../../print';
 import { Link, type Params } from '../../router';
 import { useSession } from '../../session';
 import { AlertsPanel } from './alerts';
@@ -17,54 +19,41 @@ import { StepActions } from './actions';
 import { refreshClinicClock, useClinicNow } from './clock';
 import { AdverseEventForm, DrugEntry, ScalesEntry, VitalsEntry } from './entry';
 import {
-  DEFAULT_THRESHOLDS,
   FINISHED,
+  IN_SESSION_INSTRUMENTS,
   LOINC,
-  earliestDischargeAt,
-  firstDoseAt,
   isEsketamine,
-  loadThresholds,
+  loadScreen,
   routeKey,
   stateKeys,
+  thresholdsOf,
+  timerEnd,
   upsert,
   vitalText,
   type AdverseEvent,
   type Alert,
   type Administration,
-  type Course,
-  type Patient,
+  type Assessment,
   type SessionDetail,
+  type SessionScreen,
   type Thresholds,
   type Vital,
 } from './model';
 import { RemsPanel } from './rems';
+import { SessionSummary } from './summary';
 import { VitalsChart } from './vitals-chart';
+import '../shared.css';
 import './session.css';
 
-interface Loaded {
-  readonly session: SessionDetail;
-  readonly patient: Patient;
-  readonly course: Course;
-  readonly vitals: Vital[];
-  readonly alerts: Alert[];
-  readonly adverseEvents: AdverseEvent[];
+// The screen as loaded in one request (GET /api/v1/sessions/{id}/screen), with live events merged in, and the
+// thresholds its chart draws.
+interface Loaded extends SessionScreen {
+  readonly thresholds: Thresholds;
 }
 
 async function loadSession(id: number): Promise<Loaded> {
-  const session = await get<SessionDetail>(`/sessions/${id}`);
-  const pid = session.patient_id;
-  const [patient, course, vitals, sessionAlerts, openAlerts, adverseEvents] = await Promise.all([
-    get<Patient>(`/patients/${pid}`),
-    get<Course>(`/courses/${session.course_id}`),
-    get<{ items: Vital[] }>(`/patients/${pid}/vitals`, { session: id, limit: 500 }),
-    get<{ items: Alert[] }>('/alerts', { session: id, limit: 500 }),
-    get<{ items: Alert[] }>('/alerts', { patient_id: pid, open: true, limit: 500 }),
-    get<{ items: AdverseEvent[] }>(`/sessions/${id}/adverse-events`, { limit: 500 }),
-    refreshClinicClock(),
-  ]);
-  let alerts = sessionAlerts.items;
-  for (const alert of openAlerts.items) alerts = upsert(alerts, alert);
-  return { session, patient, course, vitals: vitals.items, alerts, adverseEvents: adverseEvents.items };
+  const [screen] = await Promise.all([loadScreen(id), refreshClinicClock()]);
+  return { ...screen, thresholds: thresholdsOf(screen.alert_thresholds) };
 }
 
 function latestOf(vitals: readonly Vital[], loinc: string): Vital | undefined {
@@ -73,18 +62,26 @@ function latestOf(vitals: readonly Vital[], loinc: string): Vital | undefined {
 }
 
 
+// The timers, from the server's reading of the record (first_dose_at, earliest_discharge_at): the screen reads the
+// record again whenever a dose or a step changes them.
 function Timers({ loaded, now }: { loaded: Loaded; now: number }): JSX.Element {
-  const administrations = loaded.session.administrations ?? [];
-  const first = firstDoseAt(administrations);
-  const earliest = earliestDischargeAt(loaded.session, loaded.course.route);
+  const first = loaded.first_dose_at;
+  const end = timerEnd(loaded.session, now);
+  const ended = FINISHED.has(loaded.session.state);
+  const earliest = loaded.earliest_discharge_at === null ? undefined : Date.parse(loaded.earliest_discharge_at);
   return (
     <dl class="session-timers">
       <div>
         <dt>{t('session.sinceFirstDose')}</dt>
         <dd class="big num" data-testid="since-first-dose">
-          {first ? formatDuration(now - Date.parse(first)) : t('session.noDoseYet')}
+          {first ? formatDuration(end - Date.parse(first)) : t('session.noDoseYet')}
         </dd>
         {first ? <dd class="muted">{t('session.firstDoseAt', { time: formatTimeSeconds(first) })}</dd> : null}
+        {first && ended ? (
+          <dd class="muted" data-testid="timer-ended">
+            {t('session.timerEnded', { time: formatTimeSeconds(loaded.session.state_changed_at) })}
+          </dd>
+        ) : null}
       </div>
       <div>
         <dt>{t('session.earliestDischarge')}</dt>
@@ -99,13 +96,57 @@ function Timers({ loaded, now }: { loaded: Loaded; now: number }): JSX.Element {
   );
 }
 
-function DoseOrderSummary({ session }: { session: SessionDetail }): JSX.Element {
+const scoreKeys: Readonly<Record<string, MessageKey>> = {
+  moaas: 'scales.item.moaas',
+  cadss: 'scales.item.cadss',
+  cadss6: 'scales.item.cadss6',
+};
+
+// The MOAA/S and CADSS ratings of the session, latest first, each with its time.
+function ScoresList({ scores }: { scores: readonly Assessment[] }): JSX.Element {
+  const valid = scores.filter((s) => !s.entered_in_error).reverse();
+  return (
+    <div class="session-scores">
+      <h3>{t('scales.recorded')}</h3>
+      {valid.length === 0 ? (
+        <p class="muted">{t('scales.noneYet')}</p>
+      ) : (
+        <ul>
+          {valid.map((s) => (
+            <li key={s.id} data-instrument={s.instrument}>
+              {t(scoreKeys[s.instrument] ?? 'scales.item.cadss', {
+                total: s.total ?? '',
+                band: (s.band ?? '').replace(/_/g, ' '),
+                time: formatTime(s.assessed_at),
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+// The states in which a prescriber may sign the session's order (docs/api.md, POST /sessions/{id}/dose-order: 409
+// in any other).
+const ORDER_STATES: ReadonlySet<SessionDetail['state']> = new Set(['checked_in', 'held', 'pre_dose_ok']);
+
+function DoseOrderSummary({ session, role }: { session: SessionDetail; role: Role }): JSX.Element {
   const order = session.dose_order;
   if (!order) {
+    // The prescriber who opens the session while it waits for the order goes from here to sign it.
+    const maySign = may(role, 'dose_order.sign') && ORDER_STATES.has(session.state);
     return (
       <section class="dose-order" aria-labelledby="order-title">
         <h2 id="order-title">{t('order.title')}</h2>
         <p class="muted">{t('order.none')}</p>
+        {maySign ? (
+          <p>
+            <Link class="button-link" href={`/patients/${session.patient_id}/sessions/${session.id}/dose-order`}>
+              {t('order.sign')}
+            </Link>
+          </p>
+        ) : null}
       </section>
     );
   }
@@ -138,7 +179,6 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
   const { user } = useSession();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [thresholds, setThresholds] = useState<Thresholds>(DEFAULT_THRESHOLDS);
   const now = useClinicNow();
 
   // Changes made while a read of the record is in flight (live events, this screen's own answers) are replayed on
@@ -162,7 +202,6 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
 
   useEffect(() => {
     void reload();
-    loadThresholds().then(setThresholds, () => undefined);
   }, [reload]);
 
   const merge = useCallback((change: (current: Loaded) => Loaded) => {
@@ -175,10 +214,23 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
     [merge],
   );
   const putAlert = useCallback((alert: Alert) => merge((c) => ({ ...c, alerts: upsert(c.alerts, alert) })), [merge]);
-  const putAdministration = useCallback(
-    (a: Administration) =>
-      merge((c) => ({ ...c, session: { ...c.session, administrations: upsert(c.session.administrations ?? [], a) } })),
+  // A rating of the patient while the session is open is the session's (the server's rule: taken while in progress).
+  const putScore = useCallback(
+    (score: Assessment) =>
+      merge((c) =>
+        IN_SESSION_INSTRUMENTS.has(score.instrument) && !FINISHED.has(c.session.state)
+          ? { ...c, scores: upsert(c.scores, score) }
+          : c,
+      ),
     [merge],
+  );
+  // A dose moves the timers, which the server computes: shown at once, then read again.
+  const putAdministration = useCallback(
+    (a: Administration) => {
+      merge((c) => ({ ...c, session: { ...c.session, administrations: upsert(c.session.administrations ?? [], a) } }));
+      void reload();
+    },
+    [merge, reload],
   );
   const setSession = useCallback(
     (next: SessionDetail) => {
@@ -203,6 +255,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
         const record = event.record as never;
         if (event.type === 'vital_sign') addVital(record);
         else if (event.type === 'alert' || event.type === 'alert_acknowledged') putAlert(record);
+        else if (event.type === 'assessment') putScore(record);
         else if (event.type === 'administration') putAdministration(record);
         else if (event.type === 'session_state') {
           // The state event carries the session without its transitions: read the record for the timers' inputs.
@@ -212,7 +265,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
       },
       onResync: () => void reload(),
     }),
-    [addVital, putAlert, putAdministration, setSession, reload],
+    [addVital, putAlert, putScore, putAdministration, setSession, reload],
   );
   useLiveTopic(Number.isFinite(id) ? { session_id: id } : null, handlers);
 
@@ -236,18 +289,23 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
     );
   }
 
-  const { session, patient, course } = loaded;
-  const route = course.route;
-  const earliest = earliestDischargeAt(session, route);
+  const { session, patient, course, route } = loaded;
+  const earliest = loaded.earliest_discharge_at === null ? undefined : Date.parse(loaded.earliest_discharge_at);
   const latest = [LOINC.bloodPressure, LOINC.heartRate, LOINC.spo2, LOINC.respiratoryRate]
     .map((code) => latestOf(loaded.vitals, code))
     .filter((v): v is Vital => v !== undefined);
   const name = `${patient.family_name}, ${patient.given_name}`;
-  const editable = !FINISHED.has(session.state) && user.role !== 'therapist';
+  const finished = FINISHED.has(session.state);
+  const editable = !finished && user.role !== 'therapist';
   return (
-    <Page title={t('session.heading', { name, number: session.number })}>
+    <Page
+      title={t('session.heading', { name, number: session.number })}
+      actions={finished ? <PrintButton label={t('session.printSummary')} /> : undefined}
+      printHeader={<PrintHeader patient={patient} document={t('print.sessionDocument', { number: session.number })} />}
+    >
       <p class="session-subtitle">
-        <Link href="/board">{t('session.backToBoard')}</Link> · {t('session.mrn', { mrn: patient.mrn })} ·{' '}
+        <Link href="/board">{t('session.backToBoard')}</Link> · <Link href={`/patients/${patient.id}`}>{t('session.openChart')}</Link> ·{' '}
+        {t('session.mrn', { mrn: patient.mrn })} ·{' '}
         <strong>{t(routeKey(route))}</strong> · {course.indication}
       </p>
       <div class="session-top">
@@ -281,7 +339,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
                     </span>
                   ))}
             </p>
-            <VitalsChart vitals={loaded.vitals} thresholds={thresholds} />
+            <VitalsChart vitals={loaded.vitals} thresholds={loaded.thresholds} />
           </section>
           {editable ? (
             <DrugEntry
@@ -293,17 +351,28 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
               onRecorded={putAdministration}
             />
           ) : null}
-          {editable ? <ScalesEntry patientId={patient.id} onRecorded={() => undefined} /> : null}
-          {isEsketamine(route) && FINISHED.has(session.state) && session.state === 'discharged' ? <RemsPanel sessionId={session.id} /> : null}
+          <section class="scales" aria-labelledby="scales-title">
+            <h2 id="scales-title">{t('scales.title')}</h2>
+            {editable ? (
+              <ScalesEntry
+                patientId={patient.id}
+                onRecorded={(score, alerts) => {
+                  putScore(score);
+                  for (const alert of alerts) putAlert(alert);
+                }}
+              />
+            ) : null}
+            <ScoresList scores={loaded.scores} />
+          </section>
         </div>
         <aside class="session-side">
           <AlertsPanel alerts={loaded.alerts} onChanged={putAlert} />
-          <DoseOrderSummary session={session} />
+          <DoseOrderSummary session={session} role={user.role} />
           <section aria-labelledby="ae-list-title">
             <h2 id="ae-list-title">{t('ae.listTitle')}</h2>
-            {loaded.adverseEvents.length === 0 ? <p class="muted">{t('ae.none')}</p> : null}
+            {loaded.adverse_events.length === 0 ? <p class="muted">{t('ae.none')}</p> : null}
             <ul>
-              {loaded.adverseEvents.map((e) => (
+              {loaded.adverse_events.map((e) => (
                 <li key={e.id}>
                   {t('ae.item', { term: e.term.replace(/_/g, ' '), grade: e.grade, time: formatTime(e.onset_at) })}
                   {e.serious ? ` · ${t('ae.serious')}` : ''}
@@ -314,12 +383,14 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
               <AdverseEventForm
                 patientId={patient.id}
                 sessionId={session.id}
-                onRecorded={(e) => merge((c) => ({ ...c, adverseEvents: upsert(c.adverseEvents, e) }))}
+                onRecorded={(e: AdverseEvent) => merge((c) => ({ ...c, adverse_events: upsert(c.adverse_events, e) }))}
               />
             ) : null}
           </section>
         </aside>
       </div>
+      {finished ? <SessionSummary session={session} vitals={loaded.vitals} alerts={loaded.alerts} /> : null}
+      {isEsketamine(route) && session.state === 'discharged' ? <RemsPanel sessionId={session.id} /> : null}
     </Page>
   );
 }
