@@ -8,9 +8,10 @@ KCLINIC := $(RELEASE_DIR)/kclinic
 # monitoring is "now" and --demo seeds only a database that holds no patient yet.
 DEMO_DB := var/demo.db
 SOURCES := $(shell find src bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
-LINT_SOURCES := $(filter src/%,$(filter-out %_test.cpp,$(filter %.cpp,$(SOURCES))))
+# Fuzz targets are compiled only by the clang fuzz preset, so no debug compile command describes them.
+LINT_SOURCES := $(filter src/%,$(filter-out %_test.cpp %_fuzz.cpp,$(filter %.cpp,$(SOURCES))))
 
-.PHONY: all deps web build test run bench bench-web format lint clean
+.PHONY: all deps web build test fuzz run bench bench-web format lint clean
 
 all: build
 
@@ -37,6 +38,13 @@ test: deps web
 	@cmake --preset ci >/dev/null
 	@cmake --build --preset ci
 	@ctest --preset ci
+	@$(MAKE) --no-print-directory fuzz
+
+# The HL7 parser's fuzz target (libFuzzer, so clang), for a bounded minute under ASan and UBSan; docs/hl7.md.
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz --target kclinic_hl7_fuzz
+	@ctest --test-dir build/fuzz -L hl7_fuzz --output-on-failure
 
 # The server with the synthetic demo clinic on loopback: prints the URL and the demo logins; Ctrl-C stops it.
 run: build
@@ -49,6 +57,7 @@ bench: build
 	@$(RELEASE_DIR)/bench/kclinic_scheduling_bench --benchmark_min_time=0.5
 	@$(RELEASE_DIR)/bench/kclinic_storage_bench
 	@$(RELEASE_DIR)/bench/kclinic_credentials_bench
+	@$(RELEASE_DIR)/bench/kclinic_hl7_bench --benchmark_min_time=0.2
 	@bench/http/run $(RELEASE_DIR)
 
 # The web front end in headless Chromium (bench/web/run.mjs): the five-year chart's render time and the live board's

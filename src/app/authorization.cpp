@@ -145,6 +145,21 @@ constexpr std::array kMatrix = {
                "only roles that hold each permission the chart draws on (a test checks it); a patient has the portal"},
     AccessRule{Permission::kStaffRead, "staff.read", "list the active staff: names, roles and addresses",
                RolesOf(kA, kP, kN, kT, kF), "no patient data: colleagues see each other's names (issue 12 §1)"},
+    // Issue 13 §2: bedside monitors. The admin configures them with the rooms; the nurse at the chairs moves a monitor
+    // and places readings that came while no session was checked in; the prescriber can do what the nurse does.
+    AccessRule{Permission::kDeviceRead, "device.read",
+               "list the bedside monitors seen: identity, room, last message, message and error counts",
+               RolesOf(kA, kP, kN), "no patient data; who runs the chairs sees whether their monitors report"},
+    AccessRule{Permission::kDeviceBind, "device.bind", "bind a bedside monitor to a room or chair, and unbind it",
+               RolesOf(kA, kP, kN),
+               "decides whose session a monitor feeds: clinic configuration and the nurse moving "
+               "a monitor to another chair"},
+    AccessRule{Permission::kDeviceReadingRead, "device_reading.read",
+               "list bedside-monitor readings no session took (unassigned device data)", RolesOf(kP, kN),
+               "a person's vital signs, not yet whose: the clinicians who would assign them"},
+    AccessRule{Permission::kDeviceReadingAssign, "device_reading.assign",
+               "assign unassigned bedside-monitor readings to a patient and session (charting them)", RolesOf(kP, kN),
+               "as vital.record: the readings enter the chart"},
 };
 
 // Every permission once, in enum order, so a permission's rule is found by its value.
@@ -154,7 +169,7 @@ constexpr bool InEnumOrder() {
             return false;
         }
     }
-    return kMatrix.size() == static_cast<std::size_t>(Permission::kStaffRead) + 1;
+    return kMatrix.size() == static_cast<std::size_t>(Permission::kDeviceReadingAssign) + 1;
 }
 static_assert(InEnumOrder(), "kMatrix must list every Permission once, in enum order");
 

@@ -69,6 +69,10 @@ enum class Permission {
     kPortalRead,
     kChartRead,
     kStaffRead,
+    kDeviceRead,
+    kDeviceBind,
+    kDeviceReadingRead,
+    kDeviceReadingAssign,
 };
 
 // How the caller proved who they are.

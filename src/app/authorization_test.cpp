@@ -69,6 +69,11 @@ const std::map<std::string, std::string> kExpected = {
     // Issue 12 §1: the chart in one request for the clinical roles; every staff member sees colleagues' names.
     {"chart.read", "PNT"},
     {"staff.read", "APNTF"},
+    // Issue 13 §2: the admin and the clinicians at the chairs see and bind monitors; clinicians place their readings.
+    {"device.read", "APN"},
+    {"device.bind", "APN"},
+    {"device_reading.read", "PN"},
+    {"device_reading.assign", "PN"},
 };
 
 const std::map<char, Role> kRoleLetters = {{'A', Role::kAdmin},     {'P', Role::kPrescriber}, {'N', Role::kNurse},

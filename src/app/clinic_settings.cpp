@@ -48,6 +48,11 @@ Result<clinical::ClinicSettings> ApplyOverrides(const Overrides& overrides, std:
 
 }  // namespace
 
+Result<clinical::ClinicSettings> LoadClinicSettings(StoreTransaction& tx) {
+    ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
+    return ApplyOverrides(overrides, {});
+}
+
 Result<clinical::ClinicZone> LoadClinicZone(StoreTransaction& tx, const TimeZones& zones) {
     ASSIGN_OR_RETURN(Overrides overrides, tx.LoadSettings());
     ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, ApplyOverrides(overrides, {}));

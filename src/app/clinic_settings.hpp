@@ -39,6 +39,9 @@ private:
     const TimeZones& zones_;
 };
 
+// The settings in force as `tx` reads them, for use cases that apply them inside the transaction they write in (the
+// device feed). Errors: as ClinicSettingsRecords::LoadClinicSettings.
+Result<clinical::ClinicSettings> LoadClinicSettings(StoreTransaction& tx);
 // The clinic's zone (the clinic.time_zone setting in force) as `tx` reads it, from `zones`: for use cases that date
 // a time in the transaction they write in. Errors: LoadClinicSettings'; kFailedPrecondition "clinic.time_zone" when
 // the stored zone no longer loads (the OS's time-zone database lost it); ChangeSetting repairs it.

@@ -12,6 +12,7 @@
 #include "app/clinic_settings.hpp"
 #include "app/clinic_views.hpp"
 #include "app/course_records.hpp"
+#include "app/device_feed.hpp"
 #include "app/dose_records.hpp"
 #include "app/history_records.hpp"
 #include "app/note_records.hpp"
@@ -57,7 +58,8 @@ struct ClinicUseCases {
           portal(store, clock, zones),
           questionnaires(store, clock, zones),
           scheduling(store, clock, zones),
-          views(store, clock, zones) {}
+          views(store, clock, zones),
+          devices(store, clock) {}
 
     Authentication authentication;
     UserRecords users;
@@ -76,6 +78,7 @@ struct ClinicUseCases {
     Questionnaires questionnaires;
     Scheduling scheduling;
     ClinicViews views;
+    DeviceFeed devices;
 };
 
 }  // namespace kclinic::app

@@ -800,6 +800,7 @@ private:
             if (monitoring.ok()) {
                 summary_.monitoring_session = monitoring->id;
                 summary_.monitoring_patient = p.id;
+                summary_.monitoring_device = std::string(kRooms.at(kEsketamineChair).monitor);
             }
             return StatusOf(monitoring);
         });
@@ -865,18 +866,19 @@ private:
 
     // Four chairs, each with its bedside monitor: two for IV and IM infusions, one reclining chair for esketamine's
     // two hours of monitoring, and one equipped for both.
+    struct DemoRoom {
+        std::string_view name;
+        clinical::RoomEquipment equipment;
+        std::string_view monitor;
+    };
+    static constexpr std::array<DemoRoom, 4> kRooms{{
+        {"Chair 1", clinical::RoomEquipment::kIvIm, "MON-0101"},
+        {"Chair 2", clinical::RoomEquipment::kIvIm, "MON-0102"},
+        {"Chair 3", clinical::RoomEquipment::kEsketamine, "MON-0103"},
+        {"Chair 4", clinical::RoomEquipment::kBoth, "MON-0104"},
+    }};
+
     void PlanRooms() {
-        struct DemoRoom {
-            std::string_view name;
-            clinical::RoomEquipment equipment;
-            std::string_view monitor;
-        };
-        constexpr std::array<DemoRoom, 4> kRooms{{
-            {"Chair 1", clinical::RoomEquipment::kIvIm, "MON-0101"},
-            {"Chair 2", clinical::RoomEquipment::kIvIm, "MON-0102"},
-            {"Chair 3", clinical::RoomEquipment::kEsketamine, "MON-0103"},
-            {"Chair 4", clinical::RoomEquipment::kBoth, "MON-0104"},
-        }};
         for (const DemoRoom& room : kRooms) {
             At(Day(-150, 7, 30), "room " + std::string(room.name), [this, room]() -> Status {
                 ASSIGN_OR_RETURN(const TreatmentRoom created,

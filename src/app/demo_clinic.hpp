@@ -61,6 +61,9 @@ struct DemoClinicSummary {
     // prescriber. Present when seeded.
     std::optional<SessionId> monitoring_session;
     std::optional<PatientId> monitoring_patient;
+    // The bedside monitor of that session's chair (its room's monitor id), which the demo's simulated monitor sends
+    // as; empty when no session is in monitoring.
+    std::string monitoring_device;
 };
 
 class DemoClinic {

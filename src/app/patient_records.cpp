@@ -13,6 +13,7 @@
 #include "app/record_names.hpp"
 #include "app/session_steps.hpp"
 #include "app/treatment_text.hpp"
+#include "app/vital_sign_steps.hpp"
 #include "base/text.hpp"
 #include "clinical/alerts.hpp"
 #include "clinical/eligibility.hpp"
@@ -93,24 +94,6 @@ Status CheckDemographics(const Demographics& patient, std::chrono::sys_days toda
     return Status::Ok();
 }
 
-// The patient's treatment session in progress at `at` (InProgressAt); nullopt when none was. Should two overlap,
-// the one checked in last.
-Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, PatientId patient, TimePoint at) {
-    std::optional<SessionId> found;
-    TimePoint found_checked_in{};
-    ASSIGN_OR_RETURN(std::vector<TreatmentCourse> courses, tx.ListCourses(patient));
-    for (const TreatmentCourse& course : courses) {
-        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
-        for (const TreatmentSession& session : sessions) {
-            if (InProgressAt(session, at) && (!found || *session.checked_in_at > found_checked_in)) {
-                found = session.id;
-                found_checked_in = *session.checked_in_at;
-            }
-        }
-    }
-    return found;
-}
-
 // An audit action as use cases write them: lower-case words (letters, digits, '_') joined by dots, "patient.read".
 bool IsAuditActionShaped(std::string_view action) {
     bool word = false;
@@ -148,9 +131,24 @@ Status CheckAuditFilter(const AuditFilter& filter) {
     return Status::Ok();
 }
 
-// Stores one alert per finding, raised now over `record_type` `record_id` (recorded in `session`, if any) for
-// `patient`'s named clinician, each with its "alert.create" audit entry, in the caller's transaction; returns the
-// stored alerts.
+}  // namespace
+
+Result<std::optional<SessionId>> SessionInProgressAt(StoreTransaction& tx, PatientId patient, TimePoint at) {
+    std::optional<SessionId> found;
+    TimePoint found_checked_in{};
+    ASSIGN_OR_RETURN(std::vector<TreatmentCourse> courses, tx.ListCourses(patient));
+    for (const TreatmentCourse& course : courses) {
+        ASSIGN_OR_RETURN(std::vector<TreatmentSession> sessions, tx.ListSessions(course.id));
+        for (const TreatmentSession& session : sessions) {
+            if (InProgressAt(session, at) && (!found || *session.checked_in_at > found_checked_in)) {
+                found = session.id;
+                found_checked_in = *session.checked_in_at;
+            }
+        }
+    }
+    return found;
+}
+
 Result<std::vector<Alert>> RaiseAlerts(StoreTransaction& tx, const Actor& actor, TimePoint now, const Patient& patient,
                                        std::string_view record_type, std::int64_t record_id,
                                        std::optional<SessionId> session,
@@ -174,8 +172,6 @@ Result<std::vector<Alert>> RaiseAlerts(StoreTransaction& tx, const Actor& actor,
     }
     return raised;
 }
-
-}  // namespace
 
 std::optional<WeightMeasurement> LatestValidWeight(const std::vector<WeightMeasurement>& weights) {
     const auto latest = std::find_if(weights.rbegin(), weights.rend(),

@@ -6,6 +6,10 @@ Result<VitalSource> ParseVitalSource(std::string_view name) {
     return kVitalSourceNames.ParseField("source", name);
 }
 
+Result<DeviceReadingStatus> ParseDeviceReadingStatus(std::string_view name) {
+    return kDeviceReadingStatusNames.ParseField("status", name);
+}
+
 Result<HistoryKind> ParseHistoryKind(std::string_view name) {
     return kHistoryKindNames.ParseField("kind", name);
 }

@@ -20,6 +20,15 @@ inline constexpr auto kVitalSourceNames =
 }
 [[nodiscard]] Result<VitalSource> ParseVitalSource(std::string_view name);
 
+inline constexpr auto kDeviceReadingStatusNames =
+    MakeEnumNames<DeviceReadingStatus>({{DeviceReadingStatus::kValid, "valid"},
+                                        {DeviceReadingStatus::kInvalid, "invalid"},
+                                        {DeviceReadingStatus::kUnmapped, "unmapped"}});
+[[nodiscard]] constexpr std::string_view DeviceReadingStatusName(DeviceReadingStatus status) {
+    return kDeviceReadingStatusNames.Name(status);
+}
+[[nodiscard]] Result<DeviceReadingStatus> ParseDeviceReadingStatus(std::string_view name);
+
 inline constexpr auto kHistoryKindNames = MakeEnumNames<HistoryKind>({{HistoryKind::kDiagnosis, "diagnosis"},
                                                                       {HistoryKind::kCondition, "condition"},
                                                                       {HistoryKind::kAllergy, "allergy"},

@@ -63,6 +63,8 @@ using AppointmentId = Id<struct AppointmentTag>;
 using OutboxMessageId = Id<struct OutboxMessageTag>;
 using MissedInductionId = Id<struct MissedInductionTag>;
 using CalendarFeedId = Id<struct CalendarFeedTag>;
+using DeviceId = Id<struct DeviceTag>;
+using DeviceReadingId = Id<struct DeviceReadingTag>;
 using QuestionnaireAssignmentId = Id<struct QuestionnaireAssignmentTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
@@ -137,6 +139,8 @@ struct NewVitalSign {
     TimePoint observed_at;
     VitalSource source = VitalSource::kManual;
     std::string device_id;  // empty for manual entry
+    // The device message (its MSH-10 message control id) a device reading came in; empty for manual entry.
+    std::string device_message_id{};
     // Only for a blood-pressure reading (loinc clinical::kBloodPressurePanelLoinc), whose `value` is the systolic:
     // the diastolic and the optional mean arterial pressure measured with it, in mm[Hg] (one reading, one record).
     std::optional<double> diastolic{};
@@ -155,6 +159,7 @@ struct VitalSign {
     TimePoint observed_at;
     VitalSource source = VitalSource::kManual;
     std::string device_id;
+    std::string device_message_id;  // see NewVitalSign
     TimePoint recorded_at;
     std::string recorded_by;
     bool late_entry = false;                           // see WeightMeasurement
@@ -642,6 +647,64 @@ struct MissedInduction {
     std::string reason;  // the cancellation's reason, or what the no-show was marked with
     TimePoint flagged_at;
     std::string flagged_by;
+};
+
+// A bedside monitor the HL7 feed has heard from (app/device_feed.hpp). It is bound to a room by its `key` being one of
+// the room's monitor_ids; the record keeps what it sent and how its feed fares.
+struct Device {
+    DeviceId id;
+    std::string key;                  // its identity (DeviceKey, docs/clinical-rules.md "Device readings"); unique
+    std::string sending_application;  // MSH-3 of its latest message
+    std::string sending_facility;     // MSH-4 of its latest message
+    std::string equipment_id;         // OBX-18 of its latest message; empty when it sent none
+    std::string location;             // PV1-3 (bed or chair) of its latest message, a hint for binding; may be empty
+    TimePoint first_seen_at;
+    std::optional<TimePoint> last_message_at;  // its latest accepted message; absent before one
+    std::string last_message_control_id;       // that message's MSH-10
+    std::int64_t message_count = 0;            // accepted messages (a resend is not counted again)
+    std::int64_t error_count = 0;              // rejected messages and observations that could not be used
+    std::string last_error;                    // the latest of those; empty when none
+    std::optional<TimePoint> last_error_at;
+};
+
+// What became of one observation of a device message.
+enum class DeviceReadingStatus {
+    kValid,     // mapped to a vital sign and plausible: charted and alerted on per the rules
+    kInvalid,   // mapped, but flagged invalid (OBX-11 X, implausible value or time): kept, never charted or alerted
+    kUnmapped,  // a code kclinic does not map to a vital sign: kept raw and reported
+};
+
+// One observation of a device message as the device log keeps it, every one, never deleted: its vital sign (for a
+// blood pressure, one reading of the panel, as VitalSign), what the device sent, and where it went. Only its
+// assignment (patient, session, vital sign, assigned_at/by) is ever set later, once, by AssignDeviceReadings.
+struct DeviceReading {
+    DeviceReadingId id;
+    DeviceId device;
+    std::string message_control_id;  // MSH-10 of the message it came in
+    TimePoint received_at;
+    DeviceReadingStatus status = DeviceReadingStatus::kValid;
+    std::string status_reason;  // why invalid or unmapped; empty when valid
+    std::string loinc;          // empty when unmapped
+    double value = 0;           // as VitalSign::value (a blood pressure's systolic); 0 when unmapped
+    std::optional<double> diastolic{};
+    std::optional<double> mean_arterial{};
+    std::string unit;  // UCUM; empty when unmapped
+    TimePoint observed_at;
+    // What the device sent in OBX-3 (code, coding system, text), OBX-5 and OBX-6, before any mapping; for a blood
+    // pressure paired from its component observations, their codes joined with "+".
+    std::string raw_code;
+    std::string raw_system;
+    std::string raw_text;
+    std::string raw_value;
+    std::string raw_unit;
+    std::optional<RoomId> room{};             // the room the device was bound to when it came
+    std::optional<PatientId> patient{};       // absent while unassigned
+    std::optional<SessionId> session{};       // the session it was recorded in; absent when none
+    std::optional<VitalSignId> vital_sign{};  // the chart's vital sign it became; absent when not charted
+    std::string alert_episode;       // the breach episode key of the rule it breached (AlertEpisodeKey); or empty
+    std::optional<AlertId> alert{};  // the alert it raised, when it opened an episode
+    std::optional<TimePoint> assigned_at{};  // set when staff assigned it (it came unassigned)
+    std::string assigned_by;
 };
 
 enum class OutboxStatus { kPending, kSent, kFailed, kCancelled };

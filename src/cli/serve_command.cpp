@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "adapters/api/api.hpp"
 #include "adapters/api/store_metrics.hpp"
@@ -21,6 +22,8 @@
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/clock/test_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
+#include "adapters/hl7/feed/monitor_feed.hpp"
+#include "adapters/hl7/mllp/listener.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/live_channel.hpp"
 #include "adapters/http/live_hub.hpp"
@@ -66,18 +69,26 @@ struct ServeOptions {
     int smtp_timeout_s = 60;
     std::string smtp_helo = "localhost";
     std::string web_root;  // serve the web front end from this folder instead of the embedded one; empty: embedded
-    std::string config;    // a JSON file of the options above; empty: none
-    bool json = false;     // serve has no --json: its one line of output is for people and for tests alike
+    // The bedside monitors' HL7 v2 feed over MLLP (docs/hl7.md); empty: no listener.
+    std::string mllp;  // HOST:PORT
+    int mllp_max_message_kib = 1024;
+    std::string config;  // a JSON file of the options above; empty: none
+    bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
     // The test clock (docs/cli.md "The test clock"): a flag only, never a --config key, so that no configuration file
     // copied from a test setup can switch it on.
     bool test_clock = false;
 };
 
+// A monitor's ORU^R01 is a few kilobytes; a waveform-carrying one may be hundreds. The upper bound keeps one frame
+// from holding more than 16 MiB of a connection's memory.
+constexpr int kMinMllpMessageKib = 4;
+constexpr int kMaxMllpMessageKib = 16 * 1024;
+
 // --config FILE: a JSON object with any of these keys, each the flag of the same name (underscores for dashes). A
 // flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
 constexpr std::string_view kConfigKeys =
     "db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, smtp_tls, smtp_verify_certificate, "
-    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root";
+    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, mllp_max_message_kib";
 
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
@@ -119,7 +130,8 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
                                                              {"smtp_ca_file", &options.smtp_ca_file},
                                                              {"smtp_user", &options.smtp_user},
                                                              {"smtp_helo", &options.smtp_helo},
-                                                             {"web_root", &options.web_root}};
+                                                             {"web_root", &options.web_root},
+                                                             {"mllp", &options.mllp}};
         if (const auto string = strings.find(key); string != strings.end()) {
             if (!value.is_string()) {
                 return refuse("key \"" + key + "\" must be a string (got " + value.dump() + ")");
@@ -131,6 +143,11 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
             ASSIGN_OR_RETURN(int seconds, integer(key, value, 1, 600));
             if (!given(key)) {
                 options.smtp_timeout_s = seconds;
+            }
+        } else if (key == "mllp_max_message_kib") {
+            ASSIGN_OR_RETURN(int kib, integer(key, value, kMinMllpMessageKib, kMaxMllpMessageKib));
+            if (!given(key)) {
+                options.mllp_max_message_kib = kib;
             }
         } else if (key == "smtp_verify_certificate") {
             if (!value.is_boolean()) {
@@ -220,12 +237,12 @@ struct ListenAddress {
     std::uint16_t port = 0;
 };
 
-// HOST:PORT with an IPv4 address, [IPv6]:PORT, or localhost:PORT (IPv4 loopback). The address itself is checked
-// when the server binds it.
-Result<ListenAddress> ParseListen(std::string_view text) {
-    const Error error = InvalidArgument(
-        "--listen", "expected HOST:PORT with an IP address, such as 127.0.0.1:8080 or [::1]:8080 (got \"" +
-                        std::string(text) + "\")");
+// HOST:PORT with an IPv4 address, [IPv6]:PORT, or localhost:PORT (IPv4 loopback), given to `flag`. The address
+// itself is checked when the server binds it.
+Result<ListenAddress> ParseListen(std::string_view text, const std::string& flag, std::string_view example_port) {
+    const std::string port(example_port);
+    const Error error = InvalidArgument(flag, "expected HOST:PORT with an IP address, such as 127.0.0.1:" + port +
+                                                  " or [::1]:" + port + " (got \"" + std::string(text) + "\")");
     const std::size_t colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0) {
         return error;
@@ -310,7 +327,11 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
 }
 
 Result<CommandOutput> RunServe(const ServeOptions& options) {
-    ASSIGN_OR_RETURN(ListenAddress address, ParseListen(options.listen));
+    ASSIGN_OR_RETURN(ListenAddress address, ParseListen(options.listen, "--listen", "8080"));
+    std::optional<ListenAddress> mllp_address;
+    if (!options.mllp.empty()) {
+        ASSIGN_OR_RETURN(mllp_address, ParseListen(options.mllp, "--mllp", "2575"));
+    }
     std::optional<adapters::mail::SmtpSettings> smtp;
     if (!options.smtp.empty()) {
         ASSIGN_OR_RETURN(smtp, SmtpSettingsOf(options));
@@ -387,6 +408,34 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
     server.StopOnSignals({SIGTERM, SIGINT});
 
+    // The bedside monitors' feed: its listener runs on its own thread until the HTTP server stops. The demo clinic's
+    // monitor needs one too: on a free loopback port when --mllp names none.
+    std::optional<adapters::hl7::MonitorFeed> monitor_feed;
+    std::optional<adapters::hl7::mllp::MllpListener> mllp;
+    const ListenAddress mllp_listen = mllp_address.value_or(ListenAddress{"127.0.0.1", 0});
+    if (mllp_address || options.demo) {
+        ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
+        ASSIGN_OR_RETURN(clinical::ClinicZone zone, app::ClinicZoneOf(settings, zones));
+        const std::size_t max_message_bytes = static_cast<std::size_t>(options.mllp_max_message_kib) << 10;
+        monitor_feed.emplace(use_cases.devices, clock, events,
+                             adapters::hl7::MonitorFeedOptions{max_message_bytes, std::move(zone)});
+        adapters::hl7::mllp::ListenerOptions listener_options;
+        listener_options.host = mllp_listen.host;
+        listener_options.port = mllp_listen.port;
+        listener_options.max_message_bytes = max_message_bytes;
+        mllp.emplace(
+            listener_options,
+            [&monitor_feed](const adapters::hl7::mllp::FrameEvent& event, const adapters::hl7::mllp::Peer& peer) {
+                return monitor_feed->Answer(event, peer);
+            },
+            metrics);
+        if (Status listening = mllp->Listen(); !listening.ok()) {
+            Error error = listening.error();
+            error.field = "--mllp";
+            return error;
+        }
+    }
+
     std::optional<app::DemoClinicSummary> demo;
     if (options.demo) {
         ASSIGN_OR_RETURN(app::DemoClinicSummary seeded, app::DemoClinic(store, credentials, zones).Seed(clock.Now()));
@@ -400,6 +449,10 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         std::cerr << "kclinic serve: this binary was built without its web front end, so / shows a page saying so; "
                      "run `make web` and rebuild (or `make build`), or serve a built one with --web-root web/dist"
                   << std::endl;
+    }
+    if (mllp_address) {
+        std::cout << "kclinic receiving HL7 v2 over MLLP on " << mllp_address->host << ":" << mllp->Port()
+                  << " (bedside monitors; docs/hl7.md)" << std::endl;
     }
     if (options.test_clock) {
         std::cout << "kclinic TEST CLOCK: a test-mode database; the clinic's clock starts at the real time and moves "
@@ -416,18 +469,28 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                        std::cerr);
     }
 
-    std::optional<DemoVitalsFeed> feed;
+    std::thread mllp_thread;
+    if (mllp) {
+        mllp_thread = std::thread([&mllp] { mllp->Run(); });
+    }
+    std::optional<DemoMonitor> demo_monitor;
     if (demo) {
         PrintDemo(*demo, options.demo_feed_interval_s);
-        if (demo->monitoring_patient) {
-            ASSIGN_OR_RETURN(clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
-            feed.emplace(store, clock, zones, events, *demo->monitoring_patient, settings,
-                         std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)),
-                         std::cerr);
+        if (demo->monitoring_session && !demo->monitoring_device.empty()) {
+            // An unspecified address (0.0.0.0, ::) listens on loopback too.
+            const bool unspecified = mllp_listen.host == "0.0.0.0" || mllp_listen.host == "::";
+            demo_monitor.emplace(
+                unspecified ? "127.0.0.1" : mllp_listen.host, mllp->Port(), demo->monitoring_device,
+                std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)), clock,
+                std::cerr);
         }
     }
     server.Run();
-    feed.reset();  // before the store closes
+    demo_monitor.reset();  // before its listener stops
+    if (mllp) {
+        mllp->Stop();  // a message being stored is still answered
+        mllp_thread.join();
+    }
     sender.reset();
     return CommandOutput{adapters::json::Json::object(), ""};
 }
@@ -481,6 +544,13 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
     serve->add_option("--web-root", options->web_root,
                       "Serve the web front end from this folder (a built web/dist, read at every request: for "
                       "development) instead of the one built into the binary; it must hold index.html");
+    serve->add_option("--mllp", options->mllp,
+                      "Also receive bedside monitors' HL7 v2 ORU^R01 over MLLP at HOST:PORT, such as "
+                      "127.0.0.1:2575 (docs/hl7.md); port 0 picks a free one");
+    serve
+        ->add_option("--mllp-max-message-kib", options->mllp_max_message_kib,
+                     "The largest HL7 message taken, in KiB (4-16384, default 1024); a larger one is answered AR")
+        ->check(CLI::Range(kMinMllpMessageKib, kMaxMllpMessageKib));
     serve->add_option("--config", options->config,
                       "A JSON file with any of the keys " + std::string(kConfigKeys) +
                           " (the flags above); flags on the command line win over it");

@@ -314,6 +314,21 @@ const std::vector<Entry>& Registry() {
             "sensitive",
             "A MOAA/S rating at or below this (and above 0, always critical) raises a sedation alert."),
         IntEntry(
+            "monitoring.device_chart_interval_seconds",
+            [](auto& s) -> auto& { return s.monitoring.device_chart_interval_seconds; }, 15, 300, "s",
+            "Clinic policy [PRACTICE]: monitors report about once a minute (GE B40 manual, interop-reference §3.4); "
+            "at most 300 s, so the chart keeps a reading at least every 5 minutes, the most frequent interval the ASA "
+            "moderate-sedation guideline names (clinical-reference §5.1) [GUIDE]",
+            "The chart keeps one bedside-monitor reading per vital sign and session per this many seconds (and every "
+            "reading that raises an alert); the device log keeps them all."),
+        IntEntry(
+            "monitoring.device_alert_quiet_minutes",
+            [](auto& s) -> auto& { return s.monitoring.device_alert_quiet_minutes; }, 1, 15, "min",
+            "Clinic policy [PRACTICE], after the alarm-fatigue concern of IEC 60601-1-8 (an alarm per condition, not "
+            "per sample) [UNVERIFIED]; at most 15 min so a breach that returns after a quarter hour alerts again",
+            "A bedside-monitor reading that breaches an alert rule raises a new alert only when the session's device "
+            "readings have not breached it in this many minutes (one alert per breach episode)."),
+        IntEntry(
             "records.clock_skew_minutes", [](auto& s) -> auto& { return s.records.clock_skew_minutes; }, 1, 10, "min",
             "Clinic policy [PRACTICE]: room for a clinician's or a device's clock running ahead of the server's",
             "A clinical time later than now by more than this is refused as in the future."),

@@ -102,6 +102,10 @@ struct MonitoringSettings {
     int respiratory_rate_alert_below = 10;  // ED ketamine protocol excludes RR < 10 [PRACTICE]
     int respiratory_rate_alert_above = 30;  // ED ketamine protocol excludes RR > 30 [PRACTICE]
     int moaas_sedation_at_or_below = 3;     // MOAA/S <= 3: moderate or deeper sedation (Spravato trials)
+    // Bedside-monitor feeds (clinical/device_readings.hpp). Clinic policy [PRACTICE] within the bounds in
+    // settings.cpp: a monitor reports about once a minute (GE B40 manual, interop-reference §3.4).
+    int device_chart_interval_seconds = 60;  // the chart keeps one device reading per code per this many seconds
+    int device_alert_quiet_minutes = 5;      // a device breach this long after the last one is a new episode
 };
 
 // When a clinical time may be recorded (clinical/record_time.hpp). No regulation sets these numbers: they are clinic

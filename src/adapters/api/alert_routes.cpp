@@ -14,17 +14,6 @@ namespace {
 
 using app::Permission;
 
-Result<bool> QueryBoolean(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text || *text == "false") {
-        return false;
-    }
-    if (*text == "true") {
-        return true;
-    }
-    return InvalidArgument(std::string(name), "must be true or false");
-}
-
 }  // namespace
 
 void AddAlertRoutes(ApiRouter& api, ApiServices& services) {

@@ -149,6 +149,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddRemsRoutes(api, services);
     AddPortalRoutes(api, services);
     AddScheduleRoutes(api, services);
+    AddDeviceRoutes(api, services);
     AddCalendarFeedRoutes(api, services);
     AddViewRoutes(api, services);
     if (services.test_clock != nullptr) {
@@ -185,6 +186,17 @@ Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::str
         return InvalidArgument(std::string(name), "must be a positive integer record id");
     }
     return id;
+}
+
+Result<bool> QueryBoolean(const HttpRequest& request, std::string_view name) {
+    const std::optional<std::string_view> text = request.QueryParameter(name);
+    if (!text || *text == "false") {
+        return false;
+    }
+    if (*text == "true") {
+        return true;
+    }
+    return InvalidArgument(std::string(name), "must be true or false");
 }
 
 Result<std::optional<std::chrono::sys_days>> QueryDate(const HttpRequest& request, std::string_view name) {

@@ -52,6 +52,8 @@ void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
 // Clinicians' calendar feeds: one's own secret feed URL, an admin's revocation, and the feed itself
 // (app/calendar_feeds.hpp, adapters/calendar).
 void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
+// Bedside monitors: devices, their binding to rooms, and unassigned device readings (app/device_feed.hpp).
+void AddDeviceRoutes(ApiRouter& api, ApiServices& services);
 // The test clock (app/test_clock_moves.hpp): reading and moving it. Only when services.test_clock is set.
 void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 
@@ -69,6 +71,9 @@ void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 // The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
 // a positive integer.
 [[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);
+// Query parameter `name` as "true" or "false"; false when absent. Error kInvalidArgument naming `name` for anything
+// else.
+[[nodiscard]] Result<bool> QueryBoolean(const HttpRequest& request, std::string_view name);
 // The calendar date (YYYY-MM-DD) in query parameter `name`; nullopt when absent. Error kInvalidArgument naming
 // `name` when it is not a real calendar date.
 [[nodiscard]] Result<std::optional<std::chrono::sys_days>> QueryDate(const HttpRequest& request, std::string_view name);

@@ -54,4 +54,10 @@ void PublishRecorded(app::EventBus& bus, const app::Assessment& assessment, cons
     }
 }
 
+void PublishIngested(app::EventBus& bus, const app::IngestAccepted& accepted) {
+    for (const app::RecordedVitalSign& recorded : accepted.charted) {
+        PublishRecorded(bus, recorded.vital, recorded.alerts);
+    }
+}
+
 }  // namespace kclinic::adapters::json

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "app/device_feed.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/records.hpp"
 
@@ -21,5 +22,8 @@ namespace kclinic::adapters::json {
 // Publishes the record's event, then one per alert it raised: watchers see the cause before its alerts.
 void PublishRecorded(app::EventBus& bus, const app::VitalSign& vital, const std::vector<app::Alert>& alerts);
 void PublishRecorded(app::EventBus& bus, const app::Assessment& assessment, const std::vector<app::Alert>& alerts);
+// What the HL7 listener publishes after it acknowledged a message: each charted vital sign, then its alerts, as
+// PublishRecorded (a resend publishes nothing: its readings were published when first accepted).
+void PublishIngested(app::EventBus& bus, const app::IngestAccepted& accepted);
 
 }  // namespace kclinic::adapters::json

@@ -94,6 +94,7 @@ Json ToJson(const app::VitalSign& vital) {
         json["value"] = vital.value;
     }
     PutIfNotEmpty(json, "device_id", vital.device_id);
+    PutIfNotEmpty(json, "device_message_id", vital.device_message_id);
     PutEnteredInError(json, vital.entered_in_error);
     return json;
 }

@@ -21,7 +21,7 @@ TEST(RecordJson, TimesAreIsoUtcWithMilliseconds) {
 
 TEST(RecordJson, AbsentOptionalsAreLeftOutNotNull) {
     app::VitalSign manual{
-        app::VitalSignId{7}, app::PatientId{3}, "8480-6", 128, "mm[Hg]", kAt, app::VitalSource::kManual, "", kAt,
+        app::VitalSignId{7}, app::PatientId{3}, "8480-6", 128, "mm[Hg]", kAt, app::VitalSource::kManual, "", "", kAt,
         "nurse@example.org"};
     Json json = ToJson(manual);
     EXPECT_EQ(json["source"], "manual");
@@ -44,7 +44,7 @@ TEST(RecordJson, AbsentOptionalsAreLeftOutNotNull) {
 // entered-in-error, a valid one null and final; the session is null outside one.
 TEST(RecordJson, VitalsAndWeightsShowTheirReadingSessionAndMark) {
     app::VitalSign bp{
-        app::VitalSignId{8}, app::PatientId{3}, "85354-9", 150, "mm[Hg]", kAt, app::VitalSource::kManual, "", kAt,
+        app::VitalSignId{8}, app::PatientId{3}, "85354-9", 150, "mm[Hg]", kAt, app::VitalSource::kManual, "", "", kAt,
         "nurse@example.org"};
     bp.diastolic = 95;
     bp.mean_arterial = 113;

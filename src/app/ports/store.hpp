@@ -484,6 +484,57 @@ public:
     virtual Status RevokeCalendarFeed(CalendarFeedId id, TimePoint at) = 0;
 };
 
+// Which device readings to list (the unassigned ones staff assign); unset members do not filter.
+struct DeviceReadingFilter {
+    std::optional<DeviceId> device;
+    bool unassigned_only = true;  // only readings with no patient (every status: staff see what the device sent)
+    std::int64_t after_id = 0;    // keyset pagination: readings with id > after_id
+    int limit = 100;
+};
+
+// Bedside monitors and their device log (app/device_feed.hpp).
+class DeviceTransaction {
+public:
+    virtual ~DeviceTransaction() = default;
+
+    // The device with `seen.key`, created (first seen at `seen.first_seen_at`, no message yet) when there is none;
+    // either way its sending_application, sending_facility, equipment_id and location become `seen`'s. Its id.
+    virtual Result<DeviceId> SaveDeviceSeen(const Device& seen) = 0;
+    // kNotFound "device_id" when no such device.
+    virtual Result<Device> GetDevice(DeviceId id) = 0;
+    // Every device, in id order.
+    virtual Result<std::vector<Device>> ListDevices() = 0;
+    // Records that `device` sent message `control_id` (MSH-10), received `at`, and counts it on the device (message
+    // count, last message time and id). kConflict "message_control_id" when the device already sent that one, also
+    // when another open transaction is recording it (this one then waits for that one to end); the transaction stays
+    // usable either way.
+    virtual Status InsertDeviceMessage(DeviceId device, std::string_view control_id, TimePoint at) = 0;
+    // Adds `count` (> 0) to the device's error count and makes `error`, at `at`, its last error.
+    virtual Status CountDeviceErrors(DeviceId device, int count, std::string_view error, TimePoint at) = 0;
+
+    // `reading.id` is ignored; the new id is returned.
+    virtual Result<DeviceReadingId> InsertDeviceReading(const DeviceReading& reading) = 0;
+    // kNotFound "reading_id" when no such reading.
+    virtual Result<DeviceReading> GetDeviceReading(DeviceReadingId id) = 0;
+    // In id order (the order they came), at most `filter.limit`.
+    virtual Result<std::vector<DeviceReading>> ListDeviceReadings(const DeviceReadingFilter& filter) = 0;
+    // Sets an unassigned reading's patient, session, vital sign, assigned_at and assigned_by. kFailedPrecondition
+    // "reading_id" when it is already assigned (then nothing changes); kNotFound when no such reading.
+    virtual Status AssignDeviceReading(const DeviceReading& assigned) = 0;
+    // The observed_at of the latest device reading of `session` at or before `at` whose breach episode is
+    // `episode_key`; nullopt when none.
+    virtual Result<std::optional<TimePoint>> LatestDeviceBreach(SessionId session, std::string_view episode_key,
+                                                                TimePoint at) = 0;
+    // The observed_at of `patient`'s valid device vital sign of `loinc` (source device, not marked entered in error)
+    // nearest to `at`, before or after; nullopt when none.
+    virtual Result<std::optional<TimePoint>> NearestDeviceVitalSign(PatientId patient, std::string_view loinc,
+                                                                    TimePoint at) = 0;
+    // Serialises the device readings of `session`: waits until every other open transaction that locked it has
+    // ended, and holds it until this one ends, so two messages for one session (two monitors in a room, or a resend
+    // racing the original) chart and alert one after the other.
+    virtual Status LockSessionDeviceFeed(SessionId session) = 0;
+};
+
 // The questionnaires clinicians assign to patients (app/questionnaires.hpp).
 class QuestionnaireTransaction {
 public:
@@ -515,6 +566,7 @@ class StoreTransaction : public PatientTransaction,
                          public AccessTransaction,
                          public OutboxTransaction,
                          public CalendarFeedTransaction,
+                         public DeviceTransaction,
                          public QuestionnaireTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;

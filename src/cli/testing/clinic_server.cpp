@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +38,15 @@ bool ClinicServer::Launch() {
     args.insert(args.end(), serve_options_.begin(), serve_options_.end());
     process_ = std::make_unique<ServeProcess>(std::move(args));
     port_ = process_->ReadPort();
+    if (port_ != 0 && std::find(serve_options_.begin(), serve_options_.end(), "--mllp") != serve_options_.end()) {
+        const std::string line = process_->NextLine();
+        std::smatch match;
+        if (!std::regex_search(line, match, std::regex(R"(^kclinic receiving HL7 v2 over MLLP on [^ ]+:(\d+) )"))) {
+            ADD_FAILURE() << "expected the MLLP listener's line, got \"" << line << "\"";
+            return false;
+        }
+        mllp_port_ = static_cast<std::uint16_t>(std::stoi(match[1].str()));
+    }
     return port_ != 0;
 }
 

@@ -32,6 +32,8 @@ public:
     static std::unique_ptr<ClinicServer> StartBeside(ClinicServer& first);
 
     [[nodiscard]] std::uint16_t port() const { return port_; }
+    // The MLLP listener's port when started with "--mllp" (read from the line serve prints after its URL); 0 else.
+    [[nodiscard]] std::uint16_t mllp_port() const { return mllp_port_; }
     [[nodiscard]] adapters::storage::contract::TestDatabase& database() { return *database_; }
 
     // `kclinic user add EMAIL --role ROLE [--patient-id ID]` with kTestPassword; a test failure when it fails.
@@ -52,6 +54,8 @@ public:
 
     // Stops the server with SIGTERM and returns its exit status.
     int Stop() { return process_->StopWith(SIGTERM); }
+    // Kills the server with SIGKILL, as a power cut would: no shutdown, nothing flushed but what was committed.
+    void Kill() { process_->StopWith(SIGKILL); }
 
 private:
     // Starts the process on database_.
@@ -61,6 +65,7 @@ private:
     std::vector<std::string> serve_options_;
     std::unique_ptr<ServeProcess> process_;
     std::uint16_t port_ = 0;
+    std::uint16_t mllp_port_ = 0;
     int tokens_ = 0;
 };
 

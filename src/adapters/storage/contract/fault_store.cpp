@@ -415,6 +415,41 @@ public:
         return Call(&app::StoreTransaction::RevokeCalendarFeed, id, at);
     }
 
+    // app::DeviceTransaction
+    Result<app::DeviceId> SaveDeviceSeen(const app::Device& seen) override {
+        return Call(&app::StoreTransaction::SaveDeviceSeen, seen);
+    }
+    Result<app::Device> GetDevice(app::DeviceId id) override { return Call(&app::StoreTransaction::GetDevice, id); }
+    Result<std::vector<app::Device>> ListDevices() override { return Call(&app::StoreTransaction::ListDevices); }
+    Status InsertDeviceMessage(app::DeviceId device, std::string_view control_id, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::InsertDeviceMessage, device, control_id, at);
+    }
+    Status CountDeviceErrors(app::DeviceId device, int count, std::string_view error, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::CountDeviceErrors, device, count, error, at);
+    }
+    Result<app::DeviceReadingId> InsertDeviceReading(const app::DeviceReading& reading) override {
+        return Call(&app::StoreTransaction::InsertDeviceReading, reading);
+    }
+    Result<app::DeviceReading> GetDeviceReading(app::DeviceReadingId id) override {
+        return Call(&app::StoreTransaction::GetDeviceReading, id);
+    }
+    Result<std::vector<app::DeviceReading>> ListDeviceReadings(const app::DeviceReadingFilter& filter) override {
+        return Call(&app::StoreTransaction::ListDeviceReadings, filter);
+    }
+    Status AssignDeviceReading(const app::DeviceReading& assigned) override {
+        return Call(&app::StoreTransaction::AssignDeviceReading, assigned);
+    }
+    Result<std::optional<app::TimePoint>> LatestDeviceBreach(app::SessionId session, std::string_view episode_key,
+                                                             app::TimePoint at) override {
+        return Call(&app::StoreTransaction::LatestDeviceBreach, session, episode_key, at);
+    }
+    Result<std::optional<app::TimePoint>> NearestDeviceVitalSign(app::PatientId patient, std::string_view loinc,
+                                                                 app::TimePoint at) override {
+        return Call(&app::StoreTransaction::NearestDeviceVitalSign, patient, loinc, at);
+    }
+    Status LockSessionDeviceFeed(app::SessionId session) override {
+        return Call(&app::StoreTransaction::LockSessionDeviceFeed, session);
+    }
     // app::QuestionnaireTransaction
     Result<app::QuestionnaireAssignmentId> InsertQuestionnaireAssignment(
         const app::QuestionnaireAssignment& assignment) override {

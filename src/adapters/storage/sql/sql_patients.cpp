@@ -91,7 +91,8 @@ Result<app::Patient> PatientFromRow(const SqlRow& row) {
 
 constexpr std::string_view kVitalColumns =
     "id, patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, recorded_by, late_entry, "
-    "diastolic, mean_arterial, session_id, entered_in_error_reason, entered_in_error_at, entered_in_error_by";
+    "diastolic, mean_arterial, session_id, entered_in_error_reason, entered_in_error_at, entered_in_error_by, "
+    "device_message_id";
 
 Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -113,6 +114,7 @@ Result<app::VitalSign> VitalFromRow(const SqlRow& row) {
         vital.session = app::SessionId{read.Int(13)};
     }
     vital.entered_in_error = ReadEnteredInError(read, 14);
+    vital.device_message_id = read.Text(17);
     if (!read.ok() || !source.ok()) {
         return Corrupt("vital_signs");
     }
@@ -336,13 +338,14 @@ Result<app::VitalSignId> SqlTransaction::InsertVitalSign(const app::NewVitalSign
                                           std::int64_t{late_entry ? 1 : 0},
                                           OptionalReal(vital.diastolic),
                                           OptionalReal(vital.mean_arterial),
-                                          vital.session ? SqlValue{vital.session->value} : SqlValue{}};
+                                          vital.session ? SqlValue{vital.session->value} : SqlValue{},
+                                          vital.device_message_id};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
             "INSERT INTO vital_signs (patient_id, loinc, value, unit, observed_at, source, device_id, recorded_at, "
-            "recorded_by, late_entry, diastolic, mean_arterial, session_id) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            "recorded_by, late_entry, diastolic, mean_arterial, session_id, device_message_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
             params));
     return app::VitalSignId{InsertedId(rows)};
 }

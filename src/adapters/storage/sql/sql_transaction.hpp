@@ -180,6 +180,22 @@ public:
     Result<std::optional<app::CalendarFeed>> FindLiveCalendarFeed(app::UserId user) override;
     Status RevokeCalendarFeed(app::CalendarFeedId id, app::TimePoint at) override;
 
+    // app::DeviceTransaction: sql_devices.cpp.
+    Result<app::DeviceId> SaveDeviceSeen(const app::Device& seen) override;
+    Result<app::Device> GetDevice(app::DeviceId id) override;
+    Result<std::vector<app::Device>> ListDevices() override;
+    Status InsertDeviceMessage(app::DeviceId device, std::string_view control_id, app::TimePoint at) override;
+    Status CountDeviceErrors(app::DeviceId device, int count, std::string_view error, app::TimePoint at) override;
+    Result<app::DeviceReadingId> InsertDeviceReading(const app::DeviceReading& reading) override;
+    Result<app::DeviceReading> GetDeviceReading(app::DeviceReadingId id) override;
+    Result<std::vector<app::DeviceReading>> ListDeviceReadings(const app::DeviceReadingFilter& filter) override;
+    Status AssignDeviceReading(const app::DeviceReading& assigned) override;
+    Result<std::optional<app::TimePoint>> LatestDeviceBreach(app::SessionId session, std::string_view episode_key,
+                                                             app::TimePoint at) override;
+    Result<std::optional<app::TimePoint>> NearestDeviceVitalSign(app::PatientId patient, std::string_view loinc,
+                                                                 app::TimePoint at) override;
+    Status LockSessionDeviceFeed(app::SessionId session) override;
+
     // app::QuestionnaireTransaction: sql_questionnaires.cpp.
     Result<app::QuestionnaireAssignmentId> InsertQuestionnaireAssignment(
         const app::QuestionnaireAssignment& assignment) override;

@@ -1,0 +1,69 @@
+#pragma once
+
+// The bedside-monitor feed from frame to ACK (issue 13; docs/hl7.md): what the MLLP listener does with each frame.
+// A message is parsed as ORU^R01 (message/oru_r01.hpp), its codes mapped to LOINC and UCUM and its blood-pressure
+// components paired (message/code_map.hpp), handed to the record (app::DeviceFeed::Ingest), and answered:
+// - AA once Ingest accepted it, durably (a resend of a stored message too); a code the map does not know is kept raw
+//   and named in a warning ERR segment of the AA;
+// - AE, with an ERR segment saying what was wrong, when Ingest refused it (no MSH-10, no device identity, ...);
+// - AR when the frame or the message could not be read, or is not an ORU^R01 this receiver takes;
+// - for a batch (FHS/BHS ... BTS/FTS), a batch of the ACKs of its messages, each answered as above;
+// - nothing, and the connection closed, when the record could not be written (the database is down): the sender,
+//   which has no ACK, resends on its next connection, and the device + MSH-10 key makes the resend harmless.
+// After an AA the new vital signs and their alerts are published to the live channel, before the ACK is written.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "adapters/hl7/message/ack.hpp"
+#include "adapters/hl7/message/code_map.hpp"
+#include "adapters/hl7/message/oru_r01.hpp"
+#include "adapters/hl7/mllp/frame.hpp"
+#include "adapters/hl7/mllp/listener.hpp"
+#include "app/device_feed.hpp"
+#include "app/ports/clock.hpp"
+#include "app/ports/event_bus.hpp"
+#include "clinical/clinic_zone.hpp"
+
+namespace kclinic::adapters::hl7 {
+
+// The record's view of a parsed message: the device's identity (MSH-3, MSH-4, the first OBX-18, PV1-3), MSH-10, and
+// each observation, the blood pressures as one reading each (GroupBloodPressures), the unmapped kept raw.
+[[nodiscard]] app::DeviceMessage ToDeviceMessage(const OruR01& message, const MappedObservations& mapped,
+                                                 clinical::TimePoint received_at);
+
+struct MonitorFeedOptions {
+    std::size_t max_message_bytes = mllp::kDefaultMaxMessageBytes;  // the listener's, for the AR of a frame over it
+    // The zone a monitor's time without an offset is read in: the clinic's (monitors show local wall time).
+    clinical::ClinicZone local_zone = clinical::ClinicZone::Utc();
+};
+
+class MonitorFeed {
+public:
+    // `feed`, `clock` and `events` must outlive this object.
+    MonitorFeed(app::DeviceFeed& feed, const app::Clock& clock, app::EventBus& events, MonitorFeedOptions options);
+
+    // The listener's handler. Thread-safe (as DeviceFeed is): called for many connections at once.
+    [[nodiscard]] mllp::FrameReply Answer(const mllp::FrameEvent& event, const mllp::Peer& peer);
+
+private:
+    // One message (alone in its frame or from a batch): parsed, stored, acknowledged.
+    mllp::FrameReply AnswerMessage(std::string_view text, clinical::TimePoint now);
+    // An AR for `text` (whatever of its MSH could be read is echoed) naming `error`; the sender named by its MSH, if
+    // any, gets the error counted.
+    mllp::FrameReply Reject(std::string_view text, const Hl7Error& error, clinical::TimePoint now);
+    // An ACK's options: `code`, a new control id, `now`, kclinic as the sender when the message named no receiver.
+    AckOptions AckOptionsFor(AckCode code, clinical::TimePoint now);
+    // The ACK's own MSH-10: unique per process run ("K", the start time in ms, a sequence number).
+    std::string NextControlId();
+
+    app::DeviceFeed& feed_;
+    const app::Clock& clock_;
+    app::EventBus& events_;
+    MonitorFeedOptions options_;
+    std::string control_id_prefix_;
+    std::atomic<std::uint64_t> next_control_number_{1};
+};
+
+}  // namespace kclinic::adapters::hl7

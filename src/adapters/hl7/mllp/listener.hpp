@@ -1,0 +1,107 @@
+#pragma once
+
+// The MLLP listener: bedside monitors (or their vendor's gateway) connect over TCP and send HL7 v2 messages framed
+// by MLLP (frame.hpp); each complete frame is handed to a FrameHandler, whose reply (an ACK) is framed and written
+// back. Plain Asio, behind a pimpl so that only listener.cpp compiles it.
+//
+// Order. HL7's original acknowledgment mode has a sender wait for the ACK of one message before the next, but a
+// gateway may pipeline: the frames of one connection are handled one at a time, in the order they arrived, and
+// their replies written in that order. At most `max_pending_frames` wait on a connection; reading pauses beyond.
+//
+// Threads. `io_threads` threads run the sockets; every connection has its own strand. The handler blocks (it writes
+// to the database before the ACK may go out), so it never runs on an I/O thread: each frame is handed to a pool of
+// `worker_threads`, and its reply posted back to the connection's strand. Frames of different connections are
+// handled concurrently.
+//
+// Limits. A frame longer than `max_message_bytes` is discarded to its end and reported to the handler (which answers
+// it with an AR); a connection silent for `idle_timeout` with nothing in flight is closed, and so is one whose reply
+// cannot be written within `write_timeout`. Beyond `max_connections` a new connection is closed at once, before
+// any byte is read (MLLP has no way to say "busy" before a message names itself). Bad bytes never stop the
+// connection: the decoder resynchronises at the next frame start.
+//
+// Metrics (registered in the given registry): kclinic_mllp_open_connections, kclinic_mllp_rejected_connections_total,
+// kclinic_mllp_messages_total{ack} (AA, AE, AR: the replies written), kclinic_mllp_parse_errors_total{kind} (frames
+// the decoder could not deliver whole: truncated, too_large, bad_trailer, garbage; and messages answered AR).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "adapters/hl7/message/hl7_error.hpp"
+#include "adapters/hl7/mllp/frame.hpp"
+#include "adapters/http/metrics.hpp"
+#include "base/result.hpp"
+
+namespace kclinic::adapters::hl7::mllp {
+
+// What to write back for one frame event. An empty `message` writes nothing (garbage between frames has no message
+// to answer). `message` is unframed; the listener frames it.
+struct FrameReply {
+    std::string message;
+    AckCode code = AckCode::kAccept;  // what MSA-1 of `message` says, for the metrics
+    // Close the connection once `message` (if any) is written, ignoring the frames that followed: for a message
+    // that could not be stored (the database is down), so that the sender, which has no ACK, resends it.
+    bool close_connection = false;
+};
+
+// Who sent a frame: the peer's address and port, for the device log and error messages.
+struct Peer {
+    std::string address;
+    std::uint16_t port = 0;
+};
+
+// Called on a worker thread, for every event of every connection (concurrently for different connections, one at
+// a time per connection), and may block. Must not throw; if it does, the connection is closed without a reply
+// (the sender resends what it has no ACK for) and the exception logged.
+using FrameHandler = std::function<FrameReply(const FrameEvent& event, const Peer& peer)>;
+
+// One line per event worth an operator's attention. Called from any thread; must be thread-safe.
+using ListenerLog = std::function<void(std::string_view line)>;
+
+struct ListenerOptions {
+    std::string host = "127.0.0.1";  // an IP address literal; loopback unless told otherwise
+    std::uint16_t port = 2575;       // 0: the system picks a free port (see MllpListener::Port)
+    int io_threads = 1;
+    int worker_threads = 8;
+    std::size_t max_message_bytes = kDefaultMaxMessageBytes;
+    std::size_t max_pending_frames = 16;
+    std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // monitors often keep a quiet link open
+    std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+    int max_connections = 2048;
+    ListenerLog log;  // empty: one line to stderr per event
+};
+
+class MllpListener {
+public:
+    // `metrics` must outlive the listener. Nothing is bound until Listen.
+    MllpListener(ListenerOptions options, FrameHandler handler, http::MetricsRegistry& metrics);
+    // Waits for handlers still running on the workers.
+    ~MllpListener();
+    MllpListener(const MllpListener&) = delete;
+    MllpListener& operator=(const MllpListener&) = delete;
+
+    // Binds and listens. Errors: kInvalidArgument "host" when it is not an IP address; kUnavailable "mllp" when the
+    // address cannot be bound. REQUIRES: called once, before Run.
+    [[nodiscard]] Status Listen();
+    // The bound port (the real one when options.port was 0). REQUIRES: Listen succeeded.
+    [[nodiscard]] std::uint16_t Port() const;
+
+    // Serves on io_threads threads (the caller's among them) until Stop() has closed every connection, then
+    // returns. REQUIRES: Listen succeeded; called once.
+    void Run();
+
+    // Stops accepting and reading; a frame being handled is still answered, then every connection closes and Run
+    // returns. Frames received but not yet handled get no ACK, so their senders resend them to the next server.
+    // Thread-safe, returns at once; later calls do nothing.
+    void Stop();
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kclinic::adapters::hl7::mllp

@@ -1,0 +1,125 @@
+#include "cli/monitor_sim.hpp"
+
+#include <memory>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "adapters/hl7/message/message.hpp"
+#include "adapters/hl7/message/oru_r01.hpp"
+#include "adapters/hl7/mllp/client.hpp"
+
+namespace kclinic::cli {
+namespace {
+
+namespace hl7 = adapters::hl7;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr int kAttemptsPerMessage = 3;
+
+// MSA-1 and MSA-2 of an ACK; nullopt when it has no MSA.
+std::optional<std::pair<std::string, std::string>> AckOf(std::string_view ack) {
+    const hl7::Hl7Result<hl7::Message> parsed = hl7::Message::Parse(ack);
+    if (!parsed.ok()) {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < parsed->segment_count(); ++i) {
+        const hl7::Segment segment = parsed->segment(i);
+        if (segment.id() == "MSA") {
+            return std::make_pair(std::string(segment.Field(1)), std::string(segment.Field(2)));
+        }
+    }
+    return std::nullopt;
+}
+
+// Sleeps until `until`, waking every 100 ms to notice `stop`. False when stopped.
+bool SleepUntil(SteadyClock::time_point until, const std::atomic<bool>& stop) {
+    while (!stop.load()) {
+        const SteadyClock::time_point now = SteadyClock::now();
+        if (now >= until) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::min<SteadyClock::duration>(until - now, std::chrono::milliseconds(100)));
+    }
+    return false;
+}
+
+}  // namespace
+
+void MonitorTally::Add(const Counts& counts) {
+    std::lock_guard lock(mutex_);
+    total_.sent += counts.sent;
+    total_.accepted += counts.accepted;
+    total_.errors += counts.errors;
+    total_.rejected += counts.rejected;
+    total_.unanswered += counts.unanswered;
+    total_.reconnects += counts.reconnects;
+    if (total_.first_problem.empty()) {
+        total_.first_problem = counts.first_problem;
+    }
+}
+
+MonitorTally::Counts MonitorTally::Total() const {
+    std::lock_guard lock(mutex_);
+    return total_;
+}
+
+void SendFromMonitors(const SimulatedMonitors& monitors, SteadyClock::time_point deadline,
+                      const std::atomic<bool>& stop, MonitorTally& tally) {
+    std::vector<std::unique_ptr<hl7::mllp::MllpClient>> clients(monitors.beds.size());
+    std::vector<bool> connected_before(monitors.beds.size(), false);
+    const SteadyClock::time_point started = SteadyClock::now();
+    for (std::int64_t round = 0;; ++round) {
+        const SteadyClock::time_point due = started + round * monitors.interval;
+        if (due >= deadline || !SleepUntil(due, stop)) {
+            return;
+        }
+        const double minutes = monitors.start_minute + std::chrono::duration<double>(due - started).count() / 60.0;
+        const clinical::TimePoint observed_at = monitors.now();
+        for (std::size_t i = 0; i < monitors.beds.size() && !stop.load(); ++i) {
+            const hl7::sim::SimulatedBed& bed = monitors.beds[i];
+            const std::string bed_name = "bed " + std::to_string(bed.BedNumber());
+            const std::string control_id = monitors.run_id + "-" + std::to_string(round + 1);
+            const std::string message = hl7::EncodeOruR01(
+                hl7::sim::SimulatedMessage(bed, bed.At(minutes), observed_at, monitors.codes, control_id));
+            MonitorTally::Counts counts;
+            counts.sent = 1;
+            std::optional<std::pair<std::string, std::string>> ack;
+            for (int attempt = 0; attempt < kAttemptsPerMessage && !ack && !stop.load(); ++attempt) {
+                if (!clients[i]) {
+                    auto client = hl7::mllp::MllpClient::Connect(monitors.host, monitors.port, monitors.ack_timeout);
+                    if (!client.ok()) {
+                        counts.first_problem = bed_name + ": " + client.error().message;
+                        continue;
+                    }
+                    counts.reconnects += connected_before[i] ? 1 : 0;
+                    connected_before[i] = true;
+                    clients[i] = std::move(client).value();
+                }
+                auto reply = clients[i]->Exchange(message, monitors.ack_timeout);
+                if (!reply.ok()) {
+                    clients[i].reset();
+                    counts.first_problem = bed_name + ": " + reply.error().message;
+                    continue;
+                }
+                ack = AckOf(reply.value()).value_or(std::make_pair(std::string("?"), std::string()));
+            }
+            if (!ack || ack->second != control_id) {
+                ++counts.unanswered;
+                if (ack) {
+                    counts.first_problem =
+                        bed_name + ": the ACK answers MSH-10 \"" + ack->second + "\", not \"" + control_id + "\"";
+                }
+            } else if (ack->first == "AA") {
+                ++counts.accepted;
+                counts.first_problem.clear();  // a problem overcome by a retry is no problem
+            } else {
+                (ack->first == "AE" ? counts.errors : counts.rejected) += 1;
+                counts.first_problem = bed_name + ": " + ack->first + " for " + control_id;
+            }
+            tally.Add(counts);
+        }
+    }
+}
+
+}  // namespace kclinic::cli
