@@ -49,6 +49,7 @@ const std::map<std::string, std::string> kExpected = {
     {"assessment.read", "PNTS"},
     {"assessment.record", "PNT"},
     {"assessment.self_report", "S"},
+    {"questionnaire.assign", "PNT"},
     {"alert.read", "PNT"},
     {"alert.acknowledge", "PNT"},
     {"adverse_event.read", "PNT"},
