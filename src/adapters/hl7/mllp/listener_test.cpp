@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -224,6 +225,11 @@ struct BadBytesCase {
     std::vector<std::string> replies;  // what came back, in order
     std::string parse_error_kind;      // counted in kclinic_mllp_parse_errors_total
 };
+
+// The case's name in the test's name and its failures, not its bytes.
+void PrintTo(const BadBytesCase& bad, std::ostream* out) {
+    *out << bad.name;
+}
 
 class MllpListenerBadBytes : public testing::TestWithParam<BadBytesCase> {};
 
