@@ -107,15 +107,17 @@ void SendFromMonitors(const SimulatedMonitors& monitors, SteadyClock::time_point
             if (!ack || ack->second != control_id) {
                 ++counts.unanswered;
                 if (ack) {
-                    counts.first_problem =
-                        bed_name + ": the ACK answers MSH-10 \"" + ack->second + "\", not \"" + control_id + "\"";
+                    counts.first_problem = bed_name;
+                    counts.first_problem.append(": the ACK answers MSH-10 \"").append(ack->second);
+                    counts.first_problem.append("\", not \"").append(control_id).append("\"");
                 }
             } else if (ack->first == "AA") {
                 ++counts.accepted;
                 counts.first_problem.clear();  // a problem overcome by a retry is no problem
             } else {
                 (ack->first == "AE" ? counts.errors : counts.rejected) += 1;
-                counts.first_problem = bed_name + ": " + ack->first + " for " + control_id;
+                counts.first_problem = bed_name;
+                counts.first_problem.append(": ").append(ack->first).append(" for ").append(control_id);
             }
             tally.Add(counts);
         }

@@ -105,6 +105,7 @@ Result<CommandOutput> RunMonitorSim(const MonitorSimOptions& options) {
             : SteadyClock::time_point::max();
     MonitorTally tally;
     std::vector<std::thread> senders;
+    senders.reserve(groups.size());
     for (const SimulatedMonitors& group : groups) {
         senders.emplace_back([&group, deadline, &tally] { SendFromMonitors(group, deadline, stop_requested, tally); });
     }

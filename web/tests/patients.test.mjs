@@ -196,14 +196,20 @@ test('the patient screens refuse in place, find patients, load in two requests a
   await checkA11y(page, 'intake-signed');
   await screenshot(page, 'intake-signed');
 
-  // The clinical chart in two requests: the chart route and the weights it does not carry.
+  // The clinical chart: the chart route and the weights it does not carry, and the questionnaire assignments its
+  // Questionnaires section reads on its own (a known third request: docs/web.md; folding them into the chart route
+  // is the next step).
   assert.deepEqual(
     await apiRequestsWhile(
       page,
       () => page.getByRole('link', { name: 'Back to the chart' }).click(),
       () => page.getByRole('heading', { level: 2, name: 'Latest screening' }).waitFor(),
     ),
-    [`GET /api/v1/patients/${patientId}/chart`, `GET /api/v1/patients/${patientId}/weights`],
+    [
+      `GET /api/v1/patients/${patientId}/chart`,
+      `GET /api/v1/patients/${patientId}/questionnaires`,
+      `GET /api/v1/patients/${patientId}/weights`,
+    ],
   );
   await page.getByText(/^70 kg, measured/).waitFor();
 

@@ -148,7 +148,7 @@ OruR01 SimulatedMessage(const SimulatedBed& bed, const VitalSet& set, clinical::
     message.location = PatientLocation{"SIM", "", "BED-" + std::to_string(bed.BedNumber())};
     message.requests.push_back(
         ObservationRequest{CodedElement{"182777000", "monitoring of patient", "SCT"}, observed_at});
-    const std::string device = bed.DeviceId();
+    const std::string& device = bed.DeviceId();
     auto& rows = message.observations;
     const auto next = [&rows] { return rows.size() + 1; };
     if (codes == Codes::kMdc) {
