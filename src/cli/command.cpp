@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string>
+#include <string_view>
 
 #include "adapters/storage/open_store.hpp"
 
@@ -51,6 +53,35 @@ std::string OperatingSystemUser() {
     const char* login = getlogin();
     const char* user = login != nullptr ? login : std::getenv("USER");
     return user != nullptr ? user : "unknown";
+}
+
+Result<ListenAddress> ParseHostPort(std::string_view text, const std::string& flag, std::string_view example_port) {
+    const std::string port(example_port);
+    const Error error = InvalidArgument(flag, "expected HOST:PORT with an IP address, such as 127.0.0.1:" + port +
+                                                  " or [::1]:" + port + " (got \"" + std::string(text) + "\")");
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+        return error;
+    }
+    std::string host(text.substr(0, colon));
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']') {
+            return error;
+        }
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string::npos) {
+        return error;  // an IPv6 address needs its brackets, or the port cannot be told apart
+    }
+    if (host == "localhost") {
+        host = "127.0.0.1";
+    }
+    const std::string_view port_text = text.substr(colon + 1);
+    if (port_text.empty() || port_text.size() > 5 ||
+        port_text.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoi(std::string(port_text)) > 65535) {
+        return error;
+    }
+    return ListenAddress{host, static_cast<std::uint16_t>(std::stoi(std::string(port_text)))};
 }
 
 }  // namespace kclinic::cli

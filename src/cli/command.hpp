@@ -3,8 +3,10 @@
 // What every kclinic command returns: one JSON object for machines and the same content as text for people. The
 // command does no printing itself, so on error nothing reaches stdout (docs/cli.md).
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -51,5 +53,17 @@ void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options);
 // Who runs this kclinic: the login name, else $USER, else "unknown". The CLI acts, and is audited, as
 // "cli:<this user>".
 [[nodiscard]] std::string OperatingSystemUser();
+
+// An address to listen on or connect to.
+struct ListenAddress {
+    std::string host;  // an IP address literal (localhost reads as 127.0.0.1); checked when bound or connected
+    std::uint16_t port = 0;
+};
+
+// HOST:PORT with an IPv4 address, [IPv6]:PORT, or localhost:PORT (IPv4 loopback), given to `flag` (--listen, --mllp,
+// --to); port 0 is taken (a listener's "any free port"). Errors: kInvalidArgument on `flag`, with an example using
+// `example_port`.
+[[nodiscard]] Result<ListenAddress> ParseHostPort(std::string_view text, const std::string& flag,
+                                                  std::string_view example_port);
 
 }  // namespace kclinic::cli

@@ -41,22 +41,12 @@ extern "C" void RequestStop(int /*signal*/) {
 }
 
 Result<CommandOutput> RunMonitorSim(const MonitorSimOptions& options) {
-    const std::size_t colon = options.to.rfind(':');
-    std::string host = colon == std::string::npos ? "" : options.to.substr(0, colon);
-    const std::string port_text = colon == std::string::npos ? "" : options.to.substr(colon + 1);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
+    ASSIGN_OR_RETURN(const ListenAddress to, ParseHostPort(options.to, "--to", "2575"));
+    if (to.port == 0) {
+        return InvalidArgument("--to", "needs the listener's port, 1-65535 (got \"" + options.to + "\")");
     }
-    if (host == "localhost") {
-        host = "127.0.0.1";
-    }
-    if (host.empty() || port_text.empty() || port_text.size() > 5 ||
-        port_text.find_first_not_of("0123456789") != std::string::npos || std::stoi(port_text) < 1 ||
-        std::stoi(port_text) > 65535) {
-        return InvalidArgument(
-            "--to", "expected HOST:PORT of the MLLP listener, such as 127.0.0.1:2575 (got \"" + options.to + "\")");
-    }
-    const auto port = static_cast<std::uint16_t>(std::stoi(port_text));
+    const std::string& host = to.host;
+    const std::uint16_t port = to.port;
     const std::optional<hl7::sim::Scenario> scenario = hl7::sim::ScenarioNamed(options.scenario);
     if (!scenario) {
         return InvalidArgument("--scenario",

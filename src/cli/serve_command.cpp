@@ -232,42 +232,6 @@ Result<adapters::mail::SmtpSettings> SmtpSettingsOf(const ServeOptions& options)
     return settings;
 }
 
-struct ListenAddress {
-    std::string host;
-    std::uint16_t port = 0;
-};
-
-// HOST:PORT with an IPv4 address, [IPv6]:PORT, or localhost:PORT (IPv4 loopback), given to `flag`. The address
-// itself is checked when the server binds it.
-Result<ListenAddress> ParseListen(std::string_view text, const std::string& flag, std::string_view example_port) {
-    const std::string port(example_port);
-    const Error error = InvalidArgument(flag, "expected HOST:PORT with an IP address, such as 127.0.0.1:" + port +
-                                                  " or [::1]:" + port + " (got \"" + std::string(text) + "\")");
-    const std::size_t colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) {
-        return error;
-    }
-    std::string host(text.substr(0, colon));
-    if (host.front() == '[') {
-        if (host.size() < 3 || host.back() != ']') {
-            return error;
-        }
-        host = host.substr(1, host.size() - 2);
-    } else if (host.find(':') != std::string::npos) {
-        return error;  // an IPv6 address needs its brackets, or the port cannot be told apart
-    }
-    if (host == "localhost") {
-        host = "127.0.0.1";
-    }
-    const std::string_view port_text = text.substr(colon + 1);
-    if (port_text.empty() || port_text.size() > 5 ||
-        port_text.find_first_not_of("0123456789") != std::string_view::npos ||
-        std::stoi(std::string(port_text)) > 65535) {
-        return error;
-    }
-    return ListenAddress{host, static_cast<std::uint16_t>(std::stoi(std::string(port_text)))};
-}
-
 // The database as the start-up line shows it: a PostgreSQL URL without its password (it may be in a log), a
 // key=value connection string not at all.
 std::string DisplayedDatabase(const std::string& url) {
@@ -327,10 +291,10 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
 }
 
 Result<CommandOutput> RunServe(const ServeOptions& options) {
-    ASSIGN_OR_RETURN(ListenAddress address, ParseListen(options.listen, "--listen", "8080"));
+    ASSIGN_OR_RETURN(ListenAddress address, ParseHostPort(options.listen, "--listen", "8080"));
     std::optional<ListenAddress> mllp_address;
     if (!options.mllp.empty()) {
-        ASSIGN_OR_RETURN(mllp_address, ParseListen(options.mllp, "--mllp", "2575"));
+        ASSIGN_OR_RETURN(mllp_address, ParseHostPort(options.mllp, "--mllp", "2575"));
     }
     std::optional<adapters::mail::SmtpSettings> smtp;
     if (!options.smtp.empty()) {
