@@ -162,6 +162,22 @@ std::optional<Hl7Error> FrameError(const FrameEvent& event, std::size_t max_mess
     return std::nullopt;
 }
 
+std::string_view FrameEventKindName(FrameEventKind kind) {
+    switch (kind) {
+        case FrameEventKind::kMessage:
+            return "message";
+        case FrameEventKind::kGarbage:
+            return "garbage";
+        case FrameEventKind::kTruncated:
+            return "truncated";
+        case FrameEventKind::kTooLarge:
+            return "too_large";
+        case FrameEventKind::kBadTrailer:
+            return "bad_trailer";
+    }
+    return "message";
+}
+
 std::string EncodeFrame(std::string_view message) {
     std::string frame;
     frame.reserve(message.size() + 3);

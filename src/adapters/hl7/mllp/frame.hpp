@@ -76,6 +76,9 @@ private:
 // nullopt for kMessage (its text is parsed instead) and kGarbage (there is no message to answer).
 [[nodiscard]] std::optional<Hl7Error> FrameError(const FrameEvent& event, std::size_t max_message_bytes);
 
+// "message", "garbage", "truncated", "too_large", "bad_trailer": for metrics' labels and test output.
+[[nodiscard]] std::string_view FrameEventKindName(FrameEventKind kind);
+
 // `message` framed for MLLP.
 [[nodiscard]] std::string EncodeFrame(std::string_view message);
 

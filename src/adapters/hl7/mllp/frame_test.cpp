@@ -24,22 +24,6 @@ struct FrameCase {
     std::vector<Expected> expected;  // after Feed of everything, then Finish
 };
 
-std::string KindName(FrameEventKind kind) {
-    switch (kind) {
-        case FrameEventKind::kMessage:
-            return "message";
-        case FrameEventKind::kGarbage:
-            return "garbage";
-        case FrameEventKind::kTruncated:
-            return "truncated";
-        case FrameEventKind::kTooLarge:
-            return "too_large";
-        case FrameEventKind::kBadTrailer:
-            return "bad_trailer";
-    }
-    return "?";
-}
-
 std::vector<FrameEvent> Decode(const std::vector<std::string_view>& chunks, std::size_t max_bytes) {
     FrameDecoder decoder(max_bytes);
     std::vector<FrameEvent> events;
@@ -54,7 +38,7 @@ void ExpectEvents(const std::vector<FrameEvent>& events, const std::vector<Expec
                   const std::string& what) {
     ASSERT_EQ(events.size(), expected.size()) << what;
     for (std::size_t i = 0; i < expected.size(); ++i) {
-        EXPECT_EQ(KindName(events[i].kind), KindName(expected[i].kind)) << what << " event " << i;
+        EXPECT_EQ(FrameEventKindName(events[i].kind), FrameEventKindName(expected[i].kind)) << what << " event " << i;
         EXPECT_EQ(events[i].payload, expected[i].payload) << what << " event " << i;
         EXPECT_EQ(events[i].byte_count, expected[i].byte_count) << what << " event " << i;
     }

@@ -40,20 +40,9 @@ void LogToStderr(std::string_view line) {
     std::fwrite(text.data(), 1, text.size(), stderr);  // one call, so lines from several threads do not interleave
 }
 
+// A whole frame whose message was answered AR is counted as "unparseable"; any other event by its kind.
 std::string_view ParseErrorLabel(FrameEventKind kind) {
-    switch (kind) {
-        case FrameEventKind::kMessage:
-            return "unparseable";  // a whole frame whose message was answered AR
-        case FrameEventKind::kGarbage:
-            return "garbage";
-        case FrameEventKind::kTruncated:
-            return "truncated";
-        case FrameEventKind::kTooLarge:
-            return "too_large";
-        case FrameEventKind::kBadTrailer:
-            return "bad_trailer";
-    }
-    return "unparseable";
+    return kind == FrameEventKind::kMessage ? "unparseable" : FrameEventKindName(kind);
 }
 
 }  // namespace

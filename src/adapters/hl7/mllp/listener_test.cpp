@@ -27,22 +27,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
-std::string_view KindName(FrameEventKind kind) {
-    switch (kind) {
-        case FrameEventKind::kMessage:
-            return "message";
-        case FrameEventKind::kGarbage:
-            return "garbage";
-        case FrameEventKind::kTruncated:
-            return "truncated";
-        case FrameEventKind::kTooLarge:
-            return "too_large";
-        case FrameEventKind::kBadTrailer:
-            return "bad_trailer";
-    }
-    return "?";
-}
-
 // Answers a message "ACK:<message>" (AA), a frame error "AR:<kind>", garbage nothing; a message "sleep:<ms>" is
 // answered after that long, "close" asks to close after its reply, "throw" throws. Records what it saw, in order.
 class RecordingHandler {
@@ -52,7 +36,7 @@ public:
             std::lock_guard lock(mutex_);
             // Garbage has no message to show: its size stands for it.
             seen_.push_back(
-                std::string(KindName(event.kind)) + ":" +
+                std::string(FrameEventKindName(event.kind)) + ":" +
                 (event.kind == FrameEventKind::kGarbage ? std::to_string(event.byte_count) + " bytes" : event.payload));
             peers_.push_back(peer.address);
         }
@@ -60,7 +44,7 @@ public:
             return {};
         }
         if (event.kind != FrameEventKind::kMessage) {
-            return {"AR:" + std::string(KindName(event.kind)), AckCode::kReject};
+            return {"AR:" + std::string(FrameEventKindName(event.kind)), AckCode::kReject};
         }
         if (event.payload == "close") {
             return {"ACK:close", AckCode::kError, true};
