@@ -5,7 +5,8 @@
 namespace kclinic::cli {
 
 Result<std::unique_ptr<app::EventBus>> OpenLiveRelay(std::string_view url, app::EventBus& local,
-                                                     adapters::http::MetricsRegistry& metrics) {
+                                                     adapters::http::MetricsRegistry& metrics,
+                                                     adapters::storage::EventRelayLog log) {
     if (!adapters::storage::SqlitePath(url).empty()) {
         return std::unique_ptr<app::EventBus>();
     }
@@ -23,13 +24,16 @@ Result<std::unique_ptr<app::EventBus>> OpenLiveRelay(std::string_view url, app::
     for (std::string_view outcome : {"sent", "received", "dropped", "too_large", "malformed"}) {
         static_cast<void>(events.Labels({outcome}));
     }
-    return adapters::storage::OpenEventRelay(url, local, [&events, &reconnects](std::string_view what) {
-        if (what == "reconnect") {
-            reconnects.Increment();
-        } else {
-            events.Labels({what}).Increment();
-        }
-    });
+    return adapters::storage::OpenEventRelay(
+        url, local,
+        [&events, &reconnects](std::string_view what) {
+            if (what == "reconnect") {
+                reconnects.Increment();
+            } else {
+                events.Labels({what}).Increment();
+            }
+        },
+        std::move(log));
 }
 
 }  // namespace kclinic::cli

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -34,6 +35,7 @@
 #include "adapters/http/web_bundle.hpp"
 #include "adapters/http/web_front_end.hpp"
 #include "adapters/json/clinical_json.hpp"
+#include "adapters/log/structured_log.hpp"
 #include "adapters/mail/outbox_sender.hpp"
 #include "adapters/mail/smtp_client.hpp"
 #include "adapters/storage/open_store.hpp"
@@ -74,8 +76,9 @@ struct ServeOptions {
     // The bedside monitors' HL7 v2 feed over MLLP (docs/hl7.md); empty: no listener.
     std::string mllp;  // HOST:PORT
     int mllp_max_message_kib = 1024;
-    std::string config;  // a JSON file of the options above; empty: none
-    bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
+    std::string log_level = "info";  // adapters/log: debug, info, warning, error or off
+    std::string config;              // a JSON file of the options above; empty: none
+    bool json = false;               // serve has no --json: its one line of output is for people and for tests alike
     // The test clock (docs/cli.md "The test clock"): a flag only, never a --config key, so that no configuration file
     // copied from a test setup can switch it on.
     bool test_clock = false;
@@ -90,7 +93,7 @@ constexpr int kMaxMllpMessageKib = 16 * 1024;
 // flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
 constexpr std::string_view kConfigKeys =
     "db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, smtp_tls, smtp_verify_certificate, "
-    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, mllp_max_message_kib";
+    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, mllp_max_message_kib, log_level";
 
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
@@ -133,7 +136,8 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
                                                              {"smtp_user", &options.smtp_user},
                                                              {"smtp_helo", &options.smtp_helo},
                                                              {"web_root", &options.web_root},
-                                                             {"mllp", &options.mllp}};
+                                                             {"mllp", &options.mllp},
+                                                             {"log_level", &options.log_level}};
         if (const auto string = strings.find(key); string != strings.end()) {
             if (!value.is_string()) {
                 return refuse("key \"" + key + "\" must be a string (got " + value.dump() + ")");
@@ -265,6 +269,85 @@ Status DatabaseAnswers(app::Store& store) {
     });
 }
 
+// An ostream whose lines become log lines of `event` at `level`: for the parts that report on a stream (the outbox's
+// sender, the demo monitor). One buffer per stream; each of those parts writes from one thread.
+class LogLineStream final : public std::ostream {
+public:
+    LogLineStream(const adapters::log::StructuredLog& log, adapters::log::LogLevel level, std::string event_name)
+        : std::ostream(&buffer_), buffer_(log, level, std::move(event_name)) {}
+
+private:
+    class LineBuffer final : public std::stringbuf {
+    public:
+        LineBuffer(const adapters::log::StructuredLog& log, adapters::log::LogLevel level, std::string event_name)
+            : log_(log), level_(level), event_(std::move(event_name)) {}
+
+        int sync() override {
+            std::string text = str();
+            str("");
+            std::istringstream lines(text);
+            for (std::string line; std::getline(lines, line);) {
+                if (!line.empty()) {
+                    log_.Write(level_, event_, {{"message", line}});
+                }
+            }
+            return 0;
+        }
+
+    private:
+        const adapters::log::StructuredLog& log_;
+        adapters::log::LogLevel level_;
+        std::string event_;
+    };
+    LineBuffer buffer_;
+};
+
+// The access log's line for one answered request: the route's pattern, never its path, query or body.
+void LogRequest(const adapters::log::StructuredLog& log, const http::AccessRecord& record) {
+    using adapters::log::LogLevel;
+    const LogLevel level = record.status >= 500 ? LogLevel::kError : LogLevel::kInfo;
+    if (!log.Enabled(level)) {
+        return;
+    }
+    adapters::json::Json fields{{"request_id", record.request_id},
+                                {"method", http::MethodName(record.method)},
+                                {"route", record.route},
+                                {"status", record.status},
+                                {"duration_ms", std::round(record.duration.count() * 1e6) / 1e3}};
+    if (record.actor_user_id) {
+        fields["actor_id"] = *record.actor_user_id;
+    }
+    if (record.error != nullptr) {
+        fields["error_code"] = record.error->code;
+        // A server fault's message is the server's own words about the database or a bug, which an operator needs;
+        // a refusal's may quote what the client sent, so it stays out.
+        if (record.status >= 500) {
+            fields["error_message"] = record.error->message;
+        }
+    }
+    log.Write(level, "http.request", fields);
+}
+
+// What the server runs with, once at start-up: every option but secrets (the database password is masked).
+void LogStartUp(const adapters::log::StructuredLog& log, const ServeOptions& options, std::string_view backend) {
+    adapters::json::Json fields{{"version", KCLINIC_VERSION},
+                                {"listen", options.listen},
+                                {"database", DisplayedDatabase(options.url)},
+                                {"backend", backend},
+                                {"io_threads", options.io_threads},
+                                {"workers", options.workers},
+                                {"mllp", options.mllp},
+                                {"mllp_max_message_kib", options.mllp_max_message_kib},
+                                {"web_root", options.web_root},
+                                {"demo", options.demo},
+                                {"test_clock", options.test_clock},
+                                {"smtp", options.smtp},
+                                {"smtp_tls", options.smtp_tls},
+                                {"smtp_user_set", !options.smtp_user.empty()},
+                                {"log_level", options.log_level}};
+    log.Write(adapters::log::LogLevel::kInfo, "server.start", fields);
+}
+
 // What the demo clinic holds and how to log in, after the "serving on" line (which stays first: tests read it).
 void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
     if (!demo.seeded) {
@@ -294,6 +377,9 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
 
 Result<CommandOutput> RunServe(const ServeOptions& options) {
     ASSIGN_OR_RETURN(ListenAddress address, ParseHostPort(options.listen, "--listen", "8080"));
+    ASSIGN_OR_RETURN(const adapters::log::LogLevel log_level,
+                     adapters::log::kLogLevelNames.ParseField("--log-level", options.log_level));
+    const std::shared_ptr<adapters::log::StructuredLog> log = adapters::log::StructuredLog::ToStderr(log_level);
     std::optional<ListenAddress> mllp_address;
     if (!options.mllp.empty()) {
         ASSIGN_OR_RETURN(mllp_address, ParseHostPort(options.mllp, "--mllp", "2575"));
@@ -345,7 +431,10 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     // that whatever records a change (the API routes, the demo clinic's vitals feed) reaches the live subscribers of
     // every server process on the database; SQLite serves one process, so the hub alone.
     http::LiveHub hub(metrics);
-    ASSIGN_OR_RETURN(std::unique_ptr<app::EventBus> relay, OpenLiveRelay(options.url, hub, metrics));
+    ASSIGN_OR_RETURN(std::unique_ptr<app::EventBus> relay,
+                     OpenLiveRelay(options.url, hub, metrics, [&log](std::string_view line) {
+                         log->Write(adapters::log::LogLevel::kWarning, "live_relay", {{"message", line}});
+                     }));
     app::EventBus& events = relay ? *relay : static_cast<app::EventBus&>(hub);
     adapters::api::ApiServices api{use_cases, events, clock, clock_moves ? &*clock_moves : nullptr};
 
@@ -360,6 +449,10 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     server_options.port = address.port;
     server_options.io_threads = options.io_threads;
     server_options.worker_threads = options.workers;
+    server_options.log = [&log](std::string_view line) {
+        log->Write(adapters::log::LogLevel::kError, "http.server", {{"message", line}});
+    };
+    server_options.access_log = [&log](const http::AccessRecord& record) { LogRequest(*log, record); };
     server_options.live =
         http::LiveEndpoint{"/api/v1/live", &hub,
                            [&use_cases](const http::HttpRequest& request) {
@@ -397,6 +490,9 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         // A worker waits while its frame is stored with the other connections' (group commit): as many workers as a
         // batch carries messages, so that a commit can take in a frame of up to that many connections.
         listener_options.worker_threads = static_cast<int>(committer_options.max_batch);
+        listener_options.log = [&log](std::string_view line) {
+            log->Write(adapters::log::LogLevel::kWarning, "mllp.listener", {{"message", line}});
+        };
         mllp.emplace(
             listener_options,
             [&monitor_feed](const adapters::hl7::mllp::FrameEvent& event, const adapters::hl7::mllp::Peer& peer) {
@@ -435,18 +531,20 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
 
     // The outbox's sender loop, on its own thread until the server stops (docs/architecture.md "Outbox").
+    LogLineStream outbox_log(*log, adapters::log::LogLevel::kWarning, "outbox");
     std::optional<adapters::mail::OutboxSender> sender;
     if (smtp) {
         std::cout << "kclinic sending the outbox through smtp " << smtp->host << ":" << smtp->port
                   << " (tls: " << options.smtp_tls << ", from: " << smtp->from << ")" << std::endl;
         sender.emplace(store, clock, adapters::mail::SmtpClient(*smtp), adapters::mail::OutboxSenderOptions{},
-                       std::cerr);
+                       outbox_log);
     }
 
     std::thread mllp_thread;
     if (mllp) {
         mllp_thread = std::thread([&mllp] { mllp->Run(); });
     }
+    LogLineStream demo_monitor_log(*log, adapters::log::LogLevel::kWarning, "demo.monitor");
     std::optional<DemoMonitor> demo_monitor;
     if (demo) {
         PrintDemo(*demo, options.demo_feed_interval_s);
@@ -456,10 +554,12 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
             demo_monitor.emplace(
                 unspecified ? "127.0.0.1" : mllp_listen.host, mllp->Port(), demo->monitoring_device,
                 std::chrono::milliseconds(static_cast<std::int64_t>(options.demo_feed_interval_s * 1000)), clock,
-                std::cerr);
+                demo_monitor_log);
         }
     }
+    LogStartUp(*log, options, store.Backend());
     server.Run();
+    log->Write(adapters::log::LogLevel::kInfo, "server.stop");
     demo_monitor.reset();  // before its listener stops
     if (mllp) {
         mllp->Stop();  // a message being stored is still answered
@@ -525,6 +625,9 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
         ->add_option("--mllp-max-message-kib", options->mllp_max_message_kib,
                      "The largest HL7 message taken, in KiB (4-16384, default 1024); a larger one is answered AR")
         ->check(CLI::Range(kMinMllpMessageKib, kMaxMllpMessageKib));
+    serve->add_option("--log-level", options->log_level,
+                      "The least severe lines written to stderr, one JSON object each (docs/operations.md \"Logs\"): "
+                      "debug, info (default: one line per request), warning, error or off");
     serve->add_option("--config", options->config,
                       "A JSON file with any of the keys " + std::string(kConfigKeys) +
                           " (the flags above); flags on the command line win over it");

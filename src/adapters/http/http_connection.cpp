@@ -93,6 +93,7 @@ struct Exchange {
     bool head = false;
     bool counted = true;  // recorded in the request metrics (a connection refused at the limit is not)
     Clock::time_point received = Clock::now();
+    std::string request_id = RequestIdFor(std::nullopt);
     // A WebSocket upgrade to the live path: the message Beast accepts, and once authenticated, who sent it.
     std::optional<wire::request<wire::string_body>> upgrade;
     std::optional<app::Principal> principal;
@@ -242,6 +243,9 @@ private:
 
         wire::request<wire::string_body> message = parser_->release();
         Exchange exchange;
+        if (const auto incoming = message.find("X-Request-Id"); incoming != message.end()) {
+            exchange.request_id = RequestIdFor(View(incoming->value()));
+        }
         exchange.method = FromVerb(message.method());
         exchange.version = message.version();
         exchange.head = exchange.method == Method::kHead;
@@ -260,6 +264,7 @@ private:
             }
             request.body = std::move(message.body());
             request.remote_address = remote_address_;
+            request.request_id = exchange.request_id;
             if (const std::optional<LiveEndpoint>& live = server_.options().live; live && request.path == live->path) {
                 exchange.route = live->path;
                 if (websocket::is_upgrade(message)) {
@@ -396,9 +401,8 @@ private:
         exchange.route = route;
         exchange.request.reset();
         ++handled_;
-        if (exchange.counted) {
-            server_.Record(route, exchange.method, exchange.response.status, Clock::now() - exchange.received);
-        }
+        server_.Record(exchange.request_id, route, exchange.method, exchange.response, Clock::now() - exchange.received,
+                       exchange.counted);
         DoWrite();
         DoHandle();
     }

@@ -55,6 +55,21 @@ HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::strin
     return ErrorBody(status, code, message, {});
 }
 
+std::optional<ErrorSummary> StampRequestId(HttpResponse& response, std::string_view request_id) {
+    response.headers.Set("X-Request-Id", std::string(request_id));
+    if (response.status < 400 || response.content_type != kJsonContentType) {
+        return std::nullopt;
+    }
+    json::Json body = json::Json::parse(response.body, nullptr, false);
+    if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) {
+        return std::nullopt;
+    }
+    json::Json& error = body["error"];
+    error["request_id"] = request_id;
+    response.body = body.dump(-1, ' ', false, json::Json::error_handler_t::replace);
+    return ErrorSummary{error.value("code", ""), error.value("message", "")};
+}
+
 HttpResponse InternalErrorResponse() {
     return ErrorBody(500, ErrorCodeName(ErrorCode::kInternal), "internal error; the server log has the details", {});
 }

@@ -4,6 +4,7 @@
 //   {"error":{"code":"not_found","message":"no patient with id 9","field":"id"}}
 // ("field" only when the error names one). docs/api.md lists the table and the protocol-level codes.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,16 @@ namespace kclinic::adapters::http {
 // 500 {"error":{"code":"internal","message":"internal error; the server log has the details"}}: what a client sees
 // when a handler throws. The exception's text goes to the log, never to the client.
 [[nodiscard]] HttpResponse InternalErrorResponse();
+
+// An error answer's code and message, for the server's log.
+struct ErrorSummary {
+    std::string code;
+    std::string message;
+};
+
+// Every answer carries its request's id in an X-Request-Id header; an error body (the shape above) also as
+// "request_id" in its "error" object, where a user copying the error text takes it along. Returns the error's code
+// and message when the body is an error body, nullopt otherwise.
+std::optional<ErrorSummary> StampRequestId(HttpResponse& response, std::string_view request_id);
 
 }  // namespace kclinic::adapters::http

@@ -3,6 +3,7 @@
 // The plain request and response that route handlers see. No Beast type appears here, so handlers and their tests
 // compile without Beast and never touch a socket; http_server.cpp converts to and from the wire.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ struct HttpRequest {
     Headers headers;
     std::string body;
     std::string remote_address;  // the peer's IP address, "127.0.0.1" or "::1"
+    // The server's name for this request: in the X-Request-Id answer header, every error body and the log line of
+    // the request (RequestIdFor), so that a user's report of an error finds its line in the operator's log.
+    std::string request_id;
 
     // The value of the query parameter named `name` (case-sensitive), or nullopt. A route's handler reads only
     // parameters its route declares, which CheckQueryParameters has already found at most once.
@@ -69,6 +73,8 @@ struct HttpResponse {
     // Fields besides Content-Type, Content-Length and Connection, which the server sets.
     Headers headers;
     std::string body;
+    // Who was answered (their user id) when the handler authenticated them, for the access log only; never sent.
+    std::optional<std::int64_t> actor_user_id = std::nullopt;
 };
 
 // The path and query of a request target in origin form ("/path?query", RFC 9112 §3.2.1), the only form a server

@@ -4,7 +4,11 @@
 
 #include "adapters/http/http_server.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -203,9 +207,35 @@ void ServerCore::Forget(const Connection* connection) {
     }
 }
 
-void ServerCore::Record(std::string_view route, Method method, int status, Clock::duration elapsed) {
-    requests_.Labels({route, MethodName(method), std::to_string(status)}).Increment();
-    durations_.Labels({route}).Observe(std::chrono::duration<double>(elapsed).count());
+void ServerCore::Record(std::string_view request_id, std::string_view route, Method method, HttpResponse& response,
+                        Clock::duration elapsed, bool counted) {
+    const std::optional<ErrorSummary> error = StampRequestId(response, request_id);
+    if (!counted) {
+        return;
+    }
+    const std::chrono::duration<double> seconds = elapsed;
+    requests_.Labels({route, MethodName(method), std::to_string(response.status)}).Increment();
+    durations_.Labels({route}).Observe(seconds.count());
+    if (options_.access_log) {
+        options_.access_log(AccessRecord{request_id, method, route, response.status, seconds, response.actor_user_id,
+                                         error ? &*error : nullptr});
+    }
+}
+
+std::string RequestIdFor(std::optional<std::string_view> incoming) {
+    const auto plausible = [](std::string_view id) {
+        return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+        });
+    };
+    if (incoming && plausible(*incoming)) {
+        return std::string(*incoming);
+    }
+    std::array<unsigned char, 16> bytes{};
+    randombytes_buf(bytes.data(), bytes.size());
+    std::array<char, 33> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
+    return std::string(hex.data(), 32);
 }
 
 void ServerCore::OnSignal(beast::error_code ec, int /*signal*/) {

@@ -15,6 +15,10 @@
 // At most `max_pipelined` requests of one connection wait for their answer (reading pauses beyond). Beyond
 // `max_connections` open connections a new one is answered 503 and closed.
 //
+// Request ids. Each request is named by the X-Request-Id it came with when that is a plausible id (a reverse proxy's
+// $request_id: 1 to 64 letters, digits, '-', '_', '.'), otherwise by 32 random hex digits; the answer carries it
+// (StampRequestId) and so does its access-log record.
+//
 // Metrics (registered in the given registry): kclinic_http_requests_total{route,method,status},
 // kclinic_http_request_duration_seconds{route} (from the request fully read to its response ready),
 // kclinic_http_open_connections, kclinic_http_rejected_connections_total.
@@ -36,6 +40,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/http/http_error.hpp"
 #include "adapters/http/live_channel.hpp"
 #include "adapters/http/live_hub.hpp"
 #include "adapters/http/metrics.hpp"
@@ -47,6 +52,21 @@ namespace kclinic::adapters::http {
 // Receives one line (no trailing newline) per event worth an operator's attention: a handler that threw, a drain
 // that missed its deadline. Called from any thread; must be thread-safe.
 using LogSink = std::function<void(std::string_view line)>;
+
+// One answered request, as the access log records it: no path value, query string, header or body, which carry
+// health information, only the route's pattern.
+struct AccessRecord {
+    std::string_view request_id;
+    Method method = Method::kOther;
+    std::string_view route;  // the pattern ("/api/v1/patients/{id}"), or "unmatched"
+    int status = 0;
+    std::chrono::duration<double> duration{};  // from the request fully read to its response ready
+    std::optional<std::int64_t> actor_user_id;
+    const ErrorSummary* error = nullptr;  // an error answer's code and message; null otherwise
+};
+
+// Receives every answered request. Called from the connections' strands, concurrently; must be thread-safe.
+using AccessLogSink = std::function<void(const AccessRecord& record)>;
 
 // Where and how the live channel is served.
 struct LiveEndpoint {
@@ -72,6 +92,7 @@ struct ServerOptions {
     // How long Stop() waits for in-flight requests before closing their connections anyway.
     std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
     LogSink log;                       // empty: one line to stderr per event
+    AccessLogSink access_log;          // empty: no access log
     std::optional<LiveEndpoint> live;  // empty: no live channel (its path is then an ordinary route)
 };
 

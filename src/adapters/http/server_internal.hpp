@@ -30,6 +30,9 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// The id of a request that came with `incoming` as its X-Request-Id (see http_server.hpp); thread-safe.
+[[nodiscard]] std::string RequestIdFor(std::optional<std::string_view> incoming);
+
 // An open connection as the server tracks it for the connection limit and for shutdown: an HTTP connection, or the
 // live session it became.
 class Connection {
@@ -57,7 +60,9 @@ public:
     [[nodiscard]] net::io_context& io() { return io_; }
     [[nodiscard]] net::thread_pool& workers() { return workers_; }
     void Log(std::string_view line) const { options_.log(line); }
-    void Record(std::string_view route, Method method, int status, Clock::duration elapsed);
+    // Counts and logs an answer; stamps it with its request's id first (StampRequestId).
+    void Record(std::string_view request_id, std::string_view route, Method method, HttpResponse& response,
+                Clock::duration elapsed, bool counted);
     // Tracks an open connection: one just accepted, or a live session taking over an HTTP connection's socket.
     // False once shutdown has begun: the caller drops it, which closes its socket.
     [[nodiscard]] bool Adopt(const std::shared_ptr<Connection>& connection);

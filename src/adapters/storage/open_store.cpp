@@ -45,12 +45,13 @@ Result<OpenedStore> OpenStoreWithMode(std::string_view url, DatabaseMode new_dat
 }
 
 Result<std::unique_ptr<app::EventBus>> OpenEventRelay(std::string_view url, app::EventBus& local,
-                                                      EventRelayCounted counted) {
+                                                      EventRelayCounted counted, EventRelayLog log) {
     if (!SqlitePath(url).empty()) {
         return std::unique_ptr<app::EventBus>();
     }
     if (IsPostgresUrl(url)) {
         postgres::PgEventRelayOptions options;
+        options.log = std::move(log);
         if (counted) {
             options.counted = [counted = std::move(counted)](postgres::RelayCount count) {
                 counted(postgres::RelayCountName(count));

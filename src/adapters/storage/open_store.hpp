@@ -47,6 +47,8 @@ struct OpenedStore {
 // How an event relay reports each thing it counts, by name: "sent", "received", "dropped", "too_large",
 // "malformed", "reconnect" (postgres/pg_event_relay.hpp says what each means). Called from the relay's threads.
 using EventRelayCounted = std::function<void(std::string_view what)>;
+// Receives the relay's lines for an operator (a connection lost or back, an event too large); empty: stderr.
+using EventRelayLog = std::function<void(std::string_view line)>;
 
 // The bus a server process publishes live events on, around its own `local` bus. For a PostgreSQL `url`: a relay
 // (postgres::PgEventRelay) that hands each event to `local` and to every other server process on the database
@@ -54,7 +56,8 @@ using EventRelayCounted = std::function<void(std::string_view what)>;
 // outlive it. For a `sqlite:` URL: null, since one process serves a SQLite file and `local` is all there is to
 // reach. Error kInvalidArgument "--db" for a URL of neither form.
 [[nodiscard]] Result<std::unique_ptr<app::EventBus>> OpenEventRelay(std::string_view url, app::EventBus& local,
-                                                                    EventRelayCounted counted = {});
+                                                                    EventRelayCounted counted = {},
+                                                                    EventRelayLog log = {});
 
 // The SQLite file a `sqlite:PATH` URL names, or empty for any other URL.
 [[nodiscard]] std::string SqlitePath(std::string_view url);

@@ -13,6 +13,15 @@ std::string ApiResponse::ErrorCode() const {
     return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "";
 }
 
+nlohmann::json ApiResponse::ErrorWithoutRequestId() const {
+    if (!body.is_object() || !body.contains("error")) {
+        return nullptr;
+    }
+    nlohmann::json error = body["error"];
+    error.erase("request_id");
+    return error;
+}
+
 std::string ApiResponse::ErrorField() const {
     return body.is_object() && body.contains("error") ? body["error"].value("field", "") : "";
 }

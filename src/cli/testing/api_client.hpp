@@ -29,6 +29,9 @@ struct ApiResponse {
     // body.error.code / .field, "" when absent.
     [[nodiscard]] std::string ErrorCode() const;
     [[nodiscard]] std::string ErrorField() const;
+    // body.error without its request_id, which names each request (docs/api.md "Errors"): what two answers that
+    // must not tell their requests apart are compared by.
+    [[nodiscard]] nlohmann::json ErrorWithoutRequestId() const;
 };
 
 class ApiClient {

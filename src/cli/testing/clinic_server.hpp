@@ -56,6 +56,8 @@ public:
     int Stop() { return process_->StopWith(SIGTERM); }
     // Kills the server with SIGKILL, as a power cut would: no shutdown, nothing flushed but what was committed.
     void Kill() { process_->StopWith(SIGKILL); }
+    // What the server wrote after its first lines: the rest of stdout, then its log (stderr). REQUIRES: stopped.
+    [[nodiscard]] std::string Output() { return process_->RestOfOutput(); }
 
 private:
     // Starts the process on database_.

@@ -60,12 +60,16 @@ ServeProcess::ServeProcess(std::vector<std::string> args) {
     close(err_pipe[1]);
     out_ = out_pipe[0];
     err_ = err_pipe[0];
+    err_reader_ = std::thread([this] { err_text_ = ReadAll(err_); });
 }
 
 ServeProcess::~ServeProcess() {
     if (pid_ > 0 && !exited_) {
         kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);
+    }
+    if (err_reader_.joinable()) {
+        err_reader_.join();
     }
     close(out_);
     close(err_);
@@ -110,7 +114,11 @@ int ServeProcess::StopWith(int signal) {
 
 // Not const, whatever clang-tidy says: reading consumes what the pipes held.
 std::string ServeProcess::RestOfOutput() {  // NOLINT(readability-make-member-function-const)
-    return ReadAll(out_) + ReadAll(err_);
+    std::string output = ReadAll(out_);
+    if (err_reader_.joinable()) {
+        err_reader_.join();
+    }
+    return output + err_text_;
 }
 
 CommandRun RunKclinic(const std::vector<std::string>& args, const std::string& input) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kclinic::cli::testing {
@@ -29,7 +30,7 @@ public:
     std::uint16_t ReadPort();
     // Sends `signal` and waits (at most 30 s) for the exit; the exit status, or -1 when it did not exit normally.
     int StopWith(int signal);
-    // Everything still unread on stdout and stderr. REQUIRES: the process has exited.
+    // Everything still unread on stdout, then all of stderr. REQUIRES: the process has exited.
     std::string RestOfOutput();
 
 private:
@@ -37,6 +38,10 @@ private:
     int out_ = -1;
     int err_ = -1;
     bool exited_ = false;
+    // Reads stderr as it comes (the server's log: a line per request), so that the server never blocks on a full
+    // pipe; RestOfOutput joins it once the process has exited and its end of the pipe is closed.
+    std::thread err_reader_;
+    std::string err_text_;
 };
 
 struct CommandRun {
