@@ -185,8 +185,11 @@ Result<PrnDose> StandingOrders::GivePrnDose(const Actor& actor, SessionId sessio
                                         "(entry_number) or a one-off order (one_off_order)");
     }
     return store_.Write([&](StoreTransaction& tx) -> Result<PrnDose> {
-        RETURN_IF_ERROR(tx.LockSessionPrnDoses(session));
         ASSIGN_OR_RETURN(const TreatmentSession current, tx.GetSession(session));
+        if (!current.checked_in_at) {
+            return SessionNotOpen(current, "a PRN dose is given during a session, from check-in; it was never checked in");
+        }
+        RETURN_IF_ERROR(tx.LockSessionPrnDoses(session));
         PrnOrderRef order;
         clinical::PrnOrderTerms terms;
         if (dose.entry_number) {

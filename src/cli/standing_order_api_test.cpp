@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <string>
@@ -29,14 +30,12 @@ std::string UtcToday() {
     return {text, length};
 }
 
-const Json kOndansetron = {{"drug", "ondansetron"},
-                           {"dose", 4},
-                           {"unit", "mg"},
-                           {"routes", {"iv", "odt"}},
-                           {"indication", "nausea"},
-                           {"max_doses_per_session", 2},
-                           {"max_total_per_session", 8},
-                           {"min_interval_minutes", 30}};
+Json Ondansetron() {
+    return {{"drug", "ondansetron"},        {"dose", 4},
+            {"unit", "mg"},                 {"routes", {"iv", "odt"}},
+            {"indication", "nausea"},       {"max_doses_per_session", 2},
+            {"max_total_per_session", 8},   {"min_interval_minutes", 30}};
+}
 
 class StandingOrderApiTest : public ::testing::TestWithParam<Backend> {
 protected:
@@ -54,7 +53,7 @@ TEST_P(StandingOrderApiTest, APrescriberSignsAndANurseGivesAPrnDose) {
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     ApiClient admin = server_->ClientWithToken("admin@clinic.example");
 
-    const Json set = {{"supersedes_version", 0}, {"note", "clinic protocol 2026"}, {"entries", {kOndansetron}}};
+    const Json set = {{"supersedes_version", 0}, {"note", "clinic protocol 2026"}, {"entries", {Ondansetron()}}};
     EXPECT_EQ(nurse.Post("/api/v1/standing-orders", set).status, 403);
     EXPECT_EQ(nurse.Get("/api/v1/standing-orders/in-force").status, 404);
     Json bad = set;
