@@ -425,9 +425,15 @@ private:
     // labetalol for a sustained BP rise during the infusion.
     void PlanStandingOrders() {
         const clinical::PrnOrderTerms ondansetron{
-            "ondansetron", 4, clinical::MedicationUnit::kMg,
+            "ondansetron",
+            4,
+            clinical::MedicationUnit::kMg,
             {clinical::MedicationRoute::kPo, clinical::MedicationRoute::kOdt, clinical::MedicationRoute::kIv},
-            "nausea", std::nullopt, 2, 8, 30};
+            "nausea",
+            std::nullopt,
+            2,
+            8,
+            30};
         const clinical::PrnOrderTerms labetalol{"labetalol",
                                                 10,
                                                 clinical::MedicationUnit::kMg,
@@ -443,8 +449,8 @@ private:
         });
         At(Day(-40, 8), "standing orders, version 2", [this, ondansetron, labetalol] {
             return StatusOf(use_cases_.standing_orders.SignSet(
-                prescriber_,
-                NewStandingOrderSet{{ondansetron, labetalol}, "Labetalol for a sustained BP rise (APA consensus).", 1}));
+                prescriber_, NewStandingOrderSet{
+                                 {ondansetron, labetalol}, "Labetalol for a sustained BP rise (APA consensus).", 1}));
         });
     }
 
@@ -454,23 +460,25 @@ private:
                              clinical::MedicationRoute route, const std::string& indication, TimePoint response_at,
                              const std::string& response) {
         const auto given_id = std::make_shared<SessionMedicationId>();
-        At(given_at, "PRN " + indication + " for " + p.mrn, [this, &p, index, given_at, entry, dose, route, indication,
-                                                             given_id] {
-            NewPrnDose prn;
-            prn.entry_number = entry;
-            prn.dose = dose;
-            prn.unit = clinical::MedicationUnit::kMg;
-            prn.route = route;
-            prn.indication = indication;
-            prn.given_at = given_at;
-            Result<PrnDose> given = use_cases_.standing_orders.GivePrnDose(nurse_, p.sessions[index], prn, settings_);
-            if (given.ok()) {
-                *given_id = given->medication.id;
-            }
-            return StatusOf(given);
-        });
+        At(given_at, "PRN " + indication + " for " + p.mrn,
+           [this, &p, index, given_at, entry, dose, route, indication, given_id] {
+               NewPrnDose prn;
+               prn.entry_number = entry;
+               prn.dose = dose;
+               prn.unit = clinical::MedicationUnit::kMg;
+               prn.route = route;
+               prn.indication = indication;
+               prn.given_at = given_at;
+               Result<PrnDose> given =
+                   use_cases_.standing_orders.GivePrnDose(nurse_, p.sessions[index], prn, settings_);
+               if (given.ok()) {
+                   *given_id = given->medication.id;
+               }
+               return StatusOf(given);
+           });
         At(response_at, "PRN response for " + p.mrn, [this, given_id, response] {
-            return StatusOf(use_cases_.standing_orders.RecordResponse(nurse_, *given_id, NewPrnResponse{true, response}));
+            return StatusOf(
+                use_cases_.standing_orders.RecordResponse(nurse_, *given_id, NewPrnResponse{true, response}));
         });
     }
 
@@ -501,8 +509,8 @@ private:
             });
             Bp(p, t0 + minutes{38}, 164, 90);
             // The SBP stayed at or above 160 for 8 minutes: labetalol under the standing order's entry 2.
-            PrnDoseWithResponse(p, index, t0 + minutes{39}, 2, 10, clinical::MedicationRoute::kIv, "SBP above threshold",
-                                t0 + minutes{80}, "BP 128/80 by the end of monitoring.");
+            PrnDoseWithResponse(p, index, t0 + minutes{39}, 2, 10, clinical::MedicationRoute::kIv,
+                                "SBP above threshold", t0 + minutes{80}, "BP 128/80 by the end of monitoring.");
         } else {
             Bp(p, t0 + minutes{30}, 136, 84);
         }
@@ -530,8 +538,9 @@ private:
         if (hypertensive) {
             NewAdverseEvent event;
             event.term = "bp_above_limit";
-            event.detail = "BP 182/96 mmHg 20 min into the infusion, 164/90 at 28 min; labetalol 10 mg IV under the standing "
-                           "order, 128/80 after it.";
+            event.detail =
+                "BP 182/96 mmHg 20 min into the infusion, 164/90 at 28 min; labetalol 10 mg IV under the standing "
+                "order, 128/80 after it.";
             event.grade = 2;
             event.onset_at = t0 + minutes{30};
             event.resolved_at = t0 + minutes{80};

@@ -303,8 +303,8 @@ Result<Administration> DoseRecords::MarkAdministrationEnteredInError(const Actor
 }
 
 Result<SessionMedication> RecordSessionMedicationIn(StoreTransaction& tx, const Actor& actor, SessionId session,
-                                                    const NewSessionMedication& medication, clinical::EntryTiming timing,
-                                                    TimePoint now) {
+                                                    const NewSessionMedication& medication,
+                                                    clinical::EntryTiming timing, TimePoint now) {
     RETURN_IF_ERROR(CheckSessionMedication(medication));
     ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
     if (!current.checked_in_at) {
@@ -315,8 +315,8 @@ Result<SessionMedication> RecordSessionMedicationIn(StoreTransaction& tx, const 
         return InvalidArgument("given_at", "is before the session's check-in");
     }
     if (clinical::IsFinal(current.state) && medication.given_at > current.state_changed_at) {
-        return InvalidArgument("given_at", "is after the session ended (" +
-                                               std::string(clinical::SessionStateName(current.state)) + ")");
+        return InvalidArgument(
+            "given_at", "is after the session ended (" + std::string(clinical::SessionStateName(current.state)) + ")");
     }
     SessionMedication record{SessionMedicationId{},
                              session,

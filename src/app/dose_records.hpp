@@ -58,8 +58,8 @@ struct NewSessionMedication {
 // transaction (StandingOrders::GivePrnDose): the same checks, the same record, the same audit entry. `timing` is
 // clinical::CheckEntryTime's for the medication's given_at. Errors: RecordSessionMedication's but CheckEntryTime's.
 Result<SessionMedication> RecordSessionMedicationIn(StoreTransaction& tx, const Actor& actor, SessionId session,
-                                                    const NewSessionMedication& medication, clinical::EntryTiming timing,
-                                                    TimePoint now);
+                                                    const NewSessionMedication& medication,
+                                                    clinical::EntryTiming timing, TimePoint now);
 
 class DoseRecords {
 public:

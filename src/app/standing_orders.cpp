@@ -169,8 +169,8 @@ Result<OneOffOrder> StandingOrders::SignOneOffOrder(const Actor& actor, SessionI
             record.acknowledged_interactions.push_back(interaction.rule_id + ": " + interaction.message);
         }
         ASSIGN_OR_RETURN(record.id, tx.InsertOneOffOrder(record));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "one_off_order.sign", "one_off_order", record.id.value,
-                                    record.patient.value));
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "one_off_order.sign", "one_off_order", record.id.value, record.patient.value));
         return record;
     });
 }
@@ -181,13 +181,15 @@ Result<PrnDose> StandingOrders::GivePrnDose(const Actor& actor, SessionId sessio
     ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
                      clinical::CheckEntryTime("given_at", dose.given_at, now, settings.records));
     if (dose.entry_number.has_value() == dose.one_off_order.has_value()) {
-        return InvalidArgument("order", "a PRN dose is given under exactly one order: a standing-order entry "
-                                        "(entry_number) or a one-off order (one_off_order)");
+        return InvalidArgument("order",
+                               "a PRN dose is given under exactly one order: a standing-order entry "
+                               "(entry_number) or a one-off order (one_off_order)");
     }
     return store_.Write([&](StoreTransaction& tx) -> Result<PrnDose> {
         ASSIGN_OR_RETURN(const TreatmentSession current, tx.GetSession(session));
         if (!current.checked_in_at) {
-            return SessionNotOpen(current, "a PRN dose is given during a session, from check-in; it was never checked in");
+            return SessionNotOpen(current,
+                                  "a PRN dose is given during a session, from check-in; it was never checked in");
         }
         RETURN_IF_ERROR(tx.LockSessionPrnDoses(session));
         PrnOrderRef order;
@@ -262,9 +264,9 @@ Result<PrnDose> StandingOrders::RecordResponse(const Actor& actor, SessionMedica
     return store_.Write([&](StoreTransaction& tx) -> Result<PrnDose> {
         ASSIGN_OR_RETURN(PrnDose prn, tx.GetPrnDose(dose));
         if (prn.response) {
-            return Error{ErrorCode::kConflict, "response",
-                         "the response to dose " + std::to_string(dose.value) + " was recorded by " +
-                             prn.response->recorded_by};
+            return Error{
+                ErrorCode::kConflict, "response",
+                "the response to dose " + std::to_string(dose.value) + " was recorded by " + prn.response->recorded_by};
         }
         prn.response = PrnResponse{response.effective, response.note, now, actor.user};
         RETURN_IF_ERROR(tx.InsertPrnResponse(dose, *prn.response));

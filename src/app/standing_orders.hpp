@@ -87,15 +87,14 @@ public:
     Result<OneOffOrder> SignOneOffOrder(const Actor& actor, SessionId session, const NewOneOffOrder& order);
 
     // The actor gives a PRN dose in `session`, recorded as a session medication (order_kind standing_order or prn)
-    // linked to its order. Checks, in order: CheckEntryTime's on "given_at"; kInvalidArgument "order" unless exactly one
-    // of entry_number and one_off_order is given; kNotFound for no such session, kFailedPrecondition "session_id" when
-    // it was never checked in; kFailedPrecondition
-    // "entry_number" when no set was in force at given_at, kNotFound "entry_number" when the set has no such entry;
-    // kNotFound "one_off_order" when the order is not one of this session's; clinical::CheckPrnDose's against the
-    // earlier doses of the same order in the session and the session's valid blood pressures; under a standing order,
-    // InteractionRefusal when the patient's current medications or allergies speak against the drug; then
-    // RecordSessionMedicationIn's ("given_at" before the check-in or after the end of a finished session). Audited
-    // "session_medication.create" and "prn_dose.give", both with the patient.
+    // linked to its order. Checks, in order: CheckEntryTime's on "given_at"; kInvalidArgument "order" unless exactly
+    // one of entry_number and one_off_order is given; kNotFound for no such session, kFailedPrecondition "session_id"
+    // when it was never checked in; kFailedPrecondition "entry_number" when no set was in force at given_at, kNotFound
+    // "entry_number" when the set has no such entry; kNotFound "one_off_order" when the order is not one of this
+    // session's; clinical::CheckPrnDose's against the earlier doses of the same order in the session and the session's
+    // valid blood pressures; under a standing order, InteractionRefusal when the patient's current medications or
+    // allergies speak against the drug; then RecordSessionMedicationIn's ("given_at" before the check-in or after the
+    // end of a finished session). Audited "session_medication.create" and "prn_dose.give", both with the patient.
     Result<PrnDose> GivePrnDose(const Actor& actor, SessionId session, const NewPrnDose& dose,
                                 const clinical::ClinicSettings& settings);
 

@@ -31,10 +31,14 @@ std::string UtcToday() {
 }
 
 Json Ondansetron() {
-    return {{"drug", "ondansetron"},        {"dose", 4},
-            {"unit", "mg"},                 {"routes", {"iv", "odt"}},
-            {"indication", "nausea"},       {"max_doses_per_session", 2},
-            {"max_total_per_session", 8},   {"min_interval_minutes", 30}};
+    return {{"drug", "ondansetron"},
+            {"dose", 4},
+            {"unit", "mg"},
+            {"routes", {"iv", "odt"}},
+            {"indication", "nausea"},
+            {"max_doses_per_session", 2},
+            {"max_total_per_session", 8},
+            {"min_interval_minutes", 30}};
 }
 
 class StandingOrderApiTest : public ::testing::TestWithParam<Backend> {
@@ -108,8 +112,8 @@ TEST_P(StandingOrderApiTest, APrescriberSignsAndANurseGivesAPrnDose) {
     EXPECT_EQ(too_soon.status, 409);
     EXPECT_EQ(too_soon.ErrorField(), "given_at");
 
-    const std::string response = "/api/v1/prn-doses/" + std::to_string(given.body["id"].get<std::int64_t>()) +
-                                 "/response";
+    const std::string response =
+        "/api/v1/prn-doses/" + std::to_string(given.body["id"].get<std::int64_t>()) + "/response";
     const ApiResponse answered = nurse.Post(response, {{"effective", true}, {"note", "settled in 10 min"}});
     ASSERT_EQ(answered.status, 200) << answered.text;
     EXPECT_EQ(answered.body["response"]["effective"], true);

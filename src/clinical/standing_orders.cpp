@@ -17,27 +17,36 @@ namespace {
 // Sources: docs/clinical-rules.md "Standing orders and PRN doses" quotes each in full.
 constexpr std::array<PrnRule, 12> kRules = {{
     {"prn.dose", "the order's dose is the most a nurse may give (clinic policy [PRACTICE])"},
-    {"prn.unit", "a dose is recorded in the order's unit, never converted at the chair (ISMP, clinic policy [PRACTICE])"},
-    {"prn.route", "a standing order names its routes: ondansetron IV or ODT (Zofran USPI §2), labetalol IV "
-                  "(labetalol USPI §2), clonidine PO (Catapres USPI §2)"},
-    {"prn.indication", "a standing order covers only the indication it names (CMS 42 CFR 482.24(c)(3)(iv), "
-                       "clinic policy [PRACTICE])"},
+    {"prn.unit",
+     "a dose is recorded in the order's unit, never converted at the chair (ISMP, clinic policy [PRACTICE])"},
+    {"prn.route",
+     "a standing order names its routes: ondansetron IV or ODT (Zofran USPI §2), labetalol IV "
+     "(labetalol USPI §2), clonidine PO (Catapres USPI §2)"},
+    {"prn.indication",
+     "a standing order covers only the indication it names (CMS 42 CFR 482.24(c)(3)(iv), "
+     "clinic policy [PRACTICE])"},
     {"prn.dose_above_order", "a nurse gives no more than the signed dose (clinic policy [PRACTICE])"},
-    {"prn.max_doses", "the medical director's limit per session (clinic policy [PRACTICE]); labels: ondansetron "
-                      "max 16 mg IV single dose (Zofran USPI §2), labetalol max 300 mg total (labetalol USPI §2)"},
+    {"prn.max_doses",
+     "the medical director's limit per session (clinic policy [PRACTICE]); labels: ondansetron "
+     "max 16 mg IV single dose (Zofran USPI §2), labetalol max 300 mg total (labetalol USPI §2)"},
     {"prn.max_total", "the medical director's total per session (clinic policy [PRACTICE]); labels as prn.max_doses"},
-    {"prn.min_interval", "repeat doses no sooner than the order's interval: labetalol IV repeat at 10-minute "
-                         "intervals (labetalol USPI §2), clinic policy otherwise [PRACTICE]"},
-    {"prn.sbp_condition", "treat a ketamine BP rise only when it persists: transient rises are expected and settle "
-                          "(APA consensus, Sanacora 2017; ASA/ASRA/AAPM consensus, Cohen 2018); threshold and "
-                          "minutes in the signed order [PRACTICE]"},
-    {"prn.allergy", "no drug the patient is recorded allergic to without a prescriber (Joint Commission NPSG, "
-                    "clinic policy [PRACTICE])"},
-    {"prn.duplicate_therapy", "an ingredient the patient already takes is duplicate therapy: a prescriber decides "
-                              "(ISMP, clinic policy [PRACTICE])"},
-    {"prn.cns_depressant", "CNS depressants together deepen sedation and respiratory depression: FDA boxed warning "
-                           "on opioids with benzodiazepines (FDA Drug Safety Communication, 2016-08-31); Spravato "
-                           "USPI §7, Ketalar USPI [LABEL-US]"},
+    {"prn.min_interval",
+     "repeat doses no sooner than the order's interval: labetalol IV repeat at 10-minute "
+     "intervals (labetalol USPI §2), clinic policy otherwise [PRACTICE]"},
+    {"prn.sbp_condition",
+     "treat a ketamine BP rise only when it persists: transient rises are expected and settle "
+     "(APA consensus, Sanacora 2017; ASA/ASRA/AAPM consensus, Cohen 2018); threshold and "
+     "minutes in the signed order [PRACTICE]"},
+    {"prn.allergy",
+     "no drug the patient is recorded allergic to without a prescriber (Joint Commission NPSG, "
+     "clinic policy [PRACTICE])"},
+    {"prn.duplicate_therapy",
+     "an ingredient the patient already takes is duplicate therapy: a prescriber decides "
+     "(ISMP, clinic policy [PRACTICE])"},
+    {"prn.cns_depressant",
+     "CNS depressants together deepen sedation and respiratory depression: FDA boxed warning "
+     "on opioids with benzodiazepines (FDA Drug Safety Communication, 2016-08-31); Spravato "
+     "USPI §7, Ketalar USPI [LABEL-US]"},
 }};
 
 std::string_view SourceOf(std::string_view rule_id) {
@@ -81,9 +90,8 @@ std::optional<DrugClass> FirstCnsDepressantClass(std::string_view name) {
 }
 
 bool SharesIngredient(const std::vector<std::string>& left, const std::vector<std::string>& right) {
-    return std::ranges::any_of(left, [&right](const std::string& ingredient) {
-        return std::ranges::find(right, ingredient) != right.end();
-    });
+    return std::ranges::any_of(
+        left, [&right](const std::string& ingredient) { return std::ranges::find(right, ingredient) != right.end(); });
 }
 
 }  // namespace
@@ -108,9 +116,9 @@ Status ValidatePrnOrderTerms(const PrnOrderTerms& terms, std::string_view prefix
     }
     for (std::size_t i = 0; i < terms.routes.size(); ++i) {
         if (std::ranges::count(terms.routes, terms.routes[i]) > 1) {
-            return InvalidArgument(Field(prefix, "routes"), "names " +
-                                                                std::string(kMedicationRouteNames.Name(terms.routes[i])) +
-                                                                " more than once");
+            return InvalidArgument(
+                Field(prefix, "routes"),
+                "names " + std::string(kMedicationRouteNames.Name(terms.routes[i])) + " more than once");
         }
     }
     RETURN_IF_ERROR(CheckText(Field(prefix, "indication"), terms.indication, TextRule{.max_characters = 200}));
@@ -165,8 +173,8 @@ bool SbpConditionMet(const SbpCondition& condition, std::span<const SystolicRead
     return before.back().observed_at - run_start >= std::chrono::minutes(condition.sustained_minutes);
 }
 
-Status CheckPrnDose(const PrnOrderTerms& terms, const PrnDoseRequest& request,
-                    std::span<const EarlierPrnDose> earlier, std::span<const SystolicReading> readings) {
+Status CheckPrnDose(const PrnOrderTerms& terms, const PrnDoseRequest& request, std::span<const EarlierPrnDose> earlier,
+                    std::span<const SystolicReading> readings) {
     if (!(request.dose > 0) || !std::isfinite(request.dose)) {
         return Refuse(ErrorCode::kInvalidArgument, "dose", "prn.dose", "a dose must be above 0");
     }
@@ -180,18 +188,18 @@ Status CheckPrnDose(const PrnOrderTerms& terms, const PrnDoseRequest& request,
         for (MedicationRoute route : terms.routes) {
             allowed += (allowed.empty() ? "" : ", ") + std::string(kMedicationRouteNames.Name(route));
         }
-        return Refuse(ErrorCode::kInvalidArgument, "route", "prn.route",
-                      "the order allows " + allowed + ", not " +
-                          std::string(kMedicationRouteNames.Name(request.route)));
+        return Refuse(
+            ErrorCode::kInvalidArgument, "route", "prn.route",
+            "the order allows " + allowed + ", not " + std::string(kMedicationRouteNames.Name(request.route)));
     }
     if (NormalizeDrugName(request.indication) != NormalizeDrugName(terms.indication)) {
         return Refuse(ErrorCode::kInvalidArgument, "indication", "prn.indication",
                       "the order is for \"" + terms.indication + "\", not \"" + request.indication + "\"");
     }
     if (request.dose > terms.dose) {
-        return Refuse(ErrorCode::kOutOfRange, "dose", "prn.dose_above_order",
-                      Amount(request.dose, request.unit) + " is more than the order's " +
-                          Amount(terms.dose, terms.unit));
+        return Refuse(
+            ErrorCode::kOutOfRange, "dose", "prn.dose_above_order",
+            Amount(request.dose, request.unit) + " is more than the order's " + Amount(terms.dose, terms.unit));
     }
     if (std::cmp_greater_equal(earlier.size(), terms.max_doses_per_session)) {
         return Refuse(ErrorCode::kFailedPrecondition, "order", "prn.max_doses",
@@ -212,8 +220,8 @@ Status CheckPrnDose(const PrnOrderTerms& terms, const PrnDoseRequest& request,
     }
     const auto interval = std::chrono::minutes(terms.min_interval_minutes);
     for (const EarlierPrnDose& dose : earlier) {
-        const auto apart = request.given_at >= dose.given_at ? request.given_at - dose.given_at
-                                                             : dose.given_at - request.given_at;
+        const auto apart =
+            request.given_at >= dose.given_at ? request.given_at - dose.given_at : dose.given_at - request.given_at;
         if (apart < interval) {
             const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(apart).count();
             return Refuse(ErrorCode::kFailedPrecondition, "given_at", "prn.min_interval",

@@ -26,8 +26,8 @@ Result<clinical::PrnOrderTerms> ReadTerms(ObjectReader& body, const std::string&
     const std::optional<Json> routes = body.Raw("routes");
     terms.indication = body.String("indication");
     if (ObjectReader* sbp = body.OptionalObject("sbp_condition")) {
-        terms.sbp_condition = clinical::SbpCondition{sbp->Int("systolic_at_or_above_mmhg"),
-                                                     sbp->Int("sustained_minutes")};
+        terms.sbp_condition =
+            clinical::SbpCondition{sbp->Int("systolic_at_or_above_mmhg"), sbp->Int("sustained_minutes")};
     }
     terms.max_doses_per_session = body.Int("max_doses_per_session");
     terms.max_total_per_session = body.OptionalNumber("max_total_per_session");
@@ -114,9 +114,9 @@ void AddStandingOrderRoutes(ApiRouter& api, ApiServices& services) {
                 RETURN_IF_ERROR(body.Finish());
                 RETURN_IF_ERROR(terms);
                 order.terms = std::move(*terms);
-                ASSIGN_OR_RETURN(const app::OneOffOrder signed_order,
-                                 services.use_cases.standing_orders.SignOneOffOrder(
-                                     call.actor, app::SessionId{call.id}, order));
+                ASSIGN_OR_RETURN(
+                    const app::OneOffOrder signed_order,
+                    services.use_cases.standing_orders.SignOneOffOrder(call.actor, app::SessionId{call.id}, order));
                 return JsonResponse(201, json::ToJson(signed_order));
             });
 

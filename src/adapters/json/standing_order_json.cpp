@@ -36,8 +36,9 @@ Json ToJson(const app::StandingOrderSet& set) {
         json["number"] = entry.number;
         entries.push_back(std::move(json));
     }
-    return Json{{"id", set.id.value},       {"version", set.version},   {"note", set.note},
-                {"signed_at", FormatTime(set.signed_at)}, {"signed_by", set.signed_by}, {"entries", std::move(entries)}};
+    return Json{{"id", set.id.value},         {"version", set.version},
+                {"note", set.note},           {"signed_at", FormatTime(set.signed_at)},
+                {"signed_by", set.signed_by}, {"entries", std::move(entries)}};
 }
 
 Json ToJson(const app::OneOffOrder& order) {

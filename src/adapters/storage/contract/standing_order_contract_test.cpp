@@ -27,18 +27,39 @@ using clinical::MedicationUnit;
 using std::chrono::minutes;
 
 clinical::PrnOrderTerms Ondansetron() {
-    return {"ondansetron", 4, MedicationUnit::kMg, {MedicationRoute::kIv, MedicationRoute::kOdt}, "nausea", std::nullopt,
-            2,             8, 30};
+    return {"ondansetron",
+            4,
+            MedicationUnit::kMg,
+            {MedicationRoute::kIv, MedicationRoute::kOdt},
+            "nausea",
+            std::nullopt,
+            2,
+            8,
+            30};
 }
 
 clinical::PrnOrderTerms Labetalol() {
-    return {"labetalol", 10, MedicationUnit::kMg,         {MedicationRoute::kIv},
-            "SBP above threshold", clinical::SbpCondition{160, 10}, 3, 30, 10};
+    return {"labetalol",
+            10,
+            MedicationUnit::kMg,
+            {MedicationRoute::kIv},
+            "SBP above threshold",
+            clinical::SbpCondition{160, 10},
+            3,
+            30,
+            10};
 }
 
 clinical::PrnOrderTerms Clonidine() {
-    return {"clonidine", 0.1, MedicationUnit::kMg, {MedicationRoute::kPo}, "SBP above threshold",
-            clinical::SbpCondition{170, 15}, 1, std::nullopt, 0};
+    return {"clonidine",
+            0.1,
+            MedicationUnit::kMg,
+            {MedicationRoute::kPo},
+            "SBP above threshold",
+            clinical::SbpCondition{170, 15},
+            1,
+            std::nullopt,
+            0};
 }
 
 // Keeps the standing-order sets and PRN doses an export hands over.
@@ -161,8 +182,8 @@ TEST_P(StandingOrderContractTest, VersionsSupersedeAndTheSetInForceReadsBack) {
 TEST_P(StandingOrderContractTest, EveryRuleOfAStandingOrderDoseRefusesAndWritesNothing) {
     const SessionId session = DosingSession();
     // No set in force yet.
-    ExpectRefused(session, Entry(1, 4, MedicationRoute::kIv, "nausea"), ErrorCode::kFailedPrecondition,
-                  "entry_number", "no standing-order set");
+    ExpectRefused(session, Entry(1, 4, MedicationRoute::kIv, "nausea"), ErrorCode::kFailedPrecondition, "entry_number",
+                  "no standing-order set");
     Sign({Ondansetron(), Labetalol()}, 0);
     clock_.Advance(minutes{1});
     ExpectRefused(session, Entry(3, 4, MedicationRoute::kIv, "nausea"), ErrorCode::kNotFound, "entry_number",
@@ -226,8 +247,8 @@ TEST_P(StandingOrderContractTest, TheRecordStopsAStandingOrderAndAOneOffOrderMus
     app::NewOneOffOrder one_off{Ondansetron(), false};
     one_off.terms.max_doses_per_session = 1;
     one_off.terms.max_total_per_session = std::nullopt;
-    EXPECT_TRUE(IsRefusal(orders().SignOneOffOrder(prescriber_, session, one_off), ErrorCode::kFailedPrecondition,
-                          "drug"));
+    EXPECT_TRUE(
+        IsRefusal(orders().SignOneOffOrder(prescriber_, session, one_off), ErrorCode::kFailedPrecondition, "drug"));
     one_off.acknowledge_interactions = true;
     Result<app::OneOffOrder> signed_order = orders().SignOneOffOrder(prescriber_, session, one_off);
     ASSERT_TRUE(signed_order.ok()) << signed_order.error().ToString();
@@ -265,9 +286,9 @@ TEST_P(StandingOrderContractTest, AResponseIsRecordedOnce) {
     EXPECT_EQ(answered->response->recorded_at, clock_.Now());
     EXPECT_TRUE(IsRefusal(orders().RecordResponse(nurse_, given->medication.id, {false, ""}), ErrorCode::kConflict,
                           "response"));
-    EXPECT_TRUE(IsRefusal(orders().RecordResponse(nurse_, app::SessionMedicationId{given->medication.id.value + 50},
-                                                  {false, ""}),
-                          ErrorCode::kNotFound, "dose_id"));
+    EXPECT_TRUE(IsRefusal(
+        orders().RecordResponse(nurse_, app::SessionMedicationId{given->medication.id.value + 50}, {false, ""}),
+        ErrorCode::kNotFound, "dose_id"));
     std::vector<app::PrnDose> doses;
     ASSERT_TRUE(store()
                     .Read([&](app::StoreTransaction& tx) -> Status {
@@ -293,8 +314,8 @@ TEST_P(StandingOrderContractTest, AResponseIsRecordedOnce) {
     EXPECT_FALSE(ExecuteDirectly("UPDATE standing_order_entries SET dose = 40").ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StandingOrderContractTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendTestName{});
+INSTANTIATE_TEST_SUITE_P(Backends, StandingOrderContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendTestName{});
 
 }  // namespace
 }  // namespace kclinic::adapters::storage::contract

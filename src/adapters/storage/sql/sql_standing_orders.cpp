@@ -47,8 +47,8 @@ bool ReadTerms(RowReader& read, std::size_t first, clinical::PrnOrderTerms& term
     const std::optional<std::vector<std::string>> routes = StringsFromJson(read.Text(first + 3));
     terms.indication = read.Text(first + 4);
     if (!read.IsNull(first + 5)) {
-        terms.sbp_condition = clinical::SbpCondition{static_cast<int>(read.Int(first + 5)),
-                                                     static_cast<int>(read.Int(first + 6))};
+        terms.sbp_condition =
+            clinical::SbpCondition{static_cast<int>(read.Int(first + 5)), static_cast<int>(read.Int(first + 6))};
     }
     terms.max_doses_per_session = static_cast<int>(read.Int(first + 7));
     terms.max_total_per_session = ReadOptionalReal(read, first + 8);
@@ -175,12 +175,12 @@ Result<app::OneOffOrderId> SqlTransaction::InsertOneOffOrder(const app::OneOffOr
     params.emplace_back(Millis(order.signed_at));
     params.emplace_back(order.signed_by);
     static_assert(kTermsColumnCount == 10);
-    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                     connection_.Query("INSERT INTO one_off_orders (session_id, patient_id, " +
-                                           std::string(kTermsColumns) +
-                                           ", acknowledged_interactions, signed_at, signed_by) VALUES ($1, $2, $3, $4, "
-                                           "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                                       params));
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("INSERT INTO one_off_orders (session_id, patient_id, " + std::string(kTermsColumns) +
+                              ", acknowledged_interactions, signed_at, signed_by) VALUES ($1, $2, $3, $4, "
+                              "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                          params));
     return app::OneOffOrderId{InsertedId(rows)};
 }
 
@@ -278,12 +278,11 @@ Result<app::PrnDose> SqlTransaction::GetPrnDose(app::SessionMedicationId dose) {
 Status SqlTransaction::InsertPrnResponse(app::SessionMedicationId dose, const app::PrnResponse& response) {
     const std::vector<SqlValue> params = {dose.value, std::int64_t{response.effective ? 1 : 0}, response.note,
                                           Millis(response.recorded_at), response.recorded_by};
-    Result<std::vector<SqlRow>> rows =
-        connection_.Query("INSERT INTO prn_responses (session_medication_id, effective, note, recorded_at, "
-                          "recorded_by) VALUES ($1, $2, $3, $4, $5)",
-                          params);
-    if (!rows.ok() &&
-        IsUniqueViolation(rows.error(), "prn_responses.session_medication_id", "prn_responses_pkey")) {
+    Result<std::vector<SqlRow>> rows = connection_.Query(
+        "INSERT INTO prn_responses (session_medication_id, effective, note, recorded_at, "
+        "recorded_by) VALUES ($1, $2, $3, $4, $5)",
+        params);
+    if (!rows.ok() && IsUniqueViolation(rows.error(), "prn_responses.session_medication_id", "prn_responses_pkey")) {
         return Error{ErrorCode::kConflict, "response",
                      "the response to dose " + std::to_string(dose.value) + " is already recorded"};
     }
@@ -294,10 +293,11 @@ Status SqlTransaction::LockSessionPrnDoses(app::SessionId session) {
     // As LockSessionDeviceFeed: the row's write lock holds on PostgreSQL until the transaction ends; SQLite's write
     // transactions are serial already.
     const std::vector<SqlValue> params = {session.value};
-    return StatusOf(connection_.Query("INSERT INTO prn_session_locks (session_id, generation) VALUES ($1, 1) "
-                                      "ON CONFLICT (session_id) DO UPDATE SET generation = "
-                                      "prn_session_locks.generation + 1",
-                                      params));
+    return StatusOf(
+        connection_.Query("INSERT INTO prn_session_locks (session_id, generation) VALUES ($1, 1) "
+                          "ON CONFLICT (session_id) DO UPDATE SET generation = "
+                          "prn_session_locks.generation + 1",
+                          params));
 }
 
 }  // namespace kclinic::adapters::storage::sql
