@@ -213,6 +213,9 @@ Result<PrnDose> StandingOrders::GivePrnDose(const Actor& actor, SessionId sessio
             terms = entry->terms;
         } else {
             Result<OneOffOrder> one_off = tx.GetOneOffOrder(*dose.one_off_order);
+            if (!one_off.ok() && one_off.error().code != ErrorCode::kNotFound) {
+                return one_off.error();
+            }
             if (!one_off.ok() || one_off->session != session) {
                 return Error{ErrorCode::kNotFound, "one_off_order",
                              "session " + std::to_string(session.value) + " has no one-off order " +
