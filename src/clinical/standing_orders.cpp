@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <ranges>
 #include <string>
 #include <utility>
 #include <vector>
@@ -164,11 +165,11 @@ bool SbpConditionMet(const SbpCondition& condition, std::span<const SystolicRead
         return false;
     }
     TimePoint run_start = before.back().observed_at;
-    for (auto reading = before.rbegin(); reading != before.rend(); ++reading) {
-        if (reading->systolic_mmhg < condition.systolic_at_or_above_mmhg) {
+    for (const SystolicReading& reading : std::ranges::reverse_view(before)) {
+        if (reading.systolic_mmhg < condition.systolic_at_or_above_mmhg) {
             break;
         }
-        run_start = reading->observed_at;
+        run_start = reading.observed_at;
     }
     return before.back().observed_at - run_start >= std::chrono::minutes(condition.sustained_minutes);
 }
