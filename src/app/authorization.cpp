@@ -96,6 +96,12 @@ constexpr std::array kMatrix = {
                "record an administration, stop an infusion, record another medication given in a session, mark an "
                "administration entered in error",
                RolesOf(kP, kN), ""},
+    AccessRule{Permission::kStandingOrderRead, "standing_order.read",
+               "read the standing-order sets, every version and the one in force on a date", RolesOf(kP, kN), ""},
+    AccessRule{Permission::kStandingOrderSign, "standing_order.sign", "sign a new version of the standing-order set",
+               RolesOf(kP), "the medical director, a prescriber, signs standing orders (issue 14 §1)"},
+    AccessRule{Permission::kPrnDoseGive, "prn_dose.give",
+               "give a PRN dose under a standing or one-off order, record its response", RolesOf(kP, kN), ""},
     AccessRule{Permission::kVitalRead, "vital.read", "read vital signs", RolesOf(kP, kN, kT, kOwn), ""},
     AccessRule{Permission::kVitalRecord, "vital.record", "record a vital sign", RolesOf(kP, kN), ""},
     AccessRule{Permission::kAssessmentRead, "assessment.read", "read rating-scale scores", RolesOf(kP, kN, kT, kOwn),

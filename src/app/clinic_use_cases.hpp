@@ -26,6 +26,7 @@
 #include "app/rems_forms.hpp"
 #include "app/scheduling.hpp"
 #include "app/session_steps.hpp"
+#include "app/standing_orders.hpp"
 #include "app/user_records.hpp"
 
 namespace kclinic::app {
@@ -51,6 +52,7 @@ struct ClinicUseCases {
           courses(store, clock),
           sessions(store, clock, zones),
           doses(store, clock),
+          standing_orders(store, clock, zones),
           alerts(store, clock),
           adverse_events(store, clock),
           notes(store, clock),
@@ -70,6 +72,7 @@ struct ClinicUseCases {
     CourseRecords courses;
     SessionSteps sessions;
     DoseRecords doses;
+    StandingOrders standing_orders;
     AlertRecords alerts;
     AdverseEventRecords adverse_events;
     NoteRecords notes;

@@ -11,6 +11,7 @@
 #include "app/clinic_settings.hpp"
 #include "app/patient_records.hpp"
 #include "app/session_steps.hpp"
+#include "app/standing_orders.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/session_state.hpp"
 
@@ -369,6 +370,12 @@ Result<SessionScreen> ClinicViews::Session(const Actor& actor, SessionId session
 
         ASSIGN_OR_RETURN(screen.adverse_events, tx.ListSessionAdverseEvents(session));
         screen.thresholds = VitalSignThresholds(settings.monitoring);
+        ASSIGN_OR_RETURN(screen.prn_doses, tx.ListPrnDoses(session));
+        ASSIGN_OR_RETURN(screen.one_off_orders, tx.ListOneOffOrders(session));
+        ASSIGN_OR_RETURN(const std::vector<StandingOrderSet> sets, tx.ListStandingOrderSets());
+        if (const StandingOrderSet* in_force = SetInForceAt(sets, now)) {
+            screen.standing_orders = *in_force;
+        }
         RETURN_IF_ERROR(
             RecordAudit(tx, actor, now, "session_screen.read", "treatment_session", session.value, patient.value));
         return screen;

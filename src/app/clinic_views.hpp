@@ -114,6 +114,11 @@ struct SessionScreen {
     std::vector<Alert> alerts;                 // the session's alerts and every open alert of the patient, in id order
     std::vector<AdverseEvent> adverse_events;  // linked to the session, by onset
     std::vector<AlertThreshold> thresholds;    // VitalSignThresholds of the settings in force
+    // Issue 14 §1: the PRN doses given in the session (each also in record.medications) with their orders and
+    // responses, the session's one-off orders, and the standing-order set in force now (what a nurse may give next).
+    std::vector<PrnDose> prn_doses;
+    std::vector<OneOffOrder> one_off_orders;
+    std::optional<StandingOrderSet> standing_orders;
 };
 
 // The instruments the chart's outcome series cover, in the order it answers them (issue 12 §2).

@@ -128,6 +128,7 @@ public:
     void Plan() {
         PlanStaff();
         PlanRooms();
+        PlanStandingOrders();
         PlanFreshIntake();
         PlanAwaitingSignOff();
         PlanScreened();
@@ -420,6 +421,67 @@ private:
     // A racemic ketamine infusion of 0.5 mg/kg over 40 min (APA consensus, clinical-reference §2) from t0 + 10 min,
     // monitored until t0 + 90 min. With `hypertensive`, the BP 20 min into the infusion is 182/96: the systolic alert
     // (>= 180, settings.monitoring) fires, the prescriber acknowledges it, and a transient hypertension is logged.
+    // The medical director's standing orders (issue 14 §1): version 1 with ondansetron for nausea, version 2 adding
+    // labetalol for a sustained BP rise during the infusion.
+    void PlanStandingOrders() {
+        const clinical::PrnOrderTerms ondansetron{
+            "ondansetron",
+            4,
+            clinical::MedicationUnit::kMg,
+            {clinical::MedicationRoute::kPo, clinical::MedicationRoute::kOdt, clinical::MedicationRoute::kIv},
+            "nausea",
+            std::nullopt,
+            2,
+            8,
+            30};
+        const clinical::PrnOrderTerms labetalol{"labetalol",
+                                                10,
+                                                clinical::MedicationUnit::kMg,
+                                                {clinical::MedicationRoute::kIv},
+                                                "SBP above threshold",
+                                                clinical::SbpCondition{160, 5},
+                                                3,
+                                                30,
+                                                10};
+        At(Day(-120, 8), "standing orders, version 1", [this, ondansetron] {
+            return StatusOf(use_cases_.standing_orders.SignSet(
+                prescriber_, NewStandingOrderSet{{ondansetron}, "Antiemetic for the infusion chairs.", 0}));
+        });
+        At(Day(-40, 8), "standing orders, version 2", [this, ondansetron, labetalol] {
+            return StatusOf(use_cases_.standing_orders.SignSet(
+                prescriber_, NewStandingOrderSet{
+                                 {ondansetron, labetalol}, "Labetalol for a sustained BP rise (APA consensus).", 1}));
+        });
+    }
+
+    // A PRN dose under entry `entry` of the standing orders in force, given in session `index` at `given_at`, and
+    // the response recorded at `response_at`.
+    void PrnDoseWithResponse(DemoPatient& p, std::size_t index, TimePoint given_at, int entry, double dose,
+                             clinical::MedicationRoute route, const std::string& indication, TimePoint response_at,
+                             const std::string& response) {
+        const auto given_id = std::make_shared<SessionMedicationId>();
+        At(given_at, "PRN " + indication + " for " + p.mrn,
+           [this, &p, index, given_at, entry, dose, route, indication, given_id] {
+               NewPrnDose prn;
+               prn.entry_number = entry;
+               prn.dose = dose;
+               prn.unit = clinical::MedicationUnit::kMg;
+               prn.route = route;
+               prn.indication = indication;
+               prn.given_at = given_at;
+               Result<PrnDose> given =
+                   use_cases_.standing_orders.GivePrnDose(nurse_, p.sessions[index], prn, settings_);
+               if (given.ok()) {
+                   *given_id = given->medication.id;
+               }
+               return StatusOf(given);
+           });
+        At(response_at, "PRN response for " + p.mrn, [this, given_id, response] {
+            return StatusOf(
+                use_cases_.standing_orders.RecordResponse(nurse_, *given_id, NewPrnResponse{true, response}));
+        });
+    }
+
     void IvSession(DemoPatient& p, std::size_t index, TimePoint t0, bool hypertensive) {
         if (t0 >= TimePoint{week_start_}) {
             Seat(p, index, t0, clinical::AppointmentType::kIvSession, kIvChair, t0 + minutes{96});
@@ -446,6 +508,9 @@ private:
                 return Status::Ok();
             });
             Bp(p, t0 + minutes{38}, 164, 90);
+            // The SBP stayed at or above 160 for 8 minutes: labetalol under the standing order's entry 2.
+            PrnDoseWithResponse(p, index, t0 + minutes{39}, 2, 10, clinical::MedicationRoute::kIv,
+                                "SBP above threshold", t0 + minutes{80}, "BP 128/80 by the end of monitoring.");
         } else {
             Bp(p, t0 + minutes{30}, 136, 84);
         }
@@ -473,12 +538,15 @@ private:
         if (hypertensive) {
             NewAdverseEvent event;
             event.term = "bp_above_limit";
-            event.detail = "BP 182/96 mmHg 20 min into the infusion, 164/90 at 28 min, 128/80 after it; no treatment.";
+            event.detail =
+                "BP 182/96 mmHg 20 min into the infusion, 164/90 at 28 min; labetalol 10 mg IV under the standing "
+                "order, 128/80 after it.";
             event.grade = 2;
             event.onset_at = t0 + minutes{30};
             event.resolved_at = t0 + minutes{80};
             event.outcome = clinical::AdverseEventOutcome::kRecovered;
-            event.actions = {clinical::AdverseEventAction::kExtendedObservation};
+            event.actions = {clinical::AdverseEventAction::kExtendedObservation,
+                             clinical::AdverseEventAction::kPrnDrugGiven};
             event.relatedness = clinical::Relatedness::kProbable;
             AdverseEventAt(p, index, t0 + minutes{85}, event);
         }
@@ -671,13 +739,8 @@ private:
         nausea.actions = {clinical::AdverseEventAction::kPrnDrugGiven};
         nausea.relatedness = clinical::Relatedness::kProbable;
         AdverseEventAt(p, 1, Day(-5, 15), nausea);
-        At(Day(-5, 14, 25), "ondansetron for " + p.mrn, [this, &p, given_at = Day(-5, 14, 25)] {
-            return StatusOf(use_cases_.doses.RecordSessionMedication(
-                nurse_, p.sessions[1],
-                NewSessionMedication{"ondansetron", 4, clinical::MedicationUnit::kMg, clinical::MedicationRoute::kPo,
-                                     given_at, "nausea", clinical::MedicationOrderKind::kPrn},
-                settings_));
-        });
+        PrnDoseWithResponse(p, 1, Day(-5, 14, 25), 1, 4, clinical::MedicationRoute::kPo, "nausea", Day(-5, 14, 50),
+                            "Nausea settled within 20 min.");
         NoteAt(p, now_ - hours{1}, therapist_, NoteKind::kIntegration,
                "Integration after infusion 3 (draft): less rumination this week.", false);
     }

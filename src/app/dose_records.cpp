@@ -302,6 +302,41 @@ Result<Administration> DoseRecords::MarkAdministrationEnteredInError(const Actor
         &TreatmentTransaction::GetAdministration, &TreatmentTransaction::MarkAdministrationEnteredInError);
 }
 
+Result<SessionMedication> RecordSessionMedicationIn(StoreTransaction& tx, const Actor& actor, SessionId session,
+                                                    const NewSessionMedication& medication,
+                                                    clinical::EntryTiming timing, TimePoint now) {
+    RETURN_IF_ERROR(CheckSessionMedication(medication));
+    ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
+    if (!current.checked_in_at) {
+        return SessionIs(session, current.state,
+                         "a session medication is given during a session, from check-in; it was never checked in");
+    }
+    if (medication.given_at < *current.checked_in_at) {
+        return InvalidArgument("given_at", "is before the session's check-in");
+    }
+    if (clinical::IsFinal(current.state) && medication.given_at > current.state_changed_at) {
+        return InvalidArgument(
+            "given_at", "is after the session ended (" + std::string(clinical::SessionStateName(current.state)) + ")");
+    }
+    SessionMedication record{SessionMedicationId{},
+                             session,
+                             current.patient,
+                             medication.drug,
+                             medication.dose,
+                             medication.unit,
+                             medication.route,
+                             medication.given_at,
+                             medication.indication,
+                             medication.order_kind,
+                             timing == clinical::EntryTiming::kLate,
+                             now,
+                             actor.user};
+    ASSIGN_OR_RETURN(record.id, tx.InsertSessionMedication(record));
+    RETURN_IF_ERROR(RecordAudit(tx, actor, now, "session_medication.create", "session_medication", record.id.value,
+                                record.patient.value));
+    return record;
+}
+
 Result<SessionMedication> DoseRecords::RecordSessionMedication(const Actor& actor, SessionId session,
                                                                const NewSessionMedication& medication,
                                                                const clinical::ClinicSettings& settings) {
@@ -310,35 +345,7 @@ Result<SessionMedication> DoseRecords::RecordSessionMedication(const Actor& acto
     ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
                      clinical::CheckEntryTime("given_at", medication.given_at, now, settings.records));
     return store_.Write([&](StoreTransaction& tx) -> Result<SessionMedication> {
-        ASSIGN_OR_RETURN(TreatmentSession current, tx.GetSession(session));
-        if (!current.checked_in_at) {
-            return SessionIs(session, current.state,
-                             "a session medication is given during a session, from check-in; it was never checked in");
-        }
-        if (medication.given_at < *current.checked_in_at) {
-            return InvalidArgument("given_at", "is before the session's check-in");
-        }
-        if (clinical::IsFinal(current.state) && medication.given_at > current.state_changed_at) {
-            return InvalidArgument("given_at", "is after the session ended (" +
-                                                   std::string(clinical::SessionStateName(current.state)) + ")");
-        }
-        SessionMedication record{SessionMedicationId{},
-                                 session,
-                                 current.patient,
-                                 medication.drug,
-                                 medication.dose,
-                                 medication.unit,
-                                 medication.route,
-                                 medication.given_at,
-                                 medication.indication,
-                                 medication.order_kind,
-                                 timing == clinical::EntryTiming::kLate,
-                                 now,
-                                 actor.user};
-        ASSIGN_OR_RETURN(record.id, tx.InsertSessionMedication(record));
-        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "session_medication.create", "session_medication", record.id.value,
-                                    record.patient.value));
-        return record;
+        return RecordSessionMedicationIn(tx, actor, session, medication, timing, now);
     });
 }
 

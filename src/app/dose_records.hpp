@@ -14,6 +14,7 @@
 #include "app/records.hpp"
 #include "base/result.hpp"
 #include "clinical/dose.hpp"
+#include "clinical/record_time.hpp"
 #include "clinical/settings.hpp"
 
 namespace kclinic::app {
@@ -52,6 +53,13 @@ struct NewSessionMedication {
     std::string indication;  // why, 1-200 characters
     clinical::MedicationOrderKind order_kind = clinical::MedicationOrderKind::kPrn;
 };
+
+// RecordSessionMedication's work inside `tx`, for a use case that records a session medication as part of its own
+// transaction (StandingOrders::GivePrnDose): the same checks, the same record, the same audit entry. `timing` is
+// clinical::CheckEntryTime's for the medication's given_at. Errors: RecordSessionMedication's but CheckEntryTime's.
+Result<SessionMedication> RecordSessionMedicationIn(StoreTransaction& tx, const Actor& actor, SessionId session,
+                                                    const NewSessionMedication& medication,
+                                                    clinical::EntryTiming timing, TimePoint now);
 
 class DoseRecords {
 public:

@@ -47,6 +47,8 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
         }
         RETURN_IF_ERROR(Append(tx.ListAdministrations(session.id), record.administrations));
         RETURN_IF_ERROR(Append(tx.ListSessionMedications(session.id), record.session_medications));
+        RETURN_IF_ERROR(Append(tx.ListOneOffOrders(session.id), record.one_off_orders));
+        RETURN_IF_ERROR(Append(tx.ListPrnDoses(session.id), record.prn_doses));
         RETURN_IF_ERROR(Append(tx.ListSessionTransitions(session.id), record.session_transitions));
     }
     AlertFilter alerts;
@@ -72,6 +74,8 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
     const Status read = store_.Read([&](StoreTransaction& tx) -> Status {
         ASSIGN_OR_RETURN(const auto settings, tx.LoadSettings());
         RETURN_IF_ERROR(sink.Settings(settings));
+        ASSIGN_OR_RETURN(const std::vector<StandingOrderSet> standing_orders, tx.ListStandingOrderSets());
+        RETURN_IF_ERROR(sink.StandingOrderSets(standing_orders));
         for (PatientId after{};;) {
             ASSIGN_OR_RETURN(std::vector<Patient> patients, tx.ListPatients(after, kPatientPage));
             for (Patient& patient : patients) {

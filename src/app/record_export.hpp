@@ -31,19 +31,24 @@ struct PatientRecordExport {
     std::vector<DoseOrderRecord> dose_orders;
     std::vector<Administration> administrations;  // each with its infusion stop
     std::vector<SessionMedication> session_medications;
+    std::vector<OneOffOrder> one_off_orders;
+    std::vector<PrnDose> prn_doses;  // the session medications given as PRN doses, with their orders and responses
     std::vector<Alert> alerts;
     std::vector<AdverseEvent> adverse_events;
     std::vector<Note> notes;  // each with its addenda
     std::vector<RemsFormRecord> rems_forms;
 };
 
-// Receives the export in order: the clinic's settings once, then each patient, then the audit log entry by entry.
+// Receives the export in order: the clinic's settings and every version of its standing-order set once, then each
+// patient, then the audit log entry by entry.
 // An error from any call stops the export and is returned from RecordExport::Export.
 class RecordExportSink {
 public:
     virtual ~RecordExportSink() = default;
     // The settings a clinic changed from their defaults, as (name, value) text pairs in name order.
     virtual Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) = 0;
+    // Every version, oldest first (none when the clinic never signed one).
+    virtual Status StandingOrderSets(const std::vector<StandingOrderSet>& sets) = 0;
     virtual Status Patient(const PatientRecordExport& record) = 0;
     virtual Status Audit(const AuditEntry& entry) = 0;
 };

@@ -22,6 +22,7 @@
 #include "clinical/schedule.hpp"
 #include "clinical/scheduling.hpp"
 #include "clinical/session_state.hpp"
+#include "clinical/standing_orders.hpp"
 #include "clinical/time_point.hpp"
 
 namespace kclinic::app {
@@ -49,6 +50,8 @@ using SessionId = Id<struct SessionTag>;
 using DoseOrderId = Id<struct DoseOrderTag>;
 using AdministrationId = Id<struct AdministrationTag>;
 using SessionMedicationId = Id<struct SessionMedicationTag>;
+using StandingOrderSetId = Id<struct StandingOrderSetTag>;
+using OneOffOrderId = Id<struct OneOffOrderTag>;
 using AlertId = Id<struct AlertTag>;
 using AdverseEventId = Id<struct AdverseEventTag>;
 using NoteId = Id<struct NoteTag>;
@@ -385,6 +388,59 @@ struct SessionMedication {
     bool late_entry = false;  // given_at was documented late (clinical::CheckEntryTime)
     TimePoint recorded_at;
     std::string recorded_by;
+};
+
+// One entry of a standing-order set: its number in the set (1, 2, ...) and what it allows.
+struct StandingOrderEntry {
+    int number = 0;
+    clinical::PrnOrderTerms terms;
+};
+
+// A version of the clinic's standing orders (issue 14 §1), signed by the medical director. It is in force from
+// signed_at until the next version is signed: versions supersede each other and are never changed or deleted, so the
+// set in force at any earlier time can still be read.
+struct StandingOrderSet {
+    StandingOrderSetId id;
+    int version = 0;  // 1, 2, ...: one more than the version it supersedes
+    std::vector<StandingOrderEntry> entries;
+    std::string note;  // why this version (optional; empty when none was given)
+    TimePoint signed_at;
+    std::string signed_by;
+};
+
+// A prescriber's order for one session: a PRN drug the standing orders do not cover (or a patient they do not cover).
+// The interactions the record showed when it was signed are kept with it, as the prescriber acknowledged them.
+struct OneOffOrder {
+    OneOffOrderId id;
+    SessionId session;
+    PatientId patient;
+    clinical::PrnOrderTerms terms;
+    std::vector<std::string> acknowledged_interactions;  // "prn.allergy: ..." messages; empty when none were shown
+    TimePoint signed_at;
+    std::string signed_by;
+};
+
+// The order a PRN dose was given under: an entry of a standing-order set, or a one-off order.
+struct PrnOrderRef {
+    std::optional<StandingOrderSetId> standing_order_set;
+    int entry_number = 0;  // with standing_order_set
+    std::optional<OneOffOrderId> one_off_order;
+};
+
+// How the patient responded to a PRN dose, recorded once, after the dose.
+struct PrnResponse {
+    bool effective = false;
+    std::string note;  // optional
+    TimePoint recorded_at;
+    std::string recorded_by;
+};
+
+// A PRN dose: the session medication it was recorded as (order_kind standing_order or prn), the order it was given
+// under and the response once recorded. Never part of the ketamine total (SessionMedication).
+struct PrnDose {
+    SessionMedication medication;
+    PrnOrderRef order;
+    std::optional<PrnResponse> response;
 };
 
 // An alert a rule (clinical/alerts.hpp) raised over a recorded vital sign or assessment, for the patient's named

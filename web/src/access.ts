@@ -19,6 +19,9 @@ export type Permission =
   | 'schedule.read'
   | 'course.manage'
   | 'dose_order.sign'
+  | 'standing_order.read'
+  | 'standing_order.sign'
+  | 'prn_dose.give'
   | 'assessment.read'
   | 'questionnaire.assign'
   | 'chart.read'
@@ -51,6 +54,9 @@ const matrix: Readonly<Record<Permission, readonly Role[]>> = {
   'schedule.read': [...STAFF_CLINICAL, 'front_desk'],
   'course.manage': ['prescriber'],
   'dose_order.sign': ['prescriber'],
+  'standing_order.read': ['prescriber', 'nurse'],
+  'standing_order.sign': ['prescriber'],
+  'prn_dose.give': ['prescriber', 'nurse'],
   'assessment.read': STAFF_CLINICAL,
   'questionnaire.assign': STAFF_CLINICAL,
   'chart.read': STAFF_CLINICAL,

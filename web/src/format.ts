@@ -114,11 +114,30 @@ export function formatDuration(milliseconds: number): string {
 }
 
 // The units the clinic record uses (UCUM in the API: kg, mg, mm[Hg], /min, %, Cel, mL/h, mg/h, min).
-export type Unit = 'kg' | 'mg' | 'mg/kg' | 'mmHg' | 'bpm' | 'breaths/min' | '%' | 'Cel' | 'mL/h' | 'mg/h' | 'min';
+export type Unit =
+  | 'kg'
+  | 'mg'
+  | 'mcg'
+  | 'g'
+  | 'mL'
+  | 'units'
+  | 'mg/kg'
+  | 'mmHg'
+  | 'bpm'
+  | 'breaths/min'
+  | '%'
+  | 'Cel'
+  | 'mL/h'
+  | 'mg/h'
+  | 'min';
 
 const unitKeys: Readonly<Record<Unit, MessageKey>> = {
   kg: 'unit.kg',
   mg: 'unit.mg',
+  mcg: 'unit.mcg',
+  g: 'unit.g',
+  mL: 'unit.mL',
+  units: 'unit.units',
   'mg/kg': 'unit.mgPerKg',
   mmHg: 'unit.mmHg',
   bpm: 'unit.bpm',

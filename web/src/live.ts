@@ -14,7 +14,8 @@ export type LiveEventType =
   | 'alert'
   | 'alert_acknowledged'
   | 'session_state'
-  | 'administration';
+  | 'administration'
+  | 'prn_dose';
 
 export interface LiveEvent {
   readonly type: LiveEventType;

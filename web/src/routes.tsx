@@ -18,6 +18,7 @@ import { PortalPage } from './screens/portal/portal-page';
 import { QuestionnairePage } from './screens/portal/questionnaire-page';
 import { SchedulePage } from './screens/schedule/schedule-page';
 import { SessionPage } from './screens/session/session-page';
+import { StandingOrdersPage } from './screens/session/standing-orders-page';
 
 export interface RouteDef {
   readonly pattern: string;
@@ -37,6 +38,7 @@ export const routes: readonly RouteDef[] = [
   { pattern: '/patients/:id/sessions/:session/dose-order', permission: 'dose_order.sign', view: DoseOrderPage },
   { pattern: '/patients/:id/notes', permission: 'note.read', view: NotesPage },
   { pattern: '/schedule', permission: 'appointment.read', view: SchedulePage, nav: 'nav.schedule' },
+  { pattern: '/standing-orders', permission: 'standing_order.read', view: StandingOrdersPage, nav: 'nav.standingOrders' },
   { pattern: '/admin', permission: 'user.manage', view: UsersPage, nav: 'nav.admin' },
   { pattern: '/admin/users/new', permission: 'user.manage', view: AddUserPage },
   { pattern: '/admin/settings', permission: 'settings.change', view: SettingsPage },

@@ -156,6 +156,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddPortalRoutes(api, services);
     AddScheduleRoutes(api, services);
     AddDeviceRoutes(api, services);
+    AddStandingOrderRoutes(api, services);
     AddCalendarFeedRoutes(api, services);
     AddViewRoutes(api, services);
     if (services.test_clock != nullptr) {

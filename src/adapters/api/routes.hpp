@@ -54,6 +54,8 @@ void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
 void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
 // Bedside monitors: devices, their binding to rooms, and unassigned device readings (app/device_feed.hpp).
 void AddDeviceRoutes(ApiRouter& api, ApiServices& services);
+// Standing-order sets, one-off orders, PRN doses and their responses (standing_order_routes.cpp).
+void AddStandingOrderRoutes(ApiRouter& api, ApiServices& services);
 // The test clock (app/test_clock_moves.hpp): reading and moving it. Only when services.test_clock is set.
 void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 

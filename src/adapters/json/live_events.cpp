@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "adapters/json/record_json.hpp"
+#include "adapters/json/standing_order_json.hpp"
 
 namespace kclinic::adapters::json {
 namespace {
@@ -38,6 +39,10 @@ app::LiveEvent SessionStateEvent(const app::TreatmentSession& session) {
 app::LiveEvent AdministrationEvent(const app::Administration& administration) {
     return Event(app::LiveEventKind::kAdministration, administration.patient, administration.session,
                  ToJson(administration));
+}
+
+app::LiveEvent PrnDoseEvent(const app::PrnDose& dose) {
+    return Event(app::LiveEventKind::kPrnDose, dose.medication.patient, dose.medication.session, ToJson(dose));
 }
 
 void PublishRecorded(app::EventBus& bus, const app::VitalSign& vital, const std::vector<app::Alert>& alerts) {

@@ -18,6 +18,8 @@ namespace kclinic::adapters::json {
 [[nodiscard]] app::LiveEvent AlertAcknowledgedEvent(const app::Alert& alert);
 [[nodiscard]] app::LiveEvent SessionStateEvent(const app::TreatmentSession& session);
 [[nodiscard]] app::LiveEvent AdministrationEvent(const app::Administration& administration);
+// A PRN dose given or its response recorded: the dose as json::ToJson(PrnDose) shows it.
+[[nodiscard]] app::LiveEvent PrnDoseEvent(const app::PrnDose& dose);
 
 // Publishes the record's event, then one per alert it raised: watchers see the cause before its alerts.
 void PublishRecorded(app::EventBus& bus, const app::VitalSign& vital, const std::vector<app::Alert>& alerts);

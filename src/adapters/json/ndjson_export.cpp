@@ -1,6 +1,7 @@
 #include "adapters/json/ndjson_export.hpp"
 
 #include "adapters/json/record_json.hpp"
+#include "adapters/json/standing_order_json.hpp"
 
 namespace kclinic::adapters::json {
 namespace {
@@ -55,7 +56,13 @@ Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
     RETURN_IF_ERROR(WriteAll(out_, "treatment_session", record.sessions));
     RETURN_IF_ERROR(WriteAll(out_, "dose_order", record.dose_orders));
     RETURN_IF_ERROR(WriteAll(out_, "administration", record.administrations));
-    return WriteAll(out_, "session_medication", record.session_medications);
+    RETURN_IF_ERROR(WriteAll(out_, "session_medication", record.session_medications));
+    RETURN_IF_ERROR(WriteAll(out_, "one_off_order", record.one_off_orders));
+    return WriteAll(out_, "prn_dose", record.prn_doses);
+}
+
+Status NdjsonExportSink::StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) {
+    return WriteAll(out_, "standing_order_set", sets);
 }
 
 Status NdjsonExportSink::Audit(const app::AuditEntry& entry) {

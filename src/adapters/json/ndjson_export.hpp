@@ -23,6 +23,7 @@ public:
     NdjsonExportSink(std::ostream& out, std::string_view backend, app::TimePoint exported_at);
 
     Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) override;
+    Status StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) override;
     Status Patient(const app::PatientRecordExport& record) override;
     Status Audit(const app::AuditEntry& entry) override;
 

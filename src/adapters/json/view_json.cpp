@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "adapters/json/record_json.hpp"
+#include "adapters/json/standing_order_json.hpp"
 #include "app/record_names.hpp"
 #include "base/text.hpp"
 #include "clinical/schedule.hpp"
@@ -214,6 +215,9 @@ Json ToJson(const app::SessionScreen& screen) {
         {"alerts", ArrayOf(screen.alerts)},
         {"adverse_events", ArrayOf(screen.adverse_events)},
         {"alert_thresholds", std::move(thresholds)},
+        {"prn_doses", ArrayOf(screen.prn_doses)},
+        {"one_off_orders", ArrayOf(screen.one_off_orders)},
+        {"standing_orders", screen.standing_orders ? ToJson(*screen.standing_orders) : Json(nullptr)},
     };
 }
 

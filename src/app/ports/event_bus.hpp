@@ -21,6 +21,7 @@ enum class LiveEventKind {
     kAlertAcknowledged,  // an alert was acknowledged
     kSessionState,       // a treatment session moved through its state machine
     kAdministration,     // a dose was administered
+    kPrnDose,            // a PRN dose was given under a standing or one-off order, or its response recorded
 };
 
 inline constexpr auto kLiveEventKindNames = MakeEnumNames<LiveEventKind>({
@@ -30,6 +31,7 @@ inline constexpr auto kLiveEventKindNames = MakeEnumNames<LiveEventKind>({
     {LiveEventKind::kAlertAcknowledged, "alert_acknowledged"},
     {LiveEventKind::kSessionState, "session_state"},
     {LiveEventKind::kAdministration, "administration"},
+    {LiveEventKind::kPrnDose, "prn_dose"},
 });
 [[nodiscard]] constexpr std::string_view LiveEventKindName(LiveEventKind kind) {
     return kLiveEventKindNames.Name(kind);

@@ -535,6 +535,35 @@ public:
     virtual Status LockSessionDeviceFeed(SessionId session) = 0;
 };
 
+// Standing-order sets, one-off orders and the PRN doses given under them (app/standing_orders.hpp). All append-only.
+class StandingOrderTransaction {
+public:
+    virtual ~StandingOrderTransaction() = default;
+
+    // `set.id` is ignored. kConflict "version" when that version exists (another prescriber signed one first).
+    virtual Result<StandingOrderSetId> InsertStandingOrderSet(const StandingOrderSet& set) = 0;
+    // Every version with its entries, oldest first.
+    virtual Result<std::vector<StandingOrderSet>> ListStandingOrderSets() = 0;
+    // `order.id` is ignored.
+    virtual Result<OneOffOrderId> InsertOneOffOrder(const OneOffOrder& order) = 0;
+    // kNotFound "order_id" when no such order.
+    virtual Result<OneOffOrder> GetOneOffOrder(OneOffOrderId id) = 0;
+    // The one-off orders of `session`, in id order.
+    virtual Result<std::vector<OneOffOrder>> ListOneOffOrders(SessionId session) = 0;
+    // Links session medication `dose` to the order it was given under.
+    virtual Status InsertPrnDose(SessionMedicationId dose, const PrnOrderRef& order) = 0;
+    // The PRN dose recorded as session medication `dose`, with its order and response. kNotFound "dose_id" when that
+    // is no PRN dose.
+    virtual Result<PrnDose> GetPrnDose(SessionMedicationId dose) = 0;
+    // The PRN doses of `session` with their orders and responses, in given_at order.
+    virtual Result<std::vector<PrnDose>> ListPrnDoses(SessionId session) = 0;
+    // kConflict "response" when the dose has one already.
+    virtual Status InsertPrnResponse(SessionMedicationId dose, const PrnResponse& response) = 0;
+    // Serialises the PRN doses of `session` (as LockSessionDeviceFeed): two nurses giving a dose under one order at
+    // once are checked one after the other, so neither passes a limit the other's dose reached.
+    virtual Status LockSessionPrnDoses(SessionId session) = 0;
+};
+
 // The questionnaires clinicians assign to patients (app/questionnaires.hpp).
 class QuestionnaireTransaction {
 public:
@@ -567,7 +596,8 @@ class StoreTransaction : public PatientTransaction,
                          public OutboxTransaction,
                          public CalendarFeedTransaction,
                          public DeviceTransaction,
-                         public QuestionnaireTransaction {};
+                         public QuestionnaireTransaction,
+                         public StandingOrderTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 

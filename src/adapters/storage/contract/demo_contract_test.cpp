@@ -188,6 +188,30 @@ TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
     EXPECT_TRUE(std::any_of(induction.notes.begin(), induction.notes.end(),
                             [](const app::Note& note) { return !note.signed_at.has_value(); }));
 
+    // Issue 14 §1: the medical director's standing orders in two versions, and two PRN doses of the induction given
+    // under them (ondansetron for the nausea, labetalol for the sustained BP rise), each with its response.
+    const Result<std::vector<app::StandingOrderSet>> standing_orders = clinic().standing_orders.ListSets();
+    ASSERT_TRUE(standing_orders.ok()) << standing_orders.error().ToString();
+    ASSERT_EQ(standing_orders->size(), 2U);
+    EXPECT_EQ(standing_orders->back().entries.size(), 2U);
+    std::vector<app::PrnDose> prn_doses;
+    ASSERT_TRUE(store()
+                    .Read([&](app::StoreTransaction& tx) -> Status {
+                        for (const app::TreatmentSession& session : induction.sessions) {
+                            ASSIGN_OR_RETURN(std::vector<app::PrnDose> doses, tx.ListPrnDoses(session.id));
+                            prn_doses.insert(prn_doses.end(), doses.begin(), doses.end());
+                        }
+                        return Status::Ok();
+                    })
+                    .ok());
+    ASSERT_EQ(prn_doses.size(), 2U);
+    EXPECT_EQ(prn_doses[0].medication.drug, "ondansetron");
+    EXPECT_EQ(prn_doses[1].medication.drug, "labetalol");
+    for (const app::PrnDose& dose : prn_doses) {
+        EXPECT_GT(dose.order.entry_number, 0);
+        EXPECT_TRUE(dose.response.has_value());
+    }
+
     // Maintenance esketamine: 13 sessions discharged, the first maintenance one among them; every REMS form
     // submitted but the last, which is due.
     const StoredPatient& maintenance = patients["DEMO-0006"];

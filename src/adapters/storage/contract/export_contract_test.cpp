@@ -24,6 +24,10 @@ public:
         settings = overrides;
         return Status::Ok();
     }
+    Status StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) override {
+        standing_order_sets = sets;
+        return Status::Ok();
+    }
     Status Patient(const app::PatientRecordExport& record) override {
         if (static_cast<int>(patients.size()) + 1 == fail_at_patient_) {
             return Error{ErrorCode::kUnavailable, "out", "disk full"};
@@ -37,6 +41,7 @@ public:
     }
 
     std::vector<std::pair<std::string, std::string>> settings;
+    std::vector<app::StandingOrderSet> standing_order_sets;
     std::vector<app::PatientRecordExport> patients;
     std::vector<app::AuditEntry> audit;
 

@@ -463,6 +463,38 @@ public:
         return Call(&app::StoreTransaction::EndQuestionnaireAssignment, id, at, by);
     }
 
+    // app::StandingOrderTransaction
+    Result<app::StandingOrderSetId> InsertStandingOrderSet(const app::StandingOrderSet& set) override {
+        return Call(&app::StoreTransaction::InsertStandingOrderSet, set);
+    }
+    Result<std::vector<app::StandingOrderSet>> ListStandingOrderSets() override {
+        return Call(&app::StoreTransaction::ListStandingOrderSets);
+    }
+    Result<app::OneOffOrderId> InsertOneOffOrder(const app::OneOffOrder& order) override {
+        return Call(&app::StoreTransaction::InsertOneOffOrder, order);
+    }
+    Result<app::OneOffOrder> GetOneOffOrder(app::OneOffOrderId id) override {
+        return Call(&app::StoreTransaction::GetOneOffOrder, id);
+    }
+    Result<std::vector<app::OneOffOrder>> ListOneOffOrders(app::SessionId session) override {
+        return Call(&app::StoreTransaction::ListOneOffOrders, session);
+    }
+    Status InsertPrnDose(app::SessionMedicationId dose, const app::PrnOrderRef& order) override {
+        return Call(&app::StoreTransaction::InsertPrnDose, dose, order);
+    }
+    Result<app::PrnDose> GetPrnDose(app::SessionMedicationId dose) override {
+        return Call(&app::StoreTransaction::GetPrnDose, dose);
+    }
+    Result<std::vector<app::PrnDose>> ListPrnDoses(app::SessionId session) override {
+        return Call(&app::StoreTransaction::ListPrnDoses, session);
+    }
+    Status InsertPrnResponse(app::SessionMedicationId dose, const app::PrnResponse& response) override {
+        return Call(&app::StoreTransaction::InsertPrnResponse, dose, response);
+    }
+    Status LockSessionPrnDoses(app::SessionId session) override {
+        return Call(&app::StoreTransaction::LockSessionPrnDoses, session);
+    }
+
 private:
     template <typename Operation, typename... Args>
     std::invoke_result_t<Operation, app::StoreTransaction&, Args&...> Call(Operation operation, Args&... args) {

@@ -203,6 +203,18 @@ public:
     Status EndQuestionnaireAssignment(app::QuestionnaireAssignmentId id, app::TimePoint at,
                                       std::string_view by) override;
 
+    // app::StandingOrderTransaction: sql_standing_orders.cpp.
+    Result<app::StandingOrderSetId> InsertStandingOrderSet(const app::StandingOrderSet& set) override;
+    Result<std::vector<app::StandingOrderSet>> ListStandingOrderSets() override;
+    Result<app::OneOffOrderId> InsertOneOffOrder(const app::OneOffOrder& order) override;
+    Result<app::OneOffOrder> GetOneOffOrder(app::OneOffOrderId id) override;
+    Result<std::vector<app::OneOffOrder>> ListOneOffOrders(app::SessionId session) override;
+    Status InsertPrnDose(app::SessionMedicationId dose, const app::PrnOrderRef& order) override;
+    Result<app::PrnDose> GetPrnDose(app::SessionMedicationId dose) override;
+    Result<std::vector<app::PrnDose>> ListPrnDoses(app::SessionId session) override;
+    Status InsertPrnResponse(app::SessionMedicationId dose, const app::PrnResponse& response) override;
+    Status LockSessionPrnDoses(app::SessionId session) override;
+
 private:
     SqlConnection& connection_;
 };

@@ -7,6 +7,7 @@
 import { get } from '../../api';
 import { formatBloodPressure, formatQuantity } from '../../format';
 import type { MessageKey } from '../../i18n';
+import type { OneOffOrder, PrnDose, SessionMedication, StandingOrderSet } from './prn';
 
 export type SessionState =
   | 'scheduled'
@@ -79,6 +80,7 @@ export interface SessionDetail extends Session {
   readonly dose_order?: DoseOrder | null;
   readonly administrations?: Administration[];
   readonly transitions?: Transition[];
+  readonly medications?: SessionMedication[];
 }
 
 export interface Vital {
@@ -170,6 +172,9 @@ export interface SessionScreen {
   readonly alerts: Alert[];
   readonly adverse_events: AdverseEvent[];
   readonly alert_thresholds: AlertThreshold[];
+  readonly prn_doses: PrnDose[];
+  readonly one_off_orders: OneOffOrder[];
+  readonly standing_orders: StandingOrderSet | null;
 }
 
 export function loadScreen(id: number): Promise<SessionScreen> {

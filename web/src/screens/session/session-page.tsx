@@ -39,6 +39,7 @@ import {
   type Thresholds,
   type Vital,
 } from './model';
+import { PrnPanel, type PrnDose } from './prn';
 import { RemsPanel } from './rems';
 import { SessionSummary } from './summary';
 import { VitalsChart } from './vitals-chart';
@@ -232,6 +233,16 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
     },
     [merge, reload],
   );
+  // A PRN dose given or answered, here or in another tab: into the doses and the session's medications.
+  const putPrnDose = useCallback(
+    (dose: PrnDose) =>
+      merge((c) => ({
+        ...c,
+        prn_doses: upsert(c.prn_doses, dose),
+        session: { ...c.session, medications: upsert(c.session.medications ?? [], dose) },
+      })),
+    [merge],
+  );
   const setSession = useCallback(
     (next: SessionDetail) => {
       merge((c) => ({
@@ -242,6 +253,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
           dose_order: next.dose_order ?? c.session.dose_order,
           administrations: next.administrations ?? c.session.administrations,
           transitions: next.transitions ?? c.session.transitions,
+          medications: next.medications ?? c.session.medications,
         },
       }));
       void refreshClinicClock();
@@ -257,6 +269,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
         else if (event.type === 'alert' || event.type === 'alert_acknowledged') putAlert(record);
         else if (event.type === 'assessment') putScore(record);
         else if (event.type === 'administration') putAdministration(record);
+        else if (event.type === 'prn_dose') putPrnDose(record);
         else if (event.type === 'session_state') {
           // The state event carries the session without its transitions: read the record for the timers' inputs.
           setSession(record);
@@ -265,7 +278,7 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
       },
       onResync: () => void reload(),
     }),
-    [addVital, putAlert, putScore, putAdministration, setSession, reload],
+    [addVital, putAlert, putScore, putAdministration, putPrnDose, setSession, reload],
   );
   useLiveTopic(Number.isFinite(id) ? { session_id: id } : null, handlers);
 
@@ -351,6 +364,15 @@ export function SessionPage({ params }: { params: Params }): JSX.Element {
               onRecorded={putAdministration}
             />
           ) : null}
+          <PrnPanel
+            sessionId={session.id}
+            doses={loaded.prn_doses}
+            medications={session.medications ?? []}
+            standingOrders={loaded.standing_orders}
+            oneOffOrders={loaded.one_off_orders}
+            canGive={editable && session.checked_in_at !== undefined && may(user.role, 'prn_dose.give')}
+            onChanged={putPrnDose}
+          />
           <section class="scales" aria-labelledby="scales-title">
             <h2 id="scales-title">{t('scales.title')}</h2>
             {editable ? (
