@@ -278,21 +278,20 @@ Result<Principal> Authentication::ConfirmWitness(std::string_view email_text, st
     const std::optional<User>& candidate = counted.candidate;
     const std::string hash = candidate ? candidate->password_hash : dummy;
     const bool accepted = credentials_.VerifyPassword(hash, password) && candidate && !candidate->disabled;
-    ASSIGN_OR_RETURN(const std::optional<User> confirmed,
-                     store_.Write([&](StoreTransaction& tx) -> Result<std::optional<User>> {
-                         std::optional<User> user = candidate;
-                         if (accepted) {
-                             ASSIGN_OR_RETURN(user, tx.GetUser(candidate->id));
-                         }
-                         if (!accepted || user->disabled || user->password_hash != hash) {
-                             RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user",
-                                                         user ? user->id.value : 0, 0));
-                             return std::optional<User>();
-                         }
-                         RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
-                         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.witness", "user", user->id.value, 0));
-                         return user;
-                     }));
+    ASSIGN_OR_RETURN(
+        const std::optional<User> confirmed, store_.Write([&](StoreTransaction& tx) -> Result<std::optional<User>> {
+            std::optional<User> user = candidate;
+            if (accepted) {
+                ASSIGN_OR_RETURN(user, tx.GetUser(candidate->id));
+            }
+            if (!accepted || user->disabled || user->password_hash != hash) {
+                RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user", user ? user->id.value : 0, 0));
+                return std::optional<User>();
+            }
+            RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.witness", "user", user->id.value, 0));
+            return user;
+        }));
     if (!confirmed) {
         return refused;
     }

@@ -69,8 +69,8 @@ std::string LocationOf(const std::vector<CsEntry>& entries) {
 }
 
 // The container's status from its entries (those recorded by `entries`' caller's cut-off).
-Result<CsContainerStatus> StatusOf(const CsContainer& container, std::vector<CsEntry> entries,
-                                   std::chrono::sys_days today, bool with_entries) {
+Result<CsContainerStatus> ContainerStatusOf(const CsContainer& container, std::vector<CsEntry> entries,
+                                            std::chrono::sys_days today, bool with_entries) {
     CsContainerStatus status;
     ASSIGN_OR_RETURN(status.product, clinical::FindCsProduct(container.product));
     ASSIGN_OR_RETURN(status.balance, clinical::Balance(MovementsOf(entries)));
@@ -123,13 +123,13 @@ Result<CsContainerStatus> Append(StoreTransaction& tx, const Actor& actor, std::
     entry.recorded_by = actor.user;
     clinical::CsMovement next = MovementOf(entry);
     next.id = entries.empty() ? 1 : entries.back().id.value + 1;
-    RETURN_IF_ERROR(clinical::CheckMovement(product, clinical::CsLotFacts{stored.expires_on, today},
-                                            MovementsOf(entries), next));
+    RETURN_IF_ERROR(
+        clinical::CheckMovement(product, clinical::CsLotFacts{stored.expires_on, today}, MovementsOf(entries), next));
     ASSIGN_OR_RETURN(entry.id, tx.InsertCsEntry(entry));
-    RETURN_IF_ERROR(RecordAudit(tx, actor, now, action, kEntryRecord, entry.id.value,
-                                entry.patient ? entry.patient->value : 0));
+    RETURN_IF_ERROR(
+        RecordAudit(tx, actor, now, action, kEntryRecord, entry.id.value, entry.patient ? entry.patient->value : 0));
     entries.push_back(entry);
-    return StatusOf(stored, std::move(entries), today, true);
+    return ContainerStatusOf(stored, std::move(entries), today, true);
 }
 
 Error BadPeriod() {
@@ -157,8 +157,14 @@ Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::Receive(const Act
         ASSIGN_OR_RETURN(const clinical::CsProduct product, clinical::FindCsProduct(receipt.product));
         std::vector<CsContainerStatus> received;
         for (int i = 0; i < receipt.containers; ++i) {
-            CsContainer container{CsContainerId{}, receipt.product, receipt.lot_number, receipt.expires_on,
-                                  receipt.supplier, receipt.invoice, now, actor.user};
+            CsContainer container{CsContainerId{},
+                                  receipt.product,
+                                  receipt.lot_number,
+                                  receipt.expires_on,
+                                  receipt.supplier,
+                                  receipt.invoice,
+                                  now,
+                                  actor.user};
             ASSIGN_OR_RETURN(container.id, tx.InsertCsContainer(container));
             RETURN_IF_ERROR(RecordAudit(tx, actor, now, "inventory.receive", kContainerRecord, container.id.value, 0));
             CsEntry entry;
@@ -212,8 +218,10 @@ Result<CsContainerStatus> ControlledSubstanceLog::Draw(const Actor& actor, CsCon
             return InvalidArgument("administration_id", "the administration is marked entered in error");
         }
         if (FoldAsciiCase(administration.drug) != product.drug) {
-            return InvalidArgument("administration_id", "the administration is of " + administration.drug + ", the "
-                                                            "container of " + std::string(product.drug));
+            return InvalidArgument("administration_id", "the administration is of " + administration.drug +
+                                                            ", the "
+                                                            "container of " +
+                                                            std::string(product.drug));
         }
         // What the patient received may not exceed what the administration records (its stop's amount for a
         // stopped infusion): every milligram given is one the administration accounts for.
@@ -331,8 +339,7 @@ Result<CsContainerStatus> ControlledSubstanceLog::ReturnToSupplier(const Actor& 
 
 Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::Count(const Actor& actor, const std::string& location,
                                                                      const std::vector<CsFound>& found,
-                                                                     const std::string& note,
-                                                                     const Witness& witness) {
+                                                                     const std::string& note, const Witness& witness) {
     RETURN_IF_ERROR(CheckName("location", location));
     RETURN_IF_ERROR(CheckText("note", note, TextRule{kMaxCsReasonLength, true, false}));
     RETURN_IF_ERROR(CheckWitness(actor, witness));
@@ -345,8 +352,8 @@ Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::Count(const Actor
               [](const CsFound& a, const CsFound& b) { return a.container < b.container; });
     for (std::size_t i = 1; i < sorted.size(); ++i) {
         if (sorted[i].container == sorted[i - 1].container) {
-            return InvalidArgument("found", "container " + std::to_string(sorted[i].container.value) +
-                                                " is listed twice");
+            return InvalidArgument("found",
+                                   "container " + std::to_string(sorted[i].container.value) + " is listed twice");
         }
     }
     const TimePoint now = clock_.Now();
@@ -359,7 +366,8 @@ Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::Count(const Actor
         ASSIGN_OR_RETURN(const std::vector<CsContainer> containers, tx.ListCsContainers());
         for (const CsContainer& container : containers) {
             ASSIGN_OR_RETURN(std::vector<CsEntry> entries, tx.ListCsEntries(container.id));
-            ASSIGN_OR_RETURN(const CsContainerStatus status, StatusOf(container, std::move(entries), today, false));
+            ASSIGN_OR_RETURN(const CsContainerStatus status,
+                             ContainerStatusOf(container, std::move(entries), today, false));
             const bool listed = std::any_of(sorted.begin(), sorted.end(),
                                             [&](const CsFound& one) { return one.container == container.id; });
             const bool holds_stock = !status.balance.closed && status.balance.on_hand > 0;
@@ -433,7 +441,7 @@ Result<CsContainerStatus> ControlledSubstanceLog::GetContainer(const Actor& acto
         ASSIGN_OR_RETURN(const CsContainer stored, tx.GetCsContainer(container));
         ASSIGN_OR_RETURN(std::vector<CsEntry> entries, tx.ListCsEntries(container));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "inventory.read", kContainerRecord, container.value, 0));
-        return StatusOf(stored, std::move(entries), today, true);
+        return ContainerStatusOf(stored, std::move(entries), today, true);
     });
 }
 
@@ -446,10 +454,9 @@ Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::ListContainers(
         std::vector<CsContainerStatus> listed;
         for (const CsContainer& container : containers) {
             ASSIGN_OR_RETURN(std::vector<CsEntry> entries, tx.ListCsEntries(container.id));
-            ASSIGN_OR_RETURN(CsContainerStatus status, StatusOf(container, std::move(entries), today, false));
+            ASSIGN_OR_RETURN(CsContainerStatus status, ContainerStatusOf(container, std::move(entries), today, false));
             const bool empty = status.balance.on_hand == 0 && status.balance.in_hand == 0;
-            if ((location && status.location != *location) ||
-                (!include_closed && (status.balance.closed || empty))) {
+            if ((location && status.location != *location) || (!include_closed && (status.balance.closed || empty))) {
                 continue;
             }
             listed.push_back(std::move(status));
@@ -493,9 +500,8 @@ Result<std::vector<CsDiscrepancy>> ControlledSubstanceLog::ListDiscrepancies(con
     });
 }
 
-Result<std::vector<CsDispensingLine>> ControlledSubstanceLog::DispensingLog(const Actor& actor,
-                                                                           const std::string& drug,
-                                                                           TimePoint from, TimePoint to) {
+Result<std::vector<CsDispensingLine>> ControlledSubstanceLog::DispensingLog(const Actor& actor, const std::string& drug,
+                                                                            TimePoint from, TimePoint to) {
     if (drug != "ketamine" && drug != "esketamine") {
         return InvalidArgument("drug", "must be ketamine or esketamine");
     }
@@ -530,8 +536,8 @@ Result<std::vector<CsDispensingLine>> ControlledSubstanceLog::DispensingLog(cons
                 }
                 line_of_draw[entry.id.value] = lines.size();
                 lines.push_back(std::move(line));
-                RETURN_IF_ERROR(RecordAudit(tx, actor, now, "inventory.report.dispensing", kEntryRecord,
-                                            entry.id.value, entry.patient ? entry.patient->value : 0));
+                RETURN_IF_ERROR(RecordAudit(tx, actor, now, "inventory.report.dispensing", kEntryRecord, entry.id.value,
+                                            entry.patient ? entry.patient->value : 0));
             } else if ((entry.kind == CsMovementKind::kReturnToStock || entry.kind == CsMovementKind::kWaste) &&
                        entry.refers_to && !corrections.contains(entry.id.value)) {
                 const auto line = line_of_draw.find(entry.refers_to->value);
@@ -603,9 +609,9 @@ Result<std::vector<CsLoss>> ControlledSubstanceLog::Losses(const Actor& actor, T
                 ASSIGN_OR_RETURN(containers[entry.container.value], tx.GetCsContainer(entry.container));
             }
             const auto resolution = resolutions.find(entry.id.value);
-            losses.push_back(CsLoss{entry, containers[entry.container.value],
-                                    resolution == resolutions.end() ? std::nullopt
-                                                                    : std::optional<CsEntry>(resolution->second)});
+            losses.push_back(
+                CsLoss{entry, containers[entry.container.value],
+                       resolution == resolutions.end() ? std::nullopt : std::optional<CsEntry>(resolution->second)});
         }
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "inventory.report.losses", kEntryRecord, 0, 0));
         return losses;

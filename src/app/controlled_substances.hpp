@@ -74,8 +74,8 @@ struct CsContainerStatus {
     CsContainer container;
     clinical::CsProduct product;
     std::string location;
-    clinical::CsBalance balance;  // in the product's unit
-    bool expired = false;         // the clinic's today is after expires_on
+    clinical::CsBalance balance;   // in the product's unit
+    bool expired = false;          // the clinic's today is after expires_on
     std::vector<CsEntry> entries;  // oldest first; empty in listings
 };
 
@@ -171,7 +171,8 @@ public:
     Result<CsContainerStatus> GetContainer(const Actor& actor, CsContainerId container);
     // Every container (without entries), in id order; only those in `location` when given; closed and empty ones
     // only with `include_closed`.
-    Result<std::vector<CsContainerStatus>> ListContainers(const Actor& actor, const std::optional<std::string>& location,
+    Result<std::vector<CsContainerStatus>> ListContainers(const Actor& actor,
+                                                          const std::optional<std::string>& location,
                                                           bool include_closed);
     // Every discrepancy, oldest first; only the open ones with `open_only`.
     Result<std::vector<CsDiscrepancy>> ListDiscrepancies(const Actor& actor, bool open_only);

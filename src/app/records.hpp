@@ -14,8 +14,8 @@
 #include "base/result.hpp"
 #include "clinical/administration.hpp"
 #include "clinical/adverse_events.hpp"
-#include "clinical/controlled_substances.hpp"
 #include "clinical/alerts.hpp"
+#include "clinical/controlled_substances.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/rems.hpp"
@@ -737,12 +737,12 @@ struct OutboxMessage {
 // One container of a controlled substance (a vial, an esketamine device kit) as received: what it is, which lot,
 // until when it may be used, from whom. Never changed; where it is and what is left follow from its entries.
 struct CsContainer {
-    CsContainerId id;          // ignored by InsertCsContainer, which returns the new one
-    std::string product;       // a code of clinical::CsProducts()
+    CsContainerId id;     // ignored by InsertCsContainer, which returns the new one
+    std::string product;  // a code of clinical::CsProducts()
     std::string lot_number;
     std::chrono::sys_days expires_on;  // the last day the lot may be used
     std::string supplier;
-    std::string invoice;       // the supplier's invoice or packing slip number (21 CFR 1304.22(a)(2)(iv))
+    std::string invoice;  // the supplier's invoice or packing slip number (21 CFR 1304.22(a)(2)(iv))
     TimePoint received_at;
     std::string received_by;
 };
@@ -758,10 +758,10 @@ struct CsEntry {
     std::optional<CsEntryId> refers_to{};
     std::optional<AdministrationId> administration{};  // a draw: the administration it was drawn for
     std::optional<PatientId> patient{};                // a draw: that administration's patient
-    std::string location;          // receipt, transfer: where the container is from now on
-    std::string reference;         // return to supplier: the supplier's return authorisation; else empty
-    std::string reason;            // waste, destruction, correction (why); resolution (the explanation); count note
-    std::string witness;           // waste, destruction: the witness's email; count: the second counter's
+    std::string location;                              // receipt, transfer: where the container is from now on
+    std::string reference;            // return to supplier: the supplier's return authorisation; else empty
+    std::string reason;               // waste, destruction, correction (why); resolution (the explanation); count note
+    std::string witness;              // waste, destruction: the witness's email; count: the second counter's
     std::int64_t expected_units = 0;  // count: on hand by the book when counted
     TimePoint recorded_at;
     std::string recorded_by;

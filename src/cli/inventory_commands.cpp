@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,8 @@ Result<app::CsAmount> ParseAmount(const std::string& option, const std::string& 
     const std::size_t unit = text.find_first_not_of("0123456789.");
     const std::string number = text.substr(0, unit);
     const std::string suffix = unit == std::string::npos ? "" : text.substr(unit);
-    const Error bad = InvalidArgument(option, "expected an amount such as 6.5ml, 35mg or 2devices (got \"" + text +
-                                                  "\")");
+    const Error bad =
+        InvalidArgument(option, "expected an amount such as 6.5ml, 35mg or 2devices (got \"" + text + "\")");
     if (number.empty()) {
         return bad;
     }
@@ -83,7 +84,8 @@ std::string StatusLine(const app::CsContainerStatus& status) {
            status.container.lot_number + " (expires " + FormatDate(status.container.expires_on) +
            (status.expired ? ", EXPIRED" : "") + ")  " + status.location + "  on hand " +
            FormatNumber(static_cast<double>(clinical::UnitsToMicrograms(product, status.balance.on_hand)) / 1000.0) +
-           " mg" + (ml ? " / " + FormatNumber(*ml) + " mL" : " / " + std::to_string(status.balance.on_hand) + " devices") +
+           " mg" +
+           (ml ? " / " + FormatNumber(*ml) + " mL" : " / " + std::to_string(status.balance.on_hand) + " devices") +
            (status.balance.in_hand > 0 ? "  (remainder in hand)" : "") +
            (status.balance.open_discrepancies.empty() ? "" : "  OPEN DISCREPANCY") + "\n";
 }
@@ -109,12 +111,11 @@ Result<CommandOutput> RunReceive(const ReceiveOptions& options) {
         return InvalidArgument("--expires-on", "expected a calendar date YYYY-MM-DD");
     }
     receipt.expires_on = *expires_on;
-    return WithInventory(options.database,
-                         [&](app::ControlledSubstanceLog& log, app::Authentication&) -> Result<CommandOutput> {
-                             ASSIGN_OR_RETURN(const std::vector<app::CsContainerStatus> received,
-                                              log.Receive(CliActor(), receipt));
-                             return StatusesOutput(received);
-                         });
+    return WithInventory(
+        options.database, [&](app::ControlledSubstanceLog& log, app::Authentication&) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(const std::vector<app::CsContainerStatus> received, log.Receive(CliActor(), receipt));
+            return StatusesOutput(received);
+        });
 }
 
 struct ListOptions {
@@ -167,11 +168,10 @@ Result<CommandOutput> RunWaste(const WasteOptions& options) {
         options.database,
         [&](app::ControlledSubstanceLog& log, app::Authentication& authentication) -> Result<CommandOutput> {
             ASSIGN_OR_RETURN(const app::Witness witness, Witness(authentication, options.witness));
-            ASSIGN_OR_RETURN(
-                const app::CsContainerStatus status,
-                log.Waste(CliActor(), app::CsContainerId{options.container},
-                          options.draw ? std::optional(app::CsEntryId{*options.draw}) : std::nullopt, amount,
-                          options.reason, witness));
+            ASSIGN_OR_RETURN(const app::CsContainerStatus status,
+                             log.Waste(CliActor(), app::CsContainerId{options.container},
+                                       options.draw ? std::optional(app::CsEntryId{*options.draw}) : std::nullopt,
+                                       amount, options.reason, witness));
             return CommandOutput{json::ToJson(status, true), StatusLine(status)};
         });
 }
@@ -297,11 +297,10 @@ void RegisterInventoryCommands(CLI::App& app, std::vector<Command>& commands) {
     commands.push_back(Command{waste_command, &waste->database.json, [waste] { return RunWaste(*waste); }});
 
     auto count = std::make_shared<CountOptions>();
-    CLI::App* count_command = inventory->add_subcommand(
-        "count", "Count a location with a second counter (their password on stdin)");
+    CLI::App* count_command =
+        inventory->add_subcommand("count", "Count a location with a second counter (their password on stdin)");
     count_command->add_option("--location", count->location, "Storage location")->required();
-    count_command->add_option("--found", count->found, "CONTAINER:AMOUNT found, e.g. 7:6.5ml (repeatable)")
-        ->required();
+    count_command->add_option("--found", count->found, "CONTAINER:AMOUNT found, e.g. 7:6.5ml (repeatable)")->required();
     count_command->add_option("--note", count->note, "A note");
     count_command->add_option("--witness", count->witness, "The second counter's email")->required();
     AddDatabaseOptions(*count_command, count->database);
@@ -313,7 +312,7 @@ void RegisterInventoryCommands(CLI::App& app, std::vector<Command>& commands) {
         auto options = std::make_shared<ReportOptions>();
         const std::string kind = name;
         CLI::App* command = report->add_subcommand(
-            kind, kind == "dispensing"   ? "Every draw of one drug in a period (21 CFR 1304.22(c))"
+            kind, kind == "dispensing"  ? "Every draw of one drug in a period (21 CFR 1304.22(c))"
                   : kind == "inventory" ? "Stock on hand at a moment (21 CFR 1304.11)"
                                         : "Discrepancies, wasted stock and destructions in a period");
         if (kind == "dispensing") {

@@ -9,10 +9,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/clinical_commands.hpp"
-#include "cli/monitor_sim_command.hpp"
 #include "cli/command.hpp"
 #include "cli/device_commands.hpp"
 #include "cli/inventory_commands.hpp"
+#include "cli/monitor_sim_command.hpp"
 #include "cli/record_commands.hpp"
 #include "cli/schedule_commands.hpp"
 #include "cli/serve_command.hpp"

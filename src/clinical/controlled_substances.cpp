@@ -203,8 +203,8 @@ Status CheckAmounts(const CsMovement& next) {
                                  next.kind == CsMovementKind::kResolution || next.kind == CsMovementKind::kCorrection;
     const bool may_refer = needs_reference || next.kind == CsMovementKind::kWaste;
     if (needs_reference && !next.refers_to) {
-        return Invalid("refers_to", "a " + std::string(kCsMovementKindNames.Name(next.kind)) +
-                                        " must name the entry it refers to");
+        return Invalid("refers_to",
+                       "a " + std::string(kCsMovementKindNames.Name(next.kind)) + " must name the entry it refers to");
     }
     if (!may_refer && next.refers_to) {
         return Invalid("refers_to",
@@ -328,10 +328,10 @@ Status CheckMovement(const CsProduct& product, const CsLotFacts& lot, std::span<
             return Refused("refers_to", "reversing " + Id(*next.refers_to) + " would leave " + negative +
                                             " below 0; correct the entries that depend on it first");
         }
-        return Refused("units", "that is more than " + negative + " (" +
-                                    std::to_string(negative == "on hand" ? before.balance.on_hand
-                                                                         : before.balance.in_hand) +
-                                    " " + std::string(kCountingUnitNames.Name(product.unit)) + ")");
+        return Refused(
+            "units", "that is more than " + negative + " (" +
+                         std::to_string(negative == "on hand" ? before.balance.on_hand : before.balance.in_hand) + " " +
+                         std::string(kCountingUnitNames.Name(product.unit)) + ")");
     }
     if (next.kind == CsMovementKind::kCorrection &&
         FindMovement(movements, *next.refers_to)->kind == CsMovementKind::kReceipt) {
@@ -385,8 +385,7 @@ Result<std::int64_t> AmountToUnits(const CsProduct& product, std::optional<doubl
     if (!std::isfinite(value) || value < 0 || value > kMaxAmount) {
         return Invalid(field, "must be a number from 0");
     }
-    const double microlitres =
-        amount_ml ? value * 1000.0 : value * 1000.0 / static_cast<double>(product.ug_per_unit);
+    const double microlitres = amount_ml ? value * 1000.0 : value * 1000.0 / static_cast<double>(product.ug_per_unit);
     const double whole = std::round(microlitres);
     // A person types mg or mL to at most three decimals; the tolerance only absorbs binary rounding of that text.
     constexpr double kTolerance = 1e-6;

@@ -87,7 +87,7 @@ inline constexpr auto kCsMovementKindNames =
 struct CsMovement {
     std::int64_t id = 0;
     CsMovementKind kind = CsMovementKind::kReceipt;
-    std::int64_t units = 0;        // see CsMovementKind; for kCount what was found; 0 for transfer and resolution
+    std::int64_t units = 0;           // see CsMovementKind; for kCount what was found; 0 for transfer and resolution
     std::int64_t given_units = 0;     // kDraw only: what the patient received
     std::int64_t expected_units = 0;  // kCount only: on hand by the book when counted
     std::optional<std::int64_t> refers_to{};
@@ -100,11 +100,11 @@ struct CsBalance {
     std::int64_t wasted = 0;
     std::int64_t destroyed = 0;
     std::int64_t returned_to_supplier = 0;
-    std::int64_t discrepancy = 0;  // found missing by counts (negative: found over)
-    std::int64_t in_hand = 0;      // drawn, not yet given, returned to stock or wasted
-    std::int64_t on_hand = 0;      // in the container, by the book
-    bool closed = false;           // returned to the supplier: nothing more may happen to it but corrections
-    std::vector<std::int64_t> open_draws;        // draws whose remainder is not yet returned or wasted
+    std::int64_t discrepancy = 0;          // found missing by counts (negative: found over)
+    std::int64_t in_hand = 0;              // drawn, not yet given, returned to stock or wasted
+    std::int64_t on_hand = 0;              // in the container, by the book
+    bool closed = false;                   // returned to the supplier: nothing more may happen to it but corrections
+    std::vector<std::int64_t> open_draws;  // draws whose remainder is not yet returned or wasted
     std::vector<std::int64_t> open_discrepancies;  // counts with a discrepancy not yet resolved
 };
 
@@ -121,8 +121,8 @@ struct CsLotFacts {
 
 // OK when `next` may follow `movements`. Errors, each naming the field:
 // - kInvalidArgument "units" for an amount out of range for its kind (a receipt, draw, waste, destruction or return
-//   of 0 or less; a count below 0; a transfer, resolution or correction with an amount), "given_units" (a draw's given below 0 or above
-//   its drawn), "refers_to" (missing where required, present where not allowed);
+//   of 0 or less; a count below 0; a transfer, resolution or correction with an amount), "given_units" (a draw's given
+//   below 0 or above its drawn), "refers_to" (missing where required, present where not allowed);
 // - kFailedPrecondition "kind": a receipt that is not the first movement, or any movement before the receipt;
 //   any movement but a correction on a closed container; a return to stock into a single-dose container;
 // - kFailedPrecondition "units": more than on hand (a draw, stock waste, destruction), more than a draw's remainder

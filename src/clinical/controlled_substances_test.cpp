@@ -156,16 +156,31 @@ TEST(ControlledSubstancesTest, EveryStepThatWouldBreakTheBalanceIsRefused) {
          Of(CsMovementKind::kWaste, 1, 2),
          ErrorCode::kFailedPrecondition,
          "units"},
-        {"return to stock from a receipt", {}, Of(CsMovementKind::kReturnToStock, 1, 1), ErrorCode::kFailedPrecondition,
+        {"return to stock from a receipt",
+         {},
+         Of(CsMovementKind::kReturnToStock, 1, 1),
+         ErrorCode::kFailedPrecondition,
          "refers_to"},
-        {"return to stock without a draw", {}, Of(CsMovementKind::kReturnToStock, 1), ErrorCode::kInvalidArgument,
+        {"return to stock without a draw",
+         {},
+         Of(CsMovementKind::kReturnToStock, 1),
+         ErrorCode::kInvalidArgument,
          "refers_to"},
-        {"waste more stock than on hand", {}, Of(CsMovementKind::kWaste, 10'001), ErrorCode::kFailedPrecondition,
+        {"waste more stock than on hand",
+         {},
+         Of(CsMovementKind::kWaste, 10'001),
+         ErrorCode::kFailedPrecondition,
          "units"},
-        {"destroy more than on hand", {}, Of(CsMovementKind::kDestruction, 10'001), ErrorCode::kFailedPrecondition,
+        {"destroy more than on hand",
+         {},
+         Of(CsMovementKind::kDestruction, 10'001),
+         ErrorCode::kFailedPrecondition,
          "units"},
         {"a second receipt", {}, Receipt(), ErrorCode::kFailedPrecondition, "kind"},
-        {"return part to the supplier", {}, Of(CsMovementKind::kReturnToSupplier, 5000), ErrorCode::kFailedPrecondition,
+        {"return part to the supplier",
+         {},
+         Of(CsMovementKind::kReturnToSupplier, 5000),
+         ErrorCode::kFailedPrecondition,
          "units"},
         {"return to the supplier with a remainder in hand",
          {Draw(1000, 700)},
@@ -199,12 +214,21 @@ TEST(ControlledSubstancesTest, EveryStepThatWouldBreakTheBalanceIsRefused) {
          Of(CsMovementKind::kCorrection, 0, 2),
          ErrorCode::kFailedPrecondition,
          "refers_to"},
-        {"correct a count", {CountOf(10'000, 10'000)}, Of(CsMovementKind::kCorrection, 0, 2),
-         ErrorCode::kFailedPrecondition, "refers_to"},
-        {"correct the receipt after a draw", {Draw(1000, 1000)}, Of(CsMovementKind::kCorrection, 0, 1),
-         ErrorCode::kFailedPrecondition, "refers_to"},
-        {"correct an entry of another container", {}, Of(CsMovementKind::kCorrection, 0, 99),
-         ErrorCode::kFailedPrecondition, "refers_to"},
+        {"correct a count",
+         {CountOf(10'000, 10'000)},
+         Of(CsMovementKind::kCorrection, 0, 2),
+         ErrorCode::kFailedPrecondition,
+         "refers_to"},
+        {"correct the receipt after a draw",
+         {Draw(1000, 1000)},
+         Of(CsMovementKind::kCorrection, 0, 1),
+         ErrorCode::kFailedPrecondition,
+         "refers_to"},
+        {"correct an entry of another container",
+         {},
+         Of(CsMovementKind::kCorrection, 0, 99),
+         ErrorCode::kFailedPrecondition,
+         "refers_to"},
         {"a transfer with an amount", {}, Of(CsMovementKind::kTransfer, 5), ErrorCode::kInvalidArgument, "units"},
     };
     for (const Refusal& c : cases) {
@@ -359,9 +383,9 @@ TEST(ControlledSubstancesTest, RandomStepsAlwaysBalanceAndIllegalOnesAlwaysRefus
                 }
             }
             const Status status = log.Add(next);
-            ASSERT_EQ(status.ok(), legal) << "walk " << walk << " step " << step << " "
-                                          << kCsMovementKindNames.Name(next.kind) << " units " << next.units << ": "
-                                          << (status.ok() ? "accepted" : status.error().message);
+            ASSERT_EQ(status.ok(), legal)
+                << "walk " << walk << " step " << step << " " << kCsMovementKindNames.Name(next.kind) << " units "
+                << next.units << ": " << (status.ok() ? "accepted" : status.error().message);
             if (!legal) {
                 continue;
             }

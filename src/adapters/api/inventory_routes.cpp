@@ -44,18 +44,16 @@ WitnessCredentials ReadWitness(ObjectReader& body) {
 
 // Confirms the witness by their own credentials: never the caller's session or token. Errors: kUnauthenticated
 // "witness" for credentials that are not a live user's; ConfirmWitness's.
-Result<app::Witness> ConfirmWitness(ApiServices& services, const ApiCall& call,
-                                    const WitnessCredentials& credentials) {
-    Result<app::Principal> principal =
-        credentials.token.empty()
-            ? services.use_cases.authentication.ConfirmWitness(credentials.email, credentials.password,
-                                                               call.actor.origin)
-            : services.use_cases.authentication.AuthenticateApiToken(credentials.token);
+Result<app::Witness> ConfirmWitness(ApiServices& services, const ApiCall& call, const WitnessCredentials& credentials) {
+    Result<app::Principal> principal = credentials.token.empty()
+                                           ? services.use_cases.authentication.ConfirmWitness(
+                                                 credentials.email, credentials.password, call.actor.origin)
+                                           : services.use_cases.authentication.AuthenticateApiToken(credentials.token);
     if (!principal.ok()) {
         const Error& error = principal.error();
-        return Error{error.code, error.code == ErrorCode::kUnauthenticated ? "witness" : error.field,
-                     error.code == ErrorCode::kUnauthenticated ? "the witness's credentials are not valid"
-                                                               : error.message};
+        return Error{
+            error.code, error.code == ErrorCode::kUnauthenticated ? "witness" : error.field,
+            error.code == ErrorCode::kUnauthenticated ? "the witness's credentials are not valid" : error.message};
     }
     return app::Witness{principal->email, principal->role};
 }
@@ -137,8 +135,8 @@ void AddInventoryRoutes(ApiRouter& api, ApiServices& services) {
                 return JsonResponse(201, {{"containers", json::ToJson(received)}});
             });
 
-    api.Add(Method::kPost, "/api/v1/inventory/containers/{id}/transfer", Permission::kInventoryReceive,
-            Subject::kNone, [&log](ApiCall& call) -> Result<HttpResponse> {
+    api.Add(Method::kPost, "/api/v1/inventory/containers/{id}/transfer", Permission::kInventoryReceive, Subject::kNone,
+            [&log](ApiCall& call) -> Result<HttpResponse> {
                 ObjectReader body(call.request.body);
                 const std::string location = body.String("location");
                 RETURN_IF_ERROR(body.Finish());
@@ -170,8 +168,8 @@ void AddInventoryRoutes(ApiRouter& api, ApiServices& services) {
                 return Created("/api/v1/inventory/containers/" + std::to_string(call.id), json::ToJson(status, true));
             });
 
-    api.Add(Method::kPost, "/api/v1/inventory/entries/{id}/return-to-stock", Permission::kInventoryDraw,
-            Subject::kNone, [&log](ApiCall& call) -> Result<HttpResponse> {
+    api.Add(Method::kPost, "/api/v1/inventory/entries/{id}/return-to-stock", Permission::kInventoryDraw, Subject::kNone,
+            [&log](ApiCall& call) -> Result<HttpResponse> {
                 ObjectReader body(call.request.body);
                 const app::CsAmount amount = ReadAmount(body, "amount", true);
                 RETURN_IF_ERROR(body.Finish());
@@ -293,7 +291,8 @@ void AddInventoryRoutes(ApiRouter& api, ApiServices& services) {
                 ASSIGN_OR_RETURN(const auto period, ReadPeriod(call.request));
                 ASSIGN_OR_RETURN(const std::vector<app::CsLoss> losses,
                                  log.Losses(call.actor, period.first, period.second));
-                return csv ? CsvResponse(json::LossesCsv(losses), "losses") : JsonResponse(200, json::LossesJson(losses));
+                return csv ? CsvResponse(json::LossesCsv(losses), "losses")
+                           : JsonResponse(200, json::LossesJson(losses));
             });
 }
 

@@ -13,8 +13,7 @@ namespace {
 using clinical::CsMovementKind;
 
 Json AmountJson(const clinical::CsProduct& product, std::int64_t units) {
-    Json amount = {{"units", units},
-                   {"mg", static_cast<double>(clinical::UnitsToMicrograms(product, units)) / 1000.0}};
+    Json amount = {{"units", units}, {"mg", static_cast<double>(clinical::UnitsToMicrograms(product, units)) / 1000.0}};
     const std::optional<double> ml = clinical::UnitsToMillilitres(product, units);
     amount["ml"] = ml ? Json(*ml) : Json(nullptr);
     return amount;
@@ -28,21 +27,21 @@ clinical::CsProduct ProductOf(const app::CsContainer& container) {
 
 Json EntryJson(const app::CsEntry& entry, const clinical::CsProduct& product,
                std::optional<app::CsEntryId> corrected_by = std::nullopt) {
-    Json json = {{"id", entry.id.value},
-                 {"container_id", entry.container.value},
-                 {"kind", clinical::kCsMovementKindNames.Name(entry.kind)},
-                 {"amount", AmountJson(product, entry.units)},
-                 {"recorded_at", FormatTime(entry.recorded_at)},
-                 {"recorded_by", entry.recorded_by}};
+    Json out = {{"id", entry.id.value},
+                {"container_id", entry.container.value},
+                {"kind", clinical::kCsMovementKindNames.Name(entry.kind)},
+                {"amount", AmountJson(product, entry.units)},
+                {"recorded_at", FormatTime(entry.recorded_at)},
+                {"recorded_by", entry.recorded_by}};
     if (entry.kind == CsMovementKind::kDraw) {
-        json["given"] = AmountJson(product, entry.given_units);
+        out["given"] = AmountJson(product, entry.given_units);
     }
     if (entry.kind == CsMovementKind::kCount) {
-        json["expected"] = AmountJson(product, entry.expected_units);
+        out["expected"] = AmountJson(product, entry.expected_units);
     }
-    auto optional_id = [&json](const char* name, auto id) {
+    auto optional_id = [&out](const char* name, auto id) {
         if (id) {
-            json[name] = id->value;
+            out[name] = id->value;
         }
     };
     optional_id("refers_to", entry.refers_to);
@@ -52,10 +51,10 @@ Json EntryJson(const app::CsEntry& entry, const clinical::CsProduct& product,
     for (const auto& [name, text] : {std::pair{"location", &entry.location}, std::pair{"reference", &entry.reference},
                                      std::pair{"reason", &entry.reason}, std::pair{"witness", &entry.witness}}) {
         if (!text->empty()) {
-            json[name] = *text;
+            out[name] = *text;
         }
     }
-    return json;
+    return out;
 }
 
 Json ContainerJson(const app::CsContainer& container, const clinical::CsProduct& product) {
@@ -96,25 +95,25 @@ std::map<std::int64_t, app::CsEntryId> Corrections(const std::vector<app::CsEntr
 }
 
 Json StatusJson(const app::CsContainerStatus& status, bool with_entries) {
-    Json json = ContainerJson(status.container, status.product);
-    json["location"] = status.location;
-    json["expired"] = status.expired;
-    json["closed"] = status.balance.closed;
-    json["balance"] = BalanceJson(status.product, status.balance);
-    json["open_draws"] = status.balance.open_draws;
-    json["open_discrepancies"] = status.balance.open_discrepancies;
+    Json out = ContainerJson(status.container, status.product);
+    out["location"] = status.location;
+    out["expired"] = status.expired;
+    out["closed"] = status.balance.closed;
+    out["balance"] = BalanceJson(status.product, status.balance);
+    out["open_draws"] = status.balance.open_draws;
+    out["open_discrepancies"] = status.balance.open_discrepancies;
     if (with_entries) {
         const std::map<std::int64_t, app::CsEntryId> corrections = Corrections(status.entries);
         Json entries = Json::array();
         for (const app::CsEntry& entry : status.entries) {
             const auto correction = corrections.find(entry.id.value);
-            entries.push_back(EntryJson(entry, status.product,
-                                        correction == corrections.end() ? std::nullopt
-                                                                        : std::optional(correction->second)));
+            entries.push_back(
+                EntryJson(entry, status.product,
+                          correction == corrections.end() ? std::nullopt : std::optional(correction->second)));
         }
-        json["entries"] = std::move(entries);
+        out["entries"] = std::move(entries);
     }
-    return json;
+    return out;
 }
 
 // One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, its quotes doubled.
@@ -241,9 +240,8 @@ std::string InventoryCsv(const std::vector<app::CsInventoryLine>& lines) {
         body += CsvRow({line.container.product, std::string(product.description), line.container.lot_number,
                         FormatDate(line.container.expires_on), std::to_string(line.container.id.value), line.location,
                         std::to_string(line.balance.on_hand),
-                        std::string(clinical::kCountingUnitNames.Name(product.unit)),
-                        Mg(product, line.balance.on_hand), ml ? FormatNumber(*ml) : "",
-                        std::to_string(line.balance.in_hand)});
+                        std::string(clinical::kCountingUnitNames.Name(product.unit)), Mg(product, line.balance.on_hand),
+                        ml ? FormatNumber(*ml) : "", std::to_string(line.balance.in_hand)});
     }
     return body;
 }
@@ -271,9 +269,8 @@ std::string LossesCsv(const std::vector<app::CsLoss>& losses) {
         body += CsvRow({FormatTime(entry.recorded_at), std::string(clinical::kCsMovementKindNames.Name(entry.kind)),
                         std::to_string(entry.container.value), loss.container.product, loss.container.lot_number,
                         std::to_string(LostUnits(entry)), Mg(product, LostUnits(entry)),
-                        entry.kind == CsMovementKind::kCount ? std::to_string(entry.expected_units) : "",
-                        entry.reason, entry.witness, entry.recorded_by,
-                        loss.resolution ? loss.resolution->recorded_by : "",
+                        entry.kind == CsMovementKind::kCount ? std::to_string(entry.expected_units) : "", entry.reason,
+                        entry.witness, entry.recorded_by, loss.resolution ? loss.resolution->recorded_by : "",
                         loss.resolution ? loss.resolution->reason : ""});
     }
     return body;

@@ -77,9 +77,8 @@ Error NoContainer(app::CsContainerId id) {
 }  // namespace
 
 Result<app::CsContainerId> SqlTransaction::InsertCsContainer(const app::CsContainer& container) {
-    const std::vector<SqlValue> params = {container.product,     container.lot_number,
-                                          FormatDate(container.expires_on), container.supplier,
-                                          container.invoice,     Millis(container.received_at),
+    const std::vector<SqlValue> params = {container.product,    container.lot_number, FormatDate(container.expires_on),
+                                          container.supplier,   container.invoice,    Millis(container.received_at),
                                           container.received_by};
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
                      connection_.Query("INSERT INTO cs_containers (product, lot_number, expires_on, supplier, invoice, "
@@ -94,9 +93,9 @@ Result<app::CsContainer> SqlTransaction::GetCsContainer(app::CsContainerId id) {
 }
 
 Result<std::vector<app::CsContainer>> SqlTransaction::ListCsContainers() {
-    return QueryRows<app::CsContainer>(
-        connection_, "SELECT " + std::string(kContainerColumns) + " FROM cs_containers ORDER BY id", {},
-        ContainerFromRow);
+    return QueryRows<app::CsContainer>(connection_,
+                                       "SELECT " + std::string(kContainerColumns) + " FROM cs_containers ORDER BY id",
+                                       {}, ContainerFromRow);
 }
 
 Status SqlTransaction::LockCsContainer(app::CsContainerId id) {
@@ -139,10 +138,10 @@ Result<app::CsEntryId> SqlTransaction::InsertCsEntry(const app::CsEntry& entry) 
 }
 
 Result<app::CsEntry> SqlTransaction::GetCsEntry(app::CsEntryId id) {
-    return QueryOne(connection_, "SELECT " + std::string(kEntryColumns) + " FROM cs_entries WHERE id = $1",
-                    {id.value}, EntryFromRow,
-                    Error{ErrorCode::kNotFound, "entry_id",
-                          "no controlled-substance log entry " + std::to_string(id.value)});
+    return QueryOne(
+        connection_, "SELECT " + std::string(kEntryColumns) + " FROM cs_entries WHERE id = $1", {id.value},
+        EntryFromRow,
+        Error{ErrorCode::kNotFound, "entry_id", "no controlled-substance log entry " + std::to_string(id.value)});
 }
 
 Result<std::vector<app::CsEntry>> SqlTransaction::ListCsEntries(app::CsContainerId container) {
@@ -152,9 +151,8 @@ Result<std::vector<app::CsEntry>> SqlTransaction::ListCsEntries(app::CsContainer
 }
 
 Result<std::vector<app::CsEntry>> SqlTransaction::ListAllCsEntries() {
-    return QueryRows<app::CsEntry>(connection_,
-                                   "SELECT " + std::string(kEntryColumns) + " FROM cs_entries ORDER BY id", {},
-                                   EntryFromRow);
+    return QueryRows<app::CsEntry>(connection_, "SELECT " + std::string(kEntryColumns) + " FROM cs_entries ORDER BY id",
+                                   {}, EntryFromRow);
 }
 
 }  // namespace kclinic::adapters::storage::sql
