@@ -66,6 +66,12 @@ public:
     // The principal of a bearer API token that is not revoked, of a user not disabled. kUnauthenticated otherwise.
     Result<Principal> AuthenticateApiToken(std::string_view token);
 
+    // A second person confirming one step of another user (the witness of a controlled-substance waste, the second
+    // counter of a count) with their own email and password, without starting a session. Throttled and audited
+    // exactly as Login (auth.witness on success, auth.login_failed on failure), with Login's errors; the password is
+    // verified outside any transaction.
+    Result<Principal> ConfirmWitness(std::string_view email, std::string_view password, std::string_view origin);
+
 private:
     // A hash of a random password with today's parameters, verified in place of a user's for an unknown address.
     Result<std::string> DummyHash();

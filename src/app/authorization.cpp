@@ -166,6 +166,30 @@ constexpr std::array kMatrix = {
     AccessRule{Permission::kDeviceReadingAssign, "device_reading.assign",
                "assign unassigned bedside-monitor readings to a patient and session (charting them)", RolesOf(kP, kN),
                "as vital.record: the readings enter the chart"},
+    // Issue 14 §2-§3: the controlled-substance log. Only licensed clinicians touch the stock (21 CFR 1301.76(a):
+    // controlled substances are handled by those the registrant authorises; clinic policy: prescribers and nurses).
+    // Corrections and the signing of a count's discrepancy are the medical director's (a prescriber: clinic policy).
+    AccessRule{Permission::kInventoryRead, "inventory.read",
+               "read the controlled-substance log: stock, entries, discrepancies, the inspector's reports",
+               RolesOf(kP, kN), "the dispensing log names patients; the clinicians accountable for the stock"},
+    AccessRule{Permission::kInventoryReceive, "inventory.receive",
+               "receive controlled-substance stock, transfer it between locations, return it to the supplier",
+               RolesOf(kP, kN), ""},
+    AccessRule{Permission::kInventoryDraw, "inventory.draw",
+               "draw for an administration, return a remainder to stock, waste (with a witness)", RolesOf(kP, kN), ""},
+    AccessRule{Permission::kInventoryWitness, "inventory.witness",
+               "witness a waste or destruction, or be the second counter of a count, with one's own credentials",
+               RolesOf(kP, kN), "a second licensed person, never the one who acts (checked by the use case)"},
+    AccessRule{Permission::kInventoryCount, "inventory.count", "count a storage location (with a second counter)",
+               RolesOf(kP, kN), ""},
+    AccessRule{Permission::kInventoryDestroy, "inventory.destroy", "destroy expired or damaged stock (with a witness)",
+               RolesOf(kP, kN), ""},
+    AccessRule{Permission::kInventoryCorrect, "inventory.correct",
+               "correct a controlled-substance entry (a reversing entry with a reason)", RolesOf(kP),
+               "clinic policy: the medical director answers for the record"},
+    AccessRule{Permission::kInventorySignDiscrepancy, "inventory.sign_discrepancy",
+               "explain and sign a count's discrepancy", RolesOf(kP),
+               "clinic policy: the medical director investigates a loss (21 CFR 1301.76(b))"},
 };
 
 // Every permission once, in enum order, so a permission's rule is found by its value.
@@ -175,7 +199,7 @@ constexpr bool InEnumOrder() {
             return false;
         }
     }
-    return kMatrix.size() == static_cast<std::size_t>(Permission::kDeviceReadingAssign) + 1;
+    return kMatrix.size() == static_cast<std::size_t>(Permission::kInventorySignDiscrepancy) + 1;
 }
 static_assert(InEnumOrder(), "kMatrix must list every Permission once, in enum order");
 

@@ -76,6 +76,14 @@ enum class Permission {
     kDeviceBind,
     kDeviceReadingRead,
     kDeviceReadingAssign,
+    kInventoryRead,
+    kInventoryReceive,
+    kInventoryDraw,
+    kInventoryWitness,
+    kInventoryCount,
+    kInventoryDestroy,
+    kInventoryCorrect,
+    kInventorySignDiscrepancy,
 };
 
 // How the caller proved who they are.

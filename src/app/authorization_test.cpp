@@ -78,6 +78,16 @@ const std::map<std::string, std::string> kExpected = {
     {"device.bind", "APN"},
     {"device_reading.read", "PN"},
     {"device_reading.assign", "PN"},
+    // Issue 14 §2-§3: licensed clinicians handle the controlled-substance stock; the medical director (a prescriber)
+    // alone corrects the log and signs a count's discrepancy.
+    {"inventory.read", "PN"},
+    {"inventory.receive", "PN"},
+    {"inventory.draw", "PN"},
+    {"inventory.witness", "PN"},
+    {"inventory.count", "PN"},
+    {"inventory.destroy", "PN"},
+    {"inventory.correct", "P"},
+    {"inventory.sign_discrepancy", "P"},
 };
 
 const std::map<char, Role> kRoleLetters = {{'A', Role::kAdmin},     {'P', Role::kPrescriber}, {'N', Role::kNurse},

@@ -11,6 +11,7 @@
 #include "app/calendar_feeds.hpp"
 #include "app/clinic_settings.hpp"
 #include "app/clinic_views.hpp"
+#include "app/controlled_substances.hpp"
 #include "app/course_records.hpp"
 #include "app/device_feed.hpp"
 #include "app/dose_records.hpp"
@@ -61,7 +62,8 @@ struct ClinicUseCases {
           questionnaires(store, clock, zones),
           scheduling(store, clock, zones),
           views(store, clock, zones),
-          devices(store, clock) {}
+          devices(store, clock),
+          inventory(store, clock, zones) {}
 
     Authentication authentication;
     UserRecords users;
@@ -82,6 +84,7 @@ struct ClinicUseCases {
     Scheduling scheduling;
     ClinicViews views;
     DeviceFeed devices;
+    ControlledSubstanceLog inventory;
 };
 
 }  // namespace kclinic::app

@@ -15,6 +15,7 @@
 #include "clinical/administration.hpp"
 #include "clinical/adverse_events.hpp"
 #include "clinical/alerts.hpp"
+#include "clinical/controlled_substances.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/eligibility.hpp"
 #include "clinical/rems.hpp"
@@ -69,6 +70,8 @@ using CalendarFeedId = Id<struct CalendarFeedTag>;
 using DeviceId = Id<struct DeviceTag>;
 using DeviceReadingId = Id<struct DeviceReadingTag>;
 using QuestionnaireAssignmentId = Id<struct QuestionnaireAssignmentTag>;
+using CsContainerId = Id<struct CsContainerTag>;
+using CsEntryId = Id<struct CsEntryTag>;
 
 // Who is acting and from where; every use case takes one and writes it to the audit log.
 struct Actor {
@@ -785,6 +788,39 @@ struct OutboxMessage {
     std::string last_error;                    // the last attempt's error; empty when none
     std::optional<TimePoint> sent_at;
     TimePoint created_at;
+};
+
+// One container of a controlled substance (a vial, an esketamine device kit) as received: what it is, which lot,
+// until when it may be used, from whom. Never changed; where it is and what is left follow from its entries.
+struct CsContainer {
+    CsContainerId id;     // ignored by InsertCsContainer, which returns the new one
+    std::string product;  // a code of clinical::CsProducts()
+    std::string lot_number;
+    std::chrono::sys_days expires_on;  // the last day the lot may be used
+    std::string supplier;
+    std::string invoice;  // the supplier's invoice or packing slip number (21 CFR 1304.22(a)(2)(iv))
+    TimePoint received_at;
+    std::string received_by;
+};
+
+// One entry of the controlled-substance log: a movement of one container (clinical::CsMovement) with who, when and
+// why. Append-only: never changed or deleted; a correction is a new entry that refers to the one it reverses.
+struct CsEntry {
+    CsEntryId id;  // ignored by InsertCsEntry, which returns the new one
+    CsContainerId container;
+    clinical::CsMovementKind kind = clinical::CsMovementKind::kReceipt;
+    std::int64_t units = 0;        // in the container's counting unit; see clinical::CsMovement
+    std::int64_t given_units = 0;  // a draw's amount given
+    std::optional<CsEntryId> refers_to{};
+    std::optional<AdministrationId> administration{};  // a draw: the administration it was drawn for
+    std::optional<PatientId> patient{};                // a draw: that administration's patient
+    std::string location;                              // receipt, transfer: where the container is from now on
+    std::string reference;            // return to supplier: the supplier's return authorisation; else empty
+    std::string reason;               // waste, destruction, correction (why); resolution (the explanation); count note
+    std::string witness;              // waste, destruction: the witness's email; count: the second counter's
+    std::int64_t expected_units = 0;  // count: on hand by the book when counted
+    TimePoint recorded_at;
+    std::string recorded_by;
 };
 
 }  // namespace kclinic::app

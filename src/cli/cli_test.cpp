@@ -606,6 +606,52 @@ std::string DatabaseBytes(const std::string& path) {
     return bytes;
 }
 
+// `kclinic inventory` against a real SQLite file: stock received, listed, counted with a second counter whose own
+// password comes on stdin (the operator's account is the OS login, never a witness), and the inspector's CSV reports.
+TEST(CliTest, InventoryCommandsOnSqlite) {
+    char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    const std::string folder = folder_template;
+    const std::string db = "sqlite:" + folder + "/clinic.db";
+    const std::string password = "tulip-granite-lantern";
+    ExpectJson({"user", "add", "rn2@clinic.example", "--role", "nurse", "--db", db, "--json"}, password + "\n");
+
+    Json received = ExpectJson({"inventory", "receive", "--product", "ketamine_100mg_ml_5ml", "--lot", "K9",
+                                "--expires-on", "2099-01-31", "--supplier", "Acme", "--invoice", "INV-7", "--location",
+                                "safe", "--containers", "2", "--db", db, "--json"});
+    ASSERT_EQ(received["containers"].size(), 2u);
+    const std::string first = std::to_string(received["containers"][0]["id"].get<std::int64_t>());
+    const std::string second = std::to_string(received["containers"][1]["id"].get<std::int64_t>());
+    const ProcessRun listed = Kclinic({"inventory", "list", "--db", db});
+    EXPECT_EQ(listed.exit_status, 0) << listed.err;
+    EXPECT_NE(listed.out.find("on hand 500 mg / 5 mL"), std::string::npos) << listed.out;
+
+    ExpectBadInput({"inventory", "count", "--location", "safe", "--found", first + ":5ml", "--found", second + ":4.8",
+                    "--witness", "rn2@clinic.example", "--db", db},
+                   "--found", password + "\n");
+    ExpectBadInput({"inventory", "count", "--location", "safe", "--found", first + ":5ml", "--found", second + ":4.8ml",
+                    "--witness", "rn2@clinic.example", "--db", db},
+                   "witness", "not the password\n");
+    Json counted = ExpectJson({"inventory", "count", "--location", "safe", "--found", first + ":5ml", "--found",
+                               second + ":4.8ml", "--witness", "rn2@clinic.example", "--db", db, "--json"},
+                              password + "\n");
+    ASSERT_EQ(counted["containers"].size(), 2u);
+    EXPECT_EQ(counted["containers"][1]["balance"]["discrepancy"]["mg"], 20.0);
+
+    const ProcessRun inventory = Kclinic({"inventory", "report", "inventory", "--db", db});
+    EXPECT_EQ(inventory.exit_status, 0) << inventory.err;
+    EXPECT_EQ(inventory.out.rfind("product,description,lot_number", 0), 0u) << inventory.out;
+    EXPECT_NE(inventory.out.find(",safe,4800,ul,480,4.8,0"), std::string::npos) << inventory.out;
+    const ProcessRun losses = Kclinic({"inventory", "report", "losses", "--from", "2000-01-01T00:00:00Z", "--to",
+                                       "2100-01-01T00:00:00Z", "--db", db});
+    EXPECT_EQ(losses.exit_status, 0) << losses.err;
+    EXPECT_NE(losses.out.find("count," + second + ",ketamine_100mg_ml_5ml,K9,200,20,5000,"), std::string::npos)
+        << losses.out;
+    ExpectBadInput({"inventory", "report", "losses", "--from", "yesterday", "--to", "2100-01-01T00:00:00Z", "--db", db},
+                   "--from");
+    std::filesystem::remove_all(folder);
+}
+
 // The user and token commands against a real SQLite file; passwords come on stdin, one line.
 TEST(CliTest, UserAndTokenCommandsOnSqlite) {
     char folder_template[] = "/tmp/kclinic_cli_XXXXXX";

@@ -157,6 +157,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddScheduleRoutes(api, services);
     AddDeviceRoutes(api, services);
     AddStandingOrderRoutes(api, services);
+    AddInventoryRoutes(api, services);
     AddCalendarFeedRoutes(api, services);
     AddViewRoutes(api, services);
     if (services.test_clock != nullptr) {

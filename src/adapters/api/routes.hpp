@@ -56,6 +56,9 @@ void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
 void AddDeviceRoutes(ApiRouter& api, ApiServices& services);
 // Standing-order sets, one-off orders, PRN doses and their responses (standing_order_routes.cpp).
 void AddStandingOrderRoutes(ApiRouter& api, ApiServices& services);
+// The controlled-substance log: stock, movements, counts, discrepancies, corrections and the inspector's reports
+// (app/controlled_substances.hpp).
+void AddInventoryRoutes(ApiRouter& api, ApiServices& services);
 // The test clock (app/test_clock_moves.hpp): reading and moving it. Only when services.test_clock is set.
 void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 

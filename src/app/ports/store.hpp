@@ -581,6 +581,32 @@ public:
     virtual Status EndQuestionnaireAssignment(QuestionnaireAssignmentId id, TimePoint at, std::string_view by) = 0;
 };
 
+// The controlled-substance log (app/controlled_substances.hpp): containers as received and their append-only
+// entries. There is no update or delete.
+class InventoryTransaction {
+public:
+    virtual ~InventoryTransaction() = default;
+
+    // `container.id` is ignored; the new id is returned.
+    virtual Result<CsContainerId> InsertCsContainer(const CsContainer& container) = 0;
+    // kNotFound "container_id" when no such container.
+    virtual Result<CsContainer> GetCsContainer(CsContainerId id) = 0;
+    // Every container, in id order.
+    virtual Result<std::vector<CsContainer>> ListCsContainers() = 0;
+    // Serialises the movements of one container: waits until every other open transaction that locked it has
+    // ended, and holds it until this one ends, so two nurses drawing from one vial at once are judged one after the
+    // other against the balance the first left. kNotFound "container_id" when no such container.
+    virtual Status LockCsContainer(CsContainerId id) = 0;
+    // `entry.id` is ignored; the new id is returned.
+    virtual Result<CsEntryId> InsertCsEntry(const CsEntry& entry) = 0;
+    // kNotFound "entry_id" when no such entry.
+    virtual Result<CsEntry> GetCsEntry(CsEntryId id) = 0;
+    // The container's entries in id order (the order they were appended).
+    virtual Result<std::vector<CsEntry>> ListCsEntries(CsContainerId container) = 0;
+    // Every entry of every container, in id order.
+    virtual Result<std::vector<CsEntry>> ListAllCsEntries() = 0;
+};
+
 // All operations of one transaction. An error returned from the work function rolls the whole transaction back.
 class StoreTransaction : public PatientTransaction,
                          public AuditTransaction,
@@ -597,7 +623,8 @@ class StoreTransaction : public PatientTransaction,
                          public CalendarFeedTransaction,
                          public DeviceTransaction,
                          public QuestionnaireTransaction,
-                         public StandingOrderTransaction {};
+                         public StandingOrderTransaction,
+                         public InventoryTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 

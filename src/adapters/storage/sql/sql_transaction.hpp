@@ -214,6 +214,15 @@ public:
     Result<std::vector<app::PrnDose>> ListPrnDoses(app::SessionId session) override;
     Status InsertPrnResponse(app::SessionMedicationId dose, const app::PrnResponse& response) override;
     Status LockSessionPrnDoses(app::SessionId session) override;
+    // app::InventoryTransaction: sql_inventory.cpp.
+    Result<app::CsContainerId> InsertCsContainer(const app::CsContainer& container) override;
+    Result<app::CsContainer> GetCsContainer(app::CsContainerId id) override;
+    Result<std::vector<app::CsContainer>> ListCsContainers() override;
+    Status LockCsContainer(app::CsContainerId id) override;
+    Result<app::CsEntryId> InsertCsEntry(const app::CsEntry& entry) override;
+    Result<app::CsEntry> GetCsEntry(app::CsEntryId id) override;
+    Result<std::vector<app::CsEntry>> ListCsEntries(app::CsContainerId container) override;
+    Result<std::vector<app::CsEntry>> ListAllCsEntries() override;
 
 private:
     SqlConnection& connection_;
