@@ -1,0 +1,36 @@
+// Pieces every page of the controlled-substance log shows: a container's name and lot, its expiry in words (an
+// expired lot is said, not only coloured: it cannot be drawn from), and an entry's kind in words.
+import type { JSX } from 'preact';
+import { formatDate } from '../../format';
+import { t, type MessageKey } from '../../i18n';
+import type { ContainerRecord, EntryKind } from './inventory-api';
+
+export function Expiry({ container }: { container: Pick<ContainerRecord, 'expires_on' | 'expired'> }): JSX.Element {
+  return container.expired ? (
+    <span class="badge safe-expired">{t('safe.expiredOn', { date: formatDate(container.expires_on) })}</span>
+  ) : (
+    <span>{formatDate(container.expires_on)}</span>
+  );
+}
+
+// "#7 Ketamine HCl 50 mg/mL, 10 mL multi-dose vial": the container's number, as the log and its reports name it.
+export function containerName(container: Pick<ContainerRecord, 'id' | 'description'>): string {
+  return t('safe.containerName', { id: container.id, description: container.description });
+}
+
+const KIND_KEYS: Readonly<Record<EntryKind, MessageKey>> = {
+  receipt: 'safe.kind.receipt',
+  transfer: 'safe.kind.transfer',
+  draw: 'safe.kind.draw',
+  return_to_stock: 'safe.kind.return_to_stock',
+  waste: 'safe.kind.waste',
+  destruction: 'safe.kind.destruction',
+  return_to_supplier: 'safe.kind.return_to_supplier',
+  count: 'safe.kind.count',
+  resolution: 'safe.kind.resolution',
+  correction: 'safe.kind.correction',
+};
+
+export function kindLabel(kind: EntryKind): string {
+  return t(KIND_KEYS[kind]);
+}
