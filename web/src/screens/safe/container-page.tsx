@@ -217,8 +217,8 @@ function DrawForm({ container, onDrawn }: { container: Container; onDrawn: (next
       const next = await draw(
         container.id,
         Number(administration),
-        amountOf(drawn) ?? { ml: Number.NaN },
-        amountOf(given) ?? { ml: Number.NaN },
+        amountOf(drawn) ?? {},
+        amountOf(given) ?? {},
       );
       setDrawn(emptyAmount(container.unit));
       setGiven(emptyAmount(container.unit));
@@ -370,7 +370,7 @@ function OpenDrawCard({
   const returnBack = (event: Event): void => {
     event.preventDefault();
     void returning.run(async () => {
-      const next = await returnToStock(entry.id, typed ?? { ml: Number.NaN });
+      const next = await returnToStock(entry.id, typed ?? {});
       onDone(t('safe.return.done'))(next);
     });
   };

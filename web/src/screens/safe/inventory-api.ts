@@ -101,7 +101,12 @@ export interface Discrepancy {
 }
 
 // An amount as a person gives it: a vial's in mg or mL (exactly one), a kit's in devices.
-export type Amount = { readonly mg: number } | { readonly ml: number } | { readonly devices: number };
+// Left empty ({}), the server names the field that needs one.
+export type Amount =
+  | { readonly mg: number }
+  | { readonly ml: number }
+  | { readonly devices: number }
+  | Readonly<Record<string, never>>;
 
 // The second person's own credentials, sent with the one request they confirm and never kept (docs/api.md
 // "Witness": authenticated in that request, without a session of their own and never with the actor's).
@@ -240,7 +245,8 @@ export async function dispensingLog(
   return itemsOf(await get<List<DispensingLine>>(`${BASE}/reports/dispensing`, { drug, from, to }, signal));
 }
 
-export function inventoryAsOf(at: string, signal?: AbortSignal): Promise<InventoryReport> {
+// The inventory as of `at`, or now (the server's now: a browser's clock a little ahead would ask for the future).
+export function inventoryAsOf(at: string | undefined, signal?: AbortSignal): Promise<InventoryReport> {
   return get<InventoryReport>(`${BASE}/reports/inventory`, { at }, signal);
 }
 

@@ -106,8 +106,7 @@ export function ReportsPage(): JSX.Element {
         return { kind: 'dispensing', lines: await dispensingLog(shown.drug, query.from ?? '', query.to ?? '', controller.signal) };
       }
       if (shown.report === 'inventory') {
-        const at = query.at ?? new Date().toISOString();
-        return { kind: 'inventory', report: await inventoryAsOf(at, controller.signal) };
+        return { kind: 'inventory', report: await inventoryAsOf(query.at, controller.signal) };
       }
       return { kind: 'losses', entries: await losses(query.from ?? '', query.to ?? '', controller.signal) };
     };
