@@ -13,8 +13,8 @@ describe('signing in', () => {
     const { page } = await browserFor(t);
     const expected = {
       admin: ['Admin'],
-      prescriber: ['Board', 'Patients', 'Schedule'],
-      nurse: ['Board', 'Patients', 'Schedule'],
+      prescriber: ['Board', 'Patients', 'Schedule', 'Safe'],
+      nurse: ['Board', 'Patients', 'Schedule', 'Safe'],
       therapist: ['Board', 'Patients', 'Schedule'],
       front_desk: ['Patients', 'Schedule'],
       patient: ['My care'],
