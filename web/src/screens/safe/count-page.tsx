@@ -61,7 +61,7 @@ export function CountPage(): JSX.Element {
     <Page title={t('safe.count.title')}>
       <SafeSections />
       <LoadState error={error} loading={containers === null && !error} />
-      {counted ? <CountResult containers={counted} /> : null}
+      {counted ? <CountResult containers={counted} discrepancies={discrepancies} /> : null}
       {containers && user && may(user.role, 'inventory.count') ? (
         <CountForm
           containers={containers}
@@ -196,22 +196,27 @@ function CountForm({
   );
 }
 
-// What the count found against the book, container by container, once recorded.
-function CountResult({ containers }: { containers: Container[] }): JSX.Element {
+// What the count found against the book, container by container, once recorded: a container the count found as
+// the book says holds what was found; one it found otherwise has the count's open discrepancy, which says both.
+function CountResult({
+  containers,
+  discrepancies,
+}: {
+  containers: Container[];
+  discrepancies: Discrepancy[];
+}): JSX.Element {
   const rows = containers.map((item) => {
-    const entries = item.entries ?? [];
-    const last = [...entries].reverse().find((entry) => entry.kind === 'count');
-    return { item, found: last?.amount ?? null, expected: last?.expected ?? null };
+    const latest = item.open_discrepancies[item.open_discrepancies.length - 1];
+    const counted = discrepancies.find((discrepancy) => discrepancy.count.id === latest)?.count;
+    const found = counted?.amount ?? item.balance.on_hand;
+    const expected = counted ? (counted.expected ?? null) : item.balance.on_hand;
+    return { item, found, expected, differs: latest !== undefined };
   });
-  const differing = rows.filter((row) => row.found && row.expected && row.found.units !== row.expected.units);
+  const differing = rows.filter((row) => row.differs).length;
   return (
     <section aria-labelledby="safe-count-result" class="notice notice-info" role="status">
       <h2 id="safe-count-result">{t('safe.count.recorded')}</h2>
-      <p>
-        {differing.length === 0
-          ? t('safe.count.allMatch')
-          : tn('safe.count.differences', differing.length)}
-      </p>
+      <p>{differing === 0 ? t('safe.count.allMatch') : tn('safe.count.differences', differing)}</p>
       <table class="data-table">
         <thead>
           <tr>
@@ -226,7 +231,7 @@ function CountResult({ containers }: { containers: Container[] }): JSX.Element {
             <tr key={item.id}>
               <th scope="row">{containerName(item)}</th>
               <td>{expected ? formatAmount(item.unit, expected) : '—'}</td>
-              <td>{found ? formatAmount(item.unit, found) : '—'}</td>
+              <td>{formatAmount(item.unit, found)}</td>
               <td>{differenceText(item, found, expected)}</td>
             </tr>
           ))}

@@ -68,6 +68,7 @@ export interface Entry {
   readonly recorded_by: string;
 }
 
+// A container as received (what the reports carry); `Container` adds where it is now and its balance.
 export interface ContainerRecord {
   readonly id: number;
   readonly product: string;
@@ -77,16 +78,16 @@ export interface ContainerRecord {
   readonly multi_dose: boolean;
   readonly lot_number: string;
   readonly expires_on: string;
-  readonly expired: boolean;
   readonly supplier: string;
   readonly invoice: string;
   readonly received_at: string;
   readonly received_by: string;
-  readonly location: string;
-  readonly closed: boolean;
 }
 
 export interface Container extends ContainerRecord {
+  readonly location: string;
+  readonly expired: boolean;
+  readonly closed: boolean;
   readonly balance: Balance;
   readonly open_draws: number[];
   readonly open_discrepancies: number[];

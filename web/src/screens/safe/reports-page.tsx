@@ -299,7 +299,12 @@ function InventoryTable({ report }: { report: InventoryReport }): JSX.Element {
                   <th scope="row">{containerName(line.container)}</th>
                   <td>{line.container.lot_number}</td>
                   <td>
-                    <Expiry container={line.container} />
+                    <Expiry
+                      container={{
+                        expires_on: line.container.expires_on,
+                        expired: line.container.expires_on < clinicDate(Date.parse(report.at)),
+                      }}
+                    />
                   </td>
                   <td>{line.location}</td>
                   <td>{formatAmount(line.container.unit, line.balance.on_hand)}</td>

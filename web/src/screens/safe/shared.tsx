@@ -5,7 +5,8 @@ import { formatDate } from '../../format';
 import { t, type MessageKey } from '../../i18n';
 import type { ContainerRecord, EntryKind } from './inventory-api';
 
-export function Expiry({ container }: { container: Pick<ContainerRecord, 'expires_on' | 'expired'> }): JSX.Element {
+// `expired` is the server's (the clinic's today after the expiry date); a report as of another day says its own.
+export function Expiry({ container }: { container: { readonly expires_on: string; readonly expired: boolean } }): JSX.Element {
   return container.expired ? (
     <span class="badge safe-expired">{t('safe.expiredOn', { date: formatDate(container.expires_on) })}</span>
   ) : (
