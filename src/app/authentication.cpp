@@ -237,4 +237,66 @@ Result<Principal> Authentication::AuthenticateApiToken(std::string_view token) {
     return PrincipalOf(*user, AuthMethod::kApiToken);
 }
 
+Result<Principal> Authentication::ConfirmWitness(std::string_view email_text, std::string_view password,
+                                                 std::string_view origin) {
+    // Login's three steps (count the attempt, verify outside any transaction, record the outcome), ending in a
+    // confirmation of who the witness is instead of a browser session.
+    const Error refused{ErrorCode::kUnauthenticated, "witness", "the witness's email or password is wrong"};
+    if (password.empty()) {
+        return InvalidArgument("witness.password", "is required");
+    }
+    if (password.size() > kMaxPasswordBytes) {
+        return InvalidArgument("witness.password", "must be at most " + std::to_string(kMaxPasswordBytes) + " bytes");
+    }
+    Result<std::string> normalized = NormalizeEmail(email_text);
+    if (!normalized.ok()) {
+        return Error{normalized.error().code, "witness.email", normalized.error().message};
+    }
+    ASSIGN_OR_RETURN(const std::string dummy, DummyHash());
+    const std::string& email = *normalized;
+    const Actor actor{email, std::string(origin)};
+    const TimePoint now = clock_.Now();
+    ASSIGN_OR_RETURN(const CountedAttempt counted, store_.Write([&](StoreTransaction& tx) -> Result<CountedAttempt> {
+        CountedAttempt attempt;
+        ASSIGN_OR_RETURN(attempt.candidate, tx.FindUserByEmail(email));
+        ASSIGN_OR_RETURN(std::optional<int> attempts, tx.CountLoginAttempt(email, now));
+        if (!attempts) {
+            attempt.locked_until = now;
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user",
+                                        attempt.candidate ? attempt.candidate->id.value : 0, 0));
+            return attempt;
+        }
+        attempt.next_attempt_at = NextAttemptAt(*attempts, now);
+        if (attempt.next_attempt_at) {
+            RETURN_IF_ERROR(tx.LockLogin(email, *attempt.next_attempt_at));
+        }
+        return attempt;
+    }));
+    if (counted.locked_until) {
+        return refused;
+    }
+    const std::optional<User>& candidate = counted.candidate;
+    const std::string hash = candidate ? candidate->password_hash : dummy;
+    const bool accepted = credentials_.VerifyPassword(hash, password) && candidate && !candidate->disabled;
+    ASSIGN_OR_RETURN(const std::optional<User> confirmed,
+                     store_.Write([&](StoreTransaction& tx) -> Result<std::optional<User>> {
+                         std::optional<User> user = candidate;
+                         if (accepted) {
+                             ASSIGN_OR_RETURN(user, tx.GetUser(candidate->id));
+                         }
+                         if (!accepted || user->disabled || user->password_hash != hash) {
+                             RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user",
+                                                         user ? user->id.value : 0, 0));
+                             return std::optional<User>();
+                         }
+                         RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
+                         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.witness", "user", user->id.value, 0));
+                         return user;
+                     }));
+    if (!confirmed) {
+        return refused;
+    }
+    return PrincipalOf(*confirmed, AuthMethod::kSession);
+}
+
 }  // namespace kclinic::app

@@ -10,6 +10,7 @@
 #include "app/authentication.hpp"
 #include "app/calendar_feeds.hpp"
 #include "app/clinic_settings.hpp"
+#include "app/controlled_substances.hpp"
 #include "app/clinic_views.hpp"
 #include "app/course_records.hpp"
 #include "app/device_feed.hpp"
@@ -59,7 +60,8 @@ struct ClinicUseCases {
           questionnaires(store, clock, zones),
           scheduling(store, clock, zones),
           views(store, clock, zones),
-          devices(store, clock) {}
+          devices(store, clock),
+          inventory(store, clock, zones) {}
 
     Authentication authentication;
     UserRecords users;
@@ -79,6 +81,7 @@ struct ClinicUseCases {
     Scheduling scheduling;
     ClinicViews views;
     DeviceFeed devices;
+    ControlledSubstanceLog inventory;
 };
 
 }  // namespace kclinic::app

@@ -95,6 +95,7 @@ struct CsDispensingLine {
     std::int64_t returned_units = 0;  // returned to stock from this draw
     std::int64_t wasted_units = 0;    // wasted from this draw
     std::vector<std::string> waste_witnesses;
+    std::optional<CsEntryId> corrected_by;  // the correction that reversed the draw, if any
 };
 
 // One container in an inventory as of a moment (21 CFR 1304.11(e)(3): an open container's content is the exact
@@ -103,6 +104,14 @@ struct CsInventoryLine {
     CsContainer container;
     std::string location;
     clinical::CsBalance balance;
+};
+
+// One entry of the record of losses (21 CFR 1301.76(b)): a count's discrepancy (with its resolution once signed), a
+// waste of stock or a destruction, with its container.
+struct CsLoss {
+    CsEntry entry;
+    CsContainer container;
+    std::optional<CsEntry> resolution;  // a count's, once explained and signed
 };
 
 class ControlledSubstanceLog {
@@ -177,7 +186,7 @@ public:
     Result<std::vector<CsInventoryLine>> Inventory(const Actor& actor, TimePoint at);
     // The record of losses: every count discrepancy (open and resolved), waste of stock and destruction in
     // [from, to), oldest first. Errors: kInvalidArgument "to".
-    Result<std::vector<CsEntry>> Losses(const Actor& actor, TimePoint from, TimePoint to);
+    Result<std::vector<CsLoss>> Losses(const Actor& actor, TimePoint from, TimePoint to);
 
 private:
     Store& store_;

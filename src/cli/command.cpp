@@ -1,8 +1,10 @@
 #include "cli/command.hpp"
 
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <string_view>
 
@@ -82,6 +84,30 @@ Result<ListenAddress> ParseHostPort(std::string_view text, const std::string& fl
         return error;
     }
     return ListenAddress{host, static_cast<std::uint16_t>(std::stoi(std::string(port_text)))};
+}
+
+Result<std::string> ReadPassword(const std::string& email) {
+    const bool terminal = isatty(STDIN_FILENO) == 1;
+    termios saved{};
+    if (terminal && tcgetattr(STDIN_FILENO, &saved) == 0) {
+        std::cerr << "Password for " << email << ": " << std::flush;
+        termios silent = saved;
+        silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    std::string password;
+    std::getline(std::cin, password);
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::cerr << "\n";
+    }
+    if (!password.empty() && password.back() == '\r') {
+        password.pop_back();
+    }
+    if (password.empty()) {
+        return InvalidArgument("password", "is required: one line on standard input");
+    }
+    return password;
 }
 
 }  // namespace kclinic::cli

@@ -54,6 +54,11 @@ void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options);
 // "cli:<this user>".
 [[nodiscard]] std::string OperatingSystemUser();
 
+// Reads the password of `email`: one line of standard input, its line ending dropped. On a terminal it asks on stderr
+// and turns echo off while the line is typed; from a pipe it reads silently. Error kInvalidArgument "password" for an
+// empty line.
+[[nodiscard]] Result<std::string> ReadPassword(const std::string& email);
+
 // An address to listen on or connect to.
 struct ListenAddress {
     std::string host;  // an IP address literal (localhost reads as 127.0.0.1); checked when bound or connected

@@ -12,6 +12,7 @@
 #include "cli/monitor_sim_command.hpp"
 #include "cli/command.hpp"
 #include "cli/device_commands.hpp"
+#include "cli/inventory_commands.hpp"
 #include "cli/record_commands.hpp"
 #include "cli/schedule_commands.hpp"
 #include "cli/serve_command.hpp"
@@ -56,6 +57,7 @@ int Main(int argc, char** argv) {
     kclinic::cli::RegisterRecordCommands(app, commands);
     kclinic::cli::RegisterScheduleCommands(*app.get_subcommand("schedule"), commands);
     kclinic::cli::RegisterDeviceCommands(app, commands);
+    kclinic::cli::RegisterInventoryCommands(app, commands);
     kclinic::cli::RegisterServeCommand(app, commands);
     kclinic::cli::RegisterMonitorSimCommand(app, commands);
     kclinic::cli::RegisterUserCommands(app, commands);

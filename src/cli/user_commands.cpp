@@ -1,8 +1,5 @@
 #include "cli/user_commands.hpp"
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -22,32 +19,6 @@ namespace kclinic::cli {
 namespace {
 
 namespace json = adapters::json;
-
-// Reads the password: one line of standard input, its line ending dropped. On a terminal it asks on stderr and turns
-// echo off while the line is typed; from a pipe it reads silently. An empty line is refused.
-Result<std::string> ReadPassword(const std::string& email) {
-    const bool terminal = isatty(STDIN_FILENO) == 1;
-    termios saved{};
-    if (terminal && tcgetattr(STDIN_FILENO, &saved) == 0) {
-        std::cerr << "Password for " << email << ": " << std::flush;
-        termios silent = saved;
-        silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
-    }
-    std::string password;
-    std::getline(std::cin, password);
-    if (terminal) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        std::cerr << "\n";
-    }
-    if (!password.empty() && password.back() == '\r') {
-        password.pop_back();
-    }
-    if (password.empty()) {
-        return InvalidArgument("password", "is required: one line on standard input");
-    }
-    return password;
-}
 
 std::string UserLine(const app::User& user, app::TimePoint now) {
     std::string line =

@@ -88,8 +88,9 @@ struct CsMovement {
     std::int64_t id = 0;
     CsMovementKind kind = CsMovementKind::kReceipt;
     std::int64_t units = 0;        // see CsMovementKind; for kCount what was found; 0 for transfer and resolution
-    std::int64_t given_units = 0;  // kDraw only: what the patient received
-    std::optional<std::int64_t> refers_to;
+    std::int64_t given_units = 0;     // kDraw only: what the patient received
+    std::int64_t expected_units = 0;  // kCount only: on hand by the book when counted
+    std::optional<std::int64_t> refers_to{};
 };
 
 // One container's amounts, each in the container's unit. See the identity at the top of this file.
@@ -110,7 +111,7 @@ struct CsBalance {
 // The balance after `movements` (in id order, each one CheckMovement accepted after the ones before it); a
 // corrected movement and its correction cancel out. Error kInternal "movements" when they do not add up (a
 // corrupt record: never for movements CheckMovement accepted).
-[[nodiscard]] Result<CsBalance> Balance(const CsProduct& product, std::span<const CsMovement> movements);
+[[nodiscard]] Result<CsBalance> Balance(std::span<const CsMovement> movements);
 
 // The container's lot as CheckMovement judges it.
 struct CsLotFacts {
@@ -119,17 +120,21 @@ struct CsLotFacts {
 };
 
 // OK when `next` may follow `movements`. Errors, each naming the field:
-// - kInvalidArgument "units" for an amount out of range for its kind (a draw, waste, destruction or return of 0 or
-//   less; a count below 0; a transfer or resolution with an amount), "given_units" (a draw's given below 0 or above
+// - kInvalidArgument "units" for an amount out of range for its kind (a receipt, draw, waste, destruction or return
+//   of 0 or less; a count below 0; a transfer, resolution or correction with an amount), "given_units" (a draw's given below 0 or above
 //   its drawn), "refers_to" (missing where required, present where not allowed);
 // - kFailedPrecondition "kind": a receipt that is not the first movement, or any movement before the receipt;
 //   any movement but a correction on a closed container; a return to stock into a single-dose container;
 // - kFailedPrecondition "units": more than on hand (a draw, stock waste, destruction), more than a draw's remainder
 //   still in hand (return to stock, waste of a draw);
+// - kFailedPrecondition "expected_units": a count whose expected_units is not on hand by the book;
 // - kFailedPrecondition "expires_on": a draw from a lot past its expiry (destruction, return and count are allowed);
 // - kFailedPrecondition "refers_to": the movement referred to is of the wrong kind (a draw for return/waste, a count
 //   with an open discrepancy for a resolution), is already corrected, or its correction would leave a term negative
-//   (a draw whose remainder was already returned; a receipt after anything else).
+//   (a draw whose remainder was already returned; a receipt after anything else); a correction of a count, a
+//   resolution or a correction.
+// A return to the supplier must take exactly what is on hand (kFailedPrecondition "units" otherwise, and while a
+// draw's remainder is in hand).
 [[nodiscard]] Status CheckMovement(const CsProduct& product, const CsLotFacts& lot,
                                    std::span<const CsMovement> movements, const CsMovement& next);
 
@@ -138,8 +143,8 @@ struct CsLotFacts {
 [[nodiscard]] std::optional<double> UnitsToMillilitres(const CsProduct& product, std::int64_t units);
 
 // The units of an amount given in mg or mL (exactly one), for a vial; for a kit `devices`. Errors kInvalidArgument
-// "amount_mg" / "amount_ml" / "devices" for a missing, doubled, negative or non-whole amount (a vial's amount must
-// come to whole microlitres; a kit takes only devices).
+// "mg" / "ml" / "devices" for a missing, doubled, negative, non-finite or non-whole amount (a vial's amount must come
+// to whole microlitres; a kit takes only whole devices), naming the one at fault.
 [[nodiscard]] Result<std::int64_t> AmountToUnits(const CsProduct& product, std::optional<double> amount_mg,
                                                  std::optional<double> amount_ml, std::optional<std::int64_t> devices);
 

@@ -150,6 +150,7 @@ std::vector<ApiRoute> AddApiRoutes(http::Router& router, ApiServices& services) 
     AddPortalRoutes(api, services);
     AddScheduleRoutes(api, services);
     AddDeviceRoutes(api, services);
+    AddInventoryRoutes(api, services);
     AddCalendarFeedRoutes(api, services);
     AddViewRoutes(api, services);
     if (services.test_clock != nullptr) {

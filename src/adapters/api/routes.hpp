@@ -54,6 +54,9 @@ void AddScheduleRoutes(ApiRouter& api, ApiServices& services);
 void AddCalendarFeedRoutes(ApiRouter& api, ApiServices& services);
 // Bedside monitors: devices, their binding to rooms, and unassigned device readings (app/device_feed.hpp).
 void AddDeviceRoutes(ApiRouter& api, ApiServices& services);
+// The controlled-substance log: stock, movements, counts, discrepancies, corrections and the inspector's reports
+// (app/controlled_substances.hpp).
+void AddInventoryRoutes(ApiRouter& api, ApiServices& services);
 // The test clock (app/test_clock_moves.hpp): reading and moving it. Only when services.test_clock is set.
 void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 

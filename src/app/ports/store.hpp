@@ -593,7 +593,8 @@ class StoreTransaction : public PatientTransaction,
                          public OutboxTransaction,
                          public CalendarFeedTransaction,
                          public DeviceTransaction,
-                         public QuestionnaireTransaction {};
+                         public QuestionnaireTransaction,
+                         public InventoryTransaction {};
 
 using TransactionWork = std::function<Status(StoreTransaction&)>;
 

@@ -462,6 +462,27 @@ public:
                                       std::string_view by) override {
         return Call(&app::StoreTransaction::EndQuestionnaireAssignment, id, at, by);
     }
+    // app::InventoryTransaction
+    Result<app::CsContainerId> InsertCsContainer(const app::CsContainer& container) override {
+        return Call(&app::StoreTransaction::InsertCsContainer, container);
+    }
+    Result<app::CsContainer> GetCsContainer(app::CsContainerId id) override {
+        return Call(&app::StoreTransaction::GetCsContainer, id);
+    }
+    Result<std::vector<app::CsContainer>> ListCsContainers() override {
+        return Call(&app::StoreTransaction::ListCsContainers);
+    }
+    Status LockCsContainer(app::CsContainerId id) override { return Call(&app::StoreTransaction::LockCsContainer, id); }
+    Result<app::CsEntryId> InsertCsEntry(const app::CsEntry& entry) override {
+        return Call(&app::StoreTransaction::InsertCsEntry, entry);
+    }
+    Result<app::CsEntry> GetCsEntry(app::CsEntryId id) override { return Call(&app::StoreTransaction::GetCsEntry, id); }
+    Result<std::vector<app::CsEntry>> ListCsEntries(app::CsContainerId container) override {
+        return Call(&app::StoreTransaction::ListCsEntries, container);
+    }
+    Result<std::vector<app::CsEntry>> ListAllCsEntries() override {
+        return Call(&app::StoreTransaction::ListAllCsEntries);
+    }
 
 private:
     template <typename Operation, typename... Args>

@@ -203,6 +203,16 @@ public:
     Status EndQuestionnaireAssignment(app::QuestionnaireAssignmentId id, app::TimePoint at,
                                       std::string_view by) override;
 
+    // app::InventoryTransaction: sql_inventory.cpp.
+    Result<app::CsContainerId> InsertCsContainer(const app::CsContainer& container) override;
+    Result<app::CsContainer> GetCsContainer(app::CsContainerId id) override;
+    Result<std::vector<app::CsContainer>> ListCsContainers() override;
+    Status LockCsContainer(app::CsContainerId id) override;
+    Result<app::CsEntryId> InsertCsEntry(const app::CsEntry& entry) override;
+    Result<app::CsEntry> GetCsEntry(app::CsEntryId id) override;
+    Result<std::vector<app::CsEntry>> ListCsEntries(app::CsContainerId container) override;
+    Result<std::vector<app::CsEntry>> ListAllCsEntries() override;
+
 private:
     SqlConnection& connection_;
 };
