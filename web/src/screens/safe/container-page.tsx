@@ -29,7 +29,7 @@ import {
   type Quantity,
 } from './inventory-api';
 import { SafeSections } from './sections';
-import { Expiry, containerName, kindLabel } from './shared';
+import { Expiry, TableScroll, containerName, kindLabel } from './shared';
 import { WitnessDialog } from './witness';
 import '../shared.css';
 import '../admin/admin.css';
@@ -520,7 +520,7 @@ function EntryLog({ container }: { container: Container }): JSX.Element {
   return (
     <section aria-labelledby="safe-log">
       <h2 id="safe-log">{t('safe.log.title')}</h2>
-      <div class="table-scroll">
+      <TableScroll label={t('safe.log.title')}>
         <table class="data-table">
           <thead>
             <tr>
@@ -553,7 +553,7 @@ function EntryLog({ container }: { container: Container }): JSX.Element {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

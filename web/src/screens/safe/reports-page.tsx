@@ -26,7 +26,7 @@ import {
   type ReportKind,
 } from './inventory-api';
 import { SafeSections } from './sections';
-import { Expiry, containerName, kindLabel } from './shared';
+import { Expiry, TableScroll, containerName, kindLabel } from './shared';
 import '../shared.css';
 import '../patients/patients.css';
 import './safe.css';
@@ -225,7 +225,7 @@ function Empty(): JSX.Element {
 function DispensingTable({ lines }: { lines: DispensingLine[] }): JSX.Element {
   if (lines.length === 0) return <Empty />;
   return (
-    <div class="table-scroll">
+    <TableScroll label={t('safe.reports.dispensing')}>
       <table class="data-table safe-table">
         <caption>{tn('safe.reports.draws', lines.length)}</caption>
         <thead>
@@ -270,7 +270,7 @@ function DispensingTable({ lines }: { lines: DispensingLine[] }): JSX.Element {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -281,7 +281,7 @@ function InventoryTable({ report }: { report: InventoryReport }): JSX.Element {
       {report.lines.length === 0 ? (
         <Empty />
       ) : (
-        <div class="table-scroll">
+        <TableScroll label={t('safe.reports.inventory')}>
           <table class="data-table safe-table">
             <caption>{tn('safe.containers', report.lines.length)}</caption>
             <thead>
@@ -312,7 +312,7 @@ function InventoryTable({ report }: { report: InventoryReport }): JSX.Element {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );
@@ -321,7 +321,7 @@ function InventoryTable({ report }: { report: InventoryReport }): JSX.Element {
 function LossesTable({ entries }: { entries: Entry[] }): JSX.Element {
   if (entries.length === 0) return <Empty />;
   return (
-    <div class="table-scroll">
+    <TableScroll label={t('safe.reports.losses')}>
       <table class="data-table safe-table">
         <caption>{tn('safe.reports.lossEntries', entries.length)}</caption>
         <thead>
@@ -364,6 +364,6 @@ function LossesTable({ entries }: { entries: Entry[] }): JSX.Element {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -24,7 +24,7 @@ import {
   type Product,
 } from './inventory-api';
 import { SafeSections } from './sections';
-import { Expiry, containerName } from './shared';
+import { Expiry, TableScroll, containerName } from './shared';
 import '../shared.css';
 import '../admin/admin.css';
 import '../patients/patients.css';
@@ -119,7 +119,7 @@ export function SafePage(): JSX.Element {
 
 function StockTable({ containers }: { containers: Container[] }): JSX.Element {
   return (
-    <div class="table-scroll">
+    <TableScroll label={t('safe.stock.title')}>
       <table class="data-table safe-table">
         <caption class="visually-hidden">{t('safe.stock.caption')}</caption>
         <thead>
@@ -153,7 +153,7 @@ function StockTable({ containers }: { containers: Container[] }): JSX.Element {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

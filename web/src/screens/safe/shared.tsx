@@ -1,6 +1,6 @@
 // Pieces every page of the controlled-substance log shows: a container's name and lot, its expiry in words (an
 // expired lot is said, not only coloured: it cannot be drawn from), and an entry's kind in words.
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { formatDate } from '../../format';
 import { t, type MessageKey } from '../../i18n';
 import type { ContainerRecord, EntryKind } from './inventory-api';
@@ -34,4 +34,14 @@ const KIND_KEYS: Readonly<Record<EntryKind, MessageKey>> = {
 
 export function kindLabel(kind: EntryKind): string {
   return t(KIND_KEYS[kind]);
+}
+
+// A wide table that scrolls sideways inside the page rather than the page itself (WCAG 1.4.10), reachable by
+// keyboard to scroll it (a focusable named region: WCAG 2.1.1).
+export function TableScroll({ label, children }: { label: string; children: ComponentChildren }): JSX.Element {
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
 }

@@ -44,9 +44,11 @@ export function WitnessDialog({
       if (!accepted) setPassword('');
     });
   };
-  const credentialError =
-    fieldError(refusal, 'witness.password') ??
-    (refusal?.status === 401 || refusal?.code === 'unauthenticated' ? refusal.message : undefined);
+  // Wrong credentials (401) are said once, at the password; a witness the server will not accept (the actor, a role
+  // that may not witness: 403) at the email.
+  const wrongCredentials = refusal?.status === 401;
+  const credentialError = fieldError(refusal, 'witness.password') ?? (wrongCredentials ? refusal.message : undefined);
+  const witnessError = wrongCredentials ? undefined : fieldError(refusal, 'witness', 'witness.email');
   return (
     <Modal id={id} title={title} onClose={onClose}>
       <div class="admin-dialog-body">
@@ -55,7 +57,7 @@ export function WitnessDialog({
       </div>
       {/* The form's own submission would post the password nowhere: the dialog sends it with the step. */}
       <form class="witness-form" onSubmit={submit} autocomplete="off" noValidate>
-        <Field id={`${id}-email`} label={t('safe.witness.email')} error={fieldError(refusal, 'witness', 'witness.email')}>
+        <Field id={`${id}-email`} label={t('safe.witness.email')} error={witnessError}>
           {(described) => (
             <input
               id={`${id}-email`}
@@ -81,10 +83,7 @@ export function WitnessDialog({
             />
           )}
         </Field>
-        <FormError
-          refusal={credentialError === refusal?.message ? null : refusal}
-          shownFields={WITNESS_FIELDS}
-        />
+        <FormError refusal={wrongCredentials ? null : refusal} shownFields={WITNESS_FIELDS} />
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy || email.trim() === '' || password === ''}>
             {confirmLabel}
