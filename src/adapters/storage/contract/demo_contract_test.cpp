@@ -311,8 +311,8 @@ TEST_P(DemoContractTest, StocksTheSafeWithAWeekOfDrawsAndOneExplainedDiscrepancy
                 if (entry.refers_to) {
                     refers_to = entry.refers_to->value;
                 }
-                movements.push_back(
-                    clinical::CsMovement{entry.id.value, entry.kind, entry.units, entry.given_units, refers_to});
+                movements.push_back(clinical::CsMovement{entry.id.value, entry.kind, entry.units, entry.given_units,
+                                                         entry.expected_units, refers_to});
             }
         }
         const Result<clinical::CsBalance> balance = clinical::Balance(movements);
