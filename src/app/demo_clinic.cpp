@@ -4,6 +4,8 @@
 #include <array>
 #include <cassert>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -145,6 +147,7 @@ public:
         PlanImCourse();
         PlanWeek();
         PlanBookedWeek();
+        PlanSafe();
     }
 
     // Runs the steps in time order (steps at the same time in the order planned), the clock at each step's time. A
@@ -528,6 +531,7 @@ private:
             }
             return StatusOf(running);
         });
+        DrawKetamine(nurse_, t0 + minutes{10}, infusion_id, order);
         At(t0 + minutes{50}, "end of the infusion of " + p.mrn, [this, t0, order, infusion_id] {
             return StatusOf(use_cases_.doses.StopInfusion(
                 nurse_, *infusion_id, NewInfusionStop{t0 + minutes{50}, order->total_mg, std::nullopt}, settings_));
@@ -598,7 +602,8 @@ private:
     void Devices(DemoPatient& p, std::size_t index, TimePoint first, int count) {
         for (int device = 0; device < count; ++device) {
             const TimePoint at = first + minutes{5 * device};
-            At(at, "esketamine device of " + p.mrn, [this, &p, index, at] {
+            const auto device_id = std::make_shared<AdministrationId>();
+            At(at, "esketamine device of " + p.mrn, [this, &p, index, at, device_id]() -> Status {
                 const NewAdministration given{"esketamine",
                                               Route::kEsketamineNasal,
                                               static_cast<double>(clinical::kEsketamineDeviceMg),
@@ -607,8 +612,12 @@ private:
                                               "DEMO-LOT-E" + p.mrn.substr(5),
                                               at,
                                               at};
-                return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], given, settings_));
+                ASSIGN_OR_RETURN(const Administration recorded,
+                                 use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], given, settings_));
+                *device_id = recorded.id;
+                return Status::Ok();
             });
+            DrawEsketamineDevice(nurse_, at, device_id, count);
         }
     }
 
@@ -1017,12 +1026,17 @@ private:
         }
         const auto order = std::make_shared<clinical::DoseOrder>();
         PreDose(p, index, t0, ImRequest(p), order);
-        At(t0 + minutes{10}, "injection of " + p.mrn, [this, &p, index, t0, order] {
+        const auto injection_id = std::make_shared<AdministrationId>();
+        At(t0 + minutes{10}, "injection of " + p.mrn, [this, &p, index, t0, order, injection_id]() -> Status {
             const NewAdministration injection{"ketamine",       Route::kIm,      order->total_mg,
                                               std::nullopt,     std::nullopt,    "DEMO-LOT-K" + p.mrn.substr(5),
                                               t0 + minutes{10}, t0 + minutes{11}};
-            return StatusOf(use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], injection, settings_));
+            ASSIGN_OR_RETURN(const Administration given,
+                             use_cases_.doses.RecordAdministration(nurse_, p.sessions[index], injection, settings_));
+            *injection_id = given.id;
+            return Status::Ok();
         });
+        DrawKetamine(nurse_, t0 + minutes{10}, injection_id, order);
         At(t0 + minutes{12}, "monitoring of " + p.mrn,
            [this, &p, index] { return StatusOf(use_cases_.sessions.StartMonitoring(nurse_, p.sessions[index])); });
         Bp(p, t0 + minutes{40}, 130, 82);
@@ -1298,6 +1312,7 @@ private:
                 *infusion = given.id;
                 return Status::Ok();
             });
+            DrawKetamine(nurse, t0 + minutes{11}, infusion, order);
             AtIfPast(t0 + minutes{51}, "end of the infusion" + what, [this, nurse, t0, order, infusion] {
                 return StatusOf(use_cases_.doses.StopInfusion(
                     nurse, *infusion, NewInfusionStop{t0 + minutes{51}, order->total_mg, std::nullopt}, settings_));
@@ -1305,18 +1320,25 @@ private:
             dosed_at = t0 + minutes{52};
             ready_at = t0 + minutes{100};
         } else if (type == clinical::AppointmentType::kImSession) {
-            AtIfPast(t0 + minutes{11}, "injection" + what, [this, nurse, session, t0, order, lot] {
-                const NewAdministration injection{"ketamine",   Route::kIm, order->total_mg,  std::nullopt,
-                                                  std::nullopt, lot,        t0 + minutes{11}, t0 + minutes{12}};
-                return StatusOf(use_cases_.doses.RecordAdministration(nurse, session, injection, settings_));
-            });
+            const auto injection_id = std::make_shared<AdministrationId>();
+            AtIfPast(
+                t0 + minutes{11}, "injection" + what, [this, nurse, session, t0, order, lot, injection_id]() -> Status {
+                    const NewAdministration injection{"ketamine",   Route::kIm, order->total_mg,  std::nullopt,
+                                                      std::nullopt, lot,        t0 + minutes{11}, t0 + minutes{12}};
+                    ASSIGN_OR_RETURN(const Administration given,
+                                     use_cases_.doses.RecordAdministration(nurse, session, injection, settings_));
+                    *injection_id = given.id;
+                    return Status::Ok();
+                });
+            DrawKetamine(nurse, t0 + minutes{11}, injection_id, order);
             dosed_at = t0 + minutes{13};
             ready_at = t0 + minutes{60};
         } else {
             const int devices = static_cast<int>(*request.dose_mg) / clinical::kEsketamineDeviceMg;
             for (int device = 0; device < devices; ++device) {
                 const TimePoint at = t0 + minutes{11 + 5 * device};
-                AtIfPast(at, "esketamine device" + what, [this, nurse, session, at, lot] {
+                const auto device_id = std::make_shared<AdministrationId>();
+                AtIfPast(at, "esketamine device" + what, [this, nurse, session, at, lot, device_id]() -> Status {
                     const NewAdministration given{"esketamine",
                                                   Route::kEsketamineNasal,
                                                   static_cast<double>(clinical::kEsketamineDeviceMg),
@@ -1325,8 +1347,12 @@ private:
                                                   lot,
                                                   at,
                                                   at};
-                    return StatusOf(use_cases_.doses.RecordAdministration(nurse, session, given, settings_));
+                    ASSIGN_OR_RETURN(const Administration recorded,
+                                     use_cases_.doses.RecordAdministration(nurse, session, given, settings_));
+                    *device_id = recorded.id;
+                    return Status::Ok();
                 });
+                DrawEsketamineDevice(nurse, at, device_id, devices);
             }
             dosed_at = t0 + minutes{11 + 5 * devices - 4};
             ready_at = t0 + minutes{11 + 120};  // the REMS 2 hours from the first device
@@ -1416,6 +1442,205 @@ private:
         }
     }
 
+    // ----- the controlled-substance safe (issue 14 §2) ---------------------------------------------------------
+
+    // One container of the safe as the demo follows it: what is on hand by the book after the last step (each step
+    // answers the container's balance, which the demo copies), so the next draw picks a container that holds it.
+    struct SafeContainer {
+        CsContainerId id;
+        std::int64_t on_hand = 0;  // in the product's counting unit
+    };
+
+    static constexpr std::string_view kSafe = "safe";
+    static constexpr std::string_view kKetamineVial = "ketamine_50mg_ml_10ml";  // what the demo draws ketamine from
+    static constexpr std::int64_t kMicrolitresPerMg = 20;                       // at 50 mg/mL
+    // A nurse draws up to the next half millilitre mark above the dose: the rest is the remainder.
+    static constexpr std::int64_t kDrawStepMicrolitres = 500;
+    static constexpr std::string_view kSupplier = "Demo Pharma Wholesale (synthetic)";
+    static constexpr std::int64_t kSpilledMicrolitres = 200;  // what yesterday's count finds missing: 0.2 mL
+
+    // The draws cover the administrations of the last seven days: the log began with the deliveries of two weeks ago.
+    [[nodiscard]] TimePoint DrawsFrom() const { return Day(-7, 0); }
+
+    // The other demo nurse: the witness of a nurse's waste and the second counter of a count.
+    static Witness WitnessFor(const Actor& nurse) {
+        const std::string other =
+            nurse.user == DemoEmail(kSecondNurse.local_part) ? DemoEmail("nurse") : DemoEmail(kSecondNurse.local_part);
+        return Witness{other, Role::kNurse};
+    }
+
+    static CsAmount AmountOf(const clinical::CsProduct& product, std::int64_t units) {
+        CsAmount amount;
+        if (product.unit == clinical::CountingUnit::kDevice) {
+            amount.devices = units;
+        } else {
+            amount.ml = static_cast<double>(units) / 1000.0;
+        }
+        return amount;
+    }
+
+    void Keep(const CsContainerStatus& status) {
+        for (SafeContainer& kept : safe_[status.container.product]) {
+            if (kept.id == status.container.id) {
+                kept.on_hand = status.balance.on_hand;
+            }
+        }
+    }
+
+    // The first container of `product` holding `units` on hand, or an error naming what ran out (the demo's
+    // deliveries are sized for its week: clinic settings that book more sessions can exhaust them).
+    Result<CsContainerId> ContainerHolding(std::string_view product, std::int64_t units) {
+        for (const SafeContainer& container : safe_[std::string(product)]) {
+            if (container.on_hand >= units) {
+                return container.id;
+            }
+        }
+        return Error{ErrorCode::kFailedPrecondition, "safe",
+                     "no " + std::string(product) + " container of the demo's safe holds " + std::to_string(units)};
+    }
+
+    void Receive(TimePoint at, std::string_view product, std::string_view lot, sys_days expires_on,
+                 std::string_view invoice, int containers) {
+        At(at, "receipt of " + std::string(lot), [this, product, lot, expires_on, invoice, containers]() -> Status {
+            const CsReceipt receipt{std::string(product), std::string(lot),   expires_on, std::string(kSupplier),
+                                    std::string(invoice), std::string(kSafe), containers};
+            ASSIGN_OR_RETURN(const std::vector<CsContainerStatus> received,
+                             use_cases_.inventory.Receive(nurse_, receipt));
+            for (const CsContainerStatus& status : received) {
+                safe_[status.container.product].push_back(SafeContainer{status.container.id, status.balance.on_hand});
+                ++summary_.safe_containers;
+            }
+            return Status::Ok();
+        });
+    }
+
+    // The remainder of draw `draw` (`units` in hand): every other one goes back into the vial, the rest is wasted
+    // before the other nurse.
+    Status SettleRemainder(const Actor& nurse, CsContainerId container, const clinical::CsProduct& product,
+                           CsEntryId draw, std::int64_t units) {
+        const CsAmount amount = AmountOf(product, units);
+        if (summary_.safe_draws % 2 == 0) {
+            ASSIGN_OR_RETURN(const CsContainerStatus returned, use_cases_.inventory.ReturnToStock(nurse, draw, amount));
+            Keep(returned);
+            ++summary_.safe_returns;
+            return Status::Ok();
+        }
+        ASSIGN_OR_RETURN(
+            const CsContainerStatus wasted,
+            use_cases_.inventory.Waste(nurse, container, draw, amount, "remainder after the dose", WitnessFor(nurse)));
+        Keep(wasted);
+        ++summary_.safe_wastes;
+        return Status::Ok();
+    }
+
+    // The draw for a ketamine administration of the last week (recorded by the step planned just before, at the same
+    // time): up to the next half-millilitre mark above the order's dose from a 50 mg/mL vial, the dose given, the
+    // remainder settled five minutes later.
+    void DrawKetamine(const Actor& nurse, TimePoint at, const std::shared_ptr<AdministrationId>& administration,
+                      const std::shared_ptr<clinical::DoseOrder>& order) {
+        if (at < DrawsFrom()) {
+            return;
+        }
+        auto drawn = std::make_shared<std::pair<CsContainerId, CsEntryId>>();
+        auto remainder = std::make_shared<std::int64_t>(0);
+        AtIfPast(at, "ketamine draw", [this, nurse, administration, order, drawn, remainder]() -> Status {
+            ASSIGN_OR_RETURN(const clinical::CsProduct product, clinical::FindCsProduct(kKetamineVial));
+            // The order's dose to 0.1 mg comes to whole microlitres at 50 mg/mL (0.1 mg = 2 uL).
+            const auto given = static_cast<std::int64_t>(std::llround(order->total_mg * kMicrolitresPerMg));
+            const std::int64_t units = (given / kDrawStepMicrolitres + 1) * kDrawStepMicrolitres;
+            ASSIGN_OR_RETURN(const CsContainerId container, ContainerHolding(kKetamineVial, units));
+            ASSIGN_OR_RETURN(
+                const CsContainerStatus status,
+                use_cases_.inventory.Draw(nurse, container,
+                                          CsDraw{*administration, AmountOf(product, units), AmountOf(product, given)}));
+            Keep(status);
+            ++summary_.safe_draws;
+            *drawn = {container, CsEntryId{status.balance.open_draws.back()}};
+            *remainder = units - given;
+            return Status::Ok();
+        });
+        AtIfPast(at + minutes{5}, "ketamine remainder", [this, nurse, drawn, remainder]() -> Status {
+            ASSIGN_OR_RETURN(const clinical::CsProduct product, clinical::FindCsProduct(kKetamineVial));
+            return SettleRemainder(nurse, drawn->first, product, drawn->second, *remainder);
+        });
+    }
+
+    // The draw for one esketamine device of the last week: one device from a kit of the session's size (2 devices
+    // for 56 mg, 3 for 84 mg), given whole (a device is not split: nothing to waste).
+    void DrawEsketamineDevice(const Actor& nurse, TimePoint at, const std::shared_ptr<AdministrationId>& administration,
+                              int devices_in_session) {
+        if (at < DrawsFrom()) {
+            return;
+        }
+        const std::string_view kit = devices_in_session == 3 ? "esketamine_84mg_kit" : "esketamine_56mg_kit";
+        AtIfPast(at, "esketamine draw", [this, nurse, administration, kit]() -> Status {
+            ASSIGN_OR_RETURN(const clinical::CsProduct product, clinical::FindCsProduct(kit));
+            ASSIGN_OR_RETURN(const CsContainerId container, ContainerHolding(kit, 1));
+            ASSIGN_OR_RETURN(
+                const CsContainerStatus status,
+                use_cases_.inventory.Draw(nurse, container,
+                                          CsDraw{*administration, AmountOf(product, 1), AmountOf(product, 1)}));
+            Keep(status);
+            ++summary_.safe_draws;
+            return Status::Ok();
+        });
+    }
+
+    // The safe: two deliveries (one small lot of 100 mg/mL expiring three days before today, so it is expired now),
+    // the week's draws (planned with the administrations), and yesterday evening's count by both nurses, which finds
+    // the ketamine vial in use 0.2 mL short; the prescriber, as medical director, explains and signs it.
+    void PlanSafe() {
+        Receive(Day(-14, 8), kKetamineVial, "DEMO-K50-2611", today_ + days{420}, "DEMO-INV-1001", 8);
+        Receive(Day(-14, 8, 2), "ketamine_10mg_ml_20ml", "DEMO-K10-2609", today_ + days{300}, "DEMO-INV-1001", 2);
+        Receive(Day(-14, 8, 4), "ketamine_100mg_ml_5ml", "DEMO-K100-2512", today_ - days{3}, "DEMO-INV-1001", 1);
+        Receive(Day(-14, 8, 6), "esketamine_56mg_kit", "DEMO-E56-2610", today_ + days{500}, "DEMO-INV-1002", 12);
+        Receive(Day(-14, 8, 8), "esketamine_84mg_kit", "DEMO-E84-2610", today_ + days{500}, "DEMO-INV-1002", 10);
+        Receive(Day(-4, 7, 30), kKetamineVial, "DEMO-K50-2702", today_ + days{450}, "DEMO-INV-1107", 6);
+        Receive(Day(-4, 7, 32), "esketamine_56mg_kit", "DEMO-E56-2612", today_ + days{520}, "DEMO-INV-1107", 8);
+        Receive(Day(-4, 7, 34), "esketamine_84mg_kit", "DEMO-E84-2612", today_ + days{520}, "DEMO-INV-1107", 8);
+        auto count = std::make_shared<CsEntryId>();
+        At(Day(-1, 19), "count of the safe", [this, count]() -> Status {
+            ASSIGN_OR_RETURN(const std::vector<CsContainerStatus> in_safe,
+                             use_cases_.inventory.ListContainers(nurse_, std::string(kSafe), false));
+            // The vial found short: the first one in use, else the first one.
+            std::optional<CsContainerId> short_one;
+            for (const bool in_use : {true, false}) {
+                for (const CsContainerStatus& status : in_safe) {
+                    const bool opened = status.balance.on_hand < status.balance.received;
+                    if (!short_one && status.container.product == kKetamineVial && (opened || !in_use) &&
+                        status.balance.on_hand >= kSpilledMicrolitres) {
+                        short_one = status.container.id;
+                    }
+                }
+            }
+            std::vector<CsFound> found;
+            for (const CsContainerStatus& status : in_safe) {
+                const std::int64_t missing = status.container.id == short_one ? kSpilledMicrolitres : 0;
+                found.push_back(
+                    CsFound{status.container.id, AmountOf(status.product, status.balance.on_hand - missing)});
+            }
+            ASSIGN_OR_RETURN(
+                const std::vector<CsContainerStatus> counted,
+                use_cases_.inventory.Count(nurse_, std::string(kSafe), found, "end-of-day count", WitnessFor(nurse_)));
+            ++summary_.safe_counts;
+            for (const CsContainerStatus& status : counted) {
+                Keep(status);
+                if (!status.balance.open_discrepancies.empty()) {
+                    *count = CsEntryId{status.balance.open_discrepancies.back()};
+                    ++summary_.safe_discrepancies;
+                }
+            }
+            return Status::Ok();
+        });
+        At(Day(-1, 19, 40), "explanation of the count's discrepancy", [this, count] {
+            return StatusOf(use_cases_.inventory.Resolve(
+                prescriber_, *count,
+                "0.2 mL spilled when a syringe was capped at an afternoon infusion; the nurse recorded the dose but "
+                "not the spill. Recorded as a loss; staff reminded that a spill is wasted before a witness at once "
+                "(clinic policy)."));
+        });
+    }
+
     // ----- state ------------------------------------------------------------------------------------------------
 
     DemoClock clock_;
@@ -1436,9 +1661,10 @@ private:
 
     std::set<std::string> existing_emails_;
     std::vector<std::unique_ptr<DemoPatient>> demo_patients_;
-    std::multimap<TimePoint, Step> steps_;  // by time; steps at one time in the order planned
-    std::optional<TimePoint> running_at_;   // the time of the step running, once Run has begun
-    std::vector<RoomId> rooms_;             // the chairs, in the order PlanRooms adds them
+    std::multimap<TimePoint, Step> steps_;                    // by time; steps at one time in the order planned
+    std::optional<TimePoint> running_at_;                     // the time of the step running, once Run has begun
+    std::vector<RoomId> rooms_;                               // the chairs, in the order PlanRooms adds them
+    std::map<std::string, std::vector<SafeContainer>> safe_;  // by product code, in the order received
     int rems_forms_owed_ = 0;
     DemoClinicSummary summary_;
 };

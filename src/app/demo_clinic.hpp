@@ -1,20 +1,24 @@
 #pragma once
 
-// The demo clinic of `kclinic serve --demo` (docs/cli.md): a synthetic clinic, never real people, seeded only
-// through the use cases, so every rule, refusal and audit entry of a real clinic applies to it. Its staff hold one
-// user of each role under the reserved demo.kclinic.example domain (RFC 2606 .example); its patients, all named
-// "Demo" with MRNs DEMO-0001..., stand at every step of the pathway: a fresh intake, a screening awaiting sign-off,
-// a signed screening, a course about to start, an IV induction series under way, esketamine maintenance with its
-// REMS forms, a relapse after response, and one esketamine session in monitoring now, in its chair; and five screenings
-// on which the rules fire (a benzodiazepine, a stimulant, hypertension, PTSD, a history in brand names), and a patient
-// on an IM series. The clinic has four chairs with their bedside monitors and two nurses, and its week (Monday to
-// Friday of the week `now` falls in) is fully booked through the scheduling use cases: thirty-six more patients start
-// IV, esketamine or IM courses on its Monday to Wednesday and return at the protocols' spacing, three a day in every
-// chair, with therapy, reviews and intakes around them; what lies before `now` happened as booked (checked in, dosed,
-// monitored, discharged, completed; one missed induction session, one missed and one cancelled consultation). Every
-// other active course's remaining sessions are booked in the first slots that fit, and a consultation, review or
-// therapy session for every patient of the pathway. Events months back are recorded by stepping a clock of the
-// demo's own through time up to the real `now`, so every record carries the time it would have carried in a clinic.
+// The demo clinic of `kclinic serve --demo` (docs/cli.md): a synthetic clinic, never real people, seeded only through
+// the use cases, so every rule, refusal and audit entry of a real clinic applies to it. Its staff hold one user of each
+// role under the reserved demo.kclinic.example domain (RFC 2606 .example); its patients, all named "Demo" with MRNs
+// DEMO-0001..., stand at every step of the pathway: a fresh intake, a screening awaiting sign-off, a signed screening,
+// a course about to start, an IV induction series under way, esketamine maintenance with its REMS forms, a relapse
+// after response, and one esketamine session in monitoring now, in its chair; and five screenings on which the rules
+// fire (a benzodiazepine, a stimulant, hypertension, PTSD, a history in brand names), and a patient on an IM series.
+// Its safe holds ketamine vials and esketamine kits received two weeks ago and topped up four days ago (one small lot
+// now past its expiry), every ketamine and esketamine administration of the last seven days is drawn from it with its
+// remainder wasted before the other nurse or returned to stock, and yesterday evening's count by both nurses found one
+// vial 0.2 mL short, explained and signed by the prescriber as medical director. The clinic has four chairs with their
+// bedside monitors and two nurses, and its week (Monday to Friday of the week `now` falls in) is fully booked through
+// the scheduling use cases: thirty-six more patients start IV, esketamine or IM courses on its Monday to Wednesday and
+// return at the protocols' spacing, three a day in every chair, with therapy, reviews and intakes around them; what
+// lies before `now` happened as booked (checked in, dosed, monitored, discharged, completed; one missed induction
+// session, one missed and one cancelled consultation). Every other active course's remaining sessions are booked in the
+// first slots that fit, and a consultation, review or therapy session for every patient of the pathway. Events months
+// back are recorded by stepping a clock of the demo's own through time up to the real `now`, so every record carries
+// the time it would have carried in a clinic.
 
 #include <optional>
 #include <string>
@@ -54,8 +58,17 @@ struct DemoClinicSummary {
     int notes = 0;
     int rems_forms_submitted = 0;
     int rems_forms_due = 0;
-    int rooms = 0;                  // treatment chairs
-    int appointments = 0;           // every appointment booked (the week, the courses' remaining sessions, visits)
+    int rooms = 0;         // treatment chairs
+    int appointments = 0;  // every appointment booked (the week, the courses' remaining sessions, visits)
+    // The controlled-substance safe (issue 14 §2): containers received, draws for the last week's administrations,
+    // their remainders wasted before a witness or returned to stock, counts of the safe and the discrepancies found
+    // (each explained and signed by the medical director).
+    int safe_containers = 0;
+    int safe_draws = 0;
+    int safe_wastes = 0;
+    int safe_returns = 0;
+    int safe_counts = 0;
+    int safe_discrepancies = 0;
     std::vector<DemoLogin> logins;  // one per role, in Role order (the second nurse is not among them)
     // The esketamine session in state monitoring at `now`, and its patient, whose named clinician is the demo
     // prescriber. Present when seeded.

@@ -362,6 +362,10 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
               << demo.adverse_events << " adverse events, " << demo.notes << " notes, " << demo.rems_forms_submitted
               << " REMS forms submitted and " << demo.rems_forms_due << " due; " << demo.rooms << " chairs and "
               << demo.appointments << " appointments booked\n";
+    std::cout << "demo clinic: the safe holds " << demo.safe_containers << " containers of ketamine and esketamine; "
+              << demo.safe_draws << " draws in the last week, " << demo.safe_wastes
+              << " remainders wasted before a witness and " << demo.safe_returns << " returned to stock; "
+              << demo.safe_counts << " count, " << demo.safe_discrepancies << " discrepancy explained and signed\n";
     if (demo.monitoring_session) {
         std::cout << "demo clinic: session #" << demo.monitoring_session->value << " of patient #"
                   << demo.monitoring_patient->value << " is in monitoring; its vital signs arrive every "

@@ -32,7 +32,13 @@ export type Permission =
   | 'settings.change'
   | 'audit.read'
   | 'user.manage'
-  | 'portal.read';
+  | 'portal.read'
+  | 'inventory.read'
+  | 'inventory.receive'
+  | 'inventory.draw'
+  | 'inventory.count'
+  | 'inventory.destroy'
+  | 'inventory.sign_discrepancy';
 
 const STAFF_CLINICAL: readonly Role[] = ['prescriber', 'nurse', 'therapist'];
 
@@ -67,6 +73,14 @@ const matrix: Readonly<Record<Permission, readonly Role[]>> = {
   'user.manage': ['admin'],
   'audit.read': ['admin'],
   'portal.read': ['patient'],
+  // The controlled-substance log: licensed clinicians only (docs/security.md, 21 CFR 1301.76(a)); the medical
+  // director (a prescriber) signs a count's discrepancy.
+  'inventory.read': ['prescriber', 'nurse'],
+  'inventory.receive': ['prescriber', 'nurse'],
+  'inventory.draw': ['prescriber', 'nurse'],
+  'inventory.count': ['prescriber', 'nurse'],
+  'inventory.destroy': ['prescriber', 'nurse'],
+  'inventory.sign_discrepancy': ['prescriber'],
 };
 
 export function isRole(value: unknown): value is Role {

@@ -113,7 +113,8 @@ export function formatDuration(milliseconds: number): string {
   });
 }
 
-// The units the clinic record uses (UCUM in the API: kg, mg, mm[Hg], /min, %, Cel, mL/h, mg/h, min).
+// The units the clinic record uses (UCUM in the API: kg, mg, mm[Hg], /min, %, Cel, mL/h, mg/h, min; mL and mg/mL in
+// the controlled-substance log).
 export type Unit =
   | 'kg'
   | 'mg'
@@ -129,7 +130,8 @@ export type Unit =
   | 'Cel'
   | 'mL/h'
   | 'mg/h'
-  | 'min';
+  | 'min'
+  | 'mg/mL';
 
 const unitKeys: Readonly<Record<Unit, MessageKey>> = {
   kg: 'unit.kg',
@@ -147,6 +149,7 @@ const unitKeys: Readonly<Record<Unit, MessageKey>> = {
   'mL/h': 'unit.mlPerHour',
   'mg/h': 'unit.mgPerHour',
   min: 'unit.minutes',
+  'mg/mL': 'unit.mgPerMl',
 };
 
 // "72.5 kg", "0.5 mg/kg", "120 mmHg": a number with its unit, never a bare number. `fractionDigits` fixes the

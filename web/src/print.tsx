@@ -29,17 +29,20 @@ function usePrintTime(): number {
 }
 
 // The header of every printed page of a patient's record: `document` names what the page is (a session summary,
-// the chart).
-export function PrintHeader({ patient, document }: { patient: PrintedPatient; document: string }): JSX.Element {
+// the chart). A clinic record that is no one patient's (the controlled-substance log's reports) leaves `patient`
+// out and names itself in `document`.
+export function PrintHeader({ patient, document }: { patient?: PrintedPatient; document: string }): JSX.Element {
   const { user } = useSession();
   const at = usePrintTime();
   return (
     <div class="print-header" data-testid="print-header">
-      <p class="print-patient">
-        <strong>{t('print.patient', { name: `${patient.family_name}, ${patient.given_name}` })}</strong>
-        <span>{t('print.mrn', { mrn: patient.mrn })}</span>
-        <span>{t('print.birthDate', { date: formatDate(patient.birth_date) })}</span>
-      </p>
+      {patient ? (
+        <p class="print-patient">
+          <strong>{t('print.patient', { name: `${patient.family_name}, ${patient.given_name}` })}</strong>
+          <span>{t('print.mrn', { mrn: patient.mrn })}</span>
+          <span>{t('print.birthDate', { date: formatDate(patient.birth_date) })}</span>
+        </p>
+      ) : null}
       <p class="print-origin">
         <span>{t('print.document', { document, origin: window.location.host })}</span>
         <span>

@@ -15,6 +15,10 @@ import { DoseOrderPage } from './screens/patients/dose-order';
 import { IntakePage } from './screens/patients/intake';
 import { PatientsPage, RegisterPatientPage } from './screens/patients/patients';
 import { PortalPage } from './screens/portal/portal-page';
+import { ContainerPage } from './screens/safe/container-page';
+import { CountPage } from './screens/safe/count-page';
+import { ReportsPage } from './screens/safe/reports-page';
+import { SafePage } from './screens/safe/safe-page';
 import { QuestionnairePage } from './screens/portal/questionnaire-page';
 import { SchedulePage } from './screens/schedule/schedule-page';
 import { SessionPage } from './screens/session/session-page';
@@ -39,6 +43,10 @@ export const routes: readonly RouteDef[] = [
   { pattern: '/patients/:id/notes', permission: 'note.read', view: NotesPage },
   { pattern: '/schedule', permission: 'appointment.read', view: SchedulePage, nav: 'nav.schedule' },
   { pattern: '/standing-orders', permission: 'standing_order.read', view: StandingOrdersPage, nav: 'nav.standingOrders' },
+  { pattern: '/safe', permission: 'inventory.read', view: SafePage, nav: 'nav.safe' },
+  { pattern: '/safe/containers/:id', permission: 'inventory.read', view: ContainerPage },
+  { pattern: '/safe/count', permission: 'inventory.read', view: CountPage },
+  { pattern: '/safe/reports', permission: 'inventory.read', view: ReportsPage },
   { pattern: '/admin', permission: 'user.manage', view: UsersPage, nav: 'nav.admin' },
   { pattern: '/admin/users/new', permission: 'user.manage', view: AddUserPage },
   { pattern: '/admin/settings', permission: 'settings.change', view: SettingsPage },

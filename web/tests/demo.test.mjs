@@ -46,6 +46,10 @@ test("README's demo logins and demo lines are what `kclinic serve --demo` prints
     logins,
     ['admin', 'prescriber', 'nurse', 'therapist', 'front_desk', 'patient'].map((role) => server.logins[role]),
   );
+  const safeLine = /^demo clinic: the safe holds .*$/m;
+  const [safeStart, safeEnd] = safeLine.exec(block[1])[0].split(' ... ');
+  const safePrinted = safeLine.exec(server.output())?.[0] ?? '';
+  assert.ok(safePrinted.startsWith(safeStart) && safePrinted.endsWith(safeEnd), `README: ${safeStart} ... ${safeEnd}\nserver: ${safePrinted}`);
   const monitoringLine = /^demo clinic: session #\d+ of patient #\d+ is in monitoring.*$/m;
   assert.equal(monitoringLine.exec(server.output())?.[0], monitoringLine.exec(block[1])?.[0]);
   // README abbreviates the counts with "...": what it shows is what the server says.
@@ -138,6 +142,34 @@ function screens(role) {
     },
   };
   const clinical = [board, sessionScreen, patients, chart, intake, notes, schedule];
+  // The controlled-substance safe of prescribers and nurses (issue 14 §2): the stocked safe with its expired lot
+  // said in words, the count's discrepancy explained and signed, the week's dispensing log.
+  const safe = [
+    {
+      path: '/safe',
+      shot: 'safe',
+      async drawn(page) {
+        await page.getByRole('heading', { level: 2, name: 'Stock on hand' }).waitFor();
+        await page.getByRole('row').filter({ hasText: 'DEMO-K50-2611' }).first().waitFor();
+        await page.getByRole('row').filter({ hasText: 'DEMO-K100-2512' }).getByText(/^Expired .*: cannot be drawn$/).waitFor();
+      },
+    },
+    {
+      path: '/safe/count',
+      async drawn(page) {
+        await page.getByRole('heading', { level: 2, name: 'Discrepancies' }).waitFor();
+        await page.getByText('1 discrepancy explained and signed').waitFor();
+      },
+    },
+    {
+      path: '/safe/reports',
+      shot: 'safe-dispensing-log',
+      async drawn(page) {
+        await page.getByRole('heading', { level: 2, name: /^Dispensing log of ketamine/ }).waitFor();
+        await page.locator('table.safe-table tbody tr').first().waitFor();
+      },
+    },
+  ];
   // A screen drawn once its heading and a table row holding `rowText` show.
   const tableScreen = (path, heading, rowText) => ({
     path,
@@ -168,7 +200,7 @@ function screens(role) {
     case 'therapist':
       return clinical;
     case 'nurse':
-      return [...clinical, register];
+      return [...clinical, register, ...safe];
     case 'prescriber':
       return [
         ...clinical,
@@ -180,6 +212,7 @@ function screens(role) {
           },
         },
         register,
+        ...safe,
       ];
     case 'front_desk':
       return [

@@ -13,8 +13,8 @@ describe('signing in', () => {
     const { page } = await browserFor(t);
     const expected = {
       admin: ['Admin'],
-      prescriber: ['Board', 'Patients', 'Schedule', 'Standing orders'],
-      nurse: ['Board', 'Patients', 'Schedule', 'Standing orders'],
+      prescriber: ['Board', 'Patients', 'Schedule', 'Standing orders', 'Safe'],
+      nurse: ['Board', 'Patients', 'Schedule', 'Standing orders', 'Safe'],
       therapist: ['Board', 'Patients', 'Schedule'],
       front_desk: ['Patients', 'Schedule'],
       patient: ['My care'],

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +19,7 @@
 #include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/demo_clinic.hpp"
 #include "base/text.hpp"
+#include "clinical/controlled_substances.hpp"
 #include "clinical/scheduling.hpp"
 
 namespace kclinic::adapters::storage::contract {
@@ -300,6 +303,99 @@ TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
     for (const app::AuditEntry& entry : audit) {
         EXPECT_LE(entry.at, kNow) << entry.action;
     }
+}
+
+// The safe (issue 14 §2): 55 containers from two deliveries, one small lot past its expiry now; every draw of the
+// last week for an administration, each container balancing with no remainder left in hand, every waste witnessed
+// by someone other than the nurse who wasted; one count by both nurses finding one vial 0.2 mL short, explained and
+// signed by the prescriber (the medical director).
+TEST_P(DemoContractTest, StocksTheSafeWithAWeekOfDrawsAndOneExplainedDiscrepancy) {
+    const app::DemoClinicSummary summary = Seed();
+    ASSERT_TRUE(summary.seeded);
+    std::vector<app::CsContainer> containers;
+    std::vector<app::CsEntry> entries;
+    Status read = store().Read([&](app::StoreTransaction& tx) -> Status {
+        containers = Must(tx.ListCsContainers());
+        entries = Must(tx.ListAllCsEntries());
+        return Status::Ok();
+    });
+    ASSERT_TRUE(read.ok()) << read.error().ToString();
+    EXPECT_EQ(containers.size(), 55U);
+    EXPECT_EQ(summary.safe_containers, 55);
+    const std::chrono::sys_days today = std::chrono::floor<std::chrono::days>(kNow);
+    EXPECT_EQ(std::count_if(containers.begin(), containers.end(),
+                            [today](const app::CsContainer& container) { return container.expires_on < today; }),
+              1);
+
+    for (const app::CsContainer& container : containers) {
+        std::vector<clinical::CsMovement> movements;
+        for (const app::CsEntry& entry : entries) {
+            if (entry.container == container.id) {
+                std::optional<std::int64_t> refers_to;
+                if (entry.refers_to) {
+                    refers_to = entry.refers_to->value;
+                }
+                movements.push_back(clinical::CsMovement{entry.id.value, entry.kind, entry.units, entry.given_units,
+                                                         entry.expected_units, refers_to});
+            }
+        }
+        const Result<clinical::CsBalance> balance = clinical::Balance(movements);
+        ASSERT_TRUE(balance.ok()) << balance.error().ToString();
+        EXPECT_EQ(balance->in_hand, 0) << container.lot_number;
+        EXPECT_TRUE(balance->open_draws.empty()) << container.lot_number;
+        EXPECT_TRUE(balance->open_discrepancies.empty()) << container.lot_number;
+    }
+
+    int draws = 0;
+    int wastes = 0;
+    int returns = 0;
+    std::vector<app::CsEntry> counts;
+    std::vector<app::CsEntry> resolutions;
+    for (const app::CsEntry& entry : entries) {
+        switch (entry.kind) {
+            case clinical::CsMovementKind::kDraw:
+                ++draws;
+                EXPECT_TRUE(entry.administration && entry.patient) << entry.id.value;
+                EXPECT_GE(entry.recorded_at, app::TimePoint{today - std::chrono::days{7}});
+                break;
+            case clinical::CsMovementKind::kWaste:
+                ++wastes;
+                EXPECT_TRUE(entry.refers_to);
+                EXPECT_FALSE(entry.witness.empty());
+                EXPECT_NE(entry.witness, entry.recorded_by);
+                break;
+            case clinical::CsMovementKind::kReturnToStock:
+                ++returns;
+                break;
+            case clinical::CsMovementKind::kCount:
+                counts.push_back(entry);
+                EXPECT_NE(entry.witness, entry.recorded_by);
+                break;
+            case clinical::CsMovementKind::kResolution:
+                resolutions.push_back(entry);
+                break;
+            default:
+                break;
+        }
+    }
+    EXPECT_GT(draws, 10);
+    EXPECT_EQ(draws, summary.safe_draws);
+    EXPECT_GT(wastes, 0);
+    EXPECT_EQ(wastes, summary.safe_wastes);
+    EXPECT_GT(returns, 0);
+    EXPECT_EQ(returns, summary.safe_returns);
+    EXPECT_FALSE(counts.empty());
+    EXPECT_EQ(summary.safe_counts, 1);
+    std::vector<app::CsEntry> short_counts;
+    std::copy_if(counts.begin(), counts.end(), std::back_inserter(short_counts),
+                 [](const app::CsEntry& count) { return count.units != count.expected_units; });
+    ASSERT_EQ(short_counts.size(), 1U);
+    EXPECT_EQ(short_counts[0].expected_units - short_counts[0].units, 200);  // 0.2 mL
+    EXPECT_EQ(summary.safe_discrepancies, 1);
+    ASSERT_EQ(resolutions.size(), 1U);
+    EXPECT_EQ(resolutions[0].refers_to, short_counts[0].id);
+    EXPECT_EQ(resolutions[0].recorded_by, "prescriber@demo.kclinic.example");
+    EXPECT_FALSE(resolutions[0].reason.empty());
 }
 
 TEST_P(DemoContractTest, ASecondSeedingAddsNothing) {

@@ -1,4 +1,4 @@
-// The controlled-substance log over SqlConnection; schema in migrations/0023_controlled_substances.sql.
+// The controlled-substance log over SqlConnection; schema in migrations/0024_controlled_substances.sql.
 
 #include <optional>
 #include <string>
