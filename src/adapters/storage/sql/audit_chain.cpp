@@ -42,7 +42,7 @@ std::string AuditChainHash(const app::AuditEntry& entry, std::string_view previo
     crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(encoding.data()), encoding.size());
     std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
     sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return std::string(hex.data(), crypto_hash_sha256_BYTES * 2);
+    return {hex.data(), crypto_hash_sha256_BYTES * 2};
 }
 
 }  // namespace kclinic::adapters::storage::sql
