@@ -18,8 +18,8 @@ namespace kclinic::app {
 inline Status RecordAudit(AuditTransaction& tx, const Actor& actor, TimePoint at, std::string_view action,
                           std::string_view record_type, std::int64_t record_id, std::int64_t patient_id,
                           std::string_view detail = {}) {
-    return StatusOf(tx.AppendAudit(AuditEntry{AuditEntryId{}, at, actor.user, actor.origin, std::string(action),
-                                              std::string(record_type), record_id, patient_id, std::string(detail)}));
+    return tx.AppendAudit(AuditEntry{AuditEntryId{}, at, actor.user, actor.origin, std::string(action),
+                                     std::string(record_type), record_id, patient_id, std::string(detail)});
 }
 
 }  // namespace kclinic::app

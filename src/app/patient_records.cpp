@@ -473,4 +473,15 @@ Result<std::vector<AuditEntry>> PatientRecords::ListAudit(const Actor& actor, co
     });
 }
 
+Result<AuditChainCheck> PatientRecords::CheckAuditChain(const Actor& actor) {
+    return store_.Write([&](StoreTransaction& tx) -> Result<AuditChainCheck> {
+        ASSIGN_OR_RETURN(AuditChainCheck check, tx.CheckAuditChain());
+        const std::string outcome = check.first_broken_id ? "broken_at=" + std::to_string(*check.first_broken_id)
+                                                          : "intact entries=" + std::to_string(check.chained_entries) +
+                                                                " head=" + check.head_hash;
+        RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "audit.verify", "audit_log", 0, 0, outcome));
+        return check;
+    });
+}
+
 }  // namespace kclinic::app

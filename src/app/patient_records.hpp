@@ -149,6 +149,10 @@ public:
     // (blank), "action" (not shaped as one: lower-case words joined by dots, "patient.read"), "to" (not later than
     // `from`).
     Result<std::vector<AuditEntry>> ListAudit(const Actor& actor, const AuditFilter& filter);
+    // Checks the audit log's hash chain end to end (AuditTransaction::CheckAuditChain), audited as "audit.verify"
+    // with its outcome, which becomes the chain's next entry. A broken chain is no error but a check naming its
+    // first broken entry. Errors: the store's.
+    Result<AuditChainCheck> CheckAuditChain(const Actor& actor);
 
 private:
     Store& store_;

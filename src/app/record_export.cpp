@@ -74,6 +74,20 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
     const Status read = store_.Read([&](StoreTransaction& tx) -> Status {
         ASSIGN_OR_RETURN(const auto settings, tx.LoadSettings());
         RETURN_IF_ERROR(sink.Settings(settings));
+        std::vector<User> users;
+        for (UserId after{};;) {
+            ASSIGN_OR_RETURN(std::vector<User> page, tx.ListUsers(after, kPatientPage));
+            for (User& user : page) {
+                after = user.id;
+                user.password_hash.clear();  // never leaves the database
+                users.push_back(std::move(user));
+            }
+            if (static_cast<int>(page.size()) < kPatientPage) {
+                break;
+            }
+        }
+        summary.users = static_cast<int>(users.size());
+        RETURN_IF_ERROR(sink.Users(users));
         ASSIGN_OR_RETURN(const std::vector<StandingOrderSet> standing_orders, tx.ListStandingOrderSets());
         RETURN_IF_ERROR(sink.StandingOrderSets(standing_orders));
         for (PatientId after{};;) {

@@ -1,8 +1,9 @@
 #pragma once
 
 // Moving a clinic's data out: the whole clinic record, read in one consistent snapshot and handed, patient by
-// patient, to a sink (the CLI writes NDJSON). Every exported patient gets a "patient.export" audit entry, and the
-// export as a whole a "record.export" entry, written once the snapshot has been read.
+// patient, to a sink (the CLI writes NDJSON), with the users (no secret of theirs) and the audit log. Every exported
+// patient gets a "patient.export" audit entry, and the export as a whole a "record.export" entry, written once the
+// snapshot has been read.
 
 #include <cstdint>
 #include <string>
@@ -39,8 +40,8 @@ struct PatientRecordExport {
     std::vector<RemsFormRecord> rems_forms;
 };
 
-// Receives the export in order: the clinic's settings and every version of its standing-order set once, then each
-// patient, then the audit log entry by entry.
+// Receives the export in order: the clinic's settings, its users and every version of its standing-order set once,
+// then each patient, then the audit log entry by entry.
 // An error from any call stops the export and is returned from RecordExport::Export.
 class RecordExportSink {
 public:
@@ -49,12 +50,16 @@ public:
     virtual Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) = 0;
     // Every version, oldest first (none when the clinic never signed one).
     virtual Status StandingOrderSets(const std::vector<StandingOrderSet>& sets) = 0;
+    // Every user, disabled ones included, in id order, without their password hash (the sink must not write it):
+    // the audit log names them, and a clinic moving its data needs to know who each name was.
+    virtual Status Users(const std::vector<User>& users) = 0;
     virtual Status Patient(const PatientRecordExport& record) = 0;
     virtual Status Audit(const AuditEntry& entry) = 0;
 };
 
 struct ExportSummary {
     int patients = 0;
+    int users = 0;
     std::int64_t audit_entries = 0;
 };
 

@@ -152,6 +152,8 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                {"backup", "--help"},
                                                {"restore", "--help"},
                                                {"export", "--help"},
+                                               {"audit", "--help"},
+                                               {"audit", "verify", "--help"},
                                                {"serve", "--help"},
                                                {"user", "--help"},
                                                {"user", "add", "--help"},
@@ -593,6 +595,32 @@ TEST(CliTest, ExportWritesTheWholeRecordAsNdjson) {
     ExpectBadInput({"export", "--format", "ndjson", "--out", out, "--db", db}, "already exists");
     ExpectBadInput({"export", "--format", "csv", "--db", db}, "--format: must be ndjson");
     ExpectBadInput({"export", "--format", "ndjson", "--json", "--db", db}, "--json: needs --out FILE");
+    std::filesystem::remove_all(folder);
+}
+
+// `kclinic audit verify`: exit 0 with the chain's length and head while it holds (the check audits itself, so the
+// second check counts one entry more); after an entry is edited behind kclinic's back with Debian's sqlite3, exit 2
+// naming that entry.
+TEST(CliTest, AuditVerifyHoldsThenNamesTheEditedEntry) {
+    char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    const std::string folder = folder_template;
+    const std::string file = folder + "/clinic.db";
+    const std::string db = "sqlite:" + file;
+    ExpectJson({"patient", "add", "--mrn", "MRN-1", "--given-name", "Ada", "--family-name", "Example", "--birth-date",
+                "1980-03-14", "--sex", "female", "--db", db, "--json"});
+    Json first = ExpectJson({"audit", "verify", "--db", db, "--json"});
+    EXPECT_EQ(first["intact"], true);
+    EXPECT_EQ(first["chained_entries"], 1);
+    EXPECT_EQ(first["entries_before_chain"], 0);
+    EXPECT_EQ(first["head_hash"].get<std::string>().size(), 64U);
+    EXPECT_EQ(ExpectJson({"audit", "verify", "--db", db, "--json"})["chained_entries"], 2);
+
+    const std::string tamper =
+        "sqlite3 '" + file +
+        "' 'DROP TRIGGER audit_log_no_update; UPDATE audit_log SET record_id = record_id + 1 WHERE id = 1;'";
+    ASSERT_EQ(std::system(tamper.c_str()), 0) << tamper;
+    ExpectBadInput({"audit", "verify", "--db", db}, "the audit chain is broken at entry 1: its content does not match");
     std::filesystem::remove_all(folder);
 }
 

@@ -10,11 +10,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -40,6 +42,8 @@ namespace websocket = boost::beast::websocket;
 // a reset, which can destroy the response before the client reads it (RFC 9112 §9.6); a 413 is the usual case.
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kReadChunkBytes = 4096;
+// The interim answer to `Expect: 100-continue` (RFC 9110 §15.2.1), always HTTP/1.1: only a 1.1 client expects it.
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 Method FromVerb(wire::verb verb) {
     switch (verb) {
@@ -210,6 +214,45 @@ private:
         parser_.emplace();
         parser_->body_limit(static_cast<std::uint64_t>(server_.options().body_limit_bytes));
         parser_->header_limit(static_cast<std::uint32_t>(server_.options().header_limit_bytes));
+        stream_.expires_after(server_.options().read_timeout);
+        wire::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&HttpConnection::OnHeader, shared_from_this()));
+    }
+
+    // The head is in; the body, if any, follows. A client that sent `Expect: 100-continue` (curl does for bodies over
+    // 1 KiB) waits for "100 Continue" before it sends the body, or for a final answer instead (RFC 9110 §10.1.1): a
+    // body over the limit was already refused by the parser (413 without reading it). The interim answer goes out
+    // only when no earlier response is pending or being written, so it cannot overtake one of them; otherwise the
+    // client sends its body after its own wait, which RFC 9110 allows.
+    void OnHeader(beast::error_code ec, std::size_t bytes) {
+        if (ec || parser_->is_done() || phase_ == Phase::kClosed) {
+            OnRead(ec, bytes);
+            return;
+        }
+        const wire::request<wire::string_body>& head = parser_->get();
+        const bool expects_continue = head.version() >= 11 && beast::iequals(head[wire::field::expect], "100-continue");
+        if (expects_continue && queue_.empty() && !outgoing_) {
+            sending_continue_ = true;
+            stream_.expires_after(server_.options().write_timeout);
+            net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                             beast::bind_front_handler(&HttpConnection::OnContinueSent, shared_from_this()));
+            return;
+        }
+        ReadBody();
+    }
+
+    void OnContinueSent(beast::error_code ec, std::size_t /*bytes*/) {
+        sending_continue_ = false;
+        if (ec || phase_ == Phase::kClosed) {
+            read_ = Read::kNone;
+            Close();
+            return;
+        }
+        ReadBody();
+        DoWrite();  // a response held back while the interim one was written
+    }
+
+    void ReadBody() {
         stream_.expires_after(server_.options().read_timeout);
         wire::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&HttpConnection::OnRead, shared_from_this()));
@@ -410,7 +453,7 @@ private:
     // ----- writing -------------------------------------------------------------------------------------------
 
     void DoWrite() {
-        if (phase_ == Phase::kClosed || outgoing_ || handled_ == 0) {
+        if (phase_ == Phase::kClosed || outgoing_ || sending_continue_ || handled_ == 0) {
             return;
         }
         Exchange& exchange = queue_.front();
@@ -583,6 +626,7 @@ private:
     std::optional<net::executor_work_guard<net::io_context::executor_type>> handler_running_;
     // The response being written; the last one of the connection when it does not keep it alive.
     std::optional<wire::response<wire::string_body>> outgoing_;
+    bool sending_continue_ = false;  // a "100 Continue" is being written (OnHeader); no response may start meanwhile
 };
 
 }  // namespace

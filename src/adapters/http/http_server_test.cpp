@@ -206,6 +206,34 @@ TEST_F(HttpServerTest, ABodyOverTheLimitIs413AndClosesTheConnection) {
     EXPECT_EQ(accepted->body.size(), 1U << 20);
 }
 
+// `Expect: 100-continue` (curl sends it for bodies over 1 KiB and waits a second for the answer): "100 Continue"
+// comes before the client sends the body, then the final answer; a body over the limit gets its 413 instead, and the
+// client never sends it (RFC 9110 §10.1.1).
+TEST_F(HttpServerTest, Expect100ContinueIsAnsweredBeforeTheBodyIsSent) {
+    Start();
+    auto connection = Connect();
+    const std::string body(4096, 'c');
+    const std::string request = RequestText("POST", "/echo", body, "Expect: 100-continue\r\n");
+    ASSERT_TRUE(connection->Send(std::string_view(request).substr(0, request.size() - body.size())));
+    std::optional<TestResponse> interim = connection->Read();
+    ASSERT_TRUE(interim);
+    EXPECT_EQ(interim->status, 100);
+    ASSERT_TRUE(connection->Send(body));
+    std::optional<TestResponse> answer = connection->Read();
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200);
+    EXPECT_EQ(answer->body, body);
+
+    auto over = Connect();
+    ASSERT_TRUE(
+        over->Send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2097152\r\n"
+                   "Expect: 100-continue\r\n\r\n"));
+    std::optional<TestResponse> refused = over->Read();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 413);
+    EXPECT_TRUE(over->WaitForClose());
+}
+
 TEST_F(HttpServerTest, OversizedHeadersAre431AndMalformedRequests400) {
     Start();
     auto big = Connect();

@@ -44,6 +44,10 @@ Status NdjsonExportSink::Settings(const std::vector<std::pair<std::string, std::
     return Status::Ok();
 }
 
+Status NdjsonExportSink::Users(const std::vector<app::User>& users) {
+    return WriteAll(out_, "user", users);  // ToJson(User) writes no password hash
+}
+
 Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
     RETURN_IF_ERROR(WriteLine(out_, "patient", ToJson(record.patient)));
     RETURN_IF_ERROR(WriteAll(out_, "weight", record.weights));
@@ -54,11 +58,16 @@ Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
     RETURN_IF_ERROR(WriteAll(out_, "assessment", record.assessments));
     RETURN_IF_ERROR(WriteAll(out_, "treatment_course", record.courses));
     RETURN_IF_ERROR(WriteAll(out_, "treatment_session", record.sessions));
+    RETURN_IF_ERROR(WriteAll(out_, "session_transition", record.session_transitions));
     RETURN_IF_ERROR(WriteAll(out_, "dose_order", record.dose_orders));
     RETURN_IF_ERROR(WriteAll(out_, "administration", record.administrations));
     RETURN_IF_ERROR(WriteAll(out_, "session_medication", record.session_medications));
     RETURN_IF_ERROR(WriteAll(out_, "one_off_order", record.one_off_orders));
-    return WriteAll(out_, "prn_dose", record.prn_doses);
+    RETURN_IF_ERROR(WriteAll(out_, "prn_dose", record.prn_doses));
+    RETURN_IF_ERROR(WriteAll(out_, "alert", record.alerts));
+    RETURN_IF_ERROR(WriteAll(out_, "adverse_event", record.adverse_events));
+    RETURN_IF_ERROR(WriteAll(out_, "note", record.notes));
+    return WriteAll(out_, "rems_form", record.rems_forms);
 }
 
 Status NdjsonExportSink::StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) {

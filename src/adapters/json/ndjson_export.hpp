@@ -2,8 +2,8 @@
 
 // `kclinic export --format ndjson`: the clinic record as newline-delimited JSON, one object per line:
 // {"type": "vital_sign", "record": {...}} with the record as record_json.hpp writes it. The first line describes the
-// export (format version, backend, time); then come the clinic settings, each patient followed by their records, and
-// the audit log. docs/operations.md documents the format.
+// export (format version, backend, time); then come the clinic settings, the users (no secret), each patient followed
+// by their records, and the audit log. docs/operations.md documents the format.
 
 #include <ostream>
 #include <string>
@@ -24,6 +24,7 @@ public:
 
     Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) override;
     Status StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) override;
+    Status Users(const std::vector<app::User>& users) override;
     Status Patient(const app::PatientRecordExport& record) override;
     Status Audit(const app::AuditEntry& entry) override;
 

@@ -33,6 +33,17 @@ struct AuditFilter {
     int limit = 100;
 };
 
+// What AuditTransaction::CheckAuditChain found in the tamper-evident audit log (docs/security.md "Audit").
+struct AuditChainCheck {
+    std::int64_t chained_entries = 0;       // entries checked against the chain
+    std::int64_t entries_before_chain = 0;  // written before the chain began (its migration): not covered by it
+    std::string head_hash;                  // the last chained entry's SHA-256, hex; empty while none is chained
+    // The first entry that does not fit the chain (edited, inserted, or the one after a deleted entry) and why;
+    // unset while the chain holds. An entry deleted from the end is named by the id the chain head still names.
+    std::optional<std::int64_t> first_broken_id;
+    std::string problem;
+};
+
 // Which patients a name search finds (app/patient_search.hpp reads a request's text into it). Both texts are already
 // folded to lower case in A-Z only (app::FoldAsciiCase); the store folds the stored names the same way and compares
 // the rest code point for code point, so both backends find exactly the same patients.
@@ -123,9 +134,15 @@ class AuditTransaction {
 public:
     virtual ~AuditTransaction() = default;
 
-    // `entry.id` is ignored. The audit log is append-only: there is no update or delete.
-    virtual Result<AuditEntryId> AppendAudit(const AuditEntry& entry) = 0;
+    // `entry.id` is ignored. The audit log is append-only: there is no update or delete. The entry is written when
+    // the transaction's work has returned OK, just before it commits, with the next id of the tamper-evident chain
+    // and its hash (so ListAudit in the same transaction does not see it yet); a failure to write it fails the
+    // transaction.
+    virtual Status AppendAudit(const AuditEntry& entry) = 0;
     virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) = 0;
+    // Recomputes every chained entry's hash from its content and the entry before it, oldest first, and compares the
+    // end of the chain with the chain head. A broken chain is no error but a check with first_broken_id set.
+    virtual Result<AuditChainCheck> CheckAuditChain() = 0;
 };
 
 // The patient history (diagnoses, conditions, allergies, medications; earlier treatment trials) and eligibility

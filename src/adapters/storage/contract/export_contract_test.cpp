@@ -2,18 +2,25 @@
 // settings and the audit log, on a real SQLite file and a real PostgreSQL server; every exported patient audited.
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "adapters/json/ndjson_export.hpp"
 #include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/record_export.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
+
+namespace json = adapters::json;
 
 // Keeps what the export hands over; fails on the patient numbered `fail_at_patient` (1-based) when set.
 class RecordingSink final : public app::RecordExportSink {
@@ -26,6 +33,10 @@ public:
     }
     Status StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) override {
         standing_order_sets = sets;
+        return Status::Ok();
+    }
+    Status Users(const std::vector<app::User>& exported) override {
+        users = exported;
         return Status::Ok();
     }
     Status Patient(const app::PatientRecordExport& record) override {
@@ -42,6 +53,7 @@ public:
 
     std::vector<std::pair<std::string, std::string>> settings;
     std::vector<app::StandingOrderSet> standing_order_sets;
+    std::vector<app::User> users;
     std::vector<app::PatientRecordExport> patients;
     std::vector<app::AuditEntry> audit;
 
@@ -122,6 +134,50 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     EXPECT_EQ(after[audit_before + 1].patient_id, second.value);
     EXPECT_EQ(after[audit_before + 2].action, "record.export");
     EXPECT_EQ(after[audit_before + 2].actor, "cli:admin");
+}
+
+// Users are in the export (issue 15 §7), disabled ones too, with no secret: no password hash reaches the sink, and
+// the NDJSON has a "user" line per user with none of it; the NDJSON also carries every kind of patient record the
+// export reads (alerts, adverse events, notes, transitions and REMS forms included).
+TEST_P(ExportContractTest, ExportsTheUsersWithoutAnySecret) {
+    AddUser("nurse@clinic.example", app::Role::kNurse);
+    AddUser("doctor@clinic.example", app::Role::kPrescriber);
+    ASSERT_TRUE(clinic().users.DisableUser(admin_, "nurse@clinic.example").ok());
+    const app::PatientId patient = Register("MRN-1");
+    StartCourse(patient);
+    Result<app::Note> note = clinic().notes.Write(
+        nurse_, patient, app::NewNote{app::NoteKind::kProgress, std::nullopt, {}, "Tolerated well."});
+    ASSERT_TRUE(note.ok()) << note.error().ToString();
+
+    RecordingSink sink;
+    Result<app::ExportSummary> summary = app::RecordExport(store(), clock_).Export(exporter_, sink);
+    ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+    EXPECT_EQ(summary->users, 2);
+    ASSERT_EQ(sink.users.size(), 2U);
+    EXPECT_EQ(sink.users[0].email, "nurse@clinic.example");
+    EXPECT_TRUE(sink.users[0].disabled);
+    EXPECT_EQ(sink.users[1].role, app::Role::kPrescriber);
+    for (const app::User& user : sink.users) {
+        EXPECT_TRUE(user.password_hash.empty()) << user.email;
+    }
+
+    std::ostringstream ndjson;
+    json::NdjsonExportSink lines(ndjson, store().Backend(), At(0));
+    ASSERT_TRUE(app::RecordExport(store(), clock_).Export(exporter_, lines).ok());
+    std::map<std::string, int> types;
+    std::istringstream read(ndjson.str());
+    for (std::string line; std::getline(read, line);) {
+        const nlohmann::json parsed = nlohmann::json::parse(line);
+        ++types[parsed.at("type").get<std::string>()];
+        if (parsed.at("type") == "user") {
+            EXPECT_FALSE(parsed.at("record").contains("password_hash")) << line;
+        }
+        EXPECT_EQ(line.find("$argon2"), std::string::npos) << line;
+    }
+    EXPECT_EQ(types["user"], 2);
+    EXPECT_EQ(types["note"], 1);
+    EXPECT_GT(types["session_transition"], 0);
+    EXPECT_GT(types["treatment_session"], 0);
 }
 
 TEST_P(ExportContractTest, AFailingSinkStopsTheExportAndWhatWasReadIsStillAudited) {

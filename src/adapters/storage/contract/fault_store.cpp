@@ -83,12 +83,13 @@ public:
     }
 
     // app::AuditTransaction
-    Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override {
+    Status AppendAudit(const app::AuditEntry& entry) override {
         return Call(&app::StoreTransaction::AppendAudit, entry);
     }
     Result<std::vector<app::AuditEntry>> ListAudit(const app::AuditFilter& filter) override {
         return Call(&app::StoreTransaction::ListAudit, filter);
     }
+    Result<app::AuditChainCheck> CheckAuditChain() override { return Call(&app::StoreTransaction::CheckAuditChain); }
 
     // app::HistoryTransaction
     Result<app::HistoryEntryId> InsertHistoryEntry(const app::HistoryEntry& entry) override {

@@ -177,6 +177,9 @@ Status PostgresStore::Run(const app::TransactionWork& work, std::string_view beg
     try {
         sql::SqlTransaction transaction(*connection);
         outcome = work(transaction);
+        if (outcome.ok()) {
+            outcome = transaction.WritePendingAudit();
+        }
     } catch (...) {
         static_cast<void>(connection->Execute("ROLLBACK"));
         throw;

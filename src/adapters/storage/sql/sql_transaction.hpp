@@ -4,6 +4,8 @@
 // caller has already begun a transaction on the connection (the backend owns BEGIN/COMMIT, savepoints and
 // group commit); it only reads and writes.
 
+#include <vector>
+
 #include "adapters/storage/sql/sql_connection.hpp"
 #include "app/ports/store.hpp"
 
@@ -43,8 +45,13 @@ public:
     Status MarkAssessmentEnteredInError(app::AssessmentId id, const app::EnteredInError& mark) override;
 
     // app::AuditTransaction: sql_audit.cpp.
-    Result<app::AuditEntryId> AppendAudit(const app::AuditEntry& entry) override;
+    Status AppendAudit(const app::AuditEntry& entry) override;
     Result<std::vector<app::AuditEntry>> ListAudit(const app::AuditFilter& filter) override;
+    Result<app::AuditChainCheck> CheckAuditChain() override;
+    // Writes the entries AppendAudit collected, chained, and moves the chain head past them. The backend calls it
+    // once the work has returned OK, as the last statement before its COMMIT (or its savepoint's RELEASE), so the
+    // chain head's lock is held as briefly as possible. Errors: the database's.
+    [[nodiscard]] Status WritePendingAudit();
 
     // app::HistoryTransaction: sql_history.cpp.
     Result<app::HistoryEntryId> InsertHistoryEntry(const app::HistoryEntry& entry) override;
@@ -226,6 +233,7 @@ public:
 
 private:
     SqlConnection& connection_;
+    std::vector<app::AuditEntry> pending_audit_;  // appended, not yet written (WritePendingAudit)
 };
 
 // Gives every patient stored without a search text (registered before migration 0020) the one

@@ -294,6 +294,9 @@ Status SqliteStore::Read(const app::TransactionWork& work) {
     {
         sql::SqlTransaction tx(*reader);
         result = work(tx);
+        if (result.ok()) {
+            result = tx.WritePendingAudit();  // refused on a read-only connection, as any write in Read is
+        }
     }
     RETURN_IF_ERROR(result);
     return Control(*reader, "COMMIT");
@@ -400,6 +403,9 @@ void SqliteStore::RunJob(Job& job) {
     try {
         sql::SqlTransaction tx(*writer_);
         job.status = (*job.work)(tx);
+        if (job.status.ok()) {
+            job.status = tx.WritePendingAudit();
+        }
     } catch (...) {
         // Rethrown on the caller's thread, where the project's one top-level handler catches it.
         job.exception = std::current_exception();

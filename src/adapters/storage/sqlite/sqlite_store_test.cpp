@@ -661,8 +661,7 @@ Status WriteVitalWithAudit(app::Store& store, app::PatientId patient) {
             return id.error();
         }
         app::AuditEntry entry{{}, kNow, "test", "cli", "vital.create", "vital_sign", id->value, patient.value, ""};
-        auto audit = tx.AppendAudit(entry);
-        return StatusOf(audit);
+        return tx.AppendAudit(entry);
     });
 }
 
