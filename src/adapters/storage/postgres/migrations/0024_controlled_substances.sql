@@ -3,7 +3,7 @@
 -- changes but for lock_generation, which LockCsContainer bumps to serialise the movements of one container (the
 -- UPDATE holds the row's lock until the transaction ends); an entry never changes and neither is ever deleted
 -- (21 CFR 1304.04: records kept complete for two years; a mistake is reversed by a correction entry). Same schema as
--- sqlite/migrations/0023_controlled_substances.sql in PostgreSQL's dialect.
+-- sqlite/migrations/0024_controlled_substances.sql in PostgreSQL's dialect.
 CREATE TABLE cs_containers (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     product TEXT NOT NULL CHECK (product <> ''),

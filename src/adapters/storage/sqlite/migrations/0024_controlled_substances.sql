@@ -2,7 +2,7 @@
 -- container (a vial, an esketamine kit) as received, and the append-only entries that move it. A container never
 -- changes but for lock_generation, which LockCsContainer bumps to serialise the movements of one container; an entry
 -- never changes and neither is ever deleted (21 CFR 1304.04: records kept complete for two years; a mistake is
--- reversed by a correction entry). Same schema as postgres/migrations/0023_controlled_substances.sql in SQLite's
+-- reversed by a correction entry). Same schema as postgres/migrations/0024_controlled_substances.sql in SQLite's
 -- dialect.
 CREATE TABLE cs_containers (
     id INTEGER PRIMARY KEY,
