@@ -129,7 +129,9 @@ ObjectReader::ObjectReader(std::string_view body) {
     Result<Json> parsed = Parse(body);
     if (!parsed.ok()) {
         Error error = parsed.error();
-        error.field = "body";
+        if (error.field.empty() || error.field.starts_with('[')) {
+            error.field = "body" + error.field;  // the document as a whole, or an item of a top-level array
+        }
         error_ = std::move(error);
         object_ = Json::object();
         return;
