@@ -94,6 +94,17 @@ TEST(ObjectReader, ADuplicateKeyIsRefusedNamingIt) {
     EXPECT_TRUE(apart.Finish().ok());
 }
 
+// Found by the JSON fuzz target (json_fuzz.cpp): a field with an empty name was refused naming no field.
+TEST(ObjectReader, AFieldWithAnEmptyNameIsRefusedNamingWhereItIs) {
+    ObjectReader body(R"({"": 8})");
+    const Error error = ErrorOf(body);
+    EXPECT_EQ(error.field, "body");
+    EXPECT_EQ(error.message, "has a field with an empty name, which nothing reads");
+    ObjectReader nested(R"({"bp": {"": 1}})");
+    (void)nested.Object("bp");
+    EXPECT_EQ(ErrorOf(nested).field, "bp");
+}
+
 TEST(Parse, RefusesDuplicateKeysAndHugeNumbersAsInvalidArguments) {
     const Result<Json> duplicate = Parse(R"({"kind": "subscribe", "kind": "unsubscribe"})");
     ASSERT_FALSE(duplicate.ok());
