@@ -1,12 +1,12 @@
 #include "app/alert_records.hpp"
 
-#include <algorithm>
 #include <string>
 #include <utility>
 
 #include "app/access_rules.hpp"
 #include "app/audit.hpp"
 #include "app/patient_records.hpp"
+#include "base/text.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -46,14 +46,7 @@ Result<Alert> AlertRecords::Acknowledge(const Actor& actor, AlertId alert, std::
         return Error{ErrorCode::kPermissionDenied, "actor",
                      "an alert is acknowledged by a person, not by \"" + actor.user + "\""};
     }
-    if (note.size() > kMaxNoteLength) {
-        return InvalidArgument("note", "must be at most " + std::to_string(kMaxNoteLength) + " characters");
-    }
-    if (std::any_of(note.begin(), note.end(), [](char c) {
-            return (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
-        })) {
-        return InvalidArgument("note", "must not contain control characters other than line breaks and tabs");
-    }
+    RETURN_IF_ERROR(CheckText("note", note, {.max_characters = kMaxNoteLength, .multiline = true, .required = false}));
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<Alert> {
         RETURN_IF_ERROR(tx.AcknowledgeAlert(alert, now, actor.user, note));

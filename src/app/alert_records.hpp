@@ -28,8 +28,8 @@ public:
 
     // Records that `actor` has seen the alert, with an optional note (at most 2000 characters), and returns it
     // acknowledged. Errors: kPermissionDenied "actor" when the actor is not a person (a "system:" component or no
-    // user); kInvalidArgument "note"; kNotFound when no such alert; kFailedPrecondition "alert_id" when it is
-    // already acknowledged (an acknowledged alert never changes).
+    // user); kInvalidArgument "note" (CheckText's errors: multi-line, at most 2000 characters); kNotFound when no such
+    // alert; kFailedPrecondition "alert_id" when it is already acknowledged (an acknowledged alert never changes).
     Result<Alert> Acknowledge(const Actor& actor, AlertId alert, std::string_view note);
 
 private:

@@ -52,7 +52,7 @@ std::optional<std::chrono::sys_days> ParseDate(std::string_view text) {
 }
 
 bool IsBlank(std::string_view text) {
-    return text.find_first_not_of(" \t\n") == std::string_view::npos;
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 Status CheckText(std::string_view field, std::string_view text, TextRule rule) {
@@ -95,6 +95,16 @@ Status CheckText(std::string_view field, std::string_view text, TextRule rule) {
         }
         if (code_point < minimum || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
             return InvalidArgument(std::string(field), "must be valid UTF-8");
+        }
+        if (rule.multiline && code_point == '\r') {
+            // A CRLF line break is kept as sent and counts as the one character it stands for; a lone CR would
+            // make a terminal overwrite the line it ends (text.hpp).
+            if (i + 1 == text.size() || text[i + 1] != '\n') {
+                return InvalidArgument(std::string(field),
+                                       "must not contain a carriage return other than in a CRLF line break");
+            }
+            i += 1;
+            continue;
         }
         const bool line_break = code_point == '\n' || code_point == '\t';
         if ((code_point < 0x20 || code_point == 0x7F) && !(rule.multiline && line_break)) {

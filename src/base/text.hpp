@@ -22,12 +22,14 @@ namespace kclinic {
 // The inverse of FormatDate: exactly YYYY-MM-DD naming a real calendar date, or nullopt.
 [[nodiscard]] std::optional<std::chrono::sys_days> ParseDate(std::string_view text);
 
-// True when `text` holds only spaces, tabs and newlines (or nothing).
+// True when `text` holds only spaces, tabs and line breaks (LF, CR) (or nothing).
 [[nodiscard]] bool IsBlank(std::string_view text);
 
 // What a free-text field may hold. Every text must be valid UTF-8 (PostgreSQL refuses anything else, so both
 // backends then store the same) with no control character (U+0000-U+001F, U+007F), so a stored text prints the
-// same everywhere; multi-line text (note bodies, reasons, details) may also hold newlines and tabs.
+// same everywhere; multi-line text (note bodies, reasons, details) may also hold newlines and tabs, and CRLF line
+// breaks, kept as sent and counted as one character each (a lone CR is refused: a terminal printing it overwrites
+// the line it ends).
 struct TextRule {
     std::size_t max_characters = 200;  // code points, not bytes
     bool multiline = false;
@@ -36,6 +38,7 @@ struct TextRule {
 
 // OK when `text` follows `rule`. Errors: kInvalidArgument on `field`: "is required" (blank), "must not be blank
 // when given", "must be valid UTF-8", "must not contain control characters[ other than newline and tab]",
+// "must not contain a carriage return other than in a CRLF line break" (multi-line text),
 // "must be at most N characters (got M)".
 [[nodiscard]] Status CheckText(std::string_view field, std::string_view text, TextRule rule);
 

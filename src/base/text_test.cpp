@@ -51,13 +51,34 @@ TEST(TextCheckTest, AcceptsMultiLineUtf8WithinTheLimitCountingCharactersNotBytes
 }
 
 TEST(TextCheckTest, RefusesControlCharactersOtherThanNewlineAndTab) {
-    for (const std::string& text : {std::string("a\rb"), std::string("a\0b", 3), std::string("bell\x07"),
-                                    std::string("del\x7F"), std::string("esc\x1B[0m")}) {
+    for (const std::string& text :
+         {std::string("a\0b", 3), std::string("bell\x07"), std::string("del\x7F"), std::string("esc\x1B[0m")}) {
         Status status = CheckText("detail", text, MultiLine(100));
         ASSERT_FALSE(status.ok()) << text;
         EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
         EXPECT_EQ(status.error().field, "detail");
     }
+}
+
+// Found when the API was probed with hostile input (issue 15 §3): a note typed where line breaks are CRLF (a
+// Windows client, an HTML form's textarea, RFC 9110's own line ending) was refused although the docs allow line
+// breaks. A CRLF is kept as sent and counts as one character, like the newline it stands for; a carriage return on
+// its own is still refused, since a terminal printing it moves back to the start of the line and the text after it
+// overwrites what came before (a printed note or audit detail would not show what is stored).
+TEST(TextCheckTest, MultiLineTextTakesCrlfLineBreaksButNoLoneCarriageReturn) {
+    EXPECT_TRUE(CheckText("body", "Plan:\r\n\t- integration\r\n\r\nnext week\r\n", MultiLine(100)).ok());
+    EXPECT_TRUE(CheckText("body", "a\r\nb", MultiLine(3)).ok());
+    EXPECT_EQ(CheckText("body", "a\r\nb\r\n", MultiLine(3)).error().message, "must be at most 3 characters (got 4)");
+    for (const std::string text : {"a\rb", "a\r", "\rb", "a\n\rb", "a\r\rb"}) {
+        Status status = CheckText("body", text, MultiLine(100));
+        ASSERT_FALSE(status.ok()) << text;
+        EXPECT_EQ(status.error().ToString(), "body: must not contain a carriage return other than in a CRLF line break")
+            << text;
+    }
+    EXPECT_EQ(CheckText("reason", "\r\n", {.max_characters = 20, .multiline = true}).error().ToString(),
+              "reason: is required");
+    EXPECT_EQ(CheckText("lot_number", "a\r\nb", {.max_characters = 20}).error().ToString(),
+              "lot_number: must not contain control characters");
 }
 
 TEST(TextCheckTest, RefusesInvalidUtf8) {
@@ -83,6 +104,7 @@ TEST(TextCheckTest, RefusesInvalidUtf8) {
 TEST(TextCheckTest, BlankIsOnlySpacesTabsAndNewlines) {
     EXPECT_TRUE(IsBlank(""));
     EXPECT_TRUE(IsBlank(" \t\n "));
+    EXPECT_TRUE(IsBlank(" \r\n "));
     EXPECT_FALSE(IsBlank(" x "));
 }
 

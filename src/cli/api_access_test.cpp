@@ -132,43 +132,51 @@ bool PastAuthorization(int status) {
     return status != 401 && status != 403;
 }
 
-class ApiAccessTest : public ::testing::TestWithParam<Backend> {};
-
-TEST_P(ApiAccessTest, EveryRouteAdmitsExactlyTheRolesOfTheMatrix) {
-    std::unique_ptr<ClinicServer> server = ClinicServer::Start(GetParam());
-    ASSERT_NE(server, nullptr);
-    for (const std::string& role : kRoles) {
-        if (role != "patient") {
-            server->AddUser(role + "@clinic.example", role);
+class ApiAccessTest : public ::testing::TestWithParam<Backend> {
+protected:
+    // A server with a user of every role, two patients ("MRN-OWN", the patient user's own record, and "MRN-OTHER"),
+    // and a client with an API token per role.
+    void SetUp() override {
+        server_ = ClinicServer::Start(GetParam());
+        ASSERT_NE(server_, nullptr);
+        for (const std::string& role : kRoles) {
+            if (role != "patient") {
+                server_->AddUser(role + "@clinic.example", role);
+            }
+        }
+        ApiClient registrar = server_->ClientWithToken("nurse@clinic.example");
+        for (const std::string mrn : {"MRN-OWN", "MRN-OTHER"}) {
+            const ApiResponse registered = registrar.Post("/api/v1/patients", {{"mrn", mrn},
+                                                                               {"given_name", "Walk"},
+                                                                               {"family_name", "Test"},
+                                                                               {"birth_date", "1980-01-02"},
+                                                                               {"sex", "unknown"}});
+            ASSERT_EQ(registered.status, 201) << registered.text;
+            patients_.push_back(registered.body["id"].get<std::int64_t>());
+        }
+        server_->AddUser("patient@clinic.example", "patient", patients_[0]);
+        for (const std::string& role : kRoles) {
+            clients_.emplace(role, server_->ClientWithToken(role + "@clinic.example"));
         }
     }
-    ApiClient registrar = server->ClientWithToken("nurse@clinic.example");
-    std::vector<std::int64_t> patients;
-    for (const std::string mrn : {"MRN-OWN", "MRN-OTHER"}) {
-        const ApiResponse registered = registrar.Post("/api/v1/patients", {{"mrn", mrn},
-                                                                           {"given_name", "Walk"},
-                                                                           {"family_name", "Test"},
-                                                                           {"birth_date", "1980-01-02"},
-                                                                           {"sex", "unknown"}});
-        ASSERT_EQ(registered.status, 201) << registered.text;
-        patients.push_back(registered.body["id"].get<std::int64_t>());
-    }
-    server->AddUser("patient@clinic.example", "patient", patients[0]);
-    std::map<std::string, ApiClient> clients;
-    for (const std::string& role : kRoles) {
-        clients.emplace(role, server->ClientWithToken(role + "@clinic.example"));
-    }
-    ApiClient anonymous(server->port());
+
+    std::unique_ptr<ClinicServer> server_;
+    std::vector<std::int64_t> patients_;
+    std::map<std::string, ApiClient> clients_;
+};
+
+TEST_P(ApiAccessTest, EveryRouteAdmitsExactlyTheRolesOfTheMatrix) {
+    ApiClient anonymous(server_->port());
 
     const auto matrix = DocumentedMatrix();
     int checked = 0;
     for (const Endpoint& endpoint : DocumentedEndpoints()) {
-        const std::string path = Filled(endpoint, patients[0]);
+        const std::string path = Filled(endpoint, patients_[0]);
         const std::string route = endpoint.method + " " + endpoint.path;
         const ApiResponse unauthenticated = anonymous.Send(endpoint.method, path, "{}");
         // The gate refuses, before the handler, a query parameter the route does not declare and one sent twice.
         const bool public_route = endpoint.permission == "(public)";
-        ApiClient& caller = public_route ? anonymous : clients.at("admin");
+        ApiClient& caller = public_route ? anonymous : clients_.at("admin");
         const ApiResponse unknown = caller.Send(endpoint.method, path + "?kclinic_unknown=1", "{}");
         EXPECT_EQ(unknown.status, 400) << route << ": " << unknown.text;
         EXPECT_EQ(unknown.ErrorField(), "kclinic_unknown") << route;
@@ -192,7 +200,7 @@ TEST_P(ApiAccessTest, EveryRouteAdmitsExactlyTheRolesOfTheMatrix) {
                 const std::string cell = matrix.at(endpoint.permission).at(role);
                 allowed = role == "patient" ? cell == "own" && endpoint.patient_subject : cell == "yes";
             }
-            const ApiResponse response = clients.at(role).Send(endpoint.method, path, "{}");
+            const ApiResponse response = clients_.at(role).Send(endpoint.method, path, "{}");
             EXPECT_EQ(PastAuthorization(response.status), allowed)
                 << route << " as " << role << ": " << response.status << " " << response.text;
             if (!allowed) {
@@ -202,11 +210,70 @@ TEST_P(ApiAccessTest, EveryRouteAdmitsExactlyTheRolesOfTheMatrix) {
         }
         if (endpoint.patient_subject) {
             // Another patient's record is refused to a patient whatever the permission.
-            const ApiResponse other = clients.at("patient").Send(endpoint.method, Filled(endpoint, patients[1]), "{}");
+            const ApiResponse other =
+                clients_.at("patient").Send(endpoint.method, Filled(endpoint, patients_[1]), "{}");
             EXPECT_EQ(other.status, 403) << route << " as patient, for another patient";
         }
     }
     EXPECT_GT(checked, 100);
+}
+
+// Found when the API was probed with hostile input (issue 15 §3), now checked on every route of the table with a
+// caller the matrix admits: a number beyond a double's range (500 before), a key sent twice in one object (the last
+// one won), and a body that does not say it is JSON (never checked). Each is refused 4xx naming what is wrong.
+TEST_P(ApiAccessTest, EveryRouteRefusesHostileJsonBodies) {
+    const std::int64_t patient = patients_[0];
+    clients_.emplace("(public)", ApiClient(server_->port()));
+
+    const auto matrix = DocumentedMatrix();
+    // The first role the matrix admits to the route, so the request reaches its handler.
+    const auto admitted = [&matrix](const Endpoint& endpoint) -> std::string {
+        if (endpoint.permission == "(public)" || endpoint.permission == "(any user)") {
+            return endpoint.permission == "(public)" ? "(public)" : "admin";
+        }
+        for (const std::string& role : kRoles) {
+            const std::string cell = matrix.at(endpoint.permission).at(role);
+            if (cell == "yes" || (cell == "own" && endpoint.patient_subject)) {
+                return role;
+            }
+        }
+        return "admin";
+    };
+    int read_bodies = 0;
+    for (const Endpoint& endpoint : DocumentedEndpoints()) {
+        const std::string path = Filled(endpoint, patient);
+        const std::string route = endpoint.method + " " + endpoint.path;
+        ApiClient& caller = clients_.at(admitted(endpoint));
+
+        const ApiResponse huge = caller.Send(endpoint.method, path, R"({"kclinic_huge": 1e309})");
+        EXPECT_LT(huge.status, 500) << route << ": " << huge.text;
+        if (huge.status == 400) {
+            EXPECT_EQ(huge.ErrorField(), "kclinic_huge") << route << ": " << huge.text;
+            EXPECT_EQ(huge.body["error"]["message"],
+                      "must be a number within a double's range, at most 1.8e308 either side of zero (got 1e309)")
+                << route;
+            ++read_bodies;
+        }
+        const ApiResponse negative = caller.Send(endpoint.method, path, R"({"kclinic_huge": -1e309})");
+        EXPECT_LT(negative.status, 500) << route << ": " << negative.text;
+        const ApiResponse twice = caller.Send(endpoint.method, path, R"({"kclinic_twice": 1, "kclinic_twice": 2})");
+        EXPECT_LT(twice.status, 500) << route << ": " << twice.text;
+        if (twice.status == 400) {
+            EXPECT_EQ(twice.ErrorField(), "kclinic_twice") << route << ": " << twice.text;
+            EXPECT_EQ(twice.body["error"]["message"], "is given twice; send each field once") << route;
+        }
+
+        for (const std::string content_type : {"text/plain", "application/x-www-form-urlencoded", ""}) {
+            caller.UseContentType(content_type);
+            const ApiResponse unsupported = caller.Send(endpoint.method, path, "{}");
+            EXPECT_EQ(unsupported.status, 415) << route << " with Content-Type \"" << content_type << "\"";
+            EXPECT_EQ(unsupported.ErrorCode(), "unsupported_media_type") << route;
+            EXPECT_EQ(unsupported.ErrorField(), "Content-Type") << route;
+        }
+        caller.UseContentType("application/json");
+    }
+    // Most routes read a body (every POST, PUT and PATCH); the GETs and a few bodiless commands need none.
+    EXPECT_GT(read_bodies, 40);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiAccessTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -145,6 +145,51 @@ TEST_P(ApiTest, DisabledUsersSessionsAndTokensStopWorking) {
     EXPECT_EQ(nurse_machine.Get("/api/v1/patients").status, 401);
 }
 
+// Found when the API was probed with hostile input (issue 15 §3): the public login took a body with two "email" keys
+// and logged in as the second, a number beyond a double's range answered 500, and no Content-Type was checked.
+TEST_P(ApiTest, TheLoginRefusesHostileJsonAndSaysWhy) {
+    ApiClient client(server_->port());
+    const std::string password = Json(std::string(kTestPassword)).dump();
+    const ApiResponse twice = client.Send(
+        "POST", "/api/v1/auth/login",
+        R"({"email": "admin@clinic.example", "password": )" + password + R"(, "email": "nurse@clinic.example"})");
+    EXPECT_EQ(twice.status, 400) << twice.text;
+    EXPECT_EQ(twice.ErrorField(), "email");
+    EXPECT_EQ(twice.body["error"]["message"], "is given twice; send each field once");
+    EXPECT_EQ(twice.Header("set-cookie"), "");
+
+    const ApiResponse huge =
+        client.Send("POST", "/api/v1/auth/login", R"({"email": "nurse@clinic.example", "password": 1e309})");
+    EXPECT_EQ(huge.status, 400) << huge.text;
+    EXPECT_EQ(huge.ErrorField(), "password");
+
+    const std::string login = Json{{"email", "nurse@clinic.example"}, {"password", std::string(kTestPassword)}}.dump();
+    for (const std::string content_type : {"text/plain", "application/jsonp", "application/json; charset=iso-8859-1",
+                                           "application/json;charset=utf-8;x=1", "multipart/form-data", ""}) {
+        client.UseContentType(content_type);
+        const ApiResponse refused = client.Send("POST", "/api/v1/auth/login", login);
+        EXPECT_EQ(refused.status, 415) << content_type << ": " << refused.text;
+        EXPECT_EQ(refused.ErrorCode(), "unsupported_media_type") << content_type;
+        EXPECT_EQ(refused.ErrorField(), "Content-Type") << content_type;
+        EXPECT_EQ(refused.body["error"]["message"],
+                  "send the body as JSON, with Content-Type: application/json (charset=utf-8 is allowed)")
+            << content_type;
+    }
+    // RFC 9110 §8.3.1: the type, subtype and parameter name compare case-insensitively, and so does the charset's
+    // value (RFC 2978); whitespace around the ';' is allowed.
+    for (const std::string content_type : {"application/json", "Application/JSON", "application/json; charset=utf-8",
+                                           "application/json;charset=UTF-8", "application/json ; Charset=\"utf-8\""}) {
+        ApiClient fresh(server_->port());
+        fresh.UseContentType(content_type);
+        const ApiResponse accepted = fresh.Send("POST", "/api/v1/auth/login", login);
+        EXPECT_EQ(accepted.status, 200) << content_type << ": " << accepted.text;
+    }
+    // An empty body needs no Content-Type (a command whose fields are all optional).
+    ApiClient nurse = server_->LoggedIn("nurse@clinic.example");
+    nurse.UseContentType("");
+    EXPECT_EQ(nurse.Send("POST", "/api/v1/auth/logout", "").status, 204);
+}
+
 TEST_P(ApiTest, BadInputIsRefusedPreciselyAndWritesNothing) {
     const std::string nurse_token = server_->CreateToken("nurse@clinic.example");
     ApiClient nurse(server_->port());

@@ -312,6 +312,14 @@ TEST(CliTest, ScreenRefusesBadInput) {
     ExpectBadInput({"screen", "/no/such/file.json"}, "cannot open");
     ExpectBadInput({"screen", "-"}, "invalid JSON at byte", "{\"age_years\": 4");
     ExpectBadInput({"screen", "-"}, "intake: must be a JSON object", "[1, 2]");
+    // Found when the API was probed with hostile input (issue 15 §3): a number beyond a double's range exited 1 (an
+    // escaped exception), and a repeated field was read as its last value.
+    ExpectBadInput({"screen", "-"}, "weight_kg: must be a number within a double's range",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "weight_kg": 1e309})");
+    ExpectBadInput({"screen", "-"}, "weight_kg: must be a number within a double's range",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "weight_kg": -1e309})");
+    ExpectBadInput({"screen", "-"}, "sex: is given twice; send each field once",
+                   R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "sex": "female"})");
     ExpectBadInput({"screen", "-"}, "age_years: is required", R"({"sex": "male", "product": "ketamine-iv"})");
     ExpectBadInput({"screen", "-"}, "acute_suicidal_ideaton: unknown field",
                    R"({"age_years": 30, "sex": "male", "product": "ketamine-iv", "acute_suicidal_ideaton": true})");

@@ -1,12 +1,10 @@
 #include "adapters/api/api.hpp"
 
-#include <charconv>
 #include <utility>
 
 #include "adapters/api/routes.hpp"
 #include "adapters/http/http_error.hpp"
 #include "adapters/json/record_json.hpp"
-#include "base/text.hpp"
 
 namespace kclinic::adapters::api {
 namespace {
@@ -39,13 +37,15 @@ HttpResponse Unauthenticated(const Error& error) {
     return response;
 }
 
-std::optional<std::int64_t> PositiveInteger(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
+// RFC 9110 §15.5.16: 415 for a body in a format the route does not take. Every body the API reads is JSON; a body
+// labelled otherwise (a form post from another site, text/plain) is refused before anyone reads it.
+std::optional<HttpResponse> UnsupportedBody(const HttpRequest& request) {
+    if (http::DeclaresJsonBody(request.headers, request.body)) {
         return std::nullopt;
     }
-    return value;
+    return http::ProtocolErrorResponse(
+        415, "unsupported_media_type",
+        "send the body as JSON, with Content-Type: application/json (charset=utf-8 is allowed)", "Content-Type");
 }
 
 }  // namespace
@@ -132,6 +132,9 @@ void ApiRouter::AddPublic(Method method, std::string_view pattern, PublicHandler
     routes_.push_back(ApiRoute{method, std::string(pattern), std::nullopt, Subject::kNone, false, {}});
     router_.Add(method, pattern,
                 [handler = std::move(handler)](const HttpRequest& request, const PathParams& params) -> HttpResponse {
+                    if (std::optional<HttpResponse> unsupported = UnsupportedBody(request)) {
+                        return std::move(*unsupported);
+                    }
                     if (Status declared = http::CheckQueryParameters(request, {}); !declared.ok()) {
                         return http::ErrorResponse(declared.error());
                     }
@@ -182,68 +185,6 @@ Json RecordedJson(Json record, const std::vector<app::Alert>& alerts) {
 Error WithField(Error error, std::string field) {
     error.field = std::move(field);
     return error;
-}
-
-Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text) {
-        return std::optional<std::int64_t>();
-    }
-    const std::optional<std::int64_t> id = PositiveInteger(*text);
-    if (!id) {
-        return InvalidArgument(std::string(name), "must be a positive integer record id");
-    }
-    return id;
-}
-
-Result<bool> QueryBoolean(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text || *text == "false") {
-        return false;
-    }
-    if (*text == "true") {
-        return true;
-    }
-    return InvalidArgument(std::string(name), "must be true or false");
-}
-
-Result<std::optional<std::chrono::sys_days>> QueryDate(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text) {
-        return std::optional<std::chrono::sys_days>();
-    }
-    const std::optional<std::chrono::sys_days> date = ParseDate(*text);
-    if (!date) {
-        return InvalidArgument(std::string(name),
-                               "must be a calendar date YYYY-MM-DD (got \"" + std::string(*text) + "\")");
-    }
-    return date;
-}
-
-Result<std::optional<app::TimePoint>> QueryTime(const HttpRequest& request, std::string_view name) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text) {
-        return std::optional<app::TimePoint>();
-    }
-    const std::optional<app::TimePoint> time = json::ParseRfc3339(*text);
-    if (!time) {
-        return InvalidArgument(std::string(name),
-                               "must be an RFC 3339 time with an offset, such as 2026-11-21T09:30:00Z");
-    }
-    return time;
-}
-
-Result<std::optional<int>> QueryCount(const HttpRequest& request, std::string_view name, int max) {
-    const std::optional<std::string_view> text = request.QueryParameter(name);
-    if (!text) {
-        return std::optional<int>();
-    }
-    const std::optional<std::int64_t> value = PositiveInteger(*text);
-    if (!value || *value > max) {
-        return Error{ErrorCode::kOutOfRange, std::string(name),
-                     "must be a whole number from 1 to " + std::to_string(max)};
-    }
-    return std::optional<int>(static_cast<int>(*value));
 }
 
 Result<std::int64_t> PathId(const ApiCall& call, std::string_view name) {
@@ -315,26 +256,6 @@ HttpResponse VersionedErrorResponse(const Error& error) {
         return http::ProtocolErrorResponse(428, "precondition_required", error.message);
     }
     return http::ErrorResponse(error);
-}
-
-Result<PageRequest> ReadPage(const HttpRequest& request) {
-    PageRequest page;
-    if (const std::optional<std::string_view> limit = request.QueryParameter("limit")) {
-        const std::optional<std::int64_t> value = PositiveInteger(*limit);
-        if (!value || *value > app::kMaxPageSize) {
-            return InvalidArgument("limit", "must be an integer from 1 to " + std::to_string(app::kMaxPageSize));
-        }
-        page.limit = static_cast<int>(*value);
-    }
-    if (const std::optional<std::string_view> after = request.QueryParameter("after")) {
-        const std::optional<std::int64_t> value =
-            *after == "0" ? std::optional<std::int64_t>(0) : PositiveInteger(*after);
-        if (!value) {
-            return InvalidArgument("after", "must be a record id (the next_after of the previous page)");
-        }
-        page.after = *value;
-    }
-    return page;
 }
 
 }  // namespace kclinic::adapters::api

@@ -6,16 +6,17 @@
 //   1. who: `Authorization: Bearer <API token>`, else the `kclinic_session` cookie; neither -> 401 unauthenticated;
 //   2. a state-changing request (not GET or HEAD) of a browser session must carry the session's CSRF token in
 //      `X-CSRF-Token` -> else 403 permission_denied "csrf_token";
-//   3. the request's query parameters must be ones the route declares, none sent twice -> else 400
-//      invalid_argument naming the parameter (http::CheckQueryParameters); then the route's {id} capture, if it has
-//      one, must be a positive record id -> else 400 invalid_argument "id";
+//   3. a request with a body must label it `Content-Type: application/json` (charset=utf-8 allowed) -> else 415
+//      unsupported_media_type "Content-Type" (http::DeclaresJsonBody); its query parameters must be ones the route
+//      declares, none sent twice -> else 400 invalid_argument naming the parameter (http::CheckQueryParameters);
+//      then the route's {id} capture, if it has one, must be a positive record id -> else 400 invalid_argument "id";
 //   4. may they: app::Authorize with the route's permission and, for routes under /api/v1/patients/{id}, that patient
 //      as the subject (so a patient reaches only their own record, and only through those routes) -> 403;
 //   5. the handler: reads its declared query parameters strictly (each malformed value 400 naming it) and the body
 //      strictly (adapters/json/object_reader.hpp), calls the use case (which audits), answers.
-// The public routes (login, and a calendar feed fetched by the secret token in its path) have step 3's query check
-// only. The routes are also listed with their permissions
-// and query parameters (Routes()), for docs/api.md and the role-matrix walk test.
+// The public routes (login, and a calendar feed fetched by the secret token in its path) have step 3's checks only. The
+// routes are also listed with their permissions and query parameters (Routes()), for docs/api.md and the role-matrix
+// walk test.
 
 #include <functional>
 #include <initializer_list>

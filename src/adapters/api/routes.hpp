@@ -73,6 +73,8 @@ void AddTestClockRoutes(ApiRouter& api, ApiServices& services);
 // `error` with its field renamed to the request's field, for a Parse... function that names its own.
 [[nodiscard]] Error WithField(Error error, std::string field);
 
+// `text` as a positive decimal integer that fits 64 bits (a record id, a version), or nullopt: no sign, no spaces.
+[[nodiscard]] std::optional<std::int64_t> PositiveInteger(std::string_view text);
 // The record id in query parameter `name`; nullopt when absent. Error kInvalidArgument naming `name` when it is not
 // a positive integer.
 [[nodiscard]] Result<std::optional<std::int64_t>> QueryId(const HttpRequest& request, std::string_view name);

@@ -51,8 +51,9 @@ HttpResponse ErrorResponse(const Error& error) {
     return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), error.message, error.field);
 }
 
-HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message) {
-    return ErrorBody(status, code, message, {});
+HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message,
+                                   std::string_view field) {
+    return ErrorBody(status, code, message, field);
 }
 
 std::optional<ErrorSummary> StampRequestId(HttpResponse& response, std::string_view request_id) {

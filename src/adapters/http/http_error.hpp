@@ -21,8 +21,10 @@ namespace kclinic::adapters::http {
 [[nodiscard]] HttpResponse ErrorResponse(const Error& error);
 
 // An error of the HTTP layer itself that no ErrorCode names (405 method_not_allowed, 413 payload_too_large, 431
-// header_fields_too_large, 400 bad_request for a malformed message): the same body shape with `code` as given.
-[[nodiscard]] HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message);
+// header_fields_too_large, 400 bad_request for a malformed message, 415 unsupported_media_type naming
+// "Content-Type"): the same body shape with `code` (and `field`, when not empty) as given.
+[[nodiscard]] HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message,
+                                                 std::string_view field = {});
 
 // 500 {"error":{"code":"internal","message":"internal error; the server log has the details"}}: what a client sees
 // when a handler throws. The exception's text goes to the log, never to the client.

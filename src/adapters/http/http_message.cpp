@@ -6,12 +6,6 @@
 namespace kclinic::adapters::http {
 namespace {
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b, [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 int HexValue(char c) {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -23,6 +17,37 @@ int HexValue(char c) {
         return c - 'A' + 10;
     }
     return -1;
+}
+
+// One media-type field value: application/json, then parameters of which only charset=utf-8 may be non-empty.
+bool IsJsonMediaType(std::string_view value) {
+    std::size_t end = value.find(';');
+    if (!EqualsIgnoringCase(TrimWhitespace(value.substr(0, end)), "application/json")) {
+        return false;
+    }
+    bool charset_seen = false;
+    while (end != std::string_view::npos) {
+        value.remove_prefix(end + 1);
+        end = value.find(';');
+        const std::string_view parameter = TrimWhitespace(value.substr(0, end));
+        if (parameter.empty()) {
+            continue;  // RFC 9110 §5.6.6 allows an empty parameter ("application/json;")
+        }
+        const std::size_t equals = parameter.find('=');
+        if (equals == std::string_view::npos || charset_seen ||
+            !EqualsIgnoringCase(TrimWhitespace(parameter.substr(0, equals)), "charset")) {
+            return false;
+        }
+        std::string_view charset = TrimWhitespace(parameter.substr(equals + 1));
+        if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') {
+            charset = charset.substr(1, charset.size() - 2);
+        }
+        if (!EqualsIgnoringCase(charset, "utf-8")) {
+            return false;
+        }
+        charset_seen = true;
+    }
+    return true;
 }
 
 // HTML forms encode a space as '+' in the query (application/x-www-form-urlencoded), never in the path.
@@ -155,6 +180,35 @@ Result<RequestTarget> ParseTarget(std::string_view target) {
         parsed.query.emplace_back(std::move(*name), std::move(*value));
     }
     return parsed;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+    return std::ranges::equal(a, b, [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string_view TrimWhitespace(std::string_view text) {
+    const std::size_t first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+bool DeclaresJsonBody(const Headers& headers, std::string_view body) {
+    if (body.empty()) {
+        return true;
+    }
+    int fields = 0;
+    bool json = false;
+    for (const auto& [name, value] : headers) {
+        if (EqualsIgnoringCase(name, "Content-Type")) {
+            ++fields;
+            json = IsJsonMediaType(value);
+        }
+    }
+    return fields == 1 && json;  // two fields may disagree, and which one counts would be a guess
 }
 
 }  // namespace kclinic::adapters::http

@@ -86,6 +86,18 @@ struct RequestTarget {
 // Errors: kInvalidArgument "target" for a target that is not in origin form or holds a malformed percent escape.
 [[nodiscard]] Result<RequestTarget> ParseTarget(std::string_view target);
 
+// Whether two header names or tokens are equal ignoring ASCII case (RFC 9110 §5.1, §8.3.1).
+[[nodiscard]] bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+// `text` without the spaces and tabs around it (RFC 9110 §5.6.3, OWS).
+[[nodiscard]] std::string_view TrimWhitespace(std::string_view text);
+
+// Whether a request whose body is `body` and whose Content-Type fields are `headers`' says it is JSON: true for an
+// empty body (nothing to read), else exactly one Content-Type field naming the media type application/json (RFC 8259
+// §11), compared case-insensitively, with no parameter but an optional charset=utf-8 (RFC 8259 §8.1: JSON exchanged
+// between systems is UTF-8; the type defines no charset, yet browsers and tools send one). Whitespace around ';' and
+// '=' and a quoted charset value are allowed (RFC 9110 §5.6.6, §8.3.1).
+[[nodiscard]] bool DeclaresJsonBody(const Headers& headers, std::string_view body);
+
 // Decodes %XX escapes (and nothing else). nullopt for a '%' not followed by two hex digits.
 [[nodiscard]] std::optional<std::string> PercentDecode(std::string_view text);
 

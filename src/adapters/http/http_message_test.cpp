@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -118,6 +119,38 @@ TEST(CheckQueryParametersTest, ARouteWithoutParametersSaysItAcceptsNone) {
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().field, "verbose");
     EXPECT_EQ(status.error().message, "unknown query parameter 'verbose'; this route accepts none");
+}
+
+Headers ContentType(std::initializer_list<std::string> values) {
+    Headers headers;
+    headers.Add("Host", "localhost");
+    for (const std::string& value : values) {
+        headers.Add("content-type", value);
+    }
+    return headers;
+}
+
+TEST(DeclaresJsonBodyTest, TakesApplicationJsonWithAnOptionalUtf8Charset) {
+    for (const std::string value :
+         {"application/json", "APPLICATION/Json", " application/json ", "application/json;", "application/json; ;",
+          "application/json;charset=utf-8", "application/json ; CHARSET = \"UTF-8\" "}) {
+        EXPECT_TRUE(DeclaresJsonBody(ContentType({value}), "{}")) << value;
+    }
+    EXPECT_TRUE(DeclaresJsonBody(ContentType({}), "")) << "an empty body says nothing";
+    EXPECT_TRUE(DeclaresJsonBody(ContentType({"text/plain"}), "")) << "an empty body is not read";
+}
+
+TEST(DeclaresJsonBodyTest, RefusesEveryOtherTypeParameterOrAmbiguity) {
+    for (const std::string value :
+         {"", "text/plain", "application/jsonp", "application/json-seq", "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x", "application/json; charset=utf-16", "application/json; charset=latin1",
+          "application/json; charset=utf-8; charset=utf-8", "application/json; boundary=x", "application/json; charset",
+          "application/ json", "application/json; charset=\"utf-8", "*/*"}) {
+        EXPECT_FALSE(DeclaresJsonBody(ContentType({value}), "{}")) << value;
+    }
+    EXPECT_FALSE(DeclaresJsonBody(ContentType({}), "{}")) << "a body without a Content-Type";
+    EXPECT_FALSE(DeclaresJsonBody(ContentType({"text/plain", "application/json"}), "{}"));
+    EXPECT_FALSE(DeclaresJsonBody(ContentType({"application/json", "application/json"}), "{}"));
 }
 
 TEST(MethodNameTest, NamesEveryMethod) {

@@ -1,7 +1,5 @@
 #include "adapters/http/live_channel.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <utility>
 
 #include "adapters/json/clinical_json.hpp"
@@ -10,20 +8,6 @@ namespace kclinic::adapters::http {
 namespace {
 
 using json::Json;
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-std::string_view Trim(std::string_view text) {
-    const std::size_t first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
 
 Error MessageError(std::string message) {
     return InvalidArgument("message", std::move(message));
@@ -71,17 +55,21 @@ Status CheckLiveOrigin(const HttpRequest& request, const app::Principal& princip
     if (!EqualsIgnoringCase(scheme, "http") && !EqualsIgnoringCase(scheme, "https")) {
         return refused;
     }
-    if (!EqualsIgnoringCase(origin->substr(scheme_end + 3), Trim(*host))) {
+    if (!EqualsIgnoringCase(origin->substr(scheme_end + 3), TrimWhitespace(*host))) {
         return refused;
     }
     return Status::Ok();
 }
 
 Result<std::optional<LiveTopic>> ParseLiveMessage(std::string_view message) {
-    const Json parsed = Json::parse(message, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
+    Result<Json> read = json::Parse(message);
+    if (!read.ok() && !read.error().field.empty()) {
+        return read.error();  // a name given twice, or a number beyond a double's range: named by its field
+    }
+    if (!read.ok() || !read->is_object()) {
         return MessageError(R"(expected a JSON object such as {"subscribe":"board"})");
     }
+    const Json& parsed = *read;
     if (parsed.size() != 1) {
         return MessageError(R"(expected exactly one of "subscribe" and "unsubscribe")");
     }

@@ -48,6 +48,10 @@ TEST(ParseLiveMessage, NamesTheFieldOfEveryMalformedMessage) {
         {R"({"subscribe":{"session_id":"12"}})", "subscribe.session_id"},
         {R"({"unsubscribe":false})", "unsubscribe"},
         {R"({"unsubscribe":"board"})", "unsubscribe"},
+        // A name given twice used to be read as its last value (issue 15 §3): which one a reader keeps is a guess.
+        {R"({"subscribe":"board","subscribe":{"session_id":12}})", "subscribe"},
+        {R"({"subscribe":{"session_id":12,"session_id":13}})", "subscribe.session_id"},
+        {R"({"subscribe":{"session_id":1e309}})", "subscribe.session_id"},
     };
     for (const auto& [message, field] : cases) {
         Result<std::optional<LiveTopic>> parsed = ParseLiveMessage(message);

@@ -71,32 +71,17 @@ std::optional<std::vector<std::string>> SafeSegments(std::string_view path) {
     }
 }
 
-std::string_view Trim(std::string_view text) {
-    const std::size_t first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
 // The comma-separated elements of a header's value, trimmed (RFC 9110 §5.6.1).
 std::vector<std::string_view> ListElements(std::string_view value) {
     std::vector<std::string_view> elements;
     while (!value.empty()) {
         const std::size_t comma = value.find(',');
-        if (std::string_view element = Trim(value.substr(0, comma)); !element.empty()) {
+        if (std::string_view element = TrimWhitespace(value.substr(0, comma)); !element.empty()) {
             elements.push_back(element);
         }
         value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
     }
     return elements;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b, [](char x, char y) {
-        return (x >= 'A' && x <= 'Z' ? static_cast<char>(x - 'A' + 'a') : x) ==
-               (y >= 'A' && y <= 'Z' ? static_cast<char>(y - 'A' + 'a') : y);
-    });
 }
 
 // Whether Accept-Encoding accepts gzip (RFC 9110 §12.5.3): "gzip" (or "x-gzip") with a weight above 0, or "*" with a
@@ -110,13 +95,13 @@ bool AcceptsGzip(const HttpRequest& request) {
     bool any = false;
     for (std::string_view element : ListElements(*header)) {
         const std::size_t semicolon = element.find(';');
-        const std::string_view coding = Trim(element.substr(0, semicolon));
+        const std::string_view coding = TrimWhitespace(element.substr(0, semicolon));
         bool accepted = true;
         if (semicolon != std::string_view::npos) {
-            const std::string_view parameter = Trim(element.substr(semicolon + 1));
+            const std::string_view parameter = TrimWhitespace(element.substr(semicolon + 1));
             if (parameter.size() >= 2 && (parameter[0] == 'q' || parameter[0] == 'Q') && parameter[1] == '=') {
                 // A weight is "0", "0.", "0.0", ... "1": zero exactly when every digit is 0.
-                accepted = Trim(parameter.substr(2)).find_first_not_of("0.") != std::string_view::npos;
+                accepted = TrimWhitespace(parameter.substr(2)).find_first_not_of("0.") != std::string_view::npos;
             }
         }
         if (EqualsIgnoringCase(coding, "gzip") || EqualsIgnoringCase(coding, "x-gzip")) {

@@ -1,9 +1,12 @@
 #include "adapters/json/clinical_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "adapters/json/json_fields.hpp"
 #include "base/text.hpp"
@@ -129,12 +132,88 @@ Json ToJson(const clinical::Screening& screening) {
 }
 
 Result<Json> Parse(std::string_view text) {
+    // Where the parser is, as a field path ("bp.systolic", "trials[1].weeks"), so a refusal names the field. One frame
+    // per open object or array, outermost first.
+    struct Frame {
+        bool array = false;
+        std::vector<std::string> keys;  // an object's names so far; the last is the one being read
+        std::size_t items = 0;          // an array's values so far
+    };
+    std::vector<Frame> frames;
+    const auto path = [&frames] {
+        std::string field;
+        for (const Frame& frame : frames) {
+            if (frame.array) {
+                field += "[" + std::to_string(frame.items) + "]";
+            } else if (!frame.keys.empty()) {
+                field += (field.empty() ? "" : ".") + frame.keys.back();
+            }
+        }
+        return field;
+    };
+    std::optional<Error> duplicate;
+    // A value ended: an array around it moves on to its next item.
+    const auto value_ended = [&frames] {
+        if (!frames.empty() && frames.back().array) {
+            ++frames.back().items;
+        }
+    };
+    const Json::parser_callback_t track = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
+        switch (event) {
+            case Json::parse_event_t::object_start:
+                frames.push_back(Frame{});
+                break;
+            case Json::parse_event_t::array_start:
+                frames.push_back(Frame{.array = true, .keys = {}, .items = 0});
+                break;
+            case Json::parse_event_t::object_end:
+            case Json::parse_event_t::array_end:
+                frames.pop_back();
+                value_ended();
+                break;
+            case Json::parse_event_t::key: {
+                // RFC 8259 §4 leaves a repeated name's meaning to the reader; nlohmann keeps the last, another
+                // reader (a proxy, an auditor's tool) may keep the first, so a body saying two things is refused.
+                std::vector<std::string>& keys = frames.back().keys;
+                const auto& name = parsed.get_ref<const std::string&>();
+                const bool repeated = std::find(keys.begin(), keys.end(), name) != keys.end();
+                keys.push_back(name);
+                if (repeated && !duplicate) {
+                    duplicate = InvalidArgument(path(), "is given twice; send each field once");
+                }
+                break;
+            }
+            case Json::parse_event_t::value:
+                value_ended();
+                break;
+        }
+        return true;
+    };
     try {
-        return Json::parse(text);
+        Json document = Json::parse(text, track);
+        if (duplicate) {
+            return *duplicate;
+        }
+        return document;
     } catch (const Json::parse_error& error) {
         return InvalidArgument("", "invalid JSON at byte " + std::to_string(error.byte) +
                                        ": the document is not "
                                        "well-formed");
+    } catch (const Json::out_of_range& error) {
+        // nlohmann's 406 "number overflow parsing '1e309'": a number whose double is infinite. Echo the number, cut
+        // short so a megabyte of digits does not come back.
+        const std::string_view what = error.what();
+        const std::size_t open = what.find('\'');
+        const std::size_t close = what.rfind('\'');
+        std::string number(open != std::string_view::npos && close > open ? what.substr(open + 1, close - open - 1)
+                                                                          : std::string_view("a huge number"));
+        constexpr std::size_t kEchoed = 40;
+        if (number.size() > kEchoed) {
+            number = number.substr(0, kEchoed) + "...";
+        }
+        return InvalidArgument(
+            path(),
+            "must be a number within a double's range, at most 1.8e308 either side of zero (got " + number + ")");
     }
 }
 

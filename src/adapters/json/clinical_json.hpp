@@ -26,7 +26,10 @@ namespace kclinic::adapters::json {
 
 using Json = nlohmann::json;
 
-// Parses `text` as one JSON document. Error kInvalidArgument naming the byte offset of the syntax error.
+// Parses `text` as one JSON document, strictly. Errors, each kInvalidArgument: a syntax error, naming its byte
+// offset (field empty: the document); a name repeated within one object, "is given twice; send each field once" on
+// its path ("bp.systolic", "trials[1].weeks"); a number beyond a double's range (1e309), "must be a number within a
+// double's range..." on its path (empty for a bare number).
 [[nodiscard]] Result<Json> Parse(std::string_view text);
 
 // An intake for eligibility screening (docs/cli.md `screen`), read by ObjectReader. Required: age_years, sex,

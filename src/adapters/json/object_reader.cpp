@@ -129,7 +129,9 @@ ObjectReader::ObjectReader(std::string_view body) {
     Result<Json> parsed = Parse(body);
     if (!parsed.ok()) {
         Error error = parsed.error();
-        error.field = "body";
+        if (error.field.empty() || error.field.starts_with('[')) {
+            error.field = "body" + error.field;  // the document as a whole, or an item of a top-level array
+        }
         error_ = std::move(error);
         object_ = Json::object();
         return;
@@ -379,6 +381,11 @@ Status ObjectReader::Finish() {
     }
     for (const auto& [key, value] : object_.items()) {
         if (std::find(read_.begin(), read_.end(), key) == read_.end()) {
+            if (key.empty()) {
+                // Found by the JSON fuzz target: {"": 8} was refused naming no field at all.
+                return InvalidArgument(prefix_.empty() ? "body" : prefix_.substr(0, prefix_.size() - 1),
+                                       "has a field with an empty name, which nothing reads");
+            }
             return InvalidArgument(FieldName(key), "unknown field");
         }
     }

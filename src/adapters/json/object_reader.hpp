@@ -4,7 +4,8 @@
 // is read through an ObjectReader, so every reader refuses bad input the same way. Each refusal is a
 // kInvalidArgument Error naming the field by its full path ("weight_kg", "blood_pressure.systolic",
 // "antidepressant_trials[0].weeks", "answers[3]"):
-//   - a document that is not JSON: Parse's error, naming the document ("body");
+//   - a document that is not JSON: Parse's error, naming the document ("body"), or the field of a repeated name
+//     or of a number beyond a double's range ("weight_kg": 1e309);
 //   - a document that is not an object: "must be a JSON object (got an array)", naming the document;
 //   - a missing required field: "is required: a whole number" (what was expected);
 //   - a wrong type: "must be a whole number (got a decimal number)" (so a fraction where an integer is expected);

@@ -44,6 +44,78 @@ TEST(ObjectReader, MalformedJsonNamesTheBody) {
     EXPECT_EQ(error.message, "invalid JSON at byte 9: the document is not well-formed");
 }
 
+// Found when the API was probed with hostile input (issue 15 §3): a number beyond a double's range escaped as an
+// exception (a 500), so it must be an ordinary refusal naming the field whose value it is.
+TEST(ObjectReader, ANumberBeyondADoublesRangeIsRefusedNamingItsField) {
+    for (const std::string number : {"1e309", "-1e309", "1E400", "2e+99999999999", "-0.5e1000"}) {
+        ObjectReader body(R"({"weight_kg": )" + number + "}");
+        (void)body.OptionalNumber("weight_kg");
+        const Error error = ErrorOf(body);
+        EXPECT_EQ(error.code, ErrorCode::kInvalidArgument) << number;
+        EXPECT_EQ(error.field, "weight_kg") << number;
+        EXPECT_EQ(error.message,
+                  "must be a number within a double's range, at most 1.8e308 either side of zero (got " + number + ")");
+    }
+    ObjectReader nested(R"({"vitals": {"readings": [1, 2, 1e999]}})");
+    EXPECT_EQ(ErrorOf(nested).field, "vitals.readings[2]");
+    ObjectReader whole("1e309");
+    EXPECT_EQ(ErrorOf(whole).field, "body");
+    // The echoed number is cut short, so a megabyte of digits does not come back in the error.
+    ObjectReader digits(R"({"n": 1)" + std::string(400, '0') + "}");
+    const Error long_error = ErrorOf(digits);
+    EXPECT_EQ(long_error.field, "n");
+    EXPECT_LT(long_error.message.size(), 140U);
+    // Small magnitudes are no hazard: they read as the nearest double (zero).
+    ObjectReader tiny(R"({"n": 1e-400})");
+    EXPECT_EQ(tiny.Number("n"), 0.0);
+    EXPECT_TRUE(tiny.Finish().ok());
+}
+
+// A duplicate key used to be accepted with the last one winning (a login body with two "email" keys logged in as the
+// second), so two readers of one body could disagree on what it says (RFC 8259 §4: names SHOULD be unique).
+TEST(ObjectReader, ADuplicateKeyIsRefusedNamingIt) {
+    ObjectReader body(R"({"email": "a@clinic.example", "password": "x", "email": "b@clinic.example"})");
+    (void)body.String("email");
+    (void)body.String("password");
+    const Error error = ErrorOf(body);
+    EXPECT_EQ(error.code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(error.field, "email");
+    EXPECT_EQ(error.message, "is given twice; send each field once");
+
+    ObjectReader nested(R"({"bp": {"systolic": 120, "diastolic": 80, "systolic": 90}})");
+    EXPECT_EQ(ErrorOf(nested).field, "bp.systolic");
+    ObjectReader in_array(R"({"trials": [{"weeks": 6}, {"weeks": 6, "weeks": 8}]})");
+    EXPECT_EQ(ErrorOf(in_array).field, "trials[1].weeks");
+    // The same name in two different objects is no duplicate.
+    ObjectReader apart(R"({"a": {"x": 1}, "b": {"x": 1}, "x": [{"x": 1}, {"x": 2}]})");
+    EXPECT_TRUE(apart.Raw("a").has_value());
+    EXPECT_TRUE(apart.Raw("b").has_value());
+    EXPECT_TRUE(apart.Raw("x").has_value());
+    EXPECT_TRUE(apart.Finish().ok());
+}
+
+// Found by the JSON fuzz target (json_fuzz.cpp): a field with an empty name was refused naming no field.
+TEST(ObjectReader, AFieldWithAnEmptyNameIsRefusedNamingWhereItIs) {
+    ObjectReader body(R"({"": 8})");
+    const Error error = ErrorOf(body);
+    EXPECT_EQ(error.field, "body");
+    EXPECT_EQ(error.message, "has a field with an empty name, which nothing reads");
+    ObjectReader nested(R"({"bp": {"": 1}})");
+    (void)nested.Object("bp");
+    EXPECT_EQ(ErrorOf(nested).field, "bp");
+}
+
+TEST(Parse, RefusesDuplicateKeysAndHugeNumbersAsInvalidArguments) {
+    const Result<Json> duplicate = Parse(R"({"kind": "subscribe", "kind": "unsubscribe"})");
+    ASSERT_FALSE(duplicate.ok());
+    EXPECT_EQ(duplicate.error().field, "kind");
+    const Result<Json> huge = Parse("[1e309]");
+    ASSERT_FALSE(huge.ok());
+    EXPECT_EQ(huge.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(huge.error().field, "[0]");
+    EXPECT_TRUE(Parse(R"({"a": [1, {"a": 2}], "b": -1.5e308})").ok());
+}
+
 TEST(ObjectReader, ABodyThatIsNotAnObjectIsRefused) {
     ObjectReader body("[1,2]");
     EXPECT_EQ(ErrorOf(body).message, "must be a JSON object (got an array)");

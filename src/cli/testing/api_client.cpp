@@ -67,8 +67,8 @@ ApiResponse ApiClient::Send(std::string_view method, const std::string& target, 
             headers += "X-CSRF-Token: " + csrf_ + "\r\n";
         }
     }
-    if (!body.empty()) {
-        headers += "Content-Type: application/json\r\n";
+    if (!body.empty() && !content_type_.empty()) {
+        headers += "Content-Type: " + content_type_ + "\r\n";
     }
     if (!connection_) {
         connection_ = adapters::http::testing::TestConnection::Connect(port_);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +46,8 @@ public:
     void Forget();
     // Sends requests without the CSRF header (to test that it is required).
     void OmitCsrf(bool omit) { omit_csrf_ = omit; }
+    // The Content-Type sent with a body: "application/json" unless set; empty sends none (to test that it is checked).
+    void UseContentType(std::string content_type) { content_type_ = std::move(content_type); }
 
     ApiResponse Get(const std::string& target, const std::string& extra_headers = "");
     ApiResponse Post(const std::string& target, const nlohmann::json& body, const std::string& extra_headers = "");
@@ -63,6 +66,7 @@ private:
     std::string csrf_;
     std::string bearer_;
     bool omit_csrf_ = false;
+    std::string content_type_ = "application/json";
 };
 
 // The id of the latest audit entry, read by `admin` (an admin's client); 0 when the log is empty.

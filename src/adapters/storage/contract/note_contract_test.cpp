@@ -170,6 +170,26 @@ TEST_P(NoteContractTest, AuthorWritesEditsAndSignsThenAnyClinicianAddsAddenda) {
     EXPECT_EQ(NoteAuditActions(), actions);
 }
 
+// Found when the API was probed with hostile input (issue 15 §3): CRLF line breaks (a Windows client, an HTML form)
+// were refused although the docs allow line breaks. They are kept as sent, byte for byte, by both backends.
+TEST_P(NoteContractTest, CrlfLineBreaksAreKeptAsSentInNotesAndAddenda) {
+    const std::string body = "Integration session 1.\r\nThemes: grief, relief.\r\n\r\n\tPlan: next week.\r\n";
+    Result<Note> draft =
+        clinic().notes.Write(therapist_, patient_, app::NewNote{NoteKind::kIntegration, course_, session_, body});
+    ASSERT_TRUE(draft.ok()) << draft.error().ToString();
+    Result<Note> edited = clinic().notes.Edit(therapist_, draft->id, 1, body + "Edited.\r\n");
+    ASSERT_TRUE(edited.ok()) << edited.error().ToString();
+    ASSERT_TRUE(clinic().notes.Sign(therapist_, draft->id, 2).ok());
+    Result<app::NoteAddendum> addendum = clinic().notes.AddAddendum(prescriber_, draft->id, "Reviewed.\r\nContinue.");
+    ASSERT_TRUE(addendum.ok()) << addendum.error().ToString();
+
+    const std::vector<Note> stored = Stored(patient_);
+    ASSERT_EQ(stored.size(), 1U);
+    EXPECT_EQ(stored[0].body, body + "Edited.\r\n");
+    ASSERT_EQ(stored[0].addenda.size(), 1U);
+    EXPECT_EQ(stored[0].addenda[0].body, "Reviewed.\r\nContinue.");
+}
+
 TEST_P(NoteContractTest, ListsAPatientsNotesOldestFirstOptionallyByKind) {
     const Note preparation = WriteDraft(nurse_, NoteKind::kPreparation, "Preparation: expectations discussed.");
     Result<Note> dosing = clinic().notes.Write(
@@ -222,7 +242,7 @@ TEST_P(NoteContractTest, InvalidNotesAreRefusedWritingNothing) {
     ExpectRefusedWritingNothing(write(progress, {}, {}, " \n\t ", patient_), invalid, "body");
     ExpectRefusedWritingNothing(write(progress, {}, {}, std::string(app::kMaxNoteLength + 1, 'x'), patient_), invalid,
                                 "body");
-    ExpectRefusedWritingNothing(write(progress, {}, {}, "line\r\nline", patient_), invalid, "body");
+    ExpectRefusedWritingNothing(write(progress, {}, {}, "line\rline", patient_), invalid, "body");
     ExpectRefusedWritingNothing(write(progress, {}, {}, std::string("nul\0byte", 8), patient_), invalid, "body");
     ExpectRefusedWritingNothing(write(progress, {}, {}, "bad \xC3\x28 utf-8", patient_), invalid, "body");
     ExpectRefusedWritingNothing(write(NoteKind::kDosing, course_, {}, "Dosed.", patient_), invalid, "session_id");
