@@ -50,7 +50,13 @@ std::optional<std::int64_t> PositiveInteger(std::string_view text) {
 
 }  // namespace
 
-Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, const HttpRequest& request) {
+bool EnrolmentRoute(std::string_view pattern) {
+    return pattern == "/api/v1/auth/me" || pattern == "/api/v1/auth/logout" || pattern == "/api/v1/me/second-factor" ||
+           pattern == "/api/v1/me/second-factor/confirm";
+}
+
+Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, const HttpRequest& request,
+                                           bool enrolment_route) {
     if (const std::optional<std::string_view> header = request.headers.Find("Authorization")) {
         constexpr std::string_view kBearer = "Bearer ";
         if (header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer) {
@@ -60,7 +66,12 @@ Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, 
     }
     if (const std::optional<std::string_view> cookies = request.headers.Find("Cookie")) {
         if (const std::optional<std::string_view> token = CookieValue(*cookies, kSessionCookie)) {
-            return authentication.AuthenticateSession(*token);
+            ASSIGN_OR_RETURN(app::Principal principal, authentication.AuthenticateSession(*token));
+            if (principal.enrolment_only && !enrolment_route) {
+                return Error{ErrorCode::kPermissionDenied, "second_factor",
+                             "your role requires a second factor: enrol one first (POST /api/v1/me/second-factor)"};
+            }
+            return principal;
         }
     }
     return Error{ErrorCode::kUnauthenticated, "",
@@ -83,10 +94,14 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
     routes_.push_back(ApiRoute{method, std::string(pattern), permission, subject, true, query});
     router_.Add(method, pattern,
                 [&services = services_, method, permission, subject, handler = std::move(handler),
-                 query = std::move(query)](const HttpRequest& request, const PathParams& params) -> HttpResponse {
-                    Result<app::Principal> principal = AuthenticateRequest(services.use_cases.authentication, request);
+                 query = std::move(query), enrolment_route = EnrolmentRoute(pattern)](
+                    const HttpRequest& request, const PathParams& params) -> HttpResponse {
+                    Result<app::Principal> principal =
+                        AuthenticateRequest(services.use_cases.authentication, request, enrolment_route);
                     if (!principal.ok()) {
-                        return Unauthenticated(principal.error());
+                        return principal.error().code == ErrorCode::kUnauthenticated
+                                   ? Unauthenticated(principal.error())
+                                   : http::ErrorResponse(principal.error());
                     }
                     if (ChangesState(method)) {
                         const Status csrf = services.use_cases.authentication.CheckCsrf(
