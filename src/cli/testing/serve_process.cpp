@@ -16,7 +16,7 @@
 namespace kclinic::cli::testing {
 namespace {
 
-pid_t Spawn(std::vector<std::string> args, int in, int out, int err) {
+pid_t Spawn(std::string binary, std::vector<std::string> args, int in, int out, int err) {
     const pid_t pid = fork();
     if (pid == 0) {
         if (in >= 0) {
@@ -24,7 +24,6 @@ pid_t Spawn(std::vector<std::string> args, int in, int out, int err) {
         }
         dup2(out, STDOUT_FILENO);
         dup2(err, STDERR_FILENO);
-        std::string binary = KCLINIC_BINARY;
         std::vector<char*> argv{binary.data()};
         for (std::string& arg : args) {
             argv.push_back(arg.data());
@@ -56,7 +55,7 @@ ServeProcess::ServeProcess(std::vector<std::string> args) {
         ADD_FAILURE() << "pipe failed";
         return;
     }
-    pid_ = Spawn(std::move(args), -1, out_pipe[1], err_pipe[1]);
+    pid_ = Spawn(KCLINIC_BINARY, std::move(args), -1, out_pipe[1], err_pipe[1]);
     close(out_pipe[1]);
     close(err_pipe[1]);
     out_ = out_pipe[0];
@@ -115,6 +114,10 @@ std::string ServeProcess::RestOfOutput() {  // NOLINT(readability-make-member-fu
 }
 
 CommandRun RunKclinic(const std::vector<std::string>& args, const std::string& input) {
+    return RunProgram(KCLINIC_BINARY, args, input);
+}
+
+CommandRun RunProgram(const std::string& program, const std::vector<std::string>& args, const std::string& input) {
     std::array<int, 2> in_pipe{};
     std::array<int, 2> out_pipe{};
     std::array<int, 2> err_pipe{};
@@ -123,7 +126,7 @@ CommandRun RunKclinic(const std::vector<std::string>& args, const std::string& i
         ADD_FAILURE() << "pipe failed";
         return {};
     }
-    const pid_t pid = Spawn(args, in_pipe[0], out_pipe[1], err_pipe[1]);
+    const pid_t pid = Spawn(program, args, in_pipe[0], out_pipe[1], err_pipe[1]);
     close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);

@@ -2,7 +2,7 @@
 
 // Test support: `kclinic` as a process. ServeProcess runs `kclinic serve` (the real binary, KCLINIC_BINARY) and reads
 // the line it prints once listening; RunKclinic runs any other command to its end, with text on its stdin (how
-// `kclinic user add` reads a password).
+// `kclinic user add` reads a password); RunProgram does the same for another program (pg_dump, psql).
 
 #include <sys/types.h>
 
@@ -47,5 +47,9 @@ struct CommandRun {
 
 // Runs `kclinic ARGS...` to its end with `input` on stdin.
 [[nodiscard]] CommandRun RunKclinic(const std::vector<std::string>& args, const std::string& input = "");
+// Runs the executable at the absolute path `program` (such as /usr/bin/pg_dump) with ARGS to its end, `input` on
+// stdin. Its stdout is read to the end before its stderr, so a program must not fill the pipe of stderr first.
+[[nodiscard]] CommandRun RunProgram(const std::string& program, const std::vector<std::string>& args,
+                                    const std::string& input = "");
 
 }  // namespace kclinic::cli::testing

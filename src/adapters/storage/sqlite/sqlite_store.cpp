@@ -1,13 +1,16 @@
 #include "adapters/storage/sqlite/sqlite_store.hpp"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <utility>
 
@@ -126,6 +129,83 @@ Status CopyToNewFile(sqlite3* source, const std::string& target, bool check_inte
         return SystemError(ErrorCode::kUnavailable, "cannot create " + target, err);
     }
     SyncParentDirectory(target);
+    return Status::Ok();
+}
+
+// A backup's checksum file, in the format of coreutils' sha256sum ("<hex>  <name>"), so that `sha256sum -c` checks
+// it too. PRAGMA integrity_check sees only the structure of the b-trees: a backup cut short by part of its last page,
+// or with bytes changed inside a record, passes it. The checksum sees every byte.
+std::string ChecksumPath(const std::string& backup_path) {
+    return backup_path + ".sha256";
+}
+
+// The SHA-256 of the file's bytes in lower-case hex, read in chunks (a backup can be larger than memory).
+Result<std::string> FileSha256(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return SystemError(ErrorCode::kUnavailable, "cannot read " + path, errno);
+    }
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    std::array<char, std::size_t{64} * 1024> chunk{};
+    while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(chunk.data()),
+                                  static_cast<unsigned long long>(in.gcount()));
+    }
+    if (in.bad()) {
+        return SystemError(ErrorCode::kUnavailable, "cannot read " + path, errno);
+    }
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256_final(&state, digest.data());
+    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    return std::string(hex.data());
+}
+
+// Writes the checksum file of the finished backup at `backup_path`, complete or not at all (a temporary file
+// linked into place, as the backup itself is).
+Status WriteChecksumFile(const std::string& backup_path) {
+    ASSIGN_OR_RETURN(std::string digest, FileSha256(backup_path));
+    const std::string target = ChecksumPath(backup_path);
+    std::string temp = target + ".XXXXXX";
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) {
+        return SystemError(ErrorCode::kUnavailable, "cannot create a file beside " + target, errno);
+    }
+    const std::string line = digest + "  " + std::filesystem::path(backup_path).filename().string() + "\n";
+    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    const int write_err = errno;
+    ::close(fd);
+    const bool linked = written && ::link(temp.c_str(), target.c_str()) == 0;
+    const int err = written ? errno : write_err;
+    ::unlink(temp.c_str());
+    if (!linked) {
+        return SystemError(ErrorCode::kUnavailable, "cannot write " + target, err);
+    }
+    SyncParentDirectory(target);
+    return Status::Ok();
+}
+
+// OK when the backup's bytes are those its checksum file records. The name in the checksum file is not compared: a
+// backup may be renamed, or copied with its checksum file under another name.
+Status VerifyChecksumFile(const std::string& backup_path) {
+    const std::string checksum_path = ChecksumPath(backup_path);
+    std::ifstream in(checksum_path);
+    std::string recorded;
+    if (!in || !(in >> recorded)) {
+        return Error{ErrorCode::kFailedPrecondition,
+                     {},
+                     "no checksum beside the backup (" + checksum_path +
+                         ", written by kclinic backup): a backup is restored only when its bytes are known to be "
+                         "those backed up, so keep and copy it with its .sha256 file"};
+    }
+    ASSIGN_OR_RETURN(std::string actual, FileSha256(backup_path));
+    if (recorded != actual) {
+        return Error{ErrorCode::kFailedPrecondition,
+                     {},
+                     backup_path + " does not match its checksum in " + checksum_path +
+                         ": the backup is damaged or incomplete; nothing was restored"};
+    }
     return Status::Ok();
 }
 
@@ -351,18 +431,22 @@ Status BackupSqlite(const std::string& database_path, const std::string& backup_
     if (!Exists(database_path)) {
         return Error{ErrorCode::kNotFound, {}, "no SQLite database at " + database_path};
     }
-    if (Exists(backup_path)) {
-        return Error{ErrorCode::kConflict, {}, backup_path + " already exists; it is never overwritten"};
+    for (const std::string& path : {backup_path, ChecksumPath(backup_path)}) {
+        if (Exists(path)) {
+            return Error{ErrorCode::kConflict, {}, path + " already exists; it is never overwritten"};
+        }
     }
     ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> source,
                      SqliteConnection::Open(database_path, OpenMode::kReadOnly));
-    return CopyToNewFile(source->handle(), backup_path, /*check_integrity=*/true);
+    RETURN_IF_ERROR(CopyToNewFile(source->handle(), backup_path, /*check_integrity=*/true));
+    return WriteChecksumFile(backup_path);
 }
 
 Status RestoreSqlite(const std::string& backup_path, const std::string& database_path, IfTargetExists if_exists) {
     if (!Exists(backup_path)) {
         return Error{ErrorCode::kNotFound, {}, "no backup at " + backup_path};
     }
+    RETURN_IF_ERROR(VerifyChecksumFile(backup_path));
     auto source = SqliteConnection::Open(backup_path, OpenMode::kReadOnly);
     if (!source.ok()) {
         return Error{ErrorCode::kFailedPrecondition,

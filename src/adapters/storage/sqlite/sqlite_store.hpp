@@ -131,9 +131,10 @@ private:
 // Copies the database at `database_path` to the new file `backup_path` while the database stays in use (by this
 // process or another): the copy is one read snapshot, so it is consistent, and it does not block writers. The copy
 // is a self-contained single file (rollback journal, no -wal), checked with PRAGMA integrity_check before OK is
-// returned. Errors: kNotFound when there is no file at `database_path`; kConflict when `backup_path` already
-// exists (never overwritten); kUnavailable when either file cannot be opened or written (a partial copy never
-// appears under `backup_path`); kInternal when the copy fails its integrity check.
+// returned, with the SHA-256 of its bytes in `backup_path`.sha256 (coreutils' sha256sum format), which
+// RestoreSqlite requires. Errors: kNotFound when there is no file at `database_path`; kConflict when `backup_path` or
+// its .sha256 file already exists (never overwritten); kUnavailable when either file cannot be opened or written (a
+// partial copy never appears under `backup_path`); kInternal when the copy fails its integrity check.
 [[nodiscard]] Status BackupSqlite(const std::string& database_path, const std::string& backup_path);
 
 enum class IfTargetExists {
@@ -141,18 +142,18 @@ enum class IfTargetExists {
     kReplace,  // the target's whole content is replaced, atomically (a crash leaves the old or the new database)
 };
 
-// Restores the backup at `backup_path` into `database_path`. The backup is checked first (PRAGMA integrity_check,
-// and it must be a kclinic database no newer than this binary); the target is only written once that passes. The
-// restored file keeps the backup's schema version; opening it with SqliteStore::Open migrates it forward.
-// kReplace writes through SQLite into the existing target, so the target must still open as a database; a damaged
-// one is refused (kUnavailable) and must be moved aside, with its -wal and -shm files, and restored to the free path.
-// PRECONDITION: no kclinic process has `database_path` open. SQLite's locking keeps the file consistent either
-// way, but a running kclinic would find the record changed under it between two requests (ids and versions it
-// has handed out would name other records), and its writes would make the restore wait or fail.
-// Errors: kNotFound when there is no file at `backup_path`; kFailedPrecondition when the backup is not a
-// readable SQLite file, fails its integrity check, is not a kclinic database or is newer than this binary;
-// kConflict when the target exists and `if_exists` is kRefuse, or when a free target path still has -wal, -shm or
-// -journal files beside it; kUnavailable when a file cannot be opened or written, or another process holds the
+// Restores the backup at `backup_path` into `database_path`. The backup is checked first (its bytes against its
+// .sha256 file, PRAGMA integrity_check, and it must be a kclinic database no newer than this binary); the target is
+// only written once that passes. The restored file keeps the backup's schema version; opening it with SqliteStore::Open
+// migrates it forward. kReplace writes through SQLite into the existing target, so the target must still open as a
+// database; a damaged one is refused (kUnavailable) and must be moved aside, with its -wal and -shm files, and restored
+// to the free path. PRECONDITION: no kclinic process has `database_path` open. SQLite's locking keeps the file
+// consistent either way, but a running kclinic would find the record changed under it between two requests (ids and
+// versions it has handed out would name other records), and its writes would make the restore wait or fail. Errors:
+// kNotFound when there is no file at `backup_path`; kFailedPrecondition when the backup has no .sha256 file or does not
+// match it, is not a readable SQLite file, fails its integrity check, is not a kclinic database or is newer than this
+// binary; kConflict when the target exists and `if_exists` is kRefuse, or when a free target path still has -wal, -shm
+// or -journal files beside it; kUnavailable when a file cannot be opened or written, or another process holds the
 // target locked.
 [[nodiscard]] Status RestoreSqlite(const std::string& backup_path, const std::string& database_path,
                                    IfTargetExists if_exists = IfTargetExists::kRefuse);

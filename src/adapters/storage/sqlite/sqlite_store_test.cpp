@@ -1,15 +1,19 @@
 #include "adapters/storage/sqlite/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
+#include <regex>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -695,6 +699,10 @@ TEST(SqliteBackupTest, BackupOfALiveStoreIsConsistentAndRestoreRoundTrips) {
     EXPECT_GE(vitals, 50);
     EXPECT_EQ(CountOnDisk(backup, "audit_log"), vitals);
     EXPECT_FALSE(std::filesystem::exists(backup + "-wal"));
+    // Its checksum beside it, as coreutils' sha256sum writes one.
+    std::ifstream checksum(backup + ".sha256");
+    const std::string line{std::istreambuf_iterator<char>(checksum), std::istreambuf_iterator<char>()};
+    EXPECT_TRUE(std::regex_match(line, std::regex("[0-9a-f]{64}  clinic\\.backup\n"))) << line;
 
     // Never overwritten.
     const auto size = std::filesystem::file_size(backup);
@@ -730,6 +738,19 @@ TEST(SqliteBackupTest, BackupOfALiveStoreIsConsistentAndRestoreRoundTrips) {
     EXPECT_TRUE(PatientExists(*reopened, "MRN-1"));
 }
 
+// Writes `path`.sha256 for the file as it is now, as `sha256sum FILE > FILE.sha256` would: what a file needs to get
+// past the checksum to the checks behind it.
+void WriteChecksumOf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    std::ofstream(path + ".sha256", std::ios::trunc)
+        << hex.data() << "  " << std::filesystem::path(path).filename().string() << "\n";
+}
+
 TEST(SqliteBackupTest, RestoreRefusesWhatIsNotASoundKclinicBackup) {
     TempFolder folder;
     const std::string target = folder.File("clinic.db");
@@ -743,12 +764,16 @@ TEST(SqliteBackupTest, RestoreRefusesWhatIsNotASoundKclinicBackup) {
 
     expect_refused(folder.File("missing.backup"), ErrorCode::kNotFound, "no backup");
 
+    // Behind the checksum, what a file with a matching one must still be.
     const std::string garbage = folder.File("garbage.backup");
     std::ofstream(garbage) << std::string(8192, 'x');
+    expect_refused(garbage, ErrorCode::kFailedPrecondition, "no checksum beside the backup");
+    WriteChecksumOf(garbage);
     expect_refused(garbage, ErrorCode::kFailedPrecondition, "not a readable SQLite database");
 
     const std::string foreign = folder.File("foreign.backup");
     ASSERT_TRUE(OpenConnection(foreign, OpenMode::kReadWriteCreate)->Execute("CREATE TABLE t (x)").ok());
+    WriteChecksumOf(foreign);
     expect_refused(foreign, ErrorCode::kFailedPrecondition, "not a kclinic database");
 
     // A real backup with one of its pages overwritten.
@@ -768,7 +793,16 @@ TEST(SqliteBackupTest, RestoreRefusesWhatIsNotASoundKclinicBackup) {
         file.seekp(size - 2 * 4096 + 100);
         file << std::string(3000, '\x5a');
     }
+    expect_refused(damaged, ErrorCode::kFailedPrecondition, "does not match its checksum");
+    WriteChecksumOf(damaged);
     expect_refused(damaged, ErrorCode::kFailedPrecondition, "failed its integrity check");
+
+    // One byte short: SQLite reads the missing end of the last page as zeros, and its integrity check passes; only
+    // the checksum sees it.
+    const std::string cut = folder.File("cut.backup");
+    ASSERT_TRUE(BackupSqlite(source, cut).ok());
+    std::filesystem::resize_file(cut, std::filesystem::file_size(cut) - 1);
+    expect_refused(cut, ErrorCode::kFailedPrecondition, "does not match its checksum");
 }
 
 TEST(SqliteBackupTest, BackupRefusesAMissingDatabase) {
