@@ -223,6 +223,16 @@ TEST_P(SecondFactorContractTest, AnAdminResetsALostFactorAndEndsTheSessions) {
     EXPECT_EQ(AuditActions().size(), audit_before);
 }
 
+// NIST SP 800-63B-4 §3.1.1.2: 8 characters where a second factor is required (admins by default), 15 elsewhere.
+TEST_P(SecondFactorContractTest, APasswordMayBeShorterWhereTheRoleRequiresASecondFactor) {
+    const std::string ten = "quiet-lark";
+    EXPECT_TRUE(clinic().users.AddUser(admin_, app::NewUser{"admin@clinic.example", "", Role::kAdmin, ten, {}}).ok());
+    Result<app::User> nurse =
+        clinic().users.AddUser(admin_, app::NewUser{"nurse@clinic.example", "", Role::kNurse, ten, {}});
+    ASSERT_FALSE(nurse.ok());
+    EXPECT_NE(nurse.error().message.find("at least 15 characters"), std::string::npos) << nurse.error().ToString();
+}
+
 // Credential stuffing: many accounts from one client address, each failing once or twice, so no account's own
 // throttle starts; the address's does, at the clinic's setting.
 TEST_P(SecondFactorContractTest, ManyAccountsFromOneAddressAreThrottledByTheAddress) {
