@@ -54,9 +54,9 @@ Result<std::string> QrCodeSvg(std::string_view text, std::string_view label) {
         }
     }
     const std::string side = std::to_string(size);
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + side + " " + side +
-           "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"" + EscapeXml(label) + "\"><rect width=\"" +
-           side + "\" height=\"" + side + "\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + path + "\"/></svg>";
+    return R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 )" + side + " " + side +
+           R"(" shape-rendering="crispEdges" role="img" aria-label=")" + EscapeXml(label) + R"("><rect width=")" +
+           side + R"(" height=")" + side + R"(" fill="#fff"/><path fill="#000" d=")" + path + R"("/></svg>)";
 }
 
 }  // namespace kclinic::adapters::api

@@ -13,13 +13,13 @@ TEST(QrCodeSvg, DrawsTheSymbolWithItsQuietZoneAndAName) {
         "&issuer=kclinic&algorithm=SHA1&digits=6&period=30";
     Result<std::string> svg = QrCodeSvg(uri, "QR code <of> the key");
     ASSERT_TRUE(svg.ok()) << svg.error().ToString();
-    EXPECT_EQ(svg->rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", 0), 0u);
+    EXPECT_EQ(svg->rfind(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 )", 0), 0u);
     // A version v symbol is 17 + 4v modules wide, plus 4 modules of quiet zone on each side.
-    const std::size_t box = svg->find("viewBox=\"0 0 ") + 13;
+    const std::size_t box = svg->find(R"(viewBox="0 0 )") + 13;
     const int size = std::stoi(svg->substr(box));
     ASSERT_EQ((size - 8 - 17) % 4, 0) << size;
     EXPECT_GE(size, 8 + 17 + 4 * 7);  // this URI needs at least version 7 at level M (122 bytes)
-    EXPECT_NE(svg->find("aria-label=\"QR code &lt;of&gt; the key\""), std::string::npos);
+    EXPECT_NE(svg->find(R"(aria-label="QR code &lt;of&gt; the key")"), std::string::npos);
     // Each finder pattern's outer corner module is dark: top left, top right, bottom left.
     const std::string far = std::to_string(size - 5);
     EXPECT_NE(svg->find("M4 4h1v1h-1z"), std::string::npos);
