@@ -11,7 +11,7 @@ SOURCES := $(shell find src bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
 # Fuzz targets are compiled only by the clang fuzz preset, so no debug compile command describes them.
 LINT_SOURCES := $(filter src/%,$(filter-out %_test.cpp %_fuzz.cpp,$(filter %.cpp,$(SOURCES))))
 
-.PHONY: all deps web build test fuzz run bench bench-web format lint clean
+.PHONY: all deps web build test fuzz run bench bench-hl7 bench-web format lint clean
 
 all: build
 
@@ -59,6 +59,14 @@ bench: build
 	@$(RELEASE_DIR)/bench/kclinic_credentials_bench
 	@$(RELEASE_DIR)/bench/kclinic_hl7_bench --benchmark_min_time=0.2
 	@bench/http/run $(RELEASE_DIR)
+
+# The bedside-monitor feed (bench/mllp_bench.cpp): durable HL7 messages/s and end-to-end latency through a real
+# `kclinic serve --mllp`, beside a do-nothing MLLP ACKer and the disk's fsync/s (docs/benchmarks.md "The MLLP feed").
+# Only its two programs are built; about a minute.
+bench-hl7: deps web
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target kclinic kclinic_mllp_bench
+	@$(RELEASE_DIR)/bench/kclinic_mllp_bench --seconds 10
 
 # The web front end in headless Chromium (bench/web/run.mjs): the five-year chart's render time and the live board's
 # CPU. Apart from `make bench` because seeding its data through the use cases takes minutes (docs/benchmarks.md).

@@ -1,9 +1,11 @@
 #include "app/device_feed.hpp"
+#include "app/device_feed_batch.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -338,6 +340,105 @@ Result<DeviceView> ViewOf(StoreTransaction& tx, DeviceId id) {
     return DeviceView{std::move(device), std::move(binding.room)};
 }
 
+// Stores one message that passed Rejection in the open transaction `tx` (DeviceFeed::Ingest's rules), under
+// `settings`; `key` is DeviceKey(message.device).
+Result<IngestOutcome> StoreMessage(StoreTransaction& tx, const DeviceMessage& message, const std::string& key,
+                                   TimePoint now, const clinical::ClinicSettings& settings) {
+    const Actor actor = FeedActor(key);
+    IngestAccepted accepted;
+    ASSIGN_OR_RETURN(accepted.device, tx.SaveDeviceSeen(DeviceSeen(message.device, key, now)));
+    const Status recorded = tx.InsertDeviceMessage(accepted.device, message.message_control_id, message.received_at);
+    if (!recorded.ok() && recorded.error().code == ErrorCode::kConflict) {
+        accepted.duplicate = true;  // a resend, or one racing its original: stored once, by the other
+        return IngestOutcome{std::move(accepted)};
+    }
+    RETURN_IF_ERROR(recorded);
+    ASSIGN_OR_RETURN(const Device device, tx.GetDevice(accepted.device));
+    ASSIGN_OR_RETURN(const Binding binding, FindBinding(tx, key));
+
+    std::vector<DeviceReading> readings = PairReadings(message.observations);
+    for (const UnmappedObservation& unmapped : message.unmapped) {
+        DeviceReading raw;
+        raw.status = DeviceReadingStatus::kUnmapped;
+        raw.status_reason = StoredText(unmapped.reason.empty()
+                                           ? "no mapping for " + unmapped.raw.code + " (" + unmapped.raw.system + ")"
+                                           : unmapped.reason);
+        raw.observed_at = unmapped.observed_at.value_or(message.received_at);
+        raw.raw_code = StoredText(unmapped.raw.code);
+        raw.raw_text = StoredText(unmapped.raw.text);
+        raw.raw_system = StoredText(unmapped.raw.system);
+        raw.raw_value = StoredText(unmapped.raw.value);
+        raw.raw_unit = StoredText(unmapped.raw.unit);
+        readings.push_back(std::move(raw));
+    }
+
+    // Where each reading goes: every reading of a bound device to the session in progress in its room at its
+    // observed time, invalid and unmapped ones too (they are that patient's device log, not unassigned data for
+    // staff to sort).
+    std::map<TimePoint, std::optional<TreatmentSession>> sessions;  // by observed time, read once each
+    std::set<SessionId> fed;
+    for (DeviceReading& reading : readings) {
+        reading.device = accepted.device;
+        reading.message_control_id = message.message_control_id;
+        reading.received_at = message.received_at;
+        reading.room = binding.room ? std::optional<RoomId>(binding.room->id) : std::nullopt;
+        JudgeValidity(reading, now, settings.records);
+        if (!binding.room) {
+            continue;
+        }
+        if (!sessions.contains(reading.observed_at)) {
+            ASSIGN_OR_RETURN(sessions[reading.observed_at], SessionInRoom(tx, binding.room->id, reading.observed_at));
+        }
+        if (const std::optional<TreatmentSession>& session = sessions[reading.observed_at]) {
+            reading.session = session->id;
+            reading.patient = session->patient;
+            fed.insert(session->id);
+        }
+    }
+    // Locked in id order, so two messages that feed the same two sessions cannot deadlock.
+    std::map<std::int64_t, Patient> patients;
+    for (const SessionId session : fed) {
+        RETURN_IF_ERROR(tx.LockSessionDeviceFeed(session));
+    }
+    std::map<std::int64_t, int> per_patient;  // readings stored for each patient, for the audit
+    for (DeviceReading& reading : readings) {
+        if (reading.patient && !patients.contains(reading.patient->value)) {
+            ASSIGN_OR_RETURN(patients[reading.patient->value], tx.GetPatient(*reading.patient));
+        }
+        if (reading.session && reading.status == DeviceReadingStatus::kValid) {
+            ASSIGN_OR_RETURN(
+                std::optional<RecordedVitalSign> charted,
+                RunSessionRules(tx, actor, now, patients[reading.patient->value], device, reading, settings));
+            if (charted) {
+                accepted.charted.push_back(std::move(*charted));
+            }
+        }
+        ASSIGN_OR_RETURN(reading.id, tx.InsertDeviceReading(reading));
+        if (reading.patient) {
+            ++per_patient[reading.patient->value];
+        }
+    }
+    for (const auto& [patient, count] : per_patient) {
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "device_reading.create", "device_message", device.id.value, patient,
+                        "message " + message.message_control_id + ": " + std::to_string(count) + " readings"));
+    }
+    const auto unmapped = static_cast<int>(message.unmapped.size());
+    if (unmapped > 0) {
+        const RawObservation& first = message.unmapped.front().raw;
+        RETURN_IF_ERROR(tx.CountDeviceErrors(accepted.device, unmapped,
+                                             "message " + message.message_control_id + ": " + std::to_string(unmapped) +
+                                                 " observations with no mapping, the first " + StoredText(first.code) +
+                                                 " (" + StoredText(first.system) + ")",
+                                             now));
+    }
+    if (!binding.ambiguity.empty()) {
+        RETURN_IF_ERROR(tx.CountDeviceErrors(accepted.device, 1, binding.ambiguity, now));
+    }
+    accepted.readings = std::move(readings);
+    return IngestOutcome{std::move(accepted)};
+}
+
 }  // namespace
 
 std::string DeviceKey(const DeviceIdentity& identity) {
@@ -359,105 +460,46 @@ Result<IngestOutcome> DeviceFeed::Ingest(const DeviceMessage& message, TimePoint
         }
         return IngestOutcome{std::move(*rejected)};
     }
-    const Actor actor = FeedActor(key);
     return store_.Write([&](StoreTransaction& tx) -> Result<IngestOutcome> {
         ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, LoadClinicSettings(tx));
-        IngestAccepted accepted;
-        ASSIGN_OR_RETURN(accepted.device, tx.SaveDeviceSeen(DeviceSeen(message.device, key, now)));
-        const Status recorded =
-            tx.InsertDeviceMessage(accepted.device, message.message_control_id, message.received_at);
-        if (!recorded.ok() && recorded.error().code == ErrorCode::kConflict) {
-            accepted.duplicate = true;  // a resend, or one racing its original: stored once, by the other
-            return IngestOutcome{std::move(accepted)};
-        }
-        RETURN_IF_ERROR(recorded);
-        ASSIGN_OR_RETURN(const Device device, tx.GetDevice(accepted.device));
-        ASSIGN_OR_RETURN(const Binding binding, FindBinding(tx, key));
+        return StoreMessage(tx, message, key, now, settings);
+    });
+}
 
-        std::vector<DeviceReading> readings = PairReadings(message.observations);
-        for (const UnmappedObservation& unmapped : message.unmapped) {
-            DeviceReading raw;
-            raw.status = DeviceReadingStatus::kUnmapped;
-            raw.status_reason = StoredText(unmapped.reason.empty() ? "no mapping for " + unmapped.raw.code + " (" +
-                                                                         unmapped.raw.system + ")"
-                                                                   : unmapped.reason);
-            raw.observed_at = unmapped.observed_at.value_or(message.received_at);
-            raw.raw_code = StoredText(unmapped.raw.code);
-            raw.raw_text = StoredText(unmapped.raw.text);
-            raw.raw_system = StoredText(unmapped.raw.system);
-            raw.raw_value = StoredText(unmapped.raw.value);
-            raw.raw_unit = StoredText(unmapped.raw.unit);
-            readings.push_back(std::move(raw));
-        }
-
-        // Where each reading goes: every reading of a bound device to the session in progress in its room at its
-        // observed time, invalid and unmapped ones too (they are that patient's device log, not unassigned data for
-        // staff to sort).
-        std::map<TimePoint, std::optional<TreatmentSession>> sessions;  // by observed time, read once each
-        std::set<SessionId> fed;
-        for (DeviceReading& reading : readings) {
-            reading.device = accepted.device;
-            reading.message_control_id = message.message_control_id;
-            reading.received_at = message.received_at;
-            reading.room = binding.room ? std::optional<RoomId>(binding.room->id) : std::nullopt;
-            JudgeValidity(reading, now, settings.records);
-            if (!binding.room) {
+std::vector<Result<IngestOutcome>> DeviceFeedBatches::IngestBatch(std::span<const DeviceMessage> messages,
+                                                                  TimePoint now) {
+    std::vector<Result<IngestOutcome>> outcomes;
+    if (messages.empty()) {
+        return outcomes;
+    }
+    const Status stored = store_.Write([&](StoreTransaction& tx) -> Status {
+        ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, LoadClinicSettings(tx));
+        for (const DeviceMessage& message : messages) {
+            const std::string key = DeviceKey(message.device);
+            if (std::optional<IngestRejected> rejected = Rejection(message, key)) {
+                if (!key.empty() && CheckText("MSH-3", key, kDeviceKeyRule).ok()) {
+                    ASSIGN_OR_RETURN(const DeviceId device, tx.SaveDeviceSeen(DeviceSeen(message.device, key, now)));
+                    RETURN_IF_ERROR(
+                        tx.CountDeviceErrors(device, 1, StoredText(rejected->field + ": " + rejected->reason), now));
+                }
+                outcomes.emplace_back(IngestOutcome{std::move(*rejected)});
                 continue;
             }
-            if (!sessions.contains(reading.observed_at)) {
-                ASSIGN_OR_RETURN(sessions[reading.observed_at],
-                                 SessionInRoom(tx, binding.room->id, reading.observed_at));
-            }
-            if (const std::optional<TreatmentSession>& session = sessions[reading.observed_at]) {
-                reading.session = session->id;
-                reading.patient = session->patient;
-                fed.insert(session->id);
-            }
+            ASSIGN_OR_RETURN(IngestOutcome outcome, StoreMessage(tx, message, key, now, settings));
+            outcomes.emplace_back(std::move(outcome));
         }
-        // Locked in id order, so two messages that feed the same two sessions cannot deadlock.
-        std::map<std::int64_t, Patient> patients;
-        for (const SessionId session : fed) {
-            RETURN_IF_ERROR(tx.LockSessionDeviceFeed(session));
-        }
-        std::map<std::int64_t, int> per_patient;  // readings stored for each patient, for the audit
-        for (DeviceReading& reading : readings) {
-            if (reading.patient && !patients.contains(reading.patient->value)) {
-                ASSIGN_OR_RETURN(patients[reading.patient->value], tx.GetPatient(*reading.patient));
-            }
-            if (reading.session && reading.status == DeviceReadingStatus::kValid) {
-                ASSIGN_OR_RETURN(
-                    std::optional<RecordedVitalSign> charted,
-                    RunSessionRules(tx, actor, now, patients[reading.patient->value], device, reading, settings));
-                if (charted) {
-                    accepted.charted.push_back(std::move(*charted));
-                }
-            }
-            ASSIGN_OR_RETURN(reading.id, tx.InsertDeviceReading(reading));
-            if (reading.patient) {
-                ++per_patient[reading.patient->value];
-            }
-        }
-        for (const auto& [patient, count] : per_patient) {
-            RETURN_IF_ERROR(
-                RecordAudit(tx, actor, now, "device_reading.create", "device_message", device.id.value, patient,
-                            "message " + message.message_control_id + ": " + std::to_string(count) + " readings"));
-        }
-        const auto unmapped = static_cast<int>(message.unmapped.size());
-        if (unmapped > 0) {
-            const RawObservation& first = message.unmapped.front().raw;
-            RETURN_IF_ERROR(tx.CountDeviceErrors(accepted.device, unmapped,
-                                                 "message " + message.message_control_id + ": " +
-                                                     std::to_string(unmapped) +
-                                                     " observations with no mapping, the first " +
-                                                     StoredText(first.code) + " (" + StoredText(first.system) + ")",
-                                                 now));
-        }
-        if (!binding.ambiguity.empty()) {
-            RETURN_IF_ERROR(tx.CountDeviceErrors(accepted.device, 1, binding.ambiguity, now));
-        }
-        accepted.readings = std::move(readings);
-        return IngestOutcome{std::move(accepted)};
+        return Status::Ok();
     });
+    if (stored.ok()) {
+        return outcomes;
+    }
+    // The shared transaction failed, and with it every message of the batch. Each is tried again on its own, so a
+    // message the store cannot take (or a failed commit) costs only its own ACK, never the others'.
+    outcomes.clear();
+    for (const DeviceMessage& message : messages) {
+        outcomes.push_back(feed_.Ingest(message, now));
+    }
+    return outcomes;
 }
 
 Status DeviceFeed::RecordRejectedMessage(const DeviceIdentity& identity, std::string_view error, TimePoint now) {

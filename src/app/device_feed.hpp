@@ -5,11 +5,11 @@
 // The rules (which device, which session, invalid and unassigned readings, duplicates, one alert per breach episode,
 // the chart interval) are docs/clinical-rules.md "Device readings"; the pure ones are clinical/device_readings.hpp.
 //
-// The MLLP listener calls DeviceFeed::Ingest once per message and answers from its outcome: MSA|AA once Ingest
-// returned IngestAccepted (the readings are then durable), MSA|AE with an ERR segment naming IngestRejected's field
-// and reason, and no acknowledgement at all when Ingest returned an error (the store failed: nothing was stored, and
-// the sender resends). After an AA it publishes IngestAccepted::charted to the live channel
-// (adapters/json/live_events.hpp PublishIngested), as the API does for a manual vital sign.
+// The MLLP listener stores messages many at a time (DeviceFeedBatches, app/device_feed_batch.hpp: Ingest's rules in
+// one transaction) and answers each from its outcome: MSA|AA for IngestAccepted (the readings are then durable),
+// MSA|AE with an ERR segment naming IngestRejected's field and reason, and no acknowledgement at all for an error
+// (the store failed: nothing of that message was stored, and the sender resends). After an AA it publishes
+// IngestAccepted::charted to the live channel (adapters/json/live_events.hpp PublishIngested), as the API does.
 
 #include <optional>
 #include <string>

@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include "adapters/hl7/message/message.hpp"
+#include "adapters/hl7/message/ack.hpp"
 #include "adapters/hl7/message/oru_r01.hpp"
 #include "adapters/hl7/mllp/client.hpp"
 #include "adapters/hl7/sim/monitor_simulator.hpp"
@@ -38,19 +38,6 @@ namespace hl7 = adapters::hl7;
 
 clinical::TimePoint Now() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
-// MSA-1 and MSA-2 of an ACK, "?" when it has none.
-std::pair<std::string, std::string> AckOf(std::string_view ack) {
-    const hl7::Hl7Result<hl7::Message> parsed = hl7::Message::Parse(ack);
-    if (parsed.ok()) {
-        for (std::size_t i = 0; i < parsed->segment_count(); ++i) {
-            if (parsed->segment(i).id() == "MSA") {
-                return {std::string(parsed->segment(i).Field(1)), std::string(parsed->segment(i).Field(2))};
-            }
-        }
-    }
-    return {"?", ""};
 }
 
 // A simulated monitor's message with MSH-10 `control_id`: four readings (a blood pressure, heart rate, SpO2 and
@@ -112,9 +99,10 @@ TEST_P(MllpFeedTest, EveryAcknowledgedMessageIsStoredExactlyOnceAcrossTenKills) 
                 if (!ack.ok()) {
                     return;  // killed: the message stays unacknowledged, for the next server
                 }
-                const auto [code, answers] = AckOf(ack.value());
-                EXPECT_EQ(code, "AA") << ack.value();
-                EXPECT_EQ(answers, unacknowledged->first);
+                const std::optional<hl7::AckAnswer> answer = hl7::ReadAck(ack.value());
+                ASSERT_TRUE(answer.has_value()) << ack.value();
+                EXPECT_EQ(answer->code, "AA") << ack.value();
+                EXPECT_EQ(answer->control_id, unacknowledged->first);
                 acknowledged.push_back(unacknowledged->first);
                 unacknowledged.reset();
             }
@@ -133,7 +121,7 @@ TEST_P(MllpFeedTest, EveryAcknowledgedMessageIsStoredExactlyOnceAcrossTenKills) 
         ASSERT_TRUE(client.ok());
         auto ack = client.value()->Exchange(unacknowledged->second, 20s);
         ASSERT_TRUE(ack.ok()) << ack.error().message;
-        EXPECT_EQ(AckOf(ack.value()).first, "AA");
+        EXPECT_EQ(hl7::ReadAck(ack.value()).value_or(hl7::AckAnswer{}).code, "AA");
         acknowledged.push_back(unacknowledged->first);
         ++resends;
     }
@@ -195,8 +183,12 @@ TEST_P(MllpFeedTest, AnExternalSenderGetsTheAckOfEachMessage) {
 
 // A monitor in the chair of the demo clinic's session in monitoring (Chair 3, monitor MON-0103) sends a
 // desaturation: by the time its ACK is read, the board's live subscriber has been sent the reading, marked as the
-// device's, and its alert (the feed publishes before it acknowledges). The latency is recorded, not judged: the 100 ms
-// of issue 13 is for the benchmark on a quiet machine.
+// device's, and its alert (the feed publishes before it acknowledges). Issue 13's "within 100 ms of its ACK on
+// loopback" is judged with a margin: the alert must have come within 500 ms of the ACK. The feed publishes before it
+// writes the ACK, so what is measured is only the live channel's own hop (the hub's queue to the WebSocket write);
+// 500 ms is five times the goal, so that an ASan build on a loaded 2-core CI machine does not fail by scheduling
+// alone, while a publish moved after the ACK, batched on a timer or lost still fails. The goal itself, p99 on a
+// quiet machine, is the benchmark's (bench/mllp_bench.cpp, docs/benchmarks.md "The MLLP feed").
 TEST_P(MllpFeedTest, ADangerousReadingReachesTheBoardLiveWithItsAlertByItsAck) {
     // The demo's own monitor sends once at start and then every hour: this test's reading is the next one.
     std::unique_ptr<ClinicServer> server =
@@ -231,7 +223,9 @@ TEST_P(MllpFeedTest, ADangerousReadingReachesTheBoardLiveWithItsAlertByItsAck) {
     auto ack = client.value()->Exchange(message, 20s);
     ASSERT_TRUE(ack.ok()) << ack.error().message;
     const auto acknowledged_at = std::chrono::steady_clock::now();
-    EXPECT_EQ(AckOf(ack.value()), std::make_pair(std::string("AA"), std::string("LIVE-1")));
+    const hl7::AckAnswer answer = hl7::ReadAck(ack.value()).value_or(hl7::AckAnswer{});
+    EXPECT_EQ(answer.code, "AA") << ack.value();
+    EXPECT_EQ(answer.control_id, "LIVE-1");
 
     bool saw_reading = false;
     bool saw_alert = false;
@@ -250,6 +244,9 @@ TEST_P(MllpFeedTest, ADangerousReadingReachesTheBoardLiveWithItsAlertByItsAck) {
             latency = std::chrono::steady_clock::now() - acknowledged_at;
         }
     }
+    EXPECT_LT(latency, 500ms) << "the alert reached the board "
+                              << std::chrono::duration_cast<std::chrono::milliseconds>(latency).count()
+                              << " ms after the ACK";
     RecordProperty("alert_after_ack_us",
                    static_cast<int>(std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
 }

@@ -5,7 +5,7 @@
 #include <thread>
 #include <utility>
 
-#include "adapters/hl7/message/message.hpp"
+#include "adapters/hl7/message/ack.hpp"
 #include "adapters/hl7/message/oru_r01.hpp"
 #include "adapters/hl7/mllp/client.hpp"
 
@@ -16,21 +16,6 @@ namespace hl7 = adapters::hl7;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kAttemptsPerMessage = 3;
-
-// MSA-1 and MSA-2 of an ACK; nullopt when it has no MSA.
-std::optional<std::pair<std::string, std::string>> AckOf(std::string_view ack) {
-    const hl7::Hl7Result<hl7::Message> parsed = hl7::Message::Parse(ack);
-    if (!parsed.ok()) {
-        return std::nullopt;
-    }
-    for (std::size_t i = 0; i < parsed->segment_count(); ++i) {
-        const hl7::Segment segment = parsed->segment(i);
-        if (segment.id() == "MSA") {
-            return std::make_pair(std::string(segment.Field(1)), std::string(segment.Field(2)));
-        }
-    }
-    return std::nullopt;
-}
 
 // Sleeps until `until`, waking every 100 ms to notice `stop`. False when stopped.
 bool SleepUntil(SteadyClock::time_point until, const std::atomic<bool>& stop) {
@@ -84,7 +69,7 @@ void SendFromMonitors(const SimulatedMonitors& monitors, SteadyClock::time_point
                 hl7::sim::SimulatedMessage(bed, bed.At(minutes), observed_at, monitors.codes, control_id));
             MonitorTally::Counts counts;
             counts.sent = 1;
-            std::optional<std::pair<std::string, std::string>> ack;
+            std::optional<hl7::AckAnswer> ack;
             for (int attempt = 0; attempt < kAttemptsPerMessage && !ack && !stop.load(); ++attempt) {
                 if (!clients[i]) {
                     auto client = hl7::mllp::MllpClient::Connect(monitors.host, monitors.port, monitors.ack_timeout);
@@ -102,22 +87,22 @@ void SendFromMonitors(const SimulatedMonitors& monitors, SteadyClock::time_point
                     counts.first_problem = bed_name + ": " + reply.error().message;
                     continue;
                 }
-                ack = AckOf(reply.value()).value_or(std::make_pair(std::string("?"), std::string()));
+                ack = hl7::ReadAck(reply.value()).value_or(hl7::AckAnswer{"?", ""});
             }
-            if (!ack || ack->second != control_id) {
+            if (!ack || ack->control_id != control_id) {
                 ++counts.unanswered;
                 if (ack) {
                     counts.first_problem = bed_name;
-                    counts.first_problem.append(": the ACK answers MSH-10 \"").append(ack->second);
+                    counts.first_problem.append(": the ACK answers MSH-10 \"").append(ack->control_id);
                     counts.first_problem.append("\", not \"").append(control_id).append("\"");
                 }
-            } else if (ack->first == "AA") {
+            } else if (ack->code == "AA") {
                 ++counts.accepted;
                 counts.first_problem.clear();  // a problem overcome by a retry is no problem
             } else {
-                (ack->first == "AE" ? counts.errors : counts.rejected) += 1;
+                (ack->code == "AE" ? counts.errors : counts.rejected) += 1;
                 counts.first_problem = bed_name;
-                counts.first_problem.append(": ").append(ack->first).append(" for ").append(control_id);
+                counts.first_problem.append(": ").append(ack->code).append(" for ").append(control_id);
             }
             tally.Add(counts);
         }

@@ -22,6 +22,7 @@
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/clock/test_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
+#include "adapters/hl7/feed/ingest_committer.hpp"
 #include "adapters/hl7/feed/monitor_feed.hpp"
 #include "adapters/hl7/mllp/listener.hpp"
 #include "adapters/http/http_server.hpp"
@@ -38,6 +39,7 @@
 #include "adapters/storage/open_store.hpp"
 #include "app/clinic_use_cases.hpp"
 #include "app/demo_clinic.hpp"
+#include "app/device_feed_batch.hpp"
 #include "app/ports/event_bus.hpp"
 #include "app/record_names.hpp"
 #include "app/test_clock_moves.hpp"
@@ -376,6 +378,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
 
     // The bedside monitors' feed: its listener runs on its own thread until the HTTP server stops. The demo clinic's
     // monitor needs one too: on a free loopback port when --mllp names none.
+    std::optional<app::DeviceFeedBatches> batches;
+    std::optional<adapters::hl7::IngestCommitter> committer;
     std::optional<adapters::hl7::MonitorFeed> monitor_feed;
     std::optional<adapters::hl7::mllp::MllpListener> mllp;
     const ListenAddress mllp_listen = mllp_address.value_or(ListenAddress{"127.0.0.1", 0});
@@ -383,12 +387,18 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, use_cases.settings.LoadClinicSettings());
         ASSIGN_OR_RETURN(clinical::ClinicZone zone, app::ClinicZoneOf(settings, zones));
         const std::size_t max_message_bytes = static_cast<std::size_t>(options.mllp_max_message_kib) << 10;
-        monitor_feed.emplace(use_cases.devices, clock, events,
+        const adapters::hl7::IngestCommitterOptions committer_options;
+        batches.emplace(store, clock);
+        committer.emplace(*batches, clock, committer_options, metrics);
+        monitor_feed.emplace(use_cases.devices, *committer, clock, events,
                              adapters::hl7::MonitorFeedOptions{max_message_bytes, std::move(zone)});
         adapters::hl7::mllp::ListenerOptions listener_options;
         listener_options.host = mllp_listen.host;
         listener_options.port = mllp_listen.port;
         listener_options.max_message_bytes = max_message_bytes;
+        // A worker waits while its frame is stored with the other connections' (group commit): as many workers as a
+        // batch carries messages, so that a commit can take in a frame of up to that many connections.
+        listener_options.worker_threads = static_cast<int>(committer_options.max_batch);
         mllp.emplace(
             listener_options,
             [&monitor_feed](const adapters::hl7::mllp::FrameEvent& event, const adapters::hl7::mllp::Peer& peer) {

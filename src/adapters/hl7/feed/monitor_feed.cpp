@@ -98,9 +98,10 @@ app::DeviceMessage ToDeviceMessage(const OruR01& message, const MappedObservatio
     return device_message;
 }
 
-MonitorFeed::MonitorFeed(app::DeviceFeed& feed, const app::Clock& clock, app::EventBus& events,
-                         MonitorFeedOptions options)
+MonitorFeed::MonitorFeed(app::DeviceFeed& feed, IngestCommitter& committer, const app::Clock& clock,
+                         app::EventBus& events, MonitorFeedOptions options)
     : feed_(feed),
+      committer_(committer),
       clock_(clock),
       events_(events),
       options_(std::move(options)),
@@ -143,11 +144,18 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
         return Reject(event.payload, *frame_error, now);
     }
     if (!IsBatch(event.payload)) {
-        return AnswerMessage(event.payload, now);
+        Prepared prepared = Prepare(event.payload, now);
+        if (prepared.answered) {
+            return std::move(*prepared.answered);
+        }
+        std::vector<app::DeviceMessage> messages;
+        messages.push_back(std::move(prepared.message));
+        const std::vector<Result<app::IngestOutcome>> outcomes = committer_.Ingest(std::move(messages));
+        return Acknowledge(prepared, outcomes.front(), now);
     }
-    // A batch: each message answered on its own, the ACKs sent back as a batch. One message the record could not
-    // store sends nothing back, so the sender resends the whole batch; the messages stored already are taken as
-    // resends then.
+    // A batch: its messages stored together, each answered on its own, the ACKs sent back as a batch. One message
+    // the record could not store sends nothing back, so the sender resends the whole batch; the messages stored
+    // already are taken as resends then.
     Hl7Result<Batch> batch = SplitBatch(event.payload, ParseLimits{.max_message_bytes = options_.max_message_bytes});
     if (!batch.ok()) {
         AckContext context;
@@ -155,10 +163,20 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
         const Hl7Error& error = batch.error();
         return {BuildAck(context, AckOptionsFor(AckCode::kReject, now), {&error, 1}), AckCode::kReject};
     }
+    std::vector<Prepared> prepared;
+    std::vector<app::DeviceMessage> messages;
+    for (std::string_view message : batch->messages) {
+        prepared.push_back(Prepare(message, now));
+        if (!prepared.back().answered) {
+            messages.push_back(std::move(prepared.back().message));
+        }
+    }
+    const std::vector<Result<app::IngestOutcome>> outcomes = committer_.Ingest(std::move(messages));
+    auto outcome = outcomes.begin();
     std::vector<std::string> acks;
     AckCode worst = AckCode::kAccept;
-    for (std::string_view message : batch->messages) {
-        mllp::FrameReply reply = AnswerMessage(message, now);
+    for (Prepared& one : prepared) {
+        mllp::FrameReply reply = one.answered ? std::move(*one.answered) : Acknowledge(one, *outcome++, now);
         if (reply.close_connection) {
             return reply;
         }
@@ -168,21 +186,29 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
     return {WrapBatch(acks, Delimiters{}, now, batch->control_id), worst};
 }
 
-mllp::FrameReply MonitorFeed::AnswerMessage(std::string_view text, clinical::TimePoint now) {
+MonitorFeed::Prepared MonitorFeed::Prepare(std::string_view text, clinical::TimePoint now) {
     OruOptions parse_options;
     parse_options.limits.max_message_bytes = options_.max_message_bytes;
     parse_options.local_zone = options_.local_zone;
     Hl7Result<OruR01> parsed = ParseOruR01(text, parse_options);
+    Prepared prepared;
     if (!parsed.ok()) {
-        return Reject(text, parsed.error(), now);
+        prepared.answered = Reject(text, parsed.error(), now);
+        return prepared;
     }
     const OruR01& message = parsed.value();
     const MappedObservations mapped = MapObservations(message);
-    const Result<app::IngestOutcome> outcome = feed_.Ingest(ToDeviceMessage(message, mapped, now), now);
+    prepared.context = AckContextOf(message.header);
+    prepared.warnings = UnmappedWarnings(mapped);
+    prepared.message = ToDeviceMessage(message, mapped, now);
+    return prepared;
+}
+
+mllp::FrameReply MonitorFeed::Acknowledge(const Prepared& prepared, const Result<app::IngestOutcome>& outcome,
+                                          clinical::TimePoint now) {
     if (!outcome.ok()) {
         return {"", AckCode::kError, true};  // not stored: no ACK, so the sender resends
     }
-    const AckContext context = AckContextOf(message.header);
     if (const auto* rejected = std::get_if<app::IngestRejected>(&outcome.value())) {
         Hl7Error issue;
         issue.ack = AckCode::kError;
@@ -190,12 +216,10 @@ mllp::FrameReply MonitorFeed::AnswerMessage(std::string_view text, clinical::Tim
                                                       : ErrorCondition::kApplicationInternalError;
         issue.location = ErrorLocationOf(rejected->field);
         issue.message = rejected->field + ": " + rejected->reason;
-        return {BuildAck(context, AckOptionsFor(AckCode::kError, now), {&issue, 1}), AckCode::kError};
+        return {BuildAck(prepared.context, AckOptionsFor(AckCode::kError, now), {&issue, 1}), AckCode::kError};
     }
-    const auto& accepted = std::get<app::IngestAccepted>(outcome.value());
-    json::PublishIngested(events_, accepted);
-    const std::vector<Hl7Error> warnings = UnmappedWarnings(mapped);
-    return {BuildAck(context, AckOptionsFor(AckCode::kAccept, now), warnings), AckCode::kAccept};
+    json::PublishIngested(events_, std::get<app::IngestAccepted>(outcome.value()));
+    return {BuildAck(prepared.context, AckOptionsFor(AckCode::kAccept, now), prepared.warnings), AckCode::kAccept};
 }
 
 }  // namespace kclinic::adapters::hl7

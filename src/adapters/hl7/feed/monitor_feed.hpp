@@ -2,7 +2,8 @@
 
 // The bedside-monitor feed from frame to ACK (issue 13; docs/hl7.md): what the MLLP listener does with each frame.
 // A message is parsed as ORU^R01 (message/oru_r01.hpp), its codes mapped to LOINC and UCUM and its blood-pressure
-// components paired (message/code_map.hpp), handed to the record (app::DeviceFeed::Ingest), and answered:
+// components paired (message/code_map.hpp), handed to the record through the group committer (ingest_committer.hpp,
+// app::DeviceFeedBatches::IngestBatch), and answered:
 // - AA once Ingest accepted it, durably (a resend of a stored message too); a code the map does not know is kept raw
 //   and named in a warning ERR segment of the AA;
 // - AE, with an ERR segment saying what was wrong, when Ingest refused it (no MSH-10, no device identity, ...);
@@ -14,8 +15,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "adapters/hl7/feed/ingest_committer.hpp"
 #include "adapters/hl7/message/ack.hpp"
 #include "adapters/hl7/message/code_map.hpp"
 #include "adapters/hl7/message/oru_r01.hpp"
@@ -41,15 +45,28 @@ struct MonitorFeedOptions {
 
 class MonitorFeed {
 public:
-    // `feed`, `clock` and `events` must outlive this object.
-    MonitorFeed(app::DeviceFeed& feed, const app::Clock& clock, app::EventBus& events, MonitorFeedOptions options);
+    // `feed`, `committer`, `clock` and `events` must outlive this object. `committer` stores what `feed` is asked
+    // to (its own feed); `feed` counts the errors of messages answered AR.
+    MonitorFeed(app::DeviceFeed& feed, IngestCommitter& committer, const app::Clock& clock, app::EventBus& events,
+                MonitorFeedOptions options);
 
-    // The listener's handler. Thread-safe (as DeviceFeed is): called for many connections at once.
+    // The listener's handler. Thread-safe (as DeviceFeed is): called for many connections at once; blocks until the
+    // frame's messages are committed with whatever the other connections sent meanwhile.
     [[nodiscard]] mllp::FrameReply Answer(const mllp::FrameEvent& event, const mllp::Peer& peer);
 
 private:
-    // One message (alone in its frame or from a batch): parsed, stored, acknowledged.
-    mllp::FrameReply AnswerMessage(std::string_view text, clinical::TimePoint now);
+    // One message (alone in its frame or from a batch) parsed and mapped: its AR already when it could not be read,
+    // else what the record stores and what its ACK echoes.
+    struct Prepared {
+        std::optional<mllp::FrameReply> answered;
+        AckContext context;
+        std::vector<Hl7Error> warnings;  // the unmapped codes, for the AA
+        app::DeviceMessage message;
+    };
+    Prepared Prepare(std::string_view text, clinical::TimePoint now);
+    // The ACK of a prepared message from the record's outcome; no ACK and a closed connection for an error.
+    mllp::FrameReply Acknowledge(const Prepared& prepared, const Result<app::IngestOutcome>& outcome,
+                                 clinical::TimePoint now);
     // An AR for `text` (whatever of its MSH could be read is echoed) naming `error`; the sender named by its MSH, if
     // any, gets the error counted.
     mllp::FrameReply Reject(std::string_view text, const Hl7Error& error, clinical::TimePoint now);
@@ -59,6 +76,7 @@ private:
     std::string NextControlId();
 
     app::DeviceFeed& feed_;
+    IngestCommitter& committer_;
     const app::Clock& clock_;
     app::EventBus& events_;
     MonitorFeedOptions options_;

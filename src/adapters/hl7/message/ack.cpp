@@ -130,4 +130,18 @@ std::string BuildAck(const AckContext& original, const AckOptions& options, std:
     return std::move(writer).Text();
 }
 
+std::optional<AckAnswer> ReadAck(std::string_view ack) {
+    const Hl7Result<Message> parsed = Message::Parse(ack);
+    if (!parsed.ok()) {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < parsed->segment_count(); ++i) {
+        const Segment segment = parsed->segment(i);
+        if (segment.id() == "MSA") {
+            return AckAnswer{std::string(segment.Field(1)), std::string(segment.Field(2))};
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace kclinic::adapters::hl7

@@ -5,6 +5,7 @@
 // caller decides), AE when it was understood but not accepted, AR when it could not be read or is not a message
 // this receiver takes. Pure: the time and the ACK's own control id are the caller's.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,5 +56,14 @@ struct AckOptions {
 // message with no readable version answers in v2.6, the version of IHE PCD-01.
 [[nodiscard]] std::string BuildAck(const AckContext& original, const AckOptions& options,
                                    std::span<const Hl7Error> issues = {});
+
+// What an ACK says, as a sender reads it: MSA-1 and MSA-2, as sent.
+struct AckAnswer {
+    std::string code;        // MSA-1: "AA", "AE", "AR" (or CA, CE, CR in enhanced mode)
+    std::string control_id;  // MSA-2: the MSH-10 of the message it answers
+};
+
+// The MSA of an ACK (the first one, in a batch of ACKs); nullopt when the text does not parse or has no MSA.
+[[nodiscard]] std::optional<AckAnswer> ReadAck(std::string_view ack);
 
 }  // namespace kclinic::adapters::hl7

@@ -111,5 +111,19 @@ TEST(AckTest, LenientContextKeepsWhatARefusedMessageDeclares) {
               "MSH#$*!@#KCLINIC##DEV#WARD#20261207140030+0000##ACK$R01$ACK#KC-42#P#2.6\nMSA#AR#ID!F!7\n");
 }
 
+TEST(AckTest, ASenderReadsTheCodeAndTheControlIdItAnswers) {
+    auto oru = ParseOruR01(kMessage);
+    ASSERT_TRUE(oru.ok());
+    const Hl7Error issue{AckCode::kError, ErrorCondition::kRequiredFieldMissing, Severity::kError, {}, "no"};
+    const std::optional<AckAnswer> answer =
+        ReadAck(BuildAck(AckContextOf(oru->header), Options(AckCode::kError), {&issue, 1}));
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->code, "AE");
+    EXPECT_EQ(answer->control_id, "MSG-7");
+
+    EXPECT_FALSE(ReadAck("MSH|^~\\&|A|B|||20261207||ACK|1|P|2.6\r").has_value()) << "no MSA";
+    EXPECT_FALSE(ReadAck("garbage").has_value());
+}
+
 }  // namespace
 }  // namespace kclinic::adapters::hl7

@@ -2,7 +2,8 @@
 // bound device feeds the session in progress in its room, as device vital signs distinct from manual ones; readings
 // with no session are kept unassigned until staff assign them; a resent message stores nothing twice; invalid and
 // unmapped observations are kept and flagged; one alert per breach episode; one charted reading per interval; two
-// messages for one session at once raise one alert.
+// messages for one session at once raise one alert; a batch of messages in one transaction (group commit) answers
+// each as if it had come alone, and a failed batch transaction costs no message its place.
 
 #include <algorithm>
 #include <chrono>
@@ -17,8 +18,10 @@
 #include "adapters/http/live_hub.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/json/live_events.hpp"
+#include "adapters/storage/contract/fault_store.hpp"
 #include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/device_feed.hpp"
+#include "app/device_feed_batch.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -480,6 +483,129 @@ TEST_P(DeviceFeedContractTest, AMessageWithoutControlIdOrDeviceIsRejectedAndCoun
     EXPECT_EQ(app::DeviceKey(app::DeviceIdentity{"GATEWAY", "ICU", "", "BED1"}), "GATEWAY|ICU");
     EXPECT_EQ(app::DeviceKey(app::DeviceIdentity{"GATEWAY", "", "", ""}), "GATEWAY");
     EXPECT_EQ(app::DeviceKey(app::DeviceIdentity{"GATEWAY", "ICU", "EUI", ""}), "EUI");
+}
+
+// The accepted outcome of a batch, or a test failure naming the message.
+IngestAccepted AcceptedAt(const std::vector<Result<IngestOutcome>>& outcomes, std::size_t index) {
+    EXPECT_GT(outcomes.size(), index);
+    if (outcomes.size() <= index) {
+        return {};
+    }
+    const Result<IngestOutcome>& outcome = outcomes[index];
+    EXPECT_TRUE(outcome.ok()) << "message " << index << ": " << outcome.error().ToString();
+    if (!outcome.ok() || !std::holds_alternative<IngestAccepted>(*outcome)) {
+        ADD_FAILURE() << "message " << index << " was not accepted";
+        return {};
+    }
+    return std::get<IngestAccepted>(*outcome);
+}
+
+TEST_P(DeviceFeedContractTest, ABatchStoresTwoCopiesOfAMessageOnceAndFeedsBoundAndUnboundDevicesAsAlone) {
+    const SessionId session = SessionInChair();
+    BindToChair();
+    const DeviceMessage first = Message("MSG-1", {HeartRate(76, clock_.Now())});
+    const std::vector<DeviceMessage> batch = {
+        first,
+        Message("MSG-1", {HeartRate(81, clock_.Now())}, kSecondMonitor),  // another device's MSG-1; unbound
+        first,                                                            // a resend within the same batch
+        Message("MSG-2", BloodPressure(128, 80, clock_.Now())),
+    };
+    const std::vector<Result<IngestOutcome>> outcomes =
+        app::DeviceFeedBatches(store(), clock_).IngestBatch(batch, clock_.Now());
+    ASSERT_EQ(outcomes.size(), batch.size());
+
+    const IngestAccepted bound = AcceptedAt(outcomes, 0);
+    EXPECT_FALSE(bound.duplicate);
+    ASSERT_EQ(bound.readings.size(), 1u);
+    EXPECT_EQ(bound.readings[0].session, session);
+    EXPECT_EQ(bound.charted.size(), 1u);
+
+    const IngestAccepted unbound = AcceptedAt(outcomes, 1);
+    EXPECT_FALSE(unbound.duplicate) << "the same MSH-10 from another device is another message";
+    ASSERT_EQ(unbound.readings.size(), 1u);
+    EXPECT_FALSE(unbound.readings[0].session.has_value());
+    EXPECT_FALSE(unbound.readings[0].room.has_value());
+    EXPECT_TRUE(unbound.charted.empty());
+
+    const IngestAccepted copy = AcceptedAt(outcomes, 2);
+    EXPECT_TRUE(copy.duplicate);
+    EXPECT_TRUE(copy.readings.empty());
+    EXPECT_TRUE(copy.charted.empty());
+
+    const IngestAccepted pressure = AcceptedAt(outcomes, 3);
+    ASSERT_EQ(pressure.readings.size(), 1u) << "the systolic and diastolic are one reading";
+    EXPECT_EQ(pressure.readings[0].session, session);
+
+    EXPECT_EQ(Readings(false).size(), 3u);
+    const std::vector<DeviceReading> unassigned = Readings(true);
+    ASSERT_EQ(unassigned.size(), 1u);
+    EXPECT_EQ(unassigned[0].value, 81);
+    EXPECT_EQ(DeviceVitals(patient_).size(), 2u);
+    for (const app::DeviceView& view : Devices()) {
+        // kMonitor: the hello, MSG-1 and MSG-2; kSecondMonitor: its MSG-1.
+        EXPECT_EQ(view.device.message_count, view.device.key == kMonitor ? 3 : 1) << view.device.key;
+    }
+
+    // The batch's messages sent again, one by one: each a resend.
+    for (const DeviceMessage& message : batch) {
+        EXPECT_TRUE(Ingest(message).duplicate) << message.message_control_id;
+    }
+    EXPECT_EQ(Readings(false).size(), 3u);
+}
+
+TEST_P(DeviceFeedContractTest, ARefusalInsideABatchCostsTheOtherMessagesNothing) {
+    BindToChair();
+    DeviceMessage nameless = Message("MSG-3", {HeartRate(70, clock_.Now())});
+    nameless.device = app::DeviceIdentity{};
+    const std::vector<DeviceMessage> batch = {
+        Message("MSG-1", {HeartRate(72, clock_.Now())}),
+        Message("", {HeartRate(74, clock_.Now())}),  // no MSH-10
+        nameless,
+        Message("MSG-2", {HeartRate(76, clock_.Now())}),
+    };
+    const std::vector<Result<IngestOutcome>> outcomes =
+        app::DeviceFeedBatches(store(), clock_).IngestBatch(batch, clock_.Now());
+    ASSERT_EQ(outcomes.size(), batch.size());
+    EXPECT_EQ(AcceptedAt(outcomes, 0).readings.size(), 1u);
+    for (const std::size_t refused : {1u, 2u}) {
+        ASSERT_TRUE(outcomes[refused].ok()) << outcomes[refused].error().ToString();
+        ASSERT_TRUE(std::holds_alternative<app::IngestRejected>(*outcomes[refused])) << refused;
+    }
+    EXPECT_EQ(std::get<app::IngestRejected>(*outcomes[1]).field, "MSH-10");
+    EXPECT_EQ(std::get<app::IngestRejected>(*outcomes[2]).field, "MSH-3");
+    EXPECT_EQ(AcceptedAt(outcomes, 3).readings.size(), 1u);
+
+    EXPECT_EQ(Readings(false).size(), 2u);
+    const std::vector<app::DeviceView> devices = Devices();
+    ASSERT_EQ(devices.size(), 1u) << "a message naming no device makes none";
+    EXPECT_EQ(devices[0].device.error_count, 1) << "the missing MSH-10 counted, in the batch's transaction";
+    EXPECT_NE(devices[0].device.last_error.find("MSH-10"), std::string::npos);
+    EXPECT_EQ(devices[0].device.message_count, 3);  // the hello, MSG-1 and MSG-2
+}
+
+TEST_P(DeviceFeedContractTest, ABatchWhoseTransactionFailsIsStoredMessageByMessageEachOnce) {
+    const SessionId session = SessionInChair();
+    BindToChair();
+    FaultStore faults(store());
+    app::DeviceFeedBatches feed(faults, clock_);
+    const DeviceMessage first = Message("MSG-1", BloodPressure(190, 90, clock_.Now()));
+    const std::vector<DeviceMessage> batch = {first, Message("MSG-2", {HeartRate(150, clock_.Now())}), first};
+
+    faults.FailCommit(ErrorCode::kUnavailable);
+    const std::vector<Result<IngestOutcome>> outcomes = feed.IngestBatch(batch, clock_.Now());
+    EXPECT_TRUE(faults.fired()) << "the batch's commit did not fail: the test shows nothing";
+    ASSERT_EQ(outcomes.size(), batch.size());
+    const IngestAccepted pressure = AcceptedAt(outcomes, 0);
+    EXPECT_FALSE(pressure.duplicate);
+    ASSERT_EQ(pressure.charted.size(), 1u);
+    EXPECT_EQ(pressure.charted[0].alerts.size(), 1u) << "the alert raised once, by the retry that was stored";
+    EXPECT_FALSE(AcceptedAt(outcomes, 1).duplicate);
+    EXPECT_TRUE(AcceptedAt(outcomes, 2).duplicate);
+
+    EXPECT_EQ(Readings(false).size(), 2u);
+    EXPECT_EQ(DeviceVitals(patient_).size(), 2u);
+    EXPECT_EQ(Alerts(session).size(), 2u);  // the high BP and the fast heart rate, nothing of the failed commit
+    EXPECT_EQ(Devices()[0].device.message_count, 3);
 }
 
 TEST_P(DeviceFeedContractTest, BindingMovesAMonitorBetweenRoomsAndUnbindingLeavesItsReadingsUnassigned) {

@@ -1,0 +1,120 @@
+#include "adapters/hl7/feed/ingest_committer.hpp"
+
+#include <exception>
+#include <future>
+#include <iterator>
+#include <string>
+#include <utility>
+
+namespace kclinic::adapters::hl7 {
+
+// One Ingest call's messages, waiting for the committer; lives on the caller's stack until `done` is set.
+struct IngestCommitter::Submission {
+    std::vector<app::DeviceMessage> messages;
+    std::vector<Result<app::IngestOutcome>> outcomes;
+    std::promise<void> done;
+};
+
+IngestCommitter::IngestCommitter(app::DeviceFeedBatches& feed, const app::Clock& clock, IngestCommitterOptions options,
+                                 http::MetricsRegistry& metrics)
+    : feed_(feed),
+      clock_(clock),
+      options_(options),
+      commits_(metrics
+                   .AddCounter("kclinic_mllp_commits_total",
+                               "Transactions that stored bedside-monitor messages (group commit)")
+                   .Labels({})),
+      committed_messages_(metrics
+                              .AddCounter("kclinic_mllp_committed_messages_total",
+                                          "Bedside-monitor messages those transactions carried")
+                              .Labels({})),
+      thread_([this] { Run(); }) {}
+
+IngestCommitter::~IngestCommitter() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    work_ready_.notify_all();
+    room_.notify_all();
+    thread_.join();
+}
+
+std::vector<Result<app::IngestOutcome>> IngestCommitter::Ingest(std::vector<app::DeviceMessage> messages) {
+    if (messages.empty()) {
+        return {};
+    }
+    Submission submission{std::move(messages), {}, {}};
+    std::future<void> done = submission.done.get_future();
+    const std::size_t count = submission.messages.size();
+    {
+        std::unique_lock lock(mutex_);
+        // A submission larger than the whole queue goes in alone, when the queue is empty.
+        room_.wait(lock, [&] {
+            return stopping_ || queued_messages_ == 0 || queued_messages_ + count <= options_.max_queued;
+        });
+        if (stopping_) {
+            return std::vector<Result<app::IngestOutcome>>(
+                count, Error{ErrorCode::kUnavailable, {}, "the bedside-monitor feed is shutting down"});
+        }
+        queue_.push_back(&submission);
+        queued_messages_ += count;
+    }
+    work_ready_.notify_one();
+    done.wait();
+    return std::move(submission.outcomes);
+}
+
+void IngestCommitter::Run() {
+    std::vector<Submission*> batch;
+    while (true) {
+        batch.clear();
+        {
+            std::unique_lock lock(mutex_);
+            work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) {
+                return;  // stopping, and every submission has been answered
+            }
+            // No waiting for more: what queued up during the previous commit forms this batch.
+            std::size_t taken = 0;
+            while (!queue_.empty() &&
+                   (batch.empty() || taken + queue_.front()->messages.size() <= options_.max_batch)) {
+                taken += queue_.front()->messages.size();
+                batch.push_back(queue_.front());
+                queue_.pop_front();
+            }
+            queued_messages_ -= taken;
+        }
+        room_.notify_all();
+        Commit(batch);
+    }
+}
+
+void IngestCommitter::Commit(std::vector<Submission*>& batch) {
+    std::vector<app::DeviceMessage> messages;
+    for (Submission* submission : batch) {
+        messages.insert(messages.end(), std::make_move_iterator(submission->messages.begin()),
+                        std::make_move_iterator(submission->messages.end()));
+    }
+    std::vector<Result<app::IngestOutcome>> outcomes;
+    try {
+        outcomes = feed_.IngestBatch(messages, clock_.Now());
+    } catch (const std::exception& error) {
+        // Nothing of the batch is known to be stored: no message is acknowledged, and the senders resend.
+        outcomes.assign(messages.size(),
+                        Error{ErrorCode::kInternal, {}, std::string("storing the batch failed: ") + error.what()});
+    }
+    commits_.Increment();
+    committed_messages_.Increment(messages.size());
+    auto next = outcomes.begin();
+    for (Submission* submission : batch) {
+        const auto count = static_cast<std::ptrdiff_t>(submission->messages.size());
+        submission->outcomes.assign(std::make_move_iterator(next), std::make_move_iterator(next + count));
+        next += count;
+        // Moved out first: the caller may return, destroying the submission, as soon as it is set.
+        std::promise<void> done = std::move(submission->done);
+        done.set_value();
+    }
+}
+
+}  // namespace kclinic::adapters::hl7
