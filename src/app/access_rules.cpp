@@ -4,26 +4,14 @@
 #include <array>
 #include <vector>
 
+#include "app/common_passwords.hpp"
+
 namespace kclinic::app {
 namespace {
 
 constexpr std::size_t kMaxEmailLength = 254;     // RFC 5321 §4.5.3.1.3: a 256-octet path less its angle brackets
 constexpr std::size_t kMaxLocalPartLength = 64;  // RFC 5321 §4.5.3.1.1
 constexpr std::size_t kMaxLabelLength = 63;      // RFC 1035 §2.3.4
-
-// The common passwords long enough to pass the length rule: every entry of at least 12 characters in the first 32,000
-// characters (about 4,000 entries, most used first) of the UK NCSC's "100k most used passwords"
-// (PwnedPasswordsTop100k, 2019, as published in SecLists
-// Passwords/Common-Credentials/100k-most-used-passwords-NCSC.txt), lower-cased. NIST SP 800-63B §5.1.1.2 asks for such
-// a list; shorter entries are already refused by length.
-constexpr std::array<std::string_view, 26> kCommonPasswords = {
-    "q1w2e3r4t5y6",     "1qaz2wsx3edc",       "1q2w3e4r5t6y",       "qwerty123456",         "123qweasdzxc",
-    "123456654321",     "123456qwerty",       "111222tianya",       "startfinding",         "megaparol12345",
-    "polniypizdec0211", "polniypizdec110211", "pe#5gz29ptzmse",     "sojdlg123aljg",        "n8zgt5p0shw=",
-    "telechargement",   "123456123456",       "qazwsxedcrfv",       "1q2w3e4r5t6y7u8i9o0p", "qwertyqwerty",
-    "123456789123",     "112233445566",       "123456789987654321", "justinbieber",         "yfdbufnjh10305070",
-    "maprchem56458",
-};
 
 char LowerAscii(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -113,14 +101,22 @@ Result<std::string> NormalizeEmail(std::string_view email, std::string_view fiel
     return Lower(email);
 }
 
-Status CheckPasswordPolicy(std::string_view password, std::string_view email) {
+Status CheckPasswordPolicy(std::string_view password, std::string_view email, bool second_factor_required) {
     if (password.size() > kMaxPasswordBytes) {
         return InvalidArgument("password", "must be at most " + std::to_string(kMaxPasswordBytes) + " bytes");
     }
     const std::vector<std::string_view> points = CodePoints(password);
-    if (points.size() < kMinPasswordCharacters) {
-        return InvalidArgument("password",
-                               "must have at least " + std::to_string(kMinPasswordCharacters) + " characters");
+    const std::size_t minimum =
+        second_factor_required ? kMinPasswordCharactersWithSecondFactor : kMinPasswordCharacters;
+    if (points.size() < minimum) {
+        return InvalidArgument("password", "must have at least " + std::to_string(minimum) + " characters");
+    }
+    // Every printing character and space is allowed (§3.1.1.2); a control character is no character one types.
+    if (std::any_of(password.begin(), password.end(), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return byte < 0x20U || byte == 0x7FU;
+        })) {
+        return InvalidArgument("password", "must not hold control characters (tab, line break and the like)");
     }
     if (std::all_of(points.begin(), points.end(), [&](std::string_view point) { return point == points.front(); })) {
         return InvalidArgument("password", "must not be one character repeated");
@@ -129,10 +125,39 @@ Status CheckPasswordPolicy(std::string_view password, std::string_view email) {
     if (lower == email || lower == email.substr(0, email.find('@'))) {
         return InvalidArgument("password", "must not be the email address");
     }
-    if (std::find(kCommonPasswords.begin(), kCommonPasswords.end(), lower) != kCommonPasswords.end()) {
-        return InvalidArgument("password", "is one of the most commonly used passwords; choose another");
+    if (std::ranges::binary_search(CommonPasswords(), std::string_view(lower))) {
+        return InvalidArgument("password", "is a commonly used or breached password; choose another");
     }
     return Status::Ok();
+}
+
+bool SecondFactorRequired(const clinical::AccessSettings& access, Role role) {
+    using clinical::SecondFactorPolicy;
+    switch (role) {
+        case Role::kAdmin:
+            return access.second_factor_admin == SecondFactorPolicy::kRequired;
+        case Role::kPrescriber:
+            return access.second_factor_prescriber == SecondFactorPolicy::kRequired;
+        case Role::kNurse:
+            return access.second_factor_nurse == SecondFactorPolicy::kRequired;
+        case Role::kTherapist:
+            return access.second_factor_therapist == SecondFactorPolicy::kRequired;
+        case Role::kFrontDesk:
+            return access.second_factor_front_desk == SecondFactorPolicy::kRequired;
+        case Role::kPatient:
+            return false;
+    }
+    return false;
+}
+
+std::optional<TimePoint> NextAddressAttemptAt(int failures, TimePoint now, const clinical::AccessSettings& access) {
+    if (failures < access.address_failures_before_wait) {
+        return std::nullopt;
+    }
+    const std::chrono::seconds longest = std::chrono::minutes{access.address_longest_wait_minutes};
+    // 1 s doubled 12 times passes the longest wait the settings allow (60 min); the shift stays far from overflow.
+    const int doublings = std::min(failures - access.address_failures_before_wait, 12);
+    return now + std::min<std::chrono::seconds>(std::chrono::seconds{1LL << doublings}, longest);
 }
 
 std::optional<TimePoint> NextAttemptAt(int attempts, TimePoint now) {

@@ -11,12 +11,16 @@
 
 #include "app/records.hpp"
 #include "base/result.hpp"
+#include "clinical/settings.hpp"
 
 namespace kclinic::app {
 
-// Passwords. NIST SP 800-63B (rev. 3) §5.1.1.2 asks for at least 8 characters, every printable character and space
-// allowed, and a blocklist of commonly used passwords; we ask for 12. The upper bound keeps one hash's input small.
-inline constexpr std::size_t kMinPasswordCharacters = 12;  // Unicode code points, as §5.1.1.2 counts them
+// Passwords, NIST SP 800-63B-4 §3.1.1.2: at least 15 characters when the password is the only factor, at least 8
+// when a second factor is required too; every printing character and space allowed, no composition rules; at
+// least 64 characters allowed (1024 bytes hold 256 code points of up to 4 bytes; the bound keeps one hash's input
+// small); a blocklist of common and breached passwords (app/common_passwords.hpp).
+inline constexpr std::size_t kMinPasswordCharacters = 15;                 // Unicode code points, as §3.1.1.2 counts
+inline constexpr std::size_t kMinPasswordCharactersWithSecondFactor = 8;  // the role requires a second factor
 inline constexpr std::size_t kMaxPasswordBytes = 1024;
 
 // Login throttling (OWASP Authentication Cheat Sheet, "Account Lockout"; NIST SP 800-63B §5.2.2 allows at most 100
@@ -43,15 +47,27 @@ inline constexpr std::chrono::minutes kSessionTouchInterval{1};
 // (RFC 5321 §4.5.3.1, RFC 5322 §3.4.1). Error kInvalidArgument naming `field`.
 [[nodiscard]] Result<std::string> NormalizeEmail(std::string_view email, std::string_view field = "email");
 
-// The password policy above, plus: not one character repeated, not the email address or its local part, not on
-// the built-in list of common passwords (compared ignoring case). `email` is the normalized address. Error
-// kInvalidArgument "password" saying which rule failed (never repeating the password).
-[[nodiscard]] Status CheckPasswordPolicy(std::string_view password, std::string_view email);
+// The password policy above, plus: no control character, not one character repeated, not the email address or its
+// local part, not on the list of common passwords (compared ignoring case). `email` is the normalized address;
+// `second_factor_required` says whether the user's role must log in with a second factor too (8 characters then,
+// else 15). Error kInvalidArgument "password" saying which rule failed (never repeating the password).
+[[nodiscard]] Status CheckPasswordPolicy(std::string_view password, std::string_view email,
+                                         bool second_factor_required);
+
+// Whether `role` must log in with a second factor under `access` (the clinic's settings). Never for a patient.
+[[nodiscard]] bool SecondFactorRequired(const clinical::AccessSettings& access, Role role);
 
 // When the next attempt on an address may be made, given that `attempts` attempts (this one included) have been
 // counted since its last success: nullopt (at once) below kAttemptsBeforeBackoff, then `now` plus the backoff or
 // the lock above, and kLockedUntilUnlocked from kAttemptsBeforeAdminUnlock on.
 [[nodiscard]] std::optional<TimePoint> NextAttemptAt(int attempts, TimePoint now);
+
+// When the next login attempt from one client address may be made, given that `failures` attempts in a row (this
+// one included) failed from it: nullopt (at once) below access.address_failures_before_wait, then `now` plus 1 s,
+// doubling with each further failure, at most access.address_longest_wait_minutes. Never a lock: an address may be
+// a whole clinic's.
+[[nodiscard]] std::optional<TimePoint> NextAddressAttemptAt(int failures, TimePoint now,
+                                                            const clinical::AccessSettings& access);
 
 // How long a caller refused at `now` by a lock until `locked_until` should wait, in whole seconds rounded up; nullopt
 // when waiting will not help (kLockedUntilUnlocked).

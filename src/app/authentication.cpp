@@ -1,9 +1,12 @@
 #include "app/authentication.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "app/access_rules.hpp"
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
+#include "app/second_factor.hpp"
 
 namespace kclinic::app {
 namespace {
@@ -11,8 +14,33 @@ namespace {
 // Longer than any token NewToken makes; anything longer is refused before it is hashed.
 constexpr std::size_t kMaxTokenLength = 256;
 
-Error WrongCredentials() {
-    return Error{ErrorCode::kUnauthenticated, "", "email or password is wrong"};
+// Longer than any code a person types (a TOTP code or a recovery code with its dashes and some spaces).
+constexpr std::size_t kMaxCodeLength = 64;
+
+Error CodeRequired() {
+    return Error{ErrorCode::kUnauthenticated, "code",
+                 "enter the code your authenticator app shows, or a recovery code; if you have not set up an "
+                 "authenticator, the email or password is wrong"};
+}
+
+Error WrongCredentialsOrCode() {
+    return Error{ErrorCode::kUnauthenticated, "", "email, password or code is wrong"};
+}
+
+// The login_throttle key of a client address: never an email address (those hold an '@' and no ':' prefix).
+std::string AddressThrottleKey(std::string_view origin) {
+    std::string key = "address:" + std::string(origin);
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    return key;
+}
+
+// The later of two waits; nullopt when neither.
+std::optional<TimePoint> Later(std::optional<TimePoint> a, std::optional<TimePoint> b) {
+    if (!a || !b) {
+        return a ? a : b;
+    }
+    return std::max(*a, *b);
 }
 
 Error NotAuthenticated() {
@@ -29,9 +57,10 @@ Principal PrincipalOf(const User& user, AuthMethod method) {
     return principal;
 }
 
-// What counting a login attempt found: the address's account, if any, and either the lock in force (nothing was
-// counted) or the lock this attempt set, if any.
+// What counting a login attempt found: the clinic's access settings, the address's account, if any, and either the
+// lock in force (nothing was counted) or the wait this attempt set, if any.
 struct CountedAttempt {
+    clinical::AccessSettings access;
     std::optional<User> candidate;
     std::optional<TimePoint> locked_until;
     std::optional<TimePoint> next_attempt_at;
@@ -54,13 +83,17 @@ Result<std::string> Authentication::DummyHash() {
     return dummy_hash_;
 }
 
-LoginAnswer Authentication::Login(std::string_view email_text, std::string_view password, std::string_view origin) {
+LoginAnswer Authentication::Login(std::string_view email_text, std::string_view password, std::string_view origin,
+                                  std::string_view code) {
     if (password.empty()) {
         return {InvalidArgument("password", "is required"), std::nullopt};
     }
     if (password.size() > kMaxPasswordBytes) {
         return {InvalidArgument("password", "must be at most " + std::to_string(kMaxPasswordBytes) + " bytes"),
                 std::nullopt};
+    }
+    if (code.size() > kMaxCodeLength) {
+        return {InvalidArgument("code", "must be at most " + std::to_string(kMaxCodeLength) + " bytes"), std::nullopt};
     }
     Result<std::string> normalized = NormalizeEmail(email_text);
     if (!normalized.ok()) {
@@ -71,25 +104,43 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
         return {dummy.error(), std::nullopt};
     }
     const std::string& email = *normalized;
+    const std::string address = AddressThrottleKey(origin);
     const Actor actor{email, std::string(origin)};
     const TimePoint now = clock_.Now();
+    // Every refusal looks the same, whatever was wrong (see the header).
+    const auto refused = [&](std::optional<TimePoint> wait_until) -> LoginAnswer {
+        return {code.empty() ? CodeRequired() : WrongCredentialsOrCode(),
+                wait_until ? RetryAfter(*wait_until, now) : std::nullopt};
+    };
 
-    // 1. Count the attempt, or find the address locked, before the password is looked at: concurrent guesses are
-    // counted one by one (CountLoginAttempt) and cannot all slip in before the lock.
+    // 1. Count the attempt on the address and on the client address, or find either locked, before the password
+    // is looked at: concurrent guesses are counted one by one (CountLoginAttempt) and cannot all slip in before the
+    // lock.
     Result<CountedAttempt> counted = store_.Write([&](StoreTransaction& tx) -> Result<CountedAttempt> {
         CountedAttempt attempt;
+        ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, LoadClinicSettings(tx));
+        attempt.access = settings.access;
         ASSIGN_OR_RETURN(attempt.candidate, tx.FindUserByEmail(email));
-        ASSIGN_OR_RETURN(std::optional<int> attempts, tx.CountLoginAttempt(email, now));
-        if (!attempts) {
-            ASSIGN_OR_RETURN(LoginThrottle throttle, tx.GetLoginThrottle(email));
+        // The client address first: an attempt its wait refuses is counted against no account.
+        ASSIGN_OR_RETURN(const std::optional<int> address_attempts, tx.CountLoginAttempt(address, now));
+        std::optional<int> attempts;
+        if (address_attempts) {
+            ASSIGN_OR_RETURN(attempts, tx.CountLoginAttempt(email, now));
+        }
+        if (!address_attempts || !attempts) {
+            ASSIGN_OR_RETURN(const LoginThrottle throttle, tx.GetLoginThrottle(address_attempts ? email : address));
             attempt.locked_until = throttle.locked_until.value_or(now);
             RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user",
                                         attempt.candidate ? attempt.candidate->id.value : 0, 0));
             return attempt;
         }
-        attempt.next_attempt_at = NextAttemptAt(*attempts, now);
-        if (attempt.next_attempt_at) {
-            RETURN_IF_ERROR(tx.LockLogin(email, *attempt.next_attempt_at));
+        attempt.next_attempt_at =
+            Later(NextAttemptAt(*attempts, now), NextAddressAttemptAt(*address_attempts, now, settings.access));
+        if (const std::optional<TimePoint> lock = NextAttemptAt(*attempts, now)) {
+            RETURN_IF_ERROR(tx.LockLogin(email, *lock));
+        }
+        if (const std::optional<TimePoint> wait = NextAddressAttemptAt(*address_attempts, now, settings.access)) {
+            RETURN_IF_ERROR(tx.LockLogin(address, *wait));
         }
         return attempt;
     });
@@ -98,7 +149,7 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
     }
     const std::optional<User>& candidate = counted->candidate;
     if (counted->locked_until) {
-        return {WrongCredentials(), RetryAfter(*counted->locked_until, now)};
+        return refused(counted->locked_until);
     }
 
     // 2. Verify outside any transaction: it takes tens of milliseconds by design, and no writer may wait for it. An
@@ -121,7 +172,8 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
     grant.session.last_seen_at = now;
     grant.session.expires_at = now + kSessionLifetime;
 
-    // 3. Record the outcome: the user now logged in, or nullopt when the login is refused.
+    // 3. Check the second factor and record the outcome: the user now logged in, or nullopt when the login is
+    // refused. A code is used up (UseTotpStep, UseRecoveryCode) in the transaction that starts the session.
     Result<std::optional<User>> recorded = store_.Write([&](StoreTransaction& tx) -> Result<std::optional<User>> {
         std::optional<User> user = candidate;
         if (accepted) {
@@ -132,7 +184,24 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
             RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user", user ? user->id.value : 0, 0));
             return std::optional<User>();
         }
+        ASSIGN_OR_RETURN(const std::optional<SecondFactor> factor, tx.FindSecondFactor(user->id));
+        if (factor && factor->confirmed_at) {
+            if (code.empty()) {
+                // The password was right, but that is not said: the answer is the one a wrong password gets.
+                RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.login_failed", "user", user->id.value, 0));
+                return std::optional<User>();
+            }
+            ASSIGN_OR_RETURN(const std::string_view used, UseSecondFactor(tx, *factor, code, now));
+            if (used.empty()) {
+                RETURN_IF_ERROR(RecordAudit(tx, actor, now, "auth.second_factor_failed", "user", user->id.value, 0));
+                return std::optional<User>();
+            }
+            RETURN_IF_ERROR(RecordAudit(tx, actor, now, used, "user", user->id.value, 0));
+        } else {
+            grant.session.enrolment_only = SecondFactorRequired(counted->access, user->role);
+        }
         RETURN_IF_ERROR(tx.ClearLoginThrottle(email));
+        RETURN_IF_ERROR(tx.ClearLoginThrottle(address));
         if (rehashed) {
             user->password_hash = *rehashed;
             RETURN_IF_ERROR(tx.UpdateUser(*user));
@@ -147,13 +216,32 @@ LoginAnswer Authentication::Login(std::string_view email_text, std::string_view 
     }
     const std::optional<User>& user = *recorded;
     if (!user) {
-        const std::optional<TimePoint>& next_attempt_at = counted->next_attempt_at;
-        return {WrongCredentials(), next_attempt_at ? RetryAfter(*next_attempt_at, now) : std::nullopt};
+        return refused(counted->next_attempt_at);
     }
     grant.principal = PrincipalOf(*user, AuthMethod::kSession);
     grant.principal.browser_session = grant.session.id;
     grant.principal.csrf_token = grant.session.csrf_token;
+    grant.principal.enrolment_only = grant.session.enrolment_only;
     return {std::move(grant), std::nullopt};
+}
+
+Result<std::string_view> Authentication::UseSecondFactor(StoreTransaction& tx, const SecondFactor& factor,
+                                                         std::string_view code, TimePoint now) const {
+    if (IsTotpCode(code)) {
+        const std::optional<std::int64_t> step = MatchingTotpStep(credentials_, factor.totp_secret, code, now);
+        if (!step) {
+            return std::string_view();
+        }
+        // Refused when this step, or a later one, was used already: each code is accepted once (RFC 6238 §5.2).
+        ASSIGN_OR_RETURN(const bool fresh, tx.UseTotpStep(factor.user, *step));
+        return fresh ? std::string_view("auth.second_factor") : std::string_view();
+    }
+    const std::optional<std::string> recovery = NormalizeRecoveryCode(code);
+    if (!recovery) {
+        return std::string_view();
+    }
+    ASSIGN_OR_RETURN(const bool unused, tx.UseRecoveryCode(factor.user, credentials_.TokenDigest(*recovery), now));
+    return unused ? std::string_view("auth.recovery_code_used") : std::string_view();
 }
 
 Result<Principal> Authentication::AuthenticateSession(std::string_view token) {
@@ -186,6 +274,7 @@ Result<Principal> Authentication::AuthenticateSession(std::string_view token) {
     Principal principal = PrincipalOf(found->user, AuthMethod::kSession);
     principal.browser_session = session.id;
     principal.csrf_token = session.csrf_token;
+    principal.enrolment_only = session.enrolment_only;
     return principal;
 }
 

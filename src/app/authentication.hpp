@@ -1,10 +1,12 @@
 #pragma once
 
-// Authentication: logging in (a browser session, throttled per email address), authenticating a request by its
-// session token or bearer API token, the session's CSRF token, and logging out. Each answers with a Principal for
-// Authorize (app/authorization.hpp). Logins, failed logins and logouts are audited (auth.login, auth.login_failed,
-// auth.logout); authenticating a request is not (it reads no patient data). Only digests of tokens are stored, and
-// no password or token ever reaches the audit log. Lifetimes and throttling: app/access_rules.hpp.
+// Authentication: logging in (a browser session, with a second factor where the user has one, throttled per email
+// address and per client address), authenticating a request by its session token or bearer API token, the
+// session's CSRF token, and logging out. Each answers with a Principal for Authorize (app/authorization.hpp).
+// Logins, failed logins, second-factor checks and logouts are audited (auth.login, auth.login_failed,
+// auth.second_factor, auth.second_factor_failed, auth.recovery_code_used, auth.logout); authenticating a request is
+// not (it reads no patient data). Only digests of tokens are stored, and no password, code or token ever reaches the
+// audit log. Lifetimes and throttling: app/access_rules.hpp; the second factor: app/second_factor.hpp.
 
 #include <chrono>
 #include <mutex>
@@ -22,7 +24,7 @@
 namespace kclinic::app {
 
 // A new browser session: the token for the cookie (stored nowhere, returned this once), the stored session with its
-// CSRF token and expiry, and who logged in.
+// CSRF token and expiry (and whether it may only enrol a second factor), and who logged in.
 struct SessionGrant {
     std::string token;
     BrowserSession session;
@@ -43,14 +45,25 @@ public:
     Authentication(Store& store, const Clock& clock, const Credentials& credentials)
         : store_(store), clock_(clock), credentials_(credentials) {}
 
-    // Starts a browser session for the user with `email` (any case) when `password` is theirs and the user is not
-    // disabled. An unknown address, a wrong password, a disabled user and a locked address all get the same error,
-    // kUnauthenticated "email or password is wrong", and an unknown address costs the same password verification
-    // (against a dummy hash) and the same writes as a known one. Every attempt counts against the address; from the
-    // 3rd in a row without success, retry_after says how long to wait, and an attempt before then is refused without
-    // looking at the password (NextAttemptAt). Other errors: kInvalidArgument "email" for an address of the wrong
-    // form, "password" when empty or over kMaxPasswordBytes; kUnavailable.
-    LoginAnswer Login(std::string_view email, std::string_view password, std::string_view origin);
+    // Starts a browser session for the user with `email` (any case) when `password` is theirs, the user is not
+    // disabled and, when they have a confirmed second factor, `code` is a TOTP code of it not used before (one step
+    // either side of now) or one of its unused recovery codes.
+    //
+    // Refusals never say which part was wrong. With no `code`, every refusal is kUnauthenticated field "code"
+    // "enter the code of your authenticator app...": the same for a wrong password, an unknown or disabled address
+    // and a right password whose user has a second factor, so that asking for the code says nothing about the
+    // password (docs/api.md "Logging in"). With a `code`, every refusal is kUnauthenticated "email, password or code
+    // is wrong". An unknown address costs the same password verification (against a dummy hash) and the same writes
+    // as a known one.
+    //
+    // Every attempt counts against the address and against the client address `origin`; from the 3rd in a row on
+    // the address (NextAttemptAt), or the clinic's access.address_failures_before_wait from the client address
+    // (NextAddressAttemptAt), retry_after says how long to wait, and an attempt before then is refused without
+    // looking at the password. A user whose role requires a second factor (SecondFactorRequired) but who has none
+    // gets a session with enrolment_only set. Other errors: kInvalidArgument "email" for an address of the wrong
+    // form, "password" when empty or over kMaxPasswordBytes, "code" when over 64 bytes; kUnavailable.
+    LoginAnswer Login(std::string_view email, std::string_view password, std::string_view origin,
+                      std::string_view code = "");
 
     // The principal of a live browser session (SessionIsLive) of a user not disabled; moves its last_seen_at at
     // most once a minute. Error kUnauthenticated for any other token.
@@ -73,6 +86,10 @@ public:
     Result<Principal> ConfirmWitness(std::string_view email, std::string_view password, std::string_view origin);
 
 private:
+    // Uses up `code` of the user's confirmed `factor`: a TOTP code of a step not used yet, or an unused recovery
+    // code. The audit action to record ("auth.second_factor" or "auth.recovery_code_used"), or empty when refused.
+    Result<std::string_view> UseSecondFactor(StoreTransaction& tx, const SecondFactor& factor, std::string_view code,
+                                             TimePoint now) const;
     // A hash of a random password with today's parameters, verified in place of a user's for an unknown address.
     Result<std::string> DummyHash();
 

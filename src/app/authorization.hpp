@@ -102,6 +102,9 @@ struct Principal {
     AuthMethod method = AuthMethod::kSession;
     std::optional<BrowserSessionId> browser_session;  // kSession only
     std::string csrf_token;                           // kSession only: what Authentication::CheckCsrf compares
+    // kSession only: logged in by password alone while the role requires a second factor the user has not enrolled;
+    // the HTTP layer lets such a session enrol one and log out, nothing else (docs/security.md "Second factor").
+    bool enrolment_only = false;
 };
 
 // The Actor a use case records for `principal` acting from `origin` (an IP address, "cli").

@@ -26,6 +26,7 @@
 #include "app/questionnaires.hpp"
 #include "app/rems_forms.hpp"
 #include "app/scheduling.hpp"
+#include "app/second_factors.hpp"
 #include "app/session_steps.hpp"
 #include "app/standing_orders.hpp"
 #include "app/user_records.hpp"
@@ -46,6 +47,7 @@ struct ClinicUseCases {
                    const TimeZones& zones)
         : authentication(store, access_clock, credentials),
           users(store, access_clock, credentials),
+          second_factors(store, access_clock, credentials),
           calendar_feeds(store, clock, credentials),
           settings(store, clock, zones),
           patients(store, clock, zones),
@@ -67,6 +69,7 @@ struct ClinicUseCases {
 
     Authentication authentication;
     UserRecords users;
+    SecondFactors second_factors;
     CalendarFeeds calendar_feeds;
     ClinicSettingsRecords settings;
     PatientRecords patients;

@@ -50,7 +50,7 @@ struct StaffMember {
     std::string_view password;
 };
 
-// Fixed demo passwords that pass CheckPasswordPolicy (12+ characters, not the address, not on the common list).
+// Fixed demo passwords that pass CheckPasswordPolicy (15+ characters, not the address, not on the common list).
 // They are printed by `kclinic serve --demo` and in README.md: a database seeded with them must hold no real patient.
 constexpr std::array<StaffMember, 6> kStaff{{
     {Role::kAdmin, "admin", "Demo Admin", "demo-admin-pass"},
@@ -660,6 +660,15 @@ private:
     // ----- the clinic --------------------------------------------------------------------------------------------
 
     void PlanStaff() {
+        // The printed logins must work without an authenticator app, so the demo clinic requires a second factor of
+        // no role; `kclinic serve --demo` says so (docs/security.md "Second factor": a real clinic keeps admins and
+        // prescribers required).
+        for (const std::string_view role : {"admin", "prescriber"}) {
+            At(Day(-150, 6), "setting access.second_factor_" + std::string(role), [this, role] {
+                return StatusOf(use_cases_.settings.ChangeSetting(system_, "access.second_factor_" + std::string(role),
+                                                                  "optional"));
+            });
+        }
         for (const StaffMember& member : kStaff) {
             const std::string email = DemoEmail(member.local_part);
             const bool added = !existing_emails_.contains(email);

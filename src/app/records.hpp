@@ -614,6 +614,21 @@ struct BrowserSession {
     TimePoint last_seen_at;
     TimePoint expires_at;  // absolute: created_at + the session lifetime
     std::optional<TimePoint> ended_at;
+    // Started by a password alone for a user whose role needs a second factor and who has none yet: it may only
+    // enrol one (and log out); docs/security.md "Second factor".
+    bool enrolment_only = false;
+};
+
+// A user's second factor (RFC 6238 TOTP): the shared key, whether enrolment was confirmed with a first code, the last
+// time step accepted (each code is accepted once), and how many one-time recovery codes are left unused. One per
+// user; an admin's reset removes it with its recovery codes.
+struct SecondFactor {
+    UserId user;
+    std::string totp_secret;  // base32 (RFC 4648); never shown again once enrolment is confirmed
+    TimePoint created_at;
+    std::optional<TimePoint> confirmed_at;       // nullopt: enrolment begun, not confirmed
+    std::optional<std::int64_t> last_used_step;  // app/second_factor.hpp TotpStepAt
+    int recovery_codes_left = 0;                 // read only: counted from the stored recovery codes
 };
 
 // A bearer token for a machine, created by an admin for a user and shown once; stored only as its digest.

@@ -5,6 +5,7 @@
 
 #include "app/access_rules.hpp"
 #include "app/audit.hpp"
+#include "app/clinic_settings.hpp"
 #include "app/patient_records.hpp"
 
 namespace kclinic::app {
@@ -34,6 +35,14 @@ std::int64_t PatientOf(const User& user) {
     return user.patient ? user.patient->value : 0;
 }
 
+// Whether a user of `role` must log in with a second factor under the stored settings, which sets the password's
+// minimum length (CheckPasswordPolicy).
+Result<bool> RoleNeedsSecondFactor(Store& store, Role role) {
+    ASSIGN_OR_RETURN(const clinical::ClinicSettings settings,
+                     store.Read([](StoreTransaction& tx) { return LoadClinicSettings(tx); }));
+    return SecondFactorRequired(settings.access, role);
+}
+
 }  // namespace
 
 Result<User> UserByEmail(AccessTransaction& tx, const std::string& email) {
@@ -53,7 +62,8 @@ Result<User> UserRecords::AddUser(const Actor& actor, const NewUser& user) {
     if (user.role != Role::kPatient && user.patient) {
         return InvalidArgument("patient_id", "is only for role patient");
     }
-    RETURN_IF_ERROR(CheckPasswordPolicy(user.password, email));
+    ASSIGN_OR_RETURN(const bool second_factor, RoleNeedsSecondFactor(store_, user.role));
+    RETURN_IF_ERROR(CheckPasswordPolicy(user.password, email, second_factor));
     // Hashing takes tens of milliseconds on purpose; it runs before the transaction so no writer waits for it.
     ASSIGN_OR_RETURN(std::string hash, credentials_.HashPassword(user.password));
     const TimePoint now = clock_.Now();
@@ -130,7 +140,9 @@ Result<User> UserRecords::UnlockUser(const Actor& actor, std::string_view email_
 
 Result<User> UserRecords::SetPassword(const Actor& actor, std::string_view email_text, std::string_view password) {
     ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_text));
-    RETURN_IF_ERROR(CheckPasswordPolicy(password, email));
+    ASSIGN_OR_RETURN(const User current, store_.Read([&](StoreTransaction& tx) { return UserByEmail(tx, email); }));
+    ASSIGN_OR_RETURN(const bool second_factor, RoleNeedsSecondFactor(store_, current.role));
+    RETURN_IF_ERROR(CheckPasswordPolicy(password, email, second_factor));
     ASSIGN_OR_RETURN(std::string hash, credentials_.HashPassword(password));
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<User> {

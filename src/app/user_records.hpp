@@ -55,6 +55,8 @@ public:
     Result<User> DisableUser(const Actor& actor, std::string_view email);
     // Forgets the user's failed logins and lifts any lock (also the one only an admin lifts). kNotFound "email".
     Result<User> UnlockUser(const Actor& actor, std::string_view email);
+    // The password policy (CheckPasswordPolicy) takes 8 characters for a role the clinic's settings require a second
+    // factor of (access.second_factor_*), 15 for any other.
     // Replaces the user's password (CheckPasswordPolicy), lifts any lock and ends their browser sessions (API tokens
     // stay). kInvalidArgument "password"; kNotFound "email".
     Result<User> SetPassword(const Actor& actor, std::string_view email, std::string_view password);

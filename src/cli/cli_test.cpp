@@ -161,6 +161,8 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                {"user", "disable", "--help"},
                                                {"user", "unlock", "--help"},
                                                {"user", "set-password", "--help"},
+                                               {"user", "reset-second-factor", "--help"},
+                                               {"user", "second-factor-policy", "--help"},
                                                {"token", "--help"},
                                                {"token", "create", "--help"},
                                                {"token", "list", "--help"},
@@ -716,7 +718,7 @@ TEST(CliTest, UserAndTokenCommandsOnSqlite) {
     ExpectBadInput({"user", "add", "new@clinic.example", "--role", "nurse", "--db", db},
                    "kclinic user add: password: is required: one line on standard input");
     ExpectBadInput({"user", "add", "new@clinic.example", "--role", "nurse", "--db", db},
-                   "kclinic user add: password: must have at least 12 characters", "short\n");
+                   "kclinic user add: password: must have at least 15 characters", "short\n");
     ExpectBadInput({"user", "add", "new@clinic.example", "--role", "wizard", "--db", db},
                    "kclinic user add: --role: must be one of admin, prescriber, nurse, therapist, front_desk, patient",
                    password + "\n");

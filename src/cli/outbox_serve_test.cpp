@@ -99,6 +99,9 @@ protected:
 TEST_F(OutboxServeTest, AReminderBookedThroughTheApiArrivesExactlyOnceAcrossASigkill) {
     const std::string password = "correct horse battery staple";
     Kclinic({"user", "add", "doctor@lakeside.example", "--role", "prescriber"}, password + "\n");
+    // The prescriber books with a password alone (a real clinic requires a second factor of them; not this test's
+    // subject).
+    Kclinic({"user", "second-factor-policy", "optional", "prescriber"});
     const nlohmann::json patient =
         nlohmann::json::parse(Kclinic({"patient", "add", "--mrn", "MRN-41", "--given-name", "Ada", "--family-name",
                                        "Example", "--birth-date", "1980-03-14", "--sex", "female", "--json"}),

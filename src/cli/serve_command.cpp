@@ -371,6 +371,8 @@ void PrintDemo(const app::DemoClinicSummary& demo, double feed_interval_s) {
                   << demo.monitoring_patient->value << " is in monitoring; its vital signs arrive every "
                   << feed_interval_s << " s\n";
     }
+    std::cout << "demo clinic: WARNING no role needs a second factor here, so these logins work without an "
+                 "authenticator app; a real clinic requires one of admins and prescribers (docs/security.md)\n";
     std::cout << "demo logins (role, email, password):\n";
     for (const app::DemoLogin& login : demo.logins) {
         std::cout << "  " << std::left << std::setw(11) << app::RoleName(login.role) << std::setw(32) << login.email

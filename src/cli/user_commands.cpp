@@ -4,7 +4,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "adapters/clock/os_time_zones.hpp"
 #include "adapters/clock/system_clock.hpp"
 #include "adapters/crypto/sodium_credentials.hpp"
 #include "adapters/json/record_json.hpp"
@@ -12,7 +14,9 @@
 #include "app/access_rules.hpp"
 #include "app/authorization.hpp"
 #include "app/calendar_feeds.hpp"
+#include "app/clinic_settings.hpp"
 #include "app/record_names.hpp"
+#include "app/second_factors.hpp"
 #include "app/user_records.hpp"
 
 namespace kclinic::cli {
@@ -151,6 +155,50 @@ Result<CommandOutput> RunUserSetPassword(const UserEmailOptions& options) {
         });
 }
 
+Result<CommandOutput> RunUserResetSecondFactor(const UserEmailOptions& options) {
+    return WithUsers<app::SecondFactors>(
+        options.database, app::Permission::kUserManage,
+        [&](app::SecondFactors& factors, const app::Actor& actor, app::TimePoint) -> Result<CommandOutput> {
+            RETURN_IF_ERROR(factors.Reset(actor, options.email));
+            return CommandOutput{json::Json{{"email", options.email}, {"second_factor", "reset"}},
+                                 "second factor of " + options.email +
+                                     " removed with its recovery codes; every browser session of theirs is ended\n"};
+        });
+}
+
+struct SecondFactorPolicyOptions {
+    DatabaseOptions database;
+    std::string policy;
+    std::vector<std::string> roles;
+};
+
+// The clinic settings access.second_factor_<role> (as PUT /api/v1/settings/NAME would change them), so that an
+// operator can relax or require a second factor from the server's shell, e.g. before the first admin has enrolled.
+Result<CommandOutput> RunUserSecondFactorPolicy(const SecondFactorPolicyOptions& options) {
+    std::vector<std::string> names;
+    for (const std::string& text : options.roles) {
+        ASSIGN_OR_RETURN(const app::Role role, app::ParseRole(text));
+        if (role == app::Role::kPatient) {
+            return InvalidArgument("ROLE", "patients have no second factor");
+        }
+        names.push_back("access.second_factor_" + std::string(app::RoleName(role)));
+    }
+    const app::Principal principal = app::CliPrincipal(OperatingSystemUser());
+    RETURN_IF_ERROR(app::Authorize(principal, app::Permission::kSettingsChange));
+    ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, adapters::storage::OpenStore(options.database.url));
+    adapters::SystemClock clock;
+    const adapters::OsTimeZones zones;
+    app::ClinicSettingsRecords settings(*store, clock, zones);
+    json::Json changed = json::Json::object();
+    std::string text;
+    for (const std::string& name : names) {
+        RETURN_IF_ERROR(StatusOf(settings.ChangeSetting(app::ActorOf(principal, "cli"), name, options.policy)));
+        changed[name] = options.policy;
+        text += name + " = " + options.policy + "\n";
+    }
+    return CommandOutput{changed, text};
+}
+
 // ----- token create | list | revoke --------------------------------------------------------------------------------
 
 struct TokenCreateOptions {
@@ -240,7 +288,8 @@ Result<CommandOutput> RunCalendarFeedRevoke(const UserEmailOptions& options) {
 }  // namespace
 
 void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
-    CLI::App* user = app.add_subcommand("user", "Add, list, disable and unlock users; set a user's password");
+    CLI::App* user = app.add_subcommand(
+        "user", "Add, list, disable and unlock users; set a user's password; reset and require second factors");
     user->require_subcommand(1);
 
     auto add = std::make_shared<UserAddOptions>();
@@ -273,6 +322,26 @@ void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
     unlock_command->add_option("EMAIL", unlock->email, "The user's email address")->required();
     AddDatabaseOptions(*unlock_command, unlock->database);
     commands.push_back(Command{unlock_command, &unlock->database.json, [unlock] { return RunUserUnlock(*unlock); }});
+
+    auto reset = std::make_shared<UserEmailOptions>();
+    CLI::App* reset_command =
+        user->add_subcommand("reset-second-factor",
+                             "Remove a user's second factor and recovery codes (a lost phone) and end their sessions");
+    reset_command->add_option("EMAIL", reset->email, "The user's email address")->required();
+    AddDatabaseOptions(*reset_command, reset->database);
+    commands.push_back(
+        Command{reset_command, &reset->database.json, [reset] { return RunUserResetSecondFactor(*reset); }});
+
+    auto policy = std::make_shared<SecondFactorPolicyOptions>();
+    CLI::App* policy_command = user->add_subcommand(
+        "second-factor-policy", "Require a second factor of staff roles at login, or make it optional");
+    policy_command->add_option("POLICY", policy->policy, "required | optional")->required();
+    policy_command
+        ->add_option("ROLE", policy->roles, "admin | prescriber | nurse | therapist | front_desk (one or more)")
+        ->required();
+    AddDatabaseOptions(*policy_command, policy->database);
+    commands.push_back(
+        Command{policy_command, &policy->database.json, [policy] { return RunUserSecondFactorPolicy(*policy); }});
 
     auto set_password = std::make_shared<UserEmailOptions>();
     CLI::App* set_password_command = user->add_subcommand(

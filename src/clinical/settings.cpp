@@ -16,6 +16,10 @@
 namespace kclinic::clinical {
 namespace {
 
+constexpr std::string_view kSecondFactorSource =
+    "NIST SP 800-63B-4 AAL2 (two factors where health information is reachable); OWASP ASVS 4.0.3 V2.2.3, V2.8 "
+    "(level 2); issue 15 §1: required for admin and prescriber by default";
+
 // One registered setting. `access` returns a reference to the field, for reading and for writing.
 struct Entry {
     std::string_view name;
@@ -450,6 +454,32 @@ const std::vector<Entry>& Registry() {
             "clinic's own [PRACTICE]",
             "The crisis services a patient sees after a suicidality flag, the most direct first, in place of the "
             "region's."),
+        ChoiceEntry(
+            "access.second_factor_admin", [](auto& s) -> auto& { return s.access.second_factor_admin; },
+            kSecondFactorPolicyNames, kSecondFactorSource, "Whether admins log in with a second factor (TOTP)."),
+        ChoiceEntry(
+            "access.second_factor_prescriber", [](auto& s) -> auto& { return s.access.second_factor_prescriber; },
+            kSecondFactorPolicyNames, kSecondFactorSource, "Whether prescribers log in with a second factor (TOTP)."),
+        ChoiceEntry(
+            "access.second_factor_nurse", [](auto& s) -> auto& { return s.access.second_factor_nurse; },
+            kSecondFactorPolicyNames, kSecondFactorSource, "Whether nurses log in with a second factor (TOTP)."),
+        ChoiceEntry(
+            "access.second_factor_therapist", [](auto& s) -> auto& { return s.access.second_factor_therapist; },
+            kSecondFactorPolicyNames, kSecondFactorSource, "Whether therapists log in with a second factor (TOTP)."),
+        ChoiceEntry(
+            "access.second_factor_front_desk", [](auto& s) -> auto& { return s.access.second_factor_front_desk; },
+            kSecondFactorPolicyNames, kSecondFactorSource,
+            "Whether the front desk logs in with a second factor (TOTP)."),
+        IntEntry(
+            "access.address_failures_before_wait",
+            [](auto& s) -> auto& { return s.access.address_failures_before_wait; }, 5, 100, "",
+            "OWASP Credential Stuffing Prevention Cheat Sheet; OWASP ASVS 4.0.3 V2.2.1 [PRACTICE]",
+            "Failed logins in a row from one client address, over any accounts, before its next attempt waits."),
+        IntEntry(
+            "access.address_longest_wait_minutes",
+            [](auto& s) -> auto& { return s.access.address_longest_wait_minutes; }, 1, 60, "min",
+            "OWASP ASVS 4.0.3 V2.2.1 [PRACTICE]: slows guessing without locking a shared address out for long",
+            "The longest a client address waits between login attempts after failures (1 s, doubling)."),
     };
     return entries;
 }

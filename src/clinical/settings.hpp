@@ -162,6 +162,30 @@ struct PortalSettings {
     std::string crisis_resources;  // "name: contact; name: contact" (ParseCrisisResources)
 };
 
+// Whether a staff role must log in with a second factor.
+enum class SecondFactorPolicy { kRequired, kOptional };
+inline constexpr auto kSecondFactorPolicyNames = MakeEnumNames<SecondFactorPolicy>(
+    {{SecondFactorPolicy::kRequired, "required"}, {SecondFactorPolicy::kOptional, "optional"}});
+
+// Access to the record (docs/security.md). A second factor per staff role: NIST SP 800-63B-4 asks for AAL2 (two
+// factors) where personal health information is reachable, and OWASP ASVS 4.0.3 V2 (level 2) for multi-factor
+// authentication; required by default for the roles that change users and settings or prescribe, optional for the
+// others until the clinic has handed out authenticators. Patients (the portal) are not offered one yet.
+// Login throttling per client address, besides the one per email (app/access_rules.hpp): credential stuffing
+// spreads its guesses over many accounts from few addresses (OWASP Credential Stuffing Prevention Cheat Sheet).
+struct AccessSettings {
+    SecondFactorPolicy second_factor_admin = SecondFactorPolicy::kRequired;
+    SecondFactorPolicy second_factor_prescriber = SecondFactorPolicy::kRequired;
+    SecondFactorPolicy second_factor_nurse = SecondFactorPolicy::kOptional;
+    SecondFactorPolicy second_factor_therapist = SecondFactorPolicy::kOptional;
+    SecondFactorPolicy second_factor_front_desk = SecondFactorPolicy::kOptional;
+    // Failed logins in a row from one client address (any accounts) before its next attempt waits: 1 s, doubling
+    // with each further failure up to address_longest_wait_minutes. A clinic behind one NAT address shares it, so
+    // it is set well above one person's typing errors [PRACTICE].
+    int address_failures_before_wait = 20;
+    int address_longest_wait_minutes = 15;
+};
+
 struct ClinicSettings {
     // The clinic's IANA time zone: it decides every calendar date the record derives from a time (the REMS treatment
     // date, the day a session list covers, "today"). Clinic policy [PRACTICE]; clinical/clinic_zone.hpp.
@@ -180,6 +204,7 @@ struct ClinicSettings {
     WeeklyHours hours = kDefaultWeeklyHours;
     ReminderSettings reminders;
     PortalSettings portal;
+    AccessSettings access;
 };
 
 // One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.

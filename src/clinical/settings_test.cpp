@@ -204,6 +204,7 @@ TEST(SettingsNamesTest, EveryEnumeratorHasAName) {
     EXPECT_EQ(testing::UnnamedEnumerators(kPregnancyPolicyNames), std::vector<int>{});
     EXPECT_EQ(testing::UnnamedEnumerators(kMinorPolicyNames), std::vector<int>{});
     EXPECT_EQ(testing::UnnamedEnumerators(kCssrsSelfReportNames), std::vector<int>{});
+    EXPECT_EQ(testing::UnnamedEnumerators(kSecondFactorPolicyNames), std::vector<int>{});
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ import { routes } from './routes';
 import { onSignedOut, useSession } from './session';
 import { NotFound, NotPermitted } from './views/errors';
 import { LoginPage } from './views/login';
+import { SecondFactorPage } from './views/second-factor';
 
 onSignedOut(() => closeLive());
 
@@ -61,6 +62,18 @@ export function App(): JSX.Element {
     );
   }
   if (path === '/' || path === '/login') return <Loading />;
+  if (user.enrolmentRequired) {
+    // The session may only set up the second factor its role requires (docs/api.md): no navigation, no live channel.
+    return (
+      <div class="login-shell">
+        {session.testClock ? <TestClockBanner /> : null}
+        <ProgressIndicator />
+        <main id="main" class="login-card" tabIndex={-1}>
+          <SecondFactorPage required />
+        </main>
+      </div>
+    );
+  }
 
   let page: JSX.Element = <NotFound path={path} role={user.role} />;
   for (const route of routes) {

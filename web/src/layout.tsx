@@ -120,6 +120,11 @@ export function Layout({ user, path, testClock, children }: LayoutProps): JSX.El
         <div class="header-end">
           <LiveStatus />
           <span class="who">{t('nav.signedInAs', { email: user.email, role: t(`role.${user.role}`) })}</span>
+          {may(user.role, 'settings.read') ? (
+            <Link href="/account/second-factor" class="button-quiet">
+              {t('nav.secondFactor')}
+            </Link>
+          ) : null}
           <button type="button" class="button-quiet" onClick={() => void logout()}>
             {t('nav.logout')}
           </button>

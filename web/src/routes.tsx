@@ -23,6 +23,7 @@ import { QuestionnairePage } from './screens/portal/questionnaire-page';
 import { SchedulePage } from './screens/schedule/schedule-page';
 import { SessionPage } from './screens/session/session-page';
 import { StandingOrdersPage } from './screens/session/standing-orders-page';
+import { SecondFactorPage } from './views/second-factor';
 
 export interface RouteDef {
   readonly pattern: string;
@@ -48,6 +49,9 @@ export const routes: readonly RouteDef[] = [
   { pattern: '/safe/count', permission: 'inventory.read', view: CountPage },
   { pattern: '/safe/reports', permission: 'inventory.read', view: ReportsPage },
   { pattern: '/admin', permission: 'user.manage', view: UsersPage, nav: 'nav.admin' },
+  // Every staff member's own second factor (the header links to it; every staff role reads settings); a patient has
+  // none yet.
+  { pattern: '/account/second-factor', permission: 'settings.read', view: () => <SecondFactorPage /> },
   { pattern: '/admin/users/new', permission: 'user.manage', view: AddUserPage },
   { pattern: '/admin/settings', permission: 'settings.change', view: SettingsPage },
   { pattern: '/admin/audit', permission: 'audit.read', view: AuditPage },

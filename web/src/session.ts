@@ -14,6 +14,9 @@ export interface User {
   readonly auth: 'session' | 'api_token';
   // For role `patient`: their own record.
   readonly patient_id?: number;
+  // Signed in by password while the role requires a second factor not yet set up: the session may only set it up
+  // (docs/api.md "Logging in with a second factor").
+  readonly enrolmentRequired: boolean;
 }
 
 // Why there is no session: shown on the login page.
@@ -73,6 +76,7 @@ interface UserJson {
   role?: unknown;
   auth?: unknown;
   patient_id?: unknown;
+  second_factor_enrolment_required?: unknown;
 }
 
 interface SessionJson {
@@ -91,6 +95,7 @@ function userOf(json: UserJson | undefined): User {
     role: json.role,
     auth: json.auth === 'api_token' ? 'api_token' : 'session',
     ...(typeof json.patient_id === 'number' ? { patient_id: json.patient_id } : {}),
+    enrolmentRequired: json.second_factor_enrolment_required === true,
   };
 }
 
@@ -100,7 +105,7 @@ interface SettingsJson {
 
 // The clinic's time zone, for roles that may read the settings; others keep the browser's zone (format.ts).
 async function loadClinic(user: User): Promise<void> {
-  if (!may(user.role, 'settings.read')) return;
+  if (!may(user.role, 'settings.read') || user.enrolmentRequired) return;
   try {
     const settings = await get<SettingsJson>('/settings');
     const zone = settings.settings.find((s) => s.name === 'clinic.time_zone')?.value;
@@ -144,11 +149,12 @@ export async function restoreSession(): Promise<void> {
   }
 }
 
-// POST /api/v1/auth/login. Rejects with the API's ApiError (401 "email or password is wrong", with
-// retryAfterSeconds from the third failure on).
-export async function login(email: string, password: string): Promise<User> {
+// POST /api/v1/auth/login, with the second factor's `code` when the user typed one. Rejects with the API's ApiError:
+// 401 with field `code` (asking for the code, whatever was wrong) when no code was sent, 401 "email, password or
+// code is wrong" when one was; retryAfterSeconds from the third failure on.
+export async function login(email: string, password: string, code = ''): Promise<User> {
   const answer = await request<SessionJson>('POST', '/auth/login', {
-    body: { email, password },
+    body: code ? { email, password, code } : { email, password },
     unauthenticatedIsAnswer: true,
   });
   return signIn(answer.data);

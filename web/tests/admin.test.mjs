@@ -84,7 +84,7 @@ describe('users and API tokens', () => {
     await page.getByLabel('Role').selectOption('nurse');
     await page.getByLabel('First password').fill('too-short');
     await page.getByRole('button', { name: 'Add the user' }).click();
-    await page.getByRole('alert').getByText('must have at least 12 characters').waitFor();
+    await page.getByRole('alert').getByText('must have at least 15 characters').waitFor();
     assert.equal(await page.getByLabel('First password').getAttribute('aria-invalid'), 'true');
     await checkA11y(page, 'admin-add-user-refused');
     await screenshot(page, 'admin-add-user-refused');

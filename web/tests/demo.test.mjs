@@ -52,6 +52,10 @@ test("README's demo logins and demo lines are what `kclinic serve --demo` prints
   assert.ok(safePrinted.startsWith(safeStart) && safePrinted.endsWith(safeEnd), `README: ${safeStart} ... ${safeEnd}\nserver: ${safePrinted}`);
   const monitoringLine = /^demo clinic: session #\d+ of patient #\d+ is in monitoring.*$/m;
   assert.equal(monitoringLine.exec(server.output())?.[0], monitoringLine.exec(block[1])?.[0]);
+  // The demo clinic needs no second factor, and says so (docs/security.md "Second factor").
+  const warningLine = /^demo clinic: WARNING .*$/m;
+  assert.ok(warningLine.exec(server.output()), server.output());
+  assert.equal(warningLine.exec(server.output())?.[0], warningLine.exec(block[1])?.[0]);
   // README abbreviates the counts with "...": what it shows is what the server says.
   const [shownStart, shownEnd] = /^demo clinic \(synthetic.*$/m.exec(block[1])[0].split(', ..., ');
   const counts = /^demo clinic \(synthetic.*$/m.exec(server.output())[0];

@@ -112,6 +112,8 @@ export function kclinic(args, input = '') {
 //   prepare: (db) => void, run before the server starts (a benchmark's seeding); not with testClock.
 //   args: more `serve` options.
 //   webRoot: the built front end to serve (default: findWebRoot()).
+//   secondFactor: 'relaxed' (default): no role needs a second factor, so tests of other screens sign in with a
+//     password (as the demo clinic does); 'required': the clinic defaults (admins and prescribers need one).
 // Resolves with { url, port, db, folder, logins, output(), stop(), restart() }. stop() ends the server (SIGTERM,
 // then SIGKILL after 10 s) and removes the folder; restart() stops it keeping the database and starts it again on
 // the same port.
@@ -122,6 +124,7 @@ export async function startServer({
   prepare = undefined,
   args = [],
   webRoot = findWebRoot(),
+  secondFactor = 'relaxed',
 } = {}) {
   const binary = findKclinic();
   const folder = mkdtempSync(path.join(tmpdir(), 'kclinic-web-'));
@@ -132,6 +135,9 @@ export async function startServer({
   const lines = [];
 
   const addUsers = () => {
+    if (secondFactor === 'relaxed' && !demo) {
+      kclinic(['user', 'second-factor-policy', 'optional', 'admin', 'prescriber', '--db', db]);
+    }
     for (const user of users) {
       const add = ['user', 'add', user.email, '--role', user.role, '--db', db];
       if (user.name) add.push('--name', user.name);

@@ -40,11 +40,19 @@ describe('signing in', () => {
     await page.getByLabel('Email').fill(server.logins.nurse.email);
     await page.getByLabel('Password').fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    // docs/api.md: "A wrong password, an unknown address ... all answer the same 401 "email or password is wrong"".
+    // docs/api.md "Logging in with a second factor": without a code, every refusal asks for one and says that
+    // without an authenticator the email or password is wrong; the form keeps the password and offers the code field.
     await page.getByRole('alert').getByText('email or password is wrong').waitFor();
-    assert.equal(await page.getByLabel('Password').inputValue(), '', 'the wrong password is cleared');
+    await page.getByLabel('Authenticator code or recovery code').waitFor();
+    assert.equal(await page.getByLabel('Password').inputValue(), 'not the password at all');
     await checkA11y(page, 'login-refused');
     await screenshot(page, 'shell-login-refused');
+    // With a code, the refusal names no part, and the password and code are cleared.
+    await page.getByLabel('Authenticator code or recovery code').fill('123456');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('email, password or code is wrong').waitFor();
+    assert.equal(await page.getByLabel('Password').inputValue(), '', 'the refused password is cleared');
+    assert.equal(await page.getByLabel('Authenticator code or recovery code').inputValue(), '');
     assert.deepEqual(appConsoleErrors(consoleErrors, [401]), []);
   });
 

@@ -50,7 +50,13 @@ std::optional<HttpResponse> UnsupportedBody(const HttpRequest& request) {
 
 }  // namespace
 
-Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, const HttpRequest& request) {
+bool EnrolmentRoute(std::string_view pattern) {
+    return pattern == "/api/v1/auth/me" || pattern == "/api/v1/auth/logout" || pattern == "/api/v1/me/second-factor" ||
+           pattern == "/api/v1/me/second-factor/confirm";
+}
+
+Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, const HttpRequest& request,
+                                           bool enrolment_route) {
     if (const std::optional<std::string_view> header = request.headers.Find("Authorization")) {
         constexpr std::string_view kBearer = "Bearer ";
         if (header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer) {
@@ -60,7 +66,12 @@ Result<app::Principal> AuthenticateRequest(app::Authentication& authentication, 
     }
     if (const std::optional<std::string_view> cookies = request.headers.Find("Cookie")) {
         if (const std::optional<std::string_view> token = CookieValue(*cookies, kSessionCookie)) {
-            return authentication.AuthenticateSession(*token);
+            ASSIGN_OR_RETURN(app::Principal principal, authentication.AuthenticateSession(*token));
+            if (principal.enrolment_only && !enrolment_route) {
+                return Error{ErrorCode::kPermissionDenied, "second_factor",
+                             "your role requires a second factor: enrol one first (POST /api/v1/me/second-factor)"};
+            }
+            return principal;
         }
     }
     return Error{ErrorCode::kUnauthenticated, "",
@@ -81,51 +92,60 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
 void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
                     QueryParameters query, ApiHandler handler) {
     routes_.push_back(ApiRoute{method, std::string(pattern), permission, subject, true, query});
-    router_.Add(
-        method, pattern,
-        [&services = services_, method, permission, subject, handler = std::move(handler), query = std::move(query)](
-            const HttpRequest& request, const PathParams& params) -> HttpResponse {
-            Result<app::Principal> principal = AuthenticateRequest(services.use_cases.authentication, request);
-            if (!principal.ok()) {
-                return Unauthenticated(principal.error());
-            }
-            // Every answer from here on names who was answered, for the access log.
-            HttpResponse answer = [&]() -> HttpResponse {
-                if (ChangesState(method)) {
-                    const Status csrf = services.use_cases.authentication.CheckCsrf(
-                        *principal, request.headers.Find(kCsrfHeader).value_or(std::string_view()));
-                    if (!csrf.ok()) {
-                        Error error = csrf.error();
-                        error.message =
-                            "a browser session must send its CSRF token in the " + std::string(kCsrfHeader) + " header";
-                        return http::ErrorResponse(error);
+    router_.Add(method, pattern,
+                [&services = services_, method, permission, subject, handler = std::move(handler),
+                 query = std::move(query), enrolment_route = EnrolmentRoute(pattern)](
+                    const HttpRequest& request, const PathParams& params) -> HttpResponse {
+                    Result<app::Principal> principal =
+                        AuthenticateRequest(services.use_cases.authentication, request, enrolment_route);
+                    if (!principal.ok()) {
+                        return principal.error().code == ErrorCode::kUnauthenticated
+                                   ? Unauthenticated(principal.error())
+                                   : http::ErrorResponse(principal.error());
                     }
-                }
-                if (Status declared = http::CheckQueryParameters(request, query); !declared.ok()) {
-                    return http::ErrorResponse(declared.error());
-                }
-                ApiCall call{request, params, *principal, app::ActorOf(*principal, request.remote_address),
-                             services.clock.Now()};
-                if (const auto capture = params.find("id"); capture != params.end()) {
-                    const std::optional<std::int64_t> id = PositiveInteger(capture->second);
-                    if (!id) {
-                        return http::ErrorResponse(InvalidArgument("id", "must be a positive integer record id"));
-                    }
-                    call.id = *id;
-                }
-                if (permission) {
-                    const std::optional<app::PatientId> patient =
-                        subject == Subject::kPathPatient ? std::optional(app::PatientId{call.id}) : std::nullopt;
-                    if (Status allowed = app::Authorize(*principal, *permission, patient); !allowed.ok()) {
-                        return http::ErrorResponse(allowed.error());
-                    }
-                }
-                Result<HttpResponse> response = handler(call);
-                return response.ok() ? std::move(response).value() : VersionedErrorResponse(response.error());
-            }();
-            answer.actor_user_id = principal->user.value;
-            return answer;
-        });
+                    // Every answer from here on names who was answered, for the access log.
+                    HttpResponse answer = [&]() -> HttpResponse {
+                        if (ChangesState(method)) {
+                            const Status csrf = services.use_cases.authentication.CheckCsrf(
+                                *principal, request.headers.Find(kCsrfHeader).value_or(std::string_view()));
+                            if (!csrf.ok()) {
+                                Error error = csrf.error();
+                                error.message = "a browser session must send its CSRF token in the " +
+                                                std::string(kCsrfHeader) + " header";
+                                return http::ErrorResponse(error);
+                            }
+                        }
+                        if (std::optional<HttpResponse> unsupported = UnsupportedBody(request)) {
+                            return std::move(*unsupported);
+                        }
+                        if (Status declared = http::CheckQueryParameters(request, query); !declared.ok()) {
+                            return http::ErrorResponse(declared.error());
+                        }
+                        ApiCall call{request, params, *principal, app::ActorOf(*principal, request.remote_address),
+                                     services.clock.Now()};
+                        if (const auto capture = params.find("id"); capture != params.end()) {
+                            const std::optional<std::int64_t> id = PositiveInteger(capture->second);
+                            if (!id) {
+                                return http::ErrorResponse(
+                                    InvalidArgument("id", "must be a positive integer record id"));
+                            }
+                            call.id = *id;
+                        }
+                        if (permission) {
+                            const std::optional<app::PatientId> patient =
+                                subject == Subject::kPathPatient ? std::optional(app::PatientId{call.id})
+                                                                 : std::nullopt;
+                            if (Status allowed = app::Authorize(*principal, *permission, patient); !allowed.ok()) {
+                                return http::ErrorResponse(allowed.error());
+                            }
+                        }
+                        Result<HttpResponse> response = handler(call);
+                        return response.ok() ? std::move(response).value()
+                                             : VersionedErrorResponse(response.error());
+                    }();
+                    answer.actor_user_id = principal->user.value;
+                    return answer;
+                });
 }
 
 void ApiRouter::AddPublic(Method method, std::string_view pattern, PublicHandler handler) {

@@ -60,11 +60,16 @@ struct ApiServices {
     app::TestClockMoves* test_clock = nullptr;
 };
 
+// Whether a session that may only enrol a second factor (Principal::enrolment_only) may call the route of
+// `pattern`: who am I, logout, and the caller's own second factor.
+[[nodiscard]] bool EnrolmentRoute(std::string_view pattern);
+
 // The principal of a request's credentials (step 1 above): the bearer API token, else the session cookie. Error
-// kUnauthenticated when there are none, or they are not (or no longer) valid. The live channel authenticates its
-// upgrade request with this too.
+// kUnauthenticated when there are none, or they are not (or no longer) valid; kPermissionDenied "second_factor"
+// for a session that may only enrol a second factor, unless `enrolment_route` (EnrolmentRoute). The live channel
+// authenticates its upgrade request with this too (never an enrolment route).
 [[nodiscard]] Result<app::Principal> AuthenticateRequest(app::Authentication& authentication,
-                                                         const HttpRequest& request);
+                                                         const HttpRequest& request, bool enrolment_route = false);
 
 // Whose record a route touches, for Authorize.
 enum class Subject {

@@ -46,6 +46,8 @@ public:
     [[nodiscard]] std::string NewToken() const override { return {}; }
     [[nodiscard]] std::string TokenDigest(std::string_view) const override { return {}; }
     [[nodiscard]] bool SecretsEqual(std::string_view, std::string_view) const override { return false; }
+    [[nodiscard]] std::string RandomBytes(std::size_t) const override { return {}; }
+    [[nodiscard]] std::string HmacSha1(std::string_view, std::string_view) const override { return {}; }
 };
 
 class UtcOnlyZones final : public app::TimeZones {

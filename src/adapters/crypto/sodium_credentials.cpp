@@ -1,5 +1,7 @@
 #include "adapters/crypto/sodium_credentials.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
 #include <array>
@@ -72,6 +74,24 @@ std::string SodiumCredentials::TokenDigest(std::string_view token) const {
 bool SodiumCredentials::SecretsEqual(std::string_view a, std::string_view b) const {
     // The length of a token is no secret (every token has the same); only its bytes are compared in constant time.
     return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string SodiumCredentials::RandomBytes(std::size_t count) const {
+    std::string bytes(count, '\0');
+    randombytes_buf(bytes.data(), bytes.size());
+    return bytes;
+}
+
+std::string SodiumCredentials::HmacSha1(std::string_view key, std::string_view message) const {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    // HMAC() fails only for an unknown digest or an allocation failure; SHA-1 is always built into libcrypto.
+    if (HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
+             &length) == nullptr) {
+        throw std::runtime_error("OpenSSL could not compute an HMAC-SHA-1");
+    }
+    return {reinterpret_cast<const char*>(digest.data()), length};
 }
 
 }  // namespace kclinic::adapters::crypto

@@ -1,8 +1,8 @@
 #pragma once
 
 // The Credentials port on libsodium (docs/security.md): Argon2id password hashes (crypto_pwhash_str_alg), secrets
-// from randombytes_buf, BLAKE2b-256 token digests (crypto_generichash) and sodium_memcmp. sodium.h appears only in
-// the .cpp file.
+// from randombytes_buf, BLAKE2b-256 token digests (crypto_generichash) and sodium_memcmp; HMAC-SHA-1 for TOTP from
+// OpenSSL. sodium.h and OpenSSL's headers appear only in the .cpp file.
 
 #include <cstddef>
 #include <string>
@@ -33,6 +33,9 @@ public:
     [[nodiscard]] std::string NewToken() const override;
     [[nodiscard]] std::string TokenDigest(std::string_view token) const override;
     [[nodiscard]] bool SecretsEqual(std::string_view a, std::string_view b) const override;
+    [[nodiscard]] std::string RandomBytes(std::size_t count) const override;
+    // OpenSSL's HMAC (libsodium has HMAC-SHA-256 and -512, not the SHA-1 that TOTP apps use).
+    [[nodiscard]] std::string HmacSha1(std::string_view key, std::string_view message) const override;
 
 private:
     unsigned long long opslimit_;  // libsodium's own type

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
+#include <tuple>
+#include <vector>
+
+#include "app/second_factor.hpp"
+
 #include <set>
 #include <string>
 
@@ -75,6 +82,51 @@ TEST(SodiumCredentials, SecretsEqualComparesWholeSecrets) {
     EXPECT_FALSE(credentials.SecretsEqual("abc", "abd"));
     EXPECT_FALSE(credentials.SecretsEqual("abc", "abcd"));
     EXPECT_FALSE(credentials.SecretsEqual("abc", ""));
+}
+
+// RFC 2202 §3, test case 2: HMAC-SHA-1 with the key "Jefe".
+TEST(SodiumCredentials, HmacSha1MatchesRfc2202) {
+    const SodiumCredentials credentials(PasswordHashCost::kTestOnlyMinimum);
+    const std::string mac = credentials.HmacSha1("Jefe", "what do ya want for nothing?");
+    ASSERT_EQ(mac.size(), 20u);
+    std::string hex;
+    for (const char c : mac) {
+        constexpr std::string_view kHex = "0123456789abcdef";
+        hex += kHex.at(static_cast<unsigned char>(c) >> 4U);
+        hex += kHex.at(static_cast<unsigned char>(c) & 0x0FU);
+    }
+    EXPECT_EQ(hex, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+}
+
+// RFC 6238 Appendix B: the SHA-1 seed "12345678901234567890", 8 digits, at the published times; and the 6-digit
+// codes an authenticator app shows then, which are the last 6 of the 8 (both are the same 31-bit number modulo a
+// power of ten).
+TEST(SodiumCredentials, TotpMatchesRfc6238AppendixB) {
+    const SodiumCredentials credentials(PasswordHashCost::kTestOnlyMinimum);
+    const std::string seed = "12345678901234567890";
+    const std::vector<std::tuple<std::int64_t, std::int64_t, std::string>> vectors = {
+        {59, 0x1, "94287082"},
+        {1111111109, 0x23523EC, "07081804"},
+        {1111111111, 0x23523ED, "14050471"},
+        {1234567890, 0x273EF07, "89005924"},
+        {2000000000, 0x3F940AA, "69279037"},
+        {20000000000, 0x27BC86AA, "65353130"},
+    };
+    for (const auto& [unix_seconds, step, expected] : vectors) {
+        const app::TimePoint at{std::chrono::seconds{unix_seconds}};
+        EXPECT_EQ(app::TotpStepAt(at), step) << unix_seconds;
+        const std::string mac = credentials.HmacSha1(seed, app::HotpCounter(app::TotpStepAt(at)));
+        EXPECT_EQ(app::HotpValue(mac, 8), expected) << unix_seconds;
+        EXPECT_EQ(app::HotpValue(mac, app::kTotpDigits), expected.substr(2)) << unix_seconds;
+    }
+}
+
+TEST(SodiumCredentials, RandomBytesAreFreshEachTime) {
+    const SodiumCredentials credentials(PasswordHashCost::kTestOnlyMinimum);
+    const std::string a = credentials.RandomBytes(app::kTotpSecretBytes);
+    const std::string b = credentials.RandomBytes(app::kTotpSecretBytes);
+    EXPECT_EQ(a.size(), app::kTotpSecretBytes);
+    EXPECT_NE(a, b);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 #pragma once
 
-// The Credentials port: password hashing and the random secrets of browser sessions and API tokens, so the use
-// cases never see a crypto library. Adapter: adapters/crypto (libsodium). docs/security.md says which algorithms
-// and limits the adapter uses and why.
+// The Credentials port: password hashing, the random secrets of browser sessions and API tokens, and the HMAC of
+// one-time passwords, so the use cases never see a crypto library. Adapter: adapters/crypto (libsodium).
+// docs/security.md says which algorithms and limits the adapter uses and why.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,13 @@ public:
     [[nodiscard]] virtual std::string TokenDigest(std::string_view token) const = 0;
     // True when `a` and `b` are equal, in a time that depends on their length only, never on where they differ.
     [[nodiscard]] virtual bool SecretsEqual(std::string_view a, std::string_view b) const = 0;
+
+    // `count` bytes from the operating system's random generator: the secrets of a second factor (a TOTP key,
+    // recovery codes), which app/second_factor.hpp encodes.
+    [[nodiscard]] virtual std::string RandomBytes(std::size_t count) const = 0;
+    // HMAC-SHA-1 (RFC 2104) of `message` under `key`: 20 bytes. Only for TOTP (RFC 6238), whose authenticator apps
+    // expect SHA-1; HMAC-SHA-1 is still a sound PRF (RFC 6194 §3.3), nothing else here may use it.
+    [[nodiscard]] virtual std::string HmacSha1(std::string_view key, std::string_view message) const = 0;
 };
 
 }  // namespace kclinic::app

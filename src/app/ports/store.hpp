@@ -471,6 +471,26 @@ public:
     // Ends every open session of `user` at `at`; none open is no error.
     virtual Status EndUserBrowserSessions(UserId user, TimePoint at) = 0;
 
+    // Second factors (one per user) and their recovery codes, stored as digests.
+    // The user's second factor, confirmed or not; nullopt when none.
+    virtual Result<std::optional<SecondFactor>> FindSecondFactor(UserId user) = 0;
+    // Stores `factor` (user, totp_secret, created_at) as the user's unconfirmed second factor, replacing an
+    // unconfirmed one. kConflict "second_factor" when the user has a confirmed one.
+    virtual Status BeginSecondFactor(const SecondFactor& factor) = 0;
+    // Confirms the user's unconfirmed second factor at `at` with `step` as its last used step, and stores the digests
+    // of its recovery codes (replacing any). kNotFound "second_factor" when the user has no unconfirmed one.
+    virtual Status ConfirmSecondFactor(UserId user, TimePoint at, std::int64_t step,
+                                       const std::vector<std::string>& recovery_code_digests) = 0;
+    // Records `step` as the last used of the user's confirmed second factor when it comes after the last used one;
+    // false, writing nothing, when it does not (the code was used already) or there is no confirmed factor. The check
+    // and the write are one statement, so two logins with the same code cannot both succeed.
+    virtual Result<bool> UseTotpStep(UserId user, std::int64_t step) = 0;
+    // Marks the user's unused recovery code of that digest used at `at`; false, writing nothing, when there is none
+    // (used already or never issued). One statement, as UseTotpStep.
+    virtual Result<bool> UseRecoveryCode(UserId user, std::string_view code_digest, TimePoint at) = 0;
+    // Removes the user's second factor and its recovery codes; none is no error.
+    virtual Status DeleteSecondFactor(UserId user) = 0;
+
     // API tokens. `token.id` and `revoked_at` are ignored; kConflict "name" when the user has a token of that name
     // that is not revoked.
     virtual Result<ApiTokenId> InsertApiToken(const ApiToken& token) = 0;

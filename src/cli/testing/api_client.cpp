@@ -26,9 +26,13 @@ std::string ApiResponse::ErrorField() const {
     return body.is_object() && body.contains("error") ? body["error"].value("field", "") : "";
 }
 
-ApiResponse ApiClient::Login(const std::string& email, const std::string& password) {
+ApiResponse ApiClient::Login(const std::string& email, const std::string& password, const std::string& code) {
     Forget();
-    ApiResponse response = Post("/api/v1/auth/login", {{"email", email}, {"password", password}});
+    nlohmann::json body{{"email", email}, {"password", password}};
+    if (!code.empty()) {
+        body["code"] = code;
+    }
+    ApiResponse response = Post("/api/v1/auth/login", body);
     if (response.status == 200) {
         const std::string set_cookie = response.Header("set-cookie");
         cookie_ = set_cookie.substr(0, set_cookie.find(';'));

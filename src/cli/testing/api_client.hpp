@@ -39,8 +39,9 @@ class ApiClient {
 public:
     explicit ApiClient(std::uint16_t port) : port_(port) {}
 
-    // POST /api/v1/auth/login; on 200 keeps the cookie and the CSRF token for later requests.
-    ApiResponse Login(const std::string& email, const std::string& password);
+    // POST /api/v1/auth/login (with `code`, the second factor, unless empty); on 200 keeps the cookie and the CSRF
+    // token for later requests.
+    ApiResponse Login(const std::string& email, const std::string& password, const std::string& code = "");
     void UseToken(std::string token) { bearer_ = std::move(token); }
     // Forgets the cookie, the CSRF token and the bearer token.
     void Forget();

@@ -23,7 +23,21 @@ std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend, std::vector<s
     auto server = std::make_unique<ClinicServer>();
     server->database_ = std::move(database).value();
     server->serve_options_ = std::move(serve_options);
-    return server->Launch() ? std::move(server) : nullptr;
+    if (!server->Launch()) {
+        return nullptr;
+    }
+    // Tests of other features log in with a password alone (see the header). After the server has created the
+    // database: `serve --test-clock` runs only on a database it created itself (docs/security.md "Test mode").
+    server->SetSecondFactorPolicy("optional", {"admin", "prescriber"});
+    return server;
+}
+
+void ClinicServer::SetSecondFactorPolicy(const std::string& policy, const std::vector<std::string>& roles) {
+    std::vector<std::string> args{"user", "second-factor-policy", policy};
+    args.insert(args.end(), roles.begin(), roles.end());
+    args.insert(args.end(), {"--db", database_->url()});
+    const CommandRun run = RunKclinic(args, std::string());
+    EXPECT_EQ(run.exit_code, 0) << "kclinic user second-factor-policy " << policy << ": " << run.err;
 }
 
 std::unique_ptr<ClinicServer> ClinicServer::StartBeside(ClinicServer& first) {

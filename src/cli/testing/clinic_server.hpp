@@ -25,7 +25,9 @@ inline constexpr std::string_view kTestPassword = "correct horse battery staple"
 class ClinicServer {
 public:
     // A new empty database and a server on it, started with `serve_options` besides --db and --listen (such as
-    // "--test-clock"); nullptr (with a test failure) when either cannot be had.
+    // "--test-clock"); nullptr (with a test failure) when either cannot be had. Its clinic requires no second factor
+    // of any role (unlike a real clinic's defaults), so that tests of other features log in with a password; the
+    // second factor's own tests require it again (SetSecondFactorPolicy).
     static std::unique_ptr<ClinicServer> Start(Backend backend, std::vector<std::string> serve_options = {});
     // Another server process on `first`'s database, with its options, as clinics scale out behind a load balancer;
     // the database stays until the last server on it is gone. nullptr (with a test failure) when it does not start.
@@ -36,6 +38,8 @@ public:
     [[nodiscard]] std::uint16_t mllp_port() const { return mllp_port_; }
     [[nodiscard]] adapters::storage::contract::TestDatabase& database() { return *database_; }
 
+    // `kclinic user second-factor-policy POLICY ROLE...` (required | optional); a test failure when it fails.
+    void SetSecondFactorPolicy(const std::string& policy, const std::vector<std::string>& roles);
     // `kclinic user add EMAIL --role ROLE [--patient-id ID]` with kTestPassword; a test failure when it fails.
     void AddUser(const std::string& email, const std::string& role, std::optional<std::int64_t> patient = {});
     // One user of each staff role, ROLE@clinic.example: admin, prescriber, nurse, therapist and front_desk.

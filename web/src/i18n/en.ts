@@ -24,6 +24,7 @@ export const en = {
   'nav.chart': 'Chart',
   'nav.signedInAs': 'Signed in as {email} ({role})',
   'nav.logout': 'Sign out',
+  'nav.secondFactor': 'Second factor',
   'nav.patientSections': 'Patient record',
 
   'role.admin': 'admin',
@@ -40,6 +41,30 @@ export const en = {
   'login.submitting': 'Signing in…',
   'login.emailRequired': 'Enter your email address.',
   'login.passwordRequired': 'Enter your password.',
+  'login.code': 'Authenticator code or recovery code',
+  'login.codeHint': 'The 6-digit code your authenticator app shows now, or one of your recovery codes.',
+
+  'secondFactor.title': 'Second factor',
+  'secondFactor.required':
+    'Your role signs in with a second factor: set up an authenticator app before you continue. You need it at every sign-in from now on.',
+  'secondFactor.optional':
+    'A second factor protects your account if your password is ever guessed or stolen: at each sign-in you also type a code from an authenticator app on your phone.',
+  'secondFactor.enrolled': 'Your second factor is set up since {time}. Recovery codes left: {count}.',
+  'secondFactor.enrolledHint': 'Lost your phone? Sign in with a recovery code, then ask your clinic administrator to reset your second factor.',
+  'secondFactor.begin': 'Set up an authenticator app',
+  'secondFactor.beginning': 'Preparing…',
+  'secondFactor.scan': '1. Scan this QR code with your authenticator app (for example FreeOTP, Aegis or Google Authenticator).',
+  'secondFactor.secretLabel': 'Or type this key into the app:',
+  'secondFactor.confirmStep': '2. Type the 6-digit code the app now shows.',
+  'secondFactor.code': 'Code from the app',
+  'secondFactor.confirm': 'Confirm',
+  'secondFactor.confirming': 'Confirming…',
+  'secondFactor.codesTitle': 'Your recovery codes',
+  'secondFactor.codesBody':
+    'Each code signs you in once without your phone. Print them or write them down and keep them somewhere safe: they are shown only now.',
+  'secondFactor.codesDone': 'I have saved them: sign in again',
+  'secondFactor.signOut': 'Sign out',
+
   'login.retryAfter': 'Too many failed attempts: try again in {duration}.',
   'login.retryIn': 'You can try again in {duration}.',
   'login.lockedHint': 'If this keeps happening, ask your clinic administrator to unlock your account.',
@@ -1110,7 +1135,7 @@ export const en = {
   'admin.users.unlocked': '{email} can sign in again: their failed sign-ins are forgotten.',
   'admin.users.newPassword': 'New password',
   'admin.users.passwordHint':
-    'At least 12 characters; not the email address, one repeated character or a common password. The server checks it.',
+    'At least 15 characters (8 for a role that signs in with a second factor); any characters, spaces too; not the email address, one repeated character or a common or breached password. The server checks it.',
   'admin.users.setPassword': 'Set the new password',
   'admin.users.passwordSet':
     'The new password of {email} is set. Their open sessions have ended; give them the password in person or by phone.',
@@ -1128,6 +1153,13 @@ export const en = {
   'admin.users.revokeFeedConfirm': 'Revoke the feed',
   'admin.users.feedRevoked': 'The calendar feed of {email} is revoked.',
   'admin.users.noFeed': '{email} has no calendar feed: there is nothing to revoke.',
+  'admin.users.resetSecondFactor': 'Reset second factor…',
+  'admin.users.resetSecondFactorTitle': 'Reset the second factor of {email}?',
+  'admin.users.resetSecondFactorBody':
+    'For a lost or replaced phone. Their authenticator key and recovery codes stop working and their open sessions end. If their role requires a second factor, they set up a new one at their next sign-in. Confirm who is asking in person or by phone first.',
+  'admin.users.resetSecondFactorConfirm': 'Reset the second factor',
+  'admin.users.secondFactorReset': 'The second factor of {email} is reset: they sign in with their password and set up a new one.',
+  'admin.users.noSecondFactor': '{email} has no second factor: there is nothing to reset.',
 
   'admin.addUser.title': 'Add a user',
   'admin.addUser.nameHint': 'How colleagues see them on the board and the schedule (optional).',

@@ -1,11 +1,12 @@
-// Sign-in, the same for staff and patients: email and password, the API's own message when it refuses (wrong
-// credentials, and from the third failure the wait before the next try: docs/api.md "POST /api/v1/auth/login"),
-// then app.tsx moves on to the page the user was on (?next=) or their role's start page.
+// Sign-in, the same for staff and patients: email and password, and the second factor's code once the server asks
+// for it (it asks whenever a sign-in without a code fails, so the question says nothing about the password: docs/api.md
+// "Logging in with a second factor"); the API's own message when it refuses, and from the third failure the wait
+// before the next try; then app.tsx moves on to the page the user was on (?next=) or their role's start page.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { formatDuration } from '../format';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 import { IDLE_LIMIT_MS } from '../idle';
 import { Page } from '../page';
 import { login, type SignedOutReason } from '../session';
@@ -23,31 +24,49 @@ function reasonText(reason: SignedOutReason): string | null {
   }
 }
 
+type LoginFieldName = 'email' | 'password' | 'code';
+
+const FIELD_LABEL: Record<LoginFieldName, MessageKey> = {
+  email: 'login.email',
+  password: 'login.password',
+  code: 'login.code',
+};
+
 interface LoginFieldProps {
-  readonly name: 'email' | 'password';
+  readonly name: LoginFieldName;
   readonly value: string;
   readonly onValue: (value: string) => void;
   readonly invalid: boolean;
   readonly describedBy: string | undefined;
 }
 
-// One labelled input of the form; the email field takes focus when the page opens.
+// One labelled input of the form; the email field takes focus when the page opens, the code field when it appears.
 function LoginField(props: LoginFieldProps): JSX.Element {
   const id = `login-${props.name}`;
+  const code = props.name === 'code';
+  const hintId = code ? 'login-code-hint' : undefined;
+  const describedBy = [hintId, props.describedBy].filter(Boolean).join(' ') || undefined;
   return (
     <div class="field">
-      <label for={id}>{t(props.name === 'email' ? 'login.email' : 'login.password')}</label>
+      <label for={id}>{t(FIELD_LABEL[props.name])}</label>
+      {code ? (
+        <p id={hintId} class="field-hint">
+          {t('login.codeHint')}
+        </p>
+      ) : null}
       <input
         id={id}
         name={props.name}
-        type={props.name}
-        autoComplete={props.name === 'email' ? 'username' : 'current-password'}
+        type={code ? 'text' : props.name}
+        autoComplete={code ? 'one-time-code' : props.name === 'email' ? 'username' : 'current-password'}
         inputMode={props.name === 'email' ? 'email' : undefined}
-        autoFocus={props.name === 'email'}
+        autoFocus={props.name !== 'password'}
+        autoCapitalize={code ? 'off' : undefined}
+        spellcheck={code ? false : undefined}
         required
         value={props.value}
         aria-invalid={props.invalid ? true : undefined}
-        aria-describedby={props.describedBy}
+        aria-describedby={describedBy}
         onInput={(event) => props.onValue(event.currentTarget.value)}
       />
     </div>
@@ -56,7 +75,7 @@ function LoginField(props: LoginFieldProps): JSX.Element {
 
 interface Failure {
   readonly message: string;
-  readonly field: 'email' | 'password' | undefined;
+  readonly field: LoginFieldName | undefined;
   // When the server will take the next attempt (Retry-After), in this page's clock.
   readonly retryAt: number | undefined;
 }
@@ -64,6 +83,9 @@ interface Failure {
 export function LoginPage({ reason }: { reason: SignedOutReason }): JSX.Element {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  // The server asked for the second factor's code: the form shows its field from then on.
+  const [askCode, setAskCode] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -89,11 +111,28 @@ export function LoginPage({ reason }: { reason: SignedOutReason }): JSX.Element 
     setBusy(true);
     try {
       // Signed in: the app moves on to ?next= or the role's start page (app.tsx).
-      await login(email.trim(), password);
+      await login(email.trim(), password, askCode ? code.trim() : '');
     } catch (error) {
       const apiError =
         error instanceof ApiError ? error : new ApiError(0, 'unexpected', t('error.unexpected', { status: 0 }));
-      const field = apiError.field === 'email' || apiError.field === 'password' ? apiError.field : undefined;
+      const field =
+        apiError.field === 'email' || apiError.field === 'password' || apiError.field === 'code'
+          ? apiError.field
+          : undefined;
+      if (field === 'code') {
+        // Asked for the code: keep the password, so the user only adds the code (or corrects what was wrong).
+        setAskCode(true);
+        setNow(Date.now());
+        setFailure({
+          message: apiError.message,
+          field,
+          retryAt:
+            apiError.retryAfterSeconds !== undefined ? Date.now() + apiError.retryAfterSeconds * 1000 : undefined,
+        });
+        setBusy(false);
+        return;
+      }
+      setCode('');
       setNow(Date.now());
       setFailure({
         message: apiError.message,
@@ -137,12 +176,12 @@ export function LoginPage({ reason }: { reason: SignedOutReason }): JSX.Element 
             ) : null}
           </div>
           <form class="form-stack" onSubmit={(event) => void submit(event)} noValidate>
-            {(['email', 'password'] as const).map((name) => (
+            {(askCode ? (['email', 'password', 'code'] as const) : (['email', 'password'] as const)).map((name) => (
               <LoginField
                 key={name}
                 name={name}
-                value={name === 'email' ? email : password}
-                onValue={name === 'email' ? setEmail : setPassword}
+                value={name === 'email' ? email : name === 'password' ? password : code}
+                onValue={name === 'email' ? setEmail : name === 'password' ? setPassword : setCode}
                 invalid={failure?.field === name}
                 describedBy={failure ? errorId : undefined}
               />

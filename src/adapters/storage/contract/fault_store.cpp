@@ -365,6 +365,25 @@ public:
     Status EndUserBrowserSessions(app::UserId user, app::TimePoint at) override {
         return Call(&app::StoreTransaction::EndUserBrowserSessions, user, at);
     }
+    Result<std::optional<app::SecondFactor>> FindSecondFactor(app::UserId user) override {
+        return Call(&app::StoreTransaction::FindSecondFactor, user);
+    }
+    Status BeginSecondFactor(const app::SecondFactor& factor) override {
+        return Call(&app::StoreTransaction::BeginSecondFactor, factor);
+    }
+    Status ConfirmSecondFactor(app::UserId user, app::TimePoint at, std::int64_t step,
+                               const std::vector<std::string>& recovery_code_digests) override {
+        return Call(&app::StoreTransaction::ConfirmSecondFactor, user, at, step, recovery_code_digests);
+    }
+    Result<bool> UseTotpStep(app::UserId user, std::int64_t step) override {
+        return Call(&app::StoreTransaction::UseTotpStep, user, step);
+    }
+    Result<bool> UseRecoveryCode(app::UserId user, std::string_view code_digest, app::TimePoint at) override {
+        return Call(&app::StoreTransaction::UseRecoveryCode, user, code_digest, at);
+    }
+    Status DeleteSecondFactor(app::UserId user) override {
+        return Call(&app::StoreTransaction::DeleteSecondFactor, user);
+    }
     Result<app::ApiTokenId> InsertApiToken(const app::ApiToken& token) override {
         return Call(&app::StoreTransaction::InsertApiToken, token);
     }

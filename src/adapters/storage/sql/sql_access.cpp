@@ -44,7 +44,7 @@ Result<app::User> UserFromRow(const SqlRow& row) {
 }
 
 constexpr std::string_view kBrowserSessionColumns =
-    "id, token_digest, user_id, csrf_token, created_at, last_seen_at, expires_at, ended_at";
+    "id, token_digest, user_id, csrf_token, created_at, last_seen_at, expires_at, ended_at, enrolment_only";
 
 Result<app::BrowserSession> BrowserSessionFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -57,6 +57,7 @@ Result<app::BrowserSession> BrowserSessionFromRow(const SqlRow& row) {
     session.last_seen_at = FromMillis(read.Int(5));
     session.expires_at = FromMillis(read.Int(6));
     session.ended_at = ReadOptionalTime(read, 7);
+    session.enrolment_only = read.Bool(8);
     if (!read.ok()) {
         return Corrupt("browser_sessions");
     }
@@ -250,12 +251,13 @@ Result<app::BrowserSessionId> SqlTransaction::InsertBrowserSession(const app::Br
                                           Millis(session.created_at),
                                           Millis(session.last_seen_at),
                                           Millis(session.expires_at),
-                                          OptionalMillis(session.ended_at)};
+                                          OptionalMillis(session.ended_at),
+                                          std::int64_t{session.enrolment_only ? 1 : 0}};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
             "INSERT INTO browser_sessions (token_digest, user_id, csrf_token, created_at, last_seen_at, expires_at, "
-            "ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "ended_at, enrolment_only) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             params));
     return app::BrowserSessionId{InsertedId(rows)};
 }
@@ -285,6 +287,91 @@ Status SqlTransaction::EndUserBrowserSessions(app::UserId user, app::TimePoint a
     const std::vector<SqlValue> params = {user.value, Millis(at)};
     return Run(connection_, "UPDATE browser_sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL",
                params);
+}
+
+Result<std::optional<app::SecondFactor>> SqlTransaction::FindSecondFactor(app::UserId user) {
+    const std::vector<SqlValue> params = {user.value};
+    return FindOne<app::SecondFactor>(
+        connection_,
+        "SELECT f.user_id, f.totp_secret, f.created_at, f.confirmed_at, f.last_used_step, "
+        "(SELECT COUNT(*) FROM recovery_codes c WHERE c.user_id = f.user_id AND c.used_at IS NULL) "
+        "FROM second_factors f WHERE f.user_id = $1",
+        params, [](const SqlRow& row) -> Result<app::SecondFactor> {
+            RowReader read(row);
+            app::SecondFactor factor;
+            factor.user = app::UserId{read.Int(0)};
+            factor.totp_secret = read.Text(1);
+            factor.created_at = FromMillis(read.Int(2));
+            factor.confirmed_at = ReadOptionalTime(read, 3);
+            if (!read.IsNull(4)) {
+                factor.last_used_step = read.Int(4);
+            }
+            factor.recovery_codes_left = static_cast<int>(read.Int(5));
+            if (!read.ok()) {
+                return Corrupt("second_factors");
+            }
+            return factor;
+        });
+}
+
+Status SqlTransaction::BeginSecondFactor(const app::SecondFactor& factor) {
+    // Replaces an unconfirmed key only: the WHERE refuses the update of a confirmed one, which then returns no row.
+    const std::vector<SqlValue> params = {factor.user.value, factor.totp_secret, Millis(factor.created_at)};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("INSERT INTO second_factors (user_id, totp_secret, created_at) "
+                                       "VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET "
+                                       "totp_secret = excluded.totp_secret, created_at = excluded.created_at "
+                                       "WHERE second_factors.confirmed_at IS NULL RETURNING user_id",
+                                       params));
+    if (rows.empty()) {
+        return Error{ErrorCode::kConflict, "second_factor",
+                     "the user has a second factor already: an admin resets it before another is enrolled"};
+    }
+    return Status::Ok();
+}
+
+Status SqlTransaction::ConfirmSecondFactor(app::UserId user, app::TimePoint at, std::int64_t step,
+                                           const std::vector<std::string>& recovery_code_digests) {
+    const std::vector<SqlValue> params = {user.value, Millis(at), step};
+    RETURN_IF_ERROR(UpdateOne(connection_,
+                              "UPDATE second_factors SET confirmed_at = $2, last_used_step = $3 "
+                              "WHERE user_id = $1 AND confirmed_at IS NULL RETURNING user_id",
+                              params,
+                              Error{ErrorCode::kNotFound, "second_factor",
+                                    "no second factor awaits confirmation: begin the enrolment again"}));
+    const std::vector<SqlValue> owner = {user.value};
+    RETURN_IF_ERROR(Run(connection_, "DELETE FROM recovery_codes WHERE user_id = $1", owner));
+    for (const std::string& digest : recovery_code_digests) {
+        const std::vector<SqlValue> code = {user.value, digest};
+        RETURN_IF_ERROR(Run(connection_, "INSERT INTO recovery_codes (user_id, code_digest) VALUES ($1, $2)", code));
+    }
+    return Status::Ok();
+}
+
+Result<bool> SqlTransaction::UseTotpStep(app::UserId user, std::int64_t step) {
+    const std::vector<SqlValue> params = {user.value, step};
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        connection_.Query("UPDATE second_factors SET last_used_step = $2 WHERE user_id = $1 "
+                          "AND confirmed_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $2) "
+                          "RETURNING user_id",
+                          params));
+    return !rows.empty();
+}
+
+Result<bool> SqlTransaction::UseRecoveryCode(app::UserId user, std::string_view code_digest, app::TimePoint at) {
+    const std::vector<SqlValue> params = {user.value, std::string(code_digest), Millis(at)};
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     connection_.Query("UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_digest = $2 "
+                                       "AND used_at IS NULL RETURNING id",
+                                       params));
+    return !rows.empty();
+}
+
+Status SqlTransaction::DeleteSecondFactor(app::UserId user) {
+    const std::vector<SqlValue> params = {user.value};
+    RETURN_IF_ERROR(Run(connection_, "DELETE FROM recovery_codes WHERE user_id = $1", params));
+    return Run(connection_, "DELETE FROM second_factors WHERE user_id = $1", params);
 }
 
 Result<app::ApiTokenId> SqlTransaction::InsertApiToken(const app::ApiToken& token) {

@@ -166,6 +166,13 @@ public:
     Status TouchBrowserSession(app::BrowserSessionId id, app::TimePoint at) override;
     Status EndBrowserSession(app::BrowserSessionId id, app::TimePoint at) override;
     Status EndUserBrowserSessions(app::UserId user, app::TimePoint at) override;
+    Result<std::optional<app::SecondFactor>> FindSecondFactor(app::UserId user) override;
+    Status BeginSecondFactor(const app::SecondFactor& factor) override;
+    Status ConfirmSecondFactor(app::UserId user, app::TimePoint at, std::int64_t step,
+                               const std::vector<std::string>& recovery_code_digests) override;
+    Result<bool> UseTotpStep(app::UserId user, std::int64_t step) override;
+    Result<bool> UseRecoveryCode(app::UserId user, std::string_view code_digest, app::TimePoint at) override;
+    Status DeleteSecondFactor(app::UserId user) override;
     Result<app::ApiTokenId> InsertApiToken(const app::ApiToken& token) override;
     Result<app::ApiToken> GetApiToken(app::ApiTokenId id) override;
     Result<std::optional<app::ApiToken>> FindApiToken(std::string_view token_digest) override;

@@ -106,6 +106,11 @@ export async function setPassword(email: string, password: string): Promise<Admi
   return (await request<AdminUser>('PUT', `${userPath(email)}/password`, { body: { password } })).data;
 }
 
+// docs/api.md "The caller's second factor": an admin removes a lost one (204; 409 when the user has none).
+export async function resetSecondFactor(email: string): Promise<void> {
+  await del(`${userPath(email)}/second-factor`);
+}
+
 export async function revokeCalendarFeed(email: string): Promise<void> {
   await del(`${userPath(email)}/calendar-feed`);
 }

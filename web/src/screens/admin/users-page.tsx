@@ -9,7 +9,15 @@ import { t, tn } from '../../i18n';
 import { Page } from '../../page';
 import { Link, queryParam, useLocation } from '../../router';
 import { asApiError, LoadState, useSubmit, type Refusal } from '../patients/form';
-import { disableUser, listUsers, revokeCalendarFeed, setPassword, unlockUser, type AdminUser } from './admin-api';
+import {
+  disableUser,
+  listUsers,
+  resetSecondFactor,
+  revokeCalendarFeed,
+  setPassword,
+  unlockUser,
+  type AdminUser,
+} from './admin-api';
 import { Confirm } from './dialog';
 import { OneFieldForm } from './one-field-form';
 import { AdminSections } from './sections';
@@ -151,7 +159,7 @@ export function UsersPage(): JSX.Element {
   );
 }
 
-type Pending = 'disable' | 'calendar' | null;
+type Pending = 'disable' | 'calendar' | 'second_factor' | null;
 
 // One user's account: what an admin may do to it. The heading takes focus when it opens.
 function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: AdminUser) => void }): JSX.Element {
@@ -192,6 +200,19 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
         throw cause;
       }
     }, t('admin.users.feedRevoked', { email: user.email }));
+
+  const resetFactor = (): Promise<void> =>
+    run(async () => {
+      try {
+        await resetSecondFactor(user.email);
+      } catch (cause) {
+        // docs/api.md: 409 when the user has no second factor: nothing to reset is an answer.
+        if (cause instanceof ApiError && cause.status === 409) {
+          throw new ApiError(409, cause.code, t('admin.users.noSecondFactor', { email: user.email }), 'email');
+        }
+        throw cause;
+      }
+    }, t('admin.users.secondFactorReset', { email: user.email }));
 
   const submitPassword = async (): Promise<void> => {
     setDone(null);
@@ -241,6 +262,11 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
             <button type="button" class="button-quiet" onClick={() => setPending('calendar')}>
               {t('admin.users.revokeFeed')}
             </button>
+            {user.role !== 'patient' ? (
+              <button type="button" class="button-quiet" onClick={() => setPending('second_factor')}>
+                {t('admin.users.resetSecondFactor')}
+              </button>
+            ) : null}
             <button type="button" class="button-danger" onClick={() => setPending('disable')}>
               {t('admin.users.disable')}
             </button>
@@ -282,6 +308,18 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
           busy={action.busy}
           refusal={refusal?.message}
           onConfirm={() => void revokeFeed()}
+          onCancel={() => setPending(null)}
+        />
+      ) : null}
+      {pending === 'second_factor' ? (
+        <Confirm
+          id="admin-second-factor"
+          title={t('admin.users.resetSecondFactorTitle', { email: user.email })}
+          body={<p>{t('admin.users.resetSecondFactorBody')}</p>}
+          confirmLabel={t('admin.users.resetSecondFactorConfirm')}
+          busy={action.busy}
+          refusal={refusal?.message}
+          onConfirm={() => void resetFactor()}
           onCancel={() => setPending(null)}
         />
       ) : null}
