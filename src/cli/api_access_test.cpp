@@ -247,8 +247,9 @@ TEST_P(ApiAccessTest, EveryRouteRefusesHostileJsonBodies) {
 
         const ApiResponse huge = caller.Send(endpoint.method, path, R"({"kclinic_huge": 1e309})");
         EXPECT_LT(huge.status, 500) << route << ": " << huge.text;
-        if (huge.status == 400) {
-            EXPECT_EQ(huge.ErrorField(), "kclinic_huge") << route << ": " << huge.text;
+        // A handler that stops at a required field it lacks answers for that field first; one that reads the body
+        // whole names the number.
+        if (huge.status == 400 && huge.ErrorField() == "kclinic_huge") {
             EXPECT_EQ(huge.body["error"]["message"],
                       "must be a number within a double's range, at most 1.8e308 either side of zero (got 1e309)")
                 << route;
@@ -258,8 +259,7 @@ TEST_P(ApiAccessTest, EveryRouteRefusesHostileJsonBodies) {
         EXPECT_LT(negative.status, 500) << route << ": " << negative.text;
         const ApiResponse twice = caller.Send(endpoint.method, path, R"({"kclinic_twice": 1, "kclinic_twice": 2})");
         EXPECT_LT(twice.status, 500) << route << ": " << twice.text;
-        if (twice.status == 400) {
-            EXPECT_EQ(twice.ErrorField(), "kclinic_twice") << route << ": " << twice.text;
+        if (twice.status == 400 && twice.ErrorField() == "kclinic_twice") {
             EXPECT_EQ(twice.body["error"]["message"], "is given twice; send each field once") << route;
         }
 

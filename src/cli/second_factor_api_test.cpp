@@ -77,12 +77,14 @@ TEST_P(SecondFactorApiTest, AnAdminEnrolsLogsInWithTheCodeAndCannotReplayIt) {
     const ApiResponse wrong = client.Login("admin@clinic.example", "not the password at all");
     EXPECT_EQ(no_code.status, 401);
     EXPECT_EQ(no_code.ErrorField(), "code");
-    EXPECT_EQ(no_code.body, wrong.body);
-    // The code the enrolment used is spent; a recovery code works once.
+    EXPECT_EQ(no_code.ErrorWithoutRequestId(), wrong.ErrorWithoutRequestId());
+    // A recovery code works (before a third failure in a row would make the account wait, docs/security.md); the
+    // code the enrolment used is spent.
     const std::string recovery = confirmed.body["recovery_codes"][0].get<std::string>();
-    EXPECT_EQ(client.Login("admin@clinic.example", std::string(kTestPassword), code).status, 401);
     const ApiResponse in = client.Login("admin@clinic.example", std::string(kTestPassword), recovery);
     ASSERT_EQ(in.status, 200) << in.text;
+    ApiClient other(server_->port());
+    EXPECT_EQ(other.Login("admin@clinic.example", std::string(kTestPassword), code).status, 401);
     EXPECT_FALSE(in.body["user"].contains("second_factor_enrolment_required"));
     EXPECT_EQ(client.Get("/api/v1/users").status, 200);
     EXPECT_EQ(client.Get("/api/v1/me/second-factor").body["recovery_codes_left"], 9);

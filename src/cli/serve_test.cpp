@@ -270,7 +270,7 @@ TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
         {R"({"listen": "127.0.0.1:0", "port": 8080})",
          R"(unknown key "port" (known: db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, )"
          R"(smtp_tls, smtp_verify_certificate, smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, )"
-         R"(mllp_max_message_kib))"},
+         R"(mllp_max_message_kib, log_level))"},
         {R"({"smtp_timeout": 0})", R"(key "smtp_timeout" must be a whole number from 1 to 600 (got 0))"},
         {R"({"smtp_verify_certificate": "no"})", R"(key "smtp_verify_certificate" must be true or false (got "no"))"},
         {R"({"smtp_from": 7})", R"(key "smtp_from" must be a string (got 7))"},

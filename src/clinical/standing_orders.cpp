@@ -165,11 +165,13 @@ bool SbpConditionMet(const SbpCondition& condition, std::span<const SystolicRead
         return false;
     }
     TimePoint run_start = before.back().observed_at;
-    for (const SystolicReading& reading : std::ranges::reverse_view(before)) {
-        if (reading.systolic_mmhg < condition.systolic_at_or_above_mmhg) {
+    // Newest first. (Reverse iterators rather than std::ranges::reverse_view, which clang 14 cannot compile against
+    // libstdc++ 12's <ranges>: the fuzz build uses clang.)
+    for (auto reading = before.rbegin(); reading != before.rend(); ++reading) {
+        if (reading->systolic_mmhg < condition.systolic_at_or_above_mmhg) {
             break;
         }
-        run_start = reading.observed_at;
+        run_start = reading->observed_at;
     }
     return before.back().observed_at - run_start >= std::chrono::minutes(condition.sustained_minutes);
 }

@@ -92,60 +92,57 @@ void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::
 void ApiRouter::Add(Method method, std::string_view pattern, std::optional<app::Permission> permission, Subject subject,
                     QueryParameters query, ApiHandler handler) {
     routes_.push_back(ApiRoute{method, std::string(pattern), permission, subject, true, query});
-    router_.Add(method, pattern,
-                [&services = services_, method, permission, subject, handler = std::move(handler),
-                 query = std::move(query), enrolment_route = EnrolmentRoute(pattern)](
-                    const HttpRequest& request, const PathParams& params) -> HttpResponse {
-                    Result<app::Principal> principal =
-                        AuthenticateRequest(services.use_cases.authentication, request, enrolment_route);
-                    if (!principal.ok()) {
-                        return principal.error().code == ErrorCode::kUnauthenticated
-                                   ? Unauthenticated(principal.error())
-                                   : http::ErrorResponse(principal.error());
+    router_.Add(
+        method, pattern,
+        [&services = services_, method, permission, subject, handler = std::move(handler), query = std::move(query),
+         enrolment_route = EnrolmentRoute(pattern)](const HttpRequest& request,
+                                                    const PathParams& params) -> HttpResponse {
+            Result<app::Principal> principal =
+                AuthenticateRequest(services.use_cases.authentication, request, enrolment_route);
+            if (!principal.ok()) {
+                return principal.error().code == ErrorCode::kUnauthenticated ? Unauthenticated(principal.error())
+                                                                             : http::ErrorResponse(principal.error());
+            }
+            // Every answer from here on names who was answered, for the access log.
+            HttpResponse answer = [&]() -> HttpResponse {
+                if (ChangesState(method)) {
+                    const Status csrf = services.use_cases.authentication.CheckCsrf(
+                        *principal, request.headers.Find(kCsrfHeader).value_or(std::string_view()));
+                    if (!csrf.ok()) {
+                        Error error = csrf.error();
+                        error.message =
+                            "a browser session must send its CSRF token in the " + std::string(kCsrfHeader) + " header";
+                        return http::ErrorResponse(error);
                     }
-                    // Every answer from here on names who was answered, for the access log.
-                    HttpResponse answer = [&]() -> HttpResponse {
-                        if (ChangesState(method)) {
-                            const Status csrf = services.use_cases.authentication.CheckCsrf(
-                                *principal, request.headers.Find(kCsrfHeader).value_or(std::string_view()));
-                            if (!csrf.ok()) {
-                                Error error = csrf.error();
-                                error.message = "a browser session must send its CSRF token in the " +
-                                                std::string(kCsrfHeader) + " header";
-                                return http::ErrorResponse(error);
-                            }
-                        }
-                        if (std::optional<HttpResponse> unsupported = UnsupportedBody(request)) {
-                            return std::move(*unsupported);
-                        }
-                        if (Status declared = http::CheckQueryParameters(request, query); !declared.ok()) {
-                            return http::ErrorResponse(declared.error());
-                        }
-                        ApiCall call{request, params, *principal, app::ActorOf(*principal, request.remote_address),
-                                     services.clock.Now()};
-                        if (const auto capture = params.find("id"); capture != params.end()) {
-                            const std::optional<std::int64_t> id = PositiveInteger(capture->second);
-                            if (!id) {
-                                return http::ErrorResponse(
-                                    InvalidArgument("id", "must be a positive integer record id"));
-                            }
-                            call.id = *id;
-                        }
-                        if (permission) {
-                            const std::optional<app::PatientId> patient =
-                                subject == Subject::kPathPatient ? std::optional(app::PatientId{call.id})
-                                                                 : std::nullopt;
-                            if (Status allowed = app::Authorize(*principal, *permission, patient); !allowed.ok()) {
-                                return http::ErrorResponse(allowed.error());
-                            }
-                        }
-                        Result<HttpResponse> response = handler(call);
-                        return response.ok() ? std::move(response).value()
-                                             : VersionedErrorResponse(response.error());
-                    }();
-                    answer.actor_user_id = principal->user.value;
-                    return answer;
-                });
+                }
+                if (std::optional<HttpResponse> unsupported = UnsupportedBody(request)) {
+                    return std::move(*unsupported);
+                }
+                if (Status declared = http::CheckQueryParameters(request, query); !declared.ok()) {
+                    return http::ErrorResponse(declared.error());
+                }
+                ApiCall call{request, params, *principal, app::ActorOf(*principal, request.remote_address),
+                             services.clock.Now()};
+                if (const auto capture = params.find("id"); capture != params.end()) {
+                    const std::optional<std::int64_t> id = PositiveInteger(capture->second);
+                    if (!id) {
+                        return http::ErrorResponse(InvalidArgument("id", "must be a positive integer record id"));
+                    }
+                    call.id = *id;
+                }
+                if (permission) {
+                    const std::optional<app::PatientId> patient =
+                        subject == Subject::kPathPatient ? std::optional(app::PatientId{call.id}) : std::nullopt;
+                    if (Status allowed = app::Authorize(*principal, *permission, patient); !allowed.ok()) {
+                        return http::ErrorResponse(allowed.error());
+                    }
+                }
+                Result<HttpResponse> response = handler(call);
+                return response.ok() ? std::move(response).value() : VersionedErrorResponse(response.error());
+            }();
+            answer.actor_user_id = principal->user.value;
+            return answer;
+        });
 }
 
 void ApiRouter::AddPublic(Method method, std::string_view pattern, PublicHandler handler) {

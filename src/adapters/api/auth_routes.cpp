@@ -20,6 +20,11 @@ Json PrincipalJson(const app::Principal& principal) {
     if (principal.patient) {
         user["patient_id"] = principal.patient->value;
     }
+    // A session that may only enrol the second factor its role requires says so, so that the front end shows the
+    // set-up page alone (docs/api.md "Second factor").
+    if (principal.enrolment_only) {
+        user["second_factor_enrolment_required"] = true;
+    }
     return user;
 }
 
