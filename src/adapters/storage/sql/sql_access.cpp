@@ -117,13 +117,6 @@ Status UpdateOne(SqlConnection& connection, std::string_view sql, const std::vec
     return rows.empty() ? Status(std::move(not_found)) : Status::Ok();
 }
 
-// Whether `error` is a unique violation of the constraint SQLite names by its columns (`sqlite_columns`, "users.email")
-// and PostgreSQL by its name (`postgres_constraint`).
-bool IsUniqueViolation(const Error& error, std::string_view sqlite_columns, std::string_view postgres_constraint) {
-    return error.code == ErrorCode::kConflict && (error.message.find(sqlite_columns) != std::string::npos ||
-                                                  error.message.find(postgres_constraint) != std::string::npos);
-}
-
 Status Run(SqlConnection& connection, std::string_view sql, const std::vector<SqlValue>& params) {
     return StatusOf(connection.Query(sql, params));
 }

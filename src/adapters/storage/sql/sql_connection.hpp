@@ -36,4 +36,12 @@ public:
     virtual Status Execute(std::string_view script) = 0;
 };
 
+// Whether `error` (from SqlConnection::Query) is a unique violation of the constraint SQLite names by its columns
+// (`sqlite_columns`, "users.email") and PostgreSQL by its name (`postgres_constraint`, "users_email_unique").
+[[nodiscard]] inline bool IsUniqueViolation(const Error& error, std::string_view sqlite_columns,
+                                            std::string_view postgres_constraint) {
+    return error.code == ErrorCode::kConflict && (error.message.find(sqlite_columns) != std::string::npos ||
+                                                  error.message.find(postgres_constraint) != std::string::npos);
+}
+
 }  // namespace kclinic::adapters::storage::sql

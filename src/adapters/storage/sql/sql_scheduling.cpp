@@ -27,13 +27,6 @@ std::vector<SqlValue> OverlapParams(app::TimePoint from, app::TimePoint to) {
 // clinical::HoldsTime as SQL.
 constexpr std::string_view kHoldsTime = " AND status IN ('booked', 'checked_in')";
 
-// Whether `error` is a unique violation of the constraint SQLite names by its columns (`sqlite_columns`,
-// "treatment_rooms.name") and PostgreSQL by its name (`postgres_constraint`).
-bool IsUniqueViolation(const Error& error, std::string_view sqlite_columns, std::string_view postgres_constraint) {
-    return error.code == ErrorCode::kConflict && (error.message.find(sqlite_columns) != std::string::npos ||
-                                                  error.message.find(postgres_constraint) != std::string::npos);
-}
-
 Error NameTaken(Error error, const std::string& name) {
     if (IsUniqueViolation(error, "treatment_rooms.name", "treatment_rooms_name_key")) {
         error.field = "name";

@@ -89,11 +89,6 @@ std::string OneOffOrderSelect() {
            ", acknowledged_interactions, signed_at, signed_by FROM one_off_orders";
 }
 
-bool IsUniqueViolation(const Error& error, std::string_view sqlite_columns, std::string_view postgres_constraint) {
-    return error.code == ErrorCode::kConflict && (error.message.find(sqlite_columns) != std::string::npos ||
-                                                  error.message.find(postgres_constraint) != std::string::npos);
-}
-
 }  // namespace
 
 Result<app::StandingOrderSetId> SqlTransaction::InsertStandingOrderSet(const app::StandingOrderSet& set) {
