@@ -14,8 +14,14 @@
 namespace kclinic::cli::testing {
 
 std::unique_ptr<ClinicServer> ClinicServer::Start(Backend backend, std::vector<std::string> serve_options) {
+    // Already migrated, as `serve` would leave it: in test mode for `--test-clock`, which runs only on a database made
+    // so (docs/security.md "Test mode").
+    const bool test_clock =
+        std::find(serve_options.begin(), serve_options.end(), "--test-clock") != serve_options.end();
     Result<std::unique_ptr<adapters::storage::contract::TestDatabase>> database =
-        adapters::storage::contract::TestDatabase::Create(backend);
+        adapters::storage::contract::TestDatabase::CreateMigrated(
+            backend, test_clock ? adapters::storage::contract::DatabaseMode::kTest
+                                : adapters::storage::contract::DatabaseMode::kProduction);
     if (!database.ok()) {
         ADD_FAILURE() << "no test database: " << database.error().ToString();
         return nullptr;

@@ -14,8 +14,10 @@
 
 #include "adapters/storage/open_store.hpp"
 #include "adapters/storage/postgres/pg_connection.hpp"
+#include "adapters/storage/postgres/postgres_store.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sqlite/sqlite_connection.hpp"
+#include "adapters/storage/sqlite/sqlite_store.hpp"
 #include "app/patient_records.hpp"
 
 namespace kclinic::adapters::storage::contract {
@@ -62,6 +64,69 @@ std::string UniqueSuffix() {
     static std::atomic<int> counter{0};
     std::random_device random;
     return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(random() % 100000);
+}
+
+// Names the schema a backend's migrations make, so that a template made by one build is never used by a build with
+// other migrations (two checkouts share /tmp and may share a test server).
+std::string SchemaName(Backend backend, DatabaseMode mode) {
+    std::size_t hash = 0;
+    for (const sql::Migration& migration :
+         backend == Backend::kSqlite ? sqlite::SqliteMigrations() : postgres::PostgresMigrations()) {
+        hash = hash * 31 + std::hash<std::string_view>{}(migration.sql);
+    }
+    return std::string("kclinic_template_") + (mode == DatabaseMode::kTest ? "test_" : "") +
+           std::to_string(hash % 1000000007);
+}
+
+// Every contract test starts from a database its migrations have made. Migrating afresh for each test cost more than
+// most tests themselves, so the migrated database is made once per schema, by OpenStore exactly as a test would, and
+// each test gets a copy of it (one per database mode: `serve --test-clock` runs only on a database made in test mode).
+// SQLite: a file beside the tests' folders, put in place by rename, so a test never sees half of one.
+Result<std::filesystem::path> SqliteTemplate(DatabaseMode mode) {
+    const std::filesystem::path made =
+        std::filesystem::temp_directory_path() / (SchemaName(Backend::kSqlite, mode) + ".db");
+    if (std::filesystem::exists(made)) {
+        return made;
+    }
+    const std::filesystem::path folder = std::filesystem::temp_directory_path() / ("kclinic_make_" + UniqueSuffix());
+    std::filesystem::create_directories(folder);
+    const std::filesystem::path file = folder / "kclinic.db";
+    // Closed again at once: its WAL is checkpointed into the file.
+    Status opened = StatusOf(OpenStoreWithMode("sqlite:" + file.string(), mode));
+    if (opened.ok()) {
+        std::filesystem::rename(file, made);
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(folder, ignored);
+    RETURN_IF_ERROR(opened);
+    return made;
+}
+
+// PostgreSQL: a database of the test server, made under another name and renamed when complete (a rename that finds
+// the name taken means another test process made it first).
+Result<std::string> PostgresTemplate(const std::string& dsn, DatabaseMode mode) {
+    const std::string name = SchemaName(Backend::kPostgres, mode);
+    const std::vector<sql::SqlValue> named = {name};
+    ASSIGN_OR_RETURN(std::unique_ptr<postgres::PgConnection> server, postgres::PgConnection::Connect(dsn));
+    ASSIGN_OR_RETURN(std::vector<sql::SqlRow> found,
+                     server->Query("SELECT count(*) FROM pg_database WHERE datname = $1", named));
+    if (sql::RowReader(found.at(0)).Int(0) == 1) {
+        return name;
+    }
+    const std::string making = "kclinic_make_" + UniqueSuffix();
+    RETURN_IF_ERROR(PostgresAdmin(dsn, "CREATE DATABASE " + making));
+    Status made = StatusOf(OpenStoreWithMode(WithDatabase(dsn, making), mode));
+    if (made.ok()) {
+        made = PostgresAdmin(dsn, "ALTER DATABASE " + making + " RENAME TO " + name);
+    }
+    if (!made.ok()) {
+        static_cast<void>(PostgresAdmin(dsn, "DROP DATABASE IF EXISTS " + making + " WITH (FORCE)"));
+        ASSIGN_OR_RETURN(found, server->Query("SELECT count(*) FROM pg_database WHERE datname = $1", named));
+        if (sql::RowReader(found.at(0)).Int(0) == 0) {
+            return made.error();
+        }
+    }
+    return name;
 }
 
 void AddFailure(IntegrityReport& report, const std::string& failure) {
@@ -127,14 +192,35 @@ TestDatabase::TestDatabase(Backend backend, std::string url, std::string cleanup
     : backend_(backend), url_(std::move(url)), cleanup_(std::move(cleanup)) {}
 
 Result<std::unique_ptr<TestDatabase>> TestDatabase::Create(Backend backend) {
+    return Make(backend, std::nullopt);
+}
+
+Result<std::unique_ptr<TestDatabase>> TestDatabase::CreateMigrated(Backend backend, DatabaseMode mode) {
+    return Make(backend, mode);
+}
+
+Result<std::unique_ptr<TestDatabase>> TestDatabase::Make(Backend backend, std::optional<DatabaseMode> migrated) {
     if (backend == Backend::kSqlite) {
+        std::filesystem::path template_file;
+        if (migrated) {
+            ASSIGN_OR_RETURN(template_file, SqliteTemplate(*migrated));
+        }
         std::string folder = (std::filesystem::temp_directory_path() / ("kclinic_test_" + UniqueSuffix())).string();
         std::filesystem::create_directories(folder);
-        return std::unique_ptr<TestDatabase>(new TestDatabase(backend, "sqlite:" + folder + "/kclinic.db", folder));
+        const std::string file = folder + "/kclinic.db";
+        if (migrated) {
+            std::filesystem::copy_file(template_file, file);
+        }
+        return std::unique_ptr<TestDatabase>(new TestDatabase(backend, "sqlite:" + file, folder));
     }
     ASSIGN_OR_RETURN(std::string dsn, PostgresServerDsn());
+    std::string from_template;
+    if (migrated) {
+        ASSIGN_OR_RETURN(std::string name, PostgresTemplate(dsn, *migrated));
+        from_template = " TEMPLATE " + name;
+    }
     const std::string database = "kclinic_test_" + UniqueSuffix();
-    RETURN_IF_ERROR(PostgresAdmin(dsn, "CREATE DATABASE " + database));
+    RETURN_IF_ERROR(PostgresAdmin(dsn, "CREATE DATABASE " + database + from_template));
     return std::unique_ptr<TestDatabase>(new TestDatabase(backend, WithDatabase(dsn, database), database));
 }
 
@@ -195,7 +281,7 @@ std::vector<std::string> ReadAuditActions(app::Store& store, std::optional<std::
 }
 
 Result<std::unique_ptr<TestStore>> OpenTestStore(Backend backend) {
-    ASSIGN_OR_RETURN(std::unique_ptr<TestDatabase> database, TestDatabase::Create(backend));
+    ASSIGN_OR_RETURN(std::unique_ptr<TestDatabase> database, TestDatabase::CreateMigrated(backend));
     ASSIGN_OR_RETURN(std::unique_ptr<app::Store> store, OpenStore(database->url()));
     return std::make_unique<TestStore>(std::move(database), std::move(store));
 }
