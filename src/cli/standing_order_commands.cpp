@@ -177,7 +177,7 @@ void RegisterStandingOrderCommands(CLI::App& app, std::vector<Command>& commands
     auto sign = std::make_shared<SignOptions>();
     CLI::App* sign_command = orders->add_subcommand(
         "sign", "Sign a new version from a JSON file, as the medical director (their password on stdin)");
-    sign_command->add_option("--file", sign->file, "The set: {\"supersedes_version\", \"note\", \"entries\": [...]}")
+    sign_command->add_option("--file", sign->file, R"(The set: {"supersedes_version", "note", "entries": [...]})")
         ->required();
     sign_command->add_option("--signer", sign->signer, "The signing prescriber's email")->required();
     AddDatabaseOptions(*sign_command, sign->database);

@@ -112,7 +112,7 @@ Result<app::NewStandingOrderSet> ReadStandingOrderSet(std::string_view document)
     RETURN_IF_ERROR(body.Finish());
     for (Result<clinical::PrnOrderTerms>& terms : read) {
         RETURN_IF_ERROR(terms);
-        set.entries.push_back(std::move(*terms));
+        set.entries.push_back(*terms);
     }
     return set;
 }
