@@ -202,6 +202,9 @@ Result<CsContainerStatus> ControlledSubstanceLog::Draw(const Actor& actor, CsCon
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<CsContainerStatus> {
         ASSIGN_OR_RETURN(const std::chrono::sys_days today, Today(tx, zones_, now));
+        // The administration before the container (the one lock order of Draw): the check of what the draws give
+        // against its dose below reads the draws from every container, which only its lock keeps still.
+        RETURN_IF_ERROR(tx.LockAdministrationDraws(draw.administration));
         RETURN_IF_ERROR(tx.LockCsContainer(container));
         ASSIGN_OR_RETURN(const CsContainer stored, tx.GetCsContainer(container));
         ASSIGN_OR_RETURN(const clinical::CsProduct product, clinical::FindCsProduct(stored.product));
@@ -407,6 +410,13 @@ Result<CsDiscrepancy> ControlledSubstanceLog::Resolve(const Actor& actor, CsEntr
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<CsDiscrepancy> {
         ASSIGN_OR_RETURN(const std::chrono::sys_days today, Today(tx, zones_, now));
+        // The medical director signs, once an admin has designated one; until then a prescriber stands in (the
+        // route's inventory.sign_discrepancy), as before the designation existed.
+        ASSIGN_OR_RETURN(const std::optional<User> director, tx.FindMedicalDirector());
+        if (director && director->email != actor.user) {
+            return Error{ErrorCode::kPermissionDenied, "actor",
+                         "only the medical director (" + director->email + ") signs a discrepancy's explanation"};
+        }
         ASSIGN_OR_RETURN(const CsEntry counted, tx.GetCsEntry(count));
         CsEntry entry;
         entry.kind = CsMovementKind::kResolution;
@@ -518,6 +528,7 @@ Result<std::vector<CsDispensingLine>> ControlledSubstanceLog::DispensingLog(cons
             }
         }
         std::map<std::int64_t, CsContainer> containers;
+        std::map<std::int64_t, Patient> patients;
         std::map<std::int64_t, std::size_t> line_of_draw;
         std::vector<CsDispensingLine> lines;
         for (const CsEntry& entry : all) {
@@ -530,7 +541,15 @@ Result<std::vector<CsDispensingLine>> ControlledSubstanceLog::DispensingLog(cons
                 if (product.drug != drug) {
                     continue;
                 }
-                CsDispensingLine line{entry, container, 0, 0, {}, std::nullopt};
+                // Every draw is for an administration, so of its patient (Draw sets both).
+                if (!entry.patient) {
+                    return Error{ErrorCode::kInternal, "patient_id",
+                                 "draw " + std::to_string(entry.id.value) + " names no patient"};
+                }
+                if (!patients.contains(entry.patient->value)) {
+                    ASSIGN_OR_RETURN(patients[entry.patient->value], tx.GetPatient(*entry.patient));
+                }
+                CsDispensingLine line{entry, container, patients[entry.patient->value], 0, 0, {}, std::nullopt};
                 if (const auto correction = corrections.find(entry.id.value); correction != corrections.end()) {
                     line.corrected_by = correction->second;
                 }

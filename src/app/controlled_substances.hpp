@@ -87,11 +87,13 @@ struct CsDiscrepancy {
     std::optional<CsEntry> resolution;  // absent while open
 };
 
-// One line of the dispensing log (21 CFR 1304.22(c)): a draw with its administration's patient, and what became of
-// its remainder.
+// One line of the dispensing log (21 CFR 1304.22(c): the name and address of the person to whom dispensed, the date,
+// the units or volume, the dispenser's name): a draw with its administration's patient, and what became of its
+// remainder.
 struct CsDispensingLine {
     CsEntry draw;
     CsContainer container;
+    Patient patient;                  // to whom it was dispensed: the draw's administration's patient
     std::int64_t returned_units = 0;  // returned to stock from this draw
     std::int64_t wasted_units = 0;    // wasted from this draw
     std::vector<std::string> waste_witnesses;
@@ -159,8 +161,9 @@ public:
                                                  const std::vector<CsFound>& found, const std::string& note,
                                                  const Witness& witness);
     // Explains and signs a count's discrepancy (the actor signs: inventory.sign_discrepancy). Errors:
-    // kInvalidArgument "explanation"; CheckMovement's (kFailedPrecondition "refers_to": not a count with an open
-    // discrepancy); kNotFound "entry_id".
+    // kInvalidArgument "explanation"; kPermissionDenied "actor" when a medical director is designated
+    // (User::medical_director) and the actor is not they (while none is, any prescriber may sign); CheckMovement's
+    // (kFailedPrecondition "refers_to": not a count with an open discrepancy); kNotFound "entry_id".
     Result<CsDiscrepancy> Resolve(const Actor& actor, CsEntryId count, const std::string& explanation);
     // Reverses an entry with a reason (a new correction entry referring to it). Errors: kInvalidArgument "reason";
     // CheckMovement's (kFailedPrecondition "refers_to": a correction, resolution or count, already corrected, or
@@ -178,7 +181,8 @@ public:
     Result<std::vector<CsDiscrepancy>> ListDiscrepancies(const Actor& actor, bool open_only);
 
     // Reports. `from`/`to` are instants, [from, to).
-    // The dispensing log of one drug ("ketamine" / "esketamine"): every draw in [from, to), oldest first. Errors:
+    // The dispensing log of one drug ("ketamine" / "esketamine"): every draw in [from, to), oldest first, with the
+    // name and address of its patient (each line a read of that patient, audited as such). Errors:
     // kInvalidArgument "drug"; "to" when not after `from`.
     Result<std::vector<CsDispensingLine>> DispensingLog(const Actor& actor, const std::string& drug, TimePoint from,
                                                         TimePoint to);

@@ -225,9 +225,11 @@ private:
         p.mrn = std::string(kMrnPrefix) + std::string(4 - digits.size(), '0') + digits;
         p.age_years = static_cast<int>((today_ - birth_date).count() / 365);
         p.weight_kg = weight_kg;
-        At(at, "register " + p.mrn, [this, &p, given_name, birth_date, sex] {
+        // A made-up address (the dispensing log names it, 21 CFR 1304.22(c)).
+        const std::string address = std::to_string(10 + number) + " Example Street\nSpringfield, IL 62701";
+        At(at, "register " + p.mrn, [this, &p, given_name, birth_date, sex, address] {
             Result<Patient> created = use_cases_.patients.RegisterPatient(
-                front_desk_, NewPatient{p.mrn, given_name, "Demo", birth_date, sex, DemoEmail("prescriber")});
+                front_desk_, NewPatient{p.mrn, given_name, "Demo", birth_date, sex, DemoEmail("prescriber"), address});
             if (created.ok()) {
                 p.id = created->id;
                 ++summary_.patients;
@@ -691,6 +693,11 @@ private:
                 use_cases_.users.AddUser(system_, NewUser{email, std::string(member.display_name), member.role,
                                                           std::string(member.password), std::nullopt}));
         });
+        if (member.role == Role::kPrescriber) {
+            // The demo's prescriber is its medical director: they sign the count's discrepancy.
+            At(Day(-150, 7) + minutes{1}, "medical director " + email,
+               [this, email] { return StatusOf(use_cases_.users.DesignateMedicalDirector(system_, email)); });
+        }
     }
 
     // An intake only: demographics, weight and history, no screening yet.

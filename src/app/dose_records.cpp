@@ -341,6 +341,14 @@ Result<SessionMedication> DoseRecords::RecordSessionMedication(const Actor& acto
                                                                const NewSessionMedication& medication,
                                                                const clinical::ClinicSettings& settings) {
     const TimePoint now = clock_.Now();
+    // Only StandingOrders::GivePrnDose may say a dose was given under a standing order: it checks the order set in
+    // force, the entry's dose, route and limit per session and the patient's allergies. A free-form entry claiming
+    // one would put a dose on the record as standing-order care that no one checked against the orders.
+    if (medication.order_kind == clinical::MedicationOrderKind::kStandingOrder) {
+        return InvalidArgument("order_kind",
+                               "a dose under a standing order is given as a PRN dose (POST "
+                               "/api/v1/sessions/{id}/prn-doses), which checks the order set's rules");
+    }
     RETURN_IF_ERROR(CheckSessionMedication(medication));
     ASSIGN_OR_RETURN(const clinical::EntryTiming timing,
                      clinical::CheckEntryTime("given_at", medication.given_at, now, settings.records));

@@ -111,7 +111,9 @@ public:
     Result<Administration> MarkAdministrationEnteredInError(const Actor& actor, PatientId patient,
                                                             AdministrationId administration, std::string_view reason);
     // Records another medication given during the session, apart from the dose order. Errors: kInvalidArgument
-    // naming the field (drug, dose, indication; "drug" for a ketamine-family drug); CheckEntryTime's on
+    // "order_kind" for kStandingOrder (only StandingOrders::GivePrnDose records a dose under a standing order, after
+    // its checks); kInvalidArgument naming the field (drug, dose, indication; "drug" for a ketamine-family drug);
+    // CheckEntryTime's on
     // "given_at"; kInvalidArgument "given_at" before the session's check-in or after the end of a finished
     // session; kFailedPrecondition "session_id" when the session was never checked in; kNotFound.
     Result<SessionMedication> RecordSessionMedication(const Actor& actor, SessionId session,

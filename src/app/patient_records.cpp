@@ -86,6 +86,8 @@ Status CheckDemographics(const Demographics& patient, std::chrono::sys_days toda
     RETURN_IF_ERROR(CheckText("given_name", patient.given_name, {.max_characters = kMaxPatientNameLength}));
     RETURN_IF_ERROR(CheckText("family_name", patient.family_name, {.max_characters = kMaxPatientNameLength}));
     RETURN_IF_ERROR(CheckClinician(patient.clinician));
+    RETURN_IF_ERROR(CheckText("address", patient.address,
+                              {.max_characters = kMaxPatientAddressLength, .multiline = true, .required = false}));
     const std::chrono::sys_days oldest =
         std::chrono::sys_days{std::chrono::year_month_day{today} - std::chrono::years{clinical::kMaxAgeYears}};
     if (patient.birth_date > today || patient.birth_date < oldest) {

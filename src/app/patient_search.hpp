@@ -24,6 +24,8 @@ namespace kclinic::app {
 
 // The longest name a patient record holds (RegisterPatient), so the longest prefix worth searching.
 inline constexpr std::size_t kMaxPatientNameLength = 200;
+// The most characters of a patient's postal address (a few lines).
+inline constexpr std::size_t kMaxPatientAddressLength = 500;
 
 // `text` with A-Z as a-z and every other byte as it was.
 [[nodiscard]] std::string FoldAsciiCase(std::string_view text);

@@ -104,6 +104,9 @@ struct NewPatient {
     std::chrono::sys_days birth_date;
     clinical::Sex sex = clinical::Sex::kUnknown;
     std::string clinician{};  // the named clinician's email, to whom this patient's alerts go; empty when none
+    // The postal address, lines separated by newlines (kMaxPatientAddressLength); empty when not recorded. The
+    // dispensing log names it (21 CFR 1304.22(c)).
+    std::string address{};
 };
 
 struct Patient {
@@ -117,6 +120,7 @@ struct Patient {
     TimePoint created_at;
     std::string created_by;
     std::string clinician{};  // as NewPatient::clinician
+    std::string address{};    // as NewPatient::address
 };
 
 struct WeightMeasurement {
@@ -587,6 +591,9 @@ struct User {
     Role role = Role::kFrontDesk;
     std::string password_hash;  // the Credentials port's encoded hash; never shown, logged or exported
     bool disabled = false;
+    // The clinic's medical director (issue 14 §2): an active prescriber an admin designated; at most one user at a
+    // time. Signs the explanation of a count's discrepancy (ControlledSubstanceLog::Resolve).
+    bool medical_director = false;
     std::optional<PatientId> patient;  // the patient's own record: set for role patient, never for another role
     int failed_logins = 0;             // login attempts on this email since the last success (LoginThrottle)
     std::optional<TimePoint> locked_until;

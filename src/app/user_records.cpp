@@ -112,6 +112,7 @@ Result<User> UserRecords::DisableUser(const Actor& actor, std::string_view email
             return Error{ErrorCode::kFailedPrecondition, "email", email + " is already disabled"};
         }
         user.disabled = true;
+        user.medical_director = false;
         user.updated_at = now;
         user.updated_by = actor.user;
         RETURN_IF_ERROR(tx.UpdateUser(user));
@@ -122,6 +123,35 @@ Result<User> UserRecords::DisableUser(const Actor& actor, std::string_view email
             RETURN_IF_ERROR(tx.RevokeCalendarFeed(feed->id, now));
         }
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "user.disable", "user", user.id.value, PatientOf(user)));
+        return user;
+    });
+}
+
+Result<User> UserRecords::DesignateMedicalDirector(const Actor& actor, std::string_view email_text) {
+    ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_text));
+    const TimePoint now = clock_.Now();
+    return store_.Write([&](StoreTransaction& tx) -> Result<User> {
+        ASSIGN_OR_RETURN(User user, UserByEmail(tx, email));
+        if (user.disabled || user.role != Role::kPrescriber) {
+            return Error{ErrorCode::kFailedPrecondition, "email",
+                         email + " is not an active prescriber; the medical director is one"};
+        }
+        if (user.medical_director) {
+            return Error{ErrorCode::kFailedPrecondition, "email", email + " is the medical director already"};
+        }
+        ASSIGN_OR_RETURN(std::optional<User> before, tx.FindMedicalDirector());
+        if (before) {
+            before->medical_director = false;
+            before->updated_at = now;
+            before->updated_by = actor.user;
+            RETURN_IF_ERROR(tx.UpdateUser(*before));
+        }
+        user.medical_director = true;
+        user.updated_at = now;
+        user.updated_by = actor.user;
+        RETURN_IF_ERROR(tx.UpdateUser(user));
+        RETURN_IF_ERROR(RecordAudit(tx, actor, now, "user.medical_director", "user", user.id.value, 0,
+                                    before ? "replaces=" + before->email : std::string()));
         return user;
     });
 }

@@ -2,9 +2,9 @@
 
 // Use cases of user administration: adding, listing, disabling and unlocking users, setting a password, and the
 // API tokens machines authenticate with. Each takes the acting admin, checks its input, does all its work in one
-// Store transaction and audits it there (user.create, user.list, user.disable, user.unlock, user.password_set,
-// token.create, token.list, token.revoke); a refusal writes nothing. Passwords and tokens never reach the audit log.
-// Who may call these is decided before, by Authorize (Permission::kUserManage, kTokenManage).
+// Store transaction and audits it there (user.create, user.list, user.disable, user.unlock, user.medical_director,
+// user.password_set, token.create, token.list, token.revoke); a refusal writes nothing. Passwords and tokens never
+// reach the audit log. Who may call these is decided before, by Authorize (Permission::kUserManage, kTokenManage).
 
 #include <optional>
 #include <string>
@@ -49,10 +49,16 @@ public:
     Result<User> AddUser(const Actor& actor, const NewUser& user);
     // Users with id > after, in id order; limit 1..kMaxPageSize.
     Result<std::vector<User>> ListUsers(const Actor& actor, UserId after, int limit);
-    // Disables the user, ends every browser session and revokes every API token and the calendar feed of theirs.
+    // Disables the user, ends every browser session and revokes every API token and the calendar feed of theirs, and
+    // ends their designation as medical director.
     // Errors: kNotFound "email"; kFailedPrecondition "email" when already disabled, or when it is the actor's own
     // account.
     Result<User> DisableUser(const Actor& actor, std::string_view email);
+    // Designates the user with `email` the clinic's medical director, in place of the one before (whose designation
+    // ends in the same transaction); the director signs the explanation of a controlled-substance count's
+    // discrepancy. Audited "user.medical_director". Errors: kNotFound "email"; kFailedPrecondition "email" when the
+    // user is disabled or not a prescriber, or is the medical director already.
+    Result<User> DesignateMedicalDirector(const Actor& actor, std::string_view email);
     // Forgets the user's failed logins and lifts any lock (also the one only an admin lifts). kNotFound "email".
     Result<User> UnlockUser(const Actor& actor, std::string_view email);
     // The password policy (CheckPasswordPolicy) takes 8 characters for a role the clinic's settings require a second

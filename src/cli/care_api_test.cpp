@@ -485,6 +485,12 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     Json bad_kind = ondansetron;
     bad_kind["order_kind"] = "stat";
     EXPECT_EQ(nurse.Post(session + "/medications", bad_kind).ErrorField(), "order_kind");
+    Json claims_standing_order = ondansetron;  // only POST .../prn-doses checks a dose against the standing orders
+    claims_standing_order["order_kind"] = "standing_order";
+    const ApiResponse refused = nurse.Post(session + "/medications", claims_standing_order);
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_EQ(refused.ErrorField(), "order_kind");
+    EXPECT_NE(refused.text.find("prn-doses"), std::string::npos) << refused.text;
     EXPECT_EQ(desk.Post(session + "/medications", ondansetron).status, 403);
     const ApiResponse medication = nurse.Post(session + "/medications", ondansetron);
     ASSERT_EQ(medication.status, 201) << medication.text;

@@ -690,6 +690,68 @@ TEST(CliTest, InventoryCommandsOnSqlite) {
     std::filesystem::remove_all(folder);
 }
 
+// `kclinic standing-orders` against a real SQLite file: a version signed by a prescriber who confirms with their own
+// password (never by the operating-system user, nor by a nurse), listed, and shown as in force now and by version.
+TEST(CliTest, StandingOrderCommandsOnSqlite) {
+    char folder_template[] = "/tmp/kclinic_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    const std::string folder = folder_template;
+    const std::string db = "sqlite:" + folder + "/clinic.db";
+    const std::string password = "tulip-granite-lantern";
+    ExpectJson({"user", "add", "director@clinic.example", "--role", "prescriber", "--db", db, "--json"},
+               password + "\n");
+    ExpectJson({"user", "add", "rn@clinic.example", "--role", "nurse", "--db", db, "--json"}, password + "\n");
+    const Json set = {{"supersedes_version", 0},
+                      {"note", "clinic protocol 2026"},
+                      {"entries",
+                       {{{"drug", "ondansetron"},
+                         {"dose", 4},
+                         {"unit", "mg"},
+                         {"routes", {"iv", "odt"}},
+                         {"indication", "nausea"},
+                         {"max_doses_per_session", 2},
+                         {"min_interval_minutes", 30}}}}};
+    const std::string file = folder + "/set.json";
+    std::ofstream(file) << set.dump();
+    Json bad_route = set;
+    bad_route["entries"][0]["routes"] = {"intrathecal"};
+    const std::string bad_file = folder + "/bad.json";
+    std::ofstream(bad_file) << bad_route.dump();
+
+    ProcessRun none = Kclinic({"standing-orders", "list", "--db", db});
+    EXPECT_EQ(none.exit_status, 0) << none.err;
+    EXPECT_EQ(none.out, "no standing orders signed\n");
+    ExpectBadInput({"standing-orders", "sign", "--file", bad_file, "--signer", "director@clinic.example", "--db", db},
+                   "entries[0].routes", password + "\n");
+    ExpectBadInput({"standing-orders", "sign", "--file", file, "--signer", "rn@clinic.example", "--db", db}, "signer",
+                   password + "\n");
+    ExpectBadInput({"standing-orders", "sign", "--file", file, "--signer", "director@clinic.example", "--db", db},
+                   "signer", "not the password\n");
+    ExpectBadInput({"standing-orders", "sign", "--file", "-", "--signer", "director@clinic.example", "--db", db},
+                   "--file", password + "\n");
+    const Json signed_set = ExpectJson(
+        {"standing-orders", "sign", "--file", file, "--signer", "director@clinic.example", "--db", db, "--json"},
+        password + "\n");
+    EXPECT_EQ(signed_set["version"], 1);
+    EXPECT_EQ(signed_set["signed_by"], "director@clinic.example");
+
+    const ProcessRun listed = Kclinic({"standing-orders", "list", "--db", db});
+    EXPECT_EQ(listed.exit_status, 0) << listed.err;
+    EXPECT_EQ(listed.out.rfind("version 1  signed ", 0), 0U) << listed.out;
+    EXPECT_NE(listed.out.find("by director@clinic.example  1 entries  (clinic protocol 2026)"), std::string::npos)
+        << listed.out;
+    const ProcessRun shown = Kclinic({"standing-orders", "show", "--db", db});
+    EXPECT_EQ(shown.exit_status, 0) << shown.err;
+    EXPECT_NE(shown.out.find("  1. ondansetron 4 mg iv|odt for nausea; at most 2 per session, 30 min apart\n"),
+              std::string::npos)
+        << shown.out;
+    EXPECT_EQ(ExpectJson({"standing-orders", "show", "--version", "1", "--db", db, "--json"})["entries"].size(), 1U);
+    ExpectBadInput({"standing-orders", "show", "--version", "2", "--db", db}, "--version: no version 2");
+    ExpectBadInput({"standing-orders", "show", "--at", "2020-01-01T00:00:00Z", "--db", db}, ": at: ");
+    ExpectBadInput({"standing-orders", "show", "--at", "yesterday", "--db", db}, "--at");
+    std::filesystem::remove_all(folder);
+}
+
 // The user and token commands against a real SQLite file; passwords come on stdin, one line.
 TEST(CliTest, UserAndTokenCommandsOnSqlite) {
     char folder_template[] = "/tmp/kclinic_cli_XXXXXX";

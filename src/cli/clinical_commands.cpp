@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -42,21 +41,6 @@ Result<std::vector<int>> ParseAnswers(std::string_view text) {
         }
         position = comma + 1;
     }
-}
-
-// Reads FILE, or stdin when FILE is "-".
-Result<std::string> ReadInput(const std::string& path) {
-    std::stringstream text;
-    if (path == "-") {
-        text << std::cin.rdbuf();
-        return text.str();
-    }
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        return Error{ErrorCode::kNotFound, "FILE", "cannot open \"" + path + "\""};
-    }
-    text << file.rdbuf();
-    return text.str();
 }
 
 std::string JoinFlags(const std::vector<std::string>& flags) {

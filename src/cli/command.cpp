@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -84,6 +86,20 @@ Result<ListenAddress> ParseHostPort(std::string_view text, const std::string& fl
         return error;
     }
     return ListenAddress{host, static_cast<std::uint16_t>(std::stoi(std::string(port_text)))};
+}
+
+Result<std::string> ReadInput(const std::string& path) {
+    std::stringstream text;
+    if (path == "-") {
+        text << std::cin.rdbuf();
+        return text.str();
+    }
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        return Error{ErrorCode::kNotFound, "FILE", "cannot open \"" + path + "\""};
+    }
+    text << file.rdbuf();
+    return text.str();
 }
 
 Result<std::string> ReadPassword(const std::string& email) {

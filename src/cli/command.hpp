@@ -59,6 +59,9 @@ void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options);
 // empty line.
 [[nodiscard]] Result<std::string> ReadPassword(const std::string& email);
 
+// Reads the file at `path`, or standard input when `path` is "-". Error kNotFound "FILE" when it cannot be opened.
+[[nodiscard]] Result<std::string> ReadInput(const std::string& path);
+
 // An address to listen on or connect to.
 struct ListenAddress {
     std::string host;  // an IP address literal (localhost reads as 127.0.0.1); checked when bound or connected

@@ -43,6 +43,15 @@ protected:
         ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
         const std::int64_t patient_id = RegisterPatient(nurse, "MRN-CS", "Ada", "Example", "female");
         const std::string patient = "/api/v1/patients/" + std::to_string(patient_id);
+        // The address the dispensing log names (21 CFR 1304.22(c)); too long a one is refused.
+        Json demographics = {{"mrn", "MRN-CS"},          {"given_name", "Ada"},
+                             {"family_name", "Example"}, {"birth_date", "1980-03-14"},
+                             {"sex", "female"},          {"address", std::string(501, 'x')}};
+        EXPECT_EQ(nurse.Put(patient, demographics, "If-Match: \"1\"\r\n").ErrorField(), "address");
+        demographics["address"] = "12 Example Street\nSpringfield, IL 62701";
+        const ApiResponse addressed = nurse.Put(patient, demographics, "If-Match: \"1\"\r\n");
+        EXPECT_EQ(addressed.status, 200) << addressed.text;
+        EXPECT_EQ(addressed.body["address"], "12 Example Street\nSpringfield, IL 62701");
         EXPECT_EQ(nurse.Post(patient + "/weights", {{"weight_kg", 70}}).status, 201);
         server_->SignedScreening(patient_id, "ketamine-iv");
         const ApiResponse started = prescriber.Post(
@@ -170,6 +179,18 @@ TEST_P(InventoryApiTest, ADrawAndItsWitnessedWasteBalanceAndTheReportsShowThem) 
     EXPECT_EQ(open.body[0]["count"]["expected"]["ml"], 10.0);
     const std::string resolve = "/api/v1/inventory/entries/" + std::to_string(count_id) + "/resolve";
     EXPECT_EQ(nurse.Post(resolve, {{"explanation", "spill"}}).status, 403);  // the medical director signs
+    // An admin designates the medical director: a prescriber; from then on only they sign.
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    EXPECT_EQ(prescriber.Post("/api/v1/users/prescriber@clinic.example/medical-director", Json::object()).status, 403);
+    EXPECT_EQ(admin.Post("/api/v1/users/nurse@clinic.example/medical-director", Json::object()).ErrorField(), "email");
+    server_->AddUser("director@clinic.example", "prescriber");
+    const ApiResponse designated = admin.Post("/api/v1/users/director@clinic.example/medical-director", Json::object());
+    ASSERT_EQ(designated.status, 200) << designated.text;
+    EXPECT_EQ(designated.body["medical_director"], true);
+    const ApiResponse not_director = prescriber.Post(resolve, {{"explanation", "spill"}});
+    EXPECT_EQ(not_director.status, 403);
+    EXPECT_EQ(not_director.ErrorField(), "actor");
+    ASSERT_EQ(admin.Post("/api/v1/users/prescriber@clinic.example/medical-director", Json::object()).status, 200);
     const ApiResponse resolved = prescriber.Post(resolve, {{"explanation", "0.1 mL left in the hub on drawing"}});
     ASSERT_EQ(resolved.status, 200) << resolved.text;
     EXPECT_EQ(resolved.body["resolution"]["recorded_by"], "prescriber@clinic.example");
@@ -184,12 +205,20 @@ TEST_P(InventoryApiTest, ADrawAndItsWitnessedWasteBalanceAndTheReportsShowThem) 
     ASSERT_EQ(log.body.size(), 1U);
     EXPECT_EQ(log.body[0]["wasted"]["mg"], 15.0);
     EXPECT_EQ(log.body[0]["waste_witnesses"], Json::array({"rn2@clinic.example"}));
+    EXPECT_EQ(log.body[0]["patient"]["given_name"], "Ada");
+    EXPECT_EQ(log.body[0]["patient"]["family_name"], "Example");
+    EXPECT_EQ(log.body[0]["patient"]["address"], "12 Example Street\nSpringfield, IL 62701");
     const ApiResponse csv =
         prescriber.Get("/api/v1/inventory/reports/dispensing?drug=ketamine&format=csv&from=" + from + "&to=" + to);
     ASSERT_EQ(csv.status, 200) << csv.text;
     EXPECT_EQ(csv.Header("content-type").substr(0, 8), "text/csv");
     EXPECT_NE(csv.text.find("drawn_mg,given_mg"), std::string::npos) << csv.text;
     EXPECT_NE(csv.text.find(",50,35,0,15,rn2@clinic.example,"), std::string::npos) << csv.text;
+    EXPECT_NE(csv.text.find("patient_id,patient_given_name,patient_family_name,patient_address"), std::string::npos)
+        << csv.text;
+    // The address on one line, so a draw is one CSV row.
+    EXPECT_NE(csv.text.find(",Ada,Example,\"12 Example Street, Springfield, IL 62701\","), std::string::npos)
+        << csv.text;
     const ApiResponse inventory = prescriber.Get("/api/v1/inventory/reports/inventory");
     ASSERT_EQ(inventory.status, 200) << inventory.text;
     EXPECT_EQ(inventory.body["lines"].size(), 2U);

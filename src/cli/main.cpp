@@ -16,6 +16,7 @@
 #include "cli/record_commands.hpp"
 #include "cli/schedule_commands.hpp"
 #include "cli/serve_command.hpp"
+#include "cli/standing_order_commands.hpp"
 #include "cli/user_commands.hpp"
 
 namespace {
@@ -58,6 +59,7 @@ int Main(int argc, char** argv) {
     kclinic::cli::RegisterScheduleCommands(*app.get_subcommand("schedule"), commands);
     kclinic::cli::RegisterDeviceCommands(app, commands);
     kclinic::cli::RegisterInventoryCommands(app, commands);
+    kclinic::cli::RegisterStandingOrderCommands(app, commands);
     kclinic::cli::RegisterServeCommand(app, commands);
     kclinic::cli::RegisterMonitorSimCommand(app, commands);
     kclinic::cli::RegisterUserCommands(app, commands);

@@ -57,7 +57,7 @@ let mrnSequence = 0;
 
 // A patient with a signed screening for `product` and a course of `protocol` on `route` starting today (the clinic's
 // zone is UTC by default); resolves with { patientId, sessionId, name }.
-export async function patientWithCourse({ nurse, prescriber, admin }, { product, protocol, route, givenName, familyName }) {
+export async function patientWithCourse({ nurse, prescriber, admin }, { product, protocol, route, givenName, familyName, address }) {
   mrnSequence += 1;
   const patient = await nurse.must('POST', '/api/v1/patients', {
     mrn: `MRN-WEB-${process.pid}-${mrnSequence}`,
@@ -65,6 +65,7 @@ export async function patientWithCourse({ nurse, prescriber, admin }, { product,
     family_name: familyName,
     birth_date: '1984-05-06',
     sex: 'female',
+    ...(address ? { address } : {}),
   });
   const base = `/api/v1/patients/${patient.id}`;
   await nurse.must('POST', `${base}/weights`, { weight_kg: 70 });

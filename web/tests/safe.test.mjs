@@ -33,6 +33,7 @@ before(async () => {
     route: 'iv',
     givenName: 'Sam',
     familyName: 'Safe',
+    address: '12 Example Street\nSpringfield, IL 62701',
   }));
   const { nurse } = api;
   const session = `/api/v1/sessions/${sessionId}`;
@@ -148,6 +149,8 @@ test('receive, draw, waste before a witness, count, sign the discrepancy, and th
   await draw.getByText('1 mL (50 mg)').waitFor();
   await draw.getByText('0.7 mL (35 mg)').waitFor();
   await draw.getByText(`witness ${users.nurse2.email}`).waitFor();
+  // To whom it was dispensed, by name and address (21 CFR 1304.22(c)).
+  assert.match(await draw.locator('td.dispensed-to').innerText(), /^Sam Safe\s+12 Example Street\s+Springfield, IL 62701$/);
   await look(page, '06-dispensing-log');
   await page.emulateMedia({ media: 'print' });
   const header = page.getByTestId('print-header');
@@ -161,6 +164,7 @@ test('receive, draw, waste before a witness, count, sign the discrepancy, and th
   assert.match(csv.headers()['content-type'], /^text\/csv/);
   const lines = (await csv.text()).trim().split(/\r?\n/);
   assert.match(lines[0], /^recorded_at,recorded_by,product,lot_number/);
+  assert.match(lines[0], /,patient_given_name,patient_family_name,patient_address,/);
   assert.equal(lines.length, 2, 'one draw');
   assert.match(lines[1], /WEB-K50-1/);
 

@@ -37,6 +37,7 @@ Result<app::NewPatient> ReadDemographics(const HttpRequest& request) {
     patient.birth_date = body.Date("birth_date");
     const std::string sex = body.String("sex");
     patient.clinician = body.OptionalString("clinician").value_or("");
+    patient.address = body.OptionalString("address").value_or("");
     RETURN_IF_ERROR(body.Finish());
     Result<clinical::Sex> parsed = clinical::ParseSex(sex);
     if (!parsed.ok()) {
@@ -107,6 +108,7 @@ void AddPatientsCollection(ApiRouter& api, ApiServices& services) {
                 changed.birth_date = demographics.birth_date;
                 changed.sex = demographics.sex;
                 changed.clinician = demographics.clinician;
+                changed.address = demographics.address;
                 ASSIGN_OR_RETURN(app::Patient updated, services.use_cases.patients.UpdatePatient(call.actor, changed));
                 return PatientResponse(200, updated);
             });

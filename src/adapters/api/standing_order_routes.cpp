@@ -16,37 +16,6 @@ namespace {
 
 using app::Permission;
 
-// The terms of an order as clinical::PrnOrderTerms, read from `body` (a standing-order entry or a one-off order).
-// Enum names are checked here; every bound by clinical::ValidatePrnOrderTerms in the use case.
-Result<clinical::PrnOrderTerms> ReadTerms(ObjectReader& body, const std::string& prefix) {
-    clinical::PrnOrderTerms terms;
-    terms.drug = body.String("drug");
-    terms.dose = body.Number("dose");
-    const std::string unit = body.String("unit");
-    const std::optional<Json> routes = body.Raw("routes");
-    terms.indication = body.String("indication");
-    if (ObjectReader* sbp = body.OptionalObject("sbp_condition")) {
-        terms.sbp_condition =
-            clinical::SbpCondition{sbp->Int("systolic_at_or_above_mmhg"), sbp->Int("sustained_minutes")};
-    }
-    terms.max_doses_per_session = body.Int("max_doses_per_session");
-    terms.max_total_per_session = body.OptionalNumber("max_total_per_session");
-    terms.min_interval_minutes = body.OptionalInt("min_interval_minutes").value_or(0);
-    ASSIGN_OR_RETURN(terms.unit, clinical::kMedicationUnitNames.ParseField(prefix + "unit", unit));
-    if (!routes || !routes->is_array()) {
-        return InvalidArgument(prefix + "routes", "is required: an array of route names");
-    }
-    for (const Json& route : *routes) {
-        if (!route.is_string()) {
-            return InvalidArgument(prefix + "routes", "must hold route names only");
-        }
-        ASSIGN_OR_RETURN(const clinical::MedicationRoute parsed,
-                         clinical::kMedicationRouteNames.ParseField(prefix + "routes", route.get<std::string>()));
-        terms.routes.push_back(parsed);
-    }
-    return terms;
-}
-
 Json ItemsOf(const std::vector<app::StandingOrderSet>& sets) {
     Json items = Json::array();
     for (const app::StandingOrderSet& set : sets) {
@@ -86,20 +55,7 @@ void AddStandingOrderRoutes(ApiRouter& api, ApiServices& services) {
 
     api.Add(Method::kPost, "/api/v1/standing-orders", Permission::kStandingOrderSign, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
-                ObjectReader body(call.request.body);
-                app::NewStandingOrderSet set;
-                set.supersedes_version = body.Int("supersedes_version");
-                set.note = body.OptionalString("note").value_or("");
-                const std::vector<ObjectReader*> entries = body.OptionalObjectArray("entries");
-                std::vector<Result<clinical::PrnOrderTerms>> read;
-                for (std::size_t i = 0; i < entries.size(); ++i) {
-                    read.push_back(ReadTerms(*entries[i], "entries[" + std::to_string(i) + "]."));
-                }
-                RETURN_IF_ERROR(body.Finish());
-                for (Result<clinical::PrnOrderTerms>& terms : read) {
-                    RETURN_IF_ERROR(terms);
-                    set.entries.push_back(std::move(*terms));
-                }
+                ASSIGN_OR_RETURN(const app::NewStandingOrderSet set, json::ReadStandingOrderSet(call.request.body));
                 ASSIGN_OR_RETURN(const app::StandingOrderSet signed_set,
                                  services.use_cases.standing_orders.SignSet(call.actor, set));
                 return JsonResponse(201, json::ToJson(signed_set));
@@ -108,7 +64,7 @@ void AddStandingOrderRoutes(ApiRouter& api, ApiServices& services) {
     api.Add(Method::kPost, "/api/v1/sessions/{id}/one-off-orders", Permission::kDoseOrderSign, Subject::kNone,
             [&services](ApiCall& call) -> Result<HttpResponse> {
                 ObjectReader body(call.request.body);
-                Result<clinical::PrnOrderTerms> terms = ReadTerms(body, "");
+                Result<clinical::PrnOrderTerms> terms = json::ReadPrnOrderTerms(body, "");
                 app::NewOneOffOrder order;
                 order.acknowledge_interactions = body.OptionalBoolean("acknowledge_interactions").value_or(false);
                 RETURN_IF_ERROR(body.Finish());

@@ -57,6 +57,9 @@ void AddUsers(ApiRouter& api, ApiServices& services) {
     };
     user_action("/api/v1/users/{email}/disable", Method::kPost,
                 [&services](ApiCall& call) { return services.use_cases.users.DisableUser(call.actor, EmailOf(call)); });
+    user_action("/api/v1/users/{email}/medical-director", Method::kPost, [&services](ApiCall& call) {
+        return services.use_cases.users.DesignateMedicalDirector(call.actor, EmailOf(call));
+    });
     user_action("/api/v1/users/{email}/unlock", Method::kPost,
                 [&services](ApiCall& call) { return services.use_cases.users.UnlockUser(call.actor, EmailOf(call)); });
     user_action("/api/v1/users/{email}/password", Method::kPut, [&services](ApiCall& call) -> Result<app::User> {

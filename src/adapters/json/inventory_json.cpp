@@ -143,6 +143,28 @@ std::string Mg(const clinical::CsProduct& product, std::int64_t units) {
     return FormatNumber(static_cast<double>(clinical::UnitsToMicrograms(product, units)) / 1000.0);
 }
 
+// A multi-line text (a postal address) on one line, its lines joined by ", ": one CSV row per record, for the
+// spreadsheet and the grep an inspector reads it with.
+std::string OneLine(const std::string& text) {
+    std::string line;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        std::string part = text.substr(start, end - start);
+        if (!part.empty() && part.back() == '\r') {
+            part.pop_back();
+        }
+        if (!part.empty()) {
+            line += (line.empty() ? "" : ", ") + part;
+        }
+        start = end + 1;
+    }
+    return line;
+}
+
 // What a loss took: a count's difference (expected minus found; negative when found over), else the entry's amount.
 std::int64_t LostUnits(const app::CsEntry& entry) {
     return entry.kind == CsMovementKind::kCount ? entry.expected_units - entry.units : entry.units;
@@ -191,6 +213,12 @@ Json DispensingJson(const std::vector<app::CsDispensingLine>& lines) {
         const clinical::CsProduct product = ProductOf(line.container);
         items.push_back({{"entry", EntryJson(line.draw, product, line.corrected_by)},
                          {"container", ContainerJson(line.container, product)},
+                         {"patient",
+                          {{"id", line.patient.id.value},
+                           {"mrn", line.patient.mrn},
+                           {"given_name", line.patient.given_name},
+                           {"family_name", line.patient.family_name},
+                           {"address", line.patient.address}}},
                          {"returned", AmountJson(product, line.returned_units)},
                          {"wasted", AmountJson(product, line.wasted_units)},
                          {"waste_witnesses", line.waste_witnesses}});
@@ -199,9 +227,10 @@ Json DispensingJson(const std::vector<app::CsDispensingLine>& lines) {
 }
 
 std::string DispensingCsv(const std::vector<app::CsDispensingLine>& lines) {
-    std::string body = CsvRow({"recorded_at", "recorded_by", "product", "lot_number", "container_id", "entry_id",
-                               "patient_id", "administration_id", "drawn_mg", "given_mg", "returned_mg", "wasted_mg",
-                               "waste_witnesses", "corrected_by"});
+    std::string body =
+        CsvRow({"recorded_at", "recorded_by", "product", "lot_number", "container_id", "entry_id", "patient_id",
+                "patient_given_name", "patient_family_name", "patient_address", "administration_id", "drawn_mg",
+                "given_mg", "returned_mg", "wasted_mg", "waste_witnesses", "corrected_by"});
     for (const app::CsDispensingLine& line : lines) {
         const clinical::CsProduct product = ProductOf(line.container);
         std::string witnesses;
@@ -210,8 +239,8 @@ std::string DispensingCsv(const std::vector<app::CsDispensingLine>& lines) {
         }
         body += CsvRow({FormatTime(line.draw.recorded_at), line.draw.recorded_by, line.container.product,
                         line.container.lot_number, std::to_string(line.container.id.value),
-                        std::to_string(line.draw.id.value),
-                        line.draw.patient ? std::to_string(line.draw.patient->value) : "",
+                        std::to_string(line.draw.id.value), std::to_string(line.patient.id.value),
+                        line.patient.given_name, line.patient.family_name, OneLine(line.patient.address),
                         line.draw.administration ? std::to_string(line.draw.administration->value) : "",
                         Mg(product, line.draw.units), Mg(product, line.draw.given_units),
                         Mg(product, line.returned_units), Mg(product, line.wasted_units), witnesses,

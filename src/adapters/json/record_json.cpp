@@ -54,6 +54,7 @@ Json ToJson(const app::Patient& patient) {
         {"created_at", FormatTime(patient.created_at)},
         {"created_by", patient.created_by},
         {"clinician", patient.clinician},
+        {"address", patient.address},
     };
 }
 
@@ -502,6 +503,7 @@ Json ToJson(const app::User& user) {
         {"display_name", user.display_name},
         {"role", app::RoleName(user.role)},
         {"disabled", user.disabled},
+        {"medical_director", user.medical_director},
         {"failed_logins", user.failed_logins},
         {"created_at", FormatTime(user.created_at)},
         {"created_by", user.created_by},

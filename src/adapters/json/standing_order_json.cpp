@@ -1,5 +1,9 @@
 #include "adapters/json/standing_order_json.hpp"
 
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "adapters/json/record_json.hpp"
 
 namespace kclinic::adapters::json {
@@ -64,6 +68,53 @@ Json ToJson(const app::PrnDose& dose) {
                                             {"recorded_by", dose.response->recorded_by}}
                                      : Json(nullptr);
     return json;
+}
+
+Result<clinical::PrnOrderTerms> ReadPrnOrderTerms(ObjectReader& body, const std::string& prefix) {
+    clinical::PrnOrderTerms terms;
+    terms.drug = body.String("drug");
+    terms.dose = body.Number("dose");
+    const std::string unit = body.String("unit");
+    const std::optional<Json> routes = body.Raw("routes");
+    terms.indication = body.String("indication");
+    if (ObjectReader* sbp = body.OptionalObject("sbp_condition")) {
+        terms.sbp_condition =
+            clinical::SbpCondition{sbp->Int("systolic_at_or_above_mmhg"), sbp->Int("sustained_minutes")};
+    }
+    terms.max_doses_per_session = body.Int("max_doses_per_session");
+    terms.max_total_per_session = body.OptionalNumber("max_total_per_session");
+    terms.min_interval_minutes = body.OptionalInt("min_interval_minutes").value_or(0);
+    ASSIGN_OR_RETURN(terms.unit, clinical::kMedicationUnitNames.ParseField(prefix + "unit", unit));
+    if (!routes || !routes->is_array()) {
+        return InvalidArgument(prefix + "routes", "is required: an array of route names");
+    }
+    for (const Json& route : *routes) {
+        if (!route.is_string()) {
+            return InvalidArgument(prefix + "routes", "must hold route names only");
+        }
+        ASSIGN_OR_RETURN(const clinical::MedicationRoute parsed,
+                         clinical::kMedicationRouteNames.ParseField(prefix + "routes", route.get<std::string>()));
+        terms.routes.push_back(parsed);
+    }
+    return terms;
+}
+
+Result<app::NewStandingOrderSet> ReadStandingOrderSet(std::string_view document) {
+    ObjectReader body(document);
+    app::NewStandingOrderSet set;
+    set.supersedes_version = body.Int("supersedes_version");
+    set.note = body.OptionalString("note").value_or("");
+    const std::vector<ObjectReader*> entries = body.OptionalObjectArray("entries");
+    std::vector<Result<clinical::PrnOrderTerms>> read;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        read.push_back(ReadPrnOrderTerms(*entries[i], "entries[" + std::to_string(i) + "]."));
+    }
+    RETURN_IF_ERROR(body.Finish());
+    for (Result<clinical::PrnOrderTerms>& terms : read) {
+        RETURN_IF_ERROR(terms);
+        set.entries.push_back(*terms);
+    }
+    return set;
 }
 
 }  // namespace kclinic::adapters::json

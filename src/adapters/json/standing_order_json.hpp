@@ -3,8 +3,14 @@
 // The JSON of standing orders and PRN doses (app/standing_orders.hpp), as the API, the live channel and the session
 // screen show them (docs/api.md "Standing orders and PRN doses").
 
+#include <string>
+#include <string_view>
+
 #include "adapters/json/clinical_json.hpp"
+#include "adapters/json/object_reader.hpp"
 #include "app/records.hpp"
+#include "app/standing_orders.hpp"
+#include "base/result.hpp"
 
 namespace kclinic::adapters::json {
 
@@ -18,5 +24,14 @@ namespace kclinic::adapters::json {
 // The session medication's JSON with "standing_order_set_id" and "entry_number" (or null), "one_off_order_id" (or
 // null) and "response": {"effective", "note", "recorded_at", "recorded_by"} or null.
 [[nodiscard]] Json ToJson(const app::PrnDose& dose);
+
+// The terms of an order (a standing-order entry or a one-off order) read from `body`, the fields ToJson writes but
+// "routes" an array of route names; errors name `prefix` + the field. Enum names are checked here; every bound by
+// clinical::ValidatePrnOrderTerms in the use case. The caller finishes `body`.
+[[nodiscard]] Result<clinical::PrnOrderTerms> ReadPrnOrderTerms(ObjectReader& body, const std::string& prefix);
+// A new version of the standing-order set from a JSON document: {"supersedes_version", "note" (optional),
+// "entries": [terms...]}, as POST /api/v1/standing-orders and `kclinic standing-orders sign` take it. Errors name
+// the field ("entries[0].unit"); unknown fields are refused.
+[[nodiscard]] Result<app::NewStandingOrderSet> ReadStandingOrderSet(std::string_view document);
 
 }  // namespace kclinic::adapters::json

@@ -446,9 +446,12 @@ public:
     virtual Result<std::optional<User>> FindPatientUser(PatientId patient) = 0;
     // Users with id > after, in id order, at most `limit`.
     virtual Result<std::vector<User>> ListUsers(UserId after, int limit) = 0;
-    // Stores display_name, password_hash, disabled, updated_at and updated_by of `user.id` (email, role and
-    // patient never change). kNotFound when no such user.
+    // Stores display_name, password_hash, disabled, medical_director, updated_at and updated_by of `user.id` (email,
+    // role and patient never change). kNotFound when no such user; kConflict "medical_director" when another user is
+    // the medical director already.
     virtual Status UpdateUser(const User& user) = 0;
+    // The user designated medical director; nullopt when none is.
+    virtual Result<std::optional<User>> FindMedicalDirector() = 0;
 
     // Login throttling by email address (lower case), whether or not a user has it. No state: zero attempts.
     virtual Result<LoginThrottle> GetLoginThrottle(std::string_view email) = 0;
@@ -634,6 +637,11 @@ public:
     // ended, and holds it until this one ends, so two nurses drawing from one vial at once are judged one after the
     // other against the balance the first left. kNotFound "container_id" when no such container.
     virtual Status LockCsContainer(CsContainerId id) = 0;
+    // Serialises the draws for one administration, whatever their containers: waits until every other open
+    // transaction that locked it has ended, and holds it until this one ends, so two draws for one administration
+    // from two vials are judged one after the other against its dose. Taken before LockCsContainer (one order, no
+    // deadlock). kNotFound "administration_id" when no such administration.
+    virtual Status LockAdministrationDraws(AdministrationId administration) = 0;
     // `entry.id` is ignored; the new id is returned.
     virtual Result<CsEntryId> InsertCsEntry(const CsEntry& entry) = 0;
     // kNotFound "entry_id" when no such entry.

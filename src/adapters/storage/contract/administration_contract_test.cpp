@@ -217,7 +217,7 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
                                                     clinical::MedicationRoute::kPo,
                                                     clock_.Now(),
                                                     "nausea",
-                                                    clinical::MedicationOrderKind::kStandingOrder};
+                                                    clinical::MedicationOrderKind::kPrn};
     ExpectRefusedWritingNothing<app::SessionMedication>(
         session, [&] { return clinic().doses.RecordSessionMedication(nurse_, session, before_check_in, settings_); },
         "session_id", ErrorCode::kFailedPrecondition);
@@ -232,6 +232,13 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
     ExpectRefusedWritingNothing<app::SessionMedication>(
         session, [&] { return clinic().doses.RecordSessionMedication(nurse_, session, ketamine, settings_); }, "drug",
         ErrorCode::kInvalidArgument);
+    // A free-form entry cannot claim a standing order: only a PRN dose under the order set is checked against it.
+    app::NewSessionMedication claims_standing_order = ondansetron;
+    claims_standing_order.order_kind = clinical::MedicationOrderKind::kStandingOrder;
+    ExpectRefusedWritingNothing<app::SessionMedication>(
+        session,
+        [&] { return clinic().doses.RecordSessionMedication(nurse_, session, claims_standing_order, settings_); },
+        "order_kind", ErrorCode::kInvalidArgument);
     app::NewSessionMedication no_indication = ondansetron;
     no_indication.indication = " ";
     ExpectRefusedWritingNothing<app::SessionMedication>(
@@ -263,7 +270,7 @@ TEST_P(AdministrationContractTest, OtherMedicationsAreRecordedApartFromTheOrder)
     EXPECT_EQ(read.medications[0].unit, clinical::MedicationUnit::kMg);
     EXPECT_EQ(read.medications[0].route, clinical::MedicationRoute::kPo);
     EXPECT_EQ(read.medications[0].indication, "nausea");
-    EXPECT_EQ(read.medications[0].order_kind, clinical::MedicationOrderKind::kStandingOrder);
+    EXPECT_EQ(read.medications[0].order_kind, clinical::MedicationOrderKind::kPrn);
     EXPECT_EQ(read.medications[0].recorded_by, "nurse@clinic.example");
     EXPECT_EQ(read.medications[1].drug, "midazolam");
     EXPECT_EQ(read.medications[1].route, clinical::MedicationRoute::kIv);

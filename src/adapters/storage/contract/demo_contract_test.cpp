@@ -402,7 +402,28 @@ TEST_P(DemoContractTest, StocksTheSafeWithAWeekOfDrawsAndOneExplainedDiscrepancy
     ASSERT_EQ(resolutions.size(), 1U);
     EXPECT_EQ(resolutions[0].refers_to, short_counts[0].id);
     EXPECT_EQ(resolutions[0].recorded_by, "prescriber@demo.kclinic.example");
+    const Result<std::optional<app::User>> director =
+        store().Read([](app::StoreTransaction& tx) { return tx.FindMedicalDirector(); });
+    ASSERT_TRUE(director.ok() && director->has_value());
+    EXPECT_EQ((*director)->email, "prescriber@demo.kclinic.example");  // who signed it
     EXPECT_FALSE(resolutions[0].reason.empty());
+
+    // The inspector's reports come out of it: the dispensing log names each draw's patient by name and address
+    // (21 CFR 1304.22(c)), and the record of losses holds the explained discrepancy.
+    const app::TimePoint week_before = app::TimePoint{today - std::chrono::days{8}};
+    const app::TimePoint after = kNow + std::chrono::days{1};
+    const std::vector<app::CsDispensingLine> dispensed =
+        Must(clinic().inventory.DispensingLog(prescriber_, "ketamine", week_before, after));
+    EXPECT_FALSE(dispensed.empty());
+    for (const app::CsDispensingLine& line : dispensed) {
+        EXPECT_EQ(std::optional<PatientId>(line.patient.id), line.draw.patient);
+        EXPECT_EQ(line.patient.family_name, "Demo");
+        EXPECT_NE(line.patient.address.find("Example Street"), std::string::npos) << line.patient.mrn;
+    }
+    const std::vector<app::CsLoss> losses = Must(clinic().inventory.Losses(prescriber_, week_before, after));
+    EXPECT_TRUE(std::any_of(losses.begin(), losses.end(), [&](const app::CsLoss& loss) {
+        return loss.entry.id == short_counts[0].id && loss.resolution.has_value();
+    }));
 }
 
 TEST_P(DemoContractTest, ASecondSeedingAddsNothing) {

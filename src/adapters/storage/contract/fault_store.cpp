@@ -493,6 +493,12 @@ public:
         return Call(&app::StoreTransaction::ListCsContainers);
     }
     Status LockCsContainer(app::CsContainerId id) override { return Call(&app::StoreTransaction::LockCsContainer, id); }
+    Result<std::optional<app::User>> FindMedicalDirector() override {
+        return Call(&app::StoreTransaction::FindMedicalDirector);
+    }
+    Status LockAdministrationDraws(app::AdministrationId administration) override {
+        return Call(&app::StoreTransaction::LockAdministrationDraws, administration);
+    }
     Result<app::CsEntryId> InsertCsEntry(const app::CsEntry& entry) override {
         return Call(&app::StoreTransaction::InsertCsEntry, entry);
     }

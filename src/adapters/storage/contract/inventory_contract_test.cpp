@@ -1,10 +1,11 @@
 // The controlled-substance log (app::ControlledSubstanceLog) on a real SQLite file and a real PostgreSQL server: every
 // balance rule and refusal through the use cases (a refusal writes nothing, not even an audit entry), the witness
 // rules, counts and their discrepancies, corrections, the inspector's reports, the schema's own append-only guard,
-// and two nurses drawing from one vial at once on real threads.
+// two nurses drawing from one vial at once on real threads, and two drawing for one administration from two vials.
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -93,6 +94,43 @@ protected:
                   b.given + b.wasted + b.destroyed + b.returned_to_supplier + b.discrepancy + b.in_hand + b.on_hand);
         EXPECT_GE(b.on_hand, 0);
         EXPECT_GE(b.in_hand, 0);
+    }
+
+    // What two nurses drawing at once came to: the draws the store accepted, and those it refused with
+    // kFailedPrecondition naming `refusal_field` (any other answer is a test failure).
+    struct DrawRace {
+        int accepted = 0;
+        int refused = 0;
+    };
+    // nurse_ draws `draw` from containers[0] and a second nurse from containers[1] (the same container for both when
+    // equal), `draws_each` times each, on two threads started together, each as fast as the store lets them.
+    DrawRace DrawAtOnce(std::array<CsContainerId, 2> containers, const app::CsDraw& draw, int draws_each,
+                        const std::string& refusal_field) {
+        std::atomic<int> accepted{0};
+        std::atomic<int> refused{0};
+        std::atomic<bool> go{false};
+        auto nurse = [&](const app::Actor& actor, CsContainerId container) {
+            while (!go.load()) {
+                std::this_thread::yield();
+            }
+            for (int i = 0; i < draws_each; ++i) {
+                Result<CsContainerStatus> drawn = clinic().inventory.Draw(actor, container, draw);
+                if (drawn.ok()) {
+                    ++accepted;
+                } else if (drawn.error().code == ErrorCode::kFailedPrecondition &&
+                           drawn.error().field == refusal_field) {
+                    ++refused;
+                } else {
+                    ADD_FAILURE() << drawn.error().ToString();
+                }
+            }
+        };
+        std::thread first(nurse, nurse_, containers[0]);
+        std::thread second(nurse, app::Actor{"rn2@clinic.example", "10.0.0.9"}, containers[1]);
+        go = true;
+        first.join();
+        second.join();
+        return DrawRace{accepted.load(), refused.load()};
     }
 
     app::Witness witness_;
@@ -316,6 +354,53 @@ TEST_P(InventoryContractTest, ACountsDiscrepancyStaysOpenUntilTheMedicalDirector
         ErrorCode::kFailedPrecondition, "refers_to");
 }
 
+// Once an admin designates a medical director, only they sign a discrepancy's explanation; a designation replaces
+// the one before, is only of an active prescriber, and ends when the director is disabled.
+TEST_P(InventoryContractTest, OnlyTheDesignatedMedicalDirectorSignsADiscrepancy) {
+    AddUser(prescriber_.user, app::Role::kPrescriber);
+    AddUser("director@clinic.example", app::Role::kPrescriber);
+    AddUser(nurse_.user, app::Role::kNurse);
+    const CsContainerId vial = ReceiveVials().at(0);
+    Result<std::vector<CsContainerStatus>> counted =
+        clinic().inventory.Count(nurse_, "safe", {{vial, Ml(9.9)}}, "", witness_);
+    ASSERT_TRUE(counted.ok()) << counted.error().ToString();
+    const app::CsEntryId count = counted->at(0).entries.back().id;
+
+    EXPECT_TRUE(IsRefusal(clinic().users.DesignateMedicalDirector(admin_, nurse_.user), ErrorCode::kFailedPrecondition,
+                          "email"));
+    EXPECT_TRUE(IsRefusal(clinic().users.DesignateMedicalDirector(admin_, "nobody@clinic.example"),
+                          ErrorCode::kNotFound, "email"));
+    Result<app::User> first = clinic().users.DesignateMedicalDirector(admin_, prescriber_.user);
+    ASSERT_TRUE(first.ok()) << first.error().ToString();
+    EXPECT_TRUE(first->medical_director);
+    EXPECT_EQ(AuditActions().back(), "user.medical_director");
+    EXPECT_TRUE(IsRefusal(clinic().users.DesignateMedicalDirector(admin_, prescriber_.user),
+                          ErrorCode::kFailedPrecondition, "email"));
+    Result<app::User> second = clinic().users.DesignateMedicalDirector(admin_, "Director@Clinic.Example");
+    ASSERT_TRUE(second.ok()) << second.error().ToString();
+    Result<std::optional<app::User>> director =
+        store().Read([](app::StoreTransaction& tx) { return tx.FindMedicalDirector(); });
+    ASSERT_TRUE(director.ok() && director->has_value());
+    EXPECT_EQ((*director)->email, "director@clinic.example");
+    // The schema itself keeps it to one.
+    EXPECT_FALSE(ExecuteDirectly("UPDATE users SET medical_director = 1").ok());
+
+    // The prescriber who stood in before may no longer sign; the director does.
+    ExpectRefused<app::CsDiscrepancy>(
+        vial, [&] { return clinic().inventory.Resolve(prescriber_, count, "0.1 mL spilled"); },
+        ErrorCode::kPermissionDenied, "actor");
+    const app::Actor director_actor{"director@clinic.example", "10.0.0.5"};
+    Result<app::CsDiscrepancy> resolved = clinic().inventory.Resolve(director_actor, count, "0.1 mL spilled");
+    ASSERT_TRUE(resolved.ok()) << resolved.error().ToString();
+    EXPECT_EQ(resolved->resolution->recorded_by, "director@clinic.example");
+
+    // Disabled, the director is no longer one.
+    ASSERT_TRUE(clinic().users.DisableUser(admin_, "director@clinic.example").ok());
+    director = store().Read([](app::StoreTransaction& tx) { return tx.FindMedicalDirector(); });
+    ASSERT_TRUE(director.ok());
+    EXPECT_FALSE(director->has_value());
+}
+
 TEST_P(InventoryContractTest, ACorrectionReversesAnEntryAndTheReportsShowIt) {
     const CsContainerId vial = ReceiveVials().at(0);
     const app::AdministrationId administration = KetamineAdministration();
@@ -377,38 +462,29 @@ TEST_P(InventoryContractTest, TwoNursesDrawingFromOneVialAtOnceNeverOverdrawIt) 
     const CsContainerId vial = ReceiveVials().at(0);  // 10 mL
     const app::AdministrationId administration = KetamineAdministration();
     constexpr int kDrawsEach = 8;  // 16 draws of 1 mL wanted, 10 mL there
-    std::atomic<int> accepted{0};
-    std::atomic<int> refused_on_hand{0};
-    std::atomic<int> other_errors{0};
-    std::atomic<bool> go{false};
-    auto nurse = [&](const app::Actor& actor) {
-        while (!go.load()) {
-            std::this_thread::yield();
-        }
-        for (int i = 0; i < kDrawsEach; ++i) {
-            Result<CsContainerStatus> drawn = clinic().inventory.Draw(actor, vial, {administration, Ml(1), Mg(0)});
-            if (drawn.ok()) {
-                ++accepted;
-            } else if (drawn.error().code == ErrorCode::kFailedPrecondition && drawn.error().field == "units") {
-                ++refused_on_hand;
-            } else {
-                ++other_errors;
-                ADD_FAILURE() << drawn.error().ToString();
-            }
-        }
-    };
-    std::thread first(nurse, nurse_);
-    std::thread second(nurse, app::Actor{"rn2@clinic.example", "10.0.0.9"});
-    go = true;
-    first.join();
-    second.join();
-    EXPECT_EQ(accepted.load(), 10);
-    EXPECT_EQ(refused_on_hand.load(), 2 * kDrawsEach - 10);
-    EXPECT_EQ(other_errors.load(), 0);
+    const DrawRace race = DrawAtOnce({vial, vial}, {administration, Ml(1), Mg(0)}, kDrawsEach, "units");
+    EXPECT_EQ(race.accepted, 10);
+    EXPECT_EQ(race.refused, 2 * kDrawsEach - 10);
     const CsContainerStatus stored = Stored(vial);
     EXPECT_EQ(stored.balance.on_hand, 0);
     EXPECT_EQ(stored.balance.in_hand, 10'000);
     ExpectBalanced(stored.balance);
+}
+
+// Two nurses draw for one administration at once, each from their own vial: the draws given are checked against the
+// administration's dose across both containers, so together they never give more than it records (35 mg).
+TEST_P(InventoryContractTest, TwoNursesDrawingForOneAdministrationFromTwoVialsNeverExceedItsDose) {
+    const std::vector<CsContainerId> vials = ReceiveVials(2);  // 500 mg each
+    const app::AdministrationId administration = KetamineAdministration();
+    constexpr int kDrawsEach = 6;  // 12 draws of 5 mg given wanted, 35 mg recorded: 7 fit
+    const DrawRace race = DrawAtOnce({vials[0], vials[1]}, {administration, Mg(5), Mg(5)}, kDrawsEach, "given");
+    EXPECT_EQ(race.accepted, 7);
+    EXPECT_EQ(race.refused, 2 * kDrawsEach - 7);
+    const CsContainerStatus one = Stored(vials[0]);
+    const CsContainerStatus other = Stored(vials[1]);
+    EXPECT_EQ(one.balance.given + other.balance.given, 700);  // 35 mg of 50 mg/mL, in uL
+    ExpectBalanced(one.balance);
+    ExpectBalanced(other.balance);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, InventoryContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -15,7 +15,7 @@ namespace {
 // A user with its email's login throttle (no row: no attempts).
 constexpr std::string_view kUserSelect =
     "SELECT u.id, u.email, u.display_name, u.role, u.password_hash, u.disabled, u.patient_id, t.failed_logins, "
-    "t.locked_until, u.created_at, u.created_by, u.updated_at, u.updated_by "
+    "t.locked_until, u.created_at, u.created_by, u.updated_at, u.updated_by, u.medical_director "
     "FROM users u LEFT JOIN login_throttle t ON t.email = u.email ";
 
 Result<app::User> UserFromRow(const SqlRow& row) {
@@ -36,6 +36,7 @@ Result<app::User> UserFromRow(const SqlRow& row) {
     user.created_by = read.Text(10);
     user.updated_at = FromMillis(read.Int(11));
     user.updated_by = read.Text(12);
+    user.medical_director = read.Bool(13);
     if (!read.ok() || !role.ok()) {
         return Corrupt("users");
     }
@@ -175,14 +176,26 @@ Result<std::vector<app::User>> SqlTransaction::ListUsers(app::UserId after, int 
 }
 
 Status SqlTransaction::UpdateUser(const app::User& user) {
-    const std::vector<SqlValue> params = {user.id.value,           user.display_name,
-                                          user.password_hash,      std::int64_t{user.disabled ? 1 : 0},
-                                          Millis(user.updated_at), user.updated_by};
-    return UpdateOne(connection_,
-                     "UPDATE users SET display_name = $2, password_hash = $3, disabled = $4, updated_at = $5, "
-                     "updated_by = $6 WHERE id = $1 RETURNING id",
-                     params,
-                     Error{ErrorCode::kNotFound, "user_id", "no user with id " + std::to_string(user.id.value)});
+    const std::vector<SqlValue> params = {user.id.value,
+                                          user.display_name,
+                                          user.password_hash,
+                                          std::int64_t{user.disabled ? 1 : 0},
+                                          Millis(user.updated_at),
+                                          user.updated_by,
+                                          std::int64_t{user.medical_director ? 1 : 0}};
+    Status updated =
+        UpdateOne(connection_,
+                  "UPDATE users SET display_name = $2, password_hash = $3, disabled = $4, updated_at = $5, "
+                  "updated_by = $6, medical_director = $7 WHERE id = $1 RETURNING id",
+                  params, Error{ErrorCode::kNotFound, "user_id", "no user with id " + std::to_string(user.id.value)});
+    if (!updated.ok() && IsUniqueViolation(updated.error(), "users.medical_director", "users_one_medical_director")) {
+        return Error{ErrorCode::kConflict, "medical_director", "another user is the medical director"};
+    }
+    return updated;
+}
+
+Result<std::optional<app::User>> SqlTransaction::FindMedicalDirector() {
+    return FindOne<app::User>(connection_, std::string(kUserSelect) + "WHERE u.medical_director = 1", {}, UserFromRow);
 }
 
 Result<app::LoginThrottle> SqlTransaction::GetLoginThrottle(std::string_view email) {

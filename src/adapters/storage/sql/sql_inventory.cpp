@@ -112,6 +112,19 @@ Status SqlTransaction::LockCsContainer(app::CsContainerId id) {
     return Status::Ok();
 }
 
+Status SqlTransaction::LockAdministrationDraws(app::AdministrationId administration) {
+    // As LockSessionPrnDoses: the row's write lock holds on PostgreSQL until the transaction ends; SQLite's write
+    // transactions are serial already. The administration is read first so an unknown one is kNotFound, not a
+    // foreign-key violation.
+    RETURN_IF_ERROR(StatusOf(GetAdministration(administration)));
+    const std::vector<SqlValue> params = {administration.value};
+    return StatusOf(
+        connection_.Query("INSERT INTO cs_administration_locks (administration_id, generation) VALUES ($1, 1) "
+                          "ON CONFLICT (administration_id) DO UPDATE SET generation = "
+                          "cs_administration_locks.generation + 1",
+                          params));
+}
+
 Result<app::CsEntryId> SqlTransaction::InsertCsEntry(const app::CsEntry& entry) {
     const std::vector<SqlValue> params = {entry.container.value,
                                           std::string(clinical::kCsMovementKindNames.Name(entry.kind)),

@@ -66,7 +66,7 @@ std::optional<std::vector<int>> SplitInts(std::string_view text) {
 }
 
 constexpr std::string_view kPatientColumns =
-    "id, mrn, given_name, family_name, birth_date, sex, version, created_at, created_by, clinician";
+    "id, mrn, given_name, family_name, birth_date, sex, version, created_at, created_by, clinician, address";
 
 Result<app::Patient> PatientFromRow(const SqlRow& row) {
     RowReader read(row);
@@ -81,6 +81,7 @@ Result<app::Patient> PatientFromRow(const SqlRow& row) {
     patient.created_at = FromMillis(read.Int(7));
     patient.created_by = read.Text(8);
     patient.clinician = read.Text(9);
+    patient.address = read.Text(10);
     if (!read.ok() || !birth_date || !sex.ok()) {
         return Corrupt("patients");
     }
@@ -156,10 +157,11 @@ Result<app::PatientId> SqlTransaction::InsertPatient(const app::NewPatient& pati
                                           Millis(created_at),
                                           std::string(created_by),
                                           patient.clinician,
-                                          app::PatientSearchText(patient.mrn, patient.given_name, patient.family_name)};
+                                          app::PatientSearchText(patient.mrn, patient.given_name, patient.family_name),
+                                          patient.address};
     Result<std::vector<SqlRow>> rows = connection_.Query(
         "INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, version, created_at, created_by, "
-        "clinician, search_text) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9) RETURNING id",
+        "clinician, search_text, address) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10) RETURNING id",
         params);
     if (!rows.ok()) {
         return MrnTaken(rows.error(), patient.mrn);
@@ -272,10 +274,12 @@ Status SqlTransaction::UpdatePatient(const app::Patient& patient) {
                                           FormatDate(patient.birth_date),
                                           std::string(clinical::SexName(patient.sex)),
                                           patient.clinician,
-                                          app::PatientSearchText(patient.mrn, patient.given_name, patient.family_name)};
+                                          app::PatientSearchText(patient.mrn, patient.given_name, patient.family_name),
+                                          patient.address};
     Result<std::vector<SqlRow>> rows = connection_.Query(
         "UPDATE patients SET mrn = $3, given_name = $4, family_name = $5, birth_date = $6, sex = $7, "
-        "clinician = $8, search_text = $9, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version",
+        "clinician = $8, search_text = $9, address = $10, version = version + 1 WHERE id = $1 AND version = $2 "
+        "RETURNING version",
         params);
     if (!rows.ok()) {
         return MrnTaken(rows.error(), patient.mrn);

@@ -157,6 +157,7 @@ public:
     Result<std::optional<app::User>> FindPatientUser(app::PatientId patient) override;
     Result<std::vector<app::User>> ListUsers(app::UserId after, int limit) override;
     Status UpdateUser(const app::User& user) override;
+    Result<std::optional<app::User>> FindMedicalDirector() override;
     Result<app::LoginThrottle> GetLoginThrottle(std::string_view email) override;
     Result<std::optional<int>> CountLoginAttempt(std::string_view email, app::TimePoint now) override;
     Status LockLogin(std::string_view email, app::TimePoint until) override;
@@ -233,6 +234,7 @@ public:
     Result<app::CsContainer> GetCsContainer(app::CsContainerId id) override;
     Result<std::vector<app::CsContainer>> ListCsContainers() override;
     Status LockCsContainer(app::CsContainerId id) override;
+    Status LockAdministrationDraws(app::AdministrationId administration) override;
     Result<app::CsEntryId> InsertCsEntry(const app::CsEntry& entry) override;
     Result<app::CsEntry> GetCsEntry(app::CsEntryId id) override;
     Result<std::vector<app::CsEntry>> ListCsEntries(app::CsContainerId container) override;

@@ -166,9 +166,10 @@ interface RegisterForm {
   birth_date: string;
   sex: string;
   clinician: string;
+  address: string;
 }
 
-const REGISTER_FIELDS = ['mrn', 'given_name', 'family_name', 'birth_date', 'sex', 'clinician'] as const;
+const REGISTER_FIELDS = ['mrn', 'given_name', 'family_name', 'birth_date', 'sex', 'clinician', 'address'] as const;
 
 export function RegisterPatientPage(): JSX.Element {
   // Kept as a draft: a session that expires mid-registration loses nothing (draft.ts).
@@ -179,6 +180,7 @@ export function RegisterPatientPage(): JSX.Element {
     birth_date: '',
     sex: '',
     clinician: '',
+    address: '',
   });
   const form = draft.value;
   const setForm = draft.set;
@@ -197,6 +199,7 @@ export function RegisterPatientPage(): JSX.Element {
       sex: form.sex,
     };
     if (form.clinician.trim()) body.clinician = form.clinician.trim();
+    if (form.address.trim()) body.address = form.address.trim();
     await run(async () => {
       const patient = await post<Patient>('/patients', body);
       draft.clear();
@@ -239,6 +242,24 @@ export function RegisterPatientPage(): JSX.Element {
           )}
         </Field>
         {text('clinician', t('register.clinician'), 'email', t('register.clinicianHint'))}
+        <Field
+          id="register-address"
+          label={t('register.address')}
+          hint={t('register.addressHint')}
+          error={fieldError(refusal, 'address')}
+        >
+          {(described) => (
+            <textarea
+              id="register-address"
+              name="address"
+              rows={3}
+              autoComplete="off"
+              value={form.address}
+              onInput={set('address')}
+              {...described}
+            />
+          )}
+        </Field>
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy}>
             {busy ? t('register.saving') : t('register.submit')}

@@ -126,9 +126,19 @@ export interface NewReceipt {
   readonly containers: number;
 }
 
+// The person to whom a draw was dispensed (21 CFR 1304.22(c): name and address).
+export interface DispensedTo {
+  readonly id: number;
+  readonly mrn: string;
+  readonly given_name: string;
+  readonly family_name: string;
+  readonly address: string;
+}
+
 export interface DispensingLine {
   readonly entry: Entry;
   readonly container: ContainerRecord;
+  readonly patient: DispensedTo;
   readonly returned: Quantity;
   readonly wasted: Quantity;
   readonly waste_witnesses: string[];

@@ -233,6 +233,7 @@ function DispensingTable({ lines }: { lines: DispensingLine[] }): JSX.Element {
             <th scope="col">{t('safe.log.time')}</th>
             <th scope="col">{t('safe.col.container')}</th>
             <th scope="col">{t('safe.col.lot')}</th>
+            <th scope="col">{t('safe.reports.dispensedTo')}</th>
             <th scope="col">{t('safe.reports.patientAdministration')}</th>
             <th scope="col">{t('safe.reports.drawn')}</th>
             <th scope="col">{t('safe.reports.given')}</th>
@@ -247,6 +248,11 @@ function DispensingTable({ lines }: { lines: DispensingLine[] }): JSX.Element {
               <td>{formatDateTime(line.entry.recorded_at)}</td>
               <td>{containerName(line.container)}</td>
               <td>{line.container.lot_number}</td>
+              <td class="dispensed-to">
+                {line.patient.given_name} {line.patient.family_name}
+                <br />
+                {line.patient.address || t('safe.reports.noAddress')}
+              </td>
               <td>
                 {t('safe.reports.patientAdministrationValue', {
                   patient: line.entry.patient_id ?? '—',
