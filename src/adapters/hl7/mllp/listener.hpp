@@ -58,7 +58,9 @@ struct Peer {
 };
 
 // How a handler answers one frame event. Exactly one of Reply, Fail or Offload must be called, once, from any thread;
-// copies share the one answer. Replies are written in the order of their frames, not of the calls.
+// copies share the one answer. Replies are written in the order of their frames, not of the calls. A responder holds
+// its connection: REQUIRES that no copy outlives the listener (MllpListener::Run does not return before every frame
+// handed over is answered, so answering is enough).
 class FrameResponder {
 public:
     class Target;  // the connection (listener.cpp)

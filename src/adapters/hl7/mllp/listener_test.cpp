@@ -354,6 +354,7 @@ TEST(MllpListener, HandsPipelinedFramesOverWithoutWaitingForRepliesAndWritesTheR
     }
     listener.Stop();
     runner.join();
+    held.clear();  // responders hold their connections, which must not outlive the listener
 }
 
 TEST(MllpListener, ClosesTheConnectionWithoutAReplyWhenTheHandlerThrowsAndServesOthers) {
