@@ -37,26 +37,24 @@ void IngestCommitter::Submit(std::vector<app::DeviceMessage> messages, IngestDon
         done({});
         return;
     }
+    std::unique_lock lock(mutex_);
     std::string refusal;
-    bool wake = false;
-    {
-        std::lock_guard lock(mutex_);
-        if (stopping_) {
-            refusal = "the bedside-monitor feed is shutting down";
-        } else if (queued_messages_ > 0 && queued_messages_ + count > options_.max_queued) {
-            // A submission larger than the whole queue still goes in alone, when the queue is empty.
-            refusal = "the bedside-monitor feed has " + std::to_string(queued_messages_) + " messages waiting";
-        } else {
-            // The committer sleeps only on an empty queue: only the first submission after that needs to wake it.
-            wake = queue_.empty();
-            queue_.push_back(Submission{std::move(messages), std::move(done)});
-            queued_messages_ += count;
-        }
+    if (stopping_) {
+        refusal = "the bedside-monitor feed is shutting down";
+    } else if (queued_messages_ > 0 && queued_messages_ + count > options_.max_queued) {
+        // A submission larger than the whole queue still goes in alone, when the queue is empty.
+        refusal = "the bedside-monitor feed has " + std::to_string(queued_messages_) + " messages waiting";
     }
     if (!refusal.empty()) {
+        lock.unlock();
         done(std::vector<Result<app::IngestOutcome>>(count, Error{ErrorCode::kUnavailable, {}, refusal}));
         return;
     }
+    // The committer sleeps only on an empty queue: only the first submission after that needs to wake it.
+    const bool wake = queue_.empty();
+    queue_.push_back(Submission{std::move(messages), std::move(done)});
+    queued_messages_ += count;
+    lock.unlock();
     if (wake) {
         work_ready_.notify_one();
     }

@@ -190,7 +190,7 @@ mllp::FrameReply MonitorFeed::AnswerBatch(std::string_view text, clinical::TimeP
     for (std::string_view message : batch->messages) {
         prepared.push_back(Prepare(message, now));
         if (prepared.back().unreadable) {
-            rejected.push_back(Reject(message, *prepared.back().unreadable, now));
+            rejected.emplace_back(Reject(message, *prepared.back().unreadable, now));
         } else {
             rejected.emplace_back();
             messages.push_back(std::move(prepared.back().message));
@@ -217,7 +217,7 @@ mllp::FrameReply MonitorFeed::AnswerBatch(std::string_view text, clinical::TimeP
     return {WrapBatch(acks, Delimiters{}, now, batch->control_id), worst};
 }
 
-MonitorFeed::Prepared MonitorFeed::Prepare(std::string_view text, clinical::TimePoint now) {
+MonitorFeed::Prepared MonitorFeed::Prepare(std::string_view text, clinical::TimePoint now) const {
     OruOptions parse_options;
     parse_options.limits.max_message_bytes = options_.max_message_bytes;
     parse_options.local_zone = options_.local_zone;

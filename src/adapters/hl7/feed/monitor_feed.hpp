@@ -69,7 +69,7 @@ private:
         std::vector<Hl7Error> warnings;  // the unmapped codes, for the AA
         app::DeviceMessage message;
     };
-    Prepared Prepare(std::string_view text, clinical::TimePoint now);
+    Prepared Prepare(std::string_view text, clinical::TimePoint now) const;
     // A batch frame (FHS/BHS ... BTS/FTS): blocks until its messages are committed. On a worker.
     mllp::FrameReply AnswerBatch(std::string_view text, clinical::TimePoint now);
     // The ACK of a prepared message from the record's outcome; no ACK and a closed connection for an error.

@@ -166,7 +166,7 @@ public:
     void Log(std::string_view line) const { options_.log(line); }
     const FrameHandler& handler() const { return handler_; }
     // Runs offloaded work; nullopt when it threw (logged).
-    std::optional<FrameReply> RunGuarded(const std::function<FrameReply()>& work, const Peer& peer) {
+    std::optional<FrameReply> RunGuarded(const std::function<FrameReply()>& work, const Peer& peer) const {
         try {
             return work();
         } catch (const std::exception& error) {
