@@ -336,8 +336,8 @@ TEST(MllpListener, HandsPipelinedFramesOverWithoutWaitingForRepliesAndWritesTheR
             std::lock_guard lock(mutex);
             held.emplace_back(event.payload, responder);
             if (held.size() == 3) {
-                for (auto reply = held.rbegin(); reply != held.rend(); ++reply) {
-                    reply->second.Reply({"ACK:" + reply->first, AckCode::kAccept});
+                for (std::size_t i = held.size(); i-- > 0;) {
+                    held[i].second.Reply({"ACK:" + held[i].first, AckCode::kAccept});
                 }
             }
         },
