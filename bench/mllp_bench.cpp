@@ -15,6 +15,9 @@
 //     reading per code per 15 s at the least, settings monitoring.device_chart_interval_seconds, set so here), back
 //     from the bench's start, so that each is charted and published.
 //
+// Each kclinic serve figure comes with the server's CPU time per message (user + system, from /proc/PID/stat, over the
+// run; the figure that load on the machine disturbs least) and the 1-minute load average at its end.
+//
 //   kclinic_mllp_bench [--seconds S (10)] [--connections N,M,... (16,256)] [--smoke]
 // --smoke: tiny sizes (about 10 s, mostly the demo clinic's seeding), checks that it runs; its figures mean nothing.
 // Exit status 1 when a run got no AA or no probe event at all.
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -113,6 +117,36 @@ double FsyncsPerSecond(const fs::path& folder, double seconds) {
     ::close(fd);
     fs::remove(file);
     return count / elapsed;
+}
+
+// The CPU time `pid` has used, user and system, in seconds (/proc/PID/stat fields 14 and 15); 0 when unreadable.
+double CpuSeconds(pid_t pid) {
+    std::FILE* stat = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (stat == nullptr) {
+        return 0;
+    }
+    std::array<char, 4096> line{};
+    const std::size_t size = std::fread(line.data(), 1, line.size() - 1, stat);
+    std::fclose(stat);
+    // The command name (field 2) is in parentheses and may hold spaces: count the fields after its ')'.
+    const std::string_view text(line.data(), size);
+    const std::size_t paren = text.rfind(')');
+    if (paren == std::string_view::npos) {
+        return 0;
+    }
+    unsigned long long utime = 0;
+    unsigned long long stime = 0;
+    if (std::sscanf(line.data() + paren + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+                    &stime) != 2) {
+        return 0;
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// The 1-minute load average, printed beside each figure: the machine may be shared.
+double LoadAverage() {
+    std::array<double, 1> load{};
+    return ::getloadavg(load.data(), 1) == 1 ? load[0] : -1;
 }
 
 struct Throughput {
@@ -376,13 +410,15 @@ std::pair<double, double> CommitCounters(std::uint16_t http_port) {
     return {value("kclinic_mllp_commits_total"), value("kclinic_mllp_committed_messages_total")};
 }
 
-void PrintPaced(const Paced& run) {
+// `cpu`: the server's CPU seconds over the run.
+void PrintPaced(const Paced& run, double cpu) {
     std::printf(
         "%5d beds x 1/s over %3d connections: %6ld sent, %ld late, %ld not AA; ACK p50 %6.2f ms p99 %6.2f ms; "
-        "e2e to WebSocket (%zu of %d probes) p50 %6.2f ms p99 %6.2f ms\n",
+        "e2e to WebSocket (%zu of %d probes) p50 %6.2f ms p99 %6.2f ms; server CPU %.0f us/msg; load average %.1f\n",
         run.beds, run.connections, run.sent, run.late, run.not_acked, Quantile(run.ack_ms, 0.5),
         Quantile(run.ack_ms, 0.99), run.e2e_ms.size(), run.probes, Quantile(run.e2e_ms, 0.5),
-        Quantile(run.e2e_ms, 0.99));
+        Quantile(run.e2e_ms, 0.99), run.sent > 0 ? 1e6 * cpu / static_cast<double>(run.sent + run.probes) : 0.0,
+        LoadAverage());
 }
 
 int Run(int argc, char** argv) {
@@ -419,19 +455,18 @@ int Run(int argc, char** argv) {
     std::printf("disk: %.0f fdatasync/s (4 KiB, %s)\n", FsyncsPerSecond(folder, smoke ? 0.2 : 2.0), folder.c_str());
 
     {
-        // The transport's limit: the listener with a handler that only answers, with serve's workers.
+        // The transport's limit: the listener with a handler that answers at once, on the connection's strand.
         kclinic::adapters::http::MetricsRegistry metrics;
         hl7::AckOptions options;
         options.control_id = "ACKER";
         const std::string fixed = hl7::BuildAck(hl7::AckContext{}, options, {});
         hl7::mllp::ListenerOptions listener_options;
         listener_options.port = 0;
-        listener_options.worker_threads = 256;
         listener_options.log = [](std::string_view) {};
         hl7::mllp::MllpListener acker(
             listener_options,
-            [&fixed](const hl7::mllp::FrameEvent&, const hl7::mllp::Peer&) {
-                return hl7::mllp::FrameReply{fixed, hl7::AckCode::kAccept};
+            [&fixed](const hl7::mllp::FrameEvent&, const hl7::mllp::Peer&, const hl7::mllp::FrameResponder& responder) {
+                responder.Reply(hl7::mllp::FrameReply{fixed, hl7::AckCode::kAccept});
             },
             metrics);
         if (!acker.Listen().ok()) {
@@ -456,17 +491,21 @@ int Run(int argc, char** argv) {
         return 1;
     }
     int failures = 0;
+    const pid_t server_pid = server->process->Pid();
     for (const int connections : connection_counts) {
         const std::pair<double, double> before = CommitCounters(server->http_port);
+        const double cpu_before = CpuSeconds(server_pid);
         const Throughput durable =
             FullSpeed(server->mllp_port, connections, seconds, "FULL" + std::to_string(connections));
+        const double cpu = CpuSeconds(server_pid) - cpu_before;
         const std::pair<double, double> after = CommitCounters(server->http_port);
         const double commits = after.first - before.first;
         std::printf(
             "kclinic serve, SQLite, durable AA at full speed, %4d connections: %8.0f msg/s (%ld AA, %ld other; "
-            "%.0f commits/s, %.1f messages per commit)\n",
+            "%.0f commits/s, %.1f messages per commit); server CPU %.0f us/msg; load average %.1f\n",
             connections, durable.per_second, durable.accepted, durable.other, commits / seconds,
-            commits > 0 ? (after.second - before.second) / commits : 0.0);
+            commits > 0 ? (after.second - before.second) / commits : 0.0,
+            durable.accepted > 0 ? 1e6 * cpu / static_cast<double>(durable.accepted) : 0.0, LoadAverage());
         failures += durable.accepted == 0 ? 1 : 0;
     }
 
@@ -479,9 +518,10 @@ int Run(int argc, char** argv) {
     }
     int run_number = 0;
     for (const int beds : smoke ? std::vector<int>{10} : std::vector<int>{100, 1000}) {
+        const double cpu_before = CpuSeconds(server_pid);
         const Paced run =
             PacedRun(server->mllp_port, *opening.client, beds, seconds, "P" + std::to_string(++run_number), slots);
-        PrintPaced(run);
+        PrintPaced(run, CpuSeconds(server_pid) - cpu_before);
         failures += run.ack_ms.empty() || run.e2e_ms.empty() ? 1 : 0;
     }
     opening.client.reset();

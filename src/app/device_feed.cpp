@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <span>
@@ -85,68 +86,20 @@ DeviceReading ReadingOf(const DeviceObservation& observation) {
     return reading;
 }
 
-// The message's observations as device-log rows, in its order: the blood-pressure components of one observed time
-// paired into one reading of the panel (at the systolic's place), valid when all its parts are; a component without
-// its pair kept invalid. Everything else one row per observation.
-std::vector<DeviceReading> PairReadings(const std::vector<DeviceObservation>& observations) {
+// The message's observations as device-log rows, one per observation, in its order. A blood pressure is paired in
+// one place, by its sender's adapter (adapters/hl7 GroupBloodPressures: same OBR, time, equipment, method and sub-id),
+// which hands it over as one reading of the panel; a component that comes alone had no pair there, and is kept
+// invalid: a lone systolic is not a recordable reading.
+std::vector<DeviceReading> ReadingsOf(const std::vector<DeviceObservation>& observations) {
     std::vector<DeviceReading> readings;
-    std::set<TimePoint> panels;  // the observed times whose panel is made
-    // observed_at -> the components found at that time (systolic, diastolic, mean), to pair in one pass.
-    struct Parts {
-        const DeviceObservation* systolic = nullptr;
-        const DeviceObservation* diastolic = nullptr;
-        const DeviceObservation* mean = nullptr;
-    };
-    std::map<TimePoint, Parts> parts;
+    readings.reserve(observations.size());
     for (const DeviceObservation& observation : observations) {
-        Parts& at = parts[observation.observed_at];
-        if (observation.loinc == clinical::kSystolicBpLoinc && at.systolic == nullptr) {
-            at.systolic = &observation;
-        } else if (observation.loinc == clinical::kDiastolicBpLoinc && at.diastolic == nullptr) {
-            at.diastolic = &observation;
-        } else if (observation.loinc == clinical::kMeanArterialPressureLoinc && at.mean == nullptr) {
-            at.mean = &observation;
+        readings.push_back(ReadingOf(observation));
+        if (IsBloodPressureComponent(observation.loinc)) {
+            readings.back().status = DeviceReadingStatus::kInvalid;
+            readings.back().status_reason =
+                "a blood-pressure component without its systolic or diastolic pair in the same measurement";
         }
-    }
-    for (const DeviceObservation& observation : observations) {
-        if (!IsBloodPressureComponent(observation.loinc)) {
-            readings.push_back(ReadingOf(observation));
-            continue;
-        }
-        const Parts& at = parts[observation.observed_at];
-        const bool paired = at.systolic != nullptr && at.diastolic != nullptr;
-        const bool own_part = &observation == at.systolic || &observation == at.diastolic || &observation == at.mean;
-        if (!paired || !own_part) {
-            DeviceReading lone = ReadingOf(observation);
-            lone.status = DeviceReadingStatus::kInvalid;
-            lone.status_reason = own_part ? "a blood-pressure component without its systolic or diastolic pair at the "
-                                            "same observed time"
-                                          : "a second " + observation.loinc + " at the same observed time";
-            readings.push_back(std::move(lone));
-            continue;
-        }
-        if (panels.contains(observation.observed_at)) {
-            continue;  // already folded into the panel
-        }
-        DeviceReading panel = ReadingOf(*at.systolic);
-        panel.loinc = std::string(clinical::kBloodPressurePanelLoinc);
-        panel.diastolic = at.diastolic->value;
-        panel.mean_arterial = at.mean != nullptr ? std::optional<double>(at.mean->value) : std::nullopt;
-        panel.raw_code = StoredText(at.systolic->raw.code + "+" + at.diastolic->raw.code +
-                                    (at.mean != nullptr ? "+" + at.mean->raw.code : std::string()));
-        panel.raw_value = StoredText(at.systolic->raw.value + "/" + at.diastolic->raw.value +
-                                     (at.mean != nullptr ? " (" + at.mean->raw.value + ")" : std::string()));
-        for (const DeviceObservation* part : {at.systolic, at.diastolic, at.mean}) {
-            if (part != nullptr && !part->valid) {
-                panel.status = DeviceReadingStatus::kInvalid;
-                panel.status_reason =
-                    StoredText(part->loinc + ": " +
-                               (part->invalid_reason.empty() ? std::string("flagged invalid by the device")
-                                                             : part->invalid_reason));
-            }
-        }
-        panels.insert(observation.observed_at);
-        readings.push_back(std::move(panel));
     }
     return readings;
 }
@@ -193,8 +146,8 @@ struct Binding {
     std::string ambiguity;  // empty unless bound to two rooms or more
 };
 
-Result<Binding> FindBinding(StoreTransaction& tx, std::string_view key) {
-    ASSIGN_OR_RETURN(std::vector<TreatmentRoom> rooms, tx.ListRooms());
+// The binding of `key` among `rooms` (all the rooms, as ListRooms reads them).
+Binding BindingAmong(std::vector<TreatmentRoom> rooms, std::string_view key) {
     std::vector<TreatmentRoom> holding = RoomsHolding(std::move(rooms), key);
     Binding binding;
     if (holding.size() == 1) {
@@ -206,6 +159,11 @@ Result<Binding> FindBinding(StoreTransaction& tx, std::string_view key) {
                             "to one";
     }
     return binding;
+}
+
+Result<Binding> FindBinding(StoreTransaction& tx, std::string_view key) {
+    ASSIGN_OR_RETURN(std::vector<TreatmentRoom> rooms, tx.ListRooms());
+    return BindingAmong(std::move(rooms), key);
 }
 
 // Takes `key` out of every room's monitor_ids; the rooms it was in.
@@ -249,11 +207,11 @@ Result<std::optional<TreatmentSession>> SessionInRoom(StoreTransaction& tx, Room
 // sets reading.vital_sign. Returns what the live channel publishes. PRECONDITION: clinical::CheckEntryTime accepts
 // the reading's observed time under `settings` (JudgeValidity, or the assignment's own check).
 Result<RecordedVitalSign> Chart(StoreTransaction& tx, const Actor& actor, TimePoint now, const Patient& patient,
-                                const Device& device, DeviceReading& reading,
+                                const std::string& device_key, DeviceReading& reading,
                                 const std::vector<clinical::AlertFinding>& findings,
                                 const clinical::RecordSettings& settings) {
     NewVitalSign vital{patient.id,          reading.loinc,        reading.value, reading.unit,
-                       reading.observed_at, VitalSource::kDevice, device.key};
+                       reading.observed_at, VitalSource::kDevice, device_key};
     vital.device_message_id = reading.message_control_id;
     vital.diastolic = reading.diastolic;
     vital.mean_arterial = reading.mean_arterial;
@@ -273,7 +231,7 @@ Result<RecordedVitalSign> Chart(StoreTransaction& tx, const Actor& actor, TimePo
 // The reading of a session through the alert and chart rules: its breach episode, whether it opens one (and so
 // raises the alert) and whether the chart keeps it; charts it when so.
 Result<std::optional<RecordedVitalSign>> RunSessionRules(StoreTransaction& tx, const Actor& actor, TimePoint now,
-                                                         const Patient& patient, const Device& device,
+                                                         const Patient& patient, const std::string& device_key,
                                                          DeviceReading& reading,
                                                          const clinical::ClinicSettings& settings) {
     const clinical::VitalSignEntry entry{reading.loinc, reading.value, reading.unit, reading.diastolic,
@@ -295,7 +253,7 @@ Result<std::optional<RecordedVitalSign>> RunSessionRules(StoreTransaction& tx, c
         return std::optional<RecordedVitalSign>{};
     }
     ASSIGN_OR_RETURN(RecordedVitalSign recorded,
-                     Chart(tx, actor, now, patient, device, reading, findings, settings.records));
+                     Chart(tx, actor, now, patient, device_key, reading, findings, settings.records));
     if (!recorded.alerts.empty()) {
         reading.alert = recorded.alerts.front().id;
     }
@@ -340,23 +298,58 @@ Result<DeviceView> ViewOf(StoreTransaction& tx, DeviceId id) {
     return DeviceView{std::move(device), std::move(binding.room)};
 }
 
+// What every message of one transaction is stored under, read once for all of them (issue 13 §5: no per-message
+// reads that a batch can share).
+struct IngestContext {
+    clinical::ClinicSettings settings;
+    std::vector<TreatmentRoom> rooms;  // every room, for the devices' bindings
+    // The devices saved in this transaction, by key, as saved: a device's next message that names it alike (a
+    // monitor's every message does) needs no second save.
+    std::map<std::string, Device, std::less<>> saved;
+};
+
+// Whether `seen` says nothing `saved` does not already hold (first_seen_at aside: the store keeps the first).
+bool SameIdentity(const Device& seen, const Device& saved) {
+    return seen.sending_application == saved.sending_application && seen.sending_facility == saved.sending_facility &&
+           seen.equipment_id == saved.equipment_id && seen.location == saved.location;
+}
+
+// SaveDeviceSeen, once per device and identity in the transaction.
+Result<DeviceId> SaveDevice(StoreTransaction& tx, IngestContext& context, Device seen) {
+    const auto found = context.saved.find(seen.key);
+    if (found != context.saved.end() && SameIdentity(seen, found->second)) {
+        return found->second.id;
+    }
+    ASSIGN_OR_RETURN(seen.id, tx.SaveDeviceSeen(seen));
+    const DeviceId id = seen.id;
+    context.saved.insert_or_assign(seen.key, std::move(seen));
+    return id;
+}
+
+Result<IngestContext> ReadIngestContext(StoreTransaction& tx) {
+    IngestContext context;
+    ASSIGN_OR_RETURN(context.settings, LoadClinicSettings(tx));
+    ASSIGN_OR_RETURN(context.rooms, tx.ListRooms());
+    return context;
+}
+
 // Stores one message that passed Rejection in the open transaction `tx` (DeviceFeed::Ingest's rules), under
-// `settings`; `key` is DeviceKey(message.device).
+// `context`; `key` is DeviceKey(message.device).
 Result<IngestOutcome> StoreMessage(StoreTransaction& tx, const DeviceMessage& message, const std::string& key,
-                                   TimePoint now, const clinical::ClinicSettings& settings) {
+                                   TimePoint now, IngestContext& context) {
+    const clinical::ClinicSettings& settings = context.settings;
     const Actor actor = FeedActor(key);
     IngestAccepted accepted;
-    ASSIGN_OR_RETURN(accepted.device, tx.SaveDeviceSeen(DeviceSeen(message.device, key, now)));
+    ASSIGN_OR_RETURN(accepted.device, SaveDevice(tx, context, DeviceSeen(message.device, key, now)));
     const Status recorded = tx.InsertDeviceMessage(accepted.device, message.message_control_id, message.received_at);
     if (!recorded.ok() && recorded.error().code == ErrorCode::kConflict) {
         accepted.duplicate = true;  // a resend, or one racing its original: stored once, by the other
         return IngestOutcome{std::move(accepted)};
     }
     RETURN_IF_ERROR(recorded);
-    ASSIGN_OR_RETURN(const Device device, tx.GetDevice(accepted.device));
-    ASSIGN_OR_RETURN(const Binding binding, FindBinding(tx, key));
+    const Binding binding = BindingAmong(context.rooms, key);
 
-    std::vector<DeviceReading> readings = PairReadings(message.observations);
+    std::vector<DeviceReading> readings = ReadingsOf(message.observations);
     for (const UnmappedObservation& unmapped : message.unmapped) {
         DeviceReading raw;
         raw.status = DeviceReadingStatus::kUnmapped;
@@ -406,9 +399,8 @@ Result<IngestOutcome> StoreMessage(StoreTransaction& tx, const DeviceMessage& me
             ASSIGN_OR_RETURN(patients[reading.patient->value], tx.GetPatient(*reading.patient));
         }
         if (reading.session && reading.status == DeviceReadingStatus::kValid) {
-            ASSIGN_OR_RETURN(
-                std::optional<RecordedVitalSign> charted,
-                RunSessionRules(tx, actor, now, patients[reading.patient->value], device, reading, settings));
+            ASSIGN_OR_RETURN(std::optional<RecordedVitalSign> charted,
+                             RunSessionRules(tx, actor, now, patients[reading.patient->value], key, reading, settings));
             if (charted) {
                 accepted.charted.push_back(std::move(*charted));
             }
@@ -420,7 +412,7 @@ Result<IngestOutcome> StoreMessage(StoreTransaction& tx, const DeviceMessage& me
     }
     for (const auto& [patient, count] : per_patient) {
         RETURN_IF_ERROR(
-            RecordAudit(tx, actor, now, "device_reading.create", "device_message", device.id.value, patient,
+            RecordAudit(tx, actor, now, "device_reading.create", "device_message", accepted.device.value, patient,
                         "message " + message.message_control_id + ": " + std::to_string(count) + " readings"));
     }
     const auto unmapped = static_cast<int>(message.unmapped.size());
@@ -461,8 +453,8 @@ Result<IngestOutcome> DeviceFeed::Ingest(const DeviceMessage& message, TimePoint
         return IngestOutcome{std::move(*rejected)};
     }
     return store_.Write([&](StoreTransaction& tx) -> Result<IngestOutcome> {
-        ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, LoadClinicSettings(tx));
-        return StoreMessage(tx, message, key, now, settings);
+        ASSIGN_OR_RETURN(IngestContext context, ReadIngestContext(tx));
+        return StoreMessage(tx, message, key, now, context);
     });
 }
 
@@ -473,19 +465,20 @@ std::vector<Result<IngestOutcome>> DeviceFeedBatches::IngestBatch(std::span<cons
         return outcomes;
     }
     const Status stored = store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(const clinical::ClinicSettings settings, LoadClinicSettings(tx));
+        ASSIGN_OR_RETURN(IngestContext context, ReadIngestContext(tx));
         for (const DeviceMessage& message : messages) {
             const std::string key = DeviceKey(message.device);
             if (std::optional<IngestRejected> rejected = Rejection(message, key)) {
                 if (!key.empty() && CheckText("MSH-3", key, kDeviceKeyRule).ok()) {
-                    ASSIGN_OR_RETURN(const DeviceId device, tx.SaveDeviceSeen(DeviceSeen(message.device, key, now)));
+                    ASSIGN_OR_RETURN(const DeviceId device,
+                                     SaveDevice(tx, context, DeviceSeen(message.device, key, now)));
                     RETURN_IF_ERROR(
                         tx.CountDeviceErrors(device, 1, StoredText(rejected->field + ": " + rejected->reason), now));
                 }
                 outcomes.emplace_back(IngestOutcome{std::move(*rejected)});
                 continue;
             }
-            ASSIGN_OR_RETURN(IngestOutcome outcome, StoreMessage(tx, message, key, now, settings));
+            ASSIGN_OR_RETURN(IngestOutcome outcome, StoreMessage(tx, message, key, now, context));
             outcomes.emplace_back(std::move(outcome));
         }
         return Status::Ok();
@@ -633,7 +626,7 @@ Result<AssignedReadings> DeviceFeed::AssignDeviceReadings(const Actor& actor,
                 if (chartable && clinical::KeepsInChart(reading.observed_at, nearest, false, settings.monitoring)) {
                     ASSIGN_OR_RETURN(const Device device, tx.GetDevice(reading.device));
                     ASSIGN_OR_RETURN(RecordedVitalSign charted,
-                                     Chart(tx, actor, now, found, device, reading, {}, settings.records));
+                                     Chart(tx, actor, now, found, device.key, reading, {}, settings.records));
                     assigned.charted.push_back(std::move(charted.vital));
                 }
             }

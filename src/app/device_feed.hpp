@@ -47,10 +47,11 @@ struct RawObservation {
     std::string unit;    // OBX-6.1 as sent
 };
 
-// One OBX the HL7 adapter mapped to a vital sign (LOINC + UCUM, units converted). A blood pressure may come as one
-// reading (loinc clinical::kBloodPressurePanelLoinc with `diastolic`, as NewVitalSign holds it) or, as monitors send
-// it, as its component observations (systolic 8480-6, diastolic 8462-4, mean 8478-0, each in `value`): Ingest pairs
-// the components of one observed time into one reading, and keeps a component without its pair as invalid.
+// One OBX the HL7 adapter mapped to a vital sign (LOINC + UCUM, units converted). A blood pressure comes as one
+// reading (loinc clinical::kBloodPressurePanelLoinc with `diastolic`, as NewVitalSign holds it): the adapter pairs
+// the components monitors send (systolic 8480-6, diastolic 8462-4, mean 8478-0), the one place that does, since only
+// it knows which OBX rows make one measurement. A component that still comes alone (it had no pair there) is kept
+// by Ingest as an invalid reading.
 struct DeviceObservation {
     std::string loinc;
     double value = 0;

@@ -493,16 +493,17 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         listener_options.host = mllp_listen.host;
         listener_options.port = mllp_listen.port;
         listener_options.max_message_bytes = max_message_bytes;
-        // A worker waits while its frame is stored with the other connections' (group commit): as many workers as a
-        // batch carries messages, so that a commit can take in a frame of up to that many connections.
-        listener_options.worker_threads = static_cast<int>(committer_options.max_batch);
+        // The feed waits for no commit on a thread of its own (monitor_feed.hpp "Threads"): the workers only count
+        // the errors of AR'd messages and store batch frames, a few at a time.
+        listener_options.worker_threads = 4;
         listener_options.log = [&log](std::string_view line) {
             log->Write(adapters::log::LogLevel::kWarning, "mllp.listener", {{"message", line}});
         };
         mllp.emplace(
             listener_options,
-            [&monitor_feed](const adapters::hl7::mllp::FrameEvent& event, const adapters::hl7::mllp::Peer& peer) {
-                return monitor_feed->Answer(event, peer);
+            [&monitor_feed](const adapters::hl7::mllp::FrameEvent& event, const adapters::hl7::mllp::Peer& peer,
+                            const adapters::hl7::mllp::FrameResponder& responder) {
+                monitor_feed->Answer(event, peer, responder);
             },
             metrics);
         if (Status listening = mllp->Listen(); !listening.ok()) {

@@ -32,6 +32,8 @@ public:
     int StopWith(int signal);
     // Everything still unread on stdout, then all of stderr. REQUIRES: the process has exited.
     std::string RestOfOutput();
+    // The process id, for measuring it (the benchmarks read its CPU time in /proc).
+    [[nodiscard]] pid_t Pid() const { return pid_; }
 
 private:
     pid_t pid_ = -1;

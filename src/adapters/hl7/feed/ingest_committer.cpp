@@ -1,19 +1,11 @@
 #include "adapters/hl7/feed/ingest_committer.hpp"
 
 #include <exception>
-#include <future>
 #include <iterator>
 #include <string>
 #include <utility>
 
 namespace kclinic::adapters::hl7 {
-
-// One Ingest call's messages, waiting for the committer; lives on the caller's stack until `done` is set.
-struct IngestCommitter::Submission {
-    std::vector<app::DeviceMessage> messages;
-    std::vector<Result<app::IngestOutcome>> outcomes;
-    std::promise<void> done;
-};
 
 IngestCommitter::IngestCommitter(app::DeviceFeedBatches& feed, const app::Clock& clock, IngestCommitterOptions options,
                                  http::MetricsRegistry& metrics)
@@ -36,37 +28,40 @@ IngestCommitter::~IngestCommitter() {
         stopping_ = true;
     }
     work_ready_.notify_all();
-    room_.notify_all();
     thread_.join();
 }
 
-std::vector<Result<app::IngestOutcome>> IngestCommitter::Ingest(std::vector<app::DeviceMessage> messages) {
-    if (messages.empty()) {
-        return {};
+void IngestCommitter::Submit(std::vector<app::DeviceMessage> messages, IngestDone done) {
+    const std::size_t count = messages.size();
+    if (count == 0) {
+        done({});
+        return;
     }
-    Submission submission{std::move(messages), {}, {}};
-    std::future<void> done = submission.done.get_future();
-    const std::size_t count = submission.messages.size();
-    {
-        std::unique_lock lock(mutex_);
-        // A submission larger than the whole queue goes in alone, when the queue is empty.
-        room_.wait(lock, [&] {
-            return stopping_ || queued_messages_ == 0 || queued_messages_ + count <= options_.max_queued;
-        });
-        if (stopping_) {
-            return std::vector<Result<app::IngestOutcome>>(
-                count, Error{ErrorCode::kUnavailable, {}, "the bedside-monitor feed is shutting down"});
-        }
-        queue_.push_back(&submission);
-        queued_messages_ += count;
+    std::unique_lock lock(mutex_);
+    std::string refusal;
+    if (stopping_) {
+        refusal = "the bedside-monitor feed is shutting down";
+    } else if (queued_messages_ > 0 && queued_messages_ + count > options_.max_queued) {
+        // A submission larger than the whole queue still goes in alone, when the queue is empty.
+        refusal = "the bedside-monitor feed has " + std::to_string(queued_messages_) + " messages waiting";
     }
-    work_ready_.notify_one();
-    done.wait();
-    return std::move(submission.outcomes);
+    if (!refusal.empty()) {
+        lock.unlock();
+        done(std::vector<Result<app::IngestOutcome>>(count, Error{ErrorCode::kUnavailable, {}, refusal}));
+        return;
+    }
+    // The committer sleeps only on an empty queue: only the first submission after that needs to wake it.
+    const bool wake = queue_.empty();
+    queue_.push_back(Submission{std::move(messages), std::move(done)});
+    queued_messages_ += count;
+    lock.unlock();
+    if (wake) {
+        work_ready_.notify_one();
+    }
 }
 
 void IngestCommitter::Run() {
-    std::vector<Submission*> batch;
+    std::vector<Submission> batch;
     while (true) {
         batch.clear();
         {
@@ -77,24 +72,22 @@ void IngestCommitter::Run() {
             }
             // No waiting for more: what queued up during the previous commit forms this batch.
             std::size_t taken = 0;
-            while (!queue_.empty() &&
-                   (batch.empty() || taken + queue_.front()->messages.size() <= options_.max_batch)) {
-                taken += queue_.front()->messages.size();
-                batch.push_back(queue_.front());
+            while (!queue_.empty() && (batch.empty() || taken + queue_.front().messages.size() <= options_.max_batch)) {
+                taken += queue_.front().messages.size();
+                batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
             queued_messages_ -= taken;
         }
-        room_.notify_all();
         Commit(batch);
     }
 }
 
-void IngestCommitter::Commit(std::vector<Submission*>& batch) {
+void IngestCommitter::Commit(std::vector<Submission>& batch) {
     std::vector<app::DeviceMessage> messages;
-    for (Submission* submission : batch) {
-        messages.insert(messages.end(), std::make_move_iterator(submission->messages.begin()),
-                        std::make_move_iterator(submission->messages.end()));
+    for (Submission& submission : batch) {
+        messages.insert(messages.end(), std::make_move_iterator(submission.messages.begin()),
+                        std::make_move_iterator(submission.messages.end()));
     }
     std::vector<Result<app::IngestOutcome>> outcomes;
     try {
@@ -107,13 +100,11 @@ void IngestCommitter::Commit(std::vector<Submission*>& batch) {
     commits_.Increment();
     committed_messages_.Increment(messages.size());
     auto next = outcomes.begin();
-    for (Submission* submission : batch) {
-        const auto count = static_cast<std::ptrdiff_t>(submission->messages.size());
-        submission->outcomes.assign(std::make_move_iterator(next), std::make_move_iterator(next + count));
+    for (Submission& submission : batch) {
+        const auto count = static_cast<std::ptrdiff_t>(submission.messages.size());
+        submission.done(std::vector<Result<app::IngestOutcome>>(std::make_move_iterator(next),
+                                                                std::make_move_iterator(next + count)));
         next += count;
-        // Moved out first: the caller may return, destroying the submission, as soon as it is set.
-        std::promise<void> done = std::move(submission->done);
-        done.set_value();
     }
 }
 

@@ -1,21 +1,27 @@
 #pragma once
 
-// Group commit for the bedside-monitor feed (issue 13 §5): the MLLP listener's workers, one per connection with a
-// frame in flight, hand their parsed messages to one committer thread, which stores whatever is waiting in ONE
-// transaction (app::DeviceFeedBatches::IngestBatch) and then wakes each worker with its messages' outcomes. One commit,
-// so one fsync, makes a whole batch durable: the store's cost per message falls as the load rises, while a lone message
-// waits for no one (the committer takes what is queued at once, without waiting for more).
+// Group commit for the bedside-monitor feed (issue 13 §5): the MLLP connections hand their parsed messages to one
+// committer thread, which stores whatever is waiting in ONE transaction (app::DeviceFeedBatches::IngestBatch) and then
+// calls each submission's `done` with its messages' outcomes. One commit, so one fsync, makes a whole batch durable:
+// the store's cost per message falls as the load rises, while a lone message waits for no one (the committer takes
+// what is queued at once, without waiting for more).
+//
+// Asynchronous, so that no thread waits per message: a connection's strand submits and goes on reading (a pipelining
+// gateway's frames join the same batch), and `done` runs on the committer thread, which hands the ACK back to the
+// connection (monitor_feed.cpp). Thread wake-ups are per batch, not per message: the committer sleeps only when the
+// queue is empty, and a submission wakes it only then.
 //
 // Bounds. A batch carries at most `max_batch` messages (a submission is never split: an HL7 batch frame larger than
-// that is one transaction alone). At most `max_queued` messages wait; Ingest blocks beyond, which stops that
-// connection's worker, so its frames queue in the listener and its reading pauses (listener.hpp "Order"), and the
-// sender feels the backpressure as TCP flow control.
+// that is one transaction alone). At most `max_queued` messages wait; a submission beyond is answered at once with
+// kUnavailable for each of its messages (no ACK: its sender resends), never queued. The listener's own bound
+// (max_pending_frames per connection) is what normally holds the queue back, as TCP flow control on the sender.
 //
 // Outcomes are IngestBatch's: an error for a message only when it could not be stored alone either; nothing was
 // stored then, so the caller sends no ACK and the sender resends.
 //
-// Thread-safety: Ingest may be called from any number of threads at once. One mutex guards the queue; it is held
-// only to append or take submissions, never while the store works. The committer thread alone calls the store.
+// Thread-safety: Submit may be called from any number of threads at once. One mutex guards the queue; it is held
+// only to append or take submissions, never while the store works or `done` runs. The committer thread alone calls
+// the store.
 //
 // Metrics (registered in the given registry): kclinic_mllp_commits_total (transactions IngestBatch ran),
 // kclinic_mllp_committed_messages_total (messages they carried; the ratio is the average batch).
@@ -23,6 +29,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -37,30 +44,40 @@ namespace kclinic::adapters::hl7 {
 
 struct IngestCommitterOptions {
     std::size_t max_batch = 256;    // the most messages one transaction carries
-    std::size_t max_queued = 4096;  // the most messages waiting for the committer; Ingest blocks beyond
+    std::size_t max_queued = 4096;  // the most messages waiting for the committer; Submit refuses beyond
 };
+
+// What a submission's messages came to: one outcome per message, in order. Called once, on the committer thread (or
+// on the submitting thread, for a submission refused at once); must not block for long nor throw.
+using IngestDone = std::function<void(std::vector<Result<app::IngestOutcome>> outcomes)>;
 
 class IngestCommitter {
 public:
     // `feed`, `clock` and `metrics` must outlive this object. Starts the committer thread.
     IngestCommitter(app::DeviceFeedBatches& feed, const app::Clock& clock, IngestCommitterOptions options,
                     http::MetricsRegistry& metrics);
-    // Commits and answers what is queued, then joins the committer thread. REQUIRES: no Ingest call is running
+    // Commits and answers what is queued, then joins the committer thread. REQUIRES: no Submit call is running
     // or starts (the listener has stopped).
     ~IngestCommitter();
     IngestCommitter(const IngestCommitter&) = delete;
     IngestCommitter& operator=(const IngestCommitter&) = delete;
 
-    // Stores `messages` with whatever other messages are waiting, at the clock's time of their transaction, and
-    // returns once that transaction has committed (or failed): one outcome per message, in order, as
-    // app::DeviceFeedBatches::IngestBatch gives them. Blocks while the queue is full. Thread-safe.
-    std::vector<Result<app::IngestOutcome>> Ingest(std::vector<app::DeviceMessage> messages);
+    // Queues `messages` to be stored with whatever other messages are waiting, at the clock's time of their
+    // transaction, and returns at once; `done` gets their outcomes once that transaction has committed (or failed),
+    // as app::DeviceFeedBatches::IngestBatch gives them. Submissions are stored in the order they were queued, so
+    // one connection's messages keep their order. kUnavailable for each message, at once, when the queue is full or
+    // the committer is stopping. Empty `messages`: `done` gets no outcomes, at once. Thread-safe; never blocks.
+    void Submit(std::vector<app::DeviceMessage> messages, IngestDone done);
 
 private:
-    struct Submission;
+    // One Submit call's messages, waiting for the committer.
+    struct Submission {
+        std::vector<app::DeviceMessage> messages;
+        IngestDone done;
+    };
 
     void Run();
-    void Commit(std::vector<Submission*>& batch);
+    void Commit(std::vector<Submission>& batch);
 
     app::DeviceFeedBatches& feed_;
     const app::Clock& clock_;
@@ -70,8 +87,7 @@ private:
 
     std::mutex mutex_;
     std::condition_variable work_ready_;  // the committer waits for a submission
-    std::condition_variable room_;        // submitters wait for room in the queue
-    std::deque<Submission*> queue_;       // guarded by mutex_; each owned by its waiting Ingest call
+    std::deque<Submission> queue_;        // guarded by mutex_
     std::size_t queued_messages_ = 0;     // guarded by mutex_
     bool stopping_ = false;               // guarded by mutex_
     std::thread thread_;                  // declared last: started once everything above exists

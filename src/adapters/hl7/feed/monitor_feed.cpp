@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <exception>
+#include <future>
+#include <memory>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -135,48 +138,76 @@ mllp::FrameReply MonitorFeed::Reject(std::string_view text, const Hl7Error& erro
     return {BuildAck(context, AckOptionsFor(AckCode::kReject, now), {&issue, 1}), AckCode::kReject};
 }
 
-mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::Peer& /*peer*/) {
+void MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::Peer& /*peer*/,
+                         const mllp::FrameResponder& responder) {
     const clinical::TimePoint now = clock_.Now();
     if (event.kind == mllp::FrameEventKind::kGarbage) {
-        return {};  // no message to answer
+        responder.Reply({});  // no message to answer
+        return;
     }
     if (std::optional<Hl7Error> frame_error = mllp::FrameError(event, options_.max_message_bytes)) {
-        return Reject(event.payload, *frame_error, now);
+        responder.Offload(
+            [this, text = event.payload, error = std::move(*frame_error), now] { return Reject(text, error, now); });
+        return;
     }
-    if (!IsBatch(event.payload)) {
-        Prepared prepared = Prepare(event.payload, now);
-        if (prepared.answered) {
-            return std::move(*prepared.answered);
-        }
-        std::vector<app::DeviceMessage> messages;
-        messages.push_back(std::move(prepared.message));
-        const std::vector<Result<app::IngestOutcome>> outcomes = committer_.Ingest(std::move(messages));
-        return Acknowledge(prepared, outcomes.front(), now);
+    if (IsBatch(event.payload)) {
+        responder.Offload([this, text = event.payload, now] { return AnswerBatch(text, now); });
+        return;
     }
-    // A batch: its messages stored together, each answered on its own, the ACKs sent back as a batch. One message
-    // the record could not store sends nothing back, so the sender resends the whole batch; the messages stored
-    // already are taken as resends then.
-    Hl7Result<Batch> batch = SplitBatch(event.payload, ParseLimits{.max_message_bytes = options_.max_message_bytes});
+    auto prepared = std::make_shared<Prepared>(Prepare(event.payload, now));
+    if (prepared->unreadable) {
+        responder.Offload(
+            [this, text = event.payload, prepared, now] { return Reject(text, *prepared->unreadable, now); });
+        return;
+    }
+    std::vector<app::DeviceMessage> messages;
+    messages.push_back(std::move(prepared->message));
+    committer_.Submit(std::move(messages),
+                      [this, prepared, responder, now](std::vector<Result<app::IngestOutcome>> outcomes) {
+                          // On the committer's thread, which must go on: a failure here closes this connection only.
+                          try {
+                              responder.Reply(Acknowledge(*prepared, outcomes.front(), now));
+                          } catch (const std::exception& error) {
+                              responder.Fail(std::string("acknowledging a stored message failed: ") + error.what());
+                          }
+                      });
+}
+
+mllp::FrameReply MonitorFeed::AnswerBatch(std::string_view text, clinical::TimePoint now) {
+    // Its messages stored together, each answered on its own, the ACKs sent back as a batch. One message the record
+    // could not store sends nothing back, so the sender resends the whole batch; the messages stored already are
+    // taken as resends then.
+    Hl7Result<Batch> batch = SplitBatch(text, ParseLimits{.max_message_bytes = options_.max_message_bytes});
     if (!batch.ok()) {
         AckContext context;
-        context.control_id = BatchControlId(event.payload);
+        context.control_id = BatchControlId(text);
         const Hl7Error& error = batch.error();
         return {BuildAck(context, AckOptionsFor(AckCode::kReject, now), {&error, 1}), AckCode::kReject};
     }
     std::vector<Prepared> prepared;
+    std::vector<std::optional<mllp::FrameReply>> rejected;  // the AR of each unreadable message, by position
     std::vector<app::DeviceMessage> messages;
     for (std::string_view message : batch->messages) {
         prepared.push_back(Prepare(message, now));
-        if (!prepared.back().answered) {
+        if (prepared.back().unreadable) {
+            rejected.emplace_back(Reject(message, *prepared.back().unreadable, now));
+        } else {
+            rejected.emplace_back();
             messages.push_back(std::move(prepared.back().message));
         }
     }
-    const std::vector<Result<app::IngestOutcome>> outcomes = committer_.Ingest(std::move(messages));
+    // Shared with the committer's callback, which may still be returning from set_value when this worker goes on.
+    auto committed = std::make_shared<std::promise<std::vector<Result<app::IngestOutcome>>>>();
+    std::future<std::vector<Result<app::IngestOutcome>>> outcomes_of = committed->get_future();
+    committer_.Submit(std::move(messages), [committed](std::vector<Result<app::IngestOutcome>> outcomes) {
+        committed->set_value(std::move(outcomes));
+    });
+    const std::vector<Result<app::IngestOutcome>> outcomes = outcomes_of.get();
     auto outcome = outcomes.begin();
     std::vector<std::string> acks;
     AckCode worst = AckCode::kAccept;
-    for (Prepared& one : prepared) {
-        mllp::FrameReply reply = one.answered ? std::move(*one.answered) : Acknowledge(one, *outcome++, now);
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+        mllp::FrameReply reply = rejected[i] ? std::move(*rejected[i]) : Acknowledge(prepared[i], *outcome++, now);
         if (reply.close_connection) {
             return reply;
         }
@@ -186,14 +217,14 @@ mllp::FrameReply MonitorFeed::Answer(const mllp::FrameEvent& event, const mllp::
     return {WrapBatch(acks, Delimiters{}, now, batch->control_id), worst};
 }
 
-MonitorFeed::Prepared MonitorFeed::Prepare(std::string_view text, clinical::TimePoint now) {
+MonitorFeed::Prepared MonitorFeed::Prepare(std::string_view text, clinical::TimePoint now) const {
     OruOptions parse_options;
     parse_options.limits.max_message_bytes = options_.max_message_bytes;
     parse_options.local_zone = options_.local_zone;
     Hl7Result<OruR01> parsed = ParseOruR01(text, parse_options);
     Prepared prepared;
     if (!parsed.ok()) {
-        prepared.answered = Reject(text, parsed.error(), now);
+        prepared.unreadable = parsed.error();
         return prepared;
     }
     const OruR01& message = parsed.value();

@@ -12,6 +12,11 @@
 // - nothing, and the connection closed, when the record could not be written (the database is down): the sender,
 //   which has no ACK, resends on its next connection, and the device + MSH-10 key makes the resend harmless.
 // After an AA the new vital signs and their alerts are published to the live channel, before the ACK is written.
+//
+// Threads (issue 13 §5: no thread waits per message). A frame is parsed and mapped on its connection's strand and
+// handed to the committer without waiting; the committer's thread builds the ACKs of the batch it committed and hands
+// each to its connection. The cases that write to the record outside the group commit (an AR counted on its sender,
+// a batch frame) run on the listener's workers (FrameResponder::Offload).
 
 #include <atomic>
 #include <cstdint>
@@ -50,25 +55,28 @@ public:
     MonitorFeed(app::DeviceFeed& feed, IngestCommitter& committer, const app::Clock& clock, app::EventBus& events,
                 MonitorFeedOptions options);
 
-    // The listener's handler. Thread-safe (as DeviceFeed is): called for many connections at once; blocks until the
-    // frame's messages are committed with whatever the other connections sent meanwhile.
-    [[nodiscard]] mllp::FrameReply Answer(const mllp::FrameEvent& event, const mllp::Peer& peer);
+    // The listener's handler. Thread-safe (as DeviceFeed is): called for many connections at once; never blocks. The
+    // reply goes to `responder` once the frame's messages are committed with whatever the other connections sent
+    // meanwhile.
+    void Answer(const mllp::FrameEvent& event, const mllp::Peer& peer, const mllp::FrameResponder& responder);
 
 private:
-    // One message (alone in its frame or from a batch) parsed and mapped: its AR already when it could not be read,
-    // else what the record stores and what its ACK echoes.
+    // One message (alone in its frame or from a batch) parsed and mapped: why it could not be read, else what the
+    // record stores and what its ACK echoes.
     struct Prepared {
-        std::optional<mllp::FrameReply> answered;
+        std::optional<Hl7Error> unreadable;
         AckContext context;
         std::vector<Hl7Error> warnings;  // the unmapped codes, for the AA
         app::DeviceMessage message;
     };
-    Prepared Prepare(std::string_view text, clinical::TimePoint now);
+    Prepared Prepare(std::string_view text, clinical::TimePoint now) const;
+    // A batch frame (FHS/BHS ... BTS/FTS): blocks until its messages are committed. On a worker.
+    mllp::FrameReply AnswerBatch(std::string_view text, clinical::TimePoint now);
     // The ACK of a prepared message from the record's outcome; no ACK and a closed connection for an error.
     mllp::FrameReply Acknowledge(const Prepared& prepared, const Result<app::IngestOutcome>& outcome,
                                  clinical::TimePoint now);
     // An AR for `text` (whatever of its MSH could be read is echoed) naming `error`; the sender named by its MSH, if
-    // any, gets the error counted.
+    // any, gets the error counted (a write of its own: blocks).
     mllp::FrameReply Reject(std::string_view text, const Hl7Error& error, clinical::TimePoint now);
     // An ACK's options: `code`, a new control id, `now`, kclinic as the sender when the message named no receiver.
     AckOptions AckOptionsFor(AckCode code, clinical::TimePoint now);

@@ -22,14 +22,14 @@ public:
         options.log = [](std::string_view) {};
         listener_ = std::make_unique<MllpListener>(
             options,
-            [](const FrameEvent& event, const Peer&) -> FrameReply {
+            [](const FrameEvent& event, const Peer&, const FrameResponder& responder) {
                 if (event.payload == "silent") {
-                    return {};
+                    responder.Reply({});
+                } else if (event.payload == "close") {
+                    responder.Reply({"", AckCode::kError, true});
+                } else {
+                    responder.Reply({"ACK:" + event.payload, AckCode::kAccept});
                 }
-                if (event.payload == "close") {
-                    return {"", AckCode::kError, true};
-                }
-                return {"ACK:" + event.payload, AckCode::kAccept};
             },
             metrics_);
         EXPECT_TRUE(listener_->Listen().ok());

@@ -1,5 +1,5 @@
 // The MLLP listener: an Asio acceptor whose every connection has its own strand (the shape of the HTTP server's
-// listener, http_server.cpp), decoding frames as bytes arrive and handing each to the handler on a worker pool.
+// listener, http_server.cpp), decoding frames as bytes arrive and handing each to the handler on that strand.
 
 #include "adapters/hl7/mllp/listener.hpp"
 
@@ -17,6 +17,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -46,6 +47,40 @@ std::string_view ParseErrorLabel(FrameEventKind kind) {
 }
 
 }  // namespace
+
+// What a FrameResponder answers: the connection, which writes replies in the order of their slots.
+class FrameResponder::Target {
+public:
+    // `reply`, or none to close without one, for the frame handed over as `slot`. Any thread.
+    virtual void Deliver(std::uint64_t slot, std::optional<FrameReply> reply) = 0;
+    // Runs `work` on the listener's workers and delivers its reply for `slot`. Any thread.
+    virtual void Offload(std::uint64_t slot, std::function<FrameReply()> work) = 0;
+    virtual void Log(std::string_view line) = 0;
+
+    Target() = default;
+    virtual ~Target() = default;
+    Target(const Target&) = delete;
+    Target& operator=(const Target&) = delete;
+};
+
+void FrameResponder::Reply(FrameReply reply) const {
+    target_->Deliver(slot_, std::move(reply));
+}
+
+void FrameResponder::Fail(std::string_view why) const {
+    target_->Log(why);
+    target_->Deliver(slot_, std::nullopt);
+}
+
+void FrameResponder::Offload(std::function<FrameReply()> work) const {
+    target_->Offload(slot_, std::move(work));
+}
+
+FrameHandler OnWorkers(BlockingFrameHandler handler) {
+    return [handler = std::move(handler)](const FrameEvent& event, const Peer& peer, const FrameResponder& responder) {
+        responder.Offload([handler, event, peer] { return handler(event, peer); });
+    };
+}
 
 class MllpListener::Impl {
 public:
@@ -129,10 +164,11 @@ public:
     const ListenerOptions& options() const { return options_; }
     net::thread_pool& workers() { return workers_; }
     void Log(std::string_view line) const { options_.log(line); }
-    // Runs the handler; nullopt when it threw (logged).
-    std::optional<FrameReply> Handle(const FrameEvent& event, const Peer& peer) {
+    const FrameHandler& handler() const { return handler_; }
+    // Runs offloaded work; nullopt when it threw (logged).
+    std::optional<FrameReply> RunGuarded(const std::function<FrameReply()>& work, const Peer& peer) const {
         try {
-            return handler_(event, peer);
+            return work();
         } catch (const std::exception& error) {
             Log("handler failed for a frame from " + peer.address + ": " + error.what());
         } catch (...) {
@@ -140,9 +176,9 @@ public:
         }
         return std::nullopt;
     }
-    void Count(const FrameEvent& event, const FrameReply& reply) {
-        if (event.kind != FrameEventKind::kMessage || reply.code == AckCode::kReject) {
-            parse_errors_.Labels({ParseErrorLabel(event.kind)}).Increment();
+    void Count(FrameEventKind kind, const FrameReply& reply) {
+        if (kind != FrameEventKind::kMessage || reply.code == AckCode::kReject) {
+            parse_errors_.Labels({ParseErrorLabel(kind)}).Increment();
         }
         if (!reply.message.empty()) {
             messages_.Labels({AckCodeText(reply.code)}).Increment();
@@ -189,9 +225,9 @@ private:
     net::thread_pool workers_;  // declared last: joined first, while everything it may touch is alive
 };
 
-// One accepted connection. Everything but the constructor runs on the connection's strand (the socket's executor),
-// so its state needs no lock; the handler runs on a worker with copies of what it needs.
-class MllpListener::Impl::Connection : public std::enable_shared_from_this<Connection> {
+// One accepted connection. Everything but the constructor and the FrameResponder::Target calls runs on the
+// connection's strand (the socket's executor), so its state needs no lock; those calls post to the strand.
+class MllpListener::Impl::Connection : public std::enable_shared_from_this<Connection>, public FrameResponder::Target {
 public:
     Connection(tcp::socket socket, Impl& listener)
         : socket_(std::move(socket)),
@@ -212,12 +248,36 @@ public:
         });
     }
 
-    // Stop reading; answer the frame being handled, then close. Frames not yet handled get no ACK.
+    // Stop reading; answer the frames handed to the handler, then close. Frames not yet handed over get no ACK.
     void Shutdown() {
         net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->StopReading(); });
     }
 
+    void Deliver(std::uint64_t slot, std::optional<FrameReply> reply) override {
+        // Inline when called on the strand (a handler answering at once); else posted to it.
+        net::dispatch(socket_.get_executor(), [self = shared_from_this(), slot, reply = std::move(reply)]() mutable {
+            self->OnReply(slot, std::move(reply));
+        });
+    }
+
+    void Offload(std::uint64_t slot, std::function<FrameReply()> work) override {
+        net::post(listener_.workers(), [self = shared_from_this(), slot, work = std::move(work)] {
+            self->Deliver(slot, self->listener_.RunGuarded(work, self->peer_));
+        });
+    }
+
+    void Log(std::string_view line) override { listener_.Log(line); }
+
 private:
+    // A frame handed to the handler, by slot: its reply once it came. Until then the I/O threads keep running (Run
+    // does not return), so that a late reply (from the group committer) never reaches a destroyed listener.
+    struct Answer {
+        FrameEventKind kind;
+        net::executor_work_guard<net::io_context::executor_type> running;
+        bool answered = false;
+        std::optional<FrameReply> reply;  // none: close without a reply
+    };
+
     void StopReading() {
         stopping_ = true;
         pending_.clear();
@@ -229,9 +289,12 @@ private:
         CloseIfDone();
     }
 
+    // Frames unanswered: waiting to be handed over, and handed over.
+    std::size_t Unanswered() const { return pending_.size() + answers_.size(); }
+
     void DoRead() {
-        if (closed_ || read_ended_ || stopping_ || reading_ ||
-            pending_.size() >= listener_.options().max_pending_frames) {
+        if (closed_ || discarding_ || read_ended_ || stopping_ || reading_ ||
+            Unanswered() >= listener_.options().max_pending_frames) {
             return;
         }
         reading_ = true;
@@ -261,46 +324,59 @@ private:
         for (FrameEvent& event : events) {
             pending_.push_back(std::move(event));
         }
-        HandleNext();
+        HandOver();
         DoRead();
         CloseIfDone();
     }
 
-    void HandleNext() {
-        if (handling_ || closed_ || pending_.empty()) {
-            return;
-        }
-        handling_ = true;
-        FrameEvent event = std::move(pending_.front());
-        pending_.pop_front();
-        net::post(listener_.workers(), [self = shared_from_this(), event = std::move(event)] {
-            std::optional<FrameReply> reply = self->listener_.Handle(event, self->peer_);
-            if (reply) {
-                self->listener_.Count(event, *reply);
+    // Hands every waiting frame to the handler, in order, without waiting for replies: a pipelining gateway's
+    // frames reach the group committer together.
+    void HandOver() {
+        while (!closed_ && !stopping_ && !pending_.empty()) {
+            FrameEvent event = std::move(pending_.front());
+            pending_.pop_front();
+            const std::uint64_t slot = first_slot_ + answers_.size();
+            answers_.push_back(Answer{event.kind, net::make_work_guard(listener_.io_), false, std::nullopt});
+            const FrameResponder responder(shared_from_this(), slot);
+            try {
+                listener_.handler()(event, peer_, responder);
+            } catch (const std::exception& error) {
+                responder.Fail("handler failed for a frame from " + peer_.address + ": " + error.what());
+            } catch (...) {
+                responder.Fail("handler failed for a frame from " + peer_.address + " with a non-standard exception");
             }
-            net::post(self->socket_.get_executor(),
-                      [self, reply = std::move(reply)]() mutable { self->OnHandled(std::move(reply)); });
-        });
+        }
     }
 
-    void OnHandled(std::optional<FrameReply> reply) {
-        handling_ = false;
-        if (closed_) {
-            return;
+    void OnReply(std::uint64_t slot, std::optional<FrameReply> reply) {
+        Answer& answer = answers_[static_cast<std::size_t>(slot - first_slot_)];
+        if (answer.answered) {
+            return;  // a handler that threw after answering: the first answer stands
         }
-        if (!reply) {
-            Close();
-            return;
+        answer.answered = true;
+        answer.reply = std::move(reply);
+        // The replies now complete from the front, in order.
+        while (!answers_.empty() && answers_.front().answered) {
+            const Answer done = std::move(answers_.front());
+            answers_.pop_front();
+            ++first_slot_;
+            if (closed_ || discarding_) {
+                continue;  // the connection is gone, or the reply follows one that closed it: its sender resends
+            }
+            if (!done.reply) {
+                Close();
+                continue;
+            }
+            listener_.Count(done.kind, *done.reply);
+            if (!done.reply->message.empty()) {
+                writes_.push_back(EncodeFrame(done.reply->message));
+            }
+            if (done.reply->close_connection) {
+                discarding_ = true;
+                StopReading();
+            }
         }
-        if (!reply->message.empty()) {
-            writes_.push_back(EncodeFrame(reply->message));
-            DoWrite();
-        }
-        if (reply->close_connection) {
-            StopReading();
-            return;
-        }
-        HandleNext();
+        DoWrite();
         DoRead();
         ArmTimer();
         CloseIfDone();
@@ -331,8 +407,8 @@ private:
         CloseIfDone();
     }
 
-    // A write has write_timeout to finish; otherwise the connection may be silent for idle_timeout. A handler in
-    // flight (the database) is waited for, however long it takes.
+    // A write has write_timeout to finish; otherwise the connection may be silent for idle_timeout. A frame with the
+    // handler (the database) is waited for, however long it takes.
     void ArmTimer() {
         if (closed_) {
             return;
@@ -345,7 +421,7 @@ private:
         if (ec || closed_) {
             return;  // re-armed or closed
         }
-        if (handling_ && !writing_) {
+        if (!answers_.empty() && !discarding_ && !writing_) {
             ArmTimer();
             return;
         }
@@ -356,7 +432,7 @@ private:
 
     void CloseIfDone() {
         const bool nothing_more = read_ended_ || stopping_;
-        if (nothing_more && !handling_ && !writing_ && writes_.empty() && pending_.empty()) {
+        if (nothing_more && (answers_.empty() || discarding_) && !writing_ && writes_.empty() && pending_.empty()) {
             Close();
         }
     }
@@ -379,13 +455,15 @@ private:
     Peer peer_;
     FrameDecoder decoder_;
     std::array<char, 16384> buffer_{};
-    std::deque<FrameEvent> pending_;  // decoded, waiting for the handler, in arrival order
+    std::deque<FrameEvent> pending_;  // decoded, not yet handed to the handler, in arrival order
+    std::deque<Answer> answers_;      // handed to the handler, in arrival order; the front's slot is first_slot_
+    std::uint64_t first_slot_ = 0;
     std::deque<std::string> writes_;  // framed replies, in order
     bool reading_ = false;
-    bool handling_ = false;
     bool writing_ = false;
     bool read_ended_ = false;
     bool stopping_ = false;
+    bool discarding_ = false;  // a reply asked to close: the replies of the frames after it are not written
     bool closed_ = false;
 
     friend class MllpListener::Impl;

@@ -5,13 +5,15 @@
 // back. Plain Asio, behind a pimpl so that only listener.cpp compiles it.
 //
 // Order. HL7's original acknowledgment mode has a sender wait for the ACK of one message before the next, but a
-// gateway may pipeline: the frames of one connection are handled one at a time, in the order they arrived, and
-// their replies written in that order. At most `max_pending_frames` wait on a connection; reading pauses beyond.
+// gateway may pipeline: the frames of one connection are handed to the handler in the order they arrived, without
+// waiting for the previous one's reply, and their replies are written in that order whatever order they come in.
+// At most `max_pending_frames` frames of a connection are unanswered (handed over or waiting); reading pauses beyond.
 //
-// Threads. `io_threads` threads run the sockets; every connection has its own strand. The handler blocks (it writes
-// to the database before the ACK may go out), so it never runs on an I/O thread: each frame is handed to a pool of
-// `worker_threads`, and its reply posted back to the connection's strand. Frames of different connections are
-// handled concurrently.
+// Threads. `io_threads` threads run the sockets; every connection has its own strand, and the handler is called on
+// it, so it must not block: it answers through its FrameResponder at once, later from any thread (the MLLP feed
+// answers from its group committer once the messages are durable), or hands blocking work to the listener's pool of
+// `worker_threads` (FrameResponder::Offload; OnWorkers wraps a handler that blocks). A reply from another thread is
+// posted back to the connection's strand. Frames of different connections are handled concurrently.
 //
 // Limits. A frame longer than `max_message_bytes` is discarded to its end and reported to the handler (which answers
 // it with an AR); a connection silent for `idle_timeout` with nothing in flight is closed, and so is one whose reply
@@ -30,6 +32,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "adapters/hl7/message/hl7_error.hpp"
 #include "adapters/hl7/mllp/frame.hpp"
@@ -54,10 +57,37 @@ struct Peer {
     std::uint16_t port = 0;
 };
 
-// Called on a worker thread, for every event of every connection (concurrently for different connections, one at
-// a time per connection), and may block. Must not throw; if it does, the connection is closed without a reply
-// (the sender resends what it has no ACK for) and the exception logged.
-using FrameHandler = std::function<FrameReply(const FrameEvent& event, const Peer& peer)>;
+// How a handler answers one frame event. Exactly one of Reply, Fail or Offload must be called, once, from any thread;
+// copies share the one answer. Replies are written in the order of their frames, not of the calls. A responder holds
+// its connection: REQUIRES that no copy outlives the listener (MllpListener::Run does not return before every frame
+// handed over is answered, so answering is enough).
+class FrameResponder {
+public:
+    class Target;  // the connection (listener.cpp)
+    FrameResponder(std::shared_ptr<Target> target, std::uint64_t slot) : target_(std::move(target)), slot_(slot) {}
+
+    // Writes `reply` (its message framed; nothing when empty) once the replies of the frames before it are written.
+    void Reply(FrameReply reply) const;
+    // Closes the connection without a reply, after the replies of the frames before it; `why` is logged.
+    void Fail(std::string_view why) const;
+    // Runs `work`, which may block, on the listener's workers, and replies with what it returns; Fail when it throws.
+    void Offload(std::function<FrameReply()> work) const;
+
+private:
+    std::shared_ptr<Target> target_;
+    std::uint64_t slot_;
+};
+
+// Called on the connection's strand, for every event of every connection, in arrival order per connection; must not
+// block (see "Threads"). If it throws before answering, the connection is closed without a reply (the sender resends
+// what it has no ACK for) and the exception logged.
+using FrameHandler = std::function<void(const FrameEvent& event, const Peer& peer, const FrameResponder& responder)>;
+
+// A blocking handler, for tests and simple uses: runs on the listener's workers (FrameResponder::Offload), so the
+// pipelined frames of one connection may be handled concurrently (their replies are still written in order). Each
+// event and peer are copied to the worker.
+using BlockingFrameHandler = std::function<FrameReply(const FrameEvent& event, const Peer& peer)>;
+[[nodiscard]] FrameHandler OnWorkers(BlockingFrameHandler handler);
 
 // One line per event worth an operator's attention. Called from any thread; must be thread-safe.
 using ListenerLog = std::function<void(std::string_view line)>;
@@ -66,7 +96,7 @@ struct ListenerOptions {
     std::string host = "127.0.0.1";  // an IP address literal; loopback unless told otherwise
     std::uint16_t port = 2575;       // 0: the system picks a free port (see MllpListener::Port)
     int io_threads = 1;
-    int worker_threads = 8;
+    int worker_threads = 8;  // for FrameResponder::Offload only
     std::size_t max_message_bytes = kDefaultMaxMessageBytes;
     std::size_t max_pending_frames = 16;
     std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // monitors often keep a quiet link open

@@ -56,13 +56,13 @@ DeviceObservation HeartRate(double value, TimePoint at) {
     return Observation("8867-4", value, "/min", at);
 }
 
-// A blood pressure as a monitor sends it: its systolic and diastolic components, each its own OBX.
+// A blood pressure as the HL7 adapter hands it over: its systolic and diastolic OBX paired into one reading of the
+// panel (GroupBloodPressures), the systolic's OBX kept as its raw text.
 std::vector<DeviceObservation> BloodPressure(double systolic, double diastolic, TimePoint at) {
-    DeviceObservation high = Observation("8480-6", systolic, "mm[Hg]", at);
-    high.raw = app::RawObservation{"150021", "MDC_PRESS_BLD_NONINV_SYS", "MDC", "", "266016^MDC_DIM_MMHG"};
-    DeviceObservation low = Observation("8462-4", diastolic, "mm[Hg]", at);
-    low.raw = app::RawObservation{"150022", "MDC_PRESS_BLD_NONINV_DIA", "MDC", "", "266016^MDC_DIM_MMHG"};
-    return {high, low};
+    DeviceObservation panel = Observation("85354-9", systolic, "mm[Hg]", at);
+    panel.diastolic = diastolic;
+    panel.raw = app::RawObservation{"150021", "MDC_PRESS_BLD_NONINV_SYS", "MDC", "", "266016^MDC_DIM_MMHG"};
+    return {panel};
 }
 
 class DeviceFeedContractTest : public UseCaseTest {
@@ -194,13 +194,13 @@ TEST_P(DeviceFeedContractTest, ABoundMonitorFeedsTheSessionInProgressInItsRoomAs
     const IngestAccepted accepted = Ingest(Message("MSG-1", observations));
 
     EXPECT_FALSE(accepted.duplicate);
-    ASSERT_EQ(accepted.readings.size(), 2u) << "the systolic and diastolic are one reading";
+    ASSERT_EQ(accepted.readings.size(), 2u) << "the blood pressure is one reading";
     ASSERT_EQ(accepted.charted.size(), 2u);
     const DeviceReading& bp = accepted.readings[0];
     EXPECT_EQ(bp.loinc, "85354-9");
     EXPECT_EQ(bp.value, 132);
     EXPECT_EQ(bp.diastolic, 84);
-    EXPECT_EQ(bp.raw_code, "150021+150022");
+    EXPECT_EQ(bp.raw_code, "150021");
     EXPECT_EQ(bp.status, DeviceReadingStatus::kValid);
     EXPECT_EQ(bp.session, session);
     EXPECT_EQ(bp.patient, patient_);
@@ -318,7 +318,7 @@ TEST_P(DeviceFeedContractTest, InvalidAndUnmappedObservationsAreKeptFlaggedAndNe
     flagged.valid = false;
     flagged.invalid_reason = "OBX-11 result status X";
     const DeviceObservation implausible = HeartRate(400, clock_.Now());
-    const DeviceObservation lone_systolic = BloodPressure(200, 100, clock_.Now())[0];
+    const DeviceObservation lone_systolic = Observation("8480-6", 200, "mm[Hg]", clock_.Now());
     const DeviceObservation future = HeartRate(70, clock_.Now() + minutes{30});
     DeviceMessage message = Message("MSG-X", {flagged, implausible, lone_systolic, future});
     app::UnmappedObservation unknown;
