@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import struct
@@ -40,6 +41,8 @@ PATIENTS = 12
 REQUEST_TIMEOUT_S = 15
 # A restarted server or database must answer again within this (docs/operations.md promises no manual step at all).
 RECOVERY_LIMIT_S = 30
+# What a store's own error message holds (the library's name, the SQL it ran): never in an answer's body.
+DATABASE_WORDS = ("SQLite", "PostgreSQL", "(in: ", "127.0.0.1")
 
 
 class Clinic:
@@ -288,6 +291,10 @@ class Soak:
                 error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
                 if status != 503 or error.get("code") != "unavailable" or not error.get("message"):
                     self.bad_bodies.append("%s %s %d %s" % (self.phase, kind, status, text[:300]))
+                elif any(word in error["message"] for word in DATABASE_WORDS):
+                    # The cause belongs in the server's log, not in an answer to whoever asked (docs/api.md "Errors").
+                    self.bad_bodies.append("%s %s %d names the database's failure: %s" %
+                                           (self.phase, kind, status, text[:300]))
 
     def count(self, name, n=1):
         with self.lock:
@@ -700,7 +707,8 @@ def run_backend(args, backend, report):
             "problems": problems,
         }
         if soak.bad_bodies:
-            problems.append("%d answers were 5xx other than 503 unavailable with a message" % len(soak.bad_bodies))
+            problems.append("%d answers were 5xx other than 503 unavailable with a message of its own (first: %s)" %
+                            (len(soak.bad_bodies), soak.bad_bodies[0]))
         if fd_after > fd_before:
             problems.append("file descriptors grew from %d to %d across the faults" % (fd_before, fd_after))
         if args.max_rss_slope is not None and rss_slope > args.max_rss_slope:
@@ -716,6 +724,10 @@ def run_backend(args, backend, report):
             subprocess.run(["umount", "-l", os.path.join(workdir, "db")], check=False)
         if pg_dir is not None:
             subprocess.run([args.pg_test_server, "stop", pg_dir], check=False, capture_output=True)
+    if problems:
+        print("%s: the server's log is in %s" % (backend, workdir), file=sys.stderr)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     return problems
 
 
