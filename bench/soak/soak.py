@@ -321,7 +321,9 @@ class Soak:
         return at.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (at.microsecond // 1000)
 
     # Traffic ---------------------------------------------------------------------------------------------------
-    def writer(self, email):
+    def logged_in_loop(self, email, step):
+        """Runs step(client, patient) -> status over and over as `email`: paused when asked, logged in again after a
+        401, backing off while the server or its database is away."""
         client = Client(self, email)
         while not self.stopping.is_set():
             if self.paused.is_set():
@@ -330,46 +332,36 @@ class Soak:
                 continue
             if not client.ensure_login():
                 break
-            patient = random.choice(self.patients)
-            observed_at = self.next_observed_at()
-            status, body = client.request("vital_write", "POST", "/api/v1/patients/%d/vitals" % patient,
-                                          {"loinc": "8867-4", "value": random.randint(55, 110), "unit": "/min",
-                                           "observed_at": observed_at})
-            if status == 201:
-                with self.lock:
-                    self.acknowledged[observed_at] = (patient, body["id"])
-            else:
-                # No definite answer, or a refusal: it must be stored at most once, and a refusal (4xx, 503 before
-                # the commit) not at all; the check below accepts 0 or 1 copies of any of these.
-                with self.lock:
-                    self.unacknowledged.add(observed_at)
-                if status == 401:
-                    client.cookie = ""
-                if status in (0, 503):
-                    self.wait_a_little()
-
-    def reader(self, email):
-        client = Client(self, email)
-        while not self.stopping.is_set():
-            if self.paused.is_set():
-                client.close()
-                self.wait_while_paused()
-                continue
-            if not client.ensure_login():
-                break
-            patient = random.choice(self.patients)
-            if random.random() < 0.5:
-                kind, action, target = "chart_read", "patient.read", "/api/v1/patients/%d" % patient
-            else:
-                kind, action, target = "vitals_read", "vital_sign.list", "/api/v1/patients/%d/vitals?limit=20" % patient
-            status, _ = client.request(kind, "GET", target)
-            if status == 200:
-                with self.lock:
-                    self.reads[(email, action, patient)] += 1
-            elif status == 401:
+            status = step(client, random.choice(self.patients))
+            if status == 401:
                 client.cookie = ""
             elif status in (0, 503):
                 self.wait_a_little()
+
+    def write_vital(self, client, patient):
+        observed_at = self.next_observed_at()
+        status, body = client.request("vital_write", "POST", "/api/v1/patients/%d/vitals" % patient,
+                                      {"loinc": "8867-4", "value": random.randint(55, 110), "unit": "/min",
+                                       "observed_at": observed_at})
+        with self.lock:
+            if status == 201:
+                self.acknowledged[observed_at] = (patient, body["id"])
+            else:
+                # No definite answer, or a refusal: stored at most once (a refusal, 4xx or 503 before the commit, not
+                # at all); the check accepts 0 or 1 copies of each.
+                self.unacknowledged.add(observed_at)
+        return status
+
+    def read_chart(self, client, patient):
+        if random.random() < 0.5:
+            kind, action, target = "chart_read", "patient.read", "/api/v1/patients/%d" % patient
+        else:
+            kind, action, target = "vitals_read", "vital_sign.list", "/api/v1/patients/%d/vitals?limit=20" % patient
+        status, _ = client.request(kind, "GET", target)
+        if status == 200:
+            with self.lock:
+                self.reads[(client.email, action, patient)] += 1
+        return status
 
     def login_churn(self, email):
         # Logins as a clinic makes them: a nurse logs in, reads the list, logs out.
@@ -403,9 +395,11 @@ class Soak:
     def start_traffic(self, tokens):
         threads = []
         for i in range(WRITERS):
-            threads.append(threading.Thread(target=self.writer, args=(self.staff[i % len(self.staff)],)))
+            threads.append(threading.Thread(target=self.logged_in_loop,
+                                            args=(self.staff[i % len(self.staff)], self.write_vital)))
         for i in range(READERS):
-            threads.append(threading.Thread(target=self.reader, args=(self.staff[(WRITERS + i) % len(self.staff)],)))
+            threads.append(threading.Thread(target=self.logged_in_loop,
+                                            args=(self.staff[(WRITERS + i) % len(self.staff)], self.read_chart)))
         threads.append(threading.Thread(target=self.login_churn, args=(self.staff[0],)))
         threads.append(threading.Thread(target=self.exporter))
         for token in tokens:
@@ -581,8 +575,8 @@ def run_backend(args, backend, report):
         seconds = args.seconds
         # The floors keep each phase long enough for every kind of request to happen in it at a short --seconds.
         warm_up = max(2.0, seconds * 0.15)
-        outage = max(2.0, seconds * 0.12)
-        steady = max(3.0, seconds * 0.25)
+        outage = max(2.0, seconds * 0.1)
+        steady = max(3.0, seconds * 0.45)
         kills = max(2, int(seconds // 20))
         kill_gap = max(2.0, seconds * 0.3 / kills)
         rss = []
@@ -619,7 +613,15 @@ def run_backend(args, backend, report):
         sampler.start()
 
         recoveries = []
+
+        def note_recovery(fault, since, **figures):
+            recovered = await_first_write(soak, since, RECOVERY_LIMIT_S)
+            recoveries.append(dict(fault=fault, first_write_s=recovered, **figures))
+            if recovered is None:
+                problems.append("no write succeeded within %d s after the fault (%s)" % (RECOVERY_LIMIT_S, fault))
+
         healthz_while_away = None
+        steady_from = 0
         outage_phase = "database away" if backend == "postgres" else "disk full"
         if faults_available:
             phase("taking the database away")
@@ -634,23 +636,17 @@ def run_backend(args, backend, report):
             phase("recovering")
             came_back = time.monotonic()
             faults.bring_back()
-            health = await_health(clinic, RECOVERY_LIMIT_S)
-            recovered = await_first_write(soak, came_back, RECOVERY_LIMIT_S)
-            recoveries.append({"fault": outage_phase, "healthz_s": health, "first_write_s": recovered})
-            if recovered is None:
-                problems.append("no write succeeded within %d s after the %s ended" % (RECOVERY_LIMIT_S, outage_phase))
+            note_recovery(outage_phase, came_back, healthz_s=await_health(clinic, RECOVERY_LIMIT_S))
             if backend == "postgres":
                 phase("database restarted")
                 restarted = time.monotonic()
                 faults.restart_underneath()
-                recovered = await_first_write(soak, restarted, RECOVERY_LIMIT_S)
-                recoveries.append({"fault": "pg_ctl restart", "first_write_s": recovered})
-                if recovered is None:
-                    problems.append("no write succeeded within %d s after pg_ctl restart" % RECOVERY_LIMIT_S)
+                note_recovery("pg_ctl restart", restarted)
         else:
             report.setdefault("skipped", []).append(
                 "%s: the disk-full phase needs root to mount a tmpfs (not root here)" % backend)
         phase("steady")
+        steady_from = len(rss)
         time.sleep(steady)
         soak.pause()
         fd_after = settled_fd_count(clinic)
@@ -666,10 +662,7 @@ def run_backend(args, backend, report):
             clinic.kill()
             killed = time.monotonic()
             clinic.start()
-            recovered = await_first_write(soak, killed, RECOVERY_LIMIT_S)
-            recoveries.append({"fault": "SIGKILL", "first_write_s": recovered})
-            if recovered is None:
-                problems.append("no write succeeded within %d s after a restart" % RECOVERY_LIMIT_S)
+            note_recovery("SIGKILL", killed)
         time.sleep(kill_gap)
         phase("end")
         soak.stopping.set()
@@ -680,10 +673,15 @@ def run_backend(args, backend, report):
             problems.append("kclinic serve exited %d on SIGTERM" % exit_status)
 
         problems += verify(clinic, soak)
+        database_mb = None
+        if backend == "sqlite":
+            database_mb = {name: round(os.path.getsize(os.path.join(workdir, "db", name)) / 2**20, 1)
+                           for name in os.listdir(os.path.join(workdir, "db"))}
         requests = sum(n for phase_counts in soak.by_phase.values() for k, n in phase_counts.items()
                        if not k.startswith("export "))
         elapsed = sum(soak.phase_seconds.values())
-        rss_slope = slope_mb_per_min([s for s in rss if s[0] >= 0])
+        # Over the steady phase alone: an outage allocates and frees on its own schedule (reconnects, error answers).
+        rss_slope = slope_mb_per_min(rss[steady_from:])
         report[backend] = {
             "wall_s": round(time.monotonic() - began, 1),
             "set_up_s": round(set_up_s, 1),
@@ -700,6 +698,7 @@ def run_backend(args, backend, report):
             "rss_mb": {"after_warm_up": round(rss_at_warm_up / 1024, 1), "at_end": round(rss_at_end / 1024, 1),
                        "slope_mb_per_min": round(rss_slope, 2)},
             "fds": {"after_warm_up": fd_before, "at_end": fd_after},
+            "database_mb_at_end": database_mb,
             "bad_5xx": soak.bad_bodies[:10],
             "export_failures": soak.export_failures,
             "first_503_bodies": soak.sample_503,
@@ -795,7 +794,8 @@ def main():
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=300, help="traffic per backend (default 300)")
     parser.add_argument("--workdir", default=None, help="where the databases and logs go (default: $TMPDIR)")
-    parser.add_argument("--tmpfs-mb", type=int, default=256, help="size of the SQLite tmpfs (default 256)")
+    parser.add_argument("--tmpfs-mb", type=int, default=2048,
+                        help="size of the SQLite tmpfs (default 2048: a release build grew its file 0.8 MB/s in our runs)")
     parser.add_argument("--max-rss-slope", type=float, default=5.0,
                         help="RSS growth after warm-up that fails the run, MB/min (default 5)")
     parser.add_argument("--no-rss-check", dest="max_rss_slope", action="store_const", const=None,
