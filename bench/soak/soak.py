@@ -16,6 +16,7 @@ and `kclinic export`.
 
 import argparse
 import base64
+import glob
 import http.client
 import json
 import os
@@ -484,9 +485,12 @@ class DatabaseFaults:
         self.ballast = None
 
     def pg_ctl(self, *args):
-        bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip()
-        candidates = [os.path.join(bindir, "pg_ctl")] + sorted(
-            os.path.join("/usr/lib/postgresql", v, "bin", "pg_ctl") for v in os.listdir("/usr/lib/postgresql"))
+        # The pg_ctl scripts/pg-test-server chose: pg_config's, else the newest Debian keeps out of PATH.
+        candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+                            key=lambda path: int(path.split("/")[4]) if path.split("/")[4].isdigit() else 0)
+        if shutil.which("pg_config"):
+            bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip()
+            candidates.append(os.path.join(bindir, "pg_ctl"))
         pg_ctl = next(c for c in reversed(candidates) if os.access(c, os.X_OK))
         owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
         subprocess.run(owner + [pg_ctl, "-D", os.path.join(self.pg_dir, "data"), "-w", "-t", "60"] + list(args),

@@ -76,8 +76,10 @@ TEST(ErrorResponseTest, TellsTheClientNothingOfAFailedDependencyAndTheLogEveryth
     };
     const std::vector<Case> cases = {
         {Error{ErrorCode::kUnavailable, "",
-               "cannot connect to PostgreSQL: connection to server at \"10.0.0.5\", port 5432 failed: Connection refused"},
-         503, "unavailable", "the server cannot reach its database or another service it needs just now; retry shortly"},
+               "cannot connect to PostgreSQL: connection to server at \"10.0.0.5\", port 5432 failed: Connection "
+               "refused"},
+         503, "unavailable",
+         "the server cannot reach its database or another service it needs just now; retry shortly"},
         {Error{ErrorCode::kUnavailable, "", "SQLite: database or disk is full (in: INSERT INTO audit_log)"}, 503,
          "unavailable", "the server cannot reach its database or another service it needs just now; retry shortly"},
         {Error{ErrorCode::kInternal, "", "SQLite: no such column: mrn (in: SELECT mrn FROM patients)"}, 500, "internal",
