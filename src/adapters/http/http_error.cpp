@@ -5,10 +5,21 @@
 namespace kclinic::adapters::http {
 namespace {
 
-HttpResponse ErrorBody(int status, std::string_view code, std::string_view message, std::string_view field) {
+// What a client reads for kUnavailable and kInternal (docs/api.md "Errors").
+constexpr std::string_view kUnavailableMessage =
+    "the server cannot reach its database or another service it needs just now; retry shortly";
+constexpr std::string_view kInternalMessage = "internal error; the server log has the details";
+// Where ErrorResponse keeps a failed dependency's own words until StampRequestId takes them out for the log.
+constexpr std::string_view kLogDetailKey = "log_detail";
+
+HttpResponse ErrorBody(int status, std::string_view code, std::string_view message, std::string_view field,
+                       std::string_view log_detail = {}) {
     json::Json error{{"code", code}, {"message", message}};
     if (!field.empty()) {
         error["field"] = field;
+    }
+    if (!log_detail.empty()) {
+        error[kLogDetailKey] = log_detail;
     }
     // A message may quote client input that is not valid UTF-8; replace such bytes rather than fail to answer.
     std::string body =
@@ -48,7 +59,16 @@ int HttpStatusFor(ErrorCode code) {
 }
 
 HttpResponse ErrorResponse(const Error& error) {
-    return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), error.message, error.field);
+    // A failed dependency or a bug speaks in the store's words: the database's address and port, SQL, a PostgreSQL
+    // message quoting a value. None of it helps the client and some of it helps an attacker (OWASP ASVS 4.0.3
+    // §7.4.1), so the client reads one fixed sentence and the log the cause. The cause rides in the body to
+    // StampRequestId, which every answer passes before it is sent, so that HttpResponse needs no field for it.
+    if (error.code != ErrorCode::kUnavailable && error.code != ErrorCode::kInternal) {
+        return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), error.message, error.field);
+    }
+    const std::string_view public_message =
+        error.code == ErrorCode::kUnavailable ? kUnavailableMessage : kInternalMessage;
+    return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), public_message, {}, error.message);
 }
 
 HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message,
@@ -66,13 +86,15 @@ std::optional<ErrorSummary> StampRequestId(HttpResponse& response, std::string_v
         return std::nullopt;
     }
     json::Json& error = body["error"];
+    ErrorSummary summary{error.value("code", ""), error.value(kLogDetailKey, error.value("message", ""))};
+    error.erase(kLogDetailKey);
     error["request_id"] = request_id;
     response.body = body.dump(-1, ' ', false, json::Json::error_handler_t::replace);
-    return ErrorSummary{error.value("code", ""), error.value("message", "")};
+    return summary;
 }
 
 HttpResponse InternalErrorResponse() {
-    return ErrorBody(500, ErrorCodeName(ErrorCode::kInternal), "internal error; the server log has the details", {});
+    return ErrorBody(500, ErrorCodeName(ErrorCode::kInternal), kInternalMessage, {});
 }
 
 }  // namespace kclinic::adapters::http

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "adapters/json/clinical_json.hpp"
@@ -60,6 +62,45 @@ TEST(InternalErrorResponseTest, TellsTheClientNothingOfTheCause) {
     const Json body = Json::parse(response.body);
     EXPECT_EQ(body["error"]["code"], "internal");
     EXPECT_FALSE(body["error"].contains("field"));
+}
+
+// Found by the soak under faults (bench/soak, issue 15 §4): a store's failure reached the client word for word, the
+// PostgreSQL server's address and port in a 503 to anyone who tried to log in, SQLite's words and the SQL it ran in a
+// 500. The client gets the documented sentence (docs/api.md "Errors"); the log, through StampRequestId, the cause.
+TEST(ErrorResponseTest, TellsTheClientNothingOfAFailedDependencyAndTheLogEverything) {
+    struct Case {
+        Error error;
+        int status;
+        std::string code;
+        std::string message;
+    };
+    const std::vector<Case> cases = {
+        {Error{ErrorCode::kUnavailable, "",
+               "cannot connect to PostgreSQL: connection to server at \"10.0.0.5\", port 5432 failed: Connection "
+               "refused"},
+         503, "unavailable",
+         "the server cannot reach its database or another service it needs just now; retry shortly"},
+        {Error{ErrorCode::kUnavailable, "", "SQLite: database or disk is full (in: INSERT INTO audit_log)"}, 503,
+         "unavailable", "the server cannot reach its database or another service it needs just now; retry shortly"},
+        {Error{ErrorCode::kInternal, "", "SQLite: no such column: mrn (in: SELECT mrn FROM patients)"}, 500, "internal",
+         "internal error; the server log has the details"},
+    };
+    for (const Case& c : cases) {
+        HttpResponse response = ErrorResponse(c.error);
+        const std::optional<ErrorSummary> logged = StampRequestId(response, "r1");
+        EXPECT_EQ(response.status, c.status) << c.error.message;
+        EXPECT_EQ(Json::parse(response.body),
+                  Json::parse(Json{{"error", {{"code", c.code}, {"message", c.message}, {"request_id", "r1"}}}}.dump()))
+            << c.error.message;
+        ASSERT_TRUE(logged.has_value()) << c.error.message;
+        EXPECT_EQ(logged->code, c.code);
+        EXPECT_EQ(logged->message, c.error.message);
+    }
+
+    // The HTTP layer's own 503s say what they mean, and say it to the client.
+    HttpResponse shutting_down = ProtocolErrorResponse(503, "unavailable", "the server is shutting down");
+    static_cast<void>(StampRequestId(shutting_down, "r2"));
+    EXPECT_EQ(Json::parse(shutting_down.body)["error"]["message"], "the server is shutting down");
 }
 
 }  // namespace
