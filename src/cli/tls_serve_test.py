@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """`kclinic serve` over TLS and behind nginx, checked by clients and tools no one here wrote (issue 15 §2, §3).
 
-Run by CTest as: tls_serve_test.py KCLINIC_BINARY NGINX_CONFIG (docs/nginx/kclinic.conf). Every server is a real
-`kclinic serve --demo` on a fresh SQLite file; certificates are made at test time with `openssl req`. The clients are
-Python's ssl module (OpenSSL), `openssl s_client`, Debian's sslscan and Debian's nginx.
+Run by CTest as: tls_serve_test.py KCLINIC_BINARY NGINX_CONFIG SSLSCAN NGINX, the config being
+docs/nginx/kclinic.conf. Every server is a real `kclinic serve --demo` on a fresh SQLite file; certificates are made
+at test time with `openssl req`. The clients are Python's ssl module (OpenSSL), `openssl s_client`, Debian's sslscan
+and Debian's nginx.
 
 Why sslscan and not testssl.sh: both are packaged by Debian; sslscan is one C program that tests every protocol and
 cipher of a listener in seconds (SSLv2/v3 with its own raw handshakes), while testssl.sh runs hundreds of openssl
@@ -28,6 +29,8 @@ import unittest
 
 KCLINIC = ""
 NGINX_CONFIG = ""
+SSLSCAN = "sslscan"
+NGINX = "nginx"
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -248,7 +251,7 @@ class TlsServeTest(unittest.TestCase):
             self.assertRegex(attempt.stdout + attempt.stderr, r"alert protocol version|unsupported protocol", flag)
 
     def test_sslscan_finds_no_weak_protocol_or_cipher(self):
-        scan = subprocess.run(["sslscan", "--no-colour", "127.0.0.1:%d" % self.tls.port], capture_output=True,
+        scan = subprocess.run([SSLSCAN, "--no-colour", "127.0.0.1:%d" % self.tls.port], capture_output=True,
                               text=True, timeout=120).stdout
         self.assertIn("TLSv1.3   enabled", scan)
         self.assertIn("TLSv1.2   enabled", scan)
@@ -263,7 +266,7 @@ class TlsServeTest(unittest.TestCase):
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             await_condition(lambda: listening(port), "openssl s_server")
-            scan = subprocess.run(["sslscan", "--no-colour", "127.0.0.1:%d" % port], capture_output=True,
+            scan = subprocess.run([SSLSCAN, "--no-colour", "127.0.0.1:%d" % port], capture_output=True,
                                   text=True, timeout=120).stdout
         finally:
             weak.kill()
@@ -381,7 +384,7 @@ class TlsServeTest(unittest.TestCase):
                        "    uwsgi_temp_path %s/uwsgi;\n    scgi_temp_path %s/scgi;\n    include %s/kclinic.conf;\n}\n")
                       % ("user root;" if os.geteuid() == 0 else "", prefix, prefix, prefix, prefix, prefix, prefix,
                          prefix))
-        nginx = subprocess.Popen(["nginx", "-p", prefix, "-c", os.path.join(prefix, "nginx.conf"), "-e", "stderr"],
+        nginx = subprocess.Popen([NGINX, "-p", prefix, "-c", os.path.join(prefix, "nginx.conf"), "-e", "stderr"],
                                  stderr=subprocess.PIPE, text=True)
         try:
             await_condition(lambda: nginx.poll() is not None or listening(nginx_port), "nginx to listen")
@@ -410,5 +413,5 @@ class TlsServeTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    KCLINIC, NGINX_CONFIG = sys.argv[1], sys.argv[2]
+    KCLINIC, NGINX_CONFIG, SSLSCAN, NGINX = sys.argv[1:5]
     unittest.main(argv=sys.argv[:1], verbosity=2)

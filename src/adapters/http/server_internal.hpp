@@ -2,8 +2,9 @@
 
 // Private to the HTTP server (http_server.cpp, http_connection.cpp, live_session.cpp); only http_server.hpp is
 // public. What a connection needs of the server: its options, router, io_context and worker pool, the request
-// metrics, and the table of open connections that the connection limit and shutdown use. Asio appears here and in
-// those three files only; Beast's HTTP parser and WebSocket stream each in the one file that uses them.
+// metrics, the TLS context of new connections (tls_certificates.hpp), and the table of open connections that the
+// connection limit and shutdown use. Asio appears here and in those three files and tls_certificates.cpp only;
+// Beast's HTTP parser and WebSocket stream each in the one file that uses them, OpenSSL's stream in both.
 
 #include <chrono>
 #include <cstdint>
