@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -71,14 +73,44 @@ TEST_P(ApiTest, BrowserSessionLogsInNeedsItsCsrfTokenAndLogsOut) {
     EXPECT_EQ(after.Header("www-authenticate"), "Bearer realm=\"kclinic\"");
 }
 
-TEST_P(ApiTest, SecureCookieBehindATlsProxy) {
-    ApiClient client(server_->port());
-    const ApiResponse login =
-        client.Send("POST", "/api/v1/auth/login",
-                    Json{{"email", "nurse@clinic.example"}, {"password", std::string(kTestPassword)}}.dump(),
-                    "X-Forwarded-Proto: https\r\n");
-    ASSERT_EQ(login.status, 200);
-    EXPECT_NE(login.Header("set-cookie").find("; Secure"), std::string::npos);
+// Behind a TLS-terminating proxy (--trusted-proxy, docs/operations.md) the proxy's word decides the session cookie's
+// Secure flag and which client address a login failure counts against. A server that trusts no proxy ignores the
+// same fields: anyone can send them.
+TEST_P(ApiTest, OnlyTheTrustedProxysForwardedFieldsCount) {
+    std::unique_ptr<ClinicServer> proxied = ClinicServer::Start(GetParam(), {"--trusted-proxy", "127.0.0.1"});
+    ASSERT_NE(proxied, nullptr);
+    proxied->AddUser("admin@clinic.example", "admin");
+    proxied->AddUser("nurse@clinic.example", "nurse");
+    const auto login = [](const ClinicServer& server, const std::string& email, const std::string& password,
+                          const std::string& client) {
+        ApiClient anonymous(server.port());
+        return anonymous.Send("POST", "/api/v1/auth/login", Json{{"email", email}, {"password", password}}.dump(),
+                              "X-Forwarded-Proto: https\r\nX-Forwarded-For: " + client + "\r\n");
+    };
+    // Five guesses at five accounts from five claimed addresses: the fifth waits only when they all count against
+    // one address, the real peer's.
+    const auto guesses = [&login](ClinicServer& server) {
+        ApiClient admin = server.ClientWithToken("admin@clinic.example");
+        EXPECT_EQ(admin.Put("/api/v1/settings/access.address_failures_before_wait", {{"value", "5"}}).status, 200);
+        std::vector<std::string> waits;
+        for (int i = 0; i < 5; ++i) {
+            const ApiResponse guess = login(server, "user" + std::to_string(i) + "@clinic.example",
+                                            "Summer2024!Summer2024!", "203.0.113." + std::to_string(i + 1));
+            EXPECT_EQ(guess.status, 401);
+            waits.push_back(guess.Header("retry-after"));
+        }
+        return waits;
+    };
+
+    const ApiResponse direct = login(*server_, "nurse@clinic.example", std::string(kTestPassword), "203.0.113.1");
+    ASSERT_EQ(direct.status, 200) << direct.text;
+    EXPECT_EQ(direct.Header("set-cookie").find("Secure"), std::string::npos);
+    EXPECT_EQ(guesses(*server_), (std::vector<std::string>{"", "", "", "", "1"}));
+
+    const ApiResponse forwarded = login(*proxied, "nurse@clinic.example", std::string(kTestPassword), "203.0.113.1");
+    ASSERT_EQ(forwarded.status, 200) << forwarded.text;
+    EXPECT_NE(forwarded.Header("set-cookie").find("; Secure"), std::string::npos);
+    EXPECT_EQ(guesses(*proxied), (std::vector<std::string>{"", "", "", "", ""}));
 }
 
 TEST_P(ApiTest, NoCredentialsOrBadOnesAre401) {

@@ -139,8 +139,18 @@ TEST_P(CalendarApiTest, AClinicianSubscribesWithTheUrlShownOnceAndRevokesIt) {
     EXPECT_EQ(calendar.Get(PathOf(again.body["url"].get<std::string>())).status, 404);
 }
 
-TEST_P(CalendarApiTest, TheUrlIsHttpsBehindATlsProxy) {
-    ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
+// Behind the trusted TLS proxy (--trusted-proxy) the feed's URL is https; the same claim from anyone else is ignored.
+TEST_P(CalendarApiTest, TheUrlIsHttpsBehindTheTrustedTlsProxy) {
+    ApiClient untrusted = server_->ClientWithToken("nurse@clinic.example");
+    const ApiResponse plain =
+        untrusted.Post("/api/v1/me/calendar-feed", Json::object(), "X-Forwarded-Proto: https\r\n");
+    ASSERT_EQ(plain.status, 201) << plain.text;
+    EXPECT_TRUE(plain.body["url"].get<std::string>().starts_with("http://test/calendar/")) << plain.text;
+
+    std::unique_ptr<ClinicServer> proxied = ClinicServer::Start(GetParam(), {"--trusted-proxy", "127.0.0.1"});
+    ASSERT_NE(proxied, nullptr);
+    proxied->AddUser("nurse@clinic.example", "nurse");
+    ApiClient nurse = proxied->ClientWithToken("nurse@clinic.example");
     const ApiResponse created = nurse.Post("/api/v1/me/calendar-feed", Json::object(), "X-Forwarded-Proto: https\r\n");
     ASSERT_EQ(created.status, 201) << created.text;
     EXPECT_TRUE(created.body["url"].get<std::string>().starts_with("https://test/calendar/")) << created.text;

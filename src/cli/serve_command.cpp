@@ -77,8 +77,13 @@ struct ServeOptions {
     std::string mllp;  // HOST:PORT
     int mllp_max_message_kib = 1024;
     std::string log_level = "info";  // adapters/log: debug, info, warning, error or off
-    std::string config;              // a JSON file of the options above; empty: none
-    bool json = false;               // serve has no --json: its one line of output is for people and for tests alike
+    // TLS on the listener (docs/security.md "Transport"): both files or neither; reread on SIGHUP.
+    std::string tls_cert;  // PEM: the certificate, then its intermediates
+    std::string tls_key;   // PEM: its private key
+    // The reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed (docs/operations.md); empty: none.
+    std::string trusted_proxy;
+    std::string config;  // a JSON file of the options above; empty: none
+    bool json = false;   // serve has no --json: its one line of output is for people and for tests alike
     // The test clock (docs/cli.md "The test clock"): a flag only, never a --config key, so that no configuration file
     // copied from a test setup can switch it on.
     bool test_clock = false;
@@ -93,7 +98,8 @@ constexpr int kMaxMllpMessageKib = 16 * 1024;
 // flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
 constexpr std::string_view kConfigKeys =
     "db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, smtp_tls, smtp_verify_certificate, "
-    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, mllp_max_message_kib, log_level";
+    "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, mllp_max_message_kib, log_level, tls_cert, "
+    "tls_key, trusted_proxy";
 
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
@@ -137,7 +143,10 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
                                                              {"smtp_helo", &options.smtp_helo},
                                                              {"web_root", &options.web_root},
                                                              {"mllp", &options.mllp},
-                                                             {"log_level", &options.log_level}};
+                                                             {"log_level", &options.log_level},
+                                                             {"tls_cert", &options.tls_cert},
+                                                             {"tls_key", &options.tls_key},
+                                                             {"trusted_proxy", &options.trusted_proxy}};
         if (const auto string = strings.find(key); string != strings.end()) {
             if (!value.is_string()) {
                 return refuse("key \"" + key + "\" must be a string (got " + value.dump() + ")");
@@ -344,7 +353,9 @@ void LogStartUp(const adapters::log::StructuredLog& log, const ServeOptions& opt
                                 {"smtp", options.smtp},
                                 {"smtp_tls", options.smtp_tls},
                                 {"smtp_user_set", !options.smtp_user.empty()},
-                                {"log_level", options.log_level}};
+                                {"log_level", options.log_level},
+                                {"tls_cert", options.tls_cert},
+                                {"trusted_proxy", options.trusted_proxy}};
     log.Write(adapters::log::LogLevel::kInfo, "server.start", fields);
 }
 
@@ -389,6 +400,10 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     std::optional<ListenAddress> mllp_address;
     if (!options.mllp.empty()) {
         ASSIGN_OR_RETURN(mllp_address, ParseHostPort(options.mllp, "--mllp", "2575"));
+    }
+    if (options.tls_cert.empty() != options.tls_key.empty()) {
+        return InvalidArgument(options.tls_cert.empty() ? "--tls-cert" : "--tls-key",
+                               "--tls-cert and --tls-key go together: give both PEM files, or neither for plain HTTP");
     }
     std::optional<adapters::mail::SmtpSettings> smtp;
     if (!options.smtp.empty()) {
@@ -465,13 +480,36 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                                return adapters::api::AuthenticateRequest(use_cases.authentication, request);
                            },
                            http::RecordLiveSubscriber(use_cases.sessions)};
+    const bool tls = !options.tls_cert.empty();
+    if (tls) {
+        server_options.tls = http::TlsFiles{options.tls_cert, options.tls_key};
+    }
+    if (!options.trusted_proxy.empty()) {
+        server_options.trusted_proxy = options.trusted_proxy;
+    }
     http::HttpServer server(std::move(server_options), std::move(router), metrics);
     if (Status listening = server.Listen(); !listening.ok()) {
         Error error = listening.error();
-        error.field = "--listen";
+        const std::map<std::string, std::string, std::less<>> flags = {
+            {"tls_certificate", "--tls-cert"}, {"tls_key", "--tls-key"}, {"trusted_proxy", "--trusted-proxy"}};
+        const auto flag = flags.find(error.field);
+        error.field = flag == flags.end() ? "--listen" : flag->second;
         return error;
     }
     server.StopOnSignals({SIGTERM, SIGINT});
+    if (tls) {
+        // An operator renews the certificate by replacing the files and sending SIGHUP; a pair that does not load
+        // is logged and the one in force stays.
+        server.ReloadTlsOnSignal(SIGHUP, [&log](const Status& reloaded) {
+            if (reloaded.ok()) {
+                log->Write(adapters::log::LogLevel::kInfo, "tls.reload", {{"outcome", "loaded"}});
+            } else {
+                log->Write(
+                    adapters::log::LogLevel::kError, "tls.reload",
+                    {{"outcome", "refused; the certificate in force stays"}, {"message", reloaded.error().message}});
+            }
+        });
+    }
 
     // The bedside monitors' feed: its listener runs on its own thread until the HTTP server stops. The demo clinic's
     // monitor needs one too: on a free loopback port when --mllp names none.
@@ -520,7 +558,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
     const std::string shown_host =
         address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;
-    std::cout << "kclinic serving on http://" << shown_host << ":" << server.Port()
+    std::cout << "kclinic serving on " << (tls ? "https://" : "http://") << shown_host << ":" << server.Port()
               << " (database: " << DisplayedDatabase(options.url) << ")" << std::endl;
     if (options.web_root.empty() && !bundle.built) {
         std::cerr << "kclinic serve: this binary was built without its web front end, so / shows a page saying so; "
@@ -581,7 +619,7 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
 void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
     auto options = std::make_shared<ServeOptions>();
     CLI::App* serve = app.add_subcommand(
-        "serve", "Serve the clinic over HTTP until SIGTERM or SIGINT (prints the URL once listening)");
+        "serve", "Serve the clinic over HTTP or HTTPS until SIGTERM or SIGINT (prints the URL once listening)");
     serve->add_option("--db", options->url,
                       "Database: sqlite:PATH or postgres://... (default $KCLINIC_DB, else sqlite:kclinic.db)");
     serve->add_option("--listen", options->listen,
@@ -635,6 +673,14 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
     serve->add_option("--log-level", options->log_level,
                       "The least severe lines written to stderr, one JSON object each (docs/operations.md \"Logs\"): "
                       "debug, info (default: one line per request), warning, error or off");
+    serve->add_option("--tls-cert", options->tls_cert,
+                      "Serve HTTPS (TLS 1.2 and 1.3 only; the live channel as wss) with this PEM certificate chain, "
+                      "reread on SIGHUP; needs --tls-key (docs/security.md \"Transport\")");
+    serve->add_option("--tls-key", options->tls_key, "The PEM private key of --tls-cert, reread with it on SIGHUP");
+    serve->add_option("--trusted-proxy", options->trusted_proxy,
+                      "The IP address of the TLS-terminating reverse proxy (such as 127.0.0.1 for nginx on this "
+                      "host) whose X-Forwarded-For and X-Forwarded-Proto are believed; from any other address they "
+                      "are ignored (docs/operations.md)");
     serve->add_option("--config", options->config,
                       "A JSON file with any of the keys " + std::string(kConfigKeys) +
                           " (the flags above); flags on the command line win over it");

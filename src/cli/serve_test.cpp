@@ -270,7 +270,7 @@ TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
         {R"({"listen": "127.0.0.1:0", "port": 8080})",
          R"(unknown key "port" (known: db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, )"
          R"(smtp_tls, smtp_verify_certificate, smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, )"
-         R"(mllp_max_message_kib, log_level))"},
+         R"(mllp_max_message_kib, log_level, tls_cert, tls_key, trusted_proxy))"},
         {R"({"smtp_timeout": 0})", R"(key "smtp_timeout" must be a whole number from 1 to 600 (got 0))"},
         {R"({"smtp_verify_certificate": "no"})", R"(key "smtp_verify_certificate" must be true or false (got "no"))"},
         {R"({"smtp_from": 7})", R"(key "smtp_from" must be a string (got 7))"},
@@ -426,6 +426,30 @@ TEST_F(ServeTest, RefusesABadListenAddressOrAPortInUse) {
     EXPECT_EQ(output.rfind("kclinic serve: --listen: cannot listen on 127.0.0.1:" + std::to_string(port), 0), 0U)
         << output;
     EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+}
+
+// TLS files that cannot serve are refused at start, exit 2 and one line naming the flag at fault; so is a trusted proxy
+// that is not an address. (Serving over TLS is tested with real clients in tls_serve_test.py.)
+TEST_F(ServeTest, RefusesTlsFilesThatCannotServeAndAProxyThatIsNoAddress) {
+    const std::string not_pem = WriteFile("not.pem", "not a certificate\n");
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--tls-cert", not_pem}, "kclinic serve: --tls-key: --tls-cert and --tls-key go together"},
+        {{"--tls-key", not_pem}, "kclinic serve: --tls-cert: --tls-cert and --tls-key go together"},
+        {{"--tls-cert", not_pem, "--tls-key", not_pem},
+         "kclinic serve: --tls-cert: " + not_pem + ": not a readable PEM certificate chain"},
+        {{"--tls-cert", folder_ + "/none.pem", "--tls-key", not_pem},
+         "kclinic serve: --tls-cert: " + folder_ + "/none.pem: not a readable PEM certificate chain"},
+        {{"--trusted-proxy", "nginx.local"}, "kclinic serve: --trusted-proxy: expected the proxy's IP address"},
+    };
+    for (const auto& [flags, expected] : cases) {
+        std::vector<std::string> args = {"serve", "--db", db_, "--listen", "127.0.0.1:0"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        ServeProcess process(args);
+        EXPECT_EQ(process.StopWith(0), 2) << expected;
+        const std::string output = process.RestOfOutput();
+        EXPECT_EQ(output.rfind(expected, 0), 0U) << output;
+        EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << output;
+    }
 }
 
 // --test-clock only on a database it created: a production database (here one `kclinic migrate` made) is refused

@@ -29,12 +29,12 @@ Json PrincipalJson(const app::Principal& principal) {
 }
 
 // The session cookie (RFC 6265 §4.1): HttpOnly so scripts cannot read it, SameSite=Strict so no other site's page
-// can send it, Path=/ for the whole API. Secure when the browser reached us over TLS, which for kclinic means
-// through a TLS-terminating proxy that says so (X-Forwarded-Proto, docs/operations.md). No Max-Age: the browser
+// can send it, Path=/ for the whole API. Secure when the browser reached us over TLS: kclinic's own listener
+// (--tls-cert) or the trusted TLS-terminating proxy's (--trusted-proxy, docs/operations.md). No Max-Age: the browser
 // forgets it when closed, and the server ends it at its idle or absolute expiry anyway.
 std::string SessionCookie(const HttpRequest& request, std::string_view value, bool expire) {
     std::string cookie = std::string(kSessionCookie) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Strict";
-    if (request.headers.Find("X-Forwarded-Proto").value_or("") == "https") {
+    if (request.secure) {
         cookie += "; Secure";
     }
     if (expire) {

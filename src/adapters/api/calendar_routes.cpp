@@ -21,15 +21,14 @@ std::string FeedPath(const std::string& token) {
     return "/calendar/" + token + std::string(kFeedSuffix);
 }
 
-// The absolute URL of `path` as the caller reached this server: its Host, over https when a TLS-terminating proxy says
-// so (X-Forwarded-Proto, docs/operations.md); just `path` when the request named no host.
+// The absolute URL of `path` as the caller reached this server: its Host, over https when it came over TLS (ours or
+// the trusted proxy's, HttpRequest::secure); just `path` when the request named no host.
 std::string UrlOf(const HttpRequest& request, const std::string& path) {
     const std::optional<std::string_view> host = request.headers.Find("Host");
     if (!host || host->empty()) {
         return path;
     }
-    const bool tls = request.headers.Find("X-Forwarded-Proto").value_or("") == "https";
-    return (tls ? "https://" : "http://") + std::string(*host) + path;
+    return (request.secure ? "https://" : "http://") + std::string(*host) + path;
 }
 
 // The domain of the feed's UIDs (RFC 5545 §3.8.4.7 suggests the generator's domain): the Host the calendar application

@@ -1,6 +1,7 @@
 // An HTTP connection: Beast 1.74 example/advanced/server's http_session — each async step a DoX/OnX pair, pipelined
 // requests queued and answered in order — with handlers moved off the I/O threads onto the server's worker pool.
-// The only translation unit that compiles Beast's HTTP parser and serializer.
+// One class over both transports, as example/advanced/server-flex does it: a plain TCP stream, or an OpenSSL stream
+// over it whose handshake comes first. The only translation unit that compiles Beast's HTTP parser and serializer.
 
 #include "adapters/http/http_connection.hpp"
 
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <boost/asio/dispatch.hpp>
@@ -25,17 +27,21 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "adapters/http/http_error.hpp"
 #include "adapters/http/live_channel.hpp"
 #include "adapters/http/live_session.hpp"
+#include "adapters/http/transport.hpp"
 
 namespace kclinic::adapters::http::detail {
 namespace {
 
 namespace wire = boost::beast::http;
 namespace websocket = boost::beast::websocket;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // After the last response of a connection the server shuts its sending side and reads (discarding) until the
 // client closes, for at most this long. Closing at once while request bytes are still unread makes the kernel send
@@ -101,19 +107,25 @@ struct Exchange {
     // A WebSocket upgrade to the live path: the message Beast accepts, and once authenticated, who sent it.
     std::optional<wire::request<wire::string_body>> upgrade;
     std::optional<app::Principal> principal;
+    std::string remote_address;     // the client's, as ResolveForwardedClient found it
+    bool forwarded_secure = false;  // the trusted proxy's client reached it over TLS
 };
 
-// One connection. Every member function but Start, StartRefused and Shutdown runs on the connection's strand.
+// One connection over `Stream`, PlainStream or TlsStream. Every member function but Start and Shutdown runs on the
+// connection's strand.
 //
 // Reading, a handler on a worker and writing run at the same time (pipelining), so the connection's state is where
 // it is in its life (phase_), what its read is doing (read_), whether a handler holds a request (handler_running_)
 // and whether a response is being written (outgoing_).
-class HttpConnection final : public Connection, public std::enable_shared_from_this<HttpConnection> {
+template <class Stream>
+class HttpConnection final : public Connection, public std::enable_shared_from_this<HttpConnection<Stream>> {
 public:
-    HttpConnection(tcp::socket&& socket, ServerCore& server)
-        : stream_(std::move(socket)), executor_(stream_.get_executor()), timer_(executor_), server_(server) {
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+    HttpConnection(Stream&& stream, ServerCore& server)
+        : stream_(std::move(stream)), executor_(stream_.get_executor()), timer_(executor_), server_(server) {
         beast::error_code ec;
-        const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+        const tcp::endpoint peer = Socket().remote_endpoint(ec);
         if (!ec) {
             remote_address_ = peer.address().to_string();
         }
@@ -123,19 +135,18 @@ public:
     HttpConnection(const HttpConnection&) = delete;
     HttpConnection& operator=(const HttpConnection&) = delete;
 
-    void Start() { net::dispatch(executor_, beast::bind_front_handler(&HttpConnection::DoRead, shared_from_this())); }
-
-    // Answers 503 without reading a request, then closes: the server is at its connection limit.
-    void StartRefused() {
-        net::dispatch(executor_, [self = shared_from_this()] {
-            self->phase_ = Phase::kClosing;
-            Exchange refusal;
-            refusal.response =
-                ProtocolErrorResponse(503, "unavailable", "the server is at its connection limit; retry shortly");
-            refusal.response.headers.Set("Retry-After", "1");
-            refusal.counted = false;
-            self->queue_.push_back(std::move(refusal));
-            self->DoHandle();
+    // Serves requests; `at_limit`: answers 503 without reading a request, then closes (the server is at its
+    // connection limit). Over TLS the handshake comes first.
+    void Start(bool at_limit) {
+        net::dispatch(executor_, [self = shared_from_this(), at_limit] {
+            if constexpr (kTls) {
+                self->Lowest().expires_after(self->server_.options().read_timeout);
+                self->stream_.async_handshake(net::ssl::stream_base::server, [self, at_limit](beast::error_code ec) {
+                    self->OnHandshake(ec, at_limit);
+                });
+            } else {
+                self->Begin(at_limit);
+            }
         });
     }
 
@@ -144,6 +155,8 @@ public:
     }
 
 private:
+    using std::enable_shared_from_this<HttpConnection<Stream>>::shared_from_this;
+
     // Where the connection is in its life; it only moves down this list.
     enum class Phase {
         kOpen,       // reading requests
@@ -159,6 +172,37 @@ private:
         kReceiving,   // a request that has begun to arrive, bounded by read_timeout
         kDiscarding,  // whatever the client still sends while lingering
     };
+
+    // ----- starting ------------------------------------------------------------------------------------------
+
+    void OnHandshake(beast::error_code ec, bool at_limit) {
+        if (phase_ == Phase::kClosed) {
+            return;  // shut down during the handshake
+        }
+        if (ec) {
+            Close();  // not TLS, no protocol or cipher in common, or too slow: nothing can be answered
+            return;
+        }
+        Begin(at_limit);
+    }
+
+    void Begin(bool at_limit) {
+        if (!at_limit) {
+            DoRead();
+            return;
+        }
+        phase_ = Phase::kClosing;
+        Exchange refusal;
+        refusal.response =
+            ProtocolErrorResponse(503, "unavailable", "the server is at its connection limit; retry shortly");
+        refusal.response.headers.Set("Retry-After", "1");
+        refusal.counted = false;
+        queue_.push_back(std::move(refusal));
+        DoHandle();
+    }
+
+    [[nodiscard]] beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+    [[nodiscard]] tcp::socket& Socket() { return Lowest().socket(); }
 
     // ----- reading -------------------------------------------------------------------------------------------
 
@@ -177,7 +221,7 @@ private:
         if (queue_.empty()) {
             ArmIdleTimer();
         }
-        stream_.expires_never();
+        Lowest().expires_never();
         stream_.async_read_some(buffer_.prepare(kReadChunkBytes),
                                 beast::bind_front_handler(&HttpConnection::OnFirstBytes, shared_from_this()));
     }
@@ -214,7 +258,7 @@ private:
         parser_.emplace();
         parser_->body_limit(static_cast<std::uint64_t>(server_.options().body_limit_bytes));
         parser_->header_limit(static_cast<std::uint32_t>(server_.options().header_limit_bytes));
-        stream_.expires_after(server_.options().read_timeout);
+        Lowest().expires_after(server_.options().read_timeout);
         wire::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&HttpConnection::OnHeader, shared_from_this()));
     }
@@ -233,7 +277,7 @@ private:
         const bool expects_continue = head.version() >= 11 && beast::iequals(head[wire::field::expect], "100-continue");
         if (expects_continue && queue_.empty() && !outgoing_) {
             sending_continue_ = true;
-            stream_.expires_after(server_.options().write_timeout);
+            Lowest().expires_after(server_.options().write_timeout);
             net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                              beast::bind_front_handler(&HttpConnection::OnContinueSent, shared_from_this()));
             return;
@@ -253,7 +297,7 @@ private:
     }
 
     void ReadBody() {
-        stream_.expires_after(server_.options().read_timeout);
+        Lowest().expires_after(server_.options().read_timeout);
         wire::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&HttpConnection::OnRead, shared_from_this()));
     }
@@ -307,6 +351,10 @@ private:
             }
             request.body = std::move(message.body());
             request.remote_address = remote_address_;
+            request.secure = kTls;
+            ResolveForwardedClient(request, server_.options().trusted_proxy);
+            exchange.remote_address = request.remote_address;
+            exchange.forwarded_secure = request.secure;
             request.request_id = exchange.request_id;
             if (const std::optional<LiveEndpoint>& live = server_.options().live; live && request.path == live->path) {
                 exchange.route = live->path;
@@ -469,6 +517,7 @@ private:
         // The last answer this connection will give says so; earlier ones keep the connection for the rest.
         const bool last = phase_ == Phase::kClosing && queue_.size() == 1 && read_ != Read::kReceiving;
         HttpResponse& response = exchange.response;
+        AddTransportSecurityHeaders(response, kTls || exchange.forwarded_secure);
         wire::response<wire::string_body>& out =
             outgoing_.emplace(static_cast<wire::status>(response.status), exchange.version);
         out.set(wire::field::server, "kclinic");
@@ -486,7 +535,7 @@ private:
         if (exchange.head) {
             out.body().clear();  // HEAD: the GET response's headers, Content-Length included, and no body
         }
-        stream_.expires_after(server_.options().write_timeout);
+        Lowest().expires_after(server_.options().write_timeout);
         wire::async_write(stream_, out, beast::bind_front_handler(&HttpConnection::OnWrite, shared_from_this()));
     }
 
@@ -515,13 +564,13 @@ private:
     // connection's place, and this connection ends without touching it again.
     void HandOff(Exchange& exchange) {
         const wire::request<wire::string_body> upgrade = std::move(*exchange.upgrade);
-        LiveClient client{std::move(*exchange.principal), remote_address_};
+        LiveClient client{std::move(*exchange.principal), exchange.remote_address};
         queue_.clear();
         handled_ = 0;
         phase_ = Phase::kClosed;
         ++timer_generation_;
         timer_.cancel();
-        ServeLiveSession(stream_.release_socket(), server_, std::move(client), upgrade);
+        ServeLiveSession(std::move(stream_), server_, std::move(client), upgrade);
     }
 
     // ----- closing -------------------------------------------------------------------------------------------
@@ -549,7 +598,10 @@ private:
         }
         phase_ = Phase::kLingering;
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        // Over TLS too the TCP sending side alone: every answer is framed by its Content-Length, so no close_notify
+        // is needed to end it (RFC 8446 §6.1 leaves that to the application protocol), and waiting for the
+        // client's would only hold the connection open.
+        Socket().shutdown(tcp::socket::shutdown_send, ignored);
         ++timer_generation_;
         timer_.expires_after(kLingerTimeout);
         timer_.async_wait(beast::bind_front_handler(&HttpConnection::OnTimer, shared_from_this(), timer_generation_));
@@ -561,7 +613,7 @@ private:
     void DoDiscard() {
         read_ = Read::kDiscarding;
         buffer_.consume(buffer_.size());
-        stream_.expires_never();  // the linger timer bounds it
+        Lowest().expires_never();  // the linger timer bounds it
         stream_.async_read_some(buffer_.prepare(kReadChunkBytes),
                                 beast::bind_front_handler(&HttpConnection::OnDiscard, shared_from_this()));
     }
@@ -602,11 +654,11 @@ private:
         ++timer_generation_;
         timer_.cancel();
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream_.close();
+        Socket().shutdown(tcp::socket::shutdown_both, ignored);
+        Lowest().close();
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     const beast::tcp_stream::executor_type executor_;  // the connection's strand, read by workers too
     beast::flat_buffer buffer_;
     std::optional<wire::request_parser<wire::string_body>> parser_;
@@ -631,15 +683,23 @@ private:
 
 }  // namespace
 
-void ServeHttpConnection(tcp::socket&& socket, ServerCore& server, bool at_limit) {
-    auto connection = std::make_shared<HttpConnection>(std::move(socket), server);
-    if (!server.Adopt(connection)) {
-        return;
+namespace {
+
+template <class Stream>
+void Serve(Stream&& stream, ServerCore& server, bool at_limit) {
+    auto connection = std::make_shared<HttpConnection<Stream>>(std::move(stream), server);
+    if (server.Adopt(connection)) {
+        connection->Start(at_limit);
     }
-    if (at_limit) {
-        connection->StartRefused();
+}
+
+}  // namespace
+
+void ServeHttpConnection(tcp::socket&& socket, ServerCore& server, bool at_limit) {
+    if (const std::shared_ptr<net::ssl::context> tls = server.TlsContext()) {
+        Serve(TlsStream(std::move(socket), *tls), server, at_limit);
     } else {
-        connection->Start();
+        Serve(PlainStream(std::move(socket)), server, at_limit);
     }
 }
 

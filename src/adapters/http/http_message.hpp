@@ -48,7 +48,10 @@ struct HttpRequest {
     std::vector<std::pair<std::string, std::string>> query;  // decoded name/value pairs, in order
     Headers headers;
     std::string body;
-    std::string remote_address;  // the peer's IP address, "127.0.0.1" or "::1"
+    std::string remote_address;  // the client's IP address, "127.0.0.1" or "::1" (behind a trusted proxy: its word)
+    // Whether the client reached the clinic over TLS: this server's listener, or the trusted proxy's, which says so
+    // (ResolveForwardedClient). Decides the session cookie's Secure flag and the scheme of absolute URLs.
+    bool secure = false;
     // The server's name for this request: in the X-Request-Id answer header, every error body and the log line of
     // the request (RequestIdFor), so that a user's report of an error finds its line in the operator's log.
     std::string request_id;

@@ -22,6 +22,7 @@
 
 #include "adapters/http/http_connection.hpp"
 #include "adapters/http/server_internal.hpp"
+#include "adapters/http/transport.hpp"
 
 namespace kclinic::adapters::http {
 namespace detail {
@@ -56,6 +57,7 @@ ServerCore::ServerCore(ServerOptions options, Router router, MetricsRegistry& me
       strand_(net::make_strand(io_)),
       acceptor_(strand_),
       signals_(strand_),
+      reload_signals_(strand_),
       drain_timer_(strand_),
       accept_retry_timer_(strand_),
       workers_(static_cast<std::size_t>(
@@ -63,6 +65,9 @@ ServerCore::ServerCore(ServerOptions options, Router router, MetricsRegistry& me
                                       : static_cast<int>(std::max(2U, 2 * std::thread::hardware_concurrency())))) {
     if (!options_.log) {
         options_.log = LogToStderr;
+    }
+    if (options_.tls) {
+        tls_ = std::make_unique<TlsCertificates>(*options_.tls);
     }
 }
 
@@ -72,6 +77,17 @@ Status ServerCore::Listen() {
     if (ec) {
         return InvalidArgument("host",
                                "expected an IP address such as 127.0.0.1 or ::1 (got \"" + options_.host + "\")");
+    }
+    if (options_.trusted_proxy) {
+        std::optional<std::string> proxy = CanonicalIpAddress(*options_.trusted_proxy);
+        if (!proxy) {
+            return InvalidArgument("trusted_proxy", "expected the proxy's IP address such as 127.0.0.1 or ::1 (got \"" +
+                                                        *options_.trusted_proxy + "\")");
+        }
+        options_.trusted_proxy = std::move(proxy);
+    }
+    if (tls_) {
+        RETURN_IF_ERROR(tls_->Reload());
     }
     const tcp::endpoint endpoint(address, options_.port);
     acceptor_.open(endpoint.protocol(), ec);
@@ -99,6 +115,33 @@ void ServerCore::StopOnSignals(std::initializer_list<int> signals) {
         signals_.add(signal);
     }
     signals_.async_wait(beast::bind_front_handler(&ServerCore::OnSignal, this));
+}
+
+Status ServerCore::ReloadTls() {
+    return tls_->Reload();
+}
+
+void ServerCore::ReloadTlsOnSignal(int signal, std::function<void(const Status&)> reloaded) {
+    reloaded_ = std::move(reloaded);
+    reload_signals_.add(signal);
+    reload_signals_.async_wait(beast::bind_front_handler(&ServerCore::OnReloadSignal, this));
+}
+
+void ServerCore::OnReloadSignal(beast::error_code ec, int /*signal*/) {
+    if (ec) {
+        return;  // cancelled once drained
+    }
+    const Status reloaded = ReloadTls();
+    if (reloaded_) {
+        reloaded_(reloaded);
+    }
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+            return;  // Finish may have run already: a wait armed now would keep Run from returning
+        }
+    }
+    reload_signals_.async_wait(beast::bind_front_handler(&ServerCore::OnReloadSignal, this));
 }
 
 void ServerCore::Run() {
@@ -303,6 +346,7 @@ void ServerCore::OnDrainDeadline(beast::error_code ec) {
 void ServerCore::Finish() {
     beast::error_code ignored;
     signals_.cancel(ignored);
+    reload_signals_.cancel(ignored);
     drain_timer_.cancel();
     accept_retry_timer_.cancel();
 }
@@ -331,6 +375,14 @@ std::uint16_t HttpServer::Port() const {
 
 void HttpServer::StopOnSignals(std::initializer_list<int> signals) {
     impl_->StopOnSignals(signals);
+}
+
+Status HttpServer::ReloadTls() {
+    return impl_->ReloadTls();
+}
+
+void HttpServer::ReloadTlsOnSignal(int signal, std::function<void(const Status&)> reloaded) {
+    impl_->ReloadTlsOnSignal(signal, std::move(reloaded));
 }
 
 void HttpServer::Run() {

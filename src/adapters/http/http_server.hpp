@@ -30,6 +30,16 @@
 // idle connections are pinged (Beast's suggested server timeouts), a message over `max_message_bytes` closes the
 // connection (1009), and Stop() sends every live client a close frame (1001, "server shutting down"). A live
 // connection counts against `max_connections` like any other.
+//
+// TLS (ServerOptions::tls; docs/security.md "Transport"). Every connection then begins with a TLS handshake (within
+// `read_timeout`) and the same HTTP and live channel (wss) follow over it, in the same connection code. Only TLS 1.2
+// and 1.3 with forward-secret AEAD ciphers are offered (tls_certificates.hpp). ReloadTls swaps the certificate for
+// the handshakes that follow; open connections keep theirs. Every answer carries the security headers of
+// transport.hpp, and over TLS Strict-Transport-Security too.
+//
+// A trusted proxy (ServerOptions::trusted_proxy): requests from that address are taken to come from the client its
+// X-Forwarded-For names, over TLS when its X-Forwarded-Proto says https (ResolveForwardedClient); from any other
+// address those fields are ignored.
 
 #include <chrono>
 #include <cstdint>
@@ -68,6 +78,13 @@ struct AccessRecord {
 // Receives every answered request. Called from the connections' strands, concurrently; must be thread-safe.
 using AccessLogSink = std::function<void(const AccessRecord& record)>;
 
+// The PEM files of the listener's certificate (chain: the server's certificate first, then its intermediates) and
+// private key.
+struct TlsFiles {
+    std::string certificate_file;
+    std::string private_key_file;
+};
+
 // Where and how the live channel is served.
 struct LiveEndpoint {
     std::string path = "/api/v1/live";
@@ -94,6 +111,9 @@ struct ServerOptions {
     LogSink log;                       // empty: one line to stderr per event
     AccessLogSink access_log;          // empty: no access log
     std::optional<LiveEndpoint> live;  // empty: no live channel (its path is then an ordinary route)
+    std::optional<TlsFiles> tls;       // empty: plain HTTP (loopback, or behind a TLS-terminating proxy)
+    // The reverse proxy's IP address whose X-Forwarded-For and X-Forwarded-Proto are believed; empty: nobody's.
+    std::optional<std::string> trusted_proxy;
 };
 
 class HttpServer {
@@ -105,8 +125,10 @@ public:
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    // Binds and listens. Errors: kInvalidArgument "host" when it is not an IP address; kUnavailable "listen" when
-    // the address cannot be bound (in use, not local, no permission). REQUIRES: called once, before Run.
+    // Loads the TLS certificate (when options.tls is set), binds and listens. Errors: kInvalidArgument "host" when it
+    // is not an IP address, "trusted_proxy" when that is not one; TlsCertificates::Reload's errors ("tls_certificate",
+    // "tls_key"); kUnavailable "listen" when the address cannot be bound (in use, not local, no permission).
+    // REQUIRES: called once, before Run.
     [[nodiscard]] Status Listen();
     // The bound port (the real one when options.port was 0). REQUIRES: Listen succeeded.
     [[nodiscard]] std::uint16_t Port() const;
@@ -114,6 +136,14 @@ public:
     // Calls Stop() when one of `signals` (SIGTERM, SIGINT) arrives; a second one while draining stops at once
     // without waiting for in-flight requests. REQUIRES: before Run.
     void StopOnSignals(std::initializer_list<int> signals);
+
+    // Reads options.tls's files again; the handshakes that follow use the new certificate and key, open connections
+    // keep the ones they began with. Errors: those of Listen's loading; the certificate in force then stays.
+    // REQUIRES: options.tls is set and Listen succeeded. Thread-safe.
+    [[nodiscard]] Status ReloadTls();
+    // Calls ReloadTls each time `signal` (SIGHUP) arrives, then `reloaded` with its outcome (on the server's strand).
+    // REQUIRES: options.tls is set; before Run.
+    void ReloadTlsOnSignal(int signal, std::function<void(const Status&)> reloaded);
 
     // Serves on io_threads threads (the caller's among them) until Stop() has drained every connection or its
     // deadline passed, then returns. REQUIRES: Listen succeeded; called once.

@@ -51,8 +51,10 @@ Status CheckLiveOrigin(const HttpRequest& request, const app::Principal& princip
     if (scheme_end == std::string_view::npos) {
         return refused;
     }
+    // A page reached over TLS (ours or the trusted proxy's) has an https origin; without TLS the server cannot tell
+    // whether an untrusted proxy in front of it speaks TLS, so either scheme.
     const std::string_view scheme = origin->substr(0, scheme_end);
-    if (!EqualsIgnoringCase(scheme, "http") && !EqualsIgnoringCase(scheme, "https")) {
+    if (!EqualsIgnoringCase(scheme, "https") && (request.secure || !EqualsIgnoringCase(scheme, "http"))) {
         return refused;
     }
     if (!EqualsIgnoringCase(origin->substr(scheme_end + 3), TrimWhitespace(*host))) {

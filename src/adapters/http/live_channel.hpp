@@ -45,8 +45,9 @@ using LiveSubscriber =
 // Cross-site WebSocket hijacking: a browser sends its cookies with a WebSocket upgrade from any site, and the
 // same-origin policy does not apply to WebSockets, so a cookie-authenticated upgrade must come from a page of this
 // server: its Origin's host (and port) must equal the Host header. SameSite=Strict cookies already stop most
-// cross-site sends; this makes the rule explicit. Bearer-token clients are not browsers acting on ambient
-// credentials and need no Origin. Error kPermissionDenied "Origin".
+// cross-site sends; this makes the rule explicit. Over TLS (request.secure) the Origin's scheme must be https.
+// Bearer-token clients are not browsers acting on ambient credentials and need no Origin. Error
+// kPermissionDenied "Origin".
 [[nodiscard]] Status CheckLiveOrigin(const HttpRequest& request, const app::Principal& principal);
 
 // The subscription a client message asks for, before any access decision: a topic with only the session id set,

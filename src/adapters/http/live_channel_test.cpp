@@ -108,6 +108,16 @@ TEST(CheckLiveOrigin, ACookieUpgradeMustComeFromThisServersOwnPages) {
     }
 }
 
+TEST(CheckLiveOrigin, OverTlsTheOriginIsHttps) {
+    const app::Principal cookie = By(app::AuthMethod::kSession);
+    HttpRequest secure = Upgrade("https://127.0.0.1:8080");
+    secure.secure = true;
+    EXPECT_TRUE(CheckLiveOrigin(secure, cookie).ok());
+    HttpRequest downgraded = Upgrade("http://127.0.0.1:8080");
+    downgraded.secure = true;
+    EXPECT_FALSE(CheckLiveOrigin(downgraded, cookie).ok());
+}
+
 TEST(CheckLiveOrigin, ABearerTokenNeedsNoOrigin) {
     EXPECT_TRUE(CheckLiveOrigin(Upgrade(std::nullopt), By(app::AuthMethod::kApiToken)).ok());
     EXPECT_TRUE(CheckLiveOrigin(Upgrade("http://elsewhere.example"), By(app::AuthMethod::kApiToken)).ok());

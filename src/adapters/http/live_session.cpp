@@ -1,6 +1,6 @@
 // The live session: Beast 1.74 example/websocket/server/chat-multi's websocket_session — a queue drained by
-// OnWrite, one write in flight — with client messages decided on the server's worker pool. The only translation
-// unit that compiles Beast's WebSocket stream.
+// OnWrite, one write in flight — with client messages decided on the server's worker pool; over a plain TCP stream
+// or over TLS (wss), in one class. The only translation unit that compiles Beast's WebSocket stream.
 
 #include "adapters/http/live_session.hpp"
 
@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,8 +19,12 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
+
+#include "adapters/http/transport.hpp"
 
 namespace kclinic::adapters::http::detail {
 namespace {
@@ -31,10 +36,11 @@ namespace websocket = boost::beast::websocket;
 // OnMessages, OnDropped and Decide runs on the connection's strand. Frames go out one at a time, control replies
 // before events (so "subscribed" precedes the first event of its topic), events taken from the hub one by one: the
 // hub's bounded queue is this client's queue. Client messages are decided on a worker, one at a time.
-class LiveSession final : public Connection, public LiveSink, public std::enable_shared_from_this<LiveSession> {
+template <class Stream>
+class LiveSession final : public Connection, public LiveSink, public std::enable_shared_from_this<LiveSession<Stream>> {
 public:
-    LiveSession(tcp::socket&& socket, ServerCore& server, LiveClient client)
-        : ws_(std::move(socket)),
+    LiveSession(Stream&& stream, ServerCore& server, LiveClient client)
+        : ws_(std::move(stream)),
           executor_(ws_.get_executor()),
           write_deadline_(executor_),
           server_(server),
@@ -50,10 +56,18 @@ public:
 
     // Completes the handshake for `upgrade`. REQUIRES: on the socket's strand.
     void Start(const wire::request<wire::string_body>& upgrade) {
-        // Pings an idle client and closes one that stops answering; bounds the opening and closing handshakes.
+        // Pings an idle client and closes one that stops answering; bounds the opening and closing handshakes. The
+        // HTTP connection's read deadline no longer applies (Beast's advanced_server does the same).
+        beast::get_lowest_layer(ws_).expires_never();
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-        ws_.set_option(websocket::stream_base::decorator(
-            [](websocket::response_type& response) { response.set(wire::field::server, "kclinic"); }));
+        ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+            response.set(wire::field::server, "kclinic");
+            HttpResponse headers;
+            AddTransportSecurityHeaders(headers, kTls);
+            for (const auto& [name, value] : headers.headers) {
+                response.set(name, value);
+            }
+        }));
         ws_.read_message_max(live_.max_message_bytes);
         ws_.async_accept(upgrade, beast::bind_front_handler(&LiveSession::OnAccept, shared_from_this()));
     }
@@ -75,6 +89,9 @@ public:
     }
 
 private:
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+    using std::enable_shared_from_this<LiveSession<Stream>>::shared_from_this;
+
     // A client that sends requests without reading the answers stops being read beyond this many unsent replies.
     static constexpr std::size_t kMaxPendingReplies = 8;
 
@@ -261,7 +278,7 @@ private:
         beast::get_lowest_layer(ws_).close();
     }
 
-    websocket::stream<beast::tcp_stream> ws_;
+    websocket::stream<Stream> ws_;
     const beast::tcp_stream::executor_type executor_;  // the connection's strand, used by workers and publishers
     net::steady_timer write_deadline_;
     std::uint64_t deadline_generation_ = 0;
@@ -285,12 +302,26 @@ private:
 
 }  // namespace
 
-void ServeLiveSession(tcp::socket&& socket, ServerCore& server, LiveClient client,
-                      const wire::request<wire::string_body>& upgrade) {
-    auto live = std::make_shared<LiveSession>(std::move(socket), server, std::move(client));
+namespace {
+
+template <class Stream>
+void Serve(Stream&& stream, ServerCore& server, LiveClient client, const wire::request<wire::string_body>& upgrade) {
+    auto live = std::make_shared<LiveSession<Stream>>(std::move(stream), server, std::move(client));
     if (server.Adopt(live)) {
         live->Start(upgrade);
     }
+}
+
+}  // namespace
+
+void ServeLiveSession(beast::tcp_stream&& stream, ServerCore& server, LiveClient client,
+                      const wire::request<wire::string_body>& upgrade) {
+    Serve(std::move(stream), server, std::move(client), upgrade);
+}
+
+void ServeLiveSession(beast::ssl_stream<beast::tcp_stream>&& stream, ServerCore& server, LiveClient client,
+                      const wire::request<wire::string_body>& upgrade) {
+    Serve(std::move(stream), server, std::move(client), upgrade);
 }
 
 }  // namespace kclinic::adapters::http::detail

@@ -2,11 +2,13 @@
 
 // Private to the HTTP server (http_server.cpp, http_connection.cpp, live_session.cpp); only http_server.hpp is
 // public. What a connection needs of the server: its options, router, io_context and worker pool, the request
-// metrics, and the table of open connections that the connection limit and shutdown use. Asio appears here and in
-// those three files only; Beast's HTTP parser and WebSocket stream each in the one file that uses them.
+// metrics, the TLS context of new connections (tls_certificates.hpp), and the table of open connections that the
+// connection limit and shutdown use. Asio appears here and in those three files and tls_certificates.cpp only;
+// Beast's HTTP parser and WebSocket stream each in the one file that uses them, OpenSSL's stream in both.
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -22,6 +24,7 @@
 #include <boost/beast/core/error.hpp>
 
 #include "adapters/http/http_server.hpp"
+#include "adapters/http/tls_certificates.hpp"
 
 namespace kclinic::adapters::http::detail {
 
@@ -51,6 +54,8 @@ public:
     Status Listen();
     [[nodiscard]] std::uint16_t Port() const { return port_; }
     void StopOnSignals(std::initializer_list<int> signals);
+    Status ReloadTls();
+    void ReloadTlsOnSignal(int signal, std::function<void(const Status&)> reloaded);
     void Run();
     void Stop();
 
@@ -59,6 +64,8 @@ public:
     [[nodiscard]] const Router& router() const { return router_; }
     [[nodiscard]] net::io_context& io() { return io_; }
     [[nodiscard]] net::thread_pool& workers() { return workers_; }
+    // The TLS context for a connection accepted now; null when the server speaks plain HTTP.
+    [[nodiscard]] std::shared_ptr<net::ssl::context> TlsContext() const { return tls_ ? tls_->Current() : nullptr; }
     void Log(std::string_view line) const { options_.log(line); }
     // Counts and logs an answer; stamps it with its request's id first (StampRequestId).
     void Record(std::string_view request_id, std::string_view route, Method method, HttpResponse& response,
@@ -73,6 +80,7 @@ private:
     void DoAccept();
     void OnAccept(beast::error_code ec, tcp::socket socket);
     void OnSignal(beast::error_code ec, int signal);
+    void OnReloadSignal(beast::error_code ec, int signal);
     void BeginShutdown(bool at_once);
     void OnDrainDeadline(beast::error_code ec);
     void Finish();
@@ -82,6 +90,7 @@ private:
     // the last connections.
     ServerOptions options_;
     Router router_;
+    std::unique_ptr<TlsCertificates> tls_;  // null: plain HTTP
     CounterFamily& requests_;
     HistogramFamily& durations_;
     Gauge& open_connections_;
@@ -97,6 +106,8 @@ private:
     net::strand<net::io_context::executor_type> strand_;
     tcp::acceptor acceptor_;
     net::signal_set signals_;
+    net::signal_set reload_signals_;
+    std::function<void(const Status&)> reloaded_;
     net::steady_timer drain_timer_;
     net::steady_timer accept_retry_timer_;
     std::uint16_t port_ = 0;
