@@ -25,6 +25,8 @@ before(async () => {
     nurse: await apiClient(server, users.nurse),
     prescriber: await apiClient(server, users.prescriber),
   };
+  // The REMS form names the clinic's configured setting (issue 15 §7), never one typed on the screen.
+  await api.admin.must('PUT', '/api/v1/settings/rems.healthcare_setting', { value: 'Example Clinic' });
 });
 
 after(async () => {
@@ -126,10 +128,10 @@ describe('the session screen', () => {
     await step(page, 'Discharge');
     await expectState(page, 'Discharged');
 
-    await page.getByLabel('REMS-certified healthcare setting').fill('Example Clinic');
     await page.getByRole('button', { name: 'Show the form' }).click();
     await page.locator('.rems-form').waitFor();
     assert.equal(await page.locator('.rems-complete').count(), 1, await page.locator('.rems-panel').innerText());
+    assert.match(await page.locator('.rems-fields').innerText(), /healthcare setting\s+Example Clinic/);
     await page.getByText(/^Due by /).waitFor();
     await checkA11y(page, 'session-rems');
     await screenshot(page, 'session-esketamine-rems');

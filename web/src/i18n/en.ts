@@ -888,7 +888,6 @@ export const en = {
   'ae.term.other_serious': 'Other serious event',
 
   'rems.title': 'REMS Patient Monitoring Form',
-  'rems.setting': 'REMS-certified healthcare setting',
   'rems.preview': 'Show the form',
   'rems.due': 'Due by {date}',
   'rems.submitted': 'Submitted',
