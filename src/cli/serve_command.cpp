@@ -464,7 +464,8 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
                            [&use_cases](const http::HttpRequest& request) {
                                return adapters::api::AuthenticateRequest(use_cases.authentication, request);
                            },
-                           http::RecordLiveSubscriber(use_cases.sessions)};
+                           http::RecordLiveSubscriber(use_cases.sessions),
+                           http::RecordLiveAuditor(use_cases.live_channel)};
     http::HttpServer server(std::move(server_options), std::move(router), metrics);
     if (Status listening = server.Listen(); !listening.ok()) {
         Error error = listening.error();

@@ -226,6 +226,13 @@ struct SettingSpec {
     std::string description;
 };
 
+// One setting's value as text, by name: what a record keeps of the settings it was made with.
+struct SettingValue {
+    std::string name;
+    std::string value;
+    bool operator==(const SettingValue&) const = default;
+};
+
 // Every setting with its current value in `settings`, in a stable order.
 [[nodiscard]] std::vector<SettingSpec> AllSettings(const ClinicSettings& settings);
 

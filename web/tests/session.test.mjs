@@ -142,6 +142,52 @@ describe('the session screen', () => {
   });
 });
 
+// Issue 15 §7: stopping an IV infusion is its own step; one stopped before its whole dose says why.
+describe('the IV infusion', () => {
+  test('stops early with its reason, and monitoring then starts', async (t) => {
+    const { sessionId, patientId } = await patientWithCourse(api, {
+      product: 'ketamine-iv',
+      protocol: 'iv-induction',
+      route: 'iv',
+      givenName: 'Ivy',
+      familyName: 'Stopped',
+    });
+    const session = `/api/v1/sessions/${sessionId}`;
+    await api.nurse.must('POST', `${session}/check-in`, { consent_confirmed: true, escort_confirmed: true }, 200);
+    await api.nurse.must('POST', `/api/v1/patients/${patientId}/vitals`, {
+      loinc: '85354-9', systolic: 126, diastolic: 78, unit: 'mm[Hg]', session_id: sessionId,
+    }, 201);
+    await api.nurse.must('POST', `${session}/pre-dose`, undefined, 200);
+    await api.prescriber.must('POST', `${session}/dose-order`, {
+      route: 'iv', weight_kg: 70, mg_per_kg: 0.5, minutes: 40, concentration_mg_per_ml: 10,
+    }, 201);
+    await api.nurse.must('POST', `${session}/start-dosing`, undefined, 200);
+    await api.nurse.must('POST', `${session}/administrations`, {
+      drug: 'ketamine', route: 'iv', dose_mg: 35, rate_mg_per_h: 52.5, lot_number: 'K-EARLY-1',
+    }, 201);
+    await advanceClock(api.admin, 20);
+
+    const { page, consoleErrors } = await nursePage(t, `/sessions/${sessionId}`);
+    await page.getByText('Infusion of 35 mg running.').waitFor();
+    await page.getByLabel('Amount given (mg)').fill('17.5');
+    // Less than the dose and no reason: the server's refusal is shown, and the infusion still runs.
+    await page.getByRole('button', { name: 'Stop the infusion' }).click();
+    await page.locator('.running-infusion .field-error').filter({ hasText: /stopped early/ }).waitFor();
+    await page.getByLabel('Why it stopped early').selectOption('adverse_reaction');
+    await checkA11y(page, 'session-infusion-early-stop');
+    await page.getByRole('button', { name: 'Stop the infusion' }).click();
+    await page.getByText('Infusion of 35 mg running.').waitFor({ state: 'detached' });
+
+    const record = await api.nurse.must('GET', session);
+    const [infusion] = record.administrations;
+    assert.equal(infusion.stop.given_mg, 17.5);
+    assert.equal(infusion.stop.early_stop_reason, 'adverse_reaction');
+    await step(page, 'Start monitoring');
+    await expectState(page, 'Monitoring');
+    assert.deepEqual(appConsoleErrors(consoleErrors, [401, 409]), []);
+  });
+});
+
 describe('the clinic board', () => {
   test('shows the day\'s sessions and updates a row in place from the live channel', async (t) => {
     const { sessionId, patientId } = await patientWithCourse(api, {
