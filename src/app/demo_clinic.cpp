@@ -580,9 +580,8 @@ private:
         ++rems_forms_owed_;
         if (submit_at) {
             At(*submit_at, "REMS form of " + p.mrn, [this, &p, index] {
-                Result<RemsFormView> sent =
-                    use_cases_.rems.Submit(nurse_, p.sessions[index], 90,
-                                           "DEMO-REMS-" + std::to_string(p.sessions[index].value), settings_);
+                Result<RemsFormView> sent = use_cases_.rems.Submit(
+                    nurse_, p.sessions[index], 90, "DEMO-REMS-" + std::to_string(p.sessions[index].value), settings_);
                 if (sent.ok()) {
                     ++summary_.rems_forms_submitted;
                 }
@@ -1399,8 +1398,8 @@ private:
         if (esketamine) {
             // The REMS form the same afternoon (Spravato REMS: within 7 days of the session).
             AtIfPast(discharged_at + minutes{15}, "REMS form" + what, [this, nurse, session] {
-                Result<RemsFormView> sent = use_cases_.rems.Submit(
-                    nurse, session, 90, "DEMO-REMS-" + std::to_string(session.value), settings_);
+                Result<RemsFormView> sent =
+                    use_cases_.rems.Submit(nurse, session, 90, "DEMO-REMS-" + std::to_string(session.value), settings_);
                 if (sent.ok()) {
                     ++summary_.rems_forms_submitted;
                 }
@@ -1668,7 +1667,7 @@ private:
 
     DemoClock clock_;
     ClinicUseCases use_cases_;
-    const clinical::ClinicSettings settings_;
+    clinical::ClinicSettings settings_;  // in force; PlanRemsCertification configures the REMS setting
     const TimePoint now_;
     const sys_days today_;
     const sys_days week_start_;  // the Monday of the week `now` falls in

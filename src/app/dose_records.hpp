@@ -99,10 +99,10 @@ public:
     // administration with its stop. Errors: CheckEntryTime's on "stopped_at"; AssessInfusionStop's
     // (kInvalidArgument "stopped_at" before the start, kOutOfRange "given_mg", kFailedPrecondition "stopped_at" too
     // fast without a reason, kFailedPrecondition "early_stop_reason" for less than the infusion's dose without one,
-    // kInvalidArgument "early_stop_reason" for the whole dose with one); kInvalidArgument "fast_infusion_reason" over 2000 characters or blank;
-    // kFailedPrecondition "administration_id" when it is not an IV infusion, is already stopped or is marked
-    // entered in error,
-    // "session_id" when the session is not dosing, aborted or cancelled; kNotFound.
+    // kInvalidArgument "early_stop_reason" for the whole dose with one); kInvalidArgument "fast_infusion_reason" over
+    // 2000 characters or blank; kFailedPrecondition "administration_id" when it is not an IV infusion, is already
+    // stopped or is marked entered in error, "session_id" when the session is not dosing, aborted or cancelled;
+    // kNotFound.
     Result<Administration> StopInfusion(const Actor& actor, AdministrationId administration,
                                         const NewInfusionStop& stop, const clinical::ClinicSettings& settings);
     // Marks the patient's administration entered in error (app/records.hpp EnteredInError) and returns it marked:

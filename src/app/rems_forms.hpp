@@ -74,8 +74,7 @@ public:
     // missing readings when a reading is missing and no reason is given; kFailedPrecondition "session_id" when the
     // form is already submitted (a submitted form is never edited).
     Result<RemsFormView> Submit(const Actor& actor, SessionId session, int ready_to_leave_minutes,
-                                std::string_view confirmation_reference,
-                                const clinical::ClinicSettings& settings,
+                                std::string_view confirmation_reference, const clinical::ClinicSettings& settings,
                                 std::optional<std::string_view> missing_readings_reason = std::nullopt);
 
     // Adds the REMS portal's or fax's confirmation reference (1-200 characters) to a form submitted without one:

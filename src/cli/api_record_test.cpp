@@ -205,8 +205,7 @@ TEST_P(ApiRecordTest, RemsFormsNameTheConfiguredSettingAndASessionThatOwesOne) {
 
     EXPECT_EQ(admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", "Example\nClinic"}}).ErrorField(),
               "rems.healthcare_setting");
-    EXPECT_EQ(admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", std::string(201, 'x')}}).status,
-              400);
+    EXPECT_EQ(admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", std::string(201, 'x')}}).status, 400);
     const ApiResponse configured =
         admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", "Example Clinic"}});
     ASSERT_EQ(configured.status, 200) << configured.text;
@@ -229,15 +228,13 @@ TEST_P(ApiRecordTest, RemsMissingReadingsNeedAPrescriberAndTheConfirmationComesL
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
     ASSERT_EQ(admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", "Example Clinic"}}).status, 200);
-    const Json with_reason = {{"ready_to_leave_minutes", 90},
-                              {"missing_readings_reason", "cuff failed at 40 min"}};
+    const Json with_reason = {{"ready_to_leave_minutes", 90}, {"missing_readings_reason", "cuff failed at 40 min"}};
     EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", with_reason).status, 403);
     EXPECT_EQ(prescriber.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", with_reason).status, 404);
-    EXPECT_EQ(prescriber
-                  .Post("/api/v1/sessions/999999/rems-form/submit-missing-readings",
-                        {{"ready_to_leave_minutes", 90}})
-                  .ErrorField(),
-              "missing_readings_reason");
+    EXPECT_EQ(
+        prescriber.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", {{"ready_to_leave_minutes", 90}})
+            .ErrorField(),
+        "missing_readings_reason");
     // The plain submit knows no reason field.
     EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit", with_reason).ErrorField(),
               "missing_readings_reason");

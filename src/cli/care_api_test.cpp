@@ -475,10 +475,11 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     const ApiResponse unexplained = nurse.Post(administration + "/stop", {{"stopped_at", given_at}, {"given_mg", 0}});
     EXPECT_EQ(unexplained.status, 409) << unexplained.text;
     EXPECT_EQ(unexplained.ErrorField(), "early_stop_reason");
-    EXPECT_EQ(nurse.Post(administration + "/stop",
-                         {{"stopped_at", given_at}, {"given_mg", 0}, {"early_stop_reason", "bored"}})
-                  .ErrorField(),
-              "early_stop_reason");
+    EXPECT_EQ(
+        nurse
+            .Post(administration + "/stop", {{"stopped_at", given_at}, {"given_mg", 0}, {"early_stop_reason", "bored"}})
+            .ErrorField(),
+        "early_stop_reason");
     Json accepted = stop;
     accepted["fast_infusion_reason"] = "pump set as a bolus; observed, vitals stable";
     EXPECT_EQ(nurse.Post(administration + "/stop-override", accepted).status, 403);

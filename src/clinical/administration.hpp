@@ -56,9 +56,9 @@ struct InfusionStopFacts {
     std::optional<double> concentration_mg_per_ml;  // the order's vial concentration, when given
     double administration_mg = 0;                   // the infusion's dose_mg as recorded when it started
     TimePoint started_at;
-    TimePoint stopped_at;                             // the actual end
-    double given_mg = 0;                              // the amount actually given
-    std::optional<std::string> fast_infusion_reason;  // a prescriber's reason for a faster infusion
+    TimePoint stopped_at;                                 // the actual end
+    double given_mg = 0;                                  // the amount actually given
+    std::optional<std::string> fast_infusion_reason;      // a prescriber's reason for a faster infusion
     std::optional<InfusionStopReason> early_stop_reason;  // why less than administration_mg was given
 };
 

@@ -106,7 +106,7 @@ TEST(AdministrationTest, AnInfusionStoppedBeforeItsWholeDoseSaysWhy) {
     struct Case {
         double given_mg;
         std::optional<InfusionStopReason> reason;
-        std::string error_field;  // empty: accepted
+        std::string error_field;                // empty: accepted
         ErrorCode code = ErrorCode::kInternal;  // read only when error_field is set
     };
     const std::vector<Case> cases = {

@@ -34,10 +34,10 @@ Result<HttpResponse> Submit(ApiServices& services, ApiCall& call, bool with_reas
     }
     RETURN_IF_ERROR(body.Finish());
     ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-    ASSIGN_OR_RETURN(app::RemsFormView submitted,
-                     services.use_cases.rems.Submit(call.actor, app::SessionId{call.id}, ready_to_leave, reference,
-                                                    settings,
-                                                    reason ? std::optional<std::string_view>(*reason) : std::nullopt));
+    ASSIGN_OR_RETURN(
+        app::RemsFormView submitted,
+        services.use_cases.rems.Submit(call.actor, app::SessionId{call.id}, ready_to_leave, reference, settings,
+                                       reason ? std::optional<std::string_view>(*reason) : std::nullopt));
     return JsonResponse(200, RemsFormJson(submitted));
 }
 

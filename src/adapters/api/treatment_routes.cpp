@@ -339,8 +339,8 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                     const std::optional<std::string> early = body.OptionalString("early_stop_reason");
                     RETURN_IF_ERROR(body.Finish());
                     if (early) {
-                        ASSIGN_OR_RETURN(stop.early_stop_reason, clinical::kInfusionStopReasonNames.ParseField(
-                                                                     "early_stop_reason", *early));
+                        ASSIGN_OR_RETURN(stop.early_stop_reason,
+                                         clinical::kInfusionStopReasonNames.ParseField("early_stop_reason", *early));
                     }
                     ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                     ASSIGN_OR_RETURN(app::Administration stopped,

@@ -280,7 +280,8 @@ TEST_P(HistoryContractTest, AScreeningKeepsTheSettingsItRanWithAfterAThresholdCh
     EXPECT_FALSE(SettingIn(*stored, "monitoring.spo2_alert_below").has_value());  // only what the screening read
 
     // A screening stored before the snapshot existed (migration 0027) reads back with none, not as corrupt.
-    ASSERT_TRUE(ExecuteDirectly("UPDATE screenings SET settings = '' WHERE id = " + std::to_string(screened->id.value)).ok());
+    ASSERT_TRUE(
+        ExecuteDirectly("UPDATE screenings SET settings = '' WHERE id = " + std::to_string(screened->id.value)).ok());
     Result<app::ScreeningRecord> older = clinic().history.GetScreening(nurse_, screened->id);
     ASSERT_TRUE(older.ok()) << older.error().ToString();
     EXPECT_TRUE(older->settings.empty());

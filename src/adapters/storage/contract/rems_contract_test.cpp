@@ -341,14 +341,17 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
 
     // Each refusal writes nothing.
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, 601, "PMF-1", settings_); },
-        ErrorCode::kOutOfRange, "ready_to_leave_minutes");
+        session, [&] { return clinic().rems.Submit(nurse_, session, 601, "PMF-1", settings_); }, ErrorCode::kOutOfRange,
+        "ready_to_leave_minutes");
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, -1, "PMF-1", settings_); },
-        ErrorCode::kOutOfRange, "ready_to_leave_minutes");
+        session, [&] { return clinic().rems.Submit(nurse_, session, -1, "PMF-1", settings_); }, ErrorCode::kOutOfRange,
+        "ready_to_leave_minutes");
+    // A clinic that has not configured its REMS-certified setting (rems.healthcare_setting) submits no form.
+    clinical::ClinicSettings unconfigured = settings_;
+    unconfigured.rems.healthcare_setting.clear();
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, " ", 60, "PMF-1", settings_); },
-        ErrorCode::kInvalidArgument, "setting_name");
+        session, [&] { return clinic().rems.Submit(nurse_, session, 60, "PMF-1", unconfigured); },
+        ErrorCode::kFailedPrecondition, "rems.healthcare_setting");
     ExpectRefusedWritingNothing(
         session, [&] { return clinic().rems.Submit(nurse_, session, 60, "PMF\n1", settings_); },
         ErrorCode::kInvalidArgument, "confirmation_reference");
@@ -361,8 +364,7 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
 
     // Within the late-entry limit (24 h), so that the later records below can still be entered.
     clock_.Set(first + std::chrono::hours{20});
-    Result<app::RemsFormView> submitted =
-        clinic().rems.Submit(monitor_, session, 90, "PMF-2026-0042", settings_);
+    Result<app::RemsFormView> submitted = clinic().rems.Submit(monitor_, session, 90, "PMF-2026-0042", settings_);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.submit");
     EXPECT_EQ(submitted->record.status, app::RemsFormStatus::kSubmitted);
@@ -527,9 +529,12 @@ TEST_P(RemsContractTest, GetFormRefusesASessionWithoutAFormWritingNothing) {
         EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
         EXPECT_EQ(missing.error().field, "session_id");
     }
-    Result<app::RemsFormView> blank = clinic().rems.GetForm(nurse_, iv.sessions[0].id, "", settings_);
+    clinical::ClinicSettings unconfigured = settings_;
+    unconfigured.rems.healthcare_setting.clear();
+    Result<app::RemsFormView> blank = clinic().rems.GetForm(nurse_, iv.sessions[0].id, unconfigured);
     ASSERT_FALSE(blank.ok());
-    EXPECT_EQ(blank.error().field, "setting_name");
+    EXPECT_EQ(blank.error().code, ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(blank.error().field, "rems.healthcare_setting");
     EXPECT_EQ(AuditActions().size(), audit_before);
 }
 

@@ -248,13 +248,11 @@ TEST_P(TimeContractTest, AFormLackingAReadingIsSubmittedOnlyWithAPrescribersReas
         [&] { return clinic().rems.Submit(nurse_, session_, 90, "", settings_); }, "missing_readings_reason",
         ErrorCode::kFailedPrecondition);
     ExpectRefusedWritingNothing<app::RemsFormView>(
-        [&] { return clinic().rems.Submit(prescriber_, session_, 90, "", settings_, " "); },
-        "missing_readings_reason");
+        [&] { return clinic().rems.Submit(prescriber_, session_, 90, "", settings_, " "); }, "missing_readings_reason");
     EXPECT_EQ(StoredForm()->status, app::RemsFormStatus::kDue);
 
     const std::string reason = "BP cuff failed at 40 min; patient stable on continuous observation, SpO2 97 %";
-    Result<app::RemsFormView> submitted =
-        clinic().rems.Submit(prescriber_, session_, 90, "", settings_, reason);
+    Result<app::RemsFormView> submitted = clinic().rems.Submit(prescriber_, session_, 90, "", settings_, reason);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.submit_missing_readings");
     const std::optional<app::RemsFormRecord> stored = StoredForm();

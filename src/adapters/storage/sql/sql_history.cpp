@@ -61,8 +61,8 @@ std::optional<std::vector<clinical::SettingValue>> SettingsFromText(std::string_
         if (equals == std::string_view::npos || equals == 0) {
             return std::nullopt;
         }
-        settings.push_back(clinical::SettingValue{std::string(line.substr(0, equals)),
-                                                  std::string(line.substr(equals + 1))});
+        settings.push_back(
+            clinical::SettingValue{std::string(line.substr(0, equals)), std::string(line.substr(equals + 1))});
         text.remove_prefix(std::min(end + 1, text.size()));
     }
     return settings;
