@@ -247,22 +247,24 @@ private:
         DoRead();
     }
 
-    // On a worker, after the connection ended; the work guard keeps the server's Run from returning before it.
-    void AuditClosed(const std::map<std::int64_t, std::size_t>& received) {
+    // On a worker, after the connection ended (it holds nothing of the session, which ends on its strand); the work
+    // guard of its caller keeps the server's Run from returning before it.
+    static void AuditClosed(ServerCore& server, const LiveAuditor& audit, const LiveClient& client,
+                            const std::map<std::int64_t, std::size_t>& received) {
         for (const auto& [patient, events] : received) {
             if (events == 0) {
                 continue;  // audited as about to receive, but the event never went out
             }
             Status audited = Error{ErrorCode::kInternal, "", "internal error"};
             try {
-                audited = live_.audit.closed(client_, app::PatientId{patient}, events);
+                audited = audit.closed(client, app::PatientId{patient}, events);
             } catch (const std::exception& error) {
                 audited = Error{ErrorCode::kInternal, "", error.what()};
             } catch (...) {
                 audited = Error{ErrorCode::kInternal, "", "a non-standard exception"};
             }
             if (!audited.ok()) {
-                server_.Log("live audit of a closed connection failed: " + audited.error().ToString());
+                server.Log("live audit of a closed connection failed: " + audited.error().ToString());
             }
         }
     }
@@ -329,8 +331,10 @@ private:
         replies_.clear();
         held_.reset();
         if (!received_.empty()) {
-            net::post(server_.workers(), [self = shared_from_this(), work = net::make_work_guard(server_.io()),
-                                          received = std::exchange(received_, {})] { self->AuditClosed(received); });
+            net::post(
+                server_.workers(),
+                [&server = server_, &audit = live_.audit, client = client_, work = net::make_work_guard(server_.io()),
+                 received = std::exchange(received_, {})] { AuditClosed(server, audit, client, received); });
         }
         DisarmWriteDeadline();
         beast::error_code ignored;
