@@ -378,7 +378,9 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
     RecordBp(patient_, 178, 101, first + minutes{124});
     RecordVital(patient_, "59408-5", 85, "%", first + minutes{100});
     ASSERT_TRUE(clinic().history.AddMedication(nurse_, patient_, "oxycodone").ok());
-    Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session, "another setting name", settings_);
+    clinical::ClinicSettings renamed = settings_;  // the clinic renamed its setting since: the form keeps its name
+    renamed.rems.healthcare_setting = "another setting name";
+    Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session, renamed);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     const app::RemsMonitoringForm& form = read->form;
     const app::RemsMonitoringForm& frozen = submitted->form;
