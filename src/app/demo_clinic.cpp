@@ -962,12 +962,12 @@ private:
     // The clinic's REMS-certified setting, which every REMS form names (rems.healthcare_setting), unless the clinic
     // configured its own before seeding.
     void PlanRemsCertification() {
-        At(Day(-150, 7, 30), "REMS certification", [this]() -> Status {
+        At(Day(-150, 6), "setting rems.healthcare_setting", [this]() -> Status {
             if (!settings_.rems.healthcare_setting.empty()) {
                 return Status::Ok();
             }
             ASSIGN_OR_RETURN(settings_,
-                             use_cases_.settings.ChangeSetting(admin_, "rems.healthcare_setting", kRemsSetting));
+                             use_cases_.settings.ChangeSetting(system_, "rems.healthcare_setting", kRemsSetting));
             return Status::Ok();
         });
     }
