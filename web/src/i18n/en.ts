@@ -674,6 +674,7 @@ export const en = {
   'summary.lot': 'Lot',
   'summary.stopped': 'Stopped',
   'summary.given': '({dose} given)',
+  'summary.stoppedEarly': 'stopped early: {reason}',
   'summary.readings': 'Vital signs',
   'summary.column.bp': 'Blood pressure (mmHg)',
   'summary.column.hr': 'Heart rate (bpm)',

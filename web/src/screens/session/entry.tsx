@@ -10,6 +10,7 @@ import { formatQuantity } from '../../format';
 import { t, type MessageKey } from '../../i18n';
 import { clinicNow } from './clock';
 import {
+  EARLY_STOP_REASONS,
   LOINC,
   isEsketamine,
   type Administration,
@@ -360,9 +361,6 @@ export function DrugEntry({
     </section>
   );
 }
-
-// The reasons an infusion stops before its whole dose (the API's early_stop_reason, docs/api.md).
-const EARLY_STOP_REASONS = ['adverse_reaction', 'patient_request', 'iv_access_problem', 'clinician_decision', 'other'] as const;
 
 // A running infusion and its stop, its own session step: the amount actually given (the whole dose unless changed)
 // and, when less was given, why it stopped early. The stop's time is now (the clinic's clock on the server).
