@@ -339,7 +339,8 @@ TEST_P(AdministrationContractTest, TheRemsFormCountsABenzodiazepineGivenDuringTh
     clock_.Advance(minutes{91});
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, session).ok());
     ASSERT_TRUE(clinic().sessions.Discharge(nurse_, session, true).ok());
-    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session, "Clinic", settings_);
+    settings_.rems.healthcare_setting = "Clinic";  // its REMS certification
+    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session, settings_);
     ASSERT_TRUE(form.ok()) << form.error().ToString();
     EXPECT_TRUE(form->form.monitoring.concomitant.benzodiazepine);
     EXPECT_FALSE(form->form.monitoring.concomitant.opioid);
