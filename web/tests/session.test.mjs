@@ -131,7 +131,7 @@ describe('the session screen', () => {
     await page.getByRole('button', { name: 'Show the form' }).click();
     await page.locator('.rems-form').waitFor();
     assert.equal(await page.locator('.rems-complete').count(), 1, await page.locator('.rems-panel').innerText());
-    assert.match(await page.locator('.rems-fields').innerText(), /healthcare setting\s+Example Clinic/);
+    assert.match(await page.locator('.rems-fields').innerText(), /healthcare setting\s+Example Clinic/i);
     await page.getByText(/^Due by /).waitFor();
     await checkA11y(page, 'session-rems');
     await screenshot(page, 'session-esketamine-rems');
