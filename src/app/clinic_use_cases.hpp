@@ -16,6 +16,7 @@
 #include "app/device_feed.hpp"
 #include "app/dose_records.hpp"
 #include "app/history_records.hpp"
+#include "app/live_channel_audit.hpp"
 #include "app/note_records.hpp"
 #include "app/patient_records.hpp"
 #include "app/portal.hpp"
@@ -65,7 +66,8 @@ struct ClinicUseCases {
           scheduling(store, clock, zones),
           views(store, clock, zones),
           devices(store, clock),
-          inventory(store, clock, zones) {}
+          inventory(store, clock, zones),
+          live_channel(store, clock) {}
 
     Authentication authentication;
     UserRecords users;
@@ -88,6 +90,7 @@ struct ClinicUseCases {
     ClinicViews views;
     DeviceFeed devices;
     ControlledSubstanceLog inventory;
+    LiveChannelAudit live_channel;
 };
 
 }  // namespace kclinic::app

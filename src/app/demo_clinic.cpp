@@ -130,6 +130,7 @@ public:
     void Plan() {
         PlanStaff();
         PlanRooms();
+        PlanRemsCertification();
         PlanStandingOrders();
         PlanFreshIntake();
         PlanAwaitingSignOff();
@@ -581,9 +582,8 @@ private:
         ++rems_forms_owed_;
         if (submit_at) {
             At(*submit_at, "REMS form of " + p.mrn, [this, &p, index] {
-                Result<RemsFormView> sent =
-                    use_cases_.rems.Submit(nurse_, p.sessions[index], kRemsSetting, 90,
-                                           "DEMO-REMS-" + std::to_string(p.sessions[index].value), settings_);
+                Result<RemsFormView> sent = use_cases_.rems.Submit(
+                    nurse_, p.sessions[index], 90, "DEMO-REMS-" + std::to_string(p.sessions[index].value), settings_);
                 if (sent.ok()) {
                     ++summary_.rems_forms_submitted;
                 }
@@ -965,6 +965,19 @@ private:
         {"Chair 3", clinical::RoomEquipment::kEsketamine, "MON-0103"},
         {"Chair 4", clinical::RoomEquipment::kBoth, "MON-0104"},
     }};
+
+    // The clinic's REMS-certified setting, which every REMS form names (rems.healthcare_setting), unless the clinic
+    // configured its own before seeding.
+    void PlanRemsCertification() {
+        At(Day(-150, 6), "setting rems.healthcare_setting", [this]() -> Status {
+            if (!settings_.rems.healthcare_setting.empty()) {
+                return Status::Ok();
+            }
+            ASSIGN_OR_RETURN(settings_,
+                             use_cases_.settings.ChangeSetting(system_, "rems.healthcare_setting", kRemsSetting));
+            return Status::Ok();
+        });
+    }
 
     void PlanRooms() {
         for (const DemoRoom& room : kRooms) {
@@ -1392,8 +1405,8 @@ private:
         if (esketamine) {
             // The REMS form the same afternoon (Spravato REMS: within 7 days of the session).
             AtIfPast(discharged_at + minutes{15}, "REMS form" + what, [this, nurse, session] {
-                Result<RemsFormView> sent = use_cases_.rems.Submit(
-                    nurse, session, kRemsSetting, 90, "DEMO-REMS-" + std::to_string(session.value), settings_);
+                Result<RemsFormView> sent =
+                    use_cases_.rems.Submit(nurse, session, 90, "DEMO-REMS-" + std::to_string(session.value), settings_);
                 if (sent.ok()) {
                     ++summary_.rems_forms_submitted;
                 }
@@ -1661,7 +1674,7 @@ private:
 
     DemoClock clock_;
     ClinicUseCases use_cases_;
-    const clinical::ClinicSettings settings_;
+    clinical::ClinicSettings settings_;  // in force; PlanRemsCertification configures the REMS setting
     const TimePoint now_;
     const sys_days today_;
     const sys_days week_start_;  // the Monday of the week `now` falls in

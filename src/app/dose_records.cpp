@@ -268,6 +268,7 @@ Result<Administration> DoseRecords::StopInfusion(const Actor& actor, Administrat
         facts.stopped_at = stop.stopped_at;
         facts.given_mg = stop.given_mg;
         facts.fast_infusion_reason = stop.fast_infusion_reason;
+        facts.early_stop_reason = stop.early_stop_reason;
         ASSIGN_OR_RETURN(const clinical::InfusionStopAssessment assessed, clinical::AssessInfusionStop(facts));
         if (stop.fast_infusion_reason && !assessed.faster_than_ordered) {
             return InvalidArgument("fast_infusion_reason",
@@ -280,7 +281,8 @@ Result<Administration> DoseRecords::StopInfusion(const Actor& actor, Administrat
                             std::nullopt,
                             timing == clinical::EntryTiming::kLate,
                             now,
-                            actor.user};
+                            actor.user,
+                            stop.early_stop_reason};
         if (assessed.faster_than_ordered) {
             record.fast_infusion_accepted = clinical::GateOverride{actor.user, *stop.fast_infusion_reason};
         }

@@ -41,6 +41,8 @@ struct NewInfusionStop {
     // A prescriber's reason for accepting an infusion faster than twice the ordered rate; 1-2000 characters when
     // given. Only a prescriber gives it (the API's stop-override route needs dose_order.sign).
     std::optional<std::string> fast_infusion_reason;
+    // Why the infusion stopped before its whole dose was given (required then, refused otherwise).
+    std::optional<clinical::InfusionStopReason> early_stop_reason = std::nullopt;
 };
 
 // Another medication given during a session (clinical/administration.hpp): never the session's ordered drug.
@@ -96,10 +98,11 @@ public:
     // infusion that ran faster than twice the ordered rate. A late stopped_at is kept and flagged. Returns the
     // administration with its stop. Errors: CheckEntryTime's on "stopped_at"; AssessInfusionStop's
     // (kInvalidArgument "stopped_at" before the start, kOutOfRange "given_mg", kFailedPrecondition "stopped_at" too
-    // fast without a reason); kInvalidArgument "fast_infusion_reason" over 2000 characters or blank;
-    // kFailedPrecondition "administration_id" when it is not an IV infusion, is already stopped or is marked
-    // entered in error,
-    // "session_id" when the session is not dosing, aborted or cancelled; kNotFound.
+    // fast without a reason, kFailedPrecondition "early_stop_reason" for less than the infusion's dose without one,
+    // kInvalidArgument "early_stop_reason" for the whole dose with one); kInvalidArgument "fast_infusion_reason" over
+    // 2000 characters or blank; kFailedPrecondition "administration_id" when it is not an IV infusion, is already
+    // stopped or is marked entered in error, "session_id" when the session is not dosing, aborted or cancelled;
+    // kNotFound.
     Result<Administration> StopInfusion(const Actor& actor, AdministrationId administration,
                                         const NewInfusionStop& stop, const clinical::ClinicSettings& settings);
     // Marks the patient's administration entered in error (app/records.hpp EnteredInError) and returns it marked:

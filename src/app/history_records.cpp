@@ -275,7 +275,7 @@ Result<ScreeningRecord> HistoryRecords::ScreenPatient(const Actor& actor, Patien
 
         ASSIGN_OR_RETURN(clinical::Screening screened, clinical::Screen(intake, settings));
         ScreeningRecord record{ScreeningId{}, patient,    std::move(intake), std::move(screened),
-                               now,           actor.user, std::nullopt};
+                               now,           actor.user, std::nullopt,      clinical::ScreeningSettingsOf(settings)};
         ASSIGN_OR_RETURN(record.id, tx.InsertScreening(record));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "screening.create", "screening", record.id.value, patient.value));
         return record;

@@ -258,8 +258,9 @@ struct ScreeningSignature {
     std::string signed_by;
 };
 
-// One run of the eligibility screening: the exact intake it ran on (the inputs snapshot), its result (decision,
-// every finding, the trial count) and, once signed, the signature. A signed screening is never edited.
+// One run of the eligibility screening: the exact intake it ran on (the inputs snapshot), the thresholds it ran with
+// (the settings snapshot), its result (decision, every finding, the trial count) and, once signed, the signature. A
+// signed screening is never edited.
 struct ScreeningRecord {
     ScreeningId id;
     PatientId patient;
@@ -268,6 +269,9 @@ struct ScreeningRecord {
     TimePoint screened_at;
     std::string screened_by;
     std::optional<ScreeningSignature> signature;
+    // The clinic settings clinical::Screen read (clinical::ScreeningSettingsOf), as they were when it ran, so the
+    // findings can be re-explained after a threshold changes. Empty for a screening stored before migration 0030.
+    std::vector<clinical::SettingValue> settings = {};
 };
 
 // A treatment course: one protocol for one indication, its sessions planned from the start date by
@@ -354,6 +358,8 @@ struct InfusionStop {
     bool late_entry = false;  // stopped_at was documented late (clinical::CheckEntryTime)
     TimePoint recorded_at;
     std::string recorded_by;
+    // Why it stopped before the whole dose was given (clinical::AssessInfusionStop); absent when it gave it all.
+    std::optional<clinical::InfusionStopReason> early_stop_reason = std::nullopt;
 };
 
 // One administration of the session's ordered drug: an infusion, an injection, a dose by mouth, or one or more

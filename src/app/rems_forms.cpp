@@ -45,6 +45,17 @@ std::optional<SessionTransition> EndOfMonitoring(const std::vector<SessionTransi
     return stopped;
 }
 
+// The clinic's REMS-certified healthcare setting (rems.healthcare_setting), which a form due names; a clinic that
+// has not configured it cannot show or submit one, as the REMS would refuse a form that names no certified setting.
+Result<std::string_view> CertifiedSetting(const clinical::ClinicSettings& settings) {
+    if (settings.rems.healthcare_setting.empty()) {
+        return Error{ErrorCode::kFailedPrecondition, "rems.healthcare_setting",
+                     "the clinic's REMS-certified healthcare setting is not configured; an admin sets it first "
+                     "(setting rems.healthcare_setting)"};
+    }
+    return std::string_view(settings.rems.healthcare_setting);
+}
+
 // Assembles the session's form from its record (see rems_forms.hpp for where each field comes from), dated
 // `treatment_date`, the date its form record was opened with (the first device's, in the clinic's zone).
 Result<RemsMonitoringForm> AssembleForm(StoreTransaction& tx, const TreatmentSession& session,
@@ -231,9 +242,9 @@ Status OpenRemsFormIfOwed(StoreTransaction& tx, const Actor& actor, const Treatm
     return RecordAudit(tx, actor, now, "rems_form.create", "rems_form", id.value, session.patient.value);
 }
 
-Result<RemsFormView> RemsForms::GetForm(const Actor& actor, SessionId session, std::string_view setting_name,
+Result<RemsFormView> RemsForms::GetForm(const Actor& actor, SessionId session,
                                         const clinical::ClinicSettings& settings) {
-    RETURN_IF_ERROR(CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}));
+    ASSIGN_OR_RETURN(const std::string_view setting_name, CertifiedSetting(settings));
     return store_.Write([&](StoreTransaction& tx) -> Result<RemsFormView> {
         ASSIGN_OR_RETURN(RemsFormView view, ReadForm(tx, session, setting_name, settings));
         RETURN_IF_ERROR(RecordAudit(tx, actor, clock_.Now(), "rems_form.read", "rems_form", view.record.id.value,
@@ -242,11 +253,11 @@ Result<RemsFormView> RemsForms::GetForm(const Actor& actor, SessionId session, s
     });
 }
 
-Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, std::string_view setting_name,
-                                       int ready_to_leave_minutes, std::string_view confirmation_reference,
+Result<RemsFormView> RemsForms::Submit(const Actor& actor, SessionId session, int ready_to_leave_minutes,
+                                       std::string_view confirmation_reference,
                                        const clinical::ClinicSettings& settings,
                                        std::optional<std::string_view> missing_readings_reason) {
-    RETURN_IF_ERROR(CheckText("setting_name", setting_name, {.max_characters = kMaxTextLength}));
+    ASSIGN_OR_RETURN(const std::string_view setting_name, CertifiedSetting(settings));
     RETURN_IF_ERROR(CheckText("confirmation_reference", confirmation_reference,
                               {.max_characters = kMaxTextLength, .required = false}));
     if (ready_to_leave_minutes < 0 || ready_to_leave_minutes > kMaxReadyToLeaveMinutes) {

@@ -15,8 +15,8 @@
 //   - vital signs: those of the patient observed from check-in to the end of monitoring; assessments: the
 //     patient's; concomitant medications: the current medications noted up to the end of monitoring and the
 //     session medications given during the session;
-//   - healthcare setting: the name the caller passes, the clinic's REMS-certified setting (configuration, not
-//     patient data).
+//   - healthcare setting: the clinic's REMS-certified setting, the clinic setting rems.healthcare_setting (its
+//     configuration, never the caller's word: issue 15 §7).
 
 #include <chrono>
 #include <optional>
@@ -54,12 +54,12 @@ public:
     // `store`, `clock` and `zones` must outlive this object. Thread-safe when the store is.
     RemsForms(Store& store, const Clock& clock, const TimeZones& zones) : store_(store), clock_(clock), zones_(zones) {}
 
-    // The session's form, audited as "rems_form.read". `setting_name` (1-200 characters) and `settings`
-    // (PRECONDITION: within the settings registry's bounds; its screening.intake_bp_review_* values judge the last
-    // BP) are used while the form is due. Errors: kInvalidArgument "setting_name"; kNotFound "session_id" for no
-    // such session or a session without a form (an IV session, or one that has not ended).
-    Result<RemsFormView> GetForm(const Actor& actor, SessionId session, std::string_view setting_name,
-                                 const clinical::ClinicSettings& settings);
+    // The session's form, audited as "rems_form.read". `settings` (PRECONDITION: within the settings registry's
+    // bounds; its rems.healthcare_setting names the setting, its screening.intake_bp_review_* values judge the last
+    // BP) are used while the form is due. Errors: kFailedPrecondition "rems.healthcare_setting" while that setting
+    // is empty (not configured); kNotFound "session_id" for no such session or a session without a form (an IV
+    // session, or one that has not ended).
+    Result<RemsFormView> GetForm(const Actor& actor, SessionId session, const clinical::ClinicSettings& settings);
 
     // Assembles the form as GetForm does, adds the actor's answer to the REMS research question
     // (`ready_to_leave_minutes`, 0-600) and the portal or fax confirmation reference (may be empty; at most 200
@@ -73,9 +73,8 @@ public:
     // characters, or given for a form that lacks no reading; kFailedPrecondition "missing_readings_reason" naming the
     // missing readings when a reading is missing and no reason is given; kFailedPrecondition "session_id" when the
     // form is already submitted (a submitted form is never edited).
-    Result<RemsFormView> Submit(const Actor& actor, SessionId session, std::string_view setting_name,
-                                int ready_to_leave_minutes, std::string_view confirmation_reference,
-                                const clinical::ClinicSettings& settings,
+    Result<RemsFormView> Submit(const Actor& actor, SessionId session, int ready_to_leave_minutes,
+                                std::string_view confirmation_reference, const clinical::ClinicSettings& settings,
                                 std::optional<std::string_view> missing_readings_reason = std::nullopt);
 
     // Adds the REMS portal's or fax's confirmation reference (1-200 characters) to a form submitted without one:

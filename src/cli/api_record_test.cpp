@@ -190,36 +190,51 @@ TEST_P(ApiRecordTest, NotesAreWrittenSignedAndAddedToOnTheirFamilysPaths) {
     EXPECT_EQ(nurse.Get("/api/v1/notes/" + id).Header("etag"), "\"3\"");
 }
 
-TEST_P(ApiRecordTest, RemsFormsNeedTheSettingAndASessionThatOwesOne) {
+// Issue 15 §7: the form's healthcare setting is the clinic's configuration (rems.healthcare_setting); a caller
+// naming one is refused, and until an admin configures it no form is shown or submitted.
+TEST_P(ApiRecordTest, RemsFormsNameTheConfiguredSettingAndASessionThatOwesOne) {
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     const ApiResponse due = nurse.Get("/api/v1/rems-forms/due");
     ASSERT_EQ(due.status, 200) << due.text;
     EXPECT_TRUE(due.body["items"].empty());
-    EXPECT_EQ(nurse.Get("/api/v1/sessions/1/rems-form").ErrorField(), "healthcare_setting");
-    const ApiResponse none = nurse.Get("/api/v1/sessions/999999/rems-form?healthcare_setting=Example%20Clinic");
-    EXPECT_EQ(none.status, 404);
-    const ApiResponse submit = nurse.Post("/api/v1/sessions/999999/rems-form/submit",
-                                          {{"healthcare_setting", "Example Clinic"}, {"ready_to_leave_minutes", 90}});
-    EXPECT_EQ(submit.status, 404);
-    EXPECT_EQ(
-        nurse.Post("/api/v1/sessions/999999/rems-form/submit", {{"healthcare_setting", "Example Clinic"}}).ErrorField(),
-        "ready_to_leave_minutes");
+    const ApiResponse unconfigured = nurse.Get("/api/v1/sessions/999999/rems-form");
+    EXPECT_EQ(unconfigured.status, 409) << unconfigured.text;
+    EXPECT_EQ(unconfigured.ErrorField(), "rems.healthcare_setting");
+    EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit", {{"ready_to_leave_minutes", 90}}).ErrorField(),
+              "rems.healthcare_setting");
+
+    EXPECT_EQ(admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", "Example\nClinic"}}).ErrorField(),
+              "rems.healthcare_setting");
+    EXPECT_EQ(admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", std::string(201, 'x')}}).status, 400);
+    const ApiResponse configured =
+        admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", "Example Clinic"}});
+    ASSERT_EQ(configured.status, 200) << configured.text;
+
+    const ApiResponse caller_named = nurse.Get("/api/v1/sessions/999999/rems-form?healthcare_setting=Elsewhere");
+    EXPECT_EQ(caller_named.status, 400);
+    EXPECT_EQ(caller_named.ErrorField(), "healthcare_setting");
+    EXPECT_EQ(nurse.Get("/api/v1/sessions/999999/rems-form").status, 404);
+    const ApiResponse caller_body = nurse.Post("/api/v1/sessions/999999/rems-form/submit",
+                                               {{"healthcare_setting", "Elsewhere"}, {"ready_to_leave_minutes", 90}});
+    EXPECT_EQ(caller_body.status, 400);
+    EXPECT_EQ(caller_body.ErrorField(), "healthcare_setting");
+    EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit", {{"ready_to_leave_minutes", 90}}).status, 404);
+    EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit", Json::object()).ErrorField(),
+              "ready_to_leave_minutes");
 }
 
 // Issue 10: only a prescriber submits a form lacking a reading, with a reason; the confirmation reference comes later.
 TEST_P(ApiRecordTest, RemsMissingReadingsNeedAPrescriberAndTheConfirmationComesLater) {
     ApiClient nurse = server_->ClientWithToken("nurse@clinic.example");
     ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
-    const Json with_reason = {{"healthcare_setting", "Example Clinic"},
-                              {"ready_to_leave_minutes", 90},
-                              {"missing_readings_reason", "cuff failed at 40 min"}};
+    ASSERT_EQ(admin_->Put("/api/v1/settings/rems.healthcare_setting", {{"value", "Example Clinic"}}).status, 200);
+    const Json with_reason = {{"ready_to_leave_minutes", 90}, {"missing_readings_reason", "cuff failed at 40 min"}};
     EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", with_reason).status, 403);
     EXPECT_EQ(prescriber.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", with_reason).status, 404);
-    EXPECT_EQ(prescriber
-                  .Post("/api/v1/sessions/999999/rems-form/submit-missing-readings",
-                        {{"healthcare_setting", "Example Clinic"}, {"ready_to_leave_minutes", 90}})
-                  .ErrorField(),
-              "missing_readings_reason");
+    EXPECT_EQ(
+        prescriber.Post("/api/v1/sessions/999999/rems-form/submit-missing-readings", {{"ready_to_leave_minutes", 90}})
+            .ErrorField(),
+        "missing_readings_reason");
     // The plain submit knows no reason field.
     EXPECT_EQ(nurse.Post("/api/v1/sessions/999999/rems-form/submit", with_reason).ErrorField(),
               "missing_readings_reason");

@@ -128,6 +128,16 @@ TEST_P(CareApiTest, HistoryAndScreeningWithItsSignOff) {
     EXPECT_EQ(listed.body["items"][0]["signature"]["reason"], "reviewed in clinic");
     EXPECT_EQ(nurse.Get(location).body["id"], screened.body["id"]);
     EXPECT_EQ(nurse.Get("/api/v1/screenings/999999").status, 404);
+
+    // Issue 15 §7: the screening shows the thresholds it ran with, also after the clinic has moved one.
+    EXPECT_EQ(screened.body["settings"]["screening.intake_bp_caution_systolic"], "140") << screened.text;
+    ASSERT_EQ(admin.Put("/api/v1/settings/screening.intake_bp_caution_systolic", {{"value", 130}}).status, 200);
+    const ApiResponse reread = nurse.Get(location);
+    ASSERT_EQ(reread.status, 200) << reread.text;
+    EXPECT_EQ(reread.body["settings"], screened.body["settings"]);
+    EXPECT_EQ(reread.body["result"]["decision"], screened.body["result"]["decision"]);
+    EXPECT_EQ(reread.body["result"]["findings"].size(), screened.body["result"]["findings"].size());
+    EXPECT_EQ(reread.body["settings"]["screening.intake_bp_caution_systolic"], "140");
 }
 
 // The drug dictionary through the history and screening routes: a medication noted under its brand name screens as
@@ -462,6 +472,15 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     EXPECT_EQ(nurse.Post(administration + "/stop", {{"given_mg", "35"}}).ErrorField(), "given_mg");
     EXPECT_EQ(nurse.Post(administration + "/stop", {{"given_mg", 35}, {"fast_infusion_reason", "x"}}).ErrorField(),
               "fast_infusion_reason");  // only on stop-override
+    // Issue 15 §7: less than the infusion's dose needs the reason it stopped early, one of the documented ones.
+    const ApiResponse unexplained = nurse.Post(administration + "/stop", {{"stopped_at", given_at}, {"given_mg", 0}});
+    EXPECT_EQ(unexplained.status, 409) << unexplained.text;
+    EXPECT_EQ(unexplained.ErrorField(), "early_stop_reason");
+    EXPECT_EQ(
+        nurse
+            .Post(administration + "/stop", {{"stopped_at", given_at}, {"given_mg", 0}, {"early_stop_reason", "bored"}})
+            .ErrorField(),
+        "early_stop_reason");
     Json accepted = stop;
     accepted["fast_infusion_reason"] = "pump set as a bolus; observed, vitals stable";
     EXPECT_EQ(nurse.Post(administration + "/stop-override", accepted).status, 403);
@@ -470,6 +489,7 @@ TEST_P(CareApiTest, ACourseFromItsStartToADischargedSession) {
     EXPECT_EQ(stopped.body["stop"]["given_mg"], 35.0);
     EXPECT_EQ(stopped.body["stop"]["given_ml"], 3.5);
     EXPECT_EQ(stopped.body["stop"]["fast_infusion_accepted"]["prescriber"], "prescriber@clinic.example");
+    EXPECT_FALSE(stopped.body["stop"].contains("early_stop_reason"));  // the whole dose was given
     EXPECT_EQ(prescriber.Post(administration + "/stop-override", accepted).ErrorField(), "administration_id");
     EXPECT_EQ(prescriber.Post("/api/v1/administrations/999999/stop", stop).status, 404);
 

@@ -109,7 +109,7 @@ protected:
     void SetUp() override {
         server_ = ClinicServer::Start(GetParam());
         ASSERT_NE(server_, nullptr);
-        for (const char* role : {"prescriber", "nurse", "front_desk"}) {
+        for (const char* role : {"admin", "prescriber", "nurse", "front_desk"}) {
             server_->AddUser(std::string(role) + "@clinic.example", role);
         }
         nurse_token_ = server_->CreateToken("nurse@clinic.example");
@@ -169,6 +169,47 @@ TEST_P(LiveTest, BoardAndSessionSubscribersReceiveTheVitalItsAlertAndTheSessionS
     const auto [next_vital, next_alert] = RecordBreachingVital(nurse, patient_id_);
     ExpectVitalThenAlert(*board, patient_id_, next_vital, next_alert);
     EXPECT_EQ(session.Next(std::chrono::milliseconds{300}).kind, LiveMessage::Kind::kTimeout);
+}
+
+// The audit entries of `action` naming `patient_id`, as an admin reads them.
+Json AuditEntries(ClinicServer& server, const std::string& action, std::int64_t patient_id) {
+    const ApiResponse listed = server.ClientWithToken("admin@clinic.example")
+                                   .Get("/api/v1/audit?action=" + action + "&patient_id=" + std::to_string(patient_id));
+    EXPECT_EQ(listed.status, 200) << listed.text;
+    return listed.status == 200 ? listed.body["items"] : Json::array();
+}
+
+// Issue 15 §7: who saw this patient's data, when. The audit log names the user and the patient of what the live
+// channel pushed: the entry of the first event is written before that event reaches the client (so it is there as
+// soon as the client has it, a kill -9 notwithstanding), and the end of the connection counts the events.
+TEST_P(LiveTest, TheAuditLogNamesWhoReceivedAPatientsEventsAndHowMany) {
+    std::unique_ptr<LiveTestClient> board = Subscribed(server_->port(), nurse_token_, "board");
+    ASSERT_NE(board, nullptr);
+    EXPECT_TRUE(AuditEntries(*server_, "live.receive", patient_id_).empty());
+
+    ApiClient nurse(server_->port());
+    nurse.UseToken(nurse_token_);
+    RecordBreachingVital(nurse, patient_id_);
+    const Json vital = NextJson(*board);
+    EXPECT_EQ(vital.value("type", ""), "vital_sign") << vital;
+    const Json received = AuditEntries(*server_, "live.receive", patient_id_);
+    ASSERT_EQ(received.size(), 1U) << received;
+    EXPECT_EQ(received[0]["actor"], "nurse@clinic.example") << received;
+    EXPECT_EQ(received[0]["patient_id"], patient_id_) << received;
+    EXPECT_EQ(received[0]["detail"], "topic=board") << received;
+    EXPECT_EQ(NextJson(*board).value("type", ""), "alert");
+    EXPECT_EQ(AuditEntries(*server_, "live.receive", patient_id_).size(), 1U);  // once per patient and connection
+
+    ASSERT_TRUE(board->Close(1000));
+    // The closing entry is written after the connection ended, on the server's time: await it.
+    Json closed = Json::array();
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
+    while (closed.empty() && std::chrono::steady_clock::now() < deadline) {
+        closed = AuditEntries(*server_, "live.close", patient_id_);
+    }
+    ASSERT_EQ(closed.size(), 1U) << closed;
+    EXPECT_EQ(closed[0]["actor"], "nurse@clinic.example") << closed;
+    EXPECT_EQ(closed[0]["detail"], "events=2") << closed;
 }
 
 TEST_P(LiveTest, UpgradesAndSubscriptionsAreRefusedAsDocumented) {

@@ -474,12 +474,12 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
         log->Write(adapters::log::LogLevel::kError, "http.server", {{"message", line}});
     };
     server_options.access_log = [&log](const http::AccessRecord& record) { LogRequest(*log, record); };
-    server_options.live =
-        http::LiveEndpoint{"/api/v1/live", &hub,
-                           [&use_cases](const http::HttpRequest& request) {
-                               return adapters::api::AuthenticateRequest(use_cases.authentication, request);
-                           },
-                           http::RecordLiveSubscriber(use_cases.sessions)};
+    server_options.live = http::LiveEndpoint{
+        "/api/v1/live", &hub,
+        [&use_cases](const http::HttpRequest& request) {
+            return adapters::api::AuthenticateRequest(use_cases.authentication, request);
+        },
+        http::RecordLiveSubscriber(use_cases.sessions), http::RecordLiveAuditor(use_cases.live_channel)};
     const bool tls = !options.tls_cert.empty();
     if (tls) {
         server_options.tls = http::TlsFiles{options.tls_cert, options.tls_key};

@@ -193,17 +193,19 @@ TEST_P(TestClockApiTest, AnEsketamineSessionIsReadyForDischargeOnlyAfterTwoHours
     const ApiResponse discharged = step("discharge", {{"discharge_criteria_confirmed", true}});
     EXPECT_EQ(discharged.body["state"], "discharged");
 
-    const ApiResponse form = nurse.Get(session + "/rems-form?healthcare_setting=Example%20Clinic");
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    ASSERT_EQ(admin.Put("/api/v1/settings/rems.healthcare_setting", {{"value", "Example Clinic"}}).status, 200);
+    const ApiResponse form = nurse.Get(session + "/rems-form");
     ASSERT_EQ(form.status, 200) << form.text;
     const Json& filled = form.body["form"];
     EXPECT_EQ(filled["monitoring_minimum_met"], true) << form.text;
     EXPECT_GE(filled["monitoring_minutes"].get<int>(), 120) << form.text;
     EXPECT_EQ(filled["dose"], "56_mg");
+    EXPECT_EQ(filled["healthcare_setting"], "Example Clinic");
     EXPECT_EQ(filled["bp_before_administration"]["systolic"], 126) << form.text;
     EXPECT_EQ(filled["bp_40_minutes_after"]["systolic"], 138) << form.text;
     EXPECT_EQ(filled["bp_before_end"]["systolic"], 124) << form.text;
-    const ApiResponse submitted = nurse.Post(
-        session + "/rems-form/submit", {{"healthcare_setting", "Example Clinic"}, {"ready_to_leave_minutes", 125}});
+    const ApiResponse submitted = nurse.Post(session + "/rems-form/submit", {{"ready_to_leave_minutes", 125}});
     EXPECT_EQ(submitted.status, 200) << submitted.text;
     EXPECT_EQ(submitted.body["status"], "submitted") << submitted.text;
 }

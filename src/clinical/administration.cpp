@@ -63,6 +63,18 @@ Result<InfusionStopAssessment> AssessInfusionStop(const InfusionStopFacts& facts
                          "must give a fast_infusion_reason (clinic policy; the studied infusion is 40 min, APA "
                          "consensus, Sanacora 2017)"};
     }
+    const bool early = facts.given_mg < facts.administration_mg;
+    if (early && !facts.early_stop_reason) {
+        return Error{ErrorCode::kFailedPrecondition, "early_stop_reason",
+                     FormatNumber(facts.given_mg) + " mg given of the " + FormatNumber(facts.administration_mg) +
+                         " mg the infusion was started with: say why it stopped early (" +
+                         kInfusionStopReasonNames.Alternatives() + ")"};
+    }
+    if (!early && facts.early_stop_reason) {
+        return InvalidArgument("early_stop_reason",
+                               "the whole " + FormatNumber(facts.administration_mg) +
+                                   " mg was given, so the infusion did not stop early; stop it without a reason");
+    }
     return assessment;
 }
 

@@ -11,7 +11,9 @@
 //   session medication: its own record, never added to the ordered total; a ketamine-family drug is never one.
 // - An IV infusion ends with its own step: the actual end time and the amount actually given. An infusion that ran
 //   at more than twice the ordered rate is refused unless a prescriber gives a reason (clinic policy: the studied
-//   infusion is 0.5 mg/kg over 40 minutes, APA consensus, Sanacora 2017; the bound of twice the rate is ours).
+//   infusion is 0.5 mg/kg over 40 minutes, APA consensus, Sanacora 2017; the bound of twice the rate is ours). An
+//   infusion stopped before its whole dose was given says why (InfusionStopReason): the record must show whether
+//   the patient had a reaction, asked to stop, or the line failed (issue 15 §7).
 
 #include <optional>
 #include <string>
@@ -37,6 +39,16 @@ namespace kclinic::clinical {
 // the studied one (APA consensus, Sanacora 2017); no source sets a tolerance, so the bound is ours.
 inline constexpr double kFastInfusionFraction = 0.5;
 
+// Why an infusion stopped before its whole dose was given. Clinic policy [PRACTICE]: the reasons a ketamine infusion
+// is commonly stopped early; an adverse reaction is also recorded as an adverse event (docs/clinical-rules.md).
+enum class InfusionStopReason { kAdverseReaction, kPatientRequest, kIvAccessProblem, kClinicianDecision, kOther };
+inline constexpr auto kInfusionStopReasonNames =
+    MakeEnumNames<InfusionStopReason>({{InfusionStopReason::kAdverseReaction, "adverse_reaction"},
+                                       {InfusionStopReason::kPatientRequest, "patient_request"},
+                                       {InfusionStopReason::kIvAccessProblem, "iv_access_problem"},
+                                       {InfusionStopReason::kClinicianDecision, "clinician_decision"},
+                                       {InfusionStopReason::kOther, "other"}});
+
 // What the stop of one IV infusion is judged on.
 struct InfusionStopFacts {
     double order_total_mg = 0;                      // the signed order's total
@@ -44,9 +56,10 @@ struct InfusionStopFacts {
     std::optional<double> concentration_mg_per_ml;  // the order's vial concentration, when given
     double administration_mg = 0;                   // the infusion's dose_mg as recorded when it started
     TimePoint started_at;
-    TimePoint stopped_at;                             // the actual end
-    double given_mg = 0;                              // the amount actually given
-    std::optional<std::string> fast_infusion_reason;  // a prescriber's reason for a faster infusion
+    TimePoint stopped_at;                                 // the actual end
+    double given_mg = 0;                                  // the amount actually given
+    std::optional<std::string> fast_infusion_reason;      // a prescriber's reason for a faster infusion
+    std::optional<InfusionStopReason> early_stop_reason;  // why less than administration_mg was given
 };
 
 // The stop as recorded: the amount given (with its volume when the concentration is known, rounded to 0.01 mL), how
@@ -61,7 +74,9 @@ struct InfusionStopAssessment {
 // Errors: kInvalidArgument "stopped_at" before started_at; kOutOfRange "given_mg" outside [0, administration_mg]
 // (the pump cannot have given more than the infusion held); kFailedPrecondition "stopped_at" when the infusion ran
 // in less than kFastInfusionFraction of the time the ordered rate needs for given_mg and no fast_infusion_reason is
-// given (blank counts as none). PRECONDITION: order_total_mg > 0 and order_minutes > 0 (an order ComputeDose accepted).
+// given (blank counts as none); kFailedPrecondition "early_stop_reason" when given_mg is below administration_mg and
+// no early_stop_reason is given, kInvalidArgument "early_stop_reason" when one is given for the whole dose.
+// PRECONDITION: order_total_mg > 0 and order_minutes > 0 (an order ComputeDose accepted).
 [[nodiscard]] Result<InfusionStopAssessment> AssessInfusionStop(const InfusionStopFacts& facts);
 
 // Session medications: the units and routes they are recorded in, and under which kind of order they were given.

@@ -85,6 +85,9 @@ TEST(AdministrationTest, AnInfusionFasterThanTwiceTheOrderedRateNeedsAReason) {
     for (const Case& c : cases) {
         InfusionStopFacts facts = Stop(c.ran, c.given_mg);
         facts.fast_infusion_reason = c.reason;
+        if (c.given_mg >= 0 && c.given_mg < facts.administration_mg) {
+            facts.early_stop_reason = InfusionStopReason::kPatientRequest;  // the rule below; not this test's
+        }
         const Result<InfusionStopAssessment> assessed = AssessInfusionStop(facts);
         const std::string what = std::to_string(c.ran.count()) + " ms, " + std::to_string(c.given_mg) + " mg";
         if (c.error_field.empty()) {
@@ -96,6 +99,45 @@ TEST(AdministrationTest, AnInfusionFasterThanTwiceTheOrderedRateNeedsAReason) {
             EXPECT_EQ(assessed.error().field, c.error_field) << what;
         }
     }
+}
+
+// Issue 15 §7: an infusion stopped before its whole dose was given says why; one that gave it all has no such reason.
+TEST(AdministrationTest, AnInfusionStoppedBeforeItsWholeDoseSaysWhy) {
+    struct Case {
+        double given_mg;
+        std::optional<InfusionStopReason> reason;
+        std::string error_field;                // empty: accepted
+        ErrorCode code = ErrorCode::kInternal;  // read only when error_field is set
+    };
+    const std::vector<Case> cases = {
+        {35, std::nullopt, ""},
+        {35, InfusionStopReason::kAdverseReaction, "early_stop_reason", ErrorCode::kInvalidArgument},
+        {34.9, std::nullopt, "early_stop_reason", ErrorCode::kFailedPrecondition},
+        {0, std::nullopt, "early_stop_reason", ErrorCode::kFailedPrecondition},
+        {20, InfusionStopReason::kAdverseReaction, ""},
+        {20, InfusionStopReason::kPatientRequest, ""},
+        {0, InfusionStopReason::kIvAccessProblem, ""},
+        {30, InfusionStopReason::kClinicianDecision, ""},
+        {30, InfusionStopReason::kOther, ""},
+    };
+    for (const Case& c : cases) {
+        InfusionStopFacts facts = Stop(minutes{40}, c.given_mg);
+        facts.early_stop_reason = c.reason;
+        const Result<InfusionStopAssessment> assessed = AssessInfusionStop(facts);
+        const std::string what = std::to_string(c.given_mg) + " mg, reason " +
+                                 std::string(c.reason ? kInfusionStopReasonNames.Name(*c.reason) : "none");
+        if (c.error_field.empty()) {
+            EXPECT_TRUE(assessed.ok()) << what << ": " << assessed.error().ToString();
+        } else {
+            ASSERT_FALSE(assessed.ok()) << what;
+            EXPECT_EQ(assessed.error().field, c.error_field) << what;
+            EXPECT_EQ(assessed.error().code, c.code) << what;
+        }
+    }
+    InfusionStopFacts unexplained = Stop(minutes{40}, 20);
+    const Result<InfusionStopAssessment> refused = AssessInfusionStop(unexplained);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("adverse_reaction"), std::string::npos) << refused.error().message;
 }
 
 TEST(AdministrationTest, TheFastInfusionRefusalSaysWhatTheOrderNeedsAndWhoMayAcceptIt) {

@@ -823,6 +823,16 @@ int AgeInYears(std::chrono::sys_days born, std::chrono::sys_days on) {
     return age;
 }
 
+std::vector<SettingValue> ScreeningSettingsOf(const ClinicSettings& settings) {
+    std::vector<SettingValue> used;
+    for (SettingSpec& spec : AllSettings(settings)) {
+        if (spec.name == "region" || spec.name.starts_with("screening.")) {
+            used.push_back(SettingValue{std::move(spec.name), std::move(spec.value)});
+        }
+    }
+    return used;
+}
+
 int BpCautionSystolic(const ClinicSettings& settings, int age_years) {
     return settings.region == Region::kEu && age_years >= kEuOlderAdultAgeYears
                ? settings.screening.intake_bp_caution_systolic_eu_65_plus

@@ -145,6 +145,10 @@ struct Screening {
 // the settings registry enforces). Errors: those of ValidateIntake.
 [[nodiscard]] Result<Screening> Screen(const Intake& intake, const ClinicSettings& settings);
 
+// The settings Screen reads (region and every screening.* setting) with their values in `settings`, in the
+// registry's order: what a stored screening keeps so it can be re-explained after a clinic changes a threshold.
+[[nodiscard]] std::vector<SettingValue> ScreeningSettingsOf(const ClinicSettings& settings);
+
 // Whole years from `born` to `on`; the birthday itself counts.
 [[nodiscard]] int AgeInYears(std::chrono::sys_days born, std::chrono::sys_days on);
 

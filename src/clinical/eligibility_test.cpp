@@ -1102,5 +1102,30 @@ TEST(EligibilityNamesTest, EveryEnumeratorHasAName) {
     EXPECT_EQ(testing::UnnamedEnumerators(kDecisionNames), std::vector<int>{});
 }
 
+// Issue 15 §7: a screening keeps the settings it ran with: region and every screening.* setting, with their values.
+TEST(ScreeningSettingsOfTest, NamesRegionAndEveryScreeningSettingWithItsValue) {
+    ClinicSettings settings;
+    settings.region = Region::kEu;
+    settings.screening.intake_bp_caution_systolic = 130;
+    std::set<std::string> expected = {"region"};
+    for (const SettingSpec& spec : AllSettings(settings)) {
+        if (spec.name.starts_with("screening.")) {
+            expected.insert(spec.name);
+        }
+    }
+    std::set<std::string> named;
+    for (const SettingValue& setting : ScreeningSettingsOf(settings)) {
+        named.insert(setting.name);
+        if (setting.name == "region") {
+            EXPECT_EQ(setting.value, "eu");
+        }
+        if (setting.name == "screening.intake_bp_caution_systolic") {
+            EXPECT_EQ(setting.value, "130");
+        }
+    }
+    EXPECT_EQ(named, expected);
+    EXPECT_GT(expected.size(), 8U);
+}
+
 }  // namespace
 }  // namespace kclinic::clinical

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <utility>
 
+#include "base/text.hpp"
 #include "clinical/clinic_zone.hpp"
 #include "clinical/dose.hpp"
 #include "clinical/patient_guidance.hpp"
@@ -454,6 +455,17 @@ const std::vector<Entry>& Registry() {
             "clinic's own [PRACTICE]",
             "The crisis services a patient sees after a suicidality flag, the most direct first, in place of the "
             "region's."),
+        TextEntry(
+            "rems.healthcare_setting", [](auto& s) -> auto& { return s.rems.healthcare_setting; },
+            "text of at most " + std::to_string(kRemsSettingNameMaxChars) +
+                " characters, no line breaks; empty: not configured (no REMS form can be shown or submitted)",
+            [](std::string_view name, std::string_view text) {
+                return CheckText(name, text, {.max_characters = kRemsSettingNameMaxChars, .required = false});
+            },
+            "Spravato REMS: the healthcare setting is certified before its first treatment and named on every "
+            "Patient Monitoring Form (shared/interop-reference.md §1.2)",
+            "The name under which this clinic is certified as a Spravato REMS healthcare setting, printed on every "
+            "REMS Patient Monitoring Form."),
         ChoiceEntry(
             "access.second_factor_admin", [](auto& s) -> auto& { return s.access.second_factor_admin; },
             kSecondFactorPolicyNames, kSecondFactorSource, "Whether admins log in with a second factor (TOTP)."),

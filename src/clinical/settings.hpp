@@ -162,6 +162,14 @@ struct PortalSettings {
     std::string crisis_resources;  // "name: contact; name: contact" (ParseCrisisResources)
 };
 
+// The clinic's Spravato REMS certification (shared/interop-reference.md §1.2): a healthcare setting must be enrolled in
+// the REMS before its first treatment, and each Patient Monitoring Form names it. Configuration of the clinic, never
+// a caller's word (issue 15 §7). Empty until an admin sets it: a form cannot be shown or submitted before then.
+struct RemsSettings {
+    std::string healthcare_setting;  // the name the setting is certified under, at most kRemsSettingNameMaxChars
+};
+inline constexpr std::size_t kRemsSettingNameMaxChars = 200;
+
 // Whether a staff role must log in with a second factor.
 enum class SecondFactorPolicy { kRequired, kOptional };
 inline constexpr auto kSecondFactorPolicyNames = MakeEnumNames<SecondFactorPolicy>(
@@ -205,6 +213,7 @@ struct ClinicSettings {
     ReminderSettings reminders;
     PortalSettings portal;
     AccessSettings access;
+    RemsSettings rems;
 };
 
 // One tunable setting as documented: its name, its default, what a clinic may set it to, and the source.
@@ -215,6 +224,13 @@ struct SettingSpec {
     std::string allowed;        // "4..8 weeks" or "snaith|alternative"
     std::string source;         // label, guideline or paper
     std::string description;
+};
+
+// One setting's value as text, by name: what a record keeps of the settings it was made with.
+struct SettingValue {
+    std::string name;
+    std::string value;
+    bool operator==(const SettingValue&) const = default;
 };
 
 // Every setting with its current value in `settings`, in a stable order.

@@ -39,6 +39,7 @@ before(async () => {
     familyName: 'Printer',
   }));
   const { nurse } = api;
+  await api.admin.must('PUT', '/api/v1/settings/rems.healthcare_setting', { value: 'Example Clinic' });
   const session = `/api/v1/sessions/${sessionId}`;
   const vitals = `/api/v1/patients/${patientId}/vitals`;
   const bloodPressure = (systolic, diastolic) =>
@@ -136,7 +137,6 @@ describe('printing', () => {
     const { page } = browser;
     await page.emulateMedia({ media: 'screen' });
     await page.goto(`${server.url}/sessions/${sessionId}`);
-    await page.getByLabel('REMS-certified healthcare setting').fill('Example Clinic');
     await page.getByRole('button', { name: 'Show the form' }).click();
     await page.locator('.rems-form').waitFor();
     // The print dialog itself cannot be driven: the button's call of window.print() is recorded instead.

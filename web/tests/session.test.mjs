@@ -25,6 +25,8 @@ before(async () => {
     nurse: await apiClient(server, users.nurse),
     prescriber: await apiClient(server, users.prescriber),
   };
+  // The REMS form names the clinic's configured setting (issue 15 §7), never one typed on the screen.
+  await api.admin.must('PUT', '/api/v1/settings/rems.healthcare_setting', { value: 'Example Clinic' });
 });
 
 after(async () => {
@@ -126,16 +128,62 @@ describe('the session screen', () => {
     await step(page, 'Discharge');
     await expectState(page, 'Discharged');
 
-    await page.getByLabel('REMS-certified healthcare setting').fill('Example Clinic');
     await page.getByRole('button', { name: 'Show the form' }).click();
     await page.locator('.rems-form').waitFor();
     assert.equal(await page.locator('.rems-complete').count(), 1, await page.locator('.rems-panel').innerText());
+    assert.match(await page.locator('.rems-fields').innerText(), /healthcare setting\s+Example Clinic/i);
     await page.getByText(/^Due by /).waitFor();
     await checkA11y(page, 'session-rems');
     await screenshot(page, 'session-esketamine-rems');
     await page.getByLabel(/Minutes until the patient would have been ready/).fill('125');
     await page.getByRole('button', { name: 'Mark the form submitted' }).click();
     await page.locator('[data-rems-status="submitted"]').waitFor();
+    assert.deepEqual(appConsoleErrors(consoleErrors, [401, 409]), []);
+  });
+});
+
+// Issue 15 §7: stopping an IV infusion is its own step; one stopped before its whole dose says why.
+describe('the IV infusion', () => {
+  test('stops early with its reason, and monitoring then starts', async (t) => {
+    const { sessionId, patientId } = await patientWithCourse(api, {
+      product: 'ketamine-iv',
+      protocol: 'iv-induction',
+      route: 'iv',
+      givenName: 'Ivy',
+      familyName: 'Stopped',
+    });
+    const session = `/api/v1/sessions/${sessionId}`;
+    await api.nurse.must('POST', `${session}/check-in`, { consent_confirmed: true, escort_confirmed: true }, 200);
+    await api.nurse.must('POST', `/api/v1/patients/${patientId}/vitals`, {
+      loinc: '85354-9', systolic: 126, diastolic: 78, unit: 'mm[Hg]', session_id: sessionId,
+    }, 201);
+    await api.nurse.must('POST', `${session}/pre-dose`, undefined, 200);
+    await api.prescriber.must('POST', `${session}/dose-order`, {
+      route: 'iv', weight_kg: 70, mg_per_kg: 0.5, minutes: 40, concentration_mg_per_ml: 10,
+    }, 201);
+    await api.nurse.must('POST', `${session}/start-dosing`, undefined, 200);
+    await api.nurse.must('POST', `${session}/administrations`, {
+      drug: 'ketamine', route: 'iv', dose_mg: 35, rate_mg_per_h: 52.5, lot_number: 'K-EARLY-1',
+    }, 201);
+    await advanceClock(api.admin, 20);
+
+    const { page, consoleErrors } = await nursePage(t, `/sessions/${sessionId}`);
+    await page.getByText('Infusion of 35 mg running.').waitFor();
+    await page.getByLabel('Amount given (mg)').fill('17.5');
+    // Less than the dose and no reason: the server's refusal is shown, and the infusion still runs.
+    await page.getByRole('button', { name: 'Stop the infusion' }).click();
+    await page.locator('.running-infusion .field-error').filter({ hasText: /stopped early/ }).waitFor();
+    await page.getByLabel('Why it stopped early').selectOption('adverse_reaction');
+    await checkA11y(page, 'session-infusion-early-stop');
+    await page.getByRole('button', { name: 'Stop the infusion' }).click();
+    await page.getByText('Infusion of 35 mg running.').waitFor({ state: 'detached' });
+
+    const record = await api.nurse.must('GET', session);
+    const [infusion] = record.administrations;
+    assert.equal(infusion.stop.given_mg, 17.5);
+    assert.equal(infusion.stop.early_stop_reason, 'adverse_reaction');
+    await step(page, 'Start monitoring');
+    await expectState(page, 'Monitoring');
     assert.deepEqual(appConsoleErrors(consoleErrors, [401, 409]), []);
   });
 });

@@ -23,18 +23,9 @@ Json RemsFormJson(const app::RemsFormView& view) {
     return json;
 }
 
-// The use cases name the clinic's REMS-certified setting "setting_name"; the API calls it what the form does.
-Error AsHealthcareSetting(Error error) {
-    if (error.field == "setting_name") {
-        error.field = "healthcare_setting";
-    }
-    return error;
-}
-
 // Both submit routes: the body of /submit, and with `with_reason` its required "missing_readings_reason".
 Result<HttpResponse> Submit(ApiServices& services, ApiCall& call, bool with_reason) {
     ObjectReader body(call.request.body);
-    const std::string setting = body.String("healthcare_setting");
     const int ready_to_leave = body.Int("ready_to_leave_minutes");
     const std::string reference = body.OptionalString("confirmation_reference").value_or("");
     std::optional<std::string> reason;
@@ -43,13 +34,11 @@ Result<HttpResponse> Submit(ApiServices& services, ApiCall& call, bool with_reas
     }
     RETURN_IF_ERROR(body.Finish());
     ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-    Result<app::RemsFormView> submitted =
-        services.use_cases.rems.Submit(call.actor, app::SessionId{call.id}, setting, ready_to_leave, reference,
-                                       settings, reason ? std::optional<std::string_view>(*reason) : std::nullopt);
-    if (!submitted.ok()) {
-        return AsHealthcareSetting(submitted.error());
-    }
-    return JsonResponse(200, RemsFormJson(*submitted));
+    ASSIGN_OR_RETURN(
+        app::RemsFormView submitted,
+        services.use_cases.rems.Submit(call.actor, app::SessionId{call.id}, ready_to_leave, reference, settings,
+                                       reason ? std::optional<std::string_view>(*reason) : std::nullopt));
+    return JsonResponse(200, RemsFormJson(submitted));
 }
 
 }  // namespace
@@ -71,16 +60,14 @@ void AddRemsRoutes(ApiRouter& api, ApiServices& services) {
                     });
             });
 
+    // The healthcare setting is the clinic's (rems.healthcare_setting): a caller sending one, as a query parameter
+    // here or a body field of the submit routes, is refused (400 naming it) rather than silently overruled.
     api.Add(Method::kGet, "/api/v1/sessions/{id}/rems-form", Permission::kRemsRead, Subject::kNone,
-            QueryParameters{"healthcare_setting"}, [&services](ApiCall& call) -> Result<HttpResponse> {
-                const std::string setting(call.request.QueryParameter("healthcare_setting").value_or(""));
+            [&services](ApiCall& call) -> Result<HttpResponse> {
                 ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
-                Result<app::RemsFormView> form =
-                    services.use_cases.rems.GetForm(call.actor, app::SessionId{call.id}, setting, settings);
-                if (!form.ok()) {
-                    return AsHealthcareSetting(form.error());
-                }
-                return JsonResponse(200, RemsFormJson(*form));
+                ASSIGN_OR_RETURN(app::RemsFormView form,
+                                 services.use_cases.rems.GetForm(call.actor, app::SessionId{call.id}, settings));
+                return JsonResponse(200, RemsFormJson(form));
             });
 
     api.Add(Method::kPost, "/api/v1/sessions/{id}/rems-form/submit", Permission::kRemsSubmit, Subject::kNone,

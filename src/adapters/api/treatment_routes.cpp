@@ -336,7 +336,12 @@ void AddDosing(ApiRouter& api, ApiServices& services) {
                     if (with_reason) {
                         stop.fast_infusion_reason = body.String("fast_infusion_reason");
                     }
+                    const std::optional<std::string> early = body.OptionalString("early_stop_reason");
                     RETURN_IF_ERROR(body.Finish());
+                    if (early) {
+                        ASSIGN_OR_RETURN(stop.early_stop_reason,
+                                         clinical::kInfusionStopReasonNames.ParseField("early_stop_reason", *early));
+                    }
                     ASSIGN_OR_RETURN(clinical::ClinicSettings settings, SettingsInForce(services));
                     ASSIGN_OR_RETURN(app::Administration stopped,
                                      services.use_cases.doses.StopInfusion(call.actor, app::AdministrationId{call.id},

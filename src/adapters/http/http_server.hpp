@@ -91,6 +91,7 @@ struct LiveEndpoint {
     LiveHub* hub = nullptr;  // REQUIRES: non-null; outlives the server
     LiveAuthenticator authenticate;
     LiveSubscriber subscribe;
+    LiveAuditor audit;                                     // REQUIRES: both functions set
     std::size_t max_message_bytes = std::size_t{4} << 10;  // a client message; subscriptions are tiny
 };
 

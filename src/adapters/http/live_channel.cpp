@@ -138,4 +138,14 @@ LiveSubscriber RecordLiveSubscriber(app::SessionSteps& sessions) {
     };
 }
 
+LiveAuditor RecordLiveAuditor(app::LiveChannelAudit& audit) {
+    return LiveAuditor{
+        [&audit](const LiveClient& client, app::PatientId patient, std::string_view topic) {
+            return audit.RecordFirstEvent(app::ActorOf(client.principal, client.remote_address), patient, topic);
+        },
+        [&audit](const LiveClient& client, app::PatientId patient, std::size_t events) {
+            return audit.RecordClosed(app::ActorOf(client.principal, client.remote_address), patient, events);
+        }};
+}
+
 }  // namespace kclinic::adapters::http

@@ -21,6 +21,7 @@
 #include "adapters/http/http_message.hpp"
 #include "adapters/http/live_hub.hpp"
 #include "app/authorization.hpp"
+#include "app/live_channel_audit.hpp"
 #include "app/session_steps.hpp"
 #include "base/result.hpp"
 
@@ -41,6 +42,15 @@ using LiveAuthenticator = std::function<Result<app::Principal>(const HttpRequest
 // client receives as an error message (the connection stays open).
 using LiveSubscriber =
     std::function<Result<std::optional<LiveTopic>>(const LiveClient& client, std::string_view message)>;
+
+// What a live connection received, for the audit log (app/live_channel_audit.hpp), called on a worker thread. The
+// connection calls `first_event` before it writes the first event of a patient, and writes it only when that
+// returned OK (an error closes the connection, the event unsent); `topic` is "board" or "session N". It calls
+// `closed` once per patient whose events it wrote, when it ends. Both must be set.
+struct LiveAuditor {
+    std::function<Status(const LiveClient& client, app::PatientId patient, std::string_view topic)> first_event;
+    std::function<Status(const LiveClient& client, app::PatientId patient, std::size_t events)> closed;
+};
 
 // Cross-site WebSocket hijacking: a browser sends its cookies with a WebSocket upgrade from any site, and the
 // same-origin policy does not apply to WebSockets, so a cookie-authenticated upgrade must come from a page of this
@@ -66,5 +76,9 @@ using LiveSubscriber =
 // with SessionSteps::GetSession, an audited read, and then authorised for that patient. `sessions` must outlive the
 // function. Errors: ParseLiveMessage's; kPermissionDenied; kNotFound "session_id" for no such session.
 [[nodiscard]] LiveSubscriber RecordLiveSubscriber(app::SessionSteps& sessions);
+
+// The auditor over the clinic record: LiveChannelAudit's entries by the connection's user from its address. `audit`
+// must outlive the auditor.
+[[nodiscard]] LiveAuditor RecordLiveAuditor(app::LiveChannelAudit& audit);
 
 }  // namespace kclinic::adapters::http

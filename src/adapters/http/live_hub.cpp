@@ -68,13 +68,13 @@ void LiveHub::Unsubscribe(const LiveSink& sink) {
     }
 }
 
-std::shared_ptr<const std::string> LiveHub::Take(const LiveSink& sink) {
-    std::shared_ptr<const std::string> message;
+std::optional<LiveDelivery> LiveHub::Take(const LiveSink& sink) {
+    std::optional<LiveDelivery> message;
     {
         std::lock_guard lock(mutex_);
         auto it = subscriptions_.find(&sink);
         if (it == subscriptions_.end() || it->second.queue.empty()) {
-            return nullptr;
+            return std::nullopt;
         }
         message = std::move(it->second.queue.front());
         it->second.queue.pop_front();
@@ -109,7 +109,7 @@ void LiveHub::Publish(const app::LiveEvent& event) {
             if (subscription.queue.empty()) {
                 woken.push_back(std::move(sink));
             }
-            subscription.queue.push_back(message);
+            subscription.queue.push_back(LiveDelivery{message, event.patient});
             ++it;
         }
     }

@@ -52,6 +52,12 @@ struct LiveTopic {
 // Why a subscriber was dropped, as its WebSocket close frame says.
 inline constexpr std::string_view kSlowClientReason = "client too slow";
 
+// One message taken from a subscriber's queue, with the patient whose record it carries (its audit names them).
+struct LiveDelivery {
+    std::shared_ptr<const std::string> message;
+    app::PatientId patient;
+};
+
 // A subscriber of the hub: the live WebSocket session implements it. Both calls come from a publishing thread with
 // no lock of the hub held, must return at once and must not call back into the hub synchronously (post instead).
 class LiveSink {
@@ -77,8 +83,8 @@ public:
     void Subscribe(const std::shared_ptr<LiveSink>& sink, LiveTopic topic);
     // Ends the subscription of `sink` and discards its queue; nothing when it is not subscribed.
     void Unsubscribe(const LiveSink& sink);
-    // The oldest message queued for `sink`, removed from its queue; nullptr when none or not subscribed.
-    [[nodiscard]] std::shared_ptr<const std::string> Take(const LiveSink& sink);
+    // The oldest message queued for `sink`, removed from its queue; nullopt when none or not subscribed.
+    [[nodiscard]] std::optional<LiveDelivery> Take(const LiveSink& sink);
 
     // Offers the event to every subscriber whose topic matches, without blocking on any (see the file comment).
     void Publish(const app::LiveEvent& event) override;
@@ -90,7 +96,7 @@ private:
     struct Subscription {
         std::weak_ptr<LiveSink> sink;
         LiveTopic topic;
-        std::deque<std::shared_ptr<const std::string>> queue;
+        std::deque<LiveDelivery> queue;
     };
 
     const std::size_t queue_limit_;

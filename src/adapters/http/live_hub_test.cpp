@@ -40,8 +40,8 @@ LiveEvent SessionStep(std::int64_t patient, std::int64_t session) {
 
 std::vector<std::string> TakeAll(LiveHub& hub, const LiveSink& sink) {
     std::vector<std::string> messages;
-    while (std::shared_ptr<const std::string> message = hub.Take(sink)) {
-        messages.push_back(*message);
+    while (std::optional<LiveDelivery> delivery = hub.Take(sink)) {
+        messages.push_back(*delivery->message);
     }
     return messages;
 }
@@ -111,6 +111,23 @@ TEST(LiveHub, QueuesMatchingEventsInOrderAndWakesOnlyAnEmptyQueue) {
     EXPECT_NE(text.find("kclinic_live_messages_delivered_total 5\n"), std::string::npos) << text;
 }
 
+// The connection audits whose record it sends (docs/security.md, "Live channel"): each delivery names its patient.
+TEST(LiveHub, EachDeliveryNamesThePatientWhoseRecordItCarries) {
+    MetricsRegistry metrics;
+    LiveHub hub(metrics);
+    auto board = std::make_shared<RecordingSink>();
+    hub.Subscribe(board, LiveTopic::Board());
+    hub.Publish(Vital(3));
+    hub.Publish(SessionStep(4, 12));
+    for (const std::int64_t patient : {3, 4}) {
+        const std::optional<LiveDelivery> delivery = hub.Take(*board);
+        ASSERT_TRUE(delivery.has_value()) << patient;
+        EXPECT_EQ(delivery->patient, PatientId{patient});
+        EXPECT_EQ(Json::parse(*delivery->message)["patient_id"], patient);
+    }
+    EXPECT_FALSE(hub.Take(*board).has_value());
+}
+
 TEST(LiveHub, ResubscribingMovesTheSinkToItsNewTopic) {
     MetricsRegistry metrics;
     LiveHub hub(metrics);
@@ -135,7 +152,7 @@ TEST(LiveHub, UnsubscribedSinksReceiveNothingAndTheirQueueIsGone) {
     hub.Unsubscribe(*sink);
     hub.Publish(Vital(2));
 
-    EXPECT_EQ(hub.Take(*sink), nullptr);
+    EXPECT_FALSE(hub.Take(*sink).has_value());
     EXPECT_EQ(sink->wakeups, 1);
     EXPECT_EQ(hub.SubscriberCount(), 0U);
     hub.Unsubscribe(*sink);  // a second time: nothing
@@ -159,7 +176,7 @@ TEST(LiveHub, ASubscriberWhoseQueueIsFullIsDroppedWithItsReasonAndTheOthersGoOn)
     hub.Publish(Vital(1));
     EXPECT_EQ(slow->dropped_reason, std::string(kSlowClientReason));
     EXPECT_FALSE(fast->dropped_reason);
-    EXPECT_EQ(hub.Take(*slow), nullptr);  // its queue went with it
+    EXPECT_FALSE(hub.Take(*slow).has_value());  // its queue went with it
     EXPECT_EQ(TakeAll(hub, *fast).size(), 1U);
     EXPECT_EQ(hub.SubscriberCount(), 1U);
 

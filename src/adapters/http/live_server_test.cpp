@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/live_channel.hpp"
@@ -86,6 +89,55 @@ app::LiveEvent Vital(std::int64_t patient, std::string record = R"({"code":"8867
     return app::LiveEvent{app::LiveEventKind::kVitalSign, app::PatientId{patient}, std::nullopt, std::move(record)};
 }
 
+// The fake audit: every entry as "receive PATIENT TOPIC" or "close PATIENT EVENTS", in the order written; the first
+// event of `failing_patient` cannot be audited.
+class FakeAudit {
+public:
+    explicit FakeAudit(std::int64_t failing_patient) : failing_patient_(failing_patient) {}
+
+    LiveAuditor Auditor() {
+        return LiveAuditor{[this](const LiveClient& /*client*/, app::PatientId patient, std::string_view topic) {
+                               if (patient.value == failing_patient_) {
+                                   return Status(Error{ErrorCode::kUnavailable, "", "the audit log is unavailable"});
+                               }
+                               Add("receive " + std::to_string(patient.value) + " " + std::string(topic));
+                               return Status::Ok();
+                           },
+                           [this](const LiveClient& /*client*/, app::PatientId patient, std::size_t events) {
+                               Add("close " + std::to_string(patient.value) + " " + std::to_string(events));
+                               return Status::Ok();
+                           }};
+    }
+
+    std::vector<std::string> Entries() {
+        std::lock_guard lock(mutex_);
+        return entries_;
+    }
+
+    // The entries once there are `count` of them, waiting at most 10 s (then what there is).
+    std::vector<std::string> AwaitEntries(std::size_t count) {
+        std::unique_lock lock(mutex_);
+        added_.wait_for(lock, std::chrono::seconds{10}, [&] { return entries_.size() >= count; });
+        return entries_;
+    }
+
+private:
+    void Add(std::string entry) {
+        {
+            std::lock_guard lock(mutex_);
+            entries_.push_back(std::move(entry));
+        }
+        added_.notify_all();
+    }
+
+    const std::int64_t failing_patient_;
+    std::mutex mutex_;
+    std::condition_variable added_;
+    std::vector<std::string> entries_;  // GUARDED_BY(mutex_)
+};
+
+constexpr std::int64_t kUnauditablePatient = 666;
+
 class LiveServerTest : public ::testing::Test {
 protected:
     ~LiveServerTest() override {
@@ -102,7 +154,7 @@ protected:
         options.worker_threads = 2;
         options.max_connections = max_connections;
         options.log = [](std::string_view) {};
-        options.live = LiveEndpoint{"/api/v1/live", hub_.get(), FakeAuthenticate, FakeSubscribe};
+        options.live = LiveEndpoint{"/api/v1/live", hub_.get(), FakeAuthenticate, FakeSubscribe, audit_.Auditor()};
         server_ = std::make_unique<HttpServer>(options, Router{}, metrics_);
         ASSERT_TRUE(server_->Listen().ok());
         port_ = server_->Port();
@@ -126,6 +178,7 @@ protected:
         return metrics_.Render().find(sample + "\n") != std::string::npos;
     }
 
+    FakeAudit audit_{kUnauditablePatient};
     MetricsRegistry metrics_;
     std::unique_ptr<LiveHub> hub_;
     std::unique_ptr<HttpServer> server_;
@@ -193,6 +246,46 @@ TEST_F(LiveServerTest, TheBoardReceivesEveryEventPublishedOnTheHub) {
     EXPECT_EQ(second["session_id"], 9);
     EXPECT_EQ(second["record"]["state"], "monitoring");
     EXPECT_TRUE(MetricsHave("kclinic_live_subscribers 1"));
+}
+
+// Issue 15 §7: the first event of each patient is audited before it is written, later ones of the same patient add
+// nothing, and the end of the connection counts what each patient's audit entry covered.
+TEST_F(LiveServerTest, EachPatientsFirstEventIsAuditedBeforeItIsSentAndTheEndCountsThem) {
+    Start();
+    std::unique_ptr<LiveTestClient> client = Subscribed(R"("board")");
+    ASSERT_NE(client, nullptr);
+    hub_->Publish(Vital(3));
+    hub_->Publish(Vital(3));
+    hub_->Publish(Vital(4));
+
+    EXPECT_EQ(ReadJson(*client)["patient_id"], 3);
+    const std::vector<std::string> on_first = audit_.Entries();  // written before the event was sent
+    ASSERT_FALSE(on_first.empty());
+    EXPECT_EQ(on_first.front(), "receive 3 board");
+    EXPECT_EQ(ReadJson(*client)["patient_id"], 3);
+    EXPECT_EQ(ReadJson(*client)["patient_id"], 4);
+    EXPECT_EQ(audit_.Entries(), (std::vector<std::string>{"receive 3 board", "receive 4 board"}));
+
+    ASSERT_TRUE(client->Close(1000));
+    EXPECT_EQ(audit_.AwaitEntries(4),
+              (std::vector<std::string>{"receive 3 board", "receive 4 board", "close 3 2", "close 4 1"}));
+}
+
+TEST_F(LiveServerTest, AnEventWhoseReceiptCannotBeAuditedIsNotSentAndTheConnectionCloses) {
+    Start();
+    std::unique_ptr<LiveTestClient> client = Subscribed(R"({"session_id":12})");  // patient 120
+    ASSERT_NE(client, nullptr);
+    hub_->Publish(Vital(120));
+    EXPECT_EQ(ReadJson(*client)["patient_id"], 120);
+
+    std::unique_ptr<LiveTestClient> board = Subscribed(R"("board")");
+    ASSERT_NE(board, nullptr);
+    hub_->Publish(Vital(kUnauditablePatient));
+    const LiveMessage closed = board->Next();
+    EXPECT_EQ(closed.kind, LiveMessage::Kind::kClose) << "the unaudited event was sent: " << closed.text;
+    EXPECT_EQ(closed.close_code, kTryAgainLater);
+    EXPECT_EQ(closed.close_reason, "audit unavailable");
+    EXPECT_EQ(audit_.Entries(), std::vector<std::string>{"receive 120 session 12"});
 }
 
 TEST_F(LiveServerTest, ASessionReceivesOnlyItsOwnEventsAndItsPatients) {

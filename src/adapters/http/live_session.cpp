@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,7 +36,10 @@ namespace websocket = boost::beast::websocket;
 // A live channel connection after its upgrade (docs/api.md, "Live channel"). Every member function but Shutdown,
 // OnMessages, OnDropped and Decide runs on the connection's strand. Frames go out one at a time, control replies
 // before events (so "subscribed" precedes the first event of its topic), events taken from the hub one by one: the
-// hub's bounded queue is this client's queue. Client messages are decided on a worker, one at a time.
+// hub's bounded queue is this client's queue. Client messages are decided on a worker, one at a time. The first event
+// of each patient waits for its audit entry ("live.receive", written on a worker) before it is written, and no frame
+// goes out meanwhile; when the connection ends, one "live.close" entry per patient counts what it received
+// (app/live_channel_audit.hpp; docs/security.md "Live channel").
 template <class Stream>
 class LiveSession final : public Connection, public LiveSink, public std::enable_shared_from_this<LiveSession<Stream>> {
 public:
@@ -162,8 +166,10 @@ private:
         if (decided.ok()) {
             if (*decided) {
                 live_.hub->Subscribe(shared_from_this(), **decided);
+                topic_ = (*decided)->session ? "session " + std::to_string((*decided)->session->value) : "board";
             } else {
                 live_.hub->Unsubscribe(*this);
+                held_.reset();  // its queue is gone; so is the event that waited for its audit
             }
             replies_.push_back(std::make_shared<const std::string>(LiveSubscribedMessage(*decided)));
         } else {
@@ -176,7 +182,7 @@ private:
     // ----- writing -------------------------------------------------------------------------------------------
 
     void DoWrite() {
-        if (!accepted_ || writing_ || ended_) {
+        if (!accepted_ || writing_ || auditing_ || ended_) {
             return;
         }
         if (close_reason_) {
@@ -188,10 +194,18 @@ private:
             next = std::move(replies_.front());
             replies_.pop_front();
         } else {
-            next = live_.hub->Take(*this);
-        }
-        if (!next) {
-            return;  // the hub calls OnMessages when its queue for this client fills again
+            std::optional<LiveDelivery> delivery = held_ ? std::exchange(held_, std::nullopt) : live_.hub->Take(*this);
+            if (!delivery) {
+                return;  // the hub calls OnMessages when its queue for this client fills again
+            }
+            const auto received = received_.find(delivery->patient.value);
+            if (received == received_.end()) {
+                held_ = std::move(delivery);
+                AuditFirstEvent();
+                return;
+            }
+            ++received->second;
+            next = std::move(delivery->message);
         }
         outgoing_ = std::move(next);
         writing_ = true;
@@ -210,6 +224,66 @@ private:
         }
         DoWrite();
         DoRead();
+    }
+
+    // ----- the audit of what the client receives ------------------------------------------------------------
+
+    void AuditFirstEvent() {
+        auditing_ = true;
+        audit_work_.emplace(server_.io().get_executor());
+        net::post(server_.workers(), [self = shared_from_this(), patient = held_->patient, topic = topic_] {
+            Status audited = Error{ErrorCode::kInternal, "", "internal error"};
+            try {
+                audited = self->live_.audit.first_event(self->client_, patient, topic);
+            } catch (const std::exception& error) {
+                audited = Error{ErrorCode::kInternal, "", error.what()};
+            } catch (...) {
+                audited = Error{ErrorCode::kInternal, "", "a non-standard exception"};
+            }
+            net::post(self->executor_, [self, patient, audited = std::move(audited)] {
+                self->audit_work_.reset();
+                self->OnAudited(patient, audited);
+            });
+        });
+    }
+
+    void OnAudited(app::PatientId patient, const Status& audited) {
+        auditing_ = false;
+        if (ended_) {
+            return;
+        }
+        if (!audited.ok()) {
+            // An event whose receipt cannot be audited is not sent: the client is told to come back later.
+            server_.Log("live audit failed: " + audited.error().ToString());
+            held_.reset();
+            DoClose(websocket::close_reason(websocket::close_code::try_again_later, "audit unavailable"));
+            return;
+        }
+        received_.try_emplace(patient.value, 0);
+        DoWrite();
+        DoRead();
+    }
+
+    // On a worker, after the connection ended (it holds nothing of the session, which ends on its strand); the work
+    // guard of its caller keeps the server's Run from returning before it.
+    static void AuditClosed(ServerCore& server, const LiveAuditor& audit, const LiveClient& client,
+                            const std::map<std::int64_t, std::size_t>& received) {
+        for (const auto& [patient, events] : received) {
+            if (events == 0) {
+                continue;  // audited as about to receive, but the event never went out
+            }
+            Status audited = Error{ErrorCode::kInternal, "", "internal error"};
+            try {
+                audited = audit.closed(client, app::PatientId{patient}, events);
+            } catch (const std::exception& error) {
+                audited = Error{ErrorCode::kInternal, "", error.what()};
+            } catch (...) {
+                audited = Error{ErrorCode::kInternal, "", "a non-standard exception"};
+            }
+            if (!audited.ok()) {
+                server.Log("live audit of a closed connection failed: " + audited.error().ToString());
+            }
+        }
     }
 
     // ----- closing -------------------------------------------------------------------------------------------
@@ -272,6 +346,13 @@ private:
         ended_ = true;
         live_.hub->Unsubscribe(*this);
         replies_.clear();
+        held_.reset();
+        if (!received_.empty()) {
+            net::post(
+                server_.workers(),
+                [&server = server_, &audit = live_.audit, client = client_, work = net::make_work_guard(server_.io()),
+                 received = std::exchange(received_, {})] { AuditClosed(server, audit, client, received); });
+        }
         DisarmWriteDeadline();
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -291,10 +372,15 @@ private:
     std::shared_ptr<const std::string> outgoing_;             // the frame being written
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
     std::optional<websocket::close_reason> close_reason_;  // set once a close is decided
+    std::string topic_;                                    // the subscribed topic as the audit names it
+    std::optional<LiveDelivery> held_;                     // an event waiting for its audit entry
+    std::map<std::int64_t, std::size_t> received_;         // by patient id: events written since the audit entry
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> audit_work_;
 
     bool accepted_ = false;
     bool reading_ = false;
     bool deciding_ = false;  // a client message is on a worker
+    bool auditing_ = false;  // held_'s audit entry is being written on a worker
     bool writing_ = false;   // a frame or the close frame is being written
     bool close_started_ = false;
     bool ended_ = false;

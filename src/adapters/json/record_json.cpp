@@ -174,6 +174,12 @@ Json ToJson(const app::ScreeningRecord& screening) {
         {"screened_at", FormatTime(screening.screened_at)},
         {"screened_by", screening.screened_by},
     };
+    // The thresholds the screening ran with, so its findings read as they were decided.
+    Json settings = Json::object();
+    for (const clinical::SettingValue& setting : screening.settings) {
+        settings[setting.name] = setting.value;
+    }
+    json["settings"] = std::move(settings);
     if (screening.signature) {
         Json signature{
             {"sign_off", app::SignOffName(screening.signature->sign_off)},
@@ -294,6 +300,9 @@ Json ToJson(const app::Administration& administration) {
             {"recorded_by", stop.recorded_by},
         };
         PutIfPresent(stop_json, "given_ml", stop.given_ml);
+        if (stop.early_stop_reason) {
+            stop_json["early_stop_reason"] = clinical::kInfusionStopReasonNames.Name(*stop.early_stop_reason);
+        }
         if (stop.fast_infusion_accepted) {
             stop_json["fast_infusion_accepted"] = {{"prescriber", stop.fast_infusion_accepted->prescriber},
                                                    {"reason", stop.fast_infusion_accepted->reason}};

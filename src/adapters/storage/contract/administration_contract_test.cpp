@@ -99,13 +99,25 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     ExpectRefusedWritingNothing<app::Administration>(
         session,
         [&] {
-            return clinic().doses.StopInfusion(nurse_, running, app::NewInfusionStop{pump_alarm, 26.25, "not needed"},
-                                               settings_);
+            return clinic().doses.StopInfusion(
+                nurse_, running,
+                app::NewInfusionStop{pump_alarm, 26.25, "not needed", clinical::InfusionStopReason::kAdverseReaction},
+                settings_);
         },
         "fast_infusion_reason", ErrorCode::kInvalidArgument);
-    // Stopped after 30 of the 40 minutes, with three quarters of the dose given.
-    Result<app::Administration> stopped =
-        clinic().doses.StopInfusion(nurse_, running, app::NewInfusionStop{pump_alarm, 26.25, std::nullopt}, settings_);
+    // Issue 15 §7: less than the whole dose says why it stopped early.
+    ExpectRefusedWritingNothing<app::Administration>(
+        session,
+        [&] {
+            return clinic().doses.StopInfusion(nurse_, running, app::NewInfusionStop{pump_alarm, 26.25, std::nullopt},
+                                               settings_);
+        },
+        "early_stop_reason", ErrorCode::kFailedPrecondition);
+    // Stopped after 30 of the 40 minutes for a reaction, with three quarters of the dose given.
+    Result<app::Administration> stopped = clinic().doses.StopInfusion(
+        nurse_, running,
+        app::NewInfusionStop{pump_alarm, 26.25, std::nullopt, clinical::InfusionStopReason::kAdverseReaction},
+        settings_);
     ASSERT_TRUE(stopped.ok()) << stopped.error().ToString();
     ASSERT_TRUE(stopped->stop.has_value());
     EXPECT_EQ(stopped->stopped_at, pump_alarm);
@@ -127,6 +139,7 @@ TEST_P(AdministrationContractTest, AnInfusionEndsWithItsOwnStep) {
     EXPECT_DOUBLE_EQ(infusion.stop->given_mg, 26.25);
     EXPECT_EQ(infusion.stop->given_ml, std::optional<double>(2.63));
     EXPECT_FALSE(infusion.stop->fast_infusion_accepted.has_value());
+    EXPECT_EQ(infusion.stop->early_stop_reason, clinical::InfusionStopReason::kAdverseReaction);
     EXPECT_FALSE(infusion.stop->late_entry);
     EXPECT_EQ(infusion.stop->recorded_at, clock_.Now());
     EXPECT_EQ(infusion.stop->recorded_by, "nurse@clinic.example");
@@ -333,7 +346,8 @@ TEST_P(AdministrationContractTest, TheRemsFormCountsABenzodiazepineGivenDuringTh
     clock_.Advance(minutes{91});
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, session).ok());
     ASSERT_TRUE(clinic().sessions.Discharge(nurse_, session, true).ok());
-    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session, "Clinic", settings_);
+    settings_.rems.healthcare_setting = "Clinic";  // its REMS certification
+    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session, settings_);
     ASSERT_TRUE(form.ok()) << form.error().ToString();
     EXPECT_TRUE(form->form.monitoring.concomitant.benzodiazepine);
     EXPECT_FALSE(form->form.monitoring.concomitant.opioid);

@@ -303,6 +303,8 @@ TEST_P(DemoContractTest, SeedsEveryStepOfThePathway) {
     for (const app::Role role : {app::Role::kAdmin, app::Role::kPrescriber, app::Role::kNurse}) {
         EXPECT_FALSE(app::SecondFactorRequired(settings->access, role));
     }
+    // Its REMS forms name its configured REMS-certified setting (issue 15 §7).
+    EXPECT_FALSE(settings->rems.healthcare_setting.empty());
 
     // Every record was written at or before now.
     const std::vector<app::AuditEntry> audit = WholeAudit();

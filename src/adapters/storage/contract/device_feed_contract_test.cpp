@@ -680,8 +680,9 @@ TEST_P(DeviceFeedContractTest, AnIngestedDangerousReadingReachesTheSessionAndThe
 
     for (const auto& watcher : {session_watcher, board_watcher}) {
         std::vector<nlohmann::json> messages;
-        while (std::shared_ptr<const std::string> message = hub.Take(*watcher)) {
-            messages.push_back(nlohmann::json::parse(*message));
+        while (std::optional<http::LiveDelivery> delivery = hub.Take(*watcher)) {
+            EXPECT_EQ(delivery->patient, patient_);
+            messages.push_back(nlohmann::json::parse(*delivery->message));
         }
         ASSERT_EQ(messages.size(), 2u);
         EXPECT_EQ(messages[0]["type"], "vital_sign");
@@ -698,7 +699,7 @@ TEST_P(DeviceFeedContractTest, AnIngestedDangerousReadingReachesTheSessionAndThe
 
     // A resend publishes nothing: its readings went out when it was first accepted.
     json::PublishIngested(hub, Ingest(Message("MSG-LIVE", {Observation("59408-5", 88, "%", clock_.Now())})));
-    EXPECT_EQ(hub.Take(*session_watcher), nullptr);
+    EXPECT_FALSE(hub.Take(*session_watcher).has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeviceFeedContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

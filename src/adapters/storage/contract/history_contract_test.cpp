@@ -229,6 +229,64 @@ TEST_P(HistoryContractTest, ScreensTheStoredHistoryAndRoundTripsSnapshotAndFindi
     EXPECT_FALSE(young->inputs.weight_kg.has_value());  // none recorded, none given
 }
 
+std::vector<std::string> RuleIds(const std::vector<clinical::Finding>& findings) {
+    std::vector<std::string> ids;
+    for (const clinical::Finding& finding : findings) {
+        ids.push_back(finding.rule_id);
+    }
+    return ids;
+}
+
+std::optional<std::string> SettingIn(const app::ScreeningRecord& screening, const std::string& name) {
+    for (const clinical::SettingValue& setting : screening.settings) {
+        if (setting.name == name) {
+            return setting.value;
+        }
+    }
+    return std::nullopt;
+}
+
+// Issue 15 §7: a screening keeps the thresholds it ran with, so reading it after the clinic moved one re-explains the
+// same findings with the old thresholds.
+TEST_P(HistoryContractTest, AScreeningKeepsTheSettingsItRanWithAfterAThresholdChanges) {
+    const PatientId patient = RegisterScreenablePatient();
+    Result<app::ScreeningRecord> screened =
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), settings_);
+    ASSERT_TRUE(screened.ok()) << screened.error().ToString();
+    const std::vector<std::string> findings = RuleIds(screened->result.findings);
+    ASSERT_NE(std::find(findings.begin(), findings.end(), "bp.elevated"), findings.end());  // 150/95 above 140/90
+    EXPECT_EQ(screened->settings, clinical::ScreeningSettingsOf(settings_));
+
+    // 150/95 is no caution once the clinic's caution gate is 160/100.
+    ASSERT_TRUE(clinic().settings.ChangeSetting(admin_, "screening.intake_bp_caution_systolic", "160").ok());
+    Result<clinical::ClinicSettings> changed =
+        clinic().settings.ChangeSetting(admin_, "screening.intake_bp_caution_diastolic", "100");
+    ASSERT_TRUE(changed.ok()) << changed.error().ToString();
+    Result<app::ScreeningRecord> rescreened =
+        clinic().history.ScreenPatient(nurse_, patient, clinical::Product::kEsketamineNasal, Extras(), *changed);
+    ASSERT_TRUE(rescreened.ok()) << rescreened.error().ToString();
+    const std::vector<std::string> now_findings = RuleIds(rescreened->result.findings);
+    EXPECT_EQ(std::find(now_findings.begin(), now_findings.end(), "bp.elevated"), now_findings.end());
+    EXPECT_EQ(SettingIn(*rescreened, "screening.intake_bp_caution_systolic"), "160");
+
+    Result<app::ScreeningRecord> stored = clinic().history.GetScreening(nurse_, screened->id);
+    ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+    EXPECT_EQ(RuleIds(stored->result.findings), findings);
+    EXPECT_EQ(stored->result.decision, screened->result.decision);
+    EXPECT_EQ(stored->settings, screened->settings);
+    EXPECT_EQ(SettingIn(*stored, "screening.intake_bp_caution_systolic"), "140");
+    EXPECT_EQ(SettingIn(*stored, "screening.intake_bp_caution_diastolic"), "90");
+    EXPECT_EQ(SettingIn(*stored, "region"), "us");
+    EXPECT_FALSE(SettingIn(*stored, "monitoring.spo2_alert_below").has_value());  // only what the screening read
+
+    // A screening stored before the snapshot existed (migration 0030) reads back with none, not as corrupt.
+    ASSERT_TRUE(
+        ExecuteDirectly("UPDATE screenings SET settings = '' WHERE id = " + std::to_string(screened->id.value)).ok());
+    Result<app::ScreeningRecord> older = clinic().history.GetScreening(nurse_, screened->id);
+    ASSERT_TRUE(older.ok()) << older.error().ToString();
+    EXPECT_TRUE(older->settings.empty());
+}
+
 TEST_P(HistoryContractTest, RefusedScreeningWritesNothing) {
     const PatientId patient = RegisterScreenablePatient();
     const std::size_t audited = AuditActions(std::nullopt).size();

@@ -109,6 +109,27 @@ TEST_P(LiveContractTest, RefusalsWriteNothing) {
     EXPECT_EQ(AuditActions(), before);
 }
 
+// Issue 15 §7: the live connection's audit over the record names the user, the address and the patient, with the
+// topic on the first event and the count at the end (docs/security.md "Live channel").
+TEST_P(LiveContractTest, TheAuditorRecordsWhoReceivedWhichPatientsEvents) {
+    const http::LiveAuditor audit = http::RecordLiveAuditor(clinic().live_channel);
+    const LiveClient nurse = Client(Role::kNurse);
+    ASSERT_TRUE(audit.first_event(nurse, patient_, "board").ok());
+    ASSERT_TRUE(audit.closed(nurse, patient_, 3).ok());
+    const std::vector<app::AuditEntry> entries = Audit(patient_.value);
+    ASSERT_GE(entries.size(), 2U);
+    const app::AuditEntry& received = entries[entries.size() - 2];
+    EXPECT_EQ(received.action, "live.receive");
+    EXPECT_EQ(received.actor, "someone@clinic.example");
+    EXPECT_EQ(received.origin, "192.0.2.10");
+    EXPECT_EQ(received.patient_id, patient_.value);
+    EXPECT_EQ(received.detail, "topic=board");
+    const app::AuditEntry& closed = entries.back();
+    EXPECT_EQ(closed.action, "live.close");
+    EXPECT_EQ(closed.patient_id, patient_.value);
+    EXPECT_EQ(closed.detail, "events=3");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LiveContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          BackendTestName());
 

@@ -35,6 +35,7 @@ class RemsContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
+        settings_.rems.healthcare_setting = std::string(kSetting);  // the clinic's REMS certification
         patient_ = Register("MRN-R1", "Ada", clinical::Sex::kFemale);
     }
 
@@ -186,7 +187,7 @@ TEST_P(RemsContractTest, AFullEsketamineSessionOpensADueFormWithEveryField) {
     ASSERT_GE(actions.size(), 2U);
     EXPECT_EQ(std::vector<std::string>(actions.end() - 2, actions.end()), tail);
 
-    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
+    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.read");
     const app::RemsFormRecord& record = view->record;
@@ -305,7 +306,7 @@ TEST_P(RemsContractTest, AnAbortAfterADeviceUnder120MinutesOpensAFormThatSaysSo)
     const std::vector<std::string> actions = AuditActions();
     EXPECT_EQ(std::vector<std::string>(actions.end() - 2, actions.end()), tail);
 
-    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
+    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     const clinical::RemsMonitoring& monitoring = view->form.monitoring;
     EXPECT_EQ(view->form.monitoring_provider, "doctor@clinic.example");  // who stopped the session
@@ -325,7 +326,7 @@ TEST_P(RemsContractTest, AnAbortAfterADeviceUnder120MinutesOpensAFormThatSaysSo)
     EXPECT_EQ(view->notes, notes);
 
     clock_.Set(first + days{1});
-    Result<app::RemsFormView> submitted = clinic().rems.Submit(nurse_, session, kSetting, 60, "", settings_);
+    Result<app::RemsFormView> submitted = clinic().rems.Submit(nurse_, session, 60, "", settings_);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(submitted->record.status, app::RemsFormStatus::kSubmitted);
     EXPECT_EQ(submitted->notes, notes);
@@ -340,28 +341,30 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
 
     // Each refusal writes nothing.
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 601, "PMF-1", settings_); },
-        ErrorCode::kOutOfRange, "ready_to_leave_minutes");
+        session, [&] { return clinic().rems.Submit(nurse_, session, 601, "PMF-1", settings_); }, ErrorCode::kOutOfRange,
+        "ready_to_leave_minutes");
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, -1, "PMF-1", settings_); },
-        ErrorCode::kOutOfRange, "ready_to_leave_minutes");
+        session, [&] { return clinic().rems.Submit(nurse_, session, -1, "PMF-1", settings_); }, ErrorCode::kOutOfRange,
+        "ready_to_leave_minutes");
+    // A clinic that has not configured its REMS-certified setting (rems.healthcare_setting) submits no form.
+    clinical::ClinicSettings unconfigured = settings_;
+    unconfigured.rems.healthcare_setting.clear();
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, " ", 60, "PMF-1", settings_); },
-        ErrorCode::kInvalidArgument, "setting_name");
+        session, [&] { return clinic().rems.Submit(nurse_, session, 60, "PMF-1", unconfigured); },
+        ErrorCode::kFailedPrecondition, "rems.healthcare_setting");
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 60, "PMF\n1", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, 60, "PMF\n1", settings_); },
         ErrorCode::kInvalidArgument, "confirmation_reference");
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 60, "  ", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, 60, "  ", settings_); },
         ErrorCode::kInvalidArgument, "confirmation_reference");
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, SessionId{9999}, kSetting, 60, "PMF-1", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, SessionId{9999}, 60, "PMF-1", settings_); },
         ErrorCode::kNotFound, "session_id");
 
     // Within the late-entry limit (24 h), so that the later records below can still be entered.
     clock_.Set(first + std::chrono::hours{20});
-    Result<app::RemsFormView> submitted =
-        clinic().rems.Submit(monitor_, session, kSetting, 90, "PMF-2026-0042", settings_);
+    Result<app::RemsFormView> submitted = clinic().rems.Submit(monitor_, session, 90, "PMF-2026-0042", settings_);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.submit");
     EXPECT_EQ(submitted->record.status, app::RemsFormStatus::kSubmitted);
@@ -375,7 +378,9 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
     RecordBp(patient_, 178, 101, first + minutes{124});
     RecordVital(patient_, "59408-5", 85, "%", first + minutes{100});
     ASSERT_TRUE(clinic().history.AddMedication(nurse_, patient_, "oxycodone").ok());
-    Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session, "another setting name", settings_);
+    clinical::ClinicSettings renamed = settings_;  // the clinic renamed its setting since: the form keeps its name
+    renamed.rems.healthcare_setting = "another setting name";
+    Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session, renamed);
     ASSERT_TRUE(read.ok()) << read.error().ToString();
     const app::RemsMonitoringForm& form = read->form;
     const app::RemsMonitoringForm& frozen = submitted->form;
@@ -412,9 +417,9 @@ TEST_P(RemsContractTest, SubmitsOnceAndTheSnapshotSurvivesLaterRecords) {
     EXPECT_EQ(monitoring.lowest_spo2_percent, 91);  // not the later-recorded 85
 
     ExpectRefusedWritingNothing(
-        session, [&] { return clinic().rems.Submit(nurse_, session, kSetting, 30, "PMF-again", settings_); },
+        session, [&] { return clinic().rems.Submit(nurse_, session, 30, "PMF-again", settings_); },
         ErrorCode::kFailedPrecondition, "session_id");
-    Result<app::RemsFormView> still = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
+    Result<app::RemsFormView> still = clinic().rems.GetForm(nurse_, session, settings_);
     ASSERT_TRUE(still.ok());
     EXPECT_EQ(still->form.ready_to_leave_minutes, 90);
     EXPECT_EQ(still->record.submission->confirmation_reference, "PMF-2026-0042");
@@ -487,7 +492,7 @@ TEST_P(RemsContractTest, ListsDueFormsOldestDueFirstWithOverdueMarked) {
     // The late-night form lacks the 40-min and end readings: a prescriber submits it with a reason (issue 10).
     ASSERT_TRUE(clinic()
                     .rems
-                    .Submit(prescriber_, late_night, kSetting, 120, "", settings_,
+                    .Submit(prescriber_, late_night, 120, "", settings_,
                             "BP taken on paper during the night shift; scanned into the chart")
                     .ok());
     Result<std::vector<app::DueRemsForm>> after = clinic().rems.ListDue(nurse_);
@@ -508,10 +513,10 @@ TEST_P(RemsContractTest, ALaterSessionIsNotTheFirstTreatment) {
     GiveDevice(second, "LOT-D");
     clock_.Advance(minutes{10});
     ASSERT_TRUE(clinic().sessions.Abort(nurse_, second, "fire alarm, building evacuated").ok());
-    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, second, kSetting, settings_);
+    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, second, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     EXPECT_FALSE(view->form.first_treatment);
-    Result<app::RemsFormView> first_form = clinic().rems.GetForm(nurse_, course.sessions[0].id, kSetting, settings_);
+    Result<app::RemsFormView> first_form = clinic().rems.GetForm(nurse_, course.sessions[0].id, settings_);
     ASSERT_TRUE(first_form.ok());
     EXPECT_TRUE(first_form->form.first_treatment);
 }
@@ -521,14 +526,17 @@ TEST_P(RemsContractTest, GetFormRefusesASessionWithoutAFormWritingNothing) {
     ASSERT_FALSE(iv.sessions.empty());
     const std::size_t audit_before = AuditActions().size();
     for (SessionId session : {iv.sessions[0].id, SessionId{9999}}) {
-        Result<app::RemsFormView> missing = clinic().rems.GetForm(nurse_, session, kSetting, settings_);
+        Result<app::RemsFormView> missing = clinic().rems.GetForm(nurse_, session, settings_);
         ASSERT_FALSE(missing.ok());
         EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
         EXPECT_EQ(missing.error().field, "session_id");
     }
-    Result<app::RemsFormView> blank = clinic().rems.GetForm(nurse_, iv.sessions[0].id, "", settings_);
+    clinical::ClinicSettings unconfigured = settings_;
+    unconfigured.rems.healthcare_setting.clear();
+    Result<app::RemsFormView> blank = clinic().rems.GetForm(nurse_, iv.sessions[0].id, unconfigured);
     ASSERT_FALSE(blank.ok());
-    EXPECT_EQ(blank.error().field, "setting_name");
+    EXPECT_EQ(blank.error().code, ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(blank.error().field, "rems.healthcare_setting");
     EXPECT_EQ(AuditActions().size(), audit_before);
 }
 

@@ -31,6 +31,7 @@ class TimeContractTest : public UseCaseTest {
 protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(UseCaseTest::SetUp());
+        settings_.rems.healthcare_setting = std::string(kSetting);  // the clinic's REMS certification
         patient_ = Register("MRN-T1");
         const app::CourseRecord course =
             StartCourse(patient_, clinical::Protocol::kEsketamineTrd, clinical::Route::kEsketamineNasal);
@@ -237,30 +238,28 @@ TEST_P(TimeContractTest, LateEntriesAreKeptAndFlagged) {
 
 TEST_P(TimeContractTest, AFormLackingAReadingIsSubmittedOnlyWithAPrescribersReason) {
     MonitoredSession(/*bp_recheck_minutes=*/std::nullopt);
-    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session_, kSetting, settings_);
+    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session_, settings_);
     ASSERT_TRUE(form.ok()) << form.error().ToString();
     EXPECT_TRUE(form->form.monitoring.bp_before_administration.has_value());
     EXPECT_TRUE(form->form.monitoring.vitals_acceptable_before_administration);
     EXPECT_FALSE(form->form.monitoring.bp_40_minutes_after.has_value());
 
     ExpectRefusedWritingNothing<app::RemsFormView>(
-        [&] { return clinic().rems.Submit(nurse_, session_, kSetting, 90, "", settings_); }, "missing_readings_reason",
+        [&] { return clinic().rems.Submit(nurse_, session_, 90, "", settings_); }, "missing_readings_reason",
         ErrorCode::kFailedPrecondition);
     ExpectRefusedWritingNothing<app::RemsFormView>(
-        [&] { return clinic().rems.Submit(prescriber_, session_, kSetting, 90, "", settings_, " "); },
-        "missing_readings_reason");
+        [&] { return clinic().rems.Submit(prescriber_, session_, 90, "", settings_, " "); }, "missing_readings_reason");
     EXPECT_EQ(StoredForm()->status, app::RemsFormStatus::kDue);
 
     const std::string reason = "BP cuff failed at 40 min; patient stable on continuous observation, SpO2 97 %";
-    Result<app::RemsFormView> submitted =
-        clinic().rems.Submit(prescriber_, session_, kSetting, 90, "", settings_, reason);
+    Result<app::RemsFormView> submitted = clinic().rems.Submit(prescriber_, session_, 90, "", settings_, reason);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.submit_missing_readings");
     const std::optional<app::RemsFormRecord> stored = StoredForm();
     ASSERT_TRUE(stored && stored->submission);
     EXPECT_EQ(stored->submission->missing_readings_reason, reason);
     EXPECT_EQ(stored->submission->submitted_by, prescriber_.user);
-    Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session_, kSetting, settings_);
+    Result<app::RemsFormView> read = clinic().rems.GetForm(nurse_, session_, settings_);
     ASSERT_TRUE(read.ok());
     EXPECT_EQ(read->notes.back(),
               "submitted without every reading the REMS asks for; the prescriber's reason: " + reason);
@@ -269,9 +268,9 @@ TEST_P(TimeContractTest, AFormLackingAReadingIsSubmittedOnlyWithAPrescribersReas
 TEST_P(TimeContractTest, AReasonIsRefusedForAFormWithEveryReading) {
     MonitoredSession(/*bp_recheck_minutes=*/40);
     ExpectRefusedWritingNothing<app::RemsFormView>(
-        [&] { return clinic().rems.Submit(prescriber_, session_, kSetting, 90, "", settings_, "cuff failed"); },
+        [&] { return clinic().rems.Submit(prescriber_, session_, 90, "", settings_, "cuff failed"); },
         "missing_readings_reason");
-    Result<app::RemsFormView> submitted = clinic().rems.Submit(nurse_, session_, kSetting, 90, "", settings_);
+    Result<app::RemsFormView> submitted = clinic().rems.Submit(nurse_, session_, 90, "", settings_);
     ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
     EXPECT_EQ(AuditActions().back(), "rems_form.submit");
     EXPECT_EQ(submitted->record.submission->missing_readings_reason, "");
@@ -285,7 +284,7 @@ TEST_P(TimeContractTest, ASubmittedFormGainsItsConfirmationReferenceOnce) {
     ExpectRefusedWritingNothing<app::RemsFormView>(
         [&] { return clinic().rems.AddConfirmationReference(nurse_, SessionId{9999}, "PMF-1"); }, "session_id",
         ErrorCode::kNotFound);
-    ASSERT_TRUE(clinic().rems.Submit(nurse_, session_, kSetting, 90, "", settings_).ok());
+    ASSERT_TRUE(clinic().rems.Submit(nurse_, session_, 90, "", settings_).ok());
     ExpectRefusedWritingNothing<app::RemsFormView>(
         [&] { return clinic().rems.AddConfirmationReference(nurse_, session_, " "); }, "confirmation_reference");
 
@@ -320,7 +319,7 @@ TEST_P(TimeContractTest, ASubmittedFormGainsItsConfirmationReferenceOnce) {
 // column changed in the same statement.
 TEST_P(TimeContractTest, TheDatabaseAddsAReferenceOnlyAlone) {
     MonitoredSession(/*bp_recheck_minutes=*/40);
-    ASSERT_TRUE(clinic().rems.Submit(nurse_, session_, kSetting, 90, "", settings_).ok());
+    ASSERT_TRUE(clinic().rems.Submit(nurse_, session_, 90, "", settings_).ok());
     const std::string form_id = std::to_string(StoredForm()->id.value);
     Status refused =
         ExecuteDirectly("UPDATE rems_forms SET confirmation_reference = 'PMF-Y', dose_mg = 84 WHERE id = " + form_id);

@@ -46,6 +46,7 @@ protected:
         ASSERT_TRUE(changed.ok()) << changed.error().ToString();
         EXPECT_EQ(changed->time_zone, "America/New_York");
         settings_ = *changed;  // the settings in force, as the API hands every use case
+        settings_.rems.healthcare_setting = std::string(kSetting);  // the clinic's REMS certification
         patient_ = Register("MRN-Z1");
         SignedScreening(patient_, clinical::ProductOfRoute(clinical::Route::kEsketamineNasal));
         Result<app::CourseRecord> course = clinic().courses.StartCourse(
@@ -114,7 +115,7 @@ protected:
 TEST_P(TimeZoneContractTest, AnEveningSessionIsDatedTheDayItHappened) {
     ASSERT_NO_FATAL_FAILURE(TuesdayEveningSession());
 
-    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session_, kSetting, settings_);
+    Result<app::RemsFormView> form = clinic().rems.GetForm(nurse_, session_, settings_);
     ASSERT_TRUE(form.ok()) << form.error().ToString();
     EXPECT_EQ(form->record.treatment_date, kTuesday);
     EXPECT_EQ(form->record.due_date, kTuesday + days{7});

@@ -274,7 +274,8 @@ TEST_P(VitalRecordContractTest, TheRemsFormLeavesOutReadingsEnteredInError) {
     ASSERT_TRUE(clinic().sessions.ReadyForDischarge(nurse_, session).ok());
     ASSERT_TRUE(clinic().sessions.Discharge(nurse_, session, true).ok());
 
-    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, "Clinic", settings_);
+    settings_.rems.healthcare_setting = "Clinic";  // its REMS certification
+    Result<app::RemsFormView> view = clinic().rems.GetForm(nurse_, session, settings_);
     ASSERT_TRUE(view.ok()) << view.error().ToString();
     const clinical::RemsMonitoring& monitoring = view->form.monitoring;
     ASSERT_TRUE(monitoring.bp_before_administration.has_value());

@@ -1,9 +1,12 @@
 // The clinic record's second slice over SqlConnection: patient history (history_entries, antidepressant_trials)
 // and screenings (screenings, screening_findings); schema in migrations/0002_history_and_screenings.sql.
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/storage/sql/entered_in_error_sql.hpp"
@@ -36,6 +39,33 @@ std::optional<clinical::Intake> IntakeFromText(std::string_view text) {
         return std::nullopt;
     }
     return std::move(intake).value();
+}
+
+// A screening's settings snapshot in its one column: "name=value" lines in the order ScreeningSettingsOf gives. A
+// setting's name has no "=" and no value a screening setting can take holds a line break, so the text splits back.
+std::string SettingsToText(const std::vector<clinical::SettingValue>& settings) {
+    std::string text;
+    for (const clinical::SettingValue& setting : settings) {
+        text += (text.empty() ? "" : "\n") + setting.name + "=" + setting.value;
+    }
+    return text;
+}
+
+// The inverse of SettingsToText; nullopt for a line without "=" (a column written by something else).
+std::optional<std::vector<clinical::SettingValue>> SettingsFromText(std::string_view text) {
+    std::vector<clinical::SettingValue> settings;
+    while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        const std::string_view line = text.substr(0, end);
+        const std::size_t equals = line.find('=');
+        if (equals == std::string_view::npos || equals == 0) {
+            return std::nullopt;
+        }
+        settings.push_back(
+            clinical::SettingValue{std::string(line.substr(0, equals)), std::string(line.substr(equals + 1))});
+        text.remove_prefix(std::min(end + 1, text.size()));
+    }
+    return settings;
 }
 
 }  // namespace
@@ -178,13 +208,14 @@ Result<app::ScreeningId> SqlTransaction::InsertScreening(const app::ScreeningRec
                                           Flag(result.treatment_resistant),
                                           Flag(result.indication_established),
                                           Millis(screening.screened_at),
-                                          screening.screened_by};
+                                          screening.screened_by,
+                                          SettingsToText(screening.settings)};
     ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         connection_.Query(
             "INSERT INTO screenings (patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, "
-            "treatment_resistant, indication_established, screened_at, screened_by) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "treatment_resistant, indication_established, screened_at, screened_by, settings) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             params));
     const app::ScreeningId id{InsertedId(rows)};
     for (std::size_t position = 0; position < result.findings.size(); ++position) {
@@ -208,8 +239,8 @@ Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
         connection_.Query(
             "SELECT id, patient_id, inputs, decision, adequate_failed_trials, counted_trial_drugs, "
             "treatment_resistant, "
-            "indication_established, screened_at, screened_by, sign_off, sign_reason, signed_at, signed_by "
-            "FROM screenings WHERE id = $1",
+            "indication_established, screened_at, screened_by, sign_off, sign_reason, signed_at, signed_by, "
+            "settings FROM screenings WHERE id = $1",
             params));
     if (rows.empty()) {
         return Error{ErrorCode::kNotFound, "screening_id", "no screening with id " + std::to_string(id.value)};
@@ -233,9 +264,11 @@ Result<app::ScreeningRecord> SqlTransaction::GetScreening(app::ScreeningId id) {
         screening.signature = app::ScreeningSignature{sign_off.ok() ? *sign_off : app::SignOff::kAccepted,
                                                       read.Text(11), FromMillis(read.Int(12)), read.Text(13)};
     }
-    if (!read.ok() || !inputs || !decision.ok() || !counted || !sign_off_ok) {
+    std::optional<std::vector<clinical::SettingValue>> settings = SettingsFromText(read.Text(14));
+    if (!read.ok() || !inputs || !decision.ok() || !counted || !sign_off_ok || !settings) {
         return Corrupt("screenings");
     }
+    screening.settings = std::move(*settings);
     screening.inputs = std::move(*inputs);
     screening.result.decision = *decision;
     screening.result.counted_trial_drugs = std::move(*counted);

@@ -151,13 +151,13 @@ Result<app::DoseOrderRecord> DoseOrderFromRow(const SqlRow& row) {
     return record;
 }
 
-// An administration with its infusion stop (migrations/0010), if any: the stop's end is the administration's
-// stopped_at, as app::Administration documents.
+// An administration with its infusion stop (migrations/0010; its early-stop reason 0028), if any: the stop's end is
+// the administration's stopped_at, as app::Administration documents.
 constexpr std::string_view kAdministrationSelect =
     "SELECT a.id, a.session_id, a.patient_id, a.drug, a.route, a.dose_mg, a.rate_mg_per_h, a.device_count, "
     "a.lot_number, a.started_at, a.stopped_at, a.recorded_at, a.recorded_by, a.late_entry, s.stopped_at, "
     "s.given_mg, s.given_ml, s.fast_infusion_reason, s.fast_infusion_accepted_by, s.late_entry, s.recorded_at, "
-    "s.recorded_by, a.entered_in_error_reason, a.entered_in_error_at, a.entered_in_error_by "
+    "s.recorded_by, a.entered_in_error_reason, a.entered_in_error_at, a.entered_in_error_by, s.early_stop_reason "
     "FROM administrations a LEFT JOIN infusion_stops s ON s.administration_id = a.id ";
 
 Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
@@ -177,6 +177,7 @@ Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
     given.recorded_at = FromMillis(read.Int(11));
     given.recorded_by = read.Text(12);
     given.late_entry = read.Bool(13);
+    bool early_ok = true;
     if (!read.IsNull(14)) {
         app::InfusionStop stop;
         stop.stopped_at = FromMillis(read.Int(14));
@@ -190,11 +191,15 @@ Result<app::Administration> AdministrationFromRow(const SqlRow& row) {
         stop.late_entry = read.Int(19) != 0;
         stop.recorded_at = FromMillis(read.Int(20));
         stop.recorded_by = read.Text(21);
+        if (const std::string early = read.Text(25); !early.empty()) {
+            stop.early_stop_reason = clinical::kInfusionStopReasonNames.Parse(early);
+            early_ok = stop.early_stop_reason.has_value();
+        }
         given.stopped_at = stop.stopped_at;
         given.stop = std::move(stop);
     }
     given.entered_in_error = ReadEnteredInError(read, 22);
-    if (!read.ok() || !route.ok()) {
+    if (!read.ok() || !route.ok() || !early_ok) {
         return Corrupt("administrations");
     }
     given.route = *route;
@@ -539,11 +544,12 @@ Status SqlTransaction::InsertInfusionStop(app::AdministrationId administration, 
         stop.fast_infusion_accepted ? stop.fast_infusion_accepted->prescriber : std::string(),
         Flag(stop.late_entry),
         Millis(stop.recorded_at),
-        stop.recorded_by};
+        stop.recorded_by,
+        std::string(stop.early_stop_reason ? clinical::kInfusionStopReasonNames.Name(*stop.early_stop_reason) : "")};
     return StatusOf(connection_.Query(
         "INSERT INTO infusion_stops (administration_id, stopped_at, given_mg, given_ml, fast_infusion_reason, "
-        "fast_infusion_accepted_by, late_entry, recorded_at, recorded_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "fast_infusion_accepted_by, late_entry, recorded_at, recorded_by, early_stop_reason) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         params));
 }
 

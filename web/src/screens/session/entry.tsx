@@ -10,6 +10,7 @@ import { formatQuantity } from '../../format';
 import { t, type MessageKey } from '../../i18n';
 import { clinicNow } from './clock';
 import {
+  EARLY_STOP_REASONS,
   LOINC,
   isEsketamine,
   type Administration,
@@ -308,15 +309,6 @@ export function DrugEntry({
     }
   };
 
-  const stop = async (administration: Administration): Promise<void> => {
-    setError(null);
-    try {
-      onRecorded(await post<Administration>(`/administrations/${administration.id}/stop`, { given_mg: administration.dose_mg }));
-    } catch (caught) {
-      setError(errorText(caught).message);
-    }
-  };
-
   return (
     <section class="drug-entry" aria-labelledby="drug-title">
       <h2 id="drug-title">{t('drug.title')}</h2>
@@ -363,15 +355,73 @@ export function DrugEntry({
         </form>
       ) : null}
       {running.map((a) => (
-        <p key={a.id} class="running-infusion">
-          {t('drug.running', { dose: formatQuantity(a.dose_mg, 'mg') })}{' '}
-          <button type="button" class="button-primary" onClick={() => void stop(a)}>
-            {t('drug.stopInfusion')}
-          </button>
-        </p>
+        <RunningInfusion key={a.id} administration={a} onStopped={onRecorded} />
       ))}
       <FormError id="drug-error" message={error} />
     </section>
+  );
+}
+
+// A running infusion and its stop, its own session step: the amount actually given (the whole dose unless changed)
+// and, when less was given, why it stopped early. The stop's time is now (the clinic's clock on the server).
+function RunningInfusion({
+  administration,
+  onStopped,
+}: {
+  administration: Administration;
+  onStopped: (administration: Administration) => void;
+}): JSX.Element {
+  const [given, setGiven] = useState(String(administration.dose_mg));
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const early = given.trim() !== '' && Number(given) < administration.dose_mg;
+  const ids = `infusion-${administration.id}`;
+
+  const stop = async (): Promise<void> => {
+    setError(null);
+    try {
+      onStopped(
+        await post<Administration>(`/administrations/${administration.id}/stop`, {
+          given_mg: Number(given),
+          ...(early && reason ? { early_stop_reason: reason } : {}),
+        }),
+      );
+    } catch (caught) {
+      setError(errorText(caught).message);
+    }
+  };
+
+  return (
+    <form
+      class="inline-form running-infusion"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void stop();
+      }}
+    >
+      <p>{t('drug.running', { dose: formatQuantity(administration.dose_mg, 'mg') })}</p>
+      <div class="field">
+        <label for={`${ids}-given`}>{t('drug.givenMg')}</label>
+        <input id={`${ids}-given`} inputMode="decimal" value={given} onInput={(e) => setGiven((e.target as HTMLInputElement).value)} />
+      </div>
+      {early ? (
+        <div class="field">
+          <label for={`${ids}-reason`}>{t('drug.earlyStopReason')}</label>
+          <select id={`${ids}-reason`} value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('drug.earlyStopChoose')}</option>
+            {EARLY_STOP_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(`drug.earlyStop.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <button type="submit" class="button-primary">
+        {t('drug.stopInfusion')}
+      </button>
+      <FormError id={`${ids}-error`} message={error} />
+    </form>
   );
 }
 

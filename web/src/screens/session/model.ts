@@ -37,6 +37,10 @@ export interface Session {
   readonly bp_override?: { readonly prescriber: string; readonly reason: string };
 }
 
+// Why an infusion stopped before its whole dose (docs/api.md, the stop of an administration).
+export const EARLY_STOP_REASONS = ['adverse_reaction', 'patient_request', 'iv_access_problem', 'clinician_decision', 'other'] as const;
+export type EarlyStopReason = (typeof EARLY_STOP_REASONS)[number];
+
 export interface Administration {
   readonly id: number;
   readonly session_id: number;
@@ -48,7 +52,7 @@ export interface Administration {
   readonly lot_number: string;
   readonly started_at: string;
   readonly stopped_at?: string;
-  readonly stop?: { readonly stopped_at: string; readonly given_mg: number };
+  readonly stop?: { readonly stopped_at: string; readonly given_mg: number; readonly early_stop_reason?: EarlyStopReason };
   readonly entered_in_error: unknown;
 }
 

@@ -1,7 +1,8 @@
 // The Spravato REMS Patient Monitoring Form of an esketamine session (docs/api.md "REMS Patient Monitoring Forms"):
 // once the session has ended, a preview of the form as the server assembles it, its due date, the notes for the
 // person submitting (a missing blood pressure, monitoring under two hours), and submission. The healthcare setting
-// is typed once and remembered in this browser, as the server has no configuration for it yet. The form prints
+// the form names is the clinic's setting rems.healthcare_setting, never typed here (the API refuses a caller's). The
+// form is shown on request, so a session summary printed before it leaves it out. The form prints
 // alone (its own button), or on a page of its own after the session summary.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -18,8 +19,6 @@ interface RemsForm {
   readonly notes: string[];
   readonly submission?: Record<string, unknown>;
 }
-
-const SETTING_KEY = 'kclinic.rems.healthcareSetting';
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return t('rems.notRecorded');
@@ -38,25 +37,22 @@ function show(value: unknown): string {
 }
 
 export function RemsPanel({ sessionId }: { sessionId: number }): JSX.Element {
-  const [setting, setSetting] = useState(() => localStorage.getItem(SETTING_KEY) ?? '');
   const [form, setForm] = useState<RemsForm | null>(null);
   const [minutes, setMinutes] = useState('');
   const [reference, setReference] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  const load = async (name: string): Promise<void> => {
-    if (!name.trim()) return;
+  const load = async (): Promise<void> => {
     setError(null);
     try {
-      setForm(await get<RemsForm>(`/sessions/${sessionId}/rems-form`, { healthcare_setting: name }));
-      localStorage.setItem(SETTING_KEY, name);
+      setForm(await get<RemsForm>(`/sessions/${sessionId}/rems-form`));
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
     }
   };
 
   useEffect(() => {
-    void load(setting);
+    setForm(null);
   }, [sessionId]);
 
   const submit = async (): Promise<void> => {
@@ -64,7 +60,6 @@ export function RemsPanel({ sessionId }: { sessionId: number }): JSX.Element {
     try {
       setForm(
         await post<RemsForm>(`/sessions/${sessionId}/rems-form/submit`, {
-          healthcare_setting: setting,
           ready_to_leave_minutes: Number(minutes),
           ...(reference.trim() ? { confirmation_reference: reference } : {}),
         }),
@@ -78,21 +73,9 @@ export function RemsPanel({ sessionId }: { sessionId: number }): JSX.Element {
   return (
     <section class={`rems-panel${form ? '' : ' no-print'}`} aria-labelledby="rems-title" data-print-part="rems">
       <h2 id="rems-title">{t('rems.title')}</h2>
-      <form
-        class="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void load(setting);
-        }}
-      >
-        <div class="field">
-          <label for="rems-setting">{t('rems.setting')}</label>
-          <input id="rems-setting" value={setting} onInput={(e) => setSetting((e.target as HTMLInputElement).value)} />
-        </div>
-        <button type="submit" class="button-quiet">
-          {t('rems.preview')}
-        </button>
-      </form>
+      <button type="button" class="button-quiet no-print" onClick={() => void load()}>
+        {t('rems.preview')}
+      </button>
       {form ? (
         <div class="rems-form" data-rems-status={form.status}>
           <div class="rems-head">

@@ -112,6 +112,7 @@ function Doses({ administrations, zone }: { administrations: readonly Administra
               <td class="num">
                 {stopped ? formatTimeSeconds(stopped) : ''}
                 {a.stop ? ` ${t('summary.given', { dose: formatQuantity(a.stop.given_mg, 'mg') })}` : ''}
+                {a.stop?.early_stop_reason ? ` ${t('summary.stoppedEarly', { reason: t(`drug.earlyStop.${a.stop.early_stop_reason}`) })}` : ''}
               </td>
             </tr>
           );
