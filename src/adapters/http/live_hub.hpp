@@ -42,7 +42,7 @@ struct LiveTopic {
 
     [[nodiscard]] static LiveTopic Board() { return {}; }
     [[nodiscard]] static LiveTopic ForSession(app::SessionId session, app::PatientId patient) {
-        return LiveTopic{session, patient};
+        return LiveTopic{session, patient, {}};
     }
 
     // The board matches every event of the clinic at large, and the events addressed to its user (an event with
