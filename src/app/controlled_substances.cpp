@@ -136,6 +136,40 @@ Error BadPeriod() {
     return InvalidArgument("to", "must be after from");
 }
 
+// ControlledSubstanceLog::DiscrepancySigners as `tx` has them, paging through the users.
+Result<std::vector<std::string>> SignersIn(StoreTransaction& tx) {
+    ASSIGN_OR_RETURN(const std::optional<User> director, tx.FindMedicalDirector());
+    if (director) {
+        return std::vector<std::string>{director->email};
+    }
+    std::vector<std::string> prescribers;
+    constexpr int kPage = 500;
+    UserId after{0};
+    for (;;) {
+        ASSIGN_OR_RETURN(const std::vector<User> users, tx.ListUsers(after, kPage));
+        for (const User& user : users) {
+            if (user.role == Role::kPrescriber && !user.disabled) {
+                prescribers.push_back(user.email);
+            }
+        }
+        if (users.size() < static_cast<std::size_t>(kPage)) {
+            return prescribers;
+        }
+        after = users.back().id;
+    }
+}
+
+// The resolution entries of `all`, by the count whose discrepancy they resolve.
+std::map<std::int64_t, CsEntry> ResolutionsByCount(const std::vector<CsEntry>& all) {
+    std::map<std::int64_t, CsEntry> resolutions;
+    for (const CsEntry& entry : all) {
+        if (entry.kind == CsMovementKind::kResolution && entry.refers_to) {
+            resolutions[entry.refers_to->value] = entry;
+        }
+    }
+    return resolutions;
+}
+
 }  // namespace
 
 Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::Receive(const Actor& actor, const CsReceipt& receipt) {
@@ -477,32 +511,6 @@ Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::ListContainers(
     });
 }
 
-namespace {
-
-Result<std::vector<std::string>> SignersIn(StoreTransaction& tx) {
-    ASSIGN_OR_RETURN(const std::optional<User> director, tx.FindMedicalDirector());
-    if (director) {
-        return std::vector<std::string>{director->email};
-    }
-    std::vector<std::string> prescribers;
-    constexpr int kPage = 500;
-    UserId after{0};
-    for (;;) {
-        ASSIGN_OR_RETURN(const std::vector<User> users, tx.ListUsers(after, kPage));
-        for (const User& user : users) {
-            if (user.role == Role::kPrescriber && !user.disabled) {
-                prescribers.push_back(user.email);
-            }
-        }
-        if (users.size() < static_cast<std::size_t>(kPage)) {
-            return prescribers;
-        }
-        after = users.back().id;
-    }
-}
-
-}  // namespace
-
 Result<std::vector<std::string>> ControlledSubstanceLog::DiscrepancySigners() {
     return store_.Write([&](StoreTransaction& tx) { return SignersIn(tx); });
 }
@@ -517,12 +525,7 @@ Result<std::vector<CsDiscrepancy>> ControlledSubstanceLog::DiscrepancyAlerts(con
 
 Result<std::vector<CsDiscrepancy>> CountDiscrepancies(StoreTransaction& tx, bool open_only) {
     ASSIGN_OR_RETURN(const std::vector<CsEntry> all, tx.ListAllCsEntries());
-    std::map<std::int64_t, CsEntry> resolutions;  // by the count they resolve
-    for (const CsEntry& entry : all) {
-        if (entry.kind == CsMovementKind::kResolution && entry.refers_to) {
-            resolutions[entry.refers_to->value] = entry;
-        }
-    }
+    const std::map<std::int64_t, CsEntry> resolutions = ResolutionsByCount(all);
     std::map<std::int64_t, CsContainer> containers;
     std::vector<CsDiscrepancy> discrepancies;
     for (const CsEntry& entry : all) {
@@ -652,12 +655,7 @@ Result<std::vector<CsLoss>> ControlledSubstanceLog::Losses(const Actor& actor, T
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<CsLoss>> {
         ASSIGN_OR_RETURN(const std::vector<CsEntry> all, tx.ListAllCsEntries());
         const std::set<std::int64_t> corrected = CorrectedIds(all);
-        std::map<std::int64_t, CsEntry> resolutions;  // by the count they resolve
-        for (const CsEntry& entry : all) {
-            if (entry.kind == CsMovementKind::kResolution && entry.refers_to) {
-                resolutions[entry.refers_to->value] = entry;
-            }
-        }
+        const std::map<std::int64_t, CsEntry> resolutions = ResolutionsByCount(all);
         std::map<std::int64_t, CsContainer> containers;
         std::vector<CsLoss> losses;
         for (const CsEntry& entry : all) {
