@@ -133,7 +133,7 @@ test('receive, draw, waste before a witness, count, sign the discrepancy, and th
   // --- An admin names the prescriber medical director on the users screen.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await login(page, users.admin.email, users.admin.password, server.url);
-  await page.goto(`${server.url}/admin/users`);
+  await page.goto(`${server.url}/admin`);
   await page.getByRole('button', { name: `Manage ${users.prescriber.email}` }).click();
   await page.getByRole('button', { name: 'Name medical director' }).click();
   await page.getByText(`${users.prescriber.email} is the medical director: they alone sign count discrepancies and are alerted to them.`).waitFor();
