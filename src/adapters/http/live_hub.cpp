@@ -59,7 +59,7 @@ void LiveHub::Subscribe(const std::shared_ptr<LiveSink>& sink, LiveTopic topic) 
     std::lock_guard lock(mutex_);
     auto [it, added] = subscriptions_.try_emplace(sink.get());
     it->second.sink = sink;
-    it->second.topic = topic;
+    it->second.topic = std::move(topic);
     if (added) {
         subscribers_.Add(1);
     }
