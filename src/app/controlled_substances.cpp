@@ -136,6 +136,40 @@ Error BadPeriod() {
     return InvalidArgument("to", "must be after from");
 }
 
+// ControlledSubstanceLog::DiscrepancySigners as `tx` has them, paging through the users.
+Result<std::vector<std::string>> SignersIn(StoreTransaction& tx) {
+    ASSIGN_OR_RETURN(const std::optional<User> director, tx.FindMedicalDirector());
+    if (director) {
+        return std::vector<std::string>{director->email};
+    }
+    std::vector<std::string> prescribers;
+    constexpr int kPage = 500;
+    UserId after{0};
+    for (;;) {
+        ASSIGN_OR_RETURN(const std::vector<User> users, tx.ListUsers(after, kPage));
+        for (const User& user : users) {
+            if (user.role == Role::kPrescriber && !user.disabled) {
+                prescribers.push_back(user.email);
+            }
+        }
+        if (users.size() < static_cast<std::size_t>(kPage)) {
+            return prescribers;
+        }
+        after = users.back().id;
+    }
+}
+
+// The resolution entries of `all`, by the count whose discrepancy they resolve.
+std::map<std::int64_t, CsEntry> ResolutionsByCount(const std::vector<CsEntry>& all) {
+    std::map<std::int64_t, CsEntry> resolutions;
+    for (const CsEntry& entry : all) {
+        if (entry.kind == CsMovementKind::kResolution && entry.refers_to) {
+            resolutions[entry.refers_to->value] = entry;
+        }
+    }
+    return resolutions;
+}
+
 }  // namespace
 
 Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::Receive(const Actor& actor, const CsReceipt& receipt) {
@@ -477,34 +511,46 @@ Result<std::vector<CsContainerStatus>> ControlledSubstanceLog::ListContainers(
     });
 }
 
+Result<std::vector<std::string>> ControlledSubstanceLog::DiscrepancySigners() {
+    return store_.Write([&](StoreTransaction& tx) { return SignersIn(tx); });
+}
+
+Result<std::vector<CsDiscrepancy>> ControlledSubstanceLog::DiscrepancyAlerts(const Actor& actor) {
+    ASSIGN_OR_RETURN(const std::vector<std::string> signers, DiscrepancySigners());
+    if (std::find(signers.begin(), signers.end(), actor.user) == signers.end()) {
+        return std::vector<CsDiscrepancy>{};
+    }
+    return ListDiscrepancies(actor, true);
+}
+
+Result<std::vector<CsDiscrepancy>> CountDiscrepancies(StoreTransaction& tx, bool open_only) {
+    ASSIGN_OR_RETURN(const std::vector<CsEntry> all, tx.ListAllCsEntries());
+    const std::map<std::int64_t, CsEntry> resolutions = ResolutionsByCount(all);
+    std::map<std::int64_t, CsContainer> containers;
+    std::vector<CsDiscrepancy> discrepancies;
+    for (const CsEntry& entry : all) {
+        if (entry.kind != CsMovementKind::kCount || entry.units == entry.expected_units) {
+            continue;
+        }
+        const auto resolution = resolutions.find(entry.id.value);
+        if (open_only && resolution != resolutions.end()) {
+            continue;
+        }
+        if (!containers.contains(entry.container.value)) {
+            ASSIGN_OR_RETURN(containers[entry.container.value], tx.GetCsContainer(entry.container));
+        }
+        const CsContainer& container = containers[entry.container.value];
+        discrepancies.push_back(
+            CsDiscrepancy{entry, container.product, container.lot_number,
+                          resolution == resolutions.end() ? std::nullopt : std::optional<CsEntry>(resolution->second)});
+    }
+    return discrepancies;
+}
+
 Result<std::vector<CsDiscrepancy>> ControlledSubstanceLog::ListDiscrepancies(const Actor& actor, bool open_only) {
     const TimePoint now = clock_.Now();
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<CsDiscrepancy>> {
-        ASSIGN_OR_RETURN(const std::vector<CsEntry> all, tx.ListAllCsEntries());
-        std::map<std::int64_t, CsEntry> resolutions;  // by the count they resolve
-        for (const CsEntry& entry : all) {
-            if (entry.kind == CsMovementKind::kResolution && entry.refers_to) {
-                resolutions[entry.refers_to->value] = entry;
-            }
-        }
-        std::map<std::int64_t, CsContainer> containers;
-        std::vector<CsDiscrepancy> discrepancies;
-        for (const CsEntry& entry : all) {
-            if (entry.kind != CsMovementKind::kCount || entry.units == entry.expected_units) {
-                continue;
-            }
-            const auto resolution = resolutions.find(entry.id.value);
-            if (open_only && resolution != resolutions.end()) {
-                continue;
-            }
-            if (!containers.contains(entry.container.value)) {
-                ASSIGN_OR_RETURN(containers[entry.container.value], tx.GetCsContainer(entry.container));
-            }
-            const CsContainer& container = containers[entry.container.value];
-            discrepancies.push_back(CsDiscrepancy{
-                entry, container.product, container.lot_number,
-                resolution == resolutions.end() ? std::nullopt : std::optional<CsEntry>(resolution->second)});
-        }
+        ASSIGN_OR_RETURN(std::vector<CsDiscrepancy> discrepancies, CountDiscrepancies(tx, open_only));
         RETURN_IF_ERROR(RecordAudit(tx, actor, now, "inventory.discrepancies", kEntryRecord, 0, 0));
         return discrepancies;
     });
@@ -609,12 +655,7 @@ Result<std::vector<CsLoss>> ControlledSubstanceLog::Losses(const Actor& actor, T
     return store_.Write([&](StoreTransaction& tx) -> Result<std::vector<CsLoss>> {
         ASSIGN_OR_RETURN(const std::vector<CsEntry> all, tx.ListAllCsEntries());
         const std::set<std::int64_t> corrected = CorrectedIds(all);
-        std::map<std::int64_t, CsEntry> resolutions;  // by the count they resolve
-        for (const CsEntry& entry : all) {
-            if (entry.kind == CsMovementKind::kResolution && entry.refers_to) {
-                resolutions[entry.refers_to->value] = entry;
-            }
-        }
+        const std::map<std::int64_t, CsEntry> resolutions = ResolutionsByCount(all);
         std::map<std::int64_t, CsContainer> containers;
         std::vector<CsLoss> losses;
         for (const CsEntry& entry : all) {

@@ -116,6 +116,10 @@ struct CsLoss {
     std::optional<CsEntry> resolution;  // a count's, once explained and signed
 };
 
+// Every count discrepancy in `tx`, oldest first, each with its resolution once signed; only the open ones with
+// `open_only`. No audit entry: the caller audits the read (ListDiscrepancies; the record export).
+Result<std::vector<CsDiscrepancy>> CountDiscrepancies(StoreTransaction& tx, bool open_only);
+
 class ControlledSubstanceLog {
 public:
     // `store`, `clock` and `zones` must outlive this object (the clinic's today decides expiry). Thread-safe when
@@ -179,6 +183,14 @@ public:
                                                           bool include_closed);
     // Every discrepancy, oldest first; only the open ones with `open_only`.
     Result<std::vector<CsDiscrepancy>> ListDiscrepancies(const Actor& actor, bool open_only);
+
+    // Who is alerted to a count's discrepancy, being who signs its explanation (Resolve; 21 CFR 1301.76(b), the
+    // clinic's policy in docs/clinical-rules.md): the medical director, or, while none is designated, every active
+    // prescriber. Their emails, in user id order.
+    Result<std::vector<std::string>> DiscrepancySigners();
+    // The discrepancy alerts of `actor`: the open discrepancies, oldest first, when the actor is one of
+    // DiscrepancySigners; none for anyone else. An alert stays open until Resolve signs its discrepancy.
+    Result<std::vector<CsDiscrepancy>> DiscrepancyAlerts(const Actor& actor);
 
     // Reports. `from`/`to` are instants, [from, to).
     // The dispensing log of one drug ("ketamine" / "esketamine"): every draw in [from, to), oldest first, with the

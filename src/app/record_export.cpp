@@ -90,6 +90,8 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
         RETURN_IF_ERROR(sink.Users(users));
         ASSIGN_OR_RETURN(const std::vector<StandingOrderSet> standing_orders, tx.ListStandingOrderSets());
         RETURN_IF_ERROR(sink.StandingOrderSets(standing_orders));
+        ASSIGN_OR_RETURN(const std::vector<CsDiscrepancy> discrepancies, CountDiscrepancies(tx, false));
+        RETURN_IF_ERROR(sink.CountDiscrepancies(discrepancies));
         for (PatientId after{};;) {
             ASSIGN_OR_RETURN(std::vector<Patient> patients, tx.ListPatients(after, kPatientPage));
             for (Patient& patient : patients) {

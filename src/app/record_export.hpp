@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/controlled_substances.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
 #include "app/records.hpp"
@@ -40,8 +41,8 @@ struct PatientRecordExport {
     std::vector<RemsFormRecord> rems_forms;
 };
 
-// Receives the export in order: the clinic's settings, its users and every version of its standing-order set once,
-// then each patient, then the audit log entry by entry.
+// Receives the export in order: the clinic's settings, its users, every version of its standing-order set and the
+// count discrepancies once, then each patient, then the audit log entry by entry.
 // An error from any call stops the export and is returned from RecordExport::Export.
 class RecordExportSink {
 public:
@@ -53,6 +54,9 @@ public:
     // Every user, disabled ones included, in id order, without their password hash (the sink must not write it):
     // the audit log names them, and a clinic moving its data needs to know who each name was.
     virtual Status Users(const std::vector<User>& users) = 0;
+    // Every count discrepancy of the controlled-substance log, oldest first, each with its resolution once signed:
+    // the medical director's alerts, open and closed (issue 14 §2). The log's entries themselves are its reports'.
+    virtual Status CountDiscrepancies(const std::vector<CsDiscrepancy>& discrepancies) = 0;
     virtual Status Patient(const PatientRecordExport& record) = 0;
     virtual Status Audit(const AuditEntry& entry) = 0;
 };

@@ -160,6 +160,7 @@ TEST(CliTest, HelpExitsZeroForEveryCommand) {
                                                {"user", "list", "--help"},
                                                {"user", "disable", "--help"},
                                                {"user", "unlock", "--help"},
+                                               {"user", "medical-director", "--help"},
                                                {"user", "set-password", "--help"},
                                                {"user", "reset-second-factor", "--help"},
                                                {"user", "second-factor-policy", "--help"},
@@ -701,6 +702,12 @@ TEST(CliTest, StandingOrderCommandsOnSqlite) {
     ExpectJson({"user", "add", "director@clinic.example", "--role", "prescriber", "--db", db, "--json"},
                password + "\n");
     ExpectJson({"user", "add", "rn@clinic.example", "--role", "nurse", "--db", db, "--json"}, password + "\n");
+    // The medical director, who signs the set and a count's discrepancy, is designated from the command line too.
+    ExpectBadInput({"user", "medical-director", "rn@clinic.example", "--db", db},
+                   "kclinic user medical-director: email: rn@clinic.example is not an active prescriber");
+    EXPECT_EQ(ExpectJson({"user", "medical-director", "director@clinic.example", "--db", db, "--json"})
+                  .value("medical_director", false),
+              true);
     const Json set = {{"supersedes_version", 0},
                       {"note", "clinic protocol 2026"},
                       {"entries",

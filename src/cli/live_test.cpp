@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <future>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -249,6 +250,87 @@ TEST_P(LiveTest, UpgradesAndSubscriptionsAreRefusedAsDocumented) {
     RecordBreachingVital(writer, patient_id_);
     EXPECT_EQ(desk.client->Next(std::chrono::milliseconds{300}).kind, LiveMessage::Kind::kTimeout);
     EXPECT_EQ(nurse.client->Next(std::chrono::milliseconds{300}).kind, LiveMessage::Kind::kTimeout);
+}
+
+// A count's discrepancy reaches the board of those who sign it (issue 14 §2): every prescriber while no medical
+// director is designated, then the director alone; never the nurses who counted. Each board's next event after it is a
+// vital sign of the clinic, so "nothing for you" is seen in order rather than waited for.
+TEST_P(LiveTest, ACountDiscrepancyIsPushedToWhoSignsItAndNoOneElse) {
+    server_->AddUser("director@clinic.example", "prescriber");
+    server_->AddUser("rn2@clinic.example", "nurse");
+    ApiClient nurse(server_->port());
+    nurse.UseToken(nurse_token_);
+    const ApiResponse received = nurse.Post("/api/v1/inventory/receipts", {{"product", "ketamine_50mg_ml_10ml"},
+                                                                           {"lot_number", "K2611-04"},
+                                                                           {"expires_on", "2099-06-30"},
+                                                                           {"supplier", "Acme Wholesale"},
+                                                                           {"invoice", "INV-1"},
+                                                                           {"location", "safe"},
+                                                                           {"containers", 1}});
+    ASSERT_EQ(received.status, 201) << received.text;
+    const Json vial = received.body["containers"][0]["id"];
+    const auto count = [&](double ml) {
+        const ApiResponse counted =
+            nurse.Post("/api/v1/inventory/counts",
+                       {{"location", "safe"},
+                        {"found", {{{"container_id", vial}, {"amount", {{"ml", ml}}}}}},
+                        {"witness", {{"email", "rn2@clinic.example"}, {"password", std::string(kTestPassword)}}}});
+        EXPECT_EQ(counted.status, 201) << counted.text;
+    };
+    const auto expect_discrepancy = [](LiveTestClient& board, double found_ml) {
+        const Json pushed = NextJson(board);
+        EXPECT_EQ(pushed.value("type", ""), "count_discrepancy") << pushed;
+        EXPECT_EQ(pushed["record"]["count"]["amount"]["ml"], found_ml) << pushed;
+        EXPECT_EQ(pushed["record"]["resolution"], nullptr) << pushed;
+    };
+    const auto expect_vital_next = [](LiveTestClient& board, std::int64_t vital_id) {
+        const Json next = NextJson(board);
+        EXPECT_EQ(next.value("type", ""), "vital_sign") << next;
+        EXPECT_EQ(next["record"].value("id", std::int64_t{0}), vital_id) << next;
+    };
+    const std::unique_ptr<LiveTestClient> nurse_board = Subscribed(server_->port(), nurse_token_, "board");
+    const std::unique_ptr<LiveTestClient> prescriber_board =
+        Subscribed(server_->port(), server_->CreateToken("prescriber@clinic.example"), "board");
+    const std::unique_ptr<LiveTestClient> director_board =
+        Subscribed(server_->port(), server_->CreateToken("director@clinic.example"), "board");
+    ASSERT_TRUE(nurse_board && prescriber_board && director_board);
+
+    // No medical director yet: every prescriber is told, once per discrepancy; the nurses are not.
+    count(9.5);
+    expect_discrepancy(*prescriber_board, 9.5);
+    expect_discrepancy(*director_board, 9.5);
+    std::int64_t vital = RecordBreachingVital(nurse, patient_id_).first;
+    for (LiveTestClient* board : {nurse_board.get(), prescriber_board.get(), director_board.get()}) {
+        expect_vital_next(*board, vital);
+        EXPECT_EQ(NextJson(*board).value("type", ""), "alert");
+    }
+
+    // Once an admin designates the medical director, the director alone.
+    ApiClient admin = server_->ClientWithToken("admin@clinic.example");
+    ASSERT_EQ(admin.Post("/api/v1/users/director@clinic.example/medical-director", Json::object()).status, 200);
+    count(9.0);
+    expect_discrepancy(*director_board, 9.0);
+    vital = RecordBreachingVital(nurse, patient_id_).first;
+    for (LiveTestClient* board : {nurse_board.get(), prescriber_board.get(), director_board.get()}) {
+        expect_vital_next(*board, vital);
+    }
+
+    // The alerts stay open until the director signs: both are the director's, none is anyone else's.
+    ApiClient director = server_->ClientWithToken("director@clinic.example");
+    ApiClient prescriber = server_->ClientWithToken("prescriber@clinic.example");
+    const ApiResponse alerts = director.Get("/api/v1/inventory/discrepancy-alerts");
+    ASSERT_EQ(alerts.status, 200) << alerts.text;
+    ASSERT_EQ(alerts.body.size(), 2U) << alerts.text;
+    EXPECT_EQ(prescriber.Get("/api/v1/inventory/discrepancy-alerts").body, Json::array());
+    EXPECT_EQ(nurse.Get("/api/v1/inventory/discrepancy-alerts").body, Json::array());
+    const std::string resolve =
+        "/api/v1/inventory/entries/" + std::to_string(alerts.body[0]["count"]["id"].get<std::int64_t>()) + "/resolve";
+    EXPECT_EQ(prescriber.Post(resolve, {{"explanation", "spill"}}).status, 403);
+    EXPECT_EQ(director.Get("/api/v1/inventory/discrepancy-alerts").body.size(), 2U);
+    ASSERT_EQ(director.Post(resolve, {{"explanation", "spill while drawing, witnessed"}}).status, 200);
+    const ApiResponse left = director.Get("/api/v1/inventory/discrepancy-alerts");
+    ASSERT_EQ(left.body.size(), 1U) << left.text;
+    EXPECT_EQ(left.body[0]["count"]["id"], alerts.body[1]["count"]["id"]);
 }
 
 TEST_P(LiveTest, ShutdownClosesEveryLiveClientWithGoingAway) {

@@ -144,6 +144,17 @@ Result<CommandOutput> RunUserUnlock(const UserEmailOptions& options) {
         });
 }
 
+Result<CommandOutput> RunUserMedicalDirector(const UserEmailOptions& options) {
+    return WithUsers(
+        options.database, app::Permission::kUserManage,
+        [&](app::UserRecords& users, const app::Actor& actor, app::TimePoint now) -> Result<CommandOutput> {
+            ASSIGN_OR_RETURN(app::User user, users.DesignateMedicalDirector(actor, options.email));
+            return CommandOutput{json::ToJson(user), "medical director: " + UserLine(user, now) +
+                                                         "they alone sign a count discrepancy's explanation, and "
+                                                         "they alone are alerted to one\n"};
+        });
+}
+
 Result<CommandOutput> RunUserSetPassword(const UserEmailOptions& options) {
     ASSIGN_OR_RETURN(std::string password, ReadPassword(options.email));
     return WithUsers(
@@ -289,7 +300,9 @@ Result<CommandOutput> RunCalendarFeedRevoke(const UserEmailOptions& options) {
 
 void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
     CLI::App* user = app.add_subcommand(
-        "user", "Add, list, disable and unlock users; set a user's password; reset and require second factors");
+        "user",
+        "Add, list, disable and unlock users; designate the medical director; set a user's password; reset and "
+        "require second factors");
     user->require_subcommand(1);
 
     auto add = std::make_shared<UserAddOptions>();
@@ -322,6 +335,16 @@ void RegisterUserCommands(CLI::App& app, std::vector<Command>& commands) {
     unlock_command->add_option("EMAIL", unlock->email, "The user's email address")->required();
     AddDatabaseOptions(*unlock_command, unlock->database);
     commands.push_back(Command{unlock_command, &unlock->database.json, [unlock] { return RunUserUnlock(*unlock); }});
+
+    auto director = std::make_shared<UserEmailOptions>();
+    CLI::App* director_command = user->add_subcommand(
+        "medical-director",
+        "Designate the medical director (an active prescriber, in place of any before): they sign and are alerted to "
+        "count discrepancies");
+    director_command->add_option("EMAIL", director->email, "The user's email address")->required();
+    AddDatabaseOptions(*director_command, director->database);
+    commands.push_back(
+        Command{director_command, &director->database.json, [director] { return RunUserMedicalDirector(*director); }});
 
     auto reset = std::make_shared<UserEmailOptions>();
     CLI::App* reset_command =

@@ -15,7 +15,8 @@ export type LiveEventType =
   | 'alert_acknowledged'
   | 'session_state'
   | 'administration'
-  | 'prn_dose';
+  | 'prn_dose'
+  | 'count_discrepancy';
 
 export interface LiveEvent {
   readonly type: LiveEventType;

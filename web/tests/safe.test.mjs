@@ -2,7 +2,8 @@
 // receives a vial; draws from it for the IV administration of a session (recorded through the API: the session
 // screen is session.test's); wastes the remainder while a second nurse signs as witness in the dialog, in place with
 // her own password (a wrong one is refused in the dialog and signs nobody out); counts the safe with the second nurse
-// and finds it short; the prescriber, as medical director, explains and signs the discrepancy; the dispensing log
+// and finds it short; an admin names the prescriber medical director, who finds the discrepancy on the clinic board
+// and explains and signs it; the dispensing log
 // and the record of losses show it all, print with their header and download as CSV. axe-core on every screen.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -129,12 +130,24 @@ test('receive, draw, waste before a witness, count, sign the discrepancy, and th
   await page.getByText('Awaits the medical director’s explanation and signature.').waitFor();
   await look(page, '04-counted');
 
-  // --- The prescriber, as medical director, explains and signs it.
+  // --- An admin names the prescriber medical director on the users screen.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await login(page, users.admin.email, users.admin.password, server.url);
+  await page.goto(`${server.url}/admin`);
+  await page.getByRole('button', { name: `Manage ${users.prescriber.email}` }).click();
+  await page.getByRole('button', { name: 'Name medical director' }).click();
+  await page.getByText(`${users.prescriber.email} is the medical director: they alone sign count discrepancies and are alerted to them.`).waitFor();
+  await page.getByRole('cell', { name: 'prescriber (medical director)' }).waitFor();
+  await look(page, '05-director-named');
+
+  // --- The medical director finds the alert on the clinic board, explains and signs it.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await login(page, users.prescriber.email, users.prescriber.password, server.url);
-  await page.goto(`${server.url}/safe`);
-  await page.getByText('1 count discrepancy awaits the medical director’s explanation and signature.').waitFor();
-  await page.getByRole('link', { name: 'See the discrepancies' }).click();
+  await page.goto(`${server.url}/board`);
+  const alert = page.getByRole('alert').filter({ hasText: '1 count discrepancy of the safe awaits your explanation and signature.' });
+  await alert.getByText('ketamine_50mg_ml_10ml, lot WEB-K50-1').waitFor();
+  await look(page, '05-board-alert');
+  await alert.getByRole('link', { name: 'See the discrepancies' }).click();
   await page.getByLabel('Explanation of the discrepancy', { exact: true }).fill('0.1 mL spilled while capping the syringe; not recorded.');
   await page.getByRole('button', { name: 'Sign the explanation' }).click();
   await page.getByText('No discrepancy is open.').waitFor();

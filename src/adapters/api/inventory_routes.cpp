@@ -92,6 +92,34 @@ Result<std::pair<app::TimePoint, app::TimePoint>> ReadPeriod(const HttpRequest& 
     return std::pair{*from, *to};
 }
 
+// Tells those who sign a count's discrepancy (the medical director, else every prescriber) of each discrepancy the
+// count just recorded, on their live board. Best effort, as every live event: the count is committed, and the
+// discrepancy alerts they read (GET /api/v1/inventory/discrepancy-alerts) hold it until it is signed.
+void PublishDiscrepancyAlerts(app::ControlledSubstanceLog& log, app::EventBus& events,
+                              const std::vector<app::CsContainerStatus>& counted) {
+    std::vector<app::CsDiscrepancy> discrepancies;
+    for (const app::CsContainerStatus& status : counted) {
+        const app::CsEntry& count = status.entries.back();
+        if (count.units != count.expected_units) {
+            discrepancies.push_back(
+                app::CsDiscrepancy{count, status.container.product, status.container.lot_number, std::nullopt});
+        }
+    }
+    if (discrepancies.empty()) {
+        return;
+    }
+    Result<std::vector<std::string>> signers = log.DiscrepancySigners();
+    if (!signers.ok() || signers->empty()) {
+        return;
+    }
+    for (const app::CsDiscrepancy& discrepancy : discrepancies) {
+        app::LiveEvent event{app::LiveEventKind::kCountDiscrepancy, app::PatientId{0}, std::nullopt,
+                             json::ToJson(discrepancy).dump()};
+        event.recipients = *signers;
+        events.Publish(event);
+    }
+}
+
 }  // namespace
 
 void AddInventoryRoutes(ApiRouter& api, ApiServices& services) {
@@ -228,6 +256,7 @@ void AddInventoryRoutes(ApiRouter& api, ApiServices& services) {
                 for (const app::CsContainerStatus& status : counted) {
                     containers.push_back(json::ToJson(status, false));
                 }
+                PublishDiscrepancyAlerts(log, services.events, counted);
                 return JsonResponse(201, {{"containers", std::move(containers)}});
             });
 
@@ -238,6 +267,16 @@ void AddInventoryRoutes(ApiRouter& api, ApiServices& services) {
                                  log.ListDiscrepancies(call.actor, open));
                 Json items = Json::array();
                 for (const app::CsDiscrepancy& discrepancy : discrepancies) {
+                    items.push_back(json::ToJson(discrepancy));
+                }
+                return JsonResponse(200, items);
+            });
+
+    api.Add(Method::kGet, "/api/v1/inventory/discrepancy-alerts", Permission::kInventoryRead, Subject::kNone,
+            [&log](ApiCall& call) -> Result<HttpResponse> {
+                ASSIGN_OR_RETURN(const std::vector<app::CsDiscrepancy> alerts, log.DiscrepancyAlerts(call.actor));
+                Json items = Json::array();
+                for (const app::CsDiscrepancy& discrepancy : alerts) {
                     items.push_back(json::ToJson(discrepancy));
                 }
                 return JsonResponse(200, items);

@@ -115,6 +115,7 @@ LiveSubscriber RecordLiveSubscriber(app::SessionSteps& sessions) {
             return parsed;
         }
         LiveTopic topic = **parsed;
+        topic.user = client.principal.email;
         // The role is checked before the session is read, so a refused client causes no audited read.
         if (!app::RoleHolds(client.principal.role, app::Permission::kSessionRead) || !topic.session) {
             RETURN_IF_ERROR(app::Authorize(client.principal, app::Permission::kSessionRead));

@@ -1,5 +1,6 @@
 #include "adapters/http/live_hub.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <utility>
 #include <vector>
@@ -7,6 +8,9 @@
 namespace kclinic::adapters::http {
 
 bool LiveTopic::Matches(const app::LiveEvent& event) const {
+    if (!event.recipients.empty()) {
+        return !session && std::find(event.recipients.begin(), event.recipients.end(), user) != event.recipients.end();
+    }
     if (!session) {
         return true;
     }
@@ -55,7 +59,7 @@ void LiveHub::Subscribe(const std::shared_ptr<LiveSink>& sink, LiveTopic topic) 
     std::lock_guard lock(mutex_);
     auto [it, added] = subscriptions_.try_emplace(sink.get());
     it->second.sink = sink;
-    it->second.topic = topic;
+    it->second.topic = std::move(topic);
     if (added) {
         subscribers_.Add(1);
     }

@@ -38,14 +38,17 @@ struct LiveTopic {
     // Empty: the board.
     std::optional<app::SessionId> session;
     app::PatientId patient;  // the session's patient; unused for the board
+    std::string user;        // the subscriber's email: the board receives the events addressed to them
 
     [[nodiscard]] static LiveTopic Board() { return {}; }
     [[nodiscard]] static LiveTopic ForSession(app::SessionId session, app::PatientId patient) {
-        return LiveTopic{session, patient};
+        return LiveTopic{session, patient, {}};
     }
 
-    // The board matches every event. A session matches the events that name it, and the events that name no
-    // session but its patient: vital signs, scores and alerts name only the patient (app::LiveEvent).
+    // The board matches every event of the clinic at large, and the events addressed to its user (an event with
+    // recipients, such as a count discrepancy, matches only a board whose user is one of them). A session matches
+    // the events that name it, and the events that name no session but its patient: vital signs, scores and alerts
+    // name only the patient (app::LiveEvent).
     [[nodiscard]] bool Matches(const app::LiveEvent& event) const;
 };
 

@@ -77,6 +77,25 @@ TEST(LiveTopic, BoardMatchesEveryEventAndASessionItsOwnAndItsPatients) {
     EXPECT_FALSE(session.Matches(SessionStep(3, 11)));  // another session of the same patient
 }
 
+// An addressed event (a count discrepancy) reaches the boards of its recipients only, never a session's watchers.
+TEST(LiveTopic, AnAddressedEventMatchesOnlyTheBoardsOfItsRecipients) {
+    LiveEvent discrepancy{LiveEventKind::kCountDiscrepancy, PatientId{0}, std::nullopt, R"({"count":{"id":31}})"};
+    discrepancy.recipients = {"director@clinic.example", "prescriber@clinic.example"};
+    LiveTopic board = LiveTopic::Board();
+    for (const char* user : {"director@clinic.example", "prescriber@clinic.example"}) {
+        board.user = user;
+        EXPECT_TRUE(board.Matches(discrepancy)) << user;
+    }
+    for (const char* user : {"nurse@clinic.example", ""}) {
+        board.user = user;
+        EXPECT_FALSE(board.Matches(discrepancy)) << user;
+        EXPECT_TRUE(board.Matches(Vital(1))) << user;  // the clinic's events stay everyone's
+    }
+    LiveTopic session = LiveTopic::ForSession(SessionId{12}, PatientId{0});
+    session.user = "director@clinic.example";
+    EXPECT_FALSE(session.Matches(discrepancy));
+}
+
 TEST(LiveHub, QueuesMatchingEventsInOrderAndWakesOnlyAnEmptyQueue) {
     MetricsRegistry metrics;
     LiveHub hub(metrics);

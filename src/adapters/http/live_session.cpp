@@ -198,13 +198,18 @@ private:
             if (!delivery) {
                 return;  // the hub calls OnMessages when its queue for this client fills again
             }
+            // An event addressed to its recipients names no patient (patient 0, app::LiveEvent::recipients): there
+            // is no patient's record to audit the receipt of.
+            const bool names_patient = delivery->patient.value != 0;
             const auto received = received_.find(delivery->patient.value);
-            if (received == received_.end()) {
+            if (names_patient && received == received_.end()) {
                 held_ = std::move(delivery);
                 AuditFirstEvent();
                 return;
             }
-            ++received->second;
+            if (names_patient) {
+                ++received->second;
+            }
             next = std::move(delivery->message);
         }
         outgoing_ = std::move(next);

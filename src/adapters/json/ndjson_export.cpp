@@ -1,5 +1,6 @@
 #include "adapters/json/ndjson_export.hpp"
 
+#include "adapters/json/inventory_json.hpp"
 #include "adapters/json/record_json.hpp"
 #include "adapters/json/standing_order_json.hpp"
 
@@ -72,6 +73,10 @@ Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
 
 Status NdjsonExportSink::StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) {
     return WriteAll(out_, "standing_order_set", sets);
+}
+
+Status NdjsonExportSink::CountDiscrepancies(const std::vector<app::CsDiscrepancy>& discrepancies) {
+    return WriteAll(out_, "count_discrepancy", discrepancies);
 }
 
 Status NdjsonExportSink::Audit(const app::AuditEntry& entry) {

@@ -25,6 +25,7 @@ public:
     Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) override;
     Status StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) override;
     Status Users(const std::vector<app::User>& users) override;
+    Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>& discrepancies) override;
     Status Patient(const app::PatientRecordExport& record) override;
     Status Audit(const app::AuditEntry& entry) override;
 

@@ -1,8 +1,10 @@
 #include "adapters/json/relay_payload.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "adapters/json/clinical_json.hpp"
 #include "adapters/json/object_reader.hpp"
@@ -20,6 +22,9 @@ Result<std::string> RelayPayload(std::string_view origin, const app::LiveEvent& 
         {"session", event.session ? Json(event.session->value) : Json(nullptr)},
         {"record", std::move(record).value()},
     };
+    if (!event.recipients.empty()) {
+        payload["recipients"] = event.recipients;
+    }
     return payload.dump();
 }
 
@@ -32,6 +37,7 @@ Result<RelayedEvent> ParseRelayPayload(std::string_view payload) {
     const std::int64_t patient = reader.Integer("patient");
     const std::optional<std::int64_t> session = reader.OptionalInteger("session");
     const std::optional<Json> record = reader.Raw("record");
+    const std::optional<Json> recipients = reader.Raw("recipients");
     // Stored ids start at 1 on both backends.
     if (relayed.origin.empty()) {
         reader.Fail(InvalidArgument("origin", "must be the publishing process's id, a non-empty string"));
@@ -41,8 +47,17 @@ Result<RelayedEvent> ParseRelayPayload(std::string_view payload) {
         reader.Fail(
             InvalidArgument("kind", "must be one of the live event kinds (" + app::kLiveEventKindNames.List() + ")"));
     }
-    if (patient < 1) {
-        reader.Fail(InvalidArgument("patient", "must be a patient id, an integer of at least 1"));
+    // An event addressed to its recipients names no patient (app::LiveEvent::recipients).
+    const bool addressed = recipients.has_value();
+    if (addressed && (!recipients->is_array() || recipients->empty() ||
+                      !std::all_of(recipients->begin(), recipients->end(), [](const Json& email) {
+                          return email.is_string() && !email.get<std::string>().empty();
+                      }))) {
+        reader.Fail(InvalidArgument("recipients", "must be a non-empty array of users' emails"));
+    }
+    if (addressed ? patient != 0 : patient < 1) {
+        reader.Fail(InvalidArgument("patient", addressed ? "must be 0 for an event addressed to its recipients"
+                                                         : "must be a patient id, an integer of at least 1"));
     }
     if (session && *session < 1) {
         reader.Fail(InvalidArgument("session", "must be a session id, an integer of at least 1, or null"));
@@ -57,6 +72,9 @@ Result<RelayedEvent> ParseRelayPayload(std::string_view payload) {
         relayed.event.session = app::SessionId{*session};
     }
     relayed.event.record_json = record->dump();
+    if (addressed) {
+        relayed.event.recipients = recipients->get<std::vector<std::string>>();
+    }
     return relayed;
 }
 

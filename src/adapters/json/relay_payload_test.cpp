@@ -52,6 +52,19 @@ TEST(RelayPayload, AnEventWithoutSessionCarriesNull) {
     EXPECT_FALSE(relayed->event.session.has_value());
 }
 
+// An event addressed to its recipients (a count discrepancy) crosses to the other server processes with them.
+TEST(RelayPayload, AnAddressedEventKeepsItsRecipientsAndNamesNoPatient) {
+    app::LiveEvent event{app::LiveEventKind::kCountDiscrepancy, app::PatientId{0}, std::nullopt, R"({"count":{}})"};
+    event.recipients = {"director@clinic.example"};
+    Result<std::string> payload = RelayPayload("a", event);
+    ASSERT_TRUE(payload.ok()) << payload.error().ToString();
+    Result<RelayedEvent> relayed = ParseRelayPayload(*payload);
+    ASSERT_TRUE(relayed.ok()) << relayed.error().ToString();
+    EXPECT_EQ(relayed->event.kind, app::LiveEventKind::kCountDiscrepancy);
+    EXPECT_EQ(relayed->event.patient, app::PatientId{0});
+    EXPECT_EQ(relayed->event.recipients, event.recipients);
+}
+
 TEST(RelayPayload, RefusesARecordThatIsNotAnObject) {
     for (const char* record : {"", "[1]", "{", "42"}) {
         const app::LiveEvent event{app::LiveEventKind::kAlert, app::PatientId{1}, std::nullopt, record};
@@ -83,6 +96,14 @@ TEST(RelayPayload, RefusesEveryMalformedPayloadNamingTheField) {
         {R"({"origin":"a","kind":"alert","patient":1,"session":null,"record":"{}"})", "record"},
         {R"({"origin":"a","kind":"alert","patient":1,"session":null})", "record"},
         {R"({"origin":"a","kind":"alert","patient":1,"session":null,"record":{},"extra":1})", "extra"},
+        {R"({"origin":"a","kind":"count_discrepancy","patient":0,"session":null,"record":{},"recipients":[]})",
+         "recipients"},
+        {R"({"origin":"a","kind":"count_discrepancy","patient":0,"session":null,"record":{},"recipients":[""]})",
+         "recipients"},
+        {R"({"origin":"a","kind":"count_discrepancy","patient":0,"session":null,"record":{},"recipients":"d"})",
+         "recipients"},
+        {R"({"origin":"a","kind":"count_discrepancy","patient":3,"session":null,"record":{},"recipients":["d"]})",
+         "patient"},
     };
     for (const Malformed& malformed : cases) {
         Result<RelayedEvent> relayed = ParseRelayPayload(malformed.payload);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/records.hpp"
 #include "base/enum_names.hpp"
@@ -22,6 +23,7 @@ enum class LiveEventKind {
     kSessionState,       // a treatment session moved through its state machine
     kAdministration,     // a dose was administered
     kPrnDose,            // a PRN dose was given under a standing or one-off order, or its response recorded
+    kCountDiscrepancy,   // a count of the safe found a container off its book: for those who sign it (recipients)
 };
 
 inline constexpr auto kLiveEventKindNames = MakeEnumNames<LiveEventKind>({
@@ -32,6 +34,7 @@ inline constexpr auto kLiveEventKindNames = MakeEnumNames<LiveEventKind>({
     {LiveEventKind::kSessionState, "session_state"},
     {LiveEventKind::kAdministration, "administration"},
     {LiveEventKind::kPrnDose, "prn_dose"},
+    {LiveEventKind::kCountDiscrepancy, "count_discrepancy"},
 });
 [[nodiscard]] constexpr std::string_view LiveEventKindName(LiveEventKind kind) {
     return kLiveEventKindNames.Name(kind);
@@ -44,6 +47,10 @@ struct LiveEvent {
     // Vital signs and scores name only the patient: a session's watchers receive those of its patient.
     std::optional<SessionId> session;
     std::string record_json;  // the record as the JSON API shows it (adapters/json/record_json)
+    // The users (by email) this event is for, when it is not the clinic's at large: a count discrepancy goes to those
+    // who sign it (ControlledSubstanceLog::DiscrepancySigners) and to no one else. Such an event names no patient
+    // (patient 0): it carries no patient's record. Empty: every watcher the patient and session select.
+    std::vector<std::string> recipients = {};  // "= {}": the four-field initialisers elsewhere stay complete
 };
 
 class EventBus {

@@ -654,6 +654,8 @@ export const en = {
   'board.age': '{age} years',
   'board.noAlerts': 'None',
   'board.empty': 'No treatment sessions today.',
+  'board.countDiscrepancies.one': '{count} count discrepancy of the safe awaits your explanation and signature.',
+  'board.countDiscrepancies.other': '{count} count discrepancies of the safe await your explanation and signature.',
   'board.retryHint': 'The board will try again when the live connection returns; reload the page to try now.',
 
   // The session screen (helper screen-session: web/src/screens/session).
@@ -1143,6 +1145,10 @@ export const en = {
   'admin.users.panelTitle': 'Account of {name}',
   'admin.users.created': 'Added',
   'admin.users.createdBy': '{time} by {by}',
+  'admin.users.medicalDirector': 'medical director',
+  'admin.users.designate': 'Name medical director',
+  'admin.users.designated':
+    '{email} is the medical director: they alone sign count discrepancies and are alerted to them.',
   'admin.users.unlock': 'Unlock sign-in',
   'admin.users.unlocked': '{email} can sign in again: their failed sign-ins are forgotten.',
   'admin.users.newPassword': 'New password',

@@ -39,6 +39,10 @@ public:
         users = exported;
         return Status::Ok();
     }
+    Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>& exported) override {
+        count_discrepancies = exported;
+        return Status::Ok();
+    }
     Status Patient(const app::PatientRecordExport& record) override {
         if (static_cast<int>(patients.size()) + 1 == fail_at_patient_) {
             return Error{ErrorCode::kUnavailable, "out", "disk full"};
@@ -54,6 +58,7 @@ public:
     std::vector<std::pair<std::string, std::string>> settings;
     std::vector<app::StandingOrderSet> standing_order_sets;
     std::vector<app::User> users;
+    std::vector<app::CsDiscrepancy> count_discrepancies;
     std::vector<app::PatientRecordExport> patients;
     std::vector<app::AuditEntry> audit;
 

@@ -10,9 +10,11 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "adapters/storage/contract/use_case_fixture.hpp"
+#include "app/record_export.hpp"
 
 namespace kclinic::adapters::storage::contract {
 namespace {
@@ -399,6 +401,79 @@ TEST_P(InventoryContractTest, OnlyTheDesignatedMedicalDirectorSignsADiscrepancy)
     director = store().Read([](app::StoreTransaction& tx) { return tx.FindMedicalDirector(); });
     ASSERT_TRUE(director.ok());
     EXPECT_FALSE(director->has_value());
+}
+
+// Keeps the count discrepancies an export hands over.
+class ExportedDiscrepancies final : public app::RecordExportSink {
+public:
+    Status Settings(const std::vector<std::pair<std::string, std::string>>&) override { return Status::Ok(); }
+    Status Users(const std::vector<app::User>&) override { return Status::Ok(); }
+    Status StandingOrderSets(const std::vector<app::StandingOrderSet>&) override { return Status::Ok(); }
+    Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>& exported) override {
+        discrepancies = exported;
+        return Status::Ok();
+    }
+    Status Patient(const app::PatientRecordExport&) override { return Status::Ok(); }
+    Status Audit(const app::AuditEntry&) override { return Status::Ok(); }
+
+    std::vector<app::CsDiscrepancy> discrepancies;
+};
+
+// A count's discrepancy is an alert to those who sign it (issue 14 §2): every active prescriber while no medical
+// director is designated, then the director alone; one alert per discrepancy, open until the director's signature,
+// which no one else's action gives; in the export, open and then signed.
+TEST_P(InventoryContractTest, ACountDiscrepancyAlertsWhoSignsItUntilTheDirectorSigns) {
+    AddUser(prescriber_.user, app::Role::kPrescriber);
+    AddUser("director@clinic.example", app::Role::kPrescriber);
+    AddUser("retired@clinic.example", app::Role::kPrescriber);
+    AddUser(nurse_.user, app::Role::kNurse);
+    ASSERT_TRUE(clinic().users.DisableUser(admin_, "retired@clinic.example").ok());
+    const app::Actor director{"director@clinic.example", "10.0.0.5"};
+    const std::vector<CsContainerId> vials = ReceiveVials(2);
+
+    Result<std::vector<std::string>> signers = clinic().inventory.DiscrepancySigners();
+    ASSERT_TRUE(signers.ok()) << signers.error().ToString();
+    EXPECT_EQ(*signers, (std::vector<std::string>{prescriber_.user, "director@clinic.example"}));
+
+    // One count, two containers, one of them short: one alert, for every prescriber.
+    Result<std::vector<CsContainerStatus>> counted =
+        clinic().inventory.Count(nurse_, "safe", {{vials[0], Ml(10)}, {vials[1], Ml(9.9)}}, "", witness_);
+    ASSERT_TRUE(counted.ok()) << counted.error().ToString();
+    const app::CsEntryId count = counted->at(1).entries.back().id;
+    for (const app::Actor& actor : {prescriber_, director}) {
+        Result<std::vector<app::CsDiscrepancy>> alerts = clinic().inventory.DiscrepancyAlerts(actor);
+        ASSERT_TRUE(alerts.ok()) << alerts.error().ToString();
+        ASSERT_EQ(alerts->size(), 1U) << actor.user;
+        EXPECT_EQ(alerts->at(0).count.id, count);
+    }
+    EXPECT_TRUE(clinic().inventory.DiscrepancyAlerts(nurse_)->empty());
+
+    // Designated, the director alone is alerted; the prescriber who stood in can neither see nor close it.
+    ASSERT_TRUE(clinic().users.DesignateMedicalDirector(admin_, director.user).ok());
+    EXPECT_EQ(*clinic().inventory.DiscrepancySigners(), std::vector<std::string>{director.user});
+    EXPECT_TRUE(clinic().inventory.DiscrepancyAlerts(prescriber_)->empty());
+    ExpectRefused<app::CsDiscrepancy>(
+        vials[1], [&] { return clinic().inventory.Resolve(prescriber_, count, "spilled"); },
+        ErrorCode::kPermissionDenied, "actor");
+    ExpectRefused<app::CsDiscrepancy>(
+        vials[1], [&] { return clinic().inventory.Resolve(nurse_, count, "spilled"); }, ErrorCode::kPermissionDenied,
+        "actor");
+    // A later count that matches the book raises nothing and closes nothing.
+    ASSERT_TRUE(clinic().inventory.Count(nurse_, "safe", {{vials[0], Ml(10)}, {vials[1], Ml(9.9)}}, "", witness_).ok());
+    EXPECT_EQ(clinic().inventory.DiscrepancyAlerts(director)->size(), 1U);
+
+    ExportedDiscrepancies exported;
+    ASSERT_TRUE(app::RecordExport(store(), clock_).Export(admin_, exported).ok());
+    ASSERT_EQ(exported.discrepancies.size(), 1U);
+    EXPECT_FALSE(exported.discrepancies[0].resolution.has_value());
+
+    ASSERT_TRUE(clinic().inventory.Resolve(director, count, "0.1 mL spilled while capping").ok());
+    EXPECT_TRUE(clinic().inventory.DiscrepancyAlerts(director)->empty());
+    ASSERT_TRUE(app::RecordExport(store(), clock_).Export(admin_, exported).ok());
+    ASSERT_EQ(exported.discrepancies.size(), 1U);
+    ASSERT_TRUE(exported.discrepancies[0].resolution.has_value());
+    EXPECT_EQ(exported.discrepancies[0].resolution->recorded_by, director.user);
+    EXPECT_EQ(exported.discrepancies[0].resolution->reason, "0.1 mL spilled while capping");
 }
 
 TEST_P(InventoryContractTest, ACorrectionReversesAnEntryAndTheReportsShowIt) {

@@ -67,6 +67,7 @@ class ExportedOrders final : public app::RecordExportSink {
 public:
     Status Settings(const std::vector<std::pair<std::string, std::string>>&) override { return Status::Ok(); }
     Status Users(const std::vector<app::User>&) override { return Status::Ok(); }
+    Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>&) override { return Status::Ok(); }
     Status StandingOrderSets(const std::vector<app::StandingOrderSet>& exported) override {
         sets = exported;
         return Status::Ok();

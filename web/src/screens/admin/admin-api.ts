@@ -15,6 +15,8 @@ export interface AdminUser {
   // Set after 100 failures in a row: only an admin's unlock lifts it (docs/security.md "Throttling").
   readonly needs_admin_unlock?: boolean;
   readonly patient_id?: number;
+  // The clinic's medical director (issue 14 §2): at most one, an active prescriber; signs count discrepancies.
+  readonly medical_director?: boolean;
   readonly created_at: string;
   readonly created_by: string;
 }
@@ -96,6 +98,10 @@ export async function addUser(user: NewUser): Promise<AdminUser> {
 
 export async function disableUser(email: string): Promise<AdminUser> {
   return post<AdminUser>(`${userPath(email)}/disable`);
+}
+
+export async function designateMedicalDirector(email: string): Promise<AdminUser> {
+  return post<AdminUser>(`${userPath(email)}/medical-director`);
 }
 
 export async function unlockUser(email: string): Promise<AdminUser> {

@@ -10,6 +10,7 @@ import { Page } from '../../page';
 import { Link, queryParam, useLocation } from '../../router';
 import { asApiError, LoadState, useSubmit, type Refusal } from '../patients/form';
 import {
+  designateMedicalDirector,
   disableUser,
   listUsers,
   resetSecondFactor,
@@ -81,9 +82,15 @@ export function UsersPage(): JSX.Element {
     }
   };
 
-  // An action's answer is the user after the change: it replaces the row.
+  // An action's answer is the user after the change: it replaces the row. A new medical director ends the
+  // designation of the one before (at most one), in the same transaction on the server.
   const replace = (changed: AdminUser): void => {
-    setUsers((users ?? []).map((user) => (user.id === changed.id ? changed : user)));
+    setUsers(
+      (users ?? []).map((user) => {
+        if (user.id === changed.id) return changed;
+        return changed.medical_director && user.medical_director ? { ...user, medical_director: false } : user;
+      }),
+    );
   };
 
   const current = users?.find((user) => user.email === selected) ?? null;
@@ -126,6 +133,7 @@ export function UsersPage(): JSX.Element {
                   <td>
                     {t(`role.${user.role}`)}
                     {user.patient_id !== undefined ? ` (${t('admin.users.patientRecord', { id: user.patient_id })})` : null}
+                    {user.medical_director ? ` (${t('admin.users.medicalDirector')})` : null}
                   </td>
                   <td>
                     <StateBadge user={user} />
@@ -185,6 +193,12 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
   const unlock = (): Promise<void> =>
     run(async () => onChanged(await unlockUser(user.email)), t('admin.users.unlocked', { email: user.email }));
 
+  const designate = (): Promise<void> =>
+    run(
+      async () => onChanged(await designateMedicalDirector(user.email)),
+      t('admin.users.designated', { email: user.email }),
+    );
+
   const disable = (): Promise<void> =>
     run(async () => onChanged(await disableUser(user.email)), t('admin.users.disabled', { email: user.email }));
 
@@ -233,7 +247,10 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
         <dt>{t('admin.users.email')}</dt>
         <dd>{user.email}</dd>
         <dt>{t('admin.users.role')}</dt>
-        <dd>{t(`role.${user.role}`)}</dd>
+        <dd>
+          {t(`role.${user.role}`)}
+          {user.medical_director ? ` (${t('admin.users.medicalDirector')})` : null}
+        </dd>
         <dt>{t('admin.users.state')}</dt>
         <dd>
           <StateBadge user={user} />
@@ -257,6 +274,11 @@ function UserPanel({ user, onChanged }: { user: AdminUser; onChanged: (user: Adm
             {state !== 'active' || user.failed_logins > 0 ? (
               <button type="button" class="button-quiet" disabled={action.busy} onClick={() => void unlock()}>
                 {t('admin.users.unlock')}
+              </button>
+            ) : null}
+            {user.role === 'prescriber' && !user.medical_director ? (
+              <button type="button" class="button-quiet" disabled={action.busy} onClick={() => void designate()}>
+                {t('admin.users.designate')}
               </button>
             ) : null}
             <button type="button" class="button-quiet" onClick={() => setPending('calendar')}>

@@ -4,14 +4,20 @@
 // current in place: a vital sign replaces that sign's latest reading, an alert joins or leaves the open ones, a
 // state change or an administration updates its row. Only an event for a session the board does not show yet (a
 // patient checked in on another day's session) reads the board again.
+// Above the sessions, the count discrepancies of the safe addressed to the user at the screen (issue 14 §2: the
+// medical director's, or every prescriber's while none is designated): the board topic pushes a new one to them alone
+// ("count_discrepancy") and the list is read again; it empties as the director signs them on the count screen.
 import { Component, type JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { may } from '../../access';
 import { ApiError, get } from '../../api';
 import { formatDate, formatDuration, formatTime, setClinicTimeZone } from '../../format';
-import { t } from '../../i18n';
+import { t, tn } from '../../i18n';
 import { useLiveTopic, type LiveEvent } from '../../live';
 import { Page } from '../../page';
 import { Link } from '../../router';
+import { useSession } from '../../session';
+import { listDiscrepancyAlerts, type Discrepancy } from '../safe/inventory-api';
 import { severityText } from '../session/alerts';
 import { refreshClinicClock, useClinicNow } from '../session/clock';
 import {
@@ -206,10 +212,41 @@ class BoardRowOnChange extends Component<RowProps> {
   }
 }
 
+function CountDiscrepancyAlerts({ alerts }: { alerts: Discrepancy[] }): JSX.Element | null {
+  if (alerts.length === 0) return null;
+  return (
+    <div class="notice notice-warning" role="alert">
+      <p>
+        {tn('board.countDiscrepancies', alerts.length)} <Link href="/safe/count">{t('safe.openDiscrepanciesLink')}</Link>
+      </p>
+      <ul>
+        {alerts.map((item) => (
+          <li key={item.count.id}>
+            {t('safe.discrepancy.what', { product: item.product, lot: item.lot_number, container: item.count.container_id })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function BoardPage(): JSX.Element {
   const [board, setBoard] = useState<Board | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const now = useClinicNow(15_000);
+  const { user } = useSession();
+  const maySign = user ? may(user.role, 'inventory.sign_discrepancy') : false;
+  const [countAlerts, setCountAlerts] = useState<Discrepancy[]>([]);
+
+  // A failed read leaves the list as it was: the safe screen shows every open discrepancy as well.
+  const loadCountAlerts = useCallback(async () => {
+    if (!maySign) return;
+    try {
+      setCountAlerts(await listDiscrepancyAlerts());
+    } catch {
+      return;
+    }
+  }, [maySign]);
 
   // Live events that arrive while the board is read are replayed on what it reads (a read that started before
   // them must not take them away).
@@ -235,10 +272,17 @@ export function BoardPage(): JSX.Element {
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => {
+    void loadCountAlerts();
+  }, [loadCountAlerts]);
 
   const handlers = useMemo(
     () => ({
       onEvent: (event: LiveEvent) => {
+        if (event.type === 'count_discrepancy') {
+          void loadCountAlerts();
+          return;
+        }
         inFlight.current?.push(event);
         let stale = false;
         setBoard((current) => {
@@ -252,9 +296,12 @@ export function BoardPage(): JSX.Element {
         });
         if (stale) void load();
       },
-      onResync: () => void load(),
+      onResync: () => {
+        void load();
+        void loadCountAlerts();
+      },
     }),
-    [load],
+    [load, loadCountAlerts],
   );
   useLiveTopic('board', handlers);
 
@@ -266,6 +313,7 @@ export function BoardPage(): JSX.Element {
           {t('board.summary', { date: formatDate(board.date), sessions: board.sessions.length, alerts: openAlerts })}
         </p>
       ) : null}
+      <CountDiscrepancyAlerts alerts={countAlerts} />
       {failure ? (
         <p class="notice notice-error" role="alert">
           {failure} {t('board.retryHint')}

@@ -235,6 +235,12 @@ export async function listDiscrepancies(openOnly: boolean, signal?: AbortSignal)
   return itemsOf(await get<List<Discrepancy>>(`${BASE}/discrepancies`, openOnly ? { open: true } : {}, signal));
 }
 
+// The open discrepancies addressed to the user (issue 14 §2: the medical director's, or every prescriber's while none
+// is designated); an empty list for anyone else.
+export async function listDiscrepancyAlerts(signal?: AbortSignal): Promise<Discrepancy[]> {
+  return itemsOf(await get<List<Discrepancy>>(`${BASE}/discrepancy-alerts`, undefined, signal));
+}
+
 export function resolve(countEntry: number, explanation: string): Promise<Discrepancy> {
   return post<Discrepancy>(`${BASE}/entries/${countEntry}/resolve`, { explanation });
 }
