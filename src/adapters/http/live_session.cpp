@@ -398,7 +398,7 @@ namespace {
 
 template <class Stream>
 void Serve(Stream&& stream, ServerCore& server, LiveClient client, const wire::request<wire::string_body>& upgrade) {
-    auto live = std::make_shared<LiveSession<Stream>>(std::move(stream), server, std::move(client));
+    auto live = std::make_shared<LiveSession<Stream>>(std::forward<Stream>(stream), server, std::move(client));
     if (server.Adopt(live)) {
         live->Start(upgrade);
     }
