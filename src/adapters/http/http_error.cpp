@@ -63,12 +63,21 @@ HttpResponse ErrorResponse(const Error& error) {
     // message quoting a value. None of it helps the client and some of it helps an attacker (OWASP ASVS 4.0.3
     // §7.4.1), so the client reads one fixed sentence and the log the cause. The cause rides in the body to
     // StampRequestId, which every answer passes before it is sent, so that HttpResponse needs no field for it.
-    if (error.code != ErrorCode::kUnavailable && error.code != ErrorCode::kInternal) {
+    const std::optional<std::string_view> withheld = WithheldErrorMessage(error.code);
+    if (!withheld) {
         return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), error.message, error.field);
     }
-    const std::string_view public_message =
-        error.code == ErrorCode::kUnavailable ? kUnavailableMessage : kInternalMessage;
-    return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), public_message, {}, error.message);
+    return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), *withheld, {}, error.message);
+}
+
+std::optional<std::string_view> WithheldErrorMessage(ErrorCode code) {
+    if (code == ErrorCode::kUnavailable) {
+        return kUnavailableMessage;
+    }
+    if (code == ErrorCode::kInternal) {
+        return kInternalMessage;
+    }
+    return std::nullopt;
 }
 
 HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::string_view message,

@@ -30,6 +30,12 @@ namespace kclinic::adapters::http {
 // when a handler throws. The exception's text goes to the log, never to the client.
 [[nodiscard]] HttpResponse InternalErrorResponse();
 
+// The one fixed sentence a client reads in place of the message of a kUnavailable or kInternal error (a failed
+// dependency or a bug speaks in the store's words: addresses, SQL, quoted values; OWASP ASVS 4.0.3 §7.4.1), whose
+// message belongs in the server's log; nullopt for every other code, whose message is meant for the client. The HTTP
+// answers (ErrorResponse) and the live channel's error messages both use it.
+[[nodiscard]] std::optional<std::string_view> WithheldErrorMessage(ErrorCode code);
+
 // An error answer's code and message, for the server's log.
 struct ErrorSummary {
     std::string code;

@@ -5,12 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -72,7 +74,12 @@ Result<app::Principal> FakeAuthenticate(const HttpRequest& request) {
     return Error{ErrorCode::kUnauthenticated, "", "log in first"};
 }
 
-// The fake record: session N belongs to patient 10 * N; session 404 does not exist.
+// What the PostgreSQL driver says when its server is away (libpq's words): an address an attacker should not learn.
+constexpr std::string_view kStoreFailure =
+    R"(connection to server at "10.20.30.40", port 5432 failed: FATAL:  password authentication failed for user "kclinic")";
+
+// The fake record: session N belongs to patient 10 * N; session 404 does not exist; reading session 503 fails as a
+// database that has gone away does.
 Result<std::optional<LiveTopic>> FakeSubscribe(const LiveClient& /*client*/, std::string_view message) {
     Result<std::optional<LiveTopic>> parsed = ParseLiveMessage(message);
     if (!parsed.ok() || !*parsed || !(*parsed)->session) {
@@ -81,6 +88,9 @@ Result<std::optional<LiveTopic>> FakeSubscribe(const LiveClient& /*client*/, std
     const app::SessionId session = *(*parsed)->session;
     if (session.value == 404) {
         return Error{ErrorCode::kNotFound, "subscribe.session_id", "no session 404"};
+    }
+    if (session.value == 503) {
+        return Error{ErrorCode::kUnavailable, "", std::string(kStoreFailure)};
     }
     return std::optional<LiveTopic>(LiveTopic::ForSession(session, app::PatientId{10 * session.value}));
 }
@@ -153,7 +163,10 @@ protected:
         options.port = 0;
         options.worker_threads = 2;
         options.max_connections = max_connections;
-        options.log = [](std::string_view) {};
+        options.log = [this](std::string_view line) {
+            const std::scoped_lock lock(log_mutex_);
+            log_.emplace_back(line);
+        };
         options.live = LiveEndpoint{"/api/v1/live", hub_.get(), FakeAuthenticate, FakeSubscribe, audit_.Auditor()};
         server_ = std::make_unique<HttpServer>(options, Router{}, metrics_);
         ASSERT_TRUE(server_->Listen().ok());
@@ -178,7 +191,15 @@ protected:
         return metrics_.Render().find(sample + "\n") != std::string::npos;
     }
 
+    // The server's log lines so far.
+    std::vector<std::string> Log() {
+        const std::scoped_lock lock(log_mutex_);
+        return log_;
+    }
+
     FakeAudit audit_{kUnauditablePatient};
+    std::mutex log_mutex_;
+    std::vector<std::string> log_;  // GUARDED_BY(log_mutex_)
     MetricsRegistry metrics_;
     std::unique_ptr<LiveHub> hub_;
     std::unique_ptr<HttpServer> server_;
@@ -328,6 +349,21 @@ TEST_F(LiveServerTest, ABadMessageIsAnsweredWithAnErrorAndTheConnectionStaysOpen
 
     ASSERT_TRUE(client->SendText(R"({"subscribe":"board"})"));
     EXPECT_EQ(ReadJson(*client)["type"], "subscribed");
+}
+
+TEST_F(LiveServerTest, ADatabaseFailureIsAnsweredWithAFixedSentenceAndItsCauseGoesToTheLog) {
+    Start();
+    const LiveOpening opening = LiveTestClient::OpenWithToken(port_, "nurse");
+    ASSERT_NE(opening.client, nullptr) << opening.status << " " << opening.body << opening.problem;
+
+    ASSERT_TRUE(opening.client->SendText(R"({"subscribe":{"session_id":503}})"));
+    // The sentence of an HTTP 503 (docs/api.md "Errors"), and nothing of the store's words: no address, no user.
+    EXPECT_EQ(ReadJson(*opening.client), Json::parse(R"({"type":"error","error":{"code":"unavailable",
+        "message":"the server cannot reach its database or another service it needs just now; retry shortly"}})"));
+    const std::vector<std::string> log = Log();
+    EXPECT_TRUE(std::any_of(log.begin(), log.end(),
+                            [](const std::string& line) { return line.find(kStoreFailure) != std::string::npos; }))
+        << "the cause is not in the log";
 }
 
 TEST_F(LiveServerTest, AMessageOverTheLimitClosesTheConnection) {

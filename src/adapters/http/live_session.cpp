@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -25,6 +26,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "adapters/http/http_error.hpp"
 #include "adapters/http/transport.hpp"
 
 namespace kclinic::adapters::http::detail {
@@ -146,11 +148,9 @@ private:
         try {
             decided = live_.subscribe(client_, message);
         } catch (const std::exception& error) {
-            server_.Log(std::string("live subscribe failed: ") + error.what());
-            decided = Error{ErrorCode::kInternal, "", "internal error; the server log has the details"};
+            decided = Error{ErrorCode::kInternal, "", std::string("the subscriber threw: ") + error.what()};
         } catch (...) {
-            server_.Log("live subscribe failed with a non-standard exception");
-            decided = Error{ErrorCode::kInternal, "", "internal error; the server log has the details"};
+            decided = Error{ErrorCode::kInternal, "", "the subscriber threw a non-standard exception"};
         }
         net::post(executor_, [self = shared_from_this(), decided = std::move(decided)] {
             self->work_.reset();
@@ -172,6 +172,12 @@ private:
                 held_.reset();  // its queue is gone; so is the event that waited for its audit
             }
             replies_.push_back(std::make_shared<const std::string>(LiveSubscribedMessage(*decided)));
+        } else if (const std::optional<std::string_view> withheld = WithheldErrorMessage(decided.error().code)) {
+            // As an HTTP answer does (ErrorResponse): the client reads one fixed sentence, the log the store's words.
+            server_.Log("live subscribe failed for user " + std::to_string(client_.principal.user.value) + ": " +
+                        decided.error().ToString());
+            replies_.push_back(std::make_shared<const std::string>(
+                LiveErrorMessage(Error{decided.error().code, "", std::string(*withheld)})));
         } else {
             replies_.push_back(std::make_shared<const std::string>(LiveErrorMessage(decided.error())));
         }
@@ -397,7 +403,7 @@ namespace {
 
 template <class Stream>
 void Serve(Stream&& stream, ServerCore& server, LiveClient client, const wire::request<wire::string_body>& upgrade) {
-    auto live = std::make_shared<LiveSession<Stream>>(std::move(stream), server, std::move(client));
+    auto live = std::make_shared<LiveSession<Stream>>(std::forward<Stream>(stream), server, std::move(client));
     if (server.Adopt(live)) {
         live->Start(upgrade);
     }
