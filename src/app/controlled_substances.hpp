@@ -172,7 +172,7 @@ public:
     // Reverses an entry with a reason (a new correction entry referring to it). Errors: kInvalidArgument "reason";
     // CheckMovement's (kFailedPrecondition "refers_to": a correction, resolution or count, already corrected, or
     // its reversal would break the balance); kNotFound "entry_id".
-    Result<CsContainerStatus> Correct(const Actor& actor, CsEntryId entry, const std::string& reason);
+    Result<CsContainerStatus> Correct(const Actor& actor, CsEntryId corrected, const std::string& reason);
 
     // kNotFound "container_id".
     Result<CsContainerStatus> GetContainer(const Actor& actor, CsContainerId container);
