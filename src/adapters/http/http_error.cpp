@@ -9,17 +9,11 @@ namespace {
 constexpr std::string_view kUnavailableMessage =
     "the server cannot reach its database or another service it needs just now; retry shortly";
 constexpr std::string_view kInternalMessage = "internal error; the server log has the details";
-// Where ErrorResponse keeps a failed dependency's own words until StampRequestId takes them out for the log.
-constexpr std::string_view kLogDetailKey = "log_detail";
 
-HttpResponse ErrorBody(int status, std::string_view code, std::string_view message, std::string_view field,
-                       std::string_view log_detail = {}) {
+HttpResponse ErrorBody(int status, std::string_view code, std::string_view message, std::string_view field) {
     json::Json error{{"code", code}, {"message", message}};
     if (!field.empty()) {
         error["field"] = field;
-    }
-    if (!log_detail.empty()) {
-        error[kLogDetailKey] = log_detail;
     }
     // A message may quote client input that is not valid UTF-8; replace such bytes rather than fail to answer.
     std::string body =
@@ -61,13 +55,14 @@ int HttpStatusFor(ErrorCode code) {
 HttpResponse ErrorResponse(const Error& error) {
     // A failed dependency or a bug speaks in the store's words: the database's address and port, SQL, a PostgreSQL
     // message quoting a value. None of it helps the client and some of it helps an attacker (OWASP ASVS 4.0.3
-    // §7.4.1), so the client reads one fixed sentence and the log the cause. The cause rides in the body to
-    // StampRequestId, which every answer passes before it is sent, so that HttpResponse needs no field for it.
+    // §7.4.1), so the client reads one fixed sentence and the log the cause (HttpResponse::log_detail, never sent).
     const std::optional<std::string_view> withheld = WithheldErrorMessage(error.code);
     if (!withheld) {
         return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), error.message, error.field);
     }
-    return ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), *withheld, {}, error.message);
+    HttpResponse response = ErrorBody(HttpStatusFor(error.code), ErrorCodeName(error.code), *withheld, {});
+    response.log_detail = error.message;
+    return response;
 }
 
 std::optional<std::string_view> WithheldErrorMessage(ErrorCode code) {
@@ -95,8 +90,8 @@ std::optional<ErrorSummary> StampRequestId(HttpResponse& response, std::string_v
         return std::nullopt;
     }
     json::Json& error = body["error"];
-    ErrorSummary summary{error.value("code", ""), error.value(kLogDetailKey, error.value("message", ""))};
-    error.erase(kLogDetailKey);
+    ErrorSummary summary{error.value("code", ""),
+                         response.log_detail.empty() ? error.value("message", "") : response.log_detail};
     error["request_id"] = request_id;
     response.body = body.dump(-1, ' ', false, json::Json::error_handler_t::replace);
     return summary;

@@ -78,6 +78,9 @@ struct HttpResponse {
     std::string body;
     // Who was answered (their user id) when the handler authenticated them, for the access log only; never sent.
     std::optional<std::int64_t> actor_user_id = std::nullopt;
+    // Why a dependency failed or a bug struck, in its own words (the database's address, SQL), for the access log
+    // only; never sent: the client reads a fixed sentence instead (ErrorResponse).
+    std::string log_detail = {};
 };
 
 // The path and query of a request target in origin form ("/path?query", RFC 9112 §3.2.1), the only form a server
