@@ -13,6 +13,10 @@ namespace {
 constexpr int kPatientPage = 100;
 constexpr int kAuditPage = 500;
 constexpr int kAlertPage = 500;
+constexpr int kDeviceReadingPage = 500;
+// Every date a closed day can have (stored as ISO 8601 text, so four-digit years).
+constexpr std::chrono::sys_days kFirstDay{std::chrono::year{1} / 1 / 1};
+constexpr std::chrono::sys_days kLastDay{std::chrono::year{9999} / 12 / 31};
 
 // Appends every value of `listed` to `into`, or returns its error.
 template <typename T>
@@ -51,6 +55,15 @@ Status ReadPatient(StoreTransaction& tx, PatientRecordExport& record) {
         RETURN_IF_ERROR(Append(tx.ListPrnDoses(session.id), record.prn_doses));
         RETURN_IF_ERROR(Append(tx.ListSessionTransitions(session.id), record.session_transitions));
     }
+    for (const TreatmentCourse& course : record.courses) {
+        RETURN_IF_ERROR(Append(tx.ListMissedInductions(course.id), record.missed_inductions));
+    }
+    AppointmentFilter appointments;
+    appointments.from = TimePoint{};
+    appointments.to = TimePoint::max();
+    appointments.patient = id;
+    RETURN_IF_ERROR(Append(tx.ListAppointments(appointments), record.appointments));
+    RETURN_IF_ERROR(Append(tx.ListQuestionnaireAssignments(id), record.questionnaire_assignments));
     AlertFilter alerts;
     alerts.patient = id;
     alerts.limit = kAlertPage;
@@ -92,6 +105,14 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
         RETURN_IF_ERROR(sink.StandingOrderSets(standing_orders));
         ASSIGN_OR_RETURN(const std::vector<CsDiscrepancy> discrepancies, CountDiscrepancies(tx, false));
         RETURN_IF_ERROR(sink.CountDiscrepancies(discrepancies));
+        ASSIGN_OR_RETURN(const std::vector<TreatmentRoom> rooms, tx.ListRooms());
+        ASSIGN_OR_RETURN(const std::vector<ClosedDay> closed_days, tx.ListClosedDays(kFirstDay, kLastDay));
+        RETURN_IF_ERROR(sink.Schedule(rooms, closed_days));
+        ASSIGN_OR_RETURN(const std::vector<Device> devices, tx.ListDevices());
+        RETURN_IF_ERROR(sink.Devices(devices));
+        ASSIGN_OR_RETURN(const std::vector<CsContainer> containers, tx.ListCsContainers());
+        ASSIGN_OR_RETURN(const std::vector<CsEntry> entries, tx.ListAllCsEntries());
+        RETURN_IF_ERROR(sink.ControlledSubstances(containers, entries));
         for (PatientId after{};;) {
             ASSIGN_OR_RETURN(std::vector<Patient> patients, tx.ListPatients(after, kPatientPage));
             for (Patient& patient : patients) {
@@ -103,6 +124,20 @@ Result<ExportSummary> RecordExport::Export(const Actor& actor, RecordExportSink&
                 RETURN_IF_ERROR(sink.Patient(record));
             }
             if (static_cast<int>(patients.size()) < kPatientPage) {
+                break;
+            }
+        }
+        DeviceReadingFilter readings;
+        readings.unassigned_only = false;
+        readings.limit = kDeviceReadingPage;
+        for (;;) {
+            ASSIGN_OR_RETURN(const std::vector<DeviceReading> page, tx.ListDeviceReadings(readings));
+            for (const DeviceReading& reading : page) {
+                readings.after_id = reading.id.value;
+                RETURN_IF_ERROR(sink.DeviceLog(reading));
+                ++summary.device_readings;
+            }
+            if (static_cast<int>(page.size()) < kDeviceReadingPage) {
                 break;
             }
         }

@@ -39,10 +39,14 @@ struct PatientRecordExport {
     std::vector<AdverseEvent> adverse_events;
     std::vector<Note> notes;  // each with its addenda
     std::vector<RemsFormRecord> rems_forms;
+    std::vector<Appointment> appointments;  // by start, every status
+    std::vector<MissedInduction> missed_inductions;
+    std::vector<QuestionnaireAssignment> questionnaire_assignments;  // ended ones included
 };
 
-// Receives the export in order: the clinic's settings, its users, every version of its standing-order set and the
-// count discrepancies once, then each patient, then the audit log entry by entry.
+// Receives the export in order: the clinic's settings, its users, every version of its standing-order set, the count
+// discrepancies, the rooms and closed days, the devices and the controlled-substance log once, then each patient, then
+// the device log reading by reading, then the audit log entry by entry.
 // An error from any call stops the export and is returned from RecordExport::Export.
 class RecordExportSink {
 public:
@@ -57,13 +61,26 @@ public:
     // Every count discrepancy of the controlled-substance log, oldest first, each with its resolution once signed:
     // the medical director's alerts, open and closed (issue 14 §2). The log's entries themselves are its reports'.
     virtual Status CountDiscrepancies(const std::vector<CsDiscrepancy>& discrepancies) = 0;
+    // Every treatment room or chair (inactive ones included, with the monitors bound to it) in id order, and every
+    // closed day in date order.
+    virtual Status Schedule(const std::vector<TreatmentRoom>& rooms, const std::vector<ClosedDay>& closed_days) = 0;
+    // Every bedside monitor seen, in id order.
+    virtual Status Devices(const std::vector<Device>& devices) = 0;
+    // The controlled-substance log (21 CFR 1304.04: kept two years, and a clinic moving its data takes it along):
+    // every container as received, in id order, and every entry of every container, in the order they were appended.
+    virtual Status ControlledSubstances(const std::vector<CsContainer>& containers,
+                                        const std::vector<CsEntry>& entries) = 0;
     virtual Status Patient(const PatientRecordExport& record) = 0;
+    // The device log, oldest first, one reading at a time (it can be large): assigned readings as well as the ones
+    // no session took.
+    virtual Status DeviceLog(const DeviceReading& reading) = 0;
     virtual Status Audit(const AuditEntry& entry) = 0;
 };
 
 struct ExportSummary {
     int patients = 0;
     int users = 0;
+    std::int64_t device_readings = 0;
     std::int64_t audit_entries = 0;
 };
 

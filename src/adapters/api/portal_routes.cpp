@@ -22,18 +22,12 @@ Json OptionalTimeJson(const std::optional<app::TimePoint>& at) {
 }
 
 Json AssignedJson(const app::AssignedQuestionnaire& state) {
-    const app::QuestionnaireAssignment& a = state.assignment;
-    return Json{{"id", a.id.value},
-                {"instrument", clinical::InstrumentName(a.instrument)},
-                {"first_due", FormatDate(a.first_due)},
-                {"every_days", a.every_days ? Json(*a.every_days) : Json(nullptr)},
-                {"assigned_at", json::FormatTime(a.assigned_at)},
-                {"assigned_by", a.assigned_by},
-                {"ended_at", OptionalTimeJson(a.ended_at)},
-                {"ended_by", a.ended_at ? Json(a.ended_by) : Json(nullptr)},
-                {"last_answered_at", OptionalTimeJson(state.last_answered_at)},
-                {"next_due", state.next_due ? Json(FormatDate(*state.next_due)) : Json(nullptr)},
-                {"due", state.due}};
+    Json json = json::ToJson(state.assignment);
+    json.erase("patient_id");  // the route names the patient
+    json["last_answered_at"] = OptionalTimeJson(state.last_answered_at);
+    json["next_due"] = state.next_due ? Json(FormatDate(*state.next_due)) : Json(nullptr);
+    json["due"] = state.due;
+    return json;
 }
 
 Json PortalJson(const app::PortalView& view) {

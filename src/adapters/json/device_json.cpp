@@ -13,8 +13,7 @@ Json IdOrNull(const std::optional<IdType>& id) {
 
 }  // namespace
 
-Json ToJson(const app::DeviceView& view) {
-    const app::Device& device = view.device;
+Json ToJson(const app::Device& device) {
     Json json{
         {"id", device.id.value},
         {"key", device.key},
@@ -27,10 +26,15 @@ Json ToJson(const app::DeviceView& view) {
         {"message_count", device.message_count},
         {"error_count", device.error_count},
         {"last_error", device.last_error},
-        {"room", view.room ? Json{{"id", view.room->id.value}, {"name", view.room->name}} : Json(nullptr)},
     };
     json["last_message_at"] = device.last_message_at ? Json(FormatTime(*device.last_message_at)) : Json(nullptr);
     json["last_error_at"] = device.last_error_at ? Json(FormatTime(*device.last_error_at)) : Json(nullptr);
+    return json;
+}
+
+Json ToJson(const app::DeviceView& view) {
+    Json json = ToJson(view.device);
+    json["room"] = view.room ? Json{{"id", view.room->id.value}, {"name", view.room->name}} : Json(nullptr);
     return json;
 }
 

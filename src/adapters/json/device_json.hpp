@@ -9,6 +9,8 @@
 
 namespace kclinic::adapters::json {
 
+// A device and its feed's counters.
+[[nodiscard]] Json ToJson(const app::Device& device);
 // A device with its room ({"room": {"id", "name"}} or null) and its feed's counters.
 [[nodiscard]] Json ToJson(const app::DeviceView& view);
 // A device-log row: its status, vital sign (a blood pressure's "systolic" and "diastolic", as a vital sign shows

@@ -190,6 +190,14 @@ Json ToJson(const app::CsContainerStatus& status, bool with_entries) {
     return StatusJson(status, with_entries);
 }
 
+Json ToJson(const app::CsContainer& container) {
+    return ContainerJson(container, ProductOf(container));
+}
+
+Json ToJson(const app::CsEntry& entry, const app::CsContainer& container) {
+    return EntryJson(entry, ProductOf(container));
+}
+
 Json ToJson(const std::vector<app::CsContainerStatus>& statuses) {
     Json list = Json::array();
     for (const app::CsContainerStatus& status : statuses) {

@@ -19,6 +19,10 @@ namespace kclinic::adapters::json {
 // Containers without their entries.
 [[nodiscard]] Json ToJson(const std::vector<app::CsContainerStatus>& statuses);
 [[nodiscard]] Json ToJson(const app::CsDiscrepancy& discrepancy);
+// A container as received, without its balance or location (those follow from its entries): the record export's.
+[[nodiscard]] Json ToJson(const app::CsContainer& container);
+// One entry of `container` as stored (a correction names the entry it reverses in refers_to): the record export's.
+[[nodiscard]] Json ToJson(const app::CsEntry& entry, const app::CsContainer& container);
 
 // The inspector's reports.
 [[nodiscard]] Json DispensingJson(const std::vector<app::CsDispensingLine>& lines);

@@ -1,5 +1,8 @@
 #include "adapters/json/ndjson_export.hpp"
 
+#include <map>
+
+#include "adapters/json/device_json.hpp"
 #include "adapters/json/inventory_json.hpp"
 #include "adapters/json/record_json.hpp"
 #include "adapters/json/standing_order_json.hpp"
@@ -68,7 +71,43 @@ Status NdjsonExportSink::Patient(const app::PatientRecordExport& record) {
     RETURN_IF_ERROR(WriteAll(out_, "alert", record.alerts));
     RETURN_IF_ERROR(WriteAll(out_, "adverse_event", record.adverse_events));
     RETURN_IF_ERROR(WriteAll(out_, "note", record.notes));
-    return WriteAll(out_, "rems_form", record.rems_forms);
+    RETURN_IF_ERROR(WriteAll(out_, "rems_form", record.rems_forms));
+    RETURN_IF_ERROR(WriteAll(out_, "appointment", record.appointments));
+    RETURN_IF_ERROR(WriteAll(out_, "missed_induction", record.missed_inductions));
+    return WriteAll(out_, "questionnaire_assignment", record.questionnaire_assignments);
+}
+
+Status NdjsonExportSink::Schedule(const std::vector<app::TreatmentRoom>& rooms,
+                                  const std::vector<app::ClosedDay>& closed_days) {
+    RETURN_IF_ERROR(WriteAll(out_, "treatment_room", rooms));
+    return WriteAll(out_, "closed_day", closed_days);
+}
+
+Status NdjsonExportSink::Devices(const std::vector<app::Device>& devices) {
+    return WriteAll(out_, "device", devices);
+}
+
+Status NdjsonExportSink::ControlledSubstances(const std::vector<app::CsContainer>& containers,
+                                              const std::vector<app::CsEntry>& entries) {
+    std::map<std::int64_t, const app::CsContainer*> by_id;
+    for (const app::CsContainer& container : containers) {
+        RETURN_IF_ERROR(WriteLine(out_, "cs_container", ToJson(container)));
+        by_id[container.id.value] = &container;
+    }
+    for (const app::CsEntry& entry : entries) {
+        // Every entry's container is among them: they were read in one snapshot and containers are never deleted.
+        const auto container = by_id.find(entry.container.value);
+        if (container == by_id.end()) {
+            return Error{ErrorCode::kInternal, "cs_entry",
+                         "entry " + std::to_string(entry.id.value) + " names a container that was not read"};
+        }
+        RETURN_IF_ERROR(WriteLine(out_, "cs_entry", ToJson(entry, *container->second)));
+    }
+    return Status::Ok();
+}
+
+Status NdjsonExportSink::DeviceLog(const app::DeviceReading& reading) {
+    return WriteLine(out_, "device_reading", ToJson(reading));
 }
 
 Status NdjsonExportSink::StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) {

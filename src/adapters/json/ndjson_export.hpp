@@ -2,8 +2,8 @@
 
 // `kclinic export --format ndjson`: the clinic record as newline-delimited JSON, one object per line:
 // {"type": "vital_sign", "record": {...}} with the record as record_json.hpp writes it. The first line describes the
-// export (format version, backend, time); then come the clinic settings, the users (no secret), each patient followed
-// by their records, and the audit log. docs/operations.md documents the format.
+// export (format version, backend, time); then come the clinic settings, the users (no secret), the clinic-wide
+// records, each patient followed by their records, the device log and the audit log. docs/operations.md documents the format.
 
 #include <ostream>
 #include <string>
@@ -15,7 +15,9 @@
 
 namespace kclinic::adapters::json {
 
-inline constexpr int kNdjsonExportFormatVersion = 1;
+// 2 added the rooms and closed days, the devices and their log, the controlled-substance log, and each patient's
+// appointments, missed inductions and questionnaire assignments.
+inline constexpr int kNdjsonExportFormatVersion = 2;
 
 class NdjsonExportSink final : public app::RecordExportSink {
 public:
@@ -26,7 +28,13 @@ public:
     Status StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) override;
     Status Users(const std::vector<app::User>& users) override;
     Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>& discrepancies) override;
+    Status Schedule(const std::vector<app::TreatmentRoom>& rooms,
+                    const std::vector<app::ClosedDay>& closed_days) override;
+    Status Devices(const std::vector<app::Device>& devices) override;
+    Status ControlledSubstances(const std::vector<app::CsContainer>& containers,
+                                const std::vector<app::CsEntry>& entries) override;
     Status Patient(const app::PatientRecordExport& record) override;
+    Status DeviceLog(const app::DeviceReading& reading) override;
     Status Audit(const app::AuditEntry& entry) override;
 
 private:

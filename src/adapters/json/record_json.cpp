@@ -594,6 +594,20 @@ Json ToJson(const app::MissedInduction& missed) {
     };
 }
 
+Json ToJson(const app::QuestionnaireAssignment& assignment) {
+    return Json{
+        {"id", assignment.id.value},
+        {"patient_id", assignment.patient.value},
+        {"instrument", clinical::InstrumentName(assignment.instrument)},
+        {"first_due", FormatDate(assignment.first_due)},
+        {"every_days", assignment.every_days ? Json(*assignment.every_days) : Json(nullptr)},
+        {"assigned_at", FormatTime(assignment.assigned_at)},
+        {"assigned_by", assignment.assigned_by},
+        {"ended_at", assignment.ended_at ? Json(FormatTime(*assignment.ended_at)) : Json(nullptr)},
+        {"ended_by", assignment.ended_at ? Json(assignment.ended_by) : Json(nullptr)},
+    };
+}
+
 Json ToJson(const app::OutboxMessage& message) {
     Json json{
         {"id", message.id.value},

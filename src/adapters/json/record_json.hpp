@@ -49,6 +49,8 @@ namespace kclinic::adapters::json {
 // "overridden" always (the soft rules' names it was booked past; empty for most).
 [[nodiscard]] Json ToJson(const app::Appointment& appointment);
 [[nodiscard]] Json ToJson(const app::MissedInduction& missed);
+// A questionnaire assigned to a patient for the portal; ended_at and ended_by null while in force.
+[[nodiscard]] Json ToJson(const app::QuestionnaireAssignment& assignment);
 // A message's delivery state, never its body: the front desk sees whether a reminder went out, not what it said.
 [[nodiscard]] Json ToJson(const app::OutboxMessage& message);
 // A calendar feed's record: never its token or digest (the URL is shown once, by whoever creates it).

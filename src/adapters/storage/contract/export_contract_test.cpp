@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "adapters/json/ndjson_export.hpp"
+#include "adapters/storage/contract/recording_export_sink.hpp"
 #include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/record_export.hpp"
 
@@ -22,52 +23,23 @@ namespace {
 
 namespace json = adapters::json;
 
-// Keeps what the export hands over; fails on the patient numbered `fail_at_patient` (1-based) when set.
-class RecordingSink final : public app::RecordExportSink {
-public:
-    explicit RecordingSink(int fail_at_patient = 0) : fail_at_patient_(fail_at_patient) {}
-
-    Status Settings(const std::vector<std::pair<std::string, std::string>>& overrides) override {
-        settings = overrides;
-        return Status::Ok();
-    }
-    Status StandingOrderSets(const std::vector<app::StandingOrderSet>& sets) override {
-        standing_order_sets = sets;
-        return Status::Ok();
-    }
-    Status Users(const std::vector<app::User>& exported) override {
-        users = exported;
-        return Status::Ok();
-    }
-    Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>& exported) override {
-        count_discrepancies = exported;
-        return Status::Ok();
-    }
-    Status Patient(const app::PatientRecordExport& record) override {
-        if (static_cast<int>(patients.size()) + 1 == fail_at_patient_) {
-            return Error{ErrorCode::kUnavailable, "out", "disk full"};
-        }
-        patients.push_back(record);
-        return Status::Ok();
-    }
-    Status Audit(const app::AuditEntry& entry) override {
-        audit.push_back(entry);
-        return Status::Ok();
-    }
-
-    std::vector<std::pair<std::string, std::string>> settings;
-    std::vector<app::StandingOrderSet> standing_order_sets;
-    std::vector<app::User> users;
-    std::vector<app::CsDiscrepancy> count_discrepancies;
-    std::vector<app::PatientRecordExport> patients;
-    std::vector<app::AuditEntry> audit;
-
-private:
-    int fail_at_patient_;
-};
-
 class ExportContractTest : public UseCaseTest {
 protected:
+    // The export as `kclinic export --format ndjson` writes it, one line per element; empty (and a test failure) when
+    // it failed.
+    std::vector<std::string> NdjsonLines() {
+        std::ostringstream ndjson;
+        json::NdjsonExportSink sink(ndjson, store().Backend(), At(0));
+        const Result<app::ExportSummary> exported = app::RecordExport(store(), clock_).Export(exporter_, sink);
+        EXPECT_TRUE(exported.ok()) << exported.error().ToString();
+        std::vector<std::string> lines;
+        std::istringstream read(ndjson.str());
+        for (std::string line; exported.ok() && std::getline(read, line);) {
+            lines.push_back(line);
+        }
+        return lines;
+    }
+
     app::Actor exporter_{"cli:admin", "cli"};
 };
 
@@ -98,7 +70,7 @@ TEST_P(ExportContractTest, ExportsEveryPatientsWholeRecordTheSettingsAndTheAudit
     ASSERT_TRUE(event.ok()) << event.error().ToString();
     const std::size_t audit_before = Audit().size();
 
-    RecordingSink sink;
+    RecordingExportSink sink;
     Result<app::ExportSummary> summary = app::RecordExport(store(), clock_).Export(exporter_, sink);
     ASSERT_TRUE(summary.ok()) << summary.error().ToString();
 
@@ -154,7 +126,7 @@ TEST_P(ExportContractTest, ExportsTheUsersWithoutAnySecret) {
         nurse_, patient, app::NewNote{app::NoteKind::kProgress, std::nullopt, {}, "Tolerated well."});
     ASSERT_TRUE(note.ok()) << note.error().ToString();
 
-    RecordingSink sink;
+    RecordingExportSink sink;
     Result<app::ExportSummary> summary = app::RecordExport(store(), clock_).Export(exporter_, sink);
     ASSERT_TRUE(summary.ok()) << summary.error().ToString();
     EXPECT_EQ(summary->users, 2);
@@ -166,12 +138,8 @@ TEST_P(ExportContractTest, ExportsTheUsersWithoutAnySecret) {
         EXPECT_TRUE(user.password_hash.empty()) << user.email;
     }
 
-    std::ostringstream ndjson;
-    json::NdjsonExportSink lines(ndjson, store().Backend(), At(0));
-    ASSERT_TRUE(app::RecordExport(store(), clock_).Export(exporter_, lines).ok());
     std::map<std::string, int> types;
-    std::istringstream read(ndjson.str());
-    for (std::string line; std::getline(read, line);) {
+    for (const std::string& line : NdjsonLines()) {
         const nlohmann::json parsed = nlohmann::json::parse(line);
         ++types[parsed.at("type").get<std::string>()];
         if (parsed.at("type") == "user") {
@@ -191,7 +159,7 @@ TEST_P(ExportContractTest, AFailingSinkStopsTheExportAndWhatWasReadIsStillAudite
     Register("MRN-3");
     const std::size_t audit_before = Audit().size();
 
-    RecordingSink sink(/*fail_at_patient=*/2);
+    RecordingExportSink sink(/*fail_at_patient=*/2);
     Result<app::ExportSummary> summary = app::RecordExport(store(), clock_).Export(exporter_, sink);
     ASSERT_FALSE(summary.ok());
     EXPECT_EQ(summary.error().message, "disk full");
@@ -203,6 +171,111 @@ TEST_P(ExportContractTest, AFailingSinkStopsTheExportAndWhatWasReadIsStillAudite
     EXPECT_EQ(after[audit_before].patient_id, first.value);
     EXPECT_EQ(after[audit_before + 1].patient_id, second.value);
     EXPECT_EQ(after[audit_before + 2].action, "record.export");
+}
+
+// The clinic-wide records and the logs a clinic must keep are in the export too: the rooms (with their monitors) and
+// closed days, each patient's appointments, missed inductions and questionnaire assignments, the devices with their
+// whole device log (unassigned readings included), and the controlled-substance log's containers and entries (21
+// CFR 1304.04: two years' retention goes with the clinic's data); each as an NDJSON line of its own type.
+TEST_P(ExportContractTest, ExportsTheScheduleTheDeviceLogAndTheControlledSubstanceLog) {
+    const app::PatientId patient = Register("MRN-1");
+    const app::CourseRecord course = StartCourse(patient);
+    ASSERT_FALSE(course.sessions.empty());
+    Result<app::TreatmentRoom> chair =
+        clinic().scheduling.CreateRoom(admin_, app::NewRoom{"Chair 1", clinical::RoomEquipment::kBoth, {"MON-1"}});
+    ASSERT_TRUE(chair.ok()) << chair.error().ToString();
+    const app::CsReceipt receipt{"ketamine_50mg_ml_10ml", "K2611-04", kCourseStart + std::chrono::days{365},
+                                 "Acme Wholesale",        "INV-88121", "safe", 2};
+    Result<std::vector<app::CsContainerStatus>> received = clinic().inventory.Receive(nurse_, receipt);
+    ASSERT_TRUE(received.ok()) << received.error().ToString();
+    ASSERT_TRUE(clinic().inventory.Transfer(nurse_, received->at(1).container.id, "crash cart").ok());
+
+    const Status arranged = store().Write([&](app::StoreTransaction& tx) -> Status {
+        RETURN_IF_ERROR(tx.InsertClosedDay(app::ClosedDay{kCourseStart + std::chrono::days{3}, "Thanksgiving", "test"}));
+        app::Appointment appointment;
+        appointment.patient = patient;
+        appointment.type = clinical::AppointmentType::kIvSession;
+        appointment.start = At(60);
+        appointment.end = At(60 + 150 * 60);
+        appointment.room = chair->id;
+        appointment.staff = nurse_.user;
+        appointment.session = course.sessions[0].id;
+        appointment.status = clinical::AppointmentStatus::kNoShow;
+        appointment.created_at = appointment.updated_at = At(0);
+        appointment.created_by = appointment.updated_by = "test";
+        ASSIGN_OR_RETURN(const app::AppointmentId booked, tx.InsertAppointment(appointment));
+        RETURN_IF_ERROR(StatusOf(tx.InsertMissedInduction(app::MissedInduction{
+            {}, course.course.id, course.sessions[0].id, booked, patient, clinical::AppointmentStatus::kNoShow,
+            "no-show", At(60 * 60 * 3), "test"})));
+        RETURN_IF_ERROR(StatusOf(tx.InsertQuestionnaireAssignment(app::QuestionnaireAssignment{
+            {}, patient, clinical::Instrument::kPhq9, kCourseStart, 7, At(0), "test", std::nullopt, ""})));
+        app::Device monitor;
+        monitor.key = "MON-1";
+        monitor.sending_application = "MON-1";
+        monitor.first_seen_at = At(0);
+        ASSIGN_OR_RETURN(const app::DeviceId device, tx.SaveDeviceSeen(monitor));
+        RETURN_IF_ERROR(tx.InsertDeviceMessage(device, "MSG-1", At(1)));
+        app::DeviceReading reading;
+        reading.device = device;
+        reading.message_control_id = "MSG-1";
+        reading.received_at = reading.observed_at = At(1);
+        reading.loinc = "8867-4";
+        reading.value = 72;
+        reading.unit = "/min";
+        reading.raw_code = "147842";
+        reading.raw_system = "MDC";
+        reading.raw_text = "MDC_ECG_HEART_RATE";
+        reading.raw_value = "72";
+        reading.raw_unit = "264864^MDC_DIM_BEAT_PER_MIN";
+        for (int i = 0; i < 2; ++i) {
+            RETURN_IF_ERROR(StatusOf(tx.InsertDeviceReading(reading)));
+        }
+        return Status::Ok();
+    });
+    ASSERT_TRUE(arranged.ok()) << arranged.error().ToString();
+
+    RecordingExportSink sink;
+    Result<app::ExportSummary> summary = app::RecordExport(store(), clock_).Export(exporter_, sink);
+    ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+    ASSERT_EQ(sink.rooms.size(), 1U);
+    EXPECT_EQ(sink.rooms[0].monitor_ids, std::vector<std::string>{"MON-1"});
+    ASSERT_EQ(sink.closed_days.size(), 1U);
+    EXPECT_EQ(sink.closed_days[0].reason, "Thanksgiving");
+    ASSERT_EQ(sink.devices.size(), 1U);
+    EXPECT_EQ(sink.devices[0].message_count, 1);
+    EXPECT_EQ(summary->device_readings, 2);
+    ASSERT_EQ(sink.device_readings.size(), 2U);
+    EXPECT_LT(sink.device_readings[0].id.value, sink.device_readings[1].id.value);
+    EXPECT_FALSE(sink.device_readings[0].patient.has_value());  // unassigned readings are exported as well
+    ASSERT_EQ(sink.cs_containers.size(), 2U);
+    EXPECT_EQ(sink.cs_containers[0].invoice, "INV-88121");
+    ASSERT_EQ(sink.cs_entries.size(), 3U);  // two receipts, one transfer
+    EXPECT_EQ(sink.cs_entries[2].kind, clinical::CsMovementKind::kTransfer);
+    EXPECT_EQ(sink.cs_entries[2].location, "crash cart");
+    ASSERT_EQ(sink.patients.size(), 1U);
+    const app::PatientRecordExport& exported = sink.patients[0];
+    ASSERT_EQ(exported.appointments.size(), 1U);
+    EXPECT_EQ(exported.appointments[0].status, clinical::AppointmentStatus::kNoShow);
+    ASSERT_EQ(exported.missed_inductions.size(), 1U);
+    EXPECT_EQ(exported.missed_inductions[0].appointment, exported.appointments[0].id);
+    ASSERT_EQ(exported.questionnaire_assignments.size(), 1U);
+    EXPECT_EQ(exported.questionnaire_assignments[0].every_days, 7);
+
+    std::map<std::string, int> types;
+    for (const std::string& line : NdjsonLines()) {
+        const nlohmann::json parsed = nlohmann::json::parse(line);
+        ++types[parsed.at("type").get<std::string>()];
+        if (parsed.at("type") == "cs_entry" && parsed.at("record").at("kind") == "transfer") {
+            EXPECT_EQ(parsed.at("record").at("location"), "crash cart") << line;
+        }
+    }
+    const std::map<std::string, int> expected = {
+        {"treatment_room", 1}, {"closed_day", 1},       {"device", 1},           {"device_reading", 2},
+        {"cs_container", 2},   {"cs_entry", 3},         {"appointment", 1},      {"missed_induction", 1},
+        {"questionnaire_assignment", 1}};
+    for (const auto& [type, count] : expected) {
+        EXPECT_EQ(types[type], count) << type;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ExportContractTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

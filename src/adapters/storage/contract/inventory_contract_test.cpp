@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/storage/contract/recording_export_sink.hpp"
 #include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/record_export.hpp"
 
@@ -403,22 +404,6 @@ TEST_P(InventoryContractTest, OnlyTheDesignatedMedicalDirectorSignsADiscrepancy)
     EXPECT_FALSE(director->has_value());
 }
 
-// Keeps the count discrepancies an export hands over.
-class ExportedDiscrepancies final : public app::RecordExportSink {
-public:
-    Status Settings(const std::vector<std::pair<std::string, std::string>>&) override { return Status::Ok(); }
-    Status Users(const std::vector<app::User>&) override { return Status::Ok(); }
-    Status StandingOrderSets(const std::vector<app::StandingOrderSet>&) override { return Status::Ok(); }
-    Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>& exported) override {
-        discrepancies = exported;
-        return Status::Ok();
-    }
-    Status Patient(const app::PatientRecordExport&) override { return Status::Ok(); }
-    Status Audit(const app::AuditEntry&) override { return Status::Ok(); }
-
-    std::vector<app::CsDiscrepancy> discrepancies;
-};
-
 // A count's discrepancy is an alert to those who sign it (issue 14 §2): every active prescriber while no medical
 // director is designated, then the director alone; one alert per discrepancy, open until the director's signature,
 // which no one else's action gives; in the export, open and then signed.
@@ -462,18 +447,18 @@ TEST_P(InventoryContractTest, ACountDiscrepancyAlertsWhoSignsItUntilTheDirectorS
     ASSERT_TRUE(clinic().inventory.Count(nurse_, "safe", {{vials[0], Ml(10)}, {vials[1], Ml(9.9)}}, "", witness_).ok());
     EXPECT_EQ(clinic().inventory.DiscrepancyAlerts(director)->size(), 1U);
 
-    ExportedDiscrepancies exported;
+    RecordingExportSink exported;
     ASSERT_TRUE(app::RecordExport(store(), clock_).Export(admin_, exported).ok());
-    ASSERT_EQ(exported.discrepancies.size(), 1U);
-    EXPECT_FALSE(exported.discrepancies[0].resolution.has_value());
+    ASSERT_EQ(exported.count_discrepancies.size(), 1U);
+    EXPECT_FALSE(exported.count_discrepancies[0].resolution.has_value());
 
     ASSERT_TRUE(clinic().inventory.Resolve(director, count, "0.1 mL spilled while capping").ok());
     EXPECT_TRUE(clinic().inventory.DiscrepancyAlerts(director)->empty());
     ASSERT_TRUE(app::RecordExport(store(), clock_).Export(admin_, exported).ok());
-    ASSERT_EQ(exported.discrepancies.size(), 1U);
-    ASSERT_TRUE(exported.discrepancies[0].resolution.has_value());
-    EXPECT_EQ(exported.discrepancies[0].resolution->recorded_by, director.user);
-    EXPECT_EQ(exported.discrepancies[0].resolution->reason, "0.1 mL spilled while capping");
+    ASSERT_EQ(exported.count_discrepancies.size(), 1U);
+    ASSERT_TRUE(exported.count_discrepancies[0].resolution.has_value());
+    EXPECT_EQ(exported.count_discrepancies[0].resolution->recorded_by, director.user);
+    EXPECT_EQ(exported.count_discrepancies[0].resolution->reason, "0.1 mL spilled while capping");
 }
 
 TEST_P(InventoryContractTest, ACorrectionReversesAnEntryAndTheReportsShowIt) {

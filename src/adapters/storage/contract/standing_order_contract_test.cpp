@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/storage/contract/recording_export_sink.hpp"
 #include "adapters/storage/contract/use_case_fixture.hpp"
 #include "app/record_export.hpp"
 
@@ -61,26 +62,6 @@ clinical::PrnOrderTerms Clonidine() {
             std::nullopt,
             0};
 }
-
-// Keeps the standing-order sets and PRN doses an export hands over.
-class ExportedOrders final : public app::RecordExportSink {
-public:
-    Status Settings(const std::vector<std::pair<std::string, std::string>>&) override { return Status::Ok(); }
-    Status Users(const std::vector<app::User>&) override { return Status::Ok(); }
-    Status CountDiscrepancies(const std::vector<app::CsDiscrepancy>&) override { return Status::Ok(); }
-    Status StandingOrderSets(const std::vector<app::StandingOrderSet>& exported) override {
-        sets = exported;
-        return Status::Ok();
-    }
-    Status Patient(const app::PatientRecordExport& record) override {
-        prn_doses.insert(prn_doses.end(), record.prn_doses.begin(), record.prn_doses.end());
-        return Status::Ok();
-    }
-    Status Audit(const app::AuditEntry&) override { return Status::Ok(); }
-
-    std::vector<app::StandingOrderSet> sets;
-    std::vector<app::PrnDose> prn_doses;
-};
 
 class StandingOrderContractTest : public UseCaseTest {
 protected:
@@ -302,13 +283,15 @@ TEST_P(StandingOrderContractTest, AResponseIsRecordedOnce) {
     ASSERT_TRUE(doses[0].response.has_value());
     EXPECT_EQ(doses[0].response->note, "nausea settled");
     // The export carries the set's versions and the dose with its order and response.
-    ExportedOrders exported;
+    RecordingExportSink exported;
     ASSERT_TRUE(app::RecordExport(store(), clock_).Export(admin_, exported).ok());
-    ASSERT_EQ(exported.sets.size(), 1U);
-    EXPECT_EQ(exported.sets[0].entries.size(), 1U);
-    ASSERT_EQ(exported.prn_doses.size(), 1U);
-    EXPECT_EQ(exported.prn_doses[0].order.entry_number, 1);
-    EXPECT_TRUE(exported.prn_doses[0].response.has_value());
+    ASSERT_EQ(exported.standing_order_sets.size(), 1U);
+    EXPECT_EQ(exported.standing_order_sets[0].entries.size(), 1U);
+    ASSERT_EQ(exported.patients.size(), 1U);
+    const std::vector<app::PrnDose>& prn_doses = exported.patients[0].prn_doses;
+    ASSERT_EQ(prn_doses.size(), 1U);
+    EXPECT_EQ(prn_doses[0].order.entry_number, 1);
+    EXPECT_TRUE(prn_doses[0].response.has_value());
 
     // The schema itself keeps responses and links append-only.
     EXPECT_FALSE(ExecuteDirectly("UPDATE prn_responses SET effective = 0").ok());
