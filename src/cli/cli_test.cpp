@@ -527,7 +527,16 @@ TEST(CliTest, PatientAddListShowOnSqlite) {
     EXPECT_EQ(added["mrn"], "MRN-7");
     EXPECT_EQ(added["birth_date"], "1980-03-14");
     EXPECT_EQ(added["clinician"], "");  // none named
+    EXPECT_EQ(added["address"], "");
     const std::int64_t id = added["id"].get<std::int64_t>();
+    // The address the dispensing log names (21 CFR 1304.22(c)), a line per option, in order.
+    Json with_address = ExpectJson({"patient", "add", "--mrn", "MRN-A", "--given-name", "Bo", "--family-name", "Lane",
+                                    "--birth-date", "1975-01-02", "--sex", "male", "--address-line", "12 Elm Street",
+                                    "--address-line", "Springfield, IL 62701", "--db", db, "--json"});
+    EXPECT_EQ(with_address["address"], "12 Elm Street\nSpringfield, IL 62701");
+    ExpectBadInput({"patient", "add", "--mrn", "MRN-B", "--given-name", "Bo", "--family-name", "Lane", "--birth-date",
+                    "1975-01-02", "--sex", "male", "--clinician", "nobody@clinic.example", "--db", db},
+                   "clinician");
 
     ExpectBadInput({"patient", "add", "--mrn", "MRN-7", "--given-name", "Ada", "--family-name", "Example",
                     "--birth-date", "1980-03-14", "--sex", "female", "--db", db},
@@ -540,7 +549,7 @@ TEST(CliTest, PatientAddListShowOnSqlite) {
                    "--sex");
 
     Json listed = ExpectJson({"patient", "list", "--db", db, "--json"});
-    ASSERT_EQ(listed["patients"].size(), 1u);
+    ASSERT_EQ(listed["patients"].size(), 2u);
     EXPECT_EQ(listed["patients"][0]["id"], id);
     // Found by MRN (exactly) or by name (a prefix, A-Z in any case, or "family, given"); a search is by one of them.
     EXPECT_EQ(ExpectJson({"patient", "list", "--mrn", "MRN-7", "--db", db, "--json"})["patients"][0]["id"], id);
@@ -567,8 +576,9 @@ TEST(CliTest, PatientAddListShowOnSqlite) {
     ExpectBadInput({"restore", "--from", backup, "--db", restored}, "kclinic restore:");  // exists: needs --replace
     ExpectJson({"restore", "--from", backup, "--db", restored, "--replace", "--json"});
     Json restored_list = ExpectJson({"patient", "list", "--db", restored, "--json"});
-    ASSERT_EQ(restored_list["patients"].size(), 1u);
+    ASSERT_EQ(restored_list["patients"].size(), 2u);
     EXPECT_EQ(restored_list["patients"][0]["mrn"], "MRN-7");
+    EXPECT_EQ(restored_list["patients"][1]["address"], "12 Elm Street\nSpringfield, IL 62701");
     ExpectBadInput({"backup", "--db", "postgresql://nobody@127.0.0.1:1/x", "--to", backup + "2"}, "pg_dump");
     std::filesystem::remove_all(folder_template);
 }

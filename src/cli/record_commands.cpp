@@ -143,6 +143,8 @@ struct PatientAddOptions {
     std::string family_name;
     std::string birth_date;
     std::string sex;
+    std::string clinician;
+    std::vector<std::string> address_lines;
 };
 
 struct PatientListOptions {
@@ -200,6 +202,15 @@ Result<CommandOutput> RunAuditVerify(const DatabaseOptions& options) {
     });
 }
 
+// The address as the record keeps it: its lines separated by newlines.
+std::string AddressOf(const std::vector<std::string>& lines) {
+    std::string address;
+    for (const std::string& line : lines) {
+        address += (address.empty() ? "" : "\n") + line;
+    }
+    return address;
+}
+
 Result<CommandOutput> RunPatientAdd(const PatientAddOptions& options) {
     const std::optional<std::chrono::sys_days> birth_date = ParseDate(options.birth_date);
     if (!birth_date) {
@@ -212,8 +223,10 @@ Result<CommandOutput> RunPatientAdd(const PatientAddOptions& options) {
     }
     return WithRecords(options.database, [&](app::PatientRecords& records) -> Result<CommandOutput> {
         ASSIGN_OR_RETURN(app::Patient patient,
-                         records.RegisterPatient(CliActor(), app::NewPatient{options.mrn, options.given_name,
-                                                                             options.family_name, *birth_date, *sex}));
+                         records.RegisterPatient(
+                             CliActor(), app::NewPatient{options.mrn, options.given_name, options.family_name,
+                                                         *birth_date, *sex, options.clinician,
+                                                         AddressOf(options.address_lines)}));
         return CommandOutput{json::ToJson(patient), "registered " + PatientLine(patient)};
     });
 }
@@ -339,6 +352,12 @@ void RegisterRecordCommands(CLI::App& app, std::vector<Command>& commands) {
     add_command->add_option("--family-name", add->family_name, "Family name")->required();
     add_command->add_option("--birth-date", add->birth_date, "YYYY-MM-DD")->required();
     add_command->add_option("--sex", add->sex, clinical::kSexNames.List(" | "))->required();
+    add_command->add_option("--clinician", add->clinician,
+                            "The named clinician's email (a prescriber or nurse), to whom the patient's alerts go");
+    add_command
+        ->add_option("--address-line", add->address_lines,
+                     "One line of the postal address (repeat it per line, in order); the dispensing log names it")
+        ->allow_extra_args(false);
     AddDatabaseOptions(*add_command, add->database);
     commands.push_back(Command{add_command, &add->database.json, [add] { return RunPatientAdd(*add); }});
 
