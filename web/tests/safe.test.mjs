@@ -145,7 +145,8 @@ test('receive, draw, waste before a witness, count, sign the discrepancy, and th
   await login(page, users.prescriber.email, users.prescriber.password, server.url);
   await page.goto(`${server.url}/board`);
   const alert = page.getByRole('alert').filter({ hasText: '1 count discrepancy of the safe awaits your explanation and signature.' });
-  await alert.getByText('ketamine_50mg_ml_10ml, lot WEB-K50-1').waitFor();
+  // The product as the formulary describes it, not its code.
+  await alert.getByText('Ketamine HCl 50 mg/mL, 10 mL multi-dose vial, lot WEB-K50-1').waitFor();
   await look(page, '05-board-alert');
   await alert.getByRole('link', { name: 'See the discrepancies' }).click();
   await page.getByLabel('Explanation of the discrepancy', { exact: true }).fill('0.1 mL spilled while capping the syringe; not recorded.');

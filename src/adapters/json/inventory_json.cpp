@@ -211,6 +211,7 @@ Json ToJson(const app::CsDiscrepancy& discrepancy) {
     const clinical::CsProduct product = found.ok() ? *found : clinical::CsProduct{};
     return {{"count", EntryJson(discrepancy.count, product)},
             {"product", discrepancy.product},
+            {"description", product.description},
             {"lot_number", discrepancy.lot_number},
             {"resolution", discrepancy.resolution ? EntryJson(*discrepancy.resolution, product) : Json(nullptr)}};
 }

@@ -222,7 +222,7 @@ function CountDiscrepancyAlerts({ alerts }: { alerts: Discrepancy[] }): JSX.Elem
       <ul>
         {alerts.map((item) => (
           <li key={item.count.id}>
-            {t('safe.discrepancy.what', { product: item.product, lot: item.lot_number, container: item.count.container_id })}
+            {t('safe.discrepancy.what', { product: item.description, lot: item.lot_number, container: item.count.container_id })}
           </li>
         ))}
       </ul>

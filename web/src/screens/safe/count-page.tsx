@@ -274,7 +274,7 @@ function DiscrepancyCard({
       <p id={`${idBase}-title`}>
         <strong>
           {resolution ? t('safe.discrepancy.resolvedLabel') : t('safe.discrepancy.openLabel')}:{' '}
-          {t('safe.discrepancy.what', { product: item.product, lot: item.lot_number, container: entry.container_id })}
+          {t('safe.discrepancy.what', { product: item.description, lot: item.lot_number, container: entry.container_id })}
         </strong>
       </p>
       <p>

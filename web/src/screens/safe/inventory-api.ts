@@ -97,6 +97,7 @@ export interface Container extends ContainerRecord {
 export interface Discrepancy {
   readonly count: Entry;
   readonly product: string;
+  readonly description: string;
   readonly lot_number: string;
   readonly resolution: Entry | null;
 }
