@@ -106,6 +106,12 @@ class Clinic:
                     return int(line.split()[1])
         return 0
 
+    def log_mentions(self, text):
+        """How many lines of the server's log (all its runs) hold `text`."""
+        self.log.flush()
+        with open(os.path.join(self.workdir, "serve.log"), "rb") as log:
+            return sum(1 for line in log if text.encode() in line)
+
     def fd_count(self):
         return len(os.listdir("/proc/%d/fd" % self.process.pid))
 
@@ -633,6 +639,10 @@ def run_backend(args, backend, report):
             phase(outage_phase)
             time.sleep(outage / 2)
             healthz_while_away = healthz(clinic)
+            # A monitoring check must see the outage: PostgreSQL away, or the disk under SQLite full.
+            if not healthz_while_away.startswith("503 "):
+                problems.append("/healthz answered %r while the database was away (%s), not 503" %
+                                (healthz_while_away, outage_phase))
             time.sleep(outage / 2)
             # While the database is away the server still answers, 503 on what needs the database.
             if not clinic.alive():
@@ -659,6 +669,37 @@ def run_backend(args, backend, report):
         if clinic.process.pid != pid_after_warm_up or clinic.starts != 1:
             problems.append("the server restarted by itself during the database faults")
         soak.resume()
+
+        if backend == "postgres" and faults_available:
+            # A host booting starts kclinic before PostgreSQL: it waits (--database-wait) and comes up by itself.
+            phase("started before the database")
+            clinic.kill()
+            faults.take_away()
+            killed = time.monotonic()
+            waits_before = clinic.log_mentions('"event":"database.wait"')
+            start_failure = []
+
+            def start_while_away():
+                try:
+                    clinic.start()
+                except RuntimeError as failure:
+                    start_failure.append(str(failure))
+
+            starter = threading.Thread(target=start_while_away)
+            starter.start()
+            time.sleep(outage)
+            if not clinic.alive():
+                problems.append("kclinic serve exited when started while PostgreSQL was down (exit %s)" %
+                                clinic.process.returncode)
+            faults.bring_back()
+            starter.join(timeout=RECOVERY_LIMIT_S)
+            if start_failure or starter.is_alive():
+                problems.append("kclinic serve started while PostgreSQL was down did not come up once it was back: %s"
+                                % (start_failure or "still starting after %d s" % RECOVERY_LIMIT_S))
+            else:
+                if clinic.log_mentions('"event":"database.wait"') == waits_before:
+                    problems.append("kclinic serve started while PostgreSQL was down logged no database.wait")
+                note_recovery("started before the database", killed)
 
         phase("kill -9 and restart")
         for _ in range(kills):

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +17,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+
+#include <sys/statvfs.h>
 
 #include "adapters/api/api.hpp"
 #include "adapters/api/store_metrics.hpp"
@@ -76,6 +79,9 @@ struct ServeOptions {
     // The bedside monitors' HL7 v2 feed over MLLP (docs/hl7.md); empty: no listener.
     std::string mllp;  // HOST:PORT
     int mllp_max_message_kib = 1024;
+    // How long start-up waits for a database that does not answer yet (a host booting, PostgreSQL restarting) before
+    // it gives up; 0: not at all.
+    int database_wait_s = 60;
     std::string log_level = "info";  // adapters/log: debug, info, warning, error or off
     // TLS on the listener (docs/security.md "Transport"): both files or neither; reread on SIGHUP.
     std::string tls_cert;  // PEM: the certificate, then its intermediates
@@ -93,13 +99,14 @@ struct ServeOptions {
 // from holding more than 16 MiB of a connection's memory.
 constexpr int kMinMllpMessageKib = 4;
 constexpr int kMaxMllpMessageKib = 16 * 1024;
+constexpr int kMaxDatabaseWaitS = 3600;
 
 // --config FILE: a JSON object with any of these keys, each the flag of the same name (underscores for dashes). A
 // flag given on the command line wins over the file; the file wins over the defaults ($KCLINIC_DB included).
 constexpr std::string_view kConfigKeys =
     "db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, smtp_tls, smtp_verify_certificate, "
     "smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, mllp_max_message_kib, log_level, tls_cert, "
-    "tls_key, trusted_proxy";
+    "tls_key, trusted_proxy, database_wait";
 
 Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
     using adapters::json::Json;
@@ -158,6 +165,11 @@ Status ApplyConfigFile(const CLI::App& serve, ServeOptions& options) {
             ASSIGN_OR_RETURN(int seconds, integer(key, value, 1, 600));
             if (!given(key)) {
                 options.smtp_timeout_s = seconds;
+            }
+        } else if (key == "database_wait") {
+            ASSIGN_OR_RETURN(int seconds, integer(key, value, 0, kMaxDatabaseWaitS));
+            if (!given(key)) {
+                options.database_wait_s = seconds;
             }
         } else if (key == "mllp_max_message_kib") {
             ASSIGN_OR_RETURN(int kib, integer(key, value, kMinMllpMessageKib, kMaxMllpMessageKib));
@@ -271,7 +283,33 @@ std::string DisplayedDatabase(const std::string& url) {
 
 // Readiness: the database answers a trivial read. Loading the clinic settings is the cheapest query the Store port
 // has that touches no patient data (so it needs no audit entry) and reaches the database on both backends.
-Status DatabaseAnswers(app::Store& store) {
+// Below this much free space where a SQLite database lives, /healthz calls the disk full: SQLite then still reads and
+// reuses the pages it owns, but a write that needs a new page fails, and so does a chart read (its audit entry is a
+// write). One MiB is a few hundred pages, less than a busy minute's writes (docs/benchmarks.md, the soak).
+constexpr std::uint64_t kLeastFreeDiskBytes = 1 << 20;
+
+// kUnavailable "disk" when the file system holding the SQLite file `path` has less than kLeastFreeDiskBytes free for
+// this process; Ok when it has more, or when that cannot be told (the database's own answer then decides).
+Status DiskHasRoom(const std::string& path) {
+    struct statvfs disk {};
+    const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+    if (statvfs(folder.c_str(), &disk) != 0) {
+        return Status::Ok();
+    }
+    const std::uint64_t free_bytes = static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize;
+    if (free_bytes >= kLeastFreeDiskBytes) {
+        return Status::Ok();
+    }
+    return Error{ErrorCode::kUnavailable, "disk",
+                 "the disk holding the SQLite database is full (" + std::to_string(free_bytes / 1024) +
+                     " KiB free): writes, and reads that are audited, fail until space is freed"};
+}
+
+// /healthz's probe: the database answers a read that writes no audit entry, and a SQLite database's disk has room.
+Status DatabaseAnswers(app::Store& store, const std::string& sqlite_path) {
+    if (!sqlite_path.empty()) {
+        RETURN_IF_ERROR(DiskHasRoom(sqlite_path));
+    }
     return store.Read([](app::StoreTransaction& transaction) -> Status {
         auto settings = transaction.LoadSettings();
         return settings.ok() ? Status::Ok() : Status(settings.error());
@@ -337,6 +375,38 @@ void LogRequest(const adapters::log::StructuredLog& log, const http::AccessRecor
     log.Write(level, "http.request", fields);
 }
 
+// The store on `url`, waiting up to `wait` while the database does not answer (kUnavailable: PostgreSQL not up yet,
+// or a lock another process holds), with a warning per attempt; any other error at once. A server started before its
+// database, as a host boots, then comes up by itself instead of exiting and relying on a supervisor to retry.
+Result<adapters::storage::OpenedStore> OpenStoreWhenItAnswers(const std::string& url,
+                                                             adapters::storage::DatabaseMode mode,
+                                                             std::chrono::seconds wait,
+                                                             const adapters::log::StructuredLog& log) {
+    using std::chrono::steady_clock;
+    const steady_clock::time_point give_up = steady_clock::now() + wait;
+    std::chrono::milliseconds pause{250};
+    for (int attempt = 1;; ++attempt) {
+        Result<adapters::storage::OpenedStore> opened = adapters::storage::OpenStoreWithMode(url, mode);
+        if (opened.ok() || opened.error().code != ErrorCode::kUnavailable) {
+            return opened;
+        }
+        const steady_clock::time_point now = steady_clock::now();
+        if (now >= give_up) {
+            Error error = opened.error();
+            error.message += "; gave up after waiting " + std::to_string(wait.count()) + " s (--database-wait)";
+            return error;
+        }
+        pause = std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(give_up - now));
+        log.Write(adapters::log::LogLevel::kWarning, "database.wait",
+                  {{"attempt", attempt},
+                   {"database", DisplayedDatabase(url)},
+                   {"message", opened.error().ToString()},
+                   {"retry_in_ms", pause.count()}});
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds{5000});
+    }
+}
+
 // What the server runs with, once at start-up: every option but secrets (the database password is masked).
 void LogStartUp(const adapters::log::StructuredLog& log, const ServeOptions& options, std::string_view backend) {
     adapters::json::Json fields{{"version", KCLINIC_VERSION},
@@ -354,6 +424,7 @@ void LogStartUp(const adapters::log::StructuredLog& log, const ServeOptions& opt
                                 {"smtp_tls", options.smtp_tls},
                                 {"smtp_user_set", !options.smtp_user.empty()},
                                 {"log_level", options.log_level},
+                                {"database_wait_s", options.database_wait_s},
                                 {"tls_cert", options.tls_cert},
                                 {"trusted_proxy", options.trusted_proxy}};
     log.Write(adapters::log::LogLevel::kInfo, "server.start", fields);
@@ -423,9 +494,10 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     }
     // With --test-clock a database that holds no schema yet is created in test mode; any other keeps its own mode.
     ASSIGN_OR_RETURN(adapters::storage::OpenedStore opened,
-                     adapters::storage::OpenStoreWithMode(
-                         options.url, options.test_clock ? adapters::storage::DatabaseMode::kTest
-                                                         : adapters::storage::DatabaseMode::kProduction));
+                     OpenStoreWhenItAnswers(options.url,
+                                            options.test_clock ? adapters::storage::DatabaseMode::kTest
+                                                               : adapters::storage::DatabaseMode::kProduction,
+                                            std::chrono::seconds{options.database_wait_s}, *log));
     if (options.test_clock && opened.mode != adapters::storage::DatabaseMode::kTest) {
         return Error{ErrorCode::kFailedPrecondition, "--test-clock",
                      "refused: the database " + DisplayedDatabase(options.url) +
@@ -462,7 +534,9 @@ Result<CommandOutput> RunServe(const ServeOptions& options) {
     http::Router router;
     adapters::api::AddApiRoutes(router, api);
     http::AddOperationalRoutes(router, metrics, http::ServiceInfo{KCLINIC_VERSION, std::string(store.Backend())},
-                               [&store] { return DatabaseAnswers(store); });
+                               [&store, sqlite_path = adapters::storage::SqlitePath(options.url)] {
+                                   return DatabaseAnswers(store, sqlite_path);
+                               });
     http::AddWebFrontEnd(router, std::move(web_files));
 
     http::ServerOptions server_options;
@@ -681,6 +755,11 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
                       "The IP address of the TLS-terminating reverse proxy (such as 127.0.0.1 for nginx on this "
                       "host) whose X-Forwarded-For and X-Forwarded-Proto are believed; from any other address they "
                       "are ignored (docs/operations.md)");
+    serve
+        ->add_option("--database-wait", options->database_wait_s,
+                     "Seconds start-up waits for a database that does not answer yet (PostgreSQL still starting), "
+                     "trying again with a warning in the log, before it exits 2 (0-3600, default 60; 0: no wait)")
+        ->check(CLI::Range(0, kMaxDatabaseWaitS));
     serve->add_option("--config", options->config,
                       "A JSON file with any of the keys " + std::string(kConfigKeys) +
                           " (the flags above); flags on the command line win over it");

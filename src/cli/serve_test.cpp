@@ -270,7 +270,8 @@ TEST_F(ServeTest, ConfigFileRefusesUnknownKeysAndWrongTypes) {
         {R"({"listen": "127.0.0.1:0", "port": 8080})",
          R"(unknown key "port" (known: db, listen, io_threads, workers, demo, demo_feed_interval, smtp, smtp_from, )"
          R"(smtp_tls, smtp_verify_certificate, smtp_ca_file, smtp_user, smtp_timeout, smtp_helo, web_root, mllp, )"
-         R"(mllp_max_message_kib, log_level, tls_cert, tls_key, trusted_proxy))"},
+         R"(mllp_max_message_kib, log_level, tls_cert, tls_key, trusted_proxy, database_wait))"},
+        {R"({"database_wait": -1})", R"(key "database_wait" must be a whole number from 0 to 3600 (got -1))"},
         {R"({"smtp_timeout": 0})", R"(key "smtp_timeout" must be a whole number from 1 to 600 (got 0))"},
         {R"({"smtp_verify_certificate": "no"})", R"(key "smtp_verify_certificate" must be true or false (got "no"))"},
         {R"({"smtp_from": 7})", R"(key "smtp_from" must be a string (got 7))"},
@@ -426,6 +427,26 @@ TEST_F(ServeTest, RefusesABadListenAddressOrAPortInUse) {
     EXPECT_EQ(output.rfind("kclinic serve: --listen: cannot listen on 127.0.0.1:" + std::to_string(port), 0), 0U)
         << output;
     EXPECT_EQ(process_->StopWith(SIGTERM), 0);
+}
+
+// A database that does not answer at start-up (PostgreSQL still starting as the host boots) is waited for, up to
+// --database-wait, with a database.wait log line per try; then serve exits 2 saying it gave up. With 0 it does not
+// wait. (That a server waiting so comes up once PostgreSQL does is checked by the soak, bench/soak: soak.faults.)
+TEST_F(ServeTest, WaitsForADatabaseThatDoesNotAnswerThenGivesUp) {
+    const std::string nothing_there = "postgres://kclinic:s3cret@127.0.0.1:1/kclinic";
+    ServeProcess waiting({"serve", "--db", nothing_there, "--listen", "127.0.0.1:0", "--database-wait", "1"});
+    EXPECT_EQ(waiting.StopWith(0), 2);
+    const std::string waited = waiting.RestOfOutput();
+    EXPECT_NE(waited.find(R"("event":"database.wait","attempt":1)"), std::string::npos) << waited;
+    EXPECT_NE(waited.find("kclinic serve: cannot connect to PostgreSQL"), std::string::npos) << waited;
+    EXPECT_NE(waited.find("; gave up after waiting 1 s (--database-wait)\n"), std::string::npos) << waited;
+    EXPECT_EQ(waited.find("s3cret"), std::string::npos) << waited;  // the log masks the password
+
+    ServeProcess at_once({"serve", "--db", nothing_there, "--listen", "127.0.0.1:0", "--database-wait", "0"});
+    EXPECT_EQ(at_once.StopWith(0), 2);
+    const std::string refused = at_once.RestOfOutput();
+    EXPECT_EQ(refused.find("database.wait"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("gave up after waiting 0 s"), std::string::npos) << refused;
 }
 
 // TLS files that cannot serve are refused at start, exit 2 and one line naming the flag at fault; so is a trusted proxy
