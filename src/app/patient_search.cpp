@@ -129,13 +129,6 @@ Result<std::vector<std::string>> ParseQuickSearch(std::string_view q) {
     return words;
 }
 
-std::string FoldAsciiCase(std::string_view text) {
-    std::string folded(text);
-    std::ranges::transform(folded, folded.begin(),
-                           [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
-    return folded;
-}
-
 Result<PatientNameSearch> ParsePatientNameSearch(std::string_view name) {
     RETURN_IF_ERROR(CheckText("name", name, {.max_characters = kMaxPatientNameLength}));
     const std::size_t comma = name.find(',');

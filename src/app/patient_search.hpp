@@ -27,9 +27,6 @@ inline constexpr std::size_t kMaxPatientNameLength = 200;
 // The most characters of a patient's postal address (a few lines).
 inline constexpr std::size_t kMaxPatientAddressLength = 500;
 
-// `text` with A-Z as a-z and every other byte as it was.
-[[nodiscard]] std::string FoldAsciiCase(std::string_view text);
-
 // The search `name` asks for. Errors, each kInvalidArgument on "name": blank, invalid UTF-8, a control character,
 // over kMaxPatientNameLength characters (CheckText's words); "needs the family name before the comma" for
 // ", Ada"; "has more than one comma" for "a, b, c".

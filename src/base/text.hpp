@@ -22,6 +22,11 @@ namespace kclinic {
 // The inverse of FormatDate: exactly YYYY-MM-DD naming a real calendar date, or nullopt.
 [[nodiscard]] std::optional<std::chrono::sys_days> ParseDate(std::string_view text);
 
+// `text` with A-Z as a-z and every other byte as it was: the case folding of names, codes and identifiers that
+// are ASCII by definition (drug names, enum names, host names), and of patient names for search, where folding only
+// A-Z keeps the comparison the same on SQLite and PostgreSQL.
+[[nodiscard]] std::string FoldAsciiCase(std::string_view text);
+
 // True when `text` holds only spaces, tabs and line breaks (LF, CR) (or nothing).
 [[nodiscard]] bool IsBlank(std::string_view text);
 

@@ -9,6 +9,10 @@
 namespace kclinic {
 namespace {
 
+TEST(FoldAsciiCaseTest, ChangesOnlyAToZ) {
+    EXPECT_EQ(FoldAsciiCase("AZaz09-' Ä"), "azaz09-' Ä");
+}
+
 TEST(FormatNumberTest, WholeNumbersHaveNoDecimalPoint) {
     EXPECT_EQ(FormatNumber(250.0), "250");
     EXPECT_EQ(FormatNumber(-3.0), "-3");

@@ -1,3 +1,4 @@
+#include "base/text.hpp"
 #include "clinical/eligibility.hpp"
 
 #include <algorithm>
@@ -708,11 +709,7 @@ Result<Product> ParseProduct(std::string_view name) {
 
 Result<ChildPugh> ParseChildPugh(std::string_view name) {
     // Clinicians write the class in upper case ("Child-Pugh C"); the stored name is lower case.
-    std::string lower(name);
-    for (char& c : lower) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    if (std::optional<ChildPugh> child_pugh = kChildPughNames.Parse(lower)) {
+    if (std::optional<ChildPugh> child_pugh = kChildPughNames.Parse(FoldAsciiCase(name))) {
         return *child_pugh;
     }
     return ParseByName(kChildPughNames, "child_pugh", name);

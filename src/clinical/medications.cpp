@@ -1,3 +1,4 @@
+#include "base/text.hpp"
 #include "clinical/medications.hpp"
 
 #include <algorithm>
@@ -391,11 +392,7 @@ std::string NormalizeDrugName(std::string_view name) {
     while (!name.empty() && IsSpace(name.back())) {
         name.remove_suffix(1);
     }
-    std::string out(name);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
+    return FoldAsciiCase(name);
 }
 
 std::vector<std::string> DrugComponents(std::string_view name) {

@@ -2,13 +2,13 @@
 // (DELETE /api/v1/users/{email}/calendar-feed), and the feed itself (GET /calendar/{token}), fetched by a calendar
 // application with the secret token in its path as its only credential.
 
-#include <cctype>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "adapters/api/routes.hpp"
 #include "adapters/calendar/ical_feed.hpp"
+#include "base/text.hpp"
 
 namespace kclinic::adapters::api {
 namespace {
@@ -43,11 +43,7 @@ std::string UidDomain(const HttpRequest& request) {
     if (!plain) {
         return "kclinic";
     }
-    std::string domain(host);
-    for (char& c : domain) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return domain;
+    return FoldAsciiCase(host);
 }
 
 calendar::Feed FeedOf(const app::CalendarFeedView& view, const std::string& uid_domain) {

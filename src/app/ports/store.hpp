@@ -45,7 +45,7 @@ struct AuditChainCheck {
 };
 
 // Which patients a name search finds (app/patient_search.hpp reads a request's text into it). Both texts are already
-// folded to lower case in A-Z only (app::FoldAsciiCase); the store folds the stored names the same way and compares
+// folded to lower case in A-Z only (FoldAsciiCase, base/text.hpp); the store folds the stored names the same way and compares
 // the rest code point for code point, so both backends find exactly the same patients.
 struct PatientNameSearch {
     std::string prefix;                // without `given`: the given or the family name starts with it

@@ -197,7 +197,7 @@ Result<std::vector<app::Patient>> SqlTransaction::ListPatients(app::PatientId af
 
 namespace {
 
-// `column` with A-Z folded to a-z, as app::FoldAsciiCase folds a search: SQL both backends evaluate alike, where
+// `column` with A-Z folded to a-z, as FoldAsciiCase (base/text.hpp) folds a search: SQL both backends evaluate alike, where
 // lower() would not (SQLite's folds ASCII only, PostgreSQL's every letter its locale knows).
 std::string FoldedAsciiCase(const std::string& column) {
     std::string folded = column;
