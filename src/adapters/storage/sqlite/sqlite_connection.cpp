@@ -104,7 +104,8 @@ void ConfigureSqliteOnce() {
         // A statement's journal (inside a transaction, the pages a statement changes that the transaction had already
         // changed, so that the statement alone can be undone) stays in memory up to this size. At SQLite's default
         // of 64 KiB it spilled to a temporary file on most transactions of the feed, which then cost as many write(2)
-        // calls as the WAL itself; no statement of the record comes near this bound.
+        // calls as the WAL itself. Beyond this bound (a migration rewriting a table) it spills as before. Only a
+        // statement inside a transaction is undone from it: durability is the WAL's, unchanged.
         constexpr int kStatementJournalInMemoryBytes = 16 << 20;
         // Allocation statistics off: they take a process-wide mutex around every allocation SQLite makes, and
         // nothing here reads them (sqlite3_memory_used).
