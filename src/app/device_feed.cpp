@@ -389,7 +389,7 @@ Status StoreReadings(StoreTransaction& tx, const DeviceMessage& message, const s
                      const IngestContext& context, std::size_t index, std::vector<IngestOutcome>& outcomes,
                      PendingReadings& pending) {
     const clinical::ClinicSettings& settings = context.settings;
-    IngestAccepted& accepted = std::get<IngestAccepted>(outcomes[index]);
+    auto& accepted = std::get<IngestAccepted>(outcomes[index]);
     const Binding binding = BindingAmong(context.rooms, key);
 
     std::vector<DeviceReading> readings = ReadingsOf(message.observations);

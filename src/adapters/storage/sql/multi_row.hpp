@@ -21,7 +21,7 @@ inline constexpr std::size_t kMaxRowsPerStatement = 64;
 [[nodiscard]] inline std::vector<std::size_t> RowChunks(std::size_t rows) {
     std::vector<std::size_t> chunks(rows / kMaxRowsPerStatement, kMaxRowsPerStatement);
     for (std::size_t size = kMaxRowsPerStatement / 2; size > 0; size /= 2) {
-        if ((rows % kMaxRowsPerStatement) & size) {
+        if (((rows % kMaxRowsPerStatement) & size) != 0) {
             chunks.push_back(size);
         }
     }
