@@ -3,12 +3,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <functional>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "app/audit.hpp"
 #include "app/clinic_settings.hpp"
@@ -122,12 +126,13 @@ void JudgeValidity(DeviceReading& reading, TimePoint now, const clinical::Record
     }
 }
 
-// The rooms whose monitor_ids hold `key`, in id order.
-std::vector<TreatmentRoom> RoomsHolding(std::vector<TreatmentRoom> rooms, std::string_view key) {
-    std::erase_if(rooms, [key](const TreatmentRoom& room) {
-        return std::find(room.monitor_ids.begin(), room.monitor_ids.end(), key) == room.monitor_ids.end();
+// The rooms whose monitor_ids hold `key`, in id order (copies of those alone: the feed asks once per message).
+std::vector<TreatmentRoom> RoomsHolding(const std::vector<TreatmentRoom>& rooms, std::string_view key) {
+    std::vector<TreatmentRoom> holding;
+    std::copy_if(rooms.begin(), rooms.end(), std::back_inserter(holding), [key](const TreatmentRoom& room) {
+        return std::find(room.monitor_ids.begin(), room.monitor_ids.end(), key) != room.monitor_ids.end();
     });
-    return rooms;
+    return holding;
 }
 
 // The names of `rooms`, joined by ", ".
@@ -147,8 +152,8 @@ struct Binding {
 };
 
 // The binding of `key` among `rooms` (all the rooms, as ListRooms reads them).
-Binding BindingAmong(std::vector<TreatmentRoom> rooms, std::string_view key) {
-    std::vector<TreatmentRoom> holding = RoomsHolding(std::move(rooms), key);
+Binding BindingAmong(const std::vector<TreatmentRoom>& rooms, std::string_view key) {
+    std::vector<TreatmentRoom> holding = RoomsHolding(rooms, key);
     Binding binding;
     if (holding.size() == 1) {
         binding.room = std::move(holding.front());
@@ -162,14 +167,14 @@ Binding BindingAmong(std::vector<TreatmentRoom> rooms, std::string_view key) {
 }
 
 Result<Binding> FindBinding(StoreTransaction& tx, std::string_view key) {
-    ASSIGN_OR_RETURN(std::vector<TreatmentRoom> rooms, tx.ListRooms());
-    return BindingAmong(std::move(rooms), key);
+    ASSIGN_OR_RETURN(const std::vector<TreatmentRoom> rooms, tx.ListRooms());
+    return BindingAmong(rooms, key);
 }
 
 // Takes `key` out of every room's monitor_ids; the rooms it was in.
 Result<std::vector<TreatmentRoom>> RemoveFromRooms(StoreTransaction& tx, std::string_view key) {
-    ASSIGN_OR_RETURN(std::vector<TreatmentRoom> rooms, tx.ListRooms());
-    std::vector<TreatmentRoom> holding = RoomsHolding(std::move(rooms), key);
+    ASSIGN_OR_RETURN(const std::vector<TreatmentRoom> rooms, tx.ListRooms());
+    std::vector<TreatmentRoom> holding = RoomsHolding(rooms, key);
     for (TreatmentRoom& room : holding) {
         std::erase(room.monitor_ids, key);
         RETURN_IF_ERROR(tx.UpdateRoom(room));
@@ -298,33 +303,51 @@ Result<DeviceView> ViewOf(StoreTransaction& tx, DeviceId id) {
     return DeviceView{std::move(device), std::move(binding.room)};
 }
 
+// Stores the readings of a message of which some feed a session (`fed`, by id): each through the session's alert and
+// chart rules, which read the device log written before it, then into the device log, with the audit of the
+// patients' new readings; they become accepted.readings.
+Status StoreSessionReadings(StoreTransaction& tx, const DeviceMessage& message, const std::string& key, TimePoint now,
+                            const clinical::ClinicSettings& settings, const std::set<SessionId>& fed,
+                            std::vector<DeviceReading>& readings, IngestAccepted& accepted) {
+    const Actor actor = FeedActor(key);
+    // Locked in id order, so two messages that feed the same two sessions cannot deadlock.
+    std::map<std::int64_t, Patient> patients;
+    for (const SessionId session : fed) {
+        RETURN_IF_ERROR(tx.LockSessionDeviceFeed(session));
+    }
+    std::map<std::int64_t, int> per_patient;  // readings stored for each patient, for the audit
+    for (DeviceReading& reading : readings) {
+        if (reading.patient && !patients.contains(reading.patient->value)) {
+            ASSIGN_OR_RETURN(patients[reading.patient->value], tx.GetPatient(*reading.patient));
+        }
+        if (reading.session && reading.status == DeviceReadingStatus::kValid) {
+            ASSIGN_OR_RETURN(std::optional<RecordedVitalSign> charted,
+                             RunSessionRules(tx, actor, now, patients[reading.patient->value], key, reading, settings));
+            if (charted) {
+                accepted.charted.push_back(std::move(*charted));
+            }
+        }
+        ASSIGN_OR_RETURN(const std::vector<DeviceReadingId> ids, tx.InsertDeviceReadings({&reading, 1}));
+        reading.id = ids.front();
+        if (reading.patient) {
+            ++per_patient[reading.patient->value];
+        }
+    }
+    for (const auto& [patient, count] : per_patient) {
+        RETURN_IF_ERROR(
+            RecordAudit(tx, actor, now, "device_reading.create", "device_message", accepted.device.value, patient,
+                        "message " + message.message_control_id + ": " + std::to_string(count) + " readings"));
+    }
+    accepted.readings = std::move(readings);
+    return Status::Ok();
+}
+
 // What every message of one transaction is stored under, read once for all of them (issue 13 §5: no per-message
 // reads that a batch can share).
 struct IngestContext {
     clinical::ClinicSettings settings;
     std::vector<TreatmentRoom> rooms;  // every room, for the devices' bindings
-    // The devices saved in this transaction, by key, as saved: a device's next message that names it alike (a
-    // monitor's every message does) needs no second save.
-    std::map<std::string, Device, std::less<>> saved;
 };
-
-// Whether `seen` says nothing `saved` does not already hold (first_seen_at aside: the store keeps the first).
-bool SameIdentity(const Device& seen, const Device& saved) {
-    return seen.sending_application == saved.sending_application && seen.sending_facility == saved.sending_facility &&
-           seen.equipment_id == saved.equipment_id && seen.location == saved.location;
-}
-
-// SaveDeviceSeen, once per device and identity in the transaction.
-Result<DeviceId> SaveDevice(StoreTransaction& tx, IngestContext& context, Device seen) {
-    const auto found = context.saved.find(seen.key);
-    if (found != context.saved.end() && SameIdentity(seen, found->second)) {
-        return found->second.id;
-    }
-    ASSIGN_OR_RETURN(seen.id, tx.SaveDeviceSeen(seen));
-    const DeviceId id = seen.id;
-    context.saved.insert_or_assign(seen.key, std::move(seen));
-    return id;
-}
 
 Result<IngestContext> ReadIngestContext(StoreTransaction& tx) {
     IngestContext context;
@@ -333,20 +356,40 @@ Result<IngestContext> ReadIngestContext(StoreTransaction& tx) {
     return context;
 }
 
-// Stores one message that passed Rejection in the open transaction `tx` (DeviceFeed::Ingest's rules), under
-// `context`; `key` is DeviceKey(message.device).
-Result<IngestOutcome> StoreMessage(StoreTransaction& tx, const DeviceMessage& message, const std::string& key,
-                                   TimePoint now, IngestContext& context) {
-    const clinical::ClinicSettings& settings = context.settings;
-    const Actor actor = FeedActor(key);
-    IngestAccepted accepted;
-    ASSIGN_OR_RETURN(accepted.device, SaveDevice(tx, context, DeviceSeen(message.device, key, now)));
-    const Status recorded = tx.InsertDeviceMessage(accepted.device, message.message_control_id, message.received_at);
-    if (!recorded.ok() && recorded.error().code == ErrorCode::kConflict) {
-        accepted.duplicate = true;  // a resend, or one racing its original: stored once, by the other
-        return IngestOutcome{std::move(accepted)};
+// The device-log rows of the transaction's messages that feed no session, waiting to be written together
+// (InsertDeviceReadings: a few statements for a whole batch). Nothing in the transaction reads them back; the rules of
+// a reading that feeds a session do (LatestDeviceBreach), so those of such a message are written before it is
+// stored, and the device log keeps the order the readings came.
+struct PendingReadings {
+    std::vector<DeviceReading> readings;
+    std::vector<std::pair<std::size_t, std::size_t>> owners;  // (index of the message, how many of `readings`), in order
+};
+
+// Writes `pending` to the device log and gives each message's outcome its readings, with their ids.
+Status WritePending(StoreTransaction& tx, PendingReadings& pending, std::vector<IngestOutcome>& outcomes) {
+    ASSIGN_OR_RETURN(const std::vector<DeviceReadingId> ids, tx.InsertDeviceReadings(pending.readings));
+    std::size_t next = 0;
+    for (const auto& [index, count] : pending.owners) {
+        std::vector<DeviceReading>& readings = std::get<IngestAccepted>(outcomes[index]).readings;
+        readings.reserve(count);
+        for (const std::size_t end = next + count; next < end; ++next) {
+            pending.readings[next].id = ids[next];
+            readings.push_back(std::move(pending.readings[next]));
+        }
     }
-    RETURN_IF_ERROR(recorded);
+    pending.readings.clear();
+    pending.owners.clear();
+    return Status::Ok();
+}
+
+// Stores the readings of message `index` of the transaction, whose device + MSH-10 was just recorded (DeviceFeed::
+// Ingest's rules), under `context`, into outcomes[index] (an IngestAccepted naming its device); `key` is
+// DeviceKey(message.device). Those of a message that feeds no session join `pending`.
+Status StoreReadings(StoreTransaction& tx, const DeviceMessage& message, const std::string& key, TimePoint now,
+                     const IngestContext& context, std::size_t index, std::vector<IngestOutcome>& outcomes,
+                     PendingReadings& pending) {
+    const clinical::ClinicSettings& settings = context.settings;
+    auto& accepted = std::get<IngestAccepted>(outcomes[index]);
     const Binding binding = BindingAmong(context.rooms, key);
 
     std::vector<DeviceReading> readings = ReadingsOf(message.observations);
@@ -388,32 +431,14 @@ Result<IngestOutcome> StoreMessage(StoreTransaction& tx, const DeviceMessage& me
             fed.insert(session->id);
         }
     }
-    // Locked in id order, so two messages that feed the same two sessions cannot deadlock.
-    std::map<std::int64_t, Patient> patients;
-    for (const SessionId session : fed) {
-        RETURN_IF_ERROR(tx.LockSessionDeviceFeed(session));
-    }
-    std::map<std::int64_t, int> per_patient;  // readings stored for each patient, for the audit
-    for (DeviceReading& reading : readings) {
-        if (reading.patient && !patients.contains(reading.patient->value)) {
-            ASSIGN_OR_RETURN(patients[reading.patient->value], tx.GetPatient(*reading.patient));
-        }
-        if (reading.session && reading.status == DeviceReadingStatus::kValid) {
-            ASSIGN_OR_RETURN(std::optional<RecordedVitalSign> charted,
-                             RunSessionRules(tx, actor, now, patients[reading.patient->value], key, reading, settings));
-            if (charted) {
-                accepted.charted.push_back(std::move(*charted));
-            }
-        }
-        ASSIGN_OR_RETURN(reading.id, tx.InsertDeviceReading(reading));
-        if (reading.patient) {
-            ++per_patient[reading.patient->value];
-        }
-    }
-    for (const auto& [patient, count] : per_patient) {
-        RETURN_IF_ERROR(
-            RecordAudit(tx, actor, now, "device_reading.create", "device_message", accepted.device.value, patient,
-                        "message " + message.message_control_id + ": " + std::to_string(count) + " readings"));
+    if (fed.empty()) {
+        pending.owners.emplace_back(index, readings.size());
+        pending.readings.insert(pending.readings.end(), std::make_move_iterator(readings.begin()),
+                                std::make_move_iterator(readings.end()));
+    } else {
+        // Its rules read the device log of its sessions: what came before it is written first.
+        RETURN_IF_ERROR(WritePending(tx, pending, outcomes));
+        RETURN_IF_ERROR(StoreSessionReadings(tx, message, key, now, settings, fed, readings, accepted));
     }
     const auto unmapped = static_cast<int>(message.unmapped.size());
     if (unmapped > 0) {
@@ -427,8 +452,77 @@ Result<IngestOutcome> StoreMessage(StoreTransaction& tx, const DeviceMessage& me
     if (!binding.ambiguity.empty()) {
         RETURN_IF_ERROR(tx.CountDeviceErrors(accepted.device, 1, binding.ambiguity, now));
     }
-    accepted.readings = std::move(readings);
-    return IngestOutcome{std::move(accepted)};
+    return Status::Ok();
+}
+
+// Stores `messages` in the open transaction `tx`, in their order, each by DeviceFeed::Ingest's rules; their outcomes,
+// in the same order. The writes every message makes are made for all of them at once: each device saved once, with
+// the identity of its last message (as a save per message would leave it), every device + MSH-10 recorded in one
+// statement, the device-log rows of the messages that feed no session in one (WritePending).
+Result<std::vector<IngestOutcome>> StoreMessages(StoreTransaction& tx, std::span<const DeviceMessage> messages,
+                                                 TimePoint now) {
+    ASSIGN_OR_RETURN(const IngestContext context, ReadIngestContext(tx));
+    std::vector<std::string> keys;  // DeviceKey of each message
+    std::vector<std::optional<IngestRejected>> rejections;
+    std::vector<Device> seen;                                  // the devices to save, each once
+    std::map<std::string, std::size_t, std::less<>> seen_at;  // their places in `seen`, by key
+    keys.reserve(messages.size());
+    rejections.reserve(messages.size());
+    for (const DeviceMessage& message : messages) {
+        std::string key = DeviceKey(message.device);
+        rejections.push_back(Rejection(message, key));
+        // A rejected message still counts its error on its device, when it names one that can be kept.
+        if (!rejections.back() || (!key.empty() && CheckText("MSH-3", key, kDeviceKeyRule).ok())) {
+            const auto [at, added] = seen_at.try_emplace(key, seen.size());
+            if (added) {
+                seen.push_back(DeviceSeen(message.device, key, now));
+            } else {
+                seen[at->second] = DeviceSeen(message.device, key, now);
+            }
+        }
+        keys.push_back(std::move(key));
+    }
+    // Saved in key order: two transactions saving the same devices then lock their rows in the same order
+    // (PostgreSQL), so that neither waits for the other in a cycle.
+    std::vector<Device> in_key_order;
+    in_key_order.reserve(seen.size());
+    for (auto& [key, at] : seen_at) {
+        in_key_order.push_back(std::move(seen[at]));
+        at = in_key_order.size() - 1;
+    }
+    ASSIGN_OR_RETURN(const std::vector<DeviceId> saved, tx.SaveDevicesSeen(in_key_order));
+    std::vector<IngestOutcome> outcomes(messages.size());
+    std::vector<DeviceMessageRecord> records;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const auto device = seen_at.find(keys[i]);
+        if (device != seen_at.end()) {
+            std::get<IngestAccepted>(outcomes[i]).device = saved[device->second];
+        }
+        if (!rejections[i]) {
+            records.push_back(DeviceMessageRecord{saved[device->second], messages[i].message_control_id,
+                                                  messages[i].received_at});
+        }
+    }
+    ASSIGN_OR_RETURN(const std::vector<bool> recorded, tx.InsertDeviceMessages(records));
+    PendingReadings pending;
+    auto next_recorded = recorded.begin();
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (std::optional<IngestRejected>& rejected = rejections[i]) {
+            if (seen_at.contains(keys[i])) {
+                const DeviceId device = std::get<IngestAccepted>(outcomes[i]).device;
+                RETURN_IF_ERROR(
+                    tx.CountDeviceErrors(device, 1, StoredText(rejected->field + ": " + rejected->reason), now));
+            }
+            outcomes[i] = std::move(*rejected);
+        } else if (!*next_recorded++) {
+            // A resend, or one racing its original: stored once, by the other.
+            std::get<IngestAccepted>(outcomes[i]).duplicate = true;
+        } else {
+            RETURN_IF_ERROR(StoreReadings(tx, messages[i], keys[i], now, context, i, outcomes, pending));
+        }
+    }
+    RETURN_IF_ERROR(WritePending(tx, pending, outcomes));
+    return outcomes;
 }
 
 }  // namespace
@@ -445,16 +539,9 @@ std::string DeviceKey(const DeviceIdentity& identity) {
 }
 
 Result<IngestOutcome> DeviceFeed::Ingest(const DeviceMessage& message, TimePoint now) {
-    const std::string key = DeviceKey(message.device);
-    if (std::optional<IngestRejected> rejected = Rejection(message, key)) {
-        if (!key.empty() && CheckText("MSH-3", key, kDeviceKeyRule).ok()) {
-            RETURN_IF_ERROR(RecordRejectedMessage(message.device, rejected->field + ": " + rejected->reason, now));
-        }
-        return IngestOutcome{std::move(*rejected)};
-    }
     return store_.Write([&](StoreTransaction& tx) -> Result<IngestOutcome> {
-        ASSIGN_OR_RETURN(IngestContext context, ReadIngestContext(tx));
-        return StoreMessage(tx, message, key, now, context);
+        ASSIGN_OR_RETURN(std::vector<IngestOutcome> outcomes, StoreMessages(tx, {&message, 1}, now));
+        return std::move(outcomes.front());
     });
 }
 
@@ -464,31 +551,17 @@ std::vector<Result<IngestOutcome>> DeviceFeedBatches::IngestBatch(std::span<cons
     if (messages.empty()) {
         return outcomes;
     }
-    const Status stored = store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(IngestContext context, ReadIngestContext(tx));
-        for (const DeviceMessage& message : messages) {
-            const std::string key = DeviceKey(message.device);
-            if (std::optional<IngestRejected> rejected = Rejection(message, key)) {
-                if (!key.empty() && CheckText("MSH-3", key, kDeviceKeyRule).ok()) {
-                    ASSIGN_OR_RETURN(const DeviceId device,
-                                     SaveDevice(tx, context, DeviceSeen(message.device, key, now)));
-                    RETURN_IF_ERROR(
-                        tx.CountDeviceErrors(device, 1, StoredText(rejected->field + ": " + rejected->reason), now));
-                }
-                outcomes.emplace_back(IngestOutcome{std::move(*rejected)});
-                continue;
-            }
-            ASSIGN_OR_RETURN(IngestOutcome outcome, StoreMessage(tx, message, key, now, context));
+    Result<std::vector<IngestOutcome>> stored = store_.Write(
+        [&](StoreTransaction& tx) -> Result<std::vector<IngestOutcome>> { return StoreMessages(tx, messages, now); });
+    if (stored.ok()) {
+        outcomes.reserve(messages.size());
+        for (IngestOutcome& outcome : stored.value()) {
             outcomes.emplace_back(std::move(outcome));
         }
-        return Status::Ok();
-    });
-    if (stored.ok()) {
         return outcomes;
     }
     // The shared transaction failed, and with it every message of the batch. Each is tried again on its own, so a
     // message the store cannot take (or a failed commit) costs only its own ACK, never the others'.
-    outcomes.clear();
     for (const DeviceMessage& message : messages) {
         outcomes.push_back(feed_.Ingest(message, now));
     }
@@ -502,8 +575,9 @@ Status DeviceFeed::RecordRejectedMessage(const DeviceIdentity& identity, std::st
     }
     RETURN_IF_ERROR(CheckText("MSH-3", key, kDeviceKeyRule));
     return store_.Write([&](StoreTransaction& tx) -> Status {
-        ASSIGN_OR_RETURN(const DeviceId device, tx.SaveDeviceSeen(DeviceSeen(identity, key, now)));
-        return tx.CountDeviceErrors(device, 1, StoredText(error), now);
+        const Device seen = DeviceSeen(identity, key, now);
+        ASSIGN_OR_RETURN(const std::vector<DeviceId> device, tx.SaveDevicesSeen({&seen, 1}));
+        return tx.CountDeviceErrors(device.front(), 1, StoredText(error), now);
     });
 }
 

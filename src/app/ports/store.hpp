@@ -532,28 +532,39 @@ struct DeviceReadingFilter {
     int limit = 100;
 };
 
-// Bedside monitors and their device log (app/device_feed.hpp).
+// One accepted message of a device, as InsertDeviceMessages records it.
+struct DeviceMessageRecord {
+    DeviceId device;
+    std::string_view control_id;  // MSH-10
+    TimePoint received_at;
+};
+
+// Bedside monitors and their device log (app/device_feed.hpp). The writes the feed makes for every message take many
+// at once (issue 13 §5: a group commit's messages in a few statements, not a few statements each); order is kept.
 class DeviceTransaction {
 public:
     virtual ~DeviceTransaction() = default;
 
-    // The device with `seen.key`, created (first seen at `seen.first_seen_at`, no message yet) when there is none;
-    // either way its sending_application, sending_facility, equipment_id and location become `seen`'s. Its id.
-    virtual Result<DeviceId> SaveDeviceSeen(const Device& seen) = 0;
+    // For each of `seen`: the device with its key, created (first seen at its first_seen_at, no message yet) when
+    // there is none; either way its sending_application, sending_facility, equipment_id and location become those of
+    // `seen`. Their ids, in the order of `seen`. REQUIRES: no key twice in `seen`.
+    virtual Result<std::vector<DeviceId>> SaveDevicesSeen(std::span<const Device> seen) = 0;
     // kNotFound "device_id" when no such device.
     virtual Result<Device> GetDevice(DeviceId id) = 0;
     // Every device, in id order.
     virtual Result<std::vector<Device>> ListDevices() = 0;
-    // Records that `device` sent message `control_id` (MSH-10), received `at`, and counts it on the device (message
-    // count, last message time and id). kConflict "message_control_id" when the device already sent that one, also
-    // when another open transaction is recording it (this one then waits for that one to end); the transaction stays
-    // usable either way.
-    virtual Status InsertDeviceMessage(DeviceId device, std::string_view control_id, TimePoint at) = 0;
+    // Records that each device of `messages` sent that message (device + MSH-10 is the key that makes a resend
+    // harmless) and counts the recorded ones on their devices (message count; last message time and id: of the last
+    // one recorded, in the order of `messages`). Whether each was recorded, in that order: false when its device had
+    // already sent that one, in an earlier transaction or earlier in `messages`, also when another open transaction
+    // is recording it (this one then waits for that one to end); the transaction stays usable either way.
+    virtual Result<std::vector<bool>> InsertDeviceMessages(std::span<const DeviceMessageRecord> messages) = 0;
     // Adds `count` (> 0) to the device's error count and makes `error`, at `at`, its last error.
     virtual Status CountDeviceErrors(DeviceId device, int count, std::string_view error, TimePoint at) = 0;
 
-    // `reading.id` is ignored; the new id is returned.
-    virtual Result<DeviceReadingId> InsertDeviceReading(const DeviceReading& reading) = 0;
+    // Each reading's `id` is ignored; the new ids are returned in the order of `readings`, and ascend in it (the
+    // device log's order is the order the readings came).
+    virtual Result<std::vector<DeviceReadingId>> InsertDeviceReadings(std::span<const DeviceReading> readings) = 0;
     // kNotFound "reading_id" when no such reading.
     virtual Result<DeviceReading> GetDeviceReading(DeviceReadingId id) = 0;
     // In id order (the order they came), at most `filter.limit`.

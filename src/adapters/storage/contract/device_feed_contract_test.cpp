@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -551,6 +553,65 @@ TEST_P(DeviceFeedContractTest, ABatchStoresTwoCopiesOfAMessageOnceAndFeedsBoundA
         EXPECT_TRUE(Ingest(message).duplicate) << message.message_control_id;
     }
     EXPECT_EQ(Readings(false).size(), 3u);
+}
+
+// A group commit's writes go in multi-row statements of at most 64 rows (sql/multi_row.hpp) and the device-log rows
+// of messages that feed no session wait for those of the next message that does: over several statements and that
+// wait, every reading keeps its message's order and its own id, and every device its count and last message.
+TEST_P(DeviceFeedContractTest, ABatchOfManyMessagesKeepsTheirOrderInTheDeviceLogAndOnTheirDevices) {
+    const SessionId session = SessionInChair();
+    BindToChair();
+    const std::vector<std::string> monitors = {"BEDSIDE-0", "BEDSIDE-1", "BEDSIDE-2"};  // unbound
+    std::vector<DeviceMessage> batch;
+    for (int i = 0; i < 70; ++i) {
+        if (i == 35) {
+            batch.push_back(Message("BOUND-1", {HeartRate(77, clock_.Now())}));  // feeds the session
+        }
+        batch.push_back(Message("MSG-" + std::to_string(i),
+                                {HeartRate(60 + i, clock_.Now()), HeartRate(60.5 + i, clock_.Now())},
+                                monitors[static_cast<std::size_t>(i % 3)]));
+    }
+    const std::vector<Result<IngestOutcome>> outcomes =
+        app::DeviceFeedBatches(store(), clock_).IngestBatch(batch, clock_.Now());
+    ASSERT_EQ(outcomes.size(), batch.size());
+
+    std::map<std::int64_t, DeviceReading> stored;
+    for (DeviceReading& reading : Readings(false)) {
+        stored.emplace(reading.id.value, std::move(reading));
+    }
+    ASSERT_EQ(stored.size(), 70u * 2 + 1);
+    std::int64_t previous = 0;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const IngestAccepted accepted = AcceptedAt(outcomes, i);
+        EXPECT_FALSE(accepted.duplicate) << i;
+        ASSERT_EQ(accepted.readings.size(), batch[i].observations.size()) << i;
+        for (std::size_t r = 0; r < accepted.readings.size(); ++r) {
+            const DeviceReading& reading = accepted.readings[r];
+            EXPECT_GT(reading.id.value, previous) << "the device log keeps the order the readings came: " << i;
+            previous = reading.id.value;
+            const auto found = stored.find(reading.id.value);
+            ASSERT_NE(found, stored.end()) << i;
+            EXPECT_EQ(found->second.message_control_id, batch[i].message_control_id) << i;
+            EXPECT_EQ(found->second.value, batch[i].observations[r].value) << i;
+            EXPECT_EQ(found->second.session, reading.session) << i;
+        }
+    }
+    EXPECT_EQ(AcceptedAt(outcomes, 35).readings.front().session, session);
+    EXPECT_EQ(AcceptedAt(outcomes, 35).charted.size(), 1u);
+
+    std::map<std::string, app::Device> devices;
+    for (app::DeviceView& view : Devices()) {
+        devices.emplace(view.device.key, std::move(view.device));
+    }
+    // MSG-i came from BEDSIDE-(i % 3): 24, 23 and 23 messages, the last MSG-69, MSG-67 and MSG-68.
+    EXPECT_EQ(devices["BEDSIDE-0"].message_count, 24);
+    EXPECT_EQ(devices["BEDSIDE-0"].last_message_control_id, "MSG-69");
+    EXPECT_EQ(devices["BEDSIDE-1"].message_count, 23);
+    EXPECT_EQ(devices["BEDSIDE-1"].last_message_control_id, "MSG-67");
+    EXPECT_EQ(devices["BEDSIDE-2"].message_count, 23);
+    EXPECT_EQ(devices["BEDSIDE-2"].last_message_control_id, "MSG-68");
+    EXPECT_EQ(devices[std::string(kMonitor)].message_count, 2);  // the hello and BOUND-1
+    EXPECT_EQ(devices[std::string(kMonitor)].last_message_control_id, "BOUND-1");
 }
 
 TEST_P(DeviceFeedContractTest, ARefusalInsideABatchCostsTheOtherMessagesNothing) {

@@ -436,19 +436,19 @@ public:
     }
 
     // app::DeviceTransaction
-    Result<app::DeviceId> SaveDeviceSeen(const app::Device& seen) override {
-        return Call(&app::StoreTransaction::SaveDeviceSeen, seen);
+    Result<std::vector<app::DeviceId>> SaveDevicesSeen(std::span<const app::Device> seen) override {
+        return Call(&app::StoreTransaction::SaveDevicesSeen, seen);
     }
     Result<app::Device> GetDevice(app::DeviceId id) override { return Call(&app::StoreTransaction::GetDevice, id); }
     Result<std::vector<app::Device>> ListDevices() override { return Call(&app::StoreTransaction::ListDevices); }
-    Status InsertDeviceMessage(app::DeviceId device, std::string_view control_id, app::TimePoint at) override {
-        return Call(&app::StoreTransaction::InsertDeviceMessage, device, control_id, at);
+    Result<std::vector<bool>> InsertDeviceMessages(std::span<const app::DeviceMessageRecord> messages) override {
+        return Call(&app::StoreTransaction::InsertDeviceMessages, messages);
     }
     Status CountDeviceErrors(app::DeviceId device, int count, std::string_view error, app::TimePoint at) override {
         return Call(&app::StoreTransaction::CountDeviceErrors, device, count, error, at);
     }
-    Result<app::DeviceReadingId> InsertDeviceReading(const app::DeviceReading& reading) override {
-        return Call(&app::StoreTransaction::InsertDeviceReading, reading);
+    Result<std::vector<app::DeviceReadingId>> InsertDeviceReadings(std::span<const app::DeviceReading> readings) override {
+        return Call(&app::StoreTransaction::InsertDeviceReadings, readings);
     }
     Result<app::DeviceReading> GetDeviceReading(app::DeviceReadingId id) override {
         return Call(&app::StoreTransaction::GetDeviceReading, id);

@@ -1,10 +1,19 @@
 // Bedside monitors and their device log over SqlConnection; schema in migrations/0022_device_feed.sql, whose triggers
 // keep a device reading unchanged but for its one assignment, and every reading undeleted.
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <map>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "adapters/storage/sql/multi_row.hpp"
 #include "adapters/storage/sql/row_reader.hpp"
 #include "adapters/storage/sql/sql_transaction.hpp"
 #include "app/record_names.hpp"
@@ -105,21 +114,58 @@ Result<std::optional<TimePoint>> QueryTime(SqlConnection& connection, std::strin
     return time;
 }
 
+// What a `RETURNING id, text` gave: the rows' two columns.
+using IdsAndTexts = std::vector<std::pair<std::int64_t, std::string>>;
+Result<IdsAndTexts> ReadIdsAndTexts(const std::vector<SqlRow>& rows, std::string_view table) {
+    IdsAndTexts read_rows;
+    read_rows.reserve(rows.size());
+    for (const SqlRow& row : rows) {
+        RowReader read(row);
+        read_rows.emplace_back(read.Int(0), read.Text(1));
+        if (!read.ok()) {
+            return Corrupt(table);
+        }
+    }
+    return read_rows;
+}
+
 }  // namespace
 
-Result<app::DeviceId> SqlTransaction::SaveDeviceSeen(const app::Device& seen) {
-    const std::vector<SqlValue> params = {
-        seen.key,      seen.sending_application,  seen.sending_facility, seen.equipment_id,
-        seen.location, Millis(seen.first_seen_at)};
-    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                     connection_.Query("INSERT INTO devices (key, sending_application, sending_facility, "
-                                       "equipment_id, location, first_seen_at) VALUES ($1, $2, $3, $4, $5, $6) "
-                                       "ON CONFLICT (key) DO UPDATE SET sending_application = excluded."
-                                       "sending_application, sending_facility = excluded.sending_facility, "
-                                       "equipment_id = excluded.equipment_id, location = excluded.location "
-                                       "RETURNING id",
-                                       params));
-    return app::DeviceId{InsertedId(rows)};
+Result<std::vector<app::DeviceId>> SqlTransaction::SaveDevicesSeen(std::span<const app::Device> seen) {
+    static const MultiRowStatement kUpsert(
+        "INSERT INTO devices (key, sending_application, sending_facility, equipment_id, location, first_seen_at) "
+        "VALUES ",
+        6,
+        " ON CONFLICT (key) DO UPDATE SET sending_application = excluded.sending_application, sending_facility = "
+        "excluded.sending_facility, equipment_id = excluded.equipment_id, location = excluded.location "
+        "RETURNING id, key");
+    // RETURNING's rows come in no promised order: each names its key.
+    std::map<std::string, std::int64_t, std::less<>> ids;
+    std::vector<SqlValue> params;
+    std::size_t next = 0;
+    for (const std::size_t rows : RowChunks(seen.size())) {
+        params.clear();
+        for (const app::Device& device : seen.subspan(next, rows)) {
+            params.insert(params.end(), {device.key, device.sending_application, device.sending_facility,
+                                         device.equipment_id, device.location, Millis(device.first_seen_at)});
+        }
+        next += rows;
+        ASSIGN_OR_RETURN(const std::vector<SqlRow> returned, connection_.Query(kUpsert.Text(rows), params));
+        ASSIGN_OR_RETURN(IdsAndTexts keyed, ReadIdsAndTexts(returned, "devices"));
+        for (auto& [id, key] : keyed) {
+            ids.insert_or_assign(std::move(key), id);
+        }
+    }
+    std::vector<app::DeviceId> saved;
+    saved.reserve(seen.size());
+    for (const app::Device& device : seen) {
+        const auto found = ids.find(device.key);
+        if (found == ids.end()) {
+            return Corrupt("devices");
+        }
+        saved.push_back(app::DeviceId{found->second});
+    }
+    return saved;
 }
 
 Result<app::Device> SqlTransaction::GetDevice(app::DeviceId id) {
@@ -134,22 +180,61 @@ Result<std::vector<app::Device>> SqlTransaction::ListDevices() {
                                   {}, DeviceFromRow);
 }
 
-Status SqlTransaction::InsertDeviceMessage(app::DeviceId device, std::string_view control_id, TimePoint at) {
-    const std::vector<SqlValue> params = {device.value, std::string(control_id), Millis(at)};
+Result<std::vector<bool>> SqlTransaction::InsertDeviceMessages(std::span<const app::DeviceMessageRecord> messages) {
     // DO NOTHING rather than a unique violation: on PostgreSQL a resend racing its original waits for it here and
     // then finds the row, without aborting this transaction.
-    ASSIGN_OR_RETURN(std::vector<SqlRow> inserted,
-                     connection_.Query("INSERT INTO device_messages (device_id, control_id, received_at) "
-                                       "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING device_id",
-                                       params));
-    if (inserted.empty()) {
-        return Error{ErrorCode::kConflict, "message_control_id",
-                     "device " + std::to_string(device.value) + " already sent message " + std::string(control_id)};
+    static const MultiRowStatement kInsert("INSERT INTO device_messages (device_id, control_id, received_at) VALUES ",
+                                           3, " ON CONFLICT DO NOTHING RETURNING device_id, control_id");
+    // The messages recorded, by device and MSH-10: RETURNING's rows come in no promised order.
+    std::set<std::pair<std::int64_t, std::string>> inserted;
+    std::vector<SqlValue> params;
+    std::size_t next = 0;
+    for (const std::size_t rows : RowChunks(messages.size())) {
+        params.clear();
+        for (const app::DeviceMessageRecord& message : messages.subspan(next, rows)) {
+            params.insert(params.end(),
+                          {message.device.value, std::string(message.control_id), Millis(message.received_at)});
+        }
+        next += rows;
+        ASSIGN_OR_RETURN(const std::vector<SqlRow> returned, connection_.Query(kInsert.Text(rows), params));
+        ASSIGN_OR_RETURN(IdsAndTexts recorded, ReadIdsAndTexts(returned, "device_messages"));
+        inserted.insert(std::make_move_iterator(recorded.begin()), std::make_move_iterator(recorded.end()));
     }
-    return StatusOf(
-        connection_.Query("UPDATE devices SET message_count = message_count + 1, last_message_at = $3, "
-                          "last_message_control_id = $2 WHERE id = $1",
-                          params));
+    // Each recorded message counts on its device once: a copy later in `messages` is not recorded (the first took
+    // its row). The counters of a device change once, with its count and its last message.
+    struct Count {
+        std::int64_t messages = 0;
+        const app::DeviceMessageRecord* last = nullptr;
+    };
+    std::map<std::int64_t, Count> counts;
+    std::vector<bool> recorded;
+    recorded.reserve(messages.size());
+    for (const app::DeviceMessageRecord& message : messages) {
+        const auto found = inserted.find(std::pair(message.device.value, std::string(message.control_id)));
+        recorded.push_back(found != inserted.end());
+        if (found != inserted.end()) {
+            inserted.erase(found);
+            Count& count = counts[message.device.value];
+            ++count.messages;
+            count.last = &message;
+        }
+    }
+    // A VALUES list's columns are column1, column2, ... on both backends.
+    static const MultiRowStatement kCount(
+        "UPDATE devices SET message_count = devices.message_count + v.column2, last_message_at = v.column3, "
+        "last_message_control_id = v.column4 FROM (VALUES ",
+        4, ") AS v WHERE devices.id = v.column1");
+    auto device = counts.begin();
+    for (const std::size_t rows : RowChunks(counts.size())) {
+        params.clear();
+        for (std::size_t row = 0; row < rows; ++row, ++device) {
+            const Count& count = device->second;
+            params.insert(params.end(), {device->first, count.messages, Millis(count.last->received_at),
+                                         std::string(count.last->control_id)});
+        }
+        RETURN_IF_ERROR(connection_.Query(kCount.Text(rows), params));
+    }
+    return recorded;
 }
 
 Status SqlTransaction::CountDeviceErrors(app::DeviceId device, int count, std::string_view error, TimePoint at) {
@@ -164,40 +249,65 @@ Status SqlTransaction::CountDeviceErrors(app::DeviceId device, int count, std::s
     return Status::Ok();
 }
 
-Result<app::DeviceReadingId> SqlTransaction::InsertDeviceReading(const app::DeviceReading& reading) {
-    const std::vector<SqlValue> params = {reading.device.value,
-                                          reading.message_control_id,
-                                          Millis(reading.received_at),
-                                          std::string(app::DeviceReadingStatusName(reading.status)),
-                                          reading.status_reason,
-                                          reading.loinc,
-                                          reading.value,
-                                          OptionalReal(reading.diastolic),
-                                          OptionalReal(reading.mean_arterial),
-                                          reading.unit,
-                                          Millis(reading.observed_at),
-                                          reading.raw_code,
-                                          reading.raw_system,
-                                          reading.raw_text,
-                                          reading.raw_value,
-                                          reading.raw_unit,
-                                          OptionalId(reading.room),
-                                          OptionalId(reading.patient),
-                                          OptionalId(reading.session),
-                                          OptionalId(reading.vital_sign),
-                                          reading.alert_episode,
-                                          OptionalId(reading.alert),
-                                          OptionalMillis(reading.assigned_at),
-                                          reading.assigned_by};
-    ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        connection_.Query("INSERT INTO device_readings (device_id, control_id, received_at, status, status_reason, "
-                          "loinc, value, diastolic, mean_arterial, unit, observed_at, raw_code, raw_system, raw_text, "
-                          "raw_value, raw_unit, room_id, patient_id, session_id, vital_sign_id, alert_episode, "
-                          "alert_id, assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                          "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id",
-                          params));
-    return app::DeviceReadingId{InsertedId(rows)};
+Result<std::vector<app::DeviceReadingId>> SqlTransaction::InsertDeviceReadings(
+    std::span<const app::DeviceReading> readings) {
+    static const MultiRowStatement kInsert(
+        "INSERT INTO device_readings (device_id, control_id, received_at, status, status_reason, loinc, value, "
+        "diastolic, mean_arterial, unit, observed_at, raw_code, raw_system, raw_text, raw_value, raw_unit, room_id, "
+        "patient_id, session_id, vital_sign_id, alert_episode, alert_id, assigned_at, assigned_by) VALUES ",
+        24, " RETURNING id");
+    std::vector<app::DeviceReadingId> ids;
+    ids.reserve(readings.size());
+    std::vector<SqlValue> params;
+    std::size_t next = 0;
+    for (const std::size_t rows : RowChunks(readings.size())) {
+        params.clear();
+        for (const app::DeviceReading& reading : readings.subspan(next, rows)) {
+            params.insert(params.end(), {reading.device.value,
+                                         reading.message_control_id,
+                                         Millis(reading.received_at),
+                                         std::string(app::DeviceReadingStatusName(reading.status)),
+                                         reading.status_reason,
+                                         reading.loinc,
+                                         reading.value,
+                                         OptionalReal(reading.diastolic),
+                                         OptionalReal(reading.mean_arterial),
+                                         reading.unit,
+                                         Millis(reading.observed_at),
+                                         reading.raw_code,
+                                         reading.raw_system,
+                                         reading.raw_text,
+                                         reading.raw_value,
+                                         reading.raw_unit,
+                                         OptionalId(reading.room),
+                                         OptionalId(reading.patient),
+                                         OptionalId(reading.session),
+                                         OptionalId(reading.vital_sign),
+                                         reading.alert_episode,
+                                         OptionalId(reading.alert),
+                                         OptionalMillis(reading.assigned_at),
+                                         reading.assigned_by});
+        }
+        next += rows;
+        ASSIGN_OR_RETURN(std::vector<SqlRow> returned, connection_.Query(kInsert.Text(rows), params));
+        if (returned.size() != rows) {
+            return Corrupt("device_readings");
+        }
+        // The rows take their ids in the order of the VALUES list (SQLite: the largest rowid + 1, row after row;
+        // PostgreSQL: the identity's sequence, drawn row after row), while RETURNING promises no order: sorted, the
+        // ids are the rows'.
+        const std::size_t first = ids.size();
+        for (const SqlRow& row : returned) {
+            RowReader read(row);
+            ids.push_back(app::DeviceReadingId{read.Int(0)});
+            if (!read.ok()) {
+                return Corrupt("device_readings");
+            }
+        }
+        std::sort(ids.begin() + static_cast<std::ptrdiff_t>(first), ids.end(),
+                  [](app::DeviceReadingId a, app::DeviceReadingId b) { return a.value < b.value; });
+    }
+    return ids;
 }
 
 Result<app::DeviceReading> SqlTransaction::GetDeviceReading(app::DeviceReadingId id) {

@@ -196,12 +196,12 @@ public:
     Status RevokeCalendarFeed(app::CalendarFeedId id, app::TimePoint at) override;
 
     // app::DeviceTransaction: sql_devices.cpp.
-    Result<app::DeviceId> SaveDeviceSeen(const app::Device& seen) override;
+    Result<std::vector<app::DeviceId>> SaveDevicesSeen(std::span<const app::Device> seen) override;
     Result<app::Device> GetDevice(app::DeviceId id) override;
     Result<std::vector<app::Device>> ListDevices() override;
-    Status InsertDeviceMessage(app::DeviceId device, std::string_view control_id, app::TimePoint at) override;
+    Result<std::vector<bool>> InsertDeviceMessages(std::span<const app::DeviceMessageRecord> messages) override;
     Status CountDeviceErrors(app::DeviceId device, int count, std::string_view error, app::TimePoint at) override;
-    Result<app::DeviceReadingId> InsertDeviceReading(const app::DeviceReading& reading) override;
+    Result<std::vector<app::DeviceReadingId>> InsertDeviceReadings(std::span<const app::DeviceReading> readings) override;
     Result<app::DeviceReading> GetDeviceReading(app::DeviceReadingId id) override;
     Result<std::vector<app::DeviceReading>> ListDeviceReadings(const app::DeviceReadingFilter& filter) override;
     Status AssignDeviceReading(const app::DeviceReading& assigned) override;

@@ -96,10 +96,30 @@ bool IsBlank(std::string_view text) {
     return true;
 }
 
+// The process-wide settings SQLite takes only before its first use (sqlite3_config), set once, before the first
+// connection opens. Each is about the cost of the bedside-monitor feed's group commit (docs/benchmarks.md, "The MLLP
+// feed", round 2); neither changes what is stored or when it is durable.
+void ConfigureSqliteOnce() {
+    static const bool configured = [] {
+        // A statement's journal (inside a transaction, the pages a statement changes that the transaction had already
+        // changed, so that the statement alone can be undone) stays in memory up to this size. At SQLite's default
+        // of 64 KiB it spilled to a temporary file on most transactions of the feed, which then cost as many write(2)
+        // calls as the WAL itself. Beyond this bound (a migration rewriting a table) it spills as before. Only a
+        // statement inside a transaction is undone from it: durability is the WAL's, unchanged.
+        constexpr int kStatementJournalInMemoryBytes = 16 << 20;
+        // Allocation statistics off: they take a process-wide mutex around every allocation SQLite makes, and
+        // nothing here reads them (sqlite3_memory_used).
+        return sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalInMemoryBytes) == SQLITE_OK &&
+               sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    }();
+    (void)configured;  // SQLITE_MISUSE only when SQLite was in use already: it then runs with its defaults
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, OpenMode mode,
                                                                  const SqliteConnectionOptions& options) {
+    ConfigureSqliteOnce();
     // Each connection is used by one thread at a time, so SQLite's own per-connection mutex is pure cost.
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
