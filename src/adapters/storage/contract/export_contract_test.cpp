@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -213,8 +214,10 @@ TEST_P(ExportContractTest, ExportsTheScheduleTheDeviceLogAndTheControlledSubstan
         monitor.key = "MON-1";
         monitor.sending_application = "MON-1";
         monitor.first_seen_at = At(0);
-        ASSIGN_OR_RETURN(const app::DeviceId device, tx.SaveDeviceSeen(monitor));
-        RETURN_IF_ERROR(tx.InsertDeviceMessage(device, "MSG-1", At(1)));
+        ASSIGN_OR_RETURN(const std::vector<app::DeviceId> saved, tx.SaveDevicesSeen(std::span(&monitor, 1)));
+        const app::DeviceId device = saved.at(0);
+        const app::DeviceMessageRecord message{device, "MSG-1", At(1)};
+        RETURN_IF_ERROR(StatusOf(tx.InsertDeviceMessages(std::span(&message, 1))));
         app::DeviceReading reading;
         reading.device = device;
         reading.message_control_id = "MSG-1";
@@ -227,10 +230,8 @@ TEST_P(ExportContractTest, ExportsTheScheduleTheDeviceLogAndTheControlledSubstan
         reading.raw_text = "MDC_ECG_HEART_RATE";
         reading.raw_value = "72";
         reading.raw_unit = "264864^MDC_DIM_BEAT_PER_MIN";
-        for (int i = 0; i < 2; ++i) {
-            RETURN_IF_ERROR(StatusOf(tx.InsertDeviceReading(reading)));
-        }
-        return Status::Ok();
+        const std::vector<app::DeviceReading> two_readings(2, reading);
+        return StatusOf(tx.InsertDeviceReadings(two_readings));
     });
     ASSERT_TRUE(arranged.ok()) << arranged.error().ToString();
 
