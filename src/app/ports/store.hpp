@@ -200,8 +200,10 @@ public:
     virtual Result<TreatmentSession> GetSession(SessionId id) = 0;
     // In session number order.
     virtual Result<std::vector<TreatmentSession>> ListSessions(CourseId course) = 0;
-    // Every session of every course planned for `date` or checked in within [from, to) (the instants of that day in
-    // the clinic's zone), in any state, in id order: the day's list of the clinic.
+    // Every session of every course planned for `date`, checked in within [from, to) (the instants of that day in the
+    // clinic's zone), or checked in before `to` and not ended yet (not discharged, cancelled or aborted), in any
+    // state, in id order: the day's list of the clinic. The last keeps a patient who is still in the chair on the list
+    // past midnight, and on every later day's until the session ends.
     virtual Result<std::vector<TreatmentSession>> ListSessionsOn(std::chrono::sys_days date, TimePoint from,
                                                                  TimePoint to) = 0;
     // Stores the state and the facts of `session` (everything but its course, patient and plan) when its stored

@@ -172,6 +172,36 @@ TEST_P(TreatmentContractTest, ListsTheSessionsPlannedOnADayAcrossPatients) {
     EXPECT_TRUE(empty->empty());
 }
 
+// A patient checked in late in the evening is still in the chair after midnight: the session stays on the next day's
+// list (and on the clinic board, which reads it) until it ends, instead of vanishing from both at 00:00 while the
+// patient is being monitored. Found when the demo clinic's session in monitoring, checked in 75 minutes before the
+// demo started, was missing from the board of a demo started just after midnight.
+TEST_P(TreatmentContractTest, ASessionStillInTheClinicStaysOnTheDaysListPastMidnight) {
+    const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
+    ASSERT_FALSE(course.sessions.empty());
+    const SessionId evening = course.sessions[0].id;  // planned for kCourseStart, 2026-09-21
+    clock_.Set(app::TimePoint{sys_days{year{2026} / 9 / 21}} + std::chrono::hours{23} + std::chrono::minutes{5});
+    ASSERT_NO_FATAL_FAILURE(CheckInAndConfirm(patient_, evening));
+    const auto listed_on = [&](sys_days date) {
+        Result<std::vector<app::TreatmentSession>> day = clinic().sessions.ListSessionsOn(frontdesk_, date);
+        EXPECT_TRUE(day.ok()) << day.error().ToString();
+        std::vector<std::int64_t> ids;
+        for (const app::TreatmentSession& session : day.ok() ? *day : std::vector<app::TreatmentSession>{}) {
+            ids.push_back(session.id.value);
+        }
+        return std::find(ids.begin(), ids.end(), evening.value) != ids.end();
+    };
+    EXPECT_TRUE(listed_on(sys_days{year{2026} / 9 / 21}));
+    EXPECT_TRUE(listed_on(sys_days{year{2026} / 9 / 22})) << "still in the clinic after midnight";
+    EXPECT_TRUE(listed_on(sys_days{year{2026} / 9 / 23})) << "still not ended two days later";
+    EXPECT_FALSE(listed_on(sys_days{year{2026} / 9 / 20})) << "checked in after that day";
+
+    clock_.Advance(std::chrono::hours{1});
+    ASSERT_TRUE(clinic().sessions.Abort(nurse_, evening, "patient left against advice").ok());
+    EXPECT_TRUE(listed_on(sys_days{year{2026} / 9 / 21})) << "checked in that day";
+    EXPECT_FALSE(listed_on(sys_days{year{2026} / 9 / 22})) << "ended: gone from the later days";
+}
+
 TEST_P(TreatmentContractTest, PausedCourseRefusesCheckInAndEndingCancelsPlannedSessions) {
     const app::CourseRecord course = StartCourse(patient_, clinical::Protocol::kIvInduction, clinical::Route::kIv);
     ASSERT_FALSE(course.sessions.empty());

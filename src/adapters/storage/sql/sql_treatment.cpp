@@ -368,11 +368,20 @@ Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessions(app::Cou
 
 Result<std::vector<app::TreatmentSession>> SqlTransaction::ListSessionsOn(std::chrono::sys_days date,
                                                                           app::TimePoint from, app::TimePoint to) {
+    // $4-$6: the final states (clinical::IsFinal); any other state after check-in is a patient still in the clinic.
+    using clinical::SessionState;
+    const std::vector<SqlValue> params = {FormatDate(date),
+                                          Millis(from),
+                                          Millis(to),
+                                          std::string(clinical::SessionStateName(SessionState::kDischarged)),
+                                          std::string(clinical::SessionStateName(SessionState::kCancelled)),
+                                          std::string(clinical::SessionStateName(SessionState::kAborted))};
     return QueryRows<app::TreatmentSession>(connection_,
                                             "SELECT " + std::string(kSessionColumns) +
                                                 " FROM treatment_sessions WHERE planned_date = $1 OR "
-                                                "(checked_in_at >= $2 AND checked_in_at < $3) ORDER BY id",
-                                            {FormatDate(date), Millis(from), Millis(to)}, SessionFromRow);
+                                                "(checked_in_at >= $2 AND checked_in_at < $3) OR "
+                                                "(checked_in_at < $3 AND state NOT IN ($4, $5, $6)) ORDER BY id",
+                                            params, SessionFromRow);
 }
 
 Status SqlTransaction::UpdateSession(const app::TreatmentSession& session, clinical::SessionState expected) {
