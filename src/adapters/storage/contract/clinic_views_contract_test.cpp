@@ -257,13 +257,21 @@ TEST_P(ClinicViewsContractTest, TheBoardShowsEachSessionOfTheDayWithWhatTheRules
     EXPECT_EQ(audit[audited].patient_id, ada.value);
     EXPECT_EQ(audit[audited + 1].patient_id, bob.value);
 
-    // Another day has its own sessions: the second induction session is planned later.
+    // Another day has its own sessions: the second induction session is planned later. The esketamine session, still
+    // in monitoring, is on it too: a session stays on every day's board from its check-in until it ends.
     const std::chrono::sys_days later = iv.sessions[1].planned_date;
     const app::ClinicBoard other_day = Board(later);
     ASSERT_FALSE(other_day.sessions.empty());
+    int still_in_the_clinic = 0;
     for (const app::BoardSession& entry : other_day.sessions) {
+        if (entry.session.id == esketamine_session) {
+            ++still_in_the_clinic;
+            EXPECT_EQ(entry.session.state, clinical::SessionState::kMonitoring);
+            continue;
+        }
         EXPECT_EQ(entry.session.planned_date, later);
     }
+    EXPECT_EQ(still_in_the_clinic, 1);
 }
 
 TEST_P(ClinicViewsContractTest, TheBoardShowsTheBookedRoomAndNurse) {
