@@ -18,7 +18,10 @@ HttpResponse ErrorBody(int status, std::string_view code, std::string_view messa
     // A message may quote client input that is not valid UTF-8; replace such bytes rather than fail to answer.
     std::string body =
         json::Json{{"error", std::move(error)}}.dump(-1, ' ', false, json::Json::error_handler_t::replace);
-    return HttpResponse{status, std::string(kJsonContentType), {}, std::move(body)};
+    HttpResponse response{status, std::string(kJsonContentType), {}, std::move(body)};
+    response.error_code = code;
+    response.log_detail = message;
+    return response;
 }
 
 }  // namespace
@@ -82,19 +85,18 @@ HttpResponse ProtocolErrorResponse(int status, std::string_view code, std::strin
 
 std::optional<ErrorSummary> StampRequestId(HttpResponse& response, std::string_view request_id) {
     response.headers.Set("X-Request-Id", std::string(request_id));
-    if (response.status < 400 || response.content_type != kJsonContentType) {
+    if (response.error_code.empty()) {
         return std::nullopt;
     }
-    json::Json body = json::Json::parse(response.body, nullptr, false);
-    if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) {
-        return std::nullopt;
+    // ErrorBody's body, {"error":{...}}, ends with the error object's brace and its own: the id goes in before them,
+    // on the connection's thread without parsing the body again.
+    constexpr std::string_view kClosing = "}}";
+    if (response.body.ends_with(kClosing)) {
+        response.body.insert(response.body.size() - kClosing.size(),
+                             ",\"request_id\":" + json::Json(request_id).dump(-1, ' ', false,
+                                                                           json::Json::error_handler_t::replace));
     }
-    json::Json& error = body["error"];
-    ErrorSummary summary{error.value("code", ""),
-                         response.log_detail.empty() ? error.value("message", "") : response.log_detail};
-    error["request_id"] = request_id;
-    response.body = body.dump(-1, ' ', false, json::Json::error_handler_t::replace);
-    return summary;
+    return ErrorSummary{response.error_code, response.log_detail};
 }
 
 HttpResponse InternalErrorResponse() {

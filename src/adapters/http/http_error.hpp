@@ -44,7 +44,8 @@ struct ErrorSummary {
 
 // Every answer carries its request's id in an X-Request-Id header; an error body (the shape above) also as
 // "request_id" in its "error" object, where a user copying the error text takes it along. Returns the error's code
-// and message when the body is an error body, nullopt otherwise.
+// and what the log says of it (HttpResponse::error_code, log_detail) for an answer written by the functions above,
+// nullopt for any other.
 std::optional<ErrorSummary> StampRequestId(HttpResponse& response, std::string_view request_id);
 
 }  // namespace kclinic::adapters::http

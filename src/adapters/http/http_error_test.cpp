@@ -101,6 +101,26 @@ TEST(ErrorResponseTest, TellsTheClientNothingOfAFailedDependencyAndTheLogEveryth
     HttpResponse shutting_down = ProtocolErrorResponse(503, "unavailable", "the server is shutting down");
     static_cast<void>(StampRequestId(shutting_down, "r2"));
     EXPECT_EQ(Json::parse(shutting_down.body)["error"]["message"], "the server is shutting down");
+    EXPECT_EQ(Json::parse(shutting_down.body)["error"]["request_id"], "r2");
+}
+
+// An error meant for the client is stamped and logged in its own words; an answer that is no error only gets the
+// header, its body untouched.
+TEST(ErrorResponseTest, StampsAndSummarisesOnlyErrorAnswers) {
+    HttpResponse refused = ErrorResponse(Error{ErrorCode::kInvalidArgument, "mrn", "is required"});
+    const std::optional<ErrorSummary> logged = StampRequestId(refused, "r3");
+    ASSERT_TRUE(logged.has_value());
+    EXPECT_EQ(logged->code, "invalid_argument");
+    EXPECT_EQ(logged->message, "is required");
+    EXPECT_EQ(Json::parse(refused.body),
+              Json::parse(R"({"error": {"code": "invalid_argument", "field": "mrn", "message": "is required",
+                                        "request_id": "r3"}})"));
+    EXPECT_EQ(refused.headers.Find("X-Request-Id"), "r3");
+
+    HttpResponse ok{200, std::string(kJsonContentType), {}, R"({"error": {"code": "a patient's own field"}})"};
+    EXPECT_FALSE(StampRequestId(ok, "r4").has_value());
+    EXPECT_EQ(ok.body, R"({"error": {"code": "a patient's own field"}})");
+    EXPECT_EQ(ok.headers.Find("X-Request-Id"), "r4");
 }
 
 }  // namespace

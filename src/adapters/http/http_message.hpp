@@ -78,8 +78,10 @@ struct HttpResponse {
     std::string body;
     // Who was answered (their user id) when the handler authenticated them, for the access log only; never sent.
     std::optional<std::int64_t> actor_user_id = std::nullopt;
-    // Why a dependency failed or a bug struck, in its own words (the database's address, SQL), for the access log
-    // only; never sent: the client reads a fixed sentence instead (ErrorResponse).
+    // An error answer's code and what the access log says of it, set where its body is written (http_error.hpp);
+    // empty for any other answer. Never sent as such: for a failed dependency or a bug the log has the cause in its
+    // own words (the database's address, SQL) while the client reads a fixed sentence (ErrorResponse).
+    std::string error_code = {};
     std::string log_detail = {};
 };
 
